@@ -1,0 +1,87 @@
+/**
+ * Errors the domain raises. The domain never knows HTTP statuses: `http/error-handler.ts` maps
+ * each code to a status, and the message catalogue below gives the user-facing text in the
+ * three UI languages. Codes are stable identifiers: clients may switch on them.
+ */
+export type Locale = 'zh-CN' | 'zh-TW' | 'en';
+export const LOCALES: readonly Locale[] = ['zh-CN', 'zh-TW', 'en'];
+
+export type ErrorCode =
+  | 'invalid_input'
+  | 'not_found'
+  | 'forbidden'
+  | 'unauthenticated'
+  | 'illegal_transition'
+  | 'avoidance'
+  | 'conflict'
+  | 'policy_invalid'
+  | 'approval_level_too_low'
+  | 'extension_over_limit'
+  | 'idempotency_mismatch';
+
+export type Messages = Record<Locale, string>;
+
+const catalogue: Record<ErrorCode, Messages> = {
+  invalid_input: { 'zh-CN': '输入有误', 'zh-TW': '輸入有誤', en: 'Invalid input' },
+  not_found: { 'zh-CN': '未找到', 'zh-TW': '未找到', en: 'Not found' },
+  forbidden: { 'zh-CN': '无权执行此操作', 'zh-TW': '無權執行此操作', en: 'You may not do this' },
+  unauthenticated: { 'zh-CN': '请先登录', 'zh-TW': '請先登入', en: 'Please sign in' },
+  illegal_transition: {
+    'zh-CN': '当前状态下不能执行此操作',
+    'zh-TW': '目前狀態下不能執行此操作',
+    en: 'This action is not allowed in the current state',
+  },
+  avoidance: {
+    'zh-CN': '被投诉人须回避本案',
+    'zh-TW': '被投訴人須迴避本案',
+    en: 'The complained-about person must stay out of this case',
+  },
+  conflict: {
+    'zh-CN': '案件已被他人修改，请刷新后重试',
+    'zh-TW': '案件已被他人修改，請重新整理後重試',
+    en: 'The case was changed by someone else; reload and retry',
+  },
+  policy_invalid: { 'zh-CN': '制度文件有误', 'zh-TW': '制度檔案有誤', en: 'The policy document is invalid' },
+  approval_level_too_low: {
+    'zh-CN': '审批级别不足',
+    'zh-TW': '審批級別不足',
+    en: 'Your approval level is too low for this proposal',
+  },
+  extension_over_limit: {
+    'zh-CN': '延期超过制度规定的上限',
+    'zh-TW': '延期超過制度規定的上限',
+    en: 'The extension exceeds the policy maximum',
+  },
+  idempotency_mismatch: {
+    'zh-CN': '同一幂等键已用于不同的请求',
+    'zh-TW': '同一冪等鍵已用於不同的請求',
+    en: 'This Idempotency-Key was already used for a different request',
+  },
+};
+
+export function messageFor(code: ErrorCode, locale: Locale): string {
+  return catalogue[code][locale];
+}
+
+/** One problem with one field of the input; `path` is dotted, e.g. `complainant.phone`. */
+export interface FieldProblem {
+  path: string;
+  message: Messages;
+}
+
+/** A refusal or failure with a stable code, optional field problems and a detail for logs. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    readonly fields: FieldProblem[] = [],
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ? `${code}: ${detail}` : code);
+  }
+}
+
+/** Builds one field problem with the same text in every locale when no translation exists. */
+export function fieldProblem(path: string, zh: string, en: string, tw = zh): FieldProblem {
+  return { path, message: { 'zh-CN': zh, 'zh-TW': tw, en } };
+}

@@ -1,0 +1,128 @@
+/**
+ * `apply` is the only way a case changes state: a pure function from (case, its clocks, action,
+ * input, context) to the new case, the clock rows to upsert, the event for the timeline and the
+ * messages for the outbox — or a typed refusal. The service persists a decision in one
+ * transaction (services/act-on-complaint.ts).
+ */
+import type { Policy } from '../policy/index.js';
+import type { Actor, Clock, Complaint, ComplaintEvent, OutboxMessage } from '../complaint/types.js';
+import { AppError, type ErrorCode, type FieldProblem } from '../errors.js';
+import { parseInput } from '../validation.js';
+import { ClockSet } from './clocks.js';
+import { ACTIONS, SYSTEM_ACTIONS, isActionName, levelAtLeast, type ActionName, type Ctx, type Draft, type Who } from './machine.js';
+
+export interface Decision {
+  kind: 'applied';
+  complaint: Complaint;
+  clocks: Clock[];
+  events: ComplaintEvent[];
+  outbox: OutboxMessage[];
+}
+
+export interface Refusal {
+  kind: 'refused';
+  code: ErrorCode;
+  detail: string;
+  fields: FieldProblem[];
+}
+
+function refuse(code: ErrorCode, detail: string, fields: FieldProblem[] = []): Refusal {
+  return { kind: 'refused', code, detail, fields };
+}
+
+/** Whether the actor is the complained-about person (回避): they may neither see nor act. */
+export function mustAvoid(c: Complaint, actor: Actor): boolean {
+  return actor.kind === 'user' && c.subject.employeeIds.includes(actor.id);
+}
+
+export function whoMatches(who: Who, c: Complaint, actor: Actor, p: Policy): boolean {
+  if (who === 'system') return actor.kind === 'system';
+  if (actor.kind === 'system') return false;
+  switch (who) {
+    case 'first_responder':
+      return actor.id === c.firstResponderId;
+    case 'assigned_handler':
+      return actor.id === c.primaryHandlerId || actor.id === c.backupHandlerId;
+    case 'co_handler':
+      return c.coHandlerIds.includes(actor.id);
+    case 'department_manager':
+      return !!c.departmentCode && actor.managerOf.includes(c.departmentCode);
+    case 'qualified_approver':
+      return actor.roles.includes('approver') && !!c.proposal?.requiredLevel && levelAtLeast(p, actor.approvalLevels, c.proposal.requiredLevel);
+    case 'extension_approver':
+      return actor.roles.includes('approver') && levelAtLeast(p, actor.approvalLevels, p.extension.approvalLevel);
+    default:
+      return actor.roles.includes(who);
+  }
+}
+
+/** Actions this actor may start on this case now (input-dependent guards are not evaluated). */
+export function allowedActions(c: Complaint, actor: Actor, p: Policy): ActionName[] {
+  if (mustAvoid(c, actor)) return [];
+  return (Object.keys(ACTIONS) as ActionName[]).filter((name) => {
+    if (SYSTEM_ACTIONS.includes(name)) return false;
+    const a = ACTIONS[name];
+    if (!a.from[c.kind]?.includes(c.state)) return false;
+    if (name === 'grant_extension' || name === 'refuse_extension') if (!c.extensionRequest) return false;
+    if (name === 'request_extension' && c.extensionRequest) return false;
+    return a.who.some((w) => whoMatches(w, c, actor, p));
+  });
+}
+
+export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: unknown, ctx: Ctx): Decision | Refusal {
+  if (!isActionName(action)) return refuse('not_found', `unknown action '${action}'`);
+  const spec = ACTIONS[action];
+  if (mustAvoid(c, ctx.actor)) return refuse('avoidance', 'the complained-about person cannot act on this case');
+  if (!spec.from[c.kind]?.includes(c.state)) return refuse('illegal_transition', `'${action}' is not allowed for a ${c.kind} in state '${c.state}'`);
+  if (!spec.who.some((w) => whoMatches(w, c, ctx.actor, ctx.policy)))
+    return refuse(action === 'approve' || action === 'reject' ? (ctx.actor.roles.includes('approver') ? 'approval_level_too_low' : 'forbidden') : 'forbidden', `'${action}' needs one of: ${spec.who.join(', ')}`);
+
+  let input: unknown;
+  try {
+    input = parseInput(spec.input, rawInput ?? {});
+  } catch (e) {
+    if (e instanceof AppError) return refuse(e.code, e.detail ?? '', e.fields);
+    throw e;
+  }
+  const grade = c.grade ?? ctx.policy.defaultGrade;
+  const warnAt = ctx.policy.grades.find((g) => g.code === grade)?.warnAt ?? 0.8;
+  const clockSet = new ClockSet(c.id, clocks, ctx.calendar, warnAt);
+  // The table is typed per action; here the input has been parsed by that action's own schema.
+  const guard = spec.guard as ((c: Complaint, i: unknown, ctx: Ctx, k: ClockSet) => ReturnType<NonNullable<typeof spec.guard>>) | undefined;
+  const refusal = guard?.(c, input, ctx, clockSet);
+  if (refusal) return refuse(refusal.code, refusal.detail, refusal.fields);
+
+  const draft: Draft = { c: structuredClone(c), clocks: clockSet, outbox: [], eventData: {} };
+  const effect = spec.effect as (d: Draft, i: unknown, ctx: Ctx) => Complaint['state'];
+  const to = effect(draft, input, ctx);
+  const at = ctx.now.toISOString();
+  const fromState = c.state;
+  draft.c.state = to;
+  draft.c.updatedAt = at;
+  draft.c.version = c.version + 1;
+  const event: ComplaintEvent = {
+    complaintId: c.id,
+    type: action,
+    action,
+    actorId: ctx.actor.id,
+    actorName: ctx.actor.name,
+    at,
+    fromState,
+    toState: to,
+    data: { input: redactInput(input), ...draft.eventData, tier: draft.c.tier, cycle: draft.c.cycle },
+  };
+  return {
+    kind: 'applied',
+    complaint: draft.c,
+    clocks: clockSet.changes(),
+    events: [event],
+    outbox: draft.outbox.map((m) => ({ ...m, complaintId: c.id, createdAt: at })),
+  };
+}
+
+/** Inputs are stored on the event as given; nothing secret travels through actions today. */
+function redactInput(input: unknown): unknown {
+  return input;
+}
+
+export type { Ctx };

@@ -1,0 +1,188 @@
+/**
+ * The clocks of one case during a transition: start, stop, pause, resume, extend, and the
+ * sweeper's marks. Every change recomputes the due time through the working-time calendar, so a
+ * clock can always explain itself (holidays, adjusted working days and pauses it skipped).
+ */
+import { addDuration, parseDuration, type WorkingCalendar, type Pause } from '../calendar/index.js';
+import type { Clock, ClockKind } from '../complaint/types.js';
+
+/** Clocks whose breach escalates the case one tier (the handling clocks). */
+export const ESCALATING_CLOCKS = new Set(['triage', 'dispatch', 'first_response', 'resolve', 'approval', 'escalation', 'regulator']);
+
+export class ClockSet {
+  private readonly byKind = new Map<ClockKind, Clock>();
+  private readonly changed = new Set<ClockKind>();
+
+  constructor(
+    private readonly complaintId: string,
+    clocks: Clock[],
+    private readonly calendar: WorkingCalendar,
+    private readonly warnAt: number,
+  ) {
+    for (const c of clocks) this.byKind.set(c.kind, structuredClone(c));
+  }
+
+  get(kind: ClockKind): Clock | undefined {
+    return this.byKind.get(kind);
+  }
+
+  all(): Clock[] {
+    return [...this.byKind.values()];
+  }
+
+  /** Clocks created or modified during this transition (what the store must upsert). */
+  changes(): Clock[] {
+    return [...this.changed].map((k) => this.byKind.get(k)!);
+  }
+
+  /** Starts (or restarts) a clock measured from `startAt` for `duration`. */
+  start(kind: ClockKind, duration: string, startAt: Date, now: Date): void {
+    const clock: Clock = {
+      complaintId: this.complaintId,
+      kind,
+      status: 'running',
+      startedAt: startAt.toISOString(),
+      duration,
+      extensions: [],
+      pauses: [],
+      dueAt: null,
+      warnAt: null,
+      warnedAt: null,
+      breachedAt: null,
+      stoppedAt: null,
+      missingHolidayYears: [],
+      explanation: null,
+      nextCheckAt: null,
+    };
+    this.byKind.set(kind, clock);
+    this.recompute(clock, now);
+  }
+
+  /** A clock with a due time fixed by someone else (a regulator's deadline). */
+  startFixed(kind: ClockKind, dueAt: Date, now: Date): void {
+    this.start(kind, '0m', now, now);
+    const clock = this.byKind.get(kind)!;
+    clock.duration = null;
+    clock.dueAt = dueAt.toISOString();
+    clock.explanation = { fixed: true, start: clock.startedAt, due: clock.dueAt };
+    this.recompute(clock, now);
+  }
+
+  /** Changes a running clock's duration keeping its start (e.g. the grade is now known). */
+  retime(kind: ClockKind, duration: string, now: Date): void {
+    const clock = this.byKind.get(kind);
+    if (!clock || clock.status === 'stopped') return;
+    clock.duration = duration;
+    this.recompute(clock, now);
+  }
+
+  stop(kind: ClockKind, now: Date): void {
+    const clock = this.byKind.get(kind);
+    if (!clock || clock.status === 'stopped') return;
+    this.closeOpenPause(clock, now);
+    clock.status = 'stopped';
+    clock.stoppedAt = now.toISOString();
+    clock.nextCheckAt = null;
+    this.changed.add(kind);
+  }
+
+  stopAll(now: Date, except: ClockKind[] = []): void {
+    for (const kind of this.byKind.keys()) if (!except.includes(kind)) this.stop(kind, now);
+  }
+
+  /** Pauses every running clock except those named (a regulator's clock keeps running). */
+  pauseAll(now: Date, except: ClockKind[]): ClockKind[] {
+    const paused: ClockKind[] = [];
+    for (const clock of this.byKind.values()) {
+      if (clock.status !== 'running' || except.includes(clock.kind) || clock.duration === null) continue;
+      clock.status = 'paused';
+      clock.pauses.push({ from: now.toISOString(), to: null });
+      this.recompute(clock, now);
+      paused.push(clock.kind);
+    }
+    return paused;
+  }
+
+  resumeAll(now: Date): ClockKind[] {
+    const resumed: ClockKind[] = [];
+    for (const clock of this.byKind.values()) {
+      if (clock.status !== 'paused') continue;
+      this.closeOpenPause(clock, now);
+      clock.status = 'running';
+      this.recompute(clock, now);
+      resumed.push(clock.kind);
+    }
+    return resumed;
+  }
+
+  extend(kind: ClockKind, duration: string, now: Date): void {
+    const clock = this.byKind.get(kind);
+    if (!clock || clock.status === 'stopped') return;
+    clock.extensions.push(duration);
+    clock.breachedAt = null;
+    clock.warnedAt = null;
+    this.recompute(clock, now);
+  }
+
+  markWarned(kind: ClockKind, now: Date): void {
+    const clock = this.byKind.get(kind);
+    if (!clock) return;
+    clock.warnedAt = now.toISOString();
+    this.recompute(clock, now);
+  }
+
+  markBreached(kind: ClockKind, now: Date): void {
+    const clock = this.byKind.get(kind);
+    if (!clock) return;
+    clock.breachedAt = now.toISOString();
+    clock.warnedAt ??= now.toISOString();
+    this.recompute(clock, now);
+  }
+
+  /** Due time a duration would give from `start` on this case's calendar (no pauses). */
+  dueFrom(start: Date, duration: string): Date {
+    return addDuration(start, duration, this.calendar).due!;
+  }
+
+  private closeOpenPause(clock: Clock, now: Date): void {
+    const open = clock.pauses.find((p) => p.to === null);
+    if (open) open.to = now.toISOString();
+  }
+
+  /**
+   * Due = start + duration, then + each extension in turn, skipping pauses. The warning falls at
+   * the policy's fraction of the last segment (the base duration or the latest extension), so an
+   * extended clock warns again before its new due time. A paused clock has no due time.
+   */
+  private recompute(clock: Clock, _now: Date): void {
+    this.changed.add(clock.kind);
+    if (clock.duration !== null) {
+      const pauses: Pause[] = clock.pauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null }));
+      let segmentStart: Date | null = new Date(clock.startedAt);
+      let segment = clock.duration;
+      let r = addDuration(segmentStart, segment, this.calendar, pauses);
+      const explanations = [r.explanation];
+      for (const ext of clock.extensions) {
+        if (!r.due) break;
+        segmentStart = r.due;
+        segment = ext;
+        r = addDuration(segmentStart, ext, this.calendar, pauses);
+        explanations.push(r.explanation);
+      }
+      clock.dueAt = r.due ? r.due.toISOString() : null;
+      clock.missingHolidayYears = [...new Set(explanations.flatMap((e) => e.missingHolidayYears))].sort();
+      clock.explanation = explanations.length === 1 ? explanations[0] : { chain: explanations };
+      const d = parseDuration(segment);
+      const warn = r.due && d.amount > 0
+        ? addDuration(segmentStart, { ...d, amount: d.amount * this.warnAt }, this.calendar, pauses).due
+        : null;
+      clock.warnAt = warn ? warn.toISOString() : null;
+    } else if (clock.dueAt) {
+      // A fixed due time warns at the same fraction of its calendar span.
+      const start = new Date(clock.startedAt).getTime();
+      clock.warnAt = new Date(start + (new Date(clock.dueAt).getTime() - start) * this.warnAt).toISOString();
+    }
+    const warnPending = !clock.warnedAt && clock.warnAt !== null && clock.dueAt !== null && clock.warnAt < clock.dueAt;
+    clock.nextCheckAt = clock.status !== 'running' || clock.breachedAt ? null : warnPending ? clock.warnAt : clock.dueAt;
+  }
+}

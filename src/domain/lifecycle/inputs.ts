@@ -1,0 +1,121 @@
+/**
+ * What each action needs from the caller, as zod schemas. The HTTP layer publishes these in the
+ * OpenAPI document and the web console builds its forms from the same field names.
+ */
+import { z } from 'zod';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const id = z.string().min(1).max(64);
+
+export const JudgeInput = z
+  .object({
+    valid: z.boolean(),
+    /** Invalid-reason code from policy.validity.invalidReasons. */
+    reason: z.string().max(64).optional(),
+    /** What the customer is told about why the complaint is not valid (做好解释工作). */
+    explanation: z.string().trim().max(4000).optional(),
+    malicious: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.valid) return;
+    if (!v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: '判定无效时必须选择原因|A reason is required when the complaint is invalid' });
+    if (!v.explanation) ctx.addIssue({ code: 'custom', path: ['explanation'], message: '判定无效时必须填写对客户的解释|An explanation to the customer is required when the complaint is invalid' });
+  });
+
+export const ClassifyInput = z
+  .object({
+    category: text(64),
+    grade: text(32),
+    vicious: z.boolean().default(false),
+    emergency: z.boolean().default(false),
+    customerClass: z.string().max(8).optional(),
+  })
+  .strict();
+
+export const RouteInput = z
+  .object({
+    departmentCode: text(64),
+    primaryHandlerId: id,
+    backupHandlerId: id.optional(),
+    coHandlerIds: z.array(id).max(20).default([]),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.backupHandlerId && v.backupHandlerId === v.primaryHandlerId)
+      ctx.addIssue({ code: 'custom', path: ['backupHandlerId'], message: '次要责任人不能与主要责任人相同|The backup handler must differ from the primary handler' });
+  });
+
+export const AcceptInput = z.object({ note: z.string().max(2000).optional() }).strict();
+
+export const InvestigateInput = z
+  .object({
+    facts: text(8000),
+    cause: text(4000),
+    responsibility: z
+      .object({
+        type: z.enum(['department', 'employee', 'customer', 'misunderstanding', 'none']),
+        departmentCode: z.string().max(64).optional(),
+        employeeId: id.optional(),
+        note: z.string().max(2000).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const ProposeInput = z
+  .object({
+    solutions: z.array(z.enum(['refund', 'exchange', 'compensation', 'apology', 'repair', 'training', 'improvement', 'other'])).min(1),
+    amount: z.number().min(0).max(100_000_000).default(0),
+    description: text(8000),
+  })
+  .strict();
+
+export const DecisionInput = z.object({ comment: z.string().trim().max(4000).optional() }).strict();
+export const RejectInput = z.object({ comment: text(4000) }).strict();
+
+export const AnswerInput = z
+  .object({
+    text: text(8000),
+    method: z.enum(['phone', 'sms', 'email', 'letter', 'in_person', 'portal']),
+    written: z.boolean().default(false),
+    /** Suggestions only: whether the suggestion was adopted. */
+    adopted: z.boolean().optional(),
+  })
+  .strict();
+
+export const PendInput = z
+  .object({ reason: text(2000), expectedBy: z.iso.datetime({ offset: true }).optional() })
+  .strict();
+
+export const EmptyInput = z.object({}).strict();
+
+export const RequestExtensionInput = z
+  .object({
+    reason: text(2000),
+    duration: z.string().regex(/^\d+(\.\d+)?(m|h|d|w|wd|wh)$/, '时长格式如 2wd、3d、8h|Duration like 2wd, 3d or 8h'),
+    special: z.boolean().default(false),
+  })
+  .strict();
+
+const score = z.number().int().min(1).max(5);
+export const FollowUpInput = z
+  .object({
+    reached: z.boolean(),
+    method: z.enum(['phone', 'sms', 'email', 'survey', 'visit']).default('phone'),
+    satisfaction: z.enum(['very_satisfied', 'satisfied', 'neutral', 'unsatisfied']).optional(),
+    scores: z.object({ attitude: score.optional(), efficiency: score.optional(), result: score.optional() }).strict().optional(),
+    comment: z.string().max(4000).optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.reached && !v.satisfaction)
+      ctx.addIssue({ code: 'custom', path: ['satisfaction'], message: '联系上客户时必须记录满意度|Satisfaction is required when the customer was reached' });
+  });
+
+export const CloseInput = z.object({ note: z.string().max(4000).optional() }).strict();
+export const NoteInput = z.object({ text: text(8000), internal: z.boolean().default(true) }).strict();
+
+/** Inputs of the system actions the deadline sweeper performs. */
+export const ClockInput = z.object({ clock: z.string().min(1) }).strict();
+export const RaiseGradeInput = z.object({ clock: z.string().min(1), to: z.string().min(1) }).strict();

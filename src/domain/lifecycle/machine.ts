@@ -1,0 +1,606 @@
+/**
+ * The complaint lifecycle as one table: for each action, the kinds and states it applies to,
+ * the states it can lead to, who may perform it, what input it needs, its policy guard and its
+ * effects (clocks, tier, notifications). The API's allowedActions, the web buttons, the
+ * generated flowchart (docs/lifecycle.md) and the soundness test all read this table.
+ *
+ * Effects mutate a draft copy handed to them by `apply` (apply.ts); they never read the clock
+ * or do I/O: `ctx.now` is the transition time.
+ */
+import type { z } from 'zod';
+import { tickingBetween, addDuration, parseDuration, type WorkingCalendar } from '../calendar/index.js';
+import { gradeRank, levelRank, limitsFor, requiredApprovalLevel, type Policy } from '../policy/index.js';
+import type { Actor, Complaint, ComplaintKind, OutboxMessage, Role, State } from '../complaint/types.js';
+import { fieldProblem, type ErrorCode, type FieldProblem } from '../errors.js';
+import { ClockSet, ESCALATING_CLOCKS } from './clocks.js';
+import * as I from './inputs.js';
+
+/**
+ * Who may act: a role, or a relation to the case.
+ * - first_responder: the agent who received it (首问责任人)
+ * - assigned_handler: the primary or backup responsible person
+ * - co_handler: a co-handler (cross-department)
+ * - department_manager: manager of the case's responsible department
+ * - qualified_approver: an approver whose level meets the proposal's required level
+ * - extension_approver: an approver whose level meets policy.extension.approvalLevel
+ * - system: the deadline sweeper
+ */
+export type Who =
+  | Role
+  | 'first_responder'
+  | 'assigned_handler'
+  | 'co_handler'
+  | 'department_manager'
+  | 'qualified_approver'
+  | 'extension_approver'
+  | 'system';
+
+export interface Ctx {
+  actor: Actor;
+  now: Date;
+  policy: Policy;
+  calendar: WorkingCalendar;
+}
+
+export interface Draft {
+  c: Complaint;
+  clocks: ClockSet;
+  outbox: Omit<OutboxMessage, 'complaintId' | 'createdAt'>[];
+  /** Extra data recorded on the transition's event. */
+  eventData: Record<string, unknown>;
+}
+
+export interface GuardRefusal {
+  code: ErrorCode;
+  detail: string;
+  fields?: FieldProblem[];
+}
+
+export interface ActionSpec<S extends z.ZodType = z.ZodType> {
+  /** States the action starts from, per kind of case. */
+  from: Partial<Record<ComplaintKind, readonly State[]>>;
+  /** Every state the action can lead to (the flowchart and the soundness test read this). */
+  targets: readonly State[];
+  who: readonly Who[];
+  input: S;
+  /** Policy rules that need the input (role and state are checked before). */
+  guard?: (c: Complaint, input: z.output<S>, ctx: Ctx, clocks: ClockSet) => GuardRefusal | null;
+  /** Applies the action to the draft and returns the new state. */
+  effect: (d: Draft, input: z.output<S>, ctx: Ctx) => State;
+  /** Short labels for documentation and the UI. */
+  label: { 'zh-CN': string; 'zh-TW': string; en: string };
+}
+
+const ACTIVE: readonly State[] = ['assigned', 'investigating', 'investigated', 'awaiting_approval', 'implementing'];
+const OPEN: readonly State[] = ['received', 'valid', 'classified', ...ACTIVE, 'pending', 'answered', 'followed_up'];
+const HANDLING_DONE_CLOCKS = ['triage', 'dispatch', 'first_response', 'resolve', 'approval', 'escalation', 'regulator'];
+
+function spec<S extends z.ZodType>(s: ActionSpec<S>): ActionSpec<S> {
+  return s;
+}
+
+function notifyHandlers(d: Draft, template: string, payload: Record<string, unknown> = {}): void {
+  const ids = [d.c.primaryHandlerId, d.c.backupHandlerId].filter((x): x is string => !!x);
+  if (ids.length) d.outbox.push({ channel: 'staff', template, to: { userIds: ids }, payload });
+}
+
+/** The first-responder is told of each major step (001 篇2 §8 首问负责制). */
+function notifyFirstResponder(d: Draft, template: string, payload: Record<string, unknown> = {}): void {
+  d.outbox.push({ channel: 'staff', template, to: { userIds: [d.c.firstResponderId] }, payload });
+}
+
+function maxTier(p: Policy): number {
+  return p.escalation.tiers.length;
+}
+
+function unknownCode(path: string, what: string, value: string): GuardRefusal {
+  return {
+    code: 'invalid_input',
+    detail: `${path}: unknown ${what} '${value}'`,
+    fields: [fieldProblem(path, `制度中没有此${what === 'category' ? '类别' : what === 'grade' ? '等级' : what === 'department' ? '部门' : '代码'}：${value}`, `Unknown ${what} in the policy: ${value}`)],
+  };
+}
+
+function avoidanceOnAssignees(c: Complaint, ids: (string | undefined)[]): GuardRefusal | null {
+  for (const [i, uid] of ids.entries()) {
+    if (uid && c.subject.employeeIds.includes(uid)) {
+      const path = i === 0 ? 'primaryHandlerId' : i === 1 ? 'backupHandlerId' : 'coHandlerIds';
+      return {
+        code: 'avoidance',
+        detail: `${uid} is the complained-about party`,
+        fields: [fieldProblem(path, '被投诉人须回避，不能被指派处理本案', 'The complained-about person cannot be assigned to this case')],
+      };
+    }
+  }
+  return null;
+}
+
+/** Limits of the case's grade and flags (emergency overrides, vicious raises). */
+function limits(c: Complaint, p: Policy) {
+  return limitsFor(p, c.grade ?? p.defaultGrade, { vicious: c.vicious, emergency: c.emergency });
+}
+
+/** Starts the follow-up window, or leaves the case ready to close when the policy needs none. */
+function startFollowUp(d: Draft, ctx: Ctx): void {
+  if (d.c.kind !== 'complaint' || !ctx.policy.followUp.required) return;
+  d.clocks.start('follow_up', ctx.policy.followUp.window, ctx.now, ctx.now);
+  d.outbox.push({ channel: 'staff', template: 'followup_due', to: { role: 'followup' }, payload: { number: d.c.number } });
+}
+
+/** Total extension granted so far plus `extra`, measured in the unit of the policy maximum. */
+function extensionWithinLimit(c: Complaint, extra: string, special: boolean, ctx: Ctx): boolean {
+  const max = parseDuration(special ? ctx.policy.extension.specialMax : ctx.policy.extension.max);
+  const base = ctx.now;
+  let due = base;
+  for (const e of [...c.extensions, extra]) due = addDuration(due, e, ctx.calendar).due!;
+  const used = tickingBetween(base, due, max.unit, ctx.calendar);
+  const allowed = tickingBetween(base, addDuration(base, max, ctx.calendar).due!, max.unit, ctx.calendar);
+  return used <= allowed + 1000;
+}
+
+type RouteIn = z.output<typeof I.RouteInput>;
+
+function routeGuard(c: Complaint, input: RouteIn, { policy }: Ctx): GuardRefusal | null {
+  return !policy.departments.some((x) => x.code === input.departmentCode)
+    ? unknownCode('departmentCode', 'department', input.departmentCode)
+    : avoidanceOnAssignees(c, [input.primaryHandlerId, input.backupHandlerId, ...input.coHandlerIds]);
+}
+
+function routeEffect(d: Draft, input: RouteIn, ctx: Ctx): State {
+  Object.assign(d.c, {
+    departmentCode: input.departmentCode,
+    primaryHandlerId: input.primaryHandlerId,
+    backupHandlerId: input.backupHandlerId ?? null,
+    coHandlerIds: input.coHandlerIds.filter((x) => x !== input.primaryHandlerId && x !== input.backupHandlerId),
+  });
+  d.clocks.stop('dispatch', ctx.now);
+  const l = limits(d.c, ctx.policy);
+  if (l.first_response && d.c.kind === 'complaint') d.clocks.start('first_response', l.first_response, ctx.now, ctx.now);
+  notifyHandlers(d, 'case_assigned', { number: d.c.number });
+  if (d.c.coHandlerIds.length) d.outbox.push({ channel: 'staff', template: 'case_assigned', to: { userIds: d.c.coHandlerIds }, payload: { number: d.c.number, co: true } });
+  notifyFirstResponder(d, 'case_progress', { number: d.c.number, step: 'route' });
+  return 'assigned';
+}
+
+export const ACTIONS = {
+  judge: spec({
+    label: { 'zh-CN': '判定是否成立', 'zh-TW': '判定是否成立', en: 'Judge validity' },
+    from: { complaint: ['received'] },
+    targets: ['valid', 'invalid'],
+    who: ['specialist'],
+    input: I.JudgeInput,
+    guard: (_c, input, { policy }) =>
+      !input.valid && !policy.validity.invalidReasons.some((r) => r.code === input.reason)
+        ? unknownCode('reason', 'invalid reason', input.reason ?? '')
+        : null,
+    effect: (d, input, ctx) => {
+      d.c.validity = { valid: input.valid, reason: input.reason, explanation: input.explanation, malicious: input.malicious };
+      if (input.valid) return 'valid';
+      d.clocks.stopAll(ctx.now);
+      notifyFirstResponder(d, 'invalid_explain', { number: d.c.number, reason: input.reason });
+      return 'invalid';
+    },
+  }),
+
+  classify: spec({
+    label: { 'zh-CN': '分类分级', 'zh-TW': '分類分級', en: 'Classify and grade' },
+    from: { complaint: ['valid'] },
+    targets: ['classified'],
+    who: ['specialist'],
+    input: I.ClassifyInput,
+    guard: (_c, input, { policy }) => {
+      if (!policy.categories.some((x) => x.code === input.category)) return unknownCode('category', 'category', input.category);
+      if (!policy.grades.some((x) => x.code === input.grade)) return unknownCode('grade', 'grade', input.grade);
+      return null;
+    },
+    effect: (d, input, ctx) => {
+      const p = ctx.policy;
+      let grade = input.grade;
+      // A vicious case (恶性, 001 篇3 §10) is at least the grade the policy names.
+      if (input.vicious && gradeRank(p, p.flags.vicious.minGrade) > gradeRank(p, grade)) grade = p.flags.vicious.minGrade;
+      Object.assign(d.c, { category: input.category, grade, vicious: input.vicious, emergency: input.emergency });
+      if (input.customerClass) d.c.complainant.customerClass = input.customerClass;
+      d.clocks.stop('triage', ctx.now);
+      const l = limits(d.c, p);
+      if (l.resolve) d.clocks.retime('resolve', l.resolve, ctx.now);
+      if (l.dispatch) d.clocks.start('dispatch', l.dispatch, ctx.now, ctx.now);
+      const gradeSpec = p.grades.find((g) => g.code === grade);
+      if (gradeSpec?.directToManager) d.outbox.push({ channel: 'staff', template: 'major_case', to: { role: 'approver' }, payload: { number: d.c.number, grade } });
+      if (input.emergency) d.outbox.push({ channel: 'staff', template: 'emergency_case', to: { role: 'approver' }, payload: { number: d.c.number } });
+      d.eventData.grade = grade;
+      return 'classified';
+    },
+  }),
+
+  route: spec({
+    label: { 'zh-CN': '分派', 'zh-TW': '分派', en: 'Route' },
+    from: { complaint: ['classified'], suggestion: ['received'] },
+    targets: ['assigned'],
+    who: ['specialist'],
+    input: I.RouteInput,
+    guard: routeGuard,
+    effect: routeEffect,
+  }),
+
+  reroute: spec({
+    label: { 'zh-CN': '改派', 'zh-TW': '改派', en: 'Re-route' },
+    from: { complaint: ['assigned', 'investigating', 'investigated'] },
+    targets: ['assigned'],
+    who: ['specialist', 'department_manager'],
+    input: I.RouteInput,
+    guard: routeGuard,
+    effect: (d, input, ctx) => {
+      d.eventData.previous = { departmentCode: d.c.departmentCode, primaryHandlerId: d.c.primaryHandlerId, backupHandlerId: d.c.backupHandlerId };
+      return routeEffect(d, input, ctx);
+    },
+  }),
+
+  accept: spec({
+    label: { 'zh-CN': '签收', 'zh-TW': '簽收', en: 'Accept' },
+    from: { complaint: ['assigned'] },
+    targets: ['investigating'],
+    who: ['assigned_handler'],
+    input: I.AcceptInput,
+    effect: (d, _input, ctx) => {
+      d.clocks.stop('first_response', ctx.now);
+      return 'investigating';
+    },
+  }),
+
+  investigate: spec({
+    label: { 'zh-CN': '调查核实', 'zh-TW': '調查核實', en: 'Record findings' },
+    from: { complaint: ['investigating'] },
+    targets: ['investigated'],
+    who: ['assigned_handler', 'co_handler'],
+    input: I.InvestigateInput,
+    effect: (d, input) => {
+      d.c.findings = input;
+      return 'investigated';
+    },
+  }),
+
+  propose: spec({
+    label: { 'zh-CN': '提出处理方案', 'zh-TW': '提出處理方案', en: 'Propose a solution' },
+    from: { complaint: ['investigated'] },
+    targets: ['awaiting_approval', 'implementing'],
+    who: ['assigned_handler'],
+    input: I.ProposeInput,
+    effect: (d, input, ctx) => {
+      const requiredLevel = requiredApprovalLevel(ctx.policy, d.c.grade ?? ctx.policy.defaultGrade, input.amount);
+      d.c.proposal = { ...input, requiredLevel, proposedBy: ctx.actor.id, proposedAt: ctx.now.toISOString() };
+      d.eventData.requiredLevel = requiredLevel;
+      if (!requiredLevel) return 'implementing';
+      const l = limits(d.c, ctx.policy);
+      if (l.approval) d.clocks.start('approval', l.approval, ctx.now, ctx.now);
+      d.outbox.push({ channel: 'staff', template: 'approval_waiting', to: { role: 'approver' }, payload: { number: d.c.number, level: requiredLevel } });
+      return 'awaiting_approval';
+    },
+  }),
+
+  approve: spec({
+    label: { 'zh-CN': '批准', 'zh-TW': '批准', en: 'Approve' },
+    from: { complaint: ['awaiting_approval'] },
+    targets: ['implementing'],
+    who: ['qualified_approver'],
+    input: I.DecisionInput,
+    effect: (d, _input, ctx) => {
+      d.clocks.stop('approval', ctx.now);
+      if (!d.c.approverIds.includes(ctx.actor.id)) d.c.approverIds.push(ctx.actor.id);
+      notifyHandlers(d, 'proposal_approved', { number: d.c.number });
+      return 'implementing';
+    },
+  }),
+
+  reject: spec({
+    label: { 'zh-CN': '驳回', 'zh-TW': '駁回', en: 'Reject' },
+    from: { complaint: ['awaiting_approval'] },
+    targets: ['investigated'],
+    who: ['qualified_approver'],
+    input: I.RejectInput,
+    effect: (d, input, ctx) => {
+      d.clocks.stop('approval', ctx.now);
+      if (!d.c.approverIds.includes(ctx.actor.id)) d.c.approverIds.push(ctx.actor.id);
+      notifyHandlers(d, 'proposal_rejected', { number: d.c.number, comment: input.comment });
+      return 'investigated';
+    },
+  }),
+
+  answer: spec({
+    label: { 'zh-CN': '答复客户', 'zh-TW': '答覆客戶', en: 'Answer the customer' },
+    from: { complaint: ['implementing'], inquiry: ['received'], suggestion: ['assigned'] },
+    targets: ['answered'],
+    who: ['assigned_handler', 'first_responder', 'specialist'],
+    input: I.AnswerInput,
+    guard: (c, input) =>
+      c.kind === 'suggestion' && input.adopted === undefined
+        ? { code: 'invalid_input', detail: 'adopted is required for a suggestion', fields: [fieldProblem('adopted', '建议须答复是否采纳', 'Say whether the suggestion is adopted')] }
+        : null,
+    effect: (d, input, ctx) => {
+      d.c.answer = { text: input.text, method: input.method, written: input.written, answeredBy: ctx.actor.id, answeredAt: ctx.now.toISOString() };
+      if (input.adopted !== undefined) d.eventData.adopted = input.adopted;
+      for (const k of HANDLING_DONE_CLOCKS) d.clocks.stop(k, ctx.now);
+      d.clocks.all().filter((c) => c.kind.startsWith('grade_rise')).forEach((c) => d.clocks.stop(c.kind, ctx.now));
+      d.outbox.push({ channel: 'customer', template: 'answer', to: { customer: true }, payload: { number: d.c.number, text: input.text } });
+      notifyFirstResponder(d, 'case_progress', { number: d.c.number, step: 'answer' });
+      startFollowUp(d, ctx);
+      return 'answered';
+    },
+  }),
+
+  pend: spec({
+    label: { 'zh-CN': '列入未了事宜', 'zh-TW': '列入未了事宜', en: 'Put on hold (pending item)' },
+    from: { complaint: ACTIVE },
+    targets: ['pending'],
+    who: ['assigned_handler', 'specialist'],
+    input: I.PendInput,
+    effect: (d, input, ctx) => {
+      d.c.resumeState = d.c.state;
+      d.c.pendingReason = input.reason;
+      // The regulator's deadline does not wait for our customer: it keeps running.
+      d.eventData.paused = d.clocks.pauseAll(ctx.now, ['regulator']);
+      return 'pending';
+    },
+  }),
+
+  resume: spec({
+    label: { 'zh-CN': '恢复处理', 'zh-TW': '恢復處理', en: 'Resume' },
+    from: { complaint: ['pending'] },
+    targets: ACTIVE,
+    who: ['assigned_handler', 'specialist'],
+    input: I.EmptyInput,
+    effect: (d, _input, ctx) => {
+      const back = d.c.resumeState ?? 'investigating';
+      d.c.resumeState = null;
+      d.c.pendingReason = null;
+      d.eventData.resumed = d.clocks.resumeAll(ctx.now);
+      return back;
+    },
+  }),
+
+  request_extension: spec({
+    label: { 'zh-CN': '申请延期', 'zh-TW': '申請延期', en: 'Request an extension' },
+    from: { complaint: ACTIVE },
+    targets: ACTIVE,
+    who: ['assigned_handler'],
+    input: I.RequestExtensionInput,
+    guard: (c, input, ctx) => {
+      if (c.extensionRequest) return { code: 'conflict', detail: 'an extension request is already waiting', fields: [fieldProblem('duration', '已有延期申请待审批', 'An extension request is already waiting')] };
+      if (!extensionWithinLimit(c, input.duration, input.special, ctx))
+        return { code: 'extension_over_limit', detail: `max ${input.special ? ctx.policy.extension.specialMax : ctx.policy.extension.max}`, fields: [fieldProblem('duration', `延期累计不得超过 ${input.special ? ctx.policy.extension.specialMax : ctx.policy.extension.max}`, `Extensions may not exceed ${input.special ? ctx.policy.extension.specialMax : ctx.policy.extension.max} in total`)] };
+      return null;
+    },
+    effect: (d, input, ctx) => {
+      d.c.extensionRequest = { ...input, requestedBy: ctx.actor.id, requestedAt: ctx.now.toISOString() };
+      d.outbox.push({ channel: 'staff', template: 'extension_waiting', to: { role: 'approver' }, payload: { number: d.c.number, level: ctx.policy.extension.approvalLevel } });
+      return d.c.state;
+    },
+  }),
+
+  grant_extension: spec({
+    label: { 'zh-CN': '批准延期', 'zh-TW': '批准延期', en: 'Grant the extension' },
+    from: { complaint: ACTIVE },
+    targets: ACTIVE,
+    who: ['extension_approver'],
+    input: I.DecisionInput,
+    guard: (c, _input, ctx) =>
+      !c.extensionRequest
+        ? { code: 'illegal_transition', detail: 'no extension request is waiting' }
+        : !extensionWithinLimit(c, c.extensionRequest.duration, c.extensionRequest.special, ctx)
+          ? { code: 'extension_over_limit', detail: 'the policy maximum would be exceeded' }
+          : null,
+    effect: (d, _input, ctx) => {
+      const req = d.c.extensionRequest!;
+      d.c.extensions.push(req.duration);
+      d.c.extensionRequest = null;
+      d.clocks.extend('resolve', req.duration, ctx.now);
+      if (!d.c.approverIds.includes(ctx.actor.id)) d.c.approverIds.push(ctx.actor.id);
+      const due = d.clocks.get('resolve')?.dueAt ?? null;
+      d.eventData.extension = { ...req, newDueAt: due };
+      // Customers hear about delays with the new promised time (004 §四).
+      d.outbox.push({ channel: 'customer', template: 'delay_notice', to: { customer: true }, payload: { number: d.c.number, dueAt: due } });
+      notifyHandlers(d, 'extension_granted', { number: d.c.number, dueAt: due });
+      return d.c.state;
+    },
+  }),
+
+  refuse_extension: spec({
+    label: { 'zh-CN': '驳回延期', 'zh-TW': '駁回延期', en: 'Refuse the extension' },
+    from: { complaint: ACTIVE },
+    targets: ACTIVE,
+    who: ['extension_approver'],
+    input: I.RejectInput,
+    guard: (c) => (!c.extensionRequest ? { code: 'illegal_transition', detail: 'no extension request is waiting' } : null),
+    effect: (d, input) => {
+      d.eventData.request = d.c.extensionRequest;
+      d.c.extensionRequest = null;
+      notifyHandlers(d, 'extension_refused', { number: d.c.number, comment: input.comment });
+      return d.c.state;
+    },
+  }),
+
+  follow_up: spec({
+    label: { 'zh-CN': '回访', 'zh-TW': '回訪', en: 'Follow up' },
+    from: { complaint: ['answered'] },
+    targets: ['answered', 'followed_up', 'investigating'],
+    who: ['followup'],
+    input: I.FollowUpInput,
+    effect: (d, input, ctx) => {
+      const p = ctx.policy;
+      const f = d.c.followUp;
+      f.attempts += 1;
+      if (!f.callerIds.includes(ctx.actor.id)) f.callerIds.push(ctx.actor.id);
+      if (!input.reached) {
+        // Unreachable customers are retried on the policy's schedule (002 篇7: 24 h → 48 h).
+        const retry = p.followUp.retries[f.attempts - 1];
+        d.eventData.unreachableAttempt = f.attempts;
+        if (retry) {
+          d.clocks.start('follow_up', retry, ctx.now, ctx.now);
+          return 'answered';
+        }
+        if (p.followUp.closeWhenUnreachable) {
+          f.outcome = 'unreachable';
+          d.clocks.stop('follow_up', ctx.now);
+          return 'followed_up';
+        }
+        d.outbox.push({ channel: 'staff', template: 'followup_unreachable', to: { role: 'specialist' }, payload: { number: d.c.number } });
+        return 'answered';
+      }
+      f.satisfaction = input.satisfaction!;
+      f.scores = input.scores ?? null;
+      f.comment = input.comment;
+      d.clocks.stop('follow_up', ctx.now);
+      if (p.followUp.acceptedLevels.includes(input.satisfaction!)) {
+        f.outcome = 'satisfied';
+        return 'followed_up';
+      }
+      // Unsatisfied: handle again, one tier higher, until satisfied (001 篇6 §6③, 002 篇2 §4.2).
+      f.outcome = null;
+      d.c.cycle += 1;
+      if (p.unsatisfied.escalateTier) d.c.tier = Math.min(d.c.tier + 1, maxTier(p));
+      d.c.answer = null;
+      d.c.proposal = null;
+      const l = limits(d.c, p);
+      if (l.resolve) d.clocks.start('resolve', l.resolve, ctx.now, ctx.now);
+      d.eventData.cycle = d.c.cycle;
+      d.eventData.tier = d.c.tier;
+      const tier = p.escalation.tiers[d.c.tier - 1];
+      d.outbox.push({ channel: 'staff', template: 'handle_again', to: { role: tier?.role ?? 'approver', departmentCode: d.c.departmentCode ?? undefined }, payload: { number: d.c.number, cycle: d.c.cycle, tier: d.c.tier } });
+      notifyHandlers(d, 'handle_again', { number: d.c.number, cycle: d.c.cycle });
+      if (d.c.cycle > p.unsatisfied.maxCycles) d.outbox.push({ channel: 'staff', template: 'cycles_exceeded', to: { role: 'approver' }, payload: { number: d.c.number, cycle: d.c.cycle } });
+      return 'investigating';
+    },
+  }),
+
+  close: spec({
+    label: { 'zh-CN': '结案', 'zh-TW': '結案', en: 'Close' },
+    from: { complaint: ['followed_up', 'invalid', 'answered'], inquiry: ['answered'], suggestion: ['answered'] },
+    targets: ['closed'],
+    who: ['specialist', 'first_responder', 'followup'],
+    input: I.CloseInput,
+    guard: (c, _input, { policy }) =>
+      c.kind === 'complaint' && c.state === 'answered' && policy.followUp.required
+        ? { code: 'illegal_transition', detail: 'the policy requires a follow-up before closing' }
+        : null,
+    effect: (d, _input, ctx) => {
+      d.clocks.stopAll(ctx.now);
+      d.c.closedAt = ctx.now.toISOString();
+      if (d.c.state === 'invalid') d.outbox.push({ channel: 'customer', template: 'invalid_explanation', to: { customer: true }, payload: { number: d.c.number, explanation: d.c.validity?.explanation } });
+      else d.outbox.push({ channel: 'customer', template: 'closure', to: { customer: true }, payload: { number: d.c.number } });
+      return 'closed';
+    },
+  }),
+
+  archive: spec({
+    label: { 'zh-CN': '归档', 'zh-TW': '歸檔', en: 'Archive' },
+    from: { complaint: ['closed'], inquiry: ['closed'], suggestion: ['closed'] },
+    targets: ['archived'],
+    who: ['specialist', 'admin'],
+    input: I.EmptyInput,
+    effect: (d, _input, ctx) => {
+      d.c.archivedAt = ctx.now.toISOString();
+      return 'archived';
+    },
+  }),
+
+  note: spec({
+    label: { 'zh-CN': '补充说明', 'zh-TW': '補充說明', en: 'Add a note' },
+    from: { complaint: [...OPEN, 'invalid', 'closed'], inquiry: ['received', 'answered', 'closed'], suggestion: ['received', 'assigned', 'answered', 'closed'] },
+    targets: [],
+    who: ['first_responder', 'assigned_handler', 'co_handler', 'department_manager', 'specialist', 'followup', 'approver'],
+    input: I.NoteInput,
+    effect: (d, input) => {
+      d.eventData.text = input.text;
+      d.eventData.internal = input.internal;
+      return d.c.state;
+    },
+  }),
+
+  warn: spec({
+    label: { 'zh-CN': '时限预警', 'zh-TW': '時限預警', en: 'Deadline warning' },
+    from: { complaint: OPEN, inquiry: ['received'], suggestion: ['received', 'assigned'] },
+    targets: [],
+    who: ['system'],
+    input: I.ClockInput,
+    guard: (_c, input, _ctx, clocks) => clockRunning(clocks, input.clock),
+    effect: (d, input, ctx) => {
+      d.clocks.markWarned(input.clock, ctx.now);
+      const clock = d.clocks.get(input.clock)!;
+      d.eventData.dueAt = clock.dueAt;
+      notifyTier(d, ctx, 'deadline_warning', { clock: input.clock, dueAt: clock.dueAt });
+      return d.c.state;
+    },
+  }),
+
+  breach: spec({
+    label: { 'zh-CN': '超时升级', 'zh-TW': '逾時升級', en: 'Deadline breached' },
+    from: { complaint: OPEN, inquiry: ['received'], suggestion: ['received', 'assigned'] },
+    targets: [],
+    who: ['system'],
+    input: I.ClockInput,
+    guard: (_c, input, _ctx, clocks) => clockRunning(clocks, input.clock),
+    effect: (d, input, ctx) => {
+      const p = ctx.policy;
+      d.clocks.markBreached(input.clock, ctx.now);
+      if (ESCALATING_CLOCKS.has(input.clock)) {
+        // Breaching escalates one tier (002 篇6: agent → department manager → general manager).
+        d.c.tier = Math.min(d.c.tier + 1, maxTier(p));
+        const every = d.c.emergency ? p.flags.emergency.escalateEvery : p.escalation.escalateEvery;
+        if (every && d.c.tier < maxTier(p)) d.clocks.start('escalation', every, ctx.now, ctx.now);
+      }
+      d.eventData.tier = d.c.tier;
+      notifyTier(d, ctx, 'deadline_breached', { clock: input.clock, tier: d.c.tier });
+      return d.c.state;
+    },
+  }),
+
+  raise_grade: spec({
+    label: { 'zh-CN': '升级为更高等级', 'zh-TW': '升級為更高等級', en: 'Raise the grade' },
+    from: { complaint: OPEN },
+    targets: [],
+    who: ['system'],
+    input: I.RaiseGradeInput,
+    guard: (_c, input, _ctx, clocks) => clockRunning(clocks, input.clock),
+    effect: (d, input, ctx) => {
+      d.clocks.stop(input.clock, ctx.now);
+      const p = ctx.policy;
+      const from = d.c.grade ?? p.defaultGrade;
+      if (gradeRank(p, input.to) > gradeRank(p, from)) {
+        d.c.grade = input.to;
+        d.eventData.grade = { from, to: input.to };
+        d.outbox.push({ channel: 'staff', template: 'grade_raised', to: { role: 'approver' }, payload: { number: d.c.number, grade: input.to } });
+      }
+      return d.c.state;
+    },
+  }),
+} as const;
+
+export type ActionName = Extract<keyof typeof ACTIONS, string>;
+export const ACTION_NAMES = Object.keys(ACTIONS) as ActionName[];
+
+/** Actions only the system performs; never offered to people. */
+export const SYSTEM_ACTIONS: readonly ActionName[] = ['warn', 'breach', 'raise_grade'];
+
+/** Intake is not an action on an existing case, but the flowchart starts with it. */
+export const INTAKE = { label: { 'zh-CN': '受理登记', 'zh-TW': '受理登記', en: 'Receive' }, to: 'received' as State };
+
+/** System actions act on one running clock; a stale sweep (clock already stopped) is refused. */
+function clockRunning(clocks: ClockSet, kind: string): GuardRefusal | null {
+  const clock = clocks.get(kind);
+  return clock && clock.status === 'running' ? null : { code: 'illegal_transition', detail: `clock ${kind} is not running` };
+}
+
+function notifyTier(d: Draft, ctx: Ctx, template: string, payload: Record<string, unknown>): void {
+  const tier = ctx.policy.escalation.tiers[d.c.tier - 1];
+  notifyHandlers(d, template, { number: d.c.number, ...payload });
+  if (tier && tier.role !== 'handler' && tier.role !== 'agent')
+    d.outbox.push({ channel: 'staff', template, to: { role: tier.role, departmentCode: d.c.departmentCode ?? undefined }, payload: { number: d.c.number, ...payload } });
+}
+
+export function levelAtLeast(p: Policy, held: readonly string[], required: string): boolean {
+  const need = levelRank(p, required);
+  return held.some((h) => levelRank(p, h) >= need);
+}
+
+export function isActionName(x: string): x is ActionName & string {
+  return Object.prototype.hasOwnProperty.call(ACTIONS, x);
+}

@@ -1,0 +1,51 @@
+/**
+ * Personal data (phone, ID number, email, address) is masked for people who do not need it to
+ * do their part (003 规范3, 004 §四(二)): only the first-responder, the primary and backup
+ * handlers, specialists and follow-up callers — the people who contact the customer — see it.
+ */
+import type { Actor, Complainant, Complaint } from '../complaint/types.js';
+
+export function seesPii(c: Complaint, actor: Actor): boolean {
+  if (actor.kind === 'system') return true;
+  return (
+    actor.id === c.firstResponderId ||
+    actor.id === c.primaryHandlerId ||
+    actor.id === c.backupHandlerId ||
+    actor.roles.includes('specialist') ||
+    actor.roles.includes('followup')
+  );
+}
+
+/** Keeps the first 3 and last 4 characters of a phone, e.g. 138****5678. */
+export function maskPhone(v: string): string {
+  const d = v.replace(/\s/g, '');
+  return d.length <= 7 ? '*'.repeat(d.length) : `${d.slice(0, 3)}${'*'.repeat(d.length - 7)}${d.slice(-4)}`;
+}
+
+export function maskIdNumber(v: string): string {
+  return v.length <= 8 ? '*'.repeat(v.length) : `${v.slice(0, 4)}${'*'.repeat(v.length - 8)}${v.slice(-4)}`;
+}
+
+export function maskEmail(v: string): string {
+  const [user, domain] = v.split('@');
+  return `${(user ?? '').slice(0, 1)}***@${domain ?? ''}`;
+}
+
+/** Keeps the first 6 characters (province/city) of an address. */
+export function maskAddress(v: string): string {
+  return v.length <= 6 ? '***' : `${v.slice(0, 6)}***`;
+}
+
+export function maskComplainant(p: Complainant): Complainant {
+  return {
+    ...p,
+    phone: p.phone && maskPhone(p.phone),
+    idNumber: p.idNumber && maskIdNumber(p.idNumber),
+    email: p.email && maskEmail(p.email),
+    address: p.address && maskAddress(p.address),
+  };
+}
+
+export function complainantFor(c: Complaint, actor: Actor): { complainant: Complainant; masked: boolean } {
+  return seesPii(c, actor) ? { complainant: c.complainant, masked: false } : { complainant: maskComplainant(c.complainant), masked: true };
+}

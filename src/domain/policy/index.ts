@@ -1,0 +1,40 @@
+/**
+ * Policy (制度即配置): an organisation's complaint regulation as a validated, versioned document.
+ * See `docs/policy.md`.
+ */
+export {
+  PolicySchema,
+  durationText,
+  codeText,
+  i18nText,
+  clockLimits,
+  splitDuration,
+  DURATION_PATTERN,
+  TIER_ROLES,
+  SATISFACTION_LEVELS,
+  FOLLOW_UP_METHODS,
+  CLOCK_NAMES,
+  DEFAULT_CHANNELS,
+  type Policy,
+  type PolicyInput,
+  type I18nText,
+  type ClockLimits,
+  type ClockName,
+  type DurationText,
+  type DurationUnit,
+  type Satisfaction,
+  type FollowUpMethod,
+  type TierRole,
+} from './schema.js';
+export {
+  checkPolicy,
+  formatProblems,
+  policyKey,
+  gradeRank,
+  levelRank,
+  requiredApprovalLevel,
+  effectiveGrade,
+  limitsFor,
+  type PolicyProblem,
+} from './check.js';
+export { parsePolicyText, validatePolicy, formatPath, PRESET_FILES, type PolicyResult } from './load.js';

@@ -1,0 +1,365 @@
+/**
+ * The schema of a policy (制度即配置): one organisation's complaint regulation written as a YAML or
+ * JSON document. This file only describes the *shape* of a policy and the rules that concern a
+ * single field (formats, ranges, defaults); rules that relate several fields to each other
+ * (references between codes, orderings, sums) live in `check.ts`.
+ *
+ * Every object is strict, so a misspelt field name is reported instead of silently ignored.
+ * Messages for single-field rules are carried in the issue's `params` as
+ * `{ 'zh-CN': …, en: … }`, which `load.ts` turns into policy problems.
+ *
+ * The field names are a contract with the lifecycle engine and the store: keep them stable.
+ * See `docs/policy.md` for the format explained field by field.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Small building blocks
+// ---------------------------------------------------------------------------------------------
+
+/** Bilingual message attached to a custom zod issue (`issue.params`). */
+export interface IssueText {
+  'zh-CN': string;
+  en: string;
+}
+
+/** A string that must match `re`; the failure message is bilingual. */
+function pattern(re: RegExp, zh: string, en: string) {
+  return z.string().superRefine((s, ctx) => {
+    if (!re.test(s)) ctx.addIssue({ code: 'custom', params: { 'zh-CN': zh, en } satisfies IssueText });
+  });
+}
+
+/** The unit of a duration text: minutes, hours, calendar days, weeks, working days, working hours. */
+export type DurationUnit = 'm' | 'h' | 'd' | 'w' | 'wd' | 'wh';
+/** Same grammar as the calendar module's `isDurationText`, kept here so policy stays independent. */
+export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(m|h|d|w|wd|wh)$/;
+
+/** Splits `'2.5wd'` into `{ amount: 2.5, unit: 'wd' }`; `null` when the text is not a duration. */
+export function splitDuration(text: string): { amount: number; unit: DurationUnit } | null {
+  const m = DURATION_PATTERN.exec(text);
+  if (!m) return null;
+  return { amount: Number(m[1]), unit: m[2] as DurationUnit };
+}
+
+/**
+ * A duration written as text: `30m`, `2h`, `3d` (calendar days), `1w`, `2wd` (working days),
+ * `8wh` (working hours); decimals allowed (`1.5h`); the amount must be greater than zero.
+ */
+export const durationText = z.string().superRefine((s, ctx) => {
+  const d = splitDuration(s);
+  if (!d) {
+    ctx.addIssue({
+      code: 'custom',
+      params: {
+        'zh-CN': `“${s}”不是有效的时长；应写成数字加单位，如 30m、2h、3d、1w、2wd（工作日）、8wh（工作小时）`,
+        en: `"${s}" is not a duration; write a number and a unit, e.g. 30m, 2h, 3d, 1w, 2wd (working days), 8wh (working hours)`,
+      } satisfies IssueText,
+    });
+  } else if (!(d.amount > 0)) {
+    ctx.addIssue({
+      code: 'custom',
+      params: { 'zh-CN': '时长必须大于 0', en: 'a duration must be greater than zero' } satisfies IssueText,
+    });
+  }
+});
+/** Duration text as stored in a policy, e.g. `'2wd'`. */
+export type DurationText = z.infer<typeof durationText>;
+
+/** A stable identifier used by other fields to refer to a department, grade, level, …. */
+export const codeText = pattern(
+  /^[a-z0-9][a-z0-9_-]{0,63}$/,
+  '代码只能由小写字母、数字、下划线和连字符组成（以字母或数字开头，最长 64 个字符）',
+  'a code is lowercase letters, digits, "_" and "-" (starting with a letter or digit, at most 64 characters)',
+);
+
+/** Text in the UI languages; simplified Chinese is required, the others fall back to it. */
+export const i18nText = z.strictObject({
+  'zh-CN': z.string().min(1),
+  'zh-TW': z.string().min(1).optional(),
+  en: z.string().min(1).optional(),
+});
+export type I18nText = z.infer<typeof i18nText>;
+
+/** `HH:MM` on a 24-hour clock; `24:00` is allowed as the end of a working period. */
+const clockTime = pattern(
+  /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/,
+  '时间应写成 HH:MM（24 小时制，如 08:30；需加引号）',
+  'a time is HH:MM on a 24-hour clock, e.g. "08:30" (quoted)',
+);
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enumerations
+// ---------------------------------------------------------------------------------------------
+
+/** Roles an escalation tier can name, from least to most authority. */
+export const TIER_ROLES = ['agent', 'handler', 'department_manager', 'manager', 'general_manager', 'board'] as const;
+export type TierRole = (typeof TIER_ROLES)[number];
+
+/** Satisfaction levels, from best to worst (非常满意 / 满意 / 一般 / 不满意, 002 篇2 §4.3.2). */
+export const SATISFACTION_LEVELS = ['very_satisfied', 'satisfied', 'neutral', 'unsatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTION_LEVELS)[number];
+
+/** Ways of following up with the customer (回访方式). */
+export const FOLLOW_UP_METHODS = ['phone', 'sms', 'email', 'survey', 'visit'] as const;
+export type FollowUpMethod = (typeof FOLLOW_UP_METHODS)[number];
+
+/** The five clocks a grade can limit. */
+export const CLOCK_NAMES = ['triage', 'dispatch', 'first_response', 'resolve', 'approval'] as const;
+export type ClockName = (typeof CLOCK_NAMES)[number];
+
+export const DEFAULT_CHANNELS = ['phone', 'walk_in', 'letter', 'email', 'web', 'chat', 'transfer', 'regulator'];
+
+// ---------------------------------------------------------------------------------------------
+// Parts of a policy
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Time limits of the clocks of one case. Each is optional: a missing clock is not limited.
+ * - `triage`: received → validity judged and graded;
+ * - `dispatch`: graded → routed to the responsible department;
+ * - `first_response`: routed → the handler accepts (签收 / 回执 / 签复);
+ * - `resolve`: received → answered to the customer (the promised time 承诺时限);
+ * - `approval`: proposal submitted → the approver decides.
+ */
+export const clockLimits = z.strictObject({
+  triage: durationText.optional(),
+  dispatch: durationText.optional(),
+  first_response: durationText.optional(),
+  resolve: durationText.optional(),
+  approval: durationText.optional(),
+});
+export type ClockLimits = z.infer<typeof clockLimits>;
+
+const workingPeriod = z.strictObject({ start: clockTime, end: clockTime });
+
+const calendar = z
+  .strictObject({
+    /** IANA time zone in which working days and hours are counted. */
+    timeZone: z
+      .string()
+      .superRefine((tz, ctx) => {
+        if (!isTimeZone(tz))
+          ctx.addIssue({
+            code: 'custom',
+            params: {
+              'zh-CN': `“${tz}”不是有效的 IANA 时区（如 Asia/Shanghai）`,
+              en: `"${tz}" is not a valid IANA time zone (e.g. Asia/Shanghai)`,
+            } satisfies IssueText,
+          });
+      })
+      .default('Asia/Shanghai'),
+    /** Public holidays and adjusted working days (调休): Chinese mainland, or none. */
+    holidays: z.enum(['CN', 'none']).default('CN'),
+    /** ISO weekdays that are working days: 1 = Monday … 7 = Sunday. */
+    workingWeekdays: z
+      .array(z.number().int().min(1).max(7))
+      .min(1)
+      .default(() => [1, 2, 3, 4, 5]),
+    /** Working periods of a working day, in order, not overlapping. */
+    workingHours: z
+      .array(workingPeriod)
+      .min(1)
+      .default(() => [
+        { start: '08:30', end: '12:00' },
+        { start: '13:30', end: '17:30' },
+      ]),
+  })
+  .prefault({});
+
+const kinds = z
+  .strictObject({
+    /** 投诉 */
+    complaint: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+    /** 咨询: answered within `resolve` (001 篇4 §四(一): 24 h). */
+    inquiry: z
+      .strictObject({ enabled: z.boolean().default(true), resolve: durationText.default('24h') })
+      .prefault({}),
+    /** 建议: reported to leadership, the customer told whether it was adopted within `resolve`. */
+    suggestion: z
+      .strictObject({ enabled: z.boolean().default(true), resolve: durationText.default('5wd') })
+      .prefault({}),
+  })
+  .prefault({});
+
+const department = z.strictObject({ code: codeText, name: i18nText });
+
+const category = z.strictObject({
+  code: codeText,
+  name: i18nText,
+  /** Free grouping for statistics, e.g. `service` / `business` / `product` (001 篇3 §4). */
+  group: z.string().min(1).optional(),
+  /** Department a case of this category is routed to by default. */
+  department: codeText.optional(),
+});
+
+const grade = z.strictObject({
+  code: codeText,
+  name: i18nText,
+  limits: clockLimits,
+  /** Fraction of a clock at which a warning fires before the breach. */
+  warnAt: z.number().gt(0).lt(1).default(0.8),
+  /** The case skips the department and goes straight to the customer service manager (000). */
+  directToManager: z.boolean().default(false),
+});
+
+const flags = z.strictObject({
+  /** 恶性 (001 篇3 §10): media exposure, conflict with the customer, wide social impact. */
+  vicious: z.strictObject({
+    /** The grade a vicious case is raised to at least. */
+    minGrade: codeText,
+    /** Limits that override the (raised) grade's limits clock by clock. */
+    limits: clockLimits.optional(),
+  }),
+  /** 紧急抢险抢修 (001 篇2 §6): these limits override the grade's limits clock by clock. */
+  emergency: z.strictObject({
+    limits: clockLimits,
+    /** After a breach, escalate one more tier each time this passes while still unresolved. */
+    escalateEvery: durationText,
+  }),
+});
+
+const tier = z.strictObject({
+  level: z.number().int().min(1),
+  name: i18nText,
+  role: z.enum(TIER_ROLES),
+});
+
+const escalation = z.strictObject({
+  /** Escalation tiers 1..n in order (002 篇6: agent → department manager → general manager). */
+  tiers: z.array(tier).min(1),
+  /** After a breach, escalate again each time this passes while still unresolved. */
+  escalateEvery: durationText.optional(),
+});
+
+const gradeRise = z.strictObject({
+  /** Time since receipt after which an unresolved case rises … */
+  after: durationText,
+  /** … to this grade (000 注: unresolved within a month → major). */
+  to: codeText,
+});
+
+const approvalLevel = z.strictObject({ code: codeText, name: i18nText });
+
+const approvalRule = z.strictObject({
+  /** The rule matches only these grades (all grades when absent). */
+  grades: z.array(codeText).optional(),
+  /** The rule matches only proposals whose amount is at least this (any amount when absent). */
+  minAmount: z.number().nonnegative().optional(),
+  /** The approval level the matching proposal needs. */
+  level: codeText,
+});
+
+const approval = z.strictObject({
+  /** Approval levels in ascending authority. */
+  levels: z.array(approvalLevel).min(1),
+  /** The required level is the highest among matching rules; no match → no approval needed. */
+  rules: z.array(approvalRule).default(() => []),
+});
+
+const invalidReason = z.strictObject({ code: codeText, name: i18nText });
+
+const extension = z.strictObject({
+  /** The longest ordinary extension (延期) of the promised time. */
+  max: durationText,
+  /** The longest extension in special cases (特殊状况). */
+  specialMax: durationText,
+  /** The approval level that grants an extension. */
+  approvalLevel: codeText,
+});
+
+const followUp = z.strictObject({
+  /** Whether every resolved case must be followed up before it can be closed. */
+  required: z.boolean(),
+  /** Time after the answer to the customer within which the follow-up must happen. */
+  window: durationText,
+  /** Allowed ways of following up. */
+  methods: z.array(z.enum(FOLLOW_UP_METHODS)).min(1),
+  /** Delays before each new attempt to reach an unreachable customer (002 篇7: 24 h → 48 h). */
+  retries: z.array(durationText).default(() => []),
+  /** Close the case when the customer is still unreachable after the last retry. */
+  closeWhenUnreachable: z.boolean(),
+  /** Answers that count as satisfied; any other sends the case back for handling. */
+  acceptedLevels: z
+    .array(z.enum(SATISFACTION_LEVELS))
+    .min(1)
+    .default((): Satisfaction[] => ['very_satisfied', 'satisfied', 'neutral']),
+});
+
+const unsatisfied = z
+  .strictObject({
+    /** Handle again one escalation tier higher each time the customer is unsatisfied. */
+    escalateTier: z.boolean().default(true),
+    /** Most handling cycles (循环往复处理) before the case goes to the top tier's decision. */
+    maxCycles: z.number().int().min(1).default(3),
+  })
+  .prefault({});
+
+const retention = z.strictObject({
+  /** Days a closed case is kept (001 篇4 §五: one year). */
+  defaultDays: z.number().int().positive(),
+  /** Longer (or shorter) retention for some grades, by grade code. */
+  byGrade: z.record(z.string(), z.number().int().positive()).default(() => ({})),
+});
+
+// ---------------------------------------------------------------------------------------------
+// The policy
+// ---------------------------------------------------------------------------------------------
+
+export const PolicySchema = z.strictObject({
+  /** Slug naming the policy, e.g. `kesu-default`. */
+  id: pattern(
+    /^[a-z0-9][a-z0-9-]*$/,
+    'id 只能由小写字母、数字和连字符组成，如 kesu-default',
+    'an id is lowercase letters, digits and "-", e.g. kesu-default',
+  ),
+  /** Version of this policy, e.g. `'2026.1'` (quoted in YAML). A case stores `id@version`. */
+  version: pattern(
+    /^[0-9A-Za-z][0-9A-Za-z._-]*$/,
+    '版本号由字母、数字、点、下划线和连字符组成，如 "2026.1"',
+    'a version is letters, digits, ".", "_" and "-", e.g. "2026.1"',
+  ),
+  name: i18nText,
+  /** The regulation this policy was written from (seed reference, document number, …). */
+  source: z.string().min(1).optional(),
+  calendar,
+  /** Channels complaints arrive on (受理渠道). */
+  channels: z
+    .array(codeText)
+    .min(1)
+    .default(() => [...DEFAULT_CHANNELS]),
+  kinds,
+  /** Organisation units the rules refer to by code. */
+  departments: z.array(department).min(1),
+  /** Complaint categories (001 篇3 §4–8), each optionally routed to a department. */
+  categories: z.array(category).min(1),
+  /** Severity grades from least to most severe (000: 一般 / 重要 / 重大). */
+  grades: z.array(grade).min(1),
+  /** The grade a case has until someone grades it. */
+  defaultGrade: codeText,
+  flags,
+  escalation,
+  /** Grades rising with time while unresolved. */
+  gradeRise: z.array(gradeRise).default(() => []),
+  approval,
+  /** Judging validity (001 篇3 §9–11, 002 篇1 §2). */
+  validity: z.strictObject({ invalidReasons: z.array(invalidReason).min(1) }),
+  extension,
+  followUp,
+  unsatisfied,
+  retention,
+});
+
+/** A validated policy, defaults applied. */
+export type Policy = z.infer<typeof PolicySchema>;
+/** A policy as written, before defaults. */
+export type PolicyInput = z.input<typeof PolicySchema>;

@@ -1,0 +1,102 @@
+/** Organisation data: users, departments, the policy, the holiday calendar and the audit check. */
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../services/app.js';
+import { parseInput } from '../../domain/validation.js';
+import { AppError, fieldProblem } from '../../domain/errors.js';
+import { ROLES } from '../../domain/complaint/types.js';
+import { parsePolicyText } from '../../domain/policy/index.js';
+import { addDuration, parseHolidayYear, CalendarError, builtInHolidayYears } from '../../domain/calendar/index.js';
+import { activatePolicy } from '../../services/policies.js';
+import { hashPassword } from '../../services/sessions.js';
+import { uuidv7 } from '../../services/ids.js';
+import { insertUser, listDepartments, listUsers, findUserByUsername } from '../../store/user.repository.js';
+import { listPolicies } from '../../store/policy.repository.js';
+import { listHolidayYears, saveHolidayYear } from '../../store/calendar.repository.js';
+import { verifyChains } from '../../store/event.repository.js';
+import { requireUser } from '../auth/auth.js';
+
+const NewUser = z
+  .object({
+    username: z.string().trim().regex(/^[a-zA-Z0-9._-]{2,50}$/),
+    name: z.string().trim().min(1).max(100),
+    password: z.string().min(8).max(200),
+    roles: z.array(z.enum(ROLES as [string, ...string[]])).min(1),
+    departmentCode: z.string().max(64).optional(),
+    managerOf: z.array(z.string().max(64)).default([]),
+    approvalLevels: z.array(z.string().max(64)).default([]),
+    locale: z.enum(['zh-CN', 'zh-TW', 'en']).default('zh-CN'),
+  })
+  .strict();
+
+const PolicyUpload = z.object({ text: z.string().min(1).max(1_000_000), format: z.enum(['yaml', 'json']).optional() }).strict();
+const DueQuery = z.object({ start: z.iso.datetime({ offset: true }), duration: z.string().min(1).max(20), lang: z.string().optional() }).strict();
+const YearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
+
+export function adminRoutes(server: FastifyInstance, app: App): void {
+  const signedIn = requireUser(app);
+  const admin = requireUser(app, ['admin']);
+
+  server.get('/api/v1/users', { preHandler: requireUser(app, ['admin', 'specialist', 'approver', 'auditor']), schema: { tags: ['admin'], summary: 'Users (for routing and administration)' } }, async () => listUsers(app.database.db));
+
+  server.post('/api/v1/users', { preHandler: admin, schema: { tags: ['admin'], summary: 'Create a user', body: NewUser } }, async (req, reply) => {
+    const u = parseInput(NewUser, req.body);
+    if (await findUserByUsername(app.database.db, u.username)) throw new AppError('invalid_input', 'username taken', [fieldProblem('username', '用户名已存在', 'Username already taken', '使用者名稱已存在')]);
+    const id = uuidv7();
+    await insertUser(app.database.db, { id, username: u.username, name: u.name, roles: u.roles as never, departmentCode: u.departmentCode ?? null, managerOf: u.managerOf, approvalLevels: u.approvalLevels, locale: u.locale, active: true, passwordHash: await hashPassword(u.password), createdAt: app.now().toISOString() });
+    return reply.status(201).send({ id, username: u.username });
+  });
+
+  server.get('/api/v1/departments', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Departments' } }, async () => listDepartments(app.database.db));
+
+  server.get('/api/v1/policy', { preHandler: signedIn, schema: { tags: ['policy'], summary: 'The active policy and the stored versions' } }, async () => ({ active: await app.activePolicy(), versions: await listPolicies(app.database.db) }));
+
+  server.post('/api/v1/policy/check', { preHandler: signedIn, schema: { tags: ['policy'], summary: 'Validate a policy document; lists every problem with its path', body: PolicyUpload } }, async (req) => {
+    const b = parseInput(PolicyUpload, req.body);
+    const r = parsePolicyText(b.text, b.format);
+    return r.ok ? { ok: true, problems: [] } : { ok: false, problems: r.problems };
+  });
+
+  server.post('/api/v1/policy', { preHandler: admin, schema: { tags: ['policy'], summary: 'Upload and activate a policy version (new cases use it; open cases keep theirs)', body: PolicyUpload } }, async (req, reply) => {
+    const b = parseInput(PolicyUpload, req.body);
+    const r = await activatePolicy(app, b.text, b.format);
+    return reply.status(r.created ? 201 : 200).send({ key: r.key, created: r.created });
+  });
+
+  server.get('/api/v1/calendar/due', { preHandler: signedIn, schema: { tags: ['calendar'], summary: 'Due time of a duration from an instant on the active policy calendar, with its explanation', querystring: DueQuery } }, async (req) => {
+    const q = parseInput(DueQuery, req.query);
+    const cal = await app.calendarFor(await app.activePolicy());
+    try {
+      const r = addDuration(new Date(q.start), q.duration, cal);
+      return { due: r.due?.toISOString() ?? null, explanation: r.explanation };
+    } catch (e) {
+      if (e instanceof CalendarError) throw new AppError('invalid_input', e.message, [fieldProblem('duration', `时长格式有误：${q.duration}`, `Invalid duration: ${q.duration}`)]);
+      throw e;
+    }
+  });
+
+  server.get('/api/v1/calendar/years', { preHandler: signedIn, schema: { tags: ['calendar'], summary: 'Holiday years: built-in and added by administrators' } }, async () => ({
+    builtIn: builtInHolidayYears('CN').map((y) => y.year),
+    added: await listHolidayYears(app.database.db),
+  }));
+
+  server.put('/api/v1/calendar/years/:year', { preHandler: admin, schema: { tags: ['calendar'], summary: "Add or replace a year's holiday list (JSON, holiday-cn or {holidays, workdays} format)", params: YearParams } }, async (req) => {
+    const { year } = parseInput(YearParams, req.params);
+    let y;
+    try {
+      y = parseHolidayYear(req.body, { region: 'CN', year });
+    } catch (e) {
+      if (e instanceof CalendarError) throw new AppError('invalid_input', e.message, [fieldProblem('body', e.message, e.message)]);
+      throw e;
+    }
+    if (y.year !== year) throw new AppError('invalid_input', 'year mismatch', [fieldProblem('year', '文件中的年份与地址不一致', 'The year in the file differs from the URL')]);
+    await saveHolidayYear(app.database.db, y, req.actor!.id, app.now().toISOString());
+    app.invalidateCalendars();
+    return { region: y.region, year: y.year, days: y.days.length };
+  });
+
+  server.get('/api/v1/audit/verify', { preHandler: requireUser(app, ['auditor', 'admin']), schema: { tags: ['audit'], summary: 'Verify every case timeline hash chain' } }, async () => {
+    const r = await verifyChains(app.database.db);
+    return { ok: r.problems.length === 0, ...r };
+  });
+}

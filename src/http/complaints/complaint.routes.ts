@@ -1,0 +1,125 @@
+/** Complaints: intake, lists, the case page and lifecycle actions. */
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../services/app.js';
+import { receiveComplaint } from '../../services/receive-complaint.js';
+import { actOnComplaint } from '../../services/act-on-complaint.js';
+import { viewComplaint } from '../../services/view-complaint.js';
+import { listComplaints } from '../../services/list-complaints.js';
+import { IntakeInput } from '../../domain/lifecycle/intake.js';
+import { ACTIONS, ACTION_NAMES, SYSTEM_ACTIONS, isActionName } from '../../domain/lifecycle/machine.js';
+import { STATES } from '../../domain/complaint/types.js';
+import { AppError, fieldProblem } from '../../domain/errors.js';
+import { parseInput } from '../../domain/validation.js';
+import { requireUser } from '../auth/auth.js';
+
+const csv = z
+  .string()
+  .max(500)
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const ListQuery = z
+  .object({
+    state: csv.optional(),
+    grade: csv.optional(),
+    kind: csv.optional(),
+    channel: csv.optional(),
+    department: csv.optional(),
+    handler: z.string().max(64).optional(),
+    overdue: z.enum(['true', 'false']).optional(),
+    needsApproval: z.enum(['true', 'false']).optional(),
+    mine: z.enum(['first_responder', 'handler', 'followup', 'approver']).optional(),
+    text: z.string().trim().min(1).max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(200).optional(),
+    lang: z.string().optional(),
+  })
+  .strict();
+
+const IdParams = z.object({ id: z.string().min(1).max(64) });
+const ActionParams = z.object({ id: z.string().min(1).max(64), action: z.string().min(1).max(64) });
+
+export function complaintRoutes(server: FastifyInstance, app: App): void {
+  const signedIn = requireUser(app);
+
+  server.post(
+    '/api/v1/complaints',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['complaints'],
+        summary: '受理登记 — register a complaint, inquiry or suggestion',
+        description: 'Send an `Idempotency-Key` header: a retried request returns the case the first one created (200 instead of 201).',
+        headers: z.object({ 'idempotency-key': z.string().max(200).optional() }),
+        body: IntakeInput,
+      },
+    },
+    async (req, reply) => {
+      const key = req.headers['idempotency-key'];
+      if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 200))
+        throw new AppError('invalid_input', 'bad Idempotency-Key', [fieldProblem('Idempotency-Key', '幂等键须为 1–200 个字符', 'Idempotency-Key must be 1–200 characters')]);
+      const r = await receiveComplaint(app, req.actor!, req.body, key);
+      const view = await viewComplaint(app, req.actor!, r.complaint.id);
+      if (!r.created) reply.header('idempotent-replayed', 'true');
+      return reply.status(r.created ? 201 : 200).send({ ...view, promisedAt: r.promisedAt });
+    },
+  );
+
+  server.get(
+    '/api/v1/complaints',
+    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'List and search cases (keyset pagination)', querystring: ListQuery } },
+    async (req) => {
+      const q = parseInput(ListQuery, req.query);
+      return listComplaints(
+        app,
+        req.actor!,
+        {
+          state: q.state,
+          grade: q.grade,
+          kind: q.kind,
+          channel: q.channel,
+          departmentCode: q.department,
+          handlerId: q.handler,
+          overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
+          needsApproval: q.needsApproval === undefined ? undefined : q.needsApproval === 'true',
+          mine: q.mine,
+          text: q.text,
+        },
+        { limit: q.limit, cursor: q.cursor },
+      );
+    },
+  );
+
+  server.get(
+    '/api/v1/complaints/:id',
+    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'A case: timeline, clocks with explanations, allowedActions', params: IdParams } },
+    async (req) => viewComplaint(app, req.actor!, parseInput(IdParams, req.params).id),
+  );
+
+  server.post(
+    '/api/v1/complaints/:id/actions/:action',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['complaints'],
+        summary: 'Perform a lifecycle action',
+        description: `Actions: ${ACTION_NAMES.filter((a) => !SYSTEM_ACTIONS.includes(a)).join(', ')}. The body is the action's input (see GET /api/v1/lifecycle).`,
+        params: ActionParams,
+      },
+    },
+    async (req) => {
+      const { id, action } = parseInput(ActionParams, req.params);
+      if (!isActionName(action) || SYSTEM_ACTIONS.includes(action)) throw new AppError('not_found', `action ${action}`);
+      await actOnComplaint(app, req.actor!, id, action, req.body ?? {});
+      return viewComplaint(app, req.actor!, id);
+    },
+  );
+
+  server.get('/api/v1/lifecycle', { schema: { tags: ['complaints'], summary: 'The lifecycle table: states, actions, who, targets, input schemas' } }, async () => ({
+    states: STATES,
+    actions: ACTION_NAMES.map((name) => {
+      const a = ACTIONS[name];
+      return { name, label: a.label, from: a.from, targets: a.targets, who: a.who, system: SYSTEM_ACTIONS.includes(name), input: z.toJSONSchema(a.input, { io: 'input', unrepresentable: 'any' }) };
+    }),
+  }));
+}

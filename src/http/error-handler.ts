@@ -1,0 +1,60 @@
+/**
+ * Maps domain codes to HTTP statuses and answers `{ code, message, fields }` in the caller's
+ * language. Request validation failures from the route schemas are answered the same way.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, messageFor, type ErrorCode, type FieldProblem, type Locale } from '../domain/errors.js';
+import { pathText } from '../domain/validation.js';
+import { localeOf } from './locale.js';
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  policy_invalid: 422,
+  not_found: 404,
+  // Avoidance is answered like "not found": the complained-about person must not learn the case exists.
+  avoidance: 404,
+  forbidden: 403,
+  approval_level_too_low: 403,
+  unauthenticated: 401,
+  illegal_transition: 409,
+  conflict: 409,
+  extension_over_limit: 422,
+  idempotency_mismatch: 422,
+};
+
+export function errorBody(code: ErrorCode, locale: Locale, fields: FieldProblem[] = [], extra: Record<string, unknown> = {}) {
+  const first = fields[0];
+  return {
+    code,
+    message: first ? `${messageFor(code, locale)}：${first.path} — ${first.message[locale]}` : messageFor(code, locale),
+    fields: fields.map((f) => ({ path: f.path, message: f.message[locale] })),
+    ...extra,
+  };
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const locale = localeOf(req);
+    if (err instanceof AppError) {
+      // Avoidance refusals must look exactly like a missing case.
+      const code = err.code === 'avoidance' && err.fields.length === 0 ? 'not_found' : err.code;
+      return reply.status(STATUS[code]).send(errorBody(code, locale, err.fields, err.extra));
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = err.validationContext ?? 'body';
+      const fields: FieldProblem[] = err.validation.map((v) => {
+        const path = pathText(v.instancePath.split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
+        return { path: path ? `${where === 'body' ? '' : `${where}.`}${path}` : where, message: { 'zh-CN': v.message ?? '', 'zh-TW': v.message ?? '', en: v.message ?? '' } };
+      });
+      return reply.status(400).send(errorBody('invalid_input', locale, fields));
+    }
+    if (err.statusCode && err.statusCode < 500) {
+      const path = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || /JSON/.test(err.message) ? 'body' : '';
+      return reply.status(err.statusCode).send({ code: err.statusCode === 404 ? 'not_found' : 'invalid_input', message: err.message, fields: path ? [{ path, message: err.message }] : [] });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ code: 'internal', message: locale === 'en' ? 'Internal error' : locale === 'zh-TW' ? '內部錯誤' : '内部错误', fields: [] });
+  });
+  app.setNotFoundHandler((req, reply) => reply.status(404).send(errorBody('not_found', localeOf(req))));
+}

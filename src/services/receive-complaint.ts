@@ -1,0 +1,75 @@
+/**
+ * Intake (受理登记) in one short transaction: the case, its first event, its clocks, the
+ * customer's acknowledgement in the outbox and, when given, the Idempotency-Key — so a retried
+ * request (network failure, double click) returns the case the first one created.
+ */
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { Actor, Complaint } from '../domain/complaint/types.js';
+import { receive } from '../domain/lifecycle/intake.js';
+import { AppError } from '../domain/errors.js';
+import { canonicalJson } from '../store/event.repository.js';
+import { insertComplaint, getComplaint } from '../store/complaint.repository.js';
+import { appendEvents } from '../store/event.repository.js';
+import { upsertClocks, listClocks } from '../store/clock.repository.js';
+import { enqueueMessages } from '../store/outbox.repository.js';
+import { nextValue } from '../store/counter.repository.js';
+import { findIdempotent, saveIdempotent } from '../store/idempotency.repository.js';
+import type { App } from './app.js';
+import { uuidv7 } from './ids.js';
+
+export interface Received {
+  complaint: Complaint;
+  promisedAt: string | null;
+  /** false when an earlier request with the same Idempotency-Key created it. */
+  created: boolean;
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: string })?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+export async function receiveComplaint(app: App, actor: Actor, input: unknown, idempotencyKey?: string): Promise<Received> {
+  const scopeKey = idempotencyKey ? `${actor.id}:${idempotencyKey}` : null;
+  const requestHash = createHash('sha256').update(canonicalJson(input)).digest('hex');
+  const replay = async (): Promise<Received | null> => {
+    if (!scopeKey) return null;
+    const prior = await findIdempotent(app.database.db, scopeKey);
+    if (!prior) return null;
+    if (prior.requestHash !== requestHash) throw new AppError('idempotency_mismatch', 'Idempotency-Key reused with a different body');
+    const c = (await getComplaint(app.database.db, prior.complaintId))!;
+    const resolve = (await listClocks(app.database.db, c.id)).find((k) => k.kind === 'resolve');
+    return { complaint: c, promisedAt: resolve?.dueAt ?? null, created: false };
+  };
+  const earlier = await replay();
+  if (earlier) return earlier;
+
+  const policy = await app.activePolicy();
+  const calendar = await app.calendarFor(policy);
+  try {
+    return await app.database.db.transaction().execute(async (trx) => {
+      const now = app.now();
+      const id = uuidv7(now.getTime());
+      // Claim the key first: a concurrent retry blocks on it, then sees the first case.
+      if (scopeKey) await saveIdempotent(trx, scopeKey, requestHash, id, now.toISOString());
+      const year = DateTime.fromJSDate(now, { zone: policy.calendar.timeZone }).year;
+      const seq = await nextValue(trx, `complaint:${year}`);
+      const number = `KS-${year}-${String(seq).padStart(6, '0')}`;
+      const r = receive(input, { id, number }, { actor, now, policy, calendar });
+      await insertComplaint(trx, r.complaint, r.clocks);
+      await appendEvents(trx, id, r.events);
+      await upsertClocks(trx, r.clocks);
+      await enqueueMessages(trx, r.outbox);
+      for (const k of r.clocks)
+        if (k.missingHolidayYears.length) app.log.warn({ complaint: number, clock: k.kind, years: k.missingHolidayYears }, 'deadline computed without holiday data for these years');
+      return { complaint: r.complaint, promisedAt: r.promisedAt, created: true };
+    });
+  } catch (e) {
+    if (scopeKey && isUniqueViolation(e)) {
+      const again = await replay();
+      if (again) return again;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,17 @@
+/** Holiday years added by administrators (they replace a built-in year of the same region). */
+import type { HolidayYear } from '../domain/calendar/index.js';
+import type { Executor } from './db.js';
+
+export async function saveHolidayYear(db: Executor, y: HolidayYear, by: string, at: string): Promise<void> {
+  const data = JSON.stringify(y);
+  await db
+    .insertInto('calendar_years')
+    .values({ region: y.region, year: y.year, data, updated_at: at, updated_by: by })
+    .onConflict((oc) => oc.columns(['region', 'year']).doUpdateSet({ data, updated_at: at, updated_by: by }))
+    .execute();
+}
+
+export async function listHolidayYears(db: Executor): Promise<HolidayYear[]> {
+  const rows = await db.selectFrom('calendar_years').select('data').orderBy('year').execute();
+  return rows.map((r) => JSON.parse(r.data) as HolidayYear);
+}

@@ -1,0 +1,228 @@
+/**
+ * Complaints: the full domain object as JSON in `body`, plus the columns lists filter and sort
+ * on. Visibility and avoidance are applied in SQL so a list never loads rows the caller may not
+ * see (mirrors domain/permissions/visibility.ts).
+ */
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import type { Actor, Clock, Complaint } from '../domain/complaint/types.js';
+import { OVERSIGHT_ROLES, FOLLOWUP_STATES } from '../domain/permissions/visibility.js';
+import { AppError } from '../domain/errors.js';
+import type { DB, ComplaintsTable } from './schema.js';
+import type { Dialect, Executor } from './db.js';
+
+/** Columns derived from the case and its clocks. */
+function columns(c: Complaint, clocks: Clock[]): Omit<ComplaintsTable, 'id' | 'body'> {
+  const resolve = clocks.find((k) => k.kind === 'resolve' && k.status !== 'stopped');
+  return {
+    number: c.number,
+    kind: c.kind,
+    channel: c.channel,
+    state: c.state,
+    grade: c.grade,
+    category: c.category,
+    department_code: c.departmentCode,
+    primary_handler_id: c.primaryHandlerId,
+    first_responder_id: c.firstResponderId,
+    tier: c.tier,
+    cycle: c.cycle,
+    policy_key: c.policyKey,
+    title: c.title,
+    search_text: [c.number, c.title, c.description, c.references.order, c.references.product, c.references.plate, c.complainant.name]
+      .filter(Boolean)
+      .join('\n')
+      .toLowerCase(),
+    received_at: c.receivedAt,
+    updated_at: c.updatedAt,
+    resolve_due_at: resolve?.dueAt ?? null,
+    overdue: clocks.some((k) => k.status === 'running' && k.breachedAt) ? 1 : 0,
+    needs_approval: c.state === 'awaiting_approval' || c.extensionRequest ? 1 : 0,
+    version: c.version,
+  };
+}
+
+function participants(c: Complaint): { complaint_id: string; user_id: string; relation: string }[] {
+  const rows = new Map<string, { complaint_id: string; user_id: string; relation: string }>();
+  const add = (user: string | null | undefined, relation: string) => {
+    if (user) rows.set(`${user}:${relation}`, { complaint_id: c.id, user_id: user, relation });
+  };
+  add(c.firstResponderId, 'first_responder');
+  add(c.primaryHandlerId, 'handler');
+  add(c.backupHandlerId, 'handler');
+  c.coHandlerIds.forEach((u) => add(u, 'co_handler'));
+  c.approverIds.forEach((u) => add(u, 'approver'));
+  c.followUp.callerIds.forEach((u) => add(u, 'followup'));
+  c.subject.employeeIds.forEach((u) => add(u, 'subject'));
+  return [...rows.values()];
+}
+
+export async function insertComplaint(db: Executor, c: Complaint, clocks: Clock[]): Promise<void> {
+  await db.insertInto('complaints').values({ id: c.id, body: JSON.stringify(c), ...columns(c, clocks) }).execute();
+  const rows = participants(c);
+  if (rows.length) await db.insertInto('complaint_participants').values(rows).execute();
+}
+
+/** Saves a transition's result; refuses if someone else saved a newer version meanwhile. */
+export async function saveComplaint(db: Executor, c: Complaint, expectedVersion: number, clocks: Clock[]): Promise<void> {
+  const r = await db
+    .updateTable('complaints')
+    .set({ body: JSON.stringify(c), ...columns(c, clocks) })
+    .where('id', '=', c.id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw new AppError('conflict', `complaint ${c.id} changed concurrently`);
+  await db.deleteFrom('complaint_participants').where('complaint_id', '=', c.id).execute();
+  const rows = participants(c);
+  if (rows.length) await db.insertInto('complaint_participants').values(rows).execute();
+}
+
+export async function getComplaint(db: Executor, id: string): Promise<Complaint | null> {
+  const row = await db.selectFrom('complaints').select('body').where('id', '=', id).executeTakeFirst();
+  return row ? (JSON.parse(row.body) as Complaint) : null;
+}
+
+/**
+ * Reads a case inside a transaction and locks it: `FOR UPDATE` on PostgreSQL (`SKIP LOCKED`
+ * when `skipLocked`, for the sweeper: a case another instance holds is left to it). SQLite
+ * serialises writers itself, so a plain read is enough there.
+ */
+export async function lockComplaint(db: Executor, dialect: Dialect, id: string, skipLocked = false): Promise<Complaint | null> {
+  let q = db.selectFrom('complaints').select('body').where('id', '=', id);
+  if (dialect === 'postgres') q = skipLocked ? q.forUpdate().skipLocked() : q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row ? (JSON.parse(row.body) as Complaint) : null;
+}
+
+export async function findIdByNumber(db: Executor, number: string): Promise<string | null> {
+  const row = await db.selectFrom('complaints').select('id').where('number', '=', number).executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export interface ListFilters {
+  state?: string[];
+  grade?: string[];
+  kind?: string[];
+  channel?: string[];
+  departmentCode?: string[];
+  handlerId?: string;
+  overdue?: boolean;
+  needsApproval?: boolean;
+  text?: string;
+  /** Queue shortcuts: cases where the caller has this relation. */
+  mine?: 'first_responder' | 'handler' | 'followup' | 'approver';
+}
+
+export interface ListRow {
+  id: string;
+  number: string;
+  kind: string;
+  channel: string;
+  state: string;
+  grade: string | null;
+  category: string | null;
+  departmentCode: string | null;
+  primaryHandlerId: string | null;
+  tier: number;
+  cycle: number;
+  title: string;
+  receivedAt: string;
+  updatedAt: string;
+  resolveDueAt: string | null;
+  overdue: boolean;
+}
+
+function encodeCursor(r: { received_at: string; id: string }): string {
+  return Buffer.from(`${r.received_at}|${r.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { receivedAt: string; id: string } | null {
+  const [receivedAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!receivedAt || !id || Number.isNaN(Date.parse(receivedAt))) return null;
+  return { receivedAt, id };
+}
+
+/** The need-to-know rule in SQL (see domain/permissions/visibility.ts `canSee`). */
+function visibleTo(actor: Actor) {
+  return (eb: ExpressionBuilder<DB, 'complaints'>) => {
+    const rel = (relations: string[]) =>
+      eb.exists(
+        eb
+          .selectFrom('complaint_participants as p')
+          .select(sql`1`.as('one'))
+          .whereRef('p.complaint_id', '=', 'complaints.id')
+          .where('p.user_id', '=', actor.id)
+          .where('p.relation', 'in', relations),
+      );
+    const notSubject = eb.not(rel(['subject']));
+    if (actor.roles.some((r) => OVERSIGHT_ROLES.includes(r))) return notSubject;
+    const ors = [rel(['first_responder', 'handler', 'co_handler', 'approver', 'followup'])];
+    if (actor.managerOf.length) ors.push(eb('complaints.department_code', 'in', actor.managerOf));
+    if (actor.roles.includes('approver')) ors.push(eb('complaints.needs_approval', '=', 1));
+    if (actor.roles.includes('followup')) ors.push(eb('complaints.state', 'in', [...FOLLOWUP_STATES]));
+    return eb.and([notSubject, eb.or(ors)]);
+  };
+}
+
+export async function listComplaints(
+  db: Executor,
+  actor: Actor,
+  f: ListFilters,
+  page: { limit: number; cursor?: { receivedAt: string; id: string } },
+): Promise<{ items: ListRow[]; nextCursor: string | null }> {
+  let q: SelectQueryBuilder<DB, 'complaints', any> = db.selectFrom('complaints').where(visibleTo(actor));
+  if (f.state?.length) q = q.where('state', 'in', f.state);
+  if (f.grade?.length) q = q.where('grade', 'in', f.grade);
+  if (f.kind?.length) q = q.where('kind', 'in', f.kind);
+  if (f.channel?.length) q = q.where('channel', 'in', f.channel);
+  if (f.departmentCode?.length) q = q.where('department_code', 'in', f.departmentCode);
+  if (f.handlerId) q = q.where('primary_handler_id', '=', f.handlerId);
+  if (f.overdue !== undefined) q = q.where('overdue', '=', f.overdue ? 1 : 0);
+  if (f.needsApproval !== undefined) q = q.where('needs_approval', '=', f.needsApproval ? 1 : 0);
+  if (f.text) q = q.where('search_text', 'like', `%${f.text.toLowerCase().replace(/[%_\\]/g, (m) => `\\${m}`)}%`);
+  if (f.mine) {
+    const relation = f.mine;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('complaint_participants as m')
+          .select(sql`1`.as('one'))
+          .whereRef('m.complaint_id', '=', 'complaints.id')
+          .where('m.user_id', '=', actor.id)
+          .where('m.relation', '=', relation),
+      ),
+    );
+  }
+  if (page.cursor) {
+    const { receivedAt, id } = page.cursor;
+    q = q.where((eb) => eb.or([eb('received_at', '<', receivedAt), eb.and([eb('received_at', '=', receivedAt), eb('id', '<', id)])]));
+  }
+  const rows = await q
+    .select(['id', 'number', 'kind', 'channel', 'state', 'grade', 'category', 'department_code', 'primary_handler_id', 'tier', 'cycle', 'title', 'received_at', 'updated_at', 'resolve_due_at', 'overdue'])
+    .orderBy('received_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  const more = rows.length > page.limit;
+  const items = rows.slice(0, page.limit);
+  const last = items[items.length - 1] as { received_at: string; id: string } | undefined;
+  return {
+    items: items.map((r) => ({
+      id: r.id,
+      number: r.number,
+      kind: r.kind,
+      channel: r.channel,
+      state: r.state,
+      grade: r.grade,
+      category: r.category,
+      departmentCode: r.department_code,
+      primaryHandlerId: r.primary_handler_id,
+      tier: Number(r.tier),
+      cycle: Number(r.cycle),
+      title: r.title,
+      receivedAt: r.received_at,
+      updatedAt: r.updated_at,
+      resolveDueAt: r.resolve_due_at,
+      overdue: Number(r.overdue) === 1,
+    })),
+    nextCursor: more && last ? encodeCursor(last) : null,
+  };
+}

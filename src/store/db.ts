@@ -1,0 +1,40 @@
+/**
+ * Opens the database: PostgreSQL through `pg` when a URL is given, otherwise an embedded SQLite
+ * file (WAL, synchronous=FULL so an acknowledged write survives kill -9 and power loss).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  /** Human description for logs (file path or host/db, never a password). */
+  where: string;
+  close(): Promise<void>;
+}
+
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+export function openDatabase(opts: { databaseUrl?: string; dataDir: string; file?: string }): Database {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const u = new URL(opts.databaseUrl);
+    return { db, dialect: 'postgres', where: `postgres://${u.host}${u.pathname}`, close: () => db.destroy() };
+  }
+  mkdirSync(opts.dataDir, { recursive: true });
+  const file = join(opts.dataDir, opts.file ?? 'kesu.sqlite');
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', where: file, close: () => db.destroy() };
+}

@@ -1,0 +1,12 @@
+/** Runs the migrations in src/store/migrations (listed here so bundling cannot miss one). */
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import * as m0001 from './migrations/0001-initial.js';
+
+const migrations: Record<string, Migration> = { '0001-initial': m0001 };
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

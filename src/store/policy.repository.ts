@@ -1,0 +1,30 @@
+/** Policy versions. Cases keep the key of the version they started under; versions are never edited. */
+import type { Policy } from '../domain/policy/index.js';
+import { policyKey } from '../domain/policy/index.js';
+import type { Executor } from './db.js';
+
+export async function savePolicyVersion(db: Executor, p: Policy, sourceText: string, at: string, activate: boolean): Promise<{ key: string; created: boolean }> {
+  const key = policyKey(p);
+  const existing = await db.selectFrom('policies').select(['key', 'document']).where('key', '=', key).executeTakeFirst();
+  if (!existing) await db.insertInto('policies').values({ key, policy_id: p.id, version: p.version, document: JSON.stringify(p), source_text: sourceText, active: 0, created_at: at }).execute();
+  if (activate) {
+    await db.updateTable('policies').set({ active: 0 }).where('active', '=', 1).execute();
+    await db.updateTable('policies').set({ active: 1 }).where('key', '=', key).execute();
+  }
+  return { key, created: !existing };
+}
+
+export async function getPolicy(db: Executor, key: string): Promise<Policy | null> {
+  const r = await db.selectFrom('policies').select('document').where('key', '=', key).executeTakeFirst();
+  return r ? (JSON.parse(r.document) as Policy) : null;
+}
+
+export async function getActivePolicy(db: Executor): Promise<Policy | null> {
+  const r = await db.selectFrom('policies').select('document').where('active', '=', 1).executeTakeFirst();
+  return r ? (JSON.parse(r.document) as Policy) : null;
+}
+
+export async function listPolicies(db: Executor): Promise<{ key: string; active: boolean; createdAt: string }[]> {
+  const rows = await db.selectFrom('policies').select(['key', 'active', 'created_at']).orderBy('created_at').execute();
+  return rows.map((r) => ({ key: r.key, active: Number(r.active) === 1, createdAt: r.created_at }));
+}

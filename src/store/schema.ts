@@ -1,0 +1,154 @@
+/**
+ * Table types for Kysely. Timestamps are ISO-8601 UTC text (`toISOString()`, fixed width, so
+ * they sort as text) on both engines; JSON documents are text. Keeping the two engines on the
+ * same column types means one set of migrations and repositories with no per-dialect decoding.
+ */
+import type { Generated } from 'kysely';
+
+export interface PoliciesTable {
+  key: string; // id@version
+  policy_id: string;
+  version: string;
+  document: string; // JSON of the validated policy
+  source_text: string; // the YAML/JSON as uploaded
+  active: number; // 1 for the organisation's active policy (one row)
+  created_at: string;
+}
+
+export interface DepartmentsTable {
+  code: string;
+  name: string;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  name: string;
+  password_hash: string;
+  roles: string; // JSON Role[]
+  department_code: string | null;
+  manager_of: string; // JSON string[]
+  approval_levels: string; // JSON string[]
+  locale: string;
+  active: number;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ComplaintsTable {
+  id: string;
+  number: string;
+  kind: string;
+  channel: string;
+  state: string;
+  grade: string | null;
+  category: string | null;
+  department_code: string | null;
+  primary_handler_id: string | null;
+  first_responder_id: string;
+  tier: number;
+  cycle: number;
+  policy_key: string;
+  title: string;
+  search_text: string;
+  received_at: string;
+  updated_at: string;
+  /** Due time of the resolve clock (the promised time), for sorting and the countdown. */
+  resolve_due_at: string | null;
+  /** 1 while any running clock of the case is breached. */
+  overdue: number;
+  /** 1 while a proposal or an extension request waits for an approver. */
+  needs_approval: number;
+  version: number;
+  body: string; // JSON of the domain Complaint
+}
+
+export interface ParticipantsTable {
+  complaint_id: string;
+  user_id: string;
+  relation: string; // first_responder | handler | co_handler | approver | followup | subject
+}
+
+export interface EventsTable {
+  complaint_id: string;
+  seq: number;
+  type: string;
+  action: string | null;
+  actor_id: string;
+  actor_name: string;
+  at: string;
+  from_state: string | null;
+  to_state: string | null;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ClocksTable {
+  complaint_id: string;
+  kind: string;
+  status: string;
+  started_at: string;
+  due_at: string | null;
+  next_check_at: string | null;
+  body: string; // JSON of the domain Clock
+}
+
+export interface OutboxTable {
+  id: string;
+  complaint_id: string | null;
+  channel: string;
+  template: string;
+  recipient: string;
+  payload: string;
+  status: string; // pending | sent | dead
+  attempts: number;
+  next_attempt_at: string;
+  created_at: string;
+  delivered_at: string | null;
+  last_error: string | null;
+}
+
+export interface IdempotencyTable {
+  scope_key: string; // user id + ':' + Idempotency-Key
+  request_hash: string;
+  complaint_id: string;
+  created_at: string;
+}
+
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
+export interface CalendarYearsTable {
+  region: string;
+  year: number;
+  data: string; // JSON HolidayYear
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface DB {
+  policies: PoliciesTable;
+  departments: DepartmentsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  complaints: ComplaintsTable;
+  complaint_participants: ParticipantsTable;
+  complaint_events: EventsTable;
+  clocks: ClocksTable;
+  outbox: OutboxTable;
+  idempotency_keys: IdempotencyTable;
+  counters: CountersTable;
+  calendar_years: CalendarYearsTable;
+}
+
+export type { Generated };
