@@ -12,8 +12,9 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
   policy_invalid: 422,
   not_found: 404,
-  // Avoidance is answered like "not found": the complained-about person must not learn the case exists.
-  avoidance: 404,
+  // Assigning the complained-about person is refused on its field; the person themself never
+  // gets this code — the handler turns their refusal into not_found (they must not learn the case exists).
+  avoidance: 422,
   forbidden: 403,
   approval_level_too_low: 403,
   unauthenticated: 401,

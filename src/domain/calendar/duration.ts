@@ -40,12 +40,13 @@ export function isWorkingUnit(unit: DurationUnit): unit is 'wd' | 'wh' {
   return unit === 'wd' || unit === 'wh';
 }
 
-// Amount then unit, optional blank between; longest units first so '2wd' is not read as '2w'+'d'.
-const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(wd|wh|m|h|d|w)$/;
+// Exactly what policies may contain (the policy schema uses the same grammar): no blanks, lower
+// case. Longest units first so '2wd' is not read as '2w' + 'd'.
+const DURATION_RE = /^(\d+(?:\.\d+)?)(wd|wh|m|h|d|w)$/;
 
 export function parseDuration(text: string): Duration {
   if (typeof text !== 'string') throw new CalendarError('invalid_duration', 'duration must be a string');
-  const m = DURATION_RE.exec(text.trim().toLowerCase());
+  const m = DURATION_RE.exec(text);
   if (!m) {
     throw new CalendarError(
       'invalid_duration',

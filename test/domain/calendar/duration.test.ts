@@ -14,8 +14,6 @@ describe('parseDuration', () => {
     ['0.5d', 0.5, 'd', '0.5d'],
     ['1.50h', 1.5, 'h', '1.5h'],
     ['007m', 7, 'm', '7m'],
-    [' 2WD ', 2, 'wd', '2wd'],
-    ['2 wd', 2, 'wd', '2wd'],
     ['1.6wd', 1.6, 'wd', '1.6wd'],
   ];
   for (const [text, amount, unit, canonical] of valid) {
@@ -25,7 +23,7 @@ describe('parseDuration', () => {
     });
   }
 
-  const invalid = ['', ' ', '0h', '0.0wd', '-1h', '1', 'h', 'wd', '1x', '1.h', '.5h', '1e3h', 'Infinityh', 'NaNh', '1 2h', '1.5.2h', '2wdd', '2dw', '1,5h', '2 w d', '2ww', '99999999wd'];
+  const invalid = ['', ' ', '0h', '0.0wd', '-1h', '1', 'h', 'wd', '1x', '1.h', '.5h', '1e3h', 'Infinityh', 'NaNh', '1 2h', '1.5.2h', '2wdd', '2dw', '1,5h', '2 w d', '2ww', '99999999wd', ' 2wd', '2wd ', '2 wd', '2WD'];
   for (const text of invalid) {
     it(`rejects ${JSON.stringify(text)}`, () => {
       assert.throws(

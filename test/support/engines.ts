@@ -1,0 +1,81 @@
+/**
+ * Runs a test body against every database engine: a fresh SQLite file, and a fresh PostgreSQL
+ * database when one answers at KESU_TEST_PG (default postgres://postgres@127.0.0.1:5432/postgres).
+ * Without PostgreSQL the PostgreSQL variants are skipped with a printed notice, unless
+ * KESU_REQUIRE_PG=1 (set by .ci/run), in which case they fail.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database, type Dialect } from '../../src/store/db.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+
+export const PG_ADMIN_URL = process.env.KESU_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const requirePg = process.env.KESU_REQUIRE_PG === '1';
+
+let pgAvailable: Promise<boolean> | null = null;
+export function postgresAvailable(): Promise<boolean> {
+  pgAvailable ??= (async () => {
+    const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
+    try {
+      await c.connect();
+      await c.query('select 1');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await c.end().catch(() => {});
+    }
+  })();
+  return pgAvailable;
+}
+
+export interface TestDb {
+  database: Database;
+  /** Connection string (PostgreSQL) or data dir (SQLite), to open a second connection. */
+  url?: string;
+  dataDir?: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDb(dialect: Dialect): Promise<TestDb> {
+  if (dialect === 'sqlite') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kesu-test-'));
+    const database = openDatabase({ dataDir });
+    await migrateToLatest(database.db);
+    return { database, dataDir, drop: async () => { await database.close(); rmSync(dataDir, { recursive: true, force: true }); } };
+  }
+  const name = `kesu_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  const database = openDatabase({ databaseUrl: url.toString(), dataDir: '' });
+  await migrateToLatest(database.db);
+  return {
+    database,
+    url: url.toString(),
+    drop: async () => {
+      await database.close();
+      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+/** The engines to run on, with a reason when PostgreSQL is skipped. */
+export async function engines(): Promise<{ dialect: Dialect; skip: string | false }[]> {
+  const ok = await postgresAvailable();
+  if (!ok && requirePg) throw new Error(`KESU_REQUIRE_PG=1 but PostgreSQL does not answer at ${PG_ADMIN_URL}`);
+  if (!ok) console.log(`# SKIPPED PostgreSQL variants: no PostgreSQL at ${PG_ADMIN_URL} (set KESU_REQUIRE_PG=1 to make this an error)`);
+  return [
+    { dialect: 'sqlite', skip: false },
+    { dialect: 'postgres', skip: ok ? false : 'PostgreSQL not available' },
+  ];
+}

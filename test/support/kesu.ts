@@ -1,0 +1,105 @@
+/**
+ * A whole Kesu on a test database: the app with a controllable clock, the demo organisation,
+ * the HTTP server (fastify.inject) and helpers to sign in and call the API as a user.
+ */
+import type { FastifyInstance } from 'fastify';
+import { createApp, type App } from '../../src/services/app.js';
+import { seedDemo } from '../../src/services/seed-demo.js';
+import { buildServer } from '../../src/http/server.js';
+import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
+import type { Dialect } from '../../src/store/db.js';
+import { createTestDb, type TestDb } from './engines.js';
+
+export class TestClock {
+  constructor(public current: Date) {}
+  now = (): Date => new Date(this.current);
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export interface Kesu {
+  app: App;
+  server: FastifyInstance;
+  clock: TestClock;
+  testDb: TestDb;
+  tokens: Map<string, string>;
+  userIds: Map<string, string>;
+  as(username: string): Client;
+  close(): Promise<void>;
+}
+
+export interface Response<T = any> {
+  status: number;
+  body: T;
+  headers: Record<string, unknown>;
+}
+
+export interface Client {
+  get<T = any>(url: string): Promise<Response<T>>;
+  post<T = any>(url: string, body?: unknown, headers?: Record<string, string>): Promise<Response<T>>;
+  put<T = any>(url: string, body?: unknown): Promise<Response<T>>;
+  act<T = any>(id: string, action: string, body?: unknown): Promise<Response<T>>;
+}
+
+export async function startKesu(dialect: Dialect, opts: { start?: string; policy?: string } = {}): Promise<Kesu> {
+  const testDb = await createTestDb(dialect);
+  const clock = new TestClock(new Date(opts.start ?? '2026-09-28T09:00:00+08:00'));
+  const app = createApp(testDb.database, { now: clock.now });
+  if (opts.policy) {
+    const f = readPolicyFile(opts.policy);
+    await activatePolicy(app, f.text, f.format);
+  }
+  await seedDemo(app);
+  const server = await buildServer(app);
+  const tokens = new Map<string, string>();
+  const userIds = new Map<string, string>();
+  const users = await testDb.database.db.selectFrom('users').select(['id', 'username']).execute();
+  users.forEach((u) => userIds.set(u.username, u.id));
+
+  async function token(username: string): Promise<string> {
+    let t = tokens.get(username);
+    if (!t) {
+      const r = await server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'kesu-demo' } });
+      if (r.statusCode !== 200) throw new Error(`login ${username}: ${r.statusCode} ${r.body}`);
+      t = (r.json() as { token: string }).token;
+      tokens.set(username, t);
+    }
+    return t;
+  }
+
+  const kesu: Kesu = {
+    app,
+    server,
+    clock,
+    testDb,
+    tokens,
+    userIds,
+    as(username) {
+      const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, headers: Record<string, string> = {}) => {
+        const send = async () => server.inject({ method, url, payload: body as never, headers: { authorization: `Bearer ${await token(username)}`, ...headers } });
+        let r = await send();
+        // The test clock jumps days ahead, past the session lifetime: sign in again.
+        if (r.statusCode === 401) {
+          tokens.delete(username);
+          r = await send();
+        }
+        return { status: r.statusCode, body: r.body ? r.json() : null, headers: r.headers as Record<string, unknown> };
+      };
+      return {
+        get: (url) => call('GET', url),
+        post: (url, body, headers) => call('POST', url, body ?? {}, headers),
+        put: (url, body) => call('PUT', url, body),
+        act: (id, action, body) => call('POST', `/api/v1/complaints/${id}/actions/${action}`, body ?? {}),
+      };
+    },
+    async close() {
+      await server.close();
+      await testDb.drop();
+    },
+  };
+  return kesu;
+}
