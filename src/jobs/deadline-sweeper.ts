@@ -39,11 +39,12 @@ export async function sweepDeadlines(app: App, opts: { limit?: number; instance?
   const ids = await dueComplaintIds(db, nowIso, opts.limit ?? 200);
   const result: SweepResult = { fired: [], skipped: 0 };
   for (const id of ids) {
-    await db.transaction().execute(async (trx) => {
+    const before = result.fired.length;
+    const changed = await db.transaction().execute(async (trx) => {
       let c = await lockComplaint(trx, dialect, id, true);
       if (!c) {
         result.skipped += 1;
-        return;
+        return null;
       }
       const policy = await app.policyByKey(c.policyKey, trx);
       const calendar = await app.calendarFor(policy);
@@ -72,7 +73,10 @@ export async function sweepDeadlines(app: App, opts: { limit?: number; instance?
         await saveComplaint(trx, { ...c, version: version + 1 }, version, clocks);
         await upsertClocks(trx, [...changed.values()]);
       }
+      return c;
     });
+    if (changed && result.fired.length > before)
+      app.events.emit('case_changed', { id, number: changed.number, state: changed.state, action: result.fired[result.fired.length - 1]!.action, at: nowIso });
   }
   return result;
 }

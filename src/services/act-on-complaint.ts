@@ -36,7 +36,7 @@ async function checkAssignees(db: Executor, input: unknown): Promise<void> {
 
 export async function actOnComplaint(app: App, actor: Actor, id: string, action: string, input: unknown): Promise<Complaint> {
   const { db, dialect } = app.database;
-  return db.transaction().execute(async (trx) => {
+  const saved = await db.transaction().execute(async (trx) => {
     const c = await lockComplaint(trx, dialect, id);
     // Avoidance and need-to-know: a case the caller may not see does not exist for them.
     if (!c || !canSee(c, actor)) throw new AppError('not_found', `complaint ${id}`);
@@ -54,4 +54,6 @@ export async function actOnComplaint(app: App, actor: Actor, id: string, action:
     await enqueueMessages(trx, d.outbox);
     return d.complaint;
   });
+  app.events.emit('case_changed', { id: saved.id, number: saved.number, state: saved.state, action, at: saved.updatedAt });
+  return saved;
 }

@@ -3,6 +3,7 @@
  * policy and calendar lookups. Policies are immutable per key, so they are cached forever;
  * calendars are rebuilt when an administrator changes a holiday year.
  */
+import { EventEmitter } from 'node:events';
 import type { Database } from '../store/db.js';
 import type { Policy } from '../domain/policy/index.js';
 import { policyKey } from '../domain/policy/index.js';
@@ -20,8 +21,23 @@ export interface Logger {
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
+/** Emitted on `app.events` after a transaction that changed a case has committed. */
+export interface CaseChanged {
+  id: string;
+  number: string;
+  state: string;
+  action: string;
+  at: string;
+}
+
 export interface App {
   database: Database;
+  /**
+   * In-process notifications: 'case_changed' (CaseChanged) after each committed transition, for
+   * live updates. One process only; several instances would relay through PostgreSQL
+   * LISTEN/NOTIFY (not built yet).
+   */
+  events: EventEmitter;
   now: () => Date;
   log: Logger;
   policyByKey(key: string, db?: Executor): Promise<Policy>;
@@ -35,8 +51,11 @@ export function createApp(database: Database, opts: { now?: () => Date; log?: Lo
   const policies = new Map<string, Policy>();
   const calendars = new Map<string, WorkingCalendar>();
   let adminYears: Promise<HolidayYear[]> | null = null;
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
   const app: App = {
     database,
+    events,
     now: opts.now ?? (() => new Date()),
     log: opts.log ?? silentLogger,
     async policyByKey(key, db = database.db) {

@@ -48,7 +48,7 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
   const policy = await app.activePolicy();
   const calendar = await app.calendarFor(policy);
   try {
-    return await app.database.db.transaction().execute(async (trx) => {
+    const received = await app.database.db.transaction().execute(async (trx) => {
       const now = app.now();
       const id = uuidv7(now.getTime());
       // Claim the key first: a concurrent retry blocks on it, then sees the first case.
@@ -65,6 +65,9 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
         if (k.missingHolidayYears.length) app.log.warn({ complaint: number, clock: k.kind, years: k.missingHolidayYears }, 'deadline computed without holiday data for these years');
       return { complaint: r.complaint, promisedAt: r.promisedAt, created: true };
     });
+    const c = received.complaint;
+    app.events.emit('case_changed', { id: c.id, number: c.number, state: c.state, action: 'receive', at: c.receivedAt });
+    return received;
   } catch (e) {
     if (scopeKey && isUniqueViolation(e)) {
       const again = await replay();

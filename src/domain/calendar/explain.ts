@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { isoDateToDayNum } from './dates.js';
-import { UNIT_MS, formatDuration, isWorkingUnit, type CalendarLocale, type Duration } from './duration.js';
+import { UNIT_MS, formatDuration, isWorkingUnit, parseDuration, type CalendarLocale, type Duration } from './duration.js';
 import type { PauseSpan } from './ticking.js';
 import type { WorkingCalendar } from './working-calendar.js';
 
@@ -331,9 +331,11 @@ export function formatDueExplanation(r: DueResult, locale: CalendarLocale): stri
   return lines.join('\n');
 }
 
-/** The explanation stores canonical text; read it back for wording (no throwing on odd input). */
+/** The explanation stores canonical text; read it back for wording (never throws). */
 function durationOf(text: string): Duration | undefined {
-  const m = /^(\d+(?:\.\d+)?)(wd|wh|m|h|d|w)$/.exec(text);
-  if (!m) return undefined;
-  return { amount: Number(m[1]), unit: m[2] as Duration['unit'], text };
+  try {
+    return parseDuration(text);
+  } catch {
+    return undefined; // e.g. '0wd' from a computed zero amount: shown as the raw text
+  }
 }
