@@ -26,7 +26,7 @@ export interface DueExplanation {
   skippedDays: SkippedDay[];
   /** Normally free dates that counted because they are adjusted working days (调休上班). */
   adjustedWorkdays: { date: string; name?: string }[];
-  /** Pauses overlapping the counted span, as given (not clipped). */
+  /** Pauses overlapping the counted span (overlapping pauses merged, not clipped to the span). */
   pauses: { from: string; to: string | null }[];
   /** Years in the span without holiday data (wd/wh with holidays 'CN'): plain weekdays were assumed. */
   missingHolidayYears: number[];
