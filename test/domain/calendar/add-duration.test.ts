@@ -312,11 +312,15 @@ describe('addDuration: guards', () => {
 
   it('30wd computes well under a millisecond on a warm calendar', () => {
     const c = cnCalendar();
-    addDuration(at('2026-01-05 10:00'), '30wd', c); // warm the day cache and the JIT
-    const n = 200;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) addDuration(new Date(at('2026-01-05 10:00').getTime() + i * 3_600_000), '30wd', c);
-    const avg = (performance.now() - t0) / n;
-    assert.ok(avg < 1, `average ${avg.toFixed(3)} ms`);
+    const start = at('2026-01-05 10:00').getTime();
+    addDuration(new Date(start), '30wd', c); // warm the day cache and the JIT
+    // Best of several batches, so a busy machine (parallel test runs) does not make this flaky.
+    let best = Number.POSITIVE_INFINITY;
+    for (let batch = 0; batch < 5; batch++) {
+      const t0 = performance.now();
+      for (let i = 0; i < 50; i++) addDuration(new Date(start + i * 3_600_000), '30wd', c);
+      best = Math.min(best, (performance.now() - t0) / 50);
+    }
+    assert.ok(best < 1, `average ${best.toFixed(3)} ms per 30wd`);
   });
 });
