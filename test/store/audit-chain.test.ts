@@ -1,0 +1,48 @@
+/** The timeline is hash-chained: editing, deleting or reordering an event is detected. */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { engines } from '../support/engines.js';
+import { startKesu, type Kesu } from '../support/kesu.js';
+import { verifyChains } from '../../src/store/event.repository.js';
+
+for (const { dialect, skip } of await engines()) {
+  describe(`audit hash chain (${dialect})`, { skip }, () => {
+    let k: Kesu;
+    const ids: string[] = [];
+    before(async () => {
+      k = await startKesu(dialect);
+      for (const d of ['第一件', '第二件', '第三件']) {
+        const r = await k.as('agent').post('/api/v1/complaints', { channel: 'phone', description: d, complainant: { anonymous: true } });
+        ids.push(r.body.complaint.id);
+        await k.as('specialist').act(r.body.complaint.id, 'judge', { valid: true });
+        await k.as('specialist').act(r.body.complaint.id, 'classify', { category: 'attitude', grade: 'general' });
+      }
+    });
+    after(async () => k?.close());
+
+    it('an untouched database verifies', async () => {
+      const r = await verifyChains(k.testDb.database.db);
+      assert.deepEqual(r.problems, []);
+      assert.equal(r.cases, 3);
+      assert.equal(r.checked, 9);
+      const api = await k.as('auditor').get('/api/v1/audit/verify');
+      assert.equal(api.body.ok, true);
+    });
+
+    it('an edited event is caught, and so is a deleted one', async () => {
+      const db = k.testDb.database.db;
+      await db.updateTable('complaint_events').set({ data: sql`replace(data, 'general', 'major')` as never }).where('complaint_id', '=', ids[1]!).where('seq', '=', 3).execute();
+      let r = await verifyChains(db);
+      assert.deepEqual(r.problems, [{ complaintId: ids[1], seq: 3, problem: 'hash_mismatch' }]);
+      await db.deleteFrom('complaint_events').where('complaint_id', '=', ids[2]!).where('seq', '=', 2).execute();
+      r = await verifyChains(db);
+      assert.equal(r.problems.length, 3);
+      assert.ok(r.problems.some((p) => p.complaintId === ids[2] && p.problem === 'broken_link'));
+      assert.ok(r.problems.some((p) => p.complaintId === ids[2] && p.problem === 'gap'));
+      const api = await k.as('auditor').get('/api/v1/audit/verify');
+      assert.equal(api.body.ok, false);
+      assert.equal((await k.as('agent').get('/api/v1/audit/verify')).status, 403);
+    });
+  });
+}
