@@ -37,7 +37,22 @@ export class ClockSet {
 
   /** Starts (or restarts) a clock measured from `startAt` for `duration`. */
   start(kind: ClockKind, duration: string, startAt: Date, now: Date): void {
-    const clock: Clock = {
+    const clock = this.blank(kind, startAt, duration);
+    this.byKind.set(kind, clock);
+    this.recompute(clock, now);
+  }
+
+  /** A clock with a due time fixed by someone else (a regulator's deadline). */
+  startFixed(kind: ClockKind, dueAt: Date, now: Date): void {
+    const clock = this.blank(kind, now, null);
+    clock.dueAt = dueAt.toISOString();
+    clock.explanation = { fixed: true, start: clock.startedAt, due: clock.dueAt };
+    this.byKind.set(kind, clock);
+    this.recompute(clock, now);
+  }
+
+  private blank(kind: ClockKind, startAt: Date, duration: string | null): Clock {
+    return {
       complaintId: this.complaintId,
       kind,
       status: 'running',
@@ -54,18 +69,6 @@ export class ClockSet {
       explanation: null,
       nextCheckAt: null,
     };
-    this.byKind.set(kind, clock);
-    this.recompute(clock, now);
-  }
-
-  /** A clock with a due time fixed by someone else (a regulator's deadline). */
-  startFixed(kind: ClockKind, dueAt: Date, now: Date): void {
-    this.start(kind, '0m', now, now);
-    const clock = this.byKind.get(kind)!;
-    clock.duration = null;
-    clock.dueAt = dueAt.toISOString();
-    clock.explanation = { fixed: true, start: clock.startedAt, due: clock.dueAt };
-    this.recompute(clock, now);
   }
 
   /** Changes a running clock's duration keeping its start (e.g. the grade is now known). */

@@ -1,0 +1,177 @@
+/**
+ * The pure machine, action by action: extensions within the policy maximum, the regulator's
+ * second clock, short flows for inquiries and suggestions, unreachable follow-up retries,
+ * vicious and emergency flags, and refusals.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parsePolicyText, type Policy } from '../../../src/domain/policy/index.js';
+import { WorkingCalendar, builtInHolidayYears } from '../../../src/domain/calendar/index.js';
+import { receive } from '../../../src/domain/lifecycle/intake.js';
+import { apply, allowedActions, type Decision, type Refusal } from '../../../src/domain/lifecycle/apply.js';
+import type { Actor, Clock, Complaint } from '../../../src/domain/complaint/types.js';
+
+function load(file: string): Policy {
+  const r = parsePolicyText(readFileSync(new URL(`../../../policies/${file}`, import.meta.url), 'utf8'));
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.policy;
+}
+const DEFAULT = load('kesu-default.yaml');
+const PROPERTY = load('property-manager.yaml');
+
+const user = (id: string, roles: Actor['roles'], more: Partial<Actor> = {}): Actor => ({ id, kind: 'user', name: id, roles, managerOf: [], approvalLevels: [], ...more });
+const agent = user('agent', ['agent']);
+const specialist = user('spec', ['specialist']);
+const handler = user('h1', ['handler']);
+const followup = user('fu', ['followup']);
+const gm = user('gm', ['approver'], { approvalLevels: ['general_manager'] });
+const deptManager = user('dm', ['handler', 'approver'], { approvalLevels: ['department_manager'], managerOf: ['logistics'] });
+
+class Case {
+  c: Complaint;
+  clocks: Clock[];
+  now: Date;
+  readonly cal: WorkingCalendar;
+  constructor(readonly policy: Policy, start: string, input: Record<string, unknown> = {}) {
+    this.now = new Date(start);
+    this.cal = new WorkingCalendar(policy.calendar, builtInHolidayYears('CN'));
+    const r = receive({ channel: 'phone', description: '测试', complainant: { anonymous: true }, ...input }, { id: 'c1', number: 'KS-2026-000001' }, { actor: agent, now: this.now, policy, calendar: this.cal });
+    this.c = r.complaint;
+    this.clocks = r.clocks;
+  }
+  try(action: string, actor: Actor, input: unknown = {}): Decision | Refusal {
+    return apply(this.c, this.clocks, action, input, { actor, now: this.now, policy: this.policy, calendar: this.cal });
+  }
+  do(action: string, actor: Actor, input: unknown = {}): Decision {
+    const d = this.try(action, actor, input);
+    if (d.kind === 'refused') throw new Error(`${action} refused: ${d.code} ${d.detail} ${JSON.stringify(d.fields)}`);
+    this.c = d.complaint;
+    const m = new Map(this.clocks.map((k) => [k.kind, k]));
+    d.clocks.forEach((k) => m.set(k.kind, k));
+    this.clocks = [...m.values()];
+    return d;
+  }
+  clock(kind: string): Clock | undefined {
+    return this.clocks.find((k) => k.kind === kind);
+  }
+  later(hours: number): void {
+    this.now = new Date(this.now.getTime() + hours * 3600_000);
+  }
+  toInvestigating(grade = 'general'): void {
+    this.do('judge', specialist, { valid: true });
+    this.do('classify', specialist, { category: 'goods_damage_shortage', grade });
+    this.do('route', specialist, { departmentCode: 'logistics', primaryHandlerId: 'h1' });
+    this.do('accept', handler);
+  }
+}
+
+describe('lifecycle actions', () => {
+  it('extension: needs the named approval level, moves the promised time, never passes the maximum', () => {
+    const k = new Case(DEFAULT, '2026-09-28T09:00:00+08:00');
+    k.toInvestigating();
+    const before = k.clock('resolve')!.dueAt!;
+    const over = k.try('request_extension', handler, { reason: '配件未到', duration: '4wd' });
+    assert.equal(over.kind, 'refused');
+    assert.equal((over as Refusal).code, 'extension_over_limit');
+    k.do('request_extension', handler, { reason: '配件未到', duration: '2wd' });
+    assert.ok(!allowedActions(k.c, handler, DEFAULT).includes('grant_extension'), 'the handler cannot approve their own extension');
+    const low = k.try('grant_extension', user('x', ['approver'], { approvalLevels: ['department_manager'] }));
+    assert.equal(low.kind, 'refused');
+    const d = k.do('grant_extension', gm, { comment: '同意' });
+    assert.ok(k.clock('resolve')!.dueAt! > before);
+    // 2d from Mon 09-28 09:00 = 09-30 09:00; + 2wd skipping the National Day holidays = 10-09 09:00.
+    assert.equal(k.clock('resolve')!.dueAt, '2026-10-09T01:00:00.000Z');
+    assert.ok(d.outbox.some((m) => m.template === 'delay_notice' && m.to.customer));
+    // 1 more working day is fine (3wd max); 2 more is not, unless special (7wd).
+    assert.equal(k.try('request_extension', handler, { reason: '再延', duration: '2wd' }).kind, 'refused');
+    k.do('request_extension', handler, { reason: '特殊情况', duration: '2wd', special: true });
+    k.do('grant_extension', gm);
+    assert.deepEqual(k.c.extensions, ['2wd', '2wd']);
+  });
+
+  it('a regulator transfer carries a second clock that keeps running while pending', () => {
+    const k = new Case(DEFAULT, '2026-11-02T09:00:00+08:00', { channel: 'regulator', regulator: { name: '12345 市民服务热线', externalRef: 'BJ12345-2026-0001', dueAt: '2026-11-09T18:00:00+08:00' } });
+    assert.equal(k.clock('regulator')!.dueAt, '2026-11-09T10:00:00.000Z');
+    assert.equal(k.clock('resolve')!.status, 'running');
+    k.toInvestigating();
+    k.do('pend', handler, { reason: '等待客户' });
+    assert.equal(k.clock('resolve')!.status, 'paused');
+    assert.equal(k.clock('regulator')!.status, 'running');
+    k.later(48);
+    k.do('resume', handler);
+    assert.equal(k.c.state, 'investigating');
+    assert.equal(k.clock('resolve')!.dueAt, '2026-11-06T01:00:00.000Z', '2 d + the 48 h pause');
+  });
+
+  it('an inquiry is answered within 24 h and closed; a suggestion is routed and answered with adoption', () => {
+    const q = new Case(DEFAULT, '2026-11-02T09:00:00+08:00', { kind: 'inquiry' });
+    assert.equal(q.clock('resolve')!.duration, '24h');
+    assert.deepEqual(allowedActions(q.c, agent, DEFAULT), ['answer', 'note']);
+    q.do('answer', agent, { text: '营业时间 9:00–17:00', method: 'phone' });
+    q.do('close', agent);
+    q.do('archive', specialist);
+    assert.equal(q.c.state, 'archived');
+
+    const s = new Case(DEFAULT, '2026-11-02T09:00:00+08:00', { kind: 'suggestion' });
+    s.do('route', specialist, { departmentCode: 'operations', primaryHandlerId: 'h1' });
+    const noAdopted = s.try('answer', handler, { text: '谢谢', method: 'letter' });
+    assert.equal((noAdopted as Refusal).fields[0]?.path, 'adopted');
+    s.do('answer', handler, { text: '已采纳，下月起延长营业时间', method: 'letter', adopted: true });
+    assert.equal(s.c.state, 'answered');
+  });
+
+  it('unreachable customers are retried on the schedule, then closed as unreachable', () => {
+    const k = new Case(DEFAULT, '2026-11-02T09:00:00+08:00');
+    k.toInvestigating();
+    k.do('investigate', handler, { facts: 'f', cause: 'c', responsibility: { type: 'none' } });
+    k.do('propose', handler, { solutions: ['apology'], description: '致歉' });
+    assert.equal(k.c.state, 'implementing', 'a general case without money needs no approval');
+    k.do('answer', handler, { text: '致歉', method: 'phone' });
+    k.later(1);
+    const retries = DEFAULT.followUp.retries;
+    for (let i = 0; i < retries.length; i++) {
+      k.do('follow_up', followup, { reached: false });
+      assert.equal(k.c.state, 'answered');
+      assert.equal(k.clock('follow_up')!.duration, retries[i]);
+    }
+    k.do('follow_up', followup, { reached: false });
+    assert.equal(k.c.state, DEFAULT.followUp.closeWhenUnreachable ? 'followed_up' : 'answered');
+    if (DEFAULT.followUp.closeWhenUnreachable) assert.equal(k.c.followUp.outcome, 'unreachable');
+  });
+
+  it('a vicious case is at least major; the property manager runs emergencies in minutes', () => {
+    const v = new Case(DEFAULT, '2026-11-02T09:00:00+08:00');
+    v.do('judge', specialist, { valid: true });
+    v.do('classify', specialist, { category: 'attitude', grade: 'general', vicious: true });
+    assert.equal(v.c.grade, 'major');
+    assert.equal(v.clock('resolve')!.duration, '10d');
+
+    const e = new Case(PROPERTY, '2026-11-02T09:00:00+08:00');
+    e.do('judge', specialist, { valid: true });
+    e.do('classify', specialist, { category: PROPERTY.categories[0]!.code, grade: PROPERTY.grades[0]!.code, emergency: true });
+    const resolve = e.clock('resolve')!;
+    assert.equal(resolve.duration, PROPERTY.flags.emergency.limits.resolve);
+    assert.ok(new Date(resolve.dueAt!).getTime() - e.now.getTime() <= 10 * 60_000, 'minutes, not days');
+  });
+
+  it('refusals are typed and change nothing', () => {
+    const k = new Case(DEFAULT, '2026-11-02T09:00:00+08:00', { subject: { employeeIds: ['h2'] } });
+    const before = structuredClone(k.c);
+    assert.equal((k.try('approve', gm) as Refusal).code, 'illegal_transition');
+    assert.equal((k.try('judge', agent, { valid: true }) as Refusal).code, 'forbidden');
+    assert.equal((k.try('judge', user('h2', ['specialist']), { valid: true }) as Refusal).code, 'avoidance');
+    assert.equal((k.try('judge', specialist, { valid: 1 }) as Refusal).code, 'invalid_input');
+    assert.equal((k.try('breach', specialist, { clock: 'triage' }) as Refusal).code, 'forbidden');
+    k.do('judge', specialist, { valid: true });
+    k.do('classify', specialist, { category: 'attitude', grade: 'general' });
+    const r = k.try('route', specialist, { departmentCode: 'customer_service', primaryHandlerId: 'h2' }) as Refusal;
+    assert.equal(r.code, 'avoidance');
+    assert.equal(r.fields[0]!.path, 'primaryHandlerId');
+    assert.deepEqual(before.subject, k.c.subject);
+    assert.deepEqual(allowedActions(k.c, user('h2', ['specialist']), DEFAULT), []);
+    // Department managers may re-route their department's cases.
+    k.do('route', specialist, { departmentCode: 'logistics', primaryHandlerId: 'h1' });
+    assert.ok(allowedActions(k.c, deptManager, DEFAULT).includes('reroute'));
+  });
+});
