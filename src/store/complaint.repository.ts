@@ -140,21 +140,25 @@ export function decodeCursor(cursor: string): { receivedAt: string; id: string }
   return { receivedAt, id };
 }
 
-/** The need-to-know rule in SQL (see domain/permissions/visibility.ts `canSee`). */
+/** Ids of the cases where `userId` has one of these relations (driven by participants_user). */
+function casesWhere(eb: ExpressionBuilder<DB, 'complaints'>, userId: string, relations: string[]) {
+  return eb(
+    'complaints.id',
+    'in',
+    eb.selectFrom('complaint_participants as p').select('p.complaint_id').where('p.user_id', '=', userId).where('p.relation', 'in', relations),
+  );
+}
+
+/**
+ * The need-to-know rule in SQL (see domain/permissions/visibility.ts `canSee`). Written as
+ * `id IN (…)` rather than correlated EXISTS so both engines can start from the participants
+ * index for people who see few cases, instead of walking every case in date order.
+ */
 function visibleTo(actor: Actor) {
   return (eb: ExpressionBuilder<DB, 'complaints'>) => {
-    const rel = (relations: string[]) =>
-      eb.exists(
-        eb
-          .selectFrom('complaint_participants as p')
-          .select(sql`1`.as('one'))
-          .whereRef('p.complaint_id', '=', 'complaints.id')
-          .where('p.user_id', '=', actor.id)
-          .where('p.relation', 'in', relations),
-      );
-    const notSubject = eb.not(rel(['subject']));
+    const notSubject = eb.not(casesWhere(eb, actor.id, ['subject']));
     if (actor.roles.some((r) => OVERSIGHT_ROLES.includes(r))) return notSubject;
-    const ors = [rel(['first_responder', 'handler', 'co_handler', 'approver', 'followup'])];
+    const ors = [casesWhere(eb, actor.id, ['first_responder', 'handler', 'co_handler', 'approver', 'followup'])];
     if (actor.managerOf.length) ors.push(eb('complaints.department_code', 'in', actor.managerOf));
     if (actor.roles.includes('approver')) ors.push(eb('complaints.needs_approval', '=', 1));
     if (actor.roles.includes('followup')) ors.push(eb('complaints.state', 'in', [...FOLLOWUP_STATES]));
@@ -180,16 +184,7 @@ export async function listComplaints(
   if (f.text) q = q.where('search_text', 'like', `%${f.text.toLowerCase().replace(/[%_\\]/g, (m) => `\\${m}`)}%`);
   if (f.mine) {
     const relation = f.mine;
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('complaint_participants as m')
-          .select(sql`1`.as('one'))
-          .whereRef('m.complaint_id', '=', 'complaints.id')
-          .where('m.user_id', '=', actor.id)
-          .where('m.relation', '=', relation),
-      ),
-    );
+    q = q.where((eb) => casesWhere(eb, actor.id, [relation]));
   }
   if (page.cursor) {
     const { receivedAt, id } = page.cursor;
