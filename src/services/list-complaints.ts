@@ -12,5 +12,5 @@ export async function listComplaints(
 ): Promise<{ items: ListRow[]; nextCursor: string | null }> {
   const cursor = page.cursor ? decodeCursor(page.cursor) : undefined;
   if (page.cursor && !cursor) throw new AppError('invalid_input', 'bad cursor', [fieldProblem('cursor', '分页游标无效', 'Invalid cursor')]);
-  return listRows(app.database.db, actor, filters, { limit: page.limit, cursor: cursor ?? undefined });
+  return listRows(app.database.db, app.database.dialect, actor, filters, { limit: page.limit, cursor: cursor ?? undefined });
 }

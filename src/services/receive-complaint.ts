@@ -9,7 +9,8 @@ import type { Actor, Complaint } from '../domain/complaint/types.js';
 import { receive } from '../domain/lifecycle/intake.js';
 import { AppError } from '../domain/errors.js';
 import { canonicalJson } from '../store/event.repository.js';
-import { insertComplaint, getComplaint } from '../store/complaint.repository.js';
+import { insertComplaint, getComplaint, searchText } from '../store/complaint.repository.js';
+import { indexComplaintText } from '../store/search.repository.js';
 import { appendEvents } from '../store/event.repository.js';
 import { upsertClocks, listClocks } from '../store/clock.repository.js';
 import { enqueueMessages } from '../store/outbox.repository.js';
@@ -58,6 +59,7 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
       const number = `KS-${year}-${String(seq).padStart(6, '0')}`;
       const r = receive(input, { id, number }, { actor, now, policy, calendar });
       await insertComplaint(trx, r.complaint, r.clocks);
+      await indexComplaintText(trx, app.database.dialect, id, searchText(r.complaint));
       await appendEvents(trx, id, r.events);
       await upsertClocks(trx, r.clocks);
       await enqueueMessages(trx, r.outbox);

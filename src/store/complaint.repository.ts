@@ -9,6 +9,14 @@ import { OVERSIGHT_ROLES, FOLLOWUP_STATES } from '../domain/permissions/visibili
 import { AppError } from '../domain/errors.js';
 import type { DB, ComplaintsTable } from './schema.js';
 import type { Dialect, Executor } from './db.js';
+import { matchesText } from './search.repository.js';
+
+/** The text a case is found by (full-text index and the number/substring fallback). */
+export function searchText(c: Complaint): string {
+  return [c.number, c.title, c.description, c.references.order, c.references.product, c.references.plate, c.complainant.name, c.subject.description]
+    .filter(Boolean)
+    .join('\n');
+}
 
 /** Columns derived from the case and its clocks. */
 function columns(c: Complaint, clocks: Clock[]): Omit<ComplaintsTable, 'id' | 'body'> {
@@ -27,10 +35,7 @@ function columns(c: Complaint, clocks: Clock[]): Omit<ComplaintsTable, 'id' | 'b
     cycle: c.cycle,
     policy_key: c.policyKey,
     title: c.title,
-    search_text: [c.number, c.title, c.description, c.references.order, c.references.product, c.references.plate, c.complainant.name]
-      .filter(Boolean)
-      .join('\n')
-      .toLowerCase(),
+    search_text: searchText(c).toLowerCase(),
     received_at: c.receivedAt,
     updated_at: c.updatedAt,
     resolve_due_at: resolve?.dueAt ?? null,
@@ -168,6 +173,7 @@ function visibleTo(actor: Actor) {
 
 export async function listComplaints(
   db: Executor,
+  dialect: Dialect,
   actor: Actor,
   f: ListFilters,
   page: { limit: number; cursor?: { receivedAt: string; id: string } },
@@ -181,7 +187,15 @@ export async function listComplaints(
   if (f.handlerId) q = q.where('primary_handler_id', '=', f.handlerId);
   if (f.overdue !== undefined) q = q.where('overdue', '=', f.overdue ? 1 : 0);
   if (f.needsApproval !== undefined) q = q.where('needs_approval', '=', f.needsApproval ? 1 : 0);
-  if (f.text) q = q.where('search_text', 'like', `%${f.text.toLowerCase().replace(/[%_\\]/g, (m) => `\\${m}`)}%`);
+  if (f.text) {
+    // Words through the full-text index; a case number (or its tail) by exact match.
+    const text = f.text.trim();
+    q = q.where((eb) => {
+      const words = matchesText(eb, dialect, text);
+      const byNumber = eb('number', '=', text.toUpperCase());
+      return words ? eb.or([words, byNumber]) : byNumber;
+    });
+  }
   if (f.mine) {
     const relation = f.mine;
     q = q.where((eb) => casesWhere(eb, actor.id, [relation]));

@@ -1,8 +1,9 @@
 /** Runs the migrations in src/store/migrations (listed here so bundling cannot miss one). */
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
+import * as m0002 from './migrations/0002-full-text-search.js';
 
-const migrations: Record<string, Migration> = { '0001-initial': m0001 };
+const migrations: Record<string, Migration> = { '0001-initial': m0001, '0002-full-text-search': m0002 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });

@@ -217,5 +217,18 @@ for (const { dialect, skip } of await engines()) {
       const text = await agent.get(`/api/v1/complaints?text=${encodeURIComponent('分页测试 3')}`);
       assert.equal(text.body.items.length, 1);
     });
+
+    it('full-text search finds Chinese words (漏水), not character soup, and case numbers', async () => {
+      const agent = k.as('agent');
+      const leak = await agent.post('/api/v1/complaints', intake({ description: '楼上卫生间漏水，天花板发霉，物业一直不来修', references: { order: 'WO-7781' } }));
+      await agent.post('/api/v1/complaints', intake({ description: '水费单上的金额漏记了一笔' }));
+      const find = async (q: string) => (await agent.get(`/api/v1/complaints?text=${encodeURIComponent(q)}`)).body.items.map((i: any) => i.id);
+      assert.deepEqual(await find('漏水'), [leak.body.complaint.id]);
+      assert.deepEqual(await find('物业 漏水'), [leak.body.complaint.id], 'every word must match');
+      assert.deepEqual(await find('天花板'), [leak.body.complaint.id]);
+      assert.deepEqual(await find('wo-7781'), [leak.body.complaint.id]);
+      assert.deepEqual(await find('漏水 电费'), []);
+      assert.deepEqual(await find(leak.body.complaint.number), [leak.body.complaint.id]);
+    });
   });
 }
