@@ -52,6 +52,9 @@ export async function actOnComplaint(app: App, actor: Actor, id: string, action:
     await appendEvents(trx, id, d.events);
     await upsertClocks(trx, d.clocks);
     await enqueueMessages(trx, d.outbox);
+    for (const k of d.clocks)
+      if (k.missingHolidayYears.length && k.status !== 'stopped')
+        app.log.warn({ complaint: c.number, clock: k.kind, years: k.missingHolidayYears }, 'deadline computed without holiday data for these years: add them (PUT /api/v1/calendar/years/{year})');
     return d.complaint;
   });
   app.events.emit('case_changed', { id: saved.id, number: saved.number, state: saved.state, action, at: saved.updatedAt });

@@ -10,7 +10,7 @@
 import type { z } from 'zod';
 import { tickingBetween, addDuration, parseDuration, type WorkingCalendar } from '../calendar/index.js';
 import { gradeRank, levelRank, limitsFor, requiredApprovalLevel, type Policy } from '../policy/index.js';
-import type { Actor, Complaint, ComplaintKind, OutboxMessage, Role, State } from '../complaint/types.js';
+import { CUSTOMER_ACTOR, type Actor, type Complaint, type ComplaintKind, type OutboxMessage, type Role, type State } from '../complaint/types.js';
 import { fieldProblem, type ErrorCode, type FieldProblem } from '../errors.js';
 import { ClockSet, ESCALATING_CLOCKS } from './clocks.js';
 import * as I from './inputs.js';
@@ -23,6 +23,8 @@ import * as I from './inputs.js';
  * - department_manager: manager of the case's responsible department
  * - qualified_approver: an approver whose level meets the proposal's required level
  * - extension_approver: an approver whose level meets policy.extension.approvalLevel
+ * - customer: the complainant through the portal or e-mail (CUSTOMER_ACTOR; the channel has
+ *   checked the access code, survey token or sender first) — issue 4
  * - system: the deadline sweeper
  */
 export type Who =
@@ -33,6 +35,7 @@ export type Who =
   | 'department_manager'
   | 'qualified_approver'
   | 'extension_approver'
+  | 'customer'
   | 'system';
 
 export interface Ctx {
@@ -125,6 +128,10 @@ function startFollowUp(d: Draft, ctx: Ctx): void {
   if (d.c.kind !== 'complaint' || !ctx.policy.followUp.required) return;
   d.clocks.start('follow_up', ctx.policy.followUp.window, ctx.now, ctx.now);
   d.outbox.push({ channel: 'staff', template: 'followup_due', to: { role: 'followup' }, payload: { number: d.c.number } });
+  // A survey by message (SMS / e-mail link) when the policy allows it; the dispatcher mints the
+  // tokenized link for this handling cycle when it delivers the invitation (issue 4).
+  if (ctx.policy.followUp.methods.includes('survey'))
+    d.outbox.push({ channel: 'customer', template: 'survey_invitation', to: { customer: true }, payload: { number: d.c.number, cycle: d.c.cycle, dueAt: d.clocks.get('follow_up')?.dueAt ?? null } });
 }
 
 /** Total extension granted so far plus `extra`, measured in the unit of the policy maximum. */
@@ -287,6 +294,7 @@ export const ACTIONS = {
       d.clocks.stop('approval', ctx.now);
       if (!d.c.approverIds.includes(ctx.actor.id)) d.c.approverIds.push(ctx.actor.id);
       notifyHandlers(d, 'proposal_approved', { number: d.c.number });
+      notifyFirstResponder(d, 'case_progress', { number: d.c.number, step: 'approve' });
       return 'implementing';
     },
   }),
@@ -422,13 +430,15 @@ export const ACTIONS = {
     label: { 'zh-CN': '回访', 'zh-TW': '回訪', en: 'Follow up' },
     from: { complaint: ['answered'] },
     targets: ['answered', 'followed_up', 'investigating'],
-    who: ['followup'],
+    // The customer answers the survey through the portal (issue 4): the same transition as a caller's record.
+    who: ['followup', 'customer'],
     input: I.FollowUpInput,
     effect: (d, input, ctx) => {
       const p = ctx.policy;
       const f = d.c.followUp;
       f.attempts += 1;
-      if (!f.callerIds.includes(ctx.actor.id)) f.callerIds.push(ctx.actor.id);
+      // callerIds are staff (they gain visibility of the case); the customer is not one.
+      if (ctx.actor.id !== CUSTOMER_ACTOR.id && !f.callerIds.includes(ctx.actor.id)) f.callerIds.push(ctx.actor.id);
       if (!input.reached) {
         // Unreachable customers are retried on the policy's schedule (002 篇7: 24 h → 48 h).
         const retry = p.followUp.retries[f.attempts - 1];
@@ -484,6 +494,7 @@ export const ACTIONS = {
     effect: (d, _input, ctx) => {
       d.clocks.stopAll(ctx.now);
       d.c.closedAt = ctx.now.toISOString();
+      if (ctx.actor.id !== d.c.firstResponderId) notifyFirstResponder(d, 'case_progress', { number: d.c.number, step: 'close' });
       if (d.c.state === 'invalid') d.outbox.push({ channel: 'customer', template: 'invalid_explanation', to: { customer: true }, payload: { number: d.c.number, explanation: d.c.validity?.explanation } });
       else d.outbox.push({ channel: 'customer', template: 'closure', to: { customer: true }, payload: { number: d.c.number } });
       return 'closed';
@@ -511,6 +522,25 @@ export const ACTIONS = {
     effect: (d, input) => {
       d.eventData.text = input.text;
       d.eventData.internal = input.internal;
+      return d.c.state;
+    },
+  }),
+
+  supplement: spec({
+    label: { 'zh-CN': '客户补充信息', 'zh-TW': '客戶補充資料', en: 'Customer adds information' },
+    // Any open case (issue 4: "add information or evidence to an open case"); not after closing.
+    from: { complaint: [...OPEN, 'invalid'], inquiry: ['received', 'answered'], suggestion: ['received', 'assigned', 'answered'] },
+    targets: [],
+    who: ['customer'],
+    input: I.SupplementInput,
+    effect: (d, input) => {
+      d.eventData.text = input.text;
+      d.eventData.via = input.via;
+      d.eventData.attachments = input.attachments;
+      const payload = { number: d.c.number, attachments: input.attachments.length, via: input.via };
+      if (d.c.primaryHandlerId) notifyHandlers(d, 'customer_supplement', payload);
+      else d.outbox.push({ channel: 'staff', template: 'customer_supplement', to: { role: 'specialist' }, payload });
+      notifyFirstResponder(d, 'customer_supplement', payload);
       return d.c.state;
     },
   }),
