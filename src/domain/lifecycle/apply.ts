@@ -5,7 +5,7 @@
  * transaction (services/act-on-complaint.ts).
  */
 import type { Policy } from '../policy/index.js';
-import type { Actor, Clock, Complaint, ComplaintEvent, OutboxMessage } from '../complaint/types.js';
+import { CUSTOMER_ACTOR, type Actor, type Clock, type Complaint, type ComplaintEvent, type OutboxMessage } from '../complaint/types.js';
 import { AppError, type ErrorCode, type FieldProblem } from '../errors.js';
 import { parseInput } from '../validation.js';
 import { ClockSet } from './clocks.js';
@@ -36,7 +36,9 @@ export function mustAvoid(c: Complaint, actor: Actor): boolean {
 }
 
 export function whoMatches(who: Who, c: Complaint, actor: Actor, p: Policy): boolean {
-  if (who === 'system') return actor.kind === 'system';
+  // The complainant through the portal or e-mail (issue 4); it can do nothing a system job does.
+  if (who === 'customer') return actor.id === CUSTOMER_ACTOR.id;
+  if (who === 'system') return actor.kind === 'system' && actor.id !== CUSTOMER_ACTOR.id;
   if (actor.kind === 'system') return false;
   switch (who) {
     case 'first_responder':
@@ -116,7 +118,21 @@ export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: u
     complaint: draft.c,
     clocks: clockSet.changes(),
     events: [event],
-    outbox: draft.outbox.map((m) => ({ ...m, complaintId: c.id, createdAt: at })),
+    outbox: [...draft.outbox, caseEventMessage(draft.c, action, fromState)].map((m) => ({ ...m, complaintId: c.id, createdAt: at })),
+  };
+}
+
+/**
+ * Every transition is also a case event for outgoing webhooks (issue 4), queued in the same
+ * transaction so an integration never misses one. No personal data: receivers fetch the case
+ * through the API. The dispatcher skips these rows when no webhook is configured.
+ */
+export function caseEventMessage(c: Complaint, action: string, fromState: Complaint['state'] | null): Omit<OutboxMessage, 'complaintId' | 'createdAt'> {
+  return {
+    channel: 'webhook',
+    template: `case.${action}`,
+    to: {},
+    payload: { number: c.number, kind: c.kind, channel: c.channel, action, fromState, toState: c.state, tier: c.tier, cycle: c.cycle, version: c.version },
   };
 }
 

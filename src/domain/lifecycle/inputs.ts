@@ -35,7 +35,8 @@ export const ClassifyInput = z
 
 export const RouteInput = z
   .object({
-    departmentCode: text(64),
+    /** Defaults to the category's department in the policy's routing rules. */
+    departmentCode: text(64).optional(),
     primaryHandlerId: id,
     backupHandlerId: id.optional(),
     coHandlerIds: z.array(id).max(20).default([]),
@@ -119,3 +120,22 @@ export const NoteInput = z.object({ text: text(8000), internal: z.boolean().defa
 /** Inputs of the system actions the deadline sweeper performs. */
 export const ClockInput = z.object({ clock: z.string().min(1) }).strict();
 export const RaiseGradeInput = z.object({ clock: z.string().min(1), to: z.string().min(1) }).strict();
+
+/**
+ * What the customer adds to an open case (portal or e-mail reply). Attachments are stored by the
+ * channel before the transition; the event records their ids and names.
+ */
+export const SupplementInput = z
+  .object({
+    text: z.string().trim().max(8000).default(''),
+    via: z.enum(['portal', 'email']),
+    attachments: z
+      .array(z.object({ id, name: z.string().min(1).max(255), size: z.number().int().min(0), contentType: z.string().max(100) }).strict())
+      .max(20)
+      .default([]),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (!v.text && v.attachments.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['text'], message: '请填写补充内容或添加附件|Write something or attach a file' });
+  });

@@ -11,6 +11,7 @@ import { AppError, fieldProblem } from '../errors.js';
 import { parseInput } from '../validation.js';
 import type { WorkingCalendar } from '../calendar/index.js';
 import { ClockSet } from './clocks.js';
+import { caseEventMessage } from './apply.js';
 
 const opt = (max: number) => z.string().trim().max(max).optional();
 
@@ -156,5 +157,7 @@ export function receive(
   ];
   if (c.kind === 'complaint')
     outbox.push({ complaintId: c.id, channel: 'staff', template: 'triage_waiting', to: { role: 'specialist' }, payload: { number: c.number }, createdAt: at });
+  // The case event for outgoing webhooks (issue 4), like every transition (apply.ts).
+  outbox.push({ ...caseEventMessage(c, 'receive', null), complaintId: c.id, createdAt: at });
   return { complaint: c, clocks: clocks.changes(), events: [event], outbox, promisedAt };
 }

@@ -147,15 +147,23 @@ function extensionWithinLimit(c: Complaint, extra: string, special: boolean, ctx
 
 type RouteIn = z.output<typeof I.RouteInput>;
 
+/** The department a route goes to: the one named, else the policy's routing rule for the category. */
+function routedDepartment(c: Complaint, input: RouteIn, policy: Policy): string | undefined {
+  return input.departmentCode ?? policy.categories.find((x) => x.code === c.category)?.department;
+}
+
 function routeGuard(c: Complaint, input: RouteIn, { policy }: Ctx): GuardRefusal | null {
-  return !policy.departments.some((x) => x.code === input.departmentCode)
-    ? unknownCode('departmentCode', 'department', input.departmentCode)
+  const dept = routedDepartment(c, input, policy);
+  if (!dept)
+    return { code: 'invalid_input', detail: 'no department and no routing rule', fields: [fieldProblem('departmentCode', '此类别没有默认部门，请选择责任部门', 'This category has no default department: choose one')] };
+  return !policy.departments.some((x) => x.code === dept)
+    ? unknownCode('departmentCode', 'department', dept)
     : avoidanceOnAssignees(c, [input.primaryHandlerId, input.backupHandlerId, ...input.coHandlerIds]);
 }
 
 function routeEffect(d: Draft, input: RouteIn, ctx: Ctx): State {
   Object.assign(d.c, {
-    departmentCode: input.departmentCode,
+    departmentCode: routedDepartment(d.c, input, ctx.policy)!,
     primaryHandlerId: input.primaryHandlerId,
     backupHandlerId: input.backupHandlerId ?? null,
     coHandlerIds: input.coHandlerIds.filter((x) => x !== input.primaryHandlerId && x !== input.backupHandlerId),

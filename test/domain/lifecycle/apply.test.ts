@@ -175,3 +175,19 @@ describe('lifecycle actions', () => {
     assert.ok(allowedActions(k.c, deptManager, DEFAULT).includes('reroute'));
   });
 });
+
+describe('routing rules', () => {
+  it('route defaults to the category department; a category without one needs a department', () => {
+    const k = new Case(DEFAULT, '2026-11-02T09:00:00+08:00');
+    k.do('judge', specialist, { valid: true });
+    k.do('classify', specialist, { category: 'goods_damage_shortage', grade: 'general' });
+    k.do('route', specialist, { primaryHandlerId: 'h1' });
+    assert.equal(k.c.departmentCode, 'logistics');
+    const o = new Case(DEFAULT, '2026-11-02T09:00:00+08:00');
+    o.do('judge', specialist, { valid: true });
+    o.do('classify', specialist, { category: 'other', grade: 'general' });
+    const r = o.try('route', specialist, { primaryHandlerId: 'h1' }) as Refusal;
+    assert.equal(r.code, 'invalid_input');
+    assert.equal(r.fields[0]!.path, 'departmentCode');
+  });
+});
