@@ -21,6 +21,8 @@ import { listComplaints } from '../src/services/list-complaints.js';
 import { sweepDeadlines } from '../src/jobs/deadline-sweeper.js';
 import { actorOf, findUserByUsername } from '../src/store/user.repository.js';
 import { uuidv7 } from '../src/services/ids.js';
+import type { Insertable, Kysely } from 'kysely';
+import type { DB } from '../src/store/schema.js';
 import type { Actor, Complaint } from '../src/domain/complaint/types.js';
 import { receive } from '../src/domain/lifecycle/intake.js';
 
@@ -57,9 +59,10 @@ async function seedBulk(database: Database, users: Record<string, string>, now: 
   const span = 730 * 24 * 3600_000;
   let dueLeft = DUE;
   for (let start = 0; start < N; start += batch) {
-    const complaints = [];
-    const parts = [];
-    const clocks = [];
+    const complaints: Insertable<DB['complaints']>[] = [];
+    const parts: Insertable<DB['complaint_participants']>[] = [];
+    const clocks: Insertable<DB['clocks']>[] = [];
+    const search: { complaint_id: string; tokens: string }[] = [];
     for (let i = start; i < Math.min(N, start + batch); i++) {
       const received = new Date(now.getTime() - span + Math.floor((i / N) * span));
       const at = received.toISOString();
@@ -79,6 +82,8 @@ async function seedBulk(database: Database, users: Record<string, string>, now: 
         needs_approval: state === 'awaiting_approval' ? 1 : 0, version: 1, body: JSON.stringify(body),
       });
       parts.push({ complaint_id: id, user_id: agent, relation: 'first_responder' });
+      // The tokens jieba gives for the description below (computed once, not per row, to keep seeding fast).
+      search.push({ complaint_id: id, tokens: `${number.toLowerCase().replace(/-/g, ' ')} 性能 测试 投诉 ${i} 快递 破损 漏水` });
       if (handler) parts.push({ complaint_id: id, user_id: handler, relation: 'handler' });
       if (open) {
         // Most open clocks are due in the future; exactly DUE of them are due now.
@@ -93,6 +98,7 @@ async function seedBulk(database: Database, users: Record<string, string>, now: 
       await trx.insertInto('complaints').values(complaints).execute();
       await trx.insertInto('complaint_participants').values(parts).execute();
       if (clocks.length) await trx.insertInto('clocks').values(clocks).execute();
+      await (trx as unknown as Kysely<{ complaint_search: { complaint_id: string; tokens: string } }>).insertInto('complaint_search').values(search).execute();
     });
   }
   if (database.dialect === 'postgres') await analyze(database);
@@ -143,7 +149,8 @@ async function run(label: string, database: Database): Promise<string[]> {
   await q('handler, my queue', handler!, { mine: 'handler' });
   await q('department manager, my department', deptmanager!, {});
   await q('follow-up caller, awaiting follow-up', followup!, { state: ['answered'] });
-  await q('specialist, text "漏水 12345"', specialist!, { text: '投诉 12345' });
+  await q('specialist, text "漏水 12345" (1 match)', specialist!, { text: '漏水 12345' });
+  await q('specialist, text "漏水" (every case matches; first page)', specialist!, { text: '漏水' });
 
   const t = performance.now();
   let fired = 0;

@@ -188,13 +188,9 @@ export async function listComplaints(
   if (f.overdue !== undefined) q = q.where('overdue', '=', f.overdue ? 1 : 0);
   if (f.needsApproval !== undefined) q = q.where('needs_approval', '=', f.needsApproval ? 1 : 0);
   if (f.text) {
-    // Words through the full-text index; a case number (or its tail) by exact match.
-    const text = f.text.trim();
-    q = q.where((eb) => {
-      const words = matchesText(eb, dialect, text);
-      const byNumber = eb('number', '=', text.toUpperCase());
-      return words ? eb.or([words, byNumber]) : byNumber;
-    });
+    // Words through the full-text index; a case number by exact match.
+    const text = f.text;
+    q = q.where((eb) => matchesText(eb, dialect, text));
   }
   if (f.mine) {
     const relation = f.mine;

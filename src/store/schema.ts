@@ -33,6 +33,9 @@ export interface UsersTable {
   locale: string;
   active: number;
   created_at: string;
+  /** Contact for e-mail notifications (migration 0002). */
+  email: string | null;
+  phone: string | null;
 }
 
 export interface SessionsTable {
@@ -108,12 +111,54 @@ export interface OutboxTable {
   template: string;
   recipient: string;
   payload: string;
-  status: string; // pending | sent | dead
+  /** pending | sending | sent | dead, and for logical rows expanded | skipped (jobs/outbox-dispatcher.ts). */
+  status: string;
   attempts: number;
+  /** When pending: not before. When sending: the lease expiry. */
   next_attempt_at: string;
   created_at: string;
   delivered_at: string | null;
   last_error: string | null;
+  /** The logical row a physical delivery row was expanded from (migration 0002). */
+  parent_id: string | null;
+  lease_owner: string | null;
+  last_attempt_at: string | null;
+}
+
+/** Portal access to a case: salted hash of the access code, and the customer's language. */
+export interface CustomerAccessTable {
+  complaint_id: string;
+  code_hash: string;
+  locale: string;
+  created_at: string;
+}
+
+export interface SurveyTokensTable {
+  token_hash: string; // sha256 hex of the token in the link
+  complaint_id: string;
+  cycle: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface AttachmentsTable {
+  id: string;
+  complaint_id: string;
+  sha256: string;
+  name: string;
+  content_type: string;
+  size: number;
+  source: string; // portal | email
+  created_at: string;
+}
+
+export interface InboundEmailsTable {
+  message_key: string;
+  complaint_id: string | null;
+  outcome: string; // complaint | reply | ignored
+  detail: string | null;
+  received_at: string;
 }
 
 export interface IdempotencyTable {
@@ -149,6 +194,10 @@ export interface DB {
   idempotency_keys: IdempotencyTable;
   counters: CountersTable;
   calendar_years: CalendarYearsTable;
+  customer_access: CustomerAccessTable;
+  survey_tokens: SurveyTokensTable;
+  attachments: AttachmentsTable;
+  inbound_emails: InboundEmailsTable;
 }
 
 export type { Generated };

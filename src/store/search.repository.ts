@@ -18,15 +18,20 @@ export async function indexComplaintText(db: Executor, dialect: Dialect, complai
   }
 }
 
-/** `complaints.id IN (cases matching every token of the query)`, or null for an empty query. */
-export function matchesText(eb: ExpressionBuilder<DB, 'complaints'>, dialect: Dialect, query: string): Expression<SqlBool> | null {
+/**
+ * `complaints.id IN (cases matching every token of the query, or whose number is the query)`.
+ * The number match sits inside the subquery (UNION) rather than in an outer OR, so PostgreSQL
+ * can use both indexes instead of scanning every case.
+ */
+export function matchesText(eb: ExpressionBuilder<DB, 'complaints'>, dialect: Dialect, query: string): Expression<SqlBool> {
   const tokens = searchTokens(query);
-  if (!tokens.length) return null;
+  const number = query.trim().toUpperCase();
+  if (!tokens.length) return eb('complaints.number', '=', number);
   if (dialect === 'postgres') {
     const q = tokens.join(' ');
-    return eb('complaints.id', 'in', sql<string>`(select complaint_id from complaint_search where to_tsvector('simple', tokens) @@ plainto_tsquery('simple', ${q}))`);
+    return eb('complaints.id', 'in', sql<string>`(select complaint_id from complaint_search where to_tsvector('simple', tokens) @@ plainto_tsquery('simple', ${q}) union select id from complaints where number = ${number})`);
   }
   // FTS5 query syntax: each token quoted (quotes doubled), juxtaposition means AND.
   const match = tokens.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ');
-  return eb('complaints.id', 'in', sql<string>`(select complaint_id from complaint_search where complaint_search match ${match})`);
+  return eb('complaints.id', 'in', sql<string>`(select complaint_id from complaint_search where complaint_search match ${match} union select id from complaints where number = ${number})`);
 }

@@ -10,8 +10,8 @@ import { startKesu, type Kesu } from '../support/kesu.js';
 
 const TABLES = ['complaints', 'complaint_events', 'clocks', 'outbox', 'complaint_participants', 'idempotency_keys', 'counters'] as const;
 
-async function rowCounts(k: Kesu): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
+async function rowCounts(k: Kesu): Promise<Record<(typeof TABLES)[number], number>> {
+  const out = {} as Record<(typeof TABLES)[number], number>;
   for (const t of TABLES) {
     const r = await k.testDb.database.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
     out[t] = Number(r.n);
