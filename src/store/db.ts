@@ -24,6 +24,10 @@ export type Executor = Kysely<DB> | Transaction<DB>;
 export function openDatabase(opts: { databaseUrl?: string; dataDir: string; file?: string }): Database {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle pooled connection can be cut by the server (restart, failover, admin command);
+    // pg emits that on the pool, and unhandled it would crash the process. The pool replaces
+    // the connection on next use, so a warning is enough.
+    pool.on('error', (e) => console.warn(`postgres: idle connection lost: ${e.message}`));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     const u = new URL(opts.databaseUrl);
     return { db, dialect: 'postgres', where: `postgres://${u.host}${u.pathname}`, close: () => db.destroy() };
