@@ -10,13 +10,15 @@ import { receive } from '../domain/lifecycle/intake.js';
 import { AppError } from '../domain/errors.js';
 import { canonicalJson } from '../store/event.repository.js';
 import { insertComplaint, getComplaint, searchText } from '../store/complaint.repository.js';
-import { indexComplaintText } from '../store/search.repository.js';
+import { indexNewComplaintText } from '../store/search.repository.js';
 import { appendEvents } from '../store/event.repository.js';
 import { upsertClocks, listClocks } from '../store/clock.repository.js';
 import { enqueueMessages } from '../store/outbox.repository.js';
 import { nextValue } from '../store/counter.repository.js';
 import { findIdempotent, saveIdempotent } from '../store/idempotency.repository.js';
 import type { App } from './app.js';
+import type { Transaction } from 'kysely';
+import type { DB } from '../store/schema.js';
 import { uuidv7 } from './ids.js';
 
 export interface Received {
@@ -31,7 +33,12 @@ function isUniqueViolation(e: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-export async function receiveComplaint(app: App, actor: Actor, input: unknown, idempotencyKey?: string): Promise<Received> {
+/** Extra work of a channel that commits with the intake (issue 4: access code, attachments). */
+export interface ReceiveHooks {
+  inTransaction?: (trx: Transaction<DB>, received: Complaint) => Promise<void>;
+}
+
+export async function receiveComplaint(app: App, actor: Actor, input: unknown, idempotencyKey?: string, hooks: ReceiveHooks = {}): Promise<Received> {
   const scopeKey = idempotencyKey ? `${actor.id}:${idempotencyKey}` : null;
   const requestHash = createHash('sha256').update(canonicalJson(input)).digest('hex');
   const replay = async (): Promise<Received | null> => {
@@ -59,10 +66,11 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
       const number = `KS-${year}-${String(seq).padStart(6, '0')}`;
       const r = receive(input, { id, number }, { actor, now, policy, calendar });
       await insertComplaint(trx, r.complaint, r.clocks);
-      await indexComplaintText(trx, app.database.dialect, id, searchText(r.complaint));
+      await indexNewComplaintText(trx, app.database.dialect, id, searchText(r.complaint));
       await appendEvents(trx, id, r.events);
       await upsertClocks(trx, r.clocks);
       await enqueueMessages(trx, r.outbox);
+      await hooks.inTransaction?.(trx, r.complaint);
       for (const k of r.clocks)
         if (k.missingHolidayYears.length) app.log.warn({ complaint: number, clock: k.kind, years: k.missingHolidayYears }, 'deadline computed without holiday data for these years');
       return { complaint: r.complaint, promisedAt: r.promisedAt, created: true };

@@ -7,15 +7,14 @@ import { searchTokens } from '../search/tokenize.js';
 import type { Dialect, Executor } from './db.js';
 import type { DB } from './schema.js';
 
-export async function indexComplaintText(db: Executor, dialect: Dialect, complaintId: string, text: string): Promise<void> {
+/**
+ * Indexes a new case's text. Insert-only: FTS5 cannot find a row by an UNINDEXED column without
+ * scanning, so re-indexing an existing case would need a rowid mapping (not needed yet — a case's
+ * searchable text is fixed at intake).
+ */
+export async function indexNewComplaintText(db: Executor, _dialect: Dialect, complaintId: string, text: string): Promise<void> {
   const tokens = searchTokens(text).join(' ');
-  if (dialect === 'postgres') {
-    await sql`insert into complaint_search (complaint_id, tokens) values (${complaintId}, ${tokens})
-              on conflict (complaint_id) do update set tokens = excluded.tokens`.execute(db);
-  } else {
-    await sql`delete from complaint_search where complaint_id = ${complaintId}`.execute(db);
-    await sql`insert into complaint_search (complaint_id, tokens) values (${complaintId}, ${tokens})`.execute(db);
-  }
+  await sql`insert into complaint_search (complaint_id, tokens) values (${complaintId}, ${tokens})`.execute(db);
 }
 
 /**
