@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, messageFor, type ErrorCode, type FieldProblem, type Locale } from '../domain/errors.js';
+import { AppError, messageFor, type ErrorCode, type FieldProblem, type Locale, type Messages } from '../domain/errors.js';
 import { pathText } from '../domain/validation.js';
 import { localeOf } from './locale.js';
 
@@ -22,6 +22,14 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   extension_over_limit: 422,
   idempotency_mismatch: 422,
+};
+
+/** Fastify's own body errors, in the three UI languages. */
+const BODY_ERRORS: Record<string, Messages> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { 'zh-CN': '请求体不是有效的 JSON', 'zh-TW': '請求內容不是有效的 JSON', en: 'The body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { 'zh-CN': '请求体为空', 'zh-TW': '請求內容為空', en: 'The body is empty' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { 'zh-CN': '不支持的内容类型', 'zh-TW': '不支援的內容類型', en: 'Unsupported content type' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { 'zh-CN': '请求体过大', 'zh-TW': '請求內容過大', en: 'The body is too large' },
 };
 
 export function errorBody(code: ErrorCode, locale: Locale, fields: FieldProblem[] = [], extra: Record<string, unknown> = {}) {
@@ -50,9 +58,10 @@ export function installErrorHandler(app: FastifyInstance): void {
       });
       return reply.status(400).send(errorBody('invalid_input', locale, fields));
     }
+    const bodyProblem = BODY_ERRORS[err.code];
+    if (bodyProblem) return reply.status(err.statusCode ?? 400).send(errorBody('invalid_input', locale, [{ path: 'body', message: bodyProblem }]));
     if (err.statusCode && err.statusCode < 500) {
-      const path = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || /JSON/.test(err.message) ? 'body' : '';
-      return reply.status(err.statusCode).send({ code: err.statusCode === 404 ? 'not_found' : 'invalid_input', message: err.message, fields: path ? [{ path, message: err.message }] : [] });
+      return reply.status(err.statusCode).send({ code: err.statusCode === 404 ? 'not_found' : 'invalid_input', message: err.message, fields: [] });
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ code: 'internal', message: locale === 'en' ? 'Internal error' : locale === 'zh-TW' ? '內部錯誤' : '内部错误', fields: [] });

@@ -166,6 +166,7 @@ for (const { dialect, skip } of await engines()) {
       assert.match(tw.json().message, /輸入有誤/);
       const broken = await k.server.inject({ method: 'POST', url: '/api/v1/complaints', payload: '{"channel": ', headers: { authorization: `Bearer ${k.tokens.get('agent')}`, 'content-type': 'application/json' } });
       assert.equal(broken.statusCode, 400);
+      assert.deepEqual(broken.json().fields, [{ path: 'body', message: '请求体不是有效的 JSON' }]);
       // A malformed action input changes nothing either.
       const c = (await agent.post('/api/v1/complaints', intake({ description: '动作输入测试' }))).body.complaint;
       let mid = await rowCounts(k);
