@@ -53,6 +53,21 @@ export const SYSTEM_ACTOR: Actor = {
   approvalLevels: [],
 };
 
+/**
+ * The complainant acting for themself through the public portal or e-mail (issue 4): adds
+ * information (`supplement`) and answers the survey (`follow_up`). Never a signed-in user, so it
+ * is a `system`-kind actor with its own id; the `customer` performer in the machine matches only
+ * this id, and the service verifies the access code, survey token or sender before acting.
+ */
+export const CUSTOMER_ACTOR: Actor = {
+  id: 'customer',
+  kind: 'system',
+  name: '客户',
+  roles: [],
+  managerOf: [],
+  approvalLevels: [],
+};
+
 export interface Complainant {
   anonymous: boolean;
   name?: string;
