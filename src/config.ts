@@ -3,6 +3,26 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { BotConfig, WebhookConfig, defaultChannelConfig, type ChannelConfig } from './channels/settings.js';
+
+const channelDefaults = defaultChannelConfig();
+/** A JSON list in an environment variable, validated item by item. */
+const jsonList = <T extends z.ZodType>(item: T) =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text?.trim()) return [] as z.output<T>[];
+      try {
+        const r = z.array(item).safeParse(JSON.parse(text));
+        if (r.success) return r.data;
+        ctx.addIssue({ code: 'custom', message: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `not JSON: ${(e as Error).message}` });
+      }
+      return z.NEVER;
+    });
+const flag = z.enum(['0', '1', 'true', 'false']).optional().transform((v) => v === '1' || v === 'true');
 
 const Env = z.object({
   /** HTTP port (default 3000). */
@@ -19,6 +39,65 @@ const Env = z.object({
   KESU_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
   /** Log level for the server (fatal … trace, default info). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  // --- Customer channels (issue 4; docs/channels.md) ---------------------------------------
+  /** Public base URL of this Kesu for links in messages, e.g. https://kesu.example.com (default http://127.0.0.1:PORT). */
+  KESU_PUBLIC_URL: z.url().optional(),
+  /** Key material sealing access codes and survey links in the outbox; required when several instances share PostgreSQL (default: a random key kept in KESU_DATA_DIR/secret.key). */
+  KESU_SECRET: z.string().min(16).optional(),
+  /** Outgoing mail server, e.g. smtp://user:pass@smtp.example.com:587 or smtps://…:465 (default: e-mail is not sent). */
+  KESU_SMTP_URL: z.string().optional(),
+  /** Sender of outgoing mail, e.g. "客服中心 <service@example.com>". */
+  KESU_MAIL_FROM: z.string().default(channelDefaults.mailFrom),
+  /** SMS provider: none, log (writes each SMS to the server log; development) or http (KESU_SMS_URL). Default log. */
+  KESU_SMS_PROVIDER: z.enum(['none', 'log', 'http']).default(channelDefaults.sms.provider),
+  /** SMS gateway URL template for the http provider; {to}, {text}, {id} are replaced URL-encoded. */
+  KESU_SMS_URL: z.string().optional(),
+  /** HTTP method of the SMS gateway (POST or GET, default POST). */
+  KESU_SMS_METHOD: z.enum(['GET', 'POST']).default('POST'),
+  /** Body template for POST; {to}, {text}, {id} are replaced JSON-escaped (default {"to":"{to}","text":"{text}","id":"{id}"}). */
+  KESU_SMS_BODY: z.string().default(channelDefaults.sms.body),
+  /** Extra headers for the SMS gateway as a JSON object, e.g. {"Authorization":"Bearer …"}. */
+  KESU_SMS_HEADERS: z
+    .string()
+    .optional()
+    .transform((t, ctx) => {
+      if (!t?.trim()) return {} as Record<string, string>;
+      const r = z.record(z.string(), z.string()).safeParse((() => { try { return JSON.parse(t); } catch { return null; } })());
+      if (r.success) return r.data;
+      ctx.addIssue({ code: 'custom', message: 'KESU_SMS_HEADERS must be a JSON object of strings' });
+      return z.NEVER;
+    }),
+  /** HMAC-SHA256 key signing SMS gateway requests (X-Kesu-Timestamp, X-Kesu-Signature); unsigned when absent. */
+  KESU_SMS_SECRET: z.string().optional(),
+  /** Outgoing case-event webhooks as JSON: [{"name","url","secret","events"?:["case.answer","case.*"]}]. */
+  KESU_WEBHOOKS: jsonList(WebhookConfig),
+  /** Staff group bots as JSON: [{"name","kind":"wecom"|"dingtalk"|"feishu","url","secret"?,"templates"?,"departments"?,"locale"?}]. */
+  KESU_STAFF_BOTS: jsonList(BotConfig),
+  /** Which of the customer's contacts get messages: email, sms or both (default email,sms). */
+  KESU_CUSTOMER_CHANNELS: z
+    .string()
+    .default('email,sms')
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['email', 'sms']))),
+  /** How often the outbox dispatcher runs, in ms (default 5 s; 0 disables it). It also wakes after each transition. */
+  KESU_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(0).default(channelDefaults.dispatchIntervalMs),
+  /** Delivery attempts before a message is dead-lettered (default 8; backoff 30 s doubling to 1 h). */
+  KESU_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(channelDefaults.maxAttempts),
+  /** Largest attachment a customer may send, in bytes (default 10 MiB). */
+  KESU_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(channelDefaults.attachmentMaxBytes),
+  /** Most attachments per submission (default 5). */
+  KESU_ATTACHMENT_MAX_FILES: z.coerce.number().int().min(0).max(50).default(channelDefaults.attachmentMaxFiles),
+  /** Portal form submissions per minute per client address (default 30). */
+  KESU_PORTAL_RATE_LIMIT: z.coerce.number().int().min(1).default(channelDefaults.portalRateLimit),
+  /** 1 when Kesu runs behind a reverse proxy: the portal's rate limit keys on X-Forwarded-For. */
+  KESU_TRUST_PROXY: flag,
+  /** Port of the inbound SMTP listener turning e-mail into complaints (default: off). */
+  KESU_INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Interface of the inbound SMTP listener (default 0.0.0.0). */
+  KESU_INBOUND_SMTP_HOST: z.string().default(channelDefaults.inboundSmtpHost),
+  /** Largest inbound e-mail, in bytes (default 25 MiB). */
+  KESU_INBOUND_MAX_BYTES: z.coerce.number().int().min(1024).default(channelDefaults.inboundMaxBytes),
 });
 
 export interface Config {
@@ -29,6 +108,8 @@ export interface Config {
   policy: string;
   sweepIntervalMs: number;
   logLevel: string;
+  /** Customer channels: mail, SMS, webhooks, staff bots, portal and inbound e-mail (issue 4). */
+  channels: ChannelConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -41,5 +122,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     policy: e.KESU_POLICY,
     sweepIntervalMs: e.KESU_SWEEP_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
+    channels: {
+      publicUrl: e.KESU_PUBLIC_URL ?? null,
+      secret: e.KESU_SECRET ?? null,
+      smtpUrl: e.KESU_SMTP_URL || null,
+      mailFrom: e.KESU_MAIL_FROM,
+      sms: { provider: e.KESU_SMS_PROVIDER, url: e.KESU_SMS_URL, method: e.KESU_SMS_METHOD, body: e.KESU_SMS_BODY, headers: e.KESU_SMS_HEADERS, secret: e.KESU_SMS_SECRET },
+      webhooks: e.KESU_WEBHOOKS,
+      bots: e.KESU_STAFF_BOTS,
+      customerChannels: e.KESU_CUSTOMER_CHANNELS,
+      dispatchIntervalMs: e.KESU_DISPATCH_INTERVAL_MS,
+      maxAttempts: e.KESU_OUTBOX_MAX_ATTEMPTS,
+      attachmentMaxBytes: e.KESU_ATTACHMENT_MAX_BYTES,
+      attachmentMaxFiles: e.KESU_ATTACHMENT_MAX_FILES,
+      portalRateLimit: e.KESU_PORTAL_RATE_LIMIT,
+      trustProxy: e.KESU_TRUST_PROXY,
+      inboundSmtpPort: e.KESU_INBOUND_SMTP_PORT ?? null,
+      inboundSmtpHost: e.KESU_INBOUND_SMTP_HOST,
+      inboundMaxBytes: e.KESU_INBOUND_MAX_BYTES,
+    },
   };
 }

@@ -6,6 +6,7 @@ import { createApp } from '../services/app.js';
 import { seedDemo, DEMO_PASSWORD } from '../services/seed-demo.js';
 import { buildServer } from '../http/server.js';
 import { startSweeper } from '../jobs/deadline-sweeper.js';
+import { startCustomerChannels } from '../channels/start.js';
 
 export async function serve(cfg: Config): Promise<void> {
   const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
@@ -15,6 +16,7 @@ export async function serve(cfg: Config): Promise<void> {
   app.log = server.log;
   const seeded = await seedDemo(app, cfg.policy);
   const stopSweeper = cfg.sweepIntervalMs > 0 ? startSweeper(app, cfg.sweepIntervalMs) : async () => {};
+  const channels = await startCustomerChannels(app, cfg); // issue 4: outbox dispatcher, inbound e-mail
   await server.listen({ port: cfg.port, host: cfg.host });
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
@@ -23,11 +25,13 @@ export async function serve(cfg: Config): Promise<void> {
     `API docs: http://127.0.0.1:${port}/api/docs`,
     seeded.seeded ? 'Demo organisation created. Sign in with any of these (password for all):' : 'Demo logins (password for all, unless changed):',
     ...seeded.users.map((u) => `  ${u.username.padEnd(12)} ${DEMO_PASSWORD}   ${u.note}`),
+    ...channels.lines,
   ];
   console.log(lines.join('\n'));
   const shutdown = async (signal: string) => {
     server.log.info({ signal }, 'shutting down');
     await stopSweeper();
+    await channels.stop();
     await server.close();
     await database.close();
     process.exit(0);

@@ -8,6 +8,7 @@ import { installErrorHandler } from './error-handler.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { complaintRoutes } from './complaints/complaint.routes.js';
 import { adminRoutes } from './admin/admin.routes.js';
+import { webConsoleRoutes } from './web.js';
 
 export async function buildServer(app: App, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
   const server = Fastify({ logger: opts.logger ?? false, bodyLimit: 5 * 1024 * 1024 });
@@ -32,5 +33,7 @@ export async function buildServer(app: App, opts: { logger?: boolean | object } 
   authRoutes(server, app);
   complaintRoutes(server, app);
   adminRoutes(server, app);
+  await webConsoleRoutes(server, app);
+  await server.register((await import('./customer/customer.routes.js')).customerChannelRoutes, { app }); // issue 4: portal and customer channels
   return server;
 }

@@ -13,6 +13,8 @@ import { listClocks, upsertClocks } from '../store/clock.repository.js';
 import { enqueueMessages } from '../store/outbox.repository.js';
 import { getUsers } from '../store/user.repository.js';
 import type { Executor } from '../store/db.js';
+import type { Transaction } from 'kysely';
+import type { DB } from '../store/schema.js';
 import type { App } from './app.js';
 
 /** Assignees must be existing, active users who can handle cases. */
@@ -34,7 +36,15 @@ async function checkAssignees(db: Executor, input: unknown): Promise<void> {
   }
 }
 
-export async function actOnComplaint(app: App, actor: Actor, id: string, action: string, input: unknown): Promise<Complaint> {
+/**
+ * Extra work of a channel that must commit or roll back with the transition (issue 4: a survey
+ * link used up, attachment rows of a customer's supplement). Throwing rolls everything back.
+ */
+export interface ActHooks {
+  inTransaction?: (trx: Transaction<DB>, saved: Complaint) => Promise<void>;
+}
+
+export async function actOnComplaint(app: App, actor: Actor, id: string, action: string, input: unknown, hooks: ActHooks = {}): Promise<Complaint> {
   const { db, dialect } = app.database;
   const saved = await db.transaction().execute(async (trx) => {
     const c = await lockComplaint(trx, dialect, id);
@@ -52,6 +62,7 @@ export async function actOnComplaint(app: App, actor: Actor, id: string, action:
     await appendEvents(trx, id, d.events);
     await upsertClocks(trx, d.clocks);
     await enqueueMessages(trx, d.outbox);
+    await hooks.inTransaction?.(trx, d.complaint);
     for (const k of d.clocks)
       if (k.missingHolidayYears.length && k.status !== 'stopped')
         app.log.warn({ complaint: c.number, clock: k.kind, years: k.missingHolidayYears }, 'deadline computed without holiday data for these years: add them (PUT /api/v1/calendar/years/{year})');

@@ -25,6 +25,10 @@ export {
   type Satisfaction,
   type FollowUpMethod,
   type TierRole,
+  CUSTOMER_MESSAGE_PLACEHOLDERS,
+  CUSTOMER_MESSAGES,
+  type CustomerMessage,
+  type PolicyMessages,
 } from './schema.js';
 export {
   checkPolicy,

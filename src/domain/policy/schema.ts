@@ -311,6 +311,92 @@ const retention = z.strictObject({
   byGrade: z.record(z.string(), z.number().int().positive()).default(() => ({})),
 });
 
+/**
+ * One step of a script (话术): a title, an optional hint (when, why) and the lines to say, in the
+ * UI languages. Lines may hold placeholders the console fills in: `{customer}` (the caller's
+ * name), `{agent}` (the signed-in user), `{number}` (the case number), `{promisedAt}` (the promised
+ * time), `{solution}` (the approved solution, follow-up only).
+ */
+const scriptStep = z.strictObject({
+  code: codeText,
+  title: i18nText,
+  hint: i18nText.optional(),
+  lines: z.array(i18nText).min(1),
+});
+
+/** Scripts shown where staff work (004 phone script by phase; 000 7-step follow-up template). */
+const scripts = z
+  .strictObject({
+    /** The phone call by phase, in order (004 §二: greeting … closing), beside the intake form. */
+    phone: z.array(scriptStep).default(() => []),
+    /** Situations that may arise at any point of a call (004 §四(四): abuse, refusal to give details, …). */
+    situations: z.array(scriptStep).default(() => []),
+    /** The follow-up call, step by step (000 客户投诉回访模板: seven steps), in the follow-up console. */
+    followUp: z.array(scriptStep).default(() => []),
+  })
+  .prefault({});
+
+/**
+ * Customer messages the organisation may reword (issue 4). Each names the placeholders it may
+ * use; the built-in wording (src/channels/templates.ts) fills every language not overridden.
+ */
+export const CUSTOMER_MESSAGE_PLACEHOLDERS = {
+  acknowledgement: ['organisation', 'number', 'promisedAt', 'trackUrl', 'accessCode'],
+  delay_notice: ['organisation', 'number', 'dueAt', 'trackUrl'],
+  answer: ['organisation', 'number', 'answer', 'trackUrl'],
+  survey_invitation: ['organisation', 'number', 'surveyUrl', 'expiresAt', 'trackUrl'],
+  closure: ['organisation', 'number', 'trackUrl'],
+  invalid_explanation: ['organisation', 'number', 'explanation', 'trackUrl'],
+} as const;
+export type CustomerMessage = keyof typeof CUSTOMER_MESSAGE_PLACEHOLDERS;
+export const CUSTOMER_MESSAGES = Object.keys(CUSTOMER_MESSAGE_PLACEHOLDERS) as CustomerMessage[];
+
+/** Text in any of the UI languages; a language left out keeps the built-in wording. */
+const messageText = (allowed: readonly string[]) =>
+  z
+    .strictObject({ 'zh-CN': z.string().min(1).optional(), 'zh-TW': z.string().min(1).optional(), en: z.string().min(1).optional() })
+    .superRefine((v, ctx) => {
+      for (const [lang, text] of Object.entries(v)) {
+        for (const m of (text ?? '').matchAll(/\{([A-Za-z]+)\}/g)) {
+          if (!allowed.includes(m[1]!))
+            ctx.addIssue({
+              code: 'custom',
+              path: [lang],
+              params: {
+                'zh-CN': `未知占位符 {${m[1]}}；此消息可用：${allowed.map((a) => `{${a}}`).join(' ')}`,
+                en: `unknown placeholder {${m[1]}}; this message may use ${allowed.map((a) => `{${a}}`).join(' ')}`,
+              } satisfies IssueText,
+            });
+        }
+      }
+    });
+
+const customerMessage = (allowed: readonly string[]) =>
+  z.strictObject({
+    /** E-mail subject. */
+    subject: messageText(allowed).optional(),
+    /** E-mail body (plain text). */
+    body: messageText(allowed).optional(),
+    /** SMS text (keep it short: one SMS is 70 Chinese characters). */
+    sms: messageText(allowed).optional(),
+  });
+
+const messages = z.strictObject({
+  /** The sender's name in customer messages, e.g. 某某公司客服中心 (default: the policy name). */
+  organisation: i18nText.optional(),
+  templates: z
+    .strictObject({
+      acknowledgement: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.acknowledgement).optional(),
+      delay_notice: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.delay_notice).optional(),
+      answer: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.answer).optional(),
+      survey_invitation: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.survey_invitation).optional(),
+      closure: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.closure).optional(),
+      invalid_explanation: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.invalid_explanation).optional(),
+    })
+    .default(() => ({})),
+});
+export type PolicyMessages = z.infer<typeof messages>;
+
 // ---------------------------------------------------------------------------------------------
 // The policy
 // ---------------------------------------------------------------------------------------------
@@ -357,6 +443,10 @@ export const PolicySchema = z.strictObject({
   followUp,
   unsatisfied,
   retention,
+  /** Scripts for phone intake and follow-up calls; optional (empty when absent). */
+  scripts,
+  /** Customer message wording (issue 4); optional, built-in wording when absent. */
+  messages: messages.optional(),
 });
 
 /** A validated policy, defaults applied. */

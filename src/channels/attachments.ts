@@ -1,0 +1,144 @@
+/**
+ * Files customers send (portal uploads, e-mail attachments): checked against the allowed types
+ * by their first bytes (not only by what the sender claims), limited in size, and stored
+ * content-addressed under `<dataDir>/attachments/<aa>/<sha256>` — the same file sent twice is
+ * stored once, and a stored file never changes.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable, Transform } from 'node:stream';
+
+const BY_EXTENSION: Record<string, string> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  heic: 'image/heic',
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
+  amr: 'audio/amr',
+  mp4: 'video/mp4',
+  doc: 'application/msword',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xls: 'application/vnd.ms-excel',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+function startsWith(head: Buffer, bytes: number[], at = 0): boolean {
+  return bytes.every((b, i) => head[at + i] === b);
+}
+const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
+
+/** Whether the first bytes fit the type (formats without a signature: text has no NUL byte). */
+function looksLike(type: string, head: Buffer): boolean {
+  switch (type) {
+    case 'image/jpeg':
+      return startsWith(head, [0xff, 0xd8, 0xff]);
+    case 'image/png':
+      return startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    case 'image/gif':
+      return startsWith(head, ascii('GIF8'));
+    case 'image/webp':
+      return startsWith(head, ascii('RIFF')) && startsWith(head, ascii('WEBP'), 8);
+    case 'application/pdf':
+      return startsWith(head, ascii('%PDF'));
+    case 'image/heic':
+    case 'video/mp4':
+    case 'audio/mp4':
+      return startsWith(head, ascii('ftyp'), 4);
+    case 'audio/mpeg':
+      return startsWith(head, ascii('ID3')) || (head[0] === 0xff && ((head[1] ?? 0) & 0xe0) === 0xe0);
+    case 'audio/amr':
+      return startsWith(head, ascii('#!AMR'));
+    case 'application/msword':
+    case 'application/vnd.ms-excel':
+      return startsWith(head, [0xd0, 0xcf, 0x11, 0xe0]);
+    case 'application/vnd.openxmlformats-officedocument.wordprocessingml.document':
+    case 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet':
+      return startsWith(head, [0x50, 0x4b, 0x03, 0x04]);
+    case 'text/plain':
+      return !head.includes(0);
+    default:
+      return false;
+  }
+}
+
+/** The type to store the file as, or null when it is not allowed or its bytes do not match. */
+export function acceptedType(name: string, declared: string | undefined, head: Buffer, allowed: string[]): string | null {
+  const claimed = (declared ?? '').split(';')[0]!.trim().toLowerCase();
+  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase();
+  const candidates = [claimed, ext ? BY_EXTENSION[ext] : undefined].filter((t): t is string => !!t && allowed.includes(t));
+  return candidates.find((t) => looksLike(t, head)) ?? null;
+}
+
+/** A safe display name: no path, no control characters, at most 200 characters. */
+export function cleanName(name: string | undefined): string {
+  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f"<>]/g, '').trim();
+  return (clean || 'file').slice(-200);
+}
+
+export function attachmentPath(dataDir: string, sha256: string): string {
+  return join(dataDir, 'attachments', sha256.slice(0, 2), sha256);
+}
+
+export interface StoredFile {
+  sha256: string;
+  size: number;
+  /** The accepted type, or null when the file was refused (nothing is kept then). */
+  contentType: string | null;
+  /** The stream was cut at the size limit (nothing is kept). */
+  tooLarge: boolean;
+}
+
+/**
+ * Streams a file to a temporary name while hashing it, checks its first bytes with `accept`, and
+ * moves it to its content address only when it is accepted and within `maxBytes`.
+ */
+export async function storeStream(dataDir: string, input: Readable, maxBytes: number, accept: (head: Buffer) => string | null): Promise<StoredFile> {
+  const tmpDir = join(dataDir, 'attachments', 'tmp');
+  mkdirSync(tmpDir, { recursive: true });
+  const tmp = join(tmpDir, randomUUID());
+  const hash = createHash('sha256');
+  let size = 0;
+  let head = Buffer.alloc(0);
+  let tooLarge = false;
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        tooLarge = true;
+        return done();
+      }
+      if (head.length < 32) head = Buffer.concat([head, chunk.subarray(0, 32 - head.length)]);
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(input, meter, createWriteStream(tmp));
+    if ((input as Readable & { truncated?: boolean }).truncated) tooLarge = true;
+    if (tooLarge) return { sha256: '', size, contentType: null, tooLarge };
+    const contentType = accept(head);
+    if (!contentType) return { sha256: '', size, contentType: null, tooLarge: false };
+    const sha256 = hash.digest('hex');
+    const final = attachmentPath(dataDir, sha256);
+    if (!existsSync(final)) {
+      mkdirSync(join(dataDir, 'attachments', sha256.slice(0, 2)), { recursive: true });
+      renameSync(tmp, final);
+    }
+    return { sha256, size, contentType, tooLarge: false };
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+export function storeBuffer(dataDir: string, data: Buffer, maxBytes: number, accept: (head: Buffer) => string | null): Promise<StoredFile> {
+  return storeStream(dataDir, Readable.from([data]), maxBytes, accept);
+}

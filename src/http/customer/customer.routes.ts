@@ -1,0 +1,162 @@
+/**
+ * Issue 4's HTTP side, registered from server.ts in one line: the public portal under /portal
+ * (its own encapsulated context: form parsers, rate limits, HTML errors) and the staff API
+ * around customer channels — the outbox for admins (dead letters and retry), staff contact
+ * details, case attachments, and a new access code for a customer on the phone.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../services/app.js';
+import type { Actor } from '../../domain/complaint/types.js';
+import { AppError, fieldProblem } from '../../domain/errors.js';
+import { parseInput } from '../../domain/validation.js';
+import { canSee } from '../../domain/permissions/visibility.js';
+import { maskEmail, maskPhone } from '../../domain/permissions/pii.js';
+import { getComplaint, findIdByNumber } from '../../store/complaint.repository.js';
+import { getOutboxRow, outboxCounts, queryOutbox, retryDead, type OutboxRow } from '../../store/delivery.repository.js';
+import { listAttachments, setStaffContact } from '../../store/customer.repository.js';
+import { getUser } from '../../store/user.repository.js';
+import { channelSettings } from '../../channels/settings.js';
+import { attachmentPath } from '../../channels/attachments.js';
+import { resetAccessCode } from '../../services/customer-portal.js';
+import { requireUser } from '../auth/auth.js';
+import { localeOf } from '../locale.js';
+import { portalRoutes } from '../portal/portal.routes.js';
+
+const csv = z
+  .string()
+  .max(200)
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const OutboxQuery = z
+  .object({
+    status: csv.optional(),
+    channel: csv.optional(),
+    complaint: z.string().max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().max(200).optional(),
+    lang: z.string().optional(),
+  })
+  .strict();
+
+const IdParams = z.object({ id: z.string().min(1).max(64) }).strict();
+const AttachmentParams = z.object({ id: z.string().min(1).max(64), attachmentId: z.string().min(1).max(64) }).strict();
+const Contact = z
+  .object({
+    email: z.email().max(200).nullable().optional(),
+    phone: z.string().trim().regex(/^[0-9+\-() ]{5,32}$/, '电话号码格式不正确|Invalid phone number').nullable().optional(),
+  })
+  .strict();
+
+/** What an admin sees of a row: addresses masked, sealed secrets left out. */
+function adminView(r: OutboxRow) {
+  const rec = { ...r.recipient } as Record<string, unknown>;
+  if (typeof rec.address === 'string') rec.address = maskEmail(rec.address);
+  if (typeof rec.phone === 'string') rec.phone = maskPhone(rec.phone);
+  const { sealed: _s, ...payload } = r.payload;
+  return { ...r, recipient: rec, payload, leaseOwner: undefined };
+}
+
+function cursorOf(r: OutboxRow): string {
+  return Buffer.from(`${r.createdAt}|${r.id}`).toString('base64url');
+}
+
+async function apiRoutes(server: FastifyInstance, app: App): Promise<void> {
+  const admin = requireUser(app, ['admin']);
+  const signedIn = requireUser(app);
+
+  server.get(
+    '/api/v1/admin/outbox',
+    { preHandler: admin, schema: { tags: ['admin'], summary: 'Outbox messages (e.g. ?status=dead for dead letters), newest first', querystring: OutboxQuery } },
+    async (req) => {
+      const q = parseInput(OutboxQuery, req.query);
+      let before: { createdAt: string; id: string } | undefined;
+      if (q.cursor) {
+        const [createdAt, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
+        if (!createdAt || !id) throw new AppError('invalid_input', 'bad cursor', [fieldProblem('cursor', '分页游标无效', 'Invalid cursor')]);
+        before = { createdAt, id };
+      }
+      const complaintId = q.complaint && /^KS-/i.test(q.complaint) ? ((await findIdByNumber(app.database.db, q.complaint.toUpperCase())) ?? '-') : q.complaint;
+      const rows = await queryOutbox(app.database.db, { status: q.status, channel: q.channel, complaintId, limit: q.limit + 1, before });
+      const items = rows.slice(0, q.limit);
+      return { items: items.map(adminView), nextCursor: rows.length > q.limit ? cursorOf(items[items.length - 1]!) : null, counts: await outboxCounts(app.database.db) };
+    },
+  );
+
+  server.post(
+    '/api/v1/admin/outbox/:id/retry',
+    { preHandler: admin, schema: { tags: ['admin'], summary: 'Send a dead-lettered message again (fresh attempts)', params: IdParams } },
+    async (req) => {
+      const { id } = parseInput(IdParams, req.params);
+      const row = await getOutboxRow(app.database.db, id);
+      if (!row) throw new AppError('not_found', `outbox ${id}`);
+      if (!(await retryDead(app.database.db, id, app.now().toISOString()))) throw new AppError('illegal_transition', `outbox ${id} is ${row.status}, not dead`);
+      app.events.emit('outbox_changed', { id });
+      return adminView((await getOutboxRow(app.database.db, id))!);
+    },
+  );
+
+  server.put(
+    '/api/v1/admin/users/:id/contact',
+    { preHandler: admin, schema: { tags: ['admin'], summary: "A staff member's e-mail and phone for notifications", params: IdParams, body: Contact } },
+    async (req) => {
+      const { id } = parseInput(IdParams, req.params);
+      const body = parseInput(Contact, req.body ?? {});
+      if (!(await getUser(app.database.db, id))) throw new AppError('not_found', `user ${id}`);
+      await setStaffContact(app.database.db, id, body);
+      return { id, ...body };
+    },
+  );
+
+  const visibleCase = async (actor: Actor, id: string) => {
+    const c = await getComplaint(app.database.db, id);
+    if (!c || !canSee(c, actor)) throw new AppError('not_found', `complaint ${id}`);
+    return c;
+  };
+
+  server.get(
+    '/api/v1/complaints/:id/attachments',
+    { preHandler: signedIn, schema: { tags: ['complaints'], summary: "Files the customer sent (portal, e-mail)", params: IdParams } },
+    async (req) => {
+      const { id } = parseInput(IdParams, req.params);
+      const c = await visibleCase(req.actor!, id);
+      return { items: (await listAttachments(app.database.db, c.id)).map((a) => ({ id: a.id, name: a.name, contentType: a.contentType, size: a.size, source: a.source, createdAt: a.createdAt, sha256: a.sha256 })) };
+    },
+  );
+
+  server.get(
+    '/api/v1/complaints/:id/attachments/:attachmentId',
+    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'Download one attachment', params: AttachmentParams } },
+    async (req, reply) => {
+      const { id, attachmentId } = parseInput(AttachmentParams, req.params);
+      const c = await visibleCase(req.actor!, id);
+      const a = (await listAttachments(app.database.db, c.id)).find((x) => x.id === attachmentId);
+      const s = await channelSettings(app);
+      const path = a ? attachmentPath(s.dataDir, a.sha256) : '';
+      if (!a || !existsSync(path)) throw new AppError('not_found', `attachment ${attachmentId}`);
+      // Always a download, never rendered in the console's origin.
+      return reply
+        .header('content-type', a.contentType)
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.name)}`)
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .send(createReadStream(path));
+    },
+  );
+
+  server.post(
+    '/api/v1/complaints/:id/access-code',
+    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'A new portal access code to read to the customer (replaces the old one; shown once)', params: IdParams } },
+    async (req) => {
+      const { id } = parseInput(IdParams, req.params);
+      return resetAccessCode(app, req.actor!, id, localeOf(req));
+    },
+  );
+}
+
+/** Registered from server.ts: `await server.register(customerChannelRoutes, { app })`. */
+export async function customerChannelRoutes(server: FastifyInstance, opts: { app: App }): Promise<void> {
+  await apiRoutes(server, opts.app);
+  await server.register(portalRoutes, { app: opts.app, prefix: '/portal' });
+}

@@ -1,0 +1,71 @@
+/**
+ * `GET /api/v1/stream`: server-sent events for the web console. Each `case_changed` event
+ * carries only `{id, number, state, action, at}` and is sent only to users who may see that
+ * case; the client refetches through the ordinary, permission-checked API. A comment line every
+ * 25 s keeps proxies from closing the stream and re-checks the session: when it has expired or
+ * was signed out, the stream ends.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { App, CaseChanged } from '../services/app.js';
+import { authenticate } from '../services/sessions.js';
+import { watchCases, type CaseWatcher } from '../services/watch-cases.js';
+import { requireUser, tokenOf } from './auth/auth.js';
+
+const HEARTBEAT_MS = 25_000;
+
+interface Stream extends CaseWatcher {
+  end(): void;
+}
+
+export function liveRoutes(server: FastifyInstance, app: App): void {
+  const streams = new Set<Stream>();
+  const unwatch = watchCases(app, () => streams);
+  server.addHook('preClose', async () => {
+    unwatch();
+    for (const s of streams) s.end();
+  });
+
+  server.get(
+    '/api/v1/stream',
+    {
+      preHandler: requireUser(app),
+      schema: {
+        tags: ['live'],
+        summary: 'Server-sent events: `case_changed` {id, number, state, action, at} for cases the caller may see',
+      },
+    },
+    async (req, reply) => {
+      const token = tokenOf(req)!;
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write('retry: 3000\n\n');
+      let timer: NodeJS.Timeout | undefined;
+      const stream: Stream = {
+        actor: req.actor!,
+        send(change: CaseChanged) {
+          const data = { id: change.id, number: change.number, state: change.state, action: change.action, at: change.at };
+          res.write(`event: case_changed\ndata: ${JSON.stringify(data)}\n\n`);
+        },
+        end() {
+          clearInterval(timer);
+          streams.delete(stream);
+          if (!res.writableEnded) res.end();
+        },
+      };
+      streams.add(stream);
+      timer = setInterval(() => {
+        void authenticate(app, token)
+          .then((who) => (who ? res.write(': ping\n\n') : stream.end()))
+          .catch(() => stream.end());
+      }, HEARTBEAT_MS);
+      timer.unref();
+      req.raw.on('close', () => stream.end());
+    },
+  );
+}

@@ -1,0 +1,356 @@
+/**
+ * The outbox dispatcher: delivers the messages transitions queued (in the transition's own
+ * transaction), at least once and idempotently.
+ *
+ * 1. Claim due rows with a lease (store/delivery.repository.ts `claimDue`: `FOR UPDATE SKIP
+ *    LOCKED` on PostgreSQL). A claimed row is `sending` until its lease expires.
+ * 2. A logical row (channel staff / customer / webhook) is expanded, in one transaction, into one
+ *    delivery row per concrete recipient (staff e-mail, group bot, the customer's e-mail and
+ *    phone, each webhook). Customer secrets are minted here: the access code of an
+ *    acknowledgement queued without one (staff intake), the survey link of an invitation — their
+ *    hashes are stored, the plain values travel sealed in the delivery rows.
+ * 3. A delivery row is sent through its provider with the row id as idempotency key, then
+ *    marked sent (secrets removed from the row). A crash between send and mark leaves the row
+ *    `sending`; when the lease expires another dispatcher sends it again with the same key —
+ *    never lost, and a provider that honours the key does not deliver it twice.
+ * 4. Failures back off exponentially (30 s, 1 min, 2 min … capped at 1 h, ±20 %); a permanent
+ *    refusal or the last attempt makes the row `dead`, listed for admins
+ *    (GET /api/v1/admin/outbox?status=dead) who can send it again.
+ */
+import { hostname } from 'node:os';
+import type { Transaction } from 'kysely';
+import type { DB } from '../store/schema.js';
+import { randomUUID } from 'node:crypto';
+import type { App } from '../services/app.js';
+import type { Complaint } from '../domain/complaint/types.js';
+import type { Locale } from '../domain/errors.js';
+import type { Policy } from '../domain/policy/index.js';
+import { addDuration } from '../domain/calendar/index.js';
+import { getComplaint } from '../store/complaint.repository.js';
+import { claimDue, finishClaimed, insertDeliveries, lockClaimed, skipPending, type OutboxRow } from '../store/delivery.repository.js';
+import { activeStaff, customerLocale, insertSurveyToken, saveAccess } from '../store/customer.repository.js';
+import { channelSettings, type ChannelSettings } from '../channels/settings.js';
+import { resolveCustomer, resolveStaff, resolveWebhooks, type Resolution, type Selector } from '../channels/recipients.js';
+import { formatAccessCode, hashAccessCode, randomAccessCode, randomSurveyToken, seal, tokenHash, unseal } from '../channels/secrets.js';
+import { formatInstant, isCustomerMessage, renderCustomerMessage, staffMessage, staffText } from '../channels/templates.js';
+import { DeliveryError, type SendResult } from '../channels/provider.js';
+import { smtpProvider, type EmailProvider } from '../channels/email-smtp.js';
+import { httpSmsProvider, logSmsProvider, type SmsProvider } from '../channels/sms.js';
+import { sendToBot } from '../channels/staff-alerts.js';
+import { caseEventBody, sendWebhook } from '../channels/webhook.js';
+
+export interface Providers {
+  email: EmailProvider | null;
+  sms: SmsProvider | null;
+}
+
+export function createProviders(s: ChannelSettings, app: App): Providers {
+  return {
+    email: s.smtpUrl ? smtpProvider(s.smtpUrl, s.mailFrom, s.outbox.timeoutMs) : null,
+    sms: s.sms.provider === 'log' ? logSmsProvider(app.log) : s.sms.provider === 'http' ? httpSmsProvider(s.sms, s.outbox.timeoutMs) : null,
+  };
+}
+
+export interface DispatchOptions {
+  /** Lease holder name; one per dispatcher (default host:pid:random). */
+  owner?: string;
+  settings?: ChannelSettings;
+  providers?: Providers;
+  limit?: number;
+}
+
+export interface DispatchResult {
+  claimed: number;
+  expanded: number;
+  skipped: number;
+  sent: number;
+  retrying: number;
+  dead: number;
+  /** Rows whose lease another dispatcher took over meanwhile. */
+  lost: number;
+}
+
+const defaultOwner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+const providerCache = new WeakMap<App, Providers>();
+
+async function providersFor(app: App, s: ChannelSettings): Promise<Providers> {
+  let p = providerCache.get(app);
+  if (!p) {
+    p = createProviders(s, app);
+    providerCache.set(app, p);
+  }
+  return p;
+}
+
+class LeaseLost extends Error {}
+
+function withoutSecrets(payload: Record<string, unknown>): Record<string, unknown> {
+  const { sealed: _sealed, ...rest } = payload;
+  return rest;
+}
+
+/** One pass: claims up to `limit` due rows and handles each. */
+export async function dispatchOutbox(app: App, opts: DispatchOptions = {}): Promise<DispatchResult> {
+  const s = opts.settings ?? (await channelSettings(app));
+  const providers = opts.providers ?? (await providersFor(app, s));
+  const owner = opts.owner ?? defaultOwner;
+  const { db, dialect } = app.database;
+  const now = app.now();
+  const result: DispatchResult = { claimed: 0, expanded: 0, skipped: 0, sent: 0, retrying: 0, dead: 0, lost: 0 };
+  if (!s.webhooks.length) result.skipped += await skipPending(db, 'webhook', now.toISOString(), 'no webhook configured (KESU_WEBHOOKS)');
+  const rows = await claimDue(db, dialect, { now: now.toISOString(), leaseUntil: new Date(now.getTime() + s.outbox.leaseMs).toISOString(), owner, limit: opts.limit ?? s.outbox.batch });
+  result.claimed = rows.length;
+  const logical = rows.filter((r) => r.channel === 'staff' || r.channel === 'customer' || r.channel === 'webhook');
+  const physical = rows.filter((r) => !logical.includes(r));
+  for (const row of logical) {
+    try {
+      const outcome = await expand(app, s, owner, row);
+      result[outcome] += 1;
+    } catch (e) {
+      if (e instanceof LeaseLost) result.lost += 1;
+      else await failed(app, s, owner, row, e, result);
+    }
+  }
+  // Deliveries in small parallel groups: one slow provider does not hold up the rest for long.
+  for (let i = 0; i < physical.length; i += 4) {
+    await Promise.all(physical.slice(i, i + 4).map((row) => deliverOne(app, s, providers, owner, row, result)));
+  }
+  return result;
+}
+
+/** Repeats passes until nothing is due (bounded), e.g. after a transition. */
+export async function dispatchUntilIdle(app: App, opts: DispatchOptions = {}, maxPasses = 20): Promise<DispatchResult> {
+  const total: DispatchResult = { claimed: 0, expanded: 0, skipped: 0, sent: 0, retrying: 0, dead: 0, lost: 0 };
+  for (let i = 0; i < maxPasses; i++) {
+    const r = await dispatchOutbox(app, opts);
+    for (const k of Object.keys(total) as (keyof DispatchResult)[]) total[k] += r[k];
+    if (r.claimed === 0) break;
+  }
+  return total;
+}
+
+async function expand(app: App, s: ChannelSettings, owner: string, row: OutboxRow): Promise<'expanded' | 'skipped'> {
+  const { db, dialect } = app.database;
+  return db.transaction().execute(async (trx) => {
+    if (!(await lockClaimed(trx, dialect, row.id, owner))) throw new LeaseLost();
+    const now = app.now();
+    const c = row.complaintId ? await getComplaint(trx, row.complaintId) : null;
+    const policy = c ? await app.policyByKey(c.policyKey, trx) : null;
+    const to = row.recipient as Selector;
+    let payload = row.payload;
+    let res: Resolution;
+    if (row.channel === 'staff') res = resolveStaff(to, row.template, payload, c, policy, await activeStaff(trx), s);
+    else if (row.channel === 'webhook') res = resolveWebhooks(row.template, payload, s);
+    else {
+      const locale = (c && (await customerLocale(trx, c.id))) ?? s.defaultLocale;
+      res = resolveCustomer(payload, c, locale, s);
+      if (res.deliveries.length && c && policy) {
+        const prepared = await customerSecrets(app, s, trx, row, c, policy, locale, now);
+        if (!prepared) res = { deliveries: [], notes: ['the case has moved on: no survey for this cycle any more'] };
+        else {
+          payload = prepared;
+          res.deliveries = res.deliveries.map((d) => ({ ...d, payload: prepared }));
+        }
+      }
+    }
+    await insertDeliveries(trx, row, res.deliveries, now.toISOString());
+    const status = res.deliveries.length ? 'expanded' : 'skipped';
+    const note = res.notes.join('; ') || null;
+    if (!(await finishClaimed(trx, row.id, owner, { status, now: now.toISOString(), error: note, payload: withoutSecrets(payload) }))) throw new LeaseLost();
+    return status;
+  });
+}
+
+/**
+ * Mints what a customer message needs and cannot be stored in clear: an access code for an
+ * acknowledgement queued without one (staff intake), a survey link for an invitation. Returns
+ * the payload with the secrets sealed, or null when an invitation no longer applies.
+ */
+async function customerSecrets(
+  app: App,
+  s: ChannelSettings,
+  trx: Transaction<DB>,
+  row: OutboxRow,
+  c: Complaint,
+  policy: Policy,
+  locale: Locale,
+  now: Date,
+): Promise<Record<string, unknown> | null> {
+  const payload = { ...row.payload };
+  if (row.template === 'acknowledgement' && typeof payload.sealed !== 'string') {
+    const code = randomAccessCode();
+    await saveAccess(trx, c.id, await hashAccessCode(code), locale, now.toISOString());
+    payload.sealed = seal(s.sealKey, { accessCode: code });
+  }
+  if (row.template === 'survey_invitation' && typeof payload.sealed !== 'string') {
+    if (c.state !== 'answered' || c.cycle !== Number(payload.cycle ?? c.cycle)) return null;
+    const calendar = await app.calendarFor(policy);
+    // The link stays valid through the follow-up window and every retry of it (counted on the calendar).
+    let expires = typeof payload.dueAt === 'string' ? new Date(payload.dueAt) : addDuration(now, policy.followUp.window, calendar).due ?? new Date(now.getTime() + 7 * 86_400_000);
+    for (const r of policy.followUp.retries) expires = addDuration(expires, r, calendar).due ?? expires;
+    const token = randomSurveyToken();
+    await insertSurveyToken(trx, { tokenHash: tokenHash(token), complaintId: c.id, cycle: c.cycle, createdAt: now.toISOString(), expiresAt: expires.toISOString() });
+    payload.sealed = seal(s.sealKey, { surveyToken: token });
+    payload.expiresAt = expires.toISOString();
+  }
+  return payload;
+}
+
+function backoff(s: ChannelSettings, attempts: number): number {
+  const base = Math.min(s.outbox.baseDelayMs * 2 ** Math.max(0, attempts - 1), s.outbox.maxDelayMs);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+async function failed(app: App, s: ChannelSettings, owner: string, row: OutboxRow, e: unknown, result: DispatchResult): Promise<void> {
+  const now = app.now();
+  const permanent = e instanceof DeliveryError && e.permanent;
+  const dead = permanent || row.attempts >= s.outbox.maxAttempts;
+  const message = (e instanceof Error ? e.message : String(e)).slice(0, 1000);
+  const ok = await finishClaimed(app.database.db, row.id, owner, {
+    status: dead ? 'dead' : 'pending',
+    now: now.toISOString(),
+    nextAttemptAt: new Date(now.getTime() + (dead ? 0 : backoff(s, row.attempts))).toISOString(),
+    error: message,
+  });
+  if (!ok) result.lost += 1;
+  else if (dead) result.dead += 1;
+  else result.retrying += 1;
+  app.log.warn({ outbox: row.id, channel: row.channel, template: row.template, attempts: row.attempts, dead, err: message }, dead ? 'message dead-lettered' : 'message delivery failed; will retry');
+}
+
+async function deliverOne(app: App, s: ChannelSettings, providers: Providers, owner: string, row: OutboxRow, result: DispatchResult): Promise<void> {
+  try {
+    await send(app, s, providers, row);
+  } catch (e) {
+    await failed(app, s, owner, row, e, result);
+    return;
+  }
+  const ok = await finishClaimed(app.database.db, row.id, owner, { status: 'sent', now: app.now().toISOString(), payload: withoutSecrets(row.payload) });
+  if (ok) result.sent += 1;
+  else result.lost += 1;
+}
+
+/** Renders and sends one delivery row; throws DeliveryError on failure. */
+async function send(app: App, s: ChannelSettings, providers: Providers, row: OutboxRow): Promise<SendResult> {
+  const now = app.now();
+  const r = row.recipient as { audience?: string; address?: string; name?: string; phone?: string; locale?: Locale; bot?: string; hook?: string };
+  const locale: Locale = r.locale ?? s.defaultLocale;
+  const c = row.complaintId ? await getComplaint(app.database.db, row.complaintId) : null;
+  const policy = c ? await app.policyByKey(c.policyKey) : null;
+  const timeZone = policy?.calendar.timeZone ?? 'Asia/Shanghai';
+  const consoleUrl = c ? `${s.publicUrl}/cases/${encodeURIComponent(c.number)}` : null;
+
+  if (row.channel === 'hook') {
+    const hook = s.webhooks.find((h) => h.name === r.hook);
+    if (!hook) throw new DeliveryError(`webhook ${r.hook} is no longer configured`, true);
+    return sendWebhook(hook, caseEventBody(row.parentId ?? row.id, row.template, row.complaintId, row.createdAt, row.payload), row.id, now, s.outbox.timeoutMs);
+  }
+  if (row.channel === 'bot') {
+    const bot = s.bots.find((b) => b.name === r.bot);
+    if (!bot) throw new DeliveryError(`bot ${r.bot} is no longer configured`, true);
+    const m = staffMessage(row.template, bot.locale, row.payload, { timeZone, consoleUrl, department: c?.departmentCode });
+    return sendToBot(bot, m, row.id, now, s.outbox.timeoutMs);
+  }
+
+  let subject: string;
+  let text: string;
+  let sms: string;
+  if (r.audience === 'customer') {
+    if (!isCustomerMessage(row.template) || !c || !policy) throw new DeliveryError(`no customer wording for ${row.template}`, true);
+    let secrets: Record<string, string> = {};
+    if (typeof row.payload.sealed === 'string') {
+      try {
+        secrets = unseal(s.sealKey, row.payload.sealed);
+      } catch {
+        throw new DeliveryError('sealed with another key: set the same KESU_SECRET on every instance', true);
+      }
+    }
+    const p = row.payload;
+    const track = `${s.publicUrl}/portal/track?number=${encodeURIComponent(c.number)}&lang=${locale}`;
+    const m = renderCustomerMessage(row.template, locale, {
+      number: c.number,
+      promisedAt: formatInstant(p.promisedAt as string | undefined, locale, timeZone),
+      dueAt: formatInstant(p.dueAt as string | undefined, locale, timeZone),
+      trackUrl: track,
+      accessCode: secrets.accessCode ? formatAccessCode(secrets.accessCode) : '',
+      answer: typeof p.text === 'string' ? p.text : '',
+      explanation: typeof p.explanation === 'string' ? p.explanation : '',
+      surveyUrl: secrets.surveyToken ? `${s.publicUrl}/portal/survey/${secrets.surveyToken}?lang=${locale}` : '',
+      expiresAt: formatInstant(p.expiresAt as string | undefined, locale, timeZone),
+    }, policy);
+    ({ subject, text, sms } = m);
+  } else {
+    const m = staffMessage(row.template, locale, row.payload, { timeZone, consoleUrl, department: c?.departmentCode });
+    subject = `[Kesu] ${m.title}${c ? ` ${c.number}` : ''}`;
+    text = staffText(m);
+    sms = text;
+  }
+
+  if (row.channel === 'email') {
+    if (!providers.email) throw new DeliveryError('e-mail is not configured (KESU_SMTP_URL)', true);
+    if (!r.address) throw new DeliveryError('no address', true);
+    return providers.email.send({ to: r.address, toName: r.name, subject, text, idempotencyKey: row.id });
+  }
+  if (row.channel === 'sms') {
+    if (!providers.sms) throw new DeliveryError('SMS is not configured (KESU_SMS_PROVIDER)', true);
+    if (!r.phone) throw new DeliveryError('no phone', true);
+    return providers.sms.send({ to: r.phone, text: sms, idempotencyKey: row.id }, now);
+  }
+  throw new DeliveryError(`unknown delivery channel ${row.channel}`, true);
+}
+
+/**
+ * Runs the dispatcher every `intervalMs`, and soon after each committed transition (the
+ * `case_changed` event) or an admin's retry (`outbox_changed`), until stopped. Errors are
+ * logged, never fatal.
+ */
+export function startDispatcher(app: App, intervalMs: number, opts: DispatchOptions = {}): () => Promise<void> {
+  let running: Promise<unknown> | null = null;
+  let again = false;
+  let stopped = false;
+  const run = () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = dispatchUntilIdle(app, opts)
+      .then((r) => (r.sent || r.dead) && app.log.info({ outbox: r }, 'outbox dispatch'))
+      .catch((e) => app.log.error({ err: e }, 'outbox dispatch failed'))
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          setImmediate(run);
+        }
+      });
+  };
+  const timer = setInterval(run, Math.max(intervalMs, 100));
+  timer.unref();
+  let wake: NodeJS.Timeout | null = null;
+  const onChange = () => {
+    if (wake) return;
+    wake = setTimeout(() => {
+      wake = null;
+      run();
+    }, 50);
+    wake.unref();
+  };
+  app.events.on('case_changed', onChange);
+  // An admin sent a dead message again (http/customer/customer.routes.ts).
+  app.events.on('outbox_changed', onChange);
+  setImmediate(run);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    if (wake) clearTimeout(wake);
+    app.events.off('case_changed', onChange);
+    app.events.off('outbox_changed', onChange);
+    await running;
+    // Providers the caller passed in are theirs to close; the ones made here are closed here.
+    if (!opts.providers) {
+      providerCache.get(app)?.email?.close();
+      providerCache.delete(app);
+    }
+  };
+}

@@ -1,0 +1,252 @@
+/**
+ * The manager dashboard: open cases by state, grade, department, channel and kind; overdue and
+ * nearly overdue cases; intake and closures per day over the last days; satisfaction of the
+ * follow-up calls. Aggregates run in SQL (portable Kysely; the one dialect difference, reading
+ * a field of a JSON text column, is `jsonText` below) on both SQLite and PostgreSQL.
+ *
+ * Who sees what: counts cover the whole organisation except cases that name the caller as the
+ * complained-about person (回避: they must not even learn such a case exists); the overdue and
+ * nearly-overdue lists show only cases the caller may open (domain `canSee`), so a manager
+ * never gets a link to a case that would answer "not found".
+ */
+import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
+import { DateTime } from 'luxon';
+import type { Actor, Complaint } from '../domain/complaint/types.js';
+import { canSee } from '../domain/permissions/visibility.js';
+import type { DB } from '../store/schema.js';
+import type { Dialect } from '../store/db.js';
+import type { App } from './app.js';
+
+/** States in which a case is no longer open. */
+const DONE = ['closed', 'archived'];
+export const SATISFACTION_KEYS = ['very_satisfied', 'satisfied', 'neutral', 'unsatisfied', 'unreachable'] as const;
+
+export interface Count {
+  key: string | null;
+  count: number;
+}
+
+export interface DeadlineRow {
+  id: string;
+  number: string;
+  title: string;
+  kind: string;
+  state: string;
+  grade: string | null;
+  departmentCode: string | null;
+  primaryHandlerId: string | null;
+  tier: number;
+  /** The clock that is breached or close to it. */
+  clock: string;
+  dueAt: string;
+}
+
+export interface Dashboard {
+  at: string;
+  timeZone: string;
+  open: { total: number; byState: Count[]; byGrade: Count[]; byDepartment: Count[]; byChannel: Count[]; byKind: Count[] };
+  /** Overdue cases the caller may open (see the note at the top). */
+  overdue: DeadlineRow[];
+  /** Nearly overdue cases the caller may open, not already overdue. */
+  nearlyOverdue: DeadlineRow[];
+  /** How many cases are overdue / nearly overdue in the organisation (the lists may show fewer). */
+  counts: { overdue: number; nearlyOverdue: number };
+  /** One entry per local day (policy time zone), oldest first. */
+  trend: { day: string; received: number; closed: number }[];
+  satisfaction: {
+    since: string;
+    calls: number;
+    counts: Record<(typeof SATISFACTION_KEYS)[number], number>;
+    /** Mean per-dimension score (1–5) of the calls that gave one, or null. */
+    scores: { attitude: number | null; efficiency: number | null; result: number | null };
+  };
+}
+
+export interface DashboardOptions {
+  /** Days in the intake/closure trend (default 7: this week). */
+  days?: number;
+  /** Satisfaction over the follow-ups of the last N days (default 30). */
+  satisfactionDays?: number;
+  /** A running clock due within this many hours counts as nearly overdue (default 24). */
+  horizonHours?: number;
+  /** Rows per list (default 50). */
+  listLimit?: number;
+}
+
+/** `data` JSON text, field at `path`, as text: the only dialect-specific SQL here. */
+function jsonText(dialect: Dialect, column: string, path: string[]): RawBuilder<string | null> {
+  // Literal paths (constants of this file), not parameters: PostgreSQL matches a GROUP BY
+  // expression to the selected one only when both are written identically.
+  if (dialect === 'postgres') return sql<string | null>`(${sql.ref(column)}::jsonb #>> ${sql.lit(`{${path.join(',')}}`)})`;
+  return sql<string | null>`json_extract(${sql.ref(column)}, ${sql.lit(`$.${path.join('.')}`)})`;
+}
+
+function notSubjectOf(actor: Actor, idColumn: 'complaints.id' | 'e.complaint_id') {
+  return (eb: ExpressionBuilder<any, any>) =>
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('complaint_participants as s')
+          .select(sql`1`.as('one'))
+          .whereRef('s.complaint_id', '=', idColumn)
+          .where('s.user_id', '=', actor.id)
+          .where('s.relation', '=', 'subject'),
+      ),
+    );
+}
+
+export async function reportDashboard(app: App, actor: Actor, opts: DashboardOptions = {}): Promise<Dashboard> {
+  const db = app.database.db;
+  const dialect = app.database.dialect;
+  const now = app.now();
+  const nowIso = now.toISOString();
+  const policy = await app.activePolicy();
+  const zone = policy.calendar.timeZone;
+  const days = opts.days ?? 7;
+  const listLimit = opts.listLimit ?? 50;
+
+  // --- open cases by dimension --------------------------------------------------------------
+  const dims = { byState: 'state', byGrade: 'grade', byDepartment: 'department_code', byChannel: 'channel', byKind: 'kind' } as const;
+  const open = {} as Dashboard['open'];
+  for (const [name, column] of Object.entries(dims) as [keyof typeof dims, (typeof dims)[keyof typeof dims]][]) {
+    const rows = await db
+      .selectFrom('complaints')
+      .select([column, (eb) => eb.fn.countAll().as('n')])
+      .where('state', 'not in', DONE)
+      .where(notSubjectOf(actor, 'complaints.id'))
+      .groupBy(column)
+      .execute();
+    open[name] = rows
+      .map((r) => ({ key: (r as Record<string, unknown>)[column] as string | null, count: Number(r.n) }))
+      .sort((a, b) => b.count - a.count || String(a.key).localeCompare(String(b.key)));
+  }
+  open.total = open.byState.reduce((s, x) => s + x.count, 0);
+
+  // --- trend: intake (received_at) and closures (close events) per local day ------------------
+  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+  const bounds = Array.from({ length: days + 1 }, (_, i) => today.minus({ days: days - 1 - i }).toUTC().toISO()!);
+  const dayKeys = Array.from({ length: days }, (_, i) => today.minus({ days: days - 1 - i }).toISODate()!);
+  const buckets = (column: string) =>
+    dayKeys.map((_, i) => sql<number>`sum(case when ${sql.ref(column)} >= ${bounds[i]} and ${sql.ref(column)} < ${bounds[i + 1]} then 1 else 0 end)`.as(`d${i}`));
+  const received = await db
+    .selectFrom('complaints')
+    .select(buckets('received_at'))
+    .where('received_at', '>=', bounds[0]!)
+    .where('received_at', '<', bounds[days]!)
+    .where(notSubjectOf(actor, 'complaints.id'))
+    .executeTakeFirst();
+  const closed = await db
+    .selectFrom('complaint_events as e')
+    .select(buckets('e.at'))
+    .where('e.action', '=', 'close')
+    .where('e.at', '>=', bounds[0]!)
+    .where('e.at', '<', bounds[days]!)
+    .where(notSubjectOf(actor, 'e.complaint_id'))
+    .executeTakeFirst();
+  const cell = (row: Record<string, unknown> | undefined, i: number) => Number(row?.[`d${i}`] ?? 0);
+  const trend = dayKeys.map((day, i) => ({ day, received: cell(received, i), closed: cell(closed, i) }));
+
+  // --- satisfaction of follow-up calls ----------------------------------------------------------
+  const since = new Date(now.getTime() - (opts.satisfactionDays ?? 30) * 86_400_000).toISOString();
+  const level = jsonText(dialect, 'e.data', ['input', 'satisfaction']);
+  const followUps = () =>
+    db
+      .selectFrom('complaint_events as e')
+      .where('e.action', '=', 'follow_up')
+      .where('e.at', '>=', since)
+      .where(notSubjectOf(actor, 'e.complaint_id'));
+  const satRows = await followUps()
+    .select([level.as('level'), (eb) => eb.fn.countAll().as('n')])
+    .groupBy(level)
+    .execute();
+  const counts = Object.fromEntries(SATISFACTION_KEYS.map((k) => [k, 0])) as Dashboard['satisfaction']['counts'];
+  for (const r of satRows) {
+    const key = (r.level ?? 'unreachable') as keyof typeof counts;
+    if (key in counts) counts[key] += Number(r.n);
+  }
+  const score = (dim: string) => {
+    const v = jsonText(dialect, 'e.data', ['input', 'scores', dim]);
+    return sql<number | null>`avg(cast(${v} as ${sql.raw(dialect === 'postgres' ? 'double precision' : 'real')}))`.as(dim);
+  };
+  const avg = await followUps().select([score('attitude'), score('efficiency'), score('result')]).executeTakeFirst();
+  const round = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
+
+  // --- overdue and nearly overdue -----------------------------------------------------------------
+  const horizon = new Date(now.getTime() + (opts.horizonHours ?? 24) * 3_600_000).toISOString();
+  // Breached: a running clock past its due time. Nearly: a running clock due within the horizon,
+  // or one the sweeper already warned about (its next check is then the due time itself).
+  const dueClocks = (breached: boolean) =>
+    db
+      .selectFrom('clocks as k')
+      .innerJoin('complaints', 'complaints.id', 'k.complaint_id')
+      .where('k.status', '=', 'running')
+      .where('k.due_at', 'is not', null)
+      // Grade-rise and re-escalation timers are the sweeper's, not deadlines anyone must meet.
+      .where('k.kind', 'not like', 'grade_rise%')
+      .where('k.kind', '!=', 'escalation')
+      .where('complaints.state', 'not in', DONE)
+      .where(notSubjectOf(actor, 'complaints.id'))
+      .where((eb) =>
+        breached
+          ? eb('k.due_at', '<=', nowIso)
+          : eb.and([eb('k.due_at', '>', nowIso), eb.or([eb('k.due_at', '<=', horizon), eb('k.next_check_at', '=', eb.ref('k.due_at'))])]),
+      );
+  const clockRows = (breached: boolean) => dueClocks(breached).select(['k.kind', 'k.due_at', 'complaints.body']).orderBy('k.due_at').limit(listLimit * 4).execute();
+  const clockCount = async (breached: boolean) => {
+    const r = await dueClocks(breached)
+      .select((eb) => eb.fn.count<number>('k.complaint_id').distinct().as('n'))
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  };
+  const toList = (rows: { kind: string; due_at: string | null; body: string }[]): DeadlineRow[] => {
+    const seen = new Set<string>();
+    const out: DeadlineRow[] = [];
+    for (const r of rows) {
+      const c = JSON.parse(r.body) as Complaint;
+      if (seen.has(c.id) || !canSee(c, actor)) continue;
+      seen.add(c.id);
+      out.push({
+        id: c.id,
+        number: c.number,
+        title: c.title,
+        kind: c.kind,
+        state: c.state,
+        grade: c.grade,
+        departmentCode: c.departmentCode,
+        primaryHandlerId: c.primaryHandlerId,
+        tier: c.tier,
+        clock: r.kind,
+        dueAt: r.due_at!,
+      });
+      if (out.length >= listLimit) break;
+    }
+    return out;
+  };
+  const overdue = toList(await clockRows(true));
+  const overdueIds = new Set(overdue.map((r) => r.id));
+  const nearlyOverdue = toList(await clockRows(false)).filter((r) => !overdueIds.has(r.id));
+  // Counts cover the organisation (less the caller's own avoidance cases), like the open counts.
+  // A case both overdue on one clock and close on another counts as overdue only.
+  const overdueCount = await clockCount(true);
+  const eitherCount = await db
+    .selectFrom((eb) => dueClocks(true).select('k.complaint_id').union(dueClocks(false).select('k.complaint_id')).as('u'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  const nearlyCount = Number(eitherCount?.n ?? 0) - overdueCount;
+
+  return {
+    at: nowIso,
+    timeZone: zone,
+    open,
+    overdue,
+    nearlyOverdue,
+    counts: { overdue: overdueCount, nearlyOverdue: nearlyCount },
+    trend,
+    satisfaction: {
+      since,
+      calls: Object.values(counts).reduce((s, n) => s + n, 0),
+      counts,
+      scores: { attitude: round(avg?.attitude), efficiency: round(avg?.efficiency), result: round(avg?.result) },
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Browser test support: Debian's Chromium through playwright-core, a real Kesu server (SQLite,
+ * demo organisation, real clock) serving the built console, and a signed-in page per user.
+ * Without /usr/bin/chromium the suite is skipped with a printed notice, unless
+ * KESU_REQUIRE_BROWSER=1 (CI), where that is an error.
+ */
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { createApp, type App } from '../../src/services/app.js';
+import { seedDemo } from '../../src/services/seed-demo.js';
+import { buildServer } from '../../src/http/server.js';
+import { WEB_DIST } from '../../src/http/web.js';
+import { createTestDb, type TestDb } from '../support/engines.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SHOTS = resolve('test-output', 'screenshots');
+
+/** `false` when the browser suite can run, else the reason it is skipped. */
+export function browserSkip(): string | false {
+  if (existsSync(CHROMIUM)) return false;
+  const why = `no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`;
+  if (process.env.KESU_REQUIRE_BROWSER === '1') throw new Error(`KESU_REQUIRE_BROWSER=1 but ${why}`);
+  console.log(`# SKIPPED browser tests: ${why}; set KESU_REQUIRE_BROWSER=1 to make this an error`);
+  return why;
+}
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const s = statSync(p);
+    t = Math.max(t, s.isDirectory() ? newest(p) : s.mtimeMs);
+  }
+  return t;
+}
+
+/** Builds the console when web/dist is missing or older than its sources (a clean clone, an edit). */
+export function ensureWebBuilt(): void {
+  const index = join(WEB_DIST, 'index.html');
+  const web = resolve('web');
+  const sources = Math.max(newest(join(web, 'src')), statSync(join(web, 'index.html')).mtimeMs, statSync(join(web, 'vite.config.ts')).mtimeMs);
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  console.log('# building the web console (npm run build:web)');
+  const r = spawnSync('npm', ['run', 'build:web'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run build:web failed');
+}
+
+export interface Console {
+  app: App;
+  server: FastifyInstance;
+  base: string;
+  browser: Browser;
+  userIds: Map<string, string>;
+  /** A page signed in as `username` through the sign-in form (one browser context per user). */
+  as(username: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startConsole(): Promise<Console> {
+  ensureWebBuilt();
+  mkdirSync(SHOTS, { recursive: true });
+  const testDb: TestDb = await createTestDb('sqlite');
+  const app = createApp(testDb.database);
+  await seedDemo(app);
+  const server = await buildServer(app);
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  const addr = server.server.address();
+  const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const users = await testDb.database.db.selectFrom('users').select(['id', 'username']).execute();
+  const userIds = new Map(users.map((u) => [u.username, u.id]));
+  const pages = new Map<string, Page>();
+  const contexts: BrowserContext[] = [];
+  return {
+    app,
+    server,
+    base,
+    browser,
+    userIds,
+    async as(username) {
+      const open = pages.get(username);
+      if (open) return open;
+      const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', baseURL: base });
+      contexts.push(ctx);
+      const page = await ctx.newPage();
+      page.setDefaultTimeout(10_000);
+      page.on('pageerror', (e) => console.log(`# page error (${username}): ${e.message}`));
+      await page.goto('/');
+      await page.locator('#login_username').fill(username);
+      await page.locator('#login_password').fill('kesu-demo');
+      await page.locator('#login_password').press('Enter');
+      await page.getByTestId('whoami').waitFor();
+      pages.set(username, page);
+      return page;
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser.close().catch(() => undefined);
+      await server.close();
+      await testDb.drop();
+    },
+  };
+}

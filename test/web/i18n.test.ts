@@ -1,0 +1,64 @@
+/**
+ * The console's three catalogues (zh-CN, zh-TW, en) have exactly the same keys, no empty
+ * texts, the same {{placeholders}} per key; and every key the code names literally exists.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const DIR = 'web/src/i18n/locales';
+const LOCALES = ['zh-CN', 'zh-TW', 'en'];
+
+function flatten(o: Record<string, unknown>, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(o)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object') for (const [kk, vv] of flatten(v as Record<string, unknown>, key)) out.set(kk, vv);
+    else out.set(key, String(v));
+  }
+  return out;
+}
+
+const catalogues = Object.fromEntries(LOCALES.map((l) => [l, flatten(JSON.parse(readFileSync(join(DIR, `${l}.json`), 'utf8')))]));
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? sources(p) : /\.tsx?$/.test(n) ? [p] : [];
+  });
+}
+
+describe('web console translations', () => {
+  it('zh-CN, zh-TW and en have the same keys', () => {
+    const base = [...catalogues['zh-CN']!.keys()].sort();
+    assert.ok(base.length > 100);
+    for (const l of LOCALES.slice(1)) assert.deepEqual([...catalogues[l]!.keys()].sort(), base, `${l} differs from zh-CN`);
+  });
+
+  it('no text is empty (except separators) and placeholders match across languages', () => {
+    for (const l of LOCALES)
+      for (const [k, v] of catalogues[l]!) if (!k.endsWith('.sep')) assert.ok(v.trim().length > 0, `${l}: ${k} is empty`);
+    const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    for (const [k, v] of catalogues['zh-CN']!) for (const l of LOCALES.slice(1)) assert.deepEqual(vars(catalogues[l]!.get(k)!), vars(v), `${l}: ${k} placeholders`);
+  });
+
+  it('every literal key used in web/src exists, and every dynamic prefix has entries', () => {
+    const keys = catalogues['zh-CN']!;
+    const missing: string[] = [];
+    for (const f of sources('web/src')) {
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/\bt\('([a-zA-Z0-9_.]+)'/g)) if (!keys.has(m[1]!)) missing.push(`${f}: ${m[1]}`);
+      for (const m of text.matchAll(/\bt\(`([a-zA-Z0-9_.]+)\.\$\{/g)) {
+        const prefix = `${m[1]}.`;
+        if (![...keys.keys()].some((k) => k.startsWith(prefix))) missing.push(`${f}: ${prefix}*`);
+      }
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  it('each state of the lifecycle has a name', async () => {
+    const { STATES } = await import('../../src/domain/complaint/types.js');
+    for (const s of STATES) for (const l of LOCALES) assert.ok(catalogues[l]!.has(`state.${s}`), `${l}: state.${s}`);
+  });
+});

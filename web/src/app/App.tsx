@@ -1,0 +1,84 @@
+/** Providers and routes. */
+import { ConfigProvider, App as AntApp, Spin } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import zhTW from 'antd/locale/zh_TW';
+import enUS from 'antd/locale/en_US';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import 'dayjs/locale/zh-tw';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { LookupsProvider, SessionProvider, useSession } from './session';
+import { LiveProvider } from './live';
+import { Shell } from './Shell';
+import { LoginPage } from '../modules/auth/LoginPage';
+import { IntakePage } from '../modules/intake/IntakePage';
+import { QueuePage } from '../modules/queues/QueuePage';
+import { CasePage } from '../modules/case/CasePage';
+import { FollowUpPage } from '../modules/followup/FollowUpPage';
+import { DashboardPage } from '../modules/dashboard/DashboardPage';
+import { AdminPage } from '../modules/admin/AdminPage';
+import { ProcessPage } from '../modules/case/ProcessPage';
+import type { User } from '../api/types';
+
+const ANTD_LOCALES = { 'zh-CN': zhCN, 'zh-TW': zhTW, en: enUS } as const;
+const DAYJS_LOCALES = { 'zh-CN': 'zh-cn', 'zh-TW': 'zh-tw', en: 'en' } as const;
+
+function home(me: User): string {
+  const r = me.roles;
+  if (r.includes('agent')) return '/intake';
+  if (r.includes('specialist')) return '/queues/triage';
+  if (r.includes('handler')) return '/queues/handling';
+  if (r.includes('approver')) return '/queues/approval';
+  if (r.includes('followup')) return '/followup';
+  if (r.includes('admin')) return '/admin';
+  return '/dashboard';
+}
+
+function Routed() {
+  const { me, loading } = useSession();
+  if (loading) return <Spin style={{ display: 'block', marginTop: '20vh' }} />;
+  if (!me)
+    return (
+      <Routes>
+        <Route path="*" element={<LoginPage />} />
+      </Routes>
+    );
+  return (
+    <LookupsProvider key={me.id}>
+      <LiveProvider key={me.id}>
+        <Routes>
+          <Route path="/login" element={<Navigate to={home(me)} replace />} />
+          <Route element={<Shell />}>
+            <Route index element={<Navigate to={home(me)} replace />} />
+            <Route path="/intake" element={<IntakePage />} />
+            <Route path="/queues/:queue" element={<QueuePage />} />
+            <Route path="/cases/:id" element={<CasePage />} />
+            <Route path="/followup" element={<FollowUpPage />} />
+            <Route path="/dashboard" element={<DashboardPage />} />
+            <Route path="/process" element={<ProcessPage />} />
+            <Route path="/admin" element={<AdminPage />} />
+            <Route path="*" element={<Navigate to={home(me)} replace />} />
+          </Route>
+        </Routes>
+      </LiveProvider>
+    </LookupsProvider>
+  );
+}
+
+export function App() {
+  const { i18n } = useTranslation();
+  const lang = (i18n.language in ANTD_LOCALES ? i18n.language : 'zh-CN') as keyof typeof ANTD_LOCALES;
+  dayjs.locale(DAYJS_LOCALES[lang]);
+  return (
+    <ConfigProvider locale={ANTD_LOCALES[lang]} theme={{ token: { borderRadius: 4, fontSize: 13 } }} componentSize="small">
+      <AntApp>
+        <BrowserRouter>
+          <SessionProvider>
+            <Routed />
+          </SessionProvider>
+        </BrowserRouter>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

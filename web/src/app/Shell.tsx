@@ -1,0 +1,71 @@
+/** The frame around every screen: the menu for the user's roles, language, live status, sign-out. */
+import { Badge, Button, Layout, Menu, Select, Space, Tooltip, Typography } from 'antd';
+import { AppstoreOutlined, AuditOutlined, BarChartOutlined, FormOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import type { ReactNode } from 'react';
+import { useSession } from './session';
+import { useLive } from './live';
+import { QUEUES } from '../modules/queues/queues';
+import { LOCALES, setLanguage } from '../i18n';
+import type { Locale } from '../api/types';
+
+export function Shell() {
+  const { t, i18n } = useTranslation();
+  const { me, signOut, has } = useSession();
+  const { connected } = useLive();
+  const nav = useNavigate();
+  const loc = useLocation();
+  if (!me) return null;
+  const items: { key: string; icon?: ReactNode; label: string; children?: { key: string; label: string }[] }[] = [];
+  if (has('agent') || has('specialist')) items.push({ key: '/intake', icon: <FormOutlined />, label: t('nav.intake') });
+  items.push({
+    key: 'queues',
+    icon: <UnorderedListOutlined />,
+    label: t('nav.queues'),
+    children: QUEUES.filter((q) => q.for(me)).map((q) => ({ key: `/queues/${q.key}`, label: t(`queue.${q.key}`) })),
+  });
+  if (has('followup') || has('specialist')) items.push({ key: '/followup', icon: <PhoneOutlined />, label: t('nav.followup') });
+  if (has('specialist') || has('approver') || has('admin') || has('auditor')) items.push({ key: '/dashboard', icon: <BarChartOutlined />, label: t('nav.dashboard') });
+  items.push({ key: '/process', icon: <AppstoreOutlined />, label: t('nav.process') });
+  if (has('admin') || has('auditor')) items.push({ key: '/admin', icon: <SettingOutlined />, label: t('nav.admin') });
+  const selected = loc.pathname.startsWith('/cases/') ? [] : [loc.pathname];
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider width={196} theme="light" breakpoint="lg" collapsedWidth={56} style={{ borderRight: '1px solid #f0f0f0' }}>
+        <div style={{ padding: '14px 16px', fontWeight: 600, fontSize: 16, whiteSpace: 'nowrap', overflow: 'hidden' }}>
+          <AuditOutlined style={{ color: '#1677ff' }} /> {t('app.name')}
+        </div>
+        <Menu mode="inline" items={items} selectedKeys={selected} defaultOpenKeys={['queues']} onClick={(e) => nav(e.key)} style={{ borderInlineEnd: 0 }} />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header style={{ background: '#fff', padding: '0 16px', height: 48, lineHeight: '48px', borderBottom: '1px solid #f0f0f0', display: 'flex', justifyContent: 'flex-end' }}>
+          <Space size="middle">
+            <Tooltip title={connected ? t('live.on') : t('live.off')}>
+              <Badge status={connected ? 'success' : 'default'} text={<Typography.Text type="secondary">{t('live.label')}</Typography.Text>} />
+            </Tooltip>
+            <Select<Locale>
+              size="small"
+              value={i18n.language as Locale}
+              onChange={(l) => setLanguage(l)}
+              aria-label={t('app.language')}
+              data-testid="language"
+              options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`) }))}
+              style={{ width: 110 }}
+            />
+            <span data-testid="whoami">
+              {me.name} · {me.roles.map((r) => t(`role.${r}`)).join('、')}
+            </span>
+            <Button size="small" icon={<LogoutOutlined />} onClick={() => void signOut().then(() => nav('/login'))}>
+              {t('auth.signOut')}
+            </Button>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 12, minWidth: 0 }}>
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

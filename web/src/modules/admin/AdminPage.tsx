@@ -1,0 +1,24 @@
+/** Administration: users, departments and roles; the active policy, readable, and its upload; the holiday calendar. */
+import { Tabs } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { UsersTab } from './UsersTab';
+import { PolicyTab } from './PolicyTab';
+import { CalendarTab } from './CalendarTab';
+import { DepartmentsTab, RolesTab } from './OrgTabs';
+
+export function AdminPage() {
+  const { t } = useTranslation();
+  return (
+    <Tabs
+      type="card"
+      destroyOnHidden
+      items={[
+        { key: 'users', label: t('admin.users'), children: <UsersTab /> },
+        { key: 'departments', label: t('admin.departments'), children: <DepartmentsTab /> },
+        { key: 'roles', label: t('admin.roles'), children: <RolesTab /> },
+        { key: 'policy', label: t('admin.policy'), children: <PolicyTab /> },
+        { key: 'calendar', label: t('admin.calendar'), children: <CalendarTab /> },
+      ]}
+    />
+  );
+}

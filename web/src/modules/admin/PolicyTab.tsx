@@ -1,0 +1,133 @@
+/**
+ * The active policy, readable: grades and their limits, escalation tiers, approval rules, routing,
+ * follow-up; and uploading a new version as a YAML/JSON file, with every validation problem listed
+ * before anything is activated.
+ */
+import { Alert, App, Button, Card, Col, Descriptions, Row, Table, Tag, Typography, Upload } from 'antd';
+import { UploadOutlined } from '@ant-design/icons';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { post } from '../../api/client';
+import { useLookups, useSession } from '../../app/session';
+import { formatPolicyDuration } from '../../shared/format';
+import { currentLocale, pick } from '../../i18n';
+
+const CLOCKS = ['triage', 'dispatch', 'first_response', 'resolve', 'approval'];
+const MAX_BYTES = 1_000_000;
+
+interface Problem {
+  path: string;
+  message: Record<string, string>;
+}
+
+export function PolicyTab() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const { has } = useSession();
+  const { policy, gradeName, levelName, deptName, reload } = useLookups();
+  const [file, setFile] = useState<{ name: string; text: string } | null>(null);
+  const [problems, setProblems] = useState<Problem[] | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+  if (!policy) return <Card loading />;
+
+  const read = async (f: File) => {
+    setProblems(null);
+    setFileError(null);
+    setFile(null);
+    if (!/\.(ya?ml|json)$/i.test(f.name)) return setFileError(t('policy.badType'));
+    if (f.size > MAX_BYTES) return setFileError(t('policy.tooBig', { max: '1 MB' }));
+    const text = await f.text();
+    setFile({ name: f.name, text });
+    const r = await post<{ ok: boolean; problems: Problem[] }>('/api/v1/policy/check', { text });
+    setProblems(r.problems);
+  };
+  const activate = async () => {
+    if (!file) return;
+    try {
+      const r = await post<{ key: string; created: boolean }>('/api/v1/policy', { text: file.text });
+      void message.success(t('policy.activated', { key: r.key }));
+      setFile(null);
+      setProblems(null);
+      await reload();
+    } catch (e) {
+      void message.error((e as Error).message);
+    }
+  };
+  const locale = currentLocale();
+
+  return (
+    <Row gutter={8}>
+      <Col span={16}>
+        <Card title={`${pick(policy.name)} · ${policy.id}@${policy.version}`} styles={{ body: { padding: 8 } }} data-testid="policy-view">
+          {policy.source && <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t('policy.source')}: {policy.source}</Typography.Paragraph>}
+          <Typography.Title level={5}>{t('policy.grades')}</Typography.Title>
+          <Table
+            size="small"
+            rowKey="code"
+            pagination={false}
+            dataSource={policy.grades}
+            columns={[
+              { title: t('field.grade'), dataIndex: 'name', render: (n) => pick(n), width: 100 },
+              ...CLOCKS.map((k) => ({ title: t(`clockKind.${k}`), key: k, render: (_: unknown, g: { limits: Record<string, string> }) => formatPolicyDuration(g.limits[k]) })),
+              { title: t('policy.warnAt'), dataIndex: 'warnAt', render: (v: number) => `${Math.round(v * 100)}%`, width: 70 },
+              { title: t('policy.directToManager'), dataIndex: 'directToManager', render: (v: boolean) => (v ? t('common.yes') : ''), width: 80 },
+            ]}
+          />
+          <Typography.Title level={5} style={{ marginTop: 12 }}>{t('policy.tiers')}</Typography.Title>
+          <Typography.Paragraph>
+            {policy.escalation.tiers.map((x) => <Tag key={x.level}>{t('case.tier', { tier: x.level, name: pick(x.name) })}</Tag>)}
+            {policy.escalation.escalateEvery && <Typography.Text type="secondary"> · {t('policy.escalateEvery', { d: formatPolicyDuration(policy.escalation.escalateEvery) })}</Typography.Text>}
+          </Typography.Paragraph>
+          <Typography.Title level={5}>{t('policy.approval')}</Typography.Title>
+          <ul style={{ marginTop: 0 }}>
+            {policy.approval.rules.map((r, i) => (
+              <li key={i}>
+                {[r.grades?.map(gradeName).join('、'), r.minAmount !== undefined ? t('policy.minAmount', { amount: r.minAmount }) : ''].filter(Boolean).join(' + ') || t('policy.any')} → {levelName(r.level)}
+              </li>
+            ))}
+          </ul>
+          <Typography.Title level={5}>{t('policy.routing')}</Typography.Title>
+          <Typography.Paragraph>
+            {policy.categories.map((c) => (
+              <Tag key={c.code}>
+                {pick(c.name)} → {c.department ? deptName(c.department) : t('policy.specialistRoutes')}
+              </Tag>
+            ))}
+          </Typography.Paragraph>
+          <Descriptions size="small" column={2} bordered items={[
+            { key: 'fw', label: t('policy.followUpWindow'), children: formatPolicyDuration(policy.followUp.window) },
+            { key: 'fm', label: t('policy.followUpMethods'), children: policy.followUp.methods.map((m) => t(`method.${m}`)).join('、') },
+            { key: 'fr', label: t('policy.retries'), children: policy.followUp.retries.map(formatPolicyDuration).join(' → ') || '—' },
+            { key: 'ext', label: t('policy.extension'), children: `${formatPolicyDuration(policy.extension.max)} / ${formatPolicyDuration(policy.extension.specialMax)} · ${levelName(policy.extension.approvalLevel)}` },
+            { key: 'cal', label: t('policy.calendar'), children: `${policy.calendar.timeZone} · ${policy.calendar.workingHours.map((h) => `${h.start}–${h.end}`).join(', ')}` },
+            { key: 'ret', label: t('policy.retention'), children: t('policy.days', { count: policy.retention.defaultDays }) },
+            { key: 'unsat', label: t('policy.unsatisfied'), children: t('policy.maxCycles', { count: policy.unsatisfied.maxCycles }) },
+            { key: 'scripts', label: t('policy.scripts'), children: `${policy.scripts?.phone.length ?? 0} / ${policy.scripts?.situations.length ?? 0} / ${policy.scripts?.followUp.length ?? 0}` },
+          ]} />
+        </Card>
+      </Col>
+      <Col span={8}>
+        <Card title={t('policy.upload')} styles={{ body: { padding: 8 } }}>
+          <Upload.Dragger accept=".yaml,.yml,.json" showUploadList={false} beforeUpload={(f) => { void read(f); return false; }} data-testid="policy-upload">
+            <p><UploadOutlined style={{ fontSize: 24 }} /></p>
+            <p>{t('policy.dropHere')}</p>
+          </Upload.Dragger>
+          {fileError && <Alert type="error" showIcon message={fileError} style={{ marginTop: 8 }} data-testid="policy-file-error" />}
+          {file && problems && problems.length > 0 && (
+            <Alert
+              style={{ marginTop: 8 }}
+              type="error"
+              showIcon
+              data-testid="policy-problems"
+              message={t('policy.problems', { count: problems.length, file: file.name })}
+              description={<ol style={{ paddingLeft: 16, margin: 0 }}>{problems.map((p, i) => <li key={i}><code>{p.path}</code> — {p.message[locale] ?? p.message['zh-CN']}</li>)}</ol>}
+            />
+          )}
+          {file && problems && problems.length === 0 && (
+            <Alert style={{ marginTop: 8 }} type="success" showIcon message={t('policy.valid', { file: file.name })} action={has('admin') && <Button type="primary" onClick={() => void activate()}>{t('policy.activate')}</Button>} />
+          )}
+        </Card>
+      </Col>
+    </Row>
+  );
+}

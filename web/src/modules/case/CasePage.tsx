@@ -1,0 +1,221 @@
+/**
+ * The case page: summary, customer, complaint, timeline, deadlines, one button per allowed
+ * action (each opening a form for exactly what it needs), and the process flowchart with the
+ * case's position.
+ */
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Modal, Result, Row, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import { ApiError, get } from '../../api/client';
+import type { CaseView, Clock, TimelineEvent } from '../../api/types';
+import { useLookups } from '../../app/session';
+import { useCaseChanges } from '../../app/live';
+import { Countdown } from '../../shared/Countdown';
+import { StateTag } from '../../shared/StateTag';
+import { formatDateTime, formatMoney, formatPolicyDuration } from '../../shared/format';
+import { currentLocale, pick } from '../../i18n';
+import { ActionForm } from './ActionForm';
+import { actionFields } from './action-fields';
+import { Flowchart } from './Flowchart';
+
+/** Buttons shown first and in blue: the step that moves the case forward. */
+const FORWARD = ['judge', 'classify', 'route', 'accept', 'investigate', 'propose', 'approve', 'answer', 'follow_up', 'close', 'archive', 'resume', 'grant_extension'];
+
+export function CasePage() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const { message } = App.useApp();
+  const lk = useLookups();
+  const { policy, staff, lifecycle, userName, deptName, gradeName, categoryName, reasonName, tierName, levelName, actionLabel } = lk;
+  const [view, setView] = useState<CaseView | null>(null);
+  const [missing, setMissing] = useState(false);
+  const [action, setAction] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setView(await get<CaseView>(`/api/v1/complaints/${encodeURIComponent(id)}`));
+      setMissing(false);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) setMissing(true);
+      else void message.error((e as Error).message);
+    }
+  }, [id, message]);
+  useEffect(() => {
+    setView(null);
+    void load();
+  }, [load]);
+  useCaseChanges((c) => {
+    if (view && c.id === view.complaint.id && !action) void load();
+  });
+
+  const fields = useMemo(() => (view && action ? actionFields(action, view, policy, staff, lk, t) : []), [view, action, policy, staff, lk, t]);
+
+  if (missing) return <Result status="404" title={t('case.notFound')} subTitle={t('case.notFoundHint')} data-testid="case-not-found" />;
+  if (!view) return <Spin style={{ display: 'block', marginTop: 80 }} />;
+  const c = view.complaint;
+  const actions = [...view.allowedActions].sort((a, b) => (FORWARD.includes(a) ? FORWARD.indexOf(a) : 99) - (FORWARD.includes(b) ? FORWARD.indexOf(b) : 99));
+  const running = view.clocks.filter((k) => k.status !== 'stopped');
+  const resolve = view.clocks.find((k) => k.kind === 'resolve' && k.status !== 'stopped');
+  const visited = [...new Set(view.timeline.map((e) => e.toState).filter((s): s is string => !!s))];
+
+  const done = (v: CaseView) => {
+    const label = actionLabel(action!);
+    setAction(null);
+    setView(v);
+    void message.success(t('case.done', { action: label, state: t(`state.${v.complaint.state}`) }));
+  };
+
+  return (
+    <Space direction="vertical" size={8} style={{ width: '100%' }}>
+      <Card styles={{ body: { padding: 12 } }} data-testid="case-header" data-state={c.state}>
+        <Space wrap align="center" size={[8, 4]}>
+          <Typography.Title level={4} style={{ margin: 0 }} data-testid="case-number">
+            {c.number}
+          </Typography.Title>
+          <StateTag state={c.state} />
+          <Tag>{t(`kind.${c.kind}`)}</Tag>
+          {c.grade && <Tag color="volcano">{gradeName(c.grade)}</Tag>}
+          {c.vicious && <Tag color="red">{t('action.f.vicious')}</Tag>}
+          {c.emergency && <Tag color="red">{t('action.f.emergency')}</Tag>}
+          <Tag color={c.tier > 1 ? 'red' : 'default'} data-testid="case-tier" data-tier={c.tier}>
+            {t('case.tier', { tier: c.tier, name: tierName(c.tier) })}
+          </Tag>
+          {c.cycle > 1 && <Tag color="orange" data-testid="case-cycle">{t('case.cycle', { cycle: c.cycle })}</Tag>}
+          <Typography.Text strong style={{ maxWidth: 480 }} ellipsis>
+            {c.title}
+          </Typography.Text>
+          {resolve && (
+            <span>
+              {t('case.promised')}: {formatDateTime(resolve.dueAt)} <Countdown dueAt={resolve.dueAt} startedAt={resolve.startedAt} warnAt={resolve.warnAt} breached={!!resolve.breachedAt} paused={resolve.status === 'paused'} />
+            </span>
+          )}
+        </Space>
+        <div style={{ marginTop: 8 }} data-testid="case-actions">
+          {actions.length === 0 ? (
+            <Typography.Text type="secondary">{t('case.noActions')}</Typography.Text>
+          ) : (
+            <Space wrap>
+              {actions.map((a, i) => (
+                <Button key={a} type={i === 0 && FORWARD.includes(a) ? 'primary' : 'default'} danger={a === 'reject' || a === 'refuse_extension'} onClick={() => setAction(a)} data-testid={`action-${a}`}>
+                  {actionLabel(a)}
+                </Button>
+              ))}
+            </Space>
+          )}
+        </div>
+      </Card>
+
+      <Row gutter={8}>
+        <Col xs={24} lg={14}>
+          <Card title={t('case.summary')} styles={{ body: { padding: 8 } }}>
+            <Descriptions size="small" column={2} bordered items={[
+              { key: 'channel', label: t('field.channel'), children: t(`channel.${c.channel}`, { defaultValue: c.channel }) },
+              { key: 'received', label: t('field.received'), children: formatDateTime(c.receivedAt) },
+              { key: 'category', label: t('field.category'), children: c.category ? categoryName(c.category) : '—' },
+              { key: 'grade', label: t('field.grade'), children: c.grade ? gradeName(c.grade) : '—' },
+              { key: 'department', label: t('field.department'), children: deptName(c.departmentCode) },
+              { key: 'firstResponder', label: t('field.firstResponder'), children: userName(c.firstResponderId) },
+              { key: 'handler', label: t('action.f.primary'), children: userName(c.primaryHandlerId) },
+              { key: 'backup', label: t('action.f.backup'), children: userName(c.backupHandlerId) },
+              ...(c.coHandlerIds.length ? [{ key: 'co', label: t('action.f.coHandlers'), children: c.coHandlerIds.map(userName).join('、') }] : []),
+              { key: 'policy', label: t('field.policy'), children: c.policyKey },
+            ]} />
+            <Typography.Title level={5} style={{ marginTop: 12 }}>{t('case.customer')}</Typography.Title>
+            {c.piiMasked && <Alert type="info" showIcon message={t('case.masked')} style={{ marginBottom: 6 }} />}
+            <Descriptions size="small" column={2} bordered data-testid="case-customer" items={[
+              { key: 'name', label: t('field.complainantName'), children: c.complainant.anonymous ? t('field.anonymous') : (c.complainant.name ?? '—') },
+              { key: 'phone', label: t('field.phone'), children: c.complainant.phone ?? '—' },
+              { key: 'email', label: t('field.email'), children: c.complainant.email ?? '—' },
+              { key: 'class', label: t('field.customerClass'), children: c.complainant.customerClass ?? '—' },
+              { key: 'address', label: t('field.address'), children: c.complainant.address ?? '—', span: 2 },
+              { key: 'refs', label: t('case.references'), span: 2, children: [c.references.order && `${t('field.order')} ${c.references.order}`, c.references.product && `${t('field.product')} ${c.references.product}`, c.references.plate && `${t('field.plate')} ${c.references.plate}`].filter(Boolean).join(' · ') || '—' },
+            ]} />
+            <Typography.Title level={5} style={{ marginTop: 12 }}>{t('case.complaint')}</Typography.Title>
+            <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="case-description">{c.description}</Typography.Paragraph>
+            <Descriptions size="small" column={1} bordered items={[
+              { key: 'demands', label: t('field.demands'), children: [c.demands.types.map((d) => t(`demand.${d}`)).join('、'), c.demands.amount !== undefined ? formatMoney(c.demands.amount) : '', c.demands.text ?? ''].filter(Boolean).join(' · ') || '—' },
+              { key: 'subject', label: t('case.subject'), children: [deptName(c.subject.departmentCode ?? null) !== '—' ? deptName(c.subject.departmentCode) : '', c.subject.employeeIds.map(userName).join('、'), c.subject.description ?? ''].filter(Boolean).join(' · ') || '—' },
+              ...(c.validity ? [{ key: 'validity', label: t('case.validity'), children: c.validity.valid ? t('action.f.validYes') : `${t('action.f.validNo')}：${reasonName(c.validity.reason)}${c.validity.malicious ? `（${t('action.f.malicious')}）` : ''} — ${c.validity.explanation ?? ''}` }] : []),
+              ...(c.findings ? [{ key: 'findings', label: t('case.findings'), children: `${c.findings.facts} / ${c.findings.cause} / ${t(`responsibility.${c.findings.responsibility.type}`)}${c.findings.responsibility.departmentCode ? ` ${deptName(c.findings.responsibility.departmentCode)}` : ''}` }] : []),
+              ...(c.proposal ? [{ key: 'proposal', label: t('case.proposal'), children: `${c.proposal.solutions.map((s) => t(`solution.${s}`)).join('、')} · ${formatMoney(c.proposal.amount)} · ${c.proposal.description}${c.proposal.requiredLevel ? ` · ${t('case.needsLevel', { level: levelName(c.proposal.requiredLevel) })}` : ''}` }] : []),
+              ...(c.answer ? [{ key: 'answer', label: t('case.answer'), children: `${c.answer.text}（${t(`method.${c.answer.method}`)}${c.answer.written ? `，${t('action.f.written')}` : ''}）` }] : []),
+              ...(c.followUp.satisfaction || c.followUp.attempts ? [{ key: 'followUp', label: t('case.followUp'), children: `${c.followUp.satisfaction ? t(`satisfaction.${c.followUp.satisfaction}`) : t('action.f.reachedNo')} · ${t('case.attempts', { count: c.followUp.attempts })}${c.followUp.comment ? ` · ${c.followUp.comment}` : ''}` }] : []),
+              ...(c.pendingReason ? [{ key: 'pending', label: t('state.pending'), children: c.pendingReason }] : []),
+              ...(c.extensionRequest ? [{ key: 'ext', label: t('case.extensionRequest'), children: `${formatPolicyDuration(c.extensionRequest.duration)} · ${c.extensionRequest.reason}` }] : []),
+            ]} />
+          </Card>
+        </Col>
+        <Col xs={24} lg={10}>
+          <Card title={t('case.deadlines')} styles={{ body: { padding: 8 } }}>
+            <ClockTable clocks={view.clocks} />
+            {running.length === 0 && <Typography.Text type="secondary">{t('case.noRunningClock')}</Typography.Text>}
+          </Card>
+          <Card title={t('case.timeline')} styles={{ body: { padding: '12px 8px 0', maxHeight: 420, overflow: 'auto' } }} style={{ marginTop: 8 }}>
+            <Timeline data-testid="case-timeline" items={view.timeline.map((e) => ({ color: e.action === 'reject' || e.action === 'breach' ? 'red' : e.toState === 'closed' || e.toState === 'archived' ? 'green' : 'blue', children: <EventLine e={e} /> }))} />
+          </Card>
+        </Col>
+      </Row>
+      <Card title={t('case.flowchart')} styles={{ body: { padding: 4 } }}>
+        <Flowchart lifecycle={lifecycle} kind={c.kind} current={c.state} visited={visited} />
+      </Card>
+
+      <Modal open={!!action} title={action ? `${actionLabel(action)} · ${c.number}` : ''} footer={null} onCancel={() => setAction(null)} destroyOnHidden width={640}>
+        {action && (fields.length ? null : <Typography.Paragraph>{t('case.confirmAction', { action: actionLabel(action) })}</Typography.Paragraph>)}
+        {action && <ActionForm caseId={c.id} action={action} fields={fields} onDone={done} onCancel={() => setAction(null)} submitLabel={actionLabel(action)} />}
+      </Modal>
+      {policy === null && <Empty />}
+    </Space>
+  );
+
+  function ClockTable({ clocks }: { clocks: Clock[] }) {
+    const lang = currentLocale();
+    return (
+      <Table<Clock>
+        size="small"
+        rowKey="kind"
+        pagination={false}
+        dataSource={clocks.filter((k) => !k.kind.startsWith('grade_rise') || k.status !== 'stopped')}
+        data-testid="case-clocks"
+        columns={[
+          { title: t('clock.kind'), dataIndex: 'kind', width: 96, render: (k: string) => t(`clockKind.${k.replace(/\.\d+$/, '')}`, { defaultValue: k }) },
+          { title: t('clock.status'), dataIndex: 'status', width: 70, render: (s: string, k) => (k.breachedAt ? <Tag color="error">{t('clock.breached')}</Tag> : t(`clock.${s}`)) },
+          { title: t('clock.due'), dataIndex: 'dueAt', width: 120, render: (d: string | null, k) => <span title={k.explanation?.text?.[lang] ?? ''}>{formatDateTime(d)}</span> },
+          { title: t('field.timeLeft'), key: 'left', render: (_: unknown, k) => (k.status === 'stopped' ? (k.stoppedAt ? `${t('clock.stoppedAt')} ${formatDateTime(k.stoppedAt)}` : '—') : <Countdown dueAt={k.dueAt} warnAt={k.warnAt} startedAt={k.startedAt} breached={!!k.breachedAt} paused={k.status === 'paused'} />) },
+        ]}
+        expandable={{ expandedRowRender: (k) => <Typography.Text type="secondary" style={{ fontSize: 12 }}>{k.explanation?.text?.[lang] ?? '—'}</Typography.Text>, rowExpandable: (k) => !!k.explanation?.text }}
+      />
+    );
+  }
+
+  function EventLine({ e }: { e: TimelineEvent }) {
+    const input = (e.data?.input ?? {}) as Record<string, any>;
+    const details: string[] = [];
+    if (input.comment) details.push(`“${input.comment}”`);
+    if (input.reason) details.push(reasonName(input.reason) !== input.reason ? reasonName(input.reason) : input.reason);
+    if (input.explanation) details.push(input.explanation);
+    if (input.text) details.push(input.text);
+    if (input.note) details.push(input.note);
+    if (input.satisfaction) details.push(t(`satisfaction.${input.satisfaction}`));
+    if (input.reached === false) details.push(t('action.f.reachedNo'));
+    if (input.amount !== undefined && e.action === 'propose') details.push(formatMoney(input.amount));
+    if (input.description && e.action === 'propose') details.push(input.description);
+    if (e.action === 'route' || e.action === 'reroute') details.push(`${deptName(input.departmentCode)} · ${userName(input.primaryHandlerId)}${input.backupHandlerId ? ` / ${userName(input.backupHandlerId)}` : ''}`);
+    if (e.action === 'follow_up' && e.data?.tier && e.toState === 'investigating') details.push(t('case.backOneTier', { tier: e.data.tier, name: tierName(e.data.tier) }));
+    if (e.action === 'breach' && e.data?.tier) details.push(t('case.tier', { tier: e.data.tier, name: tierName(e.data.tier) }));
+    return (
+      <div data-action={e.action ?? e.type} className="timeline-event">
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {formatDateTime(e.at)} · {e.actorName}
+        </Typography.Text>
+        <div>
+          <b>{e.action === 'receive' ? t('case.received') : actionLabel(e.action ?? e.type)}</b>
+          {e.fromState !== e.toState && e.toState && (
+            <Typography.Text type="secondary"> → {t(`state.${e.toState}`)}</Typography.Text>
+          )}
+        </div>
+        {details.length > 0 && <div style={{ fontSize: 12 }}>{details.join(' · ')}</div>}
+      </div>
+    );
+  }
+}

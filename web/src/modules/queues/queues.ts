@@ -1,0 +1,30 @@
+/**
+ * The queues each role works from. A queue is a fixed server filter; visibility and avoidance
+ * are always applied by the server, so "all" shows each user only the cases they may see.
+ */
+import type { User } from '../../api/types';
+
+export const ACTIVE_STATES = ['assigned', 'investigating', 'investigated', 'awaiting_approval', 'implementing'];
+export const OPEN_STATES = ['received', 'invalid', 'valid', 'classified', ...ACTIVE_STATES, 'pending', 'answered', 'followed_up'];
+
+export interface QueueDef {
+  key: string;
+  /** Server filter (GET /api/v1/complaints query). */
+  filter: (me: User) => Record<string, string | string[] | undefined>;
+  /** Whether this user gets the queue in the menu. */
+  for: (me: User) => boolean;
+}
+
+const has = (me: User, ...roles: string[]) => roles.some((r) => me.roles.includes(r));
+
+export const QUEUES: QueueDef[] = [
+  { key: 'handling', filter: () => ({ mine: 'handler', state: [...ACTIVE_STATES, 'pending'] }), for: (me) => has(me, 'handler') },
+  { key: 'triage', filter: () => ({ state: ['received', 'valid', 'classified', 'invalid'] }), for: (me) => has(me, 'specialist') },
+  { key: 'received', filter: () => ({ mine: 'first_responder' }), for: () => true },
+  { key: 'department', filter: (me) => ({ department: me.managerOf }), for: (me) => me.managerOf.length > 0 },
+  { key: 'approval', filter: () => ({ needsApproval: 'true' }), for: (me) => has(me, 'approver', 'specialist') },
+  { key: 'followup', filter: () => ({ state: ['answered'] }), for: (me) => has(me, 'followup', 'specialist') },
+  { key: 'pending', filter: () => ({ state: ['pending'] }), for: (me) => has(me, 'handler', 'specialist', 'approver') },
+  { key: 'overdue', filter: () => ({ overdue: 'true', state: OPEN_STATES }), for: (me) => has(me, 'specialist', 'approver', 'handler', 'admin', 'auditor') },
+  { key: 'all', filter: () => ({}), for: () => true },
+];
