@@ -1,16 +1,17 @@
 /** Queues and search: filters, need-to-know visibility and keyset pagination (store). */
 import type { Actor } from '../domain/complaint/types.js';
 import { AppError, fieldProblem } from '../domain/errors.js';
-import { decodeCursor, listComplaints as listRows, type ListFilters, type ListRow } from '../store/complaint.repository.js';
+import { decodeCursor, listComplaints as listRows, type ListFilters, type ListOrder, type ListRow } from '../store/complaint.repository.js';
 import type { App } from './app.js';
 
 export async function listComplaints(
   app: App,
   actor: Actor,
   filters: ListFilters,
-  page: { limit: number; cursor?: string },
+  page: { limit: number; cursor?: string; order?: ListOrder },
 ): Promise<{ items: ListRow[]; nextCursor: string | null }> {
+  const order = page.order ?? 'received';
   const cursor = page.cursor ? decodeCursor(page.cursor) : undefined;
-  if (page.cursor && !cursor) throw new AppError('invalid_input', 'bad cursor', [fieldProblem('cursor', '分页游标无效', 'Invalid cursor')]);
-  return listRows(app.database.db, app.database.dialect, actor, filters, { limit: page.limit, cursor: cursor ?? undefined });
+  if (page.cursor && (!cursor || cursor.order !== order)) throw new AppError('invalid_input', 'bad cursor', [fieldProblem('cursor', '分页游标无效', 'Invalid cursor')]);
+  return listRows(app.database.db, app.database.dialect, actor, filters, { limit: page.limit, order, cursor: cursor ?? undefined });
 }

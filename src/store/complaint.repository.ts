@@ -18,9 +18,17 @@ export function searchText(c: Complaint): string {
     .join('\n');
 }
 
+/** The running clock that falls due first; grade-rise clocks are not handling deadlines. */
+export function nextDueClock(clocks: Clock[]): Clock | undefined {
+  return clocks
+    .filter((k) => k.status === 'running' && k.dueAt && !k.kind.startsWith('grade_rise'))
+    .sort((a, b) => (a.dueAt! < b.dueAt! ? -1 : a.dueAt! > b.dueAt! ? 1 : 0))[0];
+}
+
 /** Columns derived from the case and its clocks. */
 function columns(c: Complaint, clocks: Clock[]): Omit<ComplaintsTable, 'id' | 'body'> {
   const resolve = clocks.find((k) => k.kind === 'resolve' && k.status !== 'stopped');
+  const next = nextDueClock(clocks);
   return {
     number: c.number,
     kind: c.kind,
@@ -40,6 +48,9 @@ function columns(c: Complaint, clocks: Clock[]): Omit<ComplaintsTable, 'id' | 'b
     updated_at: c.updatedAt,
     resolve_due_at: resolve?.dueAt ?? null,
     overdue: clocks.some((k) => k.status === 'running' && k.breachedAt) ? 1 : 0,
+    next_due_kind: next?.kind ?? null,
+    next_due_at: next?.dueAt ?? null,
+    next_warn_at: next?.warnAt ?? null,
     needs_approval: c.state === 'awaiting_approval' || c.extensionRequest ? 1 : 0,
     version: c.version,
   };
@@ -132,17 +143,22 @@ export interface ListRow {
   receivedAt: string;
   updatedAt: string;
   resolveDueAt: string | null;
+  /** The running clock due next, for countdowns; null when no clock runs (paused or done). */
+  nextDue: { kind: string; dueAt: string; warnAt: string | null } | null;
   overdue: boolean;
 }
 
-function encodeCursor(r: { received_at: string; id: string }): string {
-  return Buffer.from(`${r.received_at}|${r.id}`).toString('base64url');
+/** `received`: newest first (default); `due`: the running clock due soonest first (cases without one are left out). */
+export type ListOrder = 'received' | 'due';
+
+function encodeCursor(order: ListOrder, key: string, id: string): string {
+  return Buffer.from(`${order}|${key}|${id}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): { receivedAt: string; id: string } | null {
-  const [receivedAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!receivedAt || !id || Number.isNaN(Date.parse(receivedAt))) return null;
-  return { receivedAt, id };
+export function decodeCursor(cursor: string): { order: ListOrder; key: string; id: string } | null {
+  const [order, key, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if ((order !== 'received' && order !== 'due') || !key || !id || Number.isNaN(Date.parse(key))) return null;
+  return { order, key, id };
 }
 
 /** Ids of the cases where `userId` has one of these relations (driven by participants_user). */
@@ -159,7 +175,7 @@ function casesWhere(eb: ExpressionBuilder<DB, 'complaints'>, userId: string, rel
  * `id IN (…)` rather than correlated EXISTS so both engines can start from the participants
  * index for people who see few cases, instead of walking every case in date order.
  */
-function visibleTo(actor: Actor) {
+export function visibleTo(actor: Actor) {
   return (eb: ExpressionBuilder<DB, 'complaints'>) => {
     const notSubject = eb.not(casesWhere(eb, actor.id, ['subject']));
     if (actor.roles.some((r) => OVERSIGHT_ROLES.includes(r))) return notSubject;
@@ -176,8 +192,9 @@ export async function listComplaints(
   dialect: Dialect,
   actor: Actor,
   f: ListFilters,
-  page: { limit: number; cursor?: { receivedAt: string; id: string } },
+  page: { limit: number; order?: ListOrder; cursor?: { order: ListOrder; key: string; id: string } },
 ): Promise<{ items: ListRow[]; nextCursor: string | null }> {
+  const order = page.order ?? 'received';
   let q: SelectQueryBuilder<DB, 'complaints', any> = db.selectFrom('complaints').where(visibleTo(actor));
   if (f.state?.length) q = q.where('state', 'in', f.state);
   if (f.grade?.length) q = q.where('grade', 'in', f.grade);
@@ -196,19 +213,23 @@ export async function listComplaints(
     const relation = f.mine;
     q = q.where((eb) => casesWhere(eb, actor.id, [relation]));
   }
+  // Keyset pagination: newest first on (received_at, id), or soonest due first on (next_due_at, id).
+  if (order === 'due') q = q.where('next_due_at', 'is not', null);
   if (page.cursor) {
-    const { receivedAt, id } = page.cursor;
-    q = q.where((eb) => eb.or([eb('received_at', '<', receivedAt), eb.and([eb('received_at', '=', receivedAt), eb('id', '<', id)])]));
+    const { key, id } = page.cursor;
+    q =
+      order === 'due'
+        ? q.where((eb) => eb.or([eb('next_due_at', '>', key), eb.and([eb('next_due_at', '=', key), eb('id', '>', id)])]))
+        : q.where((eb) => eb.or([eb('received_at', '<', key), eb.and([eb('received_at', '=', key), eb('id', '<', id)])]));
   }
-  const rows = await q
-    .select(['id', 'number', 'kind', 'channel', 'state', 'grade', 'category', 'department_code', 'primary_handler_id', 'tier', 'cycle', 'title', 'received_at', 'updated_at', 'resolve_due_at', 'overdue'])
-    .orderBy('received_at', 'desc')
-    .orderBy('id', 'desc')
+  const sorted = order === 'due' ? q.orderBy('next_due_at', 'asc').orderBy('id', 'asc') : q.orderBy('received_at', 'desc').orderBy('id', 'desc');
+  const rows = await sorted
+    .select(['id', 'number', 'kind', 'channel', 'state', 'grade', 'category', 'department_code', 'primary_handler_id', 'tier', 'cycle', 'title', 'received_at', 'updated_at', 'resolve_due_at', 'overdue', 'next_due_kind', 'next_due_at', 'next_warn_at'])
     .limit(page.limit + 1)
     .execute();
   const more = rows.length > page.limit;
   const items = rows.slice(0, page.limit);
-  const last = items[items.length - 1] as { received_at: string; id: string } | undefined;
+  const last = items[items.length - 1] as { received_at: string; next_due_at: string | null; id: string } | undefined;
   return {
     items: items.map((r) => ({
       id: r.id,
@@ -226,8 +247,9 @@ export async function listComplaints(
       receivedAt: r.received_at,
       updatedAt: r.updated_at,
       resolveDueAt: r.resolve_due_at,
+      nextDue: r.next_due_kind && r.next_due_at ? { kind: r.next_due_kind, dueAt: r.next_due_at, warnAt: r.next_warn_at } : null,
       overdue: Number(r.overdue) === 1,
     })),
-    nextCursor: more && last ? encodeCursor(last) : null,
+    nextCursor: more && last ? encodeCursor(order, order === 'due' ? last.next_due_at! : last.received_at, last.id) : null,
   };
 }

@@ -67,6 +67,10 @@ export interface ComplaintsTable {
   resolve_due_at: string | null;
   /** 1 while any running clock of the case is breached. */
   overdue: number;
+  /** The running clock due next (kind, due and warning time), for queues; grade-rise clocks excluded. */
+  next_due_kind: string | null;
+  next_due_at: string | null;
+  next_warn_at: string | null;
   /** 1 while a proposal or an extension request waits for an approver. */
   needs_approval: number;
   version: number;

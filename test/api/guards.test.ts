@@ -219,6 +219,31 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(text.body.items.length, 1);
     });
 
+    it('queues carry the clock due next and can be ordered by it', async () => {
+      const spec = k.as('specialist');
+      const page = await spec.get('/api/v1/complaints?limit=200');
+      const received = page.body.items.find((i: any) => i.state === 'received');
+      assert.equal(received.nextDue.kind, 'triage', 'triage (24 h) falls due before resolve (2 d)');
+      assert.ok(received.nextDue.warnAt < received.nextDue.dueAt);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let last = '';
+      do {
+        const p: any = await spec.get(`/api/v1/complaints?order=due&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+        assert.equal(p.status, 200, JSON.stringify(p.body));
+        for (const i of p.body.items) {
+          assert.ok(i.nextDue.dueAt >= last, 'soonest due first');
+          last = i.nextDue.dueAt;
+          seen.push(i.id);
+        }
+        cursor = p.body.nextCursor;
+      } while (cursor);
+      assert.equal(seen.length, page.body.items.filter((i: any) => i.nextDue).length);
+      assert.equal(new Set(seen).size, seen.length);
+      const mixed = await spec.get(`/api/v1/complaints?order=received&cursor=${Buffer.from(`due|${last}|x`).toString('base64url')}`);
+      assert.equal(mixed.status, 400, 'a cursor belongs to its order');
+    });
+
     it('full-text search finds Chinese words (漏水), not character soup, and case numbers', async () => {
       const agent = k.as('agent');
       const leak = await agent.post('/api/v1/complaints', intake({ description: '楼上卫生间漏水，天花板发霉，物业一直不来修', references: { order: 'WO-7781' } }));

@@ -31,6 +31,8 @@ const ListQuery = z
     mine: z.enum(['first_responder', 'handler', 'followup', 'approver']).optional(),
     text: z.string().trim().min(1).max(100).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
+    /** received: newest first (default); due: the running clock due soonest first. */
+    order: z.enum(['received', 'due']).default('received'),
     cursor: z.string().max(200).optional(),
     lang: z.string().optional(),
   })
@@ -85,7 +87,7 @@ export function complaintRoutes(server: FastifyInstance, app: App): void {
           mine: q.mine,
           text: q.text,
         },
-        { limit: q.limit, cursor: q.cursor },
+        { limit: q.limit, cursor: q.cursor, order: q.order },
       );
     },
   );

@@ -30,6 +30,8 @@ export interface ListRow {
   receivedAt: string;
   updatedAt: string;
   resolveDueAt: string | null;
+  /** The running clock due next (triage, dispatch, resolve, follow-up …); null when none runs. */
+  nextDue: { kind: string; dueAt: string; warnAt: string | null } | null;
   overdue: boolean;
 }
 

@@ -28,9 +28,9 @@ export function FollowUpPage() {
   const [outcome, setOutcome] = useState<{ number: string; state: string; tier: number; unsatisfied: boolean } | null>(null);
 
   const load = useCallback(async () => {
-    const r = await get<{ items: ListRow[] }>(`/api/v1/complaints${query({ state: ['answered'], limit: 200 })}`);
-    // Oldest answers first: their follow-up window closes first.
-    setRows([...r.items].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)));
+    // Soonest follow-up deadline first (the server orders by the clock due next).
+    const r = await get<{ items: ListRow[] }>(`/api/v1/complaints${query({ state: ['answered'], order: 'due', limit: 200 })}`);
+    setRows(r.items);
   }, []);
   useEffect(() => {
     void load();

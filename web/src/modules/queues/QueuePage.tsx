@@ -185,11 +185,20 @@ export function QueuePage() {
           { title: t('field.received'), dataIndex: 'receivedAt', width: 140, sorter: (a, b) => cmp(a.receivedAt, b.receivedAt), render: formatDateTime, defaultSortOrder: undefined },
           {
             title: t('field.timeLeft'),
-            dataIndex: 'resolveDueAt',
+            dataIndex: 'nextDue',
             width: 150,
-            sorter: (a, b) => cmp(a.resolveDueAt ?? '9999', b.resolveDueAt ?? '9999'),
+            sorter: (a, b) => cmp(a.nextDue?.dueAt ?? '9999', b.nextDue?.dueAt ?? '9999'),
+            // The clock due next (triage, dispatch, resolve, follow-up …) with its own warning time.
             render: (_: unknown, r: ListRow) =>
-              ['closed', 'archived', 'answered', 'followed_up', 'invalid'].includes(r.state) ? '—' : <Countdown dueAt={r.resolveDueAt} startedAt={r.receivedAt} breached={r.overdue} paused={r.state === 'pending'} />,
+              r.state === 'pending' ? (
+                <Countdown dueAt={r.resolveDueAt} paused />
+              ) : r.nextDue ? (
+                <span title={t(`clockKind.${r.nextDue.kind}`, { defaultValue: r.nextDue.kind })}>
+                  <Countdown dueAt={r.nextDue.dueAt} warnAt={r.nextDue.warnAt} startedAt={r.receivedAt} breached={r.overdue} />
+                </span>
+              ) : (
+                '—'
+              ),
           },
         ]}
         footer={() => (
