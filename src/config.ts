@@ -84,9 +84,9 @@ const Env = z.object({
   KESU_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(0).default(channelDefaults.dispatchIntervalMs),
   /** Delivery attempts before a message is dead-lettered (default 8; backoff 30 s doubling to 1 h). */
   KESU_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(channelDefaults.maxAttempts),
-  /** Largest attachment a customer may send, in bytes (default 10 MiB). */
+  /** Largest attachment a customer or a staff member may send, in bytes (default 10 MiB). */
   KESU_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(channelDefaults.attachmentMaxBytes),
-  /** Most attachments per submission (default 5). */
+  /** Most attachments per submission or upload (default 5). */
   KESU_ATTACHMENT_MAX_FILES: z.coerce.number().int().min(0).max(50).default(channelDefaults.attachmentMaxFiles),
   /** Portal form submissions per minute per client address (default 30). */
   KESU_PORTAL_RATE_LIMIT: z.coerce.number().int().min(1).default(channelDefaults.portalRateLimit),

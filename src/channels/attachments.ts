@@ -29,6 +29,23 @@ const BY_EXTENSION: Record<string, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
+/** File name endings of the allowed types, for a file picker's `accept` (e.g. `.jpg,.png,.pdf`). */
+export function allowedExtensions(types: string[]): string[] {
+  return Object.entries(BY_EXTENSION)
+    .filter(([, type]) => types.includes(type))
+    .map(([ext]) => `.${ext}`);
+}
+
+/**
+ * A download's Content-Disposition: an ASCII fallback name and the UTF-8 name (RFC 6266 /
+ * RFC 8187), always as an attachment so no file is rendered in the console's origin.
+ */
+export function downloadDisposition(name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
 function startsWith(head: Buffer, bytes: number[], at = 0): boolean {
   return bytes.every((b, i) => head[at + i] === b);
 }
@@ -97,11 +114,24 @@ export interface StoredFile {
   tooLarge: boolean;
 }
 
+/** A file read and checked but not yet at its content address (`tmp` is null once refused). */
+export interface StagedFile extends StoredFile {
+  tmp: string | null;
+}
+
+/** An accepted staged file with its display name (what an upload form yields). */
+export interface StagedUpload extends StagedFile {
+  name: string;
+  contentType: string;
+}
+
 /**
- * Streams a file to a temporary name while hashing it, checks its first bytes with `accept`, and
- * moves it to its content address only when it is accepted and within `maxBytes`.
+ * Streams a file to a temporary name while hashing it and checks its first bytes with `accept`.
+ * A refused file (too large, wrong type) is removed at once; an accepted one waits in
+ * `attachments/tmp` for `commitStaged` (or `discardStaged`), so a caller can refuse a whole
+ * upload — or a transaction can roll back — without leaving a file behind.
  */
-export async function storeStream(dataDir: string, input: Readable, maxBytes: number, accept: (head: Buffer) => string | null): Promise<StoredFile> {
+export async function stageStream(dataDir: string, input: Readable, maxBytes: number, accept: (head: Buffer) => string | null): Promise<StagedFile> {
   const tmpDir = join(dataDir, 'attachments', 'tmp');
   mkdirSync(tmpDir, { recursive: true });
   const tmp = join(tmpDir, randomUUID());
@@ -121,24 +151,54 @@ export async function storeStream(dataDir: string, input: Readable, maxBytes: nu
       done(null, chunk);
     },
   });
+  let keep = false;
   try {
     await pipeline(input, meter, createWriteStream(tmp));
     if ((input as Readable & { truncated?: boolean }).truncated) tooLarge = true;
-    if (tooLarge) return { sha256: '', size, contentType: null, tooLarge };
+    if (tooLarge) return { sha256: '', size, contentType: null, tooLarge, tmp: null };
     const contentType = accept(head);
-    if (!contentType) return { sha256: '', size, contentType: null, tooLarge: false };
-    const sha256 = hash.digest('hex');
-    const final = attachmentPath(dataDir, sha256);
-    if (!existsSync(final)) {
-      mkdirSync(join(dataDir, 'attachments', sha256.slice(0, 2)), { recursive: true });
-      renameSync(tmp, final);
-    }
-    return { sha256, size, contentType, tooLarge: false };
+    if (!contentType) return { sha256: '', size, contentType: null, tooLarge: false, tmp: null };
+    keep = true;
+    return { sha256: hash.digest('hex'), size, contentType, tooLarge: false, tmp };
   } finally {
-    rmSync(tmp, { force: true });
+    if (!keep) rmSync(tmp, { force: true });
   }
+}
+
+/** Moves an accepted staged file to its content address (kept once when it is already there). */
+export function commitStaged(dataDir: string, f: StagedFile): void {
+  if (!f.tmp || !f.contentType) return;
+  const final = attachmentPath(dataDir, f.sha256);
+  if (!existsSync(final)) {
+    mkdirSync(join(dataDir, 'attachments', f.sha256.slice(0, 2)), { recursive: true });
+    renameSync(f.tmp, final);
+  }
+  discardStaged(f);
+}
+
+/** Removes a staged file's temporary copy (nothing happens once it was committed). */
+export function discardStaged(f: StagedFile): void {
+  if (f.tmp) rmSync(f.tmp, { force: true });
+  f.tmp = null;
+}
+
+/** Stages a file and, when it is accepted and within `maxBytes`, moves it to its content address. */
+export async function storeStream(dataDir: string, input: Readable, maxBytes: number, accept: (head: Buffer) => string | null): Promise<StoredFile> {
+  const f = await stageStream(dataDir, input, maxBytes, accept);
+  try {
+    commitStaged(dataDir, f);
+  } finally {
+    discardStaged(f);
+  }
+  return { sha256: f.sha256, size: f.size, contentType: f.contentType, tooLarge: f.tooLarge };
 }
 
 export function storeBuffer(dataDir: string, data: Buffer, maxBytes: number, accept: (head: Buffer) => string | null): Promise<StoredFile> {
   return storeStream(dataDir, Readable.from([data]), maxBytes, accept);
+}
+
+/** A size for people: `10 MB`, `256 KB`, `12 B`. */
+export function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round(bytes / 1024 / 1024)} MB`;
+  return bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} B`;
 }

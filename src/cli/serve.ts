@@ -7,6 +7,7 @@ import { seedDemo, DEMO_PASSWORD } from '../services/seed-demo.js';
 import { buildServer } from '../http/server.js';
 import { startSweeper } from '../jobs/deadline-sweeper.js';
 import { startCustomerChannels } from '../channels/start.js';
+import { startCaseRelay } from '../services/case-relay.js';
 
 export async function serve(cfg: Config): Promise<void> {
   const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
@@ -17,6 +18,7 @@ export async function serve(cfg: Config): Promise<void> {
   const seeded = await seedDemo(app, cfg.policy);
   const stopSweeper = cfg.sweepIntervalMs > 0 ? startSweeper(app, cfg.sweepIntervalMs) : async () => {};
   const channels = await startCustomerChannels(app, cfg); // issue 4: outbox dispatcher, inbound e-mail
+  const relay = startCaseRelay(app, { connectionString: cfg.databaseUrl }); // live updates between instances (PostgreSQL only)
   await server.listen({ port: cfg.port, host: cfg.host });
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
@@ -33,6 +35,7 @@ export async function serve(cfg: Config): Promise<void> {
     await stopSweeper();
     await channels.stop();
     await server.close();
+    await relay.stop();
     await database.close();
     process.exit(0);
   };

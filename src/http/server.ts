@@ -5,8 +5,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { App } from '../services/app.js';
 import { installErrorHandler } from './error-handler.js';
+import { runInRequestContext } from '../services/request-context.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { complaintRoutes } from './complaints/complaint.routes.js';
+import { attachmentRoutes } from './complaints/attachment.routes.js';
 import { adminRoutes } from './admin/admin.routes.js';
 import { webConsoleRoutes } from './web.js';
 
@@ -16,6 +18,9 @@ export async function buildServer(app: App, opts: { logger?: boolean | object } 
   // schemas (domain/validation.ts) so errors come back in the caller's language.
   server.setValidatorCompiler(() => (data) => ({ value: data }));
   installErrorHandler(server);
+  // Services that log where an access came from (the personal-data access log) read the route
+  // from here. Set once the body has been read: the rest of the request runs inside it.
+  server.addHook('preHandler', (req, _reply, done) => runInRequestContext({ route: `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}` }, done));
   await server.register(swagger, {
     openapi: {
       info: { title: 'Kesu 客诉 API', version: '1', description: 'Closed-loop complaint management. Sign in at POST /api/v1/auth/login and send `Authorization: Bearer <token>`.' },
@@ -32,6 +37,7 @@ export async function buildServer(app: App, opts: { logger?: boolean | object } 
   });
   authRoutes(server, app);
   complaintRoutes(server, app);
+  await server.register(attachmentRoutes, { app }); // files on cases (its own multipart context)
   adminRoutes(server, app);
   await webConsoleRoutes(server, app);
   await server.register((await import('./customer/customer.routes.js')).customerChannelRoutes, { app }); // issue 4: portal and customer channels

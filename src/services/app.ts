@@ -33,9 +33,9 @@ export interface CaseChanged {
 export interface App {
   database: Database;
   /**
-   * In-process notifications: 'case_changed' (CaseChanged) after each committed transition, for
-   * live updates. One process only; several instances would relay through PostgreSQL
-   * LISTEN/NOTIFY (not built yet).
+   * Notifications: 'case_changed' (CaseChanged) after each committed transition, for live
+   * updates. Emitted in-process; on PostgreSQL the case relay (services/case-relay.ts, started
+   * by `kesu serve`) also publishes them to the other instances and re-emits theirs here.
    */
   events: EventEmitter;
   now: () => Date;

@@ -45,7 +45,9 @@ export interface StoredUpload {
 }
 
 export function attachmentRows(complaintId: string, files: StoredUpload[], source: string, at: string): AttachmentRecord[] {
-  return files.map((f) => ({ id: uuidv7(), complaintId, sha256: f.sha256, name: f.name, contentType: f.contentType, size: f.size, source, createdAt: at }));
+  // Ids made in one millisecond are not ordered among themselves: sorted, they list the files in the order sent.
+  const ids = files.map(() => uuidv7()).sort();
+  return files.map((f, i) => ({ id: ids[i]!, complaintId, sha256: f.sha256, name: f.name, contentType: f.contentType, size: f.size, source, createdAt: at }));
 }
 
 /** Stores the access code's hash and seals the code into the case's queued acknowledgement. */

@@ -1,16 +1,24 @@
 /**
  * The case page: the case (personal data masked for those who do not need it), its timeline,
  * its clocks with their explanations, and the actions the caller may take now.
+ *
+ * Each view that shows personal data unmasked is recorded in `pii_access_log` (who, which case,
+ * when, which fields, from which route): one small insert, run beside the timeline and clock
+ * reads, and awaited — if it cannot be written the view fails rather than go unlogged. A masked
+ * view, or a case whose complainant left no phone, ID number, e-mail or address, writes nothing.
  */
 import type { Actor, Clock, Complaint } from '../domain/complaint/types.js';
 import { allowedActions } from '../domain/lifecycle/apply.js';
 import { canSee } from '../domain/permissions/visibility.js';
-import { complainantFor } from '../domain/permissions/pii.js';
+import { complainantFor, piiFieldsOf } from '../domain/permissions/pii.js';
 import { AppError } from '../domain/errors.js';
 import { getComplaint, findIdByNumber } from '../store/complaint.repository.js';
 import { listEvents, type TimelineEvent } from '../store/event.repository.js';
 import { listClocks } from '../store/clock.repository.js';
+import { recordPiiAccess } from '../store/pii-access.repository.js';
 import type { App } from './app.js';
+import { uuidv7 } from './ids.js';
+import { requestContext } from './request-context.js';
 
 export interface ComplaintView {
   complaint: Complaint & { piiMasked: boolean };
@@ -21,14 +29,36 @@ export interface ComplaintView {
   promisedAt: string | null;
 }
 
-export async function viewComplaint(app: App, actor: Actor, idOrNumber: string): Promise<ComplaintView> {
+export interface ViewOptions {
+  /** Where the view is shown, for the access log; default: the current HTTP request's route. */
+  route?: string;
+}
+
+export async function viewComplaint(app: App, actor: Actor, idOrNumber: string, opts: ViewOptions = {}): Promise<ComplaintView> {
   const db = app.database.db;
   const id = /^KS-\d{4}-\d+$/.test(idOrNumber) ? await findIdByNumber(db, idOrNumber) : idOrNumber;
   const c = id ? await getComplaint(db, id) : null;
   if (!c || !canSee(c, actor)) throw new AppError('not_found', `complaint ${idOrNumber}`);
   const policy = await app.policyByKey(c.policyKey);
-  const [timeline, clocks] = await Promise.all([listEvents(db, c.id), listClocks(db, c.id)]);
   const { complainant, masked } = complainantFor(c, actor);
+  const revealed = masked ? [] : piiFieldsOf(c.complainant);
+  const now = app.now();
+  const [timeline, clocks] = await Promise.all([
+    listEvents(db, c.id),
+    listClocks(db, c.id),
+    revealed.length
+      ? recordPiiAccess(db, {
+          id: uuidv7(now.getTime()),
+          at: now.toISOString(),
+          userId: actor.id,
+          userName: actor.name,
+          complaintId: c.id,
+          complaintNumber: c.number,
+          fields: revealed,
+          route: opts.route ?? requestContext()?.route ?? null,
+        })
+      : null,
+  ]);
   return {
     complaint: { ...c, complainant, piiMasked: masked },
     timeline,

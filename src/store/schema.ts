@@ -185,6 +185,18 @@ export interface CalendarYearsTable {
   updated_by: string;
 }
 
+/** Who saw a complainant's unmasked personal data (migration 0005). Append-only. */
+export interface PiiAccessLogTable {
+  id: string; // UUIDv7
+  at: string;
+  user_id: string;
+  user_name: string;
+  complaint_id: string;
+  complaint_number: string;
+  fields: string; // JSON string[]: the unmasked fields that had a value (phone, idNumber, email, address)
+  route: string | null; // e.g. "GET /api/v1/complaints/:id"; null outside an HTTP request
+}
+
 export interface DB {
   policies: PoliciesTable;
   departments: DepartmentsTable;
@@ -202,6 +214,7 @@ export interface DB {
   survey_tokens: SurveyTokensTable;
   attachments: AttachmentsTable;
   inbound_emails: InboundEmailsTable;
+  pii_access_log: PiiAccessLogTable;
 }
 
 export type { Generated };

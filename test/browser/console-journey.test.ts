@@ -3,17 +3,49 @@
  * the keyboard; the specialist judges, grades and routes it; the handler accepts, investigates
  * and proposes; the approver rejects, then approves; the handler answers; the follow-up caller
  * records 不满意 and the case comes back one tier up; it is handled again, followed up 满意,
- * closed and archived. An invalid complaint is explained and closed. The complained-about
+ * closed and archived. A photo of the damage is attached at intake and opened from the case
+ * page. An invalid complaint is explained and closed. The complained-about
  * employee never sees their case. Bad input shows the field's error in the UI language and
  * saves nothing. Screenshots: test-output/screenshots/.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import type { Locator, Page } from 'playwright-core';
 import { browserSkip, startConsole, SHOTS, type Console } from './support.js';
 
 const skip = browserSkip();
+
+/** A small solid-colour PNG, made here (signature, IHDR, one IDAT, IEND with their CRCs). */
+function pngImage(width: number, height: number, rgb: [number, number, number]): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), body.length + 4);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
+  const pixels = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(pixels)), chunk('IEND', Buffer.alloc(0))]);
+}
+const PHOTO = pngImage(16, 12, [190, 40, 40]);
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
@@ -142,6 +174,18 @@ describe('web console: a day in the complaint centre', { skip }, () => {
     for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
     await tabTo(page, 'intake_demands_amount');
     await page.keyboard.type('50');
+    // A photo of the damage: the file button is the next Tab stop after the summary.
+    await page.locator('#intake_title').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'intake-files-button');
+    await page.locator('#intake_files').setInputFiles({ name: '破损照片.png', mimeType: 'image/png', buffer: PHOTO });
+    await page.locator('.ant-upload-list').getByText('破损照片.png').waitFor();
+    // (the list's entry animates in; the screenshot should show it)
+    await page.waitForFunction(() => {
+      const item = document.querySelector('.ant-upload-list-item-container');
+      return !!item && item.getBoundingClientRect().height > 10 && !/animate/.test(item.className);
+    });
+    await page.locator('#intake_demands_amount').focus();
     await shot(page, '01-intake');
     await page.keyboard.press('Control+Enter');
     const result = page.getByTestId('intake-result');
@@ -150,6 +194,8 @@ describe('web console: a day in the complaint centre', { skip }, () => {
     assert.match(number, /^KS-\d{4}-\d{6}$/);
     assert.match(await page.getByTestId('intake-promised').innerText(), /\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/);
     assert.match(await result.innerText(), new RegExp(`您的投诉编号是 ${number}`), 'the promise line of the script, filled in');
+    // The photo went up right after the case was created.
+    assert.match(await page.getByTestId('intake-attachments').innerText(), /破损照片\.png/);
     await shot(page, '02-intake-saved');
     // Enter starts the next registration with an empty form.
     await page.keyboard.press('Enter');
@@ -188,6 +234,18 @@ describe('web console: a day in the complaint centre', { skip }, () => {
     await shot(page, '03-queue');
     await table.getByRole('link', { name: number }).click();
     await expectState(page, 'received');
+    // The agent's photo is on the case, added by the agent, and opens as the same PNG.
+    const files = page.getByTestId('attachment-list');
+    await files.getByText('破损照片.png').waitFor();
+    assert.match(await files.innerText(), /张敏/, 'added by the agent');
+    assert.match(await page.getByTestId('case-timeline').innerText(), /添加附件[\s\S]*破损照片\.png/);
+    const href = await files.getByTestId('attachment-link').getAttribute('href');
+    const photo = await page.request.get(href!);
+    assert.equal(photo.status(), 200);
+    assert.equal(photo.headers()['content-type'], 'image/png');
+    assert.deepEqual(await photo.body(), PHOTO);
+    await page.getByTestId('case-attachments').scrollIntoViewIfNeeded();
+    await page.getByTestId('case-attachments').screenshot({ path: join(SHOTS, '03b-case-attachments.png') });
     await act(page, 'judge', async () => {}, 'valid');
     await act(page, 'classify', async (form) => {
       await choose(page, 'action_classify_category', '货损');
@@ -208,6 +266,16 @@ describe('web console: a day in the complaint centre', { skip }, () => {
     await page.getByTestId('queue-table').getByRole('link', { name: number }).click();
     await expectState(page, 'assigned');
     await act(page, 'accept', async () => {}, 'investigating');
+    // Evidence on the case page: a file that is not what it claims is refused with the server's
+    // reason and nothing is added; a real PDF is.
+    const panel = page.getByTestId('case-attachments');
+    await panel.getByTestId('case-attach-input').setInputFiles({ name: '假照片.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') });
+    await panel.getByTestId('attachments-error').getByText(/不支持的文件类型：假照片\.png/).waitFor();
+    assert.equal(await panel.getByTestId('attachment-link').count(), 1);
+    await panel.getByTestId('case-attach-input').setInputFiles({ name: '签收单.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    await panel.getByText('签收单.pdf').waitFor();
+    assert.equal(await panel.getByTestId('attachment-link').count(), 2);
+    assert.equal(await panel.getByTestId('attachments-error').count(), 0);
     // Bad input on a server-checked field: the message in Chinese, under the field; nothing saved.
     await page.getByTestId('action-request_extension').click();
     const ext = page.getByTestId('action-form-request_extension');
@@ -331,7 +399,7 @@ describe('web console: a day in the complaint centre', { skip }, () => {
     await act(specialist, 'archive', async () => {}, 'archived');
     const steps = await specialist.locator('[data-testid="case-timeline"] .timeline-event').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
     assert.deepEqual(steps, [
-      'receive', 'judge', 'classify', 'route', 'accept', 'investigate', 'propose', 'reject', 'propose', 'approve', 'answer', 'follow_up',
+      'receive', 'attach', 'judge', 'classify', 'route', 'accept', 'attach', 'investigate', 'propose', 'reject', 'propose', 'approve', 'answer', 'follow_up',
       'investigate', 'propose', 'approve', 'answer', 'follow_up', 'close', 'archive',
     ]);
     assert.match(await specialist.getByTestId('case-timeline').innerText(), /补偿金额过高，请改为 300 元/);

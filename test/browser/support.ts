@@ -1,6 +1,7 @@
 /**
  * Browser test support: Debian's Chromium through playwright-core, a real Kesu server (SQLite,
- * demo organisation, real clock) serving the built console, and a signed-in page per user.
+ * demo organisation, real clock, files in the test database's folder) serving the built
+ * console, and a signed-in page per user.
  * Without /usr/bin/chromium the suite is skipped with a printed notice, unless
  * KESU_REQUIRE_BROWSER=1 (CI), where that is an error.
  */
@@ -14,6 +15,8 @@ import { seedDemo } from '../../src/services/seed-demo.js';
 import { buildServer } from '../../src/http/server.js';
 import { WEB_DIST } from '../../src/http/web.js';
 import { createTestDb, type TestDb } from '../support/engines.js';
+import { testSettings } from '../support/channels.js';
+import { setChannelSettings } from '../../src/channels/settings.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SHOTS = resolve('test-output', 'screenshots');
@@ -64,6 +67,8 @@ export async function startConsole(): Promise<Console> {
   mkdirSync(SHOTS, { recursive: true });
   const testDb: TestDb = await createTestDb('sqlite');
   const app = createApp(testDb.database);
+  // Attachments go to the test's own folder (not ./data).
+  setChannelSettings(app, testSettings(testDb.dataDir!));
   await seedDemo(app);
   const server = await buildServer(app);
   await server.listen({ port: 0, host: '127.0.0.1' });

@@ -1,13 +1,17 @@
 /**
  * A whole Kesu on a test database: the app with a controllable clock, the demo organisation,
  * the HTTP server (fastify.inject) and helpers to sign in and call the API as a user.
+ * `k.instance()` starts another instance on the same database (its own connections, app and
+ * server, the same clock), as several servers share one PostgreSQL in production; `relay: true`
+ * starts the PostgreSQL case relay (live updates between instances) on an instance.
  */
 import type { FastifyInstance } from 'fastify';
 import { createApp, type App } from '../../src/services/app.js';
 import { seedDemo } from '../../src/services/seed-demo.js';
 import { buildServer } from '../../src/http/server.js';
 import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
-import type { Dialect } from '../../src/store/db.js';
+import { startCaseRelay, type CaseRelay } from '../../src/services/case-relay.js';
+import { openDatabase, type Database, type Dialect } from '../../src/store/db.js';
 import { createTestDb, type TestDb } from './engines.js';
 
 export class TestClock {
@@ -28,7 +32,11 @@ export interface Kesu {
   testDb: TestDb;
   tokens: Map<string, string>;
   userIds: Map<string, string>;
+  /** The case relay when started with `relay: true` (a no-op one on SQLite), else null. */
+  relay: CaseRelay | null;
   as(username: string): Client;
+  /** Another instance on the same database; closing it leaves the database to this one. */
+  instance(opts?: { relay?: boolean }): Promise<Kesu>;
   close(): Promise<void>;
 }
 
@@ -45,7 +53,7 @@ export interface Client {
   act<T = any>(id: string, action: string, body?: unknown): Promise<Response<T>>;
 }
 
-export async function startKesu(dialect: Dialect, opts: { start?: string; policy?: string } = {}): Promise<Kesu> {
+export async function startKesu(dialect: Dialect, opts: { start?: string; policy?: string; relay?: boolean } = {}): Promise<Kesu> {
   const testDb = await createTestDb(dialect);
   const clock = new TestClock(new Date(opts.start ?? '2026-09-28T09:00:00+08:00'));
   const app = createApp(testDb.database, { now: clock.now });
@@ -54,10 +62,26 @@ export async function startKesu(dialect: Dialect, opts: { start?: string; policy
     await activatePolicy(app, f.text, f.format);
   }
   await seedDemo(app);
+  return assemble(testDb, app, clock, { relay: opts.relay, close: () => testDb.drop() });
+}
+
+/** Connects another instance to a test database: its own pool (PostgreSQL) or connection (SQLite). */
+function openAgain(testDb: TestDb): Database {
+  if (testDb.url) return openDatabase({ databaseUrl: testDb.url, dataDir: '' });
+  return openDatabase({ dataDir: testDb.dataDir! });
+}
+
+async function assemble(testDb: TestDb, app: App, clock: TestClock, opts: { relay?: boolean; close: () => Promise<void> }): Promise<Kesu> {
   const server = await buildServer(app);
+  const relay = opts.relay ? startCaseRelay(app, { connectionString: testDb.url }) : null;
+  if (relay) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('case relay: not listening after 10 s')), 10_000)));
+    await Promise.race([relay.whenListening(), timeout]).finally(() => clearTimeout(timer));
+  }
   const tokens = new Map<string, string>();
   const userIds = new Map<string, string>();
-  const users = await testDb.database.db.selectFrom('users').select(['id', 'username']).execute();
+  const users = await app.database.db.selectFrom('users').select(['id', 'username']).execute();
   users.forEach((u) => userIds.set(u.username, u.id));
 
   async function token(username: string): Promise<string> {
@@ -78,6 +102,7 @@ export async function startKesu(dialect: Dialect, opts: { start?: string; policy
     testDb,
     tokens,
     userIds,
+    relay,
     as(username) {
       const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, headers: Record<string, string> = {}) => {
         const send = async () => server.inject({ method, url, payload: body as never, headers: { authorization: `Bearer ${await token(username)}`, ...headers } });
@@ -96,9 +121,15 @@ export async function startKesu(dialect: Dialect, opts: { start?: string; policy
         act: (id, action, body) => call('POST', `/api/v1/complaints/${id}/actions/${action}`, body ?? {}),
       };
     },
+    async instance(more = {}) {
+      const database = openAgain(testDb);
+      const other = createApp(database, { now: clock.now });
+      return assemble(testDb, other, clock, { relay: more.relay, close: () => database.close() });
+    },
     async close() {
+      await relay?.stop();
       await server.close();
-      await testDb.drop();
+      await opts.close();
     },
   };
   return kesu;

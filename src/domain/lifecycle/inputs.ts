@@ -121,6 +121,9 @@ export const NoteInput = z.object({ text: text(8000), internal: z.boolean().defa
 export const ClockInput = z.object({ clock: z.string().min(1) }).strict();
 export const RaiseGradeInput = z.object({ clock: z.string().min(1), to: z.string().min(1) }).strict();
 
+/** A stored file as a transition records it (the bytes live content-addressed by `sha256`). */
+const fileRef = z.object({ id, name: z.string().min(1).max(255), size: z.number().int().min(0), contentType: z.string().max(100) });
+
 /**
  * What the customer adds to an open case (portal or e-mail reply). Attachments are stored by the
  * channel before the transition; the event records their ids and names.
@@ -129,13 +132,26 @@ export const SupplementInput = z
   .object({
     text: z.string().trim().max(8000).default(''),
     via: z.enum(['portal', 'email']),
-    attachments: z
-      .array(z.object({ id, name: z.string().min(1).max(255), size: z.number().int().min(0), contentType: z.string().max(100) }).strict())
-      .max(20)
-      .default([]),
+    attachments: z.array(fileRef.strict()).max(20).default([]),
   })
   .strict()
   .superRefine((v, ctx) => {
     if (!v.text && v.attachments.length === 0)
       ctx.addIssue({ code: 'custom', path: ['text'], message: '请填写补充内容或添加附件|Write something or attach a file' });
   });
+
+/**
+ * Files staff add to a case (photos, documents). Only the upload endpoint builds this input
+ * (POST /api/v1/complaints/{id}/attachments): the files are stored and their rows written in the
+ * transition's transaction; the event records each file's name, size, type and SHA-256.
+ */
+export const AttachInput = z
+  .object({
+    attachments: z
+      .array(fileRef.extend({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict())
+      .min(1)
+      .max(20),
+    /** What the files show, e.g. "破损外包装照片" (optional). */
+    text: z.string().trim().max(2000).optional(),
+  })
+  .strict();

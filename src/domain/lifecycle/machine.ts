@@ -534,6 +534,20 @@ export const ACTIONS = {
     },
   }),
 
+  attach: spec({
+    label: { 'zh-CN': '添加附件', 'zh-TW': '新增附件', en: 'Attach files' },
+    // Evidence may come at intake, during handling, at follow-up — and after closing; not once archived.
+    from: { complaint: [...OPEN, 'invalid', 'closed'], inquiry: ['received', 'answered', 'closed'], suggestion: ['received', 'assigned', 'answered', 'closed'] },
+    targets: [],
+    who: ['first_responder', 'assigned_handler', 'co_handler', 'department_manager', 'specialist', 'followup'],
+    input: I.AttachInput,
+    effect: (d, input) => {
+      d.eventData.attachments = input.attachments;
+      if (input.text) d.eventData.text = input.text;
+      return d.c.state;
+    },
+  }),
+
   supplement: spec({
     label: { 'zh-CN': '客户补充信息', 'zh-TW': '客戶補充資料', en: 'Customer adds information' },
     // Any open case (issue 4: "add information or evidence to an open case"); not after closing.
@@ -617,6 +631,12 @@ export const ACTION_NAMES = Object.keys(ACTIONS) as ActionName[];
 
 /** Actions only the system performs; never offered to people. */
 export const SYSTEM_ACTIONS: readonly ActionName[] = ['warn', 'breach', 'raise_grade'];
+
+/**
+ * Actions taken only through their own endpoint, never through POST …/actions/{action}: `attach`
+ * carries files (POST /api/v1/complaints/{id}/attachments stores them in the same transaction).
+ */
+export const ENDPOINT_ACTIONS: readonly ActionName[] = ['attach'];
 
 /** Intake is not an action on an existing case, but the flowchart starts with it. */
 export const INTAKE = { label: { 'zh-CN': '受理登记', 'zh-TW': '受理登記', en: 'Receive' }, to: 'received' as State };

@@ -46,6 +46,15 @@ export function maskComplainant(p: Complainant): Complainant {
   };
 }
 
+/** The personal-data fields masking hides; showing any of them unmasked is logged (pii_access_log). */
+export const PII_FIELDS = ['phone', 'idNumber', 'email', 'address'] as const;
+export type PiiField = (typeof PII_FIELDS)[number];
+
+/** The personal-data fields of a complainant that have a value: what an unmasked view reveals. */
+export function piiFieldsOf(p: Complainant): PiiField[] {
+  return PII_FIELDS.filter((f) => !!p[f]);
+}
+
 export function complainantFor(c: Complaint, actor: Actor): { complainant: Complainant; masked: boolean } {
   return seesPii(c, actor) ? { complainant: c.complainant, masked: false } : { complainant: maskComplainant(c.complainant), masked: true };
 }

@@ -14,6 +14,8 @@ import { insertUser, listDepartments, listUsers, findUserByUsername } from '../.
 import { listPolicies } from '../../store/policy.repository.js';
 import { listHolidayYears, saveHolidayYear } from '../../store/calendar.repository.js';
 import { verifyChains } from '../../store/event.repository.js';
+import { listPiiAccess } from '../../store/pii-access.repository.js';
+import { findIdByNumber } from '../../store/complaint.repository.js';
 import { requireUser } from '../auth/auth.js';
 
 const NewUser = z
@@ -32,6 +34,18 @@ const NewUser = z
 const PolicyUpload = z.object({ text: z.string().min(1).max(1_000_000), format: z.enum(['yaml', 'json']).optional() }).strict();
 const DueQuery = z.object({ start: z.iso.datetime({ offset: true }), duration: z.string().min(1).max(20), lang: z.string().optional() }).strict();
 const YearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
+const PiiAccessQuery = z
+  .object({
+    /** A case id or number (KS-…). */
+    complaint: z.string().trim().min(1).max(64).optional(),
+    /** A user id or username. */
+    user: z.string().trim().min(1).max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().max(200).optional(),
+    lang: z.string().optional(),
+  })
+  .strict();
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function adminRoutes(server: FastifyInstance, app: App): void {
   const signedIn = requireUser(app);
@@ -99,4 +113,29 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     const r = await verifyChains(app.database.db);
     return { ok: r.problems.length === 0, ...r };
   });
+
+  server.get(
+    '/api/v1/audit/pii-access',
+    {
+      preHandler: requireUser(app, ['auditor', 'admin']),
+      schema: { tags: ['audit'], summary: 'Who saw personal data unmasked: newest first, by case and/or user (keyset pagination)', querystring: PiiAccessQuery },
+    },
+    async (req) => {
+      const q = parseInput(PiiAccessQuery, req.query);
+      let before: { at: string; id: string } | undefined;
+      if (q.cursor) {
+        const [at, id, extra] = Buffer.from(q.cursor, 'base64url').toString().split('|');
+        if (!at || !id || extra !== undefined) throw new AppError('invalid_input', 'bad cursor', [fieldProblem('cursor', '分页游标无效', 'Invalid cursor', '分頁游標無效')]);
+        before = { at, id };
+      }
+      const db = app.database.db;
+      // An unknown case number or username matches nothing (an empty page), like an unknown id.
+      const complaintId = q.complaint && /^KS-/i.test(q.complaint) ? ((await findIdByNumber(db, q.complaint.toUpperCase())) ?? '-') : q.complaint;
+      const userId = q.user && !UUID.test(q.user) ? ((await findUserByUsername(db, q.user))?.id ?? '-') : q.user;
+      const rows = await listPiiAccess(db, { complaintId, userId, limit: q.limit + 1, before });
+      const items = rows.slice(0, q.limit);
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.at}|${last.id}`).toString('base64url') : null };
+    },
+  );
 }

@@ -5,9 +5,10 @@ import type { App } from '../../services/app.js';
 import { receiveComplaint } from '../../services/receive-complaint.js';
 import { actOnComplaint } from '../../services/act-on-complaint.js';
 import { viewComplaint } from '../../services/view-complaint.js';
+import { withAttachments } from '../../services/case-attachments.js';
 import { listComplaints } from '../../services/list-complaints.js';
 import { IntakeInput } from '../../domain/lifecycle/intake.js';
-import { ACTIONS, ACTION_NAMES, SYSTEM_ACTIONS, isActionName } from '../../domain/lifecycle/machine.js';
+import { ACTIONS, ACTION_NAMES, ENDPOINT_ACTIONS, SYSTEM_ACTIONS, isActionName } from '../../domain/lifecycle/machine.js';
 import { STATES } from '../../domain/complaint/types.js';
 import { AppError, fieldProblem } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
@@ -61,7 +62,7 @@ export function complaintRoutes(server: FastifyInstance, app: App): void {
       if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 200))
         throw new AppError('invalid_input', 'bad Idempotency-Key', [fieldProblem('Idempotency-Key', '幂等键须为 1–200 个字符', 'Idempotency-Key must be 1–200 characters')]);
       const r = await receiveComplaint(app, req.actor!, req.body, key);
-      const view = await viewComplaint(app, req.actor!, r.complaint.id);
+      const view = await withAttachments(app, await viewComplaint(app, req.actor!, r.complaint.id));
       if (!r.created) reply.header('idempotent-replayed', 'true');
       return reply.status(r.created ? 201 : 200).send({ ...view, promisedAt: r.promisedAt });
     },
@@ -95,7 +96,7 @@ export function complaintRoutes(server: FastifyInstance, app: App): void {
   server.get(
     '/api/v1/complaints/:id',
     { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'A case: timeline, clocks with explanations, allowedActions', params: IdParams } },
-    async (req) => viewComplaint(app, req.actor!, parseInput(IdParams, req.params).id),
+    async (req) => withAttachments(app, await viewComplaint(app, req.actor!, parseInput(IdParams, req.params).id)),
   );
 
   server.post(
@@ -105,15 +106,16 @@ export function complaintRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags: ['complaints'],
         summary: 'Perform a lifecycle action',
-        description: `Actions: ${ACTION_NAMES.filter((a) => !SYSTEM_ACTIONS.includes(a)).join(', ')}. The body is the action's input (see GET /api/v1/lifecycle).`,
+        description: `Actions: ${ACTION_NAMES.filter((a) => !SYSTEM_ACTIONS.includes(a) && !ENDPOINT_ACTIONS.includes(a)).join(', ')}. The body is the action's input (see GET /api/v1/lifecycle). Files: POST /api/v1/complaints/{id}/attachments.`,
         params: ActionParams,
       },
     },
     async (req) => {
       const { id, action } = parseInput(ActionParams, req.params);
-      if (!isActionName(action) || SYSTEM_ACTIONS.includes(action)) throw new AppError('not_found', `action ${action}`);
+      // attach carries files: only its own endpoint may record them.
+      if (!isActionName(action) || SYSTEM_ACTIONS.includes(action) || ENDPOINT_ACTIONS.includes(action)) throw new AppError('not_found', `action ${action}`);
       await actOnComplaint(app, req.actor!, id, action, req.body ?? {});
-      return viewComplaint(app, req.actor!, id);
+      return withAttachments(app, await viewComplaint(app, req.actor!, id));
     },
   );
 
@@ -121,7 +123,7 @@ export function complaintRoutes(server: FastifyInstance, app: App): void {
     states: STATES,
     actions: ACTION_NAMES.map((name) => {
       const a = ACTIONS[name];
-      return { name, label: a.label, from: a.from, targets: a.targets, who: a.who, system: SYSTEM_ACTIONS.includes(name), input: z.toJSONSchema(a.input, { io: 'input', unrepresentable: 'any' }) };
+      return { name, label: a.label, from: a.from, targets: a.targets, who: a.who, system: SYSTEM_ACTIONS.includes(name), ownEndpoint: ENDPOINT_ACTIONS.includes(name), input: z.toJSONSchema(a.input, { io: 'input', unrepresentable: 'any' }) };
     }),
   }));
 }

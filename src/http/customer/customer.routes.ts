@@ -2,23 +2,19 @@
  * Issue 4's HTTP side, registered from server.ts in one line: the public portal under /portal
  * (its own encapsulated context: form parsers, rate limits, HTML errors) and the staff API
  * around customer channels — the outbox for admins (dead letters and retry), staff contact
- * details, case attachments, and a new access code for a customer on the phone.
+ * details, and a new access code for a customer on the phone. (Case attachments:
+ * complaints/attachment.routes.ts.)
  */
-import { createReadStream, existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../services/app.js';
-import type { Actor } from '../../domain/complaint/types.js';
 import { AppError, fieldProblem } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
-import { canSee } from '../../domain/permissions/visibility.js';
 import { maskEmail, maskPhone } from '../../domain/permissions/pii.js';
-import { getComplaint, findIdByNumber } from '../../store/complaint.repository.js';
+import { findIdByNumber } from '../../store/complaint.repository.js';
 import { getOutboxRow, outboxCounts, queryOutbox, retryDead, type OutboxRow } from '../../store/delivery.repository.js';
-import { listAttachments, setStaffContact } from '../../store/customer.repository.js';
+import { setStaffContact } from '../../store/customer.repository.js';
 import { getUser } from '../../store/user.repository.js';
-import { channelSettings } from '../../channels/settings.js';
-import { attachmentPath } from '../../channels/attachments.js';
 import { resetAccessCode } from '../../services/customer-portal.js';
 import { requireUser } from '../auth/auth.js';
 import { localeOf } from '../locale.js';
@@ -41,7 +37,6 @@ const OutboxQuery = z
   .strict();
 
 const IdParams = z.object({ id: z.string().min(1).max(64) }).strict();
-const AttachmentParams = z.object({ id: z.string().min(1).max(64), attachmentId: z.string().min(1).max(64) }).strict();
 const Contact = z
   .object({
     email: z.email().max(200).nullable().optional(),
@@ -106,42 +101,6 @@ async function apiRoutes(server: FastifyInstance, app: App): Promise<void> {
       if (!(await getUser(app.database.db, id))) throw new AppError('not_found', `user ${id}`);
       await setStaffContact(app.database.db, id, body);
       return { id, ...body };
-    },
-  );
-
-  const visibleCase = async (actor: Actor, id: string) => {
-    const c = await getComplaint(app.database.db, id);
-    if (!c || !canSee(c, actor)) throw new AppError('not_found', `complaint ${id}`);
-    return c;
-  };
-
-  server.get(
-    '/api/v1/complaints/:id/attachments',
-    { preHandler: signedIn, schema: { tags: ['complaints'], summary: "Files the customer sent (portal, e-mail)", params: IdParams } },
-    async (req) => {
-      const { id } = parseInput(IdParams, req.params);
-      const c = await visibleCase(req.actor!, id);
-      return { items: (await listAttachments(app.database.db, c.id)).map((a) => ({ id: a.id, name: a.name, contentType: a.contentType, size: a.size, source: a.source, createdAt: a.createdAt, sha256: a.sha256 })) };
-    },
-  );
-
-  server.get(
-    '/api/v1/complaints/:id/attachments/:attachmentId',
-    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'Download one attachment', params: AttachmentParams } },
-    async (req, reply) => {
-      const { id, attachmentId } = parseInput(AttachmentParams, req.params);
-      const c = await visibleCase(req.actor!, id);
-      const a = (await listAttachments(app.database.db, c.id)).find((x) => x.id === attachmentId);
-      const s = await channelSettings(app);
-      const path = a ? attachmentPath(s.dataDir, a.sha256) : '';
-      if (!a || !existsSync(path)) throw new AppError('not_found', `attachment ${attachmentId}`);
-      // Always a download, never rendered in the console's origin.
-      return reply
-        .header('content-type', a.contentType)
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.name)}`)
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .send(createReadStream(path));
     },
   );
 

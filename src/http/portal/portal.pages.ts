@@ -7,6 +7,7 @@ import type { Satisfaction } from '../../domain/complaint/types.js';
 import type { CustomerView } from '../../services/customer-portal.js';
 import { formatInstant } from '../../channels/templates.js';
 import { formatAccessCode } from '../../channels/secrets.js';
+import { sizeText } from '../../channels/attachments.js';
 import { DEMANDS, SATISFACTION, eventLabel, stateLabel, t, type PortalKey } from './portal.i18n.js';
 
 export function esc(v: unknown): string {
@@ -100,11 +101,6 @@ export interface SubmitValues {
   name?: string;
   phone?: string;
   email?: string;
-}
-
-function sizeText(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round(bytes / 1024 / 1024)} MB`;
-  return bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} B`;
 }
 
 export function submitPage(ctx: PageCtx, o: { nonce: string; values?: SubmitValues; problems?: string[]; maxFiles: number; maxBytes: number; kinds: string[] }): string {

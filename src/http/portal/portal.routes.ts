@@ -18,7 +18,8 @@ import { AppError } from '../../domain/errors.js';
 import type { Complaint, Satisfaction } from '../../domain/complaint/types.js';
 import { localeOf } from '../locale.js';
 import { channelSettings, type ChannelSettings } from '../../channels/settings.js';
-import { acceptedType, cleanName, storeStream } from '../../channels/attachments.js';
+import { commitStaged } from '../../channels/attachments.js';
+import { discardUploads, readUploadForm, uploadProblemLines } from '../uploads.js';
 import { organisationName } from '../../channels/templates.js';
 import {
   SurveyRefused,
@@ -67,37 +68,19 @@ interface ParsedForm {
   problems: string[];
 }
 
-/** Reads a multipart form, storing accepted files content-addressed as they stream in. */
+/**
+ * Reads a multipart form (uploads.ts). Accepted files reach their content address only when the
+ * whole form's files are accepted; a refused upload keeps none of them.
+ */
 async function readMultipart(req: FastifyRequest, s: ChannelSettings, locale: Locale): Promise<ParsedForm> {
-  const form: ParsedForm = { fields: {}, files: [], problems: [] };
-  try {
-    for await (const part of req.parts({ limits: { fileSize: s.attachments.maxBytes, files: Math.max(1, s.attachments.maxFiles), fields: 40, fieldSize: 64 * 1024 } })) {
-      if (part.type === 'file') {
-        if (!part.filename) {
-          part.file.resume();
-          continue;
-        }
-        const name = cleanName(part.filename);
-        if (form.files.length >= s.attachments.maxFiles) {
-          part.file.resume();
-          form.problems.push(t(locale, 'too_many_files', { n: s.attachments.maxFiles }));
-          continue;
-        }
-        const stored = await storeStream(s.dataDir, part.file, s.attachments.maxBytes, (head) => acceptedType(name, part.mimetype, head, s.attachments.types));
-        if (stored.tooLarge) form.problems.push(t(locale, 'file_too_large', { name }));
-        else if (!stored.contentType) form.problems.push(t(locale, 'file_type', { name }));
-        else form.files.push({ name, contentType: stored.contentType, size: stored.size, sha256: stored.sha256 });
-      } else {
-        (form.fields[part.fieldname] ??= []).push(String(part.value ?? ''));
-      }
-    }
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'FST_FILES_LIMIT') form.problems.push(t(locale, 'too_many_files', { n: s.attachments.maxFiles }));
-    else if (code === 'FST_REQ_FILE_TOO_LARGE') form.problems.push(t(locale, 'file_too_large', { name: '' }));
-    else throw e;
-  }
-  return form;
+  const form = await readUploadForm(req, s);
+  if (form.problems.length) discardUploads(form.files);
+  else form.files.forEach((f) => commitStaged(s.dataDir, f));
+  return {
+    fields: form.fields,
+    files: form.problems.length ? [] : form.files.map((f) => ({ name: f.name, contentType: f.contentType, size: f.size, sha256: f.sha256 })),
+    problems: uploadProblemLines(form.problems, s, locale),
+  };
 }
 
 function fieldProblems(e: AppError, locale: Locale): string[] {
@@ -147,7 +130,7 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
     const ctx = await pageCtx(app, req).catch((): PageCtx => ({ locale: localeOf(req), organisation: 'Kesu', timeZone: 'Asia/Shanghai', path: '/portal' }));
     const L = ctx.locale;
     if (err.statusCode === 429) return html(reply, 429, messagePage(ctx, t(L, 'too_many'), t(L, 'too_many')));
-    if (err.statusCode === 413) return html(reply, 413, messagePage(ctx, t(L, 'problems'), t(L, 'file_too_large', { name: '' })));
+    if (err.statusCode === 413) return html(reply, 413, messagePage(ctx, t(L, 'problems'), uploadProblemLines([{ index: -1, name: '', reason: 'too_large' }], await channelSettings(app), L)[0]!));
     if (err instanceof AppError && err.code === 'not_found') return html(reply, 404, messagePage(ctx, t(L, 'page_not_found'), t(L, 'page_not_found')));
     if (err.statusCode && err.statusCode < 500) return html(reply, err.statusCode, messagePage(ctx, t(L, 'problems'), err.message));
     app.log.error({ err }, 'portal error');

@@ -104,14 +104,38 @@ describe('lifecycle actions', () => {
     assert.equal(k.clock('resolve')!.dueAt, '2026-11-06T01:00:00.000Z', '2 d + the 48 h pause');
   });
 
+  it('attach keeps the state and records each file; the people involved and specialists may, others and archived cases not', () => {
+    const k = new Case(DEFAULT, '2026-11-02T09:00:00+08:00');
+    const file = { id: 'f1', name: '照片.png', size: 71, contentType: 'image/png', sha256: 'a'.repeat(64) };
+    const d = k.do('attach', agent, { attachments: [file], text: '外包装' });
+    assert.equal(d.complaint.state, 'received');
+    assert.equal(d.events[0]!.fromState, 'received');
+    assert.equal(d.events[0]!.toState, 'received');
+    assert.deepEqual(d.events[0]!.data.attachments, [file]);
+    assert.equal(d.events[0]!.data.text, '外包装');
+    assert.deepEqual(d.outbox.map((m) => m.template), ['case.attach'], 'only the webhook case event');
+    const noHash = k.try('attach', agent, { attachments: [{ ...file, sha256: undefined }] });
+    assert.equal(noHash.kind === 'refused' && noHash.fields[0]!.path, 'attachments[0].sha256');
+    assert.equal(k.try('attach', agent, { attachments: [] }).kind, 'refused');
+    const auditor = k.try('attach', user('au', ['auditor']), { attachments: [file] });
+    assert.equal(auditor.kind === 'refused' && auditor.code, 'forbidden');
+    assert.equal(k.try('attach', user('a2', ['agent']), { attachments: [file] }).kind, 'refused', 'an agent who is not the first responder');
+    k.toInvestigating();
+    k.do('attach', handler, { attachments: [file] });
+    k.do('attach', specialist, { attachments: [file] });
+    assert.equal(k.c.state, 'investigating');
+  });
+
   it('an inquiry is answered within 24 h and closed; a suggestion is routed and answered with adoption', () => {
     const q = new Case(DEFAULT, '2026-11-02T09:00:00+08:00', { kind: 'inquiry' });
     assert.equal(q.clock('resolve')!.duration, '24h');
-    assert.deepEqual(allowedActions(q.c, agent, DEFAULT), ['answer', 'note']);
+    assert.deepEqual(allowedActions(q.c, agent, DEFAULT), ['answer', 'note', 'attach']);
     q.do('answer', agent, { text: '营业时间 9:00–17:00', method: 'phone' });
     q.do('close', agent);
     q.do('archive', specialist);
     assert.equal(q.c.state, 'archived');
+    const late = q.try('attach', agent, { attachments: [{ id: 'f1', name: 'a.png', size: 1, contentType: 'image/png', sha256: 'b'.repeat(64) }] });
+    assert.equal(late.kind === 'refused' && late.code, 'illegal_transition', 'no files once archived');
 
     const s = new Case(DEFAULT, '2026-11-02T09:00:00+08:00', { kind: 'suggestion' });
     s.do('route', specialist, { departmentCode: 'operations', primaryHandlerId: 'h1' });

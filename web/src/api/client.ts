@@ -1,6 +1,7 @@
 /**
  * The console's only way to the server: same-origin fetch with the session cookie, the UI
- * language in Accept-Language (so field errors come back in it), JSON in and out.
+ * language in Accept-Language (so field errors come back in it), JSON in and out (files go out
+ * as multipart form data).
  */
 import i18n from '../i18n';
 
@@ -29,16 +30,18 @@ export function onUnauthenticated(l: Listener): () => void {
 }
 
 export async function api<T = unknown>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  // The browser sets a form's content type itself (with its boundary).
+  const form = body instanceof FormData;
   const res = await fetch(url, {
     method,
     credentials: 'same-origin',
     headers: {
       accept: 'application/json',
       'accept-language': i18n.language || 'zh-CN',
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(body !== undefined && !form ? { 'content-type': 'application/json' } : {}),
       ...headers,
     },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
+    body: body === undefined ? undefined : form ? body : JSON.stringify(body),
   });
   const text = await res.text();
   let data: any = null;
@@ -57,6 +60,8 @@ export async function api<T = unknown>(method: string, url: string, body?: unkno
 export const get = <T = unknown>(url: string) => api<T>('GET', url);
 export const post = <T = unknown>(url: string, body: unknown = {}, headers?: Record<string, string>) => api<T>('POST', url, body, headers);
 export const put = <T = unknown>(url: string, body: unknown) => api<T>('PUT', url, body);
+/** A multipart POST (files). */
+export const postForm = <T = unknown>(url: string, form: FormData) => api<T>('POST', url, form);
 
 /** `?a=1&b=x,y` from an object; empty values are left out. */
 export function query(params: Record<string, string | number | boolean | string[] | undefined | null>): string {

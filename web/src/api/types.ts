@@ -102,12 +102,31 @@ export interface Complaint {
   piiMasked: boolean;
 }
 
+/** A file on a case; `source`: portal or email (the customer), staff. */
+export interface Attachment {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  source: string;
+  createdAt: string;
+  sha256: string;
+}
+
+export interface AttachmentLimits {
+  maxBytes: number;
+  maxFiles: number;
+  types: string[];
+  extensions: string[];
+}
+
 export interface CaseView {
   complaint: Complaint;
   timeline: TimelineEvent[];
   clocks: Clock[];
   allowedActions: string[];
   promisedAt: string | null;
+  attachments: Attachment[];
 }
 
 export interface LifecycleAction {

@@ -18,9 +18,12 @@ import { currentLocale, pick } from '../../i18n';
 import { ActionForm } from './ActionForm';
 import { actionFields } from './action-fields';
 import { Flowchart } from './Flowchart';
+import { AttachmentsPanel } from './AttachmentsPanel';
 
 /** Buttons shown first and in blue: the step that moves the case forward. */
 const FORWARD = ['judge', 'classify', 'route', 'accept', 'investigate', 'propose', 'approve', 'answer', 'follow_up', 'close', 'archive', 'resume', 'grant_extension'];
+/** Actions with their own place on the page instead of a button (attach: the attachments panel). */
+const PANEL_ACTIONS = ['attach'];
 
 export function CasePage() {
   const { t } = useTranslation();
@@ -54,7 +57,7 @@ export function CasePage() {
   if (missing) return <Result status="404" title={t('case.notFound')} subTitle={t('case.notFoundHint')} data-testid="case-not-found" />;
   if (!view) return <Spin style={{ display: 'block', marginTop: 80 }} />;
   const c = view.complaint;
-  const actions = [...view.allowedActions].sort((a, b) => (FORWARD.includes(a) ? FORWARD.indexOf(a) : 99) - (FORWARD.includes(b) ? FORWARD.indexOf(b) : 99));
+  const actions = view.allowedActions.filter((a) => !PANEL_ACTIONS.includes(a)).sort((a, b) => (FORWARD.includes(a) ? FORWARD.indexOf(a) : 99) - (FORWARD.includes(b) ? FORWARD.indexOf(b) : 99));
   const running = view.clocks.filter((k) => k.status !== 'stopped');
   const resolve = view.clocks.find((k) => k.kind === 'resolve' && k.status !== 'stopped');
   const visited = [...new Set(view.timeline.map((e) => e.toState).filter((s): s is string => !!s))];
@@ -154,6 +157,7 @@ export function CasePage() {
           <Card title={t('case.timeline')} styles={{ body: { padding: '12px 8px 0', maxHeight: 420, overflow: 'auto' } }} style={{ marginTop: 8 }}>
             <Timeline data-testid="case-timeline" items={view.timeline.map((e) => ({ color: e.action === 'reject' || e.action === 'breach' ? 'red' : e.toState === 'closed' || e.toState === 'archived' ? 'green' : 'blue', children: <EventLine e={e} /> }))} />
           </Card>
+          <AttachmentsPanel view={view} onChanged={setView} />
         </Col>
       </Row>
       <Card title={t('case.flowchart')} styles={{ body: { padding: 4 } }}>
@@ -196,6 +200,7 @@ export function CasePage() {
     if (input.explanation) details.push(input.explanation);
     if (input.text) details.push(input.text);
     if (input.note) details.push(input.note);
+    if (Array.isArray(e.data?.attachments) && e.data.attachments.length) details.push(t('attachments.inEvent', { names: (e.data.attachments as { name: string }[]).map((f) => f.name).join('、') }));
     if (input.satisfaction) details.push(t(`satisfaction.${input.satisfaction}`));
     if (input.reached === false) details.push(t('action.f.reachedNo'));
     if (input.amount !== undefined && e.action === 'propose') details.push(formatMoney(input.amount));

@@ -2,10 +2,11 @@
  * 受理登记: registering a complaint, inquiry or suggestion from any channel, with the 5W1H
  * checklist, and the phone script of the policy beside the form. Keyboard-first: the channel
  * field has the focus on arrival, Tab walks the fields in reading order, Ctrl+Enter saves, and
- * Enter on the result starts the next registration.
+ * Enter on the result starts the next registration. Files chosen on the form (photos,
+ * documents) are uploaded right after the case is created; the result lists them.
  */
-import { Alert, Button, Card, Checkbox, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Tag, Typography, DatePicker } from 'antd';
-import { CheckCircleFilled, ClockCircleOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Checkbox, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Tag, Typography, DatePicker, Upload, type UploadFile } from 'antd';
+import { CheckCircleFilled, ClockCircleOutlined, PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -17,6 +18,7 @@ import { applyServerErrors, clean, type NamePath } from '../../shared/forms';
 import { formatDateTime } from '../../shared/format';
 import { ScriptPanel, fillScript } from '../../shared/ScriptPanel';
 import { pick } from '../../i18n';
+import { fileProblems, formatBytes, uploadErrorLines, uploadFiles, useAttachmentLimits } from '../../shared/attachments';
 
 const W = ['what', 'who', 'when', 'where', 'why', 'how'] as const;
 const DEMANDS = ['return_exchange', 'compensation', 'apology', 'improve_service', 'other'];
@@ -31,6 +33,7 @@ interface Values {
   w: Partial<Record<(typeof W)[number], string>>;
   demands: { types?: string[]; amount?: number; text?: string };
   regulator?: { name?: string; externalRef?: string; dueAt?: Dayjs };
+  files?: UploadFile[];
 }
 
 const FIELDS: NamePath[] = [
@@ -41,7 +44,10 @@ const FIELDS: NamePath[] = [
   ['demands', 'types'], ['demands', 'amount'], ['demands', 'text'],
   ['regulator', 'name'], ['regulator', 'externalRef'], ['regulator', 'dueAt'],
   ...W.map((w) => ['w', w]),
+  ['files'],
 ];
+
+const chosen = (list: UploadFile[] | undefined): File[] => (list ?? []).map((f) => f.originFileObj).filter((f): f is NonNullable<typeof f> => !!f);
 
 function newKey(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
@@ -56,6 +62,9 @@ export function IntakePage() {
   const [busy, setBusy] = useState(false);
   const [banner, setBanner] = useState<string[]>([]);
   const [result, setResult] = useState<CaseView | null>(null);
+  /** Why the chosen files did not go up (the case itself was saved). */
+  const [uploadProblems, setUploadProblems] = useState<string[]>([]);
+  const limits = useAttachmentLimits();
   const idempotencyKey = useRef(newKey());
   const nextButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -97,7 +106,17 @@ export function IntakePage() {
     setBusy(true);
     try {
       const r = await post<CaseView>('/api/v1/complaints', body, { 'idempotency-key': idempotencyKey.current });
-      setResult(r);
+      const files = chosen(v.files);
+      let saved = r;
+      setUploadProblems([]);
+      if (files.length) {
+        try {
+          saved = { ...(await uploadFiles(r.complaint.id, files)), promisedAt: r.promisedAt };
+        } catch (e) {
+          setUploadProblems(uploadErrorLines(e));
+        }
+      }
+      setResult(saved);
     } catch (e) {
       const rest = applyServerErrors(form, e, FIELDS, { description: ['w', 'what'] });
       setBanner(rest.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)));
@@ -108,6 +127,7 @@ export function IntakePage() {
 
   const again = () => {
     setResult(null);
+    setUploadProblems([]);
     form.resetFields();
     idempotencyKey.current = newKey();
     setTimeout(() => document.getElementById('intake_channel')?.focus(), 50);
@@ -299,6 +319,27 @@ export function IntakePage() {
             <Form.Item name="title" label={t('field.titleOptional')}>
               <Input maxLength={200} />
             </Form.Item>
+            <Form.Item
+              name="files"
+              label={t('intake.files')}
+              valuePropName="fileList"
+              getValueFromEvent={(e: { fileList?: UploadFile[] } | UploadFile[]) => (Array.isArray(e) ? e : e?.fileList)}
+              extra={limits ? t('attachments.hint', { n: limits.maxFiles, size: formatBytes(limits.maxBytes) }) : undefined}
+              rules={[
+                {
+                  validator: async (_, list?: UploadFile[]) => {
+                    const problems = fileProblems(chosen(list), limits, t);
+                    if (problems.length) throw new Error(problems.join('；'));
+                  },
+                },
+              ]}
+            >
+              <Upload multiple accept={limits?.extensions.join(',')} beforeUpload={() => false} data-testid="intake-files-input">
+                <Button icon={<UploadOutlined />} data-testid="intake-files-button">
+                  {t('attachments.pick')}
+                </Button>
+              </Upload>
+            </Form.Item>
             {banner.length > 0 && <Alert type="error" showIcon message={t('form.notSaved')} description={banner.join('\n')} style={{ marginBottom: 8 }} data-testid="form-banner" />}
             <Space>
               <Button type="primary" htmlType="submit" loading={busy} data-testid="intake-save">
@@ -338,6 +379,18 @@ export function IntakePage() {
             <Typography.Paragraph>
               {t('intake.promisedAt')}: <Typography.Text strong style={{ fontSize: 16 }} data-testid="intake-promised">{formatDateTime(result.promisedAt)}</Typography.Text>
             </Typography.Paragraph>
+            {(result.attachments ?? []).length > 0 && (
+              <Typography.Paragraph data-testid="intake-attachments">
+                {t('intake.attached')}: {result.attachments.map((a) => (
+                  <Tag key={a.id} icon={<PaperClipOutlined />}>
+                    {a.name}（{formatBytes(a.size)}）
+                  </Tag>
+                ))}
+              </Typography.Paragraph>
+            )}
+            {uploadProblems.length > 0 && (
+              <Alert type="warning" showIcon message={t('intake.filesNotUploaded')} description={uploadProblems.join('\n')} style={{ marginBottom: 8, whiteSpace: 'pre-line' }} data-testid="intake-upload-problems" />
+            )}
             {promiseLine && (
               <Alert type="info" showIcon message={t('intake.readOut')} description={`“${fillScript(pick(promiseLine), vars)}”`} />
             )}

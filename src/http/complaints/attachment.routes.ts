@@ -1,0 +1,95 @@
+/**
+ * Files on a case for signed-in staff: list, download, upload (issue 3 §2), and the limits the
+ * console shows before anything is sent. Need-to-know applies to all of them: a case the caller
+ * may not see — the complained-about person's own case included — answers 404.
+ *
+ * Registered from server.ts as its own plugin: the multipart parser lives in this context only
+ * (the portal registers its own).
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { App } from '../../services/app.js';
+import { AppError, fieldProblem } from '../../domain/errors.js';
+import { parseInput } from '../../domain/validation.js';
+import { viewComplaint } from '../../services/view-complaint.js';
+import { attachToCase, attachmentFile, listVisibleAttachments, visibleCase, withAttachments } from '../../services/case-attachments.js';
+import { allowedExtensions, downloadDisposition } from '../../channels/attachments.js';
+import { channelSettings } from '../../channels/settings.js';
+import { discardUploads, readUploadForm, uploadFieldProblems } from '../uploads.js';
+import { requireUser } from '../auth/auth.js';
+
+const IdParams = z.object({ id: z.string().min(1).max(64) }).strict();
+const AttachmentParams = z.object({ id: z.string().min(1).max(64), attachmentId: z.string().min(1).max(64) }).strict();
+
+export async function attachmentRoutes(server: FastifyInstance, opts: { app: App }): Promise<void> {
+  const app = opts.app;
+  const signedIn = requireUser(app);
+  await server.register(multipart, { throwFileSizeLimit: false });
+
+  server.get(
+    '/api/v1/attachments/limits',
+    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'Attachment limits: largest file, files per upload, allowed types and file name endings' } },
+    async () => {
+      const { maxBytes, maxFiles, types } = (await channelSettings(app)).attachments;
+      return { maxBytes, maxFiles, types, extensions: allowedExtensions(types) };
+    },
+  );
+
+  server.get(
+    '/api/v1/complaints/:id/attachments',
+    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'Files on a case: from the customer (portal, e-mail) and from staff', params: IdParams } },
+    async (req) => ({ items: await listVisibleAttachments(app, req.actor!, parseInput(IdParams, req.params).id) }),
+  );
+
+  server.post(
+    '/api/v1/complaints/:id/attachments',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['complaints'],
+        summary: 'Attach files (multipart/form-data: `files`, optional `text`)',
+        description:
+          'The `attach` action: the case keeps its state and its timeline records each file (name, size, type, SHA-256). ' +
+          'Up to KESU_ATTACHMENT_MAX_FILES files of at most KESU_ATTACHMENT_MAX_BYTES each, of an allowed type (checked by the first bytes). ' +
+          'A refused file is named by its position (`files[0]`) and nothing is stored. 201 with the case view and its `attachments`.',
+        consumes: ['multipart/form-data'],
+        params: IdParams,
+      },
+    },
+    async (req, reply) => {
+      const { id } = parseInput(IdParams, req.params);
+      // Before a byte of the upload is read: a case the caller may not see does not exist.
+      const c = await visibleCase(app, req.actor!, id);
+      if (!req.isMultipart())
+        throw new AppError('invalid_input', 'not multipart/form-data', [fieldProblem('body', '请以 multipart/form-data 上传文件', 'Send the files as multipart/form-data', '請以 multipart/form-data 上傳檔案')]);
+      const s = await channelSettings(app);
+      const form = await readUploadForm(req, s);
+      if (!form.problems.length && !form.files.length) form.problems.push({ index: -1, name: '', reason: 'none' });
+      if (form.problems.length) {
+        discardUploads(form.files);
+        throw new AppError('invalid_input', 'attachments refused', uploadFieldProblems(form.problems, s));
+      }
+      await attachToCase(app, req.actor!, c.id, form.files, form.fields.text?.[0]?.trim());
+      return reply.status(201).send(await withAttachments(app, await viewComplaint(app, req.actor!, c.id)));
+    },
+  );
+
+  server.get(
+    '/api/v1/complaints/:id/attachments/:attachmentId',
+    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'Download one attachment (always as a download, with its UTF-8 file name)', params: AttachmentParams } },
+    async (req, reply) => {
+      const { id, attachmentId } = parseInput(AttachmentParams, req.params);
+      const { record, path } = await attachmentFile(app, req.actor!, id, attachmentId);
+      if (!existsSync(path)) throw new AppError('not_found', `attachment ${attachmentId}: file missing`);
+      return reply
+        .header('content-type', record.contentType)
+        .header('content-length', record.size)
+        .header('content-disposition', downloadDisposition(record.name))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .send(createReadStream(path));
+    },
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * Files on a case (issue 3 §2): photos and documents staff add — at intake (the console uploads
+ * them right after the case is created) or later — beside those the customer sent through the
+ * portal or e-mail (customer-portal.ts, receive-email.ts).
+ *
+ * Adding files is the lifecycle action `attach`: the case keeps its state, the timeline records
+ * each file's name, size, type and SHA-256, and who may do it is the machine's table (the people
+ * involved and specialists). The file rows are written and the staged files moved to their
+ * content address inside the transition's own transaction; a refusal — the case not visible
+ * (avoidance included: 404), a role or state that does not allow it — leaves neither a row nor a
+ * file behind.
+ */
+import type { Actor, Complaint } from '../domain/complaint/types.js';
+import { AppError } from '../domain/errors.js';
+import { canSee } from '../domain/permissions/visibility.js';
+import type { Executor } from '../store/db.js';
+import { findIdByNumber, getComplaint } from '../store/complaint.repository.js';
+import { insertAttachments, listAttachments, type AttachmentRecord } from '../store/customer.repository.js';
+import { attachmentPath, commitStaged, discardStaged, type StagedUpload } from '../channels/attachments.js';
+import { channelSettings } from '../channels/settings.js';
+import { actOnComplaint } from './act-on-complaint.js';
+import { attachmentRows } from './customer-portal.js';
+import type { App } from './app.js';
+
+/** One file as the API lists it. `source`: portal, email (the customer) or staff. */
+export type AttachmentView = Omit<AttachmentRecord, 'complaintId'>;
+
+/** The case by id or number when the actor may see it; otherwise not_found (also for the complained-about person). */
+export async function visibleCase(app: App, actor: Actor, idOrNumber: string): Promise<Complaint> {
+  const db = app.database.db;
+  const id = /^KS-\d{4}-\d+$/i.test(idOrNumber) ? await findIdByNumber(db, idOrNumber.toUpperCase()) : idOrNumber;
+  const c = id ? await getComplaint(db, id) : null;
+  if (!c || !canSee(c, actor)) throw new AppError('not_found', `complaint ${idOrNumber}`);
+  return c;
+}
+
+/**
+ * The files of a case, oldest first. No visibility check: for a case the caller has already been
+ * allowed to see (the case view merges this in; `listVisibleAttachments` checks).
+ */
+export async function caseAttachments(db: Executor, complaintId: string): Promise<AttachmentView[]> {
+  return (await listAttachments(db, complaintId)).map(({ complaintId: _, ...a }) => a);
+}
+
+/** A case view (view-complaint.ts) with the case's files; the view has checked visibility. */
+export async function withAttachments<V extends { complaint: { id: string } }>(app: App, view: V): Promise<V & { attachments: AttachmentView[] }> {
+  return { ...view, attachments: await caseAttachments(app.database.db, view.complaint.id) };
+}
+
+export async function listVisibleAttachments(app: App, actor: Actor, idOrNumber: string): Promise<AttachmentView[]> {
+  const c = await visibleCase(app, actor, idOrNumber);
+  return caseAttachments(app.database.db, c.id);
+}
+
+/** One file of a visible case and where its bytes are; not_found when either is missing. */
+export async function attachmentFile(app: App, actor: Actor, idOrNumber: string, attachmentId: string): Promise<{ record: AttachmentRecord; path: string }> {
+  const c = await visibleCase(app, actor, idOrNumber);
+  const record = (await listAttachments(app.database.db, c.id)).find((a) => a.id === attachmentId);
+  if (!record) throw new AppError('not_found', `attachment ${attachmentId}`);
+  return { record, path: attachmentPath((await channelSettings(app)).dataDir, record.sha256) };
+}
+
+/**
+ * Adds staged files to a case as the `attach` transition. The staged copies are discarded
+ * whatever happens; on success they are at their content address first.
+ */
+export async function attachToCase(app: App, actor: Actor, complaintId: string, files: StagedUpload[], text?: string): Promise<Complaint> {
+  try {
+    const s = await channelSettings(app);
+    const rows = attachmentRows(complaintId, files, 'staff', app.now().toISOString());
+    const attachments = rows.map((r) => ({ id: r.id, name: r.name, size: r.size, contentType: r.contentType, sha256: r.sha256 }));
+    return await actOnComplaint(app, actor, complaintId, 'attach', { attachments, text: text || undefined }, {
+      inTransaction: async (trx) => {
+        await insertAttachments(trx, rows);
+        // Last, so a failure before it leaves no file; a failure here rolls the rows back.
+        files.forEach((f) => commitStaged(s.dataDir, f));
+      },
+    });
+  } finally {
+    files.forEach(discardStaged);
+  }
+}
