@@ -223,6 +223,8 @@ describe('web console: a day in the complaint centre', { skip }, () => {
     // Nothing was saved: the agent's own queue holds only the first case.
     await page.goto('/queues/received');
     await page.getByTestId('queue-table').getByText(number).waitFor();
+    // The unfiltered rows may still be on screen until the filtered answer arrives: wait for it.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="queue-table"] tbody tr.ant-table-row').length === 1);
     assert.equal(await page.getByTestId('queue-table').locator('tbody tr.ant-table-row').count(), 1);
   });
 
@@ -493,6 +495,8 @@ describe('web console: a day in the complaint centre', { skip }, () => {
     await page.getByTestId('saved-filter').filter({ hasText: '洗发水投诉' }).click();
     assert.equal(await search.inputValue(), '洗发水');
     await page.getByTestId('queue-table').getByText(number).waitFor();
+    // The unfiltered rows may still be on screen until the filtered answer arrives: wait for it.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="queue-table"] tbody tr.ant-table-row').length === 1);
     assert.equal(await page.getByTestId('queue-table').locator('tbody tr.ant-table-row').count(), 1);
   });
 

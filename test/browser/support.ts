@@ -94,7 +94,7 @@ export async function startConsole(): Promise<Console> {
       const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', baseURL: base });
       contexts.push(ctx);
       const page = await ctx.newPage();
-      page.setDefaultTimeout(10_000);
+      page.setDefaultTimeout(20_000);
       page.on('pageerror', (e) => console.log(`# page error (${username}): ${e.message}`));
       await page.goto('/');
       await page.locator('#login_username').fill(username);
