@@ -62,7 +62,7 @@ async function seedBulk(database: Database, users: Record<string, string>, now: 
     const complaints: Insertable<DB['complaints']>[] = [];
     const parts: Insertable<DB['complaint_participants']>[] = [];
     const clocks: Insertable<DB['clocks']>[] = [];
-    const search: { complaint_id: string; tokens: string }[] = [];
+    const search: { rowid?: number; complaint_id: string; tokens: string }[] = [];
     for (let i = start; i < Math.min(N, start + batch); i++) {
       const received = new Date(now.getTime() - span + Math.floor((i / N) * span));
       const at = received.toISOString();
@@ -79,11 +79,14 @@ async function seedBulk(database: Database, users: Record<string, string>, now: 
         grade: GRADES[i % GRADES.length]!, category: 'goods_damage_shortage', department_code: dept, primary_handler_id: handler, first_responder_id: agent,
         tier: 1, cycle: 1, policy_key: 'kesu-default@2026.1', title: `性能测试 ${i}`, search_text: `性能测试投诉 ${i} 快递破损漏水`, received_at: at, updated_at: at,
         resolve_due_at: open ? new Date(received.getTime() + 2 * 86400_000).toISOString() : null, overdue: open && i % 7 === 0 ? 1 : 0,
-        needs_approval: state === 'awaiting_approval' ? 1 : 0, version: 1, body: JSON.stringify(body),
+        needs_approval: state === 'awaiting_approval' ? 1 : 0, version: 1, body: JSON.stringify(body), search_rowid: database.dialect === 'sqlite' ? i + 1 : null,
       });
       parts.push({ complaint_id: id, user_id: agent, relation: 'first_responder' });
       // The tokens jieba gives for the description below (computed once, not per row, to keep seeding fast).
-      search.push({ complaint_id: id, tokens: `${number.toLowerCase().replace(/-/g, ' ')} 性能 测试 投诉 ${i} 快递 破损 漏水` });
+      const tokens = `${number.toLowerCase().replace(/-/g, ' ')} 性能 测试 投诉 ${i} 快递 破损 漏水`;
+      // SQLite: the FTS rowid is chosen here and remembered on the case, as intake does.
+      if (database.dialect === 'sqlite') search.push({ rowid: i + 1, complaint_id: id, tokens });
+      else search.push({ complaint_id: id, tokens });
       if (handler) parts.push({ complaint_id: id, user_id: handler, relation: 'handler' });
       if (open) {
         // Most open clocks are due in the future; exactly DUE of them are due now.
@@ -98,7 +101,7 @@ async function seedBulk(database: Database, users: Record<string, string>, now: 
       await trx.insertInto('complaints').values(complaints).execute();
       await trx.insertInto('complaint_participants').values(parts).execute();
       if (clocks.length) await trx.insertInto('clocks').values(clocks).execute();
-      await (trx as unknown as Kysely<{ complaint_search: { complaint_id: string; tokens: string } }>).insertInto('complaint_search').values(search).execute();
+      await (trx as unknown as Kysely<{ complaint_search: { rowid?: number; complaint_id: string; tokens: string } }>).insertInto('complaint_search').values(search).execute();
     });
   }
   if (database.dialect === 'postgres') await analyze(database);

@@ -9,7 +9,7 @@ import { OVERSIGHT_ROLES, FOLLOWUP_STATES } from '../domain/permissions/visibili
 import { AppError } from '../domain/errors.js';
 import type { DB, ComplaintsTable } from './schema.js';
 import type { Dialect, Executor } from './db.js';
-import { matchesText } from './search.repository.js';
+import { isCommonText, matchesText, matchesTextDense } from './search.repository.js';
 
 /** The text a case is found by (full-text index and the number/substring fallback). */
 export function searchText(c: Complaint): string {
@@ -26,7 +26,7 @@ export function nextDueClock(clocks: Clock[]): Clock | undefined {
 }
 
 /** Columns derived from the case and its clocks. */
-function columns(c: Complaint, clocks: Clock[]): Omit<ComplaintsTable, 'id' | 'body'> {
+function columns(c: Complaint, clocks: Clock[]): Omit<ComplaintsTable, 'id' | 'body' | 'search_rowid'> {
   const resolve = clocks.find((k) => k.kind === 'resolve' && k.status !== 'stopped');
   const next = nextDueClock(clocks);
   return {
@@ -192,7 +192,7 @@ export async function listComplaints(
   dialect: Dialect,
   actor: Actor,
   f: ListFilters,
-  page: { limit: number; order?: ListOrder; cursor?: { order: ListOrder; key: string; id: string } },
+  page: { limit: number; order?: ListOrder; cursor?: { order: ListOrder; key: string; id: string }; denseTextAbove?: number },
 ): Promise<{ items: ListRow[]; nextCursor: string | null }> {
   const order = page.order ?? 'received';
   let q: SelectQueryBuilder<DB, 'complaints', any> = db.selectFrom('complaints').where(visibleTo(actor));
@@ -205,9 +205,11 @@ export async function listComplaints(
   if (f.overdue !== undefined) q = q.where('overdue', '=', f.overdue ? 1 : 0);
   if (f.needsApproval !== undefined) q = q.where('needs_approval', '=', f.needsApproval ? 1 : 0);
   if (f.text) {
-    // Words through the full-text index; a case number by exact match.
+    // Words through the full-text index; a case number by exact match. A rare word builds its
+    // (small) matching set; a common one is checked row by row as the list walks its order.
     const text = f.text;
-    q = q.where((eb) => matchesText(eb, dialect, text));
+    const dense = await isCommonText(db, dialect, text, page.denseTextAbove);
+    q = q.where((eb) => (dense ? matchesTextDense(eb, dialect, text) : matchesText(eb, dialect, text)));
   }
   if (f.mine) {
     const relation = f.mine;

@@ -69,6 +69,8 @@ export interface ComplaintsTable {
   overdue: number;
   /** The running clock due next (kind, due and warning time), for queues; grade-rise clocks excluded. */
   next_due_kind: string | null;
+  /** SQLite: this case's rowid in the FTS5 index (migration 0006); null on PostgreSQL. */
+  search_rowid: number | null;
   next_due_at: string | null;
   next_warn_at: string | null;
   /** 1 while a proposal or an extension request waits for an approver. */

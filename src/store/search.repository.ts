@@ -12,9 +12,45 @@ import type { DB } from './schema.js';
  * scanning, so re-indexing an existing case would need a rowid mapping (not needed yet — a case's
  * searchable text is fixed at intake).
  */
-export async function indexNewComplaintText(db: Executor, _dialect: Dialect, complaintId: string, text: string): Promise<void> {
+export async function indexNewComplaintText(db: Executor, dialect: Dialect, complaintId: string, text: string): Promise<void> {
   const tokens = searchTokens(text).join(' ');
   await sql`insert into complaint_search (complaint_id, tokens) values (${complaintId}, ${tokens})`.execute(db);
+  // SQLite: remember the FTS rowid on the case for per-row checks (matchesTextDense).
+  if (dialect === 'sqlite') await sql`update complaints set search_rowid = last_insert_rowid() where id = ${complaintId}`.execute(db);
+}
+
+/** Above this many matching cases a query counts as "common" and uses matchesTextDense. */
+export const DENSE_THRESHOLD = 1000;
+
+/** Whether more than `threshold` cases match every token (reads at most that many + 1). */
+export async function isCommonText(db: Executor, dialect: Dialect, query: string, threshold = DENSE_THRESHOLD): Promise<boolean> {
+  const tokens = searchTokens(query);
+  if (!tokens.length) return false;
+  const r =
+    dialect === 'postgres'
+      ? await sql<{ n: number }>`select count(*)::int as n from (select 1 from complaint_search where to_tsvector('simple', tokens) @@ plainto_tsquery('simple', ${tokens.join(' ')}) limit ${threshold + 1}) m`.execute(db)
+      : await sql<{ n: number }>`select count(*) as n from (select 1 from complaint_search where complaint_search match ${ftsQuery(tokens)} limit ${threshold + 1})`.execute(db);
+  return Number(r.rows[0]?.n ?? 0) > threshold;
+}
+
+function ftsQuery(tokens: string[]): string {
+  // FTS5 query syntax: each token quoted (quotes doubled), juxtaposition means AND.
+  return tokens.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ');
+}
+
+/**
+ * For a word many cases contain: check each case as the list walks its own order (one index
+ * probe per row), so the first page costs about a page of probes instead of the whole matching set.
+ */
+export function matchesTextDense(eb: ExpressionBuilder<DB, 'complaints'>, dialect: Dialect, query: string): Expression<SqlBool> {
+  const tokens = searchTokens(query);
+  const number = eb('complaints.number', '=', query.trim().toUpperCase());
+  if (!tokens.length) return number;
+  const words =
+    dialect === 'postgres'
+      ? sql<SqlBool>`exists (select 1 from complaint_search s where s.complaint_id = complaints.id and to_tsvector('simple', s.tokens) @@ plainto_tsquery('simple', ${tokens.join(' ')}))`
+      : sql<SqlBool>`exists (select 1 from complaint_search where complaint_search match ${ftsQuery(tokens)} and rowid = complaints.search_rowid)`;
+  return eb.or([words, number]);
 }
 
 /**
@@ -30,7 +66,5 @@ export function matchesText(eb: ExpressionBuilder<DB, 'complaints'>, dialect: Di
     const q = tokens.join(' ');
     return eb('complaints.id', 'in', sql<string>`(select complaint_id from complaint_search where to_tsvector('simple', tokens) @@ plainto_tsquery('simple', ${q}) union select id from complaints where number = ${number})`);
   }
-  // FTS5 query syntax: each token quoted (quotes doubled), juxtaposition means AND.
-  const match = tokens.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ');
-  return eb('complaints.id', 'in', sql<string>`(select complaint_id from complaint_search where complaint_search match ${match} union select id from complaints where number = ${number})`);
+  return eb('complaints.id', 'in', sql<string>`(select complaint_id from complaint_search where complaint_search match ${ftsQuery(tokens)} union select id from complaints where number = ${number})`);
 }
