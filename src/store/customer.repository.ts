@@ -5,6 +5,7 @@
 import type { Locale } from '../domain/errors.js';
 import type { Role } from '../domain/complaint/types.js';
 import type { Executor } from './db.js';
+import { toUser } from './user.repository.js';
 
 // --- portal access ------------------------------------------------------------------------------
 
@@ -118,17 +119,10 @@ export interface StaffContact {
 
 export async function activeStaff(db: Executor): Promise<StaffContact[]> {
   const rows = await db.selectFrom('users').selectAll().where('active', '=', 1).execute();
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    roles: JSON.parse(r.roles) as Role[],
-    departmentCode: r.department_code,
-    managerOf: JSON.parse(r.manager_of) as string[],
-    approvalLevels: JSON.parse(r.approval_levels) as string[],
-    locale: r.locale as Locale,
-    email: r.email ?? null,
-    phone: r.phone ?? null,
-  }));
+  return rows.map((r) => {
+    const { id, name, roles, departmentCode, managerOf, approvalLevels, locale } = toUser(r);
+    return { id, name, roles, departmentCode, managerOf, approvalLevels, locale, email: r.email ?? null, phone: r.phone ?? null };
+  });
 }
 
 export async function setStaffContact(db: Executor, userId: string, c: { email?: string | null; phone?: string | null }): Promise<boolean> {

@@ -16,7 +16,8 @@ export interface UserRecord {
   active: boolean;
 }
 
-function toUser(r: UsersTable): UserRecord {
+/** Decodes a users row (JSON columns included). */
+export function toUser(r: UsersTable): UserRecord {
   return {
     id: r.id,
     username: r.username,
