@@ -111,7 +111,9 @@ export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: u
     at,
     fromState,
     toState: to,
-    data: { input: redactInput(input), ...draft.eventData, tier: draft.c.tier, cycle: draft.c.cycle },
+    // The input is stored on the event as given: no action carries secrets (access codes and
+    // survey tokens are checked by the services before acting).
+    data: { input, ...draft.eventData, tier: draft.c.tier, cycle: draft.c.cycle },
   };
   return {
     kind: 'applied',
@@ -134,11 +136,6 @@ export function caseEventMessage(c: Complaint, action: string, fromState: Compla
     to: {},
     payload: { number: c.number, kind: c.kind, channel: c.channel, action, fromState, toState: c.state, tier: c.tier, cycle: c.cycle, version: c.version },
   };
-}
-
-/** Inputs are stored on the event as given; nothing secret travels through actions today. */
-function redactInput(input: unknown): unknown {
-  return input;
 }
 
 export type { Ctx };
