@@ -1,44 +1,92 @@
-/** `kesu serve`: migrate, seed on first start, listen, sweep deadlines; stop cleanly on signals. */
+/**
+ * `kesu serve`: migrate, seed on first start, warm the caches, listen, run the background jobs;
+ * stop gracefully on SIGTERM/SIGINT within a time-out.
+ *
+ * Start-up order matters: the policies and calendars are loaded *before* the jobs start, so the
+ * sweeper's first pass — which may find a weekend's worth of due deadlines — never has to load
+ * them from inside its transactions.
+ */
 import type { Config } from '../config.js';
 import { openDatabase } from '../store/db.js';
 import { migrateToLatest } from '../store/migrate.js';
-import { createApp } from '../services/app.js';
+import { createApp, type App } from '../services/app.js';
 import { seedDemo, DEMO_PASSWORD } from '../services/seed-demo.js';
 import { buildServer } from '../http/server.js';
 import { startSweeper } from '../jobs/deadline-sweeper.js';
 import { startCustomerChannels } from '../channels/start.js';
 import { startCaseRelay } from '../services/case-relay.js';
 
-export async function serve(cfg: Config): Promise<void> {
+export interface RunningServer {
+  app: App;
+  port: number;
+  /** What `kesu serve` prints once it listens: the address and the demo logins. */
+  banner: string[];
+  /**
+   * Stops accepting requests, lets running requests, the running sweep and deliveries finish,
+   * then closes the database — or gives up after `cfg.shutdownTimeoutMs`. 'timeout' means some
+   * work was cut short (nothing acknowledged is lost: an unfinished transaction rolls back).
+   */
+  stop(reason: string): Promise<'clean' | 'timeout'>;
+}
+
+export async function startServer(cfg: Config, opts: { now?: () => Date; logger?: boolean | object } = {}): Promise<RunningServer> {
   const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
   await migrateToLatest(database.db);
-  const app = createApp(database);
-  const server = await buildServer(app, { logger: { level: cfg.logLevel } });
+  const app = createApp(database, { now: opts.now });
+  const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel } });
   app.log = server.log;
   const seeded = await seedDemo(app, cfg.policy);
-  const stopSweeper = cfg.sweepIntervalMs > 0 ? startSweeper(app, cfg.sweepIntervalMs) : async () => {};
-  const channels = await startCustomerChannels(app, cfg); // issue 4: outbox dispatcher, inbound e-mail
-  const relay = startCaseRelay(app, { connectionString: cfg.databaseUrl }); // live updates between instances (PostgreSQL only)
+  await app.warm();
   await server.listen({ port: cfg.port, host: cfg.host });
+  const stopSweeper = cfg.sweepIntervalMs > 0 ? startSweeper(app, cfg.sweepIntervalMs) : async () => {};
+  const channels = await startCustomerChannels(app, cfg); // outbox dispatcher, inbound e-mail
+  const relay = startCaseRelay(app, { connectionString: cfg.databaseUrl }); // live updates between instances (PostgreSQL only)
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
-  const lines = [
+  const banner = [
     `Kesu 客诉 is running on http://${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}  (database: ${database.where}; policy ${seeded.policyKey})`,
     `API docs: http://127.0.0.1:${port}/api/docs`,
     seeded.seeded ? 'Demo organisation created. Sign in with any of these (password for all):' : 'Demo logins (password for all, unless changed):',
     ...seeded.users.map((u) => `  ${u.username.padEnd(12)} ${DEMO_PASSWORD}   ${u.note}`),
     ...channels.lines,
   ];
-  console.log(lines.join('\n'));
-  const shutdown = async (signal: string) => {
-    server.log.info({ signal }, 'shutting down');
-    await stopSweeper();
-    await channels.stop();
-    await server.close();
-    await relay.stop();
-    await database.close();
-    process.exit(0);
+
+  let stopping: Promise<'clean' | 'timeout'> | null = null;
+  const stop = (reason: string): Promise<'clean' | 'timeout'> => {
+    stopping ??= (async () => {
+      server.log.info({ reason, timeoutMs: cfg.shutdownTimeoutMs }, 'shutting down');
+      const pending = new Set<string>();
+      const step = (name: string, p: Promise<unknown>) => {
+        pending.add(name);
+        return p.catch((e) => server.log.error({ err: e, step: name }, 'shutdown step failed')).finally(() => pending.delete(name));
+      };
+      // New requests are refused at once; the jobs finish the pass they are in.
+      const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop())]).then(() =>
+        step('database', database.close()),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), cfg.shutdownTimeoutMs)));
+      const outcome = await Promise.race([work.then(() => 'clean' as const), timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') server.log.error({ unfinished: [...pending] }, 'shutdown timed out: exiting with work unfinished');
+      else server.log.info('stopped');
+      return outcome;
+    })();
+    return stopping;
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  return { app, port, banner, stop };
+}
+
+export async function serve(cfg: Config): Promise<void> {
+  const running = await startServer(cfg);
+  console.log(running.banner.join('\n'));
+  const onSignal = (signal: string) => {
+    // A second signal while stopping: the operator wants out now.
+    if (stopRequested) process.exit(1);
+    stopRequested = true;
+    void running.stop(signal).then((outcome) => process.exit(outcome === 'clean' ? 0 : 1));
+  };
+  let stopRequested = false;
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 }

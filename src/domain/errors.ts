@@ -17,7 +17,9 @@ export type ErrorCode =
   | 'policy_invalid'
   | 'approval_level_too_low'
   | 'extension_over_limit'
-  | 'idempotency_mismatch';
+  | 'idempotency_mismatch'
+  | 'storage_full'
+  | 'storage_unavailable';
 
 export type Messages = Record<Locale, string>;
 
@@ -56,6 +58,16 @@ const catalogue: Record<ErrorCode, Messages> = {
     'zh-CN': '同一幂等键已用于不同的请求',
     'zh-TW': '同一冪等鍵已用於不同的請求',
     en: 'This Idempotency-Key was already used for a different request',
+  },
+  storage_full: {
+    'zh-CN': '服务器存储空间已满，本次提交未保存，请稍后重试（已通知管理员）',
+    'zh-TW': '伺服器儲存空間已滿，本次提交未儲存，請稍後重試（已通知管理員）',
+    en: 'The server is out of storage space: nothing was saved. Please retry later (the administrators are told)',
+  },
+  storage_unavailable: {
+    'zh-CN': '数据库暂时无法写入，本次提交未保存，请稍后重试',
+    'zh-TW': '資料庫暫時無法寫入，本次提交未儲存，請稍後重試',
+    en: 'The database cannot be written at the moment: nothing was saved. Please retry later',
   },
 };
 

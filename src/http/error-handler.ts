@@ -7,6 +7,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, messageFor, type ErrorCode, type FieldProblem, type Locale, type Messages } from '../domain/errors.js';
 import { pathText } from '../domain/validation.js';
 import { localeOf } from './locale.js';
+import { storageFaultKind, type StorageHealth } from '../store/storage-health.js';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -22,7 +23,12 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   extension_over_limit: 422,
   idempotency_mismatch: 422,
+  storage_full: 507,
+  storage_unavailable: 503,
 };
+
+/** Seconds a client should wait before retrying a write refused for lack of storage. */
+export const STORAGE_RETRY_AFTER_S = 60;
 
 /** Fastify's own body errors, in the three UI languages. */
 const BODY_ERRORS: Record<string, Messages> = {
@@ -42,9 +48,16 @@ export function errorBody(code: ErrorCode, locale: Locale, fields: FieldProblem[
   };
 }
 
-export function installErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(app: FastifyInstance, storage?: StorageHealth): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const locale = localeOf(req);
+    // A full disk or a read-only database: the write was refused as a whole; say so and when to
+    // retry. StorageHealth logs the cause once, so no line per request here.
+    const fault = storage?.failed(err) ?? storageFaultKind(err)?.kind ?? null;
+    if (fault) {
+      const code = fault === 'disk_full' ? 'storage_full' : 'storage_unavailable';
+      return reply.status(STATUS[code]).header('retry-after', String(STORAGE_RETRY_AFTER_S)).send(errorBody(code, locale));
+    }
     if (err instanceof AppError) {
       // Avoidance refusals must look exactly like a missing case.
       const code = err.code === 'avoidance' && err.fields.length === 0 ? 'not_found' : err.code;

@@ -11,13 +11,14 @@ import { complaintRoutes } from './complaints/complaint.routes.js';
 import { attachmentRoutes } from './complaints/attachment.routes.js';
 import { adminRoutes } from './admin/admin.routes.js';
 import { webConsoleRoutes } from './web.js';
+import { healthRoutes } from './health.routes.js';
 
 export async function buildServer(app: App, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
   const server = Fastify({ logger: opts.logger ?? false, bodyLimit: 5 * 1024 * 1024 });
   // Route schemas document the API; validation happens in the handlers with the domain's
   // schemas (domain/validation.ts) so errors come back in the caller's language.
   server.setValidatorCompiler(() => (data) => ({ value: data }));
-  installErrorHandler(server);
+  installErrorHandler(server, app.database.storage);
   // Services that log where an access came from (the personal-data access log) read the route
   // from here. Set once the body has been read: the rest of the request runs inside it.
   server.addHook('preHandler', (req, _reply, done) => runInRequestContext({ route: `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}` }, done));
@@ -31,10 +32,7 @@ export async function buildServer(app: App, opts: { logger?: boolean | object } 
   });
   await server.register(swaggerUi, { routePrefix: '/api/docs' });
   server.get('/api/openapi.json', { schema: { hide: true } }, async () => server.swagger());
-  server.get('/api/health', { schema: { tags: ['system'], summary: 'Ready when the database answers' } }, async () => {
-    await app.database.db.selectFrom('policies').select('key').limit(1).execute();
-    return { status: 'ok', database: app.database.dialect };
-  });
+  healthRoutes(server, app);
   authRoutes(server, app);
   complaintRoutes(server, app);
   await server.register(attachmentRoutes, { app }); // files on cases (its own multipart context)

@@ -17,6 +17,8 @@ import { enqueueMessages } from '../store/outbox.repository.js';
 import type { App } from '../services/app.js';
 
 export interface SweepResult {
+  /** Cases looked at in this pass (a full batch means more may be due). */
+  cases: number;
   fired: { complaintId: string; clock: string; action: string }[];
   skipped: number;
 }
@@ -37,7 +39,7 @@ export async function sweepDeadlines(app: App, opts: { limit?: number; instance?
   const now = app.now();
   const nowIso = now.toISOString();
   const ids = await dueComplaintIds(db, nowIso, opts.limit ?? 200);
-  const result: SweepResult = { fired: [], skipped: 0 };
+  const result: SweepResult = { cases: ids.length, fired: [], skipped: 0 };
   for (const id of ids) {
     const before = result.fired.length;
     const changed = await db.transaction().execute(async (trx) => {
@@ -47,7 +49,7 @@ export async function sweepDeadlines(app: App, opts: { limit?: number; instance?
         return null;
       }
       const policy = await app.policyByKey(c.policyKey, trx);
-      const calendar = await app.calendarFor(policy);
+      const calendar = await app.calendarFor(policy, trx);
       let clocks = await listClocks(trx, id);
       const version = c.version;
       const changed = new Map<string, Clock>();
@@ -81,19 +83,39 @@ export async function sweepDeadlines(app: App, opts: { limit?: number; instance?
   return result;
 }
 
-/** Runs the sweeper every `intervalMs` until stopped; errors are logged, never fatal. */
-export function startSweeper(app: App, intervalMs: number): () => Promise<void> {
+/**
+ * Runs the sweeper at once and then every `intervalMs` until stopped; errors are logged, never
+ * fatal. A pass that found a full batch is followed by the next one straight away (after
+ * yielding to the event loop), so the backlog of a server that was down over a weekend fires
+ * within seconds of the start, in batches that let requests through between them.
+ */
+export function startSweeper(app: App, intervalMs: number, opts: { batch?: number } = {}): () => Promise<void> {
+  const batch = opts.batch ?? 200;
   let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = sweepDeadlines(app)
-      .then((r) => r.fired.length && app.log.info({ fired: r.fired.length }, 'deadline sweep'))
+  let stopped = false;
+  const run = (): void => {
+    if (running || stopped) return;
+    let full = false;
+    running = sweepDeadlines(app, { limit: batch })
+      .then((r) => {
+        full = r.cases >= batch;
+        if (r.fired.length) app.log.info({ fired: r.fired.length }, 'deadline sweep');
+      })
       .catch((e) => app.log.error({ err: e }, 'deadline sweep failed'))
-      .finally(() => (running = null));
-  }, intervalMs);
+      .finally(() => {
+        running = null;
+        app.heartbeats.beat('sweeper');
+        if (full && !stopped) setImmediate(run);
+      });
+  };
+  app.heartbeats.register('sweeper', intervalMs);
+  const timer = setInterval(run, intervalMs);
   timer.unref();
+  setImmediate(run);
   return async () => {
+    stopped = true;
     clearInterval(timer);
+    app.heartbeats.unregister('sweeper');
     await running;
   };
 }

@@ -131,6 +131,9 @@ export async function dispatchUntilIdle(app: App, opts: DispatchOptions = {}, ma
 
 async function expand(app: App, s: ChannelSettings, owner: string, row: OutboxRow): Promise<'expanded' | 'skipped'> {
   const { db, dialect } = app.database;
+  // The access code's hash is deliberately slow (~100 ms): compute it before the transaction,
+  // which would otherwise hold the only SQLite connection while it runs (issue 9).
+  const minted = row.channel === 'customer' && row.template === 'acknowledgement' && typeof row.payload.sealed !== 'string' ? await mintAccessCode() : null;
   return db.transaction().execute(async (trx) => {
     if (!(await lockClaimed(trx, dialect, row.id, owner))) throw new LeaseLost();
     const now = app.now();
@@ -145,7 +148,7 @@ async function expand(app: App, s: ChannelSettings, owner: string, row: OutboxRo
       const locale = (c && (await customerLocale(trx, c.id))) ?? s.defaultLocale;
       res = resolveCustomer(payload, c, locale, s);
       if (res.deliveries.length && c && policy) {
-        const prepared = await customerSecrets(app, s, trx, row, c, policy, locale, now);
+        const prepared = await customerSecrets(app, s, trx, row, c, policy, locale, now, minted);
         if (!prepared) res = { deliveries: [], notes: ['the case has moved on: no survey for this cycle any more'] };
         else {
           payload = prepared;
@@ -159,6 +162,16 @@ async function expand(app: App, s: ChannelSettings, owner: string, row: OutboxRo
     if (!(await finishClaimed(trx, row.id, owner, { status, now: now.toISOString(), error: note, payload: withoutSecrets(payload) }))) throw new LeaseLost();
     return status;
   });
+}
+
+interface MintedCode {
+  code: string;
+  hash: string;
+}
+
+async function mintAccessCode(): Promise<MintedCode> {
+  const code = randomAccessCode();
+  return { code, hash: await hashAccessCode(code) };
 }
 
 /**
@@ -175,16 +188,16 @@ async function customerSecrets(
   policy: Policy,
   locale: Locale,
   now: Date,
+  minted: MintedCode | null,
 ): Promise<Record<string, unknown> | null> {
   const payload = { ...row.payload };
-  if (row.template === 'acknowledgement' && typeof payload.sealed !== 'string') {
-    const code = randomAccessCode();
-    await saveAccess(trx, c.id, await hashAccessCode(code), locale, now.toISOString());
-    payload.sealed = seal(s.sealKey, { accessCode: code });
+  if (row.template === 'acknowledgement' && typeof payload.sealed !== 'string' && minted) {
+    await saveAccess(trx, c.id, minted.hash, locale, now.toISOString());
+    payload.sealed = seal(s.sealKey, { accessCode: minted.code });
   }
   if (row.template === 'survey_invitation' && typeof payload.sealed !== 'string') {
     if (c.state !== 'answered' || c.cycle !== Number(payload.cycle ?? c.cycle)) return null;
-    const calendar = await app.calendarFor(policy);
+    const calendar = await app.calendarFor(policy, trx);
     // The link stays valid through the follow-up window and every retry of it (counted on the calendar).
     let expires = typeof payload.dueAt === 'string' ? new Date(payload.dueAt) : addDuration(now, policy.followUp.window, calendar).due ?? new Date(now.getTime() + 7 * 86_400_000);
     for (const r of policy.followUp.retries) expires = addDuration(expires, r, calendar).due ?? expires;
@@ -319,12 +332,14 @@ export function startDispatcher(app: App, intervalMs: number, opts: DispatchOpti
       .catch((e) => app.log.error({ err: e }, 'outbox dispatch failed'))
       .finally(() => {
         running = null;
+        app.heartbeats.beat('dispatcher');
         if (again) {
           again = false;
           setImmediate(run);
         }
       });
   };
+  app.heartbeats.register('dispatcher', Math.max(intervalMs, 100));
   const timer = setInterval(run, Math.max(intervalMs, 100));
   timer.unref();
   let wake: NodeJS.Timeout | null = null;
@@ -346,6 +361,7 @@ export function startDispatcher(app: App, intervalMs: number, opts: DispatchOpti
     if (wake) clearTimeout(wake);
     app.events.off('case_changed', onChange);
     app.events.off('outbox_changed', onChange);
+    app.heartbeats.unregister('dispatcher');
     await running;
     // Providers the caller passed in are theirs to close; the ones made here are closed here.
     if (!opts.providers) {

@@ -52,7 +52,7 @@ export async function actOnComplaint(app: App, actor: Actor, id: string, action:
     if (!c || !canSee(c, actor)) throw new AppError('not_found', `complaint ${id}`);
     if (action === 'route' || action === 'reroute') await checkAssignees(trx, input);
     const policy = await app.policyByKey(c.policyKey, trx);
-    const calendar = await app.calendarFor(policy);
+    const calendar = await app.calendarFor(policy, trx);
     const clocks = await listClocks(trx, id);
     const d = apply(c, clocks, action, input, { actor, now: app.now(), policy, calendar });
     if (d.kind === 'refused') throw new AppError(d.code, d.detail, d.fields);

@@ -8,10 +8,11 @@ import type { Database } from '../store/db.js';
 import type { Policy } from '../domain/policy/index.js';
 import { policyKey } from '../domain/policy/index.js';
 import { WorkingCalendar, builtInHolidayYears, type HolidayYear } from '../domain/calendar/index.js';
-import { getActivePolicy, getPolicy } from '../store/policy.repository.js';
+import { getActivePolicy, getPolicy, listPolicies } from '../store/policy.repository.js';
 import { listHolidayYears } from '../store/calendar.repository.js';
 import { AppError } from '../domain/errors.js';
 import type { Executor } from '../store/db.js';
+import { Heartbeats } from './heartbeats.js';
 
 export interface Logger {
   info(obj: unknown, msg?: string): void;
@@ -40,9 +41,21 @@ export interface App {
   events: EventEmitter;
   now: () => Date;
   log: Logger;
+  /** Heartbeats of the background jobs this instance runs, for readiness. */
+  heartbeats: Heartbeats;
   policyByKey(key: string, db?: Executor): Promise<Policy>;
   activePolicy(db?: Executor): Promise<Policy>;
-  calendarFor(policy: Policy): Promise<WorkingCalendar>;
+  /**
+   * The policy's working calendar. Inside a transaction pass the transaction: a cache miss reads
+   * the administrators' holiday years, and on SQLite a read through the root handle would wait
+   * for the transaction for ever (store/transaction-guard.ts refuses it).
+   */
+  calendarFor(policy: Policy, db?: Executor): Promise<WorkingCalendar>;
+  /**
+   * Loads every policy version and its calendar, so the jobs and the
+   * first requests after a start find them cached. Called by `kesu serve` before the jobs start.
+   */
+  warm(): Promise<void>;
   /** Forget cached calendars (after a holiday year was added). */
   invalidateCalendars(): void;
 }
@@ -53,11 +66,13 @@ export function createApp(database: Database, opts: { now?: () => Date; log?: Lo
   let adminYears: Promise<HolidayYear[]> | null = null;
   const events = new EventEmitter();
   events.setMaxListeners(0);
+  const now = opts.now ?? (() => new Date());
   const app: App = {
     database,
     events,
-    now: opts.now ?? (() => new Date()),
+    now,
     log: opts.log ?? silentLogger,
+    heartbeats: new Heartbeats(now),
     async policyByKey(key, db = database.db) {
       let p = policies.get(key);
       if (!p) {
@@ -74,21 +89,34 @@ export function createApp(database: Database, opts: { now?: () => Date; log?: Lo
       policies.set(policyKey(p), p);
       return p;
     },
-    async calendarFor(policy) {
+    async calendarFor(policy, db = database.db) {
       const key = policyKey(policy);
       let cal = calendars.get(key);
       if (!cal) {
-        adminYears ??= listHolidayYears(database.db);
+        if (!adminYears) {
+          const loading = listHolidayYears(db);
+          adminYears = loading;
+          // A failed read (a rolled-back transaction, a lost connection) must not stay cached.
+          loading.catch(() => {
+            if (adminYears === loading) adminYears = null;
+          });
+        }
         const years = policy.calendar.holidays === 'CN' ? [...builtInHolidayYears('CN'), ...(await adminYears).filter((y) => y.region === 'CN')] : [];
         cal = new WorkingCalendar(policy.calendar, years);
         calendars.set(key, cal);
       }
       return cal;
     },
+    async warm() {
+      // Every stored version (a handful): open cases keep the version they started under.
+      for (const { key } of await listPolicies(database.db)) await app.calendarFor(await app.policyByKey(key));
+    },
     invalidateCalendars() {
       calendars.clear();
       adminYears = null;
     },
   };
+  // Storage faults are logged once, on whatever log the app has by then (`kesu serve` sets the server's).
+  database.storage.log = { error: (o, m) => app.log.error(o, m), info: (o, m) => app.log.info(o, m) };
   return app;
 }

@@ -50,9 +50,20 @@ export function attachmentRows(complaintId: string, files: StoredUpload[], sourc
   return files.map((f, i) => ({ id: ids[i]!, complaintId, sha256: f.sha256, name: f.name, contentType: f.contentType, size: f.size, source, createdAt: at }));
 }
 
+/** An access code with its (deliberately slow) hash, computed before the transaction that stores it. */
+export interface AccessCode {
+  code: string;
+  hash: string;
+}
+
+export async function prepareAccessCode(code: string): Promise<AccessCode> {
+  return { code, hash: await hashAccessCode(code) };
+}
+
 /** Stores the access code's hash and seals the code into the case's queued acknowledgement. */
-export async function issueAccess(trx: Transaction<DB>, s: ChannelSettings, complaintId: string, code: string, locale: Locale, at: string): Promise<void> {
-  await saveAccess(trx, complaintId, await hashAccessCode(code), locale, at);
+export async function issueAccess(trx: Transaction<DB>, s: ChannelSettings, complaintId: string, access: AccessCode, locale: Locale, at: string): Promise<void> {
+  const { code } = access;
+  await saveAccess(trx, complaintId, access.hash, locale, at);
   const ack = await trx.selectFrom('outbox').select(['id', 'payload']).where('complaint_id', '=', complaintId).where('template', '=', 'acknowledgement').where('status', '=', 'pending').execute();
   for (const row of ack) {
     const payload = { ...(JSON.parse(row.payload) as Record<string, unknown>), sealed: seal(s.sealKey, { accessCode: code }) };
@@ -96,10 +107,11 @@ export async function submitFromPortal(app: App, s: ChannelSettings, sub: Portal
     demands: { types: sub.demands },
   };
   const code = derivedAccessCode(s.sealKey, sub.nonce);
+  const access = await prepareAccessCode(code);
   const r = await receiveComplaint(app, PORTAL_INTAKE, input, `portal:${sub.nonce}`, {
     inTransaction: async (trx, c) => {
       const at = app.now().toISOString();
-      await issueAccess(trx, s, c.id, code, sub.locale, at);
+      await issueAccess(trx, s, c.id, access, sub.locale, at);
       await insertAttachments(trx, attachmentRows(c.id, sub.files, 'portal', at));
     },
   });

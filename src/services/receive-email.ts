@@ -16,7 +16,7 @@ import { acceptedType, cleanName, storeBuffer } from '../channels/attachments.js
 import { randomAccessCode } from '../channels/secrets.js';
 import type { ChannelSettings } from '../channels/settings.js';
 import { receiveComplaint } from './receive-complaint.js';
-import { EMAIL_INTAKE, attachmentRows, canSupplement, issueAccess, supplementCase, type StoredUpload } from './customer-portal.js';
+import { EMAIL_INTAKE, attachmentRows, canSupplement, issueAccess, prepareAccessCode, supplementCase, type StoredUpload } from './customer-portal.js';
 import type { App } from './app.js';
 
 export interface InboundResult {
@@ -161,9 +161,10 @@ export async function receiveEmail(app: App, s: ChannelSettings, mail: ParsedMai
     description,
     complainant: address ? { anonymous: false, name: sender?.name?.trim().slice(0, 100) || undefined, email: address } : { anonymous: true },
   };
+  const access = await prepareAccessCode(randomAccessCode());
   const r = await receiveComplaint(app, EMAIL_INTAKE, input, key, {
     inTransaction: async (trx, c) => {
-      await issueAccess(trx, s, c.id, randomAccessCode(), locale, at);
+      await issueAccess(trx, s, c.id, access, locale, at);
       await insertAttachments(trx, attachmentRows(c.id, files, 'email', at));
       await recordInbound(trx, { key, complaintId: c.id, outcome: 'complaint', at });
     },

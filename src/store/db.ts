@@ -5,9 +5,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type Driver, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
+import { GuardedDriver, guardTransactions, type TransactionOutcomes } from './transaction-guard.js';
+import { StorageHealth } from './storage-health.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -16,6 +18,8 @@ export interface Database {
   dialect: Dialect;
   /** Human description for logs (file path or host/db, never a password). */
   where: string;
+  /** Whether writes succeed (a full disk, a read-only database): set and cleared by transactions. */
+  storage: StorageHealth;
   close(): Promise<void>;
 }
 
@@ -28,9 +32,11 @@ export function openDatabase(opts: { databaseUrl?: string; dataDir: string; file
     // pg emits that on the pool, and unhandled it would crash the process. The pool replaces
     // the connection on next use, so a warning is enough.
     pool.on('error', (e) => console.warn(`postgres: idle connection lost: ${e.message}`));
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const database = {} as Database;
+    const storage = new StorageHealth();
+    const db = guardTransactions(new Kysely<DB>({ dialect: guarded(new PostgresDialect({ pool }), database) }), database, outcomesOf(storage));
     const u = new URL(opts.databaseUrl);
-    return { db, dialect: 'postgres', where: `postgres://${u.host}${u.pathname}`, close: () => db.destroy() };
+    return Object.assign(database, { db, dialect: 'postgres', where: `postgres://${u.host}${u.pathname}`, storage, close: () => db.destroy() } satisfies Database);
   }
   mkdirSync(opts.dataDir, { recursive: true });
   const file = join(opts.dataDir, opts.file ?? 'kesu.sqlite');
@@ -39,6 +45,19 @@ export function openDatabase(opts: { databaseUrl?: string; dataDir: string; file
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', where: file, close: () => db.destroy() };
+  const database = {} as Database;
+  const storage = new StorageHealth();
+  const db = guardTransactions(new Kysely<DB>({ dialect: guarded(new SqliteDialect({ database: sqlite }), database, () => sqlite.inTransaction) }), database, outcomesOf(storage));
+  return Object.assign(database, { db, dialect: 'sqlite', where: file, storage, close: () => db.destroy() } satisfies Database);
+}
+
+function outcomesOf(storage: StorageHealth): TransactionOutcomes {
+  return { committed: () => storage.succeeded(), failed: (e) => void storage.failed(e) };
+}
+
+/** The dialect with its driver wrapped by the transaction guard (store/transaction-guard.ts). */
+function guarded<T extends PostgresDialect | SqliteDialect>(dialect: T, database: object, stillInTransaction?: () => boolean): T {
+  const createDriver = dialect.createDriver.bind(dialect);
+  dialect.createDriver = (): Driver => new GuardedDriver(createDriver(), database, stillInTransaction);
+  return dialect;
 }
