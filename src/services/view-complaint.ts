@@ -4,13 +4,15 @@
  *
  * Each view that shows personal data unmasked is recorded in `pii_access_log` (who, which case,
  * when, which fields, from which route): one small insert, run beside the timeline and clock
- * reads, and awaited — if it cannot be written the view fails rather than go unlogged. A masked
- * view, or a case whose complainant left no phone, ID number, e-mail or address, writes nothing.
+ * reads, and awaited — if it cannot be written the view fails rather than go unlogged, except
+ * when the database cannot be written at all (a full disk): then the case is shown masked, so
+ * the work goes on without an unlogged disclosure. A masked view, or a case whose complainant
+ * left no phone, ID number, e-mail or address, writes nothing.
  */
 import type { Actor, Clock, Complaint } from '../domain/complaint/types.js';
 import { allowedActions } from '../domain/lifecycle/apply.js';
 import { canSee } from '../domain/permissions/visibility.js';
-import { complainantFor, piiFieldsOf } from '../domain/permissions/pii.js';
+import { complainantFor, maskComplainant, piiFieldsOf } from '../domain/permissions/pii.js';
 import { AppError } from '../domain/errors.js';
 import { getComplaint, findIdByNumber } from '../store/complaint.repository.js';
 import { listEvents, type TimelineEvent } from '../store/event.repository.js';
@@ -40,14 +42,20 @@ export async function viewComplaint(app: App, actor: Actor, idOrNumber: string, 
   const c = id ? await getComplaint(db, id) : null;
   if (!c || !canSee(c, actor)) throw new AppError('not_found', `complaint ${idOrNumber}`);
   const policy = await app.policyByKey(c.policyKey);
-  const { complainant, masked } = complainantFor(c, actor);
+  let { complainant, masked } = complainantFor(c, actor);
   const revealed = masked ? [] : piiFieldsOf(c.complainant);
   const now = app.now();
+  const logged = (write: Promise<void>) =>
+    write.catch((e: unknown) => {
+      if (!app.database.storage.failed(e)) throw e;
+      complainant = maskComplainant(c.complainant);
+      masked = true;
+    });
   const [timeline, clocks] = await Promise.all([
     listEvents(db, c.id),
     listClocks(db, c.id),
     revealed.length
-      ? recordPiiAccess(db, {
+      ? logged(recordPiiAccess(db, {
           id: uuidv7(now.getTime()),
           at: now.toISOString(),
           userId: actor.id,
@@ -56,7 +64,7 @@ export async function viewComplaint(app: App, actor: Actor, idOrNumber: string, 
           complaintNumber: c.number,
           fields: revealed,
           route: opts.route ?? requestContext()?.route ?? null,
-        })
+        }))
       : null,
   ]);
   return {
