@@ -59,7 +59,7 @@ for (const { dialect, skip } of await engines()) {
       await fill();
       // Intake goes on until the database is full (at once on PostgreSQL, after the free
       // space inside the last pages on SQLite).
-      let refused: Awaited<ReturnType<typeof agent.post>> | null = null;
+      let refused: { status: number; body: any; headers: Record<string, unknown> } | null = null;
       for (let i = 1; i <= 200 && !refused; i++) {
         const r = await agent.post('/api/v1/complaints', intake(i));
         if (r.status === 201) acknowledged.push(r.body.complaint.id);
