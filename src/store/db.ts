@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Driver, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type Dialect as KyselyDialect, type Driver, type Transaction } from 'kysely';
+import { KesuSqliteDriver } from './sqlite-driver.js';
 import pg from 'pg';
 import type { DB } from './schema.js';
 import { GuardedDriver, guardTransactions, type TransactionOutcomes } from './transaction-guard.js';
@@ -47,17 +48,26 @@ export function openDatabase(opts: { databaseUrl?: string; dataDir: string; file
   sqlite.pragma('foreign_keys = ON');
   const database = {} as Database;
   const storage = new StorageHealth();
-  const db = guardTransactions(new Kysely<DB>({ dialect: guarded(new SqliteDialect({ database: sqlite }), database, () => sqlite.inTransaction) }), database, outcomesOf(storage));
+  // A read-only second connection: SELECTs outside transactions never wait for a writer (sqlite-driver.ts).
+  const reader = new SQLite(file, { readonly: true });
+  reader.pragma('busy_timeout = 5000');
+  const dialect: KyselyDialect = {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new GuardedDriver(new KesuSqliteDriver(sqlite, reader), database),
+    createIntrospector: (k) => new SqliteIntrospector(k),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  };
+  const db = guardTransactions(new Kysely<DB>({ dialect }), database, outcomesOf(storage));
   return Object.assign(database, { db, dialect: 'sqlite', where: file, storage, close: () => db.destroy() } satisfies Database);
+}
+
+/** The dialect with its driver wrapped by the transaction guard (store/transaction-guard.ts). */
+function guarded(dialect: PostgresDialect, database: object): PostgresDialect {
+  const createDriver = dialect.createDriver.bind(dialect);
+  dialect.createDriver = (): Driver => new GuardedDriver(createDriver(), database);
+  return dialect;
 }
 
 function outcomesOf(storage: StorageHealth): TransactionOutcomes {
   return { committed: () => storage.succeeded(), failed: (e) => void storage.failed(e) };
-}
-
-/** The dialect with its driver wrapped by the transaction guard (store/transaction-guard.ts). */
-function guarded<T extends PostgresDialect | SqliteDialect>(dialect: T, database: object, stillInTransaction?: () => boolean): T {
-  const createDriver = dialect.createDriver.bind(dialect);
-  dialect.createDriver = (): Driver => new GuardedDriver(createDriver(), database, stillInTransaction);
-  return dialect;
 }

@@ -13,10 +13,6 @@
  * callback ends, so work started from a transaction and finished after it (an event listener's
  * timer) is not mistaken for misuse. The check is one AsyncLocalStorage read per connection
  * acquisition, so it is always on, not only in tests.
- *
- * The same wrapper keeps SQLite's own error when SQLite has already rolled the transaction
- * back (SQLITE_FULL, SQLITE_IOERR): Kysely's ROLLBACK would otherwise fail with "cannot rollback -
- * no transaction is active" and hide the cause.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DatabaseConnection, Driver, Kysely, TransactionSettings } from 'kysely';
@@ -87,15 +83,11 @@ export function guardTransactions<DB>(db: Kysely<DB>, database: object, outcomes
   return db;
 }
 
-/**
- * A driver that refuses root connections inside a transaction of `database`, and (SQLite) skips
- * ROLLBACK when the engine has already ended the transaction itself.
- */
+/** A driver that refuses root connections inside a transaction of `database`. */
 export class GuardedDriver implements Driver {
   constructor(
     private readonly inner: Driver,
     private readonly database: object,
-    private readonly stillInTransaction: () => boolean = () => true,
   ) {}
 
   init(): Promise<void> {
@@ -111,8 +103,7 @@ export class GuardedDriver implements Driver {
   commitTransaction(connection: DatabaseConnection): Promise<void> {
     return this.inner.commitTransaction(connection);
   }
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    if (!this.stillInTransaction()) return;
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     return this.inner.rollbackTransaction(connection);
   }
   releaseConnection(connection: DatabaseConnection): Promise<void> {

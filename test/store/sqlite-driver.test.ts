@@ -1,0 +1,59 @@
+/**
+ * The SQLite driver (store/sqlite-driver.ts): reads outside transactions go to a read-only
+ * connection and never wait for an open transaction; writes outside transactions wait for it
+ * (they must not slip into it); committed data is visible to the next read at once; cached
+ * statements survive a schema change.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { createTestDb, type TestDb } from '../support/engines.js';
+
+describe('SQLite driver: reader beside the writer', () => {
+  let t: TestDb;
+  before(async () => {
+    t = await createTestDb('sqlite');
+  });
+  after(async () => t?.drop());
+
+  it('answers a read while a transaction is open, and holds a write until it ends', async () => {
+    const { db } = t.database;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const order: string[] = [];
+    const tx = db.transaction().execute(async (trx) => {
+      await trx.insertInto('counters').values({ name: 'in-tx', value: 1 }).execute();
+      await gate;
+      order.push('commit');
+    });
+    await new Promise((r) => setImmediate(r));
+    // The read does not wait for the gate: it answers with the last committed state.
+    const seen = await db.selectFrom('counters').select('name').where('name', '=', 'in-tx').execute();
+    assert.deepEqual(seen, [], 'uncommitted rows are not visible outside the transaction');
+    order.push('read');
+    const write = db
+      .insertInto('counters')
+      .values({ name: 'outside', value: 2 })
+      .execute()
+      .then(() => order.push('write'));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(order, ['read'], 'the outside write waits for the open transaction');
+    release();
+    await tx;
+    await write;
+    assert.deepEqual(order, ['read', 'commit', 'write']);
+    const after = await db.selectFrom('counters').select('name').where('name', 'in', ['in-tx', 'outside']).orderBy('name').execute();
+    assert.deepEqual(after.map((r) => r.name), ['in-tx', 'outside'], 'the reader sees what was committed, at once');
+  });
+
+  it('keeps cached statements working across a schema change', async () => {
+    const { db } = t.database;
+    await sql`create table probe (a integer)`.execute(db);
+    await db.insertInto('probe' as never).values({ a: 1 } as never).execute();
+    const q = () => sql<{ a: number }>`select * from probe`.execute(db);
+    assert.equal((await q()).rows.length, 1);
+    await sql`alter table probe add column b text`.execute(db);
+    const rows = (await db.selectFrom('probe' as never).selectAll().execute()) as Record<string, unknown>[];
+    assert.deepEqual(Object.keys(rows[0]!).sort(), ['a', 'b']);
+  });
+});
