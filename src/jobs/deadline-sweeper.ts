@@ -9,11 +9,10 @@
  * re-read under that lock, so a clock already handled no longer looks due.
  */
 import { SYSTEM_ACTOR, type Clock } from '../domain/complaint/types.js';
-import { apply } from '../domain/lifecycle/apply.js';
-import { lockComplaint, saveComplaint } from '../store/complaint.repository.js';
-import { appendEvents } from '../store/event.repository.js';
-import { dueComplaintIds, listClocks, upsertClocks } from '../store/clock.repository.js';
-import { enqueueMessages } from '../store/outbox.repository.js';
+import { apply, type Decision } from '../domain/lifecycle/apply.js';
+import { dueComplaintIds } from '../store/clock.repository.js';
+import { afterDecision, persistDecisions } from '../store/decisions.js';
+import { lockForDecision, warnMissingHolidays } from '../services/act-on-complaint.js';
 import type { App } from '../services/app.js';
 
 export interface SweepResult {
@@ -33,52 +32,49 @@ function nextAction(k: Clock, now: string, policy: { gradeRise: { to: string }[]
   return { action: 'warn', input: { clock: k.kind } };
 }
 
-/** One pass: handles up to `limit` due cases. Call repeatedly (the server does, on a timer). */
+/**
+ * One pass: handles up to `limit` due cases. Call repeatedly (the server does, on a timer). Every
+ * clock that fired on a case is its own transition (own event, own version, own `case.<action>`
+ * row), and all of a case's are written together by the decision writer in one transaction.
+ */
 export async function sweepDeadlines(app: App, opts: { limit?: number; instance?: string } = {}): Promise<SweepResult> {
-  const { db, dialect } = app.database;
+  const { db } = app.database;
   const now = app.now();
   const nowIso = now.toISOString();
   const ids = await dueComplaintIds(db, nowIso, opts.limit ?? 200);
   const result: SweepResult = { cases: ids.length, fired: [], skipped: 0 };
   for (const id of ids) {
-    const before = result.fired.length;
+    const fired: SweepResult['fired'] = [];
     const changed = await db.transaction().execute(async (trx) => {
-      let c = await lockComplaint(trx, dialect, id, true);
-      if (!c) {
+      const locked = await lockForDecision(app, trx, id, true);
+      if (!locked) {
         result.skipped += 1;
         return null;
       }
-      const policy = await app.policyByKey(c.policyKey, trx);
-      const calendar = await app.calendarFor(policy, trx);
-      let clocks = await listClocks(trx, id);
-      const version = c.version;
-      const changed = new Map<string, Clock>();
+      const { policy, calendar } = locked;
+      let state = { complaint: locked.complaint, clocks: locked.clocks };
+      const decisions: Decision[] = [];
       // A case may have several due clocks; handle them in due order, each as a transition.
       for (let guard = 0; guard < 20; guard++) {
-        const due = clocks.map((k) => ({ k, next: nextAction(k, nowIso, policy) })).filter((x) => x.next).sort((a, b) => (a.k.nextCheckAt! < b.k.nextCheckAt! ? -1 : 1))[0];
+        const due = state.clocks.map((k) => ({ k, next: nextAction(k, nowIso, policy) })).filter((x) => x.next).sort((a, b) => (a.k.nextCheckAt! < b.k.nextCheckAt! ? -1 : 1))[0];
         if (!due) break;
-        const d = apply(c, clocks, due.next!.action, due.next!.input, { actor: SYSTEM_ACTOR, now, policy, calendar });
+        const d = apply(state.complaint, state.clocks, due.next!.action, due.next!.input, { actor: SYSTEM_ACTOR, now, policy, calendar });
         if (d.kind === 'refused') {
-          app.log.warn({ complaint: c.number, clock: due.k.kind, refusal: d.detail }, 'sweeper could not act');
+          app.log.warn({ complaint: state.complaint.number, clock: due.k.kind, refusal: d.detail }, 'sweeper could not act');
           break;
         }
-        await appendEvents(trx, id, d.events);
-        await enqueueMessages(trx, d.outbox);
-        d.clocks.forEach((k) => changed.set(k.kind, k));
-        const merged = new Map(clocks.map((k) => [k.kind, k]));
-        d.clocks.forEach((k) => merged.set(k.kind, k));
-        clocks = [...merged.values()];
-        c = d.complaint;
-        result.fired.push({ complaintId: id, clock: due.k.kind, action: due.next!.action });
+        decisions.push(d);
+        state = afterDecision(state, d);
+        fired.push({ complaintId: id, clock: due.k.kind, action: due.next!.action });
       }
-      if (changed.size) {
-        await saveComplaint(trx, { ...c, version: version + 1 }, version, clocks);
-        await upsertClocks(trx, [...changed.values()]);
-      }
-      return c;
+      if (!decisions.length) return null;
+      const after = await persistDecisions(trx, locked, decisions);
+      warnMissingHolidays(app, after.complaint, after.changedClocks);
+      return after.complaint;
     });
-    if (changed && result.fired.length > before)
-      app.events.emit('case_changed', { id, number: changed.number, state: changed.state, action: result.fired[result.fired.length - 1]!.action, at: nowIso });
+    // Only what committed is reported and announced.
+    result.fired.push(...fired);
+    if (changed) app.events.emit('case_changed', { id, number: changed.number, state: changed.state, action: fired[fired.length - 1]!.action, at: nowIso });
   }
   return result;
 }

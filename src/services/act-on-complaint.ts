@@ -3,14 +3,15 @@
  * machine, and persist the new case, its event, its clocks and its outbox messages in one
  * transaction. A refusal changes nothing.
  */
-import type { Actor, Complaint } from '../domain/complaint/types.js';
+import type { Actor, Clock, Complaint } from '../domain/complaint/types.js';
+import type { Policy } from '../domain/policy/index.js';
+import type { WorkingCalendar } from '../domain/calendar/index.js';
 import { apply } from '../domain/lifecycle/apply.js';
 import { canSee } from '../domain/permissions/visibility.js';
 import { AppError, fieldProblem } from '../domain/errors.js';
-import { lockComplaint, saveComplaint } from '../store/complaint.repository.js';
-import { appendEvents } from '../store/event.repository.js';
-import { listClocks, upsertClocks } from '../store/clock.repository.js';
-import { enqueueMessages } from '../store/outbox.repository.js';
+import { lockComplaint } from '../store/complaint.repository.js';
+import { listClocks } from '../store/clock.repository.js';
+import { persistDecisions, type CaseState } from '../store/decisions.js';
 import { getUsers } from '../store/user.repository.js';
 import type { Executor } from '../store/db.js';
 import type { Transaction } from 'kysely';
@@ -44,29 +45,44 @@ export interface ActHooks {
   inTransaction?: (trx: Transaction<DB>, saved: Complaint) => Promise<void>;
 }
 
+/** A case locked for a decision, with what `apply` needs: its clocks, policy and calendar. */
+export interface LockedCase extends CaseState {
+  policy: Policy;
+  calendar: WorkingCalendar;
+}
+
+/**
+ * Locks a case in `trx` (`skipLocked`: leave a case another instance holds, for the sweeper) and
+ * loads its clocks, policy and calendar through the transaction. Null when there is no such case
+ * (or it is locked elsewhere and `skipLocked`).
+ */
+export async function lockForDecision(app: App, trx: Transaction<DB>, id: string, skipLocked = false): Promise<LockedCase | null> {
+  const complaint = await lockComplaint(trx, app.database.dialect, id, skipLocked);
+  if (!complaint) return null;
+  const policy = await app.policyByKey(complaint.policyKey, trx);
+  return { complaint, clocks: await listClocks(trx, id), policy, calendar: await app.calendarFor(policy, trx) };
+}
+
+/** Warns about deadlines just computed without holiday data for some years. */
+export function warnMissingHolidays(app: App, c: Complaint, clocks: Clock[]): void {
+  for (const k of clocks)
+    if (k.missingHolidayYears.length && k.status !== 'stopped')
+      app.log.warn({ complaint: c.number, clock: k.kind, years: k.missingHolidayYears }, 'deadline computed without holiday data for these years: add them (PUT /api/v1/calendar/years/{year})');
+}
+
 export async function actOnComplaint(app: App, actor: Actor, id: string, action: string, input: unknown, hooks: ActHooks = {}): Promise<Complaint> {
-  const { db, dialect } = app.database;
-  const saved = await db.transaction().execute(async (trx) => {
-    const c = await lockComplaint(trx, dialect, id);
+  const saved = await app.database.db.transaction().execute(async (trx) => {
+    const locked = await lockForDecision(app, trx, id);
     // Avoidance and need-to-know: a case the caller may not see does not exist for them.
-    if (!c || !canSee(c, actor)) throw new AppError('not_found', `complaint ${id}`);
+    if (!locked || !canSee(locked.complaint, actor)) throw new AppError('not_found', `complaint ${id}`);
     if (action === 'route' || action === 'reroute') await checkAssignees(trx, input);
-    const policy = await app.policyByKey(c.policyKey, trx);
-    const calendar = await app.calendarFor(policy, trx);
-    const clocks = await listClocks(trx, id);
-    const d = apply(c, clocks, action, input, { actor, now: app.now(), policy, calendar });
+    const { policy, calendar } = locked;
+    const d = apply(locked.complaint, locked.clocks, action, input, { actor, now: app.now(), policy, calendar });
     if (d.kind === 'refused') throw new AppError(d.code, d.detail, d.fields);
-    const merged = new Map(clocks.map((k) => [k.kind, k]));
-    d.clocks.forEach((k) => merged.set(k.kind, k));
-    await saveComplaint(trx, d.complaint, c.version, [...merged.values()]);
-    await appendEvents(trx, id, d.events);
-    await upsertClocks(trx, d.clocks);
-    await enqueueMessages(trx, d.outbox);
-    await hooks.inTransaction?.(trx, d.complaint);
-    for (const k of d.clocks)
-      if (k.missingHolidayYears.length && k.status !== 'stopped')
-        app.log.warn({ complaint: c.number, clock: k.kind, years: k.missingHolidayYears }, 'deadline computed without holiday data for these years: add them (PUT /api/v1/calendar/years/{year})');
-    return d.complaint;
+    const after = await persistDecisions(trx, locked, [d]);
+    await hooks.inTransaction?.(trx, after.complaint);
+    warnMissingHolidays(app, after.complaint, after.changedClocks);
+    return after.complaint;
   });
   app.events.emit('case_changed', { id: saved.id, number: saved.number, state: saved.state, action, at: saved.updatedAt });
   return saved;

@@ -1,7 +1,10 @@
 /**
  * What every service needs: the database, the current time (injectable for tests) and the
  * policy and calendar lookups. Policies are immutable per key, so they are cached forever;
- * calendars are rebuilt when an administrator changes a holiday year.
+ * calendars are rebuilt when an administrator changes a holiday year — on every instance of the
+ * database: the change bumps the calendars' cache stamp in its transaction
+ * (store/cache-stamp.repository.ts), and `calendarFor` compares the stamp with the one its
+ * calendars were built at, reading it at most once per `cacheCheckMs` (1 s).
  */
 import { EventEmitter } from 'node:events';
 import type { Database } from '../store/db.js';
@@ -10,6 +13,7 @@ import { policyKey } from '../domain/policy/index.js';
 import { WorkingCalendar, builtInHolidayYears, type HolidayYear } from '../domain/calendar/index.js';
 import { getActivePolicy, getPolicy, listPolicies } from '../store/policy.repository.js';
 import { listHolidayYears } from '../store/calendar.repository.js';
+import { readCacheStamp } from '../store/cache-stamp.repository.js';
 import { AppError } from '../domain/errors.js';
 import type { Executor } from '../store/db.js';
 import { Heartbeats } from './heartbeats.js';
@@ -56,14 +60,37 @@ export interface App {
    * first requests after a start find them cached. Called by `kesu serve` before the jobs start.
    */
   warm(): Promise<void>;
-  /** Forget cached calendars (after a holiday year was added). */
+  /**
+   * Forget cached calendars at once (after a holiday year was added). Other instances learn of the
+   * change from the cache stamp the change bumped, within `cacheCheckMs`.
+   */
   invalidateCalendars(): void;
 }
 
-export function createApp(database: Database, opts: { now?: () => Date; log?: Logger } = {}): App {
+export function createApp(database: Database, opts: { now?: () => Date; log?: Logger; cacheCheckMs?: number } = {}): App {
   const policies = new Map<string, Policy>();
   const calendars = new Map<string, WorkingCalendar>();
   let adminYears: Promise<HolidayYear[]> | null = null;
+  const cacheCheckMs = opts.cacheCheckMs ?? 1000;
+  // The calendars' stamp these caches were built at, when it was last read (monotonic ms), and a
+  // generation that a load started before an invalidation must still match to be cached.
+  let calendarStamp: number | null = null;
+  let stampReadAt = -Infinity;
+  let generation = 0;
+  const forgetCalendars = () => {
+    calendars.clear();
+    adminYears = null;
+    generation += 1;
+  };
+  const checkCalendarStamp = async (db: Executor) => {
+    if (performance.now() - stampReadAt < cacheCheckMs) return;
+    const readAt = performance.now();
+    const stamp = await readCacheStamp(db, 'calendars');
+    stampReadAt = Math.max(stampReadAt, readAt);
+    if (stamp === calendarStamp) return;
+    if (calendarStamp !== null) forgetCalendars();
+    calendarStamp = stamp;
+  };
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const now = opts.now ?? (() => new Date());
@@ -90,21 +117,24 @@ export function createApp(database: Database, opts: { now?: () => Date; log?: Lo
       return p;
     },
     async calendarFor(policy, db = database.db) {
+      // The stamp is read before the years, so cached years are never older than the stamp kept.
+      await checkCalendarStamp(db);
       const key = policyKey(policy);
-      let cal = calendars.get(key);
-      if (!cal) {
-        if (!adminYears) {
-          const loading = listHolidayYears(db);
-          adminYears = loading;
-          // A failed read (a rolled-back transaction, a lost connection) must not stay cached.
-          loading.catch(() => {
-            if (adminYears === loading) adminYears = null;
-          });
-        }
-        const years = policy.calendar.holidays === 'CN' ? [...builtInHolidayYears('CN'), ...(await adminYears).filter((y) => y.region === 'CN')] : [];
-        cal = new WorkingCalendar(policy.calendar, years);
-        calendars.set(key, cal);
+      const cached = calendars.get(key);
+      if (cached) return cached;
+      const built = generation;
+      if (!adminYears) {
+        const loading = listHolidayYears(db);
+        adminYears = loading;
+        // A failed read (a rolled-back transaction, a lost connection) must not stay cached.
+        loading.catch(() => {
+          if (adminYears === loading) adminYears = null;
+        });
       }
+      const years = policy.calendar.holidays === 'CN' ? [...builtInHolidayYears('CN'), ...(await adminYears).filter((y) => y.region === 'CN')] : [];
+      const cal = new WorkingCalendar(policy.calendar, years);
+      // Years read before an invalidation serve this call but are not kept.
+      if (built === generation) calendars.set(key, cal);
       return cal;
     },
     async warm() {
@@ -112,8 +142,8 @@ export function createApp(database: Database, opts: { now?: () => Date; log?: Lo
       for (const { key } of await listPolicies(database.db)) await app.calendarFor(await app.policyByKey(key));
     },
     invalidateCalendars() {
-      calendars.clear();
-      adminYears = null;
+      forgetCalendars();
+      stampReadAt = -Infinity;
     },
   };
   // Storage faults are logged once, on whatever log the app has by then (`kesu serve` sets the server's).

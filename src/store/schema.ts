@@ -199,6 +199,19 @@ export interface PiiAccessLogTable {
   route: string | null; // e.g. "GET /api/v1/complaints/:id"; null outside an HTTP request
 }
 
+/** One counter per cache shared by the instances, bumped with each change of its data (migration 0007). */
+export interface CacheStampsTable {
+  name: string; // 'calendars'
+  stamp: number;
+}
+
+/** Portal request counters on PostgreSQL: one fixed window per key (migration 0007). */
+export interface RateLimitsTable {
+  key: string; // route + client address
+  hits: number;
+  resets_at: number | string; // epoch ms (bigint: a string from pg)
+}
+
 export interface DB {
   policies: PoliciesTable;
   departments: DepartmentsTable;
@@ -217,6 +230,8 @@ export interface DB {
   attachments: AttachmentsTable;
   inbound_emails: InboundEmailsTable;
   pii_access_log: PiiAccessLogTable;
+  cache_stamps: CacheStampsTable;
+  rate_limits: RateLimitsTable;
 }
 
 export type { Generated };

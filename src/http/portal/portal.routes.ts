@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
+import { sharedRateLimitStore } from '../rate-limit-store.js';
 import type { App } from '../../services/app.js';
 import type { Locale } from '../../domain/errors.js';
 import { AppError } from '../../domain/errors.js';
@@ -113,6 +114,8 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
   await portal.register(multipart, { throwFileSizeLimit: false });
   await portal.register(rateLimit, {
     global: false,
+    // Counted in PostgreSQL for every instance; in memory on SQLite.
+    store: sharedRateLimitStore(app),
     max: async () => (await channelSettings(app)).portal.rateLimitPerMinute,
     timeWindow: 60_000,
     keyGenerator: async (req) => {

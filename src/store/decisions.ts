@@ -1,0 +1,56 @@
+/**
+ * The decision writer: the one place where the result of `apply` (domain/lifecycle/apply.ts)
+ * reaches the database — the case row with its optimistic version check, the timeline events,
+ * the clocks and the outbox rows. Staff actions (services/act-on-complaint.ts) persist one
+ * decision; the deadline sweeper (jobs/deadline-sweeper.ts) persists every clock it fired on a
+ * case, in order, in the same transaction.
+ *
+ * The version rule: each transition bumps the case's version by one (`apply` sets it), and the
+ * stored version is the version of the last transition. So the `case.<action>` outbox rows (what
+ * webhooks receive) of one case carry consecutive versions, each equal to the version the
+ * database held after that transition, and the next transition continues from the stored one.
+ */
+import type { Transaction } from 'kysely';
+import type { Clock, Complaint } from '../domain/complaint/types.js';
+import type { Decision } from '../domain/lifecycle/apply.js';
+import type { DB } from './schema.js';
+import { saveComplaint } from './complaint.repository.js';
+import { appendEvents } from './event.repository.js';
+import { upsertClocks } from './clock.repository.js';
+import { enqueueMessages } from './outbox.repository.js';
+
+/** A case as read under its lock, with all its clocks; or as it stands after decisions. */
+export interface CaseState {
+  complaint: Complaint;
+  clocks: Clock[];
+}
+
+/** The case and its clocks after one more decision (pure: what `apply` sees next). */
+export function afterDecision(state: CaseState, d: Decision): CaseState {
+  const merged = new Map(state.clocks.map((k) => [k.kind, k]));
+  d.clocks.forEach((k) => merged.set(k.kind, k));
+  return { complaint: d.complaint, clocks: [...merged.values()] };
+}
+
+/**
+ * Writes `decisions`, applied in order to `before` (the case as locked in this transaction), and
+ * returns the case after them with the clock rows that changed. Refuses with `conflict` when the
+ * stored case is no longer at `before`'s version. Call inside the transaction holding the lock.
+ */
+export async function persistDecisions(trx: Transaction<DB>, before: CaseState, decisions: Decision[]): Promise<CaseState & { changedClocks: Clock[] }> {
+  let state = before;
+  const changed = new Map<string, Clock>();
+  for (const d of decisions) {
+    if (d.complaint.id !== before.complaint.id || d.complaint.version !== state.complaint.version + 1)
+      throw new Error(`decision for ${d.complaint.id} v${d.complaint.version} does not follow ${state.complaint.id} v${state.complaint.version}`);
+    state = afterDecision(state, d);
+    d.clocks.forEach((k) => changed.set(k.kind, k));
+  }
+  if (!decisions.length) return { ...state, changedClocks: [] };
+  const id = before.complaint.id;
+  await saveComplaint(trx, state.complaint, before.complaint.version, state.clocks);
+  await appendEvents(trx, id, decisions.flatMap((d) => d.events));
+  await upsertClocks(trx, [...changed.values()]);
+  await enqueueMessages(trx, decisions.flatMap((d) => d.outbox));
+  return { ...state, changedClocks: [...changed.values()] };
+}
