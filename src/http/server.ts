@@ -1,4 +1,4 @@
-/** Builds the Fastify server: request ids, schemas, OpenAPI at /api/openapi.json, its UI at /api/docs, routes. */
+/** Builds the Fastify server: request ids, metrics at /metrics, schemas, OpenAPI at /api/openapi.json, its UI at /api/docs, routes. */
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,11 +13,16 @@ import { adminRoutes } from './admin/admin.routes.js';
 import { webConsoleRoutes } from './web.js';
 import { healthRoutes } from './health.routes.js';
 import { installRequestIds, requestIdGenerator, withRequestIdLogging } from './request-id.js';
+import { metricsRoutes } from './metrics.js';
 
 export interface ServerOptions {
   logger?: boolean | object;
   /** KESU_TRUST_PROXY: a reverse proxy sets X-Request-Id, accept it (http/request-id.ts). */
   trustProxy?: boolean;
+  /** KESU_METRICS_TOKEN: the bearer token `GET /metrics` requires; open without one. */
+  metricsToken?: string | null;
+  /** Node's process metrics on /metrics (`kesu serve`). */
+  processMetrics?: boolean;
 }
 
 export async function buildServer(app: App, opts: ServerOptions = {}): Promise<FastifyInstance> {
@@ -41,6 +46,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   await server.register(swaggerUi, { routePrefix: '/api/docs' });
   server.get('/api/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   healthRoutes(server, app);
+  metricsRoutes(server, app, { token: opts.metricsToken, processMetrics: opts.processMetrics });
   authRoutes(server, app);
   complaintRoutes(server, app);
   await server.register(attachmentRoutes, { app }); // files on cases (its own multipart context)

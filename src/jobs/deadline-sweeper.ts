@@ -15,6 +15,7 @@ import { appendEvents } from '../store/event.repository.js';
 import { dueComplaintIds, listClocks, upsertClocks } from '../store/clock.repository.js';
 import { enqueueMessages } from '../store/outbox.repository.js';
 import type { App } from '../services/app.js';
+import { clockFired } from '../services/metrics.js';
 
 export interface SweepResult {
   /** Cases looked at in this pass (a full batch means more may be due). */
@@ -70,6 +71,7 @@ export async function sweepDeadlines(app: App, opts: { limit?: number; instance?
         clocks = [...merged.values()];
         c = d.complaint;
         result.fired.push({ complaintId: id, clock: due.k.kind, action: due.next!.action });
+        clockFired(app, due.next!.action, due.k, now); // /metrics: sweeper lag
       }
       if (changed.size) {
         await saveComplaint(trx, { ...c, version: version + 1 }, version, clocks);
