@@ -131,7 +131,7 @@ for (const { dialect, skip } of await engines()) {
       const avoided = await download('handler2', caseId, photo.id);
       const missing = await download('handler2', '00000000-0000-7000-8000-000000000000', photo.id);
       assert.equal(avoided.statusCode, 404);
-      assert.deepEqual({ ...avoided.json(), requestId: 0 }, { ...missing.json(), requestId: 0 }, 'the same answer but for the request id');
+      assert.deepEqual({ ...(avoided.json() as object), requestId: 0 }, { ...(missing.json() as object), requestId: 0 }, 'the same answer but for the request id');
       assert.equal((await ck.k.as('handler2').get(`/api/v1/complaints/${caseId}/attachments`)).status, 404);
       assert.equal((await download('agent2', caseId, photo.id)).statusCode, 404, 'an uninvolved agent');
       assert.equal((await download('agent', caseId, '00000000-0000-7000-8000-000000000000')).statusCode, 404);
