@@ -100,6 +100,10 @@ const Env = z.object({
   KESU_INBOUND_SMTP_HOST: z.string().default(channelDefaults.inboundSmtpHost),
   /** Largest inbound e-mail, in bytes (default 25 MiB). */
   KESU_INBOUND_MAX_BYTES: z.coerce.number().int().min(1024).default(channelDefaults.inboundMaxBytes),
+
+  // --- Operations (issue 8) --------------------------------------------------------------
+  /** Bearer token GET /metrics requires (at least 16 characters); without it /metrics is open: keep it off the public side of the proxy. */
+  KESU_METRICS_TOKEN: z.string().min(16).optional(),
 });
 
 export interface Config {
@@ -113,6 +117,8 @@ export interface Config {
   logLevel: string;
   /** Customer channels: mail, SMS, webhooks, staff bots, portal and inbound e-mail (issue 4). */
   channels: ChannelConfig;
+  /** Bearer token for GET /metrics; null: open. */
+  metricsToken: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -145,5 +151,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       inboundSmtpHost: e.KESU_INBOUND_SMTP_HOST,
       inboundMaxBytes: e.KESU_INBOUND_MAX_BYTES,
     },
+    metricsToken: e.KESU_METRICS_TOKEN ?? null,
   };
 }

@@ -1,6 +1,7 @@
 /**
- * Maps domain codes to HTTP statuses and answers `{ code, message, fields }` in the caller's
- * language. Request validation failures from the route schemas are answered the same way.
+ * Maps domain codes to HTTP statuses and answers `{ code, message, fields, requestId }` in the
+ * caller's language. Request validation failures from the route schemas are answered the same
+ * way. `requestId` (also the `X-Request-Id` header) is added to every error body, whoever sent it.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -80,4 +81,10 @@ export function installErrorHandler(app: FastifyInstance, storage?: StorageHealt
     return reply.status(500).send({ code: 'internal', message: locale === 'en' ? 'Internal error' : locale === 'zh-TW' ? '內部錯誤' : '内部错误', fields: [] });
   });
   app.setNotFoundHandler((req, reply) => reply.status(404).send(errorBody('not_found', localeOf(req))));
+  // The id to quote to support and to find the request's log lines by (http/request-id.ts).
+  app.addHook('preSerialization', (req, reply, payload, done) => done(null, reply.statusCode >= 400 && isErrorBody(payload) ? { ...payload, requestId: req.id } : payload));
+}
+
+function isErrorBody(p: unknown): p is Record<string, unknown> {
+  return typeof p === 'object' && p !== null && !Array.isArray(p) && 'code' in p && 'message' in p && !('requestId' in p);
 }

@@ -19,6 +19,7 @@ interface Stream extends CaseWatcher {
 
 export function liveRoutes(server: FastifyInstance, app: App): void {
   const streams = new Set<Stream>();
+  server.decorate('liveClients', () => streams.size); // for /metrics (http/metrics.ts)
   const unwatch = watchCases(app, () => streams);
   server.addHook('preClose', async () => {
     unwatch();

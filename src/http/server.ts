@@ -1,4 +1,4 @@
-/** Builds the Fastify server: schemas, OpenAPI at /api/openapi.json, its UI at /api/docs, routes. */
+/** Builds the Fastify server: request ids, metrics at /metrics, schemas, OpenAPI at /api/openapi.json, its UI at /api/docs, routes. */
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -12,16 +12,29 @@ import { attachmentRoutes } from './complaints/attachment.routes.js';
 import { adminRoutes } from './admin/admin.routes.js';
 import { webConsoleRoutes } from './web.js';
 import { healthRoutes } from './health.routes.js';
+import { installRequestIds, requestIdGenerator, withRequestIdLogging } from './request-id.js';
+import { metricsRoutes } from './metrics.js';
 
-export async function buildServer(app: App, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
-  const server = Fastify({ logger: opts.logger ?? false, bodyLimit: 5 * 1024 * 1024 });
+export interface ServerOptions {
+  logger?: boolean | object;
+  /** KESU_TRUST_PROXY: a reverse proxy sets X-Request-Id, accept it (http/request-id.ts). */
+  trustProxy?: boolean;
+  /** KESU_METRICS_TOKEN: the bearer token `GET /metrics` requires; open without one. */
+  metricsToken?: string | null;
+  /** Node's process metrics on /metrics (`kesu serve`). */
+  processMetrics?: boolean;
+}
+
+export async function buildServer(app: App, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const server = Fastify({ logger: withRequestIdLogging(opts.logger), genReqId: requestIdGenerator(opts.trustProxy ?? false), bodyLimit: 5 * 1024 * 1024 });
+  installRequestIds(server);
   // Route schemas document the API; validation happens in the handlers with the domain's
   // schemas (domain/validation.ts) so errors come back in the caller's language.
   server.setValidatorCompiler(() => (data) => ({ value: data }));
   installErrorHandler(server, app.database.storage);
   // Services that log where an access came from (the personal-data access log) read the route
   // from here. Set once the body has been read: the rest of the request runs inside it.
-  server.addHook('preHandler', (req, _reply, done) => runInRequestContext({ route: `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}` }, done));
+  server.addHook('preHandler', (req, _reply, done) => runInRequestContext({ route: `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}`, requestId: req.id }, done));
   await server.register(swagger, {
     openapi: {
       info: { title: 'Kesu 客诉 API', version: '1', description: 'Closed-loop complaint management. Sign in at POST /api/v1/auth/login and send `Authorization: Bearer <token>`.' },
@@ -33,6 +46,7 @@ export async function buildServer(app: App, opts: { logger?: boolean | object } 
   await server.register(swaggerUi, { routePrefix: '/api/docs' });
   server.get('/api/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   healthRoutes(server, app);
+  metricsRoutes(server, app, { token: opts.metricsToken, processMetrics: opts.processMetrics });
   authRoutes(server, app);
   complaintRoutes(server, app);
   await server.register(attachmentRoutes, { app }); // files on cases (its own multipart context)

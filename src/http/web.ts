@@ -1,8 +1,9 @@
 /**
  * The web console: the built single-page app (`web/dist`, made by `npm run build:web`) served at
  * `/`, with every unknown non-API path answered by `index.html` so the console's own routes
- * (`/cases/KS-2026-000001`, `/queues/all`, …) load on refresh. `/api/*` and `/portal*` are never
- * answered by the console. Also registers the console's server side: live updates and stats.
+ * (`/cases/KS-2026-000001`, `/queues/all`, …) load on refresh. `/api/*`, `/portal*` and the paths
+ * monitors probe (`/metrics`, `/health`, `/healthz`, `/livez`, `/readyz`) are never answered by
+ * the console: a path no route knows there is the JSON 404, not a page with 200. Also registers the console's server side: live updates and stats.
  *
  * One call from server.ts: `await webConsoleRoutes(server, app)`.
  */
@@ -26,8 +27,11 @@ const NOT_BUILT = `<!doctype html>
 <p>The web console has not been built. Run <code>npm run build:web</code> (or <code>npm run build</code>) in the project folder, then reload this page.</p>
 <p>API: <a href="/api/docs">/api/docs</a></p></body></html>`;
 
+const RESERVED = ['/api', '/portal', '/metrics', '/health', '/healthz', '/livez', '/readyz'];
+
 function isReserved(path: string): boolean {
-  return path === '/api' || path.startsWith('/api/') || path === '/portal' || path.startsWith('/portal/');
+  const p = path.toLowerCase().replace(/\/{2,}/g, '/');
+  return RESERVED.some((r) => p === r || p.startsWith(`${r}/`) || p.startsWith(`${r}.`));
 }
 
 export async function webConsoleRoutes(server: FastifyInstance, app: App): Promise<void> {

@@ -14,6 +14,7 @@ import { dueComplaintIds } from '../store/clock.repository.js';
 import { afterDecision, persistDecisions } from '../store/decisions.js';
 import { lockForDecision, warnMissingHolidays } from '../services/act-on-complaint.js';
 import type { App } from '../services/app.js';
+import { clockFired } from '../services/metrics.js';
 
 export interface SweepResult {
   /** Cases looked at in this pass (a full batch means more may be due). */
@@ -66,6 +67,7 @@ export async function sweepDeadlines(app: App, opts: { limit?: number; instance?
         decisions.push(d);
         state = afterDecision(state, d);
         fired.push({ complaintId: id, clock: due.k.kind, action: due.next!.action });
+        clockFired(app, due.next!.action, due.k, now); // /metrics: sweeper lag
       }
       if (!decisions.length) return null;
       const after = await persistDecisions(trx, locked, decisions);

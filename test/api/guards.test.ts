@@ -46,7 +46,7 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(byId.status, 404);
       assert.equal(byId.body.code, 'not_found');
       const missing = await h2.get('/api/v1/complaints/00000000-0000-7000-8000-000000000000');
-      assert.deepEqual(byId.body, missing.body, 'indistinguishable from a case that does not exist');
+      assert.deepEqual({ ...byId.body, requestId: 0 }, { ...missing.body, requestId: 0 }, 'indistinguishable from a case that does not exist (but for the request id)');
       assert.equal((await h2.get(`/api/v1/complaints/${number}`)).status, 404);
       const act = await h2.act(caseId, 'note', { text: '这不是我的错' });
       assert.equal(act.status, 404);
