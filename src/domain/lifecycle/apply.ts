@@ -11,7 +11,7 @@ import { parseInput } from '../validation.js';
 import { relations, type Relation } from '../permissions/relations.js';
 import { mustAvoid } from '../permissions/visibility.js';
 import { ClockSet } from './clocks.js';
-import { ACTIONS, SYSTEM_ACTIONS, WHO_RELATIONS, isActionName, levelAtLeast, type ActionName, type Ctx, type Draft, type Who } from './machine.js';
+import { ACTIONS, SYSTEM_ACTIONS, WHO_RELATIONS, levelAtLeast, type ActionName, type ActionSpec, type Ctx, type Draft, type Who } from './machine.js';
 
 export interface Decision {
   kind: 'applied';
@@ -70,9 +70,24 @@ export function allowedActions(c: Complaint, actor: Actor, p: Policy): ActionNam
   });
 }
 
-export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: unknown, ctx: Ctx): Decision | Refusal {
-  if (!isActionName(action)) return refuse('not_found', `unknown action '${action}'`);
-  const spec = ACTIONS[action];
+/** An action table: the machine's (`ACTIONS`), or a test's own. */
+export type ActionTable = Readonly<Record<string, ActionSpec<any>>>;
+
+/**
+ * An effect returned a state its action does not declare in `targets` (none declared: the state
+ * it started from). A programming error in the table, not a refusal: the flowchart, the
+ * soundness test and the console read the declaration, so the code must keep to it.
+ */
+export class UndeclaredTargetError extends Error {
+  constructor(readonly action: string, readonly from: Complaint['state'], readonly to: Complaint['state'], readonly declared: readonly Complaint['state'][]) {
+    super(`action '${action}' led from '${from}' to '${to}', which is not one of its declared targets (${declared.join(', ')})`);
+    this.name = 'UndeclaredTargetError';
+  }
+}
+
+export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: unknown, ctx: Ctx, actions: ActionTable = ACTIONS): Decision | Refusal {
+  if (!Object.prototype.hasOwnProperty.call(actions, action)) return refuse('not_found', `unknown action '${action}'`);
+  const spec = actions[action]!;
   if (mustAvoid(c, ctx.actor)) return refuse('avoidance', 'the complained-about person cannot act on this case');
   if (!spec.from[c.kind]?.includes(c.state)) return refuse('illegal_transition', `'${action}' is not allowed for a ${c.kind} in state '${c.state}'`);
   const rel = relations(c, ctx.actor);
@@ -97,6 +112,8 @@ export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: u
   const draft: Draft = { c: structuredClone(c), clocks: clockSet, outbox: [], eventData: {} };
   const effect = spec.effect as (d: Draft, i: unknown, ctx: Ctx) => Complaint['state'];
   const to = effect(draft, input, ctx);
+  const declared = spec.targets.length ? spec.targets : [c.state];
+  if (!declared.includes(to)) throw new UndeclaredTargetError(action, c.state, to, declared);
   const at = ctx.now.toISOString();
   const fromState = c.state;
   draft.c.state = to;
