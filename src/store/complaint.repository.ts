@@ -151,7 +151,10 @@ export function decodeCursor(cursor: string): { order: ListOrder; key: string; i
   return { order, key, id };
 }
 
-/** The id columns a relation filter can stand on: the case itself, or a row that names it. */
+/**
+ * The id columns a relation filter can stand on: the case itself, or a row that names it
+ * (`e.complaint_id`: participant rules only, the others read columns of `complaints`).
+ */
 type CaseIdColumn = 'complaints.id' | 'e.complaint_id';
 
 /**
@@ -181,6 +184,10 @@ function anyOf(eb: ExpressionBuilder<any, any>, p: Person, relations: readonly R
   if (p.kind === 'system') return false;
   const rows: ParticipantRow[] = [];
   const ors: Expression<SqlBool>[] = [];
+  const column = (name: keyof ComplaintsTable) => {
+    if (idColumn !== 'complaints.id') throw new Error(`a relation rule reads complaints.${name}: it needs the complaints table, not ${idColumn}`);
+    return `complaints.${name}` as const;
+  };
   for (const r of relations) {
     const s: RelationSource = RELATION_RULES[r].source;
     switch (s.by) {
@@ -188,15 +195,13 @@ function anyOf(eb: ExpressionBuilder<any, any>, p: Person, relations: readonly R
         rows.push(s.row);
         break;
       case 'managed':
-        if (p.managerOf.length) ors.push(eb('complaints.department_code', 'in', p.managerOf));
+        if (p.managerOf.length) ors.push(eb(column('department_code'), 'in', p.managerOf));
         break;
-      case 'role': {
+      case 'role':
         if (!p.roles.some((x) => s.roles.includes(x))) break;
         if (!s.where) return true;
-        const column: keyof ComplaintsTable = s.where.column;
-        ors.push(eb(`complaints.${column}`, 'in', s.where.in));
+        ors.push(eb(column(s.where.column), 'in', s.where.in));
         break;
-      }
     }
   }
   if (rows.length) ors.unshift(casesWhere(eb, p.id, rows, idColumn));
