@@ -44,7 +44,7 @@ export const FOLLOWUP_STATES: readonly State[] = ['answered', 'followed_up'];
 
 /** A case waits for an approver: a proposal to decide or an extension request (column `needs_approval`). */
 export function needsApproval(c: Pick<Complaint, 'state' | 'extensionRequest'>): boolean {
-  return c.state === 'awaiting_approval' || c.extensionRequest !== null;
+  return c.state === 'awaiting_approval' || !!c.extensionRequest;
 }
 
 const rule = (source: RelationSource, ...grants: Grant[]): RelationRule => ({ source, grants });
