@@ -10,6 +10,7 @@ import type { Complaint } from '../domain/complaint/types.js';
 import type { Locale } from '../domain/errors.js';
 import { levelRank, type Policy } from '../domain/policy/index.js';
 import { levelAtLeast } from '../domain/lifecycle/machine.js';
+import { avoidingUserIds } from '../domain/permissions/relations.js';
 import type { StaffContact } from '../store/customer.repository.js';
 import type { Delivery } from '../store/delivery.repository.js';
 import { DEFAULT_BOT_TEMPLATES, type ChannelSettings } from './settings.js';
@@ -70,7 +71,7 @@ export function resolveStaff(
   s: ChannelSettings,
 ): Resolution {
   const notes: string[] = [];
-  const avoid = new Set(c?.subject.employeeIds ?? []);
+  const avoid = new Set(c ? avoidingUserIds(c) : []);
   let people: StaffContact[] = [];
   if (to.userIds?.length) people = staff.filter((u) => to.userIds!.includes(u.id));
   else if (to.role && policy) people = staffForRole(staff, to.role, to.departmentCode ?? c?.departmentCode ?? undefined, policy, payload.level);

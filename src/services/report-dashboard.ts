@@ -9,11 +9,11 @@
  * nearly-overdue lists show only cases the caller may open (domain `canSee`), so a manager
  * never gets a link to a case that would answer "not found".
  */
-import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Actor, Complaint } from '../domain/complaint/types.js';
 import { canSee } from '../domain/permissions/visibility.js';
-import type { DB } from '../store/schema.js';
+import { notAvoiding } from '../store/complaint.repository.js';
 import type { Dialect } from '../store/db.js';
 import type { App } from './app.js';
 
@@ -81,20 +81,6 @@ function jsonText(dialect: Dialect, column: string, path: string[]): RawBuilder<
   return sql<string | null>`json_extract(${sql.ref(column)}, ${sql.lit(`$.${path.join('.')}`)})`;
 }
 
-function notSubjectOf(actor: Actor, idColumn: 'complaints.id' | 'e.complaint_id') {
-  return (eb: ExpressionBuilder<any, any>) =>
-    eb.not(
-      eb.exists(
-        eb
-          .selectFrom('complaint_participants as s')
-          .select(sql`1`.as('one'))
-          .whereRef('s.complaint_id', '=', idColumn)
-          .where('s.user_id', '=', actor.id)
-          .where('s.relation', '=', 'subject'),
-      ),
-    );
-}
-
 export async function reportDashboard(app: App, actor: Actor, opts: DashboardOptions = {}): Promise<Dashboard> {
   const db = app.database.db;
   const dialect = app.database.dialect;
@@ -113,7 +99,7 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
       .selectFrom('complaints')
       .select([column, (eb) => eb.fn.countAll().as('n')])
       .where('state', 'not in', DONE)
-      .where(notSubjectOf(actor, 'complaints.id'))
+      .where(notAvoiding(actor, 'complaints.id'))
       .groupBy(column)
       .execute();
     open[name] = rows
@@ -133,7 +119,7 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
     .select(buckets('received_at'))
     .where('received_at', '>=', bounds[0]!)
     .where('received_at', '<', bounds[days]!)
-    .where(notSubjectOf(actor, 'complaints.id'))
+    .where(notAvoiding(actor, 'complaints.id'))
     .executeTakeFirst();
   const closed = await db
     .selectFrom('complaint_events as e')
@@ -141,7 +127,7 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
     .where('e.action', '=', 'close')
     .where('e.at', '>=', bounds[0]!)
     .where('e.at', '<', bounds[days]!)
-    .where(notSubjectOf(actor, 'e.complaint_id'))
+    .where(notAvoiding(actor, 'e.complaint_id'))
     .executeTakeFirst();
   const cell = (row: Record<string, unknown> | undefined, i: number) => Number(row?.[`d${i}`] ?? 0);
   const trend = dayKeys.map((day, i) => ({ day, received: cell(received, i), closed: cell(closed, i) }));
@@ -154,7 +140,7 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
       .selectFrom('complaint_events as e')
       .where('e.action', '=', 'follow_up')
       .where('e.at', '>=', since)
-      .where(notSubjectOf(actor, 'e.complaint_id'));
+      .where(notAvoiding(actor, 'e.complaint_id'));
   const satRows = await followUps()
     .select([level.as('level'), (eb) => eb.fn.countAll().as('n')])
     .groupBy(level)
@@ -185,7 +171,7 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
       .where('k.kind', 'not like', 'grade_rise%')
       .where('k.kind', '!=', 'escalation')
       .where('complaints.state', 'not in', DONE)
-      .where(notSubjectOf(actor, 'complaints.id'))
+      .where(notAvoiding(actor, 'complaints.id'))
       .where((eb) =>
         breached
           ? eb('k.due_at', '<=', nowIso)

@@ -1,11 +1,12 @@
 /**
  * Complaints: the full domain object as JSON in `body`, plus the columns lists filter and sort
  * on. Visibility and avoidance are applied in SQL so a list never loads rows the caller may not
- * see (mirrors domain/permissions/visibility.ts).
+ * see: the SQL is derived from the relation rules (domain/permissions/relations.ts) that
+ * `canSee` reads, over the `complaint_participants` rows and columns written from the same rules.
  */
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Actor, Clock, Complaint } from '../domain/complaint/types.js';
-import { OVERSIGHT_ROLES, FOLLOWUP_STATES } from '../domain/permissions/visibility.js';
+import { RELATION_RULES, needsApproval, participantsOf, relationsGranting, type ParticipantRow, type Person, type Relation, type RelationSource } from '../domain/permissions/relations.js';
 import { AppError } from '../domain/errors.js';
 import type { DB, ComplaintsTable } from './schema.js';
 import type { Dialect, Executor } from './db.js';
@@ -51,24 +52,13 @@ function columns(c: Complaint, clocks: Clock[]): Omit<ComplaintsTable, 'id' | 'b
     next_due_kind: next?.kind ?? null,
     next_due_at: next?.dueAt ?? null,
     next_warn_at: next?.warnAt ?? null,
-    needs_approval: c.state === 'awaiting_approval' || c.extensionRequest ? 1 : 0,
+    needs_approval: needsApproval(c) ? 1 : 0,
     version: c.version,
   };
 }
 
-function participants(c: Complaint): { complaint_id: string; user_id: string; relation: string }[] {
-  const rows = new Map<string, { complaint_id: string; user_id: string; relation: string }>();
-  const add = (user: string | null | undefined, relation: string) => {
-    if (user) rows.set(`${user}:${relation}`, { complaint_id: c.id, user_id: user, relation });
-  };
-  add(c.firstResponderId, 'first_responder');
-  add(c.primaryHandlerId, 'handler');
-  add(c.backupHandlerId, 'handler');
-  c.coHandlerIds.forEach((u) => add(u, 'co_handler'));
-  c.approverIds.forEach((u) => add(u, 'approver'));
-  c.followUp.callerIds.forEach((u) => add(u, 'followup'));
-  c.subject.employeeIds.forEach((u) => add(u, 'subject'));
-  return [...rows.values()];
+function participants(c: Complaint): { complaint_id: string; user_id: string; relation: ParticipantRow }[] {
+  return participantsOf(c).map((p) => ({ complaint_id: c.id, user_id: p.userId, relation: p.row }));
 }
 
 export async function insertComplaint(db: Executor, c: Complaint, clocks: Clock[]): Promise<void> {
@@ -161,29 +151,91 @@ export function decodeCursor(cursor: string): { order: ListOrder; key: string; i
   return { order, key, id };
 }
 
-/** Ids of the cases where `userId` has one of these relations (driven by participants_user). */
-function casesWhere(eb: ExpressionBuilder<DB, 'complaints'>, userId: string, relations: string[]) {
+/**
+ * The id columns a relation filter can stand on: the case itself, or a row that names it
+ * (`e.complaint_id`: participant rules only, the others read columns of `complaints`).
+ */
+type CaseIdColumn = 'complaints.id' | 'e.complaint_id';
+
+/**
+ * Ids of the cases where `userId` has a participants row of one of these relations (driven by
+ * participants_user). Written as `id IN (…)` rather than correlated EXISTS so both engines can
+ * start from the participants index for people who see few cases, instead of walking every case
+ * in date order.
+ */
+function casesWhere(eb: ExpressionBuilder<any, any>, userId: string, rows: readonly ParticipantRow[], idColumn: CaseIdColumn = 'complaints.id') {
   return eb(
-    'complaints.id',
+    idColumn,
     'in',
-    eb.selectFrom('complaint_participants as p').select('p.complaint_id').where('p.user_id', '=', userId).where('p.relation', 'in', relations),
+    eb.selectFrom('complaint_participants as p').select('p.complaint_id').where('p.user_id', '=', userId).where('p.relation', 'in', rows),
   );
 }
 
+/** A condition that is the same for every case: the person holds the relation always, or never. */
+type Constant = boolean;
+
 /**
- * The need-to-know rule in SQL (see domain/permissions/visibility.ts `canSee`). Written as
- * `id IN (…)` rather than correlated EXISTS so both engines can start from the participants
- * index for people who see few cases, instead of walking every case in date order.
+ * "The person holds one of these relations" in SQL, derived from each rule's source like
+ * `holds` in the domain: participant rules as one `id IN (participants rows)`, the managed
+ * department as `department_code IN (managerOf)`, role rules as their column condition when the
+ * person has the role. `true` / `false` when the answer does not depend on the case.
  */
+function anyOf(eb: ExpressionBuilder<any, any>, p: Person, relations: readonly Relation[], idColumn: CaseIdColumn): Expression<SqlBool> | Constant {
+  if (p.kind === 'system') return false;
+  const rows: ParticipantRow[] = [];
+  const ors: Expression<SqlBool>[] = [];
+  const column = (name: keyof ComplaintsTable) => {
+    if (idColumn !== 'complaints.id') throw new Error(`a relation rule reads complaints.${name}: it needs the complaints table, not ${idColumn}`);
+    return `complaints.${name}` as const;
+  };
+  for (const r of relations) {
+    const s: RelationSource = RELATION_RULES[r].source;
+    switch (s.by) {
+      case 'participant':
+        rows.push(s.row);
+        break;
+      case 'managed':
+        if (p.managerOf.length) ors.push(eb(column('department_code'), 'in', p.managerOf));
+        break;
+      case 'role':
+        if (!p.roles.some((x) => s.roles.includes(x))) break;
+        if (!s.where) return true;
+        ors.push(eb(column(s.where.column), 'in', s.where.in));
+        break;
+    }
+  }
+  if (rows.length) ors.unshift(casesWhere(eb, p.id, rows, idColumn));
+  return ors.length ? eb.or(ors) : false;
+}
+
+function expression(eb: ExpressionBuilder<any, any>, e: Expression<SqlBool> | Constant): Expression<SqlBool> {
+  return e === true ? sql<SqlBool>`1 = 1` : e === false ? sql<SqlBool>`1 = 0` : e;
+}
+
+/** The cases where the person holds one of these relations (the SQL reading of `holds`). */
+export function holdsAny(p: Person, relations: readonly Relation[]) {
+  return (eb: ExpressionBuilder<DB, 'complaints'>) => expression(eb, anyOf(eb, p, relations, 'complaints.id'));
+}
+
+/**
+ * Not a case the person must avoid (回避), for queries over cases or over rows that name a case
+ * (`e.complaint_id`). Reads only participants rows, so it suits counts over the whole table.
+ */
+export function notAvoiding(p: Person, idColumn: CaseIdColumn = 'complaints.id') {
+  return (eb: ExpressionBuilder<any, any>) => {
+    const bars = anyOf(eb, p, relationsGranting('bars'), idColumn);
+    return expression(eb, bars === false ? true : bars === true ? false : eb.not(bars));
+  };
+}
+
+/** The need-to-know rule in SQL: the rows `canSee` (domain/permissions/visibility.ts) accepts. */
 export function visibleTo(actor: Actor) {
   return (eb: ExpressionBuilder<DB, 'complaints'>) => {
-    const notSubject = eb.not(casesWhere(eb, actor.id, ['subject']));
-    if (actor.roles.some((r) => OVERSIGHT_ROLES.includes(r))) return notSubject;
-    const ors = [casesWhere(eb, actor.id, ['first_responder', 'handler', 'co_handler', 'approver', 'followup'])];
-    if (actor.managerOf.length) ors.push(eb('complaints.department_code', 'in', actor.managerOf));
-    if (actor.roles.includes('approver')) ors.push(eb('complaints.needs_approval', '=', 1));
-    if (actor.roles.includes('followup')) ors.push(eb('complaints.state', 'in', [...FOLLOWUP_STATES]));
-    return eb.and([notSubject, eb.or(ors)]);
+    if (actor.kind === 'system') return expression(eb, true);
+    const sees = anyOf(eb, actor, relationsGranting('see'), 'complaints.id');
+    if (sees === false) return expression(eb, false);
+    const allowed = notAvoiding(actor)(eb);
+    return sees === true ? allowed : eb.and([allowed, sees]);
   };
 }
 
@@ -213,7 +265,7 @@ export async function listComplaints(
   }
   if (f.mine) {
     const relation = f.mine;
-    q = q.where((eb) => casesWhere(eb, actor.id, [relation]));
+    q = q.where(holdsAny(actor, [relation]));
   }
   // Keyset pagination: newest first on (received_at, id), or soonest due first on (next_due_at, id).
   if (order === 'due') q = q.where('next_due_at', 'is not', null);

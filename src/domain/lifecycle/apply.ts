@@ -8,8 +8,10 @@ import type { Policy } from '../policy/index.js';
 import { CUSTOMER_ACTOR, type Actor, type Clock, type Complaint, type ComplaintEvent, type OutboxMessage } from '../complaint/types.js';
 import { AppError, type ErrorCode, type FieldProblem } from '../errors.js';
 import { parseInput } from '../validation.js';
+import { relations, type Relation } from '../permissions/relations.js';
+import { mustAvoid } from '../permissions/visibility.js';
 import { ClockSet } from './clocks.js';
-import { ACTIONS, SYSTEM_ACTIONS, isActionName, levelAtLeast, type ActionName, type Ctx, type Draft, type Who } from './machine.js';
+import { ACTIONS, SYSTEM_ACTIONS, WHO_RELATIONS, levelAtLeast, type ActionName, type ActionSpec, type Ctx, type Draft, type Who } from './machine.js';
 
 export interface Decision {
   kind: 'applied';
@@ -30,25 +32,21 @@ function refuse(code: ErrorCode, detail: string, fields: FieldProblem[] = []): R
   return { kind: 'refused', code, detail, fields };
 }
 
-/** Whether the actor is the complained-about person (回避): they may neither see nor act. */
-export function mustAvoid(c: Complaint, actor: Actor): boolean {
-  return actor.kind === 'user' && c.subject.employeeIds.includes(actor.id);
+function isRelationWho(who: Who): who is keyof typeof WHO_RELATIONS {
+  return Object.prototype.hasOwnProperty.call(WHO_RELATIONS, who);
 }
 
-export function whoMatches(who: Who, c: Complaint, actor: Actor, p: Policy): boolean {
+/**
+ * Whether the actor is one of the action's performers: a relation to the case (read from
+ * `relations`, passed in when the caller checks several), an approval level, or a role.
+ */
+export function whoMatches(who: Who, c: Complaint, actor: Actor, p: Policy, rel: ReadonlySet<Relation> = relations(c, actor)): boolean {
   // The complainant through the portal or e-mail (issue 4); it can do nothing a system job does.
   if (who === 'customer') return actor.id === CUSTOMER_ACTOR.id;
   if (who === 'system') return actor.kind === 'system' && actor.id !== CUSTOMER_ACTOR.id;
   if (actor.kind === 'system') return false;
+  if (isRelationWho(who)) return rel.has(WHO_RELATIONS[who]);
   switch (who) {
-    case 'first_responder':
-      return actor.id === c.firstResponderId;
-    case 'assigned_handler':
-      return actor.id === c.primaryHandlerId || actor.id === c.backupHandlerId;
-    case 'co_handler':
-      return c.coHandlerIds.includes(actor.id);
-    case 'department_manager':
-      return !!c.departmentCode && actor.managerOf.includes(c.departmentCode);
     case 'qualified_approver':
       return actor.roles.includes('approver') && !!c.proposal?.requiredLevel && levelAtLeast(p, actor.approvalLevels, c.proposal.requiredLevel);
     case 'extension_approver':
@@ -61,22 +59,39 @@ export function whoMatches(who: Who, c: Complaint, actor: Actor, p: Policy): boo
 /** Actions this actor may start on this case now (input-dependent guards are not evaluated). */
 export function allowedActions(c: Complaint, actor: Actor, p: Policy): ActionName[] {
   if (mustAvoid(c, actor)) return [];
+  const rel = relations(c, actor);
   return (Object.keys(ACTIONS) as ActionName[]).filter((name) => {
     if (SYSTEM_ACTIONS.includes(name)) return false;
     const a = ACTIONS[name];
     if (!a.from[c.kind]?.includes(c.state)) return false;
     if (name === 'grant_extension' || name === 'refuse_extension') if (!c.extensionRequest) return false;
     if (name === 'request_extension' && c.extensionRequest) return false;
-    return a.who.some((w) => whoMatches(w, c, actor, p));
+    return a.who.some((w) => whoMatches(w, c, actor, p, rel));
   });
 }
 
-export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: unknown, ctx: Ctx): Decision | Refusal {
-  if (!isActionName(action)) return refuse('not_found', `unknown action '${action}'`);
-  const spec = ACTIONS[action];
+/** An action table: the machine's (`ACTIONS`), or a test's own. */
+export type ActionTable = Readonly<Record<string, ActionSpec<any>>>;
+
+/**
+ * An effect returned a state its action does not declare in `targets` (none declared: the state
+ * it started from). A programming error in the table, not a refusal: the flowchart, the
+ * soundness test and the console read the declaration, so the code must keep to it.
+ */
+export class UndeclaredTargetError extends Error {
+  constructor(readonly action: string, readonly from: Complaint['state'], readonly to: Complaint['state'], readonly declared: readonly Complaint['state'][]) {
+    super(`action '${action}' led from '${from}' to '${to}', which is not one of its declared targets (${declared.join(', ')})`);
+    this.name = 'UndeclaredTargetError';
+  }
+}
+
+export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: unknown, ctx: Ctx, actions: ActionTable = ACTIONS): Decision | Refusal {
+  if (!Object.prototype.hasOwnProperty.call(actions, action)) return refuse('not_found', `unknown action '${action}'`);
+  const spec = actions[action]!;
   if (mustAvoid(c, ctx.actor)) return refuse('avoidance', 'the complained-about person cannot act on this case');
   if (!spec.from[c.kind]?.includes(c.state)) return refuse('illegal_transition', `'${action}' is not allowed for a ${c.kind} in state '${c.state}'`);
-  if (!spec.who.some((w) => whoMatches(w, c, ctx.actor, ctx.policy)))
+  const rel = relations(c, ctx.actor);
+  if (!spec.who.some((w) => whoMatches(w, c, ctx.actor, ctx.policy, rel)))
     return refuse(action === 'approve' || action === 'reject' ? (ctx.actor.roles.includes('approver') ? 'approval_level_too_low' : 'forbidden') : 'forbidden', `'${action}' needs one of: ${spec.who.join(', ')}`);
 
   let input: unknown;
@@ -97,6 +112,8 @@ export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: u
   const draft: Draft = { c: structuredClone(c), clocks: clockSet, outbox: [], eventData: {} };
   const effect = spec.effect as (d: Draft, i: unknown, ctx: Ctx) => Complaint['state'];
   const to = effect(draft, input, ctx);
+  const declared = spec.targets.length ? spec.targets : [c.state];
+  if (!declared.includes(to)) throw new UndeclaredTargetError(action, c.state, to, declared);
   const at = ctx.now.toISOString();
   const fromState = c.state;
   draft.c.state = to;

@@ -12,6 +12,7 @@ import { tickingBetween, addDuration, parseDuration, type WorkingCalendar } from
 import { gradeRank, levelRank, limitsFor, requiredApprovalLevel, type Policy } from '../policy/index.js';
 import { CUSTOMER_ACTOR, type Actor, type Complaint, type ComplaintKind, type OutboxMessage, type Role, type State } from '../complaint/types.js';
 import { fieldProblem, type ErrorCode, type FieldProblem } from '../errors.js';
+import { avoidingUserIds, type Relation } from '../permissions/relations.js';
 import { ClockSet, ESCALATING_CLOCKS } from './clocks.js';
 import * as I from './inputs.js';
 
@@ -37,6 +38,14 @@ export type Who =
   | 'extension_approver'
   | 'customer'
   | 'system';
+
+/** The performers that are relations to the case, and the relation each one reads (domain/permissions/relations.ts). */
+export const WHO_RELATIONS = {
+  first_responder: 'first_responder',
+  assigned_handler: 'handler',
+  co_handler: 'co_handler',
+  department_manager: 'department_manager',
+} as const satisfies Partial<Record<Who, Relation>>;
 
 export interface Ctx {
   actor: Actor;
@@ -105,8 +114,9 @@ function unknownCode(path: string, what: string, value: string): GuardRefusal {
 }
 
 function avoidanceOnAssignees(c: Complaint, ids: (string | undefined)[]): GuardRefusal | null {
+  const avoiding = avoidingUserIds(c);
   for (const [i, uid] of ids.entries()) {
-    if (uid && c.subject.employeeIds.includes(uid)) {
+    if (uid && avoiding.includes(uid)) {
       const path = i === 0 ? 'primaryHandlerId' : i === 1 ? 'backupHandlerId' : 'coHandlerIds';
       return {
         code: 'avoidance',

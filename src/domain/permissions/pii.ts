@@ -4,16 +4,11 @@
  * handlers, specialists and follow-up callers — the people who contact the customer — see it.
  */
 import type { Actor, Complainant, Complaint } from '../complaint/types.js';
+import { grants, relations } from './relations.js';
 
+/** System actors always; people when one of their relations to the case grants `pii` (relations.ts). */
 export function seesPii(c: Complaint, actor: Actor): boolean {
-  if (actor.kind === 'system') return true;
-  return (
-    actor.id === c.firstResponderId ||
-    actor.id === c.primaryHandlerId ||
-    actor.id === c.backupHandlerId ||
-    actor.roles.includes('specialist') ||
-    actor.roles.includes('followup')
-  );
+  return actor.kind === 'system' || grants(relations(c, actor), 'pii');
 }
 
 /** Keeps the first 3 and last 4 characters of a phone, e.g. 138****5678. */
