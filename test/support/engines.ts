@@ -19,7 +19,10 @@ const requirePg = process.env.KESU_REQUIRE_PG === '1';
 let pgAvailable: Promise<boolean> | null = null;
 export function postgresAvailable(): Promise<boolean> {
   pgAvailable ??= (async () => {
-    const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
+    // A short time-out when PostgreSQL is optional (a missing server usually refuses at once);
+    // a patient one when it is required, so a loaded machine (parallel test files) does not turn
+    // a slow connect into "PostgreSQL is not available".
+    const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: requirePg ? 15_000 : 2000 });
     try {
       await c.connect();
       await c.query('select 1');
