@@ -12,6 +12,16 @@ import type { App } from './app.js';
 
 export const DEMO_PASSWORD = 'kesu-demo';
 
+// One argon2 hash of the demo password per process (every demo user shares it): a process that
+// seeds many databases — the test suite does, once per test database — hashes once. Sign-in
+// still verifies it with argon2 like any other password.
+let demoHash: Promise<string> | null = null;
+function demoPasswordHash(): Promise<string> {
+  demoHash ??= hashPassword(DEMO_PASSWORD);
+  demoHash.catch(() => (demoHash = null));
+  return demoHash;
+}
+
 export interface DemoUser {
   username: string;
   name: string;
@@ -47,7 +57,7 @@ export async function seedDemo(app: App, policyIdOrFile = 'kesu-default'): Promi
     { username: 'auditor', name: '审计员', roles: ['auditor'], note: '审计 auditor', departmentCode: null, managerOf: [], approvalLevels: [] },
   ];
   if ((await countUsers(app.database.db)) > 0) return { seeded: false, users, policyKey };
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const passwordHash = await demoPasswordHash();
   const at = app.now().toISOString();
   await app.database.db.transaction().execute(async (trx) => {
     for (const u of users)

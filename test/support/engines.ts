@@ -1,6 +1,6 @@
 /**
  * Runs a test body against every database engine: a fresh SQLite file, and a fresh PostgreSQL
- * database when one answers at KESU_TEST_PG (default postgres://postgres@127.0.0.1:5432/postgres).
+ * database (both copies of a migrated template, see templates.ts) when one answers at KESU_TEST_PG (default postgres://postgres@127.0.0.1:5432/postgres).
  * Without PostgreSQL the PostgreSQL variants are skipped with a printed notice, unless
  * KESU_REQUIRE_PG=1 (set by .ci/run), in which case they fail.
  */
@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database, type Dialect } from '../../src/store/db.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
+import { copySqliteTemplate, postgresTemplate } from './templates.js';
 
 export const PG_ADMIN_URL = process.env.KESU_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const requirePg = process.env.KESU_REQUIRE_PG === '1';
@@ -18,7 +19,10 @@ const requirePg = process.env.KESU_REQUIRE_PG === '1';
 let pgAvailable: Promise<boolean> | null = null;
 export function postgresAvailable(): Promise<boolean> {
   pgAvailable ??= (async () => {
-    const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
+    // A short time-out when PostgreSQL is optional (a missing server usually refuses at once);
+    // a patient one when it is required, so a loaded machine (parallel test files) does not turn
+    // a slow connect into "PostgreSQL is not available".
+    const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: requirePg ? 15_000 : 2000 });
     try {
       await c.connect();
       await c.query('select 1');
@@ -40,18 +44,27 @@ export interface TestDb {
   drop(): Promise<void>;
 }
 
+/**
+ * A fresh, migrated database: a copy of the migrated template (see templates.ts), then the
+ * migrator once more, which finds nothing to do — as `kesu serve` does on every start.
+ */
 export async function createTestDb(dialect: Dialect): Promise<TestDb> {
   if (dialect === 'sqlite') {
     const dataDir = mkdtempSync(join(tmpdir(), 'kesu-test-'));
+    await copySqliteTemplate(dataDir);
     const database = openDatabase({ dataDir });
     await migrateToLatest(database.db);
     return { database, dataDir, drop: async () => { await database.close(); rmSync(dataDir, { recursive: true, force: true }); } };
   }
+  const template = await postgresTemplate(PG_ADMIN_URL);
   const name = `kesu_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  try {
+    await admin.query(`create database ${name} template ${template}`);
+  } finally {
+    await admin.end();
+  }
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   const database = openDatabase({ databaseUrl: url.toString(), dataDir: '' });
