@@ -18,6 +18,7 @@
  *    (GET /api/v1/admin/outbox?status=dead) who can send it again.
  */
 import { hostname } from 'node:os';
+import { AsyncResource } from 'node:async_hooks';
 import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';
 import { randomUUID } from 'node:crypto';
@@ -343,12 +344,15 @@ export function startDispatcher(app: App, intervalMs: number, opts: DispatchOpti
   const timer = setInterval(run, Math.max(intervalMs, 100));
   timer.unref();
   let wake: NodeJS.Timeout | null = null;
+  // Bound to the context the dispatcher started in: a pass woken by a request's commit must not
+  // run (and log) as part of that request.
+  const wakeUp = AsyncResource.bind(() => {
+    wake = null;
+    run();
+  });
   const onChange = () => {
     if (wake) return;
-    wake = setTimeout(() => {
-      wake = null;
-      run();
-    }, 50);
+    wake = setTimeout(wakeUp, 50);
     wake.unref();
   };
   app.events.on('case_changed', onChange);
