@@ -20,6 +20,9 @@ import type { App } from './app.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';
 import { uuidv7 } from './ids.js';
+import { piiAccessFor } from './view-complaint.js';
+import { recordPiiAccess } from '../store/pii-access.repository.js';
+import { requestContext } from './request-context.js';
 
 export interface Received {
   complaint: Complaint;
@@ -36,6 +39,11 @@ function isUniqueViolation(e: unknown): boolean {
 /** Extra work of a channel that commits with the intake (issue 4: access code, attachments). */
 export interface ReceiveHooks {
   inTransaction?: (trx: Transaction<DB>, received: Complaint) => Promise<void>;
+  /**
+   * The new case will be shown to this user at once (the intake answer): its personal-data
+   * access is recorded in the intake's transaction, so the request makes one durable commit.
+   */
+  viewedBy?: Actor;
 }
 
 export async function receiveComplaint(app: App, actor: Actor, input: unknown, idempotencyKey?: string, hooks: ReceiveHooks = {}): Promise<Received> {
@@ -71,6 +79,8 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
       await upsertClocks(trx, r.clocks);
       await enqueueMessages(trx, r.outbox);
       await hooks.inTransaction?.(trx, r.complaint);
+      const access = hooks.viewedBy ? piiAccessFor(r.complaint, hooks.viewedBy, now, requestContext()?.route ?? null) : null;
+      if (access) await recordPiiAccess(trx, access);
       for (const k of r.clocks)
         if (k.missingHolidayYears.length) app.log.warn({ complaint: number, clock: k.kind, years: k.missingHolidayYears }, 'deadline computed without holiday data for these years');
       return { complaint: r.complaint, promisedAt: r.promisedAt, created: true };

@@ -17,7 +17,7 @@ import { AppError } from '../domain/errors.js';
 import { getComplaint, findIdByNumber } from '../store/complaint.repository.js';
 import { listEvents, type TimelineEvent } from '../store/event.repository.js';
 import { listClocks } from '../store/clock.repository.js';
-import { recordPiiAccess } from '../store/pii-access.repository.js';
+import { recordPiiAccess, type PiiAccess } from '../store/pii-access.repository.js';
 import type { App } from './app.js';
 import { uuidv7 } from './ids.js';
 import { requestContext } from './request-context.js';
@@ -34,6 +34,19 @@ export interface ComplaintView {
 export interface ViewOptions {
   /** Where the view is shown, for the access log; default: the current HTTP request's route. */
   route?: string;
+  /**
+   * The caller already recorded this view's personal-data access in its own transaction (intake
+   * answers with the new case: one durable commit instead of two — see `piiAccessFor`).
+   */
+  accessLogged?: boolean;
+}
+
+/** The access-log row for `actor` seeing `c`'s personal data unmasked, or null when nothing is revealed. */
+export function piiAccessFor(c: Complaint, actor: Actor, at: Date, route: string | null): PiiAccess | null {
+  const { masked } = complainantFor(c, actor);
+  const fields = masked ? [] : piiFieldsOf(c.complainant);
+  if (!fields.length) return null;
+  return { id: uuidv7(at.getTime()), at: at.toISOString(), userId: actor.id, userName: actor.name, complaintId: c.id, complaintNumber: c.number, fields, route };
 }
 
 export async function viewComplaint(app: App, actor: Actor, idOrNumber: string, opts: ViewOptions = {}): Promise<ComplaintView> {
@@ -43,8 +56,7 @@ export async function viewComplaint(app: App, actor: Actor, idOrNumber: string, 
   if (!c || !canSee(c, actor)) throw new AppError('not_found', `complaint ${idOrNumber}`);
   const policy = await app.policyByKey(c.policyKey);
   let { complainant, masked } = complainantFor(c, actor);
-  const revealed = masked ? [] : piiFieldsOf(c.complainant);
-  const now = app.now();
+  const access = opts.accessLogged ? null : piiAccessFor(c, actor, app.now(), opts.route ?? requestContext()?.route ?? null);
   const logged = (write: Promise<void>) =>
     write.catch((e: unknown) => {
       if (!app.database.storage.failed(e)) throw e;
@@ -54,18 +66,7 @@ export async function viewComplaint(app: App, actor: Actor, idOrNumber: string, 
   const [timeline, clocks] = await Promise.all([
     listEvents(db, c.id),
     listClocks(db, c.id),
-    revealed.length
-      ? logged(recordPiiAccess(db, {
-          id: uuidv7(now.getTime()),
-          at: now.toISOString(),
-          userId: actor.id,
-          userName: actor.name,
-          complaintId: c.id,
-          complaintNumber: c.number,
-          fields: revealed,
-          route: opts.route ?? requestContext()?.route ?? null,
-        }))
-      : null,
+    access ? logged(recordPiiAccess(db, access)) : null,
   ]);
   return {
     complaint: { ...c, complainant, piiMasked: masked },

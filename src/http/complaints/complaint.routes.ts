@@ -61,8 +61,9 @@ export function complaintRoutes(server: FastifyInstance, app: App): void {
       const key = req.headers['idempotency-key'];
       if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 200))
         throw new AppError('invalid_input', 'bad Idempotency-Key', [fieldProblem('Idempotency-Key', '幂等键须为 1–200 个字符', 'Idempotency-Key must be 1–200 characters')]);
-      const r = await receiveComplaint(app, req.actor!, req.body, key);
-      const view = await withAttachments(app, await viewComplaint(app, req.actor!, r.complaint.id));
+      const r = await receiveComplaint(app, req.actor!, req.body, key, { viewedBy: req.actor! });
+      // A new case's access was logged in its intake transaction; a replayed one is logged now.
+      const view = await withAttachments(app, await viewComplaint(app, req.actor!, r.complaint.id, { accessLogged: r.created }));
       if (!r.created) reply.header('idempotent-replayed', 'true');
       return reply.status(r.created ? 201 : 200).send({ ...view, promisedAt: r.promisedAt });
     },
