@@ -38,6 +38,8 @@ const NewUser = z
 const PolicyUpload = z.object({ text: z.string().min(1).max(1_000_000), format: z.enum(['yaml', 'json']).optional() }).strict();
 const DueQuery = z.object({ start: z.iso.datetime({ offset: true }), duration: z.string().min(1).max(20), lang: z.string().optional() }).strict();
 const YearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
+/** Documents the body only: parseHolidayYear reads the formats it knows. */
+const HolidayFile = z.record(z.string(), z.unknown()).meta({ description: 'A holiday year: holiday-cn JSON ({year, days: [{name, date, isOffDay}]}), or {year, holidays: [dates], workdays: [dates]}' });
 const PiiAccessQuery = z
   .object({
     /** A case id or number (KS-…). */
@@ -100,7 +102,7 @@ export function adminRoutes(fastify: FastifyInstance, app: App): void {
     added: await listHolidayYears(app.database.db),
   }));
 
-  server.put('/api/v1/calendar/years/:year', { preHandler: admin, schema: { tags: ['calendar'], summary: "Add or replace a year's holiday list (JSON, holiday-cn or {holidays, workdays} format)", params: YearParams, response: { 200: z.strictObject({ region: z.string(), year: z.number().int(), days: z.number().int() }), ...errors(400, 401, 403) } } }, async (req) => {
+  server.put('/api/v1/calendar/years/:year', { preHandler: admin, schema: { tags: ['calendar'], summary: "Add or replace a year's holiday list (JSON, holiday-cn or {holidays, workdays} format)", params: YearParams, body: HolidayFile, response: { 200: z.strictObject({ region: z.string(), year: z.number().int(), days: z.number().int() }), ...errors(400, 401, 403) } } }, async (req) => {
     const { year } = parseInput(YearParams, req.params);
     let y;
     try {

@@ -24,6 +24,11 @@ import { errors } from '../schemas/common.js';
 import { AttachmentLimits, AttachmentList, CaseView, documentedClocks } from '../schemas/cases.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) }).strict();
+/** Documents the form only: it is read and checked part by part (uploads.ts). */
+const UploadForm = z.object({
+  files: z.array(z.string().meta({ format: 'binary' })).meta({ description: 'One or more files' }),
+  text: z.string().max(2000).optional().meta({ description: 'What the files show' }),
+});
 const AttachmentParams = z.object({ id: z.string().min(1).max(64), attachmentId: z.string().min(1).max(64) }).strict();
 
 export async function attachmentRoutes(fastify: FastifyInstance, opts: { app: App }): Promise<void> {
@@ -60,6 +65,7 @@ export async function attachmentRoutes(fastify: FastifyInstance, opts: { app: Ap
           'A refused file is named by its position (`files[0]`) and nothing is stored. 201 with the case view and its `attachments`.',
         consumes: ['multipart/form-data'],
         params: IdParams,
+        body: UploadForm,
         response: { 201: CaseView, ...errors(400, 401, 403, 404, 409) },
       },
     },

@@ -43,6 +43,8 @@ const ListQuery = z
   .strict();
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
+/** Documents the body only: each action checks its own input (domain/lifecycle/inputs.ts). */
+const ActionBody = z.record(z.string(), z.unknown()).meta({ description: "The action's input: its JSON Schema is `input` in GET /api/v1/lifecycle" });
 const ActionParams = z.object({ id: z.string().min(1).max(64), action: z.string().min(1).max(64) });
 
 /** The lifecycle table as GET /api/v1/lifecycle serves it (the console builds its action forms from `input`). */
@@ -133,6 +135,7 @@ export function complaintRoutes(fastify: FastifyInstance, app: App): void {
         summary: 'Perform a lifecycle action',
         description: `Actions: ${ACTION_NAMES.filter((a) => !SYSTEM_ACTIONS.includes(a) && !ENDPOINT_ACTIONS.includes(a)).join(', ')}. The body is the action's input (see GET /api/v1/lifecycle). Files: POST /api/v1/complaints/{id}/attachments.`,
         params: ActionParams,
+        body: ActionBody,
         response: { 200: CaseView, ...errors(400, 401, 403, 404, 409, 422) },
       },
     },
