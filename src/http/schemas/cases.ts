@@ -5,6 +5,7 @@ import type { TimelineEvent as TimelineEventType } from '../../store/event.repos
 import type { ListRow as ListRowType } from '../../store/complaint.repository.js';
 import type { AttachmentView } from '../../services/case-attachments.js';
 import type { ComplaintView } from '../../services/view-complaint.js';
+import type { CaseChanged as CaseChangedType } from '../../services/app.js';
 import { JsonObject, Texts, type Describes } from './common.js';
 import { DueExplanation } from './policy.js';
 import { named } from './registry.js';
@@ -258,6 +259,13 @@ export function documentedClocks<V extends { clocks: ClockType[] }>(v: V): Omit<
   return v as Omit<V, 'clocks'> & { clocks: z.output<typeof Clock>[] };
 }
 
+/** The data of a `case_changed` server-sent event (GET /api/v1/stream): refetch the case to see it. */
+export const CaseChangedEvent = named(
+  'CaseChanged',
+  z.strictObject({ id: z.string(), number: z.string(), state: z.string(), action: z.string(), at: Instant }),
+);
+const _changed: Describes<typeof CaseChangedEvent, CaseChangedType> = true;
+
 export const AccessCode = z.strictObject({ number: z.string(), accessCode: z.string() });
 
 // The schemas describe the server's own types exactly.
@@ -267,4 +275,4 @@ const _event: Describes<typeof TimelineEvent, TimelineEventType> = true;
 const _attachment: Describes<typeof Attachment, AttachmentView> = true;
 const _row: Describes<typeof ListRow, ListRowType> = true;
 const _view: Describes<typeof CaseView, Omit<ComplaintView, 'clocks'> & { clocks: z.output<typeof Clock>[]; attachments: AttachmentView[] }> = true;
-void [_complaint, _clock, _event, _attachment, _row, _view];
+void [_complaint, _clock, _event, _attachment, _row, _view, _changed];

@@ -1802,12 +1802,32 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description An event stream; each `case_changed` event carries this as its data */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/event-stream": components["schemas"]["CaseChanged"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
             };
         };
@@ -2975,6 +2995,13 @@ export interface components {
         Lifecycle: {
             states: components["schemas"]["State"][];
             actions: components["schemas"]["LifecycleAction"][];
+        };
+        CaseChanged: {
+            id: string;
+            number: string;
+            state: string;
+            action: string;
+            at: string;
         };
         User: {
             id: string;
