@@ -10,6 +10,8 @@ import type { App, CaseChanged } from '../services/app.js';
 import { authenticate } from '../services/sessions.js';
 import { watchCases, type CaseWatcher } from '../services/watch-cases.js';
 import { requireUser, tokenOf } from './auth/auth.js';
+import { errors } from './schemas/common.js';
+import { CaseChangedEvent } from './schemas/cases.js';
 
 const HEARTBEAT_MS = 25_000;
 
@@ -33,6 +35,7 @@ export function liveRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags: ['live'],
         summary: 'Server-sent events: `case_changed` {id, number, state, action, at} for cases the caller may see',
+        response: { 200: { description: 'An event stream; each `case_changed` event carries this as its data', content: { 'text/event-stream': { schema: CaseChangedEvent } } }, ...errors(401) },
       },
     },
     async (req, reply) => {

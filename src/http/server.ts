@@ -2,9 +2,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { App } from '../services/app.js';
 import { installErrorHandler } from './error-handler.js';
+import { openApiTransform, openApiTransformObject } from './schemas/registry.js';
 import { runInRequestContext } from '../services/request-context.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { complaintRoutes } from './complaints/complaint.routes.js';
@@ -31,6 +32,9 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   // Route schemas document the API; validation happens in the handlers with the domain's
   // schemas (domain/validation.ts) so errors come back in the caller's language.
   server.setValidatorCompiler(() => (data) => ({ value: data }));
+  // Answers are encoded with their route's response schema (schemas/): what is sent is what the
+  // OpenAPI document says, or the request fails.
+  server.setSerializerCompiler(serializerCompiler);
   installErrorHandler(server, app.database.storage);
   // Services that log where an access came from (the personal-data access log) read the route
   // from here. Set once the body has been read: the rest of the request runs inside it.
@@ -41,7 +45,8 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
+    transformObject: openApiTransformObject,
   });
   await server.register(swaggerUi, { routePrefix: '/api/docs' });
   server.get('/api/openapi.json', { schema: { hide: true } }, async () => server.swagger());

@@ -17,6 +17,10 @@ import { verifyChains } from '../../store/event.repository.js';
 import { listPiiAccess } from '../../store/pii-access.repository.js';
 import { findIdByNumber } from '../../store/complaint.repository.js';
 import { requireUser } from '../auth/auth.js';
+import type { ResponseTypeProvider } from '../schemas/registry.js';
+import { errors } from '../schemas/common.js';
+import { DueExplanation, HolidayYear, Policy, PolicyCheck, PolicyVersion } from '../schemas/policy.js';
+import { ChainCheck, CreatedUser, Department, PiiAccessPage, User } from '../schemas/organisation.js';
 
 const NewUser = z
   .object({
@@ -34,6 +38,8 @@ const NewUser = z
 const PolicyUpload = z.object({ text: z.string().min(1).max(1_000_000), format: z.enum(['yaml', 'json']).optional() }).strict();
 const DueQuery = z.object({ start: z.iso.datetime({ offset: true }), duration: z.string().min(1).max(20), lang: z.string().optional() }).strict();
 const YearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
+/** Documents the body only: parseHolidayYear reads the formats it knows. */
+const HolidayFile = z.record(z.string(), z.unknown()).meta({ description: 'A holiday year: holiday-cn JSON ({year, days: [{name, date, isOffDay}]}), or {year, holidays: [dates], workdays: [dates]}' });
 const PiiAccessQuery = z
   .object({
     /** A case id or number (KS-…). */
@@ -45,15 +51,17 @@ const PiiAccessQuery = z
     lang: z.string().optional(),
   })
   .strict();
+const PolicyActivated = z.strictObject({ key: z.string(), created: z.boolean() });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function adminRoutes(server: FastifyInstance, app: App): void {
+export function adminRoutes(fastify: FastifyInstance, app: App): void {
+  const server = fastify.withTypeProvider<ResponseTypeProvider>();
   const signedIn = requireUser(app);
   const admin = requireUser(app, ['admin']);
 
-  server.get('/api/v1/users', { preHandler: requireUser(app, ['admin', 'specialist', 'approver', 'auditor']), schema: { tags: ['admin'], summary: 'Users (for routing and administration)' } }, async () => listUsers(app.database.db));
+  server.get('/api/v1/users', { preHandler: requireUser(app, ['admin', 'specialist', 'approver', 'auditor']), schema: { tags: ['admin'], summary: 'Users (for routing and administration)', response: { 200: z.array(User), ...errors(401, 403) } } }, async () => listUsers(app.database.db));
 
-  server.post('/api/v1/users', { preHandler: admin, schema: { tags: ['admin'], summary: 'Create a user', body: NewUser } }, async (req, reply) => {
+  server.post('/api/v1/users', { preHandler: admin, schema: { tags: ['admin'], summary: 'Create a user', body: NewUser, response: { 201: CreatedUser, ...errors(400, 401, 403) } } }, async (req, reply) => {
     const u = parseInput(NewUser, req.body);
     if (await findUserByUsername(app.database.db, u.username)) throw new AppError('invalid_input', 'username taken', [fieldProblem('username', '用户名已存在', 'Username already taken', '使用者名稱已存在')]);
     const id = uuidv7();
@@ -61,23 +69,23 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     return reply.status(201).send({ id, username: u.username });
   });
 
-  server.get('/api/v1/departments', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Departments' } }, async () => listDepartments(app.database.db));
+  server.get('/api/v1/departments', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Departments', response: { 200: z.array(Department), ...errors(401) } } }, async () => listDepartments(app.database.db));
 
-  server.get('/api/v1/policy', { preHandler: signedIn, schema: { tags: ['policy'], summary: 'The active policy and the stored versions' } }, async () => ({ active: await app.activePolicy(), versions: await listPolicies(app.database.db) }));
+  server.get('/api/v1/policy', { preHandler: signedIn, schema: { tags: ['policy'], summary: 'The active policy and the stored versions', response: { 200: z.strictObject({ active: Policy, versions: z.array(PolicyVersion) }), ...errors(401) } } }, async () => ({ active: await app.activePolicy(), versions: await listPolicies(app.database.db) }));
 
-  server.post('/api/v1/policy/check', { preHandler: signedIn, schema: { tags: ['policy'], summary: 'Validate a policy document; lists every problem with its path', body: PolicyUpload } }, async (req) => {
+  server.post('/api/v1/policy/check', { preHandler: signedIn, schema: { tags: ['policy'], summary: 'Validate a policy document; lists every problem with its path', body: PolicyUpload, response: { 200: PolicyCheck, ...errors(400, 401) } } }, async (req) => {
     const b = parseInput(PolicyUpload, req.body);
     const r = parsePolicyText(b.text, b.format);
     return r.ok ? { ok: true, problems: [] } : { ok: false, problems: r.problems };
   });
 
-  server.post('/api/v1/policy', { preHandler: admin, schema: { tags: ['policy'], summary: 'Upload and activate a policy version (new cases use it; open cases keep theirs)', body: PolicyUpload } }, async (req, reply) => {
+  server.post('/api/v1/policy', { preHandler: admin, schema: { tags: ['policy'], summary: 'Upload and activate a policy version (new cases use it; open cases keep theirs)', body: PolicyUpload, response: { 201: PolicyActivated, 200: { description: 'This version was already stored: activated again', content: { 'application/json': { schema: PolicyActivated } } }, ...errors(400, 401, 403, 422) } } }, async (req, reply) => {
     const b = parseInput(PolicyUpload, req.body);
     const r = await activatePolicy(app, b.text, b.format);
     return reply.status(r.created ? 201 : 200).send({ key: r.key, created: r.created });
   });
 
-  server.get('/api/v1/calendar/due', { preHandler: signedIn, schema: { tags: ['calendar'], summary: 'Due time of a duration from an instant on the active policy calendar, with its explanation', querystring: DueQuery } }, async (req) => {
+  server.get('/api/v1/calendar/due', { preHandler: signedIn, schema: { tags: ['calendar'], summary: 'Due time of a duration from an instant on the active policy calendar, with its explanation', querystring: DueQuery, response: { 200: z.strictObject({ due: z.string().nullable(), explanation: DueExplanation }), ...errors(400, 401) } } }, async (req) => {
     const q = parseInput(DueQuery, req.query);
     const cal = await app.calendarFor(await app.activePolicy());
     try {
@@ -89,12 +97,12 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     }
   });
 
-  server.get('/api/v1/calendar/years', { preHandler: signedIn, schema: { tags: ['calendar'], summary: 'Holiday years: built-in and added by administrators' } }, async () => ({
+  server.get('/api/v1/calendar/years', { preHandler: signedIn, schema: { tags: ['calendar'], summary: 'Holiday years: built-in and added by administrators', response: { 200: z.strictObject({ builtIn: z.array(z.number().int()), added: z.array(HolidayYear) }), ...errors(401) } } }, async () => ({
     builtIn: builtInHolidayYears('CN').map((y) => y.year),
     added: await listHolidayYears(app.database.db),
   }));
 
-  server.put('/api/v1/calendar/years/:year', { preHandler: admin, schema: { tags: ['calendar'], summary: "Add or replace a year's holiday list (JSON, holiday-cn or {holidays, workdays} format)", params: YearParams } }, async (req) => {
+  server.put('/api/v1/calendar/years/:year', { preHandler: admin, schema: { tags: ['calendar'], summary: "Add or replace a year's holiday list (JSON, holiday-cn or {holidays, workdays} format)", params: YearParams, body: HolidayFile, response: { 200: z.strictObject({ region: z.string(), year: z.number().int(), days: z.number().int() }), ...errors(400, 401, 403) } } }, async (req) => {
     const { year } = parseInput(YearParams, req.params);
     let y;
     try {
@@ -109,7 +117,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     return { region: y.region, year: y.year, days: y.days.length };
   });
 
-  server.get('/api/v1/audit/verify', { preHandler: requireUser(app, ['auditor', 'admin']), schema: { tags: ['audit'], summary: 'Verify every case timeline hash chain' } }, async () => {
+  server.get('/api/v1/audit/verify', { preHandler: requireUser(app, ['auditor', 'admin']), schema: { tags: ['audit'], summary: 'Verify every case timeline hash chain', response: { 200: ChainCheck, ...errors(401, 403) } } }, async () => {
     const r = await verifyChains(app.database.db);
     return { ok: r.problems.length === 0, ...r };
   });
@@ -118,7 +126,7 @@ export function adminRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/audit/pii-access',
     {
       preHandler: requireUser(app, ['auditor', 'admin']),
-      schema: { tags: ['audit'], summary: 'Who saw personal data unmasked: newest first, by case and/or user (keyset pagination)', querystring: PiiAccessQuery },
+      schema: { tags: ['audit'], summary: 'Who saw personal data unmasked: newest first, by case and/or user (keyset pagination)', querystring: PiiAccessQuery, response: { 200: PiiAccessPage, ...errors(400, 401, 403) } },
     },
     async (req) => {
       const q = parseInput(PiiAccessQuery, req.query);

@@ -19,18 +19,27 @@ import { allowedExtensions, downloadDisposition } from '../../channels/attachmen
 import { channelSettings } from '../../channels/settings.js';
 import { discardUploads, readUploadForm, uploadFieldProblems } from '../uploads.js';
 import { requireUser } from '../auth/auth.js';
+import type { ResponseTypeProvider } from '../schemas/registry.js';
+import { errors } from '../schemas/common.js';
+import { AttachmentLimits, AttachmentList, CaseView, documentedClocks } from '../schemas/cases.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) }).strict();
+/** Documents the form only: it is read and checked part by part (uploads.ts). */
+const UploadForm = z.object({
+  files: z.array(z.string().meta({ format: 'binary' })).meta({ description: 'One or more files' }),
+  text: z.string().max(2000).optional().meta({ description: 'What the files show' }),
+});
 const AttachmentParams = z.object({ id: z.string().min(1).max(64), attachmentId: z.string().min(1).max(64) }).strict();
 
-export async function attachmentRoutes(server: FastifyInstance, opts: { app: App }): Promise<void> {
+export async function attachmentRoutes(fastify: FastifyInstance, opts: { app: App }): Promise<void> {
+  const server = fastify.withTypeProvider<ResponseTypeProvider>();
   const app = opts.app;
   const signedIn = requireUser(app);
   await server.register(multipart, { throwFileSizeLimit: false });
 
   server.get(
     '/api/v1/attachments/limits',
-    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'Attachment limits: largest file, files per upload, allowed types and file name endings' } },
+    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'Attachment limits: largest file, files per upload, allowed types and file name endings', response: { 200: AttachmentLimits, ...errors(401) } } },
     async () => {
       const { maxBytes, maxFiles, types } = (await channelSettings(app)).attachments;
       return { maxBytes, maxFiles, types, extensions: allowedExtensions(types) };
@@ -39,7 +48,7 @@ export async function attachmentRoutes(server: FastifyInstance, opts: { app: App
 
   server.get(
     '/api/v1/complaints/:id/attachments',
-    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'Files on a case: from the customer (portal, e-mail) and from staff', params: IdParams } },
+    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'Files on a case: from the customer (portal, e-mail) and from staff', params: IdParams, response: { 200: AttachmentList, ...errors(401, 404) } } },
     async (req) => ({ items: await listVisibleAttachments(app, req.actor!, parseInput(IdParams, req.params).id) }),
   );
 
@@ -56,6 +65,8 @@ export async function attachmentRoutes(server: FastifyInstance, opts: { app: App
           'A refused file is named by its position (`files[0]`) and nothing is stored. 201 with the case view and its `attachments`.',
         consumes: ['multipart/form-data'],
         params: IdParams,
+        body: UploadForm,
+        response: { 201: CaseView, ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (req, reply) => {
@@ -72,13 +83,22 @@ export async function attachmentRoutes(server: FastifyInstance, opts: { app: App
         throw new AppError('invalid_input', 'attachments refused', uploadFieldProblems(form.problems, s));
       }
       await attachToCase(app, req.actor!, c.id, form.files, form.fields.text?.[0]?.trim());
-      return reply.status(201).send(await withAttachments(app, await viewComplaint(app, req.actor!, c.id)));
+      return reply.status(201).send(documentedClocks(await withAttachments(app, await viewComplaint(app, req.actor!, c.id))));
     },
   );
 
-  server.get(
+  // Bytes, not JSON: on the untyped instance (a stream is sent; nothing is serialized).
+  fastify.get(
     '/api/v1/complaints/:id/attachments/:attachmentId',
-    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'Download one attachment (always as a download, with its UTF-8 file name)', params: AttachmentParams } },
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['complaints'],
+        summary: 'Download one attachment (always as a download, with its UTF-8 file name)',
+        params: AttachmentParams,
+        response: { 200: { description: 'The file, with its stored content type', content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } } }, ...errors(401, 404) },
+      },
+    },
     async (req, reply) => {
       const { id, attachmentId } = parseInput(AttachmentParams, req.params);
       const { record, path } = await attachmentFile(app, req.actor!, id, attachmentId);

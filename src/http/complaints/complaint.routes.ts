@@ -13,6 +13,9 @@ import { STATES } from '../../domain/complaint/types.js';
 import { AppError, fieldProblem } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import { requireUser } from '../auth/auth.js';
+import type { ResponseTypeProvider } from '../schemas/registry.js';
+import { errors } from '../schemas/common.js';
+import { CaseView, ComplaintList, Lifecycle, documentedClocks } from '../schemas/cases.js';
 
 const csv = z
   .string()
@@ -40,9 +43,32 @@ const ListQuery = z
   .strict();
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
+/** Documents the body only: each action checks its own input (domain/lifecycle/inputs.ts). */
+const ActionBody = z.record(z.string(), z.unknown()).meta({ description: "The action's input: its JSON Schema is `input` in GET /api/v1/lifecycle" });
 const ActionParams = z.object({ id: z.string().min(1).max(64), action: z.string().min(1).max(64) });
 
-export function complaintRoutes(server: FastifyInstance, app: App): void {
+/** The lifecycle table as GET /api/v1/lifecycle serves it (the console builds its action forms from `input`). */
+export function lifecycleTable() {
+  return {
+    states: [...STATES],
+    actions: ACTION_NAMES.map((name) => {
+      const a = ACTIONS[name];
+      return {
+        name,
+        label: a.label,
+        from: Object.fromEntries(Object.entries(a.from).map(([kind, states]) => [kind, [...states]])),
+        targets: [...a.targets],
+        who: [...a.who],
+        system: SYSTEM_ACTIONS.includes(name),
+        ownEndpoint: ENDPOINT_ACTIONS.includes(name),
+        input: z.toJSONSchema(a.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+      };
+    }),
+  };
+}
+
+export function complaintRoutes(fastify: FastifyInstance, app: App): void {
+  const server = fastify.withTypeProvider<ResponseTypeProvider>();
   const signedIn = requireUser(app);
 
   server.post(
@@ -55,6 +81,7 @@ export function complaintRoutes(server: FastifyInstance, app: App): void {
         description: 'Send an `Idempotency-Key` header: a retried request returns the case the first one created (200 instead of 201).',
         headers: z.object({ 'idempotency-key': z.string().max(200).optional() }),
         body: IntakeInput,
+        response: { 201: CaseView, 200: { description: 'The case an earlier request with this Idempotency-Key created', content: { 'application/json': { schema: CaseView } } }, ...errors(400, 401, 403, 422) },
       },
     },
     async (req, reply) => {
@@ -65,13 +92,13 @@ export function complaintRoutes(server: FastifyInstance, app: App): void {
       // A new case's access was logged in its intake transaction; a replayed one is logged now.
       const view = await withAttachments(app, await viewComplaint(app, req.actor!, r.complaint.id, { accessLogged: r.created }));
       if (!r.created) reply.header('idempotent-replayed', 'true');
-      return reply.status(r.created ? 201 : 200).send({ ...view, promisedAt: r.promisedAt });
+      return reply.status(r.created ? 201 : 200).send(documentedClocks({ ...view, promisedAt: r.promisedAt }));
     },
   );
 
   server.get(
     '/api/v1/complaints',
-    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'List and search cases (keyset pagination)', querystring: ListQuery } },
+    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'List and search cases (keyset pagination)', querystring: ListQuery, response: { 200: ComplaintList, ...errors(400, 401) } } },
     async (req) => {
       const q = parseInput(ListQuery, req.query);
       return listComplaints(
@@ -96,8 +123,8 @@ export function complaintRoutes(server: FastifyInstance, app: App): void {
 
   server.get(
     '/api/v1/complaints/:id',
-    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'A case: timeline, clocks with explanations, allowedActions', params: IdParams } },
-    async (req) => withAttachments(app, await viewComplaint(app, req.actor!, parseInput(IdParams, req.params).id)),
+    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'A case: timeline, clocks with explanations, allowedActions', params: IdParams, response: { 200: CaseView, ...errors(401, 404) } } },
+    async (req) => documentedClocks(await withAttachments(app, await viewComplaint(app, req.actor!, parseInput(IdParams, req.params).id))),
   );
 
   server.post(
@@ -109,6 +136,8 @@ export function complaintRoutes(server: FastifyInstance, app: App): void {
         summary: 'Perform a lifecycle action',
         description: `Actions: ${ACTION_NAMES.filter((a) => !SYSTEM_ACTIONS.includes(a) && !ENDPOINT_ACTIONS.includes(a)).join(', ')}. The body is the action's input (see GET /api/v1/lifecycle). Files: POST /api/v1/complaints/{id}/attachments.`,
         params: ActionParams,
+        body: ActionBody,
+        response: { 200: CaseView, ...errors(400, 401, 403, 404, 409, 422) },
       },
     },
     async (req) => {
@@ -116,15 +145,13 @@ export function complaintRoutes(server: FastifyInstance, app: App): void {
       // attach carries files: only its own endpoint may record them.
       if (!isActionName(action) || SYSTEM_ACTIONS.includes(action) || ENDPOINT_ACTIONS.includes(action)) throw new AppError('not_found', `action ${action}`);
       await actOnComplaint(app, req.actor!, id, action, req.body ?? {});
-      return withAttachments(app, await viewComplaint(app, req.actor!, id));
+      return documentedClocks(await withAttachments(app, await viewComplaint(app, req.actor!, id)));
     },
   );
 
-  server.get('/api/v1/lifecycle', { schema: { tags: ['complaints'], summary: 'The lifecycle table: states, actions, who, targets, input schemas' } }, async () => ({
-    states: STATES,
-    actions: ACTION_NAMES.map((name) => {
-      const a = ACTIONS[name];
-      return { name, label: a.label, from: a.from, targets: a.targets, who: a.who, system: SYSTEM_ACTIONS.includes(name), ownEndpoint: ENDPOINT_ACTIONS.includes(name), input: z.toJSONSchema(a.input, { io: 'input', unrepresentable: 'any' }) };
-    }),
-  }));
+  server.get(
+    '/api/v1/lifecycle',
+    { schema: { tags: ['complaints'], summary: 'The lifecycle table: states, actions, who, targets, input schemas', response: { 200: Lifecycle, ...errors() } } },
+    async () => lifecycleTable(),
+  );
 }

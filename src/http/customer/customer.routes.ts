@@ -19,6 +19,10 @@ import { resetAccessCode } from '../../services/customer-portal.js';
 import { requireUser } from '../auth/auth.js';
 import { localeOf } from '../locale.js';
 import { portalRoutes } from '../portal/portal.routes.js';
+import type { ResponseTypeProvider } from '../schemas/registry.js';
+import { errors } from '../schemas/common.js';
+import { AccessCode } from '../schemas/cases.js';
+import { OutboxMessage, OutboxPage, StaffContact } from '../schemas/organisation.js';
 
 const csv = z
   .string()
@@ -45,25 +49,26 @@ const Contact = z
   .strict();
 
 /** What an admin sees of a row: addresses masked, sealed secrets left out. */
-function adminView(r: OutboxRow) {
+function adminView({ leaseOwner: _owner, ...r }: OutboxRow) {
   const rec = { ...r.recipient } as Record<string, unknown>;
   if (typeof rec.address === 'string') rec.address = maskEmail(rec.address);
   if (typeof rec.phone === 'string') rec.phone = maskPhone(rec.phone);
   const { sealed: _s, ...payload } = r.payload;
-  return { ...r, recipient: rec, payload, leaseOwner: undefined };
+  return { ...r, recipient: rec, payload };
 }
 
 function cursorOf(r: OutboxRow): string {
   return Buffer.from(`${r.createdAt}|${r.id}`).toString('base64url');
 }
 
-async function apiRoutes(server: FastifyInstance, app: App): Promise<void> {
+async function apiRoutes(fastify: FastifyInstance, app: App): Promise<void> {
+  const server = fastify.withTypeProvider<ResponseTypeProvider>();
   const admin = requireUser(app, ['admin']);
   const signedIn = requireUser(app);
 
   server.get(
     '/api/v1/admin/outbox',
-    { preHandler: admin, schema: { tags: ['admin'], summary: 'Outbox messages (e.g. ?status=dead for dead letters), newest first', querystring: OutboxQuery } },
+    { preHandler: admin, schema: { tags: ['admin'], summary: 'Outbox messages (e.g. ?status=dead for dead letters), newest first', querystring: OutboxQuery, response: { 200: OutboxPage, ...errors(400, 401, 403) } } },
     async (req) => {
       const q = parseInput(OutboxQuery, req.query);
       let before: { createdAt: string; id: string } | undefined;
@@ -81,7 +86,7 @@ async function apiRoutes(server: FastifyInstance, app: App): Promise<void> {
 
   server.post(
     '/api/v1/admin/outbox/:id/retry',
-    { preHandler: admin, schema: { tags: ['admin'], summary: 'Send a dead-lettered message again (fresh attempts)', params: IdParams } },
+    { preHandler: admin, schema: { tags: ['admin'], summary: 'Send a dead-lettered message again (fresh attempts)', params: IdParams, response: { 200: OutboxMessage, ...errors(401, 403, 404, 409) } } },
     async (req) => {
       const { id } = parseInput(IdParams, req.params);
       const row = await getOutboxRow(app.database.db, id);
@@ -94,7 +99,7 @@ async function apiRoutes(server: FastifyInstance, app: App): Promise<void> {
 
   server.put(
     '/api/v1/admin/users/:id/contact',
-    { preHandler: admin, schema: { tags: ['admin'], summary: "A staff member's e-mail and phone for notifications", params: IdParams, body: Contact } },
+    { preHandler: admin, schema: { tags: ['admin'], summary: "A staff member's e-mail and phone for notifications", params: IdParams, body: Contact, response: { 200: StaffContact, ...errors(400, 401, 403, 404) } } },
     async (req) => {
       const { id } = parseInput(IdParams, req.params);
       const body = parseInput(Contact, req.body ?? {});
@@ -106,7 +111,7 @@ async function apiRoutes(server: FastifyInstance, app: App): Promise<void> {
 
   server.post(
     '/api/v1/complaints/:id/access-code',
-    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'A new portal access code to read to the customer (replaces the old one; shown once)', params: IdParams } },
+    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'A new portal access code to read to the customer (replaces the old one; shown once)', params: IdParams, response: { 200: AccessCode, ...errors(401, 403, 404) } } },
     async (req) => {
       const { id } = parseInput(IdParams, req.params);
       return resetAccessCode(app, req.actor!, id, localeOf(req));

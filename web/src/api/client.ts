@@ -1,14 +1,35 @@
 /**
- * The console's only way to the server: same-origin fetch with the session cookie, the UI
- * language in Accept-Language (so field errors come back in it), JSON in and out (files go out
- * as multipart form data).
+ * The console's only way to the server: an openapi-fetch client typed by the types generated
+ * from the server's OpenAPI document (./generated/openapi.ts, `npm run gen:client`) — paths,
+ * parameters, bodies and answers. Same-origin with the session cookie, the UI language in
+ * Accept-Language (so field errors come back in it); a failure becomes an ApiError.
  */
+import createClient from 'openapi-fetch';
 import i18n from '../i18n';
+import type { components, paths } from './generated/openapi';
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
+/** The API's named shapes (components of the OpenAPI document). */
+export type Schemas = components['schemas'];
+export type CaseView = Schemas['CaseView'];
+export type Complaint = Schemas['Complaint'];
+export type Clock = Schemas['Clock'];
+export type TimelineEvent = Schemas['TimelineEvent'];
+export type Attachment = Schemas['Attachment'];
+export type AttachmentLimits = Schemas['AttachmentLimits'];
+export type ListRow = Schemas['ListRow'];
+export type Lifecycle = Schemas['Lifecycle'];
+export type Policy = Schemas['Policy'];
+export type PolicyProblem = Schemas['PolicyProblem'];
+export type User = Schemas['User'];
+export type StaffEntry = Schemas['StaffEntry'];
+export type Dashboard = Schemas['Dashboard'];
+export type HolidayYear = Schemas['HolidayYear'];
+export type FieldError = Schemas['FieldError'];
+export type Locale = User['locale'];
+/** Text in the UI languages as the policy writes it (simplified Chinese always there). */
+export type I18nText = Policy['name'];
+/** One step of a policy script (话术). */
+export type ScriptStep = Policy['scripts']['phone'][number];
 
 export class ApiError extends Error {
   constructor(
@@ -29,47 +50,49 @@ export function onUnauthenticated(l: Listener): () => void {
   return () => unauthenticatedListeners.delete(l);
 }
 
-export async function api<T = unknown>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  // The browser sets a form's content type itself (with its boundary).
-  const form = body instanceof FormData;
-  const res = await fetch(url, {
-    method,
-    credentials: 'same-origin',
-    headers: {
-      accept: 'application/json',
-      'accept-language': i18n.language || 'zh-CN',
-      ...(body !== undefined && !form ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : form ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let data: any = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!res.ok) {
-    if (res.status === 401 && !url.endsWith('/auth/login')) unauthenticatedListeners.forEach((l) => l());
-    throw new ApiError(res.status, data?.code ?? 'error', data?.message ?? res.statusText, data?.fields ?? []);
-  }
-  return data as T;
+export const api = createClient<paths>({ credentials: 'same-origin', headers: { accept: 'application/json' } });
+api.use({
+  onRequest({ request }) {
+    request.headers.set('accept-language', i18n.language || 'zh-CN');
+    return request;
+  },
+  onResponse({ request, response }) {
+    if (response.status === 401 && !new URL(request.url, location.href).pathname.endsWith('/auth/login')) unauthenticatedListeners.forEach((l) => l());
+    return response;
+  },
+});
+
+/** What an openapi-fetch call resolves to. */
+interface Outcome {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
 }
 
-export const get = <T = unknown>(url: string) => api<T>('GET', url);
-export const post = <T = unknown>(url: string, body: unknown = {}, headers?: Record<string, string>) => api<T>('POST', url, body, headers);
-export const put = <T = unknown>(url: string, body: unknown) => api<T>('PUT', url, body);
-/** A multipart POST (files). */
-export const postForm = <T = unknown>(url: string, form: FormData) => api<T>('POST', url, form);
-
-/** `?a=1&b=x,y` from an object; empty values are left out. */
-export function query(params: Record<string, string | number | boolean | string[] | undefined | null>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) {
-    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) continue;
-    q.set(k, Array.isArray(v) ? v.join(',') : String(v));
+/** The answer of a call: `await ok(api.GET('/api/v1/me'))`; a failure throws an ApiError. */
+export async function ok<R extends Outcome>(call: Promise<R>): Promise<Exclude<R['data'], undefined>> {
+  const { data, error, response } = await call;
+  if (!response.ok) {
+    const e = (error && typeof error === 'object' ? error : {}) as Partial<Schemas['Error']>;
+    throw new ApiError(response.status, e.code ?? 'error', e.message ?? response.statusText, e.fields ?? []);
   }
-  const s = q.toString();
-  return s ? `?${s}` : '';
+  return data as Exclude<R['data'], undefined>;
+}
+
+/** The body of POST /api/v1/complaints (intake). */
+export type IntakeBody = paths['/api/v1/complaints']['post']['requestBody']['content']['application/json'];
+
+/** The query of GET /api/v1/complaints. */
+export type ComplaintQuery = NonNullable<paths['/api/v1/complaints']['get']['parameters']['query']>;
+/** List filters as screens hold them: lists where the query takes comma lists. */
+export type ListFilter = { [K in keyof ComplaintQuery]?: ComplaintQuery[K] | string[] | null };
+
+/** The query for a list filter: lists joined with commas (`state=a,b`), empty values left out. */
+export function listQuery(filter: ListFilter): ComplaintQuery {
+  const q: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(filter)) {
+    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    q[k] = Array.isArray(v) ? v.join(',') : v;
+  }
+  return q as ComplaintQuery;
 }

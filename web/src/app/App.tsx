@@ -19,7 +19,7 @@ import { FollowUpPage } from '../modules/followup/FollowUpPage';
 import { DashboardPage } from '../modules/dashboard/DashboardPage';
 import { AdminPage } from '../modules/admin/AdminPage';
 import { ProcessPage } from '../modules/case/ProcessPage';
-import type { User } from '../api/types';
+import type { User } from '../api/client';
 
 const ANTD_LOCALES = { 'zh-CN': zhCN, 'zh-TW': zhTW, en: enUS } as const;
 const DAYJS_LOCALES = { 'zh-CN': 'zh-cn', 'zh-TW': 'zh-tw', en: 'en' } as const;

@@ -8,7 +8,7 @@ import { useSession } from './session';
 import { useLive } from './live';
 import { QUEUES } from '../modules/queues/queues';
 import { LOCALES, setLanguage } from '../i18n';
-import type { Locale } from '../api/types';
+import type { Locale } from '../api/client';
 
 export function Shell() {
   const { t, i18n } = useTranslation();

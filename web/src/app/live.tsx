@@ -4,14 +4,10 @@
  * the screen refetches through the normal API.
  */
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { Schemas } from '../api/client';
 
-export interface CaseChange {
-  id: string;
-  number: string;
-  state: string;
-  action: string;
-  at: string;
-}
+/** The data of a `case_changed` event, as the OpenAPI document describes GET /api/v1/stream. */
+export type CaseChange = Schemas['CaseChanged'];
 
 type Listener = (c: CaseChange) => void;
 interface Live {

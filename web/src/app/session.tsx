@@ -1,7 +1,6 @@
 /** The signed-in user and the organisation data every screen reads (policy, staff, lifecycle). */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { get, onUnauthenticated, post } from '../api/client';
-import type { Lifecycle, Policy, User } from '../api/types';
+import { api, ok, onUnauthenticated, type Lifecycle, type Policy, type StaffEntry, type User } from '../api/client';
 import { pick, setLanguage } from '../i18n';
 
 export interface Session {
@@ -14,7 +13,7 @@ export interface Session {
 
 export interface Lookups {
   policy: Policy | null;
-  staff: User[];
+  staff: StaffEntry[];
   lifecycle: Lifecycle | null;
   reload(): Promise<void>;
   userName(id: string | null | undefined): string;
@@ -34,34 +33,34 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<User | null>(null);
   const [loading, setLoading] = useState(true);
   useEffect(() => {
-    get<User>('/api/v1/me')
+    ok(api.GET('/api/v1/me'))
       .then(setMe)
       .catch(() => setMe(null))
       .finally(() => setLoading(false));
     return onUnauthenticated(() => setMe(null));
   }, []);
   const signIn = useCallback(async (username: string, password: string) => {
-    const r = await post<{ user: User }>('/api/v1/auth/login', { username, password });
+    const r = await ok(api.POST('/api/v1/auth/login', { body: { username, password } }));
     adoptUserLocale(r.user);
     setMe(r.user);
   }, []);
   const signOut = useCallback(async () => {
-    await post('/api/v1/auth/logout').catch(() => undefined);
+    await ok(api.POST('/api/v1/auth/logout')).catch(() => undefined);
     setMe(null);
   }, []);
-  const value = useMemo<Session>(() => ({ me, loading, signIn, signOut, has: (r) => !!me?.roles.includes(r) }), [me, loading, signIn, signOut]);
+  const value = useMemo<Session>(() => ({ me, loading, signIn, signOut, has: (r) => !!me?.roles.some((x) => x === r) }), [me, loading, signIn, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
 export function LookupsProvider({ children }: { children: ReactNode }) {
   const [policy, setPolicy] = useState<Policy | null>(null);
-  const [staff, setStaff] = useState<User[]>([]);
+  const [staff, setStaff] = useState<StaffEntry[]>([]);
   const [lifecycle, setLifecycle] = useState<Lifecycle | null>(null);
   const reload = useCallback(async () => {
     const [p, s, l] = await Promise.all([
-      get<{ active: Policy }>('/api/v1/policy'),
-      get<User[]>('/api/v1/directory'),
-      get<Lifecycle>('/api/v1/lifecycle'),
+      ok(api.GET('/api/v1/policy')),
+      ok(api.GET('/api/v1/directory')),
+      ok(api.GET('/api/v1/lifecycle')),
     ]);
     setPolicy(p.active);
     setStaff(s);

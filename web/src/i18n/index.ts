@@ -8,7 +8,7 @@ import { initReactI18next } from 'react-i18next';
 import zhCN from './locales/zh-CN.json';
 import zhTW from './locales/zh-TW.json';
 import en from './locales/en.json';
-import type { I18nText, Locale } from '../api/types';
+import type { I18nText, Locale } from '../api/client';
 
 export const LOCALES: Locale[] = ['zh-CN', 'zh-TW', 'en'];
 const STORAGE_KEY = 'kesu.lang';

@@ -1,7 +1,7 @@
 /** A policy script (话术) shown step by step, its placeholders filled in. */
 import { Collapse, Empty, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { ScriptStep } from '../api/types';
+import type { ScriptStep } from '../api/client';
 import { pick } from '../i18n';
 
 export function fillScript(text: string, vars: Record<string, string | undefined>): string {

@@ -7,8 +7,7 @@ import { Table, Typography } from 'antd';
 import { PaperClipOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, get, postForm } from '../api/client';
-import type { Attachment, AttachmentLimits, CaseView, TimelineEvent } from '../api/types';
+import { ApiError, api, ok, type Attachment, type AttachmentLimits, type CaseView, type TimelineEvent } from '../api/client';
 import { formatDateTime } from './format';
 
 let limitsOnce: Promise<AttachmentLimits> | null = null;
@@ -17,7 +16,7 @@ let limitsOnce: Promise<AttachmentLimits> | null = null;
 export function useAttachmentLimits(): AttachmentLimits | null {
   const [limits, setLimits] = useState<AttachmentLimits | null>(null);
   useEffect(() => {
-    limitsOnce ??= get<AttachmentLimits>('/api/v1/attachments/limits').catch((e) => {
+    limitsOnce ??= ok(api.GET('/api/v1/attachments/limits')).catch((e) => {
       limitsOnce = null;
       throw e;
     });
@@ -53,7 +52,8 @@ export function fileProblems(files: File[], limits: AttachmentLimits | null, t: 
 export function uploadFiles(caseId: string, files: File[]): Promise<CaseView> {
   const form = new FormData();
   for (const f of files) form.append('files', f, f.name);
-  return postForm<CaseView>(`/api/v1/complaints/${caseId}/attachments`, form);
+  // The documented form, sent as the browser builds it (multipart with its boundary).
+  return ok(api.POST('/api/v1/complaints/{id}/attachments', { params: { path: { id: caseId } }, body: form as never, bodySerializer: (b) => b }));
 }
 
 /** The server's refusal as lines (each names its file), in the UI language. */

@@ -3,15 +3,11 @@ import { Alert, App, Card, Select, Space, Table, Tag, Typography, Upload, Button
 import { UploadOutlined } from '@ant-design/icons';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, get, put } from '../../api/client';
+import { ApiError, api, ok, type HolidayYear } from '../../api/client';
 import { useLookups, useSession } from '../../app/session';
 import { formatDate } from '../../shared/format';
 
-interface Day {
-  date: string;
-  off: boolean;
-  name?: string;
-}
+type Day = HolidayYear['days'][number];
 
 export function CalendarTab() {
   const { t, i18n } = useTranslation();
@@ -25,12 +21,12 @@ export function CalendarTab() {
   const [error, setError] = useState<string | null>(null);
 
   const loadYears = useCallback(async () => {
-    const r = await get<{ builtIn: number[]; added: { year: number }[] }>('/api/v1/calendar/years');
+    const r = await ok(api.GET('/api/v1/calendar/years'));
     setYears([...new Set([...r.builtIn, ...r.added.map((y) => y.year), new Date().getFullYear(), new Date().getFullYear() + 1])].sort());
   }, []);
   const loadYear = useCallback(async () => {
     try {
-      const r = await get<{ days: Day[]; origin: string }>(`/api/v1/calendar/years/${year}`);
+      const r = await ok(api.GET('/api/v1/calendar/years/{year}', { params: { path: { year } } }));
       setDays(r.days);
       setOrigin(r.origin);
     } catch {
@@ -56,7 +52,7 @@ export function CalendarTab() {
       return setError(t('calendar.notJson'));
     }
     try {
-      await put(`/api/v1/calendar/years/${year}`, json);
+      await ok(api.PUT('/api/v1/calendar/years/{year}', { params: { path: { year } }, body: json as Record<string, unknown> }));
       void message.success(t('calendar.saved', { year }));
       await Promise.all([loadYears(), loadYear()]);
     } catch (e) {

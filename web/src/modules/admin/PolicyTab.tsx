@@ -7,7 +7,7 @@ import { Alert, App, Button, Card, Col, Descriptions, Row, Table, Tag, Typograph
 import { UploadOutlined } from '@ant-design/icons';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { post } from '../../api/client';
+import { api, ok, type PolicyProblem } from '../../api/client';
 import { useLookups, useSession } from '../../app/session';
 import { formatPolicyDuration } from '../../shared/format';
 import { currentLocale, pick } from '../../i18n';
@@ -15,18 +15,13 @@ import { currentLocale, pick } from '../../i18n';
 const CLOCKS = ['triage', 'dispatch', 'first_response', 'resolve', 'approval'];
 const MAX_BYTES = 1_000_000;
 
-interface Problem {
-  path: string;
-  message: Record<string, string>;
-}
-
 export function PolicyTab() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { has } = useSession();
   const { policy, gradeName, levelName, deptName, reload } = useLookups();
   const [file, setFile] = useState<{ name: string; text: string } | null>(null);
-  const [problems, setProblems] = useState<Problem[] | null>(null);
+  const [problems, setProblems] = useState<PolicyProblem[] | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   if (!policy) return <Card loading />;
 
@@ -38,13 +33,13 @@ export function PolicyTab() {
     if (f.size > MAX_BYTES) return setFileError(t('policy.tooBig', { max: '1 MB' }));
     const text = await f.text();
     setFile({ name: f.name, text });
-    const r = await post<{ ok: boolean; problems: Problem[] }>('/api/v1/policy/check', { text });
+    const r = await ok(api.POST('/api/v1/policy/check', { body: { text } }));
     setProblems(r.problems);
   };
   const activate = async () => {
     if (!file) return;
     try {
-      const r = await post<{ key: string; created: boolean }>('/api/v1/policy', { text: file.text });
+      const r = await ok(api.POST('/api/v1/policy', { body: { text: file.text } }));
       void message.success(t('policy.activated', { key: r.key }));
       setFile(null);
       setProblems(null);
@@ -120,7 +115,7 @@ export function PolicyTab() {
               showIcon
               data-testid="policy-problems"
               message={t('policy.problems', { count: problems.length, file: file.name })}
-              description={<ol style={{ paddingLeft: 16, margin: 0 }}>{problems.map((p, i) => <li key={i}><code>{p.path}</code> — {p.message[locale] ?? p.message['zh-CN']}</li>)}</ol>}
+              description={<ol style={{ paddingLeft: 16, margin: 0 }}>{problems.map((p, i) => <li key={i}><code>{p.path}</code> — {pick(p.message, locale)}</li>)}</ol>}
             />
           )}
           {file && problems && problems.length === 0 && (

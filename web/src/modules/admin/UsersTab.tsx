@@ -2,8 +2,7 @@
 import { Alert, App, Button, Card, Form, Input, Modal, Select, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get, post } from '../../api/client';
-import type { User } from '../../api/types';
+import { api, ok, type User } from '../../api/client';
 import { useLookups, useSession } from '../../app/session';
 import { applyServerErrors, clean } from '../../shared/forms';
 import { pick } from '../../i18n';
@@ -20,7 +19,7 @@ export function UsersTab() {
   const [open, setOpen] = useState(false);
   const [banner, setBanner] = useState<string[]>([]);
   const [form] = Form.useForm();
-  const load = useCallback(async () => setUsers(await get<User[]>('/api/v1/users')), []);
+  const load = useCallback(async () => setUsers(await ok(api.GET('/api/v1/users'))), []);
   useEffect(() => {
     void load();
   }, [load]);
@@ -32,7 +31,7 @@ export function UsersTab() {
       return;
     }
     try {
-      await post('/api/v1/users', clean(form.getFieldsValue()));
+      await ok(api.POST('/api/v1/users', { body: clean(form.getFieldsValue()) }));
       setOpen(false);
       form.resetFields();
       void message.success(t('admin.userCreated'));

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useSession } from '../../app/session';
 import { ApiError } from '../../api/client';
 import { LOCALES, setLanguage } from '../../i18n';
-import type { Locale } from '../../api/types';
+import type { Locale } from '../../api/client';
 
 export function LoginPage() {
   const { t, i18n } = useTranslation();

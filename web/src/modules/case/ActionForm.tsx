@@ -6,8 +6,7 @@ import { Alert, Button, Checkbox, DatePicker, Form, Input, InputNumber, Radio, R
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Dayjs } from 'dayjs';
-import { post } from '../../api/client';
-import type { CaseView } from '../../api/types';
+import { api, ok, type CaseView } from '../../api/client';
 import { applyServerErrors, clean } from '../../shared/forms';
 import type { ActionField } from './action-fields';
 
@@ -47,7 +46,7 @@ export function ActionForm({ caseId, action, fields, onDone, onCancel, submitLab
     const v = form.getFieldsValue(true);
     setBusy(true);
     try {
-      const r = await post<CaseView>(`/api/v1/complaints/${caseId}/actions/${action}`, clean(toBody(v)));
+      const r = await ok(api.POST('/api/v1/complaints/{id}/actions/{action}', { params: { path: { id: caseId, action } }, body: clean(toBody(v)) as Record<string, unknown> }));
       onDone(r);
     } catch (e) {
       const rest = applyServerErrors(form, e, fields.map((f) => f.name));
@@ -81,7 +80,7 @@ export function ActionForm({ caseId, action, fields, onDone, onCancel, submitLab
             case 'number':
               return (
                 <Form.Item key={key} {...common}>
-                  <InputNumber min={0} style={{ width: 200 }} />
+                  <InputNumber min={f.min} style={{ width: 200 }} />
                 </Form.Item>
               );
             case 'select':

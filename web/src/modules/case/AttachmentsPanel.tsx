@@ -7,7 +7,7 @@ import { Alert, App, Button, Card, Typography, Upload } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CaseView } from '../../api/types';
+import type { CaseView } from '../../api/client';
 import { AttachmentTable, fileProblems, formatBytes, uploadErrorLines, uploadFiles, useAttachmentLimits } from '../../shared/attachments';
 
 export function AttachmentsPanel({ view, onChanged }: { view: CaseView; onChanged: (v: CaseView) => void }) {

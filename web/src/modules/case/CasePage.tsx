@@ -7,8 +7,7 @@ import { Alert, App, Button, Card, Col, Descriptions, Empty, Modal, Result, Row,
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { ApiError, get } from '../../api/client';
-import type { CaseView, Clock, TimelineEvent } from '../../api/types';
+import { ApiError, api, ok, type CaseView, type Clock, type TimelineEvent } from '../../api/client';
 import { useLookups } from '../../app/session';
 import { useCaseChanges } from '../../app/live';
 import { Countdown } from '../../shared/Countdown';
@@ -16,7 +15,7 @@ import { StateTag } from '../../shared/StateTag';
 import { formatDateTime, formatMoney, formatPolicyDuration } from '../../shared/format';
 import { currentLocale, pick } from '../../i18n';
 import { ActionForm } from './ActionForm';
-import { actionFields } from './action-fields';
+import { actionFields, inputOf } from './action-fields';
 import { Flowchart } from './Flowchart';
 import { AttachmentsPanel } from './AttachmentsPanel';
 
@@ -37,7 +36,7 @@ export function CasePage() {
 
   const load = useCallback(async () => {
     try {
-      setView(await get<CaseView>(`/api/v1/complaints/${encodeURIComponent(id)}`));
+      setView(await ok(api.GET('/api/v1/complaints/{id}', { params: { path: { id } } })));
       setMissing(false);
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) setMissing(true);
@@ -52,7 +51,7 @@ export function CasePage() {
     if (view && c.id === view.complaint.id && !action) void load();
   });
 
-  const fields = useMemo(() => (view && action ? actionFields(action, view, policy, staff, lk, t) : []), [view, action, policy, staff, lk, t]);
+  const fields = useMemo(() => (view && action ? actionFields(action, inputOf(lifecycle, action), { view, policy, staff, t, pick }) : []), [view, action, lifecycle, policy, staff, t]);
 
   if (missing) return <Result status="404" title={t('case.notFound')} subTitle={t('case.notFoundHint')} data-testid="case-not-found" />;
   if (!view) return <Spin style={{ display: 'block', marginTop: 80 }} />;
@@ -60,7 +59,7 @@ export function CasePage() {
   const actions = view.allowedActions.filter((a) => !PANEL_ACTIONS.includes(a)).sort((a, b) => (FORWARD.includes(a) ? FORWARD.indexOf(a) : 99) - (FORWARD.includes(b) ? FORWARD.indexOf(b) : 99));
   const running = view.clocks.filter((k) => k.status !== 'stopped');
   const resolve = view.clocks.find((k) => k.kind === 'resolve' && k.status !== 'stopped');
-  const visited = [...new Set(view.timeline.map((e) => e.toState).filter((s): s is string => !!s))];
+  const visited = [...new Set(view.timeline.map((e) => e.toState).filter((s) => s !== null))];
 
   const done = (v: CaseView) => {
     const label = actionLabel(action!);
@@ -174,6 +173,8 @@ export function CasePage() {
 
   function ClockTable({ clocks }: { clocks: Clock[] }) {
     const lang = currentLocale();
+    // A computed due time carries its explanation in words (fixed and chained ones do not).
+    const explained = (k: Clock) => (k.explanation && 'text' in k.explanation ? k.explanation.text[lang] : undefined);
     return (
       <Table<Clock>
         size="small"
@@ -184,10 +185,10 @@ export function CasePage() {
         columns={[
           { title: t('clock.kind'), dataIndex: 'kind', width: 96, render: (k: string) => t(`clockKind.${k.replace(/\.\d+$/, '')}`, { defaultValue: k }) },
           { title: t('clock.status'), dataIndex: 'status', width: 70, render: (s: string, k) => (k.breachedAt ? <Tag color="error">{t('clock.breached')}</Tag> : t(`clock.${s}`)) },
-          { title: t('clock.due'), dataIndex: 'dueAt', width: 120, render: (d: string | null, k) => <span title={k.explanation?.text?.[lang] ?? ''}>{formatDateTime(d)}</span> },
+          { title: t('clock.due'), dataIndex: 'dueAt', width: 120, render: (d: string | null, k) => <span title={explained(k) ?? ''}>{formatDateTime(d)}</span> },
           { title: t('field.timeLeft'), key: 'left', render: (_: unknown, k) => (k.status === 'stopped' ? (k.stoppedAt ? `${t('clock.stoppedAt')} ${formatDateTime(k.stoppedAt)}` : '—') : <Countdown dueAt={k.dueAt} warnAt={k.warnAt} startedAt={k.startedAt} breached={!!k.breachedAt} paused={k.status === 'paused'} />) },
         ]}
-        expandable={{ expandedRowRender: (k) => <Typography.Text type="secondary" style={{ fontSize: 12 }}>{k.explanation?.text?.[lang] ?? '—'}</Typography.Text>, rowExpandable: (k) => !!k.explanation?.text }}
+        expandable={{ expandedRowRender: (k) => <Typography.Text type="secondary" style={{ fontSize: 12 }}>{explained(k) ?? '—'}</Typography.Text>, rowExpandable: (k) => !!explained(k) }}
       />
     );
   }
@@ -206,8 +207,8 @@ export function CasePage() {
     if (input.amount !== undefined && e.action === 'propose') details.push(formatMoney(input.amount));
     if (input.description && e.action === 'propose') details.push(input.description);
     if (e.action === 'route' || e.action === 'reroute') details.push(`${deptName(input.departmentCode)} · ${userName(input.primaryHandlerId)}${input.backupHandlerId ? ` / ${userName(input.backupHandlerId)}` : ''}`);
-    if (e.action === 'follow_up' && e.data?.tier && e.toState === 'investigating') details.push(t('case.backOneTier', { tier: e.data.tier, name: tierName(e.data.tier) }));
-    if (e.action === 'breach' && e.data?.tier) details.push(t('case.tier', { tier: e.data.tier, name: tierName(e.data.tier) }));
+    if (e.action === 'follow_up' && e.data?.tier && e.toState === 'investigating') details.push(t('case.backOneTier', { tier: e.data.tier, name: tierName(Number(e.data.tier)) }));
+    if (e.action === 'breach' && e.data?.tier) details.push(t('case.tier', { tier: e.data.tier, name: tierName(Number(e.data.tier)) }));
     return (
       <div data-action={e.action ?? e.type} className="timeline-event">
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>

@@ -5,7 +5,7 @@
  */
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Lifecycle } from '../../api/types';
+import type { Lifecycle, Schemas } from '../../api/client';
 import { EChart } from '../../shared/EChart';
 import { pick } from '../../i18n';
 
@@ -14,7 +14,7 @@ const POS: Record<string, [number, number]> = {
   invalid: [0, 2], pending: [3.5, 1], implementing: [6, 2], answered: [5, 2], followed_up: [4, 2], closed: [2, 2], archived: [1, 2],
 };
 
-export function Flowchart({ lifecycle, kind = 'complaint', current, visited = [], height = 260 }: { lifecycle: Lifecycle | null; kind?: string; current?: string; visited?: string[]; height?: number }) {
+export function Flowchart({ lifecycle, kind = 'complaint', current, visited = [], height = 260 }: { lifecycle: Lifecycle | null; kind?: Schemas['Kind']; current?: string; visited?: string[]; height?: number }) {
   const { t, i18n } = useTranslation();
   const option = useMemo(() => {
     if (!lifecycle) return {};
@@ -28,7 +28,7 @@ export function Flowchart({ lifecycle, kind = 'complaint', current, visited = []
           // Resuming a pending item may return to any active state: draw one edge back.
           if (a.name === 'resume' && to !== 'investigating') continue;
           const key = `${from}>${to}`;
-          const e = edges.get(key) ?? { source: from, target: to, labels: [] };
+          const e = edges.get(key) ?? { source: from, target: to, labels: [] as string[] };
           e.labels.push(pick(a.label));
           edges.set(key, e);
           used.add(from).add(to);

@@ -1,13 +1,23 @@
 /**
- * What each lifecycle action asks for, as form fields (the server's input schemas in
- * src/domain/lifecycle/inputs.ts; the server validates again and answers field by field).
+ * The form of a lifecycle action, built from the action's input schema that GET
+ * /api/v1/lifecycle serves (the server's zod schemas in src/domain/lifecycle/inputs.ts as JSON
+ * Schema): the fields, their order and nesting, types, enumerations, limits, defaults and which
+ * are required all come from there. What a schema cannot say is added here per field, by path:
+ * the label when it is not `action.f.<name>`, the widget when the type does not decide it,
+ * choices taken from the policy or the staff list, fields shown only for some answers (the
+ * server's cross-field rules) and values taken from the case. The server validates again and
+ * answers field by field.
+ *
+ * No runtime imports: test/web/action-forms.test.ts builds every action's form in Node.
  */
-import type { TFunction } from 'i18next';
-import type { CaseView, Policy, User } from '../../api/types';
-import type { NamePath } from '../../shared/forms';
-import { pick } from '../../i18n';
-import type { Lookups } from '../../app/session';
+import type { components } from '../../api/generated/openapi.js';
 
+type CaseView = components['schemas']['CaseView'];
+type Policy = components['schemas']['Policy'];
+type StaffEntry = components['schemas']['StaffEntry'];
+type Lifecycle = components['schemas']['Lifecycle'];
+
+export type NamePath = (string | number)[];
 export type FieldKind = 'text' | 'textarea' | 'select' | 'multiselect' | 'checkbox' | 'number' | 'radio' | 'datetime' | 'rate' | 'checkgroup';
 export interface Option {
   value: string | boolean | number;
@@ -21,113 +31,193 @@ export interface ActionField {
   required?: boolean;
   initial?: unknown;
   help?: string;
+  /** Smallest number accepted (number fields). */
+  min?: number;
   /** Shown only when this returns true for the current values. */
   show?: (v: Record<string, any>) => boolean;
 }
 
-const handlers = (staff: User[], view: CaseView) =>
-  staff
-    .filter((u) => u.active && u.roles.includes('handler'))
-    .map((u) => ({ value: u.id, label: u.name + (view.complaint.subject.employeeIds.includes(u.id) ? ' ⚠' : '') }));
-
-export function actionFields(action: string, view: CaseView, policy: Policy | null, staff: User[], lk: Lookups, t: TFunction): ActionField[] {
-  const c = view.complaint;
-  const depts = (policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name) }));
-  const text = (name: string, label: string, required = false, kind: FieldKind = 'textarea'): ActionField => ({ name: [name], label, kind, required });
-  switch (action) {
-    case 'judge':
-      return [
-        { name: ['valid'], label: t('action.f.valid'), kind: 'radio', required: true, initial: true, options: [{ value: true, label: t('action.f.validYes') }, { value: false, label: t('action.f.validNo') }] },
-        { name: ['reason'], label: t('action.f.invalidReason'), kind: 'select', required: true, show: (v) => v.valid === false, options: (policy?.validity.invalidReasons ?? []).map((r) => ({ value: r.code, label: pick(r.name) })) },
-        { name: ['explanation'], label: t('action.f.explanation'), kind: 'textarea', required: true, show: (v) => v.valid === false, help: t('action.f.explanationHelp') },
-        { name: ['malicious'], label: t('action.f.malicious'), kind: 'checkbox', show: (v) => v.valid === false },
-      ];
-    case 'classify':
-      return [
-        { name: ['category'], label: t('field.category'), kind: 'select', required: true, options: (policy?.categories ?? []).map((x) => ({ value: x.code, label: pick(x.name) })) },
-        { name: ['grade'], label: t('field.grade'), kind: 'radio', required: true, initial: policy?.defaultGrade, options: (policy?.grades ?? []).map((g) => ({ value: g.code, label: pick(g.name) })) },
-        { name: ['vicious'], label: t('action.f.vicious'), kind: 'checkbox' },
-        { name: ['emergency'], label: t('action.f.emergency'), kind: 'checkbox' },
-        { name: ['customerClass'], label: t('field.customerClass'), kind: 'select', initial: c.complainant.customerClass, options: ['A', 'B', 'C', 'D'].map((x) => ({ value: x, label: x })) },
-      ];
-    case 'route':
-    case 'reroute': {
-      const suggested = policy?.categories.find((x) => x.code === c.category)?.department;
-      return [
-        { name: ['departmentCode'], label: t('field.department'), kind: 'select', required: true, initial: c.departmentCode ?? suggested, options: depts },
-        { name: ['primaryHandlerId'], label: t('action.f.primary'), kind: 'select', required: true, initial: c.primaryHandlerId ?? undefined, options: handlers(staff, view) },
-        { name: ['backupHandlerId'], label: t('action.f.backup'), kind: 'select', initial: c.backupHandlerId ?? undefined, options: handlers(staff, view) },
-        { name: ['coHandlerIds'], label: t('action.f.coHandlers'), kind: 'multiselect', initial: c.coHandlerIds, options: handlers(staff, view) },
-      ];
-    }
-    case 'accept':
-      return [text('note', t('action.f.note'))];
-    case 'investigate':
-      return [
-        text('facts', t('action.f.facts'), true),
-        text('cause', t('action.f.cause'), true),
-        {
-          name: ['responsibility', 'type'],
-          label: t('action.f.responsibility'),
-          kind: 'radio',
-          required: true,
-          initial: c.findings?.responsibility.type,
-          options: ['department', 'employee', 'customer', 'misunderstanding', 'none'].map((x) => ({ value: x, label: t(`responsibility.${x}`) })),
-        },
-        { name: ['responsibility', 'departmentCode'], label: t('action.f.responsibleDepartment'), kind: 'select', initial: c.departmentCode ?? undefined, options: depts, show: (v) => ['department', 'employee'].includes(v.responsibility?.type) },
-        { name: ['responsibility', 'employeeId'], label: t('action.f.responsibleEmployee'), kind: 'select', options: staff.map((u) => ({ value: u.id, label: u.name })), show: (v) => v.responsibility?.type === 'employee' },
-        { name: ['responsibility', 'note'], label: t('action.f.note'), kind: 'text' },
-      ];
-    case 'propose':
-      return [
-        { name: ['solutions'], label: t('action.f.solutions'), kind: 'checkgroup', required: true, options: ['refund', 'exchange', 'compensation', 'apology', 'repair', 'training', 'improvement', 'other'].map((x) => ({ value: x, label: t(`solution.${x}`) })) },
-        { name: ['amount'], label: t('field.amount'), kind: 'number', initial: 0 },
-        text('description', t('action.f.solutionText'), true),
-      ];
-    case 'approve':
-    case 'grant_extension':
-      return [text('comment', t('action.f.comment'))];
-    case 'reject':
-    case 'refuse_extension':
-      return [text('comment', t('action.f.rejectComment'), true)];
-    case 'answer':
-      return [
-        text('text', t('action.f.answerText'), true),
-        { name: ['method'], label: t('action.f.method'), kind: 'select', required: true, initial: 'phone', options: ['phone', 'sms', 'email', 'letter', 'in_person', 'portal'].map((x) => ({ value: x, label: t(`method.${x}`) })) },
-        { name: ['written'], label: t('action.f.written'), kind: 'checkbox' },
-        ...(c.kind === 'suggestion'
-          ? [{ name: ['adopted'], label: t('action.f.adopted'), kind: 'radio' as const, required: true, options: [{ value: true, label: t('common.yes') }, { value: false, label: t('common.no') }] }]
-          : []),
-      ];
-    case 'pend':
-      return [text('reason', t('action.f.pendReason'), true), { name: ['expectedBy'], label: t('action.f.expectedBy'), kind: 'datetime' }];
-    case 'request_extension':
-      return [
-        text('reason', t('action.f.extensionReason'), true),
-        { name: ['duration'], label: t('action.f.duration'), kind: 'text', required: true, help: t('action.f.durationHelp', { max: policy?.extension.max ?? '', special: policy?.extension.specialMax ?? '' }) },
-        { name: ['special'], label: t('action.f.special'), kind: 'checkbox' },
-      ];
-    case 'follow_up':
-      return followUpFields(policy, t);
-    case 'close':
-      return [text('note', t('action.f.closeNote'))];
-    case 'note':
-      return [text('text', t('action.f.noteText'), true), { name: ['internal'], label: t('action.f.internal'), kind: 'checkbox', initial: true }];
-    default:
-      void lk;
-      return [];
-  }
+/** The subset of JSON Schema the forms read. */
+export interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: (string | number | boolean)[];
+  items?: JsonSchema;
+  default?: unknown;
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
 }
 
-export function followUpFields(policy: Policy | null, t: TFunction): ActionField[] {
-  const reached = (v: Record<string, any>) => v.reached !== false;
-  return [
-    { name: ['reached'], label: t('action.f.reached'), kind: 'radio', required: true, initial: true, options: [{ value: true, label: t('action.f.reachedYes') }, { value: false, label: t('action.f.reachedNo') }] },
-    { name: ['method'], label: t('action.f.method'), kind: 'select', initial: 'phone', options: (policy?.followUp.methods ?? ['phone']).map((x) => ({ value: x, label: t(`method.${x}`) })) },
-    { name: ['satisfaction'], label: t('field.satisfaction'), kind: 'radio', required: true, show: reached, options: ['very_satisfied', 'satisfied', 'neutral', 'unsatisfied'].map((x) => ({ value: x, label: t(`satisfaction.${x}`) })) },
-    { name: ['scores', 'attitude'], label: t('score.attitude'), kind: 'rate', show: reached },
-    { name: ['scores', 'efficiency'], label: t('score.efficiency'), kind: 'rate', show: reached },
-    { name: ['scores', 'result'], label: t('score.result'), kind: 'rate', show: reached },
-    { name: ['comment'], label: t('action.f.comment'), kind: 'textarea' },
-  ];
+export type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+export interface FieldContext {
+  /** The case the form acts on; null when there is none yet (the follow-up console's form). */
+  view: CaseView | null;
+  policy: Policy | null;
+  staff: StaffEntry[];
+  t: Translate;
+  /** Policy text in the UI language. */
+  pick: (text: { 'zh-CN': string; 'zh-TW'?: string; en?: string }) => string;
+}
+
+/** What the UI adds to one field of a schema. */
+export interface FieldHint {
+  label?: string;
+  kind?: FieldKind;
+  /** The choices (replacing the schema's enumeration, or for a plain string). */
+  options?: Option[];
+  /** i18n prefix naming the schema's enumerated values: `method` → `method.phone`. */
+  optionLabels?: string;
+  /** Required in the UI where the schema leaves it to a cross-field rule. */
+  required?: boolean;
+  /** The initial value (else the schema's default). */
+  initial?: unknown;
+  help?: string;
+  show?: (v: Record<string, any>) => boolean;
+  /** Not asked for at all (e.g. `adopted` on anything but a suggestion). */
+  omit?: boolean;
+}
+
+type Hints = (c: FieldContext) => Record<string, FieldHint>;
+
+const yesNo = (yes: string, no: string): Option[] => [
+  { value: true, label: yes },
+  { value: false, label: no },
+];
+
+const handlers = ({ staff, view }: FieldContext): Option[] =>
+  staff
+    .filter((u) => u.active && u.roles.includes('handler'))
+    .map((u) => ({ value: u.id, label: u.name + (view?.complaint.subject.employeeIds.includes(u.id) ? ' ⚠' : '') }));
+
+const departments = ({ policy, pick }: FieldContext): Option[] => (policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name) }));
+
+const route: Hints = (c) => {
+  const k = c.view?.complaint;
+  const suggested = c.policy?.categories.find((x) => x.code === k?.category)?.department;
+  return {
+    departmentCode: { label: c.t('field.department'), kind: 'select', required: true, initial: k?.departmentCode ?? suggested, options: departments(c) },
+    primaryHandlerId: { label: c.t('action.f.primary'), kind: 'select', initial: k?.primaryHandlerId ?? undefined, options: handlers(c) },
+    backupHandlerId: { label: c.t('action.f.backup'), kind: 'select', initial: k?.backupHandlerId ?? undefined, options: handlers(c) },
+    coHandlerIds: { label: c.t('action.f.coHandlers'), initial: k?.coHandlerIds, options: handlers(c) },
+  };
+};
+const reject: Hints = ({ t }) => ({ comment: { label: t('action.f.rejectComment') } });
+
+/** Per action, per field path (`responsibility.type`): what the UI adds to the schema. */
+export const HINTS: Record<string, Hints> = {
+  judge: ({ t, policy, pick }) => {
+    const invalid = (v: Record<string, any>) => v.valid === false;
+    return {
+      valid: { kind: 'radio', initial: true, options: yesNo(t('action.f.validYes'), t('action.f.validNo')) },
+      reason: { label: t('action.f.invalidReason'), kind: 'select', required: true, show: invalid, options: (policy?.validity.invalidReasons ?? []).map((r) => ({ value: r.code, label: pick(r.name) })) },
+      explanation: { required: true, show: invalid, help: t('action.f.explanationHelp') },
+      malicious: { show: invalid },
+    };
+  },
+  classify: ({ t, policy, pick, view }) => ({
+    category: { label: t('field.category'), kind: 'select', options: (policy?.categories ?? []).map((x) => ({ value: x.code, label: pick(x.name) })) },
+    grade: { label: t('field.grade'), kind: 'radio', initial: policy?.defaultGrade, options: (policy?.grades ?? []).map((g) => ({ value: g.code, label: pick(g.name) })) },
+    customerClass: { label: t('field.customerClass'), kind: 'select', initial: view?.complaint.complainant.customerClass, options: ['A', 'B', 'C', 'D'].map((x) => ({ value: x, label: x })) },
+  }),
+  route,
+  reroute: route,
+  investigate: (c) => {
+    const k = c.view?.complaint;
+    return {
+      'responsibility.type': { label: c.t('action.f.responsibility'), kind: 'radio', initial: k?.findings?.responsibility.type, optionLabels: 'responsibility' },
+      'responsibility.departmentCode': {
+        label: c.t('action.f.responsibleDepartment'),
+        kind: 'select',
+        initial: k?.departmentCode ?? undefined,
+        options: departments(c),
+        show: (v) => ['department', 'employee'].includes(v.responsibility?.type),
+      },
+      'responsibility.employeeId': { label: c.t('action.f.responsibleEmployee'), kind: 'select', options: c.staff.map((u) => ({ value: u.id, label: u.name })), show: (v) => v.responsibility?.type === 'employee' },
+      'responsibility.note': { kind: 'text' },
+    };
+  },
+  propose: ({ t }) => ({
+    solutions: { optionLabels: 'solution' },
+    amount: { label: t('field.amount') },
+    description: { label: t('action.f.solutionText') },
+  }),
+  reject,
+  refuse_extension: reject,
+  answer: ({ t, view }) => ({
+    text: { label: t('action.f.answerText') },
+    method: { optionLabels: 'method', initial: 'phone' },
+    adopted: { kind: 'radio', required: true, options: yesNo(t('common.yes'), t('common.no')), omit: view?.complaint.kind !== 'suggestion' },
+  }),
+  pend: ({ t }) => ({ reason: { label: t('action.f.pendReason') } }),
+  request_extension: ({ t, policy }) => ({
+    reason: { label: t('action.f.extensionReason') },
+    duration: { help: t('action.f.durationHelp', { max: policy?.extension.max ?? '', special: policy?.extension.specialMax ?? '' }) },
+  }),
+  follow_up: ({ t, policy }) => {
+    const reached = (v: Record<string, any>) => v.reached !== false;
+    return {
+      reached: { kind: 'radio', initial: true, options: yesNo(t('action.f.reachedYes'), t('action.f.reachedNo')) },
+      method: { options: (policy?.followUp.methods ?? ['phone']).map((x) => ({ value: x, label: t(`method.${x}`) })) },
+      satisfaction: { label: t('field.satisfaction'), kind: 'radio', required: true, show: reached, optionLabels: 'satisfaction' },
+      'scores.attitude': { label: t('score.attitude'), show: reached },
+      'scores.efficiency': { label: t('score.efficiency'), show: reached },
+      'scores.result': { label: t('score.result'), show: reached },
+    };
+  },
+  close: ({ t }) => ({ note: { label: t('action.f.closeNote') } }),
+  note: ({ t }) => ({ text: { label: t('action.f.noteText') } }),
+};
+
+/** The widget a schema asks for when no hint names one. */
+function kindOf(s: JsonSchema): FieldKind {
+  if (s.type === 'boolean') return 'checkbox';
+  if (s.type === 'array') return s.items?.enum ? 'checkgroup' : 'multiselect';
+  if (s.enum) return 'select';
+  if (s.type === 'integer' && s.minimum === 1 && s.maximum === 5) return 'rate';
+  if (s.type === 'number' || s.type === 'integer') return 'number';
+  if (s.format === 'date-time') return 'datetime';
+  return s.maxLength !== undefined && s.maxLength <= 200 ? 'text' : 'textarea';
+}
+
+/** Leaves of an object schema in order, with whether each is required (a nested one only when its parent is). */
+export function schemaFields(schema: JsonSchema, path: string[] = [], required = true): { path: string[]; schema: JsonSchema; required: boolean }[] {
+  return Object.entries(schema.properties ?? {}).flatMap(([name, s]) => {
+    const here = [...path, name];
+    const req = required && (schema.required ?? []).includes(name);
+    return s.type === 'object' && s.properties ? schemaFields(s, here, req) : [{ path: here, schema: s, required: req }];
+  });
+}
+
+/** The input schema of an action in the lifecycle table. */
+export function inputOf(lifecycle: Lifecycle | null, action: string): JsonSchema | null {
+  return (lifecycle?.actions.find((a) => a.name === action)?.input as JsonSchema | undefined) ?? null;
+}
+
+/** The fields of an action's form. */
+export function actionFields(action: string, input: JsonSchema | null, c: FieldContext): ActionField[] {
+  if (!input) return [];
+  const hints = HINTS[action]?.(c) ?? {};
+  return schemaFields(input).flatMap(({ path, schema, required }): ActionField[] => {
+    const h = hints[path.join('.')] ?? {};
+    if (h.omit) return [];
+    const values = schema.enum ?? schema.items?.enum;
+    const options = h.options ?? values?.map((v) => ({ value: v, label: h.optionLabels ? c.t(`${h.optionLabels}.${String(v)}`) : String(v) }));
+    return [
+      {
+        name: path,
+        label: h.label ?? c.t(`action.f.${path[path.length - 1]}`),
+        kind: h.kind ?? kindOf(schema),
+        ...(options ? { options } : {}),
+        required: h.required ?? required,
+        initial: 'initial' in h ? h.initial : schema.default,
+        ...(h.help ? { help: h.help } : {}),
+        ...(schema.minimum !== undefined ? { min: schema.minimum } : {}),
+        ...(h.show ? { show: h.show } : {}),
+      },
+    ];
+  });
 }

@@ -3,8 +3,10 @@ import { App, Card, Col, Row, Statistic, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { get } from '../../api/client';
-import type { Count, Dashboard, DeadlineRow } from '../../api/types';
+import { api, ok, type Dashboard } from '../../api/client';
+
+type Count = Dashboard['open']['byState'][number];
+type DeadlineRow = Dashboard['overdue'][number];
 import { useLookups } from '../../app/session';
 import { useCaseChanges } from '../../app/live';
 import { EChart } from '../../shared/EChart';
@@ -21,7 +23,7 @@ export function DashboardPage() {
   const [d, setD] = useState<Dashboard | null>(null);
   const load = useCallback(async () => {
     try {
-      setD(await get<Dashboard>('/api/v1/stats/dashboard'));
+      setD(await ok(api.GET('/api/v1/stats/dashboard')));
     } catch (e) {
       void message.error((e as Error).message);
     }

@@ -7,21 +7,21 @@ import { Alert, App, Card, Col, Descriptions, Empty, List, Row, Space, Tag, Typo
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { get, query } from '../../api/client';
-import type { CaseView, ListRow } from '../../api/types';
+import { api, listQuery, ok, type CaseView, type ListRow } from '../../api/client';
 import { useLookups, useSession } from '../../app/session';
 import { useCaseChanges } from '../../app/live';
 import { ScriptPanel } from '../../shared/ScriptPanel';
 import { Countdown } from '../../shared/Countdown';
 import { formatDateTime, formatMoney } from '../../shared/format';
 import { ActionForm } from '../case/ActionForm';
-import { followUpFields } from '../case/action-fields';
+import { actionFields, inputOf } from '../case/action-fields';
+import { pick } from '../../i18n';
 
 export function FollowUpPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { me } = useSession();
-  const { policy, gradeName, tierName, userName } = useLookups();
+  const { policy, staff, lifecycle, gradeName, tierName, userName } = useLookups();
   const [rows, setRows] = useState<ListRow[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
   const [view, setView] = useState<CaseView | null>(null);
@@ -29,7 +29,7 @@ export function FollowUpPage() {
 
   const load = useCallback(async () => {
     // Soonest follow-up deadline first (the server orders by the clock due next).
-    const r = await get<{ items: ListRow[] }>(`/api/v1/complaints${query({ state: ['answered'], order: 'due', limit: 200 })}`);
+    const r = await ok(api.GET('/api/v1/complaints', { params: { query: listQuery({ state: ['answered'], order: 'due', limit: 200 }) } }));
     setRows(r.items);
   }, []);
   useEffect(() => {
@@ -38,12 +38,12 @@ export function FollowUpPage() {
   useCaseChanges(() => void load());
   useEffect(() => {
     if (!selected) return setView(null);
-    get<CaseView>(`/api/v1/complaints/${selected}`)
+    ok(api.GET('/api/v1/complaints/{id}', { params: { path: { id: selected } } }))
       .then(setView)
       .catch((e: Error) => void message.error(e.message));
   }, [selected, message]);
 
-  const fields = useMemo(() => followUpFields(policy, t), [policy, t]);
+  const fields = useMemo(() => actionFields('follow_up', inputOf(lifecycle, 'follow_up'), { view: null, policy, staff, t, pick }), [lifecycle, policy, staff, t]);
   const c = view?.complaint;
   const followClock = view?.clocks.find((k) => k.kind === 'follow_up' && k.status !== 'stopped');
   const vars = {

@@ -11,8 +11,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import type { Dayjs } from 'dayjs';
-import { post } from '../../api/client';
-import type { CaseView } from '../../api/types';
+import { api, ok, type CaseView, type IntakeBody } from '../../api/client';
 import { useLookups, useSession } from '../../app/session';
 import { applyServerErrors, clean, type NamePath } from '../../shared/forms';
 import { formatDateTime } from '../../shared/format';
@@ -23,15 +22,16 @@ import { fileProblems, formatBytes, uploadErrorLines, uploadFiles, useAttachment
 const W = ['what', 'who', 'when', 'where', 'why', 'how'] as const;
 const DEMANDS = ['return_exchange', 'compensation', 'apology', 'improve_service', 'other'];
 
+/** The form: the intake body's fields, the 5W1H parts of the description, the files. */
 interface Values {
   channel: string;
-  kind: string;
+  kind: NonNullable<IntakeBody['kind']>;
   title?: string;
-  complainant: { anonymous?: boolean; name?: string; phone?: string; email?: string; idNumber?: string; address?: string; customerClass?: string };
-  references: { order?: string; product?: string; plate?: string };
-  subject: { departmentCode?: string; employeeIds?: string[]; description?: string };
+  complainant: IntakeBody['complainant'];
+  references: NonNullable<IntakeBody['references']>;
+  subject: NonNullable<IntakeBody['subject']>;
   w: Partial<Record<(typeof W)[number], string>>;
-  demands: { types?: string[]; amount?: number; text?: string };
+  demands: NonNullable<IntakeBody['demands']>;
   regulator?: { name?: string; externalRef?: string; dueAt?: Dayjs };
   files?: UploadFile[];
 }
@@ -101,11 +101,12 @@ export function IntakePage() {
       subject: v.subject,
       references: v.references,
       demands: v.demands,
-      regulator: v.channel === 'regulator' && v.regulator ? { ...v.regulator, dueAt: v.regulator.dueAt?.toISOString() } : undefined,
+      // Sent as filled in: the server names each missing part.
+      regulator: v.channel === 'regulator' && v.regulator ? ({ ...v.regulator, dueAt: v.regulator.dueAt?.toISOString() } as IntakeBody['regulator']) : undefined,
     });
     setBusy(true);
     try {
-      const r = await post<CaseView>('/api/v1/complaints', body, { 'idempotency-key': idempotencyKey.current });
+      const r = await ok(api.POST('/api/v1/complaints', { body, params: { header: { 'idempotency-key': idempotencyKey.current } } }));
       const files = chosen(v.files);
       let saved = r;
       setUploadProblems([]);

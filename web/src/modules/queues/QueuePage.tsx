@@ -7,8 +7,7 @@ import { ReloadOutlined, SaveOutlined } from '@ant-design/icons';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { get, query } from '../../api/client';
-import type { ListRow } from '../../api/types';
+import { api, listQuery, ok, type ListFilter, type ListRow } from '../../api/client';
 import { useLookups, useSession } from '../../app/session';
 import { useCaseChanges } from '../../app/live';
 import { Countdown } from '../../shared/Countdown';
@@ -55,10 +54,10 @@ export function QueuePage() {
   const [saved, setSaved] = useState<SavedFilter[]>(() => (me ? loadSaved(me.id) : []));
 
   const params = useCallback(
-    (extra: Record<string, string | undefined> = {}) => {
+    (extra: ListFilter = {}) => {
       const base = def.filter(me!);
       // A user filter narrows the queue's own filter; it never widens it.
-      const narrow = (key: string, chosen?: string[]) => {
+      const narrow = (key: 'state' | 'department', chosen?: string[]) => {
         const fixed = base[key];
         if (!chosen?.length) return fixed;
         if (!fixed) return chosen;
@@ -66,14 +65,14 @@ export function QueuePage() {
         const both = chosen.filter((x) => allowed.includes(x));
         return both.length ? both : ['__none__'];
       };
-      return query({
+      return listQuery({
         ...base,
         state: narrow('state', filters.state),
         grade: filters.grade,
         kind: filters.kind,
         channel: filters.channel,
         department: narrow('department', filters.department),
-        overdue: filters.overdue ? 'true' : (base.overdue as string | undefined),
+        overdue: filters.overdue ? 'true' : base.overdue,
         text: filters.text?.trim() || undefined,
         limit: 100,
         ...extra,
@@ -85,7 +84,7 @@ export function QueuePage() {
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      const r = await get<{ items: ListRow[]; nextCursor: string | null }>(`/api/v1/complaints${params()}`);
+      const r = await ok(api.GET('/api/v1/complaints', { params: { query: params() } }));
       setRows(r.items);
       setCursor(r.nextCursor);
     } catch (e) {
@@ -96,7 +95,7 @@ export function QueuePage() {
   }, [params, message]);
   const more = async () => {
     if (!cursor) return;
-    const r = await get<{ items: ListRow[]; nextCursor: string | null }>(`/api/v1/complaints${params({ cursor })}`);
+    const r = await ok(api.GET('/api/v1/complaints', { params: { query: params({ cursor }) } }));
     setRows((x) => [...x, ...r.items]);
     setCursor(r.nextCursor);
   };

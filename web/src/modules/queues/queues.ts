@@ -2,7 +2,7 @@
  * The queues each role works from. A queue is a fixed server filter; visibility and avoidance
  * are always applied by the server, so "all" shows each user only the cases they may see.
  */
-import type { User } from '../../api/types';
+import type { ListFilter, User } from '../../api/client';
 
 export const ACTIVE_STATES = ['assigned', 'investigating', 'investigated', 'awaiting_approval', 'implementing'];
 export const OPEN_STATES = ['received', 'invalid', 'valid', 'classified', ...ACTIVE_STATES, 'pending', 'answered', 'followed_up'];
@@ -10,12 +10,12 @@ export const OPEN_STATES = ['received', 'invalid', 'valid', 'classified', ...ACT
 export interface QueueDef {
   key: string;
   /** Server filter (GET /api/v1/complaints query). */
-  filter: (me: User) => Record<string, string | string[] | undefined>;
+  filter: (me: User) => ListFilter;
   /** Whether this user gets the queue in the menu. */
   for: (me: User) => boolean;
 }
 
-const has = (me: User, ...roles: string[]) => roles.some((r) => me.roles.includes(r));
+const has = (me: User, ...roles: User['roles']) => roles.some((r) => me.roles.includes(r));
 
 export const QUEUES: QueueDef[] = [
   { key: 'handling', filter: () => ({ mine: 'handler', state: [...ACTIVE_STATES, 'pending'] }), for: (me) => has(me, 'handler') },

@@ -1,0 +1,52 @@
+/**
+ * The console's API types are generated from the server's OpenAPI document
+ * (`npm run gen:client`, scripts/gen-client.ts). This regenerates them in memory and fails when
+ * the committed web/src/api/generated/openapi.ts no longer matches the server — a route,
+ * response schema or summary changed without regenerating. It also checks that the document
+ * describes every operation's answers.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { GENERATED_CLIENT, generateClient, openApiDocument } from '../../scripts/gen-client.js';
+
+/** Operations left out: health and metrics endpoints (for probes and scrapers, not clients). */
+const exempt = (path: string) => path.startsWith('/api/health') || path.startsWith('/metrics');
+
+describe('generated console client', () => {
+  it('web/src/api/generated/openapi.ts is current (else: npm run gen:client)', async () => {
+    const fresh = await generateClient();
+    let committed = '';
+    try {
+      committed = readFileSync(GENERATED_CLIENT, 'utf8');
+    } catch {
+      assert.fail(`${GENERATED_CLIENT} is missing: run npm run gen:client`);
+    }
+    if (committed === fresh) return;
+    const a = committed.split('\n');
+    const b = fresh.split('\n');
+    const line = a.findIndex((l, i) => l !== b[i]);
+    assert.fail(`${GENERATED_CLIENT} is stale: run npm run gen:client\nfirst difference at line ${line + 1}:\n  committed: ${a[line]}\n  generated: ${b[line]}`);
+  });
+
+  it('every operation documents its success answer and its error body', async () => {
+    const doc = (await openApiDocument()) as unknown as { paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>> };
+    const undocumented: string[] = [];
+    const noErrors: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(item)) {
+        if (!op || typeof op !== 'object' || !('responses' in op)) continue;
+        const name = `${method.toUpperCase()} ${path}`;
+        const responses = op.responses ?? {};
+        const success = Object.entries(responses).filter(([code]) => /^2/.test(code));
+        if (!success.length || success.some(([, r]) => !r.content || Object.values(r.content).some((c) => !c.schema))) {
+          if (!exempt(path)) undocumented.push(name);
+          continue;
+        }
+        const error = responses['500']?.content?.['application/json']?.schema as { $ref?: string } | undefined;
+        if (error?.$ref !== '#/components/schemas/Error') noErrors.push(name);
+      }
+    assert.deepEqual(undocumented, [], 'operations without a documented success answer');
+    assert.deepEqual(noErrors, [], 'operations without the error body');
+  });
+});
