@@ -45,7 +45,7 @@ for (const { dialect, skip } of await engines()) {
     it('answers errors as {code, message, fields} (and the policy problems)', async () => {
       const missing = await k.as('agent').get('/api/v1/complaints/KS-2026-999999');
       assert.equal(missing.status, 404);
-      assert.deepEqual(Object.keys(missing.body).sort(), ['code', 'fields', 'message']);
+      assert.deepEqual(Object.keys(missing.body).sort(), ['code', 'fields', 'message', 'requestId']);
       const bad = await k.as('agent').post('/api/v1/complaints', { channel: 'phone' });
       assert.equal(bad.status, 400);
       assert.equal(bad.body.code, 'invalid_input');

@@ -47,6 +47,8 @@ export const ErrorBody = named(
     fields: z.array(FieldError),
     /** policy_invalid: every problem with its path (and line and column when known). */
     problems: z.array(PolicyProblem).optional(),
+    /** The request's id (also the `X-Request-Id` header): quote it when reporting a problem. */
+    requestId: z.string().optional(),
   }),
   'A refusal or failure: a stable code, a message and the fields at fault, in the caller\'s language',
 );
@@ -64,9 +66,17 @@ type ErrorStatus = keyof typeof ERROR_STATUS;
 /** An error answer as OpenAPI shows it: what the status means here, and the error body. */
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorBody } } });
 
-/** The error answers of a route: `{ 200: X, ...errors(401, 404) }`; 500 is always there. */
-export function errors<S extends ErrorStatus>(...statuses: S[]): Record<S | 500, ReturnType<typeof errorResponse>> {
-  const out = { 500: errorResponse('Internal error') } as Record<S | 500, ReturnType<typeof errorResponse>>;
+/**
+ * The error answers of a route: `{ 200: X, ...errors(401, 404) }`; 500, 503 and 507 are always
+ * there (a database that cannot be written refuses any write — and a read that must log — with
+ * Retry-After).
+ */
+export function errors<S extends ErrorStatus>(...statuses: S[]): Record<S | 500 | 503 | 507, ReturnType<typeof errorResponse>> {
+  const out = {
+    500: errorResponse('Internal error'),
+    503: errorResponse('The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds'),
+    507: errorResponse('The database storage is full: nothing was saved; retry after Retry-After seconds'),
+  } as Record<S | 500 | 503 | 507, ReturnType<typeof errorResponse>>;
   for (const s of statuses) out[s] = errorResponse(ERROR_STATUS[s]);
   return out;
 }
