@@ -44,16 +44,22 @@ export interface TestDb {
   drop(): Promise<void>;
 }
 
+async function migratedAlready(database: Database): Promise<void> {
+  const ran = await migrateToLatest(database.db);
+  if (ran.length > 0) throw new Error(`test database template (${database.dialect}) lacked migrations ${ran.join(', ')}: its name should change with every migration (test/support/templates.ts)`);
+}
+
 /**
  * A fresh, migrated database: a copy of the migrated template (see templates.ts), then the
- * migrator once more, which finds nothing to do — as `kesu serve` does on every start.
+ * migrator once more, as `kesu serve` does on every start; it must find nothing to do, else the
+ * template is not what its name says.
  */
 export async function createTestDb(dialect: Dialect): Promise<TestDb> {
   if (dialect === 'sqlite') {
     const dataDir = mkdtempSync(join(tmpdir(), 'kesu-test-'));
     await copySqliteTemplate(dataDir);
     const database = openDatabase({ dataDir });
-    await migrateToLatest(database.db);
+    await migratedAlready(database);
     return { database, dataDir, drop: async () => { await database.close(); rmSync(dataDir, { recursive: true, force: true }); } };
   }
   const template = await postgresTemplate(PG_ADMIN_URL);
@@ -68,7 +74,7 @@ export async function createTestDb(dialect: Dialect): Promise<TestDb> {
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   const database = openDatabase({ databaseUrl: url.toString(), dataDir: '' });
-  await migrateToLatest(database.db);
+  await migratedAlready(database);
   return {
     database,
     url: url.toString(),
