@@ -223,7 +223,8 @@ export async function startKesu(opts: { place: Place; sinks: Sinks; mode: 'dist'
     stop: async () => {
       if (exited !== undefined) return exited;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      // Writing a CPU profile at exit can take a while on a busy machine.
+      const timer = setTimeout(() => child.kill('SIGKILL'), opts.cpuProfDir ? 300_000 : 20_000);
       const code = await exit;
       clearTimeout(timer);
       return code;
