@@ -19,7 +19,8 @@
  * Options: --engine sqlite|postgres|both (default both; PostgreSQL is skipped with a notice when
  * it does not answer, unless KESU_REQUIRE_PG=1), --seconds N per measurement (default 10),
  * --clients 1,8,64, --seed N cases of history (default 20000), --burst N intakes (default 1000),
- * --server dist|tsx, --profile (server CPU profile under bench/results/, summarised), --out FILE.
+ * --server dist|tsx, --profile (server CPU profile under bench/results/, summarised), --only
+ * "intake,queue page" (a subset of the scenarios), --out FILE.
  * Writes bench/results/http-<date>.json and prints a table. Bounded: it stops by itself.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -50,6 +51,8 @@ const seedCount = Number(opt('--seed') ?? (smoke ? 300 : 20_000));
 const burstCount = Number(opt('--burst') ?? (smoke ? 24 : 1000));
 const serverMode = (opt('--server') ?? 'dist') as 'dist' | 'tsx';
 const profile = has('--profile');
+/** Only these scenarios (comma list of names, e.g. `intake,queue page`); intake always runs, for the ratios. */
+const only = opt('--only')?.split(',').map((x) => x.trim());
 /** How long to wait for the outbox to drain before each measurement. */
 const settleSeconds = smoke ? 0 : 45;
 const TEMPLATES = smoke ? 8 : 20;
@@ -161,9 +164,10 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
     let judged = 0;
     const pick = <T,>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
 
-    const expect = async (p: Promise<{ status: number; text: string }>, ok: number[], what: string) => {
+    const expect = async (p: Promise<{ status: number; text: string }>, ok: number[], what: string, tag?: string): Promise<string | void> => {
       const r = await p;
       if (!ok.includes(r.status)) throw new Error(`${what}: ${r.status} ${r.text.slice(0, 200)}`);
+      return tag;
     };
     const queues: [string, string][] = [
       ['specialist', '/api/v1/complaints?limit=50'],
@@ -175,7 +179,7 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
     ];
     const queueOp = (n: number) => {
       const [u, path] = queues[n % queues.length]!;
-      return expect(http.send('GET', path, { token: tokens[u] }), [200], `queue ${path}`);
+      return expect(http.send('GET', path, { token: tokens[u] }), [200], `queue ${path}`, `${u} ${path.replace('/api/v1/complaints?limit=50', '') || 'first page'}`);
     };
     let intakeN = 1000;
     const intakeOp = (client: number) => {
@@ -187,10 +191,16 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
       );
     };
     const searches = ['漏水', '退款', '洗发水 编号 7', 'KS-2026-5000042', '屏幕 划痕'];
-    const scenarios: { name: string; op: (client: number, n: number) => Promise<void>; stop?: () => boolean }[] = [
+    const scenarios: { name: string; op: (client: number, n: number) => Promise<string | void>; stop?: () => boolean }[] = [
       { name: 'sign-in', op: () => expect(http.send('POST', '/api/v1/auth/login', { body: { username: 'agent', password: 'kesu-demo' } }), [200], 'sign-in') },
       { name: 'queue page', op: (_c, n) => queueOp(n) },
-      { name: 'search', op: (_c, n) => expect(http.send('GET', `/api/v1/complaints?limit=50&text=${encodeURIComponent(searches[n % searches.length]!)}`, { token: tokens.specialist }), [200], 'search') },
+      {
+        name: 'search',
+        op: (_c, n) => {
+          const q = searches[n % searches.length]!;
+          return expect(http.send('GET', `/api/v1/complaints?limit=50&text=${encodeURIComponent(q)}`, { token: tokens.specialist }), [200], 'search', `specialist text=${q}`);
+        },
+      },
       { name: 'case detail', op: () => expect(http.send('GET', `/api/v1/complaints/${pick(detailPool)}`, { token: tokens.agent }), [200], 'detail') },
       { name: 'action: note', op: (_c, n) => expect(http.send('POST', `/api/v1/complaints/${pick(detailPool)}/actions/note`, { token: tokens.agent, body: { text: `回访记录 ${n}` } }), [200], 'note') },
       {
@@ -201,7 +211,7 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
       { name: 'intake', op: (c) => intakeOp(c) },
     ];
     const results: EngineResult['scenarios'] = [];
-    for (const s of scenarios)
+    for (const s of scenarios.filter((x) => !only || x.name === 'intake' || only.includes(x.name)))
       for (const clients of clientLevels) {
         const backlogAtStart = await settle(store);
         const stats = await drive({ clients, seconds, op: s.op, stop: s.stop });
@@ -305,6 +315,15 @@ function table(results: EngineResult[]): string {
     lines.push(`| ${e.engine} | burst: ${e.burst.intakes.ok} intakes | ${BURST_CLIENTS} | ${e.burst.intakes.perSecond.toFixed(1)} | ${ms(e.burst.intakes.p50)} | ${ms(e.burst.intakes.p95)} | ${ms(e.burst.intakes.p99)} | ${e.burst.intakes.errors} |`);
     lines.push(`| ${e.engine} | queue pages during the burst | ${BURST_READERS} | ${e.burst.queue.perSecond.toFixed(1)} | ${ms(e.burst.queue.p50)} | ${ms(e.burst.queue.p95)} | ${ms(e.burst.queue.p99)} | ${e.burst.queue.errors} |`);
   }
+  lines.push('', '| engine | request (1 client; and during the burst) | n | p50 ms | p95 ms | p99 ms | during the burst: p50 / p99 ms |', '|---|---|---|---|---|---|---|');
+  for (const e of results)
+    for (const name of ['queue page', 'search']) {
+      const s = e.scenarios.find((x) => x.name === name && x.clients === Math.min(...clientLevels));
+      for (const [tag, t] of Object.entries(s?.stats.byTag ?? {})) {
+        const b = e.burst.queue.byTag?.[tag];
+        lines.push(`| ${e.engine} | ${tag} | ${t.ok} | ${ms(t.p50)} | ${ms(t.p95)} | ${ms(t.p99)} | ${b ? `${ms(b.p50)} / ${ms(b.p99)}` : ''} |`);
+      }
+    }
   lines.push('', '| engine | intake clients | Kesu intake/s | raw insert/s | ratio Kesu/raw |', '|---|---|---|---|---|');
   for (const e of results)
     for (const r of e.ratios) lines.push(`| ${e.engine} | ${r.clients} | ${r.kesuPerSecond.toFixed(1)} | ${r.rawPerSecond.toFixed(1)}${r.rawClients !== r.clients ? ` (${r.rawClients} writer)` : ''} | ${r.ratio.toFixed(3)} |`);

@@ -66,6 +66,8 @@ export interface Stats {
   p95: number;
   p99: number;
   max: number;
+  /** Per kind of request, when the operation names one (e.g. each queue of the queue-page mix). */
+  byTag?: Record<string, { ok: number; p50: number; p95: number; p99: number }>;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -94,8 +96,9 @@ export function summarise(clients: number, latencies: number[], errors: number, 
  * were started (whichever comes first); operations in flight at the deadline are awaited and
  * counted. `op` throws on a wrong answer (counted as an error, the loop goes on).
  */
-export async function drive(opts: { clients: number; seconds: number; maxOps?: number; op: (client: number, n: number) => Promise<void>; stop?: () => boolean }): Promise<Stats> {
+export async function drive(opts: { clients: number; seconds: number; maxOps?: number; op: (client: number, n: number) => Promise<string | void>; stop?: () => boolean }): Promise<Stats> {
   const latencies: number[] = [];
+  const tagged = new Map<string, number[]>();
   let errors = 0;
   let firstError: string | null = null;
   let started = 0;
@@ -106,8 +109,14 @@ export async function drive(opts: { clients: number; seconds: number; maxOps?: n
       const n = started++;
       const t = performance.now();
       try {
-        await opts.op(client, n);
-        latencies.push(performance.now() - t);
+        const tag = await opts.op(client, n);
+        const ms = performance.now() - t;
+        latencies.push(ms);
+        if (tag) {
+          let xs = tagged.get(tag);
+          if (!xs) tagged.set(tag, (xs = []));
+          xs.push(ms);
+        }
       } catch (e) {
         errors++;
         firstError ??= (e as Error).message;
@@ -115,5 +124,13 @@ export async function drive(opts: { clients: number; seconds: number; maxOps?: n
     }
   };
   await Promise.all(Array.from({ length: opts.clients }, (_, i) => loop(i)));
-  return summarise(opts.clients, latencies, errors, firstError, (performance.now() - t0) / 1000);
+  const stats = summarise(opts.clients, latencies, errors, firstError, (performance.now() - t0) / 1000);
+  if (tagged.size)
+    stats.byTag = Object.fromEntries(
+      [...tagged].map(([tag, xs]) => {
+        const s = xs.sort((a, b) => a - b);
+        return [tag, { ok: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99) }];
+      }),
+    );
+  return stats;
 }
