@@ -157,10 +157,13 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
     await seedHistory(store, templates, seedCount, { prefix: '5' });
     await store.analyze();
     log(`${engine}: seeded ${seedCount} cases of history in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const seededIds = (await store.query(`select id from complaints where number like 'KS-____-5%'`)).map((r) => String(r.id));
-    const shuffled = [...seededIds].sort(() => Math.random() - 0.5);
-    const detailPool = shuffled.slice(0, Math.ceil(shuffled.length / 2));
-    const judgePool = shuffled.slice(Math.ceil(shuffled.length / 2));
+    // The agent reads and notes its own cases (1 in 20 of the history); the specialist judges any other.
+    const agentId = String(templates[0]!.complaint.first_responder_id);
+    const seeded = await store.query(`select id, first_responder_id from complaints where number like 'KS-____-5%'`);
+    const shuffle = <T,>(xs: T[]) => xs.map((x) => [Math.random(), x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
+    const detailPool = shuffle(seeded.filter((r) => r.first_responder_id === agentId).map((r) => String(r.id)));
+    const judgePool = shuffle(seeded.filter((r) => r.first_responder_id !== agentId).map((r) => String(r.id)));
+    log(`${engine}: the agent is first responder of ${detailPool.length} of them`);
     let judged = 0;
     const pick = <T,>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
 

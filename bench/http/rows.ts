@@ -65,7 +65,7 @@ function cloneRow(r: Row, pairs: [string, string][]): Row {
  * outbox rows already delivered (history, so the dispatcher does not start on them); raw cases
  * keep the template's times and a pending outbox, exactly as intake leaves them.
  */
-export function cloneCase(t: CaseRows, n: number, opts: { prefix: '5' | '7'; receivedAt?: Date }): CaseRows {
+export function cloneCase(t: CaseRows, n: number, opts: { prefix: '5' | '7'; receivedAt?: Date; firstResponder?: string }): CaseRows {
   const oldId = t.complaint.id as string;
   const oldNumber = t.complaint.number as string;
   const at = opts.receivedAt;
@@ -78,6 +78,9 @@ export function cloneCase(t: CaseRows, n: number, opts: { prefix: '5' | '7'; rec
     [oldNumber, number],
     [oldNumber.toLowerCase(), number.toLowerCase()],
   ];
+  // Another first responder: every mention of the template's agent (columns, participants, the body, events, the access log).
+  const agent = t.complaint.first_responder_id as string;
+  if (opts.firstResponder && opts.firstResponder !== agent) pairs.push([agent, opts.firstResponder]);
   const complaint = cloneRow(t.complaint, pairs);
   if (at) complaint.received_at = complaint.updated_at = at.toISOString();
   complaint.search_rowid = null;
@@ -256,15 +259,27 @@ export function openRows(engine: Engine, where: { dataDir: string; databaseUrl?:
   return engine === 'sqlite' ? openSqliteRows(where.dataDir) : openPostgresRows(where.databaseUrl!, connections);
 }
 
-/** Seeds `count` cases cloned round-robin from the templates, received over the past `days` days, in batches. */
-export async function seedHistory(store: RowStore, templates: CaseRows[], count: number, opts: { prefix: '5' | '7'; days?: number; now?: Date; batch?: number }): Promise<void> {
+/**
+ * Seeds `count` cases cloned round-robin from the templates, received over the past `days` days,
+ * in batches. One case in `agentShare` keeps the template's agent as first responder; the others
+ * go to `agents` other (synthetic) agents, so the demo agent's own queue holds a realistic share.
+ */
+export async function seedHistory(store: RowStore, templates: CaseRows[], count: number, opts: { prefix: '5' | '7'; days?: number; now?: Date; batch?: number; agentShare?: number; agents?: number }): Promise<void> {
+  const share = opts.agentShare ?? 20;
+  const agents = opts.agents ?? 300;
   const now = (opts.now ?? new Date()).getTime();
   const span = (opts.days ?? 60) * 86400_000;
   const batch = opts.batch ?? 250;
   for (let start = 0; start < count; start += batch) {
     const cs: CaseRows[] = [];
     for (let i = start; i < Math.min(count, start + batch); i++)
-      cs.push(cloneCase(templates[i % templates.length]!, i, { prefix: opts.prefix, receivedAt: new Date(now - span + Math.floor((i / count) * (span - 3600_000))) }));
+      cs.push(
+        cloneCase(templates[i % templates.length]!, i, {
+          prefix: opts.prefix,
+          receivedAt: new Date(now - span + Math.floor((i / count) * (span - 3600_000))),
+          firstResponder: i % share === 0 ? undefined : `bench-agent-${i % agents}`,
+        }),
+      );
     await store.insertBatch(cs);
   }
 }
