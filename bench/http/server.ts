@@ -176,7 +176,7 @@ export interface RunningKesu {
   stop(): Promise<number | null>;
 }
 
-export async function startKesu(opts: { place: Place; sinks: Sinks; mode: 'dist' | 'tsx'; logFile: string; cpuProfDir?: string; log: (s: string) => void }): Promise<RunningKesu> {
+export async function startKesu(opts: { place: Place; sinks: Sinks; mode: 'dist' | 'tsx'; logFile: string; cpuProfDir?: string; graceSeconds?: number; log: (s: string) => void }): Promise<RunningKesu> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) if (k === 'DATABASE_URL' || k.startsWith('KESU_') || k === 'PORT' || k === 'HOST' || k === 'LOG_LEVEL') delete env[k];
@@ -224,7 +224,7 @@ export async function startKesu(opts: { place: Place; sinks: Sinks; mode: 'dist'
       if (exited !== undefined) return exited;
       child.kill('SIGTERM');
       // Writing a CPU profile at exit can take a while on a busy machine.
-      const timer = setTimeout(() => child.kill('SIGKILL'), opts.cpuProfDir ? 300_000 : 20_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), opts.cpuProfDir ? 300_000 : (opts.graceSeconds ?? 20) * 1000);
       const code = await exit;
       clearTimeout(timer);
       return code;
