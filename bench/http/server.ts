@@ -1,0 +1,233 @@
+/**
+ * Kesu as `npm start` runs it, for the HTTP bench: `node dist/cli/kesu.js serve` (built first
+ * when dist is missing or older than src) or `tsx src/cli/kesu.ts serve`, on a fresh data dir
+ * or a throwaway PostgreSQL database, with the sweeper and the dispatcher at their defaults, an
+ * in-process SMTP sink and a local HTTP SMS gateway. Also: free ports, RSS from /proc.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeSync, fdatasyncSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { SMTPServer } from 'smtp-server';
+import pg from 'pg';
+
+export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+export const PG_ADMIN_URL = process.env.KESU_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createNetServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Counts what Kesu delivers: e-mail over SMTP and SMS over the generic HTTP gateway. */
+export class Sinks {
+  mails = 0;
+  sms = 0;
+  private constructor(
+    private readonly smtp: SMTPServer,
+    private readonly http: Server,
+    readonly smtpPort: number,
+    readonly smsPort: number,
+  ) {}
+
+  static async start(): Promise<Sinks> {
+    let sinks!: Sinks;
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      logger: false,
+      onData(stream, _session, callback) {
+        stream.on('data', () => {});
+        stream.on('end', () => {
+          sinks.mails++;
+          callback();
+        });
+      },
+    });
+    const smtpPort = await new Promise<number>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as { port: number }).port)));
+    const http = createServer((req, res) => {
+      req.on('data', () => {});
+      req.on('end', () => {
+        sinks.sms++;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: true, id: `sms-${sinks.sms}` }));
+      });
+    });
+    const smsPort = await new Promise<number>((resolve) => http.listen(0, '127.0.0.1', () => resolve((http.address() as { port: number }).port)));
+    sinks = new Sinks(smtp, http, smtpPort, smsPort);
+    return sinks;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((r) => this.smtp.close(() => r()));
+    this.http.closeAllConnections();
+    await new Promise<void>((r) => this.http.close(() => r()));
+  }
+}
+
+/** Resident set size of a process in MiB (VmRSS), and its peak (VmHWM). */
+export function rssOf(pid: number): { rssMiB: number; peakMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
+}
+
+/** Latency of a 4 KiB write + fdatasync on the disk the databases use (what one durable commit waits for at least). */
+export function fsyncLatency(n = 200): { p50: number; p95: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'kesu-bench-fsync-'));
+  const fd = openSync(join(dir, 'probe'), 'w');
+  const block = Buffer.alloc(4096, 1);
+  const xs: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      writeSync(fd, block, 0, block.length, (i % 64) * 4096);
+      fdatasyncSync(fd);
+      xs.push(performance.now() - t);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  xs.sort((a, b) => a - b);
+  return { p50: xs[Math.floor(n * 0.5)]!, p95: xs[Math.floor(n * 0.95)]! };
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    newest = Math.max(newest, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
+  }
+  return newest;
+}
+
+/** Compiles the server (not the web console: the bench uses only the API) when dist is missing or older than src. */
+export function ensureBuilt(log: (s: string) => void): void {
+  const entry = join(ROOT, 'dist', 'cli', 'kesu.js');
+  if (existsSync(entry) && statSync(entry).mtimeMs >= newestMtime(join(ROOT, 'src'))) return;
+  log('building the server (tsc -p tsconfig.json) …');
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('tsc failed');
+}
+
+export type Engine = 'sqlite' | 'postgres';
+
+export async function postgresAvailable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+/** A fresh place for data: a temp folder (SQLite, and attachments/secret on both) and, on PostgreSQL, a throwaway database. */
+export interface Place {
+  engine: Engine;
+  dataDir: string;
+  databaseUrl?: string;
+  drop(): Promise<void>;
+}
+
+export async function freshPlace(engine: Engine, label: string): Promise<Place> {
+  const dataDir = mkdtempSync(join(tmpdir(), `kesu-bench-${label}-`));
+  if (engine === 'sqlite') return { engine, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  const name = `kesu_bench_${label}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    engine,
+    dataDir,
+    databaseUrl: url.toString(),
+    drop: async () => {
+      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RunningKesu {
+  pid: number;
+  base: URL;
+  logFile: string;
+  stop(): Promise<number | null>;
+}
+
+export async function startKesu(opts: { place: Place; sinks: Sinks; mode: 'dist' | 'tsx'; logFile: string; cpuProfDir?: string; graceSeconds?: number; log: (s: string) => void }): Promise<RunningKesu> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(env)) if (k === 'DATABASE_URL' || k.startsWith('KESU_') || k === 'PORT' || k === 'HOST' || k === 'LOG_LEVEL') delete env[k];
+  Object.assign(env, {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    KESU_DATA_DIR: opts.place.dataDir,
+    KESU_SMTP_URL: `smtp://127.0.0.1:${opts.sinks.smtpPort}`,
+    KESU_SMS_PROVIDER: 'http',
+    KESU_SMS_URL: `http://127.0.0.1:${opts.sinks.smsPort}/sms?to={to}`,
+    NODE_ENV: 'production',
+  });
+  if (opts.place.databaseUrl) env.DATABASE_URL = opts.place.databaseUrl;
+  const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
+  const args =
+    opts.mode === 'dist'
+      ? [...nodeArgs, join(ROOT, 'dist', 'cli', 'kesu.js'), 'serve']
+      : [...nodeArgs, '--import', 'tsx', join(ROOT, 'src', 'cli', 'kesu.ts'), 'serve'];
+  const fd = openSync(opts.logFile, 'w');
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  let exited: number | null | undefined;
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve((exited = code))));
+  const base = new URL(`http://127.0.0.1:${port}`);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited !== undefined) throw new Error(`Kesu exited (${exited}) before answering; see ${opts.logFile}:\n${readFileSync(opts.logFile, 'utf8').slice(-2000)}`);
+    try {
+      const r = await fetch(new URL('/api/health', base));
+      if (r.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Kesu did not answer /api/health within 60 s; see ${opts.logFile}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    pid: child.pid!,
+    base,
+    logFile: opts.logFile,
+    stop: async () => {
+      if (exited !== undefined) return exited;
+      child.kill('SIGTERM');
+      // Writing a CPU profile at exit can take a while on a busy machine.
+      const timer = setTimeout(() => child.kill('SIGKILL'), opts.cpuProfDir ? 300_000 : (opts.graceSeconds ?? 20) * 1000);
+      const code = await exit;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
