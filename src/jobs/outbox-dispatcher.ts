@@ -120,9 +120,10 @@ export async function dispatchOutbox(app: App, opts: DispatchOptions = {}): Prom
 }
 
 /** Repeats passes until nothing is due (bounded), e.g. after a transition. */
-export async function dispatchUntilIdle(app: App, opts: DispatchOptions = {}, maxPasses = 20): Promise<DispatchResult> {
+export async function dispatchUntilIdle(app: App, opts: DispatchOptions = {}, maxPasses = 20, stopping: () => boolean = () => false): Promise<DispatchResult> {
   const total: DispatchResult = { claimed: 0, expanded: 0, skipped: 0, sent: 0, retrying: 0, dead: 0, lost: 0 };
-  for (let i = 0; i < maxPasses; i++) {
+  // A stop finishes the pass in progress, not the backlog (claimed rows not reached go back when their lease ends).
+  for (let i = 0; i < maxPasses && !stopping(); i++) {
     const r = await dispatchOutbox(app, opts);
     for (const k of Object.keys(total) as (keyof DispatchResult)[]) total[k] += r[k];
     if (r.claimed === 0) break;
@@ -328,7 +329,7 @@ export function startDispatcher(app: App, intervalMs: number, opts: DispatchOpti
       again = true;
       return;
     }
-    running = dispatchUntilIdle(app, opts)
+    running = dispatchUntilIdle(app, opts, 20, () => stopped)
       .then((r) => (r.sent || r.dead) && app.log.info({ outbox: r }, 'outbox dispatch'))
       .catch((e) => app.log.error({ err: e }, 'outbox dispatch failed'))
       .finally(() => {
