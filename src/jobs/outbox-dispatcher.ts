@@ -122,7 +122,7 @@ export async function dispatchOutbox(app: App, opts: DispatchOptions = {}): Prom
 /** Repeats passes until nothing is due (bounded), e.g. after a transition. */
 export async function dispatchUntilIdle(app: App, opts: DispatchOptions = {}, maxPasses = 20, stopping: () => boolean = () => false): Promise<DispatchResult> {
   const total: DispatchResult = { claimed: 0, expanded: 0, skipped: 0, sent: 0, retrying: 0, dead: 0, lost: 0 };
-  // A stop finishes the pass in progress, not the backlog (claimed rows not reached go back when their lease ends).
+  // A stop lets the pass in progress finish; the rest of the backlog waits for the next start.
   for (let i = 0; i < maxPasses && !stopping(); i++) {
     const r = await dispatchOutbox(app, opts);
     for (const k of Object.keys(total) as (keyof DispatchResult)[]) total[k] += r[k];
