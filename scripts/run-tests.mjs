@@ -6,7 +6,7 @@
 // databases, ports and temporary folders). KESU_TEST_JOBS sets how many at once (default: the
 // number of CPUs, at least 2); KESU_TEST_JOBS=1 runs them one after the other as before. The
 // longest files start first, by the durations of the previous run (test-output/test-times.json),
-// so the slowest one does not start last; browser files (test/browser/) run one at a time
+// so the slowest one does not start last; browser files (test/browser/, and the bench smoke) run one at a time
 // (KESU_TEST_BROWSER_JOBS), since each drives a Chromium. Each file's output is printed whole
 // when it ends, then a summary with the totals and the slowest files.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -41,7 +41,10 @@ function positiveInt(name, fallback) {
 }
 const jobs = Math.min(files.length, positiveInt('KESU_TEST_JOBS', Math.max(2, availableParallelism())));
 const browserJobs = positiveInt('KESU_TEST_BROWSER_JOBS', 1);
-const isBrowser = (f) => f.startsWith(join('test', 'browser') + '/');
+// Files that load the whole machine share one slot: the browser journeys, and the HTTP bench's
+// smoke (it drives a real server with up to 64 clients) — beside a browser journey it starves
+// Chromium into step time-outs.
+const isBrowser = (f) => f.startsWith(join('test', 'browser') + '/') || f.startsWith(join('test', 'bench') + '/');
 
 // Longest first: the makespan is then close to the best. Files not timed yet (a fresh clone)
 // go by a hint: browser files first (the console journey alone is a third of the run), then the
