@@ -79,7 +79,6 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
 
 export async function serve(cfg: Config): Promise<void> {
   const running = await startServer(cfg);
-  console.log(running.banner.join('\n'));
   const onSignal = (signal: string) => {
     // A second signal while stopping: the operator wants out now.
     if (stopRequested) process.exit(1);
@@ -89,4 +88,6 @@ export async function serve(cfg: Config): Promise<void> {
   let stopRequested = false;
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
+  // Printed once the signals are handled: whoever waits for this line may stop the server at once.
+  console.log(running.banner.join('\n'));
 }

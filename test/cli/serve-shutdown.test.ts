@@ -47,7 +47,8 @@ describe('SIGTERM', () => {
   it('stops an idle server cleanly (sqlite)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kesu-sigterm-'));
     try {
-      const s = await startServe({ KESU_DATA_DIR: dataDir, KESU_SWEEP_INTERVAL_MS: '200', KESU_SHUTDOWN_TIMEOUT_MS: '5000' });
+      // A generous time-out: on a loaded machine a clean stop can take seconds; this test is about exit 0.
+      const s = await startServe({ KESU_DATA_DIR: dataDir, KESU_SWEEP_INTERVAL_MS: '200', KESU_SHUTDOWN_TIMEOUT_MS: '30000' });
       s.child.kill('SIGTERM');
       const r = await s.exited;
       assert.equal(r.code, 0, s.output());
@@ -79,8 +80,8 @@ describe('SIGTERM', () => {
       }
       const sentAt = Date.now();
       s.child.kill('SIGTERM');
-      const r = await Promise.race([s.exited, new Promise<null>((res) => setTimeout(() => res(null), 15_000))]);
-      assert.ok(r, `still running 15 s after SIGTERM:\n${s.output()}`);
+      const r = await Promise.race([s.exited, new Promise<null>((res) => setTimeout(() => res(null), 30_000))]);
+      assert.ok(r, `still running 30 s after SIGTERM:\n${s.output()}`);
       assert.equal(r.code, 1, 'a shutdown cut short exits 1');
       assert.ok(r.at - sentAt >= 1000, 'it waited for the sweep before giving up');
       assert.match(s.output(), /shutdown timed out/);
