@@ -1,14 +1,15 @@
 /** The frame around every screen: the menu for the user's roles, language, live status, sign-out. */
-import { Badge, Button, Layout, Menu, Select, Space, Tooltip, Typography } from 'antd';
+import { Badge, Button, Grid, Layout, Menu, Select, Tooltip, Typography } from 'antd';
 import { AppstoreOutlined, AuditOutlined, BarChartOutlined, FormOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useSession } from './session';
 import { useLive } from './live';
 import { QUEUES } from '../modules/queues/queues';
 import { LOCALES, setLanguage } from '../i18n';
 import type { Locale } from '../api/client';
+import { joinList } from '../shared/format';
 
 export function Shell() {
   const { t, i18n } = useTranslation();
@@ -16,6 +17,9 @@ export function Shell() {
   const { connected } = useLive();
   const nav = useNavigate();
   const loc = useLocation();
+  // On a phone the menu is a rail of icons and the header keeps only what fits on one line.
+  const wide = Grid.useBreakpoint().md ?? true;
+  const [collapsed, setCollapsed] = useState(false);
   if (!me) return null;
   const items: { key: string; icon?: ReactNode; label: string; children?: { key: string; label: string }[] }[] = [];
   if (has('agent') || has('specialist')) items.push({ key: '/intake', icon: <FormOutlined />, label: t('nav.intake') });
@@ -33,34 +37,34 @@ export function Shell() {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider width={196} theme="light" breakpoint="lg" collapsedWidth={56} style={{ borderRight: '1px solid #f0f0f0' }}>
-        <div style={{ padding: '14px 16px', fontWeight: 600, fontSize: 16, whiteSpace: 'nowrap', overflow: 'hidden' }}>
-          <AuditOutlined style={{ color: '#1677ff' }} /> {t('app.name')}
+      <Layout.Sider width={196} theme="light" breakpoint="lg" collapsedWidth={wide ? 56 : 44} onCollapse={setCollapsed} style={{ borderRight: '1px solid #f0f0f0' }}>
+        <div style={{ padding: collapsed ? '14px 0' : '14px 16px', textAlign: collapsed ? 'center' : undefined, fontWeight: 600, fontSize: 16, whiteSpace: 'nowrap', overflow: 'hidden' }} title={t('app.name')}>
+          <AuditOutlined style={{ color: '#1677ff' }} />
+          {!collapsed && ` ${t('app.name')}`}
         </div>
         <Menu mode="inline" items={items} selectedKeys={selected} defaultOpenKeys={['queues']} onClick={(e) => nav(e.key)} style={{ borderInlineEnd: 0 }} />
       </Layout.Sider>
       <Layout>
-        <Layout.Header style={{ background: '#fff', padding: '0 16px', height: 48, lineHeight: '48px', borderBottom: '1px solid #f0f0f0', display: 'flex', justifyContent: 'flex-end' }}>
-          <Space size="middle">
-            <Tooltip title={connected ? t('live.on') : t('live.off')}>
-              <Badge status={connected ? 'success' : 'default'} text={<Typography.Text type="secondary">{t('live.label')}</Typography.Text>} />
-            </Tooltip>
-            <Select<Locale>
-              size="small"
-              value={i18n.language as Locale}
-              onChange={(l) => setLanguage(l)}
-              aria-label={t('app.language')}
-              data-testid="language"
-              options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`) }))}
-              style={{ width: 110 }}
-            />
-            <span data-testid="whoami">
-              {me.name} · {me.roles.map((r) => t(`role.${r}`)).join('、')}
-            </span>
-            <Button size="small" icon={<LogoutOutlined />} onClick={() => void signOut().then(() => nav('/login'))}>
-              {t('auth.signOut')}
-            </Button>
-          </Space>
+        <Layout.Header style={{ background: '#fff', padding: wide ? '0 16px' : '0 8px', height: 48, lineHeight: '48px', borderBottom: '1px solid #f0f0f0', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', gap: wide ? 16 : 8, whiteSpace: 'nowrap', minWidth: 0 }}>
+          <Tooltip title={connected ? t('live.on') : t('live.off')}>
+            <Badge status={connected ? 'success' : 'default'} text={wide ? <Typography.Text type="secondary">{t('live.label')}</Typography.Text> : undefined} />
+          </Tooltip>
+          <Select<Locale>
+            size="small"
+            value={i18n.language as Locale}
+            onChange={(l) => setLanguage(l)}
+            aria-label={t('app.language')}
+            data-testid="language"
+            options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`) }))}
+            style={{ width: wide ? 110 : 96, flex: 'none' }}
+          />
+          <Typography.Text data-testid="whoami" ellipsis={{ tooltip: true }} style={{ minWidth: 0, maxWidth: wide ? 360 : 120 }}>
+            {me.name}
+            {wide && ` · ${joinList(me.roles.map((r) => t(`role.${r}`)))}`}
+          </Typography.Text>
+          <Button size="small" icon={<LogoutOutlined />} onClick={() => void signOut().then(() => nav('/login'))} aria-label={t('auth.signOut')} style={{ flex: 'none' }}>
+            {wide && t('auth.signOut')}
+          </Button>
         </Layout.Header>
         <Layout.Content style={{ padding: 12, minWidth: 0 }}>
           <Outlet />

@@ -37,3 +37,8 @@ export function formatMoney(n: number | undefined | null): string {
   if (n === undefined || n === null) return '—';
   return new Intl.NumberFormat(i18n.language, { style: 'currency', currency: 'CNY', maximumFractionDigits: 2 }).format(n);
 }
+
+/** A list in the UI language: "退货换货、赔偿" in Chinese, "Return / exchange, Compensation" in English. */
+export function joinList(items: readonly string[]): string {
+  return items.join(i18n.language === 'en' ? ', ' : '、');
+}

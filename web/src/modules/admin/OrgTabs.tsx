@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useLookups } from '../../app/session';
 import { pick } from '../../i18n';
 import { ROLES } from './UsersTab';
+import { joinList } from '../../shared/format';
 
 export function DepartmentsTab() {
   const { t } = useTranslation();
@@ -19,8 +20,8 @@ export function DepartmentsTab() {
           { title: t('admin.code'), dataIndex: 'code', width: 160 },
           { title: t('admin.name'), dataIndex: 'name', width: 200, render: (n) => pick(n) },
           { title: t('admin.members'), key: 'members', render: (_: unknown, d: { code: string }) => staff.filter((u) => u.departmentCode === d.code).map((u) => <Tag key={u.id}>{u.name}</Tag>) },
-          { title: t('admin.managers'), key: 'managers', render: (_: unknown, d: { code: string }) => staff.filter((u) => u.managerOf.includes(d.code)).map((u) => u.name).join('、') || '—' },
-          { title: t('admin.routedCategories'), key: 'cats', render: (_: unknown, d: { code: string }) => (policy?.categories ?? []).filter((c) => c.department === d.code).map((c) => pick(c.name)).join('、') || '—' },
+          { title: t('admin.managers'), key: 'managers', render: (_: unknown, d: { code: string }) => joinList(staff.filter((u) => u.managerOf.includes(d.code)).map((u) => u.name)) || '—' },
+          { title: t('admin.routedCategories'), key: 'cats', render: (_: unknown, d: { code: string }) => joinList((policy?.categories ?? []).filter((c) => c.department === d.code).map((c) => pick(c.name))) || '—' },
         ]}
       />
     </Card>
@@ -40,7 +41,7 @@ export function RolesTab() {
         columns={[
           { title: t('admin.role'), dataIndex: 'role', width: 140, render: (r: string) => <b>{t(`role.${r}`)}</b> },
           { title: t('admin.roleDoes'), dataIndex: 'role', key: 'does', render: (r: string) => t(`roleDoes.${r}`) },
-          { title: t('admin.members'), dataIndex: 'role', key: 'members', width: 260, render: (r: string) => staff.filter((u) => u.roles.includes(r)).map((u) => u.name).join('、') },
+          { title: t('admin.members'), dataIndex: 'role', key: 'members', width: 260, render: (r: string) => joinList(staff.filter((u) => u.roles.includes(r)).map((u) => u.name)) },
         ]}
       />
     </Card>

@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok, type PolicyProblem } from '../../api/client';
 import { useLookups, useSession } from '../../app/session';
-import { formatPolicyDuration } from '../../shared/format';
+import { formatPolicyDuration, joinList } from '../../shared/format';
 import { currentLocale, pick } from '../../i18n';
 
 const CLOCKS = ['triage', 'dispatch', 'first_response', 'resolve', 'approval'];
@@ -77,7 +77,7 @@ export function PolicyTab() {
           <ul style={{ marginTop: 0 }}>
             {policy.approval.rules.map((r, i) => (
               <li key={i}>
-                {[r.grades?.map(gradeName).join('、'), r.minAmount !== undefined ? t('policy.minAmount', { amount: r.minAmount }) : ''].filter(Boolean).join(' + ') || t('policy.any')} → {levelName(r.level)}
+                {[(r.grades ? joinList(r.grades.map(gradeName)) : ''), r.minAmount !== undefined ? t('policy.minAmount', { amount: r.minAmount }) : ''].filter(Boolean).join(' + ') || t('policy.any')} → {levelName(r.level)}
               </li>
             ))}
           </ul>
@@ -91,7 +91,7 @@ export function PolicyTab() {
           </Typography.Paragraph>
           <Descriptions size="small" column={2} bordered items={[
             { key: 'fw', label: t('policy.followUpWindow'), children: formatPolicyDuration(policy.followUp.window) },
-            { key: 'fm', label: t('policy.followUpMethods'), children: policy.followUp.methods.map((m) => t(`method.${m}`)).join('、') },
+            { key: 'fm', label: t('policy.followUpMethods'), children: joinList(policy.followUp.methods.map((m) => t(`method.${m}`))) },
             { key: 'fr', label: t('policy.retries'), children: policy.followUp.retries.map(formatPolicyDuration).join(' → ') || '—' },
             { key: 'ext', label: t('policy.extension'), children: `${formatPolicyDuration(policy.extension.max)} / ${formatPolicyDuration(policy.extension.specialMax)} · ${levelName(policy.extension.approvalLevel)}` },
             { key: 'cal', label: t('policy.calendar'), children: `${policy.calendar.timeZone} · ${policy.calendar.workingHours.map((h) => `${h.start}–${h.end}`).join(', ')}` },

@@ -6,6 +6,7 @@ import { api, ok, type User } from '../../api/client';
 import { useLookups, useSession } from '../../app/session';
 import { applyServerErrors, clean } from '../../shared/forms';
 import { pick } from '../../i18n';
+import { joinList } from '../../shared/format';
 
 export const ROLES = ['agent', 'specialist', 'handler', 'approver', 'followup', 'admin', 'auditor'];
 const FIELDS = [['username'], ['name'], ['password'], ['roles'], ['departmentCode'], ['managerOf'], ['approvalLevels'], ['locale']];
@@ -54,8 +55,8 @@ export function UsersTab() {
           { title: t('admin.name'), dataIndex: 'name', width: 100 },
           { title: t('admin.roles'), dataIndex: 'roles', render: (r: string[]) => r.map((x) => <Tag key={x}>{t(`role.${x}`)}</Tag>) },
           { title: t('field.department'), dataIndex: 'departmentCode', width: 120, render: (v: string | null) => deptName(v) },
-          { title: t('admin.managerOf'), dataIndex: 'managerOf', width: 120, render: (v: string[]) => v.map(deptName).join('、') || '—' },
-          { title: t('admin.approvalLevels'), dataIndex: 'approvalLevels', width: 140, render: (v: string[]) => v.map(levelName).join('、') || '—' },
+          { title: t('admin.managerOf'), dataIndex: 'managerOf', width: 120, render: (v: string[]) => joinList(v.map(deptName)) || '—' },
+          { title: t('admin.approvalLevels'), dataIndex: 'approvalLevels', width: 140, render: (v: string[]) => joinList(v.map(levelName)) || '—' },
           { title: t('admin.active'), dataIndex: 'active', width: 60, render: (v: boolean) => (v ? t('common.yes') : t('common.no')) },
         ]}
       />

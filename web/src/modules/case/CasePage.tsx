@@ -12,7 +12,7 @@ import { useLookups } from '../../app/session';
 import { useCaseChanges } from '../../app/live';
 import { Countdown } from '../../shared/Countdown';
 import { StateTag } from '../../shared/StateTag';
-import { formatDateTime, formatMoney, formatPolicyDuration } from '../../shared/format';
+import { formatDateTime, formatMoney, formatPolicyDuration, joinList } from '../../shared/format';
 import { currentLocale, pick } from '../../i18n';
 import { ActionForm } from './ActionForm';
 import { actionFields, inputOf } from './action-fields';
@@ -23,6 +23,8 @@ import { AttachmentsPanel } from './AttachmentsPanel';
 const FORWARD = ['judge', 'classify', 'route', 'accept', 'investigate', 'propose', 'approve', 'answer', 'follow_up', 'close', 'archive', 'resume', 'grant_extension'];
 /** Actions with their own place on the page instead of a button (attach: the attachments panel). */
 const PANEL_ACTIONS = ['attach'];
+/** Two label/value pairs per row on a wide card, one on a phone (labels would wrap a character per line). */
+const TWO_ON_WIDE = { xs: 1, sm: 1, md: 2 } as const;
 
 export function CasePage() {
   const { t } = useTranslation();
@@ -111,7 +113,7 @@ export function CasePage() {
       <Row gutter={8}>
         <Col xs={24} lg={14}>
           <Card title={t('case.summary')} styles={{ body: { padding: 8 } }}>
-            <Descriptions size="small" column={2} bordered items={[
+            <Descriptions size="small" column={TWO_ON_WIDE} bordered items={[
               { key: 'channel', label: t('field.channel'), children: t(`channel.${c.channel}`, { defaultValue: c.channel }) },
               { key: 'received', label: t('field.received'), children: formatDateTime(c.receivedAt) },
               { key: 'category', label: t('field.category'), children: c.category ? categoryName(c.category) : '—' },
@@ -120,27 +122,27 @@ export function CasePage() {
               { key: 'firstResponder', label: t('field.firstResponder'), children: userName(c.firstResponderId) },
               { key: 'handler', label: t('action.f.primary'), children: userName(c.primaryHandlerId) },
               { key: 'backup', label: t('action.f.backup'), children: userName(c.backupHandlerId) },
-              ...(c.coHandlerIds.length ? [{ key: 'co', label: t('action.f.coHandlers'), children: c.coHandlerIds.map(userName).join('、') }] : []),
+              ...(c.coHandlerIds.length ? [{ key: 'co', label: t('action.f.coHandlers'), children: joinList(c.coHandlerIds.map(userName)) }] : []),
               { key: 'policy', label: t('field.policy'), children: c.policyKey },
             ]} />
             <Typography.Title level={5} style={{ marginTop: 12 }}>{t('case.customer')}</Typography.Title>
             {c.piiMasked && <Alert type="info" showIcon message={t('case.masked')} style={{ marginBottom: 6 }} />}
-            <Descriptions size="small" column={2} bordered data-testid="case-customer" items={[
+            <Descriptions size="small" column={TWO_ON_WIDE} bordered data-testid="case-customer" items={[
               { key: 'name', label: t('field.complainantName'), children: c.complainant.anonymous ? t('field.anonymous') : (c.complainant.name ?? '—') },
               { key: 'phone', label: t('field.phone'), children: c.complainant.phone ?? '—' },
               { key: 'email', label: t('field.email'), children: c.complainant.email ?? '—' },
               { key: 'class', label: t('field.customerClass'), children: c.complainant.customerClass ?? '—' },
-              { key: 'address', label: t('field.address'), children: c.complainant.address ?? '—', span: 2 },
-              { key: 'refs', label: t('case.references'), span: 2, children: [c.references.order && `${t('field.order')} ${c.references.order}`, c.references.product && `${t('field.product')} ${c.references.product}`, c.references.plate && `${t('field.plate')} ${c.references.plate}`].filter(Boolean).join(' · ') || '—' },
+              { key: 'address', label: t('field.address'), children: c.complainant.address ?? '—', span: 'filled' as const },
+              { key: 'refs', label: t('case.references'), span: 'filled' as const, children: [c.references.order && `${t('field.order')} ${c.references.order}`, c.references.product && `${t('field.product')} ${c.references.product}`, c.references.plate && `${t('field.plate')} ${c.references.plate}`].filter(Boolean).join(' · ') || '—' },
             ]} />
             <Typography.Title level={5} style={{ marginTop: 12 }}>{t('case.complaint')}</Typography.Title>
             <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="case-description">{c.description}</Typography.Paragraph>
             <Descriptions size="small" column={1} bordered items={[
-              { key: 'demands', label: t('field.demands'), children: [c.demands.types.map((d) => t(`demand.${d}`)).join('、'), c.demands.amount !== undefined ? formatMoney(c.demands.amount) : '', c.demands.text ?? ''].filter(Boolean).join(' · ') || '—' },
-              { key: 'subject', label: t('case.subject'), children: [deptName(c.subject.departmentCode ?? null) !== '—' ? deptName(c.subject.departmentCode) : '', c.subject.employeeIds.map(userName).join('、'), c.subject.description ?? ''].filter(Boolean).join(' · ') || '—' },
+              { key: 'demands', label: t('field.demands'), children: [joinList(c.demands.types.map((d) => t(`demand.${d}`))), c.demands.amount !== undefined ? formatMoney(c.demands.amount) : '', c.demands.text ?? ''].filter(Boolean).join(' · ') || '—' },
+              { key: 'subject', label: t('case.subject'), children: [deptName(c.subject.departmentCode ?? null) !== '—' ? deptName(c.subject.departmentCode) : '', joinList(c.subject.employeeIds.map(userName)), c.subject.description ?? ''].filter(Boolean).join(' · ') || '—' },
               ...(c.validity ? [{ key: 'validity', label: t('case.validity'), children: c.validity.valid ? t('action.f.validYes') : `${t('action.f.validNo')}：${reasonName(c.validity.reason)}${c.validity.malicious ? `（${t('action.f.malicious')}）` : ''} — ${c.validity.explanation ?? ''}` }] : []),
               ...(c.findings ? [{ key: 'findings', label: t('case.findings'), children: `${c.findings.facts} / ${c.findings.cause} / ${t(`responsibility.${c.findings.responsibility.type}`)}${c.findings.responsibility.departmentCode ? ` ${deptName(c.findings.responsibility.departmentCode)}` : ''}` }] : []),
-              ...(c.proposal ? [{ key: 'proposal', label: t('case.proposal'), children: `${c.proposal.solutions.map((s) => t(`solution.${s}`)).join('、')} · ${formatMoney(c.proposal.amount)} · ${c.proposal.description}${c.proposal.requiredLevel ? ` · ${t('case.needsLevel', { level: levelName(c.proposal.requiredLevel) })}` : ''}` }] : []),
+              ...(c.proposal ? [{ key: 'proposal', label: t('case.proposal'), children: `${joinList(c.proposal.solutions.map((s) => t(`solution.${s}`)))} · ${formatMoney(c.proposal.amount)} · ${c.proposal.description}${c.proposal.requiredLevel ? ` · ${t('case.needsLevel', { level: levelName(c.proposal.requiredLevel) })}` : ''}` }] : []),
               ...(c.answer ? [{ key: 'answer', label: t('case.answer'), children: `${c.answer.text}（${t(`method.${c.answer.method}`)}${c.answer.written ? `，${t('action.f.written')}` : ''}）` }] : []),
               ...(c.followUp.satisfaction || c.followUp.attempts ? [{ key: 'followUp', label: t('case.followUp'), children: `${c.followUp.satisfaction ? t(`satisfaction.${c.followUp.satisfaction}`) : t('action.f.reachedNo')} · ${t('case.attempts', { count: c.followUp.attempts })}${c.followUp.comment ? ` · ${c.followUp.comment}` : ''}` }] : []),
               ...(c.pendingReason ? [{ key: 'pending', label: t('state.pending'), children: c.pendingReason }] : []),
@@ -201,7 +203,7 @@ export function CasePage() {
     if (input.explanation) details.push(input.explanation);
     if (input.text) details.push(input.text);
     if (input.note) details.push(input.note);
-    if (Array.isArray(e.data?.attachments) && e.data.attachments.length) details.push(t('attachments.inEvent', { names: (e.data.attachments as { name: string }[]).map((f) => f.name).join('、') }));
+    if (Array.isArray(e.data?.attachments) && e.data.attachments.length) details.push(t('attachments.inEvent', { names: joinList((e.data.attachments as { name: string }[]).map((f) => f.name)) }));
     if (input.satisfaction) details.push(t(`satisfaction.${input.satisfaction}`));
     if (input.reached === false) details.push(t('action.f.reachedNo'));
     if (input.amount !== undefined && e.action === 'propose') details.push(formatMoney(input.amount));

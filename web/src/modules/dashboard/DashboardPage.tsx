@@ -122,20 +122,20 @@ export function DashboardPage() {
   return (
     <div data-testid="dashboard">
       <Row gutter={[8, 8]}>
-        <Col span={6}><Card size="small"><Statistic title={t('dashboard.open')} value={d.open.total} /></Card></Col>
-        <Col span={6}><Card size="small"><Statistic title={t('dashboard.overdue')} value={d.counts.overdue} valueStyle={{ color: d.counts.overdue ? '#cf1322' : undefined }} /></Card></Col>
-        <Col span={6}><Card size="small"><Statistic title={t('dashboard.nearly')} value={d.counts.nearlyOverdue} valueStyle={{ color: d.counts.nearlyOverdue ? '#d48806' : undefined }} /></Card></Col>
-        <Col span={6}>
+        <Col xs={12} md={6}><Card size="small"><Statistic title={t('dashboard.open')} value={d.open.total} /></Card></Col>
+        <Col xs={12} md={6}><Card size="small"><Statistic title={t('dashboard.overdue')} value={d.counts.overdue} valueStyle={{ color: d.counts.overdue ? '#cf1322' : undefined }} /></Card></Col>
+        <Col xs={12} md={6}><Card size="small"><Statistic title={t('dashboard.nearly')} value={d.counts.nearlyOverdue} valueStyle={{ color: d.counts.nearlyOverdue ? '#d48806' : undefined }} /></Card></Col>
+        <Col xs={12} md={6}>
           <Card size="small">
             <Statistic title={t('dashboard.satisfactionRate')} value={d.satisfaction.calls ? Math.round(((d.satisfaction.counts.very_satisfied ?? 0) + (d.satisfaction.counts.satisfied ?? 0)) * 100 / Math.max(1, d.satisfaction.calls - (d.satisfaction.counts.unreachable ?? 0))) : '—'} suffix={d.satisfaction.calls ? '%' : undefined} />
           </Card>
         </Col>
-        <Col span={8}>{chart(t('dashboard.byState'), options.state, 'chart-state')}</Col>
-        <Col span={8}>{chart(t('dashboard.byGrade'), options.grade, 'chart-grade')}</Col>
-        <Col span={8}>{chart(t('dashboard.byChannel'), options.channel, 'chart-channel')}</Col>
-        <Col span={8}>{chart(t('dashboard.byDepartment'), options.department, 'chart-department')}</Col>
-        <Col span={8}>{chart(t('dashboard.trend'), options.trend, 'chart-trend')}</Col>
-        <Col span={8}>
+        <Col xs={24} md={12} xl={8}>{chart(t('dashboard.byState'), options.state, 'chart-state')}</Col>
+        <Col xs={24} md={12} xl={8}>{chart(t('dashboard.byGrade'), options.grade, 'chart-grade')}</Col>
+        <Col xs={24} md={12} xl={8}>{chart(t('dashboard.byChannel'), options.channel, 'chart-channel')}</Col>
+        <Col xs={24} md={12} xl={8}>{chart(t('dashboard.byDepartment'), options.department, 'chart-department')}</Col>
+        <Col xs={24} md={12} xl={8}>{chart(t('dashboard.trend'), options.trend, 'chart-trend')}</Col>
+        <Col xs={24} md={12} xl={8}>
           <Card title={t('dashboard.satisfaction')} size="small" styles={{ body: { padding: 4 } }}>
             <EChart option={options.satisfaction} height={190} testId="chart-satisfaction" />
             <Typography.Text type="secondary" style={{ fontSize: 12, paddingLeft: 8 }}>
@@ -143,12 +143,12 @@ export function DashboardPage() {
             </Typography.Text>
           </Card>
         </Col>
-        <Col span={12}>
+        <Col xs={24} lg={12}>
           <Card title={<span>{t('dashboard.overdueList')} <Tag color="error">{d.counts.overdue}</Tag>{d.overdue.length < d.counts.overdue && <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 'normal' }}>{t('dashboard.onlyVisible', { shown: d.overdue.length })}</Typography.Text>}</span>} size="small" styles={{ body: { padding: 0 } }}>
             <Table<DeadlineRow> size="small" rowKey="id" pagination={false} scroll={{ y: 240 }} dataSource={d.overdue} columns={deadlineColumns} data-testid="overdue-list" />
           </Card>
         </Col>
-        <Col span={12}>
+        <Col xs={24} lg={12}>
           <Card title={<span>{t('dashboard.nearlyList')} <Tag color="warning">{d.counts.nearlyOverdue}</Tag>{d.nearlyOverdue.length < d.counts.nearlyOverdue && <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 'normal' }}>{t('dashboard.onlyVisible', { shown: d.nearlyOverdue.length })}</Typography.Text>}</span>} size="small" styles={{ body: { padding: 0 } }}>
             <Table<DeadlineRow> size="small" rowKey="id" pagination={false} scroll={{ y: 240 }} dataSource={d.nearlyOverdue} columns={deadlineColumns} data-testid="nearly-list" />
           </Card>

@@ -54,8 +54,8 @@ export function FollowUpPage() {
   };
 
   return (
-    <Row gutter={8} wrap={false}>
-      <Col flex="300px">
+    <Row gutter={[8, 8]}>
+      <Col xs={24} md={{ flex: '280px' }}>
         <Card title={t('followup.list')} styles={{ body: { padding: 0, maxHeight: 'calc(100vh - 120px)', overflow: 'auto' } }} extra={<Tag>{rows.length}</Tag>}>
           <List
             data-testid="followup-list"
@@ -80,7 +80,7 @@ export function FollowUpPage() {
           />
         </Card>
       </Col>
-      <Col flex="auto" style={{ minWidth: 0 }}>
+      <Col xs={24} md={{ flex: 'auto' }} style={{ minWidth: 0 }}>
         {outcome && (
           <Alert
             style={{ marginBottom: 8 }}
@@ -95,15 +95,17 @@ export function FollowUpPage() {
             <Empty description={t('followup.pick')} />
           </Card>
         ) : (
-          <Row gutter={8}>
-            <Col span={12}>
+          <Row gutter={[8, 8]}>
+            {/* The case and the record form take the width at 1366×768 (labels must not wrap a
+                character per line); the call script goes beside them only on very wide screens. */}
+            <Col xs={24} xxl={14}>
               <Card title={<Space><Link to={`/cases/${c.number}`}>{c.number}</Link>{followClock && <Countdown dueAt={followClock.dueAt} startedAt={followClock.startedAt} warnAt={followClock.warnAt} breached={!!followClock.breachedAt} />}</Space>} styles={{ body: { padding: 8 } }}>
-                <Descriptions size="small" column={1} bordered items={[
+                <Descriptions size="small" column={{ xs: 1, sm: 1, md: 2 }} bordered styles={{ label: { whiteSpace: 'nowrap' } }} items={[
                   { key: 'customer', label: t('field.complainantName'), children: c.complainant.anonymous ? t('field.anonymous') : (c.complainant.name ?? '—') },
                   { key: 'phone', label: t('field.phone'), children: <Typography.Text copyable>{c.complainant.phone ?? '—'}</Typography.Text> },
-                  { key: 'complaint', label: t('case.complaint'), children: <span style={{ whiteSpace: 'pre-wrap' }}>{c.description}</span> },
-                  { key: 'solution', label: t('case.proposal'), children: c.proposal ? `${c.proposal.description} · ${formatMoney(c.proposal.amount)}` : '—' },
-                  { key: 'answer', label: t('case.answer'), children: c.answer ? `${c.answer.text}（${userName(c.answer.answeredBy)}，${formatDateTime(c.answer.answeredAt)}）` : '—' },
+                  { key: 'complaint', span: 'filled' as const, label: t('case.complaint'), children: <span style={{ whiteSpace: 'pre-wrap' }}>{c.description}</span> },
+                  { key: 'solution', span: 'filled' as const, label: t('case.proposal'), children: c.proposal ? `${c.proposal.description} · ${formatMoney(c.proposal.amount)}` : '—' },
+                  { key: 'answer', span: 'filled' as const, label: t('case.answer'), children: c.answer ? `${c.answer.text}（${userName(c.answer.answeredBy)}，${formatDateTime(c.answer.answeredAt)}）` : '—' },
                   { key: 'tier', label: t('field.tier'), children: t('case.tier', { tier: c.tier, name: tierName(c.tier) }) },
                   { key: 'attempts', label: t('case.followUp'), children: t('case.attempts', { count: c.followUp.attempts }) },
                 ]} />
@@ -128,7 +130,7 @@ export function FollowUpPage() {
                 )}
               </Card>
             </Col>
-            <Col span={12}>
+            <Col xs={24} xxl={10}>
               <Card title={t('script.followUpTitle')} styles={{ body: { padding: 8 } }}>
                 <ScriptPanel steps={policy?.scripts?.followUp ?? []} vars={vars} active={(policy?.scripts?.followUp ?? []).map((s) => s.code)} testId="followup-script" />
               </Card>
