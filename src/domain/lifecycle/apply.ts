@@ -50,7 +50,7 @@ export function whoMatches(who: Who, c: Complaint, actor: Actor, p: Policy, rel:
     case 'qualified_approver':
       return actor.roles.includes('approver') && !!c.proposal?.requiredLevel && levelAtLeast(p, actor.approvalLevels, c.proposal.requiredLevel);
     case 'extension_approver':
-      return actor.roles.includes('approver') && levelAtLeast(p, actor.approvalLevels, p.extension.approvalLevel);
+      return actor.roles.includes('approver') && !!p.extension && levelAtLeast(p, actor.approvalLevels, p.extension.approvalLevel);
     default:
       return actor.roles.includes(who);
   }

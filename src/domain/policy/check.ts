@@ -86,10 +86,14 @@ export function requiredApprovalLevel(p: Policy, grade: string, amount: number):
   return best;
 }
 
-/** The grade whose limits apply: a vicious case is raised to at least `flags.vicious.minGrade`. */
+/**
+ * The grade whose limits apply: a vicious case is raised to at least `flags.vicious.minGrade`
+ * (a policy without `flags.vicious` raises nothing).
+ */
 export function effectiveGrade(p: Policy, grade: string, flags: { vicious?: boolean } = {}): string {
   if (gradeRank(p, grade) < 0) throw new AppError('invalid_input', `policy ${policyKey(p)} has no grade "${grade}"`);
-  if (flags.vicious && gradeRank(p, p.flags.vicious.minGrade) > gradeRank(p, grade)) return p.flags.vicious.minGrade;
+  const min = p.flags.vicious?.minGrade;
+  if (flags.vicious && min !== undefined && gradeRank(p, min) > gradeRank(p, grade)) return min;
   return grade;
 }
 
@@ -102,8 +106,8 @@ export function limitsFor(p: Policy, grade: string, flags: { vicious?: boolean; 
   const code = effectiveGrade(p, grade, flags);
   const g = p.grades.find((x) => x.code === code);
   const out: ClockLimits = { ...g?.limits };
-  if (flags.vicious && p.flags.vicious.limits) overlay(out, p.flags.vicious.limits);
-  if (flags.emergency) overlay(out, p.flags.emergency.limits);
+  if (flags.vicious && p.flags.vicious?.limits) overlay(out, p.flags.vicious.limits);
+  if (flags.emergency && p.flags.emergency) overlay(out, p.flags.emergency.limits);
   return out;
 }
 
@@ -267,17 +271,21 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
     }
   };
   p.grades.forEach((g, i) => limitsInOrder(`grades[${i}].limits`, g.limits));
-  if (p.flags.vicious.limits) limitsInOrder('flags.vicious.limits', p.flags.vicious.limits);
-  limitsInOrder('flags.emergency.limits', p.flags.emergency.limits);
+  const vicious = p.flags.vicious;
+  const emergency = p.flags.emergency;
+  if (vicious?.limits) limitsInOrder('flags.vicious.limits', vicious.limits);
+  if (emergency) limitsInOrder('flags.emergency.limits', emergency.limits);
 
   mustBeGrade('defaultGrade', p.defaultGrade);
-  mustBeGrade('flags.vicious.minGrade', p.flags.vicious.minGrade);
-  if (gradeCodes.length > 1 && p.flags.vicious.minGrade === gradeCodes[0] && !p.flags.vicious.limits)
-    add(
-      'flags.vicious.minGrade',
-      `“${p.flags.vicious.minGrade}”是最轻的等级，且未设 flags.vicious.limits：恶性标记不会产生任何效果`,
-      `"${p.flags.vicious.minGrade}" is the least severe grade and flags.vicious.limits is not set: the vicious flag would change nothing`,
-    );
+  if (vicious) {
+    mustBeGrade('flags.vicious.minGrade', vicious.minGrade);
+    if (gradeCodes.length > 1 && vicious.minGrade === gradeCodes[0] && !vicious.limits)
+      add(
+        'flags.vicious.minGrade',
+        `“${vicious.minGrade}”是最轻的等级，且未设 flags.vicious.limits：恶性标记不会产生任何效果`,
+        `"${vicious.minGrade}" is the least severe grade and flags.vicious.limits is not set: the vicious flag would change nothing`,
+      );
+  }
 
   /** Override limits that are longer than what they override make the flagged case slower. */
   const notSlower = (path: string, over: ClockLimits, against: { code: string; limits: ClockLimits }[], what: [string, string]) => {
@@ -299,10 +307,10 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
       }
     }
   };
-  notSlower('flags.emergency.limits', p.flags.emergency.limits, p.grades, ['紧急事项', 'emergency']);
-  if (p.flags.vicious.limits) {
-    const from = Math.max(0, gradeRank(p, p.flags.vicious.minGrade));
-    notSlower('flags.vicious.limits', p.flags.vicious.limits, p.grades.slice(from), ['恶性投诉', 'vicious']);
+  if (emergency) notSlower('flags.emergency.limits', emergency.limits, p.grades, ['紧急事项', 'emergency']);
+  if (vicious?.limits) {
+    const from = Math.max(0, gradeRank(p, vicious.minGrade));
+    notSlower('flags.vicious.limits', vicious.limits, p.grades.slice(from), ['恶性投诉', 'vicious']);
   }
 
   // --- escalation ------------------------------------------------------------------------------
@@ -371,14 +379,17 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
   });
 
   // --- validity, extension ---------------------------------------------------------------------
-  mustBeLevel('extension.approvalLevel', p.extension.approvalLevel);
-  const ext = diff(p.extension.specialMax, p.extension.max);
-  if (ext !== null && ext < 0)
-    add(
-      'extension.specialMax',
-      `特殊情况的延期上限 ${p.extension.specialMax} 不能短于一般延期上限 ${p.extension.max}`,
-      `the special-case extension ${p.extension.specialMax} cannot be shorter than the ordinary maximum ${p.extension.max}`,
-    );
+  const extension = p.extension;
+  if (extension) {
+    mustBeLevel('extension.approvalLevel', extension.approvalLevel);
+    const ext = diff(extension.specialMax, extension.max);
+    if (ext !== null && ext < 0)
+      add(
+        'extension.specialMax',
+        `特殊情况的延期上限 ${extension.specialMax} 不能短于一般延期上限 ${extension.max}`,
+        `the special-case extension ${extension.specialMax} cannot be shorter than the ordinary maximum ${extension.max}`,
+      );
+  }
 
   // --- follow-up -------------------------------------------------------------------------------
   const f = p.followUp;
@@ -412,11 +423,12 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
   // (no cross-field rule: the engine stops at the top tier when cycles outnumber tiers)
 
   // --- retention -------------------------------------------------------------------------------
-  for (const code of Object.keys(p.retention.byGrade)) mustBeGrade(`retention.byGrade.${code}`, code);
+  const retention = p.retention;
+  for (const code of Object.keys(retention?.byGrade ?? {})) mustBeGrade(`retention.byGrade.${code}`, code);
   let keep = 0;
   let keptBy = '';
-  for (const g of p.grades) {
-    const days = p.retention.byGrade[g.code] ?? p.retention.defaultDays;
+  for (const g of retention ? p.grades : []) {
+    const days = retention!.byGrade[g.code] ?? retention!.defaultDays;
     if (days < keep)
       add(
         `retention.byGrade.${g.code}`,

@@ -212,21 +212,32 @@ const grade = z.strictObject({
   directToManager: z.boolean().default(false),
 });
 
-const flags = z.strictObject({
-  /** 恶性 (001 篇3 §10): media exposure, conflict with the customer, wide social impact. */
-  vicious: z.strictObject({
-    /** The grade a vicious case is raised to at least. */
-    minGrade: codeText,
-    /** Limits that override the (raised) grade's limits clock by clock. */
-    limits: clockLimits.optional(),
-  }),
-  /** 紧急抢险抢修 (001 篇2 §6): these limits override the grade's limits clock by clock. */
-  emergency: z.strictObject({
-    limits: clockLimits,
-    /** After a breach, escalate one more tier each time this passes while still unresolved. */
-    escalateEvery: durationText,
-  }),
-});
+const flags = z
+  .strictObject({
+    /** 恶性 (001 篇3 §10): media exposure, conflict with the customer, wide social impact. Optional. */
+    vicious: z
+      .strictObject({
+        /** The grade a vicious case is raised to at least. */
+        minGrade: codeText,
+        /** Limits that override the (raised) grade's limits clock by clock. */
+        limits: clockLimits.optional(),
+      })
+      .optional(),
+    /**
+     * 紧急抢险抢修 (001 篇2 §6): these limits override the grade's limits clock by clock. Optional:
+     * without it the emergency flag changes no limit.
+     */
+    emergency: z
+      .strictObject({
+        limits: clockLimits,
+        /** After a breach, escalate one more tier each time this passes while still unresolved. */
+        escalateEvery: durationText.optional(),
+        /** A named calendar (`calendars`) the clocks of an emergency case count on, e.g. a 24-hour desk. */
+        calendar: codeText.optional(),
+      })
+      .optional(),
+  })
+  .prefault({});
 
 const tier = z.strictObject({
   level: z.number().int().min(1),
@@ -234,12 +245,24 @@ const tier = z.strictObject({
   role: z.enum(TIER_ROLES),
 });
 
-const escalation = z.strictObject({
-  /** Escalation tiers 1..n in order (002 篇6: agent → department manager → general manager). */
-  tiers: z.array(tier).min(1),
-  /** After a breach, escalate again each time this passes while still unresolved. */
-  escalateEvery: durationText.optional(),
-});
+/** The three tiers of 002 篇6, used when a policy names none. */
+export const DEFAULT_TIERS = [
+  { level: 1, name: { 'zh-CN': '客服代表', 'zh-TW': '客服代表', en: 'Agent' }, role: 'agent' },
+  { level: 2, name: { 'zh-CN': '部门经理', 'zh-TW': '部門經理', en: 'Department manager' }, role: 'department_manager' },
+  { level: 3, name: { 'zh-CN': '总经理', 'zh-TW': '總經理', en: 'General manager' }, role: 'general_manager' },
+] as const;
+
+const escalation = z
+  .strictObject({
+    /** Escalation tiers 1..n in order (002 篇6: agent → department manager → general manager, the default). */
+    tiers: z
+      .array(tier)
+      .min(1)
+      .default(() => DEFAULT_TIERS.map((t) => ({ ...t, name: { ...t.name } }))),
+    /** After a breach, escalate again each time this passes while still unresolved. */
+    escalateEvery: durationText.optional(),
+  })
+  .prefault({});
 
 const gradeRise = z.strictObject({
   /** Time since receipt after which an unresolved case rises … */
@@ -259,12 +282,15 @@ const approvalRule = z.strictObject({
   level: codeText,
 });
 
-const approval = z.strictObject({
-  /** Approval levels in ascending authority. */
-  levels: z.array(approvalLevel).min(1),
-  /** The required level is the highest among matching rules; no match → no approval needed. */
-  rules: z.array(approvalRule).default(() => []),
-});
+/** Optional: a policy without `approval` has no levels and no rules, so no proposal needs approval. */
+const approval = z
+  .strictObject({
+    /** Approval levels in ascending authority. */
+    levels: z.array(approvalLevel).min(1),
+    /** The required level is the highest among matching rules; no match → no approval needed. */
+    rules: z.array(approvalRule).default(() => []),
+  })
+  .default(() => ({ levels: [], rules: [] }));
 
 const invalidReason = z.strictObject({ code: codeText, name: i18nText });
 
@@ -277,23 +303,40 @@ const extension = z.strictObject({
   approvalLevel: codeText,
 });
 
+/** The six reasons of 001 篇3 §9 (also 002 篇1 §2), used when a policy names none. */
+export const DEFAULT_INVALID_REASONS = [
+  { code: 'facts_contradict', name: { 'zh-CN': '事实与叙述严重不符，责任在投诉方', 'zh-TW': '事實與敘述嚴重不符，責任在投訴方', en: "Facts contradict the account; the fault is the complainant's" } },
+  { code: 'outside_service', name: { 'zh-CN': '要求承诺以外或公司禁止的服务', 'zh-TW': '要求承諾以外或公司禁止的服務', en: 'Demand outside the promised service' } },
+  { code: 'provocation', name: { 'zh-CN': '寻衅滋事，以投诉相要挟', 'zh-TW': '尋釁滋事，以投訴相要挾', en: 'Provocation or threats' } },
+  { code: 'anonymous_no_facts', name: { 'zh-CN': '匿名投诉无具体事实或主要事实不成立', 'zh-TW': '匿名投訴無具體事實或主要事實不成立', en: 'Anonymous, with no concrete facts or facts not established' } },
+  { code: 'facts_incomplete', name: { 'zh-CN': '事实不全，无法核实取证', 'zh-TW': '事實不全，無法核實取證', en: 'Facts too incomplete to verify' } },
+  { code: 'late_attitude', name: { 'zh-CN': '对服务态度的不满在一个月以后才提出', 'zh-TW': '對服務態度的不滿在一個月以後才提出', en: 'Attitude complaint raised more than a month later' } },
+];
+
+/**
+ * Optional: without `followUp` a case is not followed up before it closes (`required: false`);
+ * the other defaults serve a follow-up done anyway.
+ */
 const followUp = z.strictObject({
   /** Whether every resolved case must be followed up before it can be closed. */
-  required: z.boolean(),
+  required: z.boolean().default(false),
   /** Time after the answer to the customer within which the follow-up must happen. */
-  window: durationText,
+  window: durationText.default('7d'),
   /** Allowed ways of following up. */
-  methods: z.array(z.enum(FOLLOW_UP_METHODS)).min(1),
+  methods: z
+    .array(z.enum(FOLLOW_UP_METHODS))
+    .min(1)
+    .default((): FollowUpMethod[] => ['phone']),
   /** Delays before each new attempt to reach an unreachable customer (002 篇7: 24 h → 48 h). */
   retries: z.array(durationText).default(() => []),
   /** Close the case when the customer is still unreachable after the last retry. */
-  closeWhenUnreachable: z.boolean(),
+  closeWhenUnreachable: z.boolean().default(false),
   /** Answers that count as satisfied; any other sends the case back for handling. */
   acceptedLevels: z
     .array(z.enum(SATISFACTION_LEVELS))
     .min(1)
     .default((): Satisfaction[] => ['very_satisfied', 'satisfied', 'neutral']),
-});
+}).prefault({});
 
 const unsatisfied = z
   .strictObject({
@@ -430,26 +473,30 @@ export const PolicySchema = z.strictObject({
   categories: z.array(category).min(1),
   /** Severity grades from least to most severe (000: 一般 / 重要 / 重大). */
   grades: z.array(grade).min(1),
-  /** The grade a case has until someone grades it. */
-  defaultGrade: codeText,
+  /** The grade a case has until someone grades it; optional, the first (least severe) grade by default. */
+  defaultGrade: codeText.optional(),
   flags,
   escalation,
   /** Grades rising with time while unresolved. */
   gradeRise: z.array(gradeRise).default(() => []),
   approval,
-  /** Judging validity (001 篇3 §9–11, 002 篇1 §2). */
-  validity: z.strictObject({ invalidReasons: z.array(invalidReason).min(1) }),
-  extension,
+  /** Judging validity (001 篇3 §9–11, 002 篇1 §2); optional, the six reasons of 001 篇3 §9 by default. */
+  validity: z
+    .strictObject({ invalidReasons: z.array(invalidReason).min(1).default(() => structuredClone(DEFAULT_INVALID_REASONS)) })
+    .prefault({}),
+  /** Moving the promised time (延期); optional — without it no extension can be requested. */
+  extension: extension.optional(),
   followUp,
   unsatisfied,
-  retention,
+  /** Archiving; optional — without it closed cases are kept indefinitely. */
+  retention: retention.optional(),
   /** Scripts for phone intake and follow-up calls; optional (empty when absent). */
   scripts,
   /** Customer message wording (issue 4); optional, built-in wording when absent. */
   messages: messages.optional(),
 });
 
-/** A validated policy, defaults applied. */
-export type Policy = z.infer<typeof PolicySchema>;
+/** A validated policy, defaults applied (`defaultGrade` filled in by `validatePolicy`). */
+export type Policy = Omit<z.infer<typeof PolicySchema>, 'defaultGrade'> & { defaultGrade: string };
 /** A policy as written, before defaults. */
 export type PolicyInput = z.input<typeof PolicySchema>;

@@ -71,7 +71,7 @@ test('every shape problem is listed at once, with data paths', () => {
     .replace('    warnAt: 0.8\n  - code: important', '    warnAt: 1.5\n  - code: important')
     .replace('directToManager: true', 'directTomanager: true')
     .replace('  defaultDays: 365', '  defaultDays: 0')
-    .replace('  required: true\n', '')
+    .replace('  specialMax: 7wd\n', '')
     .replace('role: general_manager', 'role: ceo');
   const r = parsePolicyText(text);
   assert.equal(r.ok, false);
@@ -82,7 +82,7 @@ test('every shape problem is listed at once, with data paths', () => {
     [
       'calendar.timeZone',
       'escalation.tiers[2].role',
-      'followUp.required',
+      'extension.specialMax',
       'grades[0].warnAt',
       'grades[2].directTomanager',
       'grades[2].limits.resolve',
@@ -93,7 +93,8 @@ test('every shape problem is listed at once, with data paths', () => {
   assert.match(byPath.get('version')!.message['zh-CN'], /引号/);
   assert.match(byPath.get('grades[2].directTomanager')!.message.en, /did you mean "directToManager"/);
   assert.match(byPath.get('grades[2].limits.resolve')!.message.en, /not a duration/);
-  assert.match(byPath.get('followUp.required')!.message['zh-CN'], /缺少必填字段/);
+  // Inside an optional section that is present, its own fields stay required.
+  assert.match(byPath.get('extension.specialMax')!.message['zh-CN'], /缺少必填字段/);
   assert.match(byPath.get('escalation.tiers[2].role')!.message.en, /one of: agent, handler/);
   // located problems come in document order, with their line
   const lines = r.problems.map((p) => p.line ?? 0);
