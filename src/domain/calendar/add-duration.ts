@@ -39,7 +39,7 @@ export function addDuration(start: Date, duration: Duration | string, cal: Worki
     tickedMs: r.tickedMs,
     cal,
     pauses: spans,
-    ...(plan.statutory ? { statutory: plan.statutory } : {}),
+    ...(plan.statutory ? { statutory: withoutMs(plan.statutory) } : {}),
     ...(alignedFrom !== undefined ? { alignedFrom } : {}),
   });
   return { due: due === null ? null : new Date(due), explanation };
@@ -75,4 +75,8 @@ function planTicking(startMs: number, d: Duration, cal: WorkingCalendar): Tickin
   }
   // Whole milliseconds, so addDuration and tickingBetween agree exactly.
   return { amountMs: Math.round(d.amount * UNIT_MS[d.unit]), unit: d.unit };
+}
+
+function withoutMs(s: StatutoryEnd): { lastDay: string; movedFrom?: string } {
+  return s.movedFrom === undefined ? { lastDay: s.lastDay } : { lastDay: s.lastDay, movedFrom: s.movedFrom };
 }
