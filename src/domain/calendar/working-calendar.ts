@@ -84,6 +84,11 @@ export class WorkingCalendar {
   private readonly years = new Set<number>();
   private readonly cache = new Map<number, CalendarDay>();
   private readonly midnights = new Map<number, Resolved>();
+  /**
+   * Further calendars of the same policy by name (a 24-hour desk beside office hours), attached
+   * by whoever builds the policy's default calendar, so the clocks that name one can find it.
+   */
+  readonly named: Record<string, WorkingCalendar> = {};
 
   /**
    * `years` is the holiday data to use: typically built-in years followed by admin-added ones.

@@ -51,6 +51,7 @@ export interface Ctx {
   actor: Actor;
   now: Date;
   policy: Policy;
+  /** The policy's default calendar; its `named` calendars serve the clocks that count on one. */
   calendar: WorkingCalendar;
 }
 

@@ -123,26 +123,31 @@ function overlay(target: ClockLimits, over: ClockLimits): void {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Durations of the same family can be compared: calendar time (m, h, d, w) exactly; working time
- * (wh, wd) with a working day as long as the policy's working hours. Calendar time and working
- * time are not compared: how they relate depends on when the clock starts.
+ * Durations of the same family can be compared: calendar time (m, h, d, w, mo) — a month as 28 to
+ * 31 days, so `1mo` is known to be longer than `27d` and shorter than `32d` but not compared with
+ * `30d`; working time (wh, wd) with a working day as long as the policy's working hours. Calendar
+ * time and working time are not compared (how they relate depends on when the clock starts), nor
+ * are aligned durations (`2h@eod`, `eod`: how far the alignment moves depends on the instant).
  */
-function measure(text: string, workdayMinutes: number): { family: 'calendar' | 'working'; minutes: number } | null {
+function measure(text: string, workdayMinutes: number): { family: 'calendar' | 'working'; min: number; max: number } | null {
   const d = splitDuration(text);
-  if (!d) return null;
+  if (!d || d.align !== undefined) return null;
+  const exact = (family: 'calendar' | 'working', minutes: number) => ({ family, min: minutes, max: minutes });
   switch (d.unit) {
     case 'm':
-      return { family: 'calendar', minutes: d.amount };
+      return exact('calendar', d.amount);
     case 'h':
-      return { family: 'calendar', minutes: d.amount * 60 };
+      return exact('calendar', d.amount * 60);
     case 'd':
-      return { family: 'calendar', minutes: d.amount * 1440 };
+      return exact('calendar', d.amount * 1440);
     case 'w':
-      return { family: 'calendar', minutes: d.amount * 10080 };
+      return exact('calendar', d.amount * 10080);
+    case 'mo':
+      return { family: 'calendar', min: d.amount * 28 * 1440, max: d.amount * 31 * 1440 };
     case 'wh':
-      return { family: 'working', minutes: d.amount * 60 };
+      return exact('working', d.amount * 60);
     case 'wd':
-      return { family: 'working', minutes: d.amount * workdayMinutes };
+      return exact('working', d.amount * workdayMinutes);
   }
 }
 
@@ -209,25 +214,61 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
     (i) => `calendar.workingWeekdays[${i}]`,
     ['工作日', 'working weekday'],
   );
+  const hoursInOrder = (path: string, hours: readonly { start: string; end: string }[]) => {
   let prevEnd = -1;
-  p.calendar.workingHours.forEach((h, i) => {
+  hours.forEach((h, i) => {
     const s = minutesOf(h.start);
     const e = minutesOf(h.end);
-    if (s === 24 * 60) add(`calendar.workingHours[${i}].start`, '开始时间不能是 24:00', 'a working period cannot start at 24:00');
+    if (s === 24 * 60) add(`${path}[${i}].start`, '开始时间不能是 24:00', 'a working period cannot start at 24:00');
     if (s >= e)
       add(
-        `calendar.workingHours[${i}].end`,
+        `${path}[${i}].end`,
         `结束时间 ${h.end} 必须晚于开始时间 ${h.start}`,
         `the end ${h.end} must be after the start ${h.start}`,
       );
     else if (s < prevEnd)
       add(
-        `calendar.workingHours[${i}].start`,
+        `${path}[${i}].start`,
         `工作时段须按时间先后排列且不重叠（${h.start} 早于上一时段的结束时间）`,
         `working periods must be in order and not overlap (${h.start} is before the end of the previous period)`,
       );
     prevEnd = Math.max(prevEnd, e);
   });
+  };
+  hoursInOrder('calendar.workingHours', p.calendar.workingHours);
+  const calendarNames = Object.keys(p.calendars ?? {});
+  const clockOwner = new Map<string, string>();
+  for (const [name, c] of Object.entries(p.calendars ?? {})) {
+    if (c.workingHours) hoursInOrder(`calendars.${name}.workingHours`, c.workingHours);
+    if (c.workingWeekdays) unique(c.workingWeekdays.map(String), (i) => `calendars.${name}.workingWeekdays[${i}]`, ['工作日', 'working weekday']);
+    unique((c.holidayList ?? []).map((d) => d.date), (i) => `calendars.${name}.holidayList[${i}].date`, ['日期', 'date']);
+    c.clocks.forEach((k, i) => {
+      const other = clockOwner.get(k);
+      if (other !== undefined)
+        add(
+          `calendars.${name}.clocks[${i}]`,
+          `时钟“${k}”已归属日历“${other}”：一个时钟只能按一个日历计时`,
+          `clock "${k}" is already counted on calendar "${other}": a clock counts on one calendar`,
+        );
+      else clockOwner.set(k, name);
+    });
+  }
+  unique(p.calendar.holidayList.map((d) => d.date), (i) => `calendar.holidayList[${i}].date`, ['日期', 'date']);
+  const realDates = (path: string, days: readonly { date: string }[]) =>
+    days.forEach((d, i) => {
+      const [y, m, day] = d.date.split('-').map(Number) as [number, number, number];
+      if (new Date(Date.UTC(y, m - 1, day)).getUTCDate() !== day)
+        add(`${path}[${i}].date`, `${d.date} 不是真实的日期`, `${d.date} is not a real date`);
+    });
+  realDates('calendar.holidayList', p.calendar.holidayList);
+  for (const [name, c] of Object.entries(p.calendars ?? {})) realDates(`calendars.${name}.holidayList`, c.holidayList ?? []);
+  const deskName = p.flags.emergency?.calendar;
+  if (deskName !== undefined && !calendarNames.includes(deskName))
+    add(
+      'flags.emergency.calendar',
+      `未定义的日历“${deskName}”（已定义：${list(calendarNames) || '无'}）`,
+      `no calendar "${deskName}" is defined under calendars (calendars: ${list(calendarNames) || 'none'})`,
+    );
   const workdayMinutes = p.calendar.workingHours.reduce(
     (sum, h) => sum + Math.max(0, minutesOf(h.end) - minutesOf(h.start)),
     0,
@@ -237,7 +278,10 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
     const x = measure(a, workdayMinutes);
     const y = measure(b, workdayMinutes);
     if (!x || !y || x.family !== y.family) return null;
-    return x.minutes - y.minutes;
+    // Certainly longer, certainly not longer, or unknown (ranges overlap: 1mo against 30d).
+    if (x.min > y.max) return x.min - y.max;
+    if (x.max <= y.min) return x.max - y.min;
+    return null;
   };
 
   // --- kinds -----------------------------------------------------------------------------------

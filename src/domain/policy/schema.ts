@@ -30,16 +30,26 @@ function pattern(re: RegExp, zh: string, en: string) {
   });
 }
 
-/** The unit of a duration text: minutes, hours, calendar days, weeks, working days, working hours. */
-export type DurationUnit = 'm' | 'h' | 'd' | 'w' | 'wd' | 'wh';
-/** Same grammar as the calendar module's `isDurationText`, kept here so policy stays independent. */
-export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(m|h|d|w|wd|wh)$/;
+/** The unit of a duration text: minutes, hours, calendar days, weeks, calendar months, working days, working hours. */
+export type DurationUnit = 'm' | 'h' | 'd' | 'w' | 'mo' | 'wd' | 'wh';
+/**
+ * Same grammar as the calendar module's `isDurationText`, kept here so policy stays independent:
+ * a number and a unit, or `eod`, optionally followed by an alignment `@eod` or `@HH:MM`.
+ */
+export const DURATION_PATTERN = /^(?:(\d+(?:\.\d+)?)(mo|wd|wh|m|h|d|w)|(eod))(?:@(eod|(?:[01]\d|2[0-3]):[0-5]\d))?$/;
 
-/** Splits `'2.5wd'` into `{ amount: 2.5, unit: 'wd' }`; `null` when the text is not a duration. */
-export function splitDuration(text: string): { amount: number; unit: DurationUnit } | null {
+/**
+ * Splits `'2.5wd'` into `{ amount: 2.5, unit: 'wd' }`, `'2h@eod'` into `{ amount: 2, unit: 'h',
+ * align: 'eod' }` and `'eod'` into `{ amount: 0, unit: 'm', align: 'eod' }`; `null` when the text
+ * is not a duration.
+ */
+export function splitDuration(text: string): { amount: number; unit: DurationUnit; align?: string } | null {
   const m = DURATION_PATTERN.exec(text);
   if (!m) return null;
-  return { amount: Number(m[1]), unit: m[2] as DurationUnit };
+  if (m[3] === 'eod') return m[4] === undefined ? { amount: 0, unit: 'm', align: 'eod' } : null;
+  const out: { amount: number; unit: DurationUnit; align?: string } = { amount: Number(m[1]), unit: m[2] as DurationUnit };
+  if (m[4] !== undefined) out.align = m[4];
+  return out;
 }
 
 /**
@@ -52,11 +62,11 @@ export const durationText = z.string().superRefine((s, ctx) => {
     ctx.addIssue({
       code: 'custom',
       params: {
-        'zh-CN': `“${s}”不是有效的时长；应写成数字加单位，如 30m、2h、3d、1w、2wd（工作日）、8wh（工作小时）`,
-        en: `"${s}" is not a duration; write a number and a unit, e.g. 30m, 2h, 3d, 1w, 2wd (working days), 8wh (working hours)`,
+        'zh-CN': `“${s}”不是有效的时长；应写成数字加单位，如 30m、2h、3d、1w、1mo（月）、2wd（工作日）、8wh（工作小时）、eod（当个工作日结束），可加对齐 @eod 或 @09:00`,
+        en: `"${s}" is not a duration; write a number and a unit, e.g. 30m, 2h, 3d, 1w, 1mo (months), 2wd (working days), 8wh (working hours), or eod (end of the working day), optionally aligned with @eod or @09:00`,
       } satisfies IssueText,
     });
-  } else if (!(d.amount > 0)) {
+  } else if (!(d.amount > 0) && d.align !== 'eod') {
     ctx.addIssue({
       code: 'custom',
       params: { 'zh-CN': '时长必须大于 0', en: 'a duration must be greater than zero' } satisfies IssueText,
@@ -142,24 +152,45 @@ export type ClockLimits = z.infer<typeof clockLimits>;
 
 const workingPeriod = z.strictObject({ start: clockTime, end: clockTime });
 
+const timeZone = z.string().superRefine((tz, ctx) => {
+  if (!isTimeZone(tz))
+    ctx.addIssue({
+      code: 'custom',
+      params: {
+        'zh-CN': `“${tz}”不是有效的 IANA 时区（如 Asia/Shanghai）`,
+        en: `"${tz}" is not a valid IANA time zone (e.g. Asia/Shanghai)`,
+      } satisfies IssueText,
+    });
+});
+
+/** `CN` (built-in mainland data), any other region code whose years are imported (`HK`, `GB`, `GB-SCT`), or `none`. */
+const holidayRegion = z.union([
+  z.literal('none'),
+  pattern(
+    /^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$/,
+    '节假日地区应写成大写地区代码（如 CN、HK、GB、GB-SCT）或 none',
+    'a holiday region is an upper-case region code (e.g. CN, HK, GB, GB-SCT) or none',
+  ),
+]);
+
+const isoDate = pattern(/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/, '日期应写成 YYYY-MM-DD（需加引号）', 'a date is YYYY-MM-DD (quoted)');
+
+/** One day of a policy's own holiday list: off (a holiday, the default) or worked (调休上班). */
+const holidayDay = z.strictObject({ date: isoDate, off: z.boolean().default(true), name: z.string().min(1).optional() });
+
+/** How periods in days are counted: from the instant (default) or the statutory way (民法典 第二百零一条–第二百零三条). */
+const counting = z.enum(['instant', 'statutory']);
+/** Where a statutory period ends on its last day: at 24:00 (default) or at the close of business. */
+const periodEnd = z.enum(['midnight', 'close']);
+
 const calendar = z
   .strictObject({
     /** IANA time zone in which working days and hours are counted. */
-    timeZone: z
-      .string()
-      .superRefine((tz, ctx) => {
-        if (!isTimeZone(tz))
-          ctx.addIssue({
-            code: 'custom',
-            params: {
-              'zh-CN': `“${tz}”不是有效的 IANA 时区（如 Asia/Shanghai）`,
-              en: `"${tz}" is not a valid IANA time zone (e.g. Asia/Shanghai)`,
-            } satisfies IssueText,
-          });
-      })
-      .default('Asia/Shanghai'),
-    /** Public holidays and adjusted working days (调休): Chinese mainland, or none. */
-    holidays: z.enum(['CN', 'none']).default('CN'),
+    timeZone: timeZone.default('Asia/Shanghai'),
+    /** Public holidays and adjusted working days (调休): a region (CN built in, others imported) or none. */
+    holidays: holidayRegion.default('CN'),
+    /** The organisation's own days, over the region's data day by day (a company holiday, a Hong Kong office's list). */
+    holidayList: z.array(holidayDay).default(() => []),
     /** ISO weekdays that are working days: 1 = Monday … 7 = Sunday. */
     workingWeekdays: z
       .array(z.number().int().min(1).max(7))
@@ -173,8 +204,28 @@ const calendar = z
         { start: '08:30', end: '12:00' },
         { start: '13:30', end: '17:30' },
       ]),
+    /** `instant` (default) or `statutory`. */
+    counting: counting.default('instant'),
+    /** `midnight` (default) or `close`; used by `counting: statutory`. */
+    periodEnd: periodEnd.default('midnight'),
   })
   .prefault({});
+
+/**
+ * A further calendar of the policy (a 24-hour emergency desk beside office hours, an office in
+ * another region). Fields left out are those of `calendar`.
+ */
+const namedCalendar = z.strictObject({
+  timeZone: timeZone.optional(),
+  holidays: holidayRegion.optional(),
+  holidayList: z.array(holidayDay).optional(),
+  workingWeekdays: z.array(z.number().int().min(1).max(7)).min(1).optional(),
+  workingHours: z.array(workingPeriod).min(1).optional(),
+  counting: counting.optional(),
+  periodEnd: periodEnd.optional(),
+  /** Clocks counted on this calendar (`triage`, `first_response`, `follow_up`, …); the others use `calendar`. */
+  clocks: z.array(z.string().regex(/^[a-z_]+(?:\.\d+)?$/)).default(() => []),
+});
 
 const kinds = z
   .strictObject({
@@ -461,6 +512,8 @@ export const PolicySchema = z.strictObject({
   /** The regulation this policy was written from (seed reference, document number, …). */
   source: z.string().min(1).optional(),
   calendar,
+  /** Further named calendars; optional. A clock counts on the one that lists it, else on `calendar`. */
+  calendars: z.record(codeText, namedCalendar).default(() => ({})),
   /** Channels complaints arrive on (受理渠道). */
   channels: z
     .array(codeText)

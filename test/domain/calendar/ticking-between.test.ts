@@ -84,7 +84,7 @@ describe('property: tickingBetween(start, addDuration(start, X).due) == X', () =
             const expected =
               unit === 'd' || unit === 'w'
                 ? addDuration(start, { amount, unit, text: '' }, c).due!.getTime() - start.getTime()
-                : Math.round(amount * { m: 60_000, h: HOUR, wd: DAY, wh: HOUR }[unit]);
+                : Math.round(amount * ({ m: 60_000, h: HOUR, wd: DAY, wh: HOUR } as Record<string, number>)[unit]!);
             const msg = `${calName} ${start.toISOString()} ${amount}${unit} → ${r.due.toISOString()}`;
             assert.equal(tickingBetween(start, r.due, unit, c, pauses), expected, msg);
             // The due time is the earliest such instant: one ms earlier is one ms short.

@@ -127,12 +127,16 @@ test('defaults fill what a short policy leaves out', () => {
   assert.deepEqual(p.calendar, {
     timeZone: 'Asia/Shanghai',
     holidays: 'CN',
+    holidayList: [],
     workingWeekdays: [1, 2, 3, 4, 5],
     workingHours: [
       { start: '08:30', end: '12:00' },
       { start: '13:30', end: '17:30' },
     ],
+    counting: 'instant',
+    periodEnd: 'midnight',
   });
+  assert.deepEqual(p.calendars, {});
   assert.deepEqual(p.channels, ['phone', 'walk_in', 'letter', 'email', 'web', 'chat', 'transfer', 'regulator']);
   assert.deepEqual(p.kinds, {
     complaint: { enabled: true },
@@ -143,7 +147,7 @@ test('defaults fill what a short policy leaves out', () => {
   assert.deepEqual(p.followUp.acceptedLevels, ['very_satisfied', 'satisfied', 'neutral']);
   assert.ok(p.grades.every((g) => g.warnAt === 0.8 && g.directToManager === false));
   assert.deepEqual(p.gradeRise, []);
-  assert.deepEqual(p.retention.byGrade, {});
+  assert.deepEqual(p.retention!.byGrade, {});
   // defaults are fresh objects, not shared between parses
   p.calendar.workingWeekdays.push(6);
   const again = PolicySchema.parse(data);
