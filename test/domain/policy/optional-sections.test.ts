@@ -12,19 +12,8 @@ import { join } from 'node:path';
 import { limitsFor, parsePolicyText, requiredApprovalLevel, effectiveGrade } from '../../../src/domain/policy/index.js';
 import { engines } from '../../support/engines.js';
 import { startKesu, type Kesu } from '../../support/kesu.js';
+import { MINIMAL_POLICY } from './fixtures.js';
 
-export const MINIMAL_POLICY = `
-id: minimal
-version: '1'
-name: { zh-CN: 最简制度 }
-departments:
-  - { code: service, name: { zh-CN: 客服部 } }
-categories:
-  - { code: other, name: { zh-CN: 其他 }, department: service }
-grades:
-  - { code: general, name: { zh-CN: 一般 }, limits: { resolve: 2wd } }
-  - { code: major, name: { zh-CN: 重大 }, limits: { resolve: 1wd } }
-`;
 
 describe('a minimal policy', () => {
   it('loads and checks clean, with defaults for every optional section', () => {
