@@ -364,6 +364,11 @@ export function formatDueExplanation(r: DueResult, locale: CalendarLocale): stri
     lines.push(heading(w.lPauses));
     for (const p of e.pauses) lines.push(`  ${localTime(p.from)} → ${p.to === null ? w.lOpen : localTime(p.to)}`);
   }
+  if (e.statutory) {
+    lines.push(`  ${w.statutory(e.statutory.lastDay, e.statutory.periodEnd)}`);
+    if (e.statutory.movedFrom !== undefined) lines.push(`  ${w.moved(e.statutory.movedFrom, e.statutory.lastDay)}`);
+  }
+  if (e.alignedFrom !== undefined && e.due !== null) lines.push(`  ${w.aligned(localTime(e.alignedFrom))}`);
   if (e.due !== null) lines.push(`${w.lDue}${colon}${localTime(e.due)}${w.paren(tz)} = ${e.due}`);
   else if (d) lines.push(`${w.lDue}${colon}${w.lDueUnknown(ticked(e, d, locale), formatDuration(d, locale))}`);
   return lines.join('\n');
