@@ -11,8 +11,8 @@ import { migrateToLatest } from '../store/migrate.js';
 import { createApp } from '../services/app.js';
 import { seedDemo, DEMO_PASSWORD } from '../services/seed-demo.js';
 import { readPolicyFile } from '../services/policies.js';
-import { parsePolicyText, formatProblems } from '../domain/policy/index.js';
-import { WorkingCalendar, addDuration, builtInHolidayYears, formatDueExplanation, parseHolidayYear, CalendarError } from '../domain/calendar/index.js';
+import { parsePolicyText, formatProblems, calendarSpec, calendarNames } from '../domain/policy/index.js';
+import { WorkingCalendar, addDuration, builtInHolidayYears, formatDueExplanation, parseHolidayYear, parseLocalTime, CalendarError } from '../domain/calendar/index.js';
 import { listHolidayYears, saveHolidayYear } from '../store/calendar.repository.js';
 import { verifyChains } from '../store/event.repository.js';
 import { serve } from './serve.js';
@@ -81,11 +81,14 @@ policy
 const calendar = program.command('calendar').description('working-time calendar');
 calendar
   .command('add <instant> <duration>')
-  .description('print the due instant of DURATION (30m, 2h, 3d, 2wd, 8wh) from INSTANT, and what it skipped')
+  .description(
+    "print the due instant of DURATION (30m, 2h, 3d, 1mo, 2wd, 8wh, eod, 2h@eod, 1m@09:00) from INSTANT, and what it skipped; an INSTANT without an offset ('2026-09-30 10:00') is read in the calendar's time zone",
+  )
   .option('--policy <presetOrFile>', 'policy whose calendar to use', 'kesu-default')
+  .option('--calendar <name>', "one of the policy's named calendars (default: its calendar)")
   .option('--lang <locale>', 'zh-CN, zh-TW or en', 'zh-CN')
   .option('--db', 'include holiday years added by administrators (reads the database)')
-  .action(async (instant: string, duration: string, opts: { policy: string; lang: string; db?: boolean }) => {
+  .action(async (instant: string, duration: string, opts: { policy: string; calendar?: string; lang: string; db?: boolean }) => {
     const f = readPolicyFile(opts.policy);
     const r = parsePolicyText(f.text, f.format);
     if (!r.ok) {
@@ -93,16 +96,25 @@ calendar
       process.exitCode = 1;
       return;
     }
-    const start = new Date(instant);
-    if (Number.isNaN(start.getTime())) {
-      console.error(`instant: not an ISO-8601 instant: ${instant}`);
+    if (opts.calendar !== undefined && !calendarNames(r.policy).includes(opts.calendar)) {
+      console.error(`calendar: the policy has no calendar ${opts.calendar} (calendars: ${calendarNames(r.policy).join(', ') || 'none'})`);
+      process.exitCode = 2;
+      return;
+    }
+    const spec = calendarSpec(r.policy, opts.calendar);
+    let start: Date;
+    try {
+      start = parseLocalTime(instant, spec.timeZone);
+    } catch (e) {
+      console.error(`instant: ${e instanceof Error ? e.message : String(e)}`);
       process.exitCode = 2;
       return;
     }
     const added = opts.db ? await withApp((app) => listHolidayYears(app.database.db)) : [];
-    const years = r.policy.calendar.holidays === 'CN' ? [...builtInHolidayYears('CN'), ...added] : [];
+    const region = spec.holidays;
+    const years = region === 'none' ? [] : [...(region === 'CN' ? builtInHolidayYears('CN') : []), ...added.filter((y) => y.region === region)];
     try {
-      const due = addDuration(start, duration, new WorkingCalendar(r.policy.calendar, years));
+      const due = addDuration(start, duration, new WorkingCalendar(spec, years));
       console.log(formatDueExplanation(due, opts.lang === 'en' ? 'en' : opts.lang === 'zh-TW' ? 'zh-TW' : 'zh-CN'));
       if (due.explanation.missingHolidayYears.length) process.exitCode = 3;
     } catch (e) {
@@ -116,11 +128,12 @@ calendar
   });
 calendar
   .command('import <file>')
-  .description("add or replace a year's holiday list in the database (holiday-cn JSON or {holidays, workdays})")
+  .description("add or replace a year's holiday list in the database (holiday-cn JSON or {holidays, workdays}), for CN or any region (HK, GB, …)")
   .option('--year <year>', 'the year, when the file does not say')
-  .action(async (file: string, opts: { year?: string }) => {
+  .option('--region <code>', 'the region, when the file does not say (a policy uses it with calendar.holidays)', 'CN')
+  .action(async (file: string, opts: { year?: string; region: string }) => {
     try {
-      const y = parseHolidayYear(JSON.parse(readFileSync(file, 'utf8')), { region: 'CN', year: opts.year ? Number(opts.year) : undefined });
+      const y = parseHolidayYear(JSON.parse(readFileSync(file, 'utf8')), { region: opts.region, year: opts.year ? Number(opts.year) : undefined });
       await withApp(async (app) => saveHolidayYear(app.database.db, y, 'cli', new Date().toISOString()));
       console.log(`saved ${y.region} ${y.year}: ${y.days.length} days`);
     } catch (e) {

@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 import type { Database } from '../store/db.js';
 import type { Policy } from '../domain/policy/index.js';
-import { policyKey } from '../domain/policy/index.js';
+import { calendarNames, calendarSpec, policyKey } from '../domain/policy/index.js';
 import { WorkingCalendar, builtInHolidayYears, type HolidayYear } from '../domain/calendar/index.js';
 import { getActivePolicy, getPolicy, listPolicies } from '../store/policy.repository.js';
 import { listHolidayYears } from '../store/calendar.repository.js';
@@ -50,11 +50,17 @@ export interface App {
   policyByKey(key: string, db?: Executor): Promise<Policy>;
   activePolicy(db?: Executor): Promise<Policy>;
   /**
-   * The policy's working calendar. Inside a transaction pass the transaction: a cache miss reads
+   * The policy's working calendar (`name`: one of its named `calendars`; the default one carries
+   * the named ones in `named`). Inside a transaction pass the transaction: a cache miss reads
    * the administrators' holiday years, and on SQLite a read through the root handle would wait
    * for the transaction for ever (store/transaction-guard.ts refuses it).
    */
-  calendarFor(policy: Policy, db?: Executor): Promise<WorkingCalendar>;
+  calendarFor(policy: Policy, db?: Executor, name?: string): Promise<WorkingCalendar>;
+  /**
+   * The policy's named calendars (`calendars`), by name; empty when it has none. The default
+   * calendar carries them too (`calendarFor(policy).named`), which is how a clock finds its own.
+   */
+  calendarsFor(policy: Policy, db?: Executor): Promise<Record<string, WorkingCalendar>>;
   /**
    * Loads every policy version and its calendar, so the jobs and the
    * first requests after a start find them cached. Called by `kesu serve` before the jobs start.
@@ -116,10 +122,10 @@ export function createApp(database: Database, opts: { now?: () => Date; log?: Lo
       policies.set(policyKey(p), p);
       return p;
     },
-    async calendarFor(policy, db = database.db) {
+    async calendarFor(policy, db = database.db, name) {
       // The stamp is read before the years, so cached years are never older than the stamp kept.
       await checkCalendarStamp(db);
-      const key = policyKey(policy);
+      const key = name === undefined ? policyKey(policy) : `${policyKey(policy)}#${name}`;
       const cached = calendars.get(key);
       if (cached) return cached;
       const built = generation;
@@ -131,11 +137,18 @@ export function createApp(database: Database, opts: { now?: () => Date; log?: Lo
           if (adminYears === loading) adminYears = null;
         });
       }
-      const years = policy.calendar.holidays === 'CN' ? [...builtInHolidayYears('CN'), ...(await adminYears).filter((y) => y.region === 'CN')] : [];
-      const cal = new WorkingCalendar(policy.calendar, years);
+      // Any region: the built-in years (CN only) first, then the ones administrators imported for it.
+      const spec = calendarSpec(policy, name);
+      const region = spec.holidays;
+      const years = region === 'none' ? [] : [...(region === 'CN' ? builtInHolidayYears('CN') : []), ...(await adminYears).filter((y) => y.region === region)];
+      const cal = new WorkingCalendar(spec, years);
+      if (name === undefined) for (const other of calendarNames(policy)) cal.named[other] = await app.calendarFor(policy, db, other);
       // Years read before an invalidation serve this call but are not kept.
       if (built === generation) calendars.set(key, cal);
       return cal;
+    },
+    async calendarsFor(policy, db = database.db) {
+      return { ...(await app.calendarFor(policy, db)).named };
     },
     async warm() {
       // Every stored version (a handful): open cases keep the version they started under.

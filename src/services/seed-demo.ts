@@ -39,9 +39,10 @@ export async function seedDemo(app: App, policyIdOrFile = 'kesu-default'): Promi
     policyKey = r.key;
   }
   const levels = policy.approval.levels.map((l) => l.code);
-  const lowest = levels[0]!;
-  const middle = levels[Math.min(1, levels.length - 1)]!;
-  const highest = levels[levels.length - 1]!;
+  // A policy without approval levels (approval is optional) gives the approvers none.
+  const lowest = levels[0];
+  const middle = levels[Math.min(1, levels.length - 1)];
+  const highest = levels[levels.length - 1];
   const dept = policy.categories.find((c) => c.department)?.department ?? policy.departments[0]!.code;
   const users: (DemoUser & { departmentCode: string | null; managerOf: string[]; approvalLevels: string[] })[] = [
     { username: 'agent', name: '张敏', roles: ['agent'], note: '客服代表 agent (首问责任人)', departmentCode: null, managerOf: [], approvalLevels: [] },
@@ -49,9 +50,9 @@ export async function seedDemo(app: App, policyIdOrFile = 'kesu-default'): Promi
     { username: 'specialist', name: '李静', roles: ['specialist'], note: '客服中心专员 specialist', departmentCode: null, managerOf: [], approvalLevels: [] },
     { username: 'handler', name: '王强', roles: ['handler'], note: `责任部门处理人 handler (${dept})`, departmentCode: dept, managerOf: [], approvalLevels: [] },
     { username: 'handler2', name: '吴磊', roles: ['handler'], note: `次要责任人 backup handler (${dept})`, departmentCode: dept, managerOf: [], approvalLevels: [] },
-    { username: 'deptmanager', name: '赵伟', roles: ['handler', 'approver'], note: `部门经理 department manager (${dept}, approves ${lowest})`, departmentCode: dept, managerOf: [dept], approvalLevels: [lowest] },
-    { username: 'csmanager', name: '陈芳', roles: ['approver'], note: `客服经理 customer service manager (approves ${middle})`, departmentCode: null, managerOf: [], approvalLevels: [middle] },
-    { username: 'gm', name: '刘洋', roles: ['approver'], note: `总经理 general manager (approves ${highest})`, departmentCode: null, managerOf: [], approvalLevels: [highest] },
+    { username: 'deptmanager', name: '赵伟', roles: ['handler', 'approver'], note: `部门经理 department manager (${dept}, approves ${lowest})`, departmentCode: dept, managerOf: [dept], approvalLevels: lowest ? [lowest] : [] },
+    { username: 'csmanager', name: '陈芳', roles: ['approver'], note: `客服经理 customer service manager (approves ${middle})`, departmentCode: null, managerOf: [], approvalLevels: middle ? [middle] : [] },
+    { username: 'gm', name: '刘洋', roles: ['approver'], note: `总经理 general manager (approves ${highest})`, departmentCode: null, managerOf: [], approvalLevels: highest ? [highest] : [] },
     { username: 'followup', name: '孙丽', roles: ['followup'], note: '回访员 follow-up caller', departmentCode: null, managerOf: [], approvalLevels: [] },
     { username: 'admin', name: '管理员', roles: ['admin'], note: '系统管理员 admin', departmentCode: null, managerOf: [], approvalLevels: [] },
     { username: 'auditor', name: '审计员', roles: ['auditor'], note: '审计 auditor', departmentCode: null, managerOf: [], approvalLevels: [] },

@@ -32,6 +32,10 @@ export interface DueExplanation {
   missingHolidayYears: number[];
   /** Extension: ticking milliseconds consumed — the whole duration, or what ran before an open pause. */
   tickedMs: number;
+  /** Present when the statutory convention counted the period: its last day, and where it was moved from. */
+  statutory?: { lastDay: string; movedFrom?: string; periodEnd: 'midnight' | 'close' };
+  /** Present when an alignment (`@eod`, `@09:00`) moved the due time: the instant before it was moved (ISO). */
+  alignedFrom?: string;
   text: Record<CalendarLocale, string>;
 }
 
@@ -49,6 +53,8 @@ export interface ExplainInput {
   tickedMs: number;
   cal: WorkingCalendar;
   pauses: readonly PauseSpan[];
+  statutory?: { lastDay: string; movedFrom?: string };
+  alignedFrom?: number;
 }
 
 export function buildExplanation(x: ExplainInput): DueExplanation {
@@ -73,6 +79,19 @@ export function buildExplanation(x: ExplainInput): DueExplanation {
     }
   }
 
+  // A statutory period in calendar days: the rest days its last day was moved over, and whether
+  // the dates it spans have holiday data.
+  if (x.statutory && !isWorkingUnit(x.duration.unit)) {
+    const last = isoDateToDayNum(x.statutory.lastDay);
+    for (let n = x.cal.dayOf(x.startMs); n <= last; n++) if (!x.cal.day(n).known) missing.add(x.cal.day(n).year);
+    if (x.statutory.movedFrom !== undefined) {
+      for (let n = isoDateToDayNum(x.statutory.movedFrom); n < last; n++) {
+        const day = x.cal.day(n);
+        if (day.reason === 'weekend' || day.reason === 'public_holiday') skippedDays.push(withName({ date: day.date, reason: day.reason }, day.name));
+      }
+    }
+  }
+
   const spanEnd = x.due ?? Number.POSITIVE_INFINITY;
   const pauses = x.pauses
     .filter((p) => p.from < spanEnd && p.to > x.startMs)
@@ -88,6 +107,8 @@ export function buildExplanation(x: ExplainInput): DueExplanation {
     pauses,
     missingHolidayYears: [...missing].sort((a, b) => a - b),
     tickedMs: x.tickedMs,
+    ...(x.statutory ? { statutory: { ...x.statutory, periodEnd: x.cal.spec.periodEnd ?? 'midnight' } } : {}),
+    ...(x.alignedFrom !== undefined ? { alignedFrom: iso(x.alignedFrom) } : {}),
   };
   // The three sentences show the same instants; format each once (luxon formatting dominates).
   const local = localTimeFormatter(base.timeZone);
@@ -135,6 +156,9 @@ interface Words {
   lOpen: string;
   lDueUnknown: (ticked: string, total: string) => string;
   days: (n: number) => string;
+  statutory: (lastDay: string, end: 'midnight' | 'close') => string;
+  moved: (from: string, to: string) => string;
+  aligned: (from: string) => string;
 }
 
 const WORDS: Record<CalendarLocale, Words> = {
@@ -162,6 +186,9 @@ const WORDS: Record<CalendarLocale, Words> = {
     lOpen: '仍在暂停',
     lDueUnknown: (t, total) => `暂停中，暂无法确定（已计时 ${t}，共 ${total}）`,
     days: (n) => `${n} 天`,
+    statutory: (d, end) => `按法定方式计算：受理当日不计入，期间至 ${d} ${end === 'close' ? '下班时' : '24:00'}止`,
+    moved: (f, t) => `最后一日 ${f} 为休息日，顺延至 ${t}`,
+    aligned: (f) => `由 ${f} 顺延`,
   },
   'zh-TW': {
     from: (s, d) => `${s} 起計 ${d}`,
@@ -187,6 +214,9 @@ const WORDS: Record<CalendarLocale, Words> = {
     lOpen: '仍在暫停',
     lDueUnknown: (t, total) => `暫停中，暫無法確定（已計時 ${t}，共 ${total}）`,
     days: (n) => `${n} 天`,
+    statutory: (d, end) => `按法定方式計算：受理當日不計入，期間至 ${d} ${end === 'close' ? '下班時' : '24:00'}止`,
+    moved: (f, t) => `最後一日 ${f} 為休息日，順延至 ${t}`,
+    aligned: (f) => `由 ${f} 順延`,
   },
   en: {
     from: (s, d) => `${d} from ${s}`,
@@ -214,6 +244,9 @@ const WORDS: Record<CalendarLocale, Words> = {
     lOpen: 'still paused',
     lDueUnknown: (t, total) => `unknown while paused (${t} of ${total} used)`,
     days: (n) => `${n} ${n === 1 ? 'day' : 'days'}`,
+    statutory: (d, end) => `counted the statutory way: the day of receipt not counted, the period ends ${end === 'close' ? 'at the close of business' : 'at 24:00'} on ${d}`,
+    moved: (f, t) => `its last day ${f} is a rest day, moved to ${t}`,
+    aligned: (f) => `moved from ${f}`,
   },
 };
 
@@ -287,6 +320,11 @@ function sentence(e: ExplanationBody, d: Duration, locale: CalendarLocale, local
   if (e.adjustedWorkdays.length > 0) clauses.push(w.adjusted(e.adjustedWorkdays.map((a) => shortDate(a.date)).join(w.listSep)));
   const closedPauses = e.pauses.filter((p) => p.to !== null).length;
   if (closedPauses > 0) clauses.push(w.paused(closedPauses));
+  if (e.statutory) {
+    clauses.push(w.statutory(shortDate(e.statutory.lastDay), e.statutory.periodEnd));
+    if (e.statutory.movedFrom !== undefined) clauses.push(w.moved(shortDate(e.statutory.movedFrom), shortDate(e.statutory.lastDay)));
+  }
+  if (e.alignedFrom !== undefined && e.due !== null) clauses.push(w.aligned(localTime(e.alignedFrom)));
   if (e.due !== null) clauses.push(w.due(localTime(e.due), e.timeZone));
   else {
     const open = e.pauses.find((p) => p.to === null);
@@ -326,6 +364,11 @@ export function formatDueExplanation(r: DueResult, locale: CalendarLocale): stri
     lines.push(heading(w.lPauses));
     for (const p of e.pauses) lines.push(`  ${localTime(p.from)} → ${p.to === null ? w.lOpen : localTime(p.to)}`);
   }
+  if (e.statutory) {
+    lines.push(`  ${w.statutory(e.statutory.lastDay, e.statutory.periodEnd)}`);
+    if (e.statutory.movedFrom !== undefined) lines.push(`  ${w.moved(e.statutory.movedFrom, e.statutory.lastDay)}`);
+  }
+  if (e.alignedFrom !== undefined && e.due !== null) lines.push(`  ${w.aligned(localTime(e.alignedFrom))}`);
   if (e.due !== null) lines.push(`${w.lDue}${colon}${localTime(e.due)}${w.paren(tz)} = ${e.due}`);
   else if (d) lines.push(`${w.lDue}${colon}${w.lDueUnknown(ticked(e, d, locale), formatDuration(d, locale))}`);
   return lines.join('\n');

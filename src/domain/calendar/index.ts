@@ -10,6 +10,7 @@ export {
   formatDuration,
   type Duration,
   type DurationUnit,
+  type Alignment,
   type CalendarLocale,
 } from './duration.js';
 export {
@@ -19,7 +20,15 @@ export {
   type HolidayYear,
   type ParseHolidayYearOptions,
 } from './holidays.js';
-export { WorkingCalendar, type WorkingCalendarSpec, type DayInfo, type DayReason } from './working-calendar.js';
+export {
+  WorkingCalendar,
+  HOLIDAY_REGION_PATTERN,
+  type WorkingCalendarSpec,
+  type CountingConvention,
+  type DayInfo,
+  type DayReason,
+} from './working-calendar.js';
+export { alignInstant, insideWorkingDay, parseLocalTime, type StatutoryEnd } from './counting.js';
 export { tickingBetween, type Pause } from './ticking.js';
 export { addDuration } from './add-duration.js';
 export { formatDueExplanation, type DueExplanation, type DueResult, type SkippedDay } from './explain.js';

@@ -9,11 +9,36 @@ import { CalendarError } from './errors.js';
 import { DAY_MS, MINUTE_MS, dayNumToIsoDate, isoDateToDayNum, isoWeekdayOfDayNum, parseHhMm, yearOfDayNum } from './dates.js';
 import type { HolidayDay, HolidayYear } from './holidays.js';
 
+/**
+ * How periods are counted: `instant` (the default) counts from the instant the clock starts;
+ * `statutory` counts as 民法典 第二百零一条–第二百零三条 do for periods in days, weeks, months and
+ * working days: the start date is not counted, the period ends at the end of its last day (24:00,
+ * or the close of business with `periodEnd: 'close'`), and a last day that is a rest day or a
+ * holiday moves to the next working day. Minutes and hours count from the instant either way.
+ */
+export type CountingConvention = 'instant' | 'statutory';
+
+/** Holiday region codes: 'CN', 'HK', 'GB', 'GB-SCT', … (any region whose holiday years are supplied). */
+export const HOLIDAY_REGION_PATTERN = /^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$/;
+
 export interface WorkingCalendarSpec {
   /** IANA zone, e.g. 'Asia/Shanghai'. */
   timeZone: string;
-  /** 'none' = only weekdays matter, and no missing-year warnings. */
-  holidays: 'CN' | 'none';
+  /**
+   * Holiday region whose years apply ('CN' has built-in years; any other region, e.g. 'HK' or
+   * 'GB', uses the years supplied for it), or 'none' = only weekdays matter, and no missing-year
+   * warnings.
+   */
+  holidays: string;
+  /**
+   * Days of this calendar's own (a policy's holiday list): they override the region's data day
+   * by day, and a year they touch counts as known even when the region has no data for it.
+   */
+  holidayList?: HolidayDay[];
+  /** Default 'instant'. */
+  counting?: CountingConvention;
+  /** Where a statutory period ends on its last day: 'midnight' (24:00, default) or 'close' (close of business). */
+  periodEnd?: 'midnight' | 'close';
   /** ISO weekdays, 1 = Monday … 7 = Sunday. */
   workingWeekdays: number[];
   /** 'HH:MM' windows, sorted and non-overlapping; end may be '24:00'. Only used by `wh`. */
@@ -59,6 +84,11 @@ export class WorkingCalendar {
   private readonly years = new Set<number>();
   private readonly cache = new Map<number, CalendarDay>();
   private readonly midnights = new Map<number, Resolved>();
+  /**
+   * Further calendars of the same policy by name (a 24-hour desk beside office hours), attached
+   * by whoever builds the policy's default calendar, so the clocks that name one can find it.
+   */
+  readonly named: Record<string, WorkingCalendar> = {};
 
   /**
    * `years` is the holiday data to use: typically built-in years followed by admin-added ones.
@@ -71,9 +101,13 @@ export class WorkingCalendar {
     }
     this.zone = IANAZone.create(spec.timeZone) as IANAZone;
 
-    if (spec.holidays !== 'CN' && spec.holidays !== 'none') {
-      throw new CalendarError('invalid_calendar', `unknown holiday region ${JSON.stringify(spec.holidays)}`);
+    if (spec.holidays !== 'none' && (typeof spec.holidays !== 'string' || !HOLIDAY_REGION_PATTERN.test(spec.holidays))) {
+      throw new CalendarError('invalid_calendar', `unknown holiday region ${JSON.stringify(spec.holidays)} (a code such as CN, HK, GB, or none)`);
     }
+    const counting = spec.counting ?? 'instant';
+    if (counting !== 'instant' && counting !== 'statutory') throw new CalendarError('invalid_calendar', `unknown counting convention ${JSON.stringify(spec.counting)}`);
+    const periodEnd = spec.periodEnd ?? 'midnight';
+    if (periodEnd !== 'midnight' && periodEnd !== 'close') throw new CalendarError('invalid_calendar', `unknown period end ${JSON.stringify(spec.periodEnd)}`);
     const weekdays = spec.workingWeekdays ?? [];
     for (const w of weekdays) {
       if (!Number.isInteger(w) || w < 1 || w > 7) {
@@ -84,11 +118,16 @@ export class WorkingCalendar {
     this.weekdays = new Set(weekdays);
     this.windowMinutes = parseWindows(spec.workingHours ?? []);
 
+    const own = (spec.holidayList ?? []).map((d) => (d.name === undefined ? { date: d.date, off: d.off } : { date: d.date, off: d.off, name: d.name }));
+    for (const d of own) isoDateToDayNum(d.date);
     this.spec = Object.freeze({
       timeZone: spec.timeZone,
       holidays: spec.holidays,
       workingWeekdays: [...this.weekdays].sort((a, b) => a - b),
       workingHours: (spec.workingHours ?? []).map((w) => ({ start: w.start, end: w.end })),
+      ...(own.length > 0 ? { holidayList: own } : {}),
+      counting,
+      periodEnd,
     });
 
     if (spec.holidays !== 'none') {
@@ -99,6 +138,33 @@ export class WorkingCalendar {
         for (const d of y.days) this.holidayByDate.set(d.date, d);
       }
     }
+    // The calendar's own list last: day by day over the region's data.
+    for (const d of own) {
+      this.holidayByDate.set(d.date, d);
+      this.years.add(Number(d.date.slice(0, 4)));
+    }
+  }
+
+  /** The counting convention ('instant' unless the spec says 'statutory'). */
+  get counting(): CountingConvention {
+    return this.spec.counting ?? 'instant';
+  }
+
+  /** Internal: the instant `minutes` after local midnight of a local date (a DST gap moves it forward). */
+  instantAt(dayNum: number, minutes: number): number {
+    return this.wallToInstant(dayNum * DAY_MS + minutes * MINUTE_MS).ms;
+  }
+
+  /** Internal: opening of a working date (its first working period; midnight without working hours). */
+  opening(dayNum: number): number {
+    const d = this.day(dayNum);
+    return d.windows[0]?.[0] ?? d.start;
+  }
+
+  /** Internal: close of business of a working date (end of its last working period; next midnight without working hours). */
+  close(dayNum: number): number {
+    const d = this.day(dayNum);
+    return d.windows[d.windows.length - 1]?.[1] ?? d.end;
   }
 
   get timeZone(): string {

@@ -10,7 +10,7 @@ import { AppError, type ErrorCode, type FieldProblem } from '../errors.js';
 import { parseInput } from '../validation.js';
 import { relations, type Relation } from '../permissions/relations.js';
 import { mustAvoid } from '../permissions/visibility.js';
-import { ClockSet } from './clocks.js';
+import { ClockSet, clockCalendars } from './clocks.js';
 import { ACTIONS, SYSTEM_ACTIONS, WHO_RELATIONS, levelAtLeast, type ActionName, type ActionSpec, type Ctx, type Draft, type Who } from './machine.js';
 
 export interface Decision {
@@ -50,7 +50,7 @@ export function whoMatches(who: Who, c: Complaint, actor: Actor, p: Policy, rel:
     case 'qualified_approver':
       return actor.roles.includes('approver') && !!c.proposal?.requiredLevel && levelAtLeast(p, actor.approvalLevels, c.proposal.requiredLevel);
     case 'extension_approver':
-      return actor.roles.includes('approver') && levelAtLeast(p, actor.approvalLevels, p.extension.approvalLevel);
+      return actor.roles.includes('approver') && !!p.extension && levelAtLeast(p, actor.approvalLevels, p.extension.approvalLevel);
     default:
       return actor.roles.includes(who);
   }
@@ -103,13 +103,16 @@ export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: u
   }
   const grade = c.grade ?? ctx.policy.defaultGrade;
   const warnAt = ctx.policy.grades.find((g) => g.code === grade)?.warnAt ?? 0.8;
-  const clockSet = new ClockSet(c.id, clocks, ctx.calendar, warnAt);
+  // Named calendars follow the case as the transition changes it (classify may set the emergency flag).
+  let current = c;
+  const clockSet = new ClockSet(c.id, clocks, ctx.calendar, warnAt, clockCalendars(ctx, () => current));
   // The table is typed per action; here the input has been parsed by that action's own schema.
   const guard = spec.guard as ((c: Complaint, i: unknown, ctx: Ctx, k: ClockSet) => ReturnType<NonNullable<typeof spec.guard>>) | undefined;
   const refusal = guard?.(c, input, ctx, clockSet);
   if (refusal) return refuse(refusal.code, refusal.detail, refusal.fields);
 
   const draft: Draft = { c: structuredClone(c), clocks: clockSet, outbox: [], eventData: {} };
+  current = draft.c;
   const effect = spec.effect as (d: Draft, i: unknown, ctx: Ctx) => Complaint['state'];
   const to = effect(draft, input, ctx);
   const declared = spec.targets.length ? spec.targets : [c.state];

@@ -5,6 +5,22 @@
  */
 import { addDuration, parseDuration, type WorkingCalendar, type Pause } from '../calendar/index.js';
 import type { Clock, ClockKind } from '../complaint/types.js';
+import { calendarNameForClock, type Policy } from '../policy/index.js';
+
+/**
+ * The calendar each clock of a case counts on: the policy's named calendar for it (the emergency
+ * desk's for an emergency case), found among the default calendar's `named` ones, else the
+ * default. `caseNow` reads the case as it currently is.
+ */
+export function clockCalendars(
+  ctx: { policy: Policy; calendar: WorkingCalendar },
+  caseNow: () => { emergency: boolean },
+): (kind: ClockKind) => WorkingCalendar {
+  return (kind) => {
+    const name = calendarNameForClock(ctx.policy, kind, { emergency: caseNow().emergency });
+    return (name !== undefined ? ctx.calendar.named[name] : undefined) ?? ctx.calendar;
+  };
+}
 
 /** Clocks whose breach escalates the case one tier (the handling clocks). */
 export const ESCALATING_CLOCKS = new Set(['triage', 'dispatch', 'first_response', 'resolve', 'approval', 'escalation', 'regulator']);
@@ -13,11 +29,16 @@ export class ClockSet {
   private readonly byKind = new Map<ClockKind, Clock>();
   private readonly changed = new Set<ClockKind>();
 
+  /**
+   * `calendarOf` picks the calendar a clock counts on (a policy's named calendars); without it
+   * every clock counts on `calendar`.
+   */
   constructor(
     private readonly complaintId: string,
     clocks: Clock[],
     private readonly calendar: WorkingCalendar,
     private readonly warnAt: number,
+    private readonly calendarOf: (kind: ClockKind) => WorkingCalendar = () => calendar,
   ) {
     for (const c of clocks) this.byKind.set(c.kind, structuredClone(c));
   }
@@ -161,15 +182,16 @@ export class ClockSet {
     this.changed.add(clock.kind);
     if (clock.duration !== null) {
       const pauses: Pause[] = clock.pauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null }));
+      const cal = this.calendarOf(clock.kind);
       let segmentStart: Date | null = new Date(clock.startedAt);
       let segment = clock.duration;
-      let r = addDuration(segmentStart, segment, this.calendar, pauses);
+      let r = addDuration(segmentStart, segment, cal, pauses);
       const explanations = [r.explanation];
       for (const ext of clock.extensions) {
         if (!r.due) break;
         segmentStart = r.due;
         segment = ext;
-        r = addDuration(segmentStart, ext, this.calendar, pauses);
+        r = addDuration(segmentStart, ext, cal, pauses);
         explanations.push(r.explanation);
       }
       clock.dueAt = r.due ? r.due.toISOString() : null;
@@ -177,7 +199,7 @@ export class ClockSet {
       clock.explanation = explanations.length === 1 ? explanations[0] : { chain: explanations };
       const d = parseDuration(segment);
       const warn = r.due && d.amount > 0
-        ? addDuration(segmentStart, { ...d, amount: d.amount * this.warnAt }, this.calendar, pauses).due
+        ? addDuration(segmentStart, { ...d, amount: d.amount * this.warnAt }, cal, pauses).due
         : null;
       clock.warnAt = warn ? warn.toISOString() : null;
     } else if (clock.dueAt) {

@@ -10,7 +10,7 @@ import type { Actor, Clock, Complaint, ComplaintEvent, OutboxMessage } from '../
 import { AppError, fieldProblem } from '../errors.js';
 import { parseInput } from '../validation.js';
 import type { WorkingCalendar } from '../calendar/index.js';
-import { ClockSet } from './clocks.js';
+import { ClockSet, clockCalendars } from './clocks.js';
 import { caseEventMessage } from './apply.js';
 
 const opt = (max: number) => z.string().trim().max(max).optional();
@@ -129,7 +129,7 @@ export function receive(
     version: 1,
   };
   const warnAt = p.grades.find((g) => g.code === p.defaultGrade)?.warnAt ?? 0.8;
-  const clocks = new ClockSet(c.id, [], ctx.calendar, warnAt);
+  const clocks = new ClockSet(c.id, [], ctx.calendar, warnAt, clockCalendars(ctx, () => c));
   if (c.kind === 'complaint') {
     // Until graded, the case runs on the default grade's limits; classify re-times them.
     const l = limitsFor(p, p.defaultGrade, {});

@@ -51,6 +51,7 @@ export interface Ctx {
   actor: Actor;
   now: Date;
   policy: Policy;
+  /** The policy's default calendar; its `named` calendars serve the clocks that count on one. */
   calendar: WorkingCalendar;
 }
 
@@ -146,7 +147,9 @@ function startFollowUp(d: Draft, ctx: Ctx): void {
 
 /** Total extension granted so far plus `extra`, measured in the unit of the policy maximum. */
 function extensionWithinLimit(c: Complaint, extra: string, special: boolean, ctx: Ctx): boolean {
-  const max = parseDuration(special ? ctx.policy.extension.specialMax : ctx.policy.extension.max);
+  const ext = ctx.policy.extension;
+  if (!ext) return false;
+  const max = parseDuration(special ? ext.specialMax : ext.max);
   const base = ctx.now;
   let due = base;
   for (const e of [...c.extensions, extra]) due = addDuration(due, e, ctx.calendar).due!;
@@ -222,7 +225,8 @@ export const ACTIONS = {
       const p = ctx.policy;
       let grade = input.grade;
       // A vicious case (恶性, 001 篇3 §10) is at least the grade the policy names.
-      if (input.vicious && gradeRank(p, p.flags.vicious.minGrade) > gradeRank(p, grade)) grade = p.flags.vicious.minGrade;
+      const minGrade = p.flags.vicious?.minGrade;
+      if (input.vicious && minGrade !== undefined && gradeRank(p, minGrade) > gradeRank(p, grade)) grade = minGrade;
       Object.assign(d.c, { category: input.category, grade, vicious: input.vicious, emergency: input.emergency });
       if (input.customerClass) d.c.complainant.customerClass = input.customerClass;
       d.clocks.stop('triage', ctx.now);
@@ -391,13 +395,16 @@ export const ACTIONS = {
     input: I.RequestExtensionInput,
     guard: (c, input, ctx) => {
       if (c.extensionRequest) return { code: 'conflict', detail: 'an extension request is already waiting', fields: [fieldProblem('duration', '已有延期申请待审批', 'An extension request is already waiting')] };
+      const ext = ctx.policy.extension;
+      if (!ext) return { code: 'extension_over_limit', detail: 'the policy allows no extension', fields: [fieldProblem('duration', '本制度不允许延期', 'This policy allows no extension')] };
+      const max = input.special ? ext.specialMax : ext.max;
       if (!extensionWithinLimit(c, input.duration, input.special, ctx))
-        return { code: 'extension_over_limit', detail: `max ${input.special ? ctx.policy.extension.specialMax : ctx.policy.extension.max}`, fields: [fieldProblem('duration', `延期累计不得超过 ${input.special ? ctx.policy.extension.specialMax : ctx.policy.extension.max}`, `Extensions may not exceed ${input.special ? ctx.policy.extension.specialMax : ctx.policy.extension.max} in total`)] };
+        return { code: 'extension_over_limit', detail: `max ${max}`, fields: [fieldProblem('duration', `延期累计不得超过 ${max}`, `Extensions may not exceed ${max} in total`)] };
       return null;
     },
     effect: (d, input, ctx) => {
       d.c.extensionRequest = { ...input, requestedBy: ctx.actor.id, requestedAt: ctx.now.toISOString() };
-      d.outbox.push({ channel: 'staff', template: 'extension_waiting', to: { role: 'approver' }, payload: { number: d.c.number, level: ctx.policy.extension.approvalLevel } });
+      d.outbox.push({ channel: 'staff', template: 'extension_waiting', to: { role: 'approver' }, payload: { number: d.c.number, level: ctx.policy.extension?.approvalLevel ?? null } });
       return d.c.state;
     },
   }),
@@ -606,7 +613,7 @@ export const ACTIONS = {
       if (ESCALATING_CLOCKS.has(input.clock)) {
         // Breaching escalates one tier (002 篇6: agent → department manager → general manager).
         d.c.tier = Math.min(d.c.tier + 1, maxTier(p));
-        const every = d.c.emergency ? p.flags.emergency.escalateEvery : p.escalation.escalateEvery;
+        const every = (d.c.emergency ? p.flags.emergency?.escalateEvery : undefined) ?? p.escalation.escalateEvery;
         if (every && d.c.tier < maxTier(p)) d.clocks.start('escalation', every, ctx.now, ctx.now);
       }
       d.eventData.tier = d.c.tier;

@@ -86,10 +86,14 @@ export function requiredApprovalLevel(p: Policy, grade: string, amount: number):
   return best;
 }
 
-/** The grade whose limits apply: a vicious case is raised to at least `flags.vicious.minGrade`. */
+/**
+ * The grade whose limits apply: a vicious case is raised to at least `flags.vicious.minGrade`
+ * (a policy without `flags.vicious` raises nothing).
+ */
 export function effectiveGrade(p: Policy, grade: string, flags: { vicious?: boolean } = {}): string {
   if (gradeRank(p, grade) < 0) throw new AppError('invalid_input', `policy ${policyKey(p)} has no grade "${grade}"`);
-  if (flags.vicious && gradeRank(p, p.flags.vicious.minGrade) > gradeRank(p, grade)) return p.flags.vicious.minGrade;
+  const min = p.flags.vicious?.minGrade;
+  if (flags.vicious && min !== undefined && gradeRank(p, min) > gradeRank(p, grade)) return min;
   return grade;
 }
 
@@ -102,8 +106,8 @@ export function limitsFor(p: Policy, grade: string, flags: { vicious?: boolean; 
   const code = effectiveGrade(p, grade, flags);
   const g = p.grades.find((x) => x.code === code);
   const out: ClockLimits = { ...g?.limits };
-  if (flags.vicious && p.flags.vicious.limits) overlay(out, p.flags.vicious.limits);
-  if (flags.emergency) overlay(out, p.flags.emergency.limits);
+  if (flags.vicious && p.flags.vicious?.limits) overlay(out, p.flags.vicious.limits);
+  if (flags.emergency && p.flags.emergency) overlay(out, p.flags.emergency.limits);
   return out;
 }
 
@@ -119,26 +123,31 @@ function overlay(target: ClockLimits, over: ClockLimits): void {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Durations of the same family can be compared: calendar time (m, h, d, w) exactly; working time
- * (wh, wd) with a working day as long as the policy's working hours. Calendar time and working
- * time are not compared: how they relate depends on when the clock starts.
+ * Durations of the same family can be compared: calendar time (m, h, d, w, mo) — a month as 28 to
+ * 31 days, so `1mo` is known to be longer than `27d` and shorter than `32d` but not compared with
+ * `30d`; working time (wh, wd) with a working day as long as the policy's working hours. Calendar
+ * time and working time are not compared (how they relate depends on when the clock starts), nor
+ * are aligned durations (`2h@eod`, `eod`: how far the alignment moves depends on the instant).
  */
-function measure(text: string, workdayMinutes: number): { family: 'calendar' | 'working'; minutes: number } | null {
+function measure(text: string, workdayMinutes: number): { family: 'calendar' | 'working'; min: number; max: number } | null {
   const d = splitDuration(text);
-  if (!d) return null;
+  if (!d || d.align !== undefined) return null;
+  const exact = (family: 'calendar' | 'working', minutes: number) => ({ family, min: minutes, max: minutes });
   switch (d.unit) {
     case 'm':
-      return { family: 'calendar', minutes: d.amount };
+      return exact('calendar', d.amount);
     case 'h':
-      return { family: 'calendar', minutes: d.amount * 60 };
+      return exact('calendar', d.amount * 60);
     case 'd':
-      return { family: 'calendar', minutes: d.amount * 1440 };
+      return exact('calendar', d.amount * 1440);
     case 'w':
-      return { family: 'calendar', minutes: d.amount * 10080 };
+      return exact('calendar', d.amount * 10080);
+    case 'mo':
+      return { family: 'calendar', min: d.amount * 28 * 1440, max: d.amount * 31 * 1440 };
     case 'wh':
-      return { family: 'working', minutes: d.amount * 60 };
+      return exact('working', d.amount * 60);
     case 'wd':
-      return { family: 'working', minutes: d.amount * workdayMinutes };
+      return exact('working', d.amount * workdayMinutes);
   }
 }
 
@@ -205,25 +214,61 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
     (i) => `calendar.workingWeekdays[${i}]`,
     ['工作日', 'working weekday'],
   );
+  const hoursInOrder = (path: string, hours: readonly { start: string; end: string }[]) => {
   let prevEnd = -1;
-  p.calendar.workingHours.forEach((h, i) => {
+  hours.forEach((h, i) => {
     const s = minutesOf(h.start);
     const e = minutesOf(h.end);
-    if (s === 24 * 60) add(`calendar.workingHours[${i}].start`, '开始时间不能是 24:00', 'a working period cannot start at 24:00');
+    if (s === 24 * 60) add(`${path}[${i}].start`, '开始时间不能是 24:00', 'a working period cannot start at 24:00');
     if (s >= e)
       add(
-        `calendar.workingHours[${i}].end`,
+        `${path}[${i}].end`,
         `结束时间 ${h.end} 必须晚于开始时间 ${h.start}`,
         `the end ${h.end} must be after the start ${h.start}`,
       );
     else if (s < prevEnd)
       add(
-        `calendar.workingHours[${i}].start`,
+        `${path}[${i}].start`,
         `工作时段须按时间先后排列且不重叠（${h.start} 早于上一时段的结束时间）`,
         `working periods must be in order and not overlap (${h.start} is before the end of the previous period)`,
       );
     prevEnd = Math.max(prevEnd, e);
   });
+  };
+  hoursInOrder('calendar.workingHours', p.calendar.workingHours);
+  const calendarNames = Object.keys(p.calendars ?? {});
+  const clockOwner = new Map<string, string>();
+  for (const [name, c] of Object.entries(p.calendars ?? {})) {
+    if (c.workingHours) hoursInOrder(`calendars.${name}.workingHours`, c.workingHours);
+    if (c.workingWeekdays) unique(c.workingWeekdays.map(String), (i) => `calendars.${name}.workingWeekdays[${i}]`, ['工作日', 'working weekday']);
+    unique((c.holidayList ?? []).map((d) => d.date), (i) => `calendars.${name}.holidayList[${i}].date`, ['日期', 'date']);
+    c.clocks.forEach((k, i) => {
+      const other = clockOwner.get(k);
+      if (other !== undefined)
+        add(
+          `calendars.${name}.clocks[${i}]`,
+          `时钟“${k}”已归属日历“${other}”：一个时钟只能按一个日历计时`,
+          `clock "${k}" is already counted on calendar "${other}": a clock counts on one calendar`,
+        );
+      else clockOwner.set(k, name);
+    });
+  }
+  unique(p.calendar.holidayList.map((d) => d.date), (i) => `calendar.holidayList[${i}].date`, ['日期', 'date']);
+  const realDates = (path: string, days: readonly { date: string }[]) =>
+    days.forEach((d, i) => {
+      const [y, m, day] = d.date.split('-').map(Number) as [number, number, number];
+      if (new Date(Date.UTC(y, m - 1, day)).getUTCDate() !== day)
+        add(`${path}[${i}].date`, `${d.date} 不是真实的日期`, `${d.date} is not a real date`);
+    });
+  realDates('calendar.holidayList', p.calendar.holidayList);
+  for (const [name, c] of Object.entries(p.calendars ?? {})) realDates(`calendars.${name}.holidayList`, c.holidayList ?? []);
+  const deskName = p.flags.emergency?.calendar;
+  if (deskName !== undefined && !calendarNames.includes(deskName))
+    add(
+      'flags.emergency.calendar',
+      `未定义的日历“${deskName}”（已定义：${list(calendarNames) || '无'}）`,
+      `no calendar "${deskName}" is defined under calendars (calendars: ${list(calendarNames) || 'none'})`,
+    );
   const workdayMinutes = p.calendar.workingHours.reduce(
     (sum, h) => sum + Math.max(0, minutesOf(h.end) - minutesOf(h.start)),
     0,
@@ -233,7 +278,10 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
     const x = measure(a, workdayMinutes);
     const y = measure(b, workdayMinutes);
     if (!x || !y || x.family !== y.family) return null;
-    return x.minutes - y.minutes;
+    // Certainly longer, certainly not longer, or unknown (ranges overlap: 1mo against 30d).
+    if (x.min > y.max) return x.min - y.max;
+    if (x.max <= y.min) return x.max - y.min;
+    return null;
   };
 
   // --- kinds -----------------------------------------------------------------------------------
@@ -267,17 +315,21 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
     }
   };
   p.grades.forEach((g, i) => limitsInOrder(`grades[${i}].limits`, g.limits));
-  if (p.flags.vicious.limits) limitsInOrder('flags.vicious.limits', p.flags.vicious.limits);
-  limitsInOrder('flags.emergency.limits', p.flags.emergency.limits);
+  const vicious = p.flags.vicious;
+  const emergency = p.flags.emergency;
+  if (vicious?.limits) limitsInOrder('flags.vicious.limits', vicious.limits);
+  if (emergency) limitsInOrder('flags.emergency.limits', emergency.limits);
 
   mustBeGrade('defaultGrade', p.defaultGrade);
-  mustBeGrade('flags.vicious.minGrade', p.flags.vicious.minGrade);
-  if (gradeCodes.length > 1 && p.flags.vicious.minGrade === gradeCodes[0] && !p.flags.vicious.limits)
-    add(
-      'flags.vicious.minGrade',
-      `“${p.flags.vicious.minGrade}”是最轻的等级，且未设 flags.vicious.limits：恶性标记不会产生任何效果`,
-      `"${p.flags.vicious.minGrade}" is the least severe grade and flags.vicious.limits is not set: the vicious flag would change nothing`,
-    );
+  if (vicious) {
+    mustBeGrade('flags.vicious.minGrade', vicious.minGrade);
+    if (gradeCodes.length > 1 && vicious.minGrade === gradeCodes[0] && !vicious.limits)
+      add(
+        'flags.vicious.minGrade',
+        `“${vicious.minGrade}”是最轻的等级，且未设 flags.vicious.limits：恶性标记不会产生任何效果`,
+        `"${vicious.minGrade}" is the least severe grade and flags.vicious.limits is not set: the vicious flag would change nothing`,
+      );
+  }
 
   /** Override limits that are longer than what they override make the flagged case slower. */
   const notSlower = (path: string, over: ClockLimits, against: { code: string; limits: ClockLimits }[], what: [string, string]) => {
@@ -299,10 +351,10 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
       }
     }
   };
-  notSlower('flags.emergency.limits', p.flags.emergency.limits, p.grades, ['紧急事项', 'emergency']);
-  if (p.flags.vicious.limits) {
-    const from = Math.max(0, gradeRank(p, p.flags.vicious.minGrade));
-    notSlower('flags.vicious.limits', p.flags.vicious.limits, p.grades.slice(from), ['恶性投诉', 'vicious']);
+  if (emergency) notSlower('flags.emergency.limits', emergency.limits, p.grades, ['紧急事项', 'emergency']);
+  if (vicious?.limits) {
+    const from = Math.max(0, gradeRank(p, vicious.minGrade));
+    notSlower('flags.vicious.limits', vicious.limits, p.grades.slice(from), ['恶性投诉', 'vicious']);
   }
 
   // --- escalation ------------------------------------------------------------------------------
@@ -371,14 +423,17 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
   });
 
   // --- validity, extension ---------------------------------------------------------------------
-  mustBeLevel('extension.approvalLevel', p.extension.approvalLevel);
-  const ext = diff(p.extension.specialMax, p.extension.max);
-  if (ext !== null && ext < 0)
-    add(
-      'extension.specialMax',
-      `特殊情况的延期上限 ${p.extension.specialMax} 不能短于一般延期上限 ${p.extension.max}`,
-      `the special-case extension ${p.extension.specialMax} cannot be shorter than the ordinary maximum ${p.extension.max}`,
-    );
+  const extension = p.extension;
+  if (extension) {
+    mustBeLevel('extension.approvalLevel', extension.approvalLevel);
+    const ext = diff(extension.specialMax, extension.max);
+    if (ext !== null && ext < 0)
+      add(
+        'extension.specialMax',
+        `特殊情况的延期上限 ${extension.specialMax} 不能短于一般延期上限 ${extension.max}`,
+        `the special-case extension ${extension.specialMax} cannot be shorter than the ordinary maximum ${extension.max}`,
+      );
+  }
 
   // --- follow-up -------------------------------------------------------------------------------
   const f = p.followUp;
@@ -412,11 +467,12 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
   // (no cross-field rule: the engine stops at the top tier when cycles outnumber tiers)
 
   // --- retention -------------------------------------------------------------------------------
-  for (const code of Object.keys(p.retention.byGrade)) mustBeGrade(`retention.byGrade.${code}`, code);
+  const retention = p.retention;
+  for (const code of Object.keys(retention?.byGrade ?? {})) mustBeGrade(`retention.byGrade.${code}`, code);
   let keep = 0;
   let keptBy = '';
-  for (const g of p.grades) {
-    const days = p.retention.byGrade[g.code] ?? p.retention.defaultDays;
+  for (const g of retention ? p.grades : []) {
+    const days = retention!.byGrade[g.code] ?? retention!.defaultDays;
     if (days < keep)
       add(
         `retention.byGrade.${g.code}`,

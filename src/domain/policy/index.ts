@@ -41,4 +41,5 @@ export {
   limitsFor,
   type PolicyProblem,
 } from './check.js';
+export { calendarSpec, calendarNames, calendarNameForClock, type PolicyCalendarSpec } from './calendars.js';
 export { parsePolicyText, validatePolicy, formatPath, PRESET_FILES, type PolicyResult } from './load.js';

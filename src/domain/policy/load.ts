@@ -81,9 +81,11 @@ export function validatePolicy(
 ): PolicyResult {
   const parsed = PolicySchema.safeParse(data, { reportInput: true });
   if (!parsed.success) return { ok: false, problems: placed(parsed.error.issues.flatMap(issueProblems), locate) };
-  const problems = checkPolicy(parsed.data);
+  // An absent defaultGrade is the first (least severe) grade; the schema guarantees one grade.
+  const policy: Policy = { ...parsed.data, defaultGrade: parsed.data.defaultGrade ?? parsed.data.grades[0]!.code };
+  const problems = checkPolicy(policy);
   if (problems.length > 0) return { ok: false, problems: placed(problems, locate) };
-  return { ok: true, policy: parsed.data };
+  return { ok: true, policy };
 }
 
 /** Adds source lines and puts located problems in the order of the document. */

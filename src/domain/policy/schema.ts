@@ -30,16 +30,26 @@ function pattern(re: RegExp, zh: string, en: string) {
   });
 }
 
-/** The unit of a duration text: minutes, hours, calendar days, weeks, working days, working hours. */
-export type DurationUnit = 'm' | 'h' | 'd' | 'w' | 'wd' | 'wh';
-/** Same grammar as the calendar module's `isDurationText`, kept here so policy stays independent. */
-export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(m|h|d|w|wd|wh)$/;
+/** The unit of a duration text: minutes, hours, calendar days, weeks, calendar months, working days, working hours. */
+export type DurationUnit = 'm' | 'h' | 'd' | 'w' | 'mo' | 'wd' | 'wh';
+/**
+ * Same grammar as the calendar module's `isDurationText`, kept here so policy stays independent:
+ * a number and a unit, or `eod`, optionally followed by an alignment `@eod` or `@HH:MM`.
+ */
+export const DURATION_PATTERN = /^(?:(\d+(?:\.\d+)?)(mo|wd|wh|m|h|d|w)|(eod))(?:@(eod|(?:[01]\d|2[0-3]):[0-5]\d))?$/;
 
-/** Splits `'2.5wd'` into `{ amount: 2.5, unit: 'wd' }`; `null` when the text is not a duration. */
-export function splitDuration(text: string): { amount: number; unit: DurationUnit } | null {
+/**
+ * Splits `'2.5wd'` into `{ amount: 2.5, unit: 'wd' }`, `'2h@eod'` into `{ amount: 2, unit: 'h',
+ * align: 'eod' }` and `'eod'` into `{ amount: 0, unit: 'm', align: 'eod' }`; `null` when the text
+ * is not a duration.
+ */
+export function splitDuration(text: string): { amount: number; unit: DurationUnit; align?: string } | null {
   const m = DURATION_PATTERN.exec(text);
   if (!m) return null;
-  return { amount: Number(m[1]), unit: m[2] as DurationUnit };
+  if (m[3] === 'eod') return m[4] === undefined ? { amount: 0, unit: 'm', align: 'eod' } : null;
+  const out: { amount: number; unit: DurationUnit; align?: string } = { amount: Number(m[1]), unit: m[2] as DurationUnit };
+  if (m[4] !== undefined) out.align = m[4];
+  return out;
 }
 
 /**
@@ -52,11 +62,11 @@ export const durationText = z.string().superRefine((s, ctx) => {
     ctx.addIssue({
       code: 'custom',
       params: {
-        'zh-CN': `“${s}”不是有效的时长；应写成数字加单位，如 30m、2h、3d、1w、2wd（工作日）、8wh（工作小时）`,
-        en: `"${s}" is not a duration; write a number and a unit, e.g. 30m, 2h, 3d, 1w, 2wd (working days), 8wh (working hours)`,
+        'zh-CN': `“${s}”不是有效的时长；应写成数字加单位，如 30m、2h、3d、1w、1mo（月）、2wd（工作日）、8wh（工作小时）、eod（当个工作日结束），可加对齐 @eod 或 @09:00`,
+        en: `"${s}" is not a duration; write a number and a unit, e.g. 30m, 2h, 3d, 1w, 1mo (months), 2wd (working days), 8wh (working hours), or eod (end of the working day), optionally aligned with @eod or @09:00`,
       } satisfies IssueText,
     });
-  } else if (!(d.amount > 0)) {
+  } else if (!(d.amount > 0) && d.align !== 'eod') {
     ctx.addIssue({
       code: 'custom',
       params: { 'zh-CN': '时长必须大于 0', en: 'a duration must be greater than zero' } satisfies IssueText,
@@ -142,24 +152,45 @@ export type ClockLimits = z.infer<typeof clockLimits>;
 
 const workingPeriod = z.strictObject({ start: clockTime, end: clockTime });
 
+const timeZone = z.string().superRefine((tz, ctx) => {
+  if (!isTimeZone(tz))
+    ctx.addIssue({
+      code: 'custom',
+      params: {
+        'zh-CN': `“${tz}”不是有效的 IANA 时区（如 Asia/Shanghai）`,
+        en: `"${tz}" is not a valid IANA time zone (e.g. Asia/Shanghai)`,
+      } satisfies IssueText,
+    });
+});
+
+/** `CN` (built-in mainland data), any other region code whose years are imported (`HK`, `GB`, `GB-SCT`), or `none`. */
+const holidayRegion = z.union([
+  z.literal('none'),
+  pattern(
+    /^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$/,
+    '节假日地区应写成大写地区代码（如 CN、HK、GB、GB-SCT）或 none',
+    'a holiday region is an upper-case region code (e.g. CN, HK, GB, GB-SCT) or none',
+  ),
+]);
+
+const isoDate = pattern(/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/, '日期应写成 YYYY-MM-DD（需加引号）', 'a date is YYYY-MM-DD (quoted)');
+
+/** One day of a policy's own holiday list: off (a holiday, the default) or worked (调休上班). */
+const holidayDay = z.strictObject({ date: isoDate, off: z.boolean().default(true), name: z.string().min(1).optional() });
+
+/** How periods in days are counted: from the instant (default) or the statutory way (民法典 第二百零一条–第二百零三条). */
+const counting = z.enum(['instant', 'statutory']);
+/** Where a statutory period ends on its last day: at 24:00 (default) or at the close of business. */
+const periodEnd = z.enum(['midnight', 'close']);
+
 const calendar = z
   .strictObject({
     /** IANA time zone in which working days and hours are counted. */
-    timeZone: z
-      .string()
-      .superRefine((tz, ctx) => {
-        if (!isTimeZone(tz))
-          ctx.addIssue({
-            code: 'custom',
-            params: {
-              'zh-CN': `“${tz}”不是有效的 IANA 时区（如 Asia/Shanghai）`,
-              en: `"${tz}" is not a valid IANA time zone (e.g. Asia/Shanghai)`,
-            } satisfies IssueText,
-          });
-      })
-      .default('Asia/Shanghai'),
-    /** Public holidays and adjusted working days (调休): Chinese mainland, or none. */
-    holidays: z.enum(['CN', 'none']).default('CN'),
+    timeZone: timeZone.default('Asia/Shanghai'),
+    /** Public holidays and adjusted working days (调休): a region (CN built in, others imported) or none. */
+    holidays: holidayRegion.default('CN'),
+    /** The organisation's own days, over the region's data day by day (a company holiday, a Hong Kong office's list). */
+    holidayList: z.array(holidayDay).default(() => []),
     /** ISO weekdays that are working days: 1 = Monday … 7 = Sunday. */
     workingWeekdays: z
       .array(z.number().int().min(1).max(7))
@@ -173,8 +204,28 @@ const calendar = z
         { start: '08:30', end: '12:00' },
         { start: '13:30', end: '17:30' },
       ]),
+    /** `instant` (default) or `statutory`. */
+    counting: counting.default('instant'),
+    /** `midnight` (default) or `close`; used by `counting: statutory`. */
+    periodEnd: periodEnd.default('midnight'),
   })
   .prefault({});
+
+/**
+ * A further calendar of the policy (a 24-hour emergency desk beside office hours, an office in
+ * another region). Fields left out are those of `calendar`.
+ */
+const namedCalendar = z.strictObject({
+  timeZone: timeZone.optional(),
+  holidays: holidayRegion.optional(),
+  holidayList: z.array(holidayDay).optional(),
+  workingWeekdays: z.array(z.number().int().min(1).max(7)).min(1).optional(),
+  workingHours: z.array(workingPeriod).min(1).optional(),
+  counting: counting.optional(),
+  periodEnd: periodEnd.optional(),
+  /** Clocks counted on this calendar (`triage`, `first_response`, `follow_up`, …); the others use `calendar`. */
+  clocks: z.array(z.string().regex(/^[a-z_]+(?:\.\d+)?$/)).default(() => []),
+});
 
 const kinds = z
   .strictObject({
@@ -212,21 +263,32 @@ const grade = z.strictObject({
   directToManager: z.boolean().default(false),
 });
 
-const flags = z.strictObject({
-  /** 恶性 (001 篇3 §10): media exposure, conflict with the customer, wide social impact. */
-  vicious: z.strictObject({
-    /** The grade a vicious case is raised to at least. */
-    minGrade: codeText,
-    /** Limits that override the (raised) grade's limits clock by clock. */
-    limits: clockLimits.optional(),
-  }),
-  /** 紧急抢险抢修 (001 篇2 §6): these limits override the grade's limits clock by clock. */
-  emergency: z.strictObject({
-    limits: clockLimits,
-    /** After a breach, escalate one more tier each time this passes while still unresolved. */
-    escalateEvery: durationText,
-  }),
-});
+const flags = z
+  .strictObject({
+    /** 恶性 (001 篇3 §10): media exposure, conflict with the customer, wide social impact. Optional. */
+    vicious: z
+      .strictObject({
+        /** The grade a vicious case is raised to at least. */
+        minGrade: codeText,
+        /** Limits that override the (raised) grade's limits clock by clock. */
+        limits: clockLimits.optional(),
+      })
+      .optional(),
+    /**
+     * 紧急抢险抢修 (001 篇2 §6): these limits override the grade's limits clock by clock. Optional:
+     * without it the emergency flag changes no limit.
+     */
+    emergency: z
+      .strictObject({
+        limits: clockLimits,
+        /** After a breach, escalate one more tier each time this passes while still unresolved. */
+        escalateEvery: durationText.optional(),
+        /** A named calendar (`calendars`) the clocks of an emergency case count on, e.g. a 24-hour desk. */
+        calendar: codeText.optional(),
+      })
+      .optional(),
+  })
+  .prefault({});
 
 const tier = z.strictObject({
   level: z.number().int().min(1),
@@ -234,12 +296,24 @@ const tier = z.strictObject({
   role: z.enum(TIER_ROLES),
 });
 
-const escalation = z.strictObject({
-  /** Escalation tiers 1..n in order (002 篇6: agent → department manager → general manager). */
-  tiers: z.array(tier).min(1),
-  /** After a breach, escalate again each time this passes while still unresolved. */
-  escalateEvery: durationText.optional(),
-});
+/** The three tiers of 002 篇6, used when a policy names none. */
+export const DEFAULT_TIERS = [
+  { level: 1, name: { 'zh-CN': '客服代表', 'zh-TW': '客服代表', en: 'Agent' }, role: 'agent' },
+  { level: 2, name: { 'zh-CN': '部门经理', 'zh-TW': '部門經理', en: 'Department manager' }, role: 'department_manager' },
+  { level: 3, name: { 'zh-CN': '总经理', 'zh-TW': '總經理', en: 'General manager' }, role: 'general_manager' },
+] as const;
+
+const escalation = z
+  .strictObject({
+    /** Escalation tiers 1..n in order (002 篇6: agent → department manager → general manager, the default). */
+    tiers: z
+      .array(tier)
+      .min(1)
+      .default(() => DEFAULT_TIERS.map((t) => ({ ...t, name: { ...t.name } }))),
+    /** After a breach, escalate again each time this passes while still unresolved. */
+    escalateEvery: durationText.optional(),
+  })
+  .prefault({});
 
 const gradeRise = z.strictObject({
   /** Time since receipt after which an unresolved case rises … */
@@ -259,12 +333,15 @@ const approvalRule = z.strictObject({
   level: codeText,
 });
 
-const approval = z.strictObject({
-  /** Approval levels in ascending authority. */
-  levels: z.array(approvalLevel).min(1),
-  /** The required level is the highest among matching rules; no match → no approval needed. */
-  rules: z.array(approvalRule).default(() => []),
-});
+/** Optional: a policy without `approval` has no levels and no rules, so no proposal needs approval. */
+const approval = z
+  .strictObject({
+    /** Approval levels in ascending authority. */
+    levels: z.array(approvalLevel).min(1),
+    /** The required level is the highest among matching rules; no match → no approval needed. */
+    rules: z.array(approvalRule).default(() => []),
+  })
+  .default(() => ({ levels: [], rules: [] }));
 
 const invalidReason = z.strictObject({ code: codeText, name: i18nText });
 
@@ -277,23 +354,40 @@ const extension = z.strictObject({
   approvalLevel: codeText,
 });
 
+/** The six reasons of 001 篇3 §9 (also 002 篇1 §2), used when a policy names none. */
+export const DEFAULT_INVALID_REASONS = [
+  { code: 'facts_contradict', name: { 'zh-CN': '事实与叙述严重不符，责任在投诉方', 'zh-TW': '事實與敘述嚴重不符，責任在投訴方', en: "Facts contradict the account; the fault is the complainant's" } },
+  { code: 'outside_service', name: { 'zh-CN': '要求承诺以外或公司禁止的服务', 'zh-TW': '要求承諾以外或公司禁止的服務', en: 'Demand outside the promised service' } },
+  { code: 'provocation', name: { 'zh-CN': '寻衅滋事，以投诉相要挟', 'zh-TW': '尋釁滋事，以投訴相要挾', en: 'Provocation or threats' } },
+  { code: 'anonymous_no_facts', name: { 'zh-CN': '匿名投诉无具体事实或主要事实不成立', 'zh-TW': '匿名投訴無具體事實或主要事實不成立', en: 'Anonymous, with no concrete facts or facts not established' } },
+  { code: 'facts_incomplete', name: { 'zh-CN': '事实不全，无法核实取证', 'zh-TW': '事實不全，無法核實取證', en: 'Facts too incomplete to verify' } },
+  { code: 'late_attitude', name: { 'zh-CN': '对服务态度的不满在一个月以后才提出', 'zh-TW': '對服務態度的不滿在一個月以後才提出', en: 'Attitude complaint raised more than a month later' } },
+];
+
+/**
+ * Optional: without `followUp` a case is not followed up before it closes (`required: false`);
+ * the other defaults serve a follow-up done anyway.
+ */
 const followUp = z.strictObject({
   /** Whether every resolved case must be followed up before it can be closed. */
-  required: z.boolean(),
+  required: z.boolean().default(false),
   /** Time after the answer to the customer within which the follow-up must happen. */
-  window: durationText,
+  window: durationText.default('7d'),
   /** Allowed ways of following up. */
-  methods: z.array(z.enum(FOLLOW_UP_METHODS)).min(1),
+  methods: z
+    .array(z.enum(FOLLOW_UP_METHODS))
+    .min(1)
+    .default((): FollowUpMethod[] => ['phone']),
   /** Delays before each new attempt to reach an unreachable customer (002 篇7: 24 h → 48 h). */
   retries: z.array(durationText).default(() => []),
   /** Close the case when the customer is still unreachable after the last retry. */
-  closeWhenUnreachable: z.boolean(),
+  closeWhenUnreachable: z.boolean().default(false),
   /** Answers that count as satisfied; any other sends the case back for handling. */
   acceptedLevels: z
     .array(z.enum(SATISFACTION_LEVELS))
     .min(1)
     .default((): Satisfaction[] => ['very_satisfied', 'satisfied', 'neutral']),
-});
+}).prefault({});
 
 const unsatisfied = z
   .strictObject({
@@ -418,6 +512,8 @@ export const PolicySchema = z.strictObject({
   /** The regulation this policy was written from (seed reference, document number, …). */
   source: z.string().min(1).optional(),
   calendar,
+  /** Further named calendars; optional. A clock counts on the one that lists it, else on `calendar`. */
+  calendars: z.record(codeText, namedCalendar).default(() => ({})),
   /** Channels complaints arrive on (受理渠道). */
   channels: z
     .array(codeText)
@@ -430,26 +526,30 @@ export const PolicySchema = z.strictObject({
   categories: z.array(category).min(1),
   /** Severity grades from least to most severe (000: 一般 / 重要 / 重大). */
   grades: z.array(grade).min(1),
-  /** The grade a case has until someone grades it. */
-  defaultGrade: codeText,
+  /** The grade a case has until someone grades it; optional, the first (least severe) grade by default. */
+  defaultGrade: codeText.optional(),
   flags,
   escalation,
   /** Grades rising with time while unresolved. */
   gradeRise: z.array(gradeRise).default(() => []),
   approval,
-  /** Judging validity (001 篇3 §9–11, 002 篇1 §2). */
-  validity: z.strictObject({ invalidReasons: z.array(invalidReason).min(1) }),
-  extension,
+  /** Judging validity (001 篇3 §9–11, 002 篇1 §2); optional, the six reasons of 001 篇3 §9 by default. */
+  validity: z
+    .strictObject({ invalidReasons: z.array(invalidReason).min(1).default(() => structuredClone(DEFAULT_INVALID_REASONS)) })
+    .prefault({}),
+  /** Moving the promised time (延期); optional — without it no extension can be requested. */
+  extension: extension.optional(),
   followUp,
   unsatisfied,
-  retention,
+  /** Archiving; optional — without it closed cases are kept indefinitely. */
+  retention: retention.optional(),
   /** Scripts for phone intake and follow-up calls; optional (empty when absent). */
   scripts,
   /** Customer message wording (issue 4); optional, built-in wording when absent. */
   messages: messages.optional(),
 });
 
-/** A validated policy, defaults applied. */
-export type Policy = z.infer<typeof PolicySchema>;
+/** A validated policy, defaults applied (`defaultGrade` filled in by `validatePolicy`). */
+export type Policy = Omit<z.infer<typeof PolicySchema>, 'defaultGrade'> & { defaultGrade: string };
 /** A policy as written, before defaults. */
 export type PolicyInput = z.input<typeof PolicySchema>;

@@ -7,7 +7,8 @@ import { named } from './registry.js';
 
 /** The active policy: the domain's own schema (what was validated is what is described). */
 export const Policy = named('Policy', PolicySchema, 'A validated policy (制度), defaults applied; see docs/policy.md');
-const _policy: Describes<typeof Policy, PolicyType> = true;
+// As the schema gives it: `defaultGrade` optional there (validatePolicy fills it in, so PolicyType has it).
+const _policy: Describes<typeof Policy, z.output<typeof PolicySchema>> = true;
 
 export const PolicyProblem = named(
   'PolicyProblem',

@@ -283,8 +283,10 @@ describe('addDuration: a time zone with DST (Europe/Berlin)', () => {
     assert.equal(addDuration(at('2026-03-29 09:00', BERLIN), '8wh', everyDay).due?.toISOString(), '2026-03-29T15:00:00.000Z');
   });
 
-  it('ticking time is elapsed time: 1d across spring-forward is 24 real hours', () => {
-    assert.equal(local(addDuration(at('2026-03-28 12:00', BERLIN), '1d', berlin).due, BERLIN), '2026-03-29 13:00');
+  it('1d is a calendar day in the zone: across spring-forward it is 23 real hours, the same wall-clock time', () => {
+    assert.equal(local(addDuration(at('2026-03-28 12:00', BERLIN), '1d', berlin).due, BERLIN), '2026-03-29 12:00');
+    // 24h stays 24 real hours.
+    assert.equal(local(addDuration(at('2026-03-28 12:00', BERLIN), '24h', berlin).due, BERLIN), '2026-03-29 13:00');
   });
 
   it('wd on a 23-hour working day: the day contributes 23 hours', () => {

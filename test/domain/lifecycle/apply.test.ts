@@ -175,7 +175,7 @@ describe('lifecycle actions', () => {
     e.do('judge', specialist, { valid: true });
     e.do('classify', specialist, { category: PROPERTY.categories[0]!.code, grade: PROPERTY.grades[0]!.code, emergency: true });
     const resolve = e.clock('resolve')!;
-    assert.equal(resolve.duration, PROPERTY.flags.emergency.limits.resolve);
+    assert.equal(resolve.duration, PROPERTY.flags.emergency!.limits.resolve);
     assert.ok(new Date(resolve.dueAt!).getTime() - e.now.getTime() <= 10 * 60_000, 'minutes, not days');
   });
 

@@ -33,3 +33,17 @@ export function problemPaths(data: unknown): string[] {
   const r = parseData(data);
   return r.ok ? [] : r.problems.map((p) => p.path);
 }
+
+/** A policy with only the sections docs/policy.md marks as required (issue 10: optional sections are optional). */
+export const MINIMAL_POLICY = `
+id: minimal
+version: '1'
+name: { zh-CN: 最简制度 }
+departments:
+  - { code: service, name: { zh-CN: 客服部 } }
+categories:
+  - { code: other, name: { zh-CN: 其他 }, department: service }
+grades:
+  - { code: general, name: { zh-CN: 一般 }, limits: { resolve: 2wd } }
+  - { code: major, name: { zh-CN: 重大 }, limits: { resolve: 1wd } }
+`;

@@ -71,7 +71,7 @@ test('every shape problem is listed at once, with data paths', () => {
     .replace('    warnAt: 0.8\n  - code: important', '    warnAt: 1.5\n  - code: important')
     .replace('directToManager: true', 'directTomanager: true')
     .replace('  defaultDays: 365', '  defaultDays: 0')
-    .replace('  required: true\n', '')
+    .replace('  specialMax: 7wd\n', '')
     .replace('role: general_manager', 'role: ceo');
   const r = parsePolicyText(text);
   assert.equal(r.ok, false);
@@ -82,7 +82,7 @@ test('every shape problem is listed at once, with data paths', () => {
     [
       'calendar.timeZone',
       'escalation.tiers[2].role',
-      'followUp.required',
+      'extension.specialMax',
       'grades[0].warnAt',
       'grades[2].directTomanager',
       'grades[2].limits.resolve',
@@ -93,7 +93,8 @@ test('every shape problem is listed at once, with data paths', () => {
   assert.match(byPath.get('version')!.message['zh-CN'], /引号/);
   assert.match(byPath.get('grades[2].directTomanager')!.message.en, /did you mean "directToManager"/);
   assert.match(byPath.get('grades[2].limits.resolve')!.message.en, /not a duration/);
-  assert.match(byPath.get('followUp.required')!.message['zh-CN'], /缺少必填字段/);
+  // Inside an optional section that is present, its own fields stay required.
+  assert.match(byPath.get('extension.specialMax')!.message['zh-CN'], /缺少必填字段/);
   assert.match(byPath.get('escalation.tiers[2].role')!.message.en, /one of: agent, handler/);
   // located problems come in document order, with their line
   const lines = r.problems.map((p) => p.line ?? 0);
@@ -126,12 +127,16 @@ test('defaults fill what a short policy leaves out', () => {
   assert.deepEqual(p.calendar, {
     timeZone: 'Asia/Shanghai',
     holidays: 'CN',
+    holidayList: [],
     workingWeekdays: [1, 2, 3, 4, 5],
     workingHours: [
       { start: '08:30', end: '12:00' },
       { start: '13:30', end: '17:30' },
     ],
+    counting: 'instant',
+    periodEnd: 'midnight',
   });
+  assert.deepEqual(p.calendars, {});
   assert.deepEqual(p.channels, ['phone', 'walk_in', 'letter', 'email', 'web', 'chat', 'transfer', 'regulator']);
   assert.deepEqual(p.kinds, {
     complaint: { enabled: true },
@@ -142,7 +147,7 @@ test('defaults fill what a short policy leaves out', () => {
   assert.deepEqual(p.followUp.acceptedLevels, ['very_satisfied', 'satisfied', 'neutral']);
   assert.ok(p.grades.every((g) => g.warnAt === 0.8 && g.directToManager === false));
   assert.deepEqual(p.gradeRise, []);
-  assert.deepEqual(p.retention.byGrade, {});
+  assert.deepEqual(p.retention!.byGrade, {});
   // defaults are fresh objects, not shared between parses
   p.calendar.workingWeekdays.push(6);
   const again = PolicySchema.parse(data);

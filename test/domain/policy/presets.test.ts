@@ -39,13 +39,13 @@ test('kesu-default carries the numbers of seed 000', () => {
     p.approval.levels.map((l) => l.code),
     ['department_manager', 'manager', 'general_manager'],
   );
-  assert.deepEqual([p.extension.max, p.extension.specialMax], ['3wd', '7wd']);
+  assert.deepEqual([p.extension!.max, p.extension!.specialMax], ['3wd', '7wd']);
   assert.equal(p.kinds.inquiry.resolve, '24h');
   assert.deepEqual(
     p.validity.invalidReasons.map((r) => r.code),
     ['facts_contradict', 'outside_service', 'provocation', 'anonymous_no_facts', 'facts_incomplete', 'late_attitude'],
   );
-  assert.equal(p.retention.defaultDays, 365);
+  assert.equal(p.retention!.defaultDays, 365);
   assert.equal(p.calendar.timeZone, 'Asia/Shanghai');
   for (const c of p.categories) assert.ok(c.name['zh-TW'] && c.name.en, c.code);
 });
@@ -57,9 +57,9 @@ test('property-manager carries the numbers of seed 001 篇2', () => {
   assert.equal(general?.limits.dispatch, '12h');
   assert.equal(general?.limits.first_response, '2h');
   assert.equal(p.followUp.window, '2wd');
-  assert.equal(p.flags.emergency.limits.triage, '3m');
-  assert.equal(p.flags.emergency.limits.resolve, '5m');
-  assert.equal(p.flags.emergency.escalateEvery, '5m');
+  assert.equal(p.flags.emergency!.limits.triage, '3m');
+  assert.equal(p.flags.emergency!.limits.resolve, '5m');
+  assert.equal(p.flags.emergency!.escalateEvery, '5m');
   assert.deepEqual(
     p.escalation.tiers.map((t) => [t.level, t.role]),
     [

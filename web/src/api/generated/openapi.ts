@@ -2987,11 +2987,15 @@ export interface components {
             calendar: {
                 /** @default Asia/Shanghai */
                 timeZone: string;
-                /**
-                 * @default CN
-                 * @enum {string}
-                 */
-                holidays: "CN" | "none";
+                /** @default CN */
+                holidays: "none" | string;
+                /** @default [] */
+                holidayList: {
+                    date: string;
+                    /** @default true */
+                    off: boolean;
+                    name?: string;
+                }[];
                 /**
                  * @default [
                  *       1,
@@ -3018,6 +3022,40 @@ export interface components {
                     start: string;
                     end: string;
                 }[];
+                /**
+                 * @default instant
+                 * @enum {string}
+                 */
+                counting: "instant" | "statutory";
+                /**
+                 * @default midnight
+                 * @enum {string}
+                 */
+                periodEnd: "midnight" | "close";
+            };
+            /** @default {} */
+            calendars: {
+                [key: string]: {
+                    timeZone?: string;
+                    holidays?: "none" | string;
+                    holidayList?: {
+                        date: string;
+                        /** @default true */
+                        off: boolean;
+                        name?: string;
+                    }[];
+                    workingWeekdays?: number[];
+                    workingHours?: {
+                        start: string;
+                        end: string;
+                    }[];
+                    /** @enum {string} */
+                    counting?: "instant" | "statutory";
+                    /** @enum {string} */
+                    periodEnd?: "midnight" | "close";
+                    /** @default [] */
+                    clocks: string[];
+                };
             };
             /**
              * @default [
@@ -3087,9 +3125,9 @@ export interface components {
                 /** @default false */
                 directToManager: boolean;
             }[];
-            defaultGrade: string;
+            defaultGrade?: string;
             flags: {
-                vicious: {
+                vicious?: {
                     minGrade: string;
                     limits?: {
                         triage?: string;
@@ -3099,7 +3137,7 @@ export interface components {
                         approval?: string;
                     };
                 };
-                emergency: {
+                emergency?: {
                     limits: {
                         triage?: string;
                         dispatch?: string;
@@ -3107,10 +3145,42 @@ export interface components {
                         resolve?: string;
                         approval?: string;
                     };
-                    escalateEvery: string;
+                    escalateEvery?: string;
+                    calendar?: string;
                 };
             };
             escalation: {
+                /**
+                 * @default [
+                 *       {
+                 *         "level": 1,
+                 *         "name": {
+                 *           "zh-CN": "客服代表",
+                 *           "zh-TW": "客服代表",
+                 *           "en": "Agent"
+                 *         },
+                 *         "role": "agent"
+                 *       },
+                 *       {
+                 *         "level": 2,
+                 *         "name": {
+                 *           "zh-CN": "部门经理",
+                 *           "zh-TW": "部門經理",
+                 *           "en": "Department manager"
+                 *         },
+                 *         "role": "department_manager"
+                 *       },
+                 *       {
+                 *         "level": 3,
+                 *         "name": {
+                 *           "zh-CN": "总经理",
+                 *           "zh-TW": "總經理",
+                 *           "en": "General manager"
+                 *         },
+                 *         "role": "general_manager"
+                 *       }
+                 *     ]
+                 */
                 tiers: {
                     level: number;
                     name: {
@@ -3128,6 +3198,12 @@ export interface components {
                 after: string;
                 to: string;
             }[];
+            /**
+             * @default {
+             *       "levels": [],
+             *       "rules": []
+             *     }
+             */
             approval: {
                 levels: {
                     code: string;
@@ -3145,6 +3221,58 @@ export interface components {
                 }[];
             };
             validity: {
+                /**
+                 * @default [
+                 *       {
+                 *         "code": "facts_contradict",
+                 *         "name": {
+                 *           "zh-CN": "事实与叙述严重不符，责任在投诉方",
+                 *           "zh-TW": "事實與敘述嚴重不符，責任在投訴方",
+                 *           "en": "Facts contradict the account; the fault is the complainant's"
+                 *         }
+                 *       },
+                 *       {
+                 *         "code": "outside_service",
+                 *         "name": {
+                 *           "zh-CN": "要求承诺以外或公司禁止的服务",
+                 *           "zh-TW": "要求承諾以外或公司禁止的服務",
+                 *           "en": "Demand outside the promised service"
+                 *         }
+                 *       },
+                 *       {
+                 *         "code": "provocation",
+                 *         "name": {
+                 *           "zh-CN": "寻衅滋事，以投诉相要挟",
+                 *           "zh-TW": "尋釁滋事，以投訴相要挾",
+                 *           "en": "Provocation or threats"
+                 *         }
+                 *       },
+                 *       {
+                 *         "code": "anonymous_no_facts",
+                 *         "name": {
+                 *           "zh-CN": "匿名投诉无具体事实或主要事实不成立",
+                 *           "zh-TW": "匿名投訴無具體事實或主要事實不成立",
+                 *           "en": "Anonymous, with no concrete facts or facts not established"
+                 *         }
+                 *       },
+                 *       {
+                 *         "code": "facts_incomplete",
+                 *         "name": {
+                 *           "zh-CN": "事实不全，无法核实取证",
+                 *           "zh-TW": "事實不全，無法核實取證",
+                 *           "en": "Facts too incomplete to verify"
+                 *         }
+                 *       },
+                 *       {
+                 *         "code": "late_attitude",
+                 *         "name": {
+                 *           "zh-CN": "对服务态度的不满在一个月以后才提出",
+                 *           "zh-TW": "對服務態度的不滿在一個月以後才提出",
+                 *           "en": "Attitude complaint raised more than a month later"
+                 *         }
+                 *       }
+                 *     ]
+                 */
                 invalidReasons: {
                     code: string;
                     name: {
@@ -3154,17 +3282,25 @@ export interface components {
                     };
                 }[];
             };
-            extension: {
+            extension?: {
                 max: string;
                 specialMax: string;
                 approvalLevel: string;
             };
             followUp: {
+                /** @default false */
                 required: boolean;
+                /** @default 7d */
                 window: string;
+                /**
+                 * @default [
+                 *       "phone"
+                 *     ]
+                 */
                 methods: ("phone" | "sms" | "email" | "survey" | "visit")[];
                 /** @default [] */
                 retries: string[];
+                /** @default false */
                 closeWhenUnreachable: boolean;
                 /**
                  * @default [
@@ -3181,7 +3317,7 @@ export interface components {
                 /** @default 3 */
                 maxCycles: number;
             };
-            retention: {
+            retention?: {
                 defaultDays: number;
                 /** @default {} */
                 byGrade: {

@@ -93,9 +93,9 @@ export function PolicyTab() {
             { key: 'fw', label: t('policy.followUpWindow'), children: formatPolicyDuration(policy.followUp.window) },
             { key: 'fm', label: t('policy.followUpMethods'), children: joinList(policy.followUp.methods.map((m) => t(`method.${m}`))) },
             { key: 'fr', label: t('policy.retries'), children: policy.followUp.retries.map(formatPolicyDuration).join(' → ') || '—' },
-            { key: 'ext', label: t('policy.extension'), children: `${formatPolicyDuration(policy.extension.max)} / ${formatPolicyDuration(policy.extension.specialMax)} · ${levelName(policy.extension.approvalLevel)}` },
+            { key: 'ext', label: t('policy.extension'), children: policy.extension ? `${formatPolicyDuration(policy.extension.max)} / ${formatPolicyDuration(policy.extension.specialMax)} · ${levelName(policy.extension.approvalLevel)}` : '—' },
             { key: 'cal', label: t('policy.calendar'), children: `${policy.calendar.timeZone} · ${policy.calendar.workingHours.map((h) => `${h.start}–${h.end}`).join(', ')}` },
-            { key: 'ret', label: t('policy.retention'), children: t('policy.days', { count: policy.retention.defaultDays }) },
+            { key: 'ret', label: t('policy.retention'), children: policy.retention ? t('policy.days', { count: policy.retention.defaultDays }) : '—' },
             { key: 'unsat', label: t('policy.unsatisfied'), children: t('policy.maxCycles', { count: policy.unsatisfied.maxCycles }) },
             { key: 'scripts', label: t('policy.scripts'), children: `${policy.scripts?.phone.length ?? 0} / ${policy.scripts?.situations.length ?? 0} / ${policy.scripts?.followUp.length ?? 0}` },
           ]} />

@@ -155,7 +155,7 @@ export const HINTS: Record<string, Hints> = {
   pend: ({ t }) => ({ reason: { label: t('action.f.pendReason') } }),
   request_extension: ({ t, policy }) => ({
     reason: { label: t('action.f.extensionReason') },
-    duration: { help: t('action.f.durationHelp', { max: policy?.extension.max ?? '', special: policy?.extension.specialMax ?? '' }) },
+    duration: { help: t('action.f.durationHelp', { max: policy?.extension?.max ?? '', special: policy?.extension?.specialMax ?? '' }) },
   }),
   follow_up: ({ t, policy }) => {
     const reached = (v: Record<string, any>) => v.reached !== false;
