@@ -101,8 +101,7 @@ export async function anchorLegacyChains(db: Executor, ring: AuditKeyring, now: 
  * Writes a checkpoint of every head whose MAC verifies (a head that does not is left out, and
  * counted: `kesu audit verify` names it). The first checkpoint anchors the pre-0009 chains.
  */
-export async function writeCheckpoint(database: Database, now: Date): Promise<{ file: string; heads: number; anchored: number; skipped: number }> {
-  const dir = database.audit.checkpointDir;
+export async function writeCheckpoint(database: Database, now: Date, dir = database.audit.checkpointDir): Promise<{ file: string; heads: number; anchored: number; skipped: number }> {
   if (!dir) throw new Error('audit checkpoints: no checkpoint folder (set KESU_DATA_DIR or KESU_AUDIT_CHECKPOINT_DIR)');
   const ring = database.audit.keys();
   const at = now.toISOString();

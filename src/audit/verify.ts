@@ -198,7 +198,8 @@ function checkChain<R extends { complaint_id: string; seq: number; prev_hash: st
       keyed = true;
       const m = checkMac(ring, v.keyId, v.record(), v.hash);
       if (m !== 'ok') add(id, seq, m === 'unknown_key' ? 'unknown_key' : 'hash_mismatch', log);
-    } else if (v.scheme !== 1 || v.legacy() !== v.hash) add(id, seq, 'hash_mismatch', log);
+      // Scheme 1 (unkeyed, before migration 0009) only ever precedes scheme 2: after a MACed record it is a downgrade.
+    } else if (v.scheme !== 1 || keyed || v.legacy() !== v.hash) add(id, seq, 'hash_mismatch', log);
     prev = v.hash;
     expected = seq + 1;
   }
