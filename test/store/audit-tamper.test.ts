@@ -108,9 +108,10 @@ const manipulations: { name: string; expect: ProblemKind[]; run(a: Attacker, id:
         return;
       }
       const [last] = await a.q('select * from complaint_events where complaint_id = ? order by seq desc limit 1', [id]);
-      const forged = { ...last!, seq: Number(last!.seq) + 1, type: 'note', action: null, data: '{"text":"已结案"}', prev_hash: last!.hash, key_id: 'deadbeef0000' };
-      await insertEvent(a, { ...forged, hash: sha(canonicalize(eventRecord(forged as EventRow))) });
-      await a.q("update audit_heads set seq = ?, hash = ? where complaint_id = ? and log = 'events'", [forged.seq, forged.hash, id]);
+      const forged: Row = { ...last!, seq: Number(last!.seq) + 1, type: 'note', action: null, data: '{"text":"已结案"}', prev_hash: last!.hash, key_id: 'deadbeef0000' };
+      const hash = sha(canonicalize(eventRecord(forged as EventRow)));
+      await insertEvent(a, { ...forged, hash });
+      await a.q("update audit_heads set seq = ?, hash = ? where complaint_id = ? and log = 'events'", [forged.seq, hash, id]);
     },
   },
   {
