@@ -10,6 +10,7 @@ import { engines } from '../support/engines.js';
 import { startKesu, type Kesu } from '../support/kesu.js';
 import { disableAppendOnly } from '../support/audit.js';
 import { verifyChains } from '../../src/store/event.repository.js';
+import { withPurgePermit } from '../../src/audit/purge.js';
 
 for (const { dialect, skip } of await engines()) {
   describe(`audit hash chain (${dialect})`, { skip }, () => {
@@ -49,6 +50,21 @@ for (const { dialect, skip } of await engines()) {
         await refused(sql`truncate pii_access_log`.execute(db));
       }
       assert.deepEqual((await verifyChains(db)).problems, []);
+    });
+
+    it('the purge hook lets one transaction delete, and only while it holds the permit', async () => {
+      const db = k.testDb.database.db;
+      await assert.rejects(
+        db.transaction().execute(async (trx) => {
+          await withPurgePermit(trx, 'test', async () => {
+            await trx.deleteFrom('pii_access_log').where('complaint_id', '=', ids[0]!).execute();
+          });
+          assert.equal((await trx.selectFrom('audit_purge_permits').selectAll().execute()).length, 0, 'the permit is gone before commit');
+          throw new Error('roll back');
+        }),
+        /roll back/,
+      );
+      assert.deepEqual((await verifyChains(db)).problems, [], 'rolled back: nothing purged');
     });
 
     it('an edited event is caught, and so is a deleted one', async () => {
