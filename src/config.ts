@@ -104,6 +104,18 @@ const Env = z.object({
   // --- Operations (issue 8) --------------------------------------------------------------
   /** Bearer token GET /metrics requires (at least 16 characters); without it /metrics is open: keep it off the public side of the proxy. */
   KESU_METRICS_TOKEN: z.string().min(16).optional(),
+
+  // --- Audit trail (issue 12; docs/audit.md) ----------------------------------------------
+  /** Current HMAC key of the audit trail (at least 16 characters); required when several instances share PostgreSQL (default: the key file). */
+  KESU_AUDIT_KEY: z.string().min(16).optional(),
+  /** Retired audit keys, comma-separated: they only verify records MACed before a rotation. */
+  KESU_AUDIT_RETIRED_KEYS: z.string().optional().transform((v) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean)),
+  /** Audit key file when KESU_AUDIT_KEY is not set: one key a line, the last current (default KESU_DATA_DIR/audit.key, created on first use). */
+  KESU_AUDIT_KEY_FILE: z.string().optional(),
+  /** Folder of the signed checkpoints of all chain heads (default KESU_DATA_DIR/audit-checkpoints). */
+  KESU_AUDIT_CHECKPOINT_DIR: z.string().optional(),
+  /** How often `kesu serve` writes a checkpoint, in ms (default 1 h; 0: only at start and by `kesu audit checkpoint`). */
+  KESU_AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
 });
 
 export interface Config {
@@ -119,6 +131,16 @@ export interface Config {
   channels: ChannelConfig;
   /** Bearer token for GET /metrics; null: open. */
   metricsToken: string | null;
+  /** Audit trail keys and checkpoints (docs/audit.md); absent: key file and checkpoints under dataDir, hourly. */
+  audit?: AuditConfig;
+}
+
+export interface AuditConfig {
+  key: string | null;
+  retiredKeys: string[];
+  keyFile: string | null;
+  checkpointDir: string | null;
+  checkpointIntervalMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -152,5 +174,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       inboundMaxBytes: e.KESU_INBOUND_MAX_BYTES,
     },
     metricsToken: e.KESU_METRICS_TOKEN ?? null,
+    audit: {
+      key: e.KESU_AUDIT_KEY ?? null,
+      retiredKeys: e.KESU_AUDIT_RETIRED_KEYS,
+      keyFile: e.KESU_AUDIT_KEY_FILE ? resolve(e.KESU_AUDIT_KEY_FILE) : null,
+      checkpointDir: e.KESU_AUDIT_CHECKPOINT_DIR ? resolve(e.KESU_AUDIT_CHECKPOINT_DIR) : null,
+      checkpointIntervalMs: e.KESU_AUDIT_CHECKPOINT_INTERVAL_MS,
+    },
   };
 }

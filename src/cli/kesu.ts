@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `kesu` command: serve | migrate | seed-demo | policy check FILE | calendar add INSTANT
- * DURATION | calendar import FILE | audit verify. Settings come from the environment (config.ts).
+ * DURATION | calendar import FILE | audit verify | audit checkpoint. Settings come from the environment (config.ts).
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
@@ -15,6 +15,7 @@ import { parsePolicyText, formatProblems, calendarSpec, calendarNames } from '..
 import { WorkingCalendar, addDuration, builtInHolidayYears, formatDueExplanation, parseHolidayYear, parseLocalTime, CalendarError } from '../domain/calendar/index.js';
 import { listHolidayYears, saveHolidayYear } from '../store/calendar.repository.js';
 import { verifyChains } from '../store/event.repository.js';
+import { readCheckpoint, writeCheckpoint } from '../audit/checkpoint.js';
 import { serve } from './serve.js';
 
 const program = new Command();
@@ -22,7 +23,7 @@ program.name('kesu').description('Kesu 客诉 — closed-loop complaint manageme
 
 async function withApp<T>(fn: (app: ReturnType<typeof createApp>) => Promise<T>): Promise<T> {
   const cfg = loadConfig();
-  const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+  const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, audit: cfg.audit });
   try {
     await migrateToLatest(database.db);
     return await fn(createApp(database));
@@ -43,7 +44,7 @@ program
   .description('apply database migrations')
   .action(async () => {
     const cfg = loadConfig();
-    const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+    const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, audit: cfg.audit });
     const applied = await migrateToLatest(database.db);
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
     await database.close();
@@ -142,17 +143,32 @@ calendar
     }
   });
 
-program
-  .command('audit')
-  .description('audit tools')
+const audit = program.command('audit').description('audit trail tools (docs/audit.md)');
+audit
   .command('verify')
-  .description('verify the hash chain of every case timeline; exit 1 if any event was altered')
+  .description('verify every chain (case timelines, personal-data access log), their heads, the case rows and the latest checkpoint; exit 1 on any problem')
+  .option('--checkpoint <file>', 'verify against this checkpoint file (e.g. a copy kept off the server) instead of the latest in the checkpoint folder')
+  .action(async (opts: { checkpoint?: string }) => {
+    await withApp(async (app) => {
+      const keys = app.database.audit.keys();
+      const r = await verifyChains(app.database.db, opts.checkpoint ? { checkpoint: readCheckpoint(opts.checkpoint, keys) } : {});
+      for (const p of r.problems) {
+        if (p.log === 'checkpoint') console.log(`TAMPERED checkpoint: ${p.problem}`);
+        else console.log(`TAMPERED complaint ${p.complaintId} ${p.log === 'events' ? 'event' : 'access'} #${p.seq}: ${p.problem}`);
+      }
+      const against = r.checkpoint ? `; against the checkpoint of ${r.checkpoint}` : '; no checkpoint yet';
+      console.log(`${r.checked} events in ${r.cases} cases and ${r.accessChecked} access-log rows checked${against}: ${r.problems.length ? `${r.problems.length} problem(s)` : 'chain intact'}`);
+      if (r.problems.length) process.exitCode = 1;
+    });
+  });
+audit
+  .command('checkpoint')
+  .description('write a signed checkpoint of every chain head (the first one also anchors chains from before migration 0009)')
   .action(async () => {
     await withApp(async (app) => {
-      const r = await verifyChains(app.database.db);
-      for (const p of r.problems) console.log(`TAMPERED complaint ${p.complaintId} event #${p.seq}: ${p.problem}`);
-      console.log(`${r.checked} events in ${r.cases} cases checked: ${r.problems.length ? `${r.problems.length} problem(s)` : 'chain intact'}`);
-      if (r.problems.length) process.exitCode = 1;
+      const r = await writeCheckpoint(app.database, new Date());
+      console.log(`checkpoint ${r.file}: ${r.heads} heads${r.anchored ? `, ${r.anchored} older chains anchored` : ''}${r.skipped ? `, ${r.skipped} heads with a bad MAC left out (run kesu audit verify)` : ''}`);
+      if (r.skipped) process.exitCode = 1;
     });
   });
 

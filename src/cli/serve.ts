@@ -13,6 +13,7 @@ import { createApp, type App } from '../services/app.js';
 import { seedDemo, DEMO_PASSWORD } from '../services/seed-demo.js';
 import { buildServer } from '../http/server.js';
 import { startSweeper } from '../jobs/deadline-sweeper.js';
+import { startCheckpoints } from '../audit/checkpointer.js';
 import { startCustomerChannels } from '../channels/start.js';
 import { startCaseRelay } from '../services/case-relay.js';
 
@@ -30,7 +31,7 @@ export interface RunningServer {
 }
 
 export async function startServer(cfg: Config, opts: { now?: () => Date; logger?: boolean | object } = {}): Promise<RunningServer> {
-  const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+  const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, audit: cfg.audit ?? undefined });
   await migrateToLatest(database.db);
   const app = createApp(database, { now: opts.now });
   const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, metricsToken: cfg.metricsToken, processMetrics: true });
@@ -41,6 +42,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
   const stopSweeper = cfg.sweepIntervalMs > 0 ? startSweeper(app, cfg.sweepIntervalMs) : async () => {};
   const channels = await startCustomerChannels(app, cfg); // outbox dispatcher, inbound e-mail
   const relay = startCaseRelay(app, { connectionString: cfg.databaseUrl }); // live updates between instances (PostgreSQL only)
+  const checkpoints = startCheckpoints(app, cfg.audit?.checkpointIntervalMs ?? 3_600_000); // signed heads of the audit trail (docs/audit.md)
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
   const banner = [
@@ -61,7 +63,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
         return p.catch((e) => server.log.error({ err: e, step: name }, 'shutdown step failed')).finally(() => pending.delete(name));
       };
       // New requests are refused at once; the jobs finish the pass they are in.
-      const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop())]).then(() =>
+      const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop()), step('audit', checkpoints.stop())]).then(() =>
         step('database', database.close()),
       );
       let timer: NodeJS.Timeout | undefined;

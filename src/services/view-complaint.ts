@@ -63,10 +63,16 @@ export async function viewComplaint(app: App, actor: Actor, idOrNumber: string, 
       complainant = maskComplainant(c.complainant);
       masked = true;
     });
+  // While the storage is known to refuse writes, show the data masked rather than try the log:
+  // a small access-log transaction may still fit and would wrongly report the storage writable.
+  if (access && app.database.storage.fault) {
+    complainant = maskComplainant(c.complainant);
+    masked = true;
+  }
   const [timeline, clocks] = await Promise.all([
     listEvents(db, c.id),
     listClocks(db, c.id),
-    access ? logged(recordPiiAccess(db, access)) : null,
+    access && !masked ? logged(recordPiiAccess(db, access)) : null,
   ]);
   return {
     complaint: { ...c, complainant, piiMasked: masked },

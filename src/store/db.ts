@@ -11,6 +11,8 @@ import pg from 'pg';
 import type { DB } from './schema.js';
 import { GuardedDriver, guardTransactions, type TransactionOutcomes } from './transaction-guard.js';
 import { StorageHealth } from './storage-health.js';
+import { transactionOwner } from './transaction-guard.js';
+import { loadAuditKeyring, type AuditKeyring, type AuditKeySettings } from '../audit/keys.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -21,12 +23,41 @@ export interface Database {
   where: string;
   /** Whether writes succeed (a full disk, a read-only database): set and cleared by transactions. */
   storage: StorageHealth;
+  /** The audit trail's keys (outside the database) and where its checkpoints go (docs/audit.md). */
+  audit: AuditPlace;
   close(): Promise<void>;
+}
+
+export interface AuditPlace {
+  /** The key ring, loaded on first use. */
+  keys(): AuditKeyring;
+  /** Folder of the signed checkpoints of all chain heads; null: none kept. */
+  checkpointDir: string | null;
+}
+
+export interface AuditOptions extends AuditKeySettings {
+  checkpointDir?: string | null;
+}
+
+function auditPlace(dataDir: string, o: AuditOptions = {}): AuditPlace {
+  let ring: AuditKeyring | null = null;
+  const keyFile = o.keyFile ?? (dataDir ? join(dataDir, 'audit.key') : null);
+  return {
+    keys: () => (ring ??= loadAuditKeyring({ key: o.key, retiredKeys: o.retiredKeys, keyFile })),
+    checkpointDir: o.checkpointDir ?? (dataDir ? join(dataDir, 'audit-checkpoints') : null),
+  };
+}
+
+const roots = new WeakMap<object, Database>();
+
+/** The database an executor belongs to: the root handle's, or the open transaction's. */
+export function databaseOf(db: Executor): Database | undefined {
+  return roots.get(db) ?? (transactionOwner() as Database | undefined);
 }
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
-export function openDatabase(opts: { databaseUrl?: string; dataDir: string; file?: string }): Database {
+export function openDatabase(opts: { databaseUrl?: string; dataDir: string; file?: string; audit?: AuditOptions }): Database {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     // An idle pooled connection can be cut by the server (restart, failover, admin command);
@@ -37,7 +68,8 @@ export function openDatabase(opts: { databaseUrl?: string; dataDir: string; file
     const storage = new StorageHealth();
     const db = guardTransactions(new Kysely<DB>({ dialect: guarded(new PostgresDialect({ pool }), database) }), database, outcomesOf(storage));
     const u = new URL(opts.databaseUrl);
-    return Object.assign(database, { db, dialect: 'postgres', where: `postgres://${u.host}${u.pathname}`, storage, close: () => db.destroy() } satisfies Database);
+    roots.set(db, database);
+    return Object.assign(database, { db, dialect: 'postgres', where: `postgres://${u.host}${u.pathname}`, storage, audit: auditPlace(opts.dataDir, opts.audit), close: () => db.destroy() } satisfies Database);
   }
   mkdirSync(opts.dataDir, { recursive: true });
   const file = join(opts.dataDir, opts.file ?? 'kesu.sqlite');
@@ -58,7 +90,8 @@ export function openDatabase(opts: { databaseUrl?: string; dataDir: string; file
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };
   const db = guardTransactions(new Kysely<DB>({ dialect }), database, outcomesOf(storage));
-  return Object.assign(database, { db, dialect: 'sqlite', where: file, storage, close: () => db.destroy() } satisfies Database);
+  roots.set(db, database);
+  return Object.assign(database, { db, dialect: 'sqlite', where: file, storage, audit: auditPlace(opts.dataDir, opts.audit), close: () => db.destroy() } satisfies Database);
 }
 
 /** The dialect with its driver wrapped by the transaction guard (store/transaction-guard.ts). */

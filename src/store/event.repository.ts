@@ -1,43 +1,35 @@
 /**
- * The timeline: append-only and hash-chained per case. Each event stores the hash of the
- * previous event of its case and its own hash over (prev_hash, seq, and every field), so an
- * edited, deleted or reordered event breaks the chain (`kesu audit verify`).
+ * The timeline: append-only (database triggers, migration 0009) and chained per case. Each event
+ * stores the MAC of the previous event of its case and its own HMAC-SHA256 over the RFC 8785 form
+ * of every field (src/audit/records.ts), with the id of the key; the case's head in `audit_heads`
+ * holds the last seq and MAC and a digest of the case row. `kesu audit verify` (src/audit/verify.ts)
+ * checks all of it; docs/audit.md explains how an auditor re-verifies.
  */
-import { createHash } from 'node:crypto';
 import type { ComplaintEvent } from '../domain/complaint/types.js';
 import type { Executor } from './db.js';
 import type { EventsTable } from './schema.js';
+import { canonicalize, jsonValue, wellFormed } from '../audit/canonical.js';
+import { macOf, type AuditKeyring } from '../audit/keys.js';
+import { GENESIS_HASH, caseDigest, eventRecord, legacyCanonicalJson, legacyEventHash } from '../audit/records.js';
+import { auditKeysOf, writeHead } from '../audit/heads.js';
 
-export const GENESIS_HASH = '0'.repeat(64);
+export { GENESIS_HASH };
 
-/** Stable JSON: object keys sorted, so the hash does not depend on key order. */
-export function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+/** Stable JSON: object keys sorted (the pre-0009 form; request hashes of idempotency keys use it). */
+export const canonicalJson = legacyCanonicalJson;
+
+/** The scheme-1 hash of an event row (rows written before migration 0009). */
+export function eventHash(row: Omit<EventsTable, 'hash' | 'scheme' | 'key_id'>): string {
+  return legacyEventHash(row);
 }
 
-export function eventHash(row: Omit<EventsTable, 'hash'>): string {
-  const material = canonicalJson({
-    complaint_id: row.complaint_id,
-    seq: Number(row.seq),
-    type: row.type,
-    action: row.action,
-    actor_id: row.actor_id,
-    actor_name: row.actor_name,
-    at: row.at,
-    from_state: row.from_state,
-    to_state: row.to_state,
-    data: row.data,
-    prev_hash: row.prev_hash,
-  });
-  return createHash('sha256').update(material).digest('hex');
-}
-
-/** Appends events to one case's chain. Call inside the transaction that holds the case's lock. */
-export async function appendEvents(db: Executor, complaintId: string, events: ComplaintEvent[]): Promise<void> {
-  if (!events.length) return;
+/**
+ * Appends events to one case's chain and moves the case's head (last seq, MAC, digest of the case
+ * row as saved in this transaction). Call inside the transaction that holds the case's lock,
+ * after the case row is written. With no events it still re-anchors the head on the case row.
+ */
+export async function appendEvents(db: Executor, complaintId: string, events: ComplaintEvent[], keys?: AuditKeyring): Promise<void> {
+  const ring = keys ?? auditKeysOf(db);
   const last = await db
     .selectFrom('complaint_events')
     .select(['seq', 'hash'])
@@ -50,23 +42,26 @@ export async function appendEvents(db: Executor, complaintId: string, events: Co
   const rows: EventsTable[] = [];
   for (const e of events) {
     seq += 1;
-    const row: Omit<EventsTable, 'hash'> = {
+    const row = {
       complaint_id: complaintId,
       seq,
       type: e.type,
       action: e.action,
       actor_id: e.actorId,
-      actor_name: e.actorName,
+      actor_name: wellFormed(e.actorName),
       at: e.at,
       from_state: e.fromState,
       to_state: e.toState,
-      data: canonicalJson(e.data),
+      data: canonicalize(jsonValue(e.data)),
       prev_hash: prev,
     };
-    prev = eventHash(row);
-    rows.push({ ...row, hash: prev });
+    prev = macOf(ring.current, eventRecord(row));
+    rows.push({ ...row, hash: prev, scheme: 2, key_id: ring.current.id });
   }
-  await db.insertInto('complaint_events').values(rows).execute();
+  if (rows.length) await db.insertInto('complaint_events').values(rows).execute();
+  const c = await db.selectFrom('complaints').selectAll().where('id', '=', complaintId).executeTakeFirst();
+  const now = events.length ? events[events.length - 1]!.at : new Date().toISOString();
+  await writeHead(db, ring, { complaint_id: complaintId, log: 'events', seq, hash: prev, case_digest: c ? caseDigest(c) : null }, now);
 }
 
 export interface TimelineEvent extends ComplaintEvent {
@@ -91,48 +86,5 @@ export async function listEvents(db: Executor, complaintId: string): Promise<Tim
   }));
 }
 
-export interface ChainProblem {
-  complaintId: string;
-  seq: number;
-  problem: 'hash_mismatch' | 'broken_link' | 'gap';
-}
-
-/**
- * Verifies every chain, streaming case by case in id order so memory stays flat on millions of
- * events. Returns the problems found and how many events were checked.
- */
-export async function verifyChains(db: Executor, opts: { complaintId?: string; batch?: number } = {}): Promise<{ checked: number; cases: number; problems: ChainProblem[] }> {
-  const problems: ChainProblem[] = [];
-  let checked = 0;
-  let cases = 0;
-  let after = '';
-  const batch = opts.batch ?? 500;
-  for (;;) {
-    let idsQ = db.selectFrom('complaints').select('id').where('id', '>', after).orderBy('id').limit(batch);
-    if (opts.complaintId) idsQ = idsQ.where('id', '=', opts.complaintId);
-    const ids = (await idsQ.execute()).map((r) => r.id);
-    if (!ids.length) break;
-    const rows = await db.selectFrom('complaint_events').selectAll().where('complaint_id', 'in', ids).orderBy('complaint_id').orderBy('seq').execute();
-    let current = '';
-    let prev = GENESIS_HASH;
-    let expectedSeq = 1;
-    for (const r of rows) {
-      if (r.complaint_id !== current) {
-        current = r.complaint_id;
-        prev = GENESIS_HASH;
-        expectedSeq = 1;
-        cases += 1;
-      }
-      checked += 1;
-      if (Number(r.seq) !== expectedSeq) problems.push({ complaintId: r.complaint_id, seq: Number(r.seq), problem: 'gap' });
-      if (r.prev_hash !== prev) problems.push({ complaintId: r.complaint_id, seq: Number(r.seq), problem: 'broken_link' });
-      const { hash, ...rest } = r;
-      if (eventHash({ ...rest, seq: Number(r.seq) }) !== hash) problems.push({ complaintId: r.complaint_id, seq: Number(r.seq), problem: 'hash_mismatch' });
-      prev = hash;
-      expectedSeq = Number(r.seq) + 1;
-    }
-    after = ids[ids.length - 1]!;
-    if (opts.complaintId) break;
-  }
-  return { checked, cases, problems };
-}
+export type { ChainProblem } from '../audit/verify.js';
+export { verifyChains } from '../audit/verify.js';

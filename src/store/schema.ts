@@ -97,7 +97,10 @@ export interface EventsTable {
   to_state: string | null;
   data: string;
   prev_hash: string;
+  /** Scheme 1 (before migration 0009): SHA-256 chain; scheme 2: HMAC-SHA256 with key `key_id` (docs/audit.md). */
   hash: string;
+  scheme: number;
+  key_id: string | null;
 }
 
 export interface ClocksTable {
@@ -197,6 +200,31 @@ export interface PiiAccessLogTable {
   complaint_number: string;
   fields: string; // JSON string[]: the unmasked fields that had a value (phone, idNumber, email, address)
   route: string | null; // e.g. "GET /api/v1/complaints/:id"; null outside an HTTP request
+  /** Chained per case (migration 0009): position, previous row's hash, this row's hash/MAC. */
+  seq: number;
+  prev_hash: string;
+  hash: string;
+  scheme: number;
+  key_id: string | null;
+}
+
+/** The MACed head of each chain (migration 0009): log 'events' or 'access'. */
+export interface AuditHeadsTable {
+  complaint_id: string;
+  log: string;
+  seq: number;
+  hash: string;
+  /** events heads: SHA-256 of the RFC 8785 form of the case row (docs/audit.md). */
+  case_digest: string | null;
+  key_id: string;
+  mac: string;
+  updated_at: string;
+}
+
+/** While a row exists in the transaction, the append-only triggers let it update/delete (src/audit/purge.ts). */
+export interface AuditPurgePermitsTable {
+  id: string;
+  reason: string;
 }
 
 /** One counter per cache shared by the instances, bumped with each change of its data (migration 0007). */
@@ -232,6 +260,8 @@ export interface DB {
   pii_access_log: PiiAccessLogTable;
   cache_stamps: CacheStampsTable;
   rate_limits: RateLimitsTable;
+  audit_heads: AuditHeadsTable;
+  audit_purge_permits: AuditPurgePermitsTable;
 }
 
 export type { Generated };

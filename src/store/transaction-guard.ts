@@ -37,6 +37,12 @@ export function insideTransaction(database: object): boolean {
   return !!m && m.open && m.database === database;
 }
 
+/** The database whose transaction callback the calling code runs in, if any (audit keys: store/db.ts `databaseOf`). */
+export function transactionOwner(): object | undefined {
+  const m = marks.getStore();
+  return m?.open ? m.database : undefined;
+}
+
 /** What the owner of the database learns of each transaction's end (store/storage-health.ts). */
 export interface TransactionOutcomes {
   committed(): void;

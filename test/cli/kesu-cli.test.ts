@@ -71,6 +71,7 @@ describe('kesu CLI', () => {
     await receiveComplaint(app, actor, { channel: 'phone', description: '审计测试', complainant: { anonymous: true } });
     await database.close();
     const db = new SQLite(join(dataDir, 'kesu.sqlite'));
+    db.exec('drop trigger complaint_events_no_update'); // append-only (migration 0009): an attacker drops the trigger first
     db.prepare("update complaint_events set actor_name = '别人' where seq = 1").run();
     db.close();
     const tampered = kesu(['audit', 'verify']);

@@ -79,10 +79,15 @@ const _pii: Describes<typeof PiiAccess, PiiAccessType> = true;
 
 export const PiiAccessPage = z.strictObject({ items: z.array(PiiAccess), nextCursor: z.string().nullable() });
 
-const ChainProblem = z.strictObject({ complaintId: z.string(), seq: z.number().int(), problem: z.enum(['hash_mismatch', 'broken_link', 'gap']) });
+const ChainProblem = z.strictObject({
+  complaintId: z.string(),
+  seq: z.number().int(),
+  problem: z.enum(['hash_mismatch', 'broken_link', 'gap', 'unknown_key', 'head_missing', 'head_mismatch', 'head_forged', 'case_mismatch', 'case_missing', 'behind_checkpoint', 'checkpoint_forged']),
+  log: z.enum(['events', 'access', 'checkpoint']),
+});
 const _chain: Describes<typeof ChainProblem, ChainProblemType> = true;
 
-export const ChainCheck = z.strictObject({ ok: z.boolean(), checked: z.number().int(), cases: z.number().int(), problems: z.array(ChainProblem) });
+export const ChainCheck = z.strictObject({ ok: z.boolean(), checked: z.number().int(), cases: z.number().int(), accessChecked: z.number().int(), checkpoint: z.string().nullable(), problems: z.array(ChainProblem) });
 
 /** An outbox message as an administrator sees it: addresses masked, sealed secrets left out. */
 export const OutboxMessage = named(

@@ -2156,11 +2156,15 @@ export interface paths {
                             ok: boolean;
                             checked: number;
                             cases: number;
+                            accessChecked: number;
+                            checkpoint: string | null;
                             problems: {
                                 complaintId: string;
                                 seq: number;
                                 /** @enum {string} */
-                                problem: "hash_mismatch" | "broken_link" | "gap";
+                                problem: "hash_mismatch" | "broken_link" | "gap" | "unknown_key" | "head_missing" | "head_mismatch" | "head_forged" | "case_mismatch" | "case_missing" | "behind_checkpoint" | "checkpoint_forged";
+                                /** @enum {string} */
+                                log: "events" | "access" | "checkpoint";
                             }[];
                         };
                     };

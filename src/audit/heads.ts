@@ -1,0 +1,24 @@
+/**
+ * Chain heads: one row per case and log in `audit_heads`, MACed, written in the transaction that
+ * appends to the chain. A head holds the last sequence number and MAC, so deleting the newest
+ * records is detected, and for the timeline the digest of the case row as that transaction left
+ * it, so an edit of the row is detected.
+ */
+import { databaseOf, type Executor } from '../store/db.js';
+import { loadAuditKeyring, macOf, type AuditKeyring } from './keys.js';
+import { headRecord, type HeadFields } from './records.js';
+
+/** The key ring of the database `db` belongs to (root handle or open transaction). */
+export function auditKeysOf(db: Executor): AuditKeyring {
+  return databaseOf(db)?.audit.keys() ?? loadAuditKeyring({});
+}
+
+export async function writeHead(db: Executor, ring: AuditKeyring, h: HeadFields, now: string): Promise<void> {
+  const mac = macOf(ring.current, headRecord(h));
+  const row = { complaint_id: h.complaint_id, log: h.log, seq: h.seq, hash: h.hash, case_digest: h.case_digest, key_id: ring.current.id, mac, updated_at: now };
+  await db
+    .insertInto('audit_heads')
+    .values(row)
+    .onConflict((oc) => oc.columns(['complaint_id', 'log']).doUpdateSet({ seq: row.seq, hash: row.hash, case_digest: row.case_digest, key_id: row.key_id, mac: row.mac, updated_at: row.updated_at }))
+    .execute();
+}
