@@ -120,6 +120,7 @@ for (const { dialect, skip } of await engines()) {
       cleanup.push(() => rmSync(join(out, '..'), { recursive: true, force: true }));
       const { manifest } = await createBackup({ ...source, out });
       const atEnd = done;
+      assert.ok(atEnd > atStart, `intakes finished while the backup ran (${atStart} at its start, ${atEnd} at its end)`);
       while (done < atEnd + 3) await new Promise((r) => setTimeout(r, 5));
       stop = true;
       await Promise.all(workers);
