@@ -104,6 +104,14 @@ const Env = z.object({
   // --- Operations (issue 8) --------------------------------------------------------------
   /** Bearer token GET /metrics requires (at least 16 characters); without it /metrics is open: keep it off the public side of the proxy. */
   KESU_METRICS_TOKEN: z.string().min(16).optional(),
+
+  // --- Records (issue 15; docs/operations.md) ---------------------------------------------
+  /** Folder holding pg_dump and pg_restore for `kesu backup` / `kesu restore` on PostgreSQL (default: found on PATH). */
+  KESU_PG_BIN: z.string().optional(),
+  /** How often the housekeeping job prunes finished outbox rows, in ms (default 10 min; 0 disables it). */
+  KESU_HOUSEKEEPING_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
+  /** Age in days after which delivered, skipped and dead outbox rows are removed (default 30). */
+  KESU_OUTBOX_KEEP_DAYS: z.coerce.number().min(0).default(30),
 });
 
 export interface Config {
@@ -119,6 +127,15 @@ export interface Config {
   channels: ChannelConfig;
   /** Bearer token for GET /metrics; null: open. */
   metricsToken: string | null;
+  /** Records (issue 15): backup tools and housekeeping. */
+  records: {
+    /** Folder of pg_dump / pg_restore; null: PATH. */
+    pgBin: string | null;
+    /** Housekeeping period in ms; 0: off. */
+    housekeepingIntervalMs: number;
+    /** Finished outbox rows older than this many days are removed. */
+    outboxKeepDays: number;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -152,5 +169,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       inboundMaxBytes: e.KESU_INBOUND_MAX_BYTES,
     },
     metricsToken: e.KESU_METRICS_TOKEN ?? null,
+    records: { pgBin: e.KESU_PG_BIN || null, housekeepingIntervalMs: e.KESU_HOUSEKEEPING_INTERVAL_MS, outboxKeepDays: e.KESU_OUTBOX_KEEP_DAYS },
   };
 }
