@@ -12,8 +12,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { engines, PG_ADMIN_URL } from '../support/engines.js';
+import { engines } from '../support/engines.js';
+import { emptyTarget, type Target } from './support.js';
 import { PNG, multipart, startChannelKesu, type ChannelKesu } from '../support/channels.js';
 import { createBackup } from '../../src/records/backup.js';
 import { restoreBackup, RestoreError } from '../../src/records/restore.js';
@@ -25,36 +25,6 @@ import { verifyChains } from '../../src/store/event.repository.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
-
-/** A restore target: an empty data folder, and on PostgreSQL an empty database. */
-interface Target {
-  dataDir: string;
-  databaseUrl?: string;
-  drop(): Promise<void>;
-}
-
-async function emptyTarget(dialect: 'sqlite' | 'postgres'): Promise<Target> {
-  const dataDir = tmp('kesu-restore-');
-  if (dialect === 'sqlite') return { dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  const name = `kesu_restore_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name} template template0`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    dataDir,
-    databaseUrl: url.toString(),
-    drop: async () => {
-      rmSync(dataDir, { recursive: true, force: true });
-      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
-}
 
 async function openSource(t: { dataDir: string; databaseUrl?: string }): Promise<RowSource> {
   return t.databaseUrl ? pgSource(await connectPg(t.databaseUrl)) : sqliteSource(join(t.dataDir, 'kesu.sqlite'));
