@@ -95,7 +95,8 @@ for (const { dialect, skip } of await engines()) {
       const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
       const p = join(out, ...manifest.database.path.split('/'));
       const bytes = readFileSync(p);
-      bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+      const at = Math.floor(bytes.length / 2);
+      bytes[at] = bytes[at]! ^ 0x01;
       writeFileSync(p, bytes);
       const v = await kesu(['backup', 'verify', out], { dataDir: ck.s.dataDir, databaseUrl: ck.k.testDb.url });
       assert.equal(v.code, 1);

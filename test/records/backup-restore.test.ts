@@ -180,7 +180,7 @@ for (const { dialect, skip } of await engines()) {
       const file = v0.manifest!.files.find((f) => f.path.startsWith('files/attachments/'))!;
       const p = join(bad, ...file.path.split('/'));
       const bytes = readFileSync(p);
-      bytes[bytes.length - 1] ^= 0xff;
+      bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
       writeFileSync(p, bytes);
       const v1 = await verifyBackup(bad);
       assert.equal(v1.ok, false);
