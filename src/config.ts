@@ -116,6 +116,13 @@ const Env = z.object({
   KESU_AUDIT_CHECKPOINT_DIR: z.string().optional(),
   /** How often `kesu serve` writes a checkpoint, in ms (default 1 h; 0: only at start and by `kesu audit checkpoint`). */
   KESU_AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
+  // --- Records (issue 15; docs/operations.md) ---------------------------------------------
+  /** Folder holding pg_dump and pg_restore for `kesu backup` / `kesu restore` on PostgreSQL (default: found on PATH). */
+  KESU_PG_BIN: z.string().optional(),
+  /** How often the housekeeping job prunes finished outbox rows, in ms (default 10 min; 0 disables it). */
+  KESU_HOUSEKEEPING_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
+  /** Age in days after which delivered, skipped and dead outbox rows are removed (default 30). */
+  KESU_OUTBOX_KEEP_DAYS: z.coerce.number().min(0).default(30),
 });
 
 export interface Config {
@@ -133,6 +140,8 @@ export interface Config {
   metricsToken: string | null;
   /** Audit trail keys and checkpoints (docs/audit.md); absent: key file and checkpoints under dataDir, hourly. */
   audit?: AuditConfig;
+  /** Records (issue 15): backup tools and housekeeping. */
+  records: RecordsConfig;
 }
 
 export interface AuditConfig {
@@ -141,6 +150,15 @@ export interface AuditConfig {
   keyFile: string | null;
   checkpointDir: string | null;
   checkpointIntervalMs: number;
+}
+
+export interface RecordsConfig {
+  /** Folder of pg_dump / pg_restore; null: PATH. */
+  pgBin: string | null;
+  /** Housekeeping period in ms; 0: off. */
+  housekeepingIntervalMs: number;
+  /** Finished outbox rows older than this many days are removed. */
+  outboxKeepDays: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -181,5 +199,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       checkpointDir: e.KESU_AUDIT_CHECKPOINT_DIR ? resolve(e.KESU_AUDIT_CHECKPOINT_DIR) : null,
       checkpointIntervalMs: e.KESU_AUDIT_CHECKPOINT_INTERVAL_MS,
     },
+    records: { pgBin: e.KESU_PG_BIN || null, housekeepingIntervalMs: e.KESU_HOUSEKEEPING_INTERVAL_MS, outboxKeepDays: e.KESU_OUTBOX_KEEP_DAYS },
   };
 }

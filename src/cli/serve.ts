@@ -16,6 +16,7 @@ import { startSweeper } from '../jobs/deadline-sweeper.js';
 import { startCheckpoints } from '../audit/checkpointer.js';
 import { startCustomerChannels } from '../channels/start.js';
 import { startCaseRelay } from '../services/case-relay.js';
+import { startHousekeeping } from '../jobs/housekeeping.js';
 
 export interface RunningServer {
   app: App;
@@ -43,6 +44,8 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
   const channels = await startCustomerChannels(app, cfg); // outbox dispatcher, inbound e-mail
   const relay = startCaseRelay(app, { connectionString: cfg.databaseUrl }); // live updates between instances (PostgreSQL only)
   const checkpoints = startCheckpoints(app, cfg.audit?.checkpointIntervalMs ?? 3_600_000); // signed heads of the audit trail (docs/audit.md)
+  const { housekeepingIntervalMs, outboxKeepDays } = cfg.records;
+  const stopHousekeeping = housekeepingIntervalMs > 0 ? startHousekeeping(app, housekeepingIntervalMs, { outboxKeepDays }) : async () => {}; // prunes old outbox rows
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
   const banner = [
@@ -63,7 +66,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
         return p.catch((e) => server.log.error({ err: e, step: name }, 'shutdown step failed')).finally(() => pending.delete(name));
       };
       // New requests are refused at once; the jobs finish the pass they are in.
-      const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop()), step('audit', checkpoints.stop())]).then(() =>
+      const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop()), step('audit', checkpoints.stop()), step('housekeeping', stopHousekeeping())]).then(() =>
         step('database', database.close()),
       );
       let timer: NodeJS.Timeout | undefined;

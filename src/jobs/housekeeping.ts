@@ -1,0 +1,74 @@
+/**
+ * Housekeeping (issue 15 §6): removes finished outbox rows older than `outboxKeepDays`
+ * (store/housekeeping.repository.ts says which rows), a small batch at a time with a pause
+ * between batches, so a first run over a year of delivered rows never holds the SQLite writer
+ * or a PostgreSQL lock for long. Runs from `kesu serve` at a low rate (default every 10 min; the
+ * first pass a minute after the start, out of the start-up's way). Several instances may run it
+ * at once (see the repository).
+ */
+import type { App } from '../services/app.js';
+import { pruneOutbox } from '../store/housekeeping.repository.js';
+
+export interface HousekeepingOptions {
+  /** Finished outbox rows that ended more than this many days ago are removed. */
+  outboxKeepDays: number;
+  /** Rows per DELETE (default 500). */
+  batch?: number;
+  /** Most batches per pass (default 40); the rest waits for the next pass. */
+  maxBatches?: number;
+  /** Pause between batches in ms (default 50). */
+  pauseMs?: number;
+}
+
+export interface HousekeepingResult {
+  outboxDeleted: number;
+  /** The pass stopped at `maxBatches` with rows still to remove. */
+  more: boolean;
+}
+
+const DAY = 86_400_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One pass: batches until one deletes nothing (not merely a short one: a logical row becomes
+ * removable only once its deliveries are gone), `maxBatches` is reached or `stopped()` says so.
+ */
+export async function runHousekeeping(app: App, opts: HousekeepingOptions, stopped: () => boolean = () => false): Promise<HousekeepingResult> {
+  const batch = opts.batch ?? 500;
+  const maxBatches = opts.maxBatches ?? 40;
+  const before = new Date(app.now().getTime() - opts.outboxKeepDays * DAY).toISOString();
+  let outboxDeleted = 0;
+  for (let i = 0; i < maxBatches; i++) {
+    if (stopped()) return { outboxDeleted, more: true };
+    const n = await pruneOutbox(app.database, before, batch);
+    outboxDeleted += n;
+    if (n === 0) return { outboxDeleted, more: false };
+    if (n === batch) await sleep(opts.pauseMs ?? 50);
+  }
+  return { outboxDeleted, more: true };
+}
+
+/** Runs a pass after `firstDelayMs` and then every `intervalMs` until stopped; errors are logged, never fatal. */
+export function startHousekeeping(app: App, intervalMs: number, opts: HousekeepingOptions & { firstDelayMs?: number }): () => Promise<void> {
+  let running: Promise<unknown> | null = null;
+  let stopped = false;
+  const run = (): void => {
+    if (running || stopped) return;
+    running = runHousekeeping(app, opts, () => stopped)
+      .then((r) => {
+        if (r.outboxDeleted) app.log.info({ outboxDeleted: r.outboxDeleted, more: r.more }, 'housekeeping');
+      })
+      .catch((e) => app.log.error({ err: e }, 'housekeeping failed'))
+      .finally(() => (running = null));
+  };
+  const first = setTimeout(run, opts.firstDelayMs ?? 60_000);
+  const timer = setInterval(run, intervalMs);
+  first.unref();
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearTimeout(first);
+    clearInterval(timer);
+    await running;
+  };
+}

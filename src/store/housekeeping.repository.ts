@@ -1,0 +1,42 @@
+/**
+ * Housekeeping deletes (issue 15 §6): finished outbox rows older than a cut-off, in small
+ * batches. Finished means `sent`, `skipped` or `dead` (a dead letter an administrator did not
+ * send again within the age), and `expanded` — a logical row whose physical delivery rows are
+ * all gone already (they are removed first, so a parent never outlives a delivery that may still
+ * be retried). `pending` and `sending` rows are never touched. The age counts from the row's end:
+ * its delivery, else its last attempt, else its creation.
+ *
+ * Safe with several instances: on PostgreSQL the batch is chosen `FOR UPDATE SKIP LOCKED`
+ * (two instances take different rows, neither waits for a dispatcher holding a lease row), and
+ * the DELETE checks the status and age again, so a row sent back to `pending` after it was
+ * chosen is kept. Deleting is idempotent: a row deleted twice is deleted once.
+ */
+import { sql } from 'kysely';
+import type { Database } from './db.js';
+
+export const FINISHED = ['sent', 'skipped', 'dead'] as const;
+
+const endedAt = sql<string>`coalesce(delivered_at, last_attempt_at, created_at)`;
+
+/**
+ * Deletes at most `limit` finished outbox rows that ended before `before` (ISO instant), outside
+ * any transaction (one statement); returns how many it deleted.
+ */
+export async function pruneOutbox(database: Database, before: string, limit: number): Promise<number> {
+  const pg = database.dialect === 'postgres';
+  // A CTE run once: PostgreSQL may re-run an `IN (… limit …)` subquery and so delete more than a batch.
+  const r = await sql`
+    with batch as ${pg ? sql`materialized` : sql``} (
+      select id from outbox o
+      where ((o.status in ('sent', 'skipped', 'dead'))
+          or (o.status = 'expanded' and not exists (select 1 from outbox c where c.parent_id = o.id)))
+        and coalesce(o.delivered_at, o.last_attempt_at, o.created_at) < ${before}
+      limit ${limit}
+      ${pg ? sql`for update skip locked` : sql``}
+    )
+    delete from outbox
+    where id in (select id from batch)
+      and status in ('sent', 'skipped', 'dead', 'expanded')
+      and ${endedAt} < ${before}`.execute(database.db);
+  return Number(r.numAffectedRows ?? 0n);
+}
