@@ -101,6 +101,10 @@ const Env = z.object({
   /** Largest inbound e-mail, in bytes (default 25 MiB). */
   KESU_INBOUND_MAX_BYTES: z.coerce.number().int().min(1024).default(channelDefaults.inboundMaxBytes),
 
+  // --- Caller recognition (issue 13) ------------------------------------------------------
+  /** Key of the keyed hashes (HMAC-SHA256) cases are found by phone, e-mail or ID with; required when several instances share PostgreSQL (default: a random key kept in KESU_DATA_DIR/contact.key). Never stored in the database. */
+  KESU_CONTACT_KEY: z.string().min(16).optional(),
+
   // --- Operations (issue 8) --------------------------------------------------------------
   /** Bearer token GET /metrics requires (at least 16 characters); without it /metrics is open: keep it off the public side of the proxy. */
   KESU_METRICS_TOKEN: z.string().min(16).optional(),
@@ -119,6 +123,8 @@ export interface Config {
   channels: ChannelConfig;
   /** Bearer token for GET /metrics; null: open. */
   metricsToken: string | null;
+  /** Contact-key material (KESU_CONTACT_KEY); null: the key file under dataDir (services/contact-keys.ts). */
+  contactKey: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -152,5 +158,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       inboundMaxBytes: e.KESU_INBOUND_MAX_BYTES,
     },
     metricsToken: e.KESU_METRICS_TOKEN ?? null,
+    contactKey: e.KESU_CONTACT_KEY ?? null,
   };
 }

@@ -16,6 +16,7 @@ import { WorkingCalendar, addDuration, builtInHolidayYears, formatDueExplanation
 import { listHolidayYears, saveHolidayYear } from '../store/calendar.repository.js';
 import { verifyChains } from '../store/event.repository.js';
 import { serve } from './serve.js';
+import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
 
 const program = new Command();
 program.name('kesu').description('Kesu 客诉 — closed-loop complaint management');
@@ -24,8 +25,11 @@ async function withApp<T>(fn: (app: ReturnType<typeof createApp>) => Promise<T>)
   const cfg = loadConfig();
   const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
   try {
-    await migrateToLatest(database.db);
-    return await fn(createApp(database));
+    const contactKey = resolveContactKey(cfg.contactKey, cfg.dataDir);
+    await migrateToLatest(database.db, { contactKey });
+    const app = createApp(database);
+    setContactKey(app, contactKey);
+    return await fn(app);
   } finally {
     await database.close();
   }
@@ -44,7 +48,7 @@ program
   .action(async () => {
     const cfg = loadConfig();
     const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
-    const applied = await migrateToLatest(database.db);
+    const applied = await migrateToLatest(database.db, { contactKey: resolveContactKey(cfg.contactKey, cfg.dataDir) });
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
     await database.close();
   });

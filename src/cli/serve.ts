@@ -15,6 +15,7 @@ import { buildServer } from '../http/server.js';
 import { startSweeper } from '../jobs/deadline-sweeper.js';
 import { startCustomerChannels } from '../channels/start.js';
 import { startCaseRelay } from '../services/case-relay.js';
+import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
 
 export interface RunningServer {
   app: App;
@@ -31,8 +32,10 @@ export interface RunningServer {
 
 export async function startServer(cfg: Config, opts: { now?: () => Date; logger?: boolean | object } = {}): Promise<RunningServer> {
   const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
-  await migrateToLatest(database.db);
+  const contactKey = resolveContactKey(cfg.contactKey, cfg.dataDir);
+  await migrateToLatest(database.db, { contactKey });
   const app = createApp(database, { now: opts.now });
+  setContactKey(app, contactKey);
   const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, metricsToken: cfg.metricsToken, processMetrics: true });
   app.log = server.log;
   const seeded = await seedDemo(app, cfg.policy);
