@@ -40,7 +40,7 @@ export interface CallerCase {
   receivedAt: string;
   closedAt: string | null;
   complainantName: string | null;
-  /** Masked (`138****5678`). */
+  /** Normalised and masked (`138****5678`). */
   phone: string | null;
   satisfaction: Satisfaction | null;
   followUpOutcome: 'satisfied' | 'unreachable' | null;
@@ -108,7 +108,7 @@ function summary(c: Complaint): CallerCase {
     receivedAt: c.receivedAt,
     closedAt: c.closedAt,
     complainantName: c.complainant.anonymous ? null : (c.complainant.name ?? null),
-    phone: c.complainant.phone ? maskPhone(c.complainant.phone) : null,
+    phone: c.complainant.phone ? maskPhone(normalizePhone(c.complainant.phone) ?? c.complainant.phone) : null,
     satisfaction: c.followUp.satisfaction,
     followUpOutcome: c.followUp.outcome,
   };
