@@ -113,8 +113,8 @@ export interface ListFilters {
   overdue?: boolean;
   needsApproval?: boolean;
   text?: string;
-  /** Keyed hashes the search text may be (a phone, e-mail, last four + name …): also a match (contact-key.repository.ts). */
-  contactKeys?: string[];
+  /** Only these cases (a search text that is a known contact: contact-key.repository.ts). */
+  caseIds?: string[];
   /** Queue shortcuts: cases where the caller has this relation. */
   mine?: 'first_responder' | 'handler' | 'followup' | 'approver';
 }
@@ -263,12 +263,9 @@ export async function listComplaints(
     // (small) matching set; a common one is checked row by row as the list walks its order.
     const text = f.text;
     const dense = await isCommonText(db, dialect, text, page.denseTextAbove);
-    const contact = f.contactKeys?.length ? f.contactKeys : null;
-    q = q.where((eb) => {
-      const words = dense ? matchesTextDense(eb, dialect, text) : matchesText(eb, dialect, text);
-      return contact ? eb.or([words, eb('complaints.id', 'in', eb.selectFrom('contact_keys').select('contact_keys.complaint_id').where('contact_keys.key', 'in', contact))]) : words;
-    });
+    q = q.where((eb) => (dense ? matchesTextDense(eb, dialect, text) : matchesText(eb, dialect, text)));
   }
+  if (f.caseIds) q = f.caseIds.length ? q.where('complaints.id', 'in', f.caseIds) : q.where(sql<SqlBool>`1 = 0`);
   if (f.mine) {
     const relation = f.mine;
     q = q.where(holdsAny(actor, [relation]));

@@ -26,6 +26,16 @@ export function matchesContactKeys(eb: ExpressionBuilder<DB, 'complaints'>, keys
 }
 
 /**
+ * The cases holding one of the keys, visible or not (at most `limit`): the list's search then
+ * filters them by visibility like any other. One probe of the primary key per key.
+ */
+export async function caseIdsByContactKeys(db: Executor, keys: readonly string[], limit = 1000): Promise<string[]> {
+  if (!keys.length) return [];
+  const rows = await db.selectFrom('contact_keys').select('complaint_id').distinct().where('key', 'in', [...keys]).limit(limit).execute();
+  return rows.map((r) => r.complaint_id);
+}
+
+/**
  * The visible cases holding one of the keys, newest first (at most `limit`), and how many there
  * are in all (counted up to `countUpTo`). `receivedFrom` / `receivedBefore` bound the intake
  * time ("last four + date").
