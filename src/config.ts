@@ -101,6 +101,10 @@ const Env = z.object({
   /** Largest inbound e-mail, in bytes (default 25 MiB). */
   KESU_INBOUND_MAX_BYTES: z.coerce.number().int().min(1024).default(channelDefaults.inboundMaxBytes),
 
+  // --- Caller recognition (issue 13) ------------------------------------------------------
+  /** Key of the keyed hashes (HMAC-SHA256) cases are found by phone, e-mail or ID with; required when several instances share PostgreSQL (default: a random key kept in KESU_DATA_DIR/contact.key). Never stored in the database. */
+  KESU_CONTACT_KEY: z.string().min(16).optional(),
+
   // --- Operations (issue 8) --------------------------------------------------------------
   /** Bearer token GET /metrics requires (at least 16 characters); without it /metrics is open: keep it off the public side of the proxy. */
   KESU_METRICS_TOKEN: z.string().min(16).optional(),
@@ -142,6 +146,8 @@ export interface Config {
   audit?: AuditConfig;
   /** Records (issue 15): backup tools and housekeeping. */
   records: RecordsConfig;
+  /** Contact-key material (KESU_CONTACT_KEY); null: the key file under dataDir (services/contact-keys.ts). */
+  contactKey: string | null;
 }
 
 export interface AuditConfig {
@@ -200,5 +206,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       checkpointIntervalMs: e.KESU_AUDIT_CHECKPOINT_INTERVAL_MS,
     },
     records: { pgBin: e.KESU_PG_BIN || null, housekeepingIntervalMs: e.KESU_HOUSEKEEPING_INTERVAL_MS, outboxKeepDays: e.KESU_OUTBOX_KEEP_DAYS },
+    contactKey: e.KESU_CONTACT_KEY ?? null,
   };
 }

@@ -21,6 +21,7 @@ import { serve } from './serve.js';
 import { createBackup, BackupError } from '../records/backup.js';
 import { restoreBackup, RestoreError } from '../records/restore.js';
 import { verifyBackup } from '../records/manifest.js';
+import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
 
 const program = new Command();
 program.name('kesu').description('Kesu 客诉 — closed-loop complaint management');
@@ -29,8 +30,11 @@ async function withApp<T>(fn: (app: ReturnType<typeof createApp>) => Promise<T>)
   const cfg = loadConfig();
   const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, audit: cfg.audit });
   try {
-    await migrateToLatest(database.db);
-    return await fn(createApp(database));
+    const contactKey = resolveContactKey(cfg.contactKey, cfg.dataDir);
+    await migrateToLatest(database.db, { contactKey });
+    const app = createApp(database);
+    setContactKey(app, contactKey);
+    return await fn(app);
   } finally {
     await database.close();
   }
@@ -49,7 +53,7 @@ program
   .action(async () => {
     const cfg = loadConfig();
     const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, audit: cfg.audit });
-    const applied = await migrateToLatest(database.db);
+    const applied = await migrateToLatest(database.db, { contactKey: resolveContactKey(cfg.contactKey, cfg.dataDir) });
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
     await database.close();
   });

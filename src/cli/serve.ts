@@ -17,6 +17,7 @@ import { startCheckpoints } from '../audit/checkpointer.js';
 import { startCustomerChannels } from '../channels/start.js';
 import { startCaseRelay } from '../services/case-relay.js';
 import { startHousekeeping } from '../jobs/housekeeping.js';
+import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
 
 export interface RunningServer {
   app: App;
@@ -33,8 +34,10 @@ export interface RunningServer {
 
 export async function startServer(cfg: Config, opts: { now?: () => Date; logger?: boolean | object } = {}): Promise<RunningServer> {
   const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, audit: cfg.audit ?? undefined });
-  await migrateToLatest(database.db);
+  const contactKey = resolveContactKey(cfg.contactKey, cfg.dataDir);
+  await migrateToLatest(database.db, { contactKey });
   const app = createApp(database, { now: opts.now });
+  setContactKey(app, contactKey);
   const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, metricsToken: cfg.metricsToken, processMetrics: true });
   app.log = server.log;
   const seeded = await seedDemo(app, cfg.policy);

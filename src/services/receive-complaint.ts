@@ -23,6 +23,8 @@ import { uuidv7 } from './ids.js';
 import { piiAccessFor } from './view-complaint.js';
 import { recordPiiAccess } from '../store/pii-access.repository.js';
 import { requestContext } from './request-context.js';
+import { contactKeysForIntake } from './contact-keys.js';
+import { insertContactKeys } from '../store/contact-key.repository.js';
 
 export interface Received {
   complaint: Complaint;
@@ -63,6 +65,7 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
 
   const policy = await app.activePolicy();
   const calendar = await app.calendarFor(policy);
+  const contactKeys = contactKeysForIntake(app, input); // hashed before the transaction
   try {
     const received = await app.database.db.transaction().execute(async (trx) => {
       const now = app.now();
@@ -75,6 +78,7 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
       const r = receive(input, { id, number }, { actor, now, policy, calendar });
       await insertComplaint(trx, r.complaint, r.clocks);
       await indexNewComplaintText(trx, app.database.dialect, id, searchText(r.complaint));
+      await insertContactKeys(trx, id, contactKeys);
       await appendEvents(trx, id, r.events);
       await upsertClocks(trx, r.clocks);
       await enqueueMessages(trx, r.outbox);

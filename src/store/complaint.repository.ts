@@ -113,6 +113,8 @@ export interface ListFilters {
   overdue?: boolean;
   needsApproval?: boolean;
   text?: string;
+  /** Only these cases (a search text that is a known contact: contact-key.repository.ts). */
+  caseIds?: string[];
   /** Queue shortcuts: cases where the caller has this relation. */
   mine?: 'first_responder' | 'handler' | 'followup' | 'approver';
 }
@@ -263,6 +265,7 @@ export async function listComplaints(
     const dense = await isCommonText(db, dialect, text, page.denseTextAbove);
     q = q.where((eb) => (dense ? matchesTextDense(eb, dialect, text) : matchesText(eb, dialect, text)));
   }
+  if (f.caseIds) q = f.caseIds.length ? q.where('complaints.id', 'in', f.caseIds) : q.where(sql<SqlBool>`1 = 0`);
   if (f.mine) {
     const relation = f.mine;
     q = q.where(holdsAny(actor, [relation]));

@@ -240,6 +240,13 @@ export interface RateLimitsTable {
   resets_at: number | string; // epoch ms (bigint: a string from pg)
 }
 
+/** Keyed hashes of a case's normalised contact terms, for caller recognition (migration 0011). */
+export interface ContactKeysTable {
+  key: string; // hex HMAC-SHA256 of `kind:value` under the contact key (services/contact-keys.ts)
+  complaint_id: string;
+  kind: string; // phone | phone_last4 | phone_last4_name | email | id_number | order | plate
+}
+
 export interface DB {
   policies: PoliciesTable;
   departments: DepartmentsTable;
@@ -262,6 +269,7 @@ export interface DB {
   rate_limits: RateLimitsTable;
   audit_heads: AuditHeadsTable;
   audit_purge_permits: AuditPurgePermitsTable;
+  contact_keys: ContactKeysTable;
 }
 
 export type { Generated };

@@ -16,6 +16,7 @@ import { requireUser } from '../auth/auth.js';
 import type { ResponseTypeProvider } from '../schemas/registry.js';
 import { errors } from '../schemas/common.js';
 import { CaseView, ComplaintList, Lifecycle, documentedClocks } from '../schemas/cases.js';
+import { callerRoutes } from './caller.routes.js';
 
 const csv = z
   .string()
@@ -70,6 +71,7 @@ export function lifecycleTable() {
 export function complaintRoutes(fastify: FastifyInstance, app: App): void {
   const server = fastify.withTypeProvider<ResponseTypeProvider>();
   const signedIn = requireUser(app);
+  callerRoutes(fastify, app); // caller recognition (issue 13)
 
   server.post(
     '/api/v1/complaints',

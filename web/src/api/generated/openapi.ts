@@ -370,6 +370,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/callers/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 来电识别 — a caller's earlier and open cases
+         * @description Give one of `phone` (any format), `email`, `idNumber`, or `last4` with `name` or `date`. Only cases the caller may see are counted and listed (the complained-about employee finds none); personal data is masked.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    phone?: string;
+                    email?: string;
+                    idNumber?: string;
+                    last4?: string;
+                    name?: string;
+                    date?: string;
+                    lang?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CallerHistory"];
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/complaints": {
         parameters: {
             query?: never;
@@ -3934,6 +4026,47 @@ export interface components {
                     result: number | null;
                 };
             };
+        };
+        /** @description One of a caller's cases, as anyone who may see the case sees it */
+        CallerCase: {
+            id: string;
+            number: string;
+            kind: string;
+            state: string;
+            title: string;
+            grade: string | null;
+            category: string | null;
+            channel: string;
+            receivedAt: string;
+            closedAt: string | null;
+            complainantName: string | null;
+            phone: string | null;
+            /** @enum {string|null} */
+            satisfaction: "very_satisfied" | "satisfied" | "neutral" | "unsatisfied" | null;
+            /** @enum {string|null} */
+            followUpOutcome: "satisfied" | "unreachable" | null;
+        };
+        /** @description A caller's visible earlier and open cases (at most 50, newest first), their counts and last satisfaction */
+        CallerHistory: {
+            lookup: {
+                /** @enum {string} */
+                by: "phone" | "email" | "id_number" | "last4_name" | "last4_date";
+                shown: string;
+            };
+            counts: {
+                total: number;
+                open: number;
+                earlier: number;
+            };
+            lastSatisfaction: {
+                caseId: string;
+                number: string;
+                /** @enum {string} */
+                satisfaction: "very_satisfied" | "satisfied" | "neutral" | "unsatisfied";
+                at: string;
+            } | null;
+            open: components["schemas"]["CallerCase"][];
+            earlier: components["schemas"]["CallerCase"][];
         };
     };
     responses: never;

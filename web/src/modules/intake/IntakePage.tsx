@@ -3,7 +3,8 @@
  * checklist, and the phone script of the policy beside the form. Keyboard-first: the channel
  * field has the focus on arrival, Tab walks the fields in reading order, Ctrl+Enter saves, and
  * Enter on the result starts the next registration. Files chosen on the form (photos,
- * documents) are uploaded right after the case is created; the result lists them.
+ * documents) are uploaded right after the case is created; the result lists them. As soon as a
+ * phone number is typed, the caller's earlier and open cases show beside the form (来电识别).
  */
 import { Alert, Button, Card, Checkbox, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Tag, Typography, DatePicker, Upload, type UploadFile } from 'antd';
 import { CheckCircleFilled, ClockCircleOutlined, PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
@@ -18,6 +19,7 @@ import { formatDateTime } from '../../shared/format';
 import { ScriptPanel, fillScript } from '../../shared/ScriptPanel';
 import { pick } from '../../i18n';
 import { fileProblems, formatBytes, uploadErrorLines, uploadFiles, useAttachmentLimits } from '../../shared/attachments';
+import { CallerHistoryPanel } from './CallerHistoryPanel';
 
 const W = ['what', 'who', 'when', 'where', 'why', 'how'] as const;
 const DEMANDS = ['return_exchange', 'compensation', 'apology', 'improve_service', 'other'];
@@ -74,6 +76,7 @@ export function IntakePage() {
   const channel = Form.useWatch('channel', form);
   const anonymous = Form.useWatch(['complainant', 'anonymous'], form);
   const name = Form.useWatch(['complainant', 'name'], form);
+  const phone = Form.useWatch(['complainant', 'phone'], form);
 
   const compose = useCallback(
     (v: Values) => {
@@ -354,6 +357,7 @@ export function IntakePage() {
         </Card>
       </Col>
       <Col flex="380px" style={{ minWidth: 300 }}>
+        <CallerHistoryPanel phone={anonymous ? undefined : phone} />
         <Card title={t('script.phoneTitle')} styles={{ body: { padding: 8, maxHeight: 'calc(100vh - 130px)', overflow: 'auto' } }}>
           <ScriptPanel steps={policy?.scripts?.phone ?? []} situations={policy?.scripts?.situations ?? []} vars={vars} testId="phone-script" />
         </Card>
