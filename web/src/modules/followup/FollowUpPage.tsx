@@ -3,7 +3,7 @@
  * and the record of it — reached or not, satisfaction with per-dimension scores, comments. An
  * unsatisfied customer sends the case back for handling one tier up; the console says so.
  */
-import { Alert, App, Card, Col, Descriptions, Empty, List, Row, Space, Tag, Typography } from 'antd';
+import { Alert, App, Card, Col, Descriptions, Empty, Grid, List, Row, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -19,6 +19,8 @@ import { pick } from '../../i18n';
 
 export function FollowUpPage() {
   const { t } = useTranslation();
+  // The list of calls beside the case on a screen, above it on a phone.
+  const wide = Grid.useBreakpoint().md ?? true;
   const { message } = App.useApp();
   const { me } = useSession();
   const { policy, staff, lifecycle, gradeName, tierName, userName } = useLookups();
@@ -54,7 +56,7 @@ export function FollowUpPage() {
   };
 
   return (
-    <Row gutter={[8, 8]}>
+    <Row gutter={[8, 8]} wrap={!wide}>
       <Col xs={24} md={{ flex: '280px' }}>
         <Card title={t('followup.list')} styles={{ body: { padding: 0, maxHeight: 'calc(100vh - 120px)', overflow: 'auto' } }} extra={<Tag>{rows.length}</Tag>}>
           <List
