@@ -24,7 +24,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { attachmentPath } from '../channels/attachments.js';
 import type { Dialect } from '../store/db.js';
-import { MANIFEST, FORMAT, fileEntry, kesuVersion, seal, type FileEntry, type Manifest } from './manifest.js';
+import { MANIFEST, FORMAT, KEY_FILES, fileEntry, kesuVersion, seal, type FileEntry, type Manifest } from './manifest.js';
 import { attachmentHashes, connectPg, pgSource, schemaVersion, sqliteSource, tableCounts, tableNames, type RowSource } from './sources.js';
 import { runPgTool } from './pg-tools.js';
 
@@ -132,9 +132,10 @@ export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
       if (entry.sha256 !== sha) missingFiles.push(sha);
       files.push(entry);
     }
-    const key = join(opts.dataDir, 'secret.key');
-    if (existsSync(key)) {
-      const to = join(work, 'files', 'secret.key');
+    for (const name of KEY_FILES) {
+      const key = join(opts.dataDir, name);
+      if (!existsSync(key)) continue;
+      const to = join(work, 'files', name);
       mkdirSync(dirname(to), { recursive: true });
       copyFileSync(key, to);
       files.push(await fileEntry(work, to));

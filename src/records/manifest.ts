@@ -8,7 +8,7 @@
  *   database/kesu.sqlite     (SQLite: the online-backup copy, journal mode DELETE)
  *   database/kesu.pgdump     (PostgreSQL: pg_dump --format=custom of one snapshot)
  *   files/attachments/<aa>/<sha256>
- *   files/secret.key         (when the data folder has one: it seals access codes in the outbox)
+ *   files/<key file>         (KEY_FILES below, when the data folder has them)
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -19,6 +19,12 @@ import type { SchemaVersion } from './sources.js';
 
 export const MANIFEST = 'manifest.json';
 export const FORMAT = 'kesu-backup/1';
+/**
+ * Key files of the data folder that a restored copy cannot work without: `secret.key` seals access
+ * codes in the outbox, `audit.key` MACs the audit trail (docs/audit.md), `contact.key` keys the
+ * contact hashes that find a caller's cases. They make a backup as sensitive as the data folder.
+ */
+export const KEY_FILES = ['secret.key', 'audit.key', 'contact.key'] as const;
 
 export interface FileEntry {
   /** Path inside the backup folder, with forward slashes. */

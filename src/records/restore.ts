@@ -12,7 +12,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Dialect } from '../store/db.js';
-import { filesUnder, sha256File, verifyBackup, type Manifest } from './manifest.js';
+import { KEY_FILES, filesUnder, sha256File, verifyBackup, type Manifest } from './manifest.js';
 import { SQLITE_FILE } from './backup.js';
 import { connectPg, pgSource, sqliteSource, tableCounts, type RowSource } from './sources.js';
 import { runPgTool } from './pg-tools.js';
@@ -60,9 +60,11 @@ async function targetContents(opts: RestoreOptions, engine: Dialect, manifest: M
   }
   const files = filesUnder(join(opts.dataDir, 'attachments')).length;
   if (files) found.push(`${join(opts.dataDir, 'attachments')} holds ${files} file(s)`);
-  const key = join(opts.dataDir, 'secret.key');
-  const backupKey = manifest.files.find((f) => f.path === 'files/secret.key');
-  if (existsSync(key) && backupKey && (await sha256File(key)).sha256 !== backupKey.sha256) found.push(`${key} differs from the backup's`);
+  for (const name of KEY_FILES) {
+    const key = join(opts.dataDir, name);
+    const backupKey = manifest.files.find((f) => f.path === `files/${name}`);
+    if (existsSync(key) && backupKey && (await sha256File(key)).sha256 !== backupKey.sha256) found.push(`${key} differs from the backup's`);
+  }
   return found;
 }
 
@@ -111,9 +113,10 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
     const src = join(from, ...f.path.split('/'));
     const rel = f.path.replace(/^files\//, '');
     const to = join(opts.dataDir, ...rel.split('/'));
-    if (rel === 'secret.key' && existsSync(to) && readFileSync(to).equals(readFileSync(src))) continue;
+    const isKey = (KEY_FILES as readonly string[]).includes(rel);
+    if (isKey && existsSync(to) && readFileSync(to).equals(readFileSync(src))) continue;
     placeFile(src, to);
-    if (rel === 'secret.key') chmodSync(to, 0o600);
+    if (isKey) chmodSync(to, 0o600);
     if ((await sha256File(to)).sha256 !== f.sha256) throw new RestoreError(`${to}: the restored copy does not match the backup`);
     files++;
   }
