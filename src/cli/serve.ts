@@ -33,7 +33,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
   const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
   await migrateToLatest(database.db);
   const app = createApp(database, { now: opts.now });
-  const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, metricsToken: cfg.metricsToken, processMetrics: true });
+  const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, trustedProxies: cfg.security.trustedProxies, loginThrottle: cfg.security.loginThrottle, metricsToken: cfg.metricsToken, processMetrics: true });
   app.log = server.log;
   const seeded = await seedDemo(app, cfg.policy);
   await app.warm();

@@ -118,13 +118,9 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
     store: sharedRateLimitStore(app),
     max: async () => (await channelSettings(app)).portal.rateLimitPerMinute,
     timeWindow: 60_000,
-    keyGenerator: async (req) => {
-      if ((await channelSettings(app)).portal.trustProxy) {
-        const fwd = one(req.headers['x-forwarded-for']).split(',')[0]?.trim();
-        if (fwd) return fwd;
-      }
-      return req.ip;
-    },
+    // The client's address: behind trusted proxies the right-most untrusted X-Forwarded-For hop,
+    // never an entry the client wrote itself (http/security/proxy.ts).
+    keyGenerator: (req) => req.ip,
   });
   const limited = { config: { rateLimit: { max: async () => (await channelSettings(app)).portal.rateLimitPerMinute, timeWindow: 60_000 } }, schema: { hide: true } };
   const hidden = { schema: { hide: true } };
