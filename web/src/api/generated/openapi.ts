@@ -149,7 +149,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in; returns a bearer token and sets a session cookie */
+        /** Sign in; returns a bearer token and sets a session cookie. Throttled per account and per address (429 with Retry-After while locked) */
         post: {
             parameters: {
                 query?: never;
@@ -197,6 +197,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Too many failed sign-ins for this account or address: locked; retry after Retry-After seconds or ask an administrator to unlock */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Internal error */
                 500: {
                     headers: {
@@ -206,7 +215,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -272,7 +281,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -342,7 +351,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -364,6 +373,188 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/locks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts and client addresses locked out of signing in */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LoginLock"][];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/locks/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift the sign-in lock of an account or a client address (an audited event) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        username?: string;
+                        address?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            wasLocked: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -441,7 +632,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -599,7 +790,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -680,7 +871,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -811,7 +1002,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -872,7 +1063,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -944,7 +1135,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1029,7 +1220,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1135,7 +1326,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1217,7 +1408,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1298,7 +1489,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1396,7 +1587,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1469,7 +1660,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1548,7 +1739,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1656,7 +1847,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1748,7 +1939,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1834,7 +2025,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1909,7 +2100,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2015,7 +2206,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2102,7 +2293,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2192,7 +2383,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2291,7 +2482,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2363,7 +2554,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2458,7 +2649,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2530,7 +2721,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2633,7 +2824,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2736,7 +2927,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2848,7 +3039,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2944,7 +3135,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3414,7 +3605,7 @@ export interface components {
         /** @description A refusal or failure: a stable code, a message and the fields at fault, in the caller's language */
         Error: {
             /** @enum {string} */
-            code: "invalid_input" | "not_found" | "forbidden" | "unauthenticated" | "illegal_transition" | "avoidance" | "conflict" | "policy_invalid" | "approval_level_too_low" | "extension_over_limit" | "idempotency_mismatch" | "storage_full" | "storage_unavailable" | "internal";
+            code: "invalid_input" | "not_found" | "forbidden" | "unauthenticated" | "illegal_transition" | "avoidance" | "conflict" | "policy_invalid" | "approval_level_too_low" | "extension_over_limit" | "idempotency_mismatch" | "storage_full" | "storage_unavailable" | "storage_busy" | "login_throttled" | "internal";
             message: string;
             fields: components["schemas"]["FieldError"][];
             problems?: components["schemas"]["PolicyProblem"][];
@@ -3794,6 +3985,14 @@ export interface components {
                     result: number | null;
                 };
             };
+        };
+        /** @description A sign-in lock-out: an account or a client address with too many failed sign-ins */
+        LoginLock: {
+            /** @enum {string} */
+            kind: "account" | "address";
+            subject: string;
+            failures: number;
+            lockedUntil: string;
         };
     };
     responses: never;
