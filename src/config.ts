@@ -51,7 +51,7 @@ const Env = z.object({
   KESU_SMTP_URL: z.string().optional(),
   /** Sender of outgoing mail, e.g. "客服中心 <service@example.com>". */
   KESU_MAIL_FROM: z.string().default(channelDefaults.mailFrom),
-  /** SMS provider: none, log (writes each SMS to the server log; development) or http (KESU_SMS_URL). Default log. */
+  /** SMS provider: none, log (notes each SMS in the server log, number masked, no text; development) or http (KESU_SMS_URL). Default log. */
   KESU_SMS_PROVIDER: z.enum(['none', 'log', 'http']).default(channelDefaults.sms.provider),
   /** SMS gateway URL template for the http provider; {to}, {text}, {id} are replaced URL-encoded. */
   KESU_SMS_URL: z.string().optional(),
