@@ -89,11 +89,12 @@ for (const { dialect, skip } of await engines()) {
       const id = created.body.complaint.id as string;
       const token = ck.k.tokens.get('agent')!;
       const good = multipart({ text: '照片' }, [{ field: 'files', name: 'a.png', type: 'image/png', data: PNG }]);
-      const boundary = good.headers['content-type'].split('boundary=')[1]!;
+      const contentType = good.headers['content-type']!;
+      const boundary = contentType.split('boundary=')[1]!;
       const bodies: { name: string; payload: Buffer; type: string }[] = [
-        { name: 'cut off inside the file', payload: good.payload.subarray(0, good.payload.length - 60), type: good.headers['content-type'] },
-        { name: 'broken part header', payload: Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.png"\r\nContent-Type image/png\r\n`), type: good.headers['content-type'] },
-        { name: 'no closing boundary', payload: Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="text"\r\n\r\nhello`), type: good.headers['content-type'] },
+        { name: 'cut off inside the file', payload: good.payload.subarray(0, good.payload.length - 60), type: contentType },
+        { name: 'broken part header', payload: Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.png"\r\nContent-Type image/png\r\n`), type: contentType },
+        { name: 'no closing boundary', payload: Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="text"\r\n\r\nhello`), type: contentType },
         { name: 'no boundary at all', payload: Buffer.from('garbage'), type: 'multipart/form-data' },
       ];
       const before = lines.length;
