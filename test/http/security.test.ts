@@ -13,6 +13,8 @@ import SQLite from 'better-sqlite3';
 import pino from 'pino';
 import { sql } from 'kysely';
 import { startKesu, type Kesu } from '../support/kesu.js';
+import { multipart, pageText, testSettings } from '../support/channels.js';
+import { setChannelSettings } from '../../src/channels/settings.js';
 import { jsonTooDeep, yamlTooDeep } from '../../src/http/security/depth.js';
 import { maskUrl, redactingLogOptions, scrubText } from '../../src/http/security/redact.js';
 
@@ -85,6 +87,10 @@ describe('HTTP hardening', () => {
   it('answers 503 with Retry-After when another connection holds the write lock past the busy time-out', async () => {
     const agent = k.as('agent');
     assert.equal((await agent.get('/api/v1/me')).status, 200, 'signed in before the lock');
+    setChannelSettings(k.app, testSettings(k.testDb.dataDir!));
+    const created = await agent.post('/api/v1/complaints', { channel: 'phone', description: '门户锁等待', complainant: { name: '王女士', phone: '13812345678' } });
+    const issued = await agent.post(`/api/v1/complaints/${created.body.complaint.id}/access-code`, {});
+    assert.equal(issued.status, 200);
     await sql`pragma busy_timeout = 200`.execute(k.app.database.db); // the writer's wait, shortened for the test
     const other = new SQLite(join(k.testDb.dataDir!, 'kesu.sqlite'));
     try {
@@ -98,6 +104,11 @@ describe('HTTP hardening', () => {
       assert.equal(zh.status, 503);
       assert.match(zh.body.message, /数据库正忙/);
       assert.equal((await agent.get('/api/v1/complaints')).status, 200, 'reads go on');
+      const form = multipart({ number: issued.body.number, code: issued.body.accessCode, text: '补充说明' });
+      const portal = await k.server.inject({ method: 'POST', url: '/portal/supplement', payload: form.payload, headers: { ...form.headers, 'accept-language': 'en' } });
+      assert.equal(portal.statusCode, 503, pageText(portal.body).slice(0, 300));
+      assert.equal(portal.headers['retry-after'], '2');
+      assert.match(pageText(portal.body), /database is busy/);
       assert.equal((await k.server.inject({ url: '/api/health/ready' })).statusCode, 200, 'a lock wait is not a storage fault');
     } finally {
       other.prepare('commit').run();
