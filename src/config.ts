@@ -51,7 +51,7 @@ const Env = z.object({
   KESU_SMTP_URL: z.string().optional(),
   /** Sender of outgoing mail, e.g. "客服中心 <service@example.com>". */
   KESU_MAIL_FROM: z.string().default(channelDefaults.mailFrom),
-  /** SMS provider: none, log (writes each SMS to the server log; development) or http (KESU_SMS_URL). Default log. */
+  /** SMS provider: none, log (notes each SMS in the server log, number masked, no text; development) or http (KESU_SMS_URL). Default log. */
   KESU_SMS_PROVIDER: z.enum(['none', 'log', 'http']).default(channelDefaults.sms.provider),
   /** SMS gateway URL template for the http provider; {to}, {text}, {id} are replaced URL-encoded. */
   KESU_SMS_URL: z.string().optional(),
@@ -92,8 +92,13 @@ const Env = z.object({
   KESU_ATTACHMENT_MAX_FILES: z.coerce.number().int().min(0).max(50).default(channelDefaults.attachmentMaxFiles),
   /** Portal form submissions per minute per client address (default 30). */
   KESU_PORTAL_RATE_LIMIT: z.coerce.number().int().min(1).default(channelDefaults.portalRateLimit),
-  /** 1 when Kesu runs behind a reverse proxy: the portal's rate limit keys on X-Forwarded-For. */
+  /** 1 when Kesu runs behind a reverse proxy: from trusted proxies (KESU_TRUSTED_PROXIES) X-Forwarded-For (right-most untrusted hop), X-Forwarded-Proto and X-Request-Id count. */
   KESU_TRUST_PROXY: flag,
+  /** Addresses and CIDR ranges of the trusted reverse proxies, comma-separated, or loopback, linklocal, uniquelocal (default with KESU_TRUST_PROXY=1: loopback,linklocal,uniquelocal). */
+  KESU_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean)),
   /** Port of the inbound SMTP listener turning e-mail into complaints (default: off). */
   KESU_INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Interface of the inbound SMTP listener (default 0.0.0.0). */
@@ -127,6 +132,15 @@ const Env = z.object({
   KESU_HOUSEKEEPING_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
   /** Age in days after which delivered, skipped and dead outbox rows are removed (default 30). */
   KESU_OUTBOX_KEEP_DAYS: z.coerce.number().min(0).default(30),
+  // --- Security (issue 12; docs/security.md) ---------------------------------------------------
+  /** Failed sign-ins of one account within KESU_LOGIN_WINDOW_MIN that lock it (default 10). */
+  KESU_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
+  /** Failed sign-ins from one client address within the window that lock the address (default 50). */
+  KESU_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+  /** The window failed sign-ins are counted in, in minutes (default 15). */
+  KESU_LOGIN_WINDOW_MIN: z.coerce.number().min(1).default(15),
+  /** How long a lock-out lasts, in minutes (default 15); an administrator can lift it earlier. */
+  KESU_LOGIN_LOCK_MIN: z.coerce.number().min(1).default(15),
 });
 
 export interface Config {
@@ -148,6 +162,11 @@ export interface Config {
   records: RecordsConfig;
   /** Contact-key material (KESU_CONTACT_KEY); null: the key file under dataDir (services/contact-keys.ts). */
   contactKey: string | null;
+  /** Trusted proxies and sign-in throttling (issue 12). */
+  security: {
+    trustedProxies: string[];
+    loginThrottle: { maxFailures: number; maxFailuresPerAddress: number; windowMs: number; lockMs: number };
+  };
 }
 
 export interface AuditConfig {
@@ -207,5 +226,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     records: { pgBin: e.KESU_PG_BIN || null, housekeepingIntervalMs: e.KESU_HOUSEKEEPING_INTERVAL_MS, outboxKeepDays: e.KESU_OUTBOX_KEEP_DAYS },
     contactKey: e.KESU_CONTACT_KEY ?? null,
+    security: {
+      trustedProxies: e.KESU_TRUSTED_PROXIES,
+      loginThrottle: { maxFailures: e.KESU_LOGIN_MAX_FAILURES, maxFailuresPerAddress: e.KESU_LOGIN_MAX_FAILURES_PER_ADDRESS, windowMs: e.KESU_LOGIN_WINDOW_MIN * 60_000, lockMs: e.KESU_LOGIN_LOCK_MIN * 60_000 },
+    },
   };
 }

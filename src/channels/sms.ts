@@ -1,5 +1,7 @@
 /**
- * SMS through a provider interface: `log` for development (the text goes to the server log),
+ * SMS through a provider interface: `log` for development (the server log notes each SMS with
+ * the recipient masked, 138****5678, and its length — never its text, which carries case numbers
+ * and portal access codes: docs/security.md),
  * and a generic HTTP provider configured without code — a URL template and a body template with
  * `{to}`, `{text}`, `{id}` (the idempotency key), optional extra headers and HMAC signing
  * (`X-Kesu-Timestamp`, `X-Kesu-Signature: sha256=<hex HMAC(secret, "<ts>.<body>")>`), so most
@@ -7,6 +9,7 @@
  */
 import type { Logger } from '../services/app.js';
 import type { SmsSettings } from './settings.js';
+import { maskPhone } from '../domain/permissions/pii.js';
 import { DeliveryError, httpRequest, type SendResult } from './provider.js';
 import { signBody } from './webhook.js';
 
@@ -25,7 +28,7 @@ export function logSmsProvider(log: Logger): SmsProvider {
   return {
     name: 'log',
     async send(m) {
-      log.info({ sms: { to: m.to, text: m.text, id: m.idempotencyKey } }, 'SMS (log provider: not sent)');
+      log.info({ sms: { recipient: maskPhone(m.to), chars: m.text.length, id: m.idempotencyKey } }, 'SMS (log provider: not sent; text withheld)');
       return { providerId: `log:${m.idempotencyKey}` };
     },
   };

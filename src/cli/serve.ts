@@ -38,7 +38,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
   await migrateToLatest(database.db, { contactKey });
   const app = createApp(database, { now: opts.now });
   setContactKey(app, contactKey);
-  const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, metricsToken: cfg.metricsToken, processMetrics: true });
+  const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, trustedProxies: cfg.security.trustedProxies, loginThrottle: cfg.security.loginThrottle, metricsToken: cfg.metricsToken, processMetrics: true });
   app.log = server.log;
   const seeded = await seedDemo(app, cfg.policy);
   await app.warm();

@@ -19,7 +19,9 @@ export type ErrorCode =
   | 'extension_over_limit'
   | 'idempotency_mismatch'
   | 'storage_full'
-  | 'storage_unavailable';
+  | 'storage_unavailable'
+  | 'storage_busy'
+  | 'login_throttled';
 
 export type Messages = Record<Locale, string>;
 
@@ -68,6 +70,16 @@ const catalogue: Record<ErrorCode, Messages> = {
     'zh-CN': '数据库暂时无法写入，本次提交未保存，请稍后重试',
     'zh-TW': '資料庫暫時無法寫入，本次提交未儲存，請稍後重試',
     en: 'The database cannot be written at the moment: nothing was saved. Please retry later',
+  },
+  storage_busy: {
+    'zh-CN': '数据库正忙，本次提交未保存，请几秒后重试',
+    'zh-TW': '資料庫忙碌中，本次提交未儲存，請幾秒後重試',
+    en: 'The database is busy: nothing was saved. Please retry in a few seconds',
+  },
+  login_throttled: {
+    'zh-CN': '登录失败次数过多，已暂时锁定，请稍后再试或联系管理员解锁',
+    'zh-TW': '登入失敗次數過多，已暫時鎖定，請稍後再試或聯絡管理員解鎖',
+    en: 'Too many failed sign-ins: signing in is locked for a while. Retry later or ask an administrator to unlock the account',
   },
 };
 

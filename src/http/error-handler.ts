@@ -8,7 +8,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, messageFor, type ErrorCode, type FieldProblem, type Locale, type Messages } from '../domain/errors.js';
 import { pathText } from '../domain/validation.js';
 import { localeOf } from './locale.js';
-import { storageFaultKind, type StorageHealth } from '../store/storage-health.js';
+import { lockTimedOut, storageFaultKind, type StorageHealth } from '../store/storage-health.js';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -26,10 +26,14 @@ const STATUS: Record<ErrorCode, number> = {
   idempotency_mismatch: 422,
   storage_full: 507,
   storage_unavailable: 503,
+  storage_busy: 503,
+  login_throttled: 429,
 };
 
 /** Seconds a client should wait before retrying a write refused for lack of storage. */
 export const STORAGE_RETRY_AFTER_S = 60;
+/** Seconds a client should wait before retrying a write that met a lock held past the busy time-out. */
+export const LOCK_RETRY_AFTER_S = 2;
 
 /** Fastify's own body errors, in the three UI languages. */
 const BODY_ERRORS: Record<string, Messages> = {
@@ -37,6 +41,7 @@ const BODY_ERRORS: Record<string, Messages> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: { 'zh-CN': '请求体为空', 'zh-TW': '請求內容為空', en: 'The body is empty' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { 'zh-CN': '不支持的内容类型', 'zh-TW': '不支援的內容類型', en: 'Unsupported content type' },
   FST_ERR_CTP_BODY_TOO_LARGE: { 'zh-CN': '请求体过大', 'zh-TW': '請求內容過大', en: 'The body is too large' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { 'zh-CN': '请求体长度与声明不符', 'zh-TW': '請求內容長度與宣告不符', en: 'The body length does not match Content-Length' },
 };
 
 export function errorBody(code: ErrorCode, locale: Locale, fields: FieldProblem[] = [], extra: Record<string, unknown> = {}) {
@@ -59,9 +64,16 @@ export function installErrorHandler(app: FastifyInstance, storage?: StorageHealt
       const code = fault === 'disk_full' ? 'storage_full' : 'storage_unavailable';
       return reply.status(STATUS[code]).header('retry-after', String(STORAGE_RETRY_AFTER_S)).send(errorBody(code, locale));
     }
+    // A lock held past the busy time-out (another writer): worth a quick retry; one warning line, no stack.
+    const busy = lockTimedOut(err);
+    if (busy) {
+      req.log.warn({ engineCode: busy.engineCode }, 'database lock wait timed out: answered 503');
+      return reply.status(STATUS.storage_busy).header('retry-after', String(LOCK_RETRY_AFTER_S)).send(errorBody('storage_busy', locale));
+    }
     if (err instanceof AppError) {
       // Avoidance refusals must look exactly like a missing case.
       const code = err.code === 'avoidance' && err.fields.length === 0 ? 'not_found' : err.code;
+      if (code === 'login_throttled' && typeof err.extra.retryAfter === 'number') reply.header('retry-after', String(err.extra.retryAfter));
       return reply.status(STATUS[code]).send(errorBody(code, locale, err.fields, err.extra));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {

@@ -1,6 +1,6 @@
 /**
  * Request ids. Every request has one: the `X-Request-Id` a trusted reverse proxy sent
- * (`KESU_TRUST_PROXY=1`; 1–128 characters of letters, digits and `_ - . : @ + = /`, anything
+ * (`KESU_TRUST_PROXY=1`, from an address of `KESU_TRUSTED_PROXIES`: http/security/proxy.ts; 1–128 characters of letters, digits and `_ - . : @ + = /`, anything
  * else is replaced), otherwise a fresh UUID. Without a trusted proxy a client's header is
  * ignored, so nobody can plant an id in the logs. The id is
  * - Fastify's `req.id`, so every line of `req.log` carries it as `reqId`;
@@ -13,15 +13,17 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { requestContext } from '../services/request-context.js';
+import { redactingLogOptions } from './security/redact.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const ACCEPTED = /^[\w.:@+=/-]{1,128}$/;
 
-/** Fastify's `genReqId`. */
-export function requestIdGenerator(trustProxy: boolean): (req: IncomingMessage) => string {
+/** Fastify's `genReqId`; `trusted`: whether the peer is a trusted proxy (boolean: any peer or none). */
+export function requestIdGenerator(trusted: boolean | ((req: IncomingMessage) => boolean)): (req: IncomingMessage) => string {
+  const fromProxy = typeof trusted === 'function' ? trusted : () => trusted;
   return (req) => {
     const given = req.headers[REQUEST_ID_HEADER];
-    if (trustProxy && typeof given === 'string' && ACCEPTED.test(given)) return given;
+    if (typeof given === 'string' && ACCEPTED.test(given) && fromProxy(req)) return given;
     return randomUUID();
   };
 }
@@ -44,8 +46,8 @@ export function installRequestIds(server: FastifyInstance): void {
   });
 }
 
-/** The server's logger options with the request-id mixin (false: no logging). */
+/** The server's logger options with the request-id mixin and the redaction of secrets (security/redact.ts); false: no logging. */
 export function withRequestIdLogging(logger: boolean | object | undefined): boolean | object {
   if (!logger) return false;
-  return { ...(logger === true ? {} : logger), mixin: requestIdLogMixin };
+  return { ...redactingLogOptions(logger === true ? {} : logger), mixin: requestIdLogMixin };
 }

@@ -1,4 +1,8 @@
-/** Builds the Fastify server: request ids, metrics at /metrics, schemas, OpenAPI at /api/openapi.json, its UI at /api/docs, routes. */
+/**
+ * Builds the Fastify server: request ids, redacting logs, security headers, body limits, metrics
+ * at /metrics, schemas, OpenAPI at /api/openapi.json, its UI at /api/docs, routes.
+ * docs/security.md describes the hardening (headers, proxies, limits, throttling, logs).
+ */
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -15,11 +19,24 @@ import { webConsoleRoutes } from './web.js';
 import { healthRoutes } from './health.routes.js';
 import { installRequestIds, requestIdGenerator, withRequestIdLogging } from './request-id.js';
 import { metricsRoutes } from './metrics.js';
+import { proxyTrust } from './security/proxy.js';
+import { installSecurityHeaders } from './security/headers.js';
+import { installJsonDepthLimit } from './security/depth.js';
+import type { LoginThrottleSettings } from '../services/login-throttle.js';
 
 export interface ServerOptions {
+  /** pino options (a `stream` too); secrets are redacted whatever is given (security/redact.ts). */
   logger?: boolean | object;
-  /** KESU_TRUST_PROXY: a reverse proxy sets X-Request-Id, accept it (http/request-id.ts). */
+  /**
+   * KESU_TRUST_PROXY: Kesu runs behind reverse proxies — from the addresses of `trustedProxies`
+   * (default loopback and private ranges) X-Forwarded-For (right-most untrusted hop),
+   * X-Forwarded-Proto and X-Request-Id are believed (security/proxy.ts).
+   */
   trustProxy?: boolean;
+  /** KESU_TRUSTED_PROXIES: addresses and CIDR ranges of the trusted proxies. */
+  trustedProxies?: string[];
+  /** Sign-in throttling (KESU_LOGIN_*; default 10 failures in 15 min lock an account for 15 min). */
+  loginThrottle?: LoginThrottleSettings;
   /** KESU_METRICS_TOKEN: the bearer token `GET /metrics` requires; open without one. */
   metricsToken?: string | null;
   /** Node's process metrics on /metrics (`kesu serve`). */
@@ -27,8 +44,11 @@ export interface ServerOptions {
 }
 
 export async function buildServer(app: App, opts: ServerOptions = {}): Promise<FastifyInstance> {
-  const server = Fastify({ logger: withRequestIdLogging(opts.logger), genReqId: requestIdGenerator(opts.trustProxy ?? false), bodyLimit: 5 * 1024 * 1024 });
+  const proxies = proxyTrust(opts.trustProxy, opts.trustedProxies);
+  const server = Fastify({ logger: withRequestIdLogging(opts.logger), genReqId: requestIdGenerator(proxies.peerTrusted), trustProxy: proxies.fastify, bodyLimit: 5 * 1024 * 1024 });
   installRequestIds(server);
+  await installSecurityHeaders(server);
+  installJsonDepthLimit(server);
   // Route schemas document the API; validation happens in the handlers with the domain's
   // schemas (domain/validation.ts) so errors come back in the caller's language.
   server.setValidatorCompiler(() => (data) => ({ value: data }));
@@ -52,7 +72,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   server.get('/api/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   healthRoutes(server, app);
   metricsRoutes(server, app, { token: opts.metricsToken, processMetrics: opts.processMetrics });
-  authRoutes(server, app);
+  authRoutes(server, app, { throttle: opts.loginThrottle });
   complaintRoutes(server, app);
   await server.register(attachmentRoutes, { app }); // files on cases (its own multipart context)
   adminRoutes(server, app);

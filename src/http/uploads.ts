@@ -6,6 +6,11 @@
  * caller commits the staged files when the whole upload is accepted (or inside the transaction
  * that records them) and discards them otherwise, so a refused upload leaves no file behind.
  *
+ * A body that is not a well-formed multipart form (a cut-off body, a broken part header, a
+ * missing boundary, too many parts) is a problem of the form too — `malformed`, named `files`
+ * (or `files[n]` when it broke inside the n-th file) — answered 400 like the others, not an
+ * internal error: the portal's upload routes are public.
+ *
  * Problems name the file by its position among the form's files (`files[0]`) and read the same
  * in the portal's pages and the API's field errors, in the three languages.
  */
@@ -14,7 +19,7 @@ import { acceptedType, cleanName, discardStaged, sizeText, stageStream, type Sta
 import type { ChannelSettings } from '../channels/settings.js';
 import type { FieldProblem, Locale, Messages } from '../domain/errors.js';
 
-export type UploadRefusal = 'too_large' | 'type' | 'too_many' | 'empty' | 'none';
+export type UploadRefusal = 'too_large' | 'type' | 'too_many' | 'empty' | 'none' | 'malformed';
 
 export interface UploadProblem {
   /** Position of the file among the form's files (0-based); -1 when it is about the form. */
@@ -40,6 +45,7 @@ export async function readUploadForm(req: FastifyRequest, s: ChannelSettings): P
   const { maxBytes, maxFiles, types } = s.attachments;
   const form: UploadForm = { fields: {}, files: [], problems: [] };
   let index = 0;
+  let inFile = -1;
   try {
     // One file more than allowed is read (and drained) so its position can be named.
     for await (const part of req.parts({ limits: { fileSize: maxBytes, files: Math.max(1, maxFiles) + 1, fields: 40, fieldSize: 64 * 1024 } })) {
@@ -59,6 +65,7 @@ export async function readUploadForm(req: FastifyRequest, s: ChannelSettings): P
         form.problems.push({ index: at, name, reason: 'too_many' });
         continue;
       }
+      inFile = at;
       const f = await stageStream(s.dataDir, part.file, maxBytes, (head) => acceptedType(name, part.mimetype, head, types));
       if (f.tooLarge) form.problems.push({ index: at, name, reason: 'too_large' });
       else if (!f.contentType) form.problems.push({ index: at, name, reason: 'type' });
@@ -66,18 +73,35 @@ export async function readUploadForm(req: FastifyRequest, s: ChannelSettings): P
         discardStaged(f);
         form.problems.push({ index: at, name, reason: 'empty' });
       } else form.files.push({ ...f, name, contentType: f.contentType });
+      inFile = -1;
     }
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'FST_FILES_LIMIT') {
       if (!form.problems.some((p) => p.reason === 'too_many')) form.problems.push({ index: maxFiles, name: '', reason: 'too_many' });
     } else if (code === 'FST_REQ_FILE_TOO_LARGE') form.problems.push({ index, name: '', reason: 'too_large' });
-    else {
+    else if (malformedForm(e)) {
+      discardUploads(form.files);
+      form.files = [];
+      form.problems.push({ index: inFile, name: '', reason: 'malformed' });
+    } else {
       discardUploads(form.files);
       throw e;
     }
   }
   return form;
+}
+
+/**
+ * Whether a failure while reading the parts is the body's fault: @fastify/multipart's own errors
+ * (FST_…, e.g. FST_INVALID_MULTIPART_CONTENT_TYPE, FST_PARTS_LIMIT) and busboy's parse errors
+ * (no code: "Unexpected end of form", "Malformed part header", …). System errors (ENOSPC, EIO)
+ * while staging a file are not, and still fail the request.
+ */
+function malformedForm(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code.startsWith('FST_');
+  return e instanceof Error;
 }
 
 /** What a problem says, in the three languages. */
@@ -104,6 +128,8 @@ export function uploadProblemText(p: UploadProblem, s: ChannelSettings): Message
       return { 'zh-CN': `文件是空的：${name}`, 'zh-TW': `檔案是空的：${name}`, en: `The file is empty: ${name}` };
     case 'none':
       return { 'zh-CN': '请选择要上传的文件', 'zh-TW': '請選擇要上傳的檔案', en: 'Choose at least one file' };
+    case 'malformed':
+      return { 'zh-CN': '上传的表单不完整或格式有误，请重新提交', 'zh-TW': '上傳的表單不完整或格式有誤，請重新提交', en: 'The upload is incomplete or not a valid multipart form: please send it again' };
   }
 }
 

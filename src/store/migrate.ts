@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004-next-due.js';
 import * as m0005 from './migrations/0005-pii-access-log.js';
 import * as m0006 from './migrations/0006-search-rowid.js';
 import * as m0007 from './migrations/0007-shared-caches.js';
+import * as m0008 from './migrations/0008-login-throttle.js';
 import * as m0009 from './migrations/0009-audit-anchors.js';
 import * as m0011 from './migrations/0011-contact-keys.js';
 
@@ -25,6 +26,7 @@ function migrationsFor(opts: MigrationOptions): Record<string, Migration> {
     '0005-pii-access-log': m0005,
     '0006-search-rowid': m0006,
     '0007-shared-caches': m0007,
+    '0008-login-throttle': m0008,
     '0009-audit-anchors': m0009,
     '0011-contact-keys': { up: (db) => m0011.up(db, opts.contactKey), down: m0011.down },
   };

@@ -247,7 +247,28 @@ export interface ContactKeysTable {
   kind: string; // phone | phone_last4 | phone_last4_name | email | id_number | order | plate
 }
 
+/** Failed sign-ins and lock-outs per account or client address (migration 0008). */
+export interface LoginThrottleTable {
+  key: string; // 'account:<username>' | 'address:<ip>'
+  failures: number;
+  window_ends_at: number | string; // epoch ms (bigint: a string from pg)
+  locked_until: number | string | null; // epoch ms
+}
+
+/** Sign-in security events: failures, lock-outs, refusals while locked, unlocks (migration 0008). */
+export interface AuthEventsTable {
+  id: string;
+  at: string;
+  kind: string; // 'login_failed' | 'locked' | 'refused_locked' | 'unlocked'
+  username: string | null;
+  address: string | null;
+  actor_id: string | null; // who unlocked
+  detail: string; // JSON object
+}
+
 export interface DB {
+  login_throttle: LoginThrottleTable;
+  auth_events: AuthEventsTable;
   policies: PoliciesTable;
   departments: DepartmentsTable;
   users: UsersTable;

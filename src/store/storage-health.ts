@@ -31,6 +31,20 @@ export function storageFaultKind(e: unknown): { kind: StorageFaultKind; engineCo
   return null;
 }
 
+/**
+ * A lock wait that timed out: another connection (a second instance, `kesu` commands, a backup
+ * tool) held the SQLite write lock past the busy time-out, or a PostgreSQL `lock_timeout` passed.
+ * Not a fault of the storage — the next attempt usually succeeds — so readiness is not affected:
+ * the request is answered 503 with a short Retry-After (http/error-handler.ts).
+ */
+export function lockTimedOut(e: unknown): { engineCode: string } | null {
+  const code = String((e as { code?: unknown } | null)?.code ?? '');
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return { engineCode: code };
+  // PostgreSQL: 55P03 lock_not_available (lock_timeout, NOWAIT)
+  if (code === '55P03') return { engineCode: code };
+  return null;
+}
+
 export interface StorageLog {
   error(obj: unknown, msg?: string): void;
   info(obj: unknown, msg?: string): void;

@@ -17,6 +17,7 @@ import { verifyChains } from '../../store/event.repository.js';
 import { listPiiAccess } from '../../store/pii-access.repository.js';
 import { findIdByNumber } from '../../store/complaint.repository.js';
 import { requireUser } from '../auth/auth.js';
+import { assertPolicyDepth } from '../security/depth.js';
 import type { ResponseTypeProvider } from '../schemas/registry.js';
 import { errors } from '../schemas/common.js';
 import { DueExplanation, HolidayYear, Policy, PolicyCheck, PolicyVersion } from '../schemas/policy.js';
@@ -75,12 +76,14 @@ export function adminRoutes(fastify: FastifyInstance, app: App): void {
 
   server.post('/api/v1/policy/check', { preHandler: signedIn, schema: { tags: ['policy'], summary: 'Validate a policy document; lists every problem with its path', body: PolicyUpload, response: { 200: PolicyCheck, ...errors(400, 401) } } }, async (req) => {
     const b = parseInput(PolicyUpload, req.body);
+    assertPolicyDepth(b.text);
     const r = parsePolicyText(b.text, b.format);
     return r.ok ? { ok: true, problems: [] } : { ok: false, problems: r.problems };
   });
 
   server.post('/api/v1/policy', { preHandler: admin, schema: { tags: ['policy'], summary: 'Upload and activate a policy version (new cases use it; open cases keep theirs)', body: PolicyUpload, response: { 201: PolicyActivated, 200: { description: 'This version was already stored: activated again', content: { 'application/json': { schema: PolicyActivated } } }, ...errors(400, 401, 403, 422) } } }, async (req, reply) => {
     const b = parseInput(PolicyUpload, req.body);
+    assertPolicyDepth(b.text);
     const r = await activatePolicy(app, b.text, b.format);
     return reply.status(r.created ? 201 : 200).send({ key: r.key, created: r.created });
   });

@@ -1,29 +1,89 @@
-/** Sign-in, sign-out and the current user. */
+/**
+ * Sign-in, sign-out, the current user, and the sign-in lock-outs an administrator can lift.
+ *
+ * Sign-in is throttled per account and per client address (services/login-throttle.ts): while
+ * either is locked the answer is 429 `login_throttled` with Retry-After, whatever the password.
+ * The session cookie is HttpOnly, SameSite=Lax, and Secure when the request came over TLS
+ * (directly or through a trusted proxy's X-Forwarded-Proto: http/security/proxy.ts).
+ */
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../../services/app.js';
 import { signIn, signOut } from '../../services/sessions.js';
+import { assertNotLocked, currentLocks, DEFAULT_LOGIN_THROTTLE, recordFailure, recordSuccess, unlock, type LoginThrottleSettings } from '../../services/login-throttle.js';
+import { AppError, fieldProblem } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import { requireUser, SESSION_COOKIE, tokenOf } from './auth.js';
 import type { ResponseTypeProvider } from '../schemas/registry.js';
+import { named } from '../schemas/registry.js';
 import { errors } from '../schemas/common.js';
 import { Ok, Session, User } from '../schemas/organisation.js';
+import { isSecureRequest } from '../security/headers.js';
 
 const LoginBody = z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) }).strict();
+const UnlockBody = z
+  .object({ username: z.string().trim().min(1).max(100).optional(), address: z.string().trim().min(1).max(100).optional() })
+  .strict()
+  .meta({ description: 'The account (username) or the client address to unlock: one of the two' });
 
-export function authRoutes(fastify: FastifyInstance, app: App): void {
+const LoginLock = named(
+  'LoginLock',
+  z.strictObject({
+    kind: z.enum(['account', 'address']),
+    /** The username (lower case) or the client address. */
+    subject: z.string(),
+    failures: z.number().int(),
+    lockedUntil: z.string(),
+  }),
+  'A sign-in lock-out: an account or a client address with too many failed sign-ins',
+);
+const Unlocked = z.strictObject({ ok: z.literal(true), wasLocked: z.boolean() });
+
+/** `Set-Cookie` for the session; Secure behind TLS. */
+export function sessionCookie(req: FastifyRequest, value: string, expires: string | null): string {
+  const base = `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; ${expires ? `Expires=${expires}` : 'Max-Age=0'}`;
+  return isSecureRequest(req) ? `${base}; Secure` : base;
+}
+
+export function authRoutes(fastify: FastifyInstance, app: App, opts: { throttle?: LoginThrottleSettings } = {}): void {
+  const throttle = opts.throttle ?? DEFAULT_LOGIN_THROTTLE;
   const server = fastify.withTypeProvider<ResponseTypeProvider>();
-  server.post('/api/v1/auth/login', { schema: { tags: ['auth'], summary: 'Sign in; returns a bearer token and sets a session cookie', body: LoginBody, response: { 200: Session, ...errors(400, 401) } } }, async (req, reply) => {
-    const b = parseInput(LoginBody, req.body);
-    const s = await signIn(app, b.username, b.password);
-    reply.header('set-cookie', `${SESSION_COOKIE}=${encodeURIComponent(s.token)}; Path=/; HttpOnly; SameSite=Lax; Expires=${new Date(s.expiresAt).toUTCString()}`);
-    return s;
-  });
+  server.post(
+    '/api/v1/auth/login',
+    { schema: { tags: ['auth'], summary: 'Sign in; returns a bearer token and sets a session cookie. Throttled per account and per address (429 with Retry-After while locked)', body: LoginBody, response: { 200: Session, ...errors(400, 401, 429) } } },
+    async (req, reply) => {
+      const b = parseInput(LoginBody, req.body);
+      await assertNotLocked(app, b.username, req.ip);
+      let s: Awaited<ReturnType<typeof signIn>>;
+      try {
+        s = await signIn(app, b.username, b.password);
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'unauthenticated') await recordFailure(app, throttle, b.username, req.ip);
+        throw e;
+      }
+      await recordSuccess(app, b.username);
+      reply.header('set-cookie', sessionCookie(req, encodeURIComponent(s.token), new Date(s.expiresAt).toUTCString()));
+      return s;
+    },
+  );
   server.post('/api/v1/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out', response: { 200: Ok, ...errors() } } }, async (req, reply) => {
     const t = tokenOf(req);
     if (t) await signOut(app, t);
-    reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
+    reply.header('set-cookie', sessionCookie(req, '', null));
     return { ok: true as const };
   });
   server.get('/api/v1/me', { preHandler: requireUser(app), schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: User, ...errors(401) } } }, async (req) => req.user!);
+
+  const admin = requireUser(app, ['admin']);
+  server.get('/api/v1/auth/locks', { preHandler: admin, schema: { tags: ['auth'], summary: 'Accounts and client addresses locked out of signing in', response: { 200: z.array(LoginLock), ...errors(401, 403) } } }, async () => currentLocks(app));
+  server.post(
+    '/api/v1/auth/locks/unlock',
+    { preHandler: admin, schema: { tags: ['auth'], summary: 'Lift the sign-in lock of an account or a client address (an audited event)', body: UnlockBody, response: { 200: Unlocked, ...errors(400, 401, 403) } } },
+    async (req) => {
+      const b = parseInput(UnlockBody, req.body);
+      if ((b.username === undefined) === (b.address === undefined)) throw new AppError('invalid_input', 'username or address', [fieldProblem('username', '请填写用户名或地址（二选一）', 'Give a username or an address (one of the two)', '請填寫使用者名稱或位址（二選一）')]);
+      const wasLocked = await unlock(app, b, req.actor!.id);
+      return { ok: true as const, wasLocked };
+    },
+  );
 }

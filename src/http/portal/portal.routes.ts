@@ -15,7 +15,9 @@ import rateLimit from '@fastify/rate-limit';
 import { sharedRateLimitStore } from '../rate-limit-store.js';
 import type { App } from '../../services/app.js';
 import type { Locale } from '../../domain/errors.js';
-import { AppError } from '../../domain/errors.js';
+import { AppError, messageFor } from '../../domain/errors.js';
+import { lockTimedOut, storageFaultKind } from '../../store/storage-health.js';
+import { LOCK_RETRY_AFTER_S, STORAGE_RETRY_AFTER_S } from '../error-handler.js';
 import type { Complaint, Satisfaction } from '../../domain/complaint/types.js';
 import { localeOf } from '../locale.js';
 import { channelSettings, type ChannelSettings } from '../../channels/settings.js';
@@ -118,13 +120,9 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
     store: sharedRateLimitStore(app),
     max: async () => (await channelSettings(app)).portal.rateLimitPerMinute,
     timeWindow: 60_000,
-    keyGenerator: async (req) => {
-      if ((await channelSettings(app)).portal.trustProxy) {
-        const fwd = one(req.headers['x-forwarded-for']).split(',')[0]?.trim();
-        if (fwd) return fwd;
-      }
-      return req.ip;
-    },
+    // The client's address: behind trusted proxies the right-most untrusted X-Forwarded-For hop,
+    // never an entry the client wrote itself (http/security/proxy.ts).
+    keyGenerator: (req) => req.ip,
   });
   const limited = { config: { rateLimit: { max: async () => (await channelSettings(app)).portal.rateLimitPerMinute, timeWindow: 60_000 } }, schema: { hide: true } };
   const hidden = { schema: { hide: true } };
@@ -135,6 +133,13 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
     if (err.statusCode === 429) return html(reply, 429, messagePage(ctx, t(L, 'too_many'), t(L, 'too_many')));
     if (err.statusCode === 413) return html(reply, 413, messagePage(ctx, t(L, 'problems'), uploadProblemLines([{ index: -1, name: '', reason: 'too_large' }], await channelSettings(app), L)[0]!));
     if (err instanceof AppError && err.code === 'not_found') return html(reply, 404, messagePage(ctx, t(L, 'page_not_found'), t(L, 'page_not_found')));
+    // A database lock held past the busy time-out, a full or read-only database: retry later (as the API answers).
+    const fault = storageFaultKind(err)?.kind ?? (lockTimedOut(err) ? 'busy' : null);
+    if (fault) {
+      reply.header('retry-after', String(fault === 'busy' ? LOCK_RETRY_AFTER_S : STORAGE_RETRY_AFTER_S));
+      const code = fault === 'busy' ? 'storage_busy' : fault === 'disk_full' ? 'storage_full' : 'storage_unavailable';
+      return html(reply, fault === 'disk_full' ? 507 : 503, messagePage(ctx, t(L, 'error'), messageFor(code, L)));
+    }
     if (err.statusCode && err.statusCode < 500) return html(reply, err.statusCode, messagePage(ctx, t(L, 'problems'), err.message));
     app.log.error({ err }, 'portal error');
     return html(reply, 500, messagePage(ctx, t(L, 'error'), t(L, 'error')));

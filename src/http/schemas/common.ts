@@ -22,6 +22,8 @@ const ERROR_CODES = [
   'idempotency_mismatch',
   'storage_full',
   'storage_unavailable',
+  'storage_busy',
+  'login_throttled',
   'internal',
 ] as const satisfies readonly (ErrorCode | 'internal')[];
 // …and none of the domain's is missing.
@@ -60,6 +62,7 @@ const ERROR_STATUS = {
   404: 'Unknown, or not visible to the caller',
   409: 'Not allowed in the current state, or changed concurrently',
   422: 'Refused by the policy (invalid policy, avoidance, extension over the maximum, Idempotency-Key reused)',
+  429: 'Too many failed sign-ins for this account or address: locked; retry after Retry-After seconds or ask an administrator to unlock',
 } as const;
 type ErrorStatus = keyof typeof ERROR_STATUS;
 
@@ -74,7 +77,7 @@ const errorResponse = (description: string) => ({ description, content: { 'appli
 export function errors<S extends ErrorStatus>(...statuses: S[]): Record<S | 500 | 503 | 507, ReturnType<typeof errorResponse>> {
   const out = {
     500: errorResponse('Internal error'),
-    503: errorResponse('The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds'),
+    503: errorResponse('The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds'),
     507: errorResponse('The database storage is full: nothing was saved; retry after Retry-After seconds'),
   } as Record<S | 500 | 503 | 507, ReturnType<typeof errorResponse>>;
   for (const s of statuses) out[s] = errorResponse(ERROR_STATUS[s]);

@@ -149,7 +149,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in; returns a bearer token and sets a session cookie */
+        /** Sign in; returns a bearer token and sets a session cookie. Throttled per account and per address (429 with Retry-After while locked) */
         post: {
             parameters: {
                 query?: never;
@@ -197,6 +197,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Too many failed sign-ins for this account or address: locked; retry after Retry-After seconds or ask an administrator to unlock */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Internal error */
                 500: {
                     headers: {
@@ -206,7 +215,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -272,7 +281,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -342,7 +351,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -370,28 +379,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/callers/history": {
+    "/api/v1/auth/locks": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * 来电识别 — a caller's earlier and open cases
-         * @description Give one of `phone` (any format), `email`, `idNumber`, or `last4` with `name` or `date`. Only cases the caller may see are counted and listed (the complained-about employee finds none); personal data is masked.
-         */
+        /** Accounts and client addresses locked out of signing in */
         get: {
             parameters: {
-                query?: {
-                    phone?: string;
-                    email?: string;
-                    idNumber?: string;
-                    last4?: string;
-                    name?: string;
-                    date?: string;
-                    lang?: string;
-                };
+                query?: never;
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -404,11 +402,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["CallerHistory"];
+                        "application/json": components["schemas"]["LoginLock"][];
                     };
                 };
-                /** @description Invalid input (the fields are named) */
-                400: {
+                /** @description Not signed in */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -416,8 +414,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not signed in */
-                401: {
+                /** @description The role or the approval level does not allow it */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -434,7 +432,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -456,6 +454,107 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/locks/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift the sign-in lock of an account or a client address (an audited event) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        username?: string;
+                        address?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            wasLocked: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -533,7 +632,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -691,7 +790,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -772,7 +871,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -903,7 +1002,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -964,7 +1063,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1036,7 +1135,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1121,7 +1220,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1227,7 +1326,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1309,7 +1408,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1390,7 +1489,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1488,7 +1587,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1561,7 +1660,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1640,7 +1739,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1748,7 +1847,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1840,7 +1939,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1926,7 +2025,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2001,7 +2100,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2107,7 +2206,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2194,7 +2293,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2248,15 +2347,11 @@ export interface paths {
                             ok: boolean;
                             checked: number;
                             cases: number;
-                            accessChecked: number;
-                            checkpoint: string | null;
                             problems: {
                                 complaintId: string;
                                 seq: number;
                                 /** @enum {string} */
-                                problem: "hash_mismatch" | "broken_link" | "gap" | "unknown_key" | "head_missing" | "head_mismatch" | "head_forged" | "case_mismatch" | "case_missing" | "behind_checkpoint" | "checkpoint_forged";
-                                /** @enum {string} */
-                                log: "events" | "access" | "checkpoint";
+                                problem: "hash_mismatch" | "broken_link" | "gap";
                             }[];
                         };
                     };
@@ -2288,7 +2383,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2387,7 +2482,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2459,7 +2554,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2554,7 +2649,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2626,7 +2721,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2729,7 +2824,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2832,7 +2927,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2944,7 +3039,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3040,7 +3135,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3083,15 +3178,11 @@ export interface components {
             calendar: {
                 /** @default Asia/Shanghai */
                 timeZone: string;
-                /** @default CN */
-                holidays: "none" | string;
-                /** @default [] */
-                holidayList: {
-                    date: string;
-                    /** @default true */
-                    off: boolean;
-                    name?: string;
-                }[];
+                /**
+                 * @default CN
+                 * @enum {string}
+                 */
+                holidays: "CN" | "none";
                 /**
                  * @default [
                  *       1,
@@ -3118,40 +3209,6 @@ export interface components {
                     start: string;
                     end: string;
                 }[];
-                /**
-                 * @default instant
-                 * @enum {string}
-                 */
-                counting: "instant" | "statutory";
-                /**
-                 * @default midnight
-                 * @enum {string}
-                 */
-                periodEnd: "midnight" | "close";
-            };
-            /** @default {} */
-            calendars: {
-                [key: string]: {
-                    timeZone?: string;
-                    holidays?: "none" | string;
-                    holidayList?: {
-                        date: string;
-                        /** @default true */
-                        off: boolean;
-                        name?: string;
-                    }[];
-                    workingWeekdays?: number[];
-                    workingHours?: {
-                        start: string;
-                        end: string;
-                    }[];
-                    /** @enum {string} */
-                    counting?: "instant" | "statutory";
-                    /** @enum {string} */
-                    periodEnd?: "midnight" | "close";
-                    /** @default [] */
-                    clocks: string[];
-                };
             };
             /**
              * @default [
@@ -3221,9 +3278,9 @@ export interface components {
                 /** @default false */
                 directToManager: boolean;
             }[];
-            defaultGrade?: string;
+            defaultGrade: string;
             flags: {
-                vicious?: {
+                vicious: {
                     minGrade: string;
                     limits?: {
                         triage?: string;
@@ -3233,7 +3290,7 @@ export interface components {
                         approval?: string;
                     };
                 };
-                emergency?: {
+                emergency: {
                     limits: {
                         triage?: string;
                         dispatch?: string;
@@ -3241,42 +3298,10 @@ export interface components {
                         resolve?: string;
                         approval?: string;
                     };
-                    escalateEvery?: string;
-                    calendar?: string;
+                    escalateEvery: string;
                 };
             };
             escalation: {
-                /**
-                 * @default [
-                 *       {
-                 *         "level": 1,
-                 *         "name": {
-                 *           "zh-CN": "客服代表",
-                 *           "zh-TW": "客服代表",
-                 *           "en": "Agent"
-                 *         },
-                 *         "role": "agent"
-                 *       },
-                 *       {
-                 *         "level": 2,
-                 *         "name": {
-                 *           "zh-CN": "部门经理",
-                 *           "zh-TW": "部門經理",
-                 *           "en": "Department manager"
-                 *         },
-                 *         "role": "department_manager"
-                 *       },
-                 *       {
-                 *         "level": 3,
-                 *         "name": {
-                 *           "zh-CN": "总经理",
-                 *           "zh-TW": "總經理",
-                 *           "en": "General manager"
-                 *         },
-                 *         "role": "general_manager"
-                 *       }
-                 *     ]
-                 */
                 tiers: {
                     level: number;
                     name: {
@@ -3294,12 +3319,6 @@ export interface components {
                 after: string;
                 to: string;
             }[];
-            /**
-             * @default {
-             *       "levels": [],
-             *       "rules": []
-             *     }
-             */
             approval: {
                 levels: {
                     code: string;
@@ -3317,58 +3336,6 @@ export interface components {
                 }[];
             };
             validity: {
-                /**
-                 * @default [
-                 *       {
-                 *         "code": "facts_contradict",
-                 *         "name": {
-                 *           "zh-CN": "事实与叙述严重不符，责任在投诉方",
-                 *           "zh-TW": "事實與敘述嚴重不符，責任在投訴方",
-                 *           "en": "Facts contradict the account; the fault is the complainant's"
-                 *         }
-                 *       },
-                 *       {
-                 *         "code": "outside_service",
-                 *         "name": {
-                 *           "zh-CN": "要求承诺以外或公司禁止的服务",
-                 *           "zh-TW": "要求承諾以外或公司禁止的服務",
-                 *           "en": "Demand outside the promised service"
-                 *         }
-                 *       },
-                 *       {
-                 *         "code": "provocation",
-                 *         "name": {
-                 *           "zh-CN": "寻衅滋事，以投诉相要挟",
-                 *           "zh-TW": "尋釁滋事，以投訴相要挾",
-                 *           "en": "Provocation or threats"
-                 *         }
-                 *       },
-                 *       {
-                 *         "code": "anonymous_no_facts",
-                 *         "name": {
-                 *           "zh-CN": "匿名投诉无具体事实或主要事实不成立",
-                 *           "zh-TW": "匿名投訴無具體事實或主要事實不成立",
-                 *           "en": "Anonymous, with no concrete facts or facts not established"
-                 *         }
-                 *       },
-                 *       {
-                 *         "code": "facts_incomplete",
-                 *         "name": {
-                 *           "zh-CN": "事实不全，无法核实取证",
-                 *           "zh-TW": "事實不全，無法核實取證",
-                 *           "en": "Facts too incomplete to verify"
-                 *         }
-                 *       },
-                 *       {
-                 *         "code": "late_attitude",
-                 *         "name": {
-                 *           "zh-CN": "对服务态度的不满在一个月以后才提出",
-                 *           "zh-TW": "對服務態度的不滿在一個月以後才提出",
-                 *           "en": "Attitude complaint raised more than a month later"
-                 *         }
-                 *       }
-                 *     ]
-                 */
                 invalidReasons: {
                     code: string;
                     name: {
@@ -3378,25 +3345,17 @@ export interface components {
                     };
                 }[];
             };
-            extension?: {
+            extension: {
                 max: string;
                 specialMax: string;
                 approvalLevel: string;
             };
             followUp: {
-                /** @default false */
                 required: boolean;
-                /** @default 7d */
                 window: string;
-                /**
-                 * @default [
-                 *       "phone"
-                 *     ]
-                 */
                 methods: ("phone" | "sms" | "email" | "survey" | "visit")[];
                 /** @default [] */
                 retries: string[];
-                /** @default false */
                 closeWhenUnreachable: boolean;
                 /**
                  * @default [
@@ -3413,7 +3372,7 @@ export interface components {
                 /** @default 3 */
                 maxCycles: number;
             };
-            retention?: {
+            retention: {
                 defaultDays: number;
                 /** @default {} */
                 byGrade: {
@@ -3646,7 +3605,7 @@ export interface components {
         /** @description A refusal or failure: a stable code, a message and the fields at fault, in the caller's language */
         Error: {
             /** @enum {string} */
-            code: "invalid_input" | "not_found" | "forbidden" | "unauthenticated" | "illegal_transition" | "avoidance" | "conflict" | "policy_invalid" | "approval_level_too_low" | "extension_over_limit" | "idempotency_mismatch" | "storage_full" | "storage_unavailable" | "internal";
+            code: "invalid_input" | "not_found" | "forbidden" | "unauthenticated" | "illegal_transition" | "avoidance" | "conflict" | "policy_invalid" | "approval_level_too_low" | "extension_over_limit" | "idempotency_mismatch" | "storage_full" | "storage_unavailable" | "storage_busy" | "login_throttled" | "internal";
             message: string;
             fields: components["schemas"]["FieldError"][];
             problems?: components["schemas"]["PolicyProblem"][];
@@ -4027,46 +3986,13 @@ export interface components {
                 };
             };
         };
-        /** @description One of a caller's cases, as anyone who may see the case sees it */
-        CallerCase: {
-            id: string;
-            number: string;
-            kind: string;
-            state: string;
-            title: string;
-            grade: string | null;
-            category: string | null;
-            channel: string;
-            receivedAt: string;
-            closedAt: string | null;
-            complainantName: string | null;
-            phone: string | null;
-            /** @enum {string|null} */
-            satisfaction: "very_satisfied" | "satisfied" | "neutral" | "unsatisfied" | null;
-            /** @enum {string|null} */
-            followUpOutcome: "satisfied" | "unreachable" | null;
-        };
-        /** @description A caller's visible earlier and open cases (at most 50, newest first), their counts and last satisfaction */
-        CallerHistory: {
-            lookup: {
-                /** @enum {string} */
-                by: "phone" | "email" | "id_number" | "last4_name" | "last4_date";
-                shown: string;
-            };
-            counts: {
-                total: number;
-                open: number;
-                earlier: number;
-            };
-            lastSatisfaction: {
-                caseId: string;
-                number: string;
-                /** @enum {string} */
-                satisfaction: "very_satisfied" | "satisfied" | "neutral" | "unsatisfied";
-                at: string;
-            } | null;
-            open: components["schemas"]["CallerCase"][];
-            earlier: components["schemas"]["CallerCase"][];
+        /** @description A sign-in lock-out: an account or a client address with too many failed sign-ins */
+        LoginLock: {
+            /** @enum {string} */
+            kind: "account" | "address";
+            subject: string;
+            failures: number;
+            lockedUntil: string;
         };
     };
     responses: never;
