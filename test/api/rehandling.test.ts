@@ -38,7 +38,7 @@ for (const { dialect, skip } of await engines()) {
     it('a reopen goes to the tier-2 handler with the tier-2 approval level; the grade-rise clock runs again', async () => {
       const ids = Object.fromEntries(k.userIds);
       const id = await intake();
-      const [specialist, handler, deptmanager, csmanager, followup] = ['specialist', 'handler', 'deptmanager', 'csmanager', 'followup'].map((u) => k.as(u));
+      const [specialist, handler, deptmanager, csmanager, followup] = [k.as('specialist'), k.as('handler'), k.as('deptmanager'), k.as('csmanager'), k.as('followup')];
       await specialist.act(id, 'judge', { valid: true });
       await specialist.act(id, 'classify', { category: 'attitude', grade: 'general' });
       let r = await specialist.act(id, 'route', { primaryHandlerId: ids.handler });
