@@ -37,9 +37,9 @@ export const CUSTOMER_DEFAULTS: Record<CustomerMessage, CustomerWording> = {
   delay_notice: {
     subject: { 'zh-CN': '【{number}】处理时间调整通知', 'zh-TW': '【{number}】處理時間調整通知', en: '[{number}] We need more time' },
     body: {
-      'zh-CN': '尊敬的客户：\n\n您的投诉（编号 {number}）需要进一步核实处理，处理时间需要延长，非常抱歉让您久等。\n新的承诺答复时间：{dueAt}\n\n查询进度：{trackUrl}\n\n{organisation}',
-      'zh-TW': '尊敬的客戶：\n\n您的投訴（編號 {number}）需要進一步核實處理，處理時間需要延長，非常抱歉讓您久等。\n新的承諾答覆時間：{dueAt}\n\n查詢進度：{trackUrl}\n\n{organisation}',
-      en: 'Dear customer,\n\nYour complaint {number} needs further checks and will take longer than promised. We are sorry for the wait.\nNew promised time: {dueAt}\n\nFollow your case: {trackUrl}\n\n{organisation}',
+      'zh-CN': '尊敬的客户：\n\n根据处理进展，您的投诉（编号 {number}）处理时间需要调整，非常抱歉让您久等。\n新的承诺答复时间：{dueAt}\n\n查询进度：{trackUrl}\n\n{organisation}',
+      'zh-TW': '尊敬的客戶：\n\n根據處理進展，您的投訴（編號 {number}）處理時間需要調整，非常抱歉讓您久等。\n新的承諾答覆時間：{dueAt}\n\n查詢進度：{trackUrl}\n\n{organisation}',
+      en: 'Dear customer,\n\nAs your complaint {number} has progressed, it will take longer than we first promised. We are sorry for the wait.\nNew promised time: {dueAt}\n\nFollow your case: {trackUrl}\n\n{organisation}',
     },
     sms: {
       'zh-CN': '【{organisation}】很抱歉，您的投诉{number}需延长处理，新的答复时间为{dueAt}。查询：{trackUrl}',
@@ -174,6 +174,7 @@ const STAFF_LABELS: Record<string, Wording> = {
   major_case: { 'zh-CN': '重大投诉，请直接处理', 'zh-TW': '重大投訴，請直接處理', en: 'Major complaint' },
   emergency_case: { 'zh-CN': '紧急投诉', 'zh-TW': '緊急投訴', en: 'Emergency complaint' },
   customer_supplement: { 'zh-CN': '客户补充了信息', 'zh-TW': '客戶補充了資料', en: 'The customer added information' },
+  handover_failed: { 'zh-CN': '再次处理：制度指定的处理人无人可派，请手动改派', 'zh-TW': '再次處理：制度指定的處理人無人可派，請手動改派', en: 'Handled again: nobody fits the policy’s handler, re-route by hand' },
 };
 
 const CLOCK_LABELS: Record<string, Wording> = {

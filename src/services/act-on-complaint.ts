@@ -12,7 +12,7 @@ import { AppError, fieldProblem } from '../domain/errors.js';
 import { lockComplaint } from '../store/complaint.repository.js';
 import { listClocks } from '../store/clock.repository.js';
 import { persistDecisions, type CaseState } from '../store/decisions.js';
-import { getUsers } from '../store/user.repository.js';
+import { getUsers, listUsers } from '../store/user.repository.js';
 import type { Executor } from '../store/db.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';
@@ -36,6 +36,9 @@ async function checkAssignees(db: Executor, input: unknown): Promise<void> {
       throw new AppError('invalid_input', `${path}: not a handler`, [fieldProblem(path, '该用户没有处理人角色', 'This user is not a handler')]);
   }
 }
+
+/** Actions that may hand the case over by policy (a major case to routing.majorTo, re-handling one tier up): they read the staff. */
+const HANDOVER_ACTIONS = new Set(['classify', 'follow_up']);
 
 /**
  * Extra work of a channel that must commit or roll back with the transition (issue 4: a survey
@@ -77,7 +80,8 @@ export async function actOnComplaint(app: App, actor: Actor, id: string, action:
     if (!locked || !canSee(locked.complaint, actor)) throw new AppError('not_found', `complaint ${id}`);
     if (action === 'route' || action === 'reroute') await checkAssignees(trx, input);
     const { policy, calendar } = locked;
-    const d = apply(locked.complaint, locked.clocks, action, input, { actor, now: app.now(), policy, calendar });
+    const staff = HANDOVER_ACTIONS.has(action) ? await listUsers(trx) : undefined;
+    const d = apply(locked.complaint, locked.clocks, action, input, { actor, now: app.now(), policy, calendar, staff });
     if (d.kind === 'refused') throw new AppError(d.code, d.detail, d.fields);
     const after = await persistDecisions(trx, locked, [d]);
     await hooks.inTransaction?.(trx, after.complaint);

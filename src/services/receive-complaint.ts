@@ -90,7 +90,7 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
       return { complaint: r.complaint, promisedAt: r.promisedAt, created: true };
     });
     const c = received.complaint;
-    app.events.emit('case_changed', { id: c.id, number: c.number, state: c.state, action: 'receive', at: c.receivedAt });
+    app.events.emit('case_changed', { id: c.id, number: c.number, state: c.state, action: 'receive', at: c.updatedAt });
     return received;
   } catch (e) {
     if (scopeKey && isUniqueViolation(e)) {

@@ -114,7 +114,9 @@ export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: u
   const draft: Draft = { c: structuredClone(c), clocks: clockSet, outbox: [], eventData: {} };
   current = draft.c;
   const effect = spec.effect as (d: Draft, i: unknown, ctx: Ctx) => Complaint['state'];
+  const promised = promise(clockSet);
   const to = effect(draft, input, ctx);
+  promiseMoved(draft, promised, promise(clockSet), action);
   const declared = spec.targets.length ? spec.targets : [c.state];
   if (!declared.includes(to)) throw new UndeclaredTargetError(action, c.state, to, declared);
   const at = ctx.now.toISOString();
@@ -142,6 +144,25 @@ export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: u
     events: [event],
     outbox: [...draft.outbox, caseEventMessage(draft.c, action, fromState)].map((m) => ({ ...m, complaintId: c.id, createdAt: at })),
   };
+}
+
+/** The promised time (承诺时限): the running resolve clock's due time. */
+function promise(clocks: ClockSet): string | null {
+  const k = clocks.get('resolve');
+  return k && k.status === 'running' ? k.dueAt : null;
+}
+
+/**
+ * A transition that moved the running promise (grading, an extension, a grade raised) says so on
+ * its event (`promise`: from, to, because — the timeline shows why). A later promise is a delay:
+ * the customer gets the policy's delay notice with the new time, once for this change (004 §四).
+ * An earlier one is only recorded; a clock that stops, pauses or restarts is no move.
+ */
+function promiseMoved(d: Draft, from: string | null, to: string | null, action: string): void {
+  if (!from || !to || from === to) return;
+  d.eventData.promise = { from, to, because: action };
+  if (Date.parse(to) > Date.parse(from))
+    d.outbox.push({ channel: 'customer', template: 'delay_notice', to: { customer: true }, payload: { number: d.c.number, dueAt: to, previousDueAt: from, because: action } });
 }
 
 /**

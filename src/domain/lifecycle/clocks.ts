@@ -110,6 +110,18 @@ export class ClockSet {
     this.changed.add(kind);
   }
 
+  /**
+   * Runs a stopped clock again from its own start (a reopened case: the grade-rise clock counts
+   * from receipt, so a case unresolved after all still rises on time).
+   */
+  reopen(kind: ClockKind, now: Date): void {
+    const clock = this.byKind.get(kind);
+    if (!clock || clock.status !== 'stopped') return;
+    clock.status = 'running';
+    clock.stoppedAt = null;
+    this.recompute(clock, now);
+  }
+
   stopAll(now: Date, except: ClockKind[] = []): void {
     for (const kind of this.byKind.keys()) if (!except.includes(kind)) this.stop(kind, now);
   }

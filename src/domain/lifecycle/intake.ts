@@ -5,11 +5,11 @@
  */
 import { z } from 'zod';
 import type { Policy } from '../policy/index.js';
-import { limitsFor, policyKey } from '../policy/index.js';
+import { gradeRank, limitsFor, policyKey } from '../policy/index.js';
 import type { Actor, Clock, Complaint, ComplaintEvent, OutboxMessage } from '../complaint/types.js';
 import { AppError, fieldProblem } from '../errors.js';
 import { parseInput } from '../validation.js';
-import type { WorkingCalendar } from '../calendar/index.js';
+import { addDuration, type WorkingCalendar } from '../calendar/index.js';
 import { ClockSet, clockCalendars } from './clocks.js';
 import { caseEventMessage } from './apply.js';
 
@@ -57,6 +57,20 @@ export const IntakeInput = z
       .object({ name: z.string().trim().min(1).max(100), externalRef: z.string().trim().min(1).max(100), dueAt: z.iso.datetime({ offset: true }) })
       .strict()
       .optional(),
+    /**
+     * When the letter, call or visit was really received, if not now (a letter registered the next
+     * morning, a case imported from paper): every clock counts from it. Not in the future, not
+     * further back than the policy's `intake.receivedAtMaxAge`.
+     */
+    receivedAt: z.iso.datetime({ offset: true }).optional(),
+    /** Why `receivedAt` differs from now; required when it is more than a minute earlier. */
+    receivedAtReason: opt(500),
+    /** The grade, set at intake by the roles of `intake.gradeRoles` (triage can still change it). */
+    grade: z.string().trim().min(1).max(32).optional(),
+    /** 紧急: the emergency limits run from receipt (001 篇2 §6); `intake.gradeRoles` only. */
+    emergency: z.boolean().optional(),
+    /** 恶性 (001 篇3 §10); `intake.gradeRoles` only. */
+    vicious: z.boolean().optional(),
   })
   .strict();
 export type IntakeInput = z.output<typeof IntakeInput>;
@@ -85,6 +99,8 @@ export function receive(
     throw new AppError('invalid_input', 'regulator due time in the past', [fieldProblem('regulator.dueAt', '监管时限必须晚于当前时间', 'The regulator deadline must be in the future')]);
   if (input.subject.departmentCode && !p.departments.some((d) => d.code === input.subject.departmentCode))
     throw new AppError('invalid_input', 'unknown department', [fieldProblem('subject.departmentCode', '制度中没有此部门', 'Unknown department in the policy')]);
+  const received = receivedAtOf(input, ctx);
+  const graded = intakeGrade(input, ctx);
 
   const at = ctx.now.toISOString();
   const c: Complaint = {
@@ -105,9 +121,9 @@ export function receive(
     firstResponderId: ctx.actor.id,
     validity: null,
     category: null,
-    grade: null,
-    vicious: false,
-    emergency: false,
+    grade: graded.grade,
+    vicious: graded.vicious,
+    emergency: graded.emergency,
     departmentCode: null,
     primaryHandlerId: null,
     backupHandlerId: null,
@@ -122,22 +138,22 @@ export function receive(
     extensionRequest: null,
     extensions: [],
     pendingReason: null,
-    receivedAt: at,
+    receivedAt: received.toISOString(),
     updatedAt: at,
     closedAt: null,
     archivedAt: null,
     version: 1,
   };
-  const warnAt = p.grades.find((g) => g.code === p.defaultGrade)?.warnAt ?? 0.8;
+  const warnAt = p.grades.find((g) => g.code === (c.grade ?? p.defaultGrade))?.warnAt ?? 0.8;
   const clocks = new ClockSet(c.id, [], ctx.calendar, warnAt, clockCalendars(ctx, () => c));
   if (c.kind === 'complaint') {
-    // Until graded, the case runs on the default grade's limits; classify re-times them.
-    const l = limitsFor(p, p.defaultGrade, {});
-    if (l.triage) clocks.start('triage', l.triage, ctx.now, ctx.now);
-    if (l.resolve) clocks.start('resolve', l.resolve, ctx.now, ctx.now);
-    p.gradeRise.forEach((r, i) => clocks.start(`grade_rise.${i}`, r.after, ctx.now, ctx.now));
+    // Until graded, the case runs on the default grade's limits (or those set at intake); classify re-times them.
+    const l = limitsFor(p, c.grade ?? p.defaultGrade, { vicious: c.vicious, emergency: c.emergency });
+    if (l.triage) clocks.start('triage', l.triage, received, ctx.now);
+    if (l.resolve) clocks.start('resolve', l.resolve, received, ctx.now);
+    p.gradeRise.forEach((r, i) => clocks.start(`grade_rise.${i}`, r.after, received, ctx.now));
   } else {
-    clocks.start('resolve', p.kinds[c.kind].resolve, ctx.now, ctx.now);
+    clocks.start('resolve', p.kinds[c.kind].resolve, received, ctx.now);
   }
   if (c.regulator) clocks.startFixed('regulator', new Date(c.regulator.dueAt), ctx.now);
   const promisedAt = clocks.get('resolve')?.dueAt ?? null;
@@ -150,14 +166,75 @@ export function receive(
     at,
     fromState: null,
     toState: 'received',
-    data: { channel: c.channel, kind: c.kind, promisedAt, regulator: c.regulator },
+    data: {
+      channel: c.channel,
+      kind: c.kind,
+      promisedAt,
+      regulator: c.regulator,
+      // Who said when it was really received, and why (the event's own time is the registration).
+      ...(received.getTime() !== ctx.now.getTime() ? { receivedAt: c.receivedAt, receivedAtSetBy: ctx.actor.id, receivedAtReason: input.receivedAtReason ?? null } : {}),
+      ...(graded.set ? { grade: c.grade, emergency: c.emergency, vicious: c.vicious, gradedBy: ctx.actor.id } : {}),
+    },
   };
   const outbox: OutboxMessage[] = [
     { complaintId: c.id, channel: 'customer', template: 'acknowledgement', to: { customer: true }, payload: { number: c.number, promisedAt }, createdAt: at },
   ];
   if (c.kind === 'complaint')
     outbox.push({ complaintId: c.id, channel: 'staff', template: 'triage_waiting', to: { role: 'specialist' }, payload: { number: c.number }, createdAt: at });
+  // Graded at intake: the managers hear of a major or an emergency case at once, as at classify.
+  if (c.kind === 'complaint' && c.grade && p.grades.find((g) => g.code === c.grade)?.directToManager)
+    outbox.push({ complaintId: c.id, channel: 'staff', template: 'major_case', to: { role: 'approver' }, payload: { number: c.number, grade: c.grade }, createdAt: at });
+  if (c.kind === 'complaint' && c.emergency)
+    outbox.push({ complaintId: c.id, channel: 'staff', template: 'emergency_case', to: { role: 'approver' }, payload: { number: c.number }, createdAt: at });
   // The case event for outgoing webhooks (issue 4), like every transition (apply.ts).
   outbox.push({ ...caseEventMessage(c, 'receive', null), complaintId: c.id, createdAt: at });
   return { complaint: c, clocks: clocks.changes(), events: [event], outbox, promisedAt };
+}
+
+/** Tolerance for a receipt time "in the future": clocks of the recording device differ a little. */
+const SKEW_MS = 60_000;
+
+/**
+ * The instant the case was really received: `receivedAt` when given — not in the future, not
+ * further back than `intake.receivedAtMaxAge` (counted on the calendar), with a reason when it is
+ * more than a minute before now — else now.
+ */
+function receivedAtOf(input: IntakeInput, ctx: { now: Date; policy: Policy; calendar: WorkingCalendar }): Date {
+  if (input.receivedAt === undefined) return ctx.now;
+  const t = new Date(input.receivedAt);
+  if (t.getTime() > ctx.now.getTime() + SKEW_MS)
+    throw new AppError('invalid_input', 'receivedAt in the future', [fieldProblem('receivedAt', '收到时间不能晚于当前时间', 'The time received cannot be in the future')]);
+  if (t.getTime() > ctx.now.getTime()) return ctx.now;
+  const maxAge = ctx.policy.intake.receivedAtMaxAge;
+  const bound = addDuration(t, maxAge, ctx.calendar).due;
+  if (bound && bound.getTime() < ctx.now.getTime())
+    throw new AppError('invalid_input', `receivedAt older than ${maxAge}`, [fieldProblem('receivedAt', `收到时间不能早于制度允许的 ${maxAge}`, `The time received cannot be more than ${maxAge} ago (intake.receivedAtMaxAge)`)]);
+  if (ctx.now.getTime() - t.getTime() > SKEW_MS && !input.receivedAtReason)
+    throw new AppError('invalid_input', 'receivedAtReason required', [fieldProblem('receivedAtReason', '补录收到时间时须说明原因', 'Say why the time received is earlier than now')]);
+  return t;
+}
+
+/**
+ * The grade and flags set at intake, for the roles the policy allows (`intake.gradeRoles`); a
+ * vicious case is at least `flags.vicious.minGrade`, as at classify.
+ */
+function intakeGrade(input: IntakeInput, ctx: { actor: Actor; policy: Policy }): { grade: string | null; emergency: boolean; vicious: boolean; set: boolean } {
+  const p = ctx.policy;
+  const given = (['grade', 'emergency', 'vicious'] as const).filter((f) => input[f] !== undefined);
+  if (!given.length) return { grade: null, emergency: false, vicious: false, set: false };
+  if (input.kind !== 'complaint')
+    throw new AppError('invalid_input', 'only a complaint is graded', [fieldProblem(given[0]!, '只有投诉可以分级', 'Only a complaint has a grade')]);
+  if (!ctx.actor.roles.some((r) => p.intake.gradeRoles.includes(r as (typeof p.intake.gradeRoles)[number])))
+    throw new AppError(
+      'forbidden',
+      `${given.join(', ')} at intake needs one of the roles: ${p.intake.gradeRoles.join(', ') || '(none)'}`,
+      given.map((f) => fieldProblem(f, '制度不允许您在受理时设定等级或紧急、恶性标记（intake.gradeRoles）', 'The policy does not let you set the grade or the emergency / vicious flags at intake (intake.gradeRoles)')),
+    );
+  if (input.grade !== undefined && !p.grades.some((g) => g.code === input.grade))
+    throw new AppError('invalid_input', `unknown grade ${input.grade}`, [fieldProblem('grade', `制度中没有此等级：${input.grade}`, `Unknown grade in the policy: ${input.grade}`)]);
+  const vicious = input.vicious ?? false;
+  let grade = input.grade ?? null;
+  const minGrade = p.flags.vicious?.minGrade;
+  if (vicious && minGrade !== undefined && gradeRank(p, minGrade) > gradeRank(p, grade ?? p.defaultGrade)) grade = minGrade;
+  return { grade, emergency: input.emergency ?? false, vicious, set: true };
 }

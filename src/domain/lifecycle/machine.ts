@@ -14,6 +14,8 @@ import { CUSTOMER_ACTOR, type Actor, type Complaint, type ComplaintKind, type Ou
 import { fieldProblem, type ErrorCode, type FieldProblem } from '../errors.js';
 import { avoidingUserIds, type Relation } from '../permissions/relations.js';
 import { ClockSet, ESCALATING_CLOCKS } from './clocks.js';
+import { higherLevel, pickHandler, tierApprovalLevel, type StaffMember } from './handlers.js';
+import type { HandlerSelector } from '../policy/schema.js';
 import * as I from './inputs.js';
 
 /**
@@ -53,6 +55,12 @@ export interface Ctx {
   policy: Policy;
   /** The policy's default calendar; its `named` calendars serve the clocks that count on one. */
   calendar: WorkingCalendar;
+  /**
+   * The organisation's staff, for the transitions that hand a case over by policy (classify: a
+   * major case to `routing.majorTo`; an unsatisfied follow-up: the tier's handler). Without it
+   * the handlers keep the case.
+   */
+  staff?: readonly StaffMember[];
 }
 
 export interface Draft {
@@ -213,7 +221,8 @@ export const ACTIONS = {
   classify: spec({
     label: { 'zh-CN': '分类分级', 'zh-TW': '分類分級', en: 'Classify and grade' },
     from: { complaint: ['valid'] },
-    targets: ['classified'],
+    // A major case the policy sends straight to a manager (routing.majorTo, 000) is assigned at once.
+    targets: ['classified', 'assigned'],
     who: ['specialist'],
     input: I.ClassifyInput,
     guard: (_c, input, { policy }) => {
@@ -232,11 +241,24 @@ export const ACTIONS = {
       d.clocks.stop('triage', ctx.now);
       const l = limits(d.c, p);
       if (l.resolve) d.clocks.retime('resolve', l.resolve, ctx.now);
-      if (l.dispatch) d.clocks.start('dispatch', l.dispatch, ctx.now, ctx.now);
       const gradeSpec = p.grades.find((g) => g.code === grade);
       if (gradeSpec?.directToManager) d.outbox.push({ channel: 'staff', template: 'major_case', to: { role: 'approver' }, payload: { number: d.c.number, grade } });
       if (input.emergency) d.outbox.push({ channel: 'staff', template: 'emergency_case', to: { role: 'approver' }, payload: { number: d.c.number } });
       d.eventData.grade = grade;
+      if (gradeSpec?.directToManager && p.routing.majorTo && ctx.staff) {
+        const department = p.routing.majorDepartment ?? p.categories.find((x) => x.code === input.category)?.department ?? null;
+        const who = pickHandler(p.routing.majorTo, d.c, p, ctx.staff, department);
+        if (who) {
+          Object.assign(d.c, { departmentCode: department, primaryHandlerId: who.id, backupHandlerId: null, coHandlerIds: [] });
+          d.eventData.routed = { to: who.id, toName: who.name, departmentCode: department, by: 'routing.majorTo', selector: describeSelector(p.routing.majorTo) };
+          if (l.first_response) d.clocks.start('first_response', l.first_response, ctx.now, ctx.now);
+          notifyHandlers(d, 'case_assigned', { number: d.c.number, major: true });
+          notifyFirstResponder(d, 'case_progress', { number: d.c.number, step: 'route' });
+          return 'assigned';
+        }
+        d.eventData.routed = { to: null, by: 'routing.majorTo', selector: describeSelector(p.routing.majorTo), note: 'nobody fits: route by hand' };
+      }
+      if (l.dispatch) d.clocks.start('dispatch', l.dispatch, ctx.now, ctx.now);
       return 'classified';
     },
   }),
@@ -295,7 +317,11 @@ export const ACTIONS = {
     who: ['assigned_handler'],
     input: I.ProposeInput,
     effect: (d, input, ctx) => {
-      const requiredLevel = requiredApprovalLevel(ctx.policy, d.c.grade ?? ctx.policy.defaultGrade, input.amount);
+      // The tier the case is at may require a level of its own (re-handling one tier up, escalation.tiers[].approvalLevel).
+      const byRule = requiredApprovalLevel(ctx.policy, d.c.grade ?? ctx.policy.defaultGrade, input.amount);
+      const byTier = tierApprovalLevel(ctx.policy, d.c.tier);
+      const requiredLevel = higherLevel(ctx.policy, byRule, byTier);
+      if (byTier && requiredLevel === byTier && byTier !== byRule) d.eventData.levelByTier = { tier: d.c.tier, level: byTier };
       d.c.proposal = { ...input, requiredLevel, proposedBy: ctx.actor.id, proposedAt: ctx.now.toISOString() };
       d.eventData.requiredLevel = requiredLevel;
       if (!requiredLevel) return 'implementing';
@@ -428,9 +454,8 @@ export const ACTIONS = {
       d.clocks.extend('resolve', req.duration, ctx.now);
       if (!d.c.approverIds.includes(ctx.actor.id)) d.c.approverIds.push(ctx.actor.id);
       const due = d.clocks.get('resolve')?.dueAt ?? null;
+      // The customer hears of the new promised time from apply (004 §四): one notice per change.
       d.eventData.extension = { ...req, newDueAt: due };
-      // Customers hear about delays with the new promised time (004 §四).
-      d.outbox.push({ channel: 'customer', template: 'delay_notice', to: { customer: true }, payload: { number: d.c.number, dueAt: due } });
       notifyHandlers(d, 'extension_granted', { number: d.c.number, dueAt: due });
       return d.c.state;
     },
@@ -499,6 +524,18 @@ export const ACTIONS = {
       d.eventData.cycle = d.c.cycle;
       d.eventData.tier = d.c.tier;
       const tier = p.escalation.tiers[d.c.tier - 1];
+      // The case changes hands: a major case to where the policy sends it (000), else the tier's handler.
+      const major = p.grades.find((g) => g.code === (d.c.grade ?? p.defaultGrade))?.directToManager && p.routing.majorTo;
+      const selector = major ? p.routing.majorTo : tier?.handler;
+      if (selector && ctx.staff) handOver(d, ctx, selector, major ? 'routing.majorTo' : `escalation.tiers[${d.c.tier - 1}].handler`);
+      // The grade-rise clocks (000: unresolved one month → major) run again from receipt: the case
+      // was not resolved after all. One that already raised the grade stays stopped.
+      const resumed = d.clocks
+        .all()
+        .filter((k) => k.kind.startsWith('grade_rise') && k.status === 'stopped' && k.dueAt && k.stoppedAt && Date.parse(k.stoppedAt) < Date.parse(k.dueAt))
+        .map((k) => k.kind);
+      resumed.forEach((kind) => d.clocks.reopen(kind, ctx.now));
+      if (resumed.length) d.eventData.resumed = resumed;
       d.outbox.push({ channel: 'staff', template: 'handle_again', to: { role: tier?.role ?? 'approver', departmentCode: d.c.departmentCode ?? undefined }, payload: { number: d.c.number, cycle: d.c.cycle, tier: d.c.tier } });
       notifyHandlers(d, 'handle_again', { number: d.c.number, cycle: d.c.cycle });
       if (d.c.cycle > p.unsatisfied.maxCycles) d.outbox.push({ channel: 'staff', template: 'cycles_exceeded', to: { role: 'approver' }, payload: { number: d.c.number, cycle: d.c.cycle } });
@@ -669,6 +706,31 @@ function notifyTier(d: Draft, ctx: Ctx, template: string, payload: Record<string
   notifyHandlers(d, template, { number: d.c.number, ...payload });
   if (tier && tier.role !== 'handler' && tier.role !== 'agent')
     d.outbox.push({ channel: 'staff', template, to: { role: tier.role, departmentCode: d.c.departmentCode ?? undefined }, payload: { number: d.c.number, ...payload } });
+}
+
+/** A handler selector as the timeline shows it. */
+function describeSelector(s: HandlerSelector): string {
+  return s === 'department_manager' ? 'department_manager' : `approvalLevel:${s.approvalLevel}`;
+}
+
+/**
+ * Hands the case to the person `selector` names (re-handling one tier up): they become the primary
+ * handler; the previous handlers stay on as co-handlers (they know the case). Nobody fitting (or
+ * only the complained-about person) leaves the handlers in place and tells the specialists.
+ */
+function handOver(d: Draft, ctx: Ctx, selector: HandlerSelector, by: string): void {
+  const who = pickHandler(selector, d.c, ctx.policy, ctx.staff ?? []);
+  if (!who) {
+    d.eventData.handover = { to: null, by, selector: describeSelector(selector), note: 'nobody fits: the handlers keep the case' };
+    d.outbox.push({ channel: 'staff', template: 'handover_failed', to: { role: 'specialist' }, payload: { number: d.c.number, tier: d.c.tier } });
+    return;
+  }
+  if (who.id === d.c.primaryHandlerId) return;
+  const previous = [d.c.primaryHandlerId, d.c.backupHandlerId].filter((x): x is string => !!x);
+  d.eventData.handover = { to: who.id, toName: who.name, by, selector: describeSelector(selector), previous: { primaryHandlerId: d.c.primaryHandlerId, backupHandlerId: d.c.backupHandlerId } };
+  d.c.primaryHandlerId = who.id;
+  d.c.backupHandlerId = null;
+  d.c.coHandlerIds = [...new Set([...d.c.coHandlerIds, ...previous])].filter((x) => x !== who.id);
 }
 
 export function levelAtLeast(p: Policy, held: readonly string[], required: string): boolean {

@@ -422,6 +422,15 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
     }
   });
 
+  // --- re-handling tiers, routing of major cases ---------------------------------------------------
+  p.escalation.tiers.forEach((t, i) => {
+    if (t.approvalLevel !== undefined) mustBeLevel(`escalation.tiers[${i}].approvalLevel`, t.approvalLevel);
+    if (t.handler !== undefined && t.handler !== 'department_manager') mustBeLevel(`escalation.tiers[${i}].handler.approvalLevel`, t.handler.approvalLevel);
+  });
+  if (p.routing.majorTo !== undefined && p.routing.majorTo !== 'department_manager') mustBeLevel('routing.majorTo.approvalLevel', p.routing.majorTo.approvalLevel);
+  if (p.routing.majorDepartment !== undefined && !deptCodes.includes(p.routing.majorDepartment))
+    add('routing.majorDepartment', `未定义的部门“${p.routing.majorDepartment}”`, `no department "${p.routing.majorDepartment}" is defined`);
+
   // --- validity, extension ---------------------------------------------------------------------
   const extension = p.extension;
   if (extension) {

@@ -290,10 +290,31 @@ const flags = z
   })
   .prefault({});
 
+/**
+ * Who takes a case over (re-handling one tier up, a major case): the manager of the case's
+ * department, or an approver holding an approval level (the lowest-ranked holder of that level or
+ * a higher one). The complained-about person is never chosen (回避).
+ */
+export const handlerSelector = z.union([
+  z.literal('department_manager'),
+  z.strictObject({
+    /** An approver holding this approval level (`approval.levels`), e.g. `manager` for 客服经理. */
+    approvalLevel: codeText,
+  }),
+]);
+export type HandlerSelector = z.infer<typeof handlerSelector>;
+
 const tier = z.strictObject({
   level: z.number().int().min(1),
   name: i18nText,
   role: z.enum(TIER_ROLES),
+  /**
+   * Who handles a case re-handled at this tier (不满意 → 再次处理 one tier up, 001 篇6 §6③,
+   * 002 篇2 §4.2). Optional: without it the handlers keep the case.
+   */
+  handler: handlerSelector.optional(),
+  /** The approval level a proposal needs at least while the case is at this tier. Optional. */
+  approvalLevel: codeText.optional(),
 });
 
 /** The three tiers of 002 篇6, used when a policy names none. */
@@ -321,6 +342,32 @@ const gradeRise = z.strictObject({
   /** … to this grade (000 注: unresolved within a month → major). */
   to: codeText,
 });
+
+/** Where cases go without the usual routing (000: a major case straight to the customer service manager). Optional. */
+const routing = z
+  .strictObject({
+    /**
+     * The handler of a case whose grade has `directToManager`: classifying it routes it there at
+     * once, and a reopened major case goes there. Without it the specialist routes it as any case.
+     */
+    majorTo: handlerSelector.optional(),
+    /** The department recorded on such a case (default: the category's department). */
+    majorDepartment: codeText.optional(),
+  })
+  .prefault({});
+
+/** Facts recorded at intake (受理登记). Optional. */
+const intake = z
+  .strictObject({
+    /**
+     * How long before the registration a case may have been received (`receivedAt`: a letter
+     * registered the next morning, a case imported from paper), counted on the calendar.
+     */
+    receivedAtMaxAge: durationText.default('30d'),
+    /** Roles that may set the grade and the 紧急 / 恶性 flags at intake (001 篇2 §6: an emergency cannot wait for triage). */
+    gradeRoles: z.array(z.enum(['agent', 'specialist', 'handler', 'approver', 'followup', 'admin'])).default(() => []),
+  })
+  .prefault({});
 
 const approvalLevel = z.strictObject({ code: codeText, name: i18nText });
 
@@ -530,6 +577,10 @@ export const PolicySchema = z.strictObject({
   defaultGrade: codeText.optional(),
   flags,
   escalation,
+  /** Where major cases go (000: the customer service manager); optional. */
+  routing,
+  /** Intake facts: how far back `receivedAt` may go, who may grade at intake; optional. */
+  intake,
   /** Grades rising with time while unresolved. */
   gradeRise: z.array(gradeRise).default(() => []),
   approval,

@@ -723,6 +723,12 @@ export interface paths {
                             /** Format: date-time */
                             dueAt: string;
                         };
+                        /** Format: date-time */
+                        receivedAt?: string;
+                        receivedAtReason?: string;
+                        grade?: string;
+                        emergency?: boolean;
+                        vicious?: boolean;
                     };
                 };
             };
@@ -3311,8 +3317,24 @@ export interface components {
                     };
                     /** @enum {string} */
                     role: "agent" | "handler" | "department_manager" | "manager" | "general_manager" | "board";
+                    handler?: "department_manager" | {
+                        approvalLevel: string;
+                    };
+                    approvalLevel?: string;
                 }[];
                 escalateEvery?: string;
+            };
+            routing: {
+                majorTo?: "department_manager" | {
+                    approvalLevel: string;
+                };
+                majorDepartment?: string;
+            };
+            intake: {
+                /** @default 30d */
+                receivedAtMaxAge: string;
+                /** @default [] */
+                gradeRoles: ("agent" | "specialist" | "handler" | "approver" | "followup" | "admin")[];
             };
             /** @default [] */
             gradeRise: {
