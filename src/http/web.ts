@@ -15,6 +15,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../services/app.js';
 import { liveRoutes } from './live.js';
 import { statsRoutes } from './stats/stats.routes.js';
+import { reportsRoutes } from './reports/reports.routes.js';
 
 /** `web/dist` beside `src/` (tsx) or `dist/` (compiled): both are two levels below the repository. */
 export const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
@@ -37,6 +38,7 @@ function isReserved(path: string): boolean {
 export async function webConsoleRoutes(server: FastifyInstance, app: App): Promise<void> {
   liveRoutes(server, app);
   statsRoutes(server, app);
+  reportsRoutes(server, app);
   await consoleFiles(server, WEB_DIST);
 }
 

@@ -1,7 +1,7 @@
 /**
  * The decision writer: the one place where the result of `apply` (domain/lifecycle/apply.ts)
  * reaches the database — the case row with its optimistic version check, the timeline events,
- * the clocks and the outbox rows. Staff actions (services/act-on-complaint.ts) persist one
+ * the clocks, the outbox rows and the analysis facts (store/facts.repository.ts). Staff actions (services/act-on-complaint.ts) persist one
  * decision; the deadline sweeper (jobs/deadline-sweeper.ts) persists every clock it fired on a
  * case, in order, in the same transaction.
  *
@@ -18,18 +18,22 @@ import { saveComplaint } from './complaint.repository.js';
 import { appendEvents } from './event.repository.js';
 import { upsertClocks } from './clock.repository.js';
 import { enqueueMessages } from './outbox.repository.js';
+import { recordFacts } from './facts.repository.js';
+import type { WorkingCalendar } from '../domain/calendar/index.js';
 
 /** A case as read under its lock, with all its clocks; or as it stands after decisions. */
 export interface CaseState {
   complaint: Complaint;
   clocks: Clock[];
+  /** The case's working calendar (a locked case carries it): the facts' working-time durations. */
+  calendar?: WorkingCalendar;
 }
 
 /** The case and its clocks after one more decision (pure: what `apply` sees next). */
 export function afterDecision(state: CaseState, d: Decision): CaseState {
   const merged = new Map(state.clocks.map((k) => [k.kind, k]));
   d.clocks.forEach((k) => merged.set(k.kind, k));
-  return { complaint: d.complaint, clocks: [...merged.values()] };
+  return { complaint: d.complaint, clocks: [...merged.values()], ...(state.calendar ? { calendar: state.calendar } : {}) };
 }
 
 /**
@@ -52,5 +56,6 @@ export async function persistDecisions(trx: Transaction<DB>, before: CaseState, 
   await appendEvents(trx, id, decisions.flatMap((d) => d.events));
   await upsertClocks(trx, [...changed.values()]);
   await enqueueMessages(trx, decisions.flatMap((d) => d.outbox));
+  await recordFacts(trx, state.complaint, decisions.flatMap((d) => d.events), [...changed.values()], before.calendar ?? null);
   return { ...state, changedClocks: [...changed.values()] };
 }

@@ -266,6 +266,90 @@ export interface AuthEventsTable {
   detail: string; // JSON object
 }
 
+/**
+ * Facts kept for analysis (migration 0013), one row per case, written by the decision writer in
+ * each transition's transaction (store/facts.repository.ts, reports/facts.ts). Counters are
+ * folded from the transitions as they commit, never recomputed from the timeline at report time.
+ * Working-time durations are milliseconds inside the policy calendar's working hours (`wh`).
+ */
+export interface CaseFactsTable {
+  complaint_id: string;
+  number: string;
+  kind: string;
+  channel: string;
+  policy_key: string;
+  category: string | null;
+  grade: string | null;
+  department_code: string | null;
+  customer_class: string | null;
+  handler_id: string | null;
+  first_responder_id: string;
+  state: string;
+  received_at: string;
+  first_answered_at: string | null;
+  answered_at: string | null;
+  closed_at: string | null;
+  /** null until judged; 1 valid, 0 invalid. */
+  valid: number | null;
+  invalid_reason: string | null;
+  malicious: number;
+  routed: number;
+  /** 1 when the first answer was the first responder's, in cycle 1, on the local day of receipt. */
+  first_answer_by_responder: number;
+  /** 当即处理: first_answer_by_responder and never reopened. */
+  first_contact: number;
+  /** immediate | within_limit | overdue | repeated once closed (not invalid); null before. */
+  handling_mode: string | null;
+  handling_cycles: number;
+  reopen_count: number;
+  tier: number;
+  max_tier: number;
+  /** Tier raises caused by breached deadlines. */
+  escalations: number;
+  breaches: number;
+  /** 1 once any resolve clock of the case was breached (sticky across extensions and cycles). */
+  resolve_breached: number;
+  extensions: number;
+  special_extensions: number;
+  pend_count: number;
+  pending_since: string | null;
+  /** Working time spent pending (未了事宜), summed at each resume. */
+  paused_wms: number;
+  /** Working time from receipt to closing, pending time excluded; null while open. */
+  handling_wms: number | null;
+  /** Latest follow-up result; `final_satisfaction` only once the case's result is final. */
+  satisfaction: string | null;
+  final_satisfaction: string | null;
+  followup_outcome: string | null;
+  score_attitude: number | null;
+  score_efficiency: number | null;
+  score_result: number | null;
+  updated_at: string;
+}
+
+/** One row per clock instance (a restarted clock is a new instance): met or breached, working time used. */
+export interface ClockFactsTable {
+  complaint_id: string;
+  kind: string;
+  started_at: string;
+  /** The case's handling cycle when the instance started. */
+  cycle: number;
+  /** running | paused | stopped | replaced (restarted before it stopped). */
+  status: string;
+  due_at: string | null;
+  warned_at: string | null;
+  /** First breach of this instance; kept when an extension later moves the due time. */
+  breached_at: string | null;
+  stopped_at: string | null;
+  /** running | met | breached. */
+  outcome: string;
+  extensions: number;
+  pauses: number;
+  /** Working time from start to stop, pauses excluded; null while running. */
+  elapsed_wms: number | null;
+  updated_at: string;
+}
+
 export interface DB {
   login_throttle: LoginThrottleTable;
   auth_events: AuthEventsTable;
@@ -291,6 +375,8 @@ export interface DB {
   audit_heads: AuditHeadsTable;
   audit_purge_permits: AuditPurgePermitsTable;
   contact_keys: ContactKeysTable;
+  case_facts: CaseFactsTable;
+  clock_facts: ClockFactsTable;
 }
 
 export type { Generated };

@@ -2755,6 +2755,320 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statistics of the cases received in a period (local dates, `to` included) matching the filters: intake and trend, validity, handling mode, on-time rates, handling time, satisfaction per case, reopens, repeat complaints, extensions and escalations */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    groupBy?: "day" | "week" | "month";
+                    department?: string;
+                    category?: string;
+                    grade?: string;
+                    kind?: string;
+                    channel?: string;
+                    customerClass?: string;
+                    handler?: string;
+                    policy?: string;
+                    repeatWindowDays?: number;
+                    lang?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Statistics"];
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/statistics.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same statistics as an Excel workbook, sheets and headers in the caller's language */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    groupBy?: "day" | "week" | "month";
+                    department?: string;
+                    category?: string;
+                    grade?: string;
+                    kind?: string;
+                    channel?: string;
+                    customerClass?: string;
+                    handler?: string;
+                    policy?: string;
+                    repeatWindowDays?: number;
+                    lang?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/statistics/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Drill-down: the cases a figure counts (received, valid, invalid, malicious, immediate, within_limit, overdue, repeated, first_contact, satisfied, reopened, extended, escalated, resolve_breached, pending), only those the caller may open, newest first */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    groupBy?: "day" | "week" | "month";
+                    department?: string;
+                    category?: string;
+                    grade?: string;
+                    kind?: string;
+                    channel?: string;
+                    customerClass?: string;
+                    handler?: string;
+                    policy?: string;
+                    repeatWindowDays?: number;
+                    lang?: string;
+                    figure: "received" | "valid" | "invalid" | "malicious" | "immediate" | "within_limit" | "overdue" | "repeated" | "first_contact" | "satisfied" | "reopened" | "extended" | "escalated" | "resolve_breached" | "pending";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StatisticsCase"][];
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/outbox": {
         parameters: {
             query?: never;
@@ -4015,6 +4329,153 @@ export interface components {
             subject: string;
             failures: number;
             lockedUntil: string;
+        };
+        StatisticsRate: {
+            count: number;
+            of: number;
+            rate: number | null;
+        };
+        /** @description Figures over the cases received in a period that match the filters (docs/reports.md) */
+        Statistics: {
+            period: {
+                from: string;
+                to: string;
+                timeZone: string;
+                fromInstant: string;
+                toInstant: string;
+                /** @enum {string} */
+                groupBy: "day" | "week" | "month";
+            };
+            filters: {
+                departmentCode?: string[];
+                category?: string[];
+                grade?: string[];
+                kind?: string[];
+                channel?: string[];
+                customerClass?: string[];
+                handlerId?: string[];
+                policyKey?: string[];
+            };
+            intake: {
+                total: number;
+                byKind: {
+                    key: string | null;
+                    count: number;
+                }[];
+                byChannel: {
+                    key: string | null;
+                    count: number;
+                }[];
+                byCategory: {
+                    key: string | null;
+                    count: number;
+                }[];
+                byDepartment: {
+                    key: string | null;
+                    count: number;
+                }[];
+                byGrade: {
+                    key: string | null;
+                    count: number;
+                }[];
+                byCustomerClass: {
+                    key: string | null;
+                    count: number;
+                }[];
+                trend: {
+                    bucket: string;
+                    start: string;
+                    received: number;
+                    closed: number;
+                }[];
+            };
+            validity: {
+                judged: number;
+                unjudged: number;
+                valid: components["schemas"]["StatisticsRate"];
+                invalid: components["schemas"]["StatisticsRate"];
+                malicious: components["schemas"]["StatisticsRate"];
+                byReason: {
+                    reason: string | null;
+                    count: number;
+                    malicious: number;
+                }[];
+            };
+            handling: {
+                closed: number;
+                modes: {
+                    immediate: components["schemas"]["StatisticsRate"];
+                    within_limit: components["schemas"]["StatisticsRate"];
+                    overdue: components["schemas"]["StatisticsRate"];
+                    repeated: components["schemas"]["StatisticsRate"];
+                };
+                firstContactResolution: components["schemas"]["StatisticsRate"];
+                time: {
+                    cases: number;
+                    averageHours: number | null;
+                    p90Hours: number | null;
+                };
+                pendingNow: number;
+            };
+            onTime: {
+                byStage: {
+                    stage: string;
+                    met: number;
+                    breached: number;
+                    rate: number | null;
+                }[];
+                byGrade: {
+                    grade: string | null;
+                    met: number;
+                    breached: number;
+                    rate: number | null;
+                }[];
+            };
+            satisfaction: {
+                cases: number;
+                satisfied: components["schemas"]["StatisticsRate"];
+                byLevel: {
+                    very_satisfied: number;
+                    satisfied: number;
+                    neutral: number;
+                    unsatisfied: number;
+                };
+                scores: {
+                    attitude: number | null;
+                    efficiency: number | null;
+                    result: number | null;
+                };
+            };
+            reopen: {
+                reopened: components["schemas"]["StatisticsRate"];
+                reopens: number;
+            };
+            repeat: {
+                windowDays: number;
+                repeated: components["schemas"]["StatisticsRate"];
+            };
+            extensions: {
+                extended: components["schemas"]["StatisticsRate"];
+                total: number;
+                special: number;
+            };
+            escalations: {
+                escalated: components["schemas"]["StatisticsRate"];
+                total: number;
+                byMaxTier: {
+                    tier: number;
+                    count: number;
+                }[];
+            };
+        };
+        /** @description A case a figure counts, among those the caller may open */
+        StatisticsCase: {
+            id: string;
+            number: string;
+            kind: string;
+            state: string;
+            grade: string | null;
+            receivedAt: string;
         };
     };
     responses: never;

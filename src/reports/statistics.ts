@@ -1,0 +1,404 @@
+/**
+ * Statistics over a period and filters (issue 11 §2), read from the analysis facts
+ * (`case_facts`, `clock_facts`, written by the decision writer) with SQL aggregates on both
+ * engines — never by replaying timelines. Every figure's definition: docs/reports.md.
+ *
+ * The cohort is the cases received in the period (local dates of the active policy's time
+ * zone, `to` inclusive) that match the filters; every figure but the closure trend describes
+ * that cohort. The base table is `complaints` (a case received and not yet acted on has no facts
+ * row until its first transition), left-joined with its facts.
+ *
+ * Who sees what: the figures are aggregates over the organisation except the cases the caller
+ * must avoid (回避, as the dashboard); the drill-down list (`statisticsCases`) shows only cases
+ * the caller may open (`visibleTo`).
+ */
+import { sql, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { DateTime } from 'luxon';
+import type { Actor } from '../domain/complaint/types.js';
+import { AppError, fieldProblem } from '../domain/errors.js';
+import { notAvoiding, visibleTo } from '../store/complaint.repository.js';
+import type { DB } from '../store/schema.js';
+import type { App } from '../services/app.js';
+
+export const GROUP_BYS = ['day', 'week', 'month'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+export const HANDLING_MODES = ['immediate', 'within_limit', 'overdue', 'repeated'] as const;
+export const SATISFACTION_LEVELS = ['very_satisfied', 'satisfied', 'neutral', 'unsatisfied'] as const;
+/** Clocks that are deadlines (the sweeper's escalation and grade-rise timers are not). */
+export const STAGES = ['triage', 'dispatch', 'first_response', 'resolve', 'approval', 'follow_up', 'regulator'] as const;
+
+export interface StatisticsFilters {
+  departmentCode?: string[];
+  category?: string[];
+  grade?: string[];
+  kind?: string[];
+  channel?: string[];
+  customerClass?: string[];
+  handlerId?: string[];
+  policyKey?: string[];
+}
+
+export interface StatisticsQuery {
+  /** Local dates (YYYY-MM-DD) in the active policy's time zone; `to` is included. */
+  from: string;
+  to: string;
+  groupBy: GroupBy;
+  filters: StatisticsFilters;
+  /** Repeat complaints: an earlier complaint of the same customer within this many days. */
+  repeatWindowDays: number;
+}
+
+export interface Count {
+  key: string | null;
+  count: number;
+}
+
+export interface Rate {
+  count: number;
+  of: number;
+  /** count / of, rounded to 4 places; null when `of` is 0. */
+  rate: number | null;
+}
+
+export interface Statistics {
+  period: { from: string; to: string; timeZone: string; fromInstant: string; toInstant: string; groupBy: GroupBy };
+  filters: StatisticsFilters;
+  intake: {
+    total: number;
+    byKind: Count[];
+    byChannel: Count[];
+    byCategory: Count[];
+    byDepartment: Count[];
+    byGrade: Count[];
+    byCustomerClass: Count[];
+    /** One bucket per day / ISO week / month of the period: cases received, and cases closed (whenever received). */
+    trend: { bucket: string; start: string; received: number; closed: number }[];
+  };
+  validity: { judged: number; unjudged: number; valid: Rate; invalid: Rate; malicious: Rate; byReason: { reason: string | null; count: number; malicious: number }[] };
+  handling: {
+    closed: number;
+    /** Closed cases that were not invalid, by 002 篇2 handling mode. */
+    modes: Record<(typeof HANDLING_MODES)[number], Rate>;
+    firstContactResolution: Rate;
+    /** Working hours from receipt to closing, pending time excluded, over the moded cases. */
+    time: { cases: number; averageHours: number | null; p90Hours: number | null };
+    pendingNow: number;
+  };
+  onTime: {
+    byStage: { stage: string; met: number; breached: number; rate: number | null }[];
+    byGrade: { grade: string | null; met: number; breached: number; rate: number | null }[];
+  };
+  satisfaction: {
+    /** Cases with a final follow-up result. */
+    cases: number;
+    satisfied: Rate;
+    byLevel: Record<(typeof SATISFACTION_LEVELS)[number], number>;
+    /** Mean 1–5 score per dimension over the final results that gave one. */
+    scores: { attitude: number | null; efficiency: number | null; result: number | null };
+  };
+  reopen: { reopened: Rate; reopens: number };
+  repeat: { windowDays: number; repeated: Rate };
+  extensions: { extended: Rate; total: number; special: number };
+  escalations: { escalated: Rate; total: number; byMaxTier: { tier: number; count: number }[] };
+}
+
+const HOUR = 3_600_000;
+
+function rate(count: number, of: number): Rate {
+  return { count, of, rate: of ? Math.round((count / of) * 10_000) / 10_000 : null };
+}
+
+const n = (v: unknown): number => Number(v ?? 0);
+const round2 = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
+
+/** The period as UTC instants, checked: 4xx naming the field on bad input. */
+export function periodBounds(q: Pick<StatisticsQuery, 'from' | 'to' | 'groupBy'>, zone: string): { start: DateTime; end: DateTime } {
+  const start = DateTime.fromISO(q.from, { zone }).startOf('day');
+  const last = DateTime.fromISO(q.to, { zone }).startOf('day');
+  if (!start.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(q.from)) throw new AppError('invalid_input', 'from: not a date', [fieldProblem('from', '开始日期须为 YYYY-MM-DD', 'from must be a date YYYY-MM-DD')]);
+  if (!last.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(q.to)) throw new AppError('invalid_input', 'to: not a date', [fieldProblem('to', '结束日期须为 YYYY-MM-DD', 'to must be a date YYYY-MM-DD')]);
+  if (last < start) throw new AppError('invalid_input', 'to: before from', [fieldProblem('to', '结束日期不能早于开始日期', 'to must not be before from')]);
+  const end = last.plus({ days: 1 });
+  if (end.diff(start, 'days').days > 3660) throw new AppError('invalid_input', 'to: period over ten years', [fieldProblem('to', '统计期间不能超过十年', 'The period may not exceed ten years')]);
+  if (q.groupBy === 'day' && end.diff(start, 'days').days > 400)
+    throw new AppError('invalid_input', 'groupBy: too many days', [fieldProblem('groupBy', '按日统计的期间不能超过 400 天，请按周或按月', 'Group a period over 400 days by week or month')]);
+  return { start, end };
+}
+
+/** Bucket starts of the trend (local), the first at the period start, then each day / ISO week / month. */
+function buckets(start: DateTime, end: DateTime, groupBy: GroupBy): { label: string; from: DateTime; to: DateTime }[] {
+  const out: { label: string; from: DateTime; to: DateTime }[] = [];
+  let cur = start;
+  while (cur < end) {
+    const unitStart = groupBy === 'day' ? cur : groupBy === 'week' ? cur.startOf('week') : cur.startOf('month');
+    let next = groupBy === 'day' ? unitStart.plus({ days: 1 }) : groupBy === 'week' ? unitStart.plus({ weeks: 1 }) : unitStart.plus({ months: 1 });
+    if (next > end) next = end;
+    const label = groupBy === 'day' ? cur.toISODate()! : groupBy === 'week' ? `${unitStart.weekYear}-W${String(unitStart.weekNumber).padStart(2, '0')}` : unitStart.toFormat('yyyy-MM');
+    out.push({ label, from: cur, to: next });
+    cur = next;
+  }
+  return out;
+}
+
+type Q = SelectQueryBuilder<DB & { f: DB['case_facts'] }, 'complaints' | 'f', object>;
+
+function applyFilters<T extends SelectQueryBuilder<any, any, any>>(q: T, f: StatisticsFilters): T {
+  let r = q as SelectQueryBuilder<any, any, any>;
+  if (f.departmentCode?.length) r = r.where('complaints.department_code', 'in', f.departmentCode);
+  if (f.category?.length) r = r.where('complaints.category', 'in', f.category);
+  if (f.grade?.length) r = r.where('complaints.grade', 'in', f.grade);
+  if (f.kind?.length) r = r.where('complaints.kind', 'in', f.kind);
+  if (f.channel?.length) r = r.where('complaints.channel', 'in', f.channel);
+  if (f.handlerId?.length) r = r.where('complaints.primary_handler_id', 'in', f.handlerId);
+  if (f.policyKey?.length) r = r.where('complaints.policy_key', 'in', f.policyKey);
+  if (f.customerClass?.length) r = r.where('f.customer_class', 'in', f.customerClass);
+  return r as T;
+}
+
+const ref = (c: string) => sql.ref(c);
+const sumIf = (cond: RawBuilder<unknown>) => sql<number>`sum(case when ${cond} then 1 else 0 end)`;
+
+/** The drill-down figures: which cases of the cohort a figure counts. */
+export const FIGURES = {
+  received: sql`1 = 1`,
+  valid: sql`${ref('f.valid')} = 1`,
+  invalid: sql`${ref('f.valid')} = 0 and ${ref('f.malicious')} = 0`,
+  malicious: sql`${ref('f.malicious')} = 1`,
+  immediate: sql`${ref('f.handling_mode')} = 'immediate'`,
+  within_limit: sql`${ref('f.handling_mode')} = 'within_limit'`,
+  overdue: sql`${ref('f.handling_mode')} = 'overdue'`,
+  repeated: sql`${ref('f.handling_mode')} = 'repeated'`,
+  first_contact: sql`${ref('f.first_contact')} = 1 and coalesce(${ref('f.valid')}, 1) = 1`,
+  satisfied: sql`${ref('f.final_satisfaction')} is not null and ${ref('f.followup_outcome')} = 'satisfied'`,
+  reopened: sql`${ref('f.reopen_count')} > 0`,
+  extended: sql`${ref('f.extensions')} > 0`,
+  escalated: sql`${ref('f.escalations')} > 0`,
+  resolve_breached: sql`${ref('f.resolve_breached')} = 1`,
+  pending: sql`${ref('complaints.state')} = 'pending'`,
+} as const;
+export type Figure = keyof typeof FIGURES;
+export const FIGURE_NAMES = Object.keys(FIGURES) as Figure[];
+
+async function context(app: App, q: StatisticsQuery) {
+  const policy = await app.activePolicy();
+  const zone = policy.calendar.timeZone;
+  const { start, end } = periodBounds(q, zone);
+  return { zone, start, end, fromI: start.toUTC().toISO()!, toI: end.toUTC().toISO()! };
+}
+
+function cohortOf(app: App, actor: Actor, q: StatisticsQuery, fromI: string, toI: string): Q {
+  const base = app.database.db
+    .selectFrom('complaints')
+    .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
+    .where('complaints.received_at', '>=', fromI)
+    .where('complaints.received_at', '<', toI)
+    .where(notAvoiding(actor, 'complaints.id'));
+  return applyFilters(base, q.filters) as unknown as Q;
+}
+
+export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Promise<Statistics> {
+  const db = app.database.db;
+  const dialect = app.database.dialect;
+  const { zone, start, end, fromI, toI } = await context(app, q);
+  const cohort = () => cohortOf(app, actor, q, fromI, toI);
+  const notInvalid = sql`coalesce(${ref('f.valid')}, 1) = 1`;
+  const moded = sql`${ref('f.handling_mode')} is not null`;
+
+  // --- one pass for the cohort's counters ------------------------------------------------------
+  const s = (await cohort()
+    .select([
+      sql<number>`count(*)`.as('total'),
+      sumIf(sql`${ref('f.valid')} is not null`).as('judged'),
+      sumIf(sql`${ref('complaints.kind')} = 'complaint' and ${ref('f.valid')} is null`).as('unjudged'),
+      sumIf(FIGURES.valid).as('valid'),
+      sumIf(FIGURES.invalid).as('invalid'),
+      sumIf(FIGURES.malicious).as('malicious'),
+      sumIf(sql`${ref('f.closed_at')} is not null`).as('closed'),
+      sumIf(moded).as('moded'),
+      ...HANDLING_MODES.map((m) => sumIf(FIGURES[m]).as(`mode_${m}`)),
+      sumIf(sql`${ref('f.first_answered_at')} is not null and ${notInvalid}`).as('answered'),
+      sumIf(FIGURES.first_contact).as('first_contact'),
+      sumIf(sql`${moded} and ${ref('f.handling_wms')} is not null`).as('timed'),
+      sql<number>`avg(case when ${moded} then ${ref('f.handling_wms')} end)`.as('avg_wms'),
+      sumIf(FIGURES.pending).as('pending'),
+      sumIf(sql`${ref('f.final_satisfaction')} is not null`).as('sat_cases'),
+      sumIf(FIGURES.satisfied).as('satisfied'),
+      ...SATISFACTION_LEVELS.map((l) => sumIf(sql`${ref('f.final_satisfaction')} = ${l}`).as(`sat_${l}`)),
+      ...(['attitude', 'efficiency', 'result'] as const).map((d) => sql<number>`avg(case when ${ref('f.final_satisfaction')} is not null then ${ref(`f.score_${d}`)} end)`.as(`score_${d}`)),
+      sumIf(FIGURES.reopened).as('reopened'),
+      sql<number>`coalesce(sum(${ref('f.reopen_count')}), 0)`.as('reopens'),
+      sumIf(FIGURES.extended).as('extended'),
+      sql<number>`coalesce(sum(${ref('f.extensions')}), 0)`.as('extensions'),
+      sql<number>`coalesce(sum(${ref('f.special_extensions')}), 0)`.as('special_extensions'),
+      sumIf(FIGURES.escalated).as('escalated'),
+      sql<number>`coalesce(sum(${ref('f.escalations')}), 0)`.as('escalations'),
+    ])
+    .executeTakeFirst()) as Record<string, unknown>;
+  const total = n(s.total);
+
+  // --- p90 of the handling time: the nearest-rank value ---------------------------------------
+  const timed = n(s.timed);
+  let p90: number | null = null;
+  if (timed) {
+    const row = await cohort()
+      .select('f.handling_wms as w')
+      .where(moded as RawBuilder<boolean>)
+      .where('f.handling_wms', 'is not', null)
+      .orderBy('f.handling_wms')
+      .limit(1)
+      .offset(Math.ceil(0.9 * timed) - 1)
+      .executeTakeFirst();
+    p90 = row ? Number(row.w) : null;
+  }
+
+  // --- intake by dimension ---------------------------------------------------------------------
+  const by = async (column: string): Promise<Count[]> => {
+    const rows = (await cohort()
+      .select([sql<string | null>`${ref(column)}`.as('key'), sql<number>`count(*)`.as('n')])
+      .groupBy(ref(column))
+      .execute()) as { key: string | null; n: unknown }[];
+    return rows.map((r) => ({ key: r.key, count: n(r.n) })).sort((a, b) => b.count - a.count || String(a.key).localeCompare(String(b.key)));
+  };
+
+  // --- trend -------------------------------------------------------------------------------------
+  const bs = buckets(start, end, q.groupBy);
+  const bounds = bs.map((b) => [b.from.toUTC().toISO()!, b.to.toUTC().toISO()!] as const);
+  const inBucket = (column: string) => bounds.map(([a, b], i) => sumIf(sql`${ref(column)} >= ${a} and ${ref(column)} < ${b}`).as(`b${i}`));
+  const received = (await cohort().select(inBucket('complaints.received_at')).executeTakeFirst()) as Record<string, unknown> | undefined;
+  const closedQ = applyFilters(
+    db
+      .selectFrom('complaints')
+      .innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
+      .where('f.closed_at', '>=', fromI)
+      .where('f.closed_at', '<', toI)
+      .where(notAvoiding(actor, 'complaints.id')),
+    q.filters,
+  );
+  const closed = (await closedQ.select(inBucket('f.closed_at')).executeTakeFirst()) as Record<string, unknown> | undefined;
+
+  // --- validity by reason --------------------------------------------------------------------------
+  const reasons = (await cohort()
+    .select(['f.invalid_reason as reason', sql<number>`count(*)`.as('n'), sumIf(FIGURES.malicious).as('m')])
+    .where('f.valid', '=', 0)
+    .groupBy('f.invalid_reason')
+    .execute()) as { reason: string | null; n: unknown; m: unknown }[];
+
+  // --- on time per stage and per grade (clock instances of the cohort) ---------------------------------
+  const clocksQ = () =>
+    applyFilters(
+      db
+        .selectFrom('clock_facts as k')
+        .innerJoin('complaints', 'complaints.id', 'k.complaint_id')
+        .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
+        .where('complaints.received_at', '>=', fromI)
+        .where('complaints.received_at', '<', toI)
+        .where('k.kind', 'in', [...STAGES])
+        .where('k.outcome', 'in', ['met', 'breached'])
+        .where(notAvoiding(actor, 'complaints.id')),
+      q.filters,
+    );
+  const metBreached = [sumIf(sql`${ref('k.outcome')} = 'met'`).as('met'), sumIf(sql`${ref('k.outcome')} = 'breached'`).as('breached')];
+  const onTimeRow = (met: unknown, breached: unknown) => {
+    const m = n(met);
+    const b = n(breached);
+    return { met: m, breached: b, rate: rate(m, m + b).rate };
+  };
+  const byStage = ((await clocksQ().select(['k.kind as stage', ...metBreached]).groupBy('k.kind').execute()) as { stage: string; met: unknown; breached: unknown }[])
+    .map((r) => ({ stage: r.stage, ...onTimeRow(r.met, r.breached) }))
+    .sort((a, b) => STAGES.indexOf(a.stage as never) - STAGES.indexOf(b.stage as never));
+  const byGrade = ((await clocksQ().select(['complaints.grade as grade', ...metBreached]).groupBy('complaints.grade').execute()) as { grade: string | null; met: unknown; breached: unknown }[])
+    .map((r) => ({ grade: r.grade, ...onTimeRow(r.met, r.breached) }))
+    .sort((a, b) => String(a.grade).localeCompare(String(b.grade)));
+
+  // --- repeat complaints: an earlier complaint of the same customer (phone or e-mail key) ---------------
+  const windowStart =
+    dialect === 'postgres'
+      ? sql`to_char((${ref('complaints.received_at')}::timestamptz - make_interval(days => ${q.repeatWindowDays})) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+      : sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${ref('complaints.received_at')}, ${`-${q.repeatWindowDays} days`})`;
+  const keyed = sql`exists (select 1 from contact_keys ck where ck.complaint_id = ${ref('complaints.id')} and ck.kind in ('phone', 'email'))`;
+  const repeated = sql`exists (select 1 from contact_keys ck
+      join contact_keys o on o.key = ck.key and o.complaint_id <> ck.complaint_id
+      join complaints oc on oc.id = o.complaint_id
+      where ck.complaint_id = ${ref('complaints.id')} and ck.kind in ('phone', 'email') and oc.kind = 'complaint'
+        and oc.received_at < ${ref('complaints.received_at')} and oc.received_at >= ${windowStart})`;
+  const rep = (await cohort()
+    .where('complaints.kind', '=', 'complaint')
+    .select([sumIf(keyed).as('keyed'), sumIf(repeated).as('repeated')])
+    .executeTakeFirst()) as Record<string, unknown>;
+
+  // --- escalations by the highest tier reached ---------------------------------------------------------
+  const tiers = (await cohort()
+    .select([sql<number>`coalesce(${ref('f.max_tier')}, ${ref('complaints.tier')})`.as('tier'), sql<number>`count(*)`.as('n')])
+    .groupBy(sql`coalesce(${ref('f.max_tier')}, ${ref('complaints.tier')})`)
+    .execute()) as { tier: unknown; n: unknown }[];
+
+  const answered = n(s.answered);
+  const moded_ = n(s.moded);
+  return {
+    period: { from: q.from, to: q.to, timeZone: zone, fromInstant: fromI, toInstant: toI, groupBy: q.groupBy },
+    filters: q.filters,
+    intake: {
+      total,
+      byKind: await by('complaints.kind'),
+      byChannel: await by('complaints.channel'),
+      byCategory: await by('complaints.category'),
+      byDepartment: await by('complaints.department_code'),
+      byGrade: await by('complaints.grade'),
+      byCustomerClass: await by('f.customer_class'),
+      trend: bs.map((b, i) => ({ bucket: b.label, start: b.from.toISODate()!, received: n(received?.[`b${i}`]), closed: n(closed?.[`b${i}`]) })),
+    },
+    validity: {
+      judged: n(s.judged),
+      unjudged: n(s.unjudged),
+      valid: rate(n(s.valid), n(s.judged)),
+      invalid: rate(n(s.invalid), n(s.judged)),
+      malicious: rate(n(s.malicious), n(s.judged)),
+      byReason: reasons.map((r) => ({ reason: r.reason, count: n(r.n), malicious: n(r.m) })).sort((a, b) => b.count - a.count || String(a.reason).localeCompare(String(b.reason))),
+    },
+    handling: {
+      closed: n(s.closed),
+      modes: Object.fromEntries(HANDLING_MODES.map((m) => [m, rate(n(s[`mode_${m}`]), moded_)])) as Statistics['handling']['modes'],
+      firstContactResolution: rate(n(s.first_contact), answered),
+      time: { cases: timed, averageHours: timed ? round2(n(s.avg_wms) / HOUR) : null, p90Hours: p90 === null ? null : round2(p90 / HOUR) },
+      pendingNow: n(s.pending),
+    },
+    onTime: { byStage, byGrade },
+    satisfaction: {
+      cases: n(s.sat_cases),
+      satisfied: rate(n(s.satisfied), n(s.sat_cases)),
+      byLevel: Object.fromEntries(SATISFACTION_LEVELS.map((l) => [l, n(s[`sat_${l}`])])) as Statistics['satisfaction']['byLevel'],
+      scores: { attitude: round2(s.score_attitude), efficiency: round2(s.score_efficiency), result: round2(s.score_result) },
+    },
+    reopen: { reopened: rate(n(s.reopened), answered), reopens: n(s.reopens) },
+    repeat: { windowDays: q.repeatWindowDays, repeated: rate(n(rep.repeated), n(rep.keyed)) },
+    extensions: { extended: rate(n(s.extended), total), total: n(s.extensions), special: n(s.special_extensions) },
+    escalations: {
+      escalated: rate(n(s.escalated), total),
+      total: n(s.escalations),
+      byMaxTier: tiers.map((r) => ({ tier: n(r.tier), count: n(r.n) })).sort((a, b) => a.tier - b.tier),
+    },
+  };
+}
+
+export interface StatisticsCase {
+  id: string;
+  number: string;
+  kind: string;
+  state: string;
+  grade: string | null;
+  receivedAt: string;
+}
+
+/** The cases of the cohort a figure counts, that the caller may open (need to know, avoidance), newest first. */
+export async function statisticsCases(app: App, actor: Actor, q: StatisticsQuery, figure: Figure, limit = 200): Promise<StatisticsCase[]> {
+  const { fromI, toI } = await context(app, q);
+  const rows = await cohortOf(app, actor, q, fromI, toI)
+    .where(visibleTo(actor) as unknown as (eb: ExpressionBuilder<any, any>) => RawBuilder<boolean>)
+    .where(FIGURES[figure] as RawBuilder<boolean>)
+    .select(['complaints.id', 'complaints.number', 'complaints.kind', 'complaints.state', 'complaints.grade', 'complaints.received_at'])
+    .orderBy('complaints.received_at', 'desc')
+    .orderBy('complaints.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, number: r.number, kind: r.kind, state: r.state, grade: r.grade, receivedAt: r.received_at }));
+}

@@ -1,0 +1,302 @@
+/**
+ * Statistics (issue 11 §2) over a fixture of 30 cases with known histories, driven through the
+ * API with the test clock on the official 2026 calendar (working hours 08:30–12:00, 13:30–17:30),
+ * compared with figures computed by hand below — on every engine. Then the Excel workbook read
+ * back (sheet names, cells, types), the drill-down's visibility and who may ask.
+ *
+ * The week: Mon 2026-03-02 09:00 every case is received; Mon 10:00 and 14:30 closings; Tue 10:00
+ * a pending item resumes; Wed 09:01 the deadline sweeper runs; Wed 10:00 the rest is answered.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
+import { engines } from '../support/engines.js';
+import { startKesu, type Kesu } from '../support/kesu.js';
+import { sweepDeadlines } from '../../src/jobs/deadline-sweeper.js';
+
+const Q = 'from=2026-03-01&to=2026-03-31&groupBy=week';
+
+for (const { dialect, skip } of await engines()) {
+  describe(`report statistics (${dialect})`, { skip }, () => {
+    let k: Kesu;
+    const c: Record<string, string[]> = {};
+    before(async () => {
+      k = await startKesu(dialect, { start: '2026-01-10T09:00:00+08:00' });
+      const ids = Object.fromEntries(k.userIds);
+      const agent = k.as('agent');
+      const specialist = k.as('specialist');
+      const handler = k.as('handler');
+      const followup = k.as('followup');
+      let phoneNo = 0;
+      const ok = async (p: Promise<{ status: number; body: any }>, what: string) => {
+        const r = await p;
+        assert.equal(r.status, 200, `${what}: ${JSON.stringify(r.body)}`);
+        return r.body;
+      };
+      const intake = async (body: Record<string, unknown> = {}) => {
+        phoneNo += 1;
+        const r = await agent.post('/api/v1/complaints', { channel: 'phone', description: '投诉内容', complainant: { name: '客户', phone: `1390000${String(phoneNo).padStart(4, '0')}` }, ...body });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        return r.body.complaint.id as string;
+      };
+      const toInvestigating = async (id: string, grade = 'general', customerClass?: string) => {
+        await ok(specialist.act(id, 'judge', { valid: true }), 'judge');
+        await ok(specialist.act(id, 'classify', { category: 'attitude', grade, ...(customerClass ? { customerClass } : {}) }), 'classify');
+        await ok(specialist.act(id, 'route', { departmentCode: 'customer_service', primaryHandlerId: ids.handler, backupHandlerId: ids.handler2 }), 'route');
+        await ok(handler.act(id, 'accept', {}), 'accept');
+      };
+      const rework = async (id: string, answerer = handler) => {
+        await ok(handler.act(id, 'investigate', { facts: '属实', cause: '态度', responsibility: { type: 'employee', employeeId: ids.agent } }), 'investigate');
+        const r = await ok(handler.act(id, 'propose', { solutions: ['apology'], amount: 0, description: '致歉' }), 'propose');
+        if (r.complaint.state === 'awaiting_approval') await ok(k.as('deptmanager').act(id, 'approve', {}), 'approve');
+        await ok(answerer.act(id, 'answer', { text: '已致歉', method: 'phone' }), 'answer');
+      };
+      const satisfied = (id: string, satisfaction = 'satisfied', scores?: object) => ok(followup.act(id, 'follow_up', { reached: true, satisfaction, ...(scores ? { scores } : {}) }), 'follow_up');
+      const close = (id: string) => ok(specialist.act(id, 'close', {}), 'close');
+
+      // Earlier complaints of two customers (outside the period): repeat complaints.
+      const old2 = await intake({ complainant: { name: '老客户乙', phone: '13700000002' } }); // Sat 2026-01-10
+      k.clock.set('2026-02-27T09:00:00+08:00');
+      const old1 = await intake({ complainant: { name: '老客户甲', phone: '13700000001' } }); // Fri 2026-02-27
+      void old1, old2;
+
+      // --- Mon 2026-03-02 09:00 ---------------------------------------------------------------
+      k.clock.set('2026-03-02T09:00:00+08:00');
+      c.Q = [];
+      for (let i = 0; i < 4; i++) {
+        const id = await intake({ kind: 'inquiry', description: '咨询营业时间' });
+        await ok(agent.act(id, 'answer', { text: '周一至周五', method: 'phone' }), 'answer inquiry');
+        c.Q.push(id);
+      }
+      c.INV = [];
+      for (const [reason, malicious] of [['facts_contradict', false], ['facts_contradict', false], ['provocation', true], ['provocation', true]] as const) {
+        const id = await intake();
+        await ok(specialist.act(id, 'judge', { valid: false, reason, explanation: '不成立', malicious }), 'judge invalid');
+        c.INV.push(id);
+      }
+      c.O = [];
+      for (let i = 0; i < 8; i++) {
+        const extra: Record<string, unknown> = {};
+        if (i < 2) extra.complainant = { name: '老客户甲', phone: '137-0000-0001' };
+        if (i === 7) extra.subject = { employeeIds: [ids.csmanager] };
+        const id = await intake(extra);
+        await toInvestigating(id, 'general', i < 4 ? 'A' : 'B');
+        await rework(id);
+        c.O.push(id);
+      }
+      c.OI = [];
+      for (let i = 0; i < 2; i++) {
+        const id = await intake();
+        await toInvestigating(id, 'important');
+        await rework(id);
+        c.OI.push(id);
+      }
+      c.FC = [];
+      for (let i = 0; i < 2; i++) {
+        const id = await intake();
+        await toInvestigating(id);
+        await rework(id, agent); // the first responder answers the same day
+        c.FC.push(id);
+      }
+      c.R = [];
+      for (let i = 0; i < 2; i++) {
+        const id = await intake();
+        await toInvestigating(id);
+        await rework(id);
+        c.R.push(id);
+      }
+      c.B = [];
+      for (let i = 0; i < 3; i++) {
+        const id = await intake(i === 0 ? { complainant: { name: '老客户乙', phone: '13700000002' } } : {});
+        await toInvestigating(id);
+        c.B.push(id);
+      }
+      c.E = [];
+      for (let i = 0; i < 2; i++) {
+        const id = await intake();
+        await toInvestigating(id);
+        await ok(handler.act(id, 'request_extension', { reason: '等待厂家检测', duration: '1wd', special: false }), 'request_extension');
+        await ok(k.as('csmanager').act(id, 'grant_extension', {}), 'grant_extension');
+        c.E.push(id);
+      }
+      c.P = [];
+      for (let i = 0; i < 2; i++) {
+        const id = await intake();
+        await toInvestigating(id);
+        c.P.push(id);
+      }
+      await ok(handler.act(c.P[0]!, 'pend', { reason: '客户出差，需上门取件' }), 'pend');
+      c.U = [await intake()];
+
+      // --- Mon 10:00: first closings; the reopened cases go round twice --------------------------
+      k.clock.set('2026-03-02T10:00:00+08:00');
+      for (const id of c.Q) await close(id);
+      for (const id of c.INV) await close(id);
+      for (const [i, id] of c.O.slice(0, 4).entries()) {
+        await satisfied(id, i < 2 ? 'very_satisfied' : 'satisfied', i < 2 ? { attitude: 5, efficiency: 4, result: 4 } : { attitude: 4, efficiency: 4, result: 3 });
+        await close(id);
+      }
+      for (const id of c.OI) (await satisfied(id, 'neutral'), await close(id));
+      for (const id of c.FC) (await satisfied(id), await close(id));
+      await ok(handler.act(c.P[1]!, 'pend', { reason: '等待配件' }), 'pend');
+      for (const id of c.R) await satisfied(id, 'unsatisfied', { attitude: 1, efficiency: 1, result: 1 });
+      k.clock.set('2026-03-02T10:01:00+08:00');
+      for (const id of c.R) (await rework(id), await satisfied(id, 'unsatisfied', { attitude: 1, efficiency: 1, result: 1 }));
+      k.clock.set('2026-03-02T10:02:00+08:00');
+      for (const id of c.R) (await rework(id), await satisfied(id), await close(id));
+
+      // --- Mon 14:30 -------------------------------------------------------------------------------
+      k.clock.set('2026-03-02T14:30:00+08:00');
+      for (const [i, id] of c.O.slice(4).entries()) {
+        await satisfied(id, i < 2 ? 'very_satisfied' : 'satisfied', i < 2 ? { attitude: 5, efficiency: 4, result: 4 } : { attitude: 4, efficiency: 4, result: 3 });
+        await close(id);
+      }
+
+      // --- Tue 10:00: the second pending item resumes -------------------------------------------------
+      k.clock.set('2026-03-03T10:00:00+08:00');
+      await ok(handler.act(c.P[1]!, 'resume', {}), 'resume');
+
+      // --- Wed 09:01: the sweeper breaches what is late ------------------------------------------------
+      k.clock.set('2026-03-04T09:01:00+08:00');
+      await sweepDeadlines(k.app);
+
+      // --- Wed 10:00 -----------------------------------------------------------------------------------
+      k.clock.set('2026-03-04T10:00:00+08:00');
+      for (const id of [...c.B, ...c.E]) (await rework(id), await satisfied(id), await close(id));
+      await rework(c.P[1]!);
+      await satisfied(c.P[1]!);
+      await close(c.P[1]!);
+    });
+    after(async () => k?.close());
+
+    it('yields the figures computed by hand', async () => {
+      const r = await k.as('specialist').get(`/api/v1/reports/statistics?${Q}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const s = r.body;
+      // 4 inquiries + 4 invalid + 8 on time + 2 important + 2 first contact + 2 reopened + 3 breached + 2 extended + 2 pending + 1 untouched.
+      assert.equal(s.intake.total, 30);
+      assert.deepEqual(s.intake.byKind, [{ key: 'complaint', count: 26 }, { key: 'inquiry', count: 4 }]);
+      assert.deepEqual(s.intake.byCustomerClass, [{ key: null, count: 22 }, { key: 'A', count: 4 }, { key: 'B', count: 4 }]);
+      assert.deepEqual(s.intake.byGrade, [{ key: 'general', count: 19 }, { key: null, count: 9 }, { key: 'important', count: 2 }]);
+      assert.deepEqual(
+        s.intake.trend.map((b: any) => [b.bucket, b.start, b.received, b.closed]),
+        [['2026-W09', '2026-03-01', 0, 0], ['2026-W10', '2026-03-02', 30, 28], ['2026-W11', '2026-03-09', 0, 0], ['2026-W12', '2026-03-16', 0, 0], ['2026-W13', '2026-03-23', 0, 0], ['2026-W14', '2026-03-30', 0, 0]],
+      );
+      // Validity over the 25 judged complaints (the untouched one is not judged).
+      assert.equal(s.validity.judged, 25);
+      assert.equal(s.validity.unjudged, 1);
+      assert.deepEqual(s.validity.valid, { count: 21, of: 25, rate: 0.84 });
+      assert.deepEqual(s.validity.invalid, { count: 2, of: 25, rate: 0.08 });
+      assert.deepEqual(s.validity.malicious, { count: 2, of: 25, rate: 0.08 });
+      assert.deepEqual(s.validity.byReason, [{ reason: 'facts_contradict', count: 2, malicious: 0 }, { reason: 'provocation', count: 2, malicious: 2 }]);
+      // Handling mode over the 24 closed, not invalid cases.
+      assert.equal(s.handling.closed, 28);
+      assert.deepEqual(s.handling.modes, {
+        immediate: { count: 6, of: 24, rate: 0.25 }, // 4 inquiries + 2 answered by the first responder
+        within_limit: { count: 13, of: 24, rate: 0.5417 }, // 8 + 2 important + 2 extended + 1 resumed
+        overdue: { count: 3, of: 24, rate: 0.125 },
+        repeated: { count: 2, of: 24, rate: 0.0833 },
+      });
+      assert.deepEqual(s.handling.firstContactResolution, { count: 6, of: 24, rate: 0.25 });
+      // Working hours: 12 × 1 h, 2 × 62 min, 4 × 4 h (09:00–12:00, 13:30–14:30), 8.5 h (16 h less
+      // 7.5 h pending), 5 × 16 h (Mon 7 h + Tue 7.5 h + Wed 1.5 h). Sum 118.5667 h; p90 = 22nd of 24.
+      assert.deepEqual(s.handling.time, { cases: 24, averageHours: 4.94, p90Hours: 16 });
+      assert.equal(s.handling.pendingNow, 1);
+      // On time per stage: triage 25 met (21 classified, 4 judged invalid), the untouched one breached;
+      // resolve: 4 inquiries + 4 invalid + 12 + 3 × 2 reopened + 2 extended + 1 resumed met, 3 + 1 breached.
+      assert.deepEqual(s.onTime.byStage, [
+        { stage: 'triage', met: 25, breached: 1, rate: 0.9615 },
+        { stage: 'resolve', met: 29, breached: 4, rate: 0.8788 },
+        { stage: 'follow_up', met: 24, breached: 0, rate: 1 },
+      ]);
+      assert.deepEqual(s.onTime.byGrade, [
+        { grade: 'general', met: 60, breached: 3, rate: 0.9524 },
+        { grade: 'important', met: 6, breached: 0, rate: 1 },
+        { grade: null, met: 12, breached: 2, rate: 0.8571 },
+      ].sort((a, b) => String(a.grade).localeCompare(String(b.grade))));
+      // Satisfaction per case: a reopened case answered 不满意 twice, then 满意, is one satisfied case.
+      assert.equal(s.satisfaction.cases, 20);
+      assert.deepEqual(s.satisfaction.satisfied, { count: 20, of: 20, rate: 1 });
+      assert.deepEqual(s.satisfaction.byLevel, { very_satisfied: 4, satisfied: 14, neutral: 2, unsatisfied: 0 });
+      assert.deepEqual(s.satisfaction.scores, { attitude: 4.5, efficiency: 4, result: 3.5 });
+      assert.deepEqual(s.reopen, { reopened: { count: 2, of: 24, rate: 0.0833 }, reopens: 4 });
+      // Two complaints of 老客户甲 three days after an earlier one; 老客户乙's earlier one is 51 days before.
+      assert.deepEqual(s.repeat, { windowDays: 30, repeated: { count: 2, of: 26, rate: 0.0769 } });
+      assert.deepEqual(s.extensions, { extended: { count: 2, of: 30, rate: 0.0667 }, total: 2, special: 0 });
+      // Breach escalations: 3 breached cases once, the untouched one twice (triage, resolve).
+      assert.deepEqual(s.escalations, { escalated: { count: 4, of: 30, rate: 0.1333 }, total: 5, byMaxTier: [{ tier: 1, count: 24 }, { tier: 2, count: 3 }, { tier: 3, count: 3 }] });
+
+      const wide = await k.as('specialist').get(`/api/v1/reports/statistics?${Q}&repeatWindowDays=60`);
+      assert.deepEqual(wide.body.repeat.repeated, { count: 3, of: 26, rate: 0.1154 });
+    });
+
+    it('filters, and refuses bad input naming the field', async () => {
+      const spec = k.as('specialist');
+      const a = (await spec.get(`/api/v1/reports/statistics?${Q}&customerClass=A`)).body;
+      assert.equal(a.intake.total, 4);
+      assert.equal(a.satisfaction.byLevel.very_satisfied, 2);
+      const inquiries = (await spec.get('/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31&groupBy=month&kind=inquiry')).body;
+      assert.equal(inquiries.intake.total, 4);
+      assert.deepEqual(inquiries.intake.trend, [{ bucket: '2026-03', start: '2026-03-01', received: 4, closed: 4 }]);
+      assert.deepEqual(inquiries.handling.modes.immediate, { count: 4, of: 4, rate: 1 });
+      const grade = (await spec.get(`/api/v1/reports/statistics?${Q}&grade=important,major`)).body;
+      assert.equal(grade.intake.total, 2);
+      const bad = await spec.get('/api/v1/reports/statistics?from=2026-03-31&to=2026-03-01&lang=en');
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.fields[0].path, 'to');
+      const unknown = await spec.get(`/api/v1/reports/statistics?${Q}&colour=red`);
+      assert.equal(unknown.status, 400);
+    });
+
+    it('leaves out avoided cases, and the drill-down lists only visible ones', async () => {
+      assert.equal((await k.as('agent').get(`/api/v1/reports/statistics?${Q}`)).status, 403);
+      assert.equal((await k.as('auditor').get(`/api/v1/reports/statistics?${Q}`)).status, 200);
+      // csmanager is the complained-about person of one on-time case.
+      const cs = (await k.as('csmanager').get(`/api/v1/reports/statistics?${Q}`)).body;
+      assert.equal(cs.intake.total, 29);
+      const reopened = await k.as('specialist').get(`/api/v1/reports/statistics/cases?${Q}&figure=reopened`);
+      assert.equal(reopened.status, 200, JSON.stringify(reopened.body));
+      assert.deepEqual(reopened.body.map((x: any) => x.id).sort(), [...c.R!].sort());
+      const all = (await k.as('specialist').get(`/api/v1/reports/statistics/cases?${Q}&figure=received`)).body;
+      assert.equal(all.length, 30);
+      const csAll = (await k.as('csmanager').get(`/api/v1/reports/statistics/cases?${Q}&figure=received`)).body;
+      assert.ok(!csAll.some((x: any) => x.id === c.O![7]), 'the avoided case is not listed');
+    });
+
+    it('exports the figures to Excel in the caller\'s language', async () => {
+      const token = k.tokens.get('specialist')!;
+      for (const [lang, sheets] of [
+        ['zh-CN', ['概览', '受理趋势', '受理分布', '有效性', '时效']],
+        ['zh-TW', ['概覽', '受理趨勢', '受理分佈', '有效性', '時效']],
+        ['en', ['Summary', 'Intake trend', 'Intake breakdown', 'Validity', 'On time']],
+      ] as const) {
+        const r = await k.server.inject({ method: 'GET', url: `/api/v1/reports/statistics.xlsx?${Q}&lang=${lang}`, headers: { authorization: `Bearer ${token}` } });
+        assert.equal(r.statusCode, 200, r.body);
+        assert.match(String(r.headers['content-type']), /spreadsheetml/);
+        const wb = new ExcelJS.Workbook();
+        await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
+        assert.deepEqual(wb.worksheets.map((w) => w.name), sheets);
+        const summary = wb.worksheets[0]!;
+        const from = summary.getCell('B2').value;
+        assert.ok(from instanceof Date, 'the period start is a date');
+        assert.equal((from as Date).toISOString().slice(0, 10), '2026-03-01');
+        assert.equal(summary.getCell('B4').value, 30); // cases received, a number
+        assert.equal(typeof summary.getCell('B4').value, 'number');
+        assert.equal(summary.getCell('C5').value, 25); // valid: out of the judged
+        assert.equal(summary.getCell('D5').value, 0.84);
+        assert.equal(summary.getCell('D5').numFmt, '0.00%');
+        const trend = wb.worksheets[1]!;
+        assert.equal(trend.getCell('A3').value, '2026-W10');
+        assert.ok(trend.getCell('B3').value instanceof Date);
+        assert.equal(trend.getCell('C3').value, 30);
+        const onTime = wb.worksheets[4]!;
+        assert.equal(onTime.getCell('A2').value, 'triage');
+        assert.equal(onTime.getCell('B2').value, 25);
+      }
+      const zh = await k.server.inject({ method: 'GET', url: `/api/v1/reports/statistics.xlsx?${Q}`, headers: { authorization: `Bearer ${token}` } });
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(zh.rawPayload as unknown as ArrayBuffer);
+      assert.equal(wb.worksheets[0]!.getCell('A1').value, '指标');
+    });
+  });
+}
