@@ -127,6 +127,9 @@ const Env = z.object({
   KESU_HOUSEKEEPING_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
   /** Age in days after which delivered, skipped and dead outbox rows are removed (default 30). */
   KESU_OUTBOX_KEEP_DAYS: z.coerce.number().min(0).default(30),
+  // --- Idempotency (issue 12 §5; docs/api.md) -------------------------------------------
+  /** How long an Idempotency-Key is remembered, in hours (default 24): a retry within it replays the first answer; after it the key may be used again. Expired keys are pruned by housekeeping. */
+  KESU_IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
 });
 
 export interface Config {
@@ -148,6 +151,8 @@ export interface Config {
   records: RecordsConfig;
   /** Contact-key material (KESU_CONTACT_KEY); null: the key file under dataDir (services/contact-keys.ts). */
   contactKey: string | null;
+  /** KESU_IDEMPOTENCY_TTL_HOURS: lifetime of an Idempotency-Key. */
+  idempotencyTtlHours?: number;
 }
 
 export interface AuditConfig {
@@ -207,5 +212,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     records: { pgBin: e.KESU_PG_BIN || null, housekeepingIntervalMs: e.KESU_HOUSEKEEPING_INTERVAL_MS, outboxKeepDays: e.KESU_OUTBOX_KEEP_DAYS },
     contactKey: e.KESU_CONTACT_KEY ?? null,
+    idempotencyTtlHours: e.KESU_IDEMPOTENCY_TTL_HOURS,
   };
 }
