@@ -9,7 +9,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { engines } from '../support/engines.js';
 import { PNG, multipart, startChannelKesu, type ChannelKesu } from '../support/channels.js';
-import { pruneIdempotencyKeys } from '../../src/services/idempotent-requests.js';
+import { pruneIdempotencyKeys, requestHash } from '../../src/services/idempotent-requests.js';
+import { migrateTo, migrateToLatest } from '../../src/store/migrate.js';
 
 const HOUR = 3_600_000;
 
@@ -194,7 +195,6 @@ for (const { dialect, skip } of await engines()) {
         created_at: now.toISOString(),
         expires_at: new Date(now.getTime() + HOUR).toISOString(),
       });
-      const { requestHash } = await import('../../src/services/idempotent-requests.js');
       const hash = requestHash({ id: caseId, action: 'note', body: { text: '断电前的请求' } });
       await db.insertInto('idempotency_keys').values({ ...row('crashed-1', 'in_progress'), request_hash: hash }).execute();
       await db.insertInto('idempotency_keys').values({ ...row('crashed-2', 'applied'), request_hash: requestHash({ id: caseId, action: 'note', body: { text: '已生效的请求' } }) }).execute();
@@ -225,6 +225,39 @@ for (const { dialect, skip } of await engines()) {
       assert.ok(pruned > 0);
       assert.equal(await count('idempotency_keys'), keys - pruned);
       assert.equal(await pruneIdempotencyKeys(ck.k.app), 0);
+    });
+
+    it('migration 0012 carries intake keys forward: a retry after the upgrade gets the case, not a second one', async () => {
+      const db = ck.k.app.database.db;
+      const agentId = ck.k.userIds.get('agent')!;
+      await migrateTo(db, '0011-contact-keys'); // back to the old table
+      const now = ck.k.clock.now().toISOString();
+      const body = { ...intake, description: '升级前登记的投诉' };
+      const made = await send('agent', '/api/v1/complaints', body);
+      assert.equal(made.status, 201, made.body);
+      const id = JSON.parse(made.body).complaint.id;
+      await db.insertInto('idempotency_keys').values({ scope_key: `${agentId}:before-upgrade`, request_hash: requestHash(body), complaint_id: id, created_at: now } as never).execute();
+      await db.insertInto('idempotency_keys').values({ scope_key: 'portal:some-form-nonce', request_hash: 'h', complaint_id: id, created_at: now } as never).execute();
+      assert.deepEqual(await migrateToLatest(db), ['0012-idempotency-everywhere']);
+      const rows = await db
+        .selectFrom('idempotency_keys')
+        .select(['scope_key', 'status', 'complaint_id', 'expires_at'])
+        .where('scope_key', 'in', ['portal:some-form-nonce', `user:${agentId}|POST /api/v1/complaints|before-upgrade`])
+        .orderBy('scope_key')
+        .execute();
+      assert.deepEqual(rows.map((r) => [r.scope_key, r.status, r.complaint_id]), [
+        ['portal:some-form-nonce', 'applied', id],
+        [`user:${agentId}|POST /api/v1/complaints|before-upgrade`, 'applied', id],
+      ]);
+      assert.equal(rows[0]!.expires_at, new Date(Date.parse(now) + 24 * HOUR).toISOString());
+      const cases = await count('complaints');
+      const retried = await send('agent', '/api/v1/complaints', body, 'before-upgrade');
+      assert.equal(retried.status, 200, retried.body);
+      assert.equal(retried.headers['idempotent-replayed'], 'true');
+      assert.equal(JSON.parse(retried.body).complaint.id, id);
+      assert.equal(await count('complaints'), cases);
+      const third = await send('agent', '/api/v1/complaints', body, 'before-upgrade');
+      assert.deepEqual([third.status, third.body, third.headers['idempotent-replayed']], [200, retried.body, 'true'], 'the recovered answer is kept');
     });
   });
 }
