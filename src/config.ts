@@ -141,6 +141,9 @@ const Env = z.object({
   KESU_LOGIN_WINDOW_MIN: z.coerce.number().min(1).default(15),
   /** How long a lock-out lasts, in minutes (default 15); an administrator can lift it earlier. */
   KESU_LOGIN_LOCK_MIN: z.coerce.number().min(1).default(15),
+  // --- Idempotency (issue 12 §5; docs/api.md) -------------------------------------------
+  /** How long an Idempotency-Key is remembered, in hours (default 24): a retry within it replays the first answer; after it the key may be used again. Expired keys are pruned by housekeeping. */
+  KESU_IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
 });
 
 export interface Config {
@@ -167,6 +170,8 @@ export interface Config {
     trustedProxies: string[];
     loginThrottle: { maxFailures: number; maxFailuresPerAddress: number; windowMs: number; lockMs: number };
   };
+  /** KESU_IDEMPOTENCY_TTL_HOURS: lifetime of an Idempotency-Key. */
+  idempotencyTtlHours?: number;
 }
 
 export interface AuditConfig {
@@ -230,5 +235,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trustedProxies: e.KESU_TRUSTED_PROXIES,
       loginThrottle: { maxFailures: e.KESU_LOGIN_MAX_FAILURES, maxFailuresPerAddress: e.KESU_LOGIN_MAX_FAILURES_PER_ADDRESS, windowMs: e.KESU_LOGIN_WINDOW_MIN * 60_000, lockMs: e.KESU_LOGIN_LOCK_MIN * 60_000 },
     },
+    idempotencyTtlHours: e.KESU_IDEMPOTENCY_TTL_HOURS,
   };
 }

@@ -56,6 +56,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   // OpenAPI document says, or the request fails.
   server.setSerializerCompiler(serializerCompiler);
   installErrorHandler(server, app.database.storage);
+  (await import('./idempotency.js')).installIdempotency(server, app); // Idempotency-Key: answers stored and replayed
   // Services that log where an access came from (the personal-data access log) read the route
   // from here. Set once the body has been read: the rest of the request runs inside it.
   server.addHook('preHandler', (req, _reply, done) => runInRequestContext({ route: `${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]}`, requestId: req.id }, done));

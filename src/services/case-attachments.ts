@@ -18,7 +18,7 @@ import { findIdByNumber, getComplaint } from '../store/complaint.repository.js';
 import { insertAttachments, listAttachments, type AttachmentRecord } from '../store/customer.repository.js';
 import { attachmentPath, commitStaged, discardStaged, type StagedUpload } from '../channels/attachments.js';
 import { channelSettings } from '../channels/settings.js';
-import { actOnComplaint } from './act-on-complaint.js';
+import { actOnComplaint, type ActHooks } from './act-on-complaint.js';
 import { attachmentRows } from './customer-portal.js';
 import type { App } from './app.js';
 
@@ -64,14 +64,15 @@ export async function attachmentFile(app: App, actor: Actor, idOrNumber: string,
  * Adds staged files to a case as the `attach` transition. The staged copies are discarded
  * whatever happens; on success they are at their content address first.
  */
-export async function attachToCase(app: App, actor: Actor, complaintId: string, files: StagedUpload[], text?: string): Promise<Complaint> {
+export async function attachToCase(app: App, actor: Actor, complaintId: string, files: StagedUpload[], text?: string, more?: ActHooks['inTransaction']): Promise<Complaint> {
   try {
     const s = await channelSettings(app);
     const rows = attachmentRows(complaintId, files, 'staff', app.now().toISOString());
     const attachments = rows.map((r) => ({ id: r.id, name: r.name, size: r.size, contentType: r.contentType, sha256: r.sha256 }));
     return await actOnComplaint(app, actor, complaintId, 'attach', { attachments, text: text || undefined }, {
-      inTransaction: async (trx) => {
+      inTransaction: async (trx, saved) => {
         await insertAttachments(trx, rows);
+        await more?.(trx, saved); // e.g. the request's Idempotency-Key marked applied
         // Last, so a failure before it leaves no file; a failure here rolls the rows back.
         files.forEach((f) => commitStaged(s.dataDir, f));
       },

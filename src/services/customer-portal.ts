@@ -329,14 +329,15 @@ function followUpInput(a: SurveyAnswer) {
  * handled again one tier up) and the link used up, in one transaction. A second submit — or a
  * concurrent one — is refused with `used`.
  */
-export async function answerSurvey(app: App, token: string, a: SurveyAnswer): Promise<Complaint> {
+export async function answerSurvey(app: App, token: string, a: SurveyAnswer, more?: (trx: Transaction<DB>, saved: Complaint) => Promise<void>): Promise<Complaint> {
   const { complaint, cycle } = await surveyCase(app, token);
   const h = tokenHash(token);
   try {
     return await actOnComplaint(app, CUSTOMER_ACTOR, complaint.id, 'follow_up', followUpInput(a), {
-      inTransaction: async (trx) => {
+      inTransaction: async (trx, saved) => {
         if (!(await useSurveyToken(trx, h, app.now().toISOString()))) throw new SurveyRefused('used');
         await closeCycleTokens(trx, complaint.id, cycle, app.now().toISOString());
+        await more?.(trx, saved);
       },
     });
   } catch (e) {
@@ -347,13 +348,16 @@ export async function answerSurvey(app: App, token: string, a: SurveyAnswer): Pr
 }
 
 /** The survey answered on the tracking page (number + code checked): closes the cycle's links too. */
-export async function answerSurveyOnCase(app: App, c: Complaint, a: SurveyAnswer): Promise<Complaint> {
+export async function answerSurveyOnCase(app: App, c: Complaint, a: SurveyAnswer, more?: (trx: Transaction<DB>, saved: Complaint) => Promise<void>): Promise<Complaint> {
   const policy = await app.policyByKey(c.policyKey);
   if (!policy.followUp.methods.includes('survey')) throw new SurveyRefused('closed');
   if (c.state !== 'answered') throw new SurveyRefused('used');
   try {
     return await actOnComplaint(app, CUSTOMER_ACTOR, c.id, 'follow_up', followUpInput(a), {
-      inTransaction: (trx) => closeCycleTokens(trx, c.id, c.cycle, app.now().toISOString()),
+      inTransaction: async (trx, saved) => {
+        await closeCycleTokens(trx, c.id, c.cycle, app.now().toISOString());
+        await more?.(trx, saved);
+      },
     });
   } catch (e) {
     if (e instanceof AppError && (e.code === 'illegal_transition' || e.code === 'conflict')) throw new SurveyRefused('used');

@@ -1,7 +1,9 @@
 /**
  * Intake (受理登记) in one short transaction: the case, its first event, its clocks, the
- * customer's acknowledgement in the outbox and, when given, the Idempotency-Key — so a retried
- * request (network failure, double click) returns the case the first one created.
+ * customer's acknowledgement in the outbox and, when given, a channel's key (a portal form's nonce,
+ * an e-mail's Message-ID) — so a retried submission returns the case the first one created. Staff
+ * requests use the HTTP mechanism instead (http/idempotency.ts), marking their key through
+ * `hooks.inTransaction`.
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
@@ -16,6 +18,7 @@ import { upsertClocks, listClocks } from '../store/clock.repository.js';
 import { enqueueMessages } from '../store/outbox.repository.js';
 import { nextValue } from '../store/counter.repository.js';
 import { findIdempotent, saveIdempotent } from '../store/idempotency.repository.js';
+import { idempotencyTtlMs } from './idempotent-requests.js';
 import type { App } from './app.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';
@@ -53,7 +56,7 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
   const requestHash = createHash('sha256').update(canonicalJson(input)).digest('hex');
   const replay = async (): Promise<Received | null> => {
     if (!scopeKey) return null;
-    const prior = await findIdempotent(app.database.db, scopeKey);
+    const prior = await findIdempotent(app.database.db, scopeKey, app.now().toISOString());
     if (!prior) return null;
     if (prior.requestHash !== requestHash) throw new AppError('idempotency_mismatch', 'Idempotency-Key reused with a different body');
     const c = (await getComplaint(app.database.db, prior.complaintId))!;
@@ -71,7 +74,7 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
       const now = app.now();
       const id = uuidv7(now.getTime());
       // Claim the key first: a concurrent retry blocks on it, then sees the first case.
-      if (scopeKey) await saveIdempotent(trx, scopeKey, requestHash, id, now.toISOString());
+      if (scopeKey) await saveIdempotent(trx, scopeKey, requestHash, id, now.toISOString(), new Date(now.getTime() + idempotencyTtlMs(app)).toISOString());
       const year = DateTime.fromJSDate(now, { zone: policy.calendar.timeZone }).year;
       const seq = await nextValue(trx, `complaint:${year}`);
       const number = `KS-${year}-${String(seq).padStart(6, '0')}`;

@@ -170,11 +170,22 @@ export interface InboundEmailsTable {
   received_at: string;
 }
 
+/** Idempotency keys (migration 0012; http/idempotency.ts, store/idempotency.repository.ts). */
 export interface IdempotencyTable {
-  scope_key: string; // user id + ':' + Idempotency-Key
+  /** `<caller>|<METHOD> <route>|<Idempotency-Key>`, or a channel's own key (portal nonce, Message-ID). */
+  scope_key: string;
+  /** SHA-256 of the request (route parameters and body) the key was first used with. */
   request_hash: string;
-  complaint_id: string;
+  /** in_progress (leased until `locked_until`), applied (the mutation committed), done (answer stored). */
+  status: string;
+  /** The case the request created or changed, when there is one. */
+  complaint_id: string | null;
+  locked_until: string | null;
+  response_status: number | null;
+  /** The answer (content type, headers, body), sealed with the server's secret. */
+  response_body: string | null;
   created_at: string;
+  expires_at: string;
 }
 
 export interface CountersTable {

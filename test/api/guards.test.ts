@@ -99,7 +99,7 @@ for (const { dialect, skip } of await engines()) {
       const a = await k.as('agent').post('/api/v1/complaints', body, { 'idempotency-key': 'call-7781' });
       const b = await k.as('agent').post('/api/v1/complaints', body, { 'idempotency-key': 'call-7781' });
       assert.equal(a.status, 201);
-      assert.equal(b.status, 200);
+      assert.equal(b.status, 201, "the first answer, replayed (issue 12 §5)");
       assert.equal(b.headers['idempotent-replayed'], 'true');
       assert.equal(a.body.complaint.id, b.body.complaint.id);
       assert.equal(a.body.promisedAt, b.body.promisedAt);

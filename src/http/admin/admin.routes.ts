@@ -18,6 +18,7 @@ import { listPiiAccess } from '../../store/pii-access.repository.js';
 import { findIdByNumber } from '../../store/complaint.repository.js';
 import { requireUser } from '../auth/auth.js';
 import { assertPolicyDepth } from '../security/depth.js';
+import { IDEMPOTENCY_NOTE, IdempotencyHeaders, idempotent } from '../idempotency.js';
 import type { ResponseTypeProvider } from '../schemas/registry.js';
 import { errors } from '../schemas/common.js';
 import { DueExplanation, HolidayYear, Policy, PolicyCheck, PolicyVersion } from '../schemas/policy.js';
@@ -62,12 +63,15 @@ export function adminRoutes(fastify: FastifyInstance, app: App): void {
 
   server.get('/api/v1/users', { preHandler: requireUser(app, ['admin', 'specialist', 'approver', 'auditor']), schema: { tags: ['admin'], summary: 'Users (for routing and administration)', response: { 200: z.array(User), ...errors(401, 403) } } }, async () => listUsers(app.database.db));
 
-  server.post('/api/v1/users', { preHandler: admin, schema: { tags: ['admin'], summary: 'Create a user', body: NewUser, response: { 201: CreatedUser, ...errors(400, 401, 403) } } }, async (req, reply) => {
+  server.post('/api/v1/users', { preHandler: admin, schema: { tags: ['admin'], summary: 'Create a user', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, body: NewUser, response: { 201: CreatedUser, ...errors(400, 401, 403, 409, 422) } } }, async (req, reply) => {
     const u = parseInput(NewUser, req.body);
-    if (await findUserByUsername(app.database.db, u.username)) throw new AppError('invalid_input', 'username taken', [fieldProblem('username', '用户名已存在', 'Username already taken', '使用者名稱已存在')]);
-    const id = uuidv7();
-    await insertUser(app.database.db, { id, username: u.username, name: u.name, roles: u.roles as never, departmentCode: u.departmentCode ?? null, managerOf: u.managerOf, approvalLevels: u.approvalLevels, locale: u.locale, active: true, passwordHash: await hashPassword(u.password), createdAt: app.now().toISOString() });
-    return reply.status(201).send({ id, username: u.username });
+    // The password is left out of the request's hash: no unsalted digest of it is kept.
+    return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { ...u, password: undefined } }, async () => {
+      if (await findUserByUsername(app.database.db, u.username)) throw new AppError('invalid_input', 'username taken', [fieldProblem('username', '用户名已存在', 'Username already taken', '使用者名稱已存在')]);
+      const id = uuidv7();
+      await insertUser(app.database.db, { id, username: u.username, name: u.name, roles: u.roles as never, departmentCode: u.departmentCode ?? null, managerOf: u.managerOf, approvalLevels: u.approvalLevels, locale: u.locale, active: true, passwordHash: await hashPassword(u.password), createdAt: app.now().toISOString() });
+      return reply.status(201).send({ id, username: u.username });
+    });
   });
 
   server.get('/api/v1/departments', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Departments', response: { 200: z.array(Department), ...errors(401) } } }, async () => listDepartments(app.database.db));
@@ -81,11 +85,13 @@ export function adminRoutes(fastify: FastifyInstance, app: App): void {
     return r.ok ? { ok: true, problems: [] } : { ok: false, problems: r.problems };
   });
 
-  server.post('/api/v1/policy', { preHandler: admin, schema: { tags: ['policy'], summary: 'Upload and activate a policy version (new cases use it; open cases keep theirs)', body: PolicyUpload, response: { 201: PolicyActivated, 200: { description: 'This version was already stored: activated again', content: { 'application/json': { schema: PolicyActivated } } }, ...errors(400, 401, 403, 422) } } }, async (req, reply) => {
+  server.post('/api/v1/policy', { preHandler: admin, schema: { tags: ['policy'], summary: 'Upload and activate a policy version (new cases use it; open cases keep theirs)', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, body: PolicyUpload, response: { 201: PolicyActivated, 200: { description: 'This version was already stored: activated again', content: { 'application/json': { schema: PolicyActivated } } }, ...errors(400, 401, 403, 409, 422) } } }, async (req, reply) => {
     const b = parseInput(PolicyUpload, req.body);
     assertPolicyDepth(b.text);
-    const r = await activatePolicy(app, b.text, b.format);
-    return reply.status(r.created ? 201 : 200).send({ key: r.key, created: r.created });
+    return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: b }, async () => {
+      const r = await activatePolicy(app, b.text, b.format);
+      return reply.status(r.created ? 201 : 200).send({ key: r.key, created: r.created });
+    });
   });
 
   server.get('/api/v1/calendar/due', { preHandler: signedIn, schema: { tags: ['calendar'], summary: 'Due time of a duration from an instant on the active policy calendar, with its explanation', querystring: DueQuery, response: { 200: z.strictObject({ due: z.string().nullable(), explanation: DueExplanation }), ...errors(400, 401) } } }, async (req) => {

@@ -19,6 +19,7 @@ import { allowedExtensions, downloadDisposition } from '../../channels/attachmen
 import { channelSettings } from '../../channels/settings.js';
 import { discardUploads, readUploadForm, uploadFieldProblems } from '../uploads.js';
 import { requireUser } from '../auth/auth.js';
+import { IDEMPOTENCY_NOTE, IdempotencyHeaders, idempotent } from '../idempotency.js';
 import type { ResponseTypeProvider } from '../schemas/registry.js';
 import { errors } from '../schemas/common.js';
 import { AttachmentLimits, AttachmentList, CaseView, documentedClocks } from '../schemas/cases.js';
@@ -62,11 +63,13 @@ export async function attachmentRoutes(fastify: FastifyInstance, opts: { app: Ap
         description:
           'The `attach` action: the case keeps its state and its timeline records each file (name, size, type, SHA-256). ' +
           'Up to KESU_ATTACHMENT_MAX_FILES files of at most KESU_ATTACHMENT_MAX_BYTES each, of an allowed type (checked by the first bytes). ' +
-          'A refused file is named by its position (`files[0]`) and nothing is stored. 201 with the case view and its `attachments`.',
+          'A refused file is named by its position (`files[0]`) and nothing is stored. 201 with the case view and its `attachments`.' +
+          IDEMPOTENCY_NOTE,
+        headers: IdempotencyHeaders,
         consumes: ['multipart/form-data'],
         params: IdParams,
         body: UploadForm,
-        response: { 201: CaseView, ...errors(400, 401, 403, 404, 409) },
+        response: { 201: CaseView, 200: { description: 'The case now, for an Idempotency-Key whose files were attached but whose first answer was lost', content: { 'application/json': { schema: CaseView } } }, ...errors(400, 401, 403, 404, 409, 422) },
       },
     },
     async (req, reply) => {
@@ -82,8 +85,18 @@ export async function attachmentRoutes(fastify: FastifyInstance, opts: { app: Ap
         discardUploads(form.files);
         throw new AppError('invalid_input', 'attachments refused', uploadFieldProblems(form.problems, s));
       }
-      await attachToCase(app, req.actor!, c.id, form.files, form.fields.text?.[0]?.trim());
-      return reply.status(201).send(documentedClocks(await withAttachments(app, await viewComplaint(app, req.actor!, c.id))));
+      const text = form.fields.text?.[0]?.trim();
+      const answer = async (status: 200 | 201) => reply.status(status).send(documentedClocks(await withAttachments(app, await viewComplaint(app, req.actor!, c.id))));
+      // The request is what was sent: the text and each file's name, type and SHA-256.
+      const request = { id: c.id, text: text ?? null, files: form.files.map((f) => ({ name: f.name, contentType: f.contentType, size: f.size, sha256: f.sha256 })) };
+      try {
+        return await idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request, recover: () => answer(200) }, async (mark) => {
+          await attachToCase(app, req.actor!, c.id, form.files, text, (trx, saved) => mark(trx, saved.id));
+          return answer(201);
+        });
+      } finally {
+        discardUploads(form.files); // a replay stores nothing
+      }
     },
   );
 

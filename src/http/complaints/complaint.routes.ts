@@ -10,13 +10,14 @@ import { listComplaints } from '../../services/list-complaints.js';
 import { IntakeInput } from '../../domain/lifecycle/intake.js';
 import { ACTIONS, ACTION_NAMES, ENDPOINT_ACTIONS, SYSTEM_ACTIONS, isActionName } from '../../domain/lifecycle/machine.js';
 import { STATES } from '../../domain/complaint/types.js';
-import { AppError, fieldProblem } from '../../domain/errors.js';
+import { AppError } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import { requireUser } from '../auth/auth.js';
 import type { ResponseTypeProvider } from '../schemas/registry.js';
 import { errors } from '../schemas/common.js';
 import { CaseView, ComplaintList, Lifecycle, documentedClocks } from '../schemas/cases.js';
 import { callerRoutes } from './caller.routes.js';
+import { IDEMPOTENCY_NOTE, IdempotencyHeaders, idempotent } from '../idempotency.js';
 
 const csv = z
   .string()
@@ -80,21 +81,36 @@ export function complaintRoutes(fastify: FastifyInstance, app: App): void {
       schema: {
         tags: ['complaints'],
         summary: '受理登记 — register a complaint, inquiry or suggestion',
-        description: 'Send an `Idempotency-Key` header: a retried request returns the case the first one created (200 instead of 201).',
-        headers: z.object({ 'idempotency-key': z.string().max(200).optional() }),
+        description:
+          'Send an `Idempotency-Key` header: a retried request replays the first answer (201 and the same body, byte for byte, with `Idempotent-Replayed: true`) and creates nothing; the same key with another body is refused (422). ' +
+          'A 200 is the case as it is now, for a key that created it but whose answer was lost (or was recorded before answers were kept).',
+        headers: IdempotencyHeaders,
         body: IntakeInput,
-        response: { 201: CaseView, 200: { description: 'The case an earlier request with this Idempotency-Key created', content: { 'application/json': { schema: CaseView } } }, ...errors(400, 401, 403, 422) },
+        response: { 201: CaseView, 200: { description: 'The case an earlier request with this Idempotency-Key created, as it is now (its first answer was lost)', content: { 'application/json': { schema: CaseView } } }, ...errors(400, 401, 403, 409, 422) },
       },
     },
     async (req, reply) => {
-      const key = req.headers['idempotency-key'];
-      if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 200))
-        throw new AppError('invalid_input', 'bad Idempotency-Key', [fieldProblem('Idempotency-Key', '幂等键须为 1–200 个字符', 'Idempotency-Key must be 1–200 characters')]);
-      const r = await receiveComplaint(app, req.actor!, req.body, key, { viewedBy: req.actor! });
-      // A new case's access was logged in its intake transaction; a replayed one is logged now.
-      const view = await withAttachments(app, await viewComplaint(app, req.actor!, r.complaint.id, { accessLogged: r.created }));
-      if (!r.created) reply.header('idempotent-replayed', 'true');
-      return reply.status(r.created ? 201 : 200).send(documentedClocks({ ...view, promisedAt: r.promisedAt }));
+      const actor = req.actor!;
+      return idempotent(
+        app,
+        req,
+        reply,
+        {
+          scope: `user:${actor.id}`,
+          request: req.body,
+          recover: async (id) => {
+            const view = await withAttachments(app, await viewComplaint(app, actor, id ?? '-'));
+            const promisedAt = view.clocks.find((k) => k.kind === 'resolve')?.dueAt ?? null;
+            return reply.status(200).send(documentedClocks({ ...view, promisedAt }));
+          },
+        },
+        async (mark) => {
+          const r = await receiveComplaint(app, actor, req.body, undefined, { viewedBy: actor, inTransaction: (trx, c) => mark(trx, c.id) });
+          // A new case's access was logged in its intake transaction.
+          const view = await withAttachments(app, await viewComplaint(app, actor, r.complaint.id, { accessLogged: true }));
+          return reply.status(201).send(documentedClocks({ ...view, promisedAt: r.promisedAt }));
+        },
+      );
     },
   );
 
@@ -136,18 +152,23 @@ export function complaintRoutes(fastify: FastifyInstance, app: App): void {
       schema: {
         tags: ['complaints'],
         summary: 'Perform a lifecycle action',
-        description: `Actions: ${ACTION_NAMES.filter((a) => !SYSTEM_ACTIONS.includes(a) && !ENDPOINT_ACTIONS.includes(a)).join(', ')}. The body is the action's input (see GET /api/v1/lifecycle). Files: POST /api/v1/complaints/{id}/attachments.`,
+        description: `Actions: ${ACTION_NAMES.filter((a) => !SYSTEM_ACTIONS.includes(a) && !ENDPOINT_ACTIONS.includes(a)).join(', ')}. The body is the action's input (see GET /api/v1/lifecycle). Files: POST /api/v1/complaints/{id}/attachments.${IDEMPOTENCY_NOTE}`,
+        headers: IdempotencyHeaders,
         params: ActionParams,
         body: ActionBody,
         response: { 200: CaseView, ...errors(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const { id, action } = parseInput(ActionParams, req.params);
       // attach carries files: only its own endpoint may record them.
       if (!isActionName(action) || SYSTEM_ACTIONS.includes(action) || ENDPOINT_ACTIONS.includes(action)) throw new AppError('not_found', `action ${action}`);
-      await actOnComplaint(app, req.actor!, id, action, req.body ?? {});
-      return documentedClocks(await withAttachments(app, await viewComplaint(app, req.actor!, id)));
+      const actor = req.actor!;
+      const answer = async () => reply.status(200).send(documentedClocks(await withAttachments(app, await viewComplaint(app, actor, id))));
+      return idempotent(app, req, reply, { scope: `user:${actor.id}`, request: { id, action, body: req.body ?? {} }, recover: answer }, async (mark) => {
+        await actOnComplaint(app, actor, id, action, req.body ?? {}, { inTransaction: (trx, saved) => mark(trx, saved.id) });
+        return answer();
+      });
     },
   );
 

@@ -17,6 +17,7 @@ import { setStaffContact } from '../../store/customer.repository.js';
 import { getUser } from '../../store/user.repository.js';
 import { resetAccessCode } from '../../services/customer-portal.js';
 import { requireUser } from '../auth/auth.js';
+import { IDEMPOTENCY_NOTE, IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { localeOf } from '../locale.js';
 import { portalRoutes } from '../portal/portal.routes.js';
 import type { ResponseTypeProvider } from '../schemas/registry.js';
@@ -86,14 +87,16 @@ async function apiRoutes(fastify: FastifyInstance, app: App): Promise<void> {
 
   server.post(
     '/api/v1/admin/outbox/:id/retry',
-    { preHandler: admin, schema: { tags: ['admin'], summary: 'Send a dead-lettered message again (fresh attempts)', params: IdParams, response: { 200: OutboxMessage, ...errors(401, 403, 404, 409) } } },
-    async (req) => {
+    { preHandler: admin, schema: { tags: ['admin'], summary: 'Send a dead-lettered message again (fresh attempts)', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: IdParams, response: { 200: OutboxMessage, ...errors(401, 403, 404, 409, 422) } } },
+    async (req, reply) => {
       const { id } = parseInput(IdParams, req.params);
-      const row = await getOutboxRow(app.database.db, id);
-      if (!row) throw new AppError('not_found', `outbox ${id}`);
-      if (!(await retryDead(app.database.db, id, app.now().toISOString()))) throw new AppError('illegal_transition', `outbox ${id} is ${row.status}, not dead`);
-      app.events.emit('outbox_changed', { id });
-      return adminView((await getOutboxRow(app.database.db, id))!);
+      return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { id } }, async () => {
+        const row = await getOutboxRow(app.database.db, id);
+        if (!row) throw new AppError('not_found', `outbox ${id}`);
+        if (!(await retryDead(app.database.db, id, app.now().toISOString()))) throw new AppError('illegal_transition', `outbox ${id} is ${row.status}, not dead`);
+        app.events.emit('outbox_changed', { id });
+        return reply.status(200).send(adminView((await getOutboxRow(app.database.db, id))!));
+      });
     },
   );
 
@@ -111,10 +114,20 @@ async function apiRoutes(fastify: FastifyInstance, app: App): Promise<void> {
 
   server.post(
     '/api/v1/complaints/:id/access-code',
-    { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'A new portal access code to read to the customer (replaces the old one; shown once)', params: IdParams, response: { 200: AccessCode, ...errors(401, 403, 404) } } },
-    async (req) => {
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['complaints'],
+        summary: 'A new portal access code to read to the customer (replaces the old one; shown once)',
+        description: `A retry with the same \`Idempotency-Key\` shows the same code again (kept sealed, never in clear, until the key expires) instead of replacing it.${IDEMPOTENCY_NOTE}`,
+        headers: IdempotencyHeaders,
+        params: IdParams,
+        response: { 200: AccessCode, ...errors(401, 403, 404, 409, 422) },
+      },
+    },
+    async (req, reply) => {
       const { id } = parseInput(IdParams, req.params);
-      return resetAccessCode(app, req.actor!, id, localeOf(req));
+      return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { id } }, async () => reply.status(200).send(await resetAccessCode(app, req.actor!, id, localeOf(req))));
     },
   );
 }

@@ -2,6 +2,7 @@
  * The portal's pages as plain server-rendered HTML: no script, one small stylesheet, readable on
  * a phone. Every value is escaped; nothing here reads the database.
  */
+import { randomUUID } from 'node:crypto';
 import type { Locale } from '../../domain/errors.js';
 import type { Satisfaction } from '../../domain/complaint/types.js';
 import type { CustomerView } from '../../services/customer-portal.js';
@@ -177,7 +178,7 @@ export function surveyPage(ctx: PageCtx, o: { token: string; number: string; exp
   return layout(
     ctx,
     t(L, 'survey_title'),
-    `<h1>${esc(t(L, 'survey_title'))}</h1><form class="card" method="post" action="/portal/survey/${esc(o.token)}${q(L)}">
+    `<h1>${esc(t(L, 'survey_title'))}</h1><form class="card" method="post" action="/portal/survey/${esc(o.token)}${q(L)}"><input type="hidden" name="nonce" value="${randomUUID()}">
 <p>${esc(t(L, 'your_number'))}：<strong>${esc(o.number)}</strong></p><p class="hint">${esc(t(L, 'survey_intro'))}</p>${surveyFields(L)}</form>`,
   );
 }
@@ -196,12 +197,14 @@ export function casePage(ctx: PageCtx, o: { view: CustomerView; number: string; 
     })
     .reverse()
     .join('');
+  // Each form carries a one-time nonce: its Idempotency-Key, so a double submit acts once.
   const hidden = `<input type="hidden" name="number" value="${esc(o.number)}"><input type="hidden" name="code" value="${esc(o.code)}">`;
+  const nonce = () => `<input type="hidden" name="nonce" value="${randomUUID()}">`;
   const survey = v.surveyOpen
-    ? `<h2>${esc(t(L, 'survey_title'))}</h2><form class="card" id="survey" method="post" action="/portal/survey${q(L)}">${hidden}<p class="hint">${esc(t(L, 'survey_intro'))}</p>${surveyFields(L)}</form>`
+    ? `<h2>${esc(t(L, 'survey_title'))}</h2><form class="card" id="survey" method="post" action="/portal/survey${q(L)}">${hidden}${nonce()}<p class="hint">${esc(t(L, 'survey_intro'))}</p>${surveyFields(L)}</form>`
     : '';
   const supplement = v.canSupplement
-    ? `<h2>${esc(t(L, 'supplement_title'))}</h2><form class="card" id="supplement" method="post" action="/portal/supplement${q(L)}" enctype="multipart/form-data">${hidden}
+    ? `<h2>${esc(t(L, 'supplement_title'))}</h2><form class="card" id="supplement" method="post" action="/portal/supplement${q(L)}" enctype="multipart/form-data">${hidden}${nonce()}
 <label for="text">${esc(t(L, 'supplement_text'))}</label><textarea id="text" name="text" maxlength="8000"></textarea>
 <label for="sfiles">${esc(t(L, 'files'))}</label><p class="hint">${esc(t(L, 'files_hint', { n: o.maxFiles, size: sizeText(o.maxBytes) }))}</p>
 <input id="sfiles" name="files" type="file" multiple accept="image/*,application/pdf,text/plain,audio/*,video/mp4,.doc,.docx,.xls,.xlsx">

@@ -39,6 +39,8 @@ import {
 } from '../../services/customer-portal.js';
 import { casePage, esc, homePage, messagePage, submitPage, submittedPage, surveyPage, trackPage, type PageCtx, type SubmitValues } from './portal.pages.js';
 import { DEMANDS, stateLabel, t } from './portal.i18n.js';
+import { idempotencyKeyOf, idempotent } from '../idempotency.js';
+import { tokenHash } from '../../channels/secrets.js';
 
 const SECURITY_HEADERS = {
   'cache-control': 'no-store',
@@ -88,6 +90,17 @@ async function readMultipart(req: FastifyRequest, s: ChannelSettings, locale: Lo
 
 function fieldProblems(e: AppError, locale: Locale): string[] {
   return e.fields.length ? e.fields.map((f) => f.message[locale]) : [e.detail ?? e.code];
+}
+
+/**
+ * The Idempotency-Key of a portal post: the header, else the form's one-time nonce (pages carry
+ * one per form, so a double submit acts once and shows the first answer again).
+ */
+function formKey(req: FastifyRequest, fields: Record<string, unknown>): string | null {
+  const header = idempotencyKeyOf(req);
+  if (header) return header;
+  const nonce = one(fields.nonce);
+  return /^[0-9a-f-]{36}$/.test(nonce) ? nonce : null;
 }
 
 const SCORE: Record<Satisfaction, number> = { very_satisfied: 5, satisfied: 4, neutral: 3, unsatisfied: 1 };
@@ -140,6 +153,9 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
       const code = fault === 'busy' ? 'storage_busy' : fault === 'disk_full' ? 'storage_full' : 'storage_unavailable';
       return html(reply, fault === 'disk_full' ? 507 : 503, messagePage(ctx, t(L, 'error'), messageFor(code, L)));
     }
+    // A bad Idempotency-Key, one reused for another answer, one still being processed.
+    const keyStatus = err instanceof AppError ? ({ invalid_input: 400, idempotency_mismatch: 422, conflict: 409 } as Record<string, number>)[err.code] : undefined;
+    if (err instanceof AppError && keyStatus) return html(reply, keyStatus, messagePage(ctx, t(L, 'problems'), fieldProblems(err, L).join(' ')));
     if (err.statusCode && err.statusCode < 500) return html(reply, err.statusCode, messagePage(ctx, t(L, 'problems'), err.message));
     app.log.error({ err }, 'portal error');
     return html(reply, 500, messagePage(ctx, t(L, 'error'), t(L, 'error')));
@@ -247,9 +263,18 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
     const o = await opened(req, reply, form.fields);
     if (!o) return reply;
     if (form.problems.length) return showCase(req, reply, o.c, o.code, 400, undefined, form.problems);
+    const text = one(form.fields.text).trim();
     try {
-      const c = await supplementCase(app, o.c, one(form.fields.text).trim(), form.files, 'portal');
-      return showCase(req, reply, c, o.code, 200, t(L, 'supplemented'));
+      return await idempotent(
+        app,
+        req,
+        reply,
+        { scope: `case:${o.c.id}`, key: formKey(req, form.fields), request: { text, files: form.files.map((f) => f.sha256) }, recover: async () => showCase(req, reply, await reloadCase(app, o.c.id), o.code, 200, t(L, 'supplemented')) },
+        async (mark) => {
+          const c = await supplementCase(app, o.c, text, form.files, 'portal', (trx) => mark(trx, o.c.id));
+          return showCase(req, reply, c, o.code, 200, t(L, 'supplemented'));
+        },
+      );
     } catch (e) {
       if (e instanceof AppError && (e.code === 'invalid_input' || e.code === 'illegal_transition')) return showCase(req, reply, await reloadCase(app, o.c.id), o.code, 400, undefined, fieldProblems(e, L));
       throw e;
@@ -278,7 +303,13 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
     const answer = surveyAnswer(body);
     if (!answer) return showCase(req, reply, o.c, o.code, 400, undefined, [t(localeOf(req), 'overall')]);
     try {
-      return await surveyDone(req, reply, await answerSurveyOnCase(app, o.c, answer));
+      return await idempotent(
+        app,
+        req,
+        reply,
+        { scope: `case:${o.c.id}`, key: formKey(req, body), request: answer, recover: async () => surveyDone(req, reply, await reloadCase(app, o.c.id)) },
+        async (mark) => surveyDone(req, reply, await answerSurveyOnCase(app, o.c, answer, (trx, saved) => mark(trx, saved.id))),
+      );
     } catch (e) {
       if (e instanceof SurveyRefused) return refused(req, reply, e);
       throw e;
@@ -305,7 +336,18 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
         const ctx = await pageCtx(app, req, complaint.policyKey);
         return html(reply, 400, surveyPage(ctx, { token, number: complaint.number, expiresAt }).replace('<form', `<div class="problems" role="alert"><p>${esc(t(ctx.locale, 'problems'))} ${esc(t(ctx.locale, 'overall'))}</p></div><form`));
       }
-      return await surveyDone(req, reply, await answerSurvey(app, token, answer));
+      return await idempotent(
+        app,
+        req,
+        reply,
+        {
+          scope: `survey:${tokenHash(token)}`,
+          key: formKey(req, (req.body ?? {}) as Record<string, unknown>),
+          request: answer,
+          recover: async (id) => surveyDone(req, reply, await reloadCase(app, id ?? '-')),
+        },
+        async (mark) => surveyDone(req, reply, await answerSurvey(app, token, answer, (trx, saved) => mark(trx, saved.id))),
+      );
     } catch (e) {
       if (e instanceof SurveyRefused) return refused(req, reply, e);
       throw e;

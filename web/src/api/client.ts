@@ -62,6 +62,15 @@ api.use({
   },
 });
 
+/**
+ * A fresh Idempotency-Key for one form submission: sent with its POST, kept while the request
+ * gets no answer (a retry after a network failure acts once), renewed once the server answered.
+ * A double click then replays the first answer instead of acting twice.
+ */
+export function newIdempotencyKey(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+}
+
 /** What an openapi-fetch call resolves to. */
 interface Outcome {
   data?: unknown;

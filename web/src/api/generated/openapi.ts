@@ -655,7 +655,7 @@ export interface paths {
         put?: never;
         /**
          * 受理登记 — register a complaint, inquiry or suggestion
-         * @description Send an `Idempotency-Key` header: a retried request returns the case the first one created (200 instead of 201).
+         * @description Send an `Idempotency-Key` header: a retried request replays the first answer (201 and the same body, byte for byte, with `Idempotent-Replayed: true`) and creates nothing; the same key with another body is refused (422). A 200 is the case as it is now, for a key that created it but whose answer was lost (or was recorded before answers were kept).
          */
         post: {
             parameters: {
@@ -733,7 +733,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The case an earlier request with this Idempotency-Key created */
+                /** @description The case an earlier request with this Idempotency-Key created, as it is now (its first answer was lost) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -771,6 +771,15 @@ export interface paths {
                 };
                 /** @description The role or the approval level does not allow it */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed in the current state, or changed concurrently */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -916,12 +925,14 @@ export interface paths {
         put?: never;
         /**
          * Perform a lifecycle action
-         * @description Actions: judge, classify, route, reroute, accept, investigate, propose, approve, reject, answer, pend, resume, request_extension, grant_extension, refuse_extension, follow_up, close, archive, note, supplement. The body is the action's input (see GET /api/v1/lifecycle). Files: POST /api/v1/complaints/{id}/attachments.
+         * @description Actions: judge, classify, route, reroute, accept, investigate, propose, approve, reject, answer, pend, resume, request_extension, grant_extension, refuse_extension, follow_up, close, archive, note, supplement. The body is the action's input (see GET /api/v1/lifecycle). Files: POST /api/v1/complaints/{id}/attachments. Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                     action: string;
@@ -1249,12 +1260,14 @@ export interface paths {
         put?: never;
         /**
          * Attach files (multipart/form-data: `files`, optional `text`)
-         * @description The `attach` action: the case keeps its state and its timeline records each file (name, size, type, SHA-256). Up to KESU_ATTACHMENT_MAX_FILES files of at most KESU_ATTACHMENT_MAX_BYTES each, of an allowed type (checked by the first bytes). A refused file is named by its position (`files[0]`) and nothing is stored. 201 with the case view and its `attachments`.
+         * @description The `attach` action: the case keeps its state and its timeline records each file (name, size, type, SHA-256). Up to KESU_ATTACHMENT_MAX_FILES files of at most KESU_ATTACHMENT_MAX_BYTES each, of an allowed type (checked by the first bytes). A refused file is named by its position (`files[0]`) and nothing is stored. 201 with the case view and its `attachments`. Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -1269,6 +1282,15 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description The case now, for an Idempotency-Key whose files were attached but whose first answer was lost */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseView"];
+                    };
+                };
                 /** @description Default Response */
                 201: {
                     headers: {
@@ -1316,6 +1338,15 @@ export interface paths {
                 };
                 /** @description Not allowed in the current state, or changed concurrently */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by the policy (invalid policy, avoidance, extension over the maximum, Idempotency-Key reused) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1516,11 +1547,16 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a user */
+        /**
+         * Create a user
+         * @description Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1577,6 +1613,24 @@ export interface paths {
                 };
                 /** @description The role or the approval level does not allow it */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed in the current state, or changed concurrently */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by the policy (invalid policy, avoidance, extension over the maximum, Idempotency-Key reused) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1766,11 +1820,16 @@ export interface paths {
             };
         };
         put?: never;
-        /** Upload and activate a policy version (new cases use it; open cases keep theirs) */
+        /**
+         * Upload and activate a policy version (new cases use it; open cases keep theirs)
+         * @description Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1828,6 +1887,15 @@ export interface paths {
                 };
                 /** @description The role or the approval level does not allow it */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed in the current state, or changed concurrently */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3181,11 +3249,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a dead-lettered message again (fresh attempts) */
+        /**
+         * Send a dead-lettered message again (fresh attempts)
+         * @description Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -3231,6 +3304,15 @@ export interface paths {
                 };
                 /** @description Not allowed in the current state, or changed concurrently */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by the policy (invalid policy, avoidance, extension over the maximum, Idempotency-Key reused) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3395,11 +3477,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A new portal access code to read to the customer (replaces the old one; shown once) */
+        /**
+         * A new portal access code to read to the customer (replaces the old one; shown once)
+         * @description A retry with the same `Idempotency-Key` shows the same code again (kept sealed, never in clear, until the key expires) instead of replacing it. Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -3439,6 +3526,24 @@ export interface paths {
                 };
                 /** @description Unknown, or not visible to the caller */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed in the current state, or changed concurrently */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by the policy (invalid policy, avoidance, extension over the maximum, Idempotency-Key reused) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };

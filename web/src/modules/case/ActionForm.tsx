@@ -3,10 +3,10 @@
  * errors (in the UI language) appear under their fields and nothing is saved.
  */
 import { Alert, Button, Checkbox, DatePicker, Form, Input, InputNumber, Radio, Rate, Select, Space } from 'antd';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Dayjs } from 'dayjs';
-import { api, ok, type CaseView } from '../../api/client';
+import { ApiError, api, newIdempotencyKey, ok, type CaseView } from '../../api/client';
 import { applyServerErrors, clean } from '../../shared/forms';
 import type { ActionField } from './action-fields';
 
@@ -27,6 +27,8 @@ export function ActionForm({ caseId, action, fields, onDone, onCancel, submitLab
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const [busy, setBusy] = useState(false);
+  /** One key per submission of this form (Idempotency-Key): a double click acts once. */
+  const idempotencyKey = useRef(newIdempotencyKey());
   const [banner, setBanner] = useState<string[]>([]);
   const values = Form.useWatch([], form) ?? {};
   const initial = useMemo(() => {
@@ -46,9 +48,11 @@ export function ActionForm({ caseId, action, fields, onDone, onCancel, submitLab
     const v = form.getFieldsValue(true);
     setBusy(true);
     try {
-      const r = await ok(api.POST('/api/v1/complaints/{id}/actions/{action}', { params: { path: { id: caseId, action } }, body: clean(toBody(v)) as Record<string, unknown> }));
+      const r = await ok(api.POST('/api/v1/complaints/{id}/actions/{action}', { params: { path: { id: caseId, action }, header: { 'idempotency-key': idempotencyKey.current } }, body: clean(toBody(v)) as Record<string, unknown> }));
+      idempotencyKey.current = newIdempotencyKey();
       onDone(r);
     } catch (e) {
+      if (e instanceof ApiError) idempotencyKey.current = newIdempotencyKey(); // answered: a corrected form is a new request
       const rest = applyServerErrors(form, e, fields.map((f) => f.name));
       setBanner(rest.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)));
     } finally {
