@@ -4,7 +4,6 @@
  * request (network failure, double click) returns the case the first one created.
  */
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
 import type { Actor, Complaint } from '../domain/complaint/types.js';
 import { receive } from '../domain/lifecycle/intake.js';
 import { AppError } from '../domain/errors.js';
@@ -14,7 +13,7 @@ import { indexNewComplaintText } from '../store/search.repository.js';
 import { appendEvents } from '../store/event.repository.js';
 import { upsertClocks, listClocks } from '../store/clock.repository.js';
 import { enqueueMessages } from '../store/outbox.repository.js';
-import { nextValue } from '../store/counter.repository.js';
+import { ensureCaseNumbers, nextCaseNumber } from '../store/counter.repository.js';
 import { findIdempotent, saveIdempotent } from '../store/idempotency.repository.js';
 import type { App } from './app.js';
 import type { Transaction } from 'kysely';
@@ -29,6 +28,15 @@ export interface Received {
   promisedAt: string | null;
   /** false when an earlier request with the same Idempotency-Key created it. */
   created: boolean;
+}
+
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar year of an instant in a time zone (the year of the case number). */
+function yearIn(at: Date, timeZone: string): number {
+  let f = yearFormats.get(timeZone);
+  if (!f) yearFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' })));
+  return Number(f.format(at));
 }
 
 function isUniqueViolation(e: unknown): boolean {
@@ -63,14 +71,17 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
 
   const policy = await app.activePolicy();
   const calendar = await app.calendarFor(policy);
+  // The time of receipt is taken before the transaction: the year's case numbers must be ready
+  // before it begins (a new year's PostgreSQL sequence is created outside it).
+  const now = app.now();
+  const year = yearIn(now, policy.calendar.timeZone);
+  await ensureCaseNumbers(app.database, year);
   try {
     const received = await app.database.db.transaction().execute(async (trx) => {
-      const now = app.now();
       const id = uuidv7(now.getTime());
       // Claim the key first: a concurrent retry blocks on it, then sees the first case.
       if (scopeKey) await saveIdempotent(trx, scopeKey, requestHash, id, now.toISOString());
-      const year = DateTime.fromJSDate(now, { zone: policy.calendar.timeZone }).year;
-      const seq = await nextValue(trx, `complaint:${year}`);
+      const seq = await nextCaseNumber(trx, app.database.dialect, year);
       const number = `KS-${year}-${String(seq).padStart(6, '0')}`;
       const r = receive(input, { id, number }, { actor, now, policy, calendar });
       await insertComplaint(trx, r.complaint, r.clocks);
