@@ -9,6 +9,11 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { startChannelKesu, TestMailbox, TestReceiver } from '../../test/support/channels.js';
 import type { Dialect } from '../../src/store/db.js';
+import { Session } from 'node:inspector/promises';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { summariseProfile } from './profile.js';
 
 const dialect = (process.argv[2] ?? 'sqlite') as Dialect;
 const N = Number(process.argv[3] ?? 20);
@@ -53,11 +58,22 @@ function count(sqlText: string): void {
 // SQLite: every statement goes through a prepared Statement (sqlite-driver.ts caches them).
 const probe = new SQLite(':memory:');
 const stmtProto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, (...a: unknown[]) => unknown> & { source: string };
+/** Time inside better-sqlite3 by statement (its first words), ms: where the synchronous time goes. */
+const timeBy = new Map<string, number>();
+const timed = <T,>(sqlText: string, fn: () => T): T => {
+  const t = performance.now();
+  try {
+    return fn();
+  } finally {
+    const k = sqlText.replace(/\s+/g, ' ').slice(0, 60);
+    timeBy.set(k, (timeBy.get(k) ?? 0) + performance.now() - t);
+  }
+};
 for (const m of ['run', 'all', 'get', 'iterate'] as const) {
   const orig = stmtProto[m]!;
   stmtProto[m] = function (this: { source: string }, ...a: unknown[]) {
     count(this.source);
-    return orig.apply(this, a);
+    return timed(this.source, () => orig.apply(this, a));
   };
 }
 const dbProto = SQLite.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
@@ -101,13 +117,33 @@ try {
     await ck.dispatch();
   }
   counts = zero();
+  // PROFILE=1: a CPU profile of the intakes alone (in-process, no dispatcher running meanwhile).
+  const inspector = process.env.PROFILE === '1' ? new Session() : null;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.setSamplingInterval', { interval: 200 });
+    await inspector.post('Profiler.start');
+  }
   for (let i = 0; i < N; i++) await intake(100 + i);
+  if (inspector) {
+    const { profile } = await inspector.post('Profiler.stop');
+    const dir = mkdtempSync(join(tmpdir(), 'kesu-intake-prof-'));
+    writeFileSync(join(dir, 'intake.cpuprofile'), JSON.stringify(profile));
+    console.log(summariseProfile(dir, 25).join('\n'));
+  }
   const perIntake = counts;
+  const intakeTimes = [...timeBy].sort((a, b) => b[1] - a[1]).slice(0, 8);
+  timeBy.clear();
   counts = zero();
   const d = await ck.dispatch();
   const perDispatch = counts;
   const per = (c: Counts) => Object.entries(c).map(([k, v]) => `${k} ${(v / N).toFixed(2)}`).join(', ');
   console.log(`${dialect}: per intake request (${N} sequential): ${per(perIntake)}`);
+  if (dialect === 'sqlite') {
+    console.log(`${dialect}: time in better-sqlite3 per intake, top statements (ms): ${intakeTimes.map(([k, v]) => `${(v / N).toFixed(2)} ${k}`).join(' | ')}`);
+    console.log(`${dialect}: time in better-sqlite3 per case delivered, top statements (ms): ${[...timeBy].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${(v / N).toFixed(2)} ${k}`).join(' | ')}`);
+  }
   console.log(`${dialect}: dispatcher, per case (${d.claimed} claims, ${d.expanded} expanded, ${d.sent} sent): ${per(perDispatch)}`);
 } finally {
   await ck.close();

@@ -396,6 +396,9 @@ async function send(app: App, s: ChannelSettings, providers: Providers, row: Out
   throw new DeliveryError(`unknown delivery channel ${row.channel}`, true);
 }
 
+/** How long after a committed change the dispatcher wakes up (a batching window). */
+const WAKE_DELAY_MS = 200;
+
 /**
  * Runs the dispatcher every `intervalMs`, and soon after each committed transition (the
  * `case_changed` event) or an admin's retry (`outbox_changed`), until stopped. Errors are
@@ -433,9 +436,12 @@ export function startDispatcher(app: App, intervalMs: number, opts: DispatchOpti
     wake = null;
     run();
   });
+  // The first change arms one timer and later ones ride on it: under a stream of intakes a pass
+  // finds the messages of every case received meanwhile, so its few commits serve many cases
+  // (on SQLite each commit is an fsync on the one writer, which intake waits for too).
   const onChange = () => {
     if (wake) return;
-    wake = setTimeout(wakeUp, 50);
+    wake = setTimeout(wakeUp, WAKE_DELAY_MS);
     wake.unref();
   };
   app.events.on('case_changed', onChange);
