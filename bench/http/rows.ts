@@ -185,6 +185,16 @@ export function openSqliteRows(dataDir: string): RowStore {
 
 // --- PostgreSQL --------------------------------------------------------------------------------
 
+async function createSequence(databaseUrl: string, name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    await c.query(`create sequence if not exists ${name}`);
+  } finally {
+    await c.end();
+  }
+}
+
 export function openPostgresRows(databaseUrl: string, connections: number): RowStore {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: connections });
   pool.on('error', () => {});
@@ -208,7 +218,8 @@ export function openPostgresRows(databaseUrl: string, connections: number): RowS
       for (const c of cs) {
         const seq = `case_number_${c.counter.slice('complaint:'.length)}`;
         let ready = sequences.get(seq);
-        if (!ready) sequences.set(seq, (ready = pool.query(`create sequence if not exists ${seq}`).then(() => undefined)));
+        // Created on a connection of its own: the pool's may all be in transactions waiting for it.
+        if (!ready) sequences.set(seq, (ready = createSequence(databaseUrl, seq)));
         await ready;
         await client.query({ name: 'bench_case_number', text: 'select nextval($1)', values: [seq] });
       }
