@@ -30,7 +30,7 @@ import type { Locale } from '../domain/errors.js';
 import type { Policy } from '../domain/policy/index.js';
 import { addDuration } from '../domain/calendar/index.js';
 import { getComplaint } from '../store/complaint.repository.js';
-import { claimDue, finishClaimed, insertDeliveries, lockClaimed, skipPending, type OutboxRow } from '../store/delivery.repository.js';
+import { claimDue, finishClaimed, insertDeliveries, lockClaimed, releaseClaimed, skipPending, type OutboxRow } from '../store/delivery.repository.js';
 import { activeStaff, customerLocale, insertSurveyToken, saveAccess } from '../store/customer.repository.js';
 import { channelSettings, type ChannelSettings } from '../channels/settings.js';
 import { resolveCustomer, resolveStaff, resolveWebhooks, type Resolution, type Selector } from '../channels/recipients.js';
@@ -60,6 +60,11 @@ export interface DispatchOptions {
   settings?: ChannelSettings;
   providers?: Providers;
   limit?: number;
+  /**
+   * True once the dispatcher is being stopped: the pass hands back what it has not started on
+   * (expansions, sends) instead of finishing the whole batch, so a stop takes seconds.
+   */
+  stopping?: () => boolean;
 }
 
 export interface DispatchResult {
@@ -125,10 +130,22 @@ export async function dispatchOutbox(app: App, opts: DispatchOptions = {}): Prom
   result.claimed = rows.length;
   const logical = rows.filter((r) => r.channel === 'staff' || r.channel === 'customer' || r.channel === 'webhook');
   const physical = rows.filter((r) => !logical.includes(r));
-  if (logical.length) await expandAll(app, s, owner, logical, result);
+  const stopping = opts.stopping ?? (() => false);
+  const handBack = async (left: OutboxRow[]) => {
+    if (left.length) await releaseClaimed(db, left.map((r) => r.id), owner, app.now().toISOString());
+  };
+  if (logical.length) {
+    if (stopping()) await handBack(logical);
+    else await expandAll(app, s, owner, logical, result, stopping);
+  }
   if (physical.length) {
     const outcomes: Outcome[] = [];
+    const unsent: OutboxRow[] = [];
     await eachLimited(physical, SEND_CONCURRENCY, async (row) => {
+      if (stopping()) {
+        unsent.push(row);
+        return;
+      }
       try {
         await send(app, s, providers, row);
         outcomes.push({ row, error: null });
@@ -137,6 +154,7 @@ export async function dispatchOutbox(app: App, opts: DispatchOptions = {}): Prom
       }
     });
     await markAll(app, s, owner, outcomes, result);
+    await handBack(unsent);
   }
   return result;
 }
@@ -191,12 +209,18 @@ function needsAccessCode(row: OutboxRow): boolean {
  * rolls back and the rows are expanded one by one, each in its own transaction, so only the
  * failing row is retried later.
  */
-async function expandAll(app: App, s: ChannelSettings, owner: string, rows: OutboxRow[], result: DispatchResult): Promise<void> {
+async function expandAll(app: App, s: ChannelSettings, owner: string, rows: OutboxRow[], result: DispatchResult, stopping: () => boolean): Promise<void> {
   const { db } = app.database;
   // The access code's hash is deliberately slow (~100 ms): computed before the transaction,
   // which would otherwise hold the only SQLite connection while it runs (issue 9).
   const minted = new Map<string, MintedCode>();
-  await eachLimited(rows.filter(needsAccessCode), HASH_CONCURRENCY, async (row) => void minted.set(row.id, await mintAccessCode()));
+  await eachLimited(rows.filter(needsAccessCode), HASH_CONCURRENCY, async (row) => {
+    if (!stopping()) minted.set(row.id, await mintAccessCode());
+  });
+  if (stopping()) {
+    await releaseClaimed(db, rows.map((r) => r.id), owner, app.now().toISOString());
+    return;
+  }
   if (rows.length > 1) {
     try {
       const outcomes = await db.transaction().execute(async (trx) => {
@@ -225,7 +249,7 @@ export async function dispatchUntilIdle(app: App, opts: DispatchOptions = {}, ma
   const total: DispatchResult = { claimed: 0, expanded: 0, skipped: 0, sent: 0, retrying: 0, dead: 0, lost: 0 };
   // A stop lets the pass in progress finish; the rest of the backlog waits for the next start.
   for (let i = 0; i < maxPasses && !stopping(); i++) {
-    const r = await dispatchOutbox(app, opts);
+    const r = await dispatchOutbox(app, { ...opts, stopping: () => stopping() || (opts.stopping?.() ?? false) });
     for (const k of Object.keys(total) as (keyof DispatchResult)[]) total[k] += r[k];
     if (r.claimed === 0) break;
   }

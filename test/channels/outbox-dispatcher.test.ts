@@ -224,6 +224,45 @@ for (const { dialect, skip } of await engines()) {
       for (const c of cases) assert.equal((await smsRows(c.id))[0]!.status, 'sent');
     });
 
+    it('a pass that is told to stop hands back the deliveries it has not started', async () => {
+      await ck.dispatch();
+      const cases = [];
+      for (let i = 0; i < 12; i++) cases.push(await newCase(`1340000${String(i).padStart(4, '0')}`));
+      await dispatchOutbox(ck.k.app, { settings: ck.s, providers: ck.providers, owner: 'expander', limit: 200 });
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let started = 0;
+      const slow: Providers = {
+        email: null,
+        sms: {
+          name: 'slow',
+          async send() {
+            started += 1;
+            await gate;
+            return {};
+          },
+        },
+      };
+      let stop = false;
+      const pass = dispatchOutbox(ck.k.app, { settings: ck.s, providers: slow, owner: 'stopping', limit: 200, stopping: () => stop });
+      for (let i = 0; i < 300 && started === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(started > 0 && started < cases.length, `${started} sends under way`);
+      stop = true;
+      release();
+      const r = await pass;
+      assert.ok(r.sent >= started, JSON.stringify(r));
+      const rows = await db().selectFrom('outbox').select(['status', 'attempts', 'lease_owner']).where('complaint_id', 'in', cases.map((c) => c.id)).where('channel', '=', 'sms').execute();
+      assert.equal(rows.filter((x) => x.status === 'sent').length, started, 'what was being sent is marked sent');
+      const back = rows.filter((x) => x.status === 'pending');
+      assert.equal(back.length, cases.length - started, 'the rest is handed back');
+      for (const x of back) {
+        assert.equal(Number(x.attempts), 0, 'the attempt it never made is not counted');
+        assert.equal(x.lease_owner, null);
+      }
+      await ck.dispatch();
+      assert.equal((await smsRows(cases.at(-1)!.id))[0]!.status, 'sent', 'and sent by the next pass');
+    });
+
     it('expands a pass and marks its deliveries in one transaction each', async () => {
       await ck.dispatch(); // nothing left over from earlier tests
       for (let i = 0; i < 4; i++) await newCase(`1320000000${i}`);
