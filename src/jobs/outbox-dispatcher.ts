@@ -126,7 +126,15 @@ export async function dispatchOutbox(app: App, opts: DispatchOptions = {}): Prom
   const now = app.now();
   const result: DispatchResult = { claimed: 0, expanded: 0, skipped: 0, sent: 0, retrying: 0, dead: 0, lost: 0 };
   if (!s.webhooks.length) result.skipped += await skipPending(db, 'webhook', now.toISOString(), 'no webhook configured (KESU_WEBHOOKS)');
-  const rows = await claimDue(db, dialect, { now: now.toISOString(), leaseUntil: new Date(now.getTime() + s.outbox.leaseMs).toISOString(), owner, limit: opts.limit ?? s.outbox.batch });
+  const limit = opts.limit ?? s.outbox.batch;
+  const rows = await claimDue(db, dialect, { now: now.toISOString(), leaseUntil: new Date(now.getTime() + s.outbox.leaseMs).toISOString(), owner, limit });
+  if (rows.length > limit) {
+    // Should the claim ever take more than asked (a plan that rescans its LIMIT subquery), the
+    // pass stays its size: the excess goes back at once.
+    const excess = rows.splice(limit);
+    await releaseClaimed(db, excess.map((r) => r.id), owner, now.toISOString());
+    app.log.warn({ claimed: rows.length + excess.length, limit }, 'outbox: claimed more rows than asked; handed the excess back');
+  }
   result.claimed = rows.length;
   const logical = rows.filter((r) => r.channel === 'staff' || r.channel === 'customer' || r.channel === 'webhook');
   const physical = rows.filter((r) => !logical.includes(r));
