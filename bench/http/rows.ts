@@ -7,7 +7,8 @@
  *   defaults on PostgreSQL; prepared statements; no HTTP, no validation, no JSON building);
  * - `insertBatch`: many cases per transaction, to seed history before the measurements.
  *
- * A case's rows: the idempotency key, the yearly counter, the complaint, its participants, its
+ * A case's rows: the idempotency key, the yearly counter (on PostgreSQL a value of the year's
+ * sequence instead, as Kesu does since issue 9), the complaint, its participants, its
  * full-text row, its events, its clocks, its outbox rows (the logical ones intake queues) and the
  * personal-data access-log row of the intake's answer. Not included: what the outbox dispatcher
  * writes later (delivery rows, the access code's hash, status updates).
@@ -184,10 +185,21 @@ export function openSqliteRows(dataDir: string): RowStore {
 
 // --- PostgreSQL --------------------------------------------------------------------------------
 
+async function createSequence(databaseUrl: string, name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    await c.query(`create sequence if not exists ${name}`);
+  } finally {
+    await c.end();
+  }
+}
+
 export function openPostgresRows(databaseUrl: string, connections: number): RowStore {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: connections });
   pool.on('error', () => {});
   const names = new Map<string, string>();
+  const sequences = new Map<string, Promise<void>>();
   /** One multi-row insert per table, as a named (prepared, reused) statement. */
   const insertRows = async (client: pg.PoolClient, table: string, rows: Row[]) => {
     if (!rows.length) return;
@@ -201,9 +213,16 @@ export function openPostgresRows(databaseUrl: string, connections: number): RowS
   };
   const writeCases = async (client: pg.PoolClient, cs: CaseRows[], counter: boolean) => {
     await insertRows(client, 'idempotency_keys', cs.flatMap((c) => c.idempotency));
+    // Kesu draws PostgreSQL case numbers from a sequence per year (store/counter.repository.ts), as here.
     if (counter)
-      for (const c of cs)
-        await client.query({ name: 'bench_counter', text: 'insert into counters (name, value) values ($1, 1) on conflict (name) do update set value = counters.value + 1 returning value', values: [c.counter] });
+      for (const c of cs) {
+        const seq = `case_number_${c.counter.slice('complaint:'.length)}`;
+        let ready = sequences.get(seq);
+        // Created on a connection of its own: the pool's may all be in transactions waiting for it.
+        if (!ready) sequences.set(seq, (ready = createSequence(databaseUrl, seq)));
+        await ready;
+        await client.query({ name: 'bench_case_number', text: 'select nextval($1)', values: [seq] });
+      }
     await insertRows(client, 'complaints', cs.map((c) => c.complaint));
     await insertRows(client, 'complaint_search', cs.map((c) => c.search));
     for (const [table, key] of rowTables) if (key !== 'idempotency') await insertRows(client, table, cs.flatMap((c) => c[key]));

@@ -4,13 +4,15 @@
  *
  * 1. Claim due rows with a lease (store/delivery.repository.ts `claimDue`: `FOR UPDATE SKIP
  *    LOCKED` on PostgreSQL). A claimed row is `sending` until its lease expires.
- * 2. A logical row (channel staff / customer / webhook) is expanded, in one transaction, into one
+ * 2. A logical row (channel staff / customer / webhook) is expanded into one
  *    delivery row per concrete recipient (staff e-mail, group bot, the customer's e-mail and
  *    phone, each webhook). Customer secrets are minted here: the access code of an
  *    acknowledgement queued without one (staff intake), the survey link of an invitation — their
- *    hashes are stored, the plain values travel sealed in the delivery rows.
+ *    hashes are stored, the plain values travel sealed in the delivery rows. All the logical
+ *    rows of a pass are expanded in one transaction (row by row only when one of them fails).
  * 3. A delivery row is sent through its provider with the row id as idempotency key, then
- *    marked sent (secrets removed from the row). A crash between send and mark leaves the row
+ *    marked sent (secrets removed from the row) — the outcomes of a pass's deliveries in one
+ *    transaction, after they were sent; no transaction is open while a message is sent. A crash between send and mark leaves the row
  *    `sending`; when the lease expires another dispatcher sends it again with the same key —
  *    never lost, and a provider that honours the key does not deliver it twice.
  * 4. Failures back off exponentially (30 s, 1 min, 2 min … capped at 1 h, ±20 %); a permanent
@@ -28,7 +30,7 @@ import type { Locale } from '../domain/errors.js';
 import type { Policy } from '../domain/policy/index.js';
 import { addDuration } from '../domain/calendar/index.js';
 import { getComplaint } from '../store/complaint.repository.js';
-import { claimDue, finishClaimed, insertDeliveries, lockClaimed, skipPending, type OutboxRow } from '../store/delivery.repository.js';
+import { claimDue, finishClaimed, insertDeliveries, lockClaimed, releaseClaimed, skipPending, type OutboxRow } from '../store/delivery.repository.js';
 import { activeStaff, customerLocale, insertSurveyToken, saveAccess } from '../store/customer.repository.js';
 import { channelSettings, type ChannelSettings } from '../channels/settings.js';
 import { resolveCustomer, resolveStaff, resolveWebhooks, type Resolution, type Selector } from '../channels/recipients.js';
@@ -58,6 +60,11 @@ export interface DispatchOptions {
   settings?: ChannelSettings;
   providers?: Providers;
   limit?: number;
+  /**
+   * True once the dispatcher is being stopped: the pass hands back what it has not started on
+   * (expansions, sends) instead of finishing the whole batch, so a stop takes seconds.
+   */
+  stopping?: () => boolean;
 }
 
 export interface DispatchResult {
@@ -90,7 +97,27 @@ function withoutSecrets(payload: Record<string, unknown>): Record<string, unknow
   return rest;
 }
 
-/** One pass: claims up to `limit` due rows and handles each. */
+/** Deliveries sent at once within a pass: one slow provider does not hold up the rest. */
+const SEND_CONCURRENCY = 8;
+/** Access-code hashes computed at once (scrypt, 16 MiB each, on the libuv pool). */
+const HASH_CONCURRENCY = 2;
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * One pass: claims up to `limit` due rows, expands the logical ones in one transaction and sends
+ * the delivery rows outside any transaction, then marks their outcomes in one transaction — a
+ * handful of commits per pass, not several per row (issue 9). Nothing slow runs while a
+ * transaction is open: the access codes are hashed before the expansion, messages are sent
+ * between the two transactions.
+ */
 export async function dispatchOutbox(app: App, opts: DispatchOptions = {}): Promise<DispatchResult> {
   const s = opts.settings ?? (await channelSettings(app));
   const providers = opts.providers ?? (await providersFor(app, s));
@@ -99,24 +126,130 @@ export async function dispatchOutbox(app: App, opts: DispatchOptions = {}): Prom
   const now = app.now();
   const result: DispatchResult = { claimed: 0, expanded: 0, skipped: 0, sent: 0, retrying: 0, dead: 0, lost: 0 };
   if (!s.webhooks.length) result.skipped += await skipPending(db, 'webhook', now.toISOString(), 'no webhook configured (KESU_WEBHOOKS)');
-  const rows = await claimDue(db, dialect, { now: now.toISOString(), leaseUntil: new Date(now.getTime() + s.outbox.leaseMs).toISOString(), owner, limit: opts.limit ?? s.outbox.batch });
+  const limit = opts.limit ?? s.outbox.batch;
+  const rows = await claimDue(db, dialect, { now: now.toISOString(), leaseUntil: new Date(now.getTime() + s.outbox.leaseMs).toISOString(), owner, limit });
+  if (rows.length > limit) {
+    // Should the claim ever take more than asked (a plan that rescans its LIMIT subquery), the
+    // pass stays its size: the excess goes back at once.
+    const excess = rows.splice(limit);
+    await releaseClaimed(db, excess.map((r) => r.id), owner, now.toISOString());
+    app.log.warn({ claimed: rows.length + excess.length, limit }, 'outbox: claimed more rows than asked; handed the excess back');
+  }
   result.claimed = rows.length;
   const logical = rows.filter((r) => r.channel === 'staff' || r.channel === 'customer' || r.channel === 'webhook');
   const physical = rows.filter((r) => !logical.includes(r));
-  for (const row of logical) {
+  const stopping = opts.stopping ?? (() => false);
+  const handBack = async (left: OutboxRow[]) => {
+    if (left.length) await releaseClaimed(db, left.map((r) => r.id), owner, app.now().toISOString());
+  };
+  if (logical.length) {
+    if (stopping()) await handBack(logical);
+    else await expandAll(app, s, owner, logical, result, stopping);
+  }
+  if (physical.length) {
+    const outcomes: Outcome[] = [];
+    const unsent: OutboxRow[] = [];
+    await eachLimited(physical, SEND_CONCURRENCY, async (row) => {
+      if (stopping()) {
+        unsent.push(row);
+        return;
+      }
+      try {
+        await send(app, s, providers, row);
+        outcomes.push({ row, error: null });
+      } catch (e) {
+        outcomes.push({ row, error: e });
+      }
+    });
+    await markAll(app, s, owner, outcomes, result);
+    await handBack(unsent);
+  }
+  return result;
+}
+
+/** A delivery row once its provider answered: error null when sent. */
+interface Outcome {
+  row: OutboxRow;
+  error: unknown;
+}
+
+/** The row's end state after a failed attempt: retried later with backoff, or dead. */
+function failure(s: ChannelSettings, row: OutboxRow, e: unknown, now: Date) {
+  const permanent = e instanceof DeliveryError && e.permanent;
+  const dead = permanent || row.attempts >= s.outbox.maxAttempts;
+  const message = (e instanceof Error ? e.message : String(e)).slice(0, 1000);
+  return { dead, message, finish: { status: dead ? ('dead' as const) : ('pending' as const), now: now.toISOString(), nextAttemptAt: new Date(now.getTime() + (dead ? 0 : backoff(s, row.attempts))).toISOString(), error: message } };
+}
+
+function logFailure(app: App, row: OutboxRow, dead: boolean, message: string): void {
+  app.log.warn({ outbox: row.id, channel: row.channel, template: row.template, attempts: row.attempts, dead, err: message }, dead ? 'message dead-lettered' : 'message delivery failed; will retry');
+}
+
+/** Marks the outcomes of a pass's deliveries in one transaction (each guarded by its lease). */
+async function markAll(app: App, s: ChannelSettings, owner: string, outcomes: Outcome[], result: DispatchResult): Promise<void> {
+  const now = app.now();
+  const counted = await app.database.db.transaction().execute(async (trx) => {
+    const out: { row: OutboxRow; kind: 'sent' | 'retrying' | 'dead' | 'lost'; message?: string }[] = [];
+    for (const { row, error } of outcomes) {
+      if (error === null) {
+        const ok = await finishClaimed(trx, row.id, owner, { status: 'sent', now: now.toISOString(), payload: withoutSecrets(row.payload) });
+        out.push({ row, kind: ok ? 'sent' : 'lost' });
+      } else {
+        const f = failure(s, row, error, now);
+        const ok = await finishClaimed(trx, row.id, owner, f.finish);
+        out.push({ row, kind: !ok ? 'lost' : f.dead ? 'dead' : 'retrying', message: f.message });
+      }
+    }
+    return out;
+  });
+  for (const o of counted) {
+    result[o.kind] += 1;
+    if (o.kind === 'dead' || o.kind === 'retrying') logFailure(app, o.row, o.kind === 'dead', o.message!);
+  }
+}
+
+function needsAccessCode(row: OutboxRow): boolean {
+  return row.channel === 'customer' && row.template === 'acknowledgement' && typeof row.payload.sealed !== 'string';
+}
+
+/**
+ * Expands a pass's logical rows in one transaction. Should one of them fail, the transaction
+ * rolls back and the rows are expanded one by one, each in its own transaction, so only the
+ * failing row is retried later.
+ */
+async function expandAll(app: App, s: ChannelSettings, owner: string, rows: OutboxRow[], result: DispatchResult, stopping: () => boolean): Promise<void> {
+  const { db } = app.database;
+  // The access code's hash is deliberately slow (~100 ms): computed before the transaction,
+  // which would otherwise hold the only SQLite connection while it runs (issue 9).
+  const minted = new Map<string, MintedCode>();
+  await eachLimited(rows.filter(needsAccessCode), HASH_CONCURRENCY, async (row) => {
+    if (!stopping()) minted.set(row.id, await mintAccessCode());
+  });
+  if (stopping()) {
+    await releaseClaimed(db, rows.map((r) => r.id), owner, app.now().toISOString());
+    return;
+  }
+  if (rows.length > 1) {
     try {
-      const outcome = await expand(app, s, owner, row);
-      result[outcome] += 1;
+      const outcomes = await db.transaction().execute(async (trx) => {
+        const out: ExpandOutcome[] = [];
+        for (const row of rows) out.push(await expand(app, s, owner, row, trx, minted.get(row.id) ?? null));
+        return out;
+      });
+      for (const o of outcomes) result[o] += 1;
+      return;
+    } catch (e) {
+      app.log.warn({ err: e instanceof Error ? e.message : String(e), rows: rows.length }, 'outbox: batch expansion failed; expanding row by row');
+    }
+  }
+  for (const row of rows) {
+    try {
+      result[await db.transaction().execute((trx) => expand(app, s, owner, row, trx, minted.get(row.id) ?? null))] += 1;
     } catch (e) {
       if (e instanceof LeaseLost) result.lost += 1;
       else await failed(app, s, owner, row, e, result);
     }
   }
-  // Deliveries in small parallel groups: one slow provider does not hold up the rest for long.
-  for (let i = 0; i < physical.length; i += 4) {
-    await Promise.all(physical.slice(i, i + 4).map((row) => deliverOne(app, s, providers, owner, row, result)));
-  }
-  return result;
 }
 
 /** Repeats passes until nothing is due (bounded), e.g. after a transition. */
@@ -124,46 +257,47 @@ export async function dispatchUntilIdle(app: App, opts: DispatchOptions = {}, ma
   const total: DispatchResult = { claimed: 0, expanded: 0, skipped: 0, sent: 0, retrying: 0, dead: 0, lost: 0 };
   // A stop lets the pass in progress finish; the rest of the backlog waits for the next start.
   for (let i = 0; i < maxPasses && !stopping(); i++) {
-    const r = await dispatchOutbox(app, opts);
+    const r = await dispatchOutbox(app, { ...opts, stopping: () => stopping() || (opts.stopping?.() ?? false) });
     for (const k of Object.keys(total) as (keyof DispatchResult)[]) total[k] += r[k];
     if (r.claimed === 0) break;
   }
   return total;
 }
 
-async function expand(app: App, s: ChannelSettings, owner: string, row: OutboxRow): Promise<'expanded' | 'skipped'> {
-  const { db, dialect } = app.database;
-  // The access code's hash is deliberately slow (~100 ms): compute it before the transaction,
-  // which would otherwise hold the only SQLite connection while it runs (issue 9).
-  const minted = row.channel === 'customer' && row.template === 'acknowledgement' && typeof row.payload.sealed !== 'string' ? await mintAccessCode() : null;
-  return db.transaction().execute(async (trx) => {
-    if (!(await lockClaimed(trx, dialect, row.id, owner))) throw new LeaseLost();
-    const now = app.now();
-    const c = row.complaintId ? await getComplaint(trx, row.complaintId) : null;
-    const policy = c ? await app.policyByKey(c.policyKey, trx) : null;
-    const to = row.recipient as Selector;
-    let payload = row.payload;
-    let res: Resolution;
-    if (row.channel === 'staff') res = resolveStaff(to, row.template, payload, c, policy, await activeStaff(trx), s);
-    else if (row.channel === 'webhook') res = resolveWebhooks(row.template, payload, s);
-    else {
-      const locale = (c && (await customerLocale(trx, c.id))) ?? s.defaultLocale;
-      res = resolveCustomer(payload, c, locale, s);
-      if (res.deliveries.length && c && policy) {
-        const prepared = await customerSecrets(app, s, trx, row, c, policy, locale, now, minted);
-        if (!prepared) res = { deliveries: [], notes: ['the case has moved on: no survey for this cycle any more'] };
-        else {
-          payload = prepared;
-          res.deliveries = res.deliveries.map((d) => ({ ...d, payload: prepared }));
-        }
+type ExpandOutcome = 'expanded' | 'skipped' | 'lost';
+
+/** Expands one logical row into its delivery rows, inside the caller's transaction. */
+async function expand(app: App, s: ChannelSettings, owner: string, row: OutboxRow, trx: Transaction<DB>, minted: MintedCode | null): Promise<ExpandOutcome> {
+  const { dialect } = app.database;
+  // Another dispatcher took the row over (its lease expired): leave it to that one.
+  if (!(await lockClaimed(trx, dialect, row.id, owner))) return 'lost';
+  const now = app.now();
+  const c = row.complaintId ? await getComplaint(trx, row.complaintId) : null;
+  const policy = c ? await app.policyByKey(c.policyKey, trx) : null;
+  const to = row.recipient as Selector;
+  let payload = row.payload;
+  let res: Resolution;
+  if (row.channel === 'staff') res = resolveStaff(to, row.template, payload, c, policy, await activeStaff(trx), s);
+  else if (row.channel === 'webhook') res = resolveWebhooks(row.template, payload, s);
+  else {
+    const locale = (c && (await customerLocale(trx, c.id))) ?? s.defaultLocale;
+    res = resolveCustomer(payload, c, locale, s);
+    if (res.deliveries.length && c && policy) {
+      const prepared = await customerSecrets(app, s, trx, row, c, policy, locale, now, minted);
+      if (!prepared) res = { deliveries: [], notes: ['the case has moved on: no survey for this cycle any more'] };
+      else {
+        payload = prepared;
+        res.deliveries = res.deliveries.map((d) => ({ ...d, payload: prepared }));
       }
     }
-    await insertDeliveries(trx, row, res.deliveries, now.toISOString());
-    const status = res.deliveries.length ? 'expanded' : 'skipped';
-    const note = res.notes.join('; ') || null;
-    if (!(await finishClaimed(trx, row.id, owner, { status, now: now.toISOString(), error: note, payload: withoutSecrets(payload) }))) throw new LeaseLost();
-    return status;
-  });
+  }
+  await insertDeliveries(trx, row, res.deliveries, now.toISOString());
+  const status = res.deliveries.length ? 'expanded' : 'skipped';
+  const note = res.notes.join('; ') || null;
+  // The row is locked (PostgreSQL) or the writer held (SQLite) since lockClaimed: this cannot fail
+  // unless something is badly wrong, and then the whole transaction must roll back.
+  if (!(await finishClaimed(trx, row.id, owner, { status, now: now.toISOString(), error: note, payload: withoutSecrets(payload) }))) throw new LeaseLost();
+  return status;
 }
 
 interface MintedCode {
@@ -217,32 +351,12 @@ function backoff(s: ChannelSettings, attempts: number): number {
 }
 
 async function failed(app: App, s: ChannelSettings, owner: string, row: OutboxRow, e: unknown, result: DispatchResult): Promise<void> {
-  const now = app.now();
-  const permanent = e instanceof DeliveryError && e.permanent;
-  const dead = permanent || row.attempts >= s.outbox.maxAttempts;
-  const message = (e instanceof Error ? e.message : String(e)).slice(0, 1000);
-  const ok = await finishClaimed(app.database.db, row.id, owner, {
-    status: dead ? 'dead' : 'pending',
-    now: now.toISOString(),
-    nextAttemptAt: new Date(now.getTime() + (dead ? 0 : backoff(s, row.attempts))).toISOString(),
-    error: message,
-  });
+  const f = failure(s, row, e, app.now());
+  const ok = await finishClaimed(app.database.db, row.id, owner, f.finish);
   if (!ok) result.lost += 1;
-  else if (dead) result.dead += 1;
+  else if (f.dead) result.dead += 1;
   else result.retrying += 1;
-  app.log.warn({ outbox: row.id, channel: row.channel, template: row.template, attempts: row.attempts, dead, err: message }, dead ? 'message dead-lettered' : 'message delivery failed; will retry');
-}
-
-async function deliverOne(app: App, s: ChannelSettings, providers: Providers, owner: string, row: OutboxRow, result: DispatchResult): Promise<void> {
-  try {
-    await send(app, s, providers, row);
-  } catch (e) {
-    await failed(app, s, owner, row, e, result);
-    return;
-  }
-  const ok = await finishClaimed(app.database.db, row.id, owner, { status: 'sent', now: app.now().toISOString(), payload: withoutSecrets(row.payload) });
-  if (ok) result.sent += 1;
-  else result.lost += 1;
+  logFailure(app, row, f.dead, f.message);
 }
 
 /** Renders and sends one delivery row; throws DeliveryError on failure. */
@@ -314,6 +428,9 @@ async function send(app: App, s: ChannelSettings, providers: Providers, row: Out
   throw new DeliveryError(`unknown delivery channel ${row.channel}`, true);
 }
 
+/** How long after a committed change the dispatcher wakes up (a batching window). */
+const WAKE_DELAY_MS = 200;
+
 /**
  * Runs the dispatcher every `intervalMs`, and soon after each committed transition (the
  * `case_changed` event) or an admin's retry (`outbox_changed`), until stopped. Errors are
@@ -351,9 +468,12 @@ export function startDispatcher(app: App, intervalMs: number, opts: DispatchOpti
     wake = null;
     run();
   });
+  // The first change arms one timer and later ones ride on it: under a stream of intakes a pass
+  // finds the messages of every case received meanwhile, so its few commits serve many cases
+  // (on SQLite each commit is an fsync on the one writer, which intake waits for too).
   const onChange = () => {
     if (wake) return;
-    wake = setTimeout(wakeUp, 50);
+    wake = setTimeout(wakeUp, WAKE_DELAY_MS);
     wake.unref();
   };
   app.events.on('case_changed', onChange);

@@ -1,6 +1,7 @@
 /**
  * What every service needs: the database, the current time (injectable for tests) and the
- * policy and calendar lookups. Policies are immutable per key, so they are cached forever;
+ * policy and calendar lookups. Policies are immutable per key, so they are cached forever; the
+ * active one is cached until the policies' cache stamp changes (services/policies.ts);
  * calendars are rebuilt when an administrator changes a holiday year — on every instance of the
  * database: the change bumps the calendars' cache stamp in its transaction
  * (store/cache-stamp.repository.ts), and `calendarFor` compares the stamp with the one its
@@ -11,7 +12,8 @@ import type { Database } from '../store/db.js';
 import type { Policy } from '../domain/policy/index.js';
 import { calendarNames, calendarSpec, policyKey } from '../domain/policy/index.js';
 import { WorkingCalendar, builtInHolidayYears, type HolidayYear } from '../domain/calendar/index.js';
-import { getActivePolicy, getPolicy, listPolicies } from '../store/policy.repository.js';
+import { getPolicy, listPolicies } from '../store/policy.repository.js';
+import { activePolicyCache } from './policies.js';
 import { listHolidayYears } from '../store/calendar.repository.js';
 import { readCacheStamp } from '../store/cache-stamp.repository.js';
 import { AppError } from '../domain/errors.js';
@@ -71,6 +73,11 @@ export interface App {
    * change from the cache stamp the change bumped, within `cacheCheckMs`.
    */
   invalidateCalendars(): void;
+  /**
+   * Forget the cached active policy at once (services/policies.ts `activatePolicy` calls it).
+   * Other instances learn of a new active version from the policies' cache stamp within `cacheCheckMs`.
+   */
+  invalidateActivePolicy(): void;
 }
 
 export function createApp(database: Database, opts: { now?: () => Date; log?: Logger; cacheCheckMs?: number } = {}): App {
@@ -78,6 +85,7 @@ export function createApp(database: Database, opts: { now?: () => Date; log?: Lo
   const calendars = new Map<string, WorkingCalendar>();
   let adminYears: Promise<HolidayYear[]> | null = null;
   const cacheCheckMs = opts.cacheCheckMs ?? 1000;
+  const active = activePolicyCache(cacheCheckMs);
   // The calendars' stamp these caches were built at, when it was last read (monotonic ms), and a
   // generation that a load started before an invalidation must still match to be cached.
   let calendarStamp: number | null = null;
@@ -117,9 +125,10 @@ export function createApp(database: Database, opts: { now?: () => Date; log?: Lo
       return p;
     },
     async activePolicy(db = database.db) {
-      const p = await getActivePolicy(db);
+      const p = await active.get(db);
       if (!p) throw new AppError('policy_invalid', 'no active policy: run `kesu seed-demo` or upload one');
-      policies.set(policyKey(p), p);
+      const key = policyKey(p);
+      if (!policies.has(key)) policies.set(key, p);
       return p;
     },
     async calendarFor(policy, db = database.db, name) {
@@ -157,6 +166,9 @@ export function createApp(database: Database, opts: { now?: () => Date; log?: Lo
     invalidateCalendars() {
       forgetCalendars();
       stampReadAt = -Infinity;
+    },
+    invalidateActivePolicy() {
+      active.invalidate();
     },
   };
   // Storage faults are logged once, on whatever log the app has by then (`kesu serve` sets the server's).

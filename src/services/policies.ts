@@ -7,7 +7,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRESET_FILES, parsePolicyText, type Policy, type PolicyProblem } from '../domain/policy/index.js';
 import { AppError } from '../domain/errors.js';
-import { savePolicyVersion } from '../store/policy.repository.js';
+import { getActivePolicy, savePolicyVersion } from '../store/policy.repository.js';
+import { bumpCacheStamp, readCacheStamp } from '../store/cache-stamp.repository.js';
+import type { Executor } from '../store/db.js';
 import { upsertDepartment } from '../store/user.repository.js';
 import type { App } from './app.js';
 
@@ -36,14 +38,67 @@ function toField(p: PolicyProblem) {
   return { path: p.path || '(document)', message: { 'zh-CN': p.message['zh-CN'], 'zh-TW': p.message['zh-CN'], en: p.message.en } };
 }
 
-/** Validates, stores and activates a policy version; its departments become known departments. */
+/**
+ * Validates, stores and activates a policy version; its departments become known departments.
+ * Bumps the policies' cache stamp in the same transaction, so every instance of the database
+ * switches to the new version (within its stamp check interval; this one at once).
+ */
 export async function activatePolicy(app: App, text: string, format?: 'yaml' | 'json'): Promise<{ key: string; created: boolean; policy: Policy }> {
   const policy = parseOrThrow(text, format);
   const at = app.now().toISOString();
   const r = await app.database.db.transaction().execute(async (trx) => {
     const saved = await savePolicyVersion(trx, policy, text, at, true);
     for (const d of policy.departments) await upsertDepartment(trx, d.code, d.name['zh-CN'], at);
+    await bumpCacheStamp(trx, 'policies');
     return saved;
   });
+  app.invalidateActivePolicy();
   return { ...r, policy };
+}
+
+/** What `app.activePolicy` keeps between requests (services/app.ts). */
+export interface ActivePolicyCache {
+  /** The active policy, or null when none is stored. */
+  get(db: Executor): Promise<Policy | null>;
+  /** Forget it at once (this instance activated another version). */
+  invalidate(): void;
+}
+
+/**
+ * The active policy, parsed once per version instead of read and parsed on every intake
+ * (issue 9). Whether another version became active — through another instance or `kesu` on the
+ * command line — is learnt from the policies' cache stamp, read at most once per
+ * `cacheCheckMs`; the stamp is read before the policy, so the copy kept is never older than the
+ * stamp it is kept at.
+ */
+export function activePolicyCache(cacheCheckMs: number): ActivePolicyCache {
+  let cached: Policy | null = null;
+  let stamp: number | null = null;
+  let stampReadAt = -Infinity;
+  // A load started before an invalidation must not be kept.
+  let generation = 0;
+  return {
+    async get(db) {
+      if (stamp === null || performance.now() - stampReadAt >= cacheCheckMs) {
+        const readAt = performance.now();
+        const current = await readCacheStamp(db, 'policies');
+        stampReadAt = Math.max(stampReadAt, readAt);
+        if (current !== stamp) {
+          stamp = current;
+          cached = null;
+          generation += 1;
+        }
+      }
+      if (cached) return cached;
+      const built = generation;
+      const p = await getActivePolicy(db);
+      if (p && built === generation) cached = p;
+      return p;
+    },
+    invalidate() {
+      cached = null;
+      stampReadAt = -Infinity;
+      generation += 1;
+    },
+  };
 }

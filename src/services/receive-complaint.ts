@@ -6,7 +6,6 @@
  * `hooks.inTransaction`.
  */
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
 import type { Actor, Complaint } from '../domain/complaint/types.js';
 import { receive } from '../domain/lifecycle/intake.js';
 import { AppError } from '../domain/errors.js';
@@ -16,7 +15,7 @@ import { indexNewComplaintText } from '../store/search.repository.js';
 import { appendEvents } from '../store/event.repository.js';
 import { upsertClocks, listClocks } from '../store/clock.repository.js';
 import { enqueueMessages } from '../store/outbox.repository.js';
-import { nextValue } from '../store/counter.repository.js';
+import { ensureCaseNumbers, nextCaseNumber } from '../store/counter.repository.js';
 import { findIdempotent, saveIdempotent } from '../store/idempotency.repository.js';
 import { idempotencyTtlMs } from './idempotent-requests.js';
 import type { App } from './app.js';
@@ -34,6 +33,15 @@ export interface Received {
   promisedAt: string | null;
   /** false when an earlier request with the same Idempotency-Key created it. */
   created: boolean;
+}
+
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar year of an instant in a time zone (the year of the case number). */
+function yearIn(at: Date, timeZone: string): number {
+  let f = yearFormats.get(timeZone);
+  if (!f) yearFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' })));
+  return Number(f.format(at));
 }
 
 function isUniqueViolation(e: unknown): boolean {
@@ -69,14 +77,17 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
   const policy = await app.activePolicy();
   const calendar = await app.calendarFor(policy);
   const contactKeys = contactKeysForIntake(app, input); // hashed before the transaction
+  // The time of receipt is taken before the transaction: the year's case numbers must be ready
+  // before it begins (a new year's PostgreSQL sequence is created outside it).
+  const now = app.now();
+  const year = yearIn(now, policy.calendar.timeZone);
+  await ensureCaseNumbers(app.database, year);
   try {
     const received = await app.database.db.transaction().execute(async (trx) => {
-      const now = app.now();
       const id = uuidv7(now.getTime());
       // Claim the key first: a concurrent retry blocks on it, then sees the first case.
       if (scopeKey) await saveIdempotent(trx, scopeKey, requestHash, id, now.toISOString(), new Date(now.getTime() + idempotencyTtlMs(app)).toISOString());
-      const year = DateTime.fromJSDate(now, { zone: policy.calendar.timeZone }).year;
-      const seq = await nextValue(trx, `complaint:${year}`);
+      const seq = await nextCaseNumber(trx, app.database.dialect, year);
       const number = `KS-${year}-${String(seq).padStart(6, '0')}`;
       const r = receive(input, { id, number }, { actor, now, policy, calendar });
       await insertComplaint(trx, r.complaint, r.clocks);

@@ -6,7 +6,8 @@
 import { sql } from 'kysely';
 import type { Executor } from './db.js';
 
-export type CacheName = 'calendars';
+/** `calendars`: holiday years (services/app.ts); `policies`: which policy version is active (services/policies.ts). */
+export type CacheName = 'calendars' | 'policies';
 
 /** Bumps the stamp; call in the transaction that changes the cache's data. */
 export async function bumpCacheStamp(db: Executor, name: CacheName): Promise<void> {

@@ -136,6 +136,22 @@ export async function finishClaimed(
   return Number(res.numUpdatedRows) === 1;
 }
 
+/**
+ * Hands claimed rows back untouched (the dispatcher is stopping): due again at once, and the
+ * attempt the claim counted is not counted. Rows whose lease was lost meanwhile are left alone.
+ */
+export async function releaseClaimed(db: Executor, ids: string[], owner: string, now: string): Promise<number> {
+  if (!ids.length) return 0;
+  const r = await db
+    .updateTable('outbox')
+    .set((eb) => ({ status: 'pending', lease_owner: null, next_attempt_at: now, attempts: eb('attempts', '-', 1) }))
+    .where('id', 'in', ids)
+    .where('status', '=', 'sending')
+    .where('lease_owner', '=', owner)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 /** Webhook rows when no webhook is configured: skipped in one statement. */
 export async function skipPending(db: Executor, channel: string, now: string, reason: string): Promise<number> {
   const r = await db

@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006-search-rowid.js';
 import * as m0007 from './migrations/0007-shared-caches.js';
 import * as m0008 from './migrations/0008-login-throttle.js';
 import * as m0009 from './migrations/0009-audit-anchors.js';
+import * as m0010 from './migrations/0010-case-number-sequences.js';
 import * as m0011 from './migrations/0011-contact-keys.js';
 import * as m0012 from './migrations/0012-idempotency-everywhere.js';
 import * as m0013 from './migrations/0013-report-facts.js';
@@ -30,6 +31,7 @@ function migrationsFor(opts: MigrationOptions): Record<string, Migration> {
     '0007-shared-caches': m0007,
     '0008-login-throttle': m0008,
     '0009-audit-anchors': m0009,
+    '0010-case-number-sequences': m0010,
     '0011-contact-keys': { up: (db) => m0011.up(db, opts.contactKey), down: m0011.down },
     '0012-idempotency-everywhere': m0012,
     '0013-report-facts': m0013,

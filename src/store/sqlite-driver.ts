@@ -10,12 +10,13 @@
  *   another caller's open transaction on the shared writer);
  * - a SELECT outside a transaction runs on the reader at once, without the mutex: WAL gives
  *   it the last committed state, so it never waits for a transaction (issue 9: reads that do not
- *   queue behind writes).
+ *   queue behind writes). Raw `sql` text counts as a SELECT when it starts with SELECT or WITH
+ *   and SQLite says the statement writes nothing (the text search's probe, say).
  * Statements are cached by SQL text (better-sqlite3 statements are reusable; SQLite re-prepares
  * them itself after a schema change).
  */
 import type Database from 'better-sqlite3';
-import { CompiledQuery, SelectQueryNode, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
+import { CompiledQuery, RawNode, SelectQueryNode, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
 
 const STATEMENT_CACHE = 500;
 
@@ -44,6 +45,11 @@ function run<R>(cache: StatementCache, q: CompiledQuery): QueryResult<R> {
     insertId: lastInsertRowid !== undefined && lastInsertRowid !== null ? BigInt(lastInsertRowid) : undefined,
     rows: [],
   };
+}
+
+/** Raw SQL that only reads: SELECT/WITH text whose statement SQLite reports as read-only. */
+function rawRead(cache: StatementCache, q: CompiledQuery): boolean {
+  return RawNode.is(q.query) && /^\s*(select|with)\b/i.test(q.sql) && cache.get(q.sql).readonly;
 }
 
 class Mutex {
@@ -75,7 +81,7 @@ class Session implements DatabaseConnection {
 
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
     if (this.inTransaction) return run<R>(this.driver.writer, q);
-    if (SelectQueryNode.is(q.query)) return run<R>(this.driver.reader, q);
+    if (SelectQueryNode.is(q.query) || rawRead(this.driver.reader, q)) return run<R>(this.driver.reader, q);
     await this.lock();
     try {
       return run<R>(this.driver.writer, q);

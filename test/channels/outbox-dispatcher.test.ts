@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { engines } from '../support/engines.js';
 import { TestReceiver, startChannelKesu, type ChannelKesu } from '../support/channels.js';
 import { signBody } from '../../src/channels/webhook.js';
-import { dispatchOutbox, startDispatcher } from '../../src/jobs/outbox-dispatcher.js';
+import { dispatchOutbox, startDispatcher, type Providers } from '../../src/jobs/outbox-dispatcher.js';
 
 for (const { dialect, skip } of await engines()) {
   describe(`outbox dispatcher (${dialect})`, { skip }, () => {
@@ -185,6 +185,126 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(new Set(smsKeys).size, smsKeys.length, 'no key twice');
       assert.ok(results.some((r) => r.claimed > 0 && r.sent > 0));
       assert.ok(sent >= cases.length);
+    });
+
+    it('holds no transaction while a slow provider sends: a list and an intake complete meanwhile', async () => {
+      await ck.dispatch(); // nothing left over from earlier tests
+      const cases = [await newCase('13300000001'), await newCase('13300000002')];
+      await dispatchOutbox(ck.k.app, { settings: ck.s, providers: ck.providers, owner: 'expander', limit: 200 });
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const phones = new Set<string>();
+      const slow: Providers = {
+        email: null,
+        sms: {
+          name: 'slow',
+          async send(m) {
+            phones.add(m.to);
+            await gate;
+            return {};
+          },
+        },
+      };
+      const sending = () => ['13300000001', '13300000002'].filter((p) => phones.has(p)).length;
+      const pass = dispatchOutbox(ck.k.app, { settings: ck.s, providers: slow, owner: 'slow', limit: 200 });
+      try {
+        for (let i = 0; i < 200 && sending() < cases.length; i++) await new Promise((r) => setTimeout(r, 10));
+        assert.equal(sending(), cases.length, 'both messages are being sent at once');
+        const list = await ck.k.as('specialist').get('/api/v1/complaints?limit=10');
+        assert.equal(list.status, 200);
+        // A write needs the one SQLite writer: it would wait for an open transaction.
+        const third = await newCase('13300000003');
+        assert.ok(third.number);
+        assert.ok(!phones.has('13300000003'), 'the pass in progress does not take new work');
+      } finally {
+        release();
+      }
+      const r = await pass;
+      assert.ok(r.sent >= cases.length, JSON.stringify(r));
+      for (const c of cases) assert.equal((await smsRows(c.id))[0]!.status, 'sent');
+    });
+
+    it('a pass that is told to stop hands back the deliveries it has not started', async () => {
+      await ck.dispatch();
+      const cases = [];
+      for (let i = 0; i < 12; i++) cases.push(await newCase(`1340000${String(i).padStart(4, '0')}`));
+      await dispatchOutbox(ck.k.app, { settings: ck.s, providers: ck.providers, owner: 'expander', limit: 200 });
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let started = 0;
+      const slow: Providers = {
+        email: null,
+        sms: {
+          name: 'slow',
+          async send() {
+            started += 1;
+            await gate;
+            return {};
+          },
+        },
+      };
+      let stop = false;
+      const pass = dispatchOutbox(ck.k.app, { settings: ck.s, providers: slow, owner: 'stopping', limit: 200, stopping: () => stop });
+      for (let i = 0; i < 300 && started === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(started > 0 && started < cases.length, `${started} sends under way`);
+      stop = true;
+      release();
+      const r = await pass;
+      assert.ok(r.sent >= started, JSON.stringify(r));
+      const rows = await db().selectFrom('outbox').select(['status', 'attempts', 'lease_owner']).where('complaint_id', 'in', cases.map((c) => c.id)).where('channel', '=', 'sms').execute();
+      assert.equal(rows.filter((x) => x.status === 'sent').length, started, 'what was being sent is marked sent');
+      const back = rows.filter((x) => x.status === 'pending');
+      assert.equal(back.length, cases.length - started, 'the rest is handed back');
+      for (const x of back) {
+        assert.equal(Number(x.attempts), 0, 'the attempt it never made is not counted');
+        assert.equal(x.lease_owner, null);
+      }
+      await ck.dispatch();
+      assert.equal((await smsRows(cases.at(-1)!.id))[0]!.status, 'sent', 'and sent by the next pass');
+    });
+
+    it('expands a pass and marks its deliveries in one transaction each', async () => {
+      await ck.dispatch(); // nothing left over from earlier tests
+      for (let i = 0; i < 4; i++) await newCase(`1320000000${i}`);
+      const database = ck.k.app.database;
+      const original = database.db.transaction.bind(database.db);
+      let transactions = 0;
+      (database.db as { transaction: unknown }).transaction = () => {
+        transactions += 1;
+        return original();
+      };
+      try {
+        // 4 cases × (acknowledgement, staff notice, case event): 12 logical rows, one transaction.
+        const expanded = await dispatchOutbox(ck.k.app, { settings: ck.s, providers: ck.providers, owner: 'batch', limit: 200 });
+        assert.equal(expanded.expanded, 8);
+        assert.equal(transactions, 1);
+        transactions = 0;
+        const delivered = await dispatchOutbox(ck.k.app, { settings: ck.s, providers: ck.providers, owner: 'batch', limit: 200 });
+        assert.ok(delivered.sent >= 8, `${delivered.sent} sent`);
+        assert.equal(transactions, 1, 'the marks of every delivery of the pass in one transaction');
+      } finally {
+        (database.db as { transaction: unknown }).transaction = original;
+      }
+    });
+
+    it('a row that fails its expansion does not hold back the others of the pass', async () => {
+      await ck.dispatch();
+      const good = await newCase('13100000001');
+      const bad = await newCase('13100000002');
+      // The bad case names a policy version that does not exist: its rows cannot be expanded.
+      const { body } = await db().selectFrom('complaints').select('body').where('id', '=', bad.id).executeTakeFirstOrThrow();
+      await db().updateTable('complaints').set({ body: JSON.stringify({ ...JSON.parse(body), policyKey: 'no-such-policy@0' }) }).where('id', '=', bad.id).execute();
+      const r = await dispatchOutbox(ck.k.app, { settings: ck.s, providers: ck.providers, owner: 'mixed', limit: 200 });
+      const rows = await db().selectFrom('outbox').select(['complaint_id', 'channel', 'status', 'last_error']).where('complaint_id', 'in', [good.id, bad.id]).where('parent_id', 'is', null).execute();
+      assert.equal(r.expanded, 2, JSON.stringify({ r, rows }));
+      assert.equal(r.retrying, 3, JSON.stringify({ r, rows }));
+      for (const row of rows.filter((x) => x.complaint_id === good.id)) assert.notEqual(row.status, 'pending', 'done in this pass');
+      for (const row of rows.filter((x) => x.complaint_id === bad.id)) {
+        assert.equal(row.status, 'pending', 'retried later');
+        assert.match(row.last_error ?? '', /no-such-policy/);
+      }
+      // Put the case back, so later passes do not keep retrying it.
+      await db().updateTable('complaints').set({ body }).where('id', '=', bad.id).execute();
     });
   });
 }

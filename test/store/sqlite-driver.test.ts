@@ -46,6 +46,35 @@ describe('SQLite driver: reader beside the writer', () => {
     assert.deepEqual(after.map((r) => r.name), ['in-tx', 'outside'], 'the reader sees what was committed, at once');
   });
 
+  it('runs raw SELECT text outside a transaction on the reader, raw writes on the writer', async () => {
+    const { db } = t.database;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const tx = db.transaction().execute(async (trx) => {
+      await trx.insertInto('counters').values({ name: 'raw-tx', value: 1 }).execute();
+      await gate;
+    });
+    await new Promise((r) => setImmediate(r));
+    try {
+      // Answers while the transaction is open (the writer is held), from the last committed state.
+      const seen = await sql<{ n: number }>`select count(*) as n from counters where name = ${'raw-tx'}`.execute(db);
+      assert.equal(Number(seen.rows[0]!.n), 0);
+      const withCte = await sql<{ n: number }>`with c as (select 1 as n) select n from c`.execute(db);
+      assert.equal(Number(withCte.rows[0]!.n), 1);
+      let wrote = false;
+      const write = sql`insert into counters (name, value) values (${'raw-outside'}, 1)`.execute(db).then(() => (wrote = true));
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(wrote, false, 'a raw write waits for the open transaction');
+      release();
+      await write;
+    } finally {
+      release();
+      await tx;
+    }
+    const rows = await sql<{ name: string }>`select name from counters where name in ('raw-tx', 'raw-outside') order by name`.execute(db);
+    assert.deepEqual(rows.rows.map((r) => r.name), ['raw-outside', 'raw-tx']);
+  });
+
   it('keeps cached statements working across a schema change', async () => {
     const { db } = t.database;
     await sql`create table probe (a integer)`.execute(db);
