@@ -561,6 +561,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/callers/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 来电识别 — a caller's earlier and open cases
+         * @description Give one of `phone` (any format), `email`, `idNumber`, or `last4` with `name` or `date`. Only cases the caller may see are counted and listed (the complained-about employee finds none); personal data is masked.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    phone?: string;
+                    email?: string;
+                    idNumber?: string;
+                    last4?: string;
+                    name?: string;
+                    date?: string;
+                    lang?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CallerHistory"];
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/complaints": {
         parameters: {
             query?: never;
@@ -2421,11 +2513,15 @@ export interface paths {
                             ok: boolean;
                             checked: number;
                             cases: number;
+                            accessChecked: number;
+                            checkpoint: string | null;
                             problems: {
                                 complaintId: string;
                                 seq: number;
                                 /** @enum {string} */
-                                problem: "hash_mismatch" | "broken_link" | "gap";
+                                problem: "hash_mismatch" | "broken_link" | "gap" | "unknown_key" | "head_missing" | "head_mismatch" | "head_forged" | "case_mismatch" | "case_missing" | "behind_checkpoint" | "checkpoint_forged";
+                                /** @enum {string} */
+                                log: "events" | "access" | "checkpoint";
                             }[];
                         };
                     };
@@ -2899,7 +2995,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3003,7 +3099,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3109,7 +3205,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The database cannot be written at the moment (read-only, I/O error): nothing was saved; retry after Retry-After seconds */
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3603,11 +3699,15 @@ export interface components {
             calendar: {
                 /** @default Asia/Shanghai */
                 timeZone: string;
-                /**
-                 * @default CN
-                 * @enum {string}
-                 */
-                holidays: "CN" | "none";
+                /** @default CN */
+                holidays: "none" | string;
+                /** @default [] */
+                holidayList: {
+                    date: string;
+                    /** @default true */
+                    off: boolean;
+                    name?: string;
+                }[];
                 /**
                  * @default [
                  *       1,
@@ -3634,6 +3734,40 @@ export interface components {
                     start: string;
                     end: string;
                 }[];
+                /**
+                 * @default instant
+                 * @enum {string}
+                 */
+                counting: "instant" | "statutory";
+                /**
+                 * @default midnight
+                 * @enum {string}
+                 */
+                periodEnd: "midnight" | "close";
+            };
+            /** @default {} */
+            calendars: {
+                [key: string]: {
+                    timeZone?: string;
+                    holidays?: "none" | string;
+                    holidayList?: {
+                        date: string;
+                        /** @default true */
+                        off: boolean;
+                        name?: string;
+                    }[];
+                    workingWeekdays?: number[];
+                    workingHours?: {
+                        start: string;
+                        end: string;
+                    }[];
+                    /** @enum {string} */
+                    counting?: "instant" | "statutory";
+                    /** @enum {string} */
+                    periodEnd?: "midnight" | "close";
+                    /** @default [] */
+                    clocks: string[];
+                };
             };
             /**
              * @default [
@@ -3703,9 +3837,9 @@ export interface components {
                 /** @default false */
                 directToManager: boolean;
             }[];
-            defaultGrade: string;
+            defaultGrade?: string;
             flags: {
-                vicious: {
+                vicious?: {
                     minGrade: string;
                     limits?: {
                         triage?: string;
@@ -3715,7 +3849,7 @@ export interface components {
                         approval?: string;
                     };
                 };
-                emergency: {
+                emergency?: {
                     limits: {
                         triage?: string;
                         dispatch?: string;
@@ -3723,10 +3857,42 @@ export interface components {
                         resolve?: string;
                         approval?: string;
                     };
-                    escalateEvery: string;
+                    escalateEvery?: string;
+                    calendar?: string;
                 };
             };
             escalation: {
+                /**
+                 * @default [
+                 *       {
+                 *         "level": 1,
+                 *         "name": {
+                 *           "zh-CN": "客服代表",
+                 *           "zh-TW": "客服代表",
+                 *           "en": "Agent"
+                 *         },
+                 *         "role": "agent"
+                 *       },
+                 *       {
+                 *         "level": 2,
+                 *         "name": {
+                 *           "zh-CN": "部门经理",
+                 *           "zh-TW": "部門經理",
+                 *           "en": "Department manager"
+                 *         },
+                 *         "role": "department_manager"
+                 *       },
+                 *       {
+                 *         "level": 3,
+                 *         "name": {
+                 *           "zh-CN": "总经理",
+                 *           "zh-TW": "總經理",
+                 *           "en": "General manager"
+                 *         },
+                 *         "role": "general_manager"
+                 *       }
+                 *     ]
+                 */
                 tiers: {
                     level: number;
                     name: {
@@ -3760,6 +3926,12 @@ export interface components {
                 after: string;
                 to: string;
             }[];
+            /**
+             * @default {
+             *       "levels": [],
+             *       "rules": []
+             *     }
+             */
             approval: {
                 levels: {
                     code: string;
@@ -3777,6 +3949,58 @@ export interface components {
                 }[];
             };
             validity: {
+                /**
+                 * @default [
+                 *       {
+                 *         "code": "facts_contradict",
+                 *         "name": {
+                 *           "zh-CN": "事实与叙述严重不符，责任在投诉方",
+                 *           "zh-TW": "事實與敘述嚴重不符，責任在投訴方",
+                 *           "en": "Facts contradict the account; the fault is the complainant's"
+                 *         }
+                 *       },
+                 *       {
+                 *         "code": "outside_service",
+                 *         "name": {
+                 *           "zh-CN": "要求承诺以外或公司禁止的服务",
+                 *           "zh-TW": "要求承諾以外或公司禁止的服務",
+                 *           "en": "Demand outside the promised service"
+                 *         }
+                 *       },
+                 *       {
+                 *         "code": "provocation",
+                 *         "name": {
+                 *           "zh-CN": "寻衅滋事，以投诉相要挟",
+                 *           "zh-TW": "尋釁滋事，以投訴相要挾",
+                 *           "en": "Provocation or threats"
+                 *         }
+                 *       },
+                 *       {
+                 *         "code": "anonymous_no_facts",
+                 *         "name": {
+                 *           "zh-CN": "匿名投诉无具体事实或主要事实不成立",
+                 *           "zh-TW": "匿名投訴無具體事實或主要事實不成立",
+                 *           "en": "Anonymous, with no concrete facts or facts not established"
+                 *         }
+                 *       },
+                 *       {
+                 *         "code": "facts_incomplete",
+                 *         "name": {
+                 *           "zh-CN": "事实不全，无法核实取证",
+                 *           "zh-TW": "事實不全，無法核實取證",
+                 *           "en": "Facts too incomplete to verify"
+                 *         }
+                 *       },
+                 *       {
+                 *         "code": "late_attitude",
+                 *         "name": {
+                 *           "zh-CN": "对服务态度的不满在一个月以后才提出",
+                 *           "zh-TW": "對服務態度的不滿在一個月以後才提出",
+                 *           "en": "Attitude complaint raised more than a month later"
+                 *         }
+                 *       }
+                 *     ]
+                 */
                 invalidReasons: {
                     code: string;
                     name: {
@@ -3786,17 +4010,25 @@ export interface components {
                     };
                 }[];
             };
-            extension: {
+            extension?: {
                 max: string;
                 specialMax: string;
                 approvalLevel: string;
             };
             followUp: {
+                /** @default false */
                 required: boolean;
+                /** @default 7d */
                 window: string;
+                /**
+                 * @default [
+                 *       "phone"
+                 *     ]
+                 */
                 methods: ("phone" | "sms" | "email" | "survey" | "visit")[];
                 /** @default [] */
                 retries: string[];
+                /** @default false */
                 closeWhenUnreachable: boolean;
                 /**
                  * @default [
@@ -3813,7 +4045,7 @@ export interface components {
                 /** @default 3 */
                 maxCycles: number;
             };
-            retention: {
+            retention?: {
                 defaultDays: number;
                 /** @default {} */
                 byGrade: {
@@ -4434,6 +4666,47 @@ export interface components {
             subject: string;
             failures: number;
             lockedUntil: string;
+        };
+        /** @description One of a caller's cases, as anyone who may see the case sees it */
+        CallerCase: {
+            id: string;
+            number: string;
+            kind: string;
+            state: string;
+            title: string;
+            grade: string | null;
+            category: string | null;
+            channel: string;
+            receivedAt: string;
+            closedAt: string | null;
+            complainantName: string | null;
+            phone: string | null;
+            /** @enum {string|null} */
+            satisfaction: "very_satisfied" | "satisfied" | "neutral" | "unsatisfied" | null;
+            /** @enum {string|null} */
+            followUpOutcome: "satisfied" | "unreachable" | null;
+        };
+        /** @description A caller's visible earlier and open cases (at most 50, newest first), their counts and last satisfaction */
+        CallerHistory: {
+            lookup: {
+                /** @enum {string} */
+                by: "phone" | "email" | "id_number" | "last4_name" | "last4_date";
+                shown: string;
+            };
+            counts: {
+                total: number;
+                open: number;
+                earlier: number;
+            };
+            lastSatisfaction: {
+                caseId: string;
+                number: string;
+                /** @enum {string} */
+                satisfaction: "very_satisfied" | "satisfied" | "neutral" | "unsatisfied";
+                at: string;
+            } | null;
+            open: components["schemas"]["CallerCase"][];
+            earlier: components["schemas"]["CallerCase"][];
         };
         StatisticsRate: {
             count: number;
