@@ -27,6 +27,7 @@ import { recordPiiAccess } from '../store/pii-access.repository.js';
 import { requestContext } from './request-context.js';
 import { contactKeysForIntake } from './contact-keys.js';
 import { insertContactKeys } from '../store/contact-key.repository.js';
+import { recordFacts } from '../store/facts.repository.js';
 
 export interface Received {
   complaint: Complaint;
@@ -95,6 +96,7 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
       await insertContactKeys(trx, id, contactKeys);
       await appendEvents(trx, id, r.events);
       await upsertClocks(trx, r.clocks);
+      await recordFacts(trx, r.complaint, r.events, r.clocks, calendar); // the reports' row from receipt on
       await enqueueMessages(trx, r.outbox);
       await hooks.inTransaction?.(trx, r.complaint);
       const access = hooks.viewedBy ? piiAccessFor(r.complaint, hooks.viewedBy, now, requestContext()?.route ?? null) : null;

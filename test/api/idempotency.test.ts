@@ -230,15 +230,16 @@ for (const { dialect, skip } of await engines()) {
     it('migration 0012 carries intake keys forward: a retry after the upgrade gets the case, not a second one', async () => {
       const db = ck.k.app.database.db;
       const agentId = ck.k.userIds.get('agent')!;
-      await migrateTo(db, '0011-contact-keys'); // back to the old table
       const now = ck.k.clock.now().toISOString();
       const body = { ...intake, description: '升级前登记的投诉' };
       const made = await send('agent', '/api/v1/complaints', body);
       assert.equal(made.status, 201, made.body);
       const id = JSON.parse(made.body).complaint.id;
+      // Back to the old table (and the migrations after it): the case stays, its keys are old-style.
+      await migrateTo(db, '0011-contact-keys');
       await db.insertInto('idempotency_keys').values({ scope_key: `${agentId}:before-upgrade`, request_hash: requestHash(body), complaint_id: id, created_at: now } as never).execute();
       await db.insertInto('idempotency_keys').values({ scope_key: 'portal:some-form-nonce', request_hash: 'h', complaint_id: id, created_at: now } as never).execute();
-      assert.deepEqual(await migrateToLatest(db), ['0012-idempotency-everywhere']);
+      assert.deepEqual((await migrateToLatest(db)).filter((m) => m < '0013'), ['0012-idempotency-everywhere']);
       const rows = await db
         .selectFrom('idempotency_keys')
         .select(['scope_key', 'status', 'complaint_id', 'expires_at'])
