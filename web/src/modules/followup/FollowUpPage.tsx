@@ -73,7 +73,7 @@ export function FollowUpPage() {
               >
                 <List.Item.Meta
                   title={<span>{r.number} {r.grade && <Tag>{gradeName(r.grade)}</Tag>}{r.cycle > 1 && <Tag color="orange">{t('case.cycle', { cycle: r.cycle })}</Tag>}</span>}
-                  description={<span style={{ fontSize: 12 }}>{r.title}<br />{t('followup.answeredAt')} {formatDateTime(r.updatedAt)}</span>}
+                  description={<span style={{ fontSize: 12 }}><span data-user-content>{r.title}</span><br />{t('followup.answeredAt')} {formatDateTime(r.updatedAt)}</span>}
                 />
               </List.Item>
             )}
