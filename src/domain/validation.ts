@@ -6,7 +6,7 @@ import { z } from 'zod';
 import en from 'zod/v4/locales/en.js';
 import zhCN from 'zod/v4/locales/zh-CN.js';
 import zhTW from 'zod/v4/locales/zh-TW.js';
-import { AppError, type FieldProblem, type Locale } from './errors.js';
+import { AppError, LOCALES, type FieldProblem, type Locale, type Messages } from './errors.js';
 
 const errorMaps = { 'zh-CN': zhCN().localeError, 'zh-TW': zhTW().localeError, en: en().localeError } as const;
 
@@ -18,6 +18,15 @@ export function pathText(path: readonly PropertyKey[]): string {
     else out += out ? `.${String(part)}` : String(part);
   }
   return out;
+}
+
+/**
+ * A schema's own message in the three languages: "zh-CN|en" or "zh-CN|en|zh-TW" (zh-TW falls
+ * back to the zh-CN half); a message without "|" is the same in every language.
+ */
+export function ownMessage(text: string): Messages {
+  const [zh = text, en = zh, tw = zh] = text.split('|');
+  return { 'zh-CN': zh, 'zh-TW': tw, en };
 }
 
 /** Parses `data` or throws `AppError('invalid_input')` naming every failing field. */
@@ -34,13 +43,13 @@ export function parseInput<S extends z.ZodType>(schema: S, data: unknown, prefix
     const keys = issue.code === 'unrecognized_keys' ? [issue.keys.join(',')] : [];
     const path = pathText([...(prefix ? [prefix] : []), ...issue.path, ...keys]);
     const pick = (l: Locale) => byLocale[l][i]?.message ?? issue.message;
-    // Custom messages written as "zh|en" in refinements are split per language.
-    const custom = issue.message.includes('|') && issue.code === 'custom' ? issue.message.split('|') : null;
+    // A message the schema itself gives (a refinement, or `.regex(re, '…')`) is the same under
+    // every locale's error map; written as "zh-CN|en" or "zh-CN|en|zh-TW", it is split per
+    // language, so a reader never sees both halves. zod's own messages differ per locale.
+    const own = LOCALES.every((l) => pick(l) === issue.message);
     return {
       path: path || '(body)',
-      message: custom
-        ? { 'zh-CN': custom[0]!, 'zh-TW': custom[0]!, en: custom[1] ?? custom[0]! }
-        : { 'zh-CN': pick('zh-CN'), 'zh-TW': pick('zh-TW'), en: pick('en') },
+      message: own ? ownMessage(issue.message) : { 'zh-CN': pick('zh-CN'), 'zh-TW': pick('zh-TW'), en: pick('en') },
     };
   });
   throw new AppError('invalid_input', fields.map((f) => `${f.path}: ${f.message.en}`).join('; '), fields);

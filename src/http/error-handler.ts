@@ -6,7 +6,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, messageFor, type ErrorCode, type FieldProblem, type Locale, type Messages } from '../domain/errors.js';
-import { pathText } from '../domain/validation.js';
+import { ownMessage, pathText } from '../domain/validation.js';
 import { localeOf } from './locale.js';
 import { lockTimedOut, storageFaultKind, type StorageHealth } from '../store/storage-health.js';
 
@@ -80,7 +80,7 @@ export function installErrorHandler(app: FastifyInstance, storage?: StorageHealt
       const where = err.validationContext ?? 'body';
       const fields: FieldProblem[] = err.validation.map((v) => {
         const path = pathText(v.instancePath.split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
-        return { path: path ? `${where === 'body' ? '' : `${where}.`}${path}` : where, message: { 'zh-CN': v.message ?? '', 'zh-TW': v.message ?? '', en: v.message ?? '' } };
+        return { path: path ? `${where === 'body' ? '' : `${where}.`}${path}` : where, message: ownMessage(v.message ?? '') };
       });
       return reply.status(400).send(errorBody('invalid_input', locale, fields));
     }

@@ -104,6 +104,77 @@ describe('console screenshot tour (three languages, desktop and phone)', { skip 
     { name: 'admin', user: 'admin', path: '/admin', ready: (p) => p.getByTestId('whoami').waitFor() },
   ];
 
+  it('an agent issues a portal access code on the case page, and the caller tracks the case with it', async () => {
+    const ctx = await k.browser.newContext({ viewport: SCREENS.desktop, locale: 'zh-CN', baseURL: k.base });
+    try {
+      const page = await ctx.newPage();
+      page.setDefaultTimeout(20_000);
+      await page.goto('/');
+      await page.locator('#login_username').fill('agent');
+      await page.locator('#login_password').fill('kesu-demo');
+      await page.locator('#login_password').press('Enter');
+      await page.getByTestId('whoami').waitFor();
+      await page.goto(`/cases/${caseNumber}`);
+      await page.getByTestId('issue-access-code').click();
+      await page.getByTestId('issue-access-code-ok').click();
+      const shown = (await page.getByTestId('access-code').innerText()).trim();
+      assert.match(shown, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+      assert.equal((await page.getByTestId('access-code-url').innerText()).trim(), `${k.base}/portal/track`);
+      assert.ok((await page.getByTestId('access-code-result').innerText()).includes(caseNumber), 'the read-out names the case number');
+      await page.screenshot({ path: join(TOUR, 'zh-CN-desktop-case-access-code.png') });
+      // The caller, on the portal, with the number and the code read out.
+      const portal = await ctx.newPage();
+      await portal.goto(`${k.base}/portal/track`);
+      await portal.fill('#number', caseNumber);
+      await portal.fill('#code', shown);
+      await Promise.all([portal.waitForLoadState('domcontentloaded'), portal.click('button[type=submit]')]);
+      await portal.locator('#case-state').waitFor();
+      assert.ok((await portal.locator('main').innerText()).includes(caseNumber));
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('intake on a phone: script and caller history below the form; the script follows the channel; errors in one language', async () => {
+    const ctx = await k.browser.newContext({ viewport: SCREENS.phone, locale: 'en', baseURL: k.base, isMobile: true, hasTouch: true });
+    try {
+      await ctx.addInitScript(() => localStorage.setItem('kesu.lang', 'en'));
+      const page = await ctx.newPage();
+      page.setDefaultTimeout(20_000);
+      await page.goto('/');
+      await page.locator('#login_username').fill('agent');
+      await page.locator('#login_password').fill('kesu-demo');
+      await page.locator('#login_password').press('Enter');
+      await page.getByTestId('whoami').waitFor();
+      await page.goto('/intake');
+      await page.locator('#intake_w_what').waitFor();
+      await page.locator('#intake_complainant_phone').fill('13812345678');
+      await page.getByTestId('phone-script').getByText('Answer and greet').waitFor();
+      const form = await page.locator('form#intake').boundingBox();
+      const side = await page.getByTestId('intake-side').boundingBox();
+      assert.ok(form && side && side.y >= form.y + form.height - 1, `the side panels start below the form (${JSON.stringify({ form, side })})`);
+      const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+      assert.ok(scroll <= width, `no sideways scrolling (${scroll} > ${width})`);
+      await page.screenshot({ path: join(TOUR, 'en-phone-intake-full.png'), fullPage: true });
+      // A walk-in visitor: no "answer within three rings"; a letter: no call script at all.
+      await page.locator('#intake_channel').click();
+      await page.keyboard.type('Walk');
+      await page.keyboard.press('Enter');
+      await page.locator('[data-script="live"]').waitFor();
+      assert.equal(await page.getByTestId('phone-script').getByText('Answer and greet').count(), 0);
+      // A bad phone number: the message in English only.
+      await page.locator('#intake_complainant_phone').fill('abc');
+      await page.locator('#intake_w_what').fill('The bottle arrived broken.');
+      await page.getByTestId('intake-save').click();
+      const help = page.locator('#intake_complainant_phone_help');
+      await help.waitFor();
+      const text = (await help.innerText()).trim();
+      assert.equal(text, 'Invalid phone number');
+    } finally {
+      await ctx.close();
+    }
+  });
+
   for (const lang of LANGS) {
     for (const [screen, viewport] of Object.entries(SCREENS)) {
       it(`${lang} on ${screen}: every main page readable in one language`, async () => {

@@ -19,8 +19,8 @@ export const JudgeInput = z
   .strict()
   .superRefine((v, ctx) => {
     if (v.valid) return;
-    if (!v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: '判定无效时必须选择原因|A reason is required when the complaint is invalid' });
-    if (!v.explanation) ctx.addIssue({ code: 'custom', path: ['explanation'], message: '判定无效时必须填写对客户的解释|An explanation to the customer is required when the complaint is invalid' });
+    if (!v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: '判定无效时必须选择原因|A reason is required when the complaint is invalid|判定無效時必須選擇原因' });
+    if (!v.explanation) ctx.addIssue({ code: 'custom', path: ['explanation'], message: '判定无效时必须填写对客户的解释|An explanation to the customer is required when the complaint is invalid|判定無效時必須填寫對客戶的解釋' });
   });
 
 export const ClassifyInput = z
@@ -44,7 +44,7 @@ export const RouteInput = z
   .strict()
   .superRefine((v, ctx) => {
     if (v.backupHandlerId && v.backupHandlerId === v.primaryHandlerId)
-      ctx.addIssue({ code: 'custom', path: ['backupHandlerId'], message: '次要责任人不能与主要责任人相同|The backup handler must differ from the primary handler' });
+      ctx.addIssue({ code: 'custom', path: ['backupHandlerId'], message: '次要责任人不能与主要责任人相同|The backup handler must differ from the primary handler|次要責任人不能與主要責任人相同' });
   });
 
 export const AcceptInput = z.object({ note: z.string().max(2000).optional() }).strict();
@@ -94,7 +94,7 @@ export const EmptyInput = z.object({}).strict();
 export const RequestExtensionInput = z
   .object({
     reason: text(2000),
-    duration: z.string().regex(/^\d+(\.\d+)?(m|h|d|w|wd|wh)$/, '时长格式如 2wd、3d、8h|Duration like 2wd, 3d or 8h'),
+    duration: z.string().regex(/^\d+(\.\d+)?(m|h|d|w|wd|wh)$/, '时长格式如 2wd、3d、8h|Duration like 2wd, 3d or 8h|時長格式如 2wd、3d、8h'),
     special: z.boolean().default(false),
   })
   .strict();
@@ -111,7 +111,7 @@ export const FollowUpInput = z
   .strict()
   .superRefine((v, ctx) => {
     if (v.reached && !v.satisfaction)
-      ctx.addIssue({ code: 'custom', path: ['satisfaction'], message: '联系上客户时必须记录满意度|Satisfaction is required when the customer was reached' });
+      ctx.addIssue({ code: 'custom', path: ['satisfaction'], message: '联系上客户时必须记录满意度|Satisfaction is required when the customer was reached|聯繫上客戶時必須記錄滿意度' });
   });
 
 export const CloseInput = z.object({ note: z.string().max(4000).optional() }).strict();
@@ -137,7 +137,7 @@ export const SupplementInput = z
   .strict()
   .superRefine((v, ctx) => {
     if (!v.text && v.attachments.length === 0)
-      ctx.addIssue({ code: 'custom', path: ['text'], message: '请填写补充内容或添加附件|Write something or attach a file' });
+      ctx.addIssue({ code: 'custom', path: ['text'], message: '请填写补充内容或添加附件|Write something or attach a file|請填寫補充內容或添加附件' });
   });
 
 /**

@@ -25,16 +25,16 @@ export const IntakeInput = z
       .object({
         anonymous: z.boolean().default(false),
         name: opt(100),
-        phone: z.string().trim().regex(/^[0-9+\-() ]{5,32}$/, '电话号码格式不正确|Invalid phone number').optional(),
+        phone: z.string().trim().regex(/^[0-9+\-() ]{5,32}$/, '电话号码格式不正确|Invalid phone number|電話號碼格式不正確').optional(),
         email: z.email().max(200).optional(),
-        idNumber: z.string().trim().regex(/^[0-9A-Za-z]{6,32}$/, '证件号码格式不正确|Invalid ID number').optional(),
+        idNumber: z.string().trim().regex(/^[0-9A-Za-z]{6,32}$/, '证件号码格式不正确|Invalid ID number|證件號碼格式不正確').optional(),
         address: opt(500),
         customerClass: z.enum(['A', 'B', 'C', 'D']).optional(),
       })
       .strict()
       .superRefine((v, ctx) => {
         if (!v.anonymous && !v.name && !v.phone && !v.email)
-          ctx.addIssue({ code: 'custom', path: ['name'], message: '非匿名投诉须留姓名或联系方式|Give a name or a contact unless the complaint is anonymous' });
+          ctx.addIssue({ code: 'custom', path: ['name'], message: '非匿名投诉须留姓名或联系方式|Give a name or a contact unless the complaint is anonymous|非匿名投訴須留姓名或聯絡方式' });
       }),
     subject: z
       .object({

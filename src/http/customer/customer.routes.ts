@@ -45,7 +45,7 @@ const IdParams = z.object({ id: z.string().min(1).max(64) }).strict();
 const Contact = z
   .object({
     email: z.email().max(200).nullable().optional(),
-    phone: z.string().trim().regex(/^[0-9+\-() ]{5,32}$/, '电话号码格式不正确|Invalid phone number').nullable().optional(),
+    phone: z.string().trim().regex(/^[0-9+\-() ]{5,32}$/, '电话号码格式不正确|Invalid phone number|電話號碼格式不正確').nullable().optional(),
   })
   .strict();
 

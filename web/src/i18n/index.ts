@@ -25,6 +25,8 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false },
   returnNull: false,
 });
+// The page's language from the start (CSS word-breaking rules and screen readers read it).
+if (typeof document !== 'undefined') document.documentElement.lang = i18n.language;
 
 export function setLanguage(l: Locale): void {
   localStorage.setItem(STORAGE_KEY, l);

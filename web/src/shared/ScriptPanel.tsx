@@ -4,8 +4,17 @@ import { useTranslation } from 'react-i18next';
 import type { ScriptStep } from '../api/client';
 import { pick } from '../i18n';
 
+/**
+ * Fills `{name}` placeholders. A value that already ends a sentence (“致歉并补发。”) before the
+ * template's own full stop (“…：{solution}。”) keeps one stop, not “。。”.
+ */
 export function fillScript(text: string, vars: Record<string, string | undefined>): string {
-  return text.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
+  return text.replace(/\{(\w+)\}([。.．]?)/g, (m, k: string, stop: string) => {
+    const v = vars[k];
+    if (v === undefined) return m;
+    const trimmed = v.trim();
+    return stop && /[。.．！!？?]$/.test(trimmed) ? trimmed : v + stop;
+  });
 }
 
 export function ScriptPanel({ steps, situations = [], vars, active, testId }: { steps: ScriptStep[]; situations?: ScriptStep[]; vars: Record<string, string | undefined>; active?: string[]; testId?: string }) {

@@ -18,7 +18,7 @@ export function DepartmentsTab() {
         dataSource={policy?.departments ?? []}
         columns={[
           { title: t('admin.code'), dataIndex: 'code', width: 160 },
-          { title: t('admin.name'), dataIndex: 'name', width: 200, render: (n) => pick(n) },
+          { title: t('admin.deptName'), dataIndex: 'name', width: 200, render: (n) => pick(n) },
           { title: t('admin.members'), key: 'members', render: (_: unknown, d: { code: string }) => staff.filter((u) => u.departmentCode === d.code).map((u) => <Tag key={u.id}>{u.name}</Tag>) },
           { title: t('admin.managers'), key: 'managers', render: (_: unknown, d: { code: string }) => joinList(staff.filter((u) => u.managerOf.includes(d.code)).map((u) => u.name)) || '—' },
           { title: t('admin.routedCategories'), key: 'cats', render: (_: unknown, d: { code: string }) => joinList((policy?.categories ?? []).filter((c) => c.department === d.code).map((c) => pick(c.name))) || '—' },

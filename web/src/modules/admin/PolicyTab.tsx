@@ -3,7 +3,7 @@
  * follow-up; and uploading a new version as a YAML/JSON file, with every validation problem listed
  * before anything is activated.
  */
-import { Alert, App, Button, Card, Col, Descriptions, Row, Table, Tag, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Col, Collapse, Descriptions, Row, Table, Tag, Typography, Upload } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -52,9 +52,17 @@ export function PolicyTab() {
 
   return (
     <Row gutter={8}>
-      <Col span={16}>
+      <Col xs={24} lg={16}>
         <Card title={`${pick(policy.name)} · ${policy.id}@${policy.version}`} styles={{ body: { padding: 8 } }} data-testid="policy-view">
-          {policy.source && <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t('policy.source')}: {policy.source}</Typography.Paragraph>}
+          {policy.source && (
+            // The policy author's notes (seeds, assumptions), in the author's words: folded away.
+            <Collapse
+              ghost
+              size="small"
+              data-testid="policy-source"
+              items={[{ key: 'source', label: <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('policy.sourceDetail')}</Typography.Text>, children: <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: 0, whiteSpace: 'pre-wrap' }} data-user-content>{policy.source}</Typography.Paragraph> }]}
+            />
+          )}
           <Typography.Title level={5}>{t('policy.grades')}</Typography.Title>
           <Table
             size="small"
@@ -101,7 +109,7 @@ export function PolicyTab() {
           ]} />
         </Card>
       </Col>
-      <Col span={8}>
+      <Col xs={24} lg={8}>
         <Card title={t('policy.upload')} styles={{ body: { padding: 8 } }}>
           <Upload.Dragger accept=".yaml,.yml,.json" showUploadList={false} beforeUpload={(f) => { void read(f); return false; }} data-testid="policy-upload">
             <p><UploadOutlined style={{ fontSize: 24 }} /></p>

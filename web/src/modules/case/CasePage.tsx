@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiError, api, ok, type CaseView, type Clock, type TimelineEvent } from '../../api/client';
-import { useLookups } from '../../app/session';
+import { useLookups, useSession } from '../../app/session';
 import { useCaseChanges } from '../../app/live';
 import { Countdown } from '../../shared/Countdown';
 import { StateTag } from '../../shared/StateTag';
@@ -18,6 +18,7 @@ import { ActionForm } from './ActionForm';
 import { actionFields, inputOf } from './action-fields';
 import { Flowchart } from './Flowchart';
 import { AttachmentsPanel } from './AttachmentsPanel';
+import { AccessCodeIssuer } from './AccessCodeIssuer';
 
 /** Buttons shown first and in blue: the step that moves the case forward. */
 const FORWARD = ['judge', 'classify', 'route', 'accept', 'investigate', 'propose', 'approve', 'answer', 'follow_up', 'close', 'archive', 'resume', 'grant_extension'];
@@ -31,6 +32,7 @@ export function CasePage() {
   const { id = '' } = useParams();
   const { message } = App.useApp();
   const lk = useLookups();
+  const { me, has } = useSession();
   const { policy, staff, lifecycle, userName, deptName, gradeName, categoryName, reasonName, tierName, levelName, actionLabel } = lk;
   const [view, setView] = useState<CaseView | null>(null);
   const [missing, setMissing] = useState(false);
@@ -61,6 +63,8 @@ export function CasePage() {
   const actions = view.allowedActions.filter((a) => !PANEL_ACTIONS.includes(a)).sort((a, b) => (FORWARD.includes(a) ? FORWARD.indexOf(a) : 99) - (FORWARD.includes(b) ? FORWARD.indexOf(b) : 99));
   const running = view.clocks.filter((k) => k.status !== 'stopped');
   const resolve = view.clocks.find((k) => k.kind === 'resolve' && k.status !== 'stopped');
+  // Who may give the customer a portal access code (the server checks the same).
+  const mayIssueCode = has('agent') || has('specialist') || has('followup') || (!!me && me.id === c.firstResponderId);
   const visited = [...new Set(view.timeline.map((e) => e.toState).filter((s) => s !== null))];
 
   const done = (v: CaseView) => {
@@ -108,6 +112,11 @@ export function CasePage() {
             </Space>
           )}
         </div>
+        {mayIssueCode && c.state !== 'archived' && (
+          <div style={{ marginTop: 8 }} data-testid="case-access-code">
+            <AccessCodeIssuer caseId={c.id} />
+          </div>
+        )}
       </Card>
 
       <Row gutter={8}>

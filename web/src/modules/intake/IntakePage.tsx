@@ -6,7 +6,7 @@
  * documents) are uploaded right after the case is created; the result lists them. As soon as a
  * phone number is typed, the caller's earlier and open cases show beside the form (来电识别).
  */
-import { Alert, Button, Card, Checkbox, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Tag, Typography, DatePicker, Upload, type UploadFile } from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Form, Grid, Input, InputNumber, Modal, Row, Select, Space, Tag, Typography, DatePicker, Upload, type UploadFile } from 'antd';
 import { CheckCircleFilled, ClockCircleOutlined, PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,6 +20,8 @@ import { ScriptPanel, fillScript } from '../../shared/ScriptPanel';
 import { pick } from '../../i18n';
 import { fileProblems, formatBytes, uploadErrorLines, uploadFiles, useAttachmentLimits } from '../../shared/attachments';
 import { CallerHistoryPanel } from './CallerHistoryPanel';
+import { scriptFor } from '../../shared/channel-script';
+import { AccessCodeIssuer } from '../case/AccessCodeIssuer';
 
 const W = ['what', 'who', 'when', 'where', 'why', 'how'] as const;
 const DEMANDS = ['return_exchange', 'compensation', 'apology', 'improve_service', 'other'];
@@ -60,6 +62,8 @@ export function IntakePage() {
   const { me } = useSession();
   const { policy, staff, deptName } = useLookups();
   const nav = useNavigate();
+  // Beside the form on a wide screen; below it on a phone or a narrow window.
+  const wide = Grid.useBreakpoint().lg ?? true;
   const [form] = Form.useForm<Values>();
   const [busy, setBusy] = useState(false);
   const [banner, setBanner] = useState<string[]>([]);
@@ -145,11 +149,14 @@ export function IntakePage() {
     number: result?.complaint.number ?? t('script.pending'),
     promisedAt: result?.promisedAt ? formatDateTime(result.promisedAt) : t('script.pending'),
   };
-  const promiseLine = policy?.scripts?.phone.find((s) => s.code === 'promise')?.lines[0];
+  const script = scriptFor(policy?.scripts, channel);
+  const promiseLine = script.kind === 'written' ? undefined : policy?.scripts?.phone.find((s) => s.code === 'promise')?.lines[0];
+  const channelName = t(`channel.${channel ?? 'phone'}`, { defaultValue: channel ?? 'phone' });
+  const scriptTitle = script.kind === 'phone' ? t('script.phoneTitle') : script.kind === 'written' ? t('script.writtenTitle', { channel: channelName }) : t('script.liveTitle', { channel: channelName });
 
   return (
-    <Row gutter={12} wrap={false}>
-      <Col flex="auto" style={{ minWidth: 0 }}>
+    <Row gutter={[12, 12]} wrap={!wide}>
+      <Col flex={wide ? 'auto' : undefined} span={wide ? undefined : 24} style={{ minWidth: 0 }}>
         <Card
           title={t('intake.title')}
           extra={<Typography.Text type="secondary">{t('intake.keys')}</Typography.Text>}
@@ -175,63 +182,63 @@ export function IntakePage() {
             className="kesu-dense-form"
           >
             <Row gutter={8}>
-              <Col span={8}>
+              <Col xs={24} sm={8}>
                 <Form.Item name="channel" label={t('field.channel')} rules={[{ required: true, message: t('form.required') }]}>
                   <Select autoFocus showSearch optionFilterProp="label" options={(policy?.channels ?? ['phone']).map((c) => ({ value: c, label: t(`channel.${c}`, { defaultValue: c }) }))} />
                 </Form.Item>
               </Col>
-              <Col span={8}>
+              <Col xs={24} sm={8}>
                 <Form.Item name="kind" label={t('field.kind')}>
                   <Select showSearch optionFilterProp="label" options={kinds.map((k) => ({ value: k, label: t(`kind.${k}`) }))} />
                 </Form.Item>
               </Col>
-              <Col span={8}>
+              <Col xs={24} sm={8}>
                 <Form.Item name={['complainant', 'anonymous']} valuePropName="checked" label=" ">
                   <Checkbox>{t('field.anonymous')}</Checkbox>
                 </Form.Item>
               </Col>
             </Row>
             <Row gutter={8}>
-              <Col span={8}>
+              <Col xs={24} sm={8}>
                 <Form.Item name={['complainant', 'name']} label={t('field.complainantName')}>
                   <Input disabled={!!anonymous} maxLength={100} />
                 </Form.Item>
               </Col>
-              <Col span={8}>
+              <Col xs={24} sm={8}>
                 <Form.Item name={['complainant', 'phone']} label={t('field.phone')}>
                   <Input maxLength={32} inputMode="tel" />
                 </Form.Item>
               </Col>
-              <Col span={8}>
+              <Col xs={24} sm={8}>
                 <Form.Item name={['complainant', 'customerClass']} label={t('field.customerClass')}>
                   <Select showSearch options={['A', 'B', 'C', 'D'].map((c) => ({ value: c, label: c }))} />
                 </Form.Item>
               </Col>
             </Row>
             <Row gutter={8}>
-              <Col span={8}>
+              <Col xs={24} sm={8}>
                 <Form.Item name={['complainant', 'email']} label={t('field.email')}>
                   <Input maxLength={200} />
                 </Form.Item>
               </Col>
-              <Col span={16}>
+              <Col xs={24} sm={16}>
                 <Form.Item name={['complainant', 'address']} label={t('field.address')}>
                   <Input maxLength={500} />
                 </Form.Item>
               </Col>
             </Row>
             <Row gutter={8}>
-              <Col span={8}>
+              <Col xs={24} sm={8}>
                 <Form.Item name={['references', 'order']} label={t('field.order')}>
                   <Input maxLength={100} />
                 </Form.Item>
               </Col>
-              <Col span={8}>
+              <Col xs={24} sm={8}>
                 <Form.Item name={['references', 'product']} label={t('field.product')}>
                   <Input maxLength={200} />
                 </Form.Item>
               </Col>
-              <Col span={8}>
+              <Col xs={24} sm={8}>
                 <Form.Item name={['references', 'plate']} label={t('field.plate')}>
                   <Input maxLength={20} />
                 </Form.Item>
@@ -254,7 +261,7 @@ export function IntakePage() {
             </Form.Item>
             <Row gutter={8}>
               {W.slice(1).map((k) => (
-                <Col span={k === 'how' ? 24 : 12} key={k}>
+                <Col xs={24} sm={k === 'how' ? 24 : 12} key={k}>
                   <Form.Item name={['w', k]} label={t(`intake.w.${k}Label`)}>
                     <Input maxLength={800} />
                   </Form.Item>
@@ -263,29 +270,29 @@ export function IntakePage() {
             </Row>
 
             <Row gutter={8}>
-              <Col span={12}>
+              <Col xs={24} sm={12}>
                 <Form.Item name={['demands', 'types']} label={t('field.demands')}>
                   <Checkbox.Group options={DEMANDS.map((d) => ({ value: d, label: t(`demand.${d}`) }))} />
                 </Form.Item>
               </Col>
-              <Col span={4}>
+              <Col xs={24} sm={4}>
                 <Form.Item name={['demands', 'amount']} label={t('field.amount')}>
                   <InputNumber min={0} style={{ width: '100%' }} />
                 </Form.Item>
               </Col>
-              <Col span={8}>
+              <Col xs={24} sm={8}>
                 <Form.Item name={['demands', 'text']} label={t('field.demandText')}>
                   <Input maxLength={2000} />
                 </Form.Item>
               </Col>
             </Row>
             <Row gutter={8}>
-              <Col span={8}>
+              <Col xs={24} sm={8}>
                 <Form.Item name={['subject', 'departmentCode']} label={t('field.subjectDepartment')}>
                   <Select showSearch optionFilterProp="label" options={(policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name) }))} />
                 </Form.Item>
               </Col>
-              <Col span={8}>
+              <Col xs={24} sm={8}>
                 <Form.Item name={['subject', 'employeeIds']} label={t('field.subjectEmployees')} tooltip={t('intake.avoidanceHint')}>
                   <Select
                     mode="multiple"
@@ -295,7 +302,7 @@ export function IntakePage() {
                   />
                 </Form.Item>
               </Col>
-              <Col span={8}>
+              <Col xs={24} sm={8}>
                 <Form.Item name={['subject', 'description']} label={t('field.subjectDescription')}>
                   <Input maxLength={1000} />
                 </Form.Item>
@@ -303,17 +310,17 @@ export function IntakePage() {
             </Row>
             {channel === 'regulator' && (
               <Row gutter={8}>
-                <Col span={8}>
+                <Col xs={24} sm={8}>
                   <Form.Item name={['regulator', 'name']} label={t('field.regulatorName')} rules={[{ required: true, message: t('form.required') }]}>
                     <Input maxLength={100} />
                   </Form.Item>
                 </Col>
-                <Col span={8}>
+                <Col xs={24} sm={8}>
                   <Form.Item name={['regulator', 'externalRef']} label={t('field.regulatorRef')} rules={[{ required: true, message: t('form.required') }]}>
                     <Input maxLength={100} />
                   </Form.Item>
                 </Col>
-                <Col span={8}>
+                <Col xs={24} sm={8}>
                   <Form.Item name={['regulator', 'dueAt']} label={t('field.regulatorDue')} rules={[{ required: true, message: t('form.required') }]}>
                     <DatePicker showTime style={{ width: '100%' }} />
                   </Form.Item>
@@ -356,10 +363,18 @@ export function IntakePage() {
           </Form>
         </Card>
       </Col>
-      <Col flex="380px" style={{ minWidth: 300 }}>
+      <Col flex={wide ? '380px' : undefined} span={wide ? undefined : 24} style={wide ? { minWidth: 300 } : undefined} data-testid="intake-side">
         <CallerHistoryPanel phone={anonymous ? undefined : phone} />
-        <Card title={t('script.phoneTitle')} styles={{ body: { padding: 8, maxHeight: 'calc(100vh - 130px)', overflow: 'auto' } }}>
-          <ScriptPanel steps={policy?.scripts?.phone ?? []} situations={policy?.scripts?.situations ?? []} vars={vars} testId="phone-script" />
+        <Card title={scriptTitle} styles={{ body: { padding: 8, maxHeight: wide ? 'calc(100vh - 130px)' : undefined, overflow: 'auto' } }}>
+          {script.kind === 'written' ? (
+            <Typography.Paragraph type="secondary" style={{ margin: 4 }} data-testid="phone-script" data-script={script.kind}>
+              {t('script.written')}
+            </Typography.Paragraph>
+          ) : (
+            <div data-script={script.kind}>
+              <ScriptPanel key={script.kind} steps={script.steps} situations={script.situations} vars={vars} testId="phone-script" />
+            </div>
+          )}
         </Card>
       </Col>
       <Modal
@@ -399,6 +414,9 @@ export function IntakePage() {
             {promiseLine && (
               <Alert type="info" showIcon message={t('intake.readOut')} description={`“${fillScript(pick(promiseLine), vars)}”`} />
             )}
+            <div style={{ marginTop: 8 }} data-testid="intake-access-code">
+              <AccessCodeIssuer caseId={result.complaint.id} confirm={false} />
+            </div>
           </div>
         )}
       </Modal>

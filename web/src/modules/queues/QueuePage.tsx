@@ -175,7 +175,7 @@ export function QueuePage() {
         columns={[
           { title: t('field.number'), dataIndex: 'number', width: 150, sorter: (a, b) => cmp(a.number, b.number), render: (v: string) => <Link to={`/cases/${v}`}>{v}</Link> },
           { title: t('field.title'), dataIndex: 'title', ellipsis: true },
-          { title: t('field.kind'), dataIndex: 'kind', width: 70, render: (v: string) => t(`kind.${v}`) },
+          { title: t('field.kind'), dataIndex: 'kind', width: 96, className: 'kesu-word', render: (v: string) => t(`kind.${v}`) },
           { title: t('field.grade'), dataIndex: 'grade', width: 90, sorter: (a, b) => cmp(a.grade, b.grade), render: (v: string | null) => (v ? gradeName(v) : '—') },
           { title: t('field.state'), dataIndex: 'state', width: 110, sorter: (a, b) => cmp(a.state, b.state), render: (v: string) => <StateTag state={v} /> },
           { title: t('field.department'), dataIndex: 'departmentCode', width: 110, sorter: (a, b) => cmp(a.departmentCode, b.departmentCode), render: (v: string | null) => deptName(v) },
