@@ -115,6 +115,7 @@ test('law-firm carries seed 001 篇1: no clocks, partners sign, majors to the me
   assert.equal(p.approval.rules.find((r) => r.grades?.includes('major'))?.level, 'partners_meeting');
   assert.equal(p.extension, undefined);
   assert.equal(p.retention, undefined);
+  assert.equal(p.calendar.counting, 'statutory');
 });
 
 test('logistics carries seed 001 篇3: 30 minutes, 恶性 as major', () => {
@@ -163,4 +164,5 @@ test('car-dealer-002 carries seed 002 篇7: 1 h, 4 + 4 h, 41 h chain, 24 h follo
   assert.equal(p.followUp.window, '24h');
   assert.deepEqual(p.followUp.retries, ['24h']);
   assert.equal(p.intake?.receivedAtMaxAge, '1d');
+  assert.deepEqual(p.intake?.gradeRoles, ['agent', 'specialist']); // (一)1 初步判断投诉性质
 });
