@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { PRESET_FILES, parsePolicyText, policyKey } from '../../../src/domain/policy/index.js';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { PRESET_FILES, parsePolicyText, policyKey, type Policy } from '../../../src/domain/policy/index.js';
 import { preset, presetText } from './fixtures.js';
 
 test('every preset parses with no problems and is named after its key', () => {
@@ -86,4 +86,83 @@ test('a preset written out as JSON reads back the same, with or without the form
       assert.deepEqual(guessed.policy, p);
     }
   }
+});
+
+const policiesDir = new URL('../../../policies/', import.meta.url);
+
+/** A file of policies/, validated (the new presets are not all in PRESET_FILES). */
+function policyFile(name: string): Policy {
+  const r = parsePolicyText(readFileSync(new URL(name, policiesDir), 'utf8'));
+  if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.problems, null, 2)}`);
+  return r.policy;
+}
+
+test('every file in policies/ loads and checks clean, named after its id', () => {
+  const files = readdirSync(policiesDir).filter((f) => /\.(ya?ml|json)$/.test(f));
+  assert.ok(files.length >= 9, files.join(', '));
+  for (const f of files) {
+    const r = parsePolicyText(readFileSync(new URL(f, policiesDir), 'utf8'));
+    assert.equal(r.ok, true, r.ok ? '' : `${f}: ${JSON.stringify(r.problems, null, 2)}`);
+    if (r.ok) assert.equal(`${r.policy.id}.yaml`, f);
+  }
+});
+
+test('law-firm carries seed 001 篇1: no clocks, partners sign, majors to the meeting', () => {
+  const p = policyFile('law-firm.yaml');
+  assert.ok(p.channels.includes('regulator')); // 一(三) 司法行政机关、律师协会转来
+  assert.deepEqual(p.grades.map((g) => g.limits), [{}, {}]); // 篇1 states no time limit
+  assert.deepEqual(p.routing?.majorTo, { approvalLevel: 'director' });
+  assert.equal(p.approval.rules.find((r) => r.grades?.includes('major'))?.level, 'partners_meeting');
+  assert.equal(p.extension, undefined);
+  assert.equal(p.retention, undefined);
+  assert.equal(p.calendar.counting, 'statutory');
+});
+
+test('logistics carries seed 001 篇3: 30 minutes, 恶性 as major', () => {
+  const p = policyFile('logistics.yaml');
+  assert.equal(p.grades[0]?.limits.first_response, '30m'); // §16
+  assert.equal(p.flags.vicious?.minGrade, 'major'); // §10
+  assert.deepEqual(p.channels, ['phone', 'chat']); // §5
+  assert.equal(p.validity.invalidReasons.length, 6); // §9
+  assert.equal(p.approval.levels.length, 0);
+});
+
+test('tobacco-distributor carries seed 001 篇4: 3 / 7 working days, 24 h inquiries, one year', () => {
+  const p = policyFile('tobacco-distributor.yaml');
+  assert.equal(p.grades[0]?.limits.resolve, '3wd'); // 四(四)
+  assert.deepEqual([p.extension?.max, p.extension?.specialMax], ['4wd', '4wd']); // 3 + 4 = 7
+  assert.equal(p.kinds.inquiry.resolve, '24h'); // 四(一)
+  assert.equal(p.retention?.defaultDays, 365); // 四(五)3
+});
+
+test('car-dealer carries seed 001 篇5: one working day, the general manager signs', () => {
+  const p = policyFile('car-dealer.yaml');
+  assert.equal(p.grades[0]?.limits.first_response, '1wd'); // §4.3
+  assert.deepEqual(p.approval.rules, [{ level: 'general_manager' }]); // §4.4
+  assert.equal(p.routing?.majorTo, 'department_manager'); // §4 重大.3
+  assert.equal(p.grades.find((g) => g.code === 'major')?.directToManager, true);
+});
+
+test('quality-office carries seed 001 篇6: 1 day, one week, a call the same day', () => {
+  const p = policyFile('quality-office.yaml');
+  assert.deepEqual(p.grades[0]?.limits, { first_response: '1d', resolve: '1w' }); // §6.1, §6.3
+  assert.equal(p.followUp.window, 'eod'); // §6.3 处理完当天打电话
+  assert.deepEqual(p.escalation.tiers[2]?.handler, { approvalLevel: 'quality_lead' }); // §6.3②
+});
+
+test('distillery carries seed 001 篇7: 24 h, 3 / 7 working days, 24 h feedback', () => {
+  const p = policyFile('distillery.yaml');
+  assert.deepEqual(p.grades[0]?.limits, { triage: '24h', resolve: '3wd' }); // 二2–3, 三
+  assert.equal(p.extension?.max, '4wd'); // 三: never past 7 working days
+  assert.equal(p.followUp.window, '24h'); // 四1
+  assert.equal(p.retention?.defaultDays, 365); // 四2
+});
+
+test('car-dealer-002 carries seed 002 篇7: 1 h, 4 + 4 h, 41 h chain, 24 h follow-up', () => {
+  const p = policyFile('car-dealer-002.yaml');
+  assert.deepEqual(p.grades[0]?.limits, { triage: '1h', approval: '8h', resolve: '41h' });
+  assert.equal(p.followUp.window, '24h');
+  assert.deepEqual(p.followUp.retries, ['24h']);
+  assert.equal(p.intake?.receivedAtMaxAge, '1d');
+  assert.deepEqual(p.intake?.gradeRoles, ['agent', 'specialist']); // (一)1 初步判断投诉性质
 });
