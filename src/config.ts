@@ -141,6 +141,10 @@ const Env = z.object({
   KESU_LOGIN_WINDOW_MIN: z.coerce.number().min(1).default(15),
   /** How long a lock-out lasts, in minutes (default 15); an administrator can lift it earlier. */
   KESU_LOGIN_LOCK_MIN: z.coerce.number().min(1).default(15),
+  /** A session unused this long ends, in minutes (default 30). */
+  KESU_SESSION_IDLE_MIN: z.coerce.number().min(1).default(30),
+  /** A session ends this long after sign-in however it is used, in hours (default 12). */
+  KESU_SESSION_MAX_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
   // --- Idempotency (issue 12 §5; docs/api.md) -------------------------------------------
   /** How long an Idempotency-Key is remembered, in hours (default 24): a retry within it replays the first answer; after it the key may be used again. Expired keys are pruned by housekeeping. */
   KESU_IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
@@ -169,6 +173,8 @@ export interface Config {
   security: {
     trustedProxies: string[];
     loginThrottle: { maxFailures: number; maxFailuresPerAddress: number; windowMs: number; lockMs: number };
+    /** KESU_SESSION_IDLE_MIN and KESU_SESSION_MAX_HOURS (services/sessions.ts). */
+    sessions?: { idleMs: number; maxMs: number };
   };
   /** KESU_IDEMPOTENCY_TTL_HOURS: lifetime of an Idempotency-Key. */
   idempotencyTtlHours?: number;
@@ -234,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     security: {
       trustedProxies: e.KESU_TRUSTED_PROXIES,
       loginThrottle: { maxFailures: e.KESU_LOGIN_MAX_FAILURES, maxFailuresPerAddress: e.KESU_LOGIN_MAX_FAILURES_PER_ADDRESS, windowMs: e.KESU_LOGIN_WINDOW_MIN * 60_000, lockMs: e.KESU_LOGIN_LOCK_MIN * 60_000 },
+      sessions: { idleMs: e.KESU_SESSION_IDLE_MIN * 60_000, maxMs: e.KESU_SESSION_MAX_HOURS * 3600_000 },
     },
     idempotencyTtlHours: e.KESU_IDEMPOTENCY_TTL_HOURS,
   };

@@ -19,6 +19,7 @@ import { startCaseRelay } from '../services/case-relay.js';
 import { startHousekeeping } from '../jobs/housekeeping.js';
 import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
 import { DEFAULT_IDEMPOTENCY_TTL_HOURS, setIdempotencyTtl } from '../services/idempotent-requests.js';
+import { configureSessions, DEFAULT_SESSIONS } from '../services/sessions.js';
 
 export interface RunningServer {
   app: App;
@@ -40,6 +41,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
   const app = createApp(database, { now: opts.now });
   setContactKey(app, contactKey);
   setIdempotencyTtl(app, cfg.idempotencyTtlHours ?? DEFAULT_IDEMPOTENCY_TTL_HOURS); // KESU_IDEMPOTENCY_TTL_HOURS
+  configureSessions(app, cfg.security.sessions ?? DEFAULT_SESSIONS); // KESU_SESSION_IDLE_MIN, KESU_SESSION_MAX_HOURS
   const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, trustedProxies: cfg.security.trustedProxies, loginThrottle: cfg.security.loginThrottle, metricsToken: cfg.metricsToken, processMetrics: true });
   app.log = server.log;
   const seeded = await seedDemo(app, cfg.policy);

@@ -3,11 +3,15 @@
  * carries only `{id, number, state, action, at}` and is sent only to users who may see that
  * case; the client refetches through the ordinary, permission-checked API. A comment line every
  * 25 s keeps proxies from closing the stream and re-checks the session: when it has expired or
- * was signed out, the stream ends.
+ * was signed out, or the user's roles, department or activity changed, the stream ends (the
+ * console reconnects and gets a stream with the new roles, or a 401). A revocation on this
+ * instance (deactivation, role change, sign out everywhere: services/accounts.ts) ends the
+ * user's streams at once; other instances catch it at their next heartbeat.
  */
 import type { FastifyInstance } from 'fastify';
 import type { App, CaseChanged } from '../services/app.js';
-import { authenticate } from '../services/sessions.js';
+import { authenticate, onSessionsRevoked } from '../services/sessions.js';
+import type { Actor } from '../domain/complaint/types.js';
 import { watchCases, type CaseWatcher } from '../services/watch-cases.js';
 import { requireUser, tokenOf } from './auth/auth.js';
 import { errors } from './schemas/common.js';
@@ -17,14 +21,23 @@ const HEARTBEAT_MS = 25_000;
 
 interface Stream extends CaseWatcher {
   end(): void;
+  /** Re-checks the session and the user: ends the stream when either changed. */
+  recheck(): void;
 }
+
+/** What a stream's filtering depends on: a change means the stream must re-authorise. */
+const grants = (a: Actor) => JSON.stringify([[...a.roles].sort(), a.departmentCode ?? null, [...(a.managerOf ?? [])].sort(), [...(a.approvalLevels ?? [])].sort()]);
 
 export function liveRoutes(server: FastifyInstance, app: App): void {
   const streams = new Set<Stream>();
   server.decorate('liveClients', () => streams.size); // for /metrics (http/metrics.ts)
   const unwatch = watchCases(app, () => streams);
+  const unrevoked = onSessionsRevoked(app, (userId) => {
+    for (const s of streams) if (s.actor.id === userId) s.recheck();
+  });
   server.addHook('preClose', async () => {
     unwatch();
+    unrevoked();
     for (const s of streams) s.end();
   });
 
@@ -56,18 +69,21 @@ export function liveRoutes(server: FastifyInstance, app: App): void {
           const data = { id: change.id, number: change.number, state: change.state, action: change.action, at: change.at };
           res.write(`event: case_changed\ndata: ${JSON.stringify(data)}\n\n`);
         },
+        recheck() {},
         end() {
           clearInterval(timer);
           streams.delete(stream);
           if (!res.writableEnded) res.end();
         },
       };
-      streams.add(stream);
-      timer = setInterval(() => {
-        void authenticate(app, token)
-          .then((who) => (who ? res.write(': ping\n\n') : stream.end()))
+      const granted = grants(req.actor!);
+      const check = (ping: boolean) =>
+        void authenticate(app, token, { touch: false })
+          .then((who) => (who && who.user.active && grants(who.actor) === granted ? ping && res.write(': ping\n\n') : stream.end()))
           .catch(() => stream.end());
-      }, HEARTBEAT_MS);
+      stream.recheck = () => check(false);
+      streams.add(stream);
+      timer = setInterval(() => check(true), HEARTBEAT_MS);
       timer.unref();
       req.raw.on('close', () => stream.end());
     },

@@ -1,47 +1,122 @@
 /**
  * Sign-in with argon2-hashed passwords and opaque session tokens (only their SHA-256 is stored,
  * so a leaked database does not leak live sessions).
+ *
+ * A session ends at the first of: its absolute lifetime from sign-in (KESU_SESSION_MAX_HOURS,
+ * default 12 h), an idle time without any request (KESU_SESSION_IDLE_MIN, default 30 min),
+ * sign-out, "sign out everywhere", or a revocation by an administrator's change to the account
+ * (deactivation, role change, password reset: services/accounts.ts). Revocations are announced
+ * in-process (`onSessionsRevoked`) so open live streams end at once; other instances see them at
+ * their next heartbeat, which re-checks the session and the roles.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Actor } from '../domain/complaint/types.js';
 import { AppError } from '../domain/errors.js';
-import { actorOf, deleteSession, findSession, findUserByUsername, getUser, insertSession, type UserRecord } from '../store/user.repository.js';
+import { actorOf, deleteSession, deleteSessionsOf, findSession, findUserByUsername, getUserForSession, insertSession, touchSession, type UserRecord } from '../store/user.repository.js';
 import type { App } from './app.js';
 
-const SESSION_HOURS = 12;
+export interface SessionSettings {
+  /** A session unused this long ends (KESU_SESSION_IDLE_MIN). */
+  idleMs: number;
+  /** A session ends this long after sign-in whatever its use (KESU_SESSION_MAX_HOURS). */
+  maxMs: number;
+}
+
+export const DEFAULT_SESSIONS: SessionSettings = { idleMs: 30 * 60_000, maxMs: 12 * 3600_000 };
+/** Writes of `last_seen_at` are spared while the last one is this recent. */
+const TOUCH_EVERY_MS = 60_000;
+
+const settings = new WeakMap<App, SessionSettings>();
+type RevokedListener = (userId: string, reason: string) => void;
+const listeners = new WeakMap<App, Set<RevokedListener>>();
+
+/** Sets the session lifetimes of an app (kesu serve: from the configuration). */
+export function configureSessions(app: App, s: SessionSettings): void {
+  settings.set(app, s);
+}
+
+export function sessionSettings(app: App): SessionSettings {
+  return settings.get(app) ?? DEFAULT_SESSIONS;
+}
+
+/** Called after a user's sessions were revoked or their roles changed (live streams re-check). */
+export function onSessionsRevoked(app: App, fn: RevokedListener): () => void {
+  let set = listeners.get(app);
+  if (!set) listeners.set(app, (set = new Set()));
+  set.add(fn);
+  return () => set.delete(fn);
+}
+
+function announce(app: App, userId: string, reason: string): void {
+  for (const fn of listeners.get(app) ?? []) {
+    try {
+      fn(userId, reason);
+    } catch (e) {
+      app.log.error({ err: e }, 'session revocation listener failed');
+    }
+  }
+}
+
 // A hash to verify against when the user does not exist, so timing does not reveal usernames.
 let dummyHash: Promise<string> | null = null;
 
+/** argon2id: slow on purpose; call it outside any database transaction. */
 export function hashPassword(password: string): Promise<string> {
   return hash(password);
 }
 
-function tokenHash(token: string): string {
+export function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  return verify(passwordHash, password).catch(() => false);
+}
+
+export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export async function signIn(app: App, username: string, password: string): Promise<{ token: string; user: UserRecord; expiresAt: string }> {
+export async function signIn(app: App, username: string, password: string): Promise<{ token: string; user: UserRecord; expiresAt: string; mustChangePassword: boolean }> {
   const u = await findUserByUsername(app.database.db, username);
   dummyHash ??= hash('not-a-password');
-  const ok = await verify(u?.passwordHash ?? (await dummyHash), password).catch(() => false);
+  const ok = await verifyPassword(u?.passwordHash ?? (await dummyHash), password);
   if (!u || !ok || !u.active) throw new AppError('unauthenticated', 'wrong username or password');
   const token = randomBytes(32).toString('base64url');
   const now = app.now();
-  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString();
+  const expiresAt = new Date(now.getTime() + sessionSettings(app).maxMs).toISOString();
   await insertSession(app.database.db, { tokenHash: tokenHash(token), userId: u.id, createdAt: now.toISOString(), expiresAt });
-  const { passwordHash: _omit, ...user } = u;
-  return { token, user, expiresAt };
+  const { passwordHash: _omit, mustChangePassword, ...user } = u;
+  return { token, user, expiresAt, mustChangePassword };
 }
 
-export async function authenticate(app: App, token: string): Promise<{ actor: Actor; user: UserRecord } | null> {
-  const s = await findSession(app.database.db, tokenHash(token), app.now().toISOString());
+export async function authenticate(app: App, token: string, opts: { touch?: boolean } = {}): Promise<{ actor: Actor; user: UserRecord; mustChangePassword: boolean; tokenHash: string } | null> {
+  const db = app.database.db;
+  const h = tokenHash(token);
+  const now = app.now();
+  const s = await findSession(db, h, now.toISOString());
   if (!s) return null;
-  const u = await getUser(app.database.db, s.userId);
-  if (!u || !u.active) return null;
-  return { actor: actorOf(u), user: u };
+  const seen = new Date(s.lastSeenAt).getTime();
+  if (now.getTime() - seen >= sessionSettings(app).idleMs) {
+    await deleteSession(db, h);
+    return null;
+  }
+  const found = await getUserForSession(db, s.userId);
+  if (!found || !found.active) return null;
+  if (opts.touch !== false && now.getTime() - seen >= TOUCH_EVERY_MS) await touchSession(db, h, now.toISOString());
+  const { mustChangePassword, ...user } = found;
+  return { actor: actorOf(user), user, mustChangePassword, tokenHash: h };
 }
 
 export async function signOut(app: App, token: string): Promise<void> {
   await deleteSession(app.database.db, tokenHash(token));
+}
+
+/** Ends every session of a user (but the one whose token hash is `keep`); announces it to live streams. */
+export async function revokeSessions(app: App, userId: string, reason: string, keep?: string): Promise<number> {
+  const n = await deleteSessionsOf(app.database.db, userId, keep);
+  announce(app, userId, reason);
+  return n;
+}
+
+/** Announces a change to a user (roles) whose sessions stay: live streams re-authorise. */
+export function announceUserChanged(app: App, userId: string, reason: string): void {
+  announce(app, userId, reason);
 }

@@ -75,7 +75,9 @@ export async function purgeThrottle(db: Executor, nowMs: number): Promise<number
   return Number(r.numDeletedRows);
 }
 
-export type AuthEventKind = 'login_failed' | 'locked' | 'refused_locked' | 'unlocked';
+export type AuthEventKind = 'login_failed' | 'locked' | 'refused_locked' | 'unlocked'
+  // accounts and sessions (services/accounts.ts)
+  | 'user_updated' | 'roles_changed' | 'user_deactivated' | 'user_reactivated' | 'password_reset' | 'password_changed' | 'password_change_refused' | 'signed_out_everywhere';
 
 export interface AuthEvent {
   id: string;

@@ -13,6 +13,7 @@ import * as m0010 from './migrations/0010-case-number-sequences.js';
 import * as m0011 from './migrations/0011-contact-keys.js';
 import * as m0012 from './migrations/0012-idempotency-everywhere.js';
 import * as m0013 from './migrations/0013-report-facts.js';
+import * as m0014 from './migrations/0014-accounts.js';
 
 /** What some migrations need from the configuration (never stored in the database). */
 export interface MigrationOptions {
@@ -35,6 +36,7 @@ function migrationsFor(opts: MigrationOptions): Record<string, Migration> {
     '0011-contact-keys': { up: (db) => m0011.up(db, opts.contactKey), down: m0011.down },
     '0012-idempotency-everywhere': m0012,
     '0013-report-facts': m0013,
+    '0014-accounts': m0014,
   };
 }
 

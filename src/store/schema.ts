@@ -36,6 +36,10 @@ export interface UsersTable {
   /** Contact for e-mail notifications (migration 0002). */
   email: string | null;
   phone: string | null;
+  /** 1 after an administrator's password reset until the user sets a new one (migration 0014). */
+  must_change_password: number;
+  /** When the account was deactivated; null: active or reactivated (migration 0014). */
+  deactivated_at: string | null;
 }
 
 export interface SessionsTable {
@@ -43,6 +47,8 @@ export interface SessionsTable {
   user_id: string;
   created_at: string;
   expires_at: string;
+  /** Last use, for the idle timeout (migration 0014). */
+  last_seen_at: string | null;
 }
 
 export interface ComplaintsTable {

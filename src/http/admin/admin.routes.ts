@@ -9,6 +9,7 @@ import { parsePolicyText } from '../../domain/policy/index.js';
 import { addDuration, parseHolidayYear, CalendarError, builtInHolidayYears } from '../../domain/calendar/index.js';
 import { activatePolicy } from '../../services/policies.js';
 import { hashPassword } from '../../services/sessions.js';
+import { assertPasswordPolicy, deactivateUser, editUser, reactivateUser, resetPassword } from '../../services/accounts.js';
 import { uuidv7 } from '../../services/ids.js';
 import { insertUser, listDepartments, listUsers, findUserByUsername } from '../../store/user.repository.js';
 import { listPolicies } from '../../store/policy.repository.js';
@@ -28,7 +29,7 @@ const NewUser = z
   .object({
     username: z.string().trim().regex(/^[a-zA-Z0-9._-]{2,50}$/),
     name: z.string().trim().min(1).max(100),
-    password: z.string().min(8).max(200),
+    password: z.string().min(1).max(200),
     roles: z.array(z.enum(ROLES as [string, ...string[]])).min(1),
     departmentCode: z.string().max(64).optional(),
     managerOf: z.array(z.string().max(64)).default([]),
@@ -36,6 +37,26 @@ const NewUser = z
     locale: z.enum(['zh-CN', 'zh-TW', 'en']).default('zh-CN'),
   })
   .strict();
+
+const UserParams = z.object({ id: z.string().min(1).max(64) }).strict();
+const UserEdit = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    email: z.email().max(200).nullable().optional(),
+    phone: z.string().trim().max(40).nullable().optional(),
+    departmentCode: z.string().max(64).nullable().optional(),
+    roles: z.array(z.enum(ROLES as [string, ...string[]])).min(1).optional(),
+    managerOf: z.array(z.string().max(64)).optional(),
+    approvalLevels: z.array(z.string().max(64)).optional(),
+    locale: z.enum(['zh-CN', 'zh-TW', 'en']).optional(),
+  })
+  .strict()
+  .meta({ description: 'The fields to change; a change of roles, department, managed departments or approval levels ends the user’s sessions' });
+const PasswordReset = z.object({ password: z.string().min(1).max(200) }).strict().meta({ description: 'A temporary password (the policy applies); the user must change it at their next sign-in' });
+const EditedUser = z.strictObject({ user: User, sessionsEnded: z.number().int() });
+const OpenCase = z.strictObject({ id: z.string(), number: z.string(), state: z.string(), relation: z.string() });
+const DeactivatedUser = z.strictObject({ user: User, sessionsEnded: z.number().int(), openCases: z.array(OpenCase).meta({ description: 'Open cases the user handles or takes part in: to be reassigned' }) });
+const PasswordWasReset = z.strictObject({ ok: z.literal(true), sessionsEnded: z.number().int() });
 
 const PolicyUpload = z.object({ text: z.string().min(1).max(1_000_000), format: z.enum(['yaml', 'json']).optional() }).strict();
 const DueQuery = z.object({ start: z.iso.datetime({ offset: true }), duration: z.string().min(1).max(20), lang: z.string().optional() }).strict();
@@ -65,6 +86,7 @@ export function adminRoutes(fastify: FastifyInstance, app: App): void {
 
   server.post('/api/v1/users', { preHandler: admin, schema: { tags: ['admin'], summary: 'Create a user', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, body: NewUser, response: { 201: CreatedUser, ...errors(400, 401, 403, 409, 422) } } }, async (req, reply) => {
     const u = parseInput(NewUser, req.body);
+    assertPasswordPolicy(u.password, u.username);
     // The password is left out of the request's hash: no unsalted digest of it is kept.
     return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { ...u, password: undefined } }, async () => {
       if (await findUserByUsername(app.database.db, u.username)) throw new AppError('invalid_input', 'username taken', [fieldProblem('username', '用户名已存在', 'Username already taken', '使用者名稱已存在')]);
@@ -72,6 +94,29 @@ export function adminRoutes(fastify: FastifyInstance, app: App): void {
       await insertUser(app.database.db, { id, username: u.username, name: u.name, roles: u.roles as never, departmentCode: u.departmentCode ?? null, managerOf: u.managerOf, approvalLevels: u.approvalLevels, locale: u.locale, active: true, passwordHash: await hashPassword(u.password), createdAt: app.now().toISOString() });
       return reply.status(201).send({ id, username: u.username });
     });
+  });
+
+  server.patch('/api/v1/users/:id', { preHandler: admin, schema: { tags: ['admin'], summary: 'Edit a user (an audited event); a change of roles or department ends their sessions and live streams', params: UserParams, body: UserEdit, response: { 200: EditedUser, ...errors(400, 401, 403, 404) } } }, async (req) => {
+    const { id } = parseInput(UserParams, req.params);
+    const b = parseInput(UserEdit, req.body);
+    return editUser(app, req.actor!.id, id, { ...b, roles: b.roles as never }, { keepSession: req.sessionTokenHash });
+  });
+
+  server.post('/api/v1/users/:id/deactivate', { preHandler: admin, schema: { tags: ['admin'], summary: 'Deactivate a user: no more sign-in, sessions and live streams end now, history kept; lists their open cases for reassignment', params: UserParams, response: { 200: DeactivatedUser, ...errors(400, 401, 403, 404) } } }, async (req) => {
+    const { id } = parseInput(UserParams, req.params);
+    return deactivateUser(app, req.actor!.id, id);
+  });
+
+  server.post('/api/v1/users/:id/reactivate', { preHandler: admin, schema: { tags: ['admin'], summary: 'Reactivate a deactivated user', params: UserParams, response: { 200: User, ...errors(401, 403, 404) } } }, async (req) => {
+    const { id } = parseInput(UserParams, req.params);
+    return reactivateUser(app, req.actor!.id, id);
+  });
+
+  server.post('/api/v1/users/:id/password', { preHandler: admin, schema: { tags: ['admin'], summary: 'Reset a password: the user’s sessions end and they must change it at their next sign-in', params: UserParams, body: PasswordReset, response: { 200: PasswordWasReset, ...errors(400, 401, 403, 404) } } }, async (req) => {
+    const { id } = parseInput(UserParams, req.params);
+    const b = parseInput(PasswordReset, req.body);
+    const r = await resetPassword(app, req.actor!.id, id, b.password);
+    return { ok: true as const, sessionsEnded: r.sessionsEnded };
   });
 
   server.get('/api/v1/departments', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Departments', response: { 200: z.array(Department), ...errors(401) } } }, async () => listDepartments(app.database.db));

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../../services/app.js';
 import { signIn, signOut } from '../../services/sessions.js';
+import { changeOwnPassword, signOutEverywhere } from '../../services/accounts.js';
 import { assertNotLocked, currentLocks, DEFAULT_LOGIN_THROTTLE, recordFailure, recordSuccess, unlock, type LoginThrottleSettings } from '../../services/login-throttle.js';
 import { AppError, fieldProblem } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
@@ -37,6 +38,12 @@ const LoginLock = named(
   }),
   'A sign-in lock-out: an account or a client address with too many failed sign-ins',
 );
+const PasswordChange = z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) }).strict();
+const SignedIn = Session.extend({
+  /** True after an administrator reset the password: only /me, /auth/password and sign-out work until it is changed. */
+  mustChangePassword: z.boolean(),
+});
+const SessionsEnded = z.strictObject({ ok: z.literal(true), sessionsEnded: z.number().int() });
 const Unlocked = z.strictObject({ ok: z.literal(true), wasLocked: z.boolean() });
 
 /** `Set-Cookie` for the session; Secure behind TLS. */
@@ -50,7 +57,7 @@ export function authRoutes(fastify: FastifyInstance, app: App, opts: { throttle?
   const server = fastify.withTypeProvider<ResponseTypeProvider>();
   server.post(
     '/api/v1/auth/login',
-    { schema: { tags: ['auth'], summary: 'Sign in; returns a bearer token and sets a session cookie. Throttled per account and per address (429 with Retry-After while locked)', body: LoginBody, response: { 200: Session, ...errors(400, 401, 429) } } },
+    { schema: { tags: ['auth'], summary: 'Sign in; returns a bearer token and sets a session cookie. Throttled per account and per address (429 with Retry-After while locked)', body: LoginBody, response: { 200: SignedIn, ...errors(400, 401, 429) } } },
     async (req, reply) => {
       const b = parseInput(LoginBody, req.body);
       await assertNotLocked(app, b.username, req.ip);
@@ -72,7 +79,25 @@ export function authRoutes(fastify: FastifyInstance, app: App, opts: { throttle?
     reply.header('set-cookie', sessionCookie(req, '', null));
     return { ok: true as const };
   });
-  server.get('/api/v1/me', { preHandler: requireUser(app), schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: User, ...errors(401) } } }, async (req) => req.user!);
+  server.post(
+    '/api/v1/auth/password',
+    { preHandler: requireUser(app, undefined, { pendingPasswordChange: true }), schema: { tags: ['auth'], summary: 'Change your own password (the current one required; at least 10 characters, not a common password); your other sessions end', body: PasswordChange, response: { 200: SessionsEnded, ...errors(400, 401) } } },
+    async (req) => {
+      const b = parseInput(PasswordChange, req.body);
+      const r = await changeOwnPassword(app, req.user!.id, b.currentPassword, b.newPassword, { keepSession: req.sessionTokenHash!, address: req.ip });
+      return { ok: true as const, sessionsEnded: r.sessionsEnded };
+    },
+  );
+  server.post(
+    '/api/v1/auth/logout-everywhere',
+    { preHandler: requireUser(app, undefined, { pendingPasswordChange: true }), schema: { tags: ['auth'], summary: 'Sign out everywhere: every session of the signed-in user ends, this one included, and their live streams close', response: { 200: SessionsEnded, ...errors(401) } } },
+    async (req, reply) => {
+      const r = await signOutEverywhere(app, req.user!.id, req.ip);
+      reply.header('set-cookie', sessionCookie(req, '', null));
+      return { ok: true as const, sessionsEnded: r.sessionsEnded };
+    },
+  );
+  server.get('/api/v1/me', { preHandler: requireUser(app, undefined, { pendingPasswordChange: true }), schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: User, ...errors(401) } } }, async (req) => req.user!);
 
   const admin = requireUser(app, ['admin']);
   server.get('/api/v1/auth/locks', { preHandler: admin, schema: { tags: ['auth'], summary: 'Accounts and client addresses locked out of signing in', response: { 200: z.array(LoginLock), ...errors(401, 403) } } }, async () => currentLocks(app));
