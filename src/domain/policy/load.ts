@@ -16,8 +16,15 @@ import { PolicySchema, type IssueText, type Policy } from './schema.js';
 
 /** Preset id → file path relative to the repository root. */
 export const PRESET_FILES: Record<string, string> = {
-  'kesu-default': 'policies/kesu-default.yaml',
-  'property-manager': 'policies/property-manager.yaml',
+  'kesu-default': 'policies/kesu-default.yaml', // seed 000, customer service centre (the default)
+  'property-manager': 'policies/property-manager.yaml', // 001 篇2
+  'law-firm': 'policies/law-firm.yaml', // 001 篇1
+  logistics: 'policies/logistics.yaml', // 001 篇3
+  'tobacco-distributor': 'policies/tobacco-distributor.yaml', // 001 篇4
+  'car-dealer': 'policies/car-dealer.yaml', // 001 篇5
+  'quality-office': 'policies/quality-office.yaml', // 001 篇6
+  distillery: 'policies/distillery.yaml', // 001 篇7
+  'car-dealer-002': 'policies/car-dealer-002.yaml', // 002 篇7
 };
 
 export type PolicyResult = { ok: true; policy: Policy } | { ok: false; problems: PolicyProblem[] };

@@ -383,8 +383,9 @@ const approvalRule = z.strictObject({
 /** Optional: a policy without `approval` has no levels and no rules, so no proposal needs approval. */
 const approval = z
   .strictObject({
-    /** Approval levels in ascending authority. */
-    levels: z.array(approvalLevel).min(1),
+    /** Approval levels in ascending authority (may be empty: then no rule can name one, and the
+     *  policy written back out — JSON export, the admin page — reads in again). */
+    levels: z.array(approvalLevel),
     /** The required level is the highest among matching rules; no match → no approval needed. */
     rules: z.array(approvalRule).default(() => []),
   })

@@ -90,7 +90,7 @@ test('a preset written out as JSON reads back the same, with or without the form
 
 const policiesDir = new URL('../../../policies/', import.meta.url);
 
-/** A file of policies/, validated (the new presets are not all in PRESET_FILES). */
+/** A file of policies/, validated. */
 function policyFile(name: string): Policy {
   const r = parsePolicyText(readFileSync(new URL(name, policiesDir), 'utf8'));
   if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.problems, null, 2)}`);
@@ -105,6 +105,8 @@ test('every file in policies/ loads and checks clean, named after its id', () =>
     assert.equal(r.ok, true, r.ok ? '' : `${f}: ${JSON.stringify(r.problems, null, 2)}`);
     if (r.ok) assert.equal(`${r.policy.id}.yaml`, f);
   }
+  // Every file is a preset that `KESU_POLICY=<id>` and `kesu policy check <id>` can name.
+  assert.deepEqual(Object.values(PRESET_FILES).map((f) => f.replace('policies/', '')).sort(), files.sort());
 });
 
 test('law-firm carries seed 001 篇1: no clocks, partners sign, majors to the meeting', () => {
