@@ -42,8 +42,15 @@ export const IDEMPOTENCY_NOTE =
 /** Headers an answer is replayed with (besides its bytes). */
 const KEPT_HEADERS = ['content-type', 'cache-control', 'content-security-policy', 'referrer-policy', 'x-content-type-options', 'x-frame-options', 'location'];
 
-/** Answers not worth replaying: a retry should run again (they changed nothing). */
-const NOT_REPLAYED = new Set([401, 408, 409, 429]);
+/**
+ * Only answers of requests that took effect are kept for replay. A refusal (4xx) changed nothing,
+ * so a retry runs again: the agent who corrects the form and sends it again under the same key gets
+ * the new answer, not the old refusal (nor 422 for a "different body"), and in the language they
+ * switched to (as Stripe keeps no result for a request refused by validation).
+ */
+function replayable(status: number): boolean {
+  return status < 400;
+}
 
 /** Marks the key applied in the mutation's transaction (a no-op without a key). */
 export type MarkApplied = (trx: Transaction<DB>, complaintId?: string | null) => Promise<void>;
@@ -103,7 +110,7 @@ export function installIdempotency(server: FastifyInstance, app: App): void {
   server.addHook('onSend', async (req, reply, payload) => {
     const c = req.idempotency;
     if (!c || c.state !== 'claimed') return payload;
-    if (reply.statusCode >= 500 || NOT_REPLAYED.has(reply.statusCode)) return payload;
+    if (!replayable(reply.statusCode)) return payload;
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
     const headers: Record<string, string> = {};
     for (const h of KEPT_HEADERS) {

@@ -102,11 +102,19 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(judged.status, 200, judged.body);
     });
 
-    it('a refusal is replayed too, and a bad key is named', async () => {
+    it('a refusal is not kept: the corrected request under the same key runs; a bad key is named', async () => {
       const url = `/api/v1/complaints/${caseId}/actions/note`;
       const first = await send('agent', url, { text: 5 }, 'refused-1');
       assert.equal(first.status, 400, first.body);
-      replays(first, await send('agent', url, { text: 5 }, 'refused-1'));
+      const events = await count('complaint_events', caseId);
+      const again400 = await send('agent', url, { text: 5 }, 'refused-1');
+      assert.equal(again400.status, 400);
+      assert.equal(again400.headers['idempotent-replayed'], undefined);
+      // The agent corrects the form and sends it again with the key of the same submission.
+      const corrected = await send('agent', url, { text: '改正后的备注' }, 'refused-1');
+      assert.equal(corrected.status, 200, corrected.body);
+      assert.equal(await count('complaint_events', caseId), events + 1);
+      replays(corrected, await send('agent', url, { text: '改正后的备注' }, 'refused-1'));
       // 409 (not allowed now, or changed concurrently) is not kept: the retry runs again.
       const archive = `/api/v1/complaints/${caseId}/actions/archive`;
       const conflict = await send('specialist', archive, {}, 'refused-2');

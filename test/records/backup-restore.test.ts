@@ -17,6 +17,7 @@ import { emptyTarget, type Target } from './support.js';
 import { PNG, multipart, startChannelKesu, type ChannelKesu } from '../support/channels.js';
 import { createBackup } from '../../src/records/backup.js';
 import { restoreBackup, RestoreError } from '../../src/records/restore.js';
+import { loadAuditKeyring } from '../../src/audit/keys.js';
 import { verifyBackup } from '../../src/records/manifest.js';
 import { connectPg, pgSource, sqliteSource, tableContent, tableNames, type RowSource } from '../../src/records/sources.js';
 import { attachmentPath } from '../../src/channels/attachments.js';
@@ -58,6 +59,14 @@ for (const { dialect, skip } of await engines()) {
     before(async () => {
       ck = await startChannelKesu(dialect);
       source = { dataDir: ck.s.dataDir, databaseUrl: ck.k.testDb.url };
+      // The PostgreSQL test database is opened without a data folder (its audit key would be this
+      // process's own): keep the key in the source's data folder, as `kesu serve` does, where the
+      // backup takes it from.
+      if (dialect === 'postgres') {
+        const keyFile = join(ck.s.dataDir, 'audit.key');
+        let ring: ReturnType<typeof loadAuditKeyring> | null = null;
+        ck.k.app.database.audit = { keys: () => (ring ??= loadAuditKeyring({ keyFile })), checkpointDir: null };
+      }
       for (let i = 0; i < 4; i++) {
         const id = await intake(i);
         const data = Buffer.concat([PNG, randomBytes(64 + i)]);

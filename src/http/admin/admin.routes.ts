@@ -9,7 +9,7 @@ import { parsePolicyText } from '../../domain/policy/index.js';
 import { addDuration, parseHolidayYear, CalendarError, builtInHolidayYears } from '../../domain/calendar/index.js';
 import { activatePolicy } from '../../services/policies.js';
 import { hashPassword } from '../../services/sessions.js';
-import { assertPasswordPolicy, deactivateUser, editUser, reactivateUser, resetPassword } from '../../services/accounts.js';
+import { assertPasswordPolicy, deactivateUser, editUser, reactivateUser, resetPassword, PASSWORD_MIN_LENGTH } from '../../services/accounts.js';
 import { uuidv7 } from '../../services/ids.js';
 import { insertUser, listDepartments, listUsers, findUserByUsername } from '../../store/user.repository.js';
 import { listPolicies } from '../../store/policy.repository.js';
@@ -27,9 +27,11 @@ import { ChainCheck, CreatedUser, Department, PiiAccessPage, User } from '../sch
 
 const NewUser = z
   .object({
-    username: z.string().trim().regex(/^[a-zA-Z0-9._-]{2,50}$/),
+    username: z.string().trim().regex(/^[a-zA-Z0-9._-]{2,50}$/, '用户名为 2–50 位字母、数字或 . _ -|A username is 2–50 letters, digits or . _ -|使用者名稱為 2–50 位字母、數字或 . _ -'),
     name: z.string().trim().min(1).max(100),
-    password: z.string().min(1).max(200),
+    // The length is checked here too, so a form shows it with the other fields' problems at once
+    // (the whole rule, common passwords included, is services/accounts.ts).
+    password: z.string().min(PASSWORD_MIN_LENGTH, `密码至少 ${PASSWORD_MIN_LENGTH} 个字符|The password needs at least ${PASSWORD_MIN_LENGTH} characters|密碼至少 ${PASSWORD_MIN_LENGTH} 個字元`).max(200),
     roles: z.array(z.enum(ROLES as [string, ...string[]])).min(1),
     departmentCode: z.string().max(64).optional(),
     managerOf: z.array(z.string().max(64)).default([]),
