@@ -295,8 +295,7 @@ export function ReportsPage() {
         open={!!drill}
         onClose={() => setDrill(null)}
         title={drill ? `${drill.title} · ${drill.period.from} – ${drill.period.to}` : ''}
-        size="large"
-        width="min(720px, 100vw)"
+        size="min(720px, 100vw)"
         destroyOnHidden
       >
         <Table<StatisticsCase>
