@@ -298,6 +298,7 @@ export function ReportsPage() {
         size="min(720px, 100vw)"
         destroyOnHidden
       >
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t('reports.drillNote')}</Typography.Paragraph>
         <Table<StatisticsCase>
           data-testid="drill-list"
           size="small"
