@@ -1,6 +1,6 @@
 /** The frame around every screen: the menu for the user's roles, language, live status, sign-out. */
 import { Badge, Button, Grid, Layout, Menu, Select, Tooltip, Typography } from 'antd';
-import { AppstoreOutlined, AuditOutlined, BarChartOutlined, FormOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, AuditOutlined, BarChartOutlined, FileExcelOutlined, FormOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useState, type ReactNode } from 'react';
@@ -31,6 +31,7 @@ export function Shell() {
   });
   if (has('followup') || has('specialist')) items.push({ key: '/followup', icon: <PhoneOutlined />, label: t('nav.followup') });
   if (has('specialist') || has('approver') || has('admin') || has('auditor')) items.push({ key: '/dashboard', icon: <BarChartOutlined />, label: t('nav.dashboard') });
+  if (has('specialist') || has('approver') || has('admin') || has('auditor')) items.push({ key: '/reports', icon: <FileExcelOutlined />, label: t('nav.reports') });
   items.push({ key: '/process', icon: <AppstoreOutlined />, label: t('nav.process') });
   if (has('admin') || has('auditor')) items.push({ key: '/admin', icon: <SettingOutlined />, label: t('nav.admin') });
   const selected = loc.pathname.startsWith('/cases/') ? [] : [loc.pathname];
