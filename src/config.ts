@@ -109,6 +109,8 @@ const Env = z.object({
   // --- Caller recognition (issue 13) ------------------------------------------------------
   /** Key of the keyed hashes (HMAC-SHA256) cases are found by phone, e-mail or ID with; required when several instances share PostgreSQL (default: a random key kept in KESU_DATA_DIR/contact.key). Never stored in the database. */
   KESU_CONTACT_KEY: z.string().min(16).optional(),
+  /** Shared secret (at least 16 characters) the PBX / CTI signs POST /api/v1/telephony/calls with, like the outgoing webhooks (X-Kesu-Timestamp, X-Kesu-Signature); without it the screen-pop endpoint refuses every call. */
+  KESU_TELEPHONY_SECRET: z.string().min(16).optional(),
 
   // --- Operations (issue 8) --------------------------------------------------------------
   /** Bearer token GET /metrics requires (at least 16 characters); without it /metrics is open: keep it off the public side of the proxy. */
@@ -169,6 +171,8 @@ export interface Config {
   records: RecordsConfig;
   /** Contact-key material (KESU_CONTACT_KEY); null: the key file under dataDir (services/contact-keys.ts). */
   contactKey: string | null;
+  /** KESU_TELEPHONY_SECRET: the screen-pop webhook's shared secret; null: the endpoint refuses calls. */
+  telephonySecret?: string | null;
   /** Trusted proxies and sign-in throttling (issue 12). */
   security: {
     trustedProxies: string[];
@@ -237,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     records: { pgBin: e.KESU_PG_BIN || null, housekeepingIntervalMs: e.KESU_HOUSEKEEPING_INTERVAL_MS, outboxKeepDays: e.KESU_OUTBOX_KEEP_DAYS },
     contactKey: e.KESU_CONTACT_KEY ?? null,
+    telephonySecret: e.KESU_TELEPHONY_SECRET ?? null,
     security: {
       trustedProxies: e.KESU_TRUSTED_PROXIES,
       loginThrottle: { maxFailures: e.KESU_LOGIN_MAX_FAILURES, maxFailuresPerAddress: e.KESU_LOGIN_MAX_FAILURES_PER_ADDRESS, windowMs: e.KESU_LOGIN_WINDOW_MIN * 60_000, lockMs: e.KESU_LOGIN_LOCK_MIN * 60_000 },

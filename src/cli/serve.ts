@@ -18,6 +18,7 @@ import { startCustomerChannels } from '../channels/start.js';
 import { startCaseRelay } from '../services/case-relay.js';
 import { startHousekeeping } from '../jobs/housekeeping.js';
 import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
+import { setTelephonySecret } from '../services/screen-pop.js';
 import { DEFAULT_IDEMPOTENCY_TTL_HOURS, setIdempotencyTtl } from '../services/idempotent-requests.js';
 import { configureSessions, DEFAULT_SESSIONS } from '../services/sessions.js';
 
@@ -40,6 +41,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
   await migrateToLatest(database.db, { contactKey });
   const app = createApp(database, { now: opts.now });
   setContactKey(app, contactKey);
+  setTelephonySecret(app, cfg.telephonySecret ?? null); // KESU_TELEPHONY_SECRET (screen-pop webhook)
   setIdempotencyTtl(app, cfg.idempotencyTtlHours ?? DEFAULT_IDEMPOTENCY_TTL_HOURS); // KESU_IDEMPOTENCY_TTL_HOURS
   configureSessions(app, cfg.security.sessions ?? DEFAULT_SESSIONS); // KESU_SESSION_IDLE_MIN, KESU_SESSION_MAX_HOURS
   const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, trustedProxies: cfg.security.trustedProxies, loginThrottle: cfg.security.loginThrottle, metricsToken: cfg.metricsToken, processMetrics: true });

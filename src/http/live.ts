@@ -7,6 +7,9 @@
  * console reconnects and gets a stream with the new roles, or a 401). A revocation on this
  * instance (deactivation, role change, sign out everywhere: services/accounts.ts) ends the
  * user's streams at once; other instances catch it at their next heartbeat.
+ *
+ * A `screen_pop` event (services/screen-pop.ts: a telephony call ringing at the user, with the
+ * caller's history as the user may see it) goes only to that user's own streams on this instance.
  */
 import type { FastifyInstance } from 'fastify';
 import type { App, CaseChanged } from '../services/app.js';
@@ -16,6 +19,7 @@ import { watchCases, type CaseWatcher } from '../services/watch-cases.js';
 import { requireUser, tokenOf } from './auth/auth.js';
 import { errors } from './schemas/common.js';
 import { CaseChangedEvent } from './schemas/cases.js';
+import type { ScreenPop } from '../services/screen-pop.js';
 
 const HEARTBEAT_MS = 25_000;
 
@@ -23,6 +27,8 @@ interface Stream extends CaseWatcher {
   end(): void;
   /** Re-checks the session and the user: ends the stream when either changed. */
   recheck(): void;
+  /** Writes one named event. */
+  emit(event: string, data: unknown): void;
 }
 
 /** What a stream's filtering depends on: a change means the stream must re-authorise. */
@@ -35,9 +41,18 @@ export function liveRoutes(server: FastifyInstance, app: App): void {
   const unrevoked = onSessionsRevoked(app, (userId) => {
     for (const s of streams) if (s.actor.id === userId) s.recheck();
   });
+  const onPop = (pop: ScreenPop) => {
+    for (const s of streams)
+      if (s.actor.id === pop.userId) {
+        s.emit('screen_pop', pop.event);
+        pop.delivered += 1;
+      }
+  };
+  app.events.on('screen_pop', onPop);
   server.addHook('preClose', async () => {
     unwatch();
     unrevoked();
+    app.events.off('screen_pop', onPop);
     for (const s of streams) s.end();
   });
 
@@ -47,7 +62,7 @@ export function liveRoutes(server: FastifyInstance, app: App): void {
       preHandler: requireUser(app),
       schema: {
         tags: ['live'],
-        summary: 'Server-sent events: `case_changed` {id, number, state, action, at} for cases the caller may see',
+        summary: 'Server-sent events: `case_changed` {id, number, state, action, at} for cases the caller may see; `screen_pop` for a call ringing at the caller (see POST /api/v1/telephony/calls)',
         response: { 200: { description: 'An event stream; each `case_changed` event carries this as its data', content: { 'text/event-stream': { schema: CaseChangedEvent } } }, ...errors(401) },
       },
     },
@@ -68,6 +83,9 @@ export function liveRoutes(server: FastifyInstance, app: App): void {
         send(change: CaseChanged) {
           const data = { id: change.id, number: change.number, state: change.state, action: change.action, at: change.at };
           res.write(`event: case_changed\ndata: ${JSON.stringify(data)}\n\n`);
+        },
+        emit(event: string, data: unknown) {
+          if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
         },
         recheck() {},
         end() {

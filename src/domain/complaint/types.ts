@@ -129,7 +129,8 @@ export interface Complaint {
   description: string;
   complainant: Complainant;
   subject: ComplaintSubject;
-  references: { order?: string; product?: string; plate?: string };
+  /** `call`: the telephony call the case was taken from (screen-pop, issue 13). */
+  references: { order?: string; product?: string; plate?: string; call?: { id: string; recordingUrl?: string } };
   demands: { types: string[]; amount?: number; text?: string };
   regulator: { name: string; externalRef: string; dueAt: string } | null;
   firstResponderId: string;

@@ -71,6 +71,8 @@ export const IntakeInput = z
     emergency: z.boolean().optional(),
     /** 恶性 (001 篇3 §10); `intake.gradeRoles` only. */
     vicious: z.boolean().optional(),
+    /** The telephony call this intake comes from (the `screen_pop` event's call id and recording URL): kept in the case's `references.call`. */
+    call: z.object({ id: z.string().trim().min(1).max(128), recordingUrl: z.url().max(2000).optional() }).strict().optional(),
   })
   .strict();
 export type IntakeInput = z.output<typeof IntakeInput>;
@@ -115,7 +117,7 @@ export function receive(
     description: input.description,
     complainant: input.complainant,
     subject: input.subject,
-    references: input.references,
+    references: input.call ? { ...input.references, call: input.call } : input.references,
     demands: input.demands,
     regulator: input.regulator ?? null,
     firstResponderId: ctx.actor.id,
@@ -170,6 +172,7 @@ export function receive(
       channel: c.channel,
       kind: c.kind,
       promisedAt,
+      ...(input.call ? { call: input.call } : {}),
       regulator: c.regulator,
       // Who said when it was really received, and why (the event's own time is the registration).
       ...(received.getTime() !== ctx.now.getTime() ? { receivedAt: c.receivedAt, receivedAtSetBy: ctx.actor.id, receivedAtReason: input.receivedAtReason ?? null } : {}),

@@ -47,7 +47,13 @@ export const Complaint = named(
     description: z.string(),
     complainant: Complainant,
     subject: z.strictObject({ departmentCode: z.string().optional(), employeeIds: z.array(z.string()), description: z.string().optional() }),
-    references: z.strictObject({ order: z.string().optional(), product: z.string().optional(), plate: z.string().optional() }),
+    references: z.strictObject({
+      order: z.string().optional(),
+      product: z.string().optional(),
+      plate: z.string().optional(),
+      /** The telephony call the case was taken from (screen-pop): the PBX's call id and recording URL. */
+      call: z.strictObject({ id: z.string(), recordingUrl: z.string().optional() }).optional(),
+    }),
     demands: z.strictObject({ types: z.array(z.string()), amount: z.number().optional(), text: z.string().optional() }),
     regulator: z.strictObject({ name: z.string(), externalRef: z.string(), dueAt: Instant }).nullable(),
     firstResponderId: z.string(),

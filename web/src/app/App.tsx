@@ -18,6 +18,7 @@ import { CasePage } from '../modules/case/CasePage';
 import { FollowUpPage } from '../modules/followup/FollowUpPage';
 import { DashboardPage } from '../modules/dashboard/DashboardPage';
 import { AdminPage } from '../modules/admin/AdminPage';
+import { ReportsPage } from '../modules/reports/ReportsPage';
 import { ProcessPage } from '../modules/case/ProcessPage';
 import type { User } from '../api/client';
 
@@ -56,6 +57,7 @@ function Routed() {
             <Route path="/cases/:id" element={<CasePage />} />
             <Route path="/followup" element={<FollowUpPage />} />
             <Route path="/dashboard" element={<DashboardPage />} />
+            <Route path="/reports" element={<ReportsPage />} />
             <Route path="/process" element={<ProcessPage />} />
             <Route path="/admin" element={<AdminPage />} />
             <Route path="*" element={<Navigate to={home(me)} replace />} />

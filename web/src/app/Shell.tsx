@@ -1,6 +1,9 @@
-/** The frame around every screen: the menu for the user's roles, language, live status, sign-out. */
-import { Badge, Button, Grid, Layout, Menu, Select, Tooltip, Typography } from 'antd';
-import { AppstoreOutlined, AuditOutlined, BarChartOutlined, FormOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, UnorderedListOutlined } from '@ant-design/icons';
+/**
+ * The frame around every screen: the menu for the user's roles, language, live status, the user
+ * menu on the name (change password, sign out everywhere), sign-out.
+ */
+import { App, Badge, Button, Dropdown, Grid, Layout, Menu, Modal, Select, Tooltip, Typography } from 'antd';
+import { AppstoreOutlined, AuditOutlined, BarChartOutlined, DisconnectOutlined, FileExcelOutlined, DownOutlined, FormOutlined, KeyOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useState, type ReactNode } from 'react';
@@ -10,10 +13,13 @@ import { QUEUES } from '../modules/queues/queues';
 import { LOCALES, setLanguage } from '../i18n';
 import type { Locale } from '../api/client';
 import { joinList } from '../shared/format';
+import { ChangePasswordForm } from '../modules/auth/ChangePasswordForm';
 
 export function Shell() {
   const { t, i18n } = useTranslation();
-  const { me, signOut, has } = useSession();
+  const { me, signOut, signOutEverywhere, has } = useSession();
+  const { message, modal } = App.useApp();
+  const [passwordOpen, setPasswordOpen] = useState(false);
   const { connected } = useLive();
   const nav = useNavigate();
   const loc = useLocation();
@@ -31,6 +37,7 @@ export function Shell() {
   });
   if (has('followup') || has('specialist')) items.push({ key: '/followup', icon: <PhoneOutlined />, label: t('nav.followup') });
   if (has('specialist') || has('approver') || has('admin') || has('auditor')) items.push({ key: '/dashboard', icon: <BarChartOutlined />, label: t('nav.dashboard') });
+  if (has('specialist') || has('approver') || has('admin') || has('auditor')) items.push({ key: '/reports', icon: <FileExcelOutlined />, label: t('nav.reports') });
   items.push({ key: '/process', icon: <AppstoreOutlined />, label: t('nav.process') });
   if (has('admin') || has('auditor')) items.push({ key: '/admin', icon: <SettingOutlined />, label: t('nav.admin') });
   const selected = loc.pathname.startsWith('/cases/') ? [] : [loc.pathname];
@@ -58,10 +65,35 @@ export function Shell() {
             options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`) }))}
             style={{ width: wide ? 110 : 96, flex: 'none' }}
           />
-          <Typography.Text data-testid="whoami" ellipsis={{ tooltip: true }} style={{ minWidth: 0, maxWidth: wide ? 360 : 120 }}>
-            {me.name}
-            {wide && ` · ${joinList(me.roles.map((r) => t(`role.${r}`)))}`}
-          </Typography.Text>
+          <Dropdown
+            trigger={['click']}
+            menu={{
+              items: [
+                { key: 'password', icon: <KeyOutlined />, label: <span data-testid="user-menu-password">{t('account.changePassword')}</span> },
+                { key: 'everywhere', icon: <DisconnectOutlined />, label: <span data-testid="user-menu-everywhere">{t('account.signOutEverywhere')}</span> },
+              ],
+              onClick: ({ key }) => {
+                if (key === 'password') setPasswordOpen(true);
+                else
+                  void modal.confirm({
+                    title: t('account.signOutEverywhere'),
+                    content: t('account.signOutEverywhereConfirm'),
+                    okText: t('account.signOutEverywhere'),
+                    cancelText: t('common.cancel'),
+                    okButtonProps: { danger: true, 'data-testid': 'everywhere-confirm' },
+                    onOk: () => signOutEverywhere().then(() => nav('/login')),
+                  });
+              },
+            }}
+          >
+            <Button type="text" size="small" aria-label={t('account.menu')} data-testid="user-menu" style={{ minWidth: 0, maxWidth: wide ? 380 : 140, display: 'flex', alignItems: 'center', gap: 4 }}>
+              <Typography.Text data-testid="whoami" ellipsis style={{ minWidth: 0 }}>
+                {me.name}
+                {wide && ` · ${joinList(me.roles.map((r) => t(`role.${r}`)))}`}
+              </Typography.Text>
+              <DownOutlined style={{ fontSize: 10 }} />
+            </Button>
+          </Dropdown>
           <Button size="small" icon={<LogoutOutlined />} onClick={() => void signOut().then(() => nav('/login'))} aria-label={t('auth.signOut')} style={{ flex: 'none' }}>
             {wide && t('auth.signOut')}
           </Button>
@@ -69,6 +101,15 @@ export function Shell() {
         <Layout.Content style={{ padding: 12, minWidth: 0 }}>
           <Outlet />
         </Layout.Content>
+        <Modal open={passwordOpen} title={t('account.changePassword')} footer={null} onCancel={() => setPasswordOpen(false)} destroyOnHidden>
+          <ChangePasswordForm
+            onCancel={() => setPasswordOpen(false)}
+            onDone={() => {
+              setPasswordOpen(false);
+              void message.success(t('account.changed'));
+            }}
+          />
+        </Modal>
       </Layout>
     </Layout>
   );

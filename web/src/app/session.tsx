@@ -1,13 +1,20 @@
 /** The signed-in user and the organisation data every screen reads (policy, staff, lifecycle). */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ok, onUnauthenticated, type Lifecycle, type Policy, type StaffEntry, type User } from '../api/client';
+import { api, ApiError, ok, onUnauthenticated, type Lifecycle, type Policy, type StaffEntry, type User } from '../api/client';
 import { pick, setLanguage } from '../i18n';
+import { MustChangePassword } from '../modules/auth/MustChangePassword';
 
 export interface Session {
   me: User | null;
   loading: boolean;
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
+  /** Ends every session of the user, this one included. */
+  signOutEverywhere(): Promise<void>;
+  /** An administrator reset the password: only the change-password form is shown until it is changed. */
+  mustChangePassword: boolean;
+  /** The password was changed (this session stays; the others ended). */
+  passwordChanged(): void;
   has(role: string): boolean;
 }
 
@@ -32,24 +39,50 @@ const LookupsContext = createContext<Lookups | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<User | null>(null);
   const [loading, setLoading] = useState(true);
+  const [mustChangePassword, setMustChange] = useState(false);
   useEffect(() => {
-    ok(api.GET('/api/v1/me'))
-      .then(setMe)
+    // /me answers a user whose password was reset too; whether the change is still pending shows
+    // in the next call, which is refused (403 on `newPassword`) until it is done (a reload).
+    const load = async () => {
+      const u = await ok(api.GET('/api/v1/me'));
+      const pending = await ok(api.GET('/api/v1/policy')).then(
+        () => false,
+        (e: unknown) => e instanceof ApiError && e.status === 403 && e.fields.some((f) => f.path === 'newPassword'),
+      );
+      setMustChange(pending);
+      setMe(u);
+    };
+    load()
       .catch(() => setMe(null))
       .finally(() => setLoading(false));
-    return onUnauthenticated(() => setMe(null));
+    return onUnauthenticated(() => {
+      setMe(null);
+      setMustChange(false);
+    });
   }, []);
   const signIn = useCallback(async (username: string, password: string) => {
     const r = await ok(api.POST('/api/v1/auth/login', { body: { username, password } }));
     adoptUserLocale(r.user);
+    setMustChange(r.mustChangePassword);
     setMe(r.user);
   }, []);
   const signOut = useCallback(async () => {
     await ok(api.POST('/api/v1/auth/logout')).catch(() => undefined);
     setMe(null);
+    setMustChange(false);
   }, []);
-  const value = useMemo<Session>(() => ({ me, loading, signIn, signOut, has: (r) => !!me?.roles.some((x) => x === r) }), [me, loading, signIn, signOut]);
-  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+  const signOutEverywhere = useCallback(async () => {
+    await ok(api.POST('/api/v1/auth/logout-everywhere')).catch(() => undefined);
+    setMe(null);
+    setMustChange(false);
+  }, []);
+  const passwordChanged = useCallback(() => setMustChange(false), []);
+  const value = useMemo<Session>(
+    () => ({ me, loading, signIn, signOut, signOutEverywhere, mustChangePassword, passwordChanged, has: (r) => !!me?.roles.some((x) => x === r) }),
+    [me, loading, signIn, signOut, signOutEverywhere, mustChangePassword, passwordChanged],
+  );
+  // Until a reset password is changed, the console is only the change-password form.
+  return <SessionContext.Provider value={value}>{me && mustChangePassword ? <MustChangePassword /> : children}</SessionContext.Provider>;
 }
 
 export function LookupsProvider({ children }: { children: ReactNode }) {

@@ -990,6 +990,11 @@ export interface paths {
                         grade?: string;
                         emergency?: boolean;
                         vicious?: boolean;
+                        call?: {
+                            id: string;
+                            /** Format: uri */
+                            recordingUrl?: string;
+                        };
                     };
                 };
             };
@@ -3281,6 +3286,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/telephony/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 来电弹屏 — a call rings at an agent: push the caller history to their console (signed webhook)
+         * @description For the PBX / CTI, not for people: no session, the body is signed like the outgoing webhooks — `X-Kesu-Timestamp` (unix seconds) and `X-Kesu-Signature: sha256=<hex HMAC-SHA256(KESU_TELEPHONY_SECRET, "<timestamp>.<raw body>")>`. A missing or wrong signature, a timestamp more than 5 minutes from now or a replayed signature gets 401 and nothing is pushed. On a valid call the agent's live stream (GET /api/v1/stream) gets a `screen_pop` event: the call id, the recording URL, the caller number as the agent may see it and the caller history as the agent may see it (GET /api/v1/callers/history).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-kesu-timestamp": string;
+                    "x-kesu-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        callId: string;
+                        caller: string;
+                        agent: {
+                            username?: string;
+                            extension?: string;
+                        };
+                        /** Format: uri */
+                        recordingUrl?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScreenPopAccepted"];
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stream": {
         parameters: {
             query?: never;
@@ -3288,7 +3402,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events: `case_changed` {id, number, state, action, at} for cases the caller may see */
+        /** Server-sent events: `case_changed` {id, number, state, action, at} for cases the caller may see; `screen_pop` for a call ringing at the caller (see POST /api/v1/telephony/calls) */
         get: {
             parameters: {
                 query?: never;
@@ -4927,6 +5041,10 @@ export interface components {
                 order?: string;
                 product?: string;
                 plate?: string;
+                call?: {
+                    id: string;
+                    recordingUrl?: string;
+                };
             };
             demands: {
                 types: string[];
@@ -5455,6 +5573,12 @@ export interface components {
             state: string;
             grade: string | null;
             receivedAt: string;
+        };
+        /** @description The screen-pop was pushed to the agent */
+        ScreenPopAccepted: {
+            callId: string;
+            agent: string;
+            delivered: number;
         };
     };
     responses: never;

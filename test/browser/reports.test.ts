@@ -1,0 +1,107 @@
+/**
+ * The 报表 page (/reports): cases created through the API show in the figures, a figure's
+ * drill-down lists them with links to the case, and the Excel download is a workbook (PK…).
+ * Screenshots: test-output/screenshots/reports-*.png (1366×768 and a phone).
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { browserSkip, startConsole, SHOTS, type Console } from './support.js';
+
+const skip = browserSkip();
+
+async function token(base: string, username: string): Promise<string> {
+  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'kesu-demo' }) });
+  assert.equal(r.status, 200);
+  return ((await r.json()) as { token: string }).token;
+}
+
+async function call(base: string, auth: string, path: string, body: unknown): Promise<any> {
+  const r = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: JSON.stringify(body) });
+  const json = await r.json();
+  assert.ok(r.status < 300, `${path}: ${r.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+describe('reports page', { skip }, () => {
+  let k: Console;
+  const numbers: string[] = [];
+
+  before(async () => {
+    k = await startConsole();
+    const agent = await token(k.base, 'agent');
+    const specialist = await token(k.base, 'specialist');
+    for (const [i, d] of ['快递外包装破损，商品受损。', '客服电话长时间无人接听。', '退款三周未到账。'].entries()) {
+      const created = await call(k.base, agent, '/api/v1/complaints', { channel: i === 1 ? 'web' : 'phone', description: d, complainant: { name: `测试客户${i}`, phone: `1390000222${i}` } });
+      numbers.push(created.complaint.number);
+      // Two judged valid, one invalid.
+      await call(k.base, specialist, `/api/v1/complaints/${created.complaint.id}/actions/judge`, i < 2 ? { valid: true } : { valid: false, reason: (await k.app.activePolicy()).validity.invalidReasons[0]!.code, explanation: '经核实不属于投诉范围。' });
+    }
+  });
+  after(async () => {
+    await k?.close();
+  });
+
+  it('shows the figures, drills down to the cases, downloads the workbook', async () => {
+    // A specialist (oversight) may open every case; an approver's drill-down lists only the cases it may open.
+    const page = await k.as('specialist');
+    await page.getByRole('menuitem', { name: '统计报表' }).click();
+    await page.waitForURL('**/reports');
+    const intake = page.getByTestId('figure-received');
+    await intake.getByText('3', { exact: true }).waitFor();
+    const valid = (await page.getByTestId('figure-valid').innerText()).replace(/\s+/g, ' ');
+    assert.match(valid, /66\.7%/, valid);
+    assert.match(valid, /2 \/ 3/, valid);
+    await page.getByTestId('chart-trend').locator('canvas').waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: join(SHOTS, 'reports-desktop.png') });
+
+    // Drill-down from the intake figure: every case, each a link to its page.
+    await intake.click();
+    const list = page.getByTestId('drill-list');
+    for (const n of numbers) await list.getByRole('link', { name: n }).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'reports-drill.png') });
+    // The invalid figure lists only the invalid one.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('figure-invalid').click();
+    await page.getByTestId('drill-list').getByRole('link', { name: numbers[2]! }).waitFor();
+    assert.equal(await page.getByTestId('drill-list').getByRole('link', { name: numbers[0]! }).count(), 0);
+    await page.getByTestId('drill-list').getByRole('link', { name: numbers[2]! }).click();
+    await page.waitForURL(`**/cases/${numbers[2]}`);
+    await page.getByTestId('case-header').waitFor();
+    await page.goBack();
+    await page.getByTestId('figure-received').waitFor();
+
+    // The Excel download: the same query, the UI language, a zip (PK).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('reports-xlsx').click()]);
+    assert.match(download.suggestedFilename(), /^kesu-statistics-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    assert.match(download.url(), /lang=zh-CN/);
+    const file = join(SHOTS, download.suggestedFilename());
+    await download.saveAs(file);
+    assert.ok(statSync(file).size > 100);
+    assert.equal(readFileSync(file).subarray(0, 2).toString('latin1'), 'PK');
+  });
+
+  it('is usable on a phone: no sideways scrolling, figures stacked', async () => {
+    const ctx = await k.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en', baseURL: k.base, isMobile: true, hasTouch: true });
+    try {
+      await ctx.addInitScript(() => localStorage.setItem('kesu.lang', 'en'));
+      const page = await ctx.newPage();
+      page.setDefaultTimeout(20_000);
+      await page.goto('/');
+      await page.locator('#login_username').fill('csmanager');
+      await page.locator('#login_password').fill('kesu-demo');
+      await page.locator('#login_password').press('Enter');
+      await page.getByTestId('whoami').waitFor();
+      await page.goto('/reports');
+      await page.getByTestId('figure-received').getByText('3', { exact: true }).waitFor();
+      await page.waitForLoadState('networkidle');
+      const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+      assert.ok(scroll <= width, `no sideways scrolling (${scroll} > ${width})`);
+      await page.screenshot({ path: join(SHOTS, 'reports-phone.png'), fullPage: true });
+    } finally {
+      await ctx.close();
+    }
+  });
+});
