@@ -6,14 +6,9 @@
  */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { engines, PG_ADMIN_URL } from '../support/engines.js';
+import { engines, emptyDatabase } from '../support/engines.js';
 import { startKesu, TestClock } from '../support/kesu.js';
-import { openDatabase, type Database, type Dialect } from '../../src/store/db.js';
 import { migrateToLatest, migrateTo } from '../../src/store/migrate.js';
 import { createApp } from '../../src/services/app.js';
 import { seedDemo } from '../../src/services/seed-demo.js';
@@ -23,32 +18,6 @@ import { actorOf, findUserByUsername } from '../../src/store/user.repository.js'
 const intake = { channel: 'phone', description: '快递破损，要求赔偿', complainant: { anonymous: true } };
 const seqOf = (number: string) => Number(number.split('-')[2]);
 
-/** An empty database of the engine (not the migrated test template): for "made by an older build". */
-async function emptyDatabase(dialect: Dialect): Promise<{ database: Database; drop: () => Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const dataDir = mkdtempSync(join(tmpdir(), 'kesu-numbers-'));
-    const database = openDatabase({ dataDir });
-    return { database, drop: async () => { await database.close(); rmSync(dataDir, { recursive: true, force: true }); } };
-  }
-  const name = `kesu_numbers_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  const database = openDatabase({ databaseUrl: url.toString(), dataDir: '' });
-  return {
-    database,
-    drop: async () => {
-      await database.close();
-      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
-}
 
 for (const { dialect, skip } of await engines()) {
   describe(`case numbers (${dialect})`, { skip }, () => {

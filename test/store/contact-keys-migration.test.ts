@@ -9,10 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { engines, PG_ADMIN_URL } from '../support/engines.js';
-import { openDatabase, type Database, type Dialect } from '../../src/store/db.js';
+import { engines, emptyDatabase } from '../support/engines.js';
 import { MIGRATION_NAMES, migrateTo, migrateToLatest } from '../../src/store/migrate.js';
 import { createApp } from '../../src/services/app.js';
 import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
@@ -30,32 +27,6 @@ const person = (id: string, roles: Actor['roles']): Actor => ({ id, kind: 'user'
 const agent = person('old-agent', ['agent']);
 const specialist = person('some-specialist', ['specialist']);
 
-/** An empty database (no template: the template is migrated to the latest). */
-async function emptyDatabase(dialect: Dialect): Promise<{ database: Database; drop(): Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const dataDir = mkdtempSync(join(tmpdir(), 'kesu-migrate-'));
-    const database = openDatabase({ dataDir });
-    return { database, drop: async () => { await database.close(); rmSync(dataDir, { recursive: true, force: true }); } };
-  }
-  const name = `kesu_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  const database = openDatabase({ databaseUrl: url.toString(), dataDir: '' });
-  return {
-    database,
-    drop: async () => {
-      await database.close();
-      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
-}
 
 for (const { dialect, skip } of await engines()) {
   describe(`migration 0011 contact keys (${dialect})`, { skip }, () => {

@@ -98,3 +98,34 @@ export async function engines(): Promise<{ dialect: Dialect; skip: string | fals
     { dialect: 'postgres', skip: ok ? false : 'PostgreSQL not available' },
   ];
 }
+
+/**
+ * An empty, unmigrated database of the engine (not the migrated test template), for tests of a
+ * migration on "a database made by an older build": migrate it to the step before, write the old
+ * shape, then migrate to the latest.
+ */
+export async function emptyDatabase(dialect: Dialect): Promise<{ database: Database; drop(): Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kesu-migrate-'));
+    const database = openDatabase({ dataDir });
+    return { database, drop: async () => { await database.close(); rmSync(dataDir, { recursive: true, force: true }); } };
+  }
+  const name = `kesu_migrate_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  const database = openDatabase({ databaseUrl: url.toString(), dataDir: '' });
+  return {
+    database,
+    drop: async () => {
+      await database.close();
+      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
