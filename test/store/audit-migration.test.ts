@@ -91,7 +91,7 @@ for (const { dialect, skip } of await engines()) {
     });
 
     it('after the migration the old chains still verify', async () => {
-      assert.deepEqual(await migrateToLatest(database.db), ['0009-audit-anchors']);
+      assert.ok((await migrateToLatest(database.db)).includes('0009-audit-anchors'));
       const r = await verifyChains(database.db, { checkpoint: null });
       assert.deepEqual(r.problems, []);
       assert.equal(r.checked, 2);

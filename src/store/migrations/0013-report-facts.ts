@@ -115,7 +115,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   let after = '';
   for (;;) {
-    const rows = (await db.selectFrom('complaints').select(['id', 'body']).where('id', '>', after).orderBy('id').limit(200).execute()) as { id: string; body: string }[];
+    const rows = (await db
+      .selectFrom('complaints')
+      .select(['id', 'body', 'number', 'kind', 'channel', 'state', 'grade', 'category', 'department_code', 'primary_handler_id', 'first_responder_id', 'tier', 'cycle', 'policy_key', 'received_at', 'updated_at'])
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(200)
+      .execute()) as ({ id: string; body: string } & Record<string, unknown>)[];
     if (!rows.length) break;
     after = rows[rows.length - 1]!.id;
     const ids = rows.map((r) => r.id);
@@ -128,7 +134,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       .execute()) as { complaint_id: string; action: string | null; at: string; actor_id: string; data: string }[];
     const clocks = (await db.selectFrom('clocks').select(['complaint_id', 'body']).where('complaint_id', 'in', ids).execute()) as { complaint_id: string; body: string }[];
     for (const r of rows) {
-      const c = JSON.parse(r.body) as Complaint;
+      const c = fromRow(r);
       const cal = calendarOf(c.policyKey);
       const own = events.filter((e) => e.complaint_id === r.id).map((e) => ({ action: e.action, at: e.at, actorId: e.actor_id, data: JSON.parse(e.data) as Record<string, unknown> }));
       const ks = clocks.filter((k) => k.complaint_id === r.id).map((k) => JSON.parse(k.body) as Clock);
@@ -143,4 +149,42 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('clock_facts').ifExists().execute();
   await db.schema.dropTable('case_facts').ifExists().execute();
+}
+
+/**
+ * The case as the fold reads it: its stored body over the row's own columns and empty parts, so
+ * a body written by an older build (or a partial one) still gets its facts row instead of
+ * stopping the upgrade.
+ */
+function fromRow(r: { id: string; body: string } & Record<string, unknown>): Complaint {
+  let body: Partial<Complaint> = {};
+  try {
+    body = JSON.parse(r.body) as Partial<Complaint>;
+  } catch {
+    body = {};
+  }
+  const base = {
+    id: r.id,
+    number: r.number,
+    kind: r.kind,
+    channel: r.channel,
+    state: r.state,
+    grade: r.grade ?? null,
+    category: r.category ?? null,
+    departmentCode: r.department_code ?? null,
+    primaryHandlerId: r.primary_handler_id ?? null,
+    firstResponderId: r.first_responder_id,
+    tier: Number(r.tier ?? 1),
+    cycle: Number(r.cycle ?? 1),
+    policyKey: r.policy_key,
+    receivedAt: r.received_at,
+    updatedAt: r.updated_at,
+    coHandlerIds: [],
+  };
+  return {
+    ...base,
+    ...body,
+    complainant: { ...(body.complainant ?? {}) },
+    followUp: { attempts: 0, ...(body.followUp ?? {}) },
+  } as Complaint;
 }
