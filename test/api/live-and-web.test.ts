@@ -12,38 +12,9 @@ import Fastify from 'fastify';
 import { startKesu, type Kesu } from '../support/kesu.js';
 import { consoleFiles } from '../../src/http/web.js';
 import { installErrorHandler } from '../../src/http/error-handler.js';
+import { openStream } from '../support/stream.js';
 
-/** Opens the stream as `username` and collects its `case_changed` events. */
-async function listen(base: string, token: string) {
-  const ac = new AbortController();
-  const res = await fetch(`${base}/api/v1/stream`, { headers: { authorization: `Bearer ${token}` }, signal: ac.signal });
-  assert.equal(res.status, 200);
-  assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
-  const events: any[] = [];
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buf = '';
-  const done = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buf += decoder.decode(value, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const ev = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (ev === 'case_changed' && data) events.push(JSON.parse(data));
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
-  return { events, close: async () => { ac.abort(); await done; } };
-}
+const listen = (base: string, token: string) => openStream(base, token, 'case_changed');
 
 const settle = () => new Promise((r) => setTimeout(r, 150));
 

@@ -12,15 +12,11 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { browserSkip, startConsole, SHOTS, type Console } from './support.js';
+import { browserSkip, startConsole, SHOTS, type Console, shot } from './support.js';
 
 const skip = browserSkip();
 const TEMP = 'Temporary-Pass-42';
 const OWN = 'Wu-Lei-own-secret-7';
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
 
 async function signInForm(page: Page, username: string, password: string) {
   await page.locator('#login_username').fill(username);

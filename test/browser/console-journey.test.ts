@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { Locator, Page } from 'playwright-core';
-import { browserSkip, startConsole, SHOTS, type Console } from './support.js';
+import { browserSkip, startConsole, SHOTS, type Console, shot } from './support.js';
 
 const skip = browserSkip();
 
@@ -46,10 +46,6 @@ function pngImage(width: number, height: number, rgb: [number, number, number]):
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(pixels)), chunk('IEND', Buffer.alloc(0))]);
 }
 const PHOTO = pngImage(16, 12, [190, 40, 40]);
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
 
 /** Presses Tab and checks where the focus went (the keyboard path through the intake form). */
 async function tabTo(page: Page, id: string) {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { browserSkip, startConsole, SHOTS, type Console } from './support.js';
+import { apiPost, apiToken, browserSkip, startConsole, SHOTS, type Console } from './support.js';
 
 const skip = browserSkip();
 const TOUR = join(SHOTS, 'tour');
@@ -23,18 +23,8 @@ const SIMPLIFIED_ONLY = /[这来时们说对国会发过个经动问题还没让
 const BILINGUAL = /[\u4e00-\u9fff][^|\n]{0,40}\|[A-Za-z]/;
 const RAW_KEY = /\b[a-z]+(?:\.[a-zA-Z]+){2,}\b/;
 
-async function token(base: string, username: string): Promise<string> {
-  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'kesu-demo' }) });
-  assert.equal(r.status, 200);
-  return ((await r.json()) as { token: string }).token;
-}
-
-async function call(base: string, auth: string, path: string, body: unknown): Promise<any> {
-  const r = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: JSON.stringify(body) });
-  const json = await r.json();
-  assert.ok(r.status < 300, `${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const token = apiToken;
+const call = apiPost;
 
 /**
  * The text a reader sees, with the data the test itself entered (complaint texts, names, the

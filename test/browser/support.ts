@@ -112,3 +112,23 @@ export async function startConsole(): Promise<Console> {
     },
   };
 }
+
+/** A bearer token for a demo user (every demo account's password is `kesu-demo`). */
+export async function apiToken(base: string, username: string): Promise<string> {
+  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'kesu-demo' }) });
+  if (r.status !== 200) throw new Error(`login ${username}: ${r.status}`);
+  return ((await r.json()) as { token: string }).token;
+}
+
+/** POSTs `body` as the token's user and returns the JSON answer, failing on anything but 2xx. */
+export async function apiPost(base: string, auth: string, path: string, body: unknown): Promise<any> {
+  const r = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: JSON.stringify(body) });
+  const json = await r.json();
+  if (r.status >= 300) throw new Error(`${path}: ${r.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** A screenshot of the page's viewport as test-output/screenshots/<name>.png. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}

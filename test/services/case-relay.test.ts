@@ -11,36 +11,9 @@ import { engines } from '../support/engines.js';
 import { startKesu, type Kesu } from '../support/kesu.js';
 import { startCaseRelay } from '../../src/services/case-relay.js';
 import type { CaseChanged } from '../../src/services/app.js';
+import { openStream } from '../support/stream.js';
 
-/** Opens the console stream on `base` and collects its `case_changed` events. */
-async function openStream(base: string, token: string) {
-  const ac = new AbortController();
-  const res = await fetch(`${base}/api/v1/stream`, { headers: { authorization: `Bearer ${token}` }, signal: ac.signal });
-  assert.equal(res.status, 200);
-  const events: CaseChanged[] = [];
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buf = '';
-  const done = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buf += decoder.decode(value, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const data = /^event: case_changed\ndata: (.*)$/m.exec(block)?.[1];
-          if (data) events.push(JSON.parse(data));
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
-  return { events, close: async () => { ac.abort(); await done; } };
-}
+const listen = (base: string, token: string) => openStream<CaseChanged>(base, token, 'case_changed');
 
 /** Waits until `cond` holds, failing after `ms`. */
 async function waitFor(what: string, cond: () => boolean, ms = 5000): Promise<void> {
@@ -95,8 +68,8 @@ describe('case relay: two instances on one PostgreSQL', { skip: pgEngine.skip },
   it('a change made through instance A reaches a stream on instance B, for those who may see it only', async () => {
     await b.as('specialist').get('/api/v1/me');
     await b.as('agent2').get('/api/v1/me');
-    const spec = await openStream(base, b.tokens.get('specialist')!);
-    const stranger = await openStream(base, b.tokens.get('agent2')!);
+    const spec = await listen(base, b.tokens.get('specialist')!);
+    const stranger = await listen(base, b.tokens.get('agent2')!);
     try {
       const r = await a.as('agent').post('/api/v1/complaints', { channel: 'phone', description: '快递送来的洗发水漏了一半', complainant: { name: '林先生' } });
       assert.equal(r.status, 201);
@@ -119,7 +92,7 @@ describe('case relay: two instances on one PostgreSQL', { skip: pgEngine.skip },
 
   it('survives a killed LISTEN connection and a malformed notification', async () => {
     await b.as('specialist').get('/api/v1/me');
-    const spec = await openStream(base, b.tokens.get('specialist')!);
+    const spec = await listen(base, b.tokens.get('specialist')!);
     try {
       const pid = b.relay!.backendPid()!;
       assert.ok(pid > 0);

@@ -98,27 +98,32 @@ export function adminRoutes(fastify: FastifyInstance, app: App): void {
     });
   });
 
-  server.patch('/api/v1/users/:id', { preHandler: admin, schema: { tags: ['admin'], summary: 'Edit a user (an audited event); a change of roles or department ends their sessions and live streams', params: UserParams, body: UserEdit, response: { 200: EditedUser, ...errors(400, 401, 403, 404) } } }, async (req) => {
+  server.patch('/api/v1/users/:id', { preHandler: admin, schema: { tags: ['admin'], summary: 'Edit a user (an audited event); a change of roles or department ends their sessions and live streams', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: UserParams, body: UserEdit, response: { 200: EditedUser, ...errors(400, 401, 403, 404, 409, 422) } } }, async (req, reply) => {
     const { id } = parseInput(UserParams, req.params);
     const b = parseInput(UserEdit, req.body);
-    return editUser(app, req.actor!.id, id, { ...b, roles: b.roles as never }, { keepSession: req.sessionTokenHash });
+    return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { id, ...b } }, async () =>
+      reply.send(await editUser(app, req.actor!.id, id, { ...b, roles: b.roles as never }, { keepSession: req.sessionTokenHash })),
+    );
   });
 
-  server.post('/api/v1/users/:id/deactivate', { preHandler: admin, schema: { tags: ['admin'], summary: 'Deactivate a user: no more sign-in, sessions and live streams end now, history kept; lists their open cases for reassignment', params: UserParams, response: { 200: DeactivatedUser, ...errors(400, 401, 403, 404) } } }, async (req) => {
+  server.post('/api/v1/users/:id/deactivate', { preHandler: admin, schema: { tags: ['admin'], summary: 'Deactivate a user: no more sign-in, sessions and live streams end now, history kept; lists their open cases for reassignment', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: UserParams, response: { 200: DeactivatedUser, ...errors(400, 401, 403, 404, 409, 422) } } }, async (req, reply) => {
     const { id } = parseInput(UserParams, req.params);
-    return deactivateUser(app, req.actor!.id, id);
+    return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { id } }, async () => reply.send(await deactivateUser(app, req.actor!.id, id)));
   });
 
-  server.post('/api/v1/users/:id/reactivate', { preHandler: admin, schema: { tags: ['admin'], summary: 'Reactivate a deactivated user', params: UserParams, response: { 200: User, ...errors(401, 403, 404) } } }, async (req) => {
+  server.post('/api/v1/users/:id/reactivate', { preHandler: admin, schema: { tags: ['admin'], summary: 'Reactivate a deactivated user', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: UserParams, response: { 200: User, ...errors(401, 403, 404, 409, 422) } } }, async (req, reply) => {
     const { id } = parseInput(UserParams, req.params);
-    return reactivateUser(app, req.actor!.id, id);
+    return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { id } }, async () => reply.send(await reactivateUser(app, req.actor!.id, id)));
   });
 
-  server.post('/api/v1/users/:id/password', { preHandler: admin, schema: { tags: ['admin'], summary: 'Reset a password: the user’s sessions end and they must change it at their next sign-in', params: UserParams, body: PasswordReset, response: { 200: PasswordWasReset, ...errors(400, 401, 403, 404) } } }, async (req) => {
+  server.post('/api/v1/users/:id/password', { preHandler: admin, schema: { tags: ['admin'], summary: 'Reset a password: the user’s sessions end and they must change it at their next sign-in', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: UserParams, body: PasswordReset, response: { 200: PasswordWasReset, ...errors(400, 401, 403, 404, 409, 422) } } }, async (req, reply) => {
     const { id } = parseInput(UserParams, req.params);
     const b = parseInput(PasswordReset, req.body);
-    const r = await resetPassword(app, req.actor!.id, id, b.password);
-    return { ok: true as const, sessionsEnded: r.sessionsEnded };
+    // As for a new user, the password is left out of the request's hash.
+    return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { id } }, async () => {
+      const r = await resetPassword(app, req.actor!.id, id, b.password);
+      return reply.send({ ok: true as const, sessionsEnded: r.sessionsEnded });
+    });
   });
 
   server.get('/api/v1/departments', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Departments', response: { 200: z.array(Department), ...errors(401) } } }, async () => listDepartments(app.database.db));

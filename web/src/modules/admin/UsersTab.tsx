@@ -23,6 +23,32 @@ interface OpenCase {
   relation: string;
 }
 
+type Option = { value: string; label: string };
+
+/** What an account may do and where — the same fields in the new-user and edit dialogs. */
+function AccessFields({ depts, levels }: { depts: Option[]; levels: Option[] }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Form.Item name="roles" label={t('admin.roles')} rules={[{ required: true, message: t('form.required') }]}>
+        <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+      </Form.Item>
+      <Form.Item name="departmentCode" label={t('field.department')}>
+        <Select allowClear options={depts} />
+      </Form.Item>
+      <Form.Item name="managerOf" label={t('admin.managerOf')}>
+        <Select mode="multiple" allowClear options={depts} />
+      </Form.Item>
+      <Form.Item name="approvalLevels" label={t('admin.approvalLevels')}>
+        <Select mode="multiple" allowClear options={levels} />
+      </Form.Item>
+      <Form.Item name="locale" label={t('app.language')}>
+        <Select options={['zh-CN', 'zh-TW', 'en'].map((l) => ({ value: l, label: t(`lang.${l}`) }))} />
+      </Form.Item>
+    </>
+  );
+}
+
 export function UsersTab() {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -131,6 +157,7 @@ export function UsersTab() {
     }
   };
   const depts = (policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name) }));
+  const levels = (policy?.approval.levels ?? []).map((l) => ({ value: l.code, label: pick(l.name) }));
   return (
     <Card extra={has('admin') && <Button type="primary" onClick={() => setOpen(true)} data-testid="new-user">{t('admin.newUser')}</Button>} styles={{ body: { padding: 8 } }}>
       <Table<User>
@@ -181,21 +208,7 @@ export function UsersTab() {
           <Form.Item name="phone" label={t('account.phone')} extra={t('account.contactsHint')}>
             <Input autoComplete="off" />
           </Form.Item>
-          <Form.Item name="roles" label={t('admin.roles')} rules={[{ required: true, message: t('form.required') }]}>
-            <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
-          </Form.Item>
-          <Form.Item name="departmentCode" label={t('field.department')}>
-            <Select allowClear options={depts} />
-          </Form.Item>
-          <Form.Item name="managerOf" label={t('admin.managerOf')}>
-            <Select mode="multiple" allowClear options={depts} />
-          </Form.Item>
-          <Form.Item name="approvalLevels" label={t('admin.approvalLevels')}>
-            <Select mode="multiple" allowClear options={(policy?.approval.levels ?? []).map((l) => ({ value: l.code, label: pick(l.name) }))} />
-          </Form.Item>
-          <Form.Item name="locale" label={t('app.language')}>
-            <Select options={['zh-CN', 'zh-TW', 'en'].map((l) => ({ value: l, label: t(`lang.${l}`) }))} />
-          </Form.Item>
+          <AccessFields depts={depts} levels={levels} />
           {editBanner.length > 0 && <Alert type="error" showIcon message={t('form.notSaved')} description={editBanner.join('\n')} data-testid="form-banner" />}
         </Form>
       </Modal>
@@ -236,21 +249,7 @@ export function UsersTab() {
           <Form.Item name="password" label={t('auth.password')} rules={[{ required: true, message: t('form.required') }]}>
             <Input.Password autoComplete="new-password" />
           </Form.Item>
-          <Form.Item name="roles" label={t('admin.roles')} rules={[{ required: true, message: t('form.required') }]}>
-            <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
-          </Form.Item>
-          <Form.Item name="departmentCode" label={t('field.department')}>
-            <Select allowClear options={depts} />
-          </Form.Item>
-          <Form.Item name="managerOf" label={t('admin.managerOf')}>
-            <Select mode="multiple" allowClear options={depts} />
-          </Form.Item>
-          <Form.Item name="approvalLevels" label={t('admin.approvalLevels')}>
-            <Select mode="multiple" allowClear options={(policy?.approval.levels ?? []).map((l) => ({ value: l.code, label: pick(l.name) }))} />
-          </Form.Item>
-          <Form.Item name="locale" label={t('app.language')}>
-            <Select options={['zh-CN', 'zh-TW', 'en'].map((l) => ({ value: l, label: t(`lang.${l}`) }))} />
-          </Form.Item>
+          <AccessFields depts={depts} levels={levels} />
           {banner.length > 0 && <Alert type="error" showIcon message={t('form.notSaved')} description={banner.join('\n')} data-testid="form-banner" />}
         </Form>
       </Modal>
