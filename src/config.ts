@@ -31,6 +31,8 @@ const Env = z.object({
   HOST: z.string().default('0.0.0.0'),
   /** PostgreSQL connection string; when absent Kesu uses SQLite under KESU_DATA_DIR. */
   DATABASE_URL: z.string().optional(),
+  /** PostgreSQL: how long a statement waits for a row or table lock another transaction holds, in ms, before the request answers 503 with Retry-After (default 10 s; 0 waits for ever). Migrations wait up to an hour regardless. */
+  KESU_PG_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** Folder for the embedded SQLite database and attachments (default ./data). */
   KESU_DATA_DIR: z.string().default('./data'),
   /** Preset id or policy file used when the database has no active policy yet (default kesu-default). */
@@ -156,6 +158,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL lock_timeout of every pooled connection (KESU_PG_LOCK_TIMEOUT_MS). */
+  pgLockTimeoutMs: number;
   dataDir: string;
   policy: string;
   sweepIntervalMs: number;
@@ -207,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL || undefined,
+    pgLockTimeoutMs: e.KESU_PG_LOCK_TIMEOUT_MS,
     dataDir: resolve(e.KESU_DATA_DIR),
     policy: e.KESU_POLICY,
     sweepIntervalMs: e.KESU_SWEEP_INTERVAL_MS,

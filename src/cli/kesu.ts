@@ -28,7 +28,7 @@ program.name('kesu').description('Kesu 客诉 — closed-loop complaint manageme
 
 async function withApp<T>(fn: (app: ReturnType<typeof createApp>) => Promise<T>): Promise<T> {
   const cfg = loadConfig();
-  const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, audit: cfg.audit });
+  const database = openDatabase({ databaseUrl: cfg.databaseUrl, pgLockTimeoutMs: cfg.pgLockTimeoutMs, dataDir: cfg.dataDir, audit: cfg.audit });
   try {
     const contactKey = resolveContactKey(cfg.contactKey, cfg.dataDir);
     await migrateToLatest(database.db, { contactKey });
@@ -52,7 +52,7 @@ program
   .description('apply database migrations')
   .action(async () => {
     const cfg = loadConfig();
-    const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, audit: cfg.audit });
+    const database = openDatabase({ databaseUrl: cfg.databaseUrl, pgLockTimeoutMs: cfg.pgLockTimeoutMs, dataDir: cfg.dataDir, audit: cfg.audit });
     const applied = await migrateToLatest(database.db, { contactKey: resolveContactKey(cfg.contactKey, cfg.dataDir) });
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
     await database.close();

@@ -36,7 +36,7 @@ export interface RunningServer {
 }
 
 export async function startServer(cfg: Config, opts: { now?: () => Date; logger?: boolean | object } = {}): Promise<RunningServer> {
-  const database = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, audit: cfg.audit ?? undefined });
+  const database = openDatabase({ databaseUrl: cfg.databaseUrl, pgLockTimeoutMs: cfg.pgLockTimeoutMs, dataDir: cfg.dataDir, audit: cfg.audit ?? undefined });
   const contactKey = resolveContactKey(cfg.contactKey, cfg.dataDir);
   await migrateToLatest(database.db, { contactKey });
   const app = createApp(database, { now: opts.now });

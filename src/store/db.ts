@@ -57,9 +57,16 @@ export function databaseOf(db: Executor): Database | undefined {
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
-export function openDatabase(opts: { databaseUrl?: string; dataDir: string; file?: string; audit?: AuditOptions }): Database {
+/** PostgreSQL's lock wait before a statement gives up with 55P03 (answered 503 + Retry-After). */
+export const DEFAULT_PG_LOCK_TIMEOUT_MS = 10_000;
+
+export function openDatabase(opts: { databaseUrl?: string; dataDir: string; file?: string; audit?: AuditOptions; pgLockTimeoutMs?: number }): Database {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // Without a lock_timeout a request queued behind a stuck transaction's row lock would wait
+    // for ever; with it, it fails with 55P03, which the API answers 503 with Retry-After (the
+    // counterpart of SQLite's busy_timeout). Kysely's migrator raises it to an hour for itself.
+    const lockTimeout = opts.pgLockTimeoutMs ?? DEFAULT_PG_LOCK_TIMEOUT_MS;
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, options: `-c lock_timeout=${lockTimeout}` });
     // An idle pooled connection can be cut by the server (restart, failover, admin command);
     // pg emits that on the pool, and unhandled it would crash the process. The pool replaces
     // the connection on next use, so a warning is enough.
