@@ -152,7 +152,7 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
     store = openRows(engine, place, 2);
     const templates = await store.readCases(templateIds);
     const t = templates[0]!;
-    const rowsPerCase = { complaints: 1, complaint_search: 1, ...(engine === 'postgres' ? { case_number_sequence: 1 } : { counters: 1 }), complaint_participants: t.participants.length, complaint_events: t.events.length, clocks: t.clocks.length, outbox: t.outbox.length, pii_access_log: t.pii.length, idempotency_keys: t.idempotency.length };
+    const rowsPerCase = { complaints: 1, complaint_search: 1, ...(engine === 'postgres' ? { case_number_sequence: 1 } : { counters: 1 }), complaint_participants: t.participants.length, complaint_events: t.events.length, clocks: t.clocks.length, outbox: t.outbox.length, pii_access_log: t.pii.length, idempotency_keys: t.idempotency.length, ...Object.fromEntries(Object.entries(t.rest).map(([table, rows]) => [table, rows.length])) };
     log(`${engine}: rows one intake request writes (the raw insert's unit): ${Object.entries(rowsPerCase).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     const t0 = performance.now();
     await seedHistory(store, templates, seedCount, { prefix: '5' });

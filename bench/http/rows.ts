@@ -33,7 +33,16 @@ export interface CaseRows {
   idempotency: Row[];
   /** The counter intake draws the case number from, e.g. `complaint:2026`. */
   counter: string;
+  /** Rows of the other per-case tables intake writes (REST_TABLES), by table. */
+  rest: Record<string, Row[]>;
 }
+
+/**
+ * Per-case tables intake also writes, read and cloned as they are: the report facts (migration
+ * 0013), the contact keys (0011) and the audit chain's heads (0009). Cloned heads carry the
+ * template's MAC (the bench never verifies the chain).
+ */
+export const REST_TABLES = ['case_facts', 'clock_facts', 'contact_keys', 'audit_heads'] as const;
 
 export interface RowStore {
   engine: Engine;
@@ -102,6 +111,7 @@ export function cloneCase(t: CaseRows, n: number, opts: { prefix: '5' | '7'; rec
     pii: t.pii.map((r) => ({ ...cloneRow(r, pairs), id: uuidv7() })),
     idempotency: t.idempotency.map((r) => ({ ...cloneRow(r, pairs), scope_key: `bench:${id}` })),
     counter: t.counter,
+    rest: Object.fromEntries(REST_TABLES.map((table) => [table, (t.rest[table] ?? []).map((r) => (at && table === 'case_facts' ? { ...cloneRow(r, pairs), received_at: at.toISOString() } : cloneRow(r, pairs)))])),
   };
 }
 
@@ -143,6 +153,7 @@ export function openSqliteRows(dataDir: string): RowStore {
     const fts = prep('insert into complaint_search (complaint_id, tokens) values (?, ?)').run(c.search.complaint_id, c.search.tokens);
     insert('complaints', { ...c.complaint, search_rowid: Number(fts.lastInsertRowid) });
     for (const [table, key] of rowTables) if (key !== 'idempotency') for (const r of c[key]) insert(table, r);
+    for (const table of REST_TABLES) for (const r of c.rest[table] ?? []) insert(table, r);
   };
   const one = db.transaction((c: CaseRows, counter: boolean) => writeCase(c, counter));
   const many = db.transaction((cs: CaseRows[]) => cs.forEach((c) => writeCase(c, false)));
@@ -164,6 +175,7 @@ export function openSqliteRows(dataDir: string): RowStore {
           pii: all('select * from pii_access_log where complaint_id = ?'),
           idempotency: all('select * from idempotency_keys where complaint_id = ?'),
           counter: counterOf(complaint.number as string),
+          rest: Object.fromEntries(REST_TABLES.map((table) => [table, all(`select * from ${table} where complaint_id = ?`)])),
         };
       });
     },
@@ -226,6 +238,7 @@ export function openPostgresRows(databaseUrl: string, connections: number): RowS
     await insertRows(client, 'complaints', cs.map((c) => c.complaint));
     await insertRows(client, 'complaint_search', cs.map((c) => c.search));
     for (const [table, key] of rowTables) if (key !== 'idempotency') await insertRows(client, table, cs.flatMap((c) => c[key]));
+    for (const table of REST_TABLES) await insertRows(client, table, cs.flatMap((c) => c.rest[table] ?? []));
   };
   const inTransaction = async (fn: (c: pg.PoolClient) => Promise<void>) => {
     const client = await pool.connect();
@@ -258,6 +271,7 @@ export function openPostgresRows(databaseUrl: string, connections: number): RowS
           pii: await q('select * from pii_access_log where complaint_id = $1'),
           idempotency: await q('select * from idempotency_keys where complaint_id = $1'),
           counter: counterOf(complaint.number as string),
+          rest: Object.fromEntries(await Promise.all(REST_TABLES.map(async (table) => [table, await q(`select * from ${table} where complaint_id = $1`)] as const))),
         });
       }
       return out;
