@@ -16,6 +16,7 @@ const SAFE_WITHOUT_KEY: Record<string, string> = {
   'POST /api/v1/auth/password': 'a retry carries the old password, which no longer matches: refused, nothing changes',
   'POST /api/v1/auth/locks/unlock': 'unlocking an unlocked sign-in changes nothing',
   'POST /api/v1/policy/check': 'only reads the document it is given',
+  'POST /api/v1/text/key-information': 'only reads the text it is given (a POST to keep personal data out of URLs)',
   'PUT /api/v1/calendar/years/{year}': "PUT replaces the year's list: a repeat leaves the same list",
   'PUT /api/v1/admin/users/{id}/contact': "PUT replaces the user's contacts: a repeat leaves the same contacts",
   'POST /api/v1/telephony/calls': 'signed with a timestamp and nonce: a replayed call is refused (test/api/screen-pop.test.ts)',

@@ -321,6 +321,9 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
   if (emergency) limitsInOrder('flags.emergency.limits', emergency.limits);
 
   mustBeGrade('defaultGrade', p.defaultGrade);
+  p.highlights.signals.forEach((sig, i) => {
+    if (sig.suggests.grade !== undefined && sig.suggests.grade !== 'higher') mustBeGrade(`highlights.signals[${i}].suggests.grade`, sig.suggests.grade);
+  });
   if (vicious) {
     mustBeGrade('flags.vicious.minGrade', vicious.minGrade);
     if (gradeCodes.length > 1 && vicious.minGrade === gradeCodes[0] && !vicious.limits)

@@ -12,6 +12,7 @@
  * See `docs/policy.md` for the format explained field by field.
  */
 import { z } from 'zod';
+import { highlights } from './highlights.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small building blocks
@@ -597,6 +598,8 @@ export const PolicySchema = z.strictObject({
   retention: retention.optional(),
   /** Scripts for phone intake and follow-up calls; optional (empty when absent). */
   scripts,
+  /** Key information marked in complaint texts: the product catalogue and the signal words (issue 13 §5); optional. */
+  highlights,
   /** Customer message wording (issue 4); optional, built-in wording when absent. */
   messages: messages.optional(),
 });

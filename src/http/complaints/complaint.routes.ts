@@ -17,6 +17,7 @@ import type { ResponseTypeProvider } from '../schemas/registry.js';
 import { errors } from '../schemas/common.js';
 import { CaseView, ComplaintList, Lifecycle, documentedClocks } from '../schemas/cases.js';
 import { callerRoutes } from './caller.routes.js';
+import { keyInformationRoutes } from './key-information.routes.js';
 import { IDEMPOTENCY_NOTE, IdempotencyHeaders, idempotent } from '../idempotency.js';
 
 const csv = z
@@ -73,6 +74,7 @@ export function complaintRoutes(fastify: FastifyInstance, app: App): void {
   const server = fastify.withTypeProvider<ResponseTypeProvider>();
   const signedIn = requireUser(app);
   callerRoutes(fastify, app); // caller recognition (issue 13)
+  keyInformationRoutes(fastify, app); // key-information marks (issue 13 §5)
 
   server.post(
     '/api/v1/complaints',

@@ -822,6 +822,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/text/key-information": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 关键信息 — key information marked in a complaint text
+         * @description Phone, order / waybill and plate numbers, amounts, dates and times, the policy's products (`highlights.products`) and signal words (`highlights.signals`), each with why it is marked, and the grade / 恶性 flag the signals suggest. Reads only: a POST because the text may hold personal data that must not sit in a URL.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KeyInformation"];
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/complaints": {
         parameters: {
             query?: never;
@@ -1952,11 +2042,16 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit a user (an audited event); a change of roles or department ends their sessions and live streams */
+        /**
+         * Edit a user (an audited event); a change of roles or department ends their sessions and live streams
+         * @description Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         */
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -2027,6 +2122,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Not allowed in the current state, or changed concurrently */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by the policy (invalid policy, avoidance, extension over the maximum, Idempotency-Key reused) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Internal error */
                 500: {
                     headers: {
@@ -2067,11 +2180,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deactivate a user: no more sign-in, sessions and live streams end now, history kept; lists their open cases for reassignment */
+        /**
+         * Deactivate a user: no more sign-in, sessions and live streams end now, history kept; lists their open cases for reassignment
+         * @description Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -2133,6 +2251,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Not allowed in the current state, or changed concurrently */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by the policy (invalid policy, avoidance, extension over the maximum, Idempotency-Key reused) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Internal error */
                 500: {
                     headers: {
@@ -2177,11 +2313,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reactivate a deactivated user */
+        /**
+         * Reactivate a deactivated user
+         * @description Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -2218,6 +2359,24 @@ export interface paths {
                 };
                 /** @description Unknown, or not visible to the caller */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed in the current state, or changed concurrently */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by the policy (invalid policy, avoidance, extension over the maximum, Idempotency-Key reused) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2269,11 +2428,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reset a password: the user’s sessions end and they must change it at their next sign-in */
+        /**
+         * Reset a password: the user’s sessions end and they must change it at their next sign-in
+         * @description Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -2329,6 +2493,24 @@ export interface paths {
                 };
                 /** @description Unknown, or not visible to the caller */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed in the current state, or changed concurrently */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by the policy (invalid policy, avoidance, extension over the maximum, Idempotency-Key reused) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4826,6 +5008,77 @@ export interface components {
                     }[];
                 }[];
             };
+            highlights: {
+                /** @default [] */
+                products: string[];
+                /**
+                 * @default [
+                 *       {
+                 *         "words": [
+                 *           "曝光",
+                 *           "媒体",
+                 *           "记者",
+                 *           "电视台",
+                 *           "微博",
+                 *           "抖音",
+                 *           "网上发帖",
+                 *           "上热搜"
+                 *         ],
+                 *         "suggests": {
+                 *           "grade": "higher",
+                 *           "vicious": true
+                 *         }
+                 *       },
+                 *       {
+                 *         "words": [
+                 *           "律师",
+                 *           "起诉",
+                 *           "法院",
+                 *           "诉讼",
+                 *           "仲裁"
+                 *         ],
+                 *         "suggests": {
+                 *           "grade": "higher",
+                 *           "vicious": false
+                 *         }
+                 *       },
+                 *       {
+                 *         "words": [
+                 *           "12315",
+                 *           "12345",
+                 *           "消协",
+                 *           "消费者协会",
+                 *           "市场监管",
+                 *           "工商局",
+                 *           "举报"
+                 *         ],
+                 *         "suggests": {
+                 *           "grade": "higher",
+                 *           "vicious": false
+                 *         }
+                 *       },
+                 *       {
+                 *         "words": [
+                 *           "投诉",
+                 *           "再次投诉",
+                 *           "多次投诉",
+                 *           "第三次"
+                 *         ],
+                 *         "suggests": {
+                 *           "vicious": false
+                 *         }
+                 *       }
+                 *     ]
+                 */
+                signals: {
+                    words: string[];
+                    suggests: {
+                        grade?: "higher" | string;
+                        /** @default false */
+                        vicious: boolean;
+                    };
+                }[];
+            };
             messages?: {
                 organisation?: {
                     "zh-CN": string;
@@ -5426,6 +5679,28 @@ export interface components {
             } | null;
             open: components["schemas"]["CallerCase"][];
             earlier: components["schemas"]["CallerCase"][];
+        };
+        /** @description One marked piece of key information and why it is marked */
+        KeyMark: {
+            start: number;
+            end: number;
+            /** @enum {string} */
+            kind: "phone" | "order" | "plate" | "amount" | "datetime" | "product" | "signal";
+            text: string;
+            why: {
+                "zh-CN": string;
+                "zh-TW": string;
+                en: string;
+            };
+        };
+        /** @description The key information of a complaint text: marks in text order and the suggested grade / 恶性 flag */
+        KeyInformation: {
+            marks: components["schemas"]["KeyMark"][];
+            suggestion: {
+                grade: string | null;
+                vicious: boolean;
+                because: string[];
+            } | null;
         };
         StatisticsRate: {
             count: number;

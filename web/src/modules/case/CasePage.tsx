@@ -19,6 +19,7 @@ import { actionFields, inputOf } from './action-fields';
 import { Flowchart } from './Flowchart';
 import { AttachmentsPanel } from './AttachmentsPanel';
 import { AccessCodeIssuer } from './AccessCodeIssuer';
+import { MarkedDescription } from '../../shared/KeyInformation';
 
 /** Buttons shown first and in blue: the step that moves the case forward. */
 const FORWARD = ['judge', 'classify', 'route', 'accept', 'investigate', 'propose', 'approve', 'answer', 'follow_up', 'close', 'archive', 'resume', 'grant_extension'];
@@ -145,7 +146,7 @@ export function CasePage() {
               { key: 'refs', label: t('case.references'), span: 'filled' as const, children: [c.references.order && `${t('field.order')} ${c.references.order}`, c.references.product && `${t('field.product')} ${c.references.product}`, c.references.plate && `${t('field.plate')} ${c.references.plate}`].filter(Boolean).join(' · ') || '—' },
             ]} />
             <Typography.Title level={5} style={{ marginTop: 12 }}>{t('case.complaint')}</Typography.Title>
-            <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="case-description">{c.description}</Typography.Paragraph>
+            <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="case-description"><MarkedDescription text={c.description} /></Typography.Paragraph>
             <Descriptions size="small" column={1} bordered items={[
               { key: 'demands', label: t('field.demands'), children: [joinList(c.demands.types.map((d) => t(`demand.${d}`))), c.demands.amount !== undefined ? formatMoney(c.demands.amount) : '', c.demands.text ?? ''].filter(Boolean).join(' · ') || '—' },
               { key: 'subject', label: t('case.subject'), children: [deptName(c.subject.departmentCode ?? null) !== '—' ? deptName(c.subject.departmentCode) : '', joinList(c.subject.employeeIds.map(userName)), c.subject.description ?? ''].filter(Boolean).join(' · ') || '—' },
