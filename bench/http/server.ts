@@ -11,12 +11,11 @@ import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync
 import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { SMTPServer } from 'smtp-server';
-import pg from 'pg';
+import { PG_ADMIN_URL, postgresAnswers, scratchDatabase } from '../../scripts/lib/pg-scratch.js';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
-export const PG_ADMIN_URL = process.env.KESU_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export { PG_ADMIN_URL };
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -124,18 +123,8 @@ export function ensureBuilt(log: (s: string) => void): void {
 
 export type Engine = 'sqlite' | 'postgres';
 
-export async function postgresAvailable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
+/** Whether the benchmark's PostgreSQL answers (the same probe as the tests'). */
+export const postgresAvailable = (): Promise<boolean> => postgresAnswers(PG_ADMIN_URL);
 
 /** A fresh place for data: a temp folder (SQLite, and attachments/secret on both) and, on PostgreSQL, a throwaway database. */
 export interface Place {
@@ -148,22 +137,13 @@ export interface Place {
 export async function freshPlace(engine: Engine, label: string): Promise<Place> {
   const dataDir = mkdtempSync(join(tmpdir(), `kesu-bench-${label}-`));
   if (engine === 'sqlite') return { engine, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  const name = `kesu_bench_${label}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
+  const scratch = await scratchDatabase(`kesu_bench_${label}`);
   return {
     engine,
     dataDir,
-    databaseUrl: url.toString(),
+    databaseUrl: scratch.url,
     drop: async () => {
-      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
+      await scratch.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -7,32 +7,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openDatabase, type Database, type Dialect } from '../../src/store/db.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { copySqliteTemplate, postgresTemplate } from './templates.js';
+import { PG_ADMIN_URL, postgresAnswers, scratchDatabase } from '../../scripts/lib/pg-scratch.js';
 
-export const PG_ADMIN_URL = process.env.KESU_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export { PG_ADMIN_URL };
 const requirePg = process.env.KESU_REQUIRE_PG === '1';
 
 let pgAvailable: Promise<boolean> | null = null;
 export function postgresAvailable(): Promise<boolean> {
-  pgAvailable ??= (async () => {
-    // A short time-out when PostgreSQL is optional (a missing server usually refuses at once);
-    // a patient one when it is required, so a loaded machine (parallel test files) does not turn
-    // a slow connect into "PostgreSQL is not available".
-    const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: requirePg ? 15_000 : 2000 });
-    try {
-      await c.connect();
-      await c.query('select 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await c.end().catch(() => {});
-    }
-  })();
+  // A short time-out when PostgreSQL is optional (a missing server usually refuses at once);
+  // a patient one when it is required, so a loaded machine (parallel test files) does not turn
+  // a slow connect into "PostgreSQL is not available".
+  pgAvailable ??= postgresAnswers(PG_ADMIN_URL, requirePg ? 15_000 : 2000);
   return pgAvailable;
 }
 
@@ -62,28 +50,15 @@ export async function createTestDb(dialect: Dialect): Promise<TestDb> {
     await migratedAlready(database);
     return { database, dataDir, drop: async () => { await database.close(); rmSync(dataDir, { recursive: true, force: true }); } };
   }
-  const template = await postgresTemplate(PG_ADMIN_URL);
-  const name = `kesu_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name} template ${template}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  const database = openDatabase({ databaseUrl: url.toString(), dataDir: '' });
+  const scratch = await scratchDatabase('kesu_test', await postgresTemplate(PG_ADMIN_URL));
+  const database = openDatabase({ databaseUrl: scratch.url, dataDir: '' });
   await migratedAlready(database);
   return {
     database,
-    url: url.toString(),
+    url: scratch.url,
     drop: async () => {
       await database.close();
-      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
+      await scratch.drop();
     },
   };
 }
@@ -110,22 +85,13 @@ export async function emptyDatabase(dialect: Dialect): Promise<{ database: Datab
     const database = openDatabase({ dataDir });
     return { database, drop: async () => { await database.close(); rmSync(dataDir, { recursive: true, force: true }); } };
   }
-  const name = `kesu_migrate_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  const database = openDatabase({ databaseUrl: url.toString(), dataDir: '' });
+  const scratch = await scratchDatabase('kesu_migrate');
+  const database = openDatabase({ databaseUrl: scratch.url, dataDir: '' });
   return {
     database,
     drop: async () => {
       await database.close();
-      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
+      await scratch.drop();
     },
   };
 }
