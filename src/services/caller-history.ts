@@ -15,6 +15,7 @@ import { maskEmail, maskIdNumber, maskPhone } from '../domain/permissions/pii.js
 import { CLOSED_STATES, findCasesByContact } from '../store/contact-key.repository.js';
 import { contactKeyFor } from './contact-keys.js';
 import type { App } from './app.js';
+import { flagsForCustomer, type CustomerFlag } from './customer-flags.js';
 
 /** How the caller is looked up: one contact, or the phone's last four digits with a name or a date. */
 export interface CallerQuery {
@@ -56,6 +57,8 @@ export interface CallerHistory {
   open: CallerCase[];
   /** Closed (or invalid) cases, newest first. */
   earlier: CallerCase[];
+  /** Flags in force for this customer (恶意投诉, issue 13 §3): shown, never blocking intake. */
+  flags: CustomerFlag[];
 }
 
 /** Cases read per lookup (newest first); counts go up to COUNT_UP_TO. */
@@ -127,5 +130,7 @@ export async function callerHistory(app: App, actor: Actor, q: CallerQuery): Pro
     lastSatisfaction: rated ? { caseId: rated.id, number: rated.number, satisfaction: rated.followUp.satisfaction!, at: rated.closedAt ?? rated.updatedAt } : null,
     open: cases.filter((c) => !CLOSED_STATES.includes(c.state)),
     earlier: cases.filter((c) => CLOSED_STATES.includes(c.state)),
+    // By the looked-up contact and by the contacts of the cases found (a last-four lookup finds the customer through them).
+    flags: await flagsForCustomer(app, found.cases.map((c) => c.id), [key]),
   };
 }

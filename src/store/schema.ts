@@ -367,6 +367,29 @@ export interface ClockFactsTable {
   updated_at: string;
 }
 
+/** A flagged customer (issue 13 §3; migration 0023): set with a reason, lifted (never deleted) with one. */
+export interface CustomerFlagsTable {
+  id: string;
+  kind: 'malicious';
+  reason: string;
+  source_complaint_id: string;
+  set_by: string;
+  set_by_name: string;
+  set_at: string;
+  /** Null: until lifted. */
+  expires_at: string | null;
+  lifted_by: string | null;
+  lifted_by_name: string | null;
+  lifted_at: string | null;
+  lift_reason: string | null;
+}
+
+/** The keyed contact hashes (contact_keys.key) a flag names its customer by. */
+export interface CustomerFlagKeysTable {
+  key: string;
+  flag_id: string;
+}
+
 export interface DB {
   login_throttle: LoginThrottleTable;
   auth_events: AuthEventsTable;
@@ -394,6 +417,8 @@ export interface DB {
   contact_keys: ContactKeysTable;
   case_facts: CaseFactsTable;
   clock_facts: ClockFactsTable;
+  customer_flags: CustomerFlagsTable;
+  customer_flag_keys: CustomerFlagKeysTable;
 }
 
 export type { Generated };

@@ -8,7 +8,7 @@
  * draws them, so the rules live here once.
  */
 import type { Policy } from '../policy/index.js';
-import type { HighlightSignal } from '../policy/highlights.js';
+import { highlights as highlightsSchema, type HighlightSignal } from '../policy/highlights.js';
 
 export type KeyKind = 'phone' | 'order' | 'plate' | 'amount' | 'datetime' | 'product' | 'signal';
 
@@ -100,7 +100,9 @@ function signalWhy(sig: HighlightSignal, gradeName: (code: string) => Text3 | nu
 }
 
 /** The marks of `text` under `policy`'s catalogue and signals, and the suggestion they add up to. */
-export function findKeyInformation(text: string, policy: Pick<Policy, 'grades' | 'defaultGrade' | 'highlights'>): KeyInformation {
+export function findKeyInformation(text: string, policy: Pick<Policy, 'grades' | 'defaultGrade'> & { highlights?: Policy['highlights'] }): KeyInformation {
+  // A policy stored before the section existed has none: the defaults apply.
+  const h = policy.highlights ?? highlightsSchema.parse({});
   const codes = policy.grades.map((g) => g.code);
   const resolve = (g: string): string | null => {
     if (g !== 'higher') return codes.includes(g) ? g : null;
@@ -114,9 +116,9 @@ export function findKeyInformation(text: string, policy: Pick<Policy, 'grades' |
     const n = grade.name as Partial<Text3> & { 'zh-CN': string };
     return { 'zh-CN': n['zh-CN'], 'zh-TW': n['zh-TW'] ?? n['zh-CN'], en: n.en ?? n['zh-CN'] };
   };
-  const signals = policy.highlights.signals;
+  const signals = h.signals;
   const signalMarks = signals.flatMap((sig) => wordMarks(text, sig.words, 'signal', () => signalWhy(sig, gradeName)));
-  const productMarks = wordMarks(text, policy.highlights.products, 'product', (w) => ({ 'zh-CN': `产品：${w}`, 'zh-TW': `產品：${w}`, en: `Product: ${w}` }));
+  const productMarks = wordMarks(text, h.products, 'product', (w) => ({ 'zh-CN': `产品：${w}`, 'zh-TW': `產品：${w}`, en: `Product: ${w}` }));
   const marks = withoutOverlaps([
     ...signalMarks,
     ...productMarks,

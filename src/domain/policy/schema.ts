@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { highlights } from './highlights.js';
+import { customerFlags } from './customer-flags.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small building blocks
@@ -600,6 +601,8 @@ export const PolicySchema = z.strictObject({
   scripts,
   /** Key information marked in complaint texts: the product catalogue and the signal words (issue 13 §5); optional. */
   highlights,
+  /** Flagging the customer of a malicious case: who sets, who lifts, how long (issue 13 §3); optional. */
+  customerFlags,
   /** Customer message wording (issue 4); optional, built-in wording when absent. */
   messages: messages.optional(),
 });

@@ -18,6 +18,7 @@ import { errors } from '../schemas/common.js';
 import { CaseView, ComplaintList, Lifecycle, documentedClocks } from '../schemas/cases.js';
 import { callerRoutes } from './caller.routes.js';
 import { keyInformationRoutes } from './key-information.routes.js';
+import { customerFlagRoutes } from './customer-flag.routes.js';
 import { IDEMPOTENCY_NOTE, IdempotencyHeaders, idempotent } from '../idempotency.js';
 
 const csv = z
@@ -75,6 +76,7 @@ export function complaintRoutes(fastify: FastifyInstance, app: App): void {
   const signedIn = requireUser(app);
   callerRoutes(fastify, app); // caller recognition (issue 13)
   keyInformationRoutes(fastify, app); // key-information marks (issue 13 §5)
+  customerFlagRoutes(fastify, app); // flagged customers (issue 13 §3)
 
   server.post(
     '/api/v1/complaints',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CallerHistory as CallerHistoryType } from '../../services/caller-history.js';
 import type { Describes } from './common.js';
 import { named } from './registry.js';
+import { CustomerFlag } from './customer-flags.js';
 
 const Satisfaction = z.enum(['very_satisfied', 'satisfied', 'neutral', 'unsatisfied']);
 
@@ -39,6 +40,8 @@ export const CallerHistory = named(
     lastSatisfaction: z.strictObject({ caseId: z.string(), number: z.string(), satisfaction: Satisfaction, at: z.string() }).nullable(),
     open: z.array(CallerCase),
     earlier: z.array(CallerCase),
+    /** Flags in force for this customer (恶意投诉): shown at intake, never blocking it. */
+    flags: z.array(CustomerFlag),
   }),
   "A caller's visible earlier and open cases (at most 50, newest first), their counts and last satisfaction",
 );

@@ -20,6 +20,7 @@ import { Flowchart } from './Flowchart';
 import { AttachmentsPanel } from './AttachmentsPanel';
 import { AccessCodeIssuer } from './AccessCodeIssuer';
 import { MarkedDescription } from '../../shared/KeyInformation';
+import { CustomerFlags } from '../../shared/CustomerFlags';
 
 /** Buttons shown first and in blue: the step that moves the case forward. */
 const FORWARD = ['judge', 'classify', 'route', 'accept', 'investigate', 'propose', 'approve', 'answer', 'follow_up', 'close', 'archive', 'resume', 'grant_extension'];
@@ -119,6 +120,8 @@ export function CasePage() {
           </div>
         )}
       </Card>
+
+      <CustomerFlags key={`${c.id}-${c.version ?? ''}`} caseId={c.id} malicious={!!c.validity?.malicious} />
 
       <Row gutter={8}>
         <Col xs={24} lg={14}>

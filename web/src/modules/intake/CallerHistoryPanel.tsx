@@ -73,6 +73,9 @@ export function CallerHistoryPanel({ phone }: { phone: string | undefined }) {
   return (
     <Card size="small" title={t('intake.history.title')} style={{ marginBottom: 8 }} data-testid="caller-history" extra={busy ? <Spin size="small" /> : history ? <Typography.Text type="secondary">{history.lookup.shown}</Typography.Text> : null}>
       {failed && <Alert type="warning" showIcon message={failed} />}
+      {history?.flags.map((f) => (
+        <Alert key={f.id} type="error" showIcon style={{ marginBottom: 6 }} data-testid="caller-flag" message={t('customerFlag.flagged')} description={t('customerFlag.detail', { reason: f.reason, by: f.setBy, at: formatDate(f.setAt), until: f.expiresAt ? formatDate(f.expiresAt) : t('customerFlag.untilLifted') })} />
+      ))}
       {history && history.counts.total === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('intake.history.none')} data-testid="caller-history-none" />}
       {history && history.counts.total > 0 && (
         <>
