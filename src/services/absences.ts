@@ -186,7 +186,7 @@ export async function recordAbsence(app: App, actor: Actor, input: RecordAbsence
     await inTransaction(trx);
   });
   app.log.info({ audit: 'absence.recorded', absenceId: absence.id, userId, actorId: actor.id }, 'absence recorded');
-  if (absence.startsAt <= now.toISOString()) await processAbsence(app, absence);
+  if (absence.startsAt <= now.toISOString()) await processSoon(app, absence);
   return getAbsenceView(app, actor, absence.id);
 }
 
@@ -207,7 +207,7 @@ export async function cancelAbsenceBy(app: App, actor: Actor, id: string): Promi
     await cancelAbsence(db, id, actor.id, now);
     app.log.info({ audit: 'absence.cancelled', absenceId: id, userId: a.userId, actorId: actor.id }, 'absence cancelled');
     const cancelled = await getAbsence(db, id);
-    if (cancelled) await processAbsence(app, cancelled);
+    if (cancelled) await processSoon(app, cancelled);
   }
   return getAbsenceView(app, actor, id);
 }
@@ -231,8 +231,19 @@ export interface AbsenceSweep {
 export async function sweepAbsences(app: App): Promise<AbsenceSweep> {
   const result: AbsenceSweep = { handedOver: [], returned: [] };
   const todo = await absencesToProcess(app.database.db, app.now().toISOString());
-  for (const a of todo) await processAbsence(app, a, result);
+  for (const a of todo) {
+    // One absence failing (a case locked too long, a bad row) never holds up the others; the next pass retries it.
+    await processAbsence(app, a, result).catch((e: unknown) => app.log.error({ err: e, absenceId: a.id }, 'absence: hand-over failed, retried on the next pass'));
+  }
   return result;
+}
+
+/**
+ * Processes an absence just recorded or cancelled at once, so the answer already shows the
+ * hand-over. The absence is committed by then: a failure here is left to the next pass of the job.
+ */
+async function processSoon(app: App, a: Absence): Promise<void> {
+  await processAbsence(app, a).catch((e: unknown) => app.log.error({ err: e, absenceId: a.id }, 'absence: hand-over failed, retried on the next pass'));
 }
 
 async function processAbsence(app: App, a: Absence, result: AbsenceSweep = { handedOver: [], returned: [] }): Promise<AbsenceSweep> {
