@@ -270,7 +270,9 @@ async function handOver(app: App, a: Absence, staff: StaffMember[], result: Abse
       if (awaitedApprovers(c, policy, staff).some((u) => u.id === a.userId)) work.push({ complaintId: c.id, duty: 'approval' });
     }
   }
-  for (const w of work) {
+  // What this absence handed over already (re-checked under each case's lock): no transaction for those.
+  const done = new Set((await handoversOf(db, [a.id])).map((h) => `${h.complaintId}:${h.duty}`));
+  for (const w of work.filter((x) => !done.has(`${x.complaintId}:${x.duty}`))) {
     const h = await standInOnCase(app, a, w.complaintId, w.duty, staff);
     if (h) result.handedOver.push({ absenceId: a.id, complaintId: w.complaintId, duty: w.duty, standInId: h.standInId });
   }

@@ -206,6 +206,13 @@ for (const { dialect, skip } of await engines()) {
       const c = await cancel(k, 'handler', byManager.body.id);
       assert.deepEqual([c.status, c.body.status], [200, 'cancelled']);
       assert.equal((await cancel(k, 'handler2', ahead.body.id)).body.status, 'cancelled');
+
+      // A retry with the same Idempotency-Key records once and replays the first answer.
+      const body = { from: '2026-11-09', to: '2026-11-10', reason: '体检' };
+      const first = await k.as('handler2').post('/api/v1/absences', body, { 'idempotency-key': 'absence-1' });
+      const again = await k.as('handler2').post('/api/v1/absences', body, { 'idempotency-key': 'absence-1' });
+      assert.deepEqual([first.status, again.status, again.body.id, again.headers['idempotent-replayed']], [201, 201, first.body.id, 'true']);
+      assert.equal((await k.app.database.db.selectFrom('absences').select('id').where('reason', '=', '体检').execute()).length, 1);
     });
   });
 
