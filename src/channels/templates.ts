@@ -175,6 +175,10 @@ const STAFF_LABELS: Record<string, Wording> = {
   emergency_case: { 'zh-CN': '紧急投诉', 'zh-TW': '緊急投訴', en: 'Emergency complaint' },
   customer_supplement: { 'zh-CN': '客户补充了信息', 'zh-TW': '客戶補充了資料', en: 'The customer added information' },
   handover_failed: { 'zh-CN': '再次处理：制度指定的处理人无人可派，请手动改派', 'zh-TW': '再次處理：制度指定的處理人無人可派，請手動改派', en: 'Handled again: nobody fits the policy’s handler, re-route by hand' },
+  stand_in_assigned: { 'zh-CN': '同事缺勤，由您代为处理此投诉', 'zh-TW': '同事缺勤，由您代為處理此投訴', en: 'A colleague is away: you stand in on this case' },
+  stand_in_approval: { 'zh-CN': '审批人缺勤，由您代为审批', 'zh-TW': '審批人缺勤，由您代為審批', en: 'An approver is away: you decide in their place' },
+  stand_in_failed: { 'zh-CN': '处理人缺勤，无在岗的代理人，请手动改派', 'zh-TW': '處理人缺勤，無在崗的代理人，請手動改派', en: 'Someone is away and nobody present can stand in: re-route by hand' },
+  stand_in_ended: { 'zh-CN': '缺勤结束，此投诉已交回主要责任人', 'zh-TW': '缺勤結束，此投訴已交回主要責任人', en: 'The absence ended: the case is back with its primary handler' },
 };
 
 const CLOCK_LABELS: Record<string, Wording> = {

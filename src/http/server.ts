@@ -77,6 +77,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   complaintRoutes(server, app);
   await server.register(attachmentRoutes, { app }); // files on cases (its own multipart context)
   adminRoutes(server, app);
+  (await import('./absences/absence.routes.js')).absenceRoutes(server, app); // issue 10 §3: absences and stand-ins
   await server.register((await import('./telephony/telephony.routes.js')).telephonyRoutes, { app }); // issue 13: PBX / CTI screen-pop (signed webhook)
   await webConsoleRoutes(server, app);
   await server.register((await import('./customer/customer.routes.js')).customerChannelRoutes, { app }); // issue 4: portal and customer channels

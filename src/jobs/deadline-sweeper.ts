@@ -15,12 +15,15 @@ import { afterDecision, persistDecisions } from '../store/decisions.js';
 import { lockForDecision, warnMissingHolidays } from '../services/act-on-complaint.js';
 import type { App } from '../services/app.js';
 import { clockFired } from '../services/metrics.js';
+import { sweepAbsences, type AbsenceSweep } from '../services/absences.js';
 
 export interface SweepResult {
   /** Cases looked at in this pass (a full batch means more may be due). */
   cases: number;
   fired: { complaintId: string; clock: string; action: string }[];
   skipped: number;
+  /** What the absence job did on this tick (stand-ins taking over, cases returned). */
+  absences?: AbsenceSweep;
 }
 
 function nextAction(k: Clock, now: string, policy: { gradeRise: { to: string }[] }): { action: string; input: Record<string, string> } | null {
@@ -40,10 +43,16 @@ function nextAction(k: Clock, now: string, policy: { gradeRise: { to: string }[]
  */
 export async function sweepDeadlines(app: App, opts: { limit?: number; instance?: string } = {}): Promise<SweepResult> {
   const { db } = app.database;
+  // Absences that started or ended by now hand cases to their stand-ins (and back) first, so the
+  // warnings below already reach whoever stands in. A failure there never stops the deadlines.
+  const absences = await sweepAbsences(app).catch((e: unknown) => {
+    app.log.error({ err: e }, 'absence sweep failed');
+    return undefined;
+  });
   const now = app.now();
   const nowIso = now.toISOString();
   const ids = await dueComplaintIds(db, nowIso, opts.limit ?? 200);
-  const result: SweepResult = { cases: ids.length, fired: [], skipped: 0 };
+  const result: SweepResult = { cases: ids.length, fired: [], skipped: 0, ...(absences ? { absences } : {}) };
   for (const id of ids) {
     const fired: SweepResult['fired'] = [];
     const changed = await db.transaction().execute(async (trx) => {

@@ -12,7 +12,8 @@ import { AppError, fieldProblem } from '../domain/errors.js';
 import { lockComplaint } from '../store/complaint.repository.js';
 import { listClocks } from '../store/clock.repository.js';
 import { persistDecisions, type CaseState } from '../store/decisions.js';
-import { getUsers, listUsers } from '../store/user.repository.js';
+import { getUsers } from '../store/user.repository.js';
+import { staffAt } from '../store/absence.repository.js';
 import type { Executor } from '../store/db.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';
@@ -37,8 +38,12 @@ async function checkAssignees(db: Executor, input: unknown): Promise<void> {
   }
 }
 
-/** Actions that may hand the case over by policy (a major case to routing.majorTo, re-handling one tier up): they read the staff. */
-const HANDOVER_ACTIONS = new Set(['classify', 'follow_up']);
+/**
+ * Actions that read the staff: those that may hand the case over by policy (a major case to
+ * routing.majorTo, re-handling one tier up) and routing, which never names someone away while a
+ * present colleague could take the case (absences, services/absences.ts).
+ */
+const HANDOVER_ACTIONS = new Set(['classify', 'follow_up', 'route', 'reroute']);
 
 /**
  * Extra work of a channel that must commit or roll back with the transition (issue 4: a survey
@@ -80,7 +85,7 @@ export async function actOnComplaint(app: App, actor: Actor, id: string, action:
     if (!locked || !canSee(locked.complaint, actor)) throw new AppError('not_found', `complaint ${id}`);
     if (action === 'route' || action === 'reroute') await checkAssignees(trx, input);
     const { policy, calendar } = locked;
-    const staff = HANDOVER_ACTIONS.has(action) ? await listUsers(trx) : undefined;
+    const staff = HANDOVER_ACTIONS.has(action) ? await staffAt(trx, app.now()) : undefined;
     const d = apply(locked.complaint, locked.clocks, action, input, { actor, now: app.now(), policy, calendar, staff });
     if (d.kind === 'refused') throw new AppError(d.code, d.detail, d.fields);
     const after = await persistDecisions(trx, locked, [d]);

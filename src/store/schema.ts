@@ -388,6 +388,34 @@ export interface CustomerFlagsTable {
 export interface CustomerFlagKeysTable {
   key: string;
   flag_id: string;
+/** A recorded absence (migration 0018); times ISO-8601 UTC. */
+export interface AbsencesTable {
+  id: string;
+  user_id: string;
+  starts_at: string;
+  ends_at: string;
+  reason: string;
+  stand_in_id: string | null;
+  recorded_by: string;
+  recorded_at: string;
+  cancelled_at: string | null;
+  cancelled_by: string | null;
+  handed_over_at: string | null;
+  finished_at: string | null;
+}
+
+/** A duty a stand-in took over on a case during an absence (migration 0018). */
+export interface AbsenceHandoversTable {
+  id: string;
+  absence_id: string;
+  complaint_id: string;
+  duty: string; // primary_handler | approval
+  absent_id: string;
+  stand_in_id: string | null;
+  previous: string; // JSON { primaryHandlerId, backupHandlerId }
+  at: string;
+  ended_at: string | null;
+  outcome: string | null; // returned | stayed | changed | over
 }
 
 export interface DB {
@@ -419,6 +447,8 @@ export interface DB {
   clock_facts: ClockFactsTable;
   customer_flags: CustomerFlagsTable;
   customer_flag_keys: CustomerFlagKeysTable;
+  absences: AbsencesTable;
+  absence_handovers: AbsenceHandoversTable;
 }
 
 export type { Generated };

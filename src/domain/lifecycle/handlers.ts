@@ -17,6 +17,10 @@ export interface StaffMember {
   managerOf: string[];
   approvalLevels: string[];
   active: boolean;
+  /** The department they belong to (routing checks who else could handle a department's case). */
+  departmentCode?: string | null;
+  /** Away now (a recorded absence, services/absences.ts): never picked while someone present fits. */
+  absent?: boolean;
 }
 
 /**
@@ -24,9 +28,15 @@ export interface StaffMember {
  * complained-about person (回避). `department_manager`: a manager of the case's department;
  * `{ approvalLevel }`: an approver holding that level or a higher one, the lowest-ranked first
  * (the customer service manager before the general manager). Ties go by id, so the choice is
- * stable.
+ * stable. Someone absent is chosen only when nobody present fits (002 篇7 §三: a day off never
+ * delays a case; the absence job hands such a case on to a stand-in).
  */
 export function pickHandler(selector: HandlerSelector, c: Complaint, policy: Policy, staff: readonly StaffMember[], departmentCode = c.departmentCode): StaffMember | null {
+  const present = staff.filter((u) => !u.absent);
+  return pickAmong(selector, c, policy, present, departmentCode) ?? (present.length < staff.length ? pickAmong(selector, c, policy, staff, departmentCode) : null);
+}
+
+function pickAmong(selector: HandlerSelector, c: Complaint, policy: Policy, staff: readonly StaffMember[], departmentCode: string | null): StaffMember | null {
   const avoiding = new Set(avoidingUserIds(c));
   const eligible = staff.filter((u) => u.active && !avoiding.has(u.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (selector === 'department_manager') return (departmentCode && eligible.find((u) => u.managerOf.includes(departmentCode))) || null;

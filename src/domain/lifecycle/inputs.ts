@@ -155,3 +155,33 @@ export const AttachInput = z
     text: z.string().trim().max(2000).optional(),
   })
   .strict();
+
+/**
+ * Inputs of the absence job's transitions (services/absences.ts): a case passes to a stand-in
+ * while its primary handler or an approver it waits for is away, and — when the policy says so —
+ * back to the primary handler when the absence ends.
+ */
+export const StandInInput = z
+  .object({
+    absenceId: id,
+    /** The person away. */
+    absentId: id,
+    duty: z.enum(['primary_handler', 'approval']),
+    /** The stand-in the absence names, if any (tried after the backup handler). */
+    standInId: id.optional(),
+    /** When the absence ends. */
+    until: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+
+export const ReturnFromAbsenceInput = z
+  .object({
+    absenceId: id,
+    /** The primary handler coming back. */
+    absentId: id,
+    /** Who stood in (the case's primary handler now). */
+    standInId: id,
+    /** The backup handler before the handover, restored beside the primary. */
+    backupHandlerId: id.nullable(),
+  })
+  .strict();

@@ -16,6 +16,8 @@ import { avoidingUserIds, type Relation } from '../permissions/relations.js';
 import { ClockSet, ESCALATING_CLOCKS } from './clocks.js';
 import { higherLevel, pickHandler, tierApprovalLevel, type StaffMember } from './handlers.js';
 import type { HandlerSelector } from '../policy/schema.js';
+import { returnsToPrimary } from '../policy/absence.js';
+import { HANDLING_STATES, approvalStandIn, awaitedApprovers, awaitedLevel, handlerStandIn } from '../absence/stand-ins.js';
 import * as I from './inputs.js';
 
 /**
@@ -173,13 +175,33 @@ function routedDepartment(c: Complaint, input: RouteIn, policy: Policy): string 
   return input.departmentCode ?? policy.categories.find((x) => x.code === c.category)?.department;
 }
 
-function routeGuard(c: Complaint, input: RouteIn, { policy }: Ctx): GuardRefusal | null {
+function routeGuard(c: Complaint, input: RouteIn, { policy, staff }: Ctx): GuardRefusal | null {
   const dept = routedDepartment(c, input, policy);
   if (!dept)
     return { code: 'invalid_input', detail: 'no department and no routing rule', fields: [fieldProblem('departmentCode', '此类别没有默认部门，请选择责任部门', 'This category has no default department: choose one')] };
   return !policy.departments.some((x) => x.code === dept)
     ? unknownCode('departmentCode', 'department', dept)
-    : avoidanceOnAssignees(c, [input.primaryHandlerId, input.backupHandlerId, ...input.coHandlerIds]);
+    : avoidanceOnAssignees(c, [input.primaryHandlerId, input.backupHandlerId, ...input.coHandlerIds]) ?? absentAssignee(c, input, staff, dept);
+}
+
+/**
+ * Routing never names someone away as primary or backup handler while a present colleague of the
+ * department could take the case instead (002 篇7 §三: a day off never delays a case). Needs the
+ * staff with their absence (`Ctx.staff`); without it nothing is checked. When nobody present
+ * could, the route stands and the absence job hands the case on (services/absences.ts).
+ */
+function absentAssignee(c: Complaint, input: RouteIn, staff: readonly StaffMember[] | undefined, dept: string): GuardRefusal | null {
+  if (!staff) return null;
+  const avoiding = avoidingUserIds(c);
+  const present = staff.filter((u) => u.active && !u.absent && !avoiding.includes(u.id) && (u.roles.includes('handler') || u.roles.includes('approver')) && (u.departmentCode === dept || u.managerOf.includes(dept)));
+  const named: [string, string | undefined][] = [['primaryHandlerId', input.primaryHandlerId], ['backupHandlerId', input.backupHandlerId]];
+  for (const [path, uid] of named) {
+    if (!uid || !staff.find((u) => u.id === uid)?.absent) continue;
+    const instead = present.filter((u) => u.id !== uid && (path === 'primaryHandlerId' || u.id !== input.primaryHandlerId));
+    if (instead.length)
+      return { code: 'invalid_input', detail: `${path}: ${uid} is away`, fields: [fieldProblem(path, '此人正在缺勤，请指派在岗的处理人', 'This person is away: assign someone present', '此人正在缺勤，請指派在崗的處理人')] };
+  }
+  return null;
 }
 
 function routeEffect(d: Draft, input: RouteIn, ctx: Ctx): State {
@@ -678,13 +700,85 @@ export const ACTIONS = {
       return d.c.state;
     },
   }),
+
+  stand_in: spec({
+    label: { 'zh-CN': '缺勤代理', 'zh-TW': '缺勤代理', en: 'Stand in for an absent colleague' },
+    // While a primary handler works the case (HANDLING_STATES), or an approval waits (awaiting_approval, an extension request).
+    from: HANDLING_STATES,
+    targets: [],
+    who: ['system'],
+    input: I.StandInInput,
+    guard: (c, input, ctx) => {
+      if (!ctx.staff) return { code: 'illegal_transition', detail: 'stand_in needs the staff' };
+      if (input.duty === 'primary_handler')
+        return c.primaryHandlerId === input.absentId ? null : { code: 'illegal_transition', detail: `${input.absentId} is not the primary handler` };
+      return awaitedApprovers(c, ctx.policy, ctx.staff).some((u) => u.id === input.absentId) ? null : { code: 'illegal_transition', detail: `no decision waits for ${input.absentId}` };
+    },
+    effect: (d, input, ctx) => {
+      const staff = ctx.staff!;
+      const absent = staff.find((u) => u.id === input.absentId);
+      const absence = { id: input.absenceId, userId: input.absentId, name: absent?.name ?? null, until: input.until };
+      const payload = { number: d.c.number, standInFor: absent?.name ?? null, until: input.until };
+      if (input.duty === 'approval') {
+        // 001 篇1 二(二): the decision goes to a stand-in of the same level; the case itself does not change hands.
+        const level = awaitedLevel(d.c, ctx.policy);
+        const { who, by } = approvalStandIn(d.c, ctx.policy, staff, input.absentId, input.standInId);
+        d.eventData.standIn = { duty: input.duty, absence, level, to: who?.id ?? null, toName: who?.name ?? null, by };
+        if (who) d.outbox.push({ channel: 'staff', template: 'stand_in_approval', to: { userIds: [who.id] }, payload: { ...payload, level } });
+        else d.outbox.push({ channel: 'staff', template: 'stand_in_failed', to: { role: 'specialist' }, payload: { ...payload, level } });
+        return d.c.state;
+      }
+      // 002 篇7 §三: the backup takes the case's tasks, notifications and clocks' warnings.
+      const { who, by } = handlerStandIn(d.c, staff, input.absentId, input.standInId);
+      const previous = { primaryHandlerId: d.c.primaryHandlerId, backupHandlerId: d.c.backupHandlerId };
+      d.eventData.standIn = { duty: input.duty, absence, to: who?.id ?? null, toName: who?.name ?? null, by, previous };
+      if (!who) {
+        d.outbox.push({ channel: 'staff', template: 'stand_in_failed', to: { role: 'specialist' }, payload });
+        return d.c.state;
+      }
+      d.c.primaryHandlerId = who.id;
+      if (d.c.backupHandlerId === who.id) d.c.backupHandlerId = null;
+      // The absent handler keeps seeing the case they know, as a co-handler: no tasks, no handler notices.
+      d.c.coHandlerIds = [...new Set([...d.c.coHandlerIds, input.absentId])].filter((x) => x !== who.id && x !== d.c.backupHandlerId);
+      d.outbox.push({ channel: 'staff', template: 'stand_in_assigned', to: { userIds: [who.id] }, payload });
+      return d.c.state;
+    },
+  }),
+
+  return_from_absence: spec({
+    label: { 'zh-CN': '缺勤结束交回', 'zh-TW': '缺勤結束交回', en: 'Returned after the absence' },
+    from: HANDLING_STATES,
+    targets: [],
+    who: ['system'],
+    input: I.ReturnFromAbsenceInput,
+    guard: (c, input, ctx) => {
+      if (!returnsToPrimary(ctx.policy)) return { code: 'illegal_transition', detail: 'the policy keeps the case with the stand-in (absence.returnToPrimary)' };
+      if (c.primaryHandlerId !== input.standInId) return { code: 'illegal_transition', detail: 'the case changed hands after the handover' };
+      if (avoidingUserIds(c).includes(input.absentId)) return { code: 'avoidance', detail: `${input.absentId} must avoid the case` };
+      const back = ctx.staff?.find((u) => u.id === input.absentId);
+      if (ctx.staff && (!back || !back.active || back.absent)) return { code: 'illegal_transition', detail: `${input.absentId} is away or inactive` };
+      return null;
+    },
+    effect: (d, input) => {
+      const avoiding = avoidingUserIds(d.c);
+      const backup = input.backupHandlerId && input.backupHandlerId !== input.absentId && !avoiding.includes(input.backupHandlerId) ? input.backupHandlerId : null;
+      d.eventData.returned = { absenceId: input.absenceId, to: input.absentId, from: input.standInId, backupHandlerId: backup };
+      d.c.primaryHandlerId = input.absentId;
+      d.c.backupHandlerId = backup;
+      // The stand-in worked on the case: they stay on it as a co-handler unless they are its backup again.
+      d.c.coHandlerIds = [...new Set([...d.c.coHandlerIds, input.standInId])].filter((x) => x !== input.absentId && x !== backup);
+      d.outbox.push({ channel: 'staff', template: 'case_assigned', to: { userIds: [input.absentId] }, payload: { number: d.c.number, returned: true } });
+      d.outbox.push({ channel: 'staff', template: 'stand_in_ended', to: { userIds: [input.standInId] }, payload: { number: d.c.number } });
+      return d.c.state;
+    },
+  }),
 } as const;
 
 export type ActionName = Extract<keyof typeof ACTIONS, string>;
 export const ACTION_NAMES = Object.keys(ACTIONS) as ActionName[];
 
 /** Actions only the system performs; never offered to people. */
-export const SYSTEM_ACTIONS: readonly ActionName[] = ['warn', 'breach', 'raise_grade'];
+export const SYSTEM_ACTIONS: readonly ActionName[] = ['warn', 'breach', 'raise_grade', 'stand_in', 'return_from_absence'];
 
 /**
  * Actions taken only through their own endpoint, never through POST …/actions/{action}: `attach`

@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { highlights } from './highlights.js';
 import { customerFlags } from './customer-flags.js';
+import { absencePolicy } from './absence.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small building blocks
@@ -605,6 +606,8 @@ export const PolicySchema = z.strictObject({
   customerFlags,
   /** Customer message wording (issue 4); optional, built-in wording when absent. */
   messages: messages.optional(),
+  /** Absences: whether a handed-over case returns to the primary handler (absence.ts); optional. */
+  absence: absencePolicy,
 });
 
 /** A validated policy, defaults applied (`defaultGrade` filled in by `validatePolicy`). */

@@ -3,7 +3,7 @@
  * menu on the name (change password, sign out everywhere), sign-out.
  */
 import { App, Badge, Button, Dropdown, Grid, Layout, Menu, Modal, Select, Tooltip, Typography } from 'antd';
-import { AppstoreOutlined, AuditOutlined, BarChartOutlined, DisconnectOutlined, FileExcelOutlined, DownOutlined, FormOutlined, KeyOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, AuditOutlined, BarChartOutlined, CalendarOutlined, DisconnectOutlined, FileExcelOutlined, DownOutlined, FormOutlined, KeyOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useState, type ReactNode } from 'react';
@@ -14,12 +14,14 @@ import { LOCALES, setLanguage } from '../i18n';
 import type { Locale } from '../api/client';
 import { joinList } from '../shared/format';
 import { ChangePasswordForm } from '../modules/auth/ChangePasswordForm';
+import { MyAbsences } from '../modules/absences/MyAbsences';
 
 export function Shell() {
   const { t, i18n } = useTranslation();
   const { me, signOut, signOutEverywhere, has } = useSession();
   const { message, modal } = App.useApp();
   const [passwordOpen, setPasswordOpen] = useState(false);
+  const [absencesOpen, setAbsencesOpen] = useState(false);
   const { connected } = useLive();
   const nav = useNavigate();
   const loc = useLocation();
@@ -70,10 +72,12 @@ export function Shell() {
             menu={{
               items: [
                 { key: 'password', icon: <KeyOutlined />, label: <span data-testid="user-menu-password">{t('account.changePassword')}</span> },
+                { key: 'absences', icon: <CalendarOutlined />, label: <span data-testid="user-menu-absences">{t('absence.mine')}</span> },
                 { key: 'everywhere', icon: <DisconnectOutlined />, label: <span data-testid="user-menu-everywhere">{t('account.signOutEverywhere')}</span> },
               ],
               onClick: ({ key }) => {
                 if (key === 'password') setPasswordOpen(true);
+                else if (key === 'absences') setAbsencesOpen(true);
                 else
                   void modal.confirm({
                     title: t('account.signOutEverywhere'),
@@ -109,6 +113,9 @@ export function Shell() {
               void message.success(t('account.changed'));
             }}
           />
+        </Modal>
+        <Modal open={absencesOpen} title={t('absence.mine')} footer={null} width={760} onCancel={() => setAbsencesOpen(false)} destroyOnHidden>
+          <MyAbsences />
         </Modal>
       </Layout>
     </Layout>
