@@ -388,6 +388,8 @@ export interface CustomerFlagsTable {
 export interface CustomerFlagKeysTable {
   key: string;
   flag_id: string;
+}
+
 /** A recorded absence (migration 0018); times ISO-8601 UTC. */
 export interface AbsencesTable {
   id: string;
