@@ -12,6 +12,7 @@
  * See `docs/policy.md` for the format explained field by field.
  */
 import { z } from 'zod';
+import { reportsPolicy } from './reports.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small building blocks
@@ -599,6 +600,8 @@ export const PolicySchema = z.strictObject({
   scripts,
   /** Customer message wording (issue 4); optional, built-in wording when absent. */
   messages: messages.optional(),
+  /** Scheduled reports (issue 11 §3, src/domain/policy/reports.ts); optional, weekly on Tuesday and monthly on the 2nd by default. */
+  reports: reportsPolicy,
 });
 
 /** A validated policy, defaults applied (`defaultGrade` filled in by `validatePolicy`). */
