@@ -175,6 +175,7 @@ const STAFF_LABELS: Record<string, Wording> = {
   emergency_case: { 'zh-CN': '紧急投诉', 'zh-TW': '緊急投訴', en: 'Emergency complaint' },
   customer_supplement: { 'zh-CN': '客户补充了信息', 'zh-TW': '客戶補充了資料', en: 'The customer added information' },
   handover_failed: { 'zh-CN': '再次处理：制度指定的处理人无人可派，请手动改派', 'zh-TW': '再次處理：制度指定的處理人無人可派，請手動改派', en: 'Handled again: nobody fits the policy’s handler, re-route by hand' },
+  report_ready: { 'zh-CN': '定期报表已生成', 'zh-TW': '定期報表已產生', en: 'Scheduled report ready' },
 };
 
 const CLOCK_LABELS: Record<string, Wording> = {
@@ -233,7 +234,11 @@ export function staffMessage(
   add('attachments', payload.attachments || undefined);
   add('department', ctx.department);
   add('comment', payload.comment);
-  return { title: staffLabel(template, locale), lines, link: ctx.consoleUrl };
+  // A message about no case (a stored report, reports/runs.ts) brings its own title, lines and link per language.
+  const own = <T>(v: unknown): T | undefined => (v && typeof v === 'object' ? ((v as Record<string, T>)[locale] ?? (v as Record<string, T>)['zh-CN']) : undefined);
+  for (const [k, v] of own<[string, string][]>(payload.lines) ?? []) lines.push([k, v]);
+  const title = own<string>(payload.title) ?? staffLabel(template, locale);
+  return { title, lines, link: ctx.consoleUrl ?? (typeof payload.link === 'string' ? payload.link : null) };
 }
 
 export function staffText(m: StaffMessage): string {

@@ -137,7 +137,7 @@ export function nominalRun(rule: ReportRule, p: ReportPeriod, zone: string): Dat
 export function runFor(rule: ReportRule, p: ReportPeriod, calendar: WorkingCalendar): ScheduledRun {
   const zone = calendar.timeZone;
   const nominal = nominalRun(rule, p, zone);
-  let local = DateTime.fromJSDate(nominal, { zone });
+  let local: DateTime = DateTime.fromJSDate(nominal, { zone });
   let moved = false;
   if (rule.onHoliday === 'nextWorkingDay') {
     // Bounded: a calendar has at least one working weekday, so a week and a holiday season at most.
