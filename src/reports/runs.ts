@@ -214,6 +214,7 @@ async function deliveriesFor(app: App, policy: Policy, to: ReportRecipients, s: 
   for (const a of to.emails) if (!mails.has(a.toLowerCase())) mails.set(a.toLowerCase(), { address: a, locale: s.defaultLocale });
   if (mails.size && !s.smtpUrl) notes.push('e-mail not configured (KESU_SMTP_URL)');
   else for (const m of mails.values()) deliveries.push({ channel: 'email', recipient: { audience: 'staff', ...m }, payload });
+  if (people.size && ![...people.values()].some((u) => u.email)) notes.push('no e-mail address for these staff');
   if (to.users.length > ids.size) notes.push('some users named by the policy are unknown or inactive');
   for (const name of to.bots) {
     const bot = s.bots.find((b) => b.name === name);
