@@ -56,8 +56,8 @@ export interface RunOptions {
   /** Attempts before a run is left failed (default 5). */
   maxAttempts?: number;
   settings?: ChannelSettings;
-  /** Called at each step (the CLI prints it). */
-  onProgress?: (p: { run: ReportRun; progress: number; step: string }) => void;
+  /** Called at each step (the CLI prints it); awaited. */
+  onProgress?: (p: { run: ReportRun; progress: number; step: string }) => void | Promise<void>;
 }
 
 const defaultOwner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -266,18 +266,20 @@ export async function claimAndGenerate(app: App, policy: Policy, req: Request, o
     { owner, now: now.toISOString(), leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), maxAttempts },
   );
   if (!claimed) return { run, generated: false };
-  return { run: await generate(app, policy, run, rule.recipients, { ...opts, owner, leaseMs, maxAttempts }), generated: true };
+  // Not finished here when the lease was lost midway (taken over by another instance, which makes it).
+  const { run: made, finished } = await generate(app, policy, run, rule.recipients, { ...opts, owner, leaseMs, maxAttempts });
+  return { run: made, generated: finished };
 }
 
-async function generate(app: App, policy: Policy, run: ReportRun, to: ReportRecipients, opts: RunOptions & { owner: string; leaseMs: number; maxAttempts: number }): Promise<ReportRun> {
+async function generate(app: App, policy: Policy, run: ReportRun, to: ReportRecipients, opts: RunOptions & { owner: string; leaseMs: number; maxAttempts: number }): Promise<{ run: ReportRun; finished: boolean }> {
   const { db } = app.database;
   const step = async (progress: number, name: string) => {
     const ok = await recordProgress(db, run.id, opts.owner, { progress, step: name, leaseUntil: new Date(app.now().getTime() + opts.leaseMs).toISOString() });
     if (!ok) throw new LeaseLost();
-    opts.onProgress?.({ run, progress, step: name });
+    await opts.onProgress?.({ run, progress, step: name });
   };
   try {
-    opts.onProgress?.({ run, progress: 0, step: 'claimed' });
+    await opts.onProgress?.({ run, progress: 0, step: 'claimed' });
     await step(10, 'statistics');
     const stats = await statistics(app, SYSTEM_ACTOR, { from: run.periodFrom, to: run.periodTo, groupBy: GROUP_BY[run.kind as ReportKind], filters: {}, repeatWindowDays: 30 });
     await step(60, 'recipients');
@@ -305,13 +307,13 @@ async function generate(app: App, policy: Policy, run: ReportRun, to: ReportReci
     });
     if (deliveries.length) app.events.emit('outbox_changed');
     const done = (await findRun(db, run.scope, run.kind, run.period))!;
-    opts.onProgress?.({ run: done, progress: 100, step: 'done' });
+    await opts.onProgress?.({ run: done, progress: 100, step: 'done' });
     app.log.info({ reportRun: run.id, kind: run.kind, period: run.period, deliveries: deliveries.length }, 'report generated');
-    return done;
+    return { run: done, finished: true };
   } catch (e) {
     if (e instanceof LeaseLost) {
       app.log.warn({ reportRun: run.id }, 'report run: lease lost to another instance');
-      return (await findRun(db, run.scope, run.kind, run.period))!;
+      return { run: (await findRun(db, run.scope, run.kind, run.period))!, finished: false };
     }
     const message = e instanceof Error ? e.message : String(e);
     // Retried after a pause that grows with the attempts (1, 2, 4 … min).

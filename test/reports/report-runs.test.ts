@@ -22,7 +22,7 @@ import { setChannelSettings, type ChannelSettings } from '../../src/channels/set
 import { createProviders, dispatchUntilIdle } from '../../src/jobs/outbox-dispatcher.js';
 import { setStaffContact } from '../../src/store/customer.repository.js';
 import { claimRun, listRuns } from '../../src/store/report-run.repository.js';
-import { runDueReports } from '../../src/reports/runs.js';
+import { runDueReports, runReportNow } from '../../src/reports/runs.js';
 import type { App } from '../../src/services/app.js';
 
 const REPORTS = {
@@ -144,10 +144,35 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(aug.sections, ['intake']);
     });
 
+    it('a generator that stalls past its lease loses the run to another instance: stored and sent once', async () => {
+      const settle = () => dispatchUntilIdle(k.app, { settings, providers: createProviders(settings, k.app) });
+      await settle();
+      const sentBefore = mailbox.messages.length;
+      let takenOver: string[] = [];
+      const slow = await runReportNow(k.app, { kind: 'monthly', period: '2026-07' }, {
+        owner: 'slow',
+        leaseMs: 60_000,
+        onProgress: async (p) => {
+          if (p.step !== 'statistics') return;
+          // The slow generator stalls past its lease; the other instance's pass takes the run over.
+          k.clock.advance(61_000);
+          takenOver = (await runDueReports(other.app, { owner: 'fast' })).generated;
+        },
+      });
+      assert.deepEqual(takenOver, ['monthly 2026-07']);
+      assert.equal(slow.generated, false);
+      assert.equal(slow.run.status, 'done');
+      assert.equal(slow.run.attempts, 2);
+      const rows = (await k.app.database.db.selectFrom('outbox').select('payload').where('template', '=', 'report_ready').execute()).filter((r) => JSON.parse(r.payload).reportRunId === slow.run.id);
+      assert.equal(rows.length, 4, 'three addresses and one bot, once');
+      await settle();
+      assert.equal(mailbox.messages.length - sentBefore, 3);
+    });
+
     it('lists, downloads (Excel and JSON) and makes a report now; refuses bad input naming the field', async () => {
       const list = await k.as('specialist').get('/api/v1/reports/runs');
       assert.equal(list.status, 200);
-      assert.deepEqual(labels(list.body.items), ['monthly 2026-08', 'monthly 2026-09', 'weekly 2026-W40']);
+      assert.deepEqual(labels(list.body.items), ['monthly 2026-07', 'monthly 2026-08', 'monthly 2026-09', 'weekly 2026-W40']);
       assert.deepEqual(list.body.next.map((n: { kind: string; period: string }) => `${n.kind} ${n.period}`), ['weekly 2026-W41', 'monthly 2026-10']);
       const weekly = list.body.items.find((r: { kind: string }) => r.kind === 'weekly');
 
