@@ -39,6 +39,8 @@ const Env = z.object({
   KESU_POLICY: z.string().default('kesu-default'),
   /** How often the deadline sweeper runs, in ms (default 30 s; 0 disables it). */
   KESU_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+  /** How often scheduled reports are looked for and made, in ms (default 5 min; 0 disables it; docs/reports.md). */
+  KESU_REPORT_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
   /** Longest a graceful stop (SIGTERM/SIGINT) waits for requests, the running sweep and deliveries, in ms (default 10 s); then the process exits anyway. */
   KESU_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** Log level for the server (fatal … trace, default info). */
@@ -163,6 +165,8 @@ export interface Config {
   dataDir: string;
   policy: string;
   sweepIntervalMs: number;
+  /** KESU_REPORT_INTERVAL_MS: the report scheduler's period; 0 or absent: off. */
+  reportIntervalMs?: number;
   shutdownTimeoutMs: number;
   logLevel: string;
   /** Customer channels: mail, SMS, webhooks, staff bots, portal and inbound e-mail (issue 4). */
@@ -215,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(e.KESU_DATA_DIR),
     policy: e.KESU_POLICY,
     sweepIntervalMs: e.KESU_SWEEP_INTERVAL_MS,
+    reportIntervalMs: e.KESU_REPORT_INTERVAL_MS,
     shutdownTimeoutMs: e.KESU_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     channels: {

@@ -179,6 +179,7 @@ const STAFF_LABELS: Record<string, Wording> = {
   stand_in_approval: { 'zh-CN': '审批人缺勤，由您代为审批', 'zh-TW': '審批人缺勤，由您代為審批', en: 'An approver is away: you decide in their place' },
   stand_in_failed: { 'zh-CN': '处理人缺勤，无在岗的代理人，请手动改派', 'zh-TW': '處理人缺勤，無在崗的代理人，請手動改派', en: 'Someone is away and nobody present can stand in: re-route by hand' },
   stand_in_ended: { 'zh-CN': '缺勤结束，此投诉已交回主要责任人', 'zh-TW': '缺勤結束，此投訴已交回主要責任人', en: 'The absence ended: the case is back with its primary handler' },
+  report_ready: { 'zh-CN': '定期报表已生成', 'zh-TW': '定期報表已產生', en: 'Scheduled report ready' },
 };
 
 const CLOCK_LABELS: Record<string, Wording> = {
@@ -237,7 +238,11 @@ export function staffMessage(
   add('attachments', payload.attachments || undefined);
   add('department', ctx.department);
   add('comment', payload.comment);
-  return { title: staffLabel(template, locale), lines, link: ctx.consoleUrl };
+  // A message about no case (a stored report, reports/runs.ts) brings its own title, lines and link per language.
+  const own = <T>(v: unknown): T | undefined => (v && typeof v === 'object' ? ((v as Record<string, T>)[locale] ?? (v as Record<string, T>)['zh-CN']) : undefined);
+  for (const [k, v] of own<[string, string][]>(payload.lines) ?? []) lines.push([k, v]);
+  const title = own<string>(payload.title) ?? staffLabel(template, locale);
+  return { title, lines, link: ctx.consoleUrl ?? (typeof payload.link === 'string' ? payload.link : null) };
 }
 
 export function staffText(m: StaffMessage): string {

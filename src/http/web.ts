@@ -16,6 +16,7 @@ import type { App } from '../services/app.js';
 import { liveRoutes } from './live.js';
 import { statsRoutes } from './stats/stats.routes.js';
 import { reportsRoutes } from './reports/reports.routes.js';
+import { reportRunsRoutes } from './reports/report-runs.routes.js';
 
 /** `web/dist` beside `src/` (tsx) or `dist/` (compiled): both are two levels below the repository. */
 export const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
@@ -39,6 +40,7 @@ export async function webConsoleRoutes(server: FastifyInstance, app: App): Promi
   liveRoutes(server, app);
   statsRoutes(server, app);
   reportsRoutes(server, app);
+  reportRunsRoutes(server, app); // stored reports (issue 11 §3)
   await consoleFiles(server, WEB_DIST);
 }
 

@@ -420,6 +420,43 @@ export interface AbsenceHandoversTable {
   outcome: string | null; // returned | stayed | changed | over
 }
 
+/** A stored report (issue 11 §3, migration 0017): immutable once `done`. */
+export interface ReportRunsTable {
+  id: string;
+  /** The policy id: the organisation. UNIQUE (scope, kind, period). */
+  scope: string;
+  /** weekly | monthly | quarterly | yearly */
+  kind: string;
+  /** 2026-W48, 2026-11, 2026-Q4, 2026 */
+  period: string;
+  period_from: string;
+  period_to: string;
+  time_zone: string;
+  policy_key: string;
+  /** schedule | manual */
+  trigger: string;
+  requested_by: string | null;
+  scheduled_at: string | null;
+  /** running | failed | done */
+  status: string;
+  attempts: number;
+  lease_owner: string | null;
+  lease_until: string | null;
+  progress: number;
+  step: string | null;
+  /** JSON list of sections. */
+  sections: string;
+  content: string | null;
+  content_hash: string | null;
+  headline: string | null;
+  deliveries: number;
+  delivery_note: string | null;
+  error: string | null;
+  created_at: string;
+  started_at: string;
+  finished_at: string | null;
+}
+
 export interface DB {
   login_throttle: LoginThrottleTable;
   auth_events: AuthEventsTable;
@@ -451,6 +488,7 @@ export interface DB {
   customer_flag_keys: CustomerFlagKeysTable;
   absences: AbsencesTable;
   absence_handovers: AbsenceHandoversTable;
+  report_runs: ReportRunsTable;
 }
 
 export type { Generated };

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiPost, apiToken, browserSkip, startConsole, SHOTS, type Console } from './support.js';
+import { periodContaining, shiftPeriod } from '../../src/reports/schedule.js';
 
 const skip = browserSkip();
 
@@ -71,6 +72,27 @@ describe('reports page', { skip }, () => {
     await download.saveAs(file);
     assert.ok(statSync(file).size > 100);
     assert.equal(readFileSync(file).subarray(0, 2).toString('latin1'), 'PK');
+  });
+
+  it('lists a stored report in the 定期报表 panel and downloads it', async () => {
+    const week = shiftPeriod(periodContaining('weekly', new Date(), (await k.app.activePolicy()).calendar.timeZone), -1);
+    const made = await call(k.base, await token(k.base, 'csmanager'), '/api/v1/reports/runs', { kind: 'weekly', period: week.label });
+    assert.equal(made.status, 'done');
+    const page = await k.as('specialist');
+    await page.goto('/reports');
+    const panel = page.getByTestId('scheduled-reports');
+    await panel.getByText('定期报表').waitFor();
+    await panel.getByText(`${week.label}（${week.from} – ${week.to}）`).waitFor();
+    await panel.getByTestId('next-monthly').waitFor();
+    // A specialist reads but does not make reports.
+    assert.equal(await page.getByTestId('run-now').count(), 0);
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByTestId(`download-xlsx-weekly-${week.label}`).click()]);
+    assert.equal(download.suggestedFilename(), `kesu-weekly-${week.label}.xlsx`);
+    const file = join(SHOTS, download.suggestedFilename());
+    await download.saveAs(file);
+    assert.equal(readFileSync(file).subarray(0, 2).toString('latin1'), 'PK');
+    await panel.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'reports-runs.png') });
   });
 
   it('is usable on a phone: no sideways scrolling, figures stacked', async () => {

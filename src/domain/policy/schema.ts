@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { highlights } from './highlights.js';
 import { customerFlags } from './customer-flags.js';
 import { absencePolicy } from './absence.js';
+import { reportsPolicy } from './reports.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small building blocks
@@ -608,6 +609,8 @@ export const PolicySchema = z.strictObject({
   messages: messages.optional(),
   /** Absences: whether a handed-over case returns to the primary handler (absence.ts); optional. */
   absence: absencePolicy,
+  /** Scheduled reports (issue 11 §3, src/domain/policy/reports.ts); optional, weekly on Tuesday and monthly on the 2nd by default. */
+  reports: reportsPolicy,
 });
 
 /** A validated policy, defaults applied (`defaultGrade` filled in by `validatePolicy`). */

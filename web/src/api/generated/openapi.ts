@@ -4821,6 +4821,389 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored reports of the organisation (scheduled and requested), newest period first, with each run's progress; and the next scheduled run of each kind */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "weekly" | "monthly" | "quarterly" | "yearly";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportRunList"];
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Make the report of an ended period now (approvers, admins); a period already made answers its stored run (200), a new one 201. Delivered to the policy's recipients like a scheduled one */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kind: string;
+                        period: string;
+                        sections?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportRun"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportRun"];
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One stored report run (its progress while it runs) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportRun"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/runs/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A stored report as Excel (default; sheets and headers in the caller's language) or as JSON (its sections of the statistics); only once it is done */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "json" | "xlsx";
+                    lang?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/outbox": {
         parameters: {
             query?: never;
@@ -5905,6 +6288,127 @@ export interface components {
                 /** @default false */
                 returnToPrimary: boolean;
             };
+            reports: {
+                /**
+                 * @default nextWorkingDay
+                 * @enum {string}
+                 */
+                onHoliday: "keep" | "nextWorkingDay";
+                /**
+                 * @default [
+                 *       "intake",
+                 *       "validity",
+                 *       "handling",
+                 *       "onTime",
+                 *       "satisfaction",
+                 *       "reopen",
+                 *       "repeat",
+                 *       "extensions",
+                 *       "escalations"
+                 *     ]
+                 */
+                sections: ("intake" | "validity" | "handling" | "onTime" | "satisfaction" | "reopen" | "repeat" | "extensions" | "escalations")[];
+                recipients: {
+                    /** @default [] */
+                    users: string[];
+                    /** @default [] */
+                    roles: string[];
+                    /** @default [] */
+                    emails: string[];
+                    /** @default [] */
+                    bots: string[];
+                };
+                weekly: {
+                    /** @default true */
+                    enabled: boolean;
+                    /** @default 09:00 */
+                    at: string;
+                    cron?: string;
+                    /** @enum {string} */
+                    onHoliday?: "keep" | "nextWorkingDay";
+                    sections?: ("intake" | "validity" | "handling" | "onTime" | "satisfaction" | "reopen" | "repeat" | "extensions" | "escalations")[];
+                    recipients?: {
+                        /** @default [] */
+                        users: string[];
+                        /** @default [] */
+                        roles: string[];
+                        /** @default [] */
+                        emails: string[];
+                        /** @default [] */
+                        bots: string[];
+                    };
+                    /** @default 2 */
+                    weekday: number;
+                };
+                monthly: {
+                    /** @default true */
+                    enabled: boolean;
+                    /** @default 09:00 */
+                    at: string;
+                    cron?: string;
+                    /** @enum {string} */
+                    onHoliday?: "keep" | "nextWorkingDay";
+                    sections?: ("intake" | "validity" | "handling" | "onTime" | "satisfaction" | "reopen" | "repeat" | "extensions" | "escalations")[];
+                    recipients?: {
+                        /** @default [] */
+                        users: string[];
+                        /** @default [] */
+                        roles: string[];
+                        /** @default [] */
+                        emails: string[];
+                        /** @default [] */
+                        bots: string[];
+                    };
+                    /** @default 2 */
+                    day: number;
+                };
+                quarterly: {
+                    /** @default false */
+                    enabled: boolean;
+                    /** @default 09:00 */
+                    at: string;
+                    cron?: string;
+                    /** @enum {string} */
+                    onHoliday?: "keep" | "nextWorkingDay";
+                    sections?: ("intake" | "validity" | "handling" | "onTime" | "satisfaction" | "reopen" | "repeat" | "extensions" | "escalations")[];
+                    recipients?: {
+                        /** @default [] */
+                        users: string[];
+                        /** @default [] */
+                        roles: string[];
+                        /** @default [] */
+                        emails: string[];
+                        /** @default [] */
+                        bots: string[];
+                    };
+                    /** @default 5 */
+                    day: number;
+                };
+                yearly: {
+                    /** @default false */
+                    enabled: boolean;
+                    /** @default 09:00 */
+                    at: string;
+                    cron?: string;
+                    /** @enum {string} */
+                    onHoliday?: "keep" | "nextWorkingDay";
+                    sections?: ("intake" | "validity" | "handling" | "onTime" | "satisfaction" | "reopen" | "repeat" | "extensions" | "escalations")[];
+                    recipients?: {
+                        /** @default [] */
+                        users: string[];
+                        /** @default [] */
+                        roles: string[];
+                        /** @default [] */
+                        emails: string[];
+                        /** @default [] */
+                        bots: string[];
+                    };
+                    /** @default 1 */
+                    month: number;
+                    /** @default 10 */
+                    day: number;
+                };
+            };
         };
         PolicyProblem: {
             path: string;
@@ -6574,6 +7078,44 @@ export interface components {
             state: string;
             grade: string | null;
             receivedAt: string;
+        };
+        ReportRun: {
+            id: string;
+            /** @enum {string} */
+            kind: "weekly" | "monthly" | "quarterly" | "yearly";
+            period: string;
+            periodFrom: string;
+            periodTo: string;
+            timeZone: string;
+            policyKey: string;
+            /** @enum {string} */
+            trigger: "schedule" | "manual";
+            scheduledAt: string | null;
+            /** @enum {string} */
+            status: "running" | "failed" | "done";
+            progress: number;
+            step: string | null;
+            attempts: number;
+            sections: string[];
+            headline: {
+                [key: string]: number | null;
+            } | null;
+            contentHash: string | null;
+            deliveries: number;
+            deliveryNote: string | null;
+            error: string | null;
+            createdAt: string;
+            finishedAt: string | null;
+        };
+        ReportRunList: {
+            items: components["schemas"]["ReportRun"][];
+            next: {
+                /** @enum {string} */
+                kind: "weekly" | "monthly" | "quarterly" | "yearly";
+                period: string;
+                at: string;
+                moved: boolean;
+            }[];
         };
         AbsenceHandover: {
             complaintId: string;

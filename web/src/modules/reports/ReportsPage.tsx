@@ -16,6 +16,7 @@ import { pick } from '../../i18n';
 import { StateTag } from '../../shared/StateTag';
 import { formatDateTime } from '../../shared/format';
 import { ReportChart } from './ReportChart';
+import { ScheduledReports } from './ScheduledReports';
 import { PRESETS, bucketPeriod, defaultGroupBy, presetPeriod, type Period, type Preset } from './period';
 
 type Statistics = Schemas['Statistics'];
@@ -291,6 +292,7 @@ export function ReportsPage() {
           </Col>
         </Row>
       )}
+      <ScheduledReports />
       <Drawer
         open={!!drill}
         onClose={() => setDrill(null)}
