@@ -22,6 +22,7 @@ import { createBackup, BackupError } from '../records/backup.js';
 import { restoreBackup, RestoreError } from '../records/restore.js';
 import { verifyBackup } from '../records/manifest.js';
 import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
+import { registerImportCommands } from '../records/import/cli.js';
 
 const program = new Command();
 program.name('kesu').description('Kesu 客诉 — closed-loop complaint management');
@@ -234,6 +235,8 @@ program
       process.exitCode = 1;
     }
   });
+
+registerImportCommands(program, withApp);
 
 program.parseAsync().catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);

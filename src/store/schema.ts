@@ -367,6 +367,28 @@ export interface ClockFactsTable {
   updated_at: string;
 }
 
+/** Saved column mappings of the history import, per organisation (migration 0019). */
+export interface ImportMappingsTable {
+  org: string;
+  name: string;
+  /** The mapping document as JSON (records/import/mapping.ts). */
+  document: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One imported ledger row: its key (ledger id or row hash), unique per organisation (migration 0019). */
+export interface ImportRowsTable {
+  org: string;
+  key: string;
+  complaint_id: string;
+  external_id: string | null;
+  /** The file's name the row came from. */
+  source: string;
+  row_number: number;
+  imported_at: string;
+}
+
 export interface DB {
   login_throttle: LoginThrottleTable;
   auth_events: AuthEventsTable;
@@ -394,6 +416,8 @@ export interface DB {
   contact_keys: ContactKeysTable;
   case_facts: CaseFactsTable;
   clock_facts: ClockFactsTable;
+  import_mappings: ImportMappingsTable;
+  import_rows: ImportRowsTable;
 }
 
 export type { Generated };

@@ -13,7 +13,11 @@ import type { DB } from './schema.js';
  * searchable text is fixed at intake).
  */
 export async function indexNewComplaintText(db: Executor, dialect: Dialect, complaintId: string, text: string): Promise<void> {
-  const tokens = searchTokens(text).join(' ');
+  await indexNewComplaintTokens(db, dialect, complaintId, searchTokens(text).join(' '));
+}
+
+/** `indexNewComplaintText` with the tokens computed before the transaction (the history import's batches). */
+export async function indexNewComplaintTokens(db: Executor, dialect: Dialect, complaintId: string, tokens: string): Promise<void> {
   await sql`insert into complaint_search (complaint_id, tokens) values (${complaintId}, ${tokens})`.execute(db);
   // SQLite: remember the FTS rowid on the case for per-row checks (matchesTextDense).
   if (dialect === 'sqlite') await sql`update complaints set search_rowid = last_insert_rowid() where id = ${complaintId}`.execute(db);
