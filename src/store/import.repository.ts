@@ -3,7 +3,8 @@
  * key of every imported ledger row (UNIQUE(org, key)) with the case it became.
  */
 import type { Executor } from './db.js';
-import type { CaseFactsTable } from './schema.js';
+import type { CaseFactsTable, EventsTable } from './schema.js';
+import { caseDigest } from '../audit/records.js';
 
 export async function saveMapping(db: Executor, org: string, name: string, document: unknown, at: string): Promise<void> {
   const json = JSON.stringify(document);
@@ -52,7 +53,27 @@ export async function markImported(db: Executor, org: string, rows: readonly Imp
     .execute();
 }
 
-/** The facts row of an imported case (folded before the batch's transaction by reports/facts.ts). */
-export async function insertImportedFacts(db: Executor, row: CaseFactsTable): Promise<void> {
-  await db.insertInto('case_facts').values(row).execute();
+/** The facts rows of imported cases (folded before the batch's transaction by reports/facts.ts). */
+export async function insertImportedFacts(db: Executor, rows: readonly CaseFactsTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) await db.insertInto('case_facts').values(rows.slice(i, i + 200)).execute();
+}
+
+/** Contact keys of new cases, many at once (hashed before the transaction). */
+export async function insertContactKeysOf(db: Executor, rows: readonly { key: string; complaint_id: string; kind: string }[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('contact_keys').values(rows.slice(i, i + 500)).execute();
+}
+
+/** Timeline rows MACed before the transaction (store/event.repository.ts `chainedRows`), many at once. */
+export async function insertEventRows(db: Executor, rows: readonly EventsTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) await db.insertInto('complaint_events').values(rows.slice(i, i + 200)).execute();
+}
+
+/** The audit digest (audit/records.ts `caseDigest`) of each case row as stored. */
+export async function caseDigests(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom('complaints').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute();
+    for (const r of rows) out.set(r.id, caseDigest(r));
+  }
+  return out;
 }
