@@ -230,46 +230,46 @@ for (const { dialect, skip } of await engines()) {
       // A database of its own: the command's audit key (its data folder's) MACs every event in it.
       const t = await createTestDb(dialect);
       try {
-      const f = readPolicyFile('kesu-default');
-      await activatePolicy(createApp(t.database), f.text, f.format);
-      const env = { KESU_DATA_DIR: t.dataDir ?? join(dir, 'cli-data'), DATABASE_URL: t.url ?? '', KESU_LANG: 'en' };
-      const tdb = t.database.db;
-      const count = async (table: 'complaints') => Number((await tdb.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
-      const casesBefore = await count('complaints');
+        const f = readPolicyFile('kesu-default');
+        await activatePolicy(createApp(t.database), f.text, f.format);
+        const env = { KESU_DATA_DIR: t.dataDir ?? join(dir, 'cli-data'), DATABASE_URL: t.url ?? '', KESU_LANG: 'en' };
+        const tdb = t.database.db;
+        const count = async (table: 'complaints') => Number((await tdb.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+        const casesBefore = await count('complaints');
 
-      const dry = await kesu(['import', 'ledger', file, '--mapping', mappingFile, '--dry-run'], env);
-      assert.equal(dry.code, 0, dry.err + dry.out);
-      assert.match(dry.out, /dry run: 3 data rows, no problems; would import 3, 0 imported before/);
-      assert.equal(await count('complaints'), casesBefore);
+        const dry = await kesu(['import', 'ledger', file, '--mapping', mappingFile, '--dry-run'], env);
+        assert.equal(dry.code, 0, dry.err + dry.out);
+        assert.match(dry.out, /dry run: 3 data rows, no problems; would import 3, 0 imported before/);
+        assert.equal(await count('complaints'), casesBefore);
 
-      const run = await kesu(['import', 'ledger', file, '--mapping', mappingFile], env);
-      assert.equal(run.code, 0, run.err + run.out);
-      assert.match(run.out, /imported 3 rows \(0 imported before, skipped\)/);
-      assert.match(run.err, /imported 3 \/ 3 rows, \d+ rows\/s/);
-      assert.equal(await count('complaints'), casesBefore + 3);
-      const cases = await tdb.selectFrom('import_rows').innerJoin('complaints', 'complaints.id', 'import_rows.complaint_id').select(['import_rows.external_id', 'complaints.body']).where('import_rows.source', '=', 'ledger.csv').orderBy('import_rows.row_number').execute();
-      const bodies = cases.map((c) => JSON.parse(c.body) as Complaint);
-      assert.deepEqual(bodies.map((b) => [b.kind, b.state, b.number.slice(0, 8)]), [
-        ['complaint', 'closed', 'KS-2024-'],
-        ['inquiry', 'closed', 'KS-2024-'],
-        ['suggestion', 'received', 'KS-2024-'],
-      ]);
-      assert.equal(bodies[0]!.description, '快递三天未送达，客服说"已签收"，实际没收到');
-      assert.equal(bodies[1]!.description, '询问发票开具流程,\n能否开具电子发票');
-      assert.equal(bodies[1]!.complainant.anonymous, true);
-      assert.equal(bodies[1]!.receivedAt, new Date('2024-11-06T14:20:00+08:00').toISOString());
+        const run = await kesu(['import', 'ledger', file, '--mapping', mappingFile], env);
+        assert.equal(run.code, 0, run.err + run.out);
+        assert.match(run.out, /imported 3 rows \(0 imported before, skipped\)/);
+        assert.match(run.err, /imported 3 \/ 3 rows, \d+ rows\/s/);
+        assert.equal(await count('complaints'), casesBefore + 3);
+        const cases = await tdb.selectFrom('import_rows').innerJoin('complaints', 'complaints.id', 'import_rows.complaint_id').select(['import_rows.external_id', 'complaints.body']).where('import_rows.source', '=', 'ledger.csv').orderBy('import_rows.row_number').execute();
+        const bodies = cases.map((c) => JSON.parse(c.body) as Complaint);
+        assert.deepEqual(bodies.map((b) => [b.kind, b.state, b.number.slice(0, 8)]), [
+          ['complaint', 'closed', 'KS-2024-'],
+          ['inquiry', 'closed', 'KS-2024-'],
+          ['suggestion', 'received', 'KS-2024-'],
+        ]);
+        assert.equal(bodies[0]!.description, '快递三天未送达，客服说"已签收"，实际没收到');
+        assert.equal(bodies[1]!.description, '询问发票开具流程,\n能否开具电子发票');
+        assert.equal(bodies[1]!.complainant.anonymous, true);
+        assert.equal(bodies[1]!.receivedAt, new Date('2024-11-06T14:20:00+08:00').toISOString());
 
-      const verify = await kesu(['audit', 'verify'], env);
-      assert.equal(verify.code, 0, verify.out + verify.err);
+        const verify = await kesu(['audit', 'verify'], env);
+        assert.equal(verify.code, 0, verify.out + verify.err);
 
-      const rerun = await kesu(['import', 'ledger', file, '--mapping', '客服中心来电登记'], env);
-      assert.equal(rerun.code, 0, rerun.err + rerun.out);
-      assert.match(rerun.out, /imported 0 rows \(3 imported before, skipped\)/);
-      assert.equal(await count('complaints'), casesBefore + 3);
+        const rerun = await kesu(['import', 'ledger', file, '--mapping', '客服中心来电登记'], env);
+        assert.equal(rerun.code, 0, rerun.err + rerun.out);
+        assert.match(rerun.out, /imported 0 rows \(3 imported before, skipped\)/);
+        assert.equal(await count('complaints'), casesBefore + 3);
 
-      const bad = await kesu(['import', 'ledger', file, '--mapping', 'no such mapping', '--dry-run'], { ...env, KESU_LANG: 'zh-CN' });
-      assert.equal(bad.code, 2);
-      assert.match(bad.err, /no saved mapping of that name/);
+        const bad = await kesu(['import', 'ledger', file, '--mapping', 'no such mapping', '--dry-run'], { ...env, KESU_LANG: 'zh-CN' });
+        assert.equal(bad.code, 2);
+        assert.match(bad.err, /no saved mapping of that name/);
       } finally {
         await t.drop();
       }
