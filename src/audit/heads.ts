@@ -22,3 +22,9 @@ export async function writeHead(db: Executor, ring: AuditKeyring, h: HeadFields,
     .onConflict((oc) => oc.columns(['complaint_id', 'log']).doUpdateSet({ seq: row.seq, hash: row.hash, case_digest: row.case_digest, key_id: row.key_id, mac: row.mac, updated_at: row.updated_at }))
     .execute();
 }
+
+/** Heads of chains that start in this transaction (the history import's new cases), in one insert per chunk. */
+export async function insertNewHeads(db: Executor, ring: AuditKeyring, heads: readonly HeadFields[], now: string): Promise<void> {
+  const rows = heads.map((h) => ({ complaint_id: h.complaint_id, log: h.log, seq: h.seq, hash: h.hash, case_digest: h.case_digest, key_id: ring.current.id, mac: macOf(ring.current, headRecord(h)), updated_at: now }));
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('audit_heads').values(rows.slice(i, i + 500)).execute();
+}

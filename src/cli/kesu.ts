@@ -23,6 +23,7 @@ import { restoreBackup, RestoreError } from '../records/restore.js';
 import { verifyBackup } from '../records/manifest.js';
 import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
 import { reportCommand } from '../reports/runs-cli.js';
+import { registerImportCommands } from '../records/import/cli.js';
 
 const program = new Command();
 program.name('kesu').description('Kesu 客诉 — closed-loop complaint management');
@@ -237,6 +238,7 @@ program
   });
 
 reportCommand(program, withApp); // kesu report run | list (issue 11)
+registerImportCommands(program, withApp);
 
 program.parseAsync().catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);

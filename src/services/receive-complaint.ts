@@ -15,7 +15,7 @@ import { indexNewComplaintText } from '../store/search.repository.js';
 import { appendEvents } from '../store/event.repository.js';
 import { upsertClocks, listClocks } from '../store/clock.repository.js';
 import { enqueueMessages } from '../store/outbox.repository.js';
-import { ensureCaseNumbers, nextCaseNumber } from '../store/counter.repository.js';
+import { ensureCaseNumbers, formatCaseNumber, nextCaseNumber } from '../store/counter.repository.js';
 import { findIdempotent, saveIdempotent } from '../store/idempotency.repository.js';
 import { idempotencyTtlMs } from './idempotent-requests.js';
 import type { App } from './app.js';
@@ -89,7 +89,7 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
       // Claim the key first: a concurrent retry blocks on it, then sees the first case.
       if (scopeKey) await saveIdempotent(trx, scopeKey, requestHash, id, now.toISOString(), new Date(now.getTime() + idempotencyTtlMs(app)).toISOString());
       const seq = await nextCaseNumber(trx, app.database.dialect, year);
-      const number = `KS-${year}-${String(seq).padStart(6, '0')}`;
+      const number = formatCaseNumber(year, seq);
       const r = receive(input, { id, number }, { actor, now, policy, calendar });
       await insertComplaint(trx, r.complaint, r.clocks);
       await indexNewComplaintText(trx, app.database.dialect, id, searchText(r.complaint));

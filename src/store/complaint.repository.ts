@@ -67,6 +67,22 @@ export async function insertComplaint(db: Executor, c: Complaint, clocks: Clock[
   if (rows.length) await db.insertInto('complaint_participants').values(rows).execute();
 }
 
+/**
+ * Inserts many new cases at once (the history import's batches): multi-row inserts of the case
+ * rows and their participants, in chunks. `searchRowids` (SQLite) sets each case's FTS row.
+ */
+export async function insertComplaints(db: Executor, cases: readonly { complaint: Complaint; clocks: Clock[]; searchRowid?: number | null }[]): Promise<void> {
+  for (let i = 0; i < cases.length; i += 200) {
+    const chunk = cases.slice(i, i + 200);
+    await db
+      .insertInto('complaints')
+      .values(chunk.map((x) => ({ id: x.complaint.id, body: JSON.stringify(x.complaint), ...columns(x.complaint, x.clocks), ...(x.searchRowid != null ? { search_rowid: x.searchRowid } : {}) })))
+      .execute();
+    const rows = chunk.flatMap((x) => participants(x.complaint));
+    for (let j = 0; j < rows.length; j += 500) await db.insertInto('complaint_participants').values(rows.slice(j, j + 500)).execute();
+  }
+}
+
 /** Saves a transition's result; refuses if someone else saved a newer version meanwhile. */
 export async function saveComplaint(db: Executor, c: Complaint, expectedVersion: number, clocks: Clock[]): Promise<void> {
   const r = await db

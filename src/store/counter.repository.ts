@@ -57,3 +57,29 @@ export async function nextCaseNumber(db: Executor, dialect: Dialect, year: numbe
   const r = await sql<{ n: string }>`select nextval(${`case_number_${checkedYear(year)}`}) as n`.execute(db);
   return Number(r.rows[0]!.n);
 }
+
+/** The human case number of a year's sequence value: KS-2026-000123. */
+export function formatCaseNumber(year: number, seq: number): string {
+  return `KS-${year}-${String(seq).padStart(6, '0')}`;
+}
+
+/**
+ * `count` case numbers of `year` at once (the history import draws a batch's numbers in a short
+ * transaction of their own before the batch): one counter update on SQLite, one `nextval` per
+ * number in one statement on PostgreSQL (ensureCaseNumbers first). Gap-tolerant like every draw.
+ */
+export async function nextCaseNumbers(db: Executor, dialect: Dialect, year: number, count: number): Promise<number[]> {
+  if (count <= 0) return [];
+  if (dialect !== 'postgres') {
+    const row = await db
+      .insertInto('counters')
+      .values({ name: `complaint:${year}`, value: count })
+      .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ value: eb('counters.value', '+', count) })))
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    const last = Number(row.value);
+    return Array.from({ length: count }, (_, i) => last - count + 1 + i);
+  }
+  const r = await sql<{ n: string }>`select nextval(${`case_number_${checkedYear(year)}`}) as n from generate_series(1, cast(${count} as integer))`.execute(db);
+  return r.rows.map((x) => Number(x.n)).sort((a, b) => a - b);
+}

@@ -37,7 +37,21 @@ export async function appendEvents(db: Executor, complaintId: string, events: Co
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  let seq = last ? Number(last.seq) : 0;
+  const rows = chainedRows(complaintId, events, ring, last ? { seq: Number(last.seq), hash: last.hash } : null);
+  const seq = rows.length ? rows[rows.length - 1]!.seq : last ? Number(last.seq) : 0;
+  const prev = rows.length ? rows[rows.length - 1]!.hash : (last?.hash ?? GENESIS_HASH);
+  if (rows.length) await db.insertInto('complaint_events').values(rows).execute();
+  const c = await db.selectFrom('complaints').selectAll().where('id', '=', complaintId).executeTakeFirst();
+  const now = events.length ? events[events.length - 1]!.at : new Date().toISOString();
+  await writeHead(db, ring, { complaint_id: complaintId, log: 'events', seq, hash: prev, case_digest: c ? caseDigest(c) : null }, now);
+}
+
+/**
+ * The timeline rows of `events` appended after `last` (null: a new chain), MACed with the ring's
+ * current key. Pure: the history import builds a batch's rows before its transaction.
+ */
+export function chainedRows(complaintId: string, events: ComplaintEvent[], ring: AuditKeyring, last: { seq: number; hash: string } | null): EventsTable[] {
+  let seq = last ? last.seq : 0;
   let prev = last?.hash ?? GENESIS_HASH;
   const rows: EventsTable[] = [];
   for (const e of events) {
@@ -58,10 +72,7 @@ export async function appendEvents(db: Executor, complaintId: string, events: Co
     prev = macOf(ring.current, eventRecord(row));
     rows.push({ ...row, hash: prev, scheme: 2, key_id: ring.current.id });
   }
-  if (rows.length) await db.insertInto('complaint_events').values(rows).execute();
-  const c = await db.selectFrom('complaints').selectAll().where('id', '=', complaintId).executeTakeFirst();
-  const now = events.length ? events[events.length - 1]!.at : new Date().toISOString();
-  await writeHead(db, ring, { complaint_id: complaintId, log: 'events', seq, hash: prev, case_digest: c ? caseDigest(c) : null }, now);
+  return rows;
 }
 
 export interface TimelineEvent extends ComplaintEvent {

@@ -17,6 +17,7 @@ import * as m0014 from './migrations/0014-accounts.js';
 import * as m0023 from './migrations/0023-customer-flags.js';
 import * as m0018 from './migrations/0018-absences.js';
 import * as m0017 from './migrations/0017-report-runs.js';
+import * as m0019 from './migrations/0019-ledger-import.js';
 
 /** What some migrations need from the configuration (never stored in the database). */
 export interface MigrationOptions {
@@ -43,6 +44,7 @@ function migrationsFor(opts: MigrationOptions): Record<string, Migration> {
     '0023-customer-flags': m0023,
     '0018-absences': m0018,
     '0017-report-runs': m0017,
+    '0019-ledger-import': m0019,
   };
 }
 

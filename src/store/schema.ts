@@ -455,6 +455,26 @@ export interface ReportRunsTable {
   created_at: string;
   started_at: string;
   finished_at: string | null;
+/** Saved column mappings of the history import, per organisation (migration 0019). */
+export interface ImportMappingsTable {
+  org: string;
+  name: string;
+  /** The mapping document as JSON (records/import/mapping.ts). */
+  document: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One imported ledger row: its key (ledger id or row hash), unique per organisation (migration 0019). */
+export interface ImportRowsTable {
+  org: string;
+  key: string;
+  complaint_id: string;
+  external_id: string | null;
+  /** The file's name the row came from. */
+  source: string;
+  row_number: number;
+  imported_at: string;
 }
 
 export interface DB {
@@ -489,6 +509,8 @@ export interface DB {
   absences: AbsencesTable;
   absence_handovers: AbsenceHandoversTable;
   report_runs: ReportRunsTable;
+  import_mappings: ImportMappingsTable;
+  import_rows: ImportRowsTable;
 }
 
 export type { Generated };

@@ -13,10 +13,42 @@ import type { DB } from './schema.js';
  * searchable text is fixed at intake).
  */
 export async function indexNewComplaintText(db: Executor, dialect: Dialect, complaintId: string, text: string): Promise<void> {
-  const tokens = searchTokens(text).join(' ');
+  await indexNewComplaintTokens(db, dialect, complaintId, searchTokens(text).join(' '));
+}
+
+/** `indexNewComplaintText` with the tokens computed before the transaction (the history import's batches). */
+export async function indexNewComplaintTokens(db: Executor, dialect: Dialect, complaintId: string, tokens: string): Promise<void> {
   await sql`insert into complaint_search (complaint_id, tokens) values (${complaintId}, ${tokens})`.execute(db);
   // SQLite: remember the FTS rowid on the case for per-row checks (matchesTextDense).
   if (dialect === 'sqlite') await sql`update complaints set search_rowid = last_insert_rowid() where id = ${complaintId}`.execute(db);
+}
+
+/**
+ * Indexes many new cases at once (the history import's batches; tokens computed before the
+ * transaction), before their case rows are inserted. On SQLite the FTS rows get explicit rowids
+ * after the largest one (the transaction holds the only writer), returned per case for
+ * `complaints.search_rowid`; on PostgreSQL the map is empty.
+ */
+export async function indexNewComplaintsTokens(db: Executor, dialect: Dialect, rows: readonly { complaintId: string; tokens: string }[]): Promise<Map<string, number>> {
+  const rowids = new Map<string, number>();
+  if (!rows.length) return rowids;
+  let next = 0;
+  if (dialect === 'sqlite') {
+    const r = await sql<{ m: number | null }>`select max(rowid) as m from complaint_search`.execute(db);
+    next = Number(r.rows[0]?.m ?? 0);
+  }
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    if (dialect === 'sqlite') {
+      const values = chunk.map((x) => {
+        next += 1;
+        rowids.set(x.complaintId, next);
+        return sql`(${next}, ${x.complaintId}, ${x.tokens})`;
+      });
+      await sql`insert into complaint_search (rowid, complaint_id, tokens) values ${sql.join(values)}`.execute(db);
+    } else await sql`insert into complaint_search (complaint_id, tokens) values ${sql.join(chunk.map((x) => sql`(${x.complaintId}, ${x.tokens})`))}`.execute(db);
+  }
+  return rowids;
 }
 
 /** Above this many matching cases a query counts as "common" and uses matchesTextDense. */

@@ -1,0 +1,79 @@
+/**
+ * The history import's tables (migration 0019): saved column mappings per organisation, and the
+ * key of every imported ledger row (UNIQUE(org, key)) with the case it became.
+ */
+import type { Executor } from './db.js';
+import type { CaseFactsTable, EventsTable } from './schema.js';
+import { caseDigest } from '../audit/records.js';
+
+export async function saveMapping(db: Executor, org: string, name: string, document: unknown, at: string): Promise<void> {
+  const json = JSON.stringify(document);
+  await db
+    .insertInto('import_mappings')
+    .values({ org, name, document: json, created_at: at, updated_at: at })
+    .onConflict((oc) => oc.columns(['org', 'name']).doUpdateSet({ document: json, updated_at: at }))
+    .execute();
+}
+
+export async function findMapping(db: Executor, org: string, name: string): Promise<unknown | null> {
+  const row = await db.selectFrom('import_mappings').select('document').where('org', '=', org).where('name', '=', name).executeTakeFirst();
+  return row ? (JSON.parse(row.document) as unknown) : null;
+}
+
+export async function listMappings(db: Executor, org: string): Promise<{ name: string; updatedAt: string }[]> {
+  const rows = await db.selectFrom('import_mappings').select(['name', 'updated_at']).where('org', '=', org).orderBy('name').execute();
+  return rows.map((r) => ({ name: r.name, updatedAt: r.updated_at }));
+}
+
+/** Which of `keys` were imported already (probed in chunks, one primary-key lookup each). */
+export async function importedKeys(db: Executor, org: string, keys: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500);
+    const rows = await db.selectFrom('import_rows').select('key').where('org', '=', org).where('key', 'in', chunk).execute();
+    for (const r of rows) found.add(r.key);
+  }
+  return found;
+}
+
+export interface ImportRowMark {
+  key: string;
+  complaintId: string;
+  externalId: string | null;
+  source: string;
+  rowNumber: number;
+}
+
+/** Marks rows imported (inside the batch's transaction; a key imported meanwhile fails the batch). */
+export async function markImported(db: Executor, org: string, rows: readonly ImportRowMark[], at: string): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .insertInto('import_rows')
+    .values(rows.map((r) => ({ org, key: r.key, complaint_id: r.complaintId, external_id: r.externalId, source: r.source, row_number: r.rowNumber, imported_at: at })))
+    .execute();
+}
+
+/** The facts rows of imported cases (folded before the batch's transaction by reports/facts.ts). */
+export async function insertImportedFacts(db: Executor, rows: readonly CaseFactsTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) await db.insertInto('case_facts').values(rows.slice(i, i + 200)).execute();
+}
+
+/** Contact keys of new cases, many at once (hashed before the transaction). */
+export async function insertContactKeysOf(db: Executor, rows: readonly { key: string; complaint_id: string; kind: string }[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('contact_keys').values(rows.slice(i, i + 500)).execute();
+}
+
+/** Timeline rows MACed before the transaction (store/event.repository.ts `chainedRows`), many at once. */
+export async function insertEventRows(db: Executor, rows: readonly EventsTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) await db.insertInto('complaint_events').values(rows.slice(i, i + 200)).execute();
+}
+
+/** The audit digest (audit/records.ts `caseDigest`) of each case row as stored. */
+export async function caseDigests(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom('complaints').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute();
+    for (const r of rows) out.set(r.id, caseDigest(r));
+  }
+  return out;
+}
