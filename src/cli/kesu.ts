@@ -22,6 +22,7 @@ import { createBackup, BackupError } from '../records/backup.js';
 import { restoreBackup, RestoreError } from '../records/restore.js';
 import { verifyBackup } from '../records/manifest.js';
 import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
+import { openFileStore } from '../storage/stores.js';
 
 const program = new Command();
 program.name('kesu').description('Kesu 客诉 — closed-loop complaint management');
@@ -192,11 +193,12 @@ const backup = program
     }
     const cfg = loadConfig();
     try {
-      const { dir, manifest: m } = await createBackup({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, out: opts.out, pgBin: cfg.records.pgBin });
+      const files = openFileStore(cfg.storage, cfg.dataDir); // KESU_S3_*: the attachments are copied from the bucket
+      const { dir, manifest: m } = await createBackup({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, files, out: opts.out, pgBin: cfg.records.pgBin }).finally(() => files.close());
       const rows = Object.values(m.tables).reduce((a, b) => a + b, 0);
       console.log(`backup written to ${dir}: ${m.engine}, schema ${m.schema.latest}, ${Object.keys(m.tables).length} tables, ${rows} rows, ${m.files.length} files; manifest ${m.hash}`);
       if (m.missingFiles.length) {
-        console.error(`WARNING: ${m.missingFiles.length} attachment file(s) named by the database were missing or damaged in ${cfg.dataDir}: ${m.missingFiles.join(', ')}`);
+        console.error(`WARNING: ${m.missingFiles.length} attachment file(s) named by the database were missing or damaged in ${files.where}: ${m.missingFiles.join(', ')}`);
         process.exitCode = 1;
       }
     } catch (e) {
@@ -226,7 +228,8 @@ program
   .action(async (opts: { from: string; force?: boolean }) => {
     const cfg = loadConfig();
     try {
-      const r = await restoreBackup({ from: opts.from, databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, force: opts.force, pgBin: cfg.records.pgBin });
+      const files = openFileStore(cfg.storage, cfg.dataDir); // KESU_S3_*: the attachments go back into the bucket
+      const r = await restoreBackup({ from: opts.from, databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, files, force: opts.force, pgBin: cfg.records.pgBin }).finally(() => files.close());
       console.log(`restored ${opts.from} (${r.manifest.engine}, ${r.manifest.createdAt}): ${r.tables} tables, ${r.rows} rows — the counts match the manifest; ${r.files} files`);
     } catch (e) {
       if (!(e instanceof RestoreError)) throw e;
