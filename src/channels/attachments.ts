@@ -182,7 +182,7 @@ export async function storeStaged(app: App, f: StagedFile): Promise<void> {
     await holdFile(app, f.sha256);
     const store = await fileStoreOf(app);
     try {
-      await store.putFile(f.tmp, f.sha256, f.size);
+      await store.putFile(f.tmp, f.sha256, f.size, { disposable: true });
     } catch (e) {
       await releaseFile(app, store, f.sha256).catch(() => {});
       throw e;

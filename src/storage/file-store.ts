@@ -32,9 +32,11 @@ export interface FileStore {
   put(input: Readable): Promise<PutResult>;
   /**
    * Stores a local file whose SHA-256 and size the caller has computed already (an upload staged
-   * and checked on this machine), read as a stream. An existing key is kept as it is.
+   * and checked on this machine, a backup's copy), read as a stream. An existing key is kept as it
+   * is. `disposable`: the caller removes its file afterwards and never changes it, so the store
+   * may take the file over instead of copying it (the local store links it into place).
    */
-  putFile(path: string, sha256: string, size: number): Promise<{ created: boolean }>;
+  putFile(path: string, sha256: string, size: number, opts?: { disposable?: boolean }): Promise<{ created: boolean }>;
   /** The file's bytes as a stream, or null when the store has no such key. */
   get(key: string): Promise<Readable | null>;
   exists(key: string): Promise<boolean>;
@@ -86,7 +88,7 @@ export async function spool(dir: string, input: Readable): Promise<{ path: strin
 export async function putBySpooling(store: FileStore, spoolDir: string, input: Readable): Promise<PutResult> {
   const s = await spool(spoolDir, input);
   try {
-    const { created } = await store.putFile(s.path, s.sha256, s.size);
+    const { created } = await store.putFile(s.path, s.sha256, s.size, { disposable: true });
     return { key: s.sha256, sha256: s.sha256, size: s.size, created };
   } finally {
     rmSync(s.path, { force: true });

@@ -3,10 +3,12 @@
  * so files stored by earlier versions are read as they are. Uploads are staged beside it in
  * `attachments/tmp` (channels/attachments.ts), on the same file system.
  *
- * A file reaches its address by a hard link from its staged copy: atomic, and refused by the
- * file system when the address exists (EEXIST), so a stored file is never replaced, not even by
- * two instances sharing the folder (a network file system) storing the same file at once. Where
- * a hard link is impossible (another file system), a copy is linked in the same way.
+ * A file reaches its address by a hard link: atomic, and refused by the file system when the
+ * address exists (EEXIST), so a stored file is never replaced, not even by two instances sharing
+ * the folder (a network file system) storing the same file at once. A disposable staged copy is
+ * linked itself; any other file (a backup's copy, or one on another file system) is first copied
+ * complete into `attachments/tmp` and that copy linked, so the store never shares an inode with
+ * a file someone else may change.
  */
 import { copyFileSync, createReadStream, existsSync, linkSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -37,19 +39,20 @@ export class LocalFileStore implements FileStore {
     return putBySpooling(this, this.tmpDir, input);
   }
 
-  async putFile(path: string, sha256: string, _size: number): Promise<{ created: boolean }> {
+  async putFile(path: string, sha256: string, _size: number, opts: { disposable?: boolean } = {}): Promise<{ created: boolean }> {
     const final = this.pathOf(sha256);
     if (existsSync(final)) return { created: false };
     mkdirSync(join(this.root, sha256.slice(0, 2)), { recursive: true });
-    try {
-      linkSync(path, final);
-      return { created: true };
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') return { created: false };
-      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw e;
-    }
-    // Another file system: a complete copy first, then linked into place the same way.
+    if (opts.disposable)
+      try {
+        linkSync(path, final);
+        return { created: true };
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') return { created: false };
+        if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw e;
+      }
+    // A complete private copy first, then linked into place the same way.
     mkdirSync(this.tmpDir, { recursive: true });
     const copy = join(this.tmpDir, randomUUID());
     try {
