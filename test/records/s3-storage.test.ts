@@ -58,7 +58,7 @@ async function login(base: string, username: string): Promise<string> {
 /** A real multipart upload over HTTP (fetch's FormData). */
 async function upload(base: string, token: string, caseId: string, files: { name: string; data: Buffer; type?: string }[]): Promise<{ status: number; body: any }> {
   const form = new FormData();
-  for (const f of files) form.append('files', new Blob([f.data], { type: f.type ?? 'image/png' }), f.name);
+  for (const f of files) form.append('files', new Blob([new Uint8Array(f.data)], { type: f.type ?? 'image/png' }), f.name);
   const r = await fetch(`${base}/api/v1/complaints/${caseId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
   return { status: r.status, body: await r.json() };
 }
