@@ -16,6 +16,7 @@ import type { FileStore } from '../../src/storage/file-store.js';
 import { LocalFileStore } from '../../src/storage/local-store.js';
 import { S3FileStore } from '../../src/storage/s3-store.js';
 import { startS3, type TestS3 } from './s3-storage-support.js';
+import { loadConfig } from '../../src/config.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -127,3 +128,27 @@ for (const subject of subjects) {
     });
   });
 }
+
+describe('storage configuration (KESU_S3_*)', () => {
+  it('is the local folder by default and S3 when a bucket is named; the secret never shows in where', () => {
+    assert.deepEqual(loadConfig({ KESU_DATA_DIR: work }).storage, { kind: 'local' });
+    const cfg = loadConfig({
+      KESU_DATA_DIR: work,
+      KESU_S3_BUCKET: 'kesu-files',
+      KESU_S3_ENDPOINT: 'http://127.0.0.1:9000',
+      KESU_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      KESU_S3_SECRET_ACCESS_KEY: 'very-secret-access-key',
+      KESU_S3_FORCE_PATH_STYLE: '1',
+      KESU_S3_PREFIX: 'kesu',
+    });
+    assert.deepEqual(cfg.storage, { kind: 's3', bucket: 'kesu-files', endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'very-secret-access-key', forcePathStyle: true, prefix: 'kesu/' });
+    const store = new S3FileStore(cfg.storage as Extract<typeof cfg.storage, { kind: 's3' }>);
+    assert.equal(store.where, 's3://kesu-files/kesu/ at http://127.0.0.1:9000');
+    store.close();
+  });
+
+  it('refuses S3 settings without a bucket, and half a key pair', () => {
+    assert.throws(() => loadConfig({ KESU_S3_ENDPOINT: 'http://127.0.0.1:9000' }), /KESU_S3_BUCKET is required/);
+    assert.throws(() => loadConfig({ KESU_S3_BUCKET: 'kesu-files', KESU_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE' }), /KESU_S3_ACCESS_KEY_ID and KESU_S3_SECRET_ACCESS_KEY go together/);
+  });
+});

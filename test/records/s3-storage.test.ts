@@ -11,7 +11,9 @@
  * - a file stored by an upload that died before its commit is removed by the housekeeping job of
  *   the other instance once it is old, while a file a row names is kept;
  * - `kesu backup` copies the bucket's objects into the snapshot, and restore puts them back
- *   into an emptied bucket, byte for byte.
+ *   into an emptied bucket, byte for byte;
+ * - a customer's portal upload through A downloads through B; its hold is forgotten by the sweep
+ *   and its file kept.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -228,5 +230,28 @@ describe('two instances sharing an S3-compatible store (postgres)', { skip: pgSk
       await target.drop();
       rmSync(join(out, '..'), { recursive: true, force: true });
     }
+  });
+
+  it("a customer's portal upload through A downloads through B", async () => {
+    const evidence = Buffer.concat([PNG, randomBytes(777)]);
+    const form = new FormData();
+    form.append('kind', 'complaint');
+    form.append('description', '网上提交的投诉：收到的商品有划痕，附照片。');
+    form.append('anonymous', '1');
+    form.append('files', new Blob([new Uint8Array(evidence)], { type: 'image/png' }), '划痕.png');
+    const r = await fetch(`${A}/portal/submit`, { method: 'POST', body: form });
+    assert.equal(r.status, 201, await r.text());
+    const row = await t.database.db.selectFrom('attachments').selectAll().where('sha256', '=', sha(evidence)).executeTakeFirstOrThrow();
+    assert.equal(row.source, 'portal');
+    const dl = await download(B, await login(B, 'specialist'), row.complaint_id, row.id);
+    assert.equal(dl.status, 200);
+    assert.deepEqual(dl.bytes, evidence);
+    for (const dir of [dirs.a, dirs.b]) assert.deepEqual(filesUnder(join(dir, 'attachments')), [], dir);
+    // The portal leaves its hold to the sweep, which forgets it once old and keeps the file a row names.
+    assert.deepEqual((await t.database.db.selectFrom('file_stages').select('sha256').execute()).map((x) => x.sha256), [sha(evidence)]);
+    clock.advance(2 * 3_600_000);
+    assert.deepEqual(await sweepStagedFiles(b.app, await fileStoreOf(b.app)), { removed: 0, kept: 1 });
+    assert.equal(await stored(sha(evidence)), true);
+    assert.deepEqual(await t.database.db.selectFrom('file_stages').selectAll().execute(), []);
   });
 });
