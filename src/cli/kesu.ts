@@ -193,7 +193,7 @@ const backup = program
     }
     const cfg = loadConfig();
     try {
-      const files = openFileStore(cfg.storage, cfg.dataDir); // KESU_S3_*: the attachments are copied from the bucket
+      const files = await openFileStore(cfg.storage, cfg.dataDir); // KESU_S3_*: the attachments are copied from the bucket
       const { dir, manifest: m } = await createBackup({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, files, out: opts.out, pgBin: cfg.records.pgBin }).finally(() => files.close());
       const rows = Object.values(m.tables).reduce((a, b) => a + b, 0);
       console.log(`backup written to ${dir}: ${m.engine}, schema ${m.schema.latest}, ${Object.keys(m.tables).length} tables, ${rows} rows, ${m.files.length} files; manifest ${m.hash}`);
@@ -228,7 +228,7 @@ program
   .action(async (opts: { from: string; force?: boolean }) => {
     const cfg = loadConfig();
     try {
-      const files = openFileStore(cfg.storage, cfg.dataDir); // KESU_S3_*: the attachments go back into the bucket
+      const files = await openFileStore(cfg.storage, cfg.dataDir); // KESU_S3_*: the attachments go back into the bucket
       const r = await restoreBackup({ from: opts.from, databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, files, force: opts.force, pgBin: cfg.records.pgBin }).finally(() => files.close());
       console.log(`restored ${opts.from} (${r.manifest.engine}, ${r.manifest.createdAt}): ${r.tables} tables, ${r.rows} rows — the counts match the manifest; ${r.files} files`);
     } catch (e) {

@@ -8,14 +8,16 @@ import type { App } from '../services/app.js';
 import { channelSettings } from '../channels/settings.js';
 import type { FileStore } from './file-store.js';
 import { LocalFileStore } from './local-store.js';
-import { S3FileStore, type S3Settings } from './s3-store.js';
+import type { S3Settings } from './s3-store.js';
 
 /** KESU_S3_* (config.ts): an S3-compatible store when a bucket is named, else the data folder. */
 export type StorageConfig = { kind: 'local' } | ({ kind: 's3' } & S3Settings);
 
-export function openFileStore(cfg: StorageConfig | undefined, dataDir: string): FileStore {
-  if (cfg?.kind === 's3') return new S3FileStore(cfg, join(dataDir, 'attachments', 'tmp'));
-  return new LocalFileStore(dataDir);
+export async function openFileStore(cfg: StorageConfig | undefined, dataDir: string): Promise<FileStore> {
+  if (cfg?.kind !== 's3') return new LocalFileStore(dataDir);
+  // Loaded only when configured: the AWS SDK takes a noticeable part of a second to import.
+  const { S3FileStore } = await import('./s3-store.js');
+  return new S3FileStore(cfg, join(dataDir, 'attachments', 'tmp'));
 }
 
 const attached = new WeakMap<App, FileStore>();
