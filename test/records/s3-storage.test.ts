@@ -11,7 +11,8 @@
  * - a file stored by an upload that died before its commit is removed by the housekeeping job of
  *   the other instance once it is old, while a file a row names is kept;
  * - `kesu backup` copies the bucket's objects into the snapshot, and restore puts them back
- *   into an emptied bucket, byte for byte;
+ *   into an emptied bucket, byte for byte; the `kesu backup` command, run with KESU_S3_* and a
+ *   data folder that holds no attachment, copies them from the bucket;
  * - a customer's portal upload through A downloads through B; its hold is forgotten by the sweep
  *   and its file kept.
  */
@@ -22,6 +23,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createTestDb, postgresAvailable, type TestDb } from '../support/engines.js';
 import { TestClock } from '../support/kesu.js';
 import { PNG } from '../support/channels.js';
@@ -228,6 +231,29 @@ describe('two instances sharing an S3-compatible store (postgres)', { skip: pgSk
     } finally {
       store.close();
       await target.drop();
+      rmSync(join(out, '..'), { recursive: true, force: true });
+    }
+  });
+
+  it('`kesu backup` with KESU_S3_* copies the attachments from the bucket, not from its data folder', async () => {
+    const root = new URL('../..', import.meta.url).pathname;
+    const out = join(mkdtempSync(join(tmpdir(), 'kesu-s3-cli-')), 'snap');
+    try {
+      const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/kesu.ts'), 'backup', '--out', out], {
+          cwd: root,
+          env: { ...process.env, KESU_DATA_DIR: dirs.b, DATABASE_URL: t.url, ...s3.env },
+        });
+        let err = '';
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+        child.on('close', (code) => resolve({ code, err }));
+      });
+      assert.equal(r.code, 0, r.err);
+      assert.doesNotMatch(r.err, /S3RVER|WARNING/);
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[]; missingFiles: string[] };
+      assert.deepEqual(manifest.missingFiles, []);
+      assert.ok(manifest.files.some((f) => f.sha256 === sha(photo) && f.path.startsWith('files/attachments/')), JSON.stringify(manifest.files));
+    } finally {
       rmSync(join(out, '..'), { recursive: true, force: true });
     }
   });
