@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { BotConfig, WebhookConfig, defaultChannelConfig, type ChannelConfig } from './channels/settings.js';
+import type { StorageConfig } from './storage/stores.js';
 
 const channelDefaults = defaultChannelConfig();
 /** A JSON list in an environment variable, validated item by item. */
@@ -138,6 +139,21 @@ const Env = z.object({
   KESU_HOUSEKEEPING_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
   /** Age in days after which delivered, skipped and dead outbox rows are removed (default 30). */
   KESU_OUTBOX_KEEP_DAYS: z.coerce.number().min(0).default(30),
+  // --- File storage (issue 15 §5; docs/operations.md "Storage") ---------------------------
+  /** Bucket of an S3-compatible object store for attachments; when set, attachments live there (shared by every instance) instead of KESU_DATA_DIR/attachments. */
+  KESU_S3_BUCKET: z.string().min(3).max(63).optional(),
+  /** Endpoint of the S3-compatible store, e.g. https://minio.example.com:9000 (default: AWS S3 of KESU_S3_REGION). */
+  KESU_S3_ENDPOINT: z.url().optional(),
+  /** Region of the bucket (default us-east-1; most self-hosted stores accept any). */
+  KESU_S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Access key id; with KESU_S3_SECRET_ACCESS_KEY (default: the AWS SDK's credential chain — environment, profile, instance role). */
+  KESU_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  /** Secret access key (never logged). */
+  KESU_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** 1: the bucket in the path (endpoint/bucket/key), as MinIO and most self-hosted stores need (default 0: virtual-hosted). */
+  KESU_S3_FORCE_PATH_STYLE: flag,
+  /** Key prefix of the attachments in the bucket (default attachments/). */
+  KESU_S3_PREFIX: z.string().max(200).default('attachments/'),
   // --- Security (issue 12; docs/security.md) ---------------------------------------------------
   /** Failed sign-ins of one account within KESU_LOGIN_WINDOW_MIN that lock it (default 10). */
   KESU_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
@@ -190,6 +206,8 @@ export interface Config {
   };
   /** KESU_IDEMPOTENCY_TTL_HOURS: lifetime of an Idempotency-Key. */
   idempotencyTtlHours?: number;
+  /** Where attachments are stored (KESU_S3_*); absent or local: KESU_DATA_DIR/attachments. */
+  storage?: StorageConfig;
 }
 
 export interface AuditConfig {
@@ -207,6 +225,27 @@ export interface RecordsConfig {
   housekeepingIntervalMs: number;
   /** Finished outbox rows older than this many days are removed. */
   outboxKeepDays: number;
+}
+
+/** KESU_S3_*: S3 when a bucket is named; an S3 setting without a bucket, or half a key pair, is a mistake worth refusing. */
+function storageConfig(e: z.output<typeof Env>): StorageConfig {
+  const keys = [e.KESU_S3_ACCESS_KEY_ID, e.KESU_S3_SECRET_ACCESS_KEY].filter(Boolean).length;
+  if (keys === 1) throw new Error('KESU_S3_ACCESS_KEY_ID and KESU_S3_SECRET_ACCESS_KEY go together: set both or neither');
+  if (!e.KESU_S3_BUCKET) {
+    if (e.KESU_S3_ENDPOINT || keys) throw new Error('KESU_S3_BUCKET is required when KESU_S3_ENDPOINT or the S3 keys are set');
+    return { kind: 'local' };
+  }
+  const prefix = e.KESU_S3_PREFIX && !e.KESU_S3_PREFIX.endsWith('/') ? `${e.KESU_S3_PREFIX}/` : e.KESU_S3_PREFIX;
+  return {
+    kind: 's3',
+    bucket: e.KESU_S3_BUCKET,
+    endpoint: e.KESU_S3_ENDPOINT ?? null,
+    region: e.KESU_S3_REGION,
+    accessKeyId: e.KESU_S3_ACCESS_KEY_ID ?? null,
+    secretAccessKey: e.KESU_S3_SECRET_ACCESS_KEY ?? null,
+    forcePathStyle: e.KESU_S3_FORCE_PATH_STYLE,
+    prefix,
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -258,5 +297,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessions: { idleMs: e.KESU_SESSION_IDLE_MIN * 60_000, maxMs: e.KESU_SESSION_MAX_HOURS * 3600_000 },
     },
     idempotencyTtlHours: e.KESU_IDEMPOTENCY_TTL_HOURS,
+    storage: storageConfig(e),
   };
 }

@@ -1,14 +1,18 @@
 /**
  * Files customers send (portal uploads, e-mail attachments): checked against the allowed types
- * by their first bytes (not only by what the sender claims), limited in size, and stored
- * content-addressed under `<dataDir>/attachments/<aa>/<sha256>` — the same file sent twice is
- * stored once, and a stored file never changes.
+ * by their first bytes (not only by what the sender claims), limited in size, staged under
+ * `<dataDir>/attachments/tmp` while they are read, and then stored content-addressed in the app's
+ * file store (storage/: the local `<dataDir>/attachments/<aa>/<sha256>`, or an S3-compatible
+ * store) — the same file sent twice is stored once, and a stored file never changes.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
+import type { App } from '../services/app.js';
+import { fileStoreOf } from '../storage/stores.js';
+import { holdFile, releaseFile } from '../storage/staging.js';
 
 const BY_EXTENSION: Record<string, string> = {
   jpg: 'image/jpeg',
@@ -101,6 +105,7 @@ export function cleanName(name: string | undefined): string {
   return (clean || 'file').slice(-200);
 }
 
+/** Where the local file store keeps a file (storage/local-store.ts). */
 export function attachmentPath(dataDir: string, sha256: string): string {
   return join(dataDir, 'attachments', sha256.slice(0, 2), sha256);
 }
@@ -114,7 +119,7 @@ export interface StoredFile {
   tooLarge: boolean;
 }
 
-/** A file read and checked but not yet at its content address (`tmp` is null once refused). */
+/** A file read and checked but not yet in the store (`tmp` is null once refused or stored). */
 export interface StagedFile extends StoredFile {
   tmp: string | null;
 }
@@ -128,8 +133,8 @@ export interface StagedUpload extends StagedFile {
 /**
  * Streams a file to a temporary name while hashing it and checks its first bytes with `accept`.
  * A refused file (too large, wrong type) is removed at once; an accepted one waits in
- * `attachments/tmp` for `commitStaged` (or `discardStaged`), so a caller can refuse a whole
- * upload — or a transaction can roll back — without leaving a file behind.
+ * `attachments/tmp` for `storeStaged` (or `discardStaged`), so a caller can refuse a whole
+ * upload without a byte reaching the store.
  */
 export async function stageStream(dataDir: string, input: Readable, maxBytes: number, accept: (head: Buffer) => string | null): Promise<StagedFile> {
   const tmpDir = join(dataDir, 'attachments', 'tmp');
@@ -165,36 +170,56 @@ export async function stageStream(dataDir: string, input: Readable, maxBytes: nu
   }
 }
 
-/** Moves an accepted staged file to its content address (kept once when it is already there). */
-export function commitStaged(dataDir: string, f: StagedFile): void {
+/**
+ * Stores an accepted staged file in the app's file store (local folder or S3, storage/stores.ts)
+ * and removes the staged copy. Call it BEFORE the transaction that records the file, never inside
+ * it; the file is held (storage/staging.ts) until `releaseStored`, or else until the staging sweep
+ * finds the hold old, so a commit that fails leaves no file behind that no row names.
+ */
+export async function storeStaged(app: App, f: StagedFile): Promise<void> {
   if (!f.tmp || !f.contentType) return;
-  const final = attachmentPath(dataDir, f.sha256);
-  if (!existsSync(final)) {
-    mkdirSync(join(dataDir, 'attachments', f.sha256.slice(0, 2)), { recursive: true });
-    renameSync(f.tmp, final);
+  try {
+    await holdFile(app, f.sha256);
+    const store = await fileStoreOf(app);
+    try {
+      await store.putFile(f.tmp, f.sha256, f.size, { disposable: true });
+    } catch (e) {
+      await releaseFile(app, store, f.sha256).catch(() => {});
+      throw e;
+    }
+  } finally {
+    discardStaged(f);
   }
-  discardStaged(f);
 }
 
-/** Removes a staged file's temporary copy (nothing happens once it was committed). */
+/** Ends the holds of stored files once the transaction naming them committed or failed: a file no row names goes. */
+export async function releaseStored(app: App, files: { sha256: string }[]): Promise<void> {
+  const store = await fileStoreOf(app);
+  for (const sha of new Set(files.map((f) => f.sha256).filter(Boolean))) await releaseFile(app, store, sha);
+}
+
+/** Removes a staged file's temporary copy (nothing happens once it was stored). */
 export function discardStaged(f: StagedFile): void {
   if (f.tmp) rmSync(f.tmp, { force: true });
   f.tmp = null;
 }
 
-/** Stages a file and, when it is accepted and within `maxBytes`, moves it to its content address. */
-export async function storeStream(dataDir: string, input: Readable, maxBytes: number, accept: (head: Buffer) => string | null): Promise<StoredFile> {
+/**
+ * Stages a file and, when it is accepted and within `maxBytes`, stores it (`storeStaged`: before
+ * the transaction that records it; its hold is left to the staging sweep or `releaseStored`).
+ */
+export async function storeStream(app: App, dataDir: string, input: Readable, maxBytes: number, accept: (head: Buffer) => string | null): Promise<StoredFile> {
   const f = await stageStream(dataDir, input, maxBytes, accept);
   try {
-    commitStaged(dataDir, f);
+    await storeStaged(app, f);
   } finally {
     discardStaged(f);
   }
   return { sha256: f.sha256, size: f.size, contentType: f.contentType, tooLarge: f.tooLarge };
 }
 
-export function storeBuffer(dataDir: string, data: Buffer, maxBytes: number, accept: (head: Buffer) => string | null): Promise<StoredFile> {
-  return storeStream(dataDir, Readable.from([data]), maxBytes, accept);
+export function storeBuffer(app: App, dataDir: string, data: Buffer, maxBytes: number, accept: (head: Buffer) => string | null): Promise<StoredFile> {
+  return storeStream(app, dataDir, Readable.from([data]), maxBytes, accept);
 }
 
 /** A size for people: `10 MB`, `256 KB`, `12 B`. */

@@ -24,6 +24,7 @@ import { verifyBackup } from '../records/manifest.js';
 import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
 import { reportCommand } from '../reports/runs-cli.js';
 import { registerImportCommands } from '../records/import/cli.js';
+import { openFileStore } from '../storage/stores.js';
 
 const program = new Command();
 program.name('kesu').description('Kesu 客诉 — closed-loop complaint management');
@@ -194,11 +195,12 @@ const backup = program
     }
     const cfg = loadConfig();
     try {
-      const { dir, manifest: m } = await createBackup({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, out: opts.out, pgBin: cfg.records.pgBin });
+      const files = await openFileStore(cfg.storage, cfg.dataDir); // KESU_S3_*: the attachments are copied from the bucket
+      const { dir, manifest: m } = await createBackup({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, files, out: opts.out, pgBin: cfg.records.pgBin }).finally(() => files.close());
       const rows = Object.values(m.tables).reduce((a, b) => a + b, 0);
       console.log(`backup written to ${dir}: ${m.engine}, schema ${m.schema.latest}, ${Object.keys(m.tables).length} tables, ${rows} rows, ${m.files.length} files; manifest ${m.hash}`);
       if (m.missingFiles.length) {
-        console.error(`WARNING: ${m.missingFiles.length} attachment file(s) named by the database were missing or damaged in ${cfg.dataDir}: ${m.missingFiles.join(', ')}`);
+        console.error(`WARNING: ${m.missingFiles.length} attachment file(s) named by the database were missing or damaged in ${files.where}: ${m.missingFiles.join(', ')}`);
         process.exitCode = 1;
       }
     } catch (e) {
@@ -228,7 +230,8 @@ program
   .action(async (opts: { from: string; force?: boolean }) => {
     const cfg = loadConfig();
     try {
-      const r = await restoreBackup({ from: opts.from, databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, force: opts.force, pgBin: cfg.records.pgBin });
+      const files = await openFileStore(cfg.storage, cfg.dataDir); // KESU_S3_*: the attachments go back into the bucket
+      const r = await restoreBackup({ from: opts.from, databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, files, force: opts.force, pgBin: cfg.records.pgBin }).finally(() => files.close());
       console.log(`restored ${opts.from} (${r.manifest.engine}, ${r.manifest.createdAt}): ${r.tables} tables, ${r.rows} rows — the counts match the manifest; ${r.files} files`);
     } catch (e) {
       if (!(e instanceof RestoreError)) throw e;

@@ -22,6 +22,7 @@ import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
 import { setTelephonySecret } from '../services/screen-pop.js';
 import { DEFAULT_IDEMPOTENCY_TTL_HOURS, setIdempotencyTtl } from '../services/idempotent-requests.js';
 import { configureSessions, DEFAULT_SESSIONS } from '../services/sessions.js';
+import { closeFileStore, openFileStore, setFileStore } from '../storage/stores.js';
 
 export interface RunningServer {
   app: App;
@@ -45,6 +46,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
   setTelephonySecret(app, cfg.telephonySecret ?? null); // KESU_TELEPHONY_SECRET (screen-pop webhook)
   setIdempotencyTtl(app, cfg.idempotencyTtlHours ?? DEFAULT_IDEMPOTENCY_TTL_HOURS); // KESU_IDEMPOTENCY_TTL_HOURS
   configureSessions(app, cfg.security.sessions ?? DEFAULT_SESSIONS); // KESU_SESSION_IDLE_MIN, KESU_SESSION_MAX_HOURS
+  setFileStore(app, await openFileStore(cfg.storage, cfg.dataDir)); // attachments: KESU_DATA_DIR/attachments or KESU_S3_* (storage/)
   const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, trustedProxies: cfg.security.trustedProxies, loginThrottle: cfg.security.loginThrottle, metricsToken: cfg.metricsToken, processMetrics: true });
   app.log = server.log;
   const seeded = await seedDemo(app, cfg.policy);
@@ -78,7 +80,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
       };
       // New requests are refused at once; the jobs finish the pass they are in.
       const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop()), step('audit', checkpoints.stop()), step('housekeeping', stopHousekeeping()), step('reports', stopReports())]).then(() =>
-        step('database', database.close()),
+        step('database', database.close().finally(() => closeFileStore(app))),
       );
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), cfg.shutdownTimeoutMs)));

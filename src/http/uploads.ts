@@ -2,9 +2,10 @@
  * Multipart forms with files, for the public portal and the staff API alike: fields as text, and
  * each file streamed to a staged temporary copy while it is checked against the limits —
  * `KESU_ATTACHMENT_MAX_BYTES` per file, `KESU_ATTACHMENT_MAX_FILES` per form, the allowed types
- * by their first bytes (channels/attachments.ts). Nothing reaches its content address here: the
- * caller commits the staged files when the whole upload is accepted (or inside the transaction
- * that records them) and discards them otherwise, so a refused upload leaves no file behind.
+ * by their first bytes (channels/attachments.ts). Nothing reaches the file store here: the caller
+ * stores the staged files (`storeStaged`) when the whole upload is accepted — before, never inside,
+ * the transaction that records them — and discards them otherwise, so a refused upload leaves no
+ * file behind.
  *
  * A body that is not a well-formed multipart form (a cut-off body, a broken part header, a
  * missing boundary, too many parts) is a problem of the form too — `malformed`, named `files`

@@ -1,6 +1,6 @@
 /**
- * Housekeeping (issue 15 §6): removes finished outbox rows older than `outboxKeepDays`, and
- * expired Idempotency-Keys (issue 12 §5),
+ * Housekeeping (issue 15 §6): removes finished outbox rows older than `outboxKeepDays`,
+ * expired Idempotency-Keys (issue 12 §5) and stored files no committed upload named (§5),
  * (store/housekeeping.repository.ts says which rows), a small batch at a time with a pause
  * between batches, so a first run over a year of delivered rows never holds the SQLite writer
  * or a PostgreSQL lock for long. Runs from `kesu serve` at a low rate (default every 10 min; the
@@ -10,6 +10,8 @@
 import type { App } from '../services/app.js';
 import { pruneOutbox } from '../store/housekeeping.repository.js';
 import { pruneIdempotencyKeys } from '../services/idempotent-requests.js';
+import { fileStoreOf } from '../storage/stores.js';
+import { sweepStagedFiles } from '../storage/staging.js';
 
 export interface HousekeepingOptions {
   /** Finished outbox rows that ended more than this many days ago are removed. */
@@ -60,7 +62,9 @@ export function startHousekeeping(app: App, intervalMs: number, opts: Housekeepi
       .then(async (r) => {
         // Expired Idempotency-Keys (KESU_IDEMPOTENCY_TTL_HOURS) go too.
         const idempotencyKeysDeleted = stopped ? 0 : await pruneIdempotencyKeys(app, opts.batch ?? 500, opts.maxBatches ?? 40);
-        if (r.outboxDeleted || idempotencyKeysDeleted) app.log.info({ outboxDeleted: r.outboxDeleted, idempotencyKeysDeleted, more: r.more }, 'housekeeping');
+        // Files stored by uploads that never committed nor released them (storage/staging.ts).
+        const staged = stopped ? { removed: 0 } : await sweepStagedFiles(app, await fileStoreOf(app));
+        if (r.outboxDeleted || idempotencyKeysDeleted || staged.removed) app.log.info({ outboxDeleted: r.outboxDeleted, idempotencyKeysDeleted, stagedFilesRemoved: staged.removed, more: r.more }, 'housekeeping');
       })
       .catch((e) => app.log.error({ err: e }, 'housekeeping failed'))
       .finally(() => (running = null));

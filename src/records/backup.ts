@@ -11,18 +11,21 @@
  * - PostgreSQL: one REPEATABLE READ READ ONLY transaction exports its snapshot
  *   (`pg_export_snapshot()`); the row counts and the file list are read in it, and
  *   `pg_dump --format=custom --snapshot=…` dumps that same snapshot while it stays open.
- * Attachments reach their content address before the transaction that names them commits
+ * Attachments reach the file store before the transaction that names them commits
  * (channels/attachments.ts) and a stored file never changes, so every file the snapshot names
- * is on disk when it is copied afterwards. Files no row names (a failed upload's leftover) are
- * not copied.
+ * is in the store — the data folder's `attachments/`, or the S3 bucket (storage/) — when it is
+ * copied afterwards, streamed from whichever store is configured. Files no row names (a failed
+ * upload's leftover) are not copied.
  *
  * The backup is written to a temporary folder beside DIR and renamed into place at the end:
  * a folder named DIR is always a complete backup.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { attachmentPath } from '../channels/attachments.js';
+import type { FileStore } from '../storage/file-store.js';
+import { LocalFileStore } from '../storage/local-store.js';
 import type { Dialect } from '../store/db.js';
 import { MANIFEST, FORMAT, KEY_FILES, fileEntry, kesuVersion, seal, type FileEntry, type Manifest } from './manifest.js';
 import { attachmentHashes, connectPg, pgSource, schemaVersion, sqliteSource, tableCounts, tableNames, type RowSource } from './sources.js';
@@ -33,6 +36,8 @@ export interface BackupOptions {
   databaseUrl?: string;
   /** The data folder: the SQLite file, `attachments/`, `secret.key`. */
   dataDir: string;
+  /** Where the attachments are (KESU_S3_*: storage/stores.ts); default the data folder's `attachments/`. */
+  files?: FileStore;
   /** The backup folder to create (must not exist, or be empty). */
   out: string;
   /** Folder of pg_dump (KESU_PG_BIN); PATH when null. */
@@ -118,15 +123,16 @@ export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
 
     const files: FileEntry[] = [];
     const missingFiles: string[] = [];
+    const store = opts.files ?? new LocalFileStore(opts.dataDir);
     for (const sha of snap.attachments) {
-      const from = attachmentPath(opts.dataDir, sha);
-      if (!existsSync(from)) {
+      const from = await store.get(sha);
+      if (!from) {
         missingFiles.push(sha);
         continue;
       }
       const to = join(work, 'files', 'attachments', sha.slice(0, 2), sha);
       mkdirSync(dirname(to), { recursive: true });
-      copyFileSync(from, to);
+      await pipeline(from, createWriteStream(to));
       const entry = await fileEntry(work, to);
       // A file whose bytes are not its address was damaged in the data folder: keep the copy, say so.
       if (entry.sha256 !== sha) missingFiles.push(sha);

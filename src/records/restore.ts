@@ -3,16 +3,21 @@
  * empty PostgreSQL database — after checking every hash of the backup (verifyBackup), and then
  * checks that every table has the rows the manifest counted.
  *
- * A target that holds anything (the SQLite file, any table, any attachment, a different
- * secret.key) is refused unless `force`: then the SQLite file and its WAL are removed, or the
- * PostgreSQL schema is dropped and created again, and the attachments folder is emptied. Stop
- * every server on the target first. Restoring into the other engine is not supported (a SQLite
+ * A target that holds anything (the SQLite file, any table, any attachment in the file store, a
+ * different secret.key) is refused unless `force`: then the SQLite file and its WAL are removed,
+ * or the PostgreSQL schema is dropped and created again, and the file store is emptied (the
+ * attachments folder, or every attachment object under the S3 prefix). Stop every server on the
+ * target first. Attachments go back into the configured store (storage/), each read back and
+ * hashed. Restoring into the other engine is not supported (a SQLite
  * backup restores into SQLite, a PostgreSQL one into PostgreSQL).
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Dialect } from '../store/db.js';
-import { KEY_FILES, filesUnder, sha256File, verifyBackup, type Manifest } from './manifest.js';
+import { createHash } from 'node:crypto';
+import { KEY_FILES, sha256File, verifyBackup, type Manifest } from './manifest.js';
+import type { FileStore } from '../storage/file-store.js';
+import { LocalFileStore } from '../storage/local-store.js';
 import { SQLITE_FILE } from './backup.js';
 import { connectPg, pgSource, sqliteSource, tableCounts, type RowSource } from './sources.js';
 import { runPgTool } from './pg-tools.js';
@@ -22,6 +27,8 @@ export interface RestoreOptions {
   /** The target: a PostgreSQL URL (the database must exist), else SQLite in `dataDir`. */
   databaseUrl?: string;
   dataDir: string;
+  /** Where the attachments go (KESU_S3_*: storage/stores.ts); default the data folder's `attachments/`. */
+  files?: FileStore;
   /** Replace whatever the target holds. */
   force?: boolean;
   pgBin?: string | null;
@@ -58,8 +65,8 @@ async function targetContents(opts: RestoreOptions, engine: Dialect, manifest: M
       await client.end();
     }
   }
-  const files = filesUnder(join(opts.dataDir, 'attachments')).length;
-  if (files) found.push(`${join(opts.dataDir, 'attachments')} holds ${files} file(s)`);
+  const files = await storedCount(storeOf(opts));
+  if (files) found.push(`${storeOf(opts).where} holds ${files} file(s)`);
   for (const name of KEY_FILES) {
     const key = join(opts.dataDir, name);
     const backupKey = manifest.files.find((f) => f.path === `files/${name}`);
@@ -79,7 +86,28 @@ async function clearTarget(opts: RestoreOptions, engine: Dialect): Promise<void>
       await client.end();
     }
   }
-  rmSync(join(opts.dataDir, 'attachments'), { recursive: true, force: true });
+  const store = storeOf(opts);
+  if (store.kind === 'local') rmSync(join(opts.dataDir, 'attachments'), { recursive: true, force: true });
+  else for await (const key of store.list()) await store.delete(key);
+}
+
+function storeOf(opts: RestoreOptions): FileStore {
+  return opts.files ?? new LocalFileStore(opts.dataDir);
+}
+
+async function storedCount(store: FileStore): Promise<number> {
+  let n = 0;
+  for await (const _ of store.list()) n++;
+  return n;
+}
+
+/** SHA-256 of a stored file as the store returns it (null: absent). */
+async function storedHash(store: FileStore, key: string): Promise<string | null> {
+  const body = await store.get(key);
+  if (!body) return null;
+  const h = createHash('sha256');
+  for await (const chunk of body) h.update(chunk as Buffer);
+  return h.digest('hex');
 }
 
 /** Copies a file by way of a temporary name, so a crash never leaves half a file at the final name. */
@@ -109,8 +137,17 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
   else await runPgTool('pg_restore', ['--exit-on-error', '--single-transaction', '--no-owner', '--no-privileges', dbCopy], { pgBin: opts.pgBin ?? null, url: opts.databaseUrl! });
 
   let files = 0;
+  const store = storeOf(opts);
   for (const f of m.files) {
     const src = join(from, ...f.path.split('/'));
+    const address = /^files\/attachments\/[0-9a-f]{2}\/([0-9a-f]{64})$/.exec(f.path)?.[1];
+    if (address) {
+      // Into the configured store (never replacing a stored key), then read back and hashed.
+      await store.putFile(src, address, f.size);
+      if ((await storedHash(store, address)) !== f.sha256) throw new RestoreError(`${store.where}: the restored copy of ${address} does not match the backup`);
+      files++;
+      continue;
+    }
     const rel = f.path.replace(/^files\//, '');
     const to = join(opts.dataDir, ...rel.split('/'));
     const isKey = (KEY_FILES as readonly string[]).includes(rel);

@@ -5,10 +5,11 @@
  *
  * Adding files is the lifecycle action `attach`: the case keeps its state, the timeline records
  * each file's name, size, type and SHA-256, and who may do it is the machine's table (the people
- * involved and specialists). The file rows are written and the staged files moved to their
- * content address inside the transition's own transaction; a refusal — the case not visible
+ * involved and specialists). The staged files are stored (the app's file store, storage/) BEFORE
+ * the transition's transaction, which writes their rows; a refusal — the case not visible
  * (avoidance included: 404), a role or state that does not allow it — leaves neither a row nor a
- * file behind.
+ * file behind: the files' holds are released after the transaction, and a file no row names is
+ * removed then (storage/staging.ts).
  */
 import type { Actor, Complaint } from '../domain/complaint/types.js';
 import { AppError } from '../domain/errors.js';
@@ -16,8 +17,9 @@ import { canSee } from '../domain/permissions/visibility.js';
 import type { Executor } from '../store/db.js';
 import { findIdByNumber, getComplaint } from '../store/complaint.repository.js';
 import { insertAttachments, listAttachments, type AttachmentRecord } from '../store/customer.repository.js';
-import { attachmentPath, commitStaged, discardStaged, type StagedUpload } from '../channels/attachments.js';
-import { channelSettings } from '../channels/settings.js';
+import { discardStaged, releaseStored, storeStaged, type StagedUpload } from '../channels/attachments.js';
+import { fileStoreOf } from '../storage/stores.js';
+import type { Readable } from 'node:stream';
 import { actOnComplaint, type ActHooks } from './act-on-complaint.js';
 import { attachmentRows } from './customer-portal.js';
 import type { App } from './app.js';
@@ -52,32 +54,42 @@ export async function listVisibleAttachments(app: App, actor: Actor, idOrNumber:
   return caseAttachments(app.database.db, c.id);
 }
 
-/** One file of a visible case and where its bytes are; not_found when either is missing. */
-export async function attachmentFile(app: App, actor: Actor, idOrNumber: string, attachmentId: string): Promise<{ record: AttachmentRecord; path: string }> {
+/**
+ * One file of a visible case and its bytes, streamed from the file store (whichever instance
+ * stored it); not_found when the case, the row or the stored file is missing.
+ */
+export async function attachmentFile(app: App, actor: Actor, idOrNumber: string, attachmentId: string): Promise<{ record: AttachmentRecord; body: Readable }> {
   const c = await visibleCase(app, actor, idOrNumber);
   const record = (await listAttachments(app.database.db, c.id)).find((a) => a.id === attachmentId);
   if (!record) throw new AppError('not_found', `attachment ${attachmentId}`);
-  return { record, path: attachmentPath((await channelSettings(app)).dataDir, record.sha256) };
+  const body = await (await fileStoreOf(app)).get(record.sha256);
+  if (!body) throw new AppError('not_found', `attachment ${attachmentId}: file missing`);
+  return { record, body };
 }
 
 /**
- * Adds staged files to a case as the `attach` transition. The staged copies are discarded
- * whatever happens; on success they are at their content address first.
+ * Adds staged files to a case as the `attach` transition: the files are stored first, then the
+ * transition's transaction writes their rows; whatever happens the staged copies are discarded
+ * and the holds released (a file no committed row names is removed).
  */
 export async function attachToCase(app: App, actor: Actor, complaintId: string, files: StagedUpload[], text?: string, more?: ActHooks['inTransaction']): Promise<Complaint> {
+  const stored: StagedUpload[] = [];
   try {
-    const s = await channelSettings(app);
     const rows = attachmentRows(complaintId, files, 'staff', app.now().toISOString());
     const attachments = rows.map((r) => ({ id: r.id, name: r.name, size: r.size, contentType: r.contentType, sha256: r.sha256 }));
+    for (const f of files) {
+      await storeStaged(app, f);
+      stored.push(f);
+    }
     return await actOnComplaint(app, actor, complaintId, 'attach', { attachments, text: text || undefined }, {
       inTransaction: async (trx, saved) => {
         await insertAttachments(trx, rows);
         await more?.(trx, saved); // e.g. the request's Idempotency-Key marked applied
-        // Last, so a failure before it leaves no file; a failure here rolls the rows back.
-        files.forEach((f) => commitStaged(s.dataDir, f));
       },
     });
   } finally {
     files.forEach(discardStaged);
+    // A release that fails leaves the holds to the staging sweep (housekeeping).
+    await releaseStored(app, stored).catch((e) => app.log.warn({ err: e }, 'attachments: releasing stored files failed'));
   }
 }

@@ -99,7 +99,7 @@ function htmlToText(html: string): string {
     .trim();
 }
 
-async function storeAttachments(s: ChannelSettings, mail: ParsedMail): Promise<{ files: StoredUpload[]; refused: string[] }> {
+async function storeAttachments(app: App, s: ChannelSettings, mail: ParsedMail): Promise<{ files: StoredUpload[]; refused: string[] }> {
   const files: StoredUpload[] = [];
   const refused: string[] = [];
   for (const a of mail.attachments) {
@@ -108,7 +108,7 @@ async function storeAttachments(s: ChannelSettings, mail: ParsedMail): Promise<{
       refused.push(name);
       continue;
     }
-    const stored = await storeBuffer(s.dataDir, a.content, s.attachments.maxBytes, (head) => acceptedType(name, a.contentType, head, s.attachments.types));
+    const stored = await storeBuffer(app, s.dataDir, a.content, s.attachments.maxBytes, (head) => acceptedType(name, a.contentType, head, s.attachments.types));
     if (!stored.contentType) refused.push(name);
     else files.push({ name, contentType: stored.contentType, size: stored.size, sha256: stored.sha256 });
   }
@@ -136,7 +136,7 @@ export async function receiveEmail(app: App, s: ChannelSettings, mail: ParsedMai
 
   const sender = mail.from?.value[0];
   const address = sender?.address && emailAddress.safeParse(sender.address).success ? sender.address.toLowerCase() : undefined;
-  const { files, refused } = await storeAttachments(s, mail);
+  const { files, refused } = await storeAttachments(app, s, mail);
   const refusedNote = refused.length ? `\n\n（未收下的附件 / attachments not accepted：${refused.join('、')}）` : '';
 
   // A reply about a case: onto its timeline when it comes from the complainant and the case is open.

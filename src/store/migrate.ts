@@ -18,6 +18,7 @@ import * as m0023 from './migrations/0023-customer-flags.js';
 import * as m0018 from './migrations/0018-absences.js';
 import * as m0017 from './migrations/0017-report-runs.js';
 import * as m0019 from './migrations/0019-ledger-import.js';
+import * as m0020 from './migrations/0020-file-store.js';
 
 /** What some migrations need from the configuration (never stored in the database). */
 export interface MigrationOptions {
@@ -45,6 +46,7 @@ function migrationsFor(opts: MigrationOptions): Record<string, Migration> {
     '0018-absences': m0018,
     '0017-report-runs': m0017,
     '0019-ledger-import': m0019,
+    '0020-file-store': m0020,
   };
 }
 

@@ -168,6 +168,14 @@ export interface AttachmentsTable {
   created_at: string;
 }
 
+/** Stored files whose uploads are in flight (migration 0020, storage/staging.ts). */
+export interface FileStagesTable {
+  sha256: string;
+  holders: number;
+  staged_at: string;
+  sweeping_at: string | null;
+}
+
 export interface InboundEmailsTable {
   message_key: string;
   complaint_id: string | null;
@@ -455,6 +463,8 @@ export interface ReportRunsTable {
   created_at: string;
   started_at: string;
   finished_at: string | null;
+}
+
 /** Saved column mappings of the history import, per organisation (migration 0019). */
 export interface ImportMappingsTable {
   org: string;
@@ -495,6 +505,7 @@ export interface DB {
   customer_access: CustomerAccessTable;
   survey_tokens: SurveyTokensTable;
   attachments: AttachmentsTable;
+  file_stages: FileStagesTable;
   inbound_emails: InboundEmailsTable;
   pii_access_log: PiiAccessLogTable;
   cache_stamps: CacheStampsTable;

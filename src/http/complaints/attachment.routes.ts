@@ -6,7 +6,6 @@
  * Registered from server.ts as its own plugin: the multipart parser lives in this context only
  * (the portal registers its own).
  */
-import { createReadStream, existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
@@ -114,15 +113,14 @@ export async function attachmentRoutes(fastify: FastifyInstance, opts: { app: Ap
     },
     async (req, reply) => {
       const { id, attachmentId } = parseInput(AttachmentParams, req.params);
-      const { record, path } = await attachmentFile(app, req.actor!, id, attachmentId);
-      if (!existsSync(path)) throw new AppError('not_found', `attachment ${attachmentId}: file missing`);
+      const { record, body } = await attachmentFile(app, req.actor!, id, attachmentId); // streamed from the file store
       return reply
         .header('content-type', record.contentType)
         .header('content-length', record.size)
         .header('content-disposition', downloadDisposition(record.name))
         .header('x-content-type-options', 'nosniff')
         .header('cache-control', 'private, no-store')
-        .send(createReadStream(path));
+        .send(body);
     },
   );
 }

@@ -21,7 +21,7 @@ import { LOCK_RETRY_AFTER_S, STORAGE_RETRY_AFTER_S } from '../error-handler.js';
 import type { Complaint, Satisfaction } from '../../domain/complaint/types.js';
 import { localeOf } from '../locale.js';
 import { channelSettings, type ChannelSettings } from '../../channels/settings.js';
-import { commitStaged } from '../../channels/attachments.js';
+import { storeStaged } from '../../channels/attachments.js';
 import { discardUploads, readUploadForm, uploadProblemLines } from '../uploads.js';
 import { organisationName } from '../../channels/templates.js';
 import {
@@ -74,13 +74,19 @@ interface ParsedForm {
 }
 
 /**
- * Reads a multipart form (uploads.ts). Accepted files reach their content address only when the
- * whole form's files are accepted; a refused upload keeps none of them.
+ * Reads a multipart form (uploads.ts). Accepted files reach the file store only when the whole
+ * form's files are accepted (before the transaction that records them); a refused upload keeps
+ * none of them. A file stored for a submission that then fails is removed by the staging sweep.
  */
-async function readMultipart(req: FastifyRequest, s: ChannelSettings, locale: Locale): Promise<ParsedForm> {
+async function readMultipart(app: App, req: FastifyRequest, s: ChannelSettings, locale: Locale): Promise<ParsedForm> {
   const form = await readUploadForm(req, s);
   if (form.problems.length) discardUploads(form.files);
-  else form.files.forEach((f) => commitStaged(s.dataDir, f));
+  else
+    try {
+      for (const f of form.files) await storeStaged(app, f);
+    } finally {
+      discardUploads(form.files);
+    }
   return {
     fields: form.fields,
     files: form.problems.length ? [] : form.files.map((f) => ({ name: f.name, contentType: f.contentType, size: f.size, sha256: f.sha256 })),
@@ -185,7 +191,7 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
     const ctx = await pageCtx(app, req);
     const L = ctx.locale;
     if (!req.isMultipart()) return html(reply, 400, messagePage(ctx, t(L, 'problems'), t(L, 'error')));
-    const form = await readMultipart(req, s, L);
+    const form = await readMultipart(app, req, s, L);
     const f = (k: string) => one(form.fields[k]).trim();
     const kinds = await enabledKinds();
     const values: SubmitValues = {
@@ -259,7 +265,7 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
     const s = await channelSettings(app);
     const L = localeOf(req);
     if (!req.isMultipart()) return html(reply, 400, messagePage(await pageCtx(app, req), t(L, 'problems'), t(L, 'error')));
-    const form = await readMultipart(req, s, L);
+    const form = await readMultipart(app, req, s, L);
     const o = await opened(req, reply, form.fields);
     if (!o) return reply;
     if (form.problems.length) return showCase(req, reply, o.c, o.code, 400, undefined, form.problems);
