@@ -22,6 +22,7 @@ import { createBackup, BackupError } from '../records/backup.js';
 import { restoreBackup, RestoreError } from '../records/restore.js';
 import { verifyBackup } from '../records/manifest.js';
 import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
+import { purgeCommand } from '../records/retention-cli.js';
 
 const program = new Command();
 program.name('kesu').description('Kesu 客诉 — closed-loop complaint management');
@@ -162,6 +163,7 @@ audit
       const r = await verifyChains(app.database.db, opts.checkpoint ? { checkpoint: readCheckpoint(opts.checkpoint, keys) } : {});
       for (const p of r.problems) {
         if (p.log === 'checkpoint') console.log(`TAMPERED checkpoint: ${p.problem}`);
+        else if (p.log === 'purge') console.log(`TAMPERED purge record #${p.seq}${p.complaintId ? ` (complaint ${p.complaintId})` : ''}: ${p.problem}`);
         else console.log(`TAMPERED complaint ${p.complaintId} ${p.log === 'events' ? 'event' : 'access'} #${p.seq}: ${p.problem}`);
       }
       const against = r.checkpoint ? `; against the checkpoint of ${r.checkpoint}` : '; no checkpoint yet';
@@ -234,6 +236,8 @@ program
       process.exitCode = 1;
     }
   });
+
+purgeCommand(program, withApp); // kesu purge [--dry-run] (records/retention-cli.ts)
 
 program.parseAsync().catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);

@@ -17,6 +17,7 @@ import { startCheckpoints } from '../audit/checkpointer.js';
 import { startCustomerChannels } from '../channels/start.js';
 import { startCaseRelay } from '../services/case-relay.js';
 import { startHousekeeping } from '../jobs/housekeeping.js';
+import { startPurge } from '../jobs/purge.js';
 import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
 import { setTelephonySecret } from '../services/screen-pop.js';
 import { DEFAULT_IDEMPOTENCY_TTL_HOURS, setIdempotencyTtl } from '../services/idempotent-requests.js';
@@ -55,6 +56,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
   const checkpoints = startCheckpoints(app, cfg.audit?.checkpointIntervalMs ?? 3_600_000); // signed heads of the audit trail (docs/audit.md)
   const { housekeepingIntervalMs, outboxKeepDays } = cfg.records;
   const stopHousekeeping = housekeepingIntervalMs > 0 ? startHousekeeping(app, housekeepingIntervalMs, { outboxKeepDays }) : async () => {}; // prunes old outbox rows
+  const stopPurge = cfg.records.purgeIntervalMs > 0 ? startPurge(app, cfg.records.purgeIntervalMs) : async () => {}; // retention purge (docs/operations.md)
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
   const banner = [
@@ -75,7 +77,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
         return p.catch((e) => server.log.error({ err: e, step: name }, 'shutdown step failed')).finally(() => pending.delete(name));
       };
       // New requests are refused at once; the jobs finish the pass they are in.
-      const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop()), step('audit', checkpoints.stop()), step('housekeeping', stopHousekeeping())]).then(() =>
+      const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop()), step('audit', checkpoints.stop()), step('housekeeping', stopHousekeeping()), step('purge', stopPurge())]).then(() =>
         step('database', database.close()),
       );
       let timer: NodeJS.Timeout | undefined;

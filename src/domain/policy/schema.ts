@@ -12,6 +12,7 @@
  * See `docs/policy.md` for the format explained field by field.
  */
 import { z } from 'zod';
+import { retention } from './retention.js'; // the retention section (retention.ts)
 
 // ---------------------------------------------------------------------------------------------
 // Small building blocks
@@ -445,13 +446,6 @@ const unsatisfied = z
     maxCycles: z.number().int().min(1).default(3),
   })
   .prefault({});
-
-const retention = z.strictObject({
-  /** Days a closed case is kept (001 篇4 §五: one year). */
-  defaultDays: z.number().int().positive(),
-  /** Longer (or shorter) retention for some grades, by grade code. */
-  byGrade: z.record(z.string(), z.number().int().positive()).default(() => ({})),
-});
 
 /**
  * One step of a script (话术): a title, an optional hint (when, why) and the lines to say, in the
