@@ -32,7 +32,7 @@ for (const { dialect, skip } of await engines()) {
   describe(`retention purge (${dialect})`, { skip }, () => {
     let ck: ChannelKesu;
     let cpDir = '';
-    const ids: Record<string, string> = {};
+    const ids = { A: '', B: '', C: '', D: '', E: '', holdC: '' };
     const file = Buffer.concat([PNG, Buffer.from(`retention-${dialect}`)]);
     before(async () => {
       ck = await startChannelKesu(dialect);
