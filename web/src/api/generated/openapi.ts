@@ -3127,7 +3127,7 @@ export interface paths {
                                 /** @enum {string} */
                                 problem: "hash_mismatch" | "broken_link" | "gap" | "unknown_key" | "head_missing" | "head_mismatch" | "head_forged" | "case_mismatch" | "case_missing" | "behind_checkpoint" | "checkpoint_forged";
                                 /** @enum {string} */
-                                log: "events" | "access" | "checkpoint";
+                                log: "events" | "access" | "checkpoint" | "purge";
                             }[];
                         };
                     };
@@ -3229,6 +3229,497 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/legal-holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Legal holds, newest first (holders and auditors) */
+        get: {
+            parameters: {
+                query?: {
+                    active?: "true" | "false";
+                    lang?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                scope: "case" | "customer" | "received";
+                                complaintId: string | null;
+                                contactKind: string | null;
+                                receivedFrom: string | null;
+                                receivedTo: string | null;
+                                reason: string;
+                                setBy: string;
+                                setAt: string;
+                                liftedBy: string | null;
+                                liftedAt: string | null;
+                                liftReason: string | null;
+                                active: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Set a legal hold on a case, a customer or a range of receipt: no purge touches what it covers
+         * @description Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        scope: "case";
+                        complaint: string;
+                        reason: string;
+                    } | {
+                        /** @enum {string} */
+                        scope: "customer";
+                        phone?: string;
+                        email?: string;
+                        idNumber?: string;
+                        reason: string;
+                    } | {
+                        /** @enum {string} */
+                        scope: "received";
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            scope: "case" | "customer" | "received";
+                            complaintId: string | null;
+                            contactKind: string | null;
+                            receivedFrom: string | null;
+                            receivedTo: string | null;
+                            reason: string;
+                            setBy: string;
+                            setAt: string;
+                            liftedBy: string | null;
+                            liftedAt: string | null;
+                            liftReason: string | null;
+                            active: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed in the current state, or changed concurrently */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by the policy (invalid policy, avoidance, extension over the maximum, Idempotency-Key reused) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/legal-holds/{id}/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift a legal hold, with a reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            scope: "case" | "customer" | "received";
+                            complaintId: string | null;
+                            contactKind: string | null;
+                            receivedFrom: string | null;
+                            receivedTo: string | null;
+                            reason: string;
+                            setBy: string;
+                            setAt: string;
+                            liftedBy: string | null;
+                            liftedAt: string | null;
+                            liftReason: string | null;
+                            active: boolean;
+                        };
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed in the current state, or changed concurrently */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/purge/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dry run of the retention purge: what would be purged and why, and the expired cases a legal hold keeps; changes nothing */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            policyKey: string | null;
+                            /** @enum {string|null} */
+                            mode: "anonymise" | "remove" | null;
+                            purged: {
+                                id: string;
+                                number: string;
+                                kind: string;
+                                grade: string | null;
+                                archivedAt: string;
+                                days: number;
+                                /** @enum {string} */
+                                rule: "grade" | "kind" | "default";
+                                expiredAt: string;
+                                /** @enum {string} */
+                                mode: "anonymise" | "remove";
+                                heldBy: string[];
+                            }[];
+                            held: {
+                                id: string;
+                                number: string;
+                                kind: string;
+                                grade: string | null;
+                                archivedAt: string;
+                                days: number;
+                                /** @enum {string} */
+                                rule: "grade" | "kind" | "default";
+                                expiredAt: string;
+                                /** @enum {string} */
+                                mode: "anonymise" | "remove";
+                                heldBy: string[];
+                            }[];
+                            more: boolean;
+                        };
                     };
                 };
                 /** @description Not signed in */
@@ -4766,6 +5257,22 @@ export interface components {
                 byGrade: {
                     [key: string]: number;
                 };
+                /** @default {} */
+                byKind: {
+                    [key: string]: number;
+                };
+                /**
+                 * @default anonymise
+                 * @enum {string}
+                 */
+                mode: "anonymise" | "remove";
+                /**
+                 * @default [
+                 *       "manager",
+                 *       "admin"
+                 *     ]
+                 */
+                holdRoles: ("manager" | "admin" | "specialist" | "approver" | "followup" | "handler" | "agent" | "auditor")[];
             };
             scripts: {
                 /** @default [] */
