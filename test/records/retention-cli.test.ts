@@ -18,7 +18,7 @@ const root = new URL('../..', import.meta.url).pathname;
 
 function kesu(args: string[], dataDir: string): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const env = { ...process.env, KESU_DATA_DIR: dataDir, DATABASE_URL: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, KESU_DATA_DIR: dataDir, DATABASE_URL: '' };
     delete env.KESU_AUDIT_KEY;
     delete env.KESU_AUDIT_KEY_FILE;
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/kesu.ts'), ...args], { cwd: root, env });
