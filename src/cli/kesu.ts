@@ -22,7 +22,7 @@ import { createBackup, BackupError } from '../records/backup.js';
 import { restoreBackup, RestoreError } from '../records/restore.js';
 import { verifyBackup } from '../records/manifest.js';
 import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
-import { purgeCommand } from '../records/retention-cli.js';
+import { holdCommand, purgeCommand } from '../records/retention-cli.js';
 
 const program = new Command();
 program.name('kesu').description('Kesu 客诉 — closed-loop complaint management');
@@ -238,6 +238,7 @@ program
   });
 
 purgeCommand(program, withApp); // kesu purge [--dry-run] (records/retention-cli.ts)
+holdCommand(program, withApp); // kesu hold set|lift|list
 
 program.parseAsync().catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);

@@ -4,7 +4,7 @@
  * on PostgreSQL the test process's audit key is its own, so the in-process tests cover that
  * engine): the dry run names the expired case and the held one and changes nothing; the purge
  * anonymises the expired case, keeps the held one, writes a checkpoint, and `kesu audit verify`
- * passes.
+ * passes. `kesu hold set|list` as the policy's roles allow, bad input refused naming the field.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,7 +46,19 @@ describe('kesu purge (sqlite)', () => {
     const db = ck.k.app.database.db;
     const expired = await archivedInquiry(ck.k, { name: '林先生', phone: '13800009999' });
     const held = await archivedInquiry(ck.k, { name: '何女士', phone: '13800008888' });
-    assert.equal((await ck.k.as('admin').post('/api/v1/admin/legal-holds', { scope: 'case', complaint: held, reason: '诉讼' })).status, 201);
+    const dir = ck.k.testDb.dataDir!;
+    const refused = await kesu(['hold', 'set', '--as', 'agent', '--case', held, '--reason', '诉讼'], dir);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /refused \(forbidden\)/);
+    const bad = await kesu(['hold', 'set', '--as', 'admin', '--from', 'yesterday', '--to', '2026-01-01T00:00:00Z', '--reason', '审计'], dir);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /refused \(invalid_input\): from: An ISO 8601 time/);
+    const set = await kesu(['hold', 'set', '--as', 'admin', '--case', held, '--reason', '诉讼'], dir);
+    assert.equal(set.code, 0, set.err);
+    assert.match(set.out, new RegExp(`ACTIVE case ${held} .*: 诉讼`));
+    const list = await kesu(['hold', 'list', '--as', 'auditor', '--active'], dir);
+    assert.equal(list.code, 0, list.err);
+    assert.match(list.out, /1 hold\(s\)/);
     const number = async (id: string) => (await db.selectFrom('complaints').select('number').where('id', '=', id).executeTakeFirstOrThrow()).number;
     const rows = async () => (await sql<Record<string, unknown>>`select * from complaints order by id`.execute(db)).rows.map((r) => JSON.stringify(r));
     const before = await rows();

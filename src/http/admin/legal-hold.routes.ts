@@ -9,22 +9,13 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../services/app.js';
 import { parseInput } from '../../domain/validation.js';
 import { assertMayListHolds, liftHold, listHolds, setHold } from '../../records/retention-holds.js';
+import { Lift, NewHold } from '../../records/retention-hold-input.js';
 import { runPurge } from '../../records/retention.js';
 import { requireUser } from '../auth/auth.js';
 import { IDEMPOTENCY_NOTE, IdempotencyHeaders, idempotent } from '../idempotency.js';
 import type { ResponseTypeProvider } from '../schemas/registry.js';
 import { errors } from '../schemas/common.js';
 
-const reason = z.string().trim().min(1, '请填写理由|Give a reason|請填寫理由').max(2000);
-const instant = z.iso.datetime({ offset: true, error: '时间应写成 ISO 8601（如 2026-01-01T00:00:00+08:00）|An ISO 8601 time, e.g. 2026-01-01T00:00:00+08:00|時間應寫成 ISO 8601（如 2026-01-01T00:00:00+08:00）' });
-const contact = z.string().trim().min(1).max(200);
-
-const NewHold = z.discriminatedUnion('scope', [
-  z.strictObject({ scope: z.literal('case'), complaint: z.string().trim().min(1).max(64).meta({ description: 'A case id or number (KS-…)' }), reason }),
-  z.strictObject({ scope: z.literal('customer'), phone: contact.optional(), email: contact.optional(), idNumber: contact.optional(), reason }).meta({ description: 'Exactly one of phone, email, idNumber; only its keyed hash is stored' }),
-  z.strictObject({ scope: z.literal('received'), from: instant, to: instant, reason }).meta({ description: 'Every case received in [from, to)' }),
-]);
-const Lift = z.strictObject({ reason });
 const HoldParams = z.strictObject({ id: z.string().min(1).max(64) });
 const HoldQuery = z.strictObject({ active: z.enum(['true', 'false']).optional(), lang: z.string().optional() });
 
