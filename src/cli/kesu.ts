@@ -2,7 +2,7 @@
 /**
  * The `kesu` command: serve | migrate | seed-demo | policy check FILE | calendar add INSTANT
  * DURATION | calendar import FILE | audit verify | audit checkpoint | backup --out DIR |
- * backup verify DIR | restore --from DIR. Settings come from the environment (config.ts).
+ * backup verify DIR | restore --from DIR | purge [--dry-run] | hold set|lift|list. Settings come from the environment (config.ts).
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
