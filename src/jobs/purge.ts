@@ -18,7 +18,7 @@ export function startPurge(app: App, intervalMs: number, opts: PurgeOptions & { 
     if (running || stopped) return;
     running = runPurge(app, { ...opts, stopped: () => stopped })
       .then(async (r) => {
-        if (r.purged.length || r.filesDeleted) app.log.info({ purged: r.purged.length, held: r.held.length, filesDeleted: r.filesDeleted, more: r.more, policy: r.policyKey }, 'retention purge');
+        if (r.purged.length || r.filesDeleted || r.failed.length) app.log.info({ purged: r.purged.length, held: r.held.length, failed: r.failed.length, filesDeleted: r.filesDeleted, more: r.more, policy: r.policyKey }, 'retention purge');
         if (r.purged.length && app.database.audit.checkpointDir) await writeCheckpoint(app.database, app.now());
       })
       .catch((e) => app.log.error({ err: e }, 'retention purge failed'))

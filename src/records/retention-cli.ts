@@ -31,6 +31,8 @@ export function purgeCommand(program: Command, withApp: <T>(fn: (app: App) => Pr
         const line = (verb: string, e: ExpiredCase) => console.log(`${verb} ${e.number} (${e.id}): ${purgeReason(e)}${e.heldBy.length ? `; held by ${e.heldBy.join(', ')}` : ''}`);
         for (const e of r.purged) line(opts.dryRun ? `WOULD ${r.mode?.toUpperCase()}` : r.mode === 'remove' ? 'REMOVED' : 'ANONYMISED', e);
         for (const e of r.held) line('HELD', e);
+        for (const f of r.failed) console.log(`FAILED ${f.id}: ${f.error}`);
+        if (r.failed.length) process.exitCode = 1;
         console.log(`${opts.dryRun ? 'dry run: ' : ''}${r.purged.length} case(s) ${opts.dryRun ? 'to purge' : 'purged'} under ${r.policyKey} (${r.mode}), ${r.held.length} kept by a legal hold${opts.dryRun ? '' : `, ${r.filesDeleted} file(s) deleted`}${r.more ? '; more remain for the next pass' : ''}`);
         if (!opts.dryRun && r.purged.length && app.database.audit.checkpointDir) {
           const cp = await writeCheckpoint(app.database, app.now());

@@ -54,10 +54,21 @@ export interface PurgeResult {
   purged: ExpiredCase[];
   /** Expired but kept by a legal hold. */
   held: ExpiredCase[];
+  /** Cases whose purge failed (rolled back; retried by the next pass), so one bad case never blocks the rest. */
+  failed: { id: string; error: string }[];
   /** Files deleted from the disk. */
   filesDeleted: number;
   /** The pass stopped at `maxCases` or was stopped with cases still to look at. */
   more: boolean;
+}
+
+/** The case's archiving time from its body; null when the body cannot be read (its purge then fails alone, reported). */
+function archivedAtOf(body: string): string | null {
+  try {
+    return (JSON.parse(body) as Complaint).archivedAt;
+  } catch {
+    return null;
+  }
 }
 
 function ruleOf(r: Retention, c: { grade: string | null; kind: string }): ExpiredCase['rule'] {
@@ -75,7 +86,7 @@ export async function runPurge(app: App, opts: PurgeOptions = {}): Promise<Purge
   const policy = await app.activePolicy();
   const retention = policy.retention;
   const policyKey = `${policy.id}@${policy.version}`;
-  const result: PurgeResult = { policyKey: retention ? policyKey : null, mode: retention?.mode ?? null, purged: [], held: [], filesDeleted: 0, more: false };
+  const result: PurgeResult = { policyKey: retention ? policyKey : null, mode: retention?.mode ?? null, purged: [], held: [], failed: [], filesDeleted: 0, more: false };
   const dataDir = (await channelSettings(app)).dataDir;
   // Files a crashed run staged go first.
   if (!opts.dryRun) result.filesDeleted += await deleteStagedFiles(app, dataDir);
@@ -102,7 +113,7 @@ export async function runPurge(app: App, opts: PurgeOptions = {}): Promise<Purge
     after = rows[rows.length - 1]!.id;
     const expired: ExpiredCase[] = [];
     for (const r of rows) {
-      const archivedAt = (JSON.parse(r.body) as Complaint).archivedAt ?? r.updated_at;
+      const archivedAt = archivedAtOf(r.body) ?? r.updated_at;
       const days = retentionDaysOf(retention, r)!;
       const expiredAt = new Date(new Date(archivedAt).getTime() + days * DAY).toISOString();
       if (expiredAt <= now.toISOString()) expired.push({ id: r.id, number: r.number, kind: r.kind, grade: r.grade, archivedAt, days, rule: ruleOf(retention, r), expiredAt, mode: retention.mode, heldBy: [] });
@@ -122,7 +133,14 @@ export async function runPurge(app: App, opts: PurgeOptions = {}): Promise<Purge
         result.purged.push(e);
         continue;
       }
-      const done = await purgeCase(app, { complaintId: e.id, mode: e.mode, reason: purgeReason(e), policyKey });
+      let done;
+      try {
+        done = await purgeCase(app, { complaintId: e.id, mode: e.mode, reason: purgeReason(e), policyKey });
+      } catch (err) {
+        result.failed.push({ id: e.id, error: err instanceof Error ? err.message : String(err) });
+        app.log.error({ err, complaintId: e.id }, 'retention purge of a case failed; retried next pass');
+        continue;
+      }
       if (!done) continue; // another instance has it, or a hold came in meanwhile
       result.purged.push(e);
       await opts.afterCase?.(e.id);

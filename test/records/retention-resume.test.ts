@@ -3,7 +3,7 @@
  * between two cases (a throw injected after a commit, before that case's files are deleted)
  * leaves every case wholly purged or untouched; the next pass deletes the staged file and purges
  * the rest, none twice; two instances purging at once purge each case once; the audit trail and
- * the purge chain verify throughout.
+ * the purge chain verify throughout; a case whose purge fails rolls back alone, the pass goes on.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -107,6 +107,19 @@ for (const { dialect, skip } of await engines()) {
       } finally {
         await other.close();
       }
+    });
+
+    it('a case whose purge fails is rolled back and reported, and the pass goes on with the rest', async () => {
+      const bad = await archivedInquiry(ck.k, { name: '坏数据', phone: '13800004001' });
+      const good = await archivedInquiry(ck.k, { name: '好数据', phone: '13800004002' });
+      await db().updateTable('complaints').set({ body: '{not json' }).where('id', '=', bad).execute();
+      ck.k.clock.advance(400 * DAY);
+      const r = await runPurge(ck.k.app);
+      assert.deepEqual(r.failed.map((f) => f.id), [bad]);
+      assert.deepEqual(r.purged.map((e) => e.id), [good]);
+      assert.equal(await purgedEvents(bad), 0);
+      assert.equal(await db().selectFrom('purge_records').select('seq').where('complaint_id', '=', bad).executeTakeFirst(), undefined);
+      assert.ok((await db().selectFrom('contact_keys').select('key').where('complaint_id', '=', bad).execute()).length > 0, 'nothing of it was deleted');
     });
   });
 }
