@@ -15,6 +15,7 @@ import { PNG, startChannelKesu, type ChannelKesu } from '../support/channels.js'
 import { attachmentPath } from '../../src/channels/attachments.js';
 import { setChannelSettings } from '../../src/channels/settings.js';
 import { runPurge } from '../../src/records/retention.js';
+import { startPurge } from '../../src/jobs/purge.js';
 import { verifyChains } from '../../src/audit/verify.js';
 import { archivedInquiry, DAY } from './retention-support.js';
 
@@ -120,6 +121,18 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(await purgedEvents(bad), 0);
       assert.equal(await db().selectFrom('purge_records').select('seq').where('complaint_id', '=', bad).executeTakeFirst(), undefined);
       assert.ok((await db().selectFrom('contact_keys').select('key').where('complaint_id', '=', bad).execute()).length > 0, 'nothing of it was deleted');
+    });
+
+    it('the scheduled job (kesu serve) purges on its own and stops cleanly', async () => {
+      const id = await archivedInquiry(ck.k, { name: '定时', phone: '13800005001' });
+      ck.k.clock.advance(400 * DAY);
+      const stop = startPurge(ck.k.app, 3_600_000, { firstDelayMs: 0 });
+      try {
+        for (let i = 0; i < 200 && (await purgedEvents(id)) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+        assert.equal(await purgedEvents(id), 1);
+      } finally {
+        await stop();
+      }
     });
   });
 }
