@@ -154,6 +154,8 @@ const Env = z.object({
   KESU_S3_FORCE_PATH_STYLE: flag,
   /** Key prefix of the attachments in the bucket (default attachments/). */
   KESU_S3_PREFIX: z.string().max(200).default('attachments/'),
+  /** How often the retention purge runs, in ms (default 1 h; 0 disables it; docs/operations.md). */
+  KESU_PURGE_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
   // --- Security (issue 12; docs/security.md) ---------------------------------------------------
   /** Failed sign-ins of one account within KESU_LOGIN_WINDOW_MIN that lock it (default 10). */
   KESU_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
@@ -225,6 +227,8 @@ export interface RecordsConfig {
   housekeepingIntervalMs: number;
   /** Finished outbox rows older than this many days are removed. */
   outboxKeepDays: number;
+  /** Retention purge period in ms; 0: off. */
+  purgeIntervalMs: number;
 }
 
 /** KESU_S3_*: S3 when a bucket is named; an S3 setting without a bucket, or half a key pair, is a mistake worth refusing. */
@@ -288,7 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       checkpointDir: e.KESU_AUDIT_CHECKPOINT_DIR ? resolve(e.KESU_AUDIT_CHECKPOINT_DIR) : null,
       checkpointIntervalMs: e.KESU_AUDIT_CHECKPOINT_INTERVAL_MS,
     },
-    records: { pgBin: e.KESU_PG_BIN || null, housekeepingIntervalMs: e.KESU_HOUSEKEEPING_INTERVAL_MS, outboxKeepDays: e.KESU_OUTBOX_KEEP_DAYS },
+    records: { pgBin: e.KESU_PG_BIN || null, housekeepingIntervalMs: e.KESU_HOUSEKEEPING_INTERVAL_MS, outboxKeepDays: e.KESU_OUTBOX_KEEP_DAYS, purgeIntervalMs: e.KESU_PURGE_INTERVAL_MS },
     contactKey: e.KESU_CONTACT_KEY ?? null,
     telephonySecret: e.KESU_TELEPHONY_SECRET ?? null,
     security: {

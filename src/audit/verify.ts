@@ -13,6 +13,7 @@ import { checkMac, type AuditKeyring } from './keys.js';
 import { auditKeysOf } from './heads.js';
 import { GENESIS_HASH, accessRecord, caseDigest, eventRecord, headRecord, legacyAccessHash, legacyEventHash, type AccessRow, type EventRow, type LogName } from './records.js';
 import { latestCheckpoint, type Checkpoint } from './checkpoint.js';
+import { validPurgeRecords, verifyPurgeChain, vouchedRedaction } from './purge.js';
 
 export type ProblemKind =
   | 'hash_mismatch' // a record's hash/MAC does not match its content
@@ -31,7 +32,8 @@ export interface ChainProblem {
   complaintId: string;
   seq: number;
   problem: ProblemKind;
-  log: LogName | 'checkpoint';
+  /** 'purge': the chain of purge records (src/audit/purge.ts), `seq` its position. */
+  log: LogName | 'checkpoint' | 'purge';
 }
 
 export interface VerifyResult {
@@ -106,11 +108,12 @@ export async function verifyChains(db: Executor, opts: VerifyOptions = {}): Prom
       if (extra.length) ids = [...new Set([...ids, ...extra])].sort();
     }
     if (!ids.length) break;
-    const [caseRows, events, access, heads] = await Promise.all([
+    const [caseRows, events, access, heads, purges] = await Promise.all([
       db.selectFrom('complaints').selectAll().where('id', 'in', ids).execute(),
       db.selectFrom('complaint_events').selectAll().where('complaint_id', 'in', ids).orderBy('complaint_id').orderBy('seq').execute(),
       db.selectFrom('pii_access_log').selectAll().where('complaint_id', 'in', ids).orderBy('complaint_id').orderBy('seq').execute(),
       db.selectFrom('audit_heads').selectAll().where('complaint_id', 'in', ids).execute(),
+      validPurgeRecords(db, ring, ids),
     ]);
     const byId = <T extends { complaint_id: string }>(rows: T[]) => {
       const m = new Map<string, T[]>();
@@ -131,9 +134,11 @@ export async function verifyChains(db: Executor, opts: VerifyOptions = {}): Prom
       accessChecked += acc.length;
 
       // The timeline.
+      // A purged case: redacted events its signed purge record vouches for keep their place (src/audit/purge.ts).
+      const purge = purges.get(id);
       const ev = checkChain(id, 'events', evs, ring, add, (r) => {
         const row = { ...r, seq: Number(r.seq) } as EventRow;
-        return { scheme: Number(r.scheme), keyId: r.key_id, hash: r.hash, legacy: () => legacyEventHash(row), record: () => eventRecord(row) };
+        return { scheme: Number(r.scheme), keyId: r.key_id, hash: r.hash, legacy: () => legacyEventHash(row), record: () => eventRecord(row), vouched: () => vouchedRedaction(purge, { ...row, hash: r.hash }) };
       });
       const eh = headOf.get(`${id}\0events`);
       checkHead(id, 'events', eh, ev, anchored, ring, add);
@@ -155,7 +160,8 @@ export async function verifyChains(db: Executor, opts: VerifyOptions = {}): Prom
       checkHead(id, 'access', headOf.get(`${id}\0access`), ac, anchored, ring, add);
 
       // The checkpoint: what it saw must still be there.
-      if (checkpointed)
+      // (A case the purge removed is gone by design: its purge record stands for it.)
+      if (checkpointed && !(purge?.mode === 'remove' && !c && !evs.length))
         for (const log of ['events', 'access'] as const) {
           const seen = checkpointed.heads.get(`${id}\0${log}`);
           if (!seen) continue;
@@ -167,6 +173,7 @@ export async function verifyChains(db: Executor, opts: VerifyOptions = {}): Prom
     if (opts.complaintId) break;
     after = ids[ids.length - 1]!;
   }
+  if (!opts.complaintId) for (const p of (await verifyPurgeChain(db, ring)).problems) add(p.complaintId, p.seq, p.problem, 'purge');
   return { checked, cases, accessChecked, checkpoint: checkpointed?.at ?? null, problems };
 }
 
@@ -184,7 +191,7 @@ function checkChain<R extends { complaint_id: string; seq: number; prev_hash: st
   rows: R[],
   ring: AuditKeyring,
   add: (id: string, seq: number, p: ProblemKind, log: LogName) => void,
-  view: (r: R) => { scheme: number; keyId: string | null; hash: string; legacy: () => string; record: () => object },
+  view: (r: R) => { scheme: number; keyId: string | null; hash: string; legacy: () => string; record: () => object; vouched?: () => boolean },
 ): ChainEnd {
   let prev = GENESIS_HASH;
   let expected = 1;
@@ -197,9 +204,9 @@ function checkChain<R extends { complaint_id: string; seq: number; prev_hash: st
     if (v.scheme === 2) {
       keyed = true;
       const m = checkMac(ring, v.keyId, v.record(), v.hash);
-      if (m !== 'ok') add(id, seq, m === 'unknown_key' ? 'unknown_key' : 'hash_mismatch', log);
+      if (m !== 'ok' && !v.vouched?.()) add(id, seq, m === 'unknown_key' ? 'unknown_key' : 'hash_mismatch', log);
       // Scheme 1 (unkeyed, before migration 0009) only ever precedes scheme 2: after a MACed record it is a downgrade.
-    } else if (v.scheme !== 1 || keyed || v.legacy() !== v.hash) add(id, seq, 'hash_mismatch', log);
+    } else if (v.scheme !== 1 || keyed || (v.legacy() !== v.hash && !v.vouched?.())) add(id, seq, 'hash_mismatch', log);
     prev = v.hash;
     expected = seq + 1;
   }

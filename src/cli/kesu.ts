@@ -2,7 +2,7 @@
 /**
  * The `kesu` command: serve | migrate | seed-demo | policy check FILE | calendar add INSTANT
  * DURATION | calendar import FILE | audit verify | audit checkpoint | backup --out DIR |
- * backup verify DIR | restore --from DIR. Settings come from the environment (config.ts).
+ * backup verify DIR | restore --from DIR | purge [--dry-run] | hold set|lift|list. Settings come from the environment (config.ts).
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
@@ -25,6 +25,7 @@ import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
 import { reportCommand } from '../reports/runs-cli.js';
 import { registerImportCommands } from '../records/import/cli.js';
 import { openFileStore } from '../storage/stores.js';
+import { holdCommand, purgeCommand } from '../records/retention-cli.js';
 
 const program = new Command();
 program.name('kesu').description('Kesu 客诉 — closed-loop complaint management');
@@ -165,6 +166,7 @@ audit
       const r = await verifyChains(app.database.db, opts.checkpoint ? { checkpoint: readCheckpoint(opts.checkpoint, keys) } : {});
       for (const p of r.problems) {
         if (p.log === 'checkpoint') console.log(`TAMPERED checkpoint: ${p.problem}`);
+        else if (p.log === 'purge') console.log(`TAMPERED purge record #${p.seq}${p.complaintId ? ` (complaint ${p.complaintId})` : ''}: ${p.problem}`);
         else console.log(`TAMPERED complaint ${p.complaintId} ${p.log === 'events' ? 'event' : 'access'} #${p.seq}: ${p.problem}`);
       }
       const against = r.checkpoint ? `; against the checkpoint of ${r.checkpoint}` : '; no checkpoint yet';
@@ -242,6 +244,8 @@ program
 
 reportCommand(program, withApp); // kesu report run | list (issue 11)
 registerImportCommands(program, withApp);
+purgeCommand(program, withApp); // kesu purge [--dry-run] (records/retention-cli.ts)
+holdCommand(program, withApp); // kesu hold set|lift|list
 
 program.parseAsync().catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);

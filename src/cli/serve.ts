@@ -18,6 +18,7 @@ import { startCustomerChannels } from '../channels/start.js';
 import { startCaseRelay } from '../services/case-relay.js';
 import { startHousekeeping } from '../jobs/housekeeping.js';
 import { startReportScheduler } from '../jobs/report-scheduler.js';
+import { startPurge } from '../jobs/purge.js';
 import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
 import { setTelephonySecret } from '../services/screen-pop.js';
 import { DEFAULT_IDEMPOTENCY_TTL_HOURS, setIdempotencyTtl } from '../services/idempotent-requests.js';
@@ -59,6 +60,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
   const { housekeepingIntervalMs, outboxKeepDays } = cfg.records;
   const stopHousekeeping = housekeepingIntervalMs > 0 ? startHousekeeping(app, housekeepingIntervalMs, { outboxKeepDays }) : async () => {}; // prunes old outbox rows
   const stopReports = cfg.reportIntervalMs ? startReportScheduler(app, cfg.reportIntervalMs) : async () => {}; // scheduled reports (issue 11)
+  const stopPurge = cfg.records.purgeIntervalMs > 0 ? startPurge(app, cfg.records.purgeIntervalMs) : async () => {}; // retention purge (docs/operations.md)
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
   const banner = [
@@ -79,7 +81,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
         return p.catch((e) => server.log.error({ err: e, step: name }, 'shutdown step failed')).finally(() => pending.delete(name));
       };
       // New requests are refused at once; the jobs finish the pass they are in.
-      const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop()), step('audit', checkpoints.stop()), step('housekeeping', stopHousekeeping()), step('reports', stopReports())]).then(() =>
+      const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop()), step('audit', checkpoints.stop()), step('housekeeping', stopHousekeeping()), step('reports', stopReports()), step('purge', stopPurge())]).then(() =>
         step('database', database.close().finally(() => closeFileStore(app))),
       );
       let timer: NodeJS.Timeout | undefined;

@@ -15,6 +15,7 @@ import { authRoutes } from './auth/auth.routes.js';
 import { complaintRoutes } from './complaints/complaint.routes.js';
 import { attachmentRoutes } from './complaints/attachment.routes.js';
 import { adminRoutes } from './admin/admin.routes.js';
+import { legalHoldRoutes } from './admin/legal-hold.routes.js';
 import { webConsoleRoutes } from './web.js';
 import { healthRoutes } from './health.routes.js';
 import { installRequestIds, requestIdGenerator, withRequestIdLogging } from './request-id.js';
@@ -78,6 +79,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   await server.register(attachmentRoutes, { app }); // files on cases (its own multipart context)
   adminRoutes(server, app);
   (await import('./absences/absence.routes.js')).absenceRoutes(server, app); // issue 10 §3: absences and stand-ins
+  legalHoldRoutes(server, app); // legal holds, purge preview (issue 15)
   await server.register((await import('./telephony/telephony.routes.js')).telephonyRoutes, { app }); // issue 13: PBX / CTI screen-pop (signed webhook)
   await webConsoleRoutes(server, app);
   await server.register((await import('./customer/customer.routes.js')).customerChannelRoutes, { app }); // issue 4: portal and customer channels

@@ -392,6 +392,25 @@ export interface CustomerFlagsTable {
   lift_reason: string | null;
 }
 
+/** Legal holds (migration 0015): while `lifted_at` is null the hold stops any purge of what it covers. */
+export interface LegalHoldsTable {
+  id: string;
+  scope: string; // case | customer | received
+  complaint_id: string | null;
+  /** customer holds: the keyed contact hash (services/contact-keys.ts), never the plaintext. */
+  contact_key: string | null;
+  contact_kind: string | null;
+  /** received holds: cases received in [received_from, received_to). */
+  received_from: string | null;
+  received_to: string | null;
+  reason: string;
+  set_by: string;
+  set_at: string;
+  lifted_by: string | null;
+  lifted_at: string | null;
+  lift_reason: string | null;
+}
+
 /** The keyed contact hashes (contact_keys.key) a flag names its customer by. */
 export interface CustomerFlagKeysTable {
   key: string;
@@ -487,7 +506,40 @@ export interface ImportRowsTable {
   imported_at: string;
 }
 
+/** One signed, chained record per purged case (migration 0015; src/audit/purge.ts). */
+export interface PurgeRecordsTable {
+  seq: number;
+  id: string;
+  complaint_id: string;
+  complaint_number: string;
+  mode: string; // anonymise | remove
+  reason: string;
+  policy_key: string;
+  at: string;
+  counts: string; // JSON
+  redactions: string; // JSON [seq, original hash, SHA-256 of the redacted record][]
+  prev_hash: string;
+  hash: string;
+  key_id: string;
+}
+
+export interface PurgeChainTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+/** Attachment files to delete once the purge that removed their rows has committed. */
+export interface PurgeFilesTable {
+  sha256: string;
+  staged_at: string;
+}
+
 export interface DB {
+  legal_holds: LegalHoldsTable;
+  purge_records: PurgeRecordsTable;
+  purge_chain: PurgeChainTable;
+  purge_files: PurgeFilesTable;
   login_throttle: LoginThrottleTable;
   auth_events: AuthEventsTable;
   policies: PoliciesTable;

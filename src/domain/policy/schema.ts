@@ -16,6 +16,7 @@ import { highlights } from './highlights.js';
 import { customerFlags } from './customer-flags.js';
 import { absencePolicy } from './absence.js';
 import { reportsPolicy } from './reports.js';
+import { retention } from './retention.js'; // the retention section (retention.ts)
 
 // ---------------------------------------------------------------------------------------------
 // Small building blocks
@@ -449,13 +450,6 @@ const unsatisfied = z
     maxCycles: z.number().int().min(1).default(3),
   })
   .prefault({});
-
-const retention = z.strictObject({
-  /** Days a closed case is kept (001 篇4 §五: one year). */
-  defaultDays: z.number().int().positive(),
-  /** Longer (or shorter) retention for some grades, by grade code. */
-  byGrade: z.record(z.string(), z.number().int().positive()).default(() => ({})),
-});
 
 /**
  * One step of a script (话术): a title, an optional hint (when, why) and the lines to say, in the

@@ -83,7 +83,7 @@ const ChainProblem = z.strictObject({
   complaintId: z.string(),
   seq: z.number().int(),
   problem: z.enum(['hash_mismatch', 'broken_link', 'gap', 'unknown_key', 'head_missing', 'head_mismatch', 'head_forged', 'case_mismatch', 'case_missing', 'behind_checkpoint', 'checkpoint_forged']),
-  log: z.enum(['events', 'access', 'checkpoint']),
+  log: z.enum(['events', 'access', 'checkpoint', 'purge']),
 });
 const _chain: Describes<typeof ChainProblem, ChainProblemType> = true;
 

@@ -1,0 +1,37 @@
+/**
+ * The retention purge job (issue 15 §2): `kesu serve` runs a pass of records/retention.ts every
+ * `intervalMs` (KESU_PURGE_INTERVAL_MS, default 1 h; 0 disables it), the first a few minutes after
+ * the start, out of the start-up's way. Several instances may run it at once: each case is
+ * purged in its own transaction under its row lock (PostgreSQL `SKIP LOCKED`), and its purge
+ * record marks it done, so no case is purged twice and a crash leaves nothing half-done.
+ * A pass that purged something writes an audit checkpoint, so the latest checkpoint lists the
+ * moved heads (docs/audit.md "Purges").
+ */
+import type { App } from '../services/app.js';
+import { runPurge, type PurgeOptions } from '../records/retention.js';
+import { writeCheckpoint } from '../audit/checkpoint.js';
+
+export function startPurge(app: App, intervalMs: number, opts: PurgeOptions & { firstDelayMs?: number } = {}): () => Promise<void> {
+  let running: Promise<unknown> | null = null;
+  let stopped = false;
+  const run = (): void => {
+    if (running || stopped) return;
+    running = runPurge(app, { ...opts, stopped: () => stopped })
+      .then(async (r) => {
+        if (r.purged.length || r.filesDeleted || r.failed.length) app.log.info({ purged: r.purged.length, held: r.held.length, failed: r.failed.length, filesDeleted: r.filesDeleted, more: r.more, policy: r.policyKey }, 'retention purge');
+        if (r.purged.length && app.database.audit.checkpointDir) await writeCheckpoint(app.database, app.now());
+      })
+      .catch((e) => app.log.error({ err: e }, 'retention purge failed'))
+      .finally(() => (running = null));
+  };
+  const first = setTimeout(run, opts.firstDelayMs ?? 300_000);
+  const timer = setInterval(run, intervalMs);
+  first.unref();
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearTimeout(first);
+    clearInterval(timer);
+    await running;
+  };
+}

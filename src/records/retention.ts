@@ -1,0 +1,150 @@
+/**
+ * Retention (issue 15 §2; docs/operations.md "Retention and legal hold"): which archived cases
+ * have outlived the retention of the **active** policy (a lengthened retention protects existing
+ * cases at once; `retentionDaysOf` in domain/policy/retention.ts is the one rule: the grade's
+ * days, else the kind's, else the default), counted from archiving, and that no legal hold
+ * covers — and the pass that purges them, a small batch at a time, each case in its own
+ * transaction (records/retention-purge.ts). The dry run lists the same, changes nothing, and
+ * also names the expired cases a hold keeps.
+ *
+ * An archived case is read-only, so the archive transition is its last write: `updated_at`
+ * selects the candidates in SQL (an index-friendly superset) and `archivedAt` decides exactly.
+ */
+import type { App } from '../services/app.js';
+import type { Complaint } from '../domain/complaint/types.js';
+import { retentionDaysOf, type Retention, type RetentionMode } from '../domain/policy/retention.js';
+import { heldIds, holdsCovering } from '../store/legal-hold.repository.js';
+import { channelSettings } from '../channels/settings.js';
+import { deleteStagedFiles, purgeCase } from './retention-purge.js';
+
+const DAY = 86_400_000;
+
+export interface ExpiredCase {
+  id: string;
+  number: string;
+  kind: string;
+  grade: string | null;
+  archivedAt: string;
+  /** The retention that applied, in days, and which rule gave it. */
+  days: number;
+  rule: 'grade' | 'kind' | 'default';
+  expiredAt: string;
+  mode: RetentionMode;
+  /** Holds in force that keep it (dry run only; a held case is never purged). */
+  heldBy: string[];
+}
+
+export interface PurgeOptions {
+  /** Cases read per batch (default 100). */
+  batch?: number;
+  /** Most cases purged per pass (default 5000); the rest waits for the next pass. */
+  maxCases?: number;
+  /** List only: change nothing. */
+  dryRun?: boolean;
+  /** Stop between cases when this says so (shutdown). */
+  stopped?: () => boolean;
+  /** Called after each committed purge, before its files are deleted (tests inject a crash here). */
+  afterCase?: (id: string) => void | Promise<void>;
+}
+
+export interface PurgeResult {
+  policyKey: string | null;
+  mode: RetentionMode | null;
+  /** Purged (or, in a dry run, to be purged). */
+  purged: ExpiredCase[];
+  /** Expired but kept by a legal hold. */
+  held: ExpiredCase[];
+  /** Cases whose purge failed (rolled back; retried by the next pass), so one bad case never blocks the rest. */
+  failed: { id: string; error: string }[];
+  /** Files deleted from the disk. */
+  filesDeleted: number;
+  /** The pass stopped at `maxCases` or was stopped with cases still to look at. */
+  more: boolean;
+}
+
+/** The case's archiving time from its body; null when the body cannot be read (its purge then fails alone, reported). */
+function archivedAtOf(body: string): string | null {
+  try {
+    return (JSON.parse(body) as Complaint).archivedAt;
+  } catch {
+    return null;
+  }
+}
+
+function ruleOf(r: Retention, c: { grade: string | null; kind: string }): ExpiredCase['rule'] {
+  if (c.grade && r.byGrade[c.grade] !== undefined) return 'grade';
+  return r.byKind[c.kind as keyof Retention['byKind']] !== undefined ? 'kind' : 'default';
+}
+
+/** The purge record's reason: the rule, the days and the dates. */
+export function purgeReason(e: ExpiredCase): string {
+  const what = e.rule === 'grade' ? `grade ${e.grade}` : e.rule === 'kind' ? `kind ${e.kind}` : 'default';
+  return `retention expired: ${what}, ${e.days} days after archiving on ${e.archivedAt} (expired ${e.expiredAt})`;
+}
+
+export async function runPurge(app: App, opts: PurgeOptions = {}): Promise<PurgeResult> {
+  const policy = await app.activePolicy();
+  const retention = policy.retention;
+  const policyKey = `${policy.id}@${policy.version}`;
+  const result: PurgeResult = { policyKey: retention ? policyKey : null, mode: retention?.mode ?? null, purged: [], held: [], failed: [], filesDeleted: 0, more: false };
+  const dataDir = (await channelSettings(app)).dataDir;
+  // Files a crashed run staged go first.
+  if (!opts.dryRun) result.filesDeleted += await deleteStagedFiles(app, dataDir);
+  if (!retention) return result;
+  const now = app.now();
+  const shortest = Math.min(retention.defaultDays, ...Object.values(retention.byGrade), ...Object.values(retention.byKind).filter((d): d is number => d !== undefined));
+  const cutoff = new Date(now.getTime() - shortest * DAY).toISOString();
+  const batch = opts.batch ?? 100;
+  const maxCases = opts.maxCases ?? 5000;
+  let after = '';
+  for (;;) {
+    const a = after;
+    const rows = await app.database.db
+      .selectFrom('complaints')
+      .select(['id', 'number', 'kind', 'grade', 'updated_at', 'body'])
+      .where('state', '=', 'archived')
+      .where('updated_at', '<=', cutoff)
+      .where('id', '>', a)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('purge_records as p').select('p.seq').whereRef('p.complaint_id', '=', 'complaints.id'))))
+      .orderBy('id')
+      .limit(batch)
+      .execute();
+    if (!rows.length) return result;
+    after = rows[rows.length - 1]!.id;
+    const expired: ExpiredCase[] = [];
+    for (const r of rows) {
+      const archivedAt = archivedAtOf(r.body) ?? r.updated_at;
+      const days = retentionDaysOf(retention, r)!;
+      const expiredAt = new Date(new Date(archivedAt).getTime() + days * DAY).toISOString();
+      if (expiredAt <= now.toISOString()) expired.push({ id: r.id, number: r.number, kind: r.kind, grade: r.grade, archivedAt, days, rule: ruleOf(retention, r), expiredAt, mode: retention.mode, heldBy: [] });
+    }
+    const held = await heldIds(app.database.db, expired.map((e) => e.id));
+    for (const e of expired) {
+      if (held.has(e.id)) {
+        if (opts.dryRun) e.heldBy = await holdsCovering(app.database.db, e.id);
+        result.held.push(e);
+        continue;
+      }
+      if (opts.stopped?.() || result.purged.length >= maxCases) {
+        result.more = true;
+        return result;
+      }
+      if (opts.dryRun) {
+        result.purged.push(e);
+        continue;
+      }
+      let done;
+      try {
+        done = await purgeCase(app, { complaintId: e.id, mode: e.mode, reason: purgeReason(e), policyKey });
+      } catch (err) {
+        result.failed.push({ id: e.id, error: err instanceof Error ? err.message : String(err) });
+        app.log.error({ err, complaintId: e.id }, 'retention purge of a case failed; retried next pass');
+        continue;
+      }
+      if (!done) continue; // another instance has it, or a hold came in meanwhile
+      result.purged.push(e);
+      await opts.afterCase?.(e.id);
+      result.filesDeleted += await deleteStagedFiles(app, dataDir);
+    }
+  }
+}
