@@ -14,6 +14,7 @@ import * as m0011 from './migrations/0011-contact-keys.js';
 import * as m0012 from './migrations/0012-idempotency-everywhere.js';
 import * as m0013 from './migrations/0013-report-facts.js';
 import * as m0014 from './migrations/0014-accounts.js';
+import * as m0016 from './migrations/0016-accountability.js';
 
 /** What some migrations need from the configuration (never stored in the database). */
 export interface MigrationOptions {
@@ -37,6 +38,7 @@ function migrationsFor(opts: MigrationOptions): Record<string, Migration> {
     '0012-idempotency-everywhere': m0012,
     '0013-report-facts': m0013,
     '0014-accounts': m0014,
+    '0016-accountability': m0016,
   };
 }
 

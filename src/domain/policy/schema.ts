@@ -12,6 +12,7 @@
  * See `docs/policy.md` for the format explained field by field.
  */
 import { z } from 'zod';
+import { accountabilitySection } from './accountability.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small building blocks
@@ -599,6 +600,8 @@ export const PolicySchema = z.strictObject({
   scripts,
   /** Customer message wording (issue 4); optional, built-in wording when absent. */
   messages: messages.optional(),
+  /** Penalties and rewards (考核); optional — without it no accountability entry is created. */
+  accountability: z.lazy(accountabilitySection).optional(),
 });
 
 /** A validated policy, defaults applied (`defaultGrade` filled in by `validatePolicy`). */
