@@ -1374,6 +1374,619 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accountability/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Entries made in a period (local dates, `to` included) that the caller may see, newest first */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    person?: string;
+                    department?: string;
+                    status?: string;
+                    rule?: string;
+                    lang?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountabilityEntry"][];
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accountability/scorecards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scorecards per person and per department over a period: confirmed and upheld points and amounts, counts by rule, open and overturned entries */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    person?: string;
+                    department?: string;
+                    status?: string;
+                    rule?: string;
+                    lang?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountabilityScorecards"];
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accountability/entries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One entry with its history */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountabilityEntryDetail"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accountability/entries/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The manager confirms a proposed entry; `amount` is required within the rule's range when it has one */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        amount?: number;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountabilityEntryDetail"];
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed in the current state, or changed concurrently */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accountability/entries/{id}/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The person a penalty names appeals it, with a reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountabilityEntryDetail"];
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed in the current state, or changed concurrently */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accountability/entries/{id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An approver at the policy's appeal level upholds or overturns an appeal */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "upheld" | "overturned";
+                        reason: string;
+                        amount?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountabilityEntryDetail"];
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed in the current state, or changed concurrently */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attachments/limits": {
         parameters: {
             query?: never;
@@ -4938,6 +5551,37 @@ export interface components {
                     };
                 };
             };
+            accountability?: {
+                confirmLevel?: string;
+                appealLevel: string;
+                rules: {
+                    code: string;
+                    name: {
+                        "zh-CN": string;
+                        "zh-TW"?: string;
+                        en?: string;
+                    };
+                    /** @enum {string} */
+                    on: "responsibility" | "breach" | "valid_complaint" | "reopen" | "malicious_complaint" | "praise";
+                    /**
+                     * @default penalty
+                     * @enum {string}
+                     */
+                    effect: "penalty" | "reward";
+                    /** @default 0 */
+                    points: number;
+                    amount?: number | {
+                        min: number;
+                        max: number;
+                    };
+                    clocks?: string[];
+                    against?: ("employee" | "department")[];
+                    levels?: ("very_satisfied" | "satisfied" | "neutral" | "unsatisfied")[];
+                    grades?: string[];
+                    confirmLevel?: string;
+                    appealLevel?: string;
+                }[];
+            };
         };
         PolicyProblem: {
             path: string;
@@ -5000,6 +5644,11 @@ export interface components {
             requestId?: string;
         } & {
             [key: string]: unknown;
+        };
+        I18nText: {
+            "zh-CN": string;
+            "zh-TW"?: string;
+            en?: string;
         };
         Texts: {
             "zh-CN": string;
@@ -5573,6 +6222,130 @@ export interface components {
             state: string;
             grade: string | null;
             receivedAt: string;
+        };
+        AccountabilityEntry: {
+            id: string;
+            complaintId: string;
+            complaintNumber: string;
+            policyKey: string;
+            sourceVersion: number;
+            sourceAction: string;
+            ruleCode: string;
+            ruleName: components["schemas"]["I18nText"] | null;
+            /** @enum {string} */
+            trigger: "responsibility" | "breach" | "valid_complaint" | "reopen" | "malicious_complaint" | "praise";
+            /** @enum {string} */
+            effect: "penalty" | "reward";
+            points: number;
+            amount: number | null;
+            amountMin: number | null;
+            amountMax: number | null;
+            personId: string | null;
+            personName: string | null;
+            departmentCode: string | null;
+            /** @enum {string} */
+            status: "proposed" | "confirmed" | "appealed" | "upheld" | "overturned";
+            detail: {
+                [key: string]: unknown;
+            };
+            createdAt: string;
+            updatedAt: string;
+            case: {
+                number: string;
+                category: string | null;
+                grade: string | null;
+                id?: string;
+                title?: string;
+                state?: string;
+            };
+            actions: ("confirm" | "appeal" | "decide")[];
+        };
+        AccountabilityEntryDetail: {
+            id: string;
+            complaintId: string;
+            complaintNumber: string;
+            policyKey: string;
+            sourceVersion: number;
+            sourceAction: string;
+            ruleCode: string;
+            ruleName: components["schemas"]["I18nText"] | null;
+            /** @enum {string} */
+            trigger: "responsibility" | "breach" | "valid_complaint" | "reopen" | "malicious_complaint" | "praise";
+            /** @enum {string} */
+            effect: "penalty" | "reward";
+            points: number;
+            amount: number | null;
+            amountMin: number | null;
+            amountMax: number | null;
+            personId: string | null;
+            personName: string | null;
+            departmentCode: string | null;
+            /** @enum {string} */
+            status: "proposed" | "confirmed" | "appealed" | "upheld" | "overturned";
+            detail: {
+                [key: string]: unknown;
+            };
+            createdAt: string;
+            updatedAt: string;
+            case: {
+                number: string;
+                category: string | null;
+                grade: string | null;
+                id?: string;
+                title?: string;
+                state?: string;
+            };
+            actions: ("confirm" | "appeal" | "decide")[];
+            history: {
+                seq: number;
+                /** @enum {string} */
+                step: "proposed" | "confirmed" | "appealed" | "upheld" | "overturned";
+                at: string;
+                actorId: string;
+                actorName: string;
+                amount: number | null;
+                reason: string | null;
+            }[];
+        };
+        AccountabilityScorecards: {
+            period: {
+                from: string;
+                to: string;
+                fromInstant: string;
+                toInstant: string;
+            };
+            people: {
+                key: string;
+                penaltyPoints: number;
+                rewardPoints: number;
+                penaltyAmount: number;
+                rewardAmount: number;
+                open: number;
+                overturned: number;
+                byRule: {
+                    rule: string;
+                    count: number;
+                    points: number;
+                    amount: number;
+                }[];
+                name: string | null;
+                departmentCode: string | null;
+            }[];
+            departments: {
+                key: string;
+                penaltyPoints: number;
+                rewardPoints: number;
+                penaltyAmount: number;
+                rewardAmount: number;
+                open: number;
+                overturned: number;
+                byRule: {
+                    rule: string;
+                    count: number;
+                    points: number;
+                    amount: number;
+                }[];
+            }[];
         };
         /** @description The screen-pop was pushed to the agent */
         ScreenPopAccepted: {
