@@ -116,13 +116,16 @@ describe('accountability page', { skip }, () => {
       for (const phone of [false, true]) {
         const { page, close } = await open('gm', lang, phone);
         try {
-          await page.getByTestId('entries').locator('tbody tr.ant-table-row').first().waitFor();
+          await page.locator('[data-testid=entries] .ant-table-row, [data-testid=entries] .ant-list-item').first().waitFor();
           const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
           assert.ok(scroll <= width, `${lang} ${phone ? 'phone' : 'desktop'}: no sideways scrolling (${scroll} > ${width})`);
           const kind = phone ? 'phone' : 'desktop';
           await page.screenshot({ path: join(DIR, `entries-${kind}-${lang}.png`), fullPage: phone });
           await page.getByRole('tab').nth(1).click();
           await page.getByTestId('scorecards-people').locator('tbody tr.ant-table-row').first().waitFor();
+          await page.waitForTimeout(400); // the tab's ink bar settles
+          const after = await page.evaluate(() => document.documentElement.scrollWidth);
+          assert.ok(after <= width, `${lang} ${phone ? 'phone' : 'desktop'} scorecards: no sideways scrolling (${after} > ${width})`);
           await page.screenshot({ path: join(DIR, `people-${kind}-${lang}.png`), fullPage: phone });
         } finally {
           await close();

@@ -5,7 +5,7 @@
  * decide an appeal (the policy's appeal level). What a reader sees is decided by the server: the
  * person complained about sees their own entries, with the case's number only (回避).
  */
-import { App, Button, Card, DatePicker, Drawer, Empty, Form, Input, InputNumber, Modal, Radio, Segmented, Space, Table, Tabs, Tag, Timeline, Tooltip, Typography } from 'antd';
+import { App, Button, Card, DatePicker, Drawer, Empty, Form, Grid, Input, InputNumber, List, Modal, Radio, Segmented, Select, Space, Table, Tabs, Tag, Timeline, Tooltip, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -34,7 +34,10 @@ function amountText(e: Pick<Entry, 'amount' | 'amountMin' | 'amountMax'>): strin
 export function AccountabilityPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const { deptName } = useLookups();
+  const { deptName, policy } = useLookups();
+  // On a phone the entries are a list of cards and the scorecards keep two figures a side.
+  const wide = Grid.useBreakpoint().md ?? true;
+  const ruleName = (code: string) => pick(policy?.accountability?.rules.find((r) => r.code === code)?.name) || code;
   const [preset, setPreset] = useState<Preset>('thisMonth');
   const [period, setPeriod] = useState<Period>(() => presetPeriod('thisMonth'));
   const [tab, setTab] = useState<'people' | 'departments' | 'entries'>('entries');
@@ -82,68 +85,101 @@ export function AccountabilityPage() {
     <Space size={[4, 4]} wrap>
       {list.map((r) => (
         <Tag key={r.rule}>
-          {r.rule} ×{r.count}
+          {ruleName(r.rule)} ×{r.count}
         </Tag>
       ))}
     </Space>
   );
-  const cardColumns = [
+  type ScoreCard = Scorecards['departments'][number];
+  const pair = (points: number, amount: number) => `${points} · ${formatMoney(amount)}`;
+  const narrowCardColumns = [
+    { title: t('accountability.penalty'), key: 'penalty', align: 'right' as const, render: (_: unknown, c: ScoreCard) => pair(c.penaltyPoints, c.penaltyAmount) },
+    { title: t('accountability.reward'), key: 'reward', align: 'right' as const, render: (_: unknown, c: ScoreCard) => pair(c.rewardPoints, c.rewardAmount) },
+  ];
+  const wideCardColumns = [
     { title: t('accountability.penaltyPoints'), dataIndex: 'penaltyPoints', align: 'right' as const },
     { title: t('accountability.penaltyAmount'), dataIndex: 'penaltyAmount', align: 'right' as const, render: (v: number) => formatMoney(v) },
     { title: t('accountability.rewardPoints'), dataIndex: 'rewardPoints', align: 'right' as const },
     { title: t('accountability.rewardAmount'), dataIndex: 'rewardAmount', align: 'right' as const, render: (v: number) => formatMoney(v) },
     { title: t('accountability.open'), dataIndex: 'open', align: 'right' as const },
     { title: t('accountability.overturned'), dataIndex: 'overturned', align: 'right' as const },
-    { title: t('accountability.byRule'), dataIndex: 'byRule', render: byRule, responsive: ['md' as const] },
+    { title: t('accountability.byRule'), dataIndex: 'byRule', render: byRule },
   ];
+  const cardColumns = wide ? wideCardColumns : narrowCardColumns;
 
   const target = (e: Entry) => (e.personId ? (e.personName ?? e.personId) : deptName(e.departmentCode));
   const entryColumns = [
-    { title: t('accountability.at'), dataIndex: 'createdAt', render: (v: string) => formatDateTime(v), responsive: ['md' as const] },
+    { title: t('accountability.at'), dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
     { title: t('accountability.who'), key: 'who', render: (_: unknown, e: Entry) => target(e) },
-    {
-      title: t('accountability.rule'),
-      key: 'rule',
-      render: (_: unknown, e: Entry) => (
-        <Space size={4} wrap>
-          <Tag color={e.effect === 'penalty' ? 'red' : 'green'}>{t(`accountability.effect.${e.effect}`)}</Tag>
-          {pick(e.ruleName) || e.ruleCode}
-        </Space>
-      ),
-    },
+    { title: t('accountability.rule'), key: 'rule', render: (_: unknown, e: Entry) => ruleCell(e) },
     { title: t('accountability.points'), dataIndex: 'points', align: 'right' as const },
     { title: t('accountability.amount'), key: 'amount', align: 'right' as const, render: (_: unknown, e: Entry) => amountText(e) },
-    { title: t('accountability.statusLabel'), dataIndex: 'status', render: (s: Entry['status']) => <Tag color={STATUS_COLORS[s]}>{t(`accountability.status.${s}`)}</Tag> },
-    {
-      title: t('accountability.case'),
-      key: 'case',
-      responsive: ['sm' as const],
-      render: (_: unknown, e: Entry) =>
-        e.case.id ? (
-          <Link to={`/cases/${e.case.id}`}>{e.case.number}</Link>
-        ) : (
-          <Tooltip title={t('accountability.caseHidden')}>
-            <Typography.Text type="secondary">{e.case.number}</Typography.Text>
-          </Tooltip>
-        ),
-    },
+    { title: t('accountability.statusLabel'), dataIndex: 'status', render: (s: Entry['status']) => statusTag(s) },
+    { title: t('accountability.case'), key: 'case', render: (_: unknown, e: Entry) => caseCell(e) },
     {
       title: t('accountability.actions'),
       key: 'actions',
-      render: (_: unknown, e: Entry) => (
-        <Space size={4} wrap>
-          {e.actions.map((a) => (
-            <Button key={a} size="small" type={a === 'appeal' ? 'default' : 'primary'} data-testid={`entry-${a}`} onClick={() => setActing({ step: a, entry: e })}>
-              {t(`accountability.step.${a}`)}
-            </Button>
-          ))}
-          <Button size="small" type="link" data-testid="entry-detail" onClick={() => void openDetail(e.id)}>
-            {t('accountability.detail')}
-          </Button>
-        </Space>
-      ),
+      render: (_: unknown, e: Entry) => actions(e),
     },
   ];
+  function actions(e: Entry) {
+    return (
+      <Space size={4} wrap>
+        {e.actions.map((a) => (
+          <Button key={a} size="small" type={a === 'appeal' ? 'default' : 'primary'} data-testid={`entry-${a}`} onClick={() => setActing({ step: a, entry: e })}>
+            {t(`accountability.step.${a}`)}
+          </Button>
+        ))}
+        <Button size="small" type="link" data-testid="entry-detail" onClick={() => void openDetail(e.id)}>
+          {t('accountability.detail')}
+        </Button>
+      </Space>
+    );
+  }
+  const caseCell = (e: Entry) =>
+    e.case.id ? (
+      <Link to={`/cases/${e.case.id}`}>{e.case.number}</Link>
+    ) : (
+      <Tooltip title={t('accountability.caseHidden')}>
+        <Typography.Text type="secondary">{e.case.number}</Typography.Text>
+      </Tooltip>
+    );
+  const ruleCell = (e: Entry) => (
+    <Space size={4} wrap>
+      <Tag color={e.effect === 'penalty' ? 'red' : 'green'}>{t(`accountability.effect.${e.effect}`)}</Tag>
+      {pick(e.ruleName) || e.ruleCode}
+    </Space>
+  );
+  const statusTag = (s: Entry['status']) => <Tag color={STATUS_COLORS[s]}>{t(`accountability.status.${s}`)}</Tag>;
+  const entryList = (
+    <List<Entry>
+      loading={loading}
+      dataSource={entries ?? []}
+      locale={{ emptyText: <Empty description={t('accountability.none')} /> }}
+      data-testid="entries"
+      pagination={(entries?.length ?? 0) > 20 ? { pageSize: 20, size: 'small' } : false}
+      renderItem={(e) => (
+        <List.Item style={{ display: 'block', padding: '8px 0' }}>
+          <Space size={[8, 4]} wrap style={{ width: '100%', justifyContent: 'space-between' }}>
+            <Typography.Text strong>{target(e)}</Typography.Text>
+            {statusTag(e.status)}
+          </Space>
+          <div style={{ margin: '4px 0' }}>{ruleCell(e)}</div>
+          <Space size={[12, 4]} wrap>
+            <span>
+              {t('accountability.points')} {e.points}
+            </span>
+            <span>
+              {t('accountability.amount')} {amountText(e)}
+            </span>
+            {caseCell(e)}
+            <Typography.Text type="secondary">{formatDateTime(e.createdAt)}</Typography.Text>
+          </Space>
+          <div style={{ marginTop: 4 }}>{actions(e)}</div>
+        </List.Item>
+      )}
+    />
+  );
 
   const people = useMemo(() => cards?.people ?? [], [cards]);
 
@@ -151,7 +187,11 @@ export function AccountabilityPage() {
     <div data-testid="accountability">
       <Card size="small" style={{ marginBottom: 8 }} styles={{ body: { padding: 8 } }}>
         <Space wrap size={[8, 8]}>
-          <Segmented<Preset> value={preset} onChange={choosePreset} options={PRESETS.map((p) => ({ value: p, label: t(`reports.preset.${p}`) }))} data-testid="period-preset" />
+          {wide ? (
+            <Segmented<Preset> value={preset} onChange={choosePreset} options={PRESETS.map((p) => ({ value: p, label: t(`reports.preset.${p}`) }))} data-testid="period-preset" />
+          ) : (
+            <Select<Preset> value={preset} onChange={choosePreset} options={PRESETS.map((p) => ({ value: p, label: t(`reports.preset.${p}`) }))} data-testid="period-preset" style={{ width: 140 }} />
+          )}
           <DatePicker.RangePicker
             allowClear={false}
             value={[dayjs(period.from), dayjs(period.to)]}
@@ -178,8 +218,10 @@ export function AccountabilityPage() {
             {
               key: 'entries',
               label: t('accountability.entries'),
-              children: (
+              children: wide ? (
                 <Table<Entry> rowKey="id" size="small" loading={loading} dataSource={entries ?? []} columns={entryColumns} pagination={{ pageSize: 20, hideOnSinglePage: true }} scroll={{ x: 'max-content' }} locale={{ emptyText: <Empty description={t('accountability.none')} /> }} data-testid="entries" />
+              ) : (
+                entryList
               ),
             },
             {
@@ -197,7 +239,7 @@ export function AccountabilityPage() {
                   onRow={(p) => ({ onClick: () => (setPerson({ id: p.key, name: p.name ?? p.key }), setTab('entries')), style: { cursor: 'pointer' } })}
                   columns={[
                     { title: t('accountability.person'), key: 'name', render: (_: unknown, p: Scorecards['people'][number]) => p.name ?? p.key },
-                    { title: t('field.department'), dataIndex: 'departmentCode', render: (d: string | null) => deptName(d), responsive: ['md' as const] },
+                    ...(wide ? [{ title: t('accountability.department'), dataIndex: 'departmentCode', render: (d: string | null) => deptName(d) }] : []),
                     ...cardColumns,
                   ]}
                 />
@@ -215,7 +257,7 @@ export function AccountabilityPage() {
                   pagination={false}
                   scroll={{ x: 'max-content' }}
                   data-testid="scorecards-departments"
-                  columns={[{ title: t('field.department'), dataIndex: 'key', render: (d: string) => deptName(d) }, ...cardColumns]}
+                  columns={[{ title: t('accountability.department'), dataIndex: 'key', render: (d: string) => deptName(d) }, ...cardColumns]}
                 />
               ),
             },
@@ -234,7 +276,7 @@ export function AccountabilityPage() {
           }}
         />
       )}
-      <Drawer open={!!detail} onClose={() => setDetail(null)} title={detail ? `${pick(detail.ruleName) || detail.ruleCode} · ${detail.case.number}` : ''} width={420} data-testid="entry-drawer">
+      <Drawer open={!!detail} onClose={() => setDetail(null)} title={detail ? `${pick(detail.ruleName) || detail.ruleCode} · ${detail.case.number}` : ''} width={wide ? 420 : '100%'} data-testid="entry-drawer">
         {detail && (
           <Timeline
             items={detail.history.map((h) => ({
