@@ -32,8 +32,7 @@ import {
   type Scorecard,
 } from '../domain/accountability/workflow.js';
 import { periodBounds } from '../reports/statistics.js';
-import { getEntry, listEntries, listHistory, lockEntry, saveStep, type EntryFilter, type HistoryRow } from '../store/accountability.repository.js';
-import { getComplaint } from '../store/complaint.repository.js';
+import { casesOfEntries, getEntry, listEntries, listHistory, lockEntry, saveStep, type EntryFilter, type HistoryRow } from '../store/accountability.repository.js';
 import { getUsers } from '../store/user.repository.js';
 import type { Executor } from '../store/db.js';
 
@@ -108,8 +107,7 @@ function caseOf(c: Complaint | null, number: string, actor: Actor): EntryCase {
 async function views(app: App, actor: Actor, items: { entry: Entry; policy: Policy }[], db: Executor): Promise<EntryView[]> {
   const personIds = [...new Set(items.map((i) => i.entry.personId).filter((x): x is string => !!x))];
   const names = new Map((personIds.length ? await getUsers(db, personIds) : []).map((u) => [u.id, u.name]));
-  const cases = new Map<string, Complaint | null>();
-  for (const id of new Set(items.map((i) => i.entry.complaintId))) cases.set(id, await getComplaint(db, id));
+  const cases = await casesOfEntries(db, items.map((i) => i.entry.complaintId));
   return items.map(({ entry, policy }) => ({
     ...entry,
     personName: entry.personId ? (names.get(entry.personId) ?? null) : null,

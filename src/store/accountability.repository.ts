@@ -3,7 +3,7 @@
  * decision writer in the transition's transaction (`recordEntries`), and changed only by the
  * accountability service, one step at a time, each step appended to `accountability_history`.
  */
-import type { Actor } from '../domain/complaint/types.js';
+import type { Actor, Complaint } from '../domain/complaint/types.js';
 import type { ProposedEntry } from '../domain/accountability/entries.js';
 import type { Entry, EntryStatus } from '../domain/accountability/workflow.js';
 import { AppError } from '../domain/errors.js';
@@ -148,4 +148,11 @@ export async function listEntries(db: Executor, f: EntryFilter, limit = 5000): P
 export async function listHistory(db: Executor, entryId: string): Promise<HistoryRow[]> {
   const rows = await db.selectFrom('accountability_history').selectAll().where('entry_id', '=', entryId).orderBy('seq').execute();
   return rows.map((r) => ({ seq: Number(r.seq), step: r.step as HistoryStep, at: r.at, actorId: r.actor_id, actorName: r.actor_name, amount: r.amount === null ? null : Number(r.amount), reason: r.reason }));
+}
+
+/** The cases behind entries, by id, in one query (the service decides what the reader is shown of each). */
+export async function casesOfEntries(db: Executor, complaintIds: readonly string[]): Promise<Map<string, Complaint>> {
+  if (!complaintIds.length) return new Map();
+  const rows = await db.selectFrom('complaints').select(['id', 'body']).where('id', 'in', [...new Set(complaintIds)]).execute();
+  return new Map(rows.map((r) => [r.id, JSON.parse(r.body) as Complaint]));
 }
