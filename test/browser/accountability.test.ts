@@ -109,6 +109,21 @@ describe('accountability page', { skip }, () => {
     } finally {
       await person.close();
     }
+
+    // Drill-down: a person's scorecard row lists their entries, each with its case.
+    const judge = await open('gm', 'zh-CN');
+    try {
+      const page = judge.page;
+      await page.getByRole('tab', { name: '个人考核' }).click();
+      const row = page.getByTestId('scorecards-people').locator('tr', { hasText: '吴磊' });
+      assert.match((await row.innerText()).replace(/\s+/g, ' '), /2 ¥800\.00 0 ¥0\.00 1 0/);
+      await row.click();
+      await page.getByTestId('person-filter').waitFor();
+      await page.getByTestId('entries').getByText('申诉中').waitFor();
+      assert.equal(await page.getByTestId('entries').locator('tbody tr.ant-table-row').count(), 2);
+    } finally {
+      await judge.close();
+    }
   });
 
   it('reads well in three languages, on a desktop and on a phone', async () => {

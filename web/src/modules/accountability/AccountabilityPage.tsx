@@ -42,6 +42,7 @@ export function AccountabilityPage() {
   const [period, setPeriod] = useState<Period>(() => presetPeriod('thisMonth'));
   const [tab, setTab] = useState<'people' | 'departments' | 'entries'>('entries');
   const [person, setPerson] = useState<{ id: string; name: string } | null>(null);
+  const [department, setDepartment] = useState<string | null>(null);
   const [cards, setCards] = useState<Scorecards | null>(null);
   const [entries, setEntries] = useState<Entry[] | null>(null);
   const [loading, setLoading] = useState(false);
@@ -51,7 +52,7 @@ export function AccountabilityPage() {
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      const query = { from: period.from, to: period.to, ...(person ? { person: person.id } : {}) };
+      const query = { from: period.from, to: period.to, ...(person ? { person: person.id } : {}), ...(department ? { department } : {}) };
       const [c, e] = await Promise.all([
         ok(api.GET('/api/v1/accountability/scorecards', { params: { query: { from: period.from, to: period.to } } })),
         ok(api.GET('/api/v1/accountability/entries', { params: { query } })),
@@ -63,7 +64,7 @@ export function AccountabilityPage() {
     } finally {
       setLoading(false);
     }
-  }, [period, person, message]);
+  }, [period, person, department, message]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -207,6 +208,11 @@ export function AccountabilityPage() {
               {person.name}
             </Tag>
           )}
+          {department && (
+            <Tag closable onClose={() => setDepartment(null)} data-testid="department-filter">
+              {deptName(department)}
+            </Tag>
+          )}
           <Button icon={<ReloadOutlined />} onClick={() => void load()} loading={loading} aria-label={t('common.reload')} />
         </Space>
       </Card>
@@ -236,7 +242,7 @@ export function AccountabilityPage() {
                   pagination={false}
                   scroll={{ x: 'max-content' }}
                   data-testid="scorecards-people"
-                  onRow={(p) => ({ onClick: () => (setPerson({ id: p.key, name: p.name ?? p.key }), setTab('entries')), style: { cursor: 'pointer' } })}
+                  onRow={(p) => ({ onClick: () => (setDepartment(null), setPerson({ id: p.key, name: p.name ?? p.key }), setTab('entries')), style: { cursor: 'pointer' } })}
                   columns={[
                     { title: t('accountability.person'), key: 'name', render: (_: unknown, p: Scorecards['people'][number]) => p.name ?? p.key },
                     ...(wide ? [{ title: t('accountability.department'), dataIndex: 'departmentCode', render: (d: string | null) => deptName(d) }] : []),
@@ -257,6 +263,7 @@ export function AccountabilityPage() {
                   pagination={false}
                   scroll={{ x: 'max-content' }}
                   data-testid="scorecards-departments"
+                  onRow={(d) => ({ onClick: () => (setPerson(null), setDepartment(d.key), setTab('entries')), style: { cursor: 'pointer' } })}
                   columns={[{ title: t('accountability.department'), dataIndex: 'key', render: (d: string) => deptName(d) }, ...cardColumns]}
                 />
               ),
