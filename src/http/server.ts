@@ -76,6 +76,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   metricsRoutes(server, app, { token: opts.metricsToken, processMetrics: opts.processMetrics });
   authRoutes(server, app, { throttle: opts.loginThrottle });
   complaintRoutes(server, app);
+  (await import('./accountability/accountability.routes.js')).accountabilityRoutes(server, app); // issue 11 §4: 考核
   await server.register(attachmentRoutes, { app }); // files on cases (its own multipart context)
   adminRoutes(server, app);
   (await import('./absences/absence.routes.js')).absenceRoutes(server, app); // issue 10 §3: absences and stand-ins

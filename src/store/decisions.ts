@@ -1,7 +1,8 @@
 /**
  * The decision writer: the one place where the result of `apply` (domain/lifecycle/apply.ts)
  * reaches the database — the case row with its optimistic version check, the timeline events,
- * the clocks, the outbox rows and the analysis facts (store/facts.repository.ts). Staff actions (services/act-on-complaint.ts) persist one
+ * the clocks, the outbox rows, the analysis facts (store/facts.repository.ts) and the
+ * accountability entries the transitions create (domain/accountability/entries.ts). Staff actions (services/act-on-complaint.ts) persist one
  * decision; the deadline sweeper (jobs/deadline-sweeper.ts) persists every clock it fired on a
  * case, in order, in the same transaction.
  *
@@ -20,6 +21,9 @@ import { upsertClocks } from './clock.repository.js';
 import { enqueueMessages } from './outbox.repository.js';
 import { recordFacts } from './facts.repository.js';
 import type { WorkingCalendar } from '../domain/calendar/index.js';
+import type { Policy } from '../domain/policy/index.js';
+import { entriesForDecision } from '../domain/accountability/entries.js';
+import { recordEntries } from './accountability.repository.js';
 
 /** A case as read under its lock, with all its clocks; or as it stands after decisions. */
 export interface CaseState {
@@ -27,6 +31,8 @@ export interface CaseState {
   clocks: Clock[];
   /** The case's working calendar (a locked case carries it): the facts' working-time durations. */
   calendar?: WorkingCalendar;
+  /** The case's policy (a locked case carries it): the accountability entries its transitions create. */
+  policy?: Policy;
 }
 
 /** The case and its clocks after one more decision (pure: what `apply` sees next). */
@@ -44,9 +50,11 @@ export function afterDecision(state: CaseState, d: Decision): CaseState {
 export async function persistDecisions(trx: Transaction<DB>, before: CaseState, decisions: Decision[]): Promise<CaseState & { changedClocks: Clock[] }> {
   let state = before;
   const changed = new Map<string, Clock>();
+  const entries: { d: Decision; list: ReturnType<typeof entriesForDecision> }[] = [];
   for (const d of decisions) {
     if (d.complaint.id !== before.complaint.id || d.complaint.version !== state.complaint.version + 1)
       throw new Error(`decision for ${d.complaint.id} v${d.complaint.version} does not follow ${state.complaint.id} v${state.complaint.version}`);
+    if (before.policy) entries.push({ d, list: entriesForDecision(before.policy, state.complaint, d) });
     state = afterDecision(state, d);
     d.clocks.forEach((k) => changed.set(k.kind, k));
   }
@@ -57,5 +65,6 @@ export async function persistDecisions(trx: Transaction<DB>, before: CaseState, 
   await upsertClocks(trx, [...changed.values()]);
   await enqueueMessages(trx, decisions.flatMap((d) => d.outbox));
   await recordFacts(trx, state.complaint, decisions.flatMap((d) => d.events), [...changed.values()], before.calendar ?? null);
+  for (const { d, list } of entries) await recordEntries(trx, state.complaint.policyKey, list, { id: d.events[0]!.actorId, name: d.events[0]!.actorName });
   return { ...state, changedClocks: [...changed.values()] };
 }

@@ -20,6 +20,7 @@ import * as m0017 from './migrations/0017-report-runs.js';
 import * as m0019 from './migrations/0019-ledger-import.js';
 import * as m0020 from './migrations/0020-file-store.js';
 import * as m0015 from './migrations/0015-retention-holds.js';
+import * as m0016 from './migrations/0016-accountability.js';
 
 /** What some migrations need from the configuration (never stored in the database). */
 export interface MigrationOptions {
@@ -49,6 +50,7 @@ function migrationsFor(opts: MigrationOptions): Record<string, Migration> {
     '0019-ledger-import': m0019,
     '0020-file-store': m0020,
     '0015-retention-holds': m0015,
+    '0016-accountability': m0016,
   };
 }
 

@@ -574,6 +574,47 @@ export interface DB {
   report_runs: ReportRunsTable;
   import_mappings: ImportMappingsTable;
   import_rows: ImportRowsTable;
+  accountability_entries: AccountabilityEntriesTable;
+  accountability_history: AccountabilityHistoryTable;
+}
+
+/** Migration 0016: one penalty or reward (考核记录) a transition created; status as it stands now. */
+export interface AccountabilityEntriesTable {
+  id: string;
+  complaint_id: string;
+  complaint_number: string;
+  policy_key: string;
+  source_version: number;
+  source_action: string;
+  rule_code: string;
+  trigger: string;
+  effect: string;
+  points: number;
+  amount: number | null;
+  amount_min: number | null;
+  amount_max: number | null;
+  person_id: string | null;
+  department_code: string | null;
+  /** proposed | confirmed | appealed | upheld | overturned. */
+  status: string;
+  dedupe_key: string;
+  /** JSON. */
+  detail: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Migration 0016: every step of an entry, append-only. */
+export interface AccountabilityHistoryTable {
+  entry_id: string;
+  seq: number;
+  /** proposed | confirmed | appealed | upheld | overturned. */
+  step: string;
+  at: string;
+  actor_id: string;
+  actor_name: string;
+  amount: number | null;
+  reason: string | null;
 }
 
 export type { Generated };

@@ -7,6 +7,7 @@
  * `checkPolicy` only runs on a policy whose shape is already valid (see `load.ts`).
  */
 import { AppError } from '../errors.js';
+import { checkAccountability } from '../accountability/check.js';
 import {
   CLOCK_NAMES,
   SATISFACTION_LEVELS,
@@ -496,6 +497,8 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
       keptBy = g.code;
     }
   }
+
+  out.push(...checkAccountability(p));
 
   return out;
 }

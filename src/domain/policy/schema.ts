@@ -17,6 +17,7 @@ import { customerFlags } from './customer-flags.js';
 import { absencePolicy } from './absence.js';
 import { reportsPolicy } from './reports.js';
 import { retention } from './retention.js'; // the retention section (retention.ts)
+import { accountabilitySection } from './accountability.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small building blocks
@@ -605,6 +606,8 @@ export const PolicySchema = z.strictObject({
   absence: absencePolicy,
   /** Scheduled reports (issue 11 §3, src/domain/policy/reports.ts); optional, weekly on Tuesday and monthly on the 2nd by default. */
   reports: reportsPolicy,
+  /** Penalties and rewards (考核); optional — without it no accountability entry is created. */
+  accountability: z.lazy(accountabilitySection).optional(),
 });
 
 /** A validated policy, defaults applied (`defaultGrade` filled in by `validatePolicy`). */

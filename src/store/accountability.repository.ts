@@ -1,0 +1,158 @@
+/**
+ * Accountability entries and their history (migration 0016). Entries are written by the
+ * decision writer in the transition's transaction (`recordEntries`), and changed only by the
+ * accountability service, one step at a time, each step appended to `accountability_history`.
+ */
+import type { Actor, Complaint } from '../domain/complaint/types.js';
+import type { ProposedEntry } from '../domain/accountability/entries.js';
+import type { Entry, EntryStatus } from '../domain/accountability/workflow.js';
+import { AppError } from '../domain/errors.js';
+import { uuidv7 } from '../services/ids.js';
+import type { Dialect, Executor } from './db.js';
+import type { AccountabilityEntriesTable, AccountabilityHistoryTable } from './schema.js';
+
+export type HistoryStep = EntryStatus;
+
+export interface HistoryRow {
+  seq: number;
+  step: HistoryStep;
+  at: string;
+  actorId: string;
+  actorName: string;
+  amount: number | null;
+  reason: string | null;
+}
+
+function toEntry(r: AccountabilityEntriesTable): Entry {
+  return {
+    id: r.id,
+    complaintId: r.complaint_id,
+    complaintNumber: r.complaint_number,
+    policyKey: r.policy_key,
+    sourceVersion: Number(r.source_version),
+    sourceAction: r.source_action,
+    ruleCode: r.rule_code,
+    trigger: r.trigger as Entry['trigger'],
+    effect: r.effect as Entry['effect'],
+    points: Number(r.points),
+    amount: r.amount === null ? null : Number(r.amount),
+    amountMin: r.amount_min === null ? null : Number(r.amount_min),
+    amountMax: r.amount_max === null ? null : Number(r.amount_max),
+    personId: r.person_id,
+    departmentCode: r.department_code,
+    status: r.status as EntryStatus,
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+async function appendStep(db: Executor, entryId: string, step: HistoryStep, at: string, actor: Pick<Actor, 'id' | 'name'>, amount: number | null, reason: string | null): Promise<void> {
+  const last = await db.selectFrom('accountability_history').select((eb) => eb.fn.max('seq').as('seq')).where('entry_id', '=', entryId).executeTakeFirst();
+  const row: AccountabilityHistoryTable = { entry_id: entryId, seq: Number(last?.seq ?? 0) + 1, step, at, actor_id: actor.id, actor_name: actor.name, amount, reason };
+  await db.insertInto('accountability_history').values(row).execute();
+}
+
+/**
+ * Stores the entries one transaction's transitions created (in that transaction): each person's
+ * department as the staff table has it now, a `proposed` step by the actor of the transition.
+ * An entry already made for the same case, rule and target is left as it is.
+ */
+export async function recordEntries(db: Executor, policyKey: string, entries: readonly ProposedEntry[], actor: Pick<Actor, 'id' | 'name'>): Promise<void> {
+  if (!entries.length) return;
+  const personIds = [...new Set(entries.map((e) => e.personId).filter((x): x is string => !!x))];
+  const users = personIds.length ? await db.selectFrom('users').select(['id', 'department_code']).where('id', 'in', personIds).execute() : [];
+  const deptOf = new Map(users.map((u) => [u.id, u.department_code]));
+  for (const e of entries) {
+    const id = uuidv7(Date.parse(e.at));
+    const inserted = await db
+      .insertInto('accountability_entries')
+      .values({
+        id,
+        complaint_id: e.complaintId,
+        complaint_number: e.complaintNumber,
+        policy_key: policyKey,
+        source_version: e.sourceVersion,
+        source_action: e.sourceAction,
+        rule_code: e.ruleCode,
+        trigger: e.trigger,
+        effect: e.effect,
+        points: e.points,
+        amount: e.amount,
+        amount_min: e.amountMin,
+        amount_max: e.amountMax,
+        person_id: e.personId,
+        department_code: e.departmentCode ?? (e.personId ? (deptOf.get(e.personId) ?? null) : null),
+        status: 'proposed',
+        dedupe_key: e.dedupeKey,
+        detail: JSON.stringify(e.detail),
+        created_at: e.at,
+        updated_at: e.at,
+      })
+      .onConflict((oc) => oc.columns(['complaint_id', 'rule_code', 'dedupe_key']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) await appendStep(db, id, 'proposed', e.at, actor, e.amount, null);
+  }
+}
+
+/** The entry, locked for a step on PostgreSQL (SQLite serialises writers). */
+export async function lockEntry(db: Executor, dialect: Dialect, id: string): Promise<Entry | null> {
+  let q = db.selectFrom('accountability_entries').selectAll().where('id', '=', id);
+  if (dialect === 'postgres') q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row ? toEntry(row) : null;
+}
+
+export async function getEntry(db: Executor, id: string): Promise<Entry | null> {
+  const row = await db.selectFrom('accountability_entries').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toEntry(row) : null;
+}
+
+/** Writes one step: the entry's new status and amount (only if it is still as `before`), and its history row. */
+export async function saveStep(db: Executor, before: Entry, after: Entry, actor: Pick<Actor, 'id' | 'name'>, reason: string | null): Promise<void> {
+  const r = await db
+    .updateTable('accountability_entries')
+    .set({ status: after.status, amount: after.amount, updated_at: after.updatedAt })
+    .where('id', '=', before.id)
+    .where('status', '=', before.status)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw new AppError('conflict', `entry ${before.id} changed meanwhile`);
+  await appendStep(db, before.id, after.status, after.updatedAt, actor, after.amount, reason);
+}
+
+export interface EntryFilter {
+  /** Instants: created_at in [from, to). */
+  from?: string;
+  to?: string;
+  personId?: string;
+  departmentCode?: string;
+  status?: EntryStatus[];
+  complaintId?: string;
+  ruleCode?: string;
+}
+
+export async function listEntries(db: Executor, f: EntryFilter, limit = 5000): Promise<Entry[]> {
+  let q = db.selectFrom('accountability_entries').selectAll();
+  if (f.from) q = q.where('created_at', '>=', f.from);
+  if (f.to) q = q.where('created_at', '<', f.to);
+  if (f.personId) q = q.where('person_id', '=', f.personId);
+  if (f.departmentCode) q = q.where('department_code', '=', f.departmentCode);
+  if (f.status?.length) q = q.where('status', 'in', f.status);
+  if (f.complaintId) q = q.where('complaint_id', '=', f.complaintId);
+  if (f.ruleCode) q = q.where('rule_code', '=', f.ruleCode);
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(toEntry);
+}
+
+export async function listHistory(db: Executor, entryId: string): Promise<HistoryRow[]> {
+  const rows = await db.selectFrom('accountability_history').selectAll().where('entry_id', '=', entryId).orderBy('seq').execute();
+  return rows.map((r) => ({ seq: Number(r.seq), step: r.step as HistoryStep, at: r.at, actorId: r.actor_id, actorName: r.actor_name, amount: r.amount === null ? null : Number(r.amount), reason: r.reason }));
+}
+
+/** The cases behind entries, by id, in one query (the service decides what the reader is shown of each). */
+export async function casesOfEntries(db: Executor, complaintIds: readonly string[]): Promise<Map<string, Complaint>> {
+  if (!complaintIds.length) return new Map();
+  const rows = await db.selectFrom('complaints').select(['id', 'body']).where('id', 'in', [...new Set(complaintIds)]).execute();
+  return new Map(rows.map((r) => [r.id, JSON.parse(r.body) as Complaint]));
+}
