@@ -13,6 +13,7 @@ import { openApiTransform, openApiTransformObject } from './schemas/registry.js'
 import { runInRequestContext } from '../services/request-context.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { complaintRoutes } from './complaints/complaint.routes.js';
+import { triageRoutes } from './complaints/triage.routes.js';
 import { attachmentRoutes } from './complaints/attachment.routes.js';
 import { adminRoutes } from './admin/admin.routes.js';
 import { webConsoleRoutes } from './web.js';
@@ -75,6 +76,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   metricsRoutes(server, app, { token: opts.metricsToken, processMetrics: opts.processMetrics });
   authRoutes(server, app, { throttle: opts.loginThrottle });
   complaintRoutes(server, app);
+  triageRoutes(server, app); // issue 14: one-step triage and the pickers' load
   await server.register(attachmentRoutes, { app }); // files on cases (its own multipart context)
   adminRoutes(server, app);
   await server.register((await import('./telephony/telephony.routes.js')).telephonyRoutes, { app }); // issue 13: PBX / CTI screen-pop (signed webhook)
