@@ -33,6 +33,11 @@ async function call(base: string, auth: string, path: string, body: unknown): Pr
   return json;
 }
 
+/** Waits until no dialog is still zooming or fading in or out (a screenshot mid-animation shows a ghost). */
+async function settled(page: Page) {
+  await page.waitForFunction(() => !document.querySelector('[class*="-zoom-enter"], [class*="-zoom-appear"], [class*="-zoom-leave"], [class*="-fade-enter"], [class*="-fade-appear"], [class*="-fade-leave"], [class*="-slide-up-enter"], [class*="-slide-up-appear"], [class*="-slide-up-leave"]'));
+}
+
 /** Waits until no select dropdown is open (or still closing). */
 async function dropdownsClosed(page: Page) {
   await page.waitForFunction(() => [...document.querySelectorAll('.ant-select-dropdown')].every((d) => (d as HTMLElement).offsetParent === null || d.classList.contains('ant-select-dropdown-hidden')));
@@ -43,9 +48,10 @@ async function optionsOf(page: Page, id: string): Promise<string[]> {
   await dropdownsClosed(page);
   await page.locator(`#${id}`).click();
   const list = page.locator('.ant-select-dropdown:visible');
-  await list.waitFor();
+  await list.locator('.ant-select-item-option').first().waitFor();
+  await settled(page);
   const labels = await list.locator('.ant-select-item-option').allInnerTexts();
-  await page.keyboard.press('Tab'); // leave the field: closes the list without closing the dialog
+  await page.locator(`#${id}`).blur(); // leave the field: closes the list without closing the dialog (Escape would)
   await dropdownsClosed(page);
   return labels.map((l) => l.trim());
 }
@@ -149,6 +155,7 @@ describe('one-step triage, pickers with context, proposals after 驳回, paused 
     assert.ok(!backups.some((o) => o.startsWith('王强')), `the primary is not offered as backup: ${backups.join(' / ')}`);
     assert.ok(backups.some((o) => o.startsWith('吴磊')));
     await choose(page, 'action_triage_route_backupHandlerId', '吴磊');
+    await settled(page);
     await page.screenshot({ path: join(DIR, 'zh-CN-desktop-triage-filled.png') });
     await form.getByTestId('action-submit').focus();
     await page.keyboard.press('Enter');
@@ -172,6 +179,7 @@ describe('one-step triage, pickers with context, proposals after 驳回, paused 
     await choose(page, 'action_triage_route_primaryHandlerId', '吴磊');
     await form.getByTestId('action-submit').click();
     await page.locator('#action_triage_route_primaryHandlerId_help').getByText('被投诉人须回避，不能被指派处理本案').waitFor();
+    await settled(page);
     await page.screenshot({ path: join(DIR, 'zh-CN-desktop-triage-refused.png') });
     await page.keyboard.press('Escape');
     await form.waitFor({ state: 'detached' });
@@ -196,6 +204,7 @@ describe('one-step triage, pickers with context, proposals after 驳回, paused 
     // Another department: the employee chosen in the first no longer stands.
     await choose(page, 'intake_subject_departmentCode', '物流');
     assert.doesNotMatch(await selectedText(page, 'intake_subject_employeeIds'), /王强/);
+    await settled(page);
     await page.screenshot({ path: join(DIR, 'zh-CN-desktop-intake-subject.png') });
   });
 
@@ -212,6 +221,7 @@ describe('one-step triage, pickers with context, proposals after 驳回, paused 
     assert.equal(await form.locator('#action_propose_description').inputValue(), '换货并补偿 1200 元购物券');
     const checked = await form.locator('label.ant-checkbox-wrapper-checked').allInnerTexts();
     assert.deepEqual(checked.map((x) => x.trim()).sort(), ['换货', '补偿'].sort());
+    await settled(page);
     await page.screenshot({ path: join(DIR, 'zh-CN-desktop-propose-after-reject.png') });
     await form.locator('#action_propose_amount').fill('300');
     await form.locator('#action_propose_description').fill('换货并补偿 300 元');
@@ -228,6 +238,7 @@ describe('one-step triage, pickers with context, proposals after 驳回, paused 
     assert.match(await promise.innerText(), /已暂停，剩余 3 天/);
     assert.doesNotMatch(await page.getByTestId('case-header').innerText(), /— —/);
     assert.match(await page.getByTestId('clock-paused-resolve').innerText(), /已暂停，剩余 3 天/);
+    await settled(page);
     await page.screenshot({ path: join(DIR, 'zh-CN-desktop-paused.png') });
 
     // The extension on another case being handled: 2 + 工作日 → 2wd.
@@ -278,6 +289,7 @@ describe('one-step triage, pickers with context, proposals after 驳回, paused 
           await specialist.getByTestId('action-triage').click();
           await specialist.getByTestId('triage-form').waitFor();
           await choose(specialist, 'action_triage_route_primaryHandlerId', '王');
+          await settled(specialist);
           await specialist.screenshot({ path: join(DIR, `${lang}-${screen}-triage.png`) });
           oneLanguage(await chrome(specialist), 'triage form');
           const { scroll, width } = await specialist.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
@@ -287,15 +299,18 @@ describe('one-step triage, pickers with context, proposals after 驳回, paused 
           await openCase(handler, pending.number);
           const paused = await handler.getByTestId('case-promise-paused').innerText();
           assert.match(paused, lang === 'en' ? /Paused, 3 days left/ : lang === 'zh-TW' ? /已暫停，剩餘 3 天/ : /已暂停，剩余 3 天/);
+          await settled(handler);
           await handler.screenshot({ path: join(DIR, `${lang}-${screen}-paused.png`) });
           await openCase(handler, rejectedShots.number);
           await handler.getByTestId('action-propose').click();
           await handler.getByTestId('propose-rejection').waitFor();
           oneLanguage(await chrome(handler), 'proposal after rejection');
+          await settled(handler);
           await handler.screenshot({ path: join(DIR, `${lang}-${screen}-propose.png`) });
           await handler.keyboard.press('Escape');
           await handler.getByTestId('action-request_extension').click();
           await handler.getByTestId('duration-unit').waitFor();
+          await settled(handler);
           await handler.screenshot({ path: join(DIR, `${lang}-${screen}-extension.png`) });
         } finally {
           for (const c of contexts) await c.close();
