@@ -13,6 +13,7 @@ import { openApiTransform, openApiTransformObject } from './schemas/registry.js'
 import { runInRequestContext } from '../services/request-context.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { complaintRoutes } from './complaints/complaint.routes.js';
+import { triageRoutes } from './complaints/triage.routes.js';
 import { attachmentRoutes } from './complaints/attachment.routes.js';
 import { adminRoutes } from './admin/admin.routes.js';
 import { legalHoldRoutes } from './admin/legal-hold.routes.js';
@@ -77,6 +78,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   authRoutes(server, app, { throttle: opts.loginThrottle });
   complaintRoutes(server, app);
   (await import('./accountability/accountability.routes.js')).accountabilityRoutes(server, app); // issue 11 §4: 考核
+  triageRoutes(server, app); // issue 14: one-step triage and the pickers' load
   await server.register(attachmentRoutes, { app }); // files on cases (its own multipart context)
   adminRoutes(server, app);
   (await import('./absences/absence.routes.js')).absenceRoutes(server, app); // issue 10 §3: absences and stand-ins

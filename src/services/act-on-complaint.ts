@@ -19,8 +19,8 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';
 import type { App } from './app.js';
 
-/** Assignees must be existing, active users who can handle cases. */
-async function checkAssignees(db: Executor, input: unknown): Promise<void> {
+/** Assignees must be existing, active users who can handle cases (also the triage's route step, services/triage.ts). */
+export async function checkAssignees(db: Executor, input: unknown): Promise<void> {
   const i = (input ?? {}) as { primaryHandlerId?: unknown; backupHandlerId?: unknown; coHandlerIds?: unknown };
   const wanted: [string, unknown][] = [
     ['primaryHandlerId', i.primaryHandlerId],

@@ -21,11 +21,17 @@ import { AttachmentsPanel } from './AttachmentsPanel';
 import { AccessCodeIssuer } from './AccessCodeIssuer';
 import { MarkedDescription } from '../../shared/KeyInformation';
 import { CustomerFlags } from '../../shared/CustomerFlags';
+import { TriageForm } from './TriageForm';
+import { pausedLeft } from './paused-clock';
 
 /** Buttons shown first and in blue: the step that moves the case forward. */
 const FORWARD = ['judge', 'classify', 'route', 'accept', 'investigate', 'propose', 'approve', 'answer', 'follow_up', 'close', 'archive', 'resume', 'grant_extension'];
 /** Actions with their own place on the page instead of a button (attach: the attachments panel). */
 const PANEL_ACTIONS = ['attach'];
+/** The one-step triage (判定 → 分类分级 → 分派): not a lifecycle action of its own, three of them at once. */
+const TRIAGE = 'triage';
+/** Forms whose handler pickers show each person's open cases. */
+const LOAD_FORMS = ['route', 'reroute', TRIAGE];
 /** Two label/value pairs per row on a wide card, one on a phone (labels would wrap a character per line). */
 const TWO_ON_WIDE = { xs: 1, sm: 1, md: 2 } as const;
 
@@ -39,6 +45,7 @@ export function CasePage() {
   const [view, setView] = useState<CaseView | null>(null);
   const [missing, setMissing] = useState(false);
   const [action, setAction] = useState<string | null>(null);
+  const [loads, setLoads] = useState<ReadonlyMap<string, number> | undefined>(undefined);
 
   const load = useCallback(async () => {
     try {
@@ -57,7 +64,19 @@ export function CasePage() {
     if (view && c.id === view.complaint.id && !action) void load();
   });
 
-  const fields = useMemo(() => (view && action ? actionFields(action, inputOf(lifecycle, action), { view, policy, staff, t, pick }) : []), [view, action, lifecycle, policy, staff, t]);
+  // The handlers' current load, read when a form that picks handlers opens (it changes all day).
+  useEffect(() => {
+    if (!action || !LOAD_FORMS.includes(action)) return;
+    let live = true;
+    ok(api.GET('/api/v1/directory/load'))
+      .then((rows) => live && setLoads(new Map(rows.map((r) => [r.userId, r.openCases]))))
+      .catch(() => undefined); // the pickers then show no load
+    return () => {
+      live = false;
+    };
+  }, [action]);
+
+  const fields = useMemo(() => (view && action && action !== TRIAGE ? actionFields(action, inputOf(lifecycle, action), { view, policy, staff, t, pick, loads }) : []), [view, action, lifecycle, policy, staff, t, loads]);
 
   if (missing) return <Result status="404" title={t('case.notFound')} subTitle={t('case.notFoundHint')} data-testid="case-not-found" />;
   if (!view) return <Spin style={{ display: 'block', marginTop: 80 }} />;
@@ -65,12 +84,17 @@ export function CasePage() {
   const actions = view.allowedActions.filter((a) => !PANEL_ACTIONS.includes(a)).sort((a, b) => (FORWARD.includes(a) ? FORWARD.indexOf(a) : 99) - (FORWARD.includes(b) ? FORWARD.indexOf(b) : 99));
   const running = view.clocks.filter((k) => k.status !== 'stopped');
   const resolve = view.clocks.find((k) => k.kind === 'resolve' && k.status !== 'stopped');
+  // The triage in one step where the complaint is still to be judged (the specialist's).
+  const canTriage = c.kind === 'complaint' && view.allowedActions.includes('judge');
+  // After a 驳回 the handler proposes again: the reason stands beside the new proposal's form.
+  const rejection = c.state === 'investigated' && c.proposal ? [...view.timeline].reverse().find((e) => e.action === 'reject' || e.action === 'propose') : undefined;
+  const rejectedBecause = rejection?.action === 'reject' ? rejection : undefined;
   // Who may give the customer a portal access code (the server checks the same).
   const mayIssueCode = has('agent') || has('specialist') || has('followup') || (!!me && me.id === c.firstResponderId);
   const visited = [...new Set(view.timeline.map((e) => e.toState).filter((s) => s !== null))];
 
   const done = (v: CaseView) => {
-    const label = actionLabel(action!);
+    const label = action === TRIAGE ? t('triage.action') : actionLabel(action!);
     setAction(null);
     setView(v);
     void message.success(t('case.done', { action: label, state: t(`state.${v.complaint.state}`) }));
@@ -95,9 +119,14 @@ export function CasePage() {
           <Typography.Text strong style={{ maxWidth: 480 }} ellipsis>
             {c.title}
           </Typography.Text>
-          {resolve && (
+          {resolve && resolve.status === 'paused' && (
+            <span data-testid="case-promise-paused">
+              {t('case.promised')}: <Tag color="default">{pausedText(resolve)}</Tag>
+            </span>
+          )}
+          {resolve && resolve.status !== 'paused' && (
             <span>
-              {t('case.promised')}: {formatDateTime(resolve.dueAt)} <Countdown dueAt={resolve.dueAt} startedAt={resolve.startedAt} warnAt={resolve.warnAt} breached={!!resolve.breachedAt} paused={resolve.status === 'paused'} />
+              {t('case.promised')}: {formatDateTime(resolve.dueAt)} <Countdown dueAt={resolve.dueAt} startedAt={resolve.startedAt} warnAt={resolve.warnAt} breached={!!resolve.breachedAt} />
             </span>
           )}
         </Space>
@@ -106,8 +135,13 @@ export function CasePage() {
             <Typography.Text type="secondary">{t('case.noActions')}</Typography.Text>
           ) : (
             <Space wrap>
+              {canTriage && (
+                <Button type="primary" onClick={() => setAction(TRIAGE)} data-testid="action-triage" title={t('triage.hint')}>
+                  {t('triage.action')}
+                </Button>
+              )}
               {actions.map((a, i) => (
-                <Button key={a} type={i === 0 && FORWARD.includes(a) ? 'primary' : 'default'} danger={a === 'reject' || a === 'refuse_extension'} onClick={() => setAction(a)} data-testid={`action-${a}`}>
+                <Button key={a} type={i === 0 && !canTriage && FORWARD.includes(a) ? 'primary' : 'default'} danger={a === 'reject' || a === 'refuse_extension'} onClick={() => setAction(a)} data-testid={`action-${a}`}>
                   {actionLabel(a)}
                 </Button>
               ))}
@@ -178,13 +212,34 @@ export function CasePage() {
         <Flowchart lifecycle={lifecycle} kind={c.kind} current={c.state} visited={visited} />
       </Card>
 
-      <Modal open={!!action} title={action ? `${actionLabel(action)} · ${c.number}` : ''} footer={null} onCancel={() => setAction(null)} destroyOnHidden width={640}>
+      <Modal open={action === TRIAGE} title={`${t('triage.title')} · ${c.number}`} footer={null} onCancel={() => setAction(null)} destroyOnHidden width={760}>
+        {action === TRIAGE && <TriageForm view={view} loads={loads} onDone={done} onCancel={() => setAction(null)} />}
+      </Modal>
+      <Modal open={!!action && action !== TRIAGE} title={action ? `${actionLabel(action)} · ${c.number}` : ''} footer={null} onCancel={() => setAction(null)} destroyOnHidden width={640}>
         {action && (fields.length ? null : <Typography.Paragraph>{t('case.confirmAction', { action: actionLabel(action) })}</Typography.Paragraph>)}
-        {action && <ActionForm caseId={c.id} action={action} fields={fields} onDone={done} onCancel={() => setAction(null)} submitLabel={actionLabel(action)} />}
+        {action === 'propose' && rejectedBecause && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 12 }}
+            data-testid="propose-rejection"
+            message={t('case.rejectedBecause', { name: rejectedBecause.actorName, at: formatDateTime(rejectedBecause.at) })}
+            description={<span style={{ whiteSpace: 'pre-wrap' }}>{String((rejectedBecause.data?.input as { comment?: string } | undefined)?.comment ?? '')}</span>}
+          />
+        )}
+        {action && action !== TRIAGE && <ActionForm caseId={c.id} action={action} fields={fields} onDone={done} onCancel={() => setAction(null)} submitLabel={actionLabel(action)} />}
       </Modal>
       {policy === null && <Empty />}
     </Space>
   );
+
+  /** "已暂停，剩余 1.5 个工作日" — a paused clock's time left in its working time (no due time while paused). */
+  function pausedText(k: Clock): string {
+    const left = pausedLeft(k);
+    if (left === null) return t('clock.paused');
+    if (left.length === 0) return t('clock.pausedNoneLeft');
+    return t('clock.pausedLeft', { left: left.map((x) => formatPolicyDuration(`${x.amount}${x.unit}`)).join(' + ') });
+  }
 
   function ClockTable({ clocks }: { clocks: Clock[] }) {
     const lang = currentLocale();
@@ -201,7 +256,12 @@ export function CasePage() {
           { title: t('clock.kind'), dataIndex: 'kind', width: 96, render: (k: string) => t(`clockKind.${k.replace(/\.\d+$/, '')}`, { defaultValue: k }) },
           { title: t('clock.status'), dataIndex: 'status', width: 70, render: (s: string, k) => (k.breachedAt ? <Tag color="error">{t('clock.breached')}</Tag> : t(`clock.${s}`)) },
           { title: t('clock.due'), dataIndex: 'dueAt', width: 120, render: (d: string | null, k) => <span title={explained(k) ?? ''}>{formatDateTime(d)}</span> },
-          { title: t('field.timeLeft'), key: 'left', render: (_: unknown, k) => (k.status === 'stopped' ? (k.stoppedAt ? `${t('clock.stoppedAt')} ${formatDateTime(k.stoppedAt)}` : '—') : <Countdown dueAt={k.dueAt} warnAt={k.warnAt} startedAt={k.startedAt} breached={!!k.breachedAt} paused={k.status === 'paused'} />) },
+          {
+            title: t('field.timeLeft'),
+            key: 'left',
+            render: (_: unknown, k) =>
+              k.status === 'stopped' ? (k.stoppedAt ? `${t('clock.stoppedAt')} ${formatDateTime(k.stoppedAt)}` : '—') : k.status === 'paused' ? <Tag data-testid={`clock-paused-${k.kind}`}>{pausedText(k)}</Tag> : <Countdown dueAt={k.dueAt} warnAt={k.warnAt} startedAt={k.startedAt} breached={!!k.breachedAt} />,
+          },
         ]}
         expandable={{ expandedRowRender: (k) => <Typography.Text type="secondary" style={{ fontSize: 12 }}>{explained(k) ?? '—'}</Typography.Text>, rowExpandable: (k) => !!explained(k) }}
       />

@@ -8,9 +8,11 @@
  * server's cross-field rules) and values taken from the case. The server validates again and
  * answers field by field.
  *
- * No runtime imports: test/web/action-forms.test.ts builds every action's form in Node.
+ * No runtime imports but the import-free pickers.ts: test/web/action-forms.test.ts builds every
+ * action's form in Node.
  */
 import type { components } from '../../api/generated/openapi.js';
+import { departmentFirst, handlerOptions, subjectEmployeeOptions, without } from './pickers.js';
 
 type CaseView = components['schemas']['CaseView'];
 type Policy = components['schemas']['Policy'];
@@ -18,11 +20,17 @@ type StaffEntry = components['schemas']['StaffEntry'];
 type Lifecycle = components['schemas']['Lifecycle'];
 
 export type NamePath = (string | number)[];
-export type FieldKind = 'text' | 'textarea' | 'select' | 'multiselect' | 'checkbox' | 'number' | 'radio' | 'datetime' | 'rate' | 'checkgroup';
+export type FieldKind = 'text' | 'textarea' | 'select' | 'multiselect' | 'checkbox' | 'number' | 'radio' | 'datetime' | 'rate' | 'checkgroup' | 'duration';
 export interface Option {
   value: string | boolean | number;
   label: string;
+  /** A person's department (people pickers filter and sort by it). */
+  department?: string | null;
 }
+/** The options a field offers for the current values (the backup list without the primary). */
+export type OptionsFor = (options: Option[], v: Record<string, any>) => Option[];
+/** Units a duration picker offers, in this order: the policy's duration units (`2wd`, `3d`, `8h`). */
+export const DURATION_UNITS = ['wd', 'd', 'h', 'wh'] as const;
 export interface ActionField {
   name: NamePath;
   label: string;
@@ -35,6 +43,8 @@ export interface ActionField {
   min?: number;
   /** Shown only when this returns true for the current values. */
   show?: (v: Record<string, any>) => boolean;
+  /** Narrows or orders `options` by the current values. */
+  optionsFor?: OptionsFor;
 }
 
 /** The subset of JSON Schema the forms read. */
@@ -61,6 +71,10 @@ export interface FieldContext {
   t: Translate;
   /** Policy text in the UI language. */
   pick: (text: { 'zh-CN': string; 'zh-TW'?: string; en?: string }) => string;
+  /** Open cases per primary handler (GET /api/v1/directory/load), when the form loaded them. */
+  loads?: ReadonlyMap<string, number>;
+  /** An absence tag per person, when the console knows absences. */
+  absence?: (id: string) => string | undefined;
 }
 
 /** What the UI adds to one field of a schema. */
@@ -77,6 +91,7 @@ export interface FieldHint {
   initial?: unknown;
   help?: string;
   show?: (v: Record<string, any>) => boolean;
+  optionsFor?: OptionsFor;
   /** Not asked for at all (e.g. `adopted` on anything but a suggestion). */
   omit?: boolean;
 }
@@ -88,10 +103,14 @@ const yesNo = (yes: string, no: string): Option[] => [
   { value: false, label: no },
 ];
 
-const handlers = ({ staff, view }: FieldContext): Option[] =>
-  staff
-    .filter((u) => u.active && u.roles.includes('handler'))
-    .map((u) => ({ value: u.id, label: u.name + (view?.complaint.subject.employeeIds.includes(u.id) ? ' ⚠' : '') }));
+const deptNameOf = ({ policy, pick }: FieldContext) => (code: string) => {
+  const d = policy?.departments.find((x) => x.code === code);
+  return d ? pick(d.name) : code;
+};
+
+/** Handlers with department and load; ⚠ on people the case names as complained about. */
+const handlers = (c: FieldContext): Option[] =>
+  handlerOptions(c.staff, { deptName: deptNameOf(c), loads: c.loads, absence: c.absence, loadText: (n) => c.t('picker.load', { count: n }) }, (id) => !!c.view?.complaint.subject.employeeIds.includes(id));
 
 const departments = ({ policy, pick }: FieldContext): Option[] => (policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name) }));
 
@@ -100,9 +119,10 @@ const route: Hints = (c) => {
   const suggested = c.policy?.categories.find((x) => x.code === k?.category)?.department;
   return {
     departmentCode: { label: c.t('field.department'), kind: 'select', required: true, initial: k?.departmentCode ?? suggested, options: departments(c) },
-    primaryHandlerId: { label: c.t('action.f.primary'), kind: 'select', initial: k?.primaryHandlerId ?? undefined, options: handlers(c) },
-    backupHandlerId: { label: c.t('action.f.backup'), kind: 'select', initial: k?.backupHandlerId ?? undefined, options: handlers(c) },
-    coHandlerIds: { label: c.t('action.f.coHandlers'), initial: k?.coHandlerIds, options: handlers(c) },
+    primaryHandlerId: { label: c.t('action.f.primary'), kind: 'select', initial: k?.primaryHandlerId ?? undefined, options: handlers(c), optionsFor: (o, v) => departmentFirst(o, v.departmentCode) },
+    // The backup and co-handlers are other people than the primary (the server's rule says so too).
+    backupHandlerId: { label: c.t('action.f.backup'), kind: 'select', initial: k?.backupHandlerId ?? undefined, options: handlers(c), optionsFor: (o, v) => departmentFirst(without(o, [v.primaryHandlerId]), v.departmentCode) },
+    coHandlerIds: { label: c.t('action.f.coHandlers'), initial: k?.coHandlerIds, options: handlers(c), optionsFor: (o, v) => without(o, [v.primaryHandlerId, v.backupHandlerId]) },
   };
 };
 const reject: Hints = ({ t }) => ({ comment: { label: t('action.f.rejectComment') } });
@@ -136,15 +156,26 @@ export const HINTS: Record<string, Hints> = {
         options: departments(c),
         show: (v) => ['department', 'employee'].includes(v.responsibility?.type),
       },
-      'responsibility.employeeId': { label: c.t('action.f.responsibleEmployee'), kind: 'select', options: c.staff.map((u) => ({ value: u.id, label: u.name })), show: (v) => v.responsibility?.type === 'employee' },
+      'responsibility.employeeId': {
+        label: c.t('action.f.responsibleEmployee'),
+        kind: 'select',
+        options: subjectEmployeeOptions(c.staff, null, deptNameOf(c)),
+        // Among the people of the responsible department, once one is chosen.
+        optionsFor: (o, v) => (v.responsibility?.departmentCode ? o.filter((x) => x.department === v.responsibility.departmentCode) : o),
+        show: (v) => v.responsibility?.type === 'employee',
+      },
       'responsibility.note': { kind: 'text' },
     };
   },
-  propose: ({ t }) => ({
-    solutions: { optionLabels: 'solution' },
-    amount: { label: t('field.amount') },
-    description: { label: t('action.f.solutionText') },
-  }),
+  propose: ({ t, view }) => {
+    // After a 驳回 the case keeps the rejected proposal: the new one starts from it (issue 14 §4).
+    const before = view?.complaint.proposal;
+    return {
+      solutions: { optionLabels: 'solution', ...(before ? { initial: before.solutions } : {}) },
+      amount: { label: t('field.amount'), ...(before ? { initial: before.amount } : {}) },
+      description: { label: t('action.f.solutionText'), ...(before ? { initial: before.description } : {}) },
+    };
+  },
   reject,
   refuse_extension: reject,
   answer: ({ t, view }) => ({
@@ -155,7 +186,7 @@ export const HINTS: Record<string, Hints> = {
   pend: ({ t }) => ({ reason: { label: t('action.f.pendReason') } }),
   request_extension: ({ t, policy }) => ({
     reason: { label: t('action.f.extensionReason') },
-    duration: { help: t('action.f.durationHelp', { max: policy?.extension?.max ?? '', special: policy?.extension?.specialMax ?? '' }) },
+    duration: { kind: 'duration', help: t('action.f.durationLimits', { max: durationText(t, policy?.extension?.max), special: durationText(t, policy?.extension?.specialMax) }) },
   }),
   follow_up: ({ t, policy }) => {
     const reached = (v: Record<string, any>) => v.reached !== false;
@@ -171,6 +202,24 @@ export const HINTS: Record<string, Hints> = {
   close: ({ t }) => ({ note: { label: t('action.f.closeNote') } }),
   note: ({ t }) => ({ text: { label: t('action.f.noteText') } }),
 };
+
+/** A policy duration code in words ("2wd" → "2 个工作日"); '—' when there is none. */
+function durationText(t: Translate, code: string | undefined): string {
+  const m = code ? /^(\d+(?:\.\d+)?)(m|h|d|w|wd|wh)$/.exec(code) : null;
+  return m ? t(`policyUnit.${m[2]}`, { count: Number(m[1]) }) : (code ?? '—');
+}
+
+/** The duration code a picker's number and unit make ("2" + "wd" → "2wd"); undefined until both are given. */
+export function durationCode(amount: number | null | undefined, unit: string | null | undefined): string | undefined {
+  if (amount === null || amount === undefined || !Number.isFinite(amount) || !unit) return undefined;
+  return `${Number(amount.toFixed(2))}${unit}`;
+}
+
+/** The picker's number and unit for a duration code ("2wd" → 2, "wd"); the unit alone for anything else. */
+export function splitDuration(code: unknown): { amount: number | null; unit: string } {
+  const m = typeof code === 'string' ? /^(\d+(?:\.\d+)?)([a-z]+)$/.exec(code) : null;
+  return m ? { amount: Number(m[1]), unit: m[2]! } : { amount: null, unit: DURATION_UNITS[0] };
+}
 
 /** The widget a schema asks for when no hint names one. */
 function kindOf(s: JsonSchema): FieldKind {
@@ -217,6 +266,7 @@ export function actionFields(action: string, input: JsonSchema | null, c: FieldC
         ...(h.help ? { help: h.help } : {}),
         ...(schema.minimum !== undefined ? { min: schema.minimum } : {}),
         ...(h.show ? { show: h.show } : {}),
+        ...(h.optionsFor ? { optionsFor: h.optionsFor } : {}),
       },
     ];
   });

@@ -23,6 +23,7 @@ import { CallerHistoryPanel } from './CallerHistoryPanel';
 import { KeyInformationPanel } from '../../shared/KeyInformation';
 import { scriptFor } from '../../shared/channel-script';
 import { AccessCodeIssuer } from '../case/AccessCodeIssuer';
+import { subjectEmployeeOptions } from '../case/pickers';
 
 const W = ['what', 'who', 'when', 'where', 'why', 'how'] as const;
 const DEMANDS = ['return_exchange', 'compensation', 'apology', 'improve_service', 'other'];
@@ -79,6 +80,7 @@ export function IntakePage() {
   }, [result]);
   const w = Form.useWatch('w', form) ?? {};
   const channel = Form.useWatch('channel', form);
+  const subjectDept = Form.useWatch(['subject', 'departmentCode'], form);
   const anonymous = Form.useWatch(['complainant', 'anonymous'], form);
   const name = Form.useWatch(['complainant', 'name'], form);
   const phone = Form.useWatch(['complainant', 'phone'], form);
@@ -290,7 +292,17 @@ export function IntakePage() {
             <Row gutter={8}>
               <Col xs={24} sm={8}>
                 <Form.Item name={['subject', 'departmentCode']} label={t('field.subjectDepartment')}>
-                  <Select showSearch optionFilterProp="label" options={(policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name) }))} />
+                  <Select
+                    showSearch
+                    allowClear
+                    optionFilterProp="label"
+                    options={(policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name) }))}
+                    // The complained-about employees stay only if they work in the department chosen.
+                    onChange={(dept?: string) => {
+                      const kept = new Set(subjectEmployeeOptions(staff, dept, deptName).map((o) => o.value));
+                      form.setFieldValue(['subject', 'employeeIds'], ((form.getFieldValue(['subject', 'employeeIds']) ?? []) as string[]).filter((id) => kept.has(id)));
+                    }}
+                  />
                 </Form.Item>
               </Col>
               <Col xs={24} sm={8}>
@@ -299,7 +311,7 @@ export function IntakePage() {
                     mode="multiple"
                     showSearch
                     optionFilterProp="label"
-                    options={staff.filter((u) => u.active).map((u) => ({ value: u.id, label: u.departmentCode ? `${u.name}（${deptName(u.departmentCode)}）` : u.name }))}
+                    options={subjectEmployeeOptions(staff, subjectDept, deptName)}
                   />
                 </Form.Item>
               </Col>
