@@ -14,13 +14,13 @@ import * as m0011 from './migrations/0011-contact-keys.js';
 import * as m0012 from './migrations/0012-idempotency-everywhere.js';
 import * as m0013 from './migrations/0013-report-facts.js';
 import * as m0014 from './migrations/0014-accounts.js';
-import * as m0023 from './migrations/0023-customer-flags.js';
-import * as m0018 from './migrations/0018-absences.js';
-import * as m0017 from './migrations/0017-report-runs.js';
-import * as m0019 from './migrations/0019-ledger-import.js';
-import * as m0020 from './migrations/0020-file-store.js';
 import * as m0015 from './migrations/0015-retention-holds.js';
 import * as m0016 from './migrations/0016-accountability.js';
+import * as m0017 from './migrations/0017-report-runs.js';
+import * as m0018 from './migrations/0018-absences.js';
+import * as m0019 from './migrations/0019-ledger-import.js';
+import * as m0020 from './migrations/0020-file-store.js';
+import * as m0023 from './migrations/0023-customer-flags.js';
 
 /** What some migrations need from the configuration (never stored in the database). */
 export interface MigrationOptions {
@@ -44,13 +44,13 @@ function migrationsFor(opts: MigrationOptions): Record<string, Migration> {
     '0012-idempotency-everywhere': m0012,
     '0013-report-facts': m0013,
     '0014-accounts': m0014,
-    '0023-customer-flags': m0023,
-    '0018-absences': m0018,
-    '0017-report-runs': m0017,
-    '0019-ledger-import': m0019,
-    '0020-file-store': m0020,
     '0015-retention-holds': m0015,
     '0016-accountability': m0016,
+    '0017-report-runs': m0017,
+    '0018-absences': m0018,
+    '0019-ledger-import': m0019,
+    '0020-file-store': m0020,
+    '0023-customer-flags': m0023,
   };
 }
 

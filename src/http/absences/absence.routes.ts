@@ -75,13 +75,15 @@ export function absenceRoutes(fastify: FastifyInstance, app: App): void {
       schema: {
         tags: ['absences'],
         summary: 'Cancel an absence: one that has started ends now (its cases go back or stay, as the policy says); one that is over cannot be cancelled (409)',
+        description: IDEMPOTENCY_NOTE.trim(),
+        headers: IdempotencyHeaders,
         params: AbsenceParams,
-        response: { 200: Absence, ...errors(401, 403, 404, 409) },
+        response: { 200: Absence, ...errors(401, 403, 404, 409, 422) },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const { id } = parseInput(AbsenceParams, req.params);
-      return cancelAbsenceBy(app, req.actor!, id);
+      return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { id } }, async () => reply.send(await cancelAbsenceBy(app, req.actor!, id)));
     },
   );
 }

@@ -22,6 +22,7 @@ import { requireUser } from '../auth/auth.js';
 import type { ResponseTypeProvider } from '../schemas/registry.js';
 import { errors } from '../schemas/common.js';
 import { AccountabilityEntry, AccountabilityEntryDetail, AccountabilityScorecards } from './accountability.schemas.js';
+import { IDEMPOTENCY_NOTE, IdempotencyHeaders, idempotent } from '../idempotency.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const Period = z
@@ -84,26 +85,35 @@ export function accountabilityRoutes(fastify: FastifyInstance, app: App): void {
     '/api/v1/accountability/entries/:id/confirm',
     {
       preHandler,
-      schema: { tags, summary: "The manager confirms a proposed entry; `amount` is required within the rule's range when it has one", params: IdParams, body: ConfirmBody, response: { 200: AccountabilityEntryDetail, ...errors(400, 401, 403, 404, 409) } },
+      schema: { tags, summary: "The manager confirms a proposed entry; `amount` is required within the rule's range when it has one", description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: IdParams, body: ConfirmBody, response: { 200: AccountabilityEntryDetail, ...errors(400, 401, 403, 404, 409, 422) } },
     },
-    async (req) => confirmAccountabilityEntry(app, req.actor!, (req.params as { id: string }).id, req.body),
+    async (req, reply) => {
+      const id = (req.params as { id: string }).id;
+      return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { id, body: req.body } }, async () => reply.send(await confirmAccountabilityEntry(app, req.actor!, id, req.body)));
+    },
   );
 
   server.post(
     '/api/v1/accountability/entries/:id/appeal',
     {
       preHandler,
-      schema: { tags, summary: 'The person a penalty names appeals it, with a reason', params: IdParams, body: AppealBody, response: { 200: AccountabilityEntryDetail, ...errors(400, 401, 403, 404, 409) } },
+      schema: { tags, summary: 'The person a penalty names appeals it, with a reason', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: IdParams, body: AppealBody, response: { 200: AccountabilityEntryDetail, ...errors(400, 401, 403, 404, 409, 422) } },
     },
-    async (req) => appealAccountabilityEntry(app, req.actor!, (req.params as { id: string }).id, req.body),
+    async (req, reply) => {
+      const id = (req.params as { id: string }).id;
+      return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { id, body: req.body } }, async () => reply.send(await appealAccountabilityEntry(app, req.actor!, id, req.body)));
+    },
   );
 
   server.post(
     '/api/v1/accountability/entries/:id/decide',
     {
       preHandler,
-      schema: { tags, summary: "An approver at the policy's appeal level upholds or overturns an appeal", params: IdParams, body: DecideBody, response: { 200: AccountabilityEntryDetail, ...errors(400, 401, 403, 404, 409) } },
+      schema: { tags, summary: "An approver at the policy's appeal level upholds or overturns an appeal", description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: IdParams, body: DecideBody, response: { 200: AccountabilityEntryDetail, ...errors(400, 401, 403, 404, 409, 422) } },
     },
-    async (req) => decideAccountabilityAppeal(app, req.actor!, (req.params as { id: string }).id, req.body),
+    async (req, reply) => {
+      const id = (req.params as { id: string }).id;
+      return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { id, body: req.body } }, async () => reply.send(await decideAccountabilityAppeal(app, req.actor!, id, req.body)));
+    },
   );
 }

@@ -62,10 +62,10 @@ export function legalHoldRoutes(fastify: FastifyInstance, app: App): void {
     return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: b }, async () => reply.status(201).send(await setHold(app, req.actor!, b)));
   });
 
-  server.post('/api/v1/admin/legal-holds/:id/lift', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Lift a legal hold, with a reason', params: HoldParams, body: Lift, response: { 200: Hold, ...errors(400, 401, 403, 404, 409) } } }, async (req) => {
+  server.post('/api/v1/admin/legal-holds/:id/lift', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Lift a legal hold, with a reason', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: HoldParams, body: Lift, response: { 200: Hold, ...errors(400, 401, 403, 404, 409, 422) } } }, async (req, reply) => {
     const { id } = parseInput(HoldParams, req.params);
     const b = parseInput(Lift, req.body);
-    return liftHold(app, req.actor!, id, b.reason);
+    return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { id, ...b } }, async () => reply.send(await liftHold(app, req.actor!, id, b.reason)));
   });
 
   server.get('/api/v1/admin/purge/preview', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Dry run of the retention purge: what would be purged and why, and the expired cases a legal hold keeps; changes nothing', response: { 200: Preview, ...errors(401, 403) } } }, async (req) => {

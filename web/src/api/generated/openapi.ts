@@ -2064,11 +2064,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The manager confirms a proposed entry; `amount` is required within the rule's range when it has one */
+        /**
+         * The manager confirms a proposed entry; `amount` is required within the rule's range when it has one
+         * @description Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -2137,6 +2142,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Refused by the policy (invalid policy, avoidance, extension over the maximum, Idempotency-Key reused) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Internal error */
                 500: {
                     headers: {
@@ -2181,11 +2195,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The person a penalty names appeals it, with a reason */
+        /**
+         * The person a penalty names appeals it, with a reason
+         * @description Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -2253,6 +2272,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Refused by the policy (invalid policy, avoidance, extension over the maximum, Idempotency-Key reused) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Internal error */
                 500: {
                     headers: {
@@ -2297,11 +2325,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** An approver at the policy's appeal level upholds or overturns an appeal */
+        /**
+         * An approver at the policy's appeal level upholds or overturns an appeal
+         * @description Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -2365,6 +2398,15 @@ export interface paths {
                 };
                 /** @description Not allowed in the current state, or changed concurrently */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by the policy (invalid policy, avoidance, extension over the maximum, Idempotency-Key reused) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4894,11 +4936,16 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Cancel an absence: one that has started ends now (its cases go back or stay, as the policy says); one that is over cannot be cancelled (409) */
+        /**
+         * Cancel an absence: one that has started ends now (its cases go back or stay, as the policy says); one that is over cannot be cancelled (409)
+         * @description Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         */
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -4944,6 +4991,15 @@ export interface paths {
                 };
                 /** @description Not allowed in the current state, or changed concurrently */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by the policy (invalid policy, avoidance, extension over the maximum, Idempotency-Key reused) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5240,11 +5296,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Lift a legal hold, with a reason */
+        /**
+         * Lift a legal hold, with a reason
+         * @description Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -5320,6 +5381,15 @@ export interface paths {
                 };
                 /** @description Not allowed in the current state, or changed concurrently */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by the policy (invalid policy, avoidance, extension over the maximum, Idempotency-Key reused) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
