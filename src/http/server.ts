@@ -75,6 +75,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   metricsRoutes(server, app, { token: opts.metricsToken, processMetrics: opts.processMetrics });
   authRoutes(server, app, { throttle: opts.loginThrottle });
   complaintRoutes(server, app);
+  (await import('./reports/exports.routes.js')).exportRoutes(server, app); // issue 11 §5: dossier PDF, ledger and statistics exports
   await server.register(attachmentRoutes, { app }); // files on cases (its own multipart context)
   adminRoutes(server, app);
   await server.register((await import('./telephony/telephony.routes.js')).telephonyRoutes, { app }); // issue 13: PBX / CTI screen-pop (signed webhook)

@@ -12,6 +12,7 @@
  * See `docs/policy.md` for the format explained field by field.
  */
 import { z } from 'zod';
+import { exportsSection } from './exports.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small building blocks
@@ -599,6 +600,8 @@ export const PolicySchema = z.strictObject({
   scripts,
   /** Customer message wording (issue 4); optional, built-in wording when absent. */
   messages: messages.optional(),
+  /** Exports (issue 11 §5): the ledger's columns; optional (policy/exports.ts). */
+  exports: exportsSection.prefault({}),
 });
 
 /** A validated policy, defaults applied (`defaultGrade` filled in by `validatePolicy`). */
