@@ -17,6 +17,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Actor, Complaint } from '../domain/complaint/types.js';
 import type { Locale } from '../domain/errors.js';
@@ -110,7 +111,8 @@ export async function prepareLedger(app: App, actor: Actor, q: LedgerQuery, lang
         'complaints.id as id',
         'complaints.body as body',
         'complaints.received_at as receivedAt',
-        'complaints.resolve_due_at as promisedAt',
+        // The promised time: the resolve clock's due time (kept once the clock stopped, as the case page shows it).
+        sql<string | null>`(select k.due_at from clocks k where k.complaint_id = complaints.id and k.kind = 'resolve' limit 1)`.as('promisedAt'),
         'f.complaint_id as factsId',
         'f.first_answered_at as answeredAt',
         'f.closed_at as closedAt',
