@@ -16,6 +16,7 @@ import { pick } from '../../i18n';
 import { StateTag } from '../../shared/StateTag';
 import { formatDateTime } from '../../shared/format';
 import { ReportChart } from './ReportChart';
+import { ReportExportButtons } from './ReportExportButtons';
 import { PRESETS, bucketPeriod, defaultGroupBy, presetPeriod, type Period, type Preset } from './period';
 
 type Statistics = Schemas['Statistics'];
@@ -197,6 +198,7 @@ export function ReportsPage() {
           <Button type="primary" icon={<DownloadOutlined />} href={xlsxHref} download data-testid="reports-xlsx">
             {t('reports.downloadExcel')}
           </Button>
+          <ReportExportButtons query={q} />
         </Space>
       </Card>
       {!s || !charts || !onTime ? (
