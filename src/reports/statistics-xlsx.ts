@@ -18,7 +18,8 @@ export const SHEETS = {
   onTime: T('时效', '時效', 'On time'),
 } as const;
 
-const L = {
+/** Figure labels, also used by the statistics PDF (reports/pdf/statistics-pdf.ts). */
+export const L = {
   figure: T('指标', '指標', 'Figure'),
   value: T('数值', '數值', 'Value'),
   of: T('基数', '基數', 'Out of'),

@@ -186,7 +186,8 @@ async function context(app: App, q: StatisticsQuery) {
   return { zone, start, end, fromI: start.toUTC().toISO()!, toI: end.toUTC().toISO()! };
 }
 
-function cohortOf(app: App, actor: Actor, q: StatisticsQuery, fromI: string, toI: string): Q {
+/** The cohort (cases received in the period matching the filters, not avoided by the caller), left-joined with its facts; also the ledger export's rows. */
+export function cohortOf(app: App, actor: Actor, q: StatisticsQuery, fromI: string, toI: string): Q {
   const base = app.database.db
     .selectFrom('complaints')
     .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')

@@ -18,6 +18,7 @@ import { absencePolicy } from './absence.js';
 import { reportsPolicy } from './reports.js';
 import { retention } from './retention.js'; // the retention section (retention.ts)
 import { accountabilitySection } from './accountability.js';
+import { exportsSection } from './exports.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small building blocks
@@ -608,6 +609,8 @@ export const PolicySchema = z.strictObject({
   reports: reportsPolicy,
   /** Penalties and rewards (考核); optional — without it no accountability entry is created. */
   accountability: z.lazy(accountabilitySection).optional(),
+  /** Exports (issue 11 §5): the ledger's columns; optional (policy/exports.ts). */
+  exports: exportsSection.prefault({}),
 });
 
 /** A validated policy, defaults applied (`defaultGrade` filled in by `validatePolicy`). */

@@ -24,7 +24,8 @@ const list = z
   .optional();
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
-const StatisticsParams = z
+/** The statistics query; the ledger and statistics PDF exports take the same (http/reports/exports.routes.ts). */
+export const StatisticsParams = z
   .object({
     /** First local day of the period (the active policy's time zone). */
     from: date,
@@ -46,7 +47,7 @@ const StatisticsParams = z
   .strict();
 const CasesParams = StatisticsParams.extend({ figure: z.enum(FIGURE_NAMES as [string, ...string[]]), limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict();
 
-function toQuery(q: z.output<typeof StatisticsParams>): StatisticsQuery {
+export function toQuery(q: z.output<typeof StatisticsParams>): StatisticsQuery {
   const filters = Object.fromEntries(
     Object.entries({
       departmentCode: q.department,

@@ -23,6 +23,7 @@ import { MarkedDescription } from '../../shared/KeyInformation';
 import { CustomerFlags } from '../../shared/CustomerFlags';
 import { TriageForm } from './TriageForm';
 import { pausedLeft } from './paused-clock';
+import { CaseExportButtons, CasePrintForm } from './CasePrintForm';
 
 /** Buttons shown first and in blue: the step that moves the case forward. */
 const FORWARD = ['judge', 'classify', 'route', 'accept', 'investigate', 'propose', 'approve', 'answer', 'follow_up', 'close', 'archive', 'resume', 'grant_extension'];
@@ -101,7 +102,9 @@ export function CasePage() {
   };
 
   return (
-    <Space direction="vertical" size={8} style={{ width: '100%' }}>
+    <>
+    <CasePrintForm view={view} />
+    <Space direction="vertical" size={8} style={{ width: '100%' }} className="kesu-case-screen">
       <Card styles={{ body: { padding: 12 } }} data-testid="case-header" data-state={c.state}>
         <Space wrap align="center" size={[8, 4]}>
           <Typography.Title level={4} style={{ margin: 0 }} data-testid="case-number">
@@ -130,6 +133,9 @@ export function CasePage() {
             </span>
           )}
         </Space>
+        <div style={{ float: 'right', marginTop: 8 }}>
+          <CaseExportButtons caseId={c.id} />
+        </div>
         <div style={{ marginTop: 8 }} data-testid="case-actions">
           {actions.length === 0 ? (
             <Typography.Text type="secondary">{t('case.noActions')}</Typography.Text>
@@ -231,6 +237,7 @@ export function CasePage() {
       </Modal>
       {policy === null && <Empty />}
     </Space>
+    </>
   );
 
   /** "已暂停，剩余 1.5 个工作日" — a paused clock's time left in its working time (no due time while paused). */

@@ -17,6 +17,7 @@ import { StateTag } from '../../shared/StateTag';
 import { formatDateTime } from '../../shared/format';
 import { ReportChart } from './ReportChart';
 import { ScheduledReports } from './ScheduledReports';
+import { ReportExportButtons } from './ReportExportButtons';
 import { PRESETS, bucketPeriod, defaultGroupBy, presetPeriod, type Period, type Preset } from './period';
 
 type Statistics = Schemas['Statistics'];
@@ -198,6 +199,7 @@ export function ReportsPage() {
           <Button type="primary" icon={<DownloadOutlined />} href={xlsxHref} download data-testid="reports-xlsx">
             {t('reports.downloadExcel')}
           </Button>
+          <ReportExportButtons query={q} />
         </Space>
       </Card>
       {!s || !charts || !onTime ? (

@@ -1,0 +1,47 @@
+/**
+ * Names for the codes and ids a case carries (category, grade, department, invalid reason,
+ * tier, approval level, staff), in the reader's language, for the exports. Read once per export:
+ * the policy the case (or the ledger) is read under and the staff list.
+ */
+import type { Locale } from '../../domain/errors.js';
+import type { Policy } from '../../domain/policy/index.js';
+import { listUsers } from '../../store/user.repository.js';
+import type { App } from '../../services/app.js';
+import { pickText } from './labels.js';
+
+export interface Names {
+  category(code: string | null | undefined): string;
+  grade(code: string | null | undefined): string;
+  department(code: string | null | undefined): string;
+  reason(code: string | null | undefined): string;
+  tier(level: number): string;
+  level(code: string | null | undefined): string;
+  user(id: string | null | undefined): string;
+  /** The organisation's name as customer messages sign it (the policy's name otherwise). */
+  organisation: string;
+}
+
+type Coded = { code: string; name: { 'zh-CN': string; 'zh-TW'?: string; en?: string } };
+
+export function policyNames(policy: Policy, lang: Locale, users: ReadonlyMap<string, string>): Names {
+  const of = (list: readonly Coded[] | undefined) => {
+    const m = new Map((list ?? []).map((x) => [x.code, pickText(x.name, lang)]));
+    return (code: string | null | undefined) => (code ? (m.get(code) ?? code) : '');
+  };
+  const tiers = new Map(policy.escalation.tiers.map((t) => [t.level, pickText(t.name, lang)]));
+  return {
+    category: of(policy.categories),
+    grade: of(policy.grades),
+    department: of(policy.departments),
+    reason: of(policy.validity?.invalidReasons),
+    level: of(policy.approval?.levels),
+    tier: (n) => tiers.get(n) ?? String(n),
+    user: (id) => (id ? (users.get(id) ?? id) : ''),
+    organisation: pickText(policy.messages?.organisation, lang) || pickText(policy.name, lang),
+  };
+}
+
+/** Staff names by id (every account, also inactive ones: old cases name them). */
+export async function staffNames(app: App): Promise<Map<string, string>> {
+  return new Map((await listUsers(app.database.db)).map((u) => [u.id, u.name]));
+}
