@@ -297,7 +297,7 @@ export function CasePage() {
           {formatDateTime(e.at)} · {e.actorName}
         </Typography.Text>
         <div>
-          <b>{e.action === 'receive' ? t('case.received') : actionLabel(e.action ?? e.type)}</b>
+          <b>{e.action === 'receive' ? t('case.received') : e.action ? actionLabel(e.action) : t(`eventType.${e.type}`, { defaultValue: e.type })}</b>
           {e.fromState !== e.toState && e.toState && (
             <Typography.Text type="secondary"> → {t(`state.${e.toState}`)}</Typography.Text>
           )}
