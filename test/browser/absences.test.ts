@@ -6,7 +6,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { browserSkip, startConsole, SHOTS, type Console } from './support.js';
+import { apiPost, apiToken, browserSkip, optionsOf, startConsole, SHOTS, type Console } from './support.js';
 
 const skip = browserSkip();
 
@@ -47,5 +47,20 @@ describe('web console: my absences', { skip }, () => {
     await page.getByTestId('absence-cancel').click();
     await page.locator('.ant-popconfirm').getByRole('button', { name: '取消缺勤' }).click();
     await dialog.locator('.ant-tag').filter({ hasText: '已取消' }).waitFor();
+  });
+
+  it('the handler pickers tag who is away now', async () => {
+    const admin = await apiToken(k.base, 'admin');
+    const agent = await apiToken(k.base, 'agent');
+    const until = ahead(3);
+    await apiPost(k.base, admin, '/api/v1/absences', { userId: k.userIds.get('handler2'), from: new Date().toISOString(), to: until, reason: '病假' });
+    const created = await apiPost(k.base, agent, '/api/v1/complaints', { channel: 'phone', description: '快递外包装破损。', complainant: { name: '测试客户', phone: '13900004444' } });
+    const page = await k.as('specialist');
+    await page.goto(`/cases/${created.complaint.number}`);
+    await page.getByTestId('action-triage').click();
+    await page.getByTestId('triage-form').waitFor();
+    const primaries = await optionsOf(page, 'action_triage_route_primaryHandlerId');
+    assert.ok(primaries.some((o) => /^吴磊 · .* · 缺勤至 /.test(o)), primaries.join(' / '));
+    assert.ok(primaries.some((o) => /^王强 · /.test(o) && !o.includes('缺勤')), primaries.join(' / '));
   });
 });

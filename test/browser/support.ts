@@ -132,3 +132,44 @@ export async function apiPost(base: string, auth: string, path: string, body: un
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
+
+// --- antd selects and dialogs, driven as a person would -----------------------------------
+
+/** Waits until no dialog is still zooming or fading in or out (a screenshot mid-animation shows a ghost). */
+export async function settled(page: Page) {
+  await page.waitForFunction(() => !document.querySelector('[class*="-zoom-enter"], [class*="-zoom-appear"], [class*="-zoom-leave"], [class*="-fade-enter"], [class*="-fade-appear"], [class*="-fade-leave"], [class*="-slide-up-enter"], [class*="-slide-up-appear"], [class*="-slide-up-leave"]'));
+}
+
+/** Waits until no select dropdown is open (or still closing). */
+export async function dropdownsClosed(page: Page) {
+  await page.waitForFunction(() => [...document.querySelectorAll('.ant-select-dropdown')].every((d) => (d as HTMLElement).offsetParent === null || d.classList.contains('ant-select-dropdown-hidden')));
+}
+
+/** The option labels an open select offers (its visible dropdown; virtual lists render what fits). */
+export async function optionsOf(page: Page, id: string): Promise<string[]> {
+  await dropdownsClosed(page);
+  await page.locator(`#${id}`).click();
+  const list = page.locator('.ant-select-dropdown:visible');
+  await list.locator('.ant-select-item-option').first().waitFor();
+  await settled(page);
+  const labels = await list.locator('.ant-select-item-option').allInnerTexts();
+  await page.locator(`#${id}`).blur(); // leave the field: closes the list without closing the dialog (Escape would)
+  await dropdownsClosed(page);
+  return labels.map((l) => l.trim());
+}
+
+/** Focuses a select by its id, types, takes the highlighted match with Enter (keyboard only). */
+export async function choose(page: Page, id: string, text: string) {
+  await dropdownsClosed(page);
+  await page.locator(`#${id}`).focus();
+  await page.keyboard.type(text);
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active').last().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`#${id}`).blur();
+  await dropdownsClosed(page);
+}
+
+export async function selectedText(page: Page, id: string): Promise<string> {
+  return page.locator(`#${id}`).locator('xpath=ancestor::div[contains(@class,"ant-select")][1]').innerText();
+}
+

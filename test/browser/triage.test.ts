@@ -13,63 +13,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { browserSkip, startConsole, SHOTS, type Console } from './support.js';
+import { apiPost, apiToken, browserSkip, choose, dropdownsClosed, optionsOf, selectedText, settled, startConsole, SHOTS, type Console } from './support.js';
 
 const skip = browserSkip();
 const DIR = join(SHOTS, 'triage');
 const LANGS = ['zh-CN', 'zh-TW', 'en'] as const;
 const SCREENS = { desktop: { width: 1366, height: 768 }, phone: { width: 390, height: 844 } } as const;
 
-async function token(base: string, username: string): Promise<string> {
-  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'kesu-demo' }) });
-  assert.equal(r.status, 200);
-  return ((await r.json()) as { token: string }).token;
-}
-
-async function call(base: string, auth: string, path: string, body: unknown): Promise<any> {
-  const r = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: JSON.stringify(body) });
-  const json = await r.json();
-  assert.ok(r.status < 300, `${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-/** Waits until no dialog is still zooming or fading in or out (a screenshot mid-animation shows a ghost). */
-async function settled(page: Page) {
-  await page.waitForFunction(() => !document.querySelector('[class*="-zoom-enter"], [class*="-zoom-appear"], [class*="-zoom-leave"], [class*="-fade-enter"], [class*="-fade-appear"], [class*="-fade-leave"], [class*="-slide-up-enter"], [class*="-slide-up-appear"], [class*="-slide-up-leave"]'));
-}
-
-/** Waits until no select dropdown is open (or still closing). */
-async function dropdownsClosed(page: Page) {
-  await page.waitForFunction(() => [...document.querySelectorAll('.ant-select-dropdown')].every((d) => (d as HTMLElement).offsetParent === null || d.classList.contains('ant-select-dropdown-hidden')));
-}
-
-/** The option labels an open select offers (its visible dropdown; virtual lists render what fits). */
-async function optionsOf(page: Page, id: string): Promise<string[]> {
-  await dropdownsClosed(page);
-  await page.locator(`#${id}`).click();
-  const list = page.locator('.ant-select-dropdown:visible');
-  await list.locator('.ant-select-item-option').first().waitFor();
-  await settled(page);
-  const labels = await list.locator('.ant-select-item-option').allInnerTexts();
-  await page.locator(`#${id}`).blur(); // leave the field: closes the list without closing the dialog (Escape would)
-  await dropdownsClosed(page);
-  return labels.map((l) => l.trim());
-}
-
-/** Focuses a select by its id, types, takes the highlighted match with Enter (keyboard only). */
-async function choose(page: Page, id: string, text: string) {
-  await dropdownsClosed(page);
-  await page.locator(`#${id}`).focus();
-  await page.keyboard.type(text);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active').last().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator(`#${id}`).blur();
-  await dropdownsClosed(page);
-}
-
-async function selectedText(page: Page, id: string): Promise<string> {
-  return page.locator(`#${id}`).locator('xpath=ancestor::div[contains(@class,"ant-select")][1]').innerText();
-}
+const token = apiToken;
+const call = apiPost;
 
 async function openCase(page: Page, number: string) {
   await page.goto(`/cases/${number}`);

@@ -12,7 +12,7 @@ import { useLookups, useSession } from '../../app/session';
 import { useCaseChanges } from '../../app/live';
 import { Countdown } from '../../shared/Countdown';
 import { StateTag } from '../../shared/StateTag';
-import { formatDateTime, formatMoney, formatPolicyDuration, joinList } from '../../shared/format';
+import { formatDate, formatDateTime, formatMoney, formatPolicyDuration, joinList } from '../../shared/format';
 import { currentLocale, pick } from '../../i18n';
 import { ActionForm } from './ActionForm';
 import { actionFields, inputOf } from './action-fields';
@@ -47,6 +47,8 @@ export function CasePage() {
   const [missing, setMissing] = useState(false);
   const [action, setAction] = useState<string | null>(null);
   const [loads, setLoads] = useState<ReadonlyMap<string, number> | undefined>(undefined);
+  const [away, setAway] = useState<ReadonlyMap<string, string>>(new Map());
+  const absence = useCallback((userId: string) => (away.has(userId) ? t('picker.awayUntil', { date: formatDate(away.get(userId)!) }) : undefined), [away, t]);
 
   const load = useCallback(async () => {
     try {
@@ -72,12 +74,16 @@ export function CasePage() {
     ok(api.GET('/api/v1/directory/load'))
       .then((rows) => live && setLoads(new Map(rows.map((r) => [r.userId, r.openCases]))))
       .catch(() => undefined); // the pickers then show no load
+    // Who is away now (absences, issue 10 §3): the pickers tag them, the server refuses them when someone present could take the case.
+    ok(api.GET('/api/v1/absences', { params: { query: { active: '1' } } }))
+      .then((rows) => live && setAway(new Map(rows.map((r) => [r.userId, r.endsAt]))))
+      .catch(() => undefined);
     return () => {
       live = false;
     };
   }, [action]);
 
-  const fields = useMemo(() => (view && action && action !== TRIAGE ? actionFields(action, inputOf(lifecycle, action), { view, policy, staff, t, pick, loads }) : []), [view, action, lifecycle, policy, staff, t, loads]);
+  const fields = useMemo(() => (view && action && action !== TRIAGE ? actionFields(action, inputOf(lifecycle, action), { view, policy, staff, t, pick, loads, absence }) : []), [view, action, lifecycle, policy, staff, t, loads, absence]);
 
   if (missing) return <Result status="404" title={t('case.notFound')} subTitle={t('case.notFoundHint')} data-testid="case-not-found" />;
   if (!view) return <Spin style={{ display: 'block', marginTop: 80 }} />;
@@ -219,7 +225,7 @@ export function CasePage() {
       </Card>
 
       <Modal open={action === TRIAGE} title={`${t('triage.title')} · ${c.number}`} footer={null} onCancel={() => setAction(null)} destroyOnHidden width={760}>
-        {action === TRIAGE && <TriageForm view={view} loads={loads} onDone={done} onCancel={() => setAction(null)} />}
+        {action === TRIAGE && <TriageForm view={view} loads={loads} absence={absence} onDone={done} onCancel={() => setAction(null)} />}
       </Modal>
       <Modal open={!!action && action !== TRIAGE} title={action ? `${actionLabel(action)} · ${c.number}` : ''} footer={null} onCancel={() => setAction(null)} destroyOnHidden width={640}>
         {action && (fields.length ? null : <Typography.Paragraph>{t('case.confirmAction', { action: actionLabel(action) })}</Typography.Paragraph>)}

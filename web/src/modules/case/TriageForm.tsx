@@ -15,10 +15,10 @@ import { ActionForm } from './ActionForm';
 import type { ActionField } from './action-fields';
 import { routedDepartment, triageBody, triageFields } from './triage-fields';
 
-export function TriageForm({ view, loads, onDone, onCancel }: { view: CaseView; loads?: ReadonlyMap<string, number>; onDone: (v: CaseView) => void; onCancel: () => void }) {
+export function TriageForm({ view, loads, absence, onDone, onCancel }: { view: CaseView; loads?: ReadonlyMap<string, number>; absence?: (id: string) => string | undefined; onDone: (v: CaseView) => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const { policy, staff, lifecycle, actionLabel } = useLookups();
-  const fields = useMemo(() => triageFields(lifecycle, { view, policy, staff, t, pick, loads }), [lifecycle, view, policy, staff, t, loads]);
+  const fields = useMemo(() => triageFields(lifecycle, { view, policy, staff, t, pick, loads, absence }), [lifecycle, view, policy, staff, t, loads, absence]);
   // A heading before the first field of each step.
   const firsts = useMemo(() => {
     const seen = new Map<string, string>();
