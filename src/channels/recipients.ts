@@ -69,12 +69,19 @@ export function resolveStaff(
   policy: Policy | null,
   staff: StaffContact[],
   s: ChannelSettings,
+  away: ReadonlySet<string> = new Set(),
 ): Resolution {
   const notes: string[] = [];
   const avoid = new Set(c ? avoidingUserIds(c) : []);
   let people: StaffContact[] = [];
   if (to.userIds?.length) people = staff.filter((u) => to.userIds!.includes(u.id));
-  else if (to.role && policy) people = staffForRole(staff, to.role, to.departmentCode ?? c?.departmentCode ?? undefined, policy, payload.level);
+  else if (to.role && policy) {
+    people = staffForRole(staff, to.role, to.departmentCode ?? c?.departmentCode ?? undefined, policy, payload.level);
+    // A role-wide message goes to those present (absences, issue 10 §3); to everyone when all are away, so it is never lost.
+    const present = people.filter((u) => !away.has(u.id));
+    if (present.length && present.length < people.length) notes.push(`${people.length - present.length} away left out`);
+    if (present.length) people = present;
+  }
   people = people.filter((u) => !avoid.has(u.id));
   const deliveries: Delivery[] = [];
   if (s.smtpUrl) {

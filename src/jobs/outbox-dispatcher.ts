@@ -41,6 +41,7 @@ import { smtpProvider, type EmailProvider } from '../channels/email-smtp.js';
 import { httpSmsProvider, logSmsProvider, type SmsProvider } from '../channels/sms.js';
 import { sendToBot } from '../channels/staff-alerts.js';
 import { caseEventBody, sendWebhook } from '../channels/webhook.js';
+import { listAbsences } from '../store/absence.repository.js';
 
 export interface Providers {
   email: EmailProvider | null;
@@ -277,7 +278,7 @@ async function expand(app: App, s: ChannelSettings, owner: string, row: OutboxRo
   const to = row.recipient as Selector;
   let payload = row.payload;
   let res: Resolution;
-  if (row.channel === 'staff') res = resolveStaff(to, row.template, payload, c, policy, await activeStaff(trx), s);
+  if (row.channel === 'staff') res = resolveStaff(to, row.template, payload, c, policy, await activeStaff(trx), s, to.role ? new Set((await listAbsences(trx, { activeAt: now.toISOString() })).map((a) => a.userId)) : undefined);
   else if (row.channel === 'webhook') res = resolveWebhooks(row.template, payload, s);
   else {
     const locale = (c && (await customerLocale(trx, c.id))) ?? s.defaultLocale;

@@ -130,6 +130,18 @@ describe('recipients', () => {
     assert.match(none.notes.join(), /no e-mail address/);
   });
 
+  it('a role-wide message skips people away, unless everyone is; a named person gets it anyway', () => {
+    const s = testSettings('/tmp', { smtpUrl: 'smtp://127.0.0.1:1' });
+    const c = { subject: { employeeIds: [] }, departmentCode: 'logistics', complainant: { anonymous: true } } as unknown as Complaint;
+    const some = resolveStaff({ role: 'approver' }, 'approval_waiting', {}, c, p, staff, s, new Set(['csm']));
+    assert.deepEqual(some.deliveries.map((d) => d.recipient.userId).sort(), ['dm', 'gm']);
+    assert.match(some.notes.join(), /1 away left out/);
+    const all = resolveStaff({ role: 'department_manager', departmentCode: 'logistics' }, 'approval_waiting', {}, c, p, staff, s, new Set(['dm']));
+    assert.deepEqual(all.deliveries.map((d) => d.recipient.userId), ['dm'], 'never lost: all away, all told');
+    const named = resolveStaff({ userIds: ['h1'] }, 'stand_in_assigned', {}, c, p, staff, s, new Set(['h1']));
+    assert.deepEqual(named.deliveries.map((d) => d.recipient.userId), ['h1']);
+  });
+
   it('reaches the customer on every contact they left, as configured', () => {
     const c = { complainant: { anonymous: false, name: '林', email: 'lin@example.com', phone: '13800000000' } } as unknown as Complaint;
     const both = resolveCustomer({}, c, 'zh-TW', testSettings('/tmp', { smtpUrl: 'smtp://x:25', sms: { provider: 'log', method: 'POST', body: '', headers: {} } }));
