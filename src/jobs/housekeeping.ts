@@ -8,6 +8,7 @@
  * at once (see the repository).
  */
 import type { App } from '../services/app.js';
+import { startPeriodic } from './periodic.js';
 import { pruneOutbox } from '../store/housekeeping.repository.js';
 import { pruneIdempotencyKeys } from '../services/idempotent-requests.js';
 import { fileStoreOf } from '../storage/stores.js';
@@ -54,29 +55,17 @@ export async function runHousekeeping(app: App, opts: HousekeepingOptions, stopp
 
 /** Runs a pass after `firstDelayMs` and then every `intervalMs` until stopped; errors are logged, never fatal. */
 export function startHousekeeping(app: App, intervalMs: number, opts: HousekeepingOptions & { firstDelayMs?: number }): () => Promise<void> {
-  let running: Promise<unknown> | null = null;
-  let stopped = false;
-  const run = (): void => {
-    if (running || stopped) return;
-    running = runHousekeeping(app, opts, () => stopped)
-      .then(async (r) => {
-        // Expired Idempotency-Keys (KESU_IDEMPOTENCY_TTL_HOURS) go too.
-        const idempotencyKeysDeleted = stopped ? 0 : await pruneIdempotencyKeys(app, opts.batch ?? 500, opts.maxBatches ?? 40);
-        // Files stored by uploads that never committed nor released them (storage/staging.ts).
-        const staged = stopped ? { removed: 0 } : await sweepStagedFiles(app, await fileStoreOf(app));
-        if (r.outboxDeleted || idempotencyKeysDeleted || staged.removed) app.log.info({ outboxDeleted: r.outboxDeleted, idempotencyKeysDeleted, stagedFilesRemoved: staged.removed, more: r.more }, 'housekeeping');
-      })
-      .catch((e) => app.log.error({ err: e }, 'housekeeping failed'))
-      .finally(() => (running = null));
-  };
-  const first = setTimeout(run, opts.firstDelayMs ?? 60_000);
-  const timer = setInterval(run, intervalMs);
-  first.unref();
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearTimeout(first);
-    clearInterval(timer);
-    await running;
-  };
+  return startPeriodic(app, {
+    name: 'housekeeping',
+    intervalMs,
+    firstDelayMs: opts.firstDelayMs ?? 60_000,
+    pass: async (stopped) => {
+      const r = await runHousekeeping(app, opts, stopped);
+      // Expired Idempotency-Keys (KESU_IDEMPOTENCY_TTL_HOURS) go too.
+      const idempotencyKeysDeleted = stopped() ? 0 : await pruneIdempotencyKeys(app, opts.batch ?? 500, opts.maxBatches ?? 40);
+      // Files stored by uploads that never committed nor released them (storage/staging.ts).
+      const staged = stopped() ? { removed: 0 } : await sweepStagedFiles(app, await fileStoreOf(app));
+      if (r.outboxDeleted || idempotencyKeysDeleted || staged.removed) app.log.info({ outboxDeleted: r.outboxDeleted, idempotencyKeysDeleted, stagedFilesRemoved: staged.removed, more: r.more }, 'housekeeping');
+    },
+  });
 }

@@ -8,30 +8,19 @@
  * moved heads (docs/audit.md "Purges").
  */
 import type { App } from '../services/app.js';
+import { startPeriodic } from './periodic.js';
 import { runPurge, type PurgeOptions } from '../records/retention.js';
 import { writeCheckpoint } from '../audit/checkpoint.js';
 
 export function startPurge(app: App, intervalMs: number, opts: PurgeOptions & { firstDelayMs?: number } = {}): () => Promise<void> {
-  let running: Promise<unknown> | null = null;
-  let stopped = false;
-  const run = (): void => {
-    if (running || stopped) return;
-    running = runPurge(app, { ...opts, stopped: () => stopped })
-      .then(async (r) => {
-        if (r.purged.length || r.filesDeleted || r.failed.length) app.log.info({ purged: r.purged.length, held: r.held.length, failed: r.failed.length, filesDeleted: r.filesDeleted, more: r.more, policy: r.policyKey }, 'retention purge');
-        if (r.purged.length && app.database.audit.checkpointDir) await writeCheckpoint(app.database, app.now());
-      })
-      .catch((e) => app.log.error({ err: e }, 'retention purge failed'))
-      .finally(() => (running = null));
-  };
-  const first = setTimeout(run, opts.firstDelayMs ?? 300_000);
-  const timer = setInterval(run, intervalMs);
-  first.unref();
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearTimeout(first);
-    clearInterval(timer);
-    await running;
-  };
+  return startPeriodic(app, {
+    name: 'retention purge',
+    intervalMs,
+    firstDelayMs: opts.firstDelayMs ?? 300_000,
+    pass: async (stopped) => {
+      const r = await runPurge(app, { ...opts, stopped });
+      if (r.purged.length || r.filesDeleted || r.failed.length) app.log.info({ purged: r.purged.length, held: r.held.length, failed: r.failed.length, filesDeleted: r.filesDeleted, more: r.more, policy: r.policyKey }, 'retention purge');
+      if (r.purged.length && app.database.audit.checkpointDir) await writeCheckpoint(app.database, app.now());
+    },
+  });
 }

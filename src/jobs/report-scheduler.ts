@@ -6,28 +6,17 @@
  * runs shortly after the start, so a report due while no instance was up is made then.
  */
 import type { App } from '../services/app.js';
+import { startPeriodic } from './periodic.js';
 import { runDueReports, type RunOptions } from '../reports/runs.js';
 
 export function startReportScheduler(app: App, intervalMs: number, opts: RunOptions & { firstDelayMs?: number } = {}): () => Promise<void> {
-  let running: Promise<unknown> | null = null;
-  let stopped = false;
-  const run = (): void => {
-    if (running || stopped) return;
-    running = runDueReports(app, { ...opts, stopped: () => stopped })
-      .then((r) => {
-        if (r.generated.length || r.failed.length) app.log.info({ reports: r }, 'scheduled reports');
-      })
-      .catch((e) => app.log.error({ err: e }, 'scheduled reports failed'))
-      .finally(() => (running = null));
-  };
-  const first = setTimeout(run, opts.firstDelayMs ?? 5_000);
-  const timer = setInterval(run, intervalMs);
-  first.unref();
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearTimeout(first);
-    clearInterval(timer);
-    await running;
-  };
+  return startPeriodic(app, {
+    name: 'scheduled reports',
+    intervalMs,
+    firstDelayMs: opts.firstDelayMs ?? 5_000,
+    pass: async (stopped) => {
+      const r = await runDueReports(app, { ...opts, stopped });
+      if (r.generated.length || r.failed.length) app.log.info({ reports: r }, 'scheduled reports');
+    },
+  });
 }
