@@ -9,23 +9,13 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { browserSkip, startConsole, SHOTS, type Console } from './support.js';
+import { browserSkip, startConsole, SHOTS, type Console, apiPost, apiToken } from './support.js';
 
 const skip = browserSkip();
 const DIR = join(SHOTS, 'print');
 
-async function token(base: string, username: string): Promise<string> {
-  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'kesu-demo' }) });
-  assert.equal(r.status, 200);
-  return ((await r.json()) as { token: string }).token;
-}
-
-async function call(base: string, auth: string, path: string, body: unknown): Promise<any> {
-  const r = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: JSON.stringify(body) });
-  const json = await r.json();
-  assert.ok(r.status < 300, `${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const token = apiToken;
+const call = apiPost;
 
 describe('printing a case', { skip }, () => {
   let k: Console;
