@@ -65,7 +65,8 @@ describe('SIGTERM', () => {
     const blocker = new pg.Client({ connectionString: t.url });
     let s: Server | undefined;
     try {
-      s = await startServe({ DATABASE_URL: t.url!, KESU_DATA_DIR: dataDir, KESU_SWEEP_INTERVAL_MS: '200', KESU_SHUTDOWN_TIMEOUT_MS: '1500' });
+      // No lock_timeout: the sweep must stay stuck on the lock however slow the machine (with one it would give up and retry).
+      s = await startServe({ DATABASE_URL: t.url!, KESU_DATA_DIR: dataDir, KESU_SWEEP_INTERVAL_MS: '200', KESU_SHUTDOWN_TIMEOUT_MS: '1500', KESU_PG_LOCK_TIMEOUT_MS: '0' });
       await blocker.connect();
       await blocker.query('begin');
       await blocker.query('lock table clocks in access exclusive mode');
