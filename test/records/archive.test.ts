@@ -6,7 +6,8 @@
  * a time, and downloaded as one zip holding every archived case of the year (the entries read
  * back, one dossier through pdftotext), masked for a reader whose part needs no personal data
  * and logged for one who sees it. A closed but not archived case is in no file. Bad input: 400
- * naming the field in the caller's language; a role outside the archive's: 403.
+ * naming the field in the caller's language; a role outside the archive's: 403. A policy with
+ * `archive.groupBy: categoryGroup` files the same year by the categories' groups.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { engines } from '../support/engines.js';
 import { startKesu, type Kesu } from '../support/kesu.js';
 import { archiveGroupingOf } from '../../src/domain/policy/archive.js';
+import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
 
 const OUT = resolve('test-output', 'archive');
 const PHONE = '13912345678';
@@ -185,6 +187,38 @@ for (const { dialect, skip } of await engines()) {
       assert.equal((await raw('specialist', '/api/v1/archive/years/2025?pageSize=500')).json().fields[0].path, 'pageSize');
       for (const who of ['agent', 'handler']) assert.equal((await raw(who, '/api/v1/archive/years')).statusCode, 403, who);
       assert.equal((await k.server.inject({ method: 'GET', url: '/api/v1/archive/years' })).statusCode, 401);
+    });
+
+    it("files by the policy's archive.groupBy: category groups", async () => {
+      // A complaint of category attitude (group service), handled through to its archiving in 2026.
+      const c = await create('complaint', '营业员态度恶劣');
+      const ids = Object.fromEntries(k.userIds);
+      const [specialist, handler] = [k.as('specialist'), k.as('handler')];
+      await ok(specialist.act(c.id, 'judge', { valid: true }), 'judge');
+      await ok(specialist.act(c.id, 'classify', { category: 'attitude', grade: 'general' }), 'classify');
+      await ok(specialist.act(c.id, 'route', { departmentCode: 'customer_service', primaryHandlerId: ids.handler }), 'route');
+      await ok(handler.act(c.id, 'accept', {}), 'accept');
+      await ok(handler.act(c.id, 'investigate', { facts: '属实', cause: '服务意识不足', responsibility: { type: 'employee', employeeId: ids.agent2 } }), 'investigate');
+      await ok(handler.act(c.id, 'propose', { solutions: ['apology'], description: '当面致歉' }), 'propose');
+      await ok(handler.act(c.id, 'answer', { text: '已致歉', method: 'phone' }), 'answer');
+      await ok(k.as('followup').act(c.id, 'follow_up', { reached: true, satisfaction: 'satisfied' }), 'follow_up');
+      await ok(specialist.act(c.id, 'close', {}), 'close');
+      await ok(specialist.act(c.id, 'archive', {}), 'archive');
+      const f = readPolicyFile('kesu-default');
+      const text = f.text.replace(/^version: .*$/m, "version: '2026.1-archive'") + '\narchive:\n  groupBy: categoryGroup\n';
+      await activatePolicy(k.app, text, 'yaml');
+      const y = await ok(k.as('specialist').get('/api/v1/archive/years/2026'), '2026 by category group');
+      assert.equal(y.groupBy, 'categoryGroup');
+      assert.deepEqual(
+        y.groups.map((g: any) => [g.key, g.count]),
+        [
+          ['service', 1],
+          ['-', 1],
+        ],
+      );
+      const service = await ok(k.as('specialist').get('/api/v1/archive/years/2026?group=service'), 'service');
+      assert.deepEqual(service.cases.items.map((x: any) => x.number), [c.number]);
+      assert.equal((await raw('specialist', '/api/v1/archive/years/2026?group=customer_service')).statusCode, 400, 'a department is no group now');
     });
   });
 }
