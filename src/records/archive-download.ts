@@ -18,6 +18,7 @@ import { archiveCases } from './archive.js';
 interface ZipWriter extends Readable {
   append(data: Buffer | string, opts: { name: string; date?: Date }): this;
   finalize(): Promise<void>;
+  abort(): this;
   on(event: 'entry', cb: () => void): this;
   on(event: 'error' | 'warning', cb: (e: Error) => void): this;
   on(event: string, cb: (...a: unknown[]) => void): this;
@@ -49,6 +50,14 @@ export async function writeArchiveZip(app: App, actor: Actor, q: { year: number;
   zip.on('error', (e: Error) => {
     failed = e;
   });
+  // A reader who goes away (closed tab, dropped connection) stops the rendering: nothing would take it.
+  let gone = false;
+  const closed = new Promise<void>((resolve) =>
+    out.once('close', () => {
+      gone = true;
+      resolve();
+    }),
+  );
   zip.pipe(out);
   const index = [INDEX_HEAD[q.lang]];
   let after: { at: string; id: string } | undefined;
@@ -57,16 +66,22 @@ export async function writeArchiveZip(app: App, actor: Actor, q: { year: number;
     const { cases } = await archiveCases(app, { ...q, limit: PAGE, after });
     for (const c of cases) {
       if (failed) throw failed;
+      if (gone) break;
       const { pdf } = await caseDossierPdf(app, actor, c.id, q.lang);
       const taken = new Promise<void>((resolve) => zip.once('entry', () => resolve()));
       zip.append(pdf, { name: `${q.year}/${folder(c.group)}/${c.number}.pdf`, date: new Date(c.filedAt) });
-      await taken;
+      await Promise.race([taken, closed]);
+      if (gone) break;
       index.push([c.number, c.group, c.title, c.receivedAt, c.closedAt ?? ''].map(csv).join(','));
       n++;
     }
-    if (cases.length < PAGE) break;
+    if (gone || cases.length < PAGE) break;
     const last = cases.at(-1)!;
     after = { at: last.filedAt, id: last.id };
+  }
+  if (gone) {
+    zip.abort();
+    return n;
   }
   // With a BOM so that spreadsheet programs read the Chinese text as UTF-8.
   zip.append(`\uFEFF${index.join('\r\n')}\r\n`, { name: `${q.year}/目录.csv` });
