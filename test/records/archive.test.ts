@@ -7,7 +7,8 @@
  * back, one dossier through pdftotext), masked for a reader whose part needs no personal data
  * and logged for one who sees it. A closed but not archived case is in no file. Bad input: 400
  * naming the field in the caller's language; a role outside the archive's: 403. A policy with
- * `archive.groupBy: categoryGroup` files the same year by the categories' groups.
+ * `archive.groupBy: categoryGroup` files the same year by the categories' groups. A reader who
+ * goes away mid-download stops the rendering.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +20,9 @@ import { engines } from '../support/engines.js';
 import { startKesu, type Kesu } from '../support/kesu.js';
 import { archiveGroupingOf } from '../../src/domain/policy/archive.js';
 import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
+import { PassThrough } from 'node:stream';
+import { writeArchiveZip } from '../../src/records/archive-download.js';
+import { actorOf, findUserByUsername } from '../../src/store/user.repository.js';
 
 const OUT = resolve('test-output', 'archive');
 const PHONE = '13912345678';
@@ -187,6 +191,14 @@ for (const { dialect, skip } of await engines()) {
       assert.equal((await raw('specialist', '/api/v1/archive/years/2025?pageSize=500')).json().fields[0].path, 'pageSize');
       for (const who of ['agent', 'handler']) assert.equal((await raw(who, '/api/v1/archive/years')).statusCode, 403, who);
       assert.equal((await k.server.inject({ method: 'GET', url: '/api/v1/archive/years' })).statusCode, 401);
+    });
+
+    it('stops rendering when the reader goes away mid-download', async () => {
+      const actor = actorOf((await findUserByUsername(k.testDb.database.db, 'specialist'))!);
+      const out = new PassThrough();
+      out.once('data', () => out.destroy()); // the first bytes arrive, then the connection drops
+      const n = await writeArchiveZip(k.app, actor, { year: 2025, lang: 'zh-CN' }, out);
+      assert.ok(n < numbers.y2025.length, `stopped after ${n} of ${numbers.y2025.length} cases`);
     });
 
     it("files by the policy's archive.groupBy: category groups", async () => {
