@@ -19,6 +19,7 @@ import { reportsPolicy } from './reports.js';
 import { retention } from './retention.js'; // the retention section (retention.ts)
 import { accountabilitySection } from './accountability.js';
 import { exportsSection } from './exports.js';
+import { archiveSection } from './archive.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small building blocks
@@ -611,6 +612,8 @@ export const PolicySchema = z.strictObject({
   accountability: z.lazy(accountabilitySection).optional(),
   /** Exports (issue 11 §5): the ledger's columns; optional (policy/exports.ts). */
   exports: exportsSection.prefault({}),
+  /** The yearly archive (案宗, issue 15 §1): how a year's files are grouped; optional (policy/archive.ts). */
+  archive: archiveSection.prefault({}),
 });
 
 /** A validated policy, defaults applied (`defaultGrade` filled in by `validatePolicy`). */

@@ -2964,6 +2964,278 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/archive/years": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The years of the yearly archive (案宗), newest first, with the number of archived cases filed under each (the local year of closing, in the active policy's time zone) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ArchiveYears"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/archive/years/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A year's files: the groups of the policy's `archive.groupBy` (department by default) with their counts; with `?group=` also that group's cases, a page at a time (`page`, `pageSize` ≤ 100), in filing order */
+        get: {
+            parameters: {
+                query?: {
+                    group?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path: {
+                    year: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ArchiveYearFiles"];
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/archive/years/{year}/dossiers.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The year's (or, with `?group=`, one group's) case dossiers 《客户投诉处理单》 as one zip, streamed: `YEAR/GROUP/NUMBER.pdf` per archived case and `YEAR/目录.csv` (the list of contents), in the caller's language; personal data masked as for the caller, each case shown unmasked written to the access log */
+        get: {
+            parameters: {
+                query?: {
+                    group?: string;
+                    lang?: string;
+                };
+                header?: never;
+                path: {
+                    year: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The zip */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": string;
+                    };
+                };
+                /** @description Invalid input (the fields are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role or the approval level does not allow it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database cannot be written at the moment (read-only, I/O error, a lock held past the busy time-out): nothing was saved; retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database storage is full: nothing was saved; retry after Retry-After seconds */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attachments/limits": {
         parameters: {
             query?: never;
@@ -8173,6 +8445,13 @@ export interface components {
                  */
                 ledgerColumns: ("number" | "receivedAt" | "channel" | "kind" | "title" | "description" | "complainantName" | "phone" | "email" | "address" | "idNumber" | "customerClass" | "category" | "grade" | "department" | "handler" | "firstResponder" | "state" | "validity" | "invalidReason" | "demands" | "demandAmount" | "promisedAt" | "answeredAt" | "answer" | "closedAt" | "handlingMode" | "handlingHours" | "resolveBreached" | "extensions" | "reopens" | "tier" | "satisfaction" | "responsibility" | "compensation")[];
             };
+            archive: {
+                /**
+                 * @default department
+                 * @enum {string}
+                 */
+                groupBy: "department" | "category" | "categoryGroup" | "grade";
+            };
         };
         PolicyProblem: {
             path: string;
@@ -9009,6 +9288,43 @@ export interface components {
                     amount: number;
                 }[];
             }[];
+        };
+        ArchiveYears: {
+            years: {
+                year: number;
+                count: number;
+            }[];
+        };
+        ArchiveCase: {
+            id: string;
+            number: string;
+            title: string;
+            kind: string;
+            category: string | null;
+            grade: string | null;
+            departmentCode: string | null;
+            receivedAt: string;
+            closedAt: string | null;
+            filedAt: string;
+            group: string;
+        };
+        ArchiveYearFiles: {
+            year: number;
+            /** @enum {string} */
+            groupBy: "department" | "category" | "categoryGroup" | "grade";
+            total: number;
+            groups: {
+                key: string;
+                name: string;
+                count: number;
+            }[];
+            cases?: {
+                group: string;
+                total: number;
+                page: number;
+                pageSize: number;
+                items: components["schemas"]["ArchiveCase"][];
+            };
         };
         AbsenceHandover: {
             complaintId: string;
