@@ -140,14 +140,14 @@ export async function articleHistory(app: App, id: string): Promise<ArticleVersi
 }
 
 /** The library's list: all words of `q` (jieba tokens) must occur; drafts and retired ones only for editors. */
-export async function searchArticles(app: App, actor: Actor, f: { q?: string; status?: ArticleStatus; category?: string; limit: number }): Promise<ArticleSummary[]> {
+export async function searchArticles(app: App, actor: Actor, f: { q?: string; status?: ArticleStatus; category?: string; limit: number }): Promise<{ items: ArticleSummary[]; mayEdit: boolean }> {
   const editors = knowledgeRulesOf(await app.activePolicy()).editors;
   const isEditor = actor.roles.some((r) => editors.includes(r));
   const status = isEditor ? f.status : 'published';
   const tokens = f.q ? searchTokens(f.q) : [];
-  if (f.q && !tokens.length) return [];
+  if (f.q && !tokens.length) return { items: [], mayEdit: isEditor };
   const rows = await listArticles(app.database.db, { tokens, status, category: f.category, limit: f.limit });
-  return rows.map((a) => ({ id: a.id, title: a.title, status: a.status as ArticleStatus, category: a.category, version: a.current_version, updatedAt: a.updated_at }));
+  return { items: rows.map((a) => ({ id: a.id, title: a.title, status: a.status as ArticleStatus, category: a.category, version: a.current_version, updatedAt: a.updated_at })), mayEdit: isEditor };
 }
 
 /** Removes the customer's own identifiers (name, phone, e-mail, ID, address) and any phone-like or e-mail-like text. */

@@ -108,9 +108,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(await count('knowledge_versions'), 2);
 
       const found = await k.as('agent').get(`/api/v1/knowledge/articles?q=${encodeURIComponent('延误')}`);
-      assert.deepEqual(found.body.map((a: { id: string }) => a.id), [articleId]);
+      assert.deepEqual(found.body.items.map((a: { id: string }) => a.id), [articleId]);
       const none = await k.as('agent').get(`/api/v1/knowledge/articles?q=${encodeURIComponent('发票')}`);
-      assert.deepEqual(none.body, []);
+      assert.deepEqual(none.body.items, []);
+      assert.equal(none.body.mayEdit, false);
     });
 
     it('turns a resolved case into a draft without personal data', async () => {
@@ -127,7 +128,7 @@ for (const { dialect, skip } of await engines()) {
       const stored = JSON.stringify(draft.body) + JSON.stringify(await k.app.database.db.selectFrom('knowledge_versions').selectAll().execute());
       for (const pii of ['林先生', '13812345678', 'lin@example.com']) assert.ok(!stored.includes(pii), `no ${pii} in the draft`);
       const drafts = await k.as('agent').get('/api/v1/knowledge/articles');
-      assert.ok(!drafts.body.some((a: { id: string }) => a.id === draft.body.id), 'drafts are for editors only');
+      assert.ok(!drafts.body.items.some((a: { id: string }) => a.id === draft.body.id), 'drafts are for editors only');
     });
 
     it('matches the article and the similar case with reasons; the complained-about employee never gets the case', async () => {

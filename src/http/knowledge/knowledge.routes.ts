@@ -44,7 +44,7 @@ export function knowledgeRoutes(fastify: FastifyInstance, app: App): void {
 
   server.get(
     '/api/v1/knowledge/articles',
-    { preHandler: signedIn, schema: { tags, summary: 'Experience articles, newest first; `q` searches the words (jieba tokens); drafts and retired ones for editors only', querystring: ListQuery, response: { 200: z.array(ArticleSummary), ...errors(400, 401) } } },
+    { preHandler: signedIn, schema: { tags, summary: 'Experience articles, newest first; `q` searches the words (jieba tokens); drafts and retired ones for editors only', querystring: ListQuery, response: { 200: z.strictObject({ items: z.array(ArticleSummary), mayEdit: z.boolean().describe('Whether the reader may write articles (policy knowledge.editors)') }), ...errors(400, 401) } } },
     async (req) => searchArticles(app, req.actor!, parseInput(ListQuery, req.query)),
   );
 
