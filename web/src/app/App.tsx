@@ -20,6 +20,7 @@ import { DashboardPage } from '../modules/dashboard/DashboardPage';
 import { AdminPage } from '../modules/admin/AdminPage';
 import { ReportsPage } from '../modules/reports/ReportsPage';
 import { AccountabilityPage } from '../modules/accountability/AccountabilityPage';
+import { KnowledgePage } from '../modules/knowledge/KnowledgePage';
 import { ProcessPage } from '../modules/case/ProcessPage';
 import type { User } from '../api/client';
 
@@ -60,6 +61,7 @@ function Routed() {
             <Route path="/dashboard" element={<DashboardPage />} />
             <Route path="/reports" element={<ReportsPage />} />
             <Route path="/accountability" element={<AccountabilityPage />} />
+            <Route path="/knowledge/:id?" element={<KnowledgePage />} />
             <Route path="/process" element={<ProcessPage />} />
             <Route path="/admin" element={<AdminPage />} />
             <Route path="*" element={<Navigate to={home(me)} replace />} />
