@@ -60,6 +60,15 @@ export interface MatchResult {
 const reasonsOf = (s: Scored): MatchReasons => ({ sharedTerms: s.sharedTerms, sameCategory: s.sameCategory, sharedProducts: s.sharedProducts });
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
+/**
+ * Function words and pronouns say nothing about the problem: a single CJK character token (我, 的,
+ * 了, 也 …) and a few common fillers are left out of the query, so "why it matched" names real words.
+ */
+const FILLERS = new Set(['我们', '你们', '他们', '没有', '还是', '已经', '就是', '这个', '那个', '什么', '怎么', '可以', '一个', 'the', 'a', 'an', 'and', 'or', 'of', 'to', 'in', 'is', 'it', 'my', 'i', 'for', 'on', 'was', 'not']);
+export function matchTokens(text: string): string[] {
+  return searchTokens(text).filter((t) => !FILLERS.has(t) && !(t.length === 1 && /\p{Script=Han}/u.test(t)));
+}
+
 /** The catalogue's products named in a text (policy highlights.products). */
 function productsIn(text: string, catalogue: readonly string[]): string[] {
   const t = text.toLowerCase();
@@ -70,7 +79,7 @@ export async function matchText(app: App, actor: Actor, input: { text: string; c
   const limit = input.limit ?? 5;
   const policy = await app.activePolicy();
   const catalogue = policy.highlights?.products ?? [];
-  const tokens = searchTokens(input.text);
+  const tokens = matchTokens(input.text);
   const query = { tokens, category: input.category ?? null, products: productsIn(input.text, catalogue) };
   const db = app.database.db;
 

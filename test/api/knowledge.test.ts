@@ -138,6 +138,7 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(m.body.articles[0].id, articleId, 'the published article, not the draft');
       assert.ok(m.body.articles[0].reasons.sharedTerms.includes('延误'));
       assert.equal(m.body.articles[0].reasons.sameCategory, true);
+      assert.ok(m.body.articles[0].reasons.sharedTerms.every((w: string) => !['说', '了', '没有'].includes(w)), 'function words are not reasons');
       const ids = m.body.cases.map((c: { id: string }) => c.id);
       assert.equal(ids[0], delayCase, 'the same category ranks first');
       assert.ok(ids.includes(hiddenCase), 'an overseer sees both');

@@ -73,6 +73,15 @@ function Vote({ kind, id }: { kind: 'article' | 'case'; id: string }) {
   );
 }
 
+function WhyAndVote({ r, kind, id }: { r: Reasons; kind: 'article' | 'case'; id: string }) {
+  return (
+    <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-start', gap: 4, marginTop: 2 }}>
+      <Why r={r} />
+      <Vote kind={kind} id={id} />
+    </div>
+  );
+}
+
 /** A side panel beside the intake form: articles first, then similar cases. */
 export function KnowledgeMatchPanel({ text, category }: { text: string | undefined; category?: string | null }) {
   const { t } = useTranslation();
@@ -86,12 +95,12 @@ export function KnowledgeMatchPanel({ text, category }: { text: string | undefin
           header={<Typography.Text strong>{t('knowledge.articles')}</Typography.Text>}
           dataSource={m.articles}
           renderItem={(a) => (
-            <List.Item style={{ padding: '4px 0' }} data-testid="match-article" extra={<Vote kind="article" id={a.id} />}>
+            <List.Item style={{ padding: '4px 0' }} data-testid="match-article">
               <Space direction="vertical" size={0} style={{ width: '100%' }}>
                 <Link to={`/knowledge/${a.id}`} target="_blank" rel="noreferrer">{a.title}</Link>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis>{a.steps.join('；')}</Typography.Text>
+                <Typography.Text type="secondary" style={{ fontSize: 12, maxWidth: 320 }} ellipsis>{a.steps.join('；')}</Typography.Text>
                 {a.scripts[0] && <Typography.Text italic style={{ fontSize: 12 }}>“{a.scripts[0]}”</Typography.Text>}
-                <Why r={a.reasons} />
+                <WhyAndVote r={a.reasons} kind="article" id={a.id} />
               </Space>
             </List.Item>
           )}
@@ -103,7 +112,7 @@ export function KnowledgeMatchPanel({ text, category }: { text: string | undefin
           header={<Typography.Text strong>{t('knowledge.cases')}</Typography.Text>}
           dataSource={m.cases}
           renderItem={(c) => (
-            <List.Item style={{ padding: '4px 0' }} data-testid="match-case" extra={<Vote kind="case" id={c.id} />}>
+            <List.Item style={{ padding: '4px 0' }} data-testid="match-case">
               <Space direction="vertical" size={0} style={{ width: '100%' }}>
                 <Space size={4} wrap>
                   <Link to={`/cases/${c.number}`} target="_blank" rel="noreferrer">{c.number}</Link>
@@ -111,7 +120,7 @@ export function KnowledgeMatchPanel({ text, category }: { text: string | undefin
                 </Space>
                 <Typography.Text ellipsis style={{ maxWidth: 320 }}>{c.title}</Typography.Text>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('knowledge.solution')}: {c.solution}</Typography.Text>
-                <Why r={c.reasons} />
+                <WhyAndVote r={c.reasons} kind="case" id={c.id} />
               </Space>
             </List.Item>
           )}
