@@ -3,7 +3,7 @@
  * its version history, and (for the policy's `knowledge.editors`) write a new one or save a new
  * version. Every save is kept; the server refuses a save over someone else's newer version.
  */
-import { Alert, Button, Card, Col, Descriptions, Empty, Form, Input, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Empty, Form, Grid, Input, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
@@ -106,9 +106,11 @@ function Editor({ article, onSaved, onCancel }: { article: Article | null; onSav
 function ArticleView({ article, history }: { article: Article; history: Version[] }) {
   const { t } = useTranslation();
   const { categoryName } = useLookups();
+  // On a phone the labels sit above their values: a label column leaves the text no room.
+  const wide = Grid.useBreakpoint().md ?? true;
   return (
     <>
-      <Descriptions size="small" column={1} bordered data-testid="knowledge-article">
+      <Descriptions size="small" column={1} bordered layout={wide ? 'horizontal' : 'vertical'} data-testid="knowledge-article">
         <Descriptions.Item label={t('knowledge.field.symptom')}>{article.symptom}</Descriptions.Item>
         {article.cause && <Descriptions.Item label={t('knowledge.field.cause')}>{article.cause}</Descriptions.Item>}
         <Descriptions.Item label={t('knowledge.field.steps')}>
