@@ -569,6 +569,10 @@ export interface DB {
   clock_facts: ClockFactsTable;
   customer_flags: CustomerFlagsTable;
   customer_flag_keys: CustomerFlagKeysTable;
+  knowledge_articles: KnowledgeArticlesTable;
+  knowledge_versions: KnowledgeVersionsTable;
+  knowledge_tokens: KnowledgeTokensTable;
+  knowledge_feedback: KnowledgeFeedbackTable;
   absences: AbsencesTable;
   absence_handovers: AbsenceHandoversTable;
   report_runs: ReportRunsTable;
@@ -615,6 +619,48 @@ export interface AccountabilityHistoryTable {
   actor_name: string;
   amount: number | null;
   reason: string | null;
+}
+
+/** Experience library (issue 13 §4/§6; migration 0025): the current state of an article. */
+export interface KnowledgeArticlesTable {
+  id: string;
+  current_version: number;
+  status: string;
+  category: string | null;
+  title: string;
+  token_count: number;
+  source_complaint_id: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Every saved version of an article (never updated). */
+export interface KnowledgeVersionsTable {
+  article_id: string;
+  version: number;
+  document: string;
+  edited_by: string;
+  edited_by_name: string;
+  edited_at: string;
+  note: string | null;
+}
+
+/** Jieba tokens of an article's current version, with their counts (search and matching). */
+export interface KnowledgeTokensTable {
+  token: string;
+  article_id: string;
+  tf: number;
+}
+
+/** A staff member's "helpful / not helpful" on a suggestion (an article or a similar case). */
+export interface KnowledgeFeedbackTable {
+  id: string;
+  target_kind: string;
+  target_id: string;
+  helpful: number;
+  user_id: string;
+  at: string;
 }
 
 export type { Generated };

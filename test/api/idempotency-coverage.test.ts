@@ -17,6 +17,7 @@ const SAFE_WITHOUT_KEY: Record<string, string> = {
   'POST /api/v1/auth/locks/unlock': 'unlocking an unlocked sign-in changes nothing',
   'POST /api/v1/policy/check': 'only reads the document it is given',
   'POST /api/v1/text/key-information': 'only reads the text it is given (a POST to keep personal data out of URLs)',
+  'POST /api/v1/knowledge/match': 'only reads: ranks articles and cases for the text it is given (a POST to keep personal data out of URLs)',
   'PUT /api/v1/calendar/years/{year}': "PUT replaces the year's list: a repeat leaves the same list",
   'PUT /api/v1/admin/users/{id}/contact': "PUT replaces the user's contacts: a repeat leaves the same contacts",
   'POST /api/v1/reports/runs': 'a report of one kind and period is stored once (UNIQUE): a repeat answers 200 with the stored run (test/reports/report-runs.test.ts)',

@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { highlights } from './highlights.js';
 import { customerFlags } from './customer-flags.js';
+import { knowledge } from './knowledge.js';
 import { absencePolicy } from './absence.js';
 import { reportsPolicy } from './reports.js';
 import { retention } from './retention.js'; // the retention section (retention.ts)
@@ -602,6 +603,8 @@ export const PolicySchema = z.strictObject({
   highlights,
   /** Flagging the customer of a malicious case: who sets, who lifts, how long (issue 13 §3); optional. */
   customerFlags,
+  /** Experience library (经验库): who may edit articles (issue 13 §4, src/domain/policy/knowledge.ts); optional. */
+  knowledge,
   /** Customer message wording (issue 4); optional, built-in wording when absent. */
   messages: messages.optional(),
   /** Absences: whether a handed-over case returns to the primary handler (absence.ts); optional. */

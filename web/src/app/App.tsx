@@ -21,6 +21,7 @@ import { AdminPage } from '../modules/admin/AdminPage';
 import { ReportsPage } from '../modules/reports/ReportsPage';
 import { ArchivePage } from '../modules/archive/ArchivePage';
 import { AccountabilityPage } from '../modules/accountability/AccountabilityPage';
+import { KnowledgePage } from '../modules/knowledge/KnowledgePage';
 import { ProcessPage } from '../modules/case/ProcessPage';
 import type { User } from '../api/client';
 
@@ -62,6 +63,7 @@ function Routed() {
             <Route path="/reports" element={<ReportsPage />} />
             <Route path="/archive" element={<ArchivePage />} />
             <Route path="/accountability" element={<AccountabilityPage />} />
+            <Route path="/knowledge/:id?" element={<KnowledgePage />} />
             <Route path="/process" element={<ProcessPage />} />
             <Route path="/admin" element={<AdminPage />} />
             <Route path="*" element={<Navigate to={home(me)} replace />} />

@@ -21,6 +21,7 @@ import { pick } from '../../i18n';
 import { fileProblems, formatBytes, uploadErrorLines, uploadFiles, useAttachmentLimits } from '../../shared/attachments';
 import { CallerHistoryPanel } from './CallerHistoryPanel';
 import { KeyInformationPanel } from '../../shared/KeyInformation';
+import { KnowledgeMatchPanel } from '../knowledge/MatchPanel';
 import { scriptFor } from '../../shared/channel-script';
 import { AccessCodeIssuer } from '../case/AccessCodeIssuer';
 import { subjectEmployeeOptions } from '../case/pickers';
@@ -379,6 +380,7 @@ export function IntakePage() {
       <Col flex={wide ? '380px' : undefined} span={wide ? undefined : 24} style={wide ? { minWidth: 300 } : undefined} data-testid="intake-side">
         <CallerHistoryPanel phone={anonymous ? undefined : phone} />
         <KeyInformationPanel text={w.what} />
+        <KnowledgeMatchPanel text={w.what} />
         <Card title={scriptTitle} styles={{ body: { padding: 8, maxHeight: wide ? 'calc(100vh - 130px)' : undefined, overflow: 'auto' } }}>
           {script.kind === 'written' ? (
             <Typography.Paragraph type="secondary" style={{ margin: 4 }} data-testid="phone-script" data-script={script.kind}>

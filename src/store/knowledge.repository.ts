@@ -1,0 +1,158 @@
+/**
+ * The experience library's tables (migration 0025): articles, their versions, the token index and
+ * suggestion feedback; and the candidate cases for matching — visible (the same need-to-know rule
+ * as lists and search, `visibleTo`) resolved cases sharing any token with the query text.
+ */
+import { sql } from 'kysely';
+import type { Actor } from '../domain/complaint/types.js';
+import type { Dialect, Executor } from './db.js';
+import { visibleTo } from './complaint.repository.js';
+import type { KnowledgeArticlesTable, KnowledgeVersionsTable } from './schema.js';
+
+export type ArticleRow = KnowledgeArticlesTable;
+export type VersionRow = KnowledgeVersionsTable;
+
+export async function getArticle(db: Executor, id: string): Promise<ArticleRow | null> {
+  return (await db.selectFrom('knowledge_articles').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+}
+
+export async function getVersion(db: Executor, id: string, version: number): Promise<VersionRow | null> {
+  return (await db.selectFrom('knowledge_versions').selectAll().where('article_id', '=', id).where('version', '=', version).executeTakeFirst()) ?? null;
+}
+
+export async function listVersions(db: Executor, id: string): Promise<VersionRow[]> {
+  return db.selectFrom('knowledge_versions').selectAll().where('article_id', '=', id).orderBy('version', 'desc').execute();
+}
+
+/** Current versions of the given articles. */
+export async function currentVersions(db: Executor, ids: readonly string[]): Promise<Map<string, { article: ArticleRow; version: VersionRow }>> {
+  const out = new Map<string, { article: ArticleRow; version: VersionRow }>();
+  if (!ids.length) return out;
+  const rows = await db
+    .selectFrom('knowledge_articles as a')
+    .innerJoin('knowledge_versions as v', (j) => j.onRef('v.article_id', '=', 'a.id').onRef('v.version', '=', 'a.current_version'))
+    .selectAll('a')
+    .select(['v.document', 'v.edited_by', 'v.edited_by_name', 'v.edited_at', 'v.note', 'v.version'])
+    .where('a.id', 'in', [...ids])
+    .execute();
+  for (const r of rows)
+    out.set(r.id, {
+      article: { id: r.id, current_version: r.current_version, status: r.status, category: r.category, title: r.title, token_count: r.token_count, source_complaint_id: r.source_complaint_id, created_by: r.created_by, created_at: r.created_at, updated_at: r.updated_at },
+      version: { article_id: r.id, version: r.version, document: r.document, edited_by: r.edited_by, edited_by_name: r.edited_by_name, edited_at: r.edited_at, note: r.note },
+    });
+  return out;
+}
+
+/**
+ * Saves a version: the first one inserts the article, a later one must follow `expectedVersion`
+ * (false when someone saved in between). The token index is replaced by the new version's tokens.
+ */
+export async function saveVersion(db: Executor, article: ArticleRow, version: VersionRow, tokens: readonly string[], expectedVersion: number | null): Promise<boolean> {
+  if (expectedVersion === null) await db.insertInto('knowledge_articles').values(article).execute();
+  else {
+    const r = await db
+      .updateTable('knowledge_articles')
+      .set({ current_version: article.current_version, status: article.status, category: article.category, title: article.title, token_count: article.token_count, updated_at: article.updated_at })
+      .where('id', '=', article.id)
+      .where('current_version', '=', expectedVersion)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    await db.deleteFrom('knowledge_tokens').where('article_id', '=', article.id).execute();
+  }
+  await db.insertInto('knowledge_versions').values(version).execute();
+  const tf = new Map<string, number>();
+  for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+  const rows = [...tf].map(([token, n]) => ({ token, article_id: article.id, tf: n }));
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('knowledge_tokens').values(rows.slice(i, i + 500)).execute();
+  return true;
+}
+
+/** Articles, newest first; `tokens` (all required) and `status` / `category` narrow the list. */
+export async function listArticles(db: Executor, f: { tokens?: readonly string[]; status?: string; category?: string; limit: number }): Promise<ArticleRow[]> {
+  let q = db.selectFrom('knowledge_articles').selectAll();
+  for (const t of f.tokens ?? []) q = q.where('id', 'in', db.selectFrom('knowledge_tokens').select('article_id').where('token', '=', t));
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.category) q = q.where('category', '=', f.category);
+  return q.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
+}
+
+/** The published articles sharing any of `tokens`, with the shared tokens' counts. */
+export async function articleCandidates(db: Executor, tokens: readonly string[], limit: number): Promise<{ article_id: string; token: string; tf: number }[]> {
+  if (!tokens.length) return [];
+  const ids = db
+    .selectFrom('knowledge_tokens as t')
+    .innerJoin('knowledge_articles as a', 'a.id', 't.article_id')
+    .select('t.article_id')
+    .distinct()
+    .where('t.token', 'in', [...tokens])
+    .where('a.status', '=', 'published')
+    .limit(limit);
+  return db.selectFrom('knowledge_tokens').select(['article_id', 'token', 'tf']).where('token', 'in', [...tokens]).where('article_id', 'in', ids).execute();
+}
+
+/** Corpus figures for BM25 over published articles: how many, their mean length, each token's document frequency. */
+export async function articleCorpus(db: Executor, tokens: readonly string[]): Promise<{ total: number; averageLength: number; docFreq: Map<string, number> }> {
+  const stats = await db
+    .selectFrom('knowledge_articles')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.avg<number>('token_count').as('avg')])
+    .where('status', '=', 'published')
+    .executeTakeFirstOrThrow();
+  const docFreq = new Map<string, number>();
+  if (tokens.length) {
+    const rows = await db
+      .selectFrom('knowledge_tokens as t')
+      .innerJoin('knowledge_articles as a', 'a.id', 't.article_id')
+      .select(['t.token', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('t.token', 'in', [...tokens])
+      .where('a.status', '=', 'published')
+      .groupBy('t.token')
+      .execute();
+    for (const r of rows) docFreq.set(r.token, Number(r.n));
+  }
+  return { total: Number(stats.n), averageLength: Number(stats.avg ?? 0), docFreq };
+}
+
+/** States in which a case has its answer: the ones matching offers as similar resolved cases. */
+export const RESOLVED_STATES = ['answered', 'followed_up', 'closed', 'archived'] as const;
+
+/**
+ * Up to `limit` resolved cases `actor` may see sharing any token with the query (the full-text
+ * index, OR of the tokens), newest first, with their stored bodies.
+ */
+export async function similarCaseCandidates(db: Executor, dialect: Dialect, actor: Actor, tokens: readonly string[], limit: number): Promise<{ id: string; category: string | null; body: string }[]> {
+  if (!tokens.length) return [];
+  const any =
+    dialect === 'postgres'
+      ? sql<string>`(select complaint_id from complaint_search where to_tsvector('simple', tokens) @@ to_tsquery('simple', ${tokens.map((t) => `'${t}'`).join(' | ')}))`
+      : sql<string>`(select complaint_id from complaint_search where complaint_search match ${tokens.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ')})`;
+  return db
+    .selectFrom('complaints')
+    .select(['id', 'category', 'body'])
+    .where(visibleTo(actor))
+    .where('state', 'in', [...RESOLVED_STATES])
+    .where('id', 'in', any)
+    .orderBy('received_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Net helpful votes (helpful − not helpful) per target. */
+export async function netFeedback(db: Executor, kind: 'article' | 'case', ids: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (!ids.length) return out;
+  const rows = await db
+    .selectFrom('knowledge_feedback')
+    .select(['target_id', (eb) => eb.fn.sum<number>(eb.case().when('helpful', '=', 1).then(1).else(-1).end()).as('net')])
+    .where('target_kind', '=', kind)
+    .where('target_id', 'in', [...ids])
+    .groupBy('target_id')
+    .execute();
+  for (const r of rows) out.set(r.target_id, Number(r.net));
+  return out;
+}
+
+/** Stores a person's vote on a suggestion, replacing their earlier vote on it. */
+export async function replaceFeedback(db: Executor, row: { id: string; target_kind: string; target_id: string; helpful: number; user_id: string; at: string }): Promise<void> {
+  await db.deleteFrom('knowledge_feedback').where('target_kind', '=', row.target_kind).where('target_id', '=', row.target_id).where('user_id', '=', row.user_id).execute();
+  await db.insertInto('knowledge_feedback').values(row).execute();
+}
