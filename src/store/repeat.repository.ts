@@ -5,7 +5,8 @@
  */
 import type { Actor, Complaint } from '../domain/complaint/types.js';
 import { visibleTo } from './complaint.repository.js';
-import type { Executor } from './db.js';
+import { sql } from 'kysely';
+import type { Dialect, Executor } from './db.js';
 import type { CaseLinksTable } from './schema.js';
 
 export interface KeyHit {
@@ -82,4 +83,55 @@ export async function relatedVisible(db: Executor, actor: Actor, id: string, lim
     ...later.map((r) => ({ id: r.other, direction: 'later' as const, reason: r.reason, detail: r.detail, linkedAt: r.created_at, body: JSON.parse(r.body) as Complaint })),
   ];
   return rows.sort((a, b) => (a.body.receivedAt < b.body.receivedAt ? 1 : a.body.receivedAt > b.body.receivedAt ? -1 : 0));
+}
+
+/** The product a case names (references.product), trimmed; '' when none. */
+function productOf(dialect: Dialect) {
+  return dialect === 'postgres'
+    ? sql<string>`coalesce(trim((complaints.body::jsonb)->'references'->>'product'), '')`
+    : sql<string>`coalesce(trim(json_extract(complaints.body, '$.references.product')), '')`;
+}
+
+export interface SubjectCount {
+  category: string;
+  product: string;
+  cases: number;
+  /** Of them, cases linked at intake to an earlier case (any reason). */
+  linked: number;
+}
+
+/**
+ * Visible cases received in [from, before) by subject (category + product, '' for none), the
+ * count of each and how many were linked at intake to an earlier case.
+ */
+export async function casesBySubject(db: Executor, dialect: Dialect, actor: Actor, from: string, before: string, limit = 1000): Promise<SubjectCount[]> {
+  const product = productOf(dialect);
+  const linked = sql<number>`sum(case when exists (select 1 from case_links l where l.complaint_id = complaints.id) then 1 else 0 end)`;
+  const rows = await db
+    .selectFrom('complaints')
+    .select([sql<string>`coalesce(complaints.category, '')`.as('category'), product.as('product'), sql<number>`count(*)`.as('cases'), linked.as('linked')])
+    .where('complaints.received_at', '>=', from)
+    .where('complaints.received_at', '<', before)
+    .where(visibleTo(actor) as never)
+    .groupBy([sql`coalesce(complaints.category, '')`, product])
+    .orderBy(sql`count(*)`, 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ category: r.category, product: r.product, cases: Number(r.cases), linked: Number(r.linked) }));
+}
+
+/** The visible cases of one subject received in [from, before), newest first. */
+export async function casesOfSubject(db: Executor, dialect: Dialect, actor: Actor, s: { category: string; product: string }, from: string, before: string, limit: number): Promise<Complaint[]> {
+  const rows = await db
+    .selectFrom('complaints')
+    .select('body')
+    .where('complaints.received_at', '>=', from)
+    .where('complaints.received_at', '<', before)
+    .where(sql<boolean>`coalesce(complaints.category, '') = ${s.category}`)
+    .where(sql<boolean>`${productOf(dialect)} = ${s.product}`)
+    .where(visibleTo(actor) as never)
+    .orderBy('received_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => JSON.parse(r.body) as Complaint);
 }

@@ -2,7 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../services/app.js';
 import { repeatRoutes } from './repeats.routes.js';
+import { problemRecordRoutes } from './problems.routes.js';
+import { systemicRoutes } from './systemic.routes.js';
 
 export function problemRoutes(server: FastifyInstance, app: App): void {
   repeatRoutes(server, app);
+  problemRecordRoutes(server, app);
+  systemicRoutes(server, app);
 }
