@@ -136,7 +136,7 @@ export async function openProblem(app: App, actor: Actor, input: OpenProblemInpu
   const at = app.now().toISOString();
   const id = uuidv7(app.now().getTime());
   const row: ProblemRow = { id, title: input.title, action: input.action, owner_id: owner.id, owner_name: owner.name, due_date: input.dueDate, state: 'open', created_by: actor.id, created_at: at, updated_at: at };
-  const first: ProblemStepRow = { id: uuidv7(app.now().getTime()), problem_id: id, step: 'open', from_state: null, to_state: 'open', actor_id: actor.id, actor_name: actor.name, at, reason: input.reason };
+  const first: ProblemStepRow = { id: uuidv7(app.now().getTime()), problem_id: id, seq: 1, step: 'open', from_state: null, to_state: 'open', actor_id: actor.id, actor_name: actor.name, at, reason: input.reason };
   await app.database.db.transaction().execute((trx) => insertProblem(trx, row, ids, first));
   app.log.info({ audit: 'problem.open', problemId: id, cases: ids.length, actorId: actor.id }, 'problem record opened');
   return showProblem(app, actor, id);
@@ -152,7 +152,9 @@ export async function takeProblemStep(app: App, actor: Actor, id: string, step: 
     ]);
   if (!stepsFor(actor, p).includes(step)) throw new AppError('forbidden', 'may not take this step');
   const at = app.now().toISOString();
-  const row: ProblemStepRow = { id: uuidv7(app.now().getTime()), problem_id: id, step, from_state: p.state, to_state: rule.to, actor_id: actor.id, actor_name: actor.name, at, reason };
+  // The next number: a concurrent step from the same state loses the compare-and-set below.
+  const seq = (await problemHistory(app.database.db, id)).length + 1;
+  const row: ProblemStepRow = { id: uuidv7(app.now().getTime()), problem_id: id, seq, step, from_state: p.state, to_state: rule.to, actor_id: actor.id, actor_name: actor.name, at, reason };
   const moved = await app.database.db.transaction().execute((trx) => stepProblem(trx, id, p.state, row));
   if (!moved) throw new AppError('conflict', 'changed meanwhile', [fieldProblem('step', '问题单已被他人更改，请刷新', 'The problem record was changed meanwhile: reload it', '問題單已被他人更改，請重新整理')]);
   app.log.info({ audit: `problem.${step}`, problemId: id, actorId: actor.id }, 'problem record step');

@@ -44,7 +44,7 @@ export async function listProblems(db: Executor, opts: { state?: ProblemRow['sta
 }
 
 export async function problemHistory(db: Executor, id: string): Promise<ProblemStepRow[]> {
-  return db.selectFrom('problem_history').selectAll().where('problem_id', '=', id).orderBy('id').execute();
+  return db.selectFrom('problem_history').selectAll().where('problem_id', '=', id).orderBy('seq').execute();
 }
 
 /** The grouped cases the actor may see: id, number, title, state. */

@@ -425,6 +425,8 @@ export interface ProblemCasesTable {
 export interface ProblemHistoryTable {
   id: string;
   problem_id: string;
+  /** 1, 2, … per record (unique with problem_id): the order of the steps. */
+  seq: number;
   step: 'open' | 'action_done' | 'verify' | 'reopen';
   from_state: string | null;
   to_state: string;

@@ -44,6 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('problem_history')
     .addColumn('id', 'text', (c) => c.primaryKey()) // uuidv7: time-ordered
     .addColumn('problem_id', 'text', (c) => c.notNull())
+    .addColumn('seq', 'integer', (c) => c.notNull()) // 1, 2, … per record: the order of the steps
     .addColumn('step', 'text', (c) => c.notNull()) // open | action_done | verify | reopen
     .addColumn('from_state', 'text')
     .addColumn('to_state', 'text', (c) => c.notNull())
@@ -52,7 +53,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('reason', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('problem_history_problem').on('problem_history').columns(['problem_id', 'id']).execute();
+  await db.schema.createIndex('problem_history_seq').on('problem_history').columns(['problem_id', 'seq']).unique().execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
