@@ -19,6 +19,7 @@ import { FollowUpPage } from '../modules/followup/FollowUpPage';
 import { DashboardPage } from '../modules/dashboard/DashboardPage';
 import { AdminPage } from '../modules/admin/AdminPage';
 import { ReportsPage } from '../modules/reports/ReportsPage';
+import { SystemicPage } from '../modules/systemic/SystemicPage';
 import { AccountabilityPage } from '../modules/accountability/AccountabilityPage';
 import { ProcessPage } from '../modules/case/ProcessPage';
 import type { User } from '../api/client';
@@ -59,6 +60,7 @@ function Routed() {
             <Route path="/followup" element={<FollowUpPage />} />
             <Route path="/dashboard" element={<DashboardPage />} />
             <Route path="/reports" element={<ReportsPage />} />
+            <Route path="/systemic" element={<SystemicPage />} />
             <Route path="/accountability" element={<AccountabilityPage />} />
             <Route path="/process" element={<ProcessPage />} />
             <Route path="/admin" element={<AdminPage />} />

@@ -3,7 +3,7 @@
  * menu on the name (change password, sign out everywhere), sign-out.
  */
 import { App, Badge, Button, Dropdown, Grid, Layout, Menu, Modal, Select, Tooltip, Typography } from 'antd';
-import { AppstoreOutlined, AuditOutlined, BarChartOutlined, CalendarOutlined, DisconnectOutlined, FileExcelOutlined, DownOutlined, FormOutlined, KeyOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { AlertOutlined, AppstoreOutlined, AuditOutlined, BarChartOutlined, CalendarOutlined, DisconnectOutlined, FileExcelOutlined, DownOutlined, FormOutlined, KeyOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useState, type ReactNode } from 'react';
@@ -40,6 +40,7 @@ export function Shell() {
   if (has('followup') || has('specialist')) items.push({ key: '/followup', icon: <PhoneOutlined />, label: t('nav.followup') });
   if (has('specialist') || has('approver') || has('admin') || has('auditor')) items.push({ key: '/dashboard', icon: <BarChartOutlined />, label: t('nav.dashboard') });
   if (has('specialist') || has('approver') || has('admin') || has('auditor')) items.push({ key: '/reports', icon: <FileExcelOutlined />, label: t('nav.reports') });
+  if (has('specialist') || has('approver') || has('admin') || has('auditor')) items.push({ key: '/systemic', icon: <AlertOutlined />, label: t('nav.systemic') }); // issue 13 §2: 系统性问题
   items.push({ key: '/accountability', icon: <TrophyOutlined />, label: t('nav.accountability') }); // everyone may have entries of their own
   items.push({ key: '/process', icon: <AppstoreOutlined />, label: t('nav.process') });
   if (has('admin') || has('auditor')) items.push({ key: '/admin', icon: <SettingOutlined />, label: t('nav.admin') });
