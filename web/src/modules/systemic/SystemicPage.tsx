@@ -187,7 +187,7 @@ export function SystemicPage() {
         />
       </Card>
       <Modal open={opening} title={t('problem.open')} onOk={() => void open()} onCancel={() => setOpening(false)} okText={t('problem.open')} destroyOnHidden>
-        <Form form={form} layout="vertical">
+        <Form form={form} name="problem" layout="vertical">
           <Form.Item name="title" label={t('problem.titleField')} rules={[{ required: true, min: 2 }]}>
             <Input maxLength={200} data-testid="problem-title" />
           </Form.Item>
