@@ -10,6 +10,8 @@ import assert from 'node:assert/strict';
 import { engines } from '../support/engines.js';
 import { startKesu, type Kesu } from '../support/kesu.js';
 import { getComplaint, saveComplaint } from '../../src/store/complaint.repository.js';
+import { statistics } from '../../src/reports/statistics.js';
+import { SYSTEM_ACTOR } from '../../src/domain/complaint/types.js';
 
 const DAY = 24 * 3600_000;
 const TEXT = '宽带又断了，师傅上门三次都没有修好，要求退还本月宽带费用';
@@ -71,6 +73,13 @@ for (const { dialect, skip } of await engines()) {
       assert.equal((await related('agent', 'f')).size, 0);
       const rows = await k.app.database.db.selectFrom('case_links').selectAll().where('complaint_id', '=', ids.f).execute();
       assert.equal(rows.length, 0);
+    });
+
+    it('customer links agree with the statistics\' repeat-complaint rate over the same window', async () => {
+      const stats = await statistics(k.app, SYSTEM_ACTOR, { from: '2026-09-01', to: '2026-12-31', groupBy: 'month', filters: {}, repeatWindowDays: 90 });
+      const linked = await k.app.database.db.selectFrom('case_links').select('complaint_id').distinct().where('reason', '=', 'customer').execute();
+      assert.deepEqual(linked.map((r) => r.complaint_id), [ids.b]);
+      assert.equal(stats.repeat.repeated.count, linked.length);
     });
 
     it('avoidance: the complained-about employee never sees the linked case', async () => {

@@ -39,7 +39,7 @@ export function RelatedCases({ caseId }: { caseId: string }) {
       {problems.map((p) => (
         <div key={p.id} data-testid="related-problem" style={{ marginBottom: 6 }}>
           <Tag color={p.state === 'verified' ? 'green' : p.overdue ? 'red' : 'orange'}>{t(`problem.state.${p.state}`)}</Tag>
-          <Link to={`/systemic?problem=${p.id}`}>{p.title}</Link>
+          <Link to="/systemic">{p.title}</Link>
           <Typography.Text type="secondary"> · {t('problem.owner')}: {p.owner.name} · {t('problem.due')}: {p.dueDate}</Typography.Text>
         </div>
       ))}
