@@ -86,6 +86,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   (await import('./absences/absence.routes.js')).absenceRoutes(server, app); // issue 10 §3: absences and stand-ins
   legalHoldRoutes(server, app); // legal holds, purge preview (issue 15)
   (await import('./knowledge/knowledge.routes.js')).knowledgeRoutes(server, app); // issue 13 §4/§6: experience library and matching
+  (await import('./problems/index.js')).problemRoutes(server, app); // issue 13 §2: related cases, 系统性问题, 问题单
   await server.register((await import('./telephony/telephony.routes.js')).telephonyRoutes, { app }); // issue 13: PBX / CTI screen-pop (signed webhook)
   await webConsoleRoutes(server, app);
   await server.register((await import('./customer/customer.routes.js')).customerChannelRoutes, { app }); // issue 4: portal and customer channels

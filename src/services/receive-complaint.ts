@@ -28,6 +28,8 @@ import { requestContext } from './request-context.js';
 import { contactKeysForIntake } from './contact-keys.js';
 import { insertContactKeys } from '../store/contact-key.repository.js';
 import { recordFacts } from '../store/facts.repository.js';
+import { linkCandidates, linkRows } from '../repeats/link-candidates.js';
+import { insertCaseLinks } from '../store/repeat.repository.js';
 
 export interface Received {
   complaint: Complaint;
@@ -83,6 +85,8 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
   const now = app.now();
   const year = yearIn(now, policy.calendar.timeZone);
   await ensureCaseNumbers(app.database, year);
+  // Repeat links (issue 13 §2): earlier cases of the same customer or subject, found before the transaction.
+  const links = await linkCandidates(app.database.db, policy, input, contactKeys, now);
   try {
     const received = await app.database.db.transaction().execute(async (trx) => {
       const id = uuidv7(now.getTime());
@@ -94,6 +98,7 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
       await insertComplaint(trx, r.complaint, r.clocks);
       await indexNewComplaintText(trx, app.database.dialect, id, searchText(r.complaint));
       await insertContactKeys(trx, id, contactKeys);
+      await insertCaseLinks(trx, linkRows(id, links, now.toISOString()));
       await appendEvents(trx, id, r.events);
       await upsertClocks(trx, r.clocks);
       await recordFacts(trx, r.complaint, r.events, r.clocks, calendar); // the reports' row from receipt on

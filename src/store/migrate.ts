@@ -22,6 +22,7 @@ import * as m0019 from './migrations/0019-ledger-import.js';
 import * as m0020 from './migrations/0020-file-store.js';
 import * as m0023 from './migrations/0023-customer-flags.js';
 import * as m0025 from './migrations/0025-knowledge.js';
+import * as m0026 from './migrations/0026-repeats-problems.js';
 
 /** What some migrations need from the configuration (never stored in the database). */
 export interface MigrationOptions {
@@ -53,6 +54,7 @@ function migrationsFor(opts: MigrationOptions): Record<string, Migration> {
     '0020-file-store': m0020,
     '0023-customer-flags': m0023,
     '0025-knowledge': m0025,
+    '0026-repeats-problems': m0026,
   };
 }
 

@@ -392,6 +392,50 @@ export interface CustomerFlagsTable {
   lift_reason: string | null;
 }
 
+/** A newer case linked to an earlier one (issue 13 §2; migration 0026), written at intake. */
+export interface CaseLinksTable {
+  complaint_id: string;
+  linked_id: string;
+  reason: 'customer' | 'reference' | 'text';
+  /** reference: order | plate; text: the similarity (e.g. "0.86"). */
+  detail: string | null;
+  created_at: string;
+}
+
+/** A problem record (问题单, migration 0026): cases grouped around a corrective action. */
+export interface ProblemsTable {
+  id: string;
+  title: string;
+  action: string;
+  owner_id: string;
+  owner_name: string;
+  due_date: string;
+  state: 'open' | 'action_done' | 'verified';
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProblemCasesTable {
+  problem_id: string;
+  complaint_id: string;
+}
+
+/** Every step of a problem record (append-only). */
+export interface ProblemHistoryTable {
+  id: string;
+  problem_id: string;
+  /** 1, 2, … per record (unique with problem_id): the order of the steps. */
+  seq: number;
+  step: 'open' | 'action_done' | 'verify' | 'reopen';
+  from_state: string | null;
+  to_state: string;
+  actor_id: string;
+  actor_name: string;
+  at: string;
+  reason: string;
+}
+
 /** Legal holds (migration 0015): while `lifted_at` is null the hold stops any purge of what it covers. */
 export interface LegalHoldsTable {
   id: string;
@@ -573,6 +617,10 @@ export interface DB {
   knowledge_versions: KnowledgeVersionsTable;
   knowledge_tokens: KnowledgeTokensTable;
   knowledge_feedback: KnowledgeFeedbackTable;
+  case_links: CaseLinksTable;
+  problems: ProblemsTable;
+  problem_cases: ProblemCasesTable;
+  problem_history: ProblemHistoryTable;
   absences: AbsencesTable;
   absence_handovers: AbsenceHandoversTable;
   report_runs: ReportRunsTable;

@@ -16,6 +16,7 @@ import { highlights } from './highlights.js';
 import { customerFlags } from './customer-flags.js';
 import { knowledge } from './knowledge.js';
 import { absencePolicy } from './absence.js';
+import { repeatsPolicy } from './repeats.js';
 import { reportsPolicy } from './reports.js';
 import { retention } from './retention.js'; // the retention section (retention.ts)
 import { accountabilitySection } from './accountability.js';
@@ -609,6 +610,8 @@ export const PolicySchema = z.strictObject({
   messages: messages.optional(),
   /** Absences: whether a handed-over case returns to the primary handler (absence.ts); optional. */
   absence: absencePolicy,
+  /** Repeat-complaint linking windows and text similarity (issue 13 §2, repeats.ts); optional. */
+  repeats: repeatsPolicy,
   /** Scheduled reports (issue 11 §3, src/domain/policy/reports.ts); optional, weekly on Tuesday and monthly on the 2nd by default. */
   reports: reportsPolicy,
   /** Penalties and rewards (考核); optional — without it no accountability entry is created. */

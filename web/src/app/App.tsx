@@ -20,6 +20,7 @@ import { DashboardPage } from '../modules/dashboard/DashboardPage';
 import { AdminPage } from '../modules/admin/AdminPage';
 import { ReportsPage } from '../modules/reports/ReportsPage';
 import { ArchivePage } from '../modules/archive/ArchivePage';
+import { SystemicPage } from '../modules/systemic/SystemicPage';
 import { AccountabilityPage } from '../modules/accountability/AccountabilityPage';
 import { KnowledgePage } from '../modules/knowledge/KnowledgePage';
 import { ProcessPage } from '../modules/case/ProcessPage';
@@ -62,6 +63,7 @@ function Routed() {
             <Route path="/dashboard" element={<DashboardPage />} />
             <Route path="/reports" element={<ReportsPage />} />
             <Route path="/archive" element={<ArchivePage />} />
+            <Route path="/systemic" element={<SystemicPage />} />
             <Route path="/accountability" element={<AccountabilityPage />} />
             <Route path="/knowledge/:id?" element={<KnowledgePage />} />
             <Route path="/process" element={<ProcessPage />} />

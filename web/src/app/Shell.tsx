@@ -3,7 +3,7 @@
  * menu on the name (change password, sign out everywhere), sign-out.
  */
 import { App, Badge, Button, Dropdown, Grid, Layout, Menu, Modal, Select, Tooltip, Typography } from 'antd';
-import { AppstoreOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CalendarOutlined, DisconnectOutlined, DownOutlined, FileExcelOutlined, FolderOpenOutlined, FormOutlined, KeyOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { AlertOutlined, AppstoreOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CalendarOutlined, DisconnectOutlined, DownOutlined, FileExcelOutlined, FolderOpenOutlined, FormOutlined, KeyOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useState, type ReactNode } from 'react';
@@ -41,6 +41,7 @@ export function Shell() {
   if (has('specialist') || has('approver') || has('admin') || has('auditor')) items.push({ key: '/dashboard', icon: <BarChartOutlined />, label: t('nav.dashboard') });
   if (has('specialist') || has('approver') || has('admin') || has('auditor')) items.push({ key: '/reports', icon: <FileExcelOutlined />, label: t('nav.reports') });
   if (has('specialist') || has('admin') || has('auditor')) items.push({ key: '/archive', icon: <FolderOpenOutlined />, label: t('nav.archive') }); // the archive's roles (server: ARCHIVE_ROLES)
+  if (has('specialist') || has('approver') || has('admin') || has('auditor')) items.push({ key: '/systemic', icon: <AlertOutlined />, label: t('nav.systemic') }); // issue 13 §2: 系统性问题
   items.push({ key: '/accountability', icon: <TrophyOutlined />, label: t('nav.accountability') }); // everyone may have entries of their own
   items.push({ key: '/knowledge', icon: <BookOutlined />, label: t('nav.knowledge') }); // everyone reads the experience library
   items.push({ key: '/process', icon: <AppstoreOutlined />, label: t('nav.process') });

@@ -21,6 +21,7 @@ import { AttachmentsPanel } from './AttachmentsPanel';
 import { AccessCodeIssuer } from './AccessCodeIssuer';
 import { MarkedDescription } from '../../shared/KeyInformation';
 import { CustomerFlags } from '../../shared/CustomerFlags';
+import { RelatedCases } from '../../shared/RelatedCases';
 import { TriageForm } from './TriageForm';
 import { pausedLeft } from './paused-clock';
 import { CaseExportButtons, CasePrintForm } from './CasePrintForm';
@@ -168,6 +169,7 @@ export function CasePage() {
       </Card>
 
       <CustomerFlags key={`${c.id}-${c.version ?? ''}`} caseId={c.id} malicious={!!c.validity?.malicious} />
+      <RelatedCases caseId={c.id} />
 
       <Row gutter={8}>
         <Col xs={24} lg={14}>
