@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { highlights } from './highlights.js';
 import { customerFlags } from './customer-flags.js';
 import { absencePolicy } from './absence.js';
+import { dutiesSection } from './duties.js';
 import { reportsPolicy } from './reports.js';
 import { retention } from './retention.js'; // the retention section (retention.ts)
 import { accountabilitySection } from './accountability.js';
@@ -605,6 +606,8 @@ export const PolicySchema = z.strictObject({
   messages: messages.optional(),
   /** Absences: whether a handed-over case returns to the primary handler (absence.ts); optional. */
   absence: absencePolicy,
+  /** Duties that are not state changes (issue 10 §2, duties.ts); optional — none when absent. */
+  duties: dutiesSection.optional(),
   /** Scheduled reports (issue 11 §3, src/domain/policy/reports.ts); optional, weekly on Tuesday and monthly on the 2nd by default. */
   reports: reportsPolicy,
   /** Penalties and rewards (考核); optional — without it no accountability entry is created. */
