@@ -83,6 +83,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   await server.register(attachmentRoutes, { app }); // files on cases (its own multipart context)
   adminRoutes(server, app);
   (await import('./absences/absence.routes.js')).absenceRoutes(server, app); // issue 10 §3: absences and stand-ins
+  (await import('./duties/duty.routes.js')).dutyRoutes(server, app); // issue 10 §2: duties, 我的待办
   legalHoldRoutes(server, app); // legal holds, purge preview (issue 15)
   await server.register((await import('./telephony/telephony.routes.js')).telephonyRoutes, { app }); // issue 13: PBX / CTI screen-pop (signed webhook)
   await webConsoleRoutes(server, app);

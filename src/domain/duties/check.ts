@@ -7,6 +7,7 @@
 import type { PolicyProblem } from '../policy/check.js';
 import type { Policy } from '../policy/schema.js';
 import { ROLES } from '../complaint/types.js';
+import { TIER_ROLES } from '../policy/schema.js';
 import { ACTIONS } from '../lifecycle/machine.js';
 import { parseDuration } from '../calendar/index.js';
 import { DUTY_RELATIONS, dutiesOf } from '../policy/duties.js';
@@ -27,7 +28,13 @@ export function checkDuties(p: Policy): PolicyProblem[] {
     } else if (!(DUTY_RELATIONS as readonly string[]).includes(d.owner))
       add(`${at}.owner`, `负责人须为 role:<角色> 或 ${DUTY_RELATIONS.join('、')}`, `the owner is role:<role> or one of ${DUTY_RELATIONS.join(', ')}`);
     else if (d.schedule) add(`${at}.owner`, '定期职责不属于某个案件，负责人须为角色', 'a scheduled duty belongs to no case: its owner is a role');
-    if (d.escalateTo !== undefined && !(ROLES as readonly string[]).includes(d.escalateTo)) add(`${at}.escalateTo`, `未知的角色“${d.escalateTo}”`, `unknown role "${d.escalateTo}"`);
+    d.grades?.forEach((g, j) => {
+      if (!p.grades.some((x) => x.code === g)) add(`${at}.grades[${j}]`, `未定义的等级“${g}”`, `no grade "${g}" is defined`);
+    });
+    if (d.schedule && d.grades) add(`${at}.grades`, '定期职责不属于某个案件，不能按等级限定', 'a scheduled duty belongs to no case: it has no grades');
+    if (d.schedule && d.record === 'report') add(`${at}.record`, '定期职责不属于某个案件，不能要求附件（请用 note 或 verification）', 'a scheduled duty belongs to no case and has no case files: record a note or a verification');
+    const notifiable = [...new Set([...ROLES, ...TIER_ROLES])];
+    if (d.escalateTo !== undefined && !notifiable.includes(d.escalateTo as never)) add(`${at}.escalateTo`, `未知的角色“${d.escalateTo}”`, `unknown role "${d.escalateTo}" (roles: ${notifiable.join(', ')})`);
     const due = parseDuration(d.due);
     d.remind.forEach((r, j) => {
       const before = parseDuration(r);

@@ -90,7 +90,7 @@ export function dutiesForDecision(policy: Policy, d: Decision, cal: WorkingCalen
   if (!action) return [];
   const at = new Date(d.events[0]!.at);
   return dutiesOf(policy)
-    .filter((def) => def.on === action)
+    .filter((def) => def.on === action && (!def.grades || def.grades.includes(d.complaint.grade ?? policy.defaultGrade)))
     .map((def) => {
       const { dueAt, remindAt } = dutyTimes(def, at, cal);
       return {
@@ -120,9 +120,16 @@ export function dutiesForDecision(policy: Policy, d: Decision, cal: WorkingCalen
  */
 export function recordProblems(kind: DutyDefinition['record'], r: DutyRecord): FieldProblem[] {
   const out: FieldProblem[] = [];
-  if (!r.text?.trim()) out.push(fieldProblem('text', kind === 'report' ? '书面报告须填写内容' : kind === 'verification' ? '验证须填写说明' : '须填写说明', kind === 'report' ? 'A written report needs its text' : kind === 'verification' ? 'A verification needs its text' : 'A note needs its text'));
-  if (kind === 'report' && !r.attachments?.length) out.push(fieldProblem('attachments', '书面报告须附上文件', 'A written report needs an attachment'));
-  if (kind === 'verification' && r.result === undefined) out.push(fieldProblem('result', '须选择验证结果（合格 / 不合格）', 'Choose the verification result (ok / not ok)'));
+  if (!r.text?.trim())
+    out.push(
+      kind === 'report'
+        ? fieldProblem('text', '书面报告须填写内容', 'A written report needs its text', '書面報告須填寫內容')
+        : kind === 'verification'
+          ? fieldProblem('text', '验证须填写说明', 'A verification needs its text', '驗證須填寫說明')
+          : fieldProblem('text', '须填写说明', 'A note needs its text', '須填寫說明'),
+    );
+  if (kind === 'report' && !r.attachments?.length) out.push(fieldProblem('attachmentIds', '书面报告须附上本案的文件', 'A written report needs a file of the case', '書面報告須附上本案的檔案'));
+  if (kind === 'verification' && r.result === undefined) out.push(fieldProblem('result', '须选择验证结果（合格 / 不合格）', 'Choose the verification result (ok / not ok)', '須選擇驗證結果（合格／不合格）'));
   return out;
 }
 

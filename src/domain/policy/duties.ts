@@ -37,6 +37,8 @@ export const dutyDefinition = z
         nextWorkingDay: z.boolean().default(true),
       })
       .optional(),
+    /** Only for cases of these grades (a case duty; absent: every grade). */
+    grades: z.array(z.string().min(1).max(32)).min(1).optional(),
     /** `role:<role>` or one of DUTY_RELATIONS (a case duty only). */
     owner: z.string().min(1).max(64),
     /** Due after creation, on the policy calendar. */
