@@ -21,6 +21,7 @@ import { AttachmentsPanel } from './AttachmentsPanel';
 import { AccessCodeIssuer } from './AccessCodeIssuer';
 import { MarkedDescription } from '../../shared/KeyInformation';
 import { CustomerFlags } from '../../shared/CustomerFlags';
+import { CaseDuties } from '../../shared/CaseDuties';
 import { TriageForm } from './TriageForm';
 import { pausedLeft } from './paused-clock';
 import { CaseExportButtons, CasePrintForm } from './CasePrintForm';
@@ -218,6 +219,7 @@ export function CasePage() {
             <Timeline data-testid="case-timeline" items={view.timeline.map((e) => ({ color: e.action === 'reject' || e.action === 'breach' ? 'red' : e.toState === 'closed' || e.toState === 'archived' ? 'green' : 'blue', children: <EventLine e={e} /> }))} />
           </Card>
           <AttachmentsPanel view={view} onChanged={setView} />
+          <CaseDuties key={`${c.id}-${c.version ?? ''}`} caseId={c.id} files={view.attachments} />
         </Col>
       </Row>
       <Card title={t('case.flowchart')} styles={{ body: { padding: 4 } }}>
