@@ -180,6 +180,9 @@ const STAFF_LABELS: Record<string, Wording> = {
   stand_in_failed: { 'zh-CN': '处理人缺勤，无在岗的代理人，请手动改派', 'zh-TW': '處理人缺勤，無在崗的代理人，請手動改派', en: 'Someone is away and nobody present can stand in: re-route by hand' },
   stand_in_ended: { 'zh-CN': '缺勤结束，此投诉已交回主要责任人', 'zh-TW': '缺勤結束，此投訴已交回主要責任人', en: 'The absence ended: the case is back with its primary handler' },
   report_ready: { 'zh-CN': '定期报表已生成', 'zh-TW': '定期報表已產生', en: 'Scheduled report ready' },
+  duty_assigned: { 'zh-CN': '您有一项新的待办职责', 'zh-TW': '您有一項新的待辦職責', en: 'A new duty for you' },
+  duty_reminder: { 'zh-CN': '待办职责即将到期', 'zh-TW': '待辦職責即將到期', en: 'A duty is due soon' },
+  duty_overdue: { 'zh-CN': '待办职责已逾期', 'zh-TW': '待辦職責已逾期', en: 'A duty is overdue' },
 };
 
 const CLOCK_LABELS: Record<string, Wording> = {

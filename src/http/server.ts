@@ -84,6 +84,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   await server.register(attachmentRoutes, { app }); // files on cases (its own multipart context)
   adminRoutes(server, app);
   (await import('./absences/absence.routes.js')).absenceRoutes(server, app); // issue 10 §3: absences and stand-ins
+  (await import('./duties/duty.routes.js')).dutyRoutes(server, app); // issue 10 §2: duties, 我的待办
   legalHoldRoutes(server, app); // legal holds, purge preview (issue 15)
   (await import('./knowledge/knowledge.routes.js')).knowledgeRoutes(server, app); // issue 13 §4/§6: experience library and matching
   (await import('./problems/index.js')).problemRoutes(server, app); // issue 13 §2: related cases, 系统性问题, 问题单

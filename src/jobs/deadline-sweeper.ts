@@ -16,6 +16,7 @@ import { lockForDecision, warnMissingHolidays } from '../services/act-on-complai
 import type { App } from '../services/app.js';
 import { clockFired } from '../services/metrics.js';
 import { sweepAbsences, type AbsenceSweep } from '../services/absences.js';
+import { sweepDuties, type DutySweep } from './duties.js';
 
 export interface SweepResult {
   /** Cases looked at in this pass (a full batch means more may be due). */
@@ -24,6 +25,8 @@ export interface SweepResult {
   skipped: number;
   /** What the absence job did on this tick (stand-ins taking over, cases returned). */
   absences?: AbsenceSweep;
+  /** What the duty job did on this tick (scheduled duties created, reminders, breaches). */
+  duties?: DutySweep;
 }
 
 function nextAction(k: Clock, now: string, policy: { gradeRise: { to: string }[] }): { action: string; input: Record<string, string> } | null {
@@ -49,10 +52,15 @@ export async function sweepDeadlines(app: App, opts: { limit?: number; instance?
     app.log.error({ err: e }, 'absence sweep failed');
     return undefined;
   });
+  // Duties (issue 10 §2): the month's scheduled ones, reminders and breaches; never stops the deadlines either.
+  const duties = await sweepDuties(app, { limit: opts.limit ?? 200 }).catch((e: unknown) => {
+    app.log.error({ err: e }, 'duty sweep failed');
+    return undefined;
+  });
   const now = app.now();
   const nowIso = now.toISOString();
   const ids = await dueComplaintIds(db, nowIso, opts.limit ?? 200);
-  const result: SweepResult = { cases: ids.length, fired: [], skipped: 0, ...(absences ? { absences } : {}) };
+  const result: SweepResult = { cases: ids.length, fired: [], skipped: 0, ...(absences ? { absences } : {}), ...(duties ? { duties } : {}) };
   for (const id of ids) {
     const fired: SweepResult['fired'] = [];
     const changed = await db.transaction().execute(async (trx) => {

@@ -15,6 +15,7 @@ import type { Transaction } from 'kysely';
 import type { Clock, Complaint } from '../domain/complaint/types.js';
 import type { Decision } from '../domain/lifecycle/apply.js';
 import type { DB } from './schema.js';
+import { uuidv7 } from '../services/ids.js';
 import { saveComplaint } from './complaint.repository.js';
 import { appendEvents } from './event.repository.js';
 import { upsertClocks } from './clock.repository.js';
@@ -24,6 +25,8 @@ import type { WorkingCalendar } from '../domain/calendar/index.js';
 import type { Policy } from '../domain/policy/index.js';
 import { entriesForDecision } from '../domain/accountability/entries.js';
 import { recordEntries } from './accountability.repository.js';
+import { dutiesForDecision } from '../domain/duties/duties.js';
+import { completeCaseDuty, createCaseDuties } from './duty-steps.repository.js';
 
 /** A case as read under its lock, with all its clocks; or as it stands after decisions. */
 export interface CaseState {
@@ -65,6 +68,11 @@ export async function persistDecisions(trx: Transaction<DB>, before: CaseState, 
   await upsertClocks(trx, [...changed.values()]);
   await enqueueMessages(trx, decisions.flatMap((d) => d.outbox));
   await recordFacts(trx, state.complaint, decisions.flatMap((d) => d.events), [...changed.values()], before.calendar ?? null);
+  // Duties (issue 10 §2): created by the transition that triggers them, completed by `complete_duty`.
+  for (const d of decisions) {
+    if (d.events[0]?.action === 'complete_duty') await completeCaseDuty(trx, state.complaint, d, before.calendar ?? null);
+    if (before.policy && before.calendar) await createCaseDuties(trx, state.complaint, dutiesForDecision(before.policy, d, before.calendar, () => uuidv7()), d, before.calendar, before.policy);
+  }
   for (const { d, list } of entries) await recordEntries(trx, state.complaint.policyKey, list, { id: d.events[0]!.actorId, name: d.events[0]!.actorName });
   return { ...state, changedClocks: [...changed.values()] };
 }

@@ -628,6 +628,41 @@ export interface DB {
   import_rows: ImportRowsTable;
   accountability_entries: AccountabilityEntriesTable;
   accountability_history: AccountabilityHistoryTable;
+  duties: DutiesTable;
+  duty_history: DutyHistoryTable;
+}
+
+/** Migration 0027: a duty (issue 10 §2) of a case or, with `period`, of the organisation. */
+export interface DutiesTable {
+  id: string;
+  code: string;
+  complaint_id: string | null;
+  period: string | null;
+  policy_key: string;
+  created_at: string;
+  created_by: string;
+  owner_role: string | null;
+  owner_user_id: string | null;
+  owner_department: string | null;
+  due_at: string;
+  remind_at: string;
+  next_check_at: string | null;
+  status: string;
+  breached_at: string | null;
+  completed_at: string | null;
+  completed_by: string | null;
+  record: string | null;
+}
+
+/** Migration 0027: each step of a duty, in order. */
+export interface DutyHistoryTable {
+  duty_id: string;
+  seq: number;
+  at: string;
+  step: string;
+  actor_id: string;
+  actor_name: string;
+  data: string;
 }
 
 /** Migration 0016: one penalty or reward (考核记录) a transition created; status as it stands now. */

@@ -62,6 +62,8 @@ export function allowedActions(c: Complaint, actor: Actor, p: Policy): ActionNam
   const rel = relations(c, actor);
   return (Object.keys(ACTIONS) as ActionName[]).filter((name) => {
     if (SYSTEM_ACTIONS.includes(name)) return false;
+    // Offered per open duty (GET …/duties and the case's duties card), not as a case button.
+    if (name === 'complete_duty') return false;
     const a = ACTIONS[name];
     if (!a.from[c.kind]?.includes(c.state)) return false;
     if (name === 'grant_extension' || name === 'refuse_extension') if (!c.extensionRequest) return false;

@@ -185,3 +185,28 @@ export const ReturnFromAbsenceInput = z
     backupHandlerId: id.nullable(),
   })
   .strict();
+
+/**
+ * Completing a duty of the case (issue 10 §2). Only its endpoint builds this input
+ * (POST /api/v1/complaints/{id}/duties/{dutyId}/complete): it reads the open duty (`dutyId`, its
+ * `code`) and the case's files named in `attachmentIds`; the record each duty needs
+ * (domain/duties/duties.ts `recordProblems`) is the guard's.
+ */
+export const CompleteDutyInput = z
+  .object({
+    dutyId: id,
+    code: text(48),
+    text: z.string().trim().max(4000).optional(),
+    result: z.enum(['ok', 'not_ok']).optional(),
+    attachments: z.array(fileRef.extend({ sha256: z.string() }).strict()).max(20).default([]),
+  })
+  .strict();
+
+/** What a caller sends to complete a duty (the endpoint adds the duty and resolves the files). */
+export const CompleteDutyBody = z
+  .object({
+    text: z.string().trim().max(4000).optional(),
+    result: z.enum(['ok', 'not_ok']).optional(),
+    attachmentIds: z.array(id).max(20).default([]),
+  })
+  .strict();

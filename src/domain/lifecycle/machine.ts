@@ -19,6 +19,8 @@ import type { HandlerSelector } from '../policy/schema.js';
 import { returnsToPrimary } from '../policy/absence.js';
 import { HANDLING_STATES, approvalStandIn, awaitedApprovers, awaitedLevel, handlerStandIn } from '../absence/stand-ins.js';
 import * as I from './inputs.js';
+import { dutiesOf } from '../policy/duties.js';
+import { recordProblems } from '../duties/duties.js';
 
 /**
  * Who may act: a role, or a relation to the case.
@@ -610,6 +612,29 @@ export const ACTIONS = {
     },
   }),
 
+  complete_duty: spec({
+    label: { 'zh-CN': '完成职责', 'zh-TW': '完成職責', en: 'Complete a duty' },
+    // A duty created by a transition may be completed while the case is open or after closing (the
+    // written report after completion, 001 篇2 §6); no state change — the duty row is marked done
+    // with the record in the same transaction (store/decisions.ts).
+    from: { complaint: [...OPEN, 'invalid', 'closed'], inquiry: ['received', 'answered', 'closed'], suggestion: ['received', 'assigned', 'answered', 'closed'] },
+    targets: [],
+    who: ['first_responder', 'assigned_handler', 'co_handler', 'department_manager', 'specialist', 'followup', 'approver'],
+    input: I.CompleteDutyInput,
+    guard: (_c, input, { policy }) => {
+      const def = dutiesOf(policy).find((x) => x.code === input.code);
+      if (!def) return { code: 'not_found', detail: `duty ${input.code} is not in the policy` };
+      const fields = recordProblems(def.record, input);
+      return fields.length ? { code: 'invalid_input', detail: fields.map((f) => f.path).join(', '), fields } : null;
+    },
+    effect: (d, input) => {
+      d.eventData.duty = { id: input.dutyId, code: input.code };
+      if (input.text) d.eventData.text = input.text;
+      if (input.attachments.length) d.eventData.attachments = input.attachments;
+      return d.c.state;
+    },
+  }),
+
   attach: spec({
     label: { 'zh-CN': '添加附件', 'zh-TW': '新增附件', en: 'Attach files' },
     // Evidence may come at intake, during handling, at follow-up — and after closing; not once archived.
@@ -782,9 +807,10 @@ export const SYSTEM_ACTIONS: readonly ActionName[] = ['warn', 'breach', 'raise_g
 
 /**
  * Actions taken only through their own endpoint, never through POST …/actions/{action}: `attach`
- * carries files (POST /api/v1/complaints/{id}/attachments stores them in the same transaction).
+ * carries files (POST /api/v1/complaints/{id}/attachments stores them in the same transaction);
+ * `complete_duty` names an open duty (POST /api/v1/complaints/{id}/duties/{dutyId}/complete).
  */
-export const ENDPOINT_ACTIONS: readonly ActionName[] = ['attach'];
+export const ENDPOINT_ACTIONS: readonly ActionName[] = ['attach', 'complete_duty'];
 
 /** Intake is not an action on an existing case, but the flowchart starts with it. */
 export const INTAKE = { label: { 'zh-CN': '受理登记', 'zh-TW': '受理登記', en: 'Receive' }, to: 'received' as State };

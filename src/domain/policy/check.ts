@@ -8,6 +8,7 @@
  */
 import { AppError } from '../errors.js';
 import { checkAccountability } from '../accountability/check.js';
+import { checkDuties } from '../duties/check.js';
 import {
   CLOCK_NAMES,
   SATISFACTION_LEVELS,
@@ -499,6 +500,7 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
   }
 
   out.push(...checkAccountability(p));
+  out.push(...checkDuties(p));
 
   return out;
 }

@@ -17,6 +17,7 @@ import { customerFlags } from './customer-flags.js';
 import { knowledge } from './knowledge.js';
 import { absencePolicy } from './absence.js';
 import { repeatsPolicy } from './repeats.js';
+import { dutiesSection } from './duties.js';
 import { reportsPolicy } from './reports.js';
 import { retention } from './retention.js'; // the retention section (retention.ts)
 import { accountabilitySection } from './accountability.js';
@@ -612,6 +613,8 @@ export const PolicySchema = z.strictObject({
   absence: absencePolicy,
   /** Repeat-complaint linking windows and text similarity (issue 13 §2, repeats.ts); optional. */
   repeats: repeatsPolicy,
+  /** Duties that are not state changes (issue 10 §2, duties.ts); optional — none when absent. */
+  duties: dutiesSection.optional(),
   /** Scheduled reports (issue 11 §3, src/domain/policy/reports.ts); optional, weekly on Tuesday and monthly on the 2nd by default. */
   reports: reportsPolicy,
   /** Penalties and rewards (考核); optional — without it no accountability entry is created. */

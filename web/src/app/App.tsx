@@ -14,6 +14,7 @@ import { Shell } from './Shell';
 import { LoginPage } from '../modules/auth/LoginPage';
 import { IntakePage } from '../modules/intake/IntakePage';
 import { QueuePage } from '../modules/queues/QueuePage';
+import { MyDutiesPage } from '../modules/duties/MyDutiesPage';
 import { CasePage } from '../modules/case/CasePage';
 import { FollowUpPage } from '../modules/followup/FollowUpPage';
 import { DashboardPage } from '../modules/dashboard/DashboardPage';
@@ -58,6 +59,7 @@ function Routed() {
             <Route index element={<Navigate to={home(me)} replace />} />
             <Route path="/intake" element={<IntakePage />} />
             <Route path="/queues/:queue" element={<QueuePage />} />
+            <Route path="/duties" element={<MyDutiesPage />} />
             <Route path="/cases/:id" element={<CasePage />} />
             <Route path="/followup" element={<FollowUpPage />} />
             <Route path="/dashboard" element={<DashboardPage />} />

@@ -22,6 +22,7 @@ import { AccessCodeIssuer } from './AccessCodeIssuer';
 import { MarkedDescription } from '../../shared/KeyInformation';
 import { CustomerFlags } from '../../shared/CustomerFlags';
 import { RelatedCases } from '../../shared/RelatedCases';
+import { CaseDuties } from '../../shared/CaseDuties';
 import { TriageForm } from './TriageForm';
 import { pausedLeft } from './paused-clock';
 import { CaseExportButtons, CasePrintForm } from './CasePrintForm';
@@ -220,6 +221,7 @@ export function CasePage() {
             <Timeline data-testid="case-timeline" items={view.timeline.map((e) => ({ color: e.action === 'reject' || e.action === 'breach' ? 'red' : e.toState === 'closed' || e.toState === 'archived' ? 'green' : 'blue', children: <EventLine e={e} /> }))} />
           </Card>
           <AttachmentsPanel view={view} onChanged={setView} />
+          <CaseDuties key={`${c.id}-${c.version ?? ''}`} caseId={c.id} files={view.attachments} />
         </Col>
       </Row>
       <Card title={t('case.flowchart')} styles={{ body: { padding: 4 } }}>
