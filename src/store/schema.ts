@@ -225,6 +225,7 @@ export interface PiiAccessLogTable {
   complaint_number: string;
   fields: string; // JSON string[]: the unmasked fields that had a value (phone, idNumber, email, address)
   route: string | null; // e.g. "GET /api/v1/complaints/:id"; null outside an HTTP request
+  reason: string | null; // the stated reason of a one-field reveal (migration 0029); null for views
   /** Chained per case (migration 0009): position, previous row's hash, this row's hash/MAC. */
   seq: number;
   prev_hash: string;
