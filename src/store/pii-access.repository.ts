@@ -59,7 +59,8 @@ export async function recordPiiAccess(db: Executor, a: PiiAccess, keys?: AuditKe
     complaint_number: a.complaintNumber,
     fields: JSON.stringify(a.fields),
     route: a.route === null ? null : wellFormed(a.route),
-    reason: a.reason == null ? null : wellFormed(a.reason),
+    // Only a reveal carries a reason (migration 0029); a view's row is the row it always was.
+    ...(a.reason != null ? { reason: wellFormed(a.reason) } : {}),
     seq: (last ? Number(last.seq) : 0) + 1,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
