@@ -42,6 +42,7 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(view.status, 200);
       assert.equal(view.body.complaint.piiMasked, true);
       assert.equal(view.body.complaint.complainant.phone, '139****5678');
+      assert.equal(view.body.complaint.piiRevealable, true, 'the console offers the reveal');
       const before = (await rows()).length;
       k.clock.advance(60_000);
       const r = await k.as('deptmanager').post(`/api/v1/complaints/${caseId}/reveal`, { field: 'phone', reason: '需要致电客户核实破损情况' });
@@ -74,6 +75,7 @@ for (const { dialect, skip } of await engines()) {
 
     it('auditors and administrators see it masked and may not reveal: 403, nothing logged', async () => {
       const before = (await rows()).length;
+      assert.equal((await k.as('auditor').get(`/api/v1/complaints/${caseId}`)).body.complaint.piiRevealable, false, 'the console offers no reveal');
       for (const who of ['auditor', 'admin']) {
         const r = await k.as(who).post(`/api/v1/complaints/${caseId}/reveal`, { field: 'phone', reason: '想看看' });
         assert.equal(r.status, 403, `${who}: ${JSON.stringify(r.body)}`);
