@@ -85,6 +85,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   (await import('./absences/absence.routes.js')).absenceRoutes(server, app); // issue 10 §3: absences and stand-ins
   legalHoldRoutes(server, app); // legal holds, purge preview (issue 15)
   (await import('./records/reveal.routes.js')).revealRoutes(server, app); // issue 12 §6: reveal one field
+  await server.register((await import('./records/import.routes.js')).importRoutes, { app }); // issue 15 §4: ledger import from the console (its own multipart context)
   await server.register((await import('./telephony/telephony.routes.js')).telephonyRoutes, { app }); // issue 13: PBX / CTI screen-pop (signed webhook)
   await webConsoleRoutes(server, app);
   await server.register((await import('./customer/customer.routes.js')).customerChannelRoutes, { app }); // issue 4: portal and customer channels

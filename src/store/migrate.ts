@@ -21,7 +21,7 @@ import * as m0018 from './migrations/0018-absences.js';
 import * as m0019 from './migrations/0019-ledger-import.js';
 import * as m0020 from './migrations/0020-file-store.js';
 import * as m0023 from './migrations/0023-customer-flags.js';
-import * as m0029 from './migrations/0029-pii-access-reason.js';
+import * as m0029 from './migrations/0029-records-console.js';
 
 /** What some migrations need from the configuration (never stored in the database). */
 export interface MigrationOptions {
@@ -52,7 +52,7 @@ function migrationsFor(opts: MigrationOptions): Record<string, Migration> {
     '0019-ledger-import': m0019,
     '0020-file-store': m0020,
     '0023-customer-flags': m0023,
-    '0029-pii-access-reason': m0029,
+    '0029-records-console': m0029,
   };
 }
 

@@ -575,6 +575,7 @@ export interface DB {
   report_runs: ReportRunsTable;
   import_mappings: ImportMappingsTable;
   import_rows: ImportRowsTable;
+  import_jobs: ImportJobsTable;
   accountability_entries: AccountabilityEntriesTable;
   accountability_history: AccountabilityHistoryTable;
 }
@@ -619,3 +620,23 @@ export interface AccountabilityHistoryTable {
 }
 
 export type { Generated };
+
+/** A ledger import started from the console (migration 0029; records/import/http-jobs.ts). */
+export interface ImportJobsTable {
+  id: string; // UUIDv7
+  dry_run: number; // 0 | 1
+  status: string; // running | done | refused | failed
+  source: string;
+  mapping_name: string;
+  rows: number;
+  total: number;
+  done: number;
+  created: number;
+  already_imported: number;
+  problems: string; // JSON ImportProblem[]
+  error: string | null;
+  started_by: string;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}

@@ -17,7 +17,7 @@ import { recordPiiAccess } from '../../src/store/pii-access.repository.js';
 import { verifyChains } from '../../src/audit/verify.js';
 import type { Actor } from '../../src/domain/complaint/types.js';
 
-const BEFORE = MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0029-pii-access-reason') - 1]!;
+const BEFORE = MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0029-records-console') - 1]!;
 const agent: Actor = { id: 'old-agent', kind: 'user', name: 'old-agent', roles: ['agent'], managerOf: [], approvalLevels: [] };
 
 for (const { dialect, skip } of await engines()) {
