@@ -6,6 +6,7 @@ import { PolicyTab } from './PolicyTab';
 import { CalendarTab } from './CalendarTab';
 import { DepartmentsTab, RolesTab } from './OrgTabs';
 import { RecordsTab } from './RecordsTab';
+import { ImportTab } from './ImportTab';
 
 export function AdminPage() {
   const { t } = useTranslation();
@@ -20,6 +21,7 @@ export function AdminPage() {
         { key: 'policy', label: t('admin.policy'), children: <PolicyTab /> },
         { key: 'calendar', label: t('admin.calendar'), children: <CalendarTab /> },
         { key: 'records', label: t('admin.records'), children: <RecordsTab /> },
+        { key: 'import', label: t('admin.import'), children: <ImportTab /> },
       ]}
     />
   );
