@@ -20,7 +20,7 @@ const TAB = {
   records: { 'zh-CN': '保存与保全', 'zh-TW': '保存與保全', en: 'Retention & holds' },
   import: { 'zh-CN': '台账导入', 'zh-TW': '台帳匯入', en: 'Ledger import' },
 };
-const MAPPING = ['name: 小台账', 'columns:', '  externalId: 编号', '  receivedAt: 受理时间', '  customerName: 客户姓名', '  phone: 联系电话', '  description: 投诉内容', ''].join('\n');
+const MAPPING = ['name: 小台账', 'columns:', '  externalId: 编号', '  receivedAt: 受理时间', '  customerName: 客户姓名', '  phone: 联系电话', '  description: 投诉内容', 'defaults:', '  channel: phone', ''].join('\n');
 const csv = (rows: string[][]) => Buffer.from(`\ufeff${[['编号', '受理时间', '客户姓名', '联系电话', '投诉内容'], ...rows].map((r) => r.join(',')).join('\r\n')}\r\n`);
 const GOOD = csv([
   ['T-1', '2025-03-04 10:00', '王芳', '13900001111', '快递外包装破损，商品有划痕'],
@@ -50,6 +50,15 @@ describe('records console', { skip }, () => {
     return { page, close: () => ctx.close() };
   }
 
+  /** Opens an admin tab; on a phone the tab bar overflows into its "more" menu. */
+  async function openTab(page: Page, name: string) {
+    const tab = page.getByRole('tab', { name });
+    await page.getByRole('tab').first().waitFor();
+    // A tab scrolled out of a phone's tab bar is still in the page: click it where it is.
+    await tab.evaluate((el) => (el as HTMLElement).click());
+    await page.waitForFunction((n) => [...document.querySelectorAll('[role=tab][aria-selected=true]')].some((el) => el.textContent === n), name);
+  }
+
   before(async () => {
     mkdirSync(DIR, { recursive: true });
     k = await startConsole();
@@ -70,7 +79,7 @@ describe('records console', { skip }, () => {
   it('an administrator sets a hold on a case and lifts it with a reason; the purge preview shows', async () => {
     const { page, close } = await open('admin', 'zh-CN');
     await page.goto('/admin');
-    await page.getByRole('tab', { name: TAB.records['zh-CN'] }).click();
+    await openTab(page, TAB.records['zh-CN']);
     await page.getByTestId('preview-summary').waitFor();
     await page.getByTestId('hold-new').click();
     await page.getByTestId('hold-complaint').fill('KS-2099-999999');
@@ -99,7 +108,7 @@ describe('records console', { skip }, () => {
   it('an administrator dry-runs a ledger with a bad date (row and column shown), then imports a small ledger', async () => {
     const { page, close } = await open('admin', 'zh-CN');
     await page.goto('/admin');
-    await page.getByRole('tab', { name: TAB.import['zh-CN'] }).click();
+    await openTab(page, TAB.import['zh-CN']);
     const fileInput = page.locator('input[type=file][accept=".xlsx,.csv"]');
     await fileInput.setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: BAD });
     await page.getByTestId('import-mapping').fill(MAPPING);
@@ -109,9 +118,9 @@ describe('records console', { skip }, () => {
     const text = await problems.innerText();
     assert.match(text, /3\s+B · 受理时间/);
     assert.match(text, /日期时间无法识别/);
+    await page.screenshot({ path: join(DIR, 'zh-CN-import-problems.png') });
     assert.match(await page.getByTestId('import-summary').innerText(), /发现 1 个问题，未导入任何数据/);
     assert.equal(await page.getByTestId('import-run').isDisabled(), true, 'no import while the dry run finds a problem');
-    await page.screenshot({ path: join(DIR, 'zh-CN-import-problems.png') });
 
     await fileInput.setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: GOOD });
     await page.getByTestId('import-dry').click();
@@ -148,13 +157,15 @@ describe('records console', { skip }, () => {
     for (const lang of LANGS)
       for (const phone of [false, true]) {
         const tag = `${lang}-${phone ? 'phone' : 'desktop'}`;
+        console.log(`# screenshots ${tag}`);
         const admin = await open('admin', lang, phone);
         await admin.page.goto('/admin');
-        await admin.page.getByRole('tab', { name: TAB.records[lang] }).click();
-        await admin.page.getByTestId('preview-summary').waitFor();
+        await openTab(admin.page, TAB.records[lang]);
         await admin.page.waitForLoadState('networkidle');
         await admin.page.screenshot({ path: join(DIR, `${tag}-records.png`), fullPage: phone });
-        await admin.page.getByRole('tab', { name: TAB.import[lang] }).click();
+        await admin.page.getByTestId('preview-summary').waitFor();
+        await admin.page.screenshot({ path: join(DIR, `${tag}-records.png`), fullPage: phone });
+        await openTab(admin.page, TAB.import[lang]);
         await admin.page.getByTestId('import-dry').waitFor();
         await admin.page.locator('input[type=file][accept=".xlsx,.csv"]').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: BAD });
         await admin.page.getByTestId('import-mapping').fill(MAPPING);
