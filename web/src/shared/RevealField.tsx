@@ -22,7 +22,9 @@ export function RevealField({ caseId, field, masked, revealable }: { caseId: str
   if (!masked) return <>—</>;
   if (value) return <span data-testid={`revealed-${field}`}>{value}</span>;
   const submit = async () => {
-    const { reason } = await form.validateFields(['reason']);
+    const checked = await form.validateFields(['reason']).catch(() => null); // the form shows what is missing
+    if (!checked) return;
+    const { reason } = checked;
     setBusy(true);
     setBanner(null);
     try {

@@ -120,7 +120,8 @@ function SetHold({ onDone }: { onDone: () => Promise<void> }) {
   const [key, setKey] = useState(newIdempotencyKey);
   const scope = Form.useWatch('scope', form) ?? 'case';
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null); // the form shows what is missing
+    if (!v) return;
     const body =
       v.scope === 'case'
         ? { scope: 'case' as const, complaint: v.complaint ?? '', reason: v.reason }
@@ -189,7 +190,8 @@ function LiftHold({ hold, onDone }: { hold: Hold; onDone: () => Promise<void> })
   const [banner, setBanner] = useState<string | null>(null);
   const [key, setKey] = useState(newIdempotencyKey);
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null); // the form shows what is missing
+    if (!v) return;
     setBusy(true);
     setBanner(null);
     try {
