@@ -115,6 +115,7 @@ describe('records console', { skip }, () => {
     await page.getByTestId('import-dry').click();
     const problems = page.getByTestId('import-problems');
     await problems.waitFor();
+    await page.getByTestId('import-job').scrollIntoViewIfNeeded();
     const text = await problems.innerText();
     assert.match(text, /3\s+B · 受理时间/);
     assert.match(text, /日期时间无法识别/);
@@ -171,6 +172,7 @@ describe('records console', { skip }, () => {
         await admin.page.getByTestId('import-mapping').fill(MAPPING);
         await admin.page.getByTestId('import-dry').click();
         await admin.page.getByTestId('import-problems').waitFor();
+        await admin.page.getByTestId('import-job').scrollIntoViewIfNeeded();
         await admin.page.screenshot({ path: join(DIR, `${tag}-import.png`), fullPage: phone });
         await admin.close();
 
