@@ -81,6 +81,8 @@ export interface AccessRow {
   complaint_number: string;
   fields: string;
   route: string | null;
+  /** A one-field reveal's reason (migration 0029); absent or null for views. */
+  reason?: string | null;
   seq: number;
   prev_hash: string;
 }
@@ -98,6 +100,8 @@ export function accessRecord(r: AccessRow, scheme: number): object {
     complaint_number: r.complaint_number,
     fields: r.fields,
     route: r.route,
+    // Only when set: rows written before migration 0029 (and views) keep the record they were hashed with.
+    ...(r.reason != null ? { reason: r.reason } : {}),
     prev_hash: r.prev_hash,
   };
 }

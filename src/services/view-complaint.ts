@@ -12,7 +12,7 @@
 import type { Actor, Clock, Complaint } from '../domain/complaint/types.js';
 import { allowedActions } from '../domain/lifecycle/apply.js';
 import { canSee } from '../domain/permissions/visibility.js';
-import { complainantFor, maskComplainant, piiFieldsOf } from '../domain/permissions/pii.js';
+import { complainantFor, maskComplainant, mayRevealPii, piiFieldsOf } from '../domain/permissions/pii.js';
 import { AppError } from '../domain/errors.js';
 import { getComplaint, findIdByNumber } from '../store/complaint.repository.js';
 import { listEvents, type TimelineEvent } from '../store/event.repository.js';
@@ -23,7 +23,8 @@ import { uuidv7 } from './ids.js';
 import { requestContext } from './request-context.js';
 
 export interface ComplaintView {
-  complaint: Complaint & { piiMasked: boolean };
+  /** `piiRevealable` on a masked view: the reader may reveal one field with a reason (services/reveal-field.ts). */
+  complaint: Complaint & { piiMasked: boolean; piiRevealable?: boolean };
   timeline: TimelineEvent[];
   clocks: Clock[];
   allowedActions: string[];
@@ -75,7 +76,7 @@ export async function viewComplaint(app: App, actor: Actor, idOrNumber: string, 
     access && !masked ? logged(recordPiiAccess(db, access)) : null,
   ]);
   return {
-    complaint: { ...c, complainant, piiMasked: masked },
+    complaint: { ...c, complainant, piiMasked: masked, ...(masked ? { piiRevealable: mayRevealPii(c, actor) } : {}) },
     timeline,
     clocks,
     allowedActions: allowedActions(c, actor, policy),

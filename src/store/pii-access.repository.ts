@@ -22,6 +22,8 @@ export interface PiiAccess {
   fields: string[];
   /** The API route that showed them, e.g. "GET /api/v1/complaints/:id"; null outside HTTP. */
   route: string | null;
+  /** Why a masked reader revealed a field (one-field reveal, services/reveal-field.ts); absent for views. */
+  reason?: string | null;
 }
 
 function isUniqueViolation(e: unknown): boolean {
@@ -57,6 +59,8 @@ export async function recordPiiAccess(db: Executor, a: PiiAccess, keys?: AuditKe
     complaint_number: a.complaintNumber,
     fields: JSON.stringify(a.fields),
     route: a.route === null ? null : wellFormed(a.route),
+    // Only a reveal carries a reason (migration 0029); a view's row is the row it always was.
+    ...(a.reason != null ? { reason: wellFormed(a.reason) } : {}),
     seq: (last ? Number(last.seq) : 0) + 1,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
@@ -91,5 +95,6 @@ export async function listPiiAccess(db: Executor, q: PiiAccessQuery): Promise<Pi
     complaintNumber: r.complaint_number,
     fields: JSON.parse(r.fields) as string[],
     route: r.route,
+    reason: r.reason ?? null,
   }));
 }

@@ -225,6 +225,7 @@ export interface PiiAccessLogTable {
   complaint_number: string;
   fields: string; // JSON string[]: the unmasked fields that had a value (phone, idNumber, email, address)
   route: string | null; // e.g. "GET /api/v1/complaints/:id"; null outside an HTTP request
+  reason: string | null; // the stated reason of a one-field reveal (migration 0029); null for views
   /** Chained per case (migration 0009): position, previous row's hash, this row's hash/MAC. */
   seq: number;
   prev_hash: string;
@@ -626,6 +627,7 @@ export interface DB {
   report_runs: ReportRunsTable;
   import_mappings: ImportMappingsTable;
   import_rows: ImportRowsTable;
+  import_jobs: ImportJobsTable;
   accountability_entries: AccountabilityEntriesTable;
   accountability_history: AccountabilityHistoryTable;
   duties: DutiesTable;
@@ -747,3 +749,23 @@ export interface KnowledgeFeedbackTable {
 }
 
 export type { Generated };
+
+/** A ledger import started from the console (migration 0029; records/import/http-jobs.ts). */
+export interface ImportJobsTable {
+  id: string; // UUIDv7
+  dry_run: number; // 0 | 1
+  status: string; // running | done | refused | failed
+  source: string;
+  mapping_name: string;
+  rows: number;
+  total: number;
+  done: number;
+  created: number;
+  already_imported: number;
+  problems: string; // JSON ImportProblem[]
+  error: string | null;
+  started_by: string;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}

@@ -116,7 +116,7 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(all.body.nextCursor, null);
       const ats = all.body.items.map((i: any) => i.at);
       assert.deepEqual(ats, [...ats].sort().reverse(), 'newest first');
-      assert.deepEqual(Object.keys(all.body.items[0]).sort(), ['at', 'complaintId', 'complaintNumber', 'fields', 'id', 'route', 'userId', 'userName']);
+      assert.deepEqual(Object.keys(all.body.items[0]).sort(), ['at', 'complaintId', 'complaintNumber', 'fields', 'id', 'reason', 'route', 'userId', 'userName']);
       const text = JSON.stringify(all.body);
       for (const secret of ['13912345678', '310101199001011234', '建国路']) assert.ok(!text.includes(secret), `no ${secret} in the log`);
 

@@ -53,3 +53,15 @@ export function piiFieldsOf(p: Complainant): PiiField[] {
 export function complainantFor(c: Complaint, actor: Actor): { complainant: Complainant; masked: boolean } {
   return seesPii(c, actor) ? { complainant: c.complainant, masked: false } : { complainant: maskComplainant(c.complainant), masked: true };
 }
+
+/**
+ * Whether a reader who sees the case masked may reveal one field of it with a stated reason
+ * (issue 12 §6): one of their relations grants `reveal` (relations.ts — the people who work the
+ * case and may have to contact the customer) and none bars them. Readers who see it unmasked
+ * need no reveal.
+ */
+export function mayRevealPii(c: Complaint, actor: Actor): boolean {
+  if (actor.kind === 'system') return false;
+  const rel = relations(c, actor);
+  return !grants(rel, 'bars') && grants(rel, 'reveal');
+}

@@ -14,7 +14,9 @@
  * - `role`: the actor holds one of `roles` — and, when `where` is given, the case's value of a
  *   column of `complaints` (`where.value`: how the store fills that column) is one of `where.in`.
  * and what the relation grants: `see` (need-to-know visibility), `pii` (unmasked personal data),
- * or `bars` (avoidance: overrides every grant — the complained-about person neither sees nor acts).
+ * `reveal` (sees the case masked but may reveal one field with a stated reason: they work the case
+ * and may have to contact the customer — services/reveal-field.ts), or `bars` (avoidance:
+ * overrides every grant — the complained-about person neither sees nor acts).
  */
 import type { Actor, Complaint, Role, State } from '../complaint/types.js';
 
@@ -29,7 +31,7 @@ export type RelationSource =
   | { by: 'managed' }
   | { by: 'role'; roles: readonly Role[]; where?: { column: RuleColumn; value: (c: Complaint) => string | number; in: readonly (string | number)[] } };
 
-export type Grant = 'see' | 'pii' | 'bars';
+export type Grant = 'see' | 'pii' | 'bars' | 'reveal';
 
 export interface RelationRule {
   source: RelationSource;
@@ -61,7 +63,7 @@ export const RELATION_RULES = {
   /** The primary or the backup responsible person. */
   handler: rule({ by: 'participant', row: 'handler', ids: (c) => [c.primaryHandlerId, c.backupHandlerId] }, 'see', 'pii'),
   /** A co-handler (cross-department). */
-  co_handler: rule({ by: 'participant', row: 'co_handler', ids: (c) => c.coHandlerIds }, 'see'),
+  co_handler: rule({ by: 'participant', row: 'co_handler', ids: (c) => c.coHandlerIds }, 'see', 'reveal'),
   /** An approver who decided on this case (a proposal or an extension). */
   approver: rule({ by: 'participant', row: 'approver', ids: (c) => c.approverIds }, 'see'),
   /** A follow-up caller who called the customer about this case. */
@@ -69,7 +71,7 @@ export const RELATION_RULES = {
   /** The complained-about employee (投诉对象): avoidance. */
   subject: rule({ by: 'participant', row: 'subject', ids: (c) => c.subject.employeeIds }, 'bars'),
   /** Manager of the case's responsible department. */
-  department_manager: rule({ by: 'managed' }, 'see'),
+  department_manager: rule({ by: 'managed' }, 'see', 'reveal'),
   /** Triage, administration and audit oversee every case. */
   oversight: rule({ by: 'role', roles: OVERSIGHT_ROLES }, 'see'),
   /** An approver, while the case waits for a decision. */

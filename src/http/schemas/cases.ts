@@ -115,6 +115,8 @@ export const Complaint = named(
     version: z.number().int(),
     /** Whether the complainant's personal data is masked for the caller. */
     piiMasked: z.boolean(),
+    /** On a masked view: whether the reader may reveal one field with a reason (POST /api/v1/complaints/{id}/reveal). */
+    piiRevealable: z.boolean().optional(),
   }),
   'A case, personal data masked unless the caller needs it',
 );
@@ -275,7 +277,7 @@ const _changed: Describes<typeof CaseChangedEvent, CaseChangedType> = true;
 export const AccessCode = z.strictObject({ number: z.string(), accessCode: z.string() });
 
 // The schemas describe the server's own types exactly.
-const _complaint: Describes<typeof Complaint, ComplaintType & { piiMasked: boolean }> = true;
+const _complaint: Describes<typeof Complaint, ComplaintType & { piiMasked: boolean; piiRevealable?: boolean }> = true;
 const _clock: Describes<typeof Clock, Omit<ClockType, 'explanation'> & { explanation: z.output<typeof ClockExplanation> }> = true;
 const _event: Describes<typeof TimelineEvent, TimelineEventType> = true;
 const _attachment: Describes<typeof Attachment, AttachmentView> = true;

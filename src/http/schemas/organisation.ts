@@ -73,6 +73,8 @@ export const PiiAccess = named(
     fields: z.array(z.string()),
     /** The route that showed them, e.g. `GET /api/v1/complaints/:id`; null outside HTTP. */
     route: z.string().nullable(),
+    /** Why a masked reader revealed one field (POST /api/v1/complaints/:id/reveal); null for views. */
+    reason: z.string().nullable().optional(),
   }),
 );
 const _pii: Describes<typeof PiiAccess, PiiAccessType> = true;

@@ -23,6 +23,7 @@ import { MarkedDescription } from '../../shared/KeyInformation';
 import { CustomerFlags } from '../../shared/CustomerFlags';
 import { RelatedCases } from '../../shared/RelatedCases';
 import { CaseDuties } from '../../shared/CaseDuties';
+import { RevealField } from '../../shared/RevealField';
 import { TriageForm } from './TriageForm';
 import { pausedLeft } from './paused-clock';
 import { CaseExportButtons, CasePrintForm } from './CasePrintForm';
@@ -191,10 +192,11 @@ export function CasePage() {
             {c.piiMasked && <Alert type="info" showIcon message={t('case.masked')} style={{ marginBottom: 6 }} />}
             <Descriptions size="small" column={TWO_ON_WIDE} bordered data-testid="case-customer" items={[
               { key: 'name', label: t('field.complainantName'), children: c.complainant.anonymous ? t('field.anonymous') : (c.complainant.name ?? '—') },
-              { key: 'phone', label: t('field.phone'), children: c.complainant.phone ?? '—' },
-              { key: 'email', label: t('field.email'), children: c.complainant.email ?? '—' },
+              { key: 'phone', label: t('field.phone'), children: c.piiMasked ? <RevealField key={`${c.id}-phone`} caseId={c.id} field="phone" masked={c.complainant.phone} revealable={!!c.piiRevealable} /> : (c.complainant.phone ?? '—') },
+              { key: 'email', label: t('field.email'), children: c.piiMasked ? <RevealField key={`${c.id}-email`} caseId={c.id} field="email" masked={c.complainant.email} revealable={!!c.piiRevealable} /> : (c.complainant.email ?? '—') },
               { key: 'class', label: t('field.customerClass'), children: c.complainant.customerClass ?? '—' },
-              { key: 'address', label: t('field.address'), children: c.complainant.address ?? '—', span: 'filled' as const },
+              { key: 'address', label: t('field.address'), children: c.piiMasked ? <RevealField key={`${c.id}-address`} caseId={c.id} field="address" masked={c.complainant.address} revealable={!!c.piiRevealable} /> : (c.complainant.address ?? '—'), span: 'filled' as const },
+              ...(c.complainant.idNumber ? [{ key: 'idNumber', label: t('reveal.field.idNumber'), children: c.piiMasked ? <RevealField key={`${c.id}-id`} caseId={c.id} field="idNumber" masked={c.complainant.idNumber} revealable={!!c.piiRevealable} /> : c.complainant.idNumber }] : []),
               { key: 'refs', label: t('case.references'), span: 'filled' as const, children: [c.references.order && `${t('field.order')} ${c.references.order}`, c.references.product && `${t('field.product')} ${c.references.product}`, c.references.plate && `${t('field.plate')} ${c.references.plate}`].filter(Boolean).join(' · ') || '—' },
             ]} />
             <Typography.Title level={5} style={{ marginTop: 12 }}>{t('case.complaint')}</Typography.Title>
