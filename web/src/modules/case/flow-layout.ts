@@ -74,7 +74,12 @@ export interface FlowLayout {
   order: string[];
 }
 
-export const GEOMETRY = { rowH: 54, nodeW: 136, nodeH: 30, bandLabelW: 96, laneGap: 18, stubW: 96, sideGap: 40, top: 12 };
+/**
+ * Sizes in px. The skip labels get a column left of their lanes; back-edge labels sit on their
+ * row right of the state, clear of the straight edges' labels (which start at the centre line
+ * and may run past the state's edge in English).
+ */
+export const GEOMETRY = { rowH: 54, nodeW: 136, nodeH: 30, bandLabelW: 80, skipLabelW: 112, laneGap: 18, stubW: 150, backLabelAt: 48, sideGap: 40, top: 12 };
 
 /** From (or to) this many states alike, an action is drawn once, to (or from) their group. */
 const FAN = 4;
@@ -170,7 +175,7 @@ export function layoutFlow(lifecycle: Lifecycle, kind: Kind, g = GEOMETRY): Flow
   const skips = forward.filter((p) => onMain.has(p.from) && onMain.has(p.to) && row.get(p.to)! - row.get(p.from)! > 1);
   const backs = [...pairs.values()].filter((p) => back.has(`${p.from}>${p.to}`) || (!onMain.has(p.from) && !onMain.has(p.to)));
   const leftLanes = skips.length;
-  const mainX = g.bandLabelW + leftLanes * g.laneGap + 16;
+  const mainX = g.bandLabelW + (leftLanes ? g.skipLabelW : 0) + leftLanes * g.laneGap + 16;
   const groups: FlowLayout['groups'] = [];
   const groupPad = 6;
   const rightStart = mainX + g.nodeW + g.stubW;
@@ -213,13 +218,15 @@ export function layoutFlow(lifecycle: Lifecycle, kind: Kind, g = GEOMETRY): Flow
     const a = at.get(p.from)!;
     const b = at.get(p.to)!;
     const lane = mainX - 16 - i * g.laneGap;
-    edges.push({ ...p, kind: 'skip', points: [[a.x, cy(a) + 5], [lane, cy(a) + 5], [lane, cy(b) - 5], [b.x, cy(b) - 5]], label: [a.x + 6, b.y - 6], anchor: 'start' });
+    const labelX = mainX - 16 - (leftLanes - 1) * g.laneGap - 6;
+    edges.push({ ...p, kind: 'skip', points: [[a.x, cy(a) + 5], [lane, cy(a) + 5], [lane, cy(b) - 5], [b.x, cy(b) - 5]], label: [labelX, (cy(a) + cy(b)) / 2 + 4], anchor: 'end' });
   });
   backs.forEach((p, i) => {
     const a = at.get(p.from)!;
     const b = at.get(p.to)!;
     const lane = rightStart + i * g.laneGap;
-    edges.push({ ...p, kind: 'back', points: [[a.x + a.w, cy(a) + 6], [lane, cy(a) + 6], [lane, cy(b) - 6], [b.x + b.w, cy(b) - 6]], label: [a.x + a.w + 6, cy(a) + 2], anchor: 'start' });
+    // Out below the middle, in above it: the label sits between the two on the state's row.
+    edges.push({ ...p, kind: 'back', points: [[a.x + a.w, cy(a) + 9], [lane, cy(a) + 9], [lane, cy(b) - 9], [b.x + b.w, cy(b) - 9]], label: [a.x + a.w + g.backLabelAt, cy(a) + 4], anchor: 'start' });
   });
   for (const p of forward) {
     if (onMain.has(p.from) && onMain.has(p.to)) continue;

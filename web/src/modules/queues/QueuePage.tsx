@@ -172,7 +172,7 @@ export function QueuePage() {
       </Space>
       {bulk && (
         <div style={{ marginBottom: 8 }}>
-          <BulkActions rows={rows.filter((r) => selected.includes(r.id))} onDone={() => void load()} />
+          <BulkActions rows={rows.filter((r) => selected.includes(r.id))} onDone={() => (setSelected([]), void load())} />
         </div>
       )}
       <Table<ListRow>

@@ -56,14 +56,13 @@ export function WorkbenchPage() {
         ))}
       </Row>
       <Card size="small" title={t('workbench.urgent')} style={{ marginTop: 12 }} styles={{ body: { padding: 0 } }}>
-        {w && w.urgent.length === 0 ? (
+        {!w ? null : w.urgent.length === 0 ? (
           <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('workbench.nothing')} />
         ) : (
           <Table<ListRow>
             rowKey="id"
             size="small"
-            loading={!w}
-            dataSource={w?.urgent ?? []}
+            dataSource={w.urgent}
             pagination={false}
             scroll={{ x: 640 }}
             data-testid="workbench-urgent"
