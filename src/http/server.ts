@@ -79,6 +79,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   complaintRoutes(server, app);
   (await import('./accountability/accountability.routes.js')).accountabilityRoutes(server, app); // issue 11 §4: 考核
   triageRoutes(server, app); // issue 14: one-step triage and the pickers' load
+  (await import('./workbench/workbench.routes.js')).workbenchRoutes(server, app); // issue 14: the workbench (工作台)
   (await import('./reports/exports.routes.js')).exportRoutes(server, app); // issue 11 §5: dossier PDF, ledger and statistics exports
   (await import('./archive/archive.routes.js')).archiveRoutes(server, app); // issue 15 §1: the yearly archive (案宗)
   await server.register(attachmentRoutes, { app }); // files on cases (its own multipart context)

@@ -133,6 +133,8 @@ export interface ListFilters {
   caseIds?: string[];
   /** Queue shortcuts: cases where the caller has this relation. */
   mine?: 'first_responder' | 'handler' | 'followup' | 'approver';
+  /** About to breach: the running clock due next has passed its warning time (not yet breached). */
+  warnedBy?: string;
 }
 
 export interface ListRow {
@@ -257,15 +259,11 @@ export function visibleTo(actor: Actor) {
   };
 }
 
-export async function listComplaints(
-  db: Executor,
-  dialect: Dialect,
-  actor: Actor,
-  f: ListFilters,
-  page: { limit: number; order?: ListOrder; cursor?: { order: ListOrder; key: string; id: string }; denseTextAbove?: number },
-): Promise<{ items: ListRow[]; nextCursor: string | null }> {
-  const order = page.order ?? 'received';
-  let q: SelectQueryBuilder<DB, 'complaints', any> = db.selectFrom('complaints').where(visibleTo(actor));
+/**
+ * Every filter but the text search (which needs a probe first), over the visible cases. One
+ * reading of a queue's filter for the list and for the workbench's counts.
+ */
+function whereFilters(q: SelectQueryBuilder<DB, 'complaints', any>, actor: Actor, f: ListFilters): SelectQueryBuilder<DB, 'complaints', any> {
   if (f.state?.length) q = q.where('state', 'in', f.state);
   if (f.grade?.length) q = q.where('grade', 'in', f.grade);
   if (f.kind?.length) q = q.where('kind', 'in', f.kind);
@@ -274,17 +272,38 @@ export async function listComplaints(
   if (f.handlerId) q = q.where('primary_handler_id', '=', f.handlerId);
   if (f.overdue !== undefined) q = q.where('overdue', '=', f.overdue ? 1 : 0);
   if (f.needsApproval !== undefined) q = q.where('needs_approval', '=', f.needsApproval ? 1 : 0);
+  if (f.caseIds) q = f.caseIds.length ? q.where('complaints.id', 'in', f.caseIds) : q.where(sql<SqlBool>`1 = 0`);
+  if (f.mine) {
+    const relation = f.mine;
+    q = q.where(holdsAny(actor, [relation]));
+  }
+  if (f.warnedBy) q = q.where('overdue', '=', 0).where('next_warn_at', 'is not', null).where('next_warn_at', '<=', f.warnedBy);
+  return q;
+}
+
+/** How many visible cases a filter selects (the workbench's counts); the text search is not offered here. */
+export async function countComplaints(db: Executor, actor: Actor, f: Omit<ListFilters, 'text'>): Promise<number> {
+  const row = await whereFilters(db.selectFrom('complaints').where(visibleTo(actor)), actor, f)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function listComplaints(
+  db: Executor,
+  dialect: Dialect,
+  actor: Actor,
+  f: ListFilters,
+  page: { limit: number; order?: ListOrder; cursor?: { order: ListOrder; key: string; id: string }; denseTextAbove?: number },
+): Promise<{ items: ListRow[]; nextCursor: string | null }> {
+  const order = page.order ?? 'received';
+  let q = whereFilters(db.selectFrom('complaints').where(visibleTo(actor)), actor, f);
   if (f.text) {
     // Words through the full-text index; a case number by exact match. A rare word builds its
     // (small) matching set; a common one is checked row by row as the list walks its order.
     const text = f.text;
     const dense = await isCommonText(db, dialect, text, page.denseTextAbove);
     q = q.where((eb) => (dense ? matchesTextDense(eb, dialect, text) : matchesText(eb, dialect, text)));
-  }
-  if (f.caseIds) q = f.caseIds.length ? q.where('complaints.id', 'in', f.caseIds) : q.where(sql<SqlBool>`1 = 0`);
-  if (f.mine) {
-    const relation = f.mine;
-    q = q.where(holdsAny(actor, [relation]));
   }
   // Keyset pagination: newest first on (received_at, id), or soonest due first on (next_due_at, id).
   if (order === 'due') q = q.where('next_due_at', 'is not', null);

@@ -130,7 +130,7 @@ describe('web console: a day in the complaint centre', { skip }, () => {
 
   it('an agent registers a phone complaint with the keyboard and reads out the number and promised time', async () => {
     const page = await k.as('agent');
-    await page.waitForURL('**/intake');
+    await page.goto('/intake'); // sign-in lands on the workbench
     await page.getByTestId('phone-script').getByText('接听与问候').waitFor();
     // The channel field has the focus; phone is preset. Everything else: Tab and type.
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'intake_channel');
@@ -230,7 +230,7 @@ describe('web console: a day in the complaint centre', { skip }, () => {
 
   it('the specialist judges, grades and routes it from the triage queue', async () => {
     const page = await k.as('specialist');
-    await page.waitForURL('**/queues/triage');
+    await page.goto('/queues/triage'); // sign-in lands on the workbench
     const table = page.getByTestId('queue-table');
     await table.getByText(number).waitFor();
     await shot(page, '03-queue');
@@ -264,7 +264,7 @@ describe('web console: a day in the complaint centre', { skip }, () => {
 
   it('the handler accepts, investigates and proposes; a bad extension request saves nothing', async () => {
     const page = await k.as('handler');
-    await page.waitForURL('**/queues/handling');
+    await page.goto('/queues/handling'); // sign-in lands on the workbench
     await page.getByTestId('queue-table').getByRole('link', { name: number }).click();
     await expectState(page, 'assigned');
     await act(page, 'accept', async () => {}, 'investigating');
@@ -306,7 +306,7 @@ describe('web console: a day in the complaint centre', { skip }, () => {
 
   it('the approver rejects (a comment is required), then approves the new proposal', async () => {
     const manager = await k.as('csmanager');
-    await manager.waitForURL('**/queues/approval');
+    await manager.goto('/queues/approval'); // sign-in lands on the workbench
     await manager.getByTestId('queue-table').getByRole('link', { name: number }).click();
     await expectState(manager, 'awaiting_approval');
     await manager.getByTestId('action-reject').click();
@@ -340,7 +340,7 @@ describe('web console: a day in the complaint centre', { skip }, () => {
     }, 'answered');
 
     const caller = await k.as('followup');
-    await caller.waitForURL('**/followup');
+    await caller.goto('/followup'); // sign-in lands on the workbench
     await caller.locator(`[data-testid="followup-item"][data-number="${number}"]`).click();
     await caller.getByTestId('followup-script').getByText('询问满意度').waitFor();
     assert.match(await caller.getByTestId('followup-script').innerText(), /林先生您好/);

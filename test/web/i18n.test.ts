@@ -20,7 +20,19 @@ function flatten(o: Record<string, unknown>, prefix = ''): Map<string, string> {
   return out;
 }
 
-const catalogues = Object.fromEntries(LOCALES.map((l) => [l, flatten(JSON.parse(readFileSync(join(DIR, `${l}.json`), 'utf8')))]));
+/**
+ * Plural forms (`key_one` / `key_other`, i18next) are one key: English needs them, Chinese has one
+ * form and keeps the plain key (i18next falls back to it). Each plural group is compared by its
+ * `_other` text (test/web/i18n-plurals.test.ts checks the English forms).
+ */
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+function singular(m: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of m) if (!PLURAL.test(k) || k.endsWith('_other')) out.set(k.replace(PLURAL, ''), v);
+  return out;
+}
+
+const catalogues = Object.fromEntries(LOCALES.map((l) => [l, singular(flatten(JSON.parse(readFileSync(join(DIR, `${l}.json`), 'utf8'))))]));
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

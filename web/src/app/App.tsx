@@ -25,20 +25,15 @@ import { SystemicPage } from '../modules/systemic/SystemicPage';
 import { AccountabilityPage } from '../modules/accountability/AccountabilityPage';
 import { KnowledgePage } from '../modules/knowledge/KnowledgePage';
 import { ProcessPage } from '../modules/case/ProcessPage';
+import { WorkbenchPage } from '../modules/workbench/WorkbenchPage';
 import type { User } from '../api/client';
 
 const ANTD_LOCALES = { 'zh-CN': zhCN, 'zh-TW': zhTW, en: enUS } as const;
 const DAYJS_LOCALES = { 'zh-CN': 'zh-cn', 'zh-TW': 'zh-tw', en: 'en' } as const;
 
-function home(me: User): string {
-  const r = me.roles;
-  if (r.includes('agent')) return '/intake';
-  if (r.includes('specialist')) return '/queues/triage';
-  if (r.includes('handler')) return '/queues/handling';
-  if (r.includes('approver')) return '/queues/approval';
-  if (r.includes('followup')) return '/followup';
-  if (r.includes('admin')) return '/admin';
-  return '/dashboard';
+/** Everyone starts the day on the workbench (工作台); the role's own page is one click away. */
+function home(_me: User): string {
+  return '/workbench';
 }
 
 function Routed() {
@@ -57,6 +52,7 @@ function Routed() {
           <Route path="/login" element={<Navigate to={home(me)} replace />} />
           <Route element={<Shell />}>
             <Route index element={<Navigate to={home(me)} replace />} />
+            <Route path="/workbench" element={<WorkbenchPage />} />
             <Route path="/intake" element={<IntakePage />} />
             <Route path="/queues/:queue" element={<QueuePage />} />
             <Route path="/duties" element={<MyDutiesPage />} />

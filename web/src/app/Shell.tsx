@@ -3,7 +3,7 @@
  * menu on the name (change password, sign out everywhere), sign-out.
  */
 import { App, Badge, Button, Dropdown, Grid, Layout, Menu, Modal, Select, Tooltip, Typography } from 'antd';
-import { AlertOutlined, AppstoreOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CalendarOutlined, CheckSquareOutlined, DisconnectOutlined, DownOutlined, FileExcelOutlined, FolderOpenOutlined, FormOutlined, KeyOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { AlertOutlined, AppstoreOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CalendarOutlined, CheckSquareOutlined, DisconnectOutlined, DownOutlined, FileExcelOutlined, FolderOpenOutlined, FormOutlined, HomeOutlined, KeyOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useState, type ReactNode } from 'react';
@@ -30,6 +30,7 @@ export function Shell() {
   const [collapsed, setCollapsed] = useState(false);
   if (!me) return null;
   const items: { key: string; icon?: ReactNode; label: string; children?: { key: string; label: string }[] }[] = [];
+  items.push({ key: '/workbench', icon: <HomeOutlined />, label: t('nav.workbench') });
   if (has('agent') || has('specialist')) items.push({ key: '/intake', icon: <FormOutlined />, label: t('nav.intake') });
   items.push({
     key: 'queues',

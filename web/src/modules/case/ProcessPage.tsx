@@ -14,7 +14,7 @@ export function ProcessPage() {
   const [kind, setKind] = useState<Schemas['Kind']>('complaint');
   return (
     <Card title={t('nav.process')} extra={<Segmented value={kind} onChange={(v) => setKind(v)} options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))} />}>
-      <Flowchart lifecycle={lifecycle} kind={kind} height={360} />
+      <Flowchart lifecycle={lifecycle} kind={kind} />
     </Card>
   );
 }

@@ -14,6 +14,7 @@ import { Countdown } from '../../shared/Countdown';
 import { formatDateTime } from '../../shared/format';
 import { StateTag } from '../../shared/StateTag';
 import { QUEUES } from './queues';
+import { BulkActions } from './BulkActions';
 import { pick } from '../../i18n';
 
 interface Filters {
@@ -52,6 +53,9 @@ export function QueuePage() {
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [saved, setSaved] = useState<SavedFilter[]>(() => (me ? loadSaved(me.id) : []));
+  const [selected, setSelected] = useState<string[]>([]);
+  // People who act on others' cases get the bulk bar (agents and overseers only read queues).
+  const bulk = !!me && (me.managerOf.length > 0 || me.roles.some((r) => ['specialist', 'handler', 'approver', 'followup'].includes(r)));
 
   const params = useCallback(
     (extra: ListFilter = {}) => {
@@ -103,6 +107,8 @@ export function QueuePage() {
     void load();
   }, [load]);
   useEffect(() => setFilters({}), [queue]);
+  // A selection is of the rows on screen: a new list (reload, another queue) starts without one.
+  useEffect(() => setSelected((ids) => ids.filter((id) => rows.some((r) => r.id === id))), [rows]);
   useCaseChanges(() => void load());
 
   const saveFilter = () => {
@@ -164,13 +170,19 @@ export function QueuePage() {
             </Tag>
           ))}
       </Space>
+      {bulk && (
+        <div style={{ marginBottom: 8 }}>
+          <BulkActions rows={rows.filter((r) => selected.includes(r.id))} onDone={() => (setSelected([]), void load())} />
+        </div>
+      )}
       <Table<ListRow>
         rowKey="id"
         size="small"
         loading={loading}
+        rowSelection={bulk ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]), columnWidth: 36, getCheckboxProps: (r) => ({ 'aria-label': r.number, 'data-testid': `select-${r.number}` }) as never } : undefined}
         dataSource={rows}
         pagination={false}
-        scroll={{ y: 'calc(100vh - 250px)' }}
+        scroll={{ y: bulk ? 'calc(100vh - 290px)' : 'calc(100vh - 250px)' }}
         data-testid="queue-table"
         columns={[
           { title: t('field.number'), dataIndex: 'number', width: 150, sorter: (a, b) => cmp(a.number, b.number), render: (v: string) => <Link to={`/cases/${v}`}>{v}</Link> },
