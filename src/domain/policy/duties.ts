@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { isDurationText } from '../calendar/index.js';
 
 const label = z.strictObject({ 'zh-CN': z.string().min(1).max(200), 'zh-TW': z.string().min(1).max(200), en: z.string().min(1).max(200) });
-const duration = z.string().refine((s) => isDurationText(s), { message: '不是有效的时长（如 2h、1wd、3wd）|not a duration (e.g. 2h, 1wd, 3wd)' });
+const duration = z.string().refine((s) => isDurationText(s), { message: '不是有效的时长（如 2h、1wd、3wd）|not a duration (e.g. 2h, 1wd, 3wd)|不是有效的時長（如 2h、1wd、3wd）' });
 
 /** Who owns a duty: a role (any member), or a relation to the case resolved when it is created. */
 export const DUTY_RELATIONS = ['primary_handler', 'backup_handler', 'first_responder', 'department_manager'] as const;
@@ -51,7 +51,7 @@ export const dutyDefinition = z
     /** Seed reference, for people reading the policy. */
     source: z.string().max(200).optional(),
   })
-  .refine((d) => (d.on === undefined) !== (d.schedule === undefined), { message: '须且只能设置 on 或 schedule 之一|exactly one of `on` and `schedule`', path: ['on'] });
+  .refine((d) => (d.on === undefined) !== (d.schedule === undefined), { message: '须且只能设置 on 或 schedule 之一|exactly one of `on` and `schedule`|須且只能設定 on 或 schedule 之一', path: ['on'] });
 
 export const dutiesSection = z.array(dutyDefinition).max(50);
 export type DutyDefinition = z.infer<typeof dutyDefinition>;
