@@ -41,7 +41,8 @@ function context(locale: string, kind = 'complaint', missing: string[] = []): Fi
     staff,
     pick: (text) => (text as Record<string, string | undefined>)[locale] ?? text['zh-CN'],
     t: (key) => {
-      const v = lookup(c, key);
+      // A count-string may exist only in plural forms (English `_one` / `_other`), as i18next reads it.
+      const v = lookup(c, key) ?? lookup(c, `${key}_other`);
       if (typeof v !== 'string') missing.push(`${locale}: ${key}`);
       return typeof v === 'string' ? v : key;
     },
