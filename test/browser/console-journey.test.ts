@@ -76,8 +76,9 @@ async function act(page: Page, action: string, fill: (form: Locator) => Promise<
   await form.getByTestId('action-submit').click();
   // Either the form closes (done) or it shows why the server refused (fail with that text).
   const banner = form.getByTestId('form-banner');
-  const gone = form.waitFor({ state: 'detached' }).then(() => 'gone', () => 'still open');
-  const refused = banner.waitFor().then(() => banner.innerText().catch(() => 'refused'), () => null);
+  // Generous waits: with two browser files running on two cores a transition's round trip can take long.
+  const gone = form.waitFor({ state: 'detached', timeout: 90_000 }).then(() => 'gone', async () => `still open (case state ${await stateOf(page)})`);
+  const refused = banner.waitFor({ timeout: 90_000 }).then(() => banner.innerText().catch(() => 'refused'), () => null);
   const outcome = await Promise.race([gone, refused]);
   if (outcome !== 'gone') assert.fail(`${action}: ${outcome ?? (await gone)}`);
   await expectState(page, to);
