@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { Locator, Page } from 'playwright-core';
-import { browserSkip, startConsole, SHOTS, type Console, shot } from './support.js';
+import { browserSkip, startConsole, SHOTS, type Console, shot, settled } from './support.js';
 
 const skip = browserSkip();
 
@@ -72,16 +72,36 @@ async function act(page: Page, action: string, fill: (form: Locator) => Promise<
   await page.getByTestId(`action-${action}`).click();
   const form = page.getByTestId(`action-form-${action}`);
   await form.waitFor();
+  await settled(page); // the dialog has finished opening (a press during its zoom can be lost)
   await fill(form);
-  await form.getByTestId('action-submit').click();
+  const submit = form.getByTestId('action-submit');
+  const sent = () => page.waitForRequest((r) => r.method() === 'POST' && r.url().includes(`/actions/${action}`), { timeout: 10_000 }).then(() => true, () => false);
+  let posted = sent();
+  await submit.click();
+  // A click that lands while the dialog is still opening can be lost on a loaded machine; the
+  // form's Idempotency-Key makes a second press act once, as it would for a person pressing again.
+  if (!(await posted) && (await form.count()) && !(await fieldErrors(form))) {
+    console.log(`# ${action}: no request after the first press; pressing again`);
+    posted = sent();
+    await submit.click();
+    await posted;
+  }
   // Either the form closes (done) or it shows why the server refused (fail with that text).
   const banner = form.getByTestId('form-banner');
   // Generous waits: with two browser files running on two cores a transition's round trip can take long.
-  const gone = form.waitFor({ state: 'detached', timeout: 90_000 }).then(() => 'gone', async () => `still open (case state ${await stateOf(page)})`);
+  const gone = form.waitFor({ state: 'detached', timeout: 90_000 }).then(() => 'gone', async () => `still open (case state ${await stateOf(page)}; field errors: ${(await fieldErrors(form)) || 'none'})`);
   const refused = banner.waitFor({ timeout: 90_000 }).then(() => banner.innerText().catch(() => 'refused'), () => null);
   const outcome = await Promise.race([gone, refused]);
-  if (outcome !== 'gone') assert.fail(`${action}: ${outcome ?? (await gone)}`);
+  if (outcome !== 'gone') {
+    await page.screenshot({ path: join(SHOTS, `failed-${action}.png`) }).catch(() => undefined);
+    assert.fail(`${action}: ${outcome ?? (await gone)}`);
+  }
   await expectState(page, to);
+}
+
+/** The field errors a form shows, joined ('' when none). */
+async function fieldErrors(form: Locator): Promise<string> {
+  return (await form.locator('.ant-form-item-explain-error').allInnerTexts().catch(() => [])).join('; ');
 }
 
 /** Waits until no select dropdown is open (or still closing). */
