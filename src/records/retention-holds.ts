@@ -13,7 +13,7 @@ import { normalizeCode, normalizeEmail, normalizePhone, type ContactKind } from 
 import { contactKeyFor } from '../services/contact-keys.js';
 import { uuidv7 } from '../services/ids.js';
 import { findIdByNumber } from '../store/complaint.repository.js';
-import { findHold, insertHold, liftHoldRow, listHoldRows, type HoldRow } from '../store/legal-hold.repository.js';
+import { findHold, insertHold, liftHoldRow, listHoldRows, type HoldRow, type ListedHoldRow } from '../store/legal-hold.repository.js';
 
 export type HoldInput =
   | { scope: 'case'; complaint: string; reason: string }
@@ -24,6 +24,8 @@ export interface HoldView {
   id: string;
   scope: 'case' | 'customer' | 'received';
   complaintId: string | null;
+  /** case holds: the case's KS number (what people read; the id is for links). */
+  complaintNumber: string | null;
   /** customer holds: which contact (never its value). */
   contactKind: string | null;
   receivedFrom: string | null;
@@ -53,11 +55,12 @@ export async function assertMayListHolds(app: App, actor: Actor): Promise<void> 
   await assertMayHold(app, actor);
 }
 
-export function holdView(r: HoldRow): HoldView {
+export function holdView(r: ListedHoldRow): HoldView {
   return {
     id: r.id,
     scope: r.scope as HoldView['scope'],
     complaintId: r.complaint_id,
+    complaintNumber: r.complaint_number,
     contactKind: r.contact_kind,
     receivedFrom: r.received_from,
     receivedTo: r.received_to,
@@ -78,7 +81,7 @@ export async function setHold(app: App, actor: Actor, input: HoldInput): Promise
   if (input.scope === 'case') {
     const ref = input.complaint;
     const byId = await app.database.db.selectFrom('complaints').select('id').where('id', '=', ref).executeTakeFirst();
-    const id = byId?.id ?? (await findIdByNumber(app.database.db, ref));
+    const id = byId?.id ?? (await findIdByNumber(app.database.db, ref.toUpperCase()));
     if (!id) throw new AppError('invalid_input', 'legal hold: unknown case', [fieldProblem('complaint', '没有这个案件', 'No such case', '沒有這個案件')]);
     row.complaint_id = id;
   } else if (input.scope === 'customer') {
@@ -100,7 +103,7 @@ export async function setHold(app: App, actor: Actor, input: HoldInput): Promise
   }
   await insertHold(app.database.db, row);
   app.log.info({ hold: row.id, scope: row.scope, by: actor.id }, 'legal hold set');
-  return holdView(row);
+  return holdView((await findHold(app.database.db, row.id))!);
 }
 
 export async function liftHold(app: App, actor: Actor, id: string, reason: string): Promise<HoldView> {

@@ -9,13 +9,23 @@ import type { Executor } from './db.js';
 import type { DB, LegalHoldsTable } from './schema.js';
 
 export type HoldRow = LegalHoldsTable;
+/** A hold as listed: with the case's KS number for a case hold, so no reader shows the internal id. */
+export type ListedHoldRow = HoldRow & { complaint_number: string | null };
 
 export async function insertHold(db: Executor, row: HoldRow): Promise<void> {
   await db.insertInto('legal_holds').values(row).execute();
 }
 
-export async function findHold(db: Executor, id: string): Promise<HoldRow | undefined> {
-  return db.selectFrom('legal_holds').selectAll().where('id', '=', id).executeTakeFirst();
+function listedHolds(db: Executor) {
+  return db
+    .selectFrom('legal_holds')
+    .leftJoin('complaints', 'complaints.id', 'legal_holds.complaint_id')
+    .selectAll('legal_holds')
+    .select('complaints.number as complaint_number');
+}
+
+export async function findHold(db: Executor, id: string): Promise<ListedHoldRow | undefined> {
+  return listedHolds(db).where('legal_holds.id', '=', id).executeTakeFirst();
 }
 
 /** Lifts a hold that is still in force; false when it was lifted already (or is unknown). */
@@ -25,9 +35,9 @@ export async function liftHoldRow(db: Executor, id: string, by: string, at: stri
 }
 
 /** Holds, newest first; `active`: only those in force. */
-export async function listHoldRows(db: Executor, opts: { active?: boolean; limit?: number } = {}): Promise<HoldRow[]> {
-  let q = db.selectFrom('legal_holds').selectAll().orderBy('set_at', 'desc').orderBy('id', 'desc').limit(opts.limit ?? 500);
-  if (opts.active) q = q.where('lifted_at', 'is', null);
+export async function listHoldRows(db: Executor, opts: { active?: boolean; limit?: number } = {}): Promise<ListedHoldRow[]> {
+  let q = listedHolds(db).orderBy('legal_holds.set_at', 'desc').orderBy('legal_holds.id', 'desc').limit(opts.limit ?? 500);
+  if (opts.active) q = q.where('legal_holds.lifted_at', 'is', null);
   return q.execute();
 }
 

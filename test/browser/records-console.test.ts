@@ -92,6 +92,7 @@ describe('records console', { skip }, () => {
     const holds = page.getByTestId('holds');
     await holds.getByText('诉讼中，保全证据').waitFor();
     assert.match(await holds.innerText(), /生效中/);
+    assert.ok((await holds.innerText()).includes(number), 'the holds table names the case by its KS number');
     await settled(page);
     await page.screenshot({ path: join(DIR, 'zh-CN-hold-set.png') });
     await page.getByTestId('hold-lift').click();

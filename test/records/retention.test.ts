@@ -106,6 +106,10 @@ for (const { dialect, skip } of await engines()) {
       const caseHold = await ck.k.as('deptmanager').post('/api/v1/admin/legal-holds', { scope: 'case', complaint: ids.C, reason: '诉讼中，法院调取证据' });
       assert.equal(caseHold.status, 201, JSON.stringify(caseHold.body));
       assert.equal(caseHold.body.complaintId, ids.C);
+      // People read the KS number, never the internal id (the console's holds table shows this).
+      const caseNumber = (await db().selectFrom('complaints').select('number').where('id', '=', ids.C).executeTakeFirstOrThrow()).number;
+      assert.match(caseNumber, /^KS-/);
+      assert.equal(caseHold.body.complaintNumber, caseNumber);
       ids.holdC = caseHold.body.id;
       const customerHold = await admin.post('/api/v1/admin/legal-holds', { scope: 'customer', phone: '+86 136-0000-4444', reason: '监管调查' });
       assert.equal(customerHold.status, 201, JSON.stringify(customerHold.body));
@@ -124,6 +128,9 @@ for (const { dialect, skip } of await engines()) {
       const list = await ck.k.as('auditor').get('/api/v1/admin/legal-holds?active=true');
       assert.equal(list.status, 200);
       assert.deepEqual(list.body.items.map((h: any) => h.id).sort(), [ids.holdC, customerHold.body.id].sort());
+      const listedCase = list.body.items.find((h: any) => h.id === ids.holdC);
+      assert.equal(listedCase.complaintNumber, caseNumber, 'the list gives the case hold its KS number');
+      assert.equal(list.body.items.find((h: any) => h.id === customerHold.body.id).complaintNumber, null);
     });
 
     it('the dry run lists the expired case and why, and the held ones, changing nothing', async () => {

@@ -23,6 +23,7 @@ const Hold = z.strictObject({
   id: z.string(),
   scope: z.enum(['case', 'customer', 'received']),
   complaintId: z.string().nullable(),
+  complaintNumber: z.string().nullable(),
   contactKind: z.string().nullable(),
   receivedFrom: z.string().nullable(),
   receivedTo: z.string().nullable(),

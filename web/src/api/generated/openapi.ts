@@ -6166,6 +6166,7 @@ export interface paths {
                                 /** @enum {string} */
                                 scope: "case" | "customer" | "received";
                                 complaintId: string | null;
+                                complaintNumber: string | null;
                                 contactKind: string | null;
                                 receivedFrom: string | null;
                                 receivedTo: string | null;
@@ -6287,6 +6288,7 @@ export interface paths {
                             /** @enum {string} */
                             scope: "case" | "customer" | "received";
                             complaintId: string | null;
+                            complaintNumber: string | null;
                             contactKind: string | null;
                             receivedFrom: string | null;
                             receivedTo: string | null;
@@ -6423,6 +6425,7 @@ export interface paths {
                             /** @enum {string} */
                             scope: "case" | "customer" | "received";
                             complaintId: string | null;
+                            complaintNumber: string | null;
                             contactKind: string | null;
                             receivedFrom: string | null;
                             receivedTo: string | null;

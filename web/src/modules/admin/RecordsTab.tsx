@@ -51,7 +51,7 @@ export function RecordsTab() {
   useEffect(() => void load(), [load]);
 
   const scopeText = (h: Hold) => {
-    if (h.scope === 'case') return t('records.scopeCase', { id: h.complaintId ?? '' });
+    if (h.scope === 'case') return t('records.scopeCase', { id: h.complaintNumber ?? h.complaintId ?? '' });
     if (h.scope === 'customer') return t('records.scopeCustomer', { kind: t(`reveal.field.${h.contactKind ?? 'phone'}`) });
     return t('records.scopeReceived', { from: formatDateTime(h.receivedFrom ?? ''), to: formatDateTime(h.receivedTo ?? '') });
   };
