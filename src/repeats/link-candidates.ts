@@ -9,12 +9,14 @@
  *   `subjectWindowDays`;
  * - text: an earlier case within `subjectWindowDays` whose title and description have a token-set
  *   Jaccard ≥ `textSimilarity` with the new one. Only the newest TEXT_SCAN cases of the window are
- *   compared, so intake cost stays bounded however busy the window is.
+ *   compared, so intake cost stays bounded however busy the window is; their token sets are
+ *   kept per case version (recent-texts.ts), so an intake cuts only the cases it has not seen.
  */
 import type { Policy } from '../domain/policy/index.js';
 import { IntakeInput } from '../domain/lifecycle/intake.js';
 import type { ContactKey } from '../services/contact-keys.js';
-import { casesSharingKeys, recentCases } from '../store/repeat.repository.js';
+import { casesSharingKeys } from '../store/repeat.repository.js';
+import { recentTexts } from './recent-texts.js';
 import type { Executor } from '../store/db.js';
 import type { CaseLinksTable } from '../store/schema.js';
 import { CUSTOMER_KEY_KINDS, DAY_MS, REFERENCE_KEY_KINDS, repeatRulesOf, type LinkReason } from './definition.js';
@@ -29,7 +31,7 @@ export interface LinkCandidate {
 /** Cases compared by text per intake (the newest of the subject window). */
 export const TEXT_SCAN = 200;
 
-const normProduct = (s: string | undefined) => (s ?? '').normalize('NFKC').trim().toLowerCase();
+import { normProduct } from './recent-texts.js';
 
 export async function linkCandidates(db: Executor, policy: Policy, input: unknown, keys: readonly ContactKey[], now: Date): Promise<LinkCandidate[]> {
   const parsed = IntakeInput.safeParse(input);
@@ -53,9 +55,9 @@ export async function linkCandidates(db: Executor, policy: Policy, input: unknow
 
   const product = normProduct(parsed.data.references.product);
   const mine = tokenSet(comparedText(parsed.data));
-  for (const c of await recentCases(db, subjectFrom, before, TEXT_SCAN)) {
-    if (product && normProduct(c.references.product) === product) add({ linkedId: c.id, reason: 'reference', detail: 'product' });
-    const s = jaccard(mine, tokenSet(comparedText(c)));
+  for (const c of await recentTexts(db, subjectFrom, before, TEXT_SCAN)) {
+    if (product && c.product === product) add({ linkedId: c.id, reason: 'reference', detail: 'product' });
+    const s = jaccard(mine, c.tokens);
     if (s >= rules.textSimilarity) add({ linkedId: c.id, reason: 'text', detail: s.toFixed(2) });
   }
   return [...out.values()];

@@ -32,17 +32,23 @@ export async function casesSharingKeys(db: Executor, keys: readonly string[], fr
   return rows.map((r) => ({ complaintId: r.complaint_id, keyKind: r.kind, caseKind: r.case_kind }));
 }
 
-/** The newest cases received in [from, before) (at most `limit`), for the text comparison. */
-export async function recentCases(db: Executor, from: string, before: string, limit: number): Promise<Complaint[]> {
-  const rows = await db
+/** The newest cases received in [from, before) (at most `limit`), id and version only: the text comparison reads bodies it has not cut yet. */
+export async function recentCaseVersions(db: Executor, from: string, before: string, limit: number): Promise<{ id: string; version: number }[]> {
+  return db
     .selectFrom('complaints')
-    .select('body')
+    .select(['id', 'version'])
     .where('received_at', '>=', from)
     .where('received_at', '<', before)
     .orderBy('received_at', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => JSON.parse(r.body) as Complaint);
+}
+
+/** The bodies of the given cases, with their versions. */
+export async function caseBodies(db: Executor, ids: readonly string[]): Promise<{ id: string; version: number; body: Complaint }[]> {
+  if (!ids.length) return [];
+  const rows = await db.selectFrom('complaints').select(['id', 'version', 'body']).where('id', 'in', [...ids]).execute();
+  return rows.map((r) => ({ id: r.id, version: r.version, body: JSON.parse(r.body) as Complaint }));
 }
 
 export async function insertCaseLinks(db: Executor, rows: readonly CaseLinksTable[]): Promise<void> {
