@@ -9,6 +9,7 @@
  * out — and is delivered again with the same idempotency key (its id).
  */
 import { randomUUID } from 'node:crypto';
+import { sql, type SqlBool } from 'kysely';
 import type { Dialect, Executor } from './db.js';
 import type { OutboxTable } from './schema.js';
 
@@ -60,10 +61,13 @@ export async function claimDue(db: Executor, dialect: Dialect, o: { now: string;
     .orderBy('next_attempt_at')
     .limit(o.limit);
   if (dialect === 'postgres') due = due.forUpdate().skipLocked();
-  const rows = await db
+  // PostgreSQL may plan `id in (select … limit n)` as a join that re-runs the LIMIT subquery and
+  // claims thousands of rows per pass (seen under the HTTP bench); `= any(array(…))` runs it once,
+  // as an init plan.
+  const claim = db
     .updateTable('outbox')
-    .set((eb) => ({ status: 'sending', lease_owner: o.owner, next_attempt_at: o.leaseUntil, last_attempt_at: o.now, attempts: eb('attempts', '+', 1) }))
-    .where('id', 'in', due)
+    .set((eb) => ({ status: 'sending', lease_owner: o.owner, next_attempt_at: o.leaseUntil, last_attempt_at: o.now, attempts: eb('attempts', '+', 1) }));
+  const rows = await (dialect === 'postgres' ? claim.where(sql<SqlBool>`id = any(array(${due}))`) : claim.where('id', 'in', due))
     .where('status', 'in', ['pending', 'sending'])
     .where('next_attempt_at', '<=', o.now)
     .returningAll()
