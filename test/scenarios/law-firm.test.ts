@@ -31,6 +31,15 @@ await scenario('law-firm', '2026-09-28T09:00:00+08:00', (k) => {
     assert.equal(a.complaint.state, 'implementing');
   });
 
+  it('意见反馈 (a suggestion) is answered within 5 working days counted as the law counts them (assumption)', async () => {
+    // Wednesday 09-30 10:00: the day of receipt is not counted (民法典 第二百零一条); 10-08, 09, 10 (调休), 12, 13 → ends 10-14 00:00.
+    k().clock.set('2026-09-30T10:00:00+08:00');
+    const v = await intake(k(), { kind: 'suggestion', description: '建议增加周末咨询时段' });
+    const c = v.clocks.find((x: any) => x.kind === 'resolve');
+    assert.equal(c.dueAt, '2026-10-13T16:00:00.000Z');
+    assert.equal(c.explanation.statutory.periodEnd, 'midnight', 'the statutory explanation is served (it used to fail the response schema)');
+  });
+
   it('a major matter goes to the director and is decided by the partners\u2019 meeting', async () => {
     const caseId = (await intake(k(), { channel: 'regulator' })).complaint.id;
     await act(k(), 'specialist', caseId, 'judge', { valid: true });
