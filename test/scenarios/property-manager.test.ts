@@ -39,6 +39,19 @@ await scenario('property-manager', '2026-09-28T09:00:00+08:00', (k) => {
     assert.deepEqual([back.dueAt, back.owner.userId], ['2026-09-29T01:30:00.000Z', id(k(), 'handler')]);
     // §8: 首问责任人 … 跟进 — the first-responder is told too, the same 2 working hours.
     assert.equal(first.dueAt, '2026-09-29T01:30:00.000Z');
+    // Preset: reminded 1 working hour before the due time — 17:30 on 09-28, the close of the day it
+    // was finished (the same working instant as 08:30 next morning); late at 09:30 → the department
+    // head (§3 部门负责人).
+    const row = await k().app.database.db.selectFrom('duties').select(['remind_at']).where('id', '=', back.id).executeTakeFirstOrThrow();
+    assert.equal(JSON.parse(row.remind_at)[0], '2026-09-28T09:30:00.000Z');
+    k().clock.set('2026-09-28T17:29:00+08:00');
+    assert.deepEqual((await sweepDeadlines(k().app)).duties?.reminded, []);
+    k().clock.set('2026-09-28T17:30:30+08:00');
+    assert.deepEqual((await sweepDeadlines(k().app)).duties?.reminded, [back.id]);
+    k().clock.set('2026-09-29T09:30:30+08:00');
+    assert.ok((await sweepDeadlines(k().app)).duties?.breached.includes(back.id));
+    const late = await k().app.database.db.selectFrom('outbox').select(['recipient']).where('template', '=', 'duty_overdue').where('complaint_id', '=', caseId).execute();
+    assert.ok(late.some((m) => JSON.parse(m.recipient).role === 'department_manager'), JSON.stringify(late));
   });
 
   it('a major case: written reports within 24 h and 48 h of its grading', async () => {
