@@ -33,7 +33,7 @@ await scenario('kesu-default', '2026-01-30T10:00:00+08:00', (k) => {
     assert.deepEqual(notices.map((n) => n.payload.dueAt), ['2026-02-02T02:00:00.000Z']);
   });
 
-  it('answered and followed up within a week; unsatisfied reopens it one tier up and the one-month rise resumes and fires on 02-28', async () => {
+  it('answered and followed up within a week; unsatisfied reopens it one tier up; the one-month rise resumes and the case is major on 02-28', async () => {
     const caseId = (await intake(k())).complaint.id;
     await triaged(k(), caseId, { category: 'attitude', grade: 'general' });
     const p = await proposed(k(), caseId);
