@@ -54,6 +54,10 @@ export const DueExplanation = named(
     pauses: z.array(z.strictObject({ from: Instant, to: Instant.nullable() })),
     missingHolidayYears: z.array(z.number().int()),
     tickedMs: z.number(),
+    /** Present when the statutory convention counted the period: its last day, and where it was moved from. */
+    statutory: z.strictObject({ lastDay: z.string(), movedFrom: z.string().optional(), periodEnd: z.enum(['midnight', 'close']) }).optional(),
+    /** Present when an alignment (`@eod`, `@09:00`) moved the due time: the instant before it was moved. */
+    alignedFrom: Instant.optional(),
     text: z.strictObject({ 'zh-CN': z.string(), 'zh-TW': z.string(), en: z.string() }),
   }),
   'Why a due time is what it is: the days skipped, the adjusted working days counted, the pauses',

@@ -6,9 +6,11 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { limitsFor, parsePolicyText, requiredApprovalLevel, effectiveGrade } from '../../../src/domain/policy/index.js';
 import { engines } from '../../support/engines.js';
 import { startKesu, type Kesu } from '../../support/kesu.js';
@@ -34,6 +36,21 @@ describe('a minimal policy', () => {
     assert.deepEqual(limitsFor(p, 'general', { vicious: true, emergency: true }), { resolve: '2wd' });
     assert.equal(effectiveGrade(p, 'general', { vicious: true }), 'general');
     assert.equal(requiredApprovalLevel(p, 'major', 1_000_000), null);
+  });
+
+  it('`kesu policy check` accepts it: no flags.emergency, extension, retention, approval, escalation, validity, followUp', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kesu-minimal-cli-')), 'minimal.yaml');
+    writeFileSync(file, MINIMAL_POLICY);
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/kesu.ts'), 'policy', 'check', file, '--lang', 'en'], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DATABASE_URL: '' } });
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /OK — minimal@1/);
+    // Removing a required part is still refused, naming it.
+    const broken = join(mkdtempSync(join(tmpdir(), 'kesu-minimal-cli-')), 'no-grades.yaml');
+    writeFileSync(broken, MINIMAL_POLICY.replace(/grades:[\s\S]*$/, ''));
+    const b = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/kesu.ts'), 'policy', 'check', broken, '--lang', 'en'], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DATABASE_URL: '' } });
+    assert.equal(b.status, 1, b.stdout);
+    assert.match(b.stdout, /^grades/m);
   });
 
   it('still checks the sections it has', () => {

@@ -28,7 +28,7 @@ test('kesu-default carries the numbers of seed 000', () => {
   assert.equal(major?.directToManager, true);
   assert.equal(general?.directToManager, false);
   assert.equal(p.defaultGrade, 'general');
-  assert.deepEqual(p.gradeRise, [{ after: '30d', to: 'major' }]);
+  assert.deepEqual(p.gradeRise, [{ after: '1mo', to: 'major' }]);
   assert.equal(p.followUp.window, '7d');
   assert.deepEqual(p.followUp.retries, ['24h', '48h']);
   assert.deepEqual(

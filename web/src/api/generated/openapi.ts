@@ -11201,6 +11201,13 @@ export interface components {
             }[];
             missingHolidayYears: number[];
             tickedMs: number;
+            statutory?: {
+                lastDay: string;
+                movedFrom?: string;
+                /** @enum {string} */
+                periodEnd: "midnight" | "close";
+            };
+            alignedFrom?: string;
             text: {
                 "zh-CN": string;
                 "zh-TW": string;

@@ -1,0 +1,66 @@
+/**
+ * Seed 002 篇7 (客户投诉处理流程, a 4S car dealer) on the `car-dealer-002` preset, through the API
+ * on the official 2026 calendar with the test clock: the 1-hour report counted from the real
+ * receipt, the grade set at intake by whoever takes it, the chain's 41 hours, the general
+ * manager's 8 hours, the primary handler's day off handed to the secondary one, follow-up within
+ * 24 hours, an unsatisfied customer one layer up, and the pending-ledger reminder on the 4th.
+ */
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { act, answered, dueOf, id, intake, outbox, proposed, scenario, sweepDeadlines, triaged, view } from './support.js';
+
+// Monday 2026-09-28 09:00 in Shanghai (01:00 UTC), three days before the National Day holiday.
+await scenario('car-dealer-002', '2026-09-28T09:00:00+08:00', (k) => {
+  it('received at 08:00, registered at 09:00: 1 h to report, 41 h in all, from receipt; graded at intake; more than a day back is refused', async () => {
+    // (一)1: 任何人在接到客户意见后 … 初步判断客户的投诉性质 — the agent grades it at intake (intake.gradeRoles).
+    const v = await intake(k(), { receivedAt: '2026-09-28T08:00:00+08:00', receivedAtReason: '现场接待后补登', grade: 'major' });
+    assert.equal(v.complaint.grade, 'major');
+    // (一)1: 在1小时内上报客户经理或客户服务中心 — from the receipt, 08:00 → 09:00.
+    assert.equal(dueOf(v, 'triage'), '2026-09-28T01:00:00.000Z');
+    // (一)2 1)–3): 24 h + 4 h + 4 h + 8 h after the 1 h report = 41 h from receipt, around the clock.
+    assert.equal(dueOf(v, 'resolve'), '2026-09-29T17:00:00.000Z', '09-30 01:00 local');
+    // The preset's assumption (intake.receivedAtMaxAge: 1d): older than a day is refused on its field.
+    const old = await k().as('agent').post('/api/v1/complaints', { channel: 'phone', description: '上周的来电', complainant: { anonymous: true }, receivedAt: '2026-09-27T08:00:00+08:00', receivedAtReason: '补登' });
+    assert.equal(old.status, 400, JSON.stringify(old.body));
+    assert.ok(old.body.fields.some((f: any) => f.path === 'receivedAt'), JSON.stringify(old.body));
+  });
+
+  it('the primary handler off duty: the secondary takes the form; the general manager decides within 8 h; follow-up within 24 h; unsatisfied goes one layer up', async () => {
+    const caseId = (await intake(k())).complaint.id;
+    // (三): 每个环节都有主要责任人和次要责任人.
+    await triaged(k(), caseId, { category: 'quality', grade: 'general', handler: 'handler', backup: 'handler2' });
+    const away = await k().as('handler').post('/api/v1/absences', { from: '2026-09-28T10:00:00+08:00', to: '2026-09-29', reason: '轮休' });
+    assert.equal(away.status, 201, JSON.stringify(away.body));
+    k().clock.set('2026-09-28T10:00:30+08:00');
+    await sweepDeadlines(k().app);
+    // (三): 主要责任人休息时由次要责任人负责，保证工作不延误.
+    assert.equal((await view(k(), caseId)).complaint.primaryHandlerId, id(k(), 'handler2'));
+    assert.deepEqual((await outbox(k(), caseId, 'stand_in_assigned')).map((m) => m.recipient), [{ userIds: [id(k(), 'handler2')] }]);
+
+    const p = await proposed(k(), caseId, 'handler2');
+    // (一)2 2): 将处理结果上报主管总经理 — every case; 管理部 4 h + 总经理 4 h = 8 h.
+    assert.deepEqual([p.complaint.state, p.complaint.proposal.requiredLevel], ['awaiting_approval', 'general_manager']);
+    assert.equal(dueOf(p, 'approval'), '2026-09-28T10:00:30.000Z', 'proposed 10:00:30 local + 8 h');
+    await act(k(), 'gm', caseId, 'approve', { comment: '同意' });
+    const a = await answered(k(), caseId, 'handler2');
+    // 回访流程 1): 对处理完毕的《客户信息反馈处理单》… 在24小时内进行回访.
+    assert.equal(dueOf(a, 'follow_up'), '2026-09-29T02:00:30.000Z');
+
+    k().clock.set('2026-09-29T09:00:00+08:00');
+    const r = await act(k(), 'followup', caseId, 'follow_up', { reached: true, satisfaction: 'unsatisfied', comment: '仍有异响' });
+    // 一 投诉处理的三个层次: 第二层 部门经理 handles an unsatisfied customer's case.
+    assert.deepEqual([r.complaint.tier, r.complaint.primaryHandlerId], [2, id(k(), 'deptmanager')]);
+  });
+
+  it('未了事宜: the reminder of the 4th moves off the National Day holiday to 10-08, due that working day', async () => {
+    k().clock.set('2026-10-04T09:30:00+08:00');
+    await sweepDeadlines(k().app);
+    const none = await k().app.database.db.selectFrom('duties').select('id').where('code', '=', 'pending_ledger_reminder').where('period', '=', '2026-10').execute();
+    assert.equal(none.length, 0, '10-04 is 国庆节');
+    k().clock.set('2026-10-08T09:00:30+08:00');
+    await sweepDeadlines(k().app);
+    // 回访 4): 客户经理每月4日完成上个月未了事宜的客户沟通提醒 — by the end of the (next) working day, 18:00.
+    const rows = await k().app.database.db.selectFrom('duties').select(['created_at', 'due_at', 'owner_role']).where('code', '=', 'pending_ledger_reminder').where('period', '=', '2026-10').execute();
+    assert.deepEqual(rows, [{ created_at: '2026-10-08T01:00:00.000Z', due_at: '2026-10-08T10:00:00.000Z', owner_role: 'followup' }]);
+  });
+});
