@@ -32,6 +32,9 @@ export interface SweepResult {
 function nextAction(k: Clock, now: string, policy: { gradeRise: { to: string }[] }): { action: string; input: Record<string, string> } | null {
   if (k.status !== 'running' || !k.nextCheckAt || k.nextCheckAt > now) return null;
   if (k.kind.startsWith('grade_rise.')) {
+    // The grade rises when the period is over, not at its warning (80 %): before that the check
+    // is the warning, as for any clock ("this case becomes major on …").
+    if (k.dueAt && k.dueAt > now) return { action: 'warn', input: { clock: k.kind } };
     const rule = policy.gradeRise[Number(k.kind.split('.')[1])];
     return rule ? { action: 'raise_grade', input: { clock: k.kind, to: rule.to } } : null;
   }

@@ -80,12 +80,17 @@ await scenario('kesu-default', '2026-01-30T10:00:00+08:00', (k) => {
     assert.deepEqual([v.complaint.state, v.complaint.primaryHandlerId], ['assigned', id(k(), 'csmanager')]);
   });
 
-  it('the one-month rise does not fire before the month is over', { todo: 'the sweeper raises the grade at the grade-rise clock\'s warning time (warnAt, 80 %), not at its due time (docs/policy.md §13 kesu-default)' }, async () => {
+  it('the one-month rise does not fire before the month is over: its 80 % check is a warning', async () => {
     k().clock.set('2026-04-01T10:00:00+08:00');
     const caseId = (await intake(k())).complaint.id;
     // 000 注: 一个月内未得以解决 — due 05-01 10:00; the 80 % warning falls on 04-25.
     k().clock.set('2026-04-28T10:00:00+08:00');
     await sweepDeadlines(k().app);
-    assert.equal((await view(k(), caseId)).complaint.grade, 'general');
+    const warned = await view(k(), caseId);
+    assert.notEqual(warned.complaint.grade, 'major', 'not raised at the warning');
+    assert.ok(clockOf(warned, 'grade_rise.0').warnedAt, 'the check before the due time warns');
+    k().clock.set('2026-05-01T10:01:00+08:00');
+    await sweepDeadlines(k().app);
+    assert.equal((await view(k(), caseId)).complaint.grade, 'major', 'and the grade rises once the month is over');
   });
 });
