@@ -77,7 +77,9 @@ export async function purgeThrottle(db: Executor, nowMs: number): Promise<number
 
 export type AuthEventKind = 'login_failed' | 'locked' | 'refused_locked' | 'unlocked'
   // accounts and sessions (services/accounts.ts)
-  | 'user_updated' | 'roles_changed' | 'user_deactivated' | 'user_reactivated' | 'password_reset' | 'password_changed' | 'password_change_refused' | 'signed_out_everywhere';
+  | 'user_updated' | 'roles_changed' | 'user_deactivated' | 'user_reactivated' | 'password_reset' | 'password_changed' | 'password_change_refused' | 'signed_out_everywhere'
+  // departments edited in the console (services/departments.ts); `username` is null, the code in the detail
+  | 'department_created' | 'department_changed' | 'department_deactivated' | 'department_reactivated' | 'department_deleted';
 
 export interface AuthEvent {
   id: string;

@@ -253,7 +253,14 @@ const kinds = z
   })
   .prefault({});
 
-const department = z.strictObject({ code: codeText, name: i18nText });
+const department = z.strictObject({
+  code: codeText,
+  name: i18nText,
+  /** Username of the department's head (负责人); optional. Set in the console (services/departments.ts). */
+  head: z.string().regex(/^[a-zA-Z0-9._-]{2,50}$/).optional(),
+  /** false: deactivated — kept for the cases and people that name it, offered for no new work; optional, true by default. */
+  active: z.boolean().optional(),
+});
 
 const category = z.strictObject({
   code: codeText,
