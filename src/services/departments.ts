@@ -149,11 +149,11 @@ export async function changeDepartment(app: App, actorId: string, code: string, 
     if (c.active === false && wasActive) assertNotRouted(p, code, 'active');
     const set: Partial<Record<'name' | 'head' | 'active', unknown>> = {};
     const detail: Record<string, unknown> = {};
-    if (c.name !== undefined) {
+    if (c.name !== undefined && JSON.stringify(c.name) !== JSON.stringify(before.name)) {
       set.name = c.name;
       detail.name = { from: before.name, to: c.name };
     }
-    if (c.head !== undefined) {
+    if (c.head !== undefined && (c.head ?? undefined) !== before.head) {
       set.head = c.head ?? undefined;
       detail.head = { from: before.head ?? null, to: c.head };
     }
