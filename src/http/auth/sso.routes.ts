@@ -43,7 +43,7 @@ function flowOf(req: FastifyRequest): SsoFlow | null {
 
 export function ssoRoutes(fastify: FastifyInstance, app: App, sso: SsoConfig | null): void {
   const server = fastify.withTypeProvider<ResponseTypeProvider>();
-  server.get('/api/v1/auth/sso', { schema: { tags: ['auth'], summary: 'Whether single sign-on is configured (the sign-in page shows its button)', response: { 200: SsoInfo } } }, async () => ({ enabled: !!sso, label: sso?.label ?? null }));
+  server.get('/api/v1/auth/sso', { schema: { tags: ['auth'], summary: 'Whether single sign-on is configured (the sign-in page shows its button)', response: { 200: SsoInfo, ...errors() } } }, async () => ({ enabled: !!sso, label: sso?.label ?? null }));
 
   server.get(
     '/api/v1/auth/sso/start',
