@@ -57,7 +57,7 @@ export async function activatePolicy(
   const policy = parseOrThrow(text, format);
   const at = app.now().toISOString();
   const r = await app.database.db.transaction().execute(async (trx) => {
-    if (opts.basedOn !== undefined && (await getActivePolicyKey(trx)) !== opts.basedOn)
+    if (opts.basedOn !== undefined && (await getActivePolicyKey(trx, { lock: app.database.dialect })) !== opts.basedOn)
       throw new AppError('conflict', 'the active policy changed meanwhile', [fieldProblem('policy', '制度已被他人更新，请刷新后重试', 'The policy was changed meanwhile: reload and try again', '制度已被他人更新，請重新整理後再試')]);
     const saved = await savePolicyVersion(trx, policy, text, at, true);
     await opts.within?.(trx, saved.key);

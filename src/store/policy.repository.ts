@@ -29,9 +29,15 @@ export async function listPolicies(db: Executor): Promise<{ key: string; active:
   return rows.map((r) => ({ key: r.key, active: Number(r.active) === 1, createdAt: r.created_at }));
 }
 
-/** The active version's key, or null when none is stored. */
-export async function getActivePolicyKey(db: Executor): Promise<string | null> {
-  const r = await db.selectFrom('policies').select('key').where('active', '=', 1).executeTakeFirst();
+/**
+ * The active version's key, or null when none is stored. `lock` on PostgreSQL: the row is locked
+ * for the transaction, so a concurrent activation waits and then finds another key (SQLite
+ * serialises writers).
+ */
+export async function getActivePolicyKey(db: Executor, opts: { lock?: 'postgres' | 'sqlite' } = {}): Promise<string | null> {
+  let q = db.selectFrom('policies').select('key').where('active', '=', 1);
+  if (opts.lock === 'postgres') q = q.forUpdate();
+  const r = await q.executeTakeFirst();
   return r?.key ?? null;
 }
 

@@ -140,6 +140,26 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual((await departmentEvents()).filter((e) => e.detail.code === 'temp').map((e) => e.kind).sort(), ['department_created', 'department_deleted']);
     });
 
+    it('two edits at once: one is applied, the other refused with 409, never one lost silently', async () => {
+      const before = await active();
+      const [a, b] = await Promise.all([
+        call('admin', 'PATCH', '/api/v1/departments/sales', { name: { 'zh-CN': '销售一部' } }, { 'accept-language': 'en' }),
+        call('admin', 'PATCH', '/api/v1/departments/quality', { name: { 'zh-CN': '质量部' } }, { 'accept-language': 'en' }),
+      ]);
+      const statuses = [a.status, b.status].sort();
+      const after = (await active()).active;
+      if (statuses[0] === 200 && statuses[1] === 200) {
+        // Applied one after the other: both edits are in the active version.
+        assert.equal(after.departments.find((d) => d.code === 'sales')!.name['zh-CN'], '销售一部');
+        assert.equal(after.departments.find((d) => d.code === 'quality')!.name['zh-CN'], '质量部');
+      } else {
+        assert.deepEqual(statuses, [200, 409], `${JSON.stringify(a.body)} ${JSON.stringify(b.body)}`);
+        const refused = a.status === 409 ? a : b;
+        assert.match(refused.body.fields[0].message, /changed meanwhile/);
+        assert.equal((await active()).versions.length, before.versions.length + 1, 'one new version');
+      }
+    });
+
     it('an edit starts from the active version, not the newest stored one', async () => {
       // Another administrator uploads a policy between the read and the write: simulated by
       // activating an older version, which the edit then must not silently overwrite.
