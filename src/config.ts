@@ -169,6 +169,19 @@ const Env = z.object({
   KESU_SESSION_IDLE_MIN: z.coerce.number().min(1).default(30),
   /** A session ends this long after sign-in however it is used, in hours (default 12). */
   KESU_SESSION_MAX_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  // --- Single sign-on with an OIDC provider (issue 12 §2; docs/security.md "Single sign-on") ----
+  /** The OpenID Provider's issuer URL (discovery at <issuer>/.well-known/openid-configuration); absent: no SSO. https, or http on a loopback address only. */
+  KESU_OIDC_ISSUER: z.url().optional(),
+  /** The client id Kesu is registered under at the provider. */
+  KESU_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** The client secret (never logged); absent: a public client (PKCE only). */
+  KESU_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Where the provider sends the browser back: https://<kesu>/api/v1/auth/sso/callback (registered at the provider). */
+  KESU_OIDC_REDIRECT_URL: z.url().optional(),
+  /** The ID-token / userinfo claim holding the e-mail a user is matched by (default email). */
+  KESU_OIDC_EMAIL_CLAIM: z.string().min(1).default('email'),
+  /** The sign-in button's label (default: 单点登录 / SSO in the console's language). */
+  KESU_OIDC_LABEL: z.string().min(1).max(60).optional(),
   // --- Idempotency (issue 12 §5; docs/api.md) -------------------------------------------
   /** How long an Idempotency-Key is remembered, in hours (default 24): a retry within it replays the first answer; after it the key may be used again. Expired keys are pruned by housekeeping. */
   KESU_IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
@@ -208,8 +221,31 @@ export interface Config {
   };
   /** KESU_IDEMPOTENCY_TTL_HOURS: lifetime of an Idempotency-Key. */
   idempotencyTtlHours?: number;
+  /** KESU_OIDC_*: single sign-on (services/sso.ts); null: off. */
+  sso?: SsoConfig | null;
   /** Where attachments are stored (KESU_S3_*); absent or local: KESU_DATA_DIR/attachments. */
   storage?: StorageConfig;
+}
+
+export interface SsoConfig {
+  issuer: string;
+  clientId: string;
+  /** Null: a public client (PKCE only). */
+  clientSecret: string | null;
+  redirectUrl: string;
+  /** The claim matched against users' e-mail (case-insensitively). */
+  emailClaim: string;
+  label: string | null;
+}
+
+/** The KESU_OIDC_* settings, or null when SSO is off; refuses half a configuration and plain http off loopback. */
+export function ssoConfig(e: Pick<z.output<typeof Env>, 'KESU_OIDC_ISSUER' | 'KESU_OIDC_CLIENT_ID' | 'KESU_OIDC_CLIENT_SECRET' | 'KESU_OIDC_REDIRECT_URL' | 'KESU_OIDC_EMAIL_CLAIM' | 'KESU_OIDC_LABEL'>): SsoConfig | null {
+  if (!e.KESU_OIDC_ISSUER && !e.KESU_OIDC_CLIENT_ID && !e.KESU_OIDC_REDIRECT_URL) return null;
+  if (!e.KESU_OIDC_ISSUER || !e.KESU_OIDC_CLIENT_ID || !e.KESU_OIDC_REDIRECT_URL) throw new Error('KESU_OIDC_ISSUER, KESU_OIDC_CLIENT_ID and KESU_OIDC_REDIRECT_URL go together');
+  const u = new URL(e.KESU_OIDC_ISSUER);
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw new Error('KESU_OIDC_ISSUER must be https (plain http only on a loopback address)');
+  return { issuer: e.KESU_OIDC_ISSUER, clientId: e.KESU_OIDC_CLIENT_ID, clientSecret: e.KESU_OIDC_CLIENT_SECRET ?? null, redirectUrl: e.KESU_OIDC_REDIRECT_URL, emailClaim: e.KESU_OIDC_EMAIL_CLAIM, label: e.KESU_OIDC_LABEL ?? null };
 }
 
 export interface AuditConfig {
@@ -302,5 +338,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     idempotencyTtlHours: e.KESU_IDEMPOTENCY_TTL_HOURS,
     storage: storageConfig(e),
+    sso: ssoConfig(e),
   };
 }

@@ -3,6 +3,7 @@
  * at /metrics, schemas, OpenAPI at /api/openapi.json, its UI at /api/docs, routes.
  * docs/security.md describes the hardening (headers, proxies, limits, throttling, logs).
  */
+import type { SsoConfig } from '../config.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -43,6 +44,8 @@ export interface ServerOptions {
   metricsToken?: string | null;
   /** Node's process metrics on /metrics (`kesu serve`). */
   processMetrics?: boolean;
+  /** KESU_OIDC_*: single sign-on (http/auth/sso.routes.ts); absent or null: off. */
+  sso?: SsoConfig | null;
 }
 
 export async function buildServer(app: App, opts: ServerOptions = {}): Promise<FastifyInstance> {
@@ -75,7 +78,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   server.get('/api/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   healthRoutes(server, app);
   metricsRoutes(server, app, { token: opts.metricsToken, processMetrics: opts.processMetrics });
-  authRoutes(server, app, { throttle: opts.loginThrottle });
+  authRoutes(server, app, { throttle: opts.loginThrottle, sso: opts.sso });
   complaintRoutes(server, app);
   (await import('./accountability/accountability.routes.js')).accountabilityRoutes(server, app); // issue 11 §4: 考核
   triageRoutes(server, app); // issue 14: one-step triage and the pickers' load

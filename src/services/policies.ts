@@ -6,8 +6,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRESET_FILES, parsePolicyText, type Policy, type PolicyProblem } from '../domain/policy/index.js';
-import { AppError } from '../domain/errors.js';
-import { getActivePolicy, savePolicyVersion } from '../store/policy.repository.js';
+import { AppError, fieldProblem } from '../domain/errors.js';
+import { getActivePolicy, getActivePolicyKey, savePolicyVersion } from '../store/policy.repository.js';
 import { bumpCacheStamp, readCacheStamp } from '../store/cache-stamp.repository.js';
 import type { Executor } from '../store/db.js';
 import { upsertDepartment } from '../store/user.repository.js';
@@ -43,11 +43,24 @@ function toField(p: PolicyProblem) {
  * Bumps the policies' cache stamp in the same transaction, so every instance of the database
  * switches to the new version (within its stamp check interval; this one at once).
  */
-export async function activatePolicy(app: App, text: string, format?: 'yaml' | 'json'): Promise<{ key: string; created: boolean; policy: Policy }> {
+export async function activatePolicy(
+  app: App,
+  text: string,
+  format?: 'yaml' | 'json',
+  opts: {
+    /** Refuse (conflict) unless this version is still the active one: an edit derived from it (services/departments.ts). */
+    basedOn?: string;
+    /** More writes in the same transaction (an audit event), given the stored version's key. */
+    within?: (trx: Executor, key: string) => Promise<void>;
+  } = {},
+): Promise<{ key: string; created: boolean; policy: Policy }> {
   const policy = parseOrThrow(text, format);
   const at = app.now().toISOString();
   const r = await app.database.db.transaction().execute(async (trx) => {
+    if (opts.basedOn !== undefined && (await getActivePolicyKey(trx, { lock: app.database.dialect })) !== opts.basedOn)
+      throw new AppError('conflict', 'the active policy changed meanwhile', [fieldProblem('policy', '制度已被他人更新，请刷新后重试', 'The policy was changed meanwhile: reload and try again', '制度已被他人更新，請重新整理後再試')]);
     const saved = await savePolicyVersion(trx, policy, text, at, true);
+    await opts.within?.(trx, saved.key);
     for (const d of policy.departments) await upsertDepartment(trx, d.code, d.name['zh-CN'], at);
     await bumpCacheStamp(trx, 'policies');
     return saved;

@@ -12,6 +12,7 @@ import type { Actor } from '../domain/complaint/types.js';
 import { AppError, fieldProblem } from '../domain/errors.js';
 import { canSee } from '../domain/permissions/visibility.js';
 import { PII_FIELDS, mayRevealPii, seesPii, type PiiField } from '../domain/permissions/pii.js';
+import { personalDataOf } from '../domain/policy/personal-data.js';
 import { getComplaint, findIdByNumber } from '../store/complaint.repository.js';
 import { recordPiiAccess } from '../store/pii-access.repository.js';
 import type { App } from './app.js';
@@ -38,7 +39,8 @@ export async function revealField(app: App, actor: Actor, idOrNumber: string, re
   const id = /^KS-\d{4}-\d+$/.test(idOrNumber) ? await findIdByNumber(db, idOrNumber) : idOrNumber;
   const c = id ? await getComplaint(db, id) : null;
   if (!c || !canSee(c, actor)) throw new AppError('not_found', `complaint ${idOrNumber}`);
-  if (!seesPii(c, actor) && !mayRevealPii(c, actor)) throw new AppError('forbidden', 'no relation to this case allows revealing personal data');
+  // The active policy's rule, not the case's version: a right withdrawn applies to every case at once.
+  if (!seesPii(c, actor) && !mayRevealPii(c, actor, personalDataOf(await app.activePolicy()).reveal)) throw new AppError('forbidden', 'no relation to this case allows revealing personal data');
   const value = c.complainant[req.field];
   if (!value) throw new AppError('not_found', `field ${req.field}`, [fieldProblem('field', '该案件没有此项个人信息', 'the case has no value for this field', '該案件沒有此項個人資料')]);
   const at = app.now();

@@ -79,12 +79,18 @@ export async function signIn(app: App, username: string, password: string): Prom
   dummyHash ??= hash('not-a-password');
   const ok = await verifyPassword(u?.passwordHash ?? (await dummyHash), password);
   if (!u || !ok || !u.active) throw new AppError('unauthenticated', 'wrong username or password');
+  const { token, expiresAt } = await startSession(app, u.id);
+  const { passwordHash: _omit, mustChangePassword, ...user } = u;
+  return { token, user, expiresAt, mustChangePassword };
+}
+
+/** A new session for a user whose identity is established (a password above, or single sign-on: services/sso.ts). */
+export async function startSession(app: App, userId: string): Promise<{ token: string; expiresAt: string }> {
   const token = randomBytes(32).toString('base64url');
   const now = app.now();
   const expiresAt = new Date(now.getTime() + sessionSettings(app).maxMs).toISOString();
-  await insertSession(app.database.db, { tokenHash: tokenHash(token), userId: u.id, createdAt: now.toISOString(), expiresAt });
-  const { passwordHash: _omit, mustChangePassword, ...user } = u;
-  return { token, user, expiresAt, mustChangePassword };
+  await insertSession(app.database.db, { tokenHash: tokenHash(token), userId, createdAt: now.toISOString(), expiresAt });
+  return { token, expiresAt };
 }
 
 export async function authenticate(app: App, token: string, opts: { touch?: boolean } = {}): Promise<{ actor: Actor; user: UserRecord; mustChangePassword: boolean; tokenHash: string } | null> {

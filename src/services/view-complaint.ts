@@ -14,6 +14,7 @@ import { allowedActions } from '../domain/lifecycle/apply.js';
 import { canSee } from '../domain/permissions/visibility.js';
 import { complainantFor, maskComplainant, mayRevealPii, piiFieldsOf } from '../domain/permissions/pii.js';
 import { AppError } from '../domain/errors.js';
+import { personalDataOf } from '../domain/policy/personal-data.js';
 import { getComplaint, findIdByNumber } from '../store/complaint.repository.js';
 import { listEvents, type TimelineEvent } from '../store/event.repository.js';
 import { listClocks } from '../store/clock.repository.js';
@@ -56,6 +57,8 @@ export async function viewComplaint(app: App, actor: Actor, idOrNumber: string, 
   const c = id ? await getComplaint(db, id) : null;
   if (!c || !canSee(c, actor)) throw new AppError('not_found', `complaint ${idOrNumber}`);
   const policy = await app.policyByKey(c.policyKey);
+  // Who may reveal follows the active policy (as services/reveal-field.ts does), not the case's version.
+  const reveal = personalDataOf(await app.activePolicy()).reveal;
   let { complainant, masked } = complainantFor(c, actor);
   const access = opts.accessLogged ? null : piiAccessFor(c, actor, app.now(), opts.route ?? requestContext()?.route ?? null);
   const logged = (write: Promise<void>) =>
@@ -76,7 +79,7 @@ export async function viewComplaint(app: App, actor: Actor, idOrNumber: string, 
     access && !masked ? logged(recordPiiAccess(db, access)) : null,
   ]);
   return {
-    complaint: { ...c, complainant, piiMasked: masked, ...(masked ? { piiRevealable: mayRevealPii(c, actor) } : {}) },
+    complaint: { ...c, complainant, piiMasked: masked, ...(masked ? { piiRevealable: mayRevealPii(c, actor, reveal) } : {}) },
     timeline,
     clocks,
     allowedActions: allowedActions(c, actor, policy),

@@ -28,3 +28,26 @@ export async function listPolicies(db: Executor): Promise<{ key: string; active:
   const rows = await db.selectFrom('policies').select(['key', 'active', 'created_at']).orderBy('created_at').execute();
   return rows.map((r) => ({ key: r.key, active: Number(r.active) === 1, createdAt: r.created_at }));
 }
+
+/**
+ * The active version's key, or null when none is stored. `lock` on PostgreSQL: the row is locked
+ * for the transaction, so a concurrent activation waits and then finds another key (SQLite
+ * serialises writers).
+ */
+export async function getActivePolicyKey(db: Executor, opts: { lock?: 'postgres' | 'sqlite' } = {}): Promise<string | null> {
+  let q = db.selectFrom('policies').select('key').where('active', '=', 1);
+  if (opts.lock === 'postgres') q = q.forUpdate();
+  const r = await q.executeTakeFirst();
+  return r?.key ?? null;
+}
+
+/** The active version's key and the text it was uploaded as (what a console edit starts from). */
+export async function getActivePolicySource(db: Executor): Promise<{ key: string; text: string } | null> {
+  const r = await db.selectFrom('policies').select(['key', 'source_text']).where('active', '=', 1).executeTakeFirst();
+  return r ? { key: r.key, text: r.source_text } : null;
+}
+
+/** Whether a version with this key is stored. */
+export async function hasPolicyVersion(db: Executor, key: string): Promise<boolean> {
+  return !!(await db.selectFrom('policies').select('key').where('key', '=', key).executeTakeFirst());
+}

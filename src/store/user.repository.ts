@@ -186,3 +186,9 @@ export async function openCasesOf(db: Executor, userId: string): Promise<{ id: s
 export async function deleteSession(db: Executor, tokenHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
 }
+
+/** Users whose e-mail is `email`, compared case-insensitively (single sign-on matches by it: services/sso.ts). */
+export async function findUsersByEmail(db: Executor, email: string): Promise<UserRecord[]> {
+  const rows = await db.selectFrom('users').selectAll().where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).execute();
+  return rows.map(toUser);
+}

@@ -4,7 +4,7 @@
  * handlers, specialists and follow-up callers — the people who contact the customer — see it.
  */
 import type { Actor, Complainant, Complaint } from '../complaint/types.js';
-import { grants, relations } from './relations.js';
+import { grants, relations, relationsGranting } from './relations.js';
 
 /** System actors always; people when one of their relations to the case grants `pii` (relations.ts). */
 export function seesPii(c: Complaint, actor: Actor): boolean {
@@ -54,14 +54,25 @@ export function complainantFor(c: Complaint, actor: Actor): { complainant: Compl
   return seesPii(c, actor) ? { complainant: c.complainant, masked: false } : { complainant: maskComplainant(c.complainant), masked: true };
 }
 
+/** Who may reveal (the policy's `personalData.reveal`, src/domain/policy/personal-data.ts). */
+export interface RevealRule {
+  relations: readonly string[];
+  roles: readonly string[];
+}
+
+/** Today's rule, when no policy names one: the relations the rule table grants `reveal`. */
+export const DEFAULT_REVEAL_RULE: RevealRule = { relations: relationsGranting('reveal'), roles: [] };
+
 /**
  * Whether a reader who sees the case masked may reveal one field of it with a stated reason
- * (issue 12 §6): one of their relations grants `reveal` (relations.ts — the people who work the
- * case and may have to contact the customer) and none bars them. Readers who see it unmasked
+ * (issue 12 §6): one of their relations to the case, or one of their roles, is named by the
+ * rule (default: the relations granting `reveal` in relations.ts — the people who work the case
+ * and may have to contact the customer), and no relation bars them. Readers who see it unmasked
  * need no reveal.
  */
-export function mayRevealPii(c: Complaint, actor: Actor): boolean {
+export function mayRevealPii(c: Complaint, actor: Actor, rule: RevealRule = DEFAULT_REVEAL_RULE): boolean {
   if (actor.kind === 'system') return false;
   const rel = relations(c, actor);
-  return !grants(rel, 'bars') && grants(rel, 'reveal');
+  if (grants(rel, 'bars')) return false;
+  return [...rel].some((r) => rule.relations.includes(r)) || actor.roles.some((r) => rule.roles.includes(r));
 }

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { highlights } from './highlights.js';
 import { customerFlags } from './customer-flags.js';
 import { knowledge } from './knowledge.js';
+import { personalData } from './personal-data.js';
 import { absencePolicy } from './absence.js';
 import { repeatsPolicy } from './repeats.js';
 import { dutiesSection } from './duties.js';
@@ -253,7 +254,14 @@ const kinds = z
   })
   .prefault({});
 
-const department = z.strictObject({ code: codeText, name: i18nText });
+const department = z.strictObject({
+  code: codeText,
+  name: i18nText,
+  /** Username of the department's head (负责人); optional. Set in the console (services/departments.ts). */
+  head: z.string().regex(/^[a-zA-Z0-9._-]{2,50}$/).optional(),
+  /** false: deactivated — kept for the cases and people that name it, offered for no new work; optional, true by default. */
+  active: z.boolean().optional(),
+});
 
 const category = z.strictObject({
   code: codeText,
@@ -607,6 +615,8 @@ export const PolicySchema = z.strictObject({
   customerFlags,
   /** Experience library (经验库): who may edit articles (issue 13 §4, src/domain/policy/knowledge.ts); optional. */
   knowledge,
+  /** Who may reveal one masked field of a case with a reason (issue 12 §6, personal-data.ts); optional, co-handlers and department managers by default. */
+  personalData,
   /** Customer message wording (issue 4); optional, built-in wording when absent. */
   messages: messages.optional(),
   /** Absences: whether a handed-over case returns to the primary handler (absence.ts); optional. */

@@ -11,6 +11,7 @@ import { activatePolicy } from '../../services/policies.js';
 import { hashPassword } from '../../services/sessions.js';
 import { assertPasswordPolicy, deactivateUser, editUser, reactivateUser, resetPassword, PASSWORD_MIN_LENGTH } from '../../services/accounts.js';
 import { uuidv7 } from '../../services/ids.js';
+import { changeDepartment, createDepartment, deleteDepartment } from '../../services/departments.js';
 import { insertUser, listDepartments, listUsers, findUserByUsername } from '../../store/user.repository.js';
 import { listPolicies } from '../../store/policy.repository.js';
 import { listHolidayYears, saveHolidayYear } from '../../store/calendar.repository.js';
@@ -59,6 +60,26 @@ const EditedUser = z.strictObject({ user: User, sessionsEnded: z.number().int() 
 const OpenCase = z.strictObject({ id: z.string(), number: z.string(), state: z.string(), relation: z.string() });
 const DeactivatedUser = z.strictObject({ user: User, sessionsEnded: z.number().int(), openCases: z.array(OpenCase).meta({ description: 'Open cases the user handles or takes part in: to be reassigned' }) });
 const PasswordWasReset = z.strictObject({ ok: z.literal(true), sessionsEnded: z.number().int() });
+
+const DeptCode = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, '部门代码只能由小写字母、数字、下划线和连字符组成（以字母或数字开头，最长 64 个字符）|A department code is lowercase letters, digits, "_" and "-" (starting with a letter or digit, at most 64 characters)|部門代碼只能由小寫字母、數字、底線和連字號組成（以字母或數字開頭，最長 64 個字元）');
+const DeptName = z
+  .object({
+    'zh-CN': z.string().trim().min(1, '请填写中文（简体）名称|The Simplified Chinese name is required|請填寫中文（簡體）名稱').max(100),
+    'zh-TW': z.string().trim().min(1).max(100).optional(),
+    en: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
+const DeptHead = z.string().trim().regex(/^[a-zA-Z0-9._-]{2,50}$/, '负责人应为用户名|The head is a username|負責人應為使用者名稱');
+const NewDepartment = z.object({ code: DeptCode, name: DeptName, head: DeptHead.optional() }).strict().meta({ description: 'A new department: written into a new version of the active policy' });
+const DepartmentEdit = z
+  .object({ name: DeptName.optional(), head: DeptHead.nullable().optional(), active: z.boolean().optional() })
+  .strict()
+  .meta({ description: 'The fields to change (head null clears it; active false deactivates): written into a new version of the active policy' });
+const DeptParams = z.object({ code: z.string().min(1).max(64) }).strict();
+const DepartmentSaved = z.strictObject({
+  policyKey: z.string().meta({ description: 'The policy version the edit created and activated' }),
+  department: z.strictObject({ code: z.string(), name: z.record(z.string(), z.string()), head: z.string().optional(), active: z.boolean().optional() }).nullable(),
+});
 
 const PolicyUpload = z.object({ text: z.string().min(1).max(1_000_000), format: z.enum(['yaml', 'json']).optional() }).strict();
 const DueQuery = z.object({ start: z.iso.datetime({ offset: true }), duration: z.string().min(1).max(20), lang: z.string().optional() }).strict();
@@ -127,6 +148,22 @@ export function adminRoutes(fastify: FastifyInstance, app: App): void {
   });
 
   server.get('/api/v1/departments', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Departments', response: { 200: z.array(Department), ...errors(401) } } }, async () => listDepartments(app.database.db));
+
+  server.post('/api/v1/departments', { preHandler: admin, schema: { tags: ['admin'], summary: 'Create a department (a new policy version, an audited event)', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, body: NewDepartment, response: { 201: DepartmentSaved, ...errors(400, 401, 403, 409, 422) } } }, async (req, reply) => {
+    const b = parseInput(NewDepartment, req.body);
+    return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: b }, async () => reply.status(201).send(await createDepartment(app, req.actor!.id, b)));
+  });
+
+  server.patch('/api/v1/departments/:code', { preHandler: admin, schema: { tags: ['admin'], summary: 'Rename a department, set its head, deactivate or reactivate it (a new policy version, an audited event)', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: DeptParams, body: DepartmentEdit, response: { 200: DepartmentSaved, ...errors(400, 401, 403, 404, 409, 422) } } }, async (req, reply) => {
+    const { code } = parseInput(DeptParams, req.params);
+    const b = parseInput(DepartmentEdit, req.body);
+    return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { code, ...b } }, async () => reply.send(await changeDepartment(app, req.actor!.id, code, b)));
+  });
+
+  server.delete('/api/v1/departments/:code', { preHandler: admin, schema: { tags: ['admin'], summary: 'Delete a department no case, user or routing rule refers to (else 409: deactivate it)', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: DeptParams, response: { 200: DepartmentSaved, ...errors(400, 401, 403, 404, 409, 422) } } }, async (req, reply) => {
+    const { code } = parseInput(DeptParams, req.params);
+    return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { code } }, async () => reply.send(await deleteDepartment(app, req.actor!.id, code)));
+  });
 
   server.get('/api/v1/policy', { preHandler: signedIn, schema: { tags: ['policy'], summary: 'The active policy and the stored versions', response: { 200: z.strictObject({ active: Policy, versions: z.array(PolicyVersion) }), ...errors(401) } } }, async () => ({ active: await app.activePolicy(), versions: await listPolicies(app.database.db) }));
 

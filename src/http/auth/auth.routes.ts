@@ -20,6 +20,8 @@ import { named } from '../schemas/registry.js';
 import { errors } from '../schemas/common.js';
 import { Ok, Session, User } from '../schemas/organisation.js';
 import { isSecureRequest } from '../security/headers.js';
+import type { SsoConfig } from '../../config.js';
+import { ssoRoutes } from './sso.routes.js';
 
 const LoginBody = z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) }).strict();
 const UnlockBody = z
@@ -52,8 +54,9 @@ export function sessionCookie(req: FastifyRequest, value: string, expires: strin
   return isSecureRequest(req) ? `${base}; Secure` : base;
 }
 
-export function authRoutes(fastify: FastifyInstance, app: App, opts: { throttle?: LoginThrottleSettings } = {}): void {
+export function authRoutes(fastify: FastifyInstance, app: App, opts: { throttle?: LoginThrottleSettings; sso?: SsoConfig | null } = {}): void {
   const throttle = opts.throttle ?? DEFAULT_LOGIN_THROTTLE;
+  ssoRoutes(fastify, app, opts.sso ?? null);
   const server = fastify.withTypeProvider<ResponseTypeProvider>();
   server.post(
     '/api/v1/auth/login',

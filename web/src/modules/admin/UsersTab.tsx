@@ -23,7 +23,7 @@ interface OpenCase {
   relation: string;
 }
 
-type Option = { value: string; label: string };
+type Option = { value: string; label: string; disabled?: boolean };
 
 /** What an account may do and where — the same fields in the new-user and edit dialogs. */
 function AccessFields({ depts, levels }: { depts: Option[]; levels: Option[] }) {
@@ -156,7 +156,8 @@ export function UsersTab() {
       if (rest.length) resetForm.setFields([{ name: 'password', errors: rest.map((f) => f.message) }]);
     }
   };
-  const depts = (policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name) }));
+  // A deactivated department stays selectable for nobody new, but a user already in it still shows its name.
+  const depts = (policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name), disabled: d.active === false }));
   const levels = (policy?.approval.levels ?? []).map((l) => ({ value: l.code, label: pick(l.name) }));
   return (
     <Card extra={has('admin') && <Button type="primary" onClick={() => setOpen(true)} data-testid="new-user">{t('admin.newUser')}</Button>} styles={{ body: { padding: 8 } }}>

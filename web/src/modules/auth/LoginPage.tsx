@@ -1,9 +1,9 @@
-/** Sign-in. */
-import { Alert, Button, Card, Form, Input, Select, Typography } from 'antd';
-import { useState } from 'react';
+/** Sign-in: username and password, and a single sign-on button when the server has it configured. */
+import { Alert, Button, Card, Divider, Form, Input, Select, Typography } from 'antd';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../app/session';
-import { ApiError } from '../../api/client';
+import { api, ApiError, ok } from '../../api/client';
 import { LOCALES, setLanguage } from '../../i18n';
 import type { Locale } from '../../api/client';
 
@@ -12,6 +12,16 @@ export function LoginPage() {
   const { signIn } = useSession();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [sso, setSso] = useState<{ enabled: boolean; label: string | null } | null>(null);
+  // A refused single sign-on comes back here as ?sso_error=<reason> (http/auth/sso.routes.ts).
+  const [ssoError] = useState(() => new URLSearchParams(window.location.search).get('sso_error'));
+  useEffect(() => {
+    ok(api.GET('/api/v1/auth/sso')).then(setSso, () => setSso(null));
+  }, []);
+  const ssoStart = () => {
+    const here = window.location.pathname === '/' ? '/' : `${window.location.pathname}${window.location.search}`;
+    return `/api/v1/auth/sso/start?returnTo=${encodeURIComponent(here)}`;
+  };
   const submit = async (v: { username: string; password: string }) => {
     setBusy(true);
     setError(null);
@@ -37,10 +47,19 @@ export function LoginPage() {
             <Input.Password autoComplete="current-password" />
           </Form.Item>
           {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
+          {!error && ssoError && <Alert type="error" showIcon message={t(`sso.error.${ssoError}`, { defaultValue: t('sso.error.failed') })} style={{ marginBottom: 12 }} data-testid="sso-error" />}
           <Button type="primary" htmlType="submit" block loading={busy}>
             {t('auth.signIn')}
           </Button>
         </Form>
+        {sso?.enabled && (
+          <>
+            <Divider plain style={{ margin: '12px 0' }}>{t('sso.or')}</Divider>
+            <Button block href={ssoStart()} data-testid="sso-button">
+              {sso.label ?? t('sso.button')}
+            </Button>
+          </>
+        )}
         <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0, fontSize: 12 }}>
           {t('auth.demo')}
         </Typography.Paragraph>
