@@ -48,7 +48,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
   setIdempotencyTtl(app, cfg.idempotencyTtlHours ?? DEFAULT_IDEMPOTENCY_TTL_HOURS); // KESU_IDEMPOTENCY_TTL_HOURS
   configureSessions(app, cfg.security.sessions ?? DEFAULT_SESSIONS); // KESU_SESSION_IDLE_MIN, KESU_SESSION_MAX_HOURS
   setFileStore(app, await openFileStore(cfg.storage, cfg.dataDir)); // attachments: KESU_DATA_DIR/attachments or KESU_S3_* (storage/)
-  const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, trustedProxies: cfg.security.trustedProxies, loginThrottle: cfg.security.loginThrottle, metricsToken: cfg.metricsToken, processMetrics: true });
+  const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, trustedProxies: cfg.security.trustedProxies, loginThrottle: cfg.security.loginThrottle, metricsToken: cfg.metricsToken, processMetrics: true, importMaxBytes: cfg.records.importMaxBytes });
   app.log = server.log;
   const seeded = await seedDemo(app, cfg.policy);
   await app.warm();
