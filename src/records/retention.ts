@@ -5,7 +5,8 @@
  * days, else the kind's, else the default), counted from archiving, and that no legal hold
  * covers — and the pass that purges them, a small batch at a time, each case in its own
  * transaction (records/retention-purge.ts). The dry run lists the same, changes nothing, and
- * also names the expired cases a hold keeps.
+ * also names the expired cases a hold keeps. The cases are purged in groups of `group` (50) per
+ * transaction (records/retention-purge.ts `purgeCases`); a failing group is redone case by case.
  *
  * An archived case is read-only, so the archive transition is its last write: `updated_at`
  * selects the candidates in SQL (an index-friendly superset) and `archivedAt` decides exactly.

@@ -8,7 +8,8 @@
  * full-text row, the contact keys, the `imported` event with its chain head, and the facts.
  *
  * Everything slow happens before a batch's transaction: reading the file, hashing row keys and
- * contact keys, tokenising the search text, MACing the events, folding the facts; the batch's
+ * contact keys, tokenising the search text, MACing the events, folding the facts, digesting the
+ * case rows for the chain heads (confirmed inside by one row read back); the batch's
  * case numbers are drawn in a short transaction of their own (numbers are gap-tolerant). Inside
  * it, multi-row inserts per table, so a batch costs a few dozen statements, not a few per row.
  * No clocks, no outbox rows.
