@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -37,6 +37,9 @@ interface Result {
   importMs: number;
   rawMs: number;
   tenths: number[];
+  /** The bench process's CPU time (user + system) during the import: less at the mercy of a loaded machine than wall time. */
+  cpuMs: number;
+  load: number;
 }
 
 async function run(engine: string, database: Database): Promise<Result> {
@@ -49,9 +52,12 @@ async function run(engine: string, database: Database): Promise<Result> {
   const checkMs = performance.now() - c0;
   if (dry.problems.length) throw new Error(`bench ledger has problems: ${JSON.stringify(dry.problems.slice(0, 3))}`);
   const marks: { done: number; at: number }[] = [];
+  const load = loadavg()[0]!;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await importLedger(app, sheet, 'bench.csv', { mapping: MAPPING, onProgress: (p) => marks.push({ done: p.done, at: performance.now() }) });
   const importMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   if (r.created !== N) throw new Error(`imported ${r.created} of ${N}`);
   const tenths: number[] = [];
   for (let k = 1; k <= 10; k++) {
@@ -68,7 +74,7 @@ async function run(engine: string, database: Database): Promise<Result> {
   }
   const rawMs = performance.now() - r0;
   await database.close();
-  return { engine, rows: N, checkMs, importMs, rawMs, tenths };
+  return { engine, rows: N, checkMs, importMs, rawMs, tenths, cpuMs: (cpu.user + cpu.system) / 1000, load };
 }
 
 const results: Result[] = [];
@@ -95,8 +101,8 @@ try {
 
 const f = (x: number) => Math.round(x).toLocaleString('en-US');
 console.log(`\nHistory import, ${f(N)} rows — ${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
-console.log('| engine | dry run (rows/s) | import (rows/s) | first tenth | last tenth | raw insert (rows/s) |');
-console.log('|---|---|---|---|---|---|');
+console.log('| engine | dry run (rows/s) | import (rows/s) | first tenth | last tenth | raw insert (rows/s) | import CPU per 1k rows | load (1 min) |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const r of results)
-  console.log(`| ${r.engine} | ${f((r.rows * 1000) / r.checkMs)} | ${f((r.rows * 1000) / r.importMs)} | ${f(r.tenths[0]!)} | ${f(r.tenths[9]!)} | ${f((r.rows * 1000) / r.rawMs)} |`);
+  console.log(`| ${r.engine} | ${f((r.rows * 1000) / r.checkMs)} | ${f((r.rows * 1000) / r.importMs)} | ${f(r.tenths[0]!)} | ${f(r.tenths[9]!)} | ${f((r.rows * 1000) / r.rawMs)} | ${f((r.cpuMs * 1000) / r.rows)} ms | ${r.load.toFixed(1)} |`);
 console.log(`\nrows/s per tenth: ${results.map((r) => `${r.engine} ${r.tenths.map(f).join(' · ')}`).join('; ')}`);
