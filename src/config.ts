@@ -156,6 +156,14 @@ const Env = z.object({
   KESU_S3_PREFIX: z.string().max(200).default('attachments/'),
   /** How often the retention purge runs, in ms (default 1 h; 0 disables it; docs/operations.md). */
   KESU_PURGE_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
+  /** Folder `kesu serve` writes scheduled backups into (kesu-YYYYMMDDTHHMMSSZ, verified, rotated; default: no scheduled backups; docs/operations.md). */
+  KESU_BACKUP_DIR: z.string().min(1).optional(),
+  /** How often a scheduled backup is made, in ms (default 24 h), counted from the newest one in KESU_BACKUP_DIR. */
+  KESU_BACKUP_INTERVAL_MS: z.coerce.number().int().min(60_000).default(86_400_000),
+  /** How many scheduled backups are kept (default 7); older ones are removed after a new one verified. */
+  KESU_BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
+  /** Largest ledger file the console's import accepts, in bytes (default 50 MiB; docs/operations.md). */
+  KESU_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
   // --- Security (issue 12; docs/security.md) ---------------------------------------------------
   /** Failed sign-ins of one account within KESU_LOGIN_WINDOW_MIN that lock it (default 10). */
   KESU_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
@@ -265,6 +273,10 @@ export interface RecordsConfig {
   outboxKeepDays: number;
   /** Retention purge period in ms; 0: off. */
   purgeIntervalMs: number;
+  /** KESU_IMPORT_MAX_BYTES: the largest ledger the console's import accepts (absent: 50 MiB). */
+  importMaxBytes?: number;
+  /** KESU_BACKUP_*: scheduled backups with rotation; absent or null: none. */
+  backups?: { dir: string; intervalMs: number; keep: number } | null;
 }
 
 /** KESU_S3_*: S3 when a bucket is named; an S3 setting without a bucket, or half a key pair, is a mistake worth refusing. */
@@ -328,7 +340,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       checkpointDir: e.KESU_AUDIT_CHECKPOINT_DIR ? resolve(e.KESU_AUDIT_CHECKPOINT_DIR) : null,
       checkpointIntervalMs: e.KESU_AUDIT_CHECKPOINT_INTERVAL_MS,
     },
-    records: { pgBin: e.KESU_PG_BIN || null, housekeepingIntervalMs: e.KESU_HOUSEKEEPING_INTERVAL_MS, outboxKeepDays: e.KESU_OUTBOX_KEEP_DAYS, purgeIntervalMs: e.KESU_PURGE_INTERVAL_MS },
+    records: { pgBin: e.KESU_PG_BIN || null, housekeepingIntervalMs: e.KESU_HOUSEKEEPING_INTERVAL_MS, outboxKeepDays: e.KESU_OUTBOX_KEEP_DAYS, purgeIntervalMs: e.KESU_PURGE_INTERVAL_MS, importMaxBytes: e.KESU_IMPORT_MAX_BYTES, backups: e.KESU_BACKUP_DIR ? { dir: resolve(e.KESU_BACKUP_DIR), intervalMs: e.KESU_BACKUP_INTERVAL_MS, keep: e.KESU_BACKUP_KEEP } : null },
     contactKey: e.KESU_CONTACT_KEY ?? null,
     telephonySecret: e.KESU_TELEPHONY_SECRET ?? null,
     security: {

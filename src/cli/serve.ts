@@ -19,6 +19,7 @@ import { startCaseRelay } from '../services/case-relay.js';
 import { startHousekeeping } from '../jobs/housekeeping.js';
 import { startReportScheduler } from '../jobs/report-scheduler.js';
 import { startPurge } from '../jobs/purge.js';
+import { startBackups } from '../jobs/backup.js';
 import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
 import { setTelephonySecret } from '../services/screen-pop.js';
 import { DEFAULT_IDEMPOTENCY_TTL_HOURS, setIdempotencyTtl } from '../services/idempotent-requests.js';
@@ -48,7 +49,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
   setIdempotencyTtl(app, cfg.idempotencyTtlHours ?? DEFAULT_IDEMPOTENCY_TTL_HOURS); // KESU_IDEMPOTENCY_TTL_HOURS
   configureSessions(app, cfg.security.sessions ?? DEFAULT_SESSIONS); // KESU_SESSION_IDLE_MIN, KESU_SESSION_MAX_HOURS
   setFileStore(app, await openFileStore(cfg.storage, cfg.dataDir)); // attachments: KESU_DATA_DIR/attachments or KESU_S3_* (storage/)
-  const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, trustedProxies: cfg.security.trustedProxies, loginThrottle: cfg.security.loginThrottle, metricsToken: cfg.metricsToken, processMetrics: true, sso: cfg.sso });
+  const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, trustedProxies: cfg.security.trustedProxies, loginThrottle: cfg.security.loginThrottle, metricsToken: cfg.metricsToken, processMetrics: true, sso: cfg.sso, importMaxBytes: cfg.records.importMaxBytes });
   app.log = server.log;
   const seeded = await seedDemo(app, cfg.policy);
   await app.warm();
@@ -61,6 +62,8 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
   const stopHousekeeping = housekeepingIntervalMs > 0 ? startHousekeeping(app, housekeepingIntervalMs, { outboxKeepDays }) : async () => {}; // prunes old outbox rows
   const stopReports = cfg.reportIntervalMs ? startReportScheduler(app, cfg.reportIntervalMs) : async () => {}; // scheduled reports (issue 11)
   const stopPurge = cfg.records.purgeIntervalMs > 0 ? startPurge(app, cfg.records.purgeIntervalMs) : async () => {}; // retention purge (docs/operations.md)
+  const backups = cfg.records.backups;
+  const stopBackups = backups ? startBackups(app, backups, { databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, pgBin: cfg.records.pgBin }) : async () => {}; // scheduled backups with rotation (docs/operations.md)
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
   const banner = [
@@ -81,7 +84,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
         return p.catch((e) => server.log.error({ err: e, step: name }, 'shutdown step failed')).finally(() => pending.delete(name));
       };
       // New requests are refused at once; the jobs finish the pass they are in.
-      const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop()), step('audit', checkpoints.stop()), step('housekeeping', stopHousekeeping()), step('reports', stopReports()), step('purge', stopPurge())]).then(() =>
+      const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop()), step('audit', checkpoints.stop()), step('housekeeping', stopHousekeeping()), step('reports', stopReports()), step('purge', stopPurge()), step('backups', stopBackups())]).then(() =>
         step('database', database.close().finally(() => closeFileStore(app))),
       );
       let timer: NodeJS.Timeout | undefined;

@@ -40,6 +40,8 @@ export interface ServerOptions {
   trustedProxies?: string[];
   /** Sign-in throttling (KESU_LOGIN_*; default 10 failures in 15 min lock an account for 15 min). */
   loginThrottle?: LoginThrottleSettings;
+  /** KESU_IMPORT_MAX_BYTES: the largest ledger the console's import accepts (default 50 MiB). */
+  importMaxBytes?: number;
   /** KESU_METRICS_TOKEN: the bearer token `GET /metrics` requires; open without one. */
   metricsToken?: string | null;
   /** Node's process metrics on /metrics (`kesu serve`). */
@@ -93,7 +95,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   (await import('./knowledge/knowledge.routes.js')).knowledgeRoutes(server, app); // issue 13 §4/§6: experience library and matching
   (await import('./problems/index.js')).problemRoutes(server, app); // issue 13 §2: related cases, 系统性问题, 问题单
   (await import('./records/reveal.routes.js')).revealRoutes(server, app); // issue 12 §6: reveal one field
-  await server.register((await import('./records/import.routes.js')).importRoutes, { app }); // issue 15 §4: ledger import from the console (its own multipart context)
+  await server.register((await import('./records/import.routes.js')).importRoutes, { app, maxBytes: opts.importMaxBytes }); // issue 15 §4: ledger import from the console (its own multipart context)
   await server.register((await import('./telephony/telephony.routes.js')).telephonyRoutes, { app }); // issue 13: PBX / CTI screen-pop (signed webhook)
   await webConsoleRoutes(server, app);
   await server.register((await import('./customer/customer.routes.js')).customerChannelRoutes, { app }); // issue 4: portal and customer channels

@@ -1,9 +1,9 @@
 /**
  * The retention purge job (issue 15 §2): `kesu serve` runs a pass of records/retention.ts every
  * `intervalMs` (KESU_PURGE_INTERVAL_MS, default 1 h; 0 disables it), the first a few minutes after
- * the start, out of the start-up's way. Several instances may run it at once: each case is
- * purged in its own transaction under its row lock (PostgreSQL `SKIP LOCKED`), and its purge
- * record marks it done, so no case is purged twice and a crash leaves nothing half-done.
+ * the start, out of the start-up's way. Several instances may run it at once: cases are purged
+ * in groups of 50 per transaction, each under its row lock (PostgreSQL `SKIP LOCKED`), and its
+ * purge record marks it done, so no case is purged twice and a crash leaves nothing half-done.
  * A pass that purged something writes an audit checkpoint, so the latest checkpoint lists the
  * moved heads (docs/audit.md "Purges").
  */

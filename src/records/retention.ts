@@ -5,7 +5,8 @@
  * days, else the kind's, else the default), counted from archiving, and that no legal hold
  * covers — and the pass that purges them, a small batch at a time, each case in its own
  * transaction (records/retention-purge.ts). The dry run lists the same, changes nothing, and
- * also names the expired cases a hold keeps.
+ * also names the expired cases a hold keeps. The cases are purged in groups of `group` (50) per
+ * transaction (records/retention-purge.ts `purgeCases`); a failing group is redone case by case.
  *
  * An archived case is read-only, so the archive transition is its last write: `updated_at`
  * selects the candidates in SQL (an index-friendly superset) and `archivedAt` decides exactly.
@@ -15,7 +16,8 @@ import type { Complaint } from '../domain/complaint/types.js';
 import { retentionDaysOf, type Retention, type RetentionMode } from '../domain/policy/retention.js';
 import { heldIds, holdsCovering } from '../store/legal-hold.repository.js';
 import { channelSettings } from '../channels/settings.js';
-import { deleteStagedFiles, purgeCase } from './retention-purge.js';
+import { deleteStagedFiles, purgeCases } from './retention-purge.js';
+import type { PurgeRow } from '../audit/purge.js';
 
 const DAY = 86_400_000;
 
@@ -37,6 +39,8 @@ export interface ExpiredCase {
 export interface PurgeOptions {
   /** Cases read per batch (default 100). */
   batch?: number;
+  /** Cases purged per transaction (default 50): one commit for the group; a failure retries its cases one by one. */
+  group?: number;
   /** Most cases purged per pass (default 5000); the rest waits for the next pass. */
   maxCases?: number;
   /** List only: change nothing. */
@@ -95,6 +99,7 @@ export async function runPurge(app: App, opts: PurgeOptions = {}): Promise<Purge
   const shortest = Math.min(retention.defaultDays, ...Object.values(retention.byGrade), ...Object.values(retention.byKind).filter((d): d is number => d !== undefined));
   const cutoff = new Date(now.getTime() - shortest * DAY).toISOString();
   const batch = opts.batch ?? 100;
+  const group = Math.max(1, opts.group ?? 50);
   const maxCases = opts.maxCases ?? 5000;
   let after = '';
   for (;;) {
@@ -119,32 +124,58 @@ export async function runPurge(app: App, opts: PurgeOptions = {}): Promise<Purge
       if (expiredAt <= now.toISOString()) expired.push({ id: r.id, number: r.number, kind: r.kind, grade: r.grade, archivedAt, days, rule: ruleOf(retention, r), expiredAt, mode: retention.mode, heldBy: [] });
     }
     const held = await heldIds(app.database.db, expired.map((e) => e.id));
+    const todo: ExpiredCase[] = [];
+    let stop = false;
     for (const e of expired) {
       if (held.has(e.id)) {
         if (opts.dryRun) e.heldBy = await holdsCovering(app.database.db, e.id);
         result.held.push(e);
         continue;
       }
-      if (opts.stopped?.() || result.purged.length >= maxCases) {
+      if (opts.stopped?.() || result.purged.length + todo.length >= maxCases) {
+        result.more = true;
+        stop = true;
+        break;
+      }
+      if (opts.dryRun) result.purged.push(e);
+      else todo.push(e);
+    }
+    for (let i = 0; i < todo.length; i += group) {
+      if (i > 0 && opts.stopped?.()) {
         result.more = true;
         return result;
       }
-      if (opts.dryRun) {
-        result.purged.push(e);
-        continue;
-      }
-      let done;
-      try {
-        done = await purgeCase(app, { complaintId: e.id, mode: e.mode, reason: purgeReason(e), policyKey });
-      } catch (err) {
-        result.failed.push({ id: e.id, error: err instanceof Error ? err.message : String(err) });
-        app.log.error({ err, complaintId: e.id }, 'retention purge of a case failed; retried next pass');
-        continue;
-      }
-      if (!done) continue; // another instance has it, or a hold came in meanwhile
-      result.purged.push(e);
-      await opts.afterCase?.(e.id);
-      result.filesDeleted += await deleteStagedFiles(app, dataDir);
+      await purgeGroup(app, todo.slice(i, i + group), policyKey, dataDir, result, opts);
     }
+    if (stop) return result;
+  }
+}
+
+/**
+ * Purges `cases` in one transaction (records/retention-purge.ts `purgeCases`); when that fails,
+ * one case at a time, so a case whose purge fails is rolled back and reported alone. After the
+ * commit, case by case: `afterCase`, then the files its purge staged are deleted.
+ */
+async function purgeGroup(app: App, cases: ExpiredCase[], policyKey: string, dataDir: string, result: PurgeResult, opts: PurgeOptions): Promise<void> {
+  const order = (e: ExpiredCase) => ({ complaintId: e.id, mode: e.mode, reason: purgeReason(e), policyKey });
+  let done: (PurgeRow | null)[];
+  try {
+    done = await purgeCases(app, cases.map(order));
+  } catch (groupError) {
+    if (cases.length === 1) {
+      result.failed.push({ id: cases[0]!.id, error: groupError instanceof Error ? groupError.message : String(groupError) });
+      app.log.error({ err: groupError, complaintId: cases[0]!.id }, 'retention purge of a case failed; retried next pass');
+      return;
+    }
+    for (const e of cases) await purgeGroup(app, [e], policyKey, dataDir, result, opts);
+    return;
+  }
+  for (let i = 0; i < cases.length; i++) {
+    const row = done[i];
+    if (!row) continue; // another instance has it, or a hold came in meanwhile
+    const e = cases[i]!;
+    result.purged.push(e);
+    await opts.afterCase?.(e.id);
+    if ((JSON.parse(row.counts) as { files?: number }).files) result.filesDeleted += await deleteStagedFiles(app, dataDir);
   }
 }

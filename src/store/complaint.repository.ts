@@ -71,12 +71,25 @@ export async function insertComplaint(db: Executor, c: Complaint, clocks: Clock[
  * Inserts many new cases at once (the history import's batches): multi-row inserts of the case
  * rows and their participants, in chunks. `searchRowids` (SQLite) sets each case's FTS row.
  */
+/** The `complaints` row a new case is inserted as (the columns the table does not default). */
+export function newComplaintRow(c: Complaint, clocks: Clock[], searchRowid?: number | null): Omit<ComplaintsTable, 'search_rowid'> & { search_rowid?: number } {
+  return { id: c.id, body: JSON.stringify(c), ...columns(c, clocks), ...(searchRowid != null ? { search_rowid: searchRowid } : {}) };
+}
+
 export async function insertComplaints(db: Executor, cases: readonly { complaint: Complaint; clocks: Clock[]; searchRowid?: number | null }[]): Promise<void> {
+  await insertComplaintRows(
+    db,
+    cases.map((x) => ({ complaint: x.complaint, row: newComplaintRow(x.complaint, x.clocks, x.searchRowid) })),
+  );
+}
+
+/** New cases as rows built by `newComplaintRow` (the history import digests the same rows). */
+export async function insertComplaintRows(db: Executor, cases: readonly { complaint: Complaint; row: ReturnType<typeof newComplaintRow> }[]): Promise<void> {
   for (let i = 0; i < cases.length; i += 200) {
     const chunk = cases.slice(i, i + 200);
     await db
       .insertInto('complaints')
-      .values(chunk.map((x) => ({ id: x.complaint.id, body: JSON.stringify(x.complaint), ...columns(x.complaint, x.clocks), ...(x.searchRowid != null ? { search_rowid: x.searchRowid } : {}) })))
+      .values(chunk.map((x) => x.row))
       .execute();
     const rows = chunk.flatMap((x) => participants(x.complaint));
     for (let j = 0; j < rows.length; j += 500) await db.insertInto('complaint_participants').values(rows.slice(j, j + 500)).execute();

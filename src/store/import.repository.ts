@@ -77,3 +77,38 @@ export async function caseDigests(db: Executor, ids: readonly string[]): Promise
   }
   return out;
 }
+
+/**
+ * Audit digests of new case rows without reading each back: the digest of the row as inserted
+ * plus the columns the table fills itself (defaults of later migrations, learnt from one stored
+ * row). Computed before the batch's transaction once the defaults are known; inside it one row
+ * of the batch is read back and its digest as stored must equal the computed one — so every
+ * column counts, and a column the driver returns differently from how it went in is noticed
+ * (then the whole batch is read back, as `caseDigests` does).
+ */
+export class NewCaseDigests {
+  private defaults: Record<string, unknown> | null = null;
+
+  /** Before the transaction: the digests, when an earlier batch taught the defaults. */
+  before(rows: readonly Record<string, unknown>[]): Map<string, string> | null {
+    const d = this.defaults;
+    return d ? new Map(rows.map((r) => [r.id as string, caseDigest({ ...d, ...r })])) : null;
+  }
+
+  /** Inside the transaction, after the insert: `early` confirmed by one stored row, or computed now. */
+  async confirm(db: Executor, rows: readonly Record<string, unknown>[], early: Map<string, string> | null): Promise<Map<string, string>> {
+    const first = rows[0];
+    if (!first) return new Map();
+    const stored = await db.selectFrom('complaints').selectAll().where('id', '=', first.id as string).executeTakeFirstOrThrow();
+    const digest = caseDigest(stored);
+    if (early && early.get(first.id as string) === digest) return early;
+    const defaults: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(stored)) if (!(k in first)) defaults[k] = v;
+    if (caseDigest({ ...defaults, ...first }) !== digest) {
+      this.defaults = null;
+      return caseDigests(db, rows.map((r) => r.id as string));
+    }
+    this.defaults = defaults;
+    return this.before(rows)!;
+  }
+}

@@ -25,6 +25,7 @@ import * as m0025 from './migrations/0025-knowledge.js';
 import * as m0026 from './migrations/0026-repeats-problems.js';
 import * as m0027 from './migrations/0027-duties.js';
 import * as m0029 from './migrations/0029-records-console.js';
+import * as m0030 from './migrations/0030-purge-listing.js';
 
 /** What some migrations need from the configuration (never stored in the database). */
 export interface MigrationOptions {
@@ -59,6 +60,7 @@ function migrationsFor(opts: MigrationOptions): Record<string, Migration> {
     '0026-repeats-problems': m0026,
     '0027-duties': m0027,
     '0029-records-console': m0029,
+    '0030-purge-listing': m0030,
   };
 }
 

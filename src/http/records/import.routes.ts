@@ -26,8 +26,8 @@ import { IDEMPOTENCY_NOTE, IdempotencyHeaders, idempotent } from '../idempotency
 import type { ResponseTypeProvider } from '../schemas/registry.js';
 import { errors } from '../schemas/common.js';
 
-/** The largest ledger accepted (KESU_IMPORT_MAX_BYTES; default 50 MB) and the largest mapping document. */
-export const IMPORT_MAX_BYTES = Number(process.env.KESU_IMPORT_MAX_BYTES) || 50 * 1024 * 1024;
+/** The largest ledger accepted unless configured (KESU_IMPORT_MAX_BYTES, read by config.ts) and the largest mapping document. */
+export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 const MAPPING_MAX_BYTES = 64 * 1024;
 
 const JobParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -74,10 +74,10 @@ interface ImportForm {
 const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
 
 /** Reads the form into memory within the limits, naming the part that broke one. */
-async function readImportForm(req: FastifyRequest): Promise<ImportForm> {
+async function readImportForm(req: FastifyRequest, maxBytes: number): Promise<ImportForm> {
   const form: ImportForm = { file: null, mappingFile: null, fields: {}, problems: [] };
   try {
-    for await (const part of req.parts({ limits: { fileSize: IMPORT_MAX_BYTES, files: 2, fields: 10, fieldSize: MAPPING_MAX_BYTES } })) {
+    for await (const part of req.parts({ limits: { fileSize: maxBytes, files: 2, fields: 10, fieldSize: MAPPING_MAX_BYTES } })) {
       if (part.type !== 'file') {
         form.fields[part.fieldname] = String(part.value ?? '');
         continue;
@@ -92,7 +92,7 @@ async function readImportForm(req: FastifyRequest): Promise<ImportForm> {
         throw e;
       });
       if (data === null || part.file.truncated) {
-        form.problems.push(fieldProblem(part.fieldname, `文件过大（最大 ${mb(IMPORT_MAX_BYTES)}）`, `the file is too large (at most ${mb(IMPORT_MAX_BYTES)})`, `檔案過大（最大 ${mb(IMPORT_MAX_BYTES)}）`));
+        form.problems.push(fieldProblem(part.fieldname, `文件过大（最大 ${mb(maxBytes)}）`, `the file is too large (at most ${mb(maxBytes)})`, `檔案過大（最大 ${mb(maxBytes)}）`));
         continue;
       }
       if (part.fieldname === 'file') form.file = { name: part.filename || 'ledger', data };
@@ -139,9 +139,10 @@ function fileProblem(file: ImportForm['file']): FieldProblem | null {
   return fieldProblem('file', '台账文件须为 .xlsx 或 .csv', 'a ledger file is .xlsx or .csv', '台帳檔案須為 .xlsx 或 .csv');
 }
 
-export async function importRoutes(fastify: FastifyInstance, opts: { app: App }): Promise<void> {
+export async function importRoutes(fastify: FastifyInstance, opts: { app: App; maxBytes?: number }): Promise<void> {
   const server = fastify.withTypeProvider<ResponseTypeProvider>();
   const app = opts.app;
+  const maxBytes = opts.maxBytes ?? IMPORT_MAX_BYTES;
   const signedIn = requireUser(app);
   await server.register(multipart, { throwFileSizeLimit: true });
   const shown = (job: ImportJob, req: FastifyRequest) => ({ ...job, problems: job.problems.map((p) => ({ ...p, text: problemText(p, localeOf(req)) })) });
@@ -180,7 +181,7 @@ export async function importRoutes(fastify: FastifyInstance, opts: { app: App })
     async (req, reply) => {
       assertAdmin(req.actor!);
       if (!req.isMultipart()) throw new AppError('invalid_input', 'not multipart/form-data', [fieldProblem('body', '请以 multipart/form-data 上传文件', 'Send the files as multipart/form-data', '請以 multipart/form-data 上傳檔案')]);
-      const form = await readImportForm(req);
+      const form = await readImportForm(req, maxBytes);
       const fileBad = form.problems.some((p) => p.path === 'file') ? null : fileProblem(form.file);
       const mapping = await mappingOf(app, form);
       const dryRun = (form.fields.dryRun ?? 'true') !== 'false';

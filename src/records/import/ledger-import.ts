@@ -8,7 +8,8 @@
  * full-text row, the contact keys, the `imported` event with its chain head, and the facts.
  *
  * Everything slow happens before a batch's transaction: reading the file, hashing row keys and
- * contact keys, tokenising the search text, MACing the events, folding the facts; the batch's
+ * contact keys, tokenising the search text, MACing the events, folding the facts, digesting the
+ * case rows for the chain heads (confirmed inside by one row read back); the batch's
  * case numbers are drawn in a short transaction of their own (numbers are gap-tolerant). Inside
  * it, multi-row inserts per table, so a batch costs a few dozen statements, not a few per row.
  * No clocks, no outbox rows.
@@ -20,12 +21,12 @@ import type { App } from '../../services/app.js';
 import { uuidv7 } from '../../services/ids.js';
 import { contactKeysForIntake } from '../../services/contact-keys.js';
 import { searchTokens } from '../../search/tokenize.js';
-import { insertComplaints, searchText } from '../../store/complaint.repository.js';
+import { insertComplaintRows, newComplaintRow, searchText } from '../../store/complaint.repository.js';
 import { indexNewComplaintsTokens } from '../../store/search.repository.js';
 import { chainedRows } from '../../store/event.repository.js';
 import { insertNewHeads } from '../../audit/heads.js';
 import { ensureCaseNumbers, formatCaseNumber, nextCaseNumbers } from '../../store/counter.repository.js';
-import { caseDigests, importedKeys, insertContactKeysOf, insertEventRows, insertImportedFacts, markImported, saveMapping } from '../../store/import.repository.js';
+import { NewCaseDigests, importedKeys, insertContactKeysOf, insertEventRows, insertImportedFacts, markImported, saveMapping } from '../../store/import.repository.js';
 import { foldCaseFacts } from '../../reports/facts.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../store/schema.js';
@@ -112,6 +113,7 @@ export async function importLedger(app: App, sheet: Sheet, source: string, opts:
   const size = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
   const ring = database.audit.keys();
   const provenance = { source, mapping: opts.mapping.name };
+  const digester = new NewCaseDigests();
   const started = performance.now();
   opts.onProgress?.({ done: 0, total: pending.length, elapsedMs: 0 });
   for (let b = 0, at = 0; at < pending.length; b++, at += size) {
@@ -129,19 +131,22 @@ export async function importLedger(app: App, sheet: Sheet, source: string, opts:
         contactKeys: contactKeysForIntake(app, { channel: c.channel, description: c.description, complainant: c.complainant }),
         eventRows: chainedRows(id, [built.event], ring, null),
         facts: foldCaseFacts(null, c, built.factEvents, [], calendar),
+        row: newComplaintRow(c, []),
       };
     });
+    const early = digester.before(prepared.map((p) => p.row));
     const stamp = new Date().toISOString();
     await db.transaction().execute(async (trx) => {
       // The keys first: a row another run committed meanwhile fails this batch instead of doubling.
       await markImported(trx, ORGANISATION, prepared.map((p) => ({ key: p.record.key, complaintId: p.complaint.id, externalId: p.record.externalId, source, rowNumber: p.record.row })), stamp);
       const rowids = await indexNewComplaintsTokens(trx, database.dialect, prepared.map((p) => ({ complaintId: p.complaint.id, tokens: p.tokens })));
-      await insertComplaints(trx, prepared.map((p) => ({ complaint: p.complaint, clocks: [], searchRowid: rowids.get(p.complaint.id) ?? null })));
+      await insertComplaintRows(trx, prepared.map((p) => ({ complaint: p.complaint, row: { ...p.row, ...(rowids.has(p.complaint.id) ? { search_rowid: rowids.get(p.complaint.id)! } : {}) } })));
       await insertContactKeysOf(trx, prepared.flatMap((p) => p.contactKeys.map((k) => ({ key: k.key, complaint_id: p.complaint.id, kind: k.kind }))));
       await insertEventRows(trx, prepared.flatMap((p) => p.eventRows));
-      // Each new chain's head holds the digest of its case row as stored (read back, so every
-      // column counts, whatever migration added it).
-      const digests = await caseDigests(trx, prepared.map((p) => p.complaint.id));
+      // Each new chain's head holds the digest of its case row as stored: computed before the
+      // transaction from the rows as inserted, confirmed by one row read back (so every column
+      // counts, whatever migration added it).
+      const digests = await digester.confirm(trx, prepared.map((p) => p.row), early);
       await insertNewHeads(
         trx,
         ring,

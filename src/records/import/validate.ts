@@ -84,6 +84,37 @@ const LOCAL_FORMATS = [
 ];
 
 /**
+ * The common LOCAL_FORMATS spellings (yyyy-M-d, yyyy/M/d, yyyy.M.d, 年月日, each with an
+ * optional H:mm[:ss]) read without luxon's format parser, which costs more than the rest of a
+ * row's check; anything else (and anything this rejects) goes through LOCAL_FORMATS.
+ */
+const FAST_LOCAL =
+  /^(?<y>\d{4})(?:(?<sep>[-/.])(?<M>\d{1,2})\k<sep>(?<d>\d{1,2})|年(?<cM>\d{1,2})月(?<cd>\d{1,2})日)(?:(?<sp> ?)(?<time>(?<h>\d{1,2}):(?<m>\d{2})(?::(?<s>\d{2}))?))?$/;
+
+/** UTC offsets (minutes) of local half-hours already read, by zone and local half-hour. */
+const OFFSETS = new Map<string, number>();
+
+/**
+ * A local wall time in `zone` as an instant, or null when there is no such time (2025-02-30).
+ * The zone's offset is looked up once per local half-hour (offsets change on the hour or the
+ * half hour); a time luxon moves (one skipped by a clock change) is never cached.
+ */
+function localTime(y: number, M: number, d: number, h: number, m: number, s: number, zone: string): Date | null {
+  if (M < 1 || M > 12 || d < 1 || d > 31 || h > 24 || m > 59 || s > 59) return null;
+  const key = `${zone}|${y}-${M}-${d} ${h}:${m < 30 ? 0 : 30}`;
+  const wall = Date.UTC(y, M - 1, d, h, m, s);
+  const known = OFFSETS.get(key);
+  if (known !== undefined) return new Date(wall - known * 60_000);
+  const t = DateTime.fromObject({ year: y, month: M, day: d, hour: h, minute: m, second: s }, { zone });
+  if (!t.isValid) return null;
+  if (t.year === y && t.month === M && t.day === d && t.hour === h && t.minute === m) {
+    if (OFFSETS.size >= 100_000) OFFSETS.clear();
+    OFFSETS.set(key, t.offset);
+  }
+  return t.toJSDate();
+}
+
+/**
  * A ledger time: ISO 8601 with an offset, a local date or date-time in one of the usual
  * spellings (read in `zone`), or an Excel serial day number. Null when it is none of them.
  */
@@ -105,6 +136,17 @@ export function parseLedgerTime(text: string, zone: string): Date | null {
       { zone },
     );
     return d.isValid ? d.toJSDate() : null;
+  }
+  const fast = FAST_LOCAL.exec(s);
+  if (fast) {
+    const g = fast.groups!;
+    // Only the spellings LOCAL_FORMATS accepts: 'yyyy.M.d' has no seconds form, and only
+    // 年月日 may run into a time without seconds with no space; the rest goes to luxon.
+    const dotSeconds = g.sep === '.' && g.s !== undefined;
+    const glued = g.time !== undefined && g.sp === '' && (g.sep !== undefined || g.s !== undefined);
+    if (!dotSeconds && !glued) {
+      return localTime(+g.y!, +(g.M ?? g.cM)!, +(g.d ?? g.cd)!, +(g.h ?? 0), +(g.m ?? 0), +(g.s ?? 0), zone);
+    }
   }
   for (const f of LOCAL_FORMATS) {
     const d = DateTime.fromFormat(s, f, { zone });

@@ -1,0 +1,87 @@
+/**
+ * Retention purge bench (issue 15 §2, "≥ 5 k cases/s"): N expired archived cases (default
+ * 20 000; `--cases N`) brought in by the history import (received and closed in 2025, imported
+ * on 2026-01-01), then one purge pass (`runPurge`, the job `kesu purge` and the server run) on a
+ * clock in 2030, when every grade's retention has run out. Reports cases/s on a fresh SQLite file
+ * (and a fresh PostgreSQL database with `--pg`), then checks that every case was purged once and
+ * that the audit trail — the purge record chain included — verifies. Bounded: it stops by itself.
+ *
+ *   npx tsx bench/purge.ts --cases 20000 --pg
+ */
+import { performance } from 'node:perf_hooks';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database } from '../src/store/db.js';
+import { migrateToLatest } from '../src/store/migrate.js';
+import { createApp } from '../src/services/app.js';
+import { seedDemo } from '../src/services/seed-demo.js';
+import { importLedger } from '../src/records/import/ledger-import.js';
+import { runPurge } from '../src/records/retention.js';
+import { verifyChains } from '../src/store/event.repository.js';
+import { LEDGER_MAPPING, ledgerSheet } from './ledger-sheet.js';
+
+const args = process.argv.slice(2);
+const N = Number(args[args.indexOf('--cases') + 1] || 0) || 20_000;
+const withPg = args.includes('--pg');
+const PG_ADMIN = process.env.KESU_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+interface Result {
+  engine: string;
+  cases: number;
+  purgeMs: number;
+  cpuMs: number;
+  load: number;
+}
+
+async function run(engine: string, database: Database): Promise<Result> {
+  await migrateToLatest(database.db);
+  const importer = createApp(database, { now: () => new Date('2026-01-01T00:00:00Z') });
+  await seedDemo(importer);
+  const r = await importLedger(importer, ledgerSheet(N), 'bench.csv', { mapping: LEDGER_MAPPING });
+  if (r.created !== N) throw new Error(`imported ${r.created} of ${N}`);
+  const purger = createApp(database, { now: () => new Date('2030-06-01T00:00:00Z') });
+  const load = loadavg()[0]!;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const p = await runPurge(purger, { maxCases: N });
+  const purgeMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  if (p.purged.length !== N || p.failed.length) throw new Error(`purged ${p.purged.length} of ${N}, ${p.failed.length} failed: ${JSON.stringify(p.failed.slice(0, 2))}`);
+  const records = Number((await database.db.selectFrom('purge_records').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  if (records !== N) throw new Error(`${records} purge records for ${N} cases`);
+  const v = await verifyChains(database.db);
+  if (v.problems.length) throw new Error(`audit verify: ${JSON.stringify(v.problems.slice(0, 3))}`);
+  await database.close();
+  return { engine, cases: N, purgeMs, cpuMs: (cpu.user + cpu.system) / 1000, load };
+}
+
+const results: Result[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'kesu-bench-purge-'));
+try {
+  results.push(await run('SQLite', openDatabase({ dataDir: dir })));
+  if (withPg) {
+    const name = `kesu_bench_purge_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: PG_ADMIN });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    const url = new URL(PG_ADMIN);
+    url.pathname = `/${name}`;
+    try {
+      results.push(await run('PostgreSQL', openDatabase({ databaseUrl: url.toString(), dataDir: join(dir, 'pg') })));
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const f = (x: number) => Math.round(x).toLocaleString('en-US');
+console.log(`\nRetention purge, ${f(N)} expired cases — ${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
+console.log('| engine | cases | purge (cases/s) | bench CPU per 1k cases | load (1 min) at start |');
+console.log('|---|---|---|---|---|');
+for (const r of results) console.log(`| ${r.engine} | ${f(r.cases)} | ${f((r.cases * 1000) / r.purgeMs)} | ${f((r.cpuMs * 1000) / r.cases)} ms | ${r.load.toFixed(1)} |`);
