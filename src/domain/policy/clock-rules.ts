@@ -15,7 +15,7 @@
  * the case back for handling) or `state:<state>` (the case enters that state by any action).
  */
 import { z } from 'zod';
-import { codeText, durationText, i18nText } from './schema.js';
+import { codeText, durationText, i18nText, type IssueText } from './schema.js';
 
 /** Kind prefix of a rule clock in the `clocks` table. */
 export const RULE_CLOCK_PREFIX = 'rule:';
@@ -28,10 +28,16 @@ export const CLOCK_RULE_RELATIONS = ['primary_handler', 'backup_handler', 'first
  * the section is built on first use (after both modules have loaded), never at import time.
  */
 function build() {
-  const eventName = z.string().regex(/^(?:state:)?[a-z_]{1,64}$/);
-  const events = z.union([eventName, z.array(eventName).min(1).max(20)]);
+  const eventName = z.string().superRefine((s, ctx) => {
+    if (!/^(?:state:)?[a-z_]{1,64}$/.test(s))
+      ctx.addIssue({ code: 'custom', params: { 'zh-CN': `“${s}”不是流程事件：应写动作名（如 propose）、receive、reopen 或 state:<状态>`, en: `"${s}" is not a lifecycle event: write an action name (e.g. propose), receive, reopen or state:<state>` } satisfies IssueText });
+  });
+  const events = z.union([eventName, z.array(eventName).min(1).max(50)]);
 
-  const target = z.string().min(1).max(64);
+  const target = z.string().superRefine((s, ctx) => {
+    if (!/^(?:role:)?[a-z_]{1,64}$/.test(s))
+      ctx.addIssue({ code: 'custom', params: { 'zh-CN': `“${s}”不是通知对象：应写 role:<角色> 或案件关系（如 primary_handler）`, en: `"${s}" is not someone to notify: write role:<role> or a relation to the case (e.g. primary_handler)` } satisfies IssueText });
+  });
 
   const clockRule = z.strictObject({
     /** Stable code; the clock is stored as `rule:<code>`. */
