@@ -8,7 +8,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { stringify } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { calendarNames, calendarSpec, parsePolicyText, validatePolicy, type Policy } from '../../../src/domain/policy/index.js';
 import { WorkingCalendar, builtInHolidayYears } from '../../../src/domain/calendar/index.js';
 import { receive } from '../../../src/domain/lifecycle/intake.js';
@@ -267,6 +268,14 @@ describe('clock rules: the policy check', () => {
     assert.equal(parsePolicyText(text).ok, true);
     const events = [...Object.keys(ACTIONS).filter((a) => a !== 'complete_duty'), ...EXTRA_EVENTS, 'state:implementing'];
     assert.deepEqual(problems([rule({ start: events.filter((e) => e !== 'answer'), stop: 'answer' })]), []);
+  });
+
+  it('accepts the example of docs/policy.md', () => {
+    const doc = readFileSync(new URL('../../../docs/policy.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('### `clockRules`'));
+    const block = section.split('```yaml\n')[1]!.split('```')[0]!;
+    const r = validatePolicy(clockRulesPolicyData((p) => Object.assign(p, parse(block))));
+    assert.deepEqual(r.ok ? [] : r.problems, []);
   });
 
   it('names the field of each mistake', () => {
