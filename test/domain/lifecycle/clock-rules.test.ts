@@ -167,6 +167,19 @@ describe('clock rules: start and stop at any event', () => {
     assert.deepEqual(e.brief('rule:responsibility'), ['running', '2026-09-22T01:00:00.000Z', '2026-09-22T03:00:00.000Z']);
   });
 
+  it('per channel and per kind limits, and an alignment to the end of the working day', () => {
+    const p = load(clockRulesPolicyData((p) => {
+      p.clockRules = [
+        { code: 'first_call', name: { 'zh-CN': '回电' }, start: 'receive', stop: 'answer', limit: '2h@eod', channels: { phone: '30m' }, kinds: { inquiry: '1h' } },
+      ];
+    }));
+    // A letter: 2 hours from 09:00, then to the end of that working day (17:30).
+    assert.deepEqual(new Case(p, '2026-09-22T09:00:00+08:00').brief('rule:first_call'), ['running', '2026-09-22T01:00:00.000Z', '2026-09-22T09:30:00.000Z']);
+    // A phone call: the channel's limit wins over the kind's.
+    assert.equal(new Case(p, '2026-09-22T09:00:00+08:00', { channel: 'phone', kind: 'inquiry' }).clock('rule:first_call').dueAt, '2026-09-22T01:30:00.000Z');
+    assert.equal(new Case(p, '2026-09-22T09:00:00+08:00', { kind: 'inquiry' }).clock('rule:first_call').dueAt, '2026-09-22T02:00:00.000Z');
+  });
+
   it('a rule that applies to some grades only starts for those', () => {
     const p = load(clockRulesPolicyData((p) => {
       p.clockRules = [{ code: 'major_only', name: { 'zh-CN': '重大' }, start: 'receive', stop: 'answer', grades: { major: '1d' } }];
