@@ -27,6 +27,12 @@ export const SATISFACTION_LEVELS = ['very_satisfied', 'satisfied', 'neutral', 'u
 /** Clocks that are deadlines (the sweeper's escalation and grade-rise timers are not). */
 export const STAGES = ['triage', 'dispatch', 'first_response', 'resolve', 'approval', 'follow_up', 'regulator'] as const;
 
+/** Built-in stages in their order, then rule clocks. */
+function stageOrder(stage: string): number {
+  const i = STAGES.indexOf(stage as never);
+  return i < 0 ? STAGES.length : i;
+}
+
 export interface StatisticsFilters {
   departmentCode?: string[];
   category?: string[];
@@ -293,7 +299,8 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
         .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
         .where('complaints.received_at', '>=', fromI)
         .where('complaints.received_at', '<', toI)
-        .where('k.kind', 'in', [...STAGES])
+        // A policy's clock rules (`rule:<code>`, issue 10 §1) are deadlines too, after the built-in stages.
+        .where((eb) => eb.or([eb('k.kind', 'in', [...STAGES]), eb('k.kind', 'like', 'rule:%')]))
         .where('k.outcome', 'in', ['met', 'breached'])
         .where(notAvoiding(actor, 'complaints.id')),
       q.filters,
@@ -306,7 +313,7 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
   };
   const byStage = ((await clocksQ().select(['k.kind as stage', ...metBreached]).groupBy('k.kind').execute()) as { stage: string; met: unknown; breached: unknown }[])
     .map((r) => ({ stage: r.stage, ...onTimeRow(r.met, r.breached) }))
-    .sort((a, b) => STAGES.indexOf(a.stage as never) - STAGES.indexOf(b.stage as never));
+    .sort((a, b) => stageOrder(a.stage) - stageOrder(b.stage) || a.stage.localeCompare(b.stage));
   const byGrade = ((await clocksQ().select(['complaints.grade as grade', ...metBreached]).groupBy('complaints.grade').execute()) as { grade: string | null; met: unknown; breached: unknown }[])
     .map((r) => ({ grade: r.grade, ...onTimeRow(r.met, r.breached) }))
     .sort((a, b) => String(a.grade).localeCompare(String(b.grade)));

@@ -11,6 +11,8 @@
  */
 import type { Actor, Clock, Complaint } from '../domain/complaint/types.js';
 import { allowedActions } from '../domain/lifecycle/apply.js';
+import { ruleOfClock } from '../domain/policy/clock-rules.js';
+import type { I18nText } from '../domain/policy/index.js';
 import { canSee } from '../domain/permissions/visibility.js';
 import { complainantFor, maskComplainant, mayRevealPii, piiFieldsOf } from '../domain/permissions/pii.js';
 import { AppError } from '../domain/errors.js';
@@ -27,7 +29,8 @@ export interface ComplaintView {
   /** `piiRevealable` on a masked view: the reader may reveal one field with a reason (services/reveal-field.ts). */
   complaint: Complaint & { piiMasked: boolean; piiRevealable?: boolean };
   timeline: TimelineEvent[];
-  clocks: Clock[];
+  /** `name`: a policy clock rule's name (kind `rule:<code>`), for the console and the print form. */
+  clocks: (Clock & { name?: I18nText })[];
   allowedActions: string[];
   /** The promised time (承诺时限): the resolve clock's due time. */
   promisedAt: string | null;
@@ -81,7 +84,10 @@ export async function viewComplaint(app: App, actor: Actor, idOrNumber: string, 
   return {
     complaint: { ...c, complainant, piiMasked: masked, ...(masked ? { piiRevealable: mayRevealPii(c, actor, reveal) } : {}) },
     timeline,
-    clocks,
+    clocks: clocks.map((k) => {
+      const rule = ruleOfClock(policy, k.kind);
+      return rule ? { ...k, name: rule.name } : k;
+    }),
     allowedActions: allowedActions(c, actor, policy),
     promisedAt: clocks.find((k) => k.kind === 'resolve')?.dueAt ?? null,
   };

@@ -11,6 +11,7 @@ import { parseInput } from '../validation.js';
 import { relations, type Relation } from '../permissions/relations.js';
 import { mustAvoid } from '../permissions/visibility.js';
 import { ClockSet, clockCalendars } from './clocks.js';
+import { applyClockRules, transitionEvents } from './clock-rules.js';
 import { ACTIONS, SYSTEM_ACTIONS, WHO_RELATIONS, levelAtLeast, type ActionName, type ActionSpec, type Ctx, type Draft, type Who } from './machine.js';
 
 export interface Decision {
@@ -118,6 +119,9 @@ export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: u
   const effect = spec.effect as (d: Draft, i: unknown, ctx: Ctx) => Complaint['state'];
   const promised = promise(clockSet);
   const to = effect(draft, input, ctx);
+  // The policy's clock rules start and stop at the events this transition is (issue 10 §1).
+  const ruled = applyClockRules(ctx.policy, { ...draft.c, state: to }, clockSet, transitionEvents(action, c.state, to, c.cycle, draft.c.cycle), ctx.now, ctx.now);
+  if (ruled.started.length || ruled.stopped.length) draft.eventData.clockRules = ruled;
   promiseMoved(draft, promised, promise(clockSet), action);
   const declared = spec.targets.length ? spec.targets : [c.state];
   if (!declared.includes(to)) throw new UndeclaredTargetError(action, c.state, to, declared);

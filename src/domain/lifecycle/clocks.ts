@@ -6,6 +6,7 @@
 import { addDuration, parseDuration, type WorkingCalendar, type Pause } from '../calendar/index.js';
 import type { Clock, ClockKind } from '../complaint/types.js';
 import { calendarNameForClock, type Policy } from '../policy/index.js';
+import { ruleOfClock } from '../policy/clock-rules.js';
 
 /**
  * The calendar each clock of a case counts on: the policy's named calendar for it (the emergency
@@ -17,7 +18,8 @@ export function clockCalendars(
   caseNow: () => { emergency: boolean },
 ): (kind: ClockKind) => WorkingCalendar {
   return (kind) => {
-    const name = calendarNameForClock(ctx.policy, kind, { emergency: caseNow().emergency });
+    // A rule clock counts on its rule's calendar when it names one (clockRules[].calendar).
+    const name = ruleOfClock(ctx.policy, kind)?.calendar ?? calendarNameForClock(ctx.policy, kind, { emergency: caseNow().emergency });
     return (name !== undefined ? ctx.calendar.named[name] : undefined) ?? ctx.calendar;
   };
 }

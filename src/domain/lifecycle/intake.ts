@@ -11,6 +11,7 @@ import { AppError, fieldProblem } from '../errors.js';
 import { parseInput } from '../validation.js';
 import { addDuration, type WorkingCalendar } from '../calendar/index.js';
 import { ClockSet, clockCalendars } from './clocks.js';
+import { applyClockRules, transitionEvents } from './clock-rules.js';
 import { caseEventMessage } from './apply.js';
 
 const opt = (max: number) => z.string().trim().max(max).optional();
@@ -158,6 +159,8 @@ export function receive(
     clocks.start('resolve', p.kinds[c.kind].resolve, received, ctx.now);
   }
   if (c.regulator) clocks.startFixed('regulator', new Date(c.regulator.dueAt), ctx.now);
+  // Clock rules started by receipt count from the time of receipt, as the built-in ones do (issue 10 §1).
+  applyClockRules(p, c, clocks, transitionEvents('receive', null, 'received', c.cycle, c.cycle), received, ctx.now);
   const promisedAt = clocks.get('resolve')?.dueAt ?? null;
   const event: ComplaintEvent = {
     complaintId: c.id,

@@ -14,6 +14,8 @@ import { CUSTOMER_ACTOR, type Actor, type Complaint, type ComplaintKind, type Ou
 import { fieldProblem, type ErrorCode, type FieldProblem } from '../errors.js';
 import { avoidingUserIds, type Relation } from '../permissions/relations.js';
 import { ClockSet, ESCALATING_CLOCKS } from './clocks.js';
+import { ruleEscalates, ruleNotices, unpausedRuleClocks } from './clock-rules.js';
+import { ruleOfClock } from '../policy/clock-rules.js';
 import { higherLevel, pickHandler, tierApprovalLevel, type StaffMember } from './handlers.js';
 import type { HandlerSelector } from '../policy/schema.js';
 import { returnsToPrimary } from '../policy/absence.js';
@@ -417,7 +419,8 @@ export const ACTIONS = {
       d.c.resumeState = d.c.state;
       d.c.pendingReason = input.reason;
       // The regulator's deadline does not wait for our customer: it keeps running.
-      d.eventData.paused = d.clocks.pauseAll(ctx.now, ['regulator']);
+      // So does a rule clock the policy says never pauses (clockRules[].pause: false).
+      d.eventData.paused = d.clocks.pauseAll(ctx.now, ['regulator', ...unpausedRuleClocks(ctx.policy)]);
       return 'pending';
     },
   }),
@@ -680,6 +683,7 @@ export const ACTIONS = {
       const clock = d.clocks.get(input.clock)!;
       d.eventData.dueAt = clock.dueAt;
       notifyTier(d, ctx, 'deadline_warning', { clock: input.clock, dueAt: clock.dueAt });
+      d.outbox.push(...ruleNotices(ruleOfClock(ctx.policy, input.clock), 'warn', d.c, 'deadline_warning', { number: d.c.number, clock: input.clock, dueAt: clock.dueAt }));
       return d.c.state;
     },
   }),
@@ -694,14 +698,18 @@ export const ACTIONS = {
     effect: (d, input, ctx) => {
       const p = ctx.policy;
       d.clocks.markBreached(input.clock, ctx.now);
-      if (ESCALATING_CLOCKS.has(input.clock)) {
+      const rule = ruleOfClock(p, input.clock);
+      if (ruleEscalates(p, input.clock) ?? ESCALATING_CLOCKS.has(input.clock)) {
         // Breaching escalates one tier (002 篇6: agent → department manager → general manager).
         d.c.tier = Math.min(d.c.tier + 1, maxTier(p));
         const every = (d.c.emergency ? p.flags.emergency?.escalateEvery : undefined) ?? p.escalation.escalateEvery;
         if (every && d.c.tier < maxTier(p)) d.clocks.start('escalation', every, ctx.now, ctx.now);
       }
+      // A rule clock may raise the grade (clockRules[].breach.raiseGrade) and tell more people.
+      if (rule?.breach.raiseGrade) raiseGradeTo(d, p, rule.breach.raiseGrade);
       d.eventData.tier = d.c.tier;
       notifyTier(d, ctx, 'deadline_breached', { clock: input.clock, tier: d.c.tier });
+      d.outbox.push(...ruleNotices(rule, 'breach', d.c, 'deadline_breached', { number: d.c.number, clock: input.clock, tier: d.c.tier }));
       return d.c.state;
     },
   }),
@@ -715,13 +723,7 @@ export const ACTIONS = {
     guard: (_c, input, _ctx, clocks) => clockRunning(clocks, input.clock),
     effect: (d, input, ctx) => {
       d.clocks.stop(input.clock, ctx.now);
-      const p = ctx.policy;
-      const from = d.c.grade ?? p.defaultGrade;
-      if (gradeRank(p, input.to) > gradeRank(p, from)) {
-        d.c.grade = input.to;
-        d.eventData.grade = { from, to: input.to };
-        d.outbox.push({ channel: 'staff', template: 'grade_raised', to: { role: 'approver' }, payload: { number: d.c.number, grade: input.to } });
-      }
+      raiseGradeTo(d, ctx.policy, input.to);
       return d.c.state;
     },
   }),
@@ -826,6 +828,16 @@ function notifyTier(d: Draft, ctx: Ctx, template: string, payload: Record<string
   notifyHandlers(d, template, { number: d.c.number, ...payload });
   if (tier && tier.role !== 'handler' && tier.role !== 'agent')
     d.outbox.push({ channel: 'staff', template, to: { role: tier.role, departmentCode: d.c.departmentCode ?? undefined }, payload: { number: d.c.number, ...payload } });
+}
+
+/** Raises the case to `to` when that is a higher grade than its own (a grade-rise clock, a rule clock's breach). */
+function raiseGradeTo(d: Draft, p: Policy, to: string): void {
+  const from = d.c.grade ?? p.defaultGrade;
+  if (gradeRank(p, to) > gradeRank(p, from)) {
+    d.c.grade = to;
+    d.eventData.grade = { from, to };
+    d.outbox.push({ channel: 'staff', template: 'grade_raised', to: { role: 'approver' }, payload: { number: d.c.number, grade: to } });
+  }
 }
 
 /** A handler selector as the timeline shows it. */

@@ -9,6 +9,7 @@
 import { AppError } from '../errors.js';
 import { checkAccountability } from '../accountability/check.js';
 import { checkDuties } from '../duties/check.js';
+import { checkClockRules } from '../lifecycle/clock-rules.js';
 import {
   CLOCK_NAMES,
   SATISFACTION_LEVELS,
@@ -501,6 +502,7 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
 
   out.push(...checkAccountability(p));
   out.push(...checkDuties(p));
+  out.push(...checkClockRules(p));
 
   return out;
 }

@@ -24,6 +24,7 @@ import { retention } from './retention.js'; // the retention section (retention.
 import { accountabilitySection } from './accountability.js';
 import { exportsSection } from './exports.js';
 import { archiveSection } from './archive.js';
+import { clockRulesSection } from './clock-rules.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small building blocks
@@ -633,6 +634,8 @@ export const PolicySchema = z.strictObject({
   exports: exportsSection.prefault({}),
   /** The yearly archive (案宗, issue 15 §1): how a year's files are grouped; optional (policy/archive.ts). */
   archive: archiveSection.prefault({}),
+  /** Clocks the policy declares beside the built-in ones (issue 10 §1, clock-rules.ts); optional — none when absent. */
+  clockRules: z.lazy(clockRulesSection).optional(),
 });
 
 /** A validated policy, defaults applied (`defaultGrade` filled in by `validatePolicy`). */

@@ -6,7 +6,7 @@ import type { ListRow as ListRowType } from '../../store/complaint.repository.js
 import type { AttachmentView } from '../../services/case-attachments.js';
 import type { ComplaintView } from '../../services/view-complaint.js';
 import type { CaseChanged as CaseChangedType } from '../../services/app.js';
-import { JsonObject, Texts, type Describes } from './common.js';
+import { I18nText, JsonObject, Texts, type Describes } from './common.js';
 import { DueExplanation } from './policy.js';
 import { named } from './registry.js';
 
@@ -150,6 +150,8 @@ export const Clock = named(
     missingHolidayYears: z.array(z.number().int()),
     explanation: ClockExplanation,
     nextCheckAt: Instant.nullable(),
+    /** A policy clock rule's name (kind `rule:<code>`, clockRules[].name); absent for the built-in clocks. */
+    name: I18nText.optional(),
   }),
 );
 
@@ -278,7 +280,7 @@ export const AccessCode = z.strictObject({ number: z.string(), accessCode: z.str
 
 // The schemas describe the server's own types exactly.
 const _complaint: Describes<typeof Complaint, ComplaintType & { piiMasked: boolean; piiRevealable?: boolean }> = true;
-const _clock: Describes<typeof Clock, Omit<ClockType, 'explanation'> & { explanation: z.output<typeof ClockExplanation> }> = true;
+const _clock: Describes<typeof Clock, Omit<ClockType, 'explanation'> & { explanation: z.output<typeof ClockExplanation>; name?: z.output<typeof I18nText> }> = true;
 const _event: Describes<typeof TimelineEvent, TimelineEventType> = true;
 const _attachment: Describes<typeof Attachment, AttachmentView> = true;
 const _row: Describes<typeof ListRow, ListRowType> = true;

@@ -11769,6 +11769,45 @@ export interface components {
                  */
                 groupBy: "department" | "category" | "categoryGroup" | "grade";
             };
+            clockRules?: {
+                code: string;
+                name: {
+                    "zh-CN": string;
+                    "zh-TW"?: string;
+                    en?: string;
+                };
+                start: string | string[];
+                stop: string | string[];
+                limit?: string;
+                grades?: {
+                    [key: string]: string;
+                };
+                kinds?: {
+                    [key: string]: string;
+                };
+                flags?: {
+                    emergency?: string;
+                    vicious?: string;
+                };
+                channels?: {
+                    [key: string]: string;
+                };
+                calendar?: string;
+                /** @default true */
+                pause: boolean;
+                warn: {
+                    /** @default [] */
+                    notify: string[];
+                };
+                breach: {
+                    /** @default true */
+                    escalate: boolean;
+                    /** @default [] */
+                    notify: string[];
+                    raiseGrade?: string;
+                };
+                source?: string;
+            }[];
         };
         PolicyProblem: {
             path: string;
@@ -12001,6 +12040,7 @@ export interface components {
                 chain: components["schemas"]["DueExplanation"][];
             }) | null;
             nextCheckAt: string | null;
+            name?: components["schemas"]["I18nText"];
         };
         TimelineEvent: {
             complaintId: string;

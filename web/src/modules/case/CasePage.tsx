@@ -272,7 +272,7 @@ export function CasePage() {
         dataSource={clocks.filter((k) => !k.kind.startsWith('grade_rise') || k.status !== 'stopped')}
         data-testid="case-clocks"
         columns={[
-          { title: t('clock.kind'), dataIndex: 'kind', width: 96, render: (k: string) => t(`clockKind.${k.replace(/\.\d+$/, '')}`, { defaultValue: k }) },
+          { title: t('clock.kind'), dataIndex: 'kind', width: 96, render: (k: string, row) => (row.name ? (row.name[lang] ?? row.name['zh-CN']) : t(`clockKind.${k.replace(/\.\d+$/, '')}`, { defaultValue: k })) },
           { title: t('clock.status'), dataIndex: 'status', width: 70, render: (s: string, k) => (k.breachedAt ? <Tag color="error">{t('clock.breached')}</Tag> : t(`clock.${s}`)) },
           { title: t('clock.due'), dataIndex: 'dueAt', width: 120, render: (d: string | null, k) => <span title={explained(k) ?? ''}>{formatDateTime(d)}</span> },
           {

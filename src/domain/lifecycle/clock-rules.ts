@@ -1,0 +1,128 @@
+/**
+ * Clock rules at work (issue 10 §1; the policy section is domain/policy/clock-rules.ts): which
+ * events a transition is, starting and stopping the rule clocks those events name, re-timing a
+ * running rule clock when the case's grade or flags change its limit, and who a rule's warning or
+ * breach tells. Everything here changes the transition's own ClockSet, so a rule clock changes in
+ * the transition's transaction like every other clock. Also the cross-field check of the section
+ * (called from domain/policy/check.ts).
+ */
+import { ROLES, STATES, type Complaint, type OutboxMessage, type State } from '../complaint/types.js';
+import type { PolicyProblem } from '../policy/check.js';
+import { TIER_ROLES, type Policy } from '../policy/schema.js';
+import { CLOCK_RULE_RELATIONS, clockRulesOf, eventsOf, ruleClockKind, ruleLimit, ruleOfClock, type ClockRule } from '../policy/clock-rules.js';
+import { ACTIONS } from './machine.js';
+import type { ClockSet } from './clocks.js';
+
+/** Events that are not an action of the table: intake, and a case sent back by an unsatisfied follow-up. */
+export const EXTRA_EVENTS = ['receive', 'reopen'] as const;
+
+/** States after which no clock runs: a rule clock never starts on entering them. */
+const FINAL: readonly State[] = ['invalid', 'closed', 'archived'];
+
+/** The events one transition is: its action, the state it entered (when it changed), `reopen` for a new handling cycle. */
+export function transitionEvents(action: string, from: State | null, to: State, cycleBefore: number, cycleAfter: number): string[] {
+  const out = [action];
+  if (from !== to) out.push(`state:${to}`);
+  if (cycleAfter > cycleBefore) out.push('reopen');
+  return out;
+}
+
+/**
+ * Stops the rule clocks `events` stop, then starts (restarts) those they start, measured from
+ * `startAt` (the time of receipt for `receive`), then re-times running rule clocks whose limit
+ * the transition changed (a case graded or flagged). Returns the kinds started and stopped.
+ */
+export function applyClockRules(policy: Policy, c: Complaint, clocks: ClockSet, events: readonly string[], startAt: Date, now: Date): { started: string[]; stopped: string[] } {
+  const started: string[] = [];
+  const stopped: string[] = [];
+  const rules = clockRulesOf(policy);
+  if (!rules.length) return { started, stopped };
+  const hits = (list: string | string[]) => eventsOf(list).some((e) => events.includes(e));
+  for (const r of rules) {
+    const kind = ruleClockKind(r.code);
+    if (hits(r.stop) && clocks.get(kind)?.status !== 'stopped' && clocks.get(kind)) {
+      clocks.stop(kind, now);
+      stopped.push(kind);
+    }
+  }
+  for (const r of rules) {
+    const kind = ruleClockKind(r.code);
+    const limit = ruleLimit(r, c, policy.defaultGrade);
+    if (hits(r.start) && !FINAL.includes(c.state) && limit) {
+      clocks.start(kind, limit, startAt, now);
+      started.push(kind);
+    } else if (limit && !started.includes(kind)) {
+      const k = clocks.get(kind);
+      if (k && k.status !== 'stopped' && k.duration !== null && k.duration !== limit) clocks.retime(kind, limit, now);
+    }
+  }
+  return { started, stopped };
+}
+
+/** Rule clocks that keep running while the case is pending (`pause: false`). */
+export function unpausedRuleClocks(policy: Policy): string[] {
+  return clockRulesOf(policy).filter((r) => !r.pause).map((r) => ruleClockKind(r.code));
+}
+
+/** Whether a breach of this clock escalates the case (a rule clock: its `breach.escalate`). */
+export function ruleEscalates(policy: Policy, kind: string): boolean | undefined {
+  return ruleOfClock(policy, kind)?.breach.escalate;
+}
+
+/** The staff messages a rule's warning or breach sends to its `notify` list. */
+export function ruleNotices(rule: ClockRule | undefined, when: 'warn' | 'breach', c: Complaint, template: string, payload: Record<string, unknown>): Omit<OutboxMessage, 'complaintId' | 'createdAt'>[] {
+  if (!rule) return [];
+  const out: Omit<OutboxMessage, 'complaintId' | 'createdAt'>[] = [];
+  for (const t of rule[when].notify) {
+    const to: OutboxMessage['to'] | null = t.startsWith('role:')
+      ? { role: t.slice(5), departmentCode: c.departmentCode ?? undefined }
+      : t === 'primary_handler'
+        ? c.primaryHandlerId ? { userIds: [c.primaryHandlerId] } : null
+        : t === 'backup_handler'
+          ? c.backupHandlerId ? { userIds: [c.backupHandlerId] } : null
+          : t === 'first_responder'
+            ? { userIds: [c.firstResponderId] }
+            : t === 'department_manager'
+              ? { role: 'department_manager', departmentCode: c.departmentCode ?? undefined }
+              : null;
+    if (to) out.push({ channel: 'staff', template, to, payload: { ...payload, rule: rule.code, ruleName: rule.name } });
+  }
+  return out;
+}
+
+/** Cross-field rules of `clockRules`: unique codes, known events, grades, channels, calendars and notify targets, start ≠ stop. */
+export function checkClockRules(p: Policy): PolicyProblem[] {
+  const out: PolicyProblem[] = [];
+  const add = (path: string, zh: string, en: string) => out.push({ path, message: { 'zh-CN': zh, en } });
+  const known = [...Object.keys(ACTIONS).filter((a) => a !== 'complete_duty'), ...EXTRA_EVENTS, ...STATES.map((s) => `state:${s}`)];
+  const seen = new Set<string>();
+  const notifiable = [...new Set([...ROLES, ...TIER_ROLES])] as string[];
+  clockRulesOf(p).forEach((r, i) => {
+    const at = `clockRules[${i}]`;
+    if (seen.has(r.code)) add(`${at}.code`, `时限规则代码“${r.code}”重复`, `duplicate clock rule code "${r.code}"`);
+    seen.add(r.code);
+    for (const side of ['start', 'stop'] as const) {
+      const list = r[side];
+      eventsOf(list).forEach((e, j) => {
+        if (!known.includes(e)) {
+          const path = typeof list === 'string' ? `${at}.${side}` : `${at}.${side}[${j}]`;
+          add(path, `未知的流程事件“${e}”（可用：流程动作名、receive、reopen、state:<状态>）`, `unknown lifecycle event "${e}" (use an action name, receive, reopen or state:<state>; actions: ${Object.keys(ACTIONS).join(', ')})`);
+        }
+      });
+    }
+    const both = eventsOf(r.start).filter((e) => eventsOf(r.stop).includes(e));
+    if (both.length) add(`${at}.stop`, `同一事件不能既开始又停止时限：${both.join('、')}`, `an event cannot both start and stop the clock: ${both.join(', ')}`);
+    if (!r.limit && !r.grades && !r.kinds && !r.flags && !r.channels) add(`${at}.limit`, '须设置时限（limit，或按等级、类型、标记、渠道设置）', 'set a limit (limit, or per grade, kind, flag or channel)');
+    for (const g of Object.keys(r.grades ?? {})) if (!p.grades.some((x) => x.code === g)) add(`${at}.grades.${g}`, `未定义的等级“${g}”`, `no grade "${g}" is defined`);
+    for (const ch of Object.keys(r.channels ?? {})) if (!p.channels.includes(ch)) add(`${at}.channels.${ch}`, `未定义的渠道“${ch}”`, `no channel "${ch}" is defined (channels: ${p.channels.join(', ')})`);
+    if (r.calendar !== undefined && !Object.keys(p.calendars ?? {}).includes(r.calendar)) add(`${at}.calendar`, `未定义的日历“${r.calendar}”`, `no calendar "${r.calendar}" is defined in calendars`);
+    if (r.breach.raiseGrade !== undefined && !p.grades.some((x) => x.code === r.breach.raiseGrade)) add(`${at}.breach.raiseGrade`, `未定义的等级“${r.breach.raiseGrade}”`, `no grade "${r.breach.raiseGrade}" is defined`);
+    for (const when of ['warn', 'breach'] as const)
+      r[when].notify.forEach((t, j) => {
+        const role = t.startsWith('role:') ? t.slice(5) : null;
+        if (role !== null ? !notifiable.includes(role) : !(CLOCK_RULE_RELATIONS as readonly string[]).includes(t))
+          add(`${at}.${when}.notify[${j}]`, `通知对象须为 role:<角色> 或 ${CLOCK_RULE_RELATIONS.join('、')}`, `notify role:<role> (${notifiable.join(', ')}) or one of ${CLOCK_RULE_RELATIONS.join(', ')}`);
+      });
+  });
+  return out;
+}
