@@ -15,7 +15,7 @@ import { findIdByNumber } from '../../store/complaint.repository.js';
 import { getOutboxRow, outboxCounts, queryOutbox, retryDead, type OutboxRow } from '../../store/delivery.repository.js';
 import { setStaffContact } from '../../store/customer.repository.js';
 import { getUser } from '../../store/user.repository.js';
-import { resetAccessCode } from '../../services/customer-portal.js';
+import { resetAccessCode } from '../../services/customer/access-code.js';
 import { requireUser } from '../auth/auth.js';
 import { IDEMPOTENCY_NOTE, IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { localeOf } from '../locale.js';
