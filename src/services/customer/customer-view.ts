@@ -6,27 +6,32 @@ import { listClocks } from '../../store/clock.repository.js';
 import { listAttachments } from '../../store/customer.repository.js';
 import type { App } from '../app.js';
 
+/** What happened, for the customer (the pages and API clients word it). */
+export const CUSTOMER_EVENT_CODES = [
+  'received',
+  'validated',
+  'invalid',
+  'routed',
+  'accepted',
+  'investigated',
+  'solution_approved',
+  'answered',
+  'paused',
+  'resumed',
+  'delayed',
+  'followup_unreachable',
+  'followed_up',
+  'reopened',
+  'closed',
+  'message',
+  'supplemented',
+] as const;
+export type CustomerEventCode = (typeof CUSTOMER_EVENT_CODES)[number];
+
 /** One line of the customer's own timeline: no internal notes, staff only by role, no complained-about party. */
 export interface CustomerEvent {
   at: string;
-  code:
-    | 'received'
-    | 'validated'
-    | 'invalid'
-    | 'routed'
-    | 'accepted'
-    | 'investigated'
-    | 'solution_approved'
-    | 'answered'
-    | 'paused'
-    | 'resumed'
-    | 'delayed'
-    | 'followup_unreachable'
-    | 'followed_up'
-    | 'reopened'
-    | 'closed'
-    | 'message'
-    | 'supplemented';
+  code: CustomerEventCode;
   by: 'you' | 'service' | 'department';
   text?: string;
   dueAt?: string | null;
