@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'storage_full'
   | 'storage_unavailable'
   | 'storage_busy'
-  | 'login_throttled';
+  | 'login_throttled'
+  | 'rate_limited';
 
 export type Messages = Record<Locale, string>;
 
@@ -81,6 +82,7 @@ const catalogue: Record<ErrorCode, Messages> = {
     'zh-TW': '登入失敗次數過多，已暫時鎖定，請稍後再試或聯絡管理員解鎖',
     en: 'Too many failed sign-ins: signing in is locked for a while. Retry later or ask an administrator to unlock the account',
   },
+  rate_limited: { 'zh-CN': '操作过于频繁，请稍后再试', 'zh-TW': '操作過於頻繁，請稍後再試', en: 'Too many requests: please wait a minute and try again' },
 };
 
 export function messageFor(code: ErrorCode, locale: Locale): string {

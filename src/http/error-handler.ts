@@ -28,6 +28,7 @@ const STATUS: Record<ErrorCode, number> = {
   storage_unavailable: 503,
   storage_busy: 503,
   login_throttled: 429,
+  rate_limited: 429,
 };
 
 /** Seconds a client should wait before retrying a write refused for lack of storage. */

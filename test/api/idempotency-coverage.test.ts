@@ -22,6 +22,7 @@ const SAFE_WITHOUT_KEY: Record<string, string> = {
   'PUT /api/v1/admin/users/{id}/contact': "PUT replaces the user's contacts: a repeat leaves the same contacts",
   'POST /api/v1/reports/runs': 'a report of one kind and period is stored once (UNIQUE): a repeat answers 200 with the stored run (test/reports/report-runs.test.ts)',
   'POST /api/v1/complaints/{id}/reveal': 'a retry reveals the same field again and logs it again; replaying a stored answer would keep personal data in the idempotency table',
+  'POST /api/v1/customer/cases/track': 'only reads the case behind number + code (a POST to keep the access code out of URLs)',
   'POST /api/v1/telephony/calls': 'signed with a timestamp and nonce: a replayed call is refused (test/api/screen-pop.test.ts)',
 };
 

@@ -5,43 +5,27 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { engines, emptyDatabase } from '../support/engines.js';
-import { MIGRATION_NAMES, migrateTo, migrateToLatest } from '../../src/store/migrate.js';
-import { createApp } from '../../src/services/app.js';
-import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
+import { engines, migratedFrom } from '../support/engines.js';
 import { receive } from '../../src/domain/lifecycle/intake.js';
-import { insertComplaint } from '../../src/store/complaint.repository.js';
-import { appendEvents } from '../../src/store/event.repository.js';
-import { upsertClocks } from '../../src/store/clock.repository.js';
 import { heldIds } from '../../src/store/legal-hold.repository.js';
 import { verifyChains } from '../../src/audit/verify.js';
 import { verifyPurgeChain } from '../../src/audit/purge.js';
 import type { Actor } from '../../src/domain/complaint/types.js';
 
-const BEFORE = MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0015-retention-holds') - 1]!;
 const agent: Actor = { id: 'old-agent', kind: 'user', name: 'old-agent', roles: ['agent'], managerOf: [], approvalLevels: [] };
 
 for (const { dialect, skip } of await engines()) {
   describe(`migration 0015 retention and legal holds (${dialect})`, { skip }, () => {
     it('carries an existing case forward and starts the purge chain empty', async () => {
-      const { database, drop } = await emptyDatabase(dialect);
-      try {
-        await migrateTo(database.db, BEFORE);
-        const now = new Date('2026-03-02T09:00:00+08:00');
-        const app = createApp(database, { now: () => now });
-        const f = readPolicyFile('kesu-default');
-        await activatePolicy(app, f.text, f.format);
-        const policy = await app.activePolicy();
-        const calendar = await app.calendarFor(policy);
-        const id = '01900000-0000-7000-8000-000000000015';
-        const r = receive({ channel: 'phone', description: '旧案件', complainant: { name: '王芳', phone: '13900004321' } }, { id, number: 'KS-2026-000015' }, { actor: agent, now, policy, calendar });
-        await insertComplaint(database.db, r.complaint, r.clocks);
-        await appendEvents(database.db, id, r.events);
-        await upsertClocks(database.db, r.clocks);
+      const id = '01900000-0000-7000-8000-000000000015';
+      const { database, now, seeded, drop } = await migratedFrom(dialect, '0015-retention-holds', async ({ database, now, policy, calendar, insertReceived }) => {
+        await insertReceived(receive({ channel: 'phone', description: '旧案件', complainant: { name: '王芳', phone: '13900004321' } }, { id, number: 'KS-2026-000015' }, { actor: agent, now, policy, calendar }));
         const row = await database.db.selectFrom('complaints').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
         const events = await database.db.selectFrom('complaint_events').selectAll().where('complaint_id', '=', id).execute();
-
-        await migrateToLatest(database.db);
+        return { row, events };
+      });
+      try {
+        const { row, events } = seeded;
         assert.deepEqual(await database.db.selectFrom('complaints').selectAll().where('id', '=', id).executeTakeFirstOrThrow(), row);
         assert.deepEqual(await database.db.selectFrom('complaint_events').selectAll().where('complaint_id', '=', id).execute(), events);
         assert.deepEqual((await verifyChains(database.db, { checkpoint: null })).problems, []);

@@ -5,42 +5,26 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { engines, emptyDatabase } from '../support/engines.js';
-import { MIGRATION_NAMES, migrateTo, migrateToLatest } from '../../src/store/migrate.js';
-import { createApp } from '../../src/services/app.js';
-import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
+import { engines, migratedFrom } from '../support/engines.js';
+import { MIGRATION_NAMES } from '../../src/store/migrate.js';
 import { seedDemo } from '../../src/services/seed-demo.js';
 import { receive } from '../../src/domain/lifecycle/intake.js';
 import { apply } from '../../src/domain/lifecycle/apply.js';
 import { afterDecision, persistDecisions, type CaseState } from '../../src/store/decisions.js';
-import { getComplaint, insertComplaint } from '../../src/store/complaint.repository.js';
-import { appendEvents } from '../../src/store/event.repository.js';
-import { upsertClocks } from '../../src/store/clock.repository.js';
+import { getComplaint } from '../../src/store/complaint.repository.js';
 import { actorOf, listUsers } from '../../src/store/user.repository.js';
 import { sweepDeadlines } from '../../src/jobs/deadline-sweeper.js';
-
-const BEFORE = MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0027-duties') - 1]!;
 
 for (const { dialect, skip } of await engines()) {
   describe(`migration 0027 duties (${dialect})`, { skip }, () => {
     it('carries cases forward; duties tables added empty; a policy without duties acts as before', async () => {
-      const { database, drop } = await emptyDatabase(dialect);
-      try {
-        await migrateTo(database.db, BEFORE);
-        const now = new Date('2026-03-02T09:00:00+08:00');
-        const app = createApp(database, { now: () => now });
-        const f = readPolicyFile('kesu-default');
-        await activatePolicy(app, f.text, f.format);
+      const id = '01900000-0000-7000-8000-000000000027';
+      const { database, app, seeded, ran, drop } = await migratedFrom(dialect, '0027-duties', async ({ database, app, now, policy, calendar, insertReceived }) => {
         await seedDemo(app);
         const users = new Map((await listUsers(database.db)).map((u) => [u.username, u]));
         const [agent, specialist, handler] = ['agent', 'specialist', 'handler'].map((n) => actorOf(users.get(n)!));
-        const policy = await app.activePolicy();
-        const calendar = await app.calendarFor(policy);
-        const id = '01900000-0000-7000-8000-000000000027';
         const r = receive({ channel: 'phone', description: '升级前的案件', complainant: { anonymous: true } }, { id, number: 'KS-2026-000001' }, { actor: agent!, now, policy, calendar });
-        await insertComplaint(database.db, r.complaint, r.clocks);
-        await appendEvents(database.db, id, r.events);
-        await upsertClocks(database.db, r.clocks);
+        await insertReceived(r);
         // The old code: the decision writer without duties (no policy on the state, as then).
         let state: CaseState = { complaint: r.complaint, clocks: r.clocks, calendar };
         for (const [who, action, input] of [
@@ -50,12 +34,15 @@ for (const { dialect, skip } of await engines()) {
         ] as const) {
           const d = apply(state.complaint, state.clocks, action, input, { actor: who!, now, policy, calendar });
           assert.equal(d.kind, 'applied', JSON.stringify(d));
-          if (d.kind !== 'applied') return;
+          if (d.kind !== 'applied') throw new Error(action);
           await database.db.transaction().execute((trx) => persistDecisions(trx, state, [d]));
           state = afterDecision(state, d);
         }
-
-        assert.deepEqual(await migrateToLatest(database.db), MIGRATION_NAMES.slice(MIGRATION_NAMES.indexOf('0027-duties')));
+        return { handler, state };
+      });
+      try {
+        const { handler, state } = seeded;
+        assert.deepEqual(ran, MIGRATION_NAMES.slice(MIGRATION_NAMES.indexOf('0027-duties')));
         const old = await getComplaint(database.db, id);
         assert.deepEqual([old?.state, old?.primaryHandlerId, old?.version], ['assigned', handler!.id, state.complaint.version]);
         const events = await database.db.selectFrom('complaint_events').select('action').where('complaint_id', '=', id).execute();

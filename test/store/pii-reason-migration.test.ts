@@ -5,44 +5,26 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { engines, emptyDatabase } from '../support/engines.js';
-import { MIGRATION_NAMES, migrateTo, migrateToLatest } from '../../src/store/migrate.js';
-import { createApp } from '../../src/services/app.js';
-import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
+import { engines, migratedFrom } from '../support/engines.js';
 import { receive } from '../../src/domain/lifecycle/intake.js';
-import { insertComplaint } from '../../src/store/complaint.repository.js';
-import { appendEvents } from '../../src/store/event.repository.js';
-import { upsertClocks } from '../../src/store/clock.repository.js';
 import { recordPiiAccess } from '../../src/store/pii-access.repository.js';
 import { verifyChains } from '../../src/audit/verify.js';
 import type { Actor } from '../../src/domain/complaint/types.js';
 
-const BEFORE = MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0029-records-console') - 1]!;
 const agent: Actor = { id: 'old-agent', kind: 'user', name: 'old-agent', roles: ['agent'], managerOf: [], approvalLevels: [] };
 
 for (const { dialect, skip } of await engines()) {
   describe(`migration 0029 reason on the access log (${dialect})`, { skip }, () => {
     it('carries existing access rows forward unchanged, their chain verifying', async () => {
-      const { database, drop } = await emptyDatabase(dialect);
+      const id = '01900000-0000-7000-8000-000000000029';
+      // A view's row, as the code before 0029 wrote it: no reason column, no reason in the hashed record.
+      const old = { id: '01900000-0000-7000-8000-0000000000a1', at: '2026-03-02T01:00:00.000Z', userId: agent.id, userName: agent.name, complaintId: id, complaintNumber: 'KS-2026-000029', fields: ['phone'], route: 'GET /api/v1/complaints/:id' };
+      const { database, seeded: before, drop } = await migratedFrom(dialect, '0029-records-console', async ({ database, now, policy, calendar, insertReceived }) => {
+        await insertReceived(receive({ channel: 'phone', description: '旧案件', complainant: { name: '王芳', phone: '13900004321' } }, { id, number: 'KS-2026-000029' }, { actor: agent, now, policy, calendar }));
+        await recordPiiAccess(database.db, { ...old, at: now.toISOString() });
+        return database.db.selectFrom('pii_access_log').selectAll().execute();
+      });
       try {
-        await migrateTo(database.db, BEFORE);
-        const now = new Date('2026-03-02T09:00:00+08:00');
-        const app = createApp(database, { now: () => now });
-        const f = readPolicyFile('kesu-default');
-        await activatePolicy(app, f.text, f.format);
-        const policy = await app.activePolicy();
-        const calendar = await app.calendarFor(policy);
-        const id = '01900000-0000-7000-8000-000000000029';
-        const r = receive({ channel: 'phone', description: '旧案件', complainant: { name: '王芳', phone: '13900004321' } }, { id, number: 'KS-2026-000029' }, { actor: agent, now, policy, calendar });
-        await insertComplaint(database.db, r.complaint, r.clocks);
-        await appendEvents(database.db, id, r.events);
-        await upsertClocks(database.db, r.clocks);
-        // A view's row, as the code before 0029 wrote it: no reason column, no reason in the hashed record.
-        const old = { id: '01900000-0000-7000-8000-0000000000a1', at: now.toISOString(), userId: agent.id, userName: agent.name, complaintId: id, complaintNumber: 'KS-2026-000029', fields: ['phone'], route: 'GET /api/v1/complaints/:id' };
-        await recordPiiAccess(database.db, old);
-        const before = await database.db.selectFrom('pii_access_log').selectAll().execute();
-
-        await migrateToLatest(database.db);
         const after = await database.db.selectFrom('pii_access_log').selectAll().execute();
         assert.deepEqual(after, before.map((row) => ({ ...row, reason: null })));
         assert.deepEqual((await verifyChains(database.db, { checkpoint: null })).problems, []);

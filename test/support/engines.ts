@@ -95,3 +95,63 @@ export async function emptyDatabase(dialect: Dialect): Promise<{ database: Datab
     },
   };
 }
+
+/** What a migration-forward test's `seed` gets: the database before the migration, an app on it at a fixed time with the default policy active. */
+export interface OldDatabase {
+  database: Database;
+  app: import('../../src/services/app.js').App;
+  now: Date;
+  policy: import('../../src/domain/policy/index.js').Policy;
+  calendar: Awaited<ReturnType<import('../../src/services/app.js').App['calendarFor']>>;
+  /** Writes a case as intake made it (complaint, events, clocks), as the code of the time did. */
+  insertReceived(r: Pick<ReturnType<typeof import('../../src/domain/lifecycle/intake.js').receive>, 'complaint' | 'events' | 'clocks'>): Promise<void>;
+}
+
+/**
+ * "A database made by an older build", the scaffold of the migration-forward tests: an empty
+ * database, migrated to the step before `migrationName`, the default policy activated at
+ * 2026-03-02 09:00 (+08:00), `seed` writing the old rows; then migrated to the latest. Returns
+ * what `seed` returned, the migrations the last step ran, and the database to check (drop it).
+ */
+export async function migratedFrom<T>(
+  dialect: Dialect,
+  migrationName: string,
+  seed: (old: OldDatabase) => Promise<T>,
+): Promise<OldDatabase & { seeded: T; ran: string[]; drop(): Promise<void> }> {
+  const { MIGRATION_NAMES, migrateTo } = await import('../../src/store/migrate.js');
+  const { createApp } = await import('../../src/services/app.js');
+  const { activatePolicy, readPolicyFile } = await import('../../src/services/policies.js');
+  const { insertComplaint } = await import('../../src/store/complaint.repository.js');
+  const { appendEvents } = await import('../../src/store/event.repository.js');
+  const { upsertClocks } = await import('../../src/store/clock.repository.js');
+  const at = MIGRATION_NAMES.indexOf(migrationName);
+  if (at < 1) throw new Error(`no migration before ${migrationName}`);
+  const { database, drop } = await emptyDatabase(dialect);
+  try {
+    await migrateTo(database.db, MIGRATION_NAMES[at - 1]!);
+    const now = new Date('2026-03-02T09:00:00+08:00');
+    const app = createApp(database, { now: () => now });
+    const f = readPolicyFile('kesu-default');
+    await activatePolicy(app, f.text, f.format);
+    const policy = await app.activePolicy();
+    const calendar = await app.calendarFor(policy);
+    const old: OldDatabase = {
+      database,
+      app,
+      now,
+      policy,
+      calendar,
+      async insertReceived(r) {
+        await insertComplaint(database.db, r.complaint, r.clocks);
+        await appendEvents(database.db, r.complaint.id, r.events);
+        await upsertClocks(database.db, r.clocks);
+      },
+    };
+    const seeded = await seed(old);
+    const ran = await migrateToLatest(database.db);
+    return { ...old, seeded, ran, drop };
+  } catch (e) {
+    await drop();
+    throw e;
+  }
+}

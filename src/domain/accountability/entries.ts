@@ -11,31 +11,19 @@
 import type { Complaint, Satisfaction } from '../complaint/types.js';
 import type { Decision } from '../lifecycle/apply.js';
 import type { Policy } from '../policy/index.js';
-import type { AccountabilityRule, AccountabilityTrigger } from '../policy/accountability.js';
+import type { AccountabilityRule } from '../policy/accountability.js';
+import type { Entry } from './workflow.js';
 import { isDeadlineClock } from '../../reports/facts.js';
 
-export interface ProposedEntry {
-  complaintId: string;
-  complaintNumber: string;
-  /** The case version of the transition that made it (its timeline event). */
-  sourceVersion: number;
-  sourceAction: string;
-  ruleCode: string;
-  trigger: AccountabilityTrigger;
-  effect: 'penalty' | 'reward';
-  points: number;
-  /** A fixed amount; null when the rule has a range (the confirmer sets it) or no amount. */
-  amount: number | null;
-  amountMin: number | null;
-  amountMax: number | null;
-  personId: string | null;
-  departmentCode: string | null;
+/** An entry as the rules propose it: the stored entry's own fields (workflow.ts `Entry`), before it has an id and a status. */
+export type ProposedEntry = Pick<
+  Entry,
+  'complaintId' | 'complaintNumber' | 'sourceVersion' | 'sourceAction' | 'ruleCode' | 'trigger' | 'effect' | 'points' | 'amount' | 'amountMin' | 'amountMax' | 'personId' | 'departmentCode' | 'detail'
+> & {
   /** Once per case and target: a re-investigation or a retried sweep makes no second entry. */
   dedupeKey: string;
-  /** What happened, for the entry's page (clock name, satisfaction, cycle); never personal data. */
-  detail: Record<string, unknown>;
   at: string;
-}
+};
 
 type Target = { personId: string | null; departmentCode: string | null; key: string; detail?: Record<string, unknown> };
 

@@ -24,18 +24,21 @@ export interface Entry {
   complaintId: string;
   complaintNumber: string;
   policyKey: string;
+  /** The case version of the transition that made it (its timeline event). */
   sourceVersion: number;
   sourceAction: string;
   ruleCode: string;
   trigger: AccountabilityTrigger;
   effect: 'penalty' | 'reward';
   points: number;
+  /** A fixed amount; null when the rule has a range (the confirmer sets it) or no amount. */
   amount: number | null;
   amountMin: number | null;
   amountMax: number | null;
   personId: string | null;
   departmentCode: string | null;
   status: EntryStatus;
+  /** What happened, for the entry's page (clock name, satisfaction, cycle); never personal data. */
   detail: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;

@@ -15,11 +15,12 @@ import { findIdByNumber } from '../../store/complaint.repository.js';
 import { getOutboxRow, outboxCounts, queryOutbox, retryDead, type OutboxRow } from '../../store/delivery.repository.js';
 import { setStaffContact } from '../../store/customer.repository.js';
 import { getUser } from '../../store/user.repository.js';
-import { resetAccessCode } from '../../services/customer-portal.js';
+import { resetAccessCode } from '../../services/customer/access-code.js';
 import { requireUser } from '../auth/auth.js';
 import { IDEMPOTENCY_NOTE, IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { localeOf } from '../locale.js';
 import { portalRoutes } from '../portal/portal.routes.js';
+import { customerApiRoutes } from './customer-api.routes.js';
 import type { ResponseTypeProvider } from '../schemas/registry.js';
 import { errors } from '../schemas/common.js';
 import { AccessCode } from '../schemas/cases.js';
@@ -136,4 +137,6 @@ async function apiRoutes(fastify: FastifyInstance, app: App): Promise<void> {
 export async function customerChannelRoutes(server: FastifyInstance, opts: { app: App }): Promise<void> {
   await apiRoutes(server, opts.app);
   await server.register(portalRoutes, { app: opts.app, prefix: '/portal' });
+  // The same use cases as JSON under /api/v1/customer (its own context: multipart, rate limit).
+  await server.register(customerApiRoutes, { app: opts.app });
 }

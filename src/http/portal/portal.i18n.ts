@@ -1,7 +1,7 @@
 /** The public portal's words in simplified Chinese (default), traditional Chinese and English. */
 import type { Locale } from '../../domain/errors.js';
 import type { Complaint, Satisfaction } from '../../domain/complaint/types.js';
-import type { CustomerEvent } from '../../services/customer-portal.js';
+import type { CustomerEvent } from '../../services/customer/customer-view.js';
 
 const zhCN = {
   portal: '客户服务',

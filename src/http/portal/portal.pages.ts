@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Locale } from '../../domain/errors.js';
 import type { Satisfaction } from '../../domain/complaint/types.js';
-import type { CustomerView } from '../../services/customer-portal.js';
+import type { CustomerView } from '../../services/customer/customer-view.js';
 import { formatInstant } from '../../channels/templates.js';
 import { formatAccessCode } from '../../channels/secrets.js';
 import { sizeText } from '../../channels/attachments.js';

@@ -24,19 +24,12 @@ import { channelSettings, type ChannelSettings } from '../../channels/settings.j
 import { storeStaged } from '../../channels/attachments.js';
 import { discardUploads, readUploadForm, uploadProblemLines } from '../uploads.js';
 import { organisationName } from '../../channels/templates.js';
-import {
-  SurveyRefused,
-  answerSurvey,
-  answerSurveyOnCase,
-  customerView,
-  openCase,
-  reloadCase,
-  submitFromPortal,
-  supplementCase,
-  surveyCase,
-  type StoredUpload,
-  type SurveyAnswer,
-} from '../../services/customer-portal.js';
+import { submitFromPortal } from '../../services/customer/submit.js';
+import { openCase, reloadCase } from '../../services/customer/open-case.js';
+import { customerView } from '../../services/customer/customer-view.js';
+import { supplementCase } from '../../services/customer/supplement.js';
+import { SurveyRefused, answerSurvey, answerSurveyOnCase, surveyCase, type SurveyAnswer } from '../../services/customer/survey.js';
+import type { StoredUpload } from '../../services/customer/attachments.js';
 import { casePage, esc, homePage, messagePage, submitPage, submittedPage, surveyPage, trackPage, type PageCtx, type SubmitValues } from './portal.pages.js';
 import { DEMANDS, stateLabel, t } from './portal.i18n.js';
 import { idempotencyKeyOf, idempotent } from '../idempotency.js';

@@ -24,6 +24,7 @@ const ERROR_CODES = [
   'storage_unavailable',
   'storage_busy',
   'login_throttled',
+  'rate_limited',
   'internal',
 ] as const satisfies readonly (ErrorCode | 'internal')[];
 // …and none of the domain's is missing.

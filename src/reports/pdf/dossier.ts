@@ -166,6 +166,11 @@ const L = {
 /** Events that decide on a proposal or an extension: the approvals. */
 const DECISIONS = ['approve', 'reject', 'grant_extension', 'refuse_extension'];
 
+/** A section that is one table, its columns given as `[label, width]`. */
+function tableSection(title: string, columns: [string, number][], rows: string[][], empty?: string): Section {
+  return { title, blocks: [{ kind: 'table', columns: columns.map(([label, width]) => ({ label, width })), rows, ...(empty === undefined ? {} : { empty }) }] };
+}
+
 export interface DossierInput {
   view: ComplaintView;
   names: Names;
@@ -326,55 +331,13 @@ export function dossierModel({ view, names, lang, timeZone, reader, now }: Dossi
     { title: t(L.judgement), blocks: [{ kind: 'fields', fields: judgement }] },
     { title: t(L.solution), blocks: solution },
     { title: t(L.answer), blocks: [{ kind: 'fields', fields: answer }] },
-    {
-      title: t(L.followUps),
-      blocks: [
-        {
-          kind: 'table',
-          columns: [
-            { label: t(L.time), width: 2 },
-            { label: t(L.who), width: 1.5 },
-            { label: t(L.result), width: 1.5 },
-            { label: t(L.scores), width: 1.8 },
-            { label: t(L.comment), width: 3 },
-          ],
-          rows: followRows,
-          empty: t(L.noFollowUps),
-        },
-      ],
-    },
-    {
-      title: t(L.deadlines),
-      blocks: [
-        {
-          kind: 'table',
-          columns: [
-            { label: t(L.clock), width: 2.4 },
-            { label: t(L.status), width: 1.2 },
-            { label: t(L.started), width: 2.6 },
-            { label: t(L.due), width: 2.6 },
-            { label: t(L.stopped), width: 2.6 },
-            { label: t(L.explanation), width: 4.4 },
-          ],
-          rows: clocks.map((k) => [word('clockKind', k.kind, lang), clockStatus(k), at(k.startedAt), at(k.dueAt), at(k.stoppedAt), explained(k)]),
-        },
-      ],
-    },
-    {
-      title: t(L.timeline),
-      blocks: [
-        {
-          kind: 'table',
-          columns: [
-            { label: t(L.time), width: 2 },
-            { label: t(L.who), width: 1.5 },
-            { label: t(L.action), width: 2.4 },
-            { label: t(L.details), width: 4.2 },
-          ],
-          rows: timeline,
-        },
-      ],
-    },
+    tableSection(t(L.followUps), [[t(L.time), 2], [t(L.who), 1.5], [t(L.result), 1.5], [t(L.scores), 1.8], [t(L.comment), 3]], followRows, t(L.noFollowUps)),
+    tableSection(
+      t(L.deadlines),
+      [[t(L.clock), 2.4], [t(L.status), 1.2], [t(L.started), 2.6], [t(L.due), 2.6], [t(L.stopped), 2.6], [t(L.explanation), 4.4]],
+      clocks.map((k) => [word('clockKind', k.kind, lang), clockStatus(k), at(k.startedAt), at(k.dueAt), at(k.stoppedAt), explained(k)]),
+    ),
+    tableSection(t(L.timeline), [[t(L.time), 2], [t(L.who), 1.5], [t(L.action), 2.4], [t(L.details), 4.2]], timeline),
     {
       title: t(L.signatures),
       blocks: [{ kind: 'signatures', boxes: [t(L.sFirstResponder), t(L.sHandler), t(L.sManager), t(L.sApprover), t(L.sFollowUp), t(L.sCustomer)], sign: t(L.sign), date: t(L.date) }],
