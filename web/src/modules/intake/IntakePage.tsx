@@ -378,7 +378,17 @@ export function IntakePage() {
         </Card>
       </Col>
       <Col flex={wide ? '380px' : undefined} span={wide ? undefined : 24} style={wide ? { minWidth: 300 } : undefined} data-testid="intake-side">
-        <CallerHistoryPanel phone={anonymous ? undefined : phone} />
+        <CallerHistoryPanel
+          phone={anonymous ? undefined : phone}
+          contact={() => ({ text: compose({ ...form.getFieldsValue(true), w: form.getFieldValue('w') ?? {} } as Values), channel: form.getFieldValue('channel') ?? 'phone' })}
+          onContactAdded={() => {
+            // The call now lives on the open case: the form starts over (keeping the caller's number, so the panel stays).
+            const keep = form.getFieldValue(['complainant', 'phone']);
+            form.resetFields();
+            form.setFieldValue(['complainant', 'phone'], keep);
+            idempotencyKey.current = newKey();
+          }}
+        />
         <KeyInformationPanel text={w.what} />
         <KnowledgeMatchPanel text={w.what} />
         <Card title={scriptTitle} styles={{ body: { padding: 8, maxHeight: wide ? 'calc(100vh - 130px)' : undefined, overflow: 'auto' } }}>
