@@ -9,7 +9,7 @@ import { Alert, Button, Card, Empty, List, Modal, Space, Spin, Tag, Typography }
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, ok, type Schemas } from '../../api/client';
+import { api, newIdempotencyKey, ok, type Schemas } from '../../api/client';
 import { formatDate } from '../../shared/format';
 
 type History = Schemas['CallerHistory'];
@@ -29,20 +29,16 @@ export interface PendingContact {
   channel: string;
 }
 
-function newKey(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
-}
-
 /** Confirms and adds the contact to an open case (one Idempotency-Key per confirmation dialog). */
 function AddContact({ c, contact, onAdded }: { c: CallerCase; contact: () => PendingContact; onAdded: (number: string) => void }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState<string | null>(null);
-  const key = useRef(newKey());
+  const key = useRef(newIdempotencyKey());
   const pending = open ? contact() : null;
   const start = () => {
-    key.current = newKey();
+    key.current = newIdempotencyKey();
     setFailed(null);
     setOpen(true);
   };
