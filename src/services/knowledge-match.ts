@@ -70,7 +70,7 @@ export function matchTokens(text: string): string[] {
 }
 
 /** The catalogue's products named in a text (policy highlights.products). */
-function productsIn(text: string, catalogue: readonly string[]): string[] {
+export function productsIn(text: string, catalogue: readonly string[]): string[] {
   const t = text.toLowerCase();
   return catalogue.filter((p) => t.includes(p.toLowerCase()));
 }

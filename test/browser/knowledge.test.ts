@@ -2,7 +2,8 @@
  * 经验库 and 相似经验与案例 in the console (issue 13 §4/§6): typing a complaint on the intake screen
  * lists the matching experience article and the similar resolved case with why they matched, and
  * a helpful vote is stored; the library page lists, searches and shows an article with its
- * version history. Screenshots in the three languages at 1366×768 and on a phone:
+ * version history; the matched article's phone-script lines appear among the situation scripts of
+ * the intake phone-script panel. Screenshots in the three languages at 1366×768 and on a phone:
  * test-output/screenshots/knowledge/<lang>-<screen>.png.
  */
 import { describe, it, before, after } from 'node:test';
@@ -60,6 +61,17 @@ describe('experience library and matching in the console', { skip }, () => {
       assert.match(why, /延误/);
       assert.doesNotMatch(why, /^(我|的)$/m, 'no function words as reasons');
       assert.match(await panel.innerText(), lang === 'en' ? /Similar experience and cases/ : lang === 'zh-TW' ? /相似經驗與案例/ : /相似经验与案例/);
+      // The article's phone-script lines join the situation scripts of the phone-script panel.
+      const script = page.getByTestId('phone-script');
+      const situation = script.locator('.ant-collapse-header').filter({ hasText: '快递延误的处理' });
+      await situation.waitFor();
+      assert.match(await situation.innerText(), lang === 'en' ? /from the experience library/ : lang === 'zh-TW' ? /來自經驗庫/ : /来自经验库/);
+      await situation.click();
+      const line = script.getByText('我马上为您联系配送站优先派送', { exact: false });
+      await line.waitFor();
+      await page.waitForFunction(() => !document.querySelector('.ant-motion-collapse, [class*="motion-collapse"]'));
+      await line.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(DIR, `${lang}-desktop-intake-scripts.png`) });
       await panel.getByTestId('match-helpful').first().click();
       await panel.locator('[data-testid="match-helpful"].ant-btn-primary').first().waitFor();
       await panel.scrollIntoViewIfNeeded();

@@ -141,6 +141,19 @@ export const SupplementInput = z
   });
 
 /**
+ * The customer contacted Kesu again about an open case and staff add that contact to it instead of
+ * opening a duplicate (issue 13 §1, intake "add this call to that case"): what was said, the
+ * channel (one of the policy's) and, for a call, the telephony call id.
+ */
+export const AddContactInput = z
+  .object({
+    text: text(8000),
+    channel: z.string().trim().min(1).max(40),
+    callId: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
+/**
  * Files staff add to a case (photos, documents). Only the upload endpoint builds this input
  * (POST /api/v1/complaints/{id}/attachments): the files are stored and their rows written in the
  * transition's transaction; the event records each file's name, size, type and SHA-256.

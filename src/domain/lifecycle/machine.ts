@@ -671,6 +671,30 @@ export const ACTIONS = {
     },
   }),
 
+  add_contact: spec({
+    label: { 'zh-CN': '追加来电', 'zh-TW': '追加來電', en: 'Add a contact' },
+    // The same customer calls (writes, walks in) again about an open case: staff add the contact to
+    // that case instead of creating a duplicate (issue 13 §1). Open cases only, like supplement.
+    from: { complaint: [...OPEN, 'invalid'], inquiry: ['received', 'answered'], suggestion: ['received', 'assigned', 'answered'] },
+    targets: [],
+    who: ['agent', 'first_responder', 'assigned_handler', 'co_handler', 'specialist'],
+    input: I.AddContactInput,
+    guard: (_c, input, { policy }) =>
+      policy.channels.includes(input.channel)
+        ? null
+        : { code: 'invalid_input', detail: `channel: unknown channel '${input.channel}'`, fields: [fieldProblem('channel', `制度中没有此渠道：${input.channel}`, `Unknown channel in the policy: ${input.channel}`, `制度中沒有此渠道：${input.channel}`)] },
+    effect: (d, input) => {
+      d.eventData.text = input.text;
+      d.eventData.channel = input.channel;
+      if (input.callId) d.eventData.callId = input.callId;
+      const payload = { number: d.c.number, attachments: 0, via: input.channel };
+      if (d.c.primaryHandlerId) notifyHandlers(d, 'customer_supplement', payload);
+      else d.outbox.push({ channel: 'staff', template: 'customer_supplement', to: { role: 'specialist' }, payload });
+      notifyFirstResponder(d, 'customer_supplement', payload);
+      return d.c.state;
+    },
+  }),
+
   warn: spec({
     label: { 'zh-CN': '时限预警', 'zh-TW': '時限預警', en: 'Deadline warning' },
     from: { complaint: OPEN, inquiry: ['received'], suggestion: ['received', 'assigned'] },

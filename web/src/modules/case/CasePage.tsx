@@ -27,6 +27,7 @@ import { RevealField } from '../../shared/RevealField';
 import { TriageForm } from './TriageForm';
 import { pausedLeft } from './paused-clock';
 import { CaseExportButtons, CasePrintForm } from './CasePrintForm';
+import { ToExperienceButton } from '../knowledge/ToExperienceButton';
 
 /** Buttons shown first and in blue: the step that moves the case forward. */
 const FORWARD = ['judge', 'classify', 'route', 'accept', 'investigate', 'propose', 'approve', 'answer', 'follow_up', 'close', 'archive', 'resume', 'grant_extension'];
@@ -143,7 +144,10 @@ export function CasePage() {
           )}
         </Space>
         <div style={{ float: 'right', marginTop: 8 }}>
-          <CaseExportButtons caseId={c.id} />
+          <Space wrap>
+            <ToExperienceButton caseId={c.id} state={c.state} />
+            <CaseExportButtons caseId={c.id} />
+          </Space>
         </div>
         <div style={{ marginTop: 8 }} data-testid="case-actions">
           {actions.length === 0 ? (

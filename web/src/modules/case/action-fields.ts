@@ -201,6 +201,11 @@ export const HINTS: Record<string, Hints> = {
   },
   close: ({ t }) => ({ note: { label: t('action.f.closeNote') } }),
   note: ({ t }) => ({ text: { label: t('action.f.noteText') } }),
+  add_contact: ({ t, policy }) => ({
+    text: { label: t('action.f.contactText') },
+    channel: { kind: 'select', initial: 'phone', options: (policy?.channels ?? ['phone']).map((x) => ({ value: x, label: t(`channel.${x}`, { defaultValue: x }) })) },
+    callId: { label: t('action.f.callId') },
+  }),
 };
 
 /** A policy duration code in words ("2wd" → "2 个工作日"); '—' when there is none. */

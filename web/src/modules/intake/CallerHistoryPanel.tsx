@@ -2,12 +2,14 @@
  * 来电识别: as soon as the phone field holds a plausible number, the caller's earlier and open
  * cases (the ones this user may see), their counts and the last satisfaction, each case one
  * click away. The server finds them by a keyed hash of the normalised number, so any format works.
+ * An open case offers "add this call to this case" (lifecycle action add_contact): the typed
+ * description and channel go to that case instead of a duplicate.
  */
-import { Alert, Card, Empty, List, Space, Spin, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Empty, List, Modal, Space, Spin, Tag, Typography } from 'antd';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, ok, type Schemas } from '../../api/client';
+import { api, newIdempotencyKey, ok, type Schemas } from '../../api/client';
 import { formatDate } from '../../shared/format';
 
 type History = Schemas['CallerHistory'];
@@ -21,7 +23,68 @@ export function lookupablePhone(v: string | undefined): string | null {
   return digits >= 7 && digits <= 15 ? s : null;
 }
 
-function CaseLine({ c }: { c: CallerCase }) {
+/** What the agent has typed so far: the contact that may be added to an open case. */
+export interface PendingContact {
+  text: string;
+  channel: string;
+}
+
+/** Confirms and adds the contact to an open case (one Idempotency-Key per confirmation dialog). */
+function AddContact({ c, contact, onAdded }: { c: CallerCase; contact: () => PendingContact; onAdded: (number: string) => void }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState<string | null>(null);
+  const key = useRef(newIdempotencyKey());
+  const pending = open ? contact() : null;
+  const start = () => {
+    key.current = newIdempotencyKey();
+    setFailed(null);
+    setOpen(true);
+  };
+  const confirm = async () => {
+    const body = contact();
+    setBusy(true);
+    setFailed(null);
+    try {
+      await ok(api.POST('/api/v1/complaints/{id}/actions/{action}', { params: { path: { id: c.id, action: 'add_contact' }, header: { 'idempotency-key': key.current } }, body: { ...body } }));
+      setOpen(false);
+      onAdded(c.number);
+    } catch (e) {
+      setFailed((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Button size="small" onClick={start} data-testid="caller-add-contact">
+        {t('intake.history.addContact')}
+      </Button>
+      <Modal
+        open={open}
+        title={t('intake.history.addContactTitle', { number: c.number })}
+        onCancel={() => setOpen(false)}
+        onOk={confirm}
+        okButtonProps={{ disabled: !pending?.text, loading: busy, className: 'caller-add-contact-ok' }}
+        destroyOnHidden
+      >
+        <Typography.Paragraph>{t('intake.history.addContactHelp', { number: c.number })}</Typography.Paragraph>
+        {pending?.text ? (
+          <Typography.Paragraph style={{ whiteSpace: 'pre-line' }} data-testid="caller-add-contact-text">
+            <Tag>{t(`channel.${pending.channel}`, { defaultValue: pending.channel })}</Tag>
+            {pending.text}
+          </Typography.Paragraph>
+        ) : (
+          <Alert type="warning" showIcon message={t('intake.history.addContactNeedsText')} />
+        )}
+        {failed && <Alert type="error" showIcon message={failed} data-testid="caller-add-contact-error" />}
+      </Modal>
+    </>
+  );
+}
+
+function CaseLine({ c, add }: { c: CallerCase; add?: { contact: () => PendingContact; onAdded: (number: string) => void } }) {
   const { t } = useTranslation();
   return (
     <List.Item style={{ padding: '4px 0' }} data-testid="caller-case">
@@ -30,6 +93,7 @@ function CaseLine({ c }: { c: CallerCase }) {
           <Link to={`/cases/${c.number}`} target="_blank" rel="noreferrer">{c.number}</Link>
           <Tag>{t(`state.${c.state}`, { defaultValue: c.state })}</Tag>
           {c.satisfaction && <Tag color={c.satisfaction === 'unsatisfied' ? 'red' : 'green'}>{t(`satisfaction.${c.satisfaction}`)}</Tag>}
+          {add && <AddContact c={c} contact={add.contact} onAdded={add.onAdded} />}
         </Space>
         <Typography.Text ellipsis style={{ maxWidth: 320 }}>{c.title}</Typography.Text>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -41,8 +105,10 @@ function CaseLine({ c }: { c: CallerCase }) {
   );
 }
 
-export function CallerHistoryPanel({ phone }: { phone: string | undefined }) {
+export function CallerHistoryPanel({ phone, contact, onContactAdded }: { phone: string | undefined; contact?: () => PendingContact; onContactAdded?: (number: string) => void }) {
   const { t } = useTranslation();
+  const [added, setAdded] = useState<string | null>(null);
+  const add = contact ? { contact, onAdded: (n: string) => (setAdded(n), onContactAdded?.(n)) } : undefined;
   const query = lookupablePhone(phone);
   const [history, setHistory] = useState<History | null>(null);
   const [busy, setBusy] = useState(false);
@@ -73,6 +139,18 @@ export function CallerHistoryPanel({ phone }: { phone: string | undefined }) {
   return (
     <Card size="small" title={t('intake.history.title')} style={{ marginBottom: 8 }} data-testid="caller-history" extra={busy ? <Spin size="small" /> : history ? <Typography.Text type="secondary">{history.lookup.shown}</Typography.Text> : null}>
       {failed && <Alert type="warning" showIcon message={failed} />}
+      {added && (
+        <Alert
+          type="success"
+          showIcon
+          closable
+          onClose={() => setAdded(null)}
+          style={{ marginBottom: 6 }}
+          data-testid="caller-contact-added"
+          message={t('intake.history.addContactDone', { number: added })}
+          action={<Link to={`/cases/${added}`}>{t('intake.history.openCase')}</Link>}
+        />
+      )}
       {history?.flags.map((f) => (
         <Alert key={f.id} type="error" showIcon style={{ marginBottom: 6 }} data-testid="caller-flag" message={t('customerFlag.flagged')} description={t('customerFlag.detail', { reason: f.reason, by: f.setBy, at: formatDate(f.setAt), until: f.expiresAt ? formatDate(f.expiresAt) : t('customerFlag.untilLifted') })} />
       ))}
@@ -91,7 +169,7 @@ export function CallerHistoryPanel({ phone }: { phone: string | undefined }) {
           {history.open.length > 0 && (
             <>
               <Typography.Text strong>{t('intake.history.open')}</Typography.Text>
-              <List size="small" dataSource={history.open} renderItem={(c) => <CaseLine c={c} />} />
+              <List size="small" dataSource={history.open} renderItem={(c) => <CaseLine c={c} add={add} />} />
             </>
           )}
           {history.earlier.length > 0 && (

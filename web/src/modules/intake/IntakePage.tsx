@@ -21,7 +21,7 @@ import { pick } from '../../i18n';
 import { fileProblems, formatBytes, uploadErrorLines, uploadFiles, useAttachmentLimits } from '../../shared/attachments';
 import { CallerHistoryPanel } from './CallerHistoryPanel';
 import { KeyInformationPanel } from '../../shared/KeyInformation';
-import { KnowledgeMatchPanel } from '../knowledge/MatchPanel';
+import { KnowledgeMatchPanel, librarySituations, useKnowledgeMatch } from '../knowledge/MatchPanel';
 import { scriptFor } from '../../shared/channel-script';
 import { AccessCodeIssuer } from '../case/AccessCodeIssuer';
 import { subjectEmployeeOptions } from '../case/pickers';
@@ -154,6 +154,9 @@ export function IntakePage() {
     promisedAt: result?.promisedAt ? formatDateTime(result.promisedAt) : t('script.pending'),
   };
   const script = scriptFor(policy?.scripts, channel);
+  // The library's situation scripts for the typed complaint come first, then the policy's.
+  const match = useKnowledgeMatch(w.what);
+  const situations = [...librarySituations(match, t('knowledge.scriptHint')), ...script.situations];
   const promiseLine = script.kind === 'written' ? undefined : policy?.scripts?.phone.find((s) => s.code === 'promise')?.lines[0];
   const channelName = t(`channel.${channel ?? 'phone'}`, { defaultValue: channel ?? 'phone' });
   const scriptTitle = script.kind === 'phone' ? t('script.phoneTitle') : script.kind === 'written' ? t('script.writtenTitle', { channel: channelName }) : t('script.liveTitle', { channel: channelName });
@@ -378,9 +381,19 @@ export function IntakePage() {
         </Card>
       </Col>
       <Col flex={wide ? '380px' : undefined} span={wide ? undefined : 24} style={wide ? { minWidth: 300 } : undefined} data-testid="intake-side">
-        <CallerHistoryPanel phone={anonymous ? undefined : phone} />
+        <CallerHistoryPanel
+          phone={anonymous ? undefined : phone}
+          contact={() => ({ text: compose({ ...form.getFieldsValue(true), w: form.getFieldValue('w') ?? {} } as Values), channel: form.getFieldValue('channel') ?? 'phone' })}
+          onContactAdded={() => {
+            // The call now lives on the open case: the form starts over (keeping the caller's number, so the panel stays).
+            const keep = form.getFieldValue(['complainant', 'phone']);
+            form.resetFields();
+            form.setFieldValue(['complainant', 'phone'], keep);
+            idempotencyKey.current = newKey();
+          }}
+        />
         <KeyInformationPanel text={w.what} />
-        <KnowledgeMatchPanel text={w.what} />
+        <KnowledgeMatchPanel match={match} />
         <Card title={scriptTitle} styles={{ body: { padding: 8, maxHeight: wide ? 'calc(100vh - 130px)' : undefined, overflow: 'auto' } }}>
           {script.kind === 'written' ? (
             <Typography.Paragraph type="secondary" style={{ margin: 4 }} data-testid="phone-script" data-script={script.kind}>
@@ -388,7 +401,7 @@ export function IntakePage() {
             </Typography.Paragraph>
           ) : (
             <div data-script={script.kind}>
-              <ScriptPanel key={script.kind} steps={script.steps} situations={script.situations} vars={vars} testId="phone-script" />
+              <ScriptPanel key={script.kind} steps={script.steps} situations={situations} vars={vars} testId="phone-script" />
             </div>
           )}
         </Card>

@@ -9,9 +9,9 @@ import { DislikeOutlined, LikeOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, newIdempotencyKey, ok, type Schemas } from '../../api/client';
+import { api, newIdempotencyKey, ok, type Schemas, type ScriptStep } from '../../api/client';
 
-type Match = Schemas['KnowledgeMatch'];
+export type Match = Schemas['KnowledgeMatch'];
 type Reasons = Match['articles'][number]['reasons'];
 
 /** The matches of `text`, fetched a moment after the typing stops; null while too short. */
@@ -35,6 +35,17 @@ export function useKnowledgeMatch(text: string | undefined, category?: string | 
     };
   }, [text, category, delayMs]);
   return m;
+}
+
+/**
+ * Situation scripts (话术) from the library for the intake phone-script panel (issue 13 §4): the
+ * phone-script lines of the matched articles, each under the article's title. Articles are
+ * written in one language, so every language shows the text as written.
+ */
+export function librarySituations(m: Match | null, hint: string): ScriptStep[] {
+  return (m?.articles ?? [])
+    .filter((a) => a.scripts.length > 0)
+    .map((a) => ({ code: `library-${a.id}`, title: { 'zh-CN': a.title }, hint: { 'zh-CN': hint, 'zh-TW': hint, en: hint }, lines: a.scripts.map((l) => ({ 'zh-CN': l })) }));
 }
 
 function Why({ r }: { r: Reasons }) {
@@ -83,9 +94,9 @@ function WhyAndVote({ r, kind, id }: { r: Reasons; kind: 'article' | 'case'; id:
 }
 
 /** A side panel beside the intake form: articles first, then similar cases. */
-export function KnowledgeMatchPanel({ text, category }: { text: string | undefined; category?: string | null }) {
+/** The matches from useKnowledgeMatch (the intake screen fetches once for this panel and the script panel). */
+export function KnowledgeMatchPanel({ match: m }: { match: Match | null }) {
   const { t } = useTranslation();
-  const m = useKnowledgeMatch(text, category);
   if (!m || (!m.articles.length && !m.cases.length)) return null;
   return (
     <Card size="small" title={t('knowledge.matchTitle')} style={{ marginBottom: 8 }} data-testid="knowledge-match">
