@@ -14,6 +14,8 @@ export interface EmailMessage {
   subject: string;
   text: string;
   idempotencyKey: string;
+  /** Files to attach (a stored report's workbook), read before sending. */
+  attachments?: { filename: string; contentType: string; content: Buffer }[];
 }
 
 export interface EmailProvider {
@@ -45,6 +47,7 @@ export function smtpProvider(url: string, from: string, timeoutMs = 15_000): Ema
           to: m.toName ? { name: m.toName, address: m.to } : m.to,
           subject: m.subject,
           text: m.text,
+          ...(m.attachments?.length ? { attachments: m.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) } : {}),
           messageId: `<${m.idempotencyKey}@${domain}>`,
           headers: { 'X-Kesu-Delivery': m.idempotencyKey, 'Auto-Submitted': 'auto-generated' },
         });

@@ -42,6 +42,8 @@ import { httpSmsProvider, logSmsProvider, type SmsProvider } from '../channels/s
 import { sendToBot } from '../channels/staff-alerts.js';
 import { caseEventBody, sendWebhook } from '../channels/webhook.js';
 import { listAbsences } from '../store/absence.repository.js';
+import { fileStoreOf } from '../storage/stores.js';
+import { isContentKey } from '../storage/file-store.js';
 
 export interface Providers {
   email: EmailProvider | null;
@@ -419,7 +421,8 @@ async function send(app: App, s: ChannelSettings, providers: Providers, row: Out
   if (row.channel === 'email') {
     if (!providers.email) throw new DeliveryError('e-mail is not configured (KESU_SMTP_URL)', true);
     if (!r.address) throw new DeliveryError('no address', true);
-    return providers.email.send({ to: r.address, toName: r.name, subject, text, idempotencyKey: row.id });
+    const attachments = await emailAttachments(app, row.payload);
+    return providers.email.send({ to: r.address, toName: r.name, subject, text, idempotencyKey: row.id, ...(attachments.length ? { attachments } : {}) });
   }
   if (row.channel === 'sms') {
     if (!providers.sms) throw new DeliveryError('SMS is not configured (KESU_SMS_PROVIDER)', true);
@@ -427,6 +430,27 @@ async function send(app: App, s: ChannelSettings, providers: Providers, row: Out
     return providers.sms.send({ to: r.phone, text: sms, idempotencyKey: row.id }, now);
   }
   throw new DeliveryError(`unknown delivery channel ${row.channel}`, true);
+}
+
+/**
+ * The files an e-mail row names (`payload.attachments`: `{key, name, contentType}`, stored in
+ * the app's file store before the row was queued — a stored report's workbook), read back to
+ * attach. A file the store does not have is a permanent failure.
+ */
+async function emailAttachments(app: App, payload: Record<string, unknown>): Promise<{ filename: string; contentType: string; content: Buffer }[]> {
+  const list = Array.isArray(payload.attachments) ? (payload.attachments as { key?: unknown; name?: unknown; contentType?: unknown }[]) : [];
+  if (!list.length) return [];
+  const store = await fileStoreOf(app);
+  const out: { filename: string; contentType: string; content: Buffer }[] = [];
+  for (const a of list) {
+    if (typeof a.key !== 'string' || !isContentKey(a.key)) throw new DeliveryError('attachment: not a stored file', true);
+    const stream = await store.get(a.key);
+    if (!stream) throw new DeliveryError(`attachment ${a.key.slice(0, 12)}… is not in the file store`, true);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    out.push({ filename: typeof a.name === 'string' ? a.name : `${a.key.slice(0, 12)}.bin`, contentType: typeof a.contentType === 'string' ? a.contentType : 'application/octet-stream', content: Buffer.concat(chunks) });
+  }
+  return out;
 }
 
 /** How long after a committed change the dispatcher wakes up (a batching window). */

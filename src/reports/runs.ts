@@ -15,10 +15,13 @@
  *
  * The content is the statistics of the period as JSON, computed as the organisation (no
  * avoidance: a stored report is the organisation's record; it holds aggregates and codes, no
- * personal data). The workbook is made from it on download (`runWorkbook`).
+ * personal data). The workbook is made from it on download (`runWorkbook`), and once per
+ * recipient language before the finishing transaction to be attached to the e-mails (stored in
+ * the file store; the outbox row names it by its content address).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { SYSTEM_ACTOR } from '../domain/complaint/types.js';
 import { AppError, fieldProblem, type Locale } from '../domain/errors.js';
@@ -28,6 +31,7 @@ import type { App } from '../services/app.js';
 import { channelSettings, type ChannelSettings } from '../channels/settings.js';
 import { staffForRole } from '../channels/recipients.js';
 import { activeStaff } from '../store/customer.repository.js';
+import { fileStoreOf } from '../storage/stores.js';
 import {
   activeUserIdsByName,
   claimRun,
@@ -47,6 +51,7 @@ import { PERIOD_FORMATS, dueRuns, parsePeriod, periodEnded, type ReportPeriod } 
 
 /** The staff template of a report's messages (channels/templates.ts). */
 export const REPORT_TEMPLATE = 'report_ready';
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export interface RunOptions {
   /** Lease holder (default host:pid:random, one per process). */
@@ -296,6 +301,22 @@ async function generate(app: App, policy: Policy, run: ReportRun, to: ReportReci
       link: `${s.publicUrl}/reports?run=${encodeURIComponent(run.id)}`,
     };
     const { deliveries, notes } = await deliveriesFor(app, policy, to, s, payload);
+    const mails = deliveries.filter((d) => d.channel === 'email');
+    if (mails.length) {
+      // The workbook each e-mail carries, in its reader's language: rendered and stored in the
+      // file store now, before the transaction that queues the messages (which only names it).
+      await step(75, 'workbook');
+      const store = await fileStoreOf(app);
+      const files = new Map<Locale, Record<string, unknown>>();
+      for (const d of mails) {
+        const l = (d.recipient.locale as Locale | undefined) ?? s.defaultLocale;
+        if (!files.has(l)) {
+          const put = await store.put(Readable.from([await runWorkbook(stats, sections, l)]));
+          files.set(l, { key: put.key, name: `${KIND_NAMES[kind][l]} ${run.period}.xlsx`, contentType: XLSX_TYPE, size: put.size });
+        }
+        d.payload = { ...payload, attachments: [files.get(l)!] };
+      }
+    }
     await step(90, 'storing');
     const content = JSON.stringify(stats);
     const contentHash = createHash('sha256').update(content).digest('hex');

@@ -26,6 +26,12 @@ export const HANDLING_MODES = ['immediate', 'within_limit', 'overdue', 'repeated
 export const SATISFACTION_LEVELS = ['very_satisfied', 'satisfied', 'neutral', 'unsatisfied'] as const;
 /** Clocks that are deadlines (the sweeper's escalation and grade-rise timers are not). */
 export const STAGES = ['triage', 'dispatch', 'first_response', 'resolve', 'approval', 'follow_up', 'regulator'] as const;
+/** Age buckets of the open cases and the pending-ledger items, in calendar days: [0, 1), [1, 3), [3, 7), [7, ∞). */
+export const AGE_BUCKETS = ['lt1d', 'd1to3', 'd3to7', 'ge7d'] as const;
+export type AgeBucket = (typeof AGE_BUCKETS)[number];
+const AGE_BOUNDS_DAYS = [1, 3, 7] as const;
+/** A case duty's clock_facts kind: `duty:<code>` (store/duty.repository.ts). */
+export const DUTY_KIND_PREFIX = 'duty:';
 
 /** Built-in stages in their order, then rule clocks. */
 function stageOrder(stage: string): number {
@@ -93,6 +99,16 @@ export interface Statistics {
   onTime: {
     byStage: { stage: string; met: number; breached: number; rate: number | null }[];
     byGrade: { grade: string | null; met: number; breached: number; rate: number | null }[];
+    /** Case duties (issue 10) per duty code, counted like the clocks: met when completed in time, breached once late. */
+    byDuty: { code: string; met: number; breached: number; rate: number | null }[];
+  };
+  /** The cohort's cases open now (not closed or archived) and those in the pending ledger, by calendar age at `asOf`. */
+  backlog: {
+    asOf: string;
+    /** Open cases by the time since receipt. */
+    open: Record<AgeBucket, number>;
+    /** Pending-ledger items (state pending) by the time since they were pended. */
+    pending: Record<AgeBucket, number>;
   };
   satisfaction: {
     /** Cases with a final follow-up result. */
@@ -318,6 +334,42 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
     .map((r) => ({ grade: r.grade, ...onTimeRow(r.met, r.breached) }))
     .sort((a, b) => String(a.grade).localeCompare(String(b.grade)));
 
+  const byDuty = ((await applyFilters(
+    db
+      .selectFrom('clock_facts as k')
+      .innerJoin('complaints', 'complaints.id', 'k.complaint_id')
+      .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
+      .where('complaints.received_at', '>=', fromI)
+      .where('complaints.received_at', '<', toI)
+      .where('k.kind', 'like', `${DUTY_KIND_PREFIX}%`)
+      .where('k.outcome', 'in', ['met', 'breached'])
+      .where(notAvoiding(actor, 'complaints.id')),
+    q.filters,
+  )
+    .select(['k.kind as kind', ...metBreached])
+    .groupBy('k.kind')
+    .execute()) as { kind: string; met: unknown; breached: unknown }[])
+    .map((r) => ({ code: r.kind.slice(DUTY_KIND_PREFIX.length), ...onTimeRow(r.met, r.breached) }))
+    .sort((a, b) => a.code.localeCompare(b.code));
+
+  // --- backlog: open cases and pending-ledger items by calendar age now -------------------------------
+  const asOf = app.now();
+  const ageOf = (column: string, prefix: string, also: RawBuilder<unknown>) => {
+    // Instants `d` days before now; an age falls in [lo, hi) days when its start lies in (now − hi, now − lo].
+    const edges = AGE_BOUNDS_DAYS.map((d) => new Date(asOf.getTime() - d * 86_400_000).toISOString());
+    return AGE_BUCKETS.map((b, i) => {
+      const conds = [also, sql`${ref(column)} is not null`];
+      if (i > 0) conds.push(sql`${ref(column)} <= ${edges[i - 1]!}`);
+      if (i < edges.length) conds.push(sql`${ref(column)} > ${edges[i]!}`);
+      return sumIf(sql.join(conds, sql` and `)).as(`${prefix}_${b}`);
+    });
+  };
+  const isOpen = sql`${ref('complaints.state')} not in ('closed', 'archived')`;
+  const ages = (await cohort()
+    .select([...ageOf('complaints.received_at', 'open', sql`1 = 1`), ...ageOf('f.pending_since', 'pend', FIGURES.pending)])
+    .where(isOpen as RawBuilder<boolean>)
+    .executeTakeFirst()) as Record<string, unknown> | undefined;
+
   // --- repeat complaints: an earlier complaint of the same customer (phone or e-mail key) ---------------
   const windowStart =
     dialect === 'postgres'
@@ -370,7 +422,12 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
       time: { cases: timed, averageHours: timed ? round2(n(s.avg_wms) / HOUR) : null, p90Hours: p90 === null ? null : round2(p90 / HOUR) },
       pendingNow: n(s.pending),
     },
-    onTime: { byStage, byGrade },
+    onTime: { byStage, byGrade, byDuty },
+    backlog: {
+      asOf: asOf.toISOString(),
+      open: Object.fromEntries(AGE_BUCKETS.map((b) => [b, n(ages?.[`open_${b}`])])) as Record<AgeBucket, number>,
+      pending: Object.fromEntries(AGE_BUCKETS.map((b) => [b, n(ages?.[`pend_${b}`])])) as Record<AgeBucket, number>,
+    },
     satisfaction: {
       cases: n(s.sat_cases),
       satisfied: rate(n(s.satisfied), n(s.sat_cases)),

@@ -116,4 +116,35 @@ describe('reports page', { skip }, () => {
       await ctx.close();
     }
   });
+  it('shows the backlog by age, duties on time and satisfaction by dimension in three languages', async () => {
+    const titles = { 'zh-CN': ['积压账龄', '职责按时率', '满意度分项', '服务态度'], 'zh-TW': ['積壓帳齡', '職責準時率', '滿意度分項', '服務態度'], en: ['Backlog by age', 'Duties on time', 'Satisfaction by dimension', 'Attitude'] } as const;
+    for (const [lang, [backlog, duties, scores, attitude]] of Object.entries(titles)) {
+      for (const [size, viewport] of [['desktop', { width: 1366, height: 768 }], ['phone', { width: 390, height: 844 }]] as const) {
+        const ctx = await k.browser.newContext({ viewport, locale: lang, baseURL: k.base, ...(size === 'phone' ? { isMobile: true, hasTouch: true } : {}) });
+        try {
+          await ctx.addInitScript((l) => localStorage.setItem('kesu.lang', l), lang);
+          const page = await ctx.newPage();
+          page.setDefaultTimeout(20_000);
+          await page.goto('/');
+          await page.locator('#login_username').fill('specialist');
+          await page.locator('#login_password').fill('kesu-demo');
+          await page.locator('#login_password').press('Enter');
+          await page.getByTestId('whoami').waitFor();
+          await page.goto('/reports');
+          await page.getByTestId('figure-received').getByText('3', { exact: true }).waitFor();
+          const card = page.getByTestId('backlog');
+          await card.getByText(backlog, { exact: true }).waitFor();
+          await card.locator('canvas').waitFor();
+          await page.getByTestId('duties-on-time').getByText(duties, { exact: true }).waitFor();
+          await page.getByTestId('scores').getByText(scores, { exact: true }).waitFor();
+          await page.getByTestId('scores').getByText(attitude, { exact: true }).waitFor();
+          await page.waitForLoadState('networkidle');
+          await card.scrollIntoViewIfNeeded();
+          await page.screenshot({ path: join(SHOTS, `reports-backlog-${lang}-${size}.png`) });
+        } finally {
+          await ctx.close();
+        }
+      }
+    }
+  });
 });

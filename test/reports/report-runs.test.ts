@@ -24,6 +24,7 @@ import { setStaffContact } from '../../src/store/customer.repository.js';
 import { claimRun, listRuns } from '../../src/store/report-run.repository.js';
 import { runDueReports, runReportNow } from '../../src/reports/runs.js';
 import type { App } from '../../src/services/app.js';
+import { fileStoreOf } from '../../src/storage/stores.js';
 
 const REPORTS = {
   recipients: { users: ['gm'], roles: ['admin'], emails: ['board@example.com'], bots: ['ops'] },
@@ -111,6 +112,28 @@ for (const { dialect, skip } of await engines()) {
       assert.match(weekly.mail.text ?? '', /统计期间：2026-W40（2026-09-28 – 2026-10-04）/);
       assert.match(weekly.mail.text ?? '', /受理量：3/);
       assert.match(weekly.mail.text ?? '', /http:\/\/kesu\.test\/reports\?run=/);
+      // The workbook is attached, in the reader's language, read back with exceljs.
+      const files = weekly.mail.attachments ?? [];
+      assert.deepEqual(files.map((f) => [f.filename, f.contentType]), [['周报 2026-W40.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']]);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(files[0]!.content as unknown as ArrayBuffer);
+      assert.deepEqual(wb.worksheets.map((w) => w.name), ['概览', '受理趋势', '受理分布', '有效性', '时效']);
+      const summary = wb.getWorksheet('概览')!;
+      assert.equal(summary.getCell('A1').value, '指标');
+      assert.equal((summary.getCell('B2').value as Date).toISOString().slice(0, 10), '2026-09-28');
+      assert.equal(summary.getCell('B4').value, 3); // cases received in week 40
+      const trend = wb.getWorksheet('受理趋势')!;
+      assert.equal(trend.getCell('A2').value, '2026-09-28'); // the weekly report's trend is by day
+      assert.equal(trend.getCell('C2').value, 1);
+      // The same workbook the download gives for the run (same figures), and stored once per language in the file store.
+      const monthly = mailbox.to('board@example.com').find((m) => m.mail.subject?.includes('月报'))!;
+      assert.deepEqual(monthly.mail.attachments?.map((f) => f.filename), ['月报 2026-09.xlsx']);
+      const outbox = await k.app.database.db.selectFrom('outbox').select(['channel', 'payload']).where('template', '=', 'report_ready').execute();
+      const keys = outbox.map((o) => [o.channel, (JSON.parse(o.payload as unknown as string) as { attachments?: { key: string }[] }).attachments?.[0]?.key ?? null] as const);
+      assert.ok(keys.filter(([c]) => c === 'bot').every(([, key]) => key === null), 'no file for the bots');
+      assert.equal(new Set(keys.filter(([c]) => c === 'email').map(([, key]) => key)).size, 2, 'one stored workbook per report (all readers zh-CN)');
+      const store = await fileStoreOf(k.app);
+      for (const [, key] of keys) if (key) assert.ok(await store.exists(key), 'stored in the file store');
       const posts = bot.requests.filter((x) => x.url.startsWith('/cgi-bin/webhook/send'));
       assert.equal(posts.length, 2);
       const texts = posts.map((p) => (JSON.parse(p.body) as { markdown: { content: string } }).markdown.content).sort();

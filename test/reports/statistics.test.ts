@@ -214,6 +214,14 @@ for (const { dialect, skip } of await engines()) {
         { grade: 'important', met: 6, breached: 0, rate: 1 },
         { grade: null, met: 12, breached: 2, rate: 0.8571 },
       ].sort((a, b) => String(a.grade).localeCompare(String(b.grade))));
+      assert.deepEqual(s.onTime.byDuty, [], 'the default policy has no duties');
+      // Backlog at Wed 2026-03-04 10:00: the untouched case and the pending one (both received, and
+      // pended, Mon 09:00: 2 days 1 hour ago) are open; the pending one is in the pending ledger.
+      assert.deepEqual(s.backlog, {
+        asOf: '2026-03-04T02:00:00.000Z',
+        open: { lt1d: 0, d1to3: 2, d3to7: 0, ge7d: 0 },
+        pending: { lt1d: 0, d1to3: 1, d3to7: 0, ge7d: 0 },
+      });
       // Satisfaction per case: a reopened case answered 不满意 twice, then 满意, is one satisfied case.
       assert.equal(s.satisfaction.cases, 20);
       assert.deepEqual(s.satisfaction.satisfied, { count: 20, of: 20, rate: 1 });

@@ -8,6 +8,8 @@ const Count = z.strictObject({ key: z.string().nullable(), count: z.number().int
 /** A share: `count` of `of`, and their ratio (4 places), null when `of` is 0. */
 const Rate = named('StatisticsRate', z.strictObject({ count: z.number().int(), of: z.number().int(), rate: z.number().nullable() }));
 const OnTime = { met: z.number().int(), breached: z.number().int(), rate: z.number().nullable() };
+/** Cases by calendar age: under 1 day, 1–3 days, 3–7 days, 7 days and more. */
+const AgeBuckets = z.strictObject({ lt1d: z.number().int(), d1to3: z.number().int(), d3to7: z.number().int(), ge7d: z.number().int() });
 const Filters = z.strictObject({
   departmentCode: z.array(z.string()).optional(),
   category: z.array(z.string()).optional(),
@@ -52,7 +54,9 @@ export const Statistics = named(
     onTime: z.strictObject({
       byStage: z.array(z.strictObject({ stage: z.string(), ...OnTime })),
       byGrade: z.array(z.strictObject({ grade: z.string().nullable(), ...OnTime })),
+      byDuty: z.array(z.strictObject({ code: z.string(), ...OnTime })),
     }),
+    backlog: z.strictObject({ asOf: z.string(), open: AgeBuckets, pending: AgeBuckets }),
     satisfaction: z.strictObject({
       cases: z.number().int(),
       satisfied: Rate,

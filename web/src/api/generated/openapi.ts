@@ -13190,6 +13190,27 @@ export interface components {
                     breached: number;
                     rate: number | null;
                 }[];
+                byDuty: {
+                    code: string;
+                    met: number;
+                    breached: number;
+                    rate: number | null;
+                }[];
+            };
+            backlog: {
+                asOf: string;
+                open: {
+                    lt1d: number;
+                    d1to3: number;
+                    d3to7: number;
+                    ge7d: number;
+                };
+                pending: {
+                    lt1d: number;
+                    d1to3: number;
+                    d3to7: number;
+                    ge7d: number;
+                };
             };
             satisfaction: {
                 cases: number;

@@ -34,6 +34,8 @@ interface Filters {
 }
 const NO_FILTERS: Filters = { department: [], grade: [], channel: [], category: [] };
 const MODES = ['immediate', 'within_limit', 'overdue', 'repeated'] as const;
+const AGES = ['lt1d', 'd1to3', 'd3to7', 'ge7d'] as const;
+const DIMENSIONS = ['attitude', 'efficiency', 'result'] as const;
 const MODE_COLORS: Record<(typeof MODES)[number], string> = { immediate: '#52c41a', within_limit: '#1677ff', overdue: '#f5222d', repeated: '#fa8c16' };
 
 /** The query every call of the page shares (lists joined with commas, empty ones left out). */
@@ -94,6 +96,12 @@ export function ReportsPage() {
     [q, period, message],
   );
 
+  /** A duty code by its name in the active policy (the code when the policy no longer lists it). */
+  const dutyLabel = (code: string) => {
+    const d = policy?.duties?.find((x) => x.code === code);
+    return d ? pick(d.name as Record<string, string>) : code;
+  };
+
   const xlsxHref = useMemo(() => {
     const p = new URLSearchParams({ ...q, lang: i18n.language });
     return `/api/v1/reports/statistics.xlsx?${p.toString()}`;
@@ -123,6 +131,17 @@ export function ReportsPage() {
             data: MODES.map((m) => ({ value: s.handling.modes[m].count, itemStyle: { color: MODE_COLORS[m] } })),
             label: { show: true, position: 'right', formatter: (p: { dataIndex: number; value: number }) => `${p.value} (${pct(s.handling.modes[MODES[p.dataIndex]!].rate)})` },
           },
+        ],
+      },
+      backlog: {
+        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+        legend: { data: [t('reports.openCases'), t('reports.pendingItems')], top: 0 },
+        grid: { left: 8, right: 8, top: 28, bottom: 4, containLabel: true },
+        xAxis: { type: 'category', data: AGES.map((a) => t(`reports.age.${a}`)), axisLabel: { interval: 0, width: 72, overflow: 'break' } },
+        yAxis: { type: 'value', minInterval: 1 },
+        series: [
+          { name: t('reports.openCases'), type: 'bar', barMaxWidth: 24, itemStyle: { color: '#1677ff' }, label: { show: true, position: 'top' }, data: AGES.map((a) => s.backlog.open[a]) },
+          { name: t('reports.pendingItems'), type: 'bar', barMaxWidth: 24, itemStyle: { color: '#fa8c16' }, label: { show: true, position: 'top' }, data: AGES.map((a) => s.backlog.pending[a]) },
         ],
       },
       trend: {
@@ -288,6 +307,40 @@ export function ReportsPage() {
                   { title: t('reports.met'), dataIndex: 'met', width: 70, align: 'right' },
                   { title: t('reports.breached'), dataIndex: 'breached', width: 70, align: 'right' },
                   { title: t('reports.onTime'), dataIndex: 'rate', width: 90, align: 'right', render: (r: number | null) => pct(r) },
+                ]}
+              />
+            </Card>
+          </Col>
+          <Col xs={24} md={12}>
+            <Card size="small" title={<Tooltip title={t('reports.backlogHint')}>{t('reports.backlog')}</Tooltip>} styles={{ body: { padding: 4 } }} data-testid="backlog">
+              <ReportChart option={charts.backlog} height={200} testId="chart-backlog" onPick={() => void openDrill('pending', t('reports.pendingItems'))} />
+            </Card>
+          </Col>
+          <Col xs={24} md={12}>
+            <Card size="small" title={t('reports.onTimeByDuty')} styles={{ body: { padding: 0 } }} data-testid="duties-on-time">
+              <Table
+                size="small"
+                rowKey="code"
+                pagination={false}
+                dataSource={s.onTime.byDuty}
+                locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} /> }}
+                columns={[
+                  { title: t('reports.duty'), dataIndex: 'code', render: (c: string) => dutyLabel(c) },
+                  { title: t('reports.met'), dataIndex: 'met', width: 70, align: 'right' },
+                  { title: t('reports.breached'), dataIndex: 'breached', width: 70, align: 'right' },
+                  { title: t('reports.onTime'), dataIndex: 'rate', width: 90, align: 'right', render: (r: number | null) => pct(r) },
+                ]}
+              />
+            </Card>
+            <Card size="small" title={t('reports.scores')} styles={{ body: { padding: 0 } }} style={{ marginTop: 8 }} data-testid="scores">
+              <Table
+                size="small"
+                rowKey="dim"
+                pagination={false}
+                dataSource={DIMENSIONS.map((d) => ({ dim: d, score: s.satisfaction.scores[d] }))}
+                columns={[
+                  { title: t('reports.dimension'), dataIndex: 'dim', render: (d: string) => t(`reports.dim.${d}`) },
+                  { title: t('reports.score'), dataIndex: 'score', width: 140, align: 'right', render: (v: number | null) => (v === null ? '—' : v.toFixed(2)) },
                 ]}
               />
             </Card>
