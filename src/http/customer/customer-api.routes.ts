@@ -220,7 +220,7 @@ export async function customerApiRoutes(fastify: FastifyInstance, opts: { app: A
 
   api.get(
     '/api/v1/customer/form',
-    { config: limited, schema: { tags, security: [], summary: 'What a submission may carry: the kinds accepted now, the demands, the attachment limits', querystring: LangQuery, response: { 200: FormLimits, 429: RATE_LIMITED } } },
+    { config: limited, schema: { tags, security: [], summary: 'What a submission may carry: the kinds accepted now, the demands, the attachment limits', querystring: LangQuery, response: { 200: FormLimits, ...errors(400), 429: RATE_LIMITED } } },
     async () => {
       const [s, p] = [await channelSettings(app), await app.activePolicy()];
       return { kinds: (['complaint', 'inquiry', 'suggestion'] as const).filter((k) => p.kinds[k].enabled), demands: [...DEMANDS], maxFiles: s.attachments.maxFiles, maxBytes: s.attachments.maxBytes, types: s.attachments.types };
