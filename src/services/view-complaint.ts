@@ -17,6 +17,7 @@ import { AppError } from '../domain/errors.js';
 import { getComplaint, findIdByNumber } from '../store/complaint.repository.js';
 import { listEvents, type TimelineEvent } from '../store/event.repository.js';
 import { listClocks } from '../store/clock.repository.js';
+import { clockView, type ClockView } from '../domain/lifecycle/clock-remaining.js';
 import { recordPiiAccess, type PiiAccess } from '../store/pii-access.repository.js';
 import type { App } from './app.js';
 import { uuidv7 } from './ids.js';
@@ -26,7 +27,8 @@ export interface ComplaintView {
   /** `piiRevealable` on a masked view: the reader may reveal one field with a reason (services/reveal-field.ts). */
   complaint: Complaint & { piiMasked: boolean; piiRevealable?: boolean };
   timeline: TimelineEvent[];
-  clocks: Clock[];
+  /** Each with what it has left while paused. */
+  clocks: ClockView[];
   allowedActions: string[];
   /** The promised time (承诺时限): the resolve clock's due time. */
   promisedAt: string | null;
@@ -78,7 +80,7 @@ export async function viewComplaint(app: App, actor: Actor, idOrNumber: string, 
   return {
     complaint: { ...c, complainant, piiMasked: masked, ...(masked ? { piiRevealable: mayRevealPii(c, actor) } : {}) },
     timeline,
-    clocks,
+    clocks: clocks.map(clockView),
     allowedActions: allowedActions(c, actor, policy),
     promisedAt: clocks.find((k) => k.kind === 'resolve')?.dueAt ?? null,
   };

@@ -11384,6 +11384,13 @@ export interface components {
                 chain: components["schemas"]["DueExplanation"][];
             }) | null;
             nextCheckAt: string | null;
+            remaining: {
+                parts: {
+                    amount: number;
+                    unit: string;
+                }[];
+                text: components["schemas"]["Texts"];
+            } | null;
         };
         TimelineEvent: {
             complaintId: string;
