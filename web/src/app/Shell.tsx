@@ -96,7 +96,7 @@ export function Shell() {
               },
             }}
           >
-            <Button type="text" size="small" aria-label={t('account.menu')} data-testid="user-menu" style={{ minWidth: 0, maxWidth: wide ? 380 : 140, display: 'flex', alignItems: 'center', gap: 4 }}>
+            <Button type="text" size="small" title={t('account.menu')} data-testid="user-menu" style={{ minWidth: 0, maxWidth: wide ? 380 : 140, display: 'flex', alignItems: 'center', gap: 4 }}>
               <Typography.Text data-testid="whoami" ellipsis style={{ minWidth: 0 }}>
                 {me.name}
                 {wide && ` · ${joinList(me.roles.map((r) => t(`role.${r}`)))}`}
