@@ -6,9 +6,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { apiPost, apiToken, browserSkip, LANGS, openAs, startConsole, type Console } from './support.js';
+import { apiPost, apiToken, browserSkip, LANGS, openAs, SHOTS, startConsole, type Console } from './support.js';
 
 const skip = browserSkip();
 // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') refuses an injected <script>.
@@ -44,6 +45,7 @@ describe('accessibility of the main pages', { skip }, () => {
 
   before(async () => {
     k = await startConsole();
+    mkdirSync(join(SHOTS, 'a11y'), { recursive: true });
     const agent = await apiToken(k.base, 'agent');
     number = (await apiPost(k.base, agent, '/api/v1/complaints', { channel: 'phone', description: '无障碍检查：快递外包装破损，洗发水漏液。', complainant: { name: '林先生', phone: '13812345678' } })).complaint.number;
   });
@@ -74,6 +76,10 @@ describe('accessibility of the main pages', { skip }, () => {
           await page.goto(path);
           await ready(page);
           await page.waitForLoadState('networkidle');
+          // test-output/screenshots/a11y/<lang>-<screen>-<page>.png
+          await page.screenshot({ path: join(SHOTS, 'a11y', `${lang}-${phone ? 'phone' : 'desktop'}-${name}.png`) });
+          // The menu rail is collapsed on a phone and open at 1366 wide.
+          assert.equal(await page.locator('.ant-layout-sider-collapsed').count(), phone ? 1 : 0, `${name}: the menu ${phone ? 'collapsed' : 'open'}`);
           problems.push(report(name, await violations(page)));
         }
         await close();
