@@ -20,6 +20,7 @@ import { personalDataOf } from '../domain/policy/personal-data.js';
 import { getComplaint, findIdByNumber } from '../store/complaint.repository.js';
 import { listEvents, type TimelineEvent } from '../store/event.repository.js';
 import { listClocks } from '../store/clock.repository.js';
+import { clockView, type ClockView } from '../domain/lifecycle/clock-remaining.js';
 import { recordPiiAccess, type PiiAccess } from '../store/pii-access.repository.js';
 import type { App } from './app.js';
 import { uuidv7 } from './ids.js';
@@ -29,8 +30,8 @@ export interface ComplaintView {
   /** `piiRevealable` on a masked view: the reader may reveal one field with a reason (services/reveal-field.ts). */
   complaint: Complaint & { piiMasked: boolean; piiRevealable?: boolean };
   timeline: TimelineEvent[];
-  /** `name`: a policy clock rule's name (kind `rule:<code>`), for the console and the print form. */
-  clocks: (Clock & { name?: I18nText })[];
+  /** Each with what it has left while paused; `name`: a policy clock rule's name (kind `rule:<code>`), for the console and the print form. */
+  clocks: (ClockView & { name?: I18nText })[];
   allowedActions: string[];
   /** The promised time (承诺时限): the resolve clock's due time. */
   promisedAt: string | null;
@@ -85,8 +86,9 @@ export async function viewComplaint(app: App, actor: Actor, idOrNumber: string, 
     complaint: { ...c, complainant, piiMasked: masked, ...(masked ? { piiRevealable: mayRevealPii(c, actor, reveal) } : {}) },
     timeline,
     clocks: clocks.map((k) => {
+      const v = clockView(k);
       const rule = ruleOfClock(policy, k.kind);
-      return rule ? { ...k, name: rule.name } : k;
+      return rule ? { ...v, name: rule.name } : v;
     }),
     allowedActions: allowedActions(c, actor, policy),
     promisedAt: clocks.find((k) => k.kind === 'resolve')?.dueAt ?? null,

@@ -10,13 +10,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { browserSkip, startConsole, SHOTS, type Console, apiPost, apiToken } from './support.js';
+import { browserSkip, LANGS, openAs, startConsole, SHOTS, type Console, apiPost, apiToken } from './support.js';
 import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
 import { accountabilityPolicyFile } from '../reports/accountability-policy.js';
 
 const skip = browserSkip();
 const DIR = join(SHOTS, 'accountability');
-const LANGS = ['zh-CN', 'zh-TW', 'en'] as const;
 
 const token = apiToken;
 const call = apiPost;
@@ -27,20 +26,12 @@ describe('accountability page', { skip }, () => {
 
   /** A fresh context signed in as `username` in `lang` at a viewport (phone: touch). */
   async function open(username: string, lang: (typeof LANGS)[number], phone = false): Promise<{ page: Page; close: () => Promise<void> }> {
-    const ctx = await k.browser.newContext({ viewport: phone ? { width: 390, height: 844 } : { width: 1366, height: 768 }, locale: lang, baseURL: k.base, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
-    await ctx.addInitScript((l) => localStorage.setItem('kesu.lang', l), lang);
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => console.log(`# page error (${username}): ${e.message}`));
-    await page.goto('/');
-    await page.locator('#login_username').fill(username);
-    await page.locator('#login_password').fill('kesu-demo');
-    await page.locator('#login_password').press('Enter');
-    await page.getByTestId('whoami').waitFor();
+    const opened = await openAs(k, username, lang, phone);
+    const { page } = opened;
     await page.goto('/accountability');
     await page.getByTestId('entries').waitFor();
     await page.waitForLoadState('networkidle');
-    return { page, close: () => ctx.close() };
+    return opened;
   }
 
   before(async () => {

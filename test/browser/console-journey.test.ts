@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { Locator, Page } from 'playwright-core';
-import { browserSkip, startConsole, SHOTS, type Console, shot, settled } from './support.js';
+import { browserSkip, dropdownsClosed, startConsole, SHOTS, type Console, shot, settled } from './support.js';
 
 const skip = browserSkip();
 
@@ -102,11 +102,6 @@ async function act(page: Page, action: string, fill: (form: Locator) => Promise<
 /** The field errors a form shows, joined ('' when none). */
 async function fieldErrors(form: Locator): Promise<string> {
   return (await form.locator('.ant-form-item-explain-error').allInnerTexts().catch(() => [])).join('; ');
-}
-
-/** Waits until no select dropdown is open (or still closing). */
-async function dropdownsClosed(page: Page) {
-  await page.waitForFunction(() => [...document.querySelectorAll('.ant-select-dropdown')].every((d) => (d as HTMLElement).offsetParent === null || d.classList.contains('ant-select-dropdown-hidden')));
 }
 
 /** Types into the focused select, waits for the match, takes it with Enter. */

@@ -11,11 +11,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { apiPost, apiToken, browserSkip, settled, startConsole, SHOTS, type Console } from './support.js';
+import { apiPost, apiToken, browserSkip, LANGS, openAs, settled, startConsole, SHOTS, type Console } from './support.js';
 
 const skip = browserSkip();
 const DIR = join(SHOTS, 'records-console');
-const LANGS = ['zh-CN', 'zh-TW', 'en'] as const;
 const TAB = {
   records: { 'zh-CN': '保存与保全', 'zh-TW': '保存與保全', en: 'Retention & holds' },
   import: { 'zh-CN': '台账导入', 'zh-TW': '台帳匯入', en: 'Ledger import' },
@@ -37,17 +36,7 @@ describe('records console', { skip }, () => {
   let number = '';
 
   async function open(username: string, lang: (typeof LANGS)[number], phone = false): Promise<{ page: Page; close: () => Promise<void> }> {
-    const ctx = await k.browser.newContext({ viewport: phone ? { width: 390, height: 844 } : { width: 1366, height: 768 }, locale: lang, baseURL: k.base, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
-    await ctx.addInitScript((l) => localStorage.setItem('kesu.lang', l), lang);
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => console.log(`# page error (${username}): ${e.message}`));
-    await page.goto('/');
-    await page.locator('#login_username').fill(username);
-    await page.locator('#login_password').fill('kesu-demo');
-    await page.locator('#login_password').press('Enter');
-    await page.getByTestId('whoami').waitFor();
-    return { page, close: () => ctx.close() };
+    return openAs(k, username, lang, phone);
   }
 
   /** Opens an admin tab; on a phone the tab bar overflows into its "more" menu. */

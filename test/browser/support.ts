@@ -113,6 +113,30 @@ export async function startConsole(): Promise<Console> {
   };
 }
 
+export const LANGS = ['zh-CN', 'zh-TW', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+export const DESKTOP = { width: 1366, height: 768 } as const;
+export const PHONE = { width: 390, height: 844 } as const;
+
+/**
+ * A fresh browser context signed in as `username` with the console in `lang` (the browser's
+ * locale and the console's stored choice), at 1366×768 or on a touch phone at 390×844.
+ * Unlike `Console.as`, each call opens its own context; `close` ends it.
+ */
+export async function openAs(k: Console, username: string, lang: Lang, phone = false): Promise<{ page: Page; close: () => Promise<void> }> {
+  const ctx = await k.browser.newContext({ viewport: phone ? PHONE : DESKTOP, locale: lang, baseURL: k.base, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
+  await ctx.addInitScript((l) => localStorage.setItem('kesu.lang', l), lang);
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (e) => console.log(`# page error (${username}): ${e.message}`));
+  await page.goto('/');
+  await page.locator('#login_username').fill(username);
+  await page.locator('#login_password').fill('kesu-demo');
+  await page.locator('#login_password').press('Enter');
+  await page.getByTestId('whoami').waitFor();
+  return { page, close: () => ctx.close() };
+}
+
 /** A bearer token for a demo user (every demo account's password is `kesu-demo`). */
 export async function apiToken(base: string, username: string): Promise<string> {
   const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'kesu-demo' }) });

@@ -1,11 +1,12 @@
 /** Cases as the API answers them: the case view, the list, files, the lifecycle table. */
 import { z } from 'zod';
-import { STATES, ROLES, type Clock as ClockType, type Complaint as ComplaintType, type Role as RoleType } from '../../domain/complaint/types.js';
+import { STATES, ROLES, type Complaint as ComplaintType, type Role as RoleType } from '../../domain/complaint/types.js';
 import type { TimelineEvent as TimelineEventType } from '../../store/event.repository.js';
 import type { ListRow as ListRowType } from '../../store/complaint.repository.js';
 import type { AttachmentView } from '../../services/case-attachments.js';
 import type { ComplaintView } from '../../services/view-complaint.js';
 import type { CaseChanged as CaseChangedType } from '../../services/app.js';
+import type { ClockView as ClockViewType } from '../../domain/lifecycle/clock-remaining.js';
 import { I18nText, JsonObject, Texts, type Describes } from './common.js';
 import { DueExplanation } from './policy.js';
 import { named } from './registry.js';
@@ -152,6 +153,14 @@ export const Clock = named(
     nextCheckAt: Instant.nullable(),
     /** A policy clock rule's name (kind `rule:<code>`, clockRules[].name); absent for the built-in clocks. */
     name: I18nText.optional(),
+    /** While paused: the time left, per unit and as text per language (已暂停，剩余 …); null when not paused or not tellable. */
+    remaining: z
+      .strictObject({
+        /** One entry per unit; empty when the clock had run out before the pause. */
+        parts: z.array(z.strictObject({ amount: z.number(), unit: z.string() })),
+        text: Texts,
+      })
+      .nullable(),
   }),
 );
 
@@ -265,7 +274,7 @@ export const Lifecycle = named('Lifecycle', z.strictObject({ states: z.array(Sta
  * A case view as sent: the domain keeps a clock's explanation `unknown`; the schema names its
  * three shapes, and the serializer checks the value against them.
  */
-export function documentedClocks<V extends { clocks: ClockType[] }>(v: V): Omit<V, 'clocks'> & { clocks: z.output<typeof Clock>[] } {
+export function documentedClocks<V extends { clocks: ClockViewType[] }>(v: V): Omit<V, 'clocks'> & { clocks: z.output<typeof Clock>[] } {
   return v as Omit<V, 'clocks'> & { clocks: z.output<typeof Clock>[] };
 }
 
@@ -280,7 +289,7 @@ export const AccessCode = z.strictObject({ number: z.string(), accessCode: z.str
 
 // The schemas describe the server's own types exactly.
 const _complaint: Describes<typeof Complaint, ComplaintType & { piiMasked: boolean; piiRevealable?: boolean }> = true;
-const _clock: Describes<typeof Clock, Omit<ClockType, 'explanation'> & { explanation: z.output<typeof ClockExplanation>; name?: z.output<typeof I18nText> }> = true;
+const _clock: Describes<typeof Clock, Omit<ClockViewType, 'explanation'> & { explanation: z.output<typeof ClockExplanation>; name?: z.output<typeof I18nText> }> = true;
 const _event: Describes<typeof TimelineEvent, TimelineEventType> = true;
 const _attachment: Describes<typeof Attachment, AttachmentView> = true;
 const _row: Describes<typeof ListRow, ListRowType> = true;

@@ -74,12 +74,40 @@ function Routed() {
   );
 }
 
+/**
+ * Colours that meet WCAG AA contrast (4.5:1) for the console's small text (axe-core, see
+ * test/browser/accessibility.test.ts): antd's defaults (#1677ff on white 4.1, secondary #8c8c8c
+ * 3.4, placeholders #bfbfbf 1.8, success and warning text 2.2 and 1.9) fall short.
+ */
+const READABLE = {
+  colorPrimary: '#0958d9',
+  colorTextSecondary: '#595959',
+  colorTextDescription: '#595959',
+  colorTextPlaceholder: '#707070',
+  colorLink: '#0958d9',
+  colorTextDisabled: '#707070',
+  colorTextQuaternary: '#707070',
+  // Darker status colours on antd's own light backgrounds (set explicitly: derived ones would darken too).
+  colorSuccess: '#237804',
+  colorSuccessBg: '#f6ffed',
+  colorSuccessBorder: '#b7eb8f',
+  colorInfo: '#0958d9',
+  colorInfoBg: '#e6f4ff',
+  colorInfoBorder: '#91caff',
+  colorWarning: '#874d00',
+  colorWarningBg: '#fffbe6',
+  colorWarningBorder: '#ffe58f',
+  colorError: '#cf1322',
+  colorErrorBg: '#fff1f0',
+  colorErrorBorder: '#ffa39e',
+} as const;
+
 export function App() {
   const { i18n } = useTranslation();
   const lang = (i18n.language in ANTD_LOCALES ? i18n.language : 'zh-CN') as keyof typeof ANTD_LOCALES;
   dayjs.locale(DAYJS_LOCALES[lang]);
   return (
-    <ConfigProvider locale={ANTD_LOCALES[lang]} theme={{ token: { borderRadius: 4, fontSize: 13 } }} componentSize="small">
+    <ConfigProvider locale={ANTD_LOCALES[lang]} theme={{ token: { borderRadius: 4, fontSize: 13, ...READABLE } }} componentSize="small">
       <AntApp>
         <BrowserRouter>
           <SessionProvider>

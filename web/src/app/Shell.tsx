@@ -6,7 +6,7 @@ import { App, Badge, Button, Dropdown, Grid, Layout, Menu, Modal, Select, Toolti
 import { AlertOutlined, AppstoreOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CalendarOutlined, CheckSquareOutlined, DisconnectOutlined, DownOutlined, FileExcelOutlined, FolderOpenOutlined, FormOutlined, HomeOutlined, KeyOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useSession } from './session';
 import { useLive } from './live';
 import { QUEUES } from '../modules/queues/queues';
@@ -26,8 +26,13 @@ export function Shell() {
   const nav = useNavigate();
   const loc = useLocation();
   // On a phone the menu is a rail of icons and the header keeps only what fits on one line.
-  const wide = Grid.useBreakpoint().md ?? true;
-  const [collapsed, setCollapsed] = useState(false);
+  const screens = Grid.useBreakpoint();
+  const wide = screens.md ?? true;
+  // The rail follows the screen: collapsed below lg, open from lg, also after a viewport change
+  // (an uncontrolled Sider could stay open on a phone after a resize or rotation).
+  const large = screens.lg ?? true;
+  const [collapsed, setCollapsed] = useState(!large);
+  useEffect(() => setCollapsed(!large), [large]);
   if (!me) return null;
   const items: { key: string; icon?: ReactNode; label: string; children?: { key: string; label: string }[] }[] = [];
   items.push({ key: '/workbench', icon: <HomeOutlined />, label: t('nav.workbench') });
@@ -52,7 +57,7 @@ export function Shell() {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider width={196} theme="light" breakpoint="lg" collapsedWidth={wide ? 56 : 44} onCollapse={setCollapsed} style={{ borderRight: '1px solid #f0f0f0' }}>
+      <Layout.Sider width={196} theme="light" breakpoint="lg" collapsed={collapsed} collapsedWidth={wide ? 56 : 44} onCollapse={setCollapsed} style={{ borderRight: '1px solid #f0f0f0' }}>
         <div style={{ padding: collapsed ? '14px 0' : '14px 16px', textAlign: collapsed ? 'center' : undefined, fontWeight: 600, fontSize: 16, whiteSpace: 'nowrap', overflow: 'hidden' }} title={t('app.name')}>
           <AuditOutlined style={{ color: '#1677ff' }} />
           {!collapsed && ` ${t('app.name')}`}
@@ -96,7 +101,7 @@ export function Shell() {
               },
             }}
           >
-            <Button type="text" size="small" aria-label={t('account.menu')} data-testid="user-menu" style={{ minWidth: 0, maxWidth: wide ? 380 : 140, display: 'flex', alignItems: 'center', gap: 4 }}>
+            <Button type="text" size="small" title={t('account.menu')} data-testid="user-menu" style={{ minWidth: 0, maxWidth: wide ? 380 : 140, display: 'flex', alignItems: 'center', gap: 4 }}>
               <Typography.Text data-testid="whoami" ellipsis style={{ minWidth: 0 }}>
                 {me.name}
                 {wide && ` · ${joinList(me.roles.map((r) => t(`role.${r}`)))}`}

@@ -12821,6 +12821,13 @@ export interface components {
             }) | null;
             nextCheckAt: string | null;
             name?: components["schemas"]["I18nText"];
+            remaining: {
+                parts: {
+                    amount: number;
+                    unit: string;
+                }[];
+                text: components["schemas"]["Texts"];
+            } | null;
         };
         TimelineEvent: {
             complaintId: string;

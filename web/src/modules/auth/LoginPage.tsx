@@ -37,7 +37,7 @@ export function LoginPage() {
   return (
     <div style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#f5f7fa' }}>
       <Card style={{ width: 360 }} title={<span>{t('app.name')} · {t('auth.title')}</span>} extra={
-        <Select<Locale> size="small" value={i18n.language as Locale} onChange={setLanguage} options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`) }))} style={{ width: 100 }} />
+        <Select<Locale> size="small" aria-label={t('app.language')} value={i18n.language as Locale} onChange={setLanguage} options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`) }))} style={{ width: 100 }} />
       }>
         <Form layout="vertical" name="login" onFinish={submit} requiredMark={false}>
           <Form.Item name="username" label={t('auth.username')} rules={[{ required: true, message: t('form.required') }]}>

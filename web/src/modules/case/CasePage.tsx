@@ -25,7 +25,6 @@ import { RelatedCases } from '../../shared/RelatedCases';
 import { CaseDuties } from '../../shared/CaseDuties';
 import { RevealField } from '../../shared/RevealField';
 import { TriageForm } from './TriageForm';
-import { pausedLeft } from './paused-clock';
 import { CaseExportButtons, CasePrintForm } from './CasePrintForm';
 import { ToExperienceButton } from '../knowledge/ToExperienceButton';
 
@@ -256,12 +255,11 @@ export function CasePage() {
     </>
   );
 
-  /** "已暂停，剩余 1.5 个工作日" — a paused clock's time left in its working time (no due time while paused). */
+  /** "已暂停，剩余 1.5 个工作日" — a paused clock's time left as the server counted it (no due time while paused). */
   function pausedText(k: Clock): string {
-    const left = pausedLeft(k);
-    if (left === null) return t('clock.paused');
-    if (left.length === 0) return t('clock.pausedNoneLeft');
-    return t('clock.pausedLeft', { left: left.map((x) => formatPolicyDuration(`${x.amount}${x.unit}`)).join(' + ') });
+    if (!k.remaining) return t('clock.paused');
+    if (k.remaining.parts.length === 0) return t('clock.pausedNoneLeft');
+    return t('clock.pausedLeft', { left: pick(k.remaining.text) });
   }
 
   function ClockTable({ clocks }: { clocks: Clock[] }) {

@@ -147,14 +147,14 @@ export function QueuePage() {
       styles={{ body: { padding: 8 } }}
     >
       <Space wrap style={{ marginBottom: 8 }} data-testid="queue-filters">
-        <Input.Search allowClear placeholder={t('queue.search')} style={{ width: 200 }} value={filters.text} onChange={(e) => setFilters({ ...filters, text: e.target.value })} onSearch={() => void load()} />
-        <Select mode="multiple" allowClear placeholder={t('field.state')} style={{ minWidth: 140 }} maxTagCount={1} value={filters.state} onChange={(v) => setFilters({ ...filters, state: v })} options={stateOptions} optionFilterProp="label" />
-        <Select mode="multiple" allowClear placeholder={t('field.grade')} style={{ minWidth: 110 }} maxTagCount={1} value={filters.grade} onChange={(v) => setFilters({ ...filters, grade: v })} options={(policy?.grades ?? []).map((g) => ({ value: g.code, label: pick(g.name) }))} />
-        <Select mode="multiple" allowClear placeholder={t('field.kind')} style={{ minWidth: 100 }} maxTagCount={1} value={filters.kind} onChange={(v) => setFilters({ ...filters, kind: v })} options={['complaint', 'inquiry', 'suggestion'].map((k) => ({ value: k, label: t(`kind.${k}`) }))} />
-        <Select mode="multiple" allowClear placeholder={t('field.channel')} style={{ minWidth: 100 }} maxTagCount={1} value={filters.channel} onChange={(v) => setFilters({ ...filters, channel: v })} options={(policy?.channels ?? []).map((c) => ({ value: c, label: t(`channel.${c}`, { defaultValue: c }) }))} />
-        <Select mode="multiple" allowClear placeholder={t('field.department')} style={{ minWidth: 120 }} maxTagCount={1} value={filters.department} onChange={(v) => setFilters({ ...filters, department: v })} options={(policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name) }))} optionFilterProp="label" />
+        <Input.Search allowClear placeholder={t('queue.search')} aria-label={t('queue.search')} style={{ width: 200 }} value={filters.text} onChange={(e) => setFilters({ ...filters, text: e.target.value })} onSearch={() => void load()} />
+        <Select mode="multiple" allowClear placeholder={t('field.state')} aria-label={t('field.state')} style={{ minWidth: 140 }} maxTagCount={1} value={filters.state} onChange={(v) => setFilters({ ...filters, state: v })} options={stateOptions} optionFilterProp="label" />
+        <Select mode="multiple" allowClear placeholder={t('field.grade')} aria-label={t('field.grade')} style={{ minWidth: 110 }} maxTagCount={1} value={filters.grade} onChange={(v) => setFilters({ ...filters, grade: v })} options={(policy?.grades ?? []).map((g) => ({ value: g.code, label: pick(g.name) }))} />
+        <Select mode="multiple" allowClear placeholder={t('field.kind')} aria-label={t('field.kind')} style={{ minWidth: 100 }} maxTagCount={1} value={filters.kind} onChange={(v) => setFilters({ ...filters, kind: v })} options={['complaint', 'inquiry', 'suggestion'].map((k) => ({ value: k, label: t(`kind.${k}`) }))} />
+        <Select mode="multiple" allowClear placeholder={t('field.channel')} aria-label={t('field.channel')} style={{ minWidth: 100 }} maxTagCount={1} value={filters.channel} onChange={(v) => setFilters({ ...filters, channel: v })} options={(policy?.channels ?? []).map((c) => ({ value: c, label: t(`channel.${c}`, { defaultValue: c }) }))} />
+        <Select mode="multiple" allowClear placeholder={t('field.department')} aria-label={t('field.department')} style={{ minWidth: 120 }} maxTagCount={1} value={filters.department} onChange={(v) => setFilters({ ...filters, department: v })} options={(policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name) }))} optionFilterProp="label" />
         <Space size={4}>
-          <Switch size="small" checked={!!filters.overdue} onChange={(v) => setFilters({ ...filters, overdue: v })} />
+          <Switch size="small" aria-label={t('queue.onlyOverdue')} checked={!!filters.overdue} onChange={(v) => setFilters({ ...filters, overdue: v })} />
           {t('queue.onlyOverdue')}
         </Space>
         <Tooltip title={t('queue.saveFilter')}>

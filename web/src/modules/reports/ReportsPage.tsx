@@ -37,6 +37,8 @@ const MODES = ['immediate', 'within_limit', 'overdue', 'repeated'] as const;
 const AGES = ['lt1d', 'd1to3', 'd3to7', 'ge7d'] as const;
 const DIMENSIONS = ['attitude', 'efficiency', 'result'] as const;
 const MODE_COLORS: Record<(typeof MODES)[number], string> = { immediate: '#52c41a', within_limit: '#1677ff', overdue: '#f5222d', repeated: '#fa8c16' };
+/** The tags' preset colours: their text meets contrast on the tag (the chart keeps MODE_COLORS). */
+const MODE_TAGS: Record<(typeof MODES)[number], string> = { immediate: 'success', within_limit: 'processing', overdue: 'error', repeated: 'warning' };
 
 /** The query every call of the page shares (lists joined with commas, empty ones left out). */
 function query(period: Period, groupBy: GroupBy, f: Filters) {
@@ -247,7 +249,7 @@ export function ReportsPage() {
               <ReportChart option={charts.modes} height={200} testId="chart-modes" onPick={(i) => void openDrill(MODES[i]!, t(`reports.mode.${MODES[i]!}`))} />
               <Space wrap size={4} style={{ padding: '0 8px 4px' }}>
                 {MODES.map((m) => (
-                  <Tag key={m} color={MODE_COLORS[m]} style={{ cursor: 'pointer' }} onClick={() => void openDrill(m, t(`reports.mode.${m}`))} data-testid={`mode-${m}`}>
+                  <Tag key={m} color={MODE_TAGS[m]} style={{ cursor: 'pointer' }} onClick={() => void openDrill(m, t(`reports.mode.${m}`))} data-testid={`mode-${m}`}>
                     {t(`reports.mode.${m}`)} {s.handling.modes[m].count}
                   </Tag>
                 ))}

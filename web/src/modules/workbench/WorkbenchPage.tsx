@@ -40,7 +40,7 @@ export function WorkbenchPage() {
       <Row gutter={[12, 12]} data-testid="workbench-items">
         {(w?.items ?? []).map((i) => (
           <Col key={i.key} xs={12} sm={8} lg={6} xl={4}>
-            <Link to={`/queues/${i.queue}`} data-testid={`workbench-${i.key}`} aria-label={`${t(`workbench.item.${i.key}`)}: ${i.count}`}>
+            <Link to={`/queues/${i.queue}`} data-testid={`workbench-${i.key}`}>
               <Card size="small" hoverable style={{ borderColor: i.urgent && i.count > 0 ? '#ff7875' : undefined, height: '100%' }}>
                 <Statistic
                   title={<span className="kesu-word">{t(`workbench.item.${i.key}`)}</span>}
