@@ -54,6 +54,8 @@ try {
     const cases: (typeof template)[] = [];
     const facts: CaseFactsTable[] = [];
     const clocks: ClockFactsTable[] = [];
+    // One phone key per case; one customer in five calls again (the repeat-rate query's work).
+    const keys: { key: string; complaint_id: string; kind: string }[] = [];
     for (let j = i; j < Math.min(N, i + BATCH); j++) {
       const t = start + Math.floor(j * step);
       const at = new Date(t).toISOString();
@@ -71,6 +73,7 @@ try {
       const closedAt = state === 'closed' ? iso(6 + (j % 40)) : null;
       const level = invalid || !closedAt ? null : LEVELS[j % LEVELS.length]!;
       const c = { ...body, id, number, receivedAt: at, state, grade, category: 'attitude', departmentCode: dept };
+      keys.push({ key: `bench-phone-${j % 5 === 0 ? j - 5 * (j % 3) : j}`, complaint_id: id, kind: 'phone' });
       cases.push({ ...template, id, number, received_at: at, state, grade, category: 'attitude', department_code: dept, search_rowid: null, body: JSON.stringify(c) } as typeof template);
       facts.push({
         complaint_id: id, number, kind: 'complaint', channel: j % 3 ? 'phone' : 'web', policy_key: template.policy_key, category: 'attitude', grade, department_code: dept,
@@ -95,6 +98,7 @@ try {
     await database.db.transaction().execute(async (trx) => {
       await trx.insertInto('complaints').values(cases).execute();
       await trx.insertInto('case_facts').values(facts).execute();
+      await trx.insertInto('contact_keys').values(keys).onConflict((oc) => oc.doNothing()).execute();
       for (let k = 0; k < clocks.length; k += BATCH) await trx.insertInto('clock_facts').values(clocks.slice(k, k + BATCH)).execute();
     });
   }
