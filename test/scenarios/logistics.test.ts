@@ -28,12 +28,17 @@ await scenario('logistics', '2026-10-03T10:00:00+08:00', (k) => {
     assert.equal((await act(k(), 'specialist', caseId, 'close', {})).complaint.state, 'closed');
   });
 
-  it('§16: a solution within 30 minutes of receipt, whenever the case is routed', { todo: 'no clock runs from receipt to the proposal (docs/policy.md §13 logistics: clock rules as data)' }, async () => {
+  it('§16: a solution within 30 minutes of receipt, whenever the case is routed (clock rule propose_30m)', async () => {
     k().clock.set('2026-10-03T12:00:00+08:00');
     const caseId = (await intake(k(), { channel: 'phone' })).complaint.id;
     k().clock.set('2026-10-03T12:20:00+08:00');
     const r = await triaged(k(), caseId, { category: 'timeliness', grade: 'general' });
-    assert.ok(r.clocks.some((c: any) => c.status === 'running' && c.dueAt === '2026-10-03T04:30:00.000Z'), JSON.stringify(r.clocks.map((c: any) => [c.kind, c.dueAt])));
+    const rule = r.clocks.find((c: any) => c.kind === 'rule:propose_30m');
+    assert.ok(rule, JSON.stringify(r.clocks.map((c: any) => c.kind)));
+    // 在接到投诉30分钟内: 12:00 + 30 min, though routed at 12:20.
+    assert.deepEqual([rule.status, rule.dueAt, rule.name?.['zh-CN']], ['running', '2026-10-03T04:30:00.000Z', '受理后30分钟内提出方案']);
+    const p = await proposed(k(), caseId);
+    assert.equal(p.clocks.find((c: any) => c.kind === 'rule:propose_30m').status, 'stopped', 'the proposal stops it');
   });
 
   it('a vicious case (media, conflict) is major and goes to the direct leader at once; §9 invalid reasons close a case', async () => {
