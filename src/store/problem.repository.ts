@@ -57,6 +57,7 @@ export async function visibleProblemCases(db: Executor, actor: Actor, problemIds
     .where('problem_cases.problem_id', 'in', [...problemIds])
     .where(visibleTo(actor) as never)
     .orderBy('complaints.received_at')
+    .orderBy('complaints.number') // cases received in the same instant keep their numbers' order
     .execute();
   return rows.map((r) => ({ problemId: r.problem_id, id: r.id, number: r.number, title: r.title, state: r.state }));
 }

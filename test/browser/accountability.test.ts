@@ -10,25 +10,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { browserSkip, LANGS, openAs, settled, startConsole, SHOTS, type Console, apiPost, apiToken } from './support.js';
+import { browserSkip, LANGS, openAs, pressUntilSent, settled, startConsole, SHOTS, type Console, apiPost, apiToken } from './support.js';
 import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
 import { accountabilityPolicyFile } from '../reports/accountability-policy.js';
 
-/**
- * Presses the step dialog's submit once it has finished opening, and again (same request, the
- * dialog keeps its Idempotency-Key) when no POST went out within 10 s — a press during the
- * dialog's zoom can be lost on a loaded 2-core machine, as in console-journey's act().
- */
-async function submitStep(page: Page): Promise<void> {
-  await settled(page);
-  const sent = () => page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('/api/v1/accountability/'), { timeout: 10_000 });
-  const first = sent();
-  await page.getByTestId('step-submit').click();
-  if (await first.then(() => true, () => false)) return;
-  const again = sent();
-  await page.getByTestId('step-submit').click();
-  await again;
-}
+/** The step dialog's submit (see pressUntilSent: a press during the dialog's zoom can be lost). */
+const submitStep = (page: Page) => pressUntilSent(page, page.getByTestId('step-submit'), '/api/v1/accountability/');
 
 const skip = browserSkip();
 const DIR = join(SHOTS, 'accountability');

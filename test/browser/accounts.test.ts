@@ -12,7 +12,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { browserSkip, startConsole, SHOTS, type Console, shot } from './support.js';
+import { browserSkip, pressUntilSent, startConsole, SHOTS, type Console, shot } from './support.js';
 
 const skip = browserSkip();
 const TEMP = 'Temporary-Pass-42';
@@ -96,7 +96,7 @@ describe('web console: accounts and sessions', { skip }, () => {
   it('a deactivated user is signed out, cannot sign in, and their open cases are listed', async () => {
     const handler = await k.as('handler');
     await admin.getByTestId('user-deactivate-handler').click();
-    await admin.getByTestId('deactivate-confirm').click();
+    await pressUntilSent(admin, admin.getByTestId('deactivate-confirm'), '/deactivate');
     await admin.getByTestId('open-cases-list').waitFor();
     await admin.locator('[data-testid="user-row-handler"][data-active="false"]').waitFor();
     await shot(admin, 'accounts-deactivated');

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { createApp, type App } from '../../src/services/app.js';
 import { seedDemo } from '../../src/services/seed-demo.js';
@@ -197,3 +197,20 @@ export async function selectedText(page: Page, id: string): Promise<string> {
   return page.locator(`#${id}`).locator('xpath=ancestor::div[contains(@class,"ant-select")][1]').innerText();
 }
 
+
+/**
+ * Clicks a button that sends a request, once the page's dialogs have finished opening, and again
+ * when no request to `urlPart` went out within 10 s: on a loaded 2-core machine a press during a
+ * dialog's zoom can be lost. Safe for the console's forms, which keep their Idempotency-Key until
+ * they close (a person pressing twice does the same).
+ */
+export async function pressUntilSent(page: Page, button: Locator, urlPart: string, method = 'POST'): Promise<void> {
+  await settled(page);
+  const sent = () => page.waitForRequest((r) => r.method() === method && r.url().includes(urlPart), { timeout: 10_000 });
+  const first = sent();
+  await button.click();
+  if (await first.then(() => true, () => false)) return;
+  const again = sent();
+  await button.click();
+  await again;
+}
