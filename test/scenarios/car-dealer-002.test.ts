@@ -52,6 +52,35 @@ await scenario('car-dealer-002', '2026-09-28T09:00:00+08:00', (k) => {
     assert.deepEqual([r.complaint.tier, r.complaint.primaryHandlerId], [2, id(k(), 'deptmanager')]);
   });
 
+  it('(一)2 1)–3): each stage of the chain runs its own clock from the step before it (clock rules)', async () => {
+    k().clock.set('2026-09-28T11:00:00+08:00');
+    const caseId = (await intake(k())).complaint.id; // handled by handler2: handler is away (the test above)
+    const rule = (v: any, code: string) => v.clocks.find((c: any) => c.kind === `rule:${code}`);
+    k().clock.set('2026-09-28T11:30:00+08:00');
+    const r = await triaged(k(), caseId, { category: 'quality', grade: 'general', handler: 'handler2' });
+    // 1) 在24小时内确定责任: from the report (routing, 11:30) → 09-29 11:30 local.
+    assert.deepEqual([rule(r, 'responsibility').status, rule(r, 'responsibility').dueAt], ['running', '2026-09-29T03:30:00.000Z']);
+    assert.equal(rule(r, 'review'), undefined, 'the review has not begun');
+    k().clock.set('2026-09-28T15:00:00+08:00');
+    await act(k(), 'handler2', caseId, 'accept');
+    const i = await act(k(), 'handler2', caseId, 'investigate', { facts: '经核实属实', cause: '服务流程执行不到位', responsibility: { type: 'department', departmentCode: r.complaint.departmentCode } });
+    // 2) 管理部 … 四小时内复核: from the finding (15:00) → 19:00.
+    assert.equal(rule(i, 'responsibility').status, 'stopped');
+    assert.deepEqual([rule(i, 'review').status, rule(i, 'review').dueAt], ['running', '2026-09-28T11:00:00.000Z']);
+    k().clock.set('2026-09-28T16:00:00+08:00');
+    const p = await act(k(), 'handler2', caseId, 'propose', { solutions: ['apology'], amount: 0, description: '向客户致歉并整改' });
+    // 2) 在四个小时内，将处理结果上报主管总经理: from the proposal (16:00) → 20:00.
+    assert.equal(rule(p, 'review').status, 'stopped');
+    assert.deepEqual([rule(p, 'gm_decision').status, rule(p, 'gm_decision').dueAt], ['running', '2026-09-28T12:00:00.000Z']);
+    k().clock.set('2026-09-28T17:00:00+08:00');
+    const a = await act(k(), 'gm', caseId, 'approve', { comment: '同意' });
+    // 3) 实施 … 8 h from the approval (17:00) → 09-29 01:00 local.
+    assert.equal(rule(a, 'gm_decision').status, 'stopped');
+    assert.deepEqual([rule(a, 'implementation').status, rule(a, 'implementation').dueAt], ['running', '2026-09-28T17:00:00.000Z']);
+    const done = await answered(k(), caseId, 'handler2');
+    assert.equal(rule(done, 'implementation').status, 'stopped');
+  });
+
   it('未了事宜: the reminder of the 4th moves off the National Day holiday to 10-08, due that working day', async () => {
     k().clock.set('2026-10-04T09:30:00+08:00');
     await sweepDeadlines(k().app);
