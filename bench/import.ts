@@ -12,8 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { scratchDatabase } from '../scripts/lib/pg-scratch.js';
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../src/store/db.js';
 import { migrateToLatest } from '../src/store/migrate.js';
@@ -25,7 +24,6 @@ import { LEDGER_MAPPING, ledgerSheet } from './ledger-sheet.js';
 const args = process.argv.slice(2);
 const N = Number(args[args.indexOf('--rows') + 1] || 0) || 100_000;
 const withPg = args.includes('--pg');
-const PG_ADMIN = process.env.KESU_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const sheetOf = (n: number) => ledgerSheet(n);
 const MAPPING = LEDGER_MAPPING;
@@ -82,17 +80,11 @@ const dir = mkdtempSync(join(tmpdir(), 'kesu-bench-import-'));
 try {
   results.push(await run('SQLite', openDatabase({ dataDir: dir })));
   if (withPg) {
-    const name = `kesu_bench_import_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_ADMIN });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    const url = new URL(PG_ADMIN);
-    url.pathname = `/${name}`;
+    const db = await scratchDatabase('kesu_bench_import'); // scripts/lib/pg-scratch.ts: the one PostgreSQL scratch helper
     try {
-      results.push(await run('PostgreSQL', openDatabase({ databaseUrl: url.toString(), dataDir: join(dir, 'pg') })));
+      results.push(await run('PostgreSQL', openDatabase({ databaseUrl: db.url, dataDir: join(dir, 'pg') })));
     } finally {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
+      await db.drop();
     }
   }
 } finally {
