@@ -64,6 +64,21 @@ class Mutex {
   }
 }
 
+/**
+ * Bookkeeping writes made outside any transaction that need not be synced on their own: the
+ * Idempotency-Key's claim before a request's change, its stored answer and its release after.
+ * They run with `synchronous = NORMAL` (in WAL mode: in the WAL at once, so they survive kill -9,
+ * synced by the next FULL commit — the change's own transaction, which follows the claim). So a
+ * keyed request makes one durable commit, its change, not three (issue 9). A power loss can lose
+ * only a stored answer not yet followed by any commit: the retry then gets the resource as it is
+ * now (`recover`) or 409, never a second change.
+ */
+const RELAXED_SYNC = /^\s*(?:insert\s+into|update|delete\s+from)\s+"idempotency_keys"/i;
+
+export function relaxedSync(sqlText: string): boolean {
+  return RELAXED_SYNC.test(sqlText);
+}
+
 /** One caller's use of the database: reads go to the reader, writes and transactions to the writer. */
 class Session implements DatabaseConnection {
   private release: (() => void) | null = null;
@@ -84,7 +99,7 @@ class Session implements DatabaseConnection {
     if (SelectQueryNode.is(q.query) || rawRead(this.driver.reader, q)) return run<R>(this.driver.reader, q);
     await this.lock();
     try {
-      return run<R>(this.driver.writer, q);
+      return relaxedSync(q.sql) ? this.driver.runRelaxed<R>(q) : run<R>(this.driver.writer, q);
     } finally {
       this.unlock();
     }
@@ -110,6 +125,21 @@ export class KesuSqliteDriver implements Driver {
   }
 
   async init(): Promise<void> {}
+
+  /** Runs one autocommit statement with `synchronous = NORMAL` (see relaxedSync); the caller holds the mutex. */
+  runRelaxed<R>(q: CompiledQuery): QueryResult<R> {
+    this.writerDb.pragma('synchronous = NORMAL');
+    try {
+      return run<R>(this.writer, q);
+    } finally {
+      this.writerDb.pragma('synchronous = FULL');
+    }
+  }
+
+  /** The writer's `synchronous` level now (2 = FULL), for tests. */
+  writerSynchronous(): number {
+    return Number(this.writerDb.pragma('synchronous', { simple: true }));
+  }
 
   async acquireConnection(): Promise<DatabaseConnection> {
     return new Session(this);
