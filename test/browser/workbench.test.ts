@@ -151,6 +151,9 @@ describe('workbench, bulk actions and the flowchart', { skip }, () => {
           oneLanguage(await handler.locator('main, .ant-layout-content').first().innerText(), 'workbench');
           const { scroll, width } = await handler.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
           assert.ok(scroll <= width, `no sideways scrolling on the workbench (${scroll} > ${width})`);
+          // Nor inside the urgent cases' table (on a phone: the case and its time left, nothing cut off).
+          const inner = await handler.getByTestId('workbench-urgent').evaluate((el) => [...el.querySelectorAll('.ant-table-content, .ant-table-body')].map((c) => c.scrollWidth - c.clientWidth));
+          assert.ok(inner.every((d) => d <= 1), `the urgent table fits its card (${inner.join(', ')} px over)`);
 
           await handler.goto('/process');
           await handler.getByTestId('flowchart').waitFor();

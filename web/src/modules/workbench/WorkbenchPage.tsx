@@ -2,7 +2,7 @@
  * 工作台: the start page of the day. Per role what needs doing now (the server's counts, each
  * opening its queue) and the few most urgent cases; refreshed by live updates.
  */
-import { App, Card, Col, Empty, Row, Statistic, Table, Typography } from 'antd';
+import { App, Card, Col, Empty, Grid, Row, Statistic, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -20,6 +20,9 @@ export function WorkbenchPage() {
   const { me } = useSession();
   const { userName, deptName } = useLookups();
   const [w, setW] = useState<Workbench | null>(null);
+  // On a phone the urgent cases are two columns — the case (number, summary, state) and its time
+  // left — so the table fits the screen instead of scrolling sideways.
+  const wide = Grid.useBreakpoint().md ?? true;
   const load = useCallback(async () => {
     try {
       setW(await ok(api.GET('/api/v1/workbench')));
@@ -64,18 +67,33 @@ export function WorkbenchPage() {
             size="small"
             dataSource={w.urgent}
             pagination={false}
-            scroll={{ x: 640 }}
+            scroll={wide ? { x: 640 } : undefined}
             data-testid="workbench-urgent"
             columns={[
-              { title: t('field.number'), dataIndex: 'number', width: 150, render: (v: string) => <Link to={`/cases/${v}`}>{v}</Link> },
-              { title: t('field.title'), dataIndex: 'title', ellipsis: true },
-              { title: t('field.state'), dataIndex: 'state', width: 110, render: (v: string) => <StateTag state={v} /> },
-              { title: t('field.department'), dataIndex: 'departmentCode', width: 110, render: (v: string | null) => deptName(v) },
-              { title: t('field.handler'), dataIndex: 'primaryHandlerId', width: 80, render: (v: string | null) => userName(v) },
+              ...(wide
+                ? [
+                    { title: t('field.number'), dataIndex: 'number', width: 150, render: (v: string) => <Link to={`/cases/${v}`}>{v}</Link> },
+                    { title: t('field.title'), dataIndex: 'title', ellipsis: true },
+                    { title: t('field.state'), dataIndex: 'state', width: 110, render: (v: string) => <StateTag state={v} /> },
+                    { title: t('field.department'), dataIndex: 'departmentCode', width: 110, render: (v: string | null) => deptName(v) },
+                    { title: t('field.handler'), dataIndex: 'primaryHandlerId', width: 80, render: (v: string | null) => userName(v) },
+                  ]
+                : [
+                    {
+                      title: t('field.number'),
+                      dataIndex: 'number',
+                      render: (v: string, r: ListRow) => (
+                        <div>
+                          <Link to={`/cases/${v}`}>{v}</Link> <StateTag state={r.state} />
+                          <div style={{ fontSize: 12, color: '#595959', overflowWrap: 'anywhere' }}>{r.title}</div>
+                        </div>
+                      ),
+                    },
+                  ]),
               {
                 title: t('field.timeLeft'),
                 dataIndex: 'nextDue',
-                width: 150,
+                width: wide ? 150 : 110,
                 render: (_: unknown, r: ListRow) => (r.nextDue ? <Countdown dueAt={r.nextDue.dueAt} warnAt={r.nextDue.warnAt} startedAt={r.receivedAt} breached={r.overdue} /> : '—'),
               },
             ]}
