@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { apiPost, apiToken, browserSkip, settled, startConsole, SHOTS, type Console } from './support.js';
+import { apiPost, apiToken, browserSkip, openAs, settled, startConsole, SHOTS, type Console } from './support.js';
 
 const skip = browserSkip();
 const DIR = join(SHOTS, 'archive');
@@ -22,19 +22,7 @@ describe('archive page', { skip }, () => {
   const year = new Date().getFullYear();
   const filed: Record<string, string[]> = {};
 
-  async function open(username: string, lang: (typeof LANGS)[number], phone = false): Promise<{ page: Page; close: () => Promise<void> }> {
-    const ctx = await k.browser.newContext({ viewport: phone ? { width: 390, height: 844 } : { width: 1366, height: 768 }, locale: lang, baseURL: k.base, acceptDownloads: true, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
-    await ctx.addInitScript((l) => localStorage.setItem('kesu.lang', l), lang);
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => console.log(`# page error (${username}): ${e.message}`));
-    await page.goto('/');
-    await page.locator('#login_username').fill(username);
-    await page.locator('#login_password').fill('kesu-demo');
-    await page.locator('#login_password').press('Enter');
-    await page.getByTestId('whoami').waitFor();
-    return { page, close: () => ctx.close() };
-  }
+  const open = (username: string, lang: (typeof LANGS)[number], phone = false) => openAs(k, username, lang, phone);
 
   before(async () => {
     mkdirSync(DIR, { recursive: true });

@@ -124,7 +124,7 @@ export const PHONE = { width: 390, height: 844 } as const;
  * Unlike `Console.as`, each call opens its own context; `close` ends it.
  */
 export async function openAs(k: Console, username: string, lang: Lang, phone = false): Promise<{ page: Page; close: () => Promise<void> }> {
-  const ctx = await k.browser.newContext({ viewport: phone ? PHONE : DESKTOP, locale: lang, baseURL: k.base, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
+  const ctx = await k.browser.newContext({ viewport: phone ? PHONE : DESKTOP, locale: lang, baseURL: k.base, acceptDownloads: true, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
   await ctx.addInitScript((l) => localStorage.setItem('kesu.lang', l), lang);
   const page = await ctx.newPage();
   page.setDefaultTimeout(20_000);
