@@ -74,9 +74,12 @@ describe('SIGTERM', () => {
       const name = new URL(t.url!).pathname.slice(1);
       const deadline = Date.now() + 20_000;
       for (;;) {
+        // pg_stat_activity is a snapshot taken once per transaction, and the blocker is inside one:
+        // without clearing it, a first look taken before the sweep blocked would be seen for ever.
+        await blocker.query('select pg_stat_clear_snapshot()');
         const w = await blocker.query("select count(*)::int as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock' and pid <> pg_backend_pid()", [name]);
         if (w.rows[0].n > 0) break;
-        assert.ok(Date.now() < deadline, 'the sweep never waited on the lock');
+        assert.ok(Date.now() < deadline, `the sweep never waited on the lock:\n${s!.output()}`);
         await new Promise((r) => setTimeout(r, 50));
       }
       const sentAt = Date.now();

@@ -16,6 +16,7 @@ import { useLookups } from '../../app/session';
 import { pick } from '../../i18n';
 import { applyServerErrors } from '../../shared/forms';
 import { formatDateTime, formatMoney } from '../../shared/format';
+import { useOrgToday } from '../../shared/org-date';
 import { PRESETS, presetPeriod, type Period, type Preset } from '../reports/period';
 
 type Entry = Schemas['AccountabilityEntry'];
@@ -39,7 +40,15 @@ export function AccountabilityPage() {
   const wide = Grid.useBreakpoint().md ?? true;
   const ruleName = (code: string) => pick(policy?.accountability?.rules.find((r) => r.code === code)?.name) || code;
   const [preset, setPreset] = useState<Preset>('thisMonth');
-  const [period, setPeriod] = useState<Period>(() => presetPeriod('thisMonth'));
+  // Presets are counted from the organisation's today (the server reads dates in its zone); the
+  // first period is re-set once the policy, and so the zone, has loaded.
+  const today = useOrgToday();
+  const preset_ = (p: Exclude<Preset, 'custom'>) => presetPeriod(p, today ? dayjs(today) : undefined);
+  const [period, setPeriod] = useState<Period>(() => preset_('thisMonth'));
+  useEffect(() => {
+    if (today && preset !== 'custom') setPeriod((cur) => { const next = presetPeriod(preset, dayjs(today)); return cur.from === next.from && cur.to === next.to ? cur : next; });
+    // Only when the zone's today becomes known or changes, not on every preset click (those set it themselves).
+  }, [today]);
   const [tab, setTab] = useState<'people' | 'departments' | 'entries'>('entries');
   const [person, setPerson] = useState<{ id: string; name: string } | null>(null);
   const [department, setDepartment] = useState<string | null>(null);
@@ -71,7 +80,7 @@ export function AccountabilityPage() {
 
   const choosePreset = (p: Preset) => {
     setPreset(p);
-    if (p !== 'custom') setPeriod(presetPeriod(p));
+    if (p !== 'custom') setPeriod(preset_(p));
   };
 
   const openDetail = async (id: string) => {

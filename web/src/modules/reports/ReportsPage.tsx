@@ -18,6 +18,7 @@ import { formatDateTime } from '../../shared/format';
 import { ReportChart } from './ReportChart';
 import { ScheduledReports } from './ScheduledReports';
 import { ReportExportButtons } from './ReportExportButtons';
+import { useOrgToday } from '../../shared/org-date';
 import { PRESETS, bucketPeriod, defaultGroupBy, presetPeriod, type Period, type Preset } from './period';
 
 type Statistics = Schemas['Statistics'];
@@ -54,7 +55,15 @@ export function ReportsPage() {
   const { message } = App.useApp();
   const { policy, deptName, gradeName, categoryName } = useLookups();
   const [preset, setPreset] = useState<Preset>('thisMonth');
-  const [period, setPeriod] = useState<Period>(() => presetPeriod('thisMonth'));
+  // Presets are counted from the organisation's today (the server reads dates in its zone); the
+  // first period is re-set once the policy, and so the zone, has loaded.
+  const today = useOrgToday();
+  const preset_ = (p: Exclude<Preset, 'custom'>) => presetPeriod(p, today ? dayjs(today) : undefined);
+  const [period, setPeriod] = useState<Period>(() => preset_('thisMonth'));
+  useEffect(() => {
+    if (today && preset !== 'custom') setPeriod((cur) => { const next = presetPeriod(preset, dayjs(today)); return cur.from === next.from && cur.to === next.to ? cur : next; });
+    // Only when the zone's today becomes known or changes, not on every preset click (those set it themselves).
+  }, [today]);
   const [groupBy, setGroupBy] = useState<GroupBy>('day');
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [s, setS] = useState<Statistics | null>(null);
@@ -79,7 +88,7 @@ export function ReportsPage() {
   const choosePreset = (p: Preset) => {
     setPreset(p);
     if (p === 'custom') return;
-    const next = presetPeriod(p);
+    const next = preset_(p);
     setPeriod(next);
     setGroupBy(defaultGroupBy(next));
   };

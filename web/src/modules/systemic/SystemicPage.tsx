@@ -7,12 +7,13 @@
 import { App, Button, Card, DatePicker, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { ArrowDownOutlined, ArrowUpOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, ok, type Schemas } from '../../api/client';
 import { useLookups, useSession } from '../../app/session';
 import { formatDate } from '../../shared/format';
+import { useOrgToday } from '../../shared/org-date';
 
 type Subject = Schemas['SystemicRanking']['subjects'][number];
 type SubjectCase = Schemas['SubjectCase'];
@@ -39,7 +40,10 @@ export function SystemicPage() {
   const { categoryName, staff } = useLookups();
   const { has } = useSession();
   const manager = MANAGERS.some((r) => has(r));
-  const [period, setPeriod] = useState({ from: dayjs().subtract(29, 'day').format('YYYY-MM-DD'), to: dayjs().format('YYYY-MM-DD') });
+  // The last 30 days up to the organisation's today (not the browser's), until a range is picked.
+  const today = useOrgToday();
+  const [picked, setPeriod] = useState<{ from: string; to: string } | null>(null);
+  const period = useMemo(() => picked ?? (today ? { from: dayjs(today).subtract(29, 'day').format('YYYY-MM-DD'), to: today } : null), [picked, today]);
   const [subjects, setSubjects] = useState<Subject[]>([]);
   const [chosen, setChosen] = useState<Subject | null>(null);
   const [cases, setCases] = useState<SubjectCase[]>([]);
@@ -53,6 +57,7 @@ export function SystemicPage() {
 
   const loadProblems = useCallback(async () => setProblems(await ok(api.GET('/api/v1/problems', { params: { query: { limit: 100 } } })).catch(() => [])), []);
   useEffect(() => {
+    if (!period) return;
     void ok(api.GET('/api/v1/systemic/subjects', { params: { query: { ...period, minCases: 2 } } }))
       .then((r) => setSubjects(r.subjects))
       .catch(() => setSubjects([]));
@@ -61,7 +66,7 @@ export function SystemicPage() {
   useEffect(() => void loadProblems(), [loadProblems]);
   useEffect(() => {
     setSelected([]);
-    if (!chosen) return setCases([]);
+    if (!chosen || !period) return setCases([]);
     void ok(api.GET('/api/v1/systemic/cases', { params: { query: { ...period, category: chosen.category ?? '', product: chosen.product ?? '', limit: 200 } } }))
       .then(setCases)
       .catch(() => setCases([]));
@@ -102,7 +107,7 @@ export function SystemicPage() {
           <Typography.Text strong>{t('systemic.title')}</Typography.Text>
           <DatePicker.RangePicker
             allowClear={false}
-            value={[dayjs(period.from), dayjs(period.to)]}
+            value={period ? [dayjs(period.from), dayjs(period.to)] : null}
             onChange={(v) => v?.[0] && v[1] && setPeriod({ from: v[0].format('YYYY-MM-DD'), to: v[1].format('YYYY-MM-DD') })}
             data-testid="systemic-period"
           />
