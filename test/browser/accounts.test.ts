@@ -45,7 +45,7 @@ describe('web console: accounts and sessions', { skip }, () => {
     await admin.getByTestId('reset-password-save').click();
     await dialog.locator('.ant-form-item-explain-error').filter({ hasText: '密码至少 10 个字符' }).waitFor();
     await admin.locator('#resetpassword_password').fill(TEMP);
-    await admin.getByTestId('reset-password-save').click();
+    await pressUntilSent(admin, admin.getByTestId('reset-password-save'), '/password');
     await admin.getByText('吴磊 下次登录时必须修改', { exact: false }).waitFor();
   });
 
@@ -69,7 +69,7 @@ describe('web console: accounts and sessions', { skip }, () => {
     await page.locator('#password_currentPassword').fill(TEMP);
     await page.locator('#password_newPassword').fill(OWN);
     await page.locator('#password_repeatPassword').fill(OWN);
-    await page.getByTestId('change-password-save').click();
+    await pressUntilSent(page, page.getByTestId('change-password-save'), '/auth/password');
     await page.getByTestId('whoami').filter({ hasText: '吴磊' }).waitFor();
     await page.getByTestId('queue-table').or(page.locator('.ant-table')).first().waitFor();
 
@@ -79,14 +79,14 @@ describe('web console: accounts and sessions', { skip }, () => {
     await page.locator('#password_currentPassword').fill('not-my-password');
     await page.locator('#password_newPassword').fill('Another-good-one-9');
     await page.locator('#password_repeatPassword').fill('Another-good-one-9');
-    await page.getByTestId('change-password-save').click();
+    await pressUntilSent(page, page.getByTestId('change-password-save'), '/auth/password');
     await page.locator('.ant-form-item-explain-error').filter({ hasText: '当前密码不正确' }).waitFor();
     await page.keyboard.press('Escape');
 
     // Sign out everywhere: this session ends too.
     await page.getByTestId('user-menu').click();
     await page.getByTestId('user-menu-everywhere').click();
-    await page.getByTestId('everywhere-confirm').click();
+    await pressUntilSent(page, page.getByTestId('everywhere-confirm'), '/auth/logout-everywhere');
     await page.locator('#login_username').waitFor();
     await signInForm(page, 'handler2', OWN);
     await page.getByTestId('whoami').filter({ hasText: '吴磊' }).waitFor();
