@@ -9,12 +9,10 @@
  *   npx tsx bench/import.ts --rows 100000 --pg
  */
 import { performance } from 'node:perf_hooks';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { scratchDatabase } from '../scripts/lib/pg-scratch.js';
+import { cpus, loadavg } from 'node:os';
 import { sql } from 'kysely';
-import { openDatabase, type Database } from '../src/store/db.js';
+import type { Database } from '../src/store/db.js';
+import { onEachEngine, type BenchEngine } from './each-engine.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { createApp } from '../src/services/app.js';
 import { seedDemo } from '../src/services/seed-demo.js';
@@ -29,7 +27,7 @@ const sheetOf = (n: number) => ledgerSheet(n);
 const MAPPING = LEDGER_MAPPING;
 
 interface Result {
-  engine: string;
+  engine: BenchEngine;
   rows: number;
   checkMs: number;
   importMs: number;
@@ -40,7 +38,7 @@ interface Result {
   load: number;
 }
 
-async function run(engine: string, database: Database): Promise<Result> {
+async function run(engine: BenchEngine, database: Database): Promise<Result> {
   await migrateToLatest(database.db);
   const app = createApp(database);
   await seedDemo(app);
@@ -75,21 +73,7 @@ async function run(engine: string, database: Database): Promise<Result> {
   return { engine, rows: N, checkMs, importMs, rawMs, tenths, cpuMs: (cpu.user + cpu.system) / 1000, load };
 }
 
-const results: Result[] = [];
-const dir = mkdtempSync(join(tmpdir(), 'kesu-bench-import-'));
-try {
-  results.push(await run('SQLite', openDatabase({ dataDir: dir })));
-  if (withPg) {
-    const db = await scratchDatabase('kesu_bench_import'); // scripts/lib/pg-scratch.ts: the one PostgreSQL scratch helper
-    try {
-      results.push(await run('PostgreSQL', openDatabase({ databaseUrl: db.url, dataDir: join(dir, 'pg') })));
-    } finally {
-      await db.drop();
-    }
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+const results = await onEachEngine('import', withPg, run);
 
 const f = (x: number) => Math.round(x).toLocaleString('en-US');
 console.log(`\nHistory import, ${f(N)} rows — ${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);

@@ -9,11 +9,9 @@
  *   npx tsx bench/purge.ts --cases 20000 --pg
  */
 import { performance } from 'node:perf_hooks';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { scratchDatabase } from '../scripts/lib/pg-scratch.js';
-import { openDatabase, type Database } from '../src/store/db.js';
+import { cpus, loadavg } from 'node:os';
+import type { Database } from '../src/store/db.js';
+import { onEachEngine, type BenchEngine } from './each-engine.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { createApp } from '../src/services/app.js';
 import { seedDemo } from '../src/services/seed-demo.js';
@@ -27,14 +25,14 @@ const N = Number(args[args.indexOf('--cases') + 1] || 0) || 20_000;
 const withPg = args.includes('--pg');
 
 interface Result {
-  engine: string;
+  engine: BenchEngine;
   cases: number;
   purgeMs: number;
   cpuMs: number;
   load: number;
 }
 
-async function run(engine: string, database: Database): Promise<Result> {
+async function run(engine: BenchEngine, database: Database): Promise<Result> {
   await migrateToLatest(database.db);
   const importer = createApp(database, { now: () => new Date('2026-01-01T00:00:00Z') });
   await seedDemo(importer);
@@ -56,21 +54,7 @@ async function run(engine: string, database: Database): Promise<Result> {
   return { engine, cases: N, purgeMs, cpuMs: (cpu.user + cpu.system) / 1000, load };
 }
 
-const results: Result[] = [];
-const dir = mkdtempSync(join(tmpdir(), 'kesu-bench-purge-'));
-try {
-  results.push(await run('SQLite', openDatabase({ dataDir: dir })));
-  if (withPg) {
-    const db = await scratchDatabase('kesu_bench_purge'); // scripts/lib/pg-scratch.ts: the one PostgreSQL scratch helper
-    try {
-      results.push(await run('PostgreSQL', openDatabase({ databaseUrl: db.url, dataDir: join(dir, 'pg') })));
-    } finally {
-      await db.drop();
-    }
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+const results = await onEachEngine('purge', withPg, run);
 
 const f = (x: number) => Math.round(x).toLocaleString('en-US');
 console.log(`\nRetention purge, ${f(N)} expired cases — ${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);

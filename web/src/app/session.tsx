@@ -3,6 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { api, ApiError, ok, onUnauthenticated, type Lifecycle, type Policy, type StaffEntry, type User } from '../api/client';
 import { pick, setLanguage } from '../i18n';
 import { MustChangePassword } from '../modules/auth/MustChangePassword';
+import { orgToday } from '../shared/org-date';
 
 export interface Session {
   me: User | null;
@@ -143,6 +144,12 @@ export function useLookups(): Lookups {
   const l = useContext(LookupsContext);
   if (!l) throw new Error('LookupsProvider missing');
   return l;
+}
+
+/** The organisation's today (YYYY-MM-DD in the policy calendar's zone), or null until the policy has loaded. */
+export function useOrgToday(): string | null {
+  const { policy } = useLookups();
+  return policy ? orgToday(policy.calendar.timeZone) : null;
 }
 
 /** Applies the user's own language on the first sign-in in this browser (a choice made here wins). */

@@ -4,17 +4,10 @@
  * 20:30 is already on the next day in Asia/Shanghai, and "the last 30 days" ending on the
  * browser's date would leave out every case received since local midnight.
  */
-import { useLookups } from '../app/session';
 
 /** The calendar date (YYYY-MM-DD) of `now` in `timeZone`; the browser's own date when no zone is known. */
 export function orgToday(timeZone: string | undefined, now: Date = new Date()): string {
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
   const part = (type: string) => parts.find((p) => p.type === type)!.value;
   return `${part('year')}-${part('month')}-${part('day')}`;
-}
-
-/** The organisation's today, or null until the policy (and so its time zone) has loaded. */
-export function useOrgToday(): string | null {
-  const { policy } = useLookups();
-  return policy ? orgToday(policy.calendar.timeZone) : null;
 }

@@ -16,7 +16,7 @@ import { useLookups } from '../../app/session';
 import { pick } from '../../i18n';
 import { applyServerErrors } from '../../shared/forms';
 import { formatDateTime, formatMoney } from '../../shared/format';
-import { useOrgToday } from '../../shared/org-date';
+import { useOrgToday } from '../../app/session';
 import { PRESETS, presetPeriod, type Period, type Preset } from '../reports/period';
 
 type Entry = Schemas['AccountabilityEntry'];

@@ -18,7 +18,7 @@ import { formatDateTime } from '../../shared/format';
 import { ReportChart } from './ReportChart';
 import { ScheduledReports } from './ScheduledReports';
 import { ReportExportButtons } from './ReportExportButtons';
-import { useOrgToday } from '../../shared/org-date';
+import { useOrgToday } from '../../app/session';
 import { PRESETS, bucketPeriod, defaultGroupBy, presetPeriod, type Period, type Preset } from './period';
 
 type Statistics = Schemas['Statistics'];

@@ -13,7 +13,7 @@ import { Link } from 'react-router';
 import { api, ok, type Schemas } from '../../api/client';
 import { useLookups, useSession } from '../../app/session';
 import { formatDate } from '../../shared/format';
-import { useOrgToday } from '../../shared/org-date';
+import { useOrgToday } from '../../app/session';
 
 type Subject = Schemas['SystemicRanking']['subjects'][number];
 type SubjectCase = Schemas['SubjectCase'];
