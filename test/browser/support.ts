@@ -93,14 +93,7 @@ export async function startConsole(): Promise<Console> {
       if (open) return open;
       const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', baseURL: base });
       contexts.push(ctx);
-      const page = await ctx.newPage();
-      page.setDefaultTimeout(20_000);
-      page.on('pageerror', (e) => console.log(`# page error (${username}): ${e.message}`));
-      await page.goto('/');
-      await page.locator('#login_username').fill(username);
-      await page.locator('#login_password').fill('kesu-demo');
-      await page.locator('#login_password').press('Enter');
-      await page.getByTestId('whoami').waitFor();
+      const page = await signedIn(ctx, username);
       pages.set(username, page);
       return page;
     },
@@ -126,6 +119,12 @@ export const PHONE = { width: 390, height: 844 } as const;
 export async function openAs(k: Console, username: string, lang: Lang, phone = false): Promise<{ page: Page; close: () => Promise<void> }> {
   const ctx = await k.browser.newContext({ viewport: phone ? PHONE : DESKTOP, locale: lang, baseURL: k.base, acceptDownloads: true, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
   await ctx.addInitScript((l) => localStorage.setItem('kesu.lang', l), lang);
+  const page = await signedIn(ctx, username);
+  return { page, close: () => ctx.close() };
+}
+
+/** A new page in `ctx`, signed in through the sign-in form as a demo user (password `kesu-demo`). */
+async function signedIn(ctx: BrowserContext, username: string): Promise<Page> {
   const page = await ctx.newPage();
   page.setDefaultTimeout(20_000);
   page.on('pageerror', (e) => console.log(`# page error (${username}): ${e.message}`));
@@ -134,7 +133,7 @@ export async function openAs(k: Console, username: string, lang: Lang, phone = f
   await page.locator('#login_password').fill('kesu-demo');
   await page.locator('#login_password').press('Enter');
   await page.getByTestId('whoami').waitFor();
-  return { page, close: () => ctx.close() };
+  return page;
 }
 
 /** A bearer token for a demo user (every demo account's password is `kesu-demo`). */
