@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { engines } from '../support/engines.js';
-import { startKesu, type Kesu } from '../support/kesu.js';
+import { proposedCase, startKesu, type Kesu } from '../support/kesu.js';
 import { sweepDeadlines } from '../../src/jobs/deadline-sweeper.js';
 import { parsePolicyText } from '../../src/domain/policy/index.js';
 
@@ -41,22 +41,8 @@ const count = async (k: Kesu, table: 'duties' | 'duty_history' | 'complaint_even
 
 /** A case answered by `handler` at the test clock's time. */
 async function answeredCase(k: Kesu): Promise<string> {
-  const ids = Object.fromEntries(k.userIds);
-  const r0 = await k.as('agent').post('/api/v1/complaints', { channel: 'phone', description: '客服态度恶劣，挂断电话。', complainant: { name: '陈女士', phone: '13900001111' } });
-  assert.equal(r0.status, 201, JSON.stringify(r0.body));
-  const id = r0.body.complaint.id;
-  const [s, h] = [k.as('specialist'), k.as('handler')];
-  for (const [who, action, input] of [
-    [s, 'judge', { valid: true }],
-    [s, 'classify', { category: 'attitude', grade: 'general' }],
-    [s, 'route', { departmentCode: 'customer_service', primaryHandlerId: ids.handler }],
-    [h, 'accept', {}],
-    [h, 'investigate', { facts: '录音属实', cause: '培训不足', responsibility: { type: 'department', departmentCode: 'customer_service' } }],
-    [h, 'propose', { solutions: ['apology'], amount: 0, description: '致歉' }],
-  ] as const) {
-    const r = await who.act(id, action, input);
-    assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
-  }
+  const id = await proposedCase(k);
+  const h = k.as('handler');
   assert.equal(await count(k, 'duties'), 0, 'no duty before the answer');
   const r = await h.act(id, 'answer', { text: '已致歉', method: 'phone' });
   assert.equal(r.status, 200, JSON.stringify(r.body));

@@ -5,6 +5,7 @@
  * server, the same clock), as several servers share one PostgreSQL in production; `relay: true`
  * starts the PostgreSQL case relay (live updates between instances) on an instance.
  */
+import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { createApp, type App } from '../../src/services/app.js';
 import { seedDemo } from '../../src/services/seed-demo.js';
@@ -133,4 +134,30 @@ async function assemble(testDb: TestDb, app: App, clock: TestClock, opts: { rela
     },
   };
   return kesu;
+}
+
+/**
+ * An attitude complaint taken by `agent` (陈女士, 13900001111), judged valid, classified general
+ * and routed to `handler` by `specialist`, then accepted, investigated (the customer service
+ * department responsible) and proposed by `handler`, each step asserted to succeed; returns its id.
+ * The duty and report tests take it from there (answer it, or look at what came before the answer).
+ */
+export async function proposedCase(k: Kesu): Promise<string> {
+  const ids = Object.fromEntries(k.userIds);
+  const r0 = await k.as('agent').post('/api/v1/complaints', { channel: 'phone', description: '客服态度恶劣，挂断电话。', complainant: { name: '陈女士', phone: '13900001111' } });
+  assert.equal(r0.status, 201, JSON.stringify(r0.body));
+  const id: string = r0.body.complaint.id;
+  const [s, h] = [k.as('specialist'), k.as('handler')];
+  for (const [who, action, input] of [
+    [s, 'judge', { valid: true }],
+    [s, 'classify', { category: 'attitude', grade: 'general' }],
+    [s, 'route', { departmentCode: 'customer_service', primaryHandlerId: ids.handler }],
+    [h, 'accept', {}],
+    [h, 'investigate', { facts: '录音属实', cause: '培训不足', responsibility: { type: 'department', departmentCode: 'customer_service' } }],
+    [h, 'propose', { solutions: ['apology'], amount: 0, description: '致歉' }],
+  ] as const) {
+    const r = await who.act(id, action, input);
+    assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
+  }
+  return id;
 }
