@@ -1,6 +1,6 @@
 /**
  * Message wording. Customer messages (acknowledgement, delay notice, answer, survey invitation,
- * closure, invalid explanation) in zh-CN / zh-TW / en, each overridable per language by the
+ * closure, invalid explanation, overdue notice) in zh-CN / zh-TW / en, each overridable per language by the
  * policy's `messages` section; staff notifications (e-mail and group bots) with a fixed wording.
  *
  * Placeholders are `{name}`. A line holding a placeholder with no value is left out, so an
@@ -97,6 +97,19 @@ export const CUSTOMER_DEFAULTS: Record<CustomerMessage, CustomerWording> = {
       'zh-CN': '【{organisation}】关于您的投诉{number}：{explanation}',
       'zh-TW': '【{organisation}】關於您的投訴{number}：{explanation}',
       en: '{organisation}: about complaint {number}: {explanation}',
+    },
+  },
+  overdue_notice: {
+    subject: { 'zh-CN': '【{number}】处理进度致歉', 'zh-TW': '【{number}】處理進度致歉', en: '[{number}] Sorry for the delay' },
+    body: {
+      'zh-CN': '尊敬的客户：\n\n非常抱歉，您的投诉（编号 {number}）未能在我们承诺的时间内完成这一处理环节。我们已提级督办，会尽快给您答复。\n\n查询进度：{trackUrl}\n\n{organisation}',
+      'zh-TW': '尊敬的客戶：\n\n非常抱歉，您的投訴（編號 {number}）未能在我們承諾的時間內完成這一處理環節。我們已提級督辦，會盡快給您答覆。\n\n查詢進度：{trackUrl}\n\n{organisation}',
+      en: 'Dear customer,\n\nWe are sorry: a step of your complaint {number} was not done within the time we promised. It has been passed up for attention and we will answer you as soon as we can.\n\nFollow your case: {trackUrl}\n\n{organisation}',
+    },
+    sms: {
+      'zh-CN': '【{organisation}】很抱歉，您的投诉{number}未能按时完成当前环节，已提级督办。查询：{trackUrl}',
+      'zh-TW': '【{organisation}】很抱歉，您的投訴{number}未能按時完成當前環節，已提級督辦。查詢：{trackUrl}',
+      en: '{organisation}: sorry, complaint {number} is late on a step we promised; it has been passed up. Track: {trackUrl}',
     },
   },
 };

@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parsePolicyText, type Policy } from '../../src/domain/policy/index.js';
+import { CUSTOMER_MESSAGES, parsePolicyText, type Policy } from '../../src/domain/policy/index.js';
 import { fill, formatInstant, renderCustomerMessage } from '../../src/channels/templates.js';
 import { derivedAccessCode, hashAccessCode, normalizeAccessCode, randomAccessCode, seal, unseal, verifyAccessCode } from '../../src/channels/secrets.js';
 import { resolveCustomer, resolveStaff, staffForRole } from '../../src/channels/recipients.js';
@@ -34,6 +34,21 @@ describe('customer wording', () => {
     assert.match(cn.text, /客户服务中心$/);
     assert.match(renderCustomerMessage('acknowledgement', 'zh-TW', vars, p).text, /存取碼：ABCD-EFGH/);
     assert.match(renderCustomerMessage('acknowledgement', 'en', vars, p).sms, /^Customer Service Centre: complaint KS-2026-000042 received/);
+  });
+
+  it('every customer message has wording in each language, its placeholders filled (none left in braces)', () => {
+    const p = policy();
+    const all = { ...vars, dueAt: '2026年10月9日 09:00', answer: '已致歉', explanation: '不属于投诉', surveyUrl: 'https://kesu.example.com/portal/survey/t', expiresAt: '2026年10月16日 09:00' };
+    for (const m of CUSTOMER_MESSAGES)
+      for (const lang of ['zh-CN', 'zh-TW', 'en'] as const) {
+        const r = renderCustomerMessage(m, lang, all, p);
+        for (const part of [r.subject, r.text, r.sms]) {
+          assert.ok(part.length > 0, `${m} ${lang}`);
+          assert.doesNotMatch(part, /\{[A-Za-z]+\}/, `${m} ${lang}: ${part}`);
+          assert.match(part, /KS-2026-000042/, `${m} ${lang} names the case`);
+        }
+      }
+    assert.match(renderCustomerMessage('overdue_notice', 'zh-CN', all, p).sms, /很抱歉，您的投诉KS-2026-000042未能按时完成当前环节/);
   });
 
   it('drops a line whose placeholder has no value', () => {

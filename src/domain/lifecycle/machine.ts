@@ -734,6 +734,8 @@ export const ACTIONS = {
       d.eventData.tier = d.c.tier;
       notifyTier(d, ctx, 'deadline_breached', { clock: input.clock, tier: d.c.tier });
       d.outbox.push(...ruleNotices(rule, 'breach', d.c, 'deadline_breached', { number: d.c.number, clock: input.clock, tier: d.c.tier }));
+      // A rule whose limit was promised to the customer says sorry when it is missed (clockRules[].breach.tellCustomer).
+      if (rule?.breach.tellCustomer) d.outbox.push({ channel: 'customer', template: 'overdue_notice', to: { customer: true }, payload: { number: d.c.number, clock: input.clock } });
       return d.c.state;
     },
   }),

@@ -70,6 +70,8 @@ function build() {
         notify: z.array(target).max(10).default(() => []),
         /** Raise the case to at least this grade. */
         raiseGrade: codeText.optional(),
+        /** Tell the customer (the `overdue_notice` message: sorry, the case is being pressed) — a promise made to them was missed. */
+        tellCustomer: z.boolean().default(false),
       })
       .prefault({}),
     /** Seed reference, for people reading the policy. */

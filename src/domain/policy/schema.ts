@@ -502,6 +502,7 @@ export const CUSTOMER_MESSAGE_PLACEHOLDERS = {
   survey_invitation: ['organisation', 'number', 'surveyUrl', 'expiresAt', 'trackUrl'],
   closure: ['organisation', 'number', 'trackUrl'],
   invalid_explanation: ['organisation', 'number', 'explanation', 'trackUrl'],
+  overdue_notice: ['organisation', 'number', 'trackUrl'],
 } as const;
 export type CustomerMessage = keyof typeof CUSTOMER_MESSAGE_PLACEHOLDERS;
 export const CUSTOMER_MESSAGES = Object.keys(CUSTOMER_MESSAGE_PLACEHOLDERS) as CustomerMessage[];
@@ -547,6 +548,7 @@ const messages = z.strictObject({
       survey_invitation: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.survey_invitation).optional(),
       closure: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.closure).optional(),
       invalid_explanation: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.invalid_explanation).optional(),
+      overdue_notice: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.overdue_notice).optional(),
     })
     .default(() => ({})),
 });

@@ -18,7 +18,7 @@ import { ACTIONS } from '../../../src/domain/lifecycle/machine.js';
 import { EXTRA_EVENTS } from '../../../src/domain/lifecycle/clock-rules.js';
 import type { StaffMember } from '../../../src/domain/lifecycle/handlers.js';
 import type { Actor, Clock, Complaint } from '../../../src/domain/complaint/types.js';
-import { CLOCK_RULES, clockRulesPolicyData } from './clock-rules-policy.js';
+import { CLOCK_RULES, DESK_CALENDAR, clockRulesPolicyData } from './clock-rules-policy.js';
 
 function load(data: unknown): Policy {
   const r = validatePolicy(data);
@@ -212,8 +212,8 @@ describe('clock rules: start and stop at any event', () => {
 });
 
 describe('clock rules: warning and breach', () => {
-  function routed(): Case {
-    const k = new Case(RULES, '2026-09-22T09:00:00+08:00');
+  function routed(policy: Policy = RULES): Case {
+    const k = new Case(policy, '2026-09-22T09:00:00+08:00');
     k.at('2026-09-22T09:10:00').do('judge', specialist, { valid: true });
     k.do('classify', specialist, { category: 'goods_damage_shortage', grade: 'general' });
     k.do('route', specialist, { departmentCode: 'logistics', primaryHandlerId: 'h1' });
@@ -230,6 +230,25 @@ describe('clock rules: warning and breach', () => {
     const told = b.outbox.filter((m) => m.template === 'deadline_breached' && m.payload.rule === 'propose_30m').map((m) => m.to);
     assert.deepEqual(told, [{ userIds: ['agent'] }, { role: 'approver', departmentCode: 'logistics' }]);
     assert.equal(k.clock('rule:propose_30m').breachedAt, '2026-09-22T01:31:00.000Z');
+    assert.equal(b.outbox.filter((m) => m.channel === 'customer').length, 0, 'the customer is told only when the rule says so');
+  });
+
+  it('a rule with breach.tellCustomer says sorry to the customer once, on its breach only', () => {
+    const telling = load(
+      clockRulesPolicyData((p) => {
+        p.clockRules = structuredClone(CLOCK_RULES);
+        p.clockRules.find((r: { code: string }) => r.code === 'propose_30m').breach.tellCustomer = true;
+        p.calendars = { desk: DESK_CALENDAR };
+      }),
+    );
+    const k = routed(telling);
+    const w = k.at('2026-09-22T09:25:00').do('warn', SYSTEM, { clock: 'rule:propose_30m' });
+    assert.equal(w.outbox.filter((m) => m.channel === 'customer').length, 0, 'not on the warning');
+    const b = k.at('2026-09-22T09:31:00').do('breach', SYSTEM, { clock: 'rule:propose_30m' });
+    assert.deepEqual(
+      b.outbox.filter((m) => m.channel === 'customer').map((m) => [m.template, m.to, m.payload]),
+      [['overdue_notice', { customer: true }, { number: 'KS-2026-000001', clock: 'rule:propose_30m' }]],
+    );
   });
 
   it('a breach escalates by default and raises the grade when the rule says so', () => {

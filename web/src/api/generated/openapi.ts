@@ -12324,6 +12324,23 @@ export interface components {
                             en?: string;
                         };
                     };
+                    overdue_notice?: {
+                        subject?: {
+                            "zh-CN"?: string;
+                            "zh-TW"?: string;
+                            en?: string;
+                        };
+                        body?: {
+                            "zh-CN"?: string;
+                            "zh-TW"?: string;
+                            en?: string;
+                        };
+                        sms?: {
+                            "zh-CN"?: string;
+                            "zh-TW"?: string;
+                            en?: string;
+                        };
+                    };
                 };
             };
             absence: {
@@ -12585,6 +12602,8 @@ export interface components {
                     /** @default [] */
                     notify: string[];
                     raiseGrade?: string;
+                    /** @default false */
+                    tellCustomer: boolean;
                 };
                 source?: string;
             }[];
