@@ -89,11 +89,17 @@ for (const { dialect, skip } of await engines()) {
       const r = await ck.k.as('agent').post('/api/v1/complaints', { channel: 'phone', description: '重大投诉：燃气泄漏', complainant: { anonymous: true } });
       const id = r.body.complaint.id;
       await ck.k.as('specialist').act(id, 'judge', { valid: true });
-      await ck.k.as('specialist').act(id, 'classify', { category: 'goods_damage_shortage', grade: 'major' });
-      await ck.k.as('specialist').act(id, 'route', { departmentCode: 'logistics', primaryHandlerId: ids.handler });
-      await ck.k.as('handler').act(id, 'accept', {});
-      await ck.k.as('handler').act(id, 'investigate', { facts: '属实', cause: '管道老化', responsibility: { type: 'department', departmentCode: 'logistics' } });
-      await ck.k.as('handler').act(id, 'propose', { solutions: ['repair', 'compensation'], amount: 5000, description: '维修并赔偿' });
+      // kesu-default routing.majorTo: classifying a major case assigns it to the 客服经理 at once.
+      const classified = await ck.k.as('specialist').act(id, 'classify', { category: 'goods_damage_shortage', grade: 'major' });
+      assert.deepEqual([classified.body.complaint.state, classified.body.complaint.primaryHandlerId], ['assigned', ids.csmanager], JSON.stringify(classified.body));
+      for (const [action, input] of [
+        ['accept', {}],
+        ['investigate', { facts: '属实', cause: '管道老化', responsibility: { type: 'department', departmentCode: 'logistics' } }],
+        ['propose', { solutions: ['repair', 'compensation'], amount: 5000, description: '维修并赔偿' }],
+      ] as const) {
+        const res = await ck.k.as('csmanager').act(id, action, input);
+        assert.equal(res.status, 200, `${action}: ${JSON.stringify(res.body)}`);
+      }
       await ck.dispatch();
       const titles = by('/cgi-bin/webhook/send?key=wx-key').map((x) => JSON.parse(x.body).markdown.content.split('\n')[0]);
       assert.ok(titles.includes('### 重大投诉，请直接处理'), titles.join());

@@ -72,7 +72,7 @@ await scenario('kesu-default', '2026-01-30T10:00:00+08:00', (k) => {
     assert.equal(dueOf(await view(k(), caseId), 'first_response'), '2026-03-04T02:00:00.000Z');
   });
 
-  it('a major case goes straight to the customer service manager (000: 客服中心经理直接负责解决投诉内容)', { todo: 'kesu-default sets no routing.majorTo (docs/policy.md §13 kesu-default)' }, async () => {
+  it('a major case goes straight to the customer service manager (000: 客服中心经理直接负责解决投诉内容)', async () => {
     k().clock.set('2026-03-02T11:00:00+08:00');
     const caseId = (await intake(k())).complaint.id;
     await act(k(), 'specialist', caseId, 'judge', { valid: true });
