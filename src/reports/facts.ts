@@ -11,6 +11,7 @@ import { DateTime } from 'luxon';
 import { tickingBetween, type WorkingCalendar } from '../domain/calendar/index.js';
 import type { Clock, Complaint } from '../domain/complaint/types.js';
 import type { CaseFactsTable, ClockFactsTable } from '../store/schema.js';
+import { assignedOnClassify } from '../domain/lifecycle/handlers.js';
 
 /** What the fold reads of an event (a decision's, or a stored `complaint_events` row). */
 export interface FactEvent {
@@ -110,6 +111,9 @@ export function foldCaseFacts(prev: CaseFactsTable | null, c: Complaint, events:
         break;
       case 'route':
         f.routed = 1;
+        break;
+      case 'classify':
+        if (assignedOnClassify(e.data)) f.routed = 1; // routing.majorTo: assigned on classification
         break;
       case 'grant_extension': {
         f.extensions += 1;

@@ -7,6 +7,8 @@
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
+import { getComplaint } from '../../src/store/complaint.repository.js';
+import { customerView } from '../../src/services/customer/customer-view.js';
 import { act, answered, clockOf, dueOf, id, intake, lastEvent, outbox, proposed, scenario, sweepDeadlines, triaged, view } from './support.js';
 
 // Friday 2026-01-30 10:00 in Shanghai (02:00 UTC): one month later is 02-28, 30 days later 03-01.
@@ -78,6 +80,11 @@ await scenario('kesu-default', '2026-01-30T10:00:00+08:00', (k) => {
     await act(k(), 'specialist', caseId, 'judge', { valid: true });
     const v = await act(k(), 'specialist', caseId, 'classify', { category: 'attitude', grade: 'major' });
     assert.deepEqual([v.complaint.state, v.complaint.primaryHandlerId], ['assigned', id(k(), 'csmanager')]);
+    // The customer sees it handed on, and the reports count it as routed, although no route step ran.
+    const c = (await getComplaint(k().app.database.db, caseId))!;
+    assert.deepEqual((await customerView(k().app, c)).timeline.map((e) => e.code), ['received', 'validated', 'routed']);
+    const facts = await k().app.database.db.selectFrom('case_facts').select('routed').where('complaint_id', '=', caseId).executeTakeFirstOrThrow();
+    assert.equal(Number(facts.routed), 1);
   });
 
   it('the one-month rise does not fire before the month is over: its 80 % check is a warning', async () => {

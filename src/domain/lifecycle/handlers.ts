@@ -62,3 +62,8 @@ export function higherLevel(policy: Policy, a: string | null, b: string | null |
   if (!a) return b;
   return levelRank(policy, b) > levelRank(policy, a) ? b : a;
 }
+
+/** Whether a classify event's data says it also assigned the case (routing.majorTo found someone: `routed.to`). */
+export function assignedOnClassify(data: Record<string, unknown>): boolean {
+  return typeof (data.routed as { to?: unknown } | undefined)?.to === 'string';
+}

@@ -1,6 +1,7 @@
 /** What a customer sees of their case: state, promised time, their own timeline, files, what they may do now. */
 import { CUSTOMER_ACTOR, type Complaint, type Satisfaction } from '../../domain/complaint/types.js';
 import { ACTIONS } from '../../domain/lifecycle/machine.js';
+import { assignedOnClassify } from '../../domain/lifecycle/handlers.js';
 import { listEvents } from '../../store/event.repository.js';
 import { listClocks } from '../../store/clock.repository.js';
 import { listAttachments } from '../../store/customer.repository.js';
@@ -72,6 +73,10 @@ function customerTimeline(events: Awaited<ReturnType<typeof listEvents>>): Custo
       case 'route':
       case 'reroute':
         add({ code: 'routed', by: 'service' });
+        break;
+      case 'classify':
+        // A case the policy hands over on classification (routing.majorTo) is routed by it.
+        if (assignedOnClassify(e.data)) add({ code: 'routed', by: 'service' });
         break;
       case 'accept':
         add({ code: 'accepted', by: 'department' });
