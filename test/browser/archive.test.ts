@@ -53,7 +53,8 @@ describe('archive page', { skip }, () => {
     try {
       await page.locator('.ant-menu').getByText('案宗', { exact: true }).click();
       await page.getByTestId('archive').waitFor();
-      assert.match(await page.getByTestId('archive-year').innerText(), new RegExp(`${year} 年`));
+      // The year picker fills in once the years have loaded: wait for it rather than read it at once.
+      await page.getByTestId('archive-year').filter({ hasText: new RegExp(`${year} 年`) }).waitFor();
       for (const g of api.groups) {
         const row = page.getByTestId(`archive-group-${g.key}`);
         assert.match(await row.innerText(), new RegExp(`${g.count} 件`), `group ${g.key}`);
