@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { apiPost, apiToken, browserSkip, LANGS, openAs, SHOTS, startConsole, type Console } from './support.js';
+import { apiPost, apiToken, browserSkip, DESKTOP, LANGS, openAs, PHONE, SHOTS, startConsole, type Console } from './support.js';
 
 const skip = browserSkip();
 // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') refuses an injected <script>.
@@ -81,8 +81,93 @@ describe('accessibility of the main pages', { skip }, () => {
           // The menu rail is collapsed on a phone and open at 1366 wide.
           assert.equal(await page.locator('.ant-layout-sider-collapsed').count(), phone ? 1 : 0, `${name}: the menu ${phone ? 'collapsed' : 'open'}`);
           problems.push(report(name, await violations(page)));
+          if (name === 'case' && phone) {
+            // The clocks card on a phone: the clock table fits its card, nothing cut off at the edge.
+            const clocks = page.getByTestId('case-clocks');
+            assert.equal(await clocks.getAttribute('data-form'), 'stacked', 'the clocks are stacked on a phone');
+            const card = clocks.locator('xpath=ancestor::div[contains(@class,"ant-card")][1]');
+            await card.screenshot({ path: join(SHOTS, 'a11y', `${lang}-phone-case-clocks.png`) });
+            const fit = await card.evaluate((c) => {
+              const body = c.getBoundingClientRect();
+              const table = c.querySelector('[data-testid=case-clocks] table')!.getBoundingClientRect();
+              const over = [...c.querySelectorAll('.ant-table-content, .ant-table-body, .ant-table-container')].map((e) => e.scrollWidth - e.clientWidth);
+              return { right: table.right - body.right, left: body.left - table.left, over };
+            });
+            assert.ok(fit.right <= 1 && fit.left <= 1, `the clock table fits its card (${fit.left} / ${fit.right} px outside)`);
+            assert.ok(fit.over.every((d) => d <= 1), `no clock column cut off (${fit.over.join(', ')} px over)`);
+          }
         }
         await close();
+        const listed = problems.filter(Boolean).join('\n');
+        assert.equal(listed, '', `serious or critical accessibility violations:\n${listed}`);
+      });
+    }
+  }
+});
+
+/**
+ * The customer portal (server-rendered, no script): the entry page, the submission form, the
+ * submitted page with the number and access code, the tracking form and the case tracking page
+ * after signing in with number + access code — on a phone and at 1366×768, in each language.
+ */
+describe('accessibility of the customer portal', { skip }, () => {
+  let k: Console;
+  before(async () => {
+    k = await startConsole();
+    mkdirSync(join(SHOTS, 'a11y'), { recursive: true });
+  });
+  after(async () => k?.close());
+
+  for (const phone of [true, false]) {
+    for (const lang of LANGS) {
+      it(`portal: no serious or critical violations (${lang}, ${phone ? 'phone' : 'desktop'})`, async () => {
+        const problems: string[] = [];
+        const ctx = await k.browser.newContext({ viewport: phone ? PHONE : DESKTOP, locale: lang, baseURL: k.base });
+        const page = await ctx.newPage();
+        page.setDefaultTimeout(20_000);
+        const check = async (name: string) => {
+          await page.waitForLoadState('domcontentloaded');
+          assert.equal(await page.getAttribute('html', 'lang'), lang, `${name}: the page's language`);
+          // test-output/screenshots/a11y/<lang>-<screen>-portal-<page>.png
+          await page.screenshot({ path: join(SHOTS, 'a11y', `${lang}-${phone ? 'phone' : 'desktop'}-portal-${name}.png`), fullPage: true });
+          problems.push(report(`portal ${name}`, await violations(page)));
+        };
+        try {
+          await page.goto(`/portal?lang=${lang}`);
+          await page.locator('a.button').first().waitFor();
+          await check('home');
+
+          await page.goto(`/portal/submit?lang=${lang}`);
+          await page.locator('#description').waitFor();
+          await check('submit');
+          await page.fill('#description', '无障碍检查：小区3号楼电梯连续三天停运，物业没有任何通知。');
+          await page.check('#anonymous');
+          await Promise.all([page.waitForURL(/\/portal\/submit/), page.locator('button[type=submit]').click()]);
+          await page.locator('#case-number').waitFor();
+          const number = (await page.textContent('#case-number'))!.trim();
+          const code = (await page.textContent('#access-code'))!.trim();
+          assert.match(code, /^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+          await check('submitted');
+
+          await page.goto(`/portal/track?lang=${lang}`);
+          await page.locator('#number').waitFor();
+          await check('track');
+          await page.fill('#number', number);
+          await page.fill('#code', code);
+          await Promise.all([page.waitForLoadState('domcontentloaded'), page.locator('button[type=submit]').click()]);
+          await page.locator('#case-state').waitFor();
+          await check('case');
+
+          // A wrong access code: the tracking form again, with its alert.
+          await page.goto(`/portal/track?lang=${lang}`);
+          await page.fill('#number', number);
+          await page.fill('#code', 'ZZZZ-ZZZZ');
+          await Promise.all([page.waitForLoadState('domcontentloaded'), page.locator('button[type=submit]').click()]);
+          await page.locator('[role=alert]').waitFor();
+          await check('track-failed');
+        } finally {
+          await ctx.close();
+        }
         const listed = problems.filter(Boolean).join('\n');
         assert.equal(listed, '', `serious or critical accessibility violations:\n${listed}`);
       });

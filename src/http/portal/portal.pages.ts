@@ -35,11 +35,12 @@ fieldset{border:0;padding:0;margin:.6rem 0}
 legend{font-weight:600;padding:0}
 button,.button{display:block;width:100%;margin:1.2rem 0 .4rem;padding:.8rem;font:inherit;font-weight:600;color:#fff;background:#1d4ed8;border:0;border-radius:.5rem;text-align:center;text-decoration:none}
 .button.secondary{background:#fff;color:#1d4ed8;border:1px solid #1d4ed8}
-.problems{background:#fff4f4;border:1px solid #f3b5b5;color:#8a1c1c;border-radius:.5rem;padding:.6rem 1rem}
+.problems{background:#fff4f4;border:1px solid #f3b5b5;color:#8a1c1c;border-radius:.5rem;padding:.6rem 1rem;margin:0 0 1rem}
 .notice{background:#effaf3;border:1px solid #9fd8b4;border-radius:.5rem;padding:.6rem 1rem}
 .big{font-size:1.6rem;font-weight:700;letter-spacing:.06em;font-family:ui-monospace,Menlo,Consolas,monospace}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem .8rem;margin:0}
 dt{color:#59636e}dd{margin:0;font-weight:600}
+dl.stack{grid-template-columns:1fr;gap:0}dl.stack dd{margin:0 0 .6rem}.big{white-space:nowrap}
 ol.timeline{list-style:none;padding:0;margin:0}
 ol.timeline li{border-left:3px solid #c7d2fe;padding:.1rem 0 .8rem .8rem;margin-left:.3rem}
 .when{color:#59636e;font-size:.85rem}
@@ -140,7 +141,7 @@ export function submittedPage(ctx: PageCtx, o: { number: string; accessCode: str
   return layout(
     ctx,
     t(L, 'submitted'),
-    `<h1>${esc(t(L, 'submitted'))}</h1><div class="card"><dl>
+    `<h1>${esc(t(L, 'submitted'))}</h1><div class="card"><dl class="stack">
 <dt>${esc(t(L, 'your_number'))}</dt><dd><span class="big" id="case-number">${esc(o.number)}</span></dd>
 ${o.accessCode ? `<dt>${esc(t(L, 'your_code'))}</dt><dd><span class="big" id="access-code">${esc(formatAccessCode(o.accessCode))}</span></dd>` : ''}
 ${o.promisedAt ? `<dt>${esc(t(L, 'promised'))}</dt><dd>${esc(formatInstant(o.promisedAt, L, ctx.timeZone))}</dd>` : ''}

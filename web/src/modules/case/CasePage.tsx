@@ -3,7 +3,7 @@
  * action (each opening a form for exactly what it needs), and the process flowchart with the
  * case's position.
  */
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Modal, Result, Row, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Grid, Modal, Result, Row, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
@@ -266,6 +266,11 @@ export function CasePage() {
     const lang = currentLocale();
     // A computed due time carries its explanation in words (fixed and chained ones do not).
     const explained = (k: Clock) => (k.explanation && 'text' in k.explanation ? k.explanation.text[lang] : undefined);
+    // On a phone the clocks are two columns — the clock (name, state, due time stacked) and its
+    // time left — so nothing is cut off at the card's edge (four columns need ~450 px).
+    const wide = Grid.useBreakpoint().md ?? true;
+    const name = (k: Clock) => (k.name ? (k.name[lang] ?? k.name['zh-CN']) : t(`clockKind.${k.kind.replace(/\.\d+$/, '')}`, { defaultValue: k.kind }));
+    const status = (k: Clock) => (k.breachedAt ? <Tag color="error">{t('clock.breached')}</Tag> : t(`clock.${k.status}`));
     return (
       <Table<Clock>
         size="small"
@@ -273,10 +278,28 @@ export function CasePage() {
         pagination={false}
         dataSource={clocks.filter((k) => !k.kind.startsWith('grade_rise') || k.status !== 'stopped')}
         data-testid="case-clocks"
+        data-form={wide ? 'table' : 'stacked'}
         columns={[
-          { title: t('clock.kind'), dataIndex: 'kind', width: 96, render: (k: string, row) => (row.name ? (row.name[lang] ?? row.name['zh-CN']) : t(`clockKind.${k.replace(/\.\d+$/, '')}`, { defaultValue: k })) },
-          { title: t('clock.status'), dataIndex: 'status', width: 70, render: (s: string, k) => (k.breachedAt ? <Tag color="error">{t('clock.breached')}</Tag> : t(`clock.${s}`)) },
-          { title: t('clock.due'), dataIndex: 'dueAt', width: 120, render: (d: string | null, k) => <span title={explained(k) ?? ''}>{formatDateTime(d)}</span> },
+          ...(wide
+            ? [
+                { title: t('clock.kind'), dataIndex: 'kind', width: 96, render: (_: string, k: Clock) => name(k) },
+                { title: t('clock.status'), dataIndex: 'status', width: 70, render: (_: string, k: Clock) => status(k) },
+                { title: t('clock.due'), dataIndex: 'dueAt', width: 120, render: (d: string | null, k: Clock) => <span title={explained(k) ?? ''}>{formatDateTime(d)}</span> },
+              ]
+            : [
+                {
+                  title: t('clock.kind'),
+                  dataIndex: 'kind',
+                  render: (_: string, k: Clock) => (
+                    <div style={{ overflowWrap: 'anywhere' }}>
+                      {name(k)} <span style={{ whiteSpace: 'nowrap' }}>· {status(k)}</span>
+                      <div style={{ fontSize: 12, color: '#595959' }} title={explained(k) ?? ''}>
+                        {t('clock.due')} {formatDateTime(k.dueAt)}
+                      </div>
+                    </div>
+                  ),
+                },
+              ]),
           {
             title: t('field.timeLeft'),
             key: 'left',
