@@ -134,7 +134,9 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(signed.status, 200);
       assert.equal(signed.body.mustChangePassword, true);
       const t = signed.body.token as string;
-      assert.equal((await call(t, 'GET', '/api/v1/me')).status, 200, '/me still answers');
+      const pendingMe = await call(t, 'GET', '/api/v1/me');
+      assert.equal(pendingMe.status, 200, '/me still answers');
+      assert.equal(pendingMe.body.mustChangePassword, true, '/me says the change is pending (the console asks for it without a second request)');
       assert.equal((await call(t, 'GET', '/api/v1/complaints')).status, 403, 'nothing else until the password is changed');
 
       const wrong = await call(t, 'POST', '/api/v1/auth/password', { currentPassword: 'not-it-at-all', newPassword: NEW_PASSWORD });
@@ -148,6 +150,7 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(changed.body.sessionsEnded, 1, 'the other session ended');
       assert.equal((await call(other, 'GET', '/api/v1/me')).status, 401);
       assert.equal((await call(t, 'GET', '/api/v1/complaints')).status, 200, 'this session goes on, unrestricted');
+      assert.equal((await call(t, 'GET', '/api/v1/me')).body.mustChangePassword, false, '/me: nothing pending any more');
       assert.equal((await login('followup', NEW_PASSWORD)).body.mustChangePassword, false);
     });
 

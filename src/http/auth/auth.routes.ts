@@ -45,6 +45,8 @@ const SignedIn = Session.extend({
   /** True after an administrator reset the password: only /me, /auth/password and sign-out work until it is changed. */
   mustChangePassword: z.boolean(),
 });
+/** The signed-in user and whether the console must first ask for a new password (one request at start, not two). */
+const Me = named('Me', User.extend({ mustChangePassword: z.boolean() }), 'The signed-in user, and whether an administrator reset their password and it still has to be changed');
 const SessionsEnded = z.strictObject({ ok: z.literal(true), sessionsEnded: z.number().int() });
 const Unlocked = z.strictObject({ ok: z.literal(true), wasLocked: z.boolean() });
 
@@ -100,7 +102,7 @@ export function authRoutes(fastify: FastifyInstance, app: App, opts: { throttle?
       return { ok: true as const, sessionsEnded: r.sessionsEnded };
     },
   );
-  server.get('/api/v1/me', { preHandler: requireUser(app, undefined, { pendingPasswordChange: true }), schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: User, ...errors(401) } } }, async (req) => req.user!);
+  server.get('/api/v1/me', { preHandler: requireUser(app, undefined, { pendingPasswordChange: true }), schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: Me, ...errors(401) } } }, async (req) => ({ ...req.user!, mustChangePassword: req.mustChangePassword ?? false }));
 
   const admin = requireUser(app, ['admin']);
   server.get('/api/v1/auth/locks', { preHandler: admin, schema: { tags: ['auth'], summary: 'Accounts and client addresses locked out of signing in', response: { 200: z.array(LoginLock), ...errors(401, 403) } } }, async () => currentLocks(app));

@@ -14,6 +14,8 @@ declare module 'fastify' {
     user?: UserRecord;
     /** SHA-256 of the session token (kept when the user changes their password). */
     sessionTokenHash?: string;
+    /** An administrator reset the password and it is not changed yet (only routes marked `pendingPasswordChange` get this far). */
+    mustChangePassword?: boolean;
   }
 }
 
@@ -37,6 +39,7 @@ export function requireUser(app: App, roles?: string[], opts: { pendingPasswordC
     if (who.mustChangePassword && !opts.pendingPasswordChange)
       throw new AppError('forbidden', 'password change required', [fieldProblem('newPassword', '请先修改密码', 'Change your password first', '請先修改密碼')]);
     req.sessionTokenHash = who.tokenHash;
+    req.mustChangePassword = who.mustChangePassword;
     if (roles && !roles.some((r) => who.user.roles.includes(r as never))) throw new AppError('forbidden', `needs one of ${roles.join(', ')}`);
     req.actor = who.actor;
     req.user = who.user;

@@ -1,6 +1,6 @@
 /** The signed-in user and the organisation data every screen reads (policy, staff, lifecycle). */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, ok, onUnauthenticated, type Lifecycle, type Policy, type StaffEntry, type User } from '../api/client';
+import { api, ok, onUnauthenticated, type Lifecycle, type Policy, type StaffEntry, type User } from '../api/client';
 import { pick, setLanguage } from '../i18n';
 import { MustChangePassword } from '../modules/auth/MustChangePassword';
 import { orgToday } from '../shared/org-date';
@@ -42,14 +42,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [loading, setLoading] = useState(true);
   const [mustChangePassword, setMustChange] = useState(false);
   useEffect(() => {
-    // /me answers a user whose password was reset too; whether the change is still pending shows
-    // in the next call, which is refused (403 on `newPassword`) until it is done (a reload).
+    // /me answers a user whose password was reset too, and says whether the change is still pending.
     const load = async () => {
-      const u = await ok(api.GET('/api/v1/me'));
-      const pending = await ok(api.GET('/api/v1/policy')).then(
-        () => false,
-        (e: unknown) => e instanceof ApiError && e.status === 403 && e.fields.some((f) => f.path === 'newPassword'),
-      );
+      const { mustChangePassword: pending, ...u } = await ok(api.GET('/api/v1/me'));
       setMustChange(pending);
       setMe(u);
     };

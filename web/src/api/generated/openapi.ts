@@ -711,7 +711,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["User"];
+                        "application/json": components["schemas"]["Me"];
                     };
                 };
                 /** @description Not signed in */
@@ -13076,6 +13076,20 @@ export interface components {
             subject: string;
             failures: number;
             lockedUntil: string;
+        };
+        /** @description The signed-in user, and whether an administrator reset their password and it still has to be changed */
+        Me: {
+            id: string;
+            username: string;
+            name: string;
+            roles: components["schemas"]["Role"][];
+            departmentCode: string | null;
+            managerOf: string[];
+            approvalLevels: string[];
+            /** @enum {string} */
+            locale: "zh-CN" | "zh-TW" | "en";
+            active: boolean;
+            mustChangePassword: boolean;
         };
         /** @description A flag on a customer (恶意投诉), in force until it expires or is lifted */
         CustomerFlag: {

@@ -106,7 +106,8 @@ export function QueuePage() {
   useEffect(() => {
     void load();
   }, [load]);
-  useEffect(() => setFilters({}), [queue]);
+  // Another queue starts unfiltered; keeping the same empty object on the first render saves a second list request.
+  useEffect(() => setFilters((f) => (Object.keys(f).length ? {} : f)), [queue]);
   // A selection is of the rows on screen: a new list (reload, another queue) starts without one.
   useEffect(() => setSelected((ids) => ids.filter((id) => rows.some((r) => r.id === id))), [rows]);
   useCaseChanges(() => void load());
