@@ -329,6 +329,7 @@ export function CasePage() {
     if (input.comment) details.push(`“${input.comment}”`);
     if (input.reason) details.push(reasonName(input.reason) !== input.reason ? reasonName(input.reason) : input.reason);
     if (input.explanation) details.push(input.explanation);
+    if (e.action === 'contact_failed' && input.method) details.push(t(`method.${input.method}`));
     if (input.text) details.push(input.text);
     if (input.note) details.push(input.note);
     if (Array.isArray(e.data?.attachments) && e.data.attachments.length) details.push(t('attachments.inEvent', { names: joinList((e.data.attachments as { name: string }[]).map((f) => f.name)) }));
@@ -338,7 +339,6 @@ export function CasePage() {
     if (input.description && e.action === 'propose') details.push(input.description);
     if (e.action === 'route' || e.action === 'reroute') details.push(`${deptName(input.departmentCode)} · ${userName(input.primaryHandlerId)}${input.backupHandlerId ? ` / ${userName(input.backupHandlerId)}` : ''}`);
     if (e.action === 'follow_up' && e.data?.tier && e.toState === 'investigating') details.push(t('case.backOneTier', { tier: e.data.tier, name: tierName(Number(e.data.tier)) }));
-    if (e.action === 'contact_failed' && input.method) details.push(t(`method.${input.method}`));
     for (const r of ((e.data?.unreachable as { retimed?: { clock: string; dueAt: string | null }[] } | undefined)?.retimed ?? []))
       details.push(t('clock.unreachableRetimed', { clock: clockName(view?.clocks.find((k) => k.kind === r.clock) ?? { kind: r.clock }), due: formatDateTime(r.dueAt) }));
     if (e.action === 'breach' && e.data?.tier) details.push(t('case.tier', { tier: e.data.tier, name: tierName(Number(e.data.tier)) }));
