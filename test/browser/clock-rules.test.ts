@@ -1,16 +1,17 @@
 /**
  * Clock rules in the console (issue 10 §1): the case page's clocks table names a rule clock by
- * its policy name in the reader's language (not `rule:<code>`), beside the built-in clocks.
- * In zh-CN, zh-TW and en, at 1366×768 and on a phone. Screenshots: test-output/screenshots/clock-rules/*.png.
+ * its policy name in the reader's language (not `rule:<code>`), beside the built-in clocks; a
+ * failed attempt to reach the customer (联系客户未果) recorded from the case page re-times the
+ * responsibility clock to its `unreachable` limit, tags it and says so on the timeline. In zh-CN, zh-TW and en, at 1366×768 and on a phone. Screenshots: test-output/screenshots/clock-rules/*.png.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { apiPost, apiToken, browserSkip, settled, startConsole, SHOTS, type Console } from './support.js';
+import { apiPost, apiToken, browserSkip, pressUntilSent, settled, startConsole, SHOTS, type Console } from './support.js';
 import { activatePolicy } from '../../src/services/policies.js';
-import { clockRulesPolicyData } from '../domain/lifecycle/clock-rules-policy.js';
+import { unreachablePolicyData } from '../domain/lifecycle/clock-rules-policy.js';
 
 const skip = browserSkip();
 const DIR = join(SHOTS, 'clock-rules');
@@ -18,10 +19,11 @@ const DIR = join(SHOTS, 'clock-rules');
 describe('clock rules in the console', { skip }, () => {
   let k: Console;
   let number = '';
+  let unreached = '';
   before(async () => {
     k = await startConsole();
     mkdirSync(DIR, { recursive: true });
-    await activatePolicy(k.app, stringify(clockRulesPolicyData()), 'yaml');
+    await activatePolicy(k.app, stringify(unreachablePolicyData()), 'yaml');
     const [agent, specialist, handler] = await Promise.all(['agent', 'specialist', 'handler'].map((u) => apiToken(k.base, u)));
     const c = (await apiPost(k.base, agent!, '/api/v1/complaints', { channel: 'phone', description: '客服态度恶劣，挂断电话。', complainant: { name: '陈女士', phone: '13900001111' } })).complaint;
     const act = (who: string, action: string, input: unknown) => apiPost(k.base, who, `/api/v1/complaints/${c.id}/actions/${action}`, input);
@@ -31,6 +33,13 @@ describe('clock rules in the console', { skip }, () => {
     await act(handler!, 'accept', {});
     await act(handler!, 'investigate', { facts: '录音属实', cause: '培训不足', responsibility: { type: 'department', departmentCode: 'customer_service' } });
     number = c.number;
+    // A second case, routed: its responsibility clock runs (24 h from receipt).
+    const u = (await apiPost(k.base, agent!, '/api/v1/complaints', { channel: 'phone', description: '维修后仍有异响，电话联系不上。', complainant: { name: '王先生', phone: '13900002222' } })).complaint;
+    const actU = (who: string, action: string, input: unknown) => apiPost(k.base, who, `/api/v1/complaints/${u.id}/actions/${action}`, input);
+    await actU(specialist!, 'judge', { valid: true });
+    await actU(specialist!, 'classify', { category: 'attitude', grade: 'general' });
+    await actU(specialist!, 'route', { departmentCode: 'customer_service', primaryHandlerId: k.userIds.get('handler') });
+    unreached = u.number;
   });
   after(async () => {
     await k?.close();
@@ -60,4 +69,49 @@ describe('clock rules in the console', { skip }, () => {
       await page.setViewportSize({ width: 1366, height: 768 });
     });
   }
+
+  const UNREACHABLE = {
+    'zh-CN': ['客户未联系上', '客户未联系上：责任认定延至', '联系客户未果'],
+    'zh-TW': ['客戶未聯繫上', '客戶未聯繫上：責任認定延至', '聯繫客戶未果'],
+    en: ['Customer not reached', 'Customer not reached: Responsibility determined now due', 'Could not reach the customer'],
+  } as const;
+  it('联系客户未果 from the case page: the responsibility clock runs to 48 h from receipt, tagged, and the timeline says so', async () => {
+    const page = await k.as('handler');
+    await page.evaluate(() => localStorage.setItem('kesu.lang', 'zh-CN'));
+    await page.goto(`/cases/${unreached}`);
+    const row = page.getByTestId('case-clocks').locator('tr.ant-table-row', { hasText: '责任认定' });
+    await row.waitFor();
+    const dueBefore = await row.locator('td').nth(2).innerText();
+    await page.getByTestId('action-contact_failed').click();
+    const form = page.getByTestId('action-form-contact_failed');
+    await form.waitFor();
+    await settled(page);
+    await form.locator('textarea').first().fill('电话无人接听');
+    await page.screenshot({ path: join(DIR, 'unreachable-form-zh-CN.png') });
+    await pressUntilSent(page, form.getByTestId('action-submit'), '/actions/contact_failed');
+    await form.waitFor({ state: 'detached' });
+    await page.getByTestId('clock-unreachable-rule:responsibility').waitFor();
+    const dueAfter = await row.locator('td').nth(2).innerText();
+    assert.notEqual(dueAfter, dueBefore);
+    for (const lang of ['zh-CN', 'zh-TW', 'en'] as const) {
+      await page.evaluate((l) => localStorage.setItem('kesu.lang', l), lang);
+      await page.goto(`/cases/${unreached}`);
+      const [tag, retimed, label] = UNREACHABLE[lang];
+      const event = page.getByTestId('case-timeline').locator('[data-action="contact_failed"]');
+      await event.waitFor();
+      const text = await event.innerText();
+      for (const x of [retimed, label, '电话无人接听']) assert.ok(text.includes(x), `${x} in ${text}`);
+      assert.equal(await page.getByTestId('clock-unreachable-rule:responsibility').innerText(), tag);
+      const table = page.getByTestId('case-clocks');
+      await table.scrollIntoViewIfNeeded();
+      await settled(page);
+      await page.screenshot({ path: join(DIR, `unreachable-${lang}-desktop.png`) });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await table.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(DIR, `unreachable-${lang}-phone.png`) });
+      await event.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(DIR, `unreachable-${lang}-phone-timeline.png`) });
+      await page.setViewportSize({ width: 1366, height: 768 });
+    }
+  });
 });

@@ -3,11 +3,12 @@
  * on the official 2026 calendar with the test clock: the 1-hour report counted from the real
  * receipt, the grade set at intake by whoever takes it, the chain's 41 hours, the general
  * manager's 8 hours, the primary handler's day off handed to the secondary one, follow-up within
- * 24 hours, an unsatisfied customer one layer up, and the pending-ledger reminder on the 4th.
+ * 24 hours, an unsatisfied customer one layer up, the 48 hours for a customer not reached within
+ * the 24, and the pending-ledger reminder on the 4th.
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { act, answered, dueOf, id, intake, outbox, proposed, scenario, sweepDeadlines, triaged, view } from './support.js';
+import { act, answered, clockOf, dueOf, id, intake, lastEvent, outbox, proposed, scenario, sweepDeadlines, triaged, view } from './support.js';
 
 // Monday 2026-09-28 09:00 in Shanghai (01:00 UTC), three days before the National Day holiday.
 await scenario('car-dealer-002', '2026-09-28T09:00:00+08:00', (k) => {
@@ -79,6 +80,45 @@ await scenario('car-dealer-002', '2026-09-28T09:00:00+08:00', (k) => {
     assert.deepEqual([rule(a, 'implementation').status, rule(a, 'implementation').dueAt], ['running', '2026-09-28T17:00:00.000Z']);
     const done = await answered(k(), caseId, 'handler2');
     assert.equal(rule(done, 'implementation').status, 'stopped');
+  });
+
+  it('(一)2 1): a customer not reached within 24 h gives the customer manager 48 h from the same start; after the breach an attempt changes nothing', async () => {
+    const rule = (v: any) => clockOf(v, 'rule:responsibility');
+    k().clock.set('2026-09-29T10:00:00+08:00');
+    const tried = (await intake(k())).complaint.id;
+    const plain = (await intake(k())).complaint.id;
+    for (const caseId of [tried, plain]) {
+      const r = await triaged(k(), caseId, { category: 'quality', grade: 'general', handler: 'handler2' });
+      // 在24小时内 … 完成责任认定: routed 10:00 → 09-30 10:00 local.
+      assert.deepEqual([rule(r).status, rule(r).dueAt], ['running', '2026-09-30T02:00:00.000Z']);
+    }
+    // The method must be one of the schema's, named on its field; an auditor, who sees the case, may not record it.
+    const bad = await k().as('handler2').act(tried, 'contact_failed', { method: 'fax' });
+    assert.deepEqual([bad.status, bad.body.fields?.map((f: any) => f.path)], [400, ['method']], JSON.stringify(bad.body));
+    assert.equal((await k().as('auditor').act(tried, 'contact_failed', { method: 'phone' })).status, 403);
+
+    k().clock.set('2026-09-29T20:00:00+08:00');
+    const t = await act(k(), 'handler2', tried, 'contact_failed', { method: 'phone', note: '电话无人接听' });
+    // 24小时内没有联系上的客户，客户经理应在48小时完成上述工作: 48 h from the routing, not from now.
+    assert.deepEqual([rule(t).status, rule(t).startedAt, rule(t).dueAt, rule(t).customerUnreachableAt], ['running', '2026-09-29T02:00:00.000Z', '2026-10-01T02:00:00.000Z', '2026-09-29T12:00:00.000Z']);
+    assert.deepEqual([lastEvent(t).action, lastEvent(t).toState, lastEvent(t).data.input, lastEvent(t).data.unreachable], [
+      'contact_failed',
+      'assigned',
+      { method: 'phone', note: '电话无人接听' },
+      { retimed: [{ clock: 'rule:responsibility', dueAt: '2026-10-01T02:00:00.000Z' }] },
+    ]);
+    assert.equal(rule(await view(k(), plain)).dueAt, '2026-09-30T02:00:00.000Z', 'no attempt: still 24 h');
+
+    k().clock.set('2026-09-30T10:00:30+08:00');
+    await sweepDeadlines(k().app);
+    assert.equal(rule(await view(k(), tried)).breachedAt, null, 'the 48 h have not run out');
+    const late = await view(k(), plain);
+    assert.deepEqual([rule(late).breachedAt, rule(late).dueAt], ['2026-09-30T02:00:30.000Z', '2026-09-30T02:00:00.000Z']);
+    // Recorded after the 24 h breached: on the timeline, the clock as it was.
+    const after = await act(k(), 'handler2', plain, 'contact_failed', { method: 'sms' });
+    assert.equal(lastEvent(after).action, 'contact_failed');
+    assert.equal(lastEvent(after).data.unreachable, undefined);
+    assert.deepEqual(rule(after), rule(late));
   });
 
   it('未了事宜: the reminder of the 4th moves off the National Day holiday to 10-08, due that working day', async () => {

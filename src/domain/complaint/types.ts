@@ -196,6 +196,12 @@ export interface Clock {
   explanation: unknown;
   /** Next instant the sweeper must look at this clock (warn or breach), null when nothing is left. */
   nextCheckAt: string | null;
+  /**
+   * When staff recorded, while this rule clock ran and before it breached, that the customer could
+   * not be reached (`contact_failed`): the clock counts to its rule's `unreachable` limit since.
+   * Absent on every other clock (and on clocks stored before the field existed).
+   */
+  customerUnreachableAt?: string;
 }
 
 /** An event of the case's timeline (append-only; the store hash-chains them). */

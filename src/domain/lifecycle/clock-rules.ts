@@ -53,10 +53,35 @@ export function applyClockRules(policy: Policy, c: Complaint, clocks: ClockSet, 
       started.push(kind);
     } else if (limit && !started.includes(kind)) {
       const k = clocks.get(kind);
-      if (k && k.status !== 'stopped' && k.duration !== null && k.duration !== limit) clocks.retime(kind, limit, now);
+      // A clock the customer could not be reached in keeps its rule's `unreachable` limit (customerUnreachable below).
+      const due = k?.customerUnreachableAt && r.unreachable ? r.unreachable : limit;
+      if (k && k.status !== 'stopped' && k.duration !== null && k.duration !== due) clocks.retime(kind, due, now);
     }
   }
   return { started, stopped };
+}
+
+/**
+ * Staff could not reach the customer (`contact_failed`, 002 篇7: 24小时内没有联系上的客户 … 48小时):
+ * every rule clock with an `unreachable` limit that is still on (running or paused) and has not
+ * breached — by the sweeper's mark or by its due time already past — is re-timed to that limit,
+ * counted from the clock's own start, and remembers when (`customerUnreachableAt`). A breached
+ * clock, one already re-timed and a clock started later keep their limits: the condition belongs
+ * to the window in which the attempt was made. Returns the clocks re-timed with their new due time.
+ */
+export function customerUnreachable(policy: Policy, clocks: ClockSet, now: Date): { clock: string; dueAt: string | null }[] {
+  const out: { clock: string; dueAt: string | null }[] = [];
+  for (const r of clockRulesOf(policy)) {
+    if (!r.unreachable) continue;
+    const kind = ruleClockKind(r.code);
+    const k = clocks.get(kind);
+    if (!k || k.status === 'stopped' || k.breachedAt || k.customerUnreachableAt || k.duration === null) continue;
+    if (k.dueAt && Date.parse(k.dueAt) <= now.getTime()) continue;
+    k.customerUnreachableAt = now.toISOString();
+    clocks.retime(kind, r.unreachable, now);
+    out.push({ clock: kind, dueAt: clocks.get(kind)!.dueAt });
+  }
+  return out;
 }
 
 /** Rule clocks that keep running while the case is pending (`pause: false`). */

@@ -154,6 +154,17 @@ export const AddContactInput = z
   .strict();
 
 /**
+ * Staff tried to reach the customer during handling and could not (联系客户未果): how they tried and
+ * an optional note. A rule clock with an `unreachable` limit is re-timed by it (002 篇7: 24 h → 48 h).
+ */
+export const ContactFailedInput = z
+  .object({
+    method: z.enum(['phone', 'sms', 'email', 'letter', 'visit']),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .strict();
+
+/**
  * Files staff add to a case (photos, documents). Only the upload endpoint builds this input
  * (POST /api/v1/complaints/{id}/attachments): the files are stored and their rows written in the
  * transition's transaction; the event records each file's name, size, type and SHA-256.

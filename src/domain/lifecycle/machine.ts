@@ -14,7 +14,7 @@ import { CUSTOMER_ACTOR, type Actor, type Complaint, type ComplaintKind, type Ou
 import { fieldProblem, type ErrorCode, type FieldProblem } from '../errors.js';
 import { avoidingUserIds, type Relation } from '../permissions/relations.js';
 import { ClockSet, ESCALATING_CLOCKS } from './clocks.js';
-import { ruleEscalates, ruleNotices, unpausedRuleClocks } from './clock-rules.js';
+import { customerUnreachable, ruleEscalates, ruleNotices, unpausedRuleClocks } from './clock-rules.js';
 import { ruleOfClock } from '../policy/clock-rules.js';
 import { higherLevel, pickHandler, tierApprovalLevel, type StaffMember } from './handlers.js';
 import type { HandlerSelector } from '../policy/schema.js';
@@ -691,6 +691,23 @@ export const ACTIONS = {
       if (d.c.primaryHandlerId) notifyHandlers(d, 'customer_supplement', payload);
       else d.outbox.push({ channel: 'staff', template: 'customer_supplement', to: { role: 'specialist' }, payload });
       notifyFirstResponder(d, 'customer_supplement', payload);
+      return d.c.state;
+    },
+  }),
+
+  contact_failed: spec({
+    label: { 'zh-CN': '联系客户未果', 'zh-TW': '聯繫客戶未果', en: 'Could not reach the customer' },
+    // Staff tried to reach the customer during handling and could not: a note on the timeline that
+    // re-times the rule clocks with an `unreachable` limit (002 篇7: 24小时内没有联系上的客户 … 48小时).
+    // The states in which clocks run; the follow-up's own attempts are follow_up with reached: false.
+    from: { complaint: OPEN, inquiry: ['received'], suggestion: ['received', 'assigned'] },
+    targets: [],
+    who: ['first_responder', 'assigned_handler', 'co_handler', 'department_manager', 'specialist', 'followup'],
+    input: I.ContactFailedInput,
+    // The method and note are on the event as its input.
+    effect: (d, _input, ctx) => {
+      const retimed = customerUnreachable(ctx.policy, d.clocks, ctx.now);
+      if (retimed.length) d.eventData.unreachable = { retimed };
       return d.c.state;
     },
   }),

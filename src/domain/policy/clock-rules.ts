@@ -58,6 +58,13 @@ function build() {
     flags: z.strictObject({ emergency: durationText.optional(), vicious: durationText.optional() }).optional(),
     /** Per channel of receipt. */
     channels: z.record(codeText, durationText).optional(),
+    /**
+     * The conditional limit when the customer could not be reached (002 篇7: 24小时内没有联系上的客户 … 48小时):
+     * staff record the failed attempt (`contact_failed`) while this rule's clock runs and before it
+     * breaches, and the clock is re-timed to this limit counted from its own start. It then
+     * replaces the rule's other limits for that clock; a clock started later counts as usual.
+     */
+    unreachable: durationText.optional(),
     /** A named calendar (`calendars`) the clock counts on; the default calendar otherwise. */
     calendar: codeText.optional(),
     /** Whether the clock pauses while the case is pending (未了事宜), as the built-in ones do. */

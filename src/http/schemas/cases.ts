@@ -153,6 +153,8 @@ export const Clock = named(
     nextCheckAt: Instant.nullable(),
     /** A policy clock rule's name (kind `rule:<code>`, clockRules[].name); absent for the built-in clocks. */
     name: I18nText.optional(),
+    /** A rule clock re-timed because the customer could not be reached (contact_failed): when that was recorded; the clock counts to clockRules[].unreachable. */
+    customerUnreachableAt: Instant.optional(),
     /** While paused: the time left, per unit and as text per language (已暂停，剩余 …); null when not paused or not tellable. */
     remaining: z
       .strictObject({

@@ -129,7 +129,7 @@ describe('lifecycle actions', () => {
   it('an inquiry is answered within 24 h and closed; a suggestion is routed and answered with adoption', () => {
     const q = new Case(DEFAULT, '2026-11-02T09:00:00+08:00', { kind: 'inquiry' });
     assert.equal(q.clock('resolve')!.duration, '24h');
-    assert.deepEqual(allowedActions(q.c, agent, DEFAULT), ['answer', 'note', 'attach', 'add_contact']);
+    assert.deepEqual(allowedActions(q.c, agent, DEFAULT), ['answer', 'note', 'attach', 'add_contact', 'contact_failed']);
     q.do('answer', agent, { text: '营业时间 9:00–17:00', method: 'phone' });
     q.do('close', agent);
     q.do('archive', specialist);

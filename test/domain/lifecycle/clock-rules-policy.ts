@@ -38,6 +38,19 @@ export function clockRulesPolicyData(change: (p: any) => void = (p) => {
   return p;
 }
 
+/**
+ * The fixture with 002 篇7's conditional limit (clockRules[].unreachable): a customer not reached
+ * within the responsibility's 24 h gives 48 h; the review's 4 h become 8 h.
+ */
+export function unreachablePolicyData(): any {
+  const conditional: Record<string, string> = { responsibility: '48h', review: '8h' };
+  return clockRulesPolicyData((p) => {
+    p.version = '2026.1-unreachable';
+    p.clockRules = structuredClone(CLOCK_RULES).map((r) => (conditional[r.code] ? { ...r, unreachable: conditional[r.code] } : r));
+    p.calendars = { desk: DESK_CALENDAR };
+  });
+}
+
 export function clockRulesPolicyFile(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'kesu-policy-')), 'clockrules.yaml');
   writeFileSync(file, stringify(clockRulesPolicyData()));

@@ -3,7 +3,9 @@
  * events the policy names (receipt, any action, entering a state, a reopen), counts from receipt
  * when started by `receive`, takes the limit of the case's grade or flag (re-timed when grading
  * changes it), counts on its named calendar, pauses unless told not to, and its breach escalates,
- * raises the grade and tells whom the rule says. A policy without rules keeps exactly today's clocks.
+ * raises the grade and tells whom the rule says; a failed attempt to reach the customer
+ * (contact_failed) re-times a running rule clock to its `unreachable` limit. A policy without
+ * rules keeps exactly today's clocks.
  * The section's check names the field of every mistake.
  */
 import { describe, it } from 'node:test';
@@ -18,7 +20,7 @@ import { ACTIONS } from '../../../src/domain/lifecycle/machine.js';
 import { EXTRA_EVENTS } from '../../../src/domain/lifecycle/clock-rules.js';
 import type { StaffMember } from '../../../src/domain/lifecycle/handlers.js';
 import type { Actor, Clock, Complaint } from '../../../src/domain/complaint/types.js';
-import { CLOCK_RULES, DESK_CALENDAR, clockRulesPolicyData } from './clock-rules-policy.js';
+import { CLOCK_RULES, DESK_CALENDAR, clockRulesPolicyData, unreachablePolicyData } from './clock-rules-policy.js';
 
 function load(data: unknown): Policy {
   const r = validatePolicy(data);
@@ -266,6 +268,90 @@ describe('clock rules: warning and breach', () => {
   });
 });
 
+describe('clock rules: a customer not reached (clockRules[].unreachable, 002 篇7 24 h → 48 h)', () => {
+  // The fixture's responsibility rule (24 h from receipt) with the seed's 48 h; the review (4 h from the finding) with 8 h.
+  const UNREACHABLE = load(unreachablePolicyData());
+  function routed(policy: Policy = UNREACHABLE): Case {
+    const k = new Case(policy, '2026-09-22T09:00:00+08:00');
+    k.at('2026-09-22T09:10:00').do('judge', specialist, { valid: true });
+    k.do('classify', specialist, { category: 'goods_damage_shortage', grade: 'general' });
+    k.do('route', specialist, { departmentCode: 'logistics', primaryHandlerId: 'h1' });
+    return k;
+  }
+
+  it('an attempt within the 24 h: 48 h from the clock\'s own start, in the same transition, kept by later transitions', () => {
+    const k = routed();
+    assert.deepEqual(k.brief('rule:responsibility'), ['running', '2026-09-22T01:00:00.000Z', '2026-09-23T01:00:00.000Z']);
+    const d = k.at('2026-09-22T15:00:00').do('contact_failed', handler, { method: 'phone', note: '无人接听' });
+    assert.deepEqual([d.events[0]!.action, d.events[0]!.fromState, d.events[0]!.toState], ['contact_failed', 'assigned', 'assigned']);
+    assert.deepEqual(d.events[0]!.data.input, { method: 'phone', note: '无人接听' });
+    assert.deepEqual(d.events[0]!.data.unreachable, { retimed: [{ clock: 'rule:responsibility', dueAt: '2026-09-24T01:00:00.000Z' }] });
+    // The clock row is in the decision: 48 h counted from receipt (09:00), not from 15:00.
+    assert.deepEqual(d.clocks.map((c) => [c.kind, c.startedAt, c.duration, c.dueAt, c.customerUnreachableAt]), [['rule:responsibility', '2026-09-22T01:00:00.000Z', '48h', '2026-09-24T01:00:00.000Z', '2026-09-22T07:00:00.000Z']]);
+    // The rule clocks without the key keep theirs.
+    assert.equal(k.clock('rule:propose_30m').duration, '30m');
+    // Later transitions keep the 48 h (the 24 h of the grade is not put back); a second attempt changes nothing.
+    k.at('2026-09-22T16:00:00').do('accept', handler);
+    const again = k.at('2026-09-22T17:00:00').do('contact_failed', handler, { method: 'sms' });
+    assert.equal(again.events[0]!.data.unreachable, undefined);
+    assert.deepEqual([k.clock('rule:responsibility').dueAt, k.clock('rule:responsibility').customerUnreachableAt], ['2026-09-24T01:00:00.000Z', '2026-09-22T07:00:00.000Z']);
+  });
+
+  it('no attempt: 24 h; a clock started after the attempt counts its usual limit', () => {
+    const plain = routed();
+    plain.do('accept', handler);
+    assert.equal(plain.clock('rule:responsibility').dueAt, '2026-09-23T01:00:00.000Z');
+    assert.equal(plain.clock('rule:responsibility').customerUnreachableAt, undefined);
+    const k = routed();
+    k.at('2026-09-22T10:00:00').do('contact_failed', handler, { method: 'phone' });
+    k.do('accept', handler);
+    k.at('2026-09-22T11:00:00').do('investigate', handler, { facts: '破损', cause: '包装', responsibility: { type: 'department', departmentCode: 'logistics' } });
+    // The review began after the attempt: its own window, 4 h, not the 8 h.
+    assert.deepEqual([k.clock('rule:review').duration, k.clock('rule:review').dueAt, k.clock('rule:review').customerUnreachableAt], ['4h', '2026-09-22T07:00:00.000Z', undefined]);
+  });
+
+  it('a breached clock is not re-timed: marked by the sweeper, or past its due time before the sweep', () => {
+    const k = routed();
+    k.at('2026-09-23T09:00:30').do('breach', SYSTEM, { clock: 'rule:responsibility' });
+    const before = structuredClone(k.clock('rule:responsibility'));
+    const d = k.at('2026-09-23T10:00:00').do('contact_failed', handler, { method: 'phone' });
+    assert.equal(d.events[0]!.data.unreachable, undefined);
+    assert.deepEqual(d.clocks.filter((c) => c.kind === 'rule:responsibility'), []);
+    assert.deepEqual(k.clock('rule:responsibility'), before);
+    const lagging = routed();
+    const late = lagging.at('2026-09-23T09:00:00').do('contact_failed', handler, { method: 'phone' });
+    assert.equal(late.events[0]!.data.unreachable, undefined, 'due at 09:00: the 24 h have run out');
+    assert.equal(lagging.clock('rule:responsibility').dueAt, '2026-09-23T01:00:00.000Z');
+  });
+
+  it('a paused clock is re-timed too; the pause still counts', () => {
+    const k = routed();
+    k.do('accept', handler);
+    k.at('2026-09-22T10:00:00').do('pend', handler, { reason: '等待客户' });
+    k.at('2026-09-22T11:00:00').do('contact_failed', handler, { method: 'visit' });
+    assert.deepEqual([k.clock('rule:responsibility').status, k.clock('rule:responsibility').duration], ['paused', '48h']);
+    k.at('2026-09-22T12:00:00').do('resume', handler);
+    // 48 h from 09:00 plus the 2 h paused.
+    assert.equal(k.clock('rule:responsibility').dueAt, '2026-09-24T03:00:00.000Z');
+  });
+
+  it('who may record it and what it needs; under a rule without the key it changes no clock', () => {
+    const k = routed();
+    const refused = (actor: Actor, input: unknown) => {
+      const r = apply(k.c, k.clocks, 'contact_failed', input, { actor, now: k.now, policy: k.policy, calendar: k.cal, staff: STAFF });
+      return r.kind === 'refused' ? [r.code, r.fields.map((f) => f.path)] : ['applied'];
+    };
+    assert.deepEqual(refused(csManager, { method: 'phone' }), ['forbidden', []]);
+    assert.deepEqual(refused(handler, { method: 'fax' }), ['invalid_input', ['method']]);
+    assert.deepEqual(refused(handler, {}), ['invalid_input', ['method']]);
+    for (const who of [handler, specialist, agent, followup]) assert.deepEqual(refused(who, { method: 'phone' }), ['applied'], who.id);
+    const old = routed(RULES);
+    const d = old.at('2026-09-22T15:00:00').do('contact_failed', handler, { method: 'phone' });
+    assert.deepEqual([d.clocks, d.events[0]!.data.unreachable], [[], undefined]);
+    assert.equal(old.clock('rule:responsibility').dueAt, '2026-09-23T01:00:00.000Z');
+  });
+});
+
 describe('clock rules: a policy without them keeps today\'s clocks', () => {
   it('the built-in clocks of a case are identical with and without rules, step by step; no rule clock, no event field', () => {
     const plain: Record<string, Clock[]> = {};
@@ -339,12 +425,13 @@ describe('clock rules: the policy check', () => {
 
   it('a bad duration or field is a shape error naming the field, in Chinese too', () => {
     const r = validatePolicy(clockRulesPolicyData((p) => {
-      p.clockRules = [rule({ limit: '2 hours' }), rule({ code: 'y', limitt: '2h' })];
+      p.clockRules = [rule({ limit: '2 hours' }), rule({ code: 'y', limitt: '2h' }), rule({ code: 'z', unreachable: '2 days' })];
     }));
     assert.equal(r.ok, false);
     if (r.ok) return;
     const byPath = Object.fromEntries(r.problems.map((x) => [x.path, x.message]));
     assert.match(byPath['clockRules[0].limit']!['zh-CN'], /不是有效的时长/);
     assert.ok(Object.keys(byPath).some((p) => p.startsWith('clockRules[1]')), JSON.stringify(r.problems));
+    assert.match(byPath['clockRules[2].unreachable']!['zh-CN'], /不是有效的时长/);
   });
 });

@@ -1823,7 +1823,7 @@ export interface paths {
         put?: never;
         /**
          * Perform a lifecycle action
-         * @description Actions: judge, classify, route, reroute, accept, investigate, propose, approve, reject, answer, pend, resume, request_extension, grant_extension, refuse_extension, follow_up, close, archive, note, supplement, add_contact. The body is the action's input (see GET /api/v1/lifecycle). Files: POST /api/v1/complaints/{id}/attachments. Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         * @description Actions: judge, classify, route, reroute, accept, investigate, propose, approve, reject, answer, pend, resume, request_extension, grant_extension, refuse_extension, follow_up, close, archive, note, supplement, add_contact, contact_failed. The body is the action's input (see GET /api/v1/lifecycle). Files: POST /api/v1/complaints/{id}/attachments. Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
          */
         post: {
             parameters: {
@@ -12589,6 +12589,7 @@ export interface components {
                 channels?: {
                     [key: string]: string;
                 };
+                unreachable?: string;
                 calendar?: string;
                 /** @default true */
                 pause: boolean;
@@ -12840,6 +12841,7 @@ export interface components {
             }) | null;
             nextCheckAt: string | null;
             name?: components["schemas"]["I18nText"];
+            customerUnreachableAt?: string;
             remaining: {
                 parts: {
                     amount: number;

@@ -262,6 +262,12 @@ export function CasePage() {
     return t('clock.pausedLeft', { left: pick(k.remaining.text) });
   }
 
+  /** A clock's name: a rule clock's from the policy (clockRules[].name), a built-in one's from the catalogue. */
+  function clockName(k: Pick<Clock, 'kind' | 'name'>): string {
+    const lang = currentLocale();
+    return k.name ? (k.name[lang] ?? k.name['zh-CN']) : t(`clockKind.${k.kind.replace(/\.\d+$/, '')}`, { defaultValue: k.kind });
+  }
+
   function ClockTable({ clocks }: { clocks: Clock[] }) {
     const lang = currentLocale();
     // A computed due time carries its explanation in words (fixed and chained ones do not).
@@ -269,8 +275,13 @@ export function CasePage() {
     // On a phone the clocks are two columns — the clock (name, state, due time stacked) and its
     // time left — so nothing is cut off at the card's edge (four columns need ~450 px).
     const wide = Grid.useBreakpoint().md ?? true;
-    const name = (k: Clock) => (k.name ? (k.name[lang] ?? k.name['zh-CN']) : t(`clockKind.${k.kind.replace(/\.\d+$/, '')}`, { defaultValue: k.kind }));
-    const status = (k: Clock) => (k.breachedAt ? <Tag color="error">{t('clock.breached')}</Tag> : t(`clock.${k.status}`));
+    const name = clockName;
+    const status = (k: Clock) => (
+      <>
+        {k.breachedAt ? <Tag color="error">{t('clock.breached')}</Tag> : t(`clock.${k.status}`)}
+        {k.customerUnreachableAt && <Tag style={{ marginInlineStart: 4 }} data-testid={`clock-unreachable-${k.kind}`}>{t('clock.customerUnreachable')}</Tag>}
+      </>
+    );
     return (
       <Table<Clock>
         size="small"
@@ -318,6 +329,7 @@ export function CasePage() {
     if (input.comment) details.push(`“${input.comment}”`);
     if (input.reason) details.push(reasonName(input.reason) !== input.reason ? reasonName(input.reason) : input.reason);
     if (input.explanation) details.push(input.explanation);
+    if (e.action === 'contact_failed' && input.method) details.push(t(`method.${input.method}`));
     if (input.text) details.push(input.text);
     if (input.note) details.push(input.note);
     if (Array.isArray(e.data?.attachments) && e.data.attachments.length) details.push(t('attachments.inEvent', { names: joinList((e.data.attachments as { name: string }[]).map((f) => f.name)) }));
@@ -327,6 +339,8 @@ export function CasePage() {
     if (input.description && e.action === 'propose') details.push(input.description);
     if (e.action === 'route' || e.action === 'reroute') details.push(`${deptName(input.departmentCode)} · ${userName(input.primaryHandlerId)}${input.backupHandlerId ? ` / ${userName(input.backupHandlerId)}` : ''}`);
     if (e.action === 'follow_up' && e.data?.tier && e.toState === 'investigating') details.push(t('case.backOneTier', { tier: e.data.tier, name: tierName(Number(e.data.tier)) }));
+    for (const r of ((e.data?.unreachable as { retimed?: { clock: string; dueAt: string | null }[] } | undefined)?.retimed ?? []))
+      details.push(t('clock.unreachableRetimed', { clock: clockName(view?.clocks.find((k) => k.kind === r.clock) ?? { kind: r.clock }), due: formatDateTime(r.dueAt) }));
     if (e.action === 'breach' && e.data?.tier) details.push(t('case.tier', { tier: e.data.tier, name: tierName(Number(e.data.tier)) }));
     return (
       <div data-action={e.action ?? e.type} className="timeline-event">

@@ -206,6 +206,7 @@ export const HINTS: Record<string, Hints> = {
     channel: { kind: 'select', initial: 'phone', options: (policy?.channels ?? ['phone']).map((x) => ({ value: x, label: t(`channel.${x}`, { defaultValue: x }) })) },
     callId: { label: t('action.f.callId') },
   }),
+  contact_failed: () => ({ method: { optionLabels: 'method', initial: 'phone' } }),
 };
 
 /** A policy duration code in words ("2wd" → "2 个工作日"); '—' when there is none. */
