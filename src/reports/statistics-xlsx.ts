@@ -1,11 +1,17 @@
 /**
  * The statistics as an Excel workbook (`.xlsx`, exceljs): one sheet per section, sheet names and
- * headers in the caller's language (zh-CN default, zh-TW, en); counts and hours are numbers,
- * shares are numbers formatted as percentages, period and bucket starts are dates.
+ * headers in the caller's language (zh-CN default, zh-TW, en); counts, hours and scores are
+ * numbers, shares are numbers formatted as percentages, period and bucket starts are dates.
+ *
+ * A stored report (reports/runs.ts) is rendered from the statistics JSON kept when it was made:
+ * runs made before the duties' on-time figures and the backlog existed have neither, and their
+ * workbook leaves those rows (and the backlog sheet) out rather than showing zeros.
  */
 import ExcelJS from 'exceljs';
+import { DateTime } from 'luxon';
 import type { Locale } from '../domain/errors.js';
-import type { Statistics } from './statistics.js';
+import { AGE_BUCKETS, SATISFACTION_LEVELS, type Statistics } from './statistics.js';
+import { word } from './pdf/labels.js';
 
 type Text = Record<Locale, string>;
 const T = (zhCN: string, zhTW: string, en: string): Text => ({ 'zh-CN': zhCN, 'zh-TW': zhTW, en });
@@ -16,6 +22,8 @@ export const SHEETS = {
   breakdown: T('受理分布', '受理分佈', 'Intake breakdown'),
   validity: T('有效性', '有效性', 'Validity'),
   onTime: T('时效', '時效', 'On time'),
+  backlog: T('积压账龄', '積壓帳齡', 'Backlog by age'),
+  satisfaction: T('满意度', '滿意度', 'Satisfaction'),
 } as const;
 
 /** Figure labels, also used by the statistics PDF (reports/pdf/statistics-pdf.ts). */
@@ -63,7 +71,24 @@ export const L = {
   category: T('类别', '類別', 'Category'),
   department: T('部门', '部門', 'Department'),
   customerClass: T('客户类别', '客戶類別', 'Customer class'),
+  duty: T('职责', '職責', 'Duty'),
+  age: T('账龄', '帳齡', 'Age'),
+  openCases: T('未结案件', '未結案件', 'Open cases'),
+  pendingItems: T('未了事宜', '未了事宜', 'Pending items'),
+  asOf: T('统计时点', '統計時點', 'As of'),
+  lt1d: T('不足1天', '不足1天', 'Under 1 day'),
+  d1to3: T('1–3天', '1–3天', '1–3 days'),
+  d3to7: T('3–7天', '3–7天', '3–7 days'),
+  ge7d: T('7天及以上', '7天以上', '7 days or more'),
+  level: T('满意程度', '滿意程度', 'Level'),
+  score: T('平均分（1–5）', '平均分（1–5）', 'Mean score (1–5)'),
+  attitude: T('服务态度', '服務態度', 'Attitude'),
+  efficiency: T('处理效率', '處理效率', 'Efficiency'),
+  result: T('处理结果', '處理結果', 'Result'),
 } as const;
+
+/** The satisfaction dimensions scored 1–5, in the console's order. */
+export const DIMENSIONS = ['attitude', 'efficiency', 'result'] as const;
 
 /** A local date (YYYY-MM-DD) as the Excel date of that day. */
 function day(d: string): Date {
@@ -71,7 +96,17 @@ function day(d: string): Date {
   return new Date(Date.UTC(y, m - 1, dd));
 }
 
-export async function statisticsWorkbook(s: Statistics, lang: Locale): Promise<Buffer> {
+/** An instant as the Excel date-time of its wall-clock time in the zone. */
+function localDateTime(iso: string, zone: string): Date {
+  const d = DateTime.fromISO(iso, { zone });
+  return new Date(Date.UTC(d.year, d.month - 1, d.day, d.hour, d.minute, d.second));
+}
+
+/**
+ * The workbook in `lang`; `duty` names a duty code (reports/pdf/names.ts `dutyNames`, from the
+ * active policy, as the console does).
+ */
+export async function statisticsWorkbook(s: Statistics, lang: Locale, duty: (code: string) => string): Promise<Buffer> {
   const t = (x: Text) => x[lang];
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Kesu';
@@ -148,6 +183,33 @@ export async function statisticsWorkbook(s: Statistics, lang: Locale): Promise<B
   onTime.addRow({});
   onTime.addRow({ stage: t(L.grade), met: t(L.met), breached: t(L.breached), rate: t(L.rate) }).font = { bold: true };
   for (const r of s.onTime.byGrade) onTime.addRow({ stage: r.grade ?? '', met: r.met, breached: r.breached, rate: r.rate });
+  if (s.onTime.byDuty) {
+    onTime.addRow({});
+    onTime.addRow({ stage: t(L.duty), met: t(L.met), breached: t(L.breached), rate: t(L.rate) }).font = { bold: true };
+    for (const r of s.onTime.byDuty) onTime.addRow({ stage: duty(r.code), met: r.met, breached: r.breached, rate: r.rate });
+  }
+
+  if (s.backlog) {
+    const backlog = wb.addWorksheet(t(SHEETS.backlog));
+    backlog.columns = [
+      { header: t(L.age), key: 'age', width: 16 },
+      { header: t(L.openCases), key: 'open', width: 12 },
+      { header: t(L.pendingItems), key: 'pending', width: 12 },
+    ];
+    for (const b of AGE_BUCKETS) backlog.addRow({ age: t(L[b]), open: s.backlog.open[b], pending: s.backlog.pending[b] });
+    backlog.addRow({});
+    backlog.addRow({ age: t(L.asOf), open: localDateTime(s.backlog.asOf, s.period.timeZone) }).getCell('open').numFmt = 'yyyy-mm-dd hh:mm';
+  }
+
+  const satisfaction = wb.addWorksheet(t(SHEETS.satisfaction));
+  satisfaction.columns = [
+    { header: t(L.level), key: 'label', width: 20 },
+    { header: t(L.count), key: 'value', width: 16 },
+  ];
+  for (const l of SATISFACTION_LEVELS) satisfaction.addRow({ label: word('satisfaction', l, lang), value: s.satisfaction.byLevel[l] });
+  satisfaction.addRow({});
+  satisfaction.addRow({ label: t(L.dimension), value: t(L.score) }).font = { bold: true };
+  for (const d of DIMENSIONS) satisfaction.addRow({ label: t(L[d]), value: s.satisfaction.scores[d] }).getCell('value').numFmt = '0.00';
 
   for (const ws of wb.worksheets) ws.getRow(1).font = { bold: true };
   return Buffer.from(await wb.xlsx.writeBuffer());

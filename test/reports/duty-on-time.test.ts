@@ -6,27 +6,9 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { engines } from '../support/engines.js';
-import { proposedCase, startKesu, type Kesu } from '../support/kesu.js';
-import { sweepDeadlines } from '../../src/jobs/deadline-sweeper.js';
-
-const DUTIES = [
-  { code: 'report_back', name: { 'zh-CN': '处理完毕反馈客户中心', 'zh-TW': '處理完畢回饋客戶中心', en: 'Report back' }, on: 'answer', owner: 'primary_handler', due: '2wh', record: 'note' },
-  { code: 'callback', name: { 'zh-CN': '回访确认', 'zh-TW': '回訪確認', en: 'Call back' }, on: 'answer', owner: 'primary_handler', due: '1wd', record: 'note' },
-];
-
-function policyFile(): string {
-  const p = parse(readFileSync(new URL('../../policies/kesu-default.yaml', import.meta.url), 'utf8'));
-  p.version = '2026.1-duty-report';
-  p.duties = DUTIES;
-  const file = join(mkdtempSync(join(tmpdir(), 'kesu-policy-')), 'duties.yaml');
-  writeFileSync(file, stringify(p));
-  return file;
-}
+import { startKesu, type Kesu } from '../support/kesu.js';
+import { dutiesMetAndBreached, dutiesPolicyFile } from './duties-fixture.js';
 
 const Q = 'from=2026-03-01&to=2026-03-31&groupBy=month';
 
@@ -35,36 +17,15 @@ for (const { dialect, skip } of await engines()) {
     let k: Kesu;
     before(async () => {
       // Monday 2026-03-02 09:00 in Shanghai.
-      k = await startKesu(dialect, { start: '2026-03-02T09:00:00+08:00', policy: policyFile() });
+      k = await startKesu(dialect, { start: '2026-03-02T09:00:00+08:00', policy: dutiesPolicyFile() });
     });
     after(async () => k?.close());
 
-    const answeredCase = async (): Promise<string> => {
-      const id = await proposedCase(k);
-      const r = await k.as('handler').act(id, 'answer', { text: '已致歉', method: 'phone' });
-      assert.equal(r.status, 200, JSON.stringify(r.body));
-      return id;
-    };
-    const complete = async (id: string, code: string) => {
-      const duties = (await k.as('handler').get(`/api/v1/complaints/${id}/duties`)).body;
-      const d = duties.find((x: any) => x.code === code);
-      const r = await k.as('handler').post(`/api/v1/complaints/${id}/duties/${d.id}/complete`, { text: '已反馈' });
-      assert.equal(r.status, 200, JSON.stringify(r.body));
-    };
-
     it('counts each duty code met or breached, open ones left out', async () => {
-      // Three cases answered Mon 09:00: report_back due 11:00 (2 working hours), callback Tue 09:00 (1 working day).
-      const [a, b, c] = [await answeredCase(), await answeredCase(), await answeredCase()];
-      k.clock.set('2026-03-02T10:00:00+08:00');
-      await complete(a!, 'report_back');
-      await complete(b!, 'report_back');
-      await complete(a!, 'callback');
-      // 11:30: c's report_back is late; the sweeper breaches it.
-      k.clock.set('2026-03-02T11:30:00+08:00');
-      assert.equal((await sweepDeadlines(k.app)).duties?.breached.length, 1);
-      // Completed after the breach: still breached.
-      k.clock.set('2026-03-02T11:45:00+08:00');
-      await complete(c!, 'report_back');
+      // The fixture's history (duties-fixture.ts): report_back due 11:00 (2 working hours) met by
+      // a and b, breached by the sweeper for c and completed afterwards (still breached); callback
+      // due Tue 09:00 (1 working day) met by a, open for b and c.
+      await dutiesMetAndBreached(k);
 
       const s = (await k.as('specialist').get(`/api/v1/reports/statistics?${Q}`)).body;
       // report_back: a and b in time, c late → 2 / 3; callback: a in time, b and c still open (left out) → 1 / 1.

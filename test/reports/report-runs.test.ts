@@ -117,7 +117,7 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(files.map((f) => [f.filename, f.contentType]), [['周报 2026-W40.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']]);
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(files[0]!.content as unknown as ArrayBuffer);
-      assert.deepEqual(wb.worksheets.map((w) => w.name), ['概览', '受理趋势', '受理分布', '有效性', '时效']);
+      assert.deepEqual(wb.worksheets.map((w) => w.name), ['概览', '受理趋势', '受理分布', '有效性', '时效', '积压账龄', '满意度']);
       const summary = wb.getWorksheet('概览')!;
       assert.equal(summary.getCell('A1').value, '指标');
       assert.equal((summary.getCell('B2').value as Date).toISOString().slice(0, 10), '2026-09-28');
@@ -204,7 +204,7 @@ for (const { dialect, skip } of await engines()) {
       assert.match(String(xlsx.headers['content-disposition']), /kesu-weekly-2026-W40\.xlsx/);
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
-      assert.deepEqual(wb.worksheets.map((w) => w.name), ['Summary', 'Intake trend', 'Intake breakdown', 'Validity', 'On time']);
+      assert.deepEqual(wb.worksheets.map((w) => w.name), ['Summary', 'Intake trend', 'Intake breakdown', 'Validity', 'On time', 'Backlog by age', 'Satisfaction']);
       const total = wb.getWorksheet('Summary')!.getRows(1, 20)!.find((r) => r.getCell(1).value === 'Cases received')!;
       assert.equal(total.getCell(2).value, 3);
       // August presents the intake only: the sheets of the other sections are left out.

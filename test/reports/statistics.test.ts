@@ -274,9 +274,9 @@ for (const { dialect, skip } of await engines()) {
     it('exports the figures to Excel in the caller\'s language', async () => {
       const token = k.tokens.get('specialist')!;
       for (const [lang, sheets] of [
-        ['zh-CN', ['概览', '受理趋势', '受理分布', '有效性', '时效']],
-        ['zh-TW', ['概覽', '受理趨勢', '受理分佈', '有效性', '時效']],
-        ['en', ['Summary', 'Intake trend', 'Intake breakdown', 'Validity', 'On time']],
+        ['zh-CN', ['概览', '受理趋势', '受理分布', '有效性', '时效', '积压账龄', '满意度']],
+        ['zh-TW', ['概覽', '受理趨勢', '受理分佈', '有效性', '時效', '積壓帳齡', '滿意度']],
+        ['en', ['Summary', 'Intake trend', 'Intake breakdown', 'Validity', 'On time', 'Backlog by age', 'Satisfaction']],
       ] as const) {
         const r = await k.server.inject({ method: 'GET', url: `/api/v1/reports/statistics.xlsx?${Q}&lang=${lang}`, headers: { authorization: `Bearer ${token}` } });
         assert.equal(r.statusCode, 200, r.body);
@@ -300,6 +300,9 @@ for (const { dialect, skip } of await engines()) {
         const onTime = wb.worksheets[4]!;
         assert.equal(onTime.getCell('A2').value, 'triage');
         assert.equal(onTime.getCell('B2').value, 25);
+        // The backlog (open 1–3 days: 2, of which pending 1) and the mean scores, in every language.
+        assert.deepEqual([wb.worksheets[5]!.getCell('B3').value, wb.worksheets[5]!.getCell('C3').value], [2, 1]);
+        assert.deepEqual([8, 9, 10].map((r) => wb.worksheets[6]!.getCell(`B${r}`).value), [4.5, 4, 3.5]);
       }
       const zh = await k.server.inject({ method: 'GET', url: `/api/v1/reports/statistics.xlsx?${Q}`, headers: { authorization: `Bearer ${token}` } });
       const wb = new ExcelJS.Workbook();

@@ -30,6 +30,16 @@ export interface Section {
   blocks: Block[];
 }
 
+/** A table block, its columns given as `[label, width]` (widths are shares of the line); `empty` shows when there are no rows. */
+export function tableBlock(columns: [string, number][], rows: string[][], empty?: string): Block {
+  return { kind: 'table', columns: columns.map(([label, width]) => ({ label, width })), rows, ...(empty === undefined ? {} : { empty }) };
+}
+
+/** A section that is one table (`tableBlock`). */
+export function tableSection(title: string, columns: [string, number][], rows: string[][], empty?: string): Section {
+  return { title, blocks: [tableBlock(columns, rows, empty)] };
+}
+
 export interface PdfDocumentModel {
   /** e.g. 客户投诉处理单 (shown in 《》 in Chinese). */
   title: string;

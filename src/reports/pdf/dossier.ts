@@ -11,7 +11,7 @@ import type { Clock } from '../../domain/complaint/types.js';
 import type { Locale } from '../../domain/errors.js';
 import { ACTIONS, isActionName } from '../../domain/lifecycle/machine.js';
 import type { ComplaintView } from '../../services/view-complaint.js';
-import type { Block, Field, PdfDocumentModel, Section } from './document.js';
+import { tableBlock, tableSection, type Block, type Field, type PdfDocumentModel, type Section } from './document.js';
 import { T, joinList, localTime, money, word, type Text } from './labels.js';
 import type { Names } from './names.js';
 
@@ -166,11 +166,6 @@ const L = {
 /** Events that decide on a proposal or an extension: the approvals. */
 const DECISIONS = ['approve', 'reject', 'grant_extension', 'refuse_extension'];
 
-/** A section that is one table, its columns given as `[label, width]`. */
-function tableSection(title: string, columns: [string, number][], rows: string[][], empty?: string): Section {
-  return { title, blocks: [{ kind: 'table', columns: columns.map(([label, width]) => ({ label, width })), rows, ...(empty === undefined ? {} : { empty }) }] };
-}
-
 export interface DossierInput {
   view: ComplaintView;
   names: Names;
@@ -275,17 +270,11 @@ export function dossierModel({ view, names, lang, timeZone, reader, now }: Dossi
           ]
         : [{ label: t(L.solutions), value: t(L.none), wide: true }],
     },
-    {
-      kind: 'table',
-      columns: [
-        { label: t(L.time), width: 2 },
-        { label: t(L.who), width: 1.6 },
-        { label: t(L.decision), width: 1.6 },
-        { label: t(L.comment), width: 4 },
-      ],
-      rows: approvals.map((e) => [at(e.at), e.actorName, actionName(e.action), String(input(e).comment ?? input(e).reason ?? '')]),
-      empty: t(L.noApprovals),
-    },
+    tableBlock(
+      [[t(L.time), 2], [t(L.who), 1.6], [t(L.decision), 1.6], [t(L.comment), 4]],
+      approvals.map((e) => [at(e.at), e.actorName, actionName(e.action), String(input(e).comment ?? input(e).reason ?? '')]),
+      t(L.noApprovals),
+    ),
   ];
 
   const a = c.answer;

@@ -5,6 +5,7 @@
  */
 import type { Locale } from '../../domain/errors.js';
 import type { Policy } from '../../domain/policy/index.js';
+import { dutiesOf } from '../../domain/policy/duties.js';
 import { listUsers } from '../../store/user.repository.js';
 import type { App } from '../../services/app.js';
 import { pickText } from './labels.js';
@@ -17,11 +18,19 @@ export interface Names {
   tier(level: number): string;
   level(code: string | null | undefined): string;
   user(id: string | null | undefined): string;
+  /** A duty (issue 10) by its code; the code itself when the policy does not list it. */
+  duty(code: string): string;
   /** The organisation's name as customer messages sign it (the policy's name otherwise). */
   organisation: string;
 }
 
 type Coded = { code: string; name: { 'zh-CN': string; 'zh-TW'?: string; en?: string } };
+
+/** The policy's duty names in the reader's language, as the console's 报表 page names them; an unlisted code shows as itself. */
+export function dutyNames(policy: Policy, lang: Locale): (code: string) => string {
+  const m = new Map(dutiesOf(policy).map((d) => [d.code, pickText(d.name, lang)]));
+  return (code) => m.get(code) ?? code;
+}
 
 export function policyNames(policy: Policy, lang: Locale, users: ReadonlyMap<string, string>): Names {
   const of = (list: readonly Coded[] | undefined) => {
@@ -37,6 +46,7 @@ export function policyNames(policy: Policy, lang: Locale, users: ReadonlyMap<str
     level: of(policy.approval?.levels),
     tier: (n) => tiers.get(n) ?? String(n),
     user: (id) => (id ? (users.get(id) ?? id) : ''),
+    duty: dutyNames(policy, lang),
     organisation: pickText(policy.messages?.organisation, lang) || pickText(policy.name, lang),
   };
 }

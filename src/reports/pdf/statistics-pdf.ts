@@ -1,13 +1,14 @@
 /**
  * The statistics of a period (reports/statistics.ts, definitions in docs/reports.md) as an A4
  * PDF report in the reader's language: the summary figures, the intake trend and breakdowns,
- * validity by reason, on-time rates by stage and grade, satisfaction per case and escalations —
- * the same figures as the Excel workbook (statistics-xlsx.ts, whose labels it shares).
+ * validity by reason, on-time rates by stage, grade and duty, the backlog by age, satisfaction
+ * per case with the mean score per dimension, and escalations — the same figures as the Excel
+ * workbook (statistics-xlsx.ts, whose labels it shares).
  */
 import type { Locale } from '../../domain/errors.js';
-import type { Statistics, Rate } from '../statistics.js';
-import { L as X } from '../statistics-xlsx.js';
-import { renderPdf, type Section } from './document.js';
+import { AGE_BUCKETS, type Statistics, type Rate } from '../statistics.js';
+import { DIMENSIONS, L as X } from '../statistics-xlsx.js';
+import { renderPdf, tableBlock, tableSection, type Section } from './document.js';
 import { T, localTime, word, type Text } from './labels.js';
 import type { Names } from './names.js';
 
@@ -24,12 +25,14 @@ const P = {
   validity: T('有效性（按无效原因）', '有效性（依無效原因）', 'Validity (by invalid reason)'),
   onTimeStage: T('时效（按环节）', '時效（依環節）', 'On time (by stage)'),
   onTimeGrade: T('时效（按等级）', '時效（依等級）', 'On time (by grade)'),
+  onTimeDuty: T('时效（按职责）', '時效（依職責）', 'On time (by duty)'),
+  backlog: T('积压账龄（未结案件与未了事宜）', '積壓帳齡（未結案件與未了事宜）', 'Backlog by age (open cases and pending items)'),
+  backlogNote: T(
+    '统计时点 {at}：未结案件按受理以来、未了事宜按挂起以来的自然日计。',
+    '統計時點 {at}：未結案件自受理起、未了事宜自擱置起，按自然日計。',
+    'As of {at}: open cases by the calendar days since receipt, pending items since they were pended.',
+  ),
   satisfaction: T('满意度（按案件最终结果）', '滿意度（依案件最終結果）', 'Satisfaction (final result per case)'),
-  level: T('满意程度', '滿意程度', 'Level'),
-  score: T('平均评分', '平均評分', 'Average score'),
-  attitude: T('态度', '態度', 'Attitude'),
-  efficiency: T('效率', '效率', 'Efficiency'),
-  result: T('结果', '結果', 'Result'),
   escalations: T('升级（按最高层级）', '升級（依最高層級）', 'Escalations (by highest tier)'),
   tier: T('层级', '層級', 'Tier'),
   page: T('第 {p} 页 / 共 {n} 页', '第 {p} 頁 / 共 {n} 頁', 'Page {p} of {n}'),
@@ -38,6 +41,8 @@ const P = {
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 const num = (v: number | null) => (v === null ? '—' : String(v));
+/** A mean 1–5 score with two decimals, as the console shows it. */
+const score = (v: number | null) => (v === null ? '—' : v.toFixed(2));
 
 export interface StatisticsPdfInput {
   s: Statistics;
@@ -76,68 +81,46 @@ export function statisticsPdf({ s, lang, names, reader, now }: StatisticsPdfInpu
     [X.grade, s.intake.byGrade, (k) => names.grade(k)],
     [X.customerClass, s.intake.byCustomerClass, (k) => k ?? ''],
   ];
-  const onTimeCols = (first: Text) => [
-    { label: t(first), width: 2 },
-    { label: t(X.met), width: 1 },
-    { label: t(X.breached), width: 1 },
-    { label: t(X.rate), width: 1 },
+  const onTimeCols = (first: Text): [string, number][] => [
+    [t(first), 2],
+    [t(X.met), 1],
+    [t(X.breached), 1],
+    [t(X.rate), 1],
   ];
   const filters = Object.entries(s.filters)
     .filter(([, v]) => (v as string[] | undefined)?.length)
     .map(([k, v]) => `${k}=${(v as string[]).join(',')}`)
     .join('; ');
 
+  const none = t(P.none2);
   const sections: Section[] = [
+    tableSection(t(P.summary), [[t(X.figure), 4], [t(X.value), 1.2], [t(X.of), 1.2], [t(X.share), 1.2]], summary),
+    tableSection(t(P.trend), [[t(X.bucket), 1.5], [t(X.start), 1.5], [t(X.received), 1], [t(X.closedN), 1]], s.intake.trend.map((b) => [b.bucket, b.start, String(b.received), String(b.closed)]), none),
+    tableSection(
+      t(P.breakdown),
+      [[t(X.dimension), 1.5], [t(X.key), 3], [t(X.count), 1]],
+      dims.flatMap(([label, rows, name]) => rows.map((r) => [t(label), name(r.key) || '—', String(r.count)])),
+      none,
+    ),
+    tableSection(t(P.validity), [[t(X.reason), 3], [t(X.count), 1], [t(X.maliciousN), 1]], s.validity.byReason.map((r) => [names.reason(r.reason) || '—', String(r.count), String(r.malicious)]), none),
+    tableSection(t(P.onTimeStage), onTimeCols(X.stage), s.onTime.byStage.map((r) => [word('clockKind', r.stage, lang), String(r.met), String(r.breached), pct(r.rate)]), none),
+    tableSection(t(P.onTimeGrade), onTimeCols(X.grade), s.onTime.byGrade.map((r) => [names.grade(r.grade) || '—', String(r.met), String(r.breached), pct(r.rate)]), none),
+    tableSection(t(P.onTimeDuty), onTimeCols(X.duty), s.onTime.byDuty.map((r) => [names.duty(r.code), String(r.met), String(r.breached), pct(r.rate)]), none),
     {
-      title: t(P.summary),
-      blocks: [{ kind: 'table', columns: [{ label: t(X.figure), width: 4 }, { label: t(X.value), width: 1.2 }, { label: t(X.of), width: 1.2 }, { label: t(X.share), width: 1.2 }], rows: summary }],
-    },
-    {
-      title: t(P.trend),
-      blocks: [{ kind: 'table', columns: [{ label: t(X.bucket), width: 1.5 }, { label: t(X.start), width: 1.5 }, { label: t(X.received), width: 1 }, { label: t(X.closedN), width: 1 }], rows: s.intake.trend.map((b) => [b.bucket, b.start, String(b.received), String(b.closed)]), empty: t(P.none2) }],
-    },
-    {
-      title: t(P.breakdown),
+      title: t(P.backlog),
       blocks: [
-        {
-          kind: 'table',
-          columns: [{ label: t(X.dimension), width: 1.5 }, { label: t(X.key), width: 3 }, { label: t(X.count), width: 1 }],
-          rows: dims.flatMap(([label, rows, name]) => rows.map((r) => [t(label), name(r.key) || '—', String(r.count)])),
-          empty: t(P.none2),
-        },
+        tableBlock([[t(X.age), 2], [t(X.openCases), 1], [t(X.pendingItems), 1]], AGE_BUCKETS.map((b) => [t(X[b]), String(s.backlog.open[b]), String(s.backlog.pending[b])])),
+        { kind: 'note', text: t(P.backlogNote).replace('{at}', localTime(s.backlog.asOf, s.period.timeZone)) },
       ],
-    },
-    {
-      title: t(P.validity),
-      blocks: [{ kind: 'table', columns: [{ label: t(X.reason), width: 3 }, { label: t(X.count), width: 1 }, { label: t(X.maliciousN), width: 1 }], rows: s.validity.byReason.map((r) => [names.reason(r.reason) || '—', String(r.count), String(r.malicious)]), empty: t(P.none2) }],
-    },
-    {
-      title: t(P.onTimeStage),
-      blocks: [{ kind: 'table', columns: onTimeCols(X.stage), rows: s.onTime.byStage.map((r) => [word('clockKind', r.stage, lang), String(r.met), String(r.breached), pct(r.rate)]), empty: t(P.none2) }],
-    },
-    {
-      title: t(P.onTimeGrade),
-      blocks: [{ kind: 'table', columns: onTimeCols(X.grade), rows: s.onTime.byGrade.map((r) => [names.grade(r.grade) || '—', String(r.met), String(r.breached), pct(r.rate)]), empty: t(P.none2) }],
     },
     {
       title: t(P.satisfaction),
       blocks: [
-        { kind: 'table', columns: [{ label: t(P.level), width: 3 }, { label: t(X.count), width: 1 }], rows: Object.entries(s.satisfaction.byLevel).map(([l, n]) => [word('satisfaction', l, lang), String(n)]) },
-        {
-          kind: 'table',
-          columns: [{ label: t(P.score), width: 3 }, { label: t(X.value), width: 1 }],
-          rows: [
-            [t(P.attitude), num(s.satisfaction.scores.attitude)],
-            [t(P.efficiency), num(s.satisfaction.scores.efficiency)],
-            [t(P.result), num(s.satisfaction.scores.result)],
-          ],
-        },
+        tableBlock([[t(X.level), 3], [t(X.count), 1]], Object.entries(s.satisfaction.byLevel).map(([l, n]) => [word('satisfaction', l, lang), String(n)])),
+        tableBlock([[t(X.dimension), 3], [t(X.score), 1]], DIMENSIONS.map((d) => [t(X[d]), score(s.satisfaction.scores[d])])),
       ],
     },
-    {
-      title: t(P.escalations),
-      blocks: [{ kind: 'table', columns: [{ label: t(P.tier), width: 3 }, { label: t(X.count), width: 1 }], rows: s.escalations.byMaxTier.map((r) => [`${r.tier} · ${names.tier(r.tier)}`, String(r.count)]), empty: t(P.none2) }],
-    },
+    tableSection(t(P.escalations), [[t(P.tier), 3], [t(X.count), 1]], s.escalations.byMaxTier.map((r) => [`${r.tier} · ${names.tier(r.tier)}`, String(r.count)]), none),
   ];
   const title = t(P.title);
   return renderPdf({
