@@ -123,6 +123,7 @@ async function recalculateCase(app: App, id: string, p: PendingRecalculation): P
 }
 
 const running = new WeakMap<App, { promise: Promise<RecalculationResult | null>; again: boolean }>();
+const latest = new WeakMap<App, Promise<RecalculationResult | null>>();
 
 /**
  * Starts a recalculation in the background unless one is running on this app (then that one
@@ -152,10 +153,16 @@ export function startClockRecalculation(app: App, opts: { batch?: number } = {})
     return last;
   })();
   running.set(app, entry);
+  latest.set(app, entry.promise);
   return entry.promise;
 }
 
 /** The recalculation running on this app, if any (a graceful stop and the tests wait for it). */
 export function runningClockRecalculation(app: App): Promise<RecalculationResult | null> | undefined {
   return running.get(app)?.promise;
+}
+
+/** The last recalculation started on this app, running or finished (the tests wait for it). */
+export function latestClockRecalculation(app: App): Promise<RecalculationResult | null> | undefined {
+  return latest.get(app);
 }
