@@ -17,7 +17,7 @@ import type { App } from '../services/app.js';
 import { clockFired } from '../services/metrics.js';
 import { sweepAbsences, type AbsenceSweep } from '../services/absences.js';
 import { sweepDuties, type DutySweep } from './duties.js';
-import { runningClockRecalculation, startClockRecalculation } from '../services/recalculate-clocks.js';
+import { startClockRecalculation, stopClockRecalculation } from '../services/recalculate-clocks.js';
 
 export interface SweepResult {
   /** Cases looked at in this pass (a full batch means more may be due). */
@@ -139,6 +139,6 @@ export function startSweeper(app: App, intervalMs: number, opts: { batch?: numbe
     clearInterval(timer);
     app.heartbeats.unregister('sweeper');
     await running;
-    await runningClockRecalculation(app);
+    await stopClockRecalculation(app);
   };
 }

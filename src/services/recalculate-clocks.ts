@@ -40,19 +40,26 @@ export interface RecalculationResult {
 
 const ACTION = 'recalculate_clocks';
 
+export interface RecalculationOptions {
+  /** Cases per batch (default 100). */
+  batch?: number;
+  /** Checked between cases: true stops the run there, leaving the region pending (a graceful stop). */
+  stopping?: () => boolean;
+}
+
 /** Runs every pending region to the end, including revisions written while it runs. */
-export async function recalculateClocks(app: App, opts: { batch?: number } = {}): Promise<RecalculationResult> {
+export async function recalculateClocks(app: App, opts: RecalculationOptions = {}): Promise<RecalculationResult> {
   const batch = opts.batch ?? 100;
   const result: RecalculationResult = { regions: [], cases: 0, moved: [], failed: 0 };
   const tried = new Set<string>();
   for (;;) {
     const pending = (await pendingRecalculations(app.database.db)).filter((p) => !tried.has(`${p.region}#${p.revision}`));
-    if (!pending.length) return result;
+    if (!pending.length || opts.stopping?.()) return result;
     // Count on the holiday lists as they are now, not on a copy cached before the change.
     app.invalidateCalendars();
     for (const p of pending) {
       tried.add(`${p.region}#${p.revision}`);
-      const done = await recalculateRegion(app, p, batch, result);
+      const done = await recalculateRegion(app, p, batch, result, opts.stopping ?? (() => false));
       if (done) await markRecalculated(app.database.db, p);
       result.regions.push({ ...p, done });
     }
@@ -69,13 +76,14 @@ async function policiesOn(app: App, region: string): Promise<string[]> {
   return keys;
 }
 
-async function recalculateRegion(app: App, p: PendingRecalculation, batch: number, result: RecalculationResult): Promise<boolean> {
+async function recalculateRegion(app: App, p: PendingRecalculation, batch: number, result: RecalculationResult, stopping: () => boolean): Promise<boolean> {
   const keys = await policiesOn(app, p.region);
   let done = true;
   let after = '';
   for (;;) {
     const ids = await caseIdsWithRunningClocks(app.database.db, keys, after, batch);
     for (const id of ids) {
+      if (stopping()) return false;
       result.cases += 1;
       try {
         const moved = await recalculateCase(app, id, p);
@@ -122,7 +130,7 @@ async function recalculateCase(app: App, id: string, p: PendingRecalculation): P
   return { complaintId: id, number: saved.complaint.number, clocks: saved.clocks };
 }
 
-const running = new WeakMap<App, { promise: Promise<RecalculationResult | null>; again: boolean }>();
+const running = new WeakMap<App, { promise: Promise<RecalculationResult | null>; again: boolean; stopping: boolean }>();
 const latest = new WeakMap<App, Promise<RecalculationResult | null>>();
 
 /**
@@ -133,22 +141,22 @@ const latest = new WeakMap<App, Promise<RecalculationResult | null>>();
 export function startClockRecalculation(app: App, opts: { batch?: number } = {}): Promise<RecalculationResult | null> {
   const current = running.get(app);
   if (current) {
-    current.again = true;
+    if (!current.stopping) current.again = true;
     return current.promise;
   }
-  const entry = { promise: Promise.resolve<RecalculationResult | null>(null), again: false };
+  const entry = { promise: Promise.resolve<RecalculationResult | null>(null), again: false, stopping: false };
   entry.promise = (async () => {
     let last: RecalculationResult | null = null;
     do {
       entry.again = false;
       try {
-        last = await recalculateClocks(app, opts);
+        last = await recalculateClocks(app, { ...opts, stopping: () => entry.stopping });
         if (last.moved.length || last.failed) app.log.info({ regions: last.regions, cases: last.cases, moved: last.moved.length, failed: last.failed }, 'clocks recalculated after a holiday change');
       } catch (e) {
         app.log.error({ err: e }, 'clock recalculation failed; it runs again on the next sweep');
         last = null;
       }
-    } while (entry.again);
+    } while (entry.again && !entry.stopping);
     running.delete(app);
     return last;
   })();
@@ -157,9 +165,20 @@ export function startClockRecalculation(app: App, opts: { batch?: number } = {})
   return entry.promise;
 }
 
-/** The recalculation running on this app, if any (a graceful stop and the tests wait for it). */
+/** The recalculation running on this app, if any (the tests wait for it). */
 export function runningClockRecalculation(app: App): Promise<RecalculationResult | null> | undefined {
   return running.get(app)?.promise;
+}
+
+/**
+ * A graceful stop: the running recalculation (if any) ends after the case it is writing, and
+ * the region stays pending for the next start. Resolves when it has ended.
+ */
+export async function stopClockRecalculation(app: App): Promise<void> {
+  const current = running.get(app);
+  if (!current) return;
+  current.stopping = true;
+  await current.promise;
 }
 
 /** The last recalculation started on this app, running or finished (the tests wait for it). */

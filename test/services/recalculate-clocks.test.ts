@@ -176,5 +176,25 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(events[0].data.clocks.map((m: any) => [m.from.dueAt, m.to.dueAt]), [[DUE_FRI_OFF, '2027-02-08T02:00:00.000Z']]);
       assert.deepEqual(await pendingRecalculations(k.app.database.db), []);
     });
+
+    it('a run stopped half way leaves the region pending; the next run finishes it, and the cases already done do not move again', async () => {
+      const ids = (await k.testDb.database.db.selectFrom('complaints').select('id').where('kind', '=', 'suggestion').orderBy('id').execute()).map((r) => r.id);
+      assert.equal(ids.length, 3);
+      await saveHolidayYear(k.app.database.db, parseHolidayYear({ holidays: ['2027-02-01', '2027-02-02', '2027-02-03'] }, { region: 'CN', year: 2027 }), 'cli', k.app.now().toISOString());
+      // `stopping` is asked once before the region, then before each case: stop before the second case.
+      let asked = 0;
+      const first = await recalculateClocks(k.app, { batch: 1, stopping: () => ++asked > 2 });
+      assert.deepEqual(first.moved.map((m) => m.complaintId), [ids[0]]);
+      assert.deepEqual(first.regions.map((p) => p.done), [false]);
+      assert.equal((await pendingRecalculations(k.app.database.db)).length, 1, 'still pending');
+      const rest = await recalculateClocks(k.app, { batch: 1 });
+      assert.deepEqual(rest.moved.map((m) => m.complaintId), [ids[1], ids[2]]);
+      assert.deepEqual(await pendingRecalculations(k.app.database.db), []);
+      // Mon–Wed off: Fri 29, Thu 4, Fri 5, Mon 8, Tue 9 → Tuesday 02-09 10:00, each moved once.
+      for (const id of ids) {
+        assert.equal((await resolve(id)).dueAt, '2027-02-09T02:00:00.000Z');
+        assert.equal((await recalcEvents(id)).filter((e: any) => e.data.input.revision === 7).length, 1);
+      }
+    });
   });
 }

@@ -15,7 +15,7 @@ import { changeDepartment, createDepartment, deleteDepartment } from '../../serv
 import { insertUser, listDepartments, listUsers, findUserByUsername } from '../../store/user.repository.js';
 import { listPolicies } from '../../store/policy.repository.js';
 import { listHolidayYears, saveHolidayYear } from '../../store/calendar.repository.js';
-import { runningClockRecalculation, startClockRecalculation } from '../../services/recalculate-clocks.js';
+import { startClockRecalculation, stopClockRecalculation } from '../../services/recalculate-clocks.js';
 import { verifyChains } from '../../store/event.repository.js';
 import { listPiiAccess } from '../../store/pii-access.repository.js';
 import { findIdByNumber } from '../../store/complaint.repository.js';
@@ -217,9 +217,9 @@ export function adminRoutes(fastify: FastifyInstance, app: App): void {
     void startClockRecalculation(app);
     return { region: y.region, year: y.year, days: y.days.length };
   });
-  // A server that closes lets a recalculation it started finish its case (each is its own short transaction).
+  // A server that closes stops a recalculation after its current case (the region stays pending for the next start).
   server.addHook('onClose', async () => {
-    await runningClockRecalculation(app);
+    await stopClockRecalculation(app);
   });
 
   server.get('/api/v1/audit/verify', { preHandler: requireUser(app, ['auditor', 'admin']), schema: { tags: ['audit'], summary: 'Verify every case timeline hash chain', response: { 200: ChainCheck, ...errors(401, 403) } } }, async () => {
