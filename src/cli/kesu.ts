@@ -15,6 +15,7 @@ import { readPolicyFile } from '../services/policies.js';
 import { parsePolicyText, formatProblems, calendarSpec, calendarNames } from '../domain/policy/index.js';
 import { WorkingCalendar, addDuration, builtInHolidayYears, formatDueExplanation, parseHolidayYear, parseLocalTime, CalendarError } from '../domain/calendar/index.js';
 import { listHolidayYears, saveHolidayYear } from '../store/calendar.repository.js';
+import { recalculateClocks } from '../services/recalculate-clocks.js';
 import { verifyChains } from '../store/event.repository.js';
 import { readCheckpoint, writeCheckpoint } from '../audit/checkpoint.js';
 import { serve } from './serve.js';
@@ -147,8 +148,14 @@ calendar
   .action(async (file: string, opts: { year?: string; region: string }) => {
     try {
       const y = parseHolidayYear(JSON.parse(readFileSync(file, 'utf8')), { region: opts.region, year: opts.year ? Number(opts.year) : undefined });
-      await withApp(async (app) => saveHolidayYear(app.database.db, y, 'cli', new Date().toISOString()));
-      console.log(`saved ${y.region} ${y.year}: ${y.days.length} days`);
+      await withApp(async (app) => {
+        await saveHolidayYear(app.database.db, y, 'cli', new Date().toISOString());
+        console.log(`saved ${y.region} ${y.year}: ${y.days.length} days`);
+        // After the write committed: the running clocks counted on the new list (a server's sweeper would do it too).
+        const r = await recalculateClocks(app);
+        console.log(`clocks recalculated: ${r.cases} cases with running clocks, ${r.moved.length} moved${r.failed ? `, ${r.failed} failed (the server's sweeper tries them again)` : ''}`);
+        if (r.failed) process.exitCode = 1;
+      });
     } catch (e) {
       console.error(e instanceof Error ? e.message : e);
       process.exitCode = 1;

@@ -17,6 +17,7 @@ import type { App } from '../services/app.js';
 import { clockFired } from '../services/metrics.js';
 import { sweepAbsences, type AbsenceSweep } from '../services/absences.js';
 import { sweepDuties, type DutySweep } from './duties.js';
+import { startClockRecalculation, stopClockRecalculation } from '../services/recalculate-clocks.js';
 
 export interface SweepResult {
   /** Cases looked at in this pass (a full batch means more may be due). */
@@ -123,6 +124,9 @@ export function startSweeper(app: App, intervalMs: number, opts: { batch?: numbe
       .finally(() => {
         running = null;
         app.heartbeats.beat('sweeper');
+        // Clocks still counted on an older holiday list (an import whose recalculation did not
+        // finish, one made by the CLI or another instance): recalculated in the background.
+        if (!stopped) void startClockRecalculation(app);
         if (full && !stopped) setImmediate(run);
       });
   };
@@ -135,5 +139,6 @@ export function startSweeper(app: App, intervalMs: number, opts: { batch?: numbe
     clearInterval(timer);
     app.heartbeats.unregister('sweeper');
     await running;
+    await stopClockRecalculation(app);
   };
 }

@@ -38,3 +38,23 @@ export async function dueComplaintIds(db: Executor, now: string, limit: number):
     .execute();
   return [...new Set(rows.map((r) => r.complaint_id))];
 }
+
+/**
+ * Cases of these policies with a running clock, by id after `after`, in id order (a batch of
+ * the clock recalculation after a holiday change, services/recalculate-clocks.ts).
+ */
+export async function caseIdsWithRunningClocks(db: Executor, policyKeys: readonly string[], after: string, limit: number): Promise<string[]> {
+  if (!policyKeys.length) return [];
+  const rows = await db
+    .selectFrom('clocks')
+    .innerJoin('complaints', 'complaints.id', 'clocks.complaint_id')
+    .select('clocks.complaint_id')
+    .distinct()
+    .where('clocks.status', '=', 'running')
+    .where('complaints.policy_key', 'in', [...policyKeys])
+    .where('clocks.complaint_id', '>', after)
+    .orderBy('clocks.complaint_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.complaint_id);
+}

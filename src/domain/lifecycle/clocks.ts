@@ -27,6 +27,13 @@ export function clockCalendars(
 /** Clocks whose breach escalates the case one tier (the handling clocks). */
 export const ESCALATING_CLOCKS = new Set(['triage', 'dispatch', 'first_response', 'resolve', 'approval', 'escalation', 'regulator']);
 
+/** A clock whose times a recalculation moved (`recalculate_clocks` records these on its event). */
+export interface ClockMove {
+  clock: ClockKind;
+  from: { dueAt: string | null; warnAt: string | null };
+  to: { dueAt: string | null; warnAt: string | null };
+}
+
 export class ClockSet {
   private readonly byKind = new Map<ClockKind, Clock>();
   private readonly changed = new Set<ClockKind>();
@@ -175,6 +182,29 @@ export class ClockSet {
     clock.breachedAt = now.toISOString();
     clock.warnedAt ??= now.toISOString();
     this.recompute(clock, now);
+  }
+
+  /**
+   * Counts every running clock with a limit again from its start, with its extensions and pauses,
+   * on the calendars as they are now (a holiday list changed). Returns the clocks whose due or
+   * warning time moved, with both times before and after; a clock that did not move is left as
+   * it was (not even its explanation is rewritten), so running this twice moves nothing.
+   */
+  recalculate(now: Date): ClockMove[] {
+    const moved: ClockMove[] = [];
+    for (const clock of [...this.byKind.values()]) {
+      if (clock.status !== 'running' || clock.duration === null) continue;
+      const before = structuredClone(clock);
+      const wasChanged = this.changed.has(clock.kind);
+      this.recompute(clock, now);
+      if (clock.dueAt === before.dueAt && clock.warnAt === before.warnAt) {
+        this.byKind.set(clock.kind, before);
+        if (!wasChanged) this.changed.delete(clock.kind);
+        continue;
+      }
+      moved.push({ clock: clock.kind, from: { dueAt: before.dueAt, warnAt: before.warnAt }, to: { dueAt: clock.dueAt, warnAt: clock.warnAt } });
+    }
+    return moved;
   }
 
   /** Due time a duration would give from `start` on this case's calendar (no pauses). */

@@ -234,3 +234,10 @@ export const CompleteDutyBody = z
     attachmentIds: z.array(id).max(20).default([]),
   })
   .strict();
+
+/**
+ * `recalculate_clocks` (system): the running clocks counted again after a holiday list changed
+ * (services/recalculate-clocks.ts). `region`: the holiday region whose list changed; `revision`:
+ * its change counter at the time, so the timeline can say which change moved the times.
+ */
+export const RecalculateClocksInput = z.object({ region: z.string().min(1).max(16), revision: z.number().int().min(0) }).strict();

@@ -842,13 +842,29 @@ export const ACTIONS = {
       return d.c.state;
     },
   }),
+
+  recalculate_clocks: spec({
+    label: { 'zh-CN': '节假日变更，时限重算', 'zh-TW': '節假日變更，時限重算', en: 'Deadlines recalculated (holidays changed)' },
+    // Wherever the sweeper acts on clocks (warn, breach): the states in which they run.
+    from: { complaint: OPEN, inquiry: ['received'], suggestion: ['received', 'assigned'] },
+    targets: [],
+    who: ['system'],
+    input: I.RecalculateClocksInput,
+    // A holiday list changed (services/recalculate-clocks.ts): the running clocks count again from
+    // their starts; the event keeps each moved clock's old and new times. The customer hears of a
+    // later promise from apply (its delay notice), as after an extension.
+    effect: (d, _input, ctx) => {
+      d.eventData.clocks = d.clocks.recalculate(ctx.now);
+      return d.c.state;
+    },
+  }),
 } as const;
 
 export type ActionName = Extract<keyof typeof ACTIONS, string>;
 export const ACTION_NAMES = Object.keys(ACTIONS) as ActionName[];
 
 /** Actions only the system performs; never offered to people. */
-export const SYSTEM_ACTIONS: readonly ActionName[] = ['warn', 'breach', 'raise_grade', 'stand_in', 'return_from_absence'];
+export const SYSTEM_ACTIONS: readonly ActionName[] = ['warn', 'breach', 'raise_grade', 'stand_in', 'return_from_absence', 'recalculate_clocks'];
 
 /**
  * Actions taken only through their own endpoint, never through POST …/actions/{action}: `attach`

@@ -15,6 +15,7 @@ import { changeDepartment, createDepartment, deleteDepartment } from '../../serv
 import { insertUser, listDepartments, listUsers, findUserByUsername } from '../../store/user.repository.js';
 import { listPolicies } from '../../store/policy.repository.js';
 import { listHolidayYears, saveHolidayYear } from '../../store/calendar.repository.js';
+import { startClockRecalculation, stopClockRecalculation } from '../../services/recalculate-clocks.js';
 import { verifyChains } from '../../store/event.repository.js';
 import { listPiiAccess } from '../../store/pii-access.repository.js';
 import { findIdByNumber } from '../../store/complaint.repository.js';
@@ -212,7 +213,13 @@ export function adminRoutes(fastify: FastifyInstance, app: App): void {
     if (y.year !== year) throw new AppError('invalid_input', 'year mismatch', [fieldProblem('year', '文件中的年份与地址不一致', 'The year in the file differs from the URL')]);
     await saveHolidayYear(app.database.db, y, req.actor!.id, app.now().toISOString());
     app.invalidateCalendars();
+    // Running clocks are counted again after the write, in the background (the write recorded the work).
+    void startClockRecalculation(app);
     return { region: y.region, year: y.year, days: y.days.length };
+  });
+  // A server that closes stops a recalculation after its current case (the region stays pending for the next start).
+  server.addHook('onClose', async () => {
+    await stopClockRecalculation(app);
   });
 
   server.get('/api/v1/audit/verify', { preHandler: requireUser(app, ['auditor', 'admin']), schema: { tags: ['audit'], summary: 'Verify every case timeline hash chain', response: { 200: ChainCheck, ...errors(401, 403) } } }, async () => {

@@ -342,6 +342,13 @@ export function CasePage() {
     for (const r of ((e.data?.unreachable as { retimed?: { clock: string; dueAt: string | null }[] } | undefined)?.retimed ?? []))
       details.push(t('clock.unreachableRetimed', { clock: clockName(view?.clocks.find((k) => k.kind === r.clock) ?? { kind: r.clock }), due: formatDateTime(r.dueAt) }));
     if (e.action === 'breach' && e.data?.tier) details.push(t('case.tier', { tier: e.data.tier, name: tierName(Number(e.data.tier)) }));
+    // A holiday list changed (issue 10 §5): each moved clock's due time before and after.
+    if (e.action === 'recalculate_clocks' && Array.isArray(e.data?.clocks))
+      for (const m of e.data.clocks as { clock: string; from: { dueAt: string | null }; to: { dueAt: string | null } }[]) {
+        const k = view?.clocks.find((x) => x.kind === m.clock);
+        const clock = k?.name ? (k.name[currentLocale()] ?? k.name['zh-CN']) : t(`clockKind.${m.clock.replace(/\.\d+$/, '')}`, { defaultValue: m.clock });
+        details.push(t('case.clockRecalculated', { region: input.region, clock, from: m.from.dueAt ? formatDateTime(m.from.dueAt) : '—', to: m.to.dueAt ? formatDateTime(m.to.dueAt) : '—' }));
+      }
     return (
       <div data-action={e.action ?? e.type} className="timeline-event">
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
