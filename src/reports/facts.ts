@@ -21,11 +21,6 @@ export interface FactEvent {
   data: Record<string, unknown>;
 }
 
-/** Clocks that are the sweeper's timers, not deadlines anyone must meet (left out of on-time rates). */
-export function isDeadlineClock(kind: string): boolean {
-  return kind !== 'escalation' && !kind.startsWith('grade_rise');
-}
-
 /** Working time (ms inside working hours) between two instants, pauses excluded; null without a calendar. */
 export function workingMs(cal: WorkingCalendar | null, from: string, to: string, pauses: { from: string; to: string | null }[] = []): number | null {
   if (!cal || to < from) return null;

@@ -7,7 +7,7 @@ import type { Actor, Complaint } from '../domain/complaint/types.js';
 import type { ProposedEntry } from '../domain/accountability/entries.js';
 import type { Entry, EntryStatus } from '../domain/accountability/workflow.js';
 import { AppError } from '../domain/errors.js';
-import { uuidv7 } from '../services/ids.js';
+import { uuidv7 } from './ids.js';
 import type { Dialect, Executor } from './db.js';
 import type { AccountabilityEntriesTable, AccountabilityHistoryTable } from './schema.js';
 

@@ -70,6 +70,7 @@ export function openDatabase(opts: { databaseUrl?: string; dataDir: string; file
     // An idle pooled connection can be cut by the server (restart, failover, admin command);
     // pg emits that on the pool, and unhandled it would crash the process. The pool replaces
     // the connection on next use, so a warning is enough.
+    // eslint-disable-next-line no-console -- the pool has no logger; the message holds no personal data
     pool.on('error', (e) => console.warn(`postgres: idle connection lost: ${e.message}`));
     const database = {} as Database;
     const storage = new StorageHealth();

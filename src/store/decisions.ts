@@ -15,7 +15,7 @@ import type { Transaction } from 'kysely';
 import type { Clock, Complaint } from '../domain/complaint/types.js';
 import type { Decision } from '../domain/lifecycle/apply.js';
 import type { DB } from './schema.js';
-import { uuidv7 } from '../services/ids.js';
+import { uuidv7 } from './ids.js';
 import { saveComplaint } from './complaint.repository.js';
 import { appendEvents } from './event.repository.js';
 import { upsertClocks } from './clock.repository.js';

@@ -53,6 +53,7 @@ export interface StorageLog {
 export class StorageHealth {
   fault: StorageFault | null = null;
   /** Where the one-line notices go; `kesu serve` points it at the server log. */
+  // eslint-disable-next-line no-console -- the default sink until a server log is attached (tests, the CLI)
   log: StorageLog = { error: (o, m) => console.error(m, o), info: () => {} };
 
   constructor(private readonly now: () => Date = () => new Date()) {}

@@ -13,7 +13,7 @@ import type { Decision } from '../lifecycle/apply.js';
 import type { Policy } from '../policy/index.js';
 import type { AccountabilityRule } from '../policy/accountability.js';
 import type { Entry } from './workflow.js';
-import { isDeadlineClock } from '../../reports/facts.js';
+import { isDeadlineClock } from '../lifecycle/clocks.js';
 
 /** An entry as the rules propose it: the stored entry's own fields (workflow.ts `Entry`), before it has an id and a status. */
 export type ProposedEntry = Pick<

@@ -24,6 +24,11 @@ export function clockCalendars(
   };
 }
 
+/** Clocks that are the sweeper's timers, not deadlines anyone must meet (left out of on-time rates). */
+export function isDeadlineClock(kind: string): boolean {
+  return kind !== 'escalation' && !kind.startsWith('grade_rise');
+}
+
 /** Clocks whose breach escalates the case one tier (the handling clocks). */
 export const ESCALATING_CLOCKS = new Set(['triage', 'dispatch', 'first_response', 'resolve', 'approval', 'escalation', 'regulator']);
 

@@ -23,7 +23,7 @@ export function Flowchart({ lifecycle, kind = 'complaint', current, visited = []
     const byName = new Map((lifecycle?.actions ?? []).map((a) => [a.name, pick(a.label)]));
     return (names: string[]) => names.map((n) => byName.get(n) ?? n).join(' / ');
     // i18n.language: labels change with the language.
-  }, [lifecycle, i18n.language]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [lifecycle, i18n.language]);
   if (!flow) return null;
   return wide ? <Chart flow={flow} label={label} current={current} visited={visited} /> : <List flow={flow} label={label} current={current} visited={visited} />;
   function Chart({ flow, label, current, visited }: { flow: FlowLayout; label: (a: string[]) => string; current?: string; visited: string[] }) {
