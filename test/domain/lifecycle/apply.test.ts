@@ -11,6 +11,7 @@ import { WorkingCalendar, builtInHolidayYears } from '../../../src/domain/calend
 import { receive } from '../../../src/domain/lifecycle/intake.js';
 import { apply, allowedActions, type Decision, type Refusal } from '../../../src/domain/lifecycle/apply.js';
 import type { Actor, Clock, Complaint } from '../../../src/domain/complaint/types.js';
+import { awaitedLevel } from '../../../src/domain/absence/stand-ins.js';
 
 function load(file: string): Policy {
   const r = parsePolicyText(readFileSync(new URL(`../../../policies/${file}`, import.meta.url), 'utf8'));
@@ -143,6 +144,8 @@ describe('lifecycle actions', () => {
       });
       const third = k.do('request_extension', handler, { reason: '需第三方鉴定', duration: '2wd', special: true });
       assert.deepEqual(third.outbox.find((m) => m.template === 'extension_waiting')?.payload.level, 'general_manager');
+      // An absent approver's stand-in is sought at the stage's level too.
+      assert.equal(awaitedLevel(k.c, STAGED), 'general_manager');
       assert.equal(k.try('grant_extension', manager).kind, 'refused');
       k.do('grant_extension', gm);
       assert.deepEqual(k.c.extensions, ['2wd', '2wd', '2wd']);
