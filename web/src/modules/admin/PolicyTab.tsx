@@ -26,9 +26,11 @@ export function PolicyTab() {
   if (!policy) return <Card loading />;
   // Staged extensions (issue 10 §5): cumulative maximum, special only, grades · level, stage after stage.
   const extensionStages = (stages: NonNullable<NonNullable<typeof policy.extension>['stages']>) =>
-    stages
-      .map((st) => [formatPolicyDuration(st.max), st.special ? t('action.f.special') : '', st.grades ? joinList(st.grades.map(gradeName)) : '', st.categories ? st.categories.join(', ') : ''].filter(Boolean).join(' / ') + ` · ${levelName(st.approvalLevel)}`)
-      .join(' → ');
+    stages.map((st, i) => (
+      <div key={i}>
+        {i + 1}. {[formatPolicyDuration(st.max), st.special ? t('action.f.special') : '', st.grades ? joinList(st.grades.map(gradeName)) : '', st.categories ? st.categories.join(', ') : ''].filter(Boolean).join(' / ')} · {levelName(st.approvalLevel)}
+      </div>
+    ));
 
   const read = async (f: File) => {
     setProblems(null);
@@ -102,7 +104,7 @@ export function PolicyTab() {
               </Tag>
             ))}
           </Typography.Paragraph>
-          <Descriptions size="small" column={2} bordered items={[
+          <Descriptions size="small" column={{ xs: 1, md: 2 }} bordered items={[
             { key: 'fw', label: t('policy.followUpWindow'), children: formatPolicyDuration(policy.followUp.window) },
             { key: 'fm', label: t('policy.followUpMethods'), children: joinList(policy.followUp.methods.map((m) => t(`method.${m}`))) },
             { key: 'fr', label: t('policy.retries'), children: policy.followUp.retries.map(formatPolicyDuration).join(' → ') || '—' },
