@@ -3,11 +3,11 @@
  * the API on the official 2026 calendar with the test clock: 24 h to the front desk, 12 h to
  * dispatch, 2 h for the department's response, the report-back duties after finishing, the
  * written reports of a major case, the emergency's 3 / 5 / 10 minutes, follow-up within 2
- * working days.
+ * working days, extensions in two stages (borrowed from 篇4 and 篇8).
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { act, answered, dueOf, id, intake, proposed, scenario, sweepDeadlines, view, MINUTE } from './support.js';
+import { act, answered, dueOf, id, intake, outbox, proposed, scenario, sweepDeadlines, triaged, view, MINUTE } from './support.js';
 
 // Monday 2026-09-28 09:00 in Shanghai (01:00 UTC).
 await scenario('property-manager', '2026-09-28T09:00:00+08:00', (k) => {
@@ -65,6 +65,34 @@ await scenario('property-manager', '2026-09-28T09:00:00+08:00', (k) => {
     // §6: 24小时内 … 书面报告; §7: 48小时内 … 书面报告.
     assert.equal(ds.find((d) => d.code === 'written_report_24h').dueAt, '2026-09-30T01:00:00.000Z');
     assert.equal(ds.find((d) => d.code === 'written_report_48h').dueAt, '2026-10-01T01:00:00.000Z');
+  });
+
+  it('extensions in two stages: 3 working days by the department head, then a special case to 7 in all by the company leadership', async () => {
+    k().clock.set('2026-11-02T09:00:00+08:00');
+    const caseId = (await intake(k())).complaint.id;
+    await triaged(k(), caseId, { category: 'repair', grade: 'general' });
+    const v = await act(k(), 'handler', caseId, 'accept');
+    // Preset assumption: 3 calendar days from receipt.
+    assert.equal(dueOf(v, 'resolve'), '2026-11-05T01:00:00.000Z');
+    const ask = (input: Record<string, unknown>) => k().as('handler').post(`/api/v1/complaints/${caseId}/actions/request_extension`, input, { 'accept-language': 'en' });
+    // 001 篇4 §四(四): 处理期限不能超过三个工作日 — the first stage, at most 3 working days.
+    const over = await ask({ reason: '配件未到', duration: '4wd' });
+    assert.deepEqual([over.status, over.body.fields?.[0]?.path, over.body.fields?.[0]?.message], [422, 'duration', 'Through stage 1, extensions may not exceed 3wd in total']);
+    await act(k(), 'handler', caseId, 'request_extension', { reason: '配件未到', duration: '3wd' });
+    // §3 部门负责人 grants it: 3 working days from Thu 11-05 09:00 = Tue 11-10 09:00; the customer is told.
+    const first = await act(k(), 'deptmanager', caseId, 'grant_extension');
+    assert.equal(dueOf(first, 'resolve'), '2026-11-10T01:00:00.000Z');
+    assert.deepEqual((await outbox(k(), caseId, 'delay_notice')).map((m) => [m.recipient, m.payload.dueAt]), [[{ customer: true }, '2026-11-10T01:00:00.000Z']]);
+    // 特殊状况不能超过7个工作日 — the second stage only for a special case, to 7 in all.
+    const ordinary = await ask({ reason: '仍未修好', duration: '4wd' });
+    assert.deepEqual([ordinary.status, ordinary.body.fields?.[0]?.path], [422, 'special']);
+    await act(k(), 'handler', caseId, 'request_extension', { reason: '需厂家上门更换', duration: '4wd', special: true });
+    // 篇8: 特殊情况应向部门经理或公司领导汇报 — the company leadership, not the department head.
+    assert.equal((await k().as('deptmanager').act(caseId, 'grant_extension', {})).status, 403);
+    const second = await act(k(), 'csmanager', caseId, 'grant_extension');
+    assert.equal(dueOf(second, 'resolve'), '2026-11-16T01:00:00.000Z');
+    const done = await ask({ reason: '再延', duration: '1wd', special: true });
+    assert.deepEqual([done.status, done.body.fields?.[0]?.message], [422, 'All 2 extension stages have been used']);
   });
 
   it('an emergency: 3 minutes to notify; unsolved at 5 minutes it goes to the company leadership, at 10 minutes to the board', async () => {

@@ -4,7 +4,7 @@
  * forms nested under their step, with classification and routing hidden for an invalid
  * complaint; the backup list leaves out the primary; handlers show department and load; the
  * complained-about employee is among those who serve customers, in the chosen department; a
- * duration is a number and a unit.
+ * duration is a number and a unit, its help naming the limits (or the stage the case is at).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -106,5 +106,15 @@ describe('one-step triage form and pickers', () => {
     assert.equal(durationCode(null, 'd'), undefined);
     assert.deepEqual(splitDuration('8h'), { amount: 8, unit: 'h' });
     assert.deepEqual(splitDuration(undefined), { amount: null, unit: 'wd' });
+  });
+
+  it('names the stage a staged extension is at (issue 10 §5)', () => {
+    const staged = parsePolicyText(readPolicyFile('property-manager').text);
+    if (!staged.ok) throw new Error('property-manager policy invalid');
+    const help = (extensions: string[]) => {
+      const v = { ...view!, complaint: { ...view!.complaint, extensions } } as FieldContext['view'];
+      return field(actionFields('request_extension', inputOf(lifecycle, 'request_extension'), context({ view: v, policy: staged.policy as unknown as FieldContext['policy'] })), 'duration').help;
+    };
+    assert.deepEqual([help([]), help(['3wd']), help(['3wd', '4wd'])], ['第 1 阶段：累计最长 3 个工作日', '第 2 阶段：累计最长 7 个工作日，仅限特殊情况', '延期的各阶段都已用完']);
   });
 });

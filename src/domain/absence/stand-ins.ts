@@ -16,6 +16,7 @@ import { fieldProblem, type FieldProblem } from '../errors.js';
 import { levelRank, type Policy } from '../policy/index.js';
 import { avoidingUserIds } from '../permissions/relations.js';
 import type { StaffMember } from '../lifecycle/handlers.js';
+import { extensionLevel } from '../lifecycle/extension-stages.js';
 
 /** What a stand-in takes over: a case the absent person is the primary handler of, or a decision waiting for them. */
 export const DUTIES = ['primary_handler', 'approval'] as const;
@@ -68,7 +69,7 @@ export function handlerStandIn(c: Complaint, staff: readonly StaffMember[], abse
 /** The approval level a case waits for a decision at: its proposal's, else its extension request's; null when none waits. */
 export function awaitedLevel(c: Complaint, policy: Policy): string | null {
   if (c.state === 'awaiting_approval' && c.proposal?.requiredLevel) return c.proposal.requiredLevel;
-  if (c.extensionRequest && policy.extension) return policy.extension.approvalLevel;
+  if (c.extensionRequest) return extensionLevel(c, policy);
   return null;
 }
 

@@ -12,6 +12,7 @@ import { relations, type Relation } from '../permissions/relations.js';
 import { mustAvoid } from '../permissions/visibility.js';
 import { ClockSet, clockCalendars } from './clocks.js';
 import { applyClockRules, transitionEvents } from './clock-rules.js';
+import { extensionLevel } from './extension-stages.js';
 import { ACTIONS, SYSTEM_ACTIONS, WHO_RELATIONS, levelAtLeast, type ActionName, type ActionSpec, type Ctx, type Draft, type Who } from './machine.js';
 
 export interface Decision {
@@ -50,8 +51,11 @@ export function whoMatches(who: Who, c: Complaint, actor: Actor, p: Policy, rel:
   switch (who) {
     case 'qualified_approver':
       return actor.roles.includes('approver') && !!c.proposal?.requiredLevel && levelAtLeast(p, actor.approvalLevels, c.proposal.requiredLevel);
-    case 'extension_approver':
-      return actor.roles.includes('approver') && !!p.extension && levelAtLeast(p, actor.approvalLevels, p.extension.approvalLevel);
+    case 'extension_approver': {
+      // The waiting request's stage names its level (staged extensions), else extension.approvalLevel.
+      const level = extensionLevel(c, p);
+      return actor.roles.includes('approver') && level !== null && levelAtLeast(p, actor.approvalLevels, level);
+    }
     default:
       return actor.roles.includes(who);
   }

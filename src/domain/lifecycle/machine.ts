@@ -8,7 +8,7 @@
  * or do I/O: `ctx.now` is the transition time.
  */
 import type { z } from 'zod';
-import { tickingBetween, addDuration, parseDuration, type WorkingCalendar } from '../calendar/index.js';
+import type { WorkingCalendar } from '../calendar/index.js';
 import { gradeRank, levelRank, limitsFor, requiredApprovalLevel, type Policy } from '../policy/index.js';
 import { CUSTOMER_ACTOR, type Actor, type Complaint, type ComplaintKind, type OutboxMessage, type Role, type State } from '../complaint/types.js';
 import { fieldProblem, type ErrorCode, type FieldProblem } from '../errors.js';
@@ -21,6 +21,7 @@ import type { HandlerSelector } from '../policy/schema.js';
 import { returnsToPrimary } from '../policy/absence.js';
 import { HANDLING_STATES, approvalStandIn, awaitedApprovers, awaitedLevel, handlerStandIn } from '../absence/stand-ins.js';
 import * as I from './inputs.js';
+import { extensionLevel, extensionStage, stageRefusal, withinMaximum } from './extension-stages.js';
 import { dutiesOf } from '../policy/duties.js';
 import { recordProblems } from '../duties/duties.js';
 
@@ -31,7 +32,8 @@ import { recordProblems } from '../duties/duties.js';
  * - co_handler: a co-handler (cross-department)
  * - department_manager: manager of the case's responsible department
  * - qualified_approver: an approver whose level meets the proposal's required level
- * - extension_approver: an approver whose level meets policy.extension.approvalLevel
+ * - extension_approver: an approver whose level meets policy.extension.approvalLevel (with
+ *   stages: the level of the stage the waiting request is at)
  * - customer: the complainant through the portal or e-mail (CUSTOMER_ACTOR; the channel has
  *   checked the access code, survey token or sender first) — issue 4
  * - system: the deadline sweeper
@@ -159,17 +161,11 @@ function startFollowUp(d: Draft, ctx: Ctx): void {
     d.outbox.push({ channel: 'customer', template: 'survey_invitation', to: { customer: true }, payload: { number: d.c.number, cycle: d.c.cycle, dueAt: d.clocks.get('follow_up')?.dueAt ?? null } });
 }
 
-/** Total extension granted so far plus `extra`, measured in the unit of the policy maximum. */
+/** Total extension granted so far plus `extra` within the single form's maximum (the schema requires it without stages). */
 function extensionWithinLimit(c: Complaint, extra: string, special: boolean, ctx: Ctx): boolean {
   const ext = ctx.policy.extension;
   if (!ext) return false;
-  const max = parseDuration(special ? ext.specialMax : ext.max);
-  const base = ctx.now;
-  let due = base;
-  for (const e of [...c.extensions, extra]) due = addDuration(due, e, ctx.calendar).due!;
-  const used = tickingBetween(base, due, max.unit, ctx.calendar);
-  const allowed = tickingBetween(base, addDuration(base, max, ctx.calendar).due!, max.unit, ctx.calendar);
-  return used <= allowed + 1000;
+  return withinMaximum(c, extra, (special ? ext.specialMax : ext.max)!, ctx.now, ctx.calendar);
 }
 
 type RouteIn = z.output<typeof I.RouteInput>;
@@ -446,10 +442,14 @@ export const ACTIONS = {
     targets: ACTIVE,
     who: ['assigned_handler'],
     input: I.RequestExtensionInput,
-    guard: (c, input, ctx) => {
+    guard: (c, input, ctx, k) => {
       if (c.extensionRequest) return { code: 'conflict', detail: 'an extension request is already waiting', fields: [fieldProblem('duration', '已有延期申请待审批', 'An extension request is already waiting')] };
       const ext = ctx.policy.extension;
       if (!ext) return { code: 'extension_over_limit', detail: 'the policy allows no extension', fields: [fieldProblem('duration', '本制度不允许延期', 'This policy allows no extension')] };
+      if (ext.stages) {
+        const staged = stageRefusal(c, k.get('resolve'), input, ctx);
+        return staged && { code: 'extension_over_limit', ...staged };
+      }
       const max = input.special ? ext.specialMax : ext.max;
       if (!extensionWithinLimit(c, input.duration, input.special, ctx))
         return { code: 'extension_over_limit', detail: `max ${max}`, fields: [fieldProblem('duration', `延期累计不得超过 ${max}`, `Extensions may not exceed ${max} in total`)] };
@@ -457,7 +457,9 @@ export const ACTIONS = {
     },
     effect: (d, input, ctx) => {
       d.c.extensionRequest = { ...input, requestedBy: ctx.actor.id, requestedAt: ctx.now.toISOString() };
-      d.outbox.push({ channel: 'staff', template: 'extension_waiting', to: { role: 'approver' }, payload: { number: d.c.number, level: ctx.policy.extension?.approvalLevel ?? null } });
+      const stage = extensionStage(d.c, ctx.policy)?.number;
+      if (stage) d.eventData.stage = stage;
+      d.outbox.push({ channel: 'staff', template: 'extension_waiting', to: { role: 'approver' }, payload: { number: d.c.number, level: extensionLevel(d.c, ctx.policy) } });
       return d.c.state;
     },
   }),
@@ -468,21 +470,27 @@ export const ACTIONS = {
     targets: ACTIVE,
     who: ['extension_approver'],
     input: I.DecisionInput,
-    guard: (c, _input, ctx) =>
-      !c.extensionRequest
-        ? { code: 'illegal_transition', detail: 'no extension request is waiting' }
-        : !extensionWithinLimit(c, c.extensionRequest.duration, c.extensionRequest.special, ctx)
-          ? { code: 'extension_over_limit', detail: 'the policy maximum would be exceeded' }
-          : null,
+    guard: (c, _input, ctx, k) => {
+      if (!c.extensionRequest) return { code: 'illegal_transition', detail: 'no extension request is waiting' };
+      if (ctx.policy.extension?.stages) {
+        // A stage is checked again at the grant: the promise may have passed, the grade changed.
+        const staged = stageRefusal(c, k.get('resolve'), c.extensionRequest, ctx);
+        return staged && { code: 'extension_over_limit', ...staged };
+      }
+      return !extensionWithinLimit(c, c.extensionRequest.duration, c.extensionRequest.special, ctx)
+        ? { code: 'extension_over_limit', detail: 'the policy maximum would be exceeded' }
+        : null;
+    },
     effect: (d, _input, ctx) => {
       const req = d.c.extensionRequest!;
+      const stage = extensionStage(d.c, ctx.policy)?.number;
       d.c.extensions.push(req.duration);
       d.c.extensionRequest = null;
       d.clocks.extend('resolve', req.duration, ctx.now);
       if (!d.c.approverIds.includes(ctx.actor.id)) d.c.approverIds.push(ctx.actor.id);
       const due = d.clocks.get('resolve')?.dueAt ?? null;
       // The customer hears of the new promised time from apply (004 §四): one notice per change.
-      d.eventData.extension = { ...req, newDueAt: due };
+      d.eventData.extension = { ...req, newDueAt: due, ...(stage ? { stage } : {}) };
       notifyHandlers(d, 'extension_granted', { number: d.c.number, dueAt: due });
       return d.c.state;
     },

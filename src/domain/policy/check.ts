@@ -439,7 +439,30 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
 
   // --- validity, extension ---------------------------------------------------------------------
   const extension = p.extension;
-  if (extension) {
+  // Staged extensions (issue 10 §5): existing levels, grades and categories, cumulative maxima that grow, no single-form field beside them.
+  extension?.stages?.forEach((st, i, stages) => {
+    const at = `extension.stages[${i}]`;
+    if (i === 0)
+      for (const key of ['max', 'specialMax', 'approvalLevel'] as const)
+        if (extension[key] !== undefined)
+          add(`extension.${key}`, `写了 stages 时不再写 ${key}：每个阶段有自己的上限和审批级别`, `leave ${key} out when stages are given: each stage has its own maximum and approval level`);
+    mustBeLevel(`${at}.approvalLevel`, st.approvalLevel);
+    st.grades?.forEach((g, j) => mustBeGrade(`${at}.grades[${j}]`, g));
+    st.categories?.forEach((c, j) => {
+      if (!p.categories.some((x) => x.code === c)) add(`${at}.categories[${j}]`, `未定义的类别“${c}”`, `no category "${c}" is defined`);
+    });
+    for (const key of ['grades', 'categories'] as const)
+      if (st[key]?.length === 0) add(`${at}.${key}`, '空列表不适用于任何投诉；要适用于全部请删去此项', 'an empty list applies to no case; leave it out to apply to every case');
+    const prev = stages[i - 1];
+    const grows = prev ? diff(st.max, prev.max) : null;
+    if (prev && grows !== null && grows <= 0)
+      add(
+        `${at}.max`,
+        `阶段上限是累计的，须逐级增加：${st.max} 不长于上一阶段的 ${prev.max}`,
+        `stage maxima are cumulative and must increase: ${st.max} is not longer than the previous stage's ${prev.max}`,
+      );
+  });
+  if (extension?.max !== undefined && extension.specialMax !== undefined && extension.approvalLevel !== undefined) {
     mustBeLevel('extension.approvalLevel', extension.approvalLevel);
     const ext = diff(extension.specialMax, extension.max);
     if (ext !== null && ext < 0)

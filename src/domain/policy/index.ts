@@ -21,6 +21,7 @@ export {
   type ClockLimits,
   type ClockName,
   type DurationText,
+  type ExtensionStage,
   type DurationUnit,
   type Satisfaction,
   type FollowUpMethod,

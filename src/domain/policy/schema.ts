@@ -413,14 +413,43 @@ const approval = z
 
 const invalidReason = z.strictObject({ code: codeText, name: i18nText });
 
-const extension = z.strictObject({
-  /** The longest ordinary extension (延期) of the promised time. */
+/** One stage of a staged extension (issue 10 §5): the n-th extension granted on a case is at stage n. */
+const extensionStage = z.strictObject({
+  /** Cumulative: all extensions granted through this stage together are at most this long. */
   max: durationText,
-  /** The longest extension in special cases (特殊状况). */
-  specialMax: durationText,
-  /** The approval level that grants an extension. */
+  /** The approval level that grants this stage. */
   approvalLevel: codeText,
+  /** Only cases of these grades may reach this stage (every grade when absent). */
+  grades: z.array(codeText).optional(),
+  /** Only cases of these categories may reach this stage (every category when absent). */
+  categories: z.array(codeText).optional(),
+  /** The request must be marked special (特殊状况) with its reason. */
+  special: z.boolean().default(false),
 });
+/** A stage of `extension.stages`. */
+export type ExtensionStage = z.infer<typeof extensionStage>;
+
+/**
+ * Either the single form `{ max, specialMax, approvalLevel }` (one cumulative maximum, any number
+ * of extensions up to it) or `stages` alone; src/domain/lifecycle/extension-stages.ts applies both.
+ */
+const extension = z
+  .strictObject({
+    /** The longest ordinary extension (延期) of the promised time (single form). */
+    max: durationText.optional(),
+    /** The longest extension in special cases (特殊状况) (single form). */
+    specialMax: durationText.optional(),
+    /** The approval level that grants an extension (single form). */
+    approvalLevel: codeText.optional(),
+    /** Extensions in stages, in order; instead of the three fields above. */
+    stages: z.array(extensionStage).min(1).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.stages) return;
+    // Without stages the single form is required, as it always was.
+    for (const key of ['max', 'specialMax', 'approvalLevel'] as const)
+      if (v[key] === undefined) ctx.addIssue({ code: 'invalid_type', expected: 'string', input: undefined, path: [key] });
+  });
 
 /** The six reasons of 001 篇3 §9 (also 002 篇1 §2), used when a policy names none. */
 export const DEFAULT_INVALID_REASONS = [

@@ -11,6 +11,7 @@ import { WorkingCalendar, builtInHolidayYears } from '../../../src/domain/calend
 import { receive } from '../../../src/domain/lifecycle/intake.js';
 import { apply, allowedActions, type Decision, type Refusal } from '../../../src/domain/lifecycle/apply.js';
 import type { Actor, Clock, Complaint } from '../../../src/domain/complaint/types.js';
+import { awaitedLevel } from '../../../src/domain/absence/stand-ins.js';
 
 function load(file: string): Policy {
   const r = parsePolicyText(readFileSync(new URL(`../../../policies/${file}`, import.meta.url), 'utf8'));
@@ -88,6 +89,100 @@ describe('lifecycle actions', () => {
     k.do('request_extension', handler, { reason: '特殊情况', duration: '2wd', special: true });
     k.do('grant_extension', gm);
     assert.deepEqual(k.c.extensions, ['2wd', '2wd']);
+  });
+
+  describe('staged extensions (issue 10 §5)', () => {
+    const text = readFileSync(new URL('../../../policies/kesu-default.yaml', import.meta.url), 'utf8');
+    const parsed = parsePolicyText(
+      text.replace(
+        /^extension:\n(?:  .*\n)+/m,
+        `extension:
+  stages:
+    - { max: 2wd, approvalLevel: manager }
+    - { max: 4wd, approvalLevel: manager, grades: [important, major] }
+    - { max: 6wd, approvalLevel: general_manager, special: true }
+`,
+      ),
+    );
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const STAGED = parsed.policy;
+    const manager = user('mgr', ['approver'], { approvalLevels: ['manager'] });
+    const refusal = (r: Decision | Refusal) => {
+      assert.equal(r.kind, 'refused');
+      const { code, fields } = r as Refusal;
+      return { code, path: fields[0]?.path, en: fields[0]?.message.en, zh: fields[0]?.message['zh-CN'], tw: fields[0]?.message['zh-TW'] };
+    };
+
+    it('takes the stages in order: each its cumulative maximum, its level, its grades, its special reason', () => {
+      const k = new Case(STAGED, '2026-11-02T09:00:00+08:00');
+      k.toInvestigating('important');
+      assert.deepEqual(refusal(k.try('request_extension', handler, { reason: '配件未到', duration: '3wd' })), {
+        code: 'extension_over_limit', path: 'duration', en: 'Through stage 1, extensions may not exceed 2wd in total', zh: '到第 1 阶段为止延期累计不得超过 2wd', tw: '到第 1 階段為止延期累計不得超過 2wd',
+      });
+      const asked = k.do('request_extension', handler, { reason: '配件未到', duration: '2wd' });
+      assert.equal(asked.events[0]!.data.stage, 1);
+      assert.deepEqual(asked.outbox.find((m) => m.template === 'extension_waiting')?.payload, { number: k.c.number, level: 'manager' });
+      // Stage 1 is the manager's: a department manager neither sees nor may take the grant.
+      assert.ok(!allowedActions(k.c, deptManager, STAGED).includes('grant_extension'));
+      assert.equal(k.try('grant_extension', deptManager).kind, 'refused');
+      assert.ok(allowedActions(k.c, manager, STAGED).includes('grant_extension'));
+      const before = k.clock('resolve')!.dueAt!;
+      const granted = k.do('grant_extension', manager);
+      // important: 3d from Mon 11-02 09:00 = Thu 11-05 09:00, + 2wd = Mon 11-09 09:00.
+      assert.equal(before, '2026-11-05T01:00:00.000Z');
+      assert.equal(k.clock('resolve')!.dueAt, '2026-11-09T01:00:00.000Z');
+      assert.deepEqual(granted.events[0]!.data.extension, { reason: '配件未到', duration: '2wd', special: false, requestedBy: 'h1', requestedAt: '2026-11-02T01:00:00.000Z', newDueAt: '2026-11-09T01:00:00.000Z', stage: 1 });
+      // The customer is told the new promised time (the delay notice of 004 §四).
+      assert.deepEqual(granted.outbox.find((m) => m.template === 'delay_notice')?.payload, { number: k.c.number, dueAt: '2026-11-09T01:00:00.000Z', previousDueAt: '2026-11-05T01:00:00.000Z', because: 'grant_extension' });
+      // Stage 2: cumulative 4wd, so 2wd more and no more than that.
+      assert.equal(refusal(k.try('request_extension', handler, { reason: '再延', duration: '3wd' })).en, 'Through stage 2, extensions may not exceed 4wd in total');
+      k.do('request_extension', handler, { reason: '再延', duration: '2wd' });
+      k.do('grant_extension', manager);
+      // Stage 3 needs the special reason and the general manager.
+      assert.deepEqual(refusal(k.try('request_extension', handler, { reason: '三延', duration: '1wd' })), {
+        code: 'extension_over_limit', path: 'special', en: 'Extension stage 3 is for special cases only: mark it special and give the reason', zh: '第 3 阶段延期须为特殊情况，并说明理由', tw: '第 3 階段延期須為特殊情況，並說明理由',
+      });
+      const third = k.do('request_extension', handler, { reason: '需第三方鉴定', duration: '2wd', special: true });
+      assert.deepEqual(third.outbox.find((m) => m.template === 'extension_waiting')?.payload.level, 'general_manager');
+      // An absent approver's stand-in is sought at the stage's level too.
+      assert.equal(awaitedLevel(k.c, STAGED), 'general_manager');
+      assert.equal(k.try('grant_extension', manager).kind, 'refused');
+      k.do('grant_extension', gm);
+      assert.deepEqual(k.c.extensions, ['2wd', '2wd', '2wd']);
+      assert.deepEqual(refusal(k.try('request_extension', handler, { reason: '四延', duration: '1h', special: true })), {
+        code: 'extension_over_limit', path: 'duration', en: 'All 3 extension stages have been used', zh: '3 个阶段的延期都已用完', tw: '3 個階段的延期都已用完',
+      });
+    });
+
+    it('a stage for other grades cannot be requested', () => {
+      const k = new Case(STAGED, '2026-11-02T09:00:00+08:00');
+      k.toInvestigating('general');
+      k.do('request_extension', handler, { reason: '配件未到', duration: '1wd' });
+      k.do('grant_extension', manager);
+      assert.deepEqual(refusal(k.try('request_extension', handler, { reason: '再延', duration: '1wd' })), {
+        code: 'extension_over_limit', path: 'duration', en: 'Extension stage 2 is only for grades important, major', zh: '第 2 阶段延期只适用于等级 important、major', tw: '第 2 階段延期只適用於等級 important、major',
+      });
+    });
+
+    it('nothing is requested or granted once the promised time has passed', () => {
+      const k = new Case(STAGED, '2026-11-02T09:00:00+08:00');
+      k.toInvestigating('general');
+      // general: 2d → Wed 11-04 09:00. Asked in time, decided too late: the grant is refused, a refusal still works.
+      k.now = new Date('2026-11-04T08:59:00+08:00');
+      k.do('request_extension', handler, { reason: '配件未到', duration: '1wd' });
+      k.now = new Date('2026-11-04T09:00:00+08:00');
+      const late = { code: 'extension_over_limit', path: 'duration', en: 'The promised time has passed: it can no longer be extended', zh: '承诺时限已过，不能再延期', tw: '承諾時限已過，不能再延期' };
+      assert.deepEqual(refusal(k.try('grant_extension', manager)), late);
+      k.do('refuse_extension', manager, { comment: '已超时' });
+      assert.deepEqual(refusal(k.try('request_extension', handler, { reason: '再申请', duration: '1wd' })), late);
+      // The single form (kesu-default) still extends a case whose promise has passed, as it always did.
+      const old = new Case(DEFAULT, '2026-11-02T09:00:00+08:00');
+      old.toInvestigating('general');
+      old.now = new Date('2026-11-05T09:00:00+08:00');
+      old.do('request_extension', handler, { reason: '配件未到', duration: '1wd' });
+      old.do('grant_extension', gm);
+      assert.deepEqual(old.c.extensions, ['1wd']);
+    });
   });
 
   it('a regulator transfer carries a second clock that keeps running while pending', () => {

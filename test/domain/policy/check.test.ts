@@ -83,16 +83,46 @@ test('several cross-field problems are reported together', () => {
   d.categories[0].department = 'plumbing';
   d.defaultGrade = 'routine';
   d.escalation.tiers[3].level = 5;
-  d.extension.approvalLevel = 'chairman';
+  d.extension.stages[1].approvalLevel = 'chairman';
   d.followUp.closeWhenUnreachable = true;
   d.followUp.retries = [];
   assert.deepEqual(problemPaths(d).sort(), [
     'categories[0].department',
     'defaultGrade',
     'escalation.tiers[3].level',
-    'extension.approvalLevel',
+    'extension.stages[1].approvalLevel',
     'followUp.retries',
   ]);
+});
+
+test('staged extensions: levels, grades and categories that exist, maxima that grow, no single-form field beside them', () => {
+  const d = presetData('property-manager');
+  d.extension.stages = [
+    { max: '3wd', approvalLevel: 'department_manager', grades: ['general', 'urgent'] },
+    { max: '22.5wh', approvalLevel: 'chairman', categories: ['repair', 'weather'] },
+    { max: '5wd', approvalLevel: 'general_manager', grades: [] },
+  ];
+  d.extension.max = '3wd';
+  const r = parseData(d);
+  assert.ok(!r.ok);
+  const byPath = new Map(r.problems.map((x) => [x.path, x.message]));
+  assert.deepEqual([...byPath.keys()].sort(), [
+    'extension.max',
+    'extension.stages[0].grades[1]',
+    'extension.stages[1].approvalLevel',
+    'extension.stages[1].categories[1]',
+    'extension.stages[1].max',
+    'extension.stages[2].grades',
+  ]);
+  // 22.5 working hours are 3 working days here (08:30–12:00, 13:30–17:30): not longer than the stage before.
+  assert.equal(byPath.get('extension.stages[1].max')!.en, "stage maxima are cumulative and must increase: 22.5wh is not longer than the previous stage's 3wd");
+  assert.equal(byPath.get('extension.stages[1].max')!['zh-CN'], '阶段上限是累计的，须逐级增加：22.5wh 不长于上一阶段的 3wd');
+  assert.match(byPath.get('extension.stages[1].approvalLevel')!['zh-CN'], /未定义的审批级别“chairman”/);
+  assert.match(byPath.get('extension.max')!.en, /leave max out when stages are given/);
+  // Without stages the single form stays required, field by field.
+  const single = presetData('property-manager');
+  single.extension = { max: '3wd' };
+  assert.deepEqual(problemPaths(single).sort(), ['extension.approvalLevel', 'extension.specialMax']);
 });
 
 test('checkPolicy on the presets finds nothing', () => {

@@ -11985,9 +11985,17 @@ export interface components {
                 }[];
             };
             extension?: {
-                max: string;
-                specialMax: string;
-                approvalLevel: string;
+                max?: string;
+                specialMax?: string;
+                approvalLevel?: string;
+                stages?: {
+                    max: string;
+                    approvalLevel: string;
+                    grades?: string[];
+                    categories?: string[];
+                    /** @default false */
+                    special: boolean;
+                }[];
             };
             followUp: {
                 /** @default false */

@@ -24,6 +24,13 @@ export function PolicyTab() {
   const [problems, setProblems] = useState<PolicyProblem[] | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   if (!policy) return <Card loading />;
+  // Staged extensions (issue 10 §5): cumulative maximum, special only, grades · level, stage after stage.
+  const extensionStages = (stages: NonNullable<NonNullable<typeof policy.extension>['stages']>) =>
+    stages.map((st, i) => (
+      <div key={i}>
+        {i + 1}. {[formatPolicyDuration(st.max), st.special ? t('action.f.special') : '', st.grades ? joinList(st.grades.map(gradeName)) : '', st.categories ? st.categories.join(', ') : ''].filter(Boolean).join(' / ')} · {levelName(st.approvalLevel)}
+      </div>
+    ));
 
   const read = async (f: File) => {
     setProblems(null);
@@ -97,11 +104,11 @@ export function PolicyTab() {
               </Tag>
             ))}
           </Typography.Paragraph>
-          <Descriptions size="small" column={2} bordered items={[
+          <Descriptions size="small" column={{ xs: 1, md: 2 }} bordered items={[
             { key: 'fw', label: t('policy.followUpWindow'), children: formatPolicyDuration(policy.followUp.window) },
             { key: 'fm', label: t('policy.followUpMethods'), children: joinList(policy.followUp.methods.map((m) => t(`method.${m}`))) },
             { key: 'fr', label: t('policy.retries'), children: policy.followUp.retries.map(formatPolicyDuration).join(' → ') || '—' },
-            { key: 'ext', label: t('policy.extension'), children: policy.extension ? `${formatPolicyDuration(policy.extension.max)} / ${formatPolicyDuration(policy.extension.specialMax)} · ${levelName(policy.extension.approvalLevel)}` : '—' },
+            { key: 'ext', label: t('policy.extension'), children: !policy.extension ? '—' : policy.extension.stages ? extensionStages(policy.extension.stages) : `${formatPolicyDuration(policy.extension.max)} / ${formatPolicyDuration(policy.extension.specialMax)} · ${levelName(policy.extension.approvalLevel ?? '')}` },
             { key: 'cal', label: t('policy.calendar'), children: `${policy.calendar.timeZone} · ${policy.calendar.workingHours.map((h) => `${h.start}–${h.end}`).join(', ')}` },
             { key: 'ret', label: t('policy.retention'), children: policy.retention ? t('policy.days', { count: policy.retention.defaultDays }) : '—' },
             { key: 'unsat', label: t('policy.unsatisfied'), children: t('policy.maxCycles', { count: policy.unsatisfied.maxCycles }) },

@@ -184,9 +184,9 @@ export const HINTS: Record<string, Hints> = {
     adopted: { kind: 'radio', required: true, options: yesNo(t('common.yes'), t('common.no')), omit: view?.complaint.kind !== 'suggestion' },
   }),
   pend: ({ t }) => ({ reason: { label: t('action.f.pendReason') } }),
-  request_extension: ({ t, policy }) => ({
+  request_extension: ({ t, policy, view }) => ({
     reason: { label: t('action.f.extensionReason') },
-    duration: { kind: 'duration', help: t('action.f.durationLimits', { max: durationText(t, policy?.extension?.max), special: durationText(t, policy?.extension?.specialMax) }) },
+    duration: { kind: 'duration', help: extensionHelp(t, policy, view) },
   }),
   follow_up: ({ t, policy }) => {
     const reached = (v: Record<string, any>) => v.reached !== false;
@@ -208,6 +208,16 @@ export const HINTS: Record<string, Hints> = {
   }),
   contact_failed: () => ({ method: { optionLabels: 'method', initial: 'phone' } }),
 };
+
+/** The limits of the next extension: the single form's two maxima, or the stage the case is at (issue 10 §5). */
+function extensionHelp(t: Translate, policy: Policy | null | undefined, view: CaseView | null | undefined): string {
+  const ext = policy?.extension;
+  if (!ext?.stages) return t('action.f.durationLimits', { max: durationText(t, ext?.max), special: durationText(t, ext?.specialMax) });
+  const n = view?.complaint.extensions.length ?? 0;
+  const stage = ext.stages[n];
+  if (!stage) return t('action.f.durationStagesUsed');
+  return t(stage.special ? 'action.f.durationStageSpecial' : 'action.f.durationStage', { n: n + 1, max: durationText(t, stage.max) });
+}
 
 /** A policy duration code in words ("2wd" → "2 个工作日"); '—' when there is none. */
 function durationText(t: Translate, code: string | undefined): string {
