@@ -51,7 +51,8 @@ describe('a holiday change in the case timeline', { skip }, () => {
         try {
           await page.goto(`/cases/${number}`);
           const event = page.getByTestId('case-timeline').locator('[data-action="recalculate_clocks"]');
-          await event.waitFor();
+          // The action's label comes with the lifecycle lookups, which may arrive after the timeline.
+          await event.filter({ hasText: TEXT[lang][0] }).waitFor();
           const text = await event.innerText();
           for (const t of TEXT[lang]) assert.ok(text.includes(t), `${t} in ${text}`);
           assert.match(text, /→/);
