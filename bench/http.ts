@@ -34,15 +34,12 @@ import { ROOT, Sinks, ensureBuilt, freshPlace, fsyncLatency, postgresAvailable, 
 import { cloneCase, openRows, seedHistory, type CaseRows, type RowStore } from './http/rows.js';
 import { summariseProfile } from './http/profile.js';
 import { intakeBody } from './http/intake-body.js';
+import { flag, option } from './http/options.js';
 
 // --- options -------------------------------------------------------------------------------------
 
-const argv = process.argv.slice(2);
-const has = (f: string) => argv.includes(f);
-const opt = (f: string): string | undefined => {
-  const i = argv.indexOf(f);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
+const has = flag;
+const opt = option;
 const smoke = has('--smoke');
 const engineArg = opt('--engine') ?? 'both';
 if (!['sqlite', 'postgres', 'both'].includes(engineArg)) throw new Error('--engine sqlite|postgres|both');

@@ -31,14 +31,11 @@ import { HttpClient, percentile } from './http/driver.js';
 import { ROOT, Sinks, ensureBuilt, freshPlace, postgresAvailable, startKesu, type Engine } from './http/server.js';
 import { openRows, seedHistory } from './http/rows.js';
 import { intakeBody } from './http/intake-body.js';
+import { flag, option } from './http/options.js';
 import { ensureWebBuilt } from '../test/browser/support.js';
 
-const argv = process.argv.slice(2);
-const has = (f: string) => argv.includes(f);
-const opt = (f: string): string | undefined => {
-  const i = argv.indexOf(f);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
+const has = flag;
+const opt = option;
 const smoke = has('--smoke');
 const engine = (opt('--engine') ?? 'sqlite') as Engine;
 if (!['sqlite', 'postgres'].includes(engine)) throw new Error('--engine sqlite|postgres');
