@@ -147,8 +147,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(codeValue, undefined, 'the code field is empty');
       assert.match(codeInput!, / autofocus/);
       assert.match(codeInput!, /aria-invalid="true" aria-describedby="track-error"/);
-      assert.match(wrongCode.body, /<div class="problems" role="alert" id="track-error"><p>受理编号或访问码不正确。 请核对受理编号，并重新输入访问码。<\/p>/);
-      assert.match(wrongCode.body, /<title>受理编号或访问码不正确。 查询处理进度/);
+      assert.match(wrongCode.body, /<div class="problems" role="alert" id="track-error"><p>受理编号或访问码不正确。请核对受理编号，并重新输入访问码。<\/p>/);
+      assert.match(wrongCode.body, /<title>受理编号或访问码不正确。查询处理进度/);
+      const en = await postForm('/portal/track?lang=en', { number, code: 'ABCD-EFGH' });
+      assert.match(en.body, /role="alert" id="track-error"><p>Wrong case number or access code\. Check the case number and enter the access code again\.<\/p>/);
       // Apart from the echoed number, a wrong number and a wrong code get byte-identical answers.
       const without = (html: string, typed: string) => html.replace(`value="${typed}"`, 'value=""');
       assert.equal(without(wrongCode.body, number), without(wrongNumber.body, unknown), 'byte-identical answers');
