@@ -126,13 +126,35 @@ for (const { dialect, skip } of await engines()) {
 
       const wrongCode = await postForm('/portal/track', { number, code: 'ABCD-EFGH' });
       const [y, seq] = number.split('-').slice(1);
-      const wrongNumber = await postForm('/portal/track', { number: `KS-${y}-${String(Number(seq) + 500).padStart(6, '0')}`, code });
-      const garbage = await postForm('/portal/track', { number: 'hello', code: '' });
+      const unknown = `KS-${y}-${String(Number(seq) + 500).padStart(6, '0')}`;
+      const wrongNumber = await postForm('/portal/track', { number: unknown, code });
+      const garbage = await postForm('/portal/track', { number: ' hello ', code: '' });
       assert.equal(wrongCode.statusCode, 404);
       assert.equal(wrongNumber.statusCode, 404);
-      assert.equal(wrongCode.body, wrongNumber.body, 'byte-identical answers');
-      assert.equal(garbage.body, wrongNumber.body);
       assert.match(pageText(wrongCode.body), /受理编号或访问码不正确/);
+      // The number comes back as typed (normalised), the code never: the customer retypes only the code.
+      const value = (html: string, id: string) => {
+        const tag = new RegExp(`<input id="${id}"[^>]*>`).exec(html)?.[0] ?? '';
+        return [tag, / value="([^"]*)"/.exec(tag)?.[1]];
+      };
+      assert.equal(value(wrongCode.body, 'number')[1], number);
+      assert.equal(value(wrongNumber.body, 'number')[1], unknown);
+      assert.equal(value(garbage.body, 'number')[1], 'HELLO');
+      assert.doesNotMatch(wrongCode.body, /ABCD-EFGH/, 'the wrong code is not echoed');
+      assert.doesNotMatch(wrongNumber.body, new RegExp(code), 'nor the right one');
+      // The code field takes the focus and is described by the announced alert.
+      const [codeInput, codeValue] = value(wrongCode.body, 'code');
+      assert.equal(codeValue, undefined, 'the code field is empty');
+      assert.match(codeInput!, / autofocus/);
+      assert.match(codeInput!, /aria-invalid="true" aria-describedby="track-error"/);
+      assert.match(wrongCode.body, /<div class="problems" role="alert" id="track-error"><p>受理编号或访问码不正确。请核对受理编号，并重新输入访问码。<\/p>/);
+      assert.match(wrongCode.body, /<title>受理编号或访问码不正确。查询处理进度/);
+      const en = await postForm('/portal/track?lang=en', { number, code: 'ABCD-EFGH' });
+      assert.match(en.body, /role="alert" id="track-error"><p>Wrong case number or access code\. Check the case number and enter the access code again\.<\/p>/);
+      // Apart from the echoed number, a wrong number and a wrong code get byte-identical answers.
+      const without = (html: string, typed: string) => html.replace(`value="${typed}"`, 'value=""');
+      assert.equal(without(wrongCode.body, number), without(wrongNumber.body, unknown), 'byte-identical answers');
+      assert.equal(without(garbage.body, 'HELLO'), without(wrongNumber.body, unknown));
     });
 
     it("shows the customer's own timeline only: no internal notes, no staff names, no complained-about party", async () => {

@@ -164,6 +164,9 @@ describe('accessibility of the customer portal', { skip }, () => {
           await page.fill('#code', 'ZZZZ-ZZZZ');
           await Promise.all([page.waitForLoadState('domcontentloaded'), page.locator('button[type=submit]').click()]);
           await page.locator('[role=alert]').waitFor();
+          assert.equal(await page.inputValue('#number'), number, 'the number is filled in again');
+          assert.equal(await page.inputValue('#code'), '', 'the code is not');
+          assert.equal(await page.evaluate(() => document.activeElement?.id), 'code', 'the code field has the focus');
           await check('track-failed');
         } finally {
           await ctx.close();
@@ -173,4 +176,21 @@ describe('accessibility of the customer portal', { skip }, () => {
       });
     }
   }
+
+  // The zero-violation assertions above are only worth something if the same check finds a fault.
+  it('the check reports a violation when a portal field loses its label', async () => {
+    const ctx = await k.browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', baseURL: k.base });
+    try {
+      const page = await ctx.newPage();
+      await page.goto('/portal/track');
+      await page.locator('#code').waitFor();
+      assert.deepEqual(await violations(page), [], 'the page as served is clean');
+      await page.evaluate(() => document.querySelector('label[for=code]')!.remove());
+      const found = await violations(page);
+      assert.deepEqual(found.map((v) => [v.id, v.impact, v.nodes.map((n) => n.target.join(' '))]), [['label', 'critical', ['#code']]]);
+      assert.match(report('portal track', found), /\[critical\] label — .*\n {4}#code: /);
+    } finally {
+      await ctx.close();
+    }
+  });
 });

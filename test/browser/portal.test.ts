@@ -95,9 +95,17 @@ describe('public portal in Chromium on a phone', { skip }, () => {
     await page.close();
   });
 
-  it('a wrong access code gets the same answer as a wrong number', async () => {
+  it('a wrong access code gets the same answer as a wrong number; the number stays, the code is typed again', async () => {
     const page = await context.newPage();
     const wrongCode = await track(page, number, 'ZZZZ-ZZZZ');
+    // The number stays filled in, the code is empty and has the focus: the customer retypes the code only.
+    assert.equal(await page.inputValue('#number'), number);
+    assert.equal(await page.inputValue('#code'), '');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'code');
+    assert.equal(await page.getByRole('textbox', { name: '访问码' }).getAttribute('aria-describedby'), 'track-error');
+    await page.keyboard.type(code);
+    await Promise.all([page.waitForLoadState('domcontentloaded'), page.keyboard.press('Enter')]);
+    await page.waitForSelector('#case-state');
     const [, y, seq] = number.split('-');
     const wrongNumber = await track(page, `KS-${y}-${String(Number(seq) + 731).padStart(6, '0')}`, code);
     assert.match(wrongCode, /受理编号或访问码不正确/);

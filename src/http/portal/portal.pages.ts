@@ -150,15 +150,24 @@ ${o.promisedAt ? `<dt>${esc(t(L, 'promised'))}</dt><dd>${esc(formatInstant(o.pro
   );
 }
 
+/**
+ * The tracking form. After a failed lookup (`failed`) the number the customer typed comes back
+ * filled in (never the code), the alert is announced, and the code field takes the focus and is
+ * described by the alert, so a screen reader reads why on landing there. The page sends no
+ * script: `autofocus` does it.
+ */
 export function trackPage(ctx: PageCtx, o: { number?: string; failed?: boolean }): string {
   const L = ctx.locale;
+  const invalid = o.failed ? ' aria-invalid="true" aria-describedby="track-error"' : '';
+  // Chinese sentences follow one another without a space.
+  const sp = L === 'en' ? ' ' : '';
   return layout(
     ctx,
-    t(L, 'track_title'),
-    `<h1>${esc(t(L, 'track_title'))}</h1>${o.failed ? `<div class="problems" role="alert"><p>${esc(t(L, 'not_found'))}</p></div>` : ''}
+    o.failed ? `${t(L, 'not_found')}${sp}${t(L, 'track_title')}` : t(L, 'track_title'),
+    `<h1>${esc(t(L, 'track_title'))}</h1>${o.failed ? `<div class="problems" role="alert" id="track-error"><p>${esc(t(L, 'not_found'))}${sp}${esc(t(L, 'retype_code'))}</p></div>` : ''}
 <form class="card" method="post" action="/portal/track${q(L)}"><p class="hint">${esc(t(L, 'track_hint'))}</p>
-<label for="number">${esc(t(L, 'number'))}</label><input id="number" name="number" type="text" required autocomplete="off" autocapitalize="characters" value="${esc(o.number)}">
-<label for="code">${esc(t(L, 'code'))}</label><input id="code" name="code" type="text" required autocomplete="off" autocapitalize="characters">
+<label for="number">${esc(t(L, 'number'))}</label><input id="number" name="number" type="text" required autocomplete="off" autocapitalize="characters" value="${esc(o.number)}"${invalid}>
+<label for="code">${esc(t(L, 'code'))}</label><input id="code" name="code" type="text" required autocomplete="off" autocapitalize="characters"${invalid}${o.failed ? ' autofocus' : ''}>
 <button type="submit">${esc(t(L, 'open'))}</button></form>`,
   );
 }

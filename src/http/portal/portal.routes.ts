@@ -229,14 +229,18 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
     return html(reply, 200, trackPage(await pageCtx(app, req), { number }));
   });
 
-  /** The case behind number + code in a form, or the one answer for every failure. */
+  /**
+   * The case behind number + code in a form, or the one answer for every failure: the tracking
+   * form again with the number as typed (normalised) filled in — it depends only on what the
+   * customer sent, never on whether that number exists.
+   */
   const opened = async (req: FastifyRequest, reply: FastifyReply, fields: Record<string, unknown>): Promise<{ c: Complaint; number: string; code: string } | null> => {
     const number = one(fields.number).trim().toUpperCase().slice(0, 40);
     const code = one(fields.code).trim().slice(0, 40);
     // Missing fields cost the same work as wrong ones.
     const c = await openCase(app, number || 'KS-0000-0', code || '-');
     if (!c) {
-      await html(reply, 404, trackPage(await pageCtx(app, req), { failed: true }));
+      await html(reply, 404, trackPage(await pageCtx(app, req), { number, failed: true }));
       return null;
     }
     return { c, number: c.number, code };

@@ -1,9 +1,10 @@
 /**
  * The frame around every screen: the menu for the user's roles, language, live status, the user
- * menu on the name (change password, sign out everywhere), sign-out.
+ * menu on the name (change password, sign out everywhere, keyboard shortcuts), sign-out, and the
+ * keyboard shortcuts (./shortcuts.ts) on every screen.
  */
 import { App, Badge, Button, Dropdown, Grid, Layout, Menu, Modal, Select, Tooltip, Typography } from 'antd';
-import { AlertOutlined, AppstoreOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CalendarOutlined, CheckSquareOutlined, DisconnectOutlined, DownOutlined, FileExcelOutlined, FolderOpenOutlined, FormOutlined, HomeOutlined, KeyOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { AlertOutlined, AppstoreOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CalendarOutlined, CheckSquareOutlined, DisconnectOutlined, DownOutlined, FileExcelOutlined, FolderOpenOutlined, FormOutlined, HomeOutlined, KeyOutlined, LaptopOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useEffect, useState, type ReactNode } from 'react';
@@ -15,6 +16,9 @@ import type { Locale } from '../api/client';
 import { joinList } from '../shared/format';
 import { ChangePasswordForm } from '../modules/auth/ChangePasswordForm';
 import { MyAbsences } from '../modules/absences/MyAbsences';
+import { useShortcuts } from './useShortcuts';
+import { ShortcutsHelp } from './ShortcutsHelp';
+import { focusSearch } from './focus-search';
 
 export function Shell() {
   const { t, i18n } = useTranslation();
@@ -22,6 +26,7 @@ export function Shell() {
   const { message, modal } = App.useApp();
   const [passwordOpen, setPasswordOpen] = useState(false);
   const [absencesOpen, setAbsencesOpen] = useState(false);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const { connected } = useLive();
   const nav = useNavigate();
   const loc = useLocation();
@@ -33,6 +38,12 @@ export function Shell() {
   const large = screens.lg ?? true;
   const [collapsed, setCollapsed] = useState(!large);
   useEffect(() => setCollapsed(!large), [large]);
+  useShortcuts(me, (id) => {
+    if (id === 'help') setShortcutsOpen(true);
+    else if (id === 'search') focusSearch(() => void nav('/queues/all'));
+    else if (id === 'queue') void nav(`/queues/${(me && QUEUES.find((q) => q.for(me))?.key) ?? 'all'}`);
+    else void nav({ workbench: '/workbench', duties: '/duties', intake: '/intake' }[id]);
+  });
   if (!me) return null;
   const items: { key: string; icon?: ReactNode; label: string; children?: { key: string; label: string }[] }[] = [];
   items.push({ key: '/workbench', icon: <HomeOutlined />, label: t('nav.workbench') });
@@ -84,11 +95,13 @@ export function Shell() {
               items: [
                 { key: 'password', icon: <KeyOutlined />, label: <span data-testid="user-menu-password">{t('account.changePassword')}</span> },
                 { key: 'absences', icon: <CalendarOutlined />, label: <span data-testid="user-menu-absences">{t('absence.mine')}</span> },
+                { key: 'shortcuts', icon: <LaptopOutlined />, label: <span data-testid="user-menu-shortcuts">{t('shortcuts.menu')}</span> },
                 { key: 'everywhere', icon: <DisconnectOutlined />, label: <span data-testid="user-menu-everywhere">{t('account.signOutEverywhere')}</span> },
               ],
               onClick: ({ key }) => {
                 if (key === 'password') setPasswordOpen(true);
                 else if (key === 'absences') setAbsencesOpen(true);
+                else if (key === 'shortcuts') setShortcutsOpen(true);
                 else
                   void modal.confirm({
                     title: t('account.signOutEverywhere'),
@@ -128,6 +141,7 @@ export function Shell() {
         <Modal open={absencesOpen} title={t('absence.mine')} footer={null} width={760} onCancel={() => setAbsencesOpen(false)} destroyOnHidden>
           <MyAbsences />
         </Modal>
+        <ShortcutsHelp open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
       </Layout>
     </Layout>
   );

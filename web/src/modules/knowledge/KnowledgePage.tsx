@@ -183,7 +183,7 @@ export function KnowledgePage() {
           extra={mayEdit && <Button type="primary" size="small" data-testid="knowledge-new" onClick={() => { navigate('/knowledge'); setEditing('new'); }}>{t('knowledge.new')}</Button>}
           style={{ marginBottom: 16 }}
         >
-          <Input.Search allowClear placeholder={t('knowledge.searchHint')} onSearch={(v) => setQ(v.trim())} style={{ marginBottom: 8 }} data-testid="knowledge-search" />
+          <Input.Search allowClear placeholder={t('knowledge.searchHint')} onSearch={(v) => setQ(v.trim())} style={{ marginBottom: 8 }} data-testid="knowledge-search" data-shortcut="search" />
           <Table<Summary>
             size="small"
             rowKey="id"

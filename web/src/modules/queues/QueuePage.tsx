@@ -148,7 +148,7 @@ export function QueuePage() {
       styles={{ body: { padding: 8 } }}
     >
       <Space wrap style={{ marginBottom: 8 }} data-testid="queue-filters">
-        <Input.Search allowClear placeholder={t('queue.search')} aria-label={t('queue.search')} style={{ width: 200 }} value={filters.text} onChange={(e) => setFilters({ ...filters, text: e.target.value })} onSearch={() => void load()} />
+        <Input.Search allowClear placeholder={t('queue.search')} aria-label={t('queue.search')} data-shortcut="search" style={{ width: 200 }} value={filters.text} onChange={(e) => setFilters({ ...filters, text: e.target.value })} onSearch={() => void load()} />
         <Select mode="multiple" allowClear placeholder={t('field.state')} aria-label={t('field.state')} style={{ minWidth: 140 }} maxTagCount={1} value={filters.state} onChange={(v) => setFilters({ ...filters, state: v })} options={stateOptions} optionFilterProp="label" />
         <Select mode="multiple" allowClear placeholder={t('field.grade')} aria-label={t('field.grade')} style={{ minWidth: 110 }} maxTagCount={1} value={filters.grade} onChange={(v) => setFilters({ ...filters, grade: v })} options={(policy?.grades ?? []).map((g) => ({ value: g.code, label: pick(g.name) }))} />
         <Select mode="multiple" allowClear placeholder={t('field.kind')} aria-label={t('field.kind')} style={{ minWidth: 100 }} maxTagCount={1} value={filters.kind} onChange={(v) => setFilters({ ...filters, kind: v })} options={['complaint', 'inquiry', 'suggestion'].map((k) => ({ value: k, label: t(`kind.${k}`) }))} />
