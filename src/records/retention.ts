@@ -8,9 +8,16 @@
  * also names the expired cases a hold keeps. The cases are purged in groups of `group` (50) per
  * transaction (records/retention-purge.ts `purgeCases`); a failing group is redone case by case.
  *
- * An archived case is read-only, so the archive transition is its last write: `updated_at`
- * selects the candidates in SQL (an index-friendly superset) and `archivedAt` decides exactly.
+ * The clock starts at the case's `archivedAt`, which decides exactly. For a case handled in Kesu
+ * that is the archive transition, its last write (`updated_at`); for a case imported from a
+ * ledger it is the ledger's closing date (records/import/build.ts), years before the import that
+ * wrote its row. The SQL selects the candidates on the closing time the facts keep
+ * (`case_facts.closed_at`, the ledger's for an imported case) — never later than the archiving,
+ * so a superset — or, without one, on `updated_at`; it walks the `(state, id)` index and reads
+ * each case's facts row by its key. A case imported before this rule is found at once: its
+ * facts row has held the ledger's closing time since the import.
  */
+import { sql } from 'kysely';
 import type { App } from '../services/app.js';
 import type { Complaint } from '../domain/complaint/types.js';
 import { retentionDaysOf, type Retention, type RetentionMode } from '../domain/policy/retention.js';
@@ -75,6 +82,9 @@ function archivedAtOf(body: string): string | null {
   }
 }
 
+/** No later than the case's archiving (see the top of this file): what the candidates are selected on. */
+const closedBy = sql<string>`coalesce(f.closed_at, complaints.updated_at)`;
+
 function ruleOf(r: Retention, c: { grade: string | null; kind: string }): ExpiredCase['rule'] {
   if (c.grade && r.byGrade[c.grade] !== undefined) return 'grade';
   return r.byKind[c.kind as keyof Retention['byKind']] !== undefined ? 'kind' : 'default';
@@ -106,12 +116,13 @@ export async function runPurge(app: App, opts: PurgeOptions = {}): Promise<Purge
     const a = after;
     const rows = await app.database.db
       .selectFrom('complaints')
-      .select(['id', 'number', 'kind', 'grade', 'updated_at', 'body'])
-      .where('state', '=', 'archived')
-      .where('updated_at', '<=', cutoff)
-      .where('id', '>', a)
+      .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
+      .select(['complaints.id', 'complaints.number', 'complaints.kind', 'complaints.grade', 'complaints.updated_at', 'complaints.body'])
+      .where('complaints.state', '=', 'archived')
+      .where(closedBy, '<=', cutoff)
+      .where('complaints.id', '>', a)
       .where((eb) => eb.not(eb.exists(eb.selectFrom('purge_records as p').select('p.seq').whereRef('p.complaint_id', '=', 'complaints.id'))))
-      .orderBy('id')
+      .orderBy('complaints.id')
       .limit(batch)
       .execute();
     if (!rows.length) return result;

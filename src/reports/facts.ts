@@ -31,7 +31,34 @@ export function workingMs(cal: WorkingCalendar | null, from: string, to: string,
   }
 }
 
-function localDay(iso: string, zone: string): string {
+const dayFormats = new Map<string, Intl.DateTimeFormat | null>();
+/** An instant with its offset (`Z` or `±hh:mm`), as every stored time is. */
+const WITH_OFFSET = /^(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,3})?)?(?:Z|[+-]\d\d:\d\d)$/;
+
+/**
+ * The local calendar day (YYYY-MM-DD) of an instant in `zone`. Stored times (ISO with an offset)
+ * go through one cached `Intl.DateTimeFormat` per zone — luxon's `fromISO` was the largest single
+ * cost of folding an imported case's facts (docs/performance.md); anything else through luxon.
+ */
+export function localDay(iso: string, zone: string): string {
+  const m = WITH_OFFSET.exec(iso);
+  // Only real calendar dates (Date.parse would roll 02-30 over into March).
+  if (m && Number(m[3]) >= 1 && Number(m[3]) <= new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate()) {
+    let f = dayFormats.get(zone);
+    if (f === undefined) {
+      try {
+        f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      } catch {
+        f = null; // a zone Intl does not know: luxon decides, as before
+      }
+      dayFormats.set(zone, f);
+    }
+    const t = Date.parse(iso);
+    if (f && Number.isFinite(t)) {
+      const day = f.format(t);
+      if (/^\d{4}-\d\d-\d\d$/.test(day)) return day;
+    }
+  }
   return DateTime.fromISO(iso, { zone }).toISODate() ?? iso.slice(0, 10);
 }
 
