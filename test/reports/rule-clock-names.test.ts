@@ -8,15 +8,18 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import ExcelJS from 'exceljs';
 import { engines } from '../support/engines.js';
 import { startKesu, type Kesu } from '../support/kesu.js';
+import { pdfText } from '../support/pdf.js';
 import { intake, presetFile, proposed, triaged } from '../scenarios/support.js';
 import { sweepDeadlines } from '../../src/jobs/deadline-sweeper.js';
 import { activatePolicy } from '../../src/services/policies.js';
 
+const OUT = resolve('test-output', 'rule-clock-names');
 const Q = 'from=2026-10-01&to=2026-10-31&groupBy=month';
 const RULE = 'rule:propose_30m';
 const NAME = { 'zh-CN': '受理后30分钟内提出方案', 'zh-TW': '受理後30分鐘內提出方案', en: 'Solution within 30 min of receipt' };
@@ -24,6 +27,17 @@ const NAME = { 'zh-CN': '受理后30分钟内提出方案', 'zh-TW': '受理後3
 for (const { dialect, skip } of await engines()) {
   describe(`rule clocks named in the reports and the dashboard (${dialect})`, { skip }, () => {
     let k: Kesu;
+    let proposedCase = '';
+    /** A PDF export of `url` as `specialist`, read back as text. */
+    const pdf = async (url: string, name: string): Promise<string> => {
+      await k.as('specialist').get('/api/v1/me');
+      const r = await k.server.inject({ method: 'GET', url, headers: { authorization: `Bearer ${k.tokens.get('specialist')}` } });
+      assert.equal(r.statusCode, 200, r.body);
+      mkdirSync(OUT, { recursive: true });
+      const file = join(OUT, `${dialect}-${name}.pdf`);
+      writeFileSync(file, r.rawPayload);
+      return pdfText(file);
+    };
     /** The first column of the workbook's on-time sheet, in `lang`. */
     const stageColumn = async (lang: string): Promise<unknown[]> => {
       await k.as('specialist').get('/api/v1/me');
@@ -40,6 +54,7 @@ for (const { dialect, skip } of await engines()) {
       k = await startKesu(dialect, { start: '2026-10-03T10:00:00+08:00', policy: presetFile('logistics') });
       // a: proposed at 10:20, within the 30 minutes (met).
       const a = (await intake(k)).complaint.id;
+      proposedCase = a;
       // b: never proposed; breached at 10:30 by the sweeper.
       const b = (await intake(k)).complaint.id;
       k.clock.set('2026-10-03T10:05:00+08:00');
@@ -80,6 +95,17 @@ for (const { dialect, skip } of await engines()) {
       assert.ok(!zh.includes('first_response') && !zh.includes(RULE), JSON.stringify(zh));
       const en = await stageColumn('en');
       assert.deepEqual(en.slice(0, 2), ['First response', NAME.en], JSON.stringify(en));
+    });
+
+    it('the statistics PDF and the case dossier PDF name the rule clock (en)', async () => {
+      const stats = await pdf(`/api/v1/reports/statistics.pdf?${Q}&lang=en`, 'statistics-en');
+      assert.ok(stats.includes(NAME.en) && stats.includes('First response'), stats);
+      assert.ok(!stats.includes(RULE), stats);
+      const dossier = await pdf(`/api/v1/complaints/${proposedCase}/dossier.pdf?lang=en`, 'dossier-en');
+      // The deadlines table wraps the name in its narrow first column: 'Solution' / 'within 30 min'.
+      const deadline = dossier.split('\n').findIndex((l) => /^\s*Solution\s+Stopp/.test(l));
+      assert.ok(deadline >= 0 && /^\s*within 30 min\b/.test(dossier.split('\n')[deadline + 1]!), dossier);
+      assert.ok(!dossier.includes(RULE), dossier);
     });
 
     it('a rule the active policy no longer has shows as its stored kind', async () => {
