@@ -3,7 +3,7 @@
  * its policy name in the reader's language (not `rule:<code>`), beside the built-in clocks; a
  * failed attempt to reach the customer (联系客户未果) recorded from the case page re-times the
  * responsibility clock to its `unreachable` limit, tags it and says so on the timeline; the 报表
- * page's on-time rows per stage name a rule clock the same way. In zh-CN, zh-TW and en, at 1366×768 and on a phone. Screenshots: test-output/screenshots/clock-rules/*.png.
+ * page's on-time rows per stage and 管理看板's due-soon list name a rule clock the same way. In zh-CN, zh-TW and en, at 1366×768 and on a phone. Screenshots: test-output/screenshots/clock-rules/*.png.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -75,7 +75,7 @@ describe('clock rules in the console', { skip }, () => {
   // (stopped by investigate), named by the policy, never as `rule:<code>`.
   for (const lang of LANGS)
     for (const phone of [false, true])
-      it(`the 报表 page names a rule clock's on-time row (${lang}, ${phone ? 'phone' : '1366×768'})`, async () => {
+      it(`the 报表 page names a rule clock's on-time row, 管理看板 its due rule clock (${lang}, ${phone ? 'phone' : '1366×768'})`, async () => {
         const { page, close } = await openAs(k, 'specialist', lang, phone);
         try {
           await page.goto('/reports');
@@ -86,6 +86,15 @@ describe('clock rules in the console', { skip }, () => {
           await card.scrollIntoViewIfNeeded();
           await settled(page);
           await page.screenshot({ path: join(DIR, `reports-${lang}-${phone ? 'phone' : 'desktop'}.png`) });
+          // 管理看板: the first case's rule clock (30 min from receipt) is the one due next.
+          await page.goto('/dashboard');
+          const due = page.getByTestId('nearly-list').locator('tr.ant-table-row', { hasText: number });
+          await due.waitFor();
+          assert.ok((await due.innerText()).includes(NAMES[lang][0]), await due.innerText());
+          assert.equal((await page.getByTestId('nearly-list').innerText()).includes('rule:'), false);
+          await due.scrollIntoViewIfNeeded();
+          await settled(page);
+          await page.screenshot({ path: join(DIR, `dashboard-${lang}-${phone ? 'phone' : 'desktop'}.png`) });
         } finally {
           await close();
         }
