@@ -47,7 +47,7 @@ import {
 } from '../store/report-run.repository.js';
 import { statistics, type GroupBy, type Statistics } from './statistics.js';
 import { statisticsWorkbook, SHEETS } from './statistics-xlsx.js';
-import { dutyNames } from './pdf/names.js';
+import { reportNames, type ReportNames } from './pdf/names.js';
 import { PERIOD_FORMATS, dueRuns, parsePeriod, periodEnded, type ReportPeriod } from './schedule.js';
 
 /** The staff template of a report's messages (channels/templates.ts). */
@@ -191,9 +191,9 @@ const SHEET_SECTIONS: [keyof typeof SHEETS, ReportSection][] = [
   ['satisfaction', 'satisfaction'],
 ];
 
-/** The workbook of a stored run: the statistics workbook, without the sheets of sections the report leaves out; `duty` names duty codes. */
-export async function runWorkbook(content: Statistics, sections: string[], lang: Locale, duty: (code: string) => string): Promise<Buffer> {
-  const full = await statisticsWorkbook(content, lang, duty);
+/** The workbook of a stored run: the statistics workbook, without the sheets of sections the report leaves out; `names` names duty codes and clock kinds. */
+export async function runWorkbook(content: Statistics, sections: string[], lang: Locale, names: ReportNames): Promise<Buffer> {
+  const full = await statisticsWorkbook(content, lang, names);
   const drop = SHEET_SECTIONS.filter(([, s]) => !sections.includes(s)).map(([sheet]) => SHEETS[sheet][lang]);
   if (!drop.length) return full;
   const wb = new ExcelJS.Workbook();
@@ -314,7 +314,7 @@ async function generate(app: App, policy: Policy, run: ReportRun, to: ReportReci
       for (const d of mails) {
         const l = (d.recipient.locale as Locale | undefined) ?? s.defaultLocale;
         if (!files.has(l)) {
-          const put = await store.put(Readable.from([await runWorkbook(stats, sections, l, dutyNames(policy, l))]));
+          const put = await store.put(Readable.from([await runWorkbook(stats, sections, l, reportNames(policy, l))]));
           files.set(l, { key: put.key, name: `${KIND_NAMES[kind][l]} ${run.period}.xlsx`, contentType: XLSX_TYPE, size: put.size });
         }
         d.payload = { ...payload, attachments: [files.get(l)!] };

@@ -12,6 +12,7 @@ import { DateTime } from 'luxon';
 import type { Locale } from '../domain/errors.js';
 import { AGE_BUCKETS, SATISFACTION_LEVELS, type Statistics } from './statistics.js';
 import { word } from './pdf/labels.js';
+import type { ReportNames } from './pdf/names.js';
 
 type Text = Record<Locale, string>;
 const T = (zhCN: string, zhTW: string, en: string): Text => ({ 'zh-CN': zhCN, 'zh-TW': zhTW, en });
@@ -103,10 +104,10 @@ function localDateTime(iso: string, zone: string): Date {
 }
 
 /**
- * The workbook in `lang`; `duty` names a duty code (reports/pdf/names.ts `dutyNames`, from the
- * active policy, as the console does).
+ * The workbook in `lang`; `names` names duty codes and clock kinds (reports/pdf/names.ts
+ * `reportNames`, from the active policy, as the console and the statistics PDF do).
  */
-export async function statisticsWorkbook(s: Statistics, lang: Locale, duty: (code: string) => string): Promise<Buffer> {
+export async function statisticsWorkbook(s: Statistics, lang: Locale, names: ReportNames): Promise<Buffer> {
   const t = (x: Text) => x[lang];
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Kesu';
@@ -179,14 +180,14 @@ export async function statisticsWorkbook(s: Statistics, lang: Locale, duty: (cod
     { header: t(L.breached), key: 'breached', width: 10 },
     { header: t(L.rate), key: 'rate', width: 10, style: { numFmt: '0.00%' } },
   ];
-  for (const r of s.onTime.byStage) onTime.addRow({ stage: r.stage, met: r.met, breached: r.breached, rate: r.rate });
+  for (const r of s.onTime.byStage) onTime.addRow({ stage: names.clock(r.stage), met: r.met, breached: r.breached, rate: r.rate });
   onTime.addRow({});
   onTime.addRow({ stage: t(L.grade), met: t(L.met), breached: t(L.breached), rate: t(L.rate) }).font = { bold: true };
   for (const r of s.onTime.byGrade) onTime.addRow({ stage: r.grade ?? '', met: r.met, breached: r.breached, rate: r.rate });
   if (s.onTime.byDuty) {
     onTime.addRow({});
     onTime.addRow({ stage: t(L.duty), met: t(L.met), breached: t(L.breached), rate: t(L.rate) }).font = { bold: true };
-    for (const r of s.onTime.byDuty) onTime.addRow({ stage: duty(r.code), met: r.met, breached: r.breached, rate: r.rate });
+    for (const r of s.onTime.byDuty) onTime.addRow({ stage: names.duty(r.code), met: r.met, breached: r.breached, rate: r.rate });
   }
 
   if (s.backlog) {

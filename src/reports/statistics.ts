@@ -17,6 +17,7 @@ import { DateTime } from 'luxon';
 import type { Actor } from '../domain/complaint/types.js';
 import { AppError, fieldProblem } from '../domain/errors.js';
 import { notAvoiding, visibleTo } from '../store/complaint.repository.js';
+import { ruleOfClock } from '../domain/policy/clock-rules.js';
 import type { DB } from '../store/schema.js';
 import type { App } from '../services/app.js';
 
@@ -97,7 +98,8 @@ export interface Statistics {
     pendingNow: number;
   };
   onTime: {
-    byStage: { stage: string; met: number; breached: number; rate: number | null }[];
+    /** `name`: a clock rule's name (stage `rule:<code>`) in the active policy; absent for the built-in stages and for a rule the policy no longer has. */
+    byStage: { stage: string; name?: { 'zh-CN': string; 'zh-TW'?: string; en?: string }; met: number; breached: number; rate: number | null }[];
     byGrade: { grade: string | null; met: number; breached: number; rate: number | null }[];
     /** Case duties (issue 10) per duty code, counted like the clocks: met when completed in time, breached once late. */
     byDuty: { code: string; met: number; breached: number; rate: number | null }[];
@@ -205,7 +207,7 @@ async function context(app: App, q: StatisticsQuery) {
   const policy = await app.activePolicy();
   const zone = policy.calendar.timeZone;
   const { start, end } = periodBounds(q, zone);
-  return { zone, start, end, fromI: start.toUTC().toISO()!, toI: end.toUTC().toISO()! };
+  return { policy, zone, start, end, fromI: start.toUTC().toISO()!, toI: end.toUTC().toISO()! };
 }
 
 /** The cohort (cases received in the period matching the filters, not avoided by the caller), left-joined with its facts; also the ledger export's rows. */
@@ -222,7 +224,7 @@ export function cohortOf(app: App, actor: Actor, q: StatisticsQuery, fromI: stri
 export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Promise<Statistics> {
   const db = app.database.db;
   const dialect = app.database.dialect;
-  const { zone, start, end, fromI, toI } = await context(app, q);
+  const { policy, zone, start, end, fromI, toI } = await context(app, q);
   const cohort = () => cohortOf(app, actor, q, fromI, toI);
   const notInvalid = sql`coalesce(${ref('f.valid')}, 1) = 1`;
   const moded = sql`${ref('f.handling_mode')} is not null`;
@@ -328,7 +330,10 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
     return { met: m, breached: b, rate: rate(m, m + b).rate };
   };
   const byStage = ((await clocksQ().select(['k.kind as stage', ...metBreached]).groupBy('k.kind').execute()) as { stage: string; met: unknown; breached: unknown }[])
-    .map((r) => ({ stage: r.stage, ...onTimeRow(r.met, r.breached) }))
+    .map((r) => {
+      const rule = ruleOfClock(policy, r.stage);
+      return { stage: r.stage, ...(rule ? { name: rule.name } : {}), ...onTimeRow(r.met, r.breached) };
+    })
     .sort((a, b) => stageOrder(a.stage) - stageOrder(b.stage) || a.stage.localeCompare(b.stage));
   const byGrade = ((await clocksQ().select(['complaints.grade as grade', ...metBreached]).groupBy('complaints.grade').execute()) as { grade: string | null; met: unknown; breached: unknown }[])
     .map((r) => ({ grade: r.grade, ...onTimeRow(r.met, r.breached) }))

@@ -16,6 +16,7 @@ import { canSee } from '../domain/permissions/visibility.js';
 import { notAvoiding } from '../store/complaint.repository.js';
 import type { Dialect } from '../store/db.js';
 import type { App } from './app.js';
+import { ruleOfClock } from '../domain/policy/clock-rules.js';
 
 /** States in which a case is no longer open. */
 const DONE = ['closed', 'archived'];
@@ -38,6 +39,8 @@ export interface DeadlineRow {
   tier: number;
   /** The clock that is breached or close to it. */
   clock: string;
+  /** A clock rule's name (clock `rule:<code>`) in the active policy; absent for the built-in clocks and a rule the policy no longer has. */
+  clockName?: { 'zh-CN': string; 'zh-TW'?: string; en?: string };
   dueAt: string;
 }
 
@@ -184,6 +187,10 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
       .executeTakeFirst();
     return Number(r?.n ?? 0);
   };
+  const clockName = (kind: string) => {
+    const rule = ruleOfClock(policy, kind);
+    return rule ? { clockName: rule.name } : {};
+  };
   const toList = (rows: { kind: string; due_at: string | null; body: string }[]): DeadlineRow[] => {
     const seen = new Set<string>();
     const out: DeadlineRow[] = [];
@@ -202,6 +209,7 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
         primaryHandlerId: c.primaryHandlerId,
         tier: c.tier,
         clock: r.kind,
+        ...clockName(r.kind),
         dueAt: r.due_at!,
       });
       if (out.length >= listLimit) break;

@@ -2,14 +2,15 @@
  * Clock rules in the console (issue 10 §1): the case page's clocks table names a rule clock by
  * its policy name in the reader's language (not `rule:<code>`), beside the built-in clocks; a
  * failed attempt to reach the customer (联系客户未果) recorded from the case page re-times the
- * responsibility clock to its `unreachable` limit, tags it and says so on the timeline. In zh-CN, zh-TW and en, at 1366×768 and on a phone. Screenshots: test-output/screenshots/clock-rules/*.png.
+ * responsibility clock to its `unreachable` limit, tags it and says so on the timeline; the 报表
+ * page's on-time rows per stage and 管理看板's due-soon list name a rule clock the same way. In zh-CN, zh-TW and en, at 1366×768 and on a phone. Screenshots: test-output/screenshots/clock-rules/*.png.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { apiPost, apiToken, browserSkip, pressUntilSent, settled, startConsole, SHOTS, type Console } from './support.js';
+import { apiPost, apiToken, browserSkip, LANGS, openAs, pressUntilSent, settled, startConsole, SHOTS, type Console } from './support.js';
 import { activatePolicy } from '../../src/services/policies.js';
 import { unreachablePolicyData } from '../domain/lifecycle/clock-rules-policy.js';
 
@@ -70,6 +71,35 @@ describe('clock rules in the console', { skip }, () => {
     });
   }
 
+  // The 报表 page's on-time rows per stage: the first case's responsibility rule clock was met
+  // (stopped by investigate), named by the policy, never as `rule:<code>`.
+  for (const lang of LANGS)
+    for (const phone of [false, true])
+      it(`the 报表 page names a rule clock's on-time row, 管理看板 its due rule clock (${lang}, ${phone ? 'phone' : '1366×768'})`, async () => {
+        const { page, close } = await openAs(k, 'specialist', lang, phone);
+        try {
+          await page.goto('/reports');
+          const card = page.getByTestId('stages-on-time');
+          const row = card.locator('tr.ant-table-row', { hasText: NAMES[lang][1] });
+          await row.waitFor();
+          assert.equal((await card.innerText()).includes('rule:'), false, await card.innerText());
+          await card.scrollIntoViewIfNeeded();
+          await settled(page);
+          await page.screenshot({ path: join(DIR, `reports-${lang}-${phone ? 'phone' : 'desktop'}.png`) });
+          // 管理看板: the first case's rule clock (30 min from receipt) is the one due next.
+          await page.goto('/dashboard');
+          const due = page.getByTestId('nearly-list').locator('tr.ant-table-row', { hasText: number });
+          await due.waitFor();
+          assert.ok((await due.innerText()).includes(NAMES[lang][0]), await due.innerText());
+          assert.equal((await page.getByTestId('nearly-list').innerText()).includes('rule:'), false);
+          await due.scrollIntoViewIfNeeded();
+          await settled(page);
+          await page.screenshot({ path: join(DIR, `dashboard-${lang}-${phone ? 'phone' : 'desktop'}.png`) });
+        } finally {
+          await close();
+        }
+      });
+
   const UNREACHABLE = {
     'zh-CN': ['客户未联系上', '客户未联系上：责任认定延至', '联系客户未果'],
     'zh-TW': ['客戶未聯繫上', '客戶未聯繫上：責任認定延至', '聯繫客戶未果'],
@@ -98,7 +128,8 @@ describe('clock rules in the console', { skip }, () => {
       await page.goto(`/cases/${unreached}`);
       const [tag, retimed, label] = UNREACHABLE[lang];
       const event = page.getByTestId('case-timeline').locator('[data-action="contact_failed"]');
-      await event.waitFor();
+      // The action's label comes with the lifecycle lookups, which may arrive after the timeline.
+      await event.filter({ hasText: label }).waitFor();
       const text = await event.innerText();
       for (const x of [retimed, label, '电话无人接听']) assert.ok(text.includes(x), `${x} in ${text}`);
       assert.equal(await page.getByTestId('clock-unreachable-rule:responsibility').innerText(), tag);

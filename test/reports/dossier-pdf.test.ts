@@ -14,14 +14,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { engines } from '../support/engines.js';
 import { startKesu, type Kesu } from '../support/kesu.js';
+import { pdfText } from '../support/pdf.js';
 
 const OUT = resolve('test-output', 'dossier');
 const PHONE = '13912345678';
 const DESCRIPTION = '营业厅工作人员态度恶劣，拒绝办理退款【人员】柜台工号 0087 的男性员工【时间】2026-09-27 下午三点【地点】人民路营业厅【原因诉求】希望道歉并退款【影响】白跑两趟，耽误工作';
-
-function pdfText(file: string): string {
-  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
-}
 
 for (const { dialect, skip } of await engines()) {
   describe(`case dossier PDF (${dialect})`, { skip }, () => {

@@ -16,7 +16,7 @@ import { engines } from '../support/engines.js';
 import { proposedCase, startKesu, type Kesu } from '../support/kesu.js';
 import { dutiesMetAndBreached, dutiesPolicyFile } from './duties-fixture.js';
 import { runWorkbook } from '../../src/reports/runs.js';
-import { dutyNames } from '../../src/reports/pdf/names.js';
+import { reportNames } from '../../src/reports/pdf/names.js';
 
 const OUT = resolve('test-output', 'statistics-exports');
 const Q = 'from=2026-03-01&to=2026-03-31&groupBy=month';
@@ -146,7 +146,7 @@ for (const { dialect, skip } of await engines()) {
 
     it('a stored report: its sections\' sheets; one made before duties and backlog were counted has neither', async () => {
       const s = (await k.as('specialist').get(`/api/v1/reports/statistics?${Q}`)).body;
-      const duty = dutyNames(await k.app.activePolicy(), 'en');
+      const duty = reportNames(await k.app.activePolicy(), 'en');
       const load = async (buf: Buffer) => {
         const wb = new ExcelJS.Workbook();
         await wb.xlsx.load(buf as unknown as ArrayBuffer);

@@ -12,7 +12,7 @@ import { parseInput } from '../../domain/validation.js';
 import { getRun, listRuns, runContent, type ReportRun as Run } from '../../store/report-run.repository.js';
 import { presentedContent, runReportNow, runWorkbook } from '../../reports/runs.js';
 import { nextRuns } from '../../reports/schedule.js';
-import { dutyNames } from '../../reports/pdf/names.js';
+import { reportNames } from '../../reports/pdf/names.js';
 import type { Statistics } from '../../reports/statistics.js';
 import { requireUser } from '../auth/auth.js';
 import { localeOf } from '../locale.js';
@@ -168,7 +168,7 @@ export function reportRunsRoutes(fastify: FastifyInstance, app: App): void {
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', `attachment; filename="${base}.xlsx"`)
-        .send(await runWorkbook(content, run.sections, localeOf(req), dutyNames(await app.activePolicy(), localeOf(req))));
+        .send(await runWorkbook(content, run.sections, localeOf(req), reportNames(await app.activePolicy(), localeOf(req))));
     },
   );
 

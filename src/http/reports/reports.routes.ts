@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../services/app.js';
 import { FIGURE_NAMES, GROUP_BYS, statistics, statisticsCases, type StatisticsQuery } from '../../reports/statistics.js';
 import { statisticsWorkbook } from '../../reports/statistics-xlsx.js';
-import { dutyNames } from '../../reports/pdf/names.js';
+import { reportNames } from '../../reports/pdf/names.js';
 import { parseInput } from '../../domain/validation.js';
 import { requireUser } from '../auth/auth.js';
 import { localeOf } from '../locale.js';
@@ -100,7 +100,7 @@ export function reportsRoutes(fastify: FastifyInstance, app: App): void {
     async (req, reply) => {
       const q = toQuery(parseInput(StatisticsParams, req.query));
       const lang = localeOf(req);
-      const body = await statisticsWorkbook(await statistics(app, req.actor!, q), lang, dutyNames(await app.activePolicy(), lang));
+      const body = await statisticsWorkbook(await statistics(app, req.actor!, q), lang, reportNames(await app.activePolicy(), lang));
       const name = `kesu-statistics-${q.from}-${q.to}.xlsx`;
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

@@ -5,7 +5,7 @@ import type { StaffEntry as StaffEntryType } from '../../services/console-lookup
 import type { PiiAccess as PiiAccessType } from '../../store/pii-access.repository.js';
 import type { ChainProblem as ChainProblemType } from '../../store/event.repository.js';
 import type { Dashboard as DashboardType } from '../../services/report-dashboard.js';
-import { JsonObject, Locale, type Describes } from './common.js';
+import { I18nText, JsonObject, Locale, type Describes } from './common.js';
 import { Role } from './cases.js';
 import { named } from './registry.js';
 
@@ -134,6 +134,8 @@ const DeadlineRow = z.strictObject({
   tier: z.number().int(),
   /** The clock that is breached or close to it. */
   clock: z.string(),
+  /** A policy clock rule's name (clock `rule:<code>`, clockRules[].name) in the active policy; absent for the built-in clocks. */
+  clockName: I18nText.optional(),
   dueAt: Instant,
 });
 

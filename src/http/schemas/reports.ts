@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Statistics as StatisticsType, StatisticsCase as StatisticsCaseType } from '../../reports/statistics.js';
 import type { Describes } from './common.js';
 import { named } from './registry.js';
+import { I18nText } from './common.js';
 
 const Count = z.strictObject({ key: z.string().nullable(), count: z.number().int() });
 /** A share: `count` of `of`, and their ratio (4 places), null when `of` is 0. */
@@ -52,7 +53,8 @@ export const Statistics = named(
       pendingNow: z.number().int(),
     }),
     onTime: z.strictObject({
-      byStage: z.array(z.strictObject({ stage: z.string(), ...OnTime })),
+      /** `name`: a policy clock rule's name (stage `rule:<code>`, clockRules[].name) in the active policy; absent for the built-in stages. */
+      byStage: z.array(z.strictObject({ stage: z.string(), name: I18nText.optional(), ...OnTime })),
       byGrade: z.array(z.strictObject({ grade: z.string().nullable(), ...OnTime })),
       byDuty: z.array(z.strictObject({ code: z.string(), ...OnTime })),
     }),

@@ -324,7 +324,7 @@ export function dossierModel({ view, names, lang, timeZone, reader, now }: Dossi
     tableSection(
       t(L.deadlines),
       [[t(L.clock), 2.4], [t(L.status), 1.2], [t(L.started), 2.6], [t(L.due), 2.6], [t(L.stopped), 2.6], [t(L.explanation), 4.4]],
-      clocks.map((k) => [word('clockKind', k.kind, lang), clockStatus(k), at(k.startedAt), at(k.dueAt), at(k.stoppedAt), explained(k)]),
+      clocks.map((k) => [names.clock(k.kind), clockStatus(k), at(k.startedAt), at(k.dueAt), at(k.stoppedAt), explained(k)]),
     ),
     tableSection(t(L.timeline), [[t(L.time), 2], [t(L.who), 1.5], [t(L.action), 2.4], [t(L.details), 4.2]], timeline),
     {

@@ -6,9 +6,10 @@
 import type { Locale } from '../../domain/errors.js';
 import type { Policy } from '../../domain/policy/index.js';
 import { dutiesOf } from '../../domain/policy/duties.js';
+import { ruleOfClock } from '../../domain/policy/clock-rules.js';
 import { listUsers } from '../../store/user.repository.js';
 import type { App } from '../../services/app.js';
-import { pickText } from './labels.js';
+import { pickText, word } from './labels.js';
 
 export interface Names {
   category(code: string | null | undefined): string;
@@ -20,6 +21,8 @@ export interface Names {
   user(id: string | null | undefined): string;
   /** A duty (issue 10) by its code; the code itself when the policy does not list it. */
   duty(code: string): string;
+  /** A clock by its kind: a policy clock rule (`rule:<code>`) by its name, a built-in clock by its word (reportNames). */
+  clock(kind: string): string;
   /** The organisation's name as customer messages sign it (the policy's name otherwise). */
   organisation: string;
 }
@@ -30,6 +33,28 @@ type Coded = { code: string; name: { 'zh-CN': string; 'zh-TW'?: string; en?: str
 export function dutyNames(policy: Policy, lang: Locale): (code: string) => string {
   const m = new Map(dutiesOf(policy).map((d) => [d.code, pickText(d.name, lang)]));
   return (code) => m.get(code) ?? code;
+}
+
+/**
+ * A clock kind in the reader's language, as the case page names it: a clock rule of the policy
+ * (`rule:<code>`, issue 10 §1) by the rule's name, a built-in clock (`triage`, `resolve`, …) by
+ * its word; a rule the policy no longer has, or an unknown kind, shows as the stored kind.
+ */
+export function clockNames(policy: Policy, lang: Locale): (kind: string) => string {
+  return (kind) => {
+    const rule = ruleOfClock(policy, kind);
+    return rule ? pickText(rule.name, lang) : word('clockKind', kind, lang);
+  };
+}
+
+/** The names the statistics exports need (workbook and PDF), from the active policy. */
+export interface ReportNames {
+  duty(code: string): string;
+  clock(kind: string): string;
+}
+
+export function reportNames(policy: Policy, lang: Locale): ReportNames {
+  return { duty: dutyNames(policy, lang), clock: clockNames(policy, lang) };
 }
 
 export function policyNames(policy: Policy, lang: Locale, users: ReadonlyMap<string, string>): Names {
@@ -46,7 +71,7 @@ export function policyNames(policy: Policy, lang: Locale, users: ReadonlyMap<str
     level: of(policy.approval?.levels),
     tier: (n) => tiers.get(n) ?? String(n),
     user: (id) => (id ? (users.get(id) ?? id) : ''),
-    duty: dutyNames(policy, lang),
+    ...reportNames(policy, lang),
     organisation: pickText(policy.messages?.organisation, lang) || pickText(policy.name, lang),
   };
 }

@@ -103,7 +103,7 @@ export function statisticsPdf({ s, lang, names, reader, now }: StatisticsPdfInpu
       none,
     ),
     tableSection(t(P.validity), [[t(X.reason), 3], [t(X.count), 1], [t(X.maliciousN), 1]], s.validity.byReason.map((r) => [names.reason(r.reason) || '—', String(r.count), String(r.malicious)]), none),
-    tableSection(t(P.onTimeStage), onTimeCols(X.stage), s.onTime.byStage.map((r) => [word('clockKind', r.stage, lang), String(r.met), String(r.breached), pct(r.rate)]), none),
+    tableSection(t(P.onTimeStage), onTimeCols(X.stage), s.onTime.byStage.map((r) => [names.clock(r.stage), String(r.met), String(r.breached), pct(r.rate)]), none),
     tableSection(t(P.onTimeGrade), onTimeCols(X.grade), s.onTime.byGrade.map((r) => [names.grade(r.grade) || '—', String(r.met), String(r.breached), pct(r.rate)]), none),
     tableSection(t(P.onTimeDuty), onTimeCols(X.duty), s.onTime.byDuty.map((r) => [names.duty(r.code), String(r.met), String(r.breached), pct(r.rate)]), none),
     {

@@ -1,7 +1,7 @@
 /** The signed-in user and the organisation data every screen reads (policy, staff, lifecycle). */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ok, onUnauthenticated, type Lifecycle, type Policy, type StaffEntry, type User } from '../api/client';
-import { pick, setLanguage } from '../i18n';
+import { api, ok, onUnauthenticated, type I18nText, type Lifecycle, type Policy, type StaffEntry, type User } from '../api/client';
+import i18n, { pick, setLanguage } from '../i18n';
 import { MustChangePassword } from '../modules/auth/MustChangePassword';
 import { orgToday } from '../shared/org-date';
 
@@ -32,6 +32,13 @@ export interface Lookups {
   tierName(level: number): string;
   levelName(code: string | null | undefined): string;
   actionLabel(name: string): string;
+  /**
+   * A clock by its kind, everywhere the console names one (case page, print form, queues,
+   * dashboard, 报表): `name` when the server sent one (the case's own policy), else a clock rule
+   * of the active policy (`rule:<code>`, clockRules[].name), else the catalogue's word for a
+   * built-in clock (`clockKind.*`); a rule the policy no longer has shows as the stored kind.
+   */
+  clockName(kind: string, name?: I18nText | null): string;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -123,6 +130,11 @@ export function LookupsProvider({ children }: { children: ReactNode }) {
       actionLabel: (name) => {
         const a = lifecycle?.actions.find((x) => x.name === name);
         return a ? pick(a.label) : name;
+      },
+      clockName: (kind, name) => {
+        const rule = kind.startsWith('rule:') ? policy?.clockRules?.find((r) => `rule:${r.code}` === kind) : undefined;
+        const text = name ?? rule?.name;
+        return text ? pick(text) : i18n.t(`clockKind.${kind.replace(/\.\d+$/, '')}`, { defaultValue: kind });
       },
     };
   }, [policy, staff, lifecycle, reload]);

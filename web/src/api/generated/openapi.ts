@@ -13038,6 +13038,7 @@ export interface components {
                 primaryHandlerId: string | null;
                 tier: number;
                 clock: string;
+                clockName?: components["schemas"]["I18nText"];
                 dueAt: string;
             }[];
             nearlyOverdue: {
@@ -13051,6 +13052,7 @@ export interface components {
                 primaryHandlerId: string | null;
                 tier: number;
                 clock: string;
+                clockName?: components["schemas"]["I18nText"];
                 dueAt: string;
             }[];
             counts: {
@@ -13266,6 +13268,7 @@ export interface components {
             onTime: {
                 byStage: {
                     stage: string;
+                    name?: components["schemas"]["I18nText"];
                     met: number;
                     breached: number;
                     rate: number | null;

@@ -264,8 +264,7 @@ export function CasePage() {
 
   /** A clock's name: a rule clock's from the policy (clockRules[].name), a built-in one's from the catalogue. */
   function clockName(k: Pick<Clock, 'kind' | 'name'>): string {
-    const lang = currentLocale();
-    return k.name ? (k.name[lang] ?? k.name['zh-CN']) : t(`clockKind.${k.kind.replace(/\.\d+$/, '')}`, { defaultValue: k.kind });
+    return lk.clockName(k.kind, k.name);
   }
 
   function ClockTable({ clocks }: { clocks: Clock[] }) {
@@ -346,7 +345,7 @@ export function CasePage() {
     if (e.action === 'recalculate_clocks' && Array.isArray(e.data?.clocks))
       for (const m of e.data.clocks as { clock: string; from: { dueAt: string | null }; to: { dueAt: string | null } }[]) {
         const k = view?.clocks.find((x) => x.kind === m.clock);
-        const clock = k?.name ? (k.name[currentLocale()] ?? k.name['zh-CN']) : t(`clockKind.${m.clock.replace(/\.\d+$/, '')}`, { defaultValue: m.clock });
+        const clock = lk.clockName(m.clock, k?.name);
         details.push(t('case.clockRecalculated', { region: input.region, clock, from: m.from.dueAt ? formatDateTime(m.from.dueAt) : '—', to: m.to.dueAt ? formatDateTime(m.to.dueAt) : '—' }));
       }
     return (

@@ -62,7 +62,7 @@ export function CaseExportButtons({ caseId }: { caseId: string }) {
 export function CasePrintForm({ view }: { view: CaseView }) {
   const { t } = useTranslation();
   const { me } = useSession();
-  const { userName, deptName, gradeName, categoryName, reasonName, tierName, levelName, actionLabel } = useLookups();
+  const { userName, deptName, gradeName, categoryName, reasonName, tierName, levelName, actionLabel, clockName } = useLookups();
   const c = view.complaint;
   const lang = currentLocale();
   const input = (e: TimelineEvent) => (e.data?.input ?? {}) as Record<string, any>;
@@ -176,7 +176,7 @@ export function CasePrintForm({ view }: { view: CaseView }) {
       <h2>9. {t('case.deadlines')}</h2>
       <Table
         head={[t('clock.kind'), t('clock.status'), t('print.started'), t('clock.due'), t('print.explanation')]}
-        rows={clocks.map((k) => [k.name ? (k.name[lang] ?? k.name['zh-CN']) : t(`clockKind.${k.kind.replace(/\.\d+$/, '')}`, { defaultValue: k.kind }), k.breachedAt ? t('clock.breached') : t(`clock.${k.status}`), formatDateTime(k.startedAt), formatDateTime(k.dueAt), explained(k) ?? ''])}
+        rows={clocks.map((k) => [clockName(k.kind, k.name), k.breachedAt ? t('clock.breached') : t(`clock.${k.status}`), formatDateTime(k.startedAt), formatDateTime(k.dueAt), explained(k) ?? ''])}
       />
 
       <h2>10. {t('case.timeline')}</h2>

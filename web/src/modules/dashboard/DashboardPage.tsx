@@ -3,7 +3,7 @@ import { App, Card, Col, Row, Statistic, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, ok, type Dashboard } from '../../api/client';
+import { api, ok, type Dashboard, type I18nText } from '../../api/client';
 
 type Count = Dashboard['open']['byState'][number];
 type DeadlineRow = Dashboard['overdue'][number];
@@ -19,7 +19,7 @@ const SAT_COLORS: Record<string, string> = { very_satisfied: '#389e0d', satisfie
 export function DashboardPage() {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
-  const { deptName, gradeName, userName } = useLookups();
+  const { deptName, gradeName, userName, clockName } = useLookups();
   const [d, setD] = useState<Dashboard | null>(null);
   const load = useCallback(async () => {
     try {
@@ -109,7 +109,7 @@ export function DashboardPage() {
     { title: t('field.grade'), dataIndex: 'grade', width: 80, render: (v: string | null) => (v ? gradeName(v) : '—') },
     { title: t('field.department'), dataIndex: 'departmentCode', width: 96, render: (v: string | null) => deptName(v) },
     { title: t('field.handler'), dataIndex: 'primaryHandlerId', width: 70, render: (v: string | null) => userName(v) },
-    { title: t('clock.kind'), dataIndex: 'clock', width: 80, render: (k: string) => t(`clockKind.${k}`, { defaultValue: k }) },
+    { title: t('clock.kind'), dataIndex: 'clock', width: 80, render: (k: string, r: { clockName?: I18nText }) => clockName(k, r.clockName) },
     { title: t('field.timeLeft'), dataIndex: 'dueAt', width: 140, render: (v: string) => <Countdown dueAt={v} /> },
   ];
 

@@ -46,7 +46,7 @@ export function QueuePage() {
   const { message, modal } = App.useApp();
   const { queue = 'all' } = useParams();
   const { me } = useSession();
-  const { policy, lifecycle, userName, deptName, gradeName } = useLookups();
+  const { policy, lifecycle, userName, deptName, gradeName, clockName } = useLookups();
   const def = QUEUES.find((q) => q.key === queue) ?? QUEUES[QUEUES.length - 1]!;
   const [filters, setFilters] = useState<Filters>({});
   const [rows, setRows] = useState<ListRow[]>([]);
@@ -205,7 +205,7 @@ export function QueuePage() {
               r.state === 'pending' ? (
                 <Countdown dueAt={r.resolveDueAt} paused />
               ) : r.nextDue ? (
-                <span title={t(`clockKind.${r.nextDue.kind}`, { defaultValue: r.nextDue.kind })}>
+                <span title={clockName(r.nextDue.kind)}>
                   <Countdown dueAt={r.nextDue.dueAt} warnAt={r.nextDue.warnAt} startedAt={r.receivedAt} breached={r.overdue} />
                 </span>
               ) : (

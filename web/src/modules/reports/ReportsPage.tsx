@@ -10,7 +10,7 @@ import dayjs from 'dayjs';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, ok, type Schemas } from '../../api/client';
+import { api, ok, type I18nText, type Schemas } from '../../api/client';
 import { useLookups } from '../../app/session';
 import { pick } from '../../i18n';
 import { StateTag } from '../../shared/StateTag';
@@ -53,7 +53,7 @@ const pct = (r: number | null | undefined) => (r === null || r === undefined ? '
 export function ReportsPage() {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
-  const { policy, deptName, gradeName, categoryName } = useLookups();
+  const { policy, deptName, gradeName, categoryName, clockName } = useLookups();
   const [preset, setPreset] = useState<Preset>('thisMonth');
   // Presets are counted from the organisation's today (the server reads dates in its zone); the
   // first period is re-set once the policy, and so the zone, has loaded.
@@ -306,7 +306,7 @@ export function ReportsPage() {
             </Card>
           </Col>
           <Col xs={24} md={12}>
-            <Card size="small" title={t('reports.onTimeByStage')} styles={{ body: { padding: 0 } }}>
+            <Card size="small" title={t('reports.onTimeByStage')} styles={{ body: { padding: 0 } }} data-testid="stages-on-time">
               <Table
                 size="small"
                 rowKey="stage"
@@ -314,7 +314,7 @@ export function ReportsPage() {
                 dataSource={s.onTime.byStage}
                 locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} /> }}
                 columns={[
-                  { title: t('reports.stage'), dataIndex: 'stage', render: (k: string) => t(`clockKind.${k}`, { defaultValue: k }) },
+                  { title: t('reports.stage'), dataIndex: 'stage', render: (k: string, r: { name?: I18nText }) => clockName(k, r.name) },
                   { title: t('reports.met'), dataIndex: 'met', width: 70, align: 'right' },
                   { title: t('reports.breached'), dataIndex: 'breached', width: 70, align: 'right' },
                   { title: t('reports.onTime'), dataIndex: 'rate', width: 90, align: 'right', render: (r: number | null) => pct(r) },
