@@ -23,6 +23,7 @@ import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
 import { PassThrough } from 'node:stream';
 import { writeArchiveZip } from '../../src/records/archive-download.js';
 import { actorOf, findUserByUsername } from '../../src/store/user.repository.js';
+import { pdfText } from '../support/pdf.js';
 
 const OUT = resolve('test-output', 'archive');
 const PHONE = '13912345678';
@@ -69,7 +70,7 @@ for (const { dialect, skip } of await engines()) {
       const entries = (readdirSync(dir, { recursive: true }) as string[]).map((p) => p.split('\\').join('/')).sort();
       return { dir, entries };
     };
-    const pdfText = (file: string) => execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    const pdfWords = (file: string) => pdfText(file).replace(/\s+/g, '');
 
     before(async () => {
       k = await startKesu(dialect, { start: '2025-03-10T09:00:00+08:00' });
@@ -148,7 +149,7 @@ for (const { dialect, skip } of await engines()) {
       for (const n of numbers.y2025) assert.ok(csv.includes(n), `目录 lists ${n}`);
       const one = pdfs.find((e) => e.endsWith(`${byDept.sales![0]}.pdf`))!;
       assert.ok(one.startsWith('2025/') && one.split('/').length === 3, `filed in its group's folder: ${one}`);
-      const text = pdfText(join(dir, one));
+      const text = pdfWords(join(dir, one));
       for (const s of ['《客户投诉处理单》', byDept.sales![0]!, '增加会员积分活动', PHONE]) assert.ok(text.includes(s), `the dossier shows ${s}`);
       const rows = (await accessRows()).slice(before);
       assert.equal(rows.length, 4, 'one access-log row per case shown unmasked');
@@ -165,7 +166,7 @@ for (const { dialect, skip } of await engines()) {
       const { dir, entries } = unpack('2025-auditor-customer_service', r.rawPayload);
       const pdfs = entries.filter((e) => e.endsWith('.pdf'));
       assert.deepEqual(pdfs.map((e) => e.split('/').at(-1)!.replace('.pdf', '')).sort(), [...byDept.customer_service!].sort());
-      const text = pdfText(join(dir, pdfs[0]!));
+      const text = pdfWords(join(dir, pdfs[0]!));
       assert.ok(text.includes('CustomerComplaintHandlingForm'), 'in the reader’s language');
       assert.ok(text.includes('139****5678') && !text.includes(PHONE), 'the phone masked');
       assert.equal((await accessRows()).length, before, 'a masked download reveals nothing to log');

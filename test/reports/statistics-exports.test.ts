@@ -8,7 +8,6 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -17,6 +16,7 @@ import { proposedCase, startKesu, type Kesu } from '../support/kesu.js';
 import { dutiesMetAndBreached, dutiesPolicyFile } from './duties-fixture.js';
 import { runWorkbook } from '../../src/reports/runs.js';
 import { reportNames } from '../../src/reports/pdf/names.js';
+import { pdfText } from '../support/pdf.js';
 
 const OUT = resolve('test-output', 'statistics-exports');
 const Q = 'from=2026-03-01&to=2026-03-31&groupBy=month';
@@ -49,7 +49,7 @@ for (const { dialect, skip } of await engines()) {
       mkdirSync(OUT, { recursive: true });
       const file = join(OUT, `${dialect}-${lang}.pdf`);
       writeFileSync(file, await fetchAs('specialist', `/api/v1/reports/statistics.pdf?${Q}&lang=${lang}`));
-      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      const text = pdfText(file);
       const lines = text.split('\n').map((l) => l.trim().split(/\s{2,}/));
       return { text, row: (label: string) => lines.find((l) => l[0] === label)?.slice(1) };
     };

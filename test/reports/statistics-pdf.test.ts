@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { engines } from '../support/engines.js';
 import { startKesu, type Kesu } from '../support/kesu.js';
+import { pdfText } from '../support/pdf.js';
 
 const OUT = resolve('test-output', 'statistics-pdf');
 const Q = 'from=2026-09-01&to=2026-09-30&groupBy=week';
@@ -42,7 +43,7 @@ for (const { dialect, skip } of await engines()) {
       mkdirSync(OUT, { recursive: true });
       const file = join(OUT, `${dialect}.pdf`);
       writeFileSync(file, r.bytes);
-      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      const text = pdfText(file);
       const lines = text.split('\n').map((l) => l.trim().split(/\s{2,}/));
       const row = (label: string) => lines.find((l) => l[0] === label);
       assert.ok(text.includes('《客户投诉统计报表》'));
