@@ -7,9 +7,15 @@
  * `statistics()` for the month as the monthly report's run computes it (SYSTEM_ACTOR, trend by
  * day, no filters), a few times, plus once with a department filter. Prints a Markdown table.
  *
- *   npx tsx bench/reports.ts [--cases 1000000] [--engine sqlite|postgres]
+ * With `--dashboard` it also seeds each case's events (intake … close, a follow-up call) and its
+ * live clock rows, and times the manager dashboard (`reportDashboard`, `GET /api/v1/stats/dashboard`)
+ * as a manager who must avoid some cases. With `--profile` it prints each query of one run with
+ * its time and its plan (`EXPLAIN QUERY PLAN` / `EXPLAIN ANALYZE`), slowest first.
+ *
+ *   npx tsx bench/reports.ts [--cases 1000000] [--engine sqlite|postgres] [--dashboard] [--profile]
  */
 import { performance } from 'node:perf_hooks';
+import { sql, type KyselyPlugin, type QueryId, type RootOperationNode } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +27,7 @@ import { receiveComplaint } from '../src/services/receive-complaint.js';
 import { actorOf, findUserByUsername } from '../src/store/user.repository.js';
 import { uuidv7 } from '../src/services/ids.js';
 import { statistics } from '../src/reports/statistics.js';
+import { reportDashboard } from '../src/services/report-dashboard.js';
 import { SYSTEM_ACTOR, type Complaint } from '../src/domain/complaint/types.js';
 import type { CaseFactsTable, ClockFactsTable } from '../src/store/schema.js';
 import { scratchDatabase } from '../scripts/lib/pg-scratch.js';
@@ -30,6 +37,23 @@ const arg = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1
 const N = Number(arg('--cases') || 0) || 100_000;
 const ENGINE = arg('--engine') === 'postgres' ? 'postgres' : 'sqlite';
 const BATCH = 500;
+const DASHBOARD = args.includes('--dashboard');
+const PROFILE = args.includes('--profile');
+
+/** Times every query from its compilation to its result (one query at a time: the bench awaits each). */
+class QueryTimer implements KyselyPlugin {
+  readonly started = new Map<QueryId, { node: RootOperationNode; t: number }>();
+  readonly done: { node: RootOperationNode; queryId: QueryId; ms: number }[] = [];
+  transformQuery(a: { node: RootOperationNode; queryId: QueryId }): RootOperationNode {
+    this.started.set(a.queryId, { node: a.node, t: performance.now() });
+    return a.node;
+  }
+  async transformResult<R>(a: { result: R; queryId: QueryId }): Promise<R> {
+    const s = this.started.get(a.queryId);
+    if (s) this.done.push({ node: s.node, queryId: a.queryId, ms: performance.now() - s.t });
+    return a.result;
+  }
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'kesu-reports-bench-'));
 const pg = ENGINE === 'postgres' ? await scratchDatabase('kesu_bench_reports') : null;
@@ -56,6 +80,8 @@ try {
     const clocks: ClockFactsTable[] = [];
     // One phone key per case; one customer in five calls again (the repeat-rate query's work).
     const keys: { key: string; complaint_id: string; kind: string }[] = [];
+    const events: Record<string, unknown>[] = [];
+    const live: Record<string, unknown>[] = [];
     for (let j = i; j < Math.min(N, i + BATCH); j++) {
       const t = start + Math.floor(j * step);
       const at = new Date(t).toISOString();
@@ -94,16 +120,32 @@ try {
       clocks.push(clock('triage', 2, false), clock('resolve', 24, breached, !!closedAt));
       if (level) clocks.push(clock('follow_up', 72, false));
       if (j % 4 === 0 && closedAt) clocks.push(clock('duty:report_back', 8, j % 16 === 0));
+      if (DASHBOARD) {
+        // A history's worth of events (the dashboard reads the close and follow-up ones among them).
+        const actions = ['receive', 'triage', 'assign', 'note', 'answer', ...(closedAt ? ['close'] : []), ...(closedAt && j % 2 ? ['follow_up'] : [])];
+        actions.forEach((action, k) => {
+          const when = action === 'close' ? closedAt! : action === 'follow_up' ? iso(50) : iso(k * 0.5);
+          const input = action === 'follow_up' ? { satisfaction: level ?? 'unreachable', ...(level ? { scores: { attitude: 3 + (j % 3), efficiency: 2 + (j % 4), result: 3 + (j % 2) } } : {}) } : { note: '基准事件'.repeat(20) };
+          events.push({ complaint_id: id, seq: k + 1, type: 'transition', action, actor_id: agent.id, actor_name: agent.name, at: when, from_state: null, to_state: null, data: JSON.stringify({ input }), prev_hash: '0'.repeat(64), hash: `${id}:${k}`.padEnd(64, '0') });
+        });
+        if (!closedAt) {
+          // Open cases keep a running resolve clock: a third overdue, some due within the day.
+          const due = new Date(Date.parse('2026-12-02T01:00:00Z') + ((j % 3) - 1) * 20 * HOUR).toISOString();
+          live.push({ complaint_id: id, kind: 'resolve', status: 'running', started_at: at, due_at: due, next_check_at: due, body: '{}' });
+        }
+      }
     }
     await database.db.transaction().execute(async (trx) => {
       await trx.insertInto('complaints').values(cases).execute();
       await trx.insertInto('case_facts').values(facts).execute();
       await trx.insertInto('contact_keys').values(keys).onConflict((oc) => oc.doNothing()).execute();
       for (let k = 0; k < clocks.length; k += BATCH) await trx.insertInto('clock_facts').values(clocks.slice(k, k + BATCH)).execute();
+      for (let k = 0; k < events.length; k += 200) await trx.insertInto('complaint_events').values(events.slice(k, k + 200) as never).execute();
+      if (live.length) await trx.insertInto('clocks').values(live as never).execute();
     });
   }
   const seedS = (performance.now() - seedT) / 1000;
-  if (ENGINE === 'postgres') await (await import('kysely')).sql`analyze`.execute(database.db);
+  if (ENGINE === 'postgres') await sql`analyze`.execute(database.db);
 
   const q = { from: '2026-11-01', to: '2026-11-30', groupBy: 'day' as const, filters: {}, repeatWindowDays: 30 };
   const time = async (label: string, filters = {}) => {
@@ -112,10 +154,46 @@ try {
     return { label, ms: performance.now() - t, total: s.intake.total, closed: s.handling.closed };
   };
   const runs = [await time('monthly, cold'), await time('monthly, again'), await time('monthly, again'), await time('monthly, department filter', { departmentCode: ['sales'] })];
+  // The dashboard as a manager of one department, who is also the complained-about person of a few cases (回避).
+  const manager = actorOf((await findUserByUsername(database.db, 'csmanager'))!);
+  if (DASHBOARD) {
+    const some = await database.db.selectFrom('complaints').select('id').where('number', 'like', 'KS-2026-%0').limit(20).execute();
+    await database.db.insertInto('complaint_participants').values(some.map((r) => ({ complaint_id: r.id, user_id: manager.id, relation: 'subject' }))).execute();
+  }
+  const dash = async (label: string) => {
+    const t = performance.now();
+    const d = await reportDashboard(app, manager);
+    return { label, ms: performance.now() - t, total: d.open.total, closed: d.trend.reduce((s, x) => s + x.closed, 0) };
+  };
+  if (DASHBOARD) runs.push(await dash('dashboard, cold'), await dash('dashboard, again'), await dash('dashboard, again'));
   console.log(`\nMonthly report (statistics of 2026-11), ${ENGINE}, ${N} cases (seeded in ${seedS.toFixed(1)} s), Node ${process.version}\n`);
-  console.log('| run | cases in cohort | closed | time |');
+  console.log('| run | cases in cohort (dashboard: open) | closed (dashboard: closed this week) | time |');
   console.log('|---|---:|---:|---:|');
   for (const r of runs) console.log(`| ${r.label} | ${r.total} | ${r.closed} | ${r.ms.toFixed(0)} ms |`);
+
+  if (PROFILE) {
+    // One more run of each through a timed handle, then each query's plan, slowest first.
+    const timer = new QueryTimer();
+    const timedApp = createApp({ ...database, db: database.db.withPlugin(timer) }, { now: () => new Date('2026-12-02T09:00:00+08:00') });
+    const profiles: [string, () => Promise<unknown>][] = [['statistics', () => statistics(timedApp, SYSTEM_ACTOR, q)]];
+    if (DASHBOARD) profiles.push(['dashboard', () => reportDashboard(timedApp, manager)]);
+    for (const [label, run] of profiles) {
+      timer.done.length = 0;
+      const t = performance.now();
+      await run();
+      const total = performance.now() - t;
+      const queries = [...timer.done].sort((a, b) => b.ms - a.ms);
+      console.log(`\n### ${label}: ${queries.length} queries, ${total.toFixed(0)} ms\n`);
+      for (const x of queries) {
+        const c = database.db.getExecutor().compileQuery(x.node, x.queryId);
+        const text = c.sql.replace(/\s+/g, ' ');
+        const plan = ENGINE === 'postgres' ? sql.raw(`explain analyze ${c.sql}`) : sql.raw(`explain query plan ${c.sql}`);
+        const rows = (await database.db.executeQuery({ ...plan.compile(database.db), parameters: c.parameters })).rows as Record<string, unknown>[];
+        console.log(`- ${x.ms.toFixed(1)} ms: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`);
+        for (const r of rows) console.log(`    ${String(r.detail ?? r['QUERY PLAN'])}`);
+      }
+    }
+  }
 } finally {
   await database.close();
   await pg?.drop();
