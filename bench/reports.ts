@@ -7,9 +7,15 @@
  * `statistics()` for the month as the monthly report's run computes it (SYSTEM_ACTOR, trend by
  * day, no filters), a few times, plus once with a department filter. Prints a Markdown table.
  *
- *   npx tsx bench/reports.ts [--cases 1000000] [--engine sqlite|postgres]
+ * With `--dashboard` it also seeds each case's events (intake … close, a follow-up call) and its
+ * live clock rows, and times the manager dashboard (`reportDashboard`, `GET /api/v1/stats/dashboard`)
+ * as a manager who must avoid some cases. With `--profile` it prints each query of one run with
+ * its time and its plan (`EXPLAIN QUERY PLAN` / `EXPLAIN ANALYZE`), slowest first.
+ *
+ *   npx tsx bench/reports.ts [--cases 1000000] [--engine sqlite|postgres] [--dashboard] [--profile] [--shared-keys K]
  */
 import { performance } from 'node:perf_hooks';
+import { sql, type CompiledQuery, type KyselyPlugin, type QueryId, type RootOperationNode } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +27,7 @@ import { receiveComplaint } from '../src/services/receive-complaint.js';
 import { actorOf, findUserByUsername } from '../src/store/user.repository.js';
 import { uuidv7 } from '../src/services/ids.js';
 import { statistics } from '../src/reports/statistics.js';
+import { reportDashboard } from '../src/services/report-dashboard.js';
 import { SYSTEM_ACTOR, type Complaint } from '../src/domain/complaint/types.js';
 import type { CaseFactsTable, ClockFactsTable } from '../src/store/schema.js';
 import { scratchDatabase } from '../scripts/lib/pg-scratch.js';
@@ -30,6 +37,22 @@ const arg = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1
 const N = Number(arg('--cases') || 0) || 100_000;
 const ENGINE = arg('--engine') === 'postgres' ? 'postgres' : 'sqlite';
 const BATCH = 500;
+const DASHBOARD = args.includes('--dashboard');
+const PROFILE = args.includes('--profile');
+/** `--shared-keys K`: every case under one of K contact keys (many cases per customer), as cloned histories are. */
+const SHARED_KEYS = Number(arg('--shared-keys') || 0);
+
+/** Records every query a run makes (the profile then runs each again alone, timed, and reads its plan). */
+class QueryLog implements KyselyPlugin {
+  readonly queries: { node: RootOperationNode; queryId: QueryId }[] = [];
+  transformQuery(a: { node: RootOperationNode; queryId: QueryId }): RootOperationNode {
+    this.queries.push(a);
+    return a.node;
+  }
+  async transformResult<R>(a: { result: R }): Promise<R> {
+    return a.result;
+  }
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'kesu-reports-bench-'));
 const pg = ENGINE === 'postgres' ? await scratchDatabase('kesu_bench_reports') : null;
@@ -56,6 +79,8 @@ try {
     const clocks: ClockFactsTable[] = [];
     // One phone key per case; one customer in five calls again (the repeat-rate query's work).
     const keys: { key: string; complaint_id: string; kind: string }[] = [];
+    const events: Record<string, unknown>[] = [];
+    const live: Record<string, unknown>[] = [];
     for (let j = i; j < Math.min(N, i + BATCH); j++) {
       const t = start + Math.floor(j * step);
       const at = new Date(t).toISOString();
@@ -73,7 +98,7 @@ try {
       const closedAt = state === 'closed' ? iso(6 + (j % 40)) : null;
       const level = invalid || !closedAt ? null : LEVELS[j % LEVELS.length]!;
       const c = { ...body, id, number, receivedAt: at, state, grade, category: 'attitude', departmentCode: dept };
-      keys.push({ key: `bench-phone-${j % 5 === 0 ? j - 5 * (j % 3) : j}`, complaint_id: id, kind: 'phone' });
+      keys.push({ key: `bench-phone-${SHARED_KEYS ? j % SHARED_KEYS : j % 5 === 0 ? j - 5 * (j % 3) : j}`, complaint_id: id, kind: 'phone' });
       cases.push({ ...template, id, number, received_at: at, state, grade, category: 'attitude', department_code: dept, search_rowid: null, body: JSON.stringify(c) } as typeof template);
       facts.push({
         complaint_id: id, number, kind: 'complaint', channel: j % 3 ? 'phone' : 'web', policy_key: template.policy_key, category: 'attitude', grade, department_code: dept,
@@ -94,16 +119,32 @@ try {
       clocks.push(clock('triage', 2, false), clock('resolve', 24, breached, !!closedAt));
       if (level) clocks.push(clock('follow_up', 72, false));
       if (j % 4 === 0 && closedAt) clocks.push(clock('duty:report_back', 8, j % 16 === 0));
+      if (DASHBOARD) {
+        // A history's worth of events (the dashboard reads the close and follow-up ones among them).
+        const actions = ['receive', 'triage', 'assign', 'note', 'answer', ...(closedAt ? ['close'] : []), ...(closedAt && j % 2 ? ['follow_up'] : [])];
+        actions.forEach((action, k) => {
+          const when = action === 'close' ? closedAt! : action === 'follow_up' ? iso(50) : iso(k * 0.5);
+          const input = action === 'follow_up' ? { satisfaction: level ?? 'unreachable', ...(level ? { scores: { attitude: 3 + (j % 3), efficiency: 2 + (j % 4), result: 3 + (j % 2) } } : {}) } : { note: '基准事件'.repeat(20) };
+          events.push({ complaint_id: id, seq: k + 1, type: 'transition', action, actor_id: agent.id, actor_name: agent.name, at: when, from_state: null, to_state: null, data: JSON.stringify({ input }), prev_hash: '0'.repeat(64), hash: `${id}:${k}`.padEnd(64, '0') });
+        });
+        if (!closedAt) {
+          // Open cases keep a running resolve clock: a third overdue, some due within the day.
+          const due = new Date(Date.parse('2026-12-02T01:00:00Z') + ((j % 3) - 1) * 20 * HOUR).toISOString();
+          live.push({ complaint_id: id, kind: 'resolve', status: 'running', started_at: at, due_at: due, next_check_at: due, body: '{}' });
+        }
+      }
     }
     await database.db.transaction().execute(async (trx) => {
       await trx.insertInto('complaints').values(cases).execute();
       await trx.insertInto('case_facts').values(facts).execute();
       await trx.insertInto('contact_keys').values(keys).onConflict((oc) => oc.doNothing()).execute();
       for (let k = 0; k < clocks.length; k += BATCH) await trx.insertInto('clock_facts').values(clocks.slice(k, k + BATCH)).execute();
+      for (let k = 0; k < events.length; k += 200) await trx.insertInto('complaint_events').values(events.slice(k, k + 200) as never).execute();
+      if (live.length) await trx.insertInto('clocks').values(live as never).execute();
     });
   }
   const seedS = (performance.now() - seedT) / 1000;
-  if (ENGINE === 'postgres') await (await import('kysely')).sql`analyze`.execute(database.db);
+  if (ENGINE === 'postgres') await sql`analyze`.execute(database.db);
 
   const q = { from: '2026-11-01', to: '2026-11-30', groupBy: 'day' as const, filters: {}, repeatWindowDays: 30 };
   const time = async (label: string, filters = {}) => {
@@ -112,10 +153,52 @@ try {
     return { label, ms: performance.now() - t, total: s.intake.total, closed: s.handling.closed };
   };
   const runs = [await time('monthly, cold'), await time('monthly, again'), await time('monthly, again'), await time('monthly, department filter', { departmentCode: ['sales'] })];
+  // The dashboard as a manager of one department, who is also the complained-about person of a few cases (回避).
+  const manager = actorOf((await findUserByUsername(database.db, 'csmanager'))!);
+  if (DASHBOARD) {
+    const some = await database.db.selectFrom('complaints').select('id').where('number', 'like', 'KS-2026-%0').limit(20).execute();
+    await database.db.insertInto('complaint_participants').values(some.map((r) => ({ complaint_id: r.id, user_id: manager.id, relation: 'subject' }))).execute();
+  }
+  const dash = async (label: string) => {
+    const t = performance.now();
+    const d = await reportDashboard(app, manager);
+    return { label, ms: performance.now() - t, total: d.open.total, closed: d.trend.reduce((s, x) => s + x.closed, 0) };
+  };
+  if (DASHBOARD) runs.push(await dash('dashboard, cold'), await dash('dashboard, again'), await dash('dashboard, again'));
   console.log(`\nMonthly report (statistics of 2026-11), ${ENGINE}, ${N} cases (seeded in ${seedS.toFixed(1)} s), Node ${process.version}\n`);
-  console.log('| run | cases in cohort | closed | time |');
+  console.log('| run | cases in cohort (dashboard: open) | closed (dashboard: closed this week) | time |');
   console.log('|---|---:|---:|---:|');
   for (const r of runs) console.log(`| ${r.label} | ${r.total} | ${r.closed} | ${r.ms.toFixed(0)} ms |`);
+
+  if (PROFILE) {
+    // One more run of each through a logging handle; then each of its queries alone, timed, with its plan, slowest first.
+    const log = new QueryLog();
+    const timedApp = createApp({ ...database, db: database.db.withPlugin(log) }, { now: () => new Date('2026-12-02T09:00:00+08:00') });
+    const profiles: [string, () => Promise<unknown>][] = [['statistics', () => statistics(timedApp, SYSTEM_ACTOR, q)]];
+    if (DASHBOARD) profiles.push(['dashboard', () => reportDashboard(timedApp, manager)]);
+    for (const [label, run] of profiles) {
+      log.queries.length = 0;
+      const t = performance.now();
+      await run();
+      const total = performance.now() - t;
+      const timed: { c: CompiledQuery; ms: number }[] = [];
+      for (const x of log.queries) {
+        const c = database.db.getExecutor().compileQuery(x.node, x.queryId);
+        const t0 = performance.now();
+        await database.db.executeQuery(c);
+        timed.push({ c, ms: performance.now() - t0 });
+      }
+      timed.sort((a, b) => b.ms - a.ms);
+      console.log(`\n### ${label}: ${timed.length} queries, ${total.toFixed(0)} ms (each query below run again alone)\n`);
+      for (const { c, ms } of timed) {
+        const text = c.sql.replace(/\s+/g, ' ');
+        const plan = ENGINE === 'postgres' ? sql.raw(`explain analyze ${c.sql}`) : sql.raw(`explain query plan ${c.sql}`);
+        const rows = (await database.db.executeQuery({ ...plan.compile(database.db), parameters: c.parameters })).rows as Record<string, unknown>[];
+        console.log(`- ${ms.toFixed(1)} ms: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`);
+        for (const r of rows) console.log(`    ${String(r.detail ?? r['QUERY PLAN'])}`);
+      }
+    }
+  }
 } finally {
   await database.close();
   await pg?.drop();

@@ -229,8 +229,45 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
   const notInvalid = sql`coalesce(${ref('f.valid')}, 1) = 1`;
   const moded = sql`${ref('f.handling_mode')} is not null`;
 
+  // --- trend buckets, backlog ages and the repeat predicate, all read in the counters' pass ----------
+  const bs = buckets(start, end, q.groupBy);
+  const bounds = bs.map((b) => [b.from.toUTC().toISO()!, b.to.toUTC().toISO()!] as const);
+  const inBucket = (column: string) => bounds.map(([a, b], i) => sumIf(sql`${ref(column)} >= ${a} and ${ref(column)} < ${b}`).as(`b${i}`));
+  const asOf = app.now();
+  const isOpen = sql`${ref('complaints.state')} not in ('closed', 'archived')`;
+  const ageOf = (column: string, prefix: string, also: RawBuilder<unknown>) => {
+    // Instants `d` days before now; an age falls in [lo, hi) days when its start lies in (now − hi, now − lo].
+    const edges = AGE_BOUNDS_DAYS.map((d) => new Date(asOf.getTime() - d * 86_400_000).toISOString());
+    return AGE_BUCKETS.map((b, i) => {
+      const conds = [isOpen, also, sql`${ref(column)} is not null`];
+      if (i > 0) conds.push(sql`${ref(column)} <= ${edges[i - 1]!}`);
+      if (i < edges.length) conds.push(sql`${ref(column)} > ${edges[i]!}`);
+      return sumIf(sql.join(conds, sql` and `)).as(`${prefix}_${b}`);
+    });
+  };
+  // Repeat complaints: an earlier complaint of the same customer (phone or e-mail key).
+  const windowStart =
+    dialect === 'postgres'
+      ? sql`to_char((${ref('complaints.received_at')}::timestamptz - make_interval(days => ${q.repeatWindowDays})) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+      : sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${ref('complaints.received_at')}, ${`-${q.repeatWindowDays} days`})`;
+  const isComplaint = sql`${ref('complaints.kind')} = 'complaint'`;
+  const keyed = sql`exists (select 1 from contact_keys ck where ck.complaint_id = ${ref('complaints.id')} and ck.kind in ('phone', 'email'))`;
+  // CROSS JOIN keeps SQLite's join order: the case's few keys, then the cases sharing each key, then
+  // those cases' rows by id. Left to itself (no statistics), SQLite walked every complaint of the
+  // window for each case — quadratic in the month's cases (9.3 s at 20,000, bench/reports.ts).
+  // PostgreSQL reorders a cross join freely, so the text serves both engines.
+  const repeated = sql`exists (select 1 from contact_keys ck
+      cross join contact_keys o
+      cross join complaints oc
+      where ck.complaint_id = ${ref('complaints.id')} and ck.kind in ('phone', 'email')
+        and o.key = ck.key and o.complaint_id <> ck.complaint_id
+        and oc.id = o.complaint_id and oc.kind = 'complaint'
+        and oc.received_at < ${ref('complaints.received_at')} and oc.received_at >= ${windowStart})`;
+
   // --- one pass for the cohort's counters ------------------------------------------------------
-  const s = (await cohort()
+  // The queries below are independent of each other (the p90 needs the counters' `timed`):
+  // PostgreSQL runs them side by side on the pool's connections; SQLite one after the other.
+  const countersQ = cohort()
     .select([
       sql<number>`count(*)`.as('total'),
       sumIf(sql`${ref('f.valid')} is not null`).as('judged'),
@@ -257,9 +294,76 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
       sql<number>`coalesce(sum(${ref('f.special_extensions')}), 0)`.as('special_extensions'),
       sumIf(FIGURES.escalated).as('escalated'),
       sql<number>`coalesce(sum(${ref('f.escalations')}), 0)`.as('escalations'),
+      ...inBucket('complaints.received_at'),
+      ...ageOf('complaints.received_at', 'open', sql`1 = 1`),
+      ...ageOf('f.pending_since', 'pend', FIGURES.pending),
+      sumIf(sql`${isComplaint} and ${keyed}`).as('rep_keyed'),
+      sumIf(sql`${isComplaint} and ${repeated}`).as('rep_repeated'),
     ])
-    .executeTakeFirst()) as Record<string, unknown>;
+    .executeTakeFirst() as Promise<Record<string, unknown>>;
+
+  // --- intake by dimension and escalations by the highest tier reached: one grouped pass, summed here --
+  const DIMS = { byKind: 'complaints.kind', byChannel: 'complaints.channel', byCategory: 'complaints.category', byDepartment: 'complaints.department_code', byGrade: 'complaints.grade', byCustomerClass: 'f.customer_class' } as const;
+  const tierOf = sql`coalesce(${ref('f.max_tier')}, ${ref('complaints.tier')})`;
+  const dimsQ = cohort()
+    .select([...Object.entries(DIMS).map(([name, column]) => sql<string | null>`${ref(column)}`.as(name)), sql<number>`${tierOf}`.as('tier'), sql<number>`count(*)`.as('n')])
+    .groupBy([...Object.values(DIMS).map((c) => ref(c)), tierOf])
+    .execute() as Promise<Record<string, unknown>[]>;
+
+  // --- closures in the period (whenever received) -------------------------------------------------
+  const closedQ = applyFilters(
+    db
+      .selectFrom('complaints')
+      .innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
+      .where('f.closed_at', '>=', fromI)
+      .where('f.closed_at', '<', toI)
+      .where(notAvoiding(actor, 'complaints.id')),
+    q.filters,
+  )
+    .select(inBucket('f.closed_at'))
+    .executeTakeFirst() as Promise<Record<string, unknown> | undefined>;
+
+  // --- validity by reason --------------------------------------------------------------------------
+  const reasonsQ = cohort()
+    .select(['f.invalid_reason as reason', sql<number>`count(*)`.as('n'), sumIf(FIGURES.malicious).as('m')])
+    .where('f.valid', '=', 0)
+    .groupBy('f.invalid_reason')
+    .execute() as Promise<{ reason: string | null; n: unknown; m: unknown }[]>;
+
+  // --- on time per stage, per grade and per duty (clock instances of the cohort): one grouped pass -------
+  // A policy's clock rules (`rule:<code>`, issue 10 §1) are deadlines too, after the built-in stages;
+  // case duties (`duty:<code>`) are counted apart. The two predicates are read in SQL, as before.
+  const deadline = sql`(${ref('k.kind')} in (${sql.join([...STAGES])}) or ${ref('k.kind')} like 'rule:%')`;
+  const duty = sql`${ref('k.kind')} like ${`${DUTY_KIND_PREFIX}%`}`;
+  const clocksQ = applyFilters(
+    db
+      .selectFrom('clock_facts as k')
+      .innerJoin('complaints', 'complaints.id', 'k.complaint_id')
+      .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
+      .where('complaints.received_at', '>=', fromI)
+      .where('complaints.received_at', '<', toI)
+      .where(sql<boolean>`(${deadline} or ${duty})`)
+      .where('k.outcome', 'in', ['met', 'breached'])
+      .where(notAvoiding(actor, 'complaints.id')),
+    q.filters,
+  )
+    .select([
+      'k.kind as kind',
+      'complaints.grade as grade',
+      sql<number>`case when ${deadline} then 1 else 0 end`.as('deadline'),
+      sql<number>`case when ${duty} then 1 else 0 end`.as('duty'),
+      sumIf(sql`${ref('k.outcome')} = 'met'`).as('met'),
+      sumIf(sql`${ref('k.outcome')} = 'breached'`).as('breached'),
+    ])
+    // The two flags depend on the kind alone, so grouping by it groups them too.
+    .groupBy(['k.kind', 'complaints.grade'])
+    .execute() as Promise<{ kind: string; grade: string | null; deadline: unknown; duty: unknown; met: unknown; breached: unknown }[]>;
+
+  const [s, dimRows, closed, reasons, clockRows] = await Promise.all([countersQ, dimsQ, closedQ, reasonsQ, clocksQ]);
   const total = n(s.total);
+  const received = s;
+  const ages = s;
+  const rep = { keyed: s.rep_keyed, repeated: s.rep_repeated };
 
   // --- p90 of the handling time: the nearest-rank value ---------------------------------------
   const timed = n(s.timed);
@@ -276,132 +380,43 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
     p90 = row ? Number(row.w) : null;
   }
 
-  // --- intake by dimension ---------------------------------------------------------------------
-  const by = async (column: string): Promise<Count[]> => {
-    const rows = (await cohort()
-      .select([sql<string | null>`${ref(column)}`.as('key'), sql<number>`count(*)`.as('n')])
-      .groupBy(ref(column))
-      .execute()) as { key: string | null; n: unknown }[];
-    return rows.map((r) => ({ key: r.key, count: n(r.n) })).sort((a, b) => b.count - a.count || String(a.key).localeCompare(String(b.key)));
+  const by = (name: keyof typeof DIMS | 'tier'): Count[] => {
+    const counts = new Map<string | null, number>();
+    for (const r of dimRows) {
+      const key = r[name] as string | null;
+      counts.set(key, (counts.get(key) ?? 0) + n(r.n));
+    }
+    return [...counts].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || String(a.key).localeCompare(String(b.key)));
   };
+  const tiers = by('tier').map((r) => ({ tier: n(r.key), count: r.count }));
 
-  // --- trend -------------------------------------------------------------------------------------
-  const bs = buckets(start, end, q.groupBy);
-  const bounds = bs.map((b) => [b.from.toUTC().toISO()!, b.to.toUTC().toISO()!] as const);
-  const inBucket = (column: string) => bounds.map(([a, b], i) => sumIf(sql`${ref(column)} >= ${a} and ${ref(column)} < ${b}`).as(`b${i}`));
-  const received = (await cohort().select(inBucket('complaints.received_at')).executeTakeFirst()) as Record<string, unknown> | undefined;
-  const closedQ = applyFilters(
-    db
-      .selectFrom('complaints')
-      .innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
-      .where('f.closed_at', '>=', fromI)
-      .where('f.closed_at', '<', toI)
-      .where(notAvoiding(actor, 'complaints.id')),
-    q.filters,
-  );
-  const closed = (await closedQ.select(inBucket('f.closed_at')).executeTakeFirst()) as Record<string, unknown> | undefined;
-
-  // --- validity by reason --------------------------------------------------------------------------
-  const reasons = (await cohort()
-    .select(['f.invalid_reason as reason', sql<number>`count(*)`.as('n'), sumIf(FIGURES.malicious).as('m')])
-    .where('f.valid', '=', 0)
-    .groupBy('f.invalid_reason')
-    .execute()) as { reason: string | null; n: unknown; m: unknown }[];
-
-  // --- on time per stage and per grade (clock instances of the cohort) ---------------------------------
-  const clocksQ = () =>
-    applyFilters(
-      db
-        .selectFrom('clock_facts as k')
-        .innerJoin('complaints', 'complaints.id', 'k.complaint_id')
-        .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
-        .where('complaints.received_at', '>=', fromI)
-        .where('complaints.received_at', '<', toI)
-        // A policy's clock rules (`rule:<code>`, issue 10 §1) are deadlines too, after the built-in stages.
-        .where((eb) => eb.or([eb('k.kind', 'in', [...STAGES]), eb('k.kind', 'like', 'rule:%')]))
-        .where('k.outcome', 'in', ['met', 'breached'])
-        .where(notAvoiding(actor, 'complaints.id')),
-      q.filters,
-    );
-  const metBreached = [sumIf(sql`${ref('k.outcome')} = 'met'`).as('met'), sumIf(sql`${ref('k.outcome')} = 'breached'`).as('breached')];
-  const onTimeRow = (met: unknown, breached: unknown) => {
-    const m = n(met);
-    const b = n(breached);
-    return { met: m, breached: b, rate: rate(m, m + b).rate };
+  const onTimeRow = (met: number, breached: number) => ({ met, breached, rate: rate(met, met + breached).rate });
+  const sumBy = <K>(rows: typeof clockRows, key: (r: (typeof clockRows)[number]) => K) => {
+    const m = new Map<K, { met: number; breached: number }>();
+    for (const r of rows) {
+      const t = m.get(key(r)) ?? { met: 0, breached: 0 };
+      t.met += n(r.met);
+      t.breached += n(r.breached);
+      m.set(key(r), t);
+    }
+    return [...m];
   };
-  const byStage = ((await clocksQ().select(['k.kind as stage', ...metBreached]).groupBy('k.kind').execute()) as { stage: string; met: unknown; breached: unknown }[])
-    .map((r) => {
-      const rule = ruleOfClock(policy, r.stage);
-      return { stage: r.stage, ...(rule ? { name: rule.name } : {}), ...onTimeRow(r.met, r.breached) };
+  const deadlineRows = clockRows.filter((r) => n(r.deadline) === 1);
+  const byStage = sumBy(deadlineRows, (r) => r.kind)
+    .map(([stage, t]) => {
+      const rule = ruleOfClock(policy, stage);
+      return { stage, ...(rule ? { name: rule.name } : {}), ...onTimeRow(t.met, t.breached) };
     })
     .sort((a, b) => stageOrder(a.stage) - stageOrder(b.stage) || a.stage.localeCompare(b.stage));
-  const byGrade = ((await clocksQ().select(['complaints.grade as grade', ...metBreached]).groupBy('complaints.grade').execute()) as { grade: string | null; met: unknown; breached: unknown }[])
-    .map((r) => ({ grade: r.grade, ...onTimeRow(r.met, r.breached) }))
+  const byGrade = sumBy(deadlineRows, (r) => r.grade)
+    .map(([grade, t]) => ({ grade, ...onTimeRow(t.met, t.breached) }))
     .sort((a, b) => String(a.grade).localeCompare(String(b.grade)));
-
-  const byDuty = ((await applyFilters(
-    db
-      .selectFrom('clock_facts as k')
-      .innerJoin('complaints', 'complaints.id', 'k.complaint_id')
-      .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
-      .where('complaints.received_at', '>=', fromI)
-      .where('complaints.received_at', '<', toI)
-      .where('k.kind', 'like', `${DUTY_KIND_PREFIX}%`)
-      .where('k.outcome', 'in', ['met', 'breached'])
-      .where(notAvoiding(actor, 'complaints.id')),
-    q.filters,
+  const byDuty = sumBy(
+    clockRows.filter((r) => n(r.duty) === 1),
+    (r) => r.kind,
   )
-    .select(['k.kind as kind', ...metBreached])
-    .groupBy('k.kind')
-    .execute()) as { kind: string; met: unknown; breached: unknown }[])
-    .map((r) => ({ code: r.kind.slice(DUTY_KIND_PREFIX.length), ...onTimeRow(r.met, r.breached) }))
+    .map(([kind, t]) => ({ code: kind.slice(DUTY_KIND_PREFIX.length), ...onTimeRow(t.met, t.breached) }))
     .sort((a, b) => a.code.localeCompare(b.code));
-
-  // --- backlog: open cases and pending-ledger items by calendar age now -------------------------------
-  const asOf = app.now();
-  const ageOf = (column: string, prefix: string, also: RawBuilder<unknown>) => {
-    // Instants `d` days before now; an age falls in [lo, hi) days when its start lies in (now − hi, now − lo].
-    const edges = AGE_BOUNDS_DAYS.map((d) => new Date(asOf.getTime() - d * 86_400_000).toISOString());
-    return AGE_BUCKETS.map((b, i) => {
-      const conds = [also, sql`${ref(column)} is not null`];
-      if (i > 0) conds.push(sql`${ref(column)} <= ${edges[i - 1]!}`);
-      if (i < edges.length) conds.push(sql`${ref(column)} > ${edges[i]!}`);
-      return sumIf(sql.join(conds, sql` and `)).as(`${prefix}_${b}`);
-    });
-  };
-  const isOpen = sql`${ref('complaints.state')} not in ('closed', 'archived')`;
-  const ages = (await cohort()
-    .select([...ageOf('complaints.received_at', 'open', sql`1 = 1`), ...ageOf('f.pending_since', 'pend', FIGURES.pending)])
-    .where(isOpen as RawBuilder<boolean>)
-    .executeTakeFirst()) as Record<string, unknown> | undefined;
-
-  // --- repeat complaints: an earlier complaint of the same customer (phone or e-mail key) ---------------
-  const windowStart =
-    dialect === 'postgres'
-      ? sql`to_char((${ref('complaints.received_at')}::timestamptz - make_interval(days => ${q.repeatWindowDays})) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
-      : sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${ref('complaints.received_at')}, ${`-${q.repeatWindowDays} days`})`;
-  const keyed = sql`exists (select 1 from contact_keys ck where ck.complaint_id = ${ref('complaints.id')} and ck.kind in ('phone', 'email'))`;
-  // CROSS JOIN keeps SQLite's join order: the case's few keys, then the cases sharing each key, then
-  // those cases' rows by id. Left to itself (no statistics), SQLite walked every complaint of the
-  // window for each case — quadratic in the month's cases (9.3 s at 20,000, bench/reports.ts).
-  // PostgreSQL reorders a cross join freely, so the text serves both engines.
-  const repeated = sql`exists (select 1 from contact_keys ck
-      cross join contact_keys o
-      cross join complaints oc
-      where ck.complaint_id = ${ref('complaints.id')} and ck.kind in ('phone', 'email')
-        and o.key = ck.key and o.complaint_id <> ck.complaint_id
-        and oc.id = o.complaint_id and oc.kind = 'complaint'
-        and oc.received_at < ${ref('complaints.received_at')} and oc.received_at >= ${windowStart})`;
-  const rep = (await cohort()
-    .where('complaints.kind', '=', 'complaint')
-    .select([sumIf(keyed).as('keyed'), sumIf(repeated).as('repeated')])
-    .executeTakeFirst()) as Record<string, unknown>;
-
-  // --- escalations by the highest tier reached ---------------------------------------------------------
-  const tiers = (await cohort()
-    .select([sql<number>`coalesce(${ref('f.max_tier')}, ${ref('complaints.tier')})`.as('tier'), sql<number>`count(*)`.as('n')])
-    .groupBy(sql`coalesce(${ref('f.max_tier')}, ${ref('complaints.tier')})`)
-    .execute()) as { tier: unknown; n: unknown }[];
 
   const answered = n(s.answered);
   const moded_ = n(s.moded);
@@ -410,12 +425,12 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
     filters: q.filters,
     intake: {
       total,
-      byKind: await by('complaints.kind'),
-      byChannel: await by('complaints.channel'),
-      byCategory: await by('complaints.category'),
-      byDepartment: await by('complaints.department_code'),
-      byGrade: await by('complaints.grade'),
-      byCustomerClass: await by('f.customer_class'),
+      byKind: by('byKind'),
+      byChannel: by('byChannel'),
+      byCategory: by('byCategory'),
+      byDepartment: by('byDepartment'),
+      byGrade: by('byGrade'),
+      byCustomerClass: by('byCustomerClass'),
       trend: bs.map((b, i) => ({ bucket: b.label, start: b.from.toISODate()!, received: n(received?.[`b${i}`]), closed: n(closed?.[`b${i}`]) })),
     },
     validity: {
@@ -451,7 +466,7 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
     escalations: {
       escalated: rate(n(s.escalated), total),
       total: n(s.escalations),
-      byMaxTier: tiers.map((r) => ({ tier: n(r.tier), count: n(r.n) })).sort((a, b) => a.tier - b.tier),
+      byMaxTier: tiers.sort((a, b) => a.tier - b.tier),
     },
   };
 }

@@ -94,22 +94,25 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
   const days = opts.days ?? 7;
   const listLimit = opts.listLimit ?? 50;
 
-  // --- open cases by dimension --------------------------------------------------------------
+  // --- open cases by dimension: one pass (index complaints_open_dims, migration 0031), summed here ----
   const dims = { byState: 'state', byGrade: 'grade', byDepartment: 'department_code', byChannel: 'channel', byKind: 'kind' } as const;
-  const open = {} as Dashboard['open'];
-  for (const [name, column] of Object.entries(dims) as [keyof typeof dims, (typeof dims)[keyof typeof dims]][]) {
-    const rows = await db
-      .selectFrom('complaints')
-      .select([column, (eb) => eb.fn.countAll().as('n')])
-      .where('state', 'not in', DONE)
-      .where(notAvoiding(actor, 'complaints.id'))
-      .groupBy(column)
-      .execute();
-    open[name] = rows
-      .map((r) => ({ key: (r as Record<string, unknown>)[column] as string | null, count: Number(r.n) }))
-      .sort((a, b) => b.count - a.count || String(a.key).localeCompare(String(b.key)));
-  }
-  open.total = open.byState.reduce((s, x) => s + x.count, 0);
+  const openRows = db
+    .selectFrom('complaints')
+    .select(['state', 'grade', 'department_code', 'channel', 'kind', (eb) => eb.fn.countAll().as('n')])
+    .where('state', 'not in', DONE)
+    .where(notAvoiding(actor, 'complaints.id'))
+    .groupBy(['state', 'grade', 'department_code', 'channel', 'kind'])
+    .execute();
+  const openOf = (rows: Awaited<typeof openRows>): Dashboard['open'] => {
+    const open = { total: 0 } as Dashboard['open'];
+    for (const [name, column] of Object.entries(dims) as [keyof typeof dims, (typeof dims)[keyof typeof dims]][]) {
+      const byKey = new Map<string | null, number>();
+      for (const r of rows) byKey.set(r[column], (byKey.get(r[column]) ?? 0) + Number(r.n));
+      open[name] = [...byKey].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || String(a.key).localeCompare(String(b.key)));
+    }
+    open.total = open.byState.reduce((s, x) => s + x.count, 0);
+    return open;
+  };
 
   // --- trend: intake (received_at) and closures (close events) per local day ------------------
   const today = DateTime.fromJSDate(now, { zone }).startOf('day');
@@ -117,14 +120,14 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
   const dayKeys = Array.from({ length: days }, (_, i) => today.minus({ days: days - 1 - i }).toISODate()!);
   const buckets = (column: string) =>
     dayKeys.map((_, i) => sql<number>`sum(case when ${sql.ref(column)} >= ${bounds[i]} and ${sql.ref(column)} < ${bounds[i + 1]} then 1 else 0 end)`.as(`d${i}`));
-  const received = await db
+  const receivedQ = db
     .selectFrom('complaints')
     .select(buckets('received_at'))
     .where('received_at', '>=', bounds[0]!)
     .where('received_at', '<', bounds[days]!)
     .where(notAvoiding(actor, 'complaints.id'))
     .executeTakeFirst();
-  const closed = await db
+  const closedQ = db
     .selectFrom('complaint_events as e')
     .select(buckets('e.at'))
     .where('e.action', '=', 'close')
@@ -133,7 +136,6 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
     .where(notAvoiding(actor, 'e.complaint_id'))
     .executeTakeFirst();
   const cell = (row: Record<string, unknown> | undefined, i: number) => Number(row?.[`d${i}`] ?? 0);
-  const trend = dayKeys.map((day, i) => ({ day, received: cell(received, i), closed: cell(closed, i) }));
 
   // --- satisfaction of follow-up calls ----------------------------------------------------------
   const since = new Date(now.getTime() - (opts.satisfactionDays ?? 30) * 86_400_000).toISOString();
@@ -144,20 +146,18 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
       .where('e.action', '=', 'follow_up')
       .where('e.at', '>=', since)
       .where(notAvoiding(actor, 'e.complaint_id'));
-  const satRows = await followUps()
-    .select([level.as('level'), (eb) => eb.fn.countAll().as('n')])
+  // One pass: per level the calls, and per dimension the sum and number of the scores given
+  // (whole numbers 1–5, so the sums are exact and sum / number is the average SQL would give).
+  const score = (dim: string) => sql`cast(${jsonText(dialect, 'e.data', ['input', 'scores', dim])} as ${sql.raw(dialect === 'postgres' ? 'double precision' : 'real')})`;
+  const dimsOfScore = ['attitude', 'efficiency', 'result'] as const;
+  const satQ = followUps()
+    .select([
+      level.as('level'),
+      (eb) => eb.fn.countAll().as('n'),
+      ...dimsOfScore.flatMap((d) => [sql<number | null>`sum(${score(d)})`.as(`${d}_sum`), sql<number>`count(${score(d)})`.as(`${d}_n`)]),
+    ])
     .groupBy(level)
     .execute();
-  const counts = Object.fromEntries(SATISFACTION_KEYS.map((k) => [k, 0])) as Dashboard['satisfaction']['counts'];
-  for (const r of satRows) {
-    const key = (r.level ?? 'unreachable') as keyof typeof counts;
-    if (key in counts) counts[key] += Number(r.n);
-  }
-  const score = (dim: string) => {
-    const v = jsonText(dialect, 'e.data', ['input', 'scores', dim]);
-    return sql<number | null>`avg(cast(${v} as ${sql.raw(dialect === 'postgres' ? 'double precision' : 'real')}))`.as(dim);
-  };
-  const avg = await followUps().select([score('attitude'), score('efficiency'), score('result')]).executeTakeFirst();
   const round = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
 
   // --- overdue and nearly overdue -----------------------------------------------------------------
@@ -216,16 +216,41 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
     }
     return out;
   };
-  const overdue = toList(await clockRows(true));
-  const overdueIds = new Set(overdue.map((r) => r.id));
-  const nearlyOverdue = toList(await clockRows(false)).filter((r) => !overdueIds.has(r.id));
   // Counts cover the organisation (less the caller's own avoidance cases), like the open counts.
   // A case both overdue on one clock and close on another counts as overdue only.
-  const overdueCount = await clockCount(true);
-  const eitherCount = await db
+  const eitherQ = db
     .selectFrom((eb) => dueClocks(true).select('k.complaint_id').union(dueClocks(false).select('k.complaint_id')).as('u'))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirst();
+
+  // The queries are independent: PostgreSQL runs them side by side on the pool's connections.
+  const [openRows_, received, closed, satRows, overdueRows, nearlyRows, overdueCount, eitherCount] = await Promise.all([
+    openRows,
+    receivedQ,
+    closedQ,
+    satQ,
+    clockRows(true),
+    clockRows(false),
+    clockCount(true),
+    eitherQ,
+  ]);
+  const open = openOf(openRows_);
+  const trend = dayKeys.map((day, i) => ({ day, received: cell(received, i), closed: cell(closed, i) }));
+  const counts = Object.fromEntries(SATISFACTION_KEYS.map((k) => [k, 0])) as Dashboard['satisfaction']['counts'];
+  for (const r of satRows) {
+    const key = (r.level ?? 'unreachable') as keyof typeof counts;
+    if (key in counts) counts[key] += Number(r.n);
+  }
+  const avg = Object.fromEntries(
+    dimsOfScore.map((d) => {
+      const given = satRows.reduce((t, r) => t + Number((r as Record<string, unknown>)[`${d}_n`] ?? 0), 0);
+      const sum = satRows.reduce((t, r) => t + Number((r as Record<string, unknown>)[`${d}_sum`] ?? 0), 0);
+      return [d, given ? sum / given : null];
+    }),
+  ) as Record<(typeof dimsOfScore)[number], number | null>;
+  const overdue = toList(overdueRows);
+  const overdueIds = new Set(overdue.map((r) => r.id));
+  const nearlyOverdue = toList(nearlyRows).filter((r) => !overdueIds.has(r.id));
   const nearlyCount = Number(eitherCount?.n ?? 0) - overdueCount;
 
   return {
@@ -240,7 +265,7 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
       since,
       calls: Object.values(counts).reduce((s, n) => s + n, 0),
       counts,
-      scores: { attitude: round(avg?.attitude), efficiency: round(avg?.efficiency), result: round(avg?.result) },
+      scores: { attitude: round(avg.attitude), efficiency: round(avg.efficiency), result: round(avg.result) },
     },
   };
 }

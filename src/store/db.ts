@@ -66,7 +66,10 @@ export function openDatabase(opts: { databaseUrl?: string; dataDir: string; file
     // for ever; with it, it fails with 55P03, which the API answers 503 with Retry-After (the
     // counterpart of SQLite's busy_timeout). Kysely's migrator raises it to an hour for itself.
     const lockTimeout = opts.pgLockTimeoutMs ?? DEFAULT_PG_LOCK_TIMEOUT_MS;
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, options: `-c lock_timeout=${lockTimeout}` });
+    // jit=off: the reports' one-pass aggregates (dozens of CASE sums, bench/reports.ts --profile)
+    // cross PostgreSQL's JIT cost threshold, and compiling them took 2.9 s of a 3.2 s query at
+    // 20,000 cases; no Kesu query runs long enough for JIT to pay back (docs/performance.md).
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, options: `-c lock_timeout=${lockTimeout} -c jit=off` });
     // An idle pooled connection can be cut by the server (restart, failover, admin command);
     // pg emits that on the pool, and unhandled it would crash the process. The pool replaces
     // the connection on next use, so a warning is enough.
