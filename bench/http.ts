@@ -237,6 +237,7 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
         const stats = await drive({ clients, seconds, op: s.op, stop: s.stop });
         results.push({ name: s.name, clients, backlogAtStart, stats });
         log(`${engine}: ${s.name.padEnd(14)} ${String(clients).padStart(3)} clients  ${fmtStats(stats)}${backlogAtStart ? `  (outbox backlog at start: ${backlogAtStart})` : ''}`);
+        if (s.name.startsWith('caller lookup')) for (const [tag, t] of Object.entries(stats.byTag ?? {})) log(`${engine}:   ${tag}: p50 ${ms(t.p50)} p95 ${ms(t.p95)} p99 ${ms(t.p99)} ms (${t.ok})`);
       }
 
     // The burst: intakes from 8 clients while 4 others read queues.
