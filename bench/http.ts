@@ -7,7 +7,8 @@
  * their defaults, e-mail to an SMTP sink in this process and SMS through the generic HTTP gateway
  * to a receiver in this process. Seeds history (cases cloned from the server's own first
  * intakes), then drives real HTTP with 1, 8 and 64 clients: sign-in, intake, queue pages, search,
- * case detail, and two actions (note, judge), with throughput and p50/p95/p99; a burst of intakes
+ * case detail, two actions (note, judge) and the caller lookup of the intake screen (beside the
+ * same lookup as raw SQL), with throughput and p50/p95/p99; a burst of intakes
  * while other clients read queues; idle RSS of the server after start and after the run. In the
  * same run it stops the server and measures the physical limit: the same rows inserted into a
  * fresh database of the same engine, one durable transaction per case (bench/http/rows.ts), and
@@ -20,7 +21,7 @@
  * it does not answer, unless KESU_REQUIRE_PG=1), --seconds N per measurement (default 10),
  * --clients 1,8,64, --seed N cases of history (default 20000), --burst N intakes (default 1000),
  * --server dist|tsx, --profile (server CPU profile under bench/results/, summarised), --only
- * "intake,queue page" (a subset of the scenarios), --out FILE.
+ * "intake,queue page" (a subset of the scenarios; "caller lookup" also runs its raw-SQL limit), --out FILE.
  * Writes bench/results/http-<date>.json and prints a table. Bounded: it stops by itself.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,8 @@ import { cloneCase, openRows, seedHistory, type CaseRows, type RowStore } from '
 import { summariseProfile } from './http/profile.js';
 import { intakeBody } from './http/intake-body.js';
 import { flag, option } from './http/options.js';
+import { callerLayout } from './http/callers.js';
+import { hashTerm, resolveContactKey } from '../src/services/contact-keys.js';
 
 // --- options -------------------------------------------------------------------------------------
 
@@ -132,7 +135,10 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
     const rowsPerCase = { complaints: 1, complaint_search: 1, ...(engine === 'postgres' ? { case_number_sequence: 1 } : { counters: 1 }), complaint_participants: t.participants.length, complaint_events: t.events.length, clocks: t.clocks.length, outbox: t.outbox.length, pii_access_log: t.pii.length, idempotency_keys: t.idempotency.length, ...Object.fromEntries(Object.entries(t.rest).map(([table, rows]) => [table, rows.length])) };
     log(`${engine}: rows one intake request writes (the raw insert's unit): ${Object.entries(rowsPerCase).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     const t0 = performance.now();
-    await seedHistory(store, templates, seedCount, { prefix: '5' });
+    // The server's contact key (created in its data dir at start), so seeded cases are found by their callers' numbers.
+    const contactKey = resolveContactKey(null, place.dataDir);
+    const callers = callerLayout(seedCount);
+    await seedHistory(store, templates, seedCount, { prefix: '5', callers: { key: contactKey, phoneOf: callers.phoneOf } });
     await store.analyze();
     log(`${engine}: seeded ${seedCount} cases of history in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     // The agent reads and notes its own cases (1 in 20 of the history); the specialist judges any other.
@@ -189,15 +195,46 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
         op: () => expect(http.send('POST', `/api/v1/complaints/${judgePool[judged++]}/actions/judge`, { token: tokens.specialist, body: { valid: true } }), [200], 'judge'),
         stop: () => judged >= judgePool.length,
       },
+      {
+        // What the intake screen sends for a typed number (web/src/modules/intake/CallerHistoryPanel.tsx), as the agent and as the specialist.
+        name: 'caller lookup',
+        op: async (_c, n) => {
+          const g = callers.samples[n % callers.samples.length]!;
+          const user = Math.floor(n / callers.samples.length) % 2 ? 'agent' : 'specialist';
+          const phone = g.phones[Math.floor(n / (2 * callers.samples.length)) % g.phones.length]!;
+          const r = await http.send('GET', `/api/v1/callers/history?phone=${encodeURIComponent(phone)}`, { token: tokens[user] });
+          if (r.status !== 200) throw new Error(`caller lookup: ${r.status} ${r.text.slice(0, 200)}`);
+          const total = (JSON.parse(r.text) as { counts: { total: number } }).counts.total;
+          if (user === 'specialist' && total !== Math.min(g.cases, 1000)) throw new Error(`caller lookup ${g.label}: the specialist found ${total} cases`);
+          return `${user} ${g.label}`;
+        },
+      },
+      {
+        // The physical limit beside it, through the same driver: the key's index probe alone, and the probe joined to the 50 newest bodies.
+        name: 'caller lookup (raw SQL)',
+        op: async (_c, n) => {
+          const g = callers.samples[n % callers.samples.length]!;
+          const phone = g.phones[Math.floor(n / (2 * callers.samples.length)) % g.phones.length]!;
+          const key = hashTerm(contactKey, { kind: 'phone', value: phone }).key;
+          const p = engine === 'sqlite' ? '?' : '$1';
+          if (Math.floor(n / callers.samples.length) % 2) {
+            await store!.query(`select complaint_id from contact_keys where key = ${p}`, [key]);
+            return `contact_keys probe: ${g.label}`;
+          }
+          await store!.query(`select c.body from contact_keys k join complaints c on c.id = k.complaint_id where k.key = ${p} order by c.received_at desc, c.id desc limit 50`, [key]);
+          return `probe + 50 newest bodies: ${g.label}`;
+        },
+      },
       { name: 'intake', op: (c) => intakeOp(c) },
     ];
     const results: EngineResult['scenarios'] = [];
-    for (const s of scenarios.filter((x) => !only || x.name === 'intake' || only.includes(x.name)))
+    for (const s of scenarios.filter((x) => !only || x.name === 'intake' || only.includes(x.name.replace(' (raw SQL)', ''))))
       for (const clients of clientLevels) {
         const backlogAtStart = await settle(store);
         const stats = await drive({ clients, seconds, op: s.op, stop: s.stop });
         results.push({ name: s.name, clients, backlogAtStart, stats });
         log(`${engine}: ${s.name.padEnd(14)} ${String(clients).padStart(3)} clients  ${fmtStats(stats)}${backlogAtStart ? `  (outbox backlog at start: ${backlogAtStart})` : ''}`);
+        if (s.name.startsWith('caller lookup')) for (const [tag, t] of Object.entries(stats.byTag ?? {})) log(`${engine}:   ${tag}: p50 ${ms(t.p50)} p95 ${ms(t.p95)} p99 ${ms(t.p99)} ms (${t.ok})`);
       }
 
     // The burst: intakes from 8 clients while 4 others read queues.
@@ -300,7 +337,7 @@ function table(results: EngineResult[]): string {
   }
   lines.push('', '| engine | request (1 client; and during the burst) | n | p50 ms | p95 ms | p99 ms | during the burst: p50 / p99 ms |', '|---|---|---|---|---|---|---|');
   for (const e of results)
-    for (const name of ['queue page', 'search']) {
+    for (const name of ['queue page', 'search', 'caller lookup', 'caller lookup (raw SQL)']) {
       const s = e.scenarios.find((x) => x.name === name && x.clients === Math.min(...clientLevels));
       for (const [tag, t] of Object.entries(s?.stats.byTag ?? {})) {
         const b = e.burst.queue.byTag?.[tag];

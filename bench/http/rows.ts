@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { uuidv7 } from '../../src/services/ids.js';
+import { hashTerm } from '../../src/services/contact-keys.js';
+import { contactTermsOf } from '../../src/domain/complaint/contact.js';
 import type { Engine } from './server.js';
 
 export type Row = Record<string, string | number | null>;
@@ -54,8 +56,8 @@ export interface RowStore {
   insertBatch(cs: CaseRows[]): Promise<void>;
   /** Planner statistics after a bulk load (PostgreSQL: what autovacuum would do shortly; SQLite: nothing, as Kesu never runs ANALYZE). */
   analyze(): Promise<void>;
-  /** A read query without parameters (counts, ids). */
-  query(sql: string): Promise<Row[]>;
+  /** A read query (counts, ids, the raw lookups), with positional `?` / `$n` parameters if any. */
+  query(sql: string, params?: unknown[]): Promise<Row[]>;
   close(): Promise<void>;
 }
 
@@ -75,7 +77,7 @@ function cloneRow(r: Row, pairs: [string, string][]): Row {
  * outbox rows already delivered (history, so the dispatcher does not start on them); raw cases
  * keep the template's times and a pending outbox, exactly as intake leaves them.
  */
-export function cloneCase(t: CaseRows, n: number, opts: { prefix: '5' | '7'; receivedAt?: Date; firstResponder?: string }): CaseRows {
+export function cloneCase(t: CaseRows, n: number, opts: { prefix: '5' | '7'; receivedAt?: Date; firstResponder?: string; caller?: { phone: string; key: Buffer } }): CaseRows {
   const oldId = t.complaint.id as string;
   const oldNumber = t.complaint.number as string;
   const at = opts.receivedAt;
@@ -91,6 +93,9 @@ export function cloneCase(t: CaseRows, n: number, opts: { prefix: '5' | '7'; rec
   // Another first responder: every mention of the template's agent (columns, participants, the body, events, the access log).
   const agent = t.complaint.first_responder_id as string;
   if (opts.firstResponder && opts.firstResponder !== agent) pairs.push([agent, opts.firstResponder]);
+  // Another caller: the template's phone replaced everywhere, and the contact keys hashed again from the clone's body.
+  const templatePhone = opts.caller ? (JSON.parse(t.complaint.body as string) as { complainant: { phone?: string } }).complainant.phone : undefined;
+  if (opts.caller && templatePhone) pairs.push([templatePhone, opts.caller.phone]);
   const complaint = cloneRow(t.complaint, pairs);
   if (at) complaint.received_at = complaint.updated_at = at.toISOString();
   complaint.search_rowid = null;
@@ -111,8 +116,25 @@ export function cloneCase(t: CaseRows, n: number, opts: { prefix: '5' | '7'; rec
     pii: t.pii.map((r) => ({ ...cloneRow(r, pairs), id: uuidv7() })),
     idempotency: t.idempotency.map((r) => ({ ...cloneRow(r, pairs), scope_key: `bench:${id}` })),
     counter: t.counter,
-    rest: Object.fromEntries(REST_TABLES.map((table) => [table, (t.rest[table] ?? []).map((r) => (at && table === 'case_facts' ? { ...cloneRow(r, pairs), received_at: at.toISOString() } : cloneRow(r, pairs)))])),
+    rest: Object.fromEntries(
+      REST_TABLES.map((table) => [
+        table,
+        table === 'contact_keys' && opts.caller && templatePhone
+          ? contactKeyRows(complaint, opts.caller.key)
+          : (t.rest[table] ?? []).map((r) => (at && table === 'case_facts' ? { ...cloneRow(r, pairs), received_at: at.toISOString() } : cloneRow(r, pairs))),
+      ]),
+    ),
   };
+}
+
+/** The contact-key rows of a complaint row, as intake writes them (services/contact-keys.ts), under the server's key. */
+function contactKeyRows(complaint: Row, key: Buffer): Row[] {
+  const keys = new Map<string, string>();
+  for (const term of contactTermsOf(JSON.parse(complaint.body as string))) {
+    const k = hashTerm(key, term);
+    keys.set(k.key, k.kind);
+  }
+  return [...keys].map(([k, kind]) => ({ key: k, complaint_id: complaint.id as string, kind }));
 }
 
 function counterOf(number: string): string {
@@ -186,8 +208,8 @@ export function openSqliteRows(dataDir: string): RowStore {
       many.immediate(cs);
     },
     async analyze() {},
-    async query(sql) {
-      return prep(sql).all() as Row[];
+    async query(sql, params = []) {
+      return prep(sql).all(...params) as Row[];
     },
     async close() {
       db.close();
@@ -281,8 +303,8 @@ export function openPostgresRows(databaseUrl: string, connections: number): RowS
     async analyze() {
       await pool.query('analyze');
     },
-    async query(sql) {
-      return (await pool.query(sql)).rows as Row[];
+    async query(sql, params) {
+      return (await pool.query(sql, params)).rows as Row[];
     },
     close: () => pool.end(),
   };
@@ -296,8 +318,15 @@ export function openRows(engine: Engine, where: { dataDir: string; databaseUrl?:
  * Seeds `count` cases cloned round-robin from the templates, received over the past `days` days,
  * in batches. One case in `agentShare` keeps the template's agent as first responder; the others
  * go to `agents` other (synthetic) agents, so the demo agent's own queue holds a realistic share.
+ * With `callers`, case i is from the phone `phoneOf(i)` (its contact keys hashed under `key`, the
+ * server's contact key) instead of its template's, so callers can have 1, 10 or 100 cases.
  */
-export async function seedHistory(store: RowStore, templates: CaseRows[], count: number, opts: { prefix: '5' | '7'; days?: number; now?: Date; batch?: number; agentShare?: number; agents?: number }): Promise<void> {
+export async function seedHistory(
+  store: RowStore,
+  templates: CaseRows[],
+  count: number,
+  opts: { prefix: '5' | '7'; days?: number; now?: Date; batch?: number; agentShare?: number; agents?: number; callers?: { key: Buffer; phoneOf: (i: number) => string } },
+): Promise<void> {
   const share = opts.agentShare ?? 20;
   const agents = opts.agents ?? 300;
   const now = (opts.now ?? new Date()).getTime();
@@ -311,6 +340,7 @@ export async function seedHistory(store: RowStore, templates: CaseRows[], count:
           prefix: opts.prefix,
           receivedAt: new Date(now - span + Math.floor((i / count) * (span - 3600_000))),
           firstResponder: i % share === 0 ? undefined : `bench-agent-${i % agents}`,
+          caller: opts.callers ? { phone: opts.callers.phoneOf(i), key: opts.callers.key } : undefined,
         }),
       );
     await store.insertBatch(cs);

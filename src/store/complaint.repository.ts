@@ -194,14 +194,14 @@ type CaseIdColumn = 'complaints.id' | 'e.complaint_id';
  * Ids of the cases where `userId` has a participants row of one of these relations (driven by
  * participants_user). Written as `id IN (…)` rather than correlated EXISTS so both engines can
  * start from the participants index for people who see few cases, instead of walking every case
- * in date order.
+ * in date order. `probe`: correlated to the case instead (one index probe per case), for a query
+ * already narrowed to a few cases by something else (a contact key): listing the person's cases
+ * first would cost as many as they take part in — an agent's thousands of intakes — per query.
  */
-function casesWhere(eb: ExpressionBuilder<any, any>, userId: string, rows: readonly ParticipantRow[], idColumn: CaseIdColumn = 'complaints.id') {
-  return eb(
-    idColumn,
-    'in',
-    eb.selectFrom('complaint_participants as p').select('p.complaint_id').where('p.user_id', '=', userId).where('p.relation', 'in', rows),
-  );
+function casesWhere(eb: ExpressionBuilder<any, any>, userId: string, rows: readonly ParticipantRow[], idColumn: CaseIdColumn = 'complaints.id', probe = false) {
+  let sub = eb.selectFrom('complaint_participants as p').select('p.complaint_id').where('p.user_id', '=', userId).where('p.relation', 'in', rows);
+  if (probe) sub = sub.whereRef('p.complaint_id', '=', idColumn);
+  return eb(idColumn, 'in', sub);
 }
 
 /** A condition that is the same for every case: the person holds the relation always, or never. */
@@ -213,7 +213,7 @@ type Constant = boolean;
  * department as `department_code IN (managerOf)`, role rules as their column condition when the
  * person has the role. `true` / `false` when the answer does not depend on the case.
  */
-function anyOf(eb: ExpressionBuilder<any, any>, p: Person, relations: readonly Relation[], idColumn: CaseIdColumn): Expression<SqlBool> | Constant {
+function anyOf(eb: ExpressionBuilder<any, any>, p: Person, relations: readonly Relation[], idColumn: CaseIdColumn, probe = false): Expression<SqlBool> | Constant {
   if (p.kind === 'system') return false;
   const rows: ParticipantRow[] = [];
   const ors: Expression<SqlBool>[] = [];
@@ -237,7 +237,7 @@ function anyOf(eb: ExpressionBuilder<any, any>, p: Person, relations: readonly R
         break;
     }
   }
-  if (rows.length) ors.unshift(casesWhere(eb, p.id, rows, idColumn));
+  if (rows.length) ors.unshift(casesWhere(eb, p.id, rows, idColumn, probe));
   return ors.length ? eb.or(ors) : false;
 }
 
@@ -254,20 +254,23 @@ export function holdsAny(p: Person, relations: readonly Relation[]) {
  * Not a case the person must avoid (回避), for queries over cases or over rows that name a case
  * (`e.complaint_id`). Reads only participants rows, so it suits counts over the whole table.
  */
-export function notAvoiding(p: Person, idColumn: CaseIdColumn = 'complaints.id') {
+export function notAvoiding(p: Person, idColumn: CaseIdColumn = 'complaints.id', probe = false) {
   return (eb: ExpressionBuilder<any, any>) => {
-    const bars = anyOf(eb, p, relationsGranting('bars'), idColumn);
+    const bars = anyOf(eb, p, relationsGranting('bars'), idColumn, probe);
     return expression(eb, bars === false ? true : bars === true ? false : eb.not(bars));
   };
 }
 
-/** The need-to-know rule in SQL: the rows `canSee` (domain/permissions/visibility.ts) accepts. */
-export function visibleTo(actor: Actor) {
+/**
+ * The need-to-know rule in SQL: the rows `canSee` (domain/permissions/visibility.ts) accepts.
+ * `probe`: for a query already narrowed to a few cases (see casesWhere); the same rows.
+ */
+export function visibleTo(actor: Actor, opts: { probe?: boolean } = {}) {
   return (eb: ExpressionBuilder<DB, 'complaints'>) => {
     if (actor.kind === 'system') return expression(eb, true);
-    const sees = anyOf(eb, actor, relationsGranting('see'), 'complaints.id');
+    const sees = anyOf(eb, actor, relationsGranting('see'), 'complaints.id', opts.probe);
     if (sees === false) return expression(eb, false);
-    const allowed = notAvoiding(actor)(eb);
+    const allowed = notAvoiding(actor, 'complaints.id', opts.probe)(eb);
     return sees === true ? allowed : eb.and([allowed, sees]);
   };
 }
