@@ -2,7 +2,7 @@
  * The page-speed bench runs (issue 14): `bench/pages.ts --smoke` starts the real server, seeds a
  * little history and opens each main page of the console in Chromium, cold and warm, beside the
  * replayed API requests and the navigation floor. Nothing here asserts a time — only that the bench
- * runs to the end and reports every page with its figures. Skipped, loudly, without Chromium.
+ * runs to the end and reports every page with its figures (the smoke measures the desktop only). Skipped, loudly, without Chromium.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,7 +33,7 @@ test('bench:pages --smoke opens every main page through the real server and repo
     assert.match(r.stdout, /\| screen \| page \| cold ready ms \| warm ready ms \|/);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     const pages = report.pages as { screen: string; page: string; coldReadyMs: number; warmReadyMs: number; apiCalls: number; apiReplayedMs: number; navigationFloorMs: number }[];
-    for (const screen of ['desktop', 'phone'])
+    for (const screen of ['desktop'])
       for (const name of ['workbench', 'intake', 'queue (triage)', 'queue (all)', 'case page', 'dashboard', 'reports']) {
         const p = pages.find((x) => x.screen === screen && x.page === name);
         assert.ok(p, `${screen} ${name} measured`);
