@@ -173,5 +173,39 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.ok(!(await active()).active.departments.some((x) => x.code === 'claims'), 'based on the active version, not the newest');
     });
+
+    it('a deactivated department takes no new cases: routing there is refused naming the field, in the caller’s language', async () => {
+      const name = { 'zh-CN': '热线组', en: 'Hotline' };
+      assert.equal((await call('admin', 'POST', '/api/v1/departments', { code: 'hotline', name })).status, 201);
+      assert.equal((await call('admin', 'PATCH', '/api/v1/departments/hotline', { active: false })).status, 200);
+      const classified = async () => {
+        const c = await call('agent', 'POST', '/api/v1/complaints', { channel: 'phone', description: '热线一直占线', complainant: { name: '郑女士', phone: '13811112222' } });
+        assert.equal(c.status, 201, JSON.stringify(c.body));
+        const id = c.body.complaint.id as string;
+        for (const [action, input] of [['judge', { valid: true }], ['classify', { category: 'attitude', grade: 'general' }]] as const) {
+          const r = await call('specialist', 'POST', `/api/v1/complaints/${id}/actions/${action}`, input);
+          assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
+        }
+        return id;
+      };
+      const route = { departmentCode: 'hotline', primaryHandlerId: k.userIds.get('handler') };
+      const id = await classified();
+      const events = (await call('specialist', 'GET', `/api/v1/complaints/${id}`)).body.timeline.length;
+      for (const [lang, message] of [['zh-CN', /该部门已停用/], ['zh-TW', /該部門已停用/], ['en', /deactivated and takes no new cases/]] as const) {
+        const r = await call('specialist', 'POST', `/api/v1/complaints/${id}/actions/route`, route, { 'accept-language': lang });
+        assert.equal(r.status, 400, JSON.stringify(r.body));
+        const f = (r.body.fields as { path: string; message: string }[]).find((x) => x.path === 'departmentCode');
+        assert.ok(f, JSON.stringify(r.body.fields));
+        assert.match(f.message, message);
+      }
+      const after = (await call('specialist', 'GET', `/api/v1/complaints/${id}`)).body;
+      assert.equal(after.complaint.state, 'classified', 'nothing changed');
+      assert.equal(after.timeline.length, events);
+      // Reactivated: a case started under that version may be routed there again.
+      assert.equal((await call('admin', 'PATCH', '/api/v1/departments/hotline', { active: true })).status, 200);
+      const again = await classified();
+      const r = await call('specialist', 'POST', `/api/v1/complaints/${again}/actions/route`, route);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    });
   });
 }

@@ -179,9 +179,12 @@ function routeGuard(c: Complaint, input: RouteIn, { policy, staff }: Ctx): Guard
   const dept = routedDepartment(c, input, policy);
   if (!dept)
     return { code: 'invalid_input', detail: 'no department and no routing rule', fields: [fieldProblem('departmentCode', '此类别没有默认部门，请选择责任部门', 'This category has no default department: choose one')] };
-  return !policy.departments.some((x) => x.code === dept)
-    ? unknownCode('departmentCode', 'department', dept)
-    : avoidanceOnAssignees(c, [input.primaryHandlerId, input.backupHandlerId, ...input.coHandlerIds]) ?? absentAssignee(c, input, staff, dept);
+  const known = policy.departments.find((x) => x.code === dept);
+  if (!known) return unknownCode('departmentCode', 'department', dept);
+  // A deactivated department is kept for the cases and people that name it, and takes no new work.
+  if (known.active === false)
+    return { code: 'invalid_input', detail: `departmentCode: '${dept}' is deactivated`, fields: [fieldProblem('departmentCode', '该部门已停用，不再接收新的案件', 'This department is deactivated and takes no new cases', '該部門已停用，不再接收新的案件')] };
+  return avoidanceOnAssignees(c, [input.primaryHandlerId, input.backupHandlerId, ...input.coHandlerIds]) ?? absentAssignee(c, input, staff, dept);
 }
 
 /**

@@ -113,12 +113,14 @@ const handlers = (c: FieldContext): Option[] =>
   handlerOptions(c.staff, { deptName: deptNameOf(c), loads: c.loads, absence: c.absence, loadText: (n) => c.t('picker.load', { count: n }) }, (id) => !!c.view?.complaint.subject.employeeIds.includes(id));
 
 const departments = ({ policy, pick }: FieldContext): Option[] => (policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name) }));
+/** Where a case may be sent: a deactivated department takes no new work (the server's route guard refuses it too). */
+const routableDepartments = ({ policy, pick }: FieldContext): Option[] => (policy?.departments ?? []).filter((d) => d.active !== false).map((d) => ({ value: d.code, label: pick(d.name) }));
 
 const route: Hints = (c) => {
   const k = c.view?.complaint;
   const suggested = c.policy?.categories.find((x) => x.code === k?.category)?.department;
   return {
-    departmentCode: { label: c.t('field.department'), kind: 'select', required: true, initial: k?.departmentCode ?? suggested, options: departments(c) },
+    departmentCode: { label: c.t('field.department'), kind: 'select', required: true, initial: k?.departmentCode ?? suggested, options: routableDepartments(c) },
     primaryHandlerId: { label: c.t('action.f.primary'), kind: 'select', initial: k?.primaryHandlerId ?? undefined, options: handlers(c), optionsFor: (o, v) => departmentFirst(o, v.departmentCode) },
     // The backup and co-handlers are other people than the primary (the server's rule says so too).
     backupHandlerId: { label: c.t('action.f.backup'), kind: 'select', initial: k?.backupHandlerId ?? undefined, options: handlers(c), optionsFor: (o, v) => departmentFirst(without(o, [v.primaryHandlerId]), v.departmentCode) },

@@ -74,7 +74,7 @@ export function BulkActions({ rows, onDone }: { rows: ListRow[]; onDone: () => v
           {kind === 'route' && (
             <>
               <Form.Item name="departmentCode" label={t('field.department')} rules={[{ required: true, message: t('bulk.required') }]}>
-                <Select showSearch optionFilterProp="label" options={(policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name) }))} />
+                <Select showSearch optionFilterProp="label" options={(policy?.departments ?? []).filter((d) => d.active !== false).map((d) => ({ value: d.code, label: pick(d.name) }))} />
               </Form.Item>
               <Form.Item name="primaryHandlerId" label={t('field.handler')} rules={[{ required: true, message: t('bulk.required') }]}>
                 <Select showSearch optionFilterProp="label" options={handlers.map((o) => ({ value: o.value, label: o.label }))} />
