@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { browserSkip, choose, settled, startConsole, SHOTS, type Console } from './support.js';
+import { browserSkip, choose, pressUntilSent, settled, startConsole, SHOTS, type Console } from './support.js';
 
 const skip = browserSkip();
 const DIR = join(SHOTS, 'departments');
@@ -74,7 +74,7 @@ describe('web console: departments', { skip }, () => {
     await row.filter({ hasText: '理赔服务部' }).waitFor();
 
     await page.getByTestId('dept-deactivate-claims').click();
-    await page.getByTestId('dept-active-confirm').click();
+    await pressUntilSent(page, page.getByTestId('dept-active-confirm'), '/api/v1/departments/claims', 'PATCH');
     await page.locator('[data-testid="dept-row-claims"][data-active="false"]').waitFor();
     await row.getByTestId('dept-inactive').waitFor();
     await settled(page);
