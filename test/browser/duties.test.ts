@@ -24,6 +24,8 @@ const DUTIES = [
 describe('duties in the console', { skip }, () => {
   let k: Console;
   const numbers: string[] = [];
+  const ids: string[] = [];
+  let specialistToken: string;
   before(async () => {
     k = await startConsole();
     mkdirSync(DIR, { recursive: true });
@@ -32,6 +34,7 @@ describe('duties in the console', { skip }, () => {
     p.duties = DUTIES;
     await activatePolicy(k.app, stringify(p), 'yaml');
     const [agent, specialist, handler] = await Promise.all(['agent', 'specialist', 'handler'].map((u) => apiToken(k.base, u)));
+    specialistToken = specialist!;
     for (let i = 0; i < 3; i++) {
       const c = (await apiPost(k.base, agent!, '/api/v1/complaints', { channel: 'phone', description: `客服态度恶劣，挂断电话（${i + 1}）。`, complainant: { name: '陈女士', phone: '13900001111' } })).complaint;
       const act = (who: string, action: string, input: unknown) => apiPost(k.base, who, `/api/v1/complaints/${c.id}/actions/${action}`, input);
@@ -43,13 +46,14 @@ describe('duties in the console', { skip }, () => {
       await act(handler!, 'propose', { solutions: ['apology'], amount: 0, description: '致歉' });
       await act(handler!, 'answer', { text: '已致歉', method: 'phone' });
       numbers.push(c.number);
+      ids.push(c.id);
     }
   });
   after(async () => {
     await k?.close();
   });
 
-  /** The card remounts when the case view refreshes (a new version); scroll to whichever is attached. */
+  /** The case view can re-render while it settles; scrolling is retried until the card holds still. */
   async function scrollToCard(page: import('playwright-core').Page) {
     for (let tries = 0; ; tries++) {
       try {
@@ -88,6 +92,13 @@ describe('duties in the console', { skip }, () => {
       // The report-back note completes.
       await card.locator('[data-code="report_back"]').getByTestId('duty-complete').click();
       await page.getByTestId('duty-text').fill('已电话反馈客户中心');
+      if (i === 0) {
+        // Someone else acts on the case while the dialog is open: the case view refreshes (a new
+        // version) and the dialog stays, with what was typed (it closed once, losing the text).
+        await apiPost(k.base, specialistToken, `/api/v1/complaints/${ids[i]}/actions/note`, { text: '专员补充：客户来电催问' });
+        await page.getByTestId('case-timeline').getByText('专员补充：客户来电催问').waitFor();
+        assert.equal(await page.getByTestId('duty-text').inputValue(), '已电话反馈客户中心', 'the typed text survives the refresh');
+      }
       // The press can be lost while the dialog opens on a loaded machine (CI): pressed again if nothing went out.
       await pressUntilSent(page, page.getByTestId('duty-complete-ok'), '/complete');
       await card.locator('[data-code="report_back"]').filter({ hasText: '已电话反馈客户中心' }).waitFor();

@@ -16,7 +16,12 @@ export function dutyTag(d: Duty, t: (k: string) => string) {
   return d.overdue ? <Tag color="red">{t('duty.overdue')}</Tag> : <Tag color="blue">{t('duty.open')}</Tag>;
 }
 
-export function CaseDuties({ caseId, files }: { caseId: string; files: { id: string; name: string }[] }) {
+/**
+ * `version` reloads the list when the case moves on (a transition can create or close duties);
+ * the card stays mounted so an open complete dialog and its typed text survive a refresh of the
+ * case view (someone else acting on the case, a notice going out).
+ */
+export function CaseDuties({ caseId, version, files }: { caseId: string; version?: number | null; files: { id: string; name: string }[] }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const { me } = useSession();
@@ -29,7 +34,7 @@ export function CaseDuties({ caseId, files }: { caseId: string; files: { id: str
       setDuties([]);
     }
   }, [caseId]);
-  useEffect(() => void load(), [load]);
+  useEffect(() => void load(), [load, version]);
   if (!duties.length) return null;
   const mine = (d: Duty) => !!me && (d.owner.userId === me.id || (!!d.owner.role && (me.roles as string[]).includes(d.owner.role)) || (!!d.owner.departmentCode && me.managerOf.includes(d.owner.departmentCode)) || (me.roles as string[]).includes('specialist'));
   return (

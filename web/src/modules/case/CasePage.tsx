@@ -226,7 +226,7 @@ export function CasePage() {
             <Timeline data-testid="case-timeline" items={view.timeline.map((e) => ({ color: e.action === 'reject' || e.action === 'breach' ? 'red' : e.toState === 'closed' || e.toState === 'archived' ? 'green' : 'blue', children: <EventLine e={e} /> }))} />
           </Card>
           <AttachmentsPanel view={view} onChanged={setView} />
-          <CaseDuties key={`${c.id}-${c.version ?? ''}`} caseId={c.id} files={view.attachments} />
+          <CaseDuties key={c.id} caseId={c.id} version={c.version} files={view.attachments} />
         </Col>
       </Row>
       <Card title={t('case.flowchart')} styles={{ body: { padding: 4 } }}>
