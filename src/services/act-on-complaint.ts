@@ -45,6 +45,15 @@ export async function checkAssignees(db: Executor, input: unknown): Promise<void
  */
 const HANDOVER_ACTIONS = new Set(['classify', 'follow_up', 'route', 'reroute']);
 
+/** Actions that pick a department: they read which departments are deactivated now. */
+const ROUTING_ACTIONS = new Set(['route', 'reroute']);
+
+/** The departments the active policy deactivates (the case's own version may predate that). */
+export async function deactivatedNow(app: App, trx: Transaction<DB>): Promise<ReadonlySet<string>> {
+  const active = await app.activePolicy(trx);
+  return new Set(active.departments.filter((d) => d.active === false).map((d) => d.code));
+}
+
 /**
  * Extra work of a channel that must commit or roll back with the transition (issue 4: a survey
  * link used up, attachment rows of a customer's supplement). Throwing rolls everything back.
@@ -86,7 +95,8 @@ export async function actOnComplaint(app: App, actor: Actor, id: string, action:
     if (action === 'route' || action === 'reroute') await checkAssignees(trx, input);
     const { policy, calendar } = locked;
     const staff = HANDOVER_ACTIONS.has(action) ? await staffAt(trx, app.now()) : undefined;
-    const d = apply(locked.complaint, locked.clocks, action, input, { actor, now: app.now(), policy, calendar, staff });
+    const deactivatedDepartments = ROUTING_ACTIONS.has(action) ? await deactivatedNow(app, trx) : undefined;
+    const d = apply(locked.complaint, locked.clocks, action, input, { actor, now: app.now(), policy, calendar, staff, deactivatedDepartments });
     if (d.kind === 'refused') throw new AppError(d.code, d.detail, d.fields);
     const after = await persistDecisions(trx, locked, [d]);
     await hooks.inTransaction?.(trx, after.complaint);

@@ -19,7 +19,7 @@ import { afterDecision, persistDecisions, type CaseState } from '../store/decisi
 import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';
 import { listUsers, type UserRecord } from '../store/user.repository.js';
-import { checkAssignees, lockForDecision, warnMissingHolidays, type ActHooks, type LockedCase } from './act-on-complaint.js';
+import { checkAssignees, deactivatedNow, lockForDecision, warnMissingHolidays, type ActHooks, type LockedCase } from './act-on-complaint.js';
 import type { App } from './app.js';
 
 /** The steps in the order they apply; each input is that action's own input (GET /api/v1/lifecycle). */
@@ -55,7 +55,7 @@ function underStep(step: TriageStep, e: AppError): AppError {
  * handover by policy, the assignees' accounts); throws the first refusal.
  */
 async function decideSteps(app: App, trx: Transaction<DB>, actor: Actor, locked: LockedCase, input: TriageInput): Promise<{ decisions: Decision[]; applied: TriageStep[] }> {
-  const ctx = { actor, now: app.now(), policy: locked.policy, calendar: locked.calendar };
+  const ctx = { actor, now: app.now(), policy: locked.policy, calendar: locked.calendar, deactivatedDepartments: await deactivatedNow(app, trx) };
   const decisions: Decision[] = [];
   const applied: TriageStep[] = [];
   let state: CaseState = locked;

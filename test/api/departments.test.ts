@@ -201,6 +201,21 @@ for (const { dialect, skip } of await engines()) {
       const after = (await call('specialist', 'GET', `/api/v1/complaints/${id}`)).body;
       assert.equal(after.complaint.state, 'classified', 'nothing changed');
       assert.equal(after.timeline.length, events);
+      // A case started while the department was active keeps that policy version: it is refused
+      // too once the department is deactivated (the guard reads the active version), also in the
+      // one-step triage.
+      assert.equal((await call('admin', 'PATCH', '/api/v1/departments/hotline', { active: true })).status, 200);
+      const older = await classified();
+      const fresh = await call('agent', 'POST', '/api/v1/complaints', { channel: 'phone', description: '热线转接失败', complainant: { name: '王先生', phone: '13811113333' } });
+      assert.equal(fresh.status, 201, JSON.stringify(fresh.body));
+      assert.equal((await call('admin', 'PATCH', '/api/v1/departments/hotline', { active: false })).status, 200);
+      const refused = await call('specialist', 'POST', `/api/v1/complaints/${older}/actions/route`, route);
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.ok((refused.body.fields as { path: string }[]).some((x) => x.path === 'departmentCode'), JSON.stringify(refused.body.fields));
+      const triaged = await call('specialist', 'POST', `/api/v1/complaints/${fresh.body.complaint.id}/actions/triage`, { judge: { valid: true }, classify: { category: 'attitude', grade: 'general' }, route });
+      assert.equal(triaged.status, 400, JSON.stringify(triaged.body));
+      assert.ok((triaged.body.fields as { path: string }[]).some((x) => x.path === 'route.departmentCode'), JSON.stringify(triaged.body.fields));
+      assert.equal((await call('specialist', 'GET', `/api/v1/complaints/${fresh.body.complaint.id}`)).body.complaint.state, 'received', 'the triage changed nothing');
       // Reactivated: a case started under that version may be routed there again.
       assert.equal((await call('admin', 'PATCH', '/api/v1/departments/hotline', { active: true })).status, 200);
       const again = await classified();

@@ -69,6 +69,13 @@ export interface Ctx {
    * the handlers keep the case.
    */
   staff?: readonly StaffMember[];
+  /**
+   * Departments the organisation's ACTIVE policy marks deactivated. A case keeps the policy version
+   * it started under, so its own `policy.departments` can still call a since-deactivated department
+   * active; routing reads this set too, so no new case goes there. Without it only the case's
+   * version is read.
+   */
+  deactivatedDepartments?: ReadonlySet<string>;
 }
 
 export interface Draft {
@@ -175,14 +182,14 @@ function routedDepartment(c: Complaint, input: RouteIn, policy: Policy): string 
   return input.departmentCode ?? policy.categories.find((x) => x.code === c.category)?.department;
 }
 
-function routeGuard(c: Complaint, input: RouteIn, { policy, staff }: Ctx): GuardRefusal | null {
+function routeGuard(c: Complaint, input: RouteIn, { policy, staff, deactivatedDepartments }: Ctx): GuardRefusal | null {
   const dept = routedDepartment(c, input, policy);
   if (!dept)
     return { code: 'invalid_input', detail: 'no department and no routing rule', fields: [fieldProblem('departmentCode', '此类别没有默认部门，请选择责任部门', 'This category has no default department: choose one')] };
   const known = policy.departments.find((x) => x.code === dept);
   if (!known) return unknownCode('departmentCode', 'department', dept);
   // A deactivated department is kept for the cases and people that name it, and takes no new work.
-  if (known.active === false)
+  if (known.active === false || deactivatedDepartments?.has(dept))
     return { code: 'invalid_input', detail: `departmentCode: '${dept}' is deactivated`, fields: [fieldProblem('departmentCode', '该部门已停用，不再接收新的案件', 'This department is deactivated and takes no new cases', '該部門已停用，不再接收新的案件')] };
   return avoidanceOnAssignees(c, [input.primaryHandlerId, input.backupHandlerId, ...input.coHandlerIds]) ?? absentAssignee(c, input, staff, dept);
 }
