@@ -4,7 +4,7 @@
  * see: the SQL is derived from the relation rules (domain/permissions/relations.ts) that
  * `canSee` reads, over the `complaint_participants` rows and columns written from the same rules.
  */
-import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Actor, Clock, Complaint } from '../domain/complaint/types.js';
 import { RELATION_RULES, needsApproval, participantsOf, relationsGranting, type ParticipantRow, type Person, type Relation, type RelationSource } from '../domain/permissions/relations.js';
 import { AppError } from '../domain/errors.js';
@@ -214,6 +214,15 @@ type Constant = boolean;
  * person has the role. `true` / `false` when the answer does not depend on the case.
  */
 function anyOf(eb: ExpressionBuilder<any, any>, p: Person, relations: readonly Relation[], idColumn: CaseIdColumn, probe = false): Expression<SqlBool> | Constant {
+  const branches = branchesOf(eb, p, relations, idColumn, probe);
+  return typeof branches === 'boolean' ? branches : branches.length === 1 ? branches[0]! : branches.length ? eb.or(branches) : false;
+}
+
+/**
+ * `anyOf` as its separate conditions (each managed department its own), for a list that reads each
+ * branch apart: one condition per branch lets each walk its own index in the list's order.
+ */
+function branchesOf(eb: ExpressionBuilder<any, any>, p: Person, relations: readonly Relation[], idColumn: CaseIdColumn, probe = false): Expression<SqlBool>[] | Constant {
   if (p.kind === 'system') return false;
   const rows: ParticipantRow[] = [];
   const ors: Expression<SqlBool>[] = [];
@@ -228,7 +237,7 @@ function anyOf(eb: ExpressionBuilder<any, any>, p: Person, relations: readonly R
         rows.push(s.row);
         break;
       case 'managed':
-        if (p.managerOf.length) ors.push(eb(column('department_code'), 'in', p.managerOf));
+        for (const dept of p.managerOf) ors.push(eb(column('department_code'), '=', dept));
         break;
       case 'role':
         if (!p.roles.some((x) => s.roles.includes(x))) break;
@@ -238,7 +247,7 @@ function anyOf(eb: ExpressionBuilder<any, any>, p: Person, relations: readonly R
     }
   }
   if (rows.length) ors.unshift(casesWhere(eb, p.id, rows, idColumn, probe));
-  return ors.length ? eb.or(ors) : false;
+  return ors;
 }
 
 function expression(eb: ExpressionBuilder<any, any>, e: Expression<SqlBool> | Constant): Expression<SqlBool> {
@@ -276,6 +285,26 @@ export function visibleTo(actor: Actor, opts: { probe?: boolean } = {}) {
 }
 
 /**
+ * `visibleTo` as branches whose union is the visible set (each already with the avoidance rule), or
+ * null when it is one condition. A department manager sees the cases they take part in OR their
+ * departments' cases: as one OR both engines gather every case of the department and sort them
+ * for a first page (28 ms at 20k cases on SQLite, growing with the department); branch by branch
+ * each walks its index in the list's order and stops at the page size.
+ */
+function visibleBranches(actor: Actor): ((eb: ExpressionBuilder<DB, 'complaints'>) => Expression<SqlBool>)[] | null {
+  if (actor.kind === 'system' || !actor.managerOf.length) return null;
+  const n = countBranches(actor);
+  if (n < 2) return null;
+  return [...Array(n).keys()].map((i) => (eb) => eb.and([notAvoiding(actor, 'complaints.id')(eb), (branchesOf(eb, actor, relationsGranting('see'), 'complaints.id') as Expression<SqlBool>[])[i]!]));
+}
+
+/** How many branches `branchesOf` gives for the person's `see` relations, or 0 when constant. */
+function countBranches(actor: Actor): number {
+  const probe = branchesOf(expressionBuilder<DB, 'complaints'>(), actor, relationsGranting('see'), 'complaints.id');
+  return typeof probe === 'boolean' ? 0 : probe.length;
+}
+
+/**
  * Every filter but the text search (which needs a probe first), over the visible cases. One
  * reading of a queue's filter for the list and for the workbench's counts.
  */
@@ -305,6 +334,14 @@ export async function countComplaints(db: Executor, actor: Actor, f: Omit<ListFi
   return Number(row.n);
 }
 
+const LIST_COLUMNS = ['id', 'number', 'kind', 'channel', 'state', 'grade', 'category', 'department_code', 'primary_handler_id', 'tier', 'cycle', 'title', 'received_at', 'updated_at', 'resolve_due_at', 'overdue', 'next_due_kind', 'next_due_at', 'next_warn_at'] as const;
+
+/** The list's order (newest first, or soonest due first; id breaks ties) and its page cut. */
+function sortedPage<Q extends SelectQueryBuilder<any, any, any>>(q: Q, order: ListOrder, limit: number): Q {
+  const sorted = order === 'due' ? q.orderBy('next_due_at', 'asc').orderBy('id', 'asc') : q.orderBy('received_at', 'desc').orderBy('id', 'desc');
+  return sorted.limit(limit) as Q;
+}
+
 export async function listComplaints(
   db: Executor,
   dialect: Dialect,
@@ -313,28 +350,36 @@ export async function listComplaints(
   page: { limit: number; order?: ListOrder; cursor?: { order: ListOrder; key: string; id: string }; denseTextAbove?: number },
 ): Promise<{ items: ListRow[]; nextCursor: string | null }> {
   const order = page.order ?? 'received';
-  let q = whereFilters(db.selectFrom('complaints').where(visibleTo(actor)), actor, f);
-  if (f.text) {
-    // Words through the full-text index; a case number by exact match. A rare word builds its
-    // (small) matching set; a common one is checked row by row as the list walks its order.
-    const text = f.text;
-    const dense = await isCommonText(db, dialect, text, page.denseTextAbove);
-    q = q.where((eb) => (dense ? matchesTextDense(eb, dialect, text) : matchesText(eb, dialect, text)));
-  }
-  // Keyset pagination: newest first on (received_at, id), or soonest due first on (next_due_at, id).
-  if (order === 'due') q = q.where('next_due_at', 'is not', null);
-  if (page.cursor) {
-    const { key, id } = page.cursor;
-    q =
-      order === 'due'
-        ? q.where((eb) => eb.or([eb('next_due_at', '>', key), eb.and([eb('next_due_at', '=', key), eb('id', '>', id)])]))
-        : q.where((eb) => eb.or([eb('received_at', '<', key), eb.and([eb('received_at', '=', key), eb('id', '<', id)])]));
-  }
-  const sorted = order === 'due' ? q.orderBy('next_due_at', 'asc').orderBy('id', 'asc') : q.orderBy('received_at', 'desc').orderBy('id', 'desc');
-  const rows = await sorted
-    .select(['id', 'number', 'kind', 'channel', 'state', 'grade', 'category', 'department_code', 'primary_handler_id', 'tier', 'cycle', 'title', 'received_at', 'updated_at', 'resolve_due_at', 'overdue', 'next_due_kind', 'next_due_at', 'next_warn_at'])
-    .limit(page.limit + 1)
-    .execute();
+  const dense = f.text ? await isCommonText(db, dialect, f.text, page.denseTextAbove) : false;
+  // One query over the visible cases, with every filter, in the list's order and cut at the page.
+  const ordered = (visible: (eb: ExpressionBuilder<DB, 'complaints'>) => Expression<SqlBool>) => {
+    let q = whereFilters(db.selectFrom('complaints').where(visible), actor, f);
+    if (f.text) {
+      // Words through the full-text index; a case number by exact match. A rare word builds its
+      // (small) matching set; a common one is checked row by row as the list walks its order.
+      const text = f.text;
+      q = q.where((eb) => (dense ? matchesTextDense(eb, dialect, text) : matchesText(eb, dialect, text)));
+    }
+    // Keyset pagination: newest first on (received_at, id), or soonest due first on (next_due_at, id).
+    if (order === 'due') q = q.where('next_due_at', 'is not', null);
+    if (page.cursor) {
+      const { key, id } = page.cursor;
+      q =
+        order === 'due'
+          ? q.where((eb) => eb.or([eb('next_due_at', '>', key), eb.and([eb('next_due_at', '=', key), eb('id', '>', id)])]))
+          : q.where((eb) => eb.or([eb('received_at', '<', key), eb.and([eb('received_at', '=', key), eb('id', '<', id)])]));
+    }
+    return sortedPage(q.select(LIST_COLUMNS), order, page.limit + 1);
+  };
+  const branches = visibleBranches(actor);
+  // Each branch cut at the page size, then their union (a case in two branches once) cut again.
+  const rows = branches
+    ? await sortedPage(
+        branches.map((b, i) => db.selectFrom(ordered(b).as(`b${i}`)).selectAll()).reduce((all, next) => all.union(next)),
+        order,
+        page.limit + 1,
+      ).execute()
+    : await ordered(visibleTo(actor)).execute();
   const more = rows.length > page.limit;
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1] as { received_at: string; next_due_at: string | null; id: string } | undefined;

@@ -15,7 +15,7 @@ import { engines, createTestDb, type TestDb } from '../support/engines.js';
 import { SYSTEM_ACTOR, type Actor, type Complaint } from '../../src/domain/complaint/types.js';
 import { RELATIONS, holds, relationsGranting } from '../../src/domain/permissions/relations.js';
 import { canSee, mustAvoid } from '../../src/domain/permissions/visibility.js';
-import { holdsAny, insertComplaint, listComplaints, notAvoiding, saveComplaint } from '../../src/store/complaint.repository.js';
+import { decodeCursor, holdsAny, insertComplaint, listComplaints, notAvoiding, saveComplaint } from '../../src/store/complaint.repository.js';
 import { randomActor, randomCase, reshuffle, seeded, userIds } from '../domain/permissions/random-cases.js';
 
 const CASES = 300;
@@ -74,6 +74,17 @@ for (const { dialect, skip } of await engines()) {
         const who = `${round}, ${describeActor(actor)}`;
         const listed = await listComplaints(db, dialect, actor, {}, { limit: CASES + 10 });
         sameIds(`visible to ${who}`, listed.items.map((x) => x.id), all.filter((c) => canSee(c, actor)).map((c) => c.id), cases);
+        // Paged: the same cases in the list's order (newest first, id breaking ties), each once —
+        // a department manager's list is read branch by branch and merged.
+        const newestFirst = all.filter((c) => canSee(c, actor)).sort((a, b) => (a.receivedAt === b.receivedAt ? (a.id < b.id ? 1 : -1) : a.receivedAt < b.receivedAt ? 1 : -1)).map((c) => c.id);
+        const paged: string[] = [];
+        for (let cursor: string | null | undefined, pages = 0; pages === 0 || cursor; pages++) {
+          const page = await listComplaints(db, dialect, actor, {}, { limit: 7, cursor: cursor ? decodeCursor(cursor)! : undefined });
+          paged.push(...page.items.map((x) => x.id));
+          cursor = page.nextCursor;
+          assert.ok(pages <= CASES, `paging of ${who} ends`);
+        }
+        assert.deepEqual(paged, newestFirst, `pages of 7 for ${who}: every visible case once, newest first`);
 
         for (const rel of RELATIONS) {
           const rows = await db.selectFrom('complaints').select('id').where(holdsAny(actor, [rel])).execute();
