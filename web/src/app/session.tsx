@@ -41,6 +41,40 @@ export interface Lookups {
   clockName(kind: string, name?: I18nText | null): string;
 }
 
+interface LookupsData {
+  policy: Policy;
+  staff: StaffEntry[];
+  lifecycle: Lifecycle;
+}
+
+const fetchLookups = async (): Promise<LookupsData> => {
+  const [p, s, l] = await Promise.all([ok(api.GET('/api/v1/policy')), ok(api.GET('/api/v1/directory')), ok(api.GET('/api/v1/lifecycle'))]);
+  return { policy: p.active, staff: s, lifecycle: l };
+};
+
+/**
+ * The lookups asked for at start-up beside /me (one round trip less before the first screen),
+ * when this browser was signed in last time; taken once by the first LookupsProvider. Without
+ * the hint nothing is asked (a signed-out visit would only collect 401s).
+ */
+const SIGNED_IN_HINT = 'kesu.signedIn';
+let early: Promise<LookupsData> | null = null;
+const hint = (on: boolean) => {
+  try {
+    if (on) localStorage.setItem(SIGNED_IN_HINT, '1');
+    else localStorage.removeItem(SIGNED_IN_HINT);
+  } catch {
+    // storage refused (private mode): no early lookups
+  }
+};
+const hinted = () => {
+  try {
+    return localStorage.getItem(SIGNED_IN_HINT) === '1';
+  } catch {
+    return false;
+  }
+};
+
 const SessionContext = createContext<Session | null>(null);
 const LookupsContext = createContext<Lookups | null>(null);
 
@@ -50,10 +84,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [mustChangePassword, setMustChange] = useState(false);
   useEffect(() => {
     // /me answers a user whose password was reset too, and says whether the change is still pending.
+    if (hinted()) {
+      early = fetchLookups();
+      early.catch(() => undefined); // a failure is read (and retried) by the provider
+    }
     const load = async () => {
       const { mustChangePassword: pending, ...u } = await ok(api.GET('/api/v1/me'));
       setMustChange(pending);
       setMe(u);
+      hint(true);
     };
     load()
       .catch(() => setMe(null))
@@ -61,6 +100,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return onUnauthenticated(() => {
       setMe(null);
       setMustChange(false);
+      hint(false);
     });
   }, []);
   const signIn = useCallback(async (username: string, password: string) => {
@@ -68,14 +108,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     adoptUserLocale(r.user);
     setMustChange(r.mustChangePassword);
     setMe(r.user);
+    hint(true);
   }, []);
   const signOut = useCallback(async () => {
     await ok(api.POST('/api/v1/auth/logout')).catch(() => undefined);
+    hint(false);
     setMe(null);
     setMustChange(false);
   }, []);
   const signOutEverywhere = useCallback(async () => {
     await ok(api.POST('/api/v1/auth/logout-everywhere')).catch(() => undefined);
+    hint(false);
     setMe(null);
     setMustChange(false);
   }, []);
@@ -93,14 +136,13 @@ export function LookupsProvider({ children }: { children: ReactNode }) {
   const [staff, setStaff] = useState<StaffEntry[]>([]);
   const [lifecycle, setLifecycle] = useState<Lifecycle | null>(null);
   const reload = useCallback(async () => {
-    const [p, s, l] = await Promise.all([
-      ok(api.GET('/api/v1/policy')),
-      ok(api.GET('/api/v1/directory')),
-      ok(api.GET('/api/v1/lifecycle')),
-    ]);
-    setPolicy(p.active);
-    setStaff(s);
-    setLifecycle(l);
+    // The start-up's early answers once (same session as /me), then fresh ones.
+    const pending = early;
+    early = null;
+    const d = (pending && (await pending.catch(() => null))) || (await fetchLookups());
+    setPolicy(d.policy);
+    setStaff(d.staff);
+    setLifecycle(d.lifecycle);
   }, []);
   useEffect(() => {
     void reload();
