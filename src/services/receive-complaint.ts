@@ -10,11 +10,8 @@ import type { Actor, Complaint } from '../domain/complaint/types.js';
 import { receive } from '../domain/lifecycle/intake.js';
 import { AppError } from '../domain/errors.js';
 import { canonicalJson } from '../store/event.repository.js';
-import { insertComplaint, getComplaint, searchText } from '../store/complaint.repository.js';
-import { indexNewComplaintText } from '../store/search.repository.js';
-import { appendEvents } from '../store/event.repository.js';
-import { upsertClocks, listClocks } from '../store/clock.repository.js';
-import { enqueueMessages } from '../store/outbox.repository.js';
+import { getComplaint } from '../store/complaint.repository.js';
+import { listClocks } from '../store/clock.repository.js';
 import { ensureCaseNumbers, formatCaseNumber, nextCaseNumber } from '../store/counter.repository.js';
 import { findIdempotent, saveIdempotent } from '../store/idempotency.repository.js';
 import { idempotencyTtlMs } from './idempotent-requests.js';
@@ -27,7 +24,7 @@ import { recordPiiAccess } from '../store/pii-access.repository.js';
 import { requestContext } from './request-context.js';
 import { contactKeysForIntake } from './contact-keys.js';
 import { insertContactKeys } from '../store/contact-key.repository.js';
-import { recordFacts } from '../store/facts.repository.js';
+import { persistReceipt } from '../store/decisions.js';
 import { linkCandidates, linkRows } from '../repeats/link-candidates.js';
 import { insertCaseLinks } from '../store/repeat.repository.js';
 
@@ -95,14 +92,9 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
       const seq = await nextCaseNumber(trx, app.database.dialect, year);
       const number = formatCaseNumber(year, seq);
       const r = receive(input, { id, number }, { actor, now, policy, calendar });
-      await insertComplaint(trx, r.complaint, r.clocks);
-      await indexNewComplaintText(trx, app.database.dialect, id, searchText(r.complaint));
+      await persistReceipt(trx, app.database.dialect, r, calendar);
       await insertContactKeys(trx, id, contactKeys);
       await insertCaseLinks(trx, linkRows(id, links, now.toISOString()));
-      await appendEvents(trx, id, r.events);
-      await upsertClocks(trx, r.clocks);
-      await recordFacts(trx, r.complaint, r.events, r.clocks, calendar); // the reports' row from receipt on
-      await enqueueMessages(trx, r.outbox);
       await hooks.inTransaction?.(trx, r.complaint);
       const access = hooks.viewedBy ? piiAccessFor(r.complaint, hooks.viewedBy, now, requestContext()?.route ?? null) : null;
       if (access) await recordPiiAccess(trx, access);

@@ -1,6 +1,6 @@
 /**
  * The decision writer: the one place where the result of `apply` (domain/lifecycle/apply.ts)
- * reaches the database — the case row with its optimistic version check, the timeline events,
+ * — and of `receive` (domain/lifecycle/intake.ts), a case's first transition — reaches the database — the case row with its optimistic version check, the timeline events,
  * the clocks, the outbox rows, the analysis facts (store/facts.repository.ts) and the
  * accountability entries the transitions create (domain/accountability/entries.ts). Staff actions (services/act-on-complaint.ts) persist one
  * decision; the deadline sweeper (jobs/deadline-sweeper.ts) persists every clock it fired on a
@@ -14,9 +14,12 @@
 import type { Transaction } from 'kysely';
 import type { Clock, Complaint } from '../domain/complaint/types.js';
 import type { Decision } from '../domain/lifecycle/apply.js';
+import type { IntakeResult } from '../domain/lifecycle/intake.js';
+import type { Dialect } from './db.js';
 import type { DB } from './schema.js';
 import { uuidv7 } from './ids.js';
-import { saveComplaint } from './complaint.repository.js';
+import { insertComplaint, saveComplaint, searchText } from './complaint.repository.js';
+import { indexNewComplaintText } from './search.repository.js';
 import { appendEvents } from './event.repository.js';
 import { upsertClocks } from './clock.repository.js';
 import { enqueueMessages } from './outbox.repository.js';
@@ -75,4 +78,20 @@ export async function persistDecisions(trx: Transaction<DB>, before: CaseState, 
   }
   for (const { d, list } of entries) await recordEntries(trx, state.complaint.policyKey, list, { id: d.events[0]!.actorId, name: d.events[0]!.actorName });
   return { ...state, changedClocks: [...changed.values()] };
+}
+
+/**
+ * A new case's first transition (受理登记): the case row, its search text, the receipt's events,
+ * clocks and outbox rows, and the reports' row from receipt on — the same writes
+ * `persistDecisions` makes for every later transition. The channel's own rows (contact keys,
+ * repeat links, idempotency, access log) are the caller's, in the same transaction.
+ */
+export async function persistReceipt(trx: Transaction<DB>, dialect: Dialect, r: IntakeResult, calendar: WorkingCalendar): Promise<void> {
+  const id = r.complaint.id;
+  await insertComplaint(trx, r.complaint, r.clocks);
+  await indexNewComplaintText(trx, dialect, id, searchText(r.complaint));
+  await appendEvents(trx, id, r.events);
+  await upsertClocks(trx, r.clocks);
+  await recordFacts(trx, r.complaint, r.events, r.clocks, calendar);
+  await enqueueMessages(trx, r.outbox);
 }
