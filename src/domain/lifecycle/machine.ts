@@ -709,7 +709,7 @@ export const ACTIONS = {
   contact_failed: spec({
     label: { 'zh-CN': '联系客户未果', 'zh-TW': '聯繫客戶未果', en: 'Could not reach the customer' },
     // Staff tried to reach the customer during handling and could not: a note on the timeline that
-    // re-times the rule clocks with an `unreachable` limit (002 篇7: 24小时内没有联系上的客户 … 48小时).
+    // re-times the clocks with an `unreachable` limit, rule or grade (002 篇7: 24小时内没有联系上的客户 … 48小时).
     // The states in which clocks run; the follow-up's own attempts are follow_up with reached: false.
     from: { complaint: OPEN, inquiry: ['received'], suggestion: ['received', 'assigned'] },
     targets: [],
@@ -717,7 +717,7 @@ export const ACTIONS = {
     input: I.ContactFailedInput,
     // The method and note are on the event as its input.
     effect: (d, _input, ctx) => {
-      const retimed = customerUnreachable(ctx.policy, d.clocks, ctx.now);
+      const retimed = customerUnreachable(ctx.policy, d.c, d.clocks, ctx.now);
       if (retimed.length) d.eventData.unreachable = { retimed };
       return d.c.state;
     },

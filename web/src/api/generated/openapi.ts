@@ -11806,6 +11806,13 @@ export interface components {
                     resolve?: string;
                     approval?: string;
                 };
+                unreachable?: {
+                    triage?: string;
+                    dispatch?: string;
+                    first_response?: string;
+                    resolve?: string;
+                    approval?: string;
+                };
                 /** @default 0.8 */
                 warnAt: number;
                 /** @default false */
