@@ -862,10 +862,13 @@ export const ACTIONS = {
     who: ['system'],
     input: I.RecalculateClocksInput,
     // A holiday list changed (services/recalculate-clocks.ts): the running clocks count again from
-    // their starts; the event keeps each moved clock's old and new times. The customer hears of a
-    // later promise from apply (its delay notice), as after an extension.
+    // their starts; the event keeps each moved clock's old and new times, and the clocks whose
+    // missing-holiday-data flag the new list cleared without moving them. The customer hears of a
+    // moved promise from apply (a later one: the delay notice; an earlier one: promise_earlier).
     effect: (d, _input, ctx) => {
-      d.eventData.clocks = d.clocks.recalculate(ctx.now);
+      const r = d.clocks.recalculate(ctx.now);
+      d.eventData.clocks = r.moved;
+      if (r.holidayData.length) d.eventData.holidayData = r.holidayData;
       return d.c.state;
     },
   }),

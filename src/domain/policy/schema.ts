@@ -535,6 +535,8 @@ const scripts = z
 export const CUSTOMER_MESSAGE_PLACEHOLDERS = {
   acknowledgement: ['organisation', 'number', 'promisedAt', 'trackUrl', 'accessCode'],
   delay_notice: ['organisation', 'number', 'dueAt', 'trackUrl'],
+  /** The promise moved earlier by a holiday change (recalculate_clocks). */
+  promise_earlier: ['organisation', 'number', 'dueAt', 'trackUrl'],
   answer: ['organisation', 'number', 'answer', 'trackUrl'],
   survey_invitation: ['organisation', 'number', 'surveyUrl', 'expiresAt', 'trackUrl'],
   closure: ['organisation', 'number', 'trackUrl'],
@@ -581,6 +583,7 @@ const messages = z.strictObject({
     .strictObject({
       acknowledgement: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.acknowledgement).optional(),
       delay_notice: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.delay_notice).optional(),
+      promise_earlier: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.promise_earlier).optional(),
       answer: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.answer).optional(),
       survey_invitation: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.survey_invitation).optional(),
       closure: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.closure).optional(),

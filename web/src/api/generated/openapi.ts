@@ -12271,6 +12271,23 @@ export interface components {
                             en?: string;
                         };
                     };
+                    promise_earlier?: {
+                        subject?: {
+                            "zh-CN"?: string;
+                            "zh-TW"?: string;
+                            en?: string;
+                        };
+                        body?: {
+                            "zh-CN"?: string;
+                            "zh-TW"?: string;
+                            en?: string;
+                        };
+                        sms?: {
+                            "zh-CN"?: string;
+                            "zh-TW"?: string;
+                            en?: string;
+                        };
+                    };
                     answer?: {
                         subject?: {
                             "zh-CN"?: string;
