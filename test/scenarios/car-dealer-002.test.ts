@@ -4,7 +4,8 @@
  * receipt, the grade set at intake by whoever takes it, the chain's 41 hours, the general
  * manager's 8 hours, the primary handler's day off handed to the secondary one, follow-up within
  * 24 hours, an unsatisfied customer one layer up, the 48 hours (and the chain's 65) for a customer
- * not reached within the 24, and the pending-ledger reminder on the 4th.
+ * not reached within the 24, and the pending-ledger reminder and the rewards-and-penalties report
+ * on the 4th.
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -130,7 +131,7 @@ await scenario('car-dealer-002', '2026-09-28T09:00:00+08:00', (k) => {
     assert.deepEqual(rule(after), rule(late));
   });
 
-  it('未了事宜: the reminder of the 4th moves off the National Day holiday to 10-08, due that working day', async () => {
+  it('未了事宜 and 奖罚: the duties of the 4th move off the National Day holiday to 10-08, due that working day', async () => {
     k().clock.set('2026-10-04T09:30:00+08:00');
     await sweepDeadlines(k().app);
     const none = await k().app.database.db.selectFrom('duties').select('id').where('code', '=', 'pending_ledger_reminder').where('period', '=', '2026-10').execute();
@@ -140,5 +141,8 @@ await scenario('car-dealer-002', '2026-09-28T09:00:00+08:00', (k) => {
     // 回访 4): 客户经理每月4日完成上个月未了事宜的客户沟通提醒 — by the end of the (next) working day, 18:00.
     const rows = await k().app.database.db.selectFrom('duties').select(['created_at', 'due_at', 'owner_role']).where('code', '=', 'pending_ledger_reminder').where('period', '=', '2026-10').execute();
     assert.deepEqual(rows, [{ created_at: '2026-10-08T01:00:00.000Z', due_at: '2026-10-08T10:00:00.000Z', owner_role: 'followup' }]);
+    // (二)3: 每月4日管理部将 … 奖罚情况报主管总经理和财务部 — the same 4th, moved the same way.
+    const report = await k().app.database.db.selectFrom('duties').select(['created_at', 'due_at', 'owner_role']).where('code', '=', 'rewards_penalties_report').where('period', '=', '2026-10').execute();
+    assert.deepEqual(report, [{ created_at: '2026-10-08T01:00:00.000Z', due_at: '2026-10-08T10:00:00.000Z', owner_role: 'approver' }]);
   });
 });
