@@ -1,5 +1,5 @@
 /**
- * Message wording. Customer messages (acknowledgement, delay notice, answer, survey invitation,
+ * Message wording. Customer messages (acknowledgement, delay notice, earlier promise, answer, survey invitation,
  * closure, invalid explanation, overdue notice) in zh-CN / zh-TW / en, each overridable per language by the
  * policy's `messages` section; staff notifications (e-mail and group bots) with a fixed wording.
  *
@@ -45,6 +45,19 @@ export const CUSTOMER_DEFAULTS: Record<CustomerMessage, CustomerWording> = {
       'zh-CN': '【{organisation}】很抱歉，您的投诉{number}需延长处理，新的答复时间为{dueAt}。查询：{trackUrl}',
       'zh-TW': '【{organisation}】很抱歉，您的投訴{number}需延長處理，新的答覆時間為{dueAt}。查詢：{trackUrl}',
       en: '{organisation}: sorry, complaint {number} needs more time. New promised time: {dueAt}. Track: {trackUrl}',
+    },
+  },
+  promise_earlier: {
+    subject: { 'zh-CN': '【{number}】答复时间提前通知', 'zh-TW': '【{number}】答覆時間提前通知', en: '[{number}] An earlier answer time' },
+    body: {
+      'zh-CN': '尊敬的客户：\n\n因工作日安排调整，您的投诉（编号 {number}）的承诺答复时间已提前。\n新的承诺答复时间：{dueAt}\n\n查询进度：{trackUrl}\n\n{organisation}',
+      'zh-TW': '尊敬的客戶：\n\n因工作日安排調整，您的投訴（編號 {number}）的承諾答覆時間已提前。\n新的承諾答覆時間：{dueAt}\n\n查詢進度：{trackUrl}\n\n{organisation}',
+      en: 'Dear customer,\n\nThe working days have been rearranged, so we will answer your complaint {number} earlier than we first said.\nNew promised time: {dueAt}\n\nFollow your case: {trackUrl}\n\n{organisation}',
+    },
+    sms: {
+      'zh-CN': '【{organisation}】因工作日安排调整，您的投诉{number}答复时间提前至{dueAt}。查询：{trackUrl}',
+      'zh-TW': '【{organisation}】因工作日安排調整，您的投訴{number}答覆時間提前至{dueAt}。查詢：{trackUrl}',
+      en: '{organisation}: working days changed, complaint {number} will be answered earlier, by {dueAt}. Track: {trackUrl}',
     },
   },
   answer: {

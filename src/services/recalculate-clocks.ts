@@ -6,8 +6,10 @@
  * of cases, counts each running clock again from its start with its limit, extensions and pauses
  * (ClockSet.recalculate). A case whose times move gets one `recalculate_clocks` transition by the
  * system, with each moved clock's old and new times on its event; a later promise sends the
- * customer the policy's delay notice (domain/lifecycle/apply.ts). Cases that do not move get
- * nothing.
+ * customer the policy's delay notice, an earlier one the `promise_earlier` message
+ * (domain/lifecycle/apply.ts). A case whose times do not move but whose clocks had assumed a year
+ * without holiday data that the change supplied gets the transition too, to clear that flag
+ * (`holidayData` on its event); other cases get nothing.
  *
  * Robust by construction: each case is counted outside any transaction and written in its own
  * short one (re-counted under the lock only if the case changed meanwhile), a region is marked
@@ -104,6 +106,11 @@ function movedClocks(d: Decision | { kind: 'refused' }): ClockMove[] {
   return (d.events[0]?.data.clocks as ClockMove[] | undefined) ?? [];
 }
 
+/** Whether the recount changed any clock row: a move, or only the missing-holiday-data flag cleared. */
+function changedClocks(d: Decision | { kind: 'refused' }): boolean {
+  return d.kind === 'applied' && d.clocks.length > 0;
+}
+
 async function recalculateCase(app: App, id: string, p: PendingRecalculation): Promise<RecalculationResult['moved'][number] | null> {
   const { db } = app.database;
   const input = { region: p.region, revision: p.revision };
@@ -113,21 +120,22 @@ async function recalculateCase(app: App, id: string, p: PendingRecalculation): P
   if (!seen) return null;
   const policy = await app.policyByKey(seen.policyKey);
   const counted = apply(seen, await listClocks(db, id), ACTION, input, { actor: SYSTEM_ACTOR, now, policy, calendar: await app.calendarFor(policy) });
-  if (!movedClocks(counted).length) return null;
+  if (!changedClocks(counted)) return null;
   const saved = await db.transaction().execute(async (trx): Promise<{ complaint: Complaint; clocks: ClockMove[] } | null> => {
     const locked = await lockForDecision(app, trx, id);
     if (!locked) return null;
     // The case changed since it was counted (someone acted on it): count again under the lock, in memory.
     const d = locked.complaint.version === seen.version ? counted : apply(locked.complaint, locked.clocks, ACTION, input, { actor: SYSTEM_ACTOR, now, policy: locked.policy, calendar: locked.calendar });
     const clocks = movedClocks(d);
-    if (d.kind !== 'applied' || !clocks.length) return null;
+    if (d.kind !== 'applied' || !changedClocks(d)) return null;
     const after = await persistDecisions(trx, locked, [d]);
     warnMissingHolidays(app, after.complaint, after.changedClocks);
     return { complaint: after.complaint, clocks };
   });
   if (!saved) return null;
   app.events.emit('case_changed', { id, number: saved.complaint.number, state: saved.complaint.state, action: ACTION, at: saved.complaint.updatedAt });
-  return { complaintId: id, number: saved.complaint.number, clocks: saved.clocks };
+  // Only the flag cleared: written and audited, but not a case whose times moved.
+  return saved.clocks.length ? { complaintId: id, number: saved.complaint.number, clocks: saved.clocks } : null;
 }
 
 const running = new WeakMap<App, { promise: Promise<RecalculationResult | null>; again: boolean; stopping: boolean }>();

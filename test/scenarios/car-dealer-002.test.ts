@@ -3,8 +3,9 @@
  * on the official 2026 calendar with the test clock: the 1-hour report counted from the real
  * receipt, the grade set at intake by whoever takes it, the chain's 41 hours, the general
  * manager's 8 hours, the primary handler's day off handed to the secondary one, follow-up within
- * 24 hours, an unsatisfied customer one layer up, the 48 hours for a customer not reached within
- * the 24, and the pending-ledger reminder on the 4th.
+ * 24 hours, an unsatisfied customer one layer up, the 48 hours (and the chain's 65) for a customer
+ * not reached within the 24, and the pending-ledger reminder and the rewards-and-penalties report
+ * on the 4th.
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,7 +83,7 @@ await scenario('car-dealer-002', '2026-09-28T09:00:00+08:00', (k) => {
     assert.equal(rule(done, 'implementation').status, 'stopped');
   });
 
-  it('(一)2 1): a customer not reached within 24 h gives the customer manager 48 h from the same start; after the breach an attempt changes nothing', async () => {
+  it('(一)2 1): a customer not reached within 24 h gives the customer manager 48 h from the same start and the chain 65 h from receipt; after the 24 h breached an attempt leaves that stage as it was', async () => {
     const rule = (v: any) => clockOf(v, 'rule:responsibility');
     k().clock.set('2026-09-29T10:00:00+08:00');
     const tried = (await intake(k())).complaint.id;
@@ -101,27 +102,36 @@ await scenario('car-dealer-002', '2026-09-28T09:00:00+08:00', (k) => {
     const t = await act(k(), 'handler2', tried, 'contact_failed', { method: 'phone', note: '电话无人接听' });
     // 24小时内没有联系上的客户，客户经理应在48小时完成上述工作: 48 h from the routing, not from now.
     assert.deepEqual([rule(t).status, rule(t).startedAt, rule(t).dueAt, rule(t).customerUnreachableAt], ['running', '2026-09-29T02:00:00.000Z', '2026-10-01T02:00:00.000Z', '2026-09-29T12:00:00.000Z']);
+    // The chain's promise (grades[].unreachable): 1 + 48 + 4 + 4 + 8 = 65 h from receipt (09-29 10:00) → 10-02 03:00 local, not 41 h.
+    const resolve = clockOf(t, 'resolve');
+    assert.deepEqual([resolve.duration, resolve.dueAt, resolve.customerUnreachableAt], ['65h', '2026-10-01T19:00:00.000Z', '2026-09-29T12:00:00.000Z']);
     assert.deepEqual([lastEvent(t).action, lastEvent(t).toState, lastEvent(t).data.input, lastEvent(t).data.unreachable], [
       'contact_failed',
       'assigned',
       { method: 'phone', note: '电话无人接听' },
-      { retimed: [{ clock: 'rule:responsibility', dueAt: '2026-10-01T02:00:00.000Z' }] },
+      { retimed: [{ clock: 'resolve', dueAt: '2026-10-01T19:00:00.000Z' }, { clock: 'rule:responsibility', dueAt: '2026-10-01T02:00:00.000Z' }] },
     ]);
-    assert.equal(rule(await view(k(), plain)).dueAt, '2026-09-30T02:00:00.000Z', 'no attempt: still 24 h');
+    // The promise moved later: the customer is told the new time, once.
+    assert.deepEqual(lastEvent(t).data.promise, { from: '2026-09-30T19:00:00.000Z', to: '2026-10-01T19:00:00.000Z', because: 'contact_failed' });
+    assert.deepEqual((await outbox(k(), tried, 'delay_notice')).map((m) => [m.payload.previousDueAt, m.payload.dueAt]), [['2026-09-30T19:00:00.000Z', '2026-10-01T19:00:00.000Z']]);
+    const untried = await view(k(), plain);
+    assert.equal(rule(untried).dueAt, '2026-09-30T02:00:00.000Z', 'no attempt: still 24 h');
+    assert.deepEqual([clockOf(untried, 'resolve').dueAt, clockOf(untried, 'resolve').customerUnreachableAt], ['2026-09-30T19:00:00.000Z', undefined], 'and still 41 h');
 
     k().clock.set('2026-09-30T10:00:30+08:00');
     await sweepDeadlines(k().app);
     assert.equal(rule(await view(k(), tried)).breachedAt, null, 'the 48 h have not run out');
     const late = await view(k(), plain);
     assert.deepEqual([rule(late).breachedAt, rule(late).dueAt], ['2026-09-30T02:00:30.000Z', '2026-09-30T02:00:00.000Z']);
-    // Recorded after the 24 h breached: on the timeline, the clock as it was.
+    // Recorded after the 24 h breached: on the timeline, that stage's clock as it was; the 41 h,
+    // still running, are the chain's window in which the attempt was made: 65 h.
     const after = await act(k(), 'handler2', plain, 'contact_failed', { method: 'sms' });
     assert.equal(lastEvent(after).action, 'contact_failed');
-    assert.equal(lastEvent(after).data.unreachable, undefined);
+    assert.deepEqual(lastEvent(after).data.unreachable, { retimed: [{ clock: 'resolve', dueAt: '2026-10-01T19:00:00.000Z' }] });
     assert.deepEqual(rule(after), rule(late));
   });
 
-  it('未了事宜: the reminder of the 4th moves off the National Day holiday to 10-08, due that working day', async () => {
+  it('未了事宜 and 奖罚: the duties of the 4th move off the National Day holiday to 10-08, due that working day', async () => {
     k().clock.set('2026-10-04T09:30:00+08:00');
     await sweepDeadlines(k().app);
     const none = await k().app.database.db.selectFrom('duties').select('id').where('code', '=', 'pending_ledger_reminder').where('period', '=', '2026-10').execute();
@@ -131,5 +141,8 @@ await scenario('car-dealer-002', '2026-09-28T09:00:00+08:00', (k) => {
     // 回访 4): 客户经理每月4日完成上个月未了事宜的客户沟通提醒 — by the end of the (next) working day, 18:00.
     const rows = await k().app.database.db.selectFrom('duties').select(['created_at', 'due_at', 'owner_role']).where('code', '=', 'pending_ledger_reminder').where('period', '=', '2026-10').execute();
     assert.deepEqual(rows, [{ created_at: '2026-10-08T01:00:00.000Z', due_at: '2026-10-08T10:00:00.000Z', owner_role: 'followup' }]);
+    // (二)3: 每月4日管理部将 … 奖罚情况报主管总经理和财务部 — the same 4th, moved the same way.
+    const report = await k().app.database.db.selectFrom('duties').select(['created_at', 'due_at', 'owner_role']).where('code', '=', 'rewards_penalties_report').where('period', '=', '2026-10').execute();
+    assert.deepEqual(report, [{ created_at: '2026-10-08T01:00:00.000Z', due_at: '2026-10-08T10:00:00.000Z', owner_role: 'approver' }]);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * Seed 001 篇5 (汽车销售服务公司客户投诉管理制度) on the `car-dealer` preset, through the API on the
- * official 2026 calendar with the test clock: one working day (of a six-day week) for the handler,
+ * official 2026 calendar with the test clock: one working day (of a six-day week) from routing to
+ * the handler's solution (a clock rule),
  * the general manager's consent to every solution, a major complaint to the department manager at
  * once with 4 hours to respond, an unsatisfied customer one tier up.
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { act, answered, dueOf, id, intake, lastEvent, proposed, scenario, triaged } from './support.js';
+import { act, answered, clockOf, dueOf, id, intake, lastEvent, proposed, scenario, triaged } from './support.js';
 
 // Friday 2026-09-25 16:00 in Shanghai (08:00 UTC), in the 中秋节 holiday (09-25…09-27); the showroom
 // works Monday to Saturday, so counting starts on Monday 09-28.
@@ -18,10 +19,12 @@ await scenario('car-dealer', '2026-09-25T16:00:00+08:00', (k) => {
     // (received on a holiday), so the end of Wednesday: 10-01 00:00.
     assert.equal(dueOf(v0, 'resolve'), '2026-09-30T16:00:00.000Z');
     const r = await triaged(k(), caseId, { category: 'product_quality', grade: 'general' }); // the sales department's (demo users)
-    // §4.3: 在一个工作日内提出解决办法 — the preset's nearest clock, from routing (still in the
-    // holiday): all of Monday 09-28.
-    assert.equal(dueOf(r, 'first_response'), '2026-09-28T16:00:00.000Z');
+    // §4.3: 在一个工作日内提出解决办法 — the clock rule from routing (still in the holiday) to the
+    // proposal: all of Monday 09-28. No clock for accepting it (篇5 sets none).
+    assert.deepEqual([clockOf(r, 'rule:propose_1wd').status, dueOf(r, 'rule:propose_1wd')], ['running', '2026-09-28T16:00:00.000Z']);
+    assert.equal(clockOf(r, 'first_response'), undefined);
     const p = await proposed(k(), caseId);
+    assert.equal(clockOf(p, 'rule:propose_1wd').status, 'stopped', 'the solution is proposed');
     // §4.4: 投诉解决办法经总经理同意后 … 通知客户 — every solution.
     assert.deepEqual([p.complaint.state, p.complaint.proposal.requiredLevel], ['awaiting_approval', 'general_manager']);
     await act(k(), 'gm', caseId, 'approve', {});
@@ -37,11 +40,11 @@ await scenario('car-dealer', '2026-09-25T16:00:00+08:00', (k) => {
     // 10-10 is a 调休 working Saturday; a general case routed now has until Monday 10-12 10:00 (Sunday off).
     const plain = (await intake(k())).complaint.id;
     const pr = await triaged(k(), plain, { category: 'service_quality', grade: 'general' });
-    assert.equal(dueOf(pr, 'first_response'), '2026-10-12T02:00:00.000Z');
+    assert.equal(dueOf(pr, 'rule:propose_1wd'), '2026-10-12T02:00:00.000Z');
     k().clock.set('2026-10-17T10:00:00+08:00');
     // An ordinary Saturday: one working day ends on Monday 10-19 10:00.
     const sat = (await intake(k())).complaint.id;
-    assert.equal(dueOf(await triaged(k(), sat, { category: 'service_quality', grade: 'general' }), 'first_response'), '2026-10-19T02:00:00.000Z');
+    assert.equal(dueOf(await triaged(k(), sat, { category: 'service_quality', grade: 'general' }), 'rule:propose_1wd'), '2026-10-19T02:00:00.000Z');
     k().clock.set('2026-09-28T10:00:00+08:00');
     const caseId = (await intake(k(), { description: '新车交付后发现事故修复痕迹，要求退车' })).complaint.id;
     await act(k(), 'specialist', caseId, 'judge', { valid: true });
@@ -50,5 +53,7 @@ await scenario('car-dealer', '2026-09-25T16:00:00+08:00', (k) => {
     assert.deepEqual([v.complaint.state, v.complaint.primaryHandlerId], ['assigned', id(k(), 'deptmanager')]);
     // Preset assumption for §4 重大.2 立即召紧急会议: within 4 hours.
     assert.equal(dueOf(v, 'first_response'), '2026-09-28T06:00:00.000Z');
+    // §4.3's working day is for 一般 complaints only: no rule clock for a major one.
+    assert.equal(clockOf(v, 'rule:propose_1wd'), undefined);
   });
 });

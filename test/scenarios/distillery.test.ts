@@ -1,12 +1,13 @@
 /**
  * Seed 001 篇7 (酒厂客户投诉管理制度) on the `distillery` preset, through the API on the official 2026
- * calendar with the test clock: a letter registered within 24 hours, three working days promised,
+ * calendar with the test clock: a letter registered within 24 hours, a phone complaint answered
+ * within 24 hours (a clock rule on the channel), three working days promised,
  * at most seven with an extension, the feedback form to the customer within 24 hours of finishing,
  * an inquiry answered within 24 hours, and one point per valid complaint.
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { act, answered, dueOf, intake, proposed, scenario, triaged } from './support.js';
+import { act, answered, clockOf, dueOf, intake, proposed, scenario, triaged } from './support.js';
 
 // Thursday 2026-04-30 10:00 in Shanghai (02:00 UTC), before 劳动节 (05-01…05-05; 05-09 is a 调休 working Saturday).
 await scenario('distillery', '2026-04-30T10:00:00+08:00', (k) => {
@@ -33,6 +34,24 @@ await scenario('distillery', '2026-04-30T10:00:00+08:00', (k) => {
     // 七: 客户投诉考核按投诉一次扣一分.
     const entries = await k().app.database.db.selectFrom('accountability_entries').selectAll().where('complaint_id', '=', caseId).execute();
     assert.deepEqual(entries.map((e) => [e.rule_code, Number(e.points), e.department_code]), [['complaint_point', 1, 'marketing_office']]);
+  });
+
+  it('limits by channel: a phone complaint is answered within 24 hours of receipt; a letter has no such clock', async () => {
+    k().clock.set('2026-05-07T09:00:00+08:00');
+    const call = await intake(k(), { channel: 'phone', description: '来电：酒瓶渗漏' });
+    // 二1: 电话投诉 … 在24小时答复客户 — hours, around the clock: 05-08 09:00.
+    assert.deepEqual([clockOf(call, 'rule:phone_answer').status, dueOf(call, 'rule:phone_answer')], ['running', '2026-05-08T01:00:00.000Z']);
+    // 二2: a letter is registered within 24 hours (triage), with no 24-hour answer.
+    const letter = await intake(k(), { channel: 'letter', description: '来信：酒瓶渗漏' });
+    assert.equal(clockOf(letter, 'rule:phone_answer'), undefined);
+    assert.equal(dueOf(letter, 'triage'), '2026-05-08T01:00:00.000Z');
+    const caseId = call.complaint.id;
+    await triaged(k(), caseId, { category: 'product_quality', grade: 'general' });
+    await proposed(k(), caseId);
+    k().clock.set('2026-05-07T16:00:00+08:00');
+    const a = await answered(k(), caseId);
+    assert.equal(clockOf(a, 'rule:phone_answer').status, 'stopped', 'answered within the 24 h');
+    assert.equal(clockOf(a, 'rule:phone_answer').breachedAt, null);
   });
 
   it('an inquiry is answered within 24 hours', async () => {

@@ -2,7 +2,8 @@
  * Seed 001 篇6 (质量管理体系下的客户投诉处理制度) on the `quality-office` preset, through the API on
  * the official 2026 calendar with the test clock: one day for the department's first agreement,
  * one week in all, the quality lead and the manager signing, the follow-up call on the day the case
- * was finished, and an unsatisfied customer handled again one tier up.
+ * was finished, the investigation report to the general manager within three days (a duty), and
+ * an unsatisfied customer handled again one tier up.
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +21,9 @@ await scenario('quality-office', '2026-09-28T09:00:00+08:00', (k) => {
     // §6.1: 被投诉部门主任 … 需在1天内明确职责 … 达成初步协议 — from routing (the preset's clock).
     assert.equal(dueOf(r, 'first_response'), '2026-09-29T02:00:00.000Z');
     const p = await proposed(k(), caseId);
+    // §6.2: 由质量负责人 … 于调查处理后三天内提出报告呈总经理批示 — a duty from the finding (10:00), three days.
+    const duties = (await k().as('specialist').get(`/api/v1/complaints/${caseId}/duties`)).body as any[];
+    assert.deepEqual(duties.filter((d) => d.code === 'investigation_report').map((d) => [d.status, d.dueAt, d.record]), [['open', '2026-10-01T02:00:00.000Z', 'report']]);
     // §3.5: 提交至质量负责人及经理批示 — at least the 经理.
     assert.deepEqual([p.complaint.state, p.complaint.proposal.requiredLevel], ['awaiting_approval', 'manager']);
     assert.equal((await k().as('deptmanager').act(caseId, 'approve', {})).status, 403, 'the quality lead alone does not sign');

@@ -1,8 +1,10 @@
 /**
  * A holiday list that changes moves the running clocks it concerns (issue 10 §5): each case
  * whose times move gets one audited `recalculate_clocks` transition by the system, with every
- * moved clock's old and new times; a later promise sends the customer one delay notice; a second
- * run moves nothing; a case whose clocks do not count working time gets nothing. Through the
+ * moved clock's old and new times; a later promise sends the customer one delay notice, an
+ * earlier one the earlier-promise message; a second run moves nothing; a case whose clocks do not
+ * count working time gets nothing; one whose clock had assumed a year the list supplies without
+ * moving it has that flag cleared. Through the
  * admin route, the CLI (`kesu calendar import`) and — for an import whose recalculation never
  * ran — the sweeper loop.
  */
@@ -47,8 +49,8 @@ for (const { dialect, skip } of await engines()) {
     const view = async (id: string) => (await k.as('specialist').get(`/api/v1/complaints/${id}`)).body;
     const resolve = async (id: string) => (await view(id)).clocks.find((c: any) => c.kind === 'resolve');
     const recalcEvents = async (id: string) => (await view(id)).timeline.filter((e: any) => e.action === 'recalculate_clocks');
-    const notices = async (id: string) =>
-      (await k.testDb.database.db.selectFrom('outbox').select(['payload', 'recipient']).where('complaint_id', '=', id).where('template', '=', 'delay_notice').execute()).map((m) => ({
+    const notices = async (id: string, template = 'delay_notice') =>
+      (await k.testDb.database.db.selectFrom('outbox').select(['payload', 'recipient']).where('complaint_id', '=', id).where('template', '=', template).orderBy('id').execute()).map((m) => ({
         payload: JSON.parse(m.payload),
         to: JSON.parse(m.recipient),
       }));
@@ -112,7 +114,7 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(await pendingRecalculations(k.app.database.db), []);
     });
 
-    it('a date that stops being a holiday moves the promise back; an earlier promise is recorded, not announced as a delay', async () => {
+    it('a date that stops being a holiday moves the promise back; the customer is told the earlier time (not as a delay), once', async () => {
       const r = await put({ holidays: [], workdays: [] });
       assert.ok(r);
       assert.deepEqual(r.moved.map((m) => m.complaintId), [suggestion]);
@@ -121,7 +123,9 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(events.length, 2);
       assert.deepEqual(events[1].data.clocks, [{ clock: 'resolve', from: { dueAt: DUE_FRI_OFF, warnAt: WARN_FRI_OFF }, to: { dueAt: DUE, warnAt: WARN } }]);
       assert.deepEqual(events[1].data.promise, { from: DUE_FRI_OFF, to: DUE, because: 'recalculate_clocks' });
-      assert.equal((await notices(suggestion)).length, 1);
+      assert.equal((await notices(suggestion)).length, 1, 'no delay notice for an earlier time');
+      const earlier = await notices(suggestion, 'promise_earlier');
+      assert.deepEqual(earlier.map((m) => [m.payload.previousDueAt, m.payload.dueAt, m.to]), [[DUE_FRI_OFF, DUE, { customer: true }]]);
     });
 
     it('an import whose recalculation never ran stays pending and the sweeper loop does it, in batches', async () => {
@@ -199,6 +203,38 @@ for (const { dialect, skip } of await engines()) {
         assert.equal((await resolve(id)).dueAt, '2027-02-09T02:00:00.000Z');
         assert.equal((await recalcEvents(id)).filter((e: any) => e.data.input.revision === 7).length, 1);
       }
+    });
+
+    it('a year saved that moves no time of a clock which had assumed it: the missing-data flag is cleared, audited, nobody told', async () => {
+      // 2028 has no holiday data either: a suggestion received then counts its 5 working days on plain weekdays.
+      k.clock.set('2028-03-01T10:00:00+08:00');
+      const id = await receive('suggestion', '13900006666');
+      const due = (await resolve(id)).dueAt;
+      assert.deepEqual((await resolve(id)).missingHolidayYears, [2028]);
+      const version = (await view(id)).complaint.version;
+      const save2028 = async () => {
+        const before = latestClockRecalculation(k.app);
+        const r = await k.as('admin').put('/api/v1/calendar/years/2028', { holidays: ['2028-10-02'], workdays: [] });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        const started = latestClockRecalculation(k.app);
+        assert.ok(started && started !== before, 'the route started a recalculation');
+        const done = await started;
+        assert.ok(done);
+        return done;
+      };
+      const run = await save2028();
+      assert.ok(!run.moved.some((m) => m.complaintId === id), 'not a case whose times moved');
+      const after = await resolve(id);
+      assert.deepEqual([after.dueAt, after.missingHolidayYears], [due, []]);
+      const events = await recalcEvents(id);
+      assert.equal(events.length, 1);
+      assert.deepEqual([events[0].data.clocks, events[0].data.holidayData, events[0].data.promise], [[], [{ clock: 'resolve', missingHolidayYears: { from: [2028], to: [] } }], undefined]);
+      assert.equal((await view(id)).complaint.version, version + 1);
+      assert.deepEqual([await notices(id), await notices(id, 'promise_earlier')], [[], []]);
+      // Saved again: nothing left to clear.
+      assert.deepEqual((await save2028()).moved, []);
+      assert.equal((await recalcEvents(id)).length, 1);
+      assert.equal((await view(id)).complaint.version, version + 1);
     });
   });
 }

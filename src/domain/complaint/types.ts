@@ -197,8 +197,9 @@ export interface Clock {
   /** Next instant the sweeper must look at this clock (warn or breach), null when nothing is left. */
   nextCheckAt: string | null;
   /**
-   * When staff recorded, while this rule clock ran and before it breached, that the customer could
-   * not be reached (`contact_failed`): the clock counts to its rule's `unreachable` limit since.
+   * When staff recorded, while this clock ran and before it breached, that the customer could not
+   * be reached (`contact_failed`): the clock counts to its `unreachable` limit since (its rule's,
+   * or its grade's for a built-in clock; lifecycle/clock-rules.ts `unreachableLimit`).
    * Absent on every other clock (and on clocks stored before the field existed).
    */
   customerUnreachableAt?: string;

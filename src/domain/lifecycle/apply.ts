@@ -166,13 +166,17 @@ function promise(clocks: ClockSet): string | null {
  * A transition that moved the running promise (grading, an extension, a grade raised) says so on
  * its event (`promise`: from, to, because — the timeline shows why). A later promise is a delay:
  * the customer gets the policy's delay notice with the new time, once for this change (004 §四).
- * An earlier one is only recorded; a clock that stops, pauses or restarts is no move.
+ * An earlier one moved by a holiday change (`recalculate_clocks`: nobody acted on the case, the
+ * time the customer was given simply no longer holds) is told too, with `promise_earlier`; one
+ * moved earlier by a step on the case is only recorded. A clock that stops, pauses or restarts is
+ * no move.
  */
 function promiseMoved(d: Draft, from: string | null, to: string | null, action: string): void {
   if (!from || !to || from === to) return;
   d.eventData.promise = { from, to, because: action };
-  if (Date.parse(to) > Date.parse(from))
-    d.outbox.push({ channel: 'customer', template: 'delay_notice', to: { customer: true }, payload: { number: d.c.number, dueAt: to, previousDueAt: from, because: action } });
+  const later = Date.parse(to) > Date.parse(from);
+  if (later || action === 'recalculate_clocks')
+    d.outbox.push({ channel: 'customer', template: later ? 'delay_notice' : 'promise_earlier', to: { customer: true }, payload: { number: d.c.number, dueAt: to, previousDueAt: from, because: action } });
 }
 
 /**

@@ -6,10 +6,10 @@
  * the transition's transaction like every other clock. Also the cross-field check of the section
  * (called from domain/policy/check.ts).
  */
-import { ROLES, STATES, type Complaint, type OutboxMessage, type State } from '../complaint/types.js';
-import type { PolicyProblem } from '../policy/check.js';
-import { TIER_ROLES, type Policy } from '../policy/schema.js';
-import { CLOCK_RULE_RELATIONS, clockRulesOf, eventsOf, ruleClockKind, ruleLimit, ruleOfClock, type ClockRule } from '../policy/clock-rules.js';
+import { ROLES, STATES, type Clock, type Complaint, type OutboxMessage, type State } from '../complaint/types.js';
+import { effectiveGrade, type PolicyProblem } from '../policy/check.js';
+import { CLOCK_NAMES, TIER_ROLES, type ClockName, type Policy } from '../policy/schema.js';
+import { CLOCK_RULE_RELATIONS, RULE_CLOCK_PREFIX, clockRulesOf, eventsOf, ruleClockKind, ruleLimit, ruleOfClock, type ClockRule } from '../policy/clock-rules.js';
 import { ACTIONS } from './machine.js';
 import type { ClockSet } from './clocks.js';
 
@@ -35,6 +35,13 @@ export function transitionEvents(action: string, from: State | null, to: State, 
 export function applyClockRules(policy: Policy, c: Complaint, clocks: ClockSet, events: readonly string[], startAt: Date, now: Date): { started: string[]; stopped: string[] } {
   const started: string[] = [];
   const stopped: string[] = [];
+  // A built-in clock the customer could not be reached in keeps its conditional limit when the
+  // transition re-timed it (classify: the grade's usual limit) — the rule clocks' branch below.
+  for (const kind of CLOCK_NAMES) {
+    const k = clocks.get(kind);
+    const due = k && conditionalLimit(policy, c, k, k.duration ?? undefined);
+    if (k && due && k.status !== 'stopped' && k.duration !== null && k.duration !== due) clocks.retime(kind, due, now);
+  }
   const rules = clockRulesOf(policy);
   if (!rules.length) return { started, stopped };
   const hits = (list: string | string[]) => eventsOf(list).some((e) => events.includes(e));
@@ -54,31 +61,55 @@ export function applyClockRules(policy: Policy, c: Complaint, clocks: ClockSet, 
     } else if (limit && !started.includes(kind)) {
       const k = clocks.get(kind);
       // A clock the customer could not be reached in keeps its rule's `unreachable` limit (customerUnreachable below).
-      const due = k?.customerUnreachableAt && r.unreachable ? r.unreachable : limit;
-      if (k && k.status !== 'stopped' && k.duration !== null && k.duration !== due) clocks.retime(kind, due, now);
+      const due = k ? conditionalLimit(policy, c, k, limit) : limit;
+      if (k && due && k.status !== 'stopped' && k.duration !== null && k.duration !== due) clocks.retime(kind, due, now);
     }
   }
   return { started, stopped };
 }
 
 /**
- * Staff could not reach the customer (`contact_failed`, 002 篇7: 24小时内没有联系上的客户 … 48小时):
- * every rule clock with an `unreachable` limit that is still on (running or paused) and has not
- * breached — by the sweeper's mark or by its due time already past — is re-timed to that limit,
- * counted from the clock's own start, and remembers when (`customerUnreachableAt`). A breached
- * clock, one already re-timed and a clock started later keep their limits: the condition belongs
- * to the window in which the attempt was made. Returns the clocks re-timed with their new due time.
+ * The conditional limit of a clock once the customer could not be reached (002 篇7: 24小时内没有联系上的
+ * 客户 … 48小时): a rule clock's `clockRules[].unreachable`; a built-in clock's
+ * `grades[].unreachable.<clock>` of the case's grade (raised when vicious, as its limits are), for
+ * a complaint. Undefined when the policy sets none for that clock. One rule for both kinds of clock.
  */
-export function customerUnreachable(policy: Policy, clocks: ClockSet, now: Date): { clock: string; dueAt: string | null }[] {
+export function unreachableLimit(policy: Policy, c: Pick<Complaint, 'kind' | 'grade' | 'vicious'>, kind: string): string | undefined {
+  if (kind.startsWith(RULE_CLOCK_PREFIX)) return ruleOfClock(policy, kind)?.unreachable;
+  // The grades' limits are a complaint's; an inquiry or a suggestion counts its kind's `resolve`.
+  if (!(CLOCK_NAMES as readonly string[]).includes(kind) || c.kind !== 'complaint') return undefined;
+  const code = effectiveGrade(policy, c.grade ?? policy.defaultGrade, { vicious: c.vicious });
+  return policy.grades.find((g) => g.code === code)?.unreachable?.[kind as ClockName];
+}
+
+/**
+ * The limit a clock counts to: its conditional limit once the customer could not be reached
+ * (`customerUnreachableAt`) and the policy sets one for the case as it is now, else `usual`. From
+ * then on it replaces the clock's other limits (a later grading does not put the 24 h back).
+ */
+function conditionalLimit(policy: Policy, c: Pick<Complaint, 'kind' | 'grade' | 'vicious'>, k: Clock, usual: string | undefined): string | undefined {
+  return (k.customerUnreachableAt ? unreachableLimit(policy, c, k.kind) : undefined) ?? usual;
+}
+
+/**
+ * Staff could not reach the customer (`contact_failed`, 002 篇7: 24小时内没有联系上的客户 … 48小时):
+ * every clock with a conditional limit (`unreachableLimit`: a rule's, or the grade's for a
+ * built-in clock) that is still on (running or paused) and has not breached — by the sweeper's
+ * mark or by its due time already past — is re-timed to that limit, counted from the clock's own
+ * start, and remembers when (`customerUnreachableAt`). A breached clock, one already re-timed and
+ * a clock started later keep their limits: the condition belongs to the window in which the
+ * attempt was made. Returns the clocks re-timed with their new due time, the built-in clocks
+ * first, then the rule clocks in the policy's order.
+ */
+export function customerUnreachable(policy: Policy, c: Pick<Complaint, 'kind' | 'grade' | 'vicious'>, clocks: ClockSet, now: Date): { clock: string; dueAt: string | null }[] {
   const out: { clock: string; dueAt: string | null }[] = [];
-  for (const r of clockRulesOf(policy)) {
-    if (!r.unreachable) continue;
-    const kind = ruleClockKind(r.code);
+  for (const kind of [...CLOCK_NAMES, ...clockRulesOf(policy).map((r) => ruleClockKind(r.code))]) {
+    const limit = unreachableLimit(policy, c, kind);
     const k = clocks.get(kind);
-    if (!k || k.status === 'stopped' || k.breachedAt || k.customerUnreachableAt || k.duration === null) continue;
+    if (!limit || !k || k.status === 'stopped' || k.breachedAt || k.customerUnreachableAt || k.duration === null) continue;
     if (k.dueAt && Date.parse(k.dueAt) <= now.getTime()) continue;
     k.customerUnreachableAt = now.toISOString();
-    clocks.retime(kind, r.unreachable, now);
+    clocks.retime(kind, limit, now);
     out.push({ clock: kind, dueAt: clocks.get(kind)!.dueAt });
   }
   return out;

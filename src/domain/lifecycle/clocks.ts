@@ -39,6 +39,21 @@ export interface ClockMove {
   to: { dueAt: string | null; warnAt: string | null };
 }
 
+/**
+ * A clock a recalculation did not move whose years without holiday data changed (the list of a
+ * year it had to assume was saved and changes nothing in its span): its loud warning goes.
+ */
+export interface ClockHolidayData {
+  clock: ClockKind;
+  missingHolidayYears: { from: number[]; to: number[] };
+}
+
+export interface Recalculation {
+  moved: ClockMove[];
+  /** Not moved, only the missing-holiday-data flag changed (kept: the clock row is written too). */
+  holidayData: ClockHolidayData[];
+}
+
 export class ClockSet {
   private readonly byKind = new Map<ClockKind, Clock>();
   private readonly changed = new Set<ClockKind>();
@@ -192,24 +207,31 @@ export class ClockSet {
   /**
    * Counts every running clock with a limit again from its start, with its extensions and pauses,
    * on the calendars as they are now (a holiday list changed). Returns the clocks whose due or
-   * warning time moved, with both times before and after; a clock that did not move is left as
-   * it was (not even its explanation is rewritten), so running this twice moves nothing.
+   * warning time moved, with both times before and after, and those that did not move but whose
+   * years without holiday data changed (the year's list was saved: the flag is cleared, the
+   * explanation rewritten). Any other clock is left as it was (not even its explanation is
+   * rewritten), so running this twice changes nothing.
    */
-  recalculate(now: Date): ClockMove[] {
-    const moved: ClockMove[] = [];
+  recalculate(now: Date): Recalculation {
+    const out: Recalculation = { moved: [], holidayData: [] };
     for (const clock of [...this.byKind.values()]) {
       if (clock.status !== 'running' || clock.duration === null) continue;
       const before = structuredClone(clock);
       const wasChanged = this.changed.has(clock.kind);
       this.recompute(clock, now);
       if (clock.dueAt === before.dueAt && clock.warnAt === before.warnAt) {
+        const years = { from: before.missingHolidayYears ?? [], to: clock.missingHolidayYears };
+        if (years.from.join() !== years.to.join()) {
+          out.holidayData.push({ clock: clock.kind, missingHolidayYears: years });
+          continue;
+        }
         this.byKind.set(clock.kind, before);
         if (!wasChanged) this.changed.delete(clock.kind);
         continue;
       }
-      moved.push({ clock: clock.kind, from: { dueAt: before.dueAt, warnAt: before.warnAt }, to: { dueAt: clock.dueAt, warnAt: clock.warnAt } });
+      out.moved.push({ clock: clock.kind, from: { dueAt: before.dueAt, warnAt: before.warnAt }, to: { dueAt: clock.dueAt, warnAt: clock.warnAt } });
     }
-    return moved;
+    return out;
   }
 
   /** Due time a duration would give from `start` on this case's calendar (no pauses). */

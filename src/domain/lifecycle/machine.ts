@@ -716,7 +716,7 @@ export const ACTIONS = {
   contact_failed: spec({
     label: { 'zh-CN': '联系客户未果', 'zh-TW': '聯繫客戶未果', en: 'Could not reach the customer' },
     // Staff tried to reach the customer during handling and could not: a note on the timeline that
-    // re-times the rule clocks with an `unreachable` limit (002 篇7: 24小时内没有联系上的客户 … 48小时).
+    // re-times the clocks with an `unreachable` limit, rule or grade (002 篇7: 24小时内没有联系上的客户 … 48小时).
     // The states in which clocks run; the follow-up's own attempts are follow_up with reached: false.
     from: { complaint: OPEN, inquiry: ['received'], suggestion: ['received', 'assigned'] },
     targets: [],
@@ -724,7 +724,7 @@ export const ACTIONS = {
     input: I.ContactFailedInput,
     // The method and note are on the event as its input.
     effect: (d, _input, ctx) => {
-      const retimed = customerUnreachable(ctx.policy, d.clocks, ctx.now);
+      const retimed = customerUnreachable(ctx.policy, d.c, d.clocks, ctx.now);
       if (retimed.length) d.eventData.unreachable = { retimed };
       return d.c.state;
     },
@@ -869,10 +869,13 @@ export const ACTIONS = {
     who: ['system'],
     input: I.RecalculateClocksInput,
     // A holiday list changed (services/recalculate-clocks.ts): the running clocks count again from
-    // their starts; the event keeps each moved clock's old and new times. The customer hears of a
-    // later promise from apply (its delay notice), as after an extension.
+    // their starts; the event keeps each moved clock's old and new times, and the clocks whose
+    // missing-holiday-data flag the new list cleared without moving them. The customer hears of a
+    // moved promise from apply (a later one: the delay notice; an earlier one: promise_earlier).
     effect: (d, _input, ctx) => {
-      d.eventData.clocks = d.clocks.recalculate(ctx.now);
+      const r = d.clocks.recalculate(ctx.now);
+      d.eventData.clocks = r.moved;
+      if (r.holidayData.length) d.eventData.holidayData = r.holidayData;
       return d.c.state;
     },
   }),

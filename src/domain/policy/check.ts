@@ -318,6 +318,21 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
     }
   };
   p.grades.forEach((g, i) => limitsInOrder(`grades[${i}].limits`, g.limits));
+  // The limit for a customer not reached is the longer one (002 篇7: 24 h → 48 h): a shorter one would punish the attempt.
+  p.grades.forEach((g, i) => {
+    for (const k of CLOCK_NAMES) {
+      const v = g.unreachable?.[k];
+      const base = g.limits[k];
+      if (v === undefined || base === undefined) continue;
+      const d = diff(v, base);
+      if (d !== null && d < 0)
+        add(
+          `grades[${i}].unreachable.${k}`,
+          `联系不上客户时的${CLOCK_ZH[k]} ${v} 短于平时的 ${base}：应写更长的时限`,
+          `${k} ${v} for a customer not reached is shorter than the usual ${base}: write the longer limit`,
+        );
+    }
+  });
   const vicious = p.flags.vicious;
   const emergency = p.flags.emergency;
   if (vicious?.limits) limitsInOrder('flags.vicious.limits', vicious.limits);

@@ -277,6 +277,14 @@ const grade = z.strictObject({
   code: codeText,
   name: i18nText,
   limits: clockLimits,
+  /**
+   * The conditional limits of the built-in clocks once the customer could not be reached (002 篇7:
+   * 24小时内没有联系上的客户 … 48小时), exactly as `clockRules[].unreachable` for a rule clock: staff
+   * record the failed attempt (`contact_failed`) while the clock runs and before it breaches, and
+   * it is re-timed to this limit counted from its own start. Optional: without it the grade's
+   * clocks keep their limits whatever staff record.
+   */
+  unreachable: clockLimits.optional(),
   /** Fraction of a clock at which a warning fires before the breach. */
   warnAt: z.number().gt(0).lt(1).default(0.8),
   /** The case skips the department and goes straight to the customer service manager (000). */
@@ -527,6 +535,8 @@ const scripts = z
 export const CUSTOMER_MESSAGE_PLACEHOLDERS = {
   acknowledgement: ['organisation', 'number', 'promisedAt', 'trackUrl', 'accessCode'],
   delay_notice: ['organisation', 'number', 'dueAt', 'trackUrl'],
+  /** The promise moved earlier by a holiday change (recalculate_clocks). */
+  promise_earlier: ['organisation', 'number', 'dueAt', 'trackUrl'],
   answer: ['organisation', 'number', 'answer', 'trackUrl'],
   survey_invitation: ['organisation', 'number', 'surveyUrl', 'expiresAt', 'trackUrl'],
   closure: ['organisation', 'number', 'trackUrl'],
@@ -573,6 +583,7 @@ const messages = z.strictObject({
     .strictObject({
       acknowledgement: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.acknowledgement).optional(),
       delay_notice: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.delay_notice).optional(),
+      promise_earlier: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.promise_earlier).optional(),
       answer: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.answer).optional(),
       survey_invitation: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.survey_invitation).optional(),
       closure: customerMessage(CUSTOMER_MESSAGE_PLACEHOLDERS.closure).optional(),

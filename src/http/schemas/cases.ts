@@ -153,7 +153,7 @@ export const Clock = named(
     nextCheckAt: Instant.nullable(),
     /** A policy clock rule's name (kind `rule:<code>`, clockRules[].name); absent for the built-in clocks. */
     name: I18nText.optional(),
-    /** A rule clock re-timed because the customer could not be reached (contact_failed): when that was recorded; the clock counts to clockRules[].unreachable. */
+    /** A clock re-timed because the customer could not be reached (contact_failed): when that was recorded; the clock counts to clockRules[].unreachable (a rule clock) or grades[].unreachable (a built-in one). */
     customerUnreachableAt: Instant.optional(),
     /** While paused: the time left, per unit and as text per language (已暂停，剩余 …); null when not paused or not tellable. */
     remaining: z

@@ -352,6 +352,51 @@ describe('clock rules: a customer not reached (clockRules[].unreachable, 002 篇
   });
 });
 
+describe('a customer not reached, on the built-in clocks (grades[].unreachable: the same rule as clockRules[].unreachable)', () => {
+  // Seed 000 with a conditional promise: general 2 d → 3 d, important 3 d → 4 d, major none (its 10 d stays).
+  const GRADED = load(
+    clockRulesPolicyData((p) => {
+      p.version = '2026.1-unreachable-grades';
+      p.grades[0].unreachable = { resolve: '3d' };
+      p.grades[1].unreachable = { resolve: '4d' };
+    }),
+  );
+
+  it('re-times the promise from receipt, tells the customer the later time, and keeps it through grading; a grade without one puts the usual limit back', () => {
+    const k = new Case(GRADED, '2026-09-22T09:00:00+08:00');
+    assert.deepEqual(k.brief('resolve'), ['running', '2026-09-22T01:00:00.000Z', '2026-09-24T01:00:00.000Z']);
+    const d = k.at('2026-09-22T09:30:00').do('contact_failed', specialist, { method: 'phone' });
+    // 3 days from receipt (09:00), not from the attempt; the triage clock has no conditional limit.
+    assert.deepEqual(d.events[0]!.data.unreachable, { retimed: [{ clock: 'resolve', dueAt: '2026-09-25T01:00:00.000Z' }] });
+    assert.deepEqual([k.clock('resolve').duration, k.clock('resolve').customerUnreachableAt, k.clock('triage').duration], ['3d', '2026-09-22T01:30:00.000Z', '24h']);
+    // The promise moved later: the event says so and the customer hears the new time once (as after an extension).
+    assert.deepEqual(d.events[0]!.data.promise, { from: '2026-09-24T01:00:00.000Z', to: '2026-09-25T01:00:00.000Z', because: 'contact_failed' });
+    assert.deepEqual(d.outbox.filter((m) => m.template === 'delay_notice').map((m) => m.payload.dueAt), ['2026-09-25T01:00:00.000Z']);
+    k.do('judge', specialist, { valid: true });
+    // Graded important: that grade's conditional 4 d, not its usual 3 d.
+    k.do('classify', specialist, { category: 'goods_damage_shortage', grade: 'important' });
+    assert.deepEqual([k.clock('resolve').duration, k.clock('resolve').dueAt], ['4d', '2026-09-26T01:00:00.000Z']);
+    // A second attempt changes nothing.
+    assert.equal(k.at('2026-09-22T10:00:00').do('contact_failed', specialist, { method: 'sms' }).events[0]!.data.unreachable, undefined);
+
+    const major = new Case(GRADED, '2026-09-22T09:00:00+08:00');
+    major.at('2026-09-22T09:30:00').do('contact_failed', specialist, { method: 'phone' });
+    major.do('judge', specialist, { valid: true });
+    major.do('classify', specialist, { category: 'goods_damage_shortage', grade: 'major' });
+    assert.deepEqual([major.clock('resolve').duration, major.clock('resolve').dueAt], ['10d', '2026-10-02T01:00:00.000Z']);
+  });
+
+  it('no attempt, or a policy without the key: the grade\'s limits as before', () => {
+    const k = new Case(GRADED, '2026-09-22T09:00:00+08:00');
+    k.at('2026-09-22T09:10:00').do('judge', specialist, { valid: true });
+    k.do('classify', specialist, { category: 'goods_damage_shortage', grade: 'important' });
+    assert.deepEqual([k.clock('resolve').duration, k.clock('resolve').customerUnreachableAt], ['3d', undefined]);
+    const old = new Case(RULES, '2026-09-22T09:00:00+08:00');
+    const d = old.at('2026-09-22T09:30:00').do('contact_failed', specialist, { method: 'phone' });
+    assert.deepEqual([d.clocks, d.events[0]!.data.unreachable], [[], undefined]);
+  });
+});
+
 describe('clock rules: a policy without them keeps today\'s clocks', () => {
   it('the built-in clocks of a case are identical with and without rules, step by step; no rule clock, no event field', () => {
     const plain: Record<string, Clock[]> = {};

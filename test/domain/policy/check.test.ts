@@ -48,6 +48,7 @@ const cases: [string, (d: Data) => void, string[]][] = [
   ['accepting neutral but not satisfied', (d) => (d.followUp.acceptedLevels = ['very_satisfied', 'neutral']), ['followUp.acceptedLevels']],
   ['duplicate follow-up method', (d) => d.followUp.methods.push('phone'), ['followUp.methods[3]']],
   ['a stage longer than the promised time', (d) => (d.grades[0].limits.triage = '3d'), ['grades[0].limits.triage']],
+  ['a shorter limit for a customer not reached', (d) => (d.grades[0].unreachable = { resolve: '1d' }), ['grades[0].unreachable.resolve']],
   ['first response after the promised time', (d) => (d.grades[2].limits.first_response = '2w'), ['grades[2].limits.first_response']],
   ['emergency slower than a grade', (d) => (d.flags.emergency.limits.resolve = '5d'), ['flags.emergency.limits.resolve']],
   [

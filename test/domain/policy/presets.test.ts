@@ -139,7 +139,8 @@ test('tobacco-distributor carries seed 001 篇4: 3 / 7 working days, 24 h inquir
 
 test('car-dealer carries seed 001 篇5: one working day, the general manager signs', () => {
   const p = policyFile('car-dealer.yaml');
-  assert.equal(p.grades[0]?.limits.first_response, '1wd'); // §4.3
+  assert.deepEqual(p.clockRules?.map((r) => [r.code, r.start, r.stop, r.grades]), [['propose_1wd', ['route', 'reroute'], 'propose', { general: '1wd' }]]); // §4.3
+  assert.equal(p.grades[0]?.limits.first_response, undefined);
   assert.deepEqual(p.approval.rules, [{ level: 'general_manager' }]); // §4.4
   assert.equal(p.routing?.majorTo, 'department_manager'); // §4 重大.3
   assert.equal(p.grades.find((g) => g.code === 'major')?.directToManager, true);

@@ -11806,6 +11806,13 @@ export interface components {
                     resolve?: string;
                     approval?: string;
                 };
+                unreachable?: {
+                    triage?: string;
+                    dispatch?: string;
+                    first_response?: string;
+                    resolve?: string;
+                    approval?: string;
+                };
                 /** @default 0.8 */
                 warnAt: number;
                 /** @default false */
@@ -12248,6 +12255,23 @@ export interface components {
                         };
                     };
                     delay_notice?: {
+                        subject?: {
+                            "zh-CN"?: string;
+                            "zh-TW"?: string;
+                            en?: string;
+                        };
+                        body?: {
+                            "zh-CN"?: string;
+                            "zh-TW"?: string;
+                            en?: string;
+                        };
+                        sms?: {
+                            "zh-CN"?: string;
+                            "zh-TW"?: string;
+                            en?: string;
+                        };
+                    };
+                    promise_earlier?: {
                         subject?: {
                             "zh-CN"?: string;
                             "zh-TW"?: string;
