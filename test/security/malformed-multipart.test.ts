@@ -3,10 +3,10 @@
  * 4xx"), on every engine. The routes come from the OpenAPI document (every operation that consumes
  * multipart/form-data) plus the portal's two HTML forms, so a new upload route is tried too. Each
  * gets four broken bodies — cut off inside the file, a broken part header, no closing boundary, no
- * boundary at all — and must answer 400 `invalid_input` naming a field (the portal's pages: 400, or 404 when the
- * readable part of the form names no case) with nothing at
- * error level and no stack trace in the log; nothing is stored. test/api/hardening.test.ts checks
- * the field names and messages of the staff upload in detail.
+ * boundary at all — and must answer 400 `invalid_input` naming a field (the portal's pages: 400,
+ * or 404 when the readable part of the form names no case), with nothing at error level and no
+ * stack trace in the log; nothing is stored. test/api/hardening.test.ts checks the field names and
+ * messages of the staff upload in detail.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
