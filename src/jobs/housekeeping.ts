@@ -1,5 +1,6 @@
 /**
  * Housekeeping (issue 15 §6): removes finished outbox rows older than `outboxKeepDays`,
+ * sessions past their absolute lifetime, survey links expired more than `outboxKeepDays` ago,
  * expired Idempotency-Keys (issue 12 §5) and stored files no committed upload named (§5),
  * (store/housekeeping.repository.ts says which rows), a small batch at a time with a pause
  * between batches, so a first run over a year of delivered rows never holds the SQLite writer
@@ -9,7 +10,7 @@
  */
 import type { App } from '../services/app.js';
 import { startPeriodic } from './periodic.js';
-import { pruneOutbox } from '../store/housekeeping.repository.js';
+import { pruneExpired, pruneOutbox } from '../store/housekeeping.repository.js';
 import { pruneIdempotencyKeys } from '../services/idempotent-requests.js';
 import { fileStoreOf } from '../storage/stores.js';
 import { sweepStagedFiles } from '../storage/staging.js';
@@ -53,6 +54,28 @@ export async function runHousekeeping(app: App, opts: HousekeepingOptions, stopp
   return { outboxDeleted, more: true };
 }
 
+/**
+ * Sessions past their absolute lifetime (refused already; the idle time-out is checked on use),
+ * and survey links that expired more than `outboxKeepDays` ago (until then the link still answers
+ * "expired" rather than "not found"), a batch at a time like the outbox.
+ */
+export async function pruneExpiredTokens(app: App, opts: HousekeepingOptions, stopped: () => boolean = () => false): Promise<{ sessionsDeleted: number; surveyTokensDeleted: number }> {
+  const batch = opts.batch ?? 500;
+  const now = app.now().getTime();
+  const out = { sessionsDeleted: 0, surveyTokensDeleted: 0 };
+  for (const [table, before, field] of [
+    ['sessions', new Date(now).toISOString(), 'sessionsDeleted'],
+    ['survey_tokens', new Date(now - opts.outboxKeepDays * DAY).toISOString(), 'surveyTokensDeleted'],
+  ] as const)
+    for (let i = 0; i < (opts.maxBatches ?? 40) && !stopped(); i++) {
+      const n = await pruneExpired(app.database, table, before, batch);
+      out[field] += n;
+      if (n < batch) break;
+      await sleep(opts.pauseMs ?? 50);
+    }
+  return out;
+}
+
 /** Runs a pass after `firstDelayMs` and then every `intervalMs` until stopped; errors are logged, never fatal. */
 export function startHousekeeping(app: App, intervalMs: number, opts: HousekeepingOptions & { firstDelayMs?: number }): () => Promise<void> {
   return startPeriodic(app, {
@@ -63,9 +86,11 @@ export function startHousekeeping(app: App, intervalMs: number, opts: Housekeepi
       const r = await runHousekeeping(app, opts, stopped);
       // Expired Idempotency-Keys (KESU_IDEMPOTENCY_TTL_HOURS) go too.
       const idempotencyKeysDeleted = stopped() ? 0 : await pruneIdempotencyKeys(app, opts.batch ?? 500, opts.maxBatches ?? 40);
+      const expired = stopped() ? { sessionsDeleted: 0, surveyTokensDeleted: 0 } : await pruneExpiredTokens(app, opts, stopped);
       // Files stored by uploads that never committed nor released them (storage/staging.ts).
       const staged = stopped() ? { removed: 0 } : await sweepStagedFiles(app, await fileStoreOf(app));
-      if (r.outboxDeleted || idempotencyKeysDeleted || staged.removed) app.log.info({ outboxDeleted: r.outboxDeleted, idempotencyKeysDeleted, stagedFilesRemoved: staged.removed, more: r.more }, 'housekeeping');
+      if (r.outboxDeleted || idempotencyKeysDeleted || expired.sessionsDeleted || expired.surveyTokensDeleted || staged.removed)
+        app.log.info({ outboxDeleted: r.outboxDeleted, idempotencyKeysDeleted, ...expired, stagedFilesRemoved: staged.removed, more: r.more }, 'housekeeping');
     },
   });
 }

@@ -40,3 +40,17 @@ export async function pruneOutbox(database: Database, before: string, limit: num
       and ${endedAt} < ${before}`.execute(database.db);
   return Number(r.numAffectedRows ?? 0n);
 }
+
+/**
+ * Deletes at most `limit` rows of sessions past their absolute lifetime, or of survey links whose
+ * expiry is before `before` (one statement each, outside any transaction); returns how many.
+ * Such a session is refused on use anyway and such a link answers "expired" until it is
+ * pruned, then "not found". Idempotent with several instances: a row deleted twice is deleted once.
+ */
+export async function pruneExpired(database: Database, table: 'sessions' | 'survey_tokens', before: string, limit: number): Promise<number> {
+  const r = await sql`
+    delete from ${sql.table(table)}
+    where token_hash in (select token_hash from ${sql.table(table)} where expires_at < ${before} limit ${limit})
+      and expires_at < ${before}`.execute(database.db);
+  return Number(r.numAffectedRows ?? 0n);
+}

@@ -119,8 +119,12 @@ for (const { dialect, skip } of await engines()) {
       const met = await k.app.database.db.selectFrom('clock_facts').selectAll().where('complaint_id', '=', id).where('kind', '=', 'duty:written_report').executeTakeFirstOrThrow();
       assert.equal(met.outcome, 'met');
       // The late note completes too (the fact stays breached); then 我的待办 is empty.
-      const note = await k.as('handler').post(`/api/v1/complaints/${id}/duties/${back.id}/complete`, { text: '已电话反馈客户中心' });
-      assert.equal(note.status, 200, JSON.stringify(note.body));
+      // Sent twice at once under one Idempotency-Key (issue 12 §5): one completion, the other replayed.
+      const notes = await Promise.all([1, 2].map(() => k.as('handler').post(`/api/v1/complaints/${id}/duties/${back.id}/complete`, { text: '已电话反馈客户中心' }, { 'idempotency-key': 'duty-note-1' })));
+      const note = notes.find((r) => r.headers['idempotent-replayed'] === undefined)!;
+      assert.equal(note.status, 200, JSON.stringify(notes.map((r) => r.body)));
+      assert.deepEqual(notes.map((r) => [r.status, r.headers['idempotent-replayed'] ?? 'ran']).sort(), [[200, 'ran'], [200, 'true']]);
+      assert.deepEqual(notes[0]!.body, notes[1]!.body, 'the same answer');
       assert.deepEqual((await k.as('handler').get('/api/v1/duties?mine=1')).body, []);
       const history = await k.app.database.db.selectFrom('duty_history').select(['step']).where('duty_id', '=', back.id).orderBy('seq').execute();
       assert.deepEqual(history.map((h) => h.step), ['created', 'reminded', 'breached', 'completed']);
@@ -168,8 +172,11 @@ for (const { dialect, skip } of await engines()) {
       const refused = await k.as('followup').post(`/api/v1/duties/${rows[0]!.id}/complete?lang=en`, {});
       assert.deepEqual([refused.status, refused.body.fields], [400, [{ path: 'text', message: 'A note needs its text' }]]);
       assert.equal((await k.as('handler').post(`/api/v1/duties/${rows[0]!.id}/complete`, { text: 'x' })).status, 403, 'only its owner');
-      const done = await k.as('followup').post(`/api/v1/duties/${rows[0]!.id}/complete`, { text: '已逐一电话提醒' });
+      const done = await k.as('followup').post(`/api/v1/duties/${rows[0]!.id}/complete`, { text: '已逐一电话提醒' }, { 'idempotency-key': 'ledger-reminder-1' });
       assert.equal(done.status, 200, JSON.stringify(done.body));
+      // Retried under its Idempotency-Key (issue 12 §5): the first answer replayed, nothing run again.
+      const retried = await k.as('followup').post(`/api/v1/duties/${rows[0]!.id}/complete`, { text: '已逐一电话提醒' }, { 'idempotency-key': 'ledger-reminder-1' });
+      assert.deepEqual([retried.status, retried.headers['idempotent-replayed'], retried.body], [200, 'true', done.body]);
       const history = await k.app.database.db.selectFrom('duty_history').select(['step', 'actor_id']).where('duty_id', '=', rows[0]!.id).orderBy('seq').execute();
       assert.deepEqual(history.map((h) => h.step), ['created', 'completed']);
       // November's: the 4th is a Wednesday, at 09:00.

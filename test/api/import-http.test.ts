@@ -44,7 +44,7 @@ for (const { dialect, skip } of await engines()) {
     async function upload(user: string, fields: Record<string, string>, files: { field: string; name: string; type: string; data: Buffer }[], headers: Record<string, string> = {}) {
       const m = multipart(fields, files);
       const r = await k.server.inject({ method: 'POST', url: '/api/v1/admin/import/ledger', payload: m.payload, headers: { ...m.headers, authorization: `Bearer ${await token(user)}`, ...headers } });
-      return { status: r.statusCode, body: r.json() };
+      return { status: r.statusCode, body: r.json(), headers: r.headers };
     }
 
     /** Polls the job until it has finished, keeping every state seen on the way. */
@@ -107,6 +107,7 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(real.status, 202, JSON.stringify(real.body));
       const again = await upload('admin', { mapping, dryRun: 'false' }, [{ field: 'file', name: 'ledger.xlsx', type: XLSX, data }], { 'idempotency-key': 'real-1200' });
       assert.equal(again.body.id, real.body.id, 'the same key replays the first answer');
+      assert.deepEqual([again.status, again.headers['idempotent-replayed']], [real.status, 'true'], 'replayed, not run again');
       assert.equal(await count('import_jobs'), jobsBefore + 1, 'one job');
       const { job, seen } = await finished(real.body.id);
       assert.deepEqual([job.status, job.created, job.done, job.total, job.alreadyImported], ['done', 1200, 1200, 1200, 0]);

@@ -6,6 +6,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import { engines } from '../support/engines.js';
 import { startKesu, type Kesu } from '../support/kesu.js';
 import { disableAppendOnly } from '../support/audit.js';
@@ -48,6 +51,24 @@ for (const { dialect, skip } of await engines()) {
       if (dialect === 'postgres') {
         await refused(sql`truncate complaint_events`.execute(db));
         await refused(sql`truncate pii_access_log`.execute(db));
+      }
+      // The same from a connection of its own, outside the application (a DBA's client).
+      const statements = ["update complaint_events set actor_name = 'x'", 'delete from complaint_events', "update pii_access_log set user_name = 'x'", 'delete from pii_access_log'];
+      if (dialect === 'sqlite') {
+        const c = new SQLite(join(k.testDb.dataDir!, 'kesu.sqlite'));
+        try {
+          for (const q of statements) assert.throws(() => c.prepare(q).run(), /append-only/, q);
+        } finally {
+          c.close();
+        }
+      } else {
+        const c = new pg.Client({ connectionString: k.testDb.url });
+        await c.connect();
+        try {
+          for (const q of statements) await assert.rejects(c.query(q), /append-only/, q);
+        } finally {
+          await c.end();
+        }
       }
       assert.deepEqual((await verifyChains(db)).problems, []);
     });

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { CompiledQuery } from 'kysely';
@@ -148,6 +149,7 @@ for (const { dialect, skip } of await engines()) {
     const ids: string[] = [];
     const targets = new Map<string, { name: string; expect: ProblemKind[] }>();
     let sqlConn: { q: Attacker['q']; close(): Promise<void> };
+    let checkpointFile = '';
     const verify = async () => verifyChains(k.testDb.database.db, { checkpoint: latestCheckpoint(dir, k.testDb.database.audit.keys()) });
     const problemsOf = (ps: ChainProblem[], id: string) => ps.filter((p) => p.complaintId === id).map((p) => p.problem);
 
@@ -163,7 +165,7 @@ for (const { dialect, skip } of await engines()) {
         await k.as('specialist').act(id, 'classify', { category: 'attitude', grade: 'general' });
         await k.as('agent').get(`/api/v1/complaints/${id}`);
       }
-      await writeCheckpoint(k.testDb.database, k.clock.now(), dir);
+      checkpointFile = (await writeCheckpoint(k.testDb.database, k.clock.now(), dir)).file;
       const db = k.testDb.database.db;
       await disableAppendOnly(db, dialect);
       if (dialect === 'sqlite') {
@@ -211,6 +213,24 @@ for (const { dialect, skip } of await engines()) {
       const named = new Set(r.problems.map((p) => p.complaintId));
       assert.deepEqual([...named].sort(), [...targets.keys()].sort());
       assert.equal(targets.size, manipulations.length * 2);
+    });
+
+    it('`kesu audit verify` run as an operator runs it names every tampered case and exits 1', { skip: dialect === 'postgres' ? "the PostgreSQL test database's audit key is this process's own, not in a data folder the CLI reads" : false }, async () => {
+      const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const env: NodeJS.ProcessEnv = { ...process.env, KESU_DATA_DIR: k.testDb.dataDir!, DATABASE_URL: '' };
+        delete env.KESU_AUDIT_KEY;
+        delete env.KESU_AUDIT_KEY_FILE;
+        const root = new URL('../..', import.meta.url).pathname;
+        const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/kesu.ts'), 'audit', 'verify', '--checkpoint', checkpointFile], { cwd: root, env });
+        let out = '';
+        let err = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+        child.on('close', (code) => resolve({ code, out, err }));
+      });
+      assert.equal(r.code, 1, r.out + r.err);
+      const named = new Set([...r.out.matchAll(/TAMPERED complaint (\S+)/g)].map((m) => m[1]));
+      assert.deepEqual([...named].sort(), [...targets.keys()].sort(), r.out);
     });
 
     it('a forged or foreign checkpoint is reported', async () => {
