@@ -105,13 +105,17 @@ for (const { dialect, skip } of await engines()) {
           assert.equal(r.status, 422, JSON.stringify(r.body));
           assert.equal(r.body.code, 'policy_invalid');
           assert.deepEqual(r.body.fields.map((f: any) => f.path), [path]);
-          if (path.includes('grades')) texts[lang] = r.body.message;
+          if (path.includes('grades')) {
+            texts[lang] = r.body.message;
+            assert.equal(r.body.fields[0].message, { 'zh-CN': '时长必须大于 0', 'zh-TW': '時長必須大於 0', en: 'a duration must be greater than zero' }[lang]);
+          }
         }
       }
       assert.match(texts['zh-CN']!, /^制度文件有误/);
       assert.match(texts['zh-TW']!, /^制度檔案有誤/);
       assert.match(texts.en!, /^The policy document is invalid/);
       assert.doesNotMatch(texts.en!, /[\u4e00-\u9fff]/, 'English only');
+      assert.doesNotMatch(texts['zh-TW']!, /[时长须于]/, 'traditional characters only');
       // The live check the console runs is the same reader: the same paths, without the body's prefix.
       for (const [bad, path] of [[badValue, 'grades[1].limits.resolve'], [badReference, 'categories[0].department']] as const) {
         const check = await k.as('admin').post('/api/v1/policy/check', { text: JSON.stringify(bad), format: 'json' });

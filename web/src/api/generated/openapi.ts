@@ -12842,6 +12842,7 @@ export interface components {
             path: string;
             message: {
                 "zh-CN": string;
+                "zh-TW"?: string;
                 en: string;
             };
             line?: number;
