@@ -289,7 +289,7 @@ function PolicyHistory({ versions }: { versions: Version[] | null }) {
         scroll={{ x: true }}
         data-testid="pe-history"
         columns={[
-          { title: t('policyEditor.version'), dataIndex: 'key', render: (k: string, v: Version) => <Space size={4}><code>{k}</code>{v.active && <Tag color="green" data-testid="pe-history-active">{t('policyEditor.active')}</Tag>}</Space> },
+          { title: t('policyEditor.version'), dataIndex: 'key', render: (k: string, v: Version) => <Space size={4}><code>{k}</code>{v.active && <Tag color="success" data-testid="pe-history-active">{t('policyEditor.active')}</Tag>}</Space> },
           { title: t('policyEditor.publishedBy'), key: 'by', render: (_: unknown, v: Version) => (v.publishedBy ? `${v.publishedBy.name} (${v.publishedBy.username})` : <Typography.Text type="secondary">{t('policyEditor.system')}</Typography.Text>) },
           { title: t('policyEditor.publishedAt'), key: 'at', render: (_: unknown, v: Version) => formatDateTime(v.publishedAt ?? v.createdAt) },
           { title: t('policyEditor.via'), dataIndex: 'via', render: (via: Version['via']) => t(`policyEditor.viaKind.${via ?? 'system'}`) },
