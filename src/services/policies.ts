@@ -35,7 +35,7 @@ export function parseOrThrow(text: string, format?: 'yaml' | 'json'): Policy {
 }
 
 function toField(p: PolicyProblem) {
-  return { path: p.path || '(document)', message: { 'zh-CN': p.message['zh-CN'], 'zh-TW': p.message['zh-CN'], en: p.message.en } };
+  return { path: p.path || '(document)', message: { 'zh-CN': p.message['zh-CN'], 'zh-TW': p.message['zh-TW'] ?? p.message['zh-CN'], en: p.message.en } };
 }
 
 /**

@@ -23,7 +23,8 @@ import {
 export interface PolicyProblem {
   /** Where: `grades[2].limits.resolve`, `categories[3].department`, `line 4, column 7`, or `''` for the whole document. */
   path: string;
-  message: { 'zh-CN': string; en: string };
+  /** `zh-TW` is filled in by the reader (`load.ts`) from the simplified text when a rule gives none. */
+  message: { 'zh-CN': string; 'zh-TW'?: string; en: string };
   /** 1-based line in the source text, when the problem could be located there. */
   line?: number;
   /** 1-based column in the source text, when known. */

@@ -13,6 +13,7 @@ import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
 import type { core } from 'zod';
 import { checkPolicy, problem, type PolicyProblem } from './check.js';
 import { PolicySchema, type IssueText, type Policy } from './schema.js';
+import { toTraditional } from './traditional.js';
 
 /** Preset id → file path relative to the repository root. */
 export const PRESET_FILES: Record<string, string> = {
@@ -34,6 +35,16 @@ export type PolicyResult = { ok: true; policy: Policy } | { ok: false; problems:
  * `{`, YAML otherwise.
  */
 export function parsePolicyText(text: string, format?: 'yaml' | 'json'): PolicyResult {
+  return inTraditionalToo(readText(text, format));
+}
+
+/** Every problem also in traditional Chinese (a reader in zh-TW gets no simplified text). */
+function inTraditionalToo(r: PolicyResult): PolicyResult {
+  if (!r.ok) for (const p of r.problems) p.message['zh-TW'] ??= toTraditional(p.message['zh-CN']);
+  return r;
+}
+
+function readText(text: string, format?: 'yaml' | 'json'): PolicyResult {
   const fmt = format ?? (text.trimStart().startsWith('{') ? 'json' : 'yaml');
   const lines = new LineCounter();
   let data: unknown;
@@ -86,6 +97,10 @@ export function validatePolicy(
   data: unknown,
   locate?: (path: readonly PropertyKey[]) => number | undefined,
 ): PolicyResult {
+  return inTraditionalToo(validateData(data, locate));
+}
+
+function validateData(data: unknown, locate?: (path: readonly PropertyKey[]) => number | undefined): PolicyResult {
   const parsed = PolicySchema.safeParse(data, { reportInput: true });
   if (!parsed.success) return { ok: false, problems: placed(parsed.error.issues.flatMap(issueProblems), locate) };
   // An absent defaultGrade is the first (least severe) grade; the schema guarantees one grade.

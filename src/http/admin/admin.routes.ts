@@ -8,12 +8,13 @@ import { ROLES } from '../../domain/complaint/types.js';
 import { parsePolicyText } from '../../domain/policy/index.js';
 import { addDuration, parseHolidayYear, CalendarError, builtInHolidayYears } from '../../domain/calendar/index.js';
 import { activatePolicy } from '../../services/policies.js';
+import { policyHistory, publishDraft, recordPublication } from '../../services/policy-publish.js';
 import { hashPassword } from '../../services/sessions.js';
 import { assertPasswordPolicy, deactivateUser, editUser, reactivateUser, resetPassword, PASSWORD_MIN_LENGTH } from '../../services/accounts.js';
 import { uuidv7 } from '../../services/ids.js';
 import { changeDepartment, createDepartment, deleteDepartment } from '../../services/departments.js';
 import { insertUser, listDepartments, listUsers, findUserByUsername } from '../../store/user.repository.js';
-import { listPolicies } from '../../store/policy.repository.js';
+import { getActivePolicyKey, listPolicies } from '../../store/policy.repository.js';
 import { listHolidayYears, saveHolidayYear } from '../../store/calendar.repository.js';
 import { startClockRecalculation, stopClockRecalculation } from '../../services/recalculate-clocks.js';
 import { verifyChains } from '../../store/event.repository.js';
@@ -99,6 +100,26 @@ const PiiAccessQuery = z
   })
   .strict();
 const PolicyActivated = z.strictObject({ key: z.string(), created: z.boolean() });
+const PolicyDraft = z
+  .object({
+    document: z.record(z.string(), z.unknown()).meta({ description: 'The whole policy document as edited (the active version with the changes), its own `version` label' }),
+    basedOn: z.string().min(1).max(200).meta({ description: 'The key (`id@version`) of the active version the draft was derived from: 409 when another version became active meanwhile' }),
+  })
+  .strict();
+const PublishedBy = z.strictObject({ id: z.string(), username: z.string(), name: z.string() });
+const PolicyHistory = z.strictObject({
+  versions: z.array(
+    z.strictObject({
+      key: z.string(),
+      version: z.string(),
+      active: z.boolean(),
+      createdAt: z.string(),
+      publishedAt: z.string().nullable().meta({ description: 'When it was last made active by someone; null for versions activated before this was recorded, or from the command line' }),
+      publishedBy: PublishedBy.nullable(),
+      via: z.enum(['upload', 'editor', 'department']).nullable(),
+    }),
+  ),
+});
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function adminRoutes(fastify: FastifyInstance, app: App): void {
@@ -179,10 +200,18 @@ export function adminRoutes(fastify: FastifyInstance, app: App): void {
     const b = parseInput(PolicyUpload, req.body);
     assertPolicyDepth(b.text);
     return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: b }, async () => {
-      const r = await activatePolicy(app, b.text, b.format);
+      const from = await getActivePolicyKey(app.database.db);
+      const r = await activatePolicy(app, b.text, b.format, { within: (trx, key) => recordPublication(app, trx, req.actor!.id, key, from, 'upload') });
       return reply.status(r.created ? 201 : 200).send({ key: r.key, created: r.created });
     });
   });
+
+  server.post('/api/v1/policy/publish', { preHandler: admin, schema: { tags: ['policy'], summary: 'Publish a draft edited in the console: checked as `kesu policy check` does, stored under its own version label and activated', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, body: PolicyDraft, response: { 201: PolicyActivated, ...errors(400, 401, 403, 409, 422) } } }, async (req, reply) => {
+    const b = parseInput(PolicyDraft, req.body);
+    return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: b }, async () => reply.status(201).send(await publishDraft(app, req.actor!.id, b.document, b.basedOn)));
+  });
+
+  server.get('/api/v1/policy/versions', { preHandler: admin, schema: { tags: ['policy'], summary: 'The stored policy versions, newest first: which is active, who published each and how', response: { 200: PolicyHistory, ...errors(401, 403) } } }, async () => ({ versions: await policyHistory(app) }));
 
   server.get('/api/v1/calendar/due', { preHandler: signedIn, schema: { tags: ['calendar'], summary: 'Due time of a duration from an instant on the active policy calendar, with its explanation', querystring: DueQuery, response: { 200: z.strictObject({ due: z.string().nullable(), explanation: DueExplanation }), ...errors(400, 401) } } }, async (req) => {
     const q = parseInput(DueQuery, req.query);

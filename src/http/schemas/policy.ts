@@ -15,7 +15,7 @@ export const PolicyProblem = named(
   z.strictObject({
     /** `grades[2].limits.resolve`, `line 4, column 7`, or '' for the whole document. */
     path: z.string(),
-    message: z.strictObject({ 'zh-CN': z.string(), en: z.string() }),
+    message: z.strictObject({ 'zh-CN': z.string(), 'zh-TW': z.string().optional(), en: z.string() }),
     line: z.number().int().optional(),
     column: z.number().int().optional(),
   }),

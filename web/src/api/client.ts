@@ -88,6 +88,9 @@ export async function ok<R extends Outcome>(call: Promise<R>): Promise<Exclude<R
   return data as Exclude<R['data'], undefined>;
 }
 
+/** One row of the policy version history (GET /api/v1/policy/versions): who published it, when, how. */
+export type PolicyVersionEntry = paths['/api/v1/policy/versions']['get']['responses'][200]['content']['application/json']['versions'][number];
+
 /** The body of POST /api/v1/complaints (intake). */
 export type IntakeBody = paths['/api/v1/complaints']['post']['requestBody']['content']['application/json'];
 

@@ -15,7 +15,7 @@ import { currentLocale, pick } from '../../i18n';
 const CLOCKS = ['triage', 'dispatch', 'first_response', 'resolve', 'approval'];
 const MAX_BYTES = 1_000_000;
 
-export function PolicyTab() {
+export function PolicyTab({ onEdit }: { onEdit?: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { has } = useSession();
@@ -60,7 +60,7 @@ export function PolicyTab() {
   return (
     <Row gutter={8}>
       <Col xs={24} lg={16}>
-        <Card title={`${pick(policy.name)} · ${policy.id}@${policy.version}`} styles={{ body: { padding: 8 } }} data-testid="policy-view">
+        <Card title={`${pick(policy.name)} · ${policy.id}@${policy.version}`} extra={onEdit && has('admin') && <Button type="primary" ghost onClick={onEdit} data-testid="policy-edit">{t('policyEditor.editInForms')}</Button>} styles={{ body: { padding: 8 } }} data-testid="policy-view">
           {policy.source && (
             // The policy author's notes (seeds, assumptions), in the author's words: folded away.
             <Collapse

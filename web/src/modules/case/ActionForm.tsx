@@ -17,23 +17,26 @@ function getIn(o: Record<string, any>, path: (string | number)[]): unknown {
   return path.reduce<any>((x, p) => (x == null ? undefined : x[p]), o);
 }
 
-/** A length of time as a number and a unit (2 + 工作日 → `2wd`), instead of typing the code. */
-function DurationInput({ value, onChange, id }: { value?: string; onChange?: (v: string | undefined) => void; id?: string }) {
+/**
+ * A length of time as a number and a unit (2 + 工作日 → `2wd`), instead of typing the code.
+ * `units` replaces the units offered (the policy editor offers minutes, weeks and months too).
+ */
+export function DurationInput({ value, onChange, id, units }: { value?: string; onChange?: (v: string | undefined) => void; id?: string; units?: readonly { value: string; label: string }[] }) {
   const { t } = useTranslation();
   const parsed = splitDuration(value);
   const [unit, setUnit] = useState(parsed.unit);
   const amount = parsed.amount;
   return (
     <Space.Compact>
-      <InputNumber id={id} min={0} step={1} value={amount} onChange={(n) => onChange?.(durationCode(n, unit))} style={{ width: 120 }} data-testid="duration-amount" />
+      <InputNumber id={id} min={0} step={1} value={amount} onChange={(n) => onChange?.(durationCode(n, unit))} style={{ width: units ? 80 : 120 }} data-testid="duration-amount" />
       <Select
         value={unit}
         onChange={(u) => {
           setUnit(u);
           onChange?.(durationCode(amount, u));
         }}
-        options={DURATION_UNITS.map((u) => ({ value: u, label: t(`durationUnit.${u}`) }))}
-        style={{ width: 130 }}
+        options={units ? [...units] : DURATION_UNITS.map((u) => ({ value: u, label: t(`durationUnit.${u}`) }))}
+        style={{ width: units ? 105 : 130 }}
         aria-label={t('durationUnit.label')}
         data-testid="duration-unit"
       />

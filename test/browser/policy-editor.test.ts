@@ -1,0 +1,149 @@
+/**
+ * The policy editor in Chromium (issue 14 §10): the administrator changes the general grade's
+ * promised time and a category's department in the forms; a bad value (0) is reported under its
+ * field by the live check (the server's checker); the review lists both changes old → new; the
+ * draft is published under a new label, the history names who published it, and a case taken
+ * afterwards through the API runs under the new version with the new limit on its clock.
+ * Screenshots at 1366×768 and 390×844 in zh-CN, zh-TW and en: test-output/screenshots/policy-editor/.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { apiToken, apiPost, browserSkip, choose, LANGS, openAs, pressUntilSent, settled, startConsole, SHOTS, type Console, type Lang } from './support.js';
+
+const skip = browserSkip();
+const DIR = join(SHOTS, 'policy-editor');
+const TAB = { 'zh-CN': '编辑制度', 'zh-TW': '編輯制度', en: 'Edit policy' };
+const CATEGORIES = { 'zh-CN': '类别与分派', 'zh-TW': '類別與分派', en: 'Categories and routing' };
+const NOT_ZERO = { 'zh-CN': '时长必须大于 0', 'zh-TW': '時長必須大於 0', en: 'a duration must be greater than zero' };
+const SALES = { 'zh-CN': '销售部', 'zh-TW': '銷售部', en: 'Sales' };
+const OPERATIONS = { 'zh-CN': '运营部', 'zh-TW': '營運部', en: 'Operations' };
+const RESOLVE = '#pe-grades-0-limits-resolve';
+// Evaluated through the DevTools protocol (the console's CSP refuses an injected <script>), as in accessibility.test.ts.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Serious and critical axe-core violations on the page as it is now, one line each. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    type V = { id: string; impact: string | null; nodes: { target: string[] }[] };
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: V[] }> } }).axe;
+    const r = await axe.run({ exclude: [['.ant-table-measure-row']] }, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `[${v.impact}] ${v.id}: ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+describe('web console: policy editor', { skip }, () => {
+  let k: Console;
+
+  async function openEditor(lang: Lang, phone = false): Promise<{ page: Page; close: () => Promise<void> }> {
+    const o = await openAs(k, 'admin', lang, phone);
+    await o.page.goto('/admin');
+    await o.page.getByRole('tab').first().waitFor();
+    // On a phone the tab may be scrolled out of the tab bar: click it where it is.
+    await o.page.getByRole('tab', { name: TAB[lang], exact: true }).evaluate((el) => (el as HTMLElement).click());
+    await o.page.getByTestId('policy-editor').waitFor();
+    await o.page.locator('[data-testid="pe-history"] .ant-table-row').first().waitFor();
+    return o;
+  }
+  /** A section's tab, clicked where it is (on a phone it may be scrolled out of the tab bar). */
+  const openSection = async (page: Page, key: string) => {
+    await page.getByTestId(`pe-tab-${key}`).evaluate((el) => (el.closest('[role="tab"]') as HTMLElement).click());
+    await page.getByTestId(`pe-section-${key}`).waitFor();
+  };
+  const status = (page: Page, state: string) => page.locator(`[data-testid="pe-status"][data-state="${state}"]`).waitFor();
+
+  before(async () => {
+    mkdirSync(DIR, { recursive: true });
+    k = await startConsole();
+  });
+  after(async () => k?.close());
+
+  it('edits a limit and a category, shows a live problem, reviews the diff, publishes; a new case runs under it', async () => {
+    const { page, close } = await openEditor('zh-CN');
+    assert.equal(await page.locator(RESOLVE).inputValue(), '2', 'the general grade promises 2 days');
+    await page.locator(RESOLVE).fill('0');
+    const problem = page.getByTestId('problem-pe-grades-0-limits-resolve');
+    await problem.filter({ hasText: NOT_ZERO['zh-CN'] }).waitFor();
+    await status(page, 'problems');
+    assert.ok(await page.getByTestId('pe-review').isDisabled(), 'no review while the checker finds a problem');
+    await settled(page);
+    await page.screenshot({ path: join(DIR, 'journey-problem.png') });
+
+    await page.locator(RESOLVE).fill('4');
+    await status(page, 'valid');
+    await problem.waitFor({ state: 'detached' }); // the problem is gone once the value is fixed
+
+    await openSection(page, 'categories');
+    await choose(page, 'pe-categories-0-department', SALES['zh-CN']);
+    await status(page, 'valid');
+
+    await page.getByTestId('pe-review').click();
+    const diff = page.getByTestId('pe-diff');
+    await diff.waitFor();
+    await settled(page);
+    const rows = await page.getByTestId('pe-change').evaluateAll((els) => els.map((e) => [e.getAttribute('data-path'), e.querySelector('[data-testid="pe-before"]')?.textContent, e.querySelector('[data-testid="pe-after"]')?.textContent]));
+    assert.deepEqual(rows, [
+      ['categories[0].department', '客服中心 (customer_service)', '销售部 (sales)'],
+      ['grades[0].limits.resolve', '2 天 (2d)', '4 天 (4d)'],
+    ]);
+    assert.equal(await page.locator('#pe-version-label').inputValue(), '2026.1-ed1');
+    await page.screenshot({ path: join(DIR, 'journey-review.png') });
+    await pressUntilSent(page, page.getByTestId('pe-publish'), '/api/v1/policy/publish');
+
+    const row = page.locator('[data-testid="pe-history"] tr[data-row-key="kesu-default@2026.1-ed1"]');
+    await row.getByTestId('pe-history-active').waitFor();
+    await row.filter({ hasText: 'admin' }).waitFor();
+    await page.getByText('草稿：基于 kesu-default@2026.1-ed1').waitFor();
+    await status(page, 'unchanged');
+    await settled(page);
+    await page.screenshot({ path: join(DIR, 'journey-published.png'), fullPage: true });
+    await close();
+
+    // A case taken now runs under the published version, its promised time counted with the new limit.
+    const token = await apiToken(k.base, 'agent');
+    const taken = await apiPost(k.base, token, '/api/v1/complaints', { channel: 'phone', description: '制度编辑后的新案件', complainant: { anonymous: true } });
+    assert.equal(taken.complaint.policyKey, 'kesu-default@2026.1-ed1');
+    const resolve = taken.clocks.find((c: { kind: string }) => c.kind === 'resolve');
+    assert.equal(resolve.duration, '4d');
+    const due = await (await fetch(`${k.base}/api/v1/calendar/due?start=${encodeURIComponent(resolve.startedAt)}&duration=4d`, { headers: { authorization: `Bearer ${token}` } })).json();
+    assert.equal(resolve.dueAt, due.due, 'the clock is due where 4 days from the start falls');
+    const policy = await k.app.activePolicy();
+    assert.equal(policy.categories[0]!.department, 'sales');
+  });
+
+  for (const lang of LANGS)
+    for (const phone of [false, true]) {
+      it(`shows the editor, a live problem and the review in ${lang} (${phone ? 'phone' : '1366×768'})`, async () => {
+        const { page, close } = await openEditor(lang, phone);
+        const name = `${lang}-${phone ? 'phone' : 'desktop'}`;
+        await settled(page);
+        await page.screenshot({ path: join(DIR, `${name}.png`), fullPage: phone });
+        if (!phone)
+          for (const section of ['followUp', 'escalation', 'approval', 'messages']) {
+            await openSection(page, section);
+            await settled(page);
+            await page.screenshot({ path: join(DIR, `${name}-${section}.png`) });
+          }
+        await openSection(page, 'grades');
+        await page.locator(RESOLVE).fill('0');
+        await page.getByTestId('problem-pe-grades-0-limits-resolve').filter({ hasText: NOT_ZERO[lang] }).waitFor();
+        await settled(page);
+        await page.screenshot({ path: join(DIR, `${name}-problem.png`) });
+        if (lang === 'zh-CN' && !phone) assert.deepEqual(await seriousViolations(page), [], 'axe-core: the editor with a problem shown');
+        await page.locator(RESOLVE).fill('5');
+        await openSection(page, 'categories');
+        await choose(page, 'pe-categories-1-department', OPERATIONS[lang]);
+        await status(page, 'valid');
+        await page.getByTestId('pe-review').click();
+        await page.getByTestId('pe-diff').waitFor();
+        await settled(page);
+        assert.equal(await page.getByTestId('pe-change').count(), 2);
+        await page.screenshot({ path: join(DIR, `${name}-review.png`) });
+        await close();
+      });
+    }
+});
