@@ -23,7 +23,7 @@ const TIER_ROLES = Object.keys({ agent: 1, handler: 1, department_manager: 1, ma
 const METHODS = Object.keys({ phone: 1, sms: 1, email: 1, survey: 1, visit: 1 } satisfies Record<Method, 1>) as Method[];
 const LEVELS = Object.keys({ very_satisfied: 1, satisfied: 1, neutral: 1, unsatisfied: 1 } satisfies Record<Level, 1>) as Level[];
 const CLOCKS = Object.keys({ triage: 1, dispatch: 1, first_response: 1, resolve: 1, approval: 1 } satisfies Record<Clock, 1>) as Clock[];
-const TEMPLATES = Object.keys({ acknowledgement: 1, delay_notice: 1, answer: 1, survey_invitation: 1, closure: 1, invalid_explanation: 1, overdue_notice: 1 } satisfies Record<Template, 1>) as Template[];
+const TEMPLATES = Object.keys({ acknowledgement: 1, delay_notice: 1, promise_earlier: 1, answer: 1, survey_invitation: 1, closure: 1, invalid_explanation: 1, overdue_notice: 1 } satisfies Record<Template, 1>) as Template[];
 
 type Item = Record<string, unknown>;
 const items = (d: Doc, path: Path): Item[] => (Array.isArray(getIn(d, path)) ? (getIn(d, path) as Item[]) : []);
