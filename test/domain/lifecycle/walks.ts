@@ -94,7 +94,7 @@ export interface Step {
   data: unknown;
 }
 
-function walk(policy: Policy, kind: ComplaintKind, seed: number, onDecision?: (d: Decision) => void): Step[] {
+function walk(policy: Policy, kind: ComplaintKind, seed: number, onDecision?: (d: Pick<Decision, 'happened'>) => void): Step[] {
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const shuffled = <T>(xs: readonly T[]): T[] => {
@@ -123,6 +123,7 @@ function walk(policy: Policy, kind: ComplaintKind, seed: number, onDecision?: (d
     { id: `case-${seed}`, number: `KS-2026-${String(seed).padStart(6, '0')}` },
     { actor: staff[0]!, now, policy, calendar },
   );
+  onDecision?.(r);
   let c: Complaint = r.complaint;
   let clocks: Clock[] = r.clocks;
   const steps: Step[] = [{ at: now.toISOString(), action: 'receive', actor: 'agent', from: '', to: c.state, outbox: JSON.parse(JSON.stringify(r.outbox.map((m) => [m.channel, m.template, m.to, m.payload]))) as unknown[], data: JSON.parse(JSON.stringify(r.events[0]!.data)) }];
@@ -251,8 +252,8 @@ function walk(policy: Policy, kind: ComplaintKind, seed: number, onDecision?: (d
   return steps;
 }
 
-/** Every walk by name (policy, kind, seed); `onDecision` sees each decision the walks took. */
-export function recordWalks(onDecision?: (d: Decision) => void): Record<string, Step[]> {
+/** Every walk by name (policy, kind, seed); `onDecision` sees each decision the walks took (and each intake). */
+export function recordWalks(onDecision?: (d: Pick<Decision, 'happened'>) => void): Record<string, Step[]> {
   const out: Record<string, Step[]> = {};
   let seed = 1;
   for (const [name, policy] of policies())
