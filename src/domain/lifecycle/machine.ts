@@ -9,215 +9,37 @@
  * or do I/O: `ctx.now` is the transition time. They never address a message either: they record
  * typed domain events (domain-events.ts) and the notification table (notifications.ts) says who
  * hears of each.
+ *
+ * The row's shape is action-spec.ts; the guards the rows share are guards.ts, routing (route,
+ * reroute) routing.ts, the hand-over one tier up hand-over.ts, the other shared effects
+ * (limits, follow-up window, raised grade) effects.ts, extension arithmetic extension-stages.ts.
  */
-import type { z } from 'zod';
-import type { WorkingCalendar } from '../calendar/index.js';
-import { gradeRank, levelRank, limitsFor, requiredApprovalLevel, type Policy } from '../policy/index.js';
-import { CUSTOMER_ACTOR, type Actor, type Complaint, type ComplaintKind, type Role, type State } from '../complaint/types.js';
-import { fieldProblem, type ErrorCode, type FieldProblem } from '../errors.js';
-import { avoidingUserIds, type Relation } from '../permissions/relations.js';
-import { ClockSet, ESCALATING_CLOCKS } from './clocks.js';
+import { gradeRank, levelRank, requiredApprovalLevel, type Policy } from '../policy/index.js';
+import { CUSTOMER_ACTOR, type State } from '../complaint/types.js';
+import { fieldProblem } from '../errors.js';
+import { avoidingUserIds } from '../permissions/relations.js';
+import { ESCALATING_CLOCKS } from './clocks.js';
 import { customerUnreachable, ruleEscalates, unpausedRuleClocks } from './clock-rules.js';
-import type { DomainEvent } from './domain-events.js';
 import { ruleOfClock } from '../policy/clock-rules.js';
-import { higherLevel, pickHandler, tierApprovalLevel, type StaffMember } from './handlers.js';
-import type { HandlerSelector } from '../policy/schema.js';
+import { higherLevel, pickHandler, tierApprovalLevel } from './handlers.js';
 import { returnsToPrimary } from '../policy/absence.js';
 import { HANDLING_STATES, approvalStandIn, awaitedApprovers, awaitedLevel, handlerStandIn } from '../absence/stand-ins.js';
 import * as I from './inputs.js';
-import { extensionLevel, extensionStage, stageRefusal, withinMaximum } from './extension-stages.js';
+import { extensionLevel, extensionStage, stageRefusal } from './extension-stages.js';
 import { dutiesOf } from '../policy/duties.js';
 import { recordProblems } from '../duties/duties.js';
+import { spec } from './action-spec.js';
+import { clockRunning, extensionWithinLimit, unknownCode } from './guards.js';
+import { routeEffect, routeGuard } from './routing.js';
+import { describeSelector, handOver } from './hand-over.js';
+import { limits, maxTier, raiseGradeTo, startFollowUp } from './effects.js';
 
-/**
- * Who may act: a role, or a relation to the case.
- * - first_responder: the agent who received it (首问责任人)
- * - assigned_handler: the primary or backup responsible person
- * - co_handler: a co-handler (cross-department)
- * - department_manager: manager of the case's responsible department
- * - qualified_approver: an approver whose level meets the proposal's required level
- * - extension_approver: an approver whose level meets policy.extension.approvalLevel (with
- *   stages: the level of the stage the waiting request is at)
- * - customer: the complainant through the portal or e-mail (CUSTOMER_ACTOR; the channel has
- *   checked the access code, survey token or sender first) — issue 4
- * - system: the deadline sweeper
- */
-export type Who =
-  | Role
-  | 'first_responder'
-  | 'assigned_handler'
-  | 'co_handler'
-  | 'department_manager'
-  | 'qualified_approver'
-  | 'extension_approver'
-  | 'customer'
-  | 'system';
-
-/** The performers that are relations to the case, and the relation each one reads (domain/permissions/relations.ts). */
-export const WHO_RELATIONS = {
-  first_responder: 'first_responder',
-  assigned_handler: 'handler',
-  co_handler: 'co_handler',
-  department_manager: 'department_manager',
-} as const satisfies Partial<Record<Who, Relation>>;
-
-export interface Ctx {
-  actor: Actor;
-  now: Date;
-  policy: Policy;
-  /** The policy's default calendar; its `named` calendars serve the clocks that count on one. */
-  calendar: WorkingCalendar;
-  /**
-   * The organisation's staff, for the transitions that hand a case over by policy (classify: a
-   * major case to `routing.majorTo`; an unsatisfied follow-up: the tier's handler). Without it
-   * the handlers keep the case.
-   */
-  staff?: readonly StaffMember[];
-  /**
-   * Departments the organisation's ACTIVE policy marks deactivated. A case keeps the policy version
-   * it started under, so its own `policy.departments` can still call a since-deactivated department
-   * active; routing reads this set too, so no new case goes there. Without it only the case's
-   * version is read.
-   */
-  deactivatedDepartments?: ReadonlySet<string>;
-}
-
-export interface Draft {
-  c: Complaint;
-  clocks: ClockSet;
-  /** What happened that someone may need to hear of; notifications.ts says who is told, with which message. */
-  happened: DomainEvent[];
-  /** Extra data recorded on the transition's event. */
-  eventData: Record<string, unknown>;
-}
-
-export interface GuardRefusal {
-  code: ErrorCode;
-  detail: string;
-  fields?: FieldProblem[];
-}
-
-export interface ActionSpec<S extends z.ZodType = z.ZodType> {
-  /** States the action starts from, per kind of case. */
-  from: Partial<Record<ComplaintKind, readonly State[]>>;
-  /** Every state the action can lead to (the flowchart and the soundness test read this). */
-  targets: readonly State[];
-  who: readonly Who[];
-  input: S;
-  /** Policy rules that need the input (role and state are checked before). */
-  guard?: (c: Complaint, input: z.output<S>, ctx: Ctx, clocks: ClockSet) => GuardRefusal | null;
-  /** Applies the action to the draft (recording its domain events) and returns the new state. */
-  effect: (d: Draft, input: z.output<S>, ctx: Ctx) => State;
-  /** Short labels for documentation and the UI. */
-  label: { 'zh-CN': string; 'zh-TW': string; en: string };
-}
+// The shape of a row (action-spec.ts), re-exported: services, apply and the tests read it here.
+export { WHO_RELATIONS, type ActionSpec, type Ctx, type Draft, type GuardRefusal, type Who } from './action-spec.js';
 
 const ACTIVE: readonly State[] = ['assigned', 'investigating', 'investigated', 'awaiting_approval', 'implementing'];
 const OPEN: readonly State[] = ['received', 'valid', 'classified', ...ACTIVE, 'pending', 'answered', 'followed_up'];
 const HANDLING_DONE_CLOCKS = ['triage', 'dispatch', 'first_response', 'resolve', 'approval', 'escalation', 'regulator'];
-
-function spec<S extends z.ZodType>(s: ActionSpec<S>): ActionSpec<S> {
-  return s;
-}
-
-function maxTier(p: Policy): number {
-  return p.escalation.tiers.length;
-}
-
-function unknownCode(path: string, what: string, value: string): GuardRefusal {
-  return {
-    code: 'invalid_input',
-    detail: `${path}: unknown ${what} '${value}'`,
-    fields: [fieldProblem(path, `制度中没有此${what === 'category' ? '类别' : what === 'grade' ? '等级' : what === 'department' ? '部门' : '代码'}：${value}`, `Unknown ${what} in the policy: ${value}`)],
-  };
-}
-
-function avoidanceOnAssignees(c: Complaint, ids: (string | undefined)[]): GuardRefusal | null {
-  const avoiding = avoidingUserIds(c);
-  for (const [i, uid] of ids.entries()) {
-    if (uid && avoiding.includes(uid)) {
-      const path = i === 0 ? 'primaryHandlerId' : i === 1 ? 'backupHandlerId' : 'coHandlerIds';
-      return {
-        code: 'avoidance',
-        detail: `${uid} is the complained-about party`,
-        fields: [fieldProblem(path, '被投诉人须回避，不能被指派处理本案', 'The complained-about person cannot be assigned to this case')],
-      };
-    }
-  }
-  return null;
-}
-
-/** Limits of the case's grade and flags (emergency overrides, vicious raises). */
-function limits(c: Complaint, p: Policy) {
-  return limitsFor(p, c.grade ?? p.defaultGrade, { vicious: c.vicious, emergency: c.emergency });
-}
-
-/** Starts the follow-up window, or leaves the case ready to close when the policy needs none. */
-function startFollowUp(d: Draft, ctx: Ctx): void {
-  if (d.c.kind !== 'complaint' || !ctx.policy.followUp.required) return;
-  d.clocks.start('follow_up', ctx.policy.followUp.window, ctx.now, ctx.now);
-  d.happened.push({ type: 'follow_up_started', dueAt: d.clocks.get('follow_up')?.dueAt ?? null });
-}
-
-/** Total extension granted so far plus `extra` within the single form's maximum (the schema requires it without stages). */
-function extensionWithinLimit(c: Complaint, extra: string, special: boolean, ctx: Ctx): boolean {
-  const ext = ctx.policy.extension;
-  if (!ext) return false;
-  return withinMaximum(c, extra, (special ? ext.specialMax : ext.max)!, ctx.now, ctx.calendar);
-}
-
-type RouteIn = z.output<typeof I.RouteInput>;
-
-/** The department a route goes to: the one named, else the policy's routing rule for the category. */
-function routedDepartment(c: Complaint, input: RouteIn, policy: Policy): string | undefined {
-  return input.departmentCode ?? policy.categories.find((x) => x.code === c.category)?.department;
-}
-
-function routeGuard(c: Complaint, input: RouteIn, { policy, staff, deactivatedDepartments }: Ctx): GuardRefusal | null {
-  const dept = routedDepartment(c, input, policy);
-  if (!dept)
-    return { code: 'invalid_input', detail: 'no department and no routing rule', fields: [fieldProblem('departmentCode', '此类别没有默认部门，请选择责任部门', 'This category has no default department: choose one')] };
-  const known = policy.departments.find((x) => x.code === dept);
-  if (!known) return unknownCode('departmentCode', 'department', dept);
-  // A deactivated department is kept for the cases and people that name it, and takes no new work.
-  if (known.active === false || deactivatedDepartments?.has(dept))
-    return { code: 'invalid_input', detail: `departmentCode: '${dept}' is deactivated`, fields: [fieldProblem('departmentCode', '该部门已停用，不再接收新的案件', 'This department is deactivated and takes no new cases', '該部門已停用，不再接收新的案件')] };
-  return avoidanceOnAssignees(c, [input.primaryHandlerId, input.backupHandlerId, ...input.coHandlerIds]) ?? absentAssignee(c, input, staff, dept);
-}
-
-/**
- * Routing never names someone away as primary or backup handler while a present colleague of the
- * department could take the case instead (002 篇7 §三: a day off never delays a case). Needs the
- * staff with their absence (`Ctx.staff`); without it nothing is checked. When nobody present
- * could, the route stands and the absence job hands the case on (services/absences.ts).
- */
-function absentAssignee(c: Complaint, input: RouteIn, staff: readonly StaffMember[] | undefined, dept: string): GuardRefusal | null {
-  if (!staff) return null;
-  const avoiding = avoidingUserIds(c);
-  const present = staff.filter((u) => u.active && !u.absent && !avoiding.includes(u.id) && (u.roles.includes('handler') || u.roles.includes('approver')) && (u.departmentCode === dept || u.managerOf.includes(dept)));
-  const named: [string, string | undefined][] = [['primaryHandlerId', input.primaryHandlerId], ['backupHandlerId', input.backupHandlerId]];
-  for (const [path, uid] of named) {
-    if (!uid || !staff.find((u) => u.id === uid)?.absent) continue;
-    const instead = present.filter((u) => u.id !== uid && (path === 'primaryHandlerId' || u.id !== input.primaryHandlerId));
-    if (instead.length)
-      return { code: 'invalid_input', detail: `${path}: ${uid} is away`, fields: [fieldProblem(path, '此人正在缺勤，请指派在岗的处理人', 'This person is away: assign someone present', '此人正在缺勤，請指派在崗的處理人')] };
-  }
-  return null;
-}
-
-function routeEffect(d: Draft, input: RouteIn, ctx: Ctx): State {
-  Object.assign(d.c, {
-    departmentCode: routedDepartment(d.c, input, ctx.policy)!,
-    primaryHandlerId: input.primaryHandlerId,
-    backupHandlerId: input.backupHandlerId ?? null,
-    coHandlerIds: input.coHandlerIds.filter((x) => x !== input.primaryHandlerId && x !== input.backupHandlerId),
-  });
-  d.clocks.stop('dispatch', ctx.now);
-  const l = limits(d.c, ctx.policy);
-  if (l.first_response && d.c.kind === 'complaint') d.clocks.start('first_response', l.first_response, ctx.now, ctx.now);
-  d.happened.push({ type: 'assigned', major: false });
-  return 'assigned';
-}
 
 export const ACTIONS = {
   judge: spec({
@@ -865,47 +687,6 @@ export const ENDPOINT_ACTIONS: readonly ActionName[] = ['attach', 'complete_duty
 
 /** Intake is not an action on an existing case, but the flowchart starts with it. */
 export const INTAKE = { label: { 'zh-CN': '受理登记', 'zh-TW': '受理登記', en: 'Receive' }, to: 'received' as State };
-
-/** System actions act on one running clock; a stale sweep (clock already stopped) is refused. */
-function clockRunning(clocks: ClockSet, kind: string): GuardRefusal | null {
-  const clock = clocks.get(kind);
-  return clock && clock.status === 'running' ? null : { code: 'illegal_transition', detail: `clock ${kind} is not running` };
-}
-
-/** Raises the case to `to` when that is a higher grade than its own (a grade-rise clock, a rule clock's breach). */
-function raiseGradeTo(d: Draft, p: Policy, to: string): void {
-  const from = d.c.grade ?? p.defaultGrade;
-  if (gradeRank(p, to) > gradeRank(p, from)) {
-    d.c.grade = to;
-    d.eventData.grade = { from, to };
-    d.happened.push({ type: 'grade_raised', from, to });
-  }
-}
-
-/** A handler selector as the timeline shows it. */
-function describeSelector(s: HandlerSelector): string {
-  return s === 'department_manager' ? 'department_manager' : `approvalLevel:${s.approvalLevel}`;
-}
-
-/**
- * Hands the case to the person `selector` names (re-handling one tier up): they become the primary
- * handler; the previous handlers stay on as co-handlers (they know the case). Nobody fitting (or
- * only the complained-about person) leaves the handlers in place and tells the specialists.
- */
-function handOver(d: Draft, ctx: Ctx, selector: HandlerSelector, by: string): void {
-  const who = pickHandler(selector, d.c, ctx.policy, ctx.staff ?? []);
-  if (!who) {
-    d.eventData.handover = { to: null, by, selector: describeSelector(selector), note: 'nobody fits: the handlers keep the case' };
-    d.happened.push({ type: 'handover_failed' });
-    return;
-  }
-  if (who.id === d.c.primaryHandlerId) return;
-  const previous = [d.c.primaryHandlerId, d.c.backupHandlerId].filter((x): x is string => !!x);
-  d.eventData.handover = { to: who.id, toName: who.name, by, selector: describeSelector(selector), previous: { primaryHandlerId: d.c.primaryHandlerId, backupHandlerId: d.c.backupHandlerId } };
-  d.c.primaryHandlerId = who.id;
-  d.c.backupHandlerId = null;
-  d.c.coHandlerIds = [...new Set([...d.c.coHandlerIds, ...previous])].filter((x) => x !== who.id);
-}
 
 export function levelAtLeast(p: Policy, held: readonly string[], required: string): boolean {
   const need = levelRank(p, required);
