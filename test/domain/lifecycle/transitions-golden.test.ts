@@ -19,8 +19,10 @@ import { recordWalks, type Step } from './walks.js';
 const GOLDEN = new URL('./transitions-golden.json', import.meta.url);
 
 describe('lifecycle transitions, characterised', () => {
+  // The walks take a few seconds: both tests read the same record.
+  const now = recordWalks();
+
   it('every walk sends the same outbox rows and records the same event data as the golden record', () => {
-    const now = recordWalks();
     if (process.env.KESU_UPDATE_GOLDEN === '1') {
       // One step a line, so the diff of a deliberate change shows the steps it changed.
       const walks = Object.entries(now).map(([name, steps]) => `${JSON.stringify(name)}: [\n${steps.map((x) => JSON.stringify(x)).join(',\n')}\n]`);
@@ -37,7 +39,6 @@ describe('lifecycle transitions, characterised', () => {
   });
 
   it('the walks reach every action that sends a message, and every template', () => {
-    const now = recordWalks();
     const actions = new Set<string>();
     const templates = new Set<string>();
     for (const steps of Object.values(now))
