@@ -1,8 +1,9 @@
 /**
  * `apply` is the only way a case changes state: a pure function from (case, its clocks, action,
- * input, context) to the new case, the clock rows to upsert, the event for the timeline and the
- * messages for the outbox — or a typed refusal. The service persists a decision in one
- * transaction (services/act-on-complaint.ts).
+ * input, context) to the new case, the clock rows to upsert, the event for the timeline, the
+ * domain events the effect recorded and the messages for the outbox (their notifications,
+ * notifications.ts) — or a typed refusal. The service persists a decision in one transaction
+ * (services/act-on-complaint.ts).
  */
 import type { Policy } from '../policy/index.js';
 import { CUSTOMER_ACTOR, type Actor, type Clock, type Complaint, type ComplaintEvent, type OutboxMessage } from '../complaint/types.js';
@@ -13,6 +14,8 @@ import { mustAvoid } from '../permissions/visibility.js';
 import { ClockSet, clockCalendars } from './clocks.js';
 import { applyClockRules, transitionEvents } from './clock-rules.js';
 import { extensionLevel } from './extension-stages.js';
+import { notificationsOf, type OutboxDraft } from './notifications.js';
+import type { DomainEvent } from './domain-events.js';
 import { ACTIONS, SYSTEM_ACTIONS, WHO_RELATIONS, levelAtLeast, type ActionName, type ActionSpec, type Ctx, type Draft, type Who } from './machine.js';
 
 export interface Decision {
@@ -21,6 +24,8 @@ export interface Decision {
   clocks: Clock[];
   events: ComplaintEvent[];
   outbox: OutboxMessage[];
+  /** What happened, as typed domain events (domain-events.ts): the outbox's messages are their notifications. */
+  happened: DomainEvent[];
 }
 
 export interface Refusal {
@@ -118,7 +123,7 @@ export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: u
   const refusal = guard?.(c, input, ctx, clockSet);
   if (refusal) return refuse(refusal.code, refusal.detail, refusal.fields);
 
-  const draft: Draft = { c: structuredClone(c), clocks: clockSet, outbox: [], eventData: {} };
+  const draft: Draft = { c: structuredClone(c), clocks: clockSet, happened: [], eventData: {} };
   current = draft.c;
   const effect = spec.effect as (d: Draft, i: unknown, ctx: Ctx) => Complaint['state'];
   const promised = promise(clockSet);
@@ -152,7 +157,8 @@ export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: u
     complaint: draft.c,
     clocks: clockSet.changes(),
     events: [event],
-    outbox: [...draft.outbox, caseEventMessage(draft.c, action, fromState)].map((m) => ({ ...m, complaintId: c.id, createdAt: at })),
+    outbox: [...notificationsOf(draft.happened, draft.c, ctx), caseEventMessage(draft.c, action, fromState)].map((m) => ({ ...m, complaintId: c.id, createdAt: at })),
+    happened: draft.happened,
   };
 }
 
@@ -164,19 +170,14 @@ function promise(clocks: ClockSet): string | null {
 
 /**
  * A transition that moved the running promise (grading, an extension, a grade raised) says so on
- * its event (`promise`: from, to, because — the timeline shows why). A later promise is a delay:
- * the customer gets the policy's delay notice with the new time, once for this change (004 §四).
- * An earlier one moved by a holiday change (`recalculate_clocks`: nobody acted on the case, the
- * time the customer was given simply no longer holds) is told too, with `promise_earlier`; one
- * moved earlier by a step on the case is only recorded. A clock that stops, pauses or restarts is
- * no move.
+ * its event (`promise`: from, to, because — the timeline shows why) and records `promise_moved`:
+ * a later promise is a delay the customer hears of, and so is an earlier one moved by a holiday
+ * change (notifications.ts). A clock that stops, pauses or restarts is no move.
  */
 function promiseMoved(d: Draft, from: string | null, to: string | null, action: string): void {
   if (!from || !to || from === to) return;
   d.eventData.promise = { from, to, because: action };
-  const later = Date.parse(to) > Date.parse(from);
-  if (later || action === 'recalculate_clocks')
-    d.outbox.push({ channel: 'customer', template: later ? 'delay_notice' : 'promise_earlier', to: { customer: true }, payload: { number: d.c.number, dueAt: to, previousDueAt: from, because: action } });
+  d.happened.push({ type: 'promise_moved', from, to, because: action });
 }
 
 /**
@@ -184,7 +185,7 @@ function promiseMoved(d: Draft, from: string | null, to: string | null, action: 
  * transaction so an integration never misses one. No personal data: receivers fetch the case
  * through the API. The dispatcher skips these rows when no webhook is configured.
  */
-export function caseEventMessage(c: Complaint, action: string, fromState: Complaint['state'] | null): Omit<OutboxMessage, 'complaintId' | 'createdAt'> {
+export function caseEventMessage(c: Complaint, action: string, fromState: Complaint['state'] | null): OutboxDraft {
   return {
     channel: 'webhook',
     template: `case.${action}`,

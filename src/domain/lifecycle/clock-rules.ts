@@ -1,15 +1,15 @@
 /**
  * Clock rules at work (issue 10 §1; the policy section is domain/policy/clock-rules.ts): which
  * events a transition is, starting and stopping the rule clocks those events name, re-timing a
- * running rule clock when the case's grade or flags change its limit, and who a rule's warning or
- * breach tells. Everything here changes the transition's own ClockSet, so a rule clock changes in
- * the transition's transaction like every other clock. Also the cross-field check of the section
- * (called from domain/policy/check.ts).
+ * running rule clock when the case's grade or flags change its limit. Everything here changes the
+ * transition's own ClockSet, so a rule clock changes in the transition's transaction like every
+ * other clock. Also the cross-field check of the section (called from domain/policy/check.ts).
+ * Who a rule's warning or breach tells is the notification table's (notifications.ts).
  */
-import { ROLES, STATES, type Clock, type Complaint, type OutboxMessage, type State } from '../complaint/types.js';
+import { ROLES, STATES, type Clock, type Complaint, type State } from '../complaint/types.js';
 import { effectiveGrade, type PolicyProblem } from '../policy/check.js';
 import { CLOCK_NAMES, TIER_ROLES, type ClockName, type Policy } from '../policy/schema.js';
-import { CLOCK_RULE_RELATIONS, RULE_CLOCK_PREFIX, clockRulesOf, eventsOf, ruleClockKind, ruleLimit, ruleOfClock, type ClockRule } from '../policy/clock-rules.js';
+import { CLOCK_RULE_RELATIONS, RULE_CLOCK_PREFIX, clockRulesOf, eventsOf, ruleClockKind, ruleLimit, ruleOfClock } from '../policy/clock-rules.js';
 import { ACTIONS } from './machine.js';
 import type { ClockSet } from './clocks.js';
 
@@ -123,27 +123,6 @@ export function unpausedRuleClocks(policy: Policy): string[] {
 /** Whether a breach of this clock escalates the case (a rule clock: its `breach.escalate`). */
 export function ruleEscalates(policy: Policy, kind: string): boolean | undefined {
   return ruleOfClock(policy, kind)?.breach.escalate;
-}
-
-/** The staff messages a rule's warning or breach sends to its `notify` list. */
-export function ruleNotices(rule: ClockRule | undefined, when: 'warn' | 'breach', c: Complaint, template: string, payload: Record<string, unknown>): Omit<OutboxMessage, 'complaintId' | 'createdAt'>[] {
-  if (!rule) return [];
-  const out: Omit<OutboxMessage, 'complaintId' | 'createdAt'>[] = [];
-  for (const t of rule[when].notify) {
-    const to: OutboxMessage['to'] | null = t.startsWith('role:')
-      ? { role: t.slice(5), departmentCode: c.departmentCode ?? undefined }
-      : t === 'primary_handler'
-        ? c.primaryHandlerId ? { userIds: [c.primaryHandlerId] } : null
-        : t === 'backup_handler'
-          ? c.backupHandlerId ? { userIds: [c.backupHandlerId] } : null
-          : t === 'first_responder'
-            ? { userIds: [c.firstResponderId] }
-            : t === 'department_manager'
-              ? { role: 'department_manager', departmentCode: c.departmentCode ?? undefined }
-              : null;
-    if (to) out.push({ channel: 'staff', template, to, payload: { ...payload, rule: rule.code, ruleName: rule.name } });
-  }
-  return out;
 }
 
 /** Cross-field rules of `clockRules`: unique codes, known events, grades, channels, calendars and notify targets, start ≠ stop. */

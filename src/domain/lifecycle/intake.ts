@@ -13,6 +13,8 @@ import { addDuration, type WorkingCalendar } from '../calendar/index.js';
 import { ClockSet, clockCalendars } from './clocks.js';
 import { applyClockRules, transitionEvents } from './clock-rules.js';
 import { caseEventMessage } from './apply.js';
+import type { DomainEvent } from './domain-events.js';
+import { notificationsOf } from './notifications.js';
 
 const opt = (max: number) => z.string().trim().max(max).optional();
 
@@ -83,6 +85,8 @@ export interface IntakeResult {
   clocks: Clock[];
   events: ComplaintEvent[];
   outbox: OutboxMessage[];
+  /** What happened, as typed domain events (domain-events.ts): the outbox's messages are their notifications. */
+  happened: DomainEvent[];
   /** The promised time (承诺时限) read to the customer: the resolve clock's due time. */
   promisedAt: string | null;
 }
@@ -182,19 +186,13 @@ export function receive(
       ...(graded.set ? { grade: c.grade, emergency: c.emergency, vicious: c.vicious, gradedBy: ctx.actor.id } : {}),
     },
   };
-  const outbox: OutboxMessage[] = [
-    { complaintId: c.id, channel: 'customer', template: 'acknowledgement', to: { customer: true }, payload: { number: c.number, promisedAt }, createdAt: at },
-  ];
-  if (c.kind === 'complaint')
-    outbox.push({ complaintId: c.id, channel: 'staff', template: 'triage_waiting', to: { role: 'specialist' }, payload: { number: c.number }, createdAt: at });
+  const happened: DomainEvent[] = [{ type: 'received', promisedAt }];
   // Graded at intake: the managers hear of a major or an emergency case at once, as at classify.
-  if (c.kind === 'complaint' && c.grade && p.grades.find((g) => g.code === c.grade)?.directToManager)
-    outbox.push({ complaintId: c.id, channel: 'staff', template: 'major_case', to: { role: 'approver' }, payload: { number: c.number, grade: c.grade }, createdAt: at });
-  if (c.kind === 'complaint' && c.emergency)
-    outbox.push({ complaintId: c.id, channel: 'staff', template: 'emergency_case', to: { role: 'approver' }, payload: { number: c.number }, createdAt: at });
-  // The case event for outgoing webhooks (issue 4), like every transition (apply.ts).
-  outbox.push({ ...caseEventMessage(c, 'receive', null), complaintId: c.id, createdAt: at });
-  return { complaint: c, clocks: clocks.changes(), events: [event], outbox, promisedAt };
+  if (c.kind === 'complaint' && c.grade && p.grades.find((g) => g.code === c.grade)?.directToManager) happened.push({ type: 'major_graded', grade: c.grade });
+  if (c.kind === 'complaint' && c.emergency) happened.push({ type: 'emergency_flagged' });
+  // Who hears of it (notifications.ts), then the case event for outgoing webhooks (issue 4), like every transition (apply.ts).
+  const outbox: OutboxMessage[] = [...notificationsOf(happened, c, ctx), caseEventMessage(c, 'receive', null)].map((m) => ({ ...m, complaintId: c.id, createdAt: at }));
+  return { complaint: c, clocks: clocks.changes(), events: [event], outbox, happened, promisedAt };
 }
 
 /** Tolerance for a receipt time "in the future": clocks of the recording device differ a little. */

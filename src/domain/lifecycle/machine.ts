@@ -1,234 +1,45 @@
 /**
  * The complaint lifecycle as one table: for each action, the kinds and states it applies to,
  * the states it can lead to, who may perform it, what input it needs, its policy guard and its
- * effects (clocks, tier, notifications). The API's allowedActions, the web buttons, the
- * generated flowchart (docs/lifecycle.md) and the soundness test all read this table.
+ * effects (clocks, tier and handlers, and the domain events that say what happened). The API's
+ * allowedActions, the web buttons, the generated flowchart (docs/lifecycle.md) and the soundness
+ * test all read this table.
  *
  * Effects mutate a draft copy handed to them by `apply` (apply.ts); they never read the clock
- * or do I/O: `ctx.now` is the transition time.
+ * or do I/O: `ctx.now` is the transition time. They never address a message either: they record
+ * typed domain events (domain-events.ts) and the notification table (notifications.ts) says who
+ * hears of each.
+ *
+ * The row's shape is action-spec.ts; the guards the rows share are guards.ts, routing (route,
+ * reroute) routing.ts, the hand-over one tier up hand-over.ts, the other shared effects
+ * (limits, follow-up window, raised grade) effects.ts, extension arithmetic extension-stages.ts.
  */
-import type { z } from 'zod';
-import type { WorkingCalendar } from '../calendar/index.js';
-import { gradeRank, levelRank, limitsFor, requiredApprovalLevel, type Policy } from '../policy/index.js';
-import { CUSTOMER_ACTOR, type Actor, type Complaint, type ComplaintKind, type OutboxMessage, type Role, type State } from '../complaint/types.js';
-import { fieldProblem, type ErrorCode, type FieldProblem } from '../errors.js';
-import { avoidingUserIds, type Relation } from '../permissions/relations.js';
-import { ClockSet, ESCALATING_CLOCKS } from './clocks.js';
-import { customerUnreachable, ruleEscalates, ruleNotices, unpausedRuleClocks } from './clock-rules.js';
+import { gradeRank, levelRank, requiredApprovalLevel, type Policy } from '../policy/index.js';
+import { CUSTOMER_ACTOR, type State } from '../complaint/types.js';
+import { fieldProblem } from '../errors.js';
+import { avoidingUserIds } from '../permissions/relations.js';
+import { ESCALATING_CLOCKS } from './clocks.js';
+import { customerUnreachable, ruleEscalates, unpausedRuleClocks } from './clock-rules.js';
 import { ruleOfClock } from '../policy/clock-rules.js';
-import { higherLevel, pickHandler, tierApprovalLevel, type StaffMember } from './handlers.js';
-import type { HandlerSelector } from '../policy/schema.js';
+import { higherLevel, pickHandler, tierApprovalLevel } from './handlers.js';
 import { returnsToPrimary } from '../policy/absence.js';
 import { HANDLING_STATES, approvalStandIn, awaitedApprovers, awaitedLevel, handlerStandIn } from '../absence/stand-ins.js';
 import * as I from './inputs.js';
-import { extensionLevel, extensionStage, stageRefusal, withinMaximum } from './extension-stages.js';
+import { extensionLevel, extensionStage, stageRefusal } from './extension-stages.js';
 import { dutiesOf } from '../policy/duties.js';
 import { recordProblems } from '../duties/duties.js';
+import { spec } from './action-spec.js';
+import { clockRunning, extensionWithinLimit, unknownCode } from './guards.js';
+import { routeEffect, routeGuard } from './routing.js';
+import { describeSelector, handOver } from './hand-over.js';
+import { limits, maxTier, raiseGradeTo, startFollowUp } from './effects.js';
 
-/**
- * Who may act: a role, or a relation to the case.
- * - first_responder: the agent who received it (首问责任人)
- * - assigned_handler: the primary or backup responsible person
- * - co_handler: a co-handler (cross-department)
- * - department_manager: manager of the case's responsible department
- * - qualified_approver: an approver whose level meets the proposal's required level
- * - extension_approver: an approver whose level meets policy.extension.approvalLevel (with
- *   stages: the level of the stage the waiting request is at)
- * - customer: the complainant through the portal or e-mail (CUSTOMER_ACTOR; the channel has
- *   checked the access code, survey token or sender first) — issue 4
- * - system: the deadline sweeper
- */
-export type Who =
-  | Role
-  | 'first_responder'
-  | 'assigned_handler'
-  | 'co_handler'
-  | 'department_manager'
-  | 'qualified_approver'
-  | 'extension_approver'
-  | 'customer'
-  | 'system';
-
-/** The performers that are relations to the case, and the relation each one reads (domain/permissions/relations.ts). */
-export const WHO_RELATIONS = {
-  first_responder: 'first_responder',
-  assigned_handler: 'handler',
-  co_handler: 'co_handler',
-  department_manager: 'department_manager',
-} as const satisfies Partial<Record<Who, Relation>>;
-
-export interface Ctx {
-  actor: Actor;
-  now: Date;
-  policy: Policy;
-  /** The policy's default calendar; its `named` calendars serve the clocks that count on one. */
-  calendar: WorkingCalendar;
-  /**
-   * The organisation's staff, for the transitions that hand a case over by policy (classify: a
-   * major case to `routing.majorTo`; an unsatisfied follow-up: the tier's handler). Without it
-   * the handlers keep the case.
-   */
-  staff?: readonly StaffMember[];
-  /**
-   * Departments the organisation's ACTIVE policy marks deactivated. A case keeps the policy version
-   * it started under, so its own `policy.departments` can still call a since-deactivated department
-   * active; routing reads this set too, so no new case goes there. Without it only the case's
-   * version is read.
-   */
-  deactivatedDepartments?: ReadonlySet<string>;
-}
-
-export interface Draft {
-  c: Complaint;
-  clocks: ClockSet;
-  outbox: Omit<OutboxMessage, 'complaintId' | 'createdAt'>[];
-  /** Extra data recorded on the transition's event. */
-  eventData: Record<string, unknown>;
-}
-
-export interface GuardRefusal {
-  code: ErrorCode;
-  detail: string;
-  fields?: FieldProblem[];
-}
-
-export interface ActionSpec<S extends z.ZodType = z.ZodType> {
-  /** States the action starts from, per kind of case. */
-  from: Partial<Record<ComplaintKind, readonly State[]>>;
-  /** Every state the action can lead to (the flowchart and the soundness test read this). */
-  targets: readonly State[];
-  who: readonly Who[];
-  input: S;
-  /** Policy rules that need the input (role and state are checked before). */
-  guard?: (c: Complaint, input: z.output<S>, ctx: Ctx, clocks: ClockSet) => GuardRefusal | null;
-  /** Applies the action to the draft and returns the new state. */
-  effect: (d: Draft, input: z.output<S>, ctx: Ctx) => State;
-  /** Short labels for documentation and the UI. */
-  label: { 'zh-CN': string; 'zh-TW': string; en: string };
-}
+// The shape of a row (action-spec.ts), re-exported: services, apply and the tests read it here.
+export { WHO_RELATIONS, type ActionSpec, type Ctx, type Draft, type GuardRefusal, type Who } from './action-spec.js';
 
 const ACTIVE: readonly State[] = ['assigned', 'investigating', 'investigated', 'awaiting_approval', 'implementing'];
 const OPEN: readonly State[] = ['received', 'valid', 'classified', ...ACTIVE, 'pending', 'answered', 'followed_up'];
 const HANDLING_DONE_CLOCKS = ['triage', 'dispatch', 'first_response', 'resolve', 'approval', 'escalation', 'regulator'];
-
-function spec<S extends z.ZodType>(s: ActionSpec<S>): ActionSpec<S> {
-  return s;
-}
-
-function notifyHandlers(d: Draft, template: string, payload: Record<string, unknown> = {}): void {
-  const ids = [d.c.primaryHandlerId, d.c.backupHandlerId].filter((x): x is string => !!x);
-  if (ids.length) d.outbox.push({ channel: 'staff', template, to: { userIds: ids }, payload });
-}
-
-/** The first-responder is told of each major step (001 篇2 §8 首问负责制). */
-function notifyFirstResponder(d: Draft, template: string, payload: Record<string, unknown> = {}): void {
-  d.outbox.push({ channel: 'staff', template, to: { userIds: [d.c.firstResponderId] }, payload });
-}
-
-function maxTier(p: Policy): number {
-  return p.escalation.tiers.length;
-}
-
-function unknownCode(path: string, what: string, value: string): GuardRefusal {
-  return {
-    code: 'invalid_input',
-    detail: `${path}: unknown ${what} '${value}'`,
-    fields: [fieldProblem(path, `制度中没有此${what === 'category' ? '类别' : what === 'grade' ? '等级' : what === 'department' ? '部门' : '代码'}：${value}`, `Unknown ${what} in the policy: ${value}`)],
-  };
-}
-
-function avoidanceOnAssignees(c: Complaint, ids: (string | undefined)[]): GuardRefusal | null {
-  const avoiding = avoidingUserIds(c);
-  for (const [i, uid] of ids.entries()) {
-    if (uid && avoiding.includes(uid)) {
-      const path = i === 0 ? 'primaryHandlerId' : i === 1 ? 'backupHandlerId' : 'coHandlerIds';
-      return {
-        code: 'avoidance',
-        detail: `${uid} is the complained-about party`,
-        fields: [fieldProblem(path, '被投诉人须回避，不能被指派处理本案', 'The complained-about person cannot be assigned to this case')],
-      };
-    }
-  }
-  return null;
-}
-
-/** Limits of the case's grade and flags (emergency overrides, vicious raises). */
-function limits(c: Complaint, p: Policy) {
-  return limitsFor(p, c.grade ?? p.defaultGrade, { vicious: c.vicious, emergency: c.emergency });
-}
-
-/** Starts the follow-up window, or leaves the case ready to close when the policy needs none. */
-function startFollowUp(d: Draft, ctx: Ctx): void {
-  if (d.c.kind !== 'complaint' || !ctx.policy.followUp.required) return;
-  d.clocks.start('follow_up', ctx.policy.followUp.window, ctx.now, ctx.now);
-  d.outbox.push({ channel: 'staff', template: 'followup_due', to: { role: 'followup' }, payload: { number: d.c.number } });
-  // A survey by message (SMS / e-mail link) when the policy allows it; the dispatcher mints the
-  // tokenized link for this handling cycle when it delivers the invitation (issue 4).
-  if (ctx.policy.followUp.methods.includes('survey'))
-    d.outbox.push({ channel: 'customer', template: 'survey_invitation', to: { customer: true }, payload: { number: d.c.number, cycle: d.c.cycle, dueAt: d.clocks.get('follow_up')?.dueAt ?? null } });
-}
-
-/** Total extension granted so far plus `extra` within the single form's maximum (the schema requires it without stages). */
-function extensionWithinLimit(c: Complaint, extra: string, special: boolean, ctx: Ctx): boolean {
-  const ext = ctx.policy.extension;
-  if (!ext) return false;
-  return withinMaximum(c, extra, (special ? ext.specialMax : ext.max)!, ctx.now, ctx.calendar);
-}
-
-type RouteIn = z.output<typeof I.RouteInput>;
-
-/** The department a route goes to: the one named, else the policy's routing rule for the category. */
-function routedDepartment(c: Complaint, input: RouteIn, policy: Policy): string | undefined {
-  return input.departmentCode ?? policy.categories.find((x) => x.code === c.category)?.department;
-}
-
-function routeGuard(c: Complaint, input: RouteIn, { policy, staff, deactivatedDepartments }: Ctx): GuardRefusal | null {
-  const dept = routedDepartment(c, input, policy);
-  if (!dept)
-    return { code: 'invalid_input', detail: 'no department and no routing rule', fields: [fieldProblem('departmentCode', '此类别没有默认部门，请选择责任部门', 'This category has no default department: choose one')] };
-  const known = policy.departments.find((x) => x.code === dept);
-  if (!known) return unknownCode('departmentCode', 'department', dept);
-  // A deactivated department is kept for the cases and people that name it, and takes no new work.
-  if (known.active === false || deactivatedDepartments?.has(dept))
-    return { code: 'invalid_input', detail: `departmentCode: '${dept}' is deactivated`, fields: [fieldProblem('departmentCode', '该部门已停用，不再接收新的案件', 'This department is deactivated and takes no new cases', '該部門已停用，不再接收新的案件')] };
-  return avoidanceOnAssignees(c, [input.primaryHandlerId, input.backupHandlerId, ...input.coHandlerIds]) ?? absentAssignee(c, input, staff, dept);
-}
-
-/**
- * Routing never names someone away as primary or backup handler while a present colleague of the
- * department could take the case instead (002 篇7 §三: a day off never delays a case). Needs the
- * staff with their absence (`Ctx.staff`); without it nothing is checked. When nobody present
- * could, the route stands and the absence job hands the case on (services/absences.ts).
- */
-function absentAssignee(c: Complaint, input: RouteIn, staff: readonly StaffMember[] | undefined, dept: string): GuardRefusal | null {
-  if (!staff) return null;
-  const avoiding = avoidingUserIds(c);
-  const present = staff.filter((u) => u.active && !u.absent && !avoiding.includes(u.id) && (u.roles.includes('handler') || u.roles.includes('approver')) && (u.departmentCode === dept || u.managerOf.includes(dept)));
-  const named: [string, string | undefined][] = [['primaryHandlerId', input.primaryHandlerId], ['backupHandlerId', input.backupHandlerId]];
-  for (const [path, uid] of named) {
-    if (!uid || !staff.find((u) => u.id === uid)?.absent) continue;
-    const instead = present.filter((u) => u.id !== uid && (path === 'primaryHandlerId' || u.id !== input.primaryHandlerId));
-    if (instead.length)
-      return { code: 'invalid_input', detail: `${path}: ${uid} is away`, fields: [fieldProblem(path, '此人正在缺勤，请指派在岗的处理人', 'This person is away: assign someone present', '此人正在缺勤，請指派在崗的處理人')] };
-  }
-  return null;
-}
-
-function routeEffect(d: Draft, input: RouteIn, ctx: Ctx): State {
-  Object.assign(d.c, {
-    departmentCode: routedDepartment(d.c, input, ctx.policy)!,
-    primaryHandlerId: input.primaryHandlerId,
-    backupHandlerId: input.backupHandlerId ?? null,
-    coHandlerIds: input.coHandlerIds.filter((x) => x !== input.primaryHandlerId && x !== input.backupHandlerId),
-  });
-  d.clocks.stop('dispatch', ctx.now);
-  const l = limits(d.c, ctx.policy);
-  if (l.first_response && d.c.kind === 'complaint') d.clocks.start('first_response', l.first_response, ctx.now, ctx.now);
-  notifyHandlers(d, 'case_assigned', { number: d.c.number });
-  if (d.c.coHandlerIds.length) d.outbox.push({ channel: 'staff', template: 'case_assigned', to: { userIds: d.c.coHandlerIds }, payload: { number: d.c.number, co: true } });
-  notifyFirstResponder(d, 'case_progress', { number: d.c.number, step: 'route' });
-  return 'assigned';
-}
 
 export const ACTIONS = {
   judge: spec({
@@ -245,7 +56,7 @@ export const ACTIONS = {
       d.c.validity = { valid: input.valid, reason: input.reason, explanation: input.explanation, malicious: input.malicious };
       if (input.valid) return 'valid';
       d.clocks.stopAll(ctx.now);
-      notifyFirstResponder(d, 'invalid_explain', { number: d.c.number, reason: input.reason });
+      d.happened.push({ type: 'judged_invalid', reason: input.reason });
       return 'invalid';
     },
   }),
@@ -274,8 +85,8 @@ export const ACTIONS = {
       const l = limits(d.c, p);
       if (l.resolve) d.clocks.retime('resolve', l.resolve, ctx.now);
       const gradeSpec = p.grades.find((g) => g.code === grade);
-      if (gradeSpec?.directToManager) d.outbox.push({ channel: 'staff', template: 'major_case', to: { role: 'approver' }, payload: { number: d.c.number, grade } });
-      if (input.emergency) d.outbox.push({ channel: 'staff', template: 'emergency_case', to: { role: 'approver' }, payload: { number: d.c.number } });
+      if (gradeSpec?.directToManager) d.happened.push({ type: 'major_graded', grade });
+      if (input.emergency) d.happened.push({ type: 'emergency_flagged' });
       d.eventData.grade = grade;
       if (gradeSpec?.directToManager && p.routing.majorTo && ctx.staff) {
         const department = p.routing.majorDepartment ?? p.categories.find((x) => x.code === input.category)?.department ?? null;
@@ -284,8 +95,7 @@ export const ACTIONS = {
           Object.assign(d.c, { departmentCode: department, primaryHandlerId: who.id, backupHandlerId: null, coHandlerIds: [] });
           d.eventData.routed = { to: who.id, toName: who.name, departmentCode: department, by: 'routing.majorTo', selector: describeSelector(p.routing.majorTo) };
           if (l.first_response) d.clocks.start('first_response', l.first_response, ctx.now, ctx.now);
-          notifyHandlers(d, 'case_assigned', { number: d.c.number, major: true });
-          notifyFirstResponder(d, 'case_progress', { number: d.c.number, step: 'route' });
+          d.happened.push({ type: 'assigned', major: true });
           return 'assigned';
         }
         d.eventData.routed = { to: null, by: 'routing.majorTo', selector: describeSelector(p.routing.majorTo), note: 'nobody fits: route by hand' };
@@ -359,7 +169,7 @@ export const ACTIONS = {
       if (!requiredLevel) return 'implementing';
       const l = limits(d.c, ctx.policy);
       if (l.approval) d.clocks.start('approval', l.approval, ctx.now, ctx.now);
-      d.outbox.push({ channel: 'staff', template: 'approval_waiting', to: { role: 'approver' }, payload: { number: d.c.number, level: requiredLevel } });
+      d.happened.push({ type: 'approval_requested', level: requiredLevel });
       return 'awaiting_approval';
     },
   }),
@@ -373,8 +183,7 @@ export const ACTIONS = {
     effect: (d, _input, ctx) => {
       d.clocks.stop('approval', ctx.now);
       if (!d.c.approverIds.includes(ctx.actor.id)) d.c.approverIds.push(ctx.actor.id);
-      notifyHandlers(d, 'proposal_approved', { number: d.c.number });
-      notifyFirstResponder(d, 'case_progress', { number: d.c.number, step: 'approve' });
+      d.happened.push({ type: 'proposal_approved' });
       return 'implementing';
     },
   }),
@@ -388,7 +197,7 @@ export const ACTIONS = {
     effect: (d, input, ctx) => {
       d.clocks.stop('approval', ctx.now);
       if (!d.c.approverIds.includes(ctx.actor.id)) d.c.approverIds.push(ctx.actor.id);
-      notifyHandlers(d, 'proposal_rejected', { number: d.c.number, comment: input.comment });
+      d.happened.push({ type: 'proposal_rejected', comment: input.comment });
       return 'investigated';
     },
   }),
@@ -408,8 +217,7 @@ export const ACTIONS = {
       if (input.adopted !== undefined) d.eventData.adopted = input.adopted;
       for (const k of HANDLING_DONE_CLOCKS) d.clocks.stop(k, ctx.now);
       d.clocks.all().filter((c) => c.kind.startsWith('grade_rise')).forEach((c) => d.clocks.stop(c.kind, ctx.now));
-      d.outbox.push({ channel: 'customer', template: 'answer', to: { customer: true }, payload: { number: d.c.number, text: input.text } });
-      notifyFirstResponder(d, 'case_progress', { number: d.c.number, step: 'answer' });
+      d.happened.push({ type: 'answered', text: input.text });
       startFollowUp(d, ctx);
       return 'answered';
     },
@@ -469,7 +277,7 @@ export const ACTIONS = {
       d.c.extensionRequest = { ...input, requestedBy: ctx.actor.id, requestedAt: ctx.now.toISOString() };
       const stage = extensionStage(d.c, ctx.policy)?.number;
       if (stage) d.eventData.stage = stage;
-      d.outbox.push({ channel: 'staff', template: 'extension_waiting', to: { role: 'approver' }, payload: { number: d.c.number, level: extensionLevel(d.c, ctx.policy) } });
+      d.happened.push({ type: 'extension_requested', level: extensionLevel(d.c, ctx.policy) });
       return d.c.state;
     },
   }),
@@ -501,7 +309,7 @@ export const ACTIONS = {
       const due = d.clocks.get('resolve')?.dueAt ?? null;
       // The customer hears of the new promised time from apply (004 §四): one notice per change.
       d.eventData.extension = { ...req, newDueAt: due, ...(stage ? { stage } : {}) };
-      notifyHandlers(d, 'extension_granted', { number: d.c.number, dueAt: due });
+      d.happened.push({ type: 'extension_granted', dueAt: due });
       return d.c.state;
     },
   }),
@@ -516,7 +324,7 @@ export const ACTIONS = {
     effect: (d, input) => {
       d.eventData.request = d.c.extensionRequest;
       d.c.extensionRequest = null;
-      notifyHandlers(d, 'extension_refused', { number: d.c.number, comment: input.comment });
+      d.happened.push({ type: 'extension_refused', comment: input.comment });
       return d.c.state;
     },
   }),
@@ -547,7 +355,7 @@ export const ACTIONS = {
           d.clocks.stop('follow_up', ctx.now);
           return 'followed_up';
         }
-        d.outbox.push({ channel: 'staff', template: 'followup_unreachable', to: { role: 'specialist' }, payload: { number: d.c.number } });
+        d.happened.push({ type: 'follow_up_unreachable' });
         return 'answered';
       }
       f.satisfaction = input.satisfaction!;
@@ -581,9 +389,7 @@ export const ACTIONS = {
         .map((k) => k.kind);
       resumed.forEach((kind) => d.clocks.reopen(kind, ctx.now));
       if (resumed.length) d.eventData.resumed = resumed;
-      d.outbox.push({ channel: 'staff', template: 'handle_again', to: { role: tier?.role ?? 'approver', departmentCode: d.c.departmentCode ?? undefined }, payload: { number: d.c.number, cycle: d.c.cycle, tier: d.c.tier } });
-      notifyHandlers(d, 'handle_again', { number: d.c.number, cycle: d.c.cycle });
-      if (d.c.cycle > p.unsatisfied.maxCycles) d.outbox.push({ channel: 'staff', template: 'cycles_exceeded', to: { role: 'approver' }, payload: { number: d.c.number, cycle: d.c.cycle } });
+      d.happened.push({ type: 'handled_again', cycle: d.c.cycle, tier: d.c.tier });
       return 'investigating';
     },
   }),
@@ -601,9 +407,7 @@ export const ACTIONS = {
     effect: (d, _input, ctx) => {
       d.clocks.stopAll(ctx.now);
       d.c.closedAt = ctx.now.toISOString();
-      if (ctx.actor.id !== d.c.firstResponderId) notifyFirstResponder(d, 'case_progress', { number: d.c.number, step: 'close' });
-      if (d.c.state === 'invalid') d.outbox.push({ channel: 'customer', template: 'invalid_explanation', to: { customer: true }, payload: { number: d.c.number, explanation: d.c.validity?.explanation } });
-      else d.outbox.push({ channel: 'customer', template: 'closure', to: { customer: true }, payload: { number: d.c.number } });
+      d.happened.push({ type: 'closed', invalid: d.c.state === 'invalid' });
       return 'closed';
     },
   }),
@@ -681,10 +485,7 @@ export const ACTIONS = {
       d.eventData.text = input.text;
       d.eventData.via = input.via;
       d.eventData.attachments = input.attachments;
-      const payload = { number: d.c.number, attachments: input.attachments.length, via: input.via };
-      if (d.c.primaryHandlerId) notifyHandlers(d, 'customer_supplement', payload);
-      else d.outbox.push({ channel: 'staff', template: 'customer_supplement', to: { role: 'specialist' }, payload });
-      notifyFirstResponder(d, 'customer_supplement', payload);
+      d.happened.push({ type: 'customer_added', attachments: input.attachments.length, via: input.via });
       return d.c.state;
     },
   }),
@@ -705,10 +506,7 @@ export const ACTIONS = {
       d.eventData.text = input.text;
       d.eventData.channel = input.channel;
       if (input.callId) d.eventData.callId = input.callId;
-      const payload = { number: d.c.number, attachments: 0, via: input.channel };
-      if (d.c.primaryHandlerId) notifyHandlers(d, 'customer_supplement', payload);
-      else d.outbox.push({ channel: 'staff', template: 'customer_supplement', to: { role: 'specialist' }, payload });
-      notifyFirstResponder(d, 'customer_supplement', payload);
+      d.happened.push({ type: 'customer_added', attachments: 0, via: input.channel });
       return d.c.state;
     },
   }),
@@ -741,8 +539,7 @@ export const ACTIONS = {
       d.clocks.markWarned(input.clock, ctx.now);
       const clock = d.clocks.get(input.clock)!;
       d.eventData.dueAt = clock.dueAt;
-      notifyTier(d, ctx, 'deadline_warning', { clock: input.clock, dueAt: clock.dueAt });
-      d.outbox.push(...ruleNotices(ruleOfClock(ctx.policy, input.clock), 'warn', d.c, 'deadline_warning', { number: d.c.number, clock: input.clock, dueAt: clock.dueAt }));
+      d.happened.push({ type: 'deadline_warned', clock: input.clock, dueAt: clock.dueAt });
       return d.c.state;
     },
   }),
@@ -767,10 +564,7 @@ export const ACTIONS = {
       // A rule clock may raise the grade (clockRules[].breach.raiseGrade) and tell more people.
       if (rule?.breach.raiseGrade) raiseGradeTo(d, p, rule.breach.raiseGrade);
       d.eventData.tier = d.c.tier;
-      notifyTier(d, ctx, 'deadline_breached', { clock: input.clock, tier: d.c.tier });
-      d.outbox.push(...ruleNotices(rule, 'breach', d.c, 'deadline_breached', { number: d.c.number, clock: input.clock, tier: d.c.tier }));
-      // A rule whose limit was promised to the customer says sorry when it is missed (clockRules[].breach.tellCustomer).
-      if (rule?.breach.tellCustomer) d.outbox.push({ channel: 'customer', template: 'overdue_notice', to: { customer: true }, payload: { number: d.c.number, clock: input.clock } });
+      d.happened.push({ type: 'deadline_breached', clock: input.clock, tier: d.c.tier });
       return d.c.state;
     },
   }),
@@ -806,14 +600,12 @@ export const ACTIONS = {
       const staff = ctx.staff!;
       const absent = staff.find((u) => u.id === input.absentId);
       const absence = { id: input.absenceId, userId: input.absentId, name: absent?.name ?? null, until: input.until };
-      const payload = { number: d.c.number, standInFor: absent?.name ?? null, until: input.until };
       if (input.duty === 'approval') {
         // 001 篇1 二(二): the decision goes to a stand-in of the same level; the case itself does not change hands.
         const level = awaitedLevel(d.c, ctx.policy);
         const { who, by } = approvalStandIn(d.c, ctx.policy, staff, input.absentId, input.standInId);
         d.eventData.standIn = { duty: input.duty, absence, level, to: who?.id ?? null, toName: who?.name ?? null, by };
-        if (who) d.outbox.push({ channel: 'staff', template: 'stand_in_approval', to: { userIds: [who.id] }, payload: { ...payload, level } });
-        else d.outbox.push({ channel: 'staff', template: 'stand_in_failed', to: { role: 'specialist' }, payload: { ...payload, level } });
+        d.happened.push({ type: 'approval_stood_in', standInId: who?.id ?? null, standInFor: absent?.name ?? null, until: input.until, level });
         return d.c.state;
       }
       // 002 篇7 §三: the backup takes the case's tasks, notifications and clocks' warnings.
@@ -821,14 +613,14 @@ export const ACTIONS = {
       const previous = { primaryHandlerId: d.c.primaryHandlerId, backupHandlerId: d.c.backupHandlerId };
       d.eventData.standIn = { duty: input.duty, absence, to: who?.id ?? null, toName: who?.name ?? null, by, previous };
       if (!who) {
-        d.outbox.push({ channel: 'staff', template: 'stand_in_failed', to: { role: 'specialist' }, payload });
+        d.happened.push({ type: 'handler_stood_in', standInId: null, standInFor: absent?.name ?? null, until: input.until });
         return d.c.state;
       }
       d.c.primaryHandlerId = who.id;
       if (d.c.backupHandlerId === who.id) d.c.backupHandlerId = null;
       // The absent handler keeps seeing the case they know, as a co-handler: no tasks, no handler notices.
       d.c.coHandlerIds = [...new Set([...d.c.coHandlerIds, input.absentId])].filter((x) => x !== who.id && x !== d.c.backupHandlerId);
-      d.outbox.push({ channel: 'staff', template: 'stand_in_assigned', to: { userIds: [who.id] }, payload });
+      d.happened.push({ type: 'handler_stood_in', standInId: who.id, standInFor: absent?.name ?? null, until: input.until });
       return d.c.state;
     },
   }),
@@ -855,8 +647,7 @@ export const ACTIONS = {
       d.c.backupHandlerId = backup;
       // The stand-in worked on the case: they stay on it as a co-handler unless they are its backup again.
       d.c.coHandlerIds = [...new Set([...d.c.coHandlerIds, input.standInId])].filter((x) => x !== input.absentId && x !== backup);
-      d.outbox.push({ channel: 'staff', template: 'case_assigned', to: { userIds: [input.absentId] }, payload: { number: d.c.number, returned: true } });
-      d.outbox.push({ channel: 'staff', template: 'stand_in_ended', to: { userIds: [input.standInId] }, payload: { number: d.c.number } });
+      d.happened.push({ type: 'returned_from_absence', to: input.absentId, from: input.standInId });
       return d.c.state;
     },
   }),
@@ -896,54 +687,6 @@ export const ENDPOINT_ACTIONS: readonly ActionName[] = ['attach', 'complete_duty
 
 /** Intake is not an action on an existing case, but the flowchart starts with it. */
 export const INTAKE = { label: { 'zh-CN': '受理登记', 'zh-TW': '受理登記', en: 'Receive' }, to: 'received' as State };
-
-/** System actions act on one running clock; a stale sweep (clock already stopped) is refused. */
-function clockRunning(clocks: ClockSet, kind: string): GuardRefusal | null {
-  const clock = clocks.get(kind);
-  return clock && clock.status === 'running' ? null : { code: 'illegal_transition', detail: `clock ${kind} is not running` };
-}
-
-function notifyTier(d: Draft, ctx: Ctx, template: string, payload: Record<string, unknown>): void {
-  const tier = ctx.policy.escalation.tiers[d.c.tier - 1];
-  notifyHandlers(d, template, { number: d.c.number, ...payload });
-  if (tier && tier.role !== 'handler' && tier.role !== 'agent')
-    d.outbox.push({ channel: 'staff', template, to: { role: tier.role, departmentCode: d.c.departmentCode ?? undefined }, payload: { number: d.c.number, ...payload } });
-}
-
-/** Raises the case to `to` when that is a higher grade than its own (a grade-rise clock, a rule clock's breach). */
-function raiseGradeTo(d: Draft, p: Policy, to: string): void {
-  const from = d.c.grade ?? p.defaultGrade;
-  if (gradeRank(p, to) > gradeRank(p, from)) {
-    d.c.grade = to;
-    d.eventData.grade = { from, to };
-    d.outbox.push({ channel: 'staff', template: 'grade_raised', to: { role: 'approver' }, payload: { number: d.c.number, grade: to } });
-  }
-}
-
-/** A handler selector as the timeline shows it. */
-function describeSelector(s: HandlerSelector): string {
-  return s === 'department_manager' ? 'department_manager' : `approvalLevel:${s.approvalLevel}`;
-}
-
-/**
- * Hands the case to the person `selector` names (re-handling one tier up): they become the primary
- * handler; the previous handlers stay on as co-handlers (they know the case). Nobody fitting (or
- * only the complained-about person) leaves the handlers in place and tells the specialists.
- */
-function handOver(d: Draft, ctx: Ctx, selector: HandlerSelector, by: string): void {
-  const who = pickHandler(selector, d.c, ctx.policy, ctx.staff ?? []);
-  if (!who) {
-    d.eventData.handover = { to: null, by, selector: describeSelector(selector), note: 'nobody fits: the handlers keep the case' };
-    d.outbox.push({ channel: 'staff', template: 'handover_failed', to: { role: 'specialist' }, payload: { number: d.c.number, tier: d.c.tier } });
-    return;
-  }
-  if (who.id === d.c.primaryHandlerId) return;
-  const previous = [d.c.primaryHandlerId, d.c.backupHandlerId].filter((x): x is string => !!x);
-  d.eventData.handover = { to: who.id, toName: who.name, by, selector: describeSelector(selector), previous: { primaryHandlerId: d.c.primaryHandlerId, backupHandlerId: d.c.backupHandlerId } };
-  d.c.primaryHandlerId = who.id;
-  d.c.backupHandlerId = null;
-  d.c.coHandlerIds = [...new Set([...d.c.coHandlerIds, ...previous])].filter((x) => x !== who.id);
-}
 
 export function levelAtLeast(p: Policy, held: readonly string[], required: string): boolean {
   const need = levelRank(p, required);
