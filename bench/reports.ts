@@ -281,7 +281,7 @@ async function scorecards(app: ReturnType<typeof createApp>, policyKey: string) 
       rows.push({
         id: uuidv7(Date.parse(t)), complaint_id: uuidv7(Date.parse(t)), complaint_number: `KS-2026-E${j}`, policy_key: policyKey, source_version: 3, source_action: 'judge',
         rule_code: rule, trigger: rule, effect: penalty ? 'penalty' : 'reward', points: 1 + (j % 3), amount: rule === 'resp_fine' ? 200 + (j % 7) * 100 : penalty ? 50 : 100, amount_min: null, amount_max: null,
-        person_id: mine ? people[j % people.length]! : `bench-other-${j % 4000}`, department_code: mine ? dept : `bench_dept_${j % 20}`, status: STATUSES[j % STATUSES.length]!,
+        person_id: mine ? people[Math.floor(j / Math.ceil(ENTRIES / 5000)) % people.length]! : `bench-other-${j % 4000}`, department_code: mine ? dept : `bench_dept_${j % 20}`, status: STATUSES[j % STATUSES.length]!,
         dedupe_key: String(j), detail: '{}', created_at: t, updated_at: t,
       });
     }
