@@ -3,7 +3,7 @@
  * row per clock instance. Written only by the decision writer (store/decisions.ts), in the
  * transition's transaction, and by migration 0013's back-fill; read by reports/statistics.ts.
  */
-import type { Transaction } from 'kysely';
+import { PostgresAdapter, type Transaction } from 'kysely';
 import type { WorkingCalendar } from '../domain/calendar/index.js';
 import type { Clock, Complaint } from '../domain/complaint/types.js';
 import { clockFactKey, clockFactRows, foldCaseFacts, type FactEvent } from '../reports/facts.js';
@@ -39,19 +39,36 @@ export const ROLLUP_MAX_WINDOW_DAYS = 400;
 /** A case's repeat-complaint figure reaches the cases received this long after it (the roll-ups' widest window and a day). */
 export const REPEAT_REACH_MS = (ROLLUP_MAX_WINDOW_DAYS + 1) * 86_400_000;
 
-/**
- * For a write that changes a case's figures outside `recordFacts` (a duty's clock facts): touches
- * the case's facts row — so a roll-up of its day running meanwhile fails and is made again — and
- * marks its day stale when it is rolled up.
- */
 /** The last receipt instant whose repeat figure a case received at `at` can change. */
 export function reach(at: string): string {
   return new Date(Date.parse(at) + REPEAT_REACH_MS).toISOString();
 }
 
+/**
+ * For a write that changes a case's figures outside `recordFacts` (a duty's clock facts): marks
+ * the case's day stale when it is rolled up. On PostgreSQL the case's facts row is also written
+ * (unchanged), so a roll-up of its day running meanwhile (REPEATABLE READ) fails and is made
+ * again; a row another transaction holds is not waited for (the duty sweeper holds the duty's
+ * row, a transition completing that duty holds the facts row and then waits for the duty's):
+ * then the day is marked whatever it is.
+ */
 export async function touchRolledUp(db: Executor, complaintId: string, at: string): Promise<void> {
-  const row = await db.updateTable('case_facts').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('complaint_id', '=', complaintId).returning(['rolled_day', 'received_at']).executeTakeFirst();
-  if (row?.rolled_day) await markRollupsStale(db, row.received_at, row.received_at, at);
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const row = await db
+      .updateTable('case_facts')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('complaint_id', 'in', db.selectFrom('case_facts as l').select('l.complaint_id').where('l.complaint_id', '=', complaintId).forUpdate().skipLocked())
+      .returning(['rolled_day', 'received_at'])
+      .executeTakeFirst();
+    if (row) {
+      if (row.rolled_day) await markRollupsStale(db, row.received_at, row.received_at, at);
+      return;
+    }
+  }
+  // SQLite: the roll-up's transaction and this one never interleave (one writer at a time); on
+  // PostgreSQL, a row held by another transaction: marked whether rolled up or not.
+  const row = await db.selectFrom('case_facts').select(['rolled_day', 'received_at']).where('complaint_id', '=', complaintId).executeTakeFirst();
+  if (row && (row.rolled_day || db.getExecutor().adapter instanceof PostgresAdapter)) await markRollupsStale(db, row.received_at, row.received_at, at);
 }
 
 async function upsertClockFacts(db: Executor, rows: ClockFactsTable[]): Promise<void> {
