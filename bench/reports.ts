@@ -12,7 +12,17 @@
  * as a manager who must avoid some cases. With `--profile` it prints each query of one run with
  * its time and its plan (`EXPLAIN QUERY PLAN` / `EXPLAIN ANALYZE`), slowest first.
  *
- *   npx tsx bench/reports.ts [--cases 1000000] [--engine sqlite|postgres] [--dashboard] [--profile] [--shared-keys K]
+ * With `--scorecards` it also seeds accountability entries — a department of 200 people with 25
+ * entries each in November (5 000) among `--entries` in all (default 100 000, the rest in other
+ * departments) — and times the scorecard page through the real server (`buildServer`, HTTP by
+ * `inject`: sign-in, routing, schema, serialisation) as the department's manager, and as the
+ * specialist, who sees every entry (issue 11: "a scorecard page for a 200-person department in
+ * under 200 ms").
+ *
+ * The roll-up job (reports/rollups.ts) makes its first pass after seeding (timed), as `kesu serve`
+ * would; `--no-rollups` leaves it out, so the statistics read every case from the facts.
+ *
+ *   npx tsx bench/reports.ts [--cases 1000000] [--engine sqlite|postgres] [--no-rollups] [--check] [--dashboard] [--profile] [--shared-keys K] [--scorecards [--entries E]]
  */
 import { performance } from 'node:perf_hooks';
 import { sql, type CompiledQuery, type KyselyPlugin, type QueryId, type RootOperationNode } from 'kysely';
@@ -27,10 +37,12 @@ import { receiveComplaint } from '../src/services/receive-complaint.js';
 import { actorOf, findUserByUsername } from '../src/store/user.repository.js';
 import { uuidv7 } from '../src/services/ids.js';
 import { statistics } from '../src/reports/statistics.js';
+import { rollUpReports } from '../src/reports/rollups.js';
 import { reportDashboard } from '../src/services/report-dashboard.js';
-import { SYSTEM_ACTOR, type Complaint } from '../src/domain/complaint/types.js';
+import { SYSTEM_ACTOR, type Actor, type Complaint } from '../src/domain/complaint/types.js';
 import type { CaseFactsTable, ClockFactsTable } from '../src/store/schema.js';
 import { scratchDatabase } from '../scripts/lib/pg-scratch.js';
+import { buildServer } from '../src/http/server.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -41,6 +53,12 @@ const DASHBOARD = args.includes('--dashboard');
 const PROFILE = args.includes('--profile');
 /** `--shared-keys K`: every case under one of K contact keys (many cases per customer), as cloned histories are. */
 const SHARED_KEYS = Number(arg('--shared-keys') || 0);
+const SCORECARDS = args.includes('--scorecards');
+const ENTRIES = Number(arg('--entries') || 0) || 100_000;
+/** `--no-rollups`: time the statistics read from the facts alone (as before migration 0032). */
+const ROLLUPS = !args.includes('--no-rollups');
+/** `--check`: also compute the figures from the facts alone and compare (the roll-ups must not change one). */
+const CHECK = args.includes('--check');
 
 /** Records every query a run makes (the profile then runs each again alone, timed, and reads its plan). */
 class QueryLog implements KyselyPlugin {
@@ -147,17 +165,43 @@ try {
   if (ENGINE === 'postgres') await sql`analyze`.execute(database.db);
 
   const q = { from: '2026-11-01', to: '2026-11-30', groupBy: 'day' as const, filters: {}, repeatWindowDays: 30 };
-  const time = async (label: string, filters = {}) => {
+  const time = async (label: string, filters = {}, actor: Actor = SYSTEM_ACTOR) => {
     const t = performance.now();
-    const s = await statistics(app, SYSTEM_ACTOR, { ...q, filters });
+    const s = await statistics(app, actor, { ...q, filters });
     return { label, ms: performance.now() - t, total: s.intake.total, closed: s.handling.closed };
   };
-  const runs = [await time('monthly, cold'), await time('monthly, again'), await time('monthly, again'), await time('monthly, department filter', { departmentCode: ['sales'] })];
+  // The roll-up job's first pass over the seeded month (kesu serve runs it every few minutes).
+  let rollS = 0;
+  if (ROLLUPS) {
+    const t = performance.now();
+    const pass = await rollUpReports(app);
+    rollS = (performance.now() - t) / 1000;
+    if (ENGINE === 'postgres') await sql`analyze`.execute(database.db);
+    console.log(`roll-ups: ${pass.rebuilt.length} days, ${pass.cases} cases in ${rollS.toFixed(1)} s (skipped ${pass.skipped.length})`);
+  }
   // The dashboard as a manager of one department, who is also the complained-about person of a few cases (回避).
   const manager = actorOf((await findUserByUsername(database.db, 'csmanager'))!);
-  if (DASHBOARD) {
-    const some = await database.db.selectFrom('complaints').select('id').where('number', 'like', 'KS-2026-%0').limit(20).execute();
-    await database.db.insertInto('complaint_participants').values(some.map((r) => ({ complaint_id: r.id, user_id: manager.id, relation: 'subject' }))).execute();
+  const some = await database.db.selectFrom('complaints').select('id').where('number', 'like', 'KS-2026-%0').limit(20).execute();
+  await database.db.insertInto('complaint_participants').values(some.map((r) => ({ complaint_id: r.id, user_id: manager.id, relation: 'subject' }))).execute();
+  const runs = [
+    await time('monthly, cold'),
+    await time('monthly, again'),
+    await time('monthly, again'),
+    await time('monthly, department filter', { departmentCode: ['sales'] }),
+    await time('monthly, as a manager who avoids 20 cases', {}, manager),
+  ];
+  if (CHECK && ROLLUPS) {
+    // The same figures read from the facts alone (the roll-ups' time zone taken away for the run).
+    const meta = await database.db.selectFrom('report_rollup_meta').selectAll().execute();
+    const fast = [await statistics(app, SYSTEM_ACTOR, q), await statistics(app, manager, q), await statistics(app, SYSTEM_ACTOR, { ...q, filters: { departmentCode: ['sales'] } })];
+    await database.db.deleteFrom('report_rollup_meta').execute();
+    const t = performance.now();
+    const plain = [await statistics(app, SYSTEM_ACTOR, q), await statistics(app, manager, q), await statistics(app, SYSTEM_ACTOR, { ...q, filters: { departmentCode: ['sales'] } })];
+    const plainMs = (performance.now() - t) / 3;
+    await database.db.insertInto('report_rollup_meta').values(meta).execute();
+    const same = JSON.stringify(fast) === JSON.stringify(plain);
+    console.log(`check: roll-ups and facts alone ${same ? 'agree' : 'DIFFER'} (facts alone: ${plainMs.toFixed(0)} ms per run)`);
+    if (!same) process.exitCode = 1;
   }
   const dash = async (label: string) => {
     const t = performance.now();
@@ -165,7 +209,8 @@ try {
     return { label, ms: performance.now() - t, total: d.open.total, closed: d.trend.reduce((s, x) => s + x.closed, 0) };
   };
   if (DASHBOARD) runs.push(await dash('dashboard, cold'), await dash('dashboard, again'), await dash('dashboard, again'));
-  console.log(`\nMonthly report (statistics of 2026-11), ${ENGINE}, ${N} cases (seeded in ${seedS.toFixed(1)} s), Node ${process.version}\n`);
+  if (SCORECARDS) runs.push(...(await scorecards(app, template.policy_key)));
+  console.log(`\nMonthly report (statistics of 2026-11), ${ENGINE}, ${N} cases (seeded in ${seedS.toFixed(1)} s${ROLLUPS ? `, rolled up in ${rollS.toFixed(1)} s` : ', no roll-ups'}), Node ${process.version}\n`);
   console.log('| run | cases in cohort (dashboard: open) | closed (dashboard: closed this week) | time |');
   console.log('|---|---:|---:|---:|');
   for (const r of runs) console.log(`| ${r.label} | ${r.total} | ${r.closed} | ${r.ms.toFixed(0)} ms |`);
@@ -203,4 +248,64 @@ try {
   await database.close();
   await pg?.drop();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The scorecard page (`GET /api/v1/accountability/scorecards` of November) through the server:
+ * 200 people of the manager's department with 25 entries each, the rest of `--entries` in 20
+ * other departments. Statuses and rules cycle so every column of a card has something to add.
+ */
+async function scorecards(app: ReturnType<typeof createApp>, policyKey: string) {
+  const db = app.database.db;
+  const manager = (await findUserByUsername(db, 'deptmanager'))!;
+  const dept = manager.departmentCode!;
+  const at = '2026-11-01T00:00:00.000Z';
+  const people: string[] = [];
+  const users = Array.from({ length: 200 }, (_, i) => {
+    const id = uuidv7(Date.parse(at) + i);
+    people.push(id);
+    return { id, username: `bench-staff-${i}`, name: `员工${i}`, password_hash: 'x', roles: '["handler"]', department_code: dept, manager_of: '[]', approval_levels: '[]', locale: 'zh-CN', active: 1, created_at: at, email: null, phone: null, must_change_password: 0, deactivated_at: null };
+  });
+  await db.insertInto('users').values(users).execute();
+  const RULES = ['valid_point', 'resp_fine', 'reopened', 'resolve_breach', 'praise'];
+  const STATUSES = ['confirmed', 'confirmed', 'proposed', 'appealed', 'upheld', 'overturned'];
+  const start = Date.parse('2026-10-31T16:00:00Z');
+  const seedT = performance.now();
+  for (let i = 0; i < ENTRIES; i += BATCH) {
+    const rows = [];
+    for (let j = i; j < Math.min(ENTRIES, i + BATCH); j++) {
+      const t = new Date(start + Math.floor((j * 30 * 24 * HOUR) / ENTRIES)).toISOString();
+      const mine = j % Math.ceil(ENTRIES / 5000) === 0;
+      const rule = RULES[j % RULES.length]!;
+      const penalty = rule !== 'praise';
+      rows.push({
+        id: uuidv7(Date.parse(t)), complaint_id: uuidv7(Date.parse(t)), complaint_number: `KS-2026-E${j}`, policy_key: policyKey, source_version: 3, source_action: 'judge',
+        rule_code: rule, trigger: rule, effect: penalty ? 'penalty' : 'reward', points: 1 + (j % 3), amount: rule === 'resp_fine' ? 200 + (j % 7) * 100 : penalty ? 50 : 100, amount_min: null, amount_max: null,
+        person_id: mine ? people[Math.floor(j / Math.ceil(ENTRIES / 5000)) % people.length]! : `bench-other-${j % 4000}`, department_code: mine ? dept : `bench_dept_${j % 20}`, status: STATUSES[j % STATUSES.length]!,
+        dedupe_key: String(j), detail: '{}', created_at: t, updated_at: t,
+      });
+    }
+    await db.insertInto('accountability_entries').values(rows).execute();
+  }
+  const seedS = (performance.now() - seedT) / 1000;
+  if (ENGINE === 'postgres') await sql`analyze accountability_entries`.execute(db);
+  const server = await buildServer(app);
+  const out: { label: string; ms: number; total: number; closed: number }[] = [];
+  try {
+    for (const username of ['deptmanager', 'specialist']) {
+      const login = await server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'kesu-demo' } });
+      const token = (login.json() as { token: string }).token;
+      for (const run of ['cold', 'again', 'again']) {
+        const t = performance.now();
+        const r = await server.inject({ method: 'GET', url: '/api/v1/accountability/scorecards?from=2026-11-01&to=2026-11-30', headers: { authorization: `Bearer ${token}` } });
+        const ms = performance.now() - t;
+        if (r.statusCode !== 200) throw new Error(`scorecards as ${username}: ${r.statusCode} ${r.body}`);
+        const body = r.json() as { people: unknown[]; departments: unknown[] };
+        out.push({ label: `scorecards as ${username} (${ENTRIES} entries seeded in ${seedS.toFixed(1)} s), ${run} — people / departments`, ms, total: body.people.length, closed: body.departments.length });
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  return out;
 }

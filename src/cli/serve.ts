@@ -18,6 +18,7 @@ import { startCustomerChannels } from '../channels/start.js';
 import { startCaseRelay } from '../services/case-relay.js';
 import { startHousekeeping } from '../jobs/housekeeping.js';
 import { startReportScheduler } from '../jobs/report-scheduler.js';
+import { startRollups } from '../reports/rollups.js';
 import { startPurge } from '../jobs/purge.js';
 import { startBackups } from '../jobs/backup.js';
 import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
@@ -61,6 +62,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
   const { housekeepingIntervalMs, outboxKeepDays } = cfg.records;
   const stopHousekeeping = housekeepingIntervalMs > 0 ? startHousekeeping(app, housekeepingIntervalMs, { outboxKeepDays }) : async () => {}; // prunes old outbox rows
   const stopReports = cfg.reportIntervalMs ? startReportScheduler(app, cfg.reportIntervalMs) : async () => {}; // scheduled reports (issue 11)
+  const rollups = startRollups(app, cfg.reportIntervalMs ?? 0); // the statistics' per-day roll-ups, on the scheduler's period (docs/reports.md)
   const stopPurge = cfg.records.purgeIntervalMs > 0 ? startPurge(app, cfg.records.purgeIntervalMs) : async () => {}; // retention purge (docs/operations.md)
   const backups = cfg.records.backups;
   const stopBackups = backups ? startBackups(app, backups, { databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, pgBin: cfg.records.pgBin }) : async () => {}; // scheduled backups with rotation (docs/operations.md)
@@ -84,7 +86,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
         return p.catch((e) => server.log.error({ err: e, step: name }, 'shutdown step failed')).finally(() => pending.delete(name));
       };
       // New requests are refused at once; the jobs finish the pass they are in.
-      const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop()), step('audit', checkpoints.stop()), step('housekeeping', stopHousekeeping()), step('reports', stopReports()), step('purge', stopPurge()), step('backups', stopBackups())]).then(() =>
+      const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop()), step('audit', checkpoints.stop()), step('housekeeping', stopHousekeeping()), step('reports', stopReports()), step('rollups', rollups.stop()), step('purge', stopPurge()), step('backups', stopBackups())]).then(() =>
         step('database', database.close().finally(() => closeFileStore(app))),
       );
       let timer: NodeJS.Timeout | undefined;

@@ -24,6 +24,7 @@ import type { RetentionMode } from '../domain/policy/retention.js';
 import { saveComplaint } from '../store/complaint.repository.js';
 import { appendEvents } from '../store/event.repository.js';
 import { heldIds } from '../store/legal-hold.repository.js';
+import { markRollupsStale, reach } from '../store/facts.repository.js';
 import { appendPurgeRecord, redactedData, redactedDigest, withPurgePermit, type PurgeRow, type Redaction } from '../audit/purge.js';
 import { attachmentPath } from '../channels/attachments.js';
 import { uuidv7 } from '../services/ids.js';
@@ -76,6 +77,8 @@ async function purgeInTransaction(app: App, trx: Transaction<DB>, order: PurgeOr
   const counts: Record<string, number> = {};
   const del = async (name: string, q: { executeTakeFirst(): Promise<{ numDeletedRows: bigint }> }) => (counts[name] = Number((await q.executeTakeFirst()).numDeletedRows));
 
+  // The case leaves the figures (removed) or its keys do (the repeat figure of the complaints after it).
+  await markRollupsStale(trx, row.received_at, reach(row.received_at), at);
   await del('contactKeys', trx.deleteFrom('contact_keys').where('complaint_id', '=', id));
   await del('portalAccess', trx.deleteFrom('customer_access').where('complaint_id', '=', id));
   await del('surveyTokens', trx.deleteFrom('survey_tokens').where('complaint_id', '=', id));

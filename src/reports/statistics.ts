@@ -20,6 +20,7 @@ import { notAvoiding, visibleTo } from '../store/complaint.repository.js';
 import { ruleOfClock } from '../domain/policy/clock-rules.js';
 import type { DB } from '../store/schema.js';
 import type { App } from '../services/app.js';
+import { rollupPart, rollupPlan } from './rollups.js';
 
 export const GROUP_BYS = ['day', 'week', 'month'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -210,30 +211,144 @@ async function context(app: App, q: StatisticsQuery) {
   return { policy, zone, start, end, fromI: start.toUTC().toISO()!, toI: end.toUTC().toISO()! };
 }
 
+/**
+ * Which cases of the cohort a query reads (docs/reports.md "Roll-ups"): `all` of them; those
+ * received in `spans` (instants, [from, to)) — the days not rolled up, or stale; the facts rows
+ * not rolled up received in `spans` (the rolled-up days' live tail); or the rolled-up cases of
+ * `spans` the caller avoids (their roll-up sums are taken off again).
+ */
+export type Scope = { kind: 'all' } | { kind: 'received' | 'unrolled' | 'avoided'; spans: (readonly [string, string])[] };
+
+function spansWhere(column: string, spans: readonly (readonly [string, string])[]) {
+  return sql<boolean>`(${sql.join(
+    spans.map(([a, b]) => sql`(${ref(column)} >= ${a} and ${ref(column)} < ${b})`),
+    sql` or `,
+  )})`;
+}
+
+function scoped<T extends SelectQueryBuilder<any, any, any>>(app: App, actor: Actor, q: T, scope: Scope): T {
+  if (scope.kind === 'all') return q;
+  let r = q as SelectQueryBuilder<any, any, any>;
+  const db = app.database.db;
+  if (scope.kind === 'received') r = r.where(spansWhere('complaints.received_at', scope.spans));
+  else if (scope.kind === 'unrolled')
+    r = r.where('complaints.id', 'in', db.selectFrom('case_facts as u').select('u.complaint_id').where('u.rolled_day', 'is', null).where(spansWhere('u.received_at', scope.spans)));
+  else
+    r = r
+      // Driven by the caller's own cases (few), then only those they must avoid.
+      .where('complaints.id', 'in', db.selectFrom('complaint_participants as ap').select('ap.complaint_id').where('ap.user_id', '=', actor.id))
+      .where((eb: ExpressionBuilder<any, any>) => eb.not(notAvoiding(actor, 'complaints.id')(eb) as never))
+      .where('f.rolled_day', 'is not', null)
+      .where(spansWhere('complaints.received_at', scope.spans));
+  return r as T;
+}
+
 /** The cohort (cases received in the period matching the filters, not avoided by the caller), left-joined with its facts; also the ledger export's rows. */
-export function cohortOf(app: App, actor: Actor, q: StatisticsQuery, fromI: string, toI: string): Q {
+export function cohortOf(app: App, actor: Actor, q: StatisticsQuery, fromI: string, toI: string, scope: Scope = { kind: 'all' }): Q {
   const base = app.database.db
     .selectFrom('complaints')
     .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
     .where('complaints.received_at', '>=', fromI)
-    .where('complaints.received_at', '<', toI)
-    .where(notAvoiding(actor, 'complaints.id'));
-  return applyFilters(base, q.filters) as unknown as Q;
+    .where('complaints.received_at', '<', toI);
+  // The avoided part is the complement of the avoidance filter.
+  const visible = scope.kind === 'avoided' ? base : base.where(notAvoiding(actor, 'complaints.id'));
+  return scoped(app, actor, applyFilters(visible, q.filters), scope) as unknown as Q;
 }
 
-export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Promise<Statistics> {
-  const db = app.database.db;
-  const dialect = app.database.dialect;
-  const { policy, zone, start, end, fromI, toI } = await context(app, q);
-  const cohort = () => cohortOf(app, actor, q, fromI, toI);
+/** Which closures (cases closed in the period, whenever received) a query reads: all; those not rolled up; those rolled up under `days` (stale); or the rolled-up ones the caller avoids outside `days`. */
+export type ClosureScope = { kind: 'all' } | { kind: 'unrolled' } | { kind: 'stale'; days: string[] } | { kind: 'avoided'; staleDays: string[] };
+
+const HOURS_100 = (wms: number) => Math.round((wms / HOUR) * 100);
+
+/** The counters every part sums (the roll-up's columns, migration 0032): each a SQL aggregate over the cohort's rows. */
+export function counterAggregates(): [string, RawBuilder<number>][] {
   const notInvalid = sql`coalesce(${ref('f.valid')}, 1) = 1`;
   const moded = sql`${ref('f.handling_mode')} is not null`;
+  const isComplaint = sql`${ref('complaints.kind')} = 'complaint'`;
+  const keyed = sql`exists (select 1 from contact_keys ck where ck.complaint_id = ${ref('complaints.id')} and ck.kind in ('phone', 'email'))`;
+  const sum = (v: RawBuilder<unknown>) => sql<number>`coalesce(sum(${v}), 0)`;
+  const final = sql`${ref('f.final_satisfaction')} is not null`;
+  return [
+    ['total', sql<number>`count(*)`],
+    ['judged', sumIf(sql`${ref('f.valid')} is not null`)],
+    ['unjudged', sumIf(sql`${ref('complaints.kind')} = 'complaint' and ${ref('f.valid')} is null`)],
+    ['valid', sumIf(FIGURES.valid)],
+    ['invalid', sumIf(FIGURES.invalid)],
+    ['malicious', sumIf(FIGURES.malicious)],
+    ['v0', sumIf(sql`${ref('f.valid')} = 0`)],
+    ['v0_malicious', sumIf(sql`${ref('f.valid')} = 0 and ${FIGURES.malicious}`)],
+    ['closed', sumIf(sql`${ref('f.closed_at')} is not null`)],
+    ['moded', sumIf(moded)],
+    ...HANDLING_MODES.map((m) => [`mode_${m}`, sumIf(FIGURES[m])] as [string, RawBuilder<number>]),
+    ['answered', sumIf(sql`${ref('f.first_answered_at')} is not null and ${notInvalid}`)],
+    ['first_contact', sumIf(FIGURES.first_contact)],
+    ['timed', sumIf(sql`${moded} and ${ref('f.handling_wms')} is not null`)],
+    ['sum_wms', sum(sql`case when ${moded} then ${ref('f.handling_wms')} end`)],
+    ['sat_cases', sumIf(final)],
+    ['satisfied', sumIf(FIGURES.satisfied)],
+    ...SATISFACTION_LEVELS.map((l) => [`sat_${l}`, sumIf(sql`${ref('f.final_satisfaction')} = ${l}`)] as [string, RawBuilder<number>]),
+    ...(['attitude', 'efficiency', 'result'] as const).flatMap((d) => [
+      [`score_${d}_sum`, sum(sql`case when ${final} then ${ref(`f.score_${d}`)} end`)] as [string, RawBuilder<number>],
+      [`score_${d}_n`, sumIf(sql`${final} and ${ref(`f.score_${d}`)} is not null`)] as [string, RawBuilder<number>],
+    ]),
+    ['reopened', sumIf(FIGURES.reopened)],
+    ['reopens', sum(ref('f.reopen_count'))],
+    ['extended', sumIf(FIGURES.extended)],
+    ['extensions', sum(ref('f.extensions'))],
+    ['special_extensions', sum(ref('f.special_extensions'))],
+    ['escalated', sumIf(FIGURES.escalated)],
+    ['escalations', sum(ref('f.escalations'))],
+    ['rep_keyed', sumIf(sql`${isComplaint} and ${keyed}`)],
+  ];
+}
+export const COUNTER_NAMES = counterAggregates().map(([name]) => name);
 
-  // --- trend buckets, backlog ages and the repeat predicate, all read in the counters' pass ----------
-  const bs = buckets(start, end, q.groupBy);
-  const bounds = bs.map((b) => [b.from.toUTC().toISO()!, b.to.toUTC().toISO()!] as const);
+/** The intake dimensions (and the highest tier): the grouped pass's columns. */
+export const DIMS = { byKind: 'complaints.kind', byChannel: 'complaints.channel', byCategory: 'complaints.category', byDepartment: 'complaints.department_code', byGrade: 'complaints.grade', byCustomerClass: 'f.customer_class' } as const;
+export const tierOf = () => sql<number>`coalesce(${ref('f.max_tier')}, ${ref('complaints.tier')})`;
+/** A clock_facts kind that is a deadline (a built-in stage or a policy's clock rule), or a case duty. */
+export const deadlineKind = () => sql`(${ref('k.kind')} in (${sql.join([...STAGES])}) or ${ref('k.kind')} like 'rule:%')`;
+export const dutyKind = () => sql`${ref('k.kind')} like ${`${DUTY_KIND_PREFIX}%`}`;
+
+/** Additive pieces of the figures: the live queries' results, the roll-ups', and (subtracted) the avoided rolled-up cases'. */
+interface Part {
+  sign: 1 | -1;
+  c: Record<string, number>;
+  received: number[];
+  closed: number[];
+  open: Record<AgeBucket, number>;
+  pend: Record<AgeBucket, number>;
+  repeated: number;
+  dims: { key: (string | number | null)[]; n: number }[];
+  reasons: { reason: string | null; n: number; m: number }[];
+  clocks: { kind: string; grade: string | null; deadline: number; duty: number; met: number; breached: number }[];
+  /** Handling times by `HOURS_100` (the p90's nearest rank); null: the p90 is read by the exact query (`all`). */
+  wms: Map<number, number> | null;
+}
+
+function emptyPart(sign: 1 | -1, nb: number): Part {
+  const zeros = () => Object.fromEntries(AGE_BUCKETS.map((b) => [b, 0])) as Record<AgeBucket, number>;
+  return { sign, c: {}, received: Array(nb).fill(0), closed: Array(nb).fill(0), open: zeros(), pend: zeros(), repeated: 0, dims: [], reasons: [], clocks: [], wms: null };
+}
+
+interface Ctx {
+  app: App;
+  actor: Actor;
+  q: StatisticsQuery;
+  fromI: string;
+  toI: string;
+  bounds: (readonly [string, string])[];
+  asOf: Date;
+}
+
+/** The live queries over one scope of the cohort: counters, trend, ages, repeat, dimensions, reasons, clocks (and the p90's values unless `all`). */
+async function cohortPart(x: Ctx, scope: Scope, sign: 1 | -1): Promise<Part> {
+  const { app, actor, q, fromI, toI, bounds, asOf } = x;
+  const db = app.database.db;
+  const dialect = app.database.dialect;
+  const cohort = () => cohortOf(app, actor, q, fromI, toI, scope);
+  const part = emptyPart(sign, bounds.length);
   const inBucket = (column: string) => bounds.map(([a, b], i) => sumIf(sql`${ref(column)} >= ${a} and ${ref(column)} < ${b}`).as(`b${i}`));
-  const asOf = app.now();
   const isOpen = sql`${ref('complaints.state')} not in ('closed', 'archived')`;
   const ageOf = (column: string, prefix: string, also: RawBuilder<unknown>) => {
     // Instants `d` days before now; an age falls in [lo, hi) days when its start lies in (now − hi, now − lo].
@@ -251,7 +366,6 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
       ? sql`to_char((${ref('complaints.received_at')}::timestamptz - make_interval(days => ${q.repeatWindowDays})) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
       : sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${ref('complaints.received_at')}, ${`-${q.repeatWindowDays} days`})`;
   const isComplaint = sql`${ref('complaints.kind')} = 'complaint'`;
-  const keyed = sql`exists (select 1 from contact_keys ck where ck.complaint_id = ${ref('complaints.id')} and ck.kind in ('phone', 'email'))`;
   // CROSS JOIN keeps SQLite's join order: the case's few keys, then the cases sharing each key, then
   // those cases' rows by id. Left to itself (no statistics), SQLite walked every complaint of the
   // window for each case — quadratic in the month's cases (9.3 s at 20,000, bench/reports.ts).
@@ -265,63 +379,24 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
         and oc.received_at < ${ref('complaints.received_at')} and oc.received_at >= ${windowStart})`;
 
   // --- one pass for the cohort's counters ------------------------------------------------------
-  // The queries below are independent of each other (the p90 needs the counters' `timed`):
-  // PostgreSQL runs them side by side on the pool's connections; SQLite one after the other.
+  // The queries below are independent of each other: PostgreSQL runs them side by side on the
+  // pool's connections; SQLite one after the other.
   const countersQ = cohort()
     .select([
-      sql<number>`count(*)`.as('total'),
-      sumIf(sql`${ref('f.valid')} is not null`).as('judged'),
-      sumIf(sql`${ref('complaints.kind')} = 'complaint' and ${ref('f.valid')} is null`).as('unjudged'),
-      sumIf(FIGURES.valid).as('valid'),
-      sumIf(FIGURES.invalid).as('invalid'),
-      sumIf(FIGURES.malicious).as('malicious'),
-      sumIf(sql`${ref('f.closed_at')} is not null`).as('closed'),
-      sumIf(moded).as('moded'),
-      ...HANDLING_MODES.map((m) => sumIf(FIGURES[m]).as(`mode_${m}`)),
-      sumIf(sql`${ref('f.first_answered_at')} is not null and ${notInvalid}`).as('answered'),
-      sumIf(FIGURES.first_contact).as('first_contact'),
-      sumIf(sql`${moded} and ${ref('f.handling_wms')} is not null`).as('timed'),
-      sql<number>`avg(case when ${moded} then ${ref('f.handling_wms')} end)`.as('avg_wms'),
+      ...counterAggregates().map(([name, agg]) => agg.as(name)),
       sumIf(FIGURES.pending).as('pending'),
-      sumIf(sql`${ref('f.final_satisfaction')} is not null`).as('sat_cases'),
-      sumIf(FIGURES.satisfied).as('satisfied'),
-      ...SATISFACTION_LEVELS.map((l) => sumIf(sql`${ref('f.final_satisfaction')} = ${l}`).as(`sat_${l}`)),
-      ...(['attitude', 'efficiency', 'result'] as const).map((d) => sql<number>`avg(case when ${ref('f.final_satisfaction')} is not null then ${ref(`f.score_${d}`)} end)`.as(`score_${d}`)),
-      sumIf(FIGURES.reopened).as('reopened'),
-      sql<number>`coalesce(sum(${ref('f.reopen_count')}), 0)`.as('reopens'),
-      sumIf(FIGURES.extended).as('extended'),
-      sql<number>`coalesce(sum(${ref('f.extensions')}), 0)`.as('extensions'),
-      sql<number>`coalesce(sum(${ref('f.special_extensions')}), 0)`.as('special_extensions'),
-      sumIf(FIGURES.escalated).as('escalated'),
-      sql<number>`coalesce(sum(${ref('f.escalations')}), 0)`.as('escalations'),
       ...inBucket('complaints.received_at'),
       ...ageOf('complaints.received_at', 'open', sql`1 = 1`),
       ...ageOf('f.pending_since', 'pend', FIGURES.pending),
-      sumIf(sql`${isComplaint} and ${keyed}`).as('rep_keyed'),
       sumIf(sql`${isComplaint} and ${repeated}`).as('rep_repeated'),
     ])
     .executeTakeFirst() as Promise<Record<string, unknown>>;
 
-  // --- intake by dimension and escalations by the highest tier reached: one grouped pass, summed here --
-  const DIMS = { byKind: 'complaints.kind', byChannel: 'complaints.channel', byCategory: 'complaints.category', byDepartment: 'complaints.department_code', byGrade: 'complaints.grade', byCustomerClass: 'f.customer_class' } as const;
-  const tierOf = sql`coalesce(${ref('f.max_tier')}, ${ref('complaints.tier')})`;
+  // --- intake by dimension and escalations by the highest tier reached: one grouped pass ----------
   const dimsQ = cohort()
-    .select([...Object.entries(DIMS).map(([name, column]) => sql<string | null>`${ref(column)}`.as(name)), sql<number>`${tierOf}`.as('tier'), sql<number>`count(*)`.as('n')])
-    .groupBy([...Object.values(DIMS).map((c) => ref(c)), tierOf])
+    .select([...Object.entries(DIMS).map(([name, column]) => sql<string | null>`${ref(column)}`.as(name)), tierOf().as('tier'), sql<number>`count(*)`.as('n')])
+    .groupBy([...Object.values(DIMS).map((c) => ref(c)), tierOf()])
     .execute() as Promise<Record<string, unknown>[]>;
-
-  // --- closures in the period (whenever received) -------------------------------------------------
-  const closedQ = applyFilters(
-    db
-      .selectFrom('complaints')
-      .innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
-      .where('f.closed_at', '>=', fromI)
-      .where('f.closed_at', '<', toI)
-      .where(notAvoiding(actor, 'complaints.id')),
-    q.filters,
-  )
-    .select(inBucket('f.closed_at'))
-    .executeTakeFirst() as Promise<Record<string, unknown> | undefined>;
 
   // --- validity by reason --------------------------------------------------------------------------
   const reasonsQ = cohort()
@@ -333,20 +408,18 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
   // --- on time per stage, per grade and per duty (clock instances of the cohort): one grouped pass -------
   // A policy's clock rules (`rule:<code>`, issue 10 §1) are deadlines too, after the built-in stages;
   // case duties (`duty:<code>`) are counted apart. The two predicates are read in SQL, as before.
-  const deadline = sql`(${ref('k.kind')} in (${sql.join([...STAGES])}) or ${ref('k.kind')} like 'rule:%')`;
-  const duty = sql`${ref('k.kind')} like ${`${DUTY_KIND_PREFIX}%`}`;
-  const clocksQ = applyFilters(
-    db
-      .selectFrom('clock_facts as k')
-      .innerJoin('complaints', 'complaints.id', 'k.complaint_id')
-      .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
-      .where('complaints.received_at', '>=', fromI)
-      .where('complaints.received_at', '<', toI)
-      .where(sql<boolean>`(${deadline} or ${duty})`)
-      .where('k.outcome', 'in', ['met', 'breached'])
-      .where(notAvoiding(actor, 'complaints.id')),
-    q.filters,
-  )
+  const deadline = deadlineKind();
+  const duty = dutyKind();
+  let clocksBase = db
+    .selectFrom('clock_facts as k')
+    .innerJoin('complaints', 'complaints.id', 'k.complaint_id')
+    .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
+    .where('complaints.received_at', '>=', fromI)
+    .where('complaints.received_at', '<', toI)
+    .where(sql<boolean>`(${deadline} or ${duty})`)
+    .where('k.outcome', 'in', ['met', 'breached']);
+  if (scope.kind !== 'avoided') clocksBase = clocksBase.where(notAvoiding(actor, 'complaints.id'));
+  const clocksQ = scoped(app, actor, applyFilters(clocksBase, q.filters), scope)
     .select([
       'k.kind as kind',
       'complaints.grade as grade',
@@ -359,79 +432,214 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
     .groupBy(['k.kind', 'complaints.grade'])
     .execute() as Promise<{ kind: string; grade: string | null; deadline: unknown; duty: unknown; met: unknown; breached: unknown }[]>;
 
-  const [s, dimRows, closed, reasons, clockRows] = await Promise.all([countersQ, dimsQ, closedQ, reasonsQ, clocksQ]);
-  const total = n(s.total);
-  const received = s;
-  const ages = s;
-  const rep = { keyed: s.rep_keyed, repeated: s.rep_repeated };
+  // --- the handling times themselves, for a part that is summed with roll-ups (few rows: the live tail) --
+  const moded = sql<boolean>`${ref('f.handling_mode')} is not null`;
+  const wmsQ =
+    scope.kind === 'all'
+      ? Promise.resolve([])
+      : (cohort().select('f.handling_wms as w').where(moded).where('f.handling_wms', 'is not', null).execute() as Promise<{ w: unknown }[]>);
 
-  // --- p90 of the handling time: the nearest-rank value ---------------------------------------
+  const [s, dimRows, reasons, clockRows, wmsRows] = await Promise.all([countersQ, dimsQ, reasonsQ, clocksQ, wmsQ]);
+  for (const name of [...COUNTER_NAMES, 'pending']) part.c[name] = n(s[name]);
+  part.received = bounds.map((_, i) => n(s[`b${i}`]));
+  for (const b of AGE_BUCKETS) (part.open[b] = n(s[`open_${b}`])), (part.pend[b] = n(s[`pend_${b}`]));
+  part.repeated = n(s.rep_repeated);
+  part.dims = dimRows.map((r) => ({ key: [...Object.keys(DIMS).map((k) => r[k] as string | null), n(r.tier)], n: n(r.n) }));
+  part.reasons = reasons.map((r) => ({ reason: r.reason, n: n(r.n), m: n(r.m) }));
+  part.clocks = clockRows.map((r) => ({ kind: r.kind, grade: r.grade, deadline: n(r.deadline), duty: n(r.duty), met: n(r.met), breached: n(r.breached) }));
+  if (scope.kind !== 'all') {
+    part.wms = new Map();
+    for (const r of wmsRows) {
+      const h = HOURS_100(Number(r.w));
+      part.wms.set(h, (part.wms.get(h) ?? 0) + 1);
+    }
+  }
+  return part;
+}
+
+/** Closures in the period (whenever received) of one closure scope, per trend bucket. */
+async function closurePart(x: Ctx, scope: ClosureScope, sign: 1 | -1): Promise<Part> {
+  const { app, actor, q, fromI, toI, bounds } = x;
+  const db = app.database.db;
+  const part = emptyPart(sign, bounds.length);
+  let base = db.selectFrom('complaints').innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id').where('f.closed_at', '>=', fromI).where('f.closed_at', '<', toI);
+  if (scope.kind === 'avoided') {
+    base = base
+      .where('complaints.id', 'in', db.selectFrom('complaint_participants as ap').select('ap.complaint_id').where('ap.user_id', '=', actor.id))
+      .where((eb) => eb.not(notAvoiding(actor, 'complaints.id')(eb) as never))
+      .where('f.rolled_day', 'is not', null);
+    if (scope.staleDays.length) base = base.where('f.rolled_day', 'not in', scope.staleDays);
+  } else {
+    base = base.where(notAvoiding(actor, 'complaints.id'));
+    if (scope.kind === 'unrolled') base = base.where('f.rolled_day', 'is', null);
+    if (scope.kind === 'stale') base = base.where('f.rolled_day', 'in', scope.days);
+  }
+  const row = (await applyFilters(base, q.filters)
+    .select(bounds.map(([a, b], i) => sumIf(sql`${ref('f.closed_at')} >= ${a} and ${ref('f.closed_at')} < ${b}`).as(`b${i}`)))
+    .executeTakeFirst()) as Record<string, unknown> | undefined;
+  part.closed = bounds.map((_, i) => n(row?.[`b${i}`]));
+  return part;
+}
+
+/** Adds the parts (a negative part is taken off) into one. */
+function sumParts(parts: Part[], nb: number): Part {
+  const t = emptyPart(1, nb);
+  const dims = new Map<string, { key: (string | number | null)[]; n: number }>();
+  const reasons = new Map<string, { reason: string | null; n: number; m: number }>();
+  const clocks = new Map<string, Part['clocks'][number]>();
+  for (const p of parts) {
+    const k = p.sign;
+    for (const [name, v] of Object.entries(p.c)) t.c[name] = (t.c[name] ?? 0) + k * v;
+    p.received.forEach((v, i) => (t.received[i]! += k * v));
+    p.closed.forEach((v, i) => (t.closed[i]! += k * v));
+    for (const b of AGE_BUCKETS) (t.open[b] += k * p.open[b]), (t.pend[b] += k * p.pend[b]);
+    t.repeated += k * p.repeated;
+    for (const d of p.dims) {
+      const key = JSON.stringify(d.key);
+      const e = dims.get(key) ?? { key: d.key, n: 0 };
+      e.n += k * d.n;
+      dims.set(key, e);
+    }
+    for (const r of p.reasons) {
+      const key = JSON.stringify(r.reason);
+      const e = reasons.get(key) ?? { reason: r.reason, n: 0, m: 0 };
+      (e.n += k * r.n), (e.m += k * r.m);
+      reasons.set(key, e);
+    }
+    for (const r of p.clocks) {
+      const key = JSON.stringify([r.kind, r.grade]);
+      const e = clocks.get(key) ?? { ...r, met: 0, breached: 0 };
+      (e.met += k * r.met), (e.breached += k * r.breached);
+      clocks.set(key, e);
+    }
+    if (p.wms) {
+      t.wms ??= new Map();
+      for (const [h, v] of p.wms) t.wms.set(h, (t.wms.get(h) ?? 0) + k * v);
+    }
+  }
+  // A group that sums to nothing was never there (a case taken off again).
+  t.dims = [...dims.values()].filter((d) => d.n !== 0);
+  t.reasons = [...reasons.values()].filter((r) => r.n !== 0);
+  t.clocks = [...clocks.values()].filter((r) => r.met !== 0 || r.breached !== 0);
+  return t;
+}
+
+export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Promise<Statistics> {
+  const { policy, zone, start, end, fromI, toI } = await context(app, q);
+  const bs = buckets(start, end, q.groupBy);
+  const bounds = bs.map((b) => [b.from.toUTC().toISO()!, b.to.toUTC().toISO()!] as const);
+  const asOf = app.now();
+  const x: Ctx = { app, actor, q, fromI, toI, bounds, asOf };
+
+  // The rolled-up days of the period (reports/rollups.ts) count from the roll-up tables; the
+  // rest of the cohort is read from the facts as it stands. Without roll-ups: all from the facts.
+  const plan = await rollupPlan(app, zone, q, start, end);
+  let t: Part;
+  let p90Exact: number | null = null;
+  if (!plan) {
+    t = sumParts(await Promise.all([cohortPart(x, { kind: 'all' }, 1), closurePart(x, { kind: 'all' }, 1)]), bounds.length);
+    const timed = n(t.c.timed);
+    if (timed) {
+      const row = await cohortOf(app, actor, q, fromI, toI)
+        .select('f.handling_wms as w')
+        .where(sql<boolean>`${ref('f.handling_mode')} is not null`)
+        .where('f.handling_wms', 'is not', null)
+        .orderBy('f.handling_wms')
+        .limit(1)
+        .offset(Math.ceil(0.9 * timed) - 1)
+        .executeTakeFirst();
+      p90Exact = row ? Number(row.w) : null;
+    }
+  } else {
+    const avoids = actor.kind !== 'system';
+    const parts = await Promise.all([
+      plan.liveSpans.length ? cohortPart(x, { kind: 'received', spans: plan.liveSpans }, 1) : null,
+      plan.rolledSpans.length ? cohortPart(x, { kind: 'unrolled', spans: plan.rolledSpans }, 1) : null,
+      avoids && plan.rolledSpans.length ? cohortPart(x, { kind: 'avoided', spans: plan.rolledSpans }, -1) : null,
+      closurePart(x, { kind: 'unrolled' }, 1),
+      plan.staleDays.length ? closurePart(x, { kind: 'stale', days: plan.staleDays }, 1) : null,
+      avoids ? closurePart(x, { kind: 'avoided', staleDays: plan.staleDays }, -1) : null,
+      rollupPart(app, q, plan, bs.map((b) => [b.from.toISODate()!, b.to.toISODate()!] as const)),
+    ]);
+    t = sumParts(parts.filter((p): p is Part => p !== null), bounds.length);
+  }
+  return figures(q, policy, zone, fromI, toI, bs, asOf, t, p90Exact);
+}
+
+function figures(q: StatisticsQuery, policy: Awaited<ReturnType<App['activePolicy']>>, zone: string, fromI: string, toI: string, bs: ReturnType<typeof buckets>, asOf: Date, t: Part, p90Exact: number | null): Statistics {
+  const s = t.c;
+  const total = n(s.total);
   const timed = n(s.timed);
-  let p90: number | null = null;
-  if (timed) {
-    const row = await cohort()
-      .select('f.handling_wms as w')
-      .where(moded as RawBuilder<boolean>)
-      .where('f.handling_wms', 'is not', null)
-      .orderBy('f.handling_wms')
-      .limit(1)
-      .offset(Math.ceil(0.9 * timed) - 1)
-      .executeTakeFirst();
-    p90 = row ? Number(row.w) : null;
+  // --- p90 of the handling time: the nearest-rank value (⌈0.9 n⌉-th smallest) ---------------------
+  let p90Hours: number | null = p90Exact === null ? null : round2(p90Exact / HOUR);
+  if (t.wms && timed) {
+    let rank = Math.ceil(0.9 * timed);
+    for (const h of [...t.wms.keys()].sort((a, b) => a - b)) {
+      rank -= t.wms.get(h)!;
+      if (rank <= 0) {
+        p90Hours = h / 100;
+        break;
+      }
+    }
   }
 
-  const by = (name: keyof typeof DIMS | 'tier'): Count[] => {
+  const by = (i: number): Count[] => {
     const counts = new Map<string | null, number>();
-    for (const r of dimRows) {
-      const key = r[name] as string | null;
-      counts.set(key, (counts.get(key) ?? 0) + n(r.n));
+    for (const r of t.dims) {
+      const key = r.key[i] as string | null;
+      counts.set(key, (counts.get(key) ?? 0) + r.n);
     }
     return [...counts].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || String(a.key).localeCompare(String(b.key)));
   };
-  const tiers = by('tier').map((r) => ({ tier: n(r.key), count: r.count }));
+  const tiers = (() => {
+    const counts = new Map<number, number>();
+    for (const r of t.dims) counts.set(n(r.key[6]), (counts.get(n(r.key[6])) ?? 0) + r.n);
+    return [...counts].map(([tier, count]) => ({ tier, count }));
+  })();
 
   const onTimeRow = (met: number, breached: number) => ({ met, breached, rate: rate(met, met + breached).rate });
-  const sumBy = <K>(rows: typeof clockRows, key: (r: (typeof clockRows)[number]) => K) => {
+  const sumBy = <K>(rows: Part['clocks'], key: (r: Part['clocks'][number]) => K) => {
     const m = new Map<K, { met: number; breached: number }>();
     for (const r of rows) {
-      const t = m.get(key(r)) ?? { met: 0, breached: 0 };
-      t.met += n(r.met);
-      t.breached += n(r.breached);
-      m.set(key(r), t);
+      const x = m.get(key(r)) ?? { met: 0, breached: 0 };
+      x.met += r.met;
+      x.breached += r.breached;
+      m.set(key(r), x);
     }
     return [...m];
   };
-  const deadlineRows = clockRows.filter((r) => n(r.deadline) === 1);
+  const deadlineRows = t.clocks.filter((r) => r.deadline === 1);
   const byStage = sumBy(deadlineRows, (r) => r.kind)
-    .map(([stage, t]) => {
+    .map(([stage, x]) => {
       const rule = ruleOfClock(policy, stage);
-      return { stage, ...(rule ? { name: rule.name } : {}), ...onTimeRow(t.met, t.breached) };
+      return { stage, ...(rule ? { name: rule.name } : {}), ...onTimeRow(x.met, x.breached) };
     })
     .sort((a, b) => stageOrder(a.stage) - stageOrder(b.stage) || a.stage.localeCompare(b.stage));
   const byGrade = sumBy(deadlineRows, (r) => r.grade)
-    .map(([grade, t]) => ({ grade, ...onTimeRow(t.met, t.breached) }))
+    .map(([grade, x]) => ({ grade, ...onTimeRow(x.met, x.breached) }))
     .sort((a, b) => String(a.grade).localeCompare(String(b.grade)));
   const byDuty = sumBy(
-    clockRows.filter((r) => n(r.duty) === 1),
+    t.clocks.filter((r) => r.duty === 1),
     (r) => r.kind,
   )
-    .map(([kind, t]) => ({ code: kind.slice(DUTY_KIND_PREFIX.length), ...onTimeRow(t.met, t.breached) }))
+    .map(([kind, x]) => ({ code: kind.slice(DUTY_KIND_PREFIX.length), ...onTimeRow(x.met, x.breached) }))
     .sort((a, b) => a.code.localeCompare(b.code));
 
   const answered = n(s.answered);
   const moded_ = n(s.moded);
+  const mean = (sum: unknown, count: unknown) => (n(count) ? round2(n(sum) / n(count)) : null);
   return {
     period: { from: q.from, to: q.to, timeZone: zone, fromInstant: fromI, toInstant: toI, groupBy: q.groupBy },
     filters: q.filters,
     intake: {
       total,
-      byKind: by('byKind'),
-      byChannel: by('byChannel'),
-      byCategory: by('byCategory'),
-      byDepartment: by('byDepartment'),
-      byGrade: by('byGrade'),
-      byCustomerClass: by('byCustomerClass'),
-      trend: bs.map((b, i) => ({ bucket: b.label, start: b.from.toISODate()!, received: n(received?.[`b${i}`]), closed: n(closed?.[`b${i}`]) })),
+      byKind: by(0),
+      byChannel: by(1),
+      byCategory: by(2),
+      byDepartment: by(3),
+      byGrade: by(4),
+      byCustomerClass: by(5),
+      trend: bs.map((b, i) => ({ bucket: b.label, start: b.from.toISODate()!, received: t.received[i]!, closed: t.closed[i]! })),
     },
     validity: {
       judged: n(s.judged),
@@ -439,29 +647,25 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
       valid: rate(n(s.valid), n(s.judged)),
       invalid: rate(n(s.invalid), n(s.judged)),
       malicious: rate(n(s.malicious), n(s.judged)),
-      byReason: reasons.map((r) => ({ reason: r.reason, count: n(r.n), malicious: n(r.m) })).sort((a, b) => b.count - a.count || String(a.reason).localeCompare(String(b.reason))),
+      byReason: t.reasons.map((r) => ({ reason: r.reason, count: r.n, malicious: r.m })).sort((a, b) => b.count - a.count || String(a.reason).localeCompare(String(b.reason))),
     },
     handling: {
       closed: n(s.closed),
       modes: Object.fromEntries(HANDLING_MODES.map((m) => [m, rate(n(s[`mode_${m}`]), moded_)])) as Statistics['handling']['modes'],
       firstContactResolution: rate(n(s.first_contact), answered),
-      time: { cases: timed, averageHours: timed ? round2(n(s.avg_wms) / HOUR) : null, p90Hours: p90 === null ? null : round2(p90 / HOUR) },
+      time: { cases: timed, averageHours: timed ? round2(n(s.sum_wms) / timed / HOUR) : null, p90Hours },
       pendingNow: n(s.pending),
     },
     onTime: { byStage, byGrade, byDuty },
-    backlog: {
-      asOf: asOf.toISOString(),
-      open: Object.fromEntries(AGE_BUCKETS.map((b) => [b, n(ages?.[`open_${b}`])])) as Record<AgeBucket, number>,
-      pending: Object.fromEntries(AGE_BUCKETS.map((b) => [b, n(ages?.[`pend_${b}`])])) as Record<AgeBucket, number>,
-    },
+    backlog: { asOf: asOf.toISOString(), open: t.open, pending: t.pend },
     satisfaction: {
       cases: n(s.sat_cases),
       satisfied: rate(n(s.satisfied), n(s.sat_cases)),
       byLevel: Object.fromEntries(SATISFACTION_LEVELS.map((l) => [l, n(s[`sat_${l}`])])) as Statistics['satisfaction']['byLevel'],
-      scores: { attitude: round2(s.score_attitude), efficiency: round2(s.score_efficiency), result: round2(s.score_result) },
+      scores: { attitude: mean(s.score_attitude_sum, s.score_attitude_n), efficiency: mean(s.score_efficiency_sum, s.score_efficiency_n), result: mean(s.score_result_sum, s.score_result_n) },
     },
     reopen: { reopened: rate(n(s.reopened), answered), reopens: n(s.reopens) },
-    repeat: { windowDays: q.repeatWindowDays, repeated: rate(n(rep.repeated), n(rep.keyed)) },
+    repeat: { windowDays: q.repeatWindowDays, repeated: rate(t.repeated, n(s.rep_keyed)) },
     extensions: { extended: rate(n(s.extended), total), total: n(s.extensions), special: n(s.special_extensions) },
     escalations: {
       escalated: rate(n(s.escalated), total),

@@ -26,13 +26,14 @@ import {
   confirmEntry,
   decideAppeal,
   entryActions,
-  foldScorecards,
+  entryAccess,
   type Entry,
+  type EntryAccess,
   type EntryStatus,
   type Scorecard,
 } from '../domain/accountability/workflow.js';
 import { periodBounds } from '../reports/statistics.js';
-import { casesOfEntries, getEntry, listEntries, listHistory, lockEntry, saveStep, type EntryFilter, type HistoryRow } from '../store/accountability.repository.js';
+import { casesOfEntries, entryPolicyKeys, getEntry, listEntries, listHistory, lockEntry, saveStep, scorecardRows, type EntryFilter, type HistoryRow, type ScorecardRow } from '../store/accountability.repository.js';
 import { getUsers } from '../store/user.repository.js';
 import type { Executor } from '../store/db.js';
 
@@ -140,22 +141,58 @@ export interface Scorecards {
 }
 
 /**
- * Scorecards over the period (entries made in it), folded from the entries the actor may see:
- * a person sees their own card, a manager their department's, those who judge or oversee all.
+ * Scorecards over the period (entries made in it) of the entries the actor may see: a person
+ * sees their own card, a manager their department's, those who judge or oversee all. Summed in
+ * SQL per person, department and rule (`scorecardRows`); here only those groups are added up
+ * into cards — a 200-person department's page reads a few hundred rows, not every entry.
  */
 export async function accountabilityScorecards(app: App, actor: Actor, q: PeriodQuery): Promise<Scorecards> {
   const db = app.database.db;
   const f = await periodFilter(app, q);
-  const entries = (await visible(app, actor, await listEntries(db, f, 1_000_000), db)).map((x) => x.entry);
-  const people = foldScorecards(entries, (e) => e.personId);
-  const departments = foldScorecards(entries, (e) => e.departmentCode);
+  const policyOf = policies(app, db);
+  const access = new Map<string, EntryAccess>();
+  for (const key of await entryPolicyKeys(db, f)) access.set(key, entryAccess(await policyOf(key), actor));
+  const rows = await scorecardRows(db, f, actor, access);
+  const people = cardsOf(rows, (r) => r.personId);
+  const departments = cardsOf(rows, (r) => r.departmentCode);
   const names = new Map((people.length ? await getUsers(db, people.map((p) => p.key)) : []).map((u) => [u.id, u]));
-  const deptOfPerson = new Map(entries.filter((e) => e.personId).map((e) => [e.personId!, e.departmentCode]));
+  // A person's department: that of their earliest entry in the period (as the cards always showed).
+  const deptOfPerson = new Map<string, { first: string; departmentCode: string | null }>();
+  for (const r of rows) {
+    if (!r.personId) continue;
+    const seen = deptOfPerson.get(r.personId);
+    if (!seen || r.first < seen.first) deptOfPerson.set(r.personId, { first: r.first, departmentCode: r.departmentCode });
+  }
   return {
     period: { from: q.from, to: q.to, fromInstant: f.from!, toInstant: f.to! },
-    people: people.map((p) => ({ ...p, name: names.get(p.key)?.name ?? null, departmentCode: deptOfPerson.get(p.key) ?? null })),
+    people: people.map((p) => ({ ...p, name: names.get(p.key)?.name ?? null, departmentCode: deptOfPerson.get(p.key)?.departmentCode ?? null })),
     departments,
   };
+}
+
+/** The groups' sums per key (`keyOf` null: left out), as `foldScorecards` folds entries. */
+function cardsOf(rows: readonly ScorecardRow[], keyOf: (r: ScorecardRow) => string | null): Scorecard[] {
+  const cards = new Map<string, Scorecard>();
+  for (const r of rows) {
+    const key = keyOf(r);
+    if (key === null) continue;
+    let card = cards.get(key);
+    if (!card) cards.set(key, (card = { key, penaltyPoints: 0, rewardPoints: 0, penaltyAmount: 0, rewardAmount: 0, open: 0, overturned: 0, byRule: [] }));
+    card.open += r.open;
+    card.overturned += r.overturned;
+    if (!r.counted) continue;
+    card.penaltyPoints += r.penaltyPoints;
+    card.penaltyAmount += r.penaltyAmount;
+    card.rewardPoints += r.rewardPoints;
+    card.rewardAmount += r.rewardAmount;
+    let byRule = card.byRule.find((x) => x.rule === r.ruleCode);
+    if (!byRule) card.byRule.push((byRule = { rule: r.ruleCode, count: 0, points: 0, amount: 0 }));
+    byRule.count += r.counted;
+    byRule.points += r.penaltyPoints + r.rewardPoints;
+    byRule.amount += r.penaltyAmount + r.rewardAmount;
+  }
+  for (const c of cards.values()) c.byRule.sort((a, b) => a.rule.localeCompare(b.rule));
+  return [...cards.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
 type Step = { kind: 'confirm'; input: z.output<typeof ConfirmInput> } | { kind: 'appeal'; input: z.output<typeof AppealInput> } | { kind: 'decide'; input: z.output<typeof DecideInput> };

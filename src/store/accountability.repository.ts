@@ -5,11 +5,12 @@
  */
 import type { Actor, Complaint } from '../domain/complaint/types.js';
 import type { ProposedEntry } from '../domain/accountability/entries.js';
-import type { Entry, EntryStatus } from '../domain/accountability/workflow.js';
+import { EFFECTIVE_STATUSES, OPEN_STATUSES, type Entry, type EntryAccess, type EntryStatus } from '../domain/accountability/workflow.js';
 import { AppError } from '../domain/errors.js';
 import { uuidv7 } from './ids.js';
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Dialect, Executor } from './db.js';
-import type { AccountabilityEntriesTable, AccountabilityHistoryTable } from './schema.js';
+import type { AccountabilityEntriesTable, AccountabilityHistoryTable, DB } from './schema.js';
 
 export type HistoryStep = EntryStatus;
 
@@ -132,8 +133,9 @@ export interface EntryFilter {
   ruleCode?: string;
 }
 
-export async function listEntries(db: Executor, f: EntryFilter, limit = 5000): Promise<Entry[]> {
-  let q = db.selectFrom('accountability_entries').selectAll();
+type EntriesQuery<O> = SelectQueryBuilder<DB, 'accountability_entries', O>;
+
+function filtered<O>(q: EntriesQuery<O>, f: EntryFilter): EntriesQuery<O> {
   if (f.from) q = q.where('created_at', '>=', f.from);
   if (f.to) q = q.where('created_at', '<', f.to);
   if (f.personId) q = q.where('person_id', '=', f.personId);
@@ -141,8 +143,94 @@ export async function listEntries(db: Executor, f: EntryFilter, limit = 5000): P
   if (f.status?.length) q = q.where('status', 'in', f.status);
   if (f.complaintId) q = q.where('complaint_id', '=', f.complaintId);
   if (f.ruleCode) q = q.where('rule_code', '=', f.ruleCode);
-  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return q;
+}
+
+export async function listEntries(db: Executor, f: EntryFilter, limit = 5000): Promise<Entry[]> {
+  const rows = await filtered(db.selectFrom('accountability_entries').selectAll(), f).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   return rows.map(toEntry);
+}
+
+/** The policy keys of the entries `f` selects (the scorecards' visibility is decided per policy). */
+export async function entryPolicyKeys(db: Executor, f: EntryFilter): Promise<string[]> {
+  const rows = await filtered(db.selectFrom('accountability_entries').select('policy_key').distinct(), f).execute();
+  return rows.map((r) => r.policy_key);
+}
+
+/** One group of entries: one person (or none) of one department (or none), one rule. */
+export interface ScorecardRow {
+  personId: string | null;
+  departmentCode: string | null;
+  ruleCode: string;
+  /** Confirmed or upheld entries, their points and amounts by effect. */
+  counted: number;
+  penaltyPoints: number;
+  penaltyAmount: number;
+  rewardPoints: number;
+  rewardAmount: number;
+  open: number;
+  overturned: number;
+  /** The group's earliest entry, `created_at` then `id` (the person's department is their earliest entry's). */
+  first: string;
+}
+
+/**
+ * The entries `f` selects that the reader may see (`canSeeEntry`, as `EntryAccess` per policy
+ * key), summed in SQL per person, department and rule — the scorecards' figures without reading
+ * the entries one by one.
+ */
+export async function scorecardRows(db: Executor, f: EntryFilter, reader: { id: string; managerOf: readonly string[] }, access: ReadonlyMap<string, EntryAccess>): Promise<ScorecardRow[]> {
+  const sees = (eb: ExpressionBuilder<DB, 'accountability_entries'>) => {
+    const any = [eb('person_id', '=', reader.id)];
+    if (reader.managerOf.length) any.push(eb('department_code', 'in', [...reader.managerOf]));
+    for (const [key, a] of access) {
+      if (a.all) {
+        any.push(eb('policy_key', '=', key));
+        continue;
+      }
+      const rules = [];
+      if (a.visibleRules.length) rules.push(eb('rule_code', 'in', a.visibleRules));
+      if (a.otherRules) rules.push(a.ruleCodes.length ? eb('rule_code', 'not in', a.ruleCodes) : eb.lit(true));
+      if (rules.length) any.push(eb.and([eb('policy_key', '=', key), eb.or(rules)]));
+    }
+    return eb.or(any);
+  };
+  const inList = (list: readonly string[]) => sql.join(list.map((x) => sql`${x}`));
+  const effective = sql`${sql.ref('status')} in (${inList(EFFECTIVE_STATUSES)})`;
+  const sumWhen = (cond: ReturnType<typeof sql>, value: ReturnType<typeof sql>) => sql<number>`coalesce(sum(case when ${cond} then ${value} else 0 end), 0)`;
+  const penalty = sql`${effective} and ${sql.ref('effect')} = 'penalty'`;
+  const reward = sql`${effective} and ${sql.ref('effect')} <> 'penalty'`;
+  const amount = sql`coalesce(${sql.ref('amount')}, 0)`;
+  const rows = await filtered(db.selectFrom('accountability_entries'), f)
+    .where(sees)
+    .select([
+      'person_id',
+      'department_code',
+      'rule_code',
+      sumWhen(effective, sql`1`).as('counted'),
+      sumWhen(penalty, sql.ref('points')).as('penalty_points'),
+      sumWhen(penalty, amount).as('penalty_amount'),
+      sumWhen(reward, sql.ref('points')).as('reward_points'),
+      sumWhen(reward, amount).as('reward_amount'),
+      sumWhen(sql`${sql.ref('status')} in (${inList(OPEN_STATUSES)})`, sql`1`).as('open'),
+      sumWhen(sql`${sql.ref('status')} = 'overturned'`, sql`1`).as('overturned'),
+      sql<string>`min(${sql.ref('created_at')} || ' ' || ${sql.ref('id')})`.as('first'),
+    ])
+    .groupBy(['person_id', 'department_code', 'rule_code'])
+    .execute();
+  return rows.map((r) => ({
+    personId: r.person_id,
+    departmentCode: r.department_code,
+    ruleCode: r.rule_code,
+    counted: Number(r.counted),
+    penaltyPoints: Number(r.penalty_points),
+    penaltyAmount: Number(r.penalty_amount),
+    rewardPoints: Number(r.reward_points),
+    rewardAmount: Number(r.reward_amount),
+    open: Number(r.open),
+    overturned: Number(r.overturned),
+    first: String(r.first),
+  }));
 }
 
 export async function listHistory(db: Executor, entryId: string): Promise<HistoryRow[]> {

@@ -9,6 +9,7 @@ import type { Executor } from './db.js';
 import type { DutiesTable } from './schema.js';
 import type { WorkingCalendar } from '../domain/calendar/index.js';
 import { workingMs } from '../reports/facts.js';
+import { touchRolledUp } from './facts.repository.js';
 
 export function toRow(d: Duty): DutiesTable {
   return {
@@ -157,4 +158,5 @@ export async function recordDutyFact(db: Executor, d: Duty, cycle: number, cal: 
   };
   const { complaint_id: _c, kind: _k, started_at: _s, cycle: _y, ...rest } = row;
   await db.insertInto('clock_facts').values(row).onConflict((oc) => oc.columns(['complaint_id', 'kind', 'started_at']).doUpdateSet(rest)).execute();
+  await touchRolledUp(db, d.complaintId, at); // a rolled-up case's on-time figures changed
 }

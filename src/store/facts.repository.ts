@@ -3,18 +3,72 @@
  * row per clock instance. Written only by the decision writer (store/decisions.ts), in the
  * transition's transaction, and by migration 0013's back-fill; read by reports/statistics.ts.
  */
-import type { Transaction } from 'kysely';
+import { PostgresAdapter, type Transaction } from 'kysely';
 import type { WorkingCalendar } from '../domain/calendar/index.js';
 import type { Clock, Complaint } from '../domain/complaint/types.js';
 import { clockFactKey, clockFactRows, foldCaseFacts, type FactEvent } from '../reports/facts.js';
 import type { CaseFactsTable, ClockFactsTable, DB } from './schema.js';
+import { uuidv7 } from './ids.js';
 import type { Executor } from './db.js';
 
 const CASE_KEY = ['complaint_id'] as const;
 
-async function upsertCaseFacts(db: Executor, row: CaseFactsTable): Promise<void> {
-  const { complaint_id: _id, ...rest } = row;
-  await db.insertInto('case_facts').values(row).onConflict((oc) => oc.columns([...CASE_KEY]).doUpdateSet(rest)).execute();
+/**
+ * Writes the row; returns the day the roll-up job counts the case under (the row as stored, after
+ * any roll-up committed meanwhile: `rolled_day` is the job's alone and never written here).
+ */
+async function upsertCaseFacts(db: Executor, row: CaseFactsTable): Promise<string | null> {
+  const { complaint_id: _id, rolled_day: _r, ...rest } = row;
+  const { rolled_day: _n, ...values } = row;
+  const stored = await db.insertInto('case_facts').values(values).onConflict((oc) => oc.columns([...CASE_KEY]).doUpdateSet(rest)).returning('rolled_day').executeTakeFirst();
+  return stored?.rolled_day ?? null;
+}
+
+/**
+ * Marks the roll-ups of the cases received in [from, to] stale (migration 0032): the statistics
+ * read those days from the facts until the roll-up job (reports/rollups.ts) has rebuilt them.
+ * An insert of a new row: a transition never waits on another for it.
+ */
+export async function markRollupsStale(db: Executor, from: string, to: string, at: string): Promise<void> {
+  await db.insertInto('report_rollup_marks').values({ id: uuidv7(), from_at: from, to_at: to, created_at: at }).execute();
+}
+
+/** Repeat windows up to this many days are answered from the roll-ups (the API allows up to 3660). */
+export const ROLLUP_MAX_WINDOW_DAYS = 400;
+
+/** A case's repeat-complaint figure reaches the cases received this long after it (the roll-ups' widest window and a day). */
+export const REPEAT_REACH_MS = (ROLLUP_MAX_WINDOW_DAYS + 1) * 86_400_000;
+
+/** The last receipt instant whose repeat figure a case received at `at` can change. */
+export function reach(at: string): string {
+  return new Date(Date.parse(at) + REPEAT_REACH_MS).toISOString();
+}
+
+/**
+ * For a write that changes a case's figures outside `recordFacts` (a duty's clock facts): marks
+ * the case's day stale when it is rolled up. On PostgreSQL the case's facts row is also written
+ * (unchanged), so a roll-up of its day running meanwhile (REPEATABLE READ) fails and is made
+ * again; a row another transaction holds is not waited for (the duty sweeper holds the duty's
+ * row, a transition completing that duty holds the facts row and then waits for the duty's):
+ * then the day is marked whatever it is.
+ */
+export async function touchRolledUp(db: Executor, complaintId: string, at: string): Promise<void> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const row = await db
+      .updateTable('case_facts')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('complaint_id', 'in', db.selectFrom('case_facts as l').select('l.complaint_id').where('l.complaint_id', '=', complaintId).forUpdate().skipLocked())
+      .returning(['rolled_day', 'received_at'])
+      .executeTakeFirst();
+    if (row) {
+      if (row.rolled_day) await markRollupsStale(db, row.received_at, row.received_at, at);
+      return;
+    }
+  }
+  // SQLite: the roll-up's transaction and this one never interleave (one writer at a time); on
+  // PostgreSQL, a row held by another transaction: marked whether rolled up or not.
+  const row = await db.selectFrom('case_facts').select(['rolled_day', 'received_at']).where('complaint_id', '=', complaintId).executeTakeFirst();
+  if (row && (row.rolled_day || db.getExecutor().adapter instanceof PostgresAdapter)) await markRollupsStale(db, row.received_at, row.received_at, at);
 }
 
 async function upsertClockFacts(db: Executor, rows: ClockFactsTable[]): Promise<void> {
@@ -32,7 +86,10 @@ async function upsertClockFacts(db: Executor, rows: ClockFactsTable[]): Promise<
  */
 export async function recordFacts(trx: Transaction<DB> | Executor, complaint: Complaint, events: FactEvent[], changedClocks: Clock[], calendar: WorkingCalendar | null): Promise<void> {
   const prev = (await trx.selectFrom('case_facts').selectAll().where('complaint_id', '=', complaint.id).executeTakeFirst()) ?? null;
-  await upsertCaseFacts(trx, foldCaseFacts(prev, complaint, events, changedClocks, calendar));
+  // A rolled-up case that changes leaves its day to be read from the facts until it is rolled up again;
+  // a case that changes kind changes the repeat figure of the complaints after it too.
+  if (await upsertCaseFacts(trx, foldCaseFacts(prev, complaint, events, changedClocks, calendar))) await markRollupsStale(trx, complaint.receivedAt, complaint.receivedAt, complaint.updatedAt);
+  if (prev && prev.kind !== complaint.kind) await markRollupsStale(trx, complaint.receivedAt, reach(complaint.receivedAt), complaint.updatedAt);
   if (!changedClocks.length) return;
   const kinds = [...new Set(changedClocks.map((k) => k.kind))];
   const stored = await trx.selectFrom('clock_facts').selectAll().where('complaint_id', '=', complaint.id).where('kind', 'in', kinds).execute();

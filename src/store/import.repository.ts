@@ -4,6 +4,7 @@
  */
 import type { Executor } from './db.js';
 import type { CaseFactsTable, EventsTable } from './schema.js';
+import { markRollupsStale, reach } from './facts.repository.js';
 import { caseDigest } from '../audit/records.js';
 
 export async function saveMapping(db: Executor, org: string, name: string, document: unknown, at: string): Promise<void> {
@@ -56,6 +57,11 @@ export async function markImported(db: Executor, org: string, rows: readonly Imp
 /** The facts rows of imported cases (folded before the batch's transaction by reports/facts.ts). */
 export async function insertImportedFacts(db: Executor, rows: readonly CaseFactsTable[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) await db.insertInto('case_facts').values(rows.slice(i, i + 200)).execute();
+  // Imported cases received in the past can make rolled-up complaints after them repeat complaints.
+  if (rows.length) {
+    const times = rows.map((r) => r.received_at).sort();
+    await markRollupsStale(db, times[0]!, reach(times[times.length - 1]!), new Date().toISOString());
+  }
 }
 
 /** Contact keys of new cases, many at once (hashed before the transaction). */

@@ -27,6 +27,7 @@ import * as m0027 from './migrations/0027-duties.js';
 import * as m0029 from './migrations/0029-records-console.js';
 import * as m0030 from './migrations/0030-purge-listing.js';
 import * as m0031 from './migrations/0031-report-indexes.js';
+import * as m0032 from './migrations/0032-report-rollups.js';
 import * as m0035 from './migrations/0035-approval-queue-index.js';
 
 /** What some migrations need from the configuration (never stored in the database). */
@@ -64,6 +65,7 @@ function migrationsFor(opts: MigrationOptions): Record<string, Migration> {
     '0029-records-console': m0029,
     '0030-purge-listing': m0030,
     '0031-report-indexes': m0031,
+    '0032-report-rollups': m0032,
     '0035-approval-queue-index': m0035,
   };
 }

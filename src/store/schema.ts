@@ -351,6 +351,30 @@ export interface CaseFactsTable {
   score_efficiency: number | null;
   score_result: number | null;
   updated_at: string;
+  /** The local day the roll-up job counts this case under (migration 0032); null: read from this row. Only the job writes it. */
+  rolled_day?: string | null;
+}
+
+/** Spans of receipt instants whose rolled-up days are stale until the roll-up job rebuilds them (migration 0032). */
+export interface ReportRollupMarksTable {
+  id: string;
+  from_at: string;
+  to_at: string;
+  created_at: string;
+}
+
+/** A local day the roll-up job has rolled up: its settled cases are counted from the roll-up tables. */
+export interface ReportRollupDaysTable {
+  day: string;
+  cases: number;
+  rolled_at: string;
+}
+
+/** The time zone the roll-ups' days are local to (one row, id `rollups`). */
+export interface ReportRollupMetaTable {
+  id: string;
+  zone: string;
+  updated_at: string;
 }
 
 /** One row per clock instance (a restarted clock is a new instance): met or breached, working time used. */
@@ -612,6 +636,9 @@ export interface DB {
   contact_keys: ContactKeysTable;
   case_facts: CaseFactsTable;
   clock_facts: ClockFactsTable;
+  report_rollup_marks: ReportRollupMarksTable;
+  report_rollup_meta: ReportRollupMetaTable;
+  report_rollup_days: ReportRollupDaysTable;
   customer_flags: CustomerFlagsTable;
   customer_flag_keys: CustomerFlagKeysTable;
   knowledge_articles: KnowledgeArticlesTable;

@@ -97,6 +97,34 @@ export function canSeeEntry(policy: Policy, actor: Actor, e: Entry): boolean {
   return canConfirm(policy, actor, e) || canDecide(policy, actor, e);
 }
 
+/**
+ * `canSeeEntry` for every entry of one policy at once, for a query (scorecards summed in SQL):
+ * apart from their own entries and their departments' (`managerOf`), which need no policy, a
+ * reader sees the entries whose confirm or appeal level they hold — `visibleRules` among the
+ * policy's `ruleCodes`, and for a rule code the policy no longer has (its levels fall back to
+ * the section's) `otherRules`. `all` for the system and those who oversee.
+ */
+export interface EntryAccess {
+  all: boolean;
+  ruleCodes: string[];
+  visibleRules: string[];
+  otherRules: boolean;
+}
+
+export function entryAccess(policy: Policy, actor: Actor): EntryAccess {
+  if (actor.kind === 'system' || actor.roles.some((r) => OVERSIGHT_ROLES.includes(r))) return { all: true, ruleCodes: [], visibleRules: [], otherRules: true };
+  const section = policy.accountability;
+  const levelled = (confirm: string | undefined, appeal: string | undefined) => actor.kind === 'user' && (holdsLevel(policy, actor, confirm) || holdsLevel(policy, actor, appeal));
+  const rules = section?.rules ?? [];
+  const ruleCodes = [...new Set(rules.map((r) => r.code))];
+  // As `rule()`: the first rule of a code decides.
+  const visibleRules = ruleCodes.filter((code) => {
+    const r = rules.find((x) => x.code === code)!;
+    return levelled(r.confirmLevel ?? section?.confirmLevel, r.appealLevel ?? section?.appealLevel);
+  });
+  return { all: false, ruleCodes, visibleRules, otherRules: levelled(section?.confirmLevel, section?.appealLevel) };
+}
+
 /** Actions the actor may take on the entry now (the console's buttons). */
 export function entryActions(policy: Policy, actor: Actor, e: Entry): ('confirm' | 'appeal' | 'decide')[] {
   const out: ('confirm' | 'appeal' | 'decide')[] = [];

@@ -1,0 +1,176 @@
+/**
+ * The statistics' roll-ups (reports/rollups.ts, migration 0032) change no figure, on every engine:
+ * randomized cases (rollups-fixture.ts) over October–November 2026, their figures computed from
+ * the facts alone and again with the days rolled up — for the organisation, with filters, per
+ * week and month, with short and long repeat windows, and as a user who must avoid some cases.
+ * Then rolled-up cases change (a transition's facts, an open case closed, a duty's clock fact, a
+ * case removed) and the figures follow them before and after the job's next pass. And on a
+ * database made before 0032, its cases count the same once rolled up.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { engines, emptyDatabase, migratedFrom } from '../support/engines.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { createApp, type App } from '../../src/services/app.js';
+import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
+import { seedDemo } from '../../src/services/seed-demo.js';
+import { receiveComplaint } from '../../src/services/receive-complaint.js';
+import { actorOf, findUserByUsername } from '../../src/store/user.repository.js';
+import { statistics, type StatisticsQuery } from '../../src/reports/statistics.js';
+import { rollUpReports } from '../../src/reports/rollups.js';
+import { markRollupsStale, reach, recordFacts, touchRolledUp } from '../../src/store/facts.repository.js';
+import { receive } from '../../src/domain/lifecycle/intake.js';
+import { SYSTEM_ACTOR, type Actor, type Complaint } from '../../src/domain/complaint/types.js';
+import type { Database } from '../../src/store/db.js';
+import { seedRandomCases } from './rollups-fixture.js';
+
+const QUERIES: (Omit<StatisticsQuery, 'filters'> & { filters?: StatisticsQuery['filters']; as?: 'avoider' })[] = [
+  { from: '2026-11-01', to: '2026-11-30', groupBy: 'day', repeatWindowDays: 30 },
+  { from: '2026-11-01', to: '2026-11-30', groupBy: 'week', repeatWindowDays: 7, filters: { departmentCode: ['sales', 'operations'], customerClass: ['A', 'B'] } },
+  { from: '2026-10-20', to: '2026-12-02', groupBy: 'month', repeatWindowDays: 400 },
+  { from: '2026-11-03', to: '2026-11-17', groupBy: 'day', repeatWindowDays: 1, filters: { kind: ['complaint'], grade: ['general', 'major'], channel: ['phone'] } },
+  { from: '2026-11-01', to: '2026-11-30', groupBy: 'week', repeatWindowDays: 30, as: 'avoider' },
+  { from: '2026-11-01', to: '2026-11-30', groupBy: 'day', repeatWindowDays: 30, filters: { category: ['attitude'], policyKey: ['none', 'x'] } },
+];
+
+/** Every query's figures: as they come, and read from the facts alone (the roll-ups' zone taken away for the run). */
+async function both(app: App, avoider: Actor) {
+  const run = () => Promise.all(QUERIES.map(({ as, filters, ...q }) => statistics(app, as ? avoider : SYSTEM_ACTOR, { ...q, filters: filters ?? {} })));
+  const fast = await run();
+  const db = app.database.db;
+  const meta = await db.selectFrom('report_rollup_meta').selectAll().execute();
+  await db.deleteFrom('report_rollup_meta').execute();
+  const plain = await run();
+  if (meta.length) await db.insertInto('report_rollup_meta').values(meta).execute();
+  return { fast, plain };
+}
+
+function assertSame(fast: unknown[], plain: unknown[], what: string) {
+  fast.forEach((f, i) => assert.deepEqual(f, plain[i], `${what}: query ${i}`));
+}
+
+for (const { dialect, skip } of await engines()) {
+  describe(`report roll-ups (${dialect})`, { skip }, () => {
+    let database: Database;
+    let drop: () => Promise<void>;
+    let app: App;
+    let avoider: Actor;
+    let ids: string[] = [];
+    before(async () => {
+      ({ database, drop } = await emptyDatabase(dialect));
+      await migrateToLatest(database.db);
+      app = createApp(database, { now: () => new Date('2026-12-02T09:00:00+08:00') });
+      const f = readPolicyFile('kesu-default');
+      await activatePolicy(app, f.text, f.format);
+      await seedDemo(app);
+      const agent = actorOf((await findUserByUsername(database.db, 'agent'))!);
+      avoider = actorOf((await findUserByUsername(database.db, 'csmanager'))!);
+      await receiveComplaint(app, agent, { channel: 'phone', description: '模板', complainant: { name: '客户', phone: '13800000000' } });
+      const template = await database.db.selectFrom('complaints').selectAll().executeTakeFirstOrThrow();
+      ({ ids } = await seedRandomCases(database.db, template, { n: 900, seed: 11, from: '2026-10-15T00:00:00Z', days: 48, avoider: avoider.id, firstResponder: agent.id }));
+    });
+    after(async () => drop());
+
+    it('gives the same figures with the days rolled up as from the facts alone', async () => {
+      const before = await both(app, avoider);
+      assertSame(before.fast, before.plain, 'no roll-ups yet');
+      const pass = await rollUpReports(app);
+      assert.ok(pass.rebuilt.length >= 40, `days rolled up: ${pass.rebuilt.length}`);
+      assert.ok(!pass.rebuilt.includes('2026-12-02'), 'today is not rolled up');
+      const rolled = Number((await database.db.selectFrom('case_facts').select((eb) => eb.fn.countAll().as('n')).where('rolled_day', 'is not', null).executeTakeFirstOrThrow()).n);
+      assert.ok(rolled > 300, `cases rolled up: ${rolled}`);
+      const after = await both(app, avoider);
+      assertSame(after.fast, before.plain, 'rolled up');
+      assertSame(after.plain, before.plain, 'facts alone, after');
+      // A second pass has nothing to do.
+      assert.deepEqual((await rollUpReports(app)).rebuilt, []);
+    });
+
+    it('follows rolled-up cases that change, before and after the next pass', async () => {
+      const db = database.db;
+      const rolled = await db.selectFrom('case_facts').select(['complaint_id', 'rolled_day']).where('rolled_day', 'is not', null).orderBy('complaint_id').limit(6).execute();
+      assert.equal(rolled.length, 6);
+      const bodyOf = async (id: string) => JSON.parse((await db.selectFrom('complaints').select('body').where('id', '=', id).executeTakeFirstOrThrow()).body) as Complaint;
+      // 1. A transition's facts: the case reopened and graded major (the decision writer's fold).
+      const c1 = { ...(await bodyOf(rolled[0]!.complaint_id)), cycle: 3, grade: 'major', updatedAt: '2026-12-02T00:30:00.000Z' } as Complaint;
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('complaints').set({ grade: 'major' }).where('id', '=', c1.id).execute();
+        await recordFacts(trx, c1, [{ action: 'reopen', at: c1.updatedAt, actorId: 'x', data: {} }], [], null);
+      });
+      // 2. A duty's clock fact of a rolled-up case (the duty store).
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('clock_facts').values({ complaint_id: rolled[1]!.complaint_id, kind: 'duty:late', started_at: '2026-12-01T00:00:00.000Z', cycle: 1, status: 'stopped', due_at: null, warned_at: null, breached_at: '2026-12-01T01:00:00.000Z', stopped_at: null, outcome: 'breached', extensions: 0, pauses: 0, elapsed_wms: null, updated_at: '2026-12-01T00:00:00.000Z' }).execute();
+        await touchRolledUp(trx, rolled[1]!.complaint_id, '2026-12-02T00:00:00.000Z');
+      });
+      // 3. A case removed (retention purge), which also takes its contact keys out of later cases' repeat figure.
+      const gone = await db.selectFrom('complaints').select(['id', 'received_at']).where('id', '=', rolled[2]!.complaint_id).executeTakeFirstOrThrow();
+      await db.transaction().execute(async (trx) => {
+        await markRollupsStale(trx, gone.received_at, reach(gone.received_at), '2026-12-02T00:00:00.000Z');
+        await trx.deleteFrom('contact_keys').where('complaint_id', '=', gone.id).execute();
+        await trx.deleteFrom('complaint_participants').where('complaint_id', '=', gone.id).execute();
+        await trx.deleteFrom('complaints').where('id', '=', gone.id).execute();
+      });
+      // 4. An open case of a rolled-up day is closed (not rolled up yet: the live tail).
+      const open = await db
+        .selectFrom('complaints')
+        .innerJoin('case_facts', 'case_facts.complaint_id', 'complaints.id')
+        .select(['complaints.id'])
+        .where('complaints.state', '=', 'investigating')
+        .where('case_facts.rolled_day', 'is', null)
+        .where('complaints.received_at', '<', '2026-11-20T00:00:00Z')
+        .where('complaints.received_at', '>=', '2026-11-02T00:00:00Z')
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      const c4 = { ...(await bodyOf(open.id)), state: 'closed', closedAt: '2026-12-01T03:00:00.000Z', updatedAt: '2026-12-01T03:00:00.000Z' } as Complaint;
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('complaints').set({ state: 'closed' }).where('id', '=', c4.id).execute();
+        await recordFacts(trx, c4, [{ action: 'close', at: c4.closedAt!, actorId: 'x', data: {} }], [], null);
+      });
+      assert.ok(Number((await db.selectFrom('report_rollup_marks').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n) >= 3, 'marks left');
+
+      const stale = await both(app, avoider);
+      assertSame(stale.fast, stale.plain, 'stale days read from the facts');
+      const pass = await rollUpReports(app);
+      assert.ok(pass.rebuilt.length > 3, `rebuilt: ${pass.rebuilt.join(', ')}`);
+      assert.deepEqual(await db.selectFrom('report_rollup_marks').selectAll().execute(), []);
+      const again = await both(app, avoider);
+      assertSame(again.fast, stale.plain, 'rebuilt');
+      assert.ok(ids.length > 0);
+    });
+
+    it('starts over under another time zone', async () => {
+      const db = app.database.db;
+      await db.updateTable('report_rollup_meta').set({ zone: 'Europe/Berlin' }).execute();
+      const pass = await rollUpReports(app);
+      assert.equal(pass.zone, 'Asia/Shanghai');
+      assert.ok(pass.rebuilt.length >= 40);
+      const after = await both(app, avoider);
+      assertSame(after.fast, after.plain, 'after starting over');
+    });
+  });
+
+  describe(`migration 0032 report roll-ups (${dialect})`, { skip }, () => {
+    it('rolls up the cases of a database made before it, with the same figures', async () => {
+      const old = await migratedFrom(dialect, '0032-report-rollups', async (o) => {
+        const agent: Actor = { id: 'old-agent', kind: 'user', name: '张敏', roles: ['agent'], managerOf: [], approvalLevels: [] };
+        const r = receive({ channel: 'phone', description: '升级前', complainant: { name: '客户' } }, { id: '00000000-0000-7000-8000-000000000001', number: 'KS-2026-00000001' }, { actor: agent, now: o.now, policy: o.policy, calendar: o.calendar });
+        await o.insertReceived(r);
+        const template = await o.database.db.selectFrom('complaints').selectAll().executeTakeFirstOrThrow();
+        return seedRandomCases(o.database.db, template, { n: 300, seed: 7, from: '2026-01-20T00:00:00Z', days: 40, avoider: 'old-manager', firstResponder: agent.id });
+      });
+      try {
+        assert.deepEqual(old.ran, ['0032-report-rollups']);
+        const avoider: Actor = { id: 'old-manager', kind: 'user', name: '陈芳', roles: ['approver'], managerOf: [], approvalLevels: [] };
+        const q = { from: '2026-02-01', to: '2026-02-28', groupBy: 'week' as const, filters: {}, repeatWindowDays: 30 };
+        const plain = [await statistics(old.app, SYSTEM_ACTOR, q), await statistics(old.app, avoider, q)];
+        assert.equal(plain[0]!.intake.total > 100, true);
+        const pass = await rollUpReports(old.app);
+        assert.ok(pass.rebuilt.length >= 25, `days: ${pass.rebuilt.length}`);
+        const fast = [await statistics(old.app, SYSTEM_ACTOR, q), await statistics(old.app, avoider, q)];
+        assertSame(fast, plain, 'after the upgrade');
+      } finally {
+        await old.drop();
+      }
+    });
+  });
+}
