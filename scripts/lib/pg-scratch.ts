@@ -11,15 +11,21 @@ export const PG_ADMIN_URL = process.env.KESU_TEST_PG ?? 'postgres://postgres@127
 
 /** `true` when a server answers `select 1` at `url` within `timeoutMs`. */
 export async function postgresAnswers(url = PG_ADMIN_URL, timeoutMs = 2000): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
-  try {
-    await c.connect();
-    await c.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => {});
+  // Asked again until the time is up: a server busy with other clients ("too many clients", a
+  // slow start) is not an absent one. Nothing listening (connection refused) is an answer at once.
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: Math.max(250, deadline - Date.now()) });
+    try {
+      await c.connect();
+      await c.query('select 1');
+      return true;
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ECONNREFUSED' || Date.now() + 250 >= deadline) return false;
+      await new Promise((r) => setTimeout(r, 250));
+    } finally {
+      await c.end().catch(() => {});
+    }
   }
 }
 
