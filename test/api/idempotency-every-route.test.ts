@@ -44,6 +44,7 @@ const RETRIED_ELSEWHERE: Record<string, { file: string; path: string }> = {
   'POST /api/v1/accountability/entries/{id}/confirm': { file: 'test/api/idempotency-accountability.test.ts', path: '/api/v1/accountability/entries/${fine.id}/confirm' },
   'POST /api/v1/accountability/entries/{id}/appeal': { file: 'test/api/idempotency-accountability.test.ts', path: '/api/v1/accountability/entries/${point.id}/appeal' },
   'POST /api/v1/accountability/entries/{id}/decide': { file: 'test/api/idempotency-accountability.test.ts', path: '/api/v1/accountability/entries/${point.id}/decide' },
+  'POST /api/v1/policy/publish': { file: 'test/api/policy-editor.test.ts', path: '/api/v1/policy/publish' },
 };
 
 const MUTATING = new Set(['post', 'put', 'patch', 'delete']);

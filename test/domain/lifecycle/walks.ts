@@ -16,22 +16,12 @@ import { ACTIONS, ACTION_NAMES } from '../../../src/domain/lifecycle/machine.js'
 import type { StaffMember } from '../../../src/domain/lifecycle/handlers.js';
 import { CUSTOMER_ACTOR, SYSTEM_ACTOR, type Actor, type Clock, type Complaint, type ComplaintKind } from '../../../src/domain/complaint/types.js';
 import { awaitedApprovers } from '../../../src/domain/absence/stand-ins.js';
+import { seeded } from '../permissions/random-cases.js';
 import { CLOCK_RULES, DESK_CALENDAR, clockRulesPolicyData, unreachablePolicyData } from './clock-rules-policy.js';
 
 const STEPS = 24;
 const WALKS_PER_KIND = { complaint: 6, inquiry: 1, suggestion: 1 } as const satisfies Record<ComplaintKind, number>;
 
-/** mulberry32: small, seeded, the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The clock-rule fixture where the rest of the table's branches are reached: the primary handler
@@ -95,7 +85,7 @@ export interface Step {
 }
 
 function walk(policy: Policy, kind: ComplaintKind, seed: number, onDecision?: (d: Pick<Decision, 'happened'>) => void): Step[] {
-  const rnd = prng(seed);
+  const rnd = seeded(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const shuffled = <T>(xs: readonly T[]): T[] => {
     const a = [...xs];
