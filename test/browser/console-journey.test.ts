@@ -541,7 +541,7 @@ describe('web console: a day in the complaint centre', { skip }, () => {
   it('administration: the policy is readable, a bad policy file lists every problem, the holiday year shows 调休', async () => {
     const page = await k.as('admin');
     await page.goto('/admin');
-    await page.getByRole('tab', { name: '制度' }).click();
+    await page.getByRole('tab', { name: '制度', exact: true }).click();
     await page.getByTestId('policy-view').getByText('一般投诉').first().waitFor();
     const bad = 'id: Bad Id\nversion: "1"\nname: { zh-CN: 坏 }\ndepartments: []\n';
     await page.locator('input[type=file][accept=".yaml,.yml,.json"]').setInputFiles({ name: 'bad.yaml', mimeType: 'text/yaml', buffer: Buffer.from(bad) });
