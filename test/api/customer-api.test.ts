@@ -65,7 +65,9 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(files, [{ name: '照片.png', source: 'portal' }]);
 
       const again = await form('/api/v1/customer/complaints', fields, [{ field: 'files', name: '照片.png', type: 'image/png', data: PNG }], { 'idempotency-key': key });
-      assert.equal(again.statusCode, 200, again.body);
+      assert.equal(again.statusCode, 201, again.body);
+      assert.equal(again.headers['idempotent-replayed'], 'true', 'a resend is marked as a replay');
+      assert.equal(again.body, r.body, 'the same answer');
       assert.equal(again.json().number, number);
       assert.equal(again.json().accessCode, code);
       const other = await form('/api/v1/customer/complaints', { ...fields, description: '另一件事' }, [], { 'idempotency-key': key });

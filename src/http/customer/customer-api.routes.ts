@@ -32,7 +32,7 @@ import { SurveyRefused, answerSurvey, answerSurveyOnCase, surveyCase, type Surve
 import type { StoredUpload } from '../../services/customer/attachments.js';
 import { sharedRateLimitStore } from '../rate-limit-store.js';
 import { discardUploads, readUploadForm, uploadFieldProblems } from '../uploads.js';
-import { IDEMPOTENCY_NOTE, IdempotencyHeaders, idempotencyKeyOf, idempotent } from '../idempotency.js';
+import { IDEMPOTENCY_NOTE, IdempotencyHeaders, REPLAYED_HEADER, idempotencyKeyOf, idempotent } from '../idempotency.js';
 import { localeOf } from '../locale.js';
 import { DEMANDS, stateLabel, t, type PortalKey } from '../portal/portal.i18n.js';
 import { named, type ResponseTypeProvider } from '../schemas/registry.js';
@@ -237,7 +237,7 @@ export async function customerApiRoutes(fastify: FastifyInstance, opts: { app: A
         summary: 'Submit a complaint, inquiry or suggestion (multipart/form-data, with files); anonymous allowed',
         description:
           '201 with the case number and its access code (shown once). Without `anonymous=true` a name, phone or e-mail is required. Files as for the portal (KESU_ATTACHMENT_MAX_FILES of at most KESU_ATTACHMENT_MAX_BYTES, allowed types checked by their first bytes; a refused file is named `files[n]` and nothing is stored). ' +
-          'The `Idempotency-Key` (16–200 characters, e.g. a UUID made when the form opens) makes a resend safe: the same key and form answer 200 with the same case and the same access code; another form under the same key is refused (422).' +
+          'The `Idempotency-Key` (16–200 characters, e.g. a UUID made when the form opens) makes a resend safe: the same key and form answer 201 again with `Idempotent-Replayed: true`, the same case and the same access code, and make nothing; another form under the same key is refused (422).' +
           IDEMPOTENCY_NOTE,
         headers: IdempotencyHeaders,
         consumes: ['multipart/form-data'],
@@ -245,7 +245,6 @@ export async function customerApiRoutes(fastify: FastifyInstance, opts: { app: A
         body: SubmitForm,
         response: {
           201: CustomerSubmitted,
-          200: { description: 'The same form sent again with the same Idempotency-Key: the case it made', content: { 'application/json': { schema: CustomerSubmitted } } },
           ...errors(400, 422),
           429: RATE_LIMITED,
         },
@@ -261,7 +260,10 @@ export async function customerApiRoutes(fastify: FastifyInstance, opts: { app: A
       const policy = await app.activePolicy();
       if (!policy.kinds[f.kind].enabled) throw new AppError('invalid_input', `kind ${f.kind} disabled`, [fieldProblem('kind', '暂不受理此类事项', 'This kind is not accepted at the moment', '暫不受理此類事項')]);
       const r = await submitFromPortal(app, s, { ...f, files: form.files, locale: L, nonce: key ? `api:${key}` : `api:${randomUUID()}` });
-      return reply.status(r.created ? 201 : 200).send({ number: r.complaint.number, accessCode: r.accessCode && formatAccessCode(r.accessCode), promisedAt: r.promisedAt, state: r.complaint.state, stateText: stateLabel(r.complaint.state, L, r.complaint.cycle) });
+      // A resend answers as every other keyed route does (201, the replay header), not 200: a
+      // client retrying after a lost answer then needs no special case for this one route.
+      if (!r.created) reply.header(REPLAYED_HEADER, 'true');
+      return reply.status(201).send({ number: r.complaint.number, accessCode: r.accessCode && formatAccessCode(r.accessCode), promisedAt: r.promisedAt, state: r.complaint.state, stateText: stateLabel(r.complaint.state, L, r.complaint.cycle) });
     },
   );
 

@@ -11189,7 +11189,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a complaint, inquiry or suggestion (multipart/form-data, with files); anonymous allowed
-         * @description 201 with the case number and its access code (shown once). Without `anonymous=true` a name, phone or e-mail is required. Files as for the portal (KESU_ATTACHMENT_MAX_FILES of at most KESU_ATTACHMENT_MAX_BYTES, allowed types checked by their first bytes; a refused file is named `files[n]` and nothing is stored). The `Idempotency-Key` (16–200 characters, e.g. a UUID made when the form opens) makes a resend safe: the same key and form answer 200 with the same case and the same access code; another form under the same key is refused (422). Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         * @description 201 with the case number and its access code (shown once). Without `anonymous=true` a name, phone or e-mail is required. Files as for the portal (KESU_ATTACHMENT_MAX_FILES of at most KESU_ATTACHMENT_MAX_BYTES, allowed types checked by their first bytes; a refused file is named `files[n]` and nothing is stored). The `Idempotency-Key` (16–200 characters, e.g. a UUID made when the form opens) makes a resend safe: the same key and form answer 201 again with `Idempotent-Replayed: true`, the same case and the same access code, and make nothing; another form under the same key is refused (422). Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
          */
         post: {
             parameters: {
@@ -11220,15 +11220,6 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The same form sent again with the same Idempotency-Key: the case it made */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CustomerSubmitted"];
-                    };
-                };
                 /** @description Default Response */
                 201: {
                     headers: {
