@@ -2,7 +2,7 @@
  * Summarises the server's V8 CPU profile (`node --cpu-prof`, written when the server exits):
  * self time by module (a package under node_modules, or a file of Kesu) and by function.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface ProfileNode {
@@ -74,5 +74,20 @@ export function summariseProfile(dir: string, top = 30): string[] {
   for (const [k, t] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(t)}  ${k}`);
   lines.push('time by the nearest Kesu function on the stack (self time of everything it called synchronously):');
   for (const [k, t] of [...byKesuCaller].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(t)}  ${k}`);
+  lines.push(...summariseSqlTimings(dir, top));
+  return lines;
+}
+
+/** The embedded engine's time per SQL text (src/store/sql-timings.ts), when the server wrote it. */
+function summariseSqlTimings(dir: string, top: number): string[] {
+  const file = join(dir, 'sql-timings.json');
+  if (!existsSync(file)) return [];
+  const rows = JSON.parse(readFileSync(file, 'utf8')) as { sql: string; count: number; ms: number }[];
+  const total = rows.reduce((s, r) => s + r.ms, 0);
+  const lines = [`time in SQLite by statement (${(total / 1000).toFixed(2)} s in all):`];
+  for (const r of rows.slice(0, top)) {
+    const text = r.sql.replace(/\s+/g, ' ').slice(0, 150);
+    lines.push(`  ${((100 * r.ms) / total).toFixed(1).padStart(5)} %  ${(r.ms / 1000).toFixed(2).padStart(7)} s  ${String(r.count).padStart(6)} ×  ${(r.ms / r.count).toFixed(3).padStart(7)} ms  ${text}`);
+  }
   return lines;
 }

@@ -136,6 +136,8 @@ export interface Place {
 
 export async function freshPlace(engine: Engine, label: string): Promise<Place> {
   const dataDir = mkdtempSync(join(tmpdir(), `kesu-bench-${label}-`));
+  // KESU_BENCH_KEEP=1 leaves the SQLite data folder for a look at the plans afterwards (EXPLAIN QUERY PLAN).
+  if (engine === 'sqlite' && process.env.KESU_BENCH_KEEP === '1') return { engine, dataDir, drop: async () => console.log(`# kept ${dataDir}`) };
   if (engine === 'sqlite') return { engine, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   const scratch = await scratchDatabase(`kesu_bench_${label}`);
   return {
@@ -170,6 +172,8 @@ export async function startKesu(opts: { place: Place; sinks: Sinks; mode: 'dist'
     NODE_ENV: 'production',
   });
   if (opts.place.databaseUrl) env.DATABASE_URL = opts.place.databaseUrl;
+  // With a profile, the embedded engine also writes its time per SQL text (src/store/sql-timings.ts).
+  if (opts.cpuProfDir) env.KESU_SQL_TIMINGS = join(opts.cpuProfDir, 'sql-timings.json');
   const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
   const args =
     opts.mode === 'dist'

@@ -20,15 +20,19 @@ const endedAt = sql<string>`coalesce(delivered_at, last_attempt_at, created_at)`
 
 /**
  * Deletes at most `limit` finished outbox rows that ended before `before` (ISO instant), outside
- * any transaction (one statement); returns how many it deleted.
+ * any transaction (one statement); returns how many it deleted. The batch is read through the
+ * partial index `outbox_finished` (migration 0039): its status list is repeated as a term of its
+ * own so that both engines see the query implies the index's condition, and SQLite is told to use
+ * it — without statistics it prefers `outbox_pending (status)`, which reads every sent row.
  */
 export async function pruneOutbox(database: Database, before: string, limit: number): Promise<number> {
   const pg = database.dialect === 'postgres';
   // A CTE run once: PostgreSQL may re-run an `IN (… limit …)` subquery and so delete more than a batch.
   const r = await sql`
     with batch as ${pg ? sql`materialized` : sql``} (
-      select id from outbox o
-      where ((o.status in ('sent', 'skipped', 'dead'))
+      select id from outbox o ${pg ? sql`` : sql`indexed by outbox_finished`}
+      where o.status in ('sent', 'skipped', 'dead', 'expanded')
+        and ((o.status in ('sent', 'skipped', 'dead'))
           or (o.status = 'expanded' and not exists (select 1 from outbox c where c.parent_id = o.id)))
         and coalesce(o.delivered_at, o.last_attempt_at, o.created_at) < ${before}
       limit ${limit}

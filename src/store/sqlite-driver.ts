@@ -16,6 +16,7 @@
  * them itself after a schema change).
  */
 import type Database from 'better-sqlite3';
+import { recordSqlTiming, sqlTimingsOn } from './sql-timings.js';
 import { CompiledQuery, RawNode, SelectQueryNode, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
 
 const STATEMENT_CACHE = 500;
@@ -36,6 +37,16 @@ class StatementCache {
 }
 
 function run<R>(cache: StatementCache, q: CompiledQuery): QueryResult<R> {
+  if (!sqlTimingsOn) return execute<R>(cache, q);
+  const start = performance.now();
+  try {
+    return execute<R>(cache, q);
+  } finally {
+    recordSqlTiming(q.sql, performance.now() - start);
+  }
+}
+
+function execute<R>(cache: StatementCache, q: CompiledQuery): QueryResult<R> {
   const stmt = cache.get(q.sql);
   const params = q.parameters as unknown[];
   if (stmt.reader) return { rows: stmt.all(params) as R[] };
