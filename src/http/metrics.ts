@@ -20,7 +20,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { App } from '../services/app.js';
-import { CLOCK_FIRED, OPEN_STATES, operationsSnapshot, type ClockFired } from '../services/metrics.js';
+import { CLOCK_FIRED, operationsSnapshot, type ClockFired } from '../services/metrics.js';
+import { OPEN_STATES } from '../domain/lifecycle/state-groups.js';
 import { errorBody } from './error-handler.js';
 import { localeOf } from './locale.js';
 

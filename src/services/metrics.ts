@@ -9,12 +9,11 @@
  *   metrics library and no handle on the HTTP server. Reported inside the case's transaction: a
  *   pass that then fails to commit is reported again when the next pass fires the clock.
  */
-import { STATES, type Clock, type State } from '../domain/complaint/types.js';
+import type { Clock } from '../domain/complaint/types.js';
+import { OPEN_STATES } from '../domain/lifecycle/state-groups.js';
 import { countCasesByState, countOverdueCases, dueClocks, outboxBacklog, type DueClocks, type OutboxStatusCount } from '../store/metrics.repository.js';
 import type { App } from './app.js';
 
-/** States a case is still being worked in (closed and archived cases are done). */
-export const OPEN_STATES: readonly State[] = STATES.filter((s) => s !== 'closed' && s !== 'archived');
 
 export interface OperationsSnapshot {
   at: string;

@@ -6,13 +6,13 @@
  */
 import type { Actor, Role, State } from '../domain/complaint/types.js';
 import { FOLLOWUP_STATES } from '../domain/permissions/relations.js';
+import { HANDLING_STATES, OPEN_STATES, TRIAGE_STATES } from '../domain/lifecycle/state-groups.js';
 import { countComplaints, listComplaints, type ListFilters, type ListRow } from '../store/complaint.repository.js';
 import type { App } from './app.js';
 
-/** States where a handler works the case (the 处理中 queue). */
-const HANDLING: State[] = ['assigned', 'investigating', 'investigated', 'awaiting_approval', 'implementing', 'pending'];
-const TRIAGE: State[] = ['received', 'valid', 'classified', 'invalid'];
-const OPEN: State[] = ['received', 'invalid', 'valid', 'classified', ...HANDLING, 'answered', 'followed_up'];
+const HANDLING: State[] = [...HANDLING_STATES];
+const TRIAGE: State[] = [...TRIAGE_STATES];
+const OPEN: State[] = [...OPEN_STATES];
 
 export type WorkbenchKey = 'handling' | 'nearDue' | 'overdue' | 'triage' | 'approval' | 'followup' | 'departmentOverdue' | 'received';
 

@@ -8,7 +8,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { GENERATED_CLIENT, generateClient, openApiDocument } from '../../scripts/gen-client.js';
+import { pathToFileURL } from 'node:url';
+import { GENERATED_CLIENT, GENERATED_STATE_GROUPS, generateClient, generateStateGroups, openApiDocument } from '../../scripts/gen-client.js';
+import { STATE_GROUPS } from '../../src/domain/lifecycle/state-groups.js';
 
 /** Operations left out: health and metrics endpoints (for probes and scrapers, not clients), and the single sign-on redirects a browser follows (302, no body). */
 const exempt = (path: string) => path.startsWith('/api/health') || path.startsWith('/metrics') || path.startsWith('/api/v1/auth/sso/');
@@ -27,6 +29,13 @@ describe('generated console client', () => {
     const b = fresh.split('\n');
     const line = a.findIndex((l, i) => l !== b[i]);
     assert.fail(`${GENERATED_CLIENT} is stale: run npm run gen:client\nfirst difference at line ${line + 1}:\n  committed: ${a[line]}\n  generated: ${b[line]}`);
+  });
+
+  it('web/src/api/generated/state-groups.ts is current and spells the domain’s groups (else: npm run gen:client)', async () => {
+    assert.equal(readFileSync(GENERATED_STATE_GROUPS, 'utf8'), generateStateGroups(), `${GENERATED_STATE_GROUPS} is stale: run npm run gen:client`);
+    // What the console imports is what the domain says: read the committed file's constants back.
+    const mod = (await import(pathToFileURL(GENERATED_STATE_GROUPS).href)) as Record<string, readonly string[]>;
+    for (const [name, states] of Object.entries(STATE_GROUPS)) assert.deepEqual(mod[name], states, name);
   });
 
   it('every operation documents its success answer and its error body', async () => {

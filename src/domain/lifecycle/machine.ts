@@ -29,6 +29,7 @@ import { extensionLevel, extensionStage, stageRefusal } from './extension-stages
 import { dutiesOf } from '../policy/duties.js';
 import { recordProblems } from '../duties/duties.js';
 import { spec } from './action-spec.js';
+import { ACTIVE_STATES, OPEN_STATES } from './state-groups.js';
 import { clockRunning, extensionWithinLimit, unknownCode } from './guards.js';
 import { routeEffect, routeGuard } from './routing.js';
 import { describeSelector, handOver } from './hand-over.js';
@@ -37,8 +38,9 @@ import { limits, maxTier, raiseGradeTo, startFollowUp } from './effects.js';
 // The shape of a row (action-spec.ts), re-exported: services, apply and the tests read it here.
 export { WHO_RELATIONS, type ActionSpec, type Ctx, type Draft, type GuardRefusal, type Who } from './action-spec.js';
 
-const ACTIVE: readonly State[] = ['assigned', 'investigating', 'investigated', 'awaiting_approval', 'implementing'];
-const OPEN: readonly State[] = ['received', 'valid', 'classified', ...ACTIVE, 'pending', 'answered', 'followed_up'];
+const ACTIVE = ACTIVE_STATES;
+/** Open and not judged invalid: the states a valid complaint is handled in. */
+const OPEN: readonly State[] = OPEN_STATES.filter((s) => s !== 'invalid');
 const HANDLING_DONE_CLOCKS = ['triage', 'dispatch', 'first_response', 'resolve', 'approval', 'escalation', 'regulator'];
 
 export const ACTIONS = {

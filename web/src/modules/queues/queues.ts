@@ -3,9 +3,7 @@
  * are always applied by the server, so "all" shows each user only the cases they may see.
  */
 import type { ListFilter, User } from '../../api/client';
-
-export const ACTIVE_STATES = ['assigned', 'investigating', 'investigated', 'awaiting_approval', 'implementing'];
-export const OPEN_STATES = ['received', 'invalid', 'valid', 'classified', ...ACTIVE_STATES, 'pending', 'answered', 'followed_up'];
+import { HANDLING_STATES, OPEN_STATES, TRIAGE_STATES } from '../../api/generated/state-groups';
 
 export interface QueueDef {
   key: string;
@@ -18,13 +16,13 @@ export interface QueueDef {
 const has = (me: User, ...roles: User['roles']) => roles.some((r) => me.roles.includes(r));
 
 export const QUEUES: QueueDef[] = [
-  { key: 'handling', filter: () => ({ mine: 'handler', state: [...ACTIVE_STATES, 'pending'] }), for: (me) => has(me, 'handler') },
-  { key: 'triage', filter: () => ({ state: ['received', 'valid', 'classified', 'invalid'] }), for: (me) => has(me, 'specialist') },
+  { key: 'handling', filter: () => ({ mine: 'handler', state: [...HANDLING_STATES] }), for: (me) => has(me, 'handler') },
+  { key: 'triage', filter: () => ({ state: [...TRIAGE_STATES] }), for: (me) => has(me, 'specialist') },
   { key: 'received', filter: () => ({ mine: 'first_responder' }), for: () => true },
   { key: 'department', filter: (me) => ({ department: me.managerOf }), for: (me) => me.managerOf.length > 0 },
   { key: 'approval', filter: () => ({ needsApproval: 'true' }), for: (me) => has(me, 'approver', 'specialist') },
   { key: 'followup', filter: () => ({ state: ['answered'] }), for: (me) => has(me, 'followup', 'specialist') },
   { key: 'pending', filter: () => ({ state: ['pending'] }), for: (me) => has(me, 'handler', 'specialist', 'approver') },
-  { key: 'overdue', filter: () => ({ overdue: 'true', state: OPEN_STATES }), for: (me) => has(me, 'specialist', 'approver', 'handler', 'admin', 'auditor') },
+  { key: 'overdue', filter: () => ({ overdue: 'true', state: [...OPEN_STATES] }), for: (me) => has(me, 'specialist', 'approver', 'handler', 'admin', 'auditor') },
   { key: 'all', filter: () => ({}), for: () => true },
 ];
