@@ -1,4 +1,5 @@
 /** Policy versions. Cases keep the key of the version they started under; versions are never edited. */
+import { AppError, fieldProblem } from '../domain/errors.js';
 import type { Policy } from '../domain/policy/index.js';
 import { policyKey } from '../domain/policy/index.js';
 import type { Executor } from './db.js';
@@ -6,6 +7,13 @@ import type { Executor } from './db.js';
 export async function savePolicyVersion(db: Executor, p: Policy, sourceText: string, at: string, activate: boolean): Promise<{ key: string; created: boolean }> {
   const key = policyKey(p);
   const existing = await db.selectFrom('policies').select(['key', 'document']).where('key', '=', key).executeTakeFirst();
+  // A stored version is never replaced: the same id@version with other rules would otherwise
+  // activate the stored document while the caller believes theirs is in force. The same rules
+  // again (a roll-back, a re-upload, the demo seed at start-up) activate the stored version.
+  if (existing && existing.document !== JSON.stringify(p))
+    throw new AppError('conflict', 'policy version stored with other content', [
+      fieldProblem('version', `版本“${key}”已存在且内容不同：请为修改后的制度另起一个版本号`, `Version "${key}" is already stored with other rules: give the changed policy a new version label`, `版本「${key}」已存在且內容不同：請為修改後的制度另起一個版本號`),
+    ]);
   if (!existing) await db.insertInto('policies').values({ key, policy_id: p.id, version: p.version, document: JSON.stringify(p), source_text: sourceText, active: 0, created_at: at }).execute();
   if (activate) {
     await db.updateTable('policies').set({ active: 0 }).where('active', '=', 1).execute();

@@ -40,6 +40,24 @@ for (const { dialect, skip } of await engines()) {
       await s.act(old.complaint.id, 'judge', { valid: true });
       const graded = await s.act(old.complaint.id, 'classify', { category: 'attitude', grade: 'general' });
       assert.equal(graded.body.clocks.find((c: any) => c.kind === 'resolve').duration, '2d');
+      // The stored 2026.2 is never replaced: other rules under its label are refused and change
+      // nothing; the same rules again (a roll-back or re-upload) activate the stored version.
+      const sameLabel = v2.replace(/resolve: 1d(.*)/, 'resolve: 3d$1');
+      assert.notEqual(sameLabel, v2);
+      for (const lang of ['zh-CN', 'en'] as const) {
+        const taken = await k.as('admin').post(`/api/v1/policy?lang=${lang}`, { text: sameLabel });
+        assert.equal(taken.status, 409, JSON.stringify(taken.body));
+        assert.deepEqual(taken.body.fields.map((f: any) => f.path), ['version']);
+        assert.match(taken.body.fields[0].message, lang === 'en' ? /already stored with other rules/ : /已存在且内容不同/);
+      }
+      const still = (await k.as('agent').post('/api/v1/complaints', { channel: 'phone', description: '仍是新制度', complainant: { anonymous: true } })).body;
+      assert.equal(still.clocks.find((c: any) => c.kind === 'resolve').duration, '1d', 'the refused upload changed nothing');
+      const back = await k.as('admin').post('/api/v1/policy', { text: preset });
+      assert.ok([200, 201].includes(back.status), JSON.stringify(back.body));
+      assert.equal(back.body.key, 'kesu-default@2026.1');
+      const again = await k.as('admin').post('/api/v1/policy', { text: v2 });
+      assert.ok([200, 201].includes(again.status), JSON.stringify(again.body));
+      assert.equal(again.body.key, 'kesu-default@2026.2');
       const broken = await k.as('admin').post('/api/v1/policy', { text: 'id: broken\nversion: "1"\n' });
       assert.equal(broken.status, 422);
       assert.ok(broken.body.fields.length > 1, 'every problem listed');

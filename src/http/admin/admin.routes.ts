@@ -196,7 +196,7 @@ export function adminRoutes(fastify: FastifyInstance, app: App): void {
     return r.ok ? { ok: true, problems: [] } : { ok: false, problems: r.problems };
   });
 
-  server.post('/api/v1/policy', { preHandler: admin, schema: { tags: ['policy'], summary: 'Upload and activate a policy version (new cases use it; open cases keep theirs)', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, body: PolicyUpload, response: { 201: PolicyActivated, 200: { description: 'This version was already stored: activated again', content: { 'application/json': { schema: PolicyActivated } } }, ...errors(400, 401, 403, 409, 422) } } }, async (req, reply) => {
+  server.post('/api/v1/policy', { preHandler: admin, schema: { tags: ['policy'], summary: 'Upload and activate a policy version (new cases use it; open cases keep theirs)', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, body: PolicyUpload, response: { 201: PolicyActivated, 200: { description: 'This version was already stored with the same rules: activated again (the same id@version with other rules is refused, 409)', content: { 'application/json': { schema: PolicyActivated } } }, ...errors(400, 401, 403, 409, 422) } } }, async (req, reply) => {
     const b = parseInput(PolicyUpload, req.body);
     assertPolicyDepth(b.text);
     return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: b }, async () => {

@@ -5173,7 +5173,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description This version was already stored: activated again */
+                /** @description This version was already stored with the same rules: activated again (the same id@version with other rules is refused, 409) */
                 200: {
                     headers: {
                         [name: string]: unknown;
