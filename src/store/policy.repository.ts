@@ -6,11 +6,12 @@ import type { Executor } from './db.js';
 
 export async function savePolicyVersion(db: Executor, p: Policy, sourceText: string, at: string, activate: boolean): Promise<{ key: string; created: boolean }> {
   const key = policyKey(p);
-  const existing = await db.selectFrom('policies').select(['key', 'document']).where('key', '=', key).executeTakeFirst();
+  const existing = await db.selectFrom('policies').select(['key', 'document', 'source_text']).where('key', '=', key).executeTakeFirst();
   // A stored version is never replaced: the same id@version with other rules would otherwise
   // activate the stored document while the caller believes theirs is in force. The same rules
-  // again (a roll-back, a re-upload, the demo seed at start-up) activate the stored version.
-  if (existing && existing.document !== JSON.stringify(p))
+  // again (a roll-back, a re-upload) activate the stored version — the same text counts as the
+  // same rules even if a later release reads it with more defaults.
+  if (existing && existing.document !== JSON.stringify(p) && existing.source_text !== sourceText)
     throw new AppError('conflict', 'policy version stored with other content', [
       fieldProblem('version', `版本“${key}”已存在且内容不同：请为修改后的制度另起一个版本号`, `Version "${key}" is already stored with other rules: give the changed policy a new version label`, `版本「${key}」已存在且內容不同：請為修改後的制度另起一個版本號`),
     ]);
