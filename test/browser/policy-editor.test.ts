@@ -8,11 +8,10 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { apiToken, apiPost, browserSkip, choose, LANGS, openAs, pressUntilSent, settled, startConsole, SHOTS, type Console, type Lang } from './support.js';
+import { apiToken, apiPost, browserSkip, choose, LANGS, openAs, pressUntilSent, seriousViolations, settled, startConsole, SHOTS, type Console, type Lang } from './support.js';
 
 const skip = browserSkip();
 const DIR = join(SHOTS, 'policy-editor');
@@ -22,20 +21,6 @@ const NOT_ZERO = { 'zh-CN': '时长必须大于 0', 'zh-TW': '時長必須大於
 const SALES = { 'zh-CN': '销售部', 'zh-TW': '銷售部', en: 'Sales' };
 const OPERATIONS = { 'zh-CN': '运营部', 'zh-TW': '營運部', en: 'Operations' };
 const RESOLVE = '#pe-grades-0-limits-resolve';
-// Evaluated through the DevTools protocol (the console's CSP refuses an injected <script>), as in accessibility.test.ts.
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Serious and critical axe-core violations on the page as it is now, one line each. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    type V = { id: string; impact: string | null; nodes: { target: string[] }[] };
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: V[] }> } }).axe;
-    const r = await axe.run({ exclude: [['.ant-table-measure-row']] }, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `[${v.impact}] ${v.id}: ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
-
 describe('web console: policy editor', { skip }, () => {
   let k: Console;
 

@@ -10,7 +10,7 @@ import { useLookups, useSession } from './session';
 import { SCOPES, keyCap, scopeOf, shortcutsFor } from './shortcuts';
 
 const KBD = { display: 'inline-block', minWidth: 22, padding: '0 6px', textAlign: 'center', font: '12px/20px ui-monospace, Menlo, Consolas, monospace', color: '#262626', background: '#fafafa', border: '1px solid #d9d9d9', borderBottomWidth: 2, borderRadius: 4 } as const;
-const CELL = { padding: '6px 8px', borderBottom: '1px solid #f0f0f0', textAlign: 'start', verticalAlign: 'top' } as const;
+const CELL = { padding: '4px 8px', borderBottom: '1px solid #f0f0f0', textAlign: 'start', verticalAlign: 'top' } as const;
 const CAPTION = { captionSide: 'top', textAlign: 'start', padding: '8px 8px 2px', fontWeight: 600, color: '#262626' } as const;
 
 export function ShortcutsHelp({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -27,7 +27,7 @@ export function ShortcutsHelp({ open, onClose }: { open: boolean; onClose: () =>
           const rows = mine.filter((s) => scopeOf(s) === scope);
           if (!rows.length) return null;
           return (
-            <table key={scope} data-shortcut-scope={scope} style={{ width: '100%', borderCollapse: 'collapse', marginBottom: 8 }}>
+            <table key={scope} data-shortcut-scope={scope} style={{ width: '100%', tableLayout: 'fixed', borderCollapse: 'collapse', marginBottom: 8 }}>
               <caption style={CAPTION}>{t(`shortcuts.scope.${scope}`)}</caption>
               <thead>
                 <tr>
