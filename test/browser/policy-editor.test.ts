@@ -100,6 +100,40 @@ describe('web console: policy editor', { skip }, () => {
     assert.equal(policy.categories[0]!.department, 'sales');
   });
 
+  it('edits the calendar in its form: a bad working time is reported under its field, then reviewed as a change', async () => {
+    const { page, close } = await openEditor('zh-CN');
+    try {
+      await openSection(page, 'calendar');
+      const end = '#pe-calendar-workingHours-1-end';
+      assert.equal(await page.locator(end).inputValue(), '17:30', 'the default afternoon ends at 17:30');
+      await page.locator(end).fill('25:00');
+      // The server's checker (the reader of `kesu policy check`) words it, under the field.
+      await page.getByTestId('problem-pe-calendar-workingHours-1-end').filter({ hasText: '时间应写成 HH:MM' }).waitFor();
+      await status(page, 'problems');
+      assert.equal((await page.getByTestId('pe-tab-calendar').innerText()).replace(/\s+/g, ''), '日历与节假日1', 'the tab counts its problem');
+      await settled(page);
+      await page.screenshot({ path: join(DIR, 'calendar-problem.png') });
+      await page.locator(end).fill('18:00');
+      await page.locator('#pe-calendar-workingWeekdays').focus();
+      await page.keyboard.type('星期六');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Escape');
+      await status(page, 'valid');
+      await page.getByTestId('pe-review').click();
+      await page.getByTestId('pe-diff').waitFor();
+      const paths = await page.getByTestId('pe-change').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path')));
+      assert.ok(paths.includes('calendar.workingHours[1].end'), paths.join(', '));
+      assert.ok(paths.some((p) => p?.startsWith('calendar.workingWeekdays')), paths.join(', '));
+      assert.equal(paths.length, 2, paths.join(', '));
+      assert.match(await page.getByTestId('pe-diff').innerText(), /日历与节假日/);
+      await settled(page);
+      await page.screenshot({ path: join(DIR, 'calendar-review.png') });
+      assert.deepEqual(await seriousViolations(page), [], 'axe-core: the review of the calendar change');
+    } finally {
+      await close();
+    }
+  });
+
   for (const lang of LANGS)
     for (const phone of [false, true]) {
       it(`shows the editor, a live problem and the review in ${lang} (${phone ? 'phone' : '1366×768'})`, async () => {
