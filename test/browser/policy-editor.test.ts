@@ -8,11 +8,10 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { apiToken, apiPost, browserSkip, choose, LANGS, openAs, pressUntilSent, settled, startConsole, SHOTS, type Console, type Lang } from './support.js';
+import { apiToken, apiPost, browserSkip, choose, LANGS, openAs, pressUntilSent, seriousViolations, settled, startConsole, SHOTS, type Console, type Lang } from './support.js';
 
 const skip = browserSkip();
 const DIR = join(SHOTS, 'policy-editor');
@@ -22,20 +21,6 @@ const NOT_ZERO = { 'zh-CN': '时长必须大于 0', 'zh-TW': '時長必須大於
 const SALES = { 'zh-CN': '销售部', 'zh-TW': '銷售部', en: 'Sales' };
 const OPERATIONS = { 'zh-CN': '运营部', 'zh-TW': '營運部', en: 'Operations' };
 const RESOLVE = '#pe-grades-0-limits-resolve';
-// Evaluated through the DevTools protocol (the console's CSP refuses an injected <script>), as in accessibility.test.ts.
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Serious and critical axe-core violations on the page as it is now, one line each. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    type V = { id: string; impact: string | null; nodes: { target: string[] }[] };
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: V[] }> } }).axe;
-    const r = await axe.run({ exclude: [['.ant-table-measure-row']] }, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `[${v.impact}] ${v.id}: ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
-
 describe('web console: policy editor', { skip }, () => {
   let k: Console;
 
@@ -113,6 +98,40 @@ describe('web console: policy editor', { skip }, () => {
     assert.equal(resolve.dueAt, due.due, 'the clock is due where 4 days from the start falls');
     const policy = await k.app.activePolicy();
     assert.equal(policy.categories[0]!.department, 'sales');
+  });
+
+  it('edits the calendar in its form: a bad working time is reported under its field, then reviewed as a change', async () => {
+    const { page, close } = await openEditor('zh-CN');
+    try {
+      await openSection(page, 'calendar');
+      const end = '#pe-calendar-workingHours-1-end';
+      assert.equal(await page.locator(end).inputValue(), '17:30', 'the default afternoon ends at 17:30');
+      await page.locator(end).fill('25:00');
+      // The server's checker (the reader of `kesu policy check`) words it, under the field.
+      await page.getByTestId('problem-pe-calendar-workingHours-1-end').filter({ hasText: '时间应写成 HH:MM' }).waitFor();
+      await status(page, 'problems');
+      assert.equal((await page.getByTestId('pe-tab-calendar').innerText()).replace(/\s+/g, ''), '日历与节假日1', 'the tab counts its problem');
+      await settled(page);
+      await page.screenshot({ path: join(DIR, 'calendar-problem.png') });
+      await page.locator(end).fill('18:00');
+      await page.locator('#pe-calendar-workingWeekdays').focus();
+      await page.keyboard.type('星期六');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Escape');
+      await status(page, 'valid');
+      await page.getByTestId('pe-review').click();
+      await page.getByTestId('pe-diff').waitFor();
+      const paths = await page.getByTestId('pe-change').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path')));
+      assert.ok(paths.includes('calendar.workingHours[1].end'), paths.join(', '));
+      assert.ok(paths.some((p) => p?.startsWith('calendar.workingWeekdays')), paths.join(', '));
+      assert.equal(paths.length, 2, paths.join(', '));
+      assert.match(await page.getByTestId('pe-diff').innerText(), /日历与节假日/);
+      await settled(page);
+      await page.screenshot({ path: join(DIR, 'calendar-review.png') });
+      assert.deepEqual(await seriousViolations(page), [], 'axe-core: the review of the calendar change');
+    } finally {
+      await close();
+    }
   });
 
   for (const lang of LANGS)

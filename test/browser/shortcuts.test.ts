@@ -2,21 +2,32 @@
  * The console's keyboard shortcuts in Chromium (web/src/app/shortcuts.ts): `n` opens the intake,
  * `g` `w` the workbench, `g` `q` the first queue, `g` `d` my duties, `/` the search (this page's,
  * else the 全部 queue's) without typing the slash, `?` the help — and none of them fires while
- * the focus is in a field or while a dialog is open. The help dialog lists what the user has
- * (a handler has no intake), in each language, at 1366×768 and on a phone (opened from the user
- * menu there): test-output/screenshots/shortcuts/<lang>-<screen>-help.png.
+ * the focus is in a field or while a dialog is open. In a queue `j` / `k` move the current row,
+ * Enter opens its case, `a` accepts it (签收) when the case allows it and says why not otherwise;
+ * on the case page Escape goes back to the queue and its row: a complaint triaged and accepted
+ * from the queues by keyboard alone. The help dialog lists what the user has (a handler has no
+ * intake), by scope, in each language, at 1366×768 and on a phone (opened from the user menu
+ * there), with no serious or critical axe-core violation:
+ * test-output/screenshots/shortcuts/<lang>-<screen>-help.png, …-queue-current.png.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { browserSkip, LANGS, openAs, settled, SHOTS, startConsole, type Console } from './support.js';
-import { shortcutsFor } from '../../web/src/app/shortcuts.js';
+import { apiPost, apiToken, browserSkip, choose, LANGS, openAs, seriousViolations, settled, SHOTS, startConsole, type Console } from './support.js';
+import { keyCap, shortcutsFor } from '../../web/src/app/shortcuts.js';
+import { ACTIONS } from '../../src/domain/lifecycle/machine.js';
 
 const skip = browserSkip();
 const DIR = join(SHOTS, 'shortcuts');
-const words = (lang: string) => JSON.parse(readFileSync(`web/src/i18n/locales/${lang}.json`, 'utf8')).shortcuts as { title: string; action: Record<string, string> };
+type Words = { title: string; action: Record<string, string>; scope: Record<string, string>; cannotAccept: string; acceptConfirm: string };
+const words = (lang: string) => JSON.parse(readFileSync(`web/src/i18n/locales/${lang}.json`, 'utf8')).shortcuts as Words;
+const locale = (lang: string) => JSON.parse(readFileSync(`web/src/i18n/locales/${lang}.json`, 'utf8')) as { state: Record<string, string>; case: { done: string } };
+/** i18next's {{name}} filled in, as the console does. */
+const fill = (text: string, values: Record<string, string>) => text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => values[k] ?? '');
+/** A help row's text: the accept row names the action by the lifecycle's label. */
+const helpText = (lang: (typeof LANGS)[number], id: string) => fill(words(lang).action[id]!, { action: ACTIONS.accept.label[lang] });
 
 /** Takes the focus away from any field, as a click on the page's background does. */
 const leaveFields = (page: Page) => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
@@ -27,6 +38,34 @@ const workbenchShown = (page: Page) => page.getByTestId('workbench-items').locat
 /** The help dialog's rows as [shortcut id, keys, text]. */
 async function rows(page: Page): Promise<string[][]> {
   return help(page).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-shortcut-row') ?? '', [...tr.querySelectorAll('kbd')].map((k) => k.textContent).join(' '), tr.querySelectorAll('td')[1]!.textContent ?? '']));
+}
+
+/** The queue's current row: its case id and whether it has the focus. */
+const currentRow = (page: Page) =>
+  page.evaluate(() => {
+    const tr = document.querySelector<HTMLElement>('[data-testid="queue-table"] tr[data-current="true"]');
+    return { id: tr?.dataset.rowKey ?? null, focused: !!tr && document.activeElement === tr };
+  });
+
+/** Presses j until the case `id` is the queue's current row (at most once per row shown). */
+async function selectByKeys(page: Page, id: string): Promise<void> {
+  await page.locator(`[data-testid="queue-table"] tr[data-row-key="${id}"]`).waitFor();
+  const shown = await page.locator('[data-testid="queue-table"] tbody tr[data-row-key]').count();
+  for (let i = 0; i <= shown; i++) {
+    await page.keyboard.press('j');
+    await page.waitForFunction(() => document.querySelector('[data-testid="queue-table"] tr[data-current="true"]'));
+    if ((await currentRow(page)).id === id) return;
+  }
+  throw new Error(`j never reached ${id}`);
+}
+
+/** Presses Tab until the element with this test id has the focus (keyboard only, as a person walks the page). */
+async function tabTo(page: Page, testId: string): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((id) => document.activeElement?.getAttribute('data-testid') === id, testId)) return;
+  }
+  throw new Error(`Tab never reached ${testId}`);
 }
 
 describe('keyboard shortcuts of the console', { skip }, () => {
@@ -78,8 +117,7 @@ describe('keyboard shortcuts of the console', { skip }, () => {
       await help(page).waitFor();
       await settled(page);
       const user = { roles: ['specialist'] }; // the demo specialist (seed-demo.ts)
-      const zh = words('zh-CN');
-      assert.deepEqual(await rows(page), shortcutsFor(user).map((s) => [s.id, s.keys.join(' '), zh.action[s.id]]));
+      assert.deepEqual(await rows(page), shortcutsFor(user).map((s) => [s.id, s.keys.map(keyCap).join(' '), helpText('zh-CN', s.id)]));
       await page.keyboard.press('g');
       await page.keyboard.press('d');
       await page.keyboard.press('n');
@@ -106,6 +144,112 @@ describe('keyboard shortcuts of the console', { skip }, () => {
     }
   });
 
+  it('a complaint triaged and accepted from the queues by keyboard alone; a refused accept; nothing while typing', async () => {
+    const [agent, specialist, handler] = await Promise.all(['agent', 'specialist', 'handler'].map((u) => apiToken(k.base, u)));
+    const intake = async (description: string) => (await apiPost(k.base, agent!, '/api/v1/complaints', { channel: 'phone', description, complainant: { name: '赵女士', phone: '13700002222' } })).complaint as { id: string; number: string };
+    const act = (who: string, id: string, action: string, input: unknown) => apiPost(k.base, who, `/api/v1/complaints/${id}/actions/${action}`, input);
+    const stateOf = async (id: string) => ((await (await fetch(`${k.base}/api/v1/complaints/${id}`, { headers: { authorization: `Bearer ${handler}` } })).json()) as { complaint: { state: string } }).complaint.state;
+    // Already accepted: `a` on it is politely refused.
+    const busy = await intake('快递员把包裹扔在门口，外箱湿透。');
+    await act(specialist!, busy.id, 'judge', { valid: true });
+    await act(specialist!, busy.id, 'classify', { category: 'attitude', grade: 'general' });
+    await act(specialist!, busy.id, 'route', { departmentCode: 'customer_service', primaryHandlerId: k.userIds.get('handler') });
+    await act(handler!, busy.id, 'accept', {});
+    const c = await intake('9月30日送达的包裹外箱破损，里面的花瓶碎了。');
+
+    // The specialist: 待分诊, j to the case, Enter, Tab to 一步分诊, the form by keys, Escape back.
+    {
+      const { page, close } = await openAs(k, 'specialist', 'zh-CN');
+      try {
+        await workbenchShown(page);
+        await leaveFields(page);
+        await page.keyboard.press('g');
+        await page.keyboard.press('q');
+        await page.waitForURL(/\/queues\/triage$/);
+        await selectByKeys(page, c.id);
+        const now = await currentRow(page);
+        assert.equal(now.focused, true, 'the current row has the focus');
+        const ring = await page.evaluate(() => [...document.querySelectorAll('[data-testid="queue-table"] tr[data-current="true"] > td')].map((td) => getComputedStyle(td).boxShadow));
+        assert.ok(ring.length > 0 && ring.every((b) => b.includes('22, 119, 255')), `a visible focus ring on every cell: ${ring.join(' | ')}`);
+        await settled(page);
+        await page.screenshot({ path: join(DIR, 'zh-CN-desktop-queue-current.png') });
+        await page.keyboard.press('Enter');
+        await page.waitForURL(new RegExp(`/cases/${c.number}$`));
+        await page.getByTestId('action-triage').waitFor();
+        await tabTo(page, 'action-triage');
+        await page.keyboard.press('Enter');
+        const form = page.getByTestId('triage-form');
+        await form.waitFor();
+        await choose(page, 'action_triage_classify_category', '货损');
+        await form.locator('label.ant-radio-button-wrapper').filter({ hasText: /^一般投诉$/ }).locator('input').focus();
+        await page.keyboard.press('Space');
+        await choose(page, 'action_triage_route_primaryHandlerId', '王强');
+        await form.getByTestId('action-submit').focus();
+        await page.keyboard.press('Enter');
+        await form.waitFor({ state: 'detached' });
+        await page.locator('[data-testid="case-header"][data-state="assigned"]').waitFor();
+        await leaveFields(page);
+        await page.keyboard.press('Escape');
+        await page.waitForURL(/\/queues\/triage$/);
+        await page.getByTestId('queue-table').waitFor();
+      } finally {
+        await close();
+      }
+    }
+
+    // The handler: 我的处理, j to the case, a, Enter on the confirmation; a on an accepted case says why not.
+    const { page, close } = await openAs(k, 'handler', 'zh-CN');
+    try {
+      await workbenchShown(page);
+      await leaveFields(page);
+      await page.keyboard.press('g');
+      await page.keyboard.press('q');
+      await page.waitForURL(/\/queues\/handling$/);
+      await selectByKeys(page, c.id);
+      await page.keyboard.press('a');
+      const confirm = page.getByTestId('accept-confirm');
+      await confirm.waitFor();
+      await settled(page);
+      const label = ACTIONS.accept.label['zh-CN'];
+      assert.equal((await page.locator('.ant-modal-confirm-title').innerText()).trim(), fill(words('zh-CN').acceptConfirm, { action: label, number: c.number }));
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'accept-confirm', 'the confirmation has the focus on its button');
+      await page.screenshot({ path: join(DIR, 'zh-CN-desktop-queue-accept.png') });
+      await page.keyboard.press('Enter');
+      const zh = locale('zh-CN');
+      await page.locator('.ant-message').getByText(fill(zh.case.done, { action: label, state: zh.state.investigating! })).waitFor();
+      assert.equal(await stateOf(c.id), 'investigating');
+
+      await selectByKeys(page, busy.id);
+      await page.keyboard.press('a');
+      await page.locator('.ant-message').getByText(fill(words('zh-CN').cannotAccept, { action: label, number: busy.number, state: zh.state.investigating! })).waitFor();
+      assert.equal(await page.locator('[aria-modal="true"]').count(), 0, 'no confirmation for a case that does not allow it');
+      assert.equal(await stateOf(busy.id), 'investigating', 'nothing changed');
+
+      // k goes back up; Enter opens; Escape comes back to the queue with the row current and focused.
+      await page.keyboard.press('k');
+      await selectByKeys(page, busy.id);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(new RegExp(`/cases/${busy.number}$`));
+      await page.getByTestId('case-header').waitFor();
+      await leaveFields(page);
+      await page.keyboard.press('Escape');
+      await page.waitForURL(/\/queues\/handling$/);
+      await page.waitForFunction((id) => document.activeElement?.getAttribute('data-row-key') === id, busy.id);
+      assert.deepEqual(await currentRow(page), { id: busy.id, focused: true }, 'back on the row the case was opened from');
+
+      // In the search box j, k and a are letters: the current row stays, nothing opens.
+      await page.keyboard.press('/');
+      await page.waitForFunction(() => document.activeElement?.closest('[data-shortcut="search"]') != null);
+      await page.keyboard.type('jka');
+      await page.keyboard.press('Enter');
+      assert.equal(await page.locator('[data-shortcut="search"] input').inputValue(), 'jka');
+      assert.equal(await page.locator('[aria-modal="true"]').count(), 0);
+      assert.equal(new URL(page.url()).pathname, '/queues/handling');
+    } finally {
+      await close();
+    }
+  });
+
   for (const phone of [false, true]) {
     for (const lang of LANGS) {
       it(`the help dialog in ${lang} (${phone ? 'phone, a handler, from the user menu' : '1366×768, a specialist, by ?'})`, async () => {
@@ -124,8 +268,12 @@ describe('keyboard shortcuts of the console', { skip }, () => {
           const w = words(lang);
           assert.equal((await page.locator('.ant-modal-title').innerText()).trim(), w.title);
           const got = await rows(page);
-          assert.deepEqual(got.map((r) => r[2]), got.map((r) => w.action[r[0]!]), 'every row in the chosen language');
-          assert.deepEqual(got.map((r) => r[0]), phone ? ['search', 'workbench', 'queue', 'duties', 'help'] : ['search', 'workbench', 'queue', 'duties', 'intake', 'help']);
+          assert.deepEqual(got.map((r) => r[2]), got.map((r) => helpText(lang, r[0]!)), 'every row in the chosen language');
+          const pages = ['next', 'previous', 'open', 'accept', 'back'];
+          assert.deepEqual(got.map((r) => r[0]), phone ? ['search', 'workbench', 'queue', 'duties', 'help', ...pages] : ['search', 'workbench', 'queue', 'duties', 'intake', 'help', ...pages]);
+          const headings = await help(page).locator('caption').allInnerTexts();
+          assert.deepEqual(headings.map((h) => h.trim()), ['everywhere', 'queue', 'case'].map((s) => w.scope[s]), 'a heading per scope');
+          assert.deepEqual(await seriousViolations(page, '.ant-modal'), [], 'axe-core: the help dialog');
           const box = (await page.locator('.ant-modal').boundingBox())!;
           const width = phone ? 390 : 1366;
           assert.ok(box.x >= 0 && box.x + box.width <= width, `the dialog fits the screen (${box.x}+${box.width} of ${width})`);

@@ -5,7 +5,8 @@
  * Without /usr/bin/chromium the suite is skipped with a printed notice, unless
  * KESU_REQUIRE_BROWSER=1 (CI), where that is an error.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -212,4 +213,24 @@ export async function pressUntilSent(page: Page, button: Locator, urlPart: strin
   const again = sent();
   await button.click();
   await again;
+}
+
+// --- accessibility ----------------------------------------------------------------------------
+
+// Evaluated through the DevTools protocol: the console's CSP (script-src 'self') refuses an injected <script>.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Serious and critical axe-core violations on the page as it is now (or in the part `include`
+ * selects, e.g. a dialog), one line each. antd's table renders an aria-hidden row for measuring
+ * column widths (.ant-table-measure-row) that axe finds focusable; it is antd's and never shown.
+ */
+export async function seriousViolations(page: Page, include?: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  return page.evaluate(async (include) => {
+    type V = { id: string; impact: string | null; nodes: { target: string[] }[] };
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: V[] }> } }).axe;
+    const r = await axe.run({ ...(include ? { include: [[include]] } : {}), exclude: [['.ant-table-measure-row']] }, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `[${v.impact}] ${v.id}: ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`);
+  }, include);
 }

@@ -1,13 +1,14 @@
 /**
  * The console's keyboard shortcuts (web/src/app/shortcuts.ts): the rule that they never fire
- * while typing, with Ctrl/⌘/Alt, during input-method composition or over a dialog; the
- * sequence matcher (`g` then `w`, its time limit, a key that starts over); who has which; and
- * that the help dialog has a text for each in the three languages.
+ * while typing, with Ctrl/⌘/Alt, during input-method composition or over a dialog, nor Enter on
+ * a link or button; the sequence matcher (`g` then `w`, its time limit, a key that starts over);
+ * the pages' scopes (a queue's j/k/Enter/a, the case page's Escape); who has which; and that the
+ * help dialog has a text for each and each scope in the three languages.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SEQUENCE_MS, SHORTCUTS, isTyping, mayTrigger, press, shortcutsFor, type Pending, type TargetLike, type WithRoles } from '../../web/src/app/shortcuts.js';
+import { SCOPES, SEQUENCE_MS, SHORTCUTS, isTyping, keyCap, mayTrigger, press, scopeOf, shortcutsFor, type Pending, type ShortcutScope, type TargetLike, type WithRoles } from '../../web/src/app/shortcuts.js';
 
 const el = (tagName: string, attrs: Record<string, string> = {}, isContentEditable = false): TargetLike => ({ tagName, isContentEditable, getAttribute: (n) => attrs[n] ?? null });
 
@@ -28,6 +29,44 @@ describe('console keyboard shortcuts', () => {
     assert.equal(mayTrigger({ key: 'n', target: body, metaKey: true }, false), false);
     assert.equal(mayTrigger({ key: 'n', target: body, altKey: true }, false), false);
     assert.equal(mayTrigger({ key: 'n', target: body, isComposing: true }, false), false);
+  });
+
+  it('leave Enter and Space to a focused link, button or checkbox, but take them on a row or the page', () => {
+    for (const t of [el('A'), el('BUTTON'), el('SPAN', { role: 'button' }), el('LABEL', { role: 'checkbox' }), el('LI', { role: 'menuitem' })]) {
+      assert.equal(mayTrigger({ key: 'Enter', target: t }, false), false, `Enter on ${t.tagName}`);
+      assert.equal(mayTrigger({ key: ' ', target: t }, false), false, `Space on ${t.tagName}`);
+      assert.equal(mayTrigger({ key: 'j', target: t }, false), true, `j on ${t.tagName}`);
+      assert.equal(mayTrigger({ key: 'Escape', target: t }, false), true, `Escape on ${t.tagName}`);
+    }
+    for (const t of [el('TR'), el('BODY'), null]) assert.equal(mayTrigger({ key: 'Enter', target: t }, false), true, `Enter on ${t?.tagName ?? 'no target'}`);
+  });
+
+  it("a page's shortcuts work only while a page of their scope is shown", () => {
+    const everyone = { roles: ['handler'] };
+    const live = (...scopes: ShortcutScope[]) => new Set<ShortcutScope>(scopes);
+    const ids = (scopes: Set<ShortcutScope>) => shortcutsFor(everyone, scopes).map((s) => s.id);
+    assert.deepEqual(ids(live('everywhere')), ['search', 'workbench', 'queue', 'duties', 'help']);
+    assert.deepEqual(ids(live('everywhere', 'queue')), ['search', 'workbench', 'queue', 'duties', 'help', 'next', 'previous', 'open', 'accept']);
+    assert.deepEqual(ids(live('everywhere', 'case')), ['search', 'workbench', 'queue', 'duties', 'help', 'back']);
+    const on = (scopes: Set<ShortcutScope>, key: string) => press(shortcutsFor(everyone, scopes), null, key, 0).hit?.id;
+    assert.equal(on(live('everywhere', 'queue'), 'j'), 'next');
+    assert.equal(on(live('everywhere', 'queue'), 'k'), 'previous');
+    assert.equal(on(live('everywhere', 'queue'), 'Enter'), 'open');
+    assert.equal(on(live('everywhere', 'queue'), 'a'), 'accept');
+    assert.equal(on(live('everywhere', 'case'), 'Escape'), 'back');
+    assert.equal(on(live('everywhere'), 'j'), undefined, 'j outside a queue is nothing');
+    assert.equal(on(live('everywhere', 'case'), 'a'), undefined, 'a is a queue key');
+    assert.equal(on(live('everywhere', 'queue'), 'Escape'), undefined, 'Escape is the case page key');
+    assert.equal(on(live('everywhere', 'queue'), 'A'), undefined, 'Shift+a is not a');
+    // Without scopes: every shortcut the user has, for the help dialog.
+    assert.deepEqual(shortcutsFor(everyone).map(scopeOf), shortcutsFor(everyone).map((s) => s.scope ?? 'everywhere'));
+    assert.equal(shortcutsFor(everyone).length, shortcutsFor(everyone, new Set(SCOPES)).length);
+  });
+
+  it('print keys as the keyboard names them', () => {
+    assert.equal(keyCap('Escape'), 'Esc');
+    assert.equal(keyCap('Enter'), 'Enter');
+    assert.equal(keyCap('j'), 'j');
   });
 
   it('match single keys and sequences within the time limit', () => {
@@ -64,14 +103,18 @@ describe('console keyboard shortcuts', () => {
     const me = (roles: string[]): WithRoles => ({ roles });
     assert.ok(shortcutsFor(me(['agent'])).some((s) => s.id === 'intake'));
     assert.ok(shortcutsFor(me(['specialist'])).some((s) => s.id === 'intake'));
-    assert.deepEqual(shortcutsFor(me(['handler'])).map((s) => s.id), ['search', 'workbench', 'queue', 'duties', 'help']);
+    assert.deepEqual(shortcutsFor(me(['handler'])).map((s) => s.id), ['search', 'workbench', 'queue', 'duties', 'help', 'next', 'previous', 'open', 'accept', 'back']);
   });
 
   it('the help dialog has each shortcut in zh-CN, zh-TW and en', () => {
     for (const l of ['zh-CN', 'zh-TW', 'en']) {
       const words = JSON.parse(readFileSync(`web/src/i18n/locales/${l}.json`, 'utf8')).shortcuts;
       assert.deepEqual(Object.keys(words.action).sort(), SHORTCUTS.map((s) => s.id).sort(), l);
-      for (const k of ['menu', 'title', 'intro', 'keys', 'does', 'then']) assert.ok(words[k]?.trim(), `${l}: shortcuts.${k}`);
+      assert.deepEqual(Object.keys(words.scope).sort(), [...SCOPES].sort(), `${l}: a heading per scope`);
+      for (const k of ['menu', 'title', 'intro', 'keys', 'does', 'then', 'cannotAccept', 'noneSelected', 'acceptConfirm']) assert.ok(words[k]?.trim(), `${l}: shortcuts.${k}`);
+      // The accept key is named by the lifecycle's label, never by a second copy of it.
+      for (const k of ['cannotAccept', 'acceptConfirm']) assert.match(words[k], /\{\{action\}\}/, `${l}: shortcuts.${k} names the action by its label`);
+      assert.match(words.action.accept, /\{\{action\}\}/, `${l}: shortcuts.action.accept`);
     }
   });
 });

@@ -10,7 +10,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useSession } from './session';
 import { useLive } from './live';
-import { QUEUES } from '../modules/queues/queues';
+import { QUEUES, firstQueuePath } from '../modules/queues/queues';
 import { LOCALES, setLanguage } from '../i18n';
 import type { Locale } from '../api/client';
 import { joinList } from '../shared/format';
@@ -41,7 +41,7 @@ export function Shell() {
   useShortcuts(me, (id) => {
     if (id === 'help') setShortcutsOpen(true);
     else if (id === 'search') focusSearch(() => void nav('/queues/all'));
-    else if (id === 'queue') void nav(`/queues/${(me && QUEUES.find((q) => q.for(me))?.key) ?? 'all'}`);
+    else if (id === 'queue') void nav(firstQueuePath(me));
     else void nav({ workbench: '/workbench', duties: '/duties', intake: '/intake' }[id]);
   });
   if (!me) return null;

@@ -10,12 +10,27 @@ export interface WithRoles {
   roles: readonly string[];
 }
 
-export type ShortcutId = 'search' | 'workbench' | 'queue' | 'duties' | 'intake' | 'help';
+/** The shortcuts of every screen (the shell runs them). */
+export type EverywhereId = 'search' | 'workbench' | 'queue' | 'duties' | 'intake' | 'help';
+/** The shortcuts of one page (the page runs them while it is shown). */
+export type PageShortcutId = 'next' | 'previous' | 'open' | 'accept' | 'back';
+export type ShortcutId = EverywhereId | PageShortcutId;
+
+/**
+ * Where a shortcut works: on every screen, or only on a page that offers it (a queue, the case
+ * page) by registering its handlers (./page-shortcuts.ts) while it is shown.
+ */
+export type ShortcutScope = 'everywhere' | 'queue' | 'case';
+
+/** The scopes in the order the help dialog shows them. */
+export const SCOPES: readonly ShortcutScope[] = ['everywhere', 'queue', 'case'];
 
 export interface Shortcut {
   id: ShortcutId;
   /** The keys pressed one after the other, as `KeyboardEvent.key` names them. */
   keys: readonly string[];
+  /** Where it works; everywhere when absent. */
+  scope?: Exclude<ShortcutScope, 'everywhere'>;
   /** Whether this user has the shortcut (as the menu has the page); everyone when absent. */
   for?: (me: WithRoles) => boolean;
 }
@@ -28,12 +43,26 @@ export const SHORTCUTS: readonly Shortcut[] = [
   // The intake is in the menu of agents and specialists only (Shell.tsx).
   { id: 'intake', keys: ['n'], for: (me) => me.roles.includes('agent') || me.roles.includes('specialist') },
   { id: 'help', keys: ['?'] },
+  { id: 'next', keys: ['j'], scope: 'queue' },
+  { id: 'previous', keys: ['k'], scope: 'queue' },
+  { id: 'open', keys: ['Enter'], scope: 'queue' },
+  // Whoever is the case's assigned handler may accept it, whatever their role: the case decides
+  // (allowedActions), and the queue says so politely when it does not allow it.
+  { id: 'accept', keys: ['a'], scope: 'queue' },
+  { id: 'back', keys: ['Escape'], scope: 'case' },
 ];
 
-/** The shortcuts this user has, in the table's order. */
-export function shortcutsFor(me: WithRoles): Shortcut[] {
-  return SHORTCUTS.filter((s) => !s.for || s.for(me));
+/** The scope a shortcut works in. */
+export const scopeOf = (s: Shortcut): ShortcutScope => s.scope ?? 'everywhere';
+
+/** The shortcuts this user has, in the table's order: all scopes (the help lists them all), or those of the scopes given (what a key may complete now). */
+export function shortcutsFor(me: WithRoles, scopes?: ReadonlySet<ShortcutScope>): Shortcut[] {
+  return SHORTCUTS.filter((s) => (!s.for || s.for(me)) && (!scopes || scopes.has(scopeOf(s))));
 }
+
+/** How a key is printed on a keyboard, where `KeyboardEvent.key` names it otherwise. */
+const KEY_CAP: Record<string, string> = { Escape: 'Esc' };
+export const keyCap = (key: string): string => KEY_CAP[key] ?? key;
 
 /** How long the next key of a sequence (`g` then `w`) may follow the one before, in ms. */
 export const SEQUENCE_MS = 1500;
@@ -56,6 +85,10 @@ export interface KeyLike {
 }
 
 const TYPING_TAGS = ['INPUT', 'TEXTAREA', 'SELECT'];
+// Enter and Space on these activate them (a link, a button, a checkbox): those keys are theirs.
+const CONTROL_TAGS = ['A', 'BUTTON', 'SUMMARY'];
+const CONTROL_ROLES = ['button', 'link', 'checkbox', 'radio', 'switch', 'menuitem', 'tab', 'option'];
+const ACTIVATION_KEYS = ['Enter', ' '];
 // antd's selects, date pickers and cascaders type into an input with one of these roles.
 const TYPING_ROLES = ['textbox', 'searchbox', 'combobox', 'spinbutton'];
 
@@ -67,13 +100,22 @@ export function isTyping(target: TargetLike | null | undefined): boolean {
   return TYPING_ROLES.includes(target.getAttribute?.('role') ?? '');
 }
 
+/** Whether the target is a control that Enter or Space activates (a link, a button, a checkbox). */
+export function isControl(target: TargetLike | null | undefined): boolean {
+  if (!target) return false;
+  if (CONTROL_TAGS.includes((target.tagName ?? '').toUpperCase())) return true;
+  return CONTROL_ROLES.includes(target.getAttribute?.('role') ?? '');
+}
+
 /**
  * Whether a key press may be a shortcut: not while typing, not with Ctrl, ⌘ or Alt (the
  * browser's and the system's own), not while an input method is composing (拼音, 注音), not while
- * a dialog is open (its keys are its own).
+ * a dialog, a drawer or a dropdown menu is open (its keys are its own), and not Enter or Space
+ * on a focused link or button (they activate it).
  */
 export function mayTrigger(e: KeyLike, dialogOpen: boolean): boolean {
   if (dialogOpen || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return false;
+  if (ACTIVATION_KEYS.includes(e.key) && isControl(e.target)) return false;
   return !isTyping(e.target);
 }
 

@@ -7,7 +7,7 @@
  * what, when). The YAML upload on the policy tab stays for power users.
  */
 import { Alert, App, Badge, Button, Card, Form, Input, Modal, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
-import { CheckCircleOutlined, CalendarOutlined } from '@ant-design/icons';
+import { CheckCircleOutlined } from '@ant-design/icons';
 import { useCallback, useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, newIdempotencyKey, ok, type PolicyProblem, type PolicyVersionEntry } from '../../api/client';
@@ -17,6 +17,7 @@ import { pick } from '../../i18n';
 import { diff, getIn, nextLabel, setIn, type Change, type Doc, type Path } from './policy-draft';
 import { DraftContext, problemsBelow, type DraftApi } from './policy-fields';
 import { ApprovalSection, CategoriesSection, EscalationSection, FollowUpSection, GradesSection, MessagesSection } from './policy-sections';
+import { CalendarSection } from './policy-calendar';
 
 type Version = PolicyVersionEntry;
 
@@ -33,9 +34,12 @@ const SECTIONS = [
 const CHECK_DELAY_MS = 400;
 const DURATION = /^\d+(?:\.\d+)?(?:m|h|d|w|wd|wh)$/;
 
+/** The calendar's tab (its form also opens the holiday calendar tab, so it is not one of SECTIONS). */
+const CALENDAR = { key: 'calendar', fields: ['calendar'] } as const;
+
 function sectionOf(path: string): string | undefined {
   const top = /^[A-Za-z_]+/.exec(path)?.[0];
-  return SECTIONS.find((s) => (s.fields as readonly string[]).includes(top ?? ''))?.key;
+  return [...SECTIONS, CALENDAR].find((s) => (s.fields as readonly string[]).includes(top ?? ''))?.key;
 }
 
 export function PolicyEditor({ onOpenCalendar }: { onOpenCalendar: () => void }) {
@@ -160,15 +164,12 @@ export function PolicyEditor({ onOpenCalendar }: { onOpenCalendar: () => void })
               return { key, label: <span data-testid={`pe-tab-${key}`}>{t(`policyEditor.section.${key}`)}{n > 0 && <Badge count={n} size="small" style={{ marginInlineStart: 4 }} />}</span>, children: <Body /> };
             }),
             {
-              key: 'calendar',
-              label: t('policyEditor.section.calendar'),
-              children: (
-                <Space direction="vertical">
-                  <Typography.Text>{`${policy.calendar.timeZone} · ${policy.calendar.workingHours.map((h) => `${h.start}–${h.end}`).join(', ')}`}</Typography.Text>
-                  <Typography.Paragraph type="secondary" style={{ margin: 0 }}>{t('policyEditor.calendarHint')}</Typography.Paragraph>
-                  <Button icon={<CalendarOutlined />} onClick={openCalendar} data-testid="pe-open-calendar">{t('policyEditor.openCalendar')}</Button>
-                </Space>
-              ),
+              key: CALENDAR.key,
+              label: (() => {
+                const n = problemsBelow(problems, [...CALENDAR.fields]);
+                return <span data-testid="pe-tab-calendar">{t('policyEditor.section.calendar')}{n > 0 && <Badge count={n} size="small" style={{ marginInlineStart: 4 }} />}</span>;
+              })(),
+              children: <CalendarSection onOpenCalendar={openCalendar} />,
             },
           ]}
         />

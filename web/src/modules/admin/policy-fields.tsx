@@ -156,7 +156,8 @@ export function SelectField({ path, label, options, allowClear, multiple, placeh
         showSearch
         optionFilterProp="label"
         placeholder={placeholder}
-        style={{ minWidth: 180 }}
+        // The column's width, not more: a fixed minimum overflowed a half-width column on a phone.
+        style={{ width: '100%', minWidth: 0 }}
         onChange={(x: string | string[] | undefined) => set(path, x === undefined || x === null || (Array.isArray(x) && x.length === 0 && allowClear) ? undefined : x)}
       />
     </Field>

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNod
 import { useTranslation } from 'react-i18next';
 import type { Dayjs } from 'dayjs';
 import { ApiError, api, newIdempotencyKey, ok, type CaseView } from '../../api/client';
+import { selectWidth } from '../../shared/select-width';
 import { applyServerErrors, clean } from '../../shared/forms';
 import { DURATION_UNITS, durationCode, splitDuration, type ActionField, type Option } from './action-fields';
 
@@ -26,6 +27,7 @@ export function DurationInput({ value, onChange, id, units }: { value?: string; 
   const parsed = splitDuration(value);
   const [unit, setUnit] = useState(parsed.unit);
   const amount = parsed.amount;
+  const options = units ? [...units] : DURATION_UNITS.map((u) => ({ value: u, label: t(`durationUnit.${u}`) }));
   return (
     <Space.Compact>
       <InputNumber id={id} min={0} step={1} value={amount} onChange={(n) => onChange?.(durationCode(n, unit))} style={{ width: units ? 80 : 120 }} data-testid="duration-amount" />
@@ -35,8 +37,9 @@ export function DurationInput({ value, onChange, id, units }: { value?: string; 
           setUnit(u);
           onChange?.(durationCode(amount, u));
         }}
-        options={units ? [...units] : DURATION_UNITS.map((u) => ({ value: u, label: t(`durationUnit.${u}`) }))}
-        style={{ width: units ? 105 : 130 }}
+        options={options}
+        // As wide as the longest unit in this language ("working hours" is cut at a fixed 105 px).
+        style={{ width: selectWidth(options.map((o) => o.label), units ? 90 : 110) }}
         aria-label={t('durationUnit.label')}
         data-testid="duration-unit"
       />

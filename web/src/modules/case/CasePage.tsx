@@ -27,6 +27,7 @@ import { RevealField } from '../../shared/RevealField';
 import { TriageForm } from './TriageForm';
 import { CaseExportButtons, CasePrintForm } from './CasePrintForm';
 import { ToExperienceButton } from '../knowledge/ToExperienceButton';
+import { useBackToQueue } from './useBackToQueue';
 
 /** Buttons shown first and in blue: the step that moves the case forward. */
 const FORWARD = ['judge', 'classify', 'route', 'accept', 'investigate', 'propose', 'approve', 'answer', 'follow_up', 'close', 'archive', 'resume', 'grant_extension'];
@@ -69,6 +70,7 @@ export function CasePage() {
   useCaseChanges((c) => {
     if (view && c.id === view.complaint.id && !action) void load();
   });
+  useBackToQueue();
 
   // The handlers' current load, read when a form that picks handlers opens (it changes all day).
   useEffect(() => {

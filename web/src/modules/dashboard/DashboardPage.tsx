@@ -1,25 +1,22 @@
 /** The manager dashboard (ECharts): open cases by dimension, deadlines, this week's trend, satisfaction. */
-import { App, Card, Col, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { App, Card, Col, Row, Statistic, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
-import { api, ok, type Dashboard, type I18nText } from '../../api/client';
+import { api, ok, type Dashboard } from '../../api/client';
 
 type Count = Dashboard['open']['byState'][number];
-type DeadlineRow = Dashboard['overdue'][number];
 import { useLookups } from '../../app/session';
 import { useCaseChanges } from '../../app/live';
 import { EChart } from '../../shared/EChart';
-import { Countdown } from '../../shared/Countdown';
-import { StateTag } from '../../shared/StateTag';
 import { formatDateTime } from '../../shared/format';
+import { DeadlineList } from './DeadlineList';
 
 const SAT_COLORS: Record<string, string> = { very_satisfied: '#389e0d', satisfied: '#95de64', neutral: '#fadb14', unsatisfied: '#f5222d', unreachable: '#bfbfbf' };
 
 export function DashboardPage() {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
-  const { deptName, gradeName, userName, clockName } = useLookups();
+  const { deptName, gradeName } = useLookups();
   const [d, setD] = useState<Dashboard | null>(null);
   const load = useCallback(async () => {
     try {
@@ -102,17 +99,6 @@ export function DashboardPage() {
     };
   }, [d, bar, pie, t, i18n.language]);
 
-  const deadlineColumns = [
-    { title: t('field.number'), dataIndex: 'number', width: 140, render: (v: string) => <Link to={`/cases/${v}`}>{v}</Link> },
-    { title: t('field.title'), dataIndex: 'title', ellipsis: true },
-    { title: t('field.state'), dataIndex: 'state', width: 96, render: (v: string) => <StateTag state={v} /> },
-    { title: t('field.grade'), dataIndex: 'grade', width: 80, render: (v: string | null) => (v ? gradeName(v) : '—') },
-    { title: t('field.department'), dataIndex: 'departmentCode', width: 96, render: (v: string | null) => deptName(v) },
-    { title: t('field.handler'), dataIndex: 'primaryHandlerId', width: 70, render: (v: string | null) => userName(v) },
-    { title: t('clock.kind'), dataIndex: 'clock', width: 80, render: (k: string, r: { clockName?: I18nText }) => clockName(k, r.clockName) },
-    { title: t('field.timeLeft'), dataIndex: 'dueAt', width: 140, render: (v: string) => <Countdown dueAt={v} /> },
-  ];
-
   if (!d || !options) return <Card loading />;
   const chart = (title: string, option: Record<string, unknown>, testId: string, height = 220) => (
     <Card title={title} size="small" styles={{ body: { padding: 4 } }}>
@@ -145,12 +131,12 @@ export function DashboardPage() {
         </Col>
         <Col xs={24} lg={12}>
           <Card title={<span>{t('dashboard.overdueList')} <Tag color="error">{d.counts.overdue}</Tag>{d.overdue.length < d.counts.overdue && <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 'normal' }}>{t('dashboard.onlyVisible', { shown: d.overdue.length })}</Typography.Text>}</span>} size="small" styles={{ body: { padding: 0 } }}>
-            <Table<DeadlineRow> size="small" rowKey="id" pagination={false} scroll={{ y: 240 }} dataSource={d.overdue} columns={deadlineColumns} data-testid="overdue-list" />
+            <DeadlineList rows={d.overdue} testId="overdue-list" />
           </Card>
         </Col>
         <Col xs={24} lg={12}>
           <Card title={<span>{t('dashboard.nearlyList')} <Tag color="warning">{d.counts.nearlyOverdue}</Tag>{d.nearlyOverdue.length < d.counts.nearlyOverdue && <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 'normal' }}>{t('dashboard.onlyVisible', { shown: d.nearlyOverdue.length })}</Typography.Text>}</span>} size="small" styles={{ body: { padding: 0 } }}>
-            <Table<DeadlineRow> size="small" rowKey="id" pagination={false} scroll={{ y: 240 }} dataSource={d.nearlyOverdue} columns={deadlineColumns} data-testid="nearly-list" />
+            <DeadlineList rows={d.nearlyOverdue} testId="nearly-list" />
           </Card>
         </Col>
       </Row>

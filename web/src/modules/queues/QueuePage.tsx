@@ -1,12 +1,13 @@
 /**
  * A queue: the cases of one worklist, with the time left on the running clock, sortable and
- * filterable columns, saved filters (kept in this browser, per user) and live updates.
+ * filterable columns, saved filters (kept in this browser, per user), live updates, and the
+ * keyboard (j / k, Enter, a: ./useQueueKeys.ts).
  */
 import { Button, Card, Input, Select, Space, Switch, Table, Tag, Tooltip, Typography, App } from 'antd';
 import { ReloadOutlined, SaveOutlined } from '@ant-design/icons';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { api, listQuery, ok, type ListFilter, type ListRow } from '../../api/client';
 import { useLookups, useSession } from '../../app/session';
 import { useCaseChanges } from '../../app/live';
@@ -16,6 +17,8 @@ import { StateTag } from '../../shared/StateTag';
 import { QUEUES } from './queues';
 import { BulkActions } from './BulkActions';
 import { pick } from '../../i18n';
+import { useQueueKeys } from './useQueueKeys';
+import './queue.css';
 
 interface Filters {
   state?: string[];
@@ -111,6 +114,9 @@ export function QueuePage() {
   // A selection is of the rows on screen: a new list (reload, another queue) starts without one.
   useEffect(() => setSelected((ids) => ids.filter((id) => rows.some((r) => r.id === id))), [rows]);
   useCaseChanges(() => void load());
+  const loc = useLocation();
+  const tableBox = useRef<HTMLDivElement>(null);
+  const keys = useQueueKeys(queue, rows, useCallback(() => tableBox.current, []), () => void load());
 
   const saveFilter = () => {
     let name = '';
@@ -176,8 +182,11 @@ export function QueuePage() {
           <BulkActions rows={rows.filter((r) => selected.includes(r.id))} onDone={() => (setSelected([]), void load())} />
         </div>
       )}
+      <div ref={tableBox} className="kesu-queue-table">
       <Table<ListRow>
         rowKey="id"
+        onRow={keys.rowProps}
+        rowClassName={keys.rowClassName}
         size="small"
         loading={loading}
         rowSelection={bulk ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]), columnWidth: 36, getCheckboxProps: (r) => ({ 'aria-label': r.number, 'data-testid': `select-${r.number}` }) as never } : undefined}
@@ -186,7 +195,7 @@ export function QueuePage() {
         scroll={{ y: bulk ? 'calc(100vh - 290px)' : 'calc(100vh - 250px)' }}
         data-testid="queue-table"
         columns={[
-          { title: t('field.number'), dataIndex: 'number', width: 150, sorter: (a, b) => cmp(a.number, b.number), render: (v: string) => <Link to={`/cases/${v}`}>{v}</Link> },
+          { title: t('field.number'), dataIndex: 'number', width: 150, sorter: (a, b) => cmp(a.number, b.number), render: (v: string) => <Link to={`/cases/${v}`} state={{ from: loc.pathname }}>{v}</Link> },
           { title: t('field.title'), dataIndex: 'title', ellipsis: true },
           { title: t('field.kind'), dataIndex: 'kind', width: 96, className: 'kesu-word', render: (v: string) => t(`kind.${v}`) },
           { title: t('field.grade'), dataIndex: 'grade', width: 90, sorter: (a, b) => cmp(a.grade, b.grade), render: (v: string | null) => (v ? gradeName(v) : '—') },
@@ -220,6 +229,7 @@ export function QueuePage() {
           </Space>
         )}
       />
+      </div>
     </Card>
   );
 }

@@ -26,3 +26,8 @@ export const QUEUES: QueueDef[] = [
   { key: 'overdue', filter: () => ({ overdue: 'true', state: [...OPEN_STATES] }), for: (me) => has(me, 'specialist', 'approver', 'handler', 'admin', 'auditor') },
   { key: 'all', filter: () => ({}), for: () => true },
 ];
+
+/** The user's first queue in the menu (`g` `q`, and where Escape on a case goes without a queue to return to). */
+export function firstQueuePath(me: User | null): string {
+  return `/queues/${(me && QUEUES.find((q) => q.for(me))?.key) ?? 'all'}`;
+}
