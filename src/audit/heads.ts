@@ -14,13 +14,28 @@ export function auditKeysOf(db: Executor): AuditKeyring {
 }
 
 export async function writeHead(db: Executor, ring: AuditKeyring, h: HeadFields, now: string): Promise<void> {
-  const mac = macOf(ring.current, headRecord(h));
-  const row = { complaint_id: h.complaint_id, log: h.log, seq: h.seq, hash: h.hash, case_digest: h.case_digest, key_id: ring.current.id, mac, updated_at: now };
-  await db
-    .insertInto('audit_heads')
-    .values(row)
-    .onConflict((oc) => oc.columns(['complaint_id', 'log']).doUpdateSet({ seq: row.seq, hash: row.hash, case_digest: row.case_digest, key_id: row.key_id, mac: row.mac, updated_at: row.updated_at }))
-    .execute();
+  await writeHeads(db, ring, [h], now);
+}
+
+/** Moves (or starts) several chains' heads in one upsert per chunk (the retention purge's groups). */
+export async function writeHeads(db: Executor, ring: AuditKeyring, heads: readonly HeadFields[], now: string): Promise<void> {
+  const rows = heads.map((h) => ({ complaint_id: h.complaint_id, log: h.log, seq: h.seq, hash: h.hash, case_digest: h.case_digest, key_id: ring.current.id, mac: macOf(ring.current, headRecord(h)), updated_at: now }));
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('audit_heads')
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc.columns(['complaint_id', 'log']).doUpdateSet((eb) => ({
+          seq: eb.ref('excluded.seq'),
+          hash: eb.ref('excluded.hash'),
+          case_digest: eb.ref('excluded.case_digest'),
+          key_id: eb.ref('excluded.key_id'),
+          mac: eb.ref('excluded.mac'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
 }
 
 /** Heads of chains that start in this transaction (the history import's new cases), in one insert per chunk. */

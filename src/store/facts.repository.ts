@@ -35,7 +35,13 @@ async function upsertCaseFacts(db: Executor, row: CaseFactsTable, rollable: bool
  * An insert of a new row: a transition never waits on another for it.
  */
 export async function markRollupsStale(db: Executor, from: string, to: string, at: string): Promise<void> {
-  await db.insertInto('report_rollup_marks').values({ id: uuidv7(), from_at: from, to_at: to, created_at: at }).execute();
+  await markRollupsStaleMany(db, [{ from, to }], at);
+}
+
+/** Several ranges marked stale in one insert per chunk (the retention purge's groups). */
+export async function markRollupsStaleMany(db: Executor, ranges: readonly { from: string; to: string }[], at: string): Promise<void> {
+  const rows = ranges.map((r) => ({ id: uuidv7(), from_at: r.from, to_at: r.to, created_at: at }));
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('report_rollup_marks').values(rows.slice(i, i + 500)).execute();
 }
 
 /** Repeat windows up to this many days are answered from the roll-ups (the API allows up to 3660). */
