@@ -1,5 +1,5 @@
 /**
- * Purging one case (issue 15 §2), in its own short transaction, so a crash leaves each case either
+ * Purging cases (issue 15 §2), a group per short transaction, so a crash leaves each case either
  * wholly purged or untouched, and a second instance or a re-run never purges it twice:
  * - the case row is locked (`FOR UPDATE SKIP LOCKED` on PostgreSQL: a case another instance is
  *   purging is left to it; SQLite has one writer), then re-checked inside the transaction —
@@ -14,6 +14,8 @@
  *   purge record;
  * - files whose last attachment row went are staged in `purge_files` in the same transaction and
  *   deleted after the commit (`deleteStagedFiles`), never inside it.
+ * The group's statements are set-based — one per table for all its cases — so the cost per case
+ * is the rows it has, not ~25 round trips (docs/performance.md, issue 15).
  */
 import { rmSync } from 'node:fs';
 import { sql, type Selectable, type Transaction } from 'kysely';
@@ -72,8 +74,8 @@ export async function purgeCases(app: App, orders: readonly PurgeOrder[]): Promi
   return app.database.db.transaction().execute(async (trx) => {
     const targets = await lockTargets(app, trx, orders);
     const records = targets.length ? await purgeTargets(app, trx, targets, at) : [];
-    const byId = new Map(records.map((r) => [r.complaint_id, r]));
-    return orders.map((o) => byId.get(o.complaintId) ?? null);
+    const byOrder = new Map(records.map((r, i) => [targets[i]!.order, r]));
+    return orders.map((o) => byOrder.get(o) ?? null);
   });
 }
 
