@@ -14,12 +14,26 @@ export function auditKeysOf(db: Executor): AuditKeyring {
 }
 
 export async function writeHead(db: Executor, ring: AuditKeyring, h: HeadFields, now: string): Promise<void> {
-  await writeHeads(db, ring, [h], now);
+  const row = headRow(ring, h, now);
+  await db
+    .insertInto('audit_heads')
+    .values(row)
+    .onConflict((oc) => oc.columns(['complaint_id', 'log']).doUpdateSet({ seq: row.seq, hash: row.hash, case_digest: row.case_digest, key_id: row.key_id, mac: row.mac, updated_at: row.updated_at }))
+    .execute();
 }
 
-/** Moves (or starts) several chains' heads in one upsert per chunk (the retention purge's groups). */
+/** The `audit_heads` row of head `h`, MACed with the ring's current key. */
+function headRow(ring: AuditKeyring, h: HeadFields, now: string) {
+  return { complaint_id: h.complaint_id, log: h.log, seq: h.seq, hash: h.hash, case_digest: h.case_digest, key_id: ring.current.id, mac: macOf(ring.current, headRecord(h)), updated_at: now };
+}
+
+/**
+ * Moves (or starts) several chains' heads in one upsert per chunk (the retention purge's groups);
+ * each row as `writeHead` writes it. (`writeHead` keeps its own statement: it is on every
+ * transition's path.)
+ */
 export async function writeHeads(db: Executor, ring: AuditKeyring, heads: readonly HeadFields[], now: string): Promise<void> {
-  const rows = heads.map((h) => ({ complaint_id: h.complaint_id, log: h.log, seq: h.seq, hash: h.hash, case_digest: h.case_digest, key_id: ring.current.id, mac: macOf(ring.current, headRecord(h)), updated_at: now }));
+  const rows = heads.map((h) => headRow(ring, h, now));
   for (let i = 0; i < rows.length; i += 500) {
     await db
       .insertInto('audit_heads')
@@ -40,6 +54,6 @@ export async function writeHeads(db: Executor, ring: AuditKeyring, heads: readon
 
 /** Heads of chains that start in this transaction (the history import's new cases), in one insert per chunk. */
 export async function insertNewHeads(db: Executor, ring: AuditKeyring, heads: readonly HeadFields[], now: string): Promise<void> {
-  const rows = heads.map((h) => ({ complaint_id: h.complaint_id, log: h.log, seq: h.seq, hash: h.hash, case_digest: h.case_digest, key_id: ring.current.id, mac: macOf(ring.current, headRecord(h)), updated_at: now }));
+  const rows = heads.map((h) => headRow(ring, h, now));
   for (let i = 0; i < rows.length; i += 500) await db.insertInto('audit_heads').values(rows.slice(i, i + 500)).execute();
 }

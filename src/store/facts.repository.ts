@@ -35,10 +35,10 @@ async function upsertCaseFacts(db: Executor, row: CaseFactsTable, rollable: bool
  * An insert of a new row: a transition never waits on another for it.
  */
 export async function markRollupsStale(db: Executor, from: string, to: string, at: string): Promise<void> {
-  await markRollupsStaleMany(db, [{ from, to }], at);
+  await db.insertInto('report_rollup_marks').values({ id: uuidv7(), from_at: from, to_at: to, created_at: at }).execute();
 }
 
-/** Several ranges marked stale in one insert per chunk (the retention purge's groups). */
+/** Several ranges marked stale, each as `markRollupsStale` marks one, in one insert per chunk (the retention purge's groups). */
 export async function markRollupsStaleMany(db: Executor, ranges: readonly { from: string; to: string }[], at: string): Promise<void> {
   const rows = ranges.map((r) => ({ id: uuidv7(), from_at: r.from, to_at: r.to, created_at: at }));
   for (let i = 0; i < rows.length; i += 500) await db.insertInto('report_rollup_marks').values(rows.slice(i, i + 500)).execute();
