@@ -14,8 +14,7 @@ export function auditKeysOf(db: Executor): AuditKeyring {
 }
 
 export async function writeHead(db: Executor, ring: AuditKeyring, h: HeadFields, now: string): Promise<void> {
-  const mac = macOf(ring.current, headRecord(h));
-  const row = { complaint_id: h.complaint_id, log: h.log, seq: h.seq, hash: h.hash, case_digest: h.case_digest, key_id: ring.current.id, mac, updated_at: now };
+  const row = headRow(ring, h, now);
   await db
     .insertInto('audit_heads')
     .values(row)
@@ -23,8 +22,38 @@ export async function writeHead(db: Executor, ring: AuditKeyring, h: HeadFields,
     .execute();
 }
 
+/** The `audit_heads` row of head `h`, MACed with the ring's current key. */
+function headRow(ring: AuditKeyring, h: HeadFields, now: string) {
+  return { complaint_id: h.complaint_id, log: h.log, seq: h.seq, hash: h.hash, case_digest: h.case_digest, key_id: ring.current.id, mac: macOf(ring.current, headRecord(h)), updated_at: now };
+}
+
+/**
+ * Moves (or starts) several chains' heads in one upsert per chunk (the retention purge's groups);
+ * each row as `writeHead` writes it. (`writeHead` keeps its own statement: it is on every
+ * transition's path.)
+ */
+export async function writeHeads(db: Executor, ring: AuditKeyring, heads: readonly HeadFields[], now: string): Promise<void> {
+  const rows = heads.map((h) => headRow(ring, h, now));
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('audit_heads')
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc.columns(['complaint_id', 'log']).doUpdateSet((eb) => ({
+          seq: eb.ref('excluded.seq'),
+          hash: eb.ref('excluded.hash'),
+          case_digest: eb.ref('excluded.case_digest'),
+          key_id: eb.ref('excluded.key_id'),
+          mac: eb.ref('excluded.mac'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+}
+
 /** Heads of chains that start in this transaction (the history import's new cases), in one insert per chunk. */
 export async function insertNewHeads(db: Executor, ring: AuditKeyring, heads: readonly HeadFields[], now: string): Promise<void> {
-  const rows = heads.map((h) => ({ complaint_id: h.complaint_id, log: h.log, seq: h.seq, hash: h.hash, case_digest: h.case_digest, key_id: ring.current.id, mac: macOf(ring.current, headRecord(h)), updated_at: now }));
+  const rows = heads.map((h) => headRow(ring, h, now));
   for (let i = 0; i < rows.length; i += 500) await db.insertInto('audit_heads').values(rows.slice(i, i + 500)).execute();
 }

@@ -98,16 +98,30 @@ export function redactedDigest(row: EventRow): string {
  * PostgreSQL; SQLite has one writer), MACs the record with the current key, moves the chain row.
  */
 export async function appendPurgeRecord(trx: Transaction<DB>, pg: boolean, ring: AuditKeyring, f: PurgeFields): Promise<PurgeRow> {
+  return (await appendPurgeRecords(trx, pg, ring, [f]))[0]!;
+}
+
+/**
+ * Appends several purge records in their order, each linked to the one before: the chain row is
+ * read (locked) once, the records are chained in memory, inserted in one statement per chunk, and
+ * the chain row moved once onto the last.
+ */
+export async function appendPurgeRecords(trx: Transaction<DB>, pg: boolean, ring: AuditKeyring, fields: readonly PurgeFields[]): Promise<PurgeRow[]> {
+  if (!fields.length) return [];
   let q = trx.selectFrom('purge_chain').select(['seq', 'hash']).where('id', '=', 1);
   if (pg) q = q.forUpdate();
   const head = (await q.executeTakeFirst()) ?? { seq: 0, hash: GENESIS_HASH };
-  const seq = Number(head.seq) + 1;
-  const signed = { ...f, seq, prev_hash: head.hash };
-  const hash = macOf(ring.current, purgeRecord(signed));
-  const row: PurgeRow = { ...signed, hash, key_id: ring.current.id };
-  await trx.insertInto('purge_records').values(row).execute();
-  await trx.updateTable('purge_chain').set({ seq, hash }).where('id', '=', 1).execute();
-  return row;
+  let seq = Number(head.seq);
+  let prev = head.hash;
+  const rows: PurgeRow[] = fields.map((f) => {
+    seq += 1;
+    const signed = { ...f, seq, prev_hash: prev };
+    prev = macOf(ring.current, purgeRecord(signed));
+    return { ...signed, hash: prev, key_id: ring.current.id };
+  });
+  for (let i = 0; i < rows.length; i += 200) await trx.insertInto('purge_records').values(rows.slice(i, i + 200)).execute();
+  await trx.updateTable('purge_chain').set({ seq, hash: prev }).where('id', '=', 1).execute();
+  return rows;
 }
 
 /** Whether a purge record's MAC verifies. */

@@ -3,10 +3,11 @@
  * have outlived the retention of the **active** policy (a lengthened retention protects existing
  * cases at once; `retentionDaysOf` in domain/policy/retention.ts is the one rule: the grade's
  * days, else the kind's, else the default), counted from archiving, and that no legal hold
- * covers — and the pass that purges them, a small batch at a time, each case in its own
+ * covers — and the pass that purges them, a small batch at a time, a group of cases per short
  * transaction (records/retention-purge.ts). The dry run lists the same, changes nothing, and
  * also names the expired cases a hold keeps. The cases are purged in groups of `group` (50) per
- * transaction (records/retention-purge.ts `purgeCases`); a failing group is redone case by case.
+ * transaction, set-based (records/retention-purge.ts `purgeCases`: one statement per table for
+ * the group); a failing group is redone case by case.
  *
  * The clock starts at the case's `archivedAt`, which decides exactly. For a case handled in Kesu
  * that is the archive transition, its last write (`updated_at`); for a case imported from a
@@ -157,6 +158,9 @@ export async function runPurge(app: App, opts: PurgeOptions = {}): Promise<Purge
         return result;
       }
       await purgeGroup(app, todo.slice(i, i + group), policyKey, dataDir, result, opts);
+      // A turn of the event loop between groups: requests waiting (an intake on SQLite's one
+      // connection) run before the next group's transaction, not after the whole pass.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     if (stop) return result;
   }

@@ -110,6 +110,39 @@ export async function saveComplaint(db: Executor, c: Complaint, expectedVersion:
   if (rows.length) await db.insertInto('complaint_participants').values(rows).execute();
 }
 
+/**
+ * Saves several cases' new versions at once (the retention purge's groups): one UPDATE whose
+ * changed columns are `case id when … then … end` over the cases, one delete and one insert of
+ * their participants — the same rows `saveComplaint` writes one case at a time (`columns` is the
+ * one rule of what a case row holds). `stored` are the rows as read in this transaction: only the
+ * columns that differ from them are written. Refuses, changing nothing it can be blamed for (the
+ * caller's transaction rolls back), if any case is no longer at its expected version.
+ */
+export async function saveComplaints(
+  db: Executor,
+  cases: readonly { complaint: Complaint; expectedVersion: number; clocks: Clock[]; stored: Record<string, unknown> }[],
+): Promise<void> {
+  if (!cases.length) return;
+  const rows = cases.map((x) => ({ id: x.complaint.id, body: JSON.stringify(x.complaint), ...columns(x.complaint, x.clocks) }) as Record<string, unknown>);
+  const changed = Object.keys(rows[0]!).filter((k) => k !== 'id' && rows.some((r, i) => r[k] !== cases[i]!.stored[k]));
+  // Typed parameters: PostgreSQL resolves an untyped CASE to text, which an integer column refuses.
+  const param = (v: unknown) => (v === null ? sql`null` : typeof v === 'number' ? sql`cast(${v} as integer)` : sql`cast(${v} as text)`);
+  const caseOf = (values: unknown[]) => sql`case id ${sql.join(cases.map((x, i) => sql`when ${x.complaint.id} then ${param(values[i])}`), sql` `)} end`;
+  const ids = cases.map((x) => x.complaint.id);
+  if (changed.length) {
+    const r = await db
+      .updateTable('complaints')
+      .set(Object.fromEntries(changed.map((k) => [k, caseOf(rows.map((row) => row[k]))])))
+      .where('id', 'in', ids)
+      .where(sql<boolean>`version = ${caseOf(cases.map((x) => x.expectedVersion))}`)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== cases.length) throw new AppError('conflict', `${cases.length - Number(r.numUpdatedRows)} of ${cases.length} complaints changed concurrently`);
+  }
+  await db.deleteFrom('complaint_participants').where('complaint_id', 'in', ids).execute();
+  const people = cases.flatMap((x) => participants(x.complaint));
+  for (let j = 0; j < people.length; j += 500) await db.insertInto('complaint_participants').values(people.slice(j, j + 500)).execute();
+}
+
 export async function getComplaint(db: Executor, id: string): Promise<Complaint | null> {
   const row = await db.selectFrom('complaints').select('body').where('id', '=', id).executeTakeFirst();
   return row ? (JSON.parse(row.body) as Complaint) : null;

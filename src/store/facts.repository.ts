@@ -38,6 +38,12 @@ export async function markRollupsStale(db: Executor, from: string, to: string, a
   await db.insertInto('report_rollup_marks').values({ id: uuidv7(), from_at: from, to_at: to, created_at: at }).execute();
 }
 
+/** Several ranges marked stale, each as `markRollupsStale` marks one, in one insert per chunk (the retention purge's groups). */
+export async function markRollupsStaleMany(db: Executor, ranges: readonly { from: string; to: string }[], at: string): Promise<void> {
+  const rows = ranges.map((r) => ({ id: uuidv7(), from_at: r.from, to_at: r.to, created_at: at }));
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('report_rollup_marks').values(rows.slice(i, i + 500)).execute();
+}
+
 /** Repeat windows up to this many days are answered from the roll-ups (the API allows up to 3660). */
 export const ROLLUP_MAX_WINDOW_DAYS = 400;
 

@@ -17,7 +17,6 @@
  * No clocks, no outbox rows.
  */
 import { basename } from 'node:path';
-import { DateTime } from 'luxon';
 import type { Actor } from '../../domain/complaint/types.js';
 import type { App } from '../../services/app.js';
 import { uuidv7 } from '../../services/ids.js';
@@ -29,7 +28,7 @@ import { chainedRows } from '../../store/event.repository.js';
 import { insertNewHeads } from '../../audit/heads.js';
 import { ensureCaseNumbers, formatCaseNumber, nextCaseNumbers } from '../../store/counter.repository.js';
 import { NewCaseDigests, importedKeys, insertContactKeysOf, insertEventRows, insertImportedFacts, markImported, saveMapping } from '../../store/import.repository.js';
-import { foldCaseFacts } from '../../reports/facts.js';
+import { foldCaseFacts, localDay } from '../../reports/facts.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../store/schema.js';
 import type { LedgerMapping } from './mapping.js';
@@ -175,7 +174,8 @@ export async function importLedger(app: App, sheet: Sheet, source: string, opts:
 
 /** The batch's case numbers, by the year each case was received in (the policy's time zone). */
 async function drawNumbers(app: App, batch: readonly LedgerRecord[], zone: string): Promise<string[]> {
-  const years = batch.map((r) => DateTime.fromJSDate(r.receivedAt, { zone }).year);
+  // The local year through the facts' cached local day (luxon's, tested: test/reports/facts-local-day.test.ts), not a luxon DateTime per row.
+  const years = batch.map((r) => Number(localDay(r.receivedAt.toISOString(), zone).slice(0, 4)));
   const count = new Map<number, number>();
   for (const y of years) count.set(y, (count.get(y) ?? 0) + 1);
   const drawn = new Map<number, number[]>();
