@@ -3,14 +3,17 @@
  * under 1 s; docs/reports.md "Roll-ups", migration 0032).
  *
  * The job (`rollUpReports`, run by `kesu serve` beside the report scheduler, never inside a
- * transition) sums, for each local day before today, the day's *settled* cases (closed or
- * archived) with the statistics' own SQL aggregates (`counterAggregates`, the clock and dimension
+ * transition) sums, for each local day before today, every case of the day, settled or open,
+ * with the statistics' own SQL aggregates (`counterAggregates`, the clock and dimension
  * groupings of statistics.ts), grouped by the filter columns, and marks those cases
- * `case_facts.rolled_day`. The statistics then read a rolled-up day from these few rows, plus the
- * day's cases not rolled up (the live tail, through a partial index), minus the rolled-up cases
- * the caller must avoid.
+ * `case_facts.rolled_day`. Open cases are also counted per day their backlog age starts
+ * (`_ages`) and each keeps its own part (`_parts`, `rolled_part = 1`, migration 0036). The
+ * statistics then read a rolled-up day from these few rows, plus the day's cases not rolled up
+ * (through a partial index), minus the parts of the open cases changed since (case marks, read
+ * from the facts instead), minus the rolled-up cases the caller must avoid.
  *
- * A rolled-up case that changes afterwards (a transition, a duty, a purge, an import that makes
+ * A rolled-up open case that a transition changes leaves a case mark (`report_rollup_case_marks`).
+ * Any other rolled-up case that changes afterwards (a transition, a duty, a purge, an import that makes
  * it a repeat complaint) leaves a mark (`report_rollup_marks`, written in that transaction —
  * store/facts.repository.ts `markRollupsStale`); the statistics read a marked day from the facts
  * as they stand until the job has rebuilt it. The figures are the same either way: tested by
