@@ -3,14 +3,17 @@
  * under 1 s; docs/reports.md "Roll-ups", migration 0032).
  *
  * The job (`rollUpReports`, run by `kesu serve` beside the report scheduler, never inside a
- * transition) sums, for each local day before today, the day's *settled* cases (closed or
- * archived) with the statistics' own SQL aggregates (`counterAggregates`, the clock and dimension
+ * transition) sums, for each local day before today, every case of the day, settled or open,
+ * with the statistics' own SQL aggregates (`counterAggregates`, the clock and dimension
  * groupings of statistics.ts), grouped by the filter columns, and marks those cases
- * `case_facts.rolled_day`. The statistics then read a rolled-up day from these few rows, plus the
- * day's cases not rolled up (the live tail, through a partial index), minus the rolled-up cases
- * the caller must avoid.
+ * `case_facts.rolled_day`. Open cases are also counted per day their backlog age starts
+ * (`_ages`) and each keeps its own part (`_parts`, `rolled_part = 1`, migration 0036). The
+ * statistics then read a rolled-up day from these few rows, plus the day's cases not rolled up
+ * (through a partial index), minus the parts of the open cases changed since (case marks, read
+ * from the facts instead), minus the rolled-up cases the caller must avoid.
  *
- * A rolled-up case that changes afterwards (a transition, a duty, a purge, an import that makes
+ * A rolled-up open case that a transition changes leaves a case mark (`report_rollup_case_marks`).
+ * Any other rolled-up case that changes afterwards (a transition, a duty, a purge, an import that makes
  * it a repeat complaint) leaves a mark (`report_rollup_marks`, written in that transaction —
  * store/facts.repository.ts `markRollupsStale`); the statistics read a marked day from the facts
  * as they stand until the job has rebuilt it. The figures are the same either way: tested by
@@ -24,7 +27,7 @@ import { localDay } from './facts.js';
 import { ROLLUP_MAX_WINDOW_DAYS } from '../store/facts.repository.js';
 
 export { ROLLUP_MAX_WINDOW_DAYS };
-import { COUNTER_NAMES, counterAggregates, deadlineKind, dutyKind, tierOf, type StatisticsQuery } from './statistics.js';
+import { AGE_BUCKETS, COUNTER_NAMES, ageBucketAt, ageEdges, counterAggregates, deadlineKind, dutyKind, tierOf, type AgeBucket, type StatisticsQuery } from './statistics.js';
 
 const SETTLED = ['closed', 'archived'];
 const META_ID = 'rollups';
@@ -77,6 +80,16 @@ export interface RollupPlan {
   liveSpans: [string, string][];
   /** The clean days as instant spans. */
   rolledSpans: [string, string][];
+  /** Some rolled-up open case changed since (a case mark, migration 0036). */
+  marked: boolean;
+  /** The time zone the days are local to. */
+  zone: string;
+}
+
+/** The local days an age bound falls in at `asOf` (one per bound), and as instant spans: their backlog ages are read from the facts. */
+export function straddleDays(asOf: Date, zone: string): { days: string[]; spans: [string, string][] } {
+  const days = [...new Set(ageEdges(asOf).map((e) => localDay(e, zone)))].sort();
+  return { days, spans: spansOf(days, zone) };
 }
 
 /** How a statistics query reads the roll-ups, or null when it reads everything from the facts. */
@@ -98,7 +111,10 @@ export async function rollupPlan(app: App, zone: string, q: StatisticsQuery, sta
     }
   const rolledSet = new Set(rolled.map((r) => r.day));
   const cleanDays = days.filter((d) => rolledSet.has(d) && !stale.has(d));
+  const marked = !!(await db.selectFrom('report_rollup_case_marks').select('complaint_id').limit(1).executeTakeFirst());
   return {
+    marked,
+    zone,
     cleanDays,
     staleDays: [...stale].sort(),
     liveSpans: spansOf(days.filter((d) => !cleanDays.includes(d)), zone),
@@ -122,13 +138,13 @@ function filtered<T>(qb: T, f: StatisticsQuery['filters']): T {
 }
 
 /** The roll-ups' share of the figures: the clean days' sums, and the closures of every clean day's cases. */
-export async function rollupPart(app: App, q: StatisticsQuery, plan: RollupPlan, bucketDays: readonly (readonly [string, string])[]) {
+export async function rollupPart(app: App, q: StatisticsQuery, plan: RollupPlan, bucketDays: readonly (readonly [string, string])[], asOf: Date, straddle: string[]) {
   const db = any(app.database.db);
   const f = q.filters;
   const clean = plan.cleanDays;
   const bucketOf = (day: string) => bucketDays.findIndex(([a, b]) => day >= a && day < b);
   const none = Promise.resolve([] as Record<string, unknown>[]);
-  const [cases, clocks, wms, repeat, closures] = await Promise.all([
+  const [cases, clocks, wms, repeat, closures, ages, parts] = await Promise.all([
     clean.length ? filtered(db.selectFrom('report_rollup_cases').selectAll().where('day', 'in', clean), f).execute() : none,
     clean.length
       ? filtered(db.selectFrom('report_rollup_clocks').where('day', 'in', clean), f)
@@ -143,6 +159,8 @@ export async function rollupPart(app: App, q: StatisticsQuery, plan: RollupPlan,
       if (plan.staleDays.length) c = c.where('day', 'not in', plan.staleDays);
       return filtered(c, f).select(['closed_day', sql<number>`sum(n)`.as('n')]).groupBy('closed_day').execute();
     })(),
+    clean.length ? filtered(db.selectFrom('report_rollup_ages').where('day', 'in', clean), f).select(['basis', 'at_day', sql<number>`sum(n)`.as('n')]).groupBy(['basis', 'at_day']).execute() : none,
+    plan.marked ? filtered(db.selectFrom('report_rollup_parts').selectAll().where('complaint_id', 'in', db.selectFrom('report_rollup_case_marks').select('complaint_id')), f).execute() : none,
   ]);
   const num = (v: unknown) => Number(v ?? 0);
   const c: Record<string, number> = {};
@@ -172,20 +190,79 @@ export async function rollupPart(app: App, q: StatisticsQuery, plan: RollupPlan,
     const i = bucketOf(String(r.closed_day));
     if (i >= 0) closed[i]! += num(r.n);
   }
-  const zeros = { lt1d: 0, d1to3: 0, d3to7: 0, ge7d: 0 };
+  const clockList = clocks.map((r) => ({ kind: String(r.clock_kind), grade: (r.grade as string | null) ?? null, deadline: num(r.deadline), duty: num(r.duty), met: num(r.met), breached: num(r.breached) }));
+  const wmsMap = new Map(wms.map((r) => [num(r.r), num(r.n)]));
+  let repeated = num(repeat[0]?.n);
+  const ageCounts = new Map<string, number>();
+  for (const r of ages) ageCounts.set(`${String(r.basis)} ${String(r.at_day)}`, num(r.n));
+  // The changed open cases (marked) come off as the roll-up counted them; cohortPart reads them again.
+  const cleanSet = new Set(clean);
+  const staleSet = new Set(plan.staleDays);
+  for (const p of parts) {
+    const day = String(p.day);
+    const d = JSON.parse(String(p.data)) as CasePart;
+    if (!staleSet.has(day) && d.closedDay && d.closedDay >= q.from && d.closedDay <= q.to) {
+      const i = bucketOf(d.closedDay);
+      if (i >= 0) closed[i]! -= 1;
+    }
+    if (!cleanSet.has(day)) continue;
+    for (const name of COUNTER_NAMES) c[name]! -= d.c[name] ?? 0;
+    const i = bucketOf(day);
+    if (i >= 0) received[i]! -= d.c.total ?? 0;
+    const key = [p.kind, p.channel, p.category, p.department_code, p.grade, p.customer_class, d.tier] as (string | number | null)[];
+    const k = JSON.stringify(key);
+    const e = dims.get(k) ?? { key, n: 0 };
+    e.n -= d.c.total ?? 0;
+    dims.set(k, e);
+    if (d.c.v0) {
+      const rk = JSON.stringify(d.reason);
+      const x = reasons.get(rk) ?? { reason: d.reason, n: 0, m: 0 };
+      x.n -= d.c.v0;
+      x.m -= d.c.v0_malicious ?? 0;
+      reasons.set(rk, x);
+    }
+    for (const k of d.clocks) clockList.push({ kind: k.kind, grade: (p.grade as string | null) ?? null, deadline: k.deadline, duty: k.duty, met: -k.met, breached: -k.breached });
+    if (d.r !== null) wmsMap.set(d.r, (wmsMap.get(d.r) ?? 0) - 1);
+    if (d.gap !== null && d.gap <= q.repeatWindowDays) repeated -= 1;
+    for (const [basis, atDay] of d.ages) ageCounts.set(`${basis} ${atDay}`, (ageCounts.get(`${basis} ${atDay}`) ?? 0) - 1);
+  }
+  // Backlog ages: a day wholly inside one bucket at `asOf` counts there; the days a bound falls in are read from the facts (straddlePart).
+  const zeros = (): Record<AgeBucket, number> => Object.fromEntries(AGE_BUCKETS.map((b) => [b, 0])) as Record<AgeBucket, number>;
+  const open = zeros();
+  const pend = zeros();
+  for (const [key, count] of ageCounts) {
+    const [basis, atDay] = key.split(' ') as [string, string];
+    if (!count || straddle.includes(atDay)) continue;
+    const b = ageBucketAt(dayBounds(atDay, plan.zone)[0], asOf);
+    (basis === 'open' ? open : pend)[b] += count;
+  }
   return {
     sign: 1 as const,
     c,
     received,
     closed,
-    open: { ...zeros },
-    pend: { ...zeros },
-    repeated: num(repeat[0]?.n),
+    open,
+    pend,
+    repeated,
     dims: [...dims.values()],
     reasons: [...reasons.values()],
-    clocks: clocks.map((r) => ({ kind: String(r.clock_kind), grade: (r.grade as string | null) ?? null, deadline: num(r.deadline), duty: num(r.duty), met: num(r.met), breached: num(r.breached) })),
-    wms: new Map(wms.map((r) => [num(r.r), num(r.n)])),
+    clocks: clockList,
+    wms: wmsMap,
   };
+}
+
+/** What one case rolled up while open added to its day's rows (`report_rollup_parts.data`; its filter columns are the row's). */
+interface CasePart {
+  c: Record<string, number>;
+  tier: number;
+  reason: string | null;
+  clocks: { kind: string; deadline: number; duty: number; met: number; breached: number }[];
+  closedDay: string | null;
+  /** The handling time's p90 rank (`_wms.r`), and the gap to the customer's previous complaint (`_repeat`, within the widest window). */
+  r: number | null;
+  gap: number | null;
+  /** `[basis, at_day]` of `_ages`. */
+  ages: [string, string][];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,8 +295,8 @@ export async function rollUpReports(app: App, opts: { maxDays?: number } = {}): 
   const meta = await db.selectFrom('report_rollup_meta').select('zone').where('id', '=', META_ID).executeTakeFirst();
   if (!meta || meta.zone !== zone) {
     await db.transaction().execute(async (trx) => {
-      for (const t of ['cases', 'clocks', 'closures', 'wms', 'repeat', 'days', 'marks']) await any(trx).deleteFrom(`report_rollup_${t}`).execute();
-      await trx.updateTable('case_facts').set({ rolled_day: null }).where('rolled_day', 'is not', null).execute();
+      for (const t of ['cases', 'clocks', 'closures', 'wms', 'repeat', 'ages', 'parts', 'days', 'marks', 'case_marks']) await any(trx).deleteFrom(`report_rollup_${t}`).execute();
+      await trx.updateTable('case_facts').set({ rolled_day: null, rolled_part: 0 }).where('rolled_day', 'is not', null).execute();
       await trx.deleteFrom('report_rollup_meta').execute();
       await trx.insertInto('report_rollup_meta').values({ id: META_ID, zone, updated_at: at }).execute();
     });
@@ -237,13 +314,18 @@ export async function rollUpReports(app: App, opts: { maxDays?: number } = {}): 
         markDays.set(m.id, [...(markDays.get(m.id) ?? []), day]);
       }
   }
+  // Changed open cases (case marks): their day is rebuilt, which takes the marks away.
+  const rolledSet = new Set(rolled);
+  for (const m of await db.selectFrom('report_rollup_case_marks').select('received_at').execute()) {
+    const day = localDay(m.received_at, zone);
+    if (rolledSet.has(day)) todo.add(day);
+  }
   const unrolled = await db
     .selectFrom('case_facts as f')
     .innerJoin('complaints', 'complaints.id', 'f.complaint_id')
     .select('complaints.received_at')
     .distinct()
     .where('f.rolled_day', 'is', null)
-    .where('complaints.state', 'in', SETTLED)
     .execute();
   for (const r of unrolled) {
     const day = localDay(r.received_at, zone);
@@ -275,14 +357,15 @@ export async function rollUpReports(app: App, opts: { maxDays?: number } = {}): 
   return pass;
 }
 
-/** Rebuilds one day's roll-up rows from its settled cases; null when the day has a case without facts (left unrolled). */
+/** Rebuilds one day's roll-up rows from its cases, settled and open; null when the day has a case without facts (left unrolled). */
 async function rebuildDay(app: App, day: string, zone: string, at: string): Promise<number | null> {
   const [s, e] = dayBounds(day, zone);
   const run = async (trx: Transaction<DB>): Promise<number | null> => {
     const t = any(trx);
     // Writes first: SQLite takes the write lock now, so the day is read as it is written.
-    for (const name of ['cases', 'clocks', 'closures', 'wms', 'repeat', 'days']) await t.deleteFrom(`report_rollup_${name}`).where('day', '=', day).execute();
-    await trx.updateTable('case_facts').set({ rolled_day: null }).where('rolled_day', '=', day).execute();
+    for (const name of ['cases', 'clocks', 'closures', 'wms', 'repeat', 'ages', 'parts', 'days']) await t.deleteFrom(`report_rollup_${name}`).where('day', '=', day).execute();
+    await trx.deleteFrom('report_rollup_case_marks').where('received_at', '>=', s).where('received_at', '<', e).execute();
+    await trx.updateTable('case_facts').set({ rolled_day: null, rolled_part: 0 }).where('rolled_day', '=', day).execute();
     const orphan = await trx
       .selectFrom('complaints')
       .select('complaints.id')
@@ -292,48 +375,62 @@ async function rebuildDay(app: App, day: string, zone: string, at: string): Prom
       .limit(1)
       .executeTakeFirst();
     if (orphan) return null;
-    const settled = () =>
+    const ofDay = () =>
       trx
         .selectFrom('complaints')
         .innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
         .where('complaints.received_at', '>=', s)
-        .where('complaints.received_at', '<', e)
-        .where('complaints.state', 'in', SETTLED);
+        .where('complaints.received_at', '<', e);
+    const openOfDay = () => ofDay().where('complaints.state', 'not in', SETTLED);
     const dimSelect = DIM_COLUMNS.map((c) => sql.ref(DIM_SOURCE[c]).as(c));
     const dimGroup = DIM_COLUMNS.map((c) => sql.ref(DIM_SOURCE[c]));
     const reason = sql<string | null>`case when ${sql.ref('f.valid')} = 0 then ${sql.ref('f.invalid_reason')} end`;
 
-    const caseRows = (await settled()
-      .select([...dimSelect, tierOf().as('tier'), reason.as('reason'), ...counterAggregates().map(([name, agg]) => agg.as(name))])
+    const counters = () => counterAggregates().map(([name, agg]) => agg.as(name));
+    const caseRows = (await ofDay()
+      .select([...dimSelect, tierOf().as('tier'), reason.as('reason'), ...counters()])
       .groupBy([...dimGroup, tierOf(), reason])
+      .execute()) as Record<string, unknown>[];
+    // The open cases' own parts (taken off again by a report once one changes): the same sums per case.
+    const openRows = (await openOfDay()
+      .select(['complaints.id as id', tierOf().as('tier'), reason.as('reason'), ...counters()])
+      .groupBy(['complaints.id', tierOf(), reason])
       .execute()) as Record<string, unknown>[];
     const deadline = deadlineKind();
     const duty = dutyKind();
-    const clockRows = (await trx
-      .selectFrom('clock_facts as k')
-      .innerJoin('complaints', 'complaints.id', 'k.complaint_id')
-      .innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
-      .where('complaints.received_at', '>=', s)
-      .where('complaints.received_at', '<', e)
-      .where('complaints.state', 'in', SETTLED)
-      .where(sql<boolean>`(${deadline} or ${duty})`)
-      .where('k.outcome', 'in', ['met', 'breached'])
-      .select([
-        ...dimSelect,
-        'k.kind as clock_kind',
-        sql<number>`case when ${deadline} then 1 else 0 end`.as('deadline'),
-        sql<number>`case when ${duty} then 1 else 0 end`.as('duty'),
-        sql<number>`sum(case when ${sql.ref('k.outcome')} = 'met' then 1 else 0 end)`.as('met'),
-        sql<number>`sum(case when ${sql.ref('k.outcome')} = 'breached' then 1 else 0 end)`.as('breached'),
-      ])
+    const clocksOf = (open: boolean) => {
+      const q = trx
+        .selectFrom('clock_facts as k')
+        .innerJoin('complaints', 'complaints.id', 'k.complaint_id')
+        .innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
+        .where('complaints.received_at', '>=', s)
+        .where('complaints.received_at', '<', e)
+        .where(sql<boolean>`(${deadline} or ${duty})`)
+        .where('k.outcome', 'in', ['met', 'breached']);
+      return open ? q.where('complaints.state', 'not in', SETTLED) : q;
+    };
+    const clockSums = [
+      sql<number>`case when ${deadline} then 1 else 0 end`.as('deadline'),
+      sql<number>`case when ${duty} then 1 else 0 end`.as('duty'),
+      sql<number>`sum(case when ${sql.ref('k.outcome')} = 'met' then 1 else 0 end)`.as('met'),
+      sql<number>`sum(case when ${sql.ref('k.outcome')} = 'breached' then 1 else 0 end)`.as('breached'),
+    ];
+    const clockRows = (await clocksOf(false)
+      .select([...dimSelect, 'k.kind as clock_kind', ...clockSums])
       .groupBy([...dimGroup, 'k.kind'])
       .execute()) as Record<string, unknown>[];
+    const openClockRows = (await clocksOf(true)
+      .select(['complaints.id as id', 'k.kind as clock_kind', ...clockSums])
+      .groupBy(['complaints.id', 'k.kind'])
+      .execute()) as Record<string, unknown>[];
     // Per case: the closing day, the handling time's p90 rank and the gap to the customer's previous complaint.
-    const perCase = (await settled()
+    const perCase = (await ofDay()
       .select([
         ...dimSelect,
         'complaints.id as id',
+        'complaints.state as state',
         'complaints.received_at as received_at',
+        'f.pending_since as pending_since',
         'f.closed_at as closed_at',
         sql<number | null>`case when ${sql.ref('f.handling_mode')} is not null then ${sql.ref('f.handling_wms')} end`.as('wms'),
         sql<string | null>`case when ${sql.ref('complaints.kind')} = 'complaint' then (select max(oc.received_at) from contact_keys ck
@@ -355,14 +452,41 @@ async function rebuildDay(app: App, day: string, zone: string, at: string): Prom
       x.n = Number(x.n) + 1;
       m.set(k, x);
     };
+    const ages = new Map<string, Record<string, unknown>>();
+    const parts = new Map<string, CasePart & { dims: Record<string, unknown> }>();
+    const openCounters = new Map(openRows.map((r) => [String(r.id), r]));
     for (const r of perCase) {
-      if (r.closed_at) add(closures, r, { closed_day: localDay(String(r.closed_at), zone) });
-      if (r.wms !== null && r.wms !== undefined) add(wms, r, { r: Math.round((Number(r.wms) / HOUR) * 100) });
+      const closedDay = r.closed_at ? localDay(String(r.closed_at), zone) : null;
+      const rank = r.wms !== null && r.wms !== undefined ? Math.round((Number(r.wms) / HOUR) * 100) : null;
+      let gap: number | null = null;
+      if (closedDay) add(closures, r, { closed_day: closedDay });
+      if (rank !== null) add(wms, r, { r: rank });
       if (r.previous) {
-        const gap = Math.ceil((Date.parse(String(r.received_at)) - Date.parse(String(r.previous))) / DAY_MS);
+        gap = Math.ceil((Date.parse(String(r.received_at)) - Date.parse(String(r.previous))) / DAY_MS);
         if (gap <= ROLLUP_MAX_WINDOW_DAYS) add(repeat, r, { gap_days: gap });
+        else gap = null;
       }
+      if (SETTLED.includes(String(r.state))) continue;
+      // Open: counted by the day its age starts (statistics.ts ageOf: open by receipt, pending by when pended).
+      const caseAges: [string, string][] = [['open', localDay(String(r.received_at), zone)]];
+      if (r.state === 'pending' && r.pending_since) caseAges.push(['pend', localDay(String(r.pending_since), zone)]);
+      for (const [basis, at_day] of caseAges) add(ages, r, { basis, at_day });
+      const own = openCounters.get(String(r.id));
+      const c = Object.fromEntries(COUNTER_NAMES.map((name) => [name, Number(own?.[name] ?? 0)]));
+      parts.set(String(r.id), {
+        dims: Object.fromEntries(DIM_COLUMNS.map((col) => [col, r[col] ?? null])),
+        c,
+        tier: Number(own?.tier ?? 0),
+        reason: (own?.reason as string | null | undefined) ?? null,
+        clocks: [],
+        closedDay,
+        r: rank,
+        gap,
+        ages: caseAges,
+      });
     }
+    for (const k of openClockRows)
+      parts.get(String(k.id))?.clocks.push({ kind: String(k.clock_kind), deadline: Number(k.deadline), duty: Number(k.duty), met: Number(k.met), breached: Number(k.breached) });
     const insert = async (table: string, rows: Record<string, unknown>[]) => {
       for (let i = 0; i < rows.length; i += 200) await t.insertInto(table).values(rows.slice(i, i + 200)).execute();
     };
@@ -377,10 +501,20 @@ async function rebuildDay(app: App, day: string, zone: string, at: string): Prom
     await insert('report_rollup_closures', [...closures.values()]);
     await insert('report_rollup_wms', [...wms.values()]);
     await insert('report_rollup_repeat', [...repeat.values()]);
+    await insert('report_rollup_ages', [...ages.values()]);
+    await insert(
+      'report_rollup_parts',
+      [...parts].map(([id, { dims, ...data }]) => ({ complaint_id: id, day, ...dims, data: JSON.stringify(data) })),
+    );
     await trx
       .updateTable('case_facts')
-      .set({ rolled_day: day })
-      .where('complaint_id', 'in', settled().select('complaints.id'))
+      .set({ rolled_day: day, rolled_part: 0 })
+      .where('complaint_id', 'in', ofDay().where('complaints.state', 'in', SETTLED).select('complaints.id'))
+      .execute();
+    await trx
+      .updateTable('case_facts')
+      .set({ rolled_day: day, rolled_part: 1 })
+      .where('complaint_id', 'in', openOfDay().select('complaints.id'))
       .execute();
     await trx.insertInto('report_rollup_days').values({ day, cases: perCase.length, rolled_at: at }).execute();
     return perCase.length;

@@ -20,7 +20,7 @@ import { notAvoiding, visibleTo } from '../store/complaint.repository.js';
 import { ruleOfClock } from '../domain/policy/clock-rules.js';
 import type { DB } from '../store/schema.js';
 import type { App } from '../services/app.js';
-import { rollupPart, rollupPlan } from './rollups.js';
+import { rollupPart, rollupPlan, straddleDays } from './rollups.js';
 
 export const GROUP_BYS = ['day', 'week', 'month'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -32,6 +32,32 @@ export const STAGES = ['triage', 'dispatch', 'first_response', 'resolve', 'appro
 export const AGE_BUCKETS = ['lt1d', 'd1to3', 'd3to7', 'ge7d'] as const;
 export type AgeBucket = (typeof AGE_BUCKETS)[number];
 const AGE_BOUNDS_DAYS = [1, 3, 7] as const;
+
+/** The instants `AGE_BOUNDS_DAYS` before `asOf`, newest first: bucket i holds the ages whose start t lies in (edges[i], edges[i − 1]]. */
+export function ageEdges(asOf: Date): string[] {
+  return AGE_BOUNDS_DAYS.map((d) => new Date(asOf.getTime() - d * 86_400_000).toISOString());
+}
+
+/** The bucket of an age that started at `t` (the same rule as the SQL of `ageOf`; the roll-ups use it for whole days). */
+export function ageBucketAt(t: string, asOf: Date): AgeBucket {
+  const at = Date.parse(t);
+  const i = ageEdges(asOf).findIndex((e) => at > Date.parse(e));
+  return AGE_BUCKETS[i < 0 ? AGE_BUCKETS.length - 1 : i]!;
+}
+
+const isOpen = sql`${sql.ref('complaints.state')} not in ('closed', 'archived')`;
+
+/** Open (or, with `also`, pending) cases by the age bucket of `column` at `asOf`: one sum per bucket, named `<prefix>_<bucket>`. */
+function ageOf(asOf: Date, column: string, prefix: string, also: RawBuilder<unknown>) {
+  // An age falls in [lo, hi) days when its start lies in (now − hi, now − lo].
+  const edges = ageEdges(asOf);
+  return AGE_BUCKETS.map((b, i) => {
+    const conds = [isOpen, also, sql`${sql.ref(column)} is not null`];
+    if (i > 0) conds.push(sql`${sql.ref(column)} <= ${edges[i - 1]!}`);
+    if (i < edges.length) conds.push(sql`${sql.ref(column)} > ${edges[i]!}`);
+    return sql<number>`sum(case when ${sql.join(conds, sql` and `)} then 1 else 0 end)`.as(`${prefix}_${b}`);
+  });
+}
 /** A case duty's clock_facts kind: `duty:<code>` (store/duty.repository.ts). */
 export const DUTY_KIND_PREFIX = 'duty:';
 
@@ -217,7 +243,10 @@ async function context(app: App, q: StatisticsQuery) {
  * not rolled up received in `spans` (the rolled-up days' live tail); or the rolled-up cases of
  * `spans` the caller avoids (their roll-up sums are taken off again).
  */
-export type Scope = { kind: 'all' } | { kind: 'received' | 'unrolled' | 'avoided'; spans: (readonly [string, string])[] };
+export type Scope = { kind: 'all' } | { kind: 'received' | 'unrolled' | 'avoided' | 'marked'; spans: (readonly [string, string])[] };
+
+/** The rolled-up open cases changed since (migration 0036): their parts are taken off, their facts read. */
+const markedCases = (app: App) => app.database.db.selectFrom('report_rollup_case_marks as cm').select('cm.complaint_id');
 
 function spansWhere(column: string, spans: readonly (readonly [string, string])[]) {
   return sql<boolean>`(${sql.join(
@@ -231,6 +260,7 @@ function scoped<T extends SelectQueryBuilder<any, any, any>>(app: App, actor: Ac
   let r = q as SelectQueryBuilder<any, any, any>;
   const db = app.database.db;
   if (scope.kind === 'received') r = r.where(spansWhere('complaints.received_at', scope.spans));
+  else if (scope.kind === 'marked') r = r.where('complaints.id', 'in', markedCases(app)).where(spansWhere('complaints.received_at', scope.spans));
   else if (scope.kind === 'unrolled')
     r = r.where('complaints.id', 'in', db.selectFrom('case_facts as u').select('u.complaint_id').where('u.rolled_day', 'is', null).where(spansWhere('u.received_at', scope.spans)));
   else
@@ -239,6 +269,7 @@ function scoped<T extends SelectQueryBuilder<any, any, any>>(app: App, actor: Ac
       .where('complaints.id', 'in', db.selectFrom('complaint_participants as ap').select('ap.complaint_id').where('ap.user_id', '=', actor.id))
       .where((eb: ExpressionBuilder<any, any>) => eb.not(notAvoiding(actor, 'complaints.id')(eb) as never))
       .where('f.rolled_day', 'is not', null)
+      .where('complaints.id', 'not in', markedCases(app))
       .where(spansWhere('complaints.received_at', scope.spans));
   return r as T;
 }
@@ -256,7 +287,7 @@ export function cohortOf(app: App, actor: Actor, q: StatisticsQuery, fromI: stri
 }
 
 /** Which closures (cases closed in the period, whenever received) a query reads: all; those not rolled up; those rolled up under `days` (stale); or the rolled-up ones the caller avoids outside `days`. */
-export type ClosureScope = { kind: 'all' } | { kind: 'unrolled' } | { kind: 'stale'; days: string[] } | { kind: 'avoided'; staleDays: string[] };
+export type ClosureScope = { kind: 'all' } | { kind: 'unrolled' } | { kind: 'stale'; days: string[] } | { kind: 'avoided' | 'marked'; staleDays: string[] };
 
 const HOURS_100 = (wms: number) => Math.round((wms / HOUR) * 100);
 
@@ -299,6 +330,8 @@ export function counterAggregates(): [string, RawBuilder<number>][] {
     ['escalated', sumIf(FIGURES.escalated)],
     ['escalations', sum(ref('f.escalations'))],
     ['rep_keyed', sumIf(sql`${isComplaint} and ${keyed}`)],
+    // Settled cases are never pending: a roll-up of settled cases only (before 0036) has 0 here.
+    ['pending', sumIf(FIGURES.pending)],
   ];
 }
 export const COUNTER_NAMES = counterAggregates().map(([name]) => name);
@@ -349,17 +382,6 @@ async function cohortPart(x: Ctx, scope: Scope, sign: 1 | -1): Promise<Part> {
   const cohort = () => cohortOf(app, actor, q, fromI, toI, scope);
   const part = emptyPart(sign, bounds.length);
   const inBucket = (column: string) => bounds.map(([a, b], i) => sumIf(sql`${ref(column)} >= ${a} and ${ref(column)} < ${b}`).as(`b${i}`));
-  const isOpen = sql`${ref('complaints.state')} not in ('closed', 'archived')`;
-  const ageOf = (column: string, prefix: string, also: RawBuilder<unknown>) => {
-    // Instants `d` days before now; an age falls in [lo, hi) days when its start lies in (now − hi, now − lo].
-    const edges = AGE_BOUNDS_DAYS.map((d) => new Date(asOf.getTime() - d * 86_400_000).toISOString());
-    return AGE_BUCKETS.map((b, i) => {
-      const conds = [isOpen, also, sql`${ref(column)} is not null`];
-      if (i > 0) conds.push(sql`${ref(column)} <= ${edges[i - 1]!}`);
-      if (i < edges.length) conds.push(sql`${ref(column)} > ${edges[i]!}`);
-      return sumIf(sql.join(conds, sql` and `)).as(`${prefix}_${b}`);
-    });
-  };
   // Repeat complaints: an earlier complaint of the same customer (phone or e-mail key).
   const windowStart =
     dialect === 'postgres'
@@ -384,10 +406,9 @@ async function cohortPart(x: Ctx, scope: Scope, sign: 1 | -1): Promise<Part> {
   const countersQ = cohort()
     .select([
       ...counterAggregates().map(([name, agg]) => agg.as(name)),
-      sumIf(FIGURES.pending).as('pending'),
       ...inBucket('complaints.received_at'),
-      ...ageOf('complaints.received_at', 'open', sql`1 = 1`),
-      ...ageOf('f.pending_since', 'pend', FIGURES.pending),
+      ...ageOf(asOf, 'complaints.received_at', 'open', sql`1 = 1`),
+      ...ageOf(asOf, 'f.pending_since', 'pend', FIGURES.pending),
       sumIf(sql`${isComplaint} and ${repeated}`).as('rep_repeated'),
     ])
     .executeTakeFirst() as Promise<Record<string, unknown>>;
@@ -440,7 +461,7 @@ async function cohortPart(x: Ctx, scope: Scope, sign: 1 | -1): Promise<Part> {
       : (cohort().select('f.handling_wms as w').where(moded).where('f.handling_wms', 'is not', null).execute() as Promise<{ w: unknown }[]>);
 
   const [s, dimRows, reasons, clockRows, wmsRows] = await Promise.all([countersQ, dimsQ, reasonsQ, clocksQ, wmsQ]);
-  for (const name of [...COUNTER_NAMES, 'pending']) part.c[name] = n(s[name]);
+  for (const name of COUNTER_NAMES) part.c[name] = n(s[name]);
   part.received = bounds.map((_, i) => n(s[`b${i}`]));
   for (const b of AGE_BUCKETS) (part.open[b] = n(s[`open_${b}`])), (part.pend[b] = n(s[`pend_${b}`]));
   part.repeated = n(s.rep_repeated);
@@ -467,7 +488,11 @@ async function closurePart(x: Ctx, scope: ClosureScope, sign: 1 | -1): Promise<P
     base = base
       .where('complaints.id', 'in', db.selectFrom('complaint_participants as ap').select('ap.complaint_id').where('ap.user_id', '=', actor.id))
       .where((eb) => eb.not(notAvoiding(actor, 'complaints.id')(eb) as never))
-      .where('f.rolled_day', 'is not', null);
+      .where('f.rolled_day', 'is not', null)
+      .where('complaints.id', 'not in', markedCases(app));
+    if (scope.staleDays.length) base = base.where('f.rolled_day', 'not in', scope.staleDays);
+  } else if (scope.kind === 'marked') {
+    base = base.where(notAvoiding(actor, 'complaints.id')).where('complaints.id', 'in', markedCases(app)).where('f.rolled_day', 'is not', null);
     if (scope.staleDays.length) base = base.where('f.rolled_day', 'not in', scope.staleDays);
   } else {
     base = base.where(notAvoiding(actor, 'complaints.id'));
@@ -478,6 +503,43 @@ async function closurePart(x: Ctx, scope: ClosureScope, sign: 1 | -1): Promise<P
     .select(bounds.map(([a, b], i) => sumIf(sql`${ref('f.closed_at')} >= ${a} and ${ref('f.closed_at')} < ${b}`).as(`b${i}`)))
     .executeTakeFirst()) as Record<string, unknown> | undefined;
   part.closed = bounds.map((_, i) => n(row?.[`b${i}`]));
+  return part;
+}
+
+/**
+ * The backlog ages the roll-ups cannot give: the roll-up counts open and pending cases per day of
+ * their age's start (`report_rollup_ages`), which puts a whole day in one bucket unless an age
+ * bound falls inside it. For those few days (`straddle`, one per bound) the exact ages of the
+ * rolled-up cases of the clean days, unchanged since (not marked), avoided ones included (the
+ * roll-up counted them; the avoided part takes them off again), are read from the facts.
+ */
+async function straddlePart(x: Ctx, rolledSpans: (readonly [string, string])[], straddle: (readonly [string, string])[]): Promise<Part> {
+  const { app, q, fromI, toI, bounds, asOf } = x;
+  const part = emptyPart(1, bounds.length);
+  const base = (from: string, to: string) =>
+    applyFilters(
+      app.database.db
+        .selectFrom('complaints')
+        .innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
+        .where('complaints.received_at', '>=', from)
+        .where('complaints.received_at', '<', to)
+        .where(spansWhere('complaints.received_at', rolledSpans))
+        .where('f.rolled_day', 'is not', null)
+        .where('complaints.id', 'not in', markedCases(app)),
+      q.filters,
+    );
+  // One query per day for the open cases, its receipt range the only one (SQLite then searches
+  // its index by it, not by the period's); the facts' copy of the receipt instant (written from
+  // the case's, never changed) lets PostgreSQL read case_facts by its index too instead of
+  // hash-joining all of it. The pending cases (few) by their state.
+  const days = straddle.map(([a, b]) => [a > fromI ? a : fromI, b < toI ? b : toI] as const).filter(([a, b]) => a < b);
+  const rows = (await Promise.all([
+    ...days.map(([a, b]) =>
+      base(a, b).where('f.received_at', '>=', a).where('f.received_at', '<', b).select(ageOf(asOf, 'complaints.received_at', 'open', sql`1 = 1`)).executeTakeFirst(),
+    ),
+    base(fromI, toI).where('complaints.state', '=', 'pending').where(spansWhere('f.pending_since', straddle)).select(ageOf(asOf, 'f.pending_since', 'pend', FIGURES.pending)).executeTakeFirst(),
+  ])) as (Record<string, unknown> | undefined)[];
+  for (const r of rows) for (const b of AGE_BUCKETS) (part.open[b] += n(r?.[`open_${b}`])), (part.pend[b] += n(r?.[`pend_${b}`]));
   return part;
 }
 
@@ -552,14 +614,18 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
     }
   } else {
     const avoids = actor.kind !== 'system';
+    const straddle = straddleDays(asOf, zone);
     const parts = await Promise.all([
       plan.liveSpans.length ? cohortPart(x, { kind: 'received', spans: plan.liveSpans }, 1) : null,
       plan.rolledSpans.length ? cohortPart(x, { kind: 'unrolled', spans: plan.rolledSpans }, 1) : null,
+      plan.rolledSpans.length && plan.marked ? cohortPart(x, { kind: 'marked', spans: plan.rolledSpans }, 1) : null,
       avoids && plan.rolledSpans.length ? cohortPart(x, { kind: 'avoided', spans: plan.rolledSpans }, -1) : null,
+      plan.rolledSpans.length ? straddlePart(x, plan.rolledSpans, straddle.spans) : null,
       closurePart(x, { kind: 'unrolled' }, 1),
       plan.staleDays.length ? closurePart(x, { kind: 'stale', days: plan.staleDays }, 1) : null,
+      plan.marked ? closurePart(x, { kind: 'marked', staleDays: plan.staleDays }, 1) : null,
       avoids ? closurePart(x, { kind: 'avoided', staleDays: plan.staleDays }, -1) : null,
-      rollupPart(app, q, plan, bs.map((b) => [b.from.toISODate()!, b.to.toISODate()!] as const)),
+      rollupPart(app, q, plan, bs.map((b) => [b.from.toISODate()!, b.to.toISODate()!] as const), asOf, straddle.days),
     ]);
     t = sumParts(parts.filter((p): p is Part => p !== null), bounds.length);
   }

@@ -13,20 +13,45 @@ import type { Executor } from './db.js';
 
 const CASE_KEY = ['complaint_id'] as const;
 
+/** How the roll-ups count a case (migration 0032, 0036): under its day only (rolled up settled), or with its own part (rolled up open). */
+export interface RolledUp {
+  day: string;
+  part: boolean;
+}
+
 /**
- * Writes the row; returns the day the roll-up job counts the case under (the row as stored, after
- * any roll-up committed meanwhile: `rolled_day` is the job's alone and never written here).
+ * Writes the row; returns how the roll-up job counts the case (the row as stored, after any
+ * roll-up committed meanwhile: `rolled_day` and `rolled_part` are the job's alone and never
+ * written here). `schema`: which of those columns the database has (a migration test writes its
+ * old cases with today's writer on the schema it starts from).
  */
-async function upsertCaseFacts(db: Executor, row: CaseFactsTable, rollable: boolean): Promise<string | null> {
-  const { complaint_id: _id, rolled_day: _r, ...rest } = row;
-  const { rolled_day: _n, ...values } = row;
+async function upsertCaseFacts(db: Executor, row: CaseFactsTable, schema: 'none' | 'day' | 'part'): Promise<RolledUp | null> {
+  const { complaint_id: _id, rolled_day: _r, rolled_part: _p, ...rest } = row;
+  const { rolled_day: _n, rolled_part: _q, ...values } = row;
   const upsert = db.insertInto('case_facts').values(values).onConflict((oc) => oc.columns([...CASE_KEY]).doUpdateSet(rest));
-  if (!rollable) {
+  if (schema === 'none') {
     await upsert.execute();
     return null;
   }
-  const stored = await upsert.returning('rolled_day').executeTakeFirst();
-  return stored?.rolled_day ?? null;
+  if (schema === 'day') {
+    const stored = await upsert.returning('rolled_day').executeTakeFirst();
+    return stored?.rolled_day ? { day: stored.rolled_day, part: false } : null;
+  }
+  const stored = await upsert.returning(['rolled_day', 'rolled_part']).executeTakeFirst();
+  return stored?.rolled_day ? { day: stored.rolled_day, part: stored.rolled_part === 1 } : null;
+}
+
+/**
+ * Marks one rolled-up open case changed (migration 0036): the statistics take its part off its
+ * day's roll-up and read it from the facts until the job rebuilds the day. An upsert of the
+ * case's own row (no row another case's transaction writes): the transition's only extra write.
+ */
+export async function markRolledCase(db: Executor, complaintId: string, receivedAt: string, at: string): Promise<void> {
+  await db
+    .insertInto('report_rollup_case_marks')
+    .values({ complaint_id: complaintId, received_at: receivedAt, created_at: at })
+    .onConflict((oc) => oc.column('complaint_id').doNothing())
+    .execute();
 }
 
 /**
@@ -102,8 +127,11 @@ export async function recordFacts(trx: Transaction<DB> | Executor, complaint: Co
   // A case's first row cannot be rolled up yet (the job only sees committed rows); nor can a row
   // of a schema before migration 0032 (no roll-up column: the migration tests write their old
   // cases with today's writer on the schema they start from).
-  const rollable = prev !== null && 'rolled_day' in prev;
-  if (await upsertCaseFacts(trx, foldCaseFacts(prev, complaint, events, changedClocks, calendar), rollable)) await markRollupsStale(trx, complaint.receivedAt, complaint.receivedAt, complaint.updatedAt);
+  // A case rolled up while open has its own part in the roll-up: only the case is marked (0036).
+  const schema = prev === null ? 'none' : 'rolled_part' in prev ? 'part' : 'rolled_day' in prev ? 'day' : 'none';
+  const rolled = await upsertCaseFacts(trx, foldCaseFacts(prev, complaint, events, changedClocks, calendar), schema);
+  if (rolled?.part) await markRolledCase(trx, complaint.id, complaint.receivedAt, complaint.updatedAt);
+  else if (rolled) await markRollupsStale(trx, complaint.receivedAt, complaint.receivedAt, complaint.updatedAt);
   if (prev && prev.kind !== complaint.kind) await markRollupsStale(trx, complaint.receivedAt, reach(complaint.receivedAt), complaint.updatedAt);
   if (!changedClocks.length) return;
   const kinds = [...new Set(changedClocks.map((k) => k.kind))];

@@ -353,6 +353,15 @@ export interface CaseFactsTable {
   updated_at: string;
   /** The local day the roll-up job counts this case under (migration 0032); null: read from this row. Only the job writes it. */
   rolled_day?: string | null;
+  /** 1 when the roll-up holds this case's own part (rolled up while open, migration 0036): a change marks the case, not its day. Only the job writes it. */
+  rolled_part?: number;
+}
+
+/** Rolled-up open cases changed since they were rolled up (migration 0036): taken off their day's roll-up and read from the facts until the job rebuilds it. */
+export interface ReportRollupCaseMarksTable {
+  complaint_id: string;
+  received_at: string;
+  created_at: string;
 }
 
 /** Spans of receipt instants whose rolled-up days are stale until the roll-up job rebuilds them (migration 0032). */
@@ -637,6 +646,7 @@ export interface DB {
   case_facts: CaseFactsTable;
   clock_facts: ClockFactsTable;
   report_rollup_marks: ReportRollupMarksTable;
+  report_rollup_case_marks: ReportRollupCaseMarksTable;
   report_rollup_meta: ReportRollupMetaTable;
   report_rollup_days: ReportRollupDaysTable;
   customer_flags: CustomerFlagsTable;

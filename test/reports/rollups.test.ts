@@ -110,22 +110,6 @@ for (const { dialect, skip } of await engines()) {
         await trx.deleteFrom('complaint_participants').where('complaint_id', '=', gone.id).execute();
         await trx.deleteFrom('complaints').where('id', '=', gone.id).execute();
       });
-      // 4. An open case of a rolled-up day is closed (not rolled up yet: the live tail).
-      const open = await db
-        .selectFrom('complaints')
-        .innerJoin('case_facts', 'case_facts.complaint_id', 'complaints.id')
-        .select(['complaints.id'])
-        .where('complaints.state', '=', 'investigating')
-        .where('case_facts.rolled_day', 'is', null)
-        .where('complaints.received_at', '<', '2026-11-20T00:00:00Z')
-        .where('complaints.received_at', '>=', '2026-11-02T00:00:00Z')
-        .limit(1)
-        .executeTakeFirstOrThrow();
-      const c4 = { ...(await bodyOf(open.id)), state: 'closed', closedAt: '2026-12-01T03:00:00.000Z', updatedAt: '2026-12-01T03:00:00.000Z' } as Complaint;
-      await db.transaction().execute(async (trx) => {
-        await trx.updateTable('complaints').set({ state: 'closed' }).where('id', '=', c4.id).execute();
-        await recordFacts(trx, c4, [{ action: 'close', at: c4.closedAt!, actorId: 'x', data: {} }], [], null);
-      });
       assert.ok(Number((await db.selectFrom('report_rollup_marks').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n) >= 3, 'marks left');
 
       const stale = await both(app, avoider);
@@ -133,9 +117,64 @@ for (const { dialect, skip } of await engines()) {
       const pass = await rollUpReports(app);
       assert.ok(pass.rebuilt.length > 3, `rebuilt: ${pass.rebuilt.join(', ')}`);
       assert.deepEqual(await db.selectFrom('report_rollup_marks').selectAll().execute(), []);
+      assert.deepEqual(await db.selectFrom('report_rollup_case_marks').selectAll().execute(), []);
       const again = await both(app, avoider);
       assertSame(again.fast, stale.plain, 'rebuilt');
       assert.ok(ids.length > 0);
+    });
+
+    it('takes changed open cases off their day and reads them from the facts (migration 0036)', async () => {
+      const db = database.db;
+      const bodyOf = async (id: string) => JSON.parse((await db.selectFrom('complaints').select('body').where('id', '=', id).executeTakeFirstOrThrow()).body) as Complaint;
+      assert.deepEqual(await db.selectFrom('report_rollup_marks').selectAll().execute(), [], 'every day clean');
+      const before = await both(app, avoider);
+      assertSame(before.fast, before.plain, 'open cases rolled up');
+      // Rolled-up open cases change (migration 0036: each marks itself, not its day): one is
+      // settled, one regraded and moved to another department, one closed and then reopened, one
+      // the avoider must avoid is closed, and a pending one resumed.
+      const openRolled = (state: string, avoided = false) => {
+        let q = db
+          .selectFrom('complaints')
+          .innerJoin('case_facts', 'case_facts.complaint_id', 'complaints.id')
+          .select(['complaints.id'])
+          .where('complaints.state', '=', state)
+          .where('case_facts.rolled_part', '=', 1)
+          .where('complaints.received_at', '<', '2026-11-28T00:00:00Z')
+          .where('complaints.received_at', '>=', '2026-11-02T00:00:00Z')
+          .where('complaints.id', avoided ? 'in' : 'not in', db.selectFrom('complaint_participants').select('complaint_id').where('user_id', '=', avoider.id).where('relation', '=', 'subject'))
+          .orderBy('complaints.id');
+        return q.limit(4).execute();
+      };
+      const investigating = await openRolled('investigating');
+      const [avoidedOpen] = await openRolled('investigating', true);
+      const [pending] = await openRolled('pending');
+      assert.ok(investigating.length === 4 && avoidedOpen && pending, 'rolled-up open cases to change');
+      const change = async (id: string, patch: Partial<Complaint>, action: string, row: Record<string, unknown>) => {
+        const c = { ...(await bodyOf(id)), ...patch } as Complaint;
+        await db.transaction().execute(async (trx) => {
+          await trx.updateTable('complaints').set({ ...row, body: JSON.stringify(c) }).where('id', '=', id).execute();
+          await recordFacts(trx, c, [{ action, at: c.updatedAt, actorId: 'x', data: {} }], [], null);
+        });
+      };
+      const closing = (at: string) => ({ state: 'closed', closedAt: at, updatedAt: at }) as Partial<Complaint>;
+      await change(investigating[0]!.id, closing('2026-12-01T03:00:00.000Z'), 'close', { state: 'closed' });
+      await change(investigating[1]!.id, { grade: 'major', departmentCode: 'quality', updatedAt: '2026-12-01T04:00:00.000Z' } as Partial<Complaint>, 'regrade', { grade: 'major', department_code: 'quality' });
+      await change(investigating[2]!.id, closing('2026-11-30T05:00:00.000Z'), 'close', { state: 'closed' });
+      await change(investigating[2]!.id, { state: 'investigating', cycle: 2, updatedAt: '2026-12-01T06:00:00.000Z' } as Partial<Complaint>, 'reopen', { state: 'investigating' });
+      await change(avoidedOpen!.id, closing('2026-12-01T07:00:00.000Z'), 'close', { state: 'closed' });
+      await change(pending!.id, { state: 'investigating', updatedAt: '2026-12-01T08:00:00.000Z' } as Partial<Complaint>, 'resume', { state: 'investigating' });
+      const caseMarks = await db.selectFrom('report_rollup_case_marks').select('complaint_id').execute();
+      assert.deepEqual(caseMarks.map((m) => m.complaint_id).sort(), [investigating[0]!.id, investigating[1]!.id, investigating[2]!.id, avoidedOpen!.id, pending!.id].sort(), 'one mark per changed open case');
+      const marked = await both(app, avoider);
+      assertSame(marked.fast, marked.plain, 'changed open cases taken off and read from the facts');
+      assert.notDeepEqual(marked.plain[0], before.plain[0], 'the changes change the figures');
+      const { open, pending: pend } = marked.fast[0]!.backlog;
+      assert.ok(open.ge7d > 0 && open.d3to7 > 0 && open.d1to3 > 0 && pend.ge7d + pend.d3to7 + pend.d1to3 > 0, `open cases in the backlog: ${JSON.stringify(marked.fast[0]!.backlog)}`);
+      const pass = await rollUpReports(app);
+      assert.ok(pass.rebuilt.length >= 1 && pass.rebuilt.length <= 5, `rebuilt: ${pass.rebuilt.join(', ')}`);
+      assert.deepEqual(await db.selectFrom('report_rollup_case_marks').selectAll().execute(), []);
+      const again = await both(app, avoider);
+      assertSame(again.fast, marked.plain, 'rebuilt');
     });
 
     it('starts over under another time zone', async () => {
