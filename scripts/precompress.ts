@@ -3,7 +3,7 @@
  * every compressible asset `x.js`, `x.js.br` (brotli, best quality) and `x.js.gz` (gzip, level 9).
  * The server sends the copy the browser accepts (src/http/web.ts, @fastify/static's
  * `preCompressed`), so a page load costs no compression CPU per request and the best ratio is
- * paid for once. Chromium offers brotli only over HTTPS, so plain-HTTP installations get gzip.
+ * paid for once. Browsers that offer no brotli (older ones over plain HTTP) get gzip.
  *
  * Called by the Vite build (web/vite.config.ts) after it wrote the bundle; the server test
  * (test/api/web-compression.test.ts) calls it on a folder of its own.

@@ -51,7 +51,7 @@ describe('the console served compressed', () => {
     assert.ok(brotliDecompressSync(r.rawPayload).equals(js));
   });
 
-  it('sends gzip to a browser that offers only gzip (Chromium over plain HTTP)', async () => {
+  it('sends gzip to a browser that offers gzip but not brotli', async () => {
     const r = await get('/assets/index-abc.js', 'gzip, deflate');
     assert.equal(r.statusCode, 200);
     assert.equal(r.headers['content-encoding'], 'gzip');

@@ -1,9 +1,13 @@
 /** The signed-in user and the organisation data every screen reads (policy, staff, lifecycle). */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Suspense, createContext, lazy, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ok, onUnauthenticated, type I18nText, type Lifecycle, type Policy, type StaffEntry, type User } from '../api/client';
 import i18n, { pick, setLanguage } from '../i18n';
-import { MustChangePassword } from '../modules/auth/MustChangePassword';
 import { orgToday } from '../shared/org-date';
+import { LOGIN } from './pages';
+import { LoadingLine } from './PageLoading';
+
+// Shown only after an administrator reset the password: not part of every first load.
+const MustChangePassword = lazy(() => import('../modules/auth/MustChangePassword').then((m) => ({ default: m.MustChangePassword })));
 
 export interface Session {
   me: User | null;
@@ -87,6 +91,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (hinted()) {
       early = fetchLookups();
       early.catch(() => undefined); // a failure is read (and retried) by the provider
+    } else {
+      // Probably signed out: the sign-in page's chunk travels beside /me.
+      void LOGIN.preload().catch(() => undefined);
     }
     const load = async () => {
       const { mustChangePassword: pending, ...u } = await ok(api.GET('/api/v1/me'));
@@ -128,7 +135,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [me, loading, signIn, signOut, signOutEverywhere, mustChangePassword, passwordChanged],
   );
   // Until a reset password is changed, the console is only the change-password form.
-  return <SessionContext.Provider value={value}>{me && mustChangePassword ? <MustChangePassword /> : children}</SessionContext.Provider>;
+  return <SessionContext.Provider value={value}>{me && mustChangePassword ? (
+        <Suspense fallback={<LoadingLine />}>
+          <MustChangePassword />
+        </Suspense>
+      ) : (
+        children
+      )}</SessionContext.Provider>;
 }
 
 export function LookupsProvider({ children }: { children: ReactNode }) {
