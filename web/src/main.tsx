@@ -4,11 +4,14 @@ import { catalogueReady } from './i18n';
 import './app/app.css';
 import { App } from './app/App';
 import { keyboardScrollableTables } from './app/scroll-regions';
-import { preloadPage } from './app/pages';
+import { LOGIN, preloadPage } from './app/pages';
+import { hinted } from './app/session';
 
 keyboardScrollableTables();
-// The opened page's chunk travels beside /me and the lookups, not after them (one round trip less).
-preloadPage(location.pathname);
+// The chunk the first screen needs travels beside /me (and the lookups), not after it: the opened
+// page's when this browser was signed in last time, else the sign-in page's.
+if (hinted()) preloadPage(location.pathname);
+else void LOGIN.preload().catch(() => undefined);
 document.documentElement.lang = localStorage.getItem('kesu.lang') ?? 'zh-CN';
 
 // zh-TW or en readers wait for their catalogue (a small chunk, loading beside the page's) so no

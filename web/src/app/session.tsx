@@ -3,7 +3,6 @@ import { Suspense, createContext, lazy, useCallback, useContext, useEffect, useM
 import { api, ok, onUnauthenticated, type I18nText, type Lifecycle, type Policy, type StaffEntry, type User } from '../api/client';
 import i18n, { pick, setLanguage } from '../i18n';
 import { orgToday } from '../shared/org-date';
-import { LOGIN } from './pages';
 import { LoadingLine } from './PageLoading';
 
 // Shown only after an administrator reset the password: not part of every first load.
@@ -71,7 +70,8 @@ const hint = (on: boolean) => {
     // storage refused (private mode): no early lookups
   }
 };
-const hinted = () => {
+/** Whether this browser was signed in last time (main.tsx chooses which chunk to ask for first). */
+export const hinted = () => {
   try {
     return localStorage.getItem(SIGNED_IN_HINT) === '1';
   } catch {
@@ -91,9 +91,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (hinted()) {
       early = fetchLookups();
       early.catch(() => undefined); // a failure is read (and retried) by the provider
-    } else {
-      // Probably signed out: the sign-in page's chunk travels beside /me.
-      void LOGIN.preload().catch(() => undefined);
     }
     const load = async () => {
       const { mustChangePassword: pending, ...u } = await ok(api.GET('/api/v1/me'));
