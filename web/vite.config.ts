@@ -39,8 +39,9 @@ export default defineConfig({
     emptyOutDir: true,
     // Which chunk each page needs: test/browser/bundle-budget.test.ts weighs each page's first load from it.
     manifest: true,
-    // The largest chunk is antd's shared core; anything far above it is a split that went wrong.
-    chunkSizeWarningLimit: 700,
+    // The largest chunk is the entry (~950 kB raw, 262 kB brotli: React, antd's shared core, the
+    // shell); a chunk above this is a split that went wrong.
+    chunkSizeWarningLimit: 1000,
   },
   server: {
     port: 5173,
