@@ -12,7 +12,9 @@
  * every change; ticking clocks change it at most once a second). Beside each page, in the same
  * run, the physical limits: the same API requests replayed from Node with no browser (the
  * server's part), and a navigation to a one-line JSON answer of the same server (the browser's
- * floor for any page).
+ * floor for any page). Beside the times, the JavaScript of each cold load: the bytes that travelled
+ * (compressed when the server compresses; issue 14's target is under 400 KB for the initial load),
+ * the bytes once decoded, and the number of script files.
  *
  *   npm run bench:pages -- --engine sqlite --seed 20000 --runs 5
  *   npm run bench:pages -- --smoke          # small counts (checks the bench runs; CI runs it with --server tsx)
@@ -71,6 +73,10 @@ interface Visit {
   /** From the first API request's start to the last answer's end, in the page. */
   apiSpanMs: number;
   transferKiB: number;
+  /** JavaScript as it travelled (compressed when the server compresses; headers included) and once decoded. */
+  jsTransferKiB: number;
+  jsDecodedKiB: number;
+  jsFiles: number;
 }
 
 /** Records the time of every DOM change from the first moment of each document. */
@@ -98,7 +104,18 @@ async function visit(page: Page, url: string): Promise<Visit & { api: string[] }
     }
     const nav = performance.getEntries().find((e) => String(e.entryType) === 'navigation') as PerformanceNavigationTiming | undefined;
     const bytes = res.reduce((s, r) => s + r.transferSize, nav?.transferSize ?? 0);
-    return { readyMs: ready, apiCalls: api.length, apiSpanMs: lastApi - firstApi, transferKiB: bytes / 1024, api: api.map((r) => new URL(r.name).pathname + new URL(r.name).search) };
+    // Every script the page loaded until it was ready: the entry, its preloads and the route's lazy chunks.
+    const js = res.filter((r) => new URL(r.name).pathname.endsWith('.js'));
+    return {
+      readyMs: ready,
+      apiCalls: api.length,
+      apiSpanMs: lastApi - firstApi,
+      transferKiB: bytes / 1024,
+      jsTransferKiB: js.reduce((s, r) => s + r.transferSize, 0) / 1024,
+      jsDecodedKiB: js.reduce((s, r) => s + r.decodedBodySize, 0) / 1024,
+      jsFiles: js.length,
+      api: api.map((r) => new URL(r.name).pathname + new URL(r.name).search),
+    };
   }, QUIET_MS);
 }
 
@@ -200,10 +217,13 @@ async function main(): Promise<void> {
           navigationFloorMs: p50(floors),
           coldTransferKiB: p50(cold.map((v) => v.transferKiB)),
           warmTransferKiB: p50(warm.map((v) => v.transferKiB)),
+          coldJsTransferKiB: p50(cold.map((v) => v.jsTransferKiB)),
+          coldJsDecodedKiB: p50(cold.map((v) => v.jsDecodedKiB)),
+          coldJsFiles: p50(cold.map((v) => v.jsFiles)),
           apiPaths,
         };
         result.push(row);
-        log(`${screen} ${pg.name}: cold ${row.coldReadyMs.toFixed(0)} ms, warm ${row.warmReadyMs.toFixed(0)} ms, ${row.apiCalls} API calls (${row.apiSpanInPageMs.toFixed(0)} ms in the page, ${row.apiReplayedMs.toFixed(0)} ms replayed)`);
+        log(`${screen} ${pg.name}: cold ${row.coldReadyMs.toFixed(0)} ms (JS ${row.coldJsTransferKiB.toFixed(0)} KiB sent), warm ${row.warmReadyMs.toFixed(0)} ms, ${row.apiCalls} API calls (${row.apiSpanInPageMs.toFixed(0)} ms in the page, ${row.apiReplayedMs.toFixed(0)} ms replayed)`);
       }
       for (const { ctx } of ctxs.values()) await ctx.close();
     }
@@ -218,9 +238,10 @@ async function main(): Promise<void> {
   writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), engine, server: serverMode, seeded: seedCount, runs, machine, pages: result }, null, 2));
   const f = (x: unknown) => (typeof x === 'number' ? x.toFixed(0) : String(x));
   console.log(`\nPage speed (${engine}, ${seedCount} cases of history, p50 of ${runs} runs, load ${machine.load.join(' ')})`);
-  console.log('| screen | page | cold ready ms | warm ready ms | API calls | API in page ms | API replayed ms | navigation floor ms | cold KiB | warm KiB |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
-  for (const r of result) console.log(`| ${[r.screen, r.page, r.coldReadyMs, r.warmReadyMs, r.apiCalls, r.apiSpanInPageMs, r.apiReplayedMs, r.navigationFloorMs, r.coldTransferKiB, r.warmTransferKiB].map(f).join(' | ')} |`);
+  console.log('| screen | page | cold ready ms | warm ready ms | API calls | API in page ms | API replayed ms | navigation floor ms | cold KiB | warm KiB | cold JS KiB sent | cold JS KiB decoded | JS files |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of result)
+    console.log(`| ${[r.screen, r.page, r.coldReadyMs, r.warmReadyMs, r.apiCalls, r.apiSpanInPageMs, r.apiReplayedMs, r.navigationFloorMs, r.coldTransferKiB, r.warmTransferKiB, r.coldJsTransferKiB, r.coldJsDecodedKiB, r.coldJsFiles].map(f).join(' | ')} |`);
   console.log(`\nwrote ${out}`);
 }
 

@@ -59,6 +59,8 @@ export async function consoleFiles(server: FastifyInstance, root: string): Promi
     if (path !== '/' && file.startsWith(root + sep) && existsSync(file) && statSync(file).isFile()) {
       // Vite names built assets by content hash: cache them for a year.
       const immutable = path.startsWith('/assets/');
+      // The answer depends on Accept-Encoding (a precompressed copy or the plain file): caches must key on it.
+      reply.header('vary', 'Accept-Encoding');
       return reply.sendFile(path.slice(1), root, { immutable, maxAge: immutable ? 31_536_000_000 : 0, cacheControl: true });
     }
     // A missing file with an extension is a 404, not the app (a broken asset link must be visible).
@@ -69,8 +71,10 @@ export async function consoleFiles(server: FastifyInstance, root: string): Promi
   // In its own encapsulated context, so its `reply.sendFile` decorator cannot collide with
   // another @fastify/static registration (the portal's). `serve: false`: files are looked up per
   // request, so a build made while the server runs is picked up without a restart.
+  // `preCompressed`: a file's `.br` or `.gz` copy made at build time (scripts/precompress.ts) is
+  // sent when the browser accepts it, so compressing costs no CPU per request; else the file itself.
   await server.register(async (web) => {
-    await web.register(fastifyStatic, { root, serve: false });
+    await web.register(fastifyStatic, { root, serve: false, preCompressed: true });
     web.get('/', { schema: { hide: true } }, handler);
     web.get('/*', { schema: { hide: true } }, handler);
   });

@@ -2,6 +2,7 @@
  * Start-up of the console (issue 14, speed): a browser that was signed in asks for the lookups
  * (policy, directory, lifecycle) beside /me instead of after it — one round trip less before the
  * first screen — and asks for each once; after signing out nothing is asked before the sign-in.
+ * The opened page's own chunk (the console is split per page) is asked for beside them too.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,11 +26,13 @@ describe('console start-up', { skip }, () => {
     page.on('request', (r) => {
       const path = new URL(r.url()).pathname;
       if (path === '/api/v1/me' || LOOKUPS.includes(path)) seen.push(`request ${path}`);
+      if (/^\/assets\/WorkbenchPage-[\w-]+\.js$/.test(path)) seen.push('request page chunk');
     });
     page.on('response', (r) => {
       const path = new URL(r.url()).pathname;
       if (path === '/api/v1/me') seen.push(`response ${path}`);
     });
+    assert.match(new URL(page.url()).pathname, /^\/workbench$/);
     await page.reload();
     await page.getByTestId('whoami').waitFor();
     await page.waitForLoadState('networkidle');
@@ -39,6 +42,8 @@ describe('console start-up', { skip }, () => {
       assert.equal(seen.filter((x) => x === `request ${path}`).length, 1, `${path} once: ${seen.join(', ')}`);
       assert.ok(seen.indexOf(`request ${path}`) < answered, `${path} asked before /me answered: ${seen.join(', ')}`);
     }
+    assert.equal(seen.filter((x) => x === 'request page chunk').length, 1, `the workbench's chunk once: ${seen.join(', ')}`);
+    assert.ok(seen.indexOf('request page chunk') < answered, `the workbench's chunk asked before /me answered: ${seen.join(', ')}`);
 
     // Signed out: the sign-in page asks for none of them.
     await page.getByRole('button', { name: /^(退出|Sign out)$/ }).click();

@@ -1,15 +1,25 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import './i18n';
+import { catalogueReady } from './i18n';
 import './app/app.css';
 import { App } from './app/App';
 import { keyboardScrollableTables } from './app/scroll-regions';
+import { LOGIN, preloadPage } from './app/pages';
+import { hinted } from './app/session';
 
 keyboardScrollableTables();
+// The chunk the first screen needs travels beside /me (and the lookups), not after it: the opened
+// page's when this browser was signed in last time, else the sign-in page's.
+if (hinted()) preloadPage(location.pathname);
+else void LOGIN.preload().catch(() => undefined);
 document.documentElement.lang = localStorage.getItem('kesu.lang') ?? 'zh-CN';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+// zh-TW or en readers wait for their catalogue (a small chunk, loading beside the page's) so no
+// Chinese words flash before theirs; zh-CN readers render at once.
+void catalogueReady.then(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  ),
 );

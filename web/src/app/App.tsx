@@ -8,24 +8,11 @@ import 'dayjs/locale/zh-cn';
 import 'dayjs/locale/zh-tw';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { Suspense } from 'react';
 import { LookupsProvider, SessionProvider, useSession } from './session';
 import { LiveProvider } from './live';
 import { Shell } from './Shell';
-import { LoginPage } from '../modules/auth/LoginPage';
-import { IntakePage } from '../modules/intake/IntakePage';
-import { QueuePage } from '../modules/queues/QueuePage';
-import { MyDutiesPage } from '../modules/duties/MyDutiesPage';
-import { CasePage } from '../modules/case/CasePage';
-import { FollowUpPage } from '../modules/followup/FollowUpPage';
-import { DashboardPage } from '../modules/dashboard/DashboardPage';
-import { AdminPage } from '../modules/admin/AdminPage';
-import { ReportsPage } from '../modules/reports/ReportsPage';
-import { ArchivePage } from '../modules/archive/ArchivePage';
-import { SystemicPage } from '../modules/systemic/SystemicPage';
-import { AccountabilityPage } from '../modules/accountability/AccountabilityPage';
-import { KnowledgePage } from '../modules/knowledge/KnowledgePage';
-import { ProcessPage } from '../modules/case/ProcessPage';
-import { WorkbenchPage } from '../modules/workbench/WorkbenchPage';
+import { HOME, LOGIN, PAGES } from './pages';
 import type { User } from '../api/client';
 
 const ANTD_LOCALES = { 'zh-CN': zhCN, 'zh-TW': zhTW, en: enUS } as const;
@@ -33,7 +20,7 @@ const DAYJS_LOCALES = { 'zh-CN': 'zh-cn', 'zh-TW': 'zh-tw', en: 'en' } as const;
 
 /** Everyone starts the day on the workbench (工作台); the role's own page is one click away. */
 function home(_me: User): string {
-  return '/workbench';
+  return HOME;
 }
 
 function Routed() {
@@ -42,7 +29,14 @@ function Routed() {
   if (!me)
     return (
       <Routes>
-        <Route path="*" element={<LoginPage />} />
+        <Route
+          path="*"
+          element={
+            <Suspense fallback={<Spin style={{ display: 'block', marginTop: '20vh' }} />}>
+              <LOGIN.Component />
+            </Suspense>
+          }
+        />
       </Routes>
     );
   return (
@@ -52,20 +46,9 @@ function Routed() {
           <Route path="/login" element={<Navigate to={home(me)} replace />} />
           <Route element={<Shell />}>
             <Route index element={<Navigate to={home(me)} replace />} />
-            <Route path="/workbench" element={<WorkbenchPage />} />
-            <Route path="/intake" element={<IntakePage />} />
-            <Route path="/queues/:queue" element={<QueuePage />} />
-            <Route path="/duties" element={<MyDutiesPage />} />
-            <Route path="/cases/:id" element={<CasePage />} />
-            <Route path="/followup" element={<FollowUpPage />} />
-            <Route path="/dashboard" element={<DashboardPage />} />
-            <Route path="/reports" element={<ReportsPage />} />
-            <Route path="/archive" element={<ArchivePage />} />
-            <Route path="/systemic" element={<SystemicPage />} />
-            <Route path="/accountability" element={<AccountabilityPage />} />
-            <Route path="/knowledge/:id?" element={<KnowledgePage />} />
-            <Route path="/process" element={<ProcessPage />} />
-            <Route path="/admin" element={<AdminPage />} />
+            {PAGES.map(({ path, Component }) => (
+              <Route key={path} path={path} element={<Component />} />
+            ))}
             <Route path="*" element={<Navigate to={home(me)} replace />} />
           </Route>
         </Routes>

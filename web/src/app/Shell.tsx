@@ -7,18 +7,21 @@ import { App, Badge, Button, Dropdown, Grid, Layout, Menu, Modal, Select, Toolti
 import { AlertOutlined, AppstoreOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CalendarOutlined, CheckSquareOutlined, DisconnectOutlined, DownOutlined, FileExcelOutlined, FolderOpenOutlined, FormOutlined, HomeOutlined, KeyOutlined, LaptopOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { useEffect, useState, type ReactNode } from 'react';
+import { Suspense, lazy, useEffect, useState, type ReactNode } from 'react';
 import { useSession } from './session';
 import { useLive } from './live';
 import { QUEUES, firstQueuePath } from '../modules/queues/queues';
 import { LOCALES, setLanguage } from '../i18n';
 import type { Locale } from '../api/client';
 import { joinList } from '../shared/format';
-import { ChangePasswordForm } from '../modules/auth/ChangePasswordForm';
-import { MyAbsences } from '../modules/absences/MyAbsences';
 import { useShortcuts } from './useShortcuts';
 import { ShortcutsHelp } from './ShortcutsHelp';
 import { focusSearch } from './focus-search';
+import { LoadingLine, PageFrame } from './PageLoading';
+
+// Opened from the account menu only: their forms, date pickers and table need not travel with every page.
+const ChangePasswordForm = lazy(() => import('../modules/auth/ChangePasswordForm').then((m) => ({ default: m.ChangePasswordForm })));
+const MyAbsences = lazy(() => import('../modules/absences/MyAbsences').then((m) => ({ default: m.MyAbsences })));
 
 export function Shell() {
   const { t, i18n } = useTranslation();
@@ -127,19 +130,25 @@ export function Shell() {
           </Button>
         </Layout.Header>
         <Layout.Content style={{ padding: 12, minWidth: 0 }}>
-          <Outlet />
+          <PageFrame path={loc.pathname}>
+            <Outlet />
+          </PageFrame>
         </Layout.Content>
         <Modal open={passwordOpen} title={t('account.changePassword')} footer={null} onCancel={() => setPasswordOpen(false)} destroyOnHidden>
-          <ChangePasswordForm
-            onCancel={() => setPasswordOpen(false)}
-            onDone={() => {
-              setPasswordOpen(false);
-              void message.success(t('account.changed'));
-            }}
-          />
+          <Suspense fallback={<LoadingLine />}>
+            <ChangePasswordForm
+              onCancel={() => setPasswordOpen(false)}
+              onDone={() => {
+                setPasswordOpen(false);
+                void message.success(t('account.changed'));
+              }}
+            />
+          </Suspense>
         </Modal>
         <Modal open={absencesOpen} title={t('absence.mine')} footer={null} width={760} onCancel={() => setAbsencesOpen(false)} destroyOnHidden>
-          <MyAbsences />
+          <Suspense fallback={<LoadingLine />}>
+            <MyAbsences />
+          </Suspense>
         </Modal>
         <ShortcutsHelp open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
       </Layout>

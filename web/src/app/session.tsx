@@ -1,9 +1,12 @@
 /** The signed-in user and the organisation data every screen reads (policy, staff, lifecycle). */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Suspense, createContext, lazy, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ok, onUnauthenticated, type I18nText, type Lifecycle, type Policy, type StaffEntry, type User } from '../api/client';
 import i18n, { pick, setLanguage } from '../i18n';
-import { MustChangePassword } from '../modules/auth/MustChangePassword';
 import { orgToday } from '../shared/org-date';
+import { LoadingLine } from './PageLoading';
+
+// Shown only after an administrator reset the password: not part of every first load.
+const MustChangePassword = lazy(() => import('../modules/auth/MustChangePassword').then((m) => ({ default: m.MustChangePassword })));
 
 export interface Session {
   me: User | null;
@@ -67,7 +70,8 @@ const hint = (on: boolean) => {
     // storage refused (private mode): no early lookups
   }
 };
-const hinted = () => {
+/** Whether this browser was signed in last time (main.tsx chooses which chunk to ask for first). */
+export const hinted = () => {
   try {
     return localStorage.getItem(SIGNED_IN_HINT) === '1';
   } catch {
@@ -128,7 +132,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [me, loading, signIn, signOut, signOutEverywhere, mustChangePassword, passwordChanged],
   );
   // Until a reset password is changed, the console is only the change-password form.
-  return <SessionContext.Provider value={value}>{me && mustChangePassword ? <MustChangePassword /> : children}</SessionContext.Provider>;
+  return <SessionContext.Provider value={value}>{me && mustChangePassword ? (
+        <Suspense fallback={<LoadingLine />}>
+          <MustChangePassword />
+        </Suspense>
+      ) : (
+        children
+      )}</SessionContext.Provider>;
 }
 
 export function LookupsProvider({ children }: { children: ReactNode }) {
