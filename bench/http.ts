@@ -25,7 +25,9 @@
  * limits), --out FILE. For the read paths at scale (issue 13): --bulk seeds with bench/http/bulk-seed.ts
  * (only the rows the reads read, in big batches: 1 M cases in minutes) and --articles N published
  * experience articles (default 10000 with --bulk); --reads-only skips intake, the burst and the raw
- * insert (which would seed a second history of the same size).
+ * insert (which would seed a second history of the same size); --keep leaves the seeded place (data dir,
+ * PostgreSQL database) behind and prints it, --reuse DIR[,DATABASE_URL] measures on such a place again
+ * without seeding (give the same --seed, so the callers' layout is the seeded one; one engine).
  * Writes bench/results/http-<date>.json and prints a table. Bounded: it stops by itself.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -64,6 +66,8 @@ const only = opt('--only')?.split(',').map((x) => x.trim());
 const bulk = has('--bulk');
 const articleCount = Number(opt('--articles') ?? (bulk ? 10_000 : 0));
 const readsOnly = has('--reads-only');
+const keep = has('--keep');
+const reuse = opt('--reuse');
 /** How long to wait for the outbox to drain before each measurement. */
 const settleSeconds = smoke ? 0 : 45;
 const TEMPLATES = smoke ? 3 : 20;
@@ -116,7 +120,11 @@ async function settle(store: RowStore): Promise<number> {
 
 async function runEngine(engine: Engine): Promise<EngineResult> {
   log(`${engine}: starting Kesu (${serverMode}) on a fresh ${engine === 'sqlite' ? 'data dir' : 'database'}`);
-  const place = await freshPlace(engine, 'http');
+  const fresh = reuse ? null : await freshPlace(engine, 'http');
+  const [reuseDir, reuseUrl] = (reuse ?? '').split(',');
+  const kept = { engine, dataDir: reuseDir!, databaseUrl: reuseUrl || undefined, drop: async () => {} };
+  if (reuse && engine === 'postgres' && !reuseUrl) throw new Error('--reuse DIR,DATABASE_URL on PostgreSQL');
+  const place = fresh && !keep ? fresh : { ...(fresh ?? kept), drop: async () => log(`${engine}: kept the seeded place: --reuse ${[fresh?.dataDir ?? kept.dataDir, fresh?.databaseUrl ?? kept.databaseUrl].filter(Boolean).join(',')}`) };
   const sinks = await Sinks.start();
   const profDir = profile ? join(resultsDir, `prof-${engine}-${stamp}`) : undefined;
   if (profDir) mkdirSync(profDir, { recursive: true });
@@ -148,9 +156,10 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
     // The server's contact key (created in its data dir at start), so seeded cases are found by their callers' numbers.
     const contactKey = resolveContactKey(null, place.dataDir);
     const callers = callerLayout(seedCount);
-    if (bulk) await bulkSeed(engine, place, templates, seedCount, { key: contactKey, phoneOf: callers.phoneOf, articles: articleCount, log });
+    if (reuse) log(`${engine}: reusing the history seeded before (${reuse})`);
+    else if (bulk) await bulkSeed(engine, place, templates, seedCount, { key: contactKey, phoneOf: callers.phoneOf, articles: articleCount, log });
     else await seedHistory(store, templates, seedCount, { prefix: '5', callers: { key: contactKey, phoneOf: callers.phoneOf } });
-    await store.analyze();
+    if (!reuse) await store.analyze();
     log(`${engine}: seeded ${seedCount} cases of history${bulk ? ` and ${articleCount} articles (bulk)` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     // The agent reads and notes its own cases (1 in 20 of the history); the specialist judges any other.
     const agentId = String(templates[0]!.complaint.first_responder_id);
