@@ -66,9 +66,12 @@ export function readSampleTexts(path = SAMPLE_CSV): { category: string; text: st
   return rows.filter((r) => r[ti]).map((r) => ({ category: r[ci] ?? '', text: r[ti]! }));
 }
 
-/** Of every 10 cases: 2 still open (the template's state), 1 answered, 1 followed up, 6 closed. */
+/**
+ * Of every 10 cases: 2 still open (the template's state), 1 answered, 1 followed up, 6 closed —
+ * counted on i / 3, so the demo agent's share (every 20th case) gets resolved cases too.
+ */
 function stateOf(i: number): State | null {
-  const r = i % 10;
+  const r = Math.floor(i / 3) % 10;
   return r < 2 ? null : r === 2 ? 'answered' : r === 3 ? 'followed_up' : 'closed';
 }
 
