@@ -160,6 +160,8 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
     else if (bulk) await bulkSeed(engine, place, templates, seedCount, { key: contactKey, phoneOf: callers.phoneOf, articles: articleCount, log });
     else await seedHistory(store, templates, seedCount, { prefix: '5', callers: { key: contactKey, phoneOf: callers.phoneOf } });
     if (!reuse) await store.analyze();
+    // Sign in again: a long seed (1 M cases: an hour on a loaded machine) outlives the sessions.
+    for (const u of Object.keys(tokens)) tokens[u] = (await http.json<{ token: string }>('POST', '/api/v1/auth/login', { body: { username: u, password: 'kesu-demo' } })).token;
     log(`${engine}: seeded ${seedCount} cases of history${bulk ? ` and ${articleCount} articles (bulk)` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     // The agent reads and notes its own cases (1 in 20 of the history); the specialist judges any other.
     const agentId = String(templates[0]!.complaint.first_responder_id);
