@@ -21,7 +21,13 @@
  * it does not answer, unless KESU_REQUIRE_PG=1), --seconds N per measurement (default 10),
  * --clients 1,8,64, --seed N cases of history (default 20000), --burst N intakes (default 1000),
  * --server dist|tsx, --profile (server CPU profile under bench/results/, summarised), --only
- * "intake,queue page" (a subset of the scenarios; "caller lookup" also runs its raw-SQL limit), --out FILE.
+ * "intake,queue page" (a subset of the scenarios; "caller lookup" and "matching" also run their raw-SQL
+ * limits), --out FILE. For the read paths at scale (issue 13): --bulk seeds with bench/http/bulk-seed.ts
+ * (only the rows the reads read, in big batches: 1 M cases in minutes) and --articles N published
+ * experience articles (default 10000 with --bulk); --reads-only skips intake, the burst and the raw
+ * insert (which would seed a second history of the same size); --keep leaves the seeded place (data dir,
+ * PostgreSQL database) behind and prints it, --reuse DIR[,DATABASE_URL] measures on such a place again
+ * without seeding (give the same --seed, so the callers' layout is the seeded one; one engine).
  * Writes bench/results/http-<date>.json and prints a table. Bounded: it stops by itself.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -38,6 +44,9 @@ import { intakeBody } from './http/intake-body.js';
 import { flag, option } from './http/options.js';
 import { callerLayout } from './http/callers.js';
 import { hashTerm, resolveContactKey } from '../src/services/contact-keys.js';
+import { bulkSeed, readSampleTexts } from './http/bulk-seed.js';
+import { matchTokens } from '../src/services/knowledge-match.js';
+import { RESOLVED_STATES } from '../src/store/knowledge.repository.js';
 
 // --- options -------------------------------------------------------------------------------------
 
@@ -54,6 +63,11 @@ const serverMode = (opt('--server') ?? 'dist') as 'dist' | 'tsx';
 const profile = has('--profile');
 /** Only these scenarios (comma list of names, e.g. `intake,queue page`); intake always runs, for the ratios. */
 const only = opt('--only')?.split(',').map((x) => x.trim());
+const bulk = has('--bulk');
+const articleCount = Number(opt('--articles') ?? (bulk ? 10_000 : 0));
+const readsOnly = has('--reads-only');
+const keep = has('--keep');
+const reuse = opt('--reuse');
 /** How long to wait for the outbox to drain before each measurement. */
 const settleSeconds = smoke ? 0 : 45;
 const TEMPLATES = smoke ? 3 : 20;
@@ -106,7 +120,11 @@ async function settle(store: RowStore): Promise<number> {
 
 async function runEngine(engine: Engine): Promise<EngineResult> {
   log(`${engine}: starting Kesu (${serverMode}) on a fresh ${engine === 'sqlite' ? 'data dir' : 'database'}`);
-  const place = await freshPlace(engine, 'http');
+  const fresh = reuse ? null : await freshPlace(engine, 'http');
+  const [reuseDir, reuseUrl] = (reuse ?? '').split(',');
+  const kept = { engine, dataDir: reuseDir!, databaseUrl: reuseUrl || undefined, drop: async () => {} };
+  if (reuse && engine === 'postgres' && !reuseUrl) throw new Error('--reuse DIR,DATABASE_URL on PostgreSQL');
+  const place = fresh && !keep ? fresh : { ...(fresh ?? kept), drop: async () => log(`${engine}: kept the seeded place: --reuse ${[fresh?.dataDir ?? kept.dataDir, fresh?.databaseUrl ?? kept.databaseUrl].filter(Boolean).join(',')}`) };
   const sinks = await Sinks.start();
   const profDir = profile ? join(resultsDir, `prof-${engine}-${stamp}`) : undefined;
   if (profDir) mkdirSync(profDir, { recursive: true });
@@ -138,9 +156,13 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
     // The server's contact key (created in its data dir at start), so seeded cases are found by their callers' numbers.
     const contactKey = resolveContactKey(null, place.dataDir);
     const callers = callerLayout(seedCount);
-    await seedHistory(store, templates, seedCount, { prefix: '5', callers: { key: contactKey, phoneOf: callers.phoneOf } });
-    await store.analyze();
-    log(`${engine}: seeded ${seedCount} cases of history in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    if (reuse) log(`${engine}: reusing the history seeded before (${reuse})`);
+    else if (bulk) await bulkSeed(engine, place, templates, seedCount, { key: contactKey, phoneOf: callers.phoneOf, articles: articleCount, log });
+    else await seedHistory(store, templates, seedCount, { prefix: '5', callers: { key: contactKey, phoneOf: callers.phoneOf } });
+    if (!reuse) await store.analyze();
+    // Sign in again: a long seed (1 M cases: an hour on a loaded machine) outlives the sessions.
+    for (const u of Object.keys(tokens)) tokens[u] = (await http.json<{ token: string }>('POST', '/api/v1/auth/login', { body: { username: u, password: 'kesu-demo' } })).token;
+    log(`${engine}: seeded ${seedCount} cases of history${bulk ? ` and ${articleCount} articles (bulk)` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     // The agent reads and notes its own cases (1 in 20 of the history); the specialist judges any other.
     const agentId = String(templates[0]!.complaint.first_responder_id);
     const seeded = await store.query(`select id, first_responder_id from complaints where number like 'KS-____-5%'`);
@@ -177,6 +199,8 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
         'intake',
       );
     };
+    // Matching texts: real complaints of the sample (those the bulk seed also drew its cases from, so similar cases exist).
+    const matchTexts = readSampleTexts().filter((_, k) => k % 97 === 5).slice(0, 16).map((x) => x.text);
     const searches = ['漏水', '退款', '洗发水 编号 7', 'KS-2026-5000042', '屏幕 划痕'];
     const scenarios: { name: string; op: (client: number, n: number) => Promise<string | void>; stop?: () => boolean }[] = [
       { name: 'sign-in', op: () => expect(http.send('POST', '/api/v1/auth/login', { body: { username: 'agent', password: 'kesu-demo' } }), [200], 'sign-in') },
@@ -225,23 +249,53 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
           return `probe + 50 newest bodies: ${g.label}`;
         },
       },
+      {
+        // What the intake screen sends as the description is typed (相似经验与案例), as the agent and as the specialist.
+        name: 'matching',
+        op: async (_c, n) => {
+          const text = matchTexts[n % matchTexts.length]!;
+          const user = Math.floor(n / matchTexts.length) % 2 ? 'agent' : 'specialist';
+          const r = await http.send('POST', '/api/v1/knowledge/match', { token: tokens[user], body: { text } });
+          if (r.status !== 200) throw new Error(`matching: ${r.status} ${r.text.slice(0, 200)}`);
+          const m = JSON.parse(r.text) as { articles: unknown[]; cases: unknown[] };
+          if (user === 'specialist' && articleCount && !m.articles.length) throw new Error(`matching: no article for ${text}`);
+          return `${user} matching`;
+        },
+      },
+      {
+        // Its physical limit through the same driver: the candidate queries alone (articles sharing a word; the newest 200 resolved cases sharing one), no visibility, no ranking.
+        name: 'matching (raw SQL)',
+        op: async (_c, n) => {
+          const toks = matchTokens(matchTexts[n % matchTexts.length]!);
+          if (!toks.length) return 'no tokens';
+          const ph = (k: number) => (engine === 'sqlite' ? '?' : `$${k}`);
+          const list = toks.map((_, k) => ph(k + 1)).join(', ');
+          await store!.query(`select article_id, token, tf from knowledge_tokens where token in (${list})`, toks);
+          const states = RESOLVED_STATES.map((s) => `'${s}'`).join(', ');
+          if (engine === 'sqlite')
+            await store!.query(`select id, category, body from complaints where state in (${states}) and id in (select complaint_id from complaint_search where complaint_search match ?) order by received_at desc limit 200`, [toks.map((t) => `"${t}"`).join(' OR ')]);
+          else
+            await store!.query(`select id, category, body from complaints where state in (${states}) and id in (select complaint_id from complaint_search where to_tsvector('simple', tokens) @@ to_tsquery('simple', $1)) order by received_at desc limit 200`, [toks.map((t) => `'${t}'`).join(' | ')]);
+          return 'article tokens + 200 newest resolved cases sharing a word';
+        },
+      },
       { name: 'intake', op: (c) => intakeOp(c) },
     ];
     const results: EngineResult['scenarios'] = [];
-    for (const s of scenarios.filter((x) => !only || x.name === 'intake' || only.includes(x.name.replace(' (raw SQL)', ''))))
+    for (const s of scenarios.filter((x) => (x.name === 'intake' ? !readsOnly : !only || only.includes(x.name.replace(' (raw SQL)', '')))))
       for (const clients of clientLevels) {
         const backlogAtStart = await settle(store);
         const stats = await drive({ clients, seconds, op: s.op, stop: s.stop });
         results.push({ name: s.name, clients, backlogAtStart, stats });
         log(`${engine}: ${s.name.padEnd(14)} ${String(clients).padStart(3)} clients  ${fmtStats(stats)}${backlogAtStart ? `  (outbox backlog at start: ${backlogAtStart})` : ''}`);
-        if (s.name.startsWith('caller lookup')) for (const [tag, t] of Object.entries(stats.byTag ?? {})) log(`${engine}:   ${tag}: p50 ${ms(t.p50)} p95 ${ms(t.p95)} p99 ${ms(t.p99)} ms (${t.ok})`);
+        if (s.name.startsWith('caller lookup') || s.name.startsWith('matching')) for (const [tag, t] of Object.entries(stats.byTag ?? {})) log(`${engine}:   ${tag}: p50 ${ms(t.p50)} p95 ${ms(t.p95)} p99 ${ms(t.p99)} ms (${t.ok})`);
       }
 
-    // The burst: intakes from 8 clients while 4 others read queues.
+    // The burst: intakes from 8 clients while 4 others read queues (none with --reads-only).
     await settle(store);
     let burstDone = false;
-    const readers = drive({ clients: BURST_READERS, seconds: 3600, op: (_c, n) => queueOp(n), stop: () => burstDone });
-    const intakes = await drive({ clients: BURST_CLIENTS, seconds: 3600, maxOps: burstCount, op: (c) => intakeOp(c) });
+    const readers = drive({ clients: BURST_READERS, seconds: 3600, op: (_c, n) => queueOp(n), stop: () => burstDone || readsOnly });
+    const intakes = await drive({ clients: BURST_CLIENTS, seconds: 3600, maxOps: readsOnly ? 0 : burstCount, op: (c) => intakeOp(c) });
     burstDone = true;
     const queue = await readers;
     const backlogAfter = await backlog(store);
@@ -263,8 +317,8 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
     await place.drop();
 
     // The physical limit: the same rows into a fresh database of the same engine, no HTTP.
-    const raw = await measureRaw(engine, templates);
-    const ratios = clientLevels.map((clients) => {
+    const raw = readsOnly ? [] : await measureRaw(engine, templates);
+    const ratios = (readsOnly ? [] : clientLevels).map((clients) => {
       const k = results.find((r) => r.name === 'intake' && r.clients === clients)!.stats;
       const r = raw.find((x) => x.clients === clients && x.counter) ?? raw[0]!;
       return { clients, kesuPerSecond: k.perSecond, rawPerSecond: r.stats.perSecond, ratio: k.perSecond / r.stats.perSecond, rawClients: r.connections };
@@ -337,7 +391,7 @@ function table(results: EngineResult[]): string {
   }
   lines.push('', '| engine | request (1 client; and during the burst) | n | p50 ms | p95 ms | p99 ms | during the burst: p50 / p99 ms |', '|---|---|---|---|---|---|---|');
   for (const e of results)
-    for (const name of ['queue page', 'search', 'caller lookup', 'caller lookup (raw SQL)']) {
+    for (const name of ['queue page', 'search', 'caller lookup', 'caller lookup (raw SQL)', 'matching', 'matching (raw SQL)']) {
       const s = e.scenarios.find((x) => x.name === name && x.clients === Math.min(...clientLevels));
       for (const [tag, t] of Object.entries(s?.stats.byTag ?? {})) {
         const b = e.burst.queue.byTag?.[tag];
