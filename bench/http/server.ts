@@ -136,8 +136,6 @@ export interface Place {
 
 export async function freshPlace(engine: Engine, label: string): Promise<Place> {
   const dataDir = mkdtempSync(join(tmpdir(), `kesu-bench-${label}-`));
-  // KESU_BENCH_KEEP=1 leaves the SQLite data folder for a look at the plans afterwards (EXPLAIN QUERY PLAN).
-  if (engine === 'sqlite' && process.env.KESU_BENCH_KEEP === '1') return { engine, dataDir, drop: async () => console.log(`# kept ${dataDir}`) };
   if (engine === 'sqlite') return { engine, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   const scratch = await scratchDatabase(`kesu_bench_${label}`);
   return {
