@@ -47,16 +47,38 @@ const currentRow = (page: Page) =>
     return { id: tr?.dataset.rowKey ?? null, focused: !!tr && document.activeElement === tr };
   });
 
-/** Presses j until the case `id` is the queue's current row (at most once per row shown). */
+/**
+ * Presses j until the case `id` is the queue's current row, and k back up if j reached the end
+ * first (the queue's order of two cases due at the same time is not the test's to choose). Each
+ * press waits until the current row has moved before it looks (the page renders the move after
+ * the key; under load that is later than the next look).
+ */
 async function selectByKeys(page: Page, id: string): Promise<void> {
   await page.locator(`[data-testid="queue-table"] tr[data-row-key="${id}"]`).waitFor();
+  // Keys go to an open dialog, menu or popover first (useShortcuts.ts): a confirmation still
+  // closing takes them, so wait as a person would until it is gone.
+  await page.waitForFunction(() => !document.querySelector('[aria-modal="true"], .ant-dropdown:not(.ant-dropdown-hidden), .ant-popover:not(.ant-popover-hidden)'));
   const shown = await page.locator('[data-testid="queue-table"] tbody tr[data-row-key]').count();
-  for (let i = 0; i <= shown; i++) {
-    await page.keyboard.press('j');
-    await page.waitForFunction(() => document.querySelector('[data-testid="queue-table"] tr[data-current="true"]'));
-    if ((await currentRow(page)).id === id) return;
+  for (const key of ['j', 'k']) {
+    // A live refresh of the list may move the current row meanwhile: room for a second walk.
+    for (let i = 0; i <= 3 * shown + 3; i++) {
+      const before = (await currentRow(page)).id;
+      if (before === id) return;
+      await page.keyboard.press(key);
+      const moved = await page
+        .waitForFunction((prev) => {
+          const tr = document.querySelector<HTMLElement>('[data-testid="queue-table"] tr[data-current="true"]');
+          return !!tr && tr.dataset.rowKey !== prev;
+        }, before, { timeout: 5000 })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (!moved) break; // the end of the list in this direction
+    }
   }
-  throw new Error(`j never reached ${id}`);
+  const now = (await currentRow(page)).id;
+  if (now !== id) throw new Error(`j and k never reached ${id} (the current row is ${now})`);
 }
 
 /** Presses Tab until the element with this test id has the focus (keyboard only, as a person walks the page). */
@@ -205,6 +227,17 @@ describe('keyboard shortcuts of the console', { skip }, () => {
       await page.keyboard.press('g');
       await page.keyboard.press('q');
       await page.waitForURL(/\/queues\/handling$/);
+      // Keys pressed faster than the page renders each count: j j lands on the second row, k k
+      // back on the first (the move is made from the state as it is, not as the last render saw it).
+      await page.locator(`[data-testid="queue-table"] tr[data-row-key="${c.id}"]`).waitFor();
+      await page.locator(`[data-testid="queue-table"] tr[data-row-key="${busy.id}"]`).waitFor();
+      const order = await page.locator('[data-testid="queue-table"] tbody tr[data-row-key]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.rowKey!));
+      await page.keyboard.press('j');
+      await page.keyboard.press('j');
+      await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-testid="queue-table"] tr[data-current="true"]')?.dataset.rowKey === id, order[1]);
+      await page.keyboard.press('k');
+      await page.keyboard.press('k');
+      await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-testid="queue-table"] tr[data-current="true"]')?.dataset.rowKey === id, order[0]);
       await selectByKeys(page, c.id);
       await page.keyboard.press('a');
       const confirm = page.getByTestId('accept-confirm');

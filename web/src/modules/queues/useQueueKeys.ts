@@ -72,12 +72,15 @@ export function useQueueKeys(queue: string, rows: readonly ListRow[], table: () 
     (step: number) => {
       const ids = shownIds(table());
       if (!ids.length) return;
-      const at = current ? ids.indexOf(current) : -1;
-      const next = at < 0 ? 0 : Math.min(ids.length - 1, Math.max(0, at + step));
-      setCurrent(ids[next]!);
+      // From the state as it is, not as this render saw it: keys pressed faster than the page
+      // renders (a held j) each move one row instead of repeating the same move.
+      setCurrent((cur) => {
+        const at = cur ? ids.indexOf(cur) : -1;
+        return ids[at < 0 ? 0 : Math.min(ids.length - 1, Math.max(0, at + step))]!;
+      });
       setFocusWanted(true);
     },
-    [current, table],
+    [table],
   );
 
   const row = () => rows.find((r) => r.id === current);
