@@ -28,6 +28,7 @@
  * insert (which would seed a second history of the same size); --keep leaves the seeded place (data dir,
  * PostgreSQL database) behind and prints it, --reuse DIR[,DATABASE_URL] measures on such a place again
  * without seeding (give the same --seed, so the callers' layout is the seeded one; one engine).
+ * --server-env KESU_X=v,… sets server settings the bench otherwise leaves at their defaults.
  * Writes bench/results/http-<date>.json and prints a table. Bounded: it stops by itself.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -68,6 +69,17 @@ const articleCount = Number(opt('--articles') ?? (bulk ? 10_000 : 0));
 const readsOnly = has('--reads-only');
 const keep = has('--keep');
 const reuse = opt('--reuse');
+/** Server settings to vary, e.g. `--server-env KESU_WRITE_CONCURRENCY=1` (comma list of KESU_* assignments). */
+const serverEnv = Object.fromEntries(
+  (opt('--server-env') ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => {
+      const [k, ...v] = kv.split('=');
+      if (!k?.startsWith('KESU_') || !v.length) throw new Error(`--server-env: KESU_NAME=value expected, got ${kv}`);
+      return [k, v.join('=')];
+    }),
+);
 /** How long to wait for the outbox to drain before each measurement. */
 const settleSeconds = smoke ? 0 : 45;
 const TEMPLATES = smoke ? 3 : 20;
@@ -129,7 +141,7 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
   const profDir = profile ? join(resultsDir, `prof-${engine}-${stamp}`) : undefined;
   if (profDir) mkdirSync(profDir, { recursive: true });
   // The smoke does not wait long for a clean stop (a backlog keeps the dispatcher going; see docs/performance.md).
-  const kesu = await startKesu({ place, sinks, mode: serverMode, logFile: join(resultsDir, `server-${engine}-${stamp}.log`), cpuProfDir: profDir, graceSeconds: smoke ? 3 : 20, log });
+  const kesu = await startKesu({ place, sinks, mode: serverMode, logFile: join(resultsDir, `server-${engine}-${stamp}.log`), cpuProfDir: profDir, graceSeconds: smoke ? 3 : 20, serverEnv, log });
   const http = new HttpClient(kesu.base, Math.max(...clientLevels, BURST_CLIENTS + BURST_READERS) + 8);
   let store: RowStore | null = null;
   try {
@@ -421,7 +433,7 @@ async function main(): Promise<void> {
   if (serverMode === 'dist') ensureBuilt(log);
   const fsync = fsyncLatency(smoke ? 50 : 200);
   const machine = { host: hostname(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverage: loadavg(), fdatasyncMs: fsync };
-  const settings = { smoke, seconds, clients: clientLevels, seed: seedCount, burst: burstCount, burstClients: BURST_CLIENTS, burstReaders: BURST_READERS, server: serverMode };
+  const settings = { smoke, seconds, clients: clientLevels, seed: seedCount, burst: burstCount, burstClients: BURST_CLIENTS, burstReaders: BURST_READERS, server: serverMode, serverEnv };
   log(`bench:http ${JSON.stringify(settings)} on ${machine.host} (${machine.cpus} cores, load average ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}; 4 KiB write+fdatasync p50 ${fsync.p50.toFixed(2)} ms, p95 ${fsync.p95.toFixed(2)} ms)`);
   const results: EngineResult[] = [];
   for (const e of engines) results.push(await runEngine(e));

@@ -162,6 +162,8 @@ const Env = z.object({
   KESU_BACKUP_INTERVAL_MS: z.coerce.number().int().min(60_000).default(86_400_000),
   /** How many scheduled backups are kept (default 7); older ones are removed after a new one verified. */
   KESU_BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
+  /** Mutating API requests run at once on SQLite (default 2; 0: no limit); PostgreSQL has no limit unless set (src/http/write-gate.ts, docs/scaling.md). */
+  KESU_WRITE_CONCURRENCY: z.coerce.number().int().min(0).max(1000).optional(),
   /** Largest ledger file the console's import accepts, in bytes (default 50 MiB; docs/operations.md). */
   KESU_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
   // --- Security (issue 12; docs/security.md) ---------------------------------------------------
@@ -212,6 +214,8 @@ export interface Config {
   channels: ChannelConfig;
   /** Bearer token for GET /metrics; null: open. */
   metricsToken: string | null;
+  /** KESU_WRITE_CONCURRENCY; null: the engine's default (DEFAULT_SQLITE_WRITE_CONCURRENCY on SQLite, none on PostgreSQL). */
+  writeConcurrency?: number | null;
   /** Audit trail keys and checkpoints (docs/audit.md); absent: key file and checkpoints under dataDir, hourly. */
   audit?: AuditConfig;
   /** Records (issue 15): backup tools and housekeeping. */
@@ -333,6 +337,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       inboundMaxBytes: e.KESU_INBOUND_MAX_BYTES,
     },
     metricsToken: e.KESU_METRICS_TOKEN ?? null,
+    writeConcurrency: e.KESU_WRITE_CONCURRENCY ?? null,
     audit: {
       key: e.KESU_AUDIT_KEY ?? null,
       retiredKeys: e.KESU_AUDIT_RETIRED_KEYS,

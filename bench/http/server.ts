@@ -5,13 +5,12 @@
  * in-process SMTP sink and a local HTTP SMS gateway. Also: free ports, RSS from /proc.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeSync, fdatasyncSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
+import { Worker } from 'node:worker_threads';
 import { PG_ADMIN_URL, postgresAnswers, scratchDatabase } from '../../scripts/lib/pg-scratch.js';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
@@ -28,49 +27,34 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Counts what Kesu delivers: e-mail over SMTP and SMS over the generic HTTP gateway. */
+/** Counts what Kesu delivers: e-mail over SMTP and SMS over the generic HTTP gateway (in a worker thread: sinks-worker.mjs). */
 export class Sinks {
   mails = 0;
   sms = 0;
   private constructor(
-    private readonly smtp: SMTPServer,
-    private readonly http: Server,
+    private readonly worker: Worker,
     readonly smtpPort: number,
     readonly smsPort: number,
-  ) {}
+  ) {
+    worker.on('message', (m: { kind: string; mails?: number; sms?: number }) => {
+      if (m.kind === 'counts') (this.mails = m.mails!), (this.sms = m.sms!);
+    });
+  }
 
   static async start(): Promise<Sinks> {
-    let sinks!: Sinks;
-    const smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      logger: false,
-      onData(stream, _session, callback) {
-        stream.on('data', () => {});
-        stream.on('end', () => {
-          sinks.mails++;
-          callback();
-        });
-      },
+    const worker = new Worker(new URL('./sinks-worker.mjs', import.meta.url));
+    const ready = await new Promise<{ smtpPort: number; smsPort: number }>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.on('message', (m: { kind: string; smtpPort: number; smsPort: number }) => m.kind === 'ready' && resolve(m));
     });
-    const smtpPort = await new Promise<number>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as { port: number }).port)));
-    const http = createServer((req, res) => {
-      req.on('data', () => {});
-      req.on('end', () => {
-        sinks.sms++;
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ok: true, id: `sms-${sinks.sms}` }));
-      });
-    });
-    const smsPort = await new Promise<number>((resolve) => http.listen(0, '127.0.0.1', () => resolve((http.address() as { port: number }).port)));
-    sinks = new Sinks(smtp, http, smtpPort, smsPort);
-    return sinks;
+    return new Sinks(worker, ready.smtpPort, ready.smsPort);
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((r) => this.smtp.close(() => r()));
-    this.http.closeAllConnections();
-    await new Promise<void>((r) => this.http.close(() => r()));
+    const closed = new Promise<void>((resolve) => this.worker.on('message', (m: { kind: string }) => m.kind === 'closed' && resolve()));
+    this.worker.postMessage({ kind: 'close' });
+    await closed;
+    await this.worker.terminate();
   }
 }
 
@@ -156,7 +140,7 @@ export interface RunningKesu {
   stop(): Promise<number | null>;
 }
 
-export async function startKesu(opts: { place: Place; sinks: Sinks; mode: 'dist' | 'tsx'; logFile: string; cpuProfDir?: string; graceSeconds?: number; log: (s: string) => void }): Promise<RunningKesu> {
+export async function startKesu(opts: { place: Place; sinks: Sinks; mode: 'dist' | 'tsx'; logFile: string; cpuProfDir?: string; graceSeconds?: number; serverEnv?: Record<string, string>; log: (s: string) => void }): Promise<RunningKesu> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) if (k === 'DATABASE_URL' || k.startsWith('KESU_') || k === 'PORT' || k === 'HOST' || k === 'LOG_LEVEL') delete env[k];
@@ -170,6 +154,8 @@ export async function startKesu(opts: { place: Place; sinks: Sinks; mode: 'dist'
     NODE_ENV: 'production',
   });
   if (opts.place.databaseUrl) env.DATABASE_URL = opts.place.databaseUrl;
+  // What the bench was asked to vary (--server-env), after the clean slate above.
+  Object.assign(env, opts.serverEnv ?? {});
   // With a profile, the embedded engine also writes its time per SQL text (src/store/sql-timings.ts).
   if (opts.cpuProfDir) env.KESU_SQL_TIMINGS = join(opts.cpuProfDir, 'sql-timings.json');
   const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];

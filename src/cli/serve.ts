@@ -26,6 +26,7 @@ import { setTelephonySecret } from '../services/screen-pop.js';
 import { DEFAULT_IDEMPOTENCY_TTL_HOURS, setIdempotencyTtl } from '../services/idempotent-requests.js';
 import { configureSessions, DEFAULT_SESSIONS } from '../services/sessions.js';
 import { closeFileStore, openFileStore, setFileStore } from '../storage/stores.js';
+import { DEFAULT_SQLITE_WRITE_CONCURRENCY } from '../http/write-gate.js';
 
 export interface RunningServer {
   app: App;
@@ -50,7 +51,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
   setIdempotencyTtl(app, cfg.idempotencyTtlHours ?? DEFAULT_IDEMPOTENCY_TTL_HOURS); // KESU_IDEMPOTENCY_TTL_HOURS
   configureSessions(app, cfg.security.sessions ?? DEFAULT_SESSIONS); // KESU_SESSION_IDLE_MIN, KESU_SESSION_MAX_HOURS
   setFileStore(app, await openFileStore(cfg.storage, cfg.dataDir)); // attachments: KESU_DATA_DIR/attachments or KESU_S3_* (storage/)
-  const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, trustedProxies: cfg.security.trustedProxies, loginThrottle: cfg.security.loginThrottle, metricsToken: cfg.metricsToken, processMetrics: true, sso: cfg.sso, importMaxBytes: cfg.records.importMaxBytes });
+  const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, trustedProxies: cfg.security.trustedProxies, loginThrottle: cfg.security.loginThrottle, metricsToken: cfg.metricsToken, processMetrics: true, sso: cfg.sso, importMaxBytes: cfg.records.importMaxBytes, writeConcurrency: cfg.writeConcurrency ?? (database.dialect === 'sqlite' ? DEFAULT_SQLITE_WRITE_CONCURRENCY : 0) });
   app.log = server.log;
   const seeded = await seedDemo(app, cfg.policy);
   await app.warm();

@@ -25,6 +25,7 @@ import { metricsRoutes } from './metrics.js';
 import { proxyTrust } from './security/proxy.js';
 import { installSecurityHeaders } from './security/headers.js';
 import { installJsonDepthLimit } from './security/depth.js';
+import { installWriteGate } from './write-gate.js';
 import type { LoginThrottleSettings } from '../services/login-throttle.js';
 
 export interface ServerOptions {
@@ -48,6 +49,8 @@ export interface ServerOptions {
   processMetrics?: boolean;
   /** KESU_OIDC_*: single sign-on (http/auth/sso.routes.ts); absent or null: off. */
   sso?: SsoConfig | null;
+  /** KESU_WRITE_CONCURRENCY: mutating API requests run at once (http/write-gate.ts); 0 or absent: no gate. */
+  writeConcurrency?: number;
 }
 
 export async function buildServer(app: App, opts: ServerOptions = {}): Promise<FastifyInstance> {
@@ -63,6 +66,9 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   // OpenAPI document says, or the request fails.
   server.setSerializerCompiler(serializerCompiler);
   installErrorHandler(server, app.database.storage);
+  // Before every other preHandler: a request let through by another one's release then runs its
+  // own hooks (the request context below among them) in its own context.
+  installWriteGate(server, opts.writeConcurrency ?? 0);
   (await import('./idempotency.js')).installIdempotency(server, app); // Idempotency-Key: answers stored and replayed
   // Services that log where an access came from (the personal-data access log) read the route
   // from here. Set once the body has been read: the rest of the request runs inside it.

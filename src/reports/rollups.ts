@@ -27,7 +27,7 @@ import { localDay } from './facts.js';
 import { ROLLUP_MAX_WINDOW_DAYS } from '../store/facts.repository.js';
 
 export { ROLLUP_MAX_WINDOW_DAYS };
-import { AGE_BUCKETS, COUNTER_NAMES, ageBucketAt, ageEdges, counterAggregates, deadlineKind, dutyKind, tierOf, type AgeBucket, type StatisticsQuery } from './statistics.js';
+import { AGE_BUCKETS, COUNTER_NAMES, ageBucketAt, ageEdges, clockOutcomeSums, counterAggregates, settledClocksOfPeriod, tierOf, type AgeBucket, type StatisticsQuery } from './statistics.js';
 
 const SETTLED = ['closed', 'archived'];
 const META_ID = 'rollups';
@@ -396,25 +396,11 @@ async function rebuildDay(app: App, day: string, zone: string, at: string): Prom
       .select(['complaints.id as id', tierOf().as('tier'), reason.as('reason'), ...counters()])
       .groupBy(['complaints.id', tierOf(), reason])
       .execute()) as Record<string, unknown>[];
-    const deadline = deadlineKind();
-    const duty = dutyKind();
     const clocksOf = (open: boolean) => {
-      const q = trx
-        .selectFrom('clock_facts as k')
-        .innerJoin('complaints', 'complaints.id', 'k.complaint_id')
-        .innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
-        .where('complaints.received_at', '>=', s)
-        .where('complaints.received_at', '<', e)
-        .where(sql<boolean>`(${deadline} or ${duty})`)
-        .where('k.outcome', 'in', ['met', 'breached']);
+      const q = settledClocksOfPeriod(trx, s, e);
       return open ? q.where('complaints.state', 'not in', SETTLED) : q;
     };
-    const clockSums = [
-      sql<number>`case when ${deadline} then 1 else 0 end`.as('deadline'),
-      sql<number>`case when ${duty} then 1 else 0 end`.as('duty'),
-      sql<number>`sum(case when ${sql.ref('k.outcome')} = 'met' then 1 else 0 end)`.as('met'),
-      sql<number>`sum(case when ${sql.ref('k.outcome')} = 'breached' then 1 else 0 end)`.as('breached'),
-    ];
+    const clockSums = clockOutcomeSums();
     const clockRows = (await clocksOf(false)
       .select([...dimSelect, 'k.kind as clock_kind', ...clockSums])
       .groupBy([...dimGroup, 'k.kind'])

@@ -12,7 +12,7 @@
  * must avoid (回避, as the dashboard); the drill-down list (`statisticsCases`) shows only cases
  * the caller may open (`visibleTo`).
  */
-import { sql, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Actor } from '../domain/complaint/types.js';
 import { AppError, fieldProblem } from '../domain/errors.js';
@@ -343,6 +343,30 @@ export const tierOf = () => sql<number>`coalesce(${ref('f.max_tier')}, ${ref('co
 export const deadlineKind = () => sql`(${ref('k.kind')} in (${sql.join([...STAGES])}) or ${ref('k.kind')} like 'rule:%')`;
 export const dutyKind = () => sql`${ref('k.kind')} like ${`${DUTY_KIND_PREFIX}%`}`;
 
+/**
+ * The clock instances on-time figures count: the settled (met or breached) deadlines and duties of
+ * the cases received in [from, to). The live statistics and the roll-up job both read this, so a
+ * rolled-up day and a live day can never count different clocks.
+ */
+export function settledClocksOfPeriod(db: Kysely<DB> | Transaction<DB>, from: string, to: string) {
+  return db
+    .selectFrom('clock_facts as k')
+    .innerJoin('complaints', 'complaints.id', 'k.complaint_id')
+    .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
+    .where('complaints.received_at', '>=', from)
+    .where('complaints.received_at', '<', to)
+    .where(sql<boolean>`(${deadlineKind()} or ${dutyKind()})`)
+    .where('k.outcome', 'in', ['met', 'breached']);
+}
+
+/** Per group of clock instances: whether the kind is a deadline or a duty, and how many were met and breached. */
+export const clockOutcomeSums = () => [
+  sql<number>`case when ${deadlineKind()} then 1 else 0 end`.as('deadline'),
+  sql<number>`case when ${dutyKind()} then 1 else 0 end`.as('duty'),
+  sumIf(sql`${ref('k.outcome')} = 'met'`).as('met'),
+  sumIf(sql`${ref('k.outcome')} = 'breached'`).as('breached'),
+];
+
 /** Additive pieces of the figures: the live queries' results, the roll-ups', and (subtracted) the avoided rolled-up cases'. */
 interface Part {
   sign: 1 | -1;
@@ -429,26 +453,10 @@ async function cohortPart(x: Ctx, scope: Scope, sign: 1 | -1): Promise<Part> {
   // --- on time per stage, per grade and per duty (clock instances of the cohort): one grouped pass -------
   // A policy's clock rules (`rule:<code>`, issue 10 §1) are deadlines too, after the built-in stages;
   // case duties (`duty:<code>`) are counted apart. The two predicates are read in SQL, as before.
-  const deadline = deadlineKind();
-  const duty = dutyKind();
-  let clocksBase = db
-    .selectFrom('clock_facts as k')
-    .innerJoin('complaints', 'complaints.id', 'k.complaint_id')
-    .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
-    .where('complaints.received_at', '>=', fromI)
-    .where('complaints.received_at', '<', toI)
-    .where(sql<boolean>`(${deadline} or ${duty})`)
-    .where('k.outcome', 'in', ['met', 'breached']);
+  let clocksBase = settledClocksOfPeriod(db, fromI, toI);
   if (scope.kind !== 'avoided') clocksBase = clocksBase.where(notAvoiding(actor, 'complaints.id'));
   const clocksQ = scoped(app, actor, applyFilters(clocksBase, q.filters), scope)
-    .select([
-      'k.kind as kind',
-      'complaints.grade as grade',
-      sql<number>`case when ${deadline} then 1 else 0 end`.as('deadline'),
-      sql<number>`case when ${duty} then 1 else 0 end`.as('duty'),
-      sumIf(sql`${ref('k.outcome')} = 'met'`).as('met'),
-      sumIf(sql`${ref('k.outcome')} = 'breached'`).as('breached'),
-    ])
+    .select(['k.kind as kind', 'complaints.grade as grade', ...clockOutcomeSums()])
     // The two flags depend on the kind alone, so grouping by it groups them too.
     .groupBy(['k.kind', 'complaints.grade'])
     .execute() as Promise<{ kind: string; grade: string | null; deadline: unknown; duty: unknown; met: unknown; breached: unknown }[]>;

@@ -334,15 +334,10 @@ export function visibleTo(actor: Actor, opts: { probe?: boolean; walk?: boolean 
  */
 function visibleBranches(actor: Actor): ((eb: ExpressionBuilder<DB, 'complaints'>) => Expression<SqlBool>)[] | null {
   if (actor.kind === 'system' || !actor.managerOf.length) return null;
-  const n = countBranches(actor);
-  if (n < 2) return null;
-  return [...Array(n).keys()].map((i) => (eb) => eb.and([notAvoiding(actor, 'complaints.id')(eb), (branchesOf(eb, actor, relationsGranting('see'), 'complaints.id') as Expression<SqlBool>[])[i]!]));
-}
-
-/** How many branches `branchesOf` gives for the person's `see` relations, or 0 when constant. */
-function countBranches(actor: Actor): number {
-  const probe = branchesOf(expressionBuilder<DB, 'complaints'>(), actor, relationsGranting('see'), 'complaints.id');
-  return typeof probe === 'boolean' ? 0 : probe.length;
+  // Built once: an expression does not belong to the builder that made it.
+  const branches = branchesOf(expressionBuilder<DB, 'complaints'>(), actor, relationsGranting('see'), 'complaints.id');
+  if (typeof branches === 'boolean' || branches.length < 2) return null;
+  return (branches as Expression<SqlBool>[]).map((branch) => (eb) => eb.and([notAvoiding(actor, 'complaints.id')(eb), branch]));
 }
 
 /**
