@@ -350,6 +350,13 @@ export function CasePage() {
         const clock = lk.clockName(m.clock, k?.name);
         details.push(t('case.clockRecalculated', { region: input.region, clock, from: m.from.dueAt ? formatDateTime(m.from.dueAt) : '—', to: m.to.dueAt ? formatDateTime(m.to.dueAt) : '—' }));
       }
+    // Only the missing-holiday-data flag cleared (nothing moved): which clock now counts on which year's list.
+    if (e.action === 'recalculate_clocks' && Array.isArray(e.data?.holidayData))
+      for (const h of e.data.holidayData as { clock: string; missingHolidayYears: { from: number[]; to: number[] } }[]) {
+        const k = view?.clocks.find((x) => x.kind === h.clock);
+        const years = h.missingHolidayYears.from.filter((y) => !h.missingHolidayYears.to.includes(y));
+        details.push(t('case.holidayDataSupplied', { region: input.region, clock: lk.clockName(h.clock, k?.name), years: joinList(years.map(String)) }));
+      }
     return (
       <div data-action={e.action ?? e.type} className="timeline-event">
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
