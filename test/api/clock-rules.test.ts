@@ -142,5 +142,28 @@ for (const { dialect, skip } of await engines()) {
       const order = stats.onTime.byStage.map((x) => x.stage);
       assert.ok(order.indexOf('triage') < order.indexOf('rule:propose_30m'), order.join(','));
     });
+
+    it('a flag alone (紧急 at classify) re-times a rule clock and the promise: the classify event says which, with the new times, in the same transaction', async () => {
+      k.clock.set('2026-10-08T10:00:00+08:00');
+      const id = await intake(k);
+      const received = await clocksOf(k, id);
+      // 002 篇7 (fixture): responsibility within 24 h of receipt …
+      assert.deepEqual(brief(received, 'rule:responsibility'), ['running', '2026-10-08T02:00:00.000Z', '2026-10-09T02:00:00.000Z']);
+      const promisedBefore = received.find((c) => c.kind === 'resolve').dueAt;
+      k.clock.set('2026-10-08T10:20:00+08:00');
+      await step(k, 'specialist', id, 'judge', { valid: true });
+      // … 2 h in an emergency: only the flag changes, the grade stays general.
+      const v = await step(k, 'specialist', id, 'classify', { category: 'attitude', grade: 'general', emergency: true });
+      assert.deepEqual(brief(v.clocks, 'rule:responsibility'), ['running', '2026-10-08T02:00:00.000Z', '2026-10-08T04:00:00.000Z']);
+      const e = v.timeline[v.timeline.length - 1];
+      assert.equal(e.action, 'classify');
+      assert.deepEqual(e.data.clockRules, { started: [], stopped: [], retimed: [{ clock: 'rule:responsibility', limit: '2h', dueAt: '2026-10-08T04:00:00.000Z' }] });
+      // The emergency's resolve limit (24 h, from receipt) moved the promise; the event says from when to when.
+      assert.deepEqual(e.data.promise, { from: promisedBefore, to: '2026-10-09T02:00:00.000Z', because: 'classify' });
+      assert.equal(v.clocks.find((c: any) => c.kind === 'resolve').dueAt, '2026-10-09T02:00:00.000Z');
+      // The stored clock row and the event were written together: the row's due time is the event's.
+      const row = await k.app.database.db.selectFrom('clocks').select(['due_at']).where('complaint_id', '=', id).where('kind', '=', 'rule:responsibility').executeTakeFirstOrThrow();
+      assert.equal(row.due_at, e.data.clockRules.retimed[0].dueAt);
+    });
   });
 }

@@ -134,11 +134,12 @@ for (const { dialect, skip } of await engines()) {
       const bad = dutiesPolicyText([
         { ...DUTIES[0], on: 'answr', owner: 'role:boss', remind: ['3h'] },
         { ...DUTIES[2], owner: 'primary_handler' },
+        { ...DUTIES[2], code: 'from_receipt', from: 'receive' },
       ]);
       const r = parsePolicyText(bad, 'yaml');
       assert.equal(r.ok, false);
       const paths = r.ok ? [] : r.problems.map((p) => p.path);
-      for (const path of ['duties[0].on', 'duties[0].owner', 'duties[0].remind[0]', 'duties[1].owner']) assert.ok(paths.includes(path), `${path} in ${paths.join(', ')}`);
+      for (const path of ['duties[0].on', 'duties[0].owner', 'duties[0].remind[0]', 'duties[1].owner', 'duties[2].from']) assert.ok(paths.includes(path), `${path} in ${paths.join(', ')}`);
     });
   });
   describe(`scheduled duties (${dialect})`, { skip }, () => {

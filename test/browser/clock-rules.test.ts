@@ -21,6 +21,7 @@ describe('clock rules in the console', { skip }, () => {
   let k: Console;
   let number = '';
   let unreached = '';
+  let flagged = '';
   before(async () => {
     k = await startConsole();
     mkdirSync(DIR, { recursive: true });
@@ -41,10 +42,38 @@ describe('clock rules in the console', { skip }, () => {
     await actU(specialist!, 'classify', { category: 'attitude', grade: 'general' });
     await actU(specialist!, 'route', { departmentCode: 'customer_service', primaryHandlerId: k.userIds.get('handler') });
     unreached = u.number;
+    // A third case flagged 紧急 at classify: the flag alone re-times its responsibility clock (2 h) and the promise.
+    const f = (await apiPost(k.base, agent!, '/api/v1/complaints', { channel: 'phone', description: '燃气泄漏，客户要求立即处理。', complainant: { name: '赵女士', phone: '13900003333' } })).complaint;
+    await apiPost(k.base, specialist!, `/api/v1/complaints/${f.id}/actions/judge`, { valid: true });
+    await apiPost(k.base, specialist!, `/api/v1/complaints/${f.id}/actions/classify`, { category: 'attitude', grade: 'general', emergency: true });
+    flagged = f.number;
   });
   after(async () => {
     await k?.close();
   });
+
+  const FLAGGED = {
+    'zh-CN': ['分类分级', '标记：紧急', '责任认定 改按 2 小时 计', '承诺时限'],
+    'zh-TW': ['分類分級', '標記：緊急', '責任認定 改按 2 小時 計', '承諾時限'],
+    en: ['Classify and grade', 'Flags: Emergency', 'Responsibility determined counts 2 h now', 'Promised time'],
+  } as const;
+  for (const lang of ['zh-CN', 'zh-TW', 'en'] as const)
+    it(`the timeline says what a flag alone changed: the flag, the rule clock re-timed, the promise moved (${lang})`, async () => {
+      const { page, close } = await openAs(k, 'specialist', lang);
+      try {
+        await page.goto(`/cases/${flagged}`);
+        const event = page.getByTestId('case-timeline').locator('[data-action="classify"]');
+        await event.filter({ hasText: FLAGGED[lang][0] }).waitFor();
+        const text = await event.innerText();
+        for (const t of FLAGGED[lang]) assert.ok(text.includes(t), `${t} in ${text}`);
+        assert.match(text, /→/);
+        await event.scrollIntoViewIfNeeded();
+        await settled(page);
+        await page.screenshot({ path: join(DIR, `${lang}-flag-retimed.png`) });
+      } finally {
+        await close();
+      }
+    });
 
   const NAMES = {
     'zh-CN': ['受理后30分钟内提出方案', '责任认定', '管理审核'],

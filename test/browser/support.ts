@@ -63,11 +63,12 @@ export interface Console {
   close(): Promise<void>;
 }
 
-export async function startConsole(): Promise<Console> {
+export async function startConsole(opts: { now?: () => Date } = {}): Promise<Console> {
   ensureWebBuilt();
   mkdirSync(SHOTS, { recursive: true });
   const testDb: TestDb = await createTestDb('sqlite');
-  const app = createApp(testDb.database);
+  // The server's clock (default: the wall clock); a test may move it, e.g. to a year without holiday data.
+  const app = createApp(testDb.database, opts.now ? { now: opts.now } : {});
   // Attachments go to the test's own folder (not ./data).
   setChannelSettings(app, testSettings(testDb.dataDir!));
   await seedDemo(app);

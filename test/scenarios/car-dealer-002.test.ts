@@ -4,8 +4,8 @@
  * receipt, the grade set at intake by whoever takes it, the chain's 41 hours, the general
  * manager's 8 hours, the primary handler's day off handed to the secondary one, follow-up within
  * 24 hours, an unsatisfied customer one layer up, the 48 hours (and the chain's 65) for a customer
- * not reached within the 24, and the pending-ledger reminder and the rewards-and-penalties report
- * on the 4th.
+ * not reached within the 24, the final form handed to the customer service centre the same day (a
+ * duty), and the pending-ledger reminder and the rewards-and-penalties report on the 4th.
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -81,6 +81,30 @@ await scenario('car-dealer-002', '2026-09-28T09:00:00+08:00', (k) => {
     assert.deepEqual([rule(a, 'implementation').status, rule(a, 'implementation').dueAt], ['running', '2026-09-28T17:00:00.000Z']);
     const done = await answered(k(), caseId, 'handler2');
     assert.equal(rule(done, 'implementation').status, 'stopped');
+    // 3) 完成最终的《客户信息反馈处理单》并于当日转客户服务中心: a duty of 管理部 (the approvers) from
+    // the answer (17:00, the implementation's end), due at the end of that working day, 18:00.
+    const forms = ((await k().as('specialist').get(`/api/v1/complaints/${caseId}/duties`)).body as any[]).filter((d) => d.code === 'form_to_centre');
+    assert.deepEqual(forms.map((d) => [d.status, d.createdBy, d.createdAt, d.dueAt, d.record, d.owner.role]), [['open', 'answer', '2026-09-28T09:00:00.000Z', '2026-09-28T10:00:00.000Z', 'note', 'approver']]);
+    k().clock.set('2026-09-28T17:40:00+08:00');
+    const handed = await k().as('gm').post(`/api/v1/complaints/${caseId}/duties/${forms[0].id}/complete`, { text: '处理单已交客服中心（前台签收）' });
+    assert.equal(handed.status, 200, JSON.stringify(handed.body));
+    assert.deepEqual([handed.body.status, handed.body.overdue, handed.body.completedAt], ['done', false, '2026-09-28T09:40:00.000Z']);
+    assert.equal(lastEvent(await view(k(), caseId)).action, 'complete_duty');
+  });
+
+  it('(一)2 3): a form not handed to the centre by the end of the day is late: the sweep tells 管理部 and the centre', async () => {
+    k().clock.set('2026-09-28T17:50:00+08:00');
+    const caseId = (await intake(k())).complaint.id;
+    await triaged(k(), caseId, { category: 'quality', grade: 'general', handler: 'handler2' });
+    await proposed(k(), caseId, 'handler2');
+    await act(k(), 'gm', caseId, 'approve', { comment: '同意' });
+    await answered(k(), caseId, 'handler2');
+    const [form] = ((await k().as('specialist').get(`/api/v1/complaints/${caseId}/duties`)).body as any[]).filter((d) => d.code === 'form_to_centre');
+    assert.equal(form.dueAt, '2026-09-28T10:00:00.000Z', '当日: 18:00 the same day');
+    k().clock.set('2026-09-28T18:00:30+08:00');
+    assert.ok((await sweepDeadlines(k().app)).duties?.breached.includes(form.id));
+    const told = (await outbox(k(), caseId, 'duty_overdue')).map((m) => JSON.stringify(m.recipient)).sort();
+    assert.deepEqual(told, [{ role: 'approver' }, { role: 'specialist' }].map((r) => JSON.stringify(r)).sort());
   });
 
   it('(一)2 1): a customer not reached within 24 h gives the customer manager 48 h from the same start and the chain 65 h from receipt; after the 24 h breached an attempt leaves that stage as it was', async () => {

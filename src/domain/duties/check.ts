@@ -31,6 +31,7 @@ export function checkDuties(p: Policy): PolicyProblem[] {
     d.grades?.forEach((g, j) => {
       if (!p.grades.some((x) => x.code === g)) add(`${at}.grades[${j}]`, `未定义的等级“${g}”`, `no grade "${g}" is defined`);
     });
+    if (d.schedule && d.from !== undefined) add(`${at}.from`, '定期职责不属于某个案件，不能从受理时起算', 'a scheduled duty belongs to no case: it counts from its schedule, not from a receipt');
     if (d.schedule && d.grades) add(`${at}.grades`, '定期职责不属于某个案件，不能按等级限定', 'a scheduled duty belongs to no case: it has no grades');
     if (d.schedule && d.record === 'report') add(`${at}.record`, '定期职责不属于某个案件，不能要求附件（请用 note 或 verification）', 'a scheduled duty belongs to no case and has no case files: record a note or a verification');
     const notifiable = [...new Set([...ROLES, ...TIER_ROLES])];

@@ -92,7 +92,11 @@ export function dutiesForDecision(policy: Policy, d: Decision, cal: WorkingCalen
   return dutiesOf(policy)
     .filter((def) => def.on === action && (!def.grades || def.grades.includes(d.complaint.grade ?? policy.defaultGrade)))
     .map((def) => {
-      const { dueAt, remindAt } = dutyTimes(def, at, cal);
+      // Counted from receipt when the policy says so; a reminder that would fall before the duty exists is dropped.
+      const from = def.from === 'receive' ? new Date(d.complaint.receivedAt) : at;
+      const times = dutyTimes(def, from, cal);
+      const dueAt = times.dueAt;
+      const remindAt = times.remindAt.filter((t) => t > at.toISOString());
       return {
         id: newId(),
         code: def.code,

@@ -130,7 +130,9 @@ export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: u
   const to = effect(draft, input, ctx);
   // The policy's clock rules start and stop at the events this transition is (issue 10 §1).
   const ruled = applyClockRules(ctx.policy, { ...draft.c, state: to }, clockSet, transitionEvents(action, c.state, to, c.cycle, draft.c.cycle), ctx.now, ctx.now);
-  if (ruled.started.length || ruled.stopped.length) draft.eventData.clockRules = ruled;
+  // `retimed` only when a rule clock's limit changed (graded, flagged), so other events keep their shape.
+  if (ruled.started.length || ruled.stopped.length || ruled.retimed.length)
+    draft.eventData.clockRules = ruled.retimed.length ? ruled : { started: ruled.started, stopped: ruled.stopped };
   promiseMoved(draft, promised, promise(clockSet), action);
   const declared = spec.targets.length ? spec.targets : [c.state];
   if (!declared.includes(to)) throw new UndeclaredTargetError(action, c.state, to, declared);

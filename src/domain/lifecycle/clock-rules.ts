@@ -30,11 +30,21 @@ export function transitionEvents(action: string, from: State | null, to: State, 
 /**
  * Stops the rule clocks `events` stop, then starts (restarts) those they start, measured from
  * `startAt` (the time of receipt for `receive`), then re-times running rule clocks whose limit
- * the transition changed (a case graded or flagged). Returns the kinds started and stopped.
+ * the transition changed (a case graded or flagged). Returns the kinds started and stopped, and
+ * the rule clocks re-timed with their limit and new due time (the timeline says why a clock moved
+ * when only the grade or a flag changed).
  */
-export function applyClockRules(policy: Policy, c: Complaint, clocks: ClockSet, events: readonly string[], startAt: Date, now: Date): { started: string[]; stopped: string[] } {
+export function applyClockRules(
+  policy: Policy,
+  c: Complaint,
+  clocks: ClockSet,
+  events: readonly string[],
+  startAt: Date,
+  now: Date,
+): { started: string[]; stopped: string[]; retimed: { clock: string; limit: string; dueAt: string | null }[] } {
   const started: string[] = [];
   const stopped: string[] = [];
+  const retimed: { clock: string; limit: string; dueAt: string | null }[] = [];
   // A built-in clock the customer could not be reached in keeps its conditional limit when the
   // transition re-timed it (classify: the grade's usual limit) — the rule clocks' branch below.
   for (const kind of CLOCK_NAMES) {
@@ -43,7 +53,7 @@ export function applyClockRules(policy: Policy, c: Complaint, clocks: ClockSet, 
     if (k && due && k.status !== 'stopped' && k.duration !== null && k.duration !== due) clocks.retime(kind, due, now);
   }
   const rules = clockRulesOf(policy);
-  if (!rules.length) return { started, stopped };
+  if (!rules.length) return { started, stopped, retimed };
   const hits = (list: string | string[]) => eventsOf(list).some((e) => events.includes(e));
   for (const r of rules) {
     const kind = ruleClockKind(r.code);
@@ -62,10 +72,13 @@ export function applyClockRules(policy: Policy, c: Complaint, clocks: ClockSet, 
       const k = clocks.get(kind);
       // A clock the customer could not be reached in keeps its rule's `unreachable` limit (customerUnreachable below).
       const due = k ? conditionalLimit(policy, c, k, limit) : limit;
-      if (k && due && k.status !== 'stopped' && k.duration !== null && k.duration !== due) clocks.retime(kind, due, now);
+      if (k && due && k.status !== 'stopped' && k.duration !== null && k.duration !== due) {
+        clocks.retime(kind, due, now);
+        retimed.push({ clock: kind, limit: due, dueAt: clocks.get(kind)!.dueAt });
+      }
     }
   }
-  return { started, stopped };
+  return { started, stopped, retimed };
 }
 
 /**

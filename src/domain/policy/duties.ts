@@ -41,7 +41,14 @@ export const dutyDefinition = z
     grades: z.array(z.string().min(1).max(32)).min(1).optional(),
     /** `role:<role>` or one of DUTY_RELATIONS (a case duty only). */
     owner: z.string().min(1).max(64),
-    /** Due after creation, on the policy calendar. */
+    /**
+     * What `due` counts from (a case duty only): absent, the transition that creates the duty;
+     * `receive`, the case's time of receipt (`receivedAt`) — a duty that can only be created once
+     * its owner is known (e.g. `on: route`, the department concerned) but whose limit the
+     * regulation counts from receipt (001 篇6 §6.1). Created after its due time, it is late at once.
+     */
+    from: z.enum(['receive']).optional(),
+    /** Due after creation (or after `from`), on the policy calendar. */
     due: duration,
     record: z.enum(DUTY_RECORDS),
     /** Reminders: durations before the due time. */

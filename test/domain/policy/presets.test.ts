@@ -132,7 +132,9 @@ test('logistics carries seed 001 篇3: 30 minutes, 恶性 as major', () => {
 test('tobacco-distributor carries seed 001 篇4: 3 / 7 working days, 24 h inquiries, one year', () => {
   const p = policyFile('tobacco-distributor.yaml');
   assert.equal(p.grades[0]?.limits.resolve, '3wd'); // 四(四)
-  assert.deepEqual([p.extension?.max, p.extension?.specialMax], ['4wd', '4wd']); // 3 + 4 = 7
+  // 特殊状况不能超过7个工作日: one stage, for special cases only, 3 + 4 = 7; no ordinary extension.
+  assert.deepEqual(p.extension?.stages, [{ max: '4wd', approvalLevel: 'department_leader', special: true }]);
+  assert.equal(p.extension?.max, undefined);
   assert.equal(p.kinds.inquiry.resolve, '24h'); // 四(一)
   assert.equal(p.retention?.defaultDays, 365); // 四(五)3
 });
@@ -148,7 +150,10 @@ test('car-dealer carries seed 001 篇5: one working day, the general manager sig
 
 test('quality-office carries seed 001 篇6: 1 day, one week, a call the same day', () => {
   const p = policyFile('quality-office.yaml');
-  assert.deepEqual(p.grades[0]?.limits, { first_response: '1d', resolve: '1w' }); // §6.1, §6.3
+  assert.deepEqual(p.grades[0]?.limits, { resolve: '1w' }); // §6.3
+  // §6.1: the preliminary agreement within 1 day of receipt, a duty of the department concerned.
+  const agreement = p.duties?.find((d) => d.code === 'preliminary_agreement');
+  assert.deepEqual([agreement?.on, agreement?.from, agreement?.owner, agreement?.due, agreement?.record], ['route', 'receive', 'department_manager', '1d', 'note']);
   assert.equal(p.followUp.window, 'eod'); // §6.3 处理完当天打电话
   assert.deepEqual(p.escalation.tiers[2]?.handler, { approvalLevel: 'quality_lead' }); // §6.3②
 });
@@ -156,7 +161,7 @@ test('quality-office carries seed 001 篇6: 1 day, one week, a call the same day
 test('distillery carries seed 001 篇7: 24 h, 3 / 7 working days, 24 h feedback', () => {
   const p = policyFile('distillery.yaml');
   assert.deepEqual(p.grades[0]?.limits, { triage: '24h', resolve: '3wd' }); // 二2–3, 三
-  assert.equal(p.extension?.max, '4wd'); // 三: never past 7 working days
+  assert.deepEqual(p.extension?.stages, [{ max: '4wd', approvalLevel: 'office_head', special: true }]); // 三: special cases only, never past 7 working days
   assert.equal(p.followUp.window, '24h'); // 四1
   assert.equal(p.retention?.defaultDays, 365); // 四2
 });

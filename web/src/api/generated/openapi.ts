@@ -12615,6 +12615,8 @@ export interface components {
                 };
                 grades?: string[];
                 owner: string;
+                /** @enum {string} */
+                from?: "receive";
                 due: string;
                 /** @enum {string} */
                 record: "note" | "report" | "verification";

@@ -343,12 +343,31 @@ export function CasePage() {
     for (const r of ((e.data?.unreachable as { retimed?: { clock: string; dueAt: string | null }[] } | undefined)?.retimed ?? []))
       details.push(t('clock.unreachableRetimed', { clock: clockName(view?.clocks.find((k) => k.kind === r.clock) ?? { kind: r.clock }), due: formatDateTime(r.dueAt) }));
     if (e.action === 'breach' && e.data?.tier) details.push(t('case.tier', { tier: e.data.tier, name: tierName(Number(e.data.tier)) }));
+    // Graded and flagged (classify): the grade and the 紧急 / 恶性 flags that set the case's limits.
+    if (e.action === 'classify') {
+      if (input.grade) details.push(gradeName(String(e.data?.grade ?? input.grade)));
+      const flags = (['emergency', 'vicious'] as const).filter((f) => input[f] === true).map((f) => t(`action.f.${f}`));
+      if (flags.length) details.push(t('case.flags', { flags: joinList(flags) }));
+    }
+    // A rule clock whose limit the grade or a flag changed, and a promise the transition moved (the customer is told).
+    for (const r of ((e.data?.clockRules as { retimed?: { clock: string; limit: string; dueAt: string | null }[] } | undefined)?.retimed ?? []))
+      details.push(t('case.ruleClockRetimed', { clock: lk.clockName(r.clock, view?.clocks.find((k) => k.kind === r.clock)?.name), limit: formatPolicyDuration(r.limit), due: r.dueAt ? formatDateTime(r.dueAt) : '—' }));
+    const promise = e.data?.promise as { from: string; to: string } | undefined;
+    const resolveShown = e.action === 'recalculate_clocks' || ((e.data?.unreachable as { retimed?: { clock: string }[] } | undefined)?.retimed ?? []).some((r) => r.clock === 'resolve');
+    if (promise && !resolveShown) details.push(t('case.promiseMoved', { from: formatDateTime(promise.from), to: formatDateTime(promise.to) }));
     // A holiday list changed (issue 10 §5): each moved clock's due time before and after.
     if (e.action === 'recalculate_clocks' && Array.isArray(e.data?.clocks))
       for (const m of e.data.clocks as { clock: string; from: { dueAt: string | null }; to: { dueAt: string | null } }[]) {
         const k = view?.clocks.find((x) => x.kind === m.clock);
         const clock = lk.clockName(m.clock, k?.name);
         details.push(t('case.clockRecalculated', { region: input.region, clock, from: m.from.dueAt ? formatDateTime(m.from.dueAt) : '—', to: m.to.dueAt ? formatDateTime(m.to.dueAt) : '—' }));
+      }
+    // Only the missing-holiday-data flag cleared (nothing moved): which clock now counts on which year's list.
+    if (e.action === 'recalculate_clocks' && Array.isArray(e.data?.holidayData))
+      for (const h of e.data.holidayData as { clock: string; missingHolidayYears: { from: number[]; to: number[] } }[]) {
+        const k = view?.clocks.find((x) => x.kind === h.clock);
+        const years = h.missingHolidayYears.from.filter((y) => !h.missingHolidayYears.to.includes(y));
+        details.push(t('case.holidayDataSupplied', { region: input.region, clock: lk.clockName(h.clock, k?.name), years: joinList(years.map(String)) }));
       }
     return (
       <div data-action={e.action ?? e.type} className="timeline-event">
