@@ -80,7 +80,7 @@ const policy = program.command('policy').description('policy documents (制度)'
 policy
   .command('check <file>')
   .description('validate a policy file (YAML or JSON, or a preset id) and print every problem with its path')
-  .option('--lang <locale>', 'zh-CN or en', 'zh-CN')
+  .option('--lang <locale>', 'zh-CN, zh-TW or en', 'zh-CN')
   .action((file: string, opts: { lang: string }) => {
     const f = readPolicyFile(file);
     const r = parsePolicyText(f.text, f.format);
@@ -89,7 +89,7 @@ policy
       return;
     }
     console.log(`${f.path}: ${r.problems.length} problem(s)`);
-    console.log(formatProblems(r.problems, opts.lang === 'en' ? 'en' : 'zh-CN'));
+    console.log(formatProblems(r.problems, opts.lang === 'en' ? 'en' : opts.lang === 'zh-TW' ? 'zh-TW' : 'zh-CN'));
     process.exitCode = 1;
   });
 
