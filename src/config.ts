@@ -1,5 +1,8 @@
 /**
- * The only reader of process.env. Every setting is documented here and in README.md.
+ * The only reader of process.env. Every setting is documented here and in README.md /
+ * docs/operations.md. `loadConfig` validates the environment once, at start-up, into one `Config`;
+ * the composition root (src/app/compose.ts) builds the app's services from it, and no other
+ * module reads the environment (test/structure/config.test.ts checks it).
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -195,7 +198,15 @@ const Env = z.object({
   // --- Idempotency (issue 12 §5; docs/api.md) -------------------------------------------
   /** How long an Idempotency-Key is remembered, in hours (default 24): a retry within it replays the first answer; after it the key may be used again. Expired keys are pruned by housekeeping. */
   KESU_IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+  // --- Command line and diagnostics ---------------------------------------------------------
+  /** Language of `kesu import ledger`'s problems when --lang is not given (zh-CN unless en or zh-TW). */
+  KESU_LANG: z.string().optional(),
+  /** File the embedded engine writes its time per SQL text into at exit (bench:http --profile; src/store/sql-timings.ts); absent: off. */
+  KESU_SQL_TIMINGS: z.string().min(1).optional(),
 });
+
+/** Every environment variable Kesu reads (docs and test/structure/config.test.ts check against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(Env.shape);
 
 export interface Config {
   port: number;
@@ -237,7 +248,14 @@ export interface Config {
   sso?: SsoConfig | null;
   /** Where attachments are stored (KESU_S3_*); absent or local: KESU_DATA_DIR/attachments. */
   storage?: StorageConfig;
+  /** KESU_LANG: the command line's language when --lang is not given; null: zh-CN. */
+  cliLang?: string | null;
+  /** KESU_SQL_TIMINGS: where the embedded engine writes its time per SQL text; null: off. */
+  sqlTimingsFile?: string | null;
 }
+
+/** A setting that does not hold; the message names the variable(s). `kesu` prints it and exits 1. */
+export class ConfigError extends Error {}
 
 export interface SsoConfig {
   issuer: string;
@@ -253,10 +271,10 @@ export interface SsoConfig {
 /** The KESU_OIDC_* settings, or null when SSO is off; refuses half a configuration and plain http off loopback. */
 export function ssoConfig(e: Pick<z.output<typeof Env>, 'KESU_OIDC_ISSUER' | 'KESU_OIDC_CLIENT_ID' | 'KESU_OIDC_CLIENT_SECRET' | 'KESU_OIDC_REDIRECT_URL' | 'KESU_OIDC_EMAIL_CLAIM' | 'KESU_OIDC_LABEL'>): SsoConfig | null {
   if (!e.KESU_OIDC_ISSUER && !e.KESU_OIDC_CLIENT_ID && !e.KESU_OIDC_REDIRECT_URL) return null;
-  if (!e.KESU_OIDC_ISSUER || !e.KESU_OIDC_CLIENT_ID || !e.KESU_OIDC_REDIRECT_URL) throw new Error('KESU_OIDC_ISSUER, KESU_OIDC_CLIENT_ID and KESU_OIDC_REDIRECT_URL go together');
+  if (!e.KESU_OIDC_ISSUER || !e.KESU_OIDC_CLIENT_ID || !e.KESU_OIDC_REDIRECT_URL) throw new ConfigError('KESU_OIDC_ISSUER, KESU_OIDC_CLIENT_ID and KESU_OIDC_REDIRECT_URL go together');
   const u = new URL(e.KESU_OIDC_ISSUER);
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw new Error('KESU_OIDC_ISSUER must be https (plain http only on a loopback address)');
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw new ConfigError('KESU_OIDC_ISSUER must be https (plain http only on a loopback address)');
   return { issuer: e.KESU_OIDC_ISSUER, clientId: e.KESU_OIDC_CLIENT_ID, clientSecret: e.KESU_OIDC_CLIENT_SECRET ?? null, redirectUrl: e.KESU_OIDC_REDIRECT_URL, emailClaim: e.KESU_OIDC_EMAIL_CLAIM, label: e.KESU_OIDC_LABEL ?? null };
 }
 
@@ -286,9 +304,9 @@ export interface RecordsConfig {
 /** KESU_S3_*: S3 when a bucket is named; an S3 setting without a bucket, or half a key pair, is a mistake worth refusing. */
 function storageConfig(e: z.output<typeof Env>): StorageConfig {
   const keys = [e.KESU_S3_ACCESS_KEY_ID, e.KESU_S3_SECRET_ACCESS_KEY].filter(Boolean).length;
-  if (keys === 1) throw new Error('KESU_S3_ACCESS_KEY_ID and KESU_S3_SECRET_ACCESS_KEY go together: set both or neither');
+  if (keys === 1) throw new ConfigError('KESU_S3_ACCESS_KEY_ID and KESU_S3_SECRET_ACCESS_KEY go together: set both or neither');
   if (!e.KESU_S3_BUCKET) {
-    if (e.KESU_S3_ENDPOINT || keys) throw new Error('KESU_S3_BUCKET is required when KESU_S3_ENDPOINT or the S3 keys are set');
+    if (e.KESU_S3_ENDPOINT || keys) throw new ConfigError('KESU_S3_BUCKET is required when KESU_S3_ENDPOINT or the S3 keys are set');
     return { kind: 'local' };
   }
   const prefix = e.KESU_S3_PREFIX && !e.KESU_S3_PREFIX.endsWith('/') ? `${e.KESU_S3_PREFIX}/` : e.KESU_S3_PREFIX;
@@ -304,8 +322,14 @@ function storageConfig(e: z.output<typeof Env>): StorageConfig {
   };
 }
 
+/**
+ * The configuration of this process, from `env` (default: the process's environment). Every
+ * problem is reported at once, each naming its variable: `PORT: Too big: expected number to be <=65535`.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const e = Env.parse(env);
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`configuration: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`).join('; ')}`);
+  const e = parsed.data;
   return {
     port: e.PORT,
     host: e.HOST,
@@ -356,5 +380,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idempotencyTtlHours: e.KESU_IDEMPOTENCY_TTL_HOURS,
     storage: storageConfig(e),
     sso: ssoConfig(e),
+    cliLang: e.KESU_LANG ?? null,
+    sqlTimingsFile: e.KESU_SQL_TIMINGS ?? null,
   };
+}
+
+/**
+ * The environment of a child process Kesu runs (pg_dump, pg_restore): this process's own — PATH,
+ * and libpq's PG* variables an operator may set — plus `extra`. Read here so that config.ts stays
+ * the only reader of process.env.
+ */
+export function childEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
 }

@@ -1,15 +1,13 @@
 /**
- * How Kesu reaches people (issue 4): providers, links, limits. `src/config.ts` reads these from
- * the environment (`channelConfigFromEnv`); `settingsFromConfig` resolves the secret; tests build
- * settings directly. The settings of a running app are attached to it with
- * `setChannelSettings(app, …)` so HTTP routes and jobs built without them (the lead's
- * `buildServer(app)`) still find them; absent that, they come from the environment.
+ * How Kesu reaches people (issue 4): providers, links, limits. `src/config.ts` validates the
+ * environment into a `ChannelConfig`; `settingsFromConfig` resolves its secret and links into the
+ * `ChannelSettings` the composition root (src/app/compose.ts) gives the app as
+ * `app.settings.channels`; tests build settings directly. Nothing here reads the environment.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { App } from '../services/app.js';
 import type { Locale } from '../domain/errors.js';
 
 export const BotConfig = z
@@ -189,21 +187,4 @@ export function settingsFromConfig(cfg: { port: number; dataDir: string; channel
     inbound: { port: c.inboundSmtpPort, host: c.inboundSmtpHost, maxBytes: c.inboundMaxBytes, channel: 'email' },
     defaultLocale: 'zh-CN',
   };
-}
-
-const attached = new WeakMap<App, ChannelSettings>();
-
-export function setChannelSettings(app: App, s: ChannelSettings): void {
-  attached.set(app, s);
-}
-
-/** The app's settings; when none were attached, the environment's (read once per app). */
-export async function channelSettings(app: App): Promise<ChannelSettings> {
-  let s = attached.get(app);
-  if (!s) {
-    const { loadConfig } = await import('../config.js');
-    s = settingsFromConfig(loadConfig());
-    attached.set(app, s);
-  }
-  return s;
 }

@@ -2,14 +2,16 @@
 /**
  * The `kesu` command: serve | migrate | seed-demo | policy check FILE | calendar add INSTANT
  * DURATION | calendar import FILE | audit verify | audit checkpoint | backup --out DIR |
- * backup verify DIR | restore --from DIR | purge [--dry-run] | hold set|lift|list. Settings come from the environment (config.ts).
+ * backup verify DIR | restore --from DIR | purge [--dry-run] | hold set|lift|list. Settings come from the environment,
+ * validated once (config.ts `loadConfig`); commands that need the database get an app from the
+ * composition root (src/app/compose.ts).
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { loadConfig } from '../config.js';
-import { openDatabase } from '../store/db.js';
+import { loadConfig, type Config } from '../config.js';
 import { migrateToLatest } from '../store/migrate.js';
-import { createApp } from '../services/app.js';
+import type { App } from '../services/app.js';
+import { composeApp, openConfiguredDatabase } from '../app/compose.js';
 import { seedDemo, DEMO_PASSWORD } from '../services/seed-demo.js';
 import { readPolicyFile } from '../services/policies.js';
 import { parsePolicyText, formatProblems, calendarSpec, calendarNames } from '../domain/policy/index.js';
@@ -22,7 +24,7 @@ import { serve } from './serve.js';
 import { createBackup, BackupError } from '../records/backup.js';
 import { restoreBackup, RestoreError } from '../records/restore.js';
 import { verifyBackup } from '../records/manifest.js';
-import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
+import { resolveContactKey } from '../services/contact-keys.js';
 import { reportCommand } from '../reports/runs-cli.js';
 import { registerImportCommands } from '../records/import/cli.js';
 import { openFileStore } from '../storage/stores.js';
@@ -31,17 +33,16 @@ import { holdCommand, purgeCommand } from '../records/retention-cli.js';
 const program = new Command();
 program.name('kesu').description('Kesu 客诉 — closed-loop complaint management');
 
-async function withApp<T>(fn: (app: ReturnType<typeof createApp>) => Promise<T>): Promise<T> {
-  const cfg = loadConfig();
-  const database = openDatabase({ databaseUrl: cfg.databaseUrl, pgLockTimeoutMs: cfg.pgLockTimeoutMs, dataDir: cfg.dataDir, audit: cfg.audit });
+let loaded: Config | undefined;
+/** The configuration, validated once, when the first command needs it (a bad value stops here, named). */
+const config = (): Config => (loaded ??= loadConfig());
+
+async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
+  const composed = await composeApp(config());
   try {
-    const contactKey = resolveContactKey(cfg.contactKey, cfg.dataDir);
-    await migrateToLatest(database.db, { contactKey });
-    const app = createApp(database);
-    setContactKey(app, contactKey);
-    return await fn(app);
+    return await fn(composed.app);
   } finally {
-    await database.close();
+    await composed.close();
   }
 }
 
@@ -49,15 +50,15 @@ program
   .command('serve')
   .description('migrate, seed the demo organisation on first start, run the API and the deadline sweeper')
   .action(async () => {
-    await serve(loadConfig());
+    await serve(config());
   });
 
 program
   .command('migrate')
   .description('apply database migrations')
   .action(async () => {
-    const cfg = loadConfig();
-    const database = openDatabase({ databaseUrl: cfg.databaseUrl, pgLockTimeoutMs: cfg.pgLockTimeoutMs, dataDir: cfg.dataDir, audit: cfg.audit });
+    const cfg = config();
+    const database = openConfiguredDatabase(cfg);
     const applied = await migrateToLatest(database.db, { contactKey: resolveContactKey(cfg.contactKey, cfg.dataDir) });
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
     await database.close();
@@ -79,7 +80,7 @@ const policy = program.command('policy').description('policy documents (制度)'
 policy
   .command('check <file>')
   .description('validate a policy file (YAML or JSON, or a preset id) and print every problem with its path')
-  .option('--lang <locale>', 'zh-CN or en', 'zh-CN')
+  .option('--lang <locale>', 'zh-CN, zh-TW or en', 'zh-CN')
   .action((file: string, opts: { lang: string }) => {
     const f = readPolicyFile(file);
     const r = parsePolicyText(f.text, f.format);
@@ -88,7 +89,7 @@ policy
       return;
     }
     console.log(`${f.path}: ${r.problems.length} problem(s)`);
-    console.log(formatProblems(r.problems, opts.lang === 'en' ? 'en' : 'zh-CN'));
+    console.log(formatProblems(r.problems, opts.lang === 'en' ? 'en' : opts.lang === 'zh-TW' ? 'zh-TW' : 'zh-CN'));
     process.exitCode = 1;
   });
 
@@ -202,7 +203,7 @@ const backup = program
       process.exitCode = 2;
       return;
     }
-    const cfg = loadConfig();
+    const cfg = config();
     try {
       const files = await openFileStore(cfg.storage, cfg.dataDir); // KESU_S3_*: the attachments are copied from the bucket
       const { dir, manifest: m } = await createBackup({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, files, out: opts.out, pgBin: cfg.records.pgBin }).finally(() => files.close());
@@ -237,7 +238,7 @@ program
   .requiredOption('--from <dir>', 'the backup folder')
   .option('--force', 'replace what the target holds (stop every server on it first)')
   .action(async (opts: { from: string; force?: boolean }) => {
-    const cfg = loadConfig();
+    const cfg = config();
     try {
       const files = await openFileStore(cfg.storage, cfg.dataDir); // KESU_S3_*: the attachments go back into the bucket
       const r = await restoreBackup({ from: opts.from, databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, files, force: opts.force, pgBin: cfg.records.pgBin }).finally(() => files.close());
@@ -250,7 +251,7 @@ program
   });
 
 reportCommand(program, withApp); // kesu report run | list (issue 11)
-registerImportCommands(program, withApp);
+registerImportCommands(program, withApp, () => config().cliLang ?? undefined);
 purgeCommand(program, withApp); // kesu purge [--dry-run] (records/retention-cli.ts)
 holdCommand(program, withApp); // kesu hold set|lift|list
 

@@ -7,9 +7,8 @@
  * them from inside its transactions.
  */
 import type { Config } from '../config.js';
-import { openDatabase } from '../store/db.js';
-import { migrateToLatest } from '../store/migrate.js';
-import { createApp, type App } from '../services/app.js';
+import type { App } from '../services/app.js';
+import { composeApp, serverOptionsFrom } from '../app/compose.js';
 import { seedDemo, DEMO_PASSWORD } from '../services/seed-demo.js';
 import { buildServer } from '../http/server.js';
 import { startSweeper } from '../jobs/deadline-sweeper.js';
@@ -21,12 +20,6 @@ import { startReportScheduler } from '../jobs/report-scheduler.js';
 import { startRollups } from '../reports/rollups.js';
 import { startPurge } from '../jobs/purge.js';
 import { startBackups } from '../jobs/backup.js';
-import { resolveContactKey, setContactKey } from '../services/contact-keys.js';
-import { setTelephonySecret } from '../services/screen-pop.js';
-import { DEFAULT_IDEMPOTENCY_TTL_HOURS, setIdempotencyTtl } from '../services/idempotent-requests.js';
-import { configureSessions, DEFAULT_SESSIONS } from '../services/sessions.js';
-import { closeFileStore, openFileStore, setFileStore } from '../storage/stores.js';
-import { DEFAULT_SQLITE_WRITE_CONCURRENCY } from '../http/write-gate.js';
 
 export interface RunningServer {
   app: App;
@@ -42,16 +35,11 @@ export interface RunningServer {
 }
 
 export async function startServer(cfg: Config, opts: { now?: () => Date; logger?: boolean | object } = {}): Promise<RunningServer> {
-  const database = openDatabase({ databaseUrl: cfg.databaseUrl, pgLockTimeoutMs: cfg.pgLockTimeoutMs, dataDir: cfg.dataDir, audit: cfg.audit ?? undefined });
-  const contactKey = resolveContactKey(cfg.contactKey, cfg.dataDir);
-  await migrateToLatest(database.db, { contactKey });
-  const app = createApp(database, { now: opts.now });
-  setContactKey(app, contactKey);
-  setTelephonySecret(app, cfg.telephonySecret ?? null); // KESU_TELEPHONY_SECRET (screen-pop webhook)
-  setIdempotencyTtl(app, cfg.idempotencyTtlHours ?? DEFAULT_IDEMPOTENCY_TTL_HOURS); // KESU_IDEMPOTENCY_TTL_HOURS
-  configureSessions(app, cfg.security.sessions ?? DEFAULT_SESSIONS); // KESU_SESSION_IDLE_MIN, KESU_SESSION_MAX_HOURS
-  setFileStore(app, await openFileStore(cfg.storage, cfg.dataDir)); // attachments: KESU_DATA_DIR/attachments or KESU_S3_* (storage/)
-  const server = await buildServer(app, { logger: opts.logger ?? { level: cfg.logLevel }, trustProxy: cfg.channels.trustProxy, trustedProxies: cfg.security.trustedProxies, loginThrottle: cfg.security.loginThrottle, metricsToken: cfg.metricsToken, processMetrics: true, sso: cfg.sso, importMaxBytes: cfg.records.importMaxBytes, writeConcurrency: cfg.writeConcurrency ?? (database.dialect === 'sqlite' ? DEFAULT_SQLITE_WRITE_CONCURRENCY : 0) });
+  // Database (migrated), contact key, channel settings, file store: src/app/compose.ts.
+  const composed = await composeApp(cfg, { now: opts.now });
+  const { app, database } = composed;
+  const defaults = serverOptionsFrom(cfg);
+  const server = await buildServer(app, { ...defaults, logger: opts.logger ?? defaults.logger });
   app.log = server.log;
   const seeded = await seedDemo(app, cfg.policy);
   await app.warm();
@@ -88,7 +76,7 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
       };
       // New requests are refused at once; the jobs finish the pass they are in.
       const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop()), step('audit', checkpoints.stop()), step('housekeeping', stopHousekeeping()), step('reports', stopReports()), step('rollups', rollups.stop()), step('purge', stopPurge()), step('backups', stopBackups())]).then(() =>
-        step('database', database.close().finally(() => closeFileStore(app))),
+        step('database', composed.close()),
       );
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), cfg.shutdownTimeoutMs)));

@@ -32,7 +32,7 @@ import { addDuration } from '../domain/calendar/index.js';
 import { getComplaint } from '../store/complaint.repository.js';
 import { claimDue, finishClaimed, insertDeliveries, lockClaimed, releaseClaimed, skipPending, type OutboxRow } from '../store/delivery.repository.js';
 import { activeStaff, customerLocale, insertSurveyToken, saveAccess } from '../store/customer.repository.js';
-import { channelSettings, type ChannelSettings } from '../channels/settings.js';
+import type { ChannelSettings } from '../channels/settings.js';
 import { resolveCustomer, resolveStaff, resolveWebhooks, type Resolution, type Selector } from '../channels/recipients.js';
 import { formatAccessCode, hashAccessCode, randomAccessCode, randomSurveyToken, seal, tokenHash, unseal } from '../channels/secrets.js';
 import { formatInstant, isCustomerMessage, renderCustomerMessage, staffMessage, staffText } from '../channels/templates.js';
@@ -122,7 +122,7 @@ async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promis
  * between the two transactions.
  */
 export async function dispatchOutbox(app: App, opts: DispatchOptions = {}): Promise<DispatchResult> {
-  const s = opts.settings ?? (await channelSettings(app));
+  const s = opts.settings ?? app.settings.channels;
   const providers = opts.providers ?? (await providersFor(app, s));
   const owner = opts.owner ?? defaultOwner;
   const { db, dialect } = app.database;

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { childEnvironment } from '../config.js';
 
 export class PgToolError extends Error {}
 
@@ -23,7 +24,7 @@ export function runPgTool(tool: 'pg_dump' | 'pg_restore', args: string[], opts: 
   const bin = opts.pgBin ? join(opts.pgBin, tool) : tool;
   const conn = toolConnection(opts.url);
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, [...args, `--dbname=${conn.dbname}`], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...conn.env } });
+    const child = spawn(bin, [...args, `--dbname=${conn.dbname}`], { stdio: ['ignore', 'ignore', 'pipe'], env: childEnvironment(conn.env) });
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (d: string) => (stderr += d));

@@ -23,7 +23,6 @@ import type { App } from '../services/app.js';
 import type { Complaint } from '../domain/complaint/types.js';
 import { retentionDaysOf, type Retention, type RetentionMode } from '../domain/policy/retention.js';
 import { heldIds, holdsCovering } from '../store/legal-hold.repository.js';
-import { channelSettings } from '../channels/settings.js';
 import { deleteStagedFiles, purgeCases } from './retention-purge.js';
 import type { PurgeRow } from '../audit/purge.js';
 
@@ -102,7 +101,7 @@ export async function runPurge(app: App, opts: PurgeOptions = {}): Promise<Purge
   const retention = policy.retention;
   const policyKey = `${policy.id}@${policy.version}`;
   const result: PurgeResult = { policyKey: retention ? policyKey : null, mode: retention?.mode ?? null, purged: [], held: [], failed: [], filesDeleted: 0, more: false };
-  const dataDir = (await channelSettings(app)).dataDir;
+  const dataDir = app.settings.channels.dataDir;
   // Files a crashed run staged go first.
   if (!opts.dryRun) result.filesDeleted += await deleteStagedFiles(app, dataDir);
   if (!retention) return result;

@@ -28,7 +28,7 @@ import { AppError, fieldProblem, type Locale } from '../domain/errors.js';
 import { REPORT_KINDS, REPORT_SECTIONS, reportRule, reportsOf, type ReportKind, type ReportRecipients, type ReportSection } from '../domain/policy/reports.js';
 import type { Policy } from '../domain/policy/index.js';
 import type { App } from '../services/app.js';
-import { channelSettings, type ChannelSettings } from '../channels/settings.js';
+import type { ChannelSettings } from '../channels/settings.js';
 import { staffForRole } from '../channels/recipients.js';
 import { activeStaff } from '../store/customer.repository.js';
 import { fileStoreOf } from '../storage/stores.js';
@@ -293,7 +293,7 @@ async function generate(app: App, policy: Policy, run: ReportRun, to: ReportReci
     await step(60, 'recipients');
     const sections = run.sections as ReportSection[];
     const headline = headlineOf(stats);
-    const s = opts.settings ?? (await channelSettings(app));
+    const s = opts.settings ?? app.settings.channels;
     const kind = run.kind as ReportKind;
     const payload = {
       reportRunId: run.id,

@@ -8,6 +8,7 @@
  * calendars were built at, reading it at most once per `cacheCheckMs` (1 s).
  */
 import { EventEmitter } from 'node:events';
+import { resolve } from 'node:path';
 import type { Database } from '../store/db.js';
 import type { Policy } from '../domain/policy/index.js';
 import { calendarNames, calendarSpec, policyKey } from '../domain/policy/index.js';
@@ -19,6 +20,11 @@ import { readCacheStamp } from '../store/cache-stamp.repository.js';
 import { AppError } from '../domain/errors.js';
 import type { Executor } from '../store/db.js';
 import { Heartbeats } from './heartbeats.js';
+import { defaultChannelConfig, settingsFromConfig, type ChannelSettings } from '../channels/settings.js';
+import type { FileStore } from '../storage/file-store.js';
+import { DEV_CONTACT_KEY } from './contact-keys.js';
+import { DEFAULT_IDEMPOTENCY_TTL_HOURS } from './idempotent-requests.js';
+import { DEFAULT_SESSIONS, type SessionSettings } from './sessions.js';
 
 export interface Logger {
   info(obj: unknown, msg?: string): void;
@@ -37,8 +43,53 @@ export interface CaseChanged {
   at: string;
 }
 
+/**
+ * What the services read from the configuration, resolved once by the composition root
+ * (src/app/compose.ts) and handed to `createApp`. An app made without it (tests, tools) gets
+ * the defaults of `defaultAppSettings`; no service reads the environment.
+ */
+export interface AppSettings {
+  /** Providers, links, limits of the customer channels (KESU_SMTP_URL, KESU_SMS_*, KESU_PUBLIC_URL …). */
+  channels: ChannelSettings;
+  /** The key of the contact hashes (KESU_CONTACT_KEY or `<dataDir>/contact.key`). */
+  contactKey: Buffer;
+  /** KESU_TELEPHONY_SECRET: the screen-pop webhook's shared secret; null: the endpoint refuses calls. */
+  telephonySecret: string | null;
+  /** KESU_IDEMPOTENCY_TTL_HOURS: how long an Idempotency-Key is remembered. */
+  idempotencyTtlHours: number;
+  /** KESU_SESSION_IDLE_MIN, KESU_SESSION_MAX_HOURS. */
+  sessions: SessionSettings;
+  /** Where attachments live (KESU_S3_*); null: the local folder under `channels.dataDir`. */
+  files: FileStore | null;
+}
+
+/**
+ * The settings of an app nobody configured: the documented defaults, without reading the
+ * environment. The channel settings are made on first use only, because they resolve the seal
+ * key — a file under ./data created when missing — and most tests never send anything; a test
+ * may also replace them (`app.settings.channels = …`) before first use.
+ */
+export function defaultAppSettings(given: Partial<AppSettings> = {}): AppSettings {
+  let channels = given.channels;
+  return {
+    get channels() {
+      return (channels ??= settingsFromConfig({ port: 3000, dataDir: resolve('data'), channels: defaultChannelConfig() }));
+    },
+    set channels(s: ChannelSettings) {
+      channels = s;
+    },
+    contactKey: given.contactKey ?? DEV_CONTACT_KEY,
+    telephonySecret: given.telephonySecret ?? null,
+    idempotencyTtlHours: given.idempotencyTtlHours ?? DEFAULT_IDEMPOTENCY_TTL_HOURS,
+    sessions: given.sessions ?? DEFAULT_SESSIONS,
+    files: given.files ?? null,
+  };
+}
+
 export interface App {
   database: Database;
+  /** The configuration the services read (see AppSettings); replaced only by tests. */
+  settings: AppSettings;
   /**
    * Notifications: 'case_changed' (CaseChanged) after each committed transition, for live
    * updates. Emitted in-process; on PostgreSQL the case relay (services/case-relay.ts, started
@@ -80,7 +131,7 @@ export interface App {
   invalidateActivePolicy(): void;
 }
 
-export function createApp(database: Database, opts: { now?: () => Date; log?: Logger; cacheCheckMs?: number } = {}): App {
+export function createApp(database: Database, opts: { now?: () => Date; log?: Logger; cacheCheckMs?: number; settings?: Partial<AppSettings> } = {}): App {
   const policies = new Map<string, Policy>();
   const calendars = new Map<string, WorkingCalendar>();
   let adminYears: Promise<HolidayYear[]> | null = null;
@@ -110,6 +161,7 @@ export function createApp(database: Database, opts: { now?: () => Date; log?: Lo
   const now = opts.now ?? (() => new Date());
   const app: App = {
     database,
+    settings: defaultAppSettings(opts.settings),
     events,
     now,
     log: opts.log ?? silentLogger,

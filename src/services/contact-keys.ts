@@ -12,7 +12,7 @@ import { IntakeInput } from '../domain/lifecycle/intake.js';
 import { contactTermsOf, contactTermsOfQuery, type ContactKind, type ContactTerm } from '../domain/complaint/contact.js';
 import type { App } from './app.js';
 
-/** The development key: for tests and an unconfigured app only (`kesu serve` always sets one). */
+/** The development key: for tests and an unconfigured app only (the composition root always resolves one). */
 export const DEV_CONTACT_KEY: Buffer = createHash('sha256').update('kesu-contact:development key, not secret').digest();
 
 /** One stored key: the hash and what it identifies (the kind is kept for re-keying and counts). */
@@ -40,15 +40,9 @@ export function resolveContactKey(secret: string | null, dataDir: string): Buffe
   return createHash('sha256').update(`kesu-contact:${material}`).digest();
 }
 
-const attached = new WeakMap<App, Buffer>();
-
-/** Sets the app's contact key (`kesu serve`, from the configuration). */
-export function setContactKey(app: App, key: Buffer): void {
-  attached.set(app, key);
-}
-
+/** The app's contact key (`app.settings`: from the configuration, else the development key). */
 export function contactKeyOf(app: App): Buffer {
-  return attached.get(app) ?? DEV_CONTACT_KEY;
+  return app.settings.contactKey;
 }
 
 /** `kind:value` hashed under the key, hex. Migration 0011 computes the same. */

@@ -22,7 +22,6 @@ import type { App } from './app.js';
 import { AppError, fieldProblem } from '../domain/errors.js';
 import { canonicalJson } from '../store/event.repository.js';
 import { seal, unseal } from '../channels/secrets.js';
-import { channelSettings } from '../channels/settings.js';
 import {
   claimIdempotencyKey,
   dropExpiredKey,
@@ -41,15 +40,9 @@ export const IDEMPOTENCY_LEASE_MS = 60_000;
 const WAIT_MS = 3_000;
 const POLL_MS = 20;
 
-const ttls = new WeakMap<App, number>();
-
-/** KESU_IDEMPOTENCY_TTL_HOURS of a running app (`kesu serve`); the default otherwise. */
-export function setIdempotencyTtl(app: App, hours: number): void {
-  ttls.set(app, hours);
-}
-
+/** KESU_IDEMPOTENCY_TTL_HOURS of the app (`app.settings`), in ms. */
 export function idempotencyTtlMs(app: App): number {
-  return (ttls.get(app) ?? DEFAULT_IDEMPOTENCY_TTL_HOURS) * 3_600_000;
+  return app.settings.idempotencyTtlHours * 3_600_000;
 }
 
 /** SHA-256 of a request's canonical JSON (object keys sorted). */
@@ -111,7 +104,7 @@ export async function markApplied(trx: Transaction<DB>, scopeKey: string, compla
 }
 
 async function sealKey(app: App): Promise<Buffer> {
-  return (await channelSettings(app)).sealKey;
+  return app.settings.channels.sealKey;
 }
 
 function openAnswer(key: Buffer, status: number, sealed: string): StoredAnswer {

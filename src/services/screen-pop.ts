@@ -29,16 +29,11 @@ export const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
 /** Roles that take calls and register intake: they see the caller's number as the phone shows it. */
 const TAKES_CALLS = ['agent', 'specialist'];
 
-const secrets = new WeakMap<App, string | null>();
 const seen = new WeakMap<App, Map<string, number>>();
 
-/** Sets the shared secret of the telephony webhook (KESU_TELEPHONY_SECRET); null: the endpoint refuses every call. */
-export function setTelephonySecret(app: App, secret: string | null): void {
-  secrets.set(app, secret);
-}
-
+/** The shared secret of the telephony webhook (KESU_TELEPHONY_SECRET); null: the endpoint refuses every call. */
 export function telephonySecretOf(app: App): string | null {
-  return secrets.get(app) ?? null;
+  return app.settings.telephonySecret;
 }
 
 const unauthenticated = (why: string) => new AppError('unauthenticated', `telephony webhook: ${why}`);

@@ -27,17 +27,12 @@ export const DEFAULT_SESSIONS: SessionSettings = { idleMs: 30 * 60_000, maxMs: 1
 /** Writes of `last_seen_at` are spared while the last one is this recent. */
 const TOUCH_EVERY_MS = 60_000;
 
-const settings = new WeakMap<App, SessionSettings>();
 type RevokedListener = (userId: string, reason: string) => void;
 const listeners = new WeakMap<App, Set<RevokedListener>>();
 
-/** Sets the session lifetimes of an app (kesu serve: from the configuration). */
-export function configureSessions(app: App, s: SessionSettings): void {
-  settings.set(app, s);
-}
-
+/** The session lifetimes of the app (`app.settings`: from the configuration, else DEFAULT_SESSIONS). */
 export function sessionSettings(app: App): SessionSettings {
-  return settings.get(app) ?? DEFAULT_SESSIONS;
+  return app.settings.sessions;
 }
 
 /** Called after a user's sessions were revoked or their roles changed (live streams re-check). */

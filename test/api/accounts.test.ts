@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { engines } from '../support/engines.js';
 import { startKesu, type Kesu } from '../support/kesu.js';
 import { listAuthEvents } from '../../src/store/login-throttle.repository.js';
-import { configureSessions, DEFAULT_SESSIONS } from '../../src/services/sessions.js';
+import { DEFAULT_SESSIONS } from '../../src/services/sessions.js';
 
 const NEW_PASSWORD = 'Lantern-Orchid-47';
 const TEMP_PASSWORD = 'Temporary-Quartz-83';
@@ -167,7 +167,7 @@ for (const { dialect, skip } of await engines()) {
     });
 
     it('ends a session after the idle timeout and at its absolute lifetime', async () => {
-      configureSessions(k.app, { idleMs: 30 * 60_000, maxMs: 2 * 3600_000 });
+      k.app.settings.sessions = { idleMs: 30 * 60_000, maxMs: 2 * 3600_000 };
       try {
         const t = await tokenOf('auditor');
         k.clock.advance(20 * 60_000);
@@ -183,7 +183,7 @@ for (const { dialect, skip } of await engines()) {
           assert.equal((await call(u, 'GET', '/api/v1/me')).status, i < 4 ? 200 : 401, `after ${(i + 1) * 25} min`);
         }
       } finally {
-        configureSessions(k.app, DEFAULT_SESSIONS);
+        k.app.settings.sessions = DEFAULT_SESSIONS;
       }
     });
 

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { engines } from '../support/engines.js';
 import { startChannelKesu, type ChannelKesu } from '../support/channels.js';
 import type { Kesu } from '../support/kesu.js';
-import { setChannelSettings } from '../../src/channels/settings.js';
 import { countHit, purgeEndedWindows, readHits } from '../../src/store/rate-limit.repository.js';
 import { sharedRateLimitStore } from '../../src/http/rate-limit-store.js';
 
@@ -19,7 +18,7 @@ for (const { dialect, skip } of await engines()) {
     before(async () => {
       ck = await startChannelKesu(dialect, { start: '2026-09-28T09:00:00+08:00' });
       b = await ck.k.instance();
-      setChannelSettings(b.app, ck.s);
+      b.app.settings.channels = ck.s;
     });
     after(async () => {
       await b?.close();

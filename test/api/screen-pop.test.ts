@@ -7,7 +7,6 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startKesu, type Kesu } from '../support/kesu.js';
 import { signBody } from '../../src/channels/webhook.js';
-import { setTelephonySecret } from '../../src/services/screen-pop.js';
 import { openStream } from '../support/stream.js';
 
 const SECRET = 'pbx-shared-secret-0123456789';
@@ -23,7 +22,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     let complainedAbout: string;
     before(async () => {
       k = await startKesu(dialect, { start: new Date().toISOString() });
-      setTelephonySecret(k.app, SECRET);
+      k.app.settings.telephonySecret = SECRET;
       await k.server.listen({ port: 0, host: '127.0.0.1' });
       const addr = k.server.server.address();
       base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

@@ -17,7 +17,6 @@ import { buildServer } from '../../src/http/server.js';
 import { WEB_DIST } from '../../src/http/web.js';
 import { createTestDb, type TestDb } from '../support/engines.js';
 import { testSettings } from '../support/channels.js';
-import { setChannelSettings } from '../../src/channels/settings.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SHOTS = resolve('test-output', 'screenshots');
@@ -70,7 +69,7 @@ export async function startConsole(opts: { now?: () => Date } = {}): Promise<Con
   // The server's clock (default: the wall clock); a test may move it, e.g. to a year without holiday data.
   const app = createApp(testDb.database, opts.now ? { now: opts.now } : {});
   // Attachments go to the test's own folder (not ./data).
-  setChannelSettings(app, testSettings(testDb.dataDir!));
+  app.settings.channels = testSettings(testDb.dataDir!);
   await seedDemo(app);
   const server = await buildServer(app);
   await server.listen({ port: 0, host: '127.0.0.1' });

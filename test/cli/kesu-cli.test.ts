@@ -39,6 +39,11 @@ describe('kesu CLI', () => {
     assert.match(r.out, /^id: /m);
     assert.match(r.out, /problem\(s\)/);
     assert.ok(r.out.split('\n').length > 4, r.out);
+    // zh-TW too: traditional characters, none of the simplified ones the zh-CN report has.
+    const tw = kesu(['policy', 'check', bad, '--lang', 'zh-TW']);
+    assert.equal(tw.code, 1);
+    assert.match(tw.out, /至少需要 1 項/);
+    assert.doesNotMatch(tw.out, /至少需要 1 项/);
   });
 
   it('calendar add: 2 working days across the 2026 National Day, with the explanation', () => {

@@ -14,7 +14,6 @@ import pino from 'pino';
 import { sql } from 'kysely';
 import { startKesu, type Kesu } from '../support/kesu.js';
 import { multipart, pageText, testSettings } from '../support/channels.js';
-import { setChannelSettings } from '../../src/channels/settings.js';
 import { jsonTooDeep, yamlTooDeep } from '../../src/http/security/depth.js';
 import { maskUrl, redactingLogOptions, scrubText } from '../../src/http/security/redact.js';
 
@@ -87,7 +86,7 @@ describe('HTTP hardening', () => {
   it('answers 503 with Retry-After when another connection holds the write lock past the busy time-out', async () => {
     const agent = k.as('agent');
     assert.equal((await agent.get('/api/v1/me')).status, 200, 'signed in before the lock');
-    setChannelSettings(k.app, testSettings(k.testDb.dataDir!));
+    k.app.settings.channels = testSettings(k.testDb.dataDir!);
     const created = await agent.post('/api/v1/complaints', { channel: 'phone', description: '门户锁等待', complainant: { name: '王女士', phone: '13812345678' } });
     const issued = await agent.post(`/api/v1/complaints/${created.body.complaint.id}/access-code`, {});
     assert.equal(issued.status, 200);

@@ -18,7 +18,7 @@ import { openDatabase, type Database } from '../../src/store/db.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { createApp } from '../../src/services/app.js';
 import { seedDemo } from '../../src/services/seed-demo.js';
-import { resolveContactKey, setContactKey } from '../../src/services/contact-keys.js';
+import { resolveContactKey } from '../../src/services/contact-keys.js';
 import { importLedger } from '../../src/records/import/ledger-import.js';
 import { setHold } from '../../src/records/retention-holds.js';
 import { actorOf, findUserByUsername } from '../../src/store/user.repository.js';
@@ -60,7 +60,7 @@ describe('kesu purge killed with SIGKILL mid-run (sqlite)', () => {
     await migrateToLatest(database.db, { contactKey });
     // Imported on 2025-06-01: by the real clock the CLI reads (2026-12 or later) a year has passed.
     const app = createApp(database, { now: () => new Date('2025-06-01T00:00:00Z') });
-    setContactKey(app, contactKey);
+    app.settings.contactKey = contactKey;
     await seedDemo(app);
     const r = await importLedger(app, ledgerSheet(N, { year: 2024, idPrefix: 'K' }), 'kill.csv', { mapping: LEDGER_MAPPING });
     assert.equal(r.created, N);

@@ -13,7 +13,6 @@ import { createHash } from 'node:crypto';
 import { engines } from '../support/engines.js';
 import { PNG, startChannelKesu, type ChannelKesu } from '../support/channels.js';
 import { attachmentPath } from '../../src/channels/attachments.js';
-import { setChannelSettings } from '../../src/channels/settings.js';
 import { runPurge } from '../../src/records/retention.js';
 import { startPurge } from '../../src/jobs/purge.js';
 import { verifyChains } from '../../src/audit/verify.js';
@@ -96,7 +95,7 @@ for (const { dialect, skip } of await engines()) {
       for (let i = 0; i < 6; i++) ids.push(await archivedInquiry(ck.k, { name: `并发${i}`, phone: `1390000300${i}` }));
       ck.k.clock.advance(400 * DAY);
       const other = await ck.k.instance();
-      setChannelSettings(other.app, ck.s);
+      other.app.settings.channels = ck.s;
       try {
         const [a, b] = await Promise.all([runPurge(ck.k.app, { batch: 2 }), runPurge(other.app, { batch: 2 })]);
         const all = [...a.purged, ...b.purged].map((e) => e.id).sort();

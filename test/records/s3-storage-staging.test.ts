@@ -15,7 +15,6 @@ import { Readable } from 'node:stream';
 import { engines } from '../support/engines.js';
 import { startKesu, type Kesu } from '../support/kesu.js';
 import { LocalFileStore } from '../../src/storage/local-store.js';
-import { setFileStore } from '../../src/storage/stores.js';
 import { holdFile, releaseFile, sweepStagedFiles, STAGED_FILE_MAX_AGE_MS } from '../../src/storage/staging.js';
 import { insertAttachments } from '../../src/store/customer.repository.js';
 
@@ -43,7 +42,7 @@ for (const { dialect, skip } of await engines()) {
     before(async () => {
       k = await startKesu(dialect);
       store = new LocalFileStore(dir);
-      setFileStore(k.app, store);
+      k.app.settings.files = store;
       const r = await k.as('agent').post('/api/v1/complaints', { channel: 'phone', description: '附件暂存测试', complainant: { anonymous: true } });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       caseId = r.body.complaint.id;

@@ -12,7 +12,6 @@ import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { engines, emptyDatabase } from '../support/engines.js';
 import { testSettings } from '../support/channels.js';
-import { setChannelSettings } from '../../src/channels/settings.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import * as m0017 from '../../src/store/migrations/0017-report-runs.js';
 import { createApp } from '../../src/services/app.js';
@@ -32,7 +31,7 @@ for (const { dialect, skip } of await engines()) {
         await migrateToLatest(database.db);
         let now = new Date('2026-11-10T02:00:00Z');
         const app = createApp(database, { now: () => now });
-        setChannelSettings(app, testSettings(tmpdir()));
+        app.settings.channels = testSettings(tmpdir());
         const f = readPolicyFile('kesu-default');
         await activatePolicy(app, f.text, f.format);
         for (const day of ['2026-11-10T02:00:00Z', '2026-11-12T03:00:00Z']) {

@@ -18,7 +18,7 @@ import { engines } from '../support/engines.js';
 import { startKesu, type Kesu } from '../support/kesu.js';
 import { TestMailbox, TestReceiver, testSettings } from '../support/channels.js';
 import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
-import { setChannelSettings, type ChannelSettings } from '../../src/channels/settings.js';
+import type { ChannelSettings } from '../../src/channels/settings.js';
 import { createProviders, dispatchUntilIdle } from '../../src/jobs/outbox-dispatcher.js';
 import { setStaffContact } from '../../src/store/customer.repository.js';
 import { claimRun, listRuns } from '../../src/store/report-run.repository.js';
@@ -56,9 +56,9 @@ for (const { dialect, skip } of await engines()) {
       k = await startKesu(dialect, { start: '2026-09-28T09:00:00+08:00' });
       await reportPolicy(k.app);
       settings = testSettings(dataDir, { smtpUrl: mailbox.url, bots: [{ name: 'ops', kind: 'wecom', url: bot.url('/cgi-bin/webhook/send?key=test'), locale: 'zh-CN' }] });
-      setChannelSettings(k.app, settings);
+      k.app.settings.channels = settings;
       other = await k.instance();
-      setChannelSettings(other.app, settings);
+      other.app.settings.channels = settings;
       await setStaffContact(k.app.database.db, k.userIds.get('gm')!, { email: 'gm@kesu.test' });
       await setStaffContact(k.app.database.db, k.userIds.get('admin')!, { email: 'admin@kesu.test' });
       // Three cases in week 40, September's last days.

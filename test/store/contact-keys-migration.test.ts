@@ -19,7 +19,7 @@ import { indexNewComplaintText } from '../../src/store/search.repository.js';
 import { listComplaints } from '../../src/services/list-complaints.js';
 import { callerHistory } from '../../src/services/caller-history.js';
 import { receiveComplaint } from '../../src/services/receive-complaint.js';
-import { resolveContactKey, setContactKey } from '../../src/services/contact-keys.js';
+import { resolveContactKey } from '../../src/services/contact-keys.js';
 import type { Actor } from '../../src/domain/complaint/types.js';
 
 const BEFORE = MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0011-contact-keys') - 1]!;
@@ -58,7 +58,7 @@ for (const { dialect, skip } of await engines()) {
         // The upgrade, with a configured key (not the development one).
         const contactKey = resolveContactKey('a configured contact key, 32+ characters', keyDir);
         assert.deepEqual(await migrateToLatest(database.db, { contactKey }), MIGRATION_NAMES.slice(MIGRATION_NAMES.indexOf('0011-contact-keys')));
-        setContactKey(app, contactKey);
+        app.settings.contactKey = contactKey;
 
         for (const phone of ['13900004321', '+86 139 0000 4321', '0086-139-0000-4321', '139 0000 4321', '(+86)13900004321']) {
           const list = await listComplaints(app, specialist, { text: phone }, { limit: 10 });
@@ -77,7 +77,7 @@ for (const { dialect, skip } of await engines()) {
         assert.equal((await callerHistory(app, specialist, { phone: '+8613900004321' })).counts.total, 2);
 
         // Under another key the old keys match nothing: the key is what the hashes depend on.
-        setContactKey(app, resolveContactKey('another contact key, 32+ characters long', keyDir));
+        app.settings.contactKey = resolveContactKey('another contact key, 32+ characters long', keyDir);
         assert.equal((await callerHistory(app, specialist, { phone: '13900004321' })).counts.total, 0);
       } finally {
         rmSync(keyDir, { recursive: true, force: true });

@@ -1,10 +1,12 @@
 /**
  * The lint rules of eslint.config.mjs (run by `npm run lint` in `npm test`) can fail: small
  * fixture files, linted as if they stood at a path in the tree, break each rule once and keep to
- * it once. The files are not on disk; the typed rule reads them through a default project.
+ * it once. The files are not on disk (but for one standing in for src/config.ts, read through the
+ * real project); the typed rule reads the others through a default project.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
@@ -33,6 +35,8 @@ const FIXTURES = {
   webImportsServer: { at: 'web/src/lint-fixture.ts', code: "import type { Complaint } from '../../src/domain/complaint/types.js';\nexport type C = Complaint;\n" },
   consoleInService: { at: 'src/services/lint-fixture.ts', code: "export function f(): void {\n  console.log('x');\n}\n" },
   consoleInCli: { at: 'src/cli/lint-fixture.ts', code: "export function f(): void {\n  console.log('x');\n}\n" },
+  envInService: { at: 'src/channels/lint-fixture.ts', code: "export const secret = process.env.KESU_SECRET;\nexport const port = process.env['PORT'];\n" },
+  envInConfig: { at: 'src/config.ts', code: "export const port = process.env.PORT;\n" },
   floatingPromise: { at: 'src/jobs/lint-fixture.ts', code: "async function tick(): Promise<void> {}\nexport function start(): void {\n  tick();\n}\n" },
   awaitedPromise: { at: 'src/jobs/lint-fixture.ts', code: "async function tick(): Promise<void> {}\nexport async function start(): Promise<void> {\n  await tick();\n  void tick();\n}\n" },
 } satisfies Record<string, Fixture>;
@@ -41,7 +45,7 @@ const eslint = new ESLint({
   cwd: root,
   overrideConfig: {
     files: ['src/**/*.ts'],
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: [...new Set(Object.values(FIXTURES).map((f) => f.at))] } } },
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: [...new Set(Object.values(FIXTURES).map((f) => f.at))].filter((at) => !existsSync(join(root, at))) } } },
   },
 });
 
@@ -89,5 +93,17 @@ describe('lint: no console, no floating promise in src/', () => {
   it('a promise neither awaited nor marked with void is reported', async () => {
     assert.deepEqual(await problems(FIXTURES.floatingPromise), ['@typescript-eslint/no-floating-promises: 3']);
     assert.deepEqual(await problems(FIXTURES.awaitedPromise), []);
+  });
+});
+
+describe('lint: config.ts is the only reader of process.env', () => {
+  it('process.env in a service is reported, with where to read settings instead', async () => {
+    assert.deepEqual(await problems(FIXTURES.envInService), ['no-restricted-properties: 1', 'no-restricted-properties: 2']);
+    const [result] = await eslint.lintText(FIXTURES.envInService.code, { filePath: join(root, FIXTURES.envInService.at) });
+    assert.match(result!.messages[0]!.message, /src\/config\.ts \(loadConfig\)/);
+  });
+
+  it('config.ts may read it', async () => {
+    assert.deepEqual(await problems(FIXTURES.envInConfig), []);
   });
 });

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Dialect } from '../../src/store/db.js';
-import { DEFAULT_ATTACHMENT_TYPES, setChannelSettings, type ChannelSettings } from '../../src/channels/settings.js';
+import { DEFAULT_ATTACHMENT_TYPES, type ChannelSettings } from '../../src/channels/settings.js';
 import { dispatchUntilIdle, createProviders, type DispatchResult, type Providers } from '../../src/jobs/outbox-dispatcher.js';
 import { startKesu, type Kesu } from './kesu.js';
 
@@ -187,7 +187,7 @@ export async function startChannelKesu(
   const k = await startKesu(dialect, { start: opts.start, policy: opts.policy });
   const dataDir = k.testDb.dataDir ?? mkdtempSync(join(tmpdir(), 'kesu-files-'));
   const s = testSettings(dataDir, opts.settings);
-  setChannelSettings(k.app, s);
+  k.app.settings.channels = s;
   const providers = createProviders(s, k.app);
   return {
     k,

@@ -6,7 +6,8 @@
  *
  * `checkPolicy` only runs on a policy whose shape is already valid (see `load.ts`).
  */
-import { AppError } from '../errors.js';
+import { AppError, type Locale } from '../errors.js';
+import { message } from '../messages/index.js';
 import { checkAccountability } from '../accountability/check.js';
 import { checkDuties } from '../duties/check.js';
 import { checkClockRules } from '../lifecycle/clock-rules.js';
@@ -36,17 +37,14 @@ export function problem(path: string, zh: string, en: string): PolicyProblem {
 }
 
 /** One line per problem, `path: message`, followed by the source line when known. */
-export function formatProblems(problems: PolicyProblem[], locale: 'zh-CN' | 'en'): string {
+export function formatProblems(problems: PolicyProblem[], locale: Locale): string {
   return problems
     .map((p) => {
-      const where = p.path === '' ? (locale === 'en' ? '(document)' : '（整个文件）') : p.path;
-      const located =
-        p.line !== undefined && !p.path.startsWith('line ')
-          ? locale === 'en'
-            ? ` (line ${p.line})`
-            : `（第 ${p.line} 行）`
-          : '';
-      return `${where}: ${p.message[locale]}${located}`;
+      const where = p.path === '' ? message('policy.document', locale) : p.path;
+      const located = p.line !== undefined && !p.path.startsWith('line ') ? message('policy.at_line', locale, { line: p.line }) : '';
+      // zh-TW is filled in by the reader (load.ts); a problem made elsewhere falls back to zh-CN.
+      const text = locale === 'zh-TW' ? (p.message['zh-TW'] ?? p.message['zh-CN']) : p.message[locale];
+      return `${where}: ${text}${located}`;
     })
     .join('\n');
 }

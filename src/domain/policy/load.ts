@@ -14,6 +14,9 @@ import type { core } from 'zod';
 import { checkPolicy, problem, type PolicyProblem } from './check.js';
 import { PolicySchema, type IssueText, type Policy } from './schema.js';
 import { toTraditional } from './traditional.js';
+import type { Locale } from '../errors.js';
+import { isMessageKey, message } from '../messages/index.js';
+import type { POLICY_MESSAGES } from '../messages/policy.js';
 
 /** Preset id → file path relative to the repository root. */
 export const PRESET_FILES: Record<string, string> = {
@@ -194,20 +197,19 @@ function scalarValue(node: unknown): unknown {
 // zod issues → problems
 // ---------------------------------------------------------------------------------------------
 
-const TYPE_NAMES: Record<string, [string, string]> = {
-  string: ['文本', 'text'],
-  number: ['数字', 'a number'],
-  int: ['整数', 'an integer'],
-  boolean: ['true 或 false', 'true or false'],
-  array: ['列表', 'a list'],
-  object: ['对象（键: 值）', 'an object (key: value)'],
-  record: ['对象（键: 值）', 'an object (key: value)'],
-  null: ['空值', 'null'],
-  undefined: ['（无）', 'nothing'],
-};
+type PolicyKey = keyof typeof POLICY_MESSAGES;
+type Vars = Record<string, string | number>;
 
-function typeName(t: string): [string, string] {
-  return TYPE_NAMES[t] ?? [t, t];
+/** A shape problem in the three languages, from the catalogue (`vars` may differ per language: type names, lists). */
+function said(path: string, key: PolicyKey, vars: Vars | ((l: Locale) => Vars) = {}): PolicyProblem {
+  const text = (l: Locale) => message(`policy.${key}`, l, typeof vars === 'function' ? vars(l) : vars);
+  return { path, message: { 'zh-CN': text('zh-CN'), 'zh-TW': text('zh-TW'), en: text('en') } };
+}
+
+/** A zod type name (`string`, `array` …) for a reader of `l`. */
+function typeName(t: string, l: Locale): string {
+  const key = `policy.type.${t}`;
+  return isMessageKey(key) ? message(key, l) : t;
 }
 
 function typeOfInput(v: unknown): string {
@@ -220,66 +222,44 @@ function issueProblems(issue: core.$ZodIssue): PolicyProblem[] {
   const path = formatPath(issue.path);
   switch (issue.code) {
     case 'invalid_type': {
-      const [ez, ee] = typeName(issue.expected);
-      if (issue.path.length === 0 && (issue.input === undefined || issue.input === null))
-        return [problem(path, '文件为空', 'the document is empty')];
-      if (issue.input === undefined) {
-        return [problem(path, `缺少必填字段（应为${ez}）`, `required field is missing (expected ${ee})`)];
-      }
-      if (issue.path.length === 0)
-        return [problem(path, '文件内容应为一个对象（键: 值）', 'the document must be an object (key: value)')];
+      const expected = (l: Locale) => typeName(issue.expected, l);
+      if (issue.path.length === 0 && (issue.input === undefined || issue.input === null)) return [said(path, 'empty_document')];
+      if (issue.input === undefined) return [said(path, 'missing_field', (l) => ({ expected: expected(l) }))];
+      if (issue.path.length === 0) return [said(path, 'not_an_object')];
       const got = typeOfInput(issue.input);
-      const [gz, ge] = typeName(got);
-      if (issue.expected === 'string' && (got === 'number' || got === 'boolean'))
-        return [
-          problem(
-            path,
-            `应为${ez}，实际为${gz}（${String(issue.input)}）；在 YAML 中请加引号，如 "2026.1"、"08:30"`,
-            `expected ${ee}, found ${ge} (${String(issue.input)}); quote it in YAML, e.g. "2026.1", "08:30"`,
-          ),
-        ];
-      return [problem(path, `应为${ez}，实际为${gz}`, `expected ${ee}, found ${ge}`)];
+      const types = (l: Locale) => ({ expected: expected(l), found: typeName(got, l), value: String(issue.input) });
+      if (issue.expected === 'string' && (got === 'number' || got === 'boolean')) return [said(path, 'quote_it', types)];
+      return [said(path, 'expected_found', types)];
     }
     case 'unrecognized_keys':
       return issue.keys.map((key) => {
         const p = formatPath([...issue.path, key]);
         const near = suggest(key, knownKeys(issue.path));
-        return near
-          ? problem(p, `未知字段“${key}”，是否应为“${near}”？`, `unknown field "${key}"; did you mean "${near}"?`)
-          : problem(p, `未知字段“${key}”`, `unknown field "${key}"`);
+        return near ? said(p, 'unknown_field_near', { key, near }) : said(p, 'unknown_field', { key });
       });
     case 'too_small': {
       const min = Number(issue.minimum);
-      if (issue.origin === 'array') return [problem(path, `至少需要 ${min} 项`, `needs at least ${min} item${min === 1 ? '' : 's'}`)];
-      if (issue.origin === 'string')
-        return [min <= 1 ? problem(path, '不能为空', 'cannot be empty') : problem(path, `至少 ${min} 个字符`, `at least ${min} characters`)];
-      return [
-        issue.inclusive
-          ? problem(path, `不能小于 ${min}`, `must be at least ${min}`)
-          : problem(path, `必须大于 ${min}`, `must be greater than ${min}`),
-      ];
+      if (issue.origin === 'array') return [said(path, min === 1 ? 'min_item' : 'min_items', { min })];
+      if (issue.origin === 'string') return [min <= 1 ? said(path, 'not_empty') : said(path, 'min_chars', { min })];
+      return [said(path, issue.inclusive ? 'at_least' : 'greater_than', { min })];
     }
     case 'too_big': {
       const max = Number(issue.maximum);
-      if (issue.origin === 'array') return [problem(path, `最多 ${max} 项`, `at most ${max} items`)];
-      if (issue.origin === 'string') return [problem(path, `最多 ${max} 个字符`, `at most ${max} characters`)];
-      return [
-        issue.inclusive
-          ? problem(path, `不能大于 ${max}`, `must be at most ${max}`)
-          : problem(path, `必须小于 ${max}`, `must be less than ${max}`),
-      ];
+      if (issue.origin === 'array') return [said(path, 'max_items', { max })];
+      if (issue.origin === 'string') return [said(path, 'max_chars', { max })];
+      return [said(path, issue.inclusive ? 'at_most' : 'less_than', { max })];
     }
     case 'invalid_value': {
       const values = issue.values.map((v) => String(v));
-      return [problem(path, `应为以下之一：${values.join('、')}`, `must be one of: ${values.join(', ')}`)];
+      return [said(path, 'one_of', (l) => ({ values: values.join(l === 'en' ? ', ' : '、') }))];
     }
     case 'custom': {
       const t = issue.params as Partial<IssueText> | undefined;
       if (t?.['zh-CN'] && t.en) return [problem(path, t['zh-CN'], t.en)];
-      return [problem(path, `无效：${issue.message}`, issue.message)];
+      return [said(path, 'invalid', { message: issue.message })];
     }
     default:
-      return [problem(path, `无效：${issue.message}`, issue.message)];
+      return [said(path, 'invalid', { message: issue.message })];
   }
 }
 

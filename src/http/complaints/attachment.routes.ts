@@ -15,7 +15,6 @@ import { parseInput } from '../../domain/validation.js';
 import { viewComplaint } from '../../services/view-complaint.js';
 import { attachToCase, attachmentFile, listVisibleAttachments, visibleCase, withAttachments } from '../../services/case-attachments.js';
 import { allowedExtensions, downloadDisposition } from '../../channels/attachments.js';
-import { channelSettings } from '../../channels/settings.js';
 import { discardUploads, readUploadForm, uploadFieldProblems } from '../uploads.js';
 import { requireUser } from '../auth/auth.js';
 import { IDEMPOTENCY_NOTE, IdempotencyHeaders, idempotent } from '../idempotency.js';
@@ -41,7 +40,7 @@ export async function attachmentRoutes(fastify: FastifyInstance, opts: { app: Ap
     '/api/v1/attachments/limits',
     { preHandler: signedIn, schema: { tags: ['complaints'], summary: 'Attachment limits: largest file, files per upload, allowed types and file name endings', response: { 200: AttachmentLimits, ...errors(401) } } },
     async () => {
-      const { maxBytes, maxFiles, types } = (await channelSettings(app)).attachments;
+      const { maxBytes, maxFiles, types } = app.settings.channels.attachments;
       return { maxBytes, maxFiles, types, extensions: allowedExtensions(types) };
     },
   );
@@ -77,7 +76,7 @@ export async function attachmentRoutes(fastify: FastifyInstance, opts: { app: Ap
       const c = await visibleCase(app, req.actor!, id);
       if (!req.isMultipart())
         throw new AppError('invalid_input', 'not multipart/form-data', [fieldProblem('body', '请以 multipart/form-data 上传文件', 'Send the files as multipart/form-data', '請以 multipart/form-data 上傳檔案')]);
-      const s = await channelSettings(app);
+      const s = app.settings.channels;
       const form = await readUploadForm(req, s);
       if (!form.problems.length && !form.files.length) form.problems.push({ index: -1, name: '', reason: 'none' });
       if (form.problems.length) {

@@ -21,7 +21,7 @@ import type { App } from '../../services/app.js';
 import { AppError, LOCALES, fieldProblem, type FieldProblem, type Locale } from '../../domain/errors.js';
 import type { Complaint as ComplaintType } from '../../domain/complaint/types.js';
 import { parseInput } from '../../domain/validation.js';
-import { channelSettings, type ChannelSettings } from '../../channels/settings.js';
+import type { ChannelSettings } from '../../channels/settings.js';
 import { storeStaged } from '../../channels/attachments.js';
 import { formatAccessCode, tokenHash } from '../../channels/secrets.js';
 import { submitFromPortal } from '../../services/customer/submit.js';
@@ -206,7 +206,7 @@ export async function customerApiRoutes(fastify: FastifyInstance, opts: { app: A
   const app = opts.app;
   const api = fastify.withTypeProvider<ResponseTypeProvider>();
   await api.register(multipart, { throwFileSizeLimit: false });
-  const perMinute = async () => (await channelSettings(app)).portal.rateLimitPerMinute;
+  const perMinute = async () => app.settings.channels.portal.rateLimitPerMinute;
   await api.register(rateLimit, {
     global: false,
     store: sharedRateLimitStore(app),
@@ -222,7 +222,7 @@ export async function customerApiRoutes(fastify: FastifyInstance, opts: { app: A
     '/api/v1/customer/form',
     { config: limited, schema: { tags, security: [], summary: 'What a submission may carry: the kinds accepted now, the demands, the attachment limits', querystring: LangQuery, response: { 200: FormLimits, ...errors(400), 429: RATE_LIMITED } } },
     async () => {
-      const [s, p] = [await channelSettings(app), await app.activePolicy()];
+      const [s, p] = [app.settings.channels, await app.activePolicy()];
       return { kinds: (['complaint', 'inquiry', 'suggestion'] as const).filter((k) => p.kinds[k].enabled), demands: [...DEMANDS], maxFiles: s.attachments.maxFiles, maxBytes: s.attachments.maxBytes, types: s.attachments.types };
     },
   );
@@ -251,7 +251,7 @@ export async function customerApiRoutes(fastify: FastifyInstance, opts: { app: A
       },
     },
     async (req, reply) => {
-      const s = await channelSettings(app);
+      const s = app.settings.channels;
       const L = localeOf(req);
       const key = idempotencyKeyOf(req);
       if (key !== null && key.length < 16) throw new AppError('invalid_input', 'short Idempotency-Key', [fieldProblem('Idempotency-Key', '幂等键须为 16–200 个字符', 'Idempotency-Key must be 16–200 characters', '冪等鍵須為 16–200 個字元')]);
@@ -304,7 +304,7 @@ export async function customerApiRoutes(fastify: FastifyInstance, opts: { app: A
       },
     },
     async (req, reply) => {
-      const s = await channelSettings(app);
+      const s = app.settings.channels;
       const L = localeOf(req);
       const form = await uploadForm(app, req, s);
       const f = parseInput(SupplementFields, form.fields);

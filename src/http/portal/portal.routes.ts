@@ -20,7 +20,7 @@ import { lockTimedOut, storageFaultKind } from '../../store/storage-health.js';
 import { LOCK_RETRY_AFTER_S, STORAGE_RETRY_AFTER_S } from '../error-handler.js';
 import type { Complaint, Satisfaction } from '../../domain/complaint/types.js';
 import { localeOf } from '../locale.js';
-import { channelSettings, type ChannelSettings } from '../../channels/settings.js';
+import type { ChannelSettings } from '../../channels/settings.js';
 import { storeStaged } from '../../channels/attachments.js';
 import { discardUploads, readUploadForm, uploadProblemLines } from '../uploads.js';
 import { organisationName } from '../../channels/templates.js';
@@ -130,20 +130,20 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
     global: false,
     // Counted in PostgreSQL for every instance; in memory on SQLite.
     store: sharedRateLimitStore(app),
-    max: async () => (await channelSettings(app)).portal.rateLimitPerMinute,
+    max: async () => app.settings.channels.portal.rateLimitPerMinute,
     timeWindow: 60_000,
     // The client's address: behind trusted proxies the right-most untrusted X-Forwarded-For hop,
     // never an entry the client wrote itself (http/security/proxy.ts).
     keyGenerator: (req) => req.ip,
   });
-  const limited = { config: { rateLimit: { max: async () => (await channelSettings(app)).portal.rateLimitPerMinute, timeWindow: 60_000 } }, schema: { hide: true } };
+  const limited = { config: { rateLimit: { max: async () => app.settings.channels.portal.rateLimitPerMinute, timeWindow: 60_000 } }, schema: { hide: true } };
   const hidden = { schema: { hide: true } };
 
   portal.setErrorHandler(async (err: Error & { statusCode?: number }, req, reply) => {
     const ctx = await pageCtx(app, req).catch((): PageCtx => ({ locale: localeOf(req), organisation: 'Kesu', timeZone: 'Asia/Shanghai', path: '/portal' }));
     const L = ctx.locale;
     if (err.statusCode === 429) return html(reply, 429, messagePage(ctx, t(L, 'too_many'), t(L, 'too_many')));
-    if (err.statusCode === 413) return html(reply, 413, messagePage(ctx, t(L, 'problems'), uploadProblemLines([{ index: -1, name: '', reason: 'too_large' }], await channelSettings(app), L)[0]!));
+    if (err.statusCode === 413) return html(reply, 413, messagePage(ctx, t(L, 'problems'), uploadProblemLines([{ index: -1, name: '', reason: 'too_large' }], app.settings.channels, L)[0]!));
     if (err instanceof AppError && err.code === 'not_found') return html(reply, 404, messagePage(ctx, t(L, 'page_not_found'), t(L, 'page_not_found')));
     // A database lock held past the busy time-out, a full or read-only database: retry later (as the API answers).
     const fault = storageFaultKind(err)?.kind ?? (lockTimedOut(err) ? 'busy' : null);
@@ -175,12 +175,12 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
   };
 
   portal.get('/submit', hidden, async (req, reply) => {
-    const s = await channelSettings(app);
+    const s = app.settings.channels;
     return html(reply, 200, submitPage(await pageCtx(app, req), { nonce: randomUUID(), maxFiles: s.attachments.maxFiles, maxBytes: s.attachments.maxBytes, kinds: await enabledKinds() }));
   });
 
   portal.post('/submit', limited, async (req, reply) => {
-    const s = await channelSettings(app);
+    const s = app.settings.channels;
     const ctx = await pageCtx(app, req);
     const L = ctx.locale;
     if (!req.isMultipart()) return html(reply, 400, messagePage(ctx, t(L, 'problems'), t(L, 'error')));
@@ -247,7 +247,7 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
   };
 
   const showCase = async (req: FastifyRequest, reply: FastifyReply, c: Complaint, code: string, status = 200, notice?: string, problems?: string[]) => {
-    const s = await channelSettings(app);
+    const s = app.settings.channels;
     const ctx = await pageCtx(app, req, c.policyKey);
     return html(reply, status, casePage(ctx, { view: await customerView(app, c), number: c.number, code, notice, problems, maxFiles: s.attachments.maxFiles, maxBytes: s.attachments.maxBytes }));
   };
@@ -259,7 +259,7 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
   });
 
   portal.post('/supplement', limited, async (req, reply) => {
-    const s = await channelSettings(app);
+    const s = app.settings.channels;
     const L = localeOf(req);
     if (!req.isMultipart()) return html(reply, 400, messagePage(await pageCtx(app, req), t(L, 'problems'), t(L, 'error')));
     const form = await readMultipart(app, req, s, L);

@@ -48,7 +48,8 @@ async function resolveMapping(app: App, given: string): Promise<{ mapping: Ledge
   return { mapping: checkMapping(saved), fromFile: false };
 }
 
-export function registerImportCommands(program: Command, withApp: WithApp): void {
+/** `defaultLang`: KESU_LANG from the configuration, for when --lang is not given. */
+export function registerImportCommands(program: Command, withApp: WithApp, defaultLang: () => string | undefined): void {
   const imp = program.command('import').description('bring existing records in (docs/operations.md "Importing a ledger")');
   imp
     .command('ledger <file>')
@@ -58,7 +59,7 @@ export function registerImportCommands(program: Command, withApp: WithApp): void
     .option('--lang <locale>', 'zh-CN, zh-TW or en (default: KESU_LANG, else zh-CN)')
     .option('--batch <rows>', 'rows per transaction', String(DEFAULT_BATCH))
     .action(async (file: string, opts: { mapping: string; dryRun?: boolean; lang?: string; batch: string }) => {
-      const locale = cliLocale(opts.lang ?? process.env.KESU_LANG);
+      const locale = cliLocale(opts.lang ?? defaultLang());
       const say = SAY[locale];
       try {
         await withApp(async (app) => {
