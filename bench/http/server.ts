@@ -50,11 +50,17 @@ export class Sinks {
     return new Sinks(worker, ready.smtpPort, ready.smsPort);
   }
 
-  async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.worker.on('message', (m: { kind: string }) => m.kind === 'closed' && resolve()));
-    this.worker.postMessage({ kind: 'close' });
-    await closed;
-    await this.worker.terminate();
+  private closing: Promise<void> | null = null;
+
+  /** Stops both sinks; a second call (the bench's clean-up after its own) waits for the first. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => this.worker.on('message', (m: { kind: string }) => m.kind === 'closed' && resolve()));
+      this.worker.postMessage({ kind: 'close' });
+      await closed;
+      await this.worker.terminate();
+    })();
+    return this.closing;
   }
 }
 

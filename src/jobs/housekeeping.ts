@@ -18,9 +18,13 @@ import { sweepStagedFiles } from '../storage/staging.js';
 export interface HousekeepingOptions {
   /** Finished outbox rows that ended more than this many days ago are removed. */
   outboxKeepDays: number;
-  /** Rows per DELETE (default 500). */
+  /**
+   * Rows per DELETE (default 100). Small, because better-sqlite3 runs a statement on the event
+   * loop: a batch of 500 held every request for 33 ms on a quiet machine and 117 ms on a loaded
+   * one (bench:http --profile, docs/performance.md 2026-12-04); 100 rows hold it for a fifth.
+   */
   batch?: number;
-  /** Most batches per pass (default 40); the rest waits for the next pass. */
+  /** Most batches per pass (default 200: 20,000 rows as before); the rest waits for the next pass. */
   maxBatches?: number;
   /** Pause between batches in ms (default 50). */
   pauseMs?: number;
@@ -33,6 +37,7 @@ export interface HousekeepingResult {
 }
 
 const DAY = 86_400_000;
+const DEFAULT_BATCH = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -40,8 +45,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * removable only once its deliveries are gone), `maxBatches` is reached or `stopped()` says so.
  */
 export async function runHousekeeping(app: App, opts: HousekeepingOptions, stopped: () => boolean = () => false): Promise<HousekeepingResult> {
-  const batch = opts.batch ?? 500;
-  const maxBatches = opts.maxBatches ?? 40;
+  const batch = opts.batch ?? DEFAULT_BATCH;
+  const maxBatches = opts.maxBatches ?? 200;
   const before = new Date(app.now().getTime() - opts.outboxKeepDays * DAY).toISOString();
   let outboxDeleted = 0;
   for (let i = 0; i < maxBatches; i++) {
@@ -60,14 +65,14 @@ export async function runHousekeeping(app: App, opts: HousekeepingOptions, stopp
  * "expired" rather than "not found"), a batch at a time like the outbox.
  */
 export async function pruneExpiredTokens(app: App, opts: HousekeepingOptions, stopped: () => boolean = () => false): Promise<{ sessionsDeleted: number; surveyTokensDeleted: number }> {
-  const batch = opts.batch ?? 500;
+  const batch = opts.batch ?? DEFAULT_BATCH;
   const now = app.now().getTime();
   const out = { sessionsDeleted: 0, surveyTokensDeleted: 0 };
   for (const [table, before, field] of [
     ['sessions', new Date(now).toISOString(), 'sessionsDeleted'],
     ['survey_tokens', new Date(now - opts.outboxKeepDays * DAY).toISOString(), 'surveyTokensDeleted'],
   ] as const)
-    for (let i = 0; i < (opts.maxBatches ?? 40) && !stopped(); i++) {
+    for (let i = 0; i < (opts.maxBatches ?? 200) && !stopped(); i++) {
       const n = await pruneExpired(app.database, table, before, batch);
       out[field] += n;
       if (n < batch) break;
@@ -85,7 +90,7 @@ export function startHousekeeping(app: App, intervalMs: number, opts: Housekeepi
     pass: async (stopped) => {
       const r = await runHousekeeping(app, opts, stopped);
       // Expired Idempotency-Keys (KESU_IDEMPOTENCY_TTL_HOURS) go too.
-      const idempotencyKeysDeleted = stopped() ? 0 : await pruneIdempotencyKeys(app, opts.batch ?? 500, opts.maxBatches ?? 40);
+      const idempotencyKeysDeleted = stopped() ? 0 : await pruneIdempotencyKeys(app, opts.batch ?? DEFAULT_BATCH, opts.maxBatches ?? 200);
       const expired = stopped() ? { sessionsDeleted: 0, surveyTokensDeleted: 0 } : await pruneExpiredTokens(app, opts, stopped);
       // Files stored by uploads that never committed nor released them (storage/staging.ts).
       const staged = stopped() ? { removed: 0 } : await sweepStagedFiles(app, await fileStoreOf(app));

@@ -95,7 +95,7 @@ export function straddleDays(asOf: Date, zone: string): { days: string[]; spans:
 /** How a statistics query reads the roll-ups, or null when it reads everything from the facts. */
 export async function rollupPlan(app: App, zone: string, q: StatisticsQuery, start: DateTime, end: DateTime): Promise<RollupPlan | null> {
   if (q.filters.handlerId?.length || q.repeatWindowDays > ROLLUP_MAX_WINDOW_DAYS) return null;
-  const db = app.database.db;
+  const db = app.database.reads;
   const meta = await db.selectFrom('report_rollup_meta').select('zone').where('id', '=', META_ID).executeTakeFirst();
   if (!meta || meta.zone !== zone) return null;
   const days = daysBetween(start, end);
@@ -139,7 +139,7 @@ function filtered<T>(qb: T, f: StatisticsQuery['filters']): T {
 
 /** The roll-ups' share of the figures: the clean days' sums, and the closures of every clean day's cases. */
 export async function rollupPart(app: App, q: StatisticsQuery, plan: RollupPlan, bucketDays: readonly (readonly [string, string])[], asOf: Date, straddle: string[]) {
-  const db = any(app.database.db);
+  const db = any(app.database.reads);
   const f = q.filters;
   const clean = plan.cleanDays;
   const bucketOf = (day: string) => bucketDays.findIndex(([a, b]) => day >= a && day < b);

@@ -246,7 +246,7 @@ async function context(app: App, q: StatisticsQuery) {
 export type Scope = { kind: 'all' } | { kind: 'received' | 'unrolled' | 'avoided' | 'marked'; spans: (readonly [string, string])[] };
 
 /** The rolled-up open cases changed since (migration 0036): their parts are taken off, their facts read. */
-const markedCases = (app: App) => app.database.db.selectFrom('report_rollup_case_marks as cm').select('cm.complaint_id');
+const markedCases = (app: App) => app.database.reads.selectFrom('report_rollup_case_marks as cm').select('cm.complaint_id');
 
 function spansWhere(column: string, spans: readonly (readonly [string, string])[]) {
   return sql<boolean>`(${sql.join(
@@ -258,7 +258,7 @@ function spansWhere(column: string, spans: readonly (readonly [string, string])[
 function scoped<T extends SelectQueryBuilder<any, any, any>>(app: App, actor: Actor, q: T, scope: Scope): T {
   if (scope.kind === 'all') return q;
   let r = q as SelectQueryBuilder<any, any, any>;
-  const db = app.database.db;
+  const db = app.database.reads;
   if (scope.kind === 'received') r = r.where(spansWhere('complaints.received_at', scope.spans));
   else if (scope.kind === 'marked') r = r.where('complaints.id', 'in', markedCases(app)).where(spansWhere('complaints.received_at', scope.spans));
   else if (scope.kind === 'unrolled')
@@ -276,7 +276,7 @@ function scoped<T extends SelectQueryBuilder<any, any, any>>(app: App, actor: Ac
 
 /** The cohort (cases received in the period matching the filters, not avoided by the caller), left-joined with its facts; also the ledger export's rows. */
 export function cohortOf(app: App, actor: Actor, q: StatisticsQuery, fromI: string, toI: string, scope: Scope = { kind: 'all' }): Q {
-  const base = app.database.db
+  const base = app.database.reads
     .selectFrom('complaints')
     .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
     .where('complaints.received_at', '>=', fromI)
@@ -401,7 +401,7 @@ interface Ctx {
 /** The live queries over one scope of the cohort: counters, trend, ages, repeat, dimensions, reasons, clocks (and the p90's values unless `all`). */
 async function cohortPart(x: Ctx, scope: Scope, sign: 1 | -1): Promise<Part> {
   const { app, actor, q, fromI, toI, bounds, asOf } = x;
-  const db = app.database.db;
+  const db = app.database.reads;
   const dialect = app.database.dialect;
   const cohort = () => cohortOf(app, actor, q, fromI, toI, scope);
   const part = emptyPart(sign, bounds.length);
@@ -489,7 +489,7 @@ async function cohortPart(x: Ctx, scope: Scope, sign: 1 | -1): Promise<Part> {
 /** Closures in the period (whenever received) of one closure scope, per trend bucket. */
 async function closurePart(x: Ctx, scope: ClosureScope, sign: 1 | -1): Promise<Part> {
   const { app, actor, q, fromI, toI, bounds } = x;
-  const db = app.database.db;
+  const db = app.database.reads;
   const part = emptyPart(sign, bounds.length);
   let base = db.selectFrom('complaints').innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id').where('f.closed_at', '>=', fromI).where('f.closed_at', '<', toI);
   if (scope.kind === 'avoided') {
@@ -526,7 +526,7 @@ async function straddlePart(x: Ctx, rolledSpans: (readonly [string, string])[], 
   const part = emptyPart(1, bounds.length);
   const base = (from: string, to: string) =>
     applyFilters(
-      app.database.db
+      app.database.reads
         .selectFrom('complaints')
         .innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
         .where('complaints.received_at', '>=', from)

@@ -85,7 +85,7 @@ function jsonText(dialect: Dialect, column: string, path: string[]): RawBuilder<
 }
 
 export async function reportDashboard(app: App, actor: Actor, opts: DashboardOptions = {}): Promise<Dashboard> {
-  const db = app.database.db;
+  const db = app.database.reads;
   const dialect = app.database.dialect;
   const now = app.now();
   const nowIso = now.toISOString();

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type Dialect as KyselyDialect, type Driver, type Transaction } from 'kysely';
+import { offloadedReads } from './sqlite-offload.js';
 import { KesuSqliteDriver } from './sqlite-driver.js';
 import pg from 'pg';
 import type { DB } from './schema.js';
@@ -18,6 +19,12 @@ export type Dialect = 'sqlite' | 'postgres';
 
 export interface Database {
   db: Kysely<DB>;
+  /**
+   * For long reads outside any transaction (reports, statistics, exports): on SQLite they run in a
+   * worker thread on a read-only connection (store/sqlite-offload.ts), so a report never holds the
+   * event loop; on PostgreSQL this is `db` (the server runs the query, the loop is free anyway).
+   */
+  reads: Kysely<DB>;
   dialect: Dialect;
   /** Human description for logs (file path or host/db, never a password). */
   where: string;
@@ -80,7 +87,7 @@ export function openDatabase(opts: { databaseUrl?: string; dataDir: string; file
     const db = guardTransactions(new Kysely<DB>({ dialect: guarded(new PostgresDialect({ pool }), database) }), database, outcomesOf(storage));
     const u = new URL(opts.databaseUrl);
     roots.set(db, database);
-    return Object.assign(database, { db, dialect: 'postgres', where: `postgres://${u.host}${u.pathname}`, storage, audit: auditPlace(opts.dataDir, opts.audit), close: () => db.destroy() } satisfies Database);
+    return Object.assign(database, { db, reads: db, dialect: 'postgres', where: `postgres://${u.host}${u.pathname}`, storage, audit: auditPlace(opts.dataDir, opts.audit), close: () => db.destroy() } satisfies Database);
   }
   mkdirSync(opts.dataDir, { recursive: true });
   const file = join(opts.dataDir, opts.file ?? 'kesu.sqlite');
@@ -102,7 +109,12 @@ export function openDatabase(opts: { databaseUrl?: string; dataDir: string; file
   };
   const db = guardTransactions(new Kysely<DB>({ dialect }), database, outcomesOf(storage));
   roots.set(db, database);
-  return Object.assign(database, { db, dialect: 'sqlite', where: file, storage, audit: auditPlace(opts.dataDir, opts.audit), close: () => db.destroy() } satisfies Database);
+  const reads = offloadedReads(file);
+  const close = async () => {
+    await reads.destroy();
+    await db.destroy();
+  };
+  return Object.assign(database, { db, reads, dialect: 'sqlite', where: file, storage, audit: auditPlace(opts.dataDir, opts.audit), close } satisfies Database);
 }
 
 /** The dialect with its driver wrapped by the transaction guard (store/transaction-guard.ts). */
