@@ -277,17 +277,34 @@ export interface RollupPass {
   cases: number;
 }
 
+/**
+ * When the changed open cases of a rolled-up day (case marks) make the job rebuild it: at least
+ * `min` of them and at least `share` of the day's cases. Below that the statistics keep reading
+ * them from the facts (their parts taken off), which costs a report one row per changed case.
+ */
+export interface CaseMarkThreshold {
+  min: number;
+  share: number;
+}
+export const CASE_MARK_THRESHOLD: CaseMarkThreshold = { min: 50, share: 0.05 };
+
+/** How many changed open cases make a day of `cases` cases worth rebuilding. */
+export function caseMarkLimit(cases: number, t: CaseMarkThreshold): number {
+  return Math.max(1, t.min, Math.ceil(cases * t.share));
+}
+
 /** PostgreSQL: a serialization failure or deadlock (a transition changed the day's cases meanwhile), or another instance rolled the day up first. */
 const isConflict = (e: unknown) => ['40001', '40P01', '23505'].includes(String((e as { code?: string })?.code));
 
 /**
  * One pass: starts over when the policy's time zone changed; rebuilds every rolled-up day a
- * mark covers and every day before today with settled cases not yet rolled up (at most
+ * mark covers, every rolled-up day with enough changed open cases (`caseMarks`, default
+ * CASE_MARK_THRESHOLD) and every day before today with cases not yet rolled up (at most
  * `maxDays`, oldest first); then drops the marks read at the start whose days were all rebuilt.
  * Each day in its own short transaction (REPEATABLE READ on PostgreSQL: a transition that
  * changes one of the day's cases meanwhile makes it fail, and the day waits for the next pass).
  */
-export async function rollUpReports(app: App, opts: { maxDays?: number } = {}): Promise<RollupPass> {
+export async function rollUpReports(app: App, opts: { maxDays?: number; caseMarks?: Partial<CaseMarkThreshold> } = {}): Promise<RollupPass> {
   const db = app.database.db;
   const policy = await app.activePolicy();
   const zone = policy.calendar.timeZone;
@@ -303,7 +320,8 @@ export async function rollUpReports(app: App, opts: { maxDays?: number } = {}): 
   }
   const today = localDay(at, zone);
   const marks = await db.selectFrom('report_rollup_marks').select(['id', 'from_at', 'to_at']).execute();
-  const rolled = (await db.selectFrom('report_rollup_days').select('day').execute()).map((r) => r.day);
+  const rolledDays = await db.selectFrom('report_rollup_days').select(['day', 'cases']).execute();
+  const rolled = rolledDays.map((r) => r.day);
   const todo = new Set<string>();
   const markDays = new Map<string, string[]>();
   for (const day of rolled) {
@@ -314,12 +332,18 @@ export async function rollUpReports(app: App, opts: { maxDays?: number } = {}): 
         markDays.set(m.id, [...(markDays.get(m.id) ?? []), day]);
       }
   }
-  // Changed open cases (case marks): their day is rebuilt, which takes the marks away.
-  const rolledSet = new Set(rolled);
+  // Changed open cases (case marks): the statistics already take their parts off and read them
+  // from the facts, so a day is rebuilt (which takes its marks away) only once enough of it has
+  // changed — or when it is rebuilt anyway (a day mark). A few changed cases on a busy day cost
+  // the reports a few rows, not the job the whole day.
+  const casesOf = new Map(rolledDays.map((r) => [r.day, Number(r.cases)]));
+  const changed = new Map<string, number>();
   for (const m of await db.selectFrom('report_rollup_case_marks').select('received_at').execute()) {
     const day = localDay(m.received_at, zone);
-    if (rolledSet.has(day)) todo.add(day);
+    if (casesOf.has(day)) changed.set(day, (changed.get(day) ?? 0) + 1);
   }
+  const threshold = { ...CASE_MARK_THRESHOLD, ...opts.caseMarks };
+  for (const [day, n] of changed) if (n >= caseMarkLimit(casesOf.get(day)!, threshold)) todo.add(day);
   const unrolled = await db
     .selectFrom('case_facts as f')
     .innerJoin('complaints', 'complaints.id', 'f.complaint_id')

@@ -174,22 +174,46 @@ function messageLines(run: ReportRun, h: Headline, sections: ReportSection[]): R
   return out;
 }
 
-/** The stored statistics as the report presents them: the period, the filters and its sections. */
+/**
+ * The parts of the statistics each report section presents (the period and the filters always
+ * come along): a section is its own part, and the backlog by age (the pending ledger's ages)
+ * belongs to handling, beside the pending count — as its workbook sheet does (SHEET_SECTIONS).
+ * A report of every section thus presents every part of the live statistics.
+ */
+export const SECTION_PARTS: Record<ReportSection, readonly (keyof Statistics)[]> = {
+  intake: ['intake'],
+  validity: ['validity'],
+  handling: ['handling', 'backlog'],
+  onTime: ['onTime'],
+  satisfaction: ['satisfaction'],
+  reopen: ['reopen'],
+  repeat: ['repeat'],
+  extensions: ['extensions'],
+  escalations: ['escalations'],
+};
+
+/** The stored statistics as the report presents them: the period, the filters and the parts of its sections (a run stored before a part existed lacks it). */
 export function presentedContent(content: Statistics, sections: string[]): Partial<Statistics> {
   const out: Record<string, unknown> = { period: content.period, filters: content.filters };
-  for (const s of sections) if (s in content) out[s] = (content as unknown as Record<string, unknown>)[s];
+  for (const s of sections)
+    for (const part of SECTION_PARTS[s as ReportSection] ?? []) if (part in content) out[part] = (content as unknown as Record<string, unknown>)[part];
   return out as Partial<Statistics>;
 }
 
-/** Sheets of the statistics workbook that belong to a section (the summary always stays). */
-const SHEET_SECTIONS: [keyof typeof SHEETS, ReportSection][] = [
-  ['trend', 'intake'],
-  ['breakdown', 'intake'],
-  ['validity', 'validity'],
-  ['onTime', 'onTime'],
-  ['backlog', 'handling'],
-  ['satisfaction', 'satisfaction'],
-];
+/** The section a part of the statistics is presented with (SECTION_PARTS read the other way). */
+const sectionOfPart = (part: keyof Statistics): ReportSection => REPORT_SECTIONS.find((s) => SECTION_PARTS[s].includes(part))!;
+
+/** Sheets of the statistics workbook by the part they show, and so by section (the summary always stays). */
+const SHEET_SECTIONS: [keyof typeof SHEETS, ReportSection][] = (
+  [
+    ['trend', 'intake'],
+    ['breakdown', 'intake'],
+    ['validity', 'validity'],
+    ['onTime', 'onTime'],
+    ['backlog', 'backlog'],
+    ['satisfaction', 'satisfaction'],
+  ] as const
+).map(([sheet, part]) => [sheet, sectionOfPart(part)]);
 
 /** The workbook of a stored run: the statistics workbook, without the sheets of sections the report leaves out; `names` names duty codes and clock kinds. */
 export async function runWorkbook(content: Statistics, sections: string[], lang: Locale, names: ReportNames): Promise<Buffer> {

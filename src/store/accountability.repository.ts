@@ -8,7 +8,7 @@ import type { ProposedEntry } from '../domain/accountability/entries.js';
 import { EFFECTIVE_STATUSES, OPEN_STATUSES, type Entry, type EntryAccess, type EntryStatus } from '../domain/accountability/workflow.js';
 import { AppError } from '../domain/errors.js';
 import { uuidv7 } from './ids.js';
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { PostgresAdapter, sql, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Dialect, Executor } from './db.js';
 import type { AccountabilityEntriesTable, AccountabilityHistoryTable, DB } from './schema.js';
 
@@ -151,10 +151,30 @@ export async function listEntries(db: Executor, f: EntryFilter, limit = 5000): P
   return rows.map(toEntry);
 }
 
-/** The policy keys of the entries `f` selects (the scorecards' visibility is decided per policy). */
+/**
+ * The policy keys of the entries `f` selects (the scorecards' visibility is decided per policy),
+ * in order. A skip scan over `(policy_key, created_at)` (migration 0037): each step asks for the
+ * first key after the last one found, so a month of 100 000 entries under a few policies costs a
+ * few index probes instead of reading every entry (`select distinct` did).
+ */
 export async function entryPolicyKeys(db: Executor, f: EntryFilter): Promise<string[]> {
-  const rows = await filtered(db.selectFrom('accountability_entries').select('policy_key').distinct(), f).execute();
-  return rows.map((r) => r.policy_key);
+  // SQLite has no statistics (no ANALYZE) and would walk the period by `created_at` and sort it at
+  // every step: `+created_at` keeps it from choosing that index for the bounds.
+  const created = db.getExecutor().adapter instanceof PostgresAdapter ? sql<string>`${sql.ref('created_at')}` : sql<string>`+${sql.ref('created_at')}`;
+  const { from, to, ...rest } = f;
+  const firstAfter = (last: RawBuilder<string> | null) => {
+    let q = filtered(db.selectFrom('accountability_entries').select('policy_key'), rest);
+    if (from) q = q.where(created, '>=', from);
+    if (to) q = q.where(created, '<', to);
+    if (last) q = q.where('policy_key', '>', last);
+    return q.orderBy('policy_key').limit(1);
+  };
+  const rows = await sql<{ policy_key: string | null }>`with recursive k(policy_key) as (
+      select (${firstAfter(null)})
+      union all
+      select (${firstAfter(sql<string>`${sql.ref('k.policy_key')}`)}) from k where k.policy_key is not null
+    ) select policy_key from k where policy_key is not null`.execute(db);
+  return rows.rows.map((r) => r.policy_key!);
 }
 
 /** One group of entries: one person (or none) of one department (or none), one rule. */

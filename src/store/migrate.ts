@@ -30,6 +30,7 @@ import * as m0031 from './migrations/0031-report-indexes.js';
 import * as m0032 from './migrations/0032-report-rollups.js';
 import * as m0035 from './migrations/0035-approval-queue-index.js';
 import * as m0036 from './migrations/0036-rollup-open-cases.js';
+import * as m0037 from './migrations/0037-accountability-policy-index.js';
 import * as m0039 from './migrations/0039-outbox-finished-index.js';
 
 /** What some migrations need from the configuration (never stored in the database). */
@@ -70,6 +71,7 @@ function migrationsFor(opts: MigrationOptions): Record<string, Migration> {
     '0032-report-rollups': m0032,
     '0035-approval-queue-index': m0035,
     '0036-rollup-open-cases': m0036,
+    '0037-accountability-policy-index': m0037,
     '0039-outbox-finished-index': m0039,
   };
 }

@@ -216,6 +216,20 @@ for (const { dialect, skip } of await engines()) {
       const json = await k.as('specialist').get(`/api/v1/reports/runs/${aug.id}/download?format=json`);
       assert.equal(json.status, 200);
       assert.deepEqual(Object.keys(json.body.statistics).sort(), ['filters', 'intake', 'period']);
+      // The weekly report presents every section: the same parts as the live statistics of its
+      // period, the backlog by age among them (with handling), as it stood when the report was made.
+      const live = await k.as('specialist').get('/api/v1/reports/statistics?from=2026-09-28&to=2026-10-04&groupBy=day');
+      assert.equal(live.status, 200);
+      const stored = await k.as('specialist').get(`/api/v1/reports/runs/${weekly.id}/download?format=json`);
+      assert.equal(stored.status, 200);
+      assert.deepEqual(Object.keys(stored.body.statistics).sort(), Object.keys(live.body).sort());
+      const backlog = stored.body.statistics.backlog as { asOf: string; open: Record<string, number>; pending: Record<string, number> };
+      const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+      assert.deepEqual(Object.keys(backlog.open).sort(), Object.keys(live.body.backlog.open).sort());
+      assert.equal(sum(backlog.open), 3, 'the week\'s three cases were open when the report was made');
+      assert.equal(sum(backlog.pending), 0);
+      assert.equal(backlog.asOf, new Date('2026-10-08T09:00:00+08:00').toISOString());
+      assert.deepEqual(stored.body.statistics.intake, live.body.intake);
 
       // Made now: an ended period (new: 201; again: 200, the same stored run).
       const made = await k.as('csmanager').post('/api/v1/reports/runs', { kind: 'weekly', period: '2026-W39' });
