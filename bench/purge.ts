@@ -9,7 +9,7 @@
  * plain set-based updates in transactions of the same group size, no checks, no hashing.
  * `--group N` sets the purge's group (default: the job's). Bounded: it stops by itself.
  *
- *   npx tsx bench/purge.ts --cases 20000 --pg [--group 50]
+ *   npx tsx bench/purge.ts --cases 20000 --pg [--group 50] [--profile /tmp/purge.cpuprofile]
  */
 import { performance } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
@@ -23,6 +23,7 @@ import { runPurge } from '../src/records/retention.js';
 import { verifyChains } from '../src/store/event.repository.js';
 import { withPurgePermit } from '../src/audit/purge.js';
 import { LEDGER_MAPPING, ledgerSheet } from './ledger-sheet.js';
+import { profileFile, profiled } from './cpu-profile.js';
 
 const args = process.argv.slice(2);
 const N = Number(args[args.indexOf('--cases') + 1] || 0) || 20_000;
@@ -48,7 +49,7 @@ async function run(engine: BenchEngine, database: Database): Promise<Result> {
   const load = loadavg()[0]!;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const p = await runPurge(purger, { maxCases: N, ...(group ? { group } : {}) });
+  const p = await profiled(profileFile(args, engine), () => runPurge(purger, { maxCases: N, ...(group ? { group } : {}) }));
   const purgeMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   if (p.purged.length !== N || p.failed.length) throw new Error(`purged ${p.purged.length} of ${N}, ${p.failed.length} failed: ${JSON.stringify(p.failed.slice(0, 2))}`);
