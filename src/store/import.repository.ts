@@ -2,8 +2,7 @@
  * The history import's tables (migration 0019): saved column mappings per organisation, and the
  * key of every imported ledger row (UNIQUE(org, key)) with the case it became.
  */
-import { sql } from 'kysely';
-import type { Database, Executor } from './db.js';
+import type { Executor } from './db.js';
 import type { CaseFactsTable, EventsTable } from './schema.js';
 import { markRollupsStale, reach } from './facts.repository.js';
 import { caseDigest } from '../audit/records.js';
@@ -120,25 +119,3 @@ export class NewCaseDigests {
   }
 }
 
-/**
- * WAL pages between automatic checkpoints while a history import runs on SQLite (64 MiB of
- * 4 KiB pages; SQLite's default is 1 000). At the default a 500-row batch wrote more than 1 000
- * pages, so every batch's commit also checkpointed: copied the pages into the database file and
- * synced it, with the same B-tree pages written again by each batch. Measured on the 10 k-row
- * bench: the commits' time 2.1–2.2 s at 1 000, 1.2–1.3 s with a larger window
- * (docs/performance.md). The writer's setting is put back afterwards, also when the import
- * fails; the next commit past the old limit checkpoints as usual.
- */
-export const IMPORT_WAL_PAGES = 16_384;
-
-export async function withImportWalWindow<T>(database: Database, run: () => Promise<T>): Promise<T> {
-  if (database.dialect !== 'sqlite') return run();
-  const before = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(database.db);
-  const previous = Number(before.rows[0]?.wal_autocheckpoint ?? 1000);
-  await sql.raw(`pragma wal_autocheckpoint = ${IMPORT_WAL_PAGES}`).execute(database.db);
-  try {
-    return await run();
-  } finally {
-    await sql.raw(`pragma wal_autocheckpoint = ${Math.max(0, Math.floor(previous))}`).execute(database.db);
-  }
-}
