@@ -51,7 +51,7 @@ export interface PurgeOptions {
   batch?: number;
   /**
    * Cases purged per transaction: one commit for the group; a failure retries its cases one by
-   * one. Default: sized to a time budget per group (records/purge-group-size.ts, 25–200 cases).
+   * one. Default: sized to a time budget per group (records/purge-group-size.ts, 50–200 cases).
    */
   group?: number;
   /** Most cases purged per pass (default 5000); the rest waits for the next pass. */
