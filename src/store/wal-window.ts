@@ -1,11 +1,12 @@
 /**
- * Checkpoints at the bulk job's pace while a history import or a retention purge runs on SQLite.
+ * Checkpoints at the bulk job's pace while a history import runs on SQLite (the retention purge
+ * was measured with it too and gained nothing, so it does not use it).
  *
  * Why: at SQLite's default (`wal_autocheckpoint = 1000` pages) a 500-row import batch or a few
  * purge groups write more than 1 000 pages, so nearly every commit also checkpointed — copied
  * its pages into the database file and synced it — with the same B-tree pages written again by
  * the next batch. Measured (docs/performance.md, issue 15): the commits' time of a 10 k-row
- * import 2.1–2.2 s → 1.2–1.3 s, of a 5 k-case purge about halved.
+ * import 2.1–2.2 s → 1.2–1.3 s.
  *
  * How: inside the window automatic checkpoints are off for the writer connection and the job
  * calls `afterBatch()` after each committed batch, which runs a PASSIVE checkpoint (never waits
