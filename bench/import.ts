@@ -6,7 +6,7 @@
  * Reports rows/s overall and per tenth of the run (a slowdown towards the end shows there).
  * Prints a Markdown table for docs/performance.md. Bounded: it stops by itself.
  *
- *   npx tsx bench/import.ts --rows 100000 --pg
+ *   npx tsx bench/import.ts --rows 100000 --pg [--batch 500] [--profile /tmp/import.cpuprofile]
  */
 import { performance } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
@@ -18,10 +18,12 @@ import { createApp } from '../src/services/app.js';
 import { seedDemo } from '../src/services/seed-demo.js';
 import { importLedger } from '../src/records/import/ledger-import.js';
 import { LEDGER_MAPPING, ledgerSheet } from './ledger-sheet.js';
+import { profileFile, profiled } from './cpu-profile.js';
 
 const args = process.argv.slice(2);
 const N = Number(args[args.indexOf('--rows') + 1] || 0) || 100_000;
 const withPg = args.includes('--pg');
+const batchSize = args.includes('--batch') ? Number(args[args.indexOf('--batch') + 1]) : undefined;
 
 const sheetOf = (n: number) => ledgerSheet(n);
 const MAPPING = LEDGER_MAPPING;
@@ -51,7 +53,7 @@ async function run(engine: BenchEngine, database: Database): Promise<Result> {
   const load = loadavg()[0]!;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const r = await importLedger(app, sheet, 'bench.csv', { mapping: MAPPING, onProgress: (p) => marks.push({ done: p.done, at: performance.now() }) });
+  const r = await profiled(profileFile(args, engine), () => importLedger(app, sheet, 'bench.csv', { mapping: MAPPING, ...(batchSize ? { batchSize } : {}), onProgress: (p) => marks.push({ done: p.done, at: performance.now() }) }));
   const importMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   if (r.created !== N) throw new Error(`imported ${r.created} of ${N}`);

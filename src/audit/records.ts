@@ -125,12 +125,23 @@ export function headRecord(h: HeadFields): object {
   return { record: 'head', v: 2, complaint_id: h.complaint_id, log: h.log, seq: Number(h.seq), hash: h.hash, case_digest: h.case_digest };
 }
 
-/** SHA-256 of the RFC 8785 form of the case row (every column but search_rowid). */
-export function caseDigest(row: Record<string, unknown>): string {
-  const o: Record<string, unknown> = { record: 'case' };
-  for (const [k, v] of Object.entries(row)) {
-    if (k === 'search_rowid') continue;
-    o[k] = typeof v === 'bigint' ? Number(v) : v;
+/**
+ * SHA-256 of the RFC 8785 form of the case row (every column but search_rowid). With `defaults`,
+ * of the row completed by the columns it lacks from them (the history import: the columns the
+ * table fills itself), as if `{ ...defaults, ...row }` — written out member by member rather
+ * than through two copies of a 30-column object, the largest part of the digest's cost.
+ */
+export function caseDigest(row: Record<string, unknown>, defaults?: Record<string, unknown>): string {
+  const names = new Set<string>(['record']);
+  if (defaults) for (const k of Object.keys(defaults)) names.add(k);
+  for (const k of Object.keys(row)) names.add(k);
+  names.delete('search_rowid');
+  const members: string[] = [];
+  for (const k of [...names].sort()) {
+    let v = Object.hasOwn(row, k) ? row[k] : defaults && Object.hasOwn(defaults, k) ? defaults[k] : 'case';
+    if (v === undefined) continue;
+    if (typeof v === 'bigint') v = Number(v);
+    members.push(`${canonicalize(k)}:${canonicalize(v)}`);
   }
-  return sha256Hex(canonicalize(o));
+  return sha256Hex(`{${members.join(',')}}`);
 }

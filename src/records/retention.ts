@@ -5,9 +5,10 @@
  * days, else the kind's, else the default), counted from archiving, and that no legal hold
  * covers — and the pass that purges them, a small batch at a time, a group of cases per short
  * transaction (records/retention-purge.ts). The dry run lists the same, changes nothing, and
- * also names the expired cases a hold keeps. The cases are purged in groups of `group` (50) per
- * transaction, set-based (records/retention-purge.ts `purgeCases`: one statement per table for
- * the group); a failing group is redone case by case.
+ * also names the expired cases a hold keeps. The cases are purged in groups per transaction
+ * (sized to a time budget, records/purge-group-size.ts, or of `group` cases), set-based
+ * (records/retention-purge.ts `purgeCases`: one statement per table for the group); a failing
+ * group is redone case by case.
  *
  * The clock starts at the case's `archivedAt`, which decides exactly. For a case handled in Kesu
  * that is the archive transition, its last write (`updated_at`); for a case imported from a
@@ -25,6 +26,7 @@ import { retentionDaysOf, type Retention, type RetentionMode } from '../domain/p
 import { heldIds, holdsCovering } from '../store/legal-hold.repository.js';
 import { deleteStagedFiles, purgeCases } from './retention-purge.js';
 import type { PurgeRow } from '../audit/purge.js';
+import { GroupSize, PURGE_GROUPS } from './purge-group-size.js';
 
 const DAY = 86_400_000;
 
@@ -44,9 +46,12 @@ export interface ExpiredCase {
 }
 
 export interface PurgeOptions {
-  /** Cases read per batch (default 100). */
+  /** Cases read per batch (default 200, the largest group). */
   batch?: number;
-  /** Cases purged per transaction (default 50): one commit for the group; a failure retries its cases one by one. */
+  /**
+   * Cases purged per transaction: one commit for the group; a failure retries its cases one by
+   * one. Default: sized to a time budget per group (records/purge-group-size.ts, 50–200 cases).
+   */
   group?: number;
   /** Most cases purged per pass (default 5000); the rest waits for the next pass. */
   maxCases?: number;
@@ -108,8 +113,8 @@ export async function runPurge(app: App, opts: PurgeOptions = {}): Promise<Purge
   const now = app.now();
   const shortest = Math.min(retention.defaultDays, ...Object.values(retention.byGrade), ...Object.values(retention.byKind).filter((d): d is number => d !== undefined));
   const cutoff = new Date(now.getTime() - shortest * DAY).toISOString();
-  const batch = opts.batch ?? 100;
-  const group = Math.max(1, opts.group ?? 50);
+  const batch = opts.batch ?? PURGE_GROUPS.max;
+  const sizer = opts.group ? null : new GroupSize();
   const maxCases = opts.maxCases ?? 5000;
   let after = '';
   for (;;) {
@@ -151,12 +156,16 @@ export async function runPurge(app: App, opts: PurgeOptions = {}): Promise<Purge
       if (opts.dryRun) result.purged.push(e);
       else todo.push(e);
     }
-    for (let i = 0; i < todo.length; i += group) {
+    for (let i = 0; i < todo.length; ) {
       if (i > 0 && opts.stopped?.()) {
         result.more = true;
         return result;
       }
-      await purgeGroup(app, todo.slice(i, i + group), policyKey, dataDir, result, opts);
+      const cases = todo.slice(i, i + (sizer?.next() ?? Math.max(1, opts.group!)));
+      const started = performance.now();
+      await purgeGroup(app, cases, policyKey, dataDir, result, opts);
+      sizer?.took(cases.length, performance.now() - started);
+      i += cases.length;
       // A turn of the event loop between groups: requests waiting (an intake on SQLite's one
       // connection) run before the next group's transaction, not after the whole pass.
       await new Promise((resolve) => setImmediate(resolve));

@@ -32,6 +32,33 @@ export function workingMs(cal: WorkingCalendar | null, from: string, to: string,
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat | null>();
+
+/**
+ * Local days by zone and quarter of an hour (UTC): `Intl.DateTimeFormat#format` costs ~20 µs a
+ * call, and an import folds several times per row. A quarter whose first and last millisecond
+ * fall on the same local day lies wholly on it (no zone changes its offset twice within 15
+ * minutes), so its day is kept; a quarter split by midnight (or a clock change across it) is
+ * formatted each time. Bounded: the cache starts afresh past `DAY_CACHE` quarters.
+ */
+const QUARTER_MS = 15 * 60_000;
+const DAY_CACHE = 200_000;
+const dayCache = new Map<string, Map<number, string>>();
+const ISO_DAY = /^\d{4}-\d\d-\d\d$/;
+
+function cachedDay(f: Intl.DateTimeFormat, zone: string, t: number): string | null {
+  const q = Math.floor(t / QUARTER_MS);
+  let days = dayCache.get(zone);
+  if (!days) dayCache.set(zone, (days = new Map()));
+  const known = days.get(q);
+  if (known !== undefined) return known;
+  const day = f.format(t);
+  if (!ISO_DAY.test(day)) return null;
+  if (f.format(q * QUARTER_MS) === day && f.format(q * QUARTER_MS + QUARTER_MS - 1) === day) {
+    if (days.size >= DAY_CACHE) days.clear();
+    days.set(q, day);
+  }
+  return day;
+}
 /** An instant with its offset (`Z` or `±hh:mm`), as every stored time is. */
 const WITH_OFFSET = /^(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,3})?)?(?:Z|[+-]\d\d:\d\d)$/;
 
@@ -55,8 +82,8 @@ export function localDay(iso: string, zone: string): string {
     }
     const t = Date.parse(iso);
     if (f && Number.isFinite(t)) {
-      const day = f.format(t);
-      if (/^\d{4}-\d\d-\d\d$/.test(day)) return day;
+      const day = cachedDay(f, zone, t);
+      if (day !== null) return day;
     }
   }
   return DateTime.fromISO(iso, { zone }).toISODate() ?? iso.slice(0, 10);

@@ -98,7 +98,7 @@ export class NewCaseDigests {
   /** Before the transaction: the digests, when an earlier batch taught the defaults. */
   before(rows: readonly Record<string, unknown>[]): Map<string, string> | null {
     const d = this.defaults;
-    return d ? new Map(rows.map((r) => [r.id as string, caseDigest({ ...d, ...r })])) : null;
+    return d ? new Map(rows.map((r) => [r.id as string, caseDigest(r, d)])) : null;
   }
 
   /** Inside the transaction, after the insert: `early` confirmed by one stored row, or computed now. */
@@ -110,7 +110,7 @@ export class NewCaseDigests {
     if (early && early.get(first.id as string) === digest) return early;
     const defaults: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(stored)) if (!(k in first)) defaults[k] = v;
-    if (caseDigest({ ...defaults, ...first }) !== digest) {
+    if (caseDigest(first, defaults) !== digest) {
       this.defaults = null;
       return caseDigests(db, rows.map((r) => r.id as string));
     }
@@ -118,3 +118,4 @@ export class NewCaseDigests {
     return this.before(rows)!;
   }
 }
+

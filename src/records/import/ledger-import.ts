@@ -29,6 +29,7 @@ import { insertNewHeads } from '../../audit/heads.js';
 import { ensureCaseNumbers, formatCaseNumber, nextCaseNumbers } from '../../store/counter.repository.js';
 import { NewCaseDigests, importedKeys, insertContactKeysOf, insertEventRows, insertImportedFacts, markImported, saveMapping } from '../../store/import.repository.js';
 import { foldCaseFacts, localDay } from '../../reports/facts.js';
+import { withWalWindow } from '../../store/wal-window.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../store/schema.js';
 import type { LedgerMapping } from './mapping.js';
@@ -122,53 +123,57 @@ export async function importLedger(app: App, sheet: Sheet, source: string, opts:
   const ahead = Math.ceil(NUMBERS_AHEAD / size) * size;
   let drawn: string[] = [];
   opts.onProgress?.({ done: 0, total: pending.length, elapsedMs: 0 });
-  for (let b = 0, at = 0; at < pending.length; b++, at += size) {
-    const batch = pending.slice(at, at + size);
-    // --- before the transaction: numbers, ids, the cases, hashes, tokens, facts ----------------
-    if (at % ahead === 0) drawn = await drawNumbers(app, pending.slice(at, at + ahead), zone);
-    const numbers = drawn.slice(at % ahead, (at % ahead) + batch.length);
-    const prepared = batch.map((r, i) => {
-      const id = uuidv7(r.receivedAt.getTime());
-      const built = buildImportedCase(r, { id, number: numbers[i]! }, { actor, now, policy, provenance });
-      const c = built.complaint;
-      return {
-        record: r,
-        ...built,
-        tokens: searchTokens([searchText(c), r.externalId].filter(Boolean).join('\n')).join(' '),
-        contactKeys: contactKeysForIntake(app, { channel: c.channel, description: c.description, complainant: c.complainant }),
-        eventRows: chainedRows(id, [built.event], ring, null),
-        facts: foldCaseFacts(null, c, built.factEvents, [], calendar),
-        row: newComplaintRow(c, []),
-      };
-    });
-    const early = digester.before(prepared.map((p) => p.row));
-    const stamp = new Date().toISOString();
-    await db.transaction().execute(async (trx) => {
-      // The keys first: a row another run committed meanwhile fails this batch instead of doubling.
-      await markImported(trx, ORGANISATION, prepared.map((p) => ({ key: p.record.key, complaintId: p.complaint.id, externalId: p.record.externalId, source, rowNumber: p.record.row })), stamp);
-      const rowids = await indexNewComplaintsTokens(trx, database.dialect, prepared.map((p) => ({ complaintId: p.complaint.id, tokens: p.tokens })));
-      await insertComplaintRows(trx, prepared.map((p) => ({ complaint: p.complaint, row: { ...p.row, ...(rowids.has(p.complaint.id) ? { search_rowid: rowids.get(p.complaint.id)! } : {}) } })));
-      await insertContactKeysOf(trx, prepared.flatMap((p) => p.contactKeys.map((k) => ({ key: k.key, complaint_id: p.complaint.id, kind: k.kind }))));
-      await insertEventRows(trx, prepared.flatMap((p) => p.eventRows));
-      // Each new chain's head holds the digest of its case row as stored: computed before the
-      // transaction from the rows as inserted, confirmed by one row read back (so every column
-      // counts, whatever migration added it).
-      const digests = await digester.confirm(trx, prepared.map((p) => p.row), early);
-      await insertNewHeads(
-        trx,
-        ring,
-        prepared.map((p) => {
-          const last = p.eventRows[p.eventRows.length - 1]!;
-          return { complaint_id: p.complaint.id, log: 'events' as const, seq: last.seq, hash: last.hash, case_digest: digests.get(p.complaint.id) ?? null };
-        }),
-        stamp,
-      );
-      await insertImportedFacts(trx, prepared.map((p) => p.facts));
-      await opts.inBatch?.(trx, b);
-    });
-    report.created += batch.length;
-    opts.onProgress?.({ done: report.created, total: pending.length, elapsedMs: performance.now() - started });
-  }
+  // Checkpoints between batches, every 16 (8 000 rows at 500), not in each batch's commit (store/wal-window.ts).
+  await withWalWindow(database, Math.max(1, Math.round(8000 / size)), async (afterBatch) => {
+    for (let b = 0, at = 0; at < pending.length; b++, at += size) {
+      const batch = pending.slice(at, at + size);
+      // --- before the transaction: numbers, ids, the cases, hashes, tokens, facts ----------------
+      if (at % ahead === 0) drawn = await drawNumbers(app, pending.slice(at, at + ahead), zone);
+      const numbers = drawn.slice(at % ahead, (at % ahead) + batch.length);
+      const prepared = batch.map((r, i) => {
+        const id = uuidv7(r.receivedAt.getTime());
+        const built = buildImportedCase(r, { id, number: numbers[i]! }, { actor, now, policy, provenance });
+        const c = built.complaint;
+        return {
+          record: r,
+          ...built,
+          tokens: searchTokens([searchText(c), r.externalId].filter(Boolean).join('\n')).join(' '),
+          contactKeys: contactKeysForIntake(app, { channel: c.channel, description: c.description, complainant: c.complainant }),
+          eventRows: chainedRows(id, [built.event], ring, null),
+          facts: foldCaseFacts(null, c, built.factEvents, [], calendar),
+          row: newComplaintRow(c, []),
+        };
+      });
+      const early = digester.before(prepared.map((p) => p.row));
+      const stamp = new Date().toISOString();
+      await db.transaction().execute(async (trx) => {
+        // The keys first: a row another run committed meanwhile fails this batch instead of doubling.
+        await markImported(trx, ORGANISATION, prepared.map((p) => ({ key: p.record.key, complaintId: p.complaint.id, externalId: p.record.externalId, source, rowNumber: p.record.row })), stamp);
+        const rowids = await indexNewComplaintsTokens(trx, database.dialect, prepared.map((p) => ({ complaintId: p.complaint.id, tokens: p.tokens })));
+        await insertComplaintRows(trx, prepared.map((p) => ({ complaint: p.complaint, row: { ...p.row, ...(rowids.has(p.complaint.id) ? { search_rowid: rowids.get(p.complaint.id)! } : {}) } })));
+        await insertContactKeysOf(trx, prepared.flatMap((p) => p.contactKeys.map((k) => ({ key: k.key, complaint_id: p.complaint.id, kind: k.kind }))));
+        await insertEventRows(trx, prepared.flatMap((p) => p.eventRows));
+        // Each new chain's head holds the digest of its case row as stored: computed before the
+        // transaction from the rows as inserted, confirmed by one row read back (so every column
+        // counts, whatever migration added it).
+        const digests = await digester.confirm(trx, prepared.map((p) => p.row), early);
+        await insertNewHeads(
+          trx,
+          ring,
+          prepared.map((p) => {
+            const last = p.eventRows[p.eventRows.length - 1]!;
+            return { complaint_id: p.complaint.id, log: 'events' as const, seq: last.seq, hash: last.hash, case_digest: digests.get(p.complaint.id) ?? null };
+          }),
+          stamp,
+        );
+        await insertImportedFacts(trx, prepared.map((p) => p.facts));
+        await opts.inBatch?.(trx, b);
+      });
+      report.created += batch.length;
+      opts.onProgress?.({ done: report.created, total: pending.length, elapsedMs: performance.now() - started });
+      await afterBatch();
+    }
+  });
   return report;
 }
 
