@@ -24,6 +24,8 @@ import { RevealField } from '../../shared/RevealField';
 import { CaseExportButtons } from './CaseExportButtons';
 import { ToExperienceButton } from '../knowledge/ToExperienceButton';
 import { useBackToQueue } from './useBackToQueue';
+import { usePageShortcuts } from '../../app/page-shortcuts';
+import { ACCEPT, acceptByKey } from './accept-by-key';
 
 /** Buttons shown first and in blue: the step that moves the case forward. */
 const FORWARD = ['judge', 'classify', 'route', 'accept', 'investigate', 'propose', 'approve', 'answer', 'follow_up', 'close', 'archive', 'resume', 'grant_extension'];
@@ -55,7 +57,7 @@ const formLoading = <Spin style={{ display: 'block', margin: '24px auto' }} />;
 export function CasePage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const lk = useLookups();
   const { me, has } = useSession();
   const { policy, staff, lifecycle, userName, deptName, gradeName, categoryName, reasonName, tierName, levelName, actionLabel } = lk;
@@ -82,7 +84,16 @@ export function CasePage() {
   useCaseChanges((c) => {
     if (view && c.id === view.complaint.id && !action) void load();
   });
-  useBackToQueue();
+  const back = useBackToQueue();
+  // The case page's keys (web/src/app/shortcuts.ts, scope "case"): Escape back to the queue, a to
+  // accept this case as a queue's a does — the case as shown decides, the server checks again.
+  usePageShortcuts('case', {
+    back,
+    acceptCase: () => {
+      if (!view) return;
+      acceptByKey({ t, label: actionLabel(ACCEPT), view, message, modal, onSettled: (v) => (v ? setView(v) : void load()) });
+    },
+  });
   const shown = view !== null;
   useEffect(() => {
     if (!shown) return;
