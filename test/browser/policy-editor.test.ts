@@ -3,7 +3,8 @@
  * promised time and a category's department in the forms; a bad value (0) is reported under its
  * field by the live check (the server's checker); the review lists both changes old → new; the
  * draft is published under a new label, the history names who published it, and a case taken
- * afterwards through the API runs under the new version with the new limit on its clock.
+ * afterwards through the API runs under the new version with the new limit on its clock. Leaving
+ * with an unpublished draft asks first (the menu, an admin tab, a shortcut, back, a reload).
  * Screenshots at 1366×768 and 390×844 in zh-CN, zh-TW and en: test-output/screenshots/policy-editor/.
  */
 import { describe, it, before, after } from 'node:test';
@@ -129,6 +130,63 @@ describe('web console: policy editor', { skip }, () => {
       await settled(page);
       await page.screenshot({ path: join(DIR, 'calendar-review.png') });
       assert.deepEqual(await seriousViolations(page), [], 'axe-core: the review of the calendar change');
+    } finally {
+      await close();
+    }
+  });
+
+  it('asks before an unpublished draft is dropped: another page, another admin tab, the back button, closing or reloading', async () => {
+    const { page, close } = await openEditor('zh-CN');
+    try {
+      const ask = page.locator('.ant-modal-confirm').filter({ hasText: '放弃未发布的修改？' });
+      const stays = async () => {
+        await ask.getByTestId('pe-leave-cancel').click();
+        await ask.waitFor({ state: 'detached' });
+        assert.equal(new URL(page.url()).pathname, '/admin');
+        assert.equal(await page.locator(RESOLVE).inputValue(), '5', 'the draft is still there');
+      };
+      // Nothing changed yet: leaving and coming back through the menu asks nothing (and leaves a
+      // page of the console behind /admin in the history, for the back button below).
+      await page.getByRole('menuitem', { name: '工作台' }).click();
+      await page.waitForURL(/\/workbench$/);
+      await page.getByRole('menuitem', { name: '系统管理' }).click();
+      await page.waitForURL(/\/admin$/);
+      await page.getByRole('tab', { name: TAB['zh-CN'], exact: true }).click();
+      await page.getByTestId('policy-editor').waitFor();
+      await page.locator(RESOLVE).fill('5');
+      await status(page, 'valid');
+
+      // The menu: asked, with the number of changes; staying keeps the draft.
+      await page.getByRole('menuitem', { name: '工作台' }).click();
+      await ask.waitFor();
+      assert.match(await ask.innerText(), /草稿中有 1 处修改尚未发布/);
+      await settled(page);
+      await page.screenshot({ path: join(DIR, 'leave-ask.png') });
+      await stays();
+      // Another tab of the admin page (it would be destroyed with the draft).
+      await page.getByRole('tab', { name: '用户', exact: true }).click();
+      await ask.waitFor();
+      await stays();
+      // A keyboard shortcut (g w) and the browser's back button.
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.keyboard.press('g');
+      await page.keyboard.press('w');
+      await ask.waitFor();
+      await stays();
+      await page.goBack();
+      await ask.waitFor();
+      await stays();
+      // Reloading (or closing) the tab: the browser's own question; dismissed, nothing is lost.
+      const dialog = page.waitForEvent('dialog');
+      await page.evaluate(() => void setTimeout(() => location.reload(), 0));
+      const d = await dialog;
+      assert.equal(d.type(), 'beforeunload', 'the browser asks before reloading');
+      await d.dismiss();
+      assert.equal(await page.locator(RESOLVE).inputValue(), '5', 'the draft is still there after the dismissed reload');
+      // Leaving after all: the draft goes, the page changes.
+      await page.getByRole('menuitem', { name: '工作台' }).click();
+      await ask.getByTestId('pe-leave-ok').click();
+      await page.waitForURL(/\/workbench$/);
     } finally {
       await close();
     }
