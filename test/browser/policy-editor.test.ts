@@ -4,7 +4,7 @@
  * field by the live check (the server's checker); the review lists both changes old → new; the
  * draft is published under a new label, the history names who published it, and a case taken
  * afterwards through the API runs under the new version with the new limit on its clock. The
- * extension, invalid reasons, grade rise and flag sections are forms too (a bad value under its
+ * extension, invalid reasons, grade rise, flag and script sections are forms too (a bad value under its
  * field in each language, the review, the published policy). Leaving
  * with an unpublished draft asks first (the menu, an admin tab, a shortcut, back, a reload).
  * Screenshots at 1366×768 and 390×844 in zh-CN, zh-TW and en: test-output/screenshots/policy-editor/.
@@ -194,13 +194,37 @@ describe('web console: policy editor', { skip }, () => {
     }
   });
 
+  it('edits the intake script in its form: a step without a code is reported under its field, a changed line is reviewed', async () => {
+    const { page, close } = await openEditor('zh-CN');
+    try {
+      await openSection(page, 'scripts');
+      assert.equal(await page.locator('#pe-scripts-phone-0-code').inputValue(), 'greeting');
+      const steps = await page.locator('[data-testid^="pe-step-"]').count();
+      await page.getByTestId('pe-add-step').click();
+      await page.getByTestId(`problem-pe-scripts-phone-${steps}-code`).filter({ hasText: '代码只能由小写字母' }).waitFor();
+      await status(page, 'problems');
+      await settled(page);
+      await page.screenshot({ path: join(DIR, 'scripts-problem.png') });
+      await page.getByTestId(`pe-step-${steps}`).getByRole('button', { name: /删\s*除/ }).first().click();
+      await page.locator('#pe-scripts-phone-0-lines-0').fill('您好，客服中心{agent}很高兴为您服务。');
+      await status(page, 'valid');
+      await page.getByTestId('pe-review').click();
+      await page.getByTestId('pe-diff').waitFor();
+      const paths = await page.getByTestId('pe-change').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path')));
+      assert.deepEqual(paths, ['scripts.phone[0].lines[0].zh-CN']);
+      assert.match(await page.getByTestId('pe-diff').innerText(), /话术/);
+    } finally {
+      await close();
+    }
+  });
+
   for (const lang of LANGS)
     it(`the rule sections in ${lang}: a bad extension reported in that language, on a phone too`, async () => {
       for (const phone of [false, true]) {
         const { page, close } = await openEditor(lang, phone);
         try {
           const name = `${lang}-${phone ? 'phone' : 'desktop'}`;
-          for (const section of ['extension', 'validity', 'gradeRise', 'flags']) {
+          for (const section of ['extension', 'validity', 'gradeRise', 'flags', 'scripts']) {
             await openSection(page, section);
             await settled(page);
             await page.screenshot({ path: join(DIR, `${name}-${section}.png`), fullPage: phone });

@@ -7,7 +7,7 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import 'dayjs/locale/zh-tw';
 import { useTranslation } from 'react-i18next';
-import { createBrowserRouter, Navigate, Route, RouterProvider, Routes } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Suspense } from 'react';
 import { LookupsProvider, SessionProvider, useSession } from './session';
 import { LiveProvider } from './live';
@@ -85,24 +85,6 @@ const READABLE = {
   colorErrorBorder: '#ffa39e',
 } as const;
 
-/**
- * A data router around the routes (which stay declared in `Routed`): it is what lets a page ask
- * before the console leaves it (`useBlocker`: the policy editor with an unpublished draft), for
- * the menu, links, shortcuts and the browser's back button alike. Made on first use, once.
- */
-let router: ReturnType<typeof createBrowserRouter> | null = null;
-const theRouter = () =>
-  (router ??= createBrowserRouter([
-    {
-      path: '*',
-      element: (
-        <SessionProvider>
-          <Routed />
-        </SessionProvider>
-      ),
-    },
-  ]));
-
 export function App() {
   const { i18n } = useTranslation();
   const lang = (i18n.language in ANTD_LOCALES ? i18n.language : 'zh-CN') as keyof typeof ANTD_LOCALES;
@@ -110,7 +92,11 @@ export function App() {
   return (
     <ConfigProvider locale={ANTD_LOCALES[lang]} theme={{ token: { borderRadius: 4, fontSize: 13, ...READABLE } }} componentSize="small">
       <AntApp>
-        <RouterProvider router={theRouter()} />
+        <BrowserRouter>
+          <SessionProvider>
+            <Routed />
+          </SessionProvider>
+        </BrowserRouter>
       </AntApp>
     </ConfigProvider>
   );

@@ -18,7 +18,7 @@ import { diff, getIn, nextLabel, setIn, type Change, type Doc, type Path } from 
 import { DraftContext, problemsBelow, type DraftApi } from './policy-fields';
 import { ApprovalSection, CategoriesSection, EscalationSection, FollowUpSection, GradesSection, MessagesSection } from './policy-sections';
 import { CalendarSection } from './policy-calendar';
-import { ExtensionSection, FlagsSection, GradeRiseSection, ValiditySection } from './policy-rules';
+import { ExtensionSection, FlagsSection, GradeRiseSection, ScriptsSection, ValiditySection } from './policy-rules';
 import { useUnpublishedGuard } from './useUnpublishedGuard';
 
 type Version = PolicyVersionEntry;
@@ -31,6 +31,7 @@ const SECTIONS = [
   { key: 'validity', fields: ['validity'], Body: ValiditySection },
   { key: 'gradeRise', fields: ['gradeRise'], Body: GradeRiseSection },
   { key: 'flags', fields: ['flags'], Body: FlagsSection },
+  { key: 'scripts', fields: ['scripts'], Body: ScriptsSection },
   { key: 'followUp', fields: ['followUp', 'unsatisfied'], Body: FollowUpSection },
   { key: 'escalation', fields: ['escalation'], Body: EscalationSection },
   { key: 'approval', fields: ['approval'], Body: ApprovalSection },

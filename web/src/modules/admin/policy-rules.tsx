@@ -2,13 +2,14 @@
  * The policy editor's sections for the rules around the handling (issue 14): 延期 (extension: the
  * single form — ordinary and special maximum, the approval level — or stages), 无效理由 (the
  * reasons a complaint may be judged invalid), 等级上升 (grades rising with time while unresolved)
- * and 紧急 / 恶性 (the emergency and vicious flags: their limits, re-escalation and calendar).
+ * 紧急 / 恶性 (the emergency and vicious flags: their limits, re-escalation and calendar) and 话术
+ * (the intake and follow-up scripts).
  * Like every section they only write the draft; the server's checker judges it and its problems
  * show under the fields, in the reader's language.
  */
 import { Button, Card, Col, Row, Segmented, Switch, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Policy } from '../../api/client';
 import { pick } from '../../i18n';
@@ -192,6 +193,51 @@ export function FlagsSection() {
           </>
         )}
       </Card>
+    </div>
+  );
+}
+
+type ScriptKind = keyof Policy['scripts'];
+// Keyed by the generated union: a script added on the server and missing here fails the typecheck.
+const SCRIPT_KINDS = Object.keys({ phone: 1, situations: 1, followUp: 1 } satisfies Record<ScriptKind, 1>) as ScriptKind[];
+
+/**
+ * 话术: the intake's phone script by phase, the situations that may arise in any call and the
+ * follow-up call's steps — per step its code, title, hint and the lines to say, in the three
+ * languages (placeholders such as {customer} and {number} are filled in by the console).
+ */
+export function ScriptsSection() {
+  const { t } = useTranslation();
+  const [which, setWhich] = useState<ScriptKind>('phone');
+  const api = useDraft();
+  const path: Path = ['scripts', which];
+  const steps = items(api.draft, path);
+  return (
+    <div data-testid="pe-section-scripts">
+      <Typography.Paragraph type="secondary">{t('policyEditor.scriptsHint')}</Typography.Paragraph>
+      <div style={{ overflowX: 'auto', marginBottom: 8 }}>
+        <Segmented value={which} onChange={(v) => setWhich(v as ScriptKind)} data-testid="pe-script-kind" options={SCRIPT_KINDS.map((k) => ({ value: k, label: t(`policyEditor.script.${k}`) }))} />
+      </div>
+      {steps.map((s, i) => {
+        const lines = items(api.draft, [...path, i, 'lines']);
+        return (
+          <ItemCard key={`${which}-${i}`} testId={`pe-step-${i}`} title={`${i + 1}. ${pick(s.title as Record<string, string>) || String(s.code ?? '')}`} onRemove={() => remove(api, path, i)}>
+            <Row gutter={12}>
+              <Col xs={24} md={6}><TextField path={[...path, i, 'code']} label={t('policyEditor.code')} /></Col>
+              <Col xs={24} md={18}><I18nField path={[...path, i, 'title']} label={t('policyEditor.stepTitle')} /></Col>
+            </Row>
+            <I18nField path={[...path, i, 'hint']} label={t('policyEditor.stepHint')} required={false} />
+            {lines.map((_, j) => (
+              <div key={j} style={{ display: 'flex', gap: 4, alignItems: 'flex-start' }}>
+                <div style={{ flex: 1, minWidth: 0 }}><I18nField path={[...path, i, 'lines', j]} label={t('policyEditor.lineN', { n: j + 1 })} multiline /></div>
+                <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('policyEditor.remove')} onClick={() => remove(api, [...path, i, 'lines'], j)} disabled={lines.length <= 1} style={{ marginTop: 30 }} />
+              </div>
+            ))}
+            <Button size="small" icon={<PlusOutlined />} onClick={() => add(api, [...path, i, 'lines'], { 'zh-CN': '' })} data-testid={`pe-add-line-${i}`}>{t('policyEditor.addLine')}</Button>
+          </ItemCard>
+        );
+      })}
+      <AddButton label={t('policyEditor.addStep')} testId="pe-add-step" onClick={() => add(api, path, { code: '', title: { 'zh-CN': '' }, lines: [{ 'zh-CN': '' }] })} />
     </div>
   );
 }
