@@ -68,7 +68,12 @@ describe('accessibility of the main pages', { skip }, () => {
         const pages: [string, string, (p: Page) => Promise<unknown>][] = [
           ['workbench', '/workbench', (p) => p.getByTestId('workbench-triage').waitFor()],
           ['queue', '/queues/all', (p) => p.getByTestId('queue-table').getByText(number).first().waitFor()],
-          ['case', `/cases/${number}`, (p) => p.getByTestId('case-number').filter({ hasText: number }).waitFor()],
+          // The attachments and the flowchart come just after the case (CasePage.tsx loads them after it shows): checked too.
+          ['case', `/cases/${number}`, async (p) => {
+            await p.getByTestId('case-number').filter({ hasText: number }).waitFor();
+            await p.getByTestId('case-attachments').waitFor();
+            await p.getByTestId('flowchart').waitFor();
+          }],
           ['intake', '/intake', (p) => p.locator('form').first().waitFor()],
           ['reports', '/reports', (p) => p.locator('.ant-card, .ant-table').first().waitFor()],
         ];

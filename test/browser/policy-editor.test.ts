@@ -3,7 +3,10 @@
  * promised time and a category's department in the forms; a bad value (0) is reported under its
  * field by the live check (the server's checker); the review lists both changes old → new; the
  * draft is published under a new label, the history names who published it, and a case taken
- * afterwards through the API runs under the new version with the new limit on its clock.
+ * afterwards through the API runs under the new version with the new limit on its clock. The
+ * extension, invalid reasons, grade rise, flag and script sections are forms too (a bad value under its
+ * field in each language, the review, the published policy). Leaving
+ * with an unpublished draft asks first (the menu, an admin tab, a shortcut, back, a reload).
  * Screenshots at 1366×768 and 390×844 in zh-CN, zh-TW and en: test-output/screenshots/policy-editor/.
  */
 import { describe, it, before, after } from 'node:test';
@@ -129,6 +132,167 @@ describe('web console: policy editor', { skip }, () => {
       await settled(page);
       await page.screenshot({ path: join(DIR, 'calendar-review.png') });
       assert.deepEqual(await seriousViolations(page), [], 'axe-core: the review of the calendar change');
+    } finally {
+      await close();
+    }
+  });
+
+  it('edits extension, invalid reasons, grade rise and the flags in their forms: problems under their fields in each language, then the review', async () => {
+    const { page, close } = await openEditor('zh-CN');
+    try {
+      // 延期: the ordinary maximum (3 working days) set to 0 — the checker's words under the field.
+      await openSection(page, 'extension');
+      assert.equal(await page.locator('#pe-extension-max').inputValue(), '3');
+      await page.locator('#pe-extension-max').fill('0');
+      await page.getByTestId('problem-pe-extension-max').filter({ hasText: NOT_ZERO['zh-CN'] }).waitFor();
+      assert.equal((await page.getByTestId('pe-tab-extension').innerText()).replace(/\s+/g, ''), '延期1', 'the tab counts its problem');
+      await settled(page);
+      await page.screenshot({ path: join(DIR, 'extension-problem.png') });
+      await page.locator('#pe-extension-max').fill('4');
+      // 无效理由: a new reason with a code the checker refuses, then a good one.
+      await openSection(page, 'validity');
+      const n = await page.locator('[data-testid^="pe-reason-"]').count();
+      await page.getByTestId('pe-add-reason').click();
+      await page.locator(`#pe-validity-invalidReasons-${n}-code`).fill('重复');
+      await page.getByTestId(`problem-pe-validity-invalidReasons-${n}-code`).filter({ hasText: '代码只能由小写字母' }).waitFor();
+      await page.locator(`#pe-validity-invalidReasons-${n}-code`).fill('duplicate');
+      await page.locator(`#pe-validity-invalidReasons-${n}-name`).fill('同一事项重复投诉');
+      // 等级上升: after 1 month → 2 months.
+      await openSection(page, 'gradeRise');
+      assert.equal(await page.locator('#pe-gradeRise-0-after').inputValue(), '1');
+      await page.locator('#pe-gradeRise-0-after').fill('2');
+      // 紧急与恶性: a vicious case at least 重要投诉; an emergency promised within 12 hours.
+      await openSection(page, 'flags');
+      await choose(page, 'pe-flags-vicious-minGrade', '重要投诉');
+      assert.equal(await page.locator('#pe-flags-emergency-limits-resolve').inputValue(), '24');
+      await page.locator('#pe-flags-emergency-limits-resolve').fill('12');
+      await status(page, 'valid');
+      await page.getByTestId('pe-review').click();
+      await page.getByTestId('pe-diff').waitFor();
+      const paths = await page.getByTestId('pe-change').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path') ?? ''));
+      for (const p of ['extension.max', 'gradeRise[0].after', 'flags.vicious.minGrade', 'flags.emergency.limits.resolve'])
+        assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
+      assert.ok(paths.some((p) => p.startsWith(`validity.invalidReasons[${n}]`)), paths.join(', '));
+      const text = await page.getByTestId('pe-diff').innerText();
+      for (const section of ['延期', '无效理由', '等级上升', '紧急与恶性']) assert.ok(text.includes(section), `the review names ${section}`);
+      await settled(page);
+      await page.screenshot({ path: join(DIR, 'rules-review.png') });
+      assert.deepEqual(await seriousViolations(page), [], 'axe-core: the review of the rule changes');
+      await page.getByTestId('pe-publish').click();
+      await page.getByTestId('pe-diff').waitFor({ state: 'detached' });
+      await status(page, 'unchanged');
+      // Published: the active policy says so.
+      const token = await apiToken(k.base, 'admin');
+      const { active: policy } = (await (await fetch(`${k.base}/api/v1/policy`, { headers: { authorization: `Bearer ${token}` } })).json()) as { active: { extension: { max: string }; gradeRise: { after: string }[]; flags: { vicious: { minGrade: string }; emergency: { limits: { resolve: string } } }; validity: { invalidReasons: { code: string }[] } } };
+      assert.equal(policy.extension.max, '4wd');
+      assert.equal(policy.gradeRise[0]!.after, '2mo');
+      assert.equal(policy.flags.vicious.minGrade, 'important');
+      assert.equal(policy.flags.emergency.limits.resolve, '12h');
+      assert.ok(policy.validity.invalidReasons.some((r) => r.code === 'duplicate'));
+    } finally {
+      await close();
+    }
+  });
+
+  it('edits the intake script in its form: a step without a code is reported under its field, a changed line is reviewed', async () => {
+    const { page, close } = await openEditor('zh-CN');
+    try {
+      await openSection(page, 'scripts');
+      assert.equal(await page.locator('#pe-scripts-phone-0-code').inputValue(), 'greeting');
+      const steps = await page.locator('[data-testid^="pe-step-"]').count();
+      await page.getByTestId('pe-add-step').click();
+      await page.getByTestId(`problem-pe-scripts-phone-${steps}-code`).filter({ hasText: '代码只能由小写字母' }).waitFor();
+      await status(page, 'problems');
+      await settled(page);
+      await page.screenshot({ path: join(DIR, 'scripts-problem.png') });
+      await page.getByTestId(`pe-step-${steps}`).getByRole('button', { name: /删\s*除/ }).first().click();
+      await page.locator('#pe-scripts-phone-0-lines-0').fill('您好，客服中心{agent}很高兴为您服务。');
+      await status(page, 'valid');
+      await page.getByTestId('pe-review').click();
+      await page.getByTestId('pe-diff').waitFor();
+      const paths = await page.getByTestId('pe-change').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path')));
+      assert.deepEqual(paths, ['scripts.phone[0].lines[0].zh-CN']);
+      assert.match(await page.getByTestId('pe-diff').innerText(), /话术/);
+    } finally {
+      await close();
+    }
+  });
+
+  for (const lang of LANGS)
+    it(`the rule sections in ${lang}: a bad extension reported in that language, on a phone too`, async () => {
+      for (const phone of [false, true]) {
+        const { page, close } = await openEditor(lang, phone);
+        try {
+          const name = `${lang}-${phone ? 'phone' : 'desktop'}`;
+          for (const section of ['extension', 'validity', 'gradeRise', 'flags', 'scripts']) {
+            await openSection(page, section);
+            await settled(page);
+            await page.screenshot({ path: join(DIR, `${name}-${section}.png`), fullPage: phone });
+          }
+          await openSection(page, 'extension');
+          await page.locator('#pe-extension-specialMax').fill('0');
+          await page.getByTestId('problem-pe-extension-specialMax').filter({ hasText: NOT_ZERO[lang] }).waitFor();
+          const width = phone ? 390 : 1366;
+          const over = await page.getByTestId('pe-section-extension').evaluate((el) => el.getBoundingClientRect().right);
+          assert.ok(over <= width, `the section fits the screen (${over} of ${width})`);
+        } finally {
+          await close();
+        }
+      }
+    });
+
+  it('asks before an unpublished draft is dropped: another page, another admin tab, the back button, closing or reloading', async () => {
+    const { page, close } = await openEditor('zh-CN');
+    try {
+      const ask = page.locator('.ant-modal-confirm').filter({ hasText: '放弃未发布的修改？' });
+      const stays = async () => {
+        await ask.getByTestId('pe-leave-cancel').click();
+        await ask.waitFor({ state: 'detached' });
+        assert.equal(new URL(page.url()).pathname, '/admin');
+        assert.equal(await page.locator(RESOLVE).inputValue(), '5', 'the draft is still there');
+      };
+      // Nothing changed yet: leaving and coming back through the menu asks nothing (and leaves a
+      // page of the console behind /admin in the history, for the back button below).
+      await page.getByRole('menuitem', { name: '工作台' }).click();
+      await page.waitForURL(/\/workbench$/);
+      await page.getByRole('menuitem', { name: '系统管理' }).click();
+      await page.waitForURL(/\/admin$/);
+      await page.getByRole('tab', { name: TAB['zh-CN'], exact: true }).click();
+      await page.getByTestId('policy-editor').waitFor();
+      await page.locator(RESOLVE).fill('5');
+      await status(page, 'valid');
+
+      // The menu: asked, with the number of changes; staying keeps the draft.
+      await page.getByRole('menuitem', { name: '工作台' }).click();
+      await ask.waitFor();
+      assert.match(await ask.innerText(), /草稿中有 1 处修改尚未发布/);
+      await settled(page);
+      await page.screenshot({ path: join(DIR, 'leave-ask.png') });
+      await stays();
+      // Another tab of the admin page (it would be destroyed with the draft).
+      await page.getByRole('tab', { name: '用户', exact: true }).click();
+      await ask.waitFor();
+      await stays();
+      // A keyboard shortcut (g w) and the browser's back button.
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.keyboard.press('g');
+      await page.keyboard.press('w');
+      await ask.waitFor();
+      await stays();
+      await page.goBack();
+      await ask.waitFor();
+      await stays();
+      // Reloading (or closing) the tab: the browser's own question; dismissed, nothing is lost.
+      const dialog = page.waitForEvent('dialog');
+      await page.evaluate(() => void setTimeout(() => location.reload(), 0));
+      const d = await dialog;
+      assert.equal(d.type(), 'beforeunload', 'the browser asks before reloading');
+      await d.dismiss();
+      assert.equal(await page.locator(RESOLVE).inputValue(), '5', 'the draft is still there after the dismissed reload');
+      // Leaving after all: the draft goes, the page changes.
+      await page.getByRole('menuitem', { name: '工作台' }).click();
+      await ask.getByTestId('pe-leave-ok').click();
+      await page.waitForURL(/\/workbench$/);
     } finally {
       await close();
     }

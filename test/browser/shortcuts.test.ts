@@ -4,11 +4,12 @@
  * else the 全部 queue's) without typing the slash, `?` the help — and none of them fires while
  * the focus is in a field or while a dialog is open. In a queue `j` / `k` move the current row,
  * Enter opens its case, `a` accepts it (签收) when the case allows it and says why not otherwise;
- * on the case page Escape goes back to the queue and its row: a complaint triaged and accepted
- * from the queues by keyboard alone. The help dialog lists what the user has (a handler has no
- * intake), by scope, in each language, at 1366×768 and on a phone (opened from the user menu
+ * on the case page Escape goes back to the queue and its row, and `a` accepts the case shown with
+ * the same confirmation and refusal: a complaint triaged and accepted from the queues by keyboard
+ * alone. The help dialog lists what the user has (a handler has no intake), by scope, in each
+ * language, at 1366×768 (whole, without scrolling) and on a phone (opened from the user menu
  * there), with no serious or critical axe-core violation:
- * test-output/screenshots/shortcuts/<lang>-<screen>-help.png, …-queue-current.png.
+ * test-output/screenshots/shortcuts/<lang>-<screen>-help.png, …-queue-current.png, …-case-accept.png.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -283,6 +284,51 @@ describe('keyboard shortcuts of the console', { skip }, () => {
     }
   });
 
+  it('on the case page a accepts the case shown after its confirmation, and says why not where the case does not allow it', async () => {
+    const [agent, specialist, handler] = await Promise.all(['agent', 'specialist', 'handler'].map((u) => apiToken(k.base, u)));
+    const act = (who: string, id: string, action: string, input: unknown) => apiPost(k.base, who, `/api/v1/complaints/${id}/actions/${action}`, input);
+    const stateOf = async (id: string) => ((await (await fetch(`${k.base}/api/v1/complaints/${id}`, { headers: { authorization: `Bearer ${handler}` } })).json()) as { complaint: { state: string } }).complaint.state;
+    const c = (await apiPost(k.base, agent!, '/api/v1/complaints', { channel: 'phone', description: '维修师傅上门后没有修好空调，第二天又坏了。', complainant: { name: '钱先生', phone: '13700003333' } })).complaint as { id: string; number: string };
+    await act(specialist!, c.id, 'judge', { valid: true });
+    await act(specialist!, c.id, 'classify', { category: 'attitude', grade: 'general' });
+    await act(specialist!, c.id, 'route', { departmentCode: 'customer_service', primaryHandlerId: k.userIds.get('handler') });
+    const { page, close } = await openAs(k, 'handler', 'zh-CN');
+    try {
+      const zh = locale('zh-CN');
+      const label = ACTIONS.accept.label['zh-CN'];
+      await page.goto(`/cases/${c.number}`);
+      await page.locator('[data-testid="case-header"][data-state="assigned"]').waitFor();
+      await leaveFields(page);
+      // Escape on the confirmation: nothing happens.
+      await page.keyboard.press('a');
+      await page.getByTestId('accept-confirm').waitFor();
+      assert.equal((await page.locator('.ant-modal-confirm-title').innerText()).trim(), fill(words('zh-CN').acceptConfirm, { action: label, number: c.number }));
+      assert.equal((await page.getByTestId('accept-case-title').innerText()).trim().length > 0, true, 'the confirmation names the case');
+      await page.keyboard.press('Escape');
+      await page.getByTestId('accept-confirm').waitFor({ state: 'detached' });
+      assert.equal(await stateOf(c.id), 'assigned', 'a cancelled confirmation changes nothing');
+      await leaveFields(page);
+      await page.keyboard.press('a');
+      await page.getByTestId('accept-confirm').waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'accept-confirm', 'the confirmation has the focus on its button');
+      await settled(page);
+      await page.screenshot({ path: join(DIR, 'zh-CN-desktop-case-accept.png') });
+      await page.keyboard.press('Enter');
+      await page.locator('.ant-message').getByText(fill(zh.case.done, { action: label, state: zh.state.investigating! })).waitFor();
+      await page.locator('[data-testid="case-header"][data-state="investigating"]').waitFor();
+      assert.equal(await stateOf(c.id), 'investigating');
+      // Now the case does not allow it: the queue's polite refusal, no confirmation.
+      await page.waitForFunction(() => !document.querySelector('[aria-modal="true"]'));
+      await leaveFields(page);
+      await page.keyboard.press('a');
+      await page.locator('.ant-message').getByText(fill(words('zh-CN').cannotAccept, { action: label, number: c.number, state: zh.state.investigating! })).waitFor();
+      assert.equal(await page.locator('[aria-modal="true"]').count(), 0, 'no confirmation for a case that does not allow it');
+      assert.equal(await stateOf(c.id), 'investigating', 'nothing changed');
+    } finally {
+      await close();
+    }
+  });
+
   for (const phone of [false, true]) {
     for (const lang of LANGS) {
       it(`the help dialog in ${lang} (${phone ? 'phone, a handler, from the user menu' : '1366×768, a specialist, by ?'})`, async () => {
@@ -302,7 +348,7 @@ describe('keyboard shortcuts of the console', { skip }, () => {
           assert.equal((await page.locator('.ant-modal-title').innerText()).trim(), w.title);
           const got = await rows(page);
           assert.deepEqual(got.map((r) => r[2]), got.map((r) => helpText(lang, r[0]!)), 'every row in the chosen language');
-          const pages = ['next', 'previous', 'open', 'accept', 'back'];
+          const pages = ['next', 'previous', 'open', 'accept', 'back', 'acceptCase'];
           assert.deepEqual(got.map((r) => r[0]), phone ? ['search', 'workbench', 'queue', 'duties', 'help', ...pages] : ['search', 'workbench', 'queue', 'duties', 'intake', 'help', ...pages]);
           const headings = await help(page).locator('caption').allInnerTexts();
           assert.deepEqual(headings.map((h) => h.trim()), ['everywhere', 'queue', 'case'].map((s) => w.scope[s]), 'a heading per scope');
@@ -312,6 +358,14 @@ describe('keyboard shortcuts of the console', { skip }, () => {
           assert.ok(box.x >= 0 && box.x + box.width <= width, `the dialog fits the screen (${box.x}+${box.width} of ${width})`);
           const overflow = await help(page).evaluate((t) => t.scrollWidth - (t.parentElement?.clientWidth ?? 0));
           assert.ok(overflow <= 1, `the table fits its dialog (${overflow} px over)`);
+          if (!phone) {
+            // Whole on a 1366×768 screen: the dialog ends above the bottom edge and nothing scrolls.
+            assert.ok(box.y >= 0 && box.y + box.height <= 768, `the dialog fits the screen's height (${Math.round(box.y)}+${Math.round(box.height)} of 768)`);
+            const scrolls = await page.locator('.ant-modal-wrap').evaluate((w) => w.scrollHeight - w.clientHeight);
+            assert.ok(scrolls <= 1, `the dialog does not scroll (${scrolls} px more)`);
+            const columns = await help(page).evaluate((t) => new Set([...t.querySelectorAll('table')].map((x) => Math.round(x.getBoundingClientRect().left))).size);
+            assert.equal(columns, 2, 'the tables stand in two columns');
+          }
           await page.screenshot({ path: join(DIR, `${lang}-${phone ? 'phone' : 'desktop'}-help.png`) });
         } finally {
           await close();

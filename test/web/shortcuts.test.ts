@@ -2,7 +2,7 @@
  * The console's keyboard shortcuts (web/src/app/shortcuts.ts): the rule that they never fire
  * while typing, with Ctrl/⌘/Alt, during input-method composition or over a dialog, nor Enter on
  * a link or button; the sequence matcher (`g` then `w`, its time limit, a key that starts over);
- * the pages' scopes (a queue's j/k/Enter/a, the case page's Escape); who has which; and that the
+ * the pages' scopes (a queue's j/k/Enter/a, the case page's Escape and a); who has which; and that the
  * help dialog has a text for each and each scope in the three languages.
  */
 import { describe, it } from 'node:test';
@@ -47,7 +47,7 @@ describe('console keyboard shortcuts', () => {
     const ids = (scopes: Set<ShortcutScope>) => shortcutsFor(everyone, scopes).map((s) => s.id);
     assert.deepEqual(ids(live('everywhere')), ['search', 'workbench', 'queue', 'duties', 'help']);
     assert.deepEqual(ids(live('everywhere', 'queue')), ['search', 'workbench', 'queue', 'duties', 'help', 'next', 'previous', 'open', 'accept']);
-    assert.deepEqual(ids(live('everywhere', 'case')), ['search', 'workbench', 'queue', 'duties', 'help', 'back']);
+    assert.deepEqual(ids(live('everywhere', 'case')), ['search', 'workbench', 'queue', 'duties', 'help', 'back', 'acceptCase']);
     const on = (scopes: Set<ShortcutScope>, key: string) => press(shortcutsFor(everyone, scopes), null, key, 0).hit?.id;
     assert.equal(on(live('everywhere', 'queue'), 'j'), 'next');
     assert.equal(on(live('everywhere', 'queue'), 'k'), 'previous');
@@ -55,7 +55,8 @@ describe('console keyboard shortcuts', () => {
     assert.equal(on(live('everywhere', 'queue'), 'a'), 'accept');
     assert.equal(on(live('everywhere', 'case'), 'Escape'), 'back');
     assert.equal(on(live('everywhere'), 'j'), undefined, 'j outside a queue is nothing');
-    assert.equal(on(live('everywhere', 'case'), 'a'), undefined, 'a is a queue key');
+    assert.equal(on(live('everywhere', 'case'), 'a'), 'acceptCase', 'a on the case page accepts the case shown');
+    assert.equal(on(live('everywhere'), 'a'), undefined, 'a elsewhere is nothing');
     assert.equal(on(live('everywhere', 'queue'), 'Escape'), undefined, 'Escape is the case page key');
     assert.equal(on(live('everywhere', 'queue'), 'A'), undefined, 'Shift+a is not a');
     // Without scopes: every shortcut the user has, for the help dialog.
@@ -94,16 +95,20 @@ describe('console keyboard shortcuts', () => {
     assert.equal(hit([['G', 0], ['w', 10]]).last, undefined, 'Shift+g is not g');
   });
 
-  it('no shortcut is the beginning of another, so each can be reached', () => {
+  it('no shortcut is the beginning of another that can be live with it, so each can be reached', () => {
+    // A queue and the case page are never shown together: their `a` are two keys, one per page.
+    const together = (x: ShortcutScope, y: ShortcutScope) => x === y || x === 'everywhere' || y === 'everywhere';
     for (const a of SHORTCUTS)
-      for (const b of SHORTCUTS) if (a !== b) assert.ok(!a.keys.every((k, i) => b.keys[i] === k), `${a.id} is the start of ${b.id}`);
+      for (const b of SHORTCUTS)
+        if (a !== b && together(scopeOf(a), scopeOf(b))) assert.ok(!a.keys.every((k, i) => b.keys[i] === k), `${a.id} is the start of ${b.id}`);
+    assert.ok(SHORTCUTS.some((s) => s.scope === 'queue' && s.keys.join() === 'a') && SHORTCUTS.some((s) => s.scope === 'case' && s.keys.join() === 'a'), 'a in both');
   });
 
   it('the intake shortcut is for those who have the intake in their menu', () => {
     const me = (roles: string[]): WithRoles => ({ roles });
     assert.ok(shortcutsFor(me(['agent'])).some((s) => s.id === 'intake'));
     assert.ok(shortcutsFor(me(['specialist'])).some((s) => s.id === 'intake'));
-    assert.deepEqual(shortcutsFor(me(['handler'])).map((s) => s.id), ['search', 'workbench', 'queue', 'duties', 'help', 'next', 'previous', 'open', 'accept', 'back']);
+    assert.deepEqual(shortcutsFor(me(['handler'])).map((s) => s.id), ['search', 'workbench', 'queue', 'duties', 'help', 'next', 'previous', 'open', 'accept', 'back', 'acceptCase']);
   });
 
   it('the help dialog has each shortcut in zh-CN, zh-TW and en', () => {
@@ -114,7 +119,7 @@ describe('console keyboard shortcuts', () => {
       for (const k of ['menu', 'title', 'intro', 'keys', 'does', 'then', 'cannotAccept', 'noneSelected', 'acceptConfirm']) assert.ok(words[k]?.trim(), `${l}: shortcuts.${k}`);
       // The accept key is named by the lifecycle's label, never by a second copy of it.
       for (const k of ['cannotAccept', 'acceptConfirm']) assert.match(words[k], /\{\{action\}\}/, `${l}: shortcuts.${k} names the action by its label`);
-      assert.match(words.action.accept, /\{\{action\}\}/, `${l}: shortcuts.action.accept`);
+      for (const k of ['accept', 'acceptCase']) assert.match(words.action[k], /\{\{action\}\}/, `${l}: shortcuts.action.${k}`);
     }
   });
 });

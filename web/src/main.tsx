@@ -6,8 +6,11 @@ import { App } from './app/App';
 import { keyboardScrollableTables } from './app/scroll-regions';
 import { LOGIN, preloadPage } from './app/pages';
 import { hinted } from './app/session';
+import { installPopGuard } from './app/pop-guard';
 
 keyboardScrollableTables();
+// Before the router adds its own listener (app/pop-guard.ts).
+installPopGuard();
 // The chunk the first screen needs travels beside /me (and the lookups), not after it: the opened
 // page's when this browser was signed in last time, else the sign-in page's.
 if (hinted()) preloadPage(location.pathname);

@@ -13,7 +13,7 @@ export interface WithRoles {
 /** The shortcuts of every screen (the shell runs them). */
 export type EverywhereId = 'search' | 'workbench' | 'queue' | 'duties' | 'intake' | 'help';
 /** The shortcuts of one page (the page runs them while it is shown). */
-export type PageShortcutId = 'next' | 'previous' | 'open' | 'accept' | 'back';
+export type PageShortcutId = 'next' | 'previous' | 'open' | 'accept' | 'back' | 'acceptCase';
 export type ShortcutId = EverywhereId | PageShortcutId;
 
 /**
@@ -50,6 +50,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   // (allowedActions), and the queue says so politely when it does not allow it.
   { id: 'accept', keys: ['a'], scope: 'queue' },
   { id: 'back', keys: ['Escape'], scope: 'case' },
+  // The same key on the case page accepts the case shown (the same confirmation and refusal).
+  { id: 'acceptCase', keys: ['a'], scope: 'case' },
 ];
 
 /** The scope a shortcut works in. */

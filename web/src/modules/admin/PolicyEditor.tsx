@@ -18,6 +18,8 @@ import { diff, getIn, nextLabel, setIn, type Change, type Doc, type Path } from 
 import { DraftContext, problemsBelow, type DraftApi } from './policy-fields';
 import { ApprovalSection, CategoriesSection, EscalationSection, FollowUpSection, GradesSection, MessagesSection } from './policy-sections';
 import { CalendarSection } from './policy-calendar';
+import { ExtensionSection, FlagsSection, GradeRiseSection, ScriptsSection, ValiditySection } from './policy-rules';
+import { useUnpublishedGuard } from './useUnpublishedGuard';
 
 type Version = PolicyVersionEntry;
 
@@ -25,6 +27,11 @@ type Version = PolicyVersionEntry;
 const SECTIONS = [
   { key: 'grades', fields: ['grades'], Body: GradesSection },
   { key: 'categories', fields: ['categories', 'routing'], Body: CategoriesSection },
+  { key: 'extension', fields: ['extension'], Body: ExtensionSection },
+  { key: 'validity', fields: ['validity'], Body: ValiditySection },
+  { key: 'gradeRise', fields: ['gradeRise'], Body: GradeRiseSection },
+  { key: 'flags', fields: ['flags'], Body: FlagsSection },
+  { key: 'scripts', fields: ['scripts'], Body: ScriptsSection },
   { key: 'followUp', fields: ['followUp', 'unsatisfied'], Body: FollowUpSection },
   { key: 'escalation', fields: ['escalation'], Body: EscalationSection },
   { key: 'approval', fields: ['approval'], Body: ApprovalSection },
@@ -42,9 +49,13 @@ function sectionOf(path: string): string | undefined {
   return [...SECTIONS, CALENDAR].find((s) => (s.fields as readonly string[]).includes(top ?? ''))?.key;
 }
 
-export function PolicyEditor({ onOpenCalendar }: { onOpenCalendar: () => void }) {
+/**
+ * `onOpenCalendar`: the holiday calendar tab (the admin page asks before it drops a draft);
+ * `onChanges`: how many unpublished changes the draft holds, for the admin page's tabs.
+ */
+export function PolicyEditor({ onOpenCalendar, onChanges }: { onOpenCalendar: () => void; onChanges?: (n: number) => void }) {
   const { t } = useTranslation();
-  const { message, modal } = App.useApp();
+  const { message } = App.useApp();
   const { policy, reload } = useLookups();
   const activeKey = policy ? `${policy.id}@${policy.version}` : null;
   const [baseKey, setBaseKey] = useState<string | null>(null);
@@ -73,6 +84,16 @@ export function PolicyEditor({ onOpenCalendar }: { onOpenCalendar: () => void })
   }, [loadHistory, activeKey]);
 
   const changes = useMemo<Change[]>(() => (policy && draft ? diff(policy, draft) : []), [policy, draft]);
+  useUnpublishedGuard(changes.length);
+  useEffect(() => {
+    onChanges?.(changes.length);
+  }, [onChanges, changes.length]);
+  useEffect(
+    () => () => {
+      onChanges?.(0);
+    },
+    [onChanges],
+  );
 
   // The live check: the whole draft, a moment after the last change; an older answer is ignored.
   useEffect(() => {
@@ -105,11 +126,8 @@ export function PolicyEditor({ onOpenCalendar }: { onOpenCalendar: () => void })
   if (!policy || !draft || !draftApi) return <Card loading />;
 
   const clean = !checking && !checkError && problems.length === 0;
-  // The calendar is another tab: leaving this one discards the draft, so ask first.
-  const openCalendar = () => {
-    if (changes.length === 0) return onOpenCalendar();
-    modal.confirm({ title: t('policyEditor.leaveTitle'), content: t('policyEditor.leaveBody', { count: changes.length }), onOk: onOpenCalendar });
-  };
+  // The calendar is another tab: the admin page asks before leaving this one drops the draft.
+  const openCalendar = onOpenCalendar;
   return (
     <DraftContext.Provider value={draftApi}>
       <Card

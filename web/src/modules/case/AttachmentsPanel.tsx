@@ -8,7 +8,8 @@ import { UploadOutlined } from '@ant-design/icons';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseView } from '../../api/client';
-import { AttachmentTable, fileProblems, formatBytes, uploadErrorLines, uploadFiles, useAttachmentLimits } from '../../shared/attachments';
+import { fileProblems, formatBytes, uploadErrorLines, uploadFiles, useAttachmentLimits } from '../../shared/attachments';
+import { AttachmentTable } from '../../shared/AttachmentTable';
 
 export function AttachmentsPanel({ view, onChanged }: { view: CaseView; onChanged: (v: CaseView) => void }) {
   const { t } = useTranslation();

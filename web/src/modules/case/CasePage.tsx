@@ -3,8 +3,8 @@
  * action (each opening a form for exactly what it needs), and the process flowchart with the
  * case's position.
  */
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Grid, Modal, Result, Row, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Grid, Modal, Row, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiError, api, ok, type CaseView, type Clock, type TimelineEvent } from '../../api/client';
@@ -14,20 +14,18 @@ import { Countdown } from '../../shared/Countdown';
 import { StateTag } from '../../shared/StateTag';
 import { formatDate, formatDateTime, formatMoney, formatPolicyDuration, joinList } from '../../shared/format';
 import { currentLocale, pick } from '../../i18n';
-import { ActionForm } from './ActionForm';
 import { actionFields, inputOf } from './action-fields';
-import { Flowchart } from './Flowchart';
-import { AttachmentsPanel } from './AttachmentsPanel';
 import { AccessCodeIssuer } from './AccessCodeIssuer';
 import { MarkedDescription } from '../../shared/KeyInformation';
 import { CustomerFlags } from '../../shared/CustomerFlags';
 import { RelatedCases } from '../../shared/RelatedCases';
 import { CaseDuties } from '../../shared/CaseDuties';
 import { RevealField } from '../../shared/RevealField';
-import { TriageForm } from './TriageForm';
-import { CaseExportButtons, CasePrintForm } from './CasePrintForm';
+import { CaseExportButtons } from './CaseExportButtons';
 import { ToExperienceButton } from '../knowledge/ToExperienceButton';
 import { useBackToQueue } from './useBackToQueue';
+import { usePageShortcuts } from '../../app/page-shortcuts';
+import { ACCEPT, acceptByKey } from './accept-by-key';
 
 /** Buttons shown first and in blue: the step that moves the case forward. */
 const FORWARD = ['judge', 'classify', 'route', 'accept', 'investigate', 'propose', 'approve', 'answer', 'follow_up', 'close', 'archive', 'resume', 'grant_extension'];
@@ -40,10 +38,26 @@ const LOAD_FORMS = ['route', 'reroute', TRIAGE];
 /** Two label/value pairs per row on a wide card, one on a phone (labels would wrap a character per line). */
 const TWO_ON_WIDE = { xs: 1, sm: 1, md: 2 } as const;
 
+/**
+ * What the page does not need to show the case loads right after it, not before (issue 14: the
+ * first load under 400 KB compressed, test/browser/bundle-budget.test.ts): the action forms
+ * (date and number pickers, ~45 KB; fetched in the background once the case is shown, so they are
+ * usually in when an action is chosen), the print form (hidden on screen), and the two panels
+ * below the fold — the attachments with their upload control and the flowchart.
+ */
+const loadActionForm = () => import('./ActionForm');
+const loadTriageForm = () => import('./TriageForm');
+const ActionForm = lazy(() => loadActionForm().then((m) => ({ default: m.ActionForm })));
+const TriageForm = lazy(() => loadTriageForm().then((m) => ({ default: m.TriageForm })));
+const CasePrintForm = lazy(() => import('./CasePrintForm').then((m) => ({ default: m.CasePrintForm })));
+const AttachmentsPanel = lazy(() => import('./AttachmentsPanel').then((m) => ({ default: m.AttachmentsPanel })));
+const Flowchart = lazy(() => import('./Flowchart').then((m) => ({ default: m.Flowchart })));
+const formLoading = <Spin style={{ display: 'block', margin: '24px auto' }} />;
+
 export function CasePage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const lk = useLookups();
   const { me, has } = useSession();
   const { policy, staff, lifecycle, userName, deptName, gradeName, categoryName, reasonName, tierName, levelName, actionLabel } = lk;
@@ -70,7 +84,23 @@ export function CasePage() {
   useCaseChanges((c) => {
     if (view && c.id === view.complaint.id && !action) void load();
   });
-  useBackToQueue();
+  const back = useBackToQueue();
+  // The case page's keys (web/src/app/shortcuts.ts, scope "case"): Escape back to the queue, a to
+  // accept this case as a queue's a does — the case as shown decides, the server checks again.
+  usePageShortcuts('case', {
+    back,
+    acceptCase: () => {
+      if (!view) return;
+      acceptByKey({ t, label: actionLabel(ACCEPT), view, message, modal, onSettled: (v) => (v ? setView(v) : void load()) });
+    },
+  });
+  const shown = view !== null;
+  useEffect(() => {
+    if (!shown) return;
+    // After the page has drawn: the forms' chunk in the background (a failed load is asked again on open).
+    const idle = window.setTimeout(() => void loadActionForm().then(loadTriageForm).catch(() => undefined), 300);
+    return () => window.clearTimeout(idle);
+  }, [shown]);
 
   // The handlers' current load, read when a form that picks handlers opens (it changes all day).
   useEffect(() => {
@@ -90,7 +120,8 @@ export function CasePage() {
 
   const fields = useMemo(() => (view && action && action !== TRIAGE ? actionFields(action, inputOf(lifecycle, action), { view, policy, staff, t, pick, loads, absence }) : []), [view, action, lifecycle, policy, staff, t, loads, absence]);
 
-  if (missing) return <Result status="404" title={t('case.notFound')} subTitle={t('case.notFoundHint')} data-testid="case-not-found" />;
+  // Empty, not Result: antd's Result carries its three illustrations (~10 KB) for this one line.
+  if (missing) return <Empty style={{ marginTop: 80 }} data-testid="case-not-found" description={<><Typography.Title level={4}>{t('case.notFound')}</Typography.Title><Typography.Text type="secondary">{t('case.notFoundHint')}</Typography.Text></>} />;
   if (!view) return <Spin style={{ display: 'block', marginTop: 80 }} />;
   const c = view.complaint;
   const actions = view.allowedActions.filter((a) => !PANEL_ACTIONS.includes(a)).sort((a, b) => (FORWARD.includes(a) ? FORWARD.indexOf(a) : 99) - (FORWARD.includes(b) ? FORWARD.indexOf(b) : 99));
@@ -114,7 +145,9 @@ export function CasePage() {
 
   return (
     <>
-    <CasePrintForm view={view} />
+    <Suspense fallback={null}>
+      <CasePrintForm view={view} />
+    </Suspense>
     <Space direction="vertical" size={8} style={{ width: '100%' }} className="kesu-case-screen">
       <Card styles={{ body: { padding: 12 } }} data-testid="case-header" data-state={c.state}>
         <Space wrap align="center" size={[8, 4]}>
@@ -227,16 +260,20 @@ export function CasePage() {
           <Card title={t('case.timeline')} styles={{ body: { padding: '12px 8px 0', maxHeight: 420, overflow: 'auto' } }} style={{ marginTop: 8 }}>
             <Timeline data-testid="case-timeline" items={view.timeline.map((e) => ({ color: e.action === 'reject' || e.action === 'breach' ? 'red' : e.toState === 'closed' || e.toState === 'archived' ? 'green' : 'blue', children: <EventLine e={e} /> }))} />
           </Card>
-          <AttachmentsPanel view={view} onChanged={setView} />
+          <Suspense fallback={null}>
+            <AttachmentsPanel view={view} onChanged={setView} />
+          </Suspense>
           <CaseDuties key={c.id} caseId={c.id} version={c.version} files={view.attachments} />
         </Col>
       </Row>
       <Card title={t('case.flowchart')} styles={{ body: { padding: 4 } }}>
-        <Flowchart lifecycle={lifecycle} kind={c.kind} current={c.state} visited={visited} />
+        <Suspense fallback={<Spin style={{ display: 'block', margin: 24 }} />}>
+          <Flowchart lifecycle={lifecycle} kind={c.kind} current={c.state} visited={visited} />
+        </Suspense>
       </Card>
 
       <Modal open={action === TRIAGE} title={`${t('triage.title')} · ${c.number}`} footer={null} onCancel={() => setAction(null)} destroyOnHidden width={760}>
-        {action === TRIAGE && <TriageForm view={view} loads={loads} absence={absence} onDone={done} onCancel={() => setAction(null)} />}
+        {action === TRIAGE && <Suspense fallback={formLoading}><TriageForm view={view} loads={loads} absence={absence} onDone={done} onCancel={() => setAction(null)} /></Suspense>}
       </Modal>
       <Modal open={!!action && action !== TRIAGE} title={action ? `${actionLabel(action)} · ${c.number}` : ''} footer={null} onCancel={() => setAction(null)} destroyOnHidden width={640}>
         {action && (fields.length ? null : <Typography.Paragraph>{t('case.confirmAction', { action: actionLabel(action) })}</Typography.Paragraph>)}
@@ -250,7 +287,7 @@ export function CasePage() {
             description={<span style={{ whiteSpace: 'pre-wrap' }}>{String((rejectedBecause.data?.input as { comment?: string } | undefined)?.comment ?? '')}</span>}
           />
         )}
-        {action && action !== TRIAGE && <ActionForm caseId={c.id} action={action} fields={fields} onDone={done} onCancel={() => setAction(null)} submitLabel={actionLabel(action)} />}
+        {action && action !== TRIAGE && <Suspense fallback={formLoading}><ActionForm caseId={c.id} action={action} fields={fields} onDone={done} onCancel={() => setAction(null)} submitLabel={actionLabel(action)} /></Suspense>}
       </Modal>
       {policy === null && <Empty />}
     </Space>

@@ -4,60 +4,17 @@
  * customer as the reader may see them, 5W1H, demands, judgement and findings, solution and
  * approvals, answer, follow-ups, deadlines with their explanations, timeline, signatures — drawn
  * from the case view the page already holds. Hidden on screen; print.css shows it alone on paper.
- * Also the page's 打印 / 导出 PDF buttons.
+ * Loaded after the case page has shown (CasePage.tsx); its buttons are CaseExportButtons.tsx.
  */
-import { Button, Space } from 'antd';
-import { FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { CaseView, Clock, TimelineEvent } from '../../api/client';
 import { useLookups, useSession } from '../../app/session';
 import { currentLocale } from '../../i18n';
 import { formatDateTime, formatMoney, joinList } from '../../shared/format';
-import zhCN from '../../i18n/locales/zh-CN.json';
-import zhTW from '../../i18n/locales/zh-TW.json';
-import en from '../../i18n/locales/en.json';
+import { FIVE_W as W, fiveW } from '../../shared/five-w';
 import './print.css';
 
-const W = ['what', 'who', 'when', 'where', 'why', 'how'] as const;
-type Part = (typeof W)[number];
-/** The 【label】 the intake wrote in any language → its 5W1H part. */
-const LABELS = new Map<string, Part>(W.flatMap((k) => [zhCN, zhTW, en].map((c) => [c.intake.w[k], k] as [string, Part])));
-
-/** The description's 5W1H parts (the text before the first 【label】 is "what"; unknown labels stay in it). */
-export function fiveW(description: string): Partial<Record<Part, string>> {
-  const out: Partial<Record<Part, string>> = {};
-  const add = (k: Part, s: string) => {
-    const v = s.trim();
-    if (v) out[k] = out[k] ? `${out[k]}\n${v}` : v;
-  };
-  let key: Part = 'what';
-  let last = 0;
-  for (const m of description.matchAll(/【([^】]{1,20})】/g)) {
-    add(key, description.slice(last, m.index));
-    const known = LABELS.get(m[1]!);
-    key = known ?? 'what';
-    last = m.index! + m[0].length;
-    if (!known) add('what', m[0]);
-  }
-  add(key, description.slice(last));
-  return out;
-}
-
 const DECISIONS = ['approve', 'reject', 'grant_extension', 'refuse_extension'];
-
-export function CaseExportButtons({ caseId }: { caseId: string }) {
-  const { t, i18n } = useTranslation();
-  return (
-    <Space size={4}>
-      <Button icon={<PrinterOutlined />} onClick={() => window.print()} data-testid="case-print">
-        {t('print.print')}
-      </Button>
-      <Button icon={<FilePdfOutlined />} href={`/api/v1/complaints/${encodeURIComponent(caseId)}/dossier.pdf?lang=${encodeURIComponent(i18n.language)}`} target="_blank" rel="noopener" data-testid="case-pdf">
-        {t('print.pdf')}
-      </Button>
-    </Space>
-  );
-}
 
 export function CasePrintForm({ view }: { view: CaseView }) {
   const { t } = useTranslation();

@@ -1,21 +1,19 @@
 /**
  * A queue by keyboard (the keys: web/src/app/shortcuts.ts, scope "queue"): j / k move the current
- * row (a focus ring, scrolled into view), Enter opens its case, a accepts it (签收, the lifecycle's
- * `accept` under the label the lifecycle gives it) when the case allows it for this user — the
- * server's allowedActions decide, as for the case page's buttons — and says politely why not
- * otherwise. The current row is remembered per queue for this tab, so Escape on the case page
+ * row (a focus ring, scrolled into view), Enter opens its case, a accepts it (签收) when the case
+ * allows it for this user and says politely why not otherwise (../case/accept-by-key.ts, as on the
+ * case page). The current row is remembered per queue for this tab, so Escape on the case page
  * comes back to it and j goes on from there.
  */
 import { App } from 'antd';
-import { createElement, useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
-import { api, newIdempotencyKey, ok, type ListRow } from '../../api/client';
+import { api, ok, type ListRow } from '../../api/client';
 import { useLookups } from '../../app/session';
 import { usePageShortcuts } from '../../app/page-shortcuts';
+import { ACCEPT, acceptByKey } from '../case/accept-by-key';
 
-/** The lifecycle action the `a` key takes. */
-const ACCEPT = 'accept';
 const currentKey = (queue: string) => `kesu.queue.current.${queue}`;
 
 /** The rows in the order the table shows them (after the user's sorting), as their ids. */
@@ -88,33 +86,12 @@ export function useQueueKeys(queue: string, rows: readonly ListRow[], table: () 
   const accept = async () => {
     const r = row();
     if (!r) return void message.info(t('shortcuts.noneSelected'));
-    const label = actionLabel(ACCEPT);
     try {
       const view = await ok(api.GET('/api/v1/complaints/{id}', { params: { path: { id: r.id } } }));
-      if (!view.allowedActions.includes(ACCEPT)) {
-        void message.info(t('shortcuts.cannotAccept', { action: label, number: r.number, state: t(`state.${view.complaint.state}`) }));
-        return;
-      }
-      // One key for this confirmation: a retried request acts once.
-      const key = newIdempotencyKey();
-      modal.confirm({
-        title: t('shortcuts.acceptConfirm', { action: label, number: r.number }),
-        content: createElement('span', { 'data-testid': 'accept-case-title' }, view.complaint.title),
-        okText: label,
-        cancelText: t('common.cancel'),
-        autoFocusButton: 'ok',
-        okButtonProps: { 'data-testid': 'accept-confirm' } as never,
-        onOk: async () => {
-          try {
-            const done = await ok(api.POST('/api/v1/complaints/{id}/actions/{action}', { params: { path: { id: r.id, action: ACCEPT }, header: { 'idempotency-key': key } }, body: {} as never }));
-            void message.success(t('case.done', { action: label, state: t(`state.${done.complaint.state}`) }));
-          } catch (e) {
-            void message.error((e as Error).message);
-          }
-          reload();
-          setFocusWanted(true);
-        },
-      });
+      acceptByKey({ t, label: actionLabel(ACCEPT), view, message, modal, onSettled: () => {
+        reload();
+        setFocusWanted(true);
+      } });
     } catch (e) {
       void message.error((e as Error).message);
     }

@@ -1,14 +1,11 @@
 /**
  * Files on a case, shared by the intake screen and the case page: the server's limits, the
  * browser-side check against them (the server checks again, by the files' first bytes), the
- * upload (one `attach` on the case's timeline), and the list with download links.
+ * upload (one `attach` on the case's timeline). The list with download links is
+ * AttachmentTable.tsx: it needs antd's Table, which the intake screen should not load (issue 14).
  */
-import { Table, Typography } from 'antd';
-import { PaperClipOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
-import { ApiError, api, ok, type Attachment, type AttachmentLimits, type CaseView, type TimelineEvent } from '../api/client';
-import { formatDateTime } from './format';
+import { ApiError, api, ok, type AttachmentLimits, type CaseView } from '../api/client';
 
 let limitsOnce: Promise<AttachmentLimits> | null = null;
 
@@ -60,43 +57,4 @@ export function uploadFiles(caseId: string, files: File[]): Promise<CaseView> {
 export function uploadErrorLines(e: unknown): string[] {
   if (e instanceof ApiError && e.fields.length) return e.fields.map((f) => f.message);
   return [(e as Error)?.message ?? String(e)];
-}
-
-/** Who added each file: the staff member of its `attach` event, else the customer's channel. */
-function addedBy(timeline: TimelineEvent[]): Map<string, string> {
-  const by = new Map<string, string>();
-  for (const e of timeline) {
-    const files = (e.data as { attachments?: { id: string }[] } | undefined)?.attachments;
-    if (e.action === 'attach' && Array.isArray(files)) files.forEach((f) => by.set(f.id, e.actorName));
-  }
-  return by;
-}
-
-export function AttachmentTable({ caseId, items, timeline, testId }: { caseId: string; items: Attachment[]; timeline: TimelineEvent[]; testId: string }) {
-  const { t } = useTranslation();
-  const by = addedBy(timeline);
-  return (
-    <Table<Attachment>
-      size="small"
-      rowKey="id"
-      pagination={false}
-      dataSource={items}
-      data-testid={testId}
-      locale={{ emptyText: t('attachments.none') }}
-      columns={[
-        {
-          title: t('attachments.name'),
-          dataIndex: 'name',
-          render: (name: string, a) => (
-            <Typography.Link href={`/api/v1/complaints/${caseId}/attachments/${a.id}`} download={name} data-testid="attachment-link">
-              <PaperClipOutlined /> {name}
-            </Typography.Link>
-          ),
-        },
-        { title: t('attachments.size'), dataIndex: 'size', width: 80, render: (n: number) => formatBytes(n) },
-        { title: t('attachments.by'), dataIndex: 'source', width: 110, render: (s: string, a) => by.get(a.id) ?? t(`attachments.source.${s}`, { defaultValue: s }) },
-        { title: t('attachments.at'), dataIndex: 'createdAt', width: 130, render: (d: string) => formatDateTime(d) },
-      ]}
-    />
-  );
 }
