@@ -83,6 +83,8 @@ export interface ComplaintsTable {
   needs_approval: number;
   version: number;
   body: string; // JSON of the domain Complaint
+  /** Space-joined tokens matching ranks the case by, written at intake (migration 0040); null for older and purged cases (cut from the body instead). */
+  match_terms: string | null;
 }
 
 export interface ParticipantsTable {
