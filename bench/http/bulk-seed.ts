@@ -7,8 +7,8 @@
  * - `complaints` — built by the server's own `newComplaintRow` from a template case's body with
  *   a new id, number, time, caller, first responder, text and (for most cases) a resolved state;
  * - `complaint_participants` — the domain's `participantsOf` of that body (the need-to-know rows);
- * - `complaint_search` — `searchTokens(searchText(case))`, what intake indexes; the case row's
- *   `match_terms` likewise (`caseMatchTerms`, title and description);
+ * - `complaint_search` — `searchTokens(searchText(case))`, what intake indexes;
+ * - `complaint_terms` — `caseMatchTerms(case)` (title and description), what intake stores;
  * - `contact_keys` — `contactTermsOf(case)` hashed under the server's key (`hashTerm`);
  * - `case_facts` — the template's row with the clone's id, number, state, times and people.
  *
@@ -32,6 +32,7 @@ import { hashTerm } from '../../src/services/contact-keys.js';
 import { contactTermsOf } from '../../src/domain/complaint/contact.js';
 import { participantsOf } from '../../src/domain/permissions/relations.js';
 import { newComplaintRow, searchText } from '../../src/store/complaint.repository.js';
+import { caseTermsRow } from '../../src/store/case-terms.repository.js';
 import { searchTokens } from '../../src/search/tokenize.js';
 import { caseMatchTerms, caseMatchText, storeTerms } from '../../src/knowledge/case-terms.js';
 import { articleText, type ArticleContent } from '../../src/services/knowledge.js';
@@ -115,6 +116,7 @@ export interface BulkCase {
   complaint: Row;
   participants: Row[];
   tokens: string;
+  terms: { complaint_id: string; terms: string };
   contactKeys: Row[];
   facts: Row[];
 }
@@ -167,7 +169,8 @@ export function bulkCase(
     ...(state ? { answered_at: at, first_answered_at: at, valid: 1, closed_at: state === 'closed' ? at : null } : {}),
   }));
   return {
-    complaint: newComplaintRow(c, [], undefined, caseTerms(c)) as unknown as Row,
+    complaint: newComplaintRow(c, []) as unknown as Row,
+    terms: caseTermsRow(c, caseTerms(c)),
     participants: participantsOf(c).map((p) => ({ complaint_id: id, user_id: p.userId, relation: p.row })),
     tokens: caseTokens(c).join(' '),
     contactKeys: [...keys].map(([key, kind]) => ({ key, complaint_id: id, kind })),
@@ -316,12 +319,13 @@ export async function bulkSeed(
           const full = searchTokens(searchText(JSON.parse(c.complaint.body as string) as Complaint)).join(' ');
           if (full !== c.tokens) throw new Error(`bulk seed: cached tokens differ for ${c.complaint.number}: ${c.tokens} / ${full}`);
           const terms = storeTerms(caseMatchTerms(JSON.parse(c.complaint.body as string) as Complaint));
-          if (terms !== c.complaint.match_terms) throw new Error(`bulk seed: cached match terms differ for ${c.complaint.number}: ${String(c.complaint.match_terms)} / ${terms}`);
+          if (terms !== c.terms.terms) throw new Error(`bulk seed: cached match terms differ for ${c.complaint.number}: ${c.terms.terms} / ${terms}`);
         }
       await w.begin();
       const rowids = await w.search(cs.map((c) => ({ complaint_id: c.complaint.id as string, tokens: c.tokens })));
       await w.insert('complaints', cs.map((c, k) => (rowids ? { ...c.complaint, search_rowid: rowids[k]! } : c.complaint)));
       await w.insert('complaint_participants', cs.flatMap((c) => c.participants));
+      await w.insert('complaint_terms', cs.map((c) => c.terms));
       await w.insert('contact_keys', cs.flatMap((c) => c.contactKeys));
       await w.insert('case_facts', cs.flatMap((c) => c.facts));
       await w.commit();

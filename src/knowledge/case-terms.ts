@@ -2,7 +2,7 @@
  * The tokens matching ranks a similar case by (issue 13 §6): the jieba tokens of its title and
  * description — not `searchText`, which also holds the number, order, name and other lines a
  * complaint's wording says nothing about. Written with the case at intake
- * (`complaints.match_terms`, migration 0040), so matching reads them instead of cutting up to 200
+ * (`complaint_terms`, migration 0040), so matching reads them instead of cutting up to 200
  * candidates' texts per request; a case without them (made before 0040, or purged) is cut from its
  * body, which gives the same tokens.
  */

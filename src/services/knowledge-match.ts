@@ -5,7 +5,7 @@
  * the same need-to-know rule as lists and search); src/knowledge/scoring.ts ranks them alike on
  * both engines. Staff feedback ("helpful" / "not helpful", one vote per person and suggestion,
  * the latest counts) scales a suggestion's score within [0.5, 1.5]. A candidate case's tokens are
- * read as stored at intake (`complaints.match_terms`), not cut again per request.
+ * read as stored at intake (`complaint_terms`), not cut again per request.
  */
 import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';

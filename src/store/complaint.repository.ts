@@ -11,7 +11,6 @@ import { AppError } from '../domain/errors.js';
 import type { DB, ComplaintsTable } from './schema.js';
 import type { Dialect, Executor } from './db.js';
 import { isCommonText, matchesText, matchesTextDense } from './search.repository.js';
-import { caseMatchTerms, storeTerms } from '../knowledge/case-terms.js';
 
 /** The text a case is found by (full-text index and the number/substring fallback). */
 export function searchText(c: Complaint): string {
@@ -28,7 +27,7 @@ export function nextDueClock(clocks: Clock[]): Clock | undefined {
 }
 
 /** Columns derived from the case and its clocks. */
-function columns(c: Complaint, clocks: Clock[]): Omit<ComplaintsTable, 'id' | 'body' | 'search_rowid' | 'match_terms'> {
+function columns(c: Complaint, clocks: Clock[]): Omit<ComplaintsTable, 'id' | 'body' | 'search_rowid'> {
   const resolve = clocks.find((k) => k.kind === 'resolve' && k.status !== 'stopped');
   const next = nextDueClock(clocks);
   return {
@@ -63,7 +62,7 @@ function participants(c: Complaint): { complaint_id: string; user_id: string; re
 }
 
 export async function insertComplaint(db: Executor, c: Complaint, clocks: Clock[]): Promise<void> {
-  await db.insertInto('complaints').values(newComplaintRow(c, clocks)).execute();
+  await db.insertInto('complaints').values({ id: c.id, body: JSON.stringify(c), ...columns(c, clocks) }).execute();
   const rows = participants(c);
   if (rows.length) await db.insertInto('complaint_participants').values(rows).execute();
 }
@@ -72,13 +71,9 @@ export async function insertComplaint(db: Executor, c: Complaint, clocks: Clock[
  * Inserts many new cases at once (the history import's batches): multi-row inserts of the case
  * rows and their participants, in chunks. `searchRowids` (SQLite) sets each case's FTS row.
  */
-/**
- * The `complaints` row a new case is inserted as (the columns the table does not default). The
- * match tokens are written here only — a case's title and description are fixed at intake, so a
- * save does not cut them again; `matchTerms` hands in tokens already cut (the bench's bulk seed).
- */
-export function newComplaintRow(c: Complaint, clocks: Clock[], searchRowid?: number | null, matchTerms?: readonly string[]): Omit<ComplaintsTable, 'search_rowid'> & { search_rowid?: number } {
-  return { id: c.id, body: JSON.stringify(c), ...columns(c, clocks), match_terms: storeTerms(matchTerms ?? caseMatchTerms(c)), ...(searchRowid != null ? { search_rowid: searchRowid } : {}) };
+/** The `complaints` row a new case is inserted as (the columns the table does not default). */
+export function newComplaintRow(c: Complaint, clocks: Clock[], searchRowid?: number | null): Omit<ComplaintsTable, 'search_rowid'> & { search_rowid?: number } {
+  return { id: c.id, body: JSON.stringify(c), ...columns(c, clocks), ...(searchRowid != null ? { search_rowid: searchRowid } : {}) };
 }
 
 export async function insertComplaints(db: Executor, cases: readonly { complaint: Complaint; clocks: Clock[]; searchRowid?: number | null }[]): Promise<void> {

@@ -127,7 +127,7 @@ async function sharesCommonToken(db: Executor, dialect: Dialect, tokens: readonl
   return Number(r.rows[0]?.n ?? 0) > threshold;
 }
 
-/** A candidate: its stored body and match tokens (null when made before migration 0040 or purged). */
+/** A candidate: its stored body and match tokens (`complaint_terms`; null when made before migration 0040 or purged). */
 export interface SimilarCaseRow {
   id: string;
   category: string | null;
@@ -181,7 +181,8 @@ export async function similarCaseCandidates(
       .whereRef('complaints.id', '=', 'm.complaint_id')
       .where('complaints.state', 'in', resolved)
       .where(visibleTo(actor, { probe: true }))
-      .select(['complaints.id', 'complaints.category', 'complaints.body', 'complaints.match_terms', 'complaints.received_at'])
+      .leftJoin('complaint_terms as t', 't.complaint_id', 'complaints.id')
+      .select(['complaints.id', 'complaints.category', 'complaints.body', 't.terms as match_terms', 'complaints.received_at'])
       .orderBy(sql`m.r`, 'desc')
       .limit(limit);
     const rows = await walk.execute();
@@ -194,7 +195,7 @@ export async function similarCaseCandidates(
   if (form === 'dense')
     return db
       .selectFrom('complaints')
-      .select(['id', 'category', 'body', 'match_terms'])
+      .select(['id', 'category', 'body', sql<string | null>`(select t.terms from complaint_terms t where t.complaint_id = complaints.id)`.as('match_terms')])
       .where(visibleTo(actor))
       .where('state', 'in', resolved)
       .where(sql<SqlBool>`(select to_tsvector('simple', s.tokens) from complaint_search s where s.complaint_id = complaints.id) @@ to_tsquery('simple', ${q})`)
@@ -208,7 +209,8 @@ export async function similarCaseCandidates(
     .whereRef('complaints.id', '=', 'm.complaint_id')
     .where(visibleTo(actor, { probe: true }))
     .where('complaints.state', 'in', resolved)
-    .select(['complaints.id', 'complaints.category', 'complaints.body', 'complaints.match_terms'])
+    .leftJoin('complaint_terms as t', 't.complaint_id', 'complaints.id')
+    .select(['complaints.id', 'complaints.category', 'complaints.body', 't.terms as match_terms'])
     .orderBy('complaints.received_at', 'desc')
     .orderBy('complaints.id', 'desc')
     .limit(limit)

@@ -83,8 +83,12 @@ export interface ComplaintsTable {
   needs_approval: number;
   version: number;
   body: string; // JSON of the domain Complaint
-  /** Space-joined tokens matching ranks the case by, written at intake (migration 0040); null for older and purged cases (cut from the body instead). */
-  match_terms: string | null;
+}
+
+/** The tokens matching ranks a case by (its title and description), space-joined, written at intake (migration 0040); none for older and purged cases (cut from the body instead). */
+export interface ComplaintTermsTable {
+  complaint_id: string;
+  terms: string;
 }
 
 export interface ParticipantsTable {
@@ -628,6 +632,7 @@ export interface DB {
   sessions: SessionsTable;
   complaints: ComplaintsTable;
   complaint_participants: ParticipantsTable;
+  complaint_terms: ComplaintTermsTable;
   complaint_events: EventsTable;
   clocks: ClocksTable;
   outbox: OutboxTable;

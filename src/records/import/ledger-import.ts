@@ -24,6 +24,7 @@ import { contactKeysForIntake } from '../../services/contact-keys.js';
 import { searchTokens } from '../../search/tokenize.js';
 import { insertComplaintRows, newComplaintRow, searchText } from '../../store/complaint.repository.js';
 import { indexNewComplaintsTokens } from '../../store/search.repository.js';
+import { caseTermsRow, insertCaseTerms } from '../../store/case-terms.repository.js';
 import { chainedRows } from '../../store/event.repository.js';
 import { insertNewHeads } from '../../audit/heads.js';
 import { ensureCaseNumbers, formatCaseNumber, nextCaseNumbers } from '../../store/counter.repository.js';
@@ -139,6 +140,7 @@ export async function importLedger(app: App, sheet: Sheet, source: string, opts:
         eventRows: chainedRows(id, [built.event], ring, null),
         facts: foldCaseFacts(null, c, built.factEvents, [], calendar),
         row: newComplaintRow(c, []),
+        terms: caseTermsRow(c),
       };
     });
     const early = digester.before(prepared.map((p) => p.row));
@@ -147,6 +149,7 @@ export async function importLedger(app: App, sheet: Sheet, source: string, opts:
       // The keys first: a row another run committed meanwhile fails this batch instead of doubling.
       await markImported(trx, ORGANISATION, prepared.map((p) => ({ key: p.record.key, complaintId: p.complaint.id, externalId: p.record.externalId, source, rowNumber: p.record.row })), stamp);
       const rowids = await indexNewComplaintsTokens(trx, database.dialect, prepared.map((p) => ({ complaintId: p.complaint.id, tokens: p.tokens })));
+      await insertCaseTerms(trx, prepared.map((p) => p.terms));
       await insertComplaintRows(trx, prepared.map((p) => ({ complaint: p.complaint, row: { ...p.row, ...(rowids.has(p.complaint.id) ? { search_rowid: rowids.get(p.complaint.id)! } : {}) } })));
       await insertContactKeysOf(trx, prepared.flatMap((p) => p.contactKeys.map((k) => ({ key: k.key, complaint_id: p.complaint.id, kind: k.kind }))));
       await insertEventRows(trx, prepared.flatMap((p) => p.eventRows));
