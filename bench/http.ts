@@ -47,7 +47,7 @@ import { callerLayout } from './http/callers.js';
 import { hashTerm, resolveContactKey } from '../src/services/contact-keys.js';
 import { bulkSeed, readSampleTexts } from './http/bulk-seed.js';
 import { matchTokens } from '../src/services/knowledge-match.js';
-import { RESOLVED_STATES } from '../src/store/knowledge.repository.js';
+import { RESOLVED_STATES, SIMILAR_WALK } from '../src/store/knowledge.repository.js';
 
 // --- options -------------------------------------------------------------------------------------
 
@@ -275,7 +275,8 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
         },
       },
       {
-        // Its physical limit through the same driver: the candidate queries alone (articles sharing a word; the newest 200 resolved cases sharing one), no visibility, no ranking.
+        // Its physical limit through the same driver: the candidate queries alone (articles sharing a word; the newest 200 resolved cases sharing one, read
+        // as the server reads them — SQLite's bounded walk of the index, PostgreSQL's dense walk — with their stored match tokens), no visibility, no ranking.
         name: 'matching (raw SQL)',
         op: async (_c, n) => {
           const toks = matchTokens(matchTexts[n % matchTexts.length]!);
@@ -285,10 +286,16 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
           await store!.query(`select article_id, token, tf from knowledge_tokens where token in (${list})`, toks);
           const states = RESOLVED_STATES.map((s) => `'${s}'`).join(', ');
           if (engine === 'sqlite')
-            await store!.query(`select id, category, body from complaints where state in (${states}) and id in (select complaint_id from complaint_search where complaint_search match ?) order by received_at desc limit 200`, [toks.map((t) => `"${t}"`).join(' OR ')]);
+            await store!.query(
+              `select c.id, c.category, c.body, t.terms from (select rowid as r, complaint_id from complaint_search where complaint_search match ? order by rowid desc limit ${SIMILAR_WALK}) m cross join complaints c left join complaint_terms t on t.complaint_id = c.id where c.id = m.complaint_id and c.state in (${states}) order by m.r desc limit 200`,
+              [toks.map((t) => `"${t}"`).join(' OR ')],
+            );
           else
-            await store!.query(`select id, category, body from complaints where state in (${states}) and id in (select complaint_id from complaint_search where to_tsvector('simple', tokens) @@ to_tsquery('simple', $1)) order by received_at desc limit 200`, [toks.map((t) => `'${t}'`).join(' | ')]);
-          return 'article tokens + 200 newest resolved cases sharing a word';
+            await store!.query(
+              `select id, category, body, (select t.terms from complaint_terms t where t.complaint_id = complaints.id) as terms from complaints where state in (${states}) and (select to_tsvector('simple', s.tokens) from complaint_search s where s.complaint_id = complaints.id) @@ to_tsquery('simple', $1) order by received_at desc, id desc limit 200`,
+              [toks.map((t) => `'${t}'`).join(' | ')],
+            );
+          return 'article tokens + 200 newest resolved cases sharing a word, with their stored tokens';
         },
       },
       { name: 'intake', op: (c) => intakeOp(c) },

@@ -8,6 +8,7 @@
  *   a new id, number, time, caller, first responder, text and (for most cases) a resolved state;
  * - `complaint_participants` — the domain's `participantsOf` of that body (the need-to-know rows);
  * - `complaint_search` — `searchTokens(searchText(case))`, what intake indexes;
+ * - `complaint_terms` — `caseMatchTerms(case)` (title and description), what intake stores;
  * - `contact_keys` — `contactTermsOf(case)` hashed under the server's key (`hashTerm`);
  * - `case_facts` — the template's row with the clone's id, number, state, times and people.
  *
@@ -31,7 +32,9 @@ import { hashTerm } from '../../src/services/contact-keys.js';
 import { contactTermsOf } from '../../src/domain/complaint/contact.js';
 import { participantsOf } from '../../src/domain/permissions/relations.js';
 import { newComplaintRow, searchText } from '../../src/store/complaint.repository.js';
+import { caseTermsRow } from '../../src/store/case-terms.repository.js';
 import { searchTokens } from '../../src/search/tokenize.js';
+import { caseMatchTerms, caseMatchText, storeTerms } from '../../src/knowledge/case-terms.js';
 import { articleText, type ArticleContent } from '../../src/services/knowledge.js';
 import type { Complaint, State } from '../../src/domain/complaint/types.js';
 import type { Engine } from './server.js';
@@ -78,28 +81,42 @@ function stateOf(i: number): State | null {
 /** Tokens of the real texts, cut once each (jieba is most of a case's build time). */
 const textTokens = new Map<string, string[]>();
 
+/** The tokens of one line of a case's text, cut once per sample text. */
+function lineTokens(line: string, description: string): string[] {
+  let ts = line === description ? textTokens.get(line) : undefined;
+  if (!ts) {
+    ts = searchTokens(line);
+    if (line === description) textTokens.set(line, ts);
+  }
+  return ts;
+}
+
+/** The tokens of these lines in order, deduplicated: what jieba gives for them joined by line breaks. */
+function linesTokens(lines: readonly string[], description: string): string[] {
+  const out = new Set<string>();
+  for (const line of lines) for (const t of lineTokens(line, description)) out.add(t);
+  return [...out];
+}
+
 /**
  * `searchTokens(searchText(c))` with the description's tokens cut once per text: the parts of
  * `searchText` are lines, and jieba never joins words across a line break, so the tokens of the
  * whole are those of the lines in order, deduplicated (`bulkSeed` checks this on its first cases).
  */
 export function caseTokens(c: Complaint): string[] {
-  const out = new Set<string>();
-  for (const line of searchText(c).split('\n')) {
-    let ts = line === c.description ? textTokens.get(line) : undefined;
-    if (!ts) {
-      ts = searchTokens(line);
-      if (line === c.description) textTokens.set(line, ts);
-    }
-    for (const t of ts) out.add(t);
-  }
-  return [...out];
+  return linesTokens(searchText(c).split('\n'), c.description);
+}
+
+/** `caseMatchTerms(c)` (title and description, the stored match tokens) the same way. */
+export function caseTerms(c: Complaint): string[] {
+  return linesTokens(caseMatchText(c).split('\n'), c.description);
 }
 
 export interface BulkCase {
   complaint: Row;
   participants: Row[];
   tokens: string;
+  terms: { complaint_id: string; terms: string };
   contactKeys: Row[];
   facts: Row[];
 }
@@ -153,6 +170,7 @@ export function bulkCase(
   }));
   return {
     complaint: newComplaintRow(c, []) as unknown as Row,
+    terms: caseTermsRow(c, caseTerms(c)),
     participants: participantsOf(c).map((p) => ({ complaint_id: id, user_id: p.userId, relation: p.row })),
     tokens: caseTokens(c).join(' '),
     contactKeys: [...keys].map(([key, kind]) => ({ key, complaint_id: id, kind })),
@@ -300,11 +318,14 @@ export async function bulkSeed(
         for (const c of cs.slice(0, 200)) {
           const full = searchTokens(searchText(JSON.parse(c.complaint.body as string) as Complaint)).join(' ');
           if (full !== c.tokens) throw new Error(`bulk seed: cached tokens differ for ${c.complaint.number}: ${c.tokens} / ${full}`);
+          const terms = storeTerms(caseMatchTerms(JSON.parse(c.complaint.body as string) as Complaint));
+          if (terms !== c.terms.terms) throw new Error(`bulk seed: cached match terms differ for ${c.complaint.number}: ${c.terms.terms} / ${terms}`);
         }
       await w.begin();
       const rowids = await w.search(cs.map((c) => ({ complaint_id: c.complaint.id as string, tokens: c.tokens })));
       await w.insert('complaints', cs.map((c, k) => (rowids ? { ...c.complaint, search_rowid: rowids[k]! } : c.complaint)));
       await w.insert('complaint_participants', cs.flatMap((c) => c.participants));
+      await w.insert('complaint_terms', cs.map((c) => c.terms));
       await w.insert('contact_keys', cs.flatMap((c) => c.contactKeys));
       await w.insert('case_facts', cs.flatMap((c) => c.facts));
       await w.commit();

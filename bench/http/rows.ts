@@ -41,10 +41,11 @@ export interface CaseRows {
 
 /**
  * Per-case tables intake also writes, read and cloned as they are: the report facts (migration
- * 0013), the contact keys (0011) and the audit chain's heads (0009). Cloned heads carry the
- * template's MAC (the bench never verifies the chain).
+ * 0013), the contact keys (0011), the audit chain's heads (0009) and the match tokens (0040; a
+ * clone keeps the template's title and description). Cloned heads carry the template's MAC (the
+ * bench never verifies the chain).
  */
-export const REST_TABLES = ['case_facts', 'clock_facts', 'contact_keys', 'audit_heads'] as const;
+export const REST_TABLES = ['case_facts', 'clock_facts', 'contact_keys', 'audit_heads', 'complaint_terms'] as const;
 
 export interface RowStore {
   engine: Engine;

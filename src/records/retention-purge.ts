@@ -135,6 +135,8 @@ async function purgeTargets(app: App, trx: Transaction<DB>, targets: Target[], a
     const rowids = targets.map((t) => t.row.search_rowid).filter((r): r is number => r !== null);
     if (rowids.length) await sql`delete from complaint_search where rowid in (${sql.join(rowids)})`.execute(trx);
   }
+  // The match tokens are the case's words too: gone with its text.
+  await trx.deleteFrom('complaint_terms').where('complaint_id', 'in', ids).execute();
   const gone = await stageFiles(trx, attachments.map((a) => a.sha256), at);
   // A file two cases shared is the purge of the later one (the earlier left it in use).
   const lastUser = new Map<string, string>();

@@ -4,7 +4,8 @@
  * candidates sharing any jieba token (token index for articles, the cases' full-text index, under
  * the same need-to-know rule as lists and search); src/knowledge/scoring.ts ranks them alike on
  * both engines. Staff feedback ("helpful" / "not helpful", one vote per person and suggestion,
- * the latest counts) scales a suggestion's score within [0.5, 1.5].
+ * the latest counts) scales a suggestion's score within [0.5, 1.5]. A candidate case's tokens are
+ * read as stored at intake (`complaint_terms`), not cut again per request.
  */
 import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';
@@ -12,6 +13,7 @@ import type { Actor, Complaint, Satisfaction } from '../domain/complaint/types.j
 import { AppError } from '../domain/errors.js';
 import { rank, termFrequencies, type Candidate, type Scored } from '../knowledge/scoring.js';
 import { searchTokens } from '../search/tokenize.js';
+import { termsOf } from '../knowledge/case-terms.js';
 import { articleCandidates, articleCorpus, currentVersions, getArticle, netFeedback, replaceFeedback, similarCaseCandidates } from '../store/knowledge.repository.js';
 import { getComplaint } from '../store/complaint.repository.js';
 import { canSee } from '../domain/permissions/visibility.js';
@@ -111,7 +113,8 @@ export async function matchText(app: App, actor: Actor, input: { text: string; c
   const caseCands: Candidate[] = rows.map((r) => {
     const c = JSON.parse(r.body) as Complaint;
     bodies.set(r.id, c);
-    const own = searchTokens(`${c.title}\n${c.description}`);
+    // The tokens written at intake; a case made before them (or purged) is cut now — the same tokens.
+    const own = termsOf(r.match_terms, c);
     for (const t of own) df.set(t, (df.get(t) ?? 0) + 1);
     totalLength += own.length;
     const products = [...new Set([...(c.references.product ? [c.references.product] : []), ...productsIn(c.description, catalogue)])];

@@ -20,6 +20,7 @@ import type { DB } from './schema.js';
 import { uuidv7 } from './ids.js';
 import { insertComplaint, saveComplaint, searchText } from './complaint.repository.js';
 import { indexNewComplaintText } from './search.repository.js';
+import { caseTermsRow, insertCaseTerms } from './case-terms.repository.js';
 import { appendEvents } from './event.repository.js';
 import { upsertClocks } from './clock.repository.js';
 import { enqueueMessages } from './outbox.repository.js';
@@ -81,7 +82,7 @@ export async function persistDecisions(trx: Transaction<DB>, before: CaseState, 
 }
 
 /**
- * A new case's first transition (受理登记): the case row, its search text, the receipt's events,
+ * A new case's first transition (受理登记): the case row, its search text and match tokens, the receipt's events,
  * clocks and outbox rows, and the reports' row from receipt on — the same writes
  * `persistDecisions` makes for every later transition. The channel's own rows (contact keys,
  * repeat links, idempotency, access log) are the caller's, in the same transaction.
@@ -90,6 +91,7 @@ export async function persistReceipt(trx: Transaction<DB>, dialect: Dialect, r: 
   const id = r.complaint.id;
   await insertComplaint(trx, r.complaint, r.clocks);
   await indexNewComplaintText(trx, dialect, id, searchText(r.complaint));
+  await insertCaseTerms(trx, [caseTermsRow(r.complaint)]);
   await appendEvents(trx, id, r.events);
   await upsertClocks(trx, r.clocks);
   await recordFacts(trx, r.complaint, r.events, r.clocks, calendar);

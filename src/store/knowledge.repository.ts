@@ -127,6 +127,22 @@ async function sharesCommonToken(db: Executor, dialect: Dialect, tokens: readonl
   return Number(r.rows[0]?.n ?? 0) > threshold;
 }
 
+/** A candidate: its stored body and match tokens (`complaint_terms`; null when made before migration 0040 or purged). */
+export interface SimilarCaseRow {
+  id: string;
+  category: string | null;
+  body: string;
+  match_terms: string | null;
+}
+
+/**
+ * SQLite: how many of the newest cases sharing a word the walk reads at most. A person who sees
+ * few resolved cases (a handler with a handful of their own, say) would otherwise read every case
+ * sharing any word — at 1 M cases most of the history — before giving up; past this many they get
+ * the visible ones among the newest matches, fewer than `limit` perhaps, never an invisible one.
+ */
+export const SIMILAR_WALK = 5000;
+
 /**
  * Up to `limit` resolved cases `actor` may see sharing any token with the query (the full-text
  * index, OR of the tokens), newest first, with their stored bodies. Gathering every case that
@@ -135,7 +151,7 @@ async function sharesCommonToken(db: Executor, dialect: Dialect, tokens: readonl
  *
  * - SQLite: the full-text index hands its matches newest first (rowid order, i.e. the order the
  *   cases were registered), each case is read by id and checked (state, need-to-know probed per
- *   case), and the walk stops at `limit`. (A per-case probe of the index from the case's side,
+ *   case), and the walk stops at `limit` — or after `SIMILAR_WALK` matches (`opts.walk`). (A per-case probe of the index from the case's side,
  *   as the list's dense search does for AND queries, costs about 1 ms per case for an OR of a
  *   dozen words: FTS5 reads each word's whole list per probe.)
  * - PostgreSQL (GIN gives no order): when many cases share a word (`dense`, DENSE_THRESHOLD as
@@ -153,32 +169,33 @@ export async function similarCaseCandidates(
   actor: Actor,
   tokens: readonly string[],
   limit: number,
-  opts: { form?: 'dense' | 'sparse' } = {},
-): Promise<{ id: string; category: string | null; body: string }[]> {
+  opts: { form?: 'dense' | 'sparse'; walk?: number } = {},
+): Promise<SimilarCaseRow[]> {
   if (!tokens.length) return [];
   const q = anyTokenQuery(dialect, tokens);
   const resolved = [...RESOLVED_STATES];
   if (dialect === 'sqlite') {
     const walk = db
-      .selectFrom(sql<{ r: number; complaint_id: string }>`(select rowid as r, complaint_id from complaint_search where complaint_search match ${q})`.as('m'))
+      .selectFrom(sql<{ r: number; complaint_id: string }>`(select rowid as r, complaint_id from complaint_search where complaint_search match ${q} order by rowid desc limit ${opts.walk ?? SIMILAR_WALK})`.as('m'))
       .crossJoin('complaints')
       .whereRef('complaints.id', '=', 'm.complaint_id')
       .where('complaints.state', 'in', resolved)
       .where(visibleTo(actor, { probe: true }))
-      .select(['complaints.id', 'complaints.category', 'complaints.body', 'complaints.received_at'])
+      .leftJoin('complaint_terms as t', 't.complaint_id', 'complaints.id')
+      .select(['complaints.id', 'complaints.category', 'complaints.body', 't.terms as match_terms', 'complaints.received_at'])
       .orderBy(sql`m.r`, 'desc')
       .limit(limit);
     const rows = await walk.execute();
     // Newest first by intake time among the walked ones (equal to the walk's order for cases Kesu registered).
     return rows
       .sort((x, y) => (x.received_at < y.received_at ? 1 : x.received_at > y.received_at ? -1 : x.id < y.id ? 1 : x.id > y.id ? -1 : 0))
-      .map((r) => ({ id: r.id, category: r.category, body: r.body }));
+      .map((r) => ({ id: r.id, category: r.category, body: r.body, match_terms: r.match_terms }));
   }
   const form = opts.form ?? ((await sharesCommonToken(db, dialect, tokens, DENSE_THRESHOLD)) ? 'dense' : 'sparse');
   if (form === 'dense')
     return db
       .selectFrom('complaints')
-      .select(['id', 'category', 'body'])
+      .select(['id', 'category', 'body', sql<string | null>`(select t.terms from complaint_terms t where t.complaint_id = complaints.id)`.as('match_terms')])
       .where(visibleTo(actor))
       .where('state', 'in', resolved)
       .where(sql<SqlBool>`(select to_tsvector('simple', s.tokens) from complaint_search s where s.complaint_id = complaints.id) @@ to_tsquery('simple', ${q})`)
@@ -192,7 +209,8 @@ export async function similarCaseCandidates(
     .whereRef('complaints.id', '=', 'm.complaint_id')
     .where(visibleTo(actor, { probe: true }))
     .where('complaints.state', 'in', resolved)
-    .select(['complaints.id', 'complaints.category', 'complaints.body'])
+    .leftJoin('complaint_terms as t', 't.complaint_id', 'complaints.id')
+    .select(['complaints.id', 'complaints.category', 'complaints.body', 't.terms as match_terms'])
     .orderBy('complaints.received_at', 'desc')
     .orderBy('complaints.id', 'desc')
     .limit(limit)

@@ -32,6 +32,7 @@ import * as m0035 from './migrations/0035-approval-queue-index.js';
 import * as m0036 from './migrations/0036-rollup-open-cases.js';
 import * as m0037 from './migrations/0037-accountability-policy-index.js';
 import * as m0039 from './migrations/0039-outbox-finished-index.js';
+import * as m0040 from './migrations/0040-case-match-terms.js';
 
 /** What some migrations need from the configuration (never stored in the database). */
 export interface MigrationOptions {
@@ -73,6 +74,7 @@ function migrationsFor(opts: MigrationOptions): Record<string, Migration> {
     '0036-rollup-open-cases': m0036,
     '0037-accountability-policy-index': m0037,
     '0039-outbox-finished-index': m0039,
+    '0040-case-match-terms': m0040,
   };
 }
 

@@ -85,6 +85,12 @@ export interface ComplaintsTable {
   body: string; // JSON of the domain Complaint
 }
 
+/** The tokens matching ranks a case by (its title and description), space-joined, written at intake (migration 0040); none for older and purged cases (cut from the body instead). */
+export interface ComplaintTermsTable {
+  complaint_id: string;
+  terms: string;
+}
+
 export interface ParticipantsTable {
   complaint_id: string;
   user_id: string;
@@ -626,6 +632,7 @@ export interface DB {
   sessions: SessionsTable;
   complaints: ComplaintsTable;
   complaint_participants: ParticipantsTable;
+  complaint_terms: ComplaintTermsTable;
   complaint_events: EventsTable;
   clocks: ClocksTable;
   outbox: OutboxTable;

@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { engines, emptyDatabase } from '../support/engines.js';
+import { engines, emptyDatabase, withCaseTermsTable } from '../support/engines.js';
 import { MIGRATION_NAMES, migrateTo, migrateToLatest } from '../../src/store/migrate.js';
 import { createApp } from '../../src/services/app.js';
 import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
@@ -29,7 +29,7 @@ for (const { dialect, skip } of await engines()) {
         const app = createApp(database, { now: () => now });
         const f = readPolicyFile('kesu-default');
         await activatePolicy(app, f.text, f.format);
-        const old = await receiveComplaint(app, agent, { channel: 'phone', description: '升级前受理的投诉', complainant: { name: '王芳', phone: '13900004321' } });
+        const old = await withCaseTermsTable(database.db, () => receiveComplaint(app, agent, { channel: 'phone', description: '升级前受理的投诉', complainant: { name: '王芳', phone: '13900004321' } }));
         const before = await database.db.selectFrom('complaints').selectAll().where('id', '=', old.complaint.id).executeTakeFirstOrThrow();
 
         await migrateToLatest(database.db);

@@ -174,6 +174,7 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(events.at(-1)!.type, 'purged');
       assert.equal(Number((await db().selectFrom('contact_keys').select((eb) => eb.fn.countAll().as('n')).where('complaint_id', '=', ids.A).executeTakeFirstOrThrow()).n), 0);
       assert.equal((await db().selectFrom('attachments').select('id').where('complaint_id', '=', ids.A).execute()).length, 0);
+      assert.equal((await db().selectFrom('complaint_terms').select('terms').where('complaint_id', '=', ids.A).execute()).length, 0, 'its match tokens are gone with its text');
       assert.ok(!existsSync(attachmentPath(ck.s.dataDir, sha(file))), 'the file is gone from the disk');
       assert.equal((await db().selectFrom('purge_files').select('sha256').execute()).length, 0);
       // The statistics are untouched.
@@ -272,6 +273,7 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(await db.selectFrom('complaints').select('id').where('id', '=', id).executeTakeFirst(), undefined);
       assert.equal((await db.selectFrom('complaint_events').select('seq').where('complaint_id', '=', id).execute()).length, 0);
       assert.equal((await db.selectFrom('contact_keys').select('key').where('complaint_id', '=', id).execute()).length, 0);
+      assert.equal((await db.selectFrom('complaint_terms').select('terms').where('complaint_id', '=', id).execute()).length, 0);
       assert.ok(await db.selectFrom('case_facts').select('complaint_id').where('complaint_id', '=', id).executeTakeFirst(), 'its statistics stay');
       const rec = await db.selectFrom('purge_records').selectAll().where('complaint_id', '=', id).executeTakeFirstOrThrow();
       assert.equal(rec.mode, 'remove');

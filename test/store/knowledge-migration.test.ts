@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { engines, emptyDatabase } from '../support/engines.js';
+import { engines, emptyDatabase, withCaseTermsTable } from '../support/engines.js';
 import { MIGRATION_NAMES, migrateTo, migrateToLatest } from '../../src/store/migrate.js';
 import { createApp } from '../../src/services/app.js';
 import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
@@ -38,7 +38,7 @@ for (const { dialect, skip } of await engines()) {
         const app = createApp(database, { now: () => now });
 
         const users = new Map((await listUsers(database.db)).map((u) => [u.username, actorOf(u)!]));
-        const received = await receiveComplaint(app, users.get('agent')!, { channel: 'phone', description: '快递延误五天没有送达，客户很着急。', complainant: { name: '林先生', phone: '13812345678' } });
+        const received = await withCaseTermsTable(database.db, () => receiveComplaint(app, users.get('agent')!, { channel: 'phone', description: '快递延误五天没有送达，客户很着急。', complainant: { name: '林先生', phone: '13812345678' } }));
         const id = received.complaint.id;
         const sp = users.get('specialist')!;
         const h = users.get('handler')!;

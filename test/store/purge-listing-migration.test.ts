@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { engines, emptyDatabase } from '../support/engines.js';
+import { engines, emptyDatabase, withCaseTermsTable } from '../support/engines.js';
 import { MIGRATION_NAMES, migrateTo, migrateToLatest } from '../../src/store/migrate.js';
 import { createApp } from '../../src/services/app.js';
 import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
@@ -36,7 +36,7 @@ for (const { dialect, skip } of await engines()) {
         // importer of this schema did not. A scratch table takes its marks and goes before the
         // migrations run, so the database is the one the old code left.
         await db0032Scratch(database.db, 'create');
-        const r = await importLedger(importer, ledgerSheet(30), 'old.csv', { mapping: LEDGER_MAPPING });
+        const r = await withCaseTermsTable(database.db, () => importLedger(importer, ledgerSheet(30), 'old.csv', { mapping: LEDGER_MAPPING }));
         assert.equal(r.created, 30);
         await db0032Scratch(database.db, 'drop');
         const before = await database.db.selectFrom('complaints').selectAll().orderBy('id').execute();

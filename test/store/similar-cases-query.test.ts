@@ -6,7 +6,9 @@
  * (`visibleTo`) sharing any of the words, newest first. Checked for the agent, the specialist,
  * the handler and the follow-up caller the last case complains about, for a common word, a rare
  * one and both (cases registered in order, so SQLite's registration order is the intake order).
- * On SQLite the plan starts from the full-text index, sorts nothing and lists no one's cases.
+ * On SQLite the plan starts from the full-text index, sorts nothing and lists no one's cases, and
+ * the walk's bound (`SIMILAR_WALK`, the newest matches it reads) keeps exactly the visible resolved
+ * cases among the matches it read, for every bound from one match to all of them.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +16,7 @@ import { sql, type CompiledQuery } from 'kysely';
 import { engines } from '../support/engines.js';
 import { startKesu, type Kesu } from '../support/kesu.js';
 import { visibleTo } from '../../src/store/complaint.repository.js';
-import { RESOLVED_STATES, similarCaseCandidates } from '../../src/store/knowledge.repository.js';
+import { RESOLVED_STATES, SIMILAR_WALK, similarCaseCandidates } from '../../src/store/knowledge.repository.js';
 import { actorOf, findUserByUsername } from '../../src/store/user.repository.js';
 import type { Actor } from '../../src/domain/complaint/types.js';
 
@@ -102,6 +104,32 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(two.map((r) => r.id), seen['agent 快递']!.slice(0, 2));
     });
 
+    it('on SQLite, a bounded walk gives the visible resolved cases among the newest matches it reads, never another', { skip: dialect !== 'sqlite' && 'SQLite walk only' }, async () => {
+      const db = k.app.database.db;
+      for (const tokens of [['快递'], ['延误', '冰箱']]) {
+        // Every case sharing a word, newest registered first, whatever its state or reader.
+        const matches = (
+          await sql<{ complaint_id: string }>`select complaint_id from complaint_search where complaint_search match ${tokens.map((t) => `"${t}"`).join(' OR ')} order by rowid desc`.execute(db)
+        ).rows.map((r) => r.complaint_id);
+        assert.ok(matches.length >= 4, `${tokens.join('|')}: ${matches.length} matches`);
+        for (const username of ['agent', 'handler', 'followup']) {
+          const a = await actor(username);
+          const expected = await definition(a, tokens);
+          for (let walk = 1; walk <= matches.length + 1; walk++) {
+            const window = new Set(matches.slice(0, walk));
+            const got = (await similarCaseCandidates(db, dialect, a, tokens, 200, { walk })).map((r) => r.id);
+            assert.deepEqual(got, expected.filter((id) => window.has(id)), `${username} ${tokens.join('|')} walk ${walk}`);
+          }
+          // Past the last match the bound changes nothing.
+          assert.deepEqual((await similarCaseCandidates(db, dialect, a, tokens, 200, { walk: matches.length })).map((r) => r.id), expected);
+        }
+      }
+      // Not vacuous: a window of the two newest 快递 cases holds an open one, which is never offered, and leaves older ones out.
+      const two = (await similarCaseCandidates(db, dialect, await actor('agent'), ['快递'], 200, { walk: 2 })).map((r) => r.id);
+      assert.deepEqual(two, [ids['about-followup']]);
+      assert.ok(SIMILAR_WALK >= 1000, 'the bound is far above the 200 candidates a reader who sees most cases needs');
+    });
+
     it('on SQLite, the walk starts from the full-text index in its own order and sorts nothing', { skip: dialect !== 'sqlite' && 'SQLite plan only' }, async () => {
       const db = k.app.database.db;
       // The statement the repository runs, captured from the executor and explained.
@@ -121,7 +149,9 @@ for (const { dialect, skip } of await engines()) {
         return typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
       });
       const plan = (await sql<{ detail: string }>`explain query plan ${sql.raw(text)}`.execute(db)).rows.map((r) => r.detail);
-      assert.ok(plan[0]!.startsWith('SCAN complaint_search VIRTUAL TABLE'), plan.join('\n'));
+      // The bounded walk (SIMILAR_WALK) streams the index's newest matches through a co-routine.
+      assert.ok(plan.some((d) => d.startsWith('SCAN complaint_search VIRTUAL TABLE')), plan.join('\n'));
+      assert.ok(plan.indexOf('SCAN m') < plan.findIndex((d) => d.startsWith('SEARCH complaints')), `the walk drives the case lookups:\n${plan.join('\n')}`);
       assert.ok(!plan.some((d) => d.includes('TEMP B-TREE')), `no sort of every match:\n${plan.join('\n')}`);
       assert.ok(!plan.some((d) => d.startsWith('LIST SUBQUERY')), `no list of the agent's cases:\n${plan.join('\n')}`);
     });

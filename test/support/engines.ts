@@ -155,3 +155,19 @@ export async function migratedFrom<T>(
     throw e;
   }
 }
+
+/**
+ * Runs today's intake or import on a database made before migration 0040, for tests of older
+ * migrations: it writes the cases' match tokens (`complaint_terms`), a table such a database
+ * lacks. The table is made for `fn` and dropped after it, so the database is again as an old build
+ * left it — its cases without stored tokens, as real cases made before 0040 are.
+ */
+export async function withCaseTermsTable<T>(db: import('kysely').Kysely<any>, fn: () => Promise<T>): Promise<T> {
+  const m = await import('../../src/store/migrations/0040-case-match-terms.js');
+  await m.up(db);
+  try {
+    return await fn();
+  } finally {
+    await m.down(db);
+  }
+}

@@ -24,6 +24,7 @@ import { contactKeysForIntake } from '../../services/contact-keys.js';
 import { searchTokens } from '../../search/tokenize.js';
 import { insertComplaintRows, newComplaintRow, searchText } from '../../store/complaint.repository.js';
 import { indexNewComplaintsTokens } from '../../store/search.repository.js';
+import { caseTermsRow, insertCaseTerms } from '../../store/case-terms.repository.js';
 import { chainedRows } from '../../store/event.repository.js';
 import { insertNewHeads } from '../../audit/heads.js';
 import { ensureCaseNumbers, formatCaseNumber, nextCaseNumbers } from '../../store/counter.repository.js';
@@ -142,6 +143,7 @@ export async function importLedger(app: App, sheet: Sheet, source: string, opts:
           eventRows: chainedRows(id, [built.event], ring, null),
           facts: foldCaseFacts(null, c, built.factEvents, [], calendar),
           row: newComplaintRow(c, []),
+          terms: caseTermsRow(c),
         };
       });
       const early = digester.before(prepared.map((p) => p.row));
@@ -152,6 +154,7 @@ export async function importLedger(app: App, sheet: Sheet, source: string, opts:
         const rowids = await indexNewComplaintsTokens(trx, database.dialect, prepared.map((p) => ({ complaintId: p.complaint.id, tokens: p.tokens })));
         await insertComplaintRows(trx, prepared.map((p) => ({ complaint: p.complaint, row: { ...p.row, ...(rowids.has(p.complaint.id) ? { search_rowid: rowids.get(p.complaint.id)! } : {}) } })));
         await insertContactKeysOf(trx, prepared.flatMap((p) => p.contactKeys.map((k) => ({ key: k.key, complaint_id: p.complaint.id, kind: k.kind }))));
+        await insertCaseTerms(trx, prepared.map((p) => p.terms));
         await insertEventRows(trx, prepared.flatMap((p) => p.eventRows));
         // Each new chain's head holds the digest of its case row as stored: computed before the
         // transaction from the rows as inserted, confirmed by one row read back (so every column
