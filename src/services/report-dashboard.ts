@@ -58,9 +58,12 @@ export interface Dashboard {
   trend: { day: string; received: number; closed: number }[];
   satisfaction: {
     since: string;
+    /** Cases followed up since `since`: `counts` and `scores` count each once, by its latest follow-up. */
+    cases: number;
+    /** Follow-up calls since `since`. */
     calls: number;
     counts: Record<(typeof SATISFACTION_KEYS)[number], number>;
-    /** Mean per-dimension score (1–5) of the calls that gave one, or null. */
+    /** Mean per-dimension score (1–5) of the cases' latest follow-ups that gave one, or null. */
     scores: { attitude: number | null; efficiency: number | null; result: number | null };
   };
 }
@@ -137,7 +140,10 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
     .executeTakeFirst();
   const cell = (row: Record<string, unknown> | undefined, i: number) => Number(row?.[`d${i}`] ?? 0);
 
-  // --- satisfaction of follow-up calls ----------------------------------------------------------
+  // --- satisfaction of the cases followed up ------------------------------------------------------
+  // Per case, not per call (issue 11 §2/§6): a case answered 不满意 and then 满意 is one satisfied
+  // case, so each case counts once, by its latest follow-up (its result now) — the statistics'
+  // per-case satisfaction, over the cases followed up in the window. The calls are counted too.
   const since = new Date(now.getTime() - (opts.satisfactionDays ?? 30) * 86_400_000).toISOString();
   const level = jsonText(dialect, 'e.data', ['input', 'satisfaction']);
   const followUps = () =>
@@ -146,11 +152,13 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
       .where('e.action', '=', 'follow_up')
       .where('e.at', '>=', since)
       .where(notAvoiding(actor, 'e.complaint_id'));
-  // One pass: per level the calls, and per dimension the sum and number of the scores given
+  const latestOfCase = sql<boolean>`${sql.ref('e.seq')} = (select max(l.seq) from complaint_events l where l.complaint_id = ${sql.ref('e.complaint_id')} and l.action = 'follow_up')`;
+  // One pass: per level the cases, and per dimension the sum and number of the scores given
   // (whole numbers 1–5, so the sums are exact and sum / number is the average SQL would give).
   const score = (dim: string) => sql`cast(${jsonText(dialect, 'e.data', ['input', 'scores', dim])} as ${sql.raw(dialect === 'postgres' ? 'double precision' : 'real')})`;
   const dimsOfScore = ['attitude', 'efficiency', 'result'] as const;
   const satQ = followUps()
+    .where(latestOfCase)
     .select([
       level.as('level'),
       (eb) => eb.fn.countAll().as('n'),
@@ -158,6 +166,9 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
     ])
     .groupBy(level)
     .execute();
+  const callsQ = followUps()
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
   const round = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
 
   // --- overdue and nearly overdue -----------------------------------------------------------------
@@ -224,11 +235,12 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
     .executeTakeFirst();
 
   // The queries are independent: PostgreSQL runs them side by side on the pool's connections.
-  const [openRows_, received, closed, satRows, overdueRows, nearlyRows, overdueCount, eitherCount] = await Promise.all([
+  const [openRows_, received, closed, satRows, calls, overdueRows, nearlyRows, overdueCount, eitherCount] = await Promise.all([
     openRows,
     receivedQ,
     closedQ,
     satQ,
+    callsQ,
     clockRows(true),
     clockRows(false),
     clockCount(true),
@@ -263,7 +275,8 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
     trend,
     satisfaction: {
       since,
-      calls: Object.values(counts).reduce((s, n) => s + n, 0),
+      cases: Object.values(counts).reduce((s, n) => s + n, 0),
+      calls: Number(calls?.n ?? 0),
       counts,
       scores: { attitude: round(avg.attitude), efficiency: round(avg.efficiency), result: round(avg.result) },
     },

@@ -83,12 +83,14 @@ for (const { dialect, skip } of await engines()) {
       ]);
       assert.ok(v.trend.slice(0, 5).every((x: any) => x.received === 0 && x.closed === 0));
 
-      // Satisfaction: two calls, one unsatisfied, one satisfied; mean scores.
+      // Satisfaction per case (issue 11 §2/§6): a answered 不满意 and then 满意 is one satisfied case,
+      // with the scores of its latest call; both calls are counted as calls.
+      assert.equal(v.satisfaction.cases, 1);
       assert.equal(v.satisfaction.calls, 2);
-      assert.equal(v.satisfaction.counts.unsatisfied, 1);
+      assert.equal(v.satisfaction.counts.unsatisfied, 0);
       assert.equal(v.satisfaction.counts.satisfied, 1);
       assert.equal(v.satisfaction.counts.very_satisfied, 0);
-      assert.deepEqual(v.satisfaction.scores, { attitude: 3, efficiency: 2.5, result: 3 });
+      assert.deepEqual(v.satisfaction.scores, { attitude: 4, efficiency: 3, result: 5 });
 
       // Overdue: b and hidden, whose 24 h triage clocks ran out now.
       assert.deepEqual(v.overdue.map((x: any) => `${x.id}:${x.clock}`).sort(), [`${b}:triage`, `${hidden}:triage`].sort());

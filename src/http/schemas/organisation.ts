@@ -162,6 +162,9 @@ export const Dashboard = named(
     trend: z.array(z.strictObject({ day: z.string(), received: z.number().int(), closed: z.number().int() })),
     satisfaction: z.strictObject({
       since: Instant,
+      /** Cases followed up since then; `counts` and `scores` are theirs, each case by its latest follow-up. */
+      cases: z.number().int(),
+      /** Follow-up calls since then (a case called twice counts twice here, once in `cases`). */
       calls: z.number().int(),
       counts: z.strictObject({
         very_satisfied: z.number().int(),
@@ -170,7 +173,7 @@ export const Dashboard = named(
         unsatisfied: z.number().int(),
         unreachable: z.number().int(),
       }),
-      /** Mean score (1–5) per dimension of the calls that gave one, or null. */
+      /** Mean score (1–5) per dimension over the cases' latest follow-ups that gave one, or null. */
       scores: z.strictObject({ attitude: z.number().nullable(), efficiency: z.number().nullable(), result: z.number().nullable() }),
     }),
   }),

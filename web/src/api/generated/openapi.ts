@@ -13305,6 +13305,7 @@ export interface components {
             }[];
             satisfaction: {
                 since: string;
+                cases: number;
                 calls: number;
                 counts: {
                     very_satisfied: number;

@@ -113,7 +113,7 @@ export function DashboardPage() {
         <Col xs={12} md={6}><Card size="small"><Statistic title={t('dashboard.nearly')} value={d.counts.nearlyOverdue} valueStyle={{ color: d.counts.nearlyOverdue ? '#d48806' : undefined }} /></Card></Col>
         <Col xs={12} md={6}>
           <Card size="small">
-            <Statistic title={t('dashboard.satisfactionRate')} value={d.satisfaction.calls ? Math.round(((d.satisfaction.counts.very_satisfied ?? 0) + (d.satisfaction.counts.satisfied ?? 0)) * 100 / Math.max(1, d.satisfaction.calls - (d.satisfaction.counts.unreachable ?? 0))) : '—'} suffix={d.satisfaction.calls ? '%' : undefined} />
+            <Statistic title={t('dashboard.satisfactionRate')} value={d.satisfaction.cases ? Math.round(((d.satisfaction.counts.very_satisfied ?? 0) + (d.satisfaction.counts.satisfied ?? 0)) * 100 / Math.max(1, d.satisfaction.cases - (d.satisfaction.counts.unreachable ?? 0))) : '—'} suffix={d.satisfaction.cases ? '%' : undefined} />
           </Card>
         </Col>
         <Col xs={24} md={12} xl={8}>{chart(t('dashboard.byState'), options.state, 'chart-state')}</Col>
