@@ -9,35 +9,15 @@
  */
 import { Button, Card, Col, Row, Segmented, Switch, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Policy } from '../../api/client';
 import { pick } from '../../i18n';
-import { getIn, type Doc, type Path } from './policy-draft';
-import { DurationField, Field, I18nField, SelectField, SwitchField, TextField, fieldId, useDraft, type DraftApi } from './policy-fields';
+import { getIn, type Path } from './policy-draft';
+import { AddButton, CLOCKS, ItemCard, add, codes, items, remove, type Item } from './policy-list-parts';
+import { DurationField, Field, I18nField, SelectField, SwitchField, TextField, fieldId, useDraft } from './policy-fields';
 
-type Clock = keyof Policy['grades'][number]['limits'];
-// Keyed by the generated union: a clock added on the server and missing here fails the typecheck.
-const CLOCKS = Object.keys({ triage: 1, dispatch: 1, first_response: 1, resolve: 1, approval: 1 } satisfies Record<Clock, 1>) as Clock[];
 
-type Item = Record<string, unknown>;
-const items = (d: Doc, path: Path): Item[] => (Array.isArray(getIn(d, path)) ? (getIn(d, path) as Item[]) : []);
-const codes = (d: Doc, path: Path) => items(d, path).map((x) => ({ value: String(x.code), label: `${pick(x.name as Record<string, string>)} (${String(x.code)})` }));
-const remove = (api: DraftApi, path: Path, i: number) => api.set(path, items(api.draft, path).filter((_, j) => j !== i));
-const add = (api: DraftApi, path: Path, item: Item) => api.set(path, [...items(api.draft, path), item]);
-
-function ItemCard({ title, onRemove, children, testId }: { title: string; onRemove?: () => void; children: ReactNode; testId?: string }) {
-  const { t } = useTranslation();
-  return (
-    <Card size="small" title={title} data-testid={testId} style={{ marginBottom: 8 }} extra={onRemove && <Button size="small" type="text" danger icon={<DeleteOutlined />} onClick={onRemove}>{t('policyEditor.remove')}</Button>}>
-      {children}
-    </Card>
-  );
-}
-
-function AddButton({ onClick, label, testId }: { onClick: () => void; label: string; testId?: string }) {
-  return <Button icon={<PlusOutlined />} onClick={onClick} data-testid={testId}>{label}</Button>;
-}
 
 /** A part of the policy that may be left out (`extension`, a flag): a switch that adds it with `initial` or removes it. */
 function Presence({ path, label, initial, testId }: { path: Path; label: string; initial: () => unknown; testId: string }) {

@@ -4,47 +4,27 @@
  * choices come from the generated API types (a value the server does not know stops the build).
  */
 import { Button, Card, Col, Row, Segmented, Select, Space, Typography } from 'antd';
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { useState, type ReactNode } from 'react';
+import { DeleteOutlined } from '@ant-design/icons';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Policy } from '../../api/client';
 import { pick } from '../../i18n';
-import { getIn, type Doc, type Path } from './policy-draft';
-import { DurationField, Field, I18nField, NumberField, SelectField, SwitchField, TextField, fieldId, useDraft, type DraftApi } from './policy-fields';
+import { getIn, type Path } from './policy-draft';
+import { AddButton, CLOCKS, ItemCard, add, codes, items, remove, type Item } from './policy-list-parts';
+import { DurationField, Field, I18nField, NumberField, SelectField, SwitchField, TextField, fieldId, useDraft } from './policy-fields';
 
 type TierRole = Policy['escalation']['tiers'][number]['role'];
 type Method = Policy['followUp']['methods'][number];
 type Level = Policy['followUp']['acceptedLevels'][number];
 type Template = keyof NonNullable<Policy['messages']>['templates'];
-type Clock = keyof Policy['grades'][number]['limits'];
 
 // Records keyed by the generated unions: a value added on the server and missing here fails the typecheck.
 const TIER_ROLES = Object.keys({ agent: 1, handler: 1, department_manager: 1, manager: 1, general_manager: 1, board: 1 } satisfies Record<TierRole, 1>) as TierRole[];
 const METHODS = Object.keys({ phone: 1, sms: 1, email: 1, survey: 1, visit: 1 } satisfies Record<Method, 1>) as Method[];
 const LEVELS = Object.keys({ very_satisfied: 1, satisfied: 1, neutral: 1, unsatisfied: 1 } satisfies Record<Level, 1>) as Level[];
-const CLOCKS = Object.keys({ triage: 1, dispatch: 1, first_response: 1, resolve: 1, approval: 1 } satisfies Record<Clock, 1>) as Clock[];
 const TEMPLATES = Object.keys({ acknowledgement: 1, delay_notice: 1, promise_earlier: 1, answer: 1, survey_invitation: 1, closure: 1, invalid_explanation: 1, overdue_notice: 1 } satisfies Record<Template, 1>) as Template[];
 
-type Item = Record<string, unknown>;
-const items = (d: Doc, path: Path): Item[] => (Array.isArray(getIn(d, path)) ? (getIn(d, path) as Item[]) : []);
-const codes = (d: Doc, path: Path) => items(d, path).map((x) => ({ value: String(x.code), label: `${pick(x.name as Record<string, string>)} (${String(x.code)})` }));
 
-/** One item of a list: a card with its title and a remove button. */
-function ItemCard({ title, onRemove, children, testId }: { title: string; onRemove?: () => void; children: ReactNode; testId?: string }) {
-  const { t } = useTranslation();
-  return (
-    <Card size="small" title={title} data-testid={testId} style={{ marginBottom: 8 }} extra={onRemove && <Button size="small" type="text" danger icon={<DeleteOutlined />} onClick={onRemove}>{t('policyEditor.remove')}</Button>}>
-      {children}
-    </Card>
-  );
-}
-
-function AddButton({ onClick, label, testId }: { onClick: () => void; label: string; testId?: string }) {
-  return <Button icon={<PlusOutlined />} onClick={onClick} data-testid={testId}>{label}</Button>;
-}
-
-const remove = (api: DraftApi, path: Path, i: number) => api.set(path, items(api.draft, path).filter((_, j) => j !== i));
-const add = (api: DraftApi, path: Path, item: Item) => api.set(path, [...items(api.draft, path), item]);
 
 export function GradesSection() {
   const { t } = useTranslation();
