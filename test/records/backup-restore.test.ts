@@ -129,8 +129,10 @@ for (const { dialect, skip } of await engines()) {
       // Every table: each restored row is, byte for byte, a row the source still holds once the
       // writes stopped — the snapshot invented and garbled nothing — but for the rows the writers
       // change after writing them: the case-number counter (every intake), the row and chain
-      // heads of a case whose attachment came after the snapshot (one per writer at most), and
-      // SQLite's full-text index segments (rewritten by every insert; the counts above hold).
+      // heads of a case whose attachment came after the snapshot (one per writer at most), the
+      // stage row of an upload in flight at the snapshot (storage/staging.ts: deleted once its
+      // attachment commits; one per writer at most), and SQLite's full-text index segments
+      // (rewritten by every insert; the counts above hold).
       const sourceNow = await keep(openSource(source));
       const moving = (t: string) => t === 'counters' || t.startsWith('complaint_search_');
       const strays: Record<string, number> = {};
@@ -140,8 +142,9 @@ for (const { dialect, skip } of await engines()) {
         const n = (await tableContent(restored, t)).filter((row) => !now.has(row)).length;
         if (n) strays[t] = n;
       }
-      const { complaints: movedCases = 0, audit_heads: movedHeads = 0, ...others } = strays;
+      const { complaints: movedCases = 0, audit_heads: movedHeads = 0, file_stages: uploadsInFlight = 0, ...others } = strays;
       assert.deepEqual(others, {}, 'restored rows the source does not hold');
+      assert.ok(uploadsInFlight <= workers.length, `uploads in flight at the snapshot: ${uploadsInFlight}`);
       assert.ok(movedCases <= workers.length && movedHeads <= 2 * workers.length, `cases caught between intake and attachment: ${JSON.stringify(strays)}`);
       for (const { id } of await restored.query<{ id: string }>('select id from complaints'))
         assert.equal(await one(sourceNow, `select count(*) as n from complaints where id = '${id}'`), 1, `case ${id} is the source's`);
