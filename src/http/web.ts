@@ -53,7 +53,9 @@ export async function consoleFiles(server: FastifyInstance, root: string): Promi
     } catch {
       return reply.callNotFound();
     }
-    if (isReserved(path)) return reply.callNotFound();
+    // Build metadata (Vite's `.vite/manifest.json`) and any other dot-path are not the console's
+    // to serve: they describe the build, not a page.
+    if (isReserved(path) || path.split('/').some((segment) => segment.startsWith('.'))) return reply.callNotFound();
     if (!existsSync(join(root, 'index.html'))) return reply.status(503).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT);
     const file = normalize(join(root, path));
     if (path !== '/' && file.startsWith(root + sep) && existsSync(file) && statSync(file).isFile()) {

@@ -90,6 +90,11 @@ describe('console files', () => {
     assert.equal(asset.statusCode, 200);
     assert.match(String(asset.headers['cache-control']), /immutable/);
     assert.equal((await server.inject('/assets/missing.js')).statusCode, 404);
+    mkdirSync(join(dir, '.vite'));
+    writeFileSync(join(dir, '.vite', 'manifest.json'), '{"web/src/main.tsx":{}}');
+    const manifest = await server.inject('/.vite/manifest.json');
+    assert.equal(manifest.statusCode, 404, 'the build manifest is not served');
+    assert.ok(!manifest.body.includes('main.tsx'));
     const api = await server.inject('/api/v1/nothing-here');
     assert.equal(api.statusCode, 404);
     assert.equal(api.json().code, 'not_found');
