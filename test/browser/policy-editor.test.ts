@@ -137,6 +137,66 @@ describe('web console: policy editor', { skip }, () => {
     }
   });
 
+  it('edits the named calendars in their form: a clock on two calendars is reported under it, a 24-hour desk is published', async () => {
+    const { page, close } = await openEditor('zh-CN');
+    try {
+      await openSection(page, 'calendar');
+      await page.getByTestId('pe-add-calendar').click();
+      await page.getByTestId('pe-calendar-desk').waitFor();
+      await page.getByTestId('pe-add-calendar').click();
+      await page.getByTestId('pe-calendar-desk2').waitFor();
+      await choose(page, 'pe-calendars-desk-clocks', '判定分级');
+      await choose(page, 'pe-calendars-desk2-clocks', '判定分级');
+      // The server's checker: one clock counts on one calendar — under the second calendar's clocks.
+      await page.getByTestId('problem-pe-calendars-desk2-clocks').filter({ hasText: '已归属日历“desk”' }).waitFor();
+      await status(page, 'problems');
+      await settled(page);
+      await page.screenshot({ path: join(DIR, 'named-calendars-problem.png'), fullPage: true });
+      await page.getByTestId('pe-calendar-desk2-remove').click();
+      await page.getByTestId('pe-calendar-desk2').waitFor({ state: 'detached' });
+      // Renamed on leaving the field; the desk counts around the clock, without holidays.
+      await page.locator('#pe-calendars-desk').fill('hotline');
+      await page.locator('#pe-calendars-desk-holidays').focus();
+      await page.getByTestId('pe-calendar-hotline').waitFor();
+      await page.locator('#pe-calendars-hotline-holidays').fill('none');
+      await status(page, 'valid');
+      await page.getByTestId('pe-review').click();
+      await page.getByTestId('pe-diff').waitFor();
+      const paths = await page.getByTestId('pe-change').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path') ?? ''));
+      assert.ok(paths.length > 0 && paths.every((p) => p.startsWith('calendars')), paths.join(', '));
+      await settled(page);
+      assert.deepEqual(await seriousViolations(page), [], 'axe-core: the review of the named calendar');
+      await page.getByTestId('pe-publish').click();
+      await page.getByTestId('pe-diff').waitFor({ state: 'detached' });
+      await status(page, 'unchanged');
+      const token = await apiToken(k.base, 'admin');
+      const { active } = (await (await fetch(`${k.base}/api/v1/policy`, { headers: { authorization: `Bearer ${token}` } })).json()) as { active: { calendars: Record<string, { clocks: string[]; holidays?: string; workingWeekdays?: number[]; workingHours?: { start: string; end: string }[] }> } };
+      assert.deepEqual(Object.keys(active.calendars), ['hotline']);
+      assert.deepEqual(active.calendars.hotline!.clocks, ['triage']);
+      assert.equal(active.calendars.hotline!.holidays, 'none');
+      assert.deepEqual(active.calendars.hotline!.workingWeekdays, [1, 2, 3, 4, 5, 6, 7]);
+      assert.deepEqual(active.calendars.hotline!.workingHours, [{ start: '00:00', end: '24:00' }]);
+    } finally {
+      await close();
+    }
+    // The published calendar in each language, on a desktop and a phone: one language per screen.
+    const WORDS = { 'zh-CN': '其他日历', 'zh-TW': '其他日曆', en: 'Other calendars' };
+    for (const lang of LANGS)
+      for (const phone of [false, true]) {
+        const o = await openEditor(lang, phone);
+        try {
+          await openSection(o.page, 'calendar');
+          await o.page.getByTestId('pe-calendar-hotline').waitFor();
+          assert.match(await o.page.getByTestId('pe-named-calendars').innerText(), new RegExp(WORDS[lang]));
+          await settled(o.page);
+          await o.page.getByTestId('pe-named-calendars').scrollIntoViewIfNeeded();
+          await o.page.screenshot({ path: join(DIR, `named-calendars-${lang}-${phone ? 'phone' : 'desktop'}.png`) });
+        } finally {
+          await o.close();
+        }
+      }
+  });
+
   it('edits extension, invalid reasons, grade rise and the flags in their forms: problems under their fields in each language, then the review', async () => {
     const { page, close } = await openEditor('zh-CN');
     try {

@@ -11,8 +11,8 @@ import { api, ok, type PolicyProblem } from '../../api/client';
 import { useLookups, useSession } from '../../app/session';
 import { formatPolicyDuration, joinList } from '../../shared/format';
 import { currentLocale, pick } from '../../i18n';
+import { CLOCKS } from './policy-list-parts';
 
-const CLOCKS = ['triage', 'dispatch', 'first_response', 'resolve', 'approval'];
 const MAX_BYTES = 1_000_000;
 
 export function PolicyTab({ onEdit }: { onEdit?: () => void }) {

@@ -1,6 +1,7 @@
 /**
  * The policy editor's calendar section (日历与节假日): the time zone, the holiday region, the
- * working weekdays, the working periods of a day and how statutory periods count. Like every
+ * working weekdays, the working periods of a day and how statutory periods count, and the further
+ * named calendars (policy-named-calendars.tsx). Like every
  * section it only writes the draft; the server's checker (`kesu policy check`) judges it and its
  * problems show under the fields. The holiday years themselves are kept on the holiday calendar
  * tab, without a policy version (`onOpenCalendar`).
@@ -11,6 +12,7 @@ import { useTranslation } from 'react-i18next';
 import type { Policy } from '../../api/client';
 import { getIn } from './policy-draft';
 import { Field, SelectField, TextField, fieldId, useDraft } from './policy-fields';
+import { NamedCalendars } from './policy-named-calendars';
 
 type Counting = Policy['calendar']['counting'];
 type PeriodEnd = Policy['calendar']['periodEnd'];
@@ -76,6 +78,7 @@ export function CalendarSection({ onOpenCalendar }: { onOpenCalendar: () => void
           <Col xs={24} md={6}><SelectField path={['calendar', 'periodEnd']} label={t('policyEditor.periodEndsAt')} options={PERIOD_END.map((c) => ({ value: c, label: t(`policyEditor.periodEndMode.${c}`) }))} /></Col>
         </Row>
       </Card>
+      <NamedCalendars />
       <Typography.Paragraph type="secondary">{t('policyEditor.calendarHint')}</Typography.Paragraph>
       <Button icon={<CalendarOutlined />} onClick={onOpenCalendar} data-testid="pe-open-calendar">{t('policyEditor.openCalendar')}</Button>
     </div>

@@ -48,12 +48,12 @@ export function Field({ paths, label, children, width }: { paths: Path[]; label:
   );
 }
 
-export function TextField({ path, label, width }: { path: Path; label: ReactNode; width?: number | string }) {
+export function TextField({ path, label, width, placeholder }: { path: Path; label: ReactNode; width?: number | string; placeholder?: string }) {
   const { draft, set } = useDraft();
   const v = getIn(draft, path);
   return (
     <Field paths={[path]} label={label} width={width}>
-      <Input id={fieldId(path)} value={typeof v === 'string' ? v : ''} onChange={(e) => set(path, e.target.value === '' ? undefined : e.target.value)} />
+      <Input id={fieldId(path)} placeholder={placeholder} value={typeof v === 'string' ? v : ''} onChange={(e) => set(path, e.target.value === '' ? undefined : e.target.value)} />
     </Field>
   );
 }
