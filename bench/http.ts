@@ -38,7 +38,7 @@ import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../src/store/db.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { HttpClient, drive, type Stats } from './http/driver.js';
-import { ROOT, Sinks, ensureBuilt, freshPlace, fsyncLatency, postgresAvailable, rssOf, startKesu, PG_ADMIN_URL, type Engine } from './http/server.js';
+import { ROOT, Sinks, cpuOf, ensureBuilt, freshPlace, fsyncLatency, postgresAvailable, rssOf, startKesu, PG_ADMIN_URL, type Engine } from './http/server.js';
 import { cloneCase, openRows, seedHistory, type CaseRows, type RowStore } from './http/rows.js';
 import { summariseProfile } from './http/profile.js';
 import { intakeBody } from './http/intake-body.js';
@@ -99,13 +99,28 @@ interface EngineResult {
   server: { mode: string; rssAfterStartMiB: number; rssAfterRunMiB: number; peakRssMiB: number; logFile: string; stopSeconds: number; exitCode: number | null };
   seeded: number;
   rowsPerCase: Record<string, number>;
-  scenarios: { name: string; clients: number; backlogAtStart: number; stats: Stats }[];
-  burst: { intakes: Stats; queue: Stats; backlogAfter: number };
+  scenarios: { name: string; clients: number; backlogAtStart: number; stats: Stats; cpu: CpuPerOp }[];
+  burst: { intakes: Stats; queue: Stats; backlogAfter: number; cpu: CpuPerOp };
   /** `counter: false`: without drawing a case number (PostgreSQL, several connections; since issue 9 the number is a sequence value there, not the counter row). */
-  raw: { clients: number; connections: number; counter: boolean; stats: Stats }[];
+  raw: { clients: number; connections: number; counter: boolean; stats: Stats; cpuMsPerCase: number }[];
   ratios: { clients: number; kesuPerSecond: number; rawPerSecond: number; ratio: number; rawClients: number }[];
   delivered: { mails: number; sms: number; outbox: Record<string, number> };
   profile?: string[];
+}
+
+/**
+ * The server's CPU per successful operation of a phase (ms; /proc, so a loaded machine stretches
+ * the wall time but not these): the whole process and its main thread (the event loop), over the
+ * phase, and for intake also until the outbox drained after it (the delivery of its messages).
+ */
+interface CpuPerOp {
+  processMs: number;
+  mainMs: number;
+  withDelivery?: { processMs: number; mainMs: number; drained: boolean };
+}
+
+function cpuPerOp(a: { processMs: number; mainMs: number }, b: { processMs: number; mainMs: number }, ops: number) {
+  return { processMs: ops ? (b.processMs - a.processMs) / ops : NaN, mainMs: ops ? (b.mainMs - a.mainMs) / ops : NaN };
 }
 
 /** Outbox rows by status, leaving out the seeded history (delivered before the run). */
@@ -304,21 +319,29 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
     for (const s of scenarios.filter((x) => (x.name === 'intake' ? !readsOnly : !only || only.includes(x.name.replace(' (raw SQL)', '')))))
       for (const clients of clientLevels) {
         const backlogAtStart = await settle(store);
+        const cpu0 = cpuOf(kesu.pid);
         const stats = await drive({ clients, seconds, op: s.op, stop: s.stop });
-        results.push({ name: s.name, clients, backlogAtStart, stats });
-        log(`${engine}: ${s.name.padEnd(14)} ${String(clients).padStart(3)} clients  ${fmtStats(stats)}${backlogAtStart ? `  (outbox backlog at start: ${backlogAtStart})` : ''}`);
+        const cpu: CpuPerOp = cpuPerOp(cpu0, cpuOf(kesu.pid), stats.ok);
+        if (s.name === 'intake') {
+          const left = await settle(store);
+          cpu.withDelivery = { ...cpuPerOp(cpu0, cpuOf(kesu.pid), stats.ok), drained: left === 0 };
+        }
+        results.push({ name: s.name, clients, backlogAtStart, stats, cpu });
+        log(`${engine}: ${s.name.padEnd(14)} ${String(clients).padStart(3)} clients  ${fmtStats(stats)}  ${fmtCpu(cpu)}${backlogAtStart ? `  (outbox backlog at start: ${backlogAtStart})` : ''}`);
         if (s.name.startsWith('caller lookup') || s.name.startsWith('matching')) for (const [tag, t] of Object.entries(stats.byTag ?? {})) log(`${engine}:   ${tag}: p50 ${ms(t.p50)} p95 ${ms(t.p95)} p99 ${ms(t.p99)} ms (${t.ok})`);
       }
 
     // The burst: intakes from 8 clients while 4 others read queues (none with --reads-only).
     await settle(store);
+    const burstCpu0 = cpuOf(kesu.pid);
     let burstDone = false;
     const readers = drive({ clients: BURST_READERS, seconds: 3600, op: (_c, n) => queueOp(n), stop: () => burstDone || readsOnly });
     const intakes = await drive({ clients: BURST_CLIENTS, seconds: 3600, maxOps: readsOnly ? 0 : burstCount, op: (c) => intakeOp(c) });
     burstDone = true;
     const queue = await readers;
+    const burstCpu = cpuPerOp(burstCpu0, cpuOf(kesu.pid), intakes.ok);
     const backlogAfter = await backlog(store);
-    log(`${engine}: burst of ${burstCount} intakes (${BURST_CLIENTS} clients): ${fmtStats(intakes)}`);
+    log(`${engine}: burst of ${burstCount} intakes (${BURST_CLIENTS} clients): ${fmtStats(intakes)}  ${fmtCpu(burstCpu)} (queue pages included)`);
     log(`${engine}: queue pages meanwhile (${BURST_READERS} clients): ${fmtStats(queue)}; outbox backlog after: ${backlogAfter}`);
 
     await new Promise((r) => setTimeout(r, smoke ? 500 : 5000));
@@ -349,7 +372,7 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
       seeded: seedCount,
       rowsPerCase,
       scenarios: results,
-      burst: { intakes, queue, backlogAfter },
+      burst: { intakes, queue, backlogAfter, cpu: burstCpu },
       raw,
       ratios,
       delivered,
@@ -381,10 +404,14 @@ async function measureRaw(engine: Engine, templates: CaseRows[]): Promise<Engine
     const variants = levels.flatMap((clients) => (clients > 1 ? [{ clients, counter: true }, { clients, counter: false }] : [{ clients, counter: true }]));
     for (const { clients, counter } of variants) {
       const store = openRows(engine, place, clients);
+      // The bench's own CPU (it runs the raw insert in-process; on PostgreSQL the server's CPU is not in it).
+      const cpu0 = process.cpuUsage();
       const stats = await drive({ clients, seconds, op: () => store.insertCase(cloneCase(templates[n % templates.length]!, n++, { prefix: '7' }), { counter }) });
+      const used = process.cpuUsage(cpu0);
+      const cpuMsPerCase = stats.ok ? (used.user + used.system) / 1000 / stats.ok : NaN;
       await store.close();
-      out.push({ clients, connections: clients, counter, stats });
-      log(`${engine}: raw insert    ${String(clients).padStart(3)} ${engine === 'sqlite' ? 'writer ' : 'conns  '}  ${fmtStats(stats)}${counter ? '' : '  (without the case number)'}`);
+      out.push({ clients, connections: clients, counter, stats, cpuMsPerCase });
+      log(`${engine}: raw insert    ${String(clients).padStart(3)} ${engine === 'sqlite' ? 'writer ' : 'conns  '}  ${fmtStats(stats)}  CPU ${ms(cpuMsPerCase)} ms/case${counter ? '' : '  (without the case number)'}`);
     }
     return out;
   } finally {
@@ -397,6 +424,11 @@ async function measureRaw(engine: Engine, templates: CaseRows[]): Promise<Engine
 const ms = (x: number) => (Number.isFinite(x) ? (x < 10 ? x.toFixed(2) : x.toFixed(1)) : '–');
 function fmtStats(s: Stats): string {
   return `${s.ok} ok${s.errors ? ` ${s.errors} errors (${s.firstError})` : ''} in ${s.seconds.toFixed(1)} s = ${s.perSecond.toFixed(1)}/s  p50 ${ms(s.p50)} p95 ${ms(s.p95)} p99 ${ms(s.p99)} ms`;
+}
+
+function fmtCpu(c: CpuPerOp): string {
+  const d = c.withDelivery;
+  return `server CPU ${ms(c.processMs)} ms/op (main thread ${ms(c.mainMs)})${d ? `, with the delivery of its messages ${ms(d.processMs)} (main ${ms(d.mainMs)})${d.drained ? '' : ' [outbox not drained]'}` : ''}`;
 }
 
 function table(results: EngineResult[]): string {
@@ -417,9 +449,13 @@ function table(results: EngineResult[]): string {
         lines.push(`| ${e.engine} | ${tag} | ${t.ok} | ${ms(t.p50)} | ${ms(t.p95)} | ${ms(t.p99)} | ${b ? `${ms(b.p50)} / ${ms(b.p99)}` : ''} |`);
       }
     }
-  lines.push('', '| engine | intake clients | Kesu intake/s | raw insert/s | ratio Kesu/raw |', '|---|---|---|---|---|');
+  lines.push('', '| engine | intake clients | Kesu intake/s | raw insert/s | ratio Kesu/raw | server CPU ms per intake: process / main thread | with the delivery of its messages |', '|---|---|---|---|---|---|---|');
   for (const e of results)
-    for (const r of e.ratios) lines.push(`| ${e.engine} | ${r.clients} | ${r.kesuPerSecond.toFixed(1)} | ${r.rawPerSecond.toFixed(1)}${r.rawClients !== r.clients ? ` (${r.rawClients} writer)` : ''} | ${r.ratio.toFixed(3)} |`);
+    for (const r of e.ratios) {
+      const c = e.scenarios.find((x) => x.name === 'intake' && x.clients === r.clients)!.cpu;
+      const d = c.withDelivery;
+      lines.push(`| ${e.engine} | ${r.clients} | ${r.kesuPerSecond.toFixed(1)} | ${r.rawPerSecond.toFixed(1)}${r.rawClients !== r.clients ? ` (${r.rawClients} writer)` : ''} | ${r.ratio.toFixed(3)} | ${ms(c.processMs)} / ${ms(c.mainMs)} | ${d ? `${ms(d.processMs)} / ${ms(d.mainMs)}${d.drained ? '' : ' (not drained)'}` : ''} |`);
+    }
   lines.push('', '| engine | idle RSS after start | idle RSS after the run | peak RSS | queue p99 during the burst | mails / SMS delivered | outbox at the end |', '|---|---|---|---|---|---|---|');
   for (const e of results)
     lines.push(

@@ -71,6 +71,25 @@ export function rssOf(pid: number): { rssMiB: number; peakMiB: number } {
   return { rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux, whatever the kernel's HZ). */
+const CLK_TCK = 100;
+
+/**
+ * CPU time a process has used so far (user + system, ms, from /proc/<pid>/stat): the whole
+ * process (every thread: the libuv pool's hashing, worker threads) and its main thread alone
+ * (/proc/<pid>/task/<pid>/stat, the event loop every request waits for). Load-robust: a loaded
+ * machine stretches wall time, not the CPU a request costs. 10 ms resolution.
+ */
+export function cpuOf(pid: number): { processMs: number; mainMs: number } {
+  const ticks = (file: string) => {
+    const stat = readFileSync(file, 'utf8');
+    // Fields after the command name (which may contain spaces), counted from field 3 (state).
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]); // utime (14), stime (15)
+  };
+  return { processMs: (ticks(`/proc/${pid}/stat`) * 1000) / CLK_TCK, mainMs: (ticks(`/proc/${pid}/task/${pid}/stat`) * 1000) / CLK_TCK };
+}
+
 /** Latency of a 4 KiB write + fdatasync on the disk the databases use (what one durable commit waits for at least). */
 export function fsyncLatency(n = 200): { p50: number; p95: number } {
   const dir = mkdtempSync(join(tmpdir(), 'kesu-bench-fsync-'));

@@ -36,6 +36,11 @@ import { normProduct } from './recent-texts.js';
 export async function linkCandidates(db: Executor, policy: Policy, input: unknown, keys: readonly ContactKey[], now: Date): Promise<LinkCandidate[]> {
   const parsed = IntakeInput.safeParse(input);
   if (!parsed.success) return []; // intake will refuse it
+  return linkCandidatesOf(db, policy, parsed.data, keys, now);
+}
+
+/** `linkCandidates` of an input already parsed with IntakeInput (intake parses once). */
+export async function linkCandidatesOf(db: Executor, policy: Policy, input: IntakeInput, keys: readonly ContactKey[], now: Date): Promise<LinkCandidate[]> {
   const rules = repeatRulesOf(policy);
   const before = now.toISOString();
   const out = new Map<string, LinkCandidate>();
@@ -45,7 +50,7 @@ export async function linkCandidates(db: Executor, policy: Policy, input: unknow
   };
 
   const customerKeys = keys.filter((k) => (CUSTOMER_KEY_KINDS as readonly string[]).includes(k.kind)).map((k) => k.key);
-  if (parsed.data.kind === 'complaint')
+  if (input.kind === 'complaint')
     for (const h of await casesSharingKeys(db, customerKeys, new Date(now.getTime() - rules.customerWindowDays * DAY_MS).toISOString(), before))
       if (h.caseKind === 'complaint') add({ linkedId: h.complaintId, reason: 'customer', detail: null });
 
@@ -53,8 +58,8 @@ export async function linkCandidates(db: Executor, policy: Policy, input: unknow
   const referenceKeys = keys.filter((k) => (REFERENCE_KEY_KINDS as readonly string[]).includes(k.kind)).map((k) => k.key);
   for (const h of await casesSharingKeys(db, referenceKeys, subjectFrom, before)) add({ linkedId: h.complaintId, reason: 'reference', detail: h.keyKind });
 
-  const product = normProduct(parsed.data.references.product);
-  const mine = tokenSet(comparedText(parsed.data));
+  const product = normProduct(input.references.product);
+  const mine = tokenSet(comparedText(input));
   for (const c of await recentTexts(db, subjectFrom, before, TEXT_SCAN)) {
     if (product && c.product === product) add({ linkedId: c.id, reason: 'reference', detail: 'product' });
     const s = jaccard(mine, c.tokens);

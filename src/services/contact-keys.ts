@@ -57,8 +57,13 @@ export function hashTerm(key: Buffer, t: ContactTerm): ContactKey {
 export function contactKeysForIntake(app: App, input: unknown): ContactKey[] {
   const parsed = IntakeInput.safeParse(input);
   if (!parsed.success) return [];
+  return contactKeysOfIntake(app, parsed.data);
+}
+
+/** `contactKeysForIntake` of an input already parsed with IntakeInput. */
+export function contactKeysOfIntake(app: App, input: IntakeInput): ContactKey[] {
   const key = contactKeyOf(app);
-  return unique(contactTermsOf(parsed.data).map((t) => hashTerm(key, t)));
+  return unique(contactTermsOf(input).map((t) => hashTerm(key, t)));
 }
 
 /** The keys a search text may match (a phone in any format, an e-mail, last four + name …). */

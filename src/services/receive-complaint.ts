@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Actor, Complaint } from '../domain/complaint/types.js';
-import { receive } from '../domain/lifecycle/intake.js';
+import { IntakeInput, receive } from '../domain/lifecycle/intake.js';
+import { parseInput } from '../domain/validation.js';
 import { AppError } from '../domain/errors.js';
 import { canonicalJson } from '../store/event.repository.js';
 import { getComplaint } from '../store/complaint.repository.js';
@@ -22,10 +23,10 @@ import { uuidv7 } from './ids.js';
 import { piiAccessFor } from './view-complaint.js';
 import { recordPiiAccess } from '../store/pii-access.repository.js';
 import { requestContext } from './request-context.js';
-import { contactKeysForIntake } from './contact-keys.js';
+import { contactKeysOfIntake } from './contact-keys.js';
 import { insertContactKeys } from '../store/contact-key.repository.js';
 import { persistReceipt } from '../store/decisions.js';
-import { linkCandidates, linkRows } from '../repeats/link-candidates.js';
+import { linkCandidatesOf, linkRows } from '../repeats/link-candidates.js';
 import { insertCaseLinks } from '../store/repeat.repository.js';
 
 export interface Received {
@@ -61,7 +62,8 @@ export interface ReceiveHooks {
 
 export async function receiveComplaint(app: App, actor: Actor, input: unknown, idempotencyKey?: string, hooks: ReceiveHooks = {}): Promise<Received> {
   const scopeKey = idempotencyKey ? `${actor.id}:${idempotencyKey}` : null;
-  const requestHash = createHash('sha256').update(canonicalJson(input)).digest('hex');
+  // Only a channel key is compared by the request's hash (staff requests' keys are http/idempotency.ts's).
+  const requestHash = scopeKey ? createHash('sha256').update(canonicalJson(input)).digest('hex') : '';
   const replay = async (): Promise<Received | null> => {
     if (!scopeKey) return null;
     const prior = await findIdempotent(app.database.db, scopeKey, app.now().toISOString());
@@ -74,16 +76,19 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
   const earlier = await replay();
   if (earlier) return earlier;
 
+  // Parsed once (a bad input is refused here, naming its fields, as receive() would): the contact
+  // keys, the repeat links and receive() read the same parsed value.
+  const parsed = parseInput(IntakeInput, input);
   const policy = await app.activePolicy();
   const calendar = await app.calendarFor(policy);
-  const contactKeys = contactKeysForIntake(app, input); // hashed before the transaction
+  const contactKeys = contactKeysOfIntake(app, parsed); // hashed before the transaction
   // The time of receipt is taken before the transaction: the year's case numbers must be ready
   // before it begins (a new year's PostgreSQL sequence is created outside it).
   const now = app.now();
   const year = yearIn(now, policy.calendar.timeZone);
   await ensureCaseNumbers(app.database, year);
   // Repeat links (issue 13 §2): earlier cases of the same customer or subject, found before the transaction.
-  const links = await linkCandidates(app.database.db, policy, input, contactKeys, now);
+  const links = await linkCandidatesOf(app.database.db, policy, parsed, contactKeys, now);
   try {
     const received = await app.database.db.transaction().execute(async (trx) => {
       const id = uuidv7(now.getTime());
@@ -91,7 +96,7 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
       if (scopeKey) await saveIdempotent(trx, scopeKey, requestHash, id, now.toISOString(), new Date(now.getTime() + idempotencyTtlMs(app)).toISOString());
       const seq = await nextCaseNumber(trx, app.database.dialect, year);
       const number = formatCaseNumber(year, seq);
-      const r = receive(input, { id, number }, { actor, now, policy, calendar });
+      const r = receive(input, { id, number }, { actor, now, policy, calendar }, parsed);
       await persistReceipt(trx, app.database.dialect, r, calendar);
       await insertContactKeys(trx, id, contactKeys);
       await insertCaseLinks(trx, linkRows(id, links, now.toISOString()));

@@ -24,11 +24,21 @@ const endedAt = sql<string>`coalesce(delivered_at, last_attempt_at, created_at)`
  * partial index `outbox_finished` (migration 0039): its status list is repeated as a term of its
  * own so that both engines see the query implies the index's condition, and SQLite is told to use
  * it — without statistics it prefers `outbox_pending (status)`, which reads every sent row.
+ * The DELETE's own status check is `+status` on SQLite (no index for that term): otherwise SQLite
+ * walks `outbox_pending` over every sent row to find the batch's ids instead of looking each id
+ * up by its key — 27–165 ms a batch of 100 at 60,000 sent rows on a loaded machine, 2–6 ms so
+ * (bench:http --profile, docs/performance.md 2026-12-06).
  */
 export async function pruneOutbox(database: Database, before: string, limit: number): Promise<number> {
-  const pg = database.dialect === 'postgres';
+  const r = await pruneOutboxStatement(database.dialect, before, limit).execute(database.db);
+  return Number(r.numAffectedRows ?? 0n);
+}
+
+/** The one statement of `pruneOutbox` (exported so a test can read SQLite's plan of it). */
+export function pruneOutboxStatement(dialect: Database['dialect'], before: string, limit: number) {
+  const pg = dialect === 'postgres';
   // A CTE run once: PostgreSQL may re-run an `IN (… limit …)` subquery and so delete more than a batch.
-  const r = await sql`
+  return sql`
     with batch as ${pg ? sql`materialized` : sql``} (
       select id from outbox o ${pg ? sql`` : sql`indexed by outbox_finished`}
       where o.status in ('sent', 'skipped', 'dead', 'expanded')
@@ -40,9 +50,8 @@ export async function pruneOutbox(database: Database, before: string, limit: num
     )
     delete from outbox
     where id in (select id from batch)
-      and status in ('sent', 'skipped', 'dead', 'expanded')
-      and ${endedAt} < ${before}`.execute(database.db);
-  return Number(r.numAffectedRows ?? 0n);
+      and ${pg ? sql`status` : sql`+status`} in ('sent', 'skipped', 'dead', 'expanded')
+      and ${endedAt} < ${before}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Migration 0039 (the finished outbox rows' index) on a database made before it, on every
  * engine: every outbox row stays exactly as it was, the index exists, SQLite reads a prune batch
- * through it (not a scan of every row), and housekeeping's prune still removes exactly the
+ * through it (not a scan of every row) and deletes each of the batch's rows by its key, and housekeeping's prune still removes exactly the
  * finished rows past the cut-off — a pending row, a recent sent row and an expanded row with a
  * delivery row left are kept.
  */
@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { engines, migratedFrom } from '../support/engines.js';
 import { MIGRATION_NAMES } from '../../src/store/migrate.js';
-import { pruneOutbox } from '../../src/store/housekeeping.repository.js';
+import { pruneOutbox, pruneOutboxStatement } from '../../src/store/housekeeping.repository.js';
 
 const MIGRATION = '0039-outbox-finished-index';
 
@@ -67,6 +67,13 @@ for (const { dialect, skip } of await engines()) {
               limit 500`.execute(database.db)
           ).rows.map((p) => p.detail);
           assert.ok(plan[0]?.includes('USING INDEX outbox_finished') && !plan.join(' ').includes('SCAN o'), plan.join(' | '));
+          // The prune's own statement: the batch through the index, and each of its rows deleted by
+          // its key — not a walk of the status index over every sent row to find them.
+          const prunePlan = (await sql<{ detail: string }>`explain query plan ${pruneOutboxStatement('sqlite', '2026-02-01', 100)}`.execute(database.db)).rows.map((p) => p.detail);
+          const joined = prunePlan.join(' | ');
+          assert.ok(prunePlan.some((d) => d.includes('USING INDEX outbox_finished')), joined);
+          assert.ok(prunePlan.some((d) => /^SEARCH outbox USING (INDEX sqlite_autoindex_outbox_1|INTEGER PRIMARY KEY|PRIMARY KEY) \(id=\?\)/.test(d)), joined);
+          assert.ok(!prunePlan.some((d) => d.includes('outbox_pending') || /^SCAN/.test(d)), joined);
         } else {
           const ix = await sql<{ indexname: string }>`select indexname from pg_indexes where indexname = 'outbox_finished'`.execute(database.db);
           assert.equal(ix.rows.length, 1);

@@ -2,7 +2,7 @@
  * Explanations: why a due time is what it is. Built after the due time is known by re-walking
  * the (cached) local dates of the counted span, so the arithmetic in ticking.ts stays simple.
  */
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { isoDateToDayNum } from './dates.js';
 import { UNIT_MS, formatDuration, isWorkingUnit, parseDuration, type CalendarLocale, type Duration } from './duration.js';
 import type { PauseSpan } from './ticking.js';
@@ -254,14 +254,32 @@ type ExplanationBody = Omit<DueExplanation, 'text'>;
 
 type LocalTime = (isoInstant: string) => string;
 
-/** Local wall time in the calendar's zone; seconds only when they matter (fractional durations). */
+/** Zones by name, made once (a zone holds luxon's formatter for its offsets). */
+const zones = new Map<string, IANAZone>();
+
+/**
+ * Local wall time in the calendar's zone; seconds only when they matter (fractional durations).
+ * One offset lookup and plain arithmetic per instant: parsing and formatting a luxon DateTime
+ * for each was the largest part of luxon's time on the intake path (issue 9 profile).
+ */
 function localTimeFormatter(zone: string): LocalTime {
   const seen = new Map<string, string>();
+  let z = zones.get(zone);
+  if (!z) zones.set(zone, (z = IANAZone.create(zone) as IANAZone));
+  const tz = z;
   return (isoInstant) => {
     let s = seen.get(isoInstant);
     if (s === undefined) {
-      const dt = DateTime.fromISO(isoInstant, { zone });
-      s = dt.toFormat(dt.second === 0 && dt.millisecond === 0 ? 'yyyy-MM-dd HH:mm' : 'yyyy-MM-dd HH:mm:ss');
+      const ms = Date.parse(isoInstant);
+      const wall = new Date(ms + tz.offset(ms) * 60_000);
+      const year = wall.getUTCFullYear();
+      if (Number.isFinite(ms) && tz.isValid && year >= 1000 && year <= 9999) {
+        const t = wall.toISOString();
+        s = `${t.slice(0, 10)} ${t.slice(11, wall.getUTCSeconds() === 0 && wall.getUTCMilliseconds() === 0 ? 16 : 19)}`;
+      } else {
+        const dt = DateTime.fromISO(isoInstant, { zone });
+        s = dt.toFormat(dt.second === 0 && dt.millisecond === 0 ? 'yyyy-MM-dd HH:mm' : 'yyyy-MM-dd HH:mm:ss');
+      }
       seen.set(isoInstant, s);
     }
     return s;

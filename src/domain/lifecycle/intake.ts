@@ -95,8 +95,10 @@ export function receive(
   raw: unknown,
   ids: { id: string; number: string },
   ctx: { actor: Actor; now: Date; policy: Policy; calendar: WorkingCalendar },
+  /** `raw` already parsed with IntakeInput by the caller (the service parses once per intake). */
+  parsed?: IntakeInput,
 ): IntakeResult {
-  const input = parseInput(IntakeInput, raw);
+  const input = parsed ?? parseInput(IntakeInput, raw);
   const p = ctx.policy;
   if (!p.channels.includes(input.channel))
     throw new AppError('invalid_input', `unknown channel ${input.channel}`, [fieldProblem('channel', `制度中没有此渠道：${input.channel}`, `Unknown channel: ${input.channel}`)]);
