@@ -24,12 +24,12 @@ import { DateTime } from 'luxon';
 import type { App } from '../services/app.js';
 import type { DB } from '../store/schema.js';
 import { localDay } from './facts.js';
-import { ROLLUP_MAX_WINDOW_DAYS } from '../store/facts.repository.js';
+import { ROLLUP_MAX_WINDOW_DAYS, SETTLED_STATES } from '../store/facts.repository.js';
 
 export { ROLLUP_MAX_WINDOW_DAYS };
 import { AGE_BUCKETS, COUNTER_NAMES, ageBucketAt, ageEdges, clockOutcomeSums, counterAggregates, settledClocksOfPeriod, tierOf, type AgeBucket, type StatisticsQuery } from './statistics.js';
 
-const SETTLED = ['closed', 'archived'];
+const SETTLED = [...SETTLED_STATES];
 const META_ID = 'rollups';
 const DAY_MS = 86_400_000;
 const HOUR = 3_600_000;

@@ -41,6 +41,38 @@ async function upsertCaseFacts(db: Executor, row: CaseFactsTable, schema: 'none'
   return stored?.rolled_day ? { day: stored.rolled_day, part: stored.rolled_part === 1 } : null;
 }
 
+/** The states a roll-up counts as settled (reports/rollups.ts reads this list too). */
+export const SETTLED_STATES: readonly string[] = ['closed', 'archived'];
+/** Columns no figure reads: the row's bookkeeping and the job's own. */
+const NOT_FIGURES = new Set(['updated_at', 'rolled_day', 'rolled_part']);
+
+/** One stored value as the figures compare it (PostgreSQL hands back dates and numbers in other types than the fold writes). */
+function figureValue(v: unknown): string | number | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.getTime();
+  if (typeof v === 'number' || typeof v === 'bigint') return Number(v);
+  const text = String(v);
+  if (/^\d{4}-\d\d-\d\dT/.test(text)) return Date.parse(text);
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  return text;
+}
+
+/**
+ * Whether a settled case's facts row, before and after a write, counts the same in every figure
+ * the roll-ups hold: every column equal but the bookkeeping ones, and its state settled before
+ * and after (the statistics tell only open, pending and settled apart: closed and archived count
+ * alike). Then its day's roll-up still holds it exactly and needs no mark.
+ */
+export function sameSettledFigures(prev: CaseFactsTable, next: CaseFactsTable): boolean {
+  if (!SETTLED_STATES.includes(prev.state) || !SETTLED_STATES.includes(next.state)) return false;
+  const keys = new Set([...Object.keys(prev), ...Object.keys(next)]);
+  for (const k of keys) {
+    if (NOT_FIGURES.has(k) || k === 'state') continue;
+    if (figureValue((prev as unknown as Record<string, unknown>)[k]) !== figureValue((next as unknown as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
 /**
  * Marks one rolled-up open case changed (migration 0036): the statistics take its part off its
  * day's roll-up and read it from the facts until the job rebuilds the day. An upsert of the
@@ -129,9 +161,11 @@ export async function recordFacts(trx: Transaction<DB> | Executor, complaint: Co
   // cases with today's writer on the schema they start from).
   // A case rolled up while open has its own part in the roll-up: only the case is marked (0036).
   const schema = prev === null ? 'none' : 'rolled_part' in prev ? 'part' : 'rolled_day' in prev ? 'day' : 'none';
-  const rolled = await upsertCaseFacts(trx, foldCaseFacts(prev, complaint, events, changedClocks, calendar), schema);
+  const next = foldCaseFacts(prev, complaint, events, changedClocks, calendar);
+  const rolled = await upsertCaseFacts(trx, next, schema);
   if (rolled?.part) await markRolledCase(trx, complaint.id, complaint.receivedAt, complaint.updatedAt);
-  else if (rolled) await markRollupsStale(trx, complaint.receivedAt, complaint.receivedAt, complaint.updatedAt);
+  // A settled case whose figures did not change (a note, an attachment, closed → archived) leaves its day as rolled up.
+  else if (rolled && !(prev && !changedClocks.length && sameSettledFigures(prev, next))) await markRollupsStale(trx, complaint.receivedAt, complaint.receivedAt, complaint.updatedAt);
   if (prev && prev.kind !== complaint.kind) await markRollupsStale(trx, complaint.receivedAt, reach(complaint.receivedAt), complaint.updatedAt);
   if (!changedClocks.length) return;
   const kinds = [...new Set(changedClocks.map((k) => k.kind))];

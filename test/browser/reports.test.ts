@@ -1,12 +1,15 @@
 /**
  * The 报表 page (/reports): cases created through the API show in the figures, a figure's
- * drill-down lists them with links to the case, and the Excel download is a workbook (PK…).
+ * drill-down lists them with links to the case, a click on a chart's bar (a real mouse click on
+ * the canvas, at the pixel ECharts' convertToPixel gives for the bar) lists that bar's cases, and
+ * the Excel download is a workbook (PK…).
  * Screenshots: test-output/screenshots/reports-*.png (1366×768 and a phone).
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { apiPost, apiToken, browserSkip, startConsole, SHOTS, type Console } from './support.js';
 import { periodContaining, shiftPeriod } from '../../src/reports/schedule.js';
 
@@ -15,14 +18,47 @@ const skip = browserSkip();
 const token = apiToken;
 const call = apiPost;
 
+/**
+ * Clicks the middle of a bar of the ECharts chart `testId` with the mouse, as a person would: the
+ * chart draws on a canvas, so its instance (on the chart's div under automation, ReportChart)
+ * gives the bar's pixel through ECharts' own convertToPixel; the value axis may be either.
+ */
+async function clickBar(page: Page, testId: string, seriesIndex: number, dataIndex: number): Promise<void> {
+  const chart = page.getByTestId(testId);
+  await chart.locator('canvas').waitFor();
+  // (No named functions inside evaluate: tsx would wrap them in a helper the page does not have.)
+  await page.waitForFunction((el) => !!(el as { kesuChart?: unknown } | null)?.kesuChart, await chart.elementHandle());
+  const [x, y] = await chart.evaluate(
+    (el, [s, i]) => {
+      type Axis = { type: string };
+      const c = (el as unknown as { kesuChart: { getOption(): { yAxis: Axis[]; series: { data: unknown[] }[] }; convertToPixel(finder: object, value: number[]): number[] } }).kesuChart;
+      const opt = c.getOption();
+      const raw = opt.series[s!]!.data[i!];
+      const value = typeof raw === 'object' && raw !== null ? Number((raw as { value: unknown }).value) : Number(raw);
+      if (!(value > 0)) throw new Error(`bar ${s}/${i} of ${el.getAttribute('data-testid')} is empty (${value}): nothing to click`);
+      const horizontal = opt.yAxis[0]!.type === 'category';
+      return c.convertToPixel({ seriesIndex: s }, horizontal ? [value / 2, i!] : [i!, value / 2]);
+    },
+    [seriesIndex, dataIndex],
+  );
+  const box = (await chart.boundingBox())!;
+  await page.mouse.click(box.x + x!, box.y + y!);
+}
+
 describe('reports page', { skip }, () => {
   let k: Console;
   const numbers: string[] = [];
+  let inquiryNumber = '';
 
   before(async () => {
     k = await startConsole();
     const agent = await token(k.base, 'agent');
     const specialist = await token(k.base, 'specialist');
+    // An inquiry answered and closed at once: the only case of the 当即处理 (immediate) bar.
+    const inquiry = await call(k.base, agent, '/api/v1/complaints', { channel: 'phone', kind: 'inquiry', description: '请问营业时间？', complainant: { name: '测试客户9', phone: '13900002229' } });
+    await call(k.base, agent, `/api/v1/complaints/${inquiry.complaint.id}/actions/answer`, { text: '周一至周五 9:00–18:00', method: 'phone' });
+    await call(k.base, specialist, `/api/v1/complaints/${inquiry.complaint.id}/actions/close`, {});
+    inquiryNumber = inquiry.complaint.number;
     for (const [i, d] of ['快递外包装破损，商品受损。', '客服电话长时间无人接听。', '退款三周未到账。'].entries()) {
       const created = await call(k.base, agent, '/api/v1/complaints', { channel: i === 1 ? 'web' : 'phone', description: d, complainant: { name: `测试客户${i}`, phone: `1390000222${i}` } });
       numbers.push(created.complaint.number);
@@ -40,7 +76,7 @@ describe('reports page', { skip }, () => {
     await page.getByRole('menuitem', { name: '统计报表' }).click();
     await page.waitForURL('**/reports');
     const intake = page.getByTestId('figure-received');
-    await intake.getByText('3', { exact: true }).waitFor();
+    await intake.getByText('4', { exact: true }).waitFor();
     const valid = (await page.getByTestId('figure-valid').innerText()).replace(/\s+/g, ' ');
     assert.match(valid, /66\.7%/, valid);
     assert.match(valid, /2 \/ 3/, valid);
@@ -51,8 +87,29 @@ describe('reports page', { skip }, () => {
     // Drill-down from the intake figure: every case, each a link to its page.
     await intake.click();
     const list = page.getByTestId('drill-list');
-    for (const n of numbers) await list.getByRole('link', { name: n }).waitFor();
+    for (const n of [...numbers, inquiryNumber]) await list.getByRole('link', { name: n }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'reports-drill.png') });
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'detached' });
+
+    // Drill-down from a chart: the 当即处理 bar of the handling modes lists the inquiry alone.
+    await clickBar(page, 'chart-modes', 0, 0);
+    const drawerTitle = page.locator('.ant-drawer-title');
+    await drawerTitle.getByText(/^当即处理 · /).waitFor();
+    await list.getByRole('link', { name: inquiryNumber }).waitFor();
+    assert.equal(await list.getByRole('link').count(), 1, 'only the immediate case');
+    await page.screenshot({ path: join(SHOTS, 'reports-drill-chart.png') });
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'detached' });
+    // Today's bar of the intake trend (by day): the four cases received today, the drawer's period that day.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: (await k.app.activePolicy()).calendar.timeZone }).format(new Date());
+    const days = await page.getByTestId('chart-trend').evaluate((el) => ((el as unknown as { kesuChart: { getOption(): { xAxis: { data: string[] }[] } } }).kesuChart.getOption().xAxis[0]!.data));
+    const bar = days.indexOf(today.slice(5));
+    assert.ok(bar >= 0, `today ${today} is a bar of ${days.join(' ')}`);
+    await clickBar(page, 'chart-trend', 0, bar);
+    await drawerTitle.getByText(`受理 · ${today} · ${today} – ${today}`, { exact: true }).waitFor();
+    for (const n of [...numbers, inquiryNumber]) await list.getByRole('link', { name: n }).waitFor();
+    assert.equal(await list.getByRole('link').count(), 4);
     // The invalid figure lists only the invalid one.
     await page.keyboard.press('Escape');
     await page.getByTestId('figure-invalid').click();
@@ -107,7 +164,7 @@ describe('reports page', { skip }, () => {
       await page.locator('#login_password').press('Enter');
       await page.getByTestId('whoami').waitFor();
       await page.goto('/reports');
-      await page.getByTestId('figure-received').getByText('3', { exact: true }).waitFor();
+      await page.getByTestId('figure-received').getByText('4', { exact: true }).waitFor();
       await page.waitForLoadState('networkidle');
       const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
       assert.ok(scroll <= width, `no sideways scrolling (${scroll} > ${width})`);
@@ -131,7 +188,7 @@ describe('reports page', { skip }, () => {
           await page.locator('#login_password').press('Enter');
           await page.getByTestId('whoami').waitFor();
           await page.goto('/reports');
-          await page.getByTestId('figure-received').getByText('3', { exact: true }).waitFor();
+          await page.getByTestId('figure-received').getByText('4', { exact: true }).waitFor();
           const card = page.getByTestId('backlog');
           await card.getByText(backlog, { exact: true }).waitFor();
           await card.locator('canvas').waitFor();

@@ -5,7 +5,8 @@
  * claim whose generator died is taken over after its lease; the reports reach an in-process
  * SMTP server and a local 企业微信 bot receiver through the outbox; the console's API lists
  * them, downloads them as Excel and JSON, makes one now for an ended period and refuses bad
- * input naming the field, in the caller's language.
+ * input naming the field, in the caller's language. Across 元旦 2026, December's report is made
+ * on the Sunday worked in exchange (调休), 4 January, once with two instances.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -262,6 +263,56 @@ for (const { dialect, skip } of await engines()) {
       assert.equal((await k.as('agent').post('/api/v1/reports/runs', { kind: 'weekly', period: '2026-W38' })).status, 403);
       assert.equal((await k.as('agent').get('/api/v1/reports/runs')).status, 403);
       assert.equal((await k.as('specialist').get('/api/v1/reports/runs/nope/download')).status, 404);
+    });
+  });
+
+  describe(`stored reports across an adjusted working day (${dialect})`, { skip }, () => {
+    let k: Kesu;
+    let other: Kesu;
+
+    before(async () => {
+      // Monday 29 December 2025: set up in the last week of the year, two cases in December.
+      k = await startKesu(dialect, { start: '2025-12-29T09:00:00+08:00' });
+      await reportPolicy(k.app);
+      other = await k.instance();
+      for (const [i, at] of ['2025-12-29T10:00:00+08:00', '2025-12-31T15:00:00+08:00'].entries()) {
+        k.clock.set(at);
+        const r = await k.as('agent').post('/api/v1/complaints', { channel: 'phone', description: `投诉 ${i}`, complainant: { name: '客户', phone: `1390000200${i}` } });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+      }
+    });
+
+    after(async () => {
+      await other?.close();
+      await k?.close();
+    });
+
+    it('makes December\'s report on the worked Sunday 4 January (调休), once with two instances racing', async () => {
+      // Due on 2 January (元旦), then 3 January (a holiday Saturday): nothing on either day.
+      for (const at of ['2026-01-02T09:30:00+08:00', '2026-01-03T09:30:00+08:00', '2026-01-04T08:59:00+08:00']) {
+        k.clock.set(at);
+        assert.deepEqual(await runDueReports(k.app, { owner: 'one' }), { generated: [], failed: [] }, at);
+      }
+      // Sunday 4 January is worked in exchange: December's report is made then, once; the week
+      // of 29 December – 4 January has not ended, and the week before it ended before set-up.
+      k.clock.set('2026-01-04T09:00:00+08:00');
+      const [a, b] = await Promise.all([runDueReports(k.app, { owner: 'one' }), runDueReports(other.app, { owner: 'two' })]);
+      assert.deepEqual([...a.generated, ...b.generated], ['monthly 2025-12']);
+      assert.deepEqual([...a.failed, ...b.failed], []);
+      const runs = await listRuns(k.app.database.db, { limit: 10 });
+      assert.deepEqual(labels(runs), ['monthly 2025-12']);
+      const dec = runs[0]!;
+      assert.equal(dec.status, 'done');
+      assert.equal(dec.trigger, 'schedule');
+      assert.equal(dec.scheduledAt, new Date('2026-01-04T09:00:00+08:00').toISOString());
+      assert.deepEqual([dec.periodFrom, dec.periodTo], ['2025-12-01', '2025-12-31']);
+      assert.equal(dec.headline?.received, 2);
+      // Monday the 5th: nothing again (the weekly report of 2026-W01 is due on Tuesday the 6th).
+      k.clock.set('2026-01-05T09:00:00+08:00');
+      assert.deepEqual(await runDueReports(other.app, { owner: 'three' }), { generated: [], failed: [] });
+      k.clock.set('2026-01-06T09:00:00+08:00');
+      assert.deepEqual((await runDueReports(k.app, { owner: 'one' })).generated, ['weekly 2026-W01']);
+      assert.deepEqual(labels(await listRuns(k.app.database.db, { limit: 10 })), ['monthly 2025-12', 'weekly 2026-W01']);
     });
   });
 }

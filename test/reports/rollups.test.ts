@@ -15,6 +15,7 @@ import { createApp, type App } from '../../src/services/app.js';
 import { activatePolicy, readPolicyFile } from '../../src/services/policies.js';
 import { seedDemo } from '../../src/services/seed-demo.js';
 import { receiveComplaint } from '../../src/services/receive-complaint.js';
+import { actOnComplaint } from '../../src/services/act-on-complaint.js';
 import { actorOf, findUserByUsername } from '../../src/store/user.repository.js';
 import { statistics, type StatisticsQuery } from '../../src/reports/statistics.js';
 import { rollUpReports } from '../../src/reports/rollups.js';
@@ -85,6 +86,57 @@ for (const { dialect, skip } of await engines()) {
       assertSame(after.plain, before.plain, 'facts alone, after');
       // A second pass has nothing to do.
       assert.deepEqual((await rollUpReports(app)).rebuilt, []);
+    });
+
+    it('keeps a settled case\'s day rolled up when none of its figures changes (a note, closed → archived); one that changes re-rolls its day', async () => {
+      const db = database.db;
+      const marks = async () => (await db.selectFrom('report_rollup_marks').select('id').execute()).length;
+      assert.equal(await marks(), 0);
+      // A real case through the decision writer on a past day: an inquiry answered and closed on 20 November, rolled up settled.
+      let now = new Date('2026-11-20T10:00:00+08:00');
+      const past = createApp(database, { now: () => now });
+      const agent = actorOf((await findUserByUsername(db, 'agent'))!);
+      const specialist = actorOf((await findUserByUsername(db, 'specialist'))!);
+      const made = await receiveComplaint(past, agent, { channel: 'phone', kind: 'inquiry', description: '咨询营业时间', complainant: { name: '客户', phone: '13800000999' } });
+      const id = made.complaint.id;
+      await actOnComplaint(past, agent, id, 'answer', { text: '周一至周五', method: 'phone' });
+      await actOnComplaint(past, specialist, id, 'close', {});
+      assert.deepEqual((await rollUpReports(app)).rebuilt, ['2026-11-20']);
+      const rolledOf = () => db.selectFrom('case_facts').select(['state', 'rolled_day', 'rolled_part']).where('complaint_id', '=', id).executeTakeFirstOrThrow();
+      assert.deepEqual({ ...(await rolledOf()), rolled_part: Number((await rolledOf()).rolled_part) }, { state: 'closed', rolled_day: '2026-11-20', rolled_part: 0 });
+      // Later, a note and the archive: the facts row changes its state and time, no figure.
+      now = new Date('2026-12-02T08:30:00+08:00');
+      await actOnComplaint(past, specialist, id, 'note', { text: '客户来电致谢', internal: true });
+      await actOnComplaint(past, specialist, id, 'archive', {});
+      assert.deepEqual([(await rolledOf()).state, (await rolledOf()).rolled_day], ['archived', '2026-11-20']);
+      assert.equal(await marks(), 0, 'no day marked');
+      const kept = await both(app, avoider);
+      assertSame(kept.fast, kept.plain, 'noted and archived, its day still rolled up');
+      assert.deepEqual((await rollUpReports(app)).rebuilt, [], 'nothing to re-roll');
+
+      // A figure that changes (the grade of a settled case) marks its day: read from the facts, then re-rolled.
+      const settled = await db
+        .selectFrom('case_facts')
+        .innerJoin('complaints', 'complaints.id', 'case_facts.complaint_id')
+        .select(['case_facts.complaint_id as id', 'case_facts.rolled_day as day', 'complaints.body as body'])
+        .where('case_facts.rolled_day', 'is not', null)
+        .where('case_facts.rolled_part', '=', 0)
+        .where('complaints.state', '=', 'closed')
+        .orderBy('case_facts.complaint_id', 'desc')
+        .executeTakeFirstOrThrow();
+      const d = JSON.parse(settled.body) as Complaint;
+      const regraded = { ...d, grade: d.grade === 'important' ? 'general' : 'important', updatedAt: '2026-12-02T00:42:00.000Z' } as Complaint;
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('complaints').set({ grade: regraded.grade }).where('id', '=', d.id).execute();
+        await recordFacts(trx, regraded, [{ action: 'classify', at: regraded.updatedAt, actorId: 'x', data: {} }], [], null);
+      });
+      assert.equal(await marks(), 1);
+      const stale = await both(app, avoider);
+      assertSame(stale.fast, stale.plain, 'regraded: its day read from the facts');
+      assert.deepEqual((await rollUpReports(app)).rebuilt, [settled.day]);
+      assert.equal(await marks(), 0);
+      const again = await both(app, avoider);
+      assertSame(again.fast, again.plain, 'regraded, re-rolled');
     });
 
     it('follows rolled-up cases that change, before and after the next pass', async () => {

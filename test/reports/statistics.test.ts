@@ -1,5 +1,5 @@
 /**
- * Statistics (issue 11 §2) over a fixture of 30 cases with known histories, driven through the
+ * Statistics (issue 11 §2) over a fixture of 40 cases with known histories, driven through the
  * API with the test clock on the official 2026 calendar (working hours 08:30–12:00, 13:30–17:30),
  * compared with figures computed by hand below — on every engine. Then the Excel workbook read
  * back (sheet names, cells, types), the drill-down's visibility and who may ask.
@@ -127,11 +127,39 @@ for (const { dialect, skip } of await engines()) {
       }
       await ok(handler.act(c.P[0]!, 'pend', { reason: '客户出差，需上门取件' }), 'pend');
       c.U = [await intake()];
+      // The ten added to the thirty: two more inquiries, two more invalid (another reason), two
+      // praised cases (customer class C, 非常满意 with top scores: what the accountability `praise`
+      // rule counts) and four of class D satisfied without scores — each like a group above.
+      for (let i = 0; i < 2; i++) {
+        const id = await intake({ kind: 'inquiry', description: '咨询退货流程' });
+        await ok(agent.act(id, 'answer', { text: '七日内可退', method: 'phone' }), 'answer inquiry');
+        c.Q.push(id);
+      }
+      c.INV2 = [];
+      for (let i = 0; i < 2; i++) {
+        const id = await intake();
+        await ok(specialist.act(id, 'judge', { valid: false, reason: 'outside_service', explanation: '不属于服务范围', malicious: false }), 'judge invalid');
+        c.INV2.push(id);
+      }
+      c.PR = [];
+      for (let i = 0; i < 2; i++) {
+        const id = await intake();
+        await toInvestigating(id, 'general', 'C');
+        await rework(id);
+        c.PR.push(id);
+      }
+      c.D = [];
+      for (let i = 0; i < 4; i++) {
+        const id = await intake();
+        await toInvestigating(id, 'general', 'D');
+        await rework(id);
+        c.D.push(id);
+      }
 
       // --- Mon 10:00: first closings; the reopened cases go round twice --------------------------
       k.clock.set('2026-03-02T10:00:00+08:00');
       for (const id of c.Q) await close(id);
-      for (const id of c.INV) await close(id);
+      for (const id of [...c.INV, ...c.INV2]) await close(id);
       for (const [i, id] of c.O.slice(0, 4).entries()) {
         await satisfied(id, i < 2 ? 'very_satisfied' : 'satisfied', i < 2 ? { attitude: 5, efficiency: 4, result: 4 } : { attitude: 4, efficiency: 4, result: 3 });
         await close(id);
@@ -151,6 +179,8 @@ for (const { dialect, skip } of await engines()) {
         await satisfied(id, i < 2 ? 'very_satisfied' : 'satisfied', i < 2 ? { attitude: 5, efficiency: 4, result: 4 } : { attitude: 4, efficiency: 4, result: 3 });
         await close(id);
       }
+      for (const id of c.PR) (await satisfied(id, 'very_satisfied', { attitude: 5, efficiency: 5, result: 5 }), await close(id));
+      for (const id of c.D) (await satisfied(id), await close(id));
 
       // --- Tue 10:00: the second pending item resumes -------------------------------------------------
       k.clock.set('2026-03-03T10:00:00+08:00');
@@ -173,46 +203,58 @@ for (const { dialect, skip } of await engines()) {
       const r = await k.as('specialist').get(`/api/v1/reports/statistics?${Q}`);
       assert.equal(r.status, 200, JSON.stringify(r.body));
       const s = r.body;
-      // 4 inquiries + 4 invalid + 8 on time + 2 important + 2 first contact + 2 reopened + 3 breached + 2 extended + 2 pending + 1 untouched.
-      assert.equal(s.intake.total, 30);
-      assert.deepEqual(s.intake.byKind, [{ key: 'complaint', count: 26 }, { key: 'inquiry', count: 4 }]);
-      assert.deepEqual(s.intake.byCustomerClass, [{ key: null, count: 22 }, { key: 'A', count: 4 }, { key: 'B', count: 4 }]);
-      assert.deepEqual(s.intake.byGrade, [{ key: 'general', count: 19 }, { key: null, count: 9 }, { key: 'important', count: 2 }]);
+      // 6 inquiries + 6 invalid + 8 on time + 2 important + 2 first contact + 2 reopened + 3 breached
+      // + 2 extended + 2 pending + 1 untouched + 2 praised (class C) + 4 of class D.
+      assert.equal(s.intake.total, 40);
+      assert.deepEqual(s.intake.byKind, [{ key: 'complaint', count: 34 }, { key: 'inquiry', count: 6 }]);
+      // No class: 6 inquiries, 6 invalid, 2 important, 2 first contact, 2 reopened, 3 breached, 2 extended, 2 pending, 1 untouched.
+      assert.deepEqual(s.intake.byCustomerClass, [{ key: null, count: 26 }, { key: 'A', count: 4 }, { key: 'B', count: 4 }, { key: 'D', count: 4 }, { key: 'C', count: 2 }]);
+      // General: 8 + 2 + 2 + 3 + 2 + 2 + 2 praised + 4 class D = 25; none: 6 inquiries, 6 invalid, the untouched one.
+      assert.deepEqual(s.intake.byGrade, [{ key: 'general', count: 25 }, { key: null, count: 13 }, { key: 'important', count: 2 }]);
       assert.deepEqual(
         s.intake.trend.map((b: any) => [b.bucket, b.start, b.received, b.closed]),
-        [['2026-W09', '2026-03-01', 0, 0], ['2026-W10', '2026-03-02', 30, 28], ['2026-W11', '2026-03-09', 0, 0], ['2026-W12', '2026-03-16', 0, 0], ['2026-W13', '2026-03-23', 0, 0], ['2026-W14', '2026-03-30', 0, 0]],
+        [['2026-W09', '2026-03-01', 0, 0], ['2026-W10', '2026-03-02', 40, 38], ['2026-W11', '2026-03-09', 0, 0], ['2026-W12', '2026-03-16', 0, 0], ['2026-W13', '2026-03-23', 0, 0], ['2026-W14', '2026-03-30', 0, 0]],
       );
-      // Validity over the 25 judged complaints (the untouched one is not judged).
-      assert.equal(s.validity.judged, 25);
+      // Validity over the 33 judged complaints (the untouched one is not judged): 27 valid
+      // (8 + 2 + 2 + 2 + 3 + 2 + 2 + 2 + 4), 4 invalid and 2 malicious; 27/33 = 0.81818…, 4/33 = 0.12121…, 2/33 = 0.060606….
+      assert.equal(s.validity.judged, 33);
       assert.equal(s.validity.unjudged, 1);
-      assert.deepEqual(s.validity.valid, { count: 21, of: 25, rate: 0.84 });
-      assert.deepEqual(s.validity.invalid, { count: 2, of: 25, rate: 0.08 });
-      assert.deepEqual(s.validity.malicious, { count: 2, of: 25, rate: 0.08 });
-      assert.deepEqual(s.validity.byReason, [{ reason: 'facts_contradict', count: 2, malicious: 0 }, { reason: 'provocation', count: 2, malicious: 2 }]);
-      // Handling mode over the 24 closed, not invalid cases.
-      assert.equal(s.handling.closed, 28);
+      assert.deepEqual(s.validity.valid, { count: 27, of: 33, rate: 0.8182 });
+      assert.deepEqual(s.validity.invalid, { count: 4, of: 33, rate: 0.1212 });
+      assert.deepEqual(s.validity.malicious, { count: 2, of: 33, rate: 0.0606 });
+      assert.deepEqual(s.validity.byReason, [{ reason: 'facts_contradict', count: 2, malicious: 0 }, { reason: 'outside_service', count: 2, malicious: 0 }, { reason: 'provocation', count: 2, malicious: 2 }]);
+      // Handling mode over the 32 closed, not invalid cases (38 closed less 6 invalid).
+      assert.equal(s.handling.closed, 38);
       assert.deepEqual(s.handling.modes, {
-        immediate: { count: 6, of: 24, rate: 0.25 }, // 4 inquiries + 2 answered by the first responder
-        within_limit: { count: 13, of: 24, rate: 0.5417 }, // 8 + 2 important + 2 extended + 1 resumed
-        overdue: { count: 3, of: 24, rate: 0.125 },
-        repeated: { count: 2, of: 24, rate: 0.0833 },
+        immediate: { count: 8, of: 32, rate: 0.25 }, // 6 inquiries + 2 answered by the first responder
+        within_limit: { count: 19, of: 32, rate: 0.5938 }, // 8 + 2 important + 2 extended + 1 resumed + 2 praised + 4 class D: 19/32 = 0.59375
+        overdue: { count: 3, of: 32, rate: 0.0938 }, // 3/32 = 0.09375
+        repeated: { count: 2, of: 32, rate: 0.0625 },
       });
-      assert.deepEqual(s.handling.firstContactResolution, { count: 6, of: 24, rate: 0.25 });
-      // Working hours: 12 × 1 h, 2 × 62 min, 4 × 4 h (09:00–12:00, 13:30–14:30), 8.5 h (16 h less
-      // 7.5 h pending), 5 × 16 h (Mon 7 h + Tue 7.5 h + Wed 1.5 h). Sum 118.5667 h; p90 = 22nd of 24.
-      assert.deepEqual(s.handling.time, { cases: 24, averageHours: 4.94, p90Hours: 16 });
+      assert.deepEqual(s.handling.firstContactResolution, { count: 8, of: 32, rate: 0.25 });
+      // Working hours: 14 × 1 h (6 inquiries, 4 on time, 2 important, 2 first contact), 2 × 62 min,
+      // 10 × 4 h (09:00–12:00, 13:30–14:30: 4 on time, 2 praised, 4 class D), 8.5 h (16 h less
+      // 7.5 h pending), 5 × 16 h (Mon 7 h + Tue 7.5 h + Wed 1.5 h). Sum 14 + 2.0667 + 40 + 8.5 + 80
+      // = 144.5667 h, ÷ 32 = 4.5177; p90 = the 29th of 32 (ceil 28.8): ranks 28–32 are 16 h.
+      assert.deepEqual(s.handling.time, { cases: 32, averageHours: 4.52, p90Hours: 16 });
       assert.equal(s.handling.pendingNow, 1);
-      // On time per stage: triage 25 met (21 classified, 4 judged invalid), the untouched one breached;
-      // resolve: 4 inquiries + 4 invalid + 12 + 3 × 2 reopened + 2 extended + 1 resumed met, 3 + 1 breached.
+      // On time per stage: triage 33 met (27 classified, 6 judged invalid), the untouched one
+      // breached (33/34 = 0.97059); resolve: 6 inquiries + 6 invalid + 12 + 3 × 2 reopened +
+      // 2 extended + 1 resumed + 6 (praised, class D) = 39 met, 3 + 1 breached (39/43 = 0.90698);
+      // follow-up: 8 + 2 + 2 + 3 × 2 + 3 + 2 + 1 + 6 = 30 met.
       assert.deepEqual(s.onTime.byStage, [
-        { stage: 'triage', met: 25, breached: 1, rate: 0.9615 },
-        { stage: 'resolve', met: 29, breached: 4, rate: 0.8788 },
-        { stage: 'follow_up', met: 24, breached: 0, rate: 1 },
+        { stage: 'triage', met: 33, breached: 1, rate: 0.9706 },
+        { stage: 'resolve', met: 39, breached: 4, rate: 0.907 },
+        { stage: 'follow_up', met: 30, breached: 0, rate: 1 },
       ]);
+      // General: 8 × 3 + 2 × 3 (first contact) + 2 × 7 (reopened) + 3 × 2 (breached: resolve late)
+      // + 2 × 3 (extended) + 1 + 3 (pending: the paused one's resolve is neither) + 6 × 3 = 78 met,
+      // 3 breached (78/81 = 0.96296); none: 6 inquiries' resolve + 6 invalid × 2 = 18 met, the
+      // untouched one's 2 breached (18/20).
       assert.deepEqual(s.onTime.byGrade, [
-        { grade: 'general', met: 60, breached: 3, rate: 0.9524 },
+        { grade: 'general', met: 78, breached: 3, rate: 0.963 },
         { grade: 'important', met: 6, breached: 0, rate: 1 },
-        { grade: null, met: 12, breached: 2, rate: 0.8571 },
+        { grade: null, met: 18, breached: 2, rate: 0.9 },
       ].sort((a, b) => String(a.grade).localeCompare(String(b.grade))));
       assert.deepEqual(s.onTime.byDuty, [], 'the default policy has no duties');
       // Backlog at Wed 2026-03-04 10:00: the untouched case and the pending one (both received, and
@@ -223,19 +265,24 @@ for (const { dialect, skip } of await engines()) {
         pending: { lt1d: 0, d1to3: 1, d3to7: 0, ge7d: 0 },
       });
       // Satisfaction per case: a reopened case answered 不满意 twice, then 满意, is one satisfied case.
-      assert.equal(s.satisfaction.cases, 20);
-      assert.deepEqual(s.satisfaction.satisfied, { count: 20, of: 20, rate: 1 });
-      assert.deepEqual(s.satisfaction.byLevel, { very_satisfied: 4, satisfied: 14, neutral: 2, unsatisfied: 0 });
-      assert.deepEqual(s.satisfaction.scores, { attitude: 4.5, efficiency: 4, result: 3.5 });
-      assert.deepEqual(s.reopen, { reopened: { count: 2, of: 24, rate: 0.0833 }, reopens: 4 });
-      // Two complaints of 老客户甲 three days after an earlier one; 老客户乙's earlier one is 51 days before.
-      assert.deepEqual(s.repeat, { windowDays: 30, repeated: { count: 2, of: 26, rate: 0.0769 } });
-      assert.deepEqual(s.extensions, { extended: { count: 2, of: 30, rate: 0.0667 }, total: 2, special: 0 });
-      // Breach escalations: 3 breached cases once, the untouched one twice (triage, resolve).
-      assert.deepEqual(s.escalations, { escalated: { count: 4, of: 30, rate: 0.1333 }, total: 5, byMaxTier: [{ tier: 1, count: 24 }, { tier: 2, count: 3 }, { tier: 3, count: 3 }] });
+      // 26 followed up: 8 + 2 + 2 + 2 + 3 + 2 + 1 + 2 praised + 4 class D.
+      assert.equal(s.satisfaction.cases, 26);
+      assert.deepEqual(s.satisfaction.satisfied, { count: 26, of: 26, rate: 1 });
+      assert.deepEqual(s.satisfaction.byLevel, { very_satisfied: 6, satisfied: 18, neutral: 2, unsatisfied: 0 });
+      // Scores of the final results that gave one: 4 × (5, 4, 4), 4 × (4, 4, 3), 2 praised × (5, 5, 5):
+      // attitude 46 / 10, efficiency 42 / 10, result 38 / 10.
+      assert.deepEqual(s.satisfaction.scores, { attitude: 4.6, efficiency: 4.2, result: 3.8 });
+      assert.deepEqual(s.reopen, { reopened: { count: 2, of: 32, rate: 0.0625 }, reopens: 4 });
+      // Two complaints of 老客户甲 three days after an earlier one; 老客户乙's earlier one is 51 days
+      // before. Of the 34 complaints: 2/34 = 0.05882.
+      assert.deepEqual(s.repeat, { windowDays: 30, repeated: { count: 2, of: 34, rate: 0.0588 } });
+      assert.deepEqual(s.extensions, { extended: { count: 2, of: 40, rate: 0.05 }, total: 2, special: 0 });
+      // Breach escalations: 3 breached cases once, the untouched one twice (triage, resolve); the ten
+      // added reach tier 1 only, like their groups.
+      assert.deepEqual(s.escalations, { escalated: { count: 4, of: 40, rate: 0.1 }, total: 5, byMaxTier: [{ tier: 1, count: 34 }, { tier: 2, count: 3 }, { tier: 3, count: 3 }] });
 
       const wide = await k.as('specialist').get(`/api/v1/reports/statistics?${Q}&repeatWindowDays=60`);
-      assert.deepEqual(wide.body.repeat.repeated, { count: 3, of: 26, rate: 0.1154 });
+      assert.deepEqual(wide.body.repeat.repeated, { count: 3, of: 34, rate: 0.0882 }); // 3/34 = 0.08824
     });
 
     it('filters, and refuses bad input naming the field', async () => {
@@ -244,9 +291,14 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(a.intake.total, 4);
       assert.equal(a.satisfaction.byLevel.very_satisfied, 2);
       const inquiries = (await spec.get('/api/v1/reports/statistics?from=2026-03-01&to=2026-03-31&groupBy=month&kind=inquiry')).body;
-      assert.equal(inquiries.intake.total, 4);
-      assert.deepEqual(inquiries.intake.trend, [{ bucket: '2026-03', start: '2026-03-01', received: 4, closed: 4 }]);
-      assert.deepEqual(inquiries.handling.modes.immediate, { count: 4, of: 4, rate: 1 });
+      assert.equal(inquiries.intake.total, 6);
+      assert.deepEqual(inquiries.intake.trend, [{ bucket: '2026-03', start: '2026-03-01', received: 6, closed: 6 }]);
+      assert.deepEqual(inquiries.handling.modes.immediate, { count: 6, of: 6, rate: 1 });
+      // The praised cases are class C: both 非常满意, scored 5 throughout.
+      const praised = (await spec.get(`/api/v1/reports/statistics?${Q}&customerClass=C`)).body;
+      assert.equal(praised.intake.total, 2);
+      assert.deepEqual(praised.satisfaction.byLevel, { very_satisfied: 2, satisfied: 0, neutral: 0, unsatisfied: 0 });
+      assert.deepEqual(praised.satisfaction.scores, { attitude: 5, efficiency: 5, result: 5 });
       const grade = (await spec.get(`/api/v1/reports/statistics?${Q}&grade=important,major`)).body;
       assert.equal(grade.intake.total, 2);
       const bad = await spec.get('/api/v1/reports/statistics?from=2026-03-31&to=2026-03-01&lang=en');
@@ -261,12 +313,12 @@ for (const { dialect, skip } of await engines()) {
       assert.equal((await k.as('auditor').get(`/api/v1/reports/statistics?${Q}`)).status, 200);
       // csmanager is the complained-about person of one on-time case.
       const cs = (await k.as('csmanager').get(`/api/v1/reports/statistics?${Q}`)).body;
-      assert.equal(cs.intake.total, 29);
+      assert.equal(cs.intake.total, 39);
       const reopened = await k.as('specialist').get(`/api/v1/reports/statistics/cases?${Q}&figure=reopened`);
       assert.equal(reopened.status, 200, JSON.stringify(reopened.body));
       assert.deepEqual(reopened.body.map((x: any) => x.id).sort(), [...c.R!].sort());
       const all = (await k.as('specialist').get(`/api/v1/reports/statistics/cases?${Q}&figure=received`)).body;
-      assert.equal(all.length, 30);
+      assert.equal(all.length, 40);
       const csAll = (await k.as('csmanager').get(`/api/v1/reports/statistics/cases?${Q}&figure=received`)).body;
       assert.ok(!csAll.some((x: any) => x.id === c.O![7]), 'the avoided case is not listed');
     });
@@ -288,22 +340,22 @@ for (const { dialect, skip } of await engines()) {
         const from = summary.getCell('B2').value;
         assert.ok(from instanceof Date, 'the period start is a date');
         assert.equal((from as Date).toISOString().slice(0, 10), '2026-03-01');
-        assert.equal(summary.getCell('B4').value, 30); // cases received, a number
+        assert.equal(summary.getCell('B4').value, 40); // cases received, a number
         assert.equal(typeof summary.getCell('B4').value, 'number');
-        assert.equal(summary.getCell('C5').value, 25); // valid: out of the judged
-        assert.equal(summary.getCell('D5').value, 0.84);
+        assert.equal(summary.getCell('C5').value, 33); // valid: out of the judged
+        assert.equal(summary.getCell('D5').value, 0.8182);
         assert.equal(summary.getCell('D5').numFmt, '0.00%');
         const trend = wb.worksheets[1]!;
         assert.equal(trend.getCell('A3').value, '2026-W10');
         assert.ok(trend.getCell('B3').value instanceof Date);
-        assert.equal(trend.getCell('C3').value, 30);
+        assert.equal(trend.getCell('C3').value, 40);
         const onTime = wb.worksheets[4]!;
         // Built-in stages by their word, as the PDF names them (reports/pdf/names.ts clockNames).
         assert.equal(onTime.getCell('A2').value, { 'zh-CN': '判定分级', 'zh-TW': '判定分級', en: 'Triage' }[lang]);
-        assert.equal(onTime.getCell('B2').value, 25);
+        assert.equal(onTime.getCell('B2').value, 33);
         // The backlog (open 1–3 days: 2, of which pending 1) and the mean scores, in every language.
         assert.deepEqual([wb.worksheets[5]!.getCell('B3').value, wb.worksheets[5]!.getCell('C3').value], [2, 1]);
-        assert.deepEqual([8, 9, 10].map((r) => wb.worksheets[6]!.getCell(`B${r}`).value), [4.5, 4, 3.5]);
+        assert.deepEqual([8, 9, 10].map((r) => wb.worksheets[6]!.getCell(`B${r}`).value), [4.6, 4.2, 3.8]);
       }
       const zh = await k.server.inject({ method: 'GET', url: `/api/v1/reports/statistics.xlsx?${Q}`, headers: { authorization: `Bearer ${token}` } });
       const wb = new ExcelJS.Workbook();
