@@ -38,7 +38,7 @@ import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../src/store/db.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { HttpClient, drive, type Stats } from './http/driver.js';
-import { ROOT, Sinks, ensureBuilt, freshPlace, fsyncLatency, postgresAvailable, rssOf, startKesu, PG_ADMIN_URL, type Engine } from './http/server.js';
+import { ROOT, Sinks, cpuMsOf, ensureBuilt, freshPlace, fsyncLatency, postgresAvailable, rssOf, startKesu, PG_ADMIN_URL, type Engine } from './http/server.js';
 import { cloneCase, openRows, seedHistory, type CaseRows, type RowStore } from './http/rows.js';
 import { summariseProfile } from './http/profile.js';
 import { intakeBody } from './http/intake-body.js';
@@ -99,7 +99,7 @@ interface EngineResult {
   server: { mode: string; rssAfterStartMiB: number; rssAfterRunMiB: number; peakRssMiB: number; logFile: string; stopSeconds: number; exitCode: number | null };
   seeded: number;
   rowsPerCase: Record<string, number>;
-  scenarios: { name: string; clients: number; backlogAtStart: number; stats: Stats }[];
+  scenarios: { name: string; clients: number; backlogAtStart: number; stats: Stats; serverCpuMsPerOp: number; benchCpuMsPerOp: number }[];
   burst: { intakes: Stats; queue: Stats; backlogAfter: number };
   /** `counter: false`: without drawing a case number (PostgreSQL, several connections; since issue 9 the number is a sequence value there, not the counter row). */
   raw: { clients: number; connections: number; counter: boolean; stats: Stats }[];
@@ -304,9 +304,16 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
     for (const s of scenarios.filter((x) => (x.name === 'intake' ? !readsOnly : !only || only.includes(x.name.replace(' (raw SQL)', '')))))
       for (const clients of clientLevels) {
         const backlogAtStart = await settle(store);
+        // The server's CPU per request (its process, every thread): load-robust beside the wall-clock figures. Raw-SQL phases
+        // do not go through the server, so theirs is the server idling (sweeper, dispatcher); the bench's own CPU is beside it.
+        const cpu0 = cpuMsOf(kesu.pid);
+        const own0 = process.cpuUsage();
         const stats = await drive({ clients, seconds, op: s.op, stop: s.stop });
-        results.push({ name: s.name, clients, backlogAtStart, stats });
-        log(`${engine}: ${s.name.padEnd(14)} ${String(clients).padStart(3)} clients  ${fmtStats(stats)}${backlogAtStart ? `  (outbox backlog at start: ${backlogAtStart})` : ''}`);
+        const serverCpuMsPerOp = (cpuMsOf(kesu.pid) - cpu0) / Math.max(stats.ok, 1);
+        const own = process.cpuUsage(own0);
+        const benchCpuMsPerOp = (own.user + own.system) / 1000 / Math.max(stats.ok, 1);
+        results.push({ name: s.name, clients, backlogAtStart, stats, serverCpuMsPerOp, benchCpuMsPerOp });
+        log(`${engine}: ${s.name.padEnd(14)} ${String(clients).padStart(3)} clients  ${fmtStats(stats)}; CPU per request: server ${serverCpuMsPerOp.toFixed(2)} ms, bench ${benchCpuMsPerOp.toFixed(2)} ms${backlogAtStart ? `  (outbox backlog at start: ${backlogAtStart})` : ''}`);
         if (s.name.startsWith('caller lookup') || s.name.startsWith('matching')) for (const [tag, t] of Object.entries(stats.byTag ?? {})) log(`${engine}:   ${tag}: p50 ${ms(t.p50)} p95 ${ms(t.p95)} p99 ${ms(t.p99)} ms (${t.ok})`);
       }
 

@@ -71,6 +71,16 @@ export function rssOf(pid: number): { rssMiB: number; peakMiB: number } {
   return { rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
 }
 
+/** CPU milliseconds (user + system, all threads) a process has used so far, from /proc/<pid>/stat. */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 (utime, stime) in clock ticks; after the command name they are the 12th and 13th.
+  return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+}
+/** USER_HZ: 100 on Linux for every common architecture (sysconf(_SC_CLK_TCK)). */
+const CLOCK_TICKS = 100;
+
 /** Latency of a 4 KiB write + fdatasync on the disk the databases use (what one durable commit waits for at least). */
 export function fsyncLatency(n = 200): { p50: number; p95: number } {
   const dir = mkdtempSync(join(tmpdir(), 'kesu-bench-fsync-'));
