@@ -5,7 +5,8 @@
  * the same need-to-know rule as lists and search); src/knowledge/scoring.ts ranks them alike on
  * both engines. Staff feedback ("helpful" / "not helpful", one vote per person and suggestion,
  * the latest counts) scales a suggestion's score within [0.5, 1.5]. A candidate case's tokens are
- * read as stored at intake (`complaint_terms`), not cut again per request.
+ * read as stored at intake (`complaint_terms`), not cut again per request; only the few suggestions
+ * shown are read whole (article documents, case bodies), the candidates by their ranking facts.
  */
 import type { Transaction } from 'kysely';
 import type { DB } from '../store/schema.js';
@@ -14,7 +15,7 @@ import { AppError } from '../domain/errors.js';
 import { rank, termFrequencies, type Candidate, type Scored } from '../knowledge/scoring.js';
 import { searchTokens } from '../search/tokenize.js';
 import { termsOf } from '../knowledge/case-terms.js';
-import { articleCandidates, articleCorpus, currentVersions, getArticle, netFeedback, replaceFeedback, similarCaseCandidates } from '../store/knowledge.repository.js';
+import { articleCandidates, articleCorpus, articleFacts, caseBodies, currentVersions, getArticle, netFeedback, replaceFeedback, similarCaseCandidates } from '../store/knowledge.repository.js';
 import { getComplaint } from '../store/complaint.repository.js';
 import { canSee } from '../domain/permissions/visibility.js';
 import type { ArticleContent } from './knowledge.js';
@@ -90,39 +91,41 @@ export async function matchText(app: App, actor: Actor, input: { text: string; c
   const tfs = new Map<string, Map<string, number>>();
   for (const h of hits) (tfs.get(h.article_id) ?? tfs.set(h.article_id, new Map()).get(h.article_id)!).set(h.token, h.tf);
   const ids = [...tfs.keys()];
-  const [current, corpus, articleVotes] = await Promise.all([currentVersions(db, ids), articleCorpus(db, tokens), netFeedback(db, 'article', ids)]);
+  // Ranking needs each candidate's category and (only when the query names a product) its products;
+  // the whole article or case is read for the few shown, not for every candidate.
+  const withText = query.products.length > 0;
+  const [facts, corpus, articleVotes] = await Promise.all([articleFacts(db, app.database.dialect, ids, withText), articleCorpus(db, tokens), netFeedback(db, 'article', ids)]);
   const articleCands: Candidate[] = [];
   for (const id of ids) {
-    const cur = current.get(id);
-    if (!cur) continue;
-    const content = JSON.parse(cur.version.document) as ArticleContent;
-    articleCands.push({ id, tf: tfs.get(id)!, length: cur.article.token_count, category: content.category, products: content.products, netFeedback: articleVotes.get(id) ?? 0 });
+    const f = facts.get(id);
+    if (!f) continue;
+    articleCands.push({ id, tf: tfs.get(id)!, length: f.tokenCount, category: f.category, products: f.products, netFeedback: articleVotes.get(id) ?? 0 });
   }
   const rankedArticles = rank(query, articleCands, { total: corpus.total, averageLength: corpus.averageLength, docFreq: (t) => corpus.docFreq.get(t) ?? 0 }).slice(0, limit);
+  const current = await currentVersions(db, rankedArticles.map((s) => s.id));
   const articles = rankedArticles.map((s) => {
     const c = JSON.parse(current.get(s.id)!.version.document) as ArticleContent;
     return { id: s.id, title: c.title, symptom: c.symptom, steps: c.steps, scripts: c.scripts, category: c.category, score: round(s.score), reasons: reasonsOf(s) };
   });
 
   // Similar cases: BM25 over the candidates (their own document frequencies).
-  const rows = await similarCaseCandidates(db, app.database.dialect, actor, tokens, CASE_CANDIDATES);
-  const bodies = new Map<string, Complaint>();
+  const rows = await similarCaseCandidates(db, app.database.dialect, actor, tokens, CASE_CANDIDATES, { withText });
   const caseVotes = await netFeedback(db, 'case', rows.map((r) => r.id));
   const df = new Map<string, number>();
   let totalLength = 0;
   const caseCands: Candidate[] = rows.map((r) => {
-    const c = JSON.parse(r.body) as Complaint;
-    bodies.set(r.id, c);
-    // The tokens written at intake; a case made before them (or purged) is cut now — the same tokens.
-    const own = termsOf(r.match_terms, c);
+    // The tokens written at intake; a case made before them (or purged) is cut now from its body — the same tokens.
+    const own = r.match_terms !== null ? termsOf(r.match_terms, { title: '', description: '' }) : termsOf(null, JSON.parse(r.body!) as Complaint);
     for (const t of own) df.set(t, (df.get(t) ?? 0) + 1);
     totalLength += own.length;
-    const products = [...new Set([...(c.references.product ? [c.references.product] : []), ...productsIn(c.description, catalogue)])];
+    // Only the query's products can count (rank: shared products), so only they are looked for in the description.
+    const products = withText ? [...new Set([...(r.product ? [r.product] : []), ...(r.description ? productsIn(r.description, query.products) : [])])] : [];
     return { id: r.id, tf: termFrequencies(own), length: own.length, category: r.category, products, netFeedback: caseVotes.get(r.id) ?? 0 };
   });
   const rankedCases = rank(query, caseCands, { total: rows.length, averageLength: rows.length ? totalLength / rows.length : 1, docFreq: (t) => df.get(t) ?? 0 }).slice(0, limit);
+  const bodies = await caseBodies(db, rankedCases.map((s) => s.id));
   const cases = rankedCases.map((s) => {
-    const c = bodies.get(s.id)!;
+    const c = JSON.parse(bodies.get(s.id)!) as Complaint;
     const solution = [c.proposal?.description, c.answer?.text].filter((x): x is string => !!x).join('\n');
     return { id: c.id, number: c.number, title: c.title, category: c.category, solution, satisfaction: c.followUp?.satisfaction ?? null, score: round(s.score), reasons: reasonsOf(s) };
   });

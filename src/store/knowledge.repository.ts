@@ -3,7 +3,7 @@
  * suggestion feedback; and the candidate cases for matching — visible (the same need-to-know rule
  * as lists and search, `visibleTo`) resolved cases sharing any token with the query text.
  */
-import { sql, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Actor } from '../domain/complaint/types.js';
 import type { Dialect, Executor } from './db.js';
 import { visibleTo } from './complaint.repository.js';
@@ -127,12 +127,61 @@ async function sharesCommonToken(db: Executor, dialect: Dialect, tokens: readonl
   return Number(r.rows[0]?.n ?? 0) > threshold;
 }
 
-/** A candidate: its stored body and match tokens (`complaint_terms`; null when made before migration 0040 or purged). */
+/**
+ * A candidate, as lean as ranking allows: its category and stored match tokens (`complaint_terms`;
+ * null when made before migration 0040 or purged); its body only when it has no stored tokens (to
+ * cut them from its text); its product reference and description only when asked (`withText`: the
+ * query names a product of the catalogue, and only then can a product bonus apply). The bodies of
+ * the few shown are read afterwards (`caseBodies`): reading and parsing 200 bodies per request cost
+ * more than the ranking itself.
+ */
 export interface SimilarCaseRow {
   id: string;
   category: string | null;
-  body: string;
   match_terms: string | null;
+  body: string | null;
+  product: string | null;
+  description: string | null;
+}
+
+/** The bodies of the given cases (the few a match shows). */
+export async function caseBodies(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom('complaints').select(['id', 'body']).where('id', 'in', [...ids]).execute();
+  return new Map(rows.map((r) => [r.id, r.body]));
+}
+
+/** The lean columns of a candidate case (see SimilarCaseRow); `terms` is the stored-tokens expression. */
+function leanCaseColumns(dialect: Dialect, terms: RawBuilder<string | null>, withText: boolean) {
+  const field = (path: string) =>
+    // `path` is one of the two constants below, never input.
+    !withText ? sql<string | null>`null` : dialect === 'sqlite' ? sql<string | null>`json_extract(complaints.body, ${sql.lit(`$.${path}`)})` : sql<string | null>`(complaints.body::json #>> ${sql.lit(`{${path.replace('.', ',')}}`)})`;
+  return [
+    'complaints.id',
+    'complaints.category',
+    terms.as('match_terms'),
+    sql<string | null>`case when ${terms} is null then complaints.body end`.as('body'),
+    field('references.product').as('product'),
+    field('description').as('description'),
+  ] as const;
+}
+
+/**
+ * The ranking facts of candidate articles: their category (the article row keeps the current
+ * version's) and, only when the query names a product (`withProducts`), the current version's
+ * products — not the whole documents; those of the few shown are read afterwards (currentVersions).
+ */
+export async function articleFacts(db: Executor, dialect: Dialect, ids: readonly string[], withProducts: boolean): Promise<Map<string, { category: string | null; tokenCount: number; products: string[] }>> {
+  const out = new Map<string, { category: string | null; tokenCount: number; products: string[] }>();
+  if (!ids.length) return out;
+  const products = !withProducts
+    ? sql<string | null>`null`
+    : dialect === 'sqlite'
+      ? sql<string | null>`(select json_extract(v.document, '$.products') from knowledge_versions v where v.article_id = a.id and v.version = a.current_version)`
+      : sql<string | null>`(select (v.document::json -> 'products')::text from knowledge_versions v where v.article_id = a.id and v.version = a.current_version)`;
+  const rows = await db.selectFrom('knowledge_articles as a').select(['a.id', 'a.category', 'a.token_count', products.as('products')]).where('a.id', 'in', [...ids]).execute();
+  for (const r of rows) out.set(r.id, { category: r.category, tokenCount: Number(r.token_count), products: r.products ? (JSON.parse(r.products) as string[]) : [] });
+  return out;
 }
 
 /**
@@ -169,11 +218,13 @@ export async function similarCaseCandidates(
   actor: Actor,
   tokens: readonly string[],
   limit: number,
-  opts: { form?: 'dense' | 'sparse'; walk?: number } = {},
+  opts: { form?: 'dense' | 'sparse'; walk?: number; withText?: boolean } = {},
 ): Promise<SimilarCaseRow[]> {
   if (!tokens.length) return [];
   const q = anyTokenQuery(dialect, tokens);
   const resolved = [...RESOLVED_STATES];
+  const withText = opts.withText ?? false;
+  const joined = sql<string | null>`t.terms`;
   if (dialect === 'sqlite') {
     const walk = db
       .selectFrom(sql<{ r: number; complaint_id: string }>`(select rowid as r, complaint_id from complaint_search where complaint_search match ${q} order by rowid desc limit ${opts.walk ?? SIMILAR_WALK})`.as('m'))
@@ -182,20 +233,20 @@ export async function similarCaseCandidates(
       .where('complaints.state', 'in', resolved)
       .where(visibleTo(actor, { probe: true }))
       .leftJoin('complaint_terms as t', 't.complaint_id', 'complaints.id')
-      .select(['complaints.id', 'complaints.category', 'complaints.body', 't.terms as match_terms', 'complaints.received_at'])
+      .select([...leanCaseColumns(dialect, joined, withText), 'complaints.received_at'])
       .orderBy(sql`m.r`, 'desc')
       .limit(limit);
     const rows = await walk.execute();
     // Newest first by intake time among the walked ones (equal to the walk's order for cases Kesu registered).
     return rows
       .sort((x, y) => (x.received_at < y.received_at ? 1 : x.received_at > y.received_at ? -1 : x.id < y.id ? 1 : x.id > y.id ? -1 : 0))
-      .map((r) => ({ id: r.id, category: r.category, body: r.body, match_terms: r.match_terms }));
+      .map((r) => ({ id: r.id, category: r.category, match_terms: r.match_terms, body: r.body, product: r.product, description: r.description }));
   }
   const form = opts.form ?? ((await sharesCommonToken(db, dialect, tokens, DENSE_THRESHOLD)) ? 'dense' : 'sparse');
   if (form === 'dense')
     return db
       .selectFrom('complaints')
-      .select(['id', 'category', 'body', sql<string | null>`(select t.terms from complaint_terms t where t.complaint_id = complaints.id)`.as('match_terms')])
+      .select(leanCaseColumns(dialect, sql<string | null>`(select t.terms from complaint_terms t where t.complaint_id = complaints.id)`, withText))
       .where(visibleTo(actor))
       .where('state', 'in', resolved)
       .where(sql<SqlBool>`(select to_tsvector('simple', s.tokens) from complaint_search s where s.complaint_id = complaints.id) @@ to_tsquery('simple', ${q})`)
@@ -210,7 +261,7 @@ export async function similarCaseCandidates(
     .where(visibleTo(actor, { probe: true }))
     .where('complaints.state', 'in', resolved)
     .leftJoin('complaint_terms as t', 't.complaint_id', 'complaints.id')
-    .select(['complaints.id', 'complaints.category', 'complaints.body', 't.terms as match_terms'])
+    .select(leanCaseColumns(dialect, joined, withText))
     .orderBy('complaints.received_at', 'desc')
     .orderBy('complaints.id', 'desc')
     .limit(limit)

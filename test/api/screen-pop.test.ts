@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { startKesu, type Kesu } from '../support/kesu.js';
 import { signBody } from '../../src/channels/webhook.js';
 import { openStream } from '../support/stream.js';
+import { engines } from '../support/engines.js';
 
 const SECRET = 'pbx-shared-secret-0123456789';
 
@@ -15,8 +16,8 @@ const listen = (base: string, token: string) => openStream(base, token, 'screen_
 
 const settle = () => new Promise((r) => setTimeout(r, 150));
 
-for (const dialect of ['sqlite', 'postgres'] as const) {
-  describe(`telephony screen-pop (${dialect})`, () => {
+for (const { dialect, skip } of await engines()) {
+  describe(`telephony screen-pop (${dialect})`, { skip }, () => {
     let k: Kesu;
     let base: string;
     let complainedAbout: string;

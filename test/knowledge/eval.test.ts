@@ -20,6 +20,7 @@ import { rank, termFrequencies, type Candidate } from '../../src/knowledge/scori
 import { matchTokens, productsIn } from '../../src/services/knowledge-match.js';
 import { articleText, type ArticleContent } from '../../src/services/knowledge.js';
 import { searchTokens } from '../../src/search/tokenize.js';
+import { metrics } from '../../bench/knowledge/eval.js';
 
 interface EvalItem { id: string; text: string; relevant: string[] }
 type FixtureArticle = Omit<ArticleContent, 'policyId' | 'status'> & { id: string };
@@ -27,19 +28,6 @@ type FixtureArticle = Omit<ArticleContent, 'policyId' | 'status'> & { id: string
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as unknown;
 const items = (fixture('eval-set.json') as { items: EvalItem[] }).items;
 const articles = (fixture('articles.json') as FixtureArticle[]).map((a) => ({ ...a, policyId: null, status: 'published' as const }));
-
-/** Precision@3 (relevant among the top three, over three) and MRR (1 / rank of the first relevant). */
-export function metrics(rankings: { ranked: string[]; relevant: string[] }[]): { precisionAt3: number; mrr: number } {
-  let p = 0;
-  let rr = 0;
-  for (const { ranked, relevant } of rankings) {
-    p += ranked.slice(0, 3).filter((id) => relevant.includes(id)).length / 3;
-    const first = ranked.findIndex((id) => relevant.includes(id));
-    rr += first < 0 ? 0 : 1 / (first + 1);
-  }
-  const n = Math.max(rankings.length, 1);
-  return { precisionAt3: p / n, mrr: rr / n };
-}
 
 // The library as the service indexes it: the current version's text cut by searchTokens.
 const catalogue = [...new Set(articles.flatMap((a) => a.products))];
