@@ -2,8 +2,8 @@
  * The history import's and the purge's batch edges (issue 15 scale work), on every engine:
  * - a bad row in the last of many small batches: the import is refused and writes nothing (the
  *   whole file is checked before the first batch), and SQLite's checkpoint setting is untouched;
- * - a crash inside a batch in the middle of the file: the batches before it stay, the failed one
- *   leaves nothing, SQLite's automatic checkpoints are back on (store/wal-window.ts), and the
+ * - a crash inside a batch in the middle of the file: the batches (cut in order of receipt, not
+ *   file order) before it stay, the failed one leaves nothing, SQLite's automatic checkpoints are back on (store/wal-window.ts), and the
  *   re-run imports exactly the rest; the audit verifies;
  * - then the purge with its time-sized groups (records/purge-group-size.ts) over listing
  *   batches smaller than the file: every case purged once, one purge record each, audit clean.
@@ -57,12 +57,22 @@ for (const { dialect, skip } of await engines()) {
         assert.equal(await count('complaints'), 8 * BATCH, 'the eight batches before the crash, none of the ninth');
         assert.equal(await count('import_rows'), 8 * BATCH);
         assert.equal(await autoCheckpoint(), initial, 'automatic checkpoints back on after the failure');
+        // The batches are cut in order of receipt (then file order), not file order: this sheet
+        // cycles through the months row by row, so the first eight batches are the 56 earliest.
+        const byReceipt = [...sheet.rows].sort((a, b) => String(a.cells[1]).localeCompare(String(b.cells[1])) || a.row - b.row);
+        const importedRows = async () => (await db.selectFrom('import_rows').select('row_number').execute()).map((r) => Number(r.row_number)).sort((a, b) => a - b);
+        assert.deepEqual(await importedRows(), byReceipt.slice(0, 8 * BATCH).map((r) => r.row).sort((a, b) => a - b), 'the earliest received rows');
+        assert.notDeepEqual(await importedRows(), sheet.rows.slice(0, 8 * BATCH).map((r) => r.row), 'not the first rows of the file');
 
         const resumed = await importLedger(app, sheet, 'ledger.csv', { mapping: LEDGER_MAPPING, batchSize: BATCH });
         assert.deepEqual([resumed.alreadyImported, resumed.created], [8 * BATCH, ROWS - 8 * BATCH]);
         assert.deepEqual([await count('complaints'), await count('case_facts'), await count('complaint_events')], [ROWS, ROWS, ROWS]);
         const numbers = await db.selectFrom('complaints').select('number').execute();
         assert.equal(new Set(numbers.map((n) => n.number)).size, ROWS, 'every case its own number');
+        const received = new Map(sheet.rows.map((r) => [r.row, String(r.cells[1])]));
+        const numbered = await db.selectFrom('import_rows').innerJoin('complaints', 'complaints.id', 'import_rows.complaint_id').select(['complaints.number', 'import_rows.row_number']).orderBy('complaints.number').execute();
+        const times = numbered.map((n) => received.get(Number(n.row_number))!);
+        assert.deepEqual(times, [...times].sort(), 'case numbers in order of receipt, across the crash and the resume');
         assert.equal(await autoCheckpoint(), initial);
         assert.deepEqual((await verifyChains(db)).problems, []);
 

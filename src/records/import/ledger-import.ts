@@ -3,7 +3,8 @@
  * in their historical state. Always a dry run first — every row checked against the mapping and
  * the active policy (validate.ts) — and the real import refuses to start while it finds a problem
  * (all or nothing). Then batches of rows (500 by default), each in one transaction with all it
- * writes: the row keys (UNIQUE(org, key): a batch that committed is skipped by the next run, so
+ * writes, cut from the rows in their order of receipt (`inOrderOfReceipt`: neighbouring index
+ * pages per batch, whatever the file's order): the row keys (UNIQUE(org, key): a batch that committed is skipped by the next run, so
  * a crashed import resumes without duplicates and a re-run creates nothing), the case rows, the
  * full-text row, the contact keys, the `imported` event with its chain head, and the facts.
  *
@@ -101,7 +102,7 @@ export async function importLedger(app: App, sheet: Sheet, source: string, opts:
   const users = await db.selectFrom('users').select(['id', 'username', 'name']).execute();
   const check = checkLedger(sheet, opts.mapping, { policy, users, now });
   const existing = await importedKeys(db, ORGANISATION, check.records.map((r) => r.key));
-  const pending = check.records.filter((r) => !existing.has(r.key));
+  const pending = inOrderOfReceipt(check.records.filter((r) => !existing.has(r.key)));
   const report: LedgerImportReport = {
     dryRun: !!opts.dryRun,
     rows: check.rows,
@@ -180,6 +181,24 @@ export async function importLedger(app: App, sheet: Sheet, source: string, opts:
   return report;
 }
 
+/**
+ * The rows to import in the order they were received (then file order): the batches are cut from
+ * this order, so a batch's cases are neighbours in every index keyed by the case id (a UUIDv7 of
+ * the receipt time: `complaints`, its events, heads, facts, terms, keys by case) or by the
+ * receipt time. In file order a ledger sorted by anything else (department, grade, a month's
+ * sheets one after another) makes each 500-row batch write ~500 scattered leaf pages per such
+ * index, more pages per row the larger the tables grow: measured (docs/performance.md,
+ * 2026-12-06) the WAL written per row grew ~3.5× over 24 k rows and the import slowed to ~a
+ * quarter of its first rate at 100 k rows. Deterministic, so a resumed import cuts the same
+ * batches from what is left.
+ */
+export function inOrderOfReceipt(records: readonly LedgerRecord[]): LedgerRecord[] {
+  return records
+    .map((r) => ({ r, t: r.receivedAt.getTime() }))
+    .sort((a, b) => a.t - b.t || a.r.row - b.r.row)
+    .map((x) => x.r);
+}
+
 /** The batch's case numbers, by the year each case was received in (the policy's time zone). */
 async function drawNumbers(app: App, batch: readonly LedgerRecord[], zone: string): Promise<string[]> {
   // The local year through the facts' cached local day (luxon's, tested: test/reports/facts-local-day.test.ts), not a luxon DateTime per row.
@@ -191,7 +210,7 @@ async function drawNumbers(app: App, batch: readonly LedgerRecord[], zone: strin
     await ensureCaseNumbers(app.database, year);
     drawn.set(year, await app.database.db.transaction().execute((trx) => nextCaseNumbers(trx, app.database.dialect, year, n)));
   }
-  // Numbers in file order within each year (the ledger's order is usually its order of receipt).
+  // Numbers in the batches' order within each year: the order of receipt (inOrderOfReceipt).
   const next = new Map<number, number>();
   return years.map((y) => {
     const i = next.get(y) ?? 0;
