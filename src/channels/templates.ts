@@ -101,6 +101,7 @@ export function staffMessage(
   add('cycle', payload.cycle);
   add('attachments', payload.attachments || undefined);
   add('department', ctx.department);
+  add('by', payload.by);
   add('comment', payload.comment);
   // A message about no case (a stored report, reports/runs.ts) brings its own title, lines and link per language.
   const own = <T>(v: unknown): T | undefined => (v && typeof v === 'object' ? ((v as Record<string, T>)[locale] ?? (v as Record<string, T>)['zh-CN']) : undefined);

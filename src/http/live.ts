@@ -8,6 +8,9 @@
  * instance (deactivation, role change, sign out everywhere: services/accounts.ts) ends the
  * user's streams at once; other instances catch it at their next heartbeat.
  *
+ * An `urged` event (`{id, number, at}`) goes to the streams of the case's handlers when a manager
+ * urges it (催办, the lifecycle's `urge`), beside the `case_changed` everyone who sees it gets.
+ *
  * A `screen_pop` event (services/screen-pop.ts: a telephony call ringing at the user, with the
  * caller's history as the user may see it) goes only to that user's own streams on this instance.
  */
@@ -62,7 +65,7 @@ export function liveRoutes(server: FastifyInstance, app: App): void {
       preHandler: requireUser(app),
       schema: {
         tags: ['live'],
-        summary: 'Server-sent events: `case_changed` {id, number, state, action, at} for cases the caller may see; `screen_pop` for a call ringing at the caller (see POST /api/v1/telephony/calls)',
+        summary: 'Server-sent events: `case_changed` {id, number, state, action, at} for cases the caller may see; `urged` {id, number, at} for a case the caller handles that a manager urged (催办); `screen_pop` for a call ringing at the caller (see POST /api/v1/telephony/calls)',
         response: { 200: { description: 'An event stream; each `case_changed` event carries this as its data', content: { 'text/event-stream': { schema: CaseChangedEvent } } }, ...errors(401) },
       },
     },
@@ -83,6 +86,9 @@ export function liveRoutes(server: FastifyInstance, app: App): void {
         send(change: CaseChanged) {
           const data = { id: change.id, number: change.number, state: change.state, action: change.action, at: change.at };
           res.write(`event: case_changed\ndata: ${JSON.stringify(data)}\n\n`);
+        },
+        urged(change: CaseChanged) {
+          stream.emit('urged', { id: change.id, number: change.number, at: change.at });
         },
         emit(event: string, data: unknown) {
           if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);

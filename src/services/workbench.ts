@@ -14,7 +14,7 @@ const HANDLING: State[] = [...HANDLING_STATES];
 const TRIAGE: State[] = [...TRIAGE_STATES];
 const OPEN: State[] = [...OPEN_STATES];
 
-export type WorkbenchKey = 'handling' | 'nearDue' | 'overdue' | 'triage' | 'approval' | 'followup' | 'departmentOverdue' | 'received';
+export type WorkbenchKey = 'handling' | 'nearDue' | 'overdue' | 'triage' | 'approval' | 'followup' | 'departmentOverdue' | 'received' | 'urged';
 
 export interface WorkbenchItem {
   key: WorkbenchKey;
@@ -42,6 +42,8 @@ interface Def {
 const has = (a: Actor, ...roles: Role[]) => roles.some((r) => a.roles.includes(r));
 
 const DEFS: Def[] = [
+  // 催办 (issue 14): cases of mine a manager urged, until I record something on them.
+  { key: 'urged', queue: 'urged', urgent: true, for: (a) => has(a, 'handler'), filter: () => ({ mine: 'handler', state: HANDLING, urged: true }) },
   { key: 'overdue', queue: 'overdue', urgent: true, for: (a) => has(a, 'handler'), filter: () => ({ mine: 'handler', overdue: true, state: OPEN }) },
   { key: 'nearDue', queue: 'handling', urgent: true, for: (a) => has(a, 'handler'), filter: (_a, now) => ({ mine: 'handler', state: HANDLING, warnedBy: now }) },
   { key: 'handling', queue: 'handling', urgent: false, for: (a) => has(a, 'handler'), filter: () => ({ mine: 'handler', state: HANDLING }) },

@@ -181,6 +181,11 @@ export interface ListFilters {
   mine?: 'first_responder' | 'handler' | 'followup' | 'approver';
   /** About to breach: the running clock due next has passed its warning time (not yet breached). */
   warnedBy?: string;
+  /**
+   * Urged (催办) and not answered: an `urge` on the timeline after which the primary handler has
+   * recorded nothing (any event of theirs answers it).
+   */
+  urged?: boolean;
 }
 
 export interface ListRow {
@@ -340,6 +345,27 @@ function visibleBranches(actor: Actor): ((eb: ExpressionBuilder<DB, 'complaints'
   return (branches as Expression<SqlBool>[]).map((branch) => (eb) => eb.and([notAvoiding(actor, 'complaints.id')(eb), branch]));
 }
 
+/** The case's urges the primary handler has not answered since (both reads walk the events' primary key). */
+function unansweredUrge(eb: ExpressionBuilder<DB, 'complaints'>) {
+  return eb
+    .selectFrom('complaint_events as u')
+    .select(sql<number>`1`.as('one'))
+    .whereRef('u.complaint_id', '=', 'complaints.id')
+    .where('u.type', '=', 'urge')
+    .where((e) =>
+      e.not(
+        e.exists(
+          e
+            .selectFrom('complaint_events as l')
+            .select(sql<number>`1`.as('one'))
+            .whereRef('l.complaint_id', '=', 'u.complaint_id')
+            .whereRef('l.seq', '>', 'u.seq')
+            .whereRef('l.actor_id', '=', 'complaints.primary_handler_id'),
+        ),
+      ),
+    );
+}
+
 /**
  * Every filter but the text search (which needs a probe first), over the visible cases. One
  * reading of a queue's filter for the list and for the workbench's counts.
@@ -359,6 +385,7 @@ function whereFilters(q: SelectQueryBuilder<DB, 'complaints', any>, actor: Actor
     q = q.where(holdsAny(actor, [relation], use));
   }
   if (f.warnedBy) q = q.where('overdue', '=', 0).where('next_warn_at', 'is not', null).where('next_warn_at', '<=', f.warnedBy);
+  if (f.urged !== undefined) q = q.where((eb) => (f.urged ? eb.exists(unansweredUrge(eb)) : eb.not(eb.exists(unansweredUrge(eb)))));
   return q;
 }
 

@@ -121,6 +121,13 @@ describe('workbench, bulk actions and the flowchart', { skip }, () => {
     const chart = page.getByTestId('flowchart');
     await chart.locator('[data-testid="flow-node"][data-current="true"]').waitFor();
     assert.equal(await chart.locator('[data-testid="flow-node"][data-current="true"]').getAttribute('data-state'), 'assigned');
+    // The path so far (受理 → 判定 → 分类分级 → 分派) drawn as visited, in its own colour; nothing beyond it.
+    const visited = await chart.locator('[data-testid="flow-node"][data-visited="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
+    assert.deepEqual(visited.sort(), ['classified', 'received', 'valid']);
+    const fill = (s: string) => chart.locator(`[data-testid="flow-node"][data-state="${s}"] rect`).getAttribute('fill');
+    assert.equal(await fill('received'), await fill('classified'), 'the visited states share a colour');
+    assert.notEqual(await fill('received'), await fill('investigating'), 'a visited state looks unlike one not reached');
+    assert.notEqual(await fill('received'), await fill('assigned'), 'and unlike the current one');
     // Labelled edges, back-edges among them.
     assert.match((await chart.locator('[data-testid="flow-edge"][data-from="investigating"][data-to="assigned"]').textContent()) ?? '', /改派/);
     assert.match((await chart.locator('[data-testid="flow-edge"][data-from="awaiting_approval"][data-to="investigated"]').textContent()) ?? '', /驳回/);

@@ -47,6 +47,8 @@ export const DOMAIN_EVENTS = {
   handled_again: z.object({ cycle: z.number().int(), tier: z.number().int() }).strict(),
   /** The case was closed; `invalid`: it was closed from `invalid`. */
   closed: z.object({ invalid: z.boolean() }).strict(),
+  /** A manager urged the case's handlers on (urge, 催办); `comment`: what they asked for. */
+  urged: z.object({ comment: z.string().optional() }).strict(),
   /** The customer added information (supplement) or contacted us again (add_contact). */
   customer_added: z.object({ attachments: z.number().int(), via: z.string() }).strict(),
   /** A deadline's warning time came (warn). */

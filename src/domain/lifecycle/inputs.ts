@@ -116,6 +116,8 @@ export const FollowUpInput = z
 
 export const CloseInput = z.object({ note: z.string().max(4000).optional() }).strict();
 export const NoteInput = z.object({ text: text(8000), internal: z.boolean().default(true) }).strict();
+/** 催办: a manager urges the handler of a case on; what they ask for, optional (the event says who and when). */
+export const UrgeInput = z.object({ comment: z.string().trim().max(2000).optional() }).strict();
 
 /** Inputs of the system actions the deadline sweeper performs. */
 export const ClockInput = z.object({ clock: z.string().min(1) }).strict();

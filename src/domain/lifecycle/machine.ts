@@ -41,6 +41,8 @@ export { WHO_RELATIONS, type ActionSpec, type Ctx, type Draft, type GuardRefusal
 const ACTIVE = ACTIVE_STATES;
 /** Open and not judged invalid: the states a valid complaint is handled in. */
 const OPEN: readonly State[] = OPEN_STATES.filter((s) => s !== 'invalid');
+/** A handler has the case and owes the next step: where a manager may urge them (urge). */
+const URGEABLE: readonly State[] = ['assigned', 'investigating', 'investigated', 'implementing', 'pending'];
 const HANDLING_DONE_CLOCKS = ['triage', 'dispatch', 'first_response', 'resolve', 'approval', 'escalation', 'regulator'];
 
 export const ACTIONS = {
@@ -435,6 +437,29 @@ export const ACTIONS = {
     effect: (d, input) => {
       d.eventData.text = input.text;
       d.eventData.internal = input.internal;
+      return d.c.state;
+    },
+  }),
+
+  urge: spec({
+    label: { 'zh-CN': '催办', 'zh-TW': '催辦', en: 'Urge the handler' },
+    // 催办 / 督办 (issue 14): a manager presses the handler of a case being worked — overdue or about
+    // to be. No state change: the event on the timeline is the record, and the handlers are told.
+    // The department's manager, and an approver (客服经理, 总经理) who sees the case (one they
+    // decided on): need to know is not widened for it.
+    from: { complaint: URGEABLE, suggestion: ['assigned'] },
+    targets: [],
+    who: ['department_manager', 'approver'],
+    input: I.UrgeInput,
+    guard: (c, _input, { actor }) =>
+      !c.primaryHandlerId
+        ? { code: 'illegal_transition', detail: 'the case has no handler to urge' }
+        : c.primaryHandlerId === actor.id || c.backupHandlerId === actor.id
+          ? { code: 'illegal_transition', detail: 'the handler cannot urge themselves', fields: [fieldProblem('handler', '不能催办自己负责的投诉', 'You cannot urge a case you handle yourself', '不能催辦自己負責的投訴')] }
+          : null,
+    effect: (d, input) => {
+      d.eventData.handlers = [d.c.primaryHandlerId, d.c.backupHandlerId].filter(Boolean);
+      d.happened.push({ type: 'urged', ...(input.comment ? { comment: input.comment } : {}) });
       return d.c.state;
     },
   }),

@@ -113,6 +113,7 @@ export const NOTIFICATIONS: { [K in DomainEventType]: Notifier<K> } = {
     e.invalid ? customer('invalid_explanation', { number: c.number, explanation: c.validity?.explanation }) : customer('closure', { number: c.number }),
   ],
   customer_added: (e, c) => customerAdded(e, c),
+  urged: (e, c, { actor }) => toHandlers(c, 'case_urged', { number: c.number, by: actor.name, ...(e.comment ? { comment: e.comment } : {}) }),
   deadline_warned: (e, c, { policy }) => [
     ...toTier(c, policy, 'deadline_warning', { clock: e.clock, dueAt: e.dueAt }),
     ...ruleNotices(ruleOfClock(policy, e.clock), 'warn', c, 'deadline_warning', { number: c.number, clock: e.clock, dueAt: e.dueAt }),

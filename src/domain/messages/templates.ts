@@ -147,6 +147,7 @@ export const STAFF_TITLES = {
   grade_raised: { 'zh-CN': '投诉等级已上升', 'zh-TW': '投訴等級已上升', en: 'Grade raised' },
   major_case: { 'zh-CN': '重大投诉，请直接处理', 'zh-TW': '重大投訴，請直接處理', en: 'Major complaint' },
   emergency_case: { 'zh-CN': '紧急投诉', 'zh-TW': '緊急投訴', en: 'Emergency complaint' },
+  case_urged: { 'zh-CN': '主管催办：请尽快处理此投诉', 'zh-TW': '主管催辦：請盡快處理此投訴', en: 'A manager urges you to move this case on' },
   customer_supplement: { 'zh-CN': '客户补充了信息', 'zh-TW': '客戶補充了資料', en: 'The customer added information' },
   handover_failed: { 'zh-CN': '再次处理：制度指定的处理人无人可派，请手动改派', 'zh-TW': '再次處理：制度指定的處理人無人可派，請手動改派', en: 'Handled again: nobody fits the policy’s handler, re-route by hand' },
   stand_in_assigned: { 'zh-CN': '同事缺勤，由您代为处理此投诉', 'zh-TW': '同事缺勤，由您代為處理此投訴', en: 'A colleague is away: you stand in on this case' },
@@ -183,4 +184,5 @@ export const FIELD_LABELS = {
   comment: { 'zh-CN': '意见', 'zh-TW': '意見', en: 'Comment' },
   attachments: { 'zh-CN': '附件', 'zh-TW': '附件', en: 'Attachments' },
   department: { 'zh-CN': '部门', 'zh-TW': '部門', en: 'Department' },
+  by: { 'zh-CN': '催办人', 'zh-TW': '催辦人', en: 'Urged by' },
 } as const satisfies Record<string, Messages>;

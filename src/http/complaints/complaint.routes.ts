@@ -36,6 +36,8 @@ const ListQuery = z
     handler: z.string().max(64).optional(),
     overdue: z.enum(['true', 'false']).optional(),
     needsApproval: z.enum(['true', 'false']).optional(),
+    /** 催办: urged and not answered by the primary handler since (true), or not (false). */
+    urged: z.enum(['true', 'false']).optional(),
     mine: z.enum(['first_responder', 'handler', 'followup', 'approver']).optional(),
     text: z.string().trim().min(1).max(100).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -135,6 +137,7 @@ export function complaintRoutes(fastify: FastifyInstance, app: App): void {
           handlerId: q.handler,
           overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
           needsApproval: q.needsApproval === undefined ? undefined : q.needsApproval === 'true',
+          urged: q.urged === undefined ? undefined : q.urged === 'true',
           mine: q.mine,
           text: q.text,
         },

@@ -9,7 +9,7 @@ import { errors, type Describes } from '../schemas/common.js';
 import { ListRow } from '../schemas/cases.js';
 
 export const WorkbenchItem = z.strictObject({
-  key: z.enum(['handling', 'nearDue', 'overdue', 'triage', 'approval', 'followup', 'departmentOverdue', 'received']),
+  key: z.enum(['handling', 'nearDue', 'overdue', 'triage', 'approval', 'followup', 'departmentOverdue', 'received', 'urged']),
   /** The console queue this count opens. */
   queue: z.string(),
   count: z.number().int().min(0),

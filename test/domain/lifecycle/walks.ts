@@ -84,6 +84,22 @@ export interface Step {
   data: unknown;
 }
 
+/**
+ * The urge (催办) of the case as it stands, by the first performer the machine accepts, without
+ * randomness and without moving the walk on: recorded as a step of its own at the walk's end.
+ */
+function urgeOnce(c: Complaint, clocks: Clock[], ctx: { now: Date; policy: Policy; calendar: WorkingCalendar }, performers: readonly Actor[], onDecision?: (d: Pick<Decision, 'happened'>) => void): Step | null {
+  if (!(ACTIONS.urge.from[c.kind] ?? []).includes(c.state)) return null;
+  for (const actor of performers) {
+    const d = apply(c, clocks, 'urge', { comment: '请尽快处理' }, { ...ctx, actor });
+    if (d.kind === 'refused') continue;
+    onDecision?.(d);
+    const outbox = JSON.parse(JSON.stringify(d.outbox.map((m) => [m.channel, m.template, m.to, m.payload]))) as unknown[];
+    return { at: ctx.now.toISOString(), action: 'urge', actor: actor.id, from: c.state, to: d.complaint.state, outbox, data: JSON.parse(JSON.stringify(d.events[0]!.data)) };
+  }
+  return null;
+}
+
 function walk(policy: Policy, kind: ComplaintKind, seed: number, onDecision?: (d: Pick<Decision, 'happened'>) => void): Step[] {
   const rnd = seeded(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -197,9 +213,12 @@ function walk(policy: Policy, kind: ComplaintKind, seed: number, onDecision?: (d
   };
 
   const performers: Actor[] = [...staff, SYSTEM_ACTOR, CUSTOMER_ACTOR];
+  let urged: Step | null = null;
   for (let i = 0; i < STEPS; i++) {
     now = new Date(now.getTime() + Math.floor(rnd() * 20 * 60) * 60_000);
-    const open = ACTION_NAMES.filter((a) => (ACTIONS[a].from[c.kind] ?? []).includes(c.state));
+    // 催办 (urge) came after the golden record: it is taken once per walk as a side step (below),
+    // so the random choices, and every step recorded before it, stay as they were.
+    const open = ACTION_NAMES.filter((a) => a !== 'urge' && (ACTIONS[a].from[c.kind] ?? []).includes(c.state));
     // Actions that keep the state (notes, contacts, the system's clock actions) are always open and
     // would crowd out the ones that move the case on: they come first in one step out of three.
     // Pending and re-routing go round in circles: they count as staying.
@@ -238,7 +257,9 @@ function walk(policy: Policy, kind: ComplaintKind, seed: number, onDecision?: (d
       if (done) break;
     }
     if (!done) break;
+    if (!urged) urged = urgeOnce(c, clocks, { now, policy, calendar }, performers, onDecision);
   }
+  if (urged) steps.push(urged);
   return steps;
 }
 

@@ -26,12 +26,31 @@ const MyAbsences = lazy(() => import('../modules/absences/MyAbsences').then((m) 
 export function Shell() {
   const { t, i18n } = useTranslation();
   const { me, signOut, signOutEverywhere, has } = useSession();
-  const { message, modal } = App.useApp();
+  const { message, modal, notification } = App.useApp();
   const [passwordOpen, setPasswordOpen] = useState(false);
   const [absencesOpen, setAbsencesOpen] = useState(false);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
-  const { connected } = useLive();
+  const { connected, onUrged } = useLive();
   const nav = useNavigate();
+  // 催办 (issue 14): a manager urged a case I handle — told at once, wherever I am, with the way to it.
+  useEffect(
+    () =>
+      onUrged((u) =>
+        notification.warning({
+          key: `urged-${u.id}`,
+          title: t('urge.notice', { number: u.number }),
+          description: t('urge.noticeHint'),
+          duration: 0,
+          actions: (
+            <Button type="primary" size="small" data-testid="urge-open" onClick={() => (notification.destroy(`urged-${u.id}`), void nav(`/cases/${u.number}`))}>
+              {t('urge.open')}
+            </Button>
+          ),
+          props: { 'data-testid': 'urge-notice' } as never,
+        }),
+      ),
+    [onUrged, notification, nav, t],
+  );
   const loc = useLocation();
   // On a phone the menu is a rail of icons and the header keeps only what fits on one line.
   const screens = Grid.useBreakpoint();
@@ -55,7 +74,7 @@ export function Shell() {
     key: 'queues',
     icon: <UnorderedListOutlined />,
     label: t('nav.queues'),
-    children: QUEUES.filter((q) => q.for(me)).map((q) => ({ key: `/queues/${q.key}`, label: t(`queue.${q.key}`) })),
+    children: QUEUES.filter((q) => q.for(me) && !q.hidden).map((q) => ({ key: `/queues/${q.key}`, label: t(`queue.${q.key}`) })),
   });
   items.push({ key: '/duties', icon: <CheckSquareOutlined />, label: t('nav.duties') }); // 我的待办: everyone may own duties
   if (has('followup') || has('specialist')) items.push({ key: '/followup', icon: <PhoneOutlined />, label: t('nav.followup') });

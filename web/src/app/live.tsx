@@ -10,15 +10,24 @@ import type { Schemas } from '../api/client';
 export type CaseChange = Schemas['CaseChanged'];
 
 type Listener = (c: CaseChange) => void;
+/** An `urged` event: a manager urged (催办) a case this user handles. */
+export interface Urge {
+  id: string;
+  number: string;
+  at: string;
+}
+type UrgeListener = (u: Urge) => void;
 interface Live {
   connected: boolean;
   subscribe(l: Listener): () => void;
+  onUrged(l: UrgeListener): () => void;
 }
 
-const LiveContext = createContext<Live>({ connected: false, subscribe: () => () => undefined });
+const LiveContext = createContext<Live>({ connected: false, subscribe: () => () => undefined, onUrged: () => () => undefined });
 
 export function LiveProvider({ children }: { children: ReactNode }) {
   const listeners = useRef(new Set<Listener>());
+  const urgeListeners = useRef(new Set<UrgeListener>());
   const [connected, setConnected] = useState(false);
   useEffect(() => {
     const es = new EventSource('/api/v1/stream');
@@ -28,6 +37,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       const c = JSON.parse((e as MessageEvent<string>).data) as CaseChange;
       listeners.current.forEach((l) => l(c));
     });
+    es.addEventListener('urged', (e) => {
+      const u = JSON.parse((e as MessageEvent<string>).data) as Urge;
+      urgeListeners.current.forEach((l) => l(u));
+    });
     return () => es.close();
   }, []);
   const value = useRef<Live>({
@@ -35,6 +48,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     subscribe: (l) => {
       listeners.current.add(l);
       return () => listeners.current.delete(l);
+    },
+    onUrged: (l) => {
+      urgeListeners.current.add(l);
+      return () => urgeListeners.current.delete(l);
     },
   });
   return <LiveContext.Provider value={{ ...value.current, connected }}>{children}</LiveContext.Provider>;

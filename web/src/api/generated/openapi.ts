@@ -1473,6 +1473,7 @@ export interface paths {
                     handler?: string;
                     overdue?: "true" | "false";
                     needsApproval?: "true" | "false";
+                    urged?: "true" | "false";
                     mine?: "first_responder" | "handler" | "followup" | "approver";
                     text?: string;
                     limit?: number;
@@ -1823,7 +1824,7 @@ export interface paths {
         put?: never;
         /**
          * Perform a lifecycle action
-         * @description Actions: judge, classify, route, reroute, accept, investigate, propose, approve, reject, answer, pend, resume, request_extension, grant_extension, refuse_extension, follow_up, close, archive, note, supplement, add_contact, contact_failed. The body is the action's input (see GET /api/v1/lifecycle). Files: POST /api/v1/complaints/{id}/attachments. Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
+         * @description Actions: judge, classify, route, reroute, accept, investigate, propose, approve, reject, answer, pend, resume, request_extension, grant_extension, refuse_extension, follow_up, close, archive, note, urge, supplement, add_contact, contact_failed. The body is the action's input (see GET /api/v1/lifecycle). Files: POST /api/v1/complaints/{id}/attachments. Send an `Idempotency-Key` header to make a retry safe: the same key with the same request replays the first answer byte for byte with `Idempotent-Replayed: true`; with another request it is refused (422 idempotency_mismatch); while the first is still running, 409.
          */
         post: {
             parameters: {
@@ -9717,7 +9718,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events: `case_changed` {id, number, state, action, at} for cases the caller may see; `screen_pop` for a call ringing at the caller (see POST /api/v1/telephony/calls) */
+        /** Server-sent events: `case_changed` {id, number, state, action, at} for cases the caller may see; `urged` {id, number, at} for a case the caller handles that a manager urged (催办); `screen_pop` for a call ringing at the caller (see POST /api/v1/telephony/calls) */
         get: {
             parameters: {
                 query?: never;
@@ -13753,7 +13754,7 @@ export interface components {
         Workbench: {
             items: {
                 /** @enum {string} */
-                key: "handling" | "nearDue" | "overdue" | "triage" | "approval" | "followup" | "departmentOverdue" | "received";
+                key: "handling" | "nearDue" | "overdue" | "triage" | "approval" | "followup" | "departmentOverdue" | "received" | "urged";
                 queue: string;
                 count: number;
                 urgent: boolean;

@@ -258,7 +258,7 @@ export function CasePage() {
             {running.length === 0 && <Typography.Text type="secondary">{t('case.noRunningClock')}</Typography.Text>}
           </Card>
           <Card title={t('case.timeline')} styles={{ body: { padding: '12px 8px 0', maxHeight: 420, overflow: 'auto' } }} style={{ marginTop: 8 }}>
-            <Timeline data-testid="case-timeline" items={view.timeline.map((e) => ({ color: e.action === 'reject' || e.action === 'breach' ? 'red' : e.toState === 'closed' || e.toState === 'archived' ? 'green' : 'blue', children: <EventLine e={e} /> }))} />
+            <Timeline data-testid="case-timeline" items={view.timeline.map((e) => ({ color: e.action === 'reject' || e.action === 'breach' || e.action === 'urge' ? 'red' : e.toState === 'closed' || e.toState === 'archived' ? 'green' : 'blue', children: <EventLine e={e} /> }))} />
           </Card>
           <Suspense fallback={null}>
             <AttachmentsPanel view={view} onChanged={setView} />

@@ -65,7 +65,7 @@ export function Flowchart({ lifecycle, kind = 'complaint', current, visited = []
             const isCurrent = n.state === current;
             const seen = visited.includes(n.state);
             return (
-              <g key={n.state} data-testid="flow-node" data-state={n.state} data-current={isCurrent || undefined} aria-current={isCurrent ? 'step' : undefined}>
+              <g key={n.state} data-testid="flow-node" data-state={n.state} data-current={isCurrent || undefined} data-visited={(seen && !isCurrent) || undefined} aria-current={isCurrent ? 'step' : undefined}>
                 <rect x={n.x} y={n.y} width={n.w} height={n.h} rx={6} fill={isCurrent ? CURRENT : seen ? VISITED : '#f5f5f5'} stroke={isCurrent ? '#820014' : '#8c8c8c'} strokeWidth={isCurrent ? 2 : 1} />
                 <text x={n.x + n.w / 2} y={n.y + n.h / 2 + 4} fontSize={12} textAnchor="middle" fill={isCurrent ? '#fff' : '#1f1f1f'} fontWeight={isCurrent ? 700 : 400}>
                   {t(`state.${n.state}`)}
@@ -102,7 +102,7 @@ export function Flowchart({ lifecycle, kind = 'complaint', current, visited = []
             const outs = flow.edges.filter((e) => e.from === s || (e.kind === 'group' && e.from.split('|').includes(s)));
             const isCurrent = s === current;
             return (
-              <li key={s} data-testid="flow-node" data-state={s} data-current={isCurrent || undefined} aria-current={isCurrent ? 'step' : undefined}>
+              <li key={s} data-testid="flow-node" data-state={s} data-current={isCurrent || undefined} data-visited={(visited.includes(s) && !isCurrent) || undefined} aria-current={isCurrent ? 'step' : undefined}>
                 {header && <Typography.Text strong style={{ display: 'block', marginTop: 8, color: '#595959' }}>{header}</Typography.Text>}
                 <div style={{ padding: '4px 8px', margin: '2px 0', borderLeft: `3px solid ${isCurrent ? CURRENT : visited.includes(s) ? '#69b1ff' : '#d9d9d9'}`, background: isCurrent ? '#fff1f0' : undefined }}>
                   <Tag color={isCurrent ? 'red' : visited.includes(s) ? 'blue' : undefined}>{t(`state.${s}`)}</Tag>

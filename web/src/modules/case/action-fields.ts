@@ -203,6 +203,7 @@ export const HINTS: Record<string, Hints> = {
   },
   close: ({ t }) => ({ note: { label: t('action.f.closeNote') } }),
   note: ({ t }) => ({ text: { label: t('action.f.noteText') } }),
+  urge: ({ t }) => ({ comment: { label: t('action.f.urgeComment'), kind: 'textarea' } }),
   add_contact: ({ t, policy }) => ({
     text: { label: t('action.f.contactText') },
     channel: { kind: 'select', initial: 'phone', options: (policy?.channels ?? ['phone']).map((x) => ({ value: x, label: t(`channel.${x}`, { defaultValue: x }) })) },

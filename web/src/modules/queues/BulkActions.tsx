@@ -1,6 +1,6 @@
 /**
  * The queue's bulk bar: with cases selected, one action for all of them (分派/改派 to a handler,
- * a note, 判定不成立 for spam), then a summary of what was done and what was refused, with the
+ * a note, 催办 for a manager, 判定不成立 for spam), then a summary of what was done and what was refused, with the
  * server's reason per case.
  */
 import { Alert, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
@@ -12,7 +12,7 @@ import { pick } from '../../i18n';
 import { handlerOptions, departmentFirst } from '../case/pickers';
 import { applyToEach, type BulkKind, type BulkOutcome } from './bulk';
 
-export function BulkActions({ rows, onDone }: { rows: ListRow[]; onDone: () => void }) {
+export function BulkActions({ rows, onDone, mayUrge = false }: { rows: ListRow[]; onDone: () => void; mayUrge?: boolean }) {
   const { t } = useTranslation();
   const { policy, staff, deptName } = useLookups();
   const [kind, setKind] = useState<BulkKind | null>(null);
@@ -32,7 +32,9 @@ export function BulkActions({ rows, onDone }: { rows: ListRow[]; onDone: () => v
         ? { departmentCode: v.departmentCode, primaryHandlerId: v.primaryHandlerId }
         : kind === 'note'
           ? { text: v.text, internal: true }
-          : { valid: false, reason: v.reason, explanation: v.explanation || undefined };
+          : kind === 'urge'
+            ? { comment: (v.comment as string | undefined)?.trim() || undefined }
+            : { valid: false, reason: v.reason, explanation: v.explanation || undefined };
     setBusy(1);
     try {
       setResults(await applyToEach(rows, kind!, body, (n) => setBusy(n + 1)));
@@ -56,6 +58,11 @@ export function BulkActions({ rows, onDone }: { rows: ListRow[]; onDone: () => v
         <Button disabled={!rows.length} onClick={() => setKind('note')} data-testid="bulk-note">
           {t('bulk.note')}
         </Button>
+        {mayUrge && (
+          <Button disabled={!rows.length} onClick={() => setKind('urge')} data-testid="bulk-urge">
+            {t('bulk.urge')}
+          </Button>
+        )}
         <Button disabled={!rows.length} danger onClick={() => setKind('invalid')} data-testid="bulk-invalid">
           {t('bulk.invalid')}
         </Button>
@@ -84,6 +91,11 @@ export function BulkActions({ rows, onDone }: { rows: ListRow[]; onDone: () => v
           {kind === 'note' && (
             <Form.Item name="text" label={t('bulk.noteText')} rules={[{ required: true, whitespace: true, message: t('bulk.required') }]}>
               <Input.TextArea rows={3} maxLength={8000} />
+            </Form.Item>
+          )}
+          {kind === 'urge' && (
+            <Form.Item name="comment" label={t('bulk.urgeComment')}>
+              <Input.TextArea rows={3} maxLength={2000} />
             </Form.Item>
           )}
           {kind === 'invalid' && (

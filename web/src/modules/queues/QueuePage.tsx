@@ -3,7 +3,7 @@
  * filterable columns, saved filters (kept in this browser, per user), live updates, and the
  * keyboard (j / k, Enter, a: ./useQueueKeys.ts).
  */
-import { Button, Card, Input, Select, Space, Switch, Table, Tag, Tooltip, Typography, App } from 'antd';
+import { Button, Card, Input, Modal, Select, Space, Switch, Table, Tag, Tooltip, Typography, App } from 'antd';
 import { ReloadOutlined, SaveOutlined } from '@ant-design/icons';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -16,6 +16,7 @@ import { formatDateTime } from '../../shared/format';
 import { StateTag } from '../../shared/StateTag';
 import { QUEUES } from './queues';
 import { BulkActions } from './BulkActions';
+import { applyToEach } from './bulk';
 import { pick } from '../../i18n';
 import { useQueueKeys } from './useQueueKeys';
 import './queue.css';
@@ -59,6 +60,21 @@ export function QueuePage() {
   const [selected, setSelected] = useState<string[]>([]);
   // People who act on others' cases get the bulk bar (agents and overseers only read queues).
   const bulk = !!me && (me.managerOf.length > 0 || me.roles.some((r) => ['specialist', 'handler', 'approver', 'followup'].includes(r)));
+  // 催办 (issue 14): the lifecycle's `urge` says who and from which states; the server checks it again per case.
+  const urgeSpec = lifecycle?.actions.find((a) => a.name === 'urge');
+  const mayUrge = !!me && !!urgeSpec && (me.managerOf.length > 0 || me.roles.includes('approver'));
+  const urgeable = (r: ListRow) => mayUrge && !!r.primaryHandlerId && r.primaryHandlerId !== me?.id && !!(urgeSpec?.from as Record<string, string[] | undefined> | undefined)?.[r.kind]?.includes(r.state);
+  const [urging, setUrging] = useState<ListRow | null>(null);
+  const [urgeText, setUrgeText] = useState('');
+  const urge = async () => {
+    const row = urging!;
+    const [r] = await applyToEach([row], 'urge', { comment: urgeText.trim() || undefined });
+    setUrging(null);
+    setUrgeText('');
+    if (r?.ok) void message.success(t('urge.done', { number: row.number }));
+    else void message.error(r?.reason ?? '');
+    void load();
+  };
 
   const params = useCallback(
     (extra: ListFilter = {}) => {
@@ -179,7 +195,7 @@ export function QueuePage() {
       </Space>
       {bulk && (
         <div style={{ marginBottom: 8 }}>
-          <BulkActions rows={rows.filter((r) => selected.includes(r.id))} onDone={() => (setSelected([]), void load())} />
+          <BulkActions rows={rows.filter((r) => selected.includes(r.id))} onDone={() => (setSelected([]), void load())} mayUrge={mayUrge} />
         </div>
       )}
       <div ref={tableBox} className="kesu-queue-table">
@@ -221,6 +237,21 @@ export function QueuePage() {
                 '—'
               ),
           },
+          ...(mayUrge
+            ? [
+                {
+                  title: t('urge.row'),
+                  key: 'urge',
+                  width: 72,
+                  render: (_: unknown, r: ListRow) =>
+                    urgeable(r) ? (
+                      <Button size="small" onClick={(e) => (e.stopPropagation(), setUrging(r))} data-testid={`urge-${r.number}`} aria-label={`${t('urge.row')} ${r.number}`}>
+                        {t('urge.row')}
+                      </Button>
+                    ) : null,
+                },
+              ]
+            : []),
         ]}
         footer={() => (
           <Space>
@@ -230,6 +261,17 @@ export function QueuePage() {
         )}
       />
       </div>
+      <Modal
+        open={!!urging}
+        title={urging ? t('urge.title', { number: urging.number, handler: userName(urging.primaryHandlerId) }) : ''}
+        okText={t('urge.row')}
+        okButtonProps={{ 'data-testid': 'urge-send' } as never}
+        onOk={() => void urge()}
+        onCancel={() => (setUrging(null), setUrgeText(''))}
+        destroyOnHidden
+      >
+        <Input.TextArea rows={3} maxLength={2000} autoFocus aria-label={t('bulk.urgeComment')} placeholder={t('action.f.urgeComment')} value={urgeText} onChange={(e) => setUrgeText(e.target.value)} data-testid="urge-comment" />
+      </Modal>
     </Card>
   );
 }

@@ -6,7 +6,7 @@
  */
 import { ApiError, api, newIdempotencyKey, ok, type ListRow } from '../../api/client';
 
-export type BulkKind = 'route' | 'note' | 'invalid';
+export type BulkKind = 'route' | 'note' | 'invalid' | 'urge';
 
 export interface BulkOutcome {
   id: string;
@@ -20,6 +20,7 @@ export interface BulkOutcome {
 /** 分派 for a case still to be routed, 改派 for one already with a handler: the server decides if either is allowed. */
 export function actionFor(kind: BulkKind, row: Pick<ListRow, 'state' | 'kind'>): string {
   if (kind === 'note') return 'note';
+  if (kind === 'urge') return 'urge';
   if (kind === 'invalid') return 'judge';
   return row.state === 'classified' || (row.kind === 'suggestion' && row.state === 'received') ? 'route' : 'reroute';
 }

@@ -11,12 +11,16 @@ export interface QueueDef {
   filter: (me: User) => ListFilter;
   /** Whether this user gets the queue in the menu. */
   for: (me: User) => boolean;
+  /** Opened from the workbench only, not listed in the menu. */
+  hidden?: boolean;
 }
 
 const has = (me: User, ...roles: User['roles']) => roles.some((r) => me.roles.includes(r));
 
 export const QUEUES: QueueDef[] = [
   { key: 'handling', filter: () => ({ mine: 'handler', state: [...HANDLING_STATES] }), for: (me) => has(me, 'handler') },
+  // 催办 (issue 14): my cases a manager urged that I have not answered yet; the workbench's count opens it.
+  { key: 'urged', filter: () => ({ mine: 'handler', state: [...HANDLING_STATES], urged: 'true' }), for: (me) => has(me, 'handler'), hidden: true },
   { key: 'triage', filter: () => ({ state: [...TRIAGE_STATES] }), for: (me) => has(me, 'specialist') },
   { key: 'received', filter: () => ({ mine: 'first_responder' }), for: () => true },
   { key: 'department', filter: (me) => ({ department: me.managerOf }), for: (me) => me.managerOf.length > 0 },
