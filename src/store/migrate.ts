@@ -33,6 +33,7 @@ import * as m0036 from './migrations/0036-rollup-open-cases.js';
 import * as m0037 from './migrations/0037-accountability-policy-index.js';
 import * as m0039 from './migrations/0039-outbox-finished-index.js';
 import * as m0040 from './migrations/0040-case-match-terms.js';
+import * as m0041 from './migrations/0041-outbox-pending-channel-index.js';
 
 /** What some migrations need from the configuration (never stored in the database). */
 export interface MigrationOptions {
@@ -75,6 +76,7 @@ function migrationsFor(opts: MigrationOptions): Record<string, Migration> {
     '0037-accountability-policy-index': m0037,
     '0039-outbox-finished-index': m0039,
     '0040-case-match-terms': m0040,
+    '0041-outbox-pending-channel-index': m0041,
   };
 }
 
