@@ -13174,6 +13174,11 @@ export interface components {
             input: {
                 [key: string]: unknown;
             };
+            ui: {
+                forward: number | null;
+                danger: boolean;
+                panel: boolean;
+            };
         };
         Lifecycle: {
             states: components["schemas"]["State"][];
