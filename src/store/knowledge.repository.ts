@@ -9,6 +9,7 @@ import type { Dialect, Executor } from './db.js';
 import { visibleTo } from './complaint.repository.js';
 import { DENSE_THRESHOLD } from './search.repository.js';
 import type { KnowledgeArticlesTable, KnowledgeVersionsTable } from './schema.js';
+import { RESOLVED_STATES } from '../domain/lifecycle/state-groups.js';
 
 export type ArticleRow = KnowledgeArticlesTable;
 export type VersionRow = KnowledgeVersionsTable;
@@ -113,8 +114,8 @@ export async function articleCorpus(db: Executor, tokens: readonly string[]): Pr
   return { total: Number(stats.n), averageLength: Number(stats.avg ?? 0), docFreq };
 }
 
-/** States in which a case has its answer: the ones matching offers as similar resolved cases. */
-export const RESOLVED_STATES = ['answered', 'followed_up', 'closed', 'archived'] as const;
+/** States in which a case has its answer: the ones matching offers as similar resolved cases (a state group of the domain). */
+export { RESOLVED_STATES };
 
 /** The FTS query "any of these tokens" (each token quoted, quotes doubled; PostgreSQL: a tsquery of ORs). */
 function anyTokenQuery(dialect: Dialect, tokens: readonly string[]): string {

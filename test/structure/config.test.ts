@@ -18,6 +18,7 @@ import { telephonySecretOf } from '../../src/services/screen-pop.js';
 import { idempotencyTtlMs } from '../../src/services/idempotent-requests.js';
 import { sessionSettings } from '../../src/services/sessions.js';
 import { fileStoreOf } from '../../src/storage/stores.js';
+import { runtimeSpecifiers } from '../support/source.js';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 
@@ -77,8 +78,8 @@ describe('configuration: validated once, at start-up', () => {
 
 /** Static imports of a module that survive compilation (`import type` is erased; re-exports count). */
 function runtimeImports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+'(\.[^']+)'/gms), ...text.matchAll(/import\(\s*'(\.[^']+)'\s*\)/g)].map((m) => m[1]!);
+  const found = runtimeSpecifiers(file);
+  const specs = [...found.static, ...found.dynamic].filter((s) => s.startsWith('.'));
   return specs.map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts'))).filter((p) => existsSync(p));
 }
 
@@ -109,7 +110,7 @@ describe('configuration: no import cycle through config.ts', () => {
   });
 
   it('no module of src/ imports config.ts dynamically', () => {
-    const dynamic = sources(join(root, 'src')).filter((f) => /import\(\s*'[./]*config\.js'\s*\)/.test(readFileSync(f, 'utf8')));
+    const dynamic = sources(join(root, 'src')).filter((f) => runtimeSpecifiers(f).dynamic.some((s) => /^[./]*config\.js$/.test(s)));
     assert.deepEqual(dynamic.map((f) => relative(root, f)), []);
   });
 });

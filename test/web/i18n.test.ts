@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { firstArguments } from '../support/source.js';
 
 const DIR = 'web/src/i18n/locales';
 const LOCALES = ['zh-CN', 'zh-TW', 'en'];
@@ -59,10 +60,11 @@ describe('web console translations', () => {
     const keys = catalogues['zh-CN']!;
     const missing: string[] = [];
     for (const f of sources('web/src')) {
-      const text = readFileSync(f, 'utf8');
-      for (const m of text.matchAll(/\bt\('([a-zA-Z0-9_.]+)'/g)) if (!keys.has(m[1]!)) missing.push(`${f}: ${m[1]}`);
-      for (const m of text.matchAll(/\bt\(`([a-zA-Z0-9_.]+)\.\$\{/g)) {
-        const prefix = `${m[1]}.`;
+      // Read as syntax (test/support/source.ts): a call broken over lines or quoted "…" still counts.
+      const calls = firstArguments(f, 't');
+      for (const key of calls.literal) if (/^[a-zA-Z0-9_.]+$/.test(key) && !keys.has(key)) missing.push(`${f}: ${key}`);
+      for (const prefix of calls.prefix) {
+        if (!/^[a-zA-Z0-9_.]+\.$/.test(prefix)) continue;
         if (![...keys.keys()].some((k) => k.startsWith(prefix))) missing.push(`${f}: ${prefix}*`);
       }
     }

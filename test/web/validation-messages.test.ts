@@ -6,8 +6,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringLiterals } from '../support/source.js';
 import type { z } from 'zod';
 import { AppError, LOCALES, type Locale } from '../../src/domain/errors.js';
 import { ownMessage, parseInput } from '../../src/domain/validation.js';
@@ -69,8 +70,9 @@ describe('validation messages in one language', () => {
     const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []));
     const missing: string[] = [];
     for (const f of files('src')) {
-      for (const m of readFileSync(f, 'utf8').matchAll(/'([^'\n]*[\u4e00-\u9fff][^'|\n]*\|[A-Za-z][^'\n]*)'/g)) {
-        if (m[1]!.split('|').length !== 3) missing.push(`${f}: ${m[1]}`);
+      // Every string literal, however quoted or laid out (test/support/source.ts).
+      for (const text of stringLiterals(f)) {
+        if (/[\u4e00-\u9fff][^|\n]*\|[A-Za-z]/.test(text) && text.split('|').length !== 3) missing.push(`${f}: ${text}`);
       }
     }
     assert.deepEqual(missing, []);

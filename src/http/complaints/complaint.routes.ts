@@ -8,6 +8,7 @@ import { viewComplaint } from '../../services/view-complaint.js';
 import { withAttachments } from '../../services/case-attachments.js';
 import { listComplaints } from '../../services/list-complaints.js';
 import { IntakeInput } from '../../domain/lifecycle/intake.js';
+import { actionUi } from '../../domain/lifecycle/ui-hints.js';
 import { ACTIONS, ACTION_NAMES, ENDPOINT_ACTIONS, SYSTEM_ACTIONS, isActionName } from '../../domain/lifecycle/machine.js';
 import { STATES } from '../../domain/complaint/types.js';
 import { AppError } from '../../domain/errors.js';
@@ -68,6 +69,7 @@ export function lifecycleTable() {
         system: SYSTEM_ACTIONS.includes(name),
         ownEndpoint: ENDPOINT_ACTIONS.includes(name),
         input: z.toJSONSchema(a.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+        ui: actionUi(name),
       };
     }),
   };

@@ -7,6 +7,7 @@ import type { Locale, Messages } from '../../domain/errors.js';
 import type { Complaint, Satisfaction } from '../../domain/complaint/types.js';
 import type { CustomerEvent } from '../../services/customer/customer-view.js';
 import { message } from '../../domain/messages/index.js';
+import { ACTIVE_STATES } from '../../domain/lifecycle/state-groups.js';
 import { PORTAL_SATISFACTION, type PortalKey } from '../../domain/messages/portal.js';
 
 export type { PortalKey };
@@ -17,7 +18,8 @@ export function t(locale: Locale, key: PortalKey, vars: Record<string, string | 
 
 /** States as the customer sees them (fewer and plainer than staff states); reopened cases (cycle > 1, handled again) say so. */
 export function stateLabel(state: Complaint['state'], locale: Locale, cycle = 1): string {
-  if (cycle > 1 && ['assigned', 'investigating', 'investigated', 'awaiting_approval', 'implementing'].includes(state)) return message('portal.state.again', locale, { cycle });
+  // The active states (domain/lifecycle/state-groups.ts): someone works the case again.
+  if (cycle > 1 && ACTIVE_STATES.includes(state)) return message('portal.state.again', locale, { cycle });
   return message(`portal.state.${state}`, locale);
 }
 

@@ -267,6 +267,8 @@ export const LifecycleAction = named(
     ownEndpoint: z.boolean(),
     /** JSON Schema (draft 2020-12) of the action's body; the console builds its forms from it. */
     input: JsonObject,
+    /** How the console shows it (domain/lifecycle/ui-hints.ts): its place among the forward steps (null: not one), a danger button, a panel of its own instead of a button. */
+    ui: z.strictObject({ forward: z.number().int().nullable(), danger: z.boolean(), panel: z.boolean() }),
   }),
 );
 

@@ -13175,6 +13175,11 @@ export interface components {
             input: {
                 [key: string]: unknown;
             };
+            ui: {
+                forward: number | null;
+                danger: boolean;
+                panel: boolean;
+            };
         };
         Lifecycle: {
             states: components["schemas"]["State"][];

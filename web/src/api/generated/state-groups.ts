@@ -11,3 +11,4 @@ export const ACTIVE_STATES: readonly State[] = ['assigned', 'investigating', 'in
 export const HANDLING_STATES: readonly State[] = ['assigned', 'investigating', 'investigated', 'awaiting_approval', 'implementing', 'pending'];
 export const TRIAGE_STATES: readonly State[] = ['received', 'valid', 'classified', 'invalid'];
 export const OPEN_STATES: readonly State[] = ['received', 'invalid', 'valid', 'classified', 'assigned', 'investigating', 'investigated', 'awaiting_approval', 'implementing', 'pending', 'answered', 'followed_up'];
+export const RESOLVED_STATES: readonly State[] = ['answered', 'followed_up', 'closed', 'archived'];

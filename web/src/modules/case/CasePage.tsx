@@ -15,6 +15,7 @@ import { StateTag } from '../../shared/StateTag';
 import { formatDate, formatDateTime, formatMoney, formatPolicyDuration, joinList } from '../../shared/format';
 import { currentLocale, pick } from '../../i18n';
 import { actionFields, inputOf } from './action-fields';
+import { actionButtons } from './action-buttons';
 import { AccessCodeIssuer } from './AccessCodeIssuer';
 import { MarkedDescription } from '../../shared/KeyInformation';
 import { CustomerFlags } from '../../shared/CustomerFlags';
@@ -27,10 +28,6 @@ import { useBackToQueue } from './useBackToQueue';
 import { usePageShortcuts } from '../../app/page-shortcuts';
 import { ACCEPT, acceptByKey } from './accept-by-key';
 
-/** Buttons shown first and in blue: the step that moves the case forward. */
-const FORWARD = ['judge', 'classify', 'route', 'accept', 'investigate', 'propose', 'approve', 'answer', 'follow_up', 'close', 'archive', 'resume', 'grant_extension'];
-/** Actions with their own place on the page instead of a button (attach: the attachments panel). */
-const PANEL_ACTIONS = ['attach'];
 /** The one-step triage (判定 → 分类分级 → 分派): not a lifecycle action of its own, three of them at once. */
 const TRIAGE = 'triage';
 /** Forms whose handler pickers show each person's open cases. */
@@ -124,11 +121,12 @@ export function CasePage() {
   if (missing) return <Empty style={{ marginTop: 80 }} data-testid="case-not-found" description={<><Typography.Title level={4}>{t('case.notFound')}</Typography.Title><Typography.Text type="secondary">{t('case.notFoundHint')}</Typography.Text></>} />;
   if (!view) return <Spin style={{ display: 'block', marginTop: 80 }} />;
   const c = view.complaint;
-  const actions = view.allowedActions.filter((a) => !PANEL_ACTIONS.includes(a)).sort((a, b) => (FORWARD.includes(a) ? FORWARD.indexOf(a) : 99) - (FORWARD.includes(b) ? FORWARD.indexOf(b) : 99));
   const running = view.clocks.filter((k) => k.status !== 'stopped');
   const resolve = view.clocks.find((k) => k.kind === 'resolve' && k.status !== 'stopped');
   // The triage in one step where the complaint is still to be judged (the specialist's).
   const canTriage = c.kind === 'complaint' && view.allowedActions.includes('judge');
+  // Order, primary, danger and panel come with the lifecycle table (domain/lifecycle/ui-hints.ts).
+  const actions = actionButtons(lifecycle, view.allowedActions, canTriage);
   // After a 驳回 the handler proposes again: the reason stands beside the new proposal's form.
   const rejection = c.state === 'investigated' && c.proposal ? [...view.timeline].reverse().find((e) => e.action === 'reject' || e.action === 'propose') : undefined;
   const rejectedBecause = rejection?.action === 'reject' ? rejection : undefined;
@@ -193,8 +191,8 @@ export function CasePage() {
                   {t('triage.action')}
                 </Button>
               )}
-              {actions.map((a, i) => (
-                <Button key={a} type={i === 0 && !canTriage && FORWARD.includes(a) ? 'primary' : 'default'} danger={a === 'reject' || a === 'refuse_extension'} onClick={() => setAction(a)} data-testid={`action-${a}`}>
+              {actions.map(({ action: a, primary, danger }) => (
+                <Button key={a} type={primary ? 'primary' : 'default'} danger={danger} onClick={() => setAction(a)} data-testid={`action-${a}`}>
                   {actionLabel(a)}
                 </Button>
               ))}

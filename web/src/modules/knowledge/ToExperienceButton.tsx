@@ -10,9 +10,9 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, newIdempotencyKey, ok } from '../../api/client';
 import { useLookups, useSession } from '../../app/session';
+/** The states a case may be turned into experience from: the domain's group (src/domain/lifecycle/state-groups.ts). */
+import { RESOLVED_STATES } from '../../api/generated/state-groups';
 
-/** The states a case may be turned into experience from (the server's RESOLVED_STATES). */
-const RESOLVED = ['answered', 'followed_up', 'closed', 'archived'];
 
 export function ToExperienceButton({ caseId, state }: { caseId: string; state: string }) {
   const { t } = useTranslation();
@@ -23,7 +23,7 @@ export function ToExperienceButton({ caseId, state }: { caseId: string; state: s
   const [busy, setBusy] = useState(false);
   const key = useRef(newIdempotencyKey());
   const editors: readonly string[] = policy?.knowledge?.editors ?? ['specialist', 'approver', 'admin'];
-  if (!RESOLVED.includes(state) || !me?.roles.some((r) => editors.includes(r))) return null;
+  if (!(RESOLVED_STATES as readonly string[]).includes(state) || !me?.roles.some((r) => editors.includes(r))) return null;
   const go = async () => {
     setBusy(true);
     try {
