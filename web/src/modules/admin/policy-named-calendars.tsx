@@ -5,19 +5,13 @@
  * `namedCalendar`). Like every section it only writes the draft; the server's checker judges it
  * (a clock listed by two calendars, bad working hours, an unknown `flags.emergency.calendar`).
  */
-import { Button, Card, Col, Input, Row, Select, Space } from 'antd';
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Card, Col, Input, Row, Select } from 'antd';
+import { DeleteOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { Policy } from '../../api/client';
 import { getIn, type Doc } from './policy-draft';
 import { Field, SelectField, TextField, fieldId, useDraft } from './policy-fields';
 import { AddButton, CLOCKS } from './policy-list-parts';
-
-type Counting = Policy['calendar']['counting'];
-type PeriodEnd = Policy['calendar']['periodEnd'];
-const COUNTING = Object.keys({ instant: 1, statutory: 1 } satisfies Record<Counting, 1>) as Counting[];
-const PERIOD_END = Object.keys({ midnight: 1, close: 1 } satisfies Record<PeriodEnd, 1>) as PeriodEnd[];
-const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+import { COUNTING, PERIOD_END, WEEKDAYS, WeekdaysField, WorkingHours } from './policy-calendar-fields';
 
 const calendarsOf = (d: Doc): Record<string, Doc> => {
   const v = getIn(d, ['calendars']);
@@ -54,51 +48,6 @@ function CodeField({ code }: { code: string }) {
         }}
         style={{ maxWidth: 200 }}
       />
-    </Field>
-  );
-}
-
-function NamedWeekdays({ code }: { code: string }) {
-  const { t } = useTranslation();
-  const { draft, set } = useDraft();
-  const path = ['calendars', code, 'workingWeekdays'];
-  const v = getIn(draft, path);
-  return (
-    <Field paths={[path]} label={t('policyEditor.workingWeekdays')}>
-      <Select<number[]>
-        id={fieldId(path)}
-        mode="multiple"
-        allowClear
-        optionFilterProp="label"
-        placeholder={t('policyEditor.inherited')}
-        value={Array.isArray(v) ? (v as number[]) : []}
-        options={WEEKDAYS.map((d) => ({ value: d, label: t(`policyEditor.weekday.${d}`) }))}
-        // Emptied: the main calendar's weekdays again.
-        onChange={(days) => set(path, days.length ? [...days].sort((a, b) => a - b) : undefined)}
-        style={{ width: '100%', minWidth: 0 }}
-      />
-    </Field>
-  );
-}
-
-function NamedHours({ code }: { code: string }) {
-  const { t } = useTranslation();
-  const api = useDraft();
-  const path = ['calendars', code, 'workingHours'];
-  const periods = Array.isArray(getIn(api.draft, path)) ? (getIn(api.draft, path) as unknown[]) : [];
-  return (
-    <Field paths={[path]} label={t('policyEditor.workingHours')}>
-      <div data-testid={`pe-calendar-${code}-hours`}>
-        {periods.length === 0 && <div style={{ color: 'rgba(0,0,0,0.55)', marginBottom: 4 }}>{t('policyEditor.inherited')}</div>}
-        {periods.map((_, i) => (
-          <Space key={i} align="start" wrap style={{ display: 'flex' }}>
-            <TextField path={[...path, i, 'start']} label={t('policyEditor.periodStart')} width={110} />
-            <TextField path={[...path, i, 'end']} label={t('policyEditor.periodEnd')} width={110} />
-            <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('policyEditor.remove')} onClick={() => api.set(path, periods.length > 1 ? periods.filter((__, j) => j !== i) : undefined)} style={{ marginTop: 30 }} />
-          </Space>
-        ))}
-        <Button size="small" icon={<PlusOutlined />} onClick={() => api.set(path, [...periods, { start: '', end: '' }])} data-testid={`pe-calendar-${code}-add-period`}>{t('policyEditor.addPeriod')}</Button>
-      </div>
     </Field>
   );
 }
@@ -149,8 +98,8 @@ function NamedCalendar({ code }: { code: string }) {
         <Col xs={24} md={16}><ClocksField code={code} options={clockChoices} /></Col>
         <Col xs={24} md={8}><TextField path={[...base, 'timeZone']} label={t('policyEditor.timeZone')} placeholder={t('policyEditor.inherited')} /></Col>
         <Col xs={24} md={8}><TextField path={[...base, 'holidays']} label={t('policyEditor.holidayRegion')} placeholder={t('policyEditor.inherited')} /></Col>
-        <Col xs={24} md={8}><NamedWeekdays code={code} /></Col>
-        <Col xs={24} md={12}><NamedHours code={code} /></Col>
+        <Col xs={24} md={8}><WeekdaysField base={base} inherit /></Col>
+        <Col xs={24} md={12}><WorkingHours base={base} inherit /></Col>
         <Col xs={24} md={6}><SelectField path={[...base, 'counting']} label={t('policyEditor.counting')} allowClear placeholder={t('policyEditor.inherited')} options={COUNTING.map((c) => ({ value: c, label: t(`policyEditor.countingMode.${c}`) }))} /></Col>
         <Col xs={24} md={6}><SelectField path={[...base, 'periodEnd']} label={t('policyEditor.periodEndsAt')} allowClear placeholder={t('policyEditor.inherited')} options={PERIOD_END.map((c) => ({ value: c, label: t(`policyEditor.periodEndMode.${c}`) }))} /></Col>
       </Row>
