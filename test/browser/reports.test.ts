@@ -61,6 +61,12 @@ async function clickBar(page: Page, testId: string, seriesIndex: number, dataInd
   await page.mouse.click(box.x + x!, box.y + y!);
 }
 
+/** A screenshot once the drill-down drawer has finished sliding in (mid-way it shows the page through it). */
+async function drawerShot(page: Page, name: string): Promise<void> {
+  await page.locator('.ant-drawer-content-wrapper').evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished)).then(() => undefined));
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
 describe('reports page', { skip }, () => {
   let k: Console;
   const numbers: string[] = [];
@@ -142,7 +148,7 @@ describe('reports page', { skip }, () => {
     await list.getByRole('link', { name: inquiryNumber }).waitFor();
     assert.equal(await list.getByRole('link').count(), 1, 'only the case closed today');
     await page.getByTestId('drill-note').getByText(/无论何时受理/).waitFor();
-    await page.screenshot({ path: join(SHOTS, 'reports-drill-closed.png') });
+    await drawerShot(page, 'reports-drill-closed');
     await page.keyboard.press('Escape');
     await list.waitFor({ state: 'detached' });
     // The backlog, under one day old: the open bar lists the three open complaints (the pending one
@@ -151,14 +157,14 @@ describe('reports page', { skip }, () => {
     await drawerTitle.getByText(/^未结案件 · 不足1天 · /).waitFor();
     for (const n of numbers) await list.getByRole('link', { name: n }).waitFor();
     assert.equal(await list.getByRole('link').count(), 3, 'the open cases under a day old');
-    await page.screenshot({ path: join(SHOTS, 'reports-drill-open.png') });
+    await drawerShot(page, 'reports-drill-open');
     await page.keyboard.press('Escape');
     await list.waitFor({ state: 'detached' });
     await clickBar(page, 'chart-backlog', 1, 0);
     await drawerTitle.getByText(/^未了事宜 · 不足1天 · /).waitFor();
     await list.getByRole('link', { name: numbers[1]! }).waitFor();
     assert.equal(await list.getByRole('link').count(), 1, 'the pending ledger: the pended case alone');
-    await page.screenshot({ path: join(SHOTS, 'reports-drill-pending.png') });
+    await drawerShot(page, 'reports-drill-pending');
     // The invalid figure lists only the invalid one.
     await page.keyboard.press('Escape');
     await page.getByTestId('figure-invalid').click();
