@@ -47,16 +47,32 @@ export function ageBucketAt(t: string, asOf: Date): AgeBucket {
 
 const isOpen = sql`${sql.ref('complaints.state')} not in ('closed', 'archived')`;
 
-/** Open (or, with `also`, pending) cases by the age bucket of `column` at `asOf`: one sum per bucket, named `<prefix>_<bucket>`. */
-function ageOf(asOf: Date, column: string, prefix: string, also: RawBuilder<unknown>) {
-  // An age falls in [lo, hi) days when its start lies in (now − hi, now − lo].
+/** The condition that the age started at `column` falls in `bucket` at `asOf`: [lo, hi) days when its start lies in (asOf − hi, asOf − lo]. */
+function ageBand(asOf: Date, column: string, bucket: AgeBucket): RawBuilder<unknown> {
   const edges = ageEdges(asOf);
-  return AGE_BUCKETS.map((b, i) => {
-    const conds = [isOpen, also, sql`${sql.ref(column)} is not null`];
-    if (i > 0) conds.push(sql`${sql.ref(column)} <= ${edges[i - 1]!}`);
-    if (i < edges.length) conds.push(sql`${sql.ref(column)} > ${edges[i]!}`);
-    return sql<number>`sum(case when ${sql.join(conds, sql` and `)} then 1 else 0 end)`.as(`${prefix}_${b}`);
-  });
+  const i = AGE_BUCKETS.indexOf(bucket);
+  const conds = [sql`${sql.ref(column)} is not null`];
+  if (i > 0) conds.push(sql`${sql.ref(column)} <= ${edges[i - 1]!}`);
+  if (i < edges.length) conds.push(sql`${sql.ref(column)} > ${edges[i]!}`);
+  return sql`${sql.join(conds, sql` and `)}`;
+}
+
+/**
+ * The two series of the backlog: which cases each counts, and the column its age starts at —
+ * the figures (`ageOf`) and the drill-down (`statisticsCases` with an age) both read this.
+ */
+export const BACKLOG_SERIES = {
+  /** Open cases (not closed or archived, pending ones included) by the time since receipt. */
+  open: { cases: isOpen, since: 'complaints.received_at' },
+  /** Pending-ledger items (state pending) by the time since they were pended. */
+  pending: { cases: sql`${isOpen} and ${sql.ref('complaints.state')} = 'pending'`, since: 'f.pending_since' },
+} as const;
+export type BacklogSeries = keyof typeof BACKLOG_SERIES;
+
+/** A backlog series by the age bucket at `asOf`: one sum per bucket, named `<prefix>_<bucket>`. */
+function ageOf(asOf: Date, series: BacklogSeries, prefix: string) {
+  const { cases, since } = BACKLOG_SERIES[series];
+  return AGE_BUCKETS.map((b) => sql<number>`sum(case when ${cases} and ${ageBand(asOf, since, b)} then 1 else 0 end)`.as(`${prefix}_${b}`));
 }
 /** A case duty's clock_facts kind: `duty:<code>` (store/duty.repository.ts). */
 export const DUTY_KIND_PREFIX = 'duty:';
@@ -225,10 +241,16 @@ export const FIGURES = {
   extended: sql`${ref('f.extensions')} > 0`,
   escalated: sql`${ref('f.escalations')} > 0`,
   resolve_breached: sql`${ref('f.resolve_breached')} = 1`,
-  pending: sql`${ref('complaints.state')} = 'pending'`,
+  pending: BACKLOG_SERIES.pending.cases,
+  open: BACKLOG_SERIES.open.cases,
 } as const;
-export type Figure = keyof typeof FIGURES;
-export const FIGURE_NAMES = Object.keys(FIGURES) as Figure[];
+export type CohortFigure = keyof typeof FIGURES;
+/** The closure trend's cases: closed in the period, whenever received (`closuresOf`), not a cohort figure. */
+export const CLOSED_IN_PERIOD = 'closed_in_period';
+export type Figure = CohortFigure | typeof CLOSED_IN_PERIOD;
+export const FIGURE_NAMES = [...(Object.keys(FIGURES) as CohortFigure[]), CLOSED_IN_PERIOD] as const;
+/** The figures whose cases are listed by their backlog age (`age`): the backlog chart's two series. */
+export const AGED_FIGURES: readonly Figure[] = Object.keys(BACKLOG_SERIES) as BacklogSeries[];
 
 async function context(app: App, q: StatisticsQuery) {
   const policy = await app.activePolicy();
@@ -431,8 +453,8 @@ async function cohortPart(x: Ctx, scope: Scope, sign: 1 | -1): Promise<Part> {
     .select([
       ...counterAggregates().map(([name, agg]) => agg.as(name)),
       ...inBucket('complaints.received_at'),
-      ...ageOf(asOf, 'complaints.received_at', 'open', sql`1 = 1`),
-      ...ageOf(asOf, 'f.pending_since', 'pend', FIGURES.pending),
+      ...ageOf(asOf, 'open', 'open'),
+      ...ageOf(asOf, 'pending', 'pend'),
       sumIf(sql`${isComplaint} and ${repeated}`).as('rep_repeated'),
     ])
     .executeTakeFirst() as Promise<Record<string, unknown>>;
@@ -486,12 +508,17 @@ async function cohortPart(x: Ctx, scope: Scope, sign: 1 | -1): Promise<Part> {
   return part;
 }
 
+/** The cases closed in [fromI, toI), whenever received: the closure trend (`closurePart`) and its drill-down read this. */
+function closuresOf(app: App, fromI: string, toI: string) {
+  return app.database.reads.selectFrom('complaints').innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id').where('f.closed_at', '>=', fromI).where('f.closed_at', '<', toI);
+}
+
 /** Closures in the period (whenever received) of one closure scope, per trend bucket. */
 async function closurePart(x: Ctx, scope: ClosureScope, sign: 1 | -1): Promise<Part> {
   const { app, actor, q, fromI, toI, bounds } = x;
   const db = app.database.reads;
   const part = emptyPart(sign, bounds.length);
-  let base = db.selectFrom('complaints').innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id').where('f.closed_at', '>=', fromI).where('f.closed_at', '<', toI);
+  let base = closuresOf(app, fromI, toI);
   if (scope.kind === 'avoided') {
     base = base
       .where('complaints.id', 'in', db.selectFrom('complaint_participants as ap').select('ap.complaint_id').where('ap.user_id', '=', actor.id))
@@ -543,9 +570,9 @@ async function straddlePart(x: Ctx, rolledSpans: (readonly [string, string])[], 
   const days = straddle.map(([a, b]) => [a > fromI ? a : fromI, b < toI ? b : toI] as const).filter(([a, b]) => a < b);
   const rows = (await Promise.all([
     ...days.map(([a, b]) =>
-      base(a, b).where('f.received_at', '>=', a).where('f.received_at', '<', b).select(ageOf(asOf, 'complaints.received_at', 'open', sql`1 = 1`)).executeTakeFirst(),
+      base(a, b).where('f.received_at', '>=', a).where('f.received_at', '<', b).select(ageOf(asOf, 'open', 'open')).executeTakeFirst(),
     ),
-    base(fromI, toI).where('complaints.state', '=', 'pending').where(spansWhere('f.pending_since', straddle)).select(ageOf(asOf, 'f.pending_since', 'pend', FIGURES.pending)).executeTakeFirst(),
+    base(fromI, toI).where('complaints.state', '=', 'pending').where(spansWhere('f.pending_since', straddle)).select(ageOf(asOf, 'pending', 'pend')).executeTakeFirst(),
   ])) as (Record<string, unknown> | undefined)[];
   for (const r of rows) for (const b of AGE_BUCKETS) (part.open[b] += n(r?.[`open_${b}`])), (part.pend[b] += n(r?.[`pend_${b}`]));
   return part;
@@ -758,12 +785,23 @@ export interface StatisticsCase {
   receivedAt: string;
 }
 
-/** The cases of the cohort a figure counts, that the caller may open (need to know, avoidance), newest first. */
-export async function statisticsCases(app: App, actor: Actor, q: StatisticsQuery, figure: Figure, limit = 200): Promise<StatisticsCase[]> {
+/**
+ * The cases a figure counts, that the caller may open (need to know, avoidance), newest first:
+ * the cohort's cases of a cohort figure — of a backlog series with `age`, only those of that age
+ * bucket now — or, for `closed_in_period`, the cases closed in the period whenever received.
+ */
+export async function statisticsCases(app: App, actor: Actor, q: StatisticsQuery, figure: Figure, limit = 200, age?: AgeBucket): Promise<StatisticsCase[]> {
+  if (age && !AGED_FIGURES.includes(figure))
+    throw new AppError('invalid_input', 'age: only with a backlog figure', [fieldProblem('age', '账龄只能与积压（open、pending）一同使用', 'age goes only with a backlog figure (open, pending)', '帳齡只能與積壓（open、pending）一同使用')]);
   const { fromI, toI } = await context(app, q);
-  const rows = await cohortOf(app, actor, q, fromI, toI)
-    .where(visibleTo(actor) as unknown as (eb: ExpressionBuilder<any, any>) => RawBuilder<boolean>)
-    .where(FIGURES[figure] as RawBuilder<boolean>)
+  const visible = visibleTo(actor) as unknown as (eb: ExpressionBuilder<any, any>) => RawBuilder<boolean>;
+  const base =
+    figure === CLOSED_IN_PERIOD
+      ? applyFilters(closuresOf(app, fromI, toI).where(notAvoiding(actor, 'complaints.id')), q.filters)
+      : cohortOf(app, actor, q, fromI, toI).where(FIGURES[figure] as RawBuilder<boolean>);
+  const aged = age ? base.where(ageBand(app.now(), BACKLOG_SERIES[figure as BacklogSeries].since, age) as RawBuilder<boolean>) : base;
+  const rows = await (aged as Q)
+    .where(visible)
     .select(['complaints.id', 'complaints.number', 'complaints.kind', 'complaints.state', 'complaints.grade', 'complaints.received_at'])
     .orderBy('complaints.received_at', 'desc')
     .orderBy('complaints.id', 'desc')

@@ -1,7 +1,9 @@
 /**
  * The 报表 page (/reports): cases created through the API show in the figures, a figure's
  * drill-down lists them with links to the case, a click on a chart's bar (a real mouse click on
- * the canvas, at the pixel ECharts' convertToPixel gives for the bar) lists that bar's cases, and
+ * the canvas, at the middle of the bar or the line's point as ECharts laid it out) lists
+ * the cases of exactly that series and category — the trend's received bars and closed line, the
+ * backlog's open and pending bars by age — and
  * the Excel download is a workbook (PK…).
  * Screenshots: test-output/screenshots/reports-*.png (1366×768 and a phone).
  */
@@ -21,28 +23,48 @@ const call = apiPost;
 /**
  * Clicks the middle of a bar of the ECharts chart `testId` with the mouse, as a person would: the
  * chart draws on a canvas, so its instance (on the chart's div under automation, ReportChart)
- * gives the bar's pixel through ECharts' own convertToPixel; the value axis may be either.
+ * gives the bar's rectangle (or the line's point) as ECharts laid it out; the value axis may be either.
  */
 async function clickBar(page: Page, testId: string, seriesIndex: number, dataIndex: number): Promise<void> {
+  await page.getByTestId(testId).scrollIntoViewIfNeeded();
   const chart = page.getByTestId(testId);
   await chart.locator('canvas').waitFor();
   // (No named functions inside evaluate: tsx would wrap them in a helper the page does not have.)
   await page.waitForFunction((el) => !!(el as { kesuChart?: unknown } | null)?.kesuChart, await chart.elementHandle());
   const [x, y] = await chart.evaluate(
     (el, [s, i]) => {
-      type Axis = { type: string };
-      const c = (el as unknown as { kesuChart: { getOption(): { yAxis: Axis[]; series: { data: unknown[] }[] }; convertToPixel(finder: object, value: number[]): number[] } }).kesuChart;
+      type Layout = { x: number; y: number; width: number; height: number } | undefined;
+      const c = (
+        el as unknown as {
+          kesuChart: {
+            getOption(): { yAxis: { type: string }[]; series: { type: string; data: unknown[] }[] };
+            getModel(): { getSeriesByIndex(s: number): { getData(): { getItemLayout(i: number): Layout } } };
+            convertToPixel(finder: object, value: number[]): number[];
+          };
+        }
+      ).kesuChart;
       const opt = c.getOption();
       const raw = opt.series[s!]!.data[i!];
       const value = typeof raw === 'object' && raw !== null ? Number((raw as { value: unknown }).value) : Number(raw);
       if (!(value > 0)) throw new Error(`bar ${s}/${i} of ${el.getAttribute('data-testid')} is empty (${value}): nothing to click`);
+      // A line's point (its symbol) where its value is; a bar's middle where ECharts drew it (a
+      // bar beside another series' bar is off its category's centre).
       const horizontal = opt.yAxis[0]!.type === 'category';
-      return c.convertToPixel({ seriesIndex: s }, horizontal ? [value / 2, i!] : [i!, value / 2]);
+      if (opt.series[s!]!.type === 'line') return c.convertToPixel({ seriesIndex: s }, horizontal ? [value, i!] : [i!, value]);
+      const layout = c.getModel().getSeriesByIndex(s!).getData().getItemLayout(i!);
+      if (!layout) throw new Error(`no layout for ${s}/${i}`);
+      return [layout.x + layout.width / 2, layout.y + layout.height / 2];
     },
     [seriesIndex, dataIndex],
   );
   const box = (await chart.boundingBox())!;
   await page.mouse.click(box.x + x!, box.y + y!);
+}
+
+/** A screenshot once the drill-down drawer has finished sliding in (mid-way it shows the page through it). */
+async function drawerShot(page: Page, name: string): Promise<void> {
+  await page.locator('.ant-drawer-content-wrapper').evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished)).then(() => undefined));
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
 describe('reports page', { skip }, () => {
@@ -64,6 +86,14 @@ describe('reports page', { skip }, () => {
       numbers.push(created.complaint.number);
       // Two judged valid, one invalid.
       await call(k.base, specialist, `/api/v1/complaints/${created.complaint.id}/actions/judge`, i < 2 ? { valid: true } : { valid: false, reason: (await k.app.activePolicy()).validity.invalidReasons[0]!.code, explanation: '经核实不属于投诉范围。' });
+      if (i === 1) {
+        // The web complaint goes to the pending ledger (未了事宜): open, and pending.
+        const handler = await token(k.base, 'handler');
+        await call(k.base, specialist, `/api/v1/complaints/${created.complaint.id}/actions/classify`, { category: 'attitude', grade: 'general' });
+        await call(k.base, specialist, `/api/v1/complaints/${created.complaint.id}/actions/route`, { departmentCode: 'customer_service', primaryHandlerId: k.userIds.get('handler'), backupHandlerId: k.userIds.get('handler2') });
+        await call(k.base, handler, `/api/v1/complaints/${created.complaint.id}/actions/accept`, {});
+        await call(k.base, handler, `/api/v1/complaints/${created.complaint.id}/actions/pend`, { reason: '等待厂家检测报告' });
+      }
     }
   });
   after(async () => {
@@ -110,6 +140,31 @@ describe('reports page', { skip }, () => {
     await drawerTitle.getByText(`受理 · ${today} · ${today} – ${today}`, { exact: true }).waitFor();
     for (const n of [...numbers, inquiryNumber]) await list.getByRole('link', { name: n }).waitFor();
     assert.equal(await list.getByRole('link').count(), 4);
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'detached' });
+    // Today's point of the closed line: the inquiry alone, closed today (not the four received).
+    await clickBar(page, 'chart-trend', 1, bar);
+    await drawerTitle.getByText(`结案 · ${today} · ${today} – ${today}`, { exact: true }).waitFor();
+    await list.getByRole('link', { name: inquiryNumber }).waitFor();
+    assert.equal(await list.getByRole('link').count(), 1, 'only the case closed today');
+    await page.getByTestId('drill-note').getByText(/无论何时受理/).waitFor();
+    await drawerShot(page, 'reports-drill-closed');
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'detached' });
+    // The backlog, under one day old: the open bar lists the three open complaints (the pending one
+    // among them), the pending bar the pending one alone.
+    await clickBar(page, 'chart-backlog', 0, 0);
+    await drawerTitle.getByText(/^未结案件 · 不足1天 · /).waitFor();
+    for (const n of numbers) await list.getByRole('link', { name: n }).waitFor();
+    assert.equal(await list.getByRole('link').count(), 3, 'the open cases under a day old');
+    await drawerShot(page, 'reports-drill-open');
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'detached' });
+    await clickBar(page, 'chart-backlog', 1, 0);
+    await drawerTitle.getByText(/^未了事宜 · 不足1天 · /).waitFor();
+    await list.getByRole('link', { name: numbers[1]! }).waitFor();
+    assert.equal(await list.getByRole('link').count(), 1, 'the pending ledger: the pended case alone');
+    await drawerShot(page, 'reports-drill-pending');
     // The invalid figure lists only the invalid one.
     await page.keyboard.press('Escape');
     await page.getByTestId('figure-invalid').click();

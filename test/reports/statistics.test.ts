@@ -58,7 +58,7 @@ for (const { dialect, skip } of await engines()) {
       const old2 = await intake({ complainant: { name: '老客户乙', phone: '13700000002' } }); // Sat 2026-01-10
       k.clock.set('2026-02-27T09:00:00+08:00');
       const old1 = await intake({ complainant: { name: '老客户甲', phone: '13700000001' } }); // Fri 2026-02-27
-      void old1, old2;
+      c.OLD = [old1, old2];
 
       // --- Mon 2026-03-02 09:00 ---------------------------------------------------------------
       k.clock.set('2026-03-02T09:00:00+08:00');
@@ -361,6 +361,50 @@ for (const { dialect, skip } of await engines()) {
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(zh.rawPayload as unknown as ArrayBuffer);
       assert.equal(wb.worksheets[0]!.getCell('A1').value, '指标');
+    });
+
+    it('lists the cases of every backlog bar and trend point, as many as the figure counts', async () => {
+      const spec = k.as('specialist');
+      const cases = async (query: string) => {
+        const r = await spec.get(`/api/v1/reports/statistics/cases?${query}`);
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        return (r.body as { id: string }[]).map((x) => x.id).sort();
+      };
+      const s = (await spec.get(`/api/v1/reports/statistics?${Q}`)).body;
+      // The backlog: each series' bar of each age bucket lists what the bar counts.
+      for (const age of ['lt1d', 'd1to3', 'd3to7', 'ge7d']) {
+        assert.equal((await cases(`${Q}&figure=open&age=${age}`)).length, s.backlog.open[age], `open ${age}`);
+        assert.equal((await cases(`${Q}&figure=pending&age=${age}`)).length, s.backlog.pending[age], `pending ${age}`);
+      }
+      assert.deepEqual(await cases(`${Q}&figure=open&age=d1to3`), [c.U![0]!, c.P![0]!].sort(), 'the untouched and the pending case are open, 1–3 days old');
+      assert.deepEqual(await cases(`${Q}&figure=pending&age=d1to3`), [c.P![0]!], 'the pending ledger: the pending case alone');
+
+      // A case received before the period (Fri 2026-02-27) closed in it (Wed 2026-03-04): a closure
+      // of week 10, not one of the period's receipts.
+      await k.as('specialist').act(c.OLD![0]!, 'judge', { valid: false, reason: 'facts_contradict', explanation: '不成立', malicious: false });
+      const closedOld = await k.as('specialist').act(c.OLD![0]!, 'close', {});
+      assert.equal(closedOld.status, 200, JSON.stringify(closedOld.body));
+      const t = (await spec.get(`/api/v1/reports/statistics?${Q}`)).body.intake.trend as { bucket: string; start: string; received: number; closed: number }[];
+      assert.deepEqual(t.find((b) => b.bucket === '2026-W10'), { bucket: '2026-W10', start: '2026-03-02', received: 40, closed: 39 });
+      // Each trend bucket's dates (as the console's bucketPeriod): from its start to the day before the next.
+      for (const [i, b] of t.entries()) {
+        const to = t[i + 1] ? new Date(Date.parse(`${t[i + 1]!.start}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10) : '2026-03-31';
+        const within = `from=${b.start}&to=${to}&groupBy=week`;
+        assert.equal((await cases(`${within}&figure=received`)).length, b.received, `received ${b.bucket}`);
+        assert.equal((await cases(`${within}&figure=closed_in_period`)).length, b.closed, `closed ${b.bucket}`);
+      }
+      const w10 = 'from=2026-03-02&to=2026-03-08&groupBy=week';
+      assert.ok((await cases(`${w10}&figure=closed_in_period`)).includes(c.OLD![0]!), 'closed in week 10, received before it');
+      assert.ok(!(await cases(`${w10}&figure=received`)).includes(c.OLD![0]!));
+      // The filters hold for the closures too: no inquiry was received before the period.
+      assert.equal((await cases(`${w10}&figure=closed_in_period&kind=inquiry`)).length, 6);
+
+      // An age only with a backlog figure; an unknown bucket: 400 naming the field.
+      for (const query of [`${Q}&figure=received&age=lt1d&lang=en`, `${Q}&figure=open&age=old&lang=en`]) {
+        const bad = await spec.get(`/api/v1/reports/statistics/cases?${query}`);
+        assert.equal(bad.status, 400, query);
+        assert.equal(bad.body.fields[0].path, 'age', JSON.stringify(bad.body));
+      }
     });
   });
 }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../services/app.js';
-import { FIGURE_NAMES, GROUP_BYS, statistics, statisticsCases, type StatisticsQuery } from '../../reports/statistics.js';
+import { AGE_BUCKETS, FIGURE_NAMES, GROUP_BYS, statistics, statisticsCases, type StatisticsQuery } from '../../reports/statistics.js';
 import { statisticsWorkbook } from '../../reports/statistics-xlsx.js';
 import { reportNames } from '../../reports/pdf/names.js';
 import { parseInput } from '../../domain/validation.js';
@@ -46,7 +46,12 @@ export const StatisticsParams = z
     lang: z.string().optional(),
   })
   .strict();
-const CasesParams = StatisticsParams.extend({ figure: z.enum(FIGURE_NAMES as [string, ...string[]]), limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict();
+const CasesParams = StatisticsParams.extend({
+  figure: z.enum(FIGURE_NAMES),
+  /** With a backlog figure (`open`, `pending`): only the cases of this age bucket now, as the backlog counts them. */
+  age: z.enum(AGE_BUCKETS).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+}).strict();
 
 export function toQuery(q: z.output<typeof StatisticsParams>): StatisticsQuery {
   const filters = Object.fromEntries(
@@ -116,14 +121,14 @@ export function reportsRoutes(fastify: FastifyInstance, app: App): void {
       preHandler,
       schema: {
         tags: ['reports'],
-        summary: 'Drill-down: the cases a figure counts (received, valid, invalid, malicious, immediate, within_limit, overdue, repeated, first_contact, satisfied, reopened, extended, escalated, resolve_breached, pending), only those the caller may open, newest first',
+        summary: 'Drill-down: the cases a figure counts (received, valid, invalid, malicious, immediate, within_limit, overdue, repeated, first_contact, satisfied, reopened, extended, escalated, resolve_breached, pending, open — with `age`, the backlog bucket of those two; closed_in_period: closed in the period, whenever received, as the closure trend), only those the caller may open, newest first',
         querystring: CasesParams,
         response: { 200: z.array(StatisticsCase), ...errors(400, 401, 403) },
       },
     },
     async (req) => {
       const q = parseInput(CasesParams, req.query);
-      return statisticsCases(app, req.actor!, toQuery(q), q.figure as (typeof FIGURE_NAMES)[number], q.limit);
+      return statisticsCases(app, req.actor!, toQuery(q), q.figure, q.limit, q.age);
     },
   );
 }

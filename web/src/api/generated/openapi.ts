@@ -10165,7 +10165,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Drill-down: the cases a figure counts (received, valid, invalid, malicious, immediate, within_limit, overdue, repeated, first_contact, satisfied, reopened, extended, escalated, resolve_breached, pending), only those the caller may open, newest first */
+        /** Drill-down: the cases a figure counts (received, valid, invalid, malicious, immediate, within_limit, overdue, repeated, first_contact, satisfied, reopened, extended, escalated, resolve_breached, pending, open — with `age`, the backlog bucket of those two; closed_in_period: closed in the period, whenever received, as the closure trend), only those the caller may open, newest first */
         get: {
             parameters: {
                 query: {
@@ -10182,7 +10182,8 @@ export interface paths {
                     policy?: string;
                     repeatWindowDays?: number;
                     lang?: string;
-                    figure: "received" | "valid" | "invalid" | "malicious" | "immediate" | "within_limit" | "overdue" | "repeated" | "first_contact" | "satisfied" | "reopened" | "extended" | "escalated" | "resolve_breached" | "pending";
+                    figure: "received" | "valid" | "invalid" | "malicious" | "immediate" | "within_limit" | "overdue" | "repeated" | "first_contact" | "satisfied" | "reopened" | "extended" | "escalated" | "resolve_breached" | "pending" | "open" | "closed_in_period";
+                    age?: "lt1d" | "d1to3" | "d3to7" | "ge7d";
                     limit?: number;
                 };
                 header?: never;

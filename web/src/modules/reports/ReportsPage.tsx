@@ -11,6 +11,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, ok, type I18nText, type Schemas } from '../../api/client';
+import type { paths } from '../../api/generated/openapi';
 import { useLookups } from '../../app/session';
 import { pick } from '../../i18n';
 import { StateTag } from '../../shared/StateTag';
@@ -25,7 +26,9 @@ type Statistics = Schemas['Statistics'];
 type StatisticsCase = Schemas['StatisticsCase'];
 type Rate = Schemas['StatisticsRate'];
 type GroupBy = 'day' | 'week' | 'month';
-type Figure = 'received' | 'valid' | 'invalid' | 'malicious' | 'immediate' | 'within_limit' | 'overdue' | 'repeated' | 'first_contact' | 'satisfied' | 'reopened' | 'extended' | 'escalated' | 'resolve_breached' | 'pending';
+type DrillQuery = NonNullable<paths['/api/v1/reports/statistics/cases']['get']['parameters']['query']>;
+type Figure = DrillQuery['figure'];
+type Age = NonNullable<DrillQuery['age']>;
 
 interface Filters {
   department: string[];
@@ -35,7 +38,9 @@ interface Filters {
 }
 const NO_FILTERS: Filters = { department: [], grade: [], channel: [], category: [] };
 const MODES = ['immediate', 'within_limit', 'overdue', 'repeated'] as const;
-const AGES = ['lt1d', 'd1to3', 'd3to7', 'ge7d'] as const;
+const AGES = ['lt1d', 'd1to3', 'd3to7', 'ge7d'] as const satisfies readonly Age[];
+/** The backlog chart's series, in its order: the figure each bar drills into (by its age bucket). */
+const BACKLOG_SERIES = ['open', 'pending'] as const satisfies readonly Figure[];
 const DIMENSIONS = ['attitude', 'efficiency', 'result'] as const;
 const MODE_COLORS: Record<(typeof MODES)[number], string> = { immediate: '#52c41a', within_limit: '#1677ff', overdue: '#f5222d', repeated: '#fa8c16' };
 /** The tags' preset colours: their text meets contrast on the tag (the chart keeps MODE_COLORS). */
@@ -68,7 +73,7 @@ export function ReportsPage() {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [s, setS] = useState<Statistics | null>(null);
   const [loading, setLoading] = useState(false);
-  const [drill, setDrill] = useState<{ figure: Figure; title: string; period: Period; rows: StatisticsCase[] | null } | null>(null);
+  const [drill, setDrill] = useState<{ figure: Figure; age?: Age; title: string; period: Period; rows: StatisticsCase[] | null } | null>(null);
 
   const q = useMemo(() => query(period, groupBy, filters), [period, groupBy, filters]);
   const load = useCallback(async () => {
@@ -94,11 +99,11 @@ export function ReportsPage() {
   };
 
   const openDrill = useCallback(
-    async (figure: Figure, title: string, within: Period = period) => {
-      setDrill({ figure, title, period: within, rows: null });
+    async (figure: Figure, title: string, within: Period = period, age?: Age) => {
+      setDrill({ figure, ...(age ? { age } : {}), title, period: within, rows: null });
       try {
-        const rows = await ok(api.GET('/api/v1/reports/statistics/cases', { params: { query: { ...q, from: within.from, to: within.to, figure, limit: 500 } } }));
-        setDrill((d) => (d && d.figure === figure && d.period === within ? { ...d, rows } : d));
+        const rows = await ok(api.GET('/api/v1/reports/statistics/cases', { params: { query: { ...q, from: within.from, to: within.to, figure, ...(age ? { age } : {}), limit: 500 } } }));
+        setDrill((d) => (d && d.figure === figure && d.age === age && d.period === within ? { ...d, rows } : d));
       } catch (e) {
         void message.error((e as Error).message);
         setDrill(null);
@@ -271,9 +276,11 @@ export function ReportsPage() {
                 option={charts.trend}
                 height={228}
                 testId="chart-trend"
-                onPick={(i) => {
+                onPick={(i, series) => {
+                  // The bars: the cases received in the bucket; the line: those closed in it, whenever received.
                   const within = bucketPeriod(s.intake.trend.map((x) => x.start), i, period);
-                  void openDrill('received', `${t('reports.received')} · ${s.intake.trend[i]!.bucket}`, within);
+                  const [figure, name] = series === 1 ? (['closed_in_period', t('reports.closed')] as const) : (['received', t('reports.received')] as const);
+                  void openDrill(figure, `${name} · ${s.intake.trend[i]!.bucket}`, within);
                 }}
               />
             </Card>
@@ -324,7 +331,16 @@ export function ReportsPage() {
           </Col>
           <Col xs={24} md={12}>
             <Card size="small" title={<Tooltip title={t('reports.backlogHint')}>{t('reports.backlog')}</Tooltip>} styles={{ body: { padding: 4 } }} data-testid="backlog">
-              <ReportChart option={charts.backlog} height={200} testId="chart-backlog" onPick={() => void openDrill('pending', t('reports.pendingItems'))} />
+              <ReportChart
+                option={charts.backlog}
+                height={200}
+                testId="chart-backlog"
+                onPick={(i, series) => {
+                  const figure = BACKLOG_SERIES[series];
+                  if (!figure) return;
+                  void openDrill(figure, `${t(figure === 'pending' ? 'reports.pendingItems' : 'reports.openCases')} · ${t(`reports.age.${AGES[i]!}`)}`, period, AGES[i]!);
+                }}
+              />
             </Card>
           </Col>
           <Col xs={24} md={12}>
@@ -366,7 +382,10 @@ export function ReportsPage() {
         size="min(720px, 100vw)"
         destroyOnHidden
       >
-        <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t('reports.drillNote')}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12 }} data-testid="drill-note">
+          {drill?.figure === 'closed_in_period' ? `${t('reports.drillClosedNote')} ` : drill?.age ? `${t('reports.drillAgeNote')} ` : ''}
+          {t('reports.drillNote')}
+        </Typography.Paragraph>
         <Table<StatisticsCase>
           data-testid="drill-list"
           size="small"
