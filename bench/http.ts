@@ -57,13 +57,18 @@ const smoke = has('--smoke');
 const engineArg = opt('--engine') ?? 'both';
 if (!['sqlite', 'postgres', 'both'].includes(engineArg)) throw new Error('--engine sqlite|postgres|both');
 const seconds = Number(opt('--seconds') ?? (smoke ? 0.3 : 10));
-const clientLevels = (opt('--clients') ?? (smoke ? '1,8' : '1,8,64')).split(',').map(Number).filter((n) => n > 0);
+const clientLevels = (opt('--clients') ?? (smoke ? '1,8' : '1,8,64'))
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const seedCount = Number(opt('--seed') ?? (smoke ? 300 : 20_000));
 const burstCount = Number(opt('--burst') ?? (smoke ? 24 : 1000));
 const serverMode = (opt('--server') ?? 'dist') as 'dist' | 'tsx';
 const profile = has('--profile');
 /** Only these scenarios (comma list of names, e.g. `intake,queue page`); intake always runs, for the ratios. */
-const only = opt('--only')?.split(',').map((x) => x.trim());
+const only = opt('--only')
+  ?.split(',')
+  .map((x) => x.trim());
 const bulk = has('--bulk');
 const articleCount = Number(opt('--articles') ?? (bulk ? 10_000 : 0));
 const readsOnly = has('--reads-only');
@@ -165,8 +170,7 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
     log(`${engine}: idle RSS after start ${rssAfterStart.toFixed(0)} MiB`);
 
     const tokens: Record<string, string> = {};
-    for (const u of ['agent', 'agent2', 'specialist', 'handler', 'deptmanager', 'followup'])
-      tokens[u] = (await http.json<{ token: string }>('POST', '/api/v1/auth/login', { body: { username: u, password: 'kesu-demo' } })).token;
+    for (const u of ['agent', 'agent2', 'specialist', 'handler', 'deptmanager', 'followup']) tokens[u] = (await http.json<{ token: string }>('POST', '/api/v1/auth/login', { body: { username: u, password: 'kesu-demo' } })).token;
 
     // Templates: the server's own first intakes (never touched again), whose rows seed history and the raw insert.
     const templateIds: string[] = [];
@@ -177,8 +181,23 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
     store = openRows(engine, place, 2);
     const templates = await store.readCases(templateIds);
     const t = templates[0]!;
-    const rowsPerCase = { complaints: 1, complaint_search: 1, ...(engine === 'postgres' ? { case_number_sequence: 1 } : { counters: 1 }), complaint_participants: t.participants.length, complaint_events: t.events.length, clocks: t.clocks.length, outbox: t.outbox.length, pii_access_log: t.pii.length, idempotency_keys: t.idempotency.length, ...Object.fromEntries(Object.entries(t.rest).map(([table, rows]) => [table, rows.length])) };
-    log(`${engine}: rows one intake request writes (the raw insert's unit): ${Object.entries(rowsPerCase).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    const rowsPerCase = {
+      complaints: 1,
+      complaint_search: 1,
+      ...(engine === 'postgres' ? { case_number_sequence: 1 } : { counters: 1 }),
+      complaint_participants: t.participants.length,
+      complaint_events: t.events.length,
+      clocks: t.clocks.length,
+      outbox: t.outbox.length,
+      pii_access_log: t.pii.length,
+      idempotency_keys: t.idempotency.length,
+      ...Object.fromEntries(Object.entries(t.rest).map(([table, rows]) => [table, rows.length])),
+    };
+    log(
+      `${engine}: rows one intake request writes (the raw insert's unit): ${Object.entries(rowsPerCase)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     const t0 = performance.now();
     // The server's contact key (created in its data dir at start), so seeded cases are found by their callers' numbers.
     const contactKey = resolveContactKey(null, place.dataDir);
@@ -193,12 +212,16 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
     // The agent reads and notes its own cases (1 in 20 of the history); the specialist judges any other.
     const agentId = String(templates[0]!.complaint.first_responder_id);
     const seeded = await store.query(`select id, first_responder_id from complaints where number like 'KS-____-5%'`);
-    const shuffle = <T,>(xs: T[]) => xs.map((x) => [Math.random(), x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
+    const shuffle = <T>(xs: T[]) =>
+      xs
+        .map((x) => [Math.random(), x] as const)
+        .sort((a, b) => a[0] - b[0])
+        .map(([, x]) => x);
     const detailPool = shuffle(seeded.filter((r) => r.first_responder_id === agentId).map((r) => String(r.id)));
     const judgePool = shuffle(seeded.filter((r) => r.first_responder_id !== agentId).map((r) => String(r.id)));
     log(`${engine}: the agent is first responder of ${detailPool.length} of them`);
     let judged = 0;
-    const pick = <T,>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+    const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
 
     const expect = async (p: Promise<{ status: number; text: string }>, ok: number[], what: string, tag?: string): Promise<string | void> => {
       const r = await p;
@@ -220,14 +243,13 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
     let intakeN = 1000;
     const intakeOp = (client: number) => {
       const n = intakeN++;
-      return expect(
-        http.send('POST', '/api/v1/complaints', { token: client % 2 ? tokens.agent2 : tokens.agent, body: intakeBody(n), headers: { 'idempotency-key': `bench-${stamp}-${n}` } }),
-        [201],
-        'intake',
-      );
+      return expect(http.send('POST', '/api/v1/complaints', { token: client % 2 ? tokens.agent2 : tokens.agent, body: intakeBody(n), headers: { 'idempotency-key': `bench-${stamp}-${n}` } }), [201], 'intake');
     };
     // Matching texts: real complaints of the sample (those the bulk seed also drew its cases from, so similar cases exist).
-    const matchTexts = readSampleTexts().filter((_, k) => k % 97 === 5).slice(0, 16).map((x) => x.text);
+    const matchTexts = readSampleTexts()
+      .filter((_, k) => k % 97 === 5)
+      .slice(0, 16)
+      .map((x) => x.text);
     const searches = ['漏水', '退款', '洗发水 编号 7', 'KS-2026-5000042', '屏幕 划痕'];
     const scenarios: { name: string; op: (client: number, n: number) => Promise<string | void>; stop?: () => boolean }[] = [
       { name: 'sign-in', op: () => expect(http.send('POST', '/api/v1/auth/login', { body: { username: 'agent', password: 'kesu-demo' } }), [200], 'sign-in') },
@@ -401,7 +423,14 @@ async function measureRaw(engine: Engine, templates: CaseRows[]): Promise<Engine
     await seedStore.close();
     const out: EngineResult['raw'] = [];
     let n = 0;
-    const variants = levels.flatMap((clients) => (clients > 1 ? [{ clients, counter: true }, { clients, counter: false }] : [{ clients, counter: true }]));
+    const variants = levels.flatMap((clients) =>
+      clients > 1
+        ? [
+            { clients, counter: true },
+            { clients, counter: false },
+          ]
+        : [{ clients, counter: true }],
+    );
     for (const { clients, counter } of variants) {
       const store = openRows(engine, place, clients);
       // The bench's own CPU (it runs the raw insert in-process; on PostgreSQL the server's CPU is not in it).
@@ -436,8 +465,13 @@ function table(results: EngineResult[]): string {
   lines.push('| engine | measure | clients | ops/s | p50 ms | p95 ms | p99 ms | errors |', '|---|---|---|---|---|---|---|---|');
   for (const e of results) {
     for (const s of e.scenarios) lines.push(`| ${e.engine} | ${s.name} | ${s.clients} | ${s.stats.perSecond.toFixed(1)} | ${ms(s.stats.p50)} | ${ms(s.stats.p95)} | ${ms(s.stats.p99)} | ${s.stats.errors} |`);
-    for (const r of e.raw) lines.push(`| ${e.engine} | raw insert of the same rows${r.counter ? '' : ', without the case number'} | ${r.clients} | ${r.stats.perSecond.toFixed(1)} | ${ms(r.stats.p50)} | ${ms(r.stats.p95)} | ${ms(r.stats.p99)} | ${r.stats.errors} |`);
-    lines.push(`| ${e.engine} | burst: ${e.burst.intakes.ok} intakes | ${BURST_CLIENTS} | ${e.burst.intakes.perSecond.toFixed(1)} | ${ms(e.burst.intakes.p50)} | ${ms(e.burst.intakes.p95)} | ${ms(e.burst.intakes.p99)} | ${e.burst.intakes.errors} |`);
+    for (const r of e.raw)
+      lines.push(
+        `| ${e.engine} | raw insert of the same rows${r.counter ? '' : ', without the case number'} | ${r.clients} | ${r.stats.perSecond.toFixed(1)} | ${ms(r.stats.p50)} | ${ms(r.stats.p95)} | ${ms(r.stats.p99)} | ${r.stats.errors} |`,
+      );
+    lines.push(
+      `| ${e.engine} | burst: ${e.burst.intakes.ok} intakes | ${BURST_CLIENTS} | ${e.burst.intakes.perSecond.toFixed(1)} | ${ms(e.burst.intakes.p50)} | ${ms(e.burst.intakes.p95)} | ${ms(e.burst.intakes.p99)} | ${e.burst.intakes.errors} |`,
+    );
     lines.push(`| ${e.engine} | queue pages during the burst | ${BURST_READERS} | ${e.burst.queue.perSecond.toFixed(1)} | ${ms(e.burst.queue.p50)} | ${ms(e.burst.queue.p95)} | ${ms(e.burst.queue.p99)} | ${e.burst.queue.errors} |`);
   }
   lines.push('', '| engine | request (1 client; and during the burst) | n | p50 ms | p95 ms | p99 ms | during the burst: p50 / p99 ms |', '|---|---|---|---|---|---|---|');
@@ -454,12 +488,18 @@ function table(results: EngineResult[]): string {
     for (const r of e.ratios) {
       const c = e.scenarios.find((x) => x.name === 'intake' && x.clients === r.clients)!.cpu;
       const d = c.withDelivery;
-      lines.push(`| ${e.engine} | ${r.clients} | ${r.kesuPerSecond.toFixed(1)} | ${r.rawPerSecond.toFixed(1)}${r.rawClients !== r.clients ? ` (${r.rawClients} writer)` : ''} | ${r.ratio.toFixed(3)} | ${ms(c.processMs)} / ${ms(c.mainMs)} | ${d ? `${ms(d.processMs)} / ${ms(d.mainMs)}${d.drained ? '' : ' (not drained)'}` : ''} |`);
+      lines.push(
+        `| ${e.engine} | ${r.clients} | ${r.kesuPerSecond.toFixed(1)} | ${r.rawPerSecond.toFixed(1)}${r.rawClients !== r.clients ? ` (${r.rawClients} writer)` : ''} | ${r.ratio.toFixed(3)} | ${ms(c.processMs)} / ${ms(c.mainMs)} | ${d ? `${ms(d.processMs)} / ${ms(d.mainMs)}${d.drained ? '' : ' (not drained)'}` : ''} |`,
+      );
     }
   lines.push('', '| engine | idle RSS after start | idle RSS after the run | peak RSS | queue p99 during the burst | mails / SMS delivered | outbox at the end |', '|---|---|---|---|---|---|---|');
   for (const e of results)
     lines.push(
-      `| ${e.engine} | ${e.server.rssAfterStartMiB.toFixed(0)} MiB | ${e.server.rssAfterRunMiB.toFixed(0)} MiB | ${e.server.peakRssMiB.toFixed(0)} MiB | ${ms(e.burst.queue.p99)} ms | ${e.delivered.mails} / ${e.delivered.sms} | ${Object.entries(e.delivered.outbox).map(([k, v]) => `${k} ${v}`).join(', ')} |`,
+      `| ${e.engine} | ${e.server.rssAfterStartMiB.toFixed(0)} MiB | ${e.server.rssAfterRunMiB.toFixed(0)} MiB | ${e.server.peakRssMiB.toFixed(0)} MiB | ${ms(e.burst.queue.p99)} ms | ${e.delivered.mails} / ${e.delivered.sms} | ${Object.entries(
+        e.delivered.outbox,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')} |`,
     );
   return lines.join('\n');
 }
@@ -477,7 +517,9 @@ async function main(): Promise<void> {
   const fsync = fsyncLatency(smoke ? 50 : 200);
   const machine = { host: hostname(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverage: loadavg(), fdatasyncMs: fsync };
   const settings = { smoke, seconds, clients: clientLevels, seed: seedCount, burst: burstCount, burstClients: BURST_CLIENTS, burstReaders: BURST_READERS, server: serverMode, serverEnv };
-  log(`bench:http ${JSON.stringify(settings)} on ${machine.host} (${machine.cpus} cores, load average ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}; 4 KiB write+fdatasync p50 ${fsync.p50.toFixed(2)} ms, p95 ${fsync.p95.toFixed(2)} ms)`);
+  log(
+    `bench:http ${JSON.stringify(settings)} on ${machine.host} (${machine.cpus} cores, load average ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}; 4 KiB write+fdatasync p50 ${fsync.p50.toFixed(2)} ms, p95 ${fsync.p95.toFixed(2)} ms)`,
+  );
   const results: EngineResult[] = [];
   for (const e of engines) results.push(await runEngine(e));
   const report = { date: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: loadavg() }, settings, results };

@@ -82,5 +82,7 @@ console.log(`\nHistory import, ${f(N)} rows — ${new Date().toISOString()}, ${c
 console.log('| engine | dry run (rows/s) | import (rows/s) | first tenth | last tenth | raw insert (rows/s) | import CPU per 1k rows | load (1 min) |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of results)
-  console.log(`| ${r.engine} | ${f((r.rows * 1000) / r.checkMs)} | ${f((r.rows * 1000) / r.importMs)} | ${f(r.tenths[0]!)} | ${f(r.tenths[9]!)} | ${f((r.rows * 1000) / r.rawMs)} | ${f((r.cpuMs * 1000) / r.rows)} ms | ${r.load.toFixed(1)} |`);
+  console.log(
+    `| ${r.engine} | ${f((r.rows * 1000) / r.checkMs)} | ${f((r.rows * 1000) / r.importMs)} | ${f(r.tenths[0]!)} | ${f(r.tenths[9]!)} | ${f((r.rows * 1000) / r.rawMs)} | ${f((r.cpuMs * 1000) / r.rows)} ms | ${r.load.toFixed(1)} |`,
+  );
 console.log(`\nrows/s per tenth: ${results.map((r) => `${r.engine} ${r.tenths.map(f).join(' · ')}`).join('; ')}`);

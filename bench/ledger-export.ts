@@ -77,12 +77,17 @@ try {
     return { username, rows, s, bytes, base, peak };
   };
   const results = [await run('auditor'), await run('specialist')];
-  const logged = await database.db.selectFrom('pii_access_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const logged = await database.db
+    .selectFrom('pii_access_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   console.log(`\nLedger export, SQLite, ${N} cases (seeded in ${seedS.toFixed(1)} s), Node ${process.version}\n`);
   console.log('| reader | rows | time | rows/s | workbook | RSS before | peak RSS | peak − before |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results)
-    console.log(`| ${r.username} | ${r.rows} | ${r.s.toFixed(1)} s | ${Math.round(r.rows / r.s)} | ${(r.bytes / MB).toFixed(1)} MB | ${(r.base / MB).toFixed(0)} MB | ${(r.peak / MB).toFixed(0)} MB | ${((r.peak - r.base) / MB).toFixed(0)} MB |`);
+    console.log(
+      `| ${r.username} | ${r.rows} | ${r.s.toFixed(1)} s | ${Math.round(r.rows / r.s)} | ${(r.bytes / MB).toFixed(1)} MB | ${(r.base / MB).toFixed(0)} MB | ${(r.peak / MB).toFixed(0)} MB | ${((r.peak - r.base) / MB).toFixed(0)} MB |`,
+    );
   console.log(`\naccess-log rows written: ${Number(logged.n)} (the specialist's export; the auditor's is masked)`);
 } finally {
   await database.close();

@@ -27,7 +27,10 @@ const runs = Number(option('--runs') ?? 3);
 const database = openDatabase({ dataDir: dir });
 const app = createApp(database);
 const db = database.db;
-const texts = readSampleTexts().filter((_, k) => k % 97 === 5).slice(0, 16).map((x) => x.text);
+const texts = readSampleTexts()
+  .filter((_, k) => k % 97 === 5)
+  .slice(0, 16)
+  .map((x) => x.text);
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 const pct = (xs: number[], p: number) => {
@@ -45,7 +48,11 @@ async function timed<T>(into: { wall: number[]; cpu: number[] }, f: () => Promis
   return r;
 }
 
-console.log(`# match phases on ${dir}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; ${runs} runs × ${texts.length} texts × 2 people`);
+console.log(
+  `# match phases on ${dir}; load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}; ${runs} runs × ${texts.length} texts × 2 people`,
+);
 for (const username of ['specialist', 'agent']) {
   const u = await findUserByUsername(db, username);
   if (!u) throw new Error(`no user ${username}`);

@@ -130,7 +130,11 @@ async function signIn(ctx: BrowserContext, base: string, username: string): Prom
   return page;
 }
 
-const p50 = (xs: number[]) => percentile(xs.slice().sort((a, b) => a - b), 50);
+const p50 = (xs: number[]) =>
+  percentile(
+    xs.slice().sort((a, b) => a - b),
+    50,
+  );
 
 async function main(): Promise<void> {
   if (engine === 'postgres' && !(await postgresAvailable())) throw new Error('PostgreSQL does not answer at 127.0.0.1:5432');
@@ -145,8 +149,7 @@ async function main(): Promise<void> {
   const result: Record<string, unknown>[] = [];
   try {
     const tokens: Record<string, string> = {};
-    for (const u of new Set(['agent', ...PAGES.map((p) => p.user)]))
-      tokens[u] = (await http.json<{ token: string }>('POST', '/api/v1/auth/login', { body: { username: u, password: 'kesu-demo' } })).token;
+    for (const u of new Set(['agent', ...PAGES.map((p) => p.user)])) tokens[u] = (await http.json<{ token: string }>('POST', '/api/v1/auth/login', { body: { username: u, password: 'kesu-demo' } })).token;
     const templateIds: string[] = [];
     for (let i = 0; i < (smoke ? 3 : 20); i++) {
       const v = await http.json<{ complaint: { id: string } }>('POST', '/api/v1/complaints', { token: tokens.agent, body: intakeBody(i), headers: { 'idempotency-key': `pages-template-${i}` } });
@@ -162,7 +165,8 @@ async function main(): Promise<void> {
       // pass, 报表 would read 20,000 cases live — not what a manager opening it in steady state waits for.
       const t1 = performance.now();
       const before = new Date(Date.now() - 2 * 86_400_000).toISOString();
-      const unrolled = async () => Number((await store.query('select count(*) as n from case_facts f join complaints c on c.id = f.complaint_id where f.rolled_day is null and c.received_at < $1'.replace('$1', engine === 'sqlite' ? '?' : '$1'), [before]))[0]!.n);
+      const unrolled = async () =>
+        Number((await store.query('select count(*) as n from case_facts f join complaints c on c.id = f.complaint_id where f.rolled_day is null and c.received_at < $1'.replace('$1', engine === 'sqlite' ? '?' : '$1'), [before]))[0]!.n);
       while ((await unrolled()) > 0 && performance.now() - t1 < 300_000) await new Promise((r) => setTimeout(r, 1000));
       log(`${engine}: the roll-up job covered the seeded days in ${((performance.now() - t1) / 1000).toFixed(1)} s (${await unrolled()} cases left unrolled)`);
     } finally {
@@ -230,7 +234,9 @@ async function main(): Promise<void> {
           apiPaths,
         };
         result.push(row);
-        log(`${screen} ${pg.name}: cold ${row.coldReadyMs.toFixed(0)} ms (JS ${row.coldJsTransferKiB.toFixed(0)} KiB sent), warm ${row.warmReadyMs.toFixed(0)} ms, ${row.apiCalls} API calls (${row.apiSpanInPageMs.toFixed(0)} ms in the page, ${row.apiReplayedMs.toFixed(0)} ms replayed)`);
+        log(
+          `${screen} ${pg.name}: cold ${row.coldReadyMs.toFixed(0)} ms (JS ${row.coldJsTransferKiB.toFixed(0)} KiB sent), warm ${row.warmReadyMs.toFixed(0)} ms, ${row.apiCalls} API calls (${row.apiSpanInPageMs.toFixed(0)} ms in the page, ${row.apiReplayedMs.toFixed(0)} ms replayed)`,
+        );
       }
       for (const { ctx } of ctxs.values()) await ctx.close();
     }
@@ -248,7 +254,9 @@ async function main(): Promise<void> {
   console.log('| screen | page | cold ready ms | warm ready ms | API calls | API in page ms | API replayed ms | navigation floor ms | cold KiB | warm KiB | cold JS KiB sent | cold JS KiB decoded | JS files |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of result)
-    console.log(`| ${[r.screen, r.page, r.coldReadyMs, r.warmReadyMs, r.apiCalls, r.apiSpanInPageMs, r.apiReplayedMs, r.navigationFloorMs, r.coldTransferKiB, r.warmTransferKiB, r.coldJsTransferKiB, r.coldJsDecodedKiB, r.coldJsFiles].map(f).join(' | ')} |`);
+    console.log(
+      `| ${[r.screen, r.page, r.coldReadyMs, r.warmReadyMs, r.apiCalls, r.apiSpanInPageMs, r.apiReplayedMs, r.navigationFloorMs, r.coldTransferKiB, r.warmTransferKiB, r.coldJsTransferKiB, r.coldJsDecodedKiB, r.coldJsFiles].map(f).join(' | ')} |`,
+    );
   console.log(`\nwrote ${out}`);
 }
 

@@ -92,7 +92,14 @@ async function run(engine: BenchEngine, database: Database): Promise<Result> {
   purging = false;
   const intakeDuring = await during;
   if (p.purged.length !== N || p.failed.length) throw new Error(`purged ${p.purged.length} of ${N}, ${p.failed.length} failed: ${JSON.stringify(p.failed.slice(0, 2))}`);
-  const records = Number((await database.db.selectFrom('purge_records').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const records = Number(
+    (
+      await database.db
+        .selectFrom('purge_records')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
   if (records !== N) throw new Error(`${records} purge records for ${N} cases`);
   const v = await verifyChains(database.db);
   if (v.problems.length) throw new Error(`audit verify: ${JSON.stringify(v.problems.slice(0, 3))}`);
@@ -111,7 +118,11 @@ async function rawRewrite(database: Database, size: number): Promise<number> {
       await withPurgePermit(trx, 'bench raw rewrite', async () => {
         await trx.updateTable('complaint_events').set({ data: '{"redacted":true}' }).where('complaint_id', 'in', chunk).execute();
       });
-      await trx.updateTable('complaints').set((eb) => ({ body: eb.ref('body'), version: eb('version', '+', 1) })).where('id', 'in', chunk).execute();
+      await trx
+        .updateTable('complaints')
+        .set((eb) => ({ body: eb.ref('body'), version: eb('version', '+', 1) }))
+        .where('id', 'in', chunk)
+        .execute();
     });
   }
   return performance.now() - t0;
@@ -126,7 +137,7 @@ console.log('|---|---|---|---|---|---|');
 for (const r of results) console.log(`| ${r.engine} | ${f(r.cases)} | ${f((r.cases * 1000) / r.purgeMs)} | ${f((r.cpuMs * 1000) / r.cases)} ms | ${f((r.cases * 1000) / r.rawMs)} | ${r.load.toFixed(1)} |`);
 if (withIntake) {
   const ms = (x: number) => x.toFixed(1);
-  console.log('\nIntake (receiveComplaint, one at a time, 10 ms apart, in the purge\'s process): alone for 3 s before the purge, and during it\n');
+  console.log("\nIntake (receiveComplaint, one at a time, 10 ms apart, in the purge's process): alone for 3 s before the purge, and during it\n");
   console.log('| engine | alone: n | p50 | p95 | max | during the purge: n | p50 | p95 | max |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {

@@ -121,20 +121,65 @@ try {
       keys.push({ key: `bench-phone-${SHARED_KEYS ? j % SHARED_KEYS : j % 5 === 0 ? j - 5 * (j % 3) : j}`, complaint_id: id, kind: 'phone' });
       cases.push({ ...template, id, number, received_at: at, state, grade, category: 'attitude', department_code: dept, search_rowid: null, body: JSON.stringify(c) } as typeof template);
       facts.push({
-        complaint_id: id, number, kind: 'complaint', channel: j % 3 ? 'phone' : 'web', policy_key: template.policy_key, category: 'attitude', grade, department_code: dept,
-        customer_class: ['A', 'B', 'C', 'D'][j % 4]!, handler_id: null, first_responder_id: agent.id, state, received_at: at,
-        first_answered_at: closedAt ? iso(2) : null, answered_at: closedAt ? iso(3) : null, closed_at: closedAt,
-        valid: invalid ? 0 : 1, invalid_reason: invalid ? 'facts_contradict' : null, malicious: invalid && j % 40 === 0 ? 1 : 0, routed: invalid ? 0 : 1,
-        first_answer_by_responder: j % 7 === 0 ? 1 : 0, first_contact: j % 7 === 0 && !reopened ? 1 : 0,
+        complaint_id: id,
+        number,
+        kind: 'complaint',
+        channel: j % 3 ? 'phone' : 'web',
+        policy_key: template.policy_key,
+        category: 'attitude',
+        grade,
+        department_code: dept,
+        customer_class: ['A', 'B', 'C', 'D'][j % 4]!,
+        handler_id: null,
+        first_responder_id: agent.id,
+        state,
+        received_at: at,
+        first_answered_at: closedAt ? iso(2) : null,
+        answered_at: closedAt ? iso(3) : null,
+        closed_at: closedAt,
+        valid: invalid ? 0 : 1,
+        invalid_reason: invalid ? 'facts_contradict' : null,
+        malicious: invalid && j % 40 === 0 ? 1 : 0,
+        routed: invalid ? 0 : 1,
+        first_answer_by_responder: j % 7 === 0 ? 1 : 0,
+        first_contact: j % 7 === 0 && !reopened ? 1 : 0,
         handling_mode: !closedAt || invalid ? null : j % 7 === 0 && !reopened ? 'immediate' : reopened ? 'repeated' : breached ? 'overdue' : 'within_limit',
-        handling_cycles: reopened ? 2 : 1, reopen_count: reopened ? 1 : 0, tier: breached ? 2 : 1, max_tier: breached ? 2 : 1, escalations: breached ? 1 : 0, breaches: breached ? 1 : 0,
-        resolve_breached: breached ? 1 : 0, extensions: j % 30 === 5 ? 1 : 0, special_extensions: 0, pend_count: pending ? 1 : 0, pending_since: pending ? iso(3) : null, paused_wms: 0,
-        handling_wms: closedAt ? (6 + (j % 40)) * HOUR * 0.4 : null, satisfaction: level, final_satisfaction: level, followup_outcome: level ? (level === 'unsatisfied' ? 'unsatisfied' : 'satisfied') : null,
-        score_attitude: level ? 3 + (j % 3) : null, score_efficiency: level ? 2 + (j % 4) : null, score_result: level ? 3 + (j % 2) : null, updated_at: at,
+        handling_cycles: reopened ? 2 : 1,
+        reopen_count: reopened ? 1 : 0,
+        tier: breached ? 2 : 1,
+        max_tier: breached ? 2 : 1,
+        escalations: breached ? 1 : 0,
+        breaches: breached ? 1 : 0,
+        resolve_breached: breached ? 1 : 0,
+        extensions: j % 30 === 5 ? 1 : 0,
+        special_extensions: 0,
+        pend_count: pending ? 1 : 0,
+        pending_since: pending ? iso(3) : null,
+        paused_wms: 0,
+        handling_wms: closedAt ? (6 + (j % 40)) * HOUR * 0.4 : null,
+        satisfaction: level,
+        final_satisfaction: level,
+        followup_outcome: level ? (level === 'unsatisfied' ? 'unsatisfied' : 'satisfied') : null,
+        score_attitude: level ? 3 + (j % 3) : null,
+        score_efficiency: level ? 2 + (j % 4) : null,
+        score_result: level ? 3 + (j % 2) : null,
+        updated_at: at,
       });
       const clock = (kind: string, h: number, late: boolean, done = true): ClockFactsTable => ({
-        complaint_id: id, kind, started_at: at, cycle: 1, status: done ? 'stopped' : 'running', due_at: iso(h), warned_at: null, breached_at: late ? iso(h) : null,
-        stopped_at: done ? iso(h - 1) : null, outcome: late ? 'breached' : done ? 'met' : 'running', extensions: 0, pauses: 0, elapsed_wms: done ? (h - 1) * HOUR : null, updated_at: at,
+        complaint_id: id,
+        kind,
+        started_at: at,
+        cycle: 1,
+        status: done ? 'stopped' : 'running',
+        due_at: iso(h),
+        warned_at: null,
+        breached_at: late ? iso(h) : null,
+        stopped_at: done ? iso(h - 1) : null,
+        outcome: late ? 'breached' : done ? 'met' : 'running',
+        extensions: 0,
+        pauses: 0,
+        elapsed_wms: done ? (h - 1) * HOUR : null,
+        updated_at: at,
       });
       clocks.push(clock('triage', 2, false), clock('resolve', 24, breached, !!closedAt));
       if (level) clocks.push(clock('follow_up', 72, false));
@@ -145,7 +190,20 @@ try {
         actions.forEach((action, k) => {
           const when = action === 'close' ? closedAt! : action === 'follow_up' ? iso(50) : iso(k * 0.5);
           const input = action === 'follow_up' ? { satisfaction: level ?? 'unreachable', ...(level ? { scores: { attitude: 3 + (j % 3), efficiency: 2 + (j % 4), result: 3 + (j % 2) } } : {}) } : { note: '基准事件'.repeat(20) };
-          events.push({ complaint_id: id, seq: k + 1, type: 'transition', action, actor_id: agent.id, actor_name: agent.name, at: when, from_state: null, to_state: null, data: JSON.stringify({ input }), prev_hash: '0'.repeat(64), hash: `${id}:${k}`.padEnd(64, '0') });
+          events.push({
+            complaint_id: id,
+            seq: k + 1,
+            type: 'transition',
+            action,
+            actor_id: agent.id,
+            actor_name: agent.name,
+            at: when,
+            from_state: null,
+            to_state: null,
+            data: JSON.stringify({ input }),
+            prev_hash: '0'.repeat(64),
+            hash: `${id}:${k}`.padEnd(64, '0'),
+          });
         });
         if (!closedAt) {
           // Open cases keep a running resolve clock: a third overdue, some due within the day.
@@ -157,10 +215,26 @@ try {
     await database.db.transaction().execute(async (trx) => {
       await trx.insertInto('complaints').values(cases).execute();
       await trx.insertInto('case_facts').values(facts).execute();
-      await trx.insertInto('contact_keys').values(keys).onConflict((oc) => oc.doNothing()).execute();
-      for (let k = 0; k < clocks.length; k += BATCH) await trx.insertInto('clock_facts').values(clocks.slice(k, k + BATCH)).execute();
-      for (let k = 0; k < events.length; k += 200) await trx.insertInto('complaint_events').values(events.slice(k, k + 200) as never).execute();
-      if (live.length) await trx.insertInto('clocks').values(live as never).execute();
+      await trx
+        .insertInto('contact_keys')
+        .values(keys)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      for (let k = 0; k < clocks.length; k += BATCH)
+        await trx
+          .insertInto('clock_facts')
+          .values(clocks.slice(k, k + BATCH))
+          .execute();
+      for (let k = 0; k < events.length; k += 200)
+        await trx
+          .insertInto('complaint_events')
+          .values(events.slice(k, k + 200) as never)
+          .execute();
+      if (live.length)
+        await trx
+          .insertInto('clocks')
+          .values(live as never)
+          .execute();
     });
   }
   const seedS = (performance.now() - seedT) / 1000;
@@ -184,7 +258,10 @@ try {
   // The dashboard as a manager of one department, who is also the complained-about person of a few cases (回避).
   const manager = actorOf((await findUserByUsername(database.db, 'csmanager'))!);
   const some = await database.db.selectFrom('complaints').select('id').where('number', 'like', 'KS-2026-%0').limit(20).execute();
-  await database.db.insertInto('complaint_participants').values(some.map((r) => ({ complaint_id: r.id, user_id: manager.id, relation: 'subject' }))).execute();
+  await database.db
+    .insertInto('complaint_participants')
+    .values(some.map((r) => ({ complaint_id: r.id, user_id: manager.id, relation: 'subject' })))
+    .execute();
   const runs = [
     await time('monthly, cold'),
     await time('monthly, again'),
@@ -238,7 +315,13 @@ try {
         const c = database.db.getExecutor().compileQuery(x.node, x.queryId);
         const t0 = performance.now();
         // A builder embedded in a raw query (entryPolicyKeys' skip scan) is logged alone too: not a query of its own.
-        if (!(await database.db.executeQuery(c).then(() => true, () => false))) continue;
+        if (
+          !(await database.db.executeQuery(c).then(
+            () => true,
+            () => false,
+          ))
+        )
+          continue;
         timed.push({ c, ms: performance.now() - t0 });
       }
       timed.sort((a, b) => b.ms - a.ms);
@@ -272,7 +355,23 @@ async function scorecards(app: ReturnType<typeof createApp>, policyKey: string) 
   const users = Array.from({ length: 200 }, (_, i) => {
     const id = uuidv7(Date.parse(at) + i);
     people.push(id);
-    return { id, username: `bench-staff-${i}`, name: `员工${i}`, password_hash: 'x', roles: '["handler"]', department_code: dept, manager_of: '[]', approval_levels: '[]', locale: 'zh-CN', active: 1, created_at: at, email: null, phone: null, must_change_password: 0, deactivated_at: null };
+    return {
+      id,
+      username: `bench-staff-${i}`,
+      name: `员工${i}`,
+      password_hash: 'x',
+      roles: '["handler"]',
+      department_code: dept,
+      manager_of: '[]',
+      approval_levels: '[]',
+      locale: 'zh-CN',
+      active: 1,
+      created_at: at,
+      email: null,
+      phone: null,
+      must_change_password: 0,
+      deactivated_at: null,
+    };
   });
   await db.insertInto('users').values(users).execute();
   const RULES = ['valid_point', 'resp_fine', 'reopened', 'resolve_breach', 'praise'];
@@ -287,10 +386,26 @@ async function scorecards(app: ReturnType<typeof createApp>, policyKey: string) 
       const rule = RULES[j % RULES.length]!;
       const penalty = rule !== 'praise';
       rows.push({
-        id: uuidv7(Date.parse(t)), complaint_id: uuidv7(Date.parse(t)), complaint_number: `KS-2026-E${j}`, policy_key: policyKey, source_version: 3, source_action: 'judge',
-        rule_code: rule, trigger: rule, effect: penalty ? 'penalty' : 'reward', points: 1 + (j % 3), amount: rule === 'resp_fine' ? 200 + (j % 7) * 100 : penalty ? 50 : 100, amount_min: null, amount_max: null,
-        person_id: mine ? people[Math.floor(j / Math.ceil(ENTRIES / 5000)) % people.length]! : `bench-other-${j % 4000}`, department_code: mine ? dept : `bench_dept_${j % 20}`, status: STATUSES[j % STATUSES.length]!,
-        dedupe_key: String(j), detail: '{}', created_at: t, updated_at: t,
+        id: uuidv7(Date.parse(t)),
+        complaint_id: uuidv7(Date.parse(t)),
+        complaint_number: `KS-2026-E${j}`,
+        policy_key: policyKey,
+        source_version: 3,
+        source_action: 'judge',
+        rule_code: rule,
+        trigger: rule,
+        effect: penalty ? 'penalty' : 'reward',
+        points: 1 + (j % 3),
+        amount: rule === 'resp_fine' ? 200 + (j % 7) * 100 : penalty ? 50 : 100,
+        amount_min: null,
+        amount_max: null,
+        person_id: mine ? people[Math.floor(j / Math.ceil(ENTRIES / 5000)) % people.length]! : `bench-other-${j % 4000}`,
+        department_code: mine ? dept : `bench_dept_${j % 20}`,
+        status: STATUSES[j % STATUSES.length]!,
+        dedupe_key: String(j),
+        detail: '{}',
+        created_at: t,
+        updated_at: t,
       });
     }
     await db.insertInto('accountability_entries').values(rows).execute();

@@ -73,13 +73,43 @@ async function seedBulk(database: Database, users: Record<string, string>, now: 
       const agent = i % 997 === 0 ? users.agent! : agents[i % agents.length]!;
       const open = !['closed', 'archived'].includes(state);
       const number = `KS-${received.getUTCFullYear()}-B${String(i).padStart(8, '0')}`;
-      const body: Complaint = { ...proto, id, number, state: state as Complaint['state'], description: `性能测试投诉 ${i}：快递破损漏水`, grade: GRADES[i % GRADES.length]!, departmentCode: dept, primaryHandlerId: handler, firstResponderId: agent, receivedAt: at, updatedAt: at };
+      const body: Complaint = {
+        ...proto,
+        id,
+        number,
+        state: state as Complaint['state'],
+        description: `性能测试投诉 ${i}：快递破损漏水`,
+        grade: GRADES[i % GRADES.length]!,
+        departmentCode: dept,
+        primaryHandlerId: handler,
+        firstResponderId: agent,
+        receivedAt: at,
+        updatedAt: at,
+      };
       complaints.push({
-        id, number, kind: i % 10 === 0 ? 'inquiry' : 'complaint', channel: i % 3 ? 'phone' : 'web', state,
-        grade: GRADES[i % GRADES.length]!, category: 'goods_damage_shortage', department_code: dept, primary_handler_id: handler, first_responder_id: agent,
-        tier: 1, cycle: 1, policy_key: 'kesu-default@2026.1', title: `性能测试 ${i}`, search_text: `性能测试投诉 ${i} 快递破损漏水`, received_at: at, updated_at: at,
-        resolve_due_at: open ? new Date(received.getTime() + 2 * 86400_000).toISOString() : null, overdue: open && i % 7 === 0 ? 1 : 0,
-        needs_approval: state === 'awaiting_approval' ? 1 : 0, version: 1, body: JSON.stringify(body), search_rowid: database.dialect === 'sqlite' ? i + 1 : null,
+        id,
+        number,
+        kind: i % 10 === 0 ? 'inquiry' : 'complaint',
+        channel: i % 3 ? 'phone' : 'web',
+        state,
+        grade: GRADES[i % GRADES.length]!,
+        category: 'goods_damage_shortage',
+        department_code: dept,
+        primary_handler_id: handler,
+        first_responder_id: agent,
+        tier: 1,
+        cycle: 1,
+        policy_key: 'kesu-default@2026.1',
+        title: `性能测试 ${i}`,
+        search_text: `性能测试投诉 ${i} 快递破损漏水`,
+        received_at: at,
+        updated_at: at,
+        resolve_due_at: open ? new Date(received.getTime() + 2 * 86400_000).toISOString() : null,
+        overdue: open && i % 7 === 0 ? 1 : 0,
+        needs_approval: state === 'awaiting_approval' ? 1 : 0,
+        version: 1,
+        body: JSON.stringify(body),
+        search_rowid: database.dialect === 'sqlite' ? i + 1 : null,
       });
       parts.push({ complaint_id: id, user_id: agent, relation: 'first_responder' });
       // The tokens jieba gives for the description below (computed once, not per row, to keep seeding fast).
@@ -93,8 +123,31 @@ async function seedBulk(database: Database, users: Record<string, string>, now: 
         const isDue = dueLeft > 0 && i % 50 === 0;
         if (isDue) dueLeft -= 1;
         const due = isDue ? new Date(now.getTime() - 60_000) : new Date(now.getTime() + 86400_000 + (i % 10_000) * 1000);
-        clocks.push({ complaint_id: id, kind: 'resolve', status: 'running', started_at: at, due_at: due.toISOString(), next_check_at: due.toISOString(),
-          body: JSON.stringify({ complaintId: id, kind: 'resolve', status: 'running', startedAt: at, duration: '2d', extensions: [], pauses: [], dueAt: due.toISOString(), warnAt: null, warnedAt: new Date(now.getTime() - 120_000).toISOString(), breachedAt: null, stoppedAt: null, missingHolidayYears: [], explanation: null, nextCheckAt: due.toISOString() }) });
+        clocks.push({
+          complaint_id: id,
+          kind: 'resolve',
+          status: 'running',
+          started_at: at,
+          due_at: due.toISOString(),
+          next_check_at: due.toISOString(),
+          body: JSON.stringify({
+            complaintId: id,
+            kind: 'resolve',
+            status: 'running',
+            startedAt: at,
+            duration: '2d',
+            extensions: [],
+            pauses: [],
+            dueAt: due.toISOString(),
+            warnAt: null,
+            warnedAt: new Date(now.getTime() - 120_000).toISOString(),
+            breachedAt: null,
+            stoppedAt: null,
+            missingHolidayYears: [],
+            explanation: null,
+            nextCheckAt: due.toISOString(),
+          }),
+        });
       }
     }
     await db.transaction().execute(async (trx) => {
@@ -136,11 +189,14 @@ async function run(label: string, database: Database): Promise<string[]> {
   rows.push(`| ${label} | intake through the service (300 sequential) | p50 ${pct(intake, 50).toFixed(2)} ms | p95 ${pct(intake, 95).toFixed(2)} ms |`);
 
   const q = async (name: string, a: Actor, f: Parameters<typeof listComplaints>[2], deep = false) => {
-    const r = await time(async () => {
-      let page = await listComplaints(app, a!, f, { limit: 50 });
-      if (deep) for (let i = 0; i < 20 && page.nextCursor; i++) page = await listComplaints(app, a!, f, { limit: 50, cursor: page.nextCursor });
-      return page.items.length;
-    }, deep ? 5 : 20);
+    const r = await time(
+      async () => {
+        let page = await listComplaints(app, a!, f, { limit: 50 });
+        if (deep) for (let i = 0; i < 20 && page.nextCursor; i++) page = await listComplaints(app, a!, f, { limit: 50, cursor: page.nextCursor });
+        return page.items.length;
+      },
+      deep ? 5 : 20,
+    );
     rows.push(`| ${label} | list: ${name} | p50 ${r.p50.toFixed(2)} ms | p95 ${r.p95.toFixed(2)} ms (${r.last} rows) |`);
   };
   await q('specialist, first page, no filter', specialist!, {});

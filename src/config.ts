@@ -26,7 +26,10 @@ const jsonList = <T extends z.ZodType>(item: T) =>
       }
       return z.NEVER;
     });
-const flag = z.enum(['0', '1', 'true', 'false']).optional().transform((v) => v === '1' || v === 'true');
+const flag = z
+  .enum(['0', '1', 'true', 'false'])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
 
 const Env = z.object({
   /** HTTP port (default 3000). */
@@ -73,7 +76,15 @@ const Env = z.object({
     .optional()
     .transform((t, ctx) => {
       if (!t?.trim()) return {} as Record<string, string>;
-      const r = z.record(z.string(), z.string()).safeParse((() => { try { return JSON.parse(t); } catch { return null; } })());
+      const r = z.record(z.string(), z.string()).safeParse(
+        (() => {
+          try {
+            return JSON.parse(t);
+          } catch {
+            return null;
+          }
+        })(),
+      );
       if (r.success) return r.data;
       ctx.addIssue({ code: 'custom', message: 'KESU_SMS_HEADERS must be a JSON object of strings' });
       return z.NEVER;
@@ -88,7 +99,12 @@ const Env = z.object({
   KESU_CUSTOMER_CHANNELS: z
     .string()
     .default('email,sms')
-    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(['email', 'sms']))),
   /** How often the outbox dispatcher runs, in ms (default 5 s; 0 disables it). It also wakes after each transition. */
   KESU_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(0).default(channelDefaults.dispatchIntervalMs),
@@ -106,7 +122,12 @@ const Env = z.object({
   KESU_TRUSTED_PROXIES: z
     .string()
     .optional()
-    .transform((v) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean)),
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
   /** Port of the inbound SMTP listener turning e-mail into complaints (default: off). */
   KESU_INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Interface of the inbound SMTP listener (default 0.0.0.0). */
@@ -128,7 +149,15 @@ const Env = z.object({
   /** Current HMAC key of the audit trail (at least 16 characters); required when several instances share PostgreSQL (default: the key file). */
   KESU_AUDIT_KEY: z.string().min(16).optional(),
   /** Retired audit keys, comma-separated: they only verify records MACed before a rotation. */
-  KESU_AUDIT_RETIRED_KEYS: z.string().optional().transform((v) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean)),
+  KESU_AUDIT_RETIRED_KEYS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
   /** Audit key file when KESU_AUDIT_KEY is not set: one key a line, the last current (default KESU_DATA_DIR/audit.key, created on first use). */
   KESU_AUDIT_KEY_FILE: z.string().optional(),
   /** Folder of the signed checkpoints of all chain heads (default KESU_DATA_DIR/audit-checkpoints). */
@@ -168,7 +197,11 @@ const Env = z.object({
   /** Mutating API requests run at once on SQLite (default 2; 0: no limit); PostgreSQL has no limit unless set (src/http/write-gate.ts, docs/scaling.md). */
   KESU_WRITE_CONCURRENCY: z.coerce.number().int().min(0).max(1000).optional(),
   /** Largest ledger file the console's import accepts, in bytes (default 50 MiB; docs/operations.md). */
-  KESU_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  KESU_IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(50 * 1024 * 1024),
   // --- Security (issue 12; docs/security.md) ---------------------------------------------------
   /** Failed sign-ins of one account within KESU_LOGIN_WINDOW_MIN that lock it (default 10). */
   KESU_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
@@ -181,7 +214,11 @@ const Env = z.object({
   /** A session unused this long ends, in minutes (default 30). */
   KESU_SESSION_IDLE_MIN: z.coerce.number().min(1).default(30),
   /** A session ends this long after sign-in however it is used, in hours (default 12). */
-  KESU_SESSION_MAX_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  KESU_SESSION_MAX_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(12),
   // --- Single sign-on with an OIDC provider (issue 12 §2; docs/security.md "Single sign-on") ----
   /** The OpenID Provider's issuer URL (discovery at <issuer>/.well-known/openid-configuration); absent: no SSO. https, or http on a loopback address only. */
   KESU_OIDC_ISSUER: z.url().optional(),
@@ -197,7 +234,11 @@ const Env = z.object({
   KESU_OIDC_LABEL: z.string().min(1).max(60).optional(),
   // --- Idempotency (issue 12 §5; docs/api.md) -------------------------------------------
   /** How long an Idempotency-Key is remembered, in hours (default 24): a retry within it replays the first answer; after it the key may be used again. Expired keys are pruned by housekeeping. */
-  KESU_IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+  KESU_IDEMPOTENCY_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(24),
   // --- Command line and diagnostics ---------------------------------------------------------
   /** Language of `kesu import ledger`'s problems when --lang is not given (zh-CN unless en or zh-TW). */
   KESU_LANG: z.string().optional(),
@@ -369,7 +410,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       checkpointDir: e.KESU_AUDIT_CHECKPOINT_DIR ? resolve(e.KESU_AUDIT_CHECKPOINT_DIR) : null,
       checkpointIntervalMs: e.KESU_AUDIT_CHECKPOINT_INTERVAL_MS,
     },
-    records: { pgBin: e.KESU_PG_BIN || null, housekeepingIntervalMs: e.KESU_HOUSEKEEPING_INTERVAL_MS, outboxKeepDays: e.KESU_OUTBOX_KEEP_DAYS, purgeIntervalMs: e.KESU_PURGE_INTERVAL_MS, importMaxBytes: e.KESU_IMPORT_MAX_BYTES, backups: e.KESU_BACKUP_DIR ? { dir: resolve(e.KESU_BACKUP_DIR), intervalMs: e.KESU_BACKUP_INTERVAL_MS, keep: e.KESU_BACKUP_KEEP } : null },
+    records: {
+      pgBin: e.KESU_PG_BIN || null,
+      housekeepingIntervalMs: e.KESU_HOUSEKEEPING_INTERVAL_MS,
+      outboxKeepDays: e.KESU_OUTBOX_KEEP_DAYS,
+      purgeIntervalMs: e.KESU_PURGE_INTERVAL_MS,
+      importMaxBytes: e.KESU_IMPORT_MAX_BYTES,
+      backups: e.KESU_BACKUP_DIR ? { dir: resolve(e.KESU_BACKUP_DIR), intervalMs: e.KESU_BACKUP_INTERVAL_MS, keep: e.KESU_BACKUP_KEEP } : null,
+    },
     contactKey: e.KESU_CONTACT_KEY ?? null,
     telephonySecret: e.KESU_TELEPHONY_SECRET ?? null,
     security: {

@@ -52,17 +52,17 @@ export function readSampleTexts(path = SAMPLE_CSV): { category: string; text: st
   for (let i = 0; i < src.length; i++) {
     const ch = src[i]!;
     if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') (field += '"'), i++;
+      if (ch === '"' && src[i + 1] === '"') ((field += '"'), i++);
       else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') rec.push(field), (field = '');
+    else if (ch === ',') (rec.push(field), (field = ''));
     else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && src[i + 1] === '\n') i++;
-      rec.push(field), records.push(rec), (rec = []), (field = '');
+      (rec.push(field), records.push(rec), (rec = []), (field = ''));
     } else field += ch;
   }
-  if (field || rec.length) rec.push(field), records.push(rec);
+  if (field || rec.length) (rec.push(field), records.push(rec));
   const [header, ...rows] = records;
   const ti = header!.indexOf('text');
   const ci = header!.indexOf('category');
@@ -122,11 +122,7 @@ export interface BulkCase {
 }
 
 /** Case i of the bulk history, built from template `t` (a case the server created). */
-export function bulkCase(
-  t: CaseRows,
-  i: number,
-  opts: { receivedAt: Date; firstResponder?: string; phone: string; key: Buffer; text: string },
-): BulkCase {
+export function bulkCase(t: CaseRows, i: number, opts: { receivedAt: Date; firstResponder?: string; phone: string; key: Buffer; text: string }): BulkCase {
   const tb = JSON.parse(t.complaint.body as string) as Complaint;
   const at = opts.receivedAt.toISOString();
   const id = uuidv7(opts.receivedAt.getTime());
@@ -236,7 +232,10 @@ function sqliteWriter(dataDir: string): BulkWriter {
     },
     async search(rows) {
       const ids = rows.map(() => ++nextRowid);
-      insertAll('complaint_search', rows.map((r, k) => ({ rowid: ids[k]!, complaint_id: r.complaint_id, tokens: r.tokens })));
+      insertAll(
+        'complaint_search',
+        rows.map((r, k) => ({ rowid: ids[k]!, complaint_id: r.complaint_id, tokens: r.tokens })),
+      );
       return ids;
     },
     async begin() {
@@ -264,7 +263,10 @@ async function postgresWriter(databaseUrl: string): Promise<BulkWriter> {
       const chunk = rows.slice(i, i + per);
       let n = 0;
       const text = `insert into ${table} (${cols.join(', ')}) values ${chunk.map(() => `(${cols.map(() => `$${++n}`).join(', ')})`).join(', ')}`;
-      await client.query(text, chunk.flatMap((r) => cols.map((c) => r[c] ?? null)));
+      await client.query(
+        text,
+        chunk.flatMap((r) => cols.map((c) => r[c] ?? null)),
+      );
     }
   };
   return {
@@ -323,11 +325,26 @@ export async function bulkSeed(
         }
       await w.begin();
       const rowids = await w.search(cs.map((c) => ({ complaint_id: c.complaint.id as string, tokens: c.tokens })));
-      await w.insert('complaints', cs.map((c, k) => (rowids ? { ...c.complaint, search_rowid: rowids[k]! } : c.complaint)));
-      await w.insert('complaint_participants', cs.flatMap((c) => c.participants));
-      await w.insert('complaint_terms', cs.map((c) => c.terms));
-      await w.insert('contact_keys', cs.flatMap((c) => c.contactKeys));
-      await w.insert('case_facts', cs.flatMap((c) => c.facts));
+      await w.insert(
+        'complaints',
+        cs.map((c, k) => (rowids ? { ...c.complaint, search_rowid: rowids[k]! } : c.complaint)),
+      );
+      await w.insert(
+        'complaint_participants',
+        cs.flatMap((c) => c.participants),
+      );
+      await w.insert(
+        'complaint_terms',
+        cs.map((c) => c.terms),
+      );
+      await w.insert(
+        'contact_keys',
+        cs.flatMap((c) => c.contactKeys),
+      );
+      await w.insert(
+        'case_facts',
+        cs.flatMap((c) => c.facts),
+      );
       await w.commit();
       if (opts.log && (start / batch) % 20 === 19) opts.log(`${engine}: bulk seed ${start + cs.length} cases in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
@@ -336,9 +353,18 @@ export async function bulkSeed(
     for (let start = 0; start < articles; start += 1000) {
       const as = Array.from({ length: Math.min(1000, articles - start) }, (_, k) => bulkArticle(start + k, texts[(start + k) % texts.length]!, at, 'bench-editor'));
       await w.begin();
-      await w.insert('knowledge_articles', as.map((a) => a.article));
-      await w.insert('knowledge_versions', as.map((a) => a.version));
-      await w.insert('knowledge_tokens', as.flatMap((a) => a.tokens));
+      await w.insert(
+        'knowledge_articles',
+        as.map((a) => a.article),
+      );
+      await w.insert(
+        'knowledge_versions',
+        as.map((a) => a.version),
+      );
+      await w.insert(
+        'knowledge_tokens',
+        as.flatMap((a) => a.tokens),
+      );
       await w.commit();
     }
   } finally {

@@ -42,7 +42,12 @@ try {
   const totalMs = Date.now() - t;
   strace.kill('SIGINT');
   await new Promise((r) => strace.once('exit', r));
-  console.log(report.split('\n').filter((l) => !/attached|detached/.test(l)).join('\n'));
+  console.log(
+    report
+      .split('\n')
+      .filter((l) => !/attached|detached/.test(l))
+      .join('\n'),
+  );
   console.log(`${N} sequential intakes in ${intakeMs} ms; their messages delivered after ${totalMs} ms (mails ${sinks.mails}, SMS ${sinks.sms} including the warm-up)`);
 } finally {
   await store.close();

@@ -247,7 +247,11 @@ export function openPostgresRows(databaseUrl: string, connections: number): RowS
     await client.query(rows.length > 20 ? { text, values: rows.flatMap((r) => cols.map((c) => r[c])) } : { name, text, values: rows.flatMap((r) => cols.map((c) => r[c])) });
   };
   const writeCases = async (client: pg.PoolClient, cs: CaseRows[], counter: boolean) => {
-    await insertRows(client, 'idempotency_keys', cs.flatMap((c) => c.idempotency));
+    await insertRows(
+      client,
+      'idempotency_keys',
+      cs.flatMap((c) => c.idempotency),
+    );
     // Kesu draws PostgreSQL case numbers from a sequence per year (store/counter.repository.ts), as here.
     if (counter)
       for (const c of cs) {
@@ -258,10 +262,29 @@ export function openPostgresRows(databaseUrl: string, connections: number): RowS
         await ready;
         await client.query({ name: 'bench_case_number', text: 'select nextval($1)', values: [seq] });
       }
-    await insertRows(client, 'complaints', cs.map((c) => c.complaint));
-    await insertRows(client, 'complaint_search', cs.map((c) => c.search));
-    for (const [table, key] of rowTables) if (key !== 'idempotency') await insertRows(client, table, cs.flatMap((c) => c[key]));
-    for (const table of REST_TABLES) await insertRows(client, table, cs.flatMap((c) => c.rest[table] ?? []));
+    await insertRows(
+      client,
+      'complaints',
+      cs.map((c) => c.complaint),
+    );
+    await insertRows(
+      client,
+      'complaint_search',
+      cs.map((c) => c.search),
+    );
+    for (const [table, key] of rowTables)
+      if (key !== 'idempotency')
+        await insertRows(
+          client,
+          table,
+          cs.flatMap((c) => c[key]),
+        );
+    for (const table of REST_TABLES)
+      await insertRows(
+        client,
+        table,
+        cs.flatMap((c) => c.rest[table] ?? []),
+      );
   };
   const inTransaction = async (fn: (c: pg.PoolClient) => Promise<void>) => {
     const client = await pool.connect();

@@ -37,7 +37,7 @@ export class Sinks {
     readonly smsPort: number,
   ) {
     worker.on('message', (m: { kind: string; mails?: number; sms?: number }) => {
-      if (m.kind === 'counts') (this.mails = m.mails!), (this.sms = m.sms!);
+      if (m.kind === 'counts') ((this.mails = m.mails!), (this.sms = m.sms!));
     });
   }
 
@@ -184,10 +184,7 @@ export async function startKesu(opts: { place: Place; sinks: Sinks; mode: 'dist'
   // With a profile, the embedded engine also writes its time per SQL text (src/store/sql-timings.ts).
   if (opts.cpuProfDir) env.KESU_SQL_TIMINGS = join(opts.cpuProfDir, 'sql-timings.json');
   const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
-  const args =
-    opts.mode === 'dist'
-      ? [...nodeArgs, join(ROOT, 'dist', 'cli', 'kesu.js'), 'serve']
-      : [...nodeArgs, '--import', 'tsx', join(ROOT, 'src', 'cli', 'kesu.ts'), 'serve'];
+  const args = opts.mode === 'dist' ? [...nodeArgs, join(ROOT, 'dist', 'cli', 'kesu.js'), 'serve'] : [...nodeArgs, '--import', 'tsx', join(ROOT, 'src', 'cli', 'kesu.ts'), 'serve'];
   const fd = openSync(opts.logFile, 'w');
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', fd, fd] });
   closeSync(fd);

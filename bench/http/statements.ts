@@ -60,7 +60,7 @@ const probe = new SQLite(':memory:');
 const stmtProto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, (...a: unknown[]) => unknown> & { source: string };
 /** Time inside better-sqlite3 by statement (its first words), ms: where the synchronous time goes. */
 const timeBy = new Map<string, number>();
-const timed = <T,>(sqlText: string, fn: () => T): T => {
+const timed = <T>(sqlText: string, fn: () => T): T => {
   const t = performance.now();
   try {
     return fn();
@@ -138,11 +138,20 @@ try {
   counts = zero();
   const d = await ck.dispatch();
   const perDispatch = counts;
-  const per = (c: Counts) => Object.entries(c).map(([k, v]) => `${k} ${(v / N).toFixed(2)}`).join(', ');
+  const per = (c: Counts) =>
+    Object.entries(c)
+      .map(([k, v]) => `${k} ${(v / N).toFixed(2)}`)
+      .join(', ');
   console.log(`${dialect}: per intake request (${N} sequential): ${per(perIntake)}`);
   if (dialect === 'sqlite') {
     console.log(`${dialect}: time in better-sqlite3 per intake, top statements (ms): ${intakeTimes.map(([k, v]) => `${(v / N).toFixed(2)} ${k}`).join(' | ')}`);
-    console.log(`${dialect}: time in better-sqlite3 per case delivered, top statements (ms): ${[...timeBy].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${(v / N).toFixed(2)} ${k}`).join(' | ')}`);
+    console.log(
+      `${dialect}: time in better-sqlite3 per case delivered, top statements (ms): ${[...timeBy]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([k, v]) => `${(v / N).toFixed(2)} ${k}`)
+        .join(' | ')}`,
+    );
   }
   console.log(`${dialect}: dispatcher, per case (${d.claimed} claims, ${d.expanded} expanded, ${d.sent} sent): ${per(perDispatch)}`);
 } finally {

@@ -111,7 +111,10 @@ export function evalSimilarCases(lang: 'zh' | 'en', opts: { limit?: number; hold
     const tokens = matchTokens(q.text);
     const sharing = new Set<number>();
     for (const t of tokens) for (const i of index.get(t) ?? []) sharing.add(i);
-    const picked = [...sharing].sort((x, y) => y - x).slice(0, CASE_CANDIDATES).map((i) => cases[i]!);
+    const picked = [...sharing]
+      .sort((x, y) => y - x)
+      .slice(0, CASE_CANDIDATES)
+      .map((i) => cases[i]!);
     if (!picked.length) noCandidate++;
     const df = new Map<string, number>();
     let total = 0;

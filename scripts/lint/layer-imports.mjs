@@ -16,7 +16,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The repository path (`src/store/x.js`) or package name (`node:fs`, `fastify/x`) a specifier names. */
 export function importTarget(filename, specifier) {
-  if (specifier.startsWith('.')) return relative(root, resolve(dirname(filename), specifier)).split(sep).join('/');
+  if (specifier.startsWith('.'))
+    return relative(root, resolve(dirname(filename), specifier))
+      .split(sep)
+      .join('/');
   if (!specifier.startsWith('node:') && isBuiltin(specifier)) return `node:${specifier}`;
   return specifier;
 }

@@ -39,7 +39,9 @@ export function canonicalize(value: unknown): string {
       const withJson = value as { toJSON?: () => unknown };
       if (typeof withJson.toJSON === 'function') return canonicalize(withJson.toJSON());
       if (Array.isArray(value)) return `[${value.map((x) => canonicalize(x)).join(',')}]`;
-      const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+      const keys = Object.keys(value)
+        .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+        .sort();
       return `{${keys.map((k) => `${str(k)}:${canonicalize((value as Record<string, unknown>)[k])}`).join(',')}}`;
     }
     default:

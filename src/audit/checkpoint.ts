@@ -60,7 +60,9 @@ export function latestCheckpoint(dir: string, ring: AuditKeyring): Checkpoint | 
 
 function checkpointFiles(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((n) => NAME.test(n)).sort();
+    return readdirSync(dir)
+      .filter((n) => NAME.test(n))
+      .sort();
   } catch {
     return [];
   }
@@ -79,7 +81,12 @@ export async function anchorLegacyChains(db: Executor, ring: AuditKeyring, now: 
       .execute();
     for (const { complaint_id: id } of ids) {
       await db.transaction().execute(async (trx) => {
-        const rows = await trx.selectFrom(table as 'complaint_events').selectAll().where('complaint_id', '=', id).orderBy('seq').execute();
+        const rows = await trx
+          .selectFrom(table as 'complaint_events')
+          .selectAll()
+          .where('complaint_id', '=', id)
+          .orderBy('seq')
+          .execute();
         // Only a chain that is wholly scheme 1 and intact is anchored; anything else is left for verify to report.
         let prev = GENESIS_HASH;
         for (const [i, r] of rows.entries()) {

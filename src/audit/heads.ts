@@ -55,5 +55,9 @@ export async function writeHeads(db: Executor, ring: AuditKeyring, heads: readon
 /** Heads of chains that start in this transaction (the history import's new cases), in one insert per chunk. */
 export async function insertNewHeads(db: Executor, ring: AuditKeyring, heads: readonly HeadFields[], now: string): Promise<void> {
   const rows = heads.map((h) => headRow(ring, h, now));
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('audit_heads').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('audit_heads')
+      .values(rows.slice(i, i + 500))
+      .execute();
 }

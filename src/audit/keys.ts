@@ -42,7 +42,10 @@ export function keyId(secret: string): string {
 }
 
 export function keyringOf(secrets: string[], source: string): AuditKeyring {
-  const keys = secrets.map((s) => s.trim()).filter(Boolean).map((s) => ({ id: keyId(s), secret: Buffer.from(s, 'utf8') }));
+  const keys = secrets
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => ({ id: keyId(s), secret: Buffer.from(s, 'utf8') }));
   if (!keys.length) throw new Error(`audit keys (${source}): no key`);
   return { current: keys[keys.length - 1]!, byId: new Map(keys.map((k) => [k.id, k])), source };
 }
@@ -60,7 +63,9 @@ export function loadAuditKeyring(s: AuditKeySettings): AuditKeyring {
         if ((e as { code?: string }).code !== 'EEXIST') throw e; // another process made it first
       }
     }
-    const lines = readFileSync(s.keyFile, 'utf8').split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
+    const lines = readFileSync(s.keyFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.trim().startsWith('#'));
     return keyringOf([...(s.retiredKeys ?? []), ...lines], s.keyFile);
   }
   processKey ??= keyringOf([randomBytes(32).toString('base64url')], 'a key for this process only');

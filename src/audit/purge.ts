@@ -119,7 +119,11 @@ export async function appendPurgeRecords(trx: Transaction<DB>, pg: boolean, ring
     prev = macOf(ring.current, purgeRecord(signed));
     return { ...signed, hash: prev, key_id: ring.current.id };
   });
-  for (let i = 0; i < rows.length; i += 200) await trx.insertInto('purge_records').values(rows.slice(i, i + 200)).execute();
+  for (let i = 0; i < rows.length; i += 200)
+    await trx
+      .insertInto('purge_records')
+      .values(rows.slice(i, i + 200))
+      .execute();
   await trx.updateTable('purge_chain').set({ seq, hash: prev }).where('id', '=', 1).execute();
   return rows;
 }

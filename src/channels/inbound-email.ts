@@ -26,11 +26,7 @@ async function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startInboundSmtp(
-  app: App,
-  s: ChannelSettings,
-  opts: { port?: number; host?: string; onMessage?: (r: InboundResult) => void } = {},
-): Promise<InboundListener> {
+export async function startInboundSmtp(app: App, s: ChannelSettings, opts: { port?: number; host?: string; onMessage?: (r: InboundResult) => void } = {}): Promise<InboundListener> {
   const server = new SMTPServer({
     name: 'kesu',
     banner: 'Kesu complaints',

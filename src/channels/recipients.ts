@@ -61,16 +61,7 @@ export interface Resolution {
   notes: string[];
 }
 
-export function resolveStaff(
-  to: Selector,
-  template: string,
-  payload: Record<string, unknown>,
-  c: Complaint | null,
-  policy: Policy | null,
-  staff: StaffContact[],
-  s: ChannelSettings,
-  away: ReadonlySet<string> = new Set(),
-): Resolution {
+export function resolveStaff(to: Selector, template: string, payload: Record<string, unknown>, c: Complaint | null, policy: Policy | null, staff: StaffContact[], s: ChannelSettings, away: ReadonlySet<string> = new Set()): Resolution {
   const notes: string[] = [];
   const avoid = new Set(c ? avoidingUserIds(c) : []);
   let people: StaffContact[] = [];

@@ -42,18 +42,7 @@ export const WebhookConfig = z
 export type WebhookConfig = z.output<typeof WebhookConfig>;
 
 /** Staff templates bots receive unless a bot lists its own. */
-export const DEFAULT_BOT_TEMPLATES = [
-  'deadline_warning',
-  'deadline_breached',
-  'approval_waiting',
-  'extension_waiting',
-  'grade_raised',
-  'major_case',
-  'emergency_case',
-  'cycles_exceeded',
-  'handle_again',
-  'followup_unreachable',
-];
+export const DEFAULT_BOT_TEMPLATES = ['deadline_warning', 'deadline_breached', 'approval_waiting', 'extension_waiting', 'grade_raised', 'major_case', 'emergency_case', 'cycles_exceeded', 'handle_again', 'followup_unreachable'];
 
 export interface SmsSettings {
   /** none: SMS is not sent; log: written to the server log (development); http: a gateway. */

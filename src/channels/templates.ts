@@ -12,8 +12,6 @@ import type { Locale } from '../domain/errors.js';
 import { CUSTOMER_MESSAGES, type CustomerMessage, type Policy } from '../domain/policy/index.js';
 import { isMessageKey, message } from '../domain/messages/index.js';
 
-
-
 export function isCustomerMessage(template: string): template is CustomerMessage {
   return (CUSTOMER_MESSAGES as string[]).includes(template);
 }
@@ -40,7 +38,6 @@ export function formatInstant(iso: string | null | undefined, locale: Locale, ti
   return locale === 'en' ? `${t.day} ${MONTHS[t.month - 1]} ${t.year}, ${t.toFormat('HH:mm')}` : t.toFormat("yyyy'年'M'月'd'日' HH:mm");
 }
 
-
 /** The sender's name: `messages.organisation` of the policy, or a plain 客户服务中心. */
 export function organisationName(policy: Policy, locale: Locale): string {
   const o = policy.messages?.organisation;
@@ -64,9 +61,6 @@ export function renderCustomerMessage(template: CustomerMessage, locale: Locale,
 // Staff notifications
 // ---------------------------------------------------------------------------------------------
 
-
-
-
 export function staffLabel(template: string, locale: Locale): string {
   const key = `template.staff.${template}`;
   return isMessageKey(key) ? message(key, locale) : template;
@@ -79,12 +73,7 @@ export interface StaffMessage {
   link: string | null;
 }
 
-export function staffMessage(
-  template: string,
-  locale: Locale,
-  payload: Record<string, unknown>,
-  ctx: { timeZone: string; consoleUrl: string | null; department?: string | null },
-): StaffMessage {
+export function staffMessage(template: string, locale: Locale, payload: Record<string, unknown>, ctx: { timeZone: string; consoleUrl: string | null; department?: string | null }): StaffMessage {
   const lines: [string, string][] = [];
   const add = (key: string, value: unknown) => {
     if (value === undefined || value === null || value === '') return;

@@ -96,9 +96,7 @@ policy
 const calendar = program.command('calendar').description('working-time calendar');
 calendar
   .command('add <instant> <duration>')
-  .description(
-    "print the due instant of DURATION (30m, 2h, 3d, 1mo, 2wd, 8wh, eod, 2h@eod, 1m@09:00) from INSTANT, and what it skipped; an INSTANT without an offset ('2026-09-30 10:00') is read in the calendar's time zone",
-  )
+  .description("print the due instant of DURATION (30m, 2h, 3d, 1mo, 2wd, 8wh, eod, 2h@eod, 1m@09:00) from INSTANT, and what it skipped; an INSTANT without an offset ('2026-09-30 10:00') is read in the calendar's time zone")
   .option('--policy <presetOrFile>', 'policy whose calendar to use', 'kesu-default')
   .option('--calendar <name>', "one of the policy's named calendars (default: its calendar)")
   .option('--lang <locale>', 'zh-CN, zh-TW or en', 'zh-CN')

@@ -75,9 +75,18 @@ export async function startServer(cfg: Config, opts: { now?: () => Date; logger?
         return p.catch((e) => server.log.error({ err: e, step: name }, 'shutdown step failed')).finally(() => pending.delete(name));
       };
       // New requests are refused at once; the jobs finish the pass they are in.
-      const work = Promise.all([step('http', server.close()), step('sweeper', stopSweeper()), step('channels', channels.stop()), step('relay', relay.stop()), step('audit', checkpoints.stop()), step('housekeeping', stopHousekeeping()), step('reports', stopReports()), step('rollups', rollups.stop()), step('purge', stopPurge()), step('backups', stopBackups())]).then(() =>
-        step('database', composed.close()),
-      );
+      const work = Promise.all([
+        step('http', server.close()),
+        step('sweeper', stopSweeper()),
+        step('channels', channels.stop()),
+        step('relay', relay.stop()),
+        step('audit', checkpoints.stop()),
+        step('housekeeping', stopHousekeeping()),
+        step('reports', stopReports()),
+        step('rollups', rollups.stop()),
+        step('purge', stopPurge()),
+        step('backups', stopBackups()),
+      ]).then(() => step('database', composed.close()));
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), cfg.shutdownTimeoutMs)));
       const outcome = await Promise.race([work.then(() => 'clean' as const), timedOut]);

@@ -28,7 +28,6 @@ export type ErrorCode =
 
 export type Messages = Record<Locale, string>;
 
-
 /** The error's text for the user, from the server's message catalogue (domain/messages). */
 export function messageFor(code: ErrorCode, locale: Locale): string {
   return message(`error.${code}`, locale);

@@ -80,7 +80,12 @@ export function installErrorHandler(app: FastifyInstance, storage?: StorageHealt
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? 'body';
       const fields: FieldProblem[] = err.validation.map((v) => {
-        const path = pathText(v.instancePath.split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
+        const path = pathText(
+          v.instancePath
+            .split('/')
+            .filter(Boolean)
+            .map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+        );
         return { path: path ? `${where === 'body' ? '' : `${where}.`}${path}` : where, message: ownMessage(v.message ?? '') };
       });
       return reply.status(400).send(errorBody('invalid_input', locale, fields));

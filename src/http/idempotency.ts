@@ -27,12 +27,10 @@ export const REPLAYED_HEADER = 'idempotent-replayed';
 
 /** The request header, as route schemas document it. */
 export const IdempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(200)
-    .optional()
-    .meta({ description: 'A unique value per intended change (e.g. a UUID): a retry with the same key and request returns the first answer (`Idempotent-Replayed: true`) and changes nothing; with another request it is refused (422). Kept KESU_IDEMPOTENCY_TTL_HOURS (default 24 h).' }),
+  'idempotency-key': z.string().min(1).max(200).optional().meta({
+    description:
+      'A unique value per intended change (e.g. a UUID): a retry with the same key and request returns the first answer (`Idempotent-Replayed: true`) and changes nothing; with another request it is refused (422). Kept KESU_IDEMPOTENCY_TTL_HOURS (default 24 h).',
+  }),
 });
 
 /** What OpenAPI says about the header on a mutating route. */
@@ -95,7 +93,12 @@ export async function idempotent(app: App, req: FastifyRequest, reply: FastifyRe
   if (claim.kind === 'lost') {
     if (!o.recover)
       throw new AppError('conflict', 'the request with this Idempotency-Key took effect but its answer was lost', [
-        fieldProblem('Idempotency-Key', '使用此幂等键的请求已生效，但其应答已丢失：请重新读取', 'The request with this Idempotency-Key took effect but its answer was lost: read the resource again', '使用此冪等鍵的請求已生效，但其應答已遺失：請重新讀取'),
+        fieldProblem(
+          'Idempotency-Key',
+          '使用此幂等键的请求已生效，但其应答已丢失：请重新读取',
+          'The request with this Idempotency-Key took effect but its answer was lost: read the resource again',
+          '使用此冪等鍵的請求已生效，但其應答已遺失：請重新讀取',
+        ),
       ]);
     req.idempotency = { scopeKey, state: 'claimed' }; // the recovered answer is stored as the key's
     reply.header(REPLAYED_HEADER, 'true');

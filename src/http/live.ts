@@ -65,7 +65,8 @@ export function liveRoutes(server: FastifyInstance, app: App): void {
       preHandler: requireUser(app),
       schema: {
         tags: ['live'],
-        summary: 'Server-sent events: `case_changed` {id, number, state, action, at} for cases the caller may see; `urged` {id, number, at} for a case the caller handles that a manager urged (催办); `screen_pop` for a call ringing at the caller (see POST /api/v1/telephony/calls)',
+        summary:
+          'Server-sent events: `case_changed` {id, number, state, action, at} for cases the caller may see; `urged` {id, number, at} for a case the caller handles that a manager urged (催办); `screen_pop` for a call ringing at the caller (see POST /api/v1/telephony/calls)',
         response: { 200: { description: 'An event stream; each `case_changed` event carries this as its data', content: { 'text/event-stream': { schema: CaseChangedEvent } } }, ...errors(401) },
       },
     },

@@ -132,14 +132,17 @@ export function metricsRoutes(server: FastifyInstance, app: App, opts: MetricsOp
     return !!m && timingSafeEqual(digest(m[1]!), expected);
   };
 
-  server.get(
-    '/metrics',
-    { schema: { tags: ['system'], summary: 'Prometheus metrics (text exposition format); `Authorization: Bearer <KESU_METRICS_TOKEN>` when that is set' } },
-    async (req, reply) => {
-      if (!authorised(req)) return reply.status(401).header('www-authenticate', 'Bearer realm="metrics"').send(errorBody('unauthenticated', localeOf(req)));
-      await readDomain(req);
-      return reply.header('cache-control', 'no-store').type(registry.contentType).send(await registry.metrics());
-    },
-  );
+  server.get('/metrics', { schema: { tags: ['system'], summary: 'Prometheus metrics (text exposition format); `Authorization: Bearer <KESU_METRICS_TOKEN>` when that is set' } }, async (req, reply) => {
+    if (!authorised(req))
+      return reply
+        .status(401)
+        .header('www-authenticate', 'Bearer realm="metrics"')
+        .send(errorBody('unauthenticated', localeOf(req)));
+    await readDomain(req);
+    return reply
+      .header('cache-control', 'no-store')
+      .type(registry.contentType)
+      .send(await registry.metrics());
+  });
   return registry;
 }

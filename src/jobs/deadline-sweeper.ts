@@ -78,7 +78,10 @@ export async function sweepDeadlines(app: App, opts: { limit?: number; instance?
       const decisions: Decision[] = [];
       // A case may have several due clocks; handle them in due order, each as a transition.
       for (let guard = 0; guard < 20; guard++) {
-        const due = state.clocks.map((k) => ({ k, next: nextAction(k, nowIso, policy) })).filter((x) => x.next).sort((a, b) => (a.k.nextCheckAt! < b.k.nextCheckAt! ? -1 : 1))[0];
+        const due = state.clocks
+          .map((k) => ({ k, next: nextAction(k, nowIso, policy) }))
+          .filter((x) => x.next)
+          .sort((a, b) => (a.k.nextCheckAt! < b.k.nextCheckAt! ? -1 : 1))[0];
         if (!due) break;
         const d = apply(state.complaint, state.clocks, due.next!.action, due.next!.input, { actor: SYSTEM_ACTOR, now, policy, calendar });
         if (d.kind === 'refused') {

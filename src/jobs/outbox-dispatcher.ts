@@ -135,7 +135,12 @@ export async function dispatchOutbox(app: App, opts: DispatchOptions = {}): Prom
     // Should the claim ever take more than asked (a plan that rescans its LIMIT subquery), the
     // pass stays its size: the excess goes back at once.
     const excess = rows.splice(limit);
-    await releaseClaimed(db, excess.map((r) => r.id), owner, now.toISOString());
+    await releaseClaimed(
+      db,
+      excess.map((r) => r.id),
+      owner,
+      now.toISOString(),
+    );
     app.log.warn({ claimed: rows.length + excess.length, limit }, 'outbox: claimed more rows than asked; handed the excess back');
   }
   result.claimed = rows.length;
@@ -143,7 +148,13 @@ export async function dispatchOutbox(app: App, opts: DispatchOptions = {}): Prom
   const physical = rows.filter((r) => !logical.includes(r));
   const stopping = opts.stopping ?? (() => false);
   const handBack = async (left: OutboxRow[]) => {
-    if (left.length) await releaseClaimed(db, left.map((r) => r.id), owner, app.now().toISOString());
+    if (left.length)
+      await releaseClaimed(
+        db,
+        left.map((r) => r.id),
+        owner,
+        app.now().toISOString(),
+      );
   };
   if (logical.length) {
     if (stopping()) await handBack(logical);
@@ -229,7 +240,12 @@ async function expandAll(app: App, s: ChannelSettings, owner: string, rows: Outb
     if (!stopping()) minted.set(row.id, await mintAccessCode());
   });
   if (stopping()) {
-    await releaseClaimed(db, rows.map((r) => r.id), owner, app.now().toISOString());
+    await releaseClaimed(
+      db,
+      rows.map((r) => r.id),
+      owner,
+      app.now().toISOString(),
+    );
     return;
   }
   if (rows.length > 1) {
@@ -318,17 +334,7 @@ async function mintAccessCode(): Promise<MintedCode> {
  * acknowledgement queued without one (staff intake), a survey link for an invitation. Returns
  * the payload with the secrets sealed, or null when an invitation no longer applies.
  */
-async function customerSecrets(
-  app: App,
-  s: ChannelSettings,
-  trx: Transaction<DB>,
-  row: OutboxRow,
-  c: Complaint,
-  policy: Policy,
-  locale: Locale,
-  now: Date,
-  minted: MintedCode | null,
-): Promise<Record<string, unknown> | null> {
+async function customerSecrets(app: App, s: ChannelSettings, trx: Transaction<DB>, row: OutboxRow, c: Complaint, policy: Policy, locale: Locale, now: Date, minted: MintedCode | null): Promise<Record<string, unknown> | null> {
   const payload = { ...row.payload };
   if (row.template === 'acknowledgement' && typeof payload.sealed !== 'string' && minted) {
     await saveAccess(trx, c.id, minted.hash, locale, now.toISOString());
@@ -338,7 +344,7 @@ async function customerSecrets(
     if (c.state !== 'answered' || c.cycle !== Number(payload.cycle ?? c.cycle)) return null;
     const calendar = await app.calendarFor(policy, trx);
     // The link stays valid through the follow-up window and every retry of it (counted on the calendar).
-    let expires = typeof payload.dueAt === 'string' ? new Date(payload.dueAt) : addDuration(now, policy.followUp.window, calendar).due ?? new Date(now.getTime() + 7 * 86_400_000);
+    let expires = typeof payload.dueAt === 'string' ? new Date(payload.dueAt) : (addDuration(now, policy.followUp.window, calendar).due ?? new Date(now.getTime() + 7 * 86_400_000));
     for (const r of policy.followUp.retries) expires = addDuration(expires, r, calendar).due ?? expires;
     const token = randomSurveyToken();
     await insertSurveyToken(trx, { tokenHash: tokenHash(token), complaintId: c.id, cycle: c.cycle, createdAt: now.toISOString(), expiresAt: expires.toISOString() });
@@ -399,17 +405,22 @@ async function send(app: App, s: ChannelSettings, providers: Providers, row: Out
     }
     const p = row.payload;
     const track = `${s.publicUrl}/portal/track?number=${encodeURIComponent(c.number)}&lang=${locale}`;
-    const m = renderCustomerMessage(row.template, locale, {
-      number: c.number,
-      promisedAt: formatInstant(p.promisedAt as string | undefined, locale, timeZone),
-      dueAt: formatInstant(p.dueAt as string | undefined, locale, timeZone),
-      trackUrl: track,
-      accessCode: secrets.accessCode ? formatAccessCode(secrets.accessCode) : '',
-      answer: typeof p.text === 'string' ? p.text : '',
-      explanation: typeof p.explanation === 'string' ? p.explanation : '',
-      surveyUrl: secrets.surveyToken ? `${s.publicUrl}/portal/survey/${secrets.surveyToken}?lang=${locale}` : '',
-      expiresAt: formatInstant(p.expiresAt as string | undefined, locale, timeZone),
-    }, policy);
+    const m = renderCustomerMessage(
+      row.template,
+      locale,
+      {
+        number: c.number,
+        promisedAt: formatInstant(p.promisedAt as string | undefined, locale, timeZone),
+        dueAt: formatInstant(p.dueAt as string | undefined, locale, timeZone),
+        trackUrl: track,
+        accessCode: secrets.accessCode ? formatAccessCode(secrets.accessCode) : '',
+        answer: typeof p.text === 'string' ? p.text : '',
+        explanation: typeof p.explanation === 'string' ? p.explanation : '',
+        surveyUrl: secrets.surveyToken ? `${s.publicUrl}/portal/survey/${secrets.surveyToken}?lang=${locale}` : '',
+        expiresAt: formatInstant(p.expiresAt as string | undefined, locale, timeZone),
+      },
+      policy,
+    );
     ({ subject, text, sms } = m);
   } else {
     const m = staffMessage(row.template, locale, row.payload, { timeZone, consoleUrl, department: c?.departmentCode });

@@ -73,7 +73,11 @@ export async function archiveYears(app: App): Promise<ArchiveYear[]> {
   const yearOf = (iso: string) => DateTime.fromISO(iso, { zone }).year;
   const out: ArchiveYear[] = [];
   for (let year = yearOf(span.last); year >= yearOf(span.first); year--) {
-    const r = await db.selectFrom('case_facts').select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => inYear(eb, year, zone)).executeTakeFirst();
+    const r = await db
+      .selectFrom('case_facts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => inYear(eb, year, zone))
+      .executeTakeFirst();
     const count = Number(r?.n ?? 0);
     if (count > 0) out.push({ year, count });
   }
@@ -108,7 +112,12 @@ export async function groupingFor(app: App, policy: Policy, lang: Locale): Promi
       nameOf: (key) => (key === NO_GROUP ? none : key),
       known: [...new Set(grouped.map((c) => c.group!))],
       where: (eb, key) => {
-        if (key !== NO_GROUP) return eb('case_facts.category', 'in', grouped.filter((c) => c.group === key).map((c) => c.code));
+        if (key !== NO_GROUP)
+          return eb(
+            'case_facts.category',
+            'in',
+            grouped.filter((c) => c.group === key).map((c) => c.code),
+          );
         const codes = grouped.map((c) => c.code);
         return codes.length ? eb.or([eb('case_facts.category', 'is', null), eb('case_facts.category', 'not in', codes)]) : eb.lit(true);
       },
@@ -161,9 +170,7 @@ export async function checkGroup(app: App, year: number, key: string, lang: Loca
   if (key === NO_GROUP || g.known.includes(key)) return g;
   const { groups } = await archiveGroups(app, year, lang);
   if (groups.some((x) => x.key === key)) return g;
-  throw new AppError('invalid_input', `group: unknown ${key}`, [
-    fieldProblem('group', `未知的案宗分组“${key}”`, `unknown archive group "${key}"`, `未知的案宗分組「${key}」`),
-  ]);
+  throw new AppError('invalid_input', `group: unknown ${key}`, [fieldProblem('group', `未知的案宗分组“${key}”`, `unknown archive group "${key}"`, `未知的案宗分組「${key}」`)]);
 }
 
 /**
@@ -205,7 +212,13 @@ export async function archiveCases(
   if (q.offset) page = page.offset(q.offset);
   const [rows, total] = await Promise.all([
     page.execute(),
-    q.after ? Promise.resolve(null) : db.selectFrom('case_facts').select((eb) => eb.fn.countAll<number>().as('n')).where(filter).executeTakeFirst(),
+    q.after
+      ? Promise.resolve(null)
+      : db
+          .selectFrom('case_facts')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where(filter)
+          .executeTakeFirst(),
   ]);
   return {
     total: Number(total?.n ?? 0),

@@ -59,7 +59,7 @@ async function targetContents(opts: RestoreOptions, engine: Dialect, manifest: M
   } else {
     const client = await connectPg(opts.databaseUrl!);
     try {
-      const r = await client.query<{ n: string }>("select count(*) as n from information_schema.tables where table_schema = current_schema()");
+      const r = await client.query<{ n: string }>('select count(*) as n from information_schema.tables where table_schema = current_schema()');
       if (Number(r.rows[0]?.n) > 0) found.push(`database ${new URL(opts.databaseUrl!).pathname.slice(1)} has ${r.rows[0]!.n} table(s)`);
     } finally {
       await client.end();
@@ -124,8 +124,7 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
   if (!v.ok || !v.manifest) throw new RestoreError(`${from}: the backup does not match its manifest; nothing restored`, v.problems);
   const m = v.manifest;
   const engine: Dialect = opts.databaseUrl ? 'postgres' : 'sqlite';
-  if (m.engine !== engine)
-    throw new RestoreError(`${from} is a ${m.engine} backup and the target is ${engine}: restoring into the other engine is not supported`);
+  if (m.engine !== engine) throw new RestoreError(`${from} is a ${m.engine} backup and the target is ${engine}: restoring into the other engine is not supported`);
 
   mkdirSync(opts.dataDir, { recursive: true });
   const found = await targetContents(opts, engine, m);

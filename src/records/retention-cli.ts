@@ -33,7 +33,9 @@ export function purgeCommand(program: Command, withApp: <T>(fn: (app: App) => Pr
         for (const e of r.held) line('HELD', e);
         for (const f of r.failed) console.log(`FAILED ${f.id}: ${f.error}`);
         if (r.failed.length) process.exitCode = 1;
-        console.log(`${opts.dryRun ? 'dry run: ' : ''}${r.purged.length} case(s) ${opts.dryRun ? 'to purge' : 'purged'} under ${r.policyKey} (${r.mode}), ${r.held.length} kept by a legal hold${opts.dryRun ? '' : `, ${r.filesDeleted} file(s) deleted`}${r.more ? '; more remain for the next pass' : ''}`);
+        console.log(
+          `${opts.dryRun ? 'dry run: ' : ''}${r.purged.length} case(s) ${opts.dryRun ? 'to purge' : 'purged'} under ${r.policyKey} (${r.mode}), ${r.held.length} kept by a legal hold${opts.dryRun ? '' : `, ${r.filesDeleted} file(s) deleted`}${r.more ? '; more remain for the next pass' : ''}`,
+        );
         if (!opts.dryRun && r.purged.length && app.database.audit.checkpointDir) {
           const cp = await writeCheckpoint(app.database, app.now());
           console.log(`checkpoint ${cp.file}: ${cp.heads} heads`);
@@ -78,7 +80,12 @@ export function holdCommand(program: Command, withApp: <T>(fn: (app: App) => Pro
     .action(async (o: { as: string; reason: string; case?: string; phone?: string; email?: string; idNumber?: string; from?: string; to?: string }) => {
       await withApp(async (app) =>
         asUser(app, o.as, async (actor) => {
-          const body = o.case !== undefined ? { scope: 'case', complaint: o.case, reason: o.reason } : o.from !== undefined || o.to !== undefined ? { scope: 'received', from: o.from, to: o.to, reason: o.reason } : { scope: 'customer', phone: o.phone, email: o.email, idNumber: o.idNumber, reason: o.reason };
+          const body =
+            o.case !== undefined
+              ? { scope: 'case', complaint: o.case, reason: o.reason }
+              : o.from !== undefined || o.to !== undefined
+                ? { scope: 'received', from: o.from, to: o.to, reason: o.reason }
+                : { scope: 'customer', phone: o.phone, email: o.email, idNumber: o.idNumber, reason: o.reason };
           console.log(holdLine(await setHold(app, actor, parseInput(NewHold, JSON.parse(JSON.stringify(body))))));
         }),
       );

@@ -15,10 +15,7 @@ import { uuidv7 } from '../services/ids.js';
 import { findIdByNumber } from '../store/complaint.repository.js';
 import { findHold, insertHold, liftHoldRow, listHoldRows, type HoldRow, type ListedHoldRow } from '../store/legal-hold.repository.js';
 
-export type HoldInput =
-  | { scope: 'case'; complaint: string; reason: string }
-  | { scope: 'customer'; phone?: string; email?: string; idNumber?: string; reason: string }
-  | { scope: 'received'; from: string; to: string; reason: string };
+export type HoldInput = { scope: 'case'; complaint: string; reason: string } | { scope: 'customer'; phone?: string; email?: string; idNumber?: string; reason: string } | { scope: 'received'; from: string; to: string; reason: string };
 
 export interface HoldView {
   id: string;
@@ -77,7 +74,21 @@ export function holdView(r: ListedHoldRow): HoldView {
 export async function setHold(app: App, actor: Actor, input: HoldInput): Promise<HoldView> {
   await assertMayHold(app, actor);
   const at = app.now().toISOString();
-  const row: HoldRow = { id: uuidv7(), scope: input.scope, complaint_id: null, contact_key: null, contact_kind: null, received_from: null, received_to: null, reason: input.reason, set_by: actor.id, set_at: at, lifted_by: null, lifted_at: null, lift_reason: null };
+  const row: HoldRow = {
+    id: uuidv7(),
+    scope: input.scope,
+    complaint_id: null,
+    contact_key: null,
+    contact_kind: null,
+    received_from: null,
+    received_to: null,
+    reason: input.reason,
+    set_by: actor.id,
+    set_at: at,
+    lifted_by: null,
+    lifted_at: null,
+    lift_reason: null,
+  };
   if (input.scope === 'case') {
     const ref = input.complaint;
     const byId = await app.database.db.selectFrom('complaints').select('id').where('id', '=', ref).executeTakeFirst();
@@ -87,7 +98,9 @@ export async function setHold(app: App, actor: Actor, input: HoldInput): Promise
   } else if (input.scope === 'customer') {
     const given = (['phone', 'email', 'idNumber'] as const).filter((f) => input[f] !== undefined);
     if (given.length !== 1)
-      throw new AppError('invalid_input', 'legal hold: one contact', [fieldProblem(given[1] ?? 'phone', '请只填写电话、电子邮件或证件号码中的一项', 'Give exactly one of phone, email or idNumber', '請只填寫電話、電子郵件或證件號碼中的一項')]);
+      throw new AppError('invalid_input', 'legal hold: one contact', [
+        fieldProblem(given[1] ?? 'phone', '请只填写电话、电子邮件或证件号码中的一项', 'Give exactly one of phone, email or idNumber', '請只填寫電話、電子郵件或證件號碼中的一項'),
+      ]);
     const field = given[0]!;
     const raw = input[field]!;
     const [kind, value]: [ContactKind, string | null] = field === 'phone' ? ['phone', normalizePhone(raw)] : field === 'email' ? ['email', normalizeEmail(raw)] : ['id_number', normalizeCode(raw)];

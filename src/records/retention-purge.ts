@@ -121,7 +121,11 @@ async function purgeTargets(app: App, trx: Transaction<DB>, targets: Target[], a
 
   const attachments = await trx.selectFrom('attachments').select(['complaint_id', 'sha256']).where('complaint_id', 'in', ids).execute();
   // The cases leave the figures (removed) or their keys do (the repeat figure of the complaints after them).
-  await markRollupsStaleMany(trx, targets.map((t) => ({ from: t.row.received_at, to: reach(t.row.received_at) })), at);
+  await markRollupsStaleMany(
+    trx,
+    targets.map((t) => ({ from: t.row.received_at, to: reach(t.row.received_at) })),
+    at,
+  );
   tally('contactKeys', await trx.deleteFrom('contact_keys').where('complaint_id', 'in', ids).returning('complaint_id').execute());
   tally('portalAccess', await trx.deleteFrom('customer_access').where('complaint_id', 'in', ids).returning('complaint_id').execute());
   tally('surveyTokens', await trx.deleteFrom('survey_tokens').where('complaint_id', 'in', ids).returning('complaint_id').execute());
@@ -137,11 +141,18 @@ async function purgeTargets(app: App, trx: Transaction<DB>, targets: Target[], a
   }
   // The match tokens are the case's words too: gone with its text.
   await trx.deleteFrom('complaint_terms').where('complaint_id', 'in', ids).execute();
-  const gone = await stageFiles(trx, attachments.map((a) => a.sha256), at);
+  const gone = await stageFiles(
+    trx,
+    attachments.map((a) => a.sha256),
+    at,
+  );
   // A file two cases shared is the purge of the later one (the earlier left it in use).
   const lastUser = new Map<string, string>();
   for (const t of targets) for (const a of attachments) if (a.complaint_id === t.row.id) lastUser.set(a.sha256, t.row.id);
-  tally('files', [...gone].map((sha) => ({ complaint_id: lastUser.get(sha)! })));
+  tally(
+    'files',
+    [...gone].map((sha) => ({ complaint_id: lastUser.get(sha)! })),
+  );
 
   await withPurgePermit(trx, `retention purge ${targets.map((t) => t.purgeId).join(' ')}`, async () => {
     if (removed.length) {
@@ -185,7 +196,12 @@ async function redactTimelines(trx: Transaction<DB>, targets: Target[]): Promise
   const data = new Map(targets.map((t) => [t.row.id, redactedData(t.purgeId)]));
   await trx
     .updateTable('complaint_events')
-    .set({ data: sql<string>`case complaint_id ${sql.join(targets.map((t) => sql`when ${t.row.id} then ${data.get(t.row.id)!}`), sql` `)} end` })
+    .set({
+      data: sql<string>`case complaint_id ${sql.join(
+        targets.map((t) => sql`when ${t.row.id} then ${data.get(t.row.id)!}`),
+        sql` `,
+      )} end`,
+    })
     .where('complaint_id', 'in', ids)
     .execute();
   const byId = new Map(targets.map((t) => [t.row.id, t]));
@@ -215,9 +231,18 @@ async function anonymiseCases(trx: Transaction<DB>, ring: AuditKeyring, targets:
     }),
   );
   const events = targets.flatMap((t) =>
-    chainedRows(t.row.id, [{ complaintId: t.row.id, type: 'purged', action: null, actorId: 'system', actorName: 'Kesu', at, fromState: null, toState: null, data: { purge: t.purgeId, mode: t.order.mode, reason: t.order.reason, policy: t.order.policyKey } }], ring, t.last ?? null),
+    chainedRows(
+      t.row.id,
+      [{ complaintId: t.row.id, type: 'purged', action: null, actorId: 'system', actorName: 'Kesu', at, fromState: null, toState: null, data: { purge: t.purgeId, mode: t.order.mode, reason: t.order.reason, policy: t.order.policyKey } }],
+      ring,
+      t.last ?? null,
+    ),
   );
-  for (let i = 0; i < events.length; i += 500) await trx.insertInto('complaint_events').values(events.slice(i, i + 500)).execute();
+  for (let i = 0; i < events.length; i += 500)
+    await trx
+      .insertInto('complaint_events')
+      .values(events.slice(i, i + 500))
+      .execute();
   const rows = new Map((await trx.selectFrom('complaints').selectAll().where('id', 'in', ids).execute()).map((r) => [r.id, r]));
   await writeHeads(
     trx,
@@ -233,7 +258,12 @@ async function stageFiles(trx: Transaction<DB>, shas: string[], at: string): Pro
   if (!unique.length) return new Set();
   const still = new Set((await trx.selectFrom('attachments').select('sha256').where('sha256', 'in', unique).execute()).map((r) => r.sha256));
   const gone = unique.filter((s) => !still.has(s));
-  if (gone.length) await trx.insertInto('purge_files').values(gone.map((sha256) => ({ sha256, staged_at: at }))).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+  if (gone.length)
+    await trx
+      .insertInto('purge_files')
+      .values(gone.map((sha256) => ({ sha256, staged_at: at })))
+      .onConflict((oc) => oc.column('sha256').doNothing())
+      .execute();
   return new Set(gone);
 }
 

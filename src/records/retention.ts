@@ -139,7 +139,10 @@ export async function runPurge(app: App, opts: PurgeOptions = {}): Promise<Purge
       const expiredAt = new Date(new Date(archivedAt).getTime() + days * DAY).toISOString();
       if (expiredAt <= now.toISOString()) expired.push({ id: r.id, number: r.number, kind: r.kind, grade: r.grade, archivedAt, days, rule: ruleOf(retention, r), expiredAt, mode: retention.mode, heldBy: [] });
     }
-    const held = await heldIds(app.database.db, expired.map((e) => e.id));
+    const held = await heldIds(
+      app.database.db,
+      expired.map((e) => e.id),
+    );
     const todo: ExpiredCase[] = [];
     let stop = false;
     for (const e of expired) {
@@ -156,7 +159,7 @@ export async function runPurge(app: App, opts: PurgeOptions = {}): Promise<Purge
       if (opts.dryRun) result.purged.push(e);
       else todo.push(e);
     }
-    for (let i = 0; i < todo.length; ) {
+    for (let i = 0; i < todo.length;) {
       if (i > 0 && opts.stopped?.()) {
         result.more = true;
         return result;

@@ -69,7 +69,15 @@ export async function tableCounts(src: RowSource, tables?: string[]): Promise<Re
 export async function tableContent(src: RowSource, table: string): Promise<string[]> {
   const rows = await src.query(`select * from ${quote(table)}`);
   return rows
-    .map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, Buffer.isBuffer(v) ? `hex:${v.toString('hex')}` : v]))))
+    .map((r) =>
+      JSON.stringify(
+        Object.fromEntries(
+          Object.entries(r)
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([k, v]) => [k, Buffer.isBuffer(v) ? `hex:${v.toString('hex')}` : v]),
+        ),
+      ),
+    )
     .sort();
 }
 

@@ -29,11 +29,7 @@ export async function relatedCases(app: App, actor: Actor, id: string): Promise<
   const byCase = new Map<string, RelatedCase>();
   for (const r of await relatedVisible(app.database.db, actor, id)) {
     let e = byCase.get(r.id);
-    if (!e)
-      byCase.set(
-        r.id,
-        (e = { id: r.id, number: r.body.number, title: r.body.title, state: r.body.state, category: r.body.category, receivedAt: r.body.receivedAt, direction: r.direction, reasons: [] }),
-      );
+    if (!e) byCase.set(r.id, (e = { id: r.id, number: r.body.number, title: r.body.title, state: r.body.state, category: r.body.category, receivedAt: r.body.receivedAt, direction: r.direction, reasons: [] }));
     e.reasons.push({ reason: r.reason, detail: r.detail });
   }
   return [...byCase.values()];

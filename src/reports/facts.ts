@@ -25,7 +25,13 @@ export interface FactEvent {
 export function workingMs(cal: WorkingCalendar | null, from: string, to: string, pauses: { from: string; to: string | null }[] = []): number | null {
   if (!cal || to < from) return null;
   try {
-    return tickingBetween(new Date(from), new Date(to), 'wh', cal, pauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null })));
+    return tickingBetween(
+      new Date(from),
+      new Date(to),
+      'wh',
+      cal,
+      pauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null })),
+    );
   } catch {
     return null;
   }
@@ -225,20 +231,13 @@ export function foldCaseFacts(prev: CaseFactsTable | null, c: Complaint, events:
   // The final result: the accepted follow-up, or whatever the case closed with.
   f.final_satisfaction = c.followUp.outcome === 'satisfied' || done ? c.followUp.satisfaction : null;
   f.first_contact = f.first_answer_by_responder && f.reopen_count === 0 ? 1 : 0;
-  f.handling_wms = f.closed_at ? (() => {
-    const w = workingMs(cal, f.received_at, f.closed_at!);
-    return w === null ? null : Math.max(0, w - f.paused_wms);
-  })() : null;
-  f.handling_mode =
-    f.closed_at === null || f.valid === 0 || !f.first_answered_at
-      ? null
-      : f.first_contact
-        ? 'immediate'
-        : f.handling_cycles > 1
-          ? 'repeated'
-          : f.resolve_breached
-            ? 'overdue'
-            : 'within_limit';
+  f.handling_wms = f.closed_at
+    ? (() => {
+        const w = workingMs(cal, f.received_at, f.closed_at!);
+        return w === null ? null : Math.max(0, w - f.paused_wms);
+      })()
+    : null;
+  f.handling_mode = f.closed_at === null || f.valid === 0 || !f.first_answered_at ? null : f.first_contact ? 'immediate' : f.handling_cycles > 1 ? 'repeated' : f.resolve_breached ? 'overdue' : 'within_limit';
   return f;
 }
 

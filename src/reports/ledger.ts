@@ -54,7 +54,11 @@ const ABOUT = {
   exportedBy: T('导出人', '匯出人', 'Exported by'),
   rows: T('案件数', '案件數', 'Cases'),
   masked: T('脱敏说明', '遮蔽說明', 'Masking'),
-  maskedText: T('个人信息按导出人的权限脱敏；未脱敏的导出已记入个人信息访问日志。', '個人資訊依匯出人的權限遮蔽；未遮蔽的匯出已記入個人資訊存取日誌。', "Personal data is masked as the exporter's part in each case requires; unmasked rows are recorded in the personal-data access log."),
+  maskedText: T(
+    '个人信息按导出人的权限脱敏；未脱敏的导出已记入个人信息访问日志。',
+    '個人資訊依匯出人的權限遮蔽；未遮蔽的匯出已記入個人資訊存取日誌。',
+    "Personal data is masked as the exporter's part in each case requires; unmasked rows are recorded in the personal-data access log.",
+  ),
 } as const satisfies Record<string, Text>;
 
 export interface LedgerQuery {
@@ -94,7 +98,10 @@ export async function prepareLedger(app: App, actor: Actor, q: LedgerQuery, lang
   const namesFor = async (key: string): Promise<Names> => {
     let n = namesByPolicy.get(key);
     if (!n) {
-      n = await app.policyByKey(key).then((p) => policyNames(p, lang, users), () => fallback);
+      n = await app.policyByKey(key).then(
+        (p) => policyNames(p, lang, users),
+        () => fallback,
+      );
       namesByPolicy.set(key, n);
     }
     return n;

@@ -117,7 +117,10 @@ export async function rollupPlan(app: App, zone: string, q: StatisticsQuery, sta
     zone,
     cleanDays,
     staleDays: [...stale].sort(),
-    liveSpans: spansOf(days.filter((d) => !cleanDays.includes(d)), zone),
+    liveSpans: spansOf(
+      days.filter((d) => !cleanDays.includes(d)),
+      zone,
+    ),
     rolledSpans: spansOf(cleanDays, zone),
   };
 }
@@ -152,14 +155,31 @@ export async function rollupPart(app: App, q: StatisticsQuery, plan: RollupPlan,
           .groupBy(['clock_kind', 'grade', 'deadline', 'duty'])
           .execute()
       : none,
-    clean.length ? filtered(db.selectFrom('report_rollup_wms').where('day', 'in', clean), f).select(['r', sql<number>`sum(n)`.as('n')]).groupBy('r').execute() : none,
-    clean.length ? filtered(db.selectFrom('report_rollup_repeat').where('day', 'in', clean).where('gap_days', '<=', q.repeatWindowDays), f).select(sql<number>`sum(n)`.as('n')).execute() : none,
+    clean.length
+      ? filtered(db.selectFrom('report_rollup_wms').where('day', 'in', clean), f)
+          .select(['r', sql<number>`sum(n)`.as('n')])
+          .groupBy('r')
+          .execute()
+      : none,
+    clean.length
+      ? filtered(db.selectFrom('report_rollup_repeat').where('day', 'in', clean).where('gap_days', '<=', q.repeatWindowDays), f)
+          .select(sql<number>`sum(n)`.as('n'))
+          .execute()
+      : none,
     (() => {
       let c = db.selectFrom('report_rollup_closures').where('closed_day', '>=', q.from).where('closed_day', '<=', q.to);
       if (plan.staleDays.length) c = c.where('day', 'not in', plan.staleDays);
-      return filtered(c, f).select(['closed_day', sql<number>`sum(n)`.as('n')]).groupBy('closed_day').execute();
+      return filtered(c, f)
+        .select(['closed_day', sql<number>`sum(n)`.as('n')])
+        .groupBy('closed_day')
+        .execute();
     })(),
-    clean.length ? filtered(db.selectFrom('report_rollup_ages').where('day', 'in', clean), f).select(['basis', 'at_day', sql<number>`sum(n)`.as('n')]).groupBy(['basis', 'at_day']).execute() : none,
+    clean.length
+      ? filtered(db.selectFrom('report_rollup_ages').where('day', 'in', clean), f)
+          .select(['basis', 'at_day', sql<number>`sum(n)`.as('n')])
+          .groupBy(['basis', 'at_day'])
+          .execute()
+      : none,
     plan.marked ? filtered(db.selectFrom('report_rollup_parts').selectAll().where('complaint_id', 'in', db.selectFrom('report_rollup_case_marks').select('complaint_id')), f).execute() : none,
   ]);
   const num = (v: unknown) => Number(v ?? 0);
@@ -344,13 +364,7 @@ export async function rollUpReports(app: App, opts: { maxDays?: number; caseMark
   }
   const threshold = { ...CASE_MARK_THRESHOLD, ...opts.caseMarks };
   for (const [day, n] of changed) if (n >= caseMarkLimit(casesOf.get(day)!, threshold)) todo.add(day);
-  const unrolled = await db
-    .selectFrom('case_facts as f')
-    .innerJoin('complaints', 'complaints.id', 'f.complaint_id')
-    .select('complaints.received_at')
-    .distinct()
-    .where('f.rolled_day', 'is', null)
-    .execute();
+  const unrolled = await db.selectFrom('case_facts as f').innerJoin('complaints', 'complaints.id', 'f.complaint_id').select('complaints.received_at').distinct().where('f.rolled_day', 'is', null).execute();
   for (const r of unrolled) {
     const day = localDay(r.received_at, zone);
     if (day < today) todo.add(day);
@@ -399,12 +413,7 @@ async function rebuildDay(app: App, day: string, zone: string, at: string): Prom
       .limit(1)
       .executeTakeFirst();
     if (orphan) return null;
-    const ofDay = () =>
-      trx
-        .selectFrom('complaints')
-        .innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
-        .where('complaints.received_at', '>=', s)
-        .where('complaints.received_at', '<', e);
+    const ofDay = () => trx.selectFrom('complaints').innerJoin('case_facts as f', 'f.complaint_id', 'complaints.id').where('complaints.received_at', '>=', s).where('complaints.received_at', '<', e);
     const openOfDay = () => ofDay().where('complaints.state', 'not in', SETTLED);
     const dimSelect = DIM_COLUMNS.map((c) => sql.ref(DIM_SOURCE[c]).as(c));
     const dimGroup = DIM_COLUMNS.map((c) => sql.ref(DIM_SOURCE[c]));
@@ -495,10 +504,13 @@ async function rebuildDay(app: App, day: string, zone: string, at: string): Prom
         ages: caseAges,
       });
     }
-    for (const k of openClockRows)
-      parts.get(String(k.id))?.clocks.push({ kind: String(k.clock_kind), deadline: Number(k.deadline), duty: Number(k.duty), met: Number(k.met), breached: Number(k.breached) });
+    for (const k of openClockRows) parts.get(String(k.id))?.clocks.push({ kind: String(k.clock_kind), deadline: Number(k.deadline), duty: Number(k.duty), met: Number(k.met), breached: Number(k.breached) });
     const insert = async (table: string, rows: Record<string, unknown>[]) => {
-      for (let i = 0; i < rows.length; i += 200) await t.insertInto(table).values(rows.slice(i, i + 200)).execute();
+      for (let i = 0; i < rows.length; i += 200)
+        await t
+          .insertInto(table)
+          .values(rows.slice(i, i + 200))
+          .execute();
     };
     await insert(
       'report_rollup_cases',
@@ -521,11 +533,7 @@ async function rebuildDay(app: App, day: string, zone: string, at: string): Prom
       .set({ rolled_day: day, rolled_part: 0 })
       .where('complaint_id', 'in', ofDay().where('complaints.state', 'in', SETTLED).select('complaints.id'))
       .execute();
-    await trx
-      .updateTable('case_facts')
-      .set({ rolled_day: day, rolled_part: 1 })
-      .where('complaint_id', 'in', openOfDay().select('complaints.id'))
-      .execute();
+    await trx.updateTable('case_facts').set({ rolled_day: day, rolled_part: 1 }).where('complaint_id', 'in', openOfDay().select('complaints.id')).execute();
     await trx.insertInto('report_rollup_days').values({ day, cases: perCase.length, rolled_at: at }).execute();
     return perCase.length;
   };
@@ -554,4 +562,3 @@ export function startRollups(app: App, intervalMs: number): { stop(): Promise<vo
     },
   };
 }
-

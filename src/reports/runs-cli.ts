@@ -28,14 +28,17 @@ export function reportCommand(program: Command, withApp: WithApp): void {
   const report = program.command('report').description('stored reports (weekly, monthly, quarterly, yearly; docs/reports.md)');
   report
     .command('run <kind>')
-    .description('make the report of an ended period now (e.g. weekly --period 2026-W48, monthly --period 2026-11) and deliver it to the policy\'s recipients, printing its progress')
+    .description("make the report of an ended period now (e.g. weekly --period 2026-W48, monthly --period 2026-11) and deliver it to the policy's recipients, printing its progress")
     .requiredOption('--period <period>', '2026-W48 (weekly), 2026-11 (monthly), 2026-Q4 (quarterly), 2026 (yearly)')
-    .option('--sections <list>', 'comma-separated sections instead of the policy\'s (intake, validity, handling, onTime, satisfaction, reopen, repeat, extensions, escalations)')
+    .option('--sections <list>', "comma-separated sections instead of the policy's (intake, validity, handling, onTime, satisfaction, reopen, repeat, extensions, escalations)")
     .action(async (kind: string, opts: { period: string; sections?: string }) => {
       try {
         checkKind(kind);
         await withApp(async (app) => {
-          const sections = opts.sections?.split(',').map((s) => s.trim()).filter(Boolean);
+          const sections = opts.sections
+            ?.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
           const { run, generated } = await runReportNow(app, { kind, period: opts.period, sections, requestedBy: 'cli' }, { onProgress: (p) => console.log(`${p.run.kind} ${p.run.period}: ${String(p.progress).padStart(3)}% ${p.step}`) });
           if (!generated) console.log(run.status === 'done' ? `already made: ${line(run)}` : `being made elsewhere (${run.progress}% ${run.step ?? ''}): ${run.id}`);
           else console.log(`stored ${run.id} (sha256 ${run.contentHash}); ${run.deliveries} deliveries queued${run.deliveryNote ? ` (${run.deliveryNote})` : ''}`);

@@ -32,19 +32,7 @@ import type { ChannelSettings } from '../channels/settings.js';
 import { staffForRole } from '../channels/recipients.js';
 import { activeStaff } from '../store/customer.repository.js';
 import { fileStoreOf } from '../storage/stores.js';
-import {
-  activeUserIdsByName,
-  claimRun,
-  failRun,
-  findRun,
-  finishRun,
-  firstPolicyStoredAt,
-  lapsedRuns,
-  queueReportDeliveries,
-  recordProgress,
-  type ReportDelivery,
-  type ReportRun,
-} from '../store/report-run.repository.js';
+import { activeUserIdsByName, claimRun, failRun, findRun, finishRun, firstPolicyStoredAt, lapsedRuns, queueReportDeliveries, recordProgress, type ReportDelivery, type ReportRun } from '../store/report-run.repository.js';
 import { statistics, type GroupBy, type Statistics } from './statistics.js';
 import { statisticsWorkbook, SHEETS } from './statistics-xlsx.js';
 import { reportNames, type ReportNames } from './pdf/names.js';
@@ -98,11 +86,21 @@ export function checkPeriod(kind: ReportKind, text: string, zone: string, now: D
   const p = parsePeriod(kind, text);
   if (!p)
     throw new AppError('invalid_input', `period: not a ${kind} period`, [
-      fieldProblem('period', `期间“${text}”格式有误，${KIND_NAMES[kind]['zh-CN']}应写成 ${PERIOD_FORMATS[kind]}（如 2026-W48、2026-11）`, `period "${text}" is not a ${kind} period: write ${PERIOD_FORMATS[kind]} (e.g. 2026-W48, 2026-11)`, `期間「${text}」格式有誤，${KIND_NAMES[kind]['zh-TW']}應寫成 ${PERIOD_FORMATS[kind]}（如 2026-W48、2026-11）`),
+      fieldProblem(
+        'period',
+        `期间“${text}”格式有误，${KIND_NAMES[kind]['zh-CN']}应写成 ${PERIOD_FORMATS[kind]}（如 2026-W48、2026-11）`,
+        `period "${text}" is not a ${kind} period: write ${PERIOD_FORMATS[kind]} (e.g. 2026-W48, 2026-11)`,
+        `期間「${text}」格式有誤，${KIND_NAMES[kind]['zh-TW']}應寫成 ${PERIOD_FORMATS[kind]}（如 2026-W48、2026-11）`,
+      ),
     ]);
   if (!periodEnded(p, zone, now))
     throw new AppError('invalid_input', `period: ${p.label} has not ended`, [
-      fieldProblem('period', `期间 ${p.label}（${p.from} 至 ${p.to}）尚未结束，结束后才能生成报表`, `the period ${p.label} (${p.from} to ${p.to}) has not ended: a report is made once it has`, `期間 ${p.label}（${p.from} 至 ${p.to}）尚未結束，結束後才能產生報表`),
+      fieldProblem(
+        'period',
+        `期间 ${p.label}（${p.from} 至 ${p.to}）尚未结束，结束后才能生成报表`,
+        `the period ${p.label} (${p.from} to ${p.to}) has not ended: a report is made once it has`,
+        `期間 ${p.label}（${p.from} 至 ${p.to}）尚未結束，結束後才能產生報表`,
+      ),
     ]);
   return p;
 }
@@ -111,7 +109,12 @@ export function checkSections(list: string[]): ReportSection[] {
   const bad = list.filter((s) => !(REPORT_SECTIONS as readonly string[]).includes(s));
   if (bad.length || !list.length)
     throw new AppError('invalid_input', `sections: unknown ${bad.join(',')}`, [
-      fieldProblem('sections', `未知的报表部分：${bad.join('、') || '（空）'}；可选 ${REPORT_SECTIONS.join(', ')}`, `unknown report section(s): ${bad.join(', ') || '(none)'}; use ${REPORT_SECTIONS.join(', ')}`, `未知的報表部分：${bad.join('、') || '（空）'}；可選 ${REPORT_SECTIONS.join(', ')}`),
+      fieldProblem(
+        'sections',
+        `未知的报表部分：${bad.join('、') || '（空）'}；可选 ${REPORT_SECTIONS.join(', ')}`,
+        `unknown report section(s): ${bad.join(', ') || '(none)'}; use ${REPORT_SECTIONS.join(', ')}`,
+        `未知的報表部分：${bad.join('、') || '（空）'}；可選 ${REPORT_SECTIONS.join(', ')}`,
+      ),
     ]);
   return list as ReportSection[];
 }
@@ -195,8 +198,7 @@ export const SECTION_PARTS: Record<ReportSection, readonly (keyof Statistics)[]>
 /** The stored statistics as the report presents them: the period, the filters and the parts of its sections (a run stored before a part existed lacks it). */
 export function presentedContent(content: Statistics, sections: string[]): Partial<Statistics> {
   const out: Record<string, unknown> = { period: content.period, filters: content.filters };
-  for (const s of sections)
-    for (const part of SECTION_PARTS[s as ReportSection] ?? []) if (part in content) out[part] = (content as unknown as Record<string, unknown>)[part];
+  for (const s of sections) for (const part of SECTION_PARTS[s as ReportSection] ?? []) if (part in content) out[part] = (content as unknown as Record<string, unknown>)[part];
   return out as Partial<Statistics>;
 }
 

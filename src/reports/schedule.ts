@@ -47,14 +47,7 @@ export const PERIOD_FORMATS: Record<ReportKind, string> = { weekly: 'YYYY-Www', 
 
 function periodAt(kind: ReportKind, start: DateTime): ReportPeriod {
   const end = periodEndDate(kind, start);
-  const label =
-    kind === 'weekly'
-      ? `${start.weekYear}-W${String(start.weekNumber).padStart(2, '0')}`
-      : kind === 'monthly'
-        ? start.toFormat('yyyy-MM')
-        : kind === 'quarterly'
-          ? `${start.year}-Q${start.quarter}`
-          : String(start.year);
+  const label = kind === 'weekly' ? `${start.weekYear}-W${String(start.weekNumber).padStart(2, '0')}` : kind === 'monthly' ? start.toFormat('yyyy-MM') : kind === 'quarterly' ? `${start.year}-Q${start.quarter}` : String(start.year);
   return { kind, label, from: start.toISODate()!, to: end.minus({ days: 1 }).toISODate()! };
 }
 

@@ -283,8 +283,7 @@ function scoped<T extends SelectQueryBuilder<any, any, any>>(app: App, actor: Ac
   const db = app.database.reads;
   if (scope.kind === 'received') r = r.where(spansWhere('complaints.received_at', scope.spans));
   else if (scope.kind === 'marked') r = r.where('complaints.id', 'in', markedCases(app)).where(spansWhere('complaints.received_at', scope.spans));
-  else if (scope.kind === 'unrolled')
-    r = r.where('complaints.id', 'in', db.selectFrom('case_facts as u').select('u.complaint_id').where('u.rolled_day', 'is', null).where(spansWhere('u.received_at', scope.spans)));
+  else if (scope.kind === 'unrolled') r = r.where('complaints.id', 'in', db.selectFrom('case_facts as u').select('u.complaint_id').where('u.rolled_day', 'is', null).where(spansWhere('u.received_at', scope.spans)));
   else
     r = r
       // Driven by the caller's own cases (few), then only those they must avoid.
@@ -298,11 +297,7 @@ function scoped<T extends SelectQueryBuilder<any, any, any>>(app: App, actor: Ac
 
 /** The cohort (cases received in the period matching the filters, not avoided by the caller), left-joined with its facts; also the ledger export's rows. */
 export function cohortOf(app: App, actor: Actor, q: StatisticsQuery, fromI: string, toI: string, scope: Scope = { kind: 'all' }): Q {
-  const base = app.database.reads
-    .selectFrom('complaints')
-    .leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id')
-    .where('complaints.received_at', '>=', fromI)
-    .where('complaints.received_at', '<', toI);
+  const base = app.database.reads.selectFrom('complaints').leftJoin('case_facts as f', 'f.complaint_id', 'complaints.id').where('complaints.received_at', '>=', fromI).where('complaints.received_at', '<', toI);
   // The avoided part is the complement of the avoidance filter.
   const visible = scope.kind === 'avoided' ? base : base.where(notAvoiding(actor, 'complaints.id'));
   return scoped(app, actor, applyFilters(visible, q.filters), scope) as unknown as Q;
@@ -485,15 +480,12 @@ async function cohortPart(x: Ctx, scope: Scope, sign: 1 | -1): Promise<Part> {
 
   // --- the handling times themselves, for a part that is summed with roll-ups (few rows: the live tail) --
   const moded = sql<boolean>`${ref('f.handling_mode')} is not null`;
-  const wmsQ =
-    scope.kind === 'all'
-      ? Promise.resolve([])
-      : (cohort().select('f.handling_wms as w').where(moded).where('f.handling_wms', 'is not', null).execute() as Promise<{ w: unknown }[]>);
+  const wmsQ = scope.kind === 'all' ? Promise.resolve([]) : (cohort().select('f.handling_wms as w').where(moded).where('f.handling_wms', 'is not', null).execute() as Promise<{ w: unknown }[]>);
 
   const [s, dimRows, reasons, clockRows, wmsRows] = await Promise.all([countersQ, dimsQ, reasonsQ, clocksQ, wmsQ]);
   for (const name of COUNTER_NAMES) part.c[name] = n(s[name]);
   part.received = bounds.map((_, i) => n(s[`b${i}`]));
-  for (const b of AGE_BUCKETS) (part.open[b] = n(s[`open_${b}`])), (part.pend[b] = n(s[`pend_${b}`]));
+  for (const b of AGE_BUCKETS) ((part.open[b] = n(s[`open_${b}`])), (part.pend[b] = n(s[`pend_${b}`])));
   part.repeated = n(s.rep_repeated);
   part.dims = dimRows.map((r) => ({ key: [...Object.keys(DIMS).map((k) => r[k] as string | null), n(r.tier)], n: n(r.n) }));
   part.reasons = reasons.map((r) => ({ reason: r.reason, n: n(r.n), m: n(r.m) }));
@@ -570,11 +562,19 @@ async function straddlePart(x: Ctx, rolledSpans: (readonly [string, string])[], 
   const days = straddle.map(([a, b]) => [a > fromI ? a : fromI, b < toI ? b : toI] as const).filter(([a, b]) => a < b);
   const rows = (await Promise.all([
     ...days.map(([a, b]) =>
-      base(a, b).where('f.received_at', '>=', a).where('f.received_at', '<', b).select(ageOf(asOf, 'open', 'open')).executeTakeFirst(),
+      base(a, b)
+        .where('f.received_at', '>=', a)
+        .where('f.received_at', '<', b)
+        .select(ageOf(asOf, 'open', 'open'))
+        .executeTakeFirst(),
     ),
-    base(fromI, toI).where('complaints.state', '=', 'pending').where(spansWhere('f.pending_since', straddle)).select(ageOf(asOf, 'pending', 'pend')).executeTakeFirst(),
+    base(fromI, toI)
+      .where('complaints.state', '=', 'pending')
+      .where(spansWhere('f.pending_since', straddle))
+      .select(ageOf(asOf, 'pending', 'pend'))
+      .executeTakeFirst(),
   ])) as (Record<string, unknown> | undefined)[];
-  for (const r of rows) for (const b of AGE_BUCKETS) (part.open[b] += n(r?.[`open_${b}`])), (part.pend[b] += n(r?.[`pend_${b}`]));
+  for (const r of rows) for (const b of AGE_BUCKETS) ((part.open[b] += n(r?.[`open_${b}`])), (part.pend[b] += n(r?.[`pend_${b}`])));
   return part;
 }
 
@@ -589,7 +589,7 @@ function sumParts(parts: Part[], nb: number): Part {
     for (const [name, v] of Object.entries(p.c)) t.c[name] = (t.c[name] ?? 0) + k * v;
     p.received.forEach((v, i) => (t.received[i]! += k * v));
     p.closed.forEach((v, i) => (t.closed[i]! += k * v));
-    for (const b of AGE_BUCKETS) (t.open[b] += k * p.open[b]), (t.pend[b] += k * p.pend[b]);
+    for (const b of AGE_BUCKETS) ((t.open[b] += k * p.open[b]), (t.pend[b] += k * p.pend[b]));
     t.repeated += k * p.repeated;
     for (const d of p.dims) {
       const key = JSON.stringify(d.key);
@@ -600,13 +600,13 @@ function sumParts(parts: Part[], nb: number): Part {
     for (const r of p.reasons) {
       const key = JSON.stringify(r.reason);
       const e = reasons.get(key) ?? { reason: r.reason, n: 0, m: 0 };
-      (e.n += k * r.n), (e.m += k * r.m);
+      ((e.n += k * r.n), (e.m += k * r.m));
       reasons.set(key, e);
     }
     for (const r of p.clocks) {
       const key = JSON.stringify([r.kind, r.grade]);
       const e = clocks.get(key) ?? { ...r, met: 0, breached: 0 };
-      (e.met += k * r.met), (e.breached += k * r.breached);
+      ((e.met += k * r.met), (e.breached += k * r.breached));
       clocks.set(key, e);
     }
     if (p.wms) {
@@ -660,9 +660,19 @@ export async function statistics(app: App, actor: Actor, q: StatisticsQuery): Pr
       plan.staleDays.length ? closurePart(x, { kind: 'stale', days: plan.staleDays }, 1) : null,
       plan.marked ? closurePart(x, { kind: 'marked', staleDays: plan.staleDays }, 1) : null,
       avoids ? closurePart(x, { kind: 'avoided', staleDays: plan.staleDays }, -1) : null,
-      rollupPart(app, q, plan, bs.map((b) => [b.from.toISODate()!, b.to.toISODate()!] as const), asOf, straddle.days),
+      rollupPart(
+        app,
+        q,
+        plan,
+        bs.map((b) => [b.from.toISODate()!, b.to.toISODate()!] as const),
+        asOf,
+        straddle.days,
+      ),
     ]);
-    t = sumParts(parts.filter((p): p is Part => p !== null), bounds.length);
+    t = sumParts(
+      parts.filter((p): p is Part => p !== null),
+      bounds.length,
+    );
   }
   return figures(q, policy, zone, fromI, toI, bs, asOf, t, p90Exact);
 }
@@ -795,10 +805,7 @@ export async function statisticsCases(app: App, actor: Actor, q: StatisticsQuery
     throw new AppError('invalid_input', 'age: only with a backlog figure', [fieldProblem('age', '账龄只能与积压（open、pending）一同使用', 'age goes only with a backlog figure (open, pending)', '帳齡只能與積壓（open、pending）一同使用')]);
   const { fromI, toI } = await context(app, q);
   const visible = visibleTo(actor) as unknown as (eb: ExpressionBuilder<any, any>) => RawBuilder<boolean>;
-  const base =
-    figure === CLOSED_IN_PERIOD
-      ? applyFilters(closuresOf(app, fromI, toI).where(notAvoiding(actor, 'complaints.id')), q.filters)
-      : cohortOf(app, actor, q, fromI, toI).where(FIGURES[figure] as RawBuilder<boolean>);
+  const base = figure === CLOSED_IN_PERIOD ? applyFilters(closuresOf(app, fromI, toI).where(notAvoiding(actor, 'complaints.id')), q.filters) : cohortOf(app, actor, q, fromI, toI).where(FIGURES[figure] as RawBuilder<boolean>);
   const aged = age ? base.where(ageBand(app.now(), BACKLOG_SERIES[figure as BacklogSeries].since, age) as RawBuilder<boolean>) : base;
   const rows = await (aged as Q)
     .where(visible)

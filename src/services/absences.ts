@@ -95,7 +95,10 @@ async function views(app: App, reader: Actor, absences: Absence[]): Promise<Abse
   const db = app.database.db;
   const now = app.now().toISOString();
   const users = new Map((await listUsers(db)).map((u) => [u.id, u]));
-  const handovers = await handoversOf(db, absences.map((a) => a.id));
+  const handovers = await handoversOf(
+    db,
+    absences.map((a) => a.id),
+  );
   const numbers = await caseNumbers(db, [...new Set(handovers.map((h) => h.complaintId))]);
   const oversees = reader.roles.some((r) => OVERSIGHT_ROLES.includes(r));
   return absences.map((a) => {
@@ -162,10 +165,18 @@ export async function recordAbsence(app: App, actor: Actor, input: RecordAbsence
   const span = { startsAt: period.startsAt.toISOString(), endsAt: period.endsAt.toISOString() };
   const others = await overlappingAbsences(db, [userId, ...(input.standInId ? [input.standInId] : [])], span.startsAt, span.endsAt);
   const own = others.find((a) => a.userId === userId && overlaps(a, span));
-  if (own) throw new AppError('invalid_input', 'from: overlaps another absence', [fieldProblem('from', `与已登记的缺勤重叠（${own.startsAt} – ${own.endsAt}）`, `Overlaps an absence already recorded (${own.startsAt} – ${own.endsAt})`, `與已登記的缺勤重疊（${own.startsAt} – ${own.endsAt}）`)]);
+  if (own)
+    throw new AppError('invalid_input', 'from: overlaps another absence', [
+      fieldProblem('from', `与已登记的缺勤重叠（${own.startsAt} – ${own.endsAt}）`, `Overlaps an absence already recorded (${own.startsAt} – ${own.endsAt})`, `與已登記的缺勤重疊（${own.startsAt} – ${own.endsAt}）`),
+    ]);
   if (input.standInId) {
     const standIn = input.standInId === userId ? user : ((await getUser(db, input.standInId)) ?? undefined);
-    const problems = standInProblems(policy, user, standIn, others.some((a) => a.userId === input.standInId));
+    const problems = standInProblems(
+      policy,
+      user,
+      standIn,
+      others.some((a) => a.userId === input.standInId),
+    );
     if (problems.length) throw new AppError('invalid_input', `standInId: ${problems[0]!.message.en}`, problems);
   }
   const absence: Absence = {

@@ -17,21 +17,7 @@ import type { I18nText } from '../domain/policy/schema.js';
 import { AppError } from '../domain/errors.js';
 import { parseInput } from '../domain/validation.js';
 import { canSee } from '../domain/permissions/visibility.js';
-import {
-  AppealInput,
-  ConfirmInput,
-  DecideInput,
-  appealEntry,
-  canSeeEntry,
-  confirmEntry,
-  decideAppeal,
-  entryActions,
-  entryAccess,
-  type Entry,
-  type EntryAccess,
-  type EntryStatus,
-  type Scorecard,
-} from '../domain/accountability/workflow.js';
+import { AppealInput, ConfirmInput, DecideInput, appealEntry, canSeeEntry, confirmEntry, decideAppeal, entryActions, entryAccess, type Entry, type EntryAccess, type EntryStatus, type Scorecard } from '../domain/accountability/workflow.js';
 import { periodBounds } from '../reports/statistics.js';
 import { casesOfEntries, entryPolicyKeys, getEntry, listEntries, listHistory, lockEntry, saveStep, scorecardRows, type EntryFilter, type HistoryRow, type ScorecardRow } from '../store/accountability.repository.js';
 import { getUsers } from '../store/user.repository.js';
@@ -108,7 +94,10 @@ function caseOf(c: Complaint | null, number: string, actor: Actor): EntryCase {
 async function views(app: App, actor: Actor, items: { entry: Entry; policy: Policy }[], db: Executor): Promise<EntryView[]> {
   const personIds = [...new Set(items.map((i) => i.entry.personId).filter((x): x is string => !!x))];
   const names = new Map((personIds.length ? await getUsers(db, personIds) : []).map((u) => [u.id, u.name]));
-  const cases = await casesOfEntries(db, items.map((i) => i.entry.complaintId));
+  const cases = await casesOfEntries(
+    db,
+    items.map((i) => i.entry.complaintId),
+  );
   return items.map(({ entry, policy }) => ({
     ...entry,
     personName: entry.personId ? (names.get(entry.personId) ?? null) : null,
@@ -155,7 +144,15 @@ export async function accountabilityScorecards(app: App, actor: Actor, q: Period
   const rows = await scorecardRows(db, f, actor, access);
   const people = cardsOf(rows, (r) => r.personId);
   const departments = cardsOf(rows, (r) => r.departmentCode);
-  const names = new Map((people.length ? await getUsers(db, people.map((p) => p.key)) : []).map((u) => [u.id, u]));
+  const names = new Map(
+    (people.length
+      ? await getUsers(
+          db,
+          people.map((p) => p.key),
+        )
+      : []
+    ).map((u) => [u.id, u]),
+  );
   // A person's department: that of their earliest entry in the period (as the cards always showed).
   const deptOfPerson = new Map<string, { first: string; departmentCode: string | null }>();
   for (const r of rows) {

@@ -22,11 +22,46 @@ export const PASSWORD_MIN_LENGTH = 10;
 
 /** Passwords that head every breach list (compared case-insensitively). */
 const COMMON_PASSWORDS = new Set([
-  '123456789012', '1234567890', '12345678910', '0123456789', '1q2w3e4r5t', '1qaz2wsx3edc', 'qwertyuiop', 'qwertyuiop123',
-  'password123', 'password1234', 'passw0rd123', 'p@ssw0rd123', 'iloveyou123', 'administrator', 'admin123456', 'admin@123456',
-  'welcome123', 'welcome2024', 'welcome2025', 'welcome2026', 'letmein123', 'abc1234567', 'abcdefghij', 'aa123456789',
-  'qwerty123456', 'football123', 'baseball123', 'sunshine123', 'princess123', 'dragon12345', 'monkey12345', 'zxcvbnm123',
-  '1111111111', '0000000000', '8888888888', '5201314520', 'woaini1314', 'kesu-demo123', 'changeme123', 'changeme1234',
+  '123456789012',
+  '1234567890',
+  '12345678910',
+  '0123456789',
+  '1q2w3e4r5t',
+  '1qaz2wsx3edc',
+  'qwertyuiop',
+  'qwertyuiop123',
+  'password123',
+  'password1234',
+  'passw0rd123',
+  'p@ssw0rd123',
+  'iloveyou123',
+  'administrator',
+  'admin123456',
+  'admin@123456',
+  'welcome123',
+  'welcome2024',
+  'welcome2025',
+  'welcome2026',
+  'letmein123',
+  'abc1234567',
+  'abcdefghij',
+  'aa123456789',
+  'qwerty123456',
+  'football123',
+  'baseball123',
+  'sunshine123',
+  'princess123',
+  'dragon12345',
+  'monkey12345',
+  'zxcvbnm123',
+  '1111111111',
+  '0000000000',
+  '8888888888',
+  '5201314520',
+  'woaini1314',
+  'kesu-demo123',
+  'changeme123',
+  'changeme1234',
 ]);
 
 export type PasswordProblem = 'too_short' | 'common' | 'same_as_username';
@@ -42,7 +77,8 @@ export function passwordProblem(password: string, username: string): PasswordPro
 /** Refuses a password that breaks the policy (invalid_input on `field`). */
 export function assertPasswordPolicy(password: string, username: string, field = 'password'): void {
   const p = passwordProblem(password, username);
-  if (p === 'too_short') throw new AppError('invalid_input', 'password too short', [fieldProblem(field, `密码至少 ${PASSWORD_MIN_LENGTH} 个字符`, `The password needs at least ${PASSWORD_MIN_LENGTH} characters`, `密碼至少 ${PASSWORD_MIN_LENGTH} 個字元`)]);
+  if (p === 'too_short')
+    throw new AppError('invalid_input', 'password too short', [fieldProblem(field, `密码至少 ${PASSWORD_MIN_LENGTH} 个字符`, `The password needs at least ${PASSWORD_MIN_LENGTH} characters`, `密碼至少 ${PASSWORD_MIN_LENGTH} 個字元`)]);
   if (p === 'same_as_username') throw new AppError('invalid_input', 'password is the username', [fieldProblem(field, '密码不能与用户名相同', 'The password may not be the username', '密碼不能與使用者名稱相同')]);
   if (p === 'common') throw new AppError('invalid_input', 'common password', [fieldProblem(field, '这个密码太常见，请换一个', 'This password is too common: choose another', '這個密碼太常見，請換一個')]);
 }
@@ -68,7 +104,8 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].so
  */
 export async function editUser(app: App, actorId: string, id: string, c: UserChanges, opts: { keepSession?: string } = {}): Promise<{ user: UserRecord; sessionsEnded: number }> {
   const before = await userOrThrow(app, id);
-  if (c.roles && before.id === actorId && before.roles.includes('admin') && !c.roles.includes('admin')) throw new AppError('invalid_input', 'own admin role', [fieldProblem('roles', '不能取消自己的管理员角色', 'You may not remove your own admin role', '不能取消自己的管理員角色')]);
+  if (c.roles && before.id === actorId && before.roles.includes('admin') && !c.roles.includes('admin'))
+    throw new AppError('invalid_input', 'own admin role', [fieldProblem('roles', '不能取消自己的管理员角色', 'You may not remove your own admin role', '不能取消自己的管理員角色')]);
   await updateUser(app.database.db, id, c);
   const after = await userOrThrow(app, id);
   const changed = (Object.keys(c) as (keyof UserChanges)[]).filter((k) => k !== 'email' && k !== 'phone' && JSON.stringify((before as unknown as Record<string, unknown>)[k]) !== JSON.stringify(c[k]));

@@ -22,19 +22,14 @@ import type { App } from './app.js';
 /** Assignees must be existing, active users who can handle cases (also the triage's route step, services/triage.ts). */
 export async function checkAssignees(db: Executor, input: unknown): Promise<void> {
   const i = (input ?? {}) as { primaryHandlerId?: unknown; backupHandlerId?: unknown; coHandlerIds?: unknown };
-  const wanted: [string, unknown][] = [
-    ['primaryHandlerId', i.primaryHandlerId],
-    ['backupHandlerId', i.backupHandlerId],
-    ...(Array.isArray(i.coHandlerIds) ? i.coHandlerIds.map((v, n): [string, unknown] => [`coHandlerIds[${n}]`, v]) : []),
-  ];
+  const wanted: [string, unknown][] = [['primaryHandlerId', i.primaryHandlerId], ['backupHandlerId', i.backupHandlerId], ...(Array.isArray(i.coHandlerIds) ? i.coHandlerIds.map((v, n): [string, unknown] => [`coHandlerIds[${n}]`, v]) : [])];
   const ids = wanted.map(([, v]) => v).filter((v): v is string => typeof v === 'string');
   const users = new Map((await getUsers(db, ids)).map((u) => [u.id, u]));
   for (const [path, v] of wanted) {
     if (typeof v !== 'string') continue;
     const u = users.get(v);
     if (!u || !u.active) throw new AppError('invalid_input', `${path}: unknown user`, [fieldProblem(path, '没有此用户', 'No such user')]);
-    if (!u.roles.includes('handler') && !u.roles.includes('approver'))
-      throw new AppError('invalid_input', `${path}: not a handler`, [fieldProblem(path, '该用户没有处理人角色', 'This user is not a handler')]);
+    if (!u.roles.includes('handler') && !u.roles.includes('approver')) throw new AppError('invalid_input', `${path}: not a handler`, [fieldProblem(path, '该用户没有处理人角色', 'This user is not a handler')]);
   }
 }
 

@@ -131,6 +131,10 @@ export async function callerHistory(app: App, actor: Actor, q: CallerQuery): Pro
     open: cases.filter((c) => !CLOSED_STATES.includes(c.state)),
     earlier: cases.filter((c) => CLOSED_STATES.includes(c.state)),
     // By the looked-up contact and by the contacts of the cases found (a last-four lookup finds the customer through them).
-    flags: await flagsForCustomer(app, found.cases.map((c) => c.id), [key]),
+    flags: await flagsForCustomer(
+      app,
+      found.cases.map((c) => c.id),
+      [key],
+    ),
   };
 }

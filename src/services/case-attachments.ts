@@ -81,12 +81,19 @@ export async function attachToCase(app: App, actor: Actor, complaintId: string, 
       await storeStaged(app, f);
       stored.push(f);
     }
-    return await actOnComplaint(app, actor, complaintId, 'attach', { attachments, text: text || undefined }, {
-      inTransaction: async (trx, saved) => {
-        await insertAttachments(trx, rows);
-        await more?.(trx, saved); // e.g. the request's Idempotency-Key marked applied
+    return await actOnComplaint(
+      app,
+      actor,
+      complaintId,
+      'attach',
+      { attachments, text: text || undefined },
+      {
+        inTransaction: async (trx, saved) => {
+          await insertAttachments(trx, rows);
+          await more?.(trx, saved); // e.g. the request's Idempotency-Key marked applied
+        },
       },
-    });
+    );
   } finally {
     files.forEach(discardStaged);
     // A release that fails leaves the holds to the staging sweep (housekeeping).

@@ -51,12 +51,9 @@ export async function flagCustomerOfCase(app: App, actor: Actor, id: string, inp
   const policy = await app.policyByKey(c.policyKey);
   if (!mayAny(actor, rulesOf(policy).setBy)) throw new AppError('forbidden', 'may not flag customers');
   if (!c.validity?.malicious)
-    throw new AppError('conflict', 'not judged malicious', [
-      fieldProblem('id', '只能标记已判定为恶意投诉的案件的客户', "Only the customer of a case judged malicious can be flagged", '只能標記已判定為惡意投訴的案件的客戶'),
-    ]);
+    throw new AppError('conflict', 'not judged malicious', [fieldProblem('id', '只能标记已判定为恶意投诉的案件的客户', 'Only the customer of a case judged malicious can be flagged', '只能標記已判定為惡意投訴的案件的客戶')]);
   const keys = await contactKeysOfCases(app.database.db, [c.id]);
-  if (!keys.length)
-    throw new AppError('conflict', 'no contact', [fieldProblem('id', '该案件没有客户联系方式，无法标记客户', 'The case has no customer contact to flag', '該案件沒有客戶聯絡方式，無法標記客戶')]);
+  if (!keys.length) throw new AppError('conflict', 'no contact', [fieldProblem('id', '该案件没有客户联系方式，无法标记客户', 'The case has no customer contact to flag', '該案件沒有客戶聯絡方式，無法標記客戶')]);
   const now = app.now();
   const existing = await activeFlagsFor(app.database.db, keys, now.toISOString());
   if (existing.some((f) => f.source_complaint_id === c.id)) return flagView(existing.find((f) => f.source_complaint_id === c.id)!);

@@ -127,7 +127,12 @@ function assertNotRouted(p: Policy, code: string, field: string): void {
   const paths = routedBy(p, code);
   if (paths.length)
     throw new AppError('conflict', 'department still routed to', [
-      fieldProblem(field, `制度仍把工作分派到这个部门（${paths.join('、')}），请先修改制度`, `The policy still routes work to this department (${paths.join(', ')}): change the policy first`, `制度仍把工作分派到這個部門（${paths.join('、')}），請先修改制度`),
+      fieldProblem(
+        field,
+        `制度仍把工作分派到这个部门（${paths.join('、')}），请先修改制度`,
+        `The policy still routes work to this department (${paths.join(', ')}): change the policy first`,
+        `制度仍把工作分派到這個部門（${paths.join('、')}），請先修改制度`,
+      ),
     ]);
 }
 
@@ -171,11 +176,24 @@ export async function changeDepartment(app: App, actorId: string, code: string, 
 /** Deletes a department nothing refers to: no case, no user, no routing in the policy. Else deactivate it. */
 export async function deleteDepartment(app: App, actorId: string, code: string) {
   const db = app.database.db;
-  const cases = Number((await db.selectFrom('complaints').select((eb) => eb.fn.countAll().as('n')).where('department_code', '=', code).executeTakeFirstOrThrow()).n);
+  const cases = Number(
+    (
+      await db
+        .selectFrom('complaints')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('department_code', '=', code)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
   const users = (await db.selectFrom('users').select(['department_code', 'manager_of']).execute()).filter((u) => u.department_code === code || (JSON.parse(u.manager_of) as string[]).includes(code)).length;
   if (cases > 0 || users > 0)
     throw new AppError('conflict', 'department in use', [
-      fieldProblem('code', `有 ${cases} 件投诉和 ${users} 个用户属于这个部门：不能删除，可以停用`, `${cases} case(s) and ${users} user(s) belong to this department: it cannot be deleted, deactivate it instead`, `有 ${cases} 件投訴和 ${users} 個使用者屬於這個部門：不能刪除，可以停用`),
+      fieldProblem(
+        'code',
+        `有 ${cases} 件投诉和 ${users} 个用户属于这个部门：不能删除，可以停用`,
+        `${cases} case(s) and ${users} user(s) belong to this department: it cannot be deleted, deactivate it instead`,
+        `有 ${cases} 件投訴和 ${users} 個使用者屬於這個部門：不能刪除，可以停用`,
+      ),
     ]);
   return applyEdit(app, actorId, (p) => {
     const before = p.departments.find((d) => d.code === code);

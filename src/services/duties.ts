@@ -124,7 +124,8 @@ export async function completeOrganisationDuty(app: App, actor: Actor, dutyId: s
   if (d.complaintId) throw new AppError('not_found', `duty ${dutyId} belongs to a case: complete it on the case`);
   const policy = await policyOf(app, d);
   const def = dutiesOf(policy).find((x) => x.code === d.code);
-  if (body.attachmentIds.length) throw new AppError('invalid_input', 'attachmentIds: an organisation duty has no case files', [fieldProblem('attachmentIds', '机构职责不关联案件附件', 'An organisation duty has no case files', '機構職責不關聯案件附件')]);
+  if (body.attachmentIds.length)
+    throw new AppError('invalid_input', 'attachmentIds: an organisation duty has no case files', [fieldProblem('attachmentIds', '机构职责不关联案件附件', 'An organisation duty has no case files', '機構職責不關聯案件附件')]);
   const fields = recordProblems(def?.record ?? 'note', body);
   if (fields.length) throw new AppError('invalid_input', fields.map((f) => f.path).join(', '), fields);
   const nowIso = app.now().toISOString();

@@ -22,16 +22,7 @@ import type { App } from './app.js';
 import { AppError, fieldProblem } from '../domain/errors.js';
 import { canonicalJson } from '../store/event.repository.js';
 import { seal, unseal } from '../channels/secrets.js';
-import {
-  claimIdempotencyKey,
-  dropExpiredKey,
-  getIdempotencyRow,
-  markKeyApplied,
-  pruneExpiredKeys,
-  releaseKey as releaseRow,
-  storeKeyResponse,
-  takeOverStaleKey,
-} from '../store/idempotency.repository.js';
+import { claimIdempotencyKey, dropExpiredKey, getIdempotencyRow, markKeyApplied, pruneExpiredKeys, releaseKey as releaseRow, storeKeyResponse, takeOverStaleKey } from '../store/idempotency.repository.js';
 
 export const DEFAULT_IDEMPOTENCY_TTL_HOURS = 24;
 /** How long a claimed key is held for its request before a retry may take it over (a crash). */
@@ -47,7 +38,9 @@ export function idempotencyTtlMs(app: App): number {
 
 /** SHA-256 of a request's canonical JSON (object keys sorted). */
 export function requestHash(request: unknown): string {
-  return createHash('sha256').update(canonicalJson(request ?? null)).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(request ?? null))
+    .digest('hex');
 }
 
 /** A stored answer, byte for byte. */

@@ -102,7 +102,10 @@ export async function matchText(app: App, actor: Actor, input: { text: string; c
     articleCands.push({ id, tf: tfs.get(id)!, length: f.tokenCount, category: f.category, products: f.products, netFeedback: articleVotes.get(id) ?? 0 });
   }
   const rankedArticles = rank(query, articleCands, { total: corpus.total, averageLength: corpus.averageLength, docFreq: (t) => corpus.docFreq.get(t) ?? 0 }).slice(0, limit);
-  const current = await currentVersions(db, rankedArticles.map((s) => s.id));
+  const current = await currentVersions(
+    db,
+    rankedArticles.map((s) => s.id),
+  );
   const articles = rankedArticles.map((s) => {
     const c = JSON.parse(current.get(s.id)!.version.document) as ArticleContent;
     return { id: s.id, title: c.title, symptom: c.symptom, steps: c.steps, scripts: c.scripts, category: c.category, score: round(s.score), reasons: reasonsOf(s) };
@@ -110,7 +113,11 @@ export async function matchText(app: App, actor: Actor, input: { text: string; c
 
   // Similar cases: BM25 over the candidates (their own document frequencies).
   const rows = await similarCaseCandidates(db, app.database.dialect, actor, tokens, CASE_CANDIDATES, { withText });
-  const caseVotes = await netFeedback(db, 'case', rows.map((r) => r.id));
+  const caseVotes = await netFeedback(
+    db,
+    'case',
+    rows.map((r) => r.id),
+  );
   const df = new Map<string, number>();
   let totalLength = 0;
   const caseCands: Candidate[] = rows.map((r) => {
@@ -123,7 +130,10 @@ export async function matchText(app: App, actor: Actor, input: { text: string; c
     return { id: r.id, tf: termFrequencies(own), length: own.length, category: r.category, products, netFeedback: caseVotes.get(r.id) ?? 0 };
   });
   const rankedCases = rank(query, caseCands, { total: rows.length, averageLength: rows.length ? totalLength / rows.length : 1, docFreq: (t) => df.get(t) ?? 0 }).slice(0, limit);
-  const bodies = await caseBodies(db, rankedCases.map((s) => s.id));
+  const bodies = await caseBodies(
+    db,
+    rankedCases.map((s) => s.id),
+  );
   const cases = rankedCases.map((s) => {
     const c = JSON.parse(bodies.get(s.id)!) as Complaint;
     const solution = [c.proposal?.description, c.answer?.text].filter((x): x is string => !!x).join('\n');

@@ -84,7 +84,16 @@ function articleView(a: ArticleRow, v: VersionRow): Article {
   return { id: a.id, version: v.version, ...contentOf(v), sourceComplaintId: a.source_complaint_id, editedBy: v.edited_by_name, editedAt: v.edited_at, createdAt: a.created_at };
 }
 
-async function store(app: App, actor: Actor, id: string, content: ArticleContent, previous: ArticleRow | null, expectedVersion: number | null, extra: { sourceComplaintId?: string | null; note?: string | null }, mark?: Mark): Promise<Article> {
+async function store(
+  app: App,
+  actor: Actor,
+  id: string,
+  content: ArticleContent,
+  previous: ArticleRow | null,
+  expectedVersion: number | null,
+  extra: { sourceComplaintId?: string | null; note?: string | null },
+  mark?: Mark,
+): Promise<Article> {
   const tokens = searchTokens(articleText(content)); // before the transaction: jieba is CPU work
   const at = app.now().toISOString();
   const version = (previous?.current_version ?? 0) + 1;
@@ -107,7 +116,9 @@ async function store(app: App, actor: Actor, id: string, content: ArticleContent
     return ok;
   });
   if (!saved)
-    throw new AppError('conflict', 'article changed meanwhile', [fieldProblem('version', '该经验已被他人修改，请刷新后再编辑', 'Someone else saved this article meanwhile: reload it and edit again', '該經驗已被他人修改，請重新整理後再編輯')]);
+    throw new AppError('conflict', 'article changed meanwhile', [
+      fieldProblem('version', '该经验已被他人修改，请刷新后再编辑', 'Someone else saved this article meanwhile: reload it and edit again', '該經驗已被他人修改，請重新整理後再編輯'),
+    ]);
   app.log.info({ audit: 'knowledge.saved', articleId: id, version, actorId: actor.id }, 'experience article saved');
   return articleView(article, row);
 }

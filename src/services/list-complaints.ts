@@ -6,12 +6,7 @@ import type { App } from './app.js';
 import { contactKeysForQuery } from './contact-keys.js';
 import { caseIdsByContactKeys } from '../store/contact-key.repository.js';
 
-export async function listComplaints(
-  app: App,
-  actor: Actor,
-  filters: ListFilters,
-  page: { limit: number; cursor?: string; order?: ListOrder },
-): Promise<{ items: ListRow[]; nextCursor: string | null }> {
+export async function listComplaints(app: App, actor: Actor, filters: ListFilters, page: { limit: number; cursor?: string; order?: ListOrder }): Promise<{ items: ListRow[]; nextCursor: string | null }> {
   const order = page.order ?? 'received';
   const cursor = page.cursor ? decodeCursor(page.cursor) : undefined;
   if (page.cursor && (!cursor || cursor.order !== order)) throw new AppError('invalid_input', 'bad cursor', [fieldProblem('cursor', '分页游标无效', 'Invalid cursor')]);

@@ -14,7 +14,6 @@ import { OPEN_STATES } from '../domain/lifecycle/state-groups.js';
 import { countCasesByState, countOverdueCases, dueClocks, outboxBacklog, type DueClocks, type OutboxStatusCount } from '../store/metrics.repository.js';
 import type { App } from './app.js';
 
-
 export interface OperationsSnapshot {
   at: string;
   openCases: Record<string, number>;

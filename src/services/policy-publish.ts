@@ -41,7 +41,12 @@ function checked(text: string): Policy {
     return parseOrThrow(text, 'yaml');
   } catch (e) {
     if (!(e instanceof AppError) || e.code !== 'policy_invalid') throw e;
-    throw new AppError(e.code, e.detail, e.fields.map((f) => ({ ...f, path: f.path === '(document)' ? 'document' : `document.${f.path}` })), e.extra);
+    throw new AppError(
+      e.code,
+      e.detail,
+      e.fields.map((f) => ({ ...f, path: f.path === '(document)' ? 'document' : `document.${f.path}` })),
+      e.extra,
+    );
   }
 }
 
@@ -56,10 +61,14 @@ export async function publishDraft(app: App, actorId: string, draft: Record<stri
   const db = app.database.db;
   const activeKey = await getActivePolicyKey(db);
   if (activeKey !== basedOn)
-    throw new AppError('conflict', 'the active policy changed meanwhile', [fieldProblem('basedOn', `当前启用的版本已不是 ${basedOn}：请重新载入后再编辑`, `The active version is no longer ${basedOn}: reload and edit again`, `目前啟用的版本已不是 ${basedOn}：請重新載入後再編輯`)]);
+    throw new AppError('conflict', 'the active policy changed meanwhile', [
+      fieldProblem('basedOn', `当前启用的版本已不是 ${basedOn}：请重新载入后再编辑`, `The active version is no longer ${basedOn}: reload and edit again`, `目前啟用的版本已不是 ${basedOn}：請重新載入後再編輯`),
+    ]);
   const key = policyKey(policy);
   if (await hasPolicyVersion(db, key))
-    throw new AppError('conflict', 'version label taken', [fieldProblem('document.version', `版本号“${policy.version}”已经用过：请另起一个`, `Version "${policy.version}" is already stored: choose another label`, `版本號「${policy.version}」已經用過：請另起一個`)]);
+    throw new AppError('conflict', 'version label taken', [
+      fieldProblem('document.version', `版本号“${policy.version}”已经用过：请另起一个`, `Version "${policy.version}" is already stored: choose another label`, `版本號「${policy.version}」已經用過：請另起一個`),
+    ]);
   const active = activeKey ? await getPolicy(db, activeKey) : null;
   if (active && withoutVersion(active) === withoutVersion(policy))
     throw new AppError('invalid_input', 'nothing changed', [fieldProblem('document', '草稿与启用的版本相同：没有要发布的修改', 'The draft is the same as the active version: nothing to publish', '草稿與啟用的版本相同：沒有要發佈的修改')]);

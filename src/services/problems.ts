@@ -15,18 +15,7 @@ import { AppError, fieldProblem } from '../domain/errors.js';
 import { canSee } from '../domain/permissions/visibility.js';
 import { getComplaint } from '../store/complaint.repository.js';
 import { getUser } from '../store/user.repository.js';
-import {
-  getProblem,
-  insertProblem,
-  listProblems,
-  problemHistory,
-  problemsOfCase,
-  stepProblem,
-  visibleCaseIds,
-  visibleProblemCases,
-  type ProblemRow,
-  type ProblemStepRow,
-} from '../store/problem.repository.js';
+import { getProblem, insertProblem, listProblems, problemHistory, problemsOfCase, stepProblem, visibleCaseIds, visibleProblemCases, type ProblemRow, type ProblemStepRow } from '../store/problem.repository.js';
 import { uuidv7 } from './ids.js';
 import type { App } from './app.js';
 
@@ -103,7 +92,11 @@ async function today(app: App): Promise<string> {
 }
 
 async function views(app: App, actor: Actor, rows: ProblemRow[]): Promise<Problem[]> {
-  const cases = await visibleProblemCases(app.database.db, actor, rows.map((r) => r.id));
+  const cases = await visibleProblemCases(
+    app.database.db,
+    actor,
+    rows.map((r) => r.id),
+  );
   const day = await today(app);
   return rows.map((p) => ({
     id: p.id,
@@ -127,12 +120,10 @@ export async function openProblem(app: App, actor: Actor, input: OpenProblemInpu
   const ids = [...new Set(input.caseIds)];
   const visible = await visibleCaseIds(app.database.db, actor, ids);
   const missing = ids.find((id) => !visible.has(id));
-  if (missing)
-    throw new AppError('invalid_input', 'unknown case', [fieldProblem('caseIds', `没有这个案件：${missing}`, `No such case: ${missing}`, `沒有這個案件：${missing}`)]);
+  if (missing) throw new AppError('invalid_input', 'unknown case', [fieldProblem('caseIds', `没有这个案件：${missing}`, `No such case: ${missing}`, `沒有這個案件：${missing}`)]);
   const owner = await getUser(app.database.db, input.ownerId);
   if (!owner?.active) throw new AppError('invalid_input', 'unknown owner', [fieldProblem('ownerId', '责任人不存在或已停用', 'The owner does not exist or is inactive', '責任人不存在或已停用')]);
-  if (input.dueDate < (await today(app)))
-    throw new AppError('invalid_input', 'due in the past', [fieldProblem('dueDate', '完成期限不能早于今天', 'The due date cannot be before today', '完成期限不能早於今天')]);
+  if (input.dueDate < (await today(app))) throw new AppError('invalid_input', 'due in the past', [fieldProblem('dueDate', '完成期限不能早于今天', 'The due date cannot be before today', '完成期限不能早於今天')]);
   const at = app.now().toISOString();
   const id = uuidv7(app.now().getTime());
   const row: ProblemRow = { id, title: input.title, action: input.action, owner_id: owner.id, owner_name: owner.name, due_date: input.dueDate, state: 'open', created_by: actor.id, created_at: at, updated_at: at };
@@ -147,9 +138,7 @@ export async function takeProblemStep(app: App, actor: Actor, id: string, step: 
   if (!p) throw new AppError('not_found', 'no such problem record');
   const rule = STEPS[step];
   if (!rule.from.includes(p.state))
-    throw new AppError('conflict', 'wrong state', [
-      fieldProblem('step', `问题单当前状态（${p.state}）不能执行此步骤`, `The problem record is ${p.state}: this step is not possible`, `問題單當前狀態（${p.state}）不能執行此步驟`),
-    ]);
+    throw new AppError('conflict', 'wrong state', [fieldProblem('step', `问题单当前状态（${p.state}）不能执行此步骤`, `The problem record is ${p.state}: this step is not possible`, `問題單當前狀態（${p.state}）不能執行此步驟`)]);
   if (!stepsFor(actor, p).includes(step)) throw new AppError('forbidden', 'may not take this step');
   const at = app.now().toISOString();
   // The next number: a concurrent step from the same state loses the compare-and-set below.

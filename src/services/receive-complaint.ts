@@ -103,8 +103,7 @@ export async function receiveComplaint(app: App, actor: Actor, input: unknown, i
       await hooks.inTransaction?.(trx, r.complaint);
       const access = hooks.viewedBy ? piiAccessFor(r.complaint, hooks.viewedBy, now, requestContext()?.route ?? null) : null;
       if (access) await recordPiiAccess(trx, access);
-      for (const k of r.clocks)
-        if (k.missingHolidayYears.length) app.log.warn({ complaint: number, clock: k.kind, years: k.missingHolidayYears }, 'deadline computed without holiday data for these years');
+      for (const k of r.clocks) if (k.missingHolidayYears.length) app.log.warn({ complaint: number, clock: k.kind, years: k.missingHolidayYears }, 'deadline computed without holiday data for these years');
       return { complaint: r.complaint, promisedAt: r.promisedAt, created: true };
     });
     const c = received.complaint;

@@ -29,7 +29,7 @@ export interface InboundResult {
 function headerText(v: HeaderValue | undefined): string {
   if (v === undefined) return '';
   if (typeof v === 'string') return v;
-  if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : (x as { value?: string }).value ?? '')).join(',');
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : ((x as { value?: string }).value ?? ''))).join(',');
   if (v instanceof Date) return v.toISOString();
   return (v as { value?: unknown }).value !== undefined ? String((v as { value: unknown }).value) : '';
 }
@@ -122,7 +122,11 @@ export async function receiveEmail(app: App, s: ChannelSettings, mail: ParsedMai
   const at = app.now().toISOString();
   const body = mail.text?.trim() || (mail.html ? htmlToText(mail.html) : '');
   const subject = (mail.subject ?? '').trim();
-  const key = mail.messageId?.trim() || `sha256:${createHash('sha256').update(`${mail.from?.text ?? ''}\n${subject}\n${mail.date?.toISOString() ?? ''}\n${body}`).digest('hex')}`;
+  const key =
+    mail.messageId?.trim() ||
+    `sha256:${createHash('sha256')
+      .update(`${mail.from?.text ?? ''}\n${subject}\n${mail.date?.toISOString() ?? ''}\n${body}`)
+      .digest('hex')}`;
 
   const seen = await findInbound(db, key);
   if (seen) return { outcome: 'duplicate', complaintId: seen.complaintId, reason: seen.outcome };

@@ -119,17 +119,15 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
 
   // --- trend: intake (received_at) and closures (close events) per local day ------------------
   const today = DateTime.fromJSDate(now, { zone }).startOf('day');
-  const bounds = Array.from({ length: days + 1 }, (_, i) => today.minus({ days: days - 1 - i }).toUTC().toISO()!);
+  const bounds = Array.from({ length: days + 1 }, (_, i) =>
+    today
+      .minus({ days: days - 1 - i })
+      .toUTC()
+      .toISO()!,
+  );
   const dayKeys = Array.from({ length: days }, (_, i) => today.minus({ days: days - 1 - i }).toISODate()!);
-  const buckets = (column: string) =>
-    dayKeys.map((_, i) => sql<number>`sum(case when ${sql.ref(column)} >= ${bounds[i]} and ${sql.ref(column)} < ${bounds[i + 1]} then 1 else 0 end)`.as(`d${i}`));
-  const receivedQ = db
-    .selectFrom('complaints')
-    .select(buckets('received_at'))
-    .where('received_at', '>=', bounds[0]!)
-    .where('received_at', '<', bounds[days]!)
-    .where(notAvoiding(actor, 'complaints.id'))
-    .executeTakeFirst();
+  const buckets = (column: string) => dayKeys.map((_, i) => sql<number>`sum(case when ${sql.ref(column)} >= ${bounds[i]} and ${sql.ref(column)} < ${bounds[i + 1]} then 1 else 0 end)`.as(`d${i}`));
+  const receivedQ = db.selectFrom('complaints').select(buckets('received_at')).where('received_at', '>=', bounds[0]!).where('received_at', '<', bounds[days]!).where(notAvoiding(actor, 'complaints.id')).executeTakeFirst();
   const closedQ = db
     .selectFrom('complaint_events as e')
     .select(buckets('e.at'))
@@ -146,12 +144,7 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
   // per-case satisfaction, over the cases followed up in the window. The calls are counted too.
   const since = new Date(now.getTime() - (opts.satisfactionDays ?? 30) * 86_400_000).toISOString();
   const level = jsonText(dialect, 'e.data', ['input', 'satisfaction']);
-  const followUps = () =>
-    db
-      .selectFrom('complaint_events as e')
-      .where('e.action', '=', 'follow_up')
-      .where('e.at', '>=', since)
-      .where(notAvoiding(actor, 'e.complaint_id'));
+  const followUps = () => db.selectFrom('complaint_events as e').where('e.action', '=', 'follow_up').where('e.at', '>=', since).where(notAvoiding(actor, 'e.complaint_id'));
   const latestOfCase = sql<boolean>`${sql.ref('e.seq')} = (select max(l.seq) from complaint_events l where l.complaint_id = ${sql.ref('e.complaint_id')} and l.action = 'follow_up')`;
   // One pass: per level the cases, and per dimension the sum and number of the scores given
   // (whole numbers 1–5, so the sums are exact and sum / number is the average SQL would give).
@@ -159,11 +152,7 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
   const dimsOfScore = ['attitude', 'efficiency', 'result'] as const;
   const satQ = followUps()
     .where(latestOfCase)
-    .select([
-      level.as('level'),
-      (eb) => eb.fn.countAll().as('n'),
-      ...dimsOfScore.flatMap((d) => [sql<number | null>`sum(${score(d)})`.as(`${d}_sum`), sql<number>`count(${score(d)})`.as(`${d}_n`)]),
-    ])
+    .select([level.as('level'), (eb) => eb.fn.countAll().as('n'), ...dimsOfScore.flatMap((d) => [sql<number | null>`sum(${score(d)})`.as(`${d}_sum`), sql<number>`count(${score(d)})`.as(`${d}_n`)])])
     .groupBy(level)
     .execute();
   const callsQ = followUps()
@@ -186,12 +175,13 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
       .where('k.kind', '!=', 'escalation')
       .where('complaints.state', 'not in', DONE)
       .where(notAvoiding(actor, 'complaints.id'))
-      .where((eb) =>
-        breached
-          ? eb('k.due_at', '<=', nowIso)
-          : eb.and([eb('k.due_at', '>', nowIso), eb.or([eb('k.due_at', '<=', horizon), eb('k.next_check_at', '=', eb.ref('k.due_at'))])]),
-      );
-  const clockRows = (breached: boolean) => dueClocks(breached).select(['k.kind', 'k.due_at', 'complaints.body']).orderBy('k.due_at').limit(listLimit * 4).execute();
+      .where((eb) => (breached ? eb('k.due_at', '<=', nowIso) : eb.and([eb('k.due_at', '>', nowIso), eb.or([eb('k.due_at', '<=', horizon), eb('k.next_check_at', '=', eb.ref('k.due_at'))])])));
+  const clockRows = (breached: boolean) =>
+    dueClocks(breached)
+      .select(['k.kind', 'k.due_at', 'complaints.body'])
+      .orderBy('k.due_at')
+      .limit(listLimit * 4)
+      .execute();
   const clockCount = async (breached: boolean) => {
     const r = await dueClocks(breached)
       .select((eb) => eb.fn.count<number>('k.complaint_id').distinct().as('n'))
@@ -235,17 +225,7 @@ export async function reportDashboard(app: App, actor: Actor, opts: DashboardOpt
     .executeTakeFirst();
 
   // The queries are independent: PostgreSQL runs them side by side on the pool's connections.
-  const [openRows_, received, closed, satRows, calls, overdueRows, nearlyRows, overdueCount, eitherCount] = await Promise.all([
-    openRows,
-    receivedQ,
-    closedQ,
-    satQ,
-    callsQ,
-    clockRows(true),
-    clockRows(false),
-    clockCount(true),
-    eitherQ,
-  ]);
+  const [openRows_, received, closed, satRows, calls, overdueRows, nearlyRows, overdueCount, eitherCount] = await Promise.all([openRows, receivedQ, closedQ, satQ, callsQ, clockRows(true), clockRows(false), clockCount(true), eitherQ]);
   const open = openOf(openRows_);
   const trend = dayKeys.map((day, i) => ({ day, received: cell(received, i), closed: cell(closed, i) }));
   const counts = Object.fromEntries(SATISFACTION_KEYS.map((k) => [k, 0])) as Dashboard['satisfaction']['counts'];

@@ -93,12 +93,9 @@ export interface ScreenPop {
 
 async function agentOf(app: App, a: TelephonyCall['agent']): Promise<UserRecord> {
   const db = app.database.db;
-  const rows = a.username
-    ? await db.selectFrom('users').selectAll().where('username', '=', a.username).execute()
-    : await db.selectFrom('users').selectAll().where('phone', '=', a.extension!).execute();
+  const rows = a.username ? await db.selectFrom('users').selectAll().where('username', '=', a.username).execute() : await db.selectFrom('users').selectAll().where('phone', '=', a.extension!).execute();
   const users = rows.map(toUser).filter((u) => u.active);
-  if (users.length !== 1)
-    throw new AppError('not_found', 'no such agent', [fieldProblem(a.username ? 'agent.username' : 'agent.extension', '找不到此坐席', 'No active user for this agent', '找不到此坐席')]);
+  if (users.length !== 1) throw new AppError('not_found', 'no such agent', [fieldProblem(a.username ? 'agent.username' : 'agent.extension', '找不到此坐席', 'No active user for this agent', '找不到此坐席')]);
   return users[0]!;
 }
 
@@ -106,8 +103,7 @@ async function agentOf(app: App, a: TelephonyCall['agent']): Promise<UserRecord>
 export async function screenPop(app: App, raw: unknown): Promise<{ callId: string; agent: string; delivered: number }> {
   const call = parseInput(TelephonyCall, raw);
   const phone = normalizePhone(call.caller);
-  if (!phone || phone.replace(/\D/g, '').length < 7)
-    throw new AppError('invalid_input', 'bad caller number', [fieldProblem('caller', '来电号码格式不正确', 'Invalid caller number', '來電號碼格式不正確')]);
+  if (!phone || phone.replace(/\D/g, '').length < 7) throw new AppError('invalid_input', 'bad caller number', [fieldProblem('caller', '来电号码格式不正确', 'Invalid caller number', '來電號碼格式不正確')]);
   const user = await agentOf(app, call.agent);
   const actor = actorOf(user);
   const history = await callerHistory(app, actor, { phone });

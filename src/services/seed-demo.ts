@@ -62,7 +62,19 @@ export async function seedDemo(app: App, policyIdOrFile = 'kesu-default'): Promi
   const at = app.now().toISOString();
   await app.database.db.transaction().execute(async (trx) => {
     for (const u of users)
-      await insertUser(trx, { id: uuidv7(), username: u.username, name: u.name, roles: u.roles, departmentCode: u.departmentCode, managerOf: u.managerOf, approvalLevels: u.approvalLevels, locale: 'zh-CN', active: true, passwordHash, createdAt: at });
+      await insertUser(trx, {
+        id: uuidv7(),
+        username: u.username,
+        name: u.name,
+        roles: u.roles,
+        departmentCode: u.departmentCode,
+        managerOf: u.managerOf,
+        approvalLevels: u.approvalLevels,
+        locale: 'zh-CN',
+        active: true,
+        passwordHash,
+        createdAt: at,
+      });
   });
   return { seeded: true, users, policyKey };
 }

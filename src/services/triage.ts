@@ -96,8 +96,7 @@ export async function triageComplaint(app: App, actor: Actor, id: string, rawInp
     return { complaint: after.complaint, applied, decisions };
   });
   // After the commit: one notification per transition, as if each had been its own request.
-  for (const d of result.decisions)
-    app.events.emit('case_changed', { id: d.complaint.id, number: d.complaint.number, state: d.complaint.state, action: d.events[0]!.action!, at: d.complaint.updatedAt });
+  for (const d of result.decisions) app.events.emit('case_changed', { id: d.complaint.id, number: d.complaint.number, state: d.complaint.state, action: d.events[0]!.action!, at: d.complaint.updatedAt });
   return { complaint: result.complaint, applied: result.applied };
 }
 

@@ -77,11 +77,7 @@ export async function viewComplaint(app: App, actor: Actor, idOrNumber: string, 
     complainant = maskComplainant(c.complainant);
     masked = true;
   }
-  const [timeline, clocks] = await Promise.all([
-    listEvents(db, c.id),
-    listClocks(db, c.id),
-    access && !masked ? logged(recordPiiAccess(db, access)) : null,
-  ]);
+  const [timeline, clocks] = await Promise.all([listEvents(db, c.id), listClocks(db, c.id), access && !masked ? logged(recordPiiAccess(db, access)) : null]);
   return {
     complaint: { ...c, complainant, piiMasked: masked, ...(masked ? { piiRevealable: mayRevealPii(c, actor, reveal) } : {}) },
     timeline,

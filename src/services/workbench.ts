@@ -62,9 +62,7 @@ export async function workbench(app: App, actor: Actor): Promise<Workbench> {
   const mine = DEFS.filter((d) => d.for(actor));
   const items = await Promise.all(mine.map(async (d) => ({ key: d.key, queue: d.queue, urgent: d.urgent, count: await countComplaints(db, actor, d.filter(actor, now)) })));
   // The soonest-due few of each non-empty item, merged: at most a handful of small keyset reads.
-  const lists = await Promise.all(
-    mine.filter((d, i) => items[i]!.count > 0).map((d) => listComplaints(db, app.database.dialect, actor, d.filter(actor, now), { limit: URGENT_LIMIT, order: 'due' })),
-  );
+  const lists = await Promise.all(mine.filter((d, i) => items[i]!.count > 0).map((d) => listComplaints(db, app.database.dialect, actor, d.filter(actor, now), { limit: URGENT_LIMIT, order: 'due' })));
   const byId = new Map<string, ListRow>();
   for (const l of lists) for (const r of l.items) byId.set(r.id, r);
   const urgent = [...byId.values()].sort((a, b) => (a.nextDue?.dueAt ?? '').localeCompare(b.nextDue?.dueAt ?? '') || a.id.localeCompare(b.id)).slice(0, URGENT_LIMIT);

@@ -69,7 +69,9 @@ export async function holdFile(app: App, sha256: string): Promise<void> {
  */
 async function claimRemoval(app: App, sha256: string, at: string, claimable: (q: StageUpdate) => StageUpdate): Promise<boolean> {
   return app.database.db.transaction().execute(async (trx) => {
-    const claimed = await claimable(trx.updateTable('file_stages').set({ sweeping_at: at }).where('sha256', '=', sha256)).returning('sha256').executeTakeFirst();
+    const claimed = await claimable(trx.updateTable('file_stages').set({ sweeping_at: at }).where('sha256', '=', sha256))
+      .returning('sha256')
+      .executeTakeFirst();
     if (!claimed) return false;
     const named = await trx.selectFrom('attachments').select('id').where('sha256', '=', sha256).limit(1).executeTakeFirst();
     if (!named) return true;

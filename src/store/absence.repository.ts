@@ -75,14 +75,7 @@ export async function listAbsences(db: Executor, f: AbsenceFilter = {}): Promise
 /** The absences of `userIds` (not cancelled) overlapping [startsAt, endsAt). */
 export async function overlappingAbsences(db: Executor, userIds: string[], startsAt: string, endsAt: string): Promise<Absence[]> {
   if (!userIds.length) return [];
-  const rows = await db
-    .selectFrom('absences')
-    .selectAll()
-    .where('user_id', 'in', userIds)
-    .where('cancelled_at', 'is', null)
-    .where('starts_at', '<', endsAt)
-    .where('ends_at', '>', startsAt)
-    .execute();
+  const rows = await db.selectFrom('absences').selectAll().where('user_id', 'in', userIds).where('cancelled_at', 'is', null).where('starts_at', '<', endsAt).where('ends_at', '>', startsAt).execute();
   return rows.map(toAbsence);
 }
 
@@ -188,7 +181,13 @@ export async function endHandover(db: Executor, id: string, at: string, outcome:
 /** Ids of the cases `userId` is the primary handler of, in the given states. */
 export async function casesHandledBy(db: Executor, userId: string, states: readonly string[]): Promise<string[]> {
   if (!states.length) return [];
-  const rows = await db.selectFrom('complaints').select('id').where('primary_handler_id', '=', userId).where('state', 'in', [...states]).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('complaints')
+    .select('id')
+    .where('primary_handler_id', '=', userId)
+    .where('state', 'in', [...states])
+    .orderBy('id')
+    .execute();
   return rows.map((r) => r.id);
 }
 

@@ -49,7 +49,11 @@ function toEntry(r: AccountabilityEntriesTable): Entry {
 }
 
 async function appendStep(db: Executor, entryId: string, step: HistoryStep, at: string, actor: Pick<Actor, 'id' | 'name'>, amount: number | null, reason: string | null): Promise<void> {
-  const last = await db.selectFrom('accountability_history').select((eb) => eb.fn.max('seq').as('seq')).where('entry_id', '=', entryId).executeTakeFirst();
+  const last = await db
+    .selectFrom('accountability_history')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('entry_id', '=', entryId)
+    .executeTakeFirst();
   const row: AccountabilityHistoryTable = { entry_id: entryId, seq: Number(last?.seq ?? 0) + 1, step, at, actor_id: actor.id, actor_name: actor.name, amount, reason };
   await db.insertInto('accountability_history').values(row).execute();
 }
@@ -112,12 +116,7 @@ export async function getEntry(db: Executor, id: string): Promise<Entry | null> 
 
 /** Writes one step: the entry's new status and amount (only if it is still as `before`), and its history row. */
 export async function saveStep(db: Executor, before: Entry, after: Entry, actor: Pick<Actor, 'id' | 'name'>, reason: string | null): Promise<void> {
-  const r = await db
-    .updateTable('accountability_entries')
-    .set({ status: after.status, amount: after.amount, updated_at: after.updatedAt })
-    .where('id', '=', before.id)
-    .where('status', '=', before.status)
-    .executeTakeFirst();
+  const r = await db.updateTable('accountability_entries').set({ status: after.status, amount: after.amount, updated_at: after.updatedAt }).where('id', '=', before.id).where('status', '=', before.status).executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) throw new AppError('conflict', `entry ${before.id} changed meanwhile`);
   await appendStep(db, before.id, after.status, after.updatedAt, actor, after.amount, reason);
 }
@@ -261,6 +260,10 @@ export async function listHistory(db: Executor, entryId: string): Promise<Histor
 /** The cases behind entries, by id, in one query (the service decides what the reader is shown of each). */
 export async function casesOfEntries(db: Executor, complaintIds: readonly string[]): Promise<Map<string, Complaint>> {
   if (!complaintIds.length) return new Map();
-  const rows = await db.selectFrom('complaints').select(['id', 'body']).where('id', 'in', [...new Set(complaintIds)]).execute();
+  const rows = await db
+    .selectFrom('complaints')
+    .select(['id', 'body'])
+    .where('id', 'in', [...new Set(complaintIds)])
+    .execute();
   return new Map(rows.map((r) => [r.id, JSON.parse(r.body) as Complaint]));
 }

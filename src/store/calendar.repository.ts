@@ -43,7 +43,11 @@ export interface PendingRecalculation {
 
 /** Regions whose clocks have not yet been recalculated after their latest holiday change. */
 export async function pendingRecalculations(db: Executor): Promise<PendingRecalculation[]> {
-  const rows = await db.selectFrom('counters').select(['name', 'value']).where((eb) => eb.or([eb('name', 'like', `${REVISION}%`), eb('name', 'like', `${RECALCULATED}%`)])).execute();
+  const rows = await db
+    .selectFrom('counters')
+    .select(['name', 'value'])
+    .where((eb) => eb.or([eb('name', 'like', `${REVISION}%`), eb('name', 'like', `${RECALCULATED}%`)]))
+    .execute();
   const done = new Map(rows.filter((r) => r.name.startsWith(RECALCULATED)).map((r) => [r.name.slice(RECALCULATED.length), Number(r.value)]));
   return rows
     .filter((r) => r.name.startsWith(REVISION))

@@ -12,5 +12,9 @@ export function caseTermsRow(c: Pick<Complaint, 'id' | 'title' | 'description'>,
 }
 
 export async function insertCaseTerms(db: Executor, rows: readonly { complaint_id: string; terms: string }[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('complaint_terms').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('complaint_terms')
+      .values(rows.slice(i, i + 500))
+      .execute();
 }

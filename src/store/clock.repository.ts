@@ -28,14 +28,7 @@ export async function listClocks(db: Executor, complaintId: string): Promise<Clo
 
 /** Cases with a clock to look at by `now`, earliest first (uses the partial index). */
 export async function dueComplaintIds(db: Executor, now: string, limit: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('clocks')
-    .select(['complaint_id', 'next_check_at'])
-    .where('next_check_at', 'is not', null)
-    .where('next_check_at', '<=', now)
-    .orderBy('next_check_at')
-    .limit(limit)
-    .execute();
+  const rows = await db.selectFrom('clocks').select(['complaint_id', 'next_check_at']).where('next_check_at', 'is not', null).where('next_check_at', '<=', now).orderBy('next_check_at').limit(limit).execute();
   return [...new Set(rows.map((r) => r.complaint_id))];
 }
 

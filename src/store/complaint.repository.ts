@@ -14,16 +14,12 @@ import { isCommonText, matchesText, matchesTextDense } from './search.repository
 
 /** The text a case is found by (full-text index and the number/substring fallback). */
 export function searchText(c: Complaint): string {
-  return [c.number, c.title, c.description, c.references.order, c.references.product, c.references.plate, c.complainant.name, c.subject.description]
-    .filter(Boolean)
-    .join('\n');
+  return [c.number, c.title, c.description, c.references.order, c.references.product, c.references.plate, c.complainant.name, c.subject.description].filter(Boolean).join('\n');
 }
 
 /** The running clock that falls due first; grade-rise clocks are not handling deadlines. */
 export function nextDueClock(clocks: Clock[]): Clock | undefined {
-  return clocks
-    .filter((k) => k.status === 'running' && k.dueAt && !k.kind.startsWith('grade_rise'))
-    .sort((a, b) => (a.dueAt! < b.dueAt! ? -1 : a.dueAt! > b.dueAt! ? 1 : 0))[0];
+  return clocks.filter((k) => k.status === 'running' && k.dueAt && !k.kind.startsWith('grade_rise')).sort((a, b) => (a.dueAt! < b.dueAt! ? -1 : a.dueAt! > b.dueAt! ? 1 : 0))[0];
 }
 
 /** Columns derived from the case and its clocks. */
@@ -62,7 +58,10 @@ function participants(c: Complaint): { complaint_id: string; user_id: string; re
 }
 
 export async function insertComplaint(db: Executor, c: Complaint, clocks: Clock[]): Promise<void> {
-  await db.insertInto('complaints').values({ id: c.id, body: JSON.stringify(c), ...columns(c, clocks) }).execute();
+  await db
+    .insertInto('complaints')
+    .values({ id: c.id, body: JSON.stringify(c), ...columns(c, clocks) })
+    .execute();
   const rows = participants(c);
   if (rows.length) await db.insertInto('complaint_participants').values(rows).execute();
 }
@@ -92,7 +91,11 @@ export async function insertComplaintRows(db: Executor, cases: readonly { compla
       .values(chunk.map((x) => x.row))
       .execute();
     const rows = chunk.flatMap((x) => participants(x.complaint));
-    for (let j = 0; j < rows.length; j += 500) await db.insertInto('complaint_participants').values(rows.slice(j, j + 500)).execute();
+    for (let j = 0; j < rows.length; j += 500)
+      await db
+        .insertInto('complaint_participants')
+        .values(rows.slice(j, j + 500))
+        .execute();
   }
 }
 
@@ -118,16 +121,17 @@ export async function saveComplaint(db: Executor, c: Complaint, expectedVersion:
  * columns that differ from them are written. Refuses, changing nothing it can be blamed for (the
  * caller's transaction rolls back), if any case is no longer at its expected version.
  */
-export async function saveComplaints(
-  db: Executor,
-  cases: readonly { complaint: Complaint; expectedVersion: number; clocks: Clock[]; stored: Record<string, unknown> }[],
-): Promise<void> {
+export async function saveComplaints(db: Executor, cases: readonly { complaint: Complaint; expectedVersion: number; clocks: Clock[]; stored: Record<string, unknown> }[]): Promise<void> {
   if (!cases.length) return;
   const rows = cases.map((x) => ({ id: x.complaint.id, body: JSON.stringify(x.complaint), ...columns(x.complaint, x.clocks) }) as Record<string, unknown>);
   const changed = Object.keys(rows[0]!).filter((k) => k !== 'id' && rows.some((r, i) => r[k] !== cases[i]!.stored[k]));
   // Typed parameters: PostgreSQL resolves an untyped CASE to text, which an integer column refuses.
   const param = (v: unknown) => (v === null ? sql`null` : typeof v === 'number' ? sql`cast(${v} as integer)` : sql`cast(${v} as text)`);
-  const caseOf = (values: unknown[]) => sql`case id ${sql.join(cases.map((x, i) => sql`when ${x.complaint.id} then ${param(values[i])}`), sql` `)} end`;
+  const caseOf = (values: unknown[]) =>
+    sql`case id ${sql.join(
+      cases.map((x, i) => sql`when ${x.complaint.id} then ${param(values[i])}`),
+      sql` `,
+    )} end`;
   const ids = cases.map((x) => x.complaint.id);
   if (changed.length) {
     const r = await db
@@ -140,7 +144,11 @@ export async function saveComplaints(
   }
   await db.deleteFrom('complaint_participants').where('complaint_id', 'in', ids).execute();
   const people = cases.flatMap((x) => participants(x.complaint));
-  for (let j = 0; j < people.length; j += 500) await db.insertInto('complaint_participants').values(people.slice(j, j + 500)).execute();
+  for (let j = 0; j < people.length; j += 500)
+    await db
+      .insertInto('complaint_participants')
+      .values(people.slice(j, j + 500))
+      .execute();
 }
 
 export async function getComplaint(db: Executor, id: string): Promise<Complaint | null> {
@@ -397,7 +405,27 @@ export async function countComplaints(db: Executor, actor: Actor, f: Omit<ListFi
   return Number(row.n);
 }
 
-const LIST_COLUMNS = ['id', 'number', 'kind', 'channel', 'state', 'grade', 'category', 'department_code', 'primary_handler_id', 'tier', 'cycle', 'title', 'received_at', 'updated_at', 'resolve_due_at', 'overdue', 'next_due_kind', 'next_due_at', 'next_warn_at'] as const;
+const LIST_COLUMNS = [
+  'id',
+  'number',
+  'kind',
+  'channel',
+  'state',
+  'grade',
+  'category',
+  'department_code',
+  'primary_handler_id',
+  'tier',
+  'cycle',
+  'title',
+  'received_at',
+  'updated_at',
+  'resolve_due_at',
+  'overdue',
+  'next_due_kind',
+  'next_due_at',
+  'next_warn_at',
+] as const;
 
 /** The list's order (newest first, or soonest due first; id breaks ties) and its page cut. */
 function sortedPage<Q extends SelectQueryBuilder<any, any, any>>(q: Q, order: ListOrder, limit: number): Q {
@@ -418,7 +446,14 @@ const WALK_ABOVE = 1000;
 async function takesPartInMany(db: Executor, actor: Actor, above: number): Promise<boolean> {
   if (actor.kind === 'system') return false;
   const row = await db
-    .selectFrom((eb) => eb.selectFrom('complaint_participants').select('complaint_id').where('user_id', '=', actor.id).limit(above + 1).as('x'))
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('complaint_participants')
+        .select('complaint_id')
+        .where('user_id', '=', actor.id)
+        .limit(above + 1)
+        .as('x'),
+    )
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n) > above;

@@ -24,7 +24,13 @@ export async function insertContactKeys(db: Executor, complaintId: string, keys:
  */
 export async function caseIdsByContactKeys(db: Executor, keys: readonly string[], limit = 1000): Promise<string[]> {
   if (!keys.length) return [];
-  const rows = await db.selectFrom('contact_keys').select('complaint_id').distinct().where('key', 'in', [...keys]).limit(limit).execute();
+  const rows = await db
+    .selectFrom('contact_keys')
+    .select('complaint_id')
+    .distinct()
+    .where('key', 'in', [...keys])
+    .limit(limit)
+    .execute();
   return rows.map((r) => r.complaint_id);
 }
 
@@ -59,7 +65,14 @@ export async function findCasesByContact(
  */
 export function casesByContactQuery(db: Executor, actor: Actor, keys: readonly string[], opts: { receivedFrom?: string; receivedBefore?: string } = {}) {
   let q = db
-    .selectFrom((eb) => eb.selectFrom('contact_keys').select('contact_keys.complaint_id').distinct().where('contact_keys.key', 'in', [...new Set(keys)]).as('k'))
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('contact_keys')
+        .select('contact_keys.complaint_id')
+        .distinct()
+        .where('contact_keys.key', 'in', [...new Set(keys)])
+        .as('k'),
+    )
     .crossJoin('complaints')
     .whereRef('complaints.id', '=', 'k.complaint_id')
     .where(visibleTo(actor, { probe: true }));

@@ -6,7 +6,11 @@ export type CustomerFlagRow = CustomerFlagsTable;
 
 export async function insertCustomerFlag(db: Executor, row: CustomerFlagRow, keys: string[]): Promise<void> {
   await db.insertInto('customer_flags').values(row).execute();
-  if (keys.length) await db.insertInto('customer_flag_keys').values(keys.map((key) => ({ key, flag_id: row.id }))).execute();
+  if (keys.length)
+    await db
+      .insertInto('customer_flag_keys')
+      .values(keys.map((key) => ({ key, flag_id: row.id })))
+      .execute();
 }
 
 export async function getCustomerFlag(db: Executor, id: string): Promise<CustomerFlagRow | null> {
@@ -25,7 +29,14 @@ export async function activeFlagsFor(db: Executor, keys: readonly string[], now:
   return db
     .selectFrom('customer_flags')
     .selectAll()
-    .where('id', 'in', db.selectFrom('customer_flag_keys').select('flag_id').where('key', 'in', [...keys]))
+    .where(
+      'id',
+      'in',
+      db
+        .selectFrom('customer_flag_keys')
+        .select('flag_id')
+        .where('key', 'in', [...keys]),
+    )
     .where('lifted_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .orderBy('set_at', 'desc')
@@ -35,6 +46,11 @@ export async function activeFlagsFor(db: Executor, keys: readonly string[], now:
 /** The contact keys a case's customer is known by (contact_keys, migration 0011). */
 export async function contactKeysOfCases(db: Executor, complaintIds: readonly string[]): Promise<string[]> {
   if (!complaintIds.length) return [];
-  const rows = await db.selectFrom('contact_keys').select('key').distinct().where('complaint_id', 'in', [...complaintIds]).execute();
+  const rows = await db
+    .selectFrom('contact_keys')
+    .select('key')
+    .distinct()
+    .where('complaint_id', 'in', [...complaintIds])
+    .execute();
   return rows.map((r) => r.key);
 }

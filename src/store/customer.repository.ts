@@ -40,10 +40,7 @@ export interface SurveyToken {
 }
 
 export async function insertSurveyToken(db: Executor, t: Omit<SurveyToken, 'usedAt'>): Promise<void> {
-  await db
-    .insertInto('survey_tokens')
-    .values({ token_hash: t.tokenHash, complaint_id: t.complaintId, cycle: t.cycle, created_at: t.createdAt, expires_at: t.expiresAt, used_at: null })
-    .execute();
+  await db.insertInto('survey_tokens').values({ token_hash: t.tokenHash, complaint_id: t.complaintId, cycle: t.cycle, created_at: t.createdAt, expires_at: t.expiresAt, used_at: null }).execute();
 }
 
 export async function findSurveyToken(db: Executor, tokenHash: string): Promise<SurveyToken | null> {

@@ -68,14 +68,35 @@ export async function persistDecisions(trx: Transaction<DB>, before: CaseState, 
   if (!decisions.length) return { ...state, changedClocks: [] };
   const id = before.complaint.id;
   await saveComplaint(trx, state.complaint, before.complaint.version, state.clocks);
-  await appendEvents(trx, id, decisions.flatMap((d) => d.events));
+  await appendEvents(
+    trx,
+    id,
+    decisions.flatMap((d) => d.events),
+  );
   await upsertClocks(trx, [...changed.values()]);
-  await enqueueMessages(trx, decisions.flatMap((d) => d.outbox));
-  await recordFacts(trx, state.complaint, decisions.flatMap((d) => d.events), [...changed.values()], before.calendar ?? null);
+  await enqueueMessages(
+    trx,
+    decisions.flatMap((d) => d.outbox),
+  );
+  await recordFacts(
+    trx,
+    state.complaint,
+    decisions.flatMap((d) => d.events),
+    [...changed.values()],
+    before.calendar ?? null,
+  );
   // Duties (issue 10 §2): created by the transition that triggers them, completed by `complete_duty`.
   for (const d of decisions) {
     if (d.events[0]?.action === 'complete_duty') await completeCaseDuty(trx, state.complaint, d, before.calendar ?? null);
-    if (before.policy && before.calendar) await createCaseDuties(trx, state.complaint, dutiesForDecision(before.policy, d, before.calendar, () => uuidv7()), d, before.calendar, before.policy);
+    if (before.policy && before.calendar)
+      await createCaseDuties(
+        trx,
+        state.complaint,
+        dutiesForDecision(before.policy, d, before.calendar, () => uuidv7()),
+        d,
+        before.calendar,
+        before.policy,
+      );
   }
   for (const { d, list } of entries) await recordEntries(trx, state.complaint.policyKey, list, { id: d.events[0]!.actorId, name: d.events[0]!.actorName });
   return { ...state, changedClocks: [...changed.values()] };

@@ -53,25 +53,13 @@ export function toOutboxRow(r: OutboxTable): OutboxRow {
 
 /** Claims up to `limit` due rows (pending and due, or sending with an expired lease). */
 export async function claimDue(db: Executor, dialect: Dialect, o: { now: string; leaseUntil: string; owner: string; limit: number }): Promise<OutboxRow[]> {
-  let due = db
-    .selectFrom('outbox')
-    .select('id')
-    .where('status', 'in', ['pending', 'sending'])
-    .where('next_attempt_at', '<=', o.now)
-    .orderBy('next_attempt_at')
-    .limit(o.limit);
+  let due = db.selectFrom('outbox').select('id').where('status', 'in', ['pending', 'sending']).where('next_attempt_at', '<=', o.now).orderBy('next_attempt_at').limit(o.limit);
   if (dialect === 'postgres') due = due.forUpdate().skipLocked();
   // PostgreSQL may plan `id in (select … limit n)` as a join that re-runs the LIMIT subquery and
   // claims thousands of rows per pass (seen under the HTTP bench); `= any(array(…))` runs it once,
   // as an init plan.
-  const claim = db
-    .updateTable('outbox')
-    .set((eb) => ({ status: 'sending', lease_owner: o.owner, next_attempt_at: o.leaseUntil, last_attempt_at: o.now, attempts: eb('attempts', '+', 1) }));
-  const rows = await (dialect === 'postgres' ? claim.where(sql<SqlBool>`id = any(array(${due}))`) : claim.where('id', 'in', due))
-    .where('status', 'in', ['pending', 'sending'])
-    .where('next_attempt_at', '<=', o.now)
-    .returningAll()
-    .execute();
+  const claim = db.updateTable('outbox').set((eb) => ({ status: 'sending', lease_owner: o.owner, next_attempt_at: o.leaseUntil, last_attempt_at: o.now, attempts: eb('attempts', '+', 1) }));
+  const rows = await (dialect === 'postgres' ? claim.where(sql<SqlBool>`id = any(array(${due}))`) : claim.where('id', 'in', due)).where('status', 'in', ['pending', 'sending']).where('next_attempt_at', '<=', o.now).returningAll().execute();
   return rows.map(toOutboxRow).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
 }
 
@@ -208,17 +196,16 @@ export async function getOutboxRow(db: Executor, id: string): Promise<OutboxRow 
 }
 
 export async function outboxCounts(db: Executor): Promise<Record<string, number>> {
-  const rows = await db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll().as('n')]).groupBy('status').execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['status', (eb) => eb.fn.countAll().as('n')])
+    .groupBy('status')
+    .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
 /** An admin sends a dead-lettered row again: pending now, with a fresh attempt budget. */
 export async function retryDead(db: Executor, id: string, now: string): Promise<boolean> {
-  const r = await db
-    .updateTable('outbox')
-    .set({ status: 'pending', attempts: 0, next_attempt_at: now, lease_owner: null })
-    .where('id', '=', id)
-    .where('status', '=', 'dead')
-    .executeTakeFirst();
+  const r = await db.updateTable('outbox').set({ status: 'pending', attempts: 0, next_attempt_at: now, lease_owner: null }).where('id', '=', id).where('status', '=', 'dead').executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

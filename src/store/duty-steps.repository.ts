@@ -21,7 +21,11 @@ export async function createCaseDuties(trx: Transaction<DB>, c: Complaint, dutie
   await insertDuties(trx, duties, { id: e.actorId, name: e.actorName });
   for (const duty of duties) await recordDutyFact(trx, duty, c.cycle, cal, e.at);
   // The owner learns of it when it is created (through the outbox, after commit).
-  if (policy) await enqueueMessages(trx, duties.flatMap((duty) => dutyNotifications(duty, 'duty_assigned', policy, e.at)));
+  if (policy)
+    await enqueueMessages(
+      trx,
+      duties.flatMap((duty) => dutyNotifications(duty, 'duty_assigned', policy, e.at)),
+    );
 }
 
 export async function completeCaseDuty(trx: Transaction<DB>, c: Complaint, d: Decision, cal: WorkingCalendar | null): Promise<void> {

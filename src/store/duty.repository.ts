@@ -63,8 +63,15 @@ export interface DutyActor {
 }
 
 export async function appendDutyHistory(db: Executor, dutyId: string, at: string, step: string, actor: DutyActor, data: Record<string, unknown> = {}): Promise<void> {
-  const last = await db.selectFrom('duty_history').select((eb) => eb.fn.max('seq').as('seq')).where('duty_id', '=', dutyId).executeTakeFirst();
-  await db.insertInto('duty_history').values({ duty_id: dutyId, seq: Number(last?.seq ?? 0) + 1, at, step, actor_id: actor.id, actor_name: actor.name, data: JSON.stringify(data) }).execute();
+  const last = await db
+    .selectFrom('duty_history')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('duty_id', '=', dutyId)
+    .executeTakeFirst();
+  await db
+    .insertInto('duty_history')
+    .values({ duty_id: dutyId, seq: Number(last?.seq ?? 0) + 1, at, step, actor_id: actor.id, actor_name: actor.name, data: JSON.stringify(data) })
+    .execute();
 }
 
 /** Inserts case duties (a transition's). */
@@ -80,7 +87,11 @@ export async function insertDuties(db: Executor, duties: Duty[], actor: DutyActo
  * ON CONFLICT DO NOTHING works on both engines, so a second instance racing this one just loses.
  */
 export async function insertScheduledDuty(db: Executor, d: Duty, actor: DutyActor): Promise<boolean> {
-  const r = await db.insertInto('duties').values(toRow(d)).onConflict((oc) => oc.columns(['code', 'period']).doNothing()).executeTakeFirst();
+  const r = await db
+    .insertInto('duties')
+    .values(toRow(d))
+    .onConflict((oc) => oc.columns(['code', 'period']).doNothing())
+    .executeTakeFirst();
   if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
   await appendDutyHistory(db, d.id, d.createdAt, 'created', actor, { by: 'schedule', period: d.period });
   return true;
@@ -101,13 +112,7 @@ export async function openDutiesOwnedBy(db: Executor, who: { id: string; roles: 
     .selectFrom('duties')
     .selectAll()
     .where('status', '=', 'open')
-    .where((eb) =>
-      eb.or([
-        eb('owner_user_id', '=', who.id),
-        ...(who.roles.length ? [eb('owner_role', 'in', [...who.roles])] : []),
-        ...(who.managerOf.length ? [eb('owner_department', 'in', [...who.managerOf])] : []),
-      ]),
-    )
+    .where((eb) => eb.or([eb('owner_user_id', '=', who.id), ...(who.roles.length ? [eb('owner_role', 'in', [...who.roles])] : []), ...(who.managerOf.length ? [eb('owner_department', 'in', [...who.managerOf])] : [])]))
     .orderBy('due_at')
     .orderBy('id')
     .execute();
@@ -157,6 +162,10 @@ export async function recordDutyFact(db: Executor, d: Duty, cycle: number, cal: 
     updated_at: at,
   };
   const { complaint_id: _c, kind: _k, started_at: _s, cycle: _y, ...rest } = row;
-  await db.insertInto('clock_facts').values(row).onConflict((oc) => oc.columns(['complaint_id', 'kind', 'started_at']).doUpdateSet(rest)).execute();
+  await db
+    .insertInto('clock_facts')
+    .values(row)
+    .onConflict((oc) => oc.columns(['complaint_id', 'kind', 'started_at']).doUpdateSet(rest))
+    .execute();
   await touchRolledUp(db, d.complaintId, at); // a rolled-up case's on-time figures changed
 }

@@ -30,13 +30,7 @@ export function eventHash(row: Omit<EventsTable, 'hash' | 'scheme' | 'key_id'>):
  */
 export async function appendEvents(db: Executor, complaintId: string, events: ComplaintEvent[], keys?: AuditKeyring): Promise<void> {
   const ring = keys ?? auditKeysOf(db);
-  const last = await db
-    .selectFrom('complaint_events')
-    .select(['seq', 'hash'])
-    .where('complaint_id', '=', complaintId)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const last = await db.selectFrom('complaint_events').select(['seq', 'hash']).where('complaint_id', '=', complaintId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const rows = chainedRows(complaintId, events, ring, last ? { seq: Number(last.seq), hash: last.hash } : null);
   const seq = rows.length ? rows[rows.length - 1]!.seq : last ? Number(last.seq) : 0;
   const prev = rows.length ? rows[rows.length - 1]!.hash : (last?.hash ?? GENESIS_HASH);

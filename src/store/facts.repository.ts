@@ -28,7 +28,10 @@ export interface RolledUp {
 async function upsertCaseFacts(db: Executor, row: CaseFactsTable, schema: 'none' | 'day' | 'part'): Promise<RolledUp | null> {
   const { complaint_id: _id, rolled_day: _r, rolled_part: _p, ...rest } = row;
   const { rolled_day: _n, rolled_part: _q, ...values } = row;
-  const upsert = db.insertInto('case_facts').values(values).onConflict((oc) => oc.columns([...CASE_KEY]).doUpdateSet(rest));
+  const upsert = db
+    .insertInto('case_facts')
+    .values(values)
+    .onConflict((oc) => oc.columns([...CASE_KEY]).doUpdateSet(rest));
   if (schema === 'none') {
     await upsert.execute();
     return null;
@@ -98,7 +101,11 @@ export async function markRollupsStale(db: Executor, from: string, to: string, a
 /** Several ranges marked stale, each as `markRollupsStale` marks one, in one insert per chunk (the retention purge's groups). */
 export async function markRollupsStaleMany(db: Executor, ranges: readonly { from: string; to: string }[], at: string): Promise<void> {
   const rows = ranges.map((r) => ({ id: uuidv7(), from_at: r.from, to_at: r.to, created_at: at }));
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('report_rollup_marks').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('report_rollup_marks')
+      .values(rows.slice(i, i + 500))
+      .execute();
 }
 
 /** Repeat windows up to this many days are answered from the roll-ups (the API allows up to 3660). */
@@ -142,7 +149,11 @@ export async function touchRolledUp(db: Executor, complaintId: string, at: strin
 async function upsertClockFacts(db: Executor, rows: ClockFactsTable[]): Promise<void> {
   for (const row of rows) {
     const { complaint_id: _c, kind: _k, started_at: _s, ...rest } = row;
-    await db.insertInto('clock_facts').values(row).onConflict((oc) => oc.columns(['complaint_id', 'kind', 'started_at']).doUpdateSet(rest)).execute();
+    await db
+      .insertInto('clock_facts')
+      .values(row)
+      .onConflict((oc) => oc.columns(['complaint_id', 'kind', 'started_at']).doUpdateSet(rest))
+      .execute();
   }
 }
 

@@ -56,7 +56,11 @@ export async function markImported(db: Executor, org: string, rows: readonly Imp
 
 /** The facts rows of imported cases (folded before the batch's transaction by reports/facts.ts). */
 export async function insertImportedFacts(db: Executor, rows: readonly CaseFactsTable[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 200) await db.insertInto('case_facts').values(rows.slice(i, i + 200)).execute();
+  for (let i = 0; i < rows.length; i += 200)
+    await db
+      .insertInto('case_facts')
+      .values(rows.slice(i, i + 200))
+      .execute();
   // Imported cases received in the past can make rolled-up complaints after them repeat complaints.
   if (rows.length) {
     const times = rows.map((r) => r.received_at).sort();
@@ -66,19 +70,31 @@ export async function insertImportedFacts(db: Executor, rows: readonly CaseFacts
 
 /** Contact keys of new cases, many at once (hashed before the transaction). */
 export async function insertContactKeysOf(db: Executor, rows: readonly { key: string; complaint_id: string; kind: string }[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('contact_keys').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('contact_keys')
+      .values(rows.slice(i, i + 500))
+      .execute();
 }
 
 /** Timeline rows MACed before the transaction (store/event.repository.ts `chainedRows`), many at once. */
 export async function insertEventRows(db: Executor, rows: readonly EventsTable[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 200) await db.insertInto('complaint_events').values(rows.slice(i, i + 200)).execute();
+  for (let i = 0; i < rows.length; i += 200)
+    await db
+      .insertInto('complaint_events')
+      .values(rows.slice(i, i + 200))
+      .execute();
 }
 
 /** The audit digest (audit/records.ts `caseDigest`) of each case row as stored. */
 export async function caseDigests(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db.selectFrom('complaints').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute();
+    const rows = await db
+      .selectFrom('complaints')
+      .selectAll()
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
     for (const r of rows) out.set(r.id, caseDigest(r));
   }
   return out;
@@ -105,17 +121,23 @@ export class NewCaseDigests {
   async confirm(db: Executor, rows: readonly Record<string, unknown>[], early: Map<string, string> | null): Promise<Map<string, string>> {
     const first = rows[0];
     if (!first) return new Map();
-    const stored = await db.selectFrom('complaints').selectAll().where('id', '=', first.id as string).executeTakeFirstOrThrow();
+    const stored = await db
+      .selectFrom('complaints')
+      .selectAll()
+      .where('id', '=', first.id as string)
+      .executeTakeFirstOrThrow();
     const digest = caseDigest(stored);
     if (early && early.get(first.id as string) === digest) return early;
     const defaults: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(stored)) if (!(k in first)) defaults[k] = v;
     if (caseDigest(first, defaults) !== digest) {
       this.defaults = null;
-      return caseDigests(db, rows.map((r) => r.id as string));
+      return caseDigests(
+        db,
+        rows.map((r) => r.id as string),
+      );
     }
     this.defaults = defaults;
     return this.before(rows)!;
   }
 }
-

@@ -39,7 +39,18 @@ export async function currentVersions(db: Executor, ids: readonly string[]): Pro
     .execute();
   for (const r of rows)
     out.set(r.id, {
-      article: { id: r.id, current_version: r.current_version, status: r.status, category: r.category, title: r.title, token_count: r.token_count, source_complaint_id: r.source_complaint_id, created_by: r.created_by, created_at: r.created_at, updated_at: r.updated_at },
+      article: {
+        id: r.id,
+        current_version: r.current_version,
+        status: r.status,
+        category: r.category,
+        title: r.title,
+        token_count: r.token_count,
+        source_complaint_id: r.source_complaint_id,
+        created_by: r.created_by,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+      },
       version: { article_id: r.id, version: r.version, document: r.document, edited_by: r.edited_by, edited_by_name: r.edited_by_name, edited_at: r.edited_at, note: r.note },
     });
   return out;
@@ -65,7 +76,11 @@ export async function saveVersion(db: Executor, article: ArticleRow, version: Ve
   const tf = new Map<string, number>();
   for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
   const rows = [...tf].map(([token, n]) => ({ token, article_id: article.id, tf: n }));
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('knowledge_tokens').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('knowledge_tokens')
+      .values(rows.slice(i, i + 500))
+      .execute();
   return true;
 }
 
@@ -89,7 +104,12 @@ export async function articleCandidates(db: Executor, tokens: readonly string[],
     .where('t.token', 'in', [...tokens])
     .where('a.status', '=', 'published')
     .limit(limit);
-  return db.selectFrom('knowledge_tokens').select(['article_id', 'token', 'tf']).where('token', 'in', [...tokens]).where('article_id', 'in', ids).execute();
+  return db
+    .selectFrom('knowledge_tokens')
+    .select(['article_id', 'token', 'tf'])
+    .where('token', 'in', [...tokens])
+    .where('article_id', 'in', ids)
+    .execute();
 }
 
 /** Corpus figures for BM25 over published articles: how many, their mean length, each token's document frequency. */
@@ -148,7 +168,11 @@ export interface SimilarCaseRow {
 /** The bodies of the given cases (the few a match shows). */
 export async function caseBodies(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
-  const rows = await db.selectFrom('complaints').select(['id', 'body']).where('id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('complaints')
+    .select(['id', 'body'])
+    .where('id', 'in', [...ids])
+    .execute();
   return new Map(rows.map((r) => [r.id, r.body]));
 }
 
@@ -180,7 +204,11 @@ export async function articleFacts(db: Executor, dialect: Dialect, ids: readonly
     : dialect === 'sqlite'
       ? sql<string | null>`(select json_extract(v.document, '$.products') from knowledge_versions v where v.article_id = a.id and v.version = a.current_version)`
       : sql<string | null>`(select (v.document::json -> 'products')::text from knowledge_versions v where v.article_id = a.id and v.version = a.current_version)`;
-  const rows = await db.selectFrom('knowledge_articles as a').select(['a.id', 'a.category', 'a.token_count', products.as('products')]).where('a.id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('knowledge_articles as a')
+    .select(['a.id', 'a.category', 'a.token_count', products.as('products')])
+    .where('a.id', 'in', [...ids])
+    .execute();
   for (const r of rows) out.set(r.id, { category: r.category, tokenCount: Number(r.token_count), products: r.products ? (JSON.parse(r.products) as string[]) : [] });
   return out;
 }
@@ -213,14 +241,7 @@ export const SIMILAR_WALK = 5000;
  * cases taken in by Kesu; for imported history (registered later than received) SQLite's walk
  * prefers the imported cases among those sharing a word. `form` forces a reading (tests).
  */
-export async function similarCaseCandidates(
-  db: Executor,
-  dialect: Dialect,
-  actor: Actor,
-  tokens: readonly string[],
-  limit: number,
-  opts: { form?: 'dense' | 'sparse'; walk?: number; withText?: boolean } = {},
-): Promise<SimilarCaseRow[]> {
+export async function similarCaseCandidates(db: Executor, dialect: Dialect, actor: Actor, tokens: readonly string[], limit: number, opts: { form?: 'dense' | 'sparse'; walk?: number; withText?: boolean } = {}): Promise<SimilarCaseRow[]> {
   if (!tokens.length) return [];
   const q = anyTokenQuery(dialect, tokens);
   const resolved = [...RESOLVED_STATES];

@@ -17,11 +17,7 @@ export async function insertHold(db: Executor, row: HoldRow): Promise<void> {
 }
 
 function listedHolds(db: Executor) {
-  return db
-    .selectFrom('legal_holds')
-    .leftJoin('complaints', 'complaints.id', 'legal_holds.complaint_id')
-    .selectAll('legal_holds')
-    .select('complaints.number as complaint_number');
+  return db.selectFrom('legal_holds').leftJoin('complaints', 'complaints.id', 'legal_holds.complaint_id').selectAll('legal_holds').select('complaints.number as complaint_number');
 }
 
 export async function findHold(db: Executor, id: string): Promise<ListedHoldRow | undefined> {
@@ -36,7 +32,10 @@ export async function liftHoldRow(db: Executor, id: string, by: string, at: stri
 
 /** Holds, newest first; `active`: only those in force. */
 export async function listHoldRows(db: Executor, opts: { active?: boolean; limit?: number } = {}): Promise<ListedHoldRow[]> {
-  let q = listedHolds(db).orderBy('legal_holds.set_at', 'desc').orderBy('legal_holds.id', 'desc').limit(opts.limit ?? 500);
+  let q = listedHolds(db)
+    .orderBy('legal_holds.set_at', 'desc')
+    .orderBy('legal_holds.id', 'desc')
+    .limit(opts.limit ?? 500);
   if (opts.active) q = q.where('legal_holds.lifted_at', 'is', null);
   return q.execute();
 }
@@ -54,7 +53,13 @@ export function heldCase(eb: ExpressionBuilder<DB, 'complaints'>): Expression<Sq
           w.and([w('h.scope', '=', 'received'), w('h.received_from', '<=', w.ref('complaints.received_at')), w('h.received_to', '>', w.ref('complaints.received_at'))]),
           w.and([
             w('h.scope', '=', 'customer'),
-            w.exists(w.selectFrom('contact_keys as k').select(sql`1`.as('one')).whereRef('k.complaint_id', '=', 'complaints.id').whereRef('k.key', '=', 'h.contact_key')),
+            w.exists(
+              w
+                .selectFrom('contact_keys as k')
+                .select(sql`1`.as('one'))
+                .whereRef('k.complaint_id', '=', 'complaints.id')
+                .whereRef('k.key', '=', 'h.contact_key'),
+            ),
           ]),
         ]),
       ),
@@ -64,7 +69,12 @@ export function heldCase(eb: ExpressionBuilder<DB, 'complaints'>): Expression<Sq
 /** The ids among `ids` that a hold in force covers. */
 export async function heldIds(db: Executor, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const rows = await db.selectFrom('complaints').select('id').where('id', 'in', ids).where((eb) => heldCase(eb)).execute();
+  const rows = await db
+    .selectFrom('complaints')
+    .select('id')
+    .where('id', 'in', ids)
+    .where((eb) => heldCase(eb))
+    .execute();
   return new Set(rows.map((r) => r.id));
 }
 
@@ -80,7 +90,16 @@ export async function holdsCovering(db: Executor, id: string): Promise<string[]>
       w.or([
         w.and([w('h.scope', '=', 'case'), w('h.complaint_id', '=', id)]),
         w.and([w('h.scope', '=', 'received'), w('h.received_from', '<=', c.received_at), w('h.received_to', '>', c.received_at)]),
-        w.and([w('h.scope', '=', 'customer'), w.exists(w.selectFrom('contact_keys as k').select(sql`1`.as('one')).where('k.complaint_id', '=', id).whereRef('k.key', '=', 'h.contact_key'))]),
+        w.and([
+          w('h.scope', '=', 'customer'),
+          w.exists(
+            w
+              .selectFrom('contact_keys as k')
+              .select(sql`1`.as('one'))
+              .where('k.complaint_id', '=', id)
+              .whereRef('k.key', '=', 'h.contact_key'),
+          ),
+        ]),
       ]),
     )
     .orderBy('h.id')

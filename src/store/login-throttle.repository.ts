@@ -75,15 +75,31 @@ export async function purgeThrottle(db: Executor, nowMs: number): Promise<number
   return Number(r.numDeletedRows);
 }
 
-export type AuthEventKind = 'login_failed' | 'locked' | 'refused_locked' | 'unlocked'
+export type AuthEventKind =
+  | 'login_failed'
+  | 'locked'
+  | 'refused_locked'
+  | 'unlocked'
   // accounts and sessions (services/accounts.ts)
-  | 'user_updated' | 'roles_changed' | 'user_deactivated' | 'user_reactivated' | 'password_reset' | 'password_changed' | 'password_change_refused' | 'signed_out_everywhere'
+  | 'user_updated'
+  | 'roles_changed'
+  | 'user_deactivated'
+  | 'user_reactivated'
+  | 'password_reset'
+  | 'password_changed'
+  | 'password_change_refused'
+  | 'signed_out_everywhere'
   // departments edited in the console (services/departments.ts); `username` is null, the code in the detail
-  | 'department_created' | 'department_changed' | 'department_deactivated' | 'department_reactivated' | 'department_deleted'
+  | 'department_created'
+  | 'department_changed'
+  | 'department_deactivated'
+  | 'department_reactivated'
+  | 'department_deleted'
   // a policy version activated by an upload or the console's editor (services/policy-publish.ts); the key in the detail
   | 'policy_published'
   // single sign-on (services/sso.ts): `username` is the matched user's, or null when none matched
-  | 'sso_signed_in' | 'sso_refused';
+  | 'sso_signed_in'
+  | 'sso_refused';
 
 export interface AuthEvent {
   id: string;

@@ -21,7 +21,11 @@ export async function countCasesByState(db: Executor, states: readonly string[])
 
 /** Cases with a running clock past its deadline (the `overdue` column). */
 export async function countOverdueCases(db: Executor): Promise<number> {
-  const r = await db.selectFrom('complaints').select((eb) => eb.fn.countAll().as('n')).where('overdue', '=', 1).executeTakeFirst();
+  const r = await db
+    .selectFrom('complaints')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('overdue', '=', 1)
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 

@@ -47,8 +47,7 @@ export async function recordPiiAccess(db: Executor, a: PiiAccess, keys?: AuditKe
     }
   }
   // Lock the head on PostgreSQL; SQLite runs one writer at a time.
-  if (databaseOf(db)?.dialect === 'postgres')
-    await db.selectFrom('audit_heads').select('seq').where('complaint_id', '=', a.complaintId).where('log', '=', 'access').forUpdate().execute();
+  if (databaseOf(db)?.dialect === 'postgres') await db.selectFrom('audit_heads').select('seq').where('complaint_id', '=', a.complaintId).where('log', '=', 'access').forUpdate().execute();
   const last = await db.selectFrom('pii_access_log').select(['seq', 'hash']).where('complaint_id', '=', a.complaintId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const row = {
     id: a.id,
@@ -65,7 +64,10 @@ export async function recordPiiAccess(db: Executor, a: PiiAccess, keys?: AuditKe
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
   const hash = macOf(ring.current, accessRecord(row, 2));
-  await db.insertInto('pii_access_log').values({ ...row, hash, scheme: 2, key_id: ring.current.id }).execute();
+  await db
+    .insertInto('pii_access_log')
+    .values({ ...row, hash, scheme: 2, key_id: ring.current.id })
+    .execute();
   await writeHead(db, ring, { complaint_id: a.complaintId, log: 'access', seq: row.seq, hash, case_digest: null }, a.at);
 }
 

@@ -13,9 +13,18 @@ export async function savePolicyVersion(db: Executor, p: Policy, sourceText: str
   // same rules even if a later release reads it with more defaults.
   if (existing && existing.document !== JSON.stringify(p) && existing.source_text !== sourceText)
     throw new AppError('conflict', 'policy version stored with other content', [
-      fieldProblem('version', `版本“${key}”已存在且内容不同：请为修改后的制度另起一个版本号`, `Version "${key}" is already stored with other rules: give the changed policy a new version label`, `版本「${key}」已存在且內容不同：請為修改後的制度另起一個版本號`),
+      fieldProblem(
+        'version',
+        `版本“${key}”已存在且内容不同：请为修改后的制度另起一个版本号`,
+        `Version "${key}" is already stored with other rules: give the changed policy a new version label`,
+        `版本「${key}」已存在且內容不同：請為修改後的制度另起一個版本號`,
+      ),
     ]);
-  if (!existing) await db.insertInto('policies').values({ key, policy_id: p.id, version: p.version, document: JSON.stringify(p), source_text: sourceText, active: 0, created_at: at }).execute();
+  if (!existing)
+    await db
+      .insertInto('policies')
+      .values({ key, policy_id: p.id, version: p.version, document: JSON.stringify(p), source_text: sourceText, active: 0, created_at: at })
+      .execute();
   if (activate) {
     await db.updateTable('policies').set({ active: 0 }).where('active', '=', 1).execute();
     await db.updateTable('policies').set({ active: 1 }).where('key', '=', key).execute();

@@ -64,18 +64,17 @@ export async function visibleProblemCases(db: Executor, actor: Actor, problemIds
 
 /** The problem records grouping a case. */
 export async function problemsOfCase(db: Executor, complaintId: string): Promise<ProblemRow[]> {
-  return db
-    .selectFrom('problems')
-    .innerJoin('problem_cases', 'problem_cases.problem_id', 'problems.id')
-    .selectAll('problems')
-    .where('problem_cases.complaint_id', '=', complaintId)
-    .orderBy('problems.created_at', 'desc')
-    .execute();
+  return db.selectFrom('problems').innerJoin('problem_cases', 'problem_cases.problem_id', 'problems.id').selectAll('problems').where('problem_cases.complaint_id', '=', complaintId).orderBy('problems.created_at', 'desc').execute();
 }
 
 /** Of these case ids, those the actor may see. */
 export async function visibleCaseIds(db: Executor, actor: Actor, ids: readonly string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const rows = await db.selectFrom('complaints').select('id').where('id', 'in', [...ids]).where(visibleTo(actor) as never).execute();
+  const rows = await db
+    .selectFrom('complaints')
+    .select('id')
+    .where('id', 'in', [...ids])
+    .where(visibleTo(actor) as never)
+    .execute();
   return new Set(rows.map((r) => r.id));
 }

@@ -34,25 +34,26 @@ export async function casesSharingKeys(db: Executor, keys: readonly string[], fr
 
 /** The newest cases received in [from, before) (at most `limit`), id and version only: the text comparison reads bodies it has not cut yet. */
 export async function recentCaseVersions(db: Executor, from: string, before: string, limit: number): Promise<{ id: string; version: number }[]> {
-  return db
-    .selectFrom('complaints')
-    .select(['id', 'version'])
-    .where('received_at', '>=', from)
-    .where('received_at', '<', before)
-    .orderBy('received_at', 'desc')
-    .limit(limit)
-    .execute();
+  return db.selectFrom('complaints').select(['id', 'version']).where('received_at', '>=', from).where('received_at', '<', before).orderBy('received_at', 'desc').limit(limit).execute();
 }
 
 /** The bodies of the given cases, with their versions. */
 export async function caseBodies(db: Executor, ids: readonly string[]): Promise<{ id: string; version: number; body: Complaint }[]> {
   if (!ids.length) return [];
-  const rows = await db.selectFrom('complaints').select(['id', 'version', 'body']).where('id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('complaints')
+    .select(['id', 'version', 'body'])
+    .where('id', 'in', [...ids])
+    .execute();
   return rows.map((r) => ({ id: r.id, version: r.version, body: JSON.parse(r.body) as Complaint }));
 }
 
 export async function insertCaseLinks(db: Executor, rows: readonly CaseLinksTable[]): Promise<void> {
-  if (rows.length) await db.insertInto('case_links').values([...rows]).execute();
+  if (rows.length)
+    await db
+      .insertInto('case_links')
+      .values([...rows])
+      .execute();
 }
 
 export interface RelatedRow {
@@ -93,9 +94,7 @@ export async function relatedVisible(db: Executor, actor: Actor, id: string, lim
 
 /** The product a case names (references.product), trimmed; '' when none. */
 function productOf(dialect: Dialect) {
-  return dialect === 'postgres'
-    ? sql<string>`coalesce(trim((complaints.body::jsonb)->'references'->>'product'), '')`
-    : sql<string>`coalesce(trim(json_extract(complaints.body, '$.references.product')), '')`;
+  return dialect === 'postgres' ? sql<string>`coalesce(trim((complaints.body::jsonb)->'references'->>'product'), '')` : sql<string>`coalesce(trim(json_extract(complaints.body, '$.references.product')), '')`;
 }
 
 export interface SubjectCount {

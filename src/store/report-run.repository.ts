@@ -190,23 +190,12 @@ export async function claimRun(db: Executor, r: NewReportRun, o: { owner: string
 
 /** Records progress and extends the lease; false when the lease was lost to another instance. */
 export async function recordProgress(db: Executor, id: string, owner: string, p: { progress: number; step: string; leaseUntil: string }): Promise<boolean> {
-  const r = await db
-    .updateTable('report_runs')
-    .set({ progress: p.progress, step: p.step, lease_until: p.leaseUntil })
-    .where('id', '=', id)
-    .where('status', '=', 'running')
-    .where('lease_owner', '=', owner)
-    .executeTakeFirst();
+  const r = await db.updateTable('report_runs').set({ progress: p.progress, step: p.step, lease_until: p.leaseUntil }).where('id', '=', id).where('status', '=', 'running').where('lease_owner', '=', owner).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
 /** Stores the content and marks the run done (the caller's transaction also queues its delivery); false when the lease was lost. */
-export async function finishRun(
-  db: Executor,
-  id: string,
-  owner: string,
-  f: { content: string; contentHash: string; headline: Record<string, unknown>; deliveries: number; deliveryNote: string | null; now: string },
-): Promise<boolean> {
+export async function finishRun(db: Executor, id: string, owner: string, f: { content: string; contentHash: string; headline: Record<string, unknown>; deliveries: number; deliveryNote: string | null; now: string }): Promise<boolean> {
   const r = await db
     .updateTable('report_runs')
     .set({

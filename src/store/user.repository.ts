@@ -84,7 +84,10 @@ export async function listUsers(db: Executor): Promise<UserRecord[]> {
 }
 
 export async function countUsers(db: Executor): Promise<number> {
-  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -152,11 +155,19 @@ export async function updateUser(db: Executor, id: string, c: UserChanges): Prom
 }
 
 export async function setUserActive(db: Executor, id: string, active: boolean, at: string): Promise<void> {
-  await db.updateTable('users').set({ active: active ? 1 : 0, deactivated_at: active ? null : at }).where('id', '=', id).execute();
+  await db
+    .updateTable('users')
+    .set({ active: active ? 1 : 0, deactivated_at: active ? null : at })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function setPasswordHash(db: Executor, id: string, passwordHash: string, mustChange: boolean): Promise<void> {
-  await db.updateTable('users').set({ password_hash: passwordHash, must_change_password: mustChange ? 1 : 0 }).where('id', '=', id).execute();
+  await db
+    .updateTable('users')
+    .set({ password_hash: passwordHash, must_change_password: mustChange ? 1 : 0 })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function getUserContacts(db: Executor, id: string): Promise<{ email: string | null; phone: string | null } | null> {
@@ -189,6 +200,10 @@ export async function deleteSession(db: Executor, tokenHash: string): Promise<vo
 
 /** Users whose e-mail is `email`, compared case-insensitively (single sign-on matches by it: services/sso.ts). */
 export async function findUsersByEmail(db: Executor, email: string): Promise<UserRecord[]> {
-  const rows = await db.selectFrom('users').selectAll().where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).execute();
+  const rows = await db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+    .execute();
   return rows.map(toUser);
 }

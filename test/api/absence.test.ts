@@ -62,7 +62,15 @@ async function cancel(k: Kesu, user: string, absenceId: string, lang = 'zh-CN') 
   return { status: r.statusCode, body: r.json() };
 }
 
-const count = async (k: Kesu, table: 'absences' | 'absence_handovers' | 'complaint_events' | 'outbox') => Number((await k.app.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const count = async (k: Kesu, table: 'absences' | 'absence_handovers' | 'complaint_events' | 'outbox') =>
+  Number(
+    (
+      await k.app.database.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 for (const { dialect, skip } of await engines()) {
   describe(`absences and stand-ins (${dialect})`, { skip }, () => {
@@ -85,14 +93,20 @@ for (const { dialect, skip } of await engines()) {
 
       k.clock.set('2026-09-29T00:00:30+08:00');
       const s = await sweepDeadlines(k.app);
-      assert.ok(s.absences?.handedOver.some((h) => h.complaintId === id && h.duty === 'primary_handler' && h.standInId === ids.handler2), JSON.stringify(s.absences));
+      assert.ok(
+        s.absences?.handedOver.some((h) => h.complaintId === id && h.duty === 'primary_handler' && h.standInId === ids.handler2),
+        JSON.stringify(s.absences),
+      );
       const v = (await k.as('handler2').get(`/api/v1/complaints/${id}`)).body;
       assert.equal(v.complaint.primaryHandlerId, ids.handler2);
       assert.ok(v.complaint.coHandlerIds.includes(ids.handler), 'the absent handler still sees the case');
       const e = v.timeline.find((x: any) => x.action === 'stand_in');
       assert.equal(e.actorId, 'system');
       assert.deepEqual([e.data.standIn.to, e.data.standIn.by, e.data.standIn.absence.userId], [ids.handler2, 'backup', ids.handler]);
-      assert.deepEqual((await outbox(k, id, 'stand_in_assigned')).map((m) => m.recipient), [{ userIds: [ids.handler2] }]);
+      assert.deepEqual(
+        (await outbox(k, id, 'stand_in_assigned')).map((m) => m.recipient),
+        [{ userIds: [ids.handler2] }],
+      );
       assert.equal((await k.as('handler2').act(id, 'accept', {})).status, 200, 'the stand-in does the handler’s work');
       const again = await sweepDeadlines(k.app);
       assert.equal(again.absences?.handedOver.length, 0, 'handed over once');
@@ -102,7 +116,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(away.status, 200, JSON.stringify(away.body));
       const listed = away.body.find((a: any) => a.id === rec.body.id);
       assert.deepEqual([listed.status, listed.reason, listed.userName], ['active', null, '王强']);
-      assert.deepEqual(listed.handovers.map((h: any) => [h.complaintId, h.duty, h.standInId, h.standInName]), [[id, 'primary_handler', ids.handler2, '吴磊']]);
+      assert.deepEqual(
+        listed.handovers.map((h: any) => [h.complaintId, h.duty, h.standInId, h.standInName]),
+        [[id, 'primary_handler', ids.handler2, '吴磊']],
+      );
       assert.equal((await k.as('handler').get(`/api/v1/absences/${rec.body.id}`)).body.reason, '年假');
 
       // Routing while he is away: refused on its field (in the caller's language) while someone present could take it.
@@ -146,7 +163,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(v.complaint.primaryHandlerId, ids.handler, 'the case keeps its handler');
       const e = v.timeline.find((x: any) => x.action === 'stand_in');
       assert.deepEqual([e.data.standIn.duty, e.data.standIn.level, e.data.standIn.to, e.data.standIn.by], ['approval', 'manager', deputy, 'same_level']);
-      assert.deepEqual((await outbox(k, id, 'stand_in_approval')).map((m) => m.recipient), [{ userIds: [deputy] }]);
+      assert.deepEqual(
+        (await outbox(k, id, 'stand_in_approval')).map((m) => m.recipient),
+        [{ userIds: [deputy] }],
+      );
       const a = await k.as('csdeputy').act(id, 'approve', { comment: '同意' });
       assert.equal(a.status, 200, JSON.stringify(a.body));
       assert.equal(a.body.complaint.state, 'implementing');
@@ -163,7 +183,10 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual([e.data.standIn.to, e.data.standIn.by], [ids.deptmanager, 'department_manager']);
       assert.equal((await k.as('handler2').get(`/api/v1/complaints/${id}`)).status, 404, 'the subject never sees it');
       const told = (await k.app.database.db.selectFrom('outbox').select('recipient').where('complaint_id', '=', id).execute()).map((r) => r.recipient);
-      assert.ok(told.every((r) => !r.includes(ids.handler2!)), 'nor is told of it');
+      assert.ok(
+        told.every((r) => !r.includes(ids.handler2!)),
+        'nor is told of it',
+      );
       assert.equal((await cancel(k, 'handler', rec.body.id)).status, 200);
     });
 
@@ -239,7 +262,10 @@ for (const { dialect, skip } of await engines()) {
       const e = v.timeline.find((x: any) => x.action === 'return_from_absence');
       assert.deepEqual([e.data.returned.to, e.data.returned.from], [ids.handler, ids.handler2]);
       assert.ok((await outbox(k, id, 'case_assigned')).some((m) => m.recipient.userIds?.[0] === ids.handler && m.payload.returned === true));
-      assert.deepEqual((await outbox(k, id, 'stand_in_ended')).map((m) => m.recipient), [{ userIds: [ids.handler2] }]);
+      assert.deepEqual(
+        (await outbox(k, id, 'stand_in_ended')).map((m) => m.recipient),
+        [{ userIds: [ids.handler2] }],
+      );
       const done = (await k.as('handler').get(`/api/v1/absences/${rec.body.id}`)).body;
       assert.deepEqual([done.status, done.handovers[0].outcome], ['over', 'returned']);
       assert.equal((await sweepDeadlines(k.app)).absences?.returned.length, 0, 'returned once');
@@ -256,8 +282,14 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(c.status, 200, JSON.stringify(c.body));
       assert.equal(c.body.status, 'cancelled');
       // Every case of his went over (the earlier test's too) and comes back.
-      assert.ok(c.body.handovers.some((h: any) => h.complaintId === id), JSON.stringify(c.body.handovers));
-      assert.ok(c.body.handovers.every((h: any) => h.outcome === 'returned'), JSON.stringify(c.body.handovers));
+      assert.ok(
+        c.body.handovers.some((h: any) => h.complaintId === id),
+        JSON.stringify(c.body.handovers),
+      );
+      assert.ok(
+        c.body.handovers.every((h: any) => h.outcome === 'returned'),
+        JSON.stringify(c.body.handovers),
+      );
       assert.equal((await k.as('handler').get(`/api/v1/complaints/${id}`)).body.complaint.primaryHandlerId, ids.handler);
       const late = await cancel(k, 'handler', rec.body.id);
       assert.equal(late.body.status, 'cancelled', 'cancelling twice answers the cancelled absence');

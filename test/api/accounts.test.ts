@@ -115,7 +115,10 @@ for (const { dialect, skip } of await engines()) {
       await k.app.database.db.updateTable('complaints').set({ primary_handler_id: id }).where('id', '=', caseId).execute();
       const r = await call(admin, 'POST', `/api/v1/users/${id}/deactivate`);
       assert.equal(r.status, 200);
-      assert.deepEqual(r.body.openCases.map((c: { number: string; relation: string }) => `${c.number}:${c.relation}`), [`${number}:primary_handler`]);
+      assert.deepEqual(
+        r.body.openCases.map((c: { number: string; relation: string }) => `${c.number}:${c.relation}`),
+        [`${number}:primary_handler`],
+      );
       await call(admin, 'POST', `/api/v1/users/${id}/reactivate`);
     });
 

@@ -24,12 +24,23 @@ for (const { dialect, skip } of await engines()) {
     after(async () => k?.close());
 
     const db = () => k.app.database.db;
-    const count = async (table: 'complaints' | 'complaint_events' | 'outbox') => Number((await db().selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async (table: 'complaints' | 'complaint_events' | 'outbox') =>
+      Number(
+        (
+          await db()
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     it('the caller history offers the open case and the agent may add the call to it', async () => {
       const h = await k.as('agent').get('/api/v1/callers/history?phone=138-1234-5678');
       assert.equal(h.status, 200);
-      assert.deepEqual(h.body.open.map((c: any) => c.id), [id]);
+      assert.deepEqual(
+        h.body.open.map((c: any) => c.id),
+        [id],
+      );
       const view = await k.as('agent').get(`/api/v1/complaints/${id}`);
       assert.ok(view.body.allowedActions.includes('add_contact'), JSON.stringify(view.body.allowedActions));
     });

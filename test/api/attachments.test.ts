@@ -52,7 +52,10 @@ for (const { dialect, skip } of await engines()) {
     }
 
     async function upload(user: string, id: string, files: { name: string; type: string; data: Buffer }[], o: { fields?: Record<string, string>; query?: string; headers?: Record<string, string> } = {}) {
-      const m = multipart(o.fields ?? {}, files.map((f) => ({ field: 'files', ...f })));
+      const m = multipart(
+        o.fields ?? {},
+        files.map((f) => ({ field: 'files', ...f })),
+      );
       const r = await ck.k.server.inject({
         method: 'POST',
         url: `/api/v1/complaints/${id}/attachments${o.query ?? ''}`,
@@ -69,7 +72,15 @@ for (const { dialect, skip } of await engines()) {
     /** What a refusal must leave unchanged: rows, events, outbox, the case's version, files on disk. */
     async function snapshot() {
       const db = ck.k.testDb.database.db;
-      const count = async (t: 'attachments' | 'complaint_events' | 'outbox') => Number((await db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const count = async (t: 'attachments' | 'complaint_events' | 'outbox') =>
+        Number(
+          (
+            await db
+              .selectFrom(t)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       const c = await db.selectFrom('complaints').select('version').where('id', '=', caseId).executeTakeFirstOrThrow();
       return { attachments: await count('attachments'), events: await count('complaint_events'), outbox: await count('outbox'), version: Number(c.version), disk: filesUnder(join(ck.s.dataDir, 'attachments')).sort() };
     }
@@ -141,7 +152,7 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(other.body.attachments, []);
     });
 
-    it('refuses a file too large, of a type not allowed, too many files, or none — naming the field, in the caller\'s language, writing nothing', async () => {
+    it("refuses a file too large, of a type not allowed, too many files, or none — naming the field, in the caller's language, writing nothing", async () => {
       const before = await snapshot();
 
       const big = await upload('agent', caseId, [png('ok.png'), png('big.png', Buffer.concat([PNG, Buffer.alloc(300 * 1024)]))]);
@@ -155,7 +166,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(fake.body.fields[0].path, 'files[0]');
       assert.match(fake.body.fields[0].message, /^File type not accepted: evil\.png/);
       const exe = await upload('agent', caseId, [png('a.png'), { name: 'setup.exe', type: 'application/octet-stream', data: Buffer.from('MZ\x90\x00') }], { headers: { 'accept-language': 'zh-TW,zh;q=0.9' } });
-      assert.deepEqual(exe.body.fields.map((f: any) => f.path), ['files[1]']);
+      assert.deepEqual(
+        exe.body.fields.map((f: any) => f.path),
+        ['files[1]'],
+      );
       assert.match(exe.body.fields[0].message, /^不支援的檔案類型：setup\.exe/);
 
       const many = await upload('agent', caseId, [png('1.png'), png('2.png'), png('3.png'), png('4.png')], { headers: { 'accept-language': 'zh-TW' } });

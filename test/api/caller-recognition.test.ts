@@ -53,7 +53,11 @@ for (const { dialect, skip } of await engines()) {
         assert.deepEqual((await search('agent', f)).sort(), [first, second].sort(), `search ${f}`);
         const h = await history('agent', `phone=${encodeURIComponent(f)}`);
         assert.equal(h.status, 200, JSON.stringify(h.body));
-        assert.deepEqual(h.body.open.map((c: { id: string }) => c.id), [second, first], `history ${f}: newest first`);
+        assert.deepEqual(
+          h.body.open.map((c: { id: string }) => c.id),
+          [second, first],
+          `history ${f}: newest first`,
+        );
         assert.deepEqual(h.body.counts, { total: 2, open: 2, earlier: 0 });
         assert.deepEqual(h.body.lookup, { by: 'phone', shown: '138****5678' });
       }
@@ -66,7 +70,10 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(await search('agent', 'ord 2026 0042'), [first]);
       assert.deepEqual(await search('agent', '京A12345'), [first]);
       const h = await history('agent', `email=${encodeURIComponent('Zhang.San@example.com')}`);
-      assert.deepEqual(h.body.open.map((c: { id: string }) => c.id), [first]);
+      assert.deepEqual(
+        h.body.open.map((c: { id: string }) => c.id),
+        [first],
+      );
       assert.equal(h.body.lookup.shown, 'z***@example.com');
     });
 
@@ -79,7 +86,11 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(byName.status, 200);
       assert.deepEqual(byName.body.counts.total, 2);
       const byDate = await history('agent', 'last4=5678&date=2026-09-28');
-      assert.deepEqual(byDate.body.open.map((c: { id: string }) => c.id), [first], 'only the call of that day (Shanghai time)');
+      assert.deepEqual(
+        byDate.body.open.map((c: { id: string }) => c.id),
+        [first],
+        'only the call of that day (Shanghai time)',
+      );
       const nextDay = await history('agent', 'last4=5678&date=2026-09-29');
       assert.deepEqual(nextDay.body.open.map((c: { id: string }) => c.id).sort(), [second, other].sort());
     });
@@ -100,7 +111,11 @@ for (const { dialect, skip } of await engines()) {
     it('the complained-about employee never sees the case, in the search or the history', async () => {
       for (const f of ['13812345678', 'zhang.san@example.com', '5678 张三', 'ORD-2026-0042']) assert.ok(!(await search('specialist', f)).includes(first), f);
       const h = await history('specialist', 'phone=%2B8613812345678');
-      assert.deepEqual(h.body.open.map((c: { id: string }) => c.id), [second], 'only the case that does not name them');
+      assert.deepEqual(
+        h.body.open.map((c: { id: string }) => c.id),
+        [second],
+        'only the case that does not name them',
+      );
       assert.deepEqual(h.body.counts, { total: 1, open: 1, earlier: 0 });
       assert.equal((await history('specialist', 'email=zhang.san@example.com')).body.counts.total, 0);
       // Need to know: another agent does not see the first agent's cases.
@@ -115,7 +130,10 @@ for (const { dialect, skip } of await engines()) {
       await saveComplaint(db, { ...c, state: 'closed', closedAt, followUp: { ...c.followUp, outcome: 'satisfied', satisfaction: 'satisfied' }, version: c.version + 1 }, c.version, []);
       const h = await history('agent', 'phone=13812345678');
       assert.deepEqual(h.body.counts, { total: 2, open: 1, earlier: 1 });
-      assert.deepEqual(h.body.earlier.map((x: { id: string }) => x.id), [first]);
+      assert.deepEqual(
+        h.body.earlier.map((x: { id: string }) => x.id),
+        [first],
+      );
       assert.deepEqual(h.body.lastSatisfaction, { caseId: first, number: c.number, satisfaction: 'satisfied', at: closedAt });
     });
 

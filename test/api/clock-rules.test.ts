@@ -59,7 +59,10 @@ for (const { dialect, skip } of await engines()) {
       const ids = Object.fromEntries(k.userIds);
       const old = await intake(k);
       const before = await clocksOf(k, old);
-      assert.equal(before.some((c) => c.kind.startsWith('rule:')), false);
+      assert.equal(
+        before.some((c) => c.kind.startsWith('rule:')),
+        false,
+      );
       await activatePolicy(k.app, stringify(clockRulesPolicyData()), 'yaml');
       k.clock.set('2026-09-30T09:10:00+08:00');
       await step(k, 'specialist', old, 'judge', { valid: true });
@@ -67,7 +70,11 @@ for (const { dialect, skip } of await engines()) {
       await step(k, 'specialist', old, 'route', { departmentCode: 'customer_service', primaryHandlerId: ids.handler });
       await step(k, 'handler', old, 'accept');
       const after = await clocksOf(k, old);
-      assert.equal(after.some((c) => c.kind.startsWith('rule:')), false, 'the old version has no rules');
+      assert.equal(
+        after.some((c) => c.kind.startsWith('rule:')),
+        false,
+        'the old version has no rules',
+      );
       // The clocks that ran at intake are unchanged but for triage, stopped by classify as always.
       for (const c of before) {
         const now = after.find((x) => x.kind === c.kind);
@@ -75,7 +82,10 @@ for (const { dialect, skip } of await engines()) {
         else assert.deepEqual(now, c, c.kind);
       }
       const events = (await k.as('specialist').get(`/api/v1/complaints/${old}`)).body.timeline as any[];
-      assert.equal(events.some((e) => e.data?.clockRules), false);
+      assert.equal(
+        events.some((e) => e.data?.clockRules),
+        false,
+      );
     });
 
     it('rule clocks from receipt and from later steps, named in the view, warned and breached by the sweeper; the desk calendar counts through the holiday', async () => {
@@ -91,17 +101,27 @@ for (const { dialect, skip } of await engines()) {
       // Warned at 80 % (24 min), breached at 30 min: the rule's notify list told, no escalation (escalate: false).
       k.clock.set('2026-09-30T09:24:30+08:00');
       const w = await sweepDeadlines(k.app);
-      assert.deepEqual(w.fired.filter((f) => f.complaintId === id), [{ complaintId: id, clock: 'rule:propose_30m', action: 'warn' }]);
+      assert.deepEqual(
+        w.fired.filter((f) => f.complaintId === id),
+        [{ complaintId: id, clock: 'rule:propose_30m', action: 'warn' }],
+      );
       k.clock.set('2026-09-30T09:30:30+08:00');
       const b = await sweepDeadlines(k.app);
-      assert.deepEqual(b.fired.filter((f) => f.complaintId === id), [{ complaintId: id, clock: 'rule:propose_30m', action: 'breach' }]);
+      assert.deepEqual(
+        b.fired.filter((f) => f.complaintId === id),
+        [{ complaintId: id, clock: 'rule:propose_30m', action: 'breach' }],
+      );
       const view = (await k.as('specialist').get(`/api/v1/complaints/${id}`)).body;
       assert.equal(view.complaint.tier, 1);
       assert.ok(view.timeline.some((e: any) => e.action === 'breach' && e.data.input.clock === 'rule:propose_30m'));
       const told = await k.app.database.db.selectFrom('outbox').select(['recipient', 'payload']).where('complaint_id', '=', id).where('template', '=', 'deadline_breached').execute();
       const byRule = told.filter((m) => JSON.parse(m.payload).rule === 'propose_30m').map((m) => JSON.parse(m.recipient));
       assert.deepEqual(byRule, [{ userIds: [ids.agent] }, { role: 'approver' }]);
-      assert.deepEqual((await sweepDeadlines(k.app)).fired.filter((f) => f.complaintId === id), [], 'breached once');
+      assert.deepEqual(
+        (await sweepDeadlines(k.app)).fired.filter((f) => f.complaintId === id),
+        [],
+        'breached once',
+      );
 
       // The chain: responsibility → review → general manager → implementation.
       k.clock.set('2026-09-30T10:00:00+08:00');

@@ -37,7 +37,14 @@ for (const { dialect, skip } of await engines()) {
     it('documents every customer route with request and response schemas, without sign-in', async () => {
       const doc = (ck.k.server as unknown as { swagger(): { paths: Record<string, Record<string, { security?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> }>> } }).swagger();
       const routes = Object.entries(doc.paths).filter(([p]) => p.startsWith('/api/v1/customer/'));
-      assert.deepEqual(routes.map(([p]) => p).sort(), ['/api/v1/customer/cases/supplement', '/api/v1/customer/cases/survey', '/api/v1/customer/cases/track', '/api/v1/customer/complaints', '/api/v1/customer/form', '/api/v1/customer/surveys/{token}']);
+      assert.deepEqual(routes.map(([p]) => p).sort(), [
+        '/api/v1/customer/cases/supplement',
+        '/api/v1/customer/cases/survey',
+        '/api/v1/customer/cases/track',
+        '/api/v1/customer/complaints',
+        '/api/v1/customer/form',
+        '/api/v1/customer/surveys/{token}',
+      ]);
       for (const [path, ops] of routes)
         for (const [method, op] of Object.entries(ops)) {
           assert.deepEqual(op.security, [], `${method} ${path} needs no sign-in`);
@@ -61,7 +68,12 @@ for (const { dialect, skip } of await engines()) {
       assert.match(code, /^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
       assert.equal(body.state, 'received');
       assert.ok(body.promisedAt);
-      const files = await ck.k.testDb.database.db.selectFrom('attachments').innerJoin('complaints', 'complaints.id', 'attachments.complaint_id').select(['attachments.name', 'attachments.source']).where('complaints.number', '=', number).execute();
+      const files = await ck.k.testDb.database.db
+        .selectFrom('attachments')
+        .innerJoin('complaints', 'complaints.id', 'attachments.complaint_id')
+        .select(['attachments.name', 'attachments.source'])
+        .where('complaints.number', '=', number)
+        .execute();
       assert.deepEqual(files, [{ name: '照片.png', source: 'portal' }]);
 
       const again = await form('/api/v1/customer/complaints', fields, [{ field: 'files', name: '照片.png', type: 'image/png', data: PNG }], { 'idempotency-key': key });
@@ -72,7 +84,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(again.json().accessCode, code);
       const other = await form('/api/v1/customer/complaints', { ...fields, description: '另一件事' }, [], { 'idempotency-key': key });
       assert.equal(other.statusCode, 422, 'another form under the same key');
-      const count = await ck.k.testDb.database.db.selectFrom('complaints').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const count = await ck.k.testDb.database.db
+        .selectFrom('complaints')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       assert.equal(Number(count.n), 1);
     });
 
@@ -84,7 +99,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(en.statusCode, 400);
       assert.ok(en.json().fields.length >= 1);
       assert.match(en.json().message, /^Invalid input/);
-      assert.ok(en.json().fields.every((f: { message: string }) => !/[\u4e00-\u9fff]/.test(f.message)), JSON.stringify(en.json().fields));
+      assert.ok(
+        en.json().fields.every((f: { message: string }) => !/[\u4e00-\u9fff]/.test(f.message)),
+        JSON.stringify(en.json().fields),
+      );
       const tw = await json('/api/v1/customer/cases/survey', { number, code, satisfaction: 'delighted' }, { 'accept-language': 'zh-TW' });
       assert.equal(tw.statusCode, 400);
       assert.equal(tw.json().fields[0].path, 'satisfaction');
@@ -106,7 +124,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(view.number, number);
       assert.equal(view.state, 'received');
       assert.equal(view.stateText, '已受理，待核实');
-      assert.deepEqual(view.attachments.map((a: { name: string }) => a.name), ['照片.png']);
+      assert.deepEqual(
+        view.attachments.map((a: { name: string }) => a.name),
+        ['照片.png'],
+      );
       assert.equal(view.timeline[0].code, 'received');
       assert.equal(view.canSupplement, true);
       assert.equal(view.surveyOpen, false);

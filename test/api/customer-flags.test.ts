@@ -30,7 +30,15 @@ for (const { dialect, skip } of await engines()) {
     });
     after(async () => k?.close());
 
-    const flagCount = async () => Number((await k.app.database.db.selectFrom('customer_flags').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const flagCount = async () =>
+      Number(
+        (
+          await k.app.database.db
+            .selectFrom('customer_flags')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     it('refuses the wrong roles, a case not judged malicious and a missing reason, changing nothing', async () => {
       const agent = await k.as('agent').post(`/api/v1/complaints/${malicious}/customer-flags`, { reason: '多次无理索赔' });
@@ -60,9 +68,15 @@ for (const { dialect, skip } of await engines()) {
 
       const byNumber = await k.as('agent').get(`/api/v1/callers/history?phone=${encodeURIComponent('+86 137-1234-5678')}`);
       assert.equal(byNumber.status, 200, JSON.stringify(byNumber.body));
-      assert.deepEqual(byNumber.body.flags.map((f: { id: string }) => f.id), [flagId]);
+      assert.deepEqual(
+        byNumber.body.flags.map((f: { id: string }) => f.id),
+        [flagId],
+      );
       const byLast4 = await k.as('agent').get(`/api/v1/callers/history?last4=5678&name=${encodeURIComponent('钱先生')}`);
-      assert.deepEqual(byLast4.body.flags.map((f: { id: string }) => f.id), [flagId]);
+      assert.deepEqual(
+        byLast4.body.flags.map((f: { id: string }) => f.id),
+        [flagId],
+      );
       const other = await k.as('agent').get('/api/v1/callers/history?phone=13698765432');
       assert.deepEqual(other.body.flags, []);
 
@@ -70,7 +84,11 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(next.status, 201, 'a flag never blocks intake');
       const onNewCase = await k.as('agent').get(`/api/v1/complaints/${next.body.complaint.id}/customer-flags`);
       assert.equal(onNewCase.status, 200);
-      assert.deepEqual(onNewCase.body.map((f: { id: string }) => f.id), [flagId], "the flag shows on the customer's new case");
+      assert.deepEqual(
+        onNewCase.body.map((f: { id: string }) => f.id),
+        [flagId],
+        "the flag shows on the customer's new case",
+      );
     });
 
     it('only customerFlags.liftBy lifts it, with a reason; then it no longer shows', async () => {

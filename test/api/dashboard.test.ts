@@ -97,7 +97,10 @@ for (const { dialect, skip } of await engines()) {
       assert.ok(v.overdue.every((x: any) => x.dueAt <= v.at));
       // Nearly overdue (due within 24 h): the inquiry registered today (24 h); b's resolve clock is
       // due too, but b is already listed as overdue.
-      assert.deepEqual(v.nearlyOverdue.map((x: any) => `${x.id}:${x.clock}`), [`${inquiry}:resolve`]);
+      assert.deepEqual(
+        v.nearlyOverdue.map((x: any) => `${x.id}:${x.clock}`),
+        [`${inquiry}:resolve`],
+      );
       assert.deepEqual(v.counts, { overdue: 2, nearlyOverdue: 1 });
 
       // A manager named as the complained-about person does not find that case anywhere.
@@ -138,7 +141,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(y.status, 200);
       assert.equal(y.body.origin, 'built_in');
       assert.ok(y.body.days.some((x: any) => x.date === '2026-10-01' && x.off === true));
-      assert.ok(y.body.days.some((x: any) => x.off === false), 'adjusted working days (调休) are listed');
+      assert.ok(
+        y.body.days.some((x: any) => x.off === false),
+        'adjusted working days (调休) are listed',
+      );
       assert.equal((await k.as('agent').get('/api/v1/calendar/years/2031')).status, 404);
       const dir = await k.as('handler').get('/api/v1/directory');
       assert.equal(dir.status, 200);

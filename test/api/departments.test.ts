@@ -29,10 +29,16 @@ for (const { dialect, skip } of await engines()) {
       const r = await k.server.inject({ method, url, payload: payload as never, headers: { authorization: `Bearer ${await token(as)}`, ...headers } });
       return { status: r.statusCode, body: r.body ? r.json() : null, headers: r.headers };
     };
-    const active = async () => (await call('admin', 'GET', '/api/v1/policy')).body as { active: { id: string; version: string; departments: { code: string; name: Record<string, string>; head?: string; active?: boolean }[] }; versions: { key: string }[] };
+    const active = async () =>
+      (await call('admin', 'GET', '/api/v1/policy')).body as { active: { id: string; version: string; departments: { code: string; name: Record<string, string>; head?: string; active?: boolean }[] }; versions: { key: string }[] };
     const departmentEvents = async () => (await listAuthEvents(k.app.database.db, 500)).filter((e) => e.kind.startsWith('department_'));
     /** Everything a refused request must leave as it was. */
-    const state = async () => ({ policy: await getActivePolicySource(k.app.database.db), versions: (await active()).versions.length, events: (await departmentEvents()).length, table: (await call('admin', 'GET', '/api/v1/departments')).body });
+    const state = async () => ({
+      policy: await getActivePolicySource(k.app.database.db),
+      versions: (await active()).versions.length,
+      events: (await departmentEvents()).length,
+      table: (await call('admin', 'GET', '/api/v1/departments')).body,
+    });
 
     it('creates a department as a new policy version, with its audit event; the key replays it', async () => {
       const before = await active();
@@ -43,13 +49,19 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(r.body.department, body);
       const after = await active();
       assert.equal(`${after.active.id}@${after.active.version}`, r.body.policyKey, 'the new version is the active one');
-      assert.deepEqual(after.active.departments.find((d) => d.code === 'claims'), body);
+      assert.deepEqual(
+        after.active.departments.find((d) => d.code === 'claims'),
+        body,
+      );
       assert.equal(after.versions.length, before.versions.length + 1);
       // The edit starts from the uploaded text: its comments are still there.
       const source = (await getActivePolicySource(k.app.database.db))!;
       assert.match(source.text, /^#/m, 'the YAML comments are kept');
       assert.match(source.text, /code: claims/);
-      assert.ok((await call('admin', 'GET', '/api/v1/departments')).body.some((d: { code: string }) => d.code === 'claims'), 'the departments table follows the policy');
+      assert.ok(
+        (await call('admin', 'GET', '/api/v1/departments')).body.some((d: { code: string }) => d.code === 'claims'),
+        'the departments table follows the policy',
+      );
       const events = await departmentEvents();
       assert.equal(events.length, 1);
       assert.equal(events[0]!.kind, 'department_created');
@@ -123,7 +135,11 @@ for (const { dialect, skip } of await engines()) {
       const handlerId = k.userIds.get('handler')!;
       const staffedBefore = ((await call('admin', 'GET', '/api/v1/users')).body as { username: string; departmentCode: string }[]).find((u) => u.username === 'handler')!.departmentCode;
       assert.equal((await call('admin', 'PATCH', `/api/v1/users/${handlerId}`, { departmentCode: 'claims' })).status, 200);
-      const t = await call('specialist', 'POST', `/api/v1/complaints/${id}/actions/triage`, { judge: { valid: true }, classify: { category: 'goods_damage_shortage', grade: 'important', customerClass: 'B' }, route: { departmentCode: 'claims', primaryHandlerId: handlerId } });
+      const t = await call('specialist', 'POST', `/api/v1/complaints/${id}/actions/triage`, {
+        judge: { valid: true },
+        classify: { category: 'goods_damage_shortage', grade: 'important', customerClass: 'B' },
+        route: { departmentCode: 'claims', primaryHandlerId: handlerId },
+      });
       assert.equal(t.status, 200, JSON.stringify(t.body));
       assert.equal((await call('admin', 'PATCH', `/api/v1/users/${handlerId}`, { departmentCode: staffedBefore })).status, 200);
       const was = await state();
@@ -137,7 +153,13 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(d.status, 200, JSON.stringify(d.body));
       assert.equal(d.body.department, null);
       assert.ok(!(await active()).active.departments.some((x) => x.code === 'temp'), 'gone from the active policy');
-      assert.deepEqual((await departmentEvents()).filter((e) => e.detail.code === 'temp').map((e) => e.kind).sort(), ['department_created', 'department_deleted']);
+      assert.deepEqual(
+        (await departmentEvents())
+          .filter((e) => e.detail.code === 'temp')
+          .map((e) => e.kind)
+          .sort(),
+        ['department_created', 'department_deleted'],
+      );
     });
 
     it('two edits at once: one is applied, the other refused with 409, never one lost silently', async () => {
@@ -182,7 +204,10 @@ for (const { dialect, skip } of await engines()) {
         const c = await call('agent', 'POST', '/api/v1/complaints', { channel: 'phone', description: '热线一直占线', complainant: { name: '郑女士', phone: '13811112222' } });
         assert.equal(c.status, 201, JSON.stringify(c.body));
         const id = c.body.complaint.id as string;
-        for (const [action, input] of [['judge', { valid: true }], ['classify', { category: 'attitude', grade: 'general' }]] as const) {
+        for (const [action, input] of [
+          ['judge', { valid: true }],
+          ['classify', { category: 'attitude', grade: 'general' }],
+        ] as const) {
           const r = await call('specialist', 'POST', `/api/v1/complaints/${id}/actions/${action}`, input);
           assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
         }
@@ -191,7 +216,11 @@ for (const { dialect, skip } of await engines()) {
       const route = { departmentCode: 'hotline', primaryHandlerId: k.userIds.get('handler') };
       const id = await classified();
       const events = (await call('specialist', 'GET', `/api/v1/complaints/${id}`)).body.timeline.length;
-      for (const [lang, message] of [['zh-CN', /该部门已停用/], ['zh-TW', /該部門已停用/], ['en', /deactivated and takes no new cases/]] as const) {
+      for (const [lang, message] of [
+        ['zh-CN', /该部门已停用/],
+        ['zh-TW', /該部門已停用/],
+        ['en', /deactivated and takes no new cases/],
+      ] as const) {
         const r = await call('specialist', 'POST', `/api/v1/complaints/${id}/actions/route`, route, { 'accept-language': lang });
         assert.equal(r.status, 400, JSON.stringify(r.body));
         const f = (r.body.fields as { path: string; message: string }[]).find((x) => x.path === 'departmentCode');
@@ -211,10 +240,16 @@ for (const { dialect, skip } of await engines()) {
       assert.equal((await call('admin', 'PATCH', '/api/v1/departments/hotline', { active: false })).status, 200);
       const refused = await call('specialist', 'POST', `/api/v1/complaints/${older}/actions/route`, route);
       assert.equal(refused.status, 400, JSON.stringify(refused.body));
-      assert.ok((refused.body.fields as { path: string }[]).some((x) => x.path === 'departmentCode'), JSON.stringify(refused.body.fields));
+      assert.ok(
+        (refused.body.fields as { path: string }[]).some((x) => x.path === 'departmentCode'),
+        JSON.stringify(refused.body.fields),
+      );
       const triaged = await call('specialist', 'POST', `/api/v1/complaints/${fresh.body.complaint.id}/actions/triage`, { judge: { valid: true }, classify: { category: 'attitude', grade: 'general' }, route });
       assert.equal(triaged.status, 400, JSON.stringify(triaged.body));
-      assert.ok((triaged.body.fields as { path: string }[]).some((x) => x.path === 'route.departmentCode'), JSON.stringify(triaged.body.fields));
+      assert.ok(
+        (triaged.body.fields as { path: string }[]).some((x) => x.path === 'route.departmentCode'),
+        JSON.stringify(triaged.body.fields),
+      );
       assert.equal((await call('specialist', 'GET', `/api/v1/complaints/${fresh.body.complaint.id}`)).body.complaint.state, 'received', 'the triage changed nothing');
       // Reactivated: a case started under that version may be routed there again.
       assert.equal((await call('admin', 'PATCH', '/api/v1/departments/hotline', { active: true })).status, 200);

@@ -74,7 +74,7 @@ for (const { dialect, skip } of await engines()) {
       const burst = Array.from({ length: 30 }, (_, i) =>
         post(100 + i)
           .then(() => {
-            if (!killed) (killed = true), first.proc.kill('SIGKILL');
+            if (!killed) ((killed = true), first.proc.kill('SIGKILL'));
           })
           .catch(() => {}),
       );

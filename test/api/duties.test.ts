@@ -37,7 +37,15 @@ function dutiesPolicyFile(): string {
   return file;
 }
 
-const count = async (k: Kesu, table: 'duties' | 'duty_history' | 'complaint_events' | 'outbox') => Number((await k.app.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const count = async (k: Kesu, table: 'duties' | 'duty_history' | 'complaint_events' | 'outbox') =>
+  Number(
+    (
+      await k.app.database.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 /** A case answered by `handler` at the test clock's time. */
 async function answeredCase(k: Kesu): Promise<string> {
@@ -69,11 +77,20 @@ for (const { dialect, skip } of await engines()) {
       // 3 working days from 17:00 on 09-30: 10-08, 10-09 and the 调休 Saturday 10-10, at 17:00.
       assert.equal(report.dueAt, '2026-10-10T09:00:00.000Z');
       const created = await k.app.database.db.selectFrom('outbox').select(['recipient', 'template']).where('complaint_id', '=', id).where('template', '=', 'duty_assigned').execute();
-      assert.deepEqual(created.map((m) => JSON.parse(m.recipient)), [{ userIds: [ids.handler] }, { userIds: [ids.handler] }]);
+      assert.deepEqual(
+        created.map((m) => JSON.parse(m.recipient)),
+        [{ userIds: [ids.handler] }, { userIds: [ids.handler] }],
+      );
 
       // 我的待办: the handler owns both; the specialist none of them.
       const mine = (await k.as('handler').get('/api/v1/duties?mine=1')).body;
-      assert.deepEqual(mine.map((d: any) => [d.code, d.number !== null]), [['report_back', true], ['written_report', true]]);
+      assert.deepEqual(
+        mine.map((d: any) => [d.code, d.number !== null]),
+        [
+          ['report_back', true],
+          ['written_report', true],
+        ],
+      );
       assert.deepEqual((await k.as('specialist').get('/api/v1/duties?mine=1')).body, []);
 
       // The reminder 1 working hour before: 10-08 09:00.
@@ -86,7 +103,10 @@ for (const { dialect, skip } of await engines()) {
       k.clock.set('2026-10-08T10:00:30+08:00');
       assert.deepEqual((await sweepDeadlines(k.app)).duties?.breached, [back.id]);
       const overdue = await k.app.database.db.selectFrom('outbox').select(['recipient', 'payload']).where('template', '=', 'duty_overdue').execute();
-      assert.deepEqual(overdue.map((m) => JSON.parse(m.recipient)), [{ userIds: [ids.handler] }, { role: 'department_manager' }]);
+      assert.deepEqual(
+        overdue.map((m) => JSON.parse(m.recipient)),
+        [{ userIds: [ids.handler] }, { role: 'department_manager' }],
+      );
       const late = (await k.as('handler').get('/api/v1/duties?mine=1')).body.find((d: any) => d.id === back.id);
       assert.deepEqual([late.overdue, late.breachedAt !== null], [true, true]);
       const fact = await k.app.database.db.selectFrom('clock_facts').selectAll().where('complaint_id', '=', id).where('kind', '=', 'duty:report_back').executeTakeFirstOrThrow();
@@ -106,7 +126,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal((await k.as('handler').get(`/api/v1/complaints/${id}/duties`)).body.find((d: any) => d.id === report.id).status, 'open');
 
       // With a file of the case (a row as the upload endpoint writes it) the report completes, on the timeline.
-      await k.app.database.db.insertInto('attachments').values({ id: 'att-duty-1', complaint_id: id, sha256: 'a'.repeat(64), name: '书面报告.pdf', content_type: 'application/pdf', size: 1200, source: 'staff', created_at: k.app.now().toISOString() }).execute();
+      await k.app.database.db
+        .insertInto('attachments')
+        .values({ id: 'att-duty-1', complaint_id: id, sha256: 'a'.repeat(64), name: '书面报告.pdf', content_type: 'application/pdf', size: 1200, source: 'staff', created_at: k.app.now().toISOString() })
+        .execute();
       const ok = await k.as('handler').post(`/api/v1/complaints/${id}/duties/${report.id}/complete`, { text: '书面报告见附件', attachmentIds: ['att-duty-1'] });
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       assert.deepEqual([ok.body.status, ok.body.completedBy, ok.body.result.text, ok.body.result.attachments], ['done', ids.handler, '书面报告见附件', [{ name: '书面报告.pdf', sha256: 'a'.repeat(64) }]]);
@@ -123,11 +146,17 @@ for (const { dialect, skip } of await engines()) {
       const notes = await Promise.all([1, 2].map(() => k.as('handler').post(`/api/v1/complaints/${id}/duties/${back.id}/complete`, { text: '已电话反馈客户中心' }, { 'idempotency-key': 'duty-note-1' })));
       const note = notes.find((r) => r.headers['idempotent-replayed'] === undefined)!;
       assert.equal(note.status, 200, JSON.stringify(notes.map((r) => r.body)));
-      assert.deepEqual(notes.map((r) => [r.status, r.headers['idempotent-replayed'] ?? 'ran']).sort(), [[200, 'ran'], [200, 'true']]);
+      assert.deepEqual(notes.map((r) => [r.status, r.headers['idempotent-replayed'] ?? 'ran']).sort(), [
+        [200, 'ran'],
+        [200, 'true'],
+      ]);
       assert.deepEqual(notes[0]!.body, notes[1]!.body, 'the same answer');
       assert.deepEqual((await k.as('handler').get('/api/v1/duties?mine=1')).body, []);
       const history = await k.app.database.db.selectFrom('duty_history').select(['step']).where('duty_id', '=', back.id).orderBy('seq').execute();
-      assert.deepEqual(history.map((h) => h.step), ['created', 'reminded', 'breached', 'completed']);
+      assert.deepEqual(
+        history.map((h) => h.step),
+        ['created', 'reminded', 'breached', 'completed'],
+      );
     });
 
     it('the policy check names a bad duty by its path', () => {
@@ -153,7 +182,18 @@ for (const { dialect, skip } of await engines()) {
     it('the monthly duty of the 4th: moved off the holiday, created once with two instances, completed on its own endpoint', async () => {
       // 2026-10-04 is in the National Day holiday: nothing yet.
       await sweepDeadlines(k.app);
-      assert.equal(Number((await k.app.database.db.selectFrom('duties').select((eb) => eb.fn.countAll().as('n')).where('code', '=', 'ledger_reminder').executeTakeFirstOrThrow()).n), 0);
+      assert.equal(
+        Number(
+          (
+            await k.app.database.db
+              .selectFrom('duties')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('code', '=', 'ledger_reminder')
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+        0,
+      );
       // The next working day, 10-08 09:00 (after the tick above's October period was looked at), two instances at once.
       k.clock.set('2026-10-08T10:30:00+08:00');
       const other = await k.instance();
@@ -166,9 +206,15 @@ for (const { dialect, skip } of await engines()) {
       }
       await sweepDeadlines(k.app);
       const rows = await k.app.database.db.selectFrom('duties').selectAll().where('code', '=', 'ledger_reminder').execute();
-      assert.deepEqual(rows.map((r) => [r.period, r.created_at, r.due_at, r.owner_role, r.complaint_id]), [['2026-10', '2026-10-08T01:00:00.000Z', '2026-10-08T09:30:00.000Z', 'followup', null]]);
+      assert.deepEqual(
+        rows.map((r) => [r.period, r.created_at, r.due_at, r.owner_role, r.complaint_id]),
+        [['2026-10', '2026-10-08T01:00:00.000Z', '2026-10-08T09:30:00.000Z', 'followup', null]],
+      );
       const mine = (await k.as('followup').get('/api/v1/duties?mine=1')).body;
-      assert.deepEqual(mine.map((d: any) => [d.code, d.period, d.number]), [['ledger_reminder', '2026-10', null]]);
+      assert.deepEqual(
+        mine.map((d: any) => [d.code, d.period, d.number]),
+        [['ledger_reminder', '2026-10', null]],
+      );
       assert.deepEqual((await k.as('handler').get('/api/v1/duties?mine=1')).body, []);
       const refused = await k.as('followup').post(`/api/v1/duties/${rows[0]!.id}/complete?lang=en`, {});
       assert.deepEqual([refused.status, refused.body.fields], [400, [{ path: 'text', message: 'A note needs its text' }]]);
@@ -179,13 +225,15 @@ for (const { dialect, skip } of await engines()) {
       const retried = await k.as('followup').post(`/api/v1/duties/${rows[0]!.id}/complete`, { text: '已逐一电话提醒' }, { 'idempotency-key': 'ledger-reminder-1' });
       assert.deepEqual([retried.status, retried.headers['idempotent-replayed'], retried.body], [200, 'true', done.body]);
       const history = await k.app.database.db.selectFrom('duty_history').select(['step', 'actor_id']).where('duty_id', '=', rows[0]!.id).orderBy('seq').execute();
-      assert.deepEqual(history.map((h) => h.step), ['created', 'completed']);
+      assert.deepEqual(
+        history.map((h) => h.step),
+        ['created', 'completed'],
+      );
       // November's: the 4th is a Wednesday, at 09:00.
       k.clock.set('2026-11-04T09:00:10+08:00');
       await sweepDeadlines(k.app);
       const nov = await k.app.database.db.selectFrom('duties').select(['period', 'created_at']).where('code', '=', 'ledger_reminder').where('period', '=', '2026-11').execute();
       assert.deepEqual(nov, [{ period: '2026-11', created_at: '2026-11-04T01:00:00.000Z' }]);
     });
-
   });
 }

@@ -33,7 +33,14 @@ for (const { dialect, skip } of await engines()) {
     });
     after(async () => k?.close());
 
-    const count = async (id: string) => (await k.app.database.db.selectFrom('complaint_events').select((e) => e.fn.countAll<number>().as('n')).where('complaint_id', '=', id).executeTakeFirstOrThrow()).n;
+    const count = async (id: string) =>
+      (
+        await k.app.database.db
+          .selectFrom('complaint_events')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .where('complaint_id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).n;
     const resolveDue = async (id: string) => ((await k.as('specialist').get(`/api/v1/complaints/${id}`)).body.clocks as any[]).find((c) => c.kind === 'resolve').dueAt as string;
     const step = async (who: string, id: string, action: string, input: unknown = {}) => {
       const r = await k.as(who).act(id, action, input);

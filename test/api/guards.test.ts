@@ -13,7 +13,10 @@ const TABLES = ['complaints', 'complaint_events', 'clocks', 'outbox', 'complaint
 async function rowCounts(k: Kesu): Promise<Record<(typeof TABLES)[number], number>> {
   const out = {} as Record<(typeof TABLES)[number], number>;
   for (const t of TABLES) {
-    const r = await k.testDb.database.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const r = await k.testDb.database.db
+      .selectFrom(t)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     out[t] = Number(r.n);
   }
   return out;
@@ -99,7 +102,7 @@ for (const { dialect, skip } of await engines()) {
       const a = await k.as('agent').post('/api/v1/complaints', body, { 'idempotency-key': 'call-7781' });
       const b = await k.as('agent').post('/api/v1/complaints', body, { 'idempotency-key': 'call-7781' });
       assert.equal(a.status, 201);
-      assert.equal(b.status, 201, "the first answer, replayed (issue 12 §5)");
+      assert.equal(b.status, 201, 'the first answer, replayed (issue 12 §5)');
       assert.equal(b.headers['idempotent-replayed'], 'true');
       assert.equal(a.body.complaint.id, b.body.complaint.id);
       assert.equal(a.body.promisedAt, b.body.promisedAt);
@@ -155,11 +158,19 @@ for (const { dialect, skip } of await engines()) {
         const r = await agent.post('/api/v1/complaints', body);
         assert.equal(r.status, 400, `${field}: ${JSON.stringify(r.body)}`);
         assert.equal(r.body.code, 'invalid_input');
-        assert.ok(r.body.fields.some((f: any) => f.path === field), `${field} not in ${JSON.stringify(r.body.fields)}`);
+        assert.ok(
+          r.body.fields.some((f: any) => f.path === field),
+          `${field} not in ${JSON.stringify(r.body.fields)}`,
+        );
       }
       const zh = await k.server.inject({ method: 'POST', url: '/api/v1/complaints', payload: { channel: 'phone', complainant: { anonymous: true } }, headers: { authorization: `Bearer ${k.tokens.get('agent')}` } });
       assert.match(zh.json().message, /输入有误/);
-      const en = await k.server.inject({ method: 'POST', url: '/api/v1/complaints', payload: { channel: 'phone', complainant: { anonymous: true } }, headers: { authorization: `Bearer ${k.tokens.get('agent')}`, 'accept-language': 'en-US,en;q=0.9' } });
+      const en = await k.server.inject({
+        method: 'POST',
+        url: '/api/v1/complaints',
+        payload: { channel: 'phone', complainant: { anonymous: true } },
+        headers: { authorization: `Bearer ${k.tokens.get('agent')}`, 'accept-language': 'en-US,en;q=0.9' },
+      });
       assert.match(en.json().message, /Invalid input/);
       assert.equal(en.json().fields[0].path, 'description');
       const tw = await k.server.inject({ method: 'POST', url: '/api/v1/complaints?lang=zh-TW', payload: { channel: 'phone', complainant: { anonymous: true } }, headers: { authorization: `Bearer ${k.tokens.get('agent')}` } });

@@ -53,7 +53,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(ran.length, 1, JSON.stringify(pair.map((r) => [r.status, r.body])));
       assert.equal(ran[0]!.status, 200, JSON.stringify(ran[0]!.body));
       assert.deepEqual(pair[0]!.body, pair[1]!.body);
-      assert.deepEqual(pair.map((r) => r.status), [200, 200]);
+      assert.deepEqual(
+        pair.map((r) => r.status),
+        [200, 200],
+      );
       const later = await k.as(user).post(url, body, { 'idempotency-key': key });
       assert.deepEqual([later.status, later.headers['idempotent-replayed'], later.body], [200, 'true', ran[0]!.body]);
     }
@@ -67,7 +70,10 @@ for (const { dialect, skip } of await engines()) {
     it('POST /api/v1/accountability/entries/{id}/appeal and …/decide: appealed once, decided once', async () => {
       const point = await entry('valid_point');
       await retried('handler2', `/api/v1/accountability/entries/${point.id}/appeal`, { reason: '当天我不在岗，有排班表为证' }, 'appeal-1');
-      assert.deepEqual((await history(point.id)).filter((s) => s === 'appealed'), ['appealed']);
+      assert.deepEqual(
+        (await history(point.id)).filter((s) => s === 'appealed'),
+        ['appealed'],
+      );
       await retried('gm', `/api/v1/accountability/entries/${point.id}/decide`, { outcome: 'overturned', reason: '排班表证实不在岗' }, 'decide-1');
       const steps = await history(point.id);
       assert.equal(steps.filter((s) => s === 'appealed').length, 1);

@@ -57,7 +57,16 @@ describe('Idempotency-Key on every mutating route', () => {
     const admin = k.as('admin');
     const users = (await admin.get('/api/v1/users')).body as { id: string; username: string }[];
     const agent2 = users.find((u) => u.username === 'agent2')!;
-    const events = async () => Number((await k.app.database.db.selectFrom('auth_events').select((eb) => eb.fn.countAll().as('n')).where('kind', '=', 'user_deactivated').executeTakeFirstOrThrow()).n);
+    const events = async () =>
+      Number(
+        (
+          await k.app.database.db
+            .selectFrom('auth_events')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('kind', '=', 'user_deactivated')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await events();
     const first = await admin.post(`/api/v1/users/${agent2.id}/deactivate`, {}, { 'idempotency-key': 'deactivate-agent2' });
     assert.equal(first.status, 200, JSON.stringify(first.body));

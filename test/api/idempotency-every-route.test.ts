@@ -83,7 +83,8 @@ for (const { dialect, skip } of await engines()) {
       return res.body ? JSON.parse(res.body) : null;
     }
 
-    const intake = async (text = '快递延误五天还没有送达') => (await ok({ user: 'agent', method: 'POST', url: '/api/v1/complaints', body: { channel: 'phone', description: `${text} ${unique()}`, complainant: { name: '林先生', phone: '13812345678' } } })).complaint.id as string;
+    const intake = async (text = '快递延误五天还没有送达') =>
+      (await ok({ user: 'agent', method: 'POST', url: '/api/v1/complaints', body: { channel: 'phone', description: `${text} ${unique()}`, complainant: { name: '林先生', phone: '13812345678' } } })).complaint.id as string;
 
     async function caseWithCode(): Promise<{ number: string; code: string }> {
       const cid = await intake();
@@ -91,7 +92,16 @@ for (const { dialect, skip } of await engines()) {
       return { number: r.number, code: r.accessCode };
     }
 
-    const article = () => ({ title: `快递延误处理 ${unique()}`, symptom: '客户反映快递延误多日未送达', cause: '旺季运力不足', steps: ['查询物流轨迹', '联系配送站优先派送'], scripts: ['非常抱歉给您带来不便。'], category: 'timeliness', products: [], status: 'published' });
+    const article = () => ({
+      title: `快递延误处理 ${unique()}`,
+      symptom: '客户反映快递延误多日未送达',
+      cause: '旺季运力不足',
+      steps: ['查询物流轨迹', '联系配送站优先派送'],
+      scripts: ['非常抱歉给您带来不便。'],
+      category: 'timeliness',
+      products: [],
+      status: 'published',
+    });
     const departmentName = (s: string) => ({ 'zh-CN': `临时部${s}`, 'zh-TW': `臨時部${s}`, en: `Temp ${s}` });
     const newUser = async () => (await ok({ user: 'admin', method: 'POST', url: '/api/v1/users', body: { username: `u${unique()}`, name: '新人', password: 'kesu-demo-123', roles: ['agent'] } })).id as string;
 
@@ -105,7 +115,12 @@ for (const { dialect, skip } of await engines()) {
         url: `/api/v1/complaints/${await intake()}/actions/triage`,
         body: { judge: { valid: true }, classify: { category: 'goods_damage_shortage', grade: 'important', customerClass: 'B' }, route: { departmentCode: 'logistics', primaryHandlerId: id('handler') } },
       }),
-      'POST /api/v1/complaints/{id}/attachments': async () => ({ user: 'agent', method: 'POST', url: `/api/v1/complaints/${await intake()}/attachments`, form: { fields: { text: '照片' }, files: [{ field: 'files', name: '小票.png', type: 'image/png', data: Buffer.concat([PNG, Buffer.from(unique())]) }] } }),
+      'POST /api/v1/complaints/{id}/attachments': async () => ({
+        user: 'agent',
+        method: 'POST',
+        url: `/api/v1/complaints/${await intake()}/attachments`,
+        form: { fields: { text: '照片' }, files: [{ field: 'files', name: '小票.png', type: 'image/png', data: Buffer.concat([PNG, Buffer.from(unique())]) }] },
+      }),
       'POST /api/v1/complaints/{id}/access-code': async () => ({ user: 'agent', method: 'POST', url: `/api/v1/complaints/${await intake()}/access-code` }),
       'POST /api/v1/complaints/{id}/customer-flags': async () => {
         const cid = await intake('第十次来电要求赔偿一万元');
@@ -141,7 +156,7 @@ for (const { dialect, skip } of await engines()) {
         return { user: 'admin', method: 'DELETE', url: `/api/v1/departments/d${s}` };
       },
       'POST /api/v1/policy': async () => {
-        const active = (await ck.k.app.database.db.selectFrom('policies').select(['source_text']).where('active', '=', 1).executeTakeFirstOrThrow());
+        const active = await ck.k.app.database.db.selectFrom('policies').select(['source_text']).where('active', '=', 1).executeTakeFirstOrThrow();
         const v = `2099.${unique()}`;
         return { user: 'admin', method: 'POST', url: '/api/v1/policy', body: { text: active.source_text.replace(/^version: .*$/m, `version: '${v}'`) } };
       },
@@ -170,12 +185,22 @@ for (const { dialect, skip } of await engines()) {
         const a = await ok({ user: 'specialist', method: 'POST', url: '/api/v1/knowledge/articles', body: article() });
         return { user: 'agent', method: 'POST', url: '/api/v1/knowledge/feedback', body: { kind: 'article', targetId: a.id, helpful: true } };
       },
-      'POST /api/v1/problems': async () => ({ user: 'admin', method: 'POST', url: '/api/v1/problems', body: { title: `X1 光猫批量掉线 ${unique()}`, action: '更换固件版本并回访受影响客户', ownerId: id('handler'), dueDate: '2027-10-15', caseIds: [await intake()], reason: '十天内同一产品三起投诉' } }),
+      'POST /api/v1/problems': async () => ({
+        user: 'admin',
+        method: 'POST',
+        url: '/api/v1/problems',
+        body: { title: `X1 光猫批量掉线 ${unique()}`, action: '更换固件版本并回访受影响客户', ownerId: id('handler'), dueDate: '2027-10-15', caseIds: [await intake()], reason: '十天内同一产品三起投诉' },
+      }),
       'POST /api/v1/problems/{id}/steps': async () => {
         const p = await ok(await RECIPES['POST /api/v1/problems']!());
         return { user: 'handler', method: 'POST', url: `/api/v1/problems/${p.id}/steps`, body: { step: 'action_done', reason: '固件已升级' } };
       },
-      'POST /api/v1/customer/complaints': async () => ({ user: null, method: 'POST', url: '/api/v1/customer/complaints', form: { fields: { kind: 'complaint', description: `电饭煲第一次使用就漏电 ${unique()}`, demands: ['return_exchange'], anonymous: 'true' }, files: [{ field: 'files', name: '照片.png', type: 'image/png', data: PNG }] } }),
+      'POST /api/v1/customer/complaints': async () => ({
+        user: null,
+        method: 'POST',
+        url: '/api/v1/customer/complaints',
+        form: { fields: { kind: 'complaint', description: `电饭煲第一次使用就漏电 ${unique()}`, demands: ['return_exchange'], anonymous: 'true' }, files: [{ field: 'files', name: '照片.png', type: 'image/png', data: PNG }] },
+      }),
       'POST /api/v1/admin/outbox/{id}/retry': async () => {
         const cid = await intake();
         await ok({ user: 'agent', method: 'POST', url: `/api/v1/complaints/${cid}/access-code` });
@@ -191,8 +216,7 @@ for (const { dialect, skip } of await engines()) {
       const doc = (ck.k.server as unknown as { swagger(): { paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> } }).swagger();
       const keyed: string[] = [];
       for (const [path, ops] of Object.entries(doc.paths))
-        for (const [method, op] of Object.entries(ops))
-          if (MUTATING.has(method) && (op.parameters ?? []).some((p) => p.in === 'header' && p.name === 'idempotency-key')) keyed.push(`${method.toUpperCase()} ${path}`);
+        for (const [method, op] of Object.entries(ops)) if (MUTATING.has(method) && (op.parameters ?? []).some((p) => p.in === 'header' && p.name === 'idempotency-key')) keyed.push(`${method.toUpperCase()} ${path}`);
       return keyed.sort();
     }
 
@@ -216,7 +240,11 @@ for (const { dialect, skip } of await engines()) {
       const keyed = keyedRoutes();
       assert.ok(keyed.length >= 30, `keyed routes found: ${keyed.length}`);
       const covered = new Set([...Object.keys(RECIPES), ...Object.keys(RETRIED_ELSEWHERE)]);
-      assert.deepEqual(keyed.filter((r) => !covered.has(r)), [], 'keyed routes without an idempotency test: add a recipe');
+      assert.deepEqual(
+        keyed.filter((r) => !covered.has(r)),
+        [],
+        'keyed routes without an idempotency test: add a recipe',
+      );
       assert.deepEqual([...covered].filter((r) => !keyed.includes(r)).sort(), [], 'recipes for routes that no longer take the key');
       for (const [route, { file, path }] of Object.entries(RETRIED_ELSEWHERE)) {
         assert.ok(existsSync(file), `${route}: ${file}`);

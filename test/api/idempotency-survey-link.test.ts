@@ -34,12 +34,21 @@ for (const { dialect, skip } of await engines()) {
       const now = ck.k.clock.now();
       await insertSurveyToken(ck.k.app.database.db, { tokenHash: tokenHash(token), complaintId: id, cycle: 1, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + 7 * 86_400_000).toISOString() });
       const url = `/api/v1/customer/surveys/${token}`;
-      const send = () => ck.k.server.inject({ method: 'POST', url, payload: JSON.stringify({ satisfaction: 'satisfied', scores: { attitude: 5, efficiency: 4 }, comment: '处理及时' }), headers: { 'content-type': 'application/json', 'idempotency-key': 'survey-link-answer-1' } });
+      const send = () =>
+        ck.k.server.inject({
+          method: 'POST',
+          url,
+          payload: JSON.stringify({ satisfaction: 'satisfied', scores: { attitude: 5, efficiency: 4 }, comment: '处理及时' }),
+          headers: { 'content-type': 'application/json', 'idempotency-key': 'survey-link-answer-1' },
+        });
       const pair = await Promise.all([send(), send()]);
       const ran = pair.filter((r) => r.headers['idempotent-replayed'] === undefined);
       assert.equal(ran.length, 1, pair.map((r) => `${r.statusCode} ${r.body}`).join(' | '));
       assert.equal(ran[0]!.statusCode, 200, ran[0]!.body);
-      assert.deepEqual(pair.map((r) => r.statusCode), [200, 200]);
+      assert.deepEqual(
+        pair.map((r) => r.statusCode),
+        [200, 200],
+      );
       assert.equal(pair[0]!.body, pair[1]!.body, 'the same bytes');
       const later = await send();
       assert.deepEqual([later.statusCode, later.headers['idempotent-replayed'], later.body], [200, 'true', ran[0]!.body]);

@@ -42,7 +42,12 @@ for (const { dialect, skip } of await engines()) {
 
     async function upload(user: string, id: string, text: string, data: Buffer, key?: string): Promise<Raw> {
       const m = multipart({ text }, [{ field: 'files', name: '小票.png', type: 'image/png', data }]);
-      const r = await ck.k.server.inject({ method: 'POST', url: `/api/v1/complaints/${id}/attachments`, payload: m.payload, headers: { ...m.headers, authorization: `Bearer ${await token(user)}`, ...(key ? { 'idempotency-key': key } : {}) } });
+      const r = await ck.k.server.inject({
+        method: 'POST',
+        url: `/api/v1/complaints/${id}/attachments`,
+        payload: m.payload,
+        headers: { ...m.headers, authorization: `Bearer ${await token(user)}`, ...(key ? { 'idempotency-key': key } : {}) },
+      });
       return { status: r.statusCode, body: r.body, headers: r.headers };
     }
 
@@ -204,8 +209,14 @@ for (const { dialect, skip } of await engines()) {
         expires_at: new Date(now.getTime() + HOUR).toISOString(),
       });
       const hash = requestHash({ id: caseId, action: 'note', body: { text: '断电前的请求' } });
-      await db.insertInto('idempotency_keys').values({ ...row('crashed-1', 'in_progress'), request_hash: hash }).execute();
-      await db.insertInto('idempotency_keys').values({ ...row('crashed-2', 'applied'), request_hash: requestHash({ id: caseId, action: 'note', body: { text: '已生效的请求' } }) }).execute();
+      await db
+        .insertInto('idempotency_keys')
+        .values({ ...row('crashed-1', 'in_progress'), request_hash: hash })
+        .execute();
+      await db
+        .insertInto('idempotency_keys')
+        .values({ ...row('crashed-2', 'applied'), request_hash: requestHash({ id: caseId, action: 'note', body: { text: '已生效的请求' } }) })
+        .execute();
       const events = await count('complaint_events', caseId);
       const retried = await send('agent', url, { text: '断电前的请求' }, 'crashed-1');
       assert.equal(retried.status, 200, retried.body);
@@ -245,19 +256,31 @@ for (const { dialect, skip } of await engines()) {
       const id = JSON.parse(made.body).complaint.id;
       // Back to the old table (and the migrations after it): the case stays, its keys are old-style.
       await migrateTo(db, '0011-contact-keys');
-      await db.insertInto('idempotency_keys').values({ scope_key: `${agentId}:before-upgrade`, request_hash: requestHash(body), complaint_id: id, created_at: now } as never).execute();
-      await db.insertInto('idempotency_keys').values({ scope_key: 'portal:some-form-nonce', request_hash: 'h', complaint_id: id, created_at: now } as never).execute();
-      assert.deepEqual((await migrateToLatest(db)).filter((m) => m < '0013'), ['0012-idempotency-everywhere']);
+      await db
+        .insertInto('idempotency_keys')
+        .values({ scope_key: `${agentId}:before-upgrade`, request_hash: requestHash(body), complaint_id: id, created_at: now } as never)
+        .execute();
+      await db
+        .insertInto('idempotency_keys')
+        .values({ scope_key: 'portal:some-form-nonce', request_hash: 'h', complaint_id: id, created_at: now } as never)
+        .execute();
+      assert.deepEqual(
+        (await migrateToLatest(db)).filter((m) => m < '0013'),
+        ['0012-idempotency-everywhere'],
+      );
       const rows = await db
         .selectFrom('idempotency_keys')
         .select(['scope_key', 'status', 'complaint_id', 'expires_at'])
         .where('scope_key', 'in', ['portal:some-form-nonce', `user:${agentId}|POST /api/v1/complaints|before-upgrade`])
         .orderBy('scope_key')
         .execute();
-      assert.deepEqual(rows.map((r) => [r.scope_key, r.status, r.complaint_id]), [
-        ['portal:some-form-nonce', 'applied', id],
-        [`user:${agentId}|POST /api/v1/complaints|before-upgrade`, 'applied', id],
-      ]);
+      assert.deepEqual(
+        rows.map((r) => [r.scope_key, r.status, r.complaint_id]),
+        [
+          ['portal:some-form-nonce', 'applied', id],
+          [`user:${agentId}|POST /api/v1/complaints|before-upgrade`, 'applied', id],
+        ],
+      );
       assert.equal(rows[0]!.expires_at, new Date(Date.parse(now) + 24 * HOUR).toISOString());
       const cases = await count('complaints');
       const retried = await send('agent', '/api/v1/complaints', body, 'before-upgrade');

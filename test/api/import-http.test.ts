@@ -25,7 +25,15 @@ for (const { dialect, skip } of await engines()) {
   describe(`ledger import over HTTP (${dialect})`, { skip }, () => {
     let k: Kesu;
     let dir: string;
-    const count = async (t: 'complaints' | 'import_jobs') => Number((await k.testDb.database.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async (t: 'complaints' | 'import_jobs') =>
+      Number(
+        (
+          await k.testDb.database.db
+            .selectFrom(t)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     before(async () => {
       k = await startKesu(dialect);
@@ -66,7 +74,11 @@ for (const { dialect, skip } of await engines()) {
       rows[5]![1] = '2025-13-45 10:00'; // spreadsheet row 7
       rows[10]![6] = '特大投诉'; // row 12
       const file = join(dir, 'bad.xlsx');
-      await writeXlsx(file, HEADER.map((h) => (h === '满意度' ? '满意程度' : h)), rows);
+      await writeXlsx(
+        file,
+        HEADER.map((h) => (h === '满意度' ? '满意程度' : h)),
+        rows,
+      );
       const before = await count('complaints');
       const r = await upload('admin', { mapping: mappingYaml({ name: 'bad' }), dryRun: 'true' }, [{ field: 'file', name: 'bad.xlsx', type: XLSX, data: readFileSync(file) }], { 'idempotency-key': 'dry-bad' });
       assert.equal(r.status, 202, JSON.stringify(r.body));
@@ -91,7 +103,11 @@ for (const { dialect, skip } of await engines()) {
     it('imports a 1,200-row workbook after its dry run, progress moving forward to the total; the same key starts no second job; a re-run creates nothing', async () => {
       const policy = await k.app.activePolicy();
       const file = join(dir, 'ledger.xlsx');
-      await writeXlsx(file, HEADER, ledgerRows(1200, policy, { idPrefix: 'H' }).map((r) => r.values));
+      await writeXlsx(
+        file,
+        HEADER,
+        ledgerRows(1200, policy, { idPrefix: 'H' }).map((r) => r.values),
+      );
       const data = readFileSync(file);
       const mapping = mappingYaml({ name: '2025 年投诉台账' });
       const before = await count('complaints');
@@ -127,7 +143,11 @@ for (const { dialect, skip } of await engines()) {
 
     it('a bad mapping, an unknown saved mapping or a file of the wrong type is a 400 naming the field; nothing starts', async () => {
       const csv = join(dir, 'small.csv');
-      writeCsv(csv, HEADER, ledgerRows(3, await k.app.activePolicy(), { idPrefix: 'S' }).map((r) => r.values));
+      writeCsv(
+        csv,
+        HEADER,
+        ledgerRows(3, await k.app.activePolicy(), { idPrefix: 'S' }).map((r) => r.values),
+      );
       const jobs = await count('import_jobs');
       const badMapping = await upload('admin', { mapping: 'name: x\ncolumns:\n  phone: 电话\n' }, [{ field: 'file', name: 'small.csv', type: 'text/csv', data: readFileSync(csv) }], { 'accept-language': 'en' });
       assert.equal(badMapping.status, 400, JSON.stringify(badMapping.body));

@@ -45,10 +45,16 @@ for (const { dialect, skip } of await engines()) {
     it('a future receivedAt is refused naming the field; so is a late one without a reason', async () => {
       let r = await k.as('agent').post('/api/v1/complaints', letter({ receivedAt: '2026-09-30T09:00:00+08:00', receivedAtReason: '?' }));
       assert.equal(r.status, 400, JSON.stringify(r.body));
-      assert.ok(r.body.fields.some((f: any) => f.path === 'receivedAt'), JSON.stringify(r.body));
+      assert.ok(
+        r.body.fields.some((f: any) => f.path === 'receivedAt'),
+        JSON.stringify(r.body),
+      );
       r = await k.as('agent').post('/api/v1/complaints', letter({ receivedAt: '2026-09-28T16:00:00+08:00' }));
       assert.equal(r.status, 400);
-      assert.ok(r.body.fields.some((f: any) => f.path === 'receivedAtReason'), JSON.stringify(r.body));
+      assert.ok(
+        r.body.fields.some((f: any) => f.path === 'receivedAtReason'),
+        JSON.stringify(r.body),
+      );
       r = await k.as('agent').post('/api/v1/complaints', letter({ receivedAt: '2026-09-20T16:00:00+08:00', receivedAtReason: '旧件' }));
       assert.equal(r.status, 400, 'older than intake.receivedAtMaxAge (7d)');
     });
@@ -67,7 +73,10 @@ for (const { dialect, skip } of await engines()) {
 
       r = await k.as('agent').post('/api/v1/complaints', letter({ channel: 'phone', grade: 'major', emergency: true }));
       assert.equal(r.status, 403, JSON.stringify(r.body));
-      assert.deepEqual(r.body.fields.map((f: any) => f.path), ['grade', 'emergency']);
+      assert.deepEqual(
+        r.body.fields.map((f: any) => f.path),
+        ['grade', 'emergency'],
+      );
     });
 
     it('grading moves the promise: exactly one delay notice with the new time, and the timeline says why', async () => {

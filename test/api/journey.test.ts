@@ -133,12 +133,30 @@ for (const { dialect, skip } of await engines()) {
 
       const steps = r.body.timeline.map((e: any) => `${e.action}:${e.toState}`);
       assert.deepEqual(steps, [
-        'receive:received', 'judge:valid', 'classify:classified', 'route:assigned', 'accept:investigating',
-        'investigate:investigated', 'propose:awaiting_approval', 'reject:investigated', 'propose:awaiting_approval',
-        'approve:implementing', 'answer:answered', 'follow_up:investigating', 'investigate:investigated',
-        'propose:awaiting_approval', 'approve:implementing', 'answer:answered', 'follow_up:followed_up', 'close:closed', 'archive:archived',
+        'receive:received',
+        'judge:valid',
+        'classify:classified',
+        'route:assigned',
+        'accept:investigating',
+        'investigate:investigated',
+        'propose:awaiting_approval',
+        'reject:investigated',
+        'propose:awaiting_approval',
+        'approve:implementing',
+        'answer:answered',
+        'follow_up:investigating',
+        'investigate:investigated',
+        'propose:awaiting_approval',
+        'approve:implementing',
+        'answer:answered',
+        'follow_up:followed_up',
+        'close:closed',
+        'archive:archived',
       ]);
-      assert.deepEqual(r.body.timeline.map((e: any) => e.seq), steps.map((_: unknown, i: number) => i + 1));
+      assert.deepEqual(
+        r.body.timeline.map((e: any) => e.seq),
+        steps.map((_: unknown, i: number) => i + 1),
+      );
       assert.equal(r.body.timeline[7].actorName, '陈芳');
       assert.equal(r.body.timeline[7].data.input.comment, '补偿金额过高，请改为 300 元');
 
@@ -174,7 +192,10 @@ for (const { dialect, skip } of await engines()) {
       assert.ok(av.body.allowedActions.includes('close'));
       r = await agent.act(id, 'close', { note: '已电话解释' });
       assert.equal(r.body.complaint.state, 'closed');
-      assert.deepEqual(r.body.timeline.map((e: any) => e.toState), ['received', 'invalid', 'closed']);
+      assert.deepEqual(
+        r.body.timeline.map((e: any) => e.toState),
+        ['received', 'invalid', 'closed'],
+      );
       assert.match(r.body.timeline[1].data.input.explanation, /无法核实/);
       const outbox = await k.testDb.database.db.selectFrom('outbox').select(['template', 'payload']).where('complaint_id', '=', id).where('template', '=', 'invalid_explanation').execute();
       assert.equal(outbox.length, 1);

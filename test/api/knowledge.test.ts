@@ -67,7 +67,14 @@ for (const { dialect, skip } of await engines()) {
     after(async () => k?.close());
 
     const count = async (table: 'knowledge_articles' | 'knowledge_versions' | 'knowledge_feedback') =>
-      Number((await k.app.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await k.app.database.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     let articleId = '';
     it('only the policy’s editors write; bad input names the field in the caller’s language; nothing is written', async () => {
@@ -99,16 +106,30 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(v2.body.status, 'published');
       const byAgent = await k.as('agent').put(`/api/v1/knowledge/articles/${articleId}`, { ...article(), version: 2 });
       assert.equal(byAgent.status, 403);
-      const stale = await k.server.inject({ method: 'PUT', url: `/api/v1/knowledge/articles/${articleId}`, payload: { ...article({ title: '覆盖' }), version: 1 }, headers: { authorization: `Bearer ${k.tokens.get('specialist')}`, 'accept-language': 'en' } });
+      const stale = await k.server.inject({
+        method: 'PUT',
+        url: `/api/v1/knowledge/articles/${articleId}`,
+        payload: { ...article({ title: '覆盖' }), version: 1 },
+        headers: { authorization: `Bearer ${k.tokens.get('specialist')}`, 'accept-language': 'en' },
+      });
       assert.equal(stale.statusCode, 409);
       assert.equal(stale.json().fields[0].path, 'version');
       const history = await k.as('agent').get(`/api/v1/knowledge/articles/${articleId}/versions`);
       assert.equal(history.status, 200);
-      assert.deepEqual(history.body.map((v: { version: number; status: string }) => [v.version, v.status]), [[2, 'published'], [1, 'draft']]);
+      assert.deepEqual(
+        history.body.map((v: { version: number; status: string }) => [v.version, v.status]),
+        [
+          [2, 'published'],
+          [1, 'draft'],
+        ],
+      );
       assert.equal(await count('knowledge_versions'), 2);
 
       const found = await k.as('agent').get(`/api/v1/knowledge/articles?q=${encodeURIComponent('延误')}`);
-      assert.deepEqual(found.body.items.map((a: { id: string }) => a.id), [articleId]);
+      assert.deepEqual(
+        found.body.items.map((a: { id: string }) => a.id),
+        [articleId],
+      );
       const none = await k.as('agent').get(`/api/v1/knowledge/articles?q=${encodeURIComponent('发票')}`);
       assert.deepEqual(none.body.items, []);
       assert.equal(none.body.mayEdit, false);
@@ -124,7 +145,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(draft.body.sourceComplaintId, delayCase);
       assert.match(draft.body.symptom, /快递延误了五天/);
       assert.match(draft.body.cause, /运力不足/);
-      assert.ok(draft.body.steps.some((s: string) => s.includes('已联系配送站今天送达')), JSON.stringify(draft.body.steps));
+      assert.ok(
+        draft.body.steps.some((s: string) => s.includes('已联系配送站今天送达')),
+        JSON.stringify(draft.body.steps),
+      );
       const stored = JSON.stringify(draft.body) + JSON.stringify(await k.app.database.db.selectFrom('knowledge_versions').selectAll().execute());
       for (const pii of ['林先生', '13812345678', 'lin@example.com']) assert.ok(!stored.includes(pii), `no ${pii} in the draft`);
       const drafts = await k.as('agent').get('/api/v1/knowledge/articles');
@@ -138,7 +162,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(m.body.articles[0].id, articleId, 'the published article, not the draft');
       assert.ok(m.body.articles[0].reasons.sharedTerms.includes('延误'));
       assert.equal(m.body.articles[0].reasons.sameCategory, true);
-      assert.ok(m.body.articles[0].reasons.sharedTerms.every((w: string) => !['说', '了', '没有'].includes(w)), 'function words are not reasons');
+      assert.ok(
+        m.body.articles[0].reasons.sharedTerms.every((w: string) => !['说', '了', '没有'].includes(w)),
+        'function words are not reasons',
+      );
       const ids = m.body.cases.map((c: { id: string }) => c.id);
       assert.equal(ids[0], delayCase, 'the same category ranks first');
       assert.ok(ids.includes(hiddenCase), 'an overseer sees both');
@@ -171,7 +198,11 @@ for (const { dialect, skip } of await engines()) {
       await k.as('admin').post('/api/v1/knowledge/feedback', { kind: 'case', targetId: second, helpful: true });
       await k.as('admin').post('/api/v1/knowledge/feedback', { kind: 'case', targetId: second, helpful: true }); // replaces, not adds
       const after = await k.as('admin').post('/api/v1/knowledge/match', { text });
-      assert.deepEqual(after.body.cases.slice(0, 2).map((c: { id: string }) => c.id), [second, first], 'not helpful sinks, helpful rises');
+      assert.deepEqual(
+        after.body.cases.slice(0, 2).map((c: { id: string }) => c.id),
+        [second, first],
+        'not helpful sinks, helpful rises',
+      );
       const s = (id: string, body: { cases: { id: string; score: number }[] }) => body.cases.find((c) => c.id === id)!.score;
       assert.ok(s(first, after.body) >= s(first, before.body) * 0.5 - 1e-9, 'never below half');
       const votes = await k.app.database.db.selectFrom('knowledge_feedback').selectAll().where('target_id', '=', second).execute();

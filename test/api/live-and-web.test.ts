@@ -44,7 +44,10 @@ describe('live updates', () => {
     const j = await k.as('specialist').act(id, 'judge', { valid: true });
     assert.equal(j.status, 200);
     await settle();
-    assert.deepEqual(spec.events.map((e) => e.action), ['receive', 'judge']);
+    assert.deepEqual(
+      spec.events.map((e) => e.action),
+      ['receive', 'judge'],
+    );
     assert.deepEqual(Object.keys(spec.events[1]).sort(), ['action', 'at', 'id', 'number', 'state']);
     assert.equal(spec.events[1].id, id);
     assert.equal(spec.events[1].state, 'valid');

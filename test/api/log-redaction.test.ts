@@ -77,7 +77,10 @@ for (const { dialect, skip } of await engines()) {
       assert.ok(texts.join(' ').includes(number));
       const smsLines = out.filter((l) => l.includes('SMS (log provider'));
       assert.ok(smsLines.length > 0, 'the SMS was logged');
-      assert.ok(smsLines.every((l) => l.includes('139****5678')), 'with the number masked');
+      assert.ok(
+        smsLines.every((l) => l.includes('139****5678')),
+        'with the number masked',
+      );
 
       // The agent issues a new code to read out on the phone; the customer opens the case with it.
       const issued = await server.inject({ method: 'POST', url: `/api/v1/complaints/${id}/access-code`, headers: { authorization: `Bearer ${token}` }, payload: {} });

@@ -58,7 +58,10 @@ for (const { dialect, skip } of await engines()) {
 
       const locks = await admin.get('/api/v1/auth/locks');
       assert.equal(locks.status, 200);
-      assert.deepEqual(locks.body.map((l: { kind: string; subject: string }) => `${l.kind}:${l.subject}`), ['account:admin']);
+      assert.deepEqual(
+        locks.body.map((l: { kind: string; subject: string }) => `${l.kind}:${l.subject}`),
+        ['account:admin'],
+      );
       const unlocked = await admin.post('/api/v1/auth/locks/unlock', { username: 'admin' });
       assert.equal(unlocked.status, 200, JSON.stringify(unlocked.body));
       assert.deepEqual(unlocked.body, { ok: true, wasLocked: true });
@@ -86,7 +89,10 @@ for (const { dialect, skip } of await engines()) {
         assert.equal((await login(server, 'agent2', 'kesu-demo', { ip })).statusCode, 429, 'the address is locked for every account');
         assert.equal((await login(server, 'agent2', 'kesu-demo', { ip: '203.0.113.51' })).statusCode, 200, 'other addresses are not');
         const locks = await k.as('admin').get('/api/v1/auth/locks');
-        assert.ok(locks.body.some((l: { kind: string; subject: string }) => l.kind === 'address' && l.subject === ip), JSON.stringify(locks.body));
+        assert.ok(
+          locks.body.some((l: { kind: string; subject: string }) => l.kind === 'address' && l.subject === ip),
+          JSON.stringify(locks.body),
+        );
         assert.deepEqual((await k.as('admin').post('/api/v1/auth/locks/unlock', { address: ip })).body, { ok: true, wasLocked: true });
         assert.equal((await login(server, 'agent2', 'kesu-demo', { ip })).statusCode, 200);
       } finally {

@@ -194,7 +194,10 @@ describe('request ids', () => {
     const service = logged.filter((l) => l.msg === 'deadline computed without holiday data for these years');
     assert.equal(service.length, 1, 'the intake service logged through app.log');
     assert.equal(service[0]!.reqId, id);
-    assert.ok(logged.some((l) => l.msg === 'request completed' && l.reqId === id), 'Fastify’s own lines');
+    assert.ok(
+      logged.some((l) => l.msg === 'request completed' && l.reqId === id),
+      'Fastify’s own lines',
+    );
     assert.ok(logged.length >= 3 && logged.every((l) => l.reqId === id), 'nothing logged during the request without its id');
     for (const l of lines) assert.equal(l.split('"reqId"').length, 2, 'the id once per line, not doubled by the mixin');
 
@@ -208,7 +211,10 @@ describe('request ids', () => {
       await server.inject({ method: 'POST', url: '/api/v1/complaints', headers: { authorization: `Bearer ${token}` }, payload: { channel: 'nope' } }),
       await server.inject({ url: '/api/v1/complaints' }),
     ];
-    assert.deepEqual(cases.map((c) => c.statusCode), [404, 400, 401]);
+    assert.deepEqual(
+      cases.map((c) => c.statusCode),
+      [404, 400, 401],
+    );
     for (const c of cases) {
       const body = c.json();
       assert.deepEqual(Object.keys(body).slice(0, 3), ['code', 'message', 'fields']);

@@ -40,14 +40,27 @@ describe('PostgreSQL lock wait answers 503 with Retry-After', { skip: pgEngine.s
     await testDb?.drop();
   });
 
-  const note = (id: string, lang: string) =>
-    server.inject({ method: 'POST', url: `/api/v1/complaints/${id}/actions/note`, payload: { text: '客户来电催办' }, headers: { authorization: `Bearer ${token}`, 'accept-language': lang } });
+  const note = (id: string, lang: string) => server.inject({ method: 'POST', url: `/api/v1/complaints/${id}/actions/note`, payload: { text: '客户来电催办' }, headers: { authorization: `Bearer ${token}`, 'accept-language': lang } });
 
   it('a note on a case another transaction holds', async () => {
-    const created = await server.inject({ method: 'POST', url: '/api/v1/complaints', payload: { channel: 'phone', description: '物业维修三次未到场。', complainant: { name: '赵女士', phone: '13912345678' } }, headers: { authorization: `Bearer ${token}` } });
+    const created = await server.inject({
+      method: 'POST',
+      url: '/api/v1/complaints',
+      payload: { channel: 'phone', description: '物业维修三次未到场。', complainant: { name: '赵女士', phone: '13912345678' } },
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(created.statusCode, 201, created.body);
     const id = created.json().complaint.id as string;
-    const events = async () => Number((await database.db.selectFrom('complaint_events').select((eb) => eb.fn.countAll().as('n')).where('complaint_id', '=', id).executeTakeFirstOrThrow()).n);
+    const events = async () =>
+      Number(
+        (
+          await database.db
+            .selectFrom('complaint_events')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('complaint_id', '=', id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await events();
 
     const other = new pg.Client({ connectionString: testDb.url });

@@ -130,7 +130,10 @@ for (const { dialect, skip } of await engines()) {
         seen.push(...p.body.items.map((i: any) => i.id));
         cursor = p.body.nextCursor;
       } while (cursor);
-      assert.deepEqual(seen, all.body.items.map((i: any) => i.id));
+      assert.deepEqual(
+        seen,
+        all.body.items.map((i: any) => i.id),
+      );
 
       const byCase = await auditor.get(`/api/v1/audit/pii-access?complaint=${caseId}`);
       assert.ok(byCase.body.items.length >= 3);

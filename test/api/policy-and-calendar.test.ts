@@ -47,7 +47,10 @@ for (const { dialect, skip } of await engines()) {
       for (const lang of ['zh-CN', 'en'] as const) {
         const taken = await k.as('admin').post(`/api/v1/policy?lang=${lang}`, { text: sameLabel });
         assert.equal(taken.status, 409, JSON.stringify(taken.body));
-        assert.deepEqual(taken.body.fields.map((f: any) => f.path), ['version']);
+        assert.deepEqual(
+          taken.body.fields.map((f: any) => f.path),
+          ['version'],
+        );
         assert.match(taken.body.fields[0].message, lang === 'en' ? /already stored with other rules/ : /已存在且内容不同/);
       }
       const still = (await k.as('agent').post('/api/v1/complaints', { channel: 'phone', description: '仍是新制度', complainant: { anonymous: true } })).body;

@@ -26,8 +26,7 @@ for (const { dialect, skip } of await engines()) {
     after(async () => k?.close());
 
     const active = async () => (await k.as('admin').get('/api/v1/policy')).body.active as Record<string, any>;
-    const publish = (body: unknown, lang: keyof typeof LANG = 'zh-CN', as = 'admin', key?: string) =>
-      k.as(as).post('/api/v1/policy/publish', body, { 'accept-language': LANG[lang], ...(key ? { 'idempotency-key': key } : {}) });
+    const publish = (body: unknown, lang: keyof typeof LANG = 'zh-CN', as = 'admin', key?: string) => k.as(as).post('/api/v1/policy/publish', body, { 'accept-language': LANG[lang], ...(key ? { 'idempotency-key': key } : {}) });
     const publications = async () => (await listAuthEvents(k.app.database.db, 500)).filter((e) => e.kind === 'policy_published');
     /** Everything a refused request must leave as it was. */
     const state = async () => ({ source: await getActivePolicySource(k.app.database.db), versions: (await k.as('admin').get('/api/v1/policy/versions')).body.versions.length, events: (await publications()).length });
@@ -100,11 +99,17 @@ for (const { dialect, skip } of await engines()) {
       badReference.categories[0].department = 'nowhere';
       const texts: Record<string, string> = {};
       for (const lang of ['zh-CN', 'zh-TW', 'en'] as const) {
-        for (const [bad, path] of [[badValue, 'document.grades[1].limits.resolve'], [badReference, 'document.categories[0].department']] as const) {
+        for (const [bad, path] of [
+          [badValue, 'document.grades[1].limits.resolve'],
+          [badReference, 'document.categories[0].department'],
+        ] as const) {
           const r = await publish({ document: bad, basedOn }, lang);
           assert.equal(r.status, 422, JSON.stringify(r.body));
           assert.equal(r.body.code, 'policy_invalid');
-          assert.deepEqual(r.body.fields.map((f: any) => f.path), [path]);
+          assert.deepEqual(
+            r.body.fields.map((f: any) => f.path),
+            [path],
+          );
           if (path.includes('grades')) {
             texts[lang] = r.body.message;
             assert.equal(r.body.fields[0].message, { 'zh-CN': '时长必须大于 0', 'zh-TW': '時長必須大於 0', en: 'a duration must be greater than zero' }[lang]);
@@ -117,10 +122,16 @@ for (const { dialect, skip } of await engines()) {
       assert.doesNotMatch(texts.en!, /[\u4e00-\u9fff]/, 'English only');
       assert.doesNotMatch(texts['zh-TW']!, /[时长须于]/, 'traditional characters only');
       // The live check the console runs is the same reader: the same paths, without the body's prefix.
-      for (const [bad, path] of [[badValue, 'grades[1].limits.resolve'], [badReference, 'categories[0].department']] as const) {
+      for (const [bad, path] of [
+        [badValue, 'grades[1].limits.resolve'],
+        [badReference, 'categories[0].department'],
+      ] as const) {
         const check = await k.as('admin').post('/api/v1/policy/check', { text: JSON.stringify(bad), format: 'json' });
         assert.equal(check.body.ok, false);
-        assert.deepEqual(check.body.problems.map((p: any) => p.path), [path]);
+        assert.deepEqual(
+          check.body.problems.map((p: any) => p.path),
+          [path],
+        );
       }
       assert.deepEqual(await state(), before);
     });

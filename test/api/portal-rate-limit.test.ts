@@ -32,7 +32,11 @@ for (const { dialect, skip } of await engines()) {
     it('counts hits in fixed windows, atomically under concurrency', async () => {
       const t = Date.parse('2026-09-28T01:00:00Z');
       const hits = await Promise.all(Array.from({ length: 10 }, () => countHit(db(), 'k1', 60_000, t)));
-      assert.deepEqual(hits.map((h) => h.hits).sort((x, y) => x - y), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'every concurrent hit got its own count');
+      assert.deepEqual(
+        hits.map((h) => h.hits).sort((x, y) => x - y),
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        'every concurrent hit got its own count',
+      );
       assert.ok(hits.every((h) => h.resetsAt === t + 60_000));
       assert.deepEqual(await countHit(db(), 'k1', 60_000, t + 59_999), { hits: 11, resetsAt: t + 60_000 });
       assert.deepEqual(await readHits(db(), 'k1', t + 59_999), { hits: 11, resetsAt: t + 60_000 }, 'reading does not count');
@@ -52,7 +56,10 @@ for (const { dialect, skip } of await engines()) {
         assert.equal((await track(b, '10.7.7.8')).statusCode, 404, 'another address is not affected');
         assert.notEqual((await track(ck.k, '10.7.7.7', '/portal/supplement')).statusCode, 429, 'another route counts apart');
         const rows = await db().selectFrom('rate_limits').select(['key', 'hits']).where('key', 'like', '%10.7.7.7').execute();
-        assert.deepEqual(rows.map((r) => [r.key, Number(r.hits)]).sort(), [['POST /portal/supplement 10.7.7.7', 1], ['POST /portal/track 10.7.7.7', 6]]);
+        assert.deepEqual(rows.map((r) => [r.key, Number(r.hits)]).sort(), [
+          ['POST /portal/supplement 10.7.7.7', 1],
+          ['POST /portal/track 10.7.7.7', 6],
+        ]);
       } finally {
         ck.s.portal.rateLimitPerMinute = 10_000;
       }

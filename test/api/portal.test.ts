@@ -93,7 +93,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(again.statusCode, 200);
       assert.equal(field(again.body, 'case-number'), number);
       assert.equal(field(again.body, 'access-code'), code);
-      const count = await ck.k.testDb.database.db.selectFrom('complaints').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const count = await ck.k.testDb.database.db
+        .selectFrom('complaints')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       assert.equal(Number(count.n), 1);
     });
 
@@ -112,7 +115,10 @@ for (const { dialect, skip } of await engines()) {
       const noContact = await postMultipart('/portal/submit', { nonce: await nonce(), description: '没有留下联系方式' });
       assert.equal(noContact.statusCode, 400);
       assert.match(pageText(noContact.body), /非匿名投诉须留姓名或联系方式/);
-      const count = await ck.k.testDb.database.db.selectFrom('complaints').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const count = await ck.k.testDb.database.db
+        .selectFrom('complaints')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       assert.equal(Number(count.n), 1, 'nothing was created');
     });
 
@@ -180,14 +186,11 @@ for (const { dialect, skip } of await engines()) {
       assert.match(text, /我们已联系快递公司核实情况/);
       assert.match(text, /客服中心/);
       assert.match(text, /经核实，已正式受理/);
-      for (const hidden of ['INTERNAL-SECRET', '小王', '李静', '张敏', '王强', '吴磊', ids.handler2!, '13812345678'])
-        assert.ok(!text.includes(hidden) && !page.body.includes(hidden), `the page shows ${hidden}`);
+      for (const hidden of ['INTERNAL-SECRET', '小王', '李静', '张敏', '王强', '吴磊', ids.handler2!, '13812345678']) assert.ok(!text.includes(hidden) && !page.body.includes(hidden), `the page shows ${hidden}`);
     });
 
     it('takes added information and files onto the case timeline', async () => {
-      const r = await postMultipart('/portal/supplement', { number, code, text: '补充：购物小票和漏电部位照片。' }, [
-        { field: 'files', name: 'receipt.pdf', type: 'application/pdf', data: Buffer.from('%PDF-1.4\n%…\n') },
-      ]);
+      const r = await postMultipart('/portal/supplement', { number, code, text: '补充：购物小票和漏电部位照片。' }, [{ field: 'files', name: 'receipt.pdf', type: 'application/pdf', data: Buffer.from('%PDF-1.4\n%…\n') }]);
       assert.equal(r.statusCode, 200, pageText(r.body));
       assert.match(pageText(r.body), /已收到您补充的信息/);
       assert.match(pageText(r.body), /您补充了信息/);
@@ -202,7 +205,10 @@ for (const { dialect, skip } of await engines()) {
       assert.ok(!view.body.allowedActions.includes('supplement'), 'staff cannot act as the customer');
       assert.equal((await ck.k.as('specialist').act(id, 'supplement', { text: 'x', via: 'portal' })).status, 403);
       const files = await ck.k.as('specialist').get(`/api/v1/complaints/${id}/attachments`);
-      assert.deepEqual(files.body.items.map((f: { name: string }) => f.name), ['照片.png', 'receipt.pdf']);
+      assert.deepEqual(
+        files.body.items.map((f: { name: string }) => f.name),
+        ['照片.png', 'receipt.pdf'],
+      );
       const dl = await ck.k.server.inject({ method: 'GET', url: `/api/v1/complaints/${id}/attachments/${files.body.items[0].id}`, headers: { authorization: `Bearer ${ck.k.tokens.get('specialist')}` } });
       assert.equal(dl.statusCode, 200);
       assert.match(dl.headers['content-disposition'] as string, /^attachment;/);

@@ -17,11 +17,22 @@ for (const { dialect, skip } of await engines()) {
     const cases: string[] = [];
     let problemId = '';
     const count = async (table: 'problems' | 'problem_history' | 'problem_cases') =>
-      Number((await k.app.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await k.app.database.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     before(async () => {
       k = await startKesu(dialect, { start: '2026-10-01T09:00:00+08:00' });
-      for (const [i, extra] of [[1, { subject: { employeeIds: [k.userIds.get('specialist')] } }], [2, {}], [3, {}]] as const) {
+      for (const [i, extra] of [
+        [1, { subject: { employeeIds: [k.userIds.get('specialist')] } }],
+        [2, {}],
+        [3, {}],
+      ] as const) {
         const r = await k.as('agent').post('/api/v1/complaints', { channel: 'phone', description: `光猫第${i}次掉线`, complainant: { name: `客户${i}`, phone: `1380000000${i}` }, references: { product: 'X1 光猫' }, ...extra });
         assert.equal(r.status, 201, JSON.stringify(r.body));
         cases.push(r.body.complaint.id);
@@ -65,14 +76,20 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(await count('problems'), 1);
       for (const id of cases) {
         const on = await k.as('admin').get(`/api/v1/complaints/${id}/problems`);
-        assert.deepEqual(on.body.map((p: { id: string }) => p.id), [problemId]);
+        assert.deepEqual(
+          on.body.map((p: { id: string }) => p.id),
+          [problemId],
+        );
       }
     });
 
     it('avoidance: the complained-about employee sees the record without the case naming them', async () => {
       const p = await k.as('specialist').get(`/api/v1/problems/${problemId}`);
       assert.equal(p.status, 200);
-      assert.deepEqual(p.body.cases.map((c: { id: string }) => c.id), cases.slice(1));
+      assert.deepEqual(
+        p.body.cases.map((c: { id: string }) => c.id),
+        cases.slice(1),
+      );
       assert.equal((await k.as('specialist').get(`/api/v1/complaints/${cases[0]}/problems`)).status, 404);
     });
 
@@ -109,7 +126,10 @@ for (const { dialect, skip } of await engines()) {
 
     it('lists records by state', async () => {
       const open = await k.as('admin').get('/api/v1/problems?state=open');
-      assert.deepEqual(open.body.map((p: { id: string }) => p.id), [problemId]);
+      assert.deepEqual(
+        open.body.map((p: { id: string }) => p.id),
+        [problemId],
+      );
       assert.deepEqual((await k.as('admin').get('/api/v1/problems?state=verified')).body, []);
       const bad = await k.as('admin').get('/api/v1/problems?state=closed');
       assert.equal(bad.status, 400);

@@ -31,8 +31,14 @@ describe('readiness and job heartbeats', () => {
     const r = await ready();
     assert.equal(r.status, 503);
     assert.equal(r.body.status, 'failing');
-    assert.ok(r.body.problems.some((p) => p.startsWith('sweeper has not finished a pass')), JSON.stringify(r.body.problems));
-    assert.deepEqual(r.body.jobs.map((j) => [j.name, j.stale]), [['sweeper', true]]);
+    assert.ok(
+      r.body.problems.some((p) => p.startsWith('sweeper has not finished a pass')),
+      JSON.stringify(r.body.problems),
+    );
+    assert.deepEqual(
+      r.body.jobs.map((j) => [j.name, j.stale]),
+      [['sweeper', true]],
+    );
     assert.ok(r.body.jobs[0]!.lastBeat, 'it says when the last pass ended');
     assert.equal((await k.server.inject({ method: 'GET', url: '/api/health/live' })).statusCode, 200, 'the process is alive');
 

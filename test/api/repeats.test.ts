@@ -75,10 +75,13 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(rows.length, 0);
     });
 
-    it('customer links agree with the statistics\' repeat-complaint rate over the same window', async () => {
+    it("customer links agree with the statistics' repeat-complaint rate over the same window", async () => {
       const stats = await statistics(k.app, SYSTEM_ACTOR, { from: '2026-09-01', to: '2026-12-31', groupBy: 'month', filters: {}, repeatWindowDays: 90 });
       const linked = await k.app.database.db.selectFrom('case_links').select('complaint_id').distinct().where('reason', '=', 'customer').execute();
-      assert.deepEqual(linked.map((r) => r.complaint_id), [ids.b]);
+      assert.deepEqual(
+        linked.map((r) => r.complaint_id),
+        [ids.b],
+      );
       assert.equal(stats.repeat.repeated.count, linked.length);
     });
 
@@ -103,7 +106,9 @@ for (const { dialect, skip } of await engines()) {
     /** A case about `product` in `category`, from its own customer, in words of its own. */
     const receive = async (category: string, product: string, more: Record<string, unknown> = {}) => {
       n++;
-      const r = await k.as('agent').post('/api/v1/complaints', { channel: 'phone', description: `第${n}位客户反映的问题编号${n * 7919}`, complainant: { name: `客户${n}`, phone: `1390000${String(n).padStart(4, '0')}` }, references: { product }, ...more });
+      const r = await k
+        .as('agent')
+        .post('/api/v1/complaints', { channel: 'phone', description: `第${n}位客户反映的问题编号${n * 7919}`, complainant: { name: `客户${n}`, phone: `1390000${String(n).padStart(4, '0')}` }, references: { product }, ...more });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       const db = k.app.database.db;
       const c = (await getComplaint(db, r.body.complaint.id))!;
@@ -152,7 +157,7 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(ranking.body.subjects[0].cases, 3);
     });
 
-    it('refuses a bad period naming the field, in the caller\'s (default) language', async () => {
+    it("refuses a bad period naming the field, in the caller's (default) language", async () => {
       const r = await k.as('admin').get('/api/v1/systemic/subjects?from=2026-10-07&to=2026-10-01');
       assert.equal(r.status, 400, JSON.stringify(r.body));
       assert.equal(r.body.fields[0].path, 'to');

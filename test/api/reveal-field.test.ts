@@ -68,7 +68,10 @@ for (const { dialect, skip } of await engines()) {
       else await sql`alter table pii_access_log disable trigger user`.execute(db);
       await db.updateTable('pii_access_log').set({ reason: '随便看看' }).where('id', '=', row.id).execute();
       const problems = (await verifyChains(db, { checkpoint: null })).problems;
-      assert.ok(problems.some((p) => p.complaintId === caseId && p.log === 'access'), JSON.stringify(problems));
+      assert.ok(
+        problems.some((p) => p.complaintId === caseId && p.log === 'access'),
+        JSON.stringify(problems),
+      );
       await db.updateTable('pii_access_log').set({ reason: row.reason }).where('id', '=', row.id).execute();
       assert.deepEqual((await verifyChains(db, { checkpoint: null })).problems, []);
     });

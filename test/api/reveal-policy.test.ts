@@ -20,7 +20,16 @@ for (const { dialect, skip } of await engines()) {
   describe(`reveal rights from the policy (${dialect})`, { skip }, () => {
     let k: Kesu;
     let caseId: string;
-    const logRows = async () => Number((await k.app.database.db.selectFrom('pii_access_log').select((eb) => eb.fn.countAll().as('n')).where('reason', 'is not', null).executeTakeFirstOrThrow()).n);
+    const logRows = async () =>
+      Number(
+        (
+          await k.app.database.db
+            .selectFrom('pii_access_log')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('reason', 'is not', null)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const reveal = (who: string) => k.as(who).post(`/api/v1/complaints/${caseId}/reveal`, { field: 'phone', reason: '需要致电客户核实' });
     const revealable = async (who: string) => {
       const v = await k.as(who).get(`/api/v1/complaints/${caseId}`);

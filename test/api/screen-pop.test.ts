@@ -95,7 +95,11 @@ for (const { dialect, skip } of await engines()) {
       const again = await k.server.inject({ method: 'POST', url: '/api/v1/telephony/calls', payload: raw, headers });
       assert.equal(again.statusCode, 401);
       await settle();
-      assert.deepEqual(agent.events.map((e) => e.callId), ['pbx-call-3'], 'only the one valid call was pushed');
+      assert.deepEqual(
+        agent.events.map((e) => e.callId),
+        ['pbx-call-3'],
+        'only the one valid call was pushed',
+      );
       await agent.close();
     });
 

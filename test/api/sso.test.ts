@@ -92,7 +92,14 @@ for (const { dialect, skip } of await engines()) {
       await new Promise<void>((r) => idp.listen(0, '127.0.0.1', r));
       issuer = `http://127.0.0.1:${(idp.address() as { port: number }).port}`;
       // The redirect URL names Kesu's port, known once it listens: the object is completed then.
-      sso = ssoConfig({ KESU_OIDC_ISSUER: issuer, KESU_OIDC_CLIENT_ID: 'kesu', KESU_OIDC_CLIENT_SECRET: CLIENT_SECRET, KESU_OIDC_REDIRECT_URL: 'http://127.0.0.1:1/api/v1/auth/sso/callback', KESU_OIDC_EMAIL_CLAIM: 'email', KESU_OIDC_LABEL: undefined })!;
+      sso = ssoConfig({
+        KESU_OIDC_ISSUER: issuer,
+        KESU_OIDC_CLIENT_ID: 'kesu',
+        KESU_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+        KESU_OIDC_REDIRECT_URL: 'http://127.0.0.1:1/api/v1/auth/sso/callback',
+        KESU_OIDC_EMAIL_CLAIM: 'email',
+        KESU_OIDC_LABEL: undefined,
+      })!;
       kesu = await buildServer(k.app, { sso });
       await kesu.listen({ port: 0, host: '127.0.0.1' });
       base = `http://127.0.0.1:${(kesu.server.address() as { port: number }).port}`;
@@ -158,7 +165,10 @@ for (const { dialect, skip } of await engines()) {
 
     it('signs in the user an administrator created with that e-mail, and returns to the page asked for', async () => {
       const { page, session, flowCookieLeft, jar } = await signOn('wq');
-      assert.ok(page.hops.some((h) => h.startsWith(`${base}/api/v1/auth/sso/callback?`)), `came back through the callback: ${page.hops.join(' → ')}`);
+      assert.ok(
+        page.hops.some((h) => h.startsWith(`${base}/api/v1/auth/sso/callback?`)),
+        `came back through the callback: ${page.hops.join(' → ')}`,
+      );
       assert.equal(new URL(page.at).pathname, '/cases', 'back where the sign-in started');
       assert.ok(session, 'a session cookie');
       assert.equal(flowCookieLeft, undefined, 'the flow cookie is cleared');
@@ -172,7 +182,10 @@ for (const { dialect, skip } of await engines()) {
     });
 
     it('refuses an e-mail no user has, and a deactivated user: back on the sign-in page with the reason', async () => {
-      for (const [login, reason, username] of [['stranger', 'unknown_user', null], ['wl', 'inactive_user', 'handler2']] as const) {
+      for (const [login, reason, username] of [
+        ['stranger', 'unknown_user', null],
+        ['wl', 'inactive_user', 'handler2'],
+      ] as const) {
         const before = (await ssoEvents()).length;
         const { page, session } = await signOn(login);
         assert.equal(session, undefined, `${login}: no session`);

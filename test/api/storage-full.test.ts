@@ -36,8 +36,7 @@ for (const { dialect, skip } of await engines()) {
       }
       await sql`create or replace function kesu_test_disk_full() returns trigger language plpgsql as $$
         begin raise exception 'could not extend file: No space left on device' using errcode = '53100'; end $$`.execute(db);
-      for (const table of ['complaints', 'pii_access_log', 'complaint_events'])
-        await sql.raw(`create trigger kesu_test_disk_full before insert on ${table} for each statement execute function kesu_test_disk_full()`).execute(db);
+      for (const table of ['complaints', 'pii_access_log', 'complaint_events']) await sql.raw(`create trigger kesu_test_disk_full before insert on ${table} for each statement execute function kesu_test_disk_full()`).execute(db);
     }
 
     async function free(): Promise<void> {
@@ -103,7 +102,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal((await k.server.inject({ method: 'GET', url: '/api/health/ready' })).statusCode, 200);
       assert.ok(logged.some((l) => /writable again/.test(l.msg)));
       for (const id of acknowledged) assert.equal((await specialist.get(`/api/v1/complaints/${id}`)).status, 200, `case ${id} survived`);
-      const count = await k.app.database.db.selectFrom('complaints').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const count = await k.app.database.db
+        .selectFrom('complaints')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       assert.equal(Number(count.n), acknowledged.length, 'no half-written case either');
     });
   });

@@ -58,11 +58,14 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(c.complainant.customerClass, 'B');
 
       const steps = r.body.timeline.slice(-3);
-      assert.deepEqual(steps.map((e: any) => [e.action, e.fromState, e.toState]), [
-        ['judge', 'received', 'valid'],
-        ['classify', 'valid', 'classified'],
-        ['route', 'classified', 'assigned'],
-      ]);
+      assert.deepEqual(
+        steps.map((e: any) => [e.action, e.fromState, e.toState]),
+        [
+          ['judge', 'received', 'valid'],
+          ['classify', 'valid', 'classified'],
+          ['route', 'classified', 'assigned'],
+        ],
+      );
       assert.ok(steps.every((e: any) => e.actorId === ids.specialist));
 
       // The triage clock stopped by classify, the dispatch clock it started stopped by route;
@@ -84,28 +87,41 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(load.status, 200);
       const mine = load.body.find((x: any) => x.userId === ids.handler);
       assert.equal(mine?.openCases, 1);
-      assert.equal(load.body.find((x: any) => x.userId === ids.handler2), undefined, 'a backup is not a primary load');
+      assert.equal(
+        load.body.find((x: any) => x.userId === ids.handler2),
+        undefined,
+        'a backup is not a primary load',
+      );
     });
 
-    it('a refused third step changes nothing and names route.<field> in the caller\'s language', async () => {
+    it("a refused third step changes nothing and names route.<field> in the caller's language", async () => {
       const id = await intake('快递员态度恶劣，摔门而去。');
       const before = await snapshot(id);
       const same = valid({ departmentCode: 'logistics', primaryHandlerId: ids.handler, backupHandlerId: ids.handler });
       let r = await k.as('specialist').post(triageUrl(id), same, { 'accept-language': 'en' });
       assert.equal(r.status, 400, JSON.stringify(r.body));
       assert.equal(r.body.code, 'invalid_input');
-      assert.deepEqual(r.body.fields.map((f: any) => f.path), ['route.backupHandlerId']);
+      assert.deepEqual(
+        r.body.fields.map((f: any) => f.path),
+        ['route.backupHandlerId'],
+      );
       assert.equal(r.body.fields[0].message, 'The backup handler must differ from the primary handler');
       assert.deepEqual(await snapshot(id), before, 'nothing written');
 
       // An unknown assignee is named under the step too, in Chinese for a Chinese reader.
       r = await k.as('specialist').post(triageUrl(id), valid({ departmentCode: 'logistics', primaryHandlerId: 'nobody' }), { 'accept-language': 'zh-CN' });
       assert.equal(r.status, 400, JSON.stringify(r.body));
-      assert.deepEqual(r.body.fields.map((f: any) => [f.path, f.message]), [['route.primaryHandlerId', '没有此用户']]);
+      assert.deepEqual(
+        r.body.fields.map((f: any) => [f.path, f.message]),
+        [['route.primaryHandlerId', '没有此用户']],
+      );
       // A missing route when the case needs one: the route schema's own required field.
       r = await k.as('specialist').post(triageUrl(id), { judge: { valid: true }, classify: { category: 'goods_damage_shortage', grade: 'general' } });
       assert.equal(r.status, 400, JSON.stringify(r.body));
-      assert.deepEqual(r.body.fields.map((f: any) => f.path), ['route.primaryHandlerId']);
+      assert.deepEqual(
+        r.body.fields.map((f: any) => f.path),
+        ['route.primaryHandlerId'],
+      );
       // The second step's guard (an unknown grade), in Traditional Chinese.
       r = await k.as('specialist').post(triageUrl(id), { judge: { valid: true }, classify: { category: 'goods_damage_shortage', grade: 'nonsense' }, route: { primaryHandlerId: ids.handler } }, { 'accept-language': 'zh-TW' });
       assert.equal(r.status, 400, JSON.stringify(r.body));
@@ -206,7 +222,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(r.body.complaint.state, 'assigned');
       assert.equal(r.body.complaint.primaryHandlerId, ids.deptmanager, "the policy's choice, not the form's");
       const steps = r.body.timeline.filter((e: any) => ['judge', 'classify', 'route'].includes(e.action)).map((e: any) => [e.action, e.toState]);
-      assert.deepEqual(steps, [['judge', 'valid'], ['classify', 'assigned']]);
+      assert.deepEqual(steps, [
+        ['judge', 'valid'],
+        ['classify', 'assigned'],
+      ]);
     });
   });
 }

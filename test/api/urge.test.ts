@@ -77,19 +77,31 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(urged.channel, 'staff');
       assert.deepEqual(JSON.parse(urged.recipient).userIds, [ids.handler, ids.handler2]);
       assert.equal(JSON.parse(urged.payload).comment, '客户第三次来电，今天务必上门');
-      assert.ok(rows.some((x) => x.template === 'case.urge'), 'the case-event webhook row');
+      assert.ok(
+        rows.some((x) => x.template === 'case.urge'),
+        'the case-event webhook row',
+      );
       assert.deepEqual((await verifyChains(db, { checkpoint: null })).problems, [], 'the urge is on the hash chain');
 
       await settle(() => handlerUrged.events.length > 0 && backupUrged.events.length > 0 && specChanged.events.some((e) => e.action === 'urge'));
-      assert.deepEqual(handlerUrged.events.map((e) => [e.id, e.number]), [[id, before.complaint.number]]);
+      assert.deepEqual(
+        handlerUrged.events.map((e) => [e.id, e.number]),
+        [[id, before.complaint.number]],
+      );
       assert.equal(backupUrged.events.length, 1, 'the backup handler is told too');
-      assert.ok(specChanged.events.some((e) => e.action === 'urge' && e.id === id), 'who sees the case hears it changed');
+      assert.ok(
+        specChanged.events.some((e) => e.action === 'urge' && e.id === id),
+        'who sees the case hears it changed',
+      );
       assert.deepEqual(specUrged.events, [], 'only the handlers get the urge itself');
       await Promise.all([handlerUrged.close(), backupUrged.close(), specUrged.close(), specChanged.close()]);
 
       assert.equal(await urgedCount('handler'), 1, 'the workbench shows the urge');
       const list = await k.as('handler').get('/api/v1/complaints?urged=true');
-      assert.deepEqual(list.body.items.map((x: { id: string }) => x.id), [id]);
+      assert.deepEqual(
+        list.body.items.map((x: { id: string }) => x.id),
+        [id],
+      );
       assert.equal(await urgedCount('specialist'), undefined, 'a specialist has no urged item');
     });
 
@@ -106,7 +118,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal((await k.as('agent2').act(id, 'urge', {})).status, 404, 'a case the caller may not see');
       const long = await k.as('deptmanager').post(`/api/v1/complaints/${id}/actions/urge?lang=en`, { comment: 'x'.repeat(2001) }, { 'idempotency-key': 'urge-long' });
       assert.equal(long.status, 400, JSON.stringify(long.body));
-      assert.deepEqual(long.body.fields.map((f: { path: string }) => f.path), ['comment']);
+      assert.deepEqual(
+        long.body.fields.map((f: { path: string }) => f.path),
+        ['comment'],
+      );
       assert.doesNotMatch(JSON.stringify(long.body), /[\u4e00-\u9fff]/, 'in the caller’s language only');
 
       // The manager's own case: they may not urge themselves.

@@ -28,7 +28,11 @@ describe('the console served compressed', () => {
     writeFileSync(join(dir, 'assets', 'index-abc.js'), js);
     writeFileSync(join(dir, 'assets', 'tiny-abc.js'), 'export {};\n');
     const made = await precompressDir(dir);
-    assert.deepEqual(made.map((m) => m.file), [join(dir, 'assets', 'index-abc.js')], 'only the file worth compressing (index.html and tiny files stay plain)');
+    assert.deepEqual(
+      made.map((m) => m.file),
+      [join(dir, 'assets', 'index-abc.js')],
+      'only the file worth compressing (index.html and tiny files stay plain)',
+    );
     assert.ok(made[0]!.br < js.length / 2 && made[0]!.gzip < js.length / 2, JSON.stringify(made));
     installErrorHandler(server);
     await consoleFiles(server, dir);

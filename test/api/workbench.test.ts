@@ -66,7 +66,10 @@ for (const { dialect, skip } of await engines()) {
 
       let h = await wb('handler');
       assert.deepEqual([counts(h.items).handling, counts(h.items).overdue, counts(h.items).nearDue], [1, 0, 0]);
-      assert.deepEqual(h.urgent.map((x) => x.id), [a]);
+      assert.deepEqual(
+        h.urgent.map((x) => x.id),
+        [a],
+      );
       assert.equal(counts((await wb('handler2')).items).handling, 1);
       let m = await wb('deptmanager');
       assert.equal(counts(m.items).departmentOverdue, 0);
@@ -92,7 +95,10 @@ for (const { dialect, skip } of await engines()) {
       for (const user of ['handler']) {
         const w = await wb(user);
         assert.ok(!w.urgent.some((x) => x.id === c));
-        assert.ok(w.items.every((i) => i.count <= 1), JSON.stringify(w.items));
+        assert.ok(
+          w.items.every((i) => i.count <= 1),
+          JSON.stringify(w.items),
+        );
       }
 
       // Approvals and follow-ups: a through to an answer; the follow-up caller sees it.

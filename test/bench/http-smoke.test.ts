@@ -40,7 +40,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(e.engine, dialect);
       for (const x of e.ratios) assert.ok(Number.isFinite(x.ratio) && x.ratio > 0, `ratio for ${x.clients} client(s): ${x.ratio}`);
       for (const name of ['sign-in', 'intake', 'queue page', 'search', 'case detail', 'action: note', 'action: judge'])
-        assert.ok(e.scenarios.some((s: { name: string; stats: { ok: number } }) => s.name === name && s.stats.ok > 0), `${name} ran`);
+        assert.ok(
+          e.scenarios.some((s: { name: string; stats: { ok: number } }) => s.name === name && s.stats.ok > 0),
+          `${name} ran`,
+        );
       assert.ok(e.burst.queue.ok > 0 && e.burst.intakes.ok > 0, 'the burst ran');
       assert.ok(e.server.rssAfterStartMiB > 0 && e.server.rssAfterRunMiB > 0, 'RSS was read');
     } finally {

@@ -32,7 +32,18 @@ test('bench:pages --smoke opens every main page through the real server and repo
     assert.equal(r.code, 0, `bench failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
     assert.match(r.stdout, /\| screen \| page \| cold ready ms \| warm ready ms \|/);
     const report = JSON.parse(readFileSync(out, 'utf8'));
-    const pages = report.pages as { screen: string; page: string; coldReadyMs: number; warmReadyMs: number; apiCalls: number; apiReplayedMs: number; navigationFloorMs: number; coldJsTransferKiB: number; coldJsDecodedKiB: number; coldJsFiles: number }[];
+    const pages = report.pages as {
+      screen: string;
+      page: string;
+      coldReadyMs: number;
+      warmReadyMs: number;
+      apiCalls: number;
+      apiReplayedMs: number;
+      navigationFloorMs: number;
+      coldJsTransferKiB: number;
+      coldJsDecodedKiB: number;
+      coldJsFiles: number;
+    }[];
     for (const screen of ['desktop'])
       for (const name of ['workbench', 'intake', 'queue (triage)', 'queue (all)', 'case page', 'dashboard', 'reports']) {
         const p = pages.find((x) => x.screen === screen && x.page === name);

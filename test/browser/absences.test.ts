@@ -43,7 +43,10 @@ describe('web console: my absences', { skip }, () => {
     await dialog.locator('.ant-tag').filter({ hasText: '未开始' }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'absences-mine.png') });
     const rows = await k.app.database.db.selectFrom('absences').select(['user_id', 'reason', 'cancelled_at']).execute();
-    assert.deepEqual(rows.map((r) => [r.user_id, r.reason, r.cancelled_at]), [[k.userIds.get('handler'), '年假', null]]);
+    assert.deepEqual(
+      rows.map((r) => [r.user_id, r.reason, r.cancelled_at]),
+      [[k.userIds.get('handler'), '年假', null]],
+    );
     await page.getByTestId('absence-cancel').click();
     await page.locator('.ant-popconfirm').getByRole('button', { name: '取消缺勤' }).click();
     await dialog.locator('.ant-tag').filter({ hasText: '已取消' }).waitFor();
@@ -60,7 +63,13 @@ describe('web console: my absences', { skip }, () => {
     await page.getByTestId('action-triage').click();
     await page.getByTestId('triage-form').waitFor();
     const primaries = await optionsOf(page, 'action_triage_route_primaryHandlerId');
-    assert.ok(primaries.some((o) => /^吴磊 · .* · 缺勤至 /.test(o)), primaries.join(' / '));
-    assert.ok(primaries.some((o) => /^王强 · /.test(o) && !o.includes('缺勤')), primaries.join(' / '));
+    assert.ok(
+      primaries.some((o) => /^吴磊 · .* · 缺勤至 /.test(o)),
+      primaries.join(' / '),
+    );
+    assert.ok(
+      primaries.some((o) => /^王强 · /.test(o) && !o.includes('缺勤')),
+      primaries.join(' / '),
+    );
   });
 });

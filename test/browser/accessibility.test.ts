@@ -36,7 +36,15 @@ async function violations(page: Page): Promise<Violation[]> {
 }
 
 function report(where: string, vs: Violation[]): string {
-  return vs.map((v) => `${where}: [${v.impact}] ${v.id} — ${v.help}\n${v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`).join('\n')}`).join('\n');
+  return vs
+    .map(
+      (v) =>
+        `${where}: [${v.impact}] ${v.id} — ${v.help}\n${v.nodes
+          .slice(0, 5)
+          .map((n) => `    ${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`)
+          .join('\n')}`,
+    )
+    .join('\n');
 }
 
 describe('accessibility of the main pages', { skip }, () => {
@@ -69,11 +77,15 @@ describe('accessibility of the main pages', { skip }, () => {
           ['workbench', '/workbench', (p) => p.getByTestId('workbench-triage').waitFor()],
           ['queue', '/queues/all', (p) => p.getByTestId('queue-table').getByText(number).first().waitFor()],
           // The attachments and the flowchart come just after the case (CasePage.tsx loads them after it shows): checked too.
-          ['case', `/cases/${number}`, async (p) => {
-            await p.getByTestId('case-number').filter({ hasText: number }).waitFor();
-            await p.getByTestId('case-attachments').waitFor();
-            await p.getByTestId('flowchart').waitFor();
-          }],
+          [
+            'case',
+            `/cases/${number}`,
+            async (p) => {
+              await p.getByTestId('case-number').filter({ hasText: number }).waitFor();
+              await p.getByTestId('case-attachments').waitFor();
+              await p.getByTestId('flowchart').waitFor();
+            },
+          ],
           ['intake', '/intake', (p) => p.locator('form').first().waitFor()],
           ['reports', '/reports', (p) => p.locator('.ant-card, .ant-table').first().waitFor()],
         ];
@@ -99,7 +111,10 @@ describe('accessibility of the main pages', { skip }, () => {
               return { right: table.right - body.right, left: body.left - table.left, over };
             });
             assert.ok(fit.right <= 1 && fit.left <= 1, `the clock table fits its card (${fit.left} / ${fit.right} px outside)`);
-            assert.ok(fit.over.every((d) => d <= 1), `no clock column cut off (${fit.over.join(', ')} px over)`);
+            assert.ok(
+              fit.over.every((d) => d <= 1),
+              `no clock column cut off (${fit.over.join(', ')} px over)`,
+            );
           }
         }
         await close();
@@ -192,7 +207,10 @@ describe('accessibility of the customer portal', { skip }, () => {
       assert.deepEqual(await violations(page), [], 'the page as served is clean');
       await page.evaluate(() => document.querySelector('label[for=code]')!.remove());
       const found = await violations(page);
-      assert.deepEqual(found.map((v) => [v.id, v.impact, v.nodes.map((n) => n.target.join(' '))]), [['label', 'critical', ['#code']]]);
+      assert.deepEqual(
+        found.map((v) => [v.id, v.impact, v.nodes.map((n) => n.target.join(' '))]),
+        [['label', 'critical', ['#code']]],
+      );
       assert.match(report('portal track', found), /\[critical\] label — .*\n {4}#code: /);
     } finally {
       await ctx.close();

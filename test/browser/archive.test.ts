@@ -54,7 +54,10 @@ describe('archive page', { skip }, () => {
       await page.locator('.ant-menu').getByText('案宗', { exact: true }).click();
       await page.getByTestId('archive').waitFor();
       // The year picker fills in once the years have loaded: wait for it rather than read it at once.
-      await page.getByTestId('archive-year').filter({ hasText: new RegExp(`${year} 年`) }).waitFor();
+      await page
+        .getByTestId('archive-year')
+        .filter({ hasText: new RegExp(`${year} 年`) })
+        .waitFor();
       for (const g of api.groups) {
         const row = page.getByTestId(`archive-group-${g.key}`);
         assert.match(await row.innerText(), new RegExp(`${g.count} 件`), `group ${g.key}`);

@@ -54,7 +54,10 @@ describe('bulk 分派 of triaged cases', { skip }, () => {
     assert.match(await page.getByTestId('bulk-counts').innerText(), /完成 2 件，拒绝 1 件/);
     await page.screenshot({ path: join(DIR, 'zh-CN-desktop-bulk-route.png') });
     for (const [i, c] of trio.entries()) {
-      const v = await page.evaluate(async (n) => (await (await fetch(`/api/v1/complaints/${n}`)).json()) as { complaint: { state: string; primaryHandlerId: string | null; departmentCode: string | null }; timeline: { action: string }[] }, c.number);
+      const v = await page.evaluate(
+        async (n) => (await (await fetch(`/api/v1/complaints/${n}`)).json()) as { complaint: { state: string; primaryHandlerId: string | null; departmentCode: string | null }; timeline: { action: string }[] },
+        c.number,
+      );
       if (i < 2) {
         assert.deepEqual([v.complaint.state, v.complaint.primaryHandlerId, v.complaint.departmentCode], ['assigned', ids.handler2, 'logistics']);
         assert.equal(v.timeline.filter((e) => e.action === 'route').length, 1, 'each case its own 分派');

@@ -75,7 +75,13 @@ async function act(page: Page, action: string, fill: (form: Locator) => Promise<
   await settled(page); // the dialog has finished opening (a press during its zoom can be lost)
   await fill(form);
   const submit = form.getByTestId('action-submit');
-  const sent = () => page.waitForRequest((r) => r.method() === 'POST' && r.url().includes(`/actions/${action}`), { timeout: 10_000 }).then(() => true, () => false);
+  const sent = () =>
+    page
+      .waitForRequest((r) => r.method() === 'POST' && r.url().includes(`/actions/${action}`), { timeout: 10_000 })
+      .then(
+        () => true,
+        () => false,
+      );
   let posted = sent();
   await submit.click();
   // A click that lands while the dialog is still opening can be lost on a loaded machine; the
@@ -89,8 +95,14 @@ async function act(page: Page, action: string, fill: (form: Locator) => Promise<
   // Either the form closes (done) or it shows why the server refused (fail with that text).
   const banner = form.getByTestId('form-banner');
   // Generous waits: with two browser files running on two cores a transition's round trip can take long.
-  const gone = form.waitFor({ state: 'detached', timeout: 90_000 }).then(() => 'gone', async () => `still open (case state ${await stateOf(page)}; field errors: ${(await fieldErrors(form)) || 'none'})`);
-  const refused = banner.waitFor({ timeout: 90_000 }).then(() => banner.innerText().catch(() => 'refused'), () => null);
+  const gone = form.waitFor({ state: 'detached', timeout: 90_000 }).then(
+    () => 'gone',
+    async () => `still open (case state ${await stateOf(page)}; field errors: ${(await fieldErrors(form)) || 'none'})`,
+  );
+  const refused = banner.waitFor({ timeout: 90_000 }).then(
+    () => banner.innerText().catch(() => 'refused'),
+    () => null,
+  );
   const outcome = await Promise.race([gone, refused]);
   if (outcome !== 'gone') {
     await page.screenshot({ path: join(SHOTS, `failed-${action}.png`) }).catch(() => undefined);
@@ -101,7 +113,12 @@ async function act(page: Page, action: string, fill: (form: Locator) => Promise<
 
 /** The field errors a form shows, joined ('' when none). */
 async function fieldErrors(form: Locator): Promise<string> {
-  return (await form.locator('.ant-form-item-explain-error').allInnerTexts().catch(() => [])).join('; ');
+  return (
+    await form
+      .locator('.ant-form-item-explain-error')
+      .allInnerTexts()
+      .catch(() => [])
+  ).join('; ');
 }
 
 /** Types into the focused select, waits for the match, takes it with Enter. */
@@ -123,7 +140,10 @@ async function choose(page: Page, id: string, text: string) {
 }
 
 async function radio(form: Locator, label: string) {
-  await form.locator('label.ant-radio-button-wrapper').filter({ hasText: new RegExp(`^${label}$`) }).click();
+  await form
+    .locator('label.ant-radio-button-wrapper')
+    .filter({ hasText: new RegExp(`^${label}$`) })
+    .click();
 }
 
 /** Ticks a checkbox (left as it is when already ticked: a new proposal starts from the last one). */
@@ -133,7 +153,12 @@ async function check(form: Locator, label: string) {
 }
 
 async function rate(form: Locator, id: string, stars: number) {
-  await form.locator(`#${id} li`).nth(stars - 1).locator('div').first().click();
+  await form
+    .locator(`#${id} li`)
+    .nth(stars - 1)
+    .locator('div')
+    .first()
+    .click();
 }
 
 describe('web console: a day in the complaint centre', { skip }, () => {
@@ -265,16 +290,26 @@ describe('web console: a day in the complaint centre', { skip }, () => {
     await page.getByTestId('case-attachments').scrollIntoViewIfNeeded();
     await page.getByTestId('case-attachments').screenshot({ path: join(SHOTS, '03b-case-attachments.png') });
     await act(page, 'judge', async () => {}, 'valid');
-    await act(page, 'classify', async (form) => {
-      await choose(page, 'action_classify_category', '货损');
-      await radio(form, '重要投诉');
-    }, 'classified');
-    await act(page, 'route', async () => {
-      // Logistics is suggested by the category; primary and backup responsible persons.
-      assert.match(await page.locator('#action_route_departmentCode').locator('xpath=ancestor::div[contains(@class,"ant-select")][1]').innerText(), /物流配送部/);
-      await choose(page, 'action_route_primaryHandlerId', '王强');
-      await choose(page, 'action_route_backupHandlerId', '吴磊');
-    }, 'assigned');
+    await act(
+      page,
+      'classify',
+      async (form) => {
+        await choose(page, 'action_classify_category', '货损');
+        await radio(form, '重要投诉');
+      },
+      'classified',
+    );
+    await act(
+      page,
+      'route',
+      async () => {
+        // Logistics is suggested by the category; primary and backup responsible persons.
+        assert.match(await page.locator('#action_route_departmentCode').locator('xpath=ancestor::div[contains(@class,"ant-select")][1]').innerText(), /物流配送部/);
+        await choose(page, 'action_route_primaryHandlerId', '王强');
+        await choose(page, 'action_route_backupHandlerId', '吴磊');
+      },
+      'assigned',
+    );
     assert.match(await page.getByTestId('case-timeline').innerText(), /分派/);
   });
 
@@ -288,7 +323,10 @@ describe('web console: a day in the complaint centre', { skip }, () => {
     // reason and nothing is added; a real PDF is.
     const panel = page.getByTestId('case-attachments');
     await panel.getByTestId('case-attach-input').setInputFiles({ name: '假照片.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') });
-    await panel.getByTestId('attachments-error').getByText(/不支持的文件类型：假照片\.png/).waitFor();
+    await panel
+      .getByTestId('attachments-error')
+      .getByText(/不支持的文件类型：假照片\.png/)
+      .waitFor();
     assert.equal(await panel.getByTestId('attachment-link').count(), 1);
     await panel.getByTestId('case-attach-input').setInputFiles({ name: '签收单.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
     await panel.getByText('签收单.pdf').waitFor();
@@ -306,17 +344,27 @@ describe('web console: a day in the complaint centre', { skip }, () => {
     await ext.waitFor({ state: 'detached' });
     assert.doesNotMatch(await page.getByTestId('case-timeline').innerText(), /申请延期/);
 
-    await act(page, 'investigate', async (form) => {
-      await form.locator('#action_investigate_facts').fill('仓库包装破损');
-      await form.locator('#action_investigate_cause').fill('运输途中挤压');
-      await radio(form, '部门责任');
-    }, 'investigated');
-    await act(page, 'propose', async (form) => {
-      await check(form, '换货');
-      await check(form, '补偿');
-      await form.locator('#action_propose_amount').fill('1200');
-      await form.locator('#action_propose_description').fill('换货并补偿 1200 元购物券');
-    }, 'awaiting_approval');
+    await act(
+      page,
+      'investigate',
+      async (form) => {
+        await form.locator('#action_investigate_facts').fill('仓库包装破损');
+        await form.locator('#action_investigate_cause').fill('运输途中挤压');
+        await radio(form, '部门责任');
+      },
+      'investigated',
+    );
+    await act(
+      page,
+      'propose',
+      async (form) => {
+        await check(form, '换货');
+        await check(form, '补偿');
+        await form.locator('#action_propose_amount').fill('1200');
+        await form.locator('#action_propose_description').fill('换货并补偿 1200 元购物券');
+      },
+      'awaiting_approval',
+    );
     await shot(page, '04-case');
   });
 
@@ -335,25 +383,40 @@ describe('web console: a day in the complaint centre', { skip }, () => {
 
     const handler = await k.as('handler');
     await openCase(handler, number);
-    await act(handler, 'propose', async (f) => {
-      await check(f, '换货');
-      await check(f, '补偿');
-      await f.locator('#action_propose_amount').fill('300');
-      await f.locator('#action_propose_description').fill('换货并补偿 300 元');
-    }, 'awaiting_approval');
+    await act(
+      handler,
+      'propose',
+      async (f) => {
+        await check(f, '换货');
+        await check(f, '补偿');
+        await f.locator('#action_propose_amount').fill('300');
+        await f.locator('#action_propose_description').fill('换货并补偿 300 元');
+      },
+      'awaiting_approval',
+    );
 
     await openCase(manager, number);
-    await act(manager, 'approve', async (f) => {
-      await f.locator('#action_approve_comment').fill('同意');
-    }, 'implementing');
+    await act(
+      manager,
+      'approve',
+      async (f) => {
+        await f.locator('#action_approve_comment').fill('同意');
+      },
+      'implementing',
+    );
   });
 
   it('the handler answers; the follow-up caller records 不满意 and the case returns one tier up', async () => {
     const handler = await k.as('handler');
     await openCase(handler, number);
-    await act(handler, 'answer', async (f) => {
-      await f.locator('#action_answer_text').fill('已为您换货并补偿 300 元');
-    }, 'answered');
+    await act(
+      handler,
+      'answer',
+      async (f) => {
+        await f.locator('#action_answer_text').fill('已为您换货并补偿 300 元');
+      },
+      'answered',
+    );
 
     const caller = await k.as('followup');
     await caller.goto('/followup'); // sign-in lands on the workbench
@@ -382,24 +445,39 @@ describe('web console: a day in the complaint centre', { skip }, () => {
 
   it('is handled again, followed up 满意, closed and archived', async () => {
     const handler = await k.as('handler');
-    await act(handler, 'investigate', async (f) => {
-      await f.locator('#action_investigate_facts').fill('复核');
-      await f.locator('#action_investigate_cause').fill('补偿标准偏低');
-      await radio(f, '部门责任');
-    }, 'investigated');
-    await act(handler, 'propose', async (f) => {
-      await check(f, '补偿');
-      await check(f, '道歉');
-      await f.locator('#action_propose_amount').fill('500');
-      await f.locator('#action_propose_description').fill('补偿 500 元并致歉');
-    }, 'awaiting_approval');
+    await act(
+      handler,
+      'investigate',
+      async (f) => {
+        await f.locator('#action_investigate_facts').fill('复核');
+        await f.locator('#action_investigate_cause').fill('补偿标准偏低');
+        await radio(f, '部门责任');
+      },
+      'investigated',
+    );
+    await act(
+      handler,
+      'propose',
+      async (f) => {
+        await check(f, '补偿');
+        await check(f, '道歉');
+        await f.locator('#action_propose_amount').fill('500');
+        await f.locator('#action_propose_description').fill('补偿 500 元并致歉');
+      },
+      'awaiting_approval',
+    );
     const manager = await k.as('csmanager');
     await openCase(manager, number);
     await act(manager, 'approve', async () => {}, 'implementing');
     await openCase(handler, number);
-    await act(handler, 'answer', async (f) => {
-      await f.locator('#action_answer_text').fill('再次致歉，补偿 500 元');
-    }, 'answered');
+    await act(
+      handler,
+      'answer',
+      async (f) => {
+        await f.locator('#action_answer_text').fill('再次致歉，补偿 500 元');
+      },
+      'answered',
+    );
 
     const caller = await k.as('followup');
     await caller.goto('/followup');
@@ -412,14 +490,38 @@ describe('web console: a day in the complaint centre', { skip }, () => {
 
     const specialist = await k.as('specialist');
     await openCase(specialist, number);
-    await act(specialist, 'close', async (f) => {
-      await f.locator('#action_close_note').fill('客户满意');
-    }, 'closed');
+    await act(
+      specialist,
+      'close',
+      async (f) => {
+        await f.locator('#action_close_note').fill('客户满意');
+      },
+      'closed',
+    );
     await act(specialist, 'archive', async () => {}, 'archived');
     const steps = await specialist.locator('[data-testid="case-timeline"] .timeline-event').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
     assert.deepEqual(steps, [
-      'receive', 'attach', 'judge', 'classify', 'route', 'accept', 'attach', 'investigate', 'propose', 'reject', 'propose', 'approve', 'answer', 'follow_up',
-      'investigate', 'propose', 'approve', 'answer', 'follow_up', 'close', 'archive',
+      'receive',
+      'attach',
+      'judge',
+      'classify',
+      'route',
+      'accept',
+      'attach',
+      'investigate',
+      'propose',
+      'reject',
+      'propose',
+      'approve',
+      'answer',
+      'follow_up',
+      'investigate',
+      'propose',
+      'approve',
+      'answer',
+      'follow_up',
+      'close',
+      'archive',
     ]);
     assert.match(await specialist.getByTestId('case-timeline').innerText(), /补偿金额过高，请改为 300 元/);
   });
@@ -436,21 +538,31 @@ describe('web console: a day in the complaint centre', { skip }, () => {
 
     const specialist = await k.as('specialist');
     await openCase(specialist, invalid);
-    await act(specialist, 'judge', async (f) => {
-      await radio(f, '不成立');
-      await f.getByTestId('action-submit').click();
-      // Both reason and explanation are required for an invalid complaint.
-      await specialist.locator('#action_judge_reason_help').waitFor();
-      await specialist.locator('#action_judge_explanation_help').waitFor();
-      await choose(specialist, 'action_judge_reason', '匿名投诉');
-      await f.locator('#action_judge_explanation').fill('匿名投诉且无具体事实，无法核实。欢迎您提供订单号后再次反映。');
-    }, 'invalid');
+    await act(
+      specialist,
+      'judge',
+      async (f) => {
+        await radio(f, '不成立');
+        await f.getByTestId('action-submit').click();
+        // Both reason and explanation are required for an invalid complaint.
+        await specialist.locator('#action_judge_reason_help').waitFor();
+        await specialist.locator('#action_judge_explanation_help').waitFor();
+        await choose(specialist, 'action_judge_reason', '匿名投诉');
+        await f.locator('#action_judge_explanation').fill('匿名投诉且无具体事实，无法核实。欢迎您提供订单号后再次反映。');
+      },
+      'invalid',
+    );
 
     await openCase(agent, invalid);
     assert.match(await agent.getByTestId('case-header').innerText(), /不成立/);
-    await act(agent, 'close', async (f) => {
-      await f.locator('#action_close_note').fill('已电话解释');
-    }, 'closed');
+    await act(
+      agent,
+      'close',
+      async (f) => {
+        await f.locator('#action_close_note').fill('已电话解释');
+      },
+      'closed',
+    );
     const text = await agent.getByTestId('case-timeline').innerText();
     assert.match(text, /无法核实/);
   });
@@ -468,9 +580,14 @@ describe('web console: a day in the complaint centre', { skip }, () => {
     const specialist = await k.as('specialist');
     await openCase(specialist, hidden);
     await act(specialist, 'judge', async () => {}, 'valid');
-    await act(specialist, 'classify', async (f) => {
-      await choose(specialist, 'action_classify_category', '服务态度');
-    }, 'classified');
+    await act(
+      specialist,
+      'classify',
+      async (f) => {
+        await choose(specialist, 'action_classify_category', '服务态度');
+      },
+      'classified',
+    );
     await specialist.getByTestId('action-route').click();
     const route = specialist.getByTestId('action-form-route');
     await choose(specialist, 'action_route_departmentCode', '物流');
@@ -551,7 +668,10 @@ describe('web console: a day in the complaint centre', { skip }, () => {
     assert.match(await problems.innerText(), /departments/);
     await page.getByRole('tab', { name: '节假日日历' }).click();
     await page.getByTestId('calendar-year').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: /^2026$/ }).click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .filter({ hasText: /^2026$/ })
+      .click();
     await page.getByTestId('calendar-days').getByText('调休上班').first().waitFor();
     await page.getByRole('tab', { name: '用户' }).click();
     await page.getByTestId('new-user').click();

@@ -83,7 +83,10 @@ describe('web console: departments', { skip }, () => {
     // The policy carries the edits: three new versions, the last one active.
     const policy = await k.app.activePolicy();
     assert.match(policy.version, /-dept3$/);
-    assert.deepEqual(policy.departments.find((d) => d.code === 'claims'), { code: 'claims', name: { 'zh-CN': '理赔服务部', en: 'Claims' }, head: 'deptmanager', active: false });
+    assert.deepEqual(
+      policy.departments.find((d) => d.code === 'claims'),
+      { code: 'claims', name: { 'zh-CN': '理赔服务部', en: 'Claims' }, head: 'deptmanager', active: false },
+    );
     await close();
   });
 

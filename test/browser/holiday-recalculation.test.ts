@@ -33,7 +33,11 @@ describe('a holiday change in the case timeline', { skip }, () => {
     while (day.weekday > 5) day = day.plus({ days: 1 });
     const admin = await apiToken(k.base, 'admin');
     const before = latestClockRecalculation(k.app);
-    const r = await fetch(`${k.base}/api/v1/calendar/years/${day.year}`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: JSON.stringify({ holidays: [day.toISODate()], workdays: [] }) });
+    const r = await fetch(`${k.base}/api/v1/calendar/years/${day.year}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ holidays: [day.toISODate()], workdays: [] }),
+    });
     assert.equal(r.status, 200, await r.text());
     assert.notEqual(latestClockRecalculation(k.app), before);
     const done = await (runningClockRecalculation(k.app) ?? latestClockRecalculation(k.app));
@@ -47,7 +51,11 @@ describe('a holiday change in the case timeline', { skip }, () => {
     flagOnly = s.complaint.number;
     const admin2099 = await apiToken(k.base, 'admin');
     const before2099 = latestClockRecalculation(k.app);
-    const r2099 = await fetch(`${k.base}/api/v1/calendar/years/2099`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin2099}` }, body: JSON.stringify({ holidays: ['2099-10-01'], workdays: [] }) });
+    const r2099 = await fetch(`${k.base}/api/v1/calendar/years/2099`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin2099}` },
+      body: JSON.stringify({ holidays: ['2099-10-01'], workdays: [] }),
+    });
     assert.equal(r2099.status, 200, await r2099.text());
     assert.notEqual(latestClockRecalculation(k.app), before2099);
     const done2099 = await (runningClockRecalculation(k.app) ?? latestClockRecalculation(k.app));

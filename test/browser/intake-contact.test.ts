@@ -46,7 +46,15 @@ describe('add a call to an open case, and turn a case into experience, in the co
   });
 
   const events = (id: string) => k.app.database.db.selectFrom('complaint_events').selectAll().where('complaint_id', '=', id).orderBy('seq').execute();
-  const caseCount = async () => Number((await k.app.database.db.selectFrom('complaints').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const caseCount = async () =>
+    Number(
+      (
+        await k.app.database.db
+          .selectFrom('complaints')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   for (const lang of LANGS) {
     it(`adds the call to the caller's open case instead of a new one (${lang})`, async () => {

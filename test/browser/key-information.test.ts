@@ -52,7 +52,10 @@ describe('key information on the intake screen and the case page', { skip }, () 
       assert.equal(await desc.innerText(), TEXT, 'the text reads the same with its marks');
       assert.deepEqual(await desc.locator('mark').evaluateAll((els) => els.map((e) => e.textContent)), ['10月28日', 'DD20261028001', '2,399元', '媒体', '曝光', '12315']);
       await desc.locator('mark[data-kind="amount"]').hover();
-      await page.getByRole('tooltip').filter({ hasText: lang === 'en' ? 'Amount' : lang === 'zh-TW' ? '金額' : '金额' }).waitFor();
+      await page
+        .getByRole('tooltip')
+        .filter({ hasText: lang === 'en' ? 'Amount' : lang === 'zh-TW' ? '金額' : '金额' })
+        .waitFor();
       await page.screenshot({ path: join(DIR, `${lang}-desktop-case.png`) });
     });
   }

@@ -35,10 +35,23 @@ describe('experience library and matching in the console', { skip }, () => {
     const proposed = await act(handler, 'propose', { solutions: ['apology'], amount: 0, description: '致歉并优先派送' });
     if (proposed.complaint.state === 'awaiting_approval') await act(await apiToken(k.base, 'deptmanager'), 'approve', { comment: '同意' });
     await act(handler, 'answer', { text: '已安排当天送达并致歉。', method: 'phone' });
-    const body = { title: '快递延误的处理', symptom: '客户反映快递延误多日未送达', cause: '旺季运力不足', steps: ['查询物流轨迹', '联系配送站优先派送', '向客户致歉并告知预计送达时间'], scripts: ['非常抱歉让您久等了，我马上为您联系配送站优先派送。'], category: 'timeliness', products: ['洗衣机'], status: 'draft' };
+    const body = {
+      title: '快递延误的处理',
+      symptom: '客户反映快递延误多日未送达',
+      cause: '旺季运力不足',
+      steps: ['查询物流轨迹', '联系配送站优先派送', '向客户致歉并告知预计送达时间'],
+      scripts: ['非常抱歉让您久等了，我马上为您联系配送站优先派送。'],
+      category: 'timeliness',
+      products: ['洗衣机'],
+      status: 'draft',
+    };
     const a = await apiPost(k.base, specialist, '/api/v1/knowledge/articles', body);
     articleId = a.id;
-    const put = await fetch(`${k.base}/api/v1/knowledge/articles/${a.id}`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${specialist}` }, body: JSON.stringify({ ...body, status: 'published', version: 1, note: '审核发布' }) });
+    const put = await fetch(`${k.base}/api/v1/knowledge/articles/${a.id}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${specialist}` },
+      body: JSON.stringify({ ...body, status: 'published', version: 1, note: '审核发布' }),
+    });
     assert.equal(put.status, 200, await put.text());
   });
   after(async () => {

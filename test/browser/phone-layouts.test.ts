@@ -28,8 +28,7 @@ function misfits(page: Page): Promise<string[]> {
       const c = card.getBoundingClientRect();
       if (r.right > c.right + 0.5 || r.left < c.left - 0.5) out.push(`${el.id || el.querySelector('[id]')?.id || el.className.split(' ')[0]} sticks out of its card by ${Math.round(Math.max(r.right - c.right, c.left - r.left))} px`);
     }
-    for (const v of pane?.querySelectorAll<HTMLElement>('.ant-select-content-value') ?? [])
-      if (v.scrollWidth > v.clientWidth + 1) out.push(`"${v.textContent}" is cut (${v.scrollWidth} of ${v.clientWidth} px)`);
+    for (const v of pane?.querySelectorAll<HTMLElement>('.ant-select-content-value') ?? []) if (v.scrollWidth > v.clientWidth + 1) out.push(`"${v.textContent}" is cut (${v.scrollWidth} of ${v.clientWidth} px)`);
     return out;
   });
 }

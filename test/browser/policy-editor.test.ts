@@ -126,7 +126,10 @@ describe('web console: policy editor', { skip }, () => {
       await page.getByTestId('pe-diff').waitFor();
       const paths = await page.getByTestId('pe-change').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path')));
       assert.ok(paths.includes('calendar.workingHours[1].end'), paths.join(', '));
-      assert.ok(paths.some((p) => p?.startsWith('calendar.workingWeekdays')), paths.join(', '));
+      assert.ok(
+        paths.some((p) => p?.startsWith('calendar.workingWeekdays')),
+        paths.join(', '),
+      );
       assert.equal(paths.length, 2, paths.join(', '));
       assert.match(await page.getByTestId('pe-diff').innerText(), /日历与节假日/);
       await settled(page);
@@ -170,7 +173,9 @@ describe('web console: policy editor', { skip }, () => {
       await page.getByTestId('pe-diff').waitFor({ state: 'detached' });
       await status(page, 'unchanged');
       const token = await apiToken(k.base, 'admin');
-      const { active } = (await (await fetch(`${k.base}/api/v1/policy`, { headers: { authorization: `Bearer ${token}` } })).json()) as { active: { calendars: Record<string, { clocks: string[]; holidays?: string; workingWeekdays?: number[]; workingHours?: { start: string; end: string }[] }> } };
+      const { active } = (await (await fetch(`${k.base}/api/v1/policy`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        active: { calendars: Record<string, { clocks: string[]; holidays?: string; workingWeekdays?: number[]; workingHours?: { start: string; end: string }[] }> };
+      };
       assert.deepEqual(Object.keys(active.calendars), ['hotline']);
       assert.deepEqual(active.calendars.hotline!.clocks, ['triage']);
       assert.equal(active.calendars.hotline!.holidays, 'none');
@@ -230,9 +235,11 @@ describe('web console: policy editor', { skip }, () => {
       await page.getByTestId('pe-review').click();
       await page.getByTestId('pe-diff').waitFor();
       const paths = await page.getByTestId('pe-change').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path') ?? ''));
-      for (const p of ['extension.max', 'gradeRise[0].after', 'flags.vicious.minGrade', 'flags.emergency.limits.resolve'])
-        assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
-      assert.ok(paths.some((p) => p.startsWith(`validity.invalidReasons[${n}]`)), paths.join(', '));
+      for (const p of ['extension.max', 'gradeRise[0].after', 'flags.vicious.minGrade', 'flags.emergency.limits.resolve']) assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
+      assert.ok(
+        paths.some((p) => p.startsWith(`validity.invalidReasons[${n}]`)),
+        paths.join(', '),
+      );
       const text = await page.getByTestId('pe-diff').innerText();
       for (const section of ['延期', '无效理由', '等级上升', '紧急与恶性']) assert.ok(text.includes(section), `the review names ${section}`);
       await settled(page);
@@ -243,7 +250,9 @@ describe('web console: policy editor', { skip }, () => {
       await status(page, 'unchanged');
       // Published: the active policy says so.
       const token = await apiToken(k.base, 'admin');
-      const { active: policy } = (await (await fetch(`${k.base}/api/v1/policy`, { headers: { authorization: `Bearer ${token}` } })).json()) as { active: { extension: { max: string }; gradeRise: { after: string }[]; flags: { vicious: { minGrade: string }; emergency: { limits: { resolve: string } } }; validity: { invalidReasons: { code: string }[] } } };
+      const { active: policy } = (await (await fetch(`${k.base}/api/v1/policy`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        active: { extension: { max: string }; gradeRise: { after: string }[]; flags: { vicious: { minGrade: string }; emergency: { limits: { resolve: string } } }; validity: { invalidReasons: { code: string }[] } };
+      };
       assert.equal(policy.extension.max, '4wd');
       assert.equal(policy.gradeRise[0]!.after, '2mo');
       assert.equal(policy.flags.vicious.minGrade, 'important');
@@ -265,7 +274,11 @@ describe('web console: policy editor', { skip }, () => {
       await status(page, 'problems');
       await settled(page);
       await page.screenshot({ path: join(DIR, 'scripts-problem.png') });
-      await page.getByTestId(`pe-step-${steps}`).getByRole('button', { name: /删\s*除/ }).first().click();
+      await page
+        .getByTestId(`pe-step-${steps}`)
+        .getByRole('button', { name: /删\s*除/ })
+        .first()
+        .click();
       await page.locator('#pe-scripts-phone-0-lines-0').fill('您好，客服中心{agent}很高兴为您服务。');
       await status(page, 'valid');
       await page.getByTestId('pe-review').click();

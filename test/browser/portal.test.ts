@@ -81,7 +81,10 @@ describe('public portal in Chromium on a phone', { skip }, () => {
     const row = await ck.k.testDb.database.db.selectFrom('complaints').select('body').where('number', '=', number).executeTakeFirstOrThrow();
     assert.equal(JSON.parse(row.body).complainant.anonymous, true);
     const files = await ck.k.testDb.database.db.selectFrom('attachments').select('name').execute();
-    assert.deepEqual(files.map((f) => f.name), ['电梯停运通知.png']);
+    assert.deepEqual(
+      files.map((f) => f.name),
+      ['电梯停运通知.png'],
+    );
 
     // Track from the result page's button: the number is filled in.
     await page.getByText('查询处理进度').click();

@@ -139,7 +139,10 @@ describe('records console', { skip }, () => {
     assert.equal(await page.getByTestId('revealed-phone').innerText(), '13912345678');
     assert.match(await customer.innerText(), /q\*\*\*@example\.com/, 'the other fields stay masked');
     const log = await k.app.database.db.selectFrom('pii_access_log').selectAll().where('user_id', '=', k.userIds.get('deptmanager')!).execute();
-    assert.deepEqual(log.map((r) => [JSON.parse(r.fields), r.reason]), [[['phone'], '需致电客户核实破损']]);
+    assert.deepEqual(
+      log.map((r) => [JSON.parse(r.fields), r.reason]),
+      [[['phone'], '需致电客户核实破损']],
+    );
     await page.screenshot({ path: join(DIR, 'zh-CN-reveal.png') });
     await close();
   });

@@ -85,7 +85,12 @@ describe('reports page', { skip }, () => {
       const created = await call(k.base, agent, '/api/v1/complaints', { channel: i === 1 ? 'web' : 'phone', description: d, complainant: { name: `测试客户${i}`, phone: `1390000222${i}` } });
       numbers.push(created.complaint.number);
       // Two judged valid, one invalid.
-      await call(k.base, specialist, `/api/v1/complaints/${created.complaint.id}/actions/judge`, i < 2 ? { valid: true } : { valid: false, reason: (await k.app.activePolicy()).validity.invalidReasons[0]!.code, explanation: '经核实不属于投诉范围。' });
+      await call(
+        k.base,
+        specialist,
+        `/api/v1/complaints/${created.complaint.id}/actions/judge`,
+        i < 2 ? { valid: true } : { valid: false, reason: (await k.app.activePolicy()).validity.invalidReasons[0]!.code, explanation: '经核实不属于投诉范围。' },
+      );
       if (i === 1) {
         // The web complaint goes to the pending ledger (未了事宜): open, and pending.
         const handler = await token(k.base, 'handler');
@@ -133,7 +138,7 @@ describe('reports page', { skip }, () => {
     await list.waitFor({ state: 'detached' });
     // Today's bar of the intake trend (by day): the four cases received today, the drawer's period that day.
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: (await k.app.activePolicy()).calendar.timeZone }).format(new Date());
-    const days = await page.getByTestId('chart-trend').evaluate((el) => ((el as unknown as { kesuChart: { getOption(): { xAxis: { data: string[] }[] } } }).kesuChart.getOption().xAxis[0]!.data));
+    const days = await page.getByTestId('chart-trend').evaluate((el) => (el as unknown as { kesuChart: { getOption(): { xAxis: { data: string[] }[] } } }).kesuChart.getOption().xAxis[0]!.data);
     const bar = days.indexOf(today.slice(5));
     assert.ok(bar >= 0, `today ${today} is a bar of ${days.join(' ')}`);
     await clickBar(page, 'chart-trend', 0, bar);
@@ -147,7 +152,10 @@ describe('reports page', { skip }, () => {
     await drawerTitle.getByText(`结案 · ${today} · ${today} – ${today}`, { exact: true }).waitFor();
     await list.getByRole('link', { name: inquiryNumber }).waitFor();
     assert.equal(await list.getByRole('link').count(), 1, 'only the case closed today');
-    await page.getByTestId('drill-note').getByText(/无论何时受理/).waitFor();
+    await page
+      .getByTestId('drill-note')
+      .getByText(/无论何时受理/)
+      .waitFor();
     await drawerShot(page, 'reports-drill-closed');
     await page.keyboard.press('Escape');
     await list.waitFor({ state: 'detached' });
@@ -231,7 +239,10 @@ describe('reports page', { skip }, () => {
   it('shows the backlog by age, duties on time and satisfaction by dimension in three languages', async () => {
     const titles = { 'zh-CN': ['积压账龄', '职责按时率', '满意度分项', '服务态度'], 'zh-TW': ['積壓帳齡', '職責準時率', '滿意度分項', '服務態度'], en: ['Backlog by age', 'Duties on time', 'Satisfaction by dimension', 'Attitude'] } as const;
     for (const [lang, [backlog, duties, scores, attitude]] of Object.entries(titles)) {
-      for (const [size, viewport] of [['desktop', { width: 1366, height: 768 }], ['phone', { width: 390, height: 844 }]] as const) {
+      for (const [size, viewport] of [
+        ['desktop', { width: 1366, height: 768 }],
+        ['phone', { width: 390, height: 844 }],
+      ] as const) {
         const ctx = await k.browser.newContext({ viewport, locale: lang, baseURL: k.base, ...(size === 'phone' ? { isMobile: true, hasTouch: true } : {}) });
         try {
           await ctx.addInitScript((l) => localStorage.setItem('kesu.lang', l), lang);

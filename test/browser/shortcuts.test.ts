@@ -38,7 +38,9 @@ const workbenchShown = (page: Page) => page.getByTestId('workbench-items').locat
 
 /** The help dialog's rows as [shortcut id, keys, text]. */
 async function rows(page: Page): Promise<string[][]> {
-  return help(page).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-shortcut-row') ?? '', [...tr.querySelectorAll('kbd')].map((k) => k.textContent).join(' '), tr.querySelectorAll('td')[1]!.textContent ?? '']));
+  return help(page)
+    .locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-shortcut-row') ?? '', [...tr.querySelectorAll('kbd')].map((k) => k.textContent).join(' '), tr.querySelectorAll('td')[1]!.textContent ?? '']));
 }
 
 /** The queue's current row: its case id and whether it has the focus. */
@@ -67,10 +69,14 @@ async function selectByKeys(page: Page, id: string): Promise<void> {
       if (before === id) return;
       await page.keyboard.press(key);
       const moved = await page
-        .waitForFunction((prev) => {
-          const tr = document.querySelector<HTMLElement>('[data-testid="queue-table"] tr[data-current="true"]');
-          return !!tr && tr.dataset.rowKey !== prev;
-        }, before, { timeout: 5000 })
+        .waitForFunction(
+          (prev) => {
+            const tr = document.querySelector<HTMLElement>('[data-testid="queue-table"] tr[data-current="true"]');
+            return !!tr && tr.dataset.rowKey !== prev;
+          },
+          before,
+          { timeout: 5000 },
+        )
         .then(
           () => true,
           () => false,
@@ -140,7 +146,10 @@ describe('keyboard shortcuts of the console', { skip }, () => {
       await help(page).waitFor();
       await settled(page);
       const user = { roles: ['specialist'] }; // the demo specialist (seed-demo.ts)
-      assert.deepEqual(await rows(page), shortcutsFor(user).map((s) => [s.id, s.keys.map(keyCap).join(' '), helpText('zh-CN', s.id)]));
+      assert.deepEqual(
+        await rows(page),
+        shortcutsFor(user).map((s) => [s.id, s.keys.map(keyCap).join(' '), helpText('zh-CN', s.id)]),
+      );
       await page.keyboard.press('g');
       await page.keyboard.press('d');
       await page.keyboard.press('n');
@@ -204,7 +213,11 @@ describe('keyboard shortcuts of the console', { skip }, () => {
         const form = page.getByTestId('triage-form');
         await form.waitFor();
         await choose(page, 'action_triage_classify_category', '货损');
-        await form.locator('label.ant-radio-button-wrapper').filter({ hasText: /^一般投诉$/ }).locator('input').focus();
+        await form
+          .locator('label.ant-radio-button-wrapper')
+          .filter({ hasText: /^一般投诉$/ })
+          .locator('input')
+          .focus();
         await page.keyboard.press('Space');
         await choose(page, 'action_triage_route_primaryHandlerId', '王强');
         await form.getByTestId('action-submit').focus();
@@ -250,12 +263,18 @@ describe('keyboard shortcuts of the console', { skip }, () => {
       await page.screenshot({ path: join(DIR, 'zh-CN-desktop-queue-accept.png') });
       await page.keyboard.press('Enter');
       const zh = locale('zh-CN');
-      await page.locator('.ant-message').getByText(fill(zh.case.done, { action: label, state: zh.state.investigating! })).waitFor();
+      await page
+        .locator('.ant-message')
+        .getByText(fill(zh.case.done, { action: label, state: zh.state.investigating! }))
+        .waitFor();
       assert.equal(await stateOf(c.id), 'investigating');
 
       await selectByKeys(page, busy.id);
       await page.keyboard.press('a');
-      await page.locator('.ant-message').getByText(fill(words('zh-CN').cannotAccept, { action: label, number: busy.number, state: zh.state.investigating! })).waitFor();
+      await page
+        .locator('.ant-message')
+        .getByText(fill(words('zh-CN').cannotAccept, { action: label, number: busy.number, state: zh.state.investigating! }))
+        .waitFor();
       assert.equal(await page.locator('[aria-modal="true"]').count(), 0, 'no confirmation for a case that does not allow it');
       assert.equal(await stateOf(busy.id), 'investigating', 'nothing changed');
 
@@ -288,7 +307,10 @@ describe('keyboard shortcuts of the console', { skip }, () => {
     const [agent, specialist, handler] = await Promise.all(['agent', 'specialist', 'handler'].map((u) => apiToken(k.base, u)));
     const act = (who: string, id: string, action: string, input: unknown) => apiPost(k.base, who, `/api/v1/complaints/${id}/actions/${action}`, input);
     const stateOf = async (id: string) => ((await (await fetch(`${k.base}/api/v1/complaints/${id}`, { headers: { authorization: `Bearer ${handler}` } })).json()) as { complaint: { state: string } }).complaint.state;
-    const c = (await apiPost(k.base, agent!, '/api/v1/complaints', { channel: 'phone', description: '维修师傅上门后没有修好空调，第二天又坏了。', complainant: { name: '钱先生', phone: '13700003333' } })).complaint as { id: string; number: string };
+    const c = (await apiPost(k.base, agent!, '/api/v1/complaints', { channel: 'phone', description: '维修师傅上门后没有修好空调，第二天又坏了。', complainant: { name: '钱先生', phone: '13700003333' } })).complaint as {
+      id: string;
+      number: string;
+    };
     await act(specialist!, c.id, 'judge', { valid: true });
     await act(specialist!, c.id, 'classify', { category: 'attitude', grade: 'general' });
     await act(specialist!, c.id, 'route', { departmentCode: 'customer_service', primaryHandlerId: k.userIds.get('handler') });
@@ -314,14 +336,20 @@ describe('keyboard shortcuts of the console', { skip }, () => {
       await settled(page);
       await page.screenshot({ path: join(DIR, 'zh-CN-desktop-case-accept.png') });
       await page.keyboard.press('Enter');
-      await page.locator('.ant-message').getByText(fill(zh.case.done, { action: label, state: zh.state.investigating! })).waitFor();
+      await page
+        .locator('.ant-message')
+        .getByText(fill(zh.case.done, { action: label, state: zh.state.investigating! }))
+        .waitFor();
       await page.locator('[data-testid="case-header"][data-state="investigating"]').waitFor();
       assert.equal(await stateOf(c.id), 'investigating');
       // Now the case does not allow it: the queue's polite refusal, no confirmation.
       await page.waitForFunction(() => !document.querySelector('[aria-modal="true"]'));
       await leaveFields(page);
       await page.keyboard.press('a');
-      await page.locator('.ant-message').getByText(fill(words('zh-CN').cannotAccept, { action: label, number: c.number, state: zh.state.investigating! })).waitFor();
+      await page
+        .locator('.ant-message')
+        .getByText(fill(words('zh-CN').cannotAccept, { action: label, number: c.number, state: zh.state.investigating! }))
+        .waitFor();
       assert.equal(await page.locator('[aria-modal="true"]').count(), 0, 'no confirmation for a case that does not allow it');
       assert.equal(await stateOf(c.id), 'investigating', 'nothing changed');
     } finally {
@@ -347,11 +375,22 @@ describe('keyboard shortcuts of the console', { skip }, () => {
           const w = words(lang);
           assert.equal((await page.locator('.ant-modal-title').innerText()).trim(), w.title);
           const got = await rows(page);
-          assert.deepEqual(got.map((r) => r[2]), got.map((r) => helpText(lang, r[0]!)), 'every row in the chosen language');
+          assert.deepEqual(
+            got.map((r) => r[2]),
+            got.map((r) => helpText(lang, r[0]!)),
+            'every row in the chosen language',
+          );
           const pages = ['next', 'previous', 'open', 'accept', 'back', 'acceptCase'];
-          assert.deepEqual(got.map((r) => r[0]), phone ? ['search', 'workbench', 'queue', 'duties', 'help', ...pages] : ['search', 'workbench', 'queue', 'duties', 'intake', 'help', ...pages]);
+          assert.deepEqual(
+            got.map((r) => r[0]),
+            phone ? ['search', 'workbench', 'queue', 'duties', 'help', ...pages] : ['search', 'workbench', 'queue', 'duties', 'intake', 'help', ...pages],
+          );
           const headings = await help(page).locator('caption').allInnerTexts();
-          assert.deepEqual(headings.map((h) => h.trim()), ['everywhere', 'queue', 'case'].map((s) => w.scope[s]), 'a heading per scope');
+          assert.deepEqual(
+            headings.map((h) => h.trim()),
+            ['everywhere', 'queue', 'case'].map((s) => w.scope[s]),
+            'a heading per scope',
+          );
           assert.deepEqual(await seriousViolations(page, '.ant-modal'), [], 'axe-core: the help dialog');
           const box = (await page.locator('.ant-modal').boundingBox())!;
           const width = phone ? 390 : 1366;

@@ -35,7 +35,14 @@ describe('web console: single sign-on', { skip }, () => {
     idp = createServer();
     await new Promise<void>((r) => idp.listen(0, '127.0.0.1', r));
     const issuer = `http://127.0.0.1:${(idp.address() as { port: number }).port}`;
-    const sso = ssoConfig({ KESU_OIDC_ISSUER: issuer, KESU_OIDC_CLIENT_ID: 'kesu', KESU_OIDC_CLIENT_SECRET: 'browser-test-client-secret-0123456789', KESU_OIDC_REDIRECT_URL: 'http://127.0.0.1:1/x', KESU_OIDC_EMAIL_CLAIM: 'email', KESU_OIDC_LABEL: undefined })!;
+    const sso = ssoConfig({
+      KESU_OIDC_ISSUER: issuer,
+      KESU_OIDC_CLIENT_ID: 'kesu',
+      KESU_OIDC_CLIENT_SECRET: 'browser-test-client-secret-0123456789',
+      KESU_OIDC_REDIRECT_URL: 'http://127.0.0.1:1/x',
+      KESU_OIDC_EMAIL_CLAIM: 'email',
+      KESU_OIDC_LABEL: undefined,
+    })!;
     // A second server on the same organisation, with single sign-on on.
     kesu = await buildServer(k.app, { sso });
     await kesu.listen({ port: 0, host: '127.0.0.1' });

@@ -52,6 +52,10 @@ describe('console start-up', { skip }, () => {
     await page.reload();
     await page.locator('#login_username').waitFor();
     await page.waitForLoadState('networkidle');
-    assert.deepEqual(seen.filter((x) => x.startsWith('request') && x !== 'request /api/v1/me'), [], seen.join(', '));
+    assert.deepEqual(
+      seen.filter((x) => x.startsWith('request') && x !== 'request /api/v1/me'),
+      [],
+      seen.join(', '),
+    );
   });
 });

@@ -161,7 +161,12 @@ export async function shot(page: Page, name: string): Promise<void> {
 
 /** Waits until no dialog is still zooming or fading in or out (a screenshot mid-animation shows a ghost). */
 export async function settled(page: Page) {
-  await page.waitForFunction(() => !document.querySelector('[class*="-zoom-enter"], [class*="-zoom-appear"], [class*="-zoom-leave"], [class*="-fade-enter"], [class*="-fade-appear"], [class*="-fade-leave"], [class*="-slide-up-enter"], [class*="-slide-up-appear"], [class*="-slide-up-leave"]'));
+  await page.waitForFunction(
+    () =>
+      !document.querySelector(
+        '[class*="-zoom-enter"], [class*="-zoom-appear"], [class*="-zoom-leave"], [class*="-fade-enter"], [class*="-fade-appear"], [class*="-fade-leave"], [class*="-slide-up-enter"], [class*="-slide-up-appear"], [class*="-slide-up-leave"]',
+      ),
+  );
 }
 
 /** Waits until no select dropdown is open (or still closing). */
@@ -197,7 +202,6 @@ export async function selectedText(page: Page, id: string): Promise<string> {
   return page.locator(`#${id}`).locator('xpath=ancestor::div[contains(@class,"ant-select")][1]').innerText();
 }
 
-
 /**
  * Clicks a button that sends a request, once the page's dialogs have finished opening, and again
  * when no request to `urlPart` went out within 10 s: on a loaded 2-core machine a press during a
@@ -209,7 +213,13 @@ export async function pressUntilSent(page: Page, button: Locator, urlPart: strin
   const sent = () => page.waitForRequest((r) => r.method() === method && r.url().includes(urlPart), { timeout: 10_000 });
   const first = sent();
   await button.click();
-  if (await first.then(() => true, () => false)) return;
+  if (
+    await first.then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
   const again = sent();
   await button.click();
   await again;
@@ -231,6 +241,14 @@ export async function seriousViolations(page: Page, include?: string): Promise<s
     type V = { id: string; impact: string | null; nodes: { target: string[] }[] };
     const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: V[] }> } }).axe;
     const r = await axe.run({ ...(include ? { include: [[include]] } : {}), exclude: [['.ant-table-measure-row']] }, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `[${v.impact}] ${v.id}: ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`);
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `[${v.impact}] ${v.id}: ${v.nodes
+            .slice(0, 5)
+            .map((n) => n.target.join(' '))
+            .join(', ')}`,
+      );
   }, include);
 }

@@ -71,7 +71,10 @@ describe('系统性问题 page and the 相关投诉 card', { skip }, () => {
   });
 
   for (const lang of LANGS)
-    for (const [screen, viewport] of [['desktop', { width: 1366, height: 768 }], ['phone', { width: 390, height: 844 }]] as const)
+    for (const [screen, viewport] of [
+      ['desktop', { width: 1366, height: 768 }],
+      ['phone', { width: 390, height: 844 }],
+    ] as const)
       it(`${lang} on ${screen}: the page and the card in one language`, async () => {
         const ctx = await k.browser.newContext({ viewport, locale: lang, baseURL: k.base, isMobile: screen === 'phone', hasTouch: screen === 'phone' });
         try {

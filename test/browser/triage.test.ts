@@ -92,7 +92,11 @@ describe('one-step triage, pickers with context, proposals after 驳回, paused 
     await choose(page, 'action_triage_classify_category', '货损');
     // The policy's routing rule for the category fills the department in.
     assert.match(await selectedText(page, 'action_triage_route_departmentCode'), /物流配送部/);
-    await form.locator('label.ant-radio-button-wrapper').filter({ hasText: /^重要投诉$/ }).locator('input').focus();
+    await form
+      .locator('label.ant-radio-button-wrapper')
+      .filter({ hasText: /^重要投诉$/ })
+      .locator('input')
+      .focus();
     await page.keyboard.press('Space');
 
     // Handlers with department and open cases (as the server counts them: 王强 has those of before()).
@@ -101,7 +105,10 @@ describe('one-step triage, pickers with context, proposals after 驳回, paused 
     assert.ok(held !== undefined && held >= 4, JSON.stringify(load));
     const primaries = await optionsOf(page, 'action_triage_route_primaryHandlerId');
     assert.ok(primaries.includes(`王强 · 客服中心 · 在办 ${held}`), primaries.join(' / '));
-    assert.ok(primaries.some((o) => /^吴磊 · 客服中心 · 在办 0$/.test(o)), primaries.join(' / '));
+    assert.ok(
+      primaries.some((o) => /^吴磊 · 客服中心 · 在办 0$/.test(o)),
+      primaries.join(' / '),
+    );
     await choose(page, 'action_triage_route_primaryHandlerId', '王强');
     const backups = await optionsOf(page, 'action_triage_route_backupHandlerId');
     assert.ok(!backups.some((o) => o.startsWith('王强')), `the primary is not offered as backup: ${backups.join(' / ')}`);
@@ -127,7 +134,10 @@ describe('one-step triage, pickers with context, proposals after 驳回, paused 
     const form = page.getByTestId('triage-form');
     await choose(page, 'action_triage_classify_category', '服务态度');
     const primaries = await optionsOf(page, 'action_triage_route_primaryHandlerId');
-    assert.ok(primaries.some((o) => o.startsWith('吴磊') && o.endsWith('⚠')), primaries.join(' / '));
+    assert.ok(
+      primaries.some((o) => o.startsWith('吴磊') && o.endsWith('⚠')),
+      primaries.join(' / '),
+    );
     await choose(page, 'action_triage_route_primaryHandlerId', '吴磊');
     await form.getByTestId('action-submit').click();
     await page.locator('#action_triage_route_primaryHandlerId_help').getByText('被投诉人须回避，不能被指派处理本案').waitFor();
@@ -141,14 +151,17 @@ describe('one-step triage, pickers with context, proposals after 驳回, paused 
     assert.doesNotMatch(await page.getByTestId('case-timeline').innerText(), /判定是否成立/);
   });
 
-  it("the complained-about employee picker: people who serve customers, in the chosen department", async () => {
+  it('the complained-about employee picker: people who serve customers, in the chosen department', async () => {
     const page = await k.as('agent');
     await page.goto('/intake');
     await page.locator('#intake_w_what').waitFor();
     const everyone = await optionsOf(page, 'intake_subject_employeeIds');
     assert.ok(everyone.length > 0);
     assert.ok(!everyone.some((o) => /管理员|审计员/.test(o)), `no administrator or auditor: ${everyone.join(' / ')}`);
-    assert.ok(everyone.some((o) => o.startsWith('张敏')), 'agents serve customers');
+    assert.ok(
+      everyone.some((o) => o.startsWith('张敏')),
+      'agents serve customers',
+    );
     await choose(page, 'intake_subject_departmentCode', '客服中心');
     const inDept = await optionsOf(page, 'intake_subject_employeeIds');
     assert.deepEqual(inDept.map((o) => o.replace(/（.*$/, '')).sort(), ['吴磊', '王强', '赵伟'].sort());

@@ -160,7 +160,10 @@ describe('workbench, bulk actions and the flowchart', { skip }, () => {
           assert.ok(scroll <= width, `no sideways scrolling on the workbench (${scroll} > ${width})`);
           // Nor inside the urgent cases' table (on a phone: the case and its time left, nothing cut off).
           const inner = await handler.getByTestId('workbench-urgent').evaluate((el) => [...el.querySelectorAll('.ant-table-content, .ant-table-body')].map((c) => c.scrollWidth - c.clientWidth));
-          assert.ok(inner.every((d) => d <= 1), `the urgent table fits its card (${inner.join(', ')} px over)`);
+          assert.ok(
+            inner.every((d) => d <= 1),
+            `the urgent table fits its card (${inner.join(', ')} px over)`,
+          );
 
           await handler.goto('/process');
           await handler.getByTestId('flowchart').waitFor();
@@ -169,10 +172,13 @@ describe('workbench, bulk actions and the flowchart', { skip }, () => {
           await handler.screenshot({ path: join(DIR, `${lang}-${screen}-process.png`), fullPage: true });
           oneLanguage(await handler.getByTestId('flowchart').innerText(), 'flowchart');
 
-          const number = await handler.getByTestId('workbench-urgent').count().then(async () => {
-            await handler.goto('/queues/handling');
-            return (await handler.getByTestId('queue-table').locator('tbody tr.ant-table-row a').first().innerText()).trim();
-          });
+          const number = await handler
+            .getByTestId('workbench-urgent')
+            .count()
+            .then(async () => {
+              await handler.goto('/queues/handling');
+              return (await handler.getByTestId('queue-table').locator('tbody tr.ant-table-row a').first().innerText()).trim();
+            });
           await handler.goto(`/cases/${number}`);
           await handler.getByTestId('flowchart').locator('[data-testid="flow-node"][data-current="true"]').waitFor();
           await handler.getByTestId('flowchart').scrollIntoViewIfNeeded();

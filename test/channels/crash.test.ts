@@ -60,8 +60,7 @@ for (const { dialect, skip } of await engines()) {
       await rx?.close();
     });
 
-    const rowOf = async (complaintId: string, channel: string) =>
-      ck.k.testDb.database.db.selectFrom('outbox').selectAll().where('complaint_id', '=', complaintId).where('channel', '=', channel).executeTakeFirstOrThrow();
+    const rowOf = async (complaintId: string, channel: string) => ck.k.testDb.database.db.selectFrom('outbox').selectAll().where('complaint_id', '=', complaintId).where('channel', '=', channel).executeTakeFirstOrThrow();
 
     it('SMS gateway: killed after the gateway accepted → redelivered later with the same Idempotency-Key, delivered once', async () => {
       ck.s.sms = { provider: 'http', url: rx.url('/sms'), method: 'POST', body: '{"to":"{to}","text":"{text}"}', headers: {} };
@@ -105,7 +104,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(Number(row.attempts), 2);
       const sends = rx.requests.filter((q) => q.url === '/sms');
       assert.equal(sends.length, 2);
-      assert.deepEqual(sends.map((q) => q.headers['idempotency-key']), [key, key]);
+      assert.deepEqual(
+        sends.map((q) => q.headers['idempotency-key']),
+        [key, key],
+      );
       assert.equal(delivered.size, 1, 'delivered once');
       assert.match(delivered.get(key!)!, /您的投诉已受理/);
     });

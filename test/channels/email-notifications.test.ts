@@ -109,8 +109,7 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(form.statusCode, 200);
       assert.match(form.body, /請評價我們的處理/);
       assert.match(form.body, /不滿意/);
-      const post = (body: Record<string, string>) =>
-        ck.k.server.inject({ method: 'POST', url: path, payload: new URLSearchParams(body).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const post = (body: Record<string, string>) => ck.k.server.inject({ method: 'POST', url: path, payload: new URLSearchParams(body).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       const r = await post({ satisfaction: 'unsatisfied', result: 'unsatisfied', comment: '新品還沒收到' });
       assert.equal(r.statusCode, 200, pageText(r.body));
       assert.match(pageText(r.body), /重新處理中（第 2 次）/);

@@ -61,11 +61,21 @@ for (const { dialect, skip } of await engines()) {
       it('warns and breaches on working time only', async () => {
         ck.k.clock.set('2026-10-07T23:59:00+08:00');
         const quiet = await sweepDeadlines(ck.k.app);
-        assert.deepEqual(quiet.fired.filter((f) => f.clock === 'follow_up'), [], 'the holiday does not count');
+        assert.deepEqual(
+          quiet.fired.filter((f) => f.clock === 'follow_up'),
+          [],
+          'the holiday does not count',
+        );
         ck.k.clock.set('2026-10-09T06:00:00+08:00'); // 80 % of 48 working hours: 9 Oct 05:24
-        assert.deepEqual((await sweepDeadlines(ck.k.app)).fired.filter((f) => f.clock === 'follow_up').map((f) => f.action), ['warn']);
+        assert.deepEqual(
+          (await sweepDeadlines(ck.k.app)).fired.filter((f) => f.clock === 'follow_up').map((f) => f.action),
+          ['warn'],
+        );
         ck.k.clock.set('2026-10-09T15:01:00+08:00');
-        assert.deepEqual((await sweepDeadlines(ck.k.app)).fired.filter((f) => f.clock === 'follow_up').map((f) => f.action), ['breach']);
+        assert.deepEqual(
+          (await sweepDeadlines(ck.k.app)).fired.filter((f) => f.clock === 'follow_up').map((f) => f.action),
+          ['breach'],
+        );
       });
 
       it('retries an unreachable customer after 24 h, then 48 h, then keeps the case open for a visit', async () => {

@@ -46,7 +46,15 @@ for (const { dialect, skip } of await engines()) {
     });
 
     const db = () => ck.k.testDb.database.db;
-    const count = async () => Number((await db().selectFrom('complaints').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await db()
+            .selectFrom('complaints')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     let number = '';
     let id = '';
@@ -72,7 +80,10 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(c.complainant, { anonymous: false, name: '王先生', email: 'wang@example.com' });
       assert.equal(c.firstResponderId, 'email');
       const files = await db().selectFrom('attachments').selectAll().where('complaint_id', '=', id).execute();
-      assert.deepEqual(files.map((f) => [f.name, f.content_type, f.source]), [['预约截图.png', 'image/png', 'email']]);
+      assert.deepEqual(
+        files.map((f) => [f.name, f.content_type, f.source]),
+        [['预约截图.png', 'image/png', 'email']],
+      );
       await ck.dispatch();
       const ack = await box.waitFor((m) => m.to.includes('wang@example.com'));
       assert.equal(ack.mail.subject, `【${number}】您的投诉已受理`);
@@ -95,7 +106,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(last.actorId, 'customer');
       assert.equal(last.data.via, 'email');
       assert.equal(last.data.text, '补充：维修单号 WX-889，师傅工号 1024。');
-      assert.deepEqual(last.data.attachments.map((a: { name: string }) => a.name), ['receipt.pdf']);
+      assert.deepEqual(
+        last.data.attachments.map((a: { name: string }) => a.name),
+        ['receipt.pdf'],
+      );
     });
 
     it('starts a new case for a reply from another address', async () => {

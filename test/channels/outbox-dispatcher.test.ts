@@ -180,7 +180,10 @@ for (const { dialect, skip } of await engines()) {
       const results = [];
       for (let round = 0; round < 5; round++) results.push(...(await Promise.all([run('A'), run('B')])));
       const sent = results.reduce((n, r) => n + r.sent, 0);
-      const smsKeys = rx.requests.slice(before).filter((r) => r.url.startsWith('/sms')).map((r) => r.headers['idempotency-key'] as string);
+      const smsKeys = rx.requests
+        .slice(before)
+        .filter((r) => r.url.startsWith('/sms'))
+        .map((r) => r.headers['idempotency-key'] as string);
       assert.equal(smsKeys.length, cases.length);
       assert.equal(new Set(smsKeys).size, smsKeys.length, 'no key twice');
       assert.ok(results.some((r) => r.claimed > 0 && r.sent > 0));
@@ -251,7 +254,16 @@ for (const { dialect, skip } of await engines()) {
       release();
       const r = await pass;
       assert.ok(r.sent >= started, JSON.stringify(r));
-      const rows = await db().selectFrom('outbox').select(['status', 'attempts', 'lease_owner']).where('complaint_id', 'in', cases.map((c) => c.id)).where('channel', '=', 'sms').execute();
+      const rows = await db()
+        .selectFrom('outbox')
+        .select(['status', 'attempts', 'lease_owner'])
+        .where(
+          'complaint_id',
+          'in',
+          cases.map((c) => c.id),
+        )
+        .where('channel', '=', 'sms')
+        .execute();
       assert.equal(rows.filter((x) => x.status === 'sent').length, started, 'what was being sent is marked sent');
       const back = rows.filter((x) => x.status === 'pending');
       assert.equal(back.length, cases.length - started, 'the rest is handed back');
@@ -293,7 +305,11 @@ for (const { dialect, skip } of await engines()) {
       const bad = await newCase('13100000002');
       // The bad case names a policy version that does not exist: its rows cannot be expanded.
       const { body } = await db().selectFrom('complaints').select('body').where('id', '=', bad.id).executeTakeFirstOrThrow();
-      await db().updateTable('complaints').set({ body: JSON.stringify({ ...JSON.parse(body), policyKey: 'no-such-policy@0' }) }).where('id', '=', bad.id).execute();
+      await db()
+        .updateTable('complaints')
+        .set({ body: JSON.stringify({ ...JSON.parse(body), policyKey: 'no-such-policy@0' }) })
+        .where('id', '=', bad.id)
+        .execute();
       const r = await dispatchOutbox(ck.k.app, { settings: ck.s, providers: ck.providers, owner: 'mixed', limit: 200 });
       const rows = await db().selectFrom('outbox').select(['complaint_id', 'channel', 'status', 'last_error']).where('complaint_id', 'in', [good.id, bad.id]).where('parent_id', 'is', null).execute();
       assert.equal(r.expanded, 2, JSON.stringify({ r, rows }));

@@ -48,7 +48,10 @@ for (const { dialect, skip } of await engines()) {
       rx.requests.length = 0;
       ck.k.clock.advance(49 * HOUR); // resolve 2 d breached
       const s = await sweepDeadlines(ck.k.app);
-      assert.ok(s.fired.some((f) => f.action === 'breach'), JSON.stringify(s.fired));
+      assert.ok(
+        s.fired.some((f) => f.action === 'breach'),
+        JSON.stringify(s.fired),
+      );
       await ck.dispatch();
 
       const wecom = by('/cgi-bin/webhook/send?key=wx-key');
@@ -72,7 +75,9 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(db.markdown.title, '已超时并升级');
       assert.match(db.markdown.text, new RegExp(number));
 
-      const fs = by('/open-apis/bot/v2/hook/fs-hook').map((x) => JSON.parse(x.body)).find((b) => b.content.post.zh_cn.title === 'Deadline breached: escalated');
+      const fs = by('/open-apis/bot/v2/hook/fs-hook')
+        .map((x) => JSON.parse(x.body))
+        .find((b) => b.content.post.zh_cn.title === 'Deadline breached: escalated');
       assert.ok(fs, 'the Feishu bot speaks English');
       assert.equal(fs.msg_type, 'post');
       assert.match(fs.timestamp, /^\d{10}$/, 'seconds');
@@ -104,7 +109,9 @@ for (const { dialect, skip } of await engines()) {
       const titles = by('/cgi-bin/webhook/send?key=wx-key').map((x) => JSON.parse(x.body).markdown.content.split('\n')[0]);
       assert.ok(titles.includes('### 重大投诉，请直接处理'), titles.join());
       assert.ok(titles.includes('### 处理方案待审批'), titles.join());
-      const approval = by('/cgi-bin/webhook/send?key=wx-key').map((x) => JSON.parse(x.body).markdown.content).find((c) => c.startsWith('### 处理方案待审批'))!;
+      const approval = by('/cgi-bin/webhook/send?key=wx-key')
+        .map((x) => JSON.parse(x.body).markdown.content)
+        .find((c) => c.startsWith('### 处理方案待审批'))!;
       assert.match(approval, /审批级别\*\*：general_manager/);
     });
 

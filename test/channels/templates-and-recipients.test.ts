@@ -77,7 +77,10 @@ describe('customer wording', () => {
     assert.equal(bad.ok, false);
     if (bad.ok) return;
     const paths = bad.problems.map((p) => p.path);
-    assert.ok(paths.some((p) => p.startsWith('messages.templates.closure.body')), paths.join());
+    assert.ok(
+      paths.some((p) => p.startsWith('messages.templates.closure.body')),
+      paths.join(),
+    );
     assert.ok(bad.problems.some((p) => /\{accessCode\}/.test(p.message['zh-CN']) && /\{number\}/.test(p.message.en)));
     assert.ok(paths.includes('messages.templates.goodbye'), paths.join());
   });
@@ -113,7 +116,18 @@ describe('customer secrets', () => {
 
 describe('recipients', () => {
   const p = policy();
-  const u = (id: string, roles: StaffContact['roles'], more: Partial<StaffContact> = {}): StaffContact => ({ id, name: id, roles, departmentCode: null, managerOf: [], approvalLevels: [], locale: 'zh-CN', email: `${id}@kesu.test`, phone: null, ...more });
+  const u = (id: string, roles: StaffContact['roles'], more: Partial<StaffContact> = {}): StaffContact => ({
+    id,
+    name: id,
+    roles,
+    departmentCode: null,
+    managerOf: [],
+    approvalLevels: [],
+    locale: 'zh-CN',
+    email: `${id}@kesu.test`,
+    phone: null,
+    ...more,
+  });
   const staff = [
     u('spec', ['specialist']),
     u('h1', ['handler'], { departmentCode: 'logistics' }),
@@ -139,7 +153,10 @@ describe('recipients', () => {
     const s = testSettings('/tmp', { smtpUrl: 'smtp://127.0.0.1:1' });
     const c = { subject: { employeeIds: ['h1'] }, departmentCode: 'logistics', complainant: { anonymous: true } } as unknown as Complaint;
     const r = resolveStaff({ role: 'handler', departmentCode: 'logistics' }, 'deadline_breached', {}, c, p, staff, s);
-    assert.deepEqual(r.deliveries.map((d) => d.recipient.userId), ['dm']);
+    assert.deepEqual(
+      r.deliveries.map((d) => d.recipient.userId),
+      ['dm'],
+    );
     const none = resolveStaff({ userIds: ['fu'] }, 'followup_due', {}, c, p, staff, s);
     assert.deepEqual(none.deliveries, []);
     assert.match(none.notes.join(), /no e-mail address/);
@@ -152,17 +169,30 @@ describe('recipients', () => {
     assert.deepEqual(some.deliveries.map((d) => d.recipient.userId).sort(), ['dm', 'gm']);
     assert.match(some.notes.join(), /1 away left out/);
     const all = resolveStaff({ role: 'department_manager', departmentCode: 'logistics' }, 'approval_waiting', {}, c, p, staff, s, new Set(['dm']));
-    assert.deepEqual(all.deliveries.map((d) => d.recipient.userId), ['dm'], 'never lost: all away, all told');
+    assert.deepEqual(
+      all.deliveries.map((d) => d.recipient.userId),
+      ['dm'],
+      'never lost: all away, all told',
+    );
     const named = resolveStaff({ userIds: ['h1'] }, 'stand_in_assigned', {}, c, p, staff, s, new Set(['h1']));
-    assert.deepEqual(named.deliveries.map((d) => d.recipient.userId), ['h1']);
+    assert.deepEqual(
+      named.deliveries.map((d) => d.recipient.userId),
+      ['h1'],
+    );
   });
 
   it('reaches the customer on every contact they left, as configured', () => {
     const c = { complainant: { anonymous: false, name: '林', email: 'lin@example.com', phone: '13800000000' } } as unknown as Complaint;
     const both = resolveCustomer({}, c, 'zh-TW', testSettings('/tmp', { smtpUrl: 'smtp://x:25', sms: { provider: 'log', method: 'POST', body: '', headers: {} } }));
-    assert.deepEqual(both.deliveries.map((d) => `${d.channel}:${d.recipient.locale}`), ['email:zh-TW', 'sms:zh-TW']);
+    assert.deepEqual(
+      both.deliveries.map((d) => `${d.channel}:${d.recipient.locale}`),
+      ['email:zh-TW', 'sms:zh-TW'],
+    );
     const smsOnly = resolveCustomer({}, c, 'zh-CN', testSettings('/tmp', { smtpUrl: 'smtp://x:25', customerChannels: ['sms'], sms: { provider: 'log', method: 'POST', body: '', headers: {} } }));
-    assert.deepEqual(smsOnly.deliveries.map((d) => d.channel), ['sms']);
+    assert.deepEqual(
+      smsOnly.deliveries.map((d) => d.channel),
+      ['sms'],
+    );
     const anon = resolveCustomer({}, { complainant: { anonymous: true } } as unknown as Complaint, 'zh-CN', testSettings('/tmp'));
     assert.deepEqual(anon.deliveries, []);
     assert.match(anon.notes.join(), /no e-mail or phone/);

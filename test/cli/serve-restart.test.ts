@@ -93,7 +93,10 @@ for (const { dialect, skip } of await engines()) {
       }
       const ready = await within(call(base, 'GET', '/api/health/ready'), 5000, 'readiness');
       assert.equal(ready.status, 200, JSON.stringify(ready.body));
-      assert.ok(ready.body.jobs.some((j: { name: string }) => j.name === 'sweeper'), 'the sweeper reports its heartbeat');
+      assert.ok(
+        ready.body.jobs.some((j: { name: string }) => j.name === 'sweeper'),
+        'the sweeper reports its heartbeat',
+      );
       assert.equal(await running.stop('test over'), 'clean');
       running = undefined;
     });

@@ -16,7 +16,10 @@ const keys = Object.keys(MESSAGES) as MessageKey[];
 describe('message catalogue', () => {
   it('covers every part of the server: errors, portal, templates, policy problems', () => {
     for (const prefix of ['error.', 'portal.', 'portal.state.', 'portal.event.', 'portal.satisfaction.', 'template.acknowledgement.', 'template.staff.', 'template.clock.', 'template.field.', 'policy.'])
-      assert.ok(keys.some((k) => k.startsWith(prefix)), prefix);
+      assert.ok(
+        keys.some((k) => k.startsWith(prefix)),
+        prefix,
+      );
     assert.ok(keys.length > 200, `${keys.length} keys`);
   });
 

@@ -134,8 +134,7 @@ describe('HTTP hardening', () => {
     );
     log.error({ err: new Error('550 mailbox 13812345678 / wang@example.com unavailable') }, 'delivery failed');
     const text = out.join('');
-    for (const secret of ['13812345678', 'wang@example.com', '110101199003071234', '建国路', 'tok-123', 'sess-456', 'ABCD-EFGH', 'hunter2-secret', 'survey-tok-789'])
-      assert.ok(!text.includes(secret), `${secret} logged: ${text}`);
+    for (const secret of ['13812345678', 'wang@example.com', '110101199003071234', '建国路', 'tok-123', 'sess-456', 'ABCD-EFGH', 'hunter2-secret', 'survey-tok-789']) assert.ok(!text.includes(secret), `${secret} logged: ${text}`);
     assert.match(text, /138\*\*\*\*5678/, 'numbers in error messages are masked, not dropped');
     assert.match(text, /"username":"admin"/, 'what is not secret stays');
     assert.equal(maskUrl('/portal/survey/abc.def-ghi?lang=en&code=1234'), '/portal/survey/[REDACTED]?lang=en&code=[REDACTED]');

@@ -29,14 +29,23 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual((await sweepDeadlines(k.app)).fired, []);
       k.clock.advance(0.5 * HOUR);
       let s = await sweepDeadlines(k.app);
-      assert.deepEqual(s.fired.map((f) => `${f.clock}:${f.action}`), ['triage:warn']);
+      assert.deepEqual(
+        s.fired.map((f) => `${f.clock}:${f.action}`),
+        ['triage:warn'],
+      );
       assert.deepEqual((await sweepDeadlines(k.app)).fired, [], 'a second sweep finds nothing');
       k.clock.advance(5 * HOUR);
       s = await sweepDeadlines(k.app);
-      assert.deepEqual(s.fired.map((f) => `${f.clock}:${f.action}`), ['triage:breach']);
+      assert.deepEqual(
+        s.fired.map((f) => `${f.clock}:${f.action}`),
+        ['triage:breach'],
+      );
       let v = (await k.as('specialist').get(`/api/v1/complaints/${id}`)).body;
       assert.equal(v.complaint.tier, 2);
-      assert.ok(v.clocks.some((c: any) => c.kind === 'escalation' && c.status === 'running'), 'escalates again after escalateEvery unless handled');
+      assert.ok(
+        v.clocks.some((c: any) => c.kind === 'escalation' && c.status === 'running'),
+        'escalates again after escalateEvery unless handled',
+      );
       const listed = await k.as('specialist').get('/api/v1/complaints?overdue=true');
       assert.ok(listed.body.items.some((i: any) => i.id === id));
       // 24 h later (escalateEvery), still untouched: tier 3, the top; resolve (2 d) breaches too.
@@ -49,7 +58,10 @@ for (const { dialect, skip } of await engines()) {
       const sweeps = v.timeline.filter((e: any) => e.actorId === 'system').map((e: any) => `${e.data.input.clock}:${e.action}`);
       assert.equal(new Set(sweeps).size, sweeps.length, `no clock fired twice: ${sweeps}`);
       const outbox = await k.testDb.database.db.selectFrom('outbox').select(['template', 'recipient']).where('complaint_id', '=', id).where('template', '=', 'deadline_breached').execute();
-      assert.ok(outbox.some((m) => JSON.parse(m.recipient).role === 'general_manager'), 'the top tier is told');
+      assert.ok(
+        outbox.some((m) => JSON.parse(m.recipient).role === 'general_manager'),
+        'the top tier is told',
+      );
     });
 
     it('an unresolved case becomes major after 30 days (000 注)', async () => {

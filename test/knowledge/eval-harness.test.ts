@@ -22,14 +22,19 @@ describe('matching evaluation harness on a slice (similar cases held out by cate
     const xs = Array.from({ length: 50 }, (_, i) => i);
     assert.deepEqual(shuffled(xs, 13), shuffled(xs, 13));
     assert.notDeepEqual(shuffled(xs, 13), xs);
-    assert.deepEqual([...shuffled(xs, 13)].sort((a, b) => a - b), xs);
+    assert.deepEqual(
+      [...shuffled(xs, 13)].sort((a, b) => a - b),
+      xs,
+    );
   });
 
   for (const lang of ['zh', 'en'] as const)
     it(`${lang}: reports precision@3 and MRR beside the keyword baseline and stays above the floor`, () => {
       const r = evalSimilarCases(lang, { limit: 400, holdOutEvery: 10 });
       const f = (n: number) => n.toFixed(3);
-      console.log(`knowledge eval harness (${lang}, ${r.queries} held out against ${r.cases}, ${r.categories} categories): matcher P@3 ${f(r.matcher.precisionAt3)} MRR ${f(r.matcher.mrr)}; keyword baseline P@3 ${f(r.keyword.precisionAt3)} MRR ${f(r.keyword.mrr)}`);
+      console.log(
+        `knowledge eval harness (${lang}, ${r.queries} held out against ${r.cases}, ${r.categories} categories): matcher P@3 ${f(r.matcher.precisionAt3)} MRR ${f(r.matcher.mrr)}; keyword baseline P@3 ${f(r.keyword.precisionAt3)} MRR ${f(r.keyword.mrr)}`,
+      );
       assert.equal(r.queries, 40);
       assert.equal(r.cases, 360);
       assert.ok(r.categories >= 8, `the slice mixes the categories (${r.categories})`);

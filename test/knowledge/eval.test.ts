@@ -22,7 +22,11 @@ import { articleText, type ArticleContent } from '../../src/services/knowledge.j
 import { searchTokens } from '../../src/search/tokenize.js';
 import { metrics } from '../../bench/knowledge/eval.js';
 
-interface EvalItem { id: string; text: string; relevant: string[] }
+interface EvalItem {
+  id: string;
+  text: string;
+  relevant: string[];
+}
 type FixtureArticle = Omit<ArticleContent, 'policyId' | 'status'> & { id: string };
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as unknown;
@@ -58,7 +62,10 @@ const P3_FLOOR = 0.3;
 
 describe('matching quality on real complaint texts', () => {
   it('the metrics are what they say on a hand-made ranking', () => {
-    const m = metrics([{ ranked: ['a', 'b', 'c'], relevant: ['b'] }, { ranked: ['x'], relevant: ['y'] }]);
+    const m = metrics([
+      { ranked: ['a', 'b', 'c'], relevant: ['b'] },
+      { ranked: ['x'], relevant: ['y'] },
+    ]);
     assert.equal(m.mrr, (1 / 2 + 0) / 2);
     assert.equal(m.precisionAt3, (1 / 3 + 0) / 2);
   });

@@ -69,7 +69,10 @@ describe('key information on real complaint texts', () => {
 
   it('escalation words 曝光 and 媒体 suggest the next grade and the 恶性 flag (zh-00900, zh-00864)', () => {
     const higher = policy.grades[policy.grades.findIndex((g) => g.code === policy.defaultGrade) + 1]!.code;
-    for (const [id, word] of [['zh-00900', '曝光'], ['zh-00864', '媒体']] as const) {
+    for (const [id, word] of [
+      ['zh-00900', '曝光'],
+      ['zh-00864', '媒体'],
+    ] as const) {
       const r = marksOf(id);
       assert.deepEqual(r.marks, ['product:蒙牛', `signal:${word}`], id);
       assert.deepEqual(r.suggestion, { grade: higher, vicious: true, because: [word] }, id);

@@ -15,7 +15,10 @@ import { getComplaint, saveComplaint } from '../../src/store/complaint.repositor
 
 const POLICY = readFileSync(new URL('../../policies/kesu-default.yaml', import.meta.url), 'utf8').replace("version: '2026.1'", "version: '2026.1-products'") + '\nhighlights:\n  products: [洗衣机, 冰箱]\n';
 
-interface Match { id: string; reasons: { sharedTerms: string[]; sharedProducts: string[] } }
+interface Match {
+  id: string;
+  reasons: { sharedTerms: string[]; sharedProducts: string[] };
+}
 
 for (const { dialect, skip } of await engines()) {
   describe(`matching: the product bonus with lean candidates (${dialect})`, { skip }, () => {
@@ -37,7 +40,9 @@ for (const { dialect, skip } of await engines()) {
       ids.ref = await answered('买的机器漏水严重，地板都泡了', { product: '洗衣机' });
       ids.text = await answered('新买的洗衣机漏水严重');
       ids.other = await answered('冰箱漏水严重，冷藏室结冰');
-      const a = await k.as('specialist').post('/api/v1/knowledge/articles', { title: '漏水处理', symptom: '客户反映漏水严重', cause: '进水管松动', steps: ['上门检查进水管'], scripts: ['我们马上安排师傅上门。'], category: null, products: ['洗衣机'], status: 'published' });
+      const a = await k
+        .as('specialist')
+        .post('/api/v1/knowledge/articles', { title: '漏水处理', symptom: '客户反映漏水严重', cause: '进水管松动', steps: ['上门检查进水管'], scripts: ['我们马上安排师傅上门。'], category: null, products: ['洗衣机'], status: 'published' });
       assert.equal(a.status, 201, JSON.stringify(a.body));
       articleId = a.body.id;
     });

@@ -9,7 +9,10 @@ const corpus = (n: number) => ({ total: n, averageLength: 3, docFreq: () => 1 })
 describe('suggestion ranking', () => {
   it('drops candidates sharing no term and ranks more shared terms higher', () => {
     const r = rank({ tokens: ['快递', '延误'], products: [] }, [cand('a', ['快递', '破损', '包装']), cand('b', ['快递', '延误', '送达']), cand('c', ['发票'])], corpus(3));
-    assert.deepEqual(r.map((x) => x.id), ['b', 'a']);
+    assert.deepEqual(
+      r.map((x) => x.id),
+      ['b', 'a'],
+    );
     assert.deepEqual(r[0]!.sharedTerms.sort(), ['延误', '快递'].sort());
   });
 
@@ -27,6 +30,9 @@ describe('suggestion ranking', () => {
     assert.equal(feedbackFactor(100), 1.5);
     assert.equal(feedbackFactor(-100), 0.5);
     const r = rank({ tokens: ['快递'], products: [] }, [cand('a', ['快递', 'x', 'y'], { netFeedback: -3 }), cand('b', ['快递', 'x', 'y'])], corpus(2));
-    assert.deepEqual(r.map((x) => x.id), ['b', 'a']);
+    assert.deepEqual(
+      r.map((x) => x.id),
+      ['b', 'a'],
+    );
   });
 });

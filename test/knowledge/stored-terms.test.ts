@@ -15,13 +15,20 @@ import { engines } from '../support/engines.js';
 import { startKesu, type Kesu } from '../support/kesu.js';
 import { searchTokens } from '../../src/search/tokenize.js';
 
-interface EvalItem { id: string; text: string }
+interface EvalItem {
+  id: string;
+  text: string;
+}
 const items = (JSON.parse(readFileSync(new URL('./fixtures/eval-set.json', import.meta.url), 'utf8')) as { items: EvalItem[] }).items;
 const caseTexts = items.slice(0, 24).map((x) => x.text);
 // Texts of other complaints, and six of the cases' own (a near-identical complaint).
 const queries = [...items.slice(24, 38).map((x) => x.text), ...caseTexts.slice(0, 6)];
 
-interface CaseMatch { id: string; score: number; reasons: { sharedTerms: string[] } }
+interface CaseMatch {
+  id: string;
+  score: number;
+  reasons: { sharedTerms: string[] };
+}
 
 async function answeredCase(k: Kesu, description: string, n: number): Promise<string> {
   const ids = Object.fromEntries(k.userIds);
@@ -92,7 +99,10 @@ for (const { dialect, skip } of await engines()) {
       const found = stored.filter((cs) => cs.length > 0).length;
       assert.ok(found >= queries.length - 2, `${found} of ${queries.length} texts found similar cases`);
       assert.ok(new Set(stored.flat().map((c) => c.score)).size >= 10, 'many different scores');
-      assert.ok(stored.slice(-6).every((cs, i) => cs[0]?.id === ids[i]), 'a case’s own text finds it first');
+      assert.ok(
+        stored.slice(-6).every((cs, i) => cs[0]?.id === ids[i]),
+        'a case’s own text finds it first',
+      );
     });
 
     it('reads the stored tokens: a case whose stored tokens share nothing is no longer suggested', async () => {

@@ -119,7 +119,10 @@ for (const { dialect, skip } of await engines()) {
           ['-', 1],
         ],
       );
-      assert.ok(y.groups.every((g: any) => g.name && g.name !== g.key), `groups named in the reader's language: ${JSON.stringify(y.groups)}`);
+      assert.ok(
+        y.groups.every((g: any) => g.name && g.name !== g.key),
+        `groups named in the reader's language: ${JSON.stringify(y.groups)}`,
+      );
       assert.equal(y.groups.find((g: any) => g.key === '-').name, '未指定');
       const p1 = await ok(k.as('specialist').get('/api/v1/archive/years/2025?group=customer_service&pageSize=1'), 'page 1');
       const p2 = await ok(k.as('specialist').get('/api/v1/archive/years/2025?group=customer_service&pageSize=1&page=2'), 'page 2');
@@ -127,9 +130,15 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual([...p1.cases.items, ...p2.cases.items].map((c: any) => c.number).sort(), [...byDept.customer_service!].sort());
       assert.equal(p1.cases.items[0].title.length > 0, true);
       const none = await ok(k.as('auditor').get('/api/v1/archive/years/2025?group=-'), 'unassigned');
-      assert.deepEqual(none.cases.items.map((c: any) => c.number), [numbers.y2025[3]]);
+      assert.deepEqual(
+        none.cases.items.map((c: any) => c.number),
+        [numbers.y2025[3]],
+      );
       const y26 = await ok(k.as('admin').get('/api/v1/archive/years/2026?group=sales'), '2026');
-      assert.deepEqual(y26.cases.items.map((c: any) => c.number), numbers.y2026);
+      assert.deepEqual(
+        y26.cases.items.map((c: any) => c.number),
+        numbers.y2026,
+      );
       const empty = await ok(k.as('specialist').get('/api/v1/archive/years/2024'), 'a year without cases');
       assert.deepEqual([empty.total, empty.groups], [0, []]);
     });
@@ -158,7 +167,7 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(rows.map((x) => x.complaint_id).sort(), ids.map((x) => x.id).sort());
     });
 
-    it("downloads one group; a reader whose part needs no personal data gets it masked and logs nothing", async () => {
+    it('downloads one group; a reader whose part needs no personal data gets it masked and logs nothing', async () => {
       const before = (await accessRows()).length;
       const r = await raw('auditor', '/api/v1/archive/years/2025/dossiers.zip?group=customer_service&lang=en');
       assert.equal(r.statusCode, 200, r.body);
@@ -175,7 +184,10 @@ for (const { dialect, skip } of await engines()) {
     it('refuses bad input with a 400 naming the field in the caller’s language, and other roles with 403', async () => {
       const year = await raw('specialist', '/api/v1/archive/years/twenty');
       assert.equal(year.statusCode, 400);
-      assert.deepEqual(year.json().fields.map((f: any) => f.path), ['year']);
+      assert.deepEqual(
+        year.json().fields.map((f: any) => f.path),
+        ['year'],
+      );
       assert.match(year.json().fields[0].message, /年度应为四位数字/);
       const en = await raw('specialist', '/api/v1/archive/years/0000', { 'accept-language': 'en' });
       assert.equal(en.statusCode, 400);
@@ -230,7 +242,10 @@ for (const { dialect, skip } of await engines()) {
         ],
       );
       const service = await ok(k.as('specialist').get('/api/v1/archive/years/2026?group=service'), 'service');
-      assert.deepEqual(service.cases.items.map((x: any) => x.number), [c.number]);
+      assert.deepEqual(
+        service.cases.items.map((x: any) => x.number),
+        [c.number],
+      );
       assert.equal((await raw('specialist', '/api/v1/archive/years/2026?group=customer_service')).statusCode, 400, 'a department is no group now');
     });
   });

@@ -146,8 +146,7 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(others, {}, 'restored rows the source does not hold');
       assert.ok(uploadsInFlight <= workers.length, `uploads in flight at the snapshot: ${uploadsInFlight}`);
       assert.ok(movedCases <= workers.length && movedHeads <= 2 * workers.length, `cases caught between intake and attachment: ${JSON.stringify(strays)}`);
-      for (const { id } of await restored.query<{ id: string }>('select id from complaints'))
-        assert.equal(await one(sourceNow, `select count(*) as n from complaints where id = '${id}'`), 1, `case ${id} is the source's`);
+      for (const { id } of await restored.query<{ id: string }>('select id from complaints')) assert.equal(await one(sourceNow, `select count(*) as n from complaints where id = '${id}'`), 1, `case ${id} is the source's`);
       // The hash chains verify, and every file the snapshot names is there with its hash.
       const db = openDatabase({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
       cleanup.push(() => db.close());
@@ -215,7 +214,10 @@ for (const { dialect, skip } of await engines()) {
       writeFileSync(p, bytes);
       const v1 = await verifyBackup(bad);
       assert.equal(v1.ok, false);
-      assert.ok(v1.problems.some((x) => x.startsWith(`${file.path}: SHA-256`)), v1.problems.join('\n'));
+      assert.ok(
+        v1.problems.some((x) => x.startsWith(`${file.path}: SHA-256`)),
+        v1.problems.join('\n'),
+      );
       const target = await emptyTarget(dialect);
       cleanup.push(() => target.drop());
       await assert.rejects(restoreBackup({ from: bad, ...target }), /does not match its manifest/);

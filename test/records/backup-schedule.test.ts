@@ -56,9 +56,17 @@ describe('scheduled backups with rotation (sqlite)', () => {
       removed.push(...r.removed);
     }
     assert.deepEqual(removed, [backupName(at(0)), backupName(at(1))], 'the oldest go first');
-    assert.deepEqual(scheduledBackups(dir).map((b) => b.name), [4, 3, 2].map((h) => backupName(at(h))));
+    assert.deepEqual(
+      scheduledBackups(dir).map((b) => b.name),
+      [4, 3, 2].map((h) => backupName(at(h))),
+    );
     for (const b of scheduledBackups(dir)) assert.equal((await verifyBackup(join(dir, b.name))).ok, true, b.name);
-    assert.deepEqual(readdirSync(dir).filter((n) => !n.startsWith('kesu-2026')).sort(), ['kesu-20200101T000000Z', 'manual-before-upgrade', 'notes.txt']);
+    assert.deepEqual(
+      readdirSync(dir)
+        .filter((n) => !n.startsWith('kesu-2026'))
+        .sort(),
+      ['kesu-20200101T000000Z', 'manual-before-upgrade', 'notes.txt'],
+    );
 
     // A restarted server reads the folder: the newest is 59 minutes old, nothing is due.
     assert.equal((await runScheduledBackup(schedule, source, new Date(at(4).getTime() + 59 * 60_000))).made, null);
@@ -86,7 +94,11 @@ describe('scheduled backups with rotation (sqlite)', () => {
       }
       for (let i = 0; i < 500 && count() > 2; i++) await delay(20);
       assert.equal(count(), 2);
-      assert.equal(scheduledBackups(dir).some((b) => b.name === firstName), false, 'rotated to the newest two');
+      assert.equal(
+        scheduledBackups(dir).some((b) => b.name === firstName),
+        false,
+        'rotated to the newest two',
+      );
     } finally {
       await stop();
     }

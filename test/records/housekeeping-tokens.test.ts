@@ -33,10 +33,20 @@ for (const { dialect, skip } of await engines()) {
       assert.equal((await k.as('agent').get('/api/v1/me')).status, 200, 'a fresh session');
       const now = k.clock.now().getTime();
       const iso = (ms: number) => new Date(ms).toISOString();
-      const token = (expiresAt: number, usedAt: number | null = null) => ({ token_hash: randomUUID().replace(/-/g, '').padEnd(64, '0'), complaint_id: complaintId, cycle: 1, created_at: iso(expiresAt - 7 * DAY), expires_at: iso(expiresAt), used_at: usedAt === null ? null : iso(usedAt) });
+      const token = (expiresAt: number, usedAt: number | null = null) => ({
+        token_hash: randomUUID().replace(/-/g, '').padEnd(64, '0'),
+        complaint_id: complaintId,
+        cycle: 1,
+        created_at: iso(expiresAt - 7 * DAY),
+        expires_at: iso(expiresAt),
+        used_at: usedAt === null ? null : iso(usedAt),
+      });
       const old = [token(now - 40 * DAY), token(now - 31 * DAY, now - 35 * DAY), token(now - 60 * DAY)];
       const kept = [token(now - 10 * DAY), token(now + 5 * DAY), token(now + 5 * DAY, now - DAY)];
-      await db.insertInto('survey_tokens').values([...old, ...kept]).execute();
+      await db
+        .insertInto('survey_tokens')
+        .values([...old, ...kept])
+        .execute();
       const sessionsBefore = await db.selectFrom('sessions').select(['token_hash', 'expires_at']).execute();
       const live = sessionsBefore.filter((s) => s.expires_at > iso(now)).map((s) => s.token_hash);
       assert.ok(sessionsBefore.length - live.length >= 3, 'at least three sessions past their lifetime');

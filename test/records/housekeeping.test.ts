@@ -92,10 +92,7 @@ for (const { dialect, skip } of await engines()) {
       for (let i = 0; i < 5; i++) await row(`keep${i}`, 'pending', 50);
       const other = await k.instance();
       try {
-        const [a, b] = await Promise.all([
-          runHousekeeping(k.app, { outboxKeepDays: 30, batch: 7, pauseMs: 1 }),
-          runHousekeeping(other.app, { outboxKeepDays: 30, batch: 7, pauseMs: 1 }),
-        ]);
+        const [a, b] = await Promise.all([runHousekeeping(k.app, { outboxKeepDays: 30, batch: 7, pauseMs: 1 }), runHousekeeping(other.app, { outboxKeepDays: 30, batch: 7, pauseMs: 1 })]);
         assert.equal(a.outboxDeleted + b.outboxDeleted, 60);
       } finally {
         await other.close();

@@ -31,7 +31,15 @@ for (const { dialect, skip } of await engines()) {
         const f = readPolicyFile('kesu-default');
         await activatePolicy(app, f.text, f.format);
         const db = t.database.db;
-        const count = async (table: 'complaints' | 'import_rows' | 'complaint_events' | 'case_facts' | 'purge_records') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+        const count = async (table: 'complaints' | 'import_rows' | 'complaint_events' | 'case_facts' | 'purge_records') =>
+          Number(
+            (
+              await db
+                .selectFrom(table)
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
         const autoCheckpoint = async () => (dialect === 'sqlite' ? Number((await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db)).rows[0]!.wal_autocheckpoint) : null);
         const initial = await autoCheckpoint();
 
@@ -39,7 +47,11 @@ for (const { dialect, skip } of await engines()) {
         bad.rows[ROWS - 1]!.cells[6] = '不存在的等级';
         const refused = await importLedger(app, bad, 'bad.csv', { mapping: LEDGER_MAPPING, batchSize: BATCH });
         assert.equal(refused.refused, true);
-        assert.deepEqual(refused.problems.map((p) => p.row), [ROWS + 1], 'the last data row (row 1 is the header)');
+        assert.deepEqual(
+          refused.problems.map((p) => p.row),
+          [ROWS + 1],
+          'the last data row (row 1 is the header)',
+        );
         assert.deepEqual([await count('complaints'), await count('import_rows'), await count('complaint_events'), await count('case_facts')], [0, 0, 0, 0]);
         assert.equal(await autoCheckpoint(), initial);
 
@@ -61,8 +73,19 @@ for (const { dialect, skip } of await engines()) {
         // cycles through the months row by row, so the first eight batches are the 56 earliest.
         const byReceipt = [...sheet.rows].sort((a, b) => String(a.cells[1]).localeCompare(String(b.cells[1])) || a.row - b.row);
         const importedRows = async () => (await db.selectFrom('import_rows').select('row_number').execute()).map((r) => Number(r.row_number)).sort((a, b) => a - b);
-        assert.deepEqual(await importedRows(), byReceipt.slice(0, 8 * BATCH).map((r) => r.row).sort((a, b) => a - b), 'the earliest received rows');
-        assert.notDeepEqual(await importedRows(), sheet.rows.slice(0, 8 * BATCH).map((r) => r.row), 'not the first rows of the file');
+        assert.deepEqual(
+          await importedRows(),
+          byReceipt
+            .slice(0, 8 * BATCH)
+            .map((r) => r.row)
+            .sort((a, b) => a - b),
+          'the earliest received rows',
+        );
+        assert.notDeepEqual(
+          await importedRows(),
+          sheet.rows.slice(0, 8 * BATCH).map((r) => r.row),
+          'not the first rows of the file',
+        );
 
         const resumed = await importLedger(app, sheet, 'ledger.csv', { mapping: LEDGER_MAPPING, batchSize: BATCH });
         assert.deepEqual([resumed.alreadyImported, resumed.created], [8 * BATCH, ROWS - 8 * BATCH]);

@@ -36,12 +36,32 @@ for (const { dialect, skip } of await engines()) {
         const after = await database.db.selectFrom('complaints').selectAll().where('id', '=', old.complaint.id).executeTakeFirstOrThrow();
         assert.deepEqual(after, before, 'the old case is untouched');
         for (const t of ['import_rows', 'import_mappings'] as const)
-          assert.equal(Number((await database.db.selectFrom(t).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n), 0);
+          assert.equal(
+            Number(
+              (
+                await database.db
+                  .selectFrom(t)
+                  .select(sql<number>`count(*)`.as('n'))
+                  .executeTakeFirstOrThrow()
+              ).n,
+            ),
+            0,
+          );
 
         const mapping = parseMapping('name: m\ncolumns: { receivedAt: 时间, description: 内容, customerName: 姓名 }\ndefaults: { channel: letter }\n');
         const r = await importLedger(app, { header: ['时间', '内容', '姓名'], rows: [{ row: 2, cells: ['2025-12-01 10:00', '来信反映门店服务差', '李先生'] }] }, 'old.csv', { mapping });
         assert.equal(r.created, 1);
-        assert.equal(Number((await database.db.selectFrom('complaints').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n), 2);
+        assert.equal(
+          Number(
+            (
+              await database.db
+                .selectFrom('complaints')
+                .select(sql<number>`count(*)`.as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          ),
+          2,
+        );
         assert.deepEqual((await verifyChains(database.db)).problems, []);
       } finally {
         await drop();

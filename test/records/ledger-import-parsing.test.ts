@@ -27,11 +27,18 @@ describe('ledger import: CSV and times', () => {
       { line: 3, fields: ['2', 'two\nlines', ''] },
       { line: 6, fields: ['3', '', 'last'] },
     ]);
-    assert.deepEqual(readCsv(text).rows.map((r) => r.row), [2, 3, 4], 'spreadsheet row numbers');
+    assert.deepEqual(
+      readCsv(text).rows.map((r) => r.row),
+      [2, 3, 4],
+      'spreadsheet row numbers',
+    );
   });
 
   it('refuses malformed quoting, naming the line', () => {
-    assert.throws(() => parseCsv('a,b\n1,"open\n2,3\n'), (e: unknown) => e instanceof CsvError && e.line === 2);
+    assert.throws(
+      () => parseCsv('a,b\n1,"open\n2,3\n'),
+      (e: unknown) => e instanceof CsvError && e.line === 2,
+    );
     assert.throws(() => parseCsv('a\nab"c\n'), CsvError);
     assert.throws(() => parseCsv('a\n"ab"c\n'), CsvError);
   });
@@ -54,8 +61,7 @@ describe('ledger import: CSV and times', () => {
 describe('ledger import: row checks', () => {
   const mapping = parseMapping('name: t\ncolumns: { receivedAt: 收到, closedAt: 结案, description: 内容, kind: 类型, phone: 电话, grade: 等级 }\ndefaults: { channel: phone }\n');
   const now = new Date('2026-01-10T12:00:00+08:00');
-  const check = (rows: string[][]) =>
-    checkLedger({ header: ['收到', '结案', '内容', '类型', '电话', '等级'], rows: rows.map((cells, i) => ({ row: i + 2, cells })) }, mapping, { policy, users: [], now });
+  const check = (rows: string[][]) => checkLedger({ header: ['收到', '结案', '内容', '类型', '电话', '等级'], rows: rows.map((cells, i) => ({ row: i + 2, cells })) }, mapping, { policy, users: [], now });
 
   it('finds future dates, closing before receipt, unknown kinds, bad phones, grades on an inquiry, duplicate rows', () => {
     const r = check([
@@ -87,7 +93,10 @@ describe('ledger import: row checks', () => {
   });
 
   it('refuses a mapping without the required columns or with an unknown time zone', () => {
-    assert.throws(() => parseMapping('name: x\ncolumns: { receivedAt: 时间 }\n'), (e: unknown) => e instanceof MappingError && /description/.test(e.message));
+    assert.throws(
+      () => parseMapping('name: x\ncolumns: { receivedAt: 时间 }\n'),
+      (e: unknown) => e instanceof MappingError && /description/.test(e.message),
+    );
     assert.throws(() => parseMapping('name: x\ncolumns: { receivedAt: a, description: b }\ntimeZone: Mars/Olympus\n'), MappingError);
     assert.throws(() => parseMapping('name: x\ncolumns: { receivedAt: a, description: b, colour: c }\n'), MappingError);
   });

@@ -64,13 +64,24 @@ for (const { dialect, skip } of await engines()) {
 
     const db = () => k.app.database.db;
     const count = async (table: 'complaints' | 'outbox' | 'clocks' | 'import_rows' | 'complaint_events' | 'case_facts') =>
-      Number((await db().selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await db()
+            .selectFrom(table)
+            .select(sql<number>`count(*)`.as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     it('imports a 1,000-row Excel ledger after a clean dry run; the reports count it, the audit verifies, a re-run creates nothing', async () => {
       const policy = await k.app.activePolicy();
       const rows = ledgerRows(1000, policy);
       const file = join(dir, 'ledger-2025.xlsx');
-      await writeXlsx(file, HEADER, rows.map((r) => r.values));
+      await writeXlsx(
+        file,
+        HEADER,
+        rows.map((r) => r.values),
+      );
       const mapping = parseMapping(mappingYaml());
       const outboxBefore = await count('outbox');
       const casesBefore = await count('complaints');
@@ -124,13 +135,20 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(stats.intake.total, 1000);
       assert.equal(stats.handling.closed, rows.filter((x) => x.closed).length);
       for (const g of policy.grades) assert.equal(stats.intake.byGrade.find((b) => b.key === g.code)?.count ?? 0, rows.filter((x) => x.grade === g.code).length, `grade ${g.code}`);
-      assert.equal(stats.intake.trend.reduce((a, b) => a + b.received, 0), 1000);
+      assert.equal(
+        stats.intake.trend.reduce((a, b) => a + b.received, 0),
+        1000,
+      );
 
       // Caller history (contact keys) and the full-text search find them.
       const byPhone = await caseIdsByContactKeys(db(), contactKeysForQuery(k.app, rows[41]!.phone));
       assert.deepEqual(byPhone, [byRow.get(43)!.id]);
       const found = await listComplaints(db(), k.app.database.dialect, SYSTEM_ACTOR, { text: 'TZ2025-00007' }, { limit: 5 });
-      assert.deepEqual(found.items.map((x) => x.id), [byRow.get(8)!.id], 'found by the ledger number');
+      assert.deepEqual(
+        found.items.map((x) => x.id),
+        [byRow.get(8)!.id],
+        'found by the ledger number',
+      );
 
       const v = await verifyChains(db());
       assert.deepEqual(v.problems, []);
@@ -210,22 +228,44 @@ for (const { dialect, skip } of await engines()) {
       const keys = await db().selectFrom('import_rows').select(['key', 'row_number']).where('source', '=', 'no-ids.xlsx').execute();
       assert.equal(keys.length, 250);
       assert.ok(keys.every((x) => x.key.startsWith('row:')));
-      assert.deepEqual(keys.map((x) => Number(x.row_number)).sort((a, b) => a - b), Array.from({ length: 250 }, (_, i) => i + 2), 'every row once');
+      assert.deepEqual(
+        keys.map((x) => Number(x.row_number)).sort((a, b) => a - b),
+        Array.from({ length: 250 }, (_, i) => i + 2),
+        'every row once',
+      );
       assert.equal((await importLedgerFile(k.app, file, { mapping })).created, 0);
       assert.deepEqual((await verifyChains(db())).problems, []);
     });
 
     it('imports a small CSV ledger with `kesu import ledger`: dry run, import, re-run by the saved mapping name', async () => {
       const file = join(dir, 'ledger.csv');
-      writeCsv(file, ['编号', '来电时间', '姓名', '电话', '渠道', '类型', '问题描述', '状态', '结案时间', '处理结果'], [
-        ['C-1', '2024-11-05 09:15', '黄先生', '13800001111', '电话', '投诉', '快递三天未送达，客服说"已签收"，实际没收到', '已结案', '2024-11-06 10:00', '已补发，客户认可'],
-        ['C-2', '2024年11月6日 14:20', '', '', '来访', '咨询', '询问发票开具流程,\n能否开具电子发票', '已结案', '2024-11-06 15:00', '已当场答复'],
-        ['C-3', '2024/11/7 8:05', '林女士', '021-5555 1234', '网络', '建议', '希望增加夜间客服', '', '', ''],
-      ]);
+      writeCsv(
+        file,
+        ['编号', '来电时间', '姓名', '电话', '渠道', '类型', '问题描述', '状态', '结案时间', '处理结果'],
+        [
+          ['C-1', '2024-11-05 09:15', '黄先生', '13800001111', '电话', '投诉', '快递三天未送达，客服说"已签收"，实际没收到', '已结案', '2024-11-06 10:00', '已补发，客户认可'],
+          ['C-2', '2024年11月6日 14:20', '', '', '来访', '咨询', '询问发票开具流程,\n能否开具电子发票', '已结案', '2024-11-06 15:00', '已当场答复'],
+          ['C-3', '2024/11/7 8:05', '林女士', '021-5555 1234', '网络', '建议', '希望增加夜间客服', '', '', ''],
+        ],
+      );
       const mappingFile = join(dir, 'csv-mapping.yaml');
       writeFileSync(
         mappingFile,
-        ['name: 客服中心来电登记', 'columns:', '  externalId: 编号', '  receivedAt: 来电时间', '  customerName: 姓名', '  phone: 电话', '  channel: 渠道', '  kind: 类型', '  description: 问题描述', '  state: 状态', '  closedAt: 结案时间', '  result: 处理结果', ''].join('\n'),
+        [
+          'name: 客服中心来电登记',
+          'columns:',
+          '  externalId: 编号',
+          '  receivedAt: 来电时间',
+          '  customerName: 姓名',
+          '  phone: 电话',
+          '  channel: 渠道',
+          '  kind: 类型',
+          '  description: 问题描述',
+          '  state: 状态',
+          '  closedAt: 结案时间',
+          '  result: 处理结果',
+          '',
+        ].join('\n'),
       );
       // A database of its own: the command's audit key (its data folder's) MACs every event in it.
       const t = await createTestDb(dialect);
@@ -234,7 +274,15 @@ for (const { dialect, skip } of await engines()) {
         await activatePolicy(createApp(t.database), f.text, f.format);
         const env = { KESU_DATA_DIR: t.dataDir ?? join(dir, 'cli-data'), DATABASE_URL: t.url ?? '', KESU_LANG: 'en' };
         const tdb = t.database.db;
-        const count = async (table: 'complaints') => Number((await tdb.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+        const count = async (table: 'complaints') =>
+          Number(
+            (
+              await tdb
+                .selectFrom(table)
+                .select(sql<number>`count(*)`.as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
         const casesBefore = await count('complaints');
 
         const dry = await kesu(['import', 'ledger', file, '--mapping', mappingFile, '--dry-run'], env);
@@ -247,13 +295,22 @@ for (const { dialect, skip } of await engines()) {
         assert.match(run.out, /imported 3 rows \(0 imported before, skipped\)/);
         assert.match(run.err, /imported 3 \/ 3 rows, \d+ rows\/s/);
         assert.equal(await count('complaints'), casesBefore + 3);
-        const cases = await tdb.selectFrom('import_rows').innerJoin('complaints', 'complaints.id', 'import_rows.complaint_id').select(['import_rows.external_id', 'complaints.body']).where('import_rows.source', '=', 'ledger.csv').orderBy('import_rows.row_number').execute();
+        const cases = await tdb
+          .selectFrom('import_rows')
+          .innerJoin('complaints', 'complaints.id', 'import_rows.complaint_id')
+          .select(['import_rows.external_id', 'complaints.body'])
+          .where('import_rows.source', '=', 'ledger.csv')
+          .orderBy('import_rows.row_number')
+          .execute();
         const bodies = cases.map((c) => JSON.parse(c.body) as Complaint);
-        assert.deepEqual(bodies.map((b) => [b.kind, b.state, b.number.slice(0, 8)]), [
-          ['complaint', 'closed', 'KS-2024-'],
-          ['inquiry', 'closed', 'KS-2024-'],
-          ['suggestion', 'received', 'KS-2024-'],
-        ]);
+        assert.deepEqual(
+          bodies.map((b) => [b.kind, b.state, b.number.slice(0, 8)]),
+          [
+            ['complaint', 'closed', 'KS-2024-'],
+            ['inquiry', 'closed', 'KS-2024-'],
+            ['suggestion', 'received', 'KS-2024-'],
+          ],
+        );
         assert.equal(bodies[0]!.description, '快递三天未送达，客服说"已签收"，实际没收到');
         assert.equal(bodies[1]!.description, '询问发票开具流程,\n能否开具电子发票');
         assert.equal(bodies[1]!.complainant.anonymous, true);

@@ -77,7 +77,13 @@ describe('kesu purge killed with SIGKILL mid-run (sqlite)', () => {
     const kept = before.filter((c) => !expired.includes(c.id));
     assert.ok(held.size > 50 && expired.length > 500 && kept.length - held.size > 300, `${held.size} held, ${expired.length} expired, ${kept.length} kept`);
 
-    const purged = () => count(db.selectFrom('purge_records').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow());
+    const purged = () =>
+      count(
+        db
+          .selectFrom('purge_records')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow(),
+      );
     const first = kesu(['purge', '--max', String(N)], dir);
     // Wait for the first committed purges (read through the database, as another instance would see them).
     let exited = false;

@@ -79,8 +79,15 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(out[1], null, 'the held case is not purged');
       assert.equal(out[3], null, 'the case ordered twice is purged once');
       const done = [out[0], out[2], out[4]] as PurgeRow[];
-      assert.deepEqual(done.map((r) => r?.complaint_id), [first, third, fourth]);
-      assert.deepEqual(done.map((r) => Number(r.seq)), [chainBefore + 1, chainBefore + 2, chainBefore + 3], 'consecutive on the chain, in order');
+      assert.deepEqual(
+        done.map((r) => r?.complaint_id),
+        [first, third, fourth],
+      );
+      assert.deepEqual(
+        done.map((r) => Number(r.seq)),
+        [chainBefore + 1, chainBefore + 2, chainBefore + 3],
+        'consecutive on the chain, in order',
+      );
       assert.equal(done[1]!.prev_hash, done[0]!.hash);
       assert.equal(done[2]!.prev_hash, done[1]!.hash);
 
@@ -92,7 +99,11 @@ for (const { dialect, skip } of await engines()) {
         assert.equal(counts.attachments, attachmentsBefore.get(id));
         assert.equal(counts.files, id === third ? 1 : 0, 'the shared file is the later case’s');
         assert.equal(counts.events, eventsBefore.get(id)!.length);
-        assert.deepEqual((JSON.parse(r.redactions) as Redaction[]).map(([seq, hash]) => [seq, hash]), eventsBefore.get(id), 'every record listed with the MAC it kept');
+        assert.deepEqual(
+          (JSON.parse(r.redactions) as Redaction[]).map(([seq, hash]) => [seq, hash]),
+          eventsBefore.get(id),
+          'every record listed with the MAC it kept',
+        );
         const after = await timeline(id);
         assert.deepEqual(after.slice(0, -1), eventsBefore.get(id), 'the timeline keeps its records and MACs');
         const purged = await db().selectFrom('complaint_events').select(['type', 'data']).where('complaint_id', '=', id).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();

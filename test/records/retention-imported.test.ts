@@ -46,20 +46,42 @@ for (const { dialect, skip } of await engines()) {
         const [old, oldHeld, recent] = [await idOf('OLD-1'), await idOf('OLD-2'), await idOf('NEW-1')];
         // The case rows were written now; only the ledger knows when the cases were closed.
         const rows = await db.selectFrom('complaints').select(['id', 'state', 'updated_at']).orderBy('id').execute();
-        assert.deepEqual(rows.map((r) => [r.state, r.updated_at]), [['archived', now.toISOString()], ['archived', now.toISOString()], ['archived', now.toISOString()]]);
+        assert.deepEqual(
+          rows.map((r) => [r.state, r.updated_at]),
+          [
+            ['archived', now.toISOString()],
+            ['archived', now.toISOString()],
+            ['archived', now.toISOString()],
+          ],
+        );
         await setHold(app, admin, { scope: 'case', complaint: oldHeld, reason: '诉讼保全' });
 
         const dry = await runPurge(app, { dryRun: true });
-        assert.deepEqual(dry.purged.map((e) => [e.id, e.archivedAt, e.days, e.expiredAt]), [[old, '2015-01-03T09:45:00.000Z', TEN_YEARS, '2024-12-31T09:45:00.000Z']]);
-        assert.deepEqual(dry.held.map((e) => [e.id, e.archivedAt, e.heldBy.length]), [[oldHeld, '2015-02-03T09:45:00.000Z', 1]]);
+        assert.deepEqual(
+          dry.purged.map((e) => [e.id, e.archivedAt, e.days, e.expiredAt]),
+          [[old, '2015-01-03T09:45:00.000Z', TEN_YEARS, '2024-12-31T09:45:00.000Z']],
+        );
+        assert.deepEqual(
+          dry.held.map((e) => [e.id, e.archivedAt, e.heldBy.length]),
+          [[oldHeld, '2015-02-03T09:45:00.000Z', 1]],
+        );
         assert.equal((await db.selectFrom('purge_records').select('seq').execute()).length, 0, 'the dry run purged nothing');
 
         const run = await runPurge(app);
-        assert.deepEqual(run.purged.map((e) => e.id), [old]);
-        assert.deepEqual(run.held.map((e) => e.id), [oldHeld]);
+        assert.deepEqual(
+          run.purged.map((e) => e.id),
+          [old],
+        );
+        assert.deepEqual(
+          run.held.map((e) => e.id),
+          [oldHeld],
+        );
         assert.deepEqual(run.failed, []);
         const records = (await db.selectFrom('purge_records').selectAll().execute()) as PurgeRow[];
-        assert.deepEqual(records.map((r) => r.complaint_id), [old]);
+        assert.deepEqual(
+          records.map((r) => r.complaint_id),
+          [old],
+        );
         assert.equal(purgeRecordValid(t.database.audit.keys(), records[0]!), 'ok');
         assert.match(records[0]!.reason, /3650 days after archiving on 2015-01-03T09:45:00.000Z/);
         const body = JSON.parse((await db.selectFrom('complaints').select('body').where('id', '=', old).executeTakeFirstOrThrow()).body);
@@ -72,7 +94,10 @@ for (const { dialect, skip } of await engines()) {
         // Nothing more to do; the nine-year-old case goes once its ten years are up.
         assert.deepEqual((await runPurge(app)).purged, []);
         const later = createApp(t.database, { now: () => new Date('2027-01-04T00:00:00Z') });
-        assert.deepEqual((await runPurge(later)).purged.map((e) => e.id), [recent]);
+        assert.deepEqual(
+          (await runPurge(later)).purged.map((e) => e.id),
+          [recent],
+        );
       } finally {
         await t.drop();
       }

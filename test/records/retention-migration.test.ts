@@ -30,10 +30,30 @@ for (const { dialect, skip } of await engines()) {
         assert.deepEqual(await database.db.selectFrom('complaint_events').selectAll().where('complaint_id', '=', id).execute(), events);
         assert.deepEqual((await verifyChains(database.db, { checkpoint: null })).problems, []);
         const chain = await database.db.selectFrom('purge_chain').selectAll().execute();
-        assert.deepEqual(chain.map((c) => [Number(c.id), Number(c.seq), c.hash]), [[1, 0, '0'.repeat(64)]]);
+        assert.deepEqual(
+          chain.map((c) => [Number(c.id), Number(c.seq), c.hash]),
+          [[1, 0, '0'.repeat(64)]],
+        );
         assert.deepEqual(await verifyPurgeChain(database.db, database.audit.keys()), { checked: 0, problems: [] });
         assert.deepEqual(await database.db.selectFrom('legal_holds').selectAll().execute(), []);
-        await database.db.insertInto('legal_holds').values({ id: 'h1', scope: 'case', complaint_id: id, contact_key: null, contact_kind: null, received_from: null, received_to: null, reason: 'test', set_by: 'admin', set_at: now.toISOString(), lifted_by: null, lifted_at: null, lift_reason: null }).execute();
+        await database.db
+          .insertInto('legal_holds')
+          .values({
+            id: 'h1',
+            scope: 'case',
+            complaint_id: id,
+            contact_key: null,
+            contact_kind: null,
+            received_from: null,
+            received_to: null,
+            reason: 'test',
+            set_by: 'admin',
+            set_at: now.toISOString(),
+            lifted_by: null,
+            lifted_at: null,
+            lift_reason: null,
+          })
+          .execute();
         assert.deepEqual([...(await heldIds(database.db, [id]))], [id]);
       } finally {
         await drop();

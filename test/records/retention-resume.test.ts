@@ -35,7 +35,10 @@ for (const { dialect, skip } of await engines()) {
       // The first case has a file of its own.
       const data = Buffer.concat([PNG, Buffer.from('resume')]);
       const first = ids[0]!;
-      await db().insertInto('attachments').values({ id: `att-${first}`, complaint_id: first, sha256: createHash('sha256').update(data).digest('hex'), name: 'x.png', content_type: 'image/png', size: data.length, source: 'staff', created_at: ck.k.clock.now().toISOString() }).execute();
+      await db()
+        .insertInto('attachments')
+        .values({ id: `att-${first}`, complaint_id: first, sha256: createHash('sha256').update(data).digest('hex'), name: 'x.png', content_type: 'image/png', size: data.length, source: 'staff', created_at: ck.k.clock.now().toISOString() })
+        .execute();
       const path = attachmentPath(ck.s.dataDir, createHash('sha256').update(data).digest('hex'));
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, data);
@@ -74,14 +77,20 @@ for (const { dialect, skip } of await engines()) {
       const id = await archivedInquiry(ck.k, { name: '文件', phone: '13800002001' });
       const data = Buffer.concat([PNG, Buffer.from('staged')]);
       const sha = createHash('sha256').update(data).digest('hex');
-      await db().insertInto('attachments').values({ id: `att-${id}`, complaint_id: id, sha256: sha, name: 'y.png', content_type: 'image/png', size: data.length, source: 'staff', created_at: ck.k.clock.now().toISOString() }).execute();
+      await db()
+        .insertInto('attachments')
+        .values({ id: `att-${id}`, complaint_id: id, sha256: sha, name: 'y.png', content_type: 'image/png', size: data.length, source: 'staff', created_at: ck.k.clock.now().toISOString() })
+        .execute();
       const path = attachmentPath(ck.s.dataDir, sha);
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, data);
       ck.k.clock.advance(400 * DAY);
       await assert.rejects(runPurge(ck.k.app, { afterCase: () => Promise.reject(new Error('killed before the files')) }), /killed/);
       assert.ok(existsSync(path), 'still on disk');
-      assert.deepEqual((await db().selectFrom('purge_files').select('sha256').execute()).map((r) => r.sha256), [sha]);
+      assert.deepEqual(
+        (await db().selectFrom('purge_files').select('sha256').execute()).map((r) => r.sha256),
+        [sha],
+      );
       const r = await runPurge(ck.k.app);
       assert.deepEqual(r.purged, []);
       assert.equal(r.filesDeleted, 1);
@@ -102,7 +111,11 @@ for (const { dialect, skip } of await engines()) {
         assert.deepEqual(all, [...ids].sort(), 'every case purged, by one of them');
         for (const id of ids) assert.equal(await purgedEvents(id), 1);
         const seqs = (await db().selectFrom('purge_records').select('seq').orderBy('seq').execute()).map((r) => Number(r.seq));
-        assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'one unbroken purge chain');
+        assert.deepEqual(
+          seqs,
+          seqs.map((_, i) => i + 1),
+          'one unbroken purge chain',
+        );
         assert.deepEqual((await verifyChains(db(), { checkpoint: null })).problems, []);
       } finally {
         await other.close();
@@ -115,8 +128,14 @@ for (const { dialect, skip } of await engines()) {
       await db().updateTable('complaints').set({ body: '{not json' }).where('id', '=', bad).execute();
       ck.k.clock.advance(400 * DAY);
       const r = await runPurge(ck.k.app);
-      assert.deepEqual(r.failed.map((f) => f.id), [bad]);
-      assert.deepEqual(r.purged.map((e) => e.id), [good]);
+      assert.deepEqual(
+        r.failed.map((f) => f.id),
+        [bad],
+      );
+      assert.deepEqual(
+        r.purged.map((e) => e.id),
+        [good],
+      );
       assert.equal(await purgedEvents(bad), 0);
       assert.equal(await db().selectFrom('purge_records').select('seq').where('complaint_id', '=', bad).executeTakeFirst(), undefined);
       assert.ok((await db().selectFrom('contact_keys').select('key').where('complaint_id', '=', bad).execute()).length > 0, 'nothing of it was deleted');

@@ -50,7 +50,8 @@ for (const { dialect, skip } of await engines()) {
     }
     /** Everything a purge could change, for "the dry run changed nothing". */
     async function snapshot() {
-      const rows = async (t: 'complaints' | 'complaint_events' | 'contact_keys' | 'attachments' | 'purge_records' | 'case_facts' | 'audit_heads') => (await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(db())).rows.map((r) => JSON.stringify(r)).sort();
+      const rows = async (t: 'complaints' | 'complaint_events' | 'contact_keys' | 'attachments' | 'purge_records' | 'case_facts' | 'audit_heads') =>
+        (await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(db())).rows.map((r) => JSON.stringify(r)).sort();
       return { c: await rows('complaints'), e: await rows('complaint_events'), k: await rows('contact_keys'), a: await rows('attachments'), p: await rows('purge_records'), f: await rows('case_facts'), h: await rows('audit_heads') };
     }
 
@@ -75,7 +76,15 @@ for (const { dialect, skip } of await engines()) {
 
     it('legal holds: set by the policy’s roles only, bad input refused naming the field in the caller’s language, changing nothing', async () => {
       const admin = ck.k.as('admin');
-      const count = async () => Number((await db().selectFrom('legal_holds').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const count = async () =>
+        Number(
+          (
+            await db()
+              .selectFrom('legal_holds')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       const before = await count();
       const refused = await ck.k.as('agent').post('/api/v1/admin/legal-holds', { scope: 'case', complaint: ids.C, reason: '诉讼' });
       assert.equal(refused.status, 403);
@@ -140,7 +149,10 @@ for (const { dialect, skip } of await engines()) {
       const r = await ck.k.as('admin').get('/api/v1/admin/purge/preview');
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.equal(r.body.mode, 'anonymise');
-      assert.deepEqual(r.body.purged.map((e: any) => [e.id, e.rule, e.days]), [[ids.A, 'default', 365]]);
+      assert.deepEqual(
+        r.body.purged.map((e: any) => [e.id, e.rule, e.days]),
+        [[ids.A, 'default', 365]],
+      );
       assert.deepEqual(r.body.held.map((e: any) => e.id).sort(), [ids.C, ids.D].sort());
       assert.ok(r.body.held.every((e: any) => e.heldBy.length === 1));
       assert.equal((await ck.k.as('agent').get('/api/v1/admin/purge/preview')).status, 403);
@@ -154,7 +166,10 @@ for (const { dialect, skip } of await engines()) {
       const heldBefore = await db().selectFrom('complaints').select(['id', 'body']).where('id', 'in', [ids.C, ids.D]).orderBy('id').execute();
       const eventsBefore = await db().selectFrom('complaint_events').select(['seq', 'hash', 'data']).where('complaint_id', '=', ids.A).orderBy('seq').execute();
       const r = await runPurge(ck.k.app);
-      assert.deepEqual(r.purged.map((e) => e.id), [ids.A]);
+      assert.deepEqual(
+        r.purged.map((e) => e.id),
+        [ids.A],
+      );
       assert.deepEqual(r.held.map((e) => e.id).sort(), [ids.C, ids.D].sort());
       assert.equal(r.filesDeleted, 1);
 
@@ -168,11 +183,25 @@ for (const { dialect, skip } of await engines()) {
       // The timeline: same records, links and MACs; data redacted; a purged event at the end.
       const events = await db().selectFrom('complaint_events').selectAll().where('complaint_id', '=', ids.A).orderBy('seq').execute();
       assert.equal(events.length, eventsBefore.length + 1);
-      assert.deepEqual(events.slice(0, -1).map((e) => e.hash), eventsBefore.map((e) => e.hash));
+      assert.deepEqual(
+        events.slice(0, -1).map((e) => e.hash),
+        eventsBefore.map((e) => e.hash),
+      );
       assert.ok(events.slice(0, -1).every((e) => JSON.parse(e.data).redacted === true));
       assert.ok(!JSON.stringify(events).includes('钱多多') && !JSON.stringify(events).includes('发票'));
       assert.equal(events.at(-1)!.type, 'purged');
-      assert.equal(Number((await db().selectFrom('contact_keys').select((eb) => eb.fn.countAll().as('n')).where('complaint_id', '=', ids.A).executeTakeFirstOrThrow()).n), 0);
+      assert.equal(
+        Number(
+          (
+            await db()
+              .selectFrom('contact_keys')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('complaint_id', '=', ids.A)
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+        0,
+      );
       assert.equal((await db().selectFrom('attachments').select('id').where('complaint_id', '=', ids.A).execute()).length, 0);
       assert.equal((await db().selectFrom('complaint_terms').select('terms').where('complaint_id', '=', ids.A).execute()).length, 0, 'its match tokens are gone with its text');
       assert.ok(!existsSync(attachmentPath(ck.s.dataDir, sha(file))), 'the file is gone from the disk');
@@ -204,7 +233,17 @@ for (const { dialect, skip } of await engines()) {
       // A second pass has nothing to do.
       const again = await runPurge(ck.k.app);
       assert.deepEqual(again.purged, []);
-      assert.equal(Number((await db().selectFrom('purge_records').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n), 1);
+      assert.equal(
+        Number(
+          (
+            await db()
+              .selectFrom('purge_records')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+        1,
+      );
       // The case view still opens, with nothing personal in it.
       const view = await ck.k.as('specialist').get(`/api/v1/complaints/${ids.A}`);
       assert.equal(view.status, 200);
@@ -216,12 +255,22 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual((await runPurge(ck.k.app)).purged, []);
       ck.k.clock.advance(30 * DAY);
       let r = await runPurge(ck.k.app);
-      assert.deepEqual(r.purged.map((e) => [e.id, e.rule, e.days]), [[ids.B, 'grade', 1095]]);
+      assert.deepEqual(
+        r.purged.map((e) => [e.id, e.rule, e.days]),
+        [[ids.B, 'grade', 1095]],
+      );
       const lifted = await ck.k.as('admin').post(`/api/v1/admin/legal-holds/${ids.holdC}/lift`, { reason: '诉讼结束' });
       assert.equal(lifted.status, 200);
       r = await runPurge(ck.k.app);
-      assert.deepEqual(r.purged.map((e) => e.id), [ids.C]);
-      assert.deepEqual(r.held.map((e) => e.id), [ids.D], 'the customer hold still keeps its case');
+      assert.deepEqual(
+        r.purged.map((e) => e.id),
+        [ids.C],
+      );
+      assert.deepEqual(
+        r.held.map((e) => e.id),
+        [ids.D],
+        'the customer hold still keeps its case',
+      );
       assert.equal((await db().selectFrom('complaints').select('state').where('id', '=', ids.E).executeTakeFirstOrThrow()).state, 'received', 'an open case is never purged');
       assert.deepEqual((await verifyChains(db(), { checkpoint: readCheckpoint(readdirLatest(cpDir), ck.k.app.database.audit.keys()) })).problems, []);
       const seqs = (await db().selectFrom('purge_records').select('seq').orderBy('seq').execute()).map((x) => Number(x.seq));
@@ -240,7 +289,10 @@ for (const { dialect, skip } of await engines()) {
       assert.ok(got.includes(`events:${ids.D}:1:hash_mismatch`), got.join());
       assert.ok(got.includes(`purge:${ids.B}:${Number(b.seq)}:hash_mismatch`), got.join());
       // B's redactions are no longer vouched for by a valid record.
-      assert.ok(got.some((p) => p.startsWith(`events:${ids.B}:`)), got.join());
+      assert.ok(
+        got.some((p) => p.startsWith(`events:${ids.B}:`)),
+        got.join(),
+      );
     });
   });
 
@@ -268,7 +320,10 @@ for (const { dialect, skip } of await engines()) {
       ck.k.clock.advance(366 * DAY);
       assert.equal((await ck.k.as('admin').post('/api/v1/admin/legal-holds', { scope: 'case', complaint: keep, reason: '保留' })).status, 201);
       const r = await runPurge(ck.k.app);
-      assert.deepEqual(r.purged.map((e) => e.id), [id]);
+      assert.deepEqual(
+        r.purged.map((e) => e.id),
+        [id],
+      );
       assert.equal(r.mode, 'remove');
       assert.equal(await db.selectFrom('complaints').select('id').where('id', '=', id).executeTakeFirst(), undefined);
       assert.equal((await db.selectFrom('complaint_events').select('seq').where('complaint_id', '=', id).execute()).length, 0);
@@ -283,11 +338,20 @@ for (const { dialect, skip } of await engines()) {
       // Without its purge record the removed case is missing from the checkpoint again.
       await db.deleteFrom('purge_records').where('complaint_id', '=', id).execute();
       const t = await verifyChains(db, { checkpoint: readCheckpoint(readdirLatest(cpDir), ck.k.app.database.audit.keys()) });
-      assert.ok(t.problems.some((p) => p.complaintId === id && p.problem === 'behind_checkpoint'), JSON.stringify(t.problems));
+      assert.ok(
+        t.problems.some((p) => p.complaintId === id && p.problem === 'behind_checkpoint'),
+        JSON.stringify(t.problems),
+      );
     });
   });
 }
 
 function readdirLatest(dir: string): string {
-  return join(dir, readdirSync(dir).filter((n) => n.startsWith('checkpoint-')).sort().at(-1)!);
+  return join(
+    dir,
+    readdirSync(dir)
+      .filter((n) => n.startsWith('checkpoint-'))
+      .sort()
+      .at(-1)!,
+  );
 }

@@ -110,7 +110,10 @@ for (const subject of subjects) {
       await store.delete(r.key);
       assert.equal(await store.exists(r.key), false);
       assert.equal(await store.get(r.key), null);
-      assert.deepEqual(await keys(store), before.filter((k) => k !== r.key));
+      assert.deepEqual(
+        await keys(store),
+        before.filter((k) => k !== r.key),
+      );
     });
 
     it('refuses anything that is not a content address as a key', async () => {

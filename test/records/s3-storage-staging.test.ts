@@ -36,7 +36,9 @@ for (const { dialect, skip } of await engines()) {
     }
 
     async function name(key: string): Promise<void> {
-      await insertAttachments(k.app.database.db, [{ id: `att-${key.slice(0, 12)}-${randomBytes(3).toString('hex')}`, complaintId: caseId, sha256: key, name: 'x.png', contentType: 'image/png', size: 32, source: 'staff', createdAt: k.clock.now().toISOString() }]);
+      await insertAttachments(k.app.database.db, [
+        { id: `att-${key.slice(0, 12)}-${randomBytes(3).toString('hex')}`, complaintId: caseId, sha256: key, name: 'x.png', contentType: 'image/png', size: 32, source: 'staff', createdAt: k.clock.now().toISOString() },
+      ]);
     }
 
     before(async () => {
@@ -55,7 +57,10 @@ for (const { dialect, skip } of await engines()) {
     it('kept while anyone holds it; the last holder of a file no row names removes it', async () => {
       const key = await storeHeld();
       await holdFile(k.app, key); // a second upload of the same file
-      assert.deepEqual((await stage()).map((r) => [r.sha256, r.holders, r.sweeping_at]), [[key, 2, null]]);
+      assert.deepEqual(
+        (await stage()).map((r) => [r.sha256, r.holders, r.sweeping_at]),
+        [[key, 2, null]],
+      );
       assert.equal(await releaseFile(k.app, store, key), false);
       assert.equal(await store.exists(key), true, 'the other upload still holds it');
       assert.equal(await releaseFile(k.app, store, key), true);
@@ -85,7 +90,10 @@ for (const { dialect, skip } of await engines()) {
       await store.delete(key);
       await k.app.database.db.deleteFrom('file_stages').where('sha256', '=', key).execute();
       await waiting;
-      assert.deepEqual((await stage()).map((r) => [r.sha256, r.holders, r.sweeping_at]), [[key, 1, null]]);
+      assert.deepEqual(
+        (await stage()).map((r) => [r.sha256, r.holders, r.sweeping_at]),
+        [[key, 1, null]],
+      );
       assert.equal(await store.exists(key), false, 'the upload stores it again after its hold (put after hold)');
       await releaseFile(k.app, store, key);
       assert.deepEqual(await stage(), []);
@@ -103,7 +111,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(await store.exists(orphan), false);
       assert.equal(await store.exists(kept), true);
       assert.equal(await store.exists(fresh), true);
-      assert.deepEqual((await stage()).map((r) => r.sha256), [fresh]);
+      assert.deepEqual(
+        (await stage()).map((r) => r.sha256),
+        [fresh],
+      );
       k.clock.advance(STAGED_FILE_MAX_AGE_MS);
       assert.deepEqual(await sweepStagedFiles(k.app, store), { removed: 1, kept: 0 });
       assert.deepEqual(await stage(), []);

@@ -113,7 +113,13 @@ describe('two instances sharing an S3-compatible store (postgres)', { skip: pgSk
     A = `http://127.0.0.1:${a.port}`;
     B = `http://127.0.0.1:${b.port}`;
     assert.equal((await fileStoreOf(b.app)).kind, 's3');
-    const r = await call(A, 'POST', '/api/v1/complaints', { channel: 'phone', description: '快递包裹破损，附照片', complainant: { name: '赵女士', phone: '13712345678' }, subject: { employeeIds: [await userId('handler2')], description: '店员' } }, await login(A, 'agent'));
+    const r = await call(
+      A,
+      'POST',
+      '/api/v1/complaints',
+      { channel: 'phone', description: '快递包裹破损，附照片', complainant: { name: '赵女士', phone: '13712345678' }, subject: { employeeIds: [await userId('handler2')], description: '店员' } },
+      await login(A, 'agent'),
+    );
     assert.equal(r.status, 201, JSON.stringify(r.body));
     caseId = r.body.complaint.id;
   });
@@ -252,7 +258,10 @@ describe('two instances sharing an S3-compatible store (postgres)', { skip: pgSk
       assert.doesNotMatch(r.err, /S3RVER|WARNING/);
       const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[]; missingFiles: string[] };
       assert.deepEqual(manifest.missingFiles, []);
-      assert.ok(manifest.files.some((f) => f.sha256 === sha(photo) && f.path.startsWith('files/attachments/')), JSON.stringify(manifest.files));
+      assert.ok(
+        manifest.files.some((f) => f.sha256 === sha(photo) && f.path.startsWith('files/attachments/')),
+        JSON.stringify(manifest.files),
+      );
     } finally {
       rmSync(join(out, '..'), { recursive: true, force: true });
     }
@@ -274,7 +283,10 @@ describe('two instances sharing an S3-compatible store (postgres)', { skip: pgSk
     assert.deepEqual(dl.bytes, evidence);
     for (const dir of [dirs.a, dirs.b]) assert.deepEqual(filesUnder(join(dir, 'attachments')), [], dir);
     // The portal leaves its hold to the sweep, which forgets it once old and keeps the file a row names.
-    assert.deepEqual((await t.database.db.selectFrom('file_stages').select('sha256').execute()).map((x) => x.sha256), [sha(evidence)]);
+    assert.deepEqual(
+      (await t.database.db.selectFrom('file_stages').select('sha256').execute()).map((x) => x.sha256),
+      [sha(evidence)],
+    );
     clock.advance(2 * 3_600_000);
     assert.deepEqual(await sweepStagedFiles(b.app, await fileStoreOf(b.app)), { removed: 0, kept: 1 });
     assert.equal(await stored(sha(evidence)), true);

@@ -37,4 +37,3 @@ export async function emptyTarget(dialect: 'sqlite' | 'postgres'): Promise<Targe
     },
   };
 }
-

@@ -94,11 +94,14 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual([fine.amount, fine.amountMin, fine.amountMax, fine.points], [null, 200, 1500, 2]);
     });
 
-    it('refuses an amount outside the range with a 4xx naming the field, in the caller\'s language, and writes nothing', async () => {
+    it("refuses an amount outside the range with a 4xx naming the field, in the caller's language, and writes nothing", async () => {
       const [fine] = await entryOf('resp_fine');
       const en = await k.as('deptmanager').post(`/api/v1/accountability/entries/${fine.id}/confirm?lang=en`, { amount: 2000 });
       assert.equal(en.status, 400, JSON.stringify(en.body));
-      assert.deepEqual(en.body.fields.map((f: { path: string }) => f.path), ['amount']);
+      assert.deepEqual(
+        en.body.fields.map((f: { path: string }) => f.path),
+        ['amount'],
+      );
       assert.match(en.body.fields[0].message, /between 200 and 1500/);
       const zh = await k.as('deptmanager').post(`/api/v1/accountability/entries/${fine.id}/confirm`, { amount: 100 });
       assert.equal(zh.status, 400);
@@ -109,7 +112,10 @@ for (const { dialect, skip } of await engines()) {
       const detail = (await k.as('gm').get(`/api/v1/accountability/entries/${fine.id}`)).body;
       assert.equal(detail.status, 'proposed');
       assert.equal(detail.amount, null);
-      assert.deepEqual(detail.history.map((h: { step: string }) => h.step), ['proposed']);
+      assert.deepEqual(
+        detail.history.map((h: { step: string }) => h.step),
+        ['proposed'],
+      );
     });
 
     it('lets the manager confirm a penalty within its range, never the person it names', async () => {
@@ -120,10 +126,13 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.equal(r.body.status, 'confirmed');
       assert.equal(r.body.amount, 800);
-      assert.deepEqual(r.body.history.map((h: any) => [h.step, h.actorName, h.amount, h.reason]), [
-        ['proposed', '王强', null, null],
-        ['confirmed', '赵伟', 800, '情节较轻'],
-      ]);
+      assert.deepEqual(
+        r.body.history.map((h: any) => [h.step, h.actorName, h.amount, h.reason]),
+        [
+          ['proposed', '王强', null, null],
+          ['confirmed', '赵伟', 800, '情节较轻'],
+        ],
+      );
       const again = await k.as('deptmanager').post(`/api/v1/accountability/entries/${fine.id}/confirm`, { amount: 900 });
       assert.equal(again.status, 409);
       for (const rule of ['resolve_breach', 'reopened', 'praise']) {
@@ -152,11 +161,14 @@ for (const { dialect, skip } of await engines()) {
       const d = await k.as('gm').post(`/api/v1/accountability/entries/${point.id}/decide`, { outcome: 'overturned', reason: '排班表证实不在岗' });
       assert.equal(d.status, 200, JSON.stringify(d.body));
       assert.equal(d.body.status, 'overturned');
-      assert.deepEqual(d.body.history.map((h: any) => [h.step, h.actorName, h.reason]), [
-        ['proposed', '李静', null],
-        ['appealed', '吴磊', '当天我不在岗，有排班表为证'],
-        ['overturned', '刘洋', '排班表证实不在岗'],
-      ]);
+      assert.deepEqual(
+        d.body.history.map((h: any) => [h.step, h.actorName, h.reason]),
+        [
+          ['proposed', '李静', null],
+          ['appealed', '吴磊', '当天我不在岗，有排班表为证'],
+          ['overturned', '刘洋', '排班表证实不在岗'],
+        ],
+      );
     });
 
     it('adds scorecards up as computed by hand', async () => {
@@ -165,14 +177,28 @@ for (const { dialect, skip } of await engines()) {
       const card = (key: string, list: any[]) => list.find((c) => c.key === key);
       // handler2: resp_fine confirmed (2 points, 800); valid_point overturned (not counted).
       assert.deepEqual(card(ids.handler2!, r.body.people), {
-        key: ids.handler2, name: '吴磊', departmentCode: 'customer_service',
-        penaltyPoints: 2, rewardPoints: 0, penaltyAmount: 800, rewardAmount: 0, open: 0, overturned: 1,
+        key: ids.handler2,
+        name: '吴磊',
+        departmentCode: 'customer_service',
+        penaltyPoints: 2,
+        rewardPoints: 0,
+        penaltyAmount: 800,
+        rewardAmount: 0,
+        open: 0,
+        overturned: 1,
         byRule: [{ rule: 'resp_fine', count: 1, points: 2, amount: 800 }],
       });
       // handler: breach 1 point + 50, reopened 1 point, praise +1 point + 100.
       assert.deepEqual(card(ids.handler!, r.body.people), {
-        key: ids.handler, name: '王强', departmentCode: 'customer_service',
-        penaltyPoints: 2, rewardPoints: 1, penaltyAmount: 50, rewardAmount: 100, open: 0, overturned: 0,
+        key: ids.handler,
+        name: '王强',
+        departmentCode: 'customer_service',
+        penaltyPoints: 2,
+        rewardPoints: 1,
+        penaltyAmount: 50,
+        rewardAmount: 100,
+        open: 0,
+        overturned: 0,
         byRule: [
           { rule: 'praise', count: 1, points: 1, amount: 100 },
           { rule: 'reopened', count: 1, points: 1, amount: 0 },
@@ -181,7 +207,13 @@ for (const { dialect, skip } of await engines()) {
       });
       // The department: the sum of its two people.
       assert.deepEqual(card('customer_service', r.body.departments), {
-        key: 'customer_service', penaltyPoints: 4, rewardPoints: 1, penaltyAmount: 850, rewardAmount: 100, open: 0, overturned: 1,
+        key: 'customer_service',
+        penaltyPoints: 4,
+        rewardPoints: 1,
+        penaltyAmount: 850,
+        rewardAmount: 100,
+        open: 0,
+        overturned: 1,
         byRule: [
           { rule: 'praise', count: 1, points: 1, amount: 100 },
           { rule: 'reopened', count: 1, points: 1, amount: 0 },
@@ -213,7 +245,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal((await k.as('handler2').get(`/api/v1/complaints/${caseA}`)).status, 404);
       // Their scorecard is their own only.
       const cards = (await k.as('handler2').get(`/api/v1/accountability/scorecards?${MARCH}`)).body;
-      assert.deepEqual(cards.people.map((p: any) => p.key), [ids.handler2]);
+      assert.deepEqual(
+        cards.people.map((p: any) => p.key),
+        [ids.handler2],
+      );
       // A reader who may open the case gets it with a link; one who may not, only its number.
       const open = (await k.as('specialist').get(`/api/v1/accountability/entries?${MARCH}&rule=resolve_breach`)).body[0];
       assert.equal(open.case.id, caseB);

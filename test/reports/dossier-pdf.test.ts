@@ -167,7 +167,7 @@ for (const { dialect, skip } of await engines()) {
       assert.match(execFileSync('pdfinfo', [file], { encoding: 'utf8' }), /Page size:\s+595\.28 x 841\.89 pts \(A4\)/);
     });
 
-    it("masks personal data for a reader whose part does not need it, and logs nothing for them", async () => {
+    it('masks personal data for a reader whose part does not need it, and logs nothing for them', async () => {
       const before = (await accessRows()).length;
       const r = await fetchAs('deptmanager', `/api/v1/complaints/${id}/dossier.pdf`);
       assert.equal(r.status, 200);

@@ -36,7 +36,10 @@ for (const { dialect, skip } of await engines()) {
       // Duties are not stages: the per-stage and per-grade figures count the clocks only.
       assert.ok(!s.onTime.byStage.some((x: any) => x.stage.startsWith('duty:')));
       const clockInstances = s.onTime.byGrade.reduce((n: number, g: any) => n + g.met + g.breached, 0);
-      assert.equal(clockInstances, s.onTime.byStage.reduce((n: number, g: any) => n + g.met + g.breached, 0));
+      assert.equal(
+        clockInstances,
+        s.onTime.byStage.reduce((n: number, g: any) => n + g.met + g.breached, 0),
+      );
       // A filter that matches none of the cases leaves none of their duties.
       const none = (await k.as('specialist').get(`/api/v1/reports/statistics?${Q}&department=sales`)).body;
       assert.deepEqual(none.onTime.byDuty, []);

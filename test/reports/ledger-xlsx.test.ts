@@ -92,9 +92,15 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(r.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       assert.match(String(r.headers['content-disposition']), /attachment; filename="kesu-ledger-2026-09-01-2026-09-30\.xlsx"/);
       const wb = await workbook(r.bytes);
-      assert.deepEqual(wb.worksheets.map((w) => w.name), ['台账', '说明']);
+      assert.deepEqual(
+        wb.worksheets.map((w) => w.name),
+        ['台账', '说明'],
+      );
       const ws = wb.getWorksheet('台账')!;
-      assert.deepEqual(headers(ws), DEFAULT_LEDGER_COLUMNS.map((c) => LEDGER_COLUMN_SPECS[c].header['zh-CN']));
+      assert.deepEqual(
+        headers(ws),
+        DEFAULT_LEDGER_COLUMNS.map((c) => LEDGER_COLUMN_SPECS[c].header['zh-CN']),
+      );
       assert.deepEqual(headers(ws).slice(0, 6), ['编号', '受理时间', '受理渠道', '类型', '投诉人', '联系电话']);
       const col = (name: string) => DEFAULT_LEDGER_COLUMNS.indexOf(name as never) + 1;
       const rows: ExcelJS.Row[] = [];
@@ -103,7 +109,11 @@ for (const { dialect, skip } of await engines()) {
       const numbers = rows.map((row) => row.getCell(col('number')).value as string);
       assert.equal(new Set(numbers).size, numbers.length);
       const received = rows.map((row) => (row.getCell(col('receivedAt')).value as Date).getTime());
-      assert.deepEqual(received, [...received].sort((a, b) => a - b), 'oldest first');
+      assert.deepEqual(
+        received,
+        [...received].sort((a, b) => a - b),
+        'oldest first',
+      );
 
       const closed = rows[0]!;
       const cell = (name: string) => closed.getCell(col(name));
@@ -170,7 +180,10 @@ for (const { dialect, skip } of await engines()) {
       const ws = wb.getWorksheet('台账')!;
       assert.equal(ws.rowCount, 2, 'the header and the one important case');
       const en = await workbook((await fetchAs('auditor', `${URL_}&lang=en&channel=email`)).bytes);
-      assert.deepEqual(en.worksheets.map((w) => w.name), ['Ledger', 'About']);
+      assert.deepEqual(
+        en.worksheets.map((w) => w.name),
+        ['Ledger', 'About'],
+      );
       assert.deepEqual(headers(en.getWorksheet('Ledger')!).slice(0, 3), ['Number', 'Received', 'Channel']);
       assert.equal(en.getWorksheet('Ledger')!.rowCount, 1, 'no e-mail cases: the header only');
     });
@@ -201,7 +214,10 @@ for (const { dialect, skip } of await engines()) {
       const wrong = parsePolicyText(`${file.text}\nexports:\n  ledgerColumns: [number, colour, number]\n`, 'yaml');
       assert.equal(wrong.ok, false);
       const paths = wrong.ok ? [] : wrong.problems.map((p) => p.path);
-      assert.ok(paths.some((p) => String(p).includes('ledgerColumns')), JSON.stringify(paths));
+      assert.ok(
+        paths.some((p) => String(p).includes('ledgerColumns')),
+        JSON.stringify(paths),
+      );
     });
   });
 }

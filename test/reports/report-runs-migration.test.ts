@@ -39,9 +39,22 @@ for (const { dialect, skip } of await engines()) {
           await receiveComplaint(app, agent, { channel: 'phone', description: '升级前的投诉', complainant: { name: '客户' } });
         }
         await m0017.down(database.db);
-        await database.db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '0017-report-runs' as never).execute();
+        await database.db
+          .deleteFrom('kysely_migration' as never)
+          .where('name' as never, '=', '0017-report-runs' as never)
+          .execute();
         assert.deepEqual(await migrateToLatest(database.db), ['0017-report-runs']);
-        assert.equal(Number((await database.db.selectFrom('complaints').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n), 2);
+        assert.equal(
+          Number(
+            (
+              await database.db
+                .selectFrom('complaints')
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          ),
+          2,
+        );
         await seedDemo(app);
         now = new Date('2026-12-02T01:00:00Z');
         const { run, generated } = await runReportNow(app, { kind: 'monthly', period: '2026-11' });

@@ -106,7 +106,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(r.dead, 0, JSON.stringify(r));
       // gm (a user), admin (a role) and a plain address, each once per report; the bot twice.
       for (const address of ['gm@kesu.test', 'admin@kesu.test', 'board@example.com']) {
-        const mails = mailbox.to(address).map((m) => m.mail.subject).sort();
+        const mails = mailbox
+          .to(address)
+          .map((m) => m.mail.subject)
+          .sort();
         assert.deepEqual(mails, ['[Kesu] 周报 2026-W40', '[Kesu] 月报 2026-09'], address);
       }
       const weekly = mailbox.to('gm@kesu.test').find((m) => m.mail.subject?.includes('周报'))!;
@@ -115,10 +118,16 @@ for (const { dialect, skip } of await engines()) {
       assert.match(weekly.mail.text ?? '', /http:\/\/kesu\.test\/reports\?run=/);
       // The workbook is attached, in the reader's language, read back with exceljs.
       const files = weekly.mail.attachments ?? [];
-      assert.deepEqual(files.map((f) => [f.filename, f.contentType]), [['周报 2026-W40.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']]);
+      assert.deepEqual(
+        files.map((f) => [f.filename, f.contentType]),
+        [['周报 2026-W40.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']],
+      );
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(files[0]!.content as unknown as ArrayBuffer);
-      assert.deepEqual(wb.worksheets.map((w) => w.name), ['概览', '受理趋势', '受理分布', '有效性', '时效', '积压账龄', '满意度']);
+      assert.deepEqual(
+        wb.worksheets.map((w) => w.name),
+        ['概览', '受理趋势', '受理分布', '有效性', '时效', '积压账龄', '满意度'],
+      );
       const summary = wb.getWorksheet('概览')!;
       assert.equal(summary.getCell('A1').value, '指标');
       assert.equal((summary.getCell('B2').value as Date).toISOString().slice(0, 10), '2026-09-28');
@@ -128,10 +137,16 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(trend.getCell('C2').value, 1);
       // The same workbook the download gives for the run (same figures), and stored once per language in the file store.
       const monthly = mailbox.to('board@example.com').find((m) => m.mail.subject?.includes('月报'))!;
-      assert.deepEqual(monthly.mail.attachments?.map((f) => f.filename), ['月报 2026-09.xlsx']);
+      assert.deepEqual(
+        monthly.mail.attachments?.map((f) => f.filename),
+        ['月报 2026-09.xlsx'],
+      );
       const outbox = await k.app.database.db.selectFrom('outbox').select(['channel', 'payload']).where('template', '=', 'report_ready').execute();
       const keys = outbox.map((o) => [o.channel, (JSON.parse(o.payload as unknown as string) as { attachments?: { key: string }[] }).attachments?.[0]?.key ?? null] as const);
-      assert.ok(keys.filter(([c]) => c === 'bot').every(([, key]) => key === null), 'no file for the bots');
+      assert.ok(
+        keys.filter(([c]) => c === 'bot').every(([, key]) => key === null),
+        'no file for the bots',
+      );
       assert.equal(new Set(keys.filter(([c]) => c === 'email').map(([, key]) => key)).size, 2, 'one stored workbook per report (all readers zh-CN)');
       const store = await fileStoreOf(k.app);
       for (const [, key] of keys) if (key) assert.ok(await store.exists(key), 'stored in the file store');
@@ -153,7 +168,19 @@ for (const { dialect, skip } of await engines()) {
       // A manual run of August claimed by an instance that then crashed.
       const { claimed } = await claimRun(
         k.app.database.db,
-        { scope: policy.id, kind: 'monthly', period: '2026-08', periodFrom: '2026-08-01', periodTo: '2026-08-31', timeZone: 'Asia/Shanghai', policyKey: `${policy.id}@${policy.version}`, trigger: 'manual', requestedBy: null, scheduledAt: null, sections: ['intake'] },
+        {
+          scope: policy.id,
+          kind: 'monthly',
+          period: '2026-08',
+          periodFrom: '2026-08-01',
+          periodTo: '2026-08-31',
+          timeZone: 'Asia/Shanghai',
+          policyKey: `${policy.id}@${policy.version}`,
+          trigger: 'manual',
+          requestedBy: null,
+          scheduledAt: null,
+          sections: ['intake'],
+        },
         { owner: 'crashed', now: now.toISOString(), leaseUntil: new Date(now.getTime() + 60_000).toISOString(), maxAttempts: 5 },
       );
       assert.equal(claimed, true);
@@ -173,16 +200,20 @@ for (const { dialect, skip } of await engines()) {
       await settle();
       const sentBefore = mailbox.messages.length;
       let takenOver: string[] = [];
-      const slow = await runReportNow(k.app, { kind: 'monthly', period: '2026-07' }, {
-        owner: 'slow',
-        leaseMs: 60_000,
-        onProgress: async (p) => {
-          if (p.step !== 'statistics') return;
-          // The slow generator stalls past its lease; the other instance's pass takes the run over.
-          k.clock.advance(61_000);
-          takenOver = (await runDueReports(other.app, { owner: 'fast' })).generated;
+      const slow = await runReportNow(
+        k.app,
+        { kind: 'monthly', period: '2026-07' },
+        {
+          owner: 'slow',
+          leaseMs: 60_000,
+          onProgress: async (p) => {
+            if (p.step !== 'statistics') return;
+            // The slow generator stalls past its lease; the other instance's pass takes the run over.
+            k.clock.advance(61_000);
+            takenOver = (await runDueReports(other.app, { owner: 'fast' })).generated;
+          },
         },
-      });
+      );
       assert.deepEqual(takenOver, ['monthly 2026-07']);
       assert.equal(slow.generated, false);
       assert.equal(slow.run.status, 'done');
@@ -197,7 +228,10 @@ for (const { dialect, skip } of await engines()) {
       const list = await k.as('specialist').get('/api/v1/reports/runs');
       assert.equal(list.status, 200);
       assert.deepEqual(labels(list.body.items), ['monthly 2026-07', 'monthly 2026-08', 'monthly 2026-09', 'weekly 2026-W40']);
-      assert.deepEqual(list.body.next.map((n: { kind: string; period: string }) => `${n.kind} ${n.period}`), ['weekly 2026-W41', 'monthly 2026-10']);
+      assert.deepEqual(
+        list.body.next.map((n: { kind: string; period: string }) => `${n.kind} ${n.period}`),
+        ['weekly 2026-W41', 'monthly 2026-10'],
+      );
       const weekly = list.body.items.find((r: { kind: string }) => r.kind === 'weekly');
 
       const xlsx = await k.server.inject({ method: 'GET', url: `/api/v1/reports/runs/${weekly.id}/download?format=xlsx&lang=en`, headers: { authorization: `Bearer ${k.tokens.get('specialist')}` } });
@@ -205,15 +239,24 @@ for (const { dialect, skip } of await engines()) {
       assert.match(String(xlsx.headers['content-disposition']), /kesu-weekly-2026-W40\.xlsx/);
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
-      assert.deepEqual(wb.worksheets.map((w) => w.name), ['Summary', 'Intake trend', 'Intake breakdown', 'Validity', 'On time', 'Backlog by age', 'Satisfaction']);
-      const total = wb.getWorksheet('Summary')!.getRows(1, 20)!.find((r) => r.getCell(1).value === 'Cases received')!;
+      assert.deepEqual(
+        wb.worksheets.map((w) => w.name),
+        ['Summary', 'Intake trend', 'Intake breakdown', 'Validity', 'On time', 'Backlog by age', 'Satisfaction'],
+      );
+      const total = wb
+        .getWorksheet('Summary')!
+        .getRows(1, 20)!
+        .find((r) => r.getCell(1).value === 'Cases received')!;
       assert.equal(total.getCell(2).value, 3);
       // August presents the intake only: the sheets of the other sections are left out.
       const aug = list.body.items.find((r: { period: string }) => r.period === '2026-08');
       const augX = await k.server.inject({ method: 'GET', url: `/api/v1/reports/runs/${aug.id}/download`, headers: { authorization: `Bearer ${k.tokens.get('specialist')}` } });
       const wb2 = new ExcelJS.Workbook();
       await wb2.xlsx.load(augX.rawPayload as unknown as ArrayBuffer);
-      assert.deepEqual(wb2.worksheets.map((w) => w.name), ['概览', '受理趋势', '受理分布']);
+      assert.deepEqual(
+        wb2.worksheets.map((w) => w.name),
+        ['概览', '受理趋势', '受理分布'],
+      );
       const json = await k.as('specialist').get(`/api/v1/reports/runs/${aug.id}/download?format=json`);
       assert.equal(json.status, 200);
       assert.deepEqual(Object.keys(json.body.statistics).sort(), ['filters', 'intake', 'period']);
@@ -227,7 +270,7 @@ for (const { dialect, skip } of await engines()) {
       const backlog = stored.body.statistics.backlog as { asOf: string; open: Record<string, number>; pending: Record<string, number> };
       const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
       assert.deepEqual(Object.keys(backlog.open).sort(), Object.keys(live.body.backlog.open).sort());
-      assert.equal(sum(backlog.open), 3, 'the week\'s three cases were open when the report was made');
+      assert.equal(sum(backlog.open), 3, "the week's three cases were open when the report was made");
       assert.equal(sum(backlog.pending), 0);
       assert.equal(backlog.asOf, new Date('2026-10-08T09:00:00+08:00').toISOString());
       assert.deepEqual(stored.body.statistics.intake, live.body.intake);
@@ -287,7 +330,7 @@ for (const { dialect, skip } of await engines()) {
       await k?.close();
     });
 
-    it('makes December\'s report on the worked Sunday 4 January (调休), once with two instances racing', async () => {
+    it("makes December's report on the worked Sunday 4 January (调休), once with two instances racing", async () => {
       // Due on 2 January (元旦), then 3 January (a holiday Saturday): nothing on either day.
       for (const at of ['2026-01-02T09:30:00+08:00', '2026-01-03T09:30:00+08:00', '2026-01-04T08:59:00+08:00']) {
         k.clock.set(at);

@@ -83,21 +83,69 @@ export async function seedRandomCases(db: Kysely<any>, template: Record<string, 
       const tier = 1 + r.int(3);
       cases.push({ ...template, id, number, kind, channel, received_at: at, state, grade, category, department_code: dept, tier, search_rowid: null, body: JSON.stringify({ ...body, id, number, kind, receivedAt: at, state }) });
       facts.push({
-        complaint_id: id, number, kind, channel, policy_key: template.policy_key, category, grade, department_code: dept, customer_class: r.pick(['A', 'B', 'C', 'D', null]), handler_id: null,
-        first_responder_id: opts.firstResponder, state, received_at: at, first_answered_at: answered, answered_at: answered, closed_at: closedAt,
-        valid, invalid_reason: valid === 0 ? r.pick(['facts_contradict', 'provocation', null]) : null, malicious, routed: 1, first_answer_by_responder: firstContact, first_contact: firstContact,
-        handling_mode: mode, handling_cycles: 1 + reopen, reopen_count: reopen, tier, max_tier: r.chance(0.1) ? tier : Math.max(tier, 1 + r.int(4)), escalations: r.int(3), breaches: r.int(3), resolve_breached: r.int(2),
-        extensions: r.pick([0, 0, 1, 2]), special_extensions: r.pick([0, 0, 1]), pend_count: state === 'pending' ? 1 : 0, pending_since: state === 'pending' ? iso(r.int(10 * DAY)) : null, paused_wms: 0,
-        handling_wms: wms, satisfaction: level, final_satisfaction: level && r.chance(0.9) ? level : null, followup_outcome: level ? (level === 'unsatisfied' ? 'unsatisfied' : 'satisfied') : null,
-        score_attitude: score(), score_efficiency: score(), score_result: score(), updated_at: at,
+        complaint_id: id,
+        number,
+        kind,
+        channel,
+        policy_key: template.policy_key,
+        category,
+        grade,
+        department_code: dept,
+        customer_class: r.pick(['A', 'B', 'C', 'D', null]),
+        handler_id: null,
+        first_responder_id: opts.firstResponder,
+        state,
+        received_at: at,
+        first_answered_at: answered,
+        answered_at: answered,
+        closed_at: closedAt,
+        valid,
+        invalid_reason: valid === 0 ? r.pick(['facts_contradict', 'provocation', null]) : null,
+        malicious,
+        routed: 1,
+        first_answer_by_responder: firstContact,
+        first_contact: firstContact,
+        handling_mode: mode,
+        handling_cycles: 1 + reopen,
+        reopen_count: reopen,
+        tier,
+        max_tier: r.chance(0.1) ? tier : Math.max(tier, 1 + r.int(4)),
+        escalations: r.int(3),
+        breaches: r.int(3),
+        resolve_breached: r.int(2),
+        extensions: r.pick([0, 0, 1, 2]),
+        special_extensions: r.pick([0, 0, 1]),
+        pend_count: state === 'pending' ? 1 : 0,
+        pending_since: state === 'pending' ? iso(r.int(10 * DAY)) : null,
+        paused_wms: 0,
+        handling_wms: wms,
+        satisfaction: level,
+        final_satisfaction: level && r.chance(0.9) ? level : null,
+        followup_outcome: level ? (level === 'unsatisfied' ? 'unsatisfied' : 'satisfied') : null,
+        score_attitude: score(),
+        score_efficiency: score(),
+        score_result: score(),
+        updated_at: at,
       });
       for (const k of ['triage', 'resolve', 'follow_up', 'duty:report_back', 'rule:propose_30m', 'escalation']) {
         if (r.chance(0.35)) continue;
         const outcome = r.pick(['met', 'met', 'breached', 'running']);
         for (let again = 0; again < (k === 'resolve' && reopen ? 2 : 1); again++)
           clocks.push({
-            complaint_id: id, kind: k, started_at: iso(again * DAY), cycle: 1 + again, status: outcome === 'running' ? 'running' : 'stopped', due_at: iso(DAY), warned_at: null,
-            breached_at: outcome === 'breached' ? iso(DAY) : null, stopped_at: outcome === 'running' ? null : iso(HOUR), outcome, extensions: 0, pauses: 0, elapsed_wms: null, updated_at: at,
+            complaint_id: id,
+            kind: k,
+            started_at: iso(again * DAY),
+            cycle: 1 + again,
+            status: outcome === 'running' ? 'running' : 'stopped',
+            due_at: iso(DAY),
+            warned_at: null,
+            breached_at: outcome === 'breached' ? iso(DAY) : null,
+            stopped_at: outcome === 'running' ? null : iso(HOUR),
+            outcome,
+            extensions: 0,
+            pauses: 0,
+            elapsed_wms: null,
+            updated_at: at,
           });
       }
       if (r.chance(0.85)) contact.push({ key: `rk-${opts.seed}-${r.int(keys)}`, complaint_id: id, kind: r.pick(['phone', 'phone', 'email', 'order']) });
@@ -109,8 +157,17 @@ export async function seedRandomCases(db: Kysely<any>, template: Record<string, 
     }
     await db.insertInto('complaints').values(cases).execute();
     await db.insertInto('case_facts').values(facts).execute();
-    for (let k = 0; k < clocks.length; k += 100) await db.insertInto('clock_facts').values(clocks.slice(k, k + 100)).execute();
-    if (contact.length) await db.insertInto('contact_keys').values(contact).onConflict((oc) => oc.doNothing()).execute();
+    for (let k = 0; k < clocks.length; k += 100)
+      await db
+        .insertInto('clock_facts')
+        .values(clocks.slice(k, k + 100))
+        .execute();
+    if (contact.length)
+      await db
+        .insertInto('contact_keys')
+        .values(contact)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     if (parts.length) await db.insertInto('complaint_participants').values(parts).execute();
   }
   return { ids, avoidedBy: { userId: opts.avoider, ids: avoided } };

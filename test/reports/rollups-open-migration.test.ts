@@ -24,7 +24,11 @@ for (const { dialect, skip } of await engines()) {
     it('keeps the old roll-ups, rolls their open cases up on the next pass, with the same figures', async () => {
       const old = await migratedFrom(dialect, M, async (o) => {
         const agent: Actor = { id: 'old-agent', kind: 'user', name: '张敏', roles: ['agent'], managerOf: [], approvalLevels: [] };
-        const r = receive({ channel: 'phone', description: '升级前', complainant: { name: '客户' } }, { id: '00000000-0000-7000-8000-000000000001', number: 'KS-2026-00000001' }, { actor: agent, now: o.now, policy: o.policy, calendar: o.calendar });
+        const r = receive(
+          { channel: 'phone', description: '升级前', complainant: { name: '客户' } },
+          { id: '00000000-0000-7000-8000-000000000001', number: 'KS-2026-00000001' },
+          { actor: agent, now: o.now, policy: o.policy, calendar: o.calendar },
+        );
         await o.insertReceived(r);
         const db = o.database.db as any;
         const template = await db.selectFrom('complaints').selectAll().executeTakeFirstOrThrow();
@@ -40,7 +44,11 @@ for (const { dialect, skip } of await engines()) {
         const one = await settled.select('body').limit(1).executeTakeFirstOrThrow();
         const c = { ...(JSON.parse(one.body) as Complaint), state: 'investigating', cycle: 2, updatedAt: '2026-03-01T00:00:00.000Z' } as Complaint;
         await o.database.db.transaction().execute(async (trx) => {
-          await trx.updateTable('complaints').set({ state: 'investigating', body: JSON.stringify(c) }).where('id', '=', c.id).execute();
+          await trx
+            .updateTable('complaints')
+            .set({ state: 'investigating', body: JSON.stringify(c) })
+            .where('id', '=', c.id)
+            .execute();
           await recordFacts(trx, c, [{ action: 'reopen', at: c.updatedAt, actorId: 'x', data: {} }], [], null);
         });
         const open = await db.selectFrom('complaints').select('id').where('received_at', '>=', s).where('received_at', '<', e).where('state', 'not in', ['closed', 'archived']).execute();

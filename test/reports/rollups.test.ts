@@ -79,7 +79,15 @@ for (const { dialect, skip } of await engines()) {
       const pass = await rollUpReports(app);
       assert.ok(pass.rebuilt.length >= 40, `days rolled up: ${pass.rebuilt.length}`);
       assert.ok(!pass.rebuilt.includes('2026-12-02'), 'today is not rolled up');
-      const rolled = Number((await database.db.selectFrom('case_facts').select((eb) => eb.fn.countAll().as('n')).where('rolled_day', 'is not', null).executeTakeFirstOrThrow()).n);
+      const rolled = Number(
+        (
+          await database.db
+            .selectFrom('case_facts')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('rolled_day', 'is not', null)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
       assert.ok(rolled > 300, `cases rolled up: ${rolled}`);
       const after = await both(app, avoider);
       assertSame(after.fast, before.plain, 'rolled up');
@@ -88,7 +96,7 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual((await rollUpReports(app)).rebuilt, []);
     });
 
-    it('keeps a settled case\'s day rolled up when none of its figures changes (a note, closed → archived); one that changes re-rolls its day', async () => {
+    it("keeps a settled case's day rolled up when none of its figures changes (a note, closed → archived); one that changes re-rolls its day", async () => {
       const db = database.db;
       const marks = async () => (await db.selectFrom('report_rollup_marks').select('id').execute()).length;
       assert.equal(await marks(), 0);
@@ -152,7 +160,25 @@ for (const { dialect, skip } of await engines()) {
       });
       // 2. A duty's clock fact of a rolled-up case (the duty store).
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('clock_facts').values({ complaint_id: rolled[1]!.complaint_id, kind: 'duty:late', started_at: '2026-12-01T00:00:00.000Z', cycle: 1, status: 'stopped', due_at: null, warned_at: null, breached_at: '2026-12-01T01:00:00.000Z', stopped_at: null, outcome: 'breached', extensions: 0, pauses: 0, elapsed_wms: null, updated_at: '2026-12-01T00:00:00.000Z' }).execute();
+        await trx
+          .insertInto('clock_facts')
+          .values({
+            complaint_id: rolled[1]!.complaint_id,
+            kind: 'duty:late',
+            started_at: '2026-12-01T00:00:00.000Z',
+            cycle: 1,
+            status: 'stopped',
+            due_at: null,
+            warned_at: null,
+            breached_at: '2026-12-01T01:00:00.000Z',
+            stopped_at: null,
+            outcome: 'breached',
+            extensions: 0,
+            pauses: 0,
+            elapsed_wms: null,
+            updated_at: '2026-12-01T00:00:00.000Z',
+          })
+          .execute();
         await touchRolledUp(trx, rolled[1]!.complaint_id, '2026-12-02T00:00:00.000Z');
       });
       // 3. A case removed (retention purge), which also takes its contact keys out of later cases' repeat figure.
@@ -163,7 +189,17 @@ for (const { dialect, skip } of await engines()) {
         await trx.deleteFrom('complaint_participants').where('complaint_id', '=', gone.id).execute();
         await trx.deleteFrom('complaints').where('id', '=', gone.id).execute();
       });
-      assert.ok(Number((await db.selectFrom('report_rollup_marks').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n) >= 3, 'marks left');
+      assert.ok(
+        Number(
+          (
+            await db
+              .selectFrom('report_rollup_marks')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        ) >= 3,
+        'marks left',
+      );
 
       const stale = await both(app, avoider);
       assertSame(stale.fast, stale.plain, 'stale days read from the facts');
@@ -205,7 +241,11 @@ for (const { dialect, skip } of await engines()) {
       const change = async (id: string, patch: Partial<Complaint>, action: string, row: Record<string, unknown>) => {
         const c = { ...(await bodyOf(id)), ...patch } as Complaint;
         await db.transaction().execute(async (trx) => {
-          await trx.updateTable('complaints').set({ ...row, body: JSON.stringify(c) }).where('id', '=', id).execute();
+          await trx
+            .updateTable('complaints')
+            .set({ ...row, body: JSON.stringify(c) })
+            .where('id', '=', id)
+            .execute();
           await recordFacts(trx, c, [{ action, at: c.updatedAt, actorId: 'x', data: {} }], [], null);
         });
       };
@@ -253,8 +293,14 @@ for (const { dialect, skip } of await engines()) {
       await change(busy[1]!, closing('2026-12-01T09:30:00.000Z'), 'close', { state: 'closed' });
       const perDay = new Map<string, number>();
       for (const m of await db.selectFrom('report_rollup_case_marks').select('received_at').execute()) perDay.set(dayOf(m.received_at), (perDay.get(dayOf(m.received_at)) ?? 0) + 1);
-      const busyDays = [...perDay].filter(([, n]) => n >= 2).map(([d]) => d).sort();
-      const quietDays = [...perDay].filter(([, n]) => n < 2).map(([d]) => d).sort();
+      const busyDays = [...perDay]
+        .filter(([, n]) => n >= 2)
+        .map(([d]) => d)
+        .sort();
+      const quietDays = [...perDay]
+        .filter(([, n]) => n < 2)
+        .map(([d]) => d)
+        .sort();
       assert.ok(busyDays.includes(busyDay), `${busyDay} among ${busyDays.join(', ')}`);
       const changed = await both(app, avoider);
       assertSame(changed.fast, changed.plain, 'two more changed');
@@ -287,7 +333,11 @@ for (const { dialect, skip } of await engines()) {
     it('rolls up the cases of a database made before it, with the same figures', async () => {
       const old = await migratedFrom(dialect, '0032-report-rollups', async (o) => {
         const agent: Actor = { id: 'old-agent', kind: 'user', name: '张敏', roles: ['agent'], managerOf: [], approvalLevels: [] };
-        const r = receive({ channel: 'phone', description: '升级前', complainant: { name: '客户' } }, { id: '00000000-0000-7000-8000-000000000001', number: 'KS-2026-00000001' }, { actor: agent, now: o.now, policy: o.policy, calendar: o.calendar });
+        const r = receive(
+          { channel: 'phone', description: '升级前', complainant: { name: '客户' } },
+          { id: '00000000-0000-7000-8000-000000000001', number: 'KS-2026-00000001' },
+          { actor: agent, now: o.now, policy: o.policy, calendar: o.calendar },
+        );
         await o.insertReceived(r);
         const template = await o.database.db.selectFrom('complaints').selectAll().executeTakeFirstOrThrow();
         return seedRandomCases(o.database.db, template, { n: 300, seed: 7, from: '2026-01-20T00:00:00Z', days: 40, avoider: 'old-manager', firstResponder: agent.id });

@@ -70,13 +70,19 @@ for (const { dialect, skip } of await engines()) {
     });
     after(async () => k?.close());
 
-    it('the statistics API names the rule clock\'s on-time row; the built-in stages carry no name', async () => {
+    it("the statistics API names the rule clock's on-time row; the built-in stages carry no name", async () => {
       const r = await k.as('specialist').get(`/api/v1/reports/statistics?${Q}`);
       assert.equal(r.status, 200, JSON.stringify(r.body));
       const rows = r.body.onTime.byStage as any[];
-      assert.deepEqual(rows.find((x) => x.stage === RULE), { stage: RULE, name: NAME, met: 1, breached: 1, rate: 0.5 });
+      assert.deepEqual(
+        rows.find((x) => x.stage === RULE),
+        { stage: RULE, name: NAME, met: 1, breached: 1, rate: 0.5 },
+      );
       // The preset's built-in first-response clock (a's, met): no name, the console names it by its word.
-      assert.deepEqual(rows.find((x) => x.stage === 'first_response'), { stage: 'first_response', met: 1, breached: 0, rate: 1 });
+      assert.deepEqual(
+        rows.find((x) => x.stage === 'first_response'),
+        { stage: 'first_response', met: 1, breached: 0, rate: 1 },
+      );
     });
 
     it('the dashboard names an overdue rule clock', async () => {
@@ -114,7 +120,10 @@ for (const { dialect, skip } of await engines()) {
       data.version = '2026.1-norules';
       await activatePolicy(k.app, stringify(data), 'yaml');
       const r = await k.as('specialist').get(`/api/v1/reports/statistics?${Q}`);
-      assert.deepEqual(r.body.onTime.byStage.find((x: any) => x.stage === RULE), { stage: RULE, met: 1, breached: 1, rate: 0.5 });
+      assert.deepEqual(
+        r.body.onTime.byStage.find((x: any) => x.stage === RULE),
+        { stage: RULE, met: 1, breached: 1, rate: 0.5 },
+      );
       assert.deepEqual((await stageColumn('en')).slice(0, 2), ['First response', RULE]);
     });
   });

@@ -30,7 +30,14 @@ describe('report periods', () => {
     assert.deepEqual(parsePeriod('monthly', '2026-02'), { kind: 'monthly', label: '2026-02', from: '2026-02-01', to: '2026-02-28' });
     assert.deepEqual(parsePeriod('quarterly', '2026-Q4'), { kind: 'quarterly', label: '2026-Q4', from: '2026-10-01', to: '2026-12-31' });
     assert.deepEqual(parsePeriod('yearly', '2026'), { kind: 'yearly', label: '2026', from: '2026-01-01', to: '2026-12-31' });
-    for (const [kind, bad] of [['weekly', '2026-W54'], ['weekly', '2026-11'], ['monthly', '2026-13'], ['monthly', '2026-W48'], ['quarterly', '2026-Q5'], ['yearly', '26']] as const) {
+    for (const [kind, bad] of [
+      ['weekly', '2026-W54'],
+      ['weekly', '2026-11'],
+      ['monthly', '2026-13'],
+      ['monthly', '2026-W48'],
+      ['quarterly', '2026-Q5'],
+      ['yearly', '26'],
+    ] as const) {
       assert.equal(parsePeriod(kind, bad), null, `${kind} ${bad}`);
     }
     // The local date decides: Sunday 23:30 in Shanghai is still week 48, though UTC says Sunday 15:30.
@@ -91,10 +98,13 @@ describe('the default schedule (no reports section: weekly Tuesday 09:00, monthl
       ['monthly 2026-09', 'weekly 2026-W40'],
     );
     const next = nextRuns(p, cal, at('2026-10-08T09:00:00'));
-    assert.deepEqual(next.map((r) => [r.kind, r.period.label, iso(r.at)]), [
-      ['weekly', '2026-W41', iso(at('2026-10-13T09:00:00'))],
-      ['monthly', '2026-10', iso(at('2026-11-02T09:00:00'))],
-    ]);
+    assert.deepEqual(
+      next.map((r) => [r.kind, r.period.label, iso(r.at)]),
+      [
+        ['weekly', '2026-W41', iso(at('2026-10-13T09:00:00'))],
+        ['monthly', '2026-10', iso(at('2026-11-02T09:00:00'))],
+      ],
+    );
   });
 });
 
@@ -154,7 +164,11 @@ describe('schedules the policy sets', () => {
       data.reports = reports;
       const r = parsePolicyText(JSON.stringify(data), 'json');
       assert.equal(r.ok, false, JSON.stringify(reports));
-      if (!r.ok) assert.ok(r.problems.some((x) => x.path.startsWith(path)), `${path} in ${r.problems.map((x) => x.path).join(', ')}`);
+      if (!r.ok)
+        assert.ok(
+          r.problems.some((x) => x.path.startsWith(path)),
+          `${path} in ${r.problems.map((x) => x.path).join(', ')}`,
+        );
     }
   });
 

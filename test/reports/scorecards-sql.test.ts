@@ -32,12 +32,24 @@ async function folded(app: App, actor: Actor, q: PeriodQuery) {
   const { DateTime } = await import('luxon');
   const from = DateTime.fromISO(q.from, { zone }).startOf('day').toUTC().toISO()!;
   const to = DateTime.fromISO(q.to, { zone }).startOf('day').plus({ days: 1 }).toUTC().toISO()!;
-  const rows = await listEntries(db, { from, to, ...(q.person ? { personId: q.person } : {}), ...(q.department ? { departmentCode: q.department } : {}), ...(q.status?.length ? { status: q.status } : {}), ...(q.rule ? { ruleCode: q.rule } : {}) }, 1_000_000);
+  const rows = await listEntries(
+    db,
+    { from, to, ...(q.person ? { personId: q.person } : {}), ...(q.department ? { departmentCode: q.department } : {}), ...(q.status?.length ? { status: q.status } : {}), ...(q.rule ? { ruleCode: q.rule } : {}) },
+    1_000_000,
+  );
   const entries = [];
   for (const e of rows) if (canSeeEntry(await app.policyByKey(e.policyKey), actor, e)) entries.push(e);
   const people = foldScorecards(entries, (e) => e.personId);
   const departments = foldScorecards(entries, (e) => e.departmentCode);
-  const names = new Map((people.length ? await getUsers(db, people.map((p) => p.key)) : []).map((u) => [u.id, u]));
+  const names = new Map(
+    (people.length
+      ? await getUsers(
+          db,
+          people.map((p) => p.key),
+        )
+      : []
+    ).map((u) => [u.id, u]),
+  );
   const deptOfPerson = new Map(entries.filter((e) => e.personId).map((e) => [e.personId!, e.departmentCode]));
   return { period: { from: q.from, to: q.to, fromInstant: from, toInstant: to }, people: people.map((p) => ({ ...p, name: names.get(p.key)?.name ?? null, departmentCode: deptOfPerson.get(p.key) ?? null })), departments };
 }
@@ -76,10 +88,26 @@ for (const { dialect, skip } of await engines()) {
         const rule = r.pick(['valid_point', 'resp_fine', 'resolve_breach', 'reopened', 'praise', 'retired_rule']);
         const personId = r.pick(people);
         rows.push({
-          id: uuidv7(t), complaint_id: uuidv7(t), complaint_number: `KS-S-${j}`, policy_key: r.chance(0.8) ? key : oldKey, source_version: 2, source_action: 'judge',
-          rule_code: rule, trigger: 'valid_complaint', effect: rule === 'praise' || r.chance(0.1) ? 'reward' : 'penalty', points: r.pick([0, 1, 2, 0.5]), amount: r.pick([null, 50, 200, 1500]), amount_min: null, amount_max: null,
-          person_id: personId, department_code: personId === null || r.chance(0.3) ? r.pick(['customer_service', 'sales', null]) : r.pick(['customer_service', 'sales']),
-          status: r.pick(ENTRY_STATUSES), dedupe_key: String(j), detail: '{}', created_at: at, updated_at: at,
+          id: uuidv7(t),
+          complaint_id: uuidv7(t),
+          complaint_number: `KS-S-${j}`,
+          policy_key: r.chance(0.8) ? key : oldKey,
+          source_version: 2,
+          source_action: 'judge',
+          rule_code: rule,
+          trigger: 'valid_complaint',
+          effect: rule === 'praise' || r.chance(0.1) ? 'reward' : 'penalty',
+          points: r.pick([0, 1, 2, 0.5]),
+          amount: r.pick([null, 50, 200, 1500]),
+          amount_min: null,
+          amount_max: null,
+          person_id: personId,
+          department_code: personId === null || r.chance(0.3) ? r.pick(['customer_service', 'sales', null]) : r.pick(['customer_service', 'sales']),
+          status: r.pick(ENTRY_STATUSES),
+          dedupe_key: String(j),
+          detail: '{}',
+          created_at: at,
+          updated_at: at,
         });
       }
       await database.db.insertInto('accountability_entries').values(rows).execute();
@@ -89,7 +117,14 @@ for (const { dialect, skip } of await engines()) {
     it('gives every reader the cards of the entries they may see, as the fold did', async () => {
       const march = { from: '2026-03-01', to: '2026-03-31' };
       const handler = readers.find((x) => x.roles.includes('handler'))!.id;
-      const queries: PeriodQuery[] = [march, { ...march, department: 'sales' }, { ...march, person: handler }, { ...march, status: ['confirmed', 'upheld', 'appealed'] }, { ...march, rule: 'retired_rule' }, { from: '2026-03-10', to: '2026-04-05' }];
+      const queries: PeriodQuery[] = [
+        march,
+        { ...march, department: 'sales' },
+        { ...march, person: handler },
+        { ...march, status: ['confirmed', 'upheld', 'appealed'] },
+        { ...march, rule: 'retired_rule' },
+        { from: '2026-03-10', to: '2026-04-05' },
+      ];
       let cards = 0;
       for (const actor of readers)
         for (const q of queries) {

@@ -93,11 +93,41 @@ for (const { dialect, skip } of await engines()) {
 
     it('the workbook: duty rows on the on-time sheet, a backlog sheet, the scores on a satisfaction sheet', async () => {
       for (const [lang, sheets, w] of [
-        ['zh-CN', ['概览', '受理趋势', '受理分布', '有效性', '时效', '积压账龄', '满意度'], { duty: '职责', report: '处理完毕反馈客户中心', callback: '回访确认', asOf: '统计时点', ages: ['不足1天', '1–3天', '3–7天', '7天及以上'], dim: '维度', dims: ['服务态度', '处理效率', '处理结果'], levels: ['非常满意', '满意', '一般', '不满意'] }],
-        ['en', ['Summary', 'Intake trend', 'Intake breakdown', 'Validity', 'On time', 'Backlog by age', 'Satisfaction'], { duty: 'Duty', report: 'Report back', callback: 'Call back', asOf: 'As of', ages: ['Under 1 day', '1–3 days', '3–7 days', '7 days or more'], dim: 'Dimension', dims: ['Attitude', 'Efficiency', 'Result'], levels: ['Very satisfied', 'Satisfied', 'Neutral', 'Unsatisfied'] }],
+        [
+          'zh-CN',
+          ['概览', '受理趋势', '受理分布', '有效性', '时效', '积压账龄', '满意度'],
+          {
+            duty: '职责',
+            report: '处理完毕反馈客户中心',
+            callback: '回访确认',
+            asOf: '统计时点',
+            ages: ['不足1天', '1–3天', '3–7天', '7天及以上'],
+            dim: '维度',
+            dims: ['服务态度', '处理效率', '处理结果'],
+            levels: ['非常满意', '满意', '一般', '不满意'],
+          },
+        ],
+        [
+          'en',
+          ['Summary', 'Intake trend', 'Intake breakdown', 'Validity', 'On time', 'Backlog by age', 'Satisfaction'],
+          {
+            duty: 'Duty',
+            report: 'Report back',
+            callback: 'Call back',
+            asOf: 'As of',
+            ages: ['Under 1 day', '1–3 days', '3–7 days', '7 days or more'],
+            dim: 'Dimension',
+            dims: ['Attitude', 'Efficiency', 'Result'],
+            levels: ['Very satisfied', 'Satisfied', 'Neutral', 'Unsatisfied'],
+          },
+        ],
       ] as const) {
         const wb = await workbook(lang);
-        assert.deepEqual(wb.worksheets.map((x) => x.name), sheets, lang);
+        assert.deepEqual(
+          wb.worksheets.map((x) => x.name),
+          sheets,
+          lang,
+        );
         const onTime = wb.getWorksheet(sheets[4])!;
         assert.deepEqual(block(sheetRows(onTime), w.duty), [
           [w.callback, 1, 0, 1],
@@ -118,8 +148,17 @@ for (const { dialect, skip } of await engines()) {
 
         const sat = wb.getWorksheet(sheets[6])!;
         const satRows = sheetRows(sat);
-        assert.deepEqual(satRows.slice(1, 5), [[w.levels[0], 1], [w.levels[1], 1], [w.levels[2], 0], [w.levels[3], 0]]);
-        assert.deepEqual(block(satRows, w.dim), [[w.dims[0], 4.5], [w.dims[1], 4], [w.dims[2], 3.5]]);
+        assert.deepEqual(satRows.slice(1, 5), [
+          [w.levels[0], 1],
+          [w.levels[1], 1],
+          [w.levels[2], 0],
+          [w.levels[3], 0],
+        ]);
+        assert.deepEqual(block(satRows, w.dim), [
+          [w.dims[0], 4.5],
+          [w.dims[1], 4],
+          [w.dims[2], 3.5],
+        ]);
         assert.equal(sat.getCell('B8').numFmt, '0.00');
       }
     });
@@ -144,7 +183,7 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(en.row('Efficiency'), ['4.00']);
     });
 
-    it('a stored report: its sections\' sheets; one made before duties and backlog were counted has neither', async () => {
+    it("a stored report: its sections' sheets; one made before duties and backlog were counted has neither", async () => {
       const s = (await k.as('specialist').get(`/api/v1/reports/statistics?${Q}`)).body;
       const duty = reportNames(await k.app.activePolicy(), 'en');
       const load = async (buf: Buffer) => {
@@ -154,18 +193,30 @@ for (const { dialect, skip } of await engines()) {
       };
       // The backlog sheet goes with the handling section, the satisfaction sheet with satisfaction.
       const some = await load(await runWorkbook(s, ['intake', 'satisfaction'], 'en', duty));
-      assert.deepEqual(some.worksheets.map((x) => x.name), ['Summary', 'Intake trend', 'Intake breakdown', 'Satisfaction']);
+      assert.deepEqual(
+        some.worksheets.map((x) => x.name),
+        ['Summary', 'Intake trend', 'Intake breakdown', 'Satisfaction'],
+      );
       const handling = await load(await runWorkbook(s, ['handling'], 'en', duty));
-      assert.deepEqual(handling.worksheets.map((x) => x.name), ['Summary', 'Backlog by age']);
+      assert.deepEqual(
+        handling.worksheets.map((x) => x.name),
+        ['Summary', 'Backlog by age'],
+      );
 
       const old = structuredClone(s);
       delete old.onTime.byDuty;
       delete old.backlog;
       const wb = await load(await runWorkbook(old, ['onTime', 'handling', 'satisfaction'], 'en', duty));
-      assert.deepEqual(wb.worksheets.map((x) => x.name), ['Summary', 'On time', 'Satisfaction']);
+      assert.deepEqual(
+        wb.worksheets.map((x) => x.name),
+        ['Summary', 'On time', 'Satisfaction'],
+      );
       const onTime = sheetRows(wb.getWorksheet('On time')!);
       assert.ok(!onTime.some((r) => r[0] === 'Duty' || r[0] === 'Report back'), 'no duty rows');
-      assert.ok(onTime.some((r) => r[0] === 'Grade'), 'the grade rows stay');
+      assert.ok(
+        onTime.some((r) => r[0] === 'Grade'),
+        'the grade rows stay',
+      );
     });
   });
 }

@@ -54,7 +54,12 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(row('无效投诉')?.slice(1), ['1', '3', '33.3%']);
       for (const w of ['受理趋势', '受理分布', '电子邮件', '电话', '时效（按环节）', '满意度（按案件最终结果）', '第1页/共']) assert.ok(text.replace(/[ \t]+/g, '').includes(w.replace(/ /g, '')), w);
       execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', file, join(OUT, `${dialect}-page`)]);
-      assert.equal(readFileSync(join(OUT, `${dialect}-page.png`)).subarray(1, 4).toString('latin1'), 'PNG');
+      assert.equal(
+        readFileSync(join(OUT, `${dialect}-page.png`))
+          .subarray(1, 4)
+          .toString('latin1'),
+        'PNG',
+      );
     });
 
     it('English on request; bad input names the field; only the oversight roles', async () => {

@@ -69,7 +69,12 @@ for (const { dialect, skip } of await engines()) {
         c.Q.push(id);
       }
       c.INV = [];
-      for (const [reason, malicious] of [['facts_contradict', false], ['facts_contradict', false], ['provocation', true], ['provocation', true]] as const) {
+      for (const [reason, malicious] of [
+        ['facts_contradict', false],
+        ['facts_contradict', false],
+        ['provocation', true],
+        ['provocation', true],
+      ] as const) {
         const id = await intake();
         await ok(specialist.act(id, 'judge', { valid: false, reason, explanation: '不成立', malicious }), 'judge invalid');
         c.INV.push(id);
@@ -206,14 +211,34 @@ for (const { dialect, skip } of await engines()) {
       // 6 inquiries + 6 invalid + 8 on time + 2 important + 2 first contact + 2 reopened + 3 breached
       // + 2 extended + 2 pending + 1 untouched + 2 praised (class C) + 4 of class D.
       assert.equal(s.intake.total, 40);
-      assert.deepEqual(s.intake.byKind, [{ key: 'complaint', count: 34 }, { key: 'inquiry', count: 6 }]);
+      assert.deepEqual(s.intake.byKind, [
+        { key: 'complaint', count: 34 },
+        { key: 'inquiry', count: 6 },
+      ]);
       // No class: 6 inquiries, 6 invalid, 2 important, 2 first contact, 2 reopened, 3 breached, 2 extended, 2 pending, 1 untouched.
-      assert.deepEqual(s.intake.byCustomerClass, [{ key: null, count: 26 }, { key: 'A', count: 4 }, { key: 'B', count: 4 }, { key: 'D', count: 4 }, { key: 'C', count: 2 }]);
+      assert.deepEqual(s.intake.byCustomerClass, [
+        { key: null, count: 26 },
+        { key: 'A', count: 4 },
+        { key: 'B', count: 4 },
+        { key: 'D', count: 4 },
+        { key: 'C', count: 2 },
+      ]);
       // General: 8 + 2 + 2 + 3 + 2 + 2 + 2 praised + 4 class D = 25; none: 6 inquiries, 6 invalid, the untouched one.
-      assert.deepEqual(s.intake.byGrade, [{ key: 'general', count: 25 }, { key: null, count: 13 }, { key: 'important', count: 2 }]);
+      assert.deepEqual(s.intake.byGrade, [
+        { key: 'general', count: 25 },
+        { key: null, count: 13 },
+        { key: 'important', count: 2 },
+      ]);
       assert.deepEqual(
         s.intake.trend.map((b: any) => [b.bucket, b.start, b.received, b.closed]),
-        [['2026-W09', '2026-03-01', 0, 0], ['2026-W10', '2026-03-02', 40, 38], ['2026-W11', '2026-03-09', 0, 0], ['2026-W12', '2026-03-16', 0, 0], ['2026-W13', '2026-03-23', 0, 0], ['2026-W14', '2026-03-30', 0, 0]],
+        [
+          ['2026-W09', '2026-03-01', 0, 0],
+          ['2026-W10', '2026-03-02', 40, 38],
+          ['2026-W11', '2026-03-09', 0, 0],
+          ['2026-W12', '2026-03-16', 0, 0],
+          ['2026-W13', '2026-03-23', 0, 0],
+          ['2026-W14', '2026-03-30', 0, 0],
+        ],
       );
       // Validity over the 33 judged complaints (the untouched one is not judged): 27 valid
       // (8 + 2 + 2 + 2 + 3 + 2 + 2 + 2 + 4), 4 invalid and 2 malicious; 27/33 = 0.81818…, 4/33 = 0.12121…, 2/33 = 0.060606….
@@ -222,7 +247,11 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(s.validity.valid, { count: 27, of: 33, rate: 0.8182 });
       assert.deepEqual(s.validity.invalid, { count: 4, of: 33, rate: 0.1212 });
       assert.deepEqual(s.validity.malicious, { count: 2, of: 33, rate: 0.0606 });
-      assert.deepEqual(s.validity.byReason, [{ reason: 'facts_contradict', count: 2, malicious: 0 }, { reason: 'outside_service', count: 2, malicious: 0 }, { reason: 'provocation', count: 2, malicious: 2 }]);
+      assert.deepEqual(s.validity.byReason, [
+        { reason: 'facts_contradict', count: 2, malicious: 0 },
+        { reason: 'outside_service', count: 2, malicious: 0 },
+        { reason: 'provocation', count: 2, malicious: 2 },
+      ]);
       // Handling mode over the 32 closed, not invalid cases (38 closed less 6 invalid).
       assert.equal(s.handling.closed, 38);
       assert.deepEqual(s.handling.modes, {
@@ -251,11 +280,14 @@ for (const { dialect, skip } of await engines()) {
       // + 2 × 3 (extended) + 1 + 3 (pending: the paused one's resolve is neither) + 6 × 3 = 78 met,
       // 3 breached (78/81 = 0.96296); none: 6 inquiries' resolve + 6 invalid × 2 = 18 met, the
       // untouched one's 2 breached (18/20).
-      assert.deepEqual(s.onTime.byGrade, [
-        { grade: 'general', met: 78, breached: 3, rate: 0.963 },
-        { grade: 'important', met: 6, breached: 0, rate: 1 },
-        { grade: null, met: 18, breached: 2, rate: 0.9 },
-      ].sort((a, b) => String(a.grade).localeCompare(String(b.grade))));
+      assert.deepEqual(
+        s.onTime.byGrade,
+        [
+          { grade: 'general', met: 78, breached: 3, rate: 0.963 },
+          { grade: 'important', met: 6, breached: 0, rate: 1 },
+          { grade: null, met: 18, breached: 2, rate: 0.9 },
+        ].sort((a, b) => String(a.grade).localeCompare(String(b.grade))),
+      );
       assert.deepEqual(s.onTime.byDuty, [], 'the default policy has no duties');
       // Backlog at Wed 2026-03-04 10:00: the untouched case and the pending one (both received, and
       // pended, Mon 09:00: 2 days 1 hour ago) are open; the pending one is in the pending ledger.
@@ -279,7 +311,15 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(s.extensions, { extended: { count: 2, of: 40, rate: 0.05 }, total: 2, special: 0 });
       // Breach escalations: 3 breached cases once, the untouched one twice (triage, resolve); the ten
       // added reach tier 1 only, like their groups.
-      assert.deepEqual(s.escalations, { escalated: { count: 4, of: 40, rate: 0.1 }, total: 5, byMaxTier: [{ tier: 1, count: 34 }, { tier: 2, count: 3 }, { tier: 3, count: 3 }] });
+      assert.deepEqual(s.escalations, {
+        escalated: { count: 4, of: 40, rate: 0.1 },
+        total: 5,
+        byMaxTier: [
+          { tier: 1, count: 34 },
+          { tier: 2, count: 3 },
+          { tier: 3, count: 3 },
+        ],
+      });
 
       const wide = await k.as('specialist').get(`/api/v1/reports/statistics?${Q}&repeatWindowDays=60`);
       assert.deepEqual(wide.body.repeat.repeated, { count: 3, of: 34, rate: 0.0882 }); // 3/34 = 0.08824
@@ -323,7 +363,7 @@ for (const { dialect, skip } of await engines()) {
       assert.ok(!csAll.some((x: any) => x.id === c.O![7]), 'the avoided case is not listed');
     });
 
-    it('exports the figures to Excel in the caller\'s language', async () => {
+    it("exports the figures to Excel in the caller's language", async () => {
       const token = k.tokens.get('specialist')!;
       for (const [lang, sheets] of [
         ['zh-CN', ['概览', '受理趋势', '受理分布', '有效性', '时效', '积压账龄', '满意度']],
@@ -335,7 +375,10 @@ for (const { dialect, skip } of await engines()) {
         assert.match(String(r.headers['content-type']), /spreadsheetml/);
         const wb = new ExcelJS.Workbook();
         await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
-        assert.deepEqual(wb.worksheets.map((w) => w.name), sheets);
+        assert.deepEqual(
+          wb.worksheets.map((w) => w.name),
+          sheets,
+        );
         const summary = wb.worksheets[0]!;
         const from = summary.getCell('B2').value;
         assert.ok(from instanceof Date, 'the period start is a date');
@@ -355,7 +398,10 @@ for (const { dialect, skip } of await engines()) {
         assert.equal(onTime.getCell('B2').value, 33);
         // The backlog (open 1–3 days: 2, of which pending 1) and the mean scores, in every language.
         assert.deepEqual([wb.worksheets[5]!.getCell('B3').value, wb.worksheets[5]!.getCell('C3').value], [2, 1]);
-        assert.deepEqual([8, 9, 10].map((r) => wb.worksheets[6]!.getCell(`B${r}`).value), [4.6, 4.2, 3.8]);
+        assert.deepEqual(
+          [8, 9, 10].map((r) => wb.worksheets[6]!.getCell(`B${r}`).value),
+          [4.6, 4.2, 3.8],
+        );
       }
       const zh = await k.server.inject({ method: 'GET', url: `/api/v1/reports/statistics.xlsx?${Q}`, headers: { authorization: `Bearer ${token}` } });
       const wb = new ExcelJS.Workbook();
@@ -385,7 +431,10 @@ for (const { dialect, skip } of await engines()) {
       const closedOld = await k.as('specialist').act(c.OLD![0]!, 'close', {});
       assert.equal(closedOld.status, 200, JSON.stringify(closedOld.body));
       const t = (await spec.get(`/api/v1/reports/statistics?${Q}`)).body.intake.trend as { bucket: string; start: string; received: number; closed: number }[];
-      assert.deepEqual(t.find((b) => b.bucket === '2026-W10'), { bucket: '2026-W10', start: '2026-03-02', received: 40, closed: 39 });
+      assert.deepEqual(
+        t.find((b) => b.bucket === '2026-W10'),
+        { bucket: '2026-W10', start: '2026-03-02', received: 40, closed: 39 },
+      );
       // Each trend bucket's dates (as the console's bucketPeriod): from its start to the day before the next.
       for (const [i, b] of t.entries()) {
         const to = t[i + 1] ? new Date(Date.parse(`${t[i + 1]!.start}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10) : '2026-03-31';

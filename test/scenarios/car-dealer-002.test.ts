@@ -22,9 +22,14 @@ await scenario('car-dealer-002', '2026-09-28T09:00:00+08:00', (k) => {
     // (一)2 1)–3): 24 h + 4 h + 4 h + 8 h after the 1 h report = 41 h from receipt, around the clock.
     assert.equal(dueOf(v, 'resolve'), '2026-09-29T17:00:00.000Z', '09-30 01:00 local');
     // The preset's assumption (intake.receivedAtMaxAge: 1d): older than a day is refused on its field.
-    const old = await k().as('agent').post('/api/v1/complaints', { channel: 'phone', description: '上周的来电', complainant: { anonymous: true }, receivedAt: '2026-09-27T08:00:00+08:00', receivedAtReason: '补登' });
+    const old = await k()
+      .as('agent')
+      .post('/api/v1/complaints', { channel: 'phone', description: '上周的来电', complainant: { anonymous: true }, receivedAt: '2026-09-27T08:00:00+08:00', receivedAtReason: '补登' });
     assert.equal(old.status, 400, JSON.stringify(old.body));
-    assert.ok(old.body.fields.some((f: any) => f.path === 'receivedAt'), JSON.stringify(old.body));
+    assert.ok(
+      old.body.fields.some((f: any) => f.path === 'receivedAt'),
+      JSON.stringify(old.body),
+    );
   });
 
   it('the primary handler off duty: the secondary takes the form; the general manager decides within 8 h; follow-up within 24 h; unsatisfied goes one layer up', async () => {
@@ -37,7 +42,10 @@ await scenario('car-dealer-002', '2026-09-28T09:00:00+08:00', (k) => {
     await sweepDeadlines(k().app);
     // (三): 主要责任人休息时由次要责任人负责，保证工作不延误.
     assert.equal((await view(k(), caseId)).complaint.primaryHandlerId, id(k(), 'handler2'));
-    assert.deepEqual((await outbox(k(), caseId, 'stand_in_assigned')).map((m) => m.recipient), [{ userIds: [id(k(), 'handler2')] }]);
+    assert.deepEqual(
+      (await outbox(k(), caseId, 'stand_in_assigned')).map((m) => m.recipient),
+      [{ userIds: [id(k(), 'handler2')] }],
+    );
 
     const p = await proposed(k(), caseId, 'handler2');
     // (一)2 2): 将处理结果上报主管总经理 — every case; 管理部 4 h + 总经理 4 h = 8 h.
@@ -84,7 +92,10 @@ await scenario('car-dealer-002', '2026-09-28T09:00:00+08:00', (k) => {
     // 3) 完成最终的《客户信息反馈处理单》并于当日转客户服务中心: a duty of 管理部 (the approvers) from
     // the answer (17:00, the implementation's end), due at the end of that working day, 18:00.
     const forms = ((await k().as('specialist').get(`/api/v1/complaints/${caseId}/duties`)).body as any[]).filter((d) => d.code === 'form_to_centre');
-    assert.deepEqual(forms.map((d) => [d.status, d.createdBy, d.createdAt, d.dueAt, d.record, d.owner.role]), [['open', 'answer', '2026-09-28T09:00:00.000Z', '2026-09-28T10:00:00.000Z', 'note', 'approver']]);
+    assert.deepEqual(
+      forms.map((d) => [d.status, d.createdBy, d.createdAt, d.dueAt, d.record, d.owner.role]),
+      [['open', 'answer', '2026-09-28T09:00:00.000Z', '2026-09-28T10:00:00.000Z', 'note', 'approver']],
+    );
     k().clock.set('2026-09-28T17:40:00+08:00');
     const handed = await k().as('gm').post(`/api/v1/complaints/${caseId}/duties/${forms[0].id}/complete`, { text: '处理单已交客服中心（前台签收）' });
     assert.equal(handed.status, 200, JSON.stringify(handed.body));
@@ -129,15 +140,26 @@ await scenario('car-dealer-002', '2026-09-28T09:00:00+08:00', (k) => {
     // The chain's promise (grades[].unreachable): 1 + 48 + 4 + 4 + 8 = 65 h from receipt (09-29 10:00) → 10-02 03:00 local, not 41 h.
     const resolve = clockOf(t, 'resolve');
     assert.deepEqual([resolve.duration, resolve.dueAt, resolve.customerUnreachableAt], ['65h', '2026-10-01T19:00:00.000Z', '2026-09-29T12:00:00.000Z']);
-    assert.deepEqual([lastEvent(t).action, lastEvent(t).toState, lastEvent(t).data.input, lastEvent(t).data.unreachable], [
-      'contact_failed',
-      'assigned',
-      { method: 'phone', note: '电话无人接听' },
-      { retimed: [{ clock: 'resolve', dueAt: '2026-10-01T19:00:00.000Z' }, { clock: 'rule:responsibility', dueAt: '2026-10-01T02:00:00.000Z' }] },
-    ]);
+    assert.deepEqual(
+      [lastEvent(t).action, lastEvent(t).toState, lastEvent(t).data.input, lastEvent(t).data.unreachable],
+      [
+        'contact_failed',
+        'assigned',
+        { method: 'phone', note: '电话无人接听' },
+        {
+          retimed: [
+            { clock: 'resolve', dueAt: '2026-10-01T19:00:00.000Z' },
+            { clock: 'rule:responsibility', dueAt: '2026-10-01T02:00:00.000Z' },
+          ],
+        },
+      ],
+    );
     // The promise moved later: the customer is told the new time, once.
     assert.deepEqual(lastEvent(t).data.promise, { from: '2026-09-30T19:00:00.000Z', to: '2026-10-01T19:00:00.000Z', because: 'contact_failed' });
-    assert.deepEqual((await outbox(k(), tried, 'delay_notice')).map((m) => [m.payload.previousDueAt, m.payload.dueAt]), [['2026-09-30T19:00:00.000Z', '2026-10-01T19:00:00.000Z']]);
+    assert.deepEqual(
+      (await outbox(k(), tried, 'delay_notice')).map((m) => [m.payload.previousDueAt, m.payload.dueAt]),
+      [['2026-09-30T19:00:00.000Z', '2026-10-01T19:00:00.000Z']],
+    );
     const untried = await view(k(), plain);
     assert.equal(rule(untried).dueAt, '2026-09-30T02:00:00.000Z', 'no attempt: still 24 h');
     assert.deepEqual([clockOf(untried, 'resolve').dueAt, clockOf(untried, 'resolve').customerUnreachableAt], ['2026-09-30T19:00:00.000Z', undefined], 'and still 41 h');

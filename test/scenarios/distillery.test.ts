@@ -45,7 +45,10 @@ await scenario('distillery', '2026-04-30T10:00:00+08:00', (k) => {
     assert.equal(dueOf(a, 'follow_up'), '2026-05-07T07:00:00.000Z');
     // 七: 客户投诉考核按投诉一次扣一分.
     const entries = await k().app.database.db.selectFrom('accountability_entries').selectAll().where('complaint_id', '=', caseId).execute();
-    assert.deepEqual(entries.map((e) => [e.rule_code, Number(e.points), e.department_code]), [['complaint_point', 1, 'marketing_office']]);
+    assert.deepEqual(
+      entries.map((e) => [e.rule_code, Number(e.points), e.department_code]),
+      [['complaint_point', 1, 'marketing_office']],
+    );
   });
 
   it('limits by channel: a phone complaint is answered within 24 hours of receipt; a letter has no such clock', async () => {

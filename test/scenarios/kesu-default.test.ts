@@ -32,7 +32,10 @@ await scenario('kesu-default', '2026-01-30T10:00:00+08:00', (k) => {
     assert.deepEqual(lastEvent(v1).data.promise, { from: '2026-02-01T02:00:00.000Z', to: '2026-02-02T02:00:00.000Z', because: 'classify' });
     await act(k(), 'specialist', caseId, 'route', { primaryHandlerId: id(k(), 'handler') });
     const notices = await outbox(k(), caseId, 'delay_notice');
-    assert.deepEqual(notices.map((n) => n.payload.dueAt), ['2026-02-02T02:00:00.000Z']);
+    assert.deepEqual(
+      notices.map((n) => n.payload.dueAt),
+      ['2026-02-02T02:00:00.000Z'],
+    );
   });
 
   it('answered and followed up within a week; unsatisfied reopens it one tier up; the one-month rise resumes and the case is major on 02-28', async () => {
@@ -82,7 +85,10 @@ await scenario('kesu-default', '2026-01-30T10:00:00+08:00', (k) => {
     assert.deepEqual([v.complaint.state, v.complaint.primaryHandlerId], ['assigned', id(k(), 'csmanager')]);
     // The customer sees it handed on, and the reports count it as routed, although no route step ran.
     const c = (await getComplaint(k().app.database.db, caseId))!;
-    assert.deepEqual((await customerView(k().app, c)).timeline.map((e) => e.code), ['received', 'validated', 'routed']);
+    assert.deepEqual(
+      (await customerView(k().app, c)).timeline.map((e) => e.code),
+      ['received', 'validated', 'routed'],
+    );
     const facts = await k().app.database.db.selectFrom('case_facts').select('routed').where('complaint_id', '=', caseId).executeTakeFirstOrThrow();
     assert.equal(Number(facts.routed), 1);
   });

@@ -14,7 +14,10 @@ await scenario('law-firm', '2026-09-28T09:00:00+08:00', (k) => {
     const v0 = await intake(k(), { channel: 'walk_in' });
     const caseId = v0.complaint.id;
     // 篇1 states no time limit (二(五) only 及时): no limit clock, no promised time.
-    assert.deepEqual(v0.clocks.filter((c: any) => c.status === 'running').map((c: any) => c.kind), []);
+    assert.deepEqual(
+      v0.clocks.filter((c: any) => c.status === 'running').map((c: any) => c.kind),
+      [],
+    );
     assert.equal(v0.promisedAt ?? null, null);
     await triaged(k(), caseId, { category: 'legal_service', grade: 'general' });
     const p = await proposed(k(), caseId);
@@ -26,7 +29,10 @@ await scenario('law-firm', '2026-09-28T09:00:00+08:00', (k) => {
     const v = await view(k(), caseId);
     const e = v.timeline.find((x: any) => x.action === 'stand_in');
     assert.deepEqual([e.data.standIn.duty, e.data.standIn.to], ['approval', id(k(), 'csmanager')]);
-    assert.deepEqual((await outbox(k(), caseId, 'stand_in_approval')).map((m) => m.recipient), [{ userIds: [id(k(), 'csmanager')] }]);
+    assert.deepEqual(
+      (await outbox(k(), caseId, 'stand_in_approval')).map((m) => m.recipient),
+      [{ userIds: [id(k(), 'csmanager')] }],
+    );
     const a = await act(k(), 'csmanager', caseId, 'approve', { comment: '同意，由主任代为签署' });
     assert.equal(a.complaint.state, 'implementing');
   });

@@ -52,7 +52,10 @@ await scenario('property-manager', '2026-09-28T09:00:00+08:00', (k) => {
     k().clock.set('2026-09-29T09:30:30+08:00');
     assert.ok((await sweepDeadlines(k().app)).duties?.breached.includes(back.id));
     const late = await k().app.database.db.selectFrom('outbox').select(['recipient']).where('template', '=', 'duty_overdue').where('complaint_id', '=', caseId).execute();
-    assert.ok(late.some((m) => JSON.parse(m.recipient).role === 'department_manager'), JSON.stringify(late));
+    assert.ok(
+      late.some((m) => JSON.parse(m.recipient).role === 'department_manager'),
+      JSON.stringify(late),
+    );
   });
 
   it('a major case: written reports within 24 h and 48 h of its grading', async () => {
@@ -83,7 +86,10 @@ await scenario('property-manager', '2026-09-28T09:00:00+08:00', (k) => {
     // §3 部门负责人 grants it: 3 working days from Thu 11-05 09:00 = Tue 11-10 09:00; the customer is told.
     const first = await act(k(), 'deptmanager', caseId, 'grant_extension');
     assert.equal(dueOf(first, 'resolve'), '2026-11-10T01:00:00.000Z');
-    assert.deepEqual((await outbox(k(), caseId, 'delay_notice')).map((m) => [m.recipient, m.payload.dueAt]), [[{ customer: true }, '2026-11-10T01:00:00.000Z']]);
+    assert.deepEqual(
+      (await outbox(k(), caseId, 'delay_notice')).map((m) => [m.recipient, m.payload.dueAt]),
+      [[{ customer: true }, '2026-11-10T01:00:00.000Z']],
+    );
     // 特殊状况不能超过7个工作日 — the second stage only for a special case, to 7 in all.
     const ordinary = await ask({ reason: '仍未修好', duration: '4wd' });
     assert.deepEqual([ordinary.status, ordinary.body.fields?.[0]?.path], [422, 'special']);
@@ -124,7 +130,10 @@ await scenario('property-manager', '2026-09-28T09:00:00+08:00', (k) => {
     );
     // An ordinary case has none of them (§4's limits only).
     const plain = await intake(k(), { description: '楼道灯不亮' });
-    assert.deepEqual(plain.clocks.filter((c: any) => c.kind.startsWith('rule:')), []);
+    assert.deepEqual(
+      plain.clocks.filter((c: any) => c.kind.startsWith('rule:')),
+      [],
+    );
 
     k().clock.set('2026-10-12T09:02:00+08:00');
     const r = await triaged(k(), caseId, { category: 'elevator', grade: 'important' });
@@ -133,7 +142,11 @@ await scenario('property-manager', '2026-09-28T09:00:00+08:00', (k) => {
 
     k().clock.set('2026-10-12T09:05:30+08:00');
     await sweepDeadlines(k().app);
-    const told = async (clock: string) => (await outbox(k(), caseId, 'deadline_breached')).filter((m) => m.payload.clock === clock).map((m) => m.recipient.role).filter(Boolean);
+    const told = async (clock: string) =>
+      (await outbox(k(), caseId, 'deadline_breached'))
+        .filter((m) => m.payload.clock === clock)
+        .map((m) => m.recipient.role)
+        .filter(Boolean);
     // §6: 须于接报后的5分钟内上报物业公司主管领导 — not solved: the leadership is told; the board not yet.
     assert.deepEqual(await told('rule:leadership_5m'), ['general_manager']);
     assert.deepEqual(await told('rule:board_10m'), []);

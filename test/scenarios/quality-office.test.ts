@@ -38,7 +38,10 @@ await scenario('quality-office', '2026-09-28T09:00:00+08:00', (k) => {
     const p = await proposed(k(), caseId);
     // §6.2: 由质量负责人 … 于调查处理后三天内提出报告呈总经理批示 — a duty from the finding (10:00), three days.
     const duties = (await k().as('specialist').get(`/api/v1/complaints/${caseId}/duties`)).body as any[];
-    assert.deepEqual(duties.filter((d) => d.code === 'investigation_report').map((d) => [d.status, d.dueAt, d.record]), [['open', '2026-10-01T02:00:00.000Z', 'report']]);
+    assert.deepEqual(
+      duties.filter((d) => d.code === 'investigation_report').map((d) => [d.status, d.dueAt, d.record]),
+      [['open', '2026-10-01T02:00:00.000Z', 'report']],
+    );
     // §3.5: 提交至质量负责人及经理批示 — at least the 经理.
     assert.deepEqual([p.complaint.state, p.complaint.proposal.requiredLevel], ['awaiting_approval', 'manager']);
     assert.equal((await k().as('deptmanager').act(caseId, 'approve', {})).status, 403, 'the quality lead alone does not sign');

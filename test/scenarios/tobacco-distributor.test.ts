@@ -28,14 +28,20 @@ await scenario('tobacco-distributor', '2026-09-30T10:00:00+08:00', (k) => {
     // 四(四): 特殊状况不能超过7个工作日 — 3 + 5 would pass seven: refused on its field.
     const over = await ask({ reason: '需县级公司协查', duration: '5wd', special: true });
     assert.equal(over.status, 422, JSON.stringify(over.body));
-    assert.deepEqual(over.body.fields.map((f: any) => f.path), ['duration']);
+    assert.deepEqual(
+      over.body.fields.map((f: any) => f.path),
+      ['duration'],
+    );
     await act(k(), 'handler', caseId, 'request_extension', { reason: '需县级公司协查', duration: '4wd', special: true });
     const g = await act(k(), 'deptmanager', caseId, 'grant_extension', {});
     // Seven working days from 09-30 10:00: 10-08, 09, 10, 12, 13, 14, 15.
     assert.equal(dueOf(g, 'resolve'), '2026-10-15T02:00:00.000Z');
     // 004 §四 (the promise to the customer): the new promised time is told, once.
     assert.deepEqual(lastEvent(g).data.promise?.to, '2026-10-15T02:00:00.000Z');
-    assert.deepEqual((await outbox(k(), caseId, 'delay_notice')).map((n) => n.payload.dueAt), ['2026-10-15T02:00:00.000Z']);
+    assert.deepEqual(
+      (await outbox(k(), caseId, 'delay_notice')).map((n) => n.payload.dueAt),
+      ['2026-10-15T02:00:00.000Z'],
+    );
     // Never beyond seven: once the special case has its 4 working days, even one more is refused.
     const more = await ask({ reason: '仍需协查', duration: '1wd', special: true });
     assert.deepEqual([more.status, more.body.fields?.map((f: any) => f.path)], [422, ['duration']], JSON.stringify(more.body));

@@ -46,7 +46,11 @@ for (const { dialect, skip } of await engines()) {
 
     it('answers 400 to each broken body, logs no error and stores nothing', async () => {
       const doc = (server as unknown as { swagger(): { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, unknown> } }>> } }).swagger();
-      const apiRoutes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => op.requestBody?.content?.['multipart/form-data']).map(([method]) => ({ method: method.toUpperCase(), path })));
+      const apiRoutes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+        Object.entries(ops)
+          .filter(([, op]) => op.requestBody?.content?.['multipart/form-data'])
+          .map(([method]) => ({ method: method.toUpperCase(), path })),
+      );
       assert.ok(apiRoutes.length >= 4, `multipart routes in the API: ${JSON.stringify(apiRoutes)}`);
 
       const created = await ck.k.as('agent').post('/api/v1/complaints', { channel: 'phone', description: '上传测试：破损的表单', complainant: { name: '王女士', phone: '13812345678' } });
@@ -83,7 +87,11 @@ for (const { dialect, skip } of await engines()) {
           // An HTML page: 400, or 404 when what was readable of the form names no case.
           assert.ok(r.statusCode === 400 || r.statusCode === 404, `${url}, ${b.name}: ${r.statusCode}`);
         }
-      assert.deepEqual(lines.slice(from).filter((l) => l.level >= 50), [], 'nothing logged at error level');
+      assert.deepEqual(
+        lines.slice(from).filter((l) => l.level >= 50),
+        [],
+        'nothing logged at error level',
+      );
       assert.ok(!JSON.stringify(lines.slice(from)).includes('"stack"'), 'no stack trace logged');
       assert.deepEqual(await stored(), before, 'nothing stored');
     });

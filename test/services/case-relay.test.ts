@@ -76,14 +76,26 @@ describe('case relay: two instances on one PostgreSQL', { skip: pgEngine.skip },
       const id = r.body.complaint.id;
       assert.equal((await a.as('specialist').act(id, 'judge', { valid: true })).status, 200);
       await waitFor('both changes on B', () => spec.events.length >= 2);
-      assert.deepEqual(spec.events.map((e) => [e.id, e.action, e.state]), [[id, 'receive', 'received'], [id, 'judge', 'valid']]);
+      assert.deepEqual(
+        spec.events.map((e) => [e.id, e.action, e.state]),
+        [
+          [id, 'receive', 'received'],
+          [id, 'judge', 'valid'],
+        ],
+      );
       assert.deepEqual(Object.keys(spec.events[1]!).sort(), ['action', 'at', 'id', 'number', 'state']);
       assert.equal(spec.events[0]!.number, r.body.complaint.number);
       // Each instance hears each change once: A its own emit only (its notification comes back
       // and is skipped), B the relayed one only (not sent back out again).
       await new Promise((r) => setTimeout(r, 300));
-      assert.deepEqual(heardOnA.map((e) => e.action), ['receive', 'judge']);
-      assert.deepEqual(heardOnB.map((e) => e.action), ['receive', 'judge']);
+      assert.deepEqual(
+        heardOnA.map((e) => e.action),
+        ['receive', 'judge'],
+      );
+      assert.deepEqual(
+        heardOnB.map((e) => e.action),
+        ['receive', 'judge'],
+      );
       assert.deepEqual(stranger.events, [], 'need-to-know holds on the other instance too');
     } finally {
       await Promise.all([spec.close(), stranger.close()]);
@@ -104,7 +116,10 @@ describe('case relay: two instances on one PostgreSQL', { skip: pgEngine.skip },
       const r = await a.as('agent').post('/api/v1/complaints', { channel: 'phone', description: '维修后空调仍然漏水', complainant: { name: '钱先生' } });
       assert.equal(r.status, 201);
       await waitFor('the change on B after reconnecting', () => spec.events.some((e) => e.id === r.body.complaint.id));
-      assert.deepEqual(spec.events.map((e) => e.action), ['receive']);
+      assert.deepEqual(
+        spec.events.map((e) => e.action),
+        ['receive'],
+      );
     } finally {
       await spec.close();
     }

@@ -76,8 +76,14 @@ for (const { dialect, skip } of await engines()) {
 
       const r = await put({ holidays: ['2027-01-29'], workdays: [] });
       assert.ok(r);
-      assert.deepEqual(r.moved.map((m) => m.complaintId), [suggestion]);
-      assert.deepEqual(r.regions.map((p) => [p.region, p.done]), [['CN', true]]);
+      assert.deepEqual(
+        r.moved.map((m) => m.complaintId),
+        [suggestion],
+      );
+      assert.deepEqual(
+        r.regions.map((p) => [p.region, p.done]),
+        [['CN', true]],
+      );
 
       const k2 = await resolve(suggestion);
       assert.equal(k2.dueAt, DUE_FRI_OFF);
@@ -117,7 +123,10 @@ for (const { dialect, skip } of await engines()) {
     it('a date that stops being a holiday moves the promise back; the customer is told the earlier time (not as a delay), once', async () => {
       const r = await put({ holidays: [], workdays: [] });
       assert.ok(r);
-      assert.deepEqual(r.moved.map((m) => m.complaintId), [suggestion]);
+      assert.deepEqual(
+        r.moved.map((m) => m.complaintId),
+        [suggestion],
+      );
       assert.equal((await resolve(suggestion)).dueAt, DUE);
       const events = await recalcEvents(suggestion);
       assert.equal(events.length, 2);
@@ -125,7 +134,10 @@ for (const { dialect, skip } of await engines()) {
       assert.deepEqual(events[1].data.promise, { from: DUE_FRI_OFF, to: DUE, because: 'recalculate_clocks' });
       assert.equal((await notices(suggestion)).length, 1, 'no delay notice for an earlier time');
       const earlier = await notices(suggestion, 'promise_earlier');
-      assert.deepEqual(earlier.map((m) => [m.payload.previousDueAt, m.payload.dueAt, m.to]), [[DUE_FRI_OFF, DUE, { customer: true }]]);
+      assert.deepEqual(
+        earlier.map((m) => [m.payload.previousDueAt, m.payload.dueAt, m.to]),
+        [[DUE_FRI_OFF, DUE, { customer: true }]],
+      );
     });
 
     it('an import whose recalculation never ran stays pending and the sweeper loop does it, in batches', async () => {
@@ -177,7 +189,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal((await resolve(id)).dueAt, '2027-02-08T02:00:00.000Z');
       const events = await recalcEvents(id);
       assert.equal(events.length, 1);
-      assert.deepEqual(events[0].data.clocks.map((m: any) => [m.from.dueAt, m.to.dueAt]), [[DUE_FRI_OFF, '2027-02-08T02:00:00.000Z']]);
+      assert.deepEqual(
+        events[0].data.clocks.map((m: any) => [m.from.dueAt, m.to.dueAt]),
+        [[DUE_FRI_OFF, '2027-02-08T02:00:00.000Z']],
+      );
       assert.deepEqual(await pendingRecalculations(k.app.database.db), []);
     });
 
@@ -192,11 +207,20 @@ for (const { dialect, skip } of await engines()) {
       // `stopping` is asked once before the region, then before each case: stop right after the first suggestion.
       let asked = 0;
       const first = await recalculateClocks(k.app, { batch: 1, stopping: () => ++asked > 2 + firstAt });
-      assert.deepEqual(first.moved.map((m) => m.complaintId), [order[firstAt]]);
-      assert.deepEqual(first.regions.map((p) => p.done), [false]);
+      assert.deepEqual(
+        first.moved.map((m) => m.complaintId),
+        [order[firstAt]],
+      );
+      assert.deepEqual(
+        first.regions.map((p) => p.done),
+        [false],
+      );
       assert.equal((await pendingRecalculations(k.app.database.db)).length, 1, 'still pending');
       const rest = await recalculateClocks(k.app, { batch: 1 });
-      assert.deepEqual(rest.moved.map((m) => m.complaintId), order.filter((id) => ids.includes(id) && id !== order[firstAt]));
+      assert.deepEqual(
+        rest.moved.map((m) => m.complaintId),
+        order.filter((id) => ids.includes(id) && id !== order[firstAt]),
+      );
       assert.deepEqual(await pendingRecalculations(k.app.database.db), []);
       // Mon–Wed off: Fri 29, Thu 4, Fri 5, Mon 8, Tue 9 → Tuesday 02-09 10:00, each moved once.
       for (const id of ids) {

@@ -46,7 +46,17 @@ for (const { dialect, skip } of await engines()) {
         assert.equal((await listUsers(database.db)).length, users.size, 'every user carried forward');
         const old = await getComplaint(database.db, id);
         assert.deepEqual([old?.state, old?.primaryHandlerId, old?.version], ['assigned', handler!.id, state.complaint.version]);
-        assert.equal(Number((await database.db.selectFrom('absences').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n), 0);
+        assert.equal(
+          Number(
+            (
+              await database.db
+                .selectFrom('absences')
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          ),
+          0,
+        );
 
         const a = await recordAbsence(app, handler!, { from: now.toISOString(), to: '2026-03-04', reason: '年假' });
         assert.equal(a.status, 'active');

@@ -66,11 +66,15 @@ for (const { dialect, skip } of await engines()) {
 
         await act(handler, 'investigate', { facts: '属实', cause: '态度', responsibility: { type: 'employee', employeeId: 'old-agent' } }, true);
         const entries = await database.db.selectFrom('accountability_entries').selectAll().execute();
-        assert.deepEqual(entries.map((e) => [e.complaint_id, e.rule_code, e.person_id, e.status, Number(e.source_version), Number(e.amount_min), Number(e.amount_max)]), [
-          [id, 'resp_fine', 'old-agent', 'proposed', 6, 200, 1500],
-        ]);
+        assert.deepEqual(
+          entries.map((e) => [e.complaint_id, e.rule_code, e.person_id, e.status, Number(e.source_version), Number(e.amount_min), Number(e.amount_max)]),
+          [[id, 'resp_fine', 'old-agent', 'proposed', 6, 200, 1500]],
+        );
         const history = await database.db.selectFrom('accountability_history').selectAll().execute();
-        assert.deepEqual(history.map((h) => [h.step, h.actor_id]), [['proposed', 'old-handler']]);
+        assert.deepEqual(
+          history.map((h) => [h.step, h.actor_id]),
+          [['proposed', 'old-handler']],
+        );
         // Append-only, as the timeline.
         await assert.rejects(database.db.updateTable('accountability_history').set({ reason: 'edited' }).execute(), /append-only/);
         await assert.rejects(database.db.deleteFrom('accountability_history').execute(), /append-only/);

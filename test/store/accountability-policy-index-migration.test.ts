@@ -17,9 +17,26 @@ const MIGRATION = '0037-accountability-policy-index';
 
 function entry(j: number, policyKey: string, at: string, dept: string) {
   return {
-    id: uuidv7(Date.parse(at) + j), complaint_id: uuidv7(Date.parse(at)), complaint_number: `KS-2026-M${j}`, policy_key: policyKey, source_version: 3, source_action: 'judge',
-    rule_code: 'valid_point', trigger: 'valid_point', effect: 'penalty', points: 1, amount: null, amount_min: null, amount_max: null,
-    person_id: `person-${j % 3}`, department_code: dept, status: 'proposed', dedupe_key: `m-${j}`, detail: '{}', created_at: at, updated_at: at,
+    id: uuidv7(Date.parse(at) + j),
+    complaint_id: uuidv7(Date.parse(at)),
+    complaint_number: `KS-2026-M${j}`,
+    policy_key: policyKey,
+    source_version: 3,
+    source_action: 'judge',
+    rule_code: 'valid_point',
+    trigger: 'valid_point',
+    effect: 'penalty',
+    points: 1,
+    amount: null,
+    amount_min: null,
+    amount_max: null,
+    person_id: `person-${j % 3}`,
+    department_code: dept,
+    status: 'proposed',
+    dedupe_key: `m-${j}`,
+    detail: '{}',
+    created_at: at,
+    updated_at: at,
   };
 }
 
@@ -53,12 +70,22 @@ for (const { dialect, skip } of await engines()) {
         assert.deepEqual(await entryPolicyKeys(db, { ...NOVEMBER, personId: 'person-1', departmentCode: 'sales' }), ['a@1', 'c@1']);
         assert.deepEqual(await entryPolicyKeys(db, { from: '2027-01-01T00:00:00.000Z', to: '2027-02-01T00:00:00.000Z' }), []);
         // New entries (a key sorting between the others) are found too.
-        await db.insertInto('accountability_entries').values([entry(100, 'b@2', '2026-11-20T02:00:00.000Z', 'sales')]).execute();
+        await db
+          .insertInto('accountability_entries')
+          .values([entry(100, 'b@2', '2026-11-20T02:00:00.000Z', 'sales')])
+          .execute();
         assert.deepEqual(await entryPolicyKeys(db, NOVEMBER), ['a@1', 'b@2', 'c@1', 'd@1']);
         if (dialect === 'sqlite') {
           // The skip scan's step as entryPolicyKeys writes it (`+created_at`: the bounds are no index's).
-          const plan = (await sql.raw<{ detail: string }>(`explain query plan select policy_key from accountability_entries where +created_at >= '2026-11-01' and +created_at < '2026-12-01' and policy_key > 'a@1' order by policy_key limit 1`).execute(db)).rows.map((p) => p.detail);
-          assert.ok(plan.some((d) => d.includes('accountability_entries_policy')), plan.join('; '));
+          const plan = (
+            await sql
+              .raw<{ detail: string }>(`explain query plan select policy_key from accountability_entries where +created_at >= '2026-11-01' and +created_at < '2026-12-01' and policy_key > 'a@1' order by policy_key limit 1`)
+              .execute(db)
+          ).rows.map((p) => p.detail);
+          assert.ok(
+            plan.some((d) => d.includes('accountability_entries_policy')),
+            plan.join('; '),
+          );
           assert.ok(!plan.some((d) => /TEMP B-TREE/.test(d)), plan.join('; '));
         } else {
           const ix = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'accountability_entries_policy'`.execute(db);

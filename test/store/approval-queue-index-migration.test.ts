@@ -40,7 +40,10 @@ for (const { dialect, skip } of await engines()) {
         const r = receive({ channel: 'phone', description: '升级前的案件', complainant: { anonymous: true } }, { id, number: 'KS-2026-000001' }, { actor: agent, now, policy, calendar });
         await insertReceived(r);
         let state: CaseState = { complaint: r.complaint, clocks: r.clocks, calendar };
-        for (const [action, input] of [['judge', { valid: true }], ['classify', { category: policy.categories.find((c) => c.department === dept)?.code ?? policy.categories[0]!.code, grade: 'general' }]] as const) {
+        for (const [action, input] of [
+          ['judge', { valid: true }],
+          ['classify', { category: policy.categories.find((c) => c.department === dept)?.code ?? policy.categories[0]!.code, grade: 'general' }],
+        ] as const) {
           const d = apply(state.complaint, state.clocks, action, input, { actor: specialist, now, policy, calendar });
           if (d.kind !== 'applied') throw new Error(JSON.stringify(d));
           const before = state;
@@ -66,7 +69,10 @@ for (const { dialect, skip } of await engines()) {
         const manager = actorOf((await findUserByUsername(database.db, 'deptmanager'))!);
         assert.ok(manager.roles.includes('approver') && manager.managerOf.length, 'the demo manager approves and manages: three branches');
         const listed = await listComplaints(database.db, dialect, manager, {}, { limit: 1 });
-        assert.deepEqual(listed.items.map((x) => x.id), [id]);
+        assert.deepEqual(
+          listed.items.map((x) => x.id),
+          [id],
+        );
         assert.equal(listed.nextCursor, null);
       } finally {
         await drop();

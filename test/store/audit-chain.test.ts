@@ -42,7 +42,16 @@ for (const { dialect, skip } of await engines()) {
 
     it('the database refuses UPDATE and DELETE on the timeline and the access log', async () => {
       const db = k.testDb.database.db;
-      const refused = async (q: Promise<unknown>) => assert.match(String(await q.then(() => 'accepted', (e: Error) => e.message)), /append-only/);
+      const refused = async (q: Promise<unknown>) =>
+        assert.match(
+          String(
+            await q.then(
+              () => 'accepted',
+              (e: Error) => e.message,
+            ),
+          ),
+          /append-only/,
+        );
       await refused(db.updateTable('complaint_events').set({ actor_name: '别人' }).where('complaint_id', '=', ids[0]!).execute());
       await refused(db.deleteFrom('complaint_events').where('complaint_id', '=', ids[0]!).execute());
       await refused(db.updateTable('pii_access_log').set({ user_name: '别人' }).execute());
@@ -91,7 +100,12 @@ for (const { dialect, skip } of await engines()) {
     it('an edited event is caught, and so is a deleted one', async () => {
       const db = k.testDb.database.db;
       await disableAppendOnly(db, dialect);
-      await db.updateTable('complaint_events').set({ data: sql`replace(data, 'general', 'major')` as never }).where('complaint_id', '=', ids[1]!).where('seq', '=', 3).execute();
+      await db
+        .updateTable('complaint_events')
+        .set({ data: sql`replace(data, 'general', 'major')` as never })
+        .where('complaint_id', '=', ids[1]!)
+        .where('seq', '=', 3)
+        .execute();
       let r = await verifyChains(db);
       assert.deepEqual(r.problems, [{ complaintId: ids[1], seq: 3, problem: 'hash_mismatch', log: 'events' }]);
       await db.deleteFrom('complaint_events').where('complaint_id', '=', ids[2]!).where('seq', '=', 2).execute();

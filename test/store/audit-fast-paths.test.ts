@@ -27,7 +27,7 @@ function referenceCaseDigest(row: Record<string, unknown>): string {
 /** A small deterministic generator (no Math.random: a failure must be reproducible). */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
 }
 const PIECES = ['快递', 'a', '"', '\\', '\\ud800', '\n', '\u0001', '😀', '\uD83D', '\uDE00', 'é', '', ' ', '/', '\u2028'];
 function text(r: () => number): string {
@@ -63,8 +63,16 @@ describe('audit fast paths', () => {
     for (let i = 0; i < 20_000; i++) {
       const v = value(r, 0);
       if (outcome(() => referenceJsonValue(v)) !== outcome(() => JSON.parse(JSON.stringify(v ?? null) as string))) lone++; // the reviver repaired something
-      assert.equal(outcome(() => jsonValue(v)), outcome(() => referenceJsonValue(v)), `value #${i}`);
-      assert.equal(outcome(() => canonicalize(jsonValue(v))), outcome(() => canonicalize(referenceJsonValue(v))), `value #${i}`);
+      assert.equal(
+        outcome(() => jsonValue(v)),
+        outcome(() => referenceJsonValue(v)),
+        `value #${i}`,
+      );
+      assert.equal(
+        outcome(() => canonicalize(jsonValue(v))),
+        outcome(() => canonicalize(referenceJsonValue(v))),
+        `value #${i}`,
+      );
     }
     assert.ok(lone > 100, 'the generator makes values with lone surrogates too');
   });
@@ -87,8 +95,16 @@ describe('audit fast paths', () => {
       const defaults: Record<string, unknown> = {};
       for (const name of ['id', 'body', 'state', 'version', 'search_rowid', 'record', 'needs_approval', 'next_due_at', 'b', 'a', 'Z', '_'])
         if (r() < 0.6) (r() < 0.5 ? row : defaults)[name] = [null, undefined, 3, 10n, text(r), 0][Math.floor(r() * 6)];
-      assert.equal(outcome(() => caseDigest(row, defaults)), outcome(() => referenceCaseDigest({ ...defaults, ...row })), `row #${i}`);
-      assert.equal(outcome(() => caseDigest(row)), outcome(() => referenceCaseDigest(row)), `row #${i}`);
+      assert.equal(
+        outcome(() => caseDigest(row, defaults)),
+        outcome(() => referenceCaseDigest({ ...defaults, ...row })),
+        `row #${i}`,
+      );
+      assert.equal(
+        outcome(() => caseDigest(row)),
+        outcome(() => referenceCaseDigest(row)),
+        `row #${i}`,
+      );
     }
   });
 

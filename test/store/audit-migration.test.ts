@@ -28,7 +28,15 @@ import { appendEvents, eventHash, GENESIS_HASH, verifyChains } from '../../src/s
 import { recordPiiAccess } from '../../src/store/pii-access.repository.js';
 import { latestCheckpoint, writeCheckpoint } from '../../src/audit/checkpoint.js';
 
-const before0009: Record<string, Migration> = { '0001-initial': m0001, '0002-full-text-search': m0002, '0003-customer-channels': m0003, '0004-next-due': m0004, '0005-pii-access-log': m0005, '0006-search-rowid': m0006, '0007-shared-caches': m0007 };
+const before0009: Record<string, Migration> = {
+  '0001-initial': m0001,
+  '0002-full-text-search': m0002,
+  '0003-customer-channels': m0003,
+  '0004-next-due': m0004,
+  '0005-pii-access-log': m0005,
+  '0006-search-rowid': m0006,
+  '0007-shared-caches': m0007,
+};
 
 const ID = '019a0000-0000-7000-8000-000000000001';
 const AT = '2026-03-02T01:00:00.000Z';
@@ -38,19 +46,47 @@ async function legacyTrail(db: Kysely<any>): Promise<void> {
   await db
     .insertInto('complaints')
     .values({
-      id: ID, number: 'KS-2026-000001', kind: 'complaint', channel: 'phone', state: 'triaged', grade: null, category: null, department_code: null, primary_handler_id: null,
-      first_responder_id: 'u1', tier: 1, cycle: 1, policy_key: 'kesu-default@1', title: '旧案件', search_text: 'ks-2026-000001', received_at: AT, updated_at: AT, resolve_due_at: null,
-      overdue: 0, needs_approval: 0, version: 2, body: '{}',
+      id: ID,
+      number: 'KS-2026-000001',
+      kind: 'complaint',
+      channel: 'phone',
+      state: 'triaged',
+      grade: null,
+      category: null,
+      department_code: null,
+      primary_handler_id: null,
+      first_responder_id: 'u1',
+      tier: 1,
+      cycle: 1,
+      policy_key: 'kesu-default@1',
+      title: '旧案件',
+      search_text: 'ks-2026-000001',
+      received_at: AT,
+      updated_at: AT,
+      resolve_due_at: null,
+      overdue: 0,
+      needs_approval: 0,
+      version: 2,
+      body: '{}',
     })
     .execute();
   let prev = GENESIS_HASH;
-  for (const [seq, type, to] of [[1, 'received', 'received'], [2, 'transition', 'triaged']] as const) {
+  for (const [seq, type, to] of [
+    [1, 'received', 'received'],
+    [2, 'transition', 'triaged'],
+  ] as const) {
     const row = { complaint_id: ID, seq, type, action: null, actor_id: 'u1', actor_name: '张三', at: AT, from_state: null, to_state: to, data: '{}', prev_hash: prev };
     prev = eventHash(row);
-    await db.insertInto('complaint_events').values({ ...row, hash: prev }).execute();
+    await db
+      .insertInto('complaint_events')
+      .values({ ...row, hash: prev })
+      .execute();
   }
   for (const n of [1, 2])
-    await db.insertInto('pii_access_log').values({ id: `019a0000-0000-7000-8000-00000000010${n}`, at: AT, user_id: 'u1', user_name: '张三', complaint_id: ID, complaint_number: 'KS-2026-000001', fields: '["phone"]', route: null }).execute();
+    await db
+      .insertInto('pii_access_log')
+      .values({ id: `019a0000-0000-7000-8000-00000000010${n}`, at: AT, user_id: 'u1', user_name: '张三', complaint_id: ID, complaint_number: 'KS-2026-000001', fields: '["phone"]', route: null })
+      .execute();
 }
 
 for (const { dialect, skip } of await engines()) {
@@ -97,7 +133,13 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(r.checked, 2);
       assert.equal(r.accessChecked, 2);
       const access = await database.db.selectFrom('pii_access_log').select(['seq', 'scheme']).orderBy('seq').execute();
-      assert.deepEqual(access.map((a) => [Number(a.seq), Number(a.scheme)]), [[1, 1], [2, 1]]);
+      assert.deepEqual(
+        access.map((a) => [Number(a.seq), Number(a.scheme)]),
+        [
+          [1, 1],
+          [2, 1],
+        ],
+      );
     });
 
     it('the first checkpoint anchors them; new records continue them with MACs', async () => {
@@ -105,10 +147,15 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(cp.anchored, 2);
       assert.equal(cp.heads, 2);
       const keys = database.audit.keys();
-      await database.db.transaction().execute((trx) => appendEvents(trx, ID, [{ complaintId: ID, type: 'note', action: null, actorId: 'u2', actorName: '李四', at: '2026-04-01T01:00:00.000Z', fromState: null, toState: null, data: { text: '新记录' } } as never]));
+      await database.db
+        .transaction()
+        .execute((trx) => appendEvents(trx, ID, [{ complaintId: ID, type: 'note', action: null, actorId: 'u2', actorName: '李四', at: '2026-04-01T01:00:00.000Z', fromState: null, toState: null, data: { text: '新记录' } } as never]));
       await recordPiiAccess(database.db, { id: '019a0000-0000-7000-8000-000000000201', at: '2026-04-01T01:00:00.000Z', userId: 'u2', userName: '李四', complaintId: ID, complaintNumber: 'KS-2026-000001', fields: ['phone'], route: null });
       const events = await database.db.selectFrom('complaint_events').select(['seq', 'scheme', 'key_id']).orderBy('seq').execute();
-      assert.deepEqual(events.map((e) => Number(e.scheme)), [1, 1, 2]);
+      assert.deepEqual(
+        events.map((e) => Number(e.scheme)),
+        [1, 1, 2],
+      );
       assert.equal(events[2]!.key_id, keys.current.id);
       const r = await verifyChains(database.db, { checkpoint: latestCheckpoint(checkpointDir(), keys) });
       assert.deepEqual(r.problems, []);

@@ -134,7 +134,10 @@ const manipulations: { name: string; expect: ProblemKind[]; run(a: Attacker, id:
 
 async function insertEvent(a: Attacker, e: Row): Promise<void> {
   const cols = ['complaint_id', 'seq', 'type', 'action', 'actor_id', 'actor_name', 'at', 'from_state', 'to_state', 'data', 'prev_hash', 'hash', 'scheme', 'key_id'];
-  await a.q(`insert into complaint_events (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')})`, cols.map((c) => (c === 'seq' || c === 'scheme' ? Number(e[c] ?? 2) : (e[c] ?? null))));
+  await a.q(
+    `insert into complaint_events (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')})`,
+    cols.map((c) => (c === 'seq' || c === 'scheme' ? Number(e[c] ?? 2) : (e[c] ?? null))),
+  );
 }
 
 const pgParams = (text: string) => {
@@ -215,23 +218,27 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(targets.size, manipulations.length * 2);
     });
 
-    it('`kesu audit verify` run as an operator runs it names every tampered case and exits 1', { skip: dialect === 'postgres' ? "the PostgreSQL test database's audit key is this process's own, not in a data folder the CLI reads" : false }, async () => {
-      const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-        const env: NodeJS.ProcessEnv = { ...process.env, KESU_DATA_DIR: k.testDb.dataDir!, DATABASE_URL: '' };
-        delete env.KESU_AUDIT_KEY;
-        delete env.KESU_AUDIT_KEY_FILE;
-        const root = new URL('../..', import.meta.url).pathname;
-        const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/kesu.ts'), 'audit', 'verify', '--checkpoint', checkpointFile], { cwd: root, env });
-        let out = '';
-        let err = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-        child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-        child.on('close', (code) => resolve({ code, out, err }));
-      });
-      assert.equal(r.code, 1, r.out + r.err);
-      const named = new Set([...r.out.matchAll(/TAMPERED complaint (\S+)/g)].map((m) => m[1]));
-      assert.deepEqual([...named].sort(), [...targets.keys()].sort(), r.out);
-    });
+    it(
+      '`kesu audit verify` run as an operator runs it names every tampered case and exits 1',
+      { skip: dialect === 'postgres' ? "the PostgreSQL test database's audit key is this process's own, not in a data folder the CLI reads" : false },
+      async () => {
+        const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+          const env: NodeJS.ProcessEnv = { ...process.env, KESU_DATA_DIR: k.testDb.dataDir!, DATABASE_URL: '' };
+          delete env.KESU_AUDIT_KEY;
+          delete env.KESU_AUDIT_KEY_FILE;
+          const root = new URL('../..', import.meta.url).pathname;
+          const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/kesu.ts'), 'audit', 'verify', '--checkpoint', checkpointFile], { cwd: root, env });
+          let out = '';
+          let err = '';
+          child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+          child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+          child.on('close', (code) => resolve({ code, out, err }));
+        });
+        assert.equal(r.code, 1, r.out + r.err);
+        const named = new Set([...r.out.matchAll(/TAMPERED complaint (\S+)/g)].map((m) => m[1]));
+        assert.deepEqual([...named].sort(), [...targets.keys()].sort(), r.out);
+      },
+    );
 
     it('a forged or foreign checkpoint is reported', async () => {
       const other = keyringOf(['someone else entirely, another key'], 'other');

@@ -67,16 +67,28 @@ for (const { dialect, skip } of await engines()) {
 
     it('on SQLite, starts from the key and probes the participants per case', { skip: dialect !== 'sqlite' && 'SQLite plan only' }, async () => {
       const db = k.app.database.db;
-      const c = casesByContactQuery(db, await actor('agent'), [key]).select('body').orderBy('received_at', 'desc').orderBy('id', 'desc').limit(50).compile();
+      const c = casesByContactQuery(db, await actor('agent'), [key])
+        .select('body')
+        .orderBy('received_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(50)
+        .compile();
       let i = 0;
       const text = c.sql.replace(/\?/g, () => {
         const v = c.parameters[i++];
         return typeof v === 'number' ? String(v) : `'${String(v)}'`;
       });
       const plan = (await sql<{ detail: string }>`explain query plan ${sql.raw(text)}`.execute(db)).rows.map((r) => r.detail);
-      assert.equal(plan.find((d) => d.startsWith('SEARCH')), 'SEARCH contact_keys USING COVERING INDEX sqlite_autoindex_contact_keys_1 (key=?)', plan.join('\n'));
+      assert.equal(
+        plan.find((d) => d.startsWith('SEARCH')),
+        'SEARCH contact_keys USING COVERING INDEX sqlite_autoindex_contact_keys_1 (key=?)',
+        plan.join('\n'),
+      );
       assert.ok(!plan.some((d) => d.startsWith('LIST SUBQUERY')), `no list of the agent's cases:\n${plan.join('\n')}`);
-      assert.ok(plan.some((d) => d.startsWith('CORRELATED LIST SUBQUERY')), plan.join('\n'));
+      assert.ok(
+        plan.some((d) => d.startsWith('CORRELATED LIST SUBQUERY')),
+        plan.join('\n'),
+      );
     });
   });
 }

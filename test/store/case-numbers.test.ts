@@ -18,7 +18,6 @@ import { actorOf, findUserByUsername } from '../../src/store/user.repository.js'
 const intake = { channel: 'phone', description: '快递破损，要求赔偿', complainant: { anonymous: true } };
 const seqOf = (number: string) => Number(number.split('-')[2]);
 
-
 for (const { dialect, skip } of await engines()) {
   describe(`case numbers (${dialect})`, { skip }, () => {
     const cleanups: (() => Promise<void>)[] = [];

@@ -30,7 +30,11 @@ for (const { dialect, skip } of await engines()) {
         await seedDemo(app);
         const agent = actorOf((await findUserByUsername(database.db, 'agent'))!);
         for (const [n, { text }] of items.slice(0, 16).entries()) {
-          const r = receive({ channel: 'phone', description: text, complainant: { anonymous: true } }, { id: `01900000-0000-7000-8000-0000000400${String(n).padStart(2, '0')}`, number: `KS-2026-0000${String(n + 10)}` }, { actor: agent, now, policy, calendar });
+          const r = receive(
+            { channel: 'phone', description: text, complainant: { anonymous: true } },
+            { id: `01900000-0000-7000-8000-0000000400${String(n).padStart(2, '0')}`, number: `KS-2026-0000${String(n + 10)}` },
+            { actor: agent, now, policy, calendar },
+          );
           // Answered, as far as matching reads a case (its state and body).
           const answered: Complaint = { ...r.complaint, state: 'answered', answer: { text: '已处理', method: 'phone', written: false, answeredBy: agent.id, answeredAt: now.toISOString() } };
           await insertReceived({ ...r, complaint: answered });
@@ -47,9 +51,15 @@ for (const { dialect, skip } of await engines()) {
         const texts = [...items.slice(20, 30).map((x) => x.text), items[0]!.text];
         const run = async () => Promise.all(texts.map((text) => matchText(app, specialist, { text, limit: 10 })));
         const cut = await run();
-        await insertCaseTerms(database.db, seeded.map((r) => caseTermsRow(JSON.parse(r.body as string) as Complaint)));
+        await insertCaseTerms(
+          database.db,
+          seeded.map((r) => caseTermsRow(JSON.parse(r.body as string) as Complaint)),
+        );
         const stored = await run();
-        assert.deepEqual(stored.map((m) => m.cases), cut.map((m) => m.cases));
+        assert.deepEqual(
+          stored.map((m) => m.cases),
+          cut.map((m) => m.cases),
+        );
         assert.ok(cut.filter((m) => m.cases.length).length >= 6, 'the old cases are found');
         assert.equal(cut.at(-1)!.cases[0]!.id, seeded.find((r) => (JSON.parse(r.body as string) as Complaint).description === items[0]!.text)!.id);
       } finally {

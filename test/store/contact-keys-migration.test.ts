@@ -27,7 +27,6 @@ const person = (id: string, roles: Actor['roles']): Actor => ({ id, kind: 'user'
 const agent = person('old-agent', ['agent']);
 const specialist = person('some-specialist', ['specialist']);
 
-
 for (const { dialect, skip } of await engines()) {
   describe(`migration 0011 contact keys (${dialect})`, { skip }, () => {
     it('keys the cases of a database made before it, under the configured key', async () => {
@@ -41,10 +40,7 @@ for (const { dialect, skip } of await engines()) {
         const policy = await app.activePolicy();
         const calendar = await app.calendarFor(policy);
         // Cases as the code before 0011 stored them: no contact keys.
-        const old = [
-          { complainant: { name: '王芳', phone: '(+86) 139-0000-4321', email: 'Wang.Fang@Example.com' } },
-          { complainant: { name: '匿名', phone: '13900004321', anonymous: true } },
-        ];
+        const old = [{ complainant: { name: '王芳', phone: '(+86) 139-0000-4321', email: 'Wang.Fang@Example.com' } }, { complainant: { name: '匿名', phone: '13900004321', anonymous: true } }];
         const ids: string[] = [];
         for (const [i, body] of old.entries()) {
           const id = `0190000${i}-0000-7000-8000-000000000000`;
@@ -62,11 +58,21 @@ for (const { dialect, skip } of await engines()) {
 
         for (const phone of ['13900004321', '+86 139 0000 4321', '0086-139-0000-4321', '139 0000 4321', '(+86)13900004321']) {
           const list = await listComplaints(app, specialist, { text: phone }, { limit: 10 });
-          assert.deepEqual(list.items.map((x) => x.id), [ids[0]], `search ${phone}: the anonymous case is not keyed`);
+          assert.deepEqual(
+            list.items.map((x) => x.id),
+            [ids[0]],
+            `search ${phone}: the anonymous case is not keyed`,
+          );
           const h = await callerHistory(app, specialist, { phone });
-          assert.deepEqual(h.open.map((x) => x.id), [ids[0]]);
+          assert.deepEqual(
+            h.open.map((x) => x.id),
+            [ids[0]],
+          );
         }
-        assert.deepEqual((await listComplaints(app, specialist, { text: 'wang.fang@example.com' }, { limit: 10 })).items.map((x) => x.id), [ids[0]]);
+        assert.deepEqual(
+          (await listComplaints(app, specialist, { text: 'wang.fang@example.com' }, { limit: 10 })).items.map((x) => x.id),
+          [ids[0]],
+        );
         assert.equal((await callerHistory(app, specialist, { last4: '4321', name: '王芳' })).counts.total, 1);
         // The old agent (first responder) finds their case; another agent does not.
         assert.equal((await callerHistory(app, agent, { phone: '13900004321' })).counts.total, 1);

@@ -50,7 +50,10 @@ for (const { dialect, skip } of await engines()) {
       assert.equal(r.status, 201);
       const id = r.body.complaint.id as string;
       ck.k.clock.advance(25 * HOUR);
-      assert.deepEqual((await sweepDeadlines(ck.k.app)).fired.filter((f) => f.complaintId === id).map((f) => `${f.clock}:${f.action}`), ['triage:breach']);
+      assert.deepEqual(
+        (await sweepDeadlines(ck.k.app)).fired.filter((f) => f.complaintId === id).map((f) => `${f.clock}:${f.action}`),
+        ['triage:breach'],
+      );
       const v1 = await stored(id);
       // 24 h later the resolve deadline and the escalation clock the breach started fall due together.
       ck.k.clock.advance(24 * HOUR);
@@ -80,23 +83,31 @@ for (const { dialect, skip } of await engines()) {
       ck.k.clock.advance(25 * HOUR);
       const app = ck.k.app;
       await assert.rejects(
-        db().transaction().execute(async (trx) => {
-          const locked = (await lockForDecision(app, trx, id))!;
-          const d = apply(locked.complaint, locked.clocks, 'breach', { clock: 'triage' }, { actor: SYSTEM_ACTOR, now: app.now(), policy: locked.policy, calendar: locked.calendar });
-          assert.equal(d.kind, 'applied');
-          if (d.kind !== 'applied') return;
-          await persistDecisions(trx, locked, [d, d]);
-        }),
+        db()
+          .transaction()
+          .execute(async (trx) => {
+            const locked = (await lockForDecision(app, trx, id))!;
+            const d = apply(locked.complaint, locked.clocks, 'breach', { clock: 'triage' }, { actor: SYSTEM_ACTOR, now: app.now(), policy: locked.policy, calendar: locked.calendar });
+            assert.equal(d.kind, 'applied');
+            if (d.kind !== 'applied') return;
+            await persistDecisions(trx, locked, [d, d]);
+          }),
         /does not follow/,
       );
       await assert.rejects(
-        db().transaction().execute(async (trx) => {
-          const locked = (await lockForDecision(app, trx, id))!;
-          const d = apply(locked.complaint, locked.clocks, 'breach', { clock: 'triage' }, { actor: SYSTEM_ACTOR, now: app.now(), policy: locked.policy, calendar: locked.calendar });
-          if (d.kind !== 'applied') throw new Error(d.detail);
-          await trx.updateTable('complaints').set({ version: locked.complaint.version + 1 }).where('id', '=', id).execute();
-          await persistDecisions(trx, locked, [d]);
-        }),
+        db()
+          .transaction()
+          .execute(async (trx) => {
+            const locked = (await lockForDecision(app, trx, id))!;
+            const d = apply(locked.complaint, locked.clocks, 'breach', { clock: 'triage' }, { actor: SYSTEM_ACTOR, now: app.now(), policy: locked.policy, calendar: locked.calendar });
+            if (d.kind !== 'applied') throw new Error(d.detail);
+            await trx
+              .updateTable('complaints')
+              .set({ version: locked.complaint.version + 1 })
+              .where('id', '=', id)
+              .execute();
+            await persistDecisions(trx, locked, [d]);
+          }),
         (e) => e instanceof AppError && e.code === 'conflict',
       );
       assert.equal(await stored(id), 1, 'nothing was written');

@@ -47,8 +47,28 @@ for (const { dialect, skip } of await engines()) {
         assert.deepEqual([old?.state, old?.primaryHandlerId, old?.version], ['assigned', handler!.id, state.complaint.version]);
         const events = await database.db.selectFrom('complaint_events').select('action').where('complaint_id', '=', id).execute();
         assert.equal(events.length, 4, 'every event carried forward');
-        assert.equal(Number((await database.db.selectFrom('duties').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n), 0);
-        assert.equal(Number((await database.db.selectFrom('duty_history').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n), 0);
+        assert.equal(
+          Number(
+            (
+              await database.db
+                .selectFrom('duties')
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          ),
+          0,
+        );
+        assert.equal(
+          Number(
+            (
+              await database.db
+                .selectFrom('duty_history')
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          ),
+          0,
+        );
         // The sweeper runs its duty job on the upgraded database (the default policy has no duties).
         const s = await sweepDeadlines(app);
         assert.deepEqual(s.duties, { created: [], reminded: [], breached: [] });

@@ -34,11 +34,17 @@ for (const { dialect, skip } of await engines()) {
         const stored = await database.db.selectFrom('policies').select(['key', 'document']).where('active', '=', 1).executeTakeFirstOrThrow();
         const doc = JSON.parse(stored.document) as Record<string, unknown>;
         delete doc.knowledge;
-        await database.db.updateTable('policies').set({ document: JSON.stringify(doc) }).where('key', '=', stored.key).execute();
+        await database.db
+          .updateTable('policies')
+          .set({ document: JSON.stringify(doc) })
+          .where('key', '=', stored.key)
+          .execute();
         const app = createApp(database, { now: () => now });
 
         const users = new Map((await listUsers(database.db)).map((u) => [u.username, actorOf(u)!]));
-        const received = await withCaseTermsTable(database.db, () => receiveComplaint(app, users.get('agent')!, { channel: 'phone', description: '快递延误五天没有送达，客户很着急。', complainant: { name: '林先生', phone: '13812345678' } }));
+        const received = await withCaseTermsTable(database.db, () =>
+          receiveComplaint(app, users.get('agent')!, { channel: 'phone', description: '快递延误五天没有送达，客户很着急。', complainant: { name: '林先生', phone: '13812345678' } }),
+        );
         const id = received.complaint.id;
         const sp = users.get('specialist')!;
         const h = users.get('handler')!;
@@ -60,8 +66,15 @@ for (const { dialect, skip } of await engines()) {
         await assert.rejects(createArticle(app, users.get('agent')!, { title: '快递延误', symptom: '延误', cause: '', steps: ['致歉'], scripts: [], category: null, products: [], policyId: null, status: 'published' }), /may not edit/);
         const a = await createArticle(app, sp, { title: '快递延误处理', symptom: '快递延误未送达', cause: '运力不足', steps: ['优先派送'], scripts: [], category: 'timeliness', products: [], policyId: null, status: 'published' });
         const m = await matchText(app, users.get('admin')!, { text: '快递延误了', category: 'timeliness' });
-        assert.deepEqual(m.articles.map((x) => x.id), [a.id]);
-        assert.deepEqual(m.cases.map((x) => x.id), [id], 'the case indexed by the old code is matched');
+        assert.deepEqual(
+          m.articles.map((x) => x.id),
+          [a.id],
+        );
+        assert.deepEqual(
+          m.cases.map((x) => x.id),
+          [id],
+          'the case indexed by the old code is matched',
+        );
         const draft = await draftFromCase(app, sp, id);
         assert.ok(!JSON.stringify(draft).includes('林先生') && !JSON.stringify(draft).includes('13812345678'));
       } finally {

@@ -37,7 +37,11 @@ for (const { dialect, skip } of await engines()) {
         lease_owner: null,
         last_attempt_at: null,
       }));
-      for (let i = 0; i < rows.length; i += 500) await t.database.db.insertInto('outbox').values(rows.slice(i, i + 500)).execute();
+      for (let i = 0; i < rows.length; i += 500)
+        await t.database.db
+          .insertInto('outbox')
+          .values(rows.slice(i, i + 500))
+          .execute();
       await sql`analyze`.execute(t.database.db);
     });
     after(async () => t?.drop());
@@ -46,7 +50,11 @@ for (const { dialect, skip } of await engines()) {
       for (const limit of [1, 50, 200]) {
         const claimed = await claimDue(t.database.db, dialect, { now: '2026-12-31T00:00:00.000Z', leaseUntil: '2027-01-01T00:00:00.000Z', owner: `owner-${limit}`, limit });
         assert.equal(claimed.length, limit, `claimed ${claimed.length} rows for a limit of ${limit}`);
-        const marked = await t.database.db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).where('lease_owner', '=', `owner-${limit}`).executeTakeFirstOrThrow();
+        const marked = await t.database.db
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('lease_owner', '=', `owner-${limit}`)
+          .executeTakeFirstOrThrow();
         assert.equal(Number(marked.n), limit, 'only the claimed rows are marked sending');
       }
     });

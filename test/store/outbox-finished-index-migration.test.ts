@@ -71,15 +71,21 @@ for (const { dialect, skip } of await engines()) {
           // its key — not a walk of the status index over every sent row to find them.
           const prunePlan = (await sql<{ detail: string }>`explain query plan ${pruneOutboxStatement('sqlite', '2026-02-01', 100)}`.execute(database.db)).rows.map((p) => p.detail);
           const joined = prunePlan.join(' | ');
-          assert.ok(prunePlan.some((d) => d.includes('USING INDEX outbox_finished')), joined);
-          assert.ok(prunePlan.some((d) => /^SEARCH outbox USING (INDEX sqlite_autoindex_outbox_1|INTEGER PRIMARY KEY|PRIMARY KEY) \(id=\?\)/.test(d)), joined);
+          assert.ok(
+            prunePlan.some((d) => d.includes('USING INDEX outbox_finished')),
+            joined,
+          );
+          assert.ok(
+            prunePlan.some((d) => /^SEARCH outbox USING (INDEX sqlite_autoindex_outbox_1|INTEGER PRIMARY KEY|PRIMARY KEY) \(id=\?\)/.test(d)),
+            joined,
+          );
           assert.ok(!prunePlan.some((d) => d.includes('outbox_pending') || /^SCAN/.test(d)), joined);
         } else {
           const ix = await sql<{ indexname: string }>`select indexname from pg_indexes where indexname = 'outbox_finished'`.execute(database.db);
           assert.equal(ix.rows.length, 1);
         }
         let deleted = 0;
-        for (let n = -1; n !== 0; ) deleted += n = await pruneOutbox(database, '2026-02-01T00:00:00.000Z', 2);
+        for (let n = -1; n !== 0;) deleted += n = await pruneOutbox(database, '2026-02-01T00:00:00.000Z', 2);
         assert.equal(deleted, 4);
         assert.deepEqual(
           (await snapshot(database.db)).map((r) => r.id),

@@ -59,7 +59,10 @@ for (const { dialect, skip } of await engines()) {
         if (dialect === 'sqlite') {
           const plan = (await database.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]))).rows.map((p) => p.detail);
           const joined = plan.join(' | ');
-          assert.ok(plan.some((d) => /^SEARCH outbox USING INDEX outbox_pending_channel \(channel=\?\)/.test(d)), joined);
+          assert.ok(
+            plan.some((d) => /^SEARCH outbox USING INDEX outbox_pending_channel \(channel=\?\)/.test(d)),
+            joined,
+          );
           assert.ok(!plan.some((d) => d.includes('outbox_pending ') || /^SCAN/.test(d)), joined);
         } else {
           const ix = await database.db.executeQuery<{ indexdef: string }>(CompiledQuery.raw(`select indexdef from pg_indexes where indexname = 'outbox_pending_channel'`));
@@ -71,7 +74,10 @@ for (const { dialect, skip } of await engines()) {
             await trx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'));
             return (await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${statement.sql}`, [...statement.parameters]))).rows.map((p) => p['QUERY PLAN']);
           });
-          assert.ok(plan.some((d) => d.includes('outbox_pending_channel')), plan.join(' | '));
+          assert.ok(
+            plan.some((d) => d.includes('outbox_pending_channel')),
+            plan.join(' | '),
+          );
         }
         assert.equal(await skipPending(database.db, 'webhook', now, REASON), 1);
         assert.equal(await skipPending(database.db, 'webhook', now, REASON), 0, 'nothing left to settle');

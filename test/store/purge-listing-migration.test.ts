@@ -18,7 +18,13 @@ import { LEDGER_MAPPING, ledgerSheet } from '../../bench/ledger-sheet.js';
 
 async function db0032Scratch(db: import('kysely').Kysely<any>, what: 'create' | 'drop'): Promise<void> {
   if (what === 'drop') return void (await db.schema.dropTable('report_rollup_marks').execute());
-  await db.schema.createTable('report_rollup_marks').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('from_at', 'text').addColumn('to_at', 'text').addColumn('created_at', 'text').execute();
+  await db.schema
+    .createTable('report_rollup_marks')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('from_at', 'text')
+    .addColumn('to_at', 'text')
+    .addColumn('created_at', 'text')
+    .execute();
 }
 
 const BEFORE = MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0030-purge-listing') - 1]!;
@@ -45,7 +51,10 @@ for (const { dialect, skip } of await engines()) {
         assert.deepEqual(await database.db.selectFrom('complaints').selectAll().orderBy('id').execute(), before, 'every case row as it was');
         if (dialect === 'sqlite') {
           const plan = await sql<{ detail: string }>`explain query plan select id from complaints where state = 'archived' and updated_at <= '2029' and id > '' order by id limit 100`.execute(database.db);
-          assert.deepEqual(plan.rows.map((p) => p.detail), ['SEARCH complaints USING INDEX complaints_state_id (state=? AND id>?)']);
+          assert.deepEqual(
+            plan.rows.map((p) => p.detail),
+            ['SEARCH complaints USING INDEX complaints_state_id (state=? AND id>?)'],
+          );
         } else {
           const ix = await sql<{ n: number }>`select count(*)::int as n from pg_indexes where tablename = 'complaints' and indexname = 'complaints_state_id'`.execute(database.db);
           assert.equal(ix.rows[0]!.n, 1);

@@ -25,7 +25,6 @@ const agent = person('old-agent', ['agent']);
 const specialist = person('old-specialist', ['specialist']);
 const handler = person('old-handler', ['handler']);
 
-
 for (const { dialect, skip } of await engines()) {
   describe(`migration 0013 report facts (${dialect})`, { skip }, () => {
     it('back-fills the facts of cases made before it from their timelines', async () => {
@@ -75,8 +74,14 @@ for (const { dialect, skip } of await engines()) {
         // Mon 10:00–12:00, 13:30–17:30, Tue 08:30–10:00 = 7.5 working hours pending.
         assert.equal(Number(facts.paused_wms), 7.5 * 3600_000);
         const clocks = await database.db.selectFrom('clock_facts').selectAll().where('complaint_id', '=', id).orderBy('kind').execute();
-        assert.deepEqual(clocks.filter((k) => k.kind === 'triage').map((k) => [k.status, k.outcome]), [['stopped', 'met']]);
-        assert.deepEqual(clocks.filter((k) => k.kind === 'resolve').map((k) => [k.status, k.outcome, k.pauses]), [['running', 'running', 1]]);
+        assert.deepEqual(
+          clocks.filter((k) => k.kind === 'triage').map((k) => [k.status, k.outcome]),
+          [['stopped', 'met']],
+        );
+        assert.deepEqual(
+          clocks.filter((k) => k.kind === 'resolve').map((k) => [k.status, k.outcome, k.pauses]),
+          [['running', 'running', 1]],
+        );
 
         // After the upgrade the decision writer continues the same row.
         now = new Date('2026-03-03T11:00:00+08:00');

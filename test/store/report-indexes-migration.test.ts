@@ -45,25 +45,27 @@ for (const { dialect, skip } of await engines()) {
         assert.ok(seeded.events.length >= 2 && seeded.clocks.length >= 1, 'the old case has events and clocks');
         if (dialect === 'sqlite') {
           const plan = async (q: string) => (await sql.raw<{ detail: string }>(`explain query plan ${q}`).execute(database.db)).rows.map((p) => p.detail);
-          assert.deepEqual(await plan(`select count(*) from complaint_events where action = 'close' and at >= '2026-03-01'`), [
-            'SEARCH complaint_events USING COVERING INDEX complaint_events_action_at (action=? AND at>?)',
-          ]);
-          assert.deepEqual(await plan(`select complaint_id from clocks where status = 'running' and due_at <= '2026-03-03' order by due_at`), [
-            'SEARCH clocks USING INDEX clocks_status_due (status=? AND due_at<?)',
-          ]);
+          assert.deepEqual(await plan(`select count(*) from complaint_events where action = 'close' and at >= '2026-03-01'`), ['SEARCH complaint_events USING COVERING INDEX complaint_events_action_at (action=? AND at>?)']);
+          assert.deepEqual(await plan(`select complaint_id from clocks where status = 'running' and due_at <= '2026-03-03' order by due_at`), ['SEARCH clocks USING INDEX clocks_status_due (status=? AND due_at<?)']);
           assert.deepEqual(await plan(`select state, grade, department_code, channel, kind, count(*) from complaints where state not in ('closed', 'archived') group by state, grade, department_code, channel, kind`), [
             'SCAN complaints USING COVERING INDEX complaints_open_dims',
           ]);
         } else {
           const ix = await sql<{ indexname: string }>`select indexname from pg_indexes where indexname in (${sql.join(INDEXES)}) order by indexname`.execute(database.db);
-          assert.deepEqual(ix.rows.map((r) => r.indexname), INDEXES);
+          assert.deepEqual(
+            ix.rows.map((r) => r.indexname),
+            INDEXES,
+          );
         }
 
         const manager = actorOf((await findUserByUsername(database.db, 'csmanager'))!);
         const v = await reportDashboard(app, manager);
         assert.equal(v.open.total, 1);
         assert.deepEqual(v.open.byChannel, [{ key: 'phone', count: 1 }]);
-        assert.equal(v.trend.reduce((s, x) => s + x.received, 0), 1);
+        assert.equal(
+          v.trend.reduce((s, x) => s + x.received, 0),
+          1,
+        );
       } finally {
         await drop();
       }

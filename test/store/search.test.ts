@@ -28,12 +28,20 @@ for (const { dialect, skip } of await engines()) {
       for (const text of ['漏水', '快递 延误', '楼上 快递', 'KS-2026-000003']) {
         const sparse = await listComplaints(db, dialect, specialist, { text }, { limit: 4, denseTextAbove: 1_000_000 });
         const dense = await listComplaints(db, dialect, specialist, { text }, { limit: 4, denseTextAbove: 0 });
-        assert.deepEqual(dense.items.map((i) => i.number), sparse.items.map((i) => i.number), text);
+        assert.deepEqual(
+          dense.items.map((i) => i.number),
+          sparse.items.map((i) => i.number),
+          text,
+        );
         if (sparse.nextCursor) {
           const cursor = JSON.parse(JSON.stringify({ order: 'received', key: sparse.items.at(-1)!.receivedAt, id: sparse.items.at(-1)!.id }));
           const s2 = await listComplaints(db, dialect, specialist, { text }, { limit: 4, cursor, denseTextAbove: 1_000_000 });
           const d2 = await listComplaints(db, dialect, specialist, { text }, { limit: 4, cursor, denseTextAbove: 0 });
-          assert.deepEqual(d2.items.map((i) => i.number), s2.items.map((i) => i.number), `${text} page 2`);
+          assert.deepEqual(
+            d2.items.map((i) => i.number),
+            s2.items.map((i) => i.number),
+            `${text} page 2`,
+          );
         }
       }
       const leaks = await listComplaints(db, dialect, specialist, { text: '漏水' }, { limit: 50, denseTextAbove: 0 });

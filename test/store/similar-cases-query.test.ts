@@ -73,7 +73,15 @@ for (const { dialect, skip } of await engines()) {
         dialect === 'postgres'
           ? sql<string>`(select complaint_id from complaint_search where to_tsvector('simple', tokens) @@ to_tsquery('simple', ${tokens.map((t) => `'${t}'`).join(' | ')}))`
           : sql<string>`(select complaint_id from complaint_search where complaint_search match ${tokens.map((t) => `"${t}"`).join(' OR ')})`;
-      const rows = await db.selectFrom('complaints').select('id').where(visibleTo(a)).where('state', 'in', [...RESOLVED_STATES]).where('id', 'in', q).orderBy('received_at', 'desc').orderBy('id', 'desc').execute();
+      const rows = await db
+        .selectFrom('complaints')
+        .select('id')
+        .where(visibleTo(a))
+        .where('state', 'in', [...RESOLVED_STATES])
+        .where('id', 'in', q)
+        .orderBy('received_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
       return rows.map((r) => r.id);
     };
 
@@ -101,16 +109,19 @@ for (const { dialect, skip } of await engines()) {
       assert.ok(!Object.values(seen).some((xs) => xs.includes(ids.open!)), 'an open case is never a similar resolved case');
       // The limit keeps the newest.
       const two = await similarCaseCandidates(db, dialect, await actor('agent'), ['快递'], 2, { form: 'dense' });
-      assert.deepEqual(two.map((r) => r.id), seen['agent 快递']!.slice(0, 2));
+      assert.deepEqual(
+        two.map((r) => r.id),
+        seen['agent 快递']!.slice(0, 2),
+      );
     });
 
     it('on SQLite, a bounded walk gives the visible resolved cases among the newest matches it reads, never another', { skip: dialect !== 'sqlite' && 'SQLite walk only' }, async () => {
       const db = k.app.database.db;
       for (const tokens of [['快递'], ['延误', '冰箱']]) {
         // Every case sharing a word, newest registered first, whatever its state or reader.
-        const matches = (
-          await sql<{ complaint_id: string }>`select complaint_id from complaint_search where complaint_search match ${tokens.map((t) => `"${t}"`).join(' OR ')} order by rowid desc`.execute(db)
-        ).rows.map((r) => r.complaint_id);
+        const matches = (await sql<{ complaint_id: string }>`select complaint_id from complaint_search where complaint_search match ${tokens.map((t) => `"${t}"`).join(' OR ')} order by rowid desc`.execute(db)).rows.map(
+          (r) => r.complaint_id,
+        );
         assert.ok(matches.length >= 4, `${tokens.join('|')}: ${matches.length} matches`);
         for (const username of ['agent', 'handler', 'followup']) {
           const a = await actor(username);
@@ -118,10 +129,17 @@ for (const { dialect, skip } of await engines()) {
           for (let walk = 1; walk <= matches.length + 1; walk++) {
             const window = new Set(matches.slice(0, walk));
             const got = (await similarCaseCandidates(db, dialect, a, tokens, 200, { walk })).map((r) => r.id);
-            assert.deepEqual(got, expected.filter((id) => window.has(id)), `${username} ${tokens.join('|')} walk ${walk}`);
+            assert.deepEqual(
+              got,
+              expected.filter((id) => window.has(id)),
+              `${username} ${tokens.join('|')} walk ${walk}`,
+            );
           }
           // Past the last match the bound changes nothing.
-          assert.deepEqual((await similarCaseCandidates(db, dialect, a, tokens, 200, { walk: matches.length })).map((r) => r.id), expected);
+          assert.deepEqual(
+            (await similarCaseCandidates(db, dialect, a, tokens, 200, { walk: matches.length })).map((r) => r.id),
+            expected,
+          );
         }
       }
       // Not vacuous: a window of the two newest 快递 cases holds an open one, which is never offered, and leaves older ones out.
@@ -150,7 +168,10 @@ for (const { dialect, skip } of await engines()) {
       });
       const plan = (await sql<{ detail: string }>`explain query plan ${sql.raw(text)}`.execute(db)).rows.map((r) => r.detail);
       // The bounded walk (SIMILAR_WALK) streams the index's newest matches through a co-routine.
-      assert.ok(plan.some((d) => d.startsWith('SCAN complaint_search VIRTUAL TABLE')), plan.join('\n'));
+      assert.ok(
+        plan.some((d) => d.startsWith('SCAN complaint_search VIRTUAL TABLE')),
+        plan.join('\n'),
+      );
       assert.ok(plan.indexOf('SCAN m') < plan.findIndex((d) => d.startsWith('SEARCH complaints')), `the walk drives the case lookups:\n${plan.join('\n')}`);
       assert.ok(!plan.some((d) => d.includes('TEMP B-TREE')), `no sort of every match:\n${plan.join('\n')}`);
       assert.ok(!plan.some((d) => d.startsWith('LIST SUBQUERY')), `no list of the agent's cases:\n${plan.join('\n')}`);

@@ -43,7 +43,11 @@ describe('SQLite driver: reader beside the writer', () => {
     await write;
     assert.deepEqual(order, ['read', 'commit', 'write']);
     const after = await db.selectFrom('counters').select('name').where('name', 'in', ['in-tx', 'outside']).orderBy('name').execute();
-    assert.deepEqual(after.map((r) => r.name), ['in-tx', 'outside'], 'the reader sees what was committed, at once');
+    assert.deepEqual(
+      after.map((r) => r.name),
+      ['in-tx', 'outside'],
+      'the reader sees what was committed, at once',
+    );
   });
 
   it('runs raw SELECT text outside a transaction on the reader, raw writes on the writer', async () => {
@@ -72,17 +76,26 @@ describe('SQLite driver: reader beside the writer', () => {
       await tx;
     }
     const rows = await sql<{ name: string }>`select name from counters where name in ('raw-tx', 'raw-outside') order by name`.execute(db);
-    assert.deepEqual(rows.rows.map((r) => r.name), ['raw-outside', 'raw-tx']);
+    assert.deepEqual(
+      rows.rows.map((r) => r.name),
+      ['raw-outside', 'raw-tx'],
+    );
   });
 
   it('keeps cached statements working across a schema change', async () => {
     const { db } = t.database;
     await sql`create table probe (a integer)`.execute(db);
-    await db.insertInto('probe' as never).values({ a: 1 } as never).execute();
+    await db
+      .insertInto('probe' as never)
+      .values({ a: 1 } as never)
+      .execute();
     const q = () => sql<{ a: number }>`select * from probe`.execute(db);
     assert.equal((await q()).rows.length, 1);
     await sql`alter table probe add column b text`.execute(db);
-    const rows = (await db.selectFrom('probe' as never).selectAll().execute()) as Record<string, unknown>[];
+    const rows = (await db
+      .selectFrom('probe' as never)
+      .selectAll()
+      .execute()) as Record<string, unknown>[];
     assert.deepEqual(Object.keys(rows[0]!).sort(), ['a', 'b']);
   });
 });

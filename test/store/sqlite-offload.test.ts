@@ -33,7 +33,10 @@ describe('SQLite: long reads off the event loop', () => {
     const { db, reads } = t.database;
     await assert.rejects(reads.insertInto('counters').values({ name: 'offload-write', value: 1 }).execute(), /only reads|readonly/);
     await assert.rejects(sql`delete from counters`.execute(reads), /only reads|readonly/);
-    await assert.rejects(reads.transaction().execute(async () => {}), /no transactions/);
+    await assert.rejects(
+      reads.transaction().execute(async () => {}),
+      /no transactions/,
+    );
     assert.equal((await db.selectFrom('counters').select('name').where('name', '=', 'offload-write').execute()).length, 0);
     assert.ok((await db.selectFrom('counters').select('name').execute()).length > 0, 'the delete deleted nothing');
   });

@@ -71,10 +71,18 @@ for (const { dialect, skip } of await engines()) {
       const app = createApp(t.database); // fresh caches, as after a restart
       const policy = await app.activePolicy();
       await assert.rejects(
-        within(t.database.db.transaction().execute(async () => app.calendarFor(policy)), 5000, 'calendar via root handle'),
+        within(
+          t.database.db.transaction().execute(async () => app.calendarFor(policy)),
+          5000,
+          'calendar via root handle',
+        ),
         RootHandleInTransaction,
       );
-      const cal = await within(t.database.db.transaction().execute(async (trx) => app.calendarFor(policy, trx)), 5000, 'calendar via the transaction');
+      const cal = await within(
+        t.database.db.transaction().execute(async (trx) => app.calendarFor(policy, trx)),
+        5000,
+        'calendar via the transaction',
+      );
       assert.ok(cal, 'through the transaction the calendar loads');
     });
 
@@ -86,7 +94,11 @@ for (const { dialect, skip } of await engines()) {
         try {
           const big = 'x'.repeat(3000);
           const attempt = db.transaction().execute(async (trx) => {
-            for (let i = 0; i < 200; i++) await trx.insertInto('counters').values({ name: `full-${i}-${big}`, value: i }).execute();
+            for (let i = 0; i < 200; i++)
+              await trx
+                .insertInto('counters')
+                .values({ name: `full-${i}-${big}`, value: i })
+                .execute();
           });
           await assert.rejects(attempt, (e: { code?: string; message?: string }) => {
             assert.equal(e.code, 'SQLITE_FULL', `got ${e.code}: ${e.message}`);

@@ -38,7 +38,11 @@ function sameIds(what: string, sqlIds: string[], tsIds: string[], cases: Map<str
   const onlySql = [...s].filter((x) => !t.has(x));
   const onlyTs = [...t].filter((x) => !s.has(x));
   if (!onlySql.length && !onlyTs.length && sqlIds.length === s.size) return;
-  const show = (ids: string[]) => ids.slice(0, 5).map((id) => `\n    ${describeCase(cases.get(id)!)}`).join('');
+  const show = (ids: string[]) =>
+    ids
+      .slice(0, 5)
+      .map((id) => `\n    ${describeCase(cases.get(id)!)}`)
+      .join('');
   assert.fail(
     `seed ${seed}: ${what}: SQL and TypeScript disagree` +
       (sqlIds.length !== s.size ? `\n  SQL returned duplicates` : '') +
@@ -76,10 +80,18 @@ for (const { dialect, skip } of await engines()) {
         for (const walkAbove of dialect === 'sqlite' ? [undefined, 0] : [undefined]) {
           const who = `${round}, ${describeActor(actor)}${walkAbove === 0 ? ', walking' : ''}`;
           const listed = await listComplaints(db, dialect, actor, {}, { limit: CASES + 10, walkAbove });
-          sameIds(`visible to ${who}`, listed.items.map((x) => x.id), all.filter((c) => canSee(c, actor)).map((c) => c.id), cases);
+          sameIds(
+            `visible to ${who}`,
+            listed.items.map((x) => x.id),
+            all.filter((c) => canSee(c, actor)).map((c) => c.id),
+            cases,
+          );
           // Paged: the same cases in the list's order (newest first, id breaking ties), each once —
           // a department manager's list is read branch by branch and merged.
-          const newestFirst = all.filter((c) => canSee(c, actor)).sort((a, b) => (a.receivedAt === b.receivedAt ? (a.id < b.id ? 1 : -1) : a.receivedAt < b.receivedAt ? 1 : -1)).map((c) => c.id);
+          const newestFirst = all
+            .filter((c) => canSee(c, actor))
+            .sort((a, b) => (a.receivedAt === b.receivedAt ? (a.id < b.id ? 1 : -1) : a.receivedAt < b.receivedAt ? 1 : -1))
+            .map((c) => c.id);
           const paged: string[] = [];
           for (let cursor: string | null | undefined, pages = 0; pages === 0 || cursor; pages++) {
             const page = await listComplaints(db, dialect, actor, {}, { limit: 7, cursor: cursor ? decodeCursor(cursor)! : undefined, walkAbove });
@@ -90,16 +102,35 @@ for (const { dialect, skip } of await engines()) {
           assert.deepEqual(paged, newestFirst, `pages of 7 for ${who}: every visible case once, newest first`);
 
           for (const rel of RELATIONS) {
-            const rows = await db.selectFrom('complaints').select('id').where(holdsAny(actor, [rel])).execute();
-            sameIds(`relation ${rel} of ${who}`, rows.map((x) => x.id), all.filter((c) => holds(rel, c, actor)).map((c) => c.id), cases);
+            const rows = await db
+              .selectFrom('complaints')
+              .select('id')
+              .where(holdsAny(actor, [rel]))
+              .execute();
+            sameIds(
+              `relation ${rel} of ${who}`,
+              rows.map((x) => x.id),
+              all.filter((c) => holds(rel, c, actor)).map((c) => c.id),
+              cases,
+            );
           }
 
           const unbarred = await db.selectFrom('complaints').select('id').where(notAvoiding(actor)).execute();
-          sameIds(`not avoided by ${who}`, unbarred.map((x) => x.id), all.filter((c) => !mustAvoid(c, actor)).map((c) => c.id), cases);
+          sameIds(
+            `not avoided by ${who}`,
+            unbarred.map((x) => x.id),
+            all.filter((c) => !mustAvoid(c, actor)).map((c) => c.id),
+            cases,
+          );
 
           for (const mine of MINE) {
             const queue = await listComplaints(db, dialect, actor, { mine }, { limit: CASES + 10, walkAbove });
-            sameIds(`mine=${mine} of ${who}`, queue.items.map((x) => x.id), all.filter((c) => canSee(c, actor) && holds(mine, c, actor)).map((c) => c.id), cases);
+            sameIds(
+              `mine=${mine} of ${who}`,
+              queue.items.map((x) => x.id),
+              all.filter((c) => canSee(c, actor) && holds(mine, c, actor)).map((c) => c.id),
+              cases,
+            );
           }
         }
     }
@@ -108,9 +139,16 @@ for (const { dialect, skip } of await engines()) {
       // The data exercises every rule, and avoidance where it matters: people barred from cases
       // they would otherwise see.
       const all = [...cases.values()];
-      for (const rel of RELATIONS) assert.ok(all.some((c) => actors.some((a) => holds(rel, c, a))), `seed ${seed}: no case exercises ${rel}`);
+      for (const rel of RELATIONS)
+        assert.ok(
+          all.some((c) => actors.some((a) => holds(rel, c, a))),
+          `seed ${seed}: no case exercises ${rel}`,
+        );
       const seeing = relationsGranting('see');
-      assert.ok(all.some((c) => actors.some((a) => mustAvoid(c, a) && seeing.some((s) => holds(s, c, a)))), `seed ${seed}: no avoidance overrides a grant`);
+      assert.ok(
+        all.some((c) => actors.some((a) => mustAvoid(c, a) && seeing.some((s) => holds(s, c, a)))),
+        `seed ${seed}: no avoidance overrides a grant`,
+      );
       await compare('as written');
     });
 
@@ -127,11 +165,17 @@ for (const { dialect, skip } of await engines()) {
     it('a walking list reads its order index and stops at the page, instead of gathering the person’s cases and sorting', { skip: dialect !== 'sqlite' && 'SQLite only (PostgreSQL plans by its statistics)' }, async () => {
       const person = actors.find((a) => a.kind !== 'system' && !a.managerOf.length && !a.roles.some((x) => ['specialist', 'admin', 'auditor', 'approver', 'followup'].includes(x)));
       assert.ok(person, `seed ${seed}: a person who sees only their own cases`);
-      const walkQ = t.database.db.selectFrom('complaints').select('id').where(visibleTo(person, { walk: true })).orderBy('received_at', 'desc').orderBy('id', 'desc').limit(51).compile();
+      const walkQ = t.database.db
+        .selectFrom('complaints')
+        .select('id')
+        .where(visibleTo(person, { walk: true }))
+        .orderBy('received_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(51)
+        .compile();
       const rows = (await t.database.db.executeQuery<{ detail: string }>({ ...walkQ, sql: `explain query plan ${walkQ.sql}` })).rows.map((x) => x.detail);
       assert.ok(rows[0]?.startsWith('SCAN complaints USING COVERING INDEX complaints_received'), rows.join(' | '));
       assert.ok(!rows.some((d) => d.includes('TEMP B-TREE')), rows.join(' | '));
     });
   });
 }
-

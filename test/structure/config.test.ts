@@ -68,7 +68,12 @@ describe('configuration: validated once, at start-up', () => {
 
   it('every KESU_ variable the docs and README name is one config.ts reads (or a test/dev-tool variable)', () => {
     const TOOLS = new Set(['KESU_TEST_JOBS', 'KESU_TEST_PG', 'KESU_REQUIRE_PG', 'KESU_REQUIRE_BROWSER', 'KESU_DEV_API']);
-    const docs = [join(root, 'README.md'), ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(root, 'docs', f))];
+    const docs = [
+      join(root, 'README.md'),
+      ...readdirSync(join(root, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => join(root, 'docs', f)),
+    ];
     const named = new Set(docs.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/\bKESU_[A-Z0-9_]*[A-Z0-9]\b/g)].map((m) => m[0])));
     const unknown = [...named].filter((v) => !CONFIG_VARIABLES.includes(v) && !TOOLS.has(v) && !CONFIG_VARIABLES.some((c) => c.startsWith(`${v}_`)));
     assert.deepEqual(unknown, []);
@@ -111,7 +116,10 @@ describe('configuration: no import cycle through config.ts', () => {
 
   it('no module of src/ imports config.ts dynamically', () => {
     const dynamic = sources(join(root, 'src')).filter((f) => runtimeSpecifiers(f).dynamic.some((s) => /^[./]*config\.js$/.test(s)));
-    assert.deepEqual(dynamic.map((f) => relative(root, f)), []);
+    assert.deepEqual(
+      dynamic.map((f) => relative(root, f)),
+      [],
+    );
   });
 });
 

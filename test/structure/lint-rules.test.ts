@@ -36,9 +36,9 @@ const FIXTURES = {
   consoleInService: { at: 'src/services/lint-fixture.ts', code: "export function f(): void {\n  console.log('x');\n}\n" },
   consoleInCli: { at: 'src/cli/lint-fixture.ts', code: "export function f(): void {\n  console.log('x');\n}\n" },
   envInService: { at: 'src/channels/lint-fixture.ts', code: "export const secret = process.env.KESU_SECRET;\nexport const port = process.env['PORT'];\n" },
-  envInConfig: { at: 'src/config.ts', code: "export const port = process.env.PORT;\n" },
-  floatingPromise: { at: 'src/jobs/lint-fixture.ts', code: "async function tick(): Promise<void> {}\nexport function start(): void {\n  tick();\n}\n" },
-  awaitedPromise: { at: 'src/jobs/lint-fixture.ts', code: "async function tick(): Promise<void> {}\nexport async function start(): Promise<void> {\n  await tick();\n  void tick();\n}\n" },
+  envInConfig: { at: 'src/config.ts', code: 'export const port = process.env.PORT;\n' },
+  floatingPromise: { at: 'src/jobs/lint-fixture.ts', code: 'async function tick(): Promise<void> {}\nexport function start(): void {\n  tick();\n}\n' },
+  awaitedPromise: { at: 'src/jobs/lint-fixture.ts', code: 'async function tick(): Promise<void> {}\nexport async function start(): Promise<void> {\n  await tick();\n  void tick();\n}\n' },
 } satisfies Record<string, Fixture>;
 
 const eslint = new ESLint({

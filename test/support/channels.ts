@@ -159,11 +159,7 @@ const tmpDirs: string[] = [];
  */
 export function surveyPolicy(preset: 'kesu-default' | 'property-manager', extra: (text: string) => string = (t) => t): string {
   const text = readFileSync(new URL(`../../policies/${preset}.yaml`, import.meta.url), 'utf8');
-  const changed = extra(
-    text
-      .replace(/^(\s*methods: \[)([^\]]*)\]/m, (_, a: string, b: string) => `${a}${b}, survey]`)
-      .replace(/^version: '([^']+)'/m, (_, v: string) => `version: '${v}-survey'`),
-  );
+  const changed = extra(text.replace(/^(\s*methods: \[)([^\]]*)\]/m, (_, a: string, b: string) => `${a}${b}, survey]`).replace(/^version: '([^']+)'/m, (_, v: string) => `version: '${v}-survey'`));
   if (!changed.includes('survey]')) throw new Error('could not add survey to the policy');
   const dir = mkdtempSync(join(tmpdir(), 'kesu-policy-'));
   tmpDirs.push(dir);
@@ -180,10 +176,7 @@ export interface ChannelKesu {
   close(): Promise<void>;
 }
 
-export async function startChannelKesu(
-  dialect: Dialect,
-  opts: { start?: string; policy?: string; settings?: Partial<ChannelSettings> } = {},
-): Promise<ChannelKesu> {
+export async function startChannelKesu(dialect: Dialect, opts: { start?: string; policy?: string; settings?: Partial<ChannelSettings> } = {}): Promise<ChannelKesu> {
   const k = await startKesu(dialect, { start: opts.start, policy: opts.policy });
   const dataDir = k.testDb.dataDir ?? mkdtempSync(join(tmpdir(), 'kesu-files-'));
   const s = testSettings(dataDir, opts.settings);
@@ -256,10 +249,8 @@ export const PNG = Buffer.from('89504e470d0a1a0a0000000d494844520000000100000001
 export function multipart(fields: Record<string, string | string[]>, files: { field: string; name: string; type: string; data: Buffer }[] = []): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----kesu${randomBytes(8).toString('hex')}`;
   const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields))
-    for (const one of Array.isArray(v) ? v : [v]) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${one}\r\n`));
-  for (const f of files)
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`), f.data, Buffer.from('\r\n'));
+  for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${one}\r\n`));
+  for (const f of files) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`), f.data, Buffer.from('\r\n'));
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }

@@ -48,7 +48,14 @@ export async function createTestDb(dialect: Dialect): Promise<TestDb> {
     await copySqliteTemplate(dataDir);
     const database = openDatabase({ dataDir });
     await migratedAlready(database);
-    return { database, dataDir, drop: async () => { await database.close(); rmSync(dataDir, { recursive: true, force: true }); } };
+    return {
+      database,
+      dataDir,
+      drop: async () => {
+        await database.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
   }
   const scratch = await scratchDatabase('kesu_test', await postgresTemplate(PG_ADMIN_URL));
   const database = openDatabase({ databaseUrl: scratch.url, dataDir: '' });
@@ -83,7 +90,13 @@ export async function emptyDatabase(dialect: Dialect): Promise<{ database: Datab
   if (dialect === 'sqlite') {
     const dataDir = mkdtempSync(join(tmpdir(), 'kesu-migrate-'));
     const database = openDatabase({ dataDir });
-    return { database, drop: async () => { await database.close(); rmSync(dataDir, { recursive: true, force: true }); } };
+    return {
+      database,
+      drop: async () => {
+        await database.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
   }
   const scratch = await scratchDatabase('kesu_migrate');
   const database = openDatabase({ databaseUrl: scratch.url, dataDir: '' });
@@ -113,11 +126,7 @@ export interface OldDatabase {
  * 2026-03-02 09:00 (+08:00), `seed` writing the old rows; then migrated to the latest. Returns
  * what `seed` returned, the migrations the last step ran, and the database to check (drop it).
  */
-export async function migratedFrom<T>(
-  dialect: Dialect,
-  migrationName: string,
-  seed: (old: OldDatabase) => Promise<T>,
-): Promise<OldDatabase & { seeded: T; ran: string[]; drop(): Promise<void> }> {
+export async function migratedFrom<T>(dialect: Dialect, migrationName: string, seed: (old: OldDatabase) => Promise<T>): Promise<OldDatabase & { seeded: T; ran: string[]; drop(): Promise<void> }> {
   const { MIGRATION_NAMES, migrateTo } = await import('../../src/store/migrate.js');
   const { createApp } = await import('../../src/services/app.js');
   const { activatePolicy, readPolicyFile } = await import('../../src/services/policies.js');

@@ -38,5 +38,11 @@ export async function openStream<T = any>(base: string, token: string, event: st
       /* aborted by close() */
     }
   })();
-  return { events, close: async () => { ac.abort(); await done; } };
+  return {
+    events,
+    close: async () => {
+      ac.abort();
+      await done;
+    },
+  };
 }

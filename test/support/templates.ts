@@ -24,8 +24,7 @@ export function schemaHash(): string {
   const feed = (label: string, text: string) => h.update(`${label}\0${text}\0`);
   feed('migrate.ts', readFileSync(join(STORE, 'migrate.ts'), 'utf8'));
   for (const name of readdirSync(join(STORE, 'migrations')).sort()) feed(name, readFileSync(join(STORE, 'migrations', name), 'utf8'));
-  for (const pkg of ['kysely', 'better-sqlite3'])
-    feed(pkg, (JSON.parse(readFileSync(fileURLToPath(new URL(`../../node_modules/${pkg}/package.json`, import.meta.url)), 'utf8')) as { version: string }).version);
+  for (const pkg of ['kysely', 'better-sqlite3']) feed(pkg, (JSON.parse(readFileSync(fileURLToPath(new URL(`../../node_modules/${pkg}/package.json`, import.meta.url)), 'utf8')) as { version: string }).version);
   return h.digest('hex').slice(0, 16);
 }
 

@@ -76,16 +76,22 @@ describe('action forms from the lifecycle input schemas', () => {
   it('takes order, types, enumerations, defaults and required fields from the schema', () => {
     const c = context('en');
     const propose = actionFields('propose', inputOf(lifecycle, 'propose'), c);
-    assert.deepEqual(propose.map((f) => [f.name.join('.'), f.kind, f.required]), [
-      ['solutions', 'checkgroup', true],
-      ['amount', 'number', false],
-      ['description', 'textarea', true],
-    ]);
+    assert.deepEqual(
+      propose.map((f) => [f.name.join('.'), f.kind, f.required]),
+      [
+        ['solutions', 'checkgroup', true],
+        ['amount', 'number', false],
+        ['description', 'textarea', true],
+      ],
+    );
     assert.equal(field(propose, 'amount')!.initial, 0);
     assert.equal(field(propose, 'amount')!.min, 0);
     assert.ok(field(propose, 'solutions')!.options!.some((o) => o.value === 'refund' && o.label === 'Refund'));
     const investigate = actionFields('investigate', inputOf(lifecycle, 'investigate'), c);
-    assert.deepEqual(investigate.map((f) => f.name.join('.')), ['facts', 'cause', 'responsibility.type', 'responsibility.departmentCode', 'responsibility.employeeId', 'responsibility.note']);
+    assert.deepEqual(
+      investigate.map((f) => f.name.join('.')),
+      ['facts', 'cause', 'responsibility.type', 'responsibility.departmentCode', 'responsibility.employeeId', 'responsibility.note'],
+    );
     assert.equal(field(investigate, 'responsibility.type')!.required, true);
     assert.equal(field(investigate, 'responsibility.note')!.required, false);
     const note = actionFields('note', inputOf(lifecycle, 'note'), c);
@@ -106,11 +112,17 @@ describe('action forms from the lifecycle input schemas', () => {
     const followUp = actionFields('follow_up', inputOf(lifecycle, 'follow_up'), { ...c, view: null });
     assert.equal(field(followUp, 'satisfaction')!.required, true);
     assert.equal(field(followUp, 'satisfaction')!.show!({ reached: false }), false);
-    assert.deepEqual(field(followUp, 'method')!.options!.map((o) => o.value), policy!.followUp.methods);
+    assert.deepEqual(
+      field(followUp, 'method')!.options!.map((o) => o.value),
+      policy!.followUp.methods,
+    );
     assert.equal(field(followUp, 'scores.attitude')!.kind, 'rate');
     const route = actionFields('route', inputOf(lifecycle, 'route'), c);
     assert.equal(field(route, 'departmentCode')!.required, true);
-    assert.deepEqual(field(route, 'primaryHandlerId')!.options!.map((o) => o.label), ['张三', '李四 ⚠']);
+    assert.deepEqual(
+      field(route, 'primaryHandlerId')!.options!.map((o) => o.label),
+      ['张三', '李四 ⚠'],
+    );
     assert.equal(field(actionFields('answer', inputOf(lifecycle, 'answer'), c), 'adopted'), undefined);
     assert.equal(field(actionFields('answer', inputOf(lifecycle, 'answer'), context('zh-CN', 'suggestion')), 'adopted')!.required, true);
   });

@@ -41,11 +41,17 @@ describe('flowchart layout', () => {
 
   it('routes the complaint’s back-edges around and labels them', () => {
     const f = layoutFlow(table, 'complaint');
-    const back = f.edges.filter((e) => e.kind === 'back').map((e) => `${e.from}>${e.to}:${e.actions.join('/')}`).sort();
+    const back = f.edges
+      .filter((e) => e.kind === 'back')
+      .map((e) => `${e.from}>${e.to}:${e.actions.join('/')}`)
+      .sort();
     assert.deepEqual(back, ['answered>investigating:follow_up', 'awaiting_approval>investigated:reject', 'investigated>assigned:reroute', 'investigating>assigned:reroute'].sort());
     const rightOfMain = Math.max(...f.nodes.filter((n) => n.main).map((n) => n.x + n.w));
     for (const e of f.edges.filter((x) => x.kind === 'back')) assert.ok(Math.max(...e.points.map((p) => p[0])) > rightOfMain);
-    assert.ok(f.inPlace.some((p) => p.action === 'request_extension'), 'extensions keep the state and are listed');
+    assert.ok(
+      f.inPlace.some((p) => p.action === 'request_extension'),
+      'extensions keep the state and are listed',
+    );
     assert.ok(f.edges.some((e) => e.kind === 'group' && e.actions.includes('pend')) && f.edges.some((e) => e.kind === 'group' && e.actions.includes('resume')));
     assert.ok(f.width <= 1366 - 196 - 24, `fits beside the menu at 1366 px: ${f.width}`);
   });

@@ -33,7 +33,10 @@ describe('English plurals', () => {
       assert.ok(keys.has(`${base}_one`) && keys.has(`${base}_other`), `${base} needs both _one and _other`);
       assert.ok(!keys.has(base), `${base} has plural forms and a plain key`);
     }
-    assert.ok(entries.some(([k]) => k === 'queue.count_one'), 'the queue footer counts in English');
+    assert.ok(
+      entries.some(([k]) => k === 'queue.count_one'),
+      'the queue footer counts in English',
+    );
   });
 
   it('renders "1 case" / "2 cases" in English and the plain text in Chinese', async () => {

@@ -50,8 +50,7 @@ describe('web console translations', () => {
   });
 
   it('no text is empty (except separators) and placeholders match across languages', () => {
-    for (const l of LOCALES)
-      for (const [k, v] of catalogues[l]!) if (!k.endsWith('.sep')) assert.ok(v.trim().length > 0, `${l}: ${k} is empty`);
+    for (const l of LOCALES) for (const [k, v] of catalogues[l]!) if (!k.endsWith('.sep')) assert.ok(v.trim().length > 0, `${l}: ${k} is empty`);
     const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
     for (const [k, v] of catalogues['zh-CN']!) for (const l of LOCALES.slice(1)) assert.deepEqual(vars(catalogues[l]!.get(k)!), vars(v), `${l}: ${k} placeholders`);
   });

@@ -18,8 +18,7 @@ describe('console keyboard shortcuts', () => {
       assert.equal(isTyping(t), true, `${t.tagName} ${t.getAttribute!('role') ?? ''}`);
       assert.equal(mayTrigger({ key: 'n', target: t }, false), false);
     }
-    for (const t of [el('BODY'), el('BUTTON'), el('A'), el('DIV', { role: 'row' }), null])
-      assert.equal(mayTrigger({ key: 'n', target: t }, false), true, `${t?.tagName ?? 'no target'}`);
+    for (const t of [el('BODY'), el('BUTTON'), el('A'), el('DIV', { role: 'row' }), null]) assert.equal(mayTrigger({ key: 'n', target: t }, false), true, `${t?.tagName ?? 'no target'}`);
   });
 
   it('never fire over a dialog, with Ctrl, ⌘ or Alt, or while an input method composes', () => {
@@ -60,7 +59,10 @@ describe('console keyboard shortcuts', () => {
     assert.equal(on(live('everywhere', 'queue'), 'Escape'), undefined, 'Escape is the case page key');
     assert.equal(on(live('everywhere', 'queue'), 'A'), undefined, 'Shift+a is not a');
     // Without scopes: every shortcut the user has, for the help dialog.
-    assert.deepEqual(shortcutsFor(everyone).map(scopeOf), shortcutsFor(everyone).map((s) => s.scope ?? 'everywhere'));
+    assert.deepEqual(
+      shortcutsFor(everyone).map(scopeOf),
+      shortcutsFor(everyone).map((s) => s.scope ?? 'everywhere'),
+    );
     assert.equal(shortcutsFor(everyone).length, shortcutsFor(everyone, new Set(SCOPES)).length);
   });
 
@@ -85,22 +87,66 @@ describe('console keyboard shortcuts', () => {
     assert.equal(hit([['?', 0]]).last, 'help');
     assert.equal(hit([['n', 0]]).last, 'intake');
     assert.deepEqual(hit([['g', 0]]), { last: undefined, pending: { keys: ['g'], at: 0 } });
-    assert.equal(hit([['g', 0], ['w', 400]]).last, 'workbench');
-    assert.equal(hit([['g', 0], ['q', SEQUENCE_MS]]).last, 'queue');
-    assert.equal(hit([['g', 0], ['d', 10]]).last, 'duties');
-    assert.deepEqual(hit([['g', 0], ['w', SEQUENCE_MS + 1]]), { last: undefined, pending: null }, 'too late: w alone is nothing');
-    assert.equal(hit([['g', 0], ['/', 10]]).last, 'search', 'a key that does not continue the sequence counts on its own');
-    assert.deepEqual(hit([['g', 0], ['g', 10]]).pending, { keys: ['g'], at: 10 }, 'g again starts over');
+    assert.equal(
+      hit([
+        ['g', 0],
+        ['w', 400],
+      ]).last,
+      'workbench',
+    );
+    assert.equal(
+      hit([
+        ['g', 0],
+        ['q', SEQUENCE_MS],
+      ]).last,
+      'queue',
+    );
+    assert.equal(
+      hit([
+        ['g', 0],
+        ['d', 10],
+      ]).last,
+      'duties',
+    );
+    assert.deepEqual(
+      hit([
+        ['g', 0],
+        ['w', SEQUENCE_MS + 1],
+      ]),
+      { last: undefined, pending: null },
+      'too late: w alone is nothing',
+    );
+    assert.equal(
+      hit([
+        ['g', 0],
+        ['/', 10],
+      ]).last,
+      'search',
+      'a key that does not continue the sequence counts on its own',
+    );
+    assert.deepEqual(
+      hit([
+        ['g', 0],
+        ['g', 10],
+      ]).pending,
+      { keys: ['g'], at: 10 },
+      'g again starts over',
+    );
     assert.deepEqual(hit([['w', 0]]), { last: undefined, pending: null });
-    assert.equal(hit([['G', 0], ['w', 10]]).last, undefined, 'Shift+g is not g');
+    assert.equal(
+      hit([
+        ['G', 0],
+        ['w', 10],
+      ]).last,
+      undefined,
+      'Shift+g is not g',
+    );
   });
 
   it('no shortcut is the beginning of another that can be live with it, so each can be reached', () => {
     // A queue and the case page are never shown together: their `a` are two keys, one per page.
     const together = (x: ShortcutScope, y: ShortcutScope) => x === y || x === 'everywhere' || y === 'everywhere';
-    for (const a of SHORTCUTS)
-      for (const b of SHORTCUTS)
-        if (a !== b && together(scopeOf(a), scopeOf(b))) assert.ok(!a.keys.every((k, i) => b.keys[i] === k), `${a.id} is the start of ${b.id}`);
+    for (const a of SHORTCUTS) for (const b of SHORTCUTS) if (a !== b && together(scopeOf(a), scopeOf(b))) assert.ok(!a.keys.every((k, i) => b.keys[i] === k), `${a.id} is the start of ${b.id}`);
     assert.ok(SHORTCUTS.some((s) => s.scope === 'queue' && s.keys.join() === 'a') && SHORTCUTS.some((s) => s.scope === 'case' && s.keys.join() === 'a'), 'a in both');
   });
 
@@ -108,7 +154,10 @@ describe('console keyboard shortcuts', () => {
     const me = (roles: string[]): WithRoles => ({ roles });
     assert.ok(shortcutsFor(me(['agent'])).some((s) => s.id === 'intake'));
     assert.ok(shortcutsFor(me(['specialist'])).some((s) => s.id === 'intake'));
-    assert.deepEqual(shortcutsFor(me(['handler'])).map((s) => s.id), ['search', 'workbench', 'queue', 'duties', 'help', 'next', 'previous', 'open', 'accept', 'back', 'acceptCase']);
+    assert.deepEqual(
+      shortcutsFor(me(['handler'])).map((s) => s.id),
+      ['search', 'workbench', 'queue', 'duties', 'help', 'next', 'previous', 'open', 'accept', 'back', 'acceptCase'],
+    );
   });
 
   it('the help dialog has each shortcut in zh-CN, zh-TW and en', () => {

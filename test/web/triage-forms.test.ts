@@ -36,7 +36,9 @@ const staff: FieldContext['staff'] = [
   person('x1', '管理员', ['admin'], null),
   person('x2', '审计员', ['auditor'], 'customer_service'),
 ];
-const view = { complaint: { kind: 'complaint', category: null, departmentCode: null, primaryHandlerId: null, backupHandlerId: null, coHandlerIds: [], findings: null, proposal: null, complainant: { anonymous: false }, subject: { employeeIds: ['u2'] } } } as unknown as FieldContext['view'];
+const view = {
+  complaint: { kind: 'complaint', category: null, departmentCode: null, primaryHandlerId: null, backupHandlerId: null, coHandlerIds: [], findings: null, proposal: null, complainant: { anonymous: false }, subject: { employeeIds: ['u2'] } },
+} as unknown as FieldContext['view'];
 const context = (more: Partial<FieldContext> = {}): FieldContext => ({ view, policy, staff, t, pick: (x) => x['zh-CN'], ...more });
 const field = (fields: ActionField[], path: string) => {
   const f = fields.find((x) => x.name.join('.') === path);
@@ -45,10 +47,13 @@ const field = (fields: ActionField[], path: string) => {
 };
 
 describe('one-step triage form and pickers', () => {
-  it('nests the three actions\' own fields under their step, in order', () => {
+  it("nests the three actions' own fields under their step, in order", () => {
     const fields = triageFields(lifecycle, context());
     const own = (a: string) => actionFields(a, inputOf(lifecycle, a), context()).map((f) => [a, ...f.name].join('.'));
-    assert.deepEqual(fields.map((f) => f.name.join('.')), [...own('judge'), ...own('classify'), ...own('route')]);
+    assert.deepEqual(
+      fields.map((f) => f.name.join('.')),
+      [...own('judge'), ...own('classify'), ...own('route')],
+    );
     assert.equal(field(fields, 'classify.grade').initial, policy!.defaultGrade);
   });
 
@@ -71,33 +76,57 @@ describe('one-step triage form and pickers', () => {
     const loads = new Map([['u1', 3]]);
     const fields = triageFields(lifecycle, context({ loads }));
     const primary = field(fields, 'route.primaryHandlerId');
-    assert.deepEqual(primary.options!.map((o) => o.label), ['王强 · 客服中心 · 在办 3', '吴磊 · 客服中心 · 在办 0 ⚠', '钱进 · 物流配送部 · 在办 0']);
+    assert.deepEqual(
+      primary.options!.map((o) => o.label),
+      ['王强 · 客服中心 · 在办 3', '吴磊 · 客服中心 · 在办 0 ⚠', '钱进 · 物流配送部 · 在办 0'],
+    );
     const values = { judge: { valid: true }, route: { departmentCode: 'logistics', primaryHandlerId: 'u1' } };
-    assert.deepEqual(primary.optionsFor!(primary.options!, values).map((o) => o.value), ['u3', 'u1', 'u2']);
+    assert.deepEqual(
+      primary.optionsFor!(primary.options!, values).map((o) => o.value),
+      ['u3', 'u1', 'u2'],
+    );
     const backup = field(fields, 'route.backupHandlerId');
-    assert.deepEqual(backup.optionsFor!(backup.options!, values).map((o) => o.value), ['u3', 'u2']);
+    assert.deepEqual(
+      backup.optionsFor!(backup.options!, values).map((o) => o.value),
+      ['u3', 'u2'],
+    );
     const co = field(fields, 'route.coHandlerIds');
-    assert.deepEqual(co.optionsFor!(co.options!, { route: { primaryHandlerId: 'u1', backupHandlerId: 'u3' } }).map((o) => o.value), ['u2']);
+    assert.deepEqual(
+      co.optionsFor!(co.options!, { route: { primaryHandlerId: 'u1', backupHandlerId: 'u3' } }).map((o) => o.value),
+      ['u2'],
+    );
     // Without loads (not fetched), the bare context stays: no "在办 0" that would be a guess.
     assert.equal(field(triageFields(lifecycle, context()), 'route.primaryHandlerId').options![0]!.label, '王强 · 客服中心');
   });
 
   it('offers as complained-about employees only people who serve customers, in the chosen department', () => {
     const name = (c: string) => (c === 'customer_service' ? '客服中心' : c);
-    assert.deepEqual(subjectEmployeeOptions(staff, null, name).map((o) => o.value), ['u1', 'u2', 'u3', 'a1']);
-    assert.deepEqual(subjectEmployeeOptions(staff, 'customer_service', name).map((o) => o.value), ['u1', 'u2']);
+    assert.deepEqual(
+      subjectEmployeeOptions(staff, null, name).map((o) => o.value),
+      ['u1', 'u2', 'u3', 'a1'],
+    );
+    assert.deepEqual(
+      subjectEmployeeOptions(staff, 'customer_service', name).map((o) => o.value),
+      ['u1', 'u2'],
+    );
     const investigate = actionFields('investigate', inputOf(lifecycle, 'investigate'), context());
     const employee = field(investigate, 'responsibility.employeeId');
-    assert.deepEqual(employee.optionsFor!(employee.options!, { responsibility: { departmentCode: 'logistics' } }).map((o) => o.value), ['u3']);
+    assert.deepEqual(
+      employee.optionsFor!(employee.options!, { responsibility: { departmentCode: 'logistics' } }).map((o) => o.value),
+      ['u3'],
+    );
   });
 
   it('starts a new proposal from the rejected one', () => {
     const proposed = { ...view!, complaint: { ...view!.complaint, proposal: { solutions: ['exchange'], amount: 1200, description: '换货', requiredLevel: 'manager', proposedBy: 'u1', proposedAt: '' } } } as FieldContext['view'];
     const fields = actionFields('propose', inputOf(lifecycle, 'propose'), context({ view: proposed }));
-    assert.deepEqual(fields.map((f) => f.initial), [['exchange'], 1200, '换货']);
+    assert.deepEqual(
+      fields.map((f) => f.initial),
+      [['exchange'], 1200, '换货'],
+    );
   });
 
-  it('makes an extension\'s duration code from a number and a unit', () => {
+  it("makes an extension's duration code from a number and a unit", () => {
     const ext = actionFields('request_extension', inputOf(lifecycle, 'request_extension'), context());
     assert.equal(field(ext, 'duration').kind, 'duration');
     assert.equal(field(ext, 'duration').help, '最长 3 个工作日，特殊情况 7 个工作日');

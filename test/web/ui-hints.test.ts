@@ -24,36 +24,67 @@ import { nodes, parseSource } from '../support/source.js';
 const lifecycle = lifecycleTable();
 
 describe('UI hints from the domain', () => {
-  it('the lifecycle table serves every action with the domain\'s hints', () => {
+  it("the lifecycle table serves every action with the domain's hints", () => {
     for (const a of lifecycle.actions) assert.deepEqual(a.ui, actionUi(a.name as (typeof ACTION_NAMES)[number]), a.name);
-    assert.deepEqual(lifecycle.actions.filter((a) => a.ui.danger).map((a) => a.name).sort(), [...DANGER_ACTIONS].sort());
-    assert.deepEqual(lifecycle.actions.filter((a) => a.ui.panel).map((a) => a.name), [...PANEL_ACTIONS]);
+    assert.deepEqual(
+      lifecycle.actions
+        .filter((a) => a.ui.danger)
+        .map((a) => a.name)
+        .sort(),
+      [...DANGER_ACTIONS].sort(),
+    );
+    assert.deepEqual(
+      lifecycle.actions.filter((a) => a.ui.panel).map((a) => a.name),
+      [...PANEL_ACTIONS],
+    );
   });
 
-  it('the case page\'s buttons: no panel action, forward steps first in the domain\'s order, the first primary, refusals danger', () => {
+  it("the case page's buttons: no panel action, forward steps first in the domain's order, the first primary, refusals danger", () => {
     const allowed = [...ACTION_NAMES].reverse();
     const buttons = actionButtons(lifecycle, allowed, false);
     const names = buttons.map((b) => b.action);
     for (const p of PANEL_ACTIONS) assert.ok(!names.includes(p), p);
     assert.deepEqual(names.slice(0, FORWARD_ACTIONS.length), [...FORWARD_ACTIONS]);
     // The others keep the order the server allowed them in.
-    assert.deepEqual(names.slice(FORWARD_ACTIONS.length), allowed.filter((a) => !FORWARD_ACTIONS.includes(a) && !PANEL_ACTIONS.includes(a)));
-    assert.deepEqual(buttons.filter((b) => b.primary).map((b) => b.action), [FORWARD_ACTIONS[0]]);
-    assert.deepEqual(buttons.filter((b) => b.danger).map((b) => b.action).sort(), [...DANGER_ACTIONS].sort());
+    assert.deepEqual(
+      names.slice(FORWARD_ACTIONS.length),
+      allowed.filter((a) => !FORWARD_ACTIONS.includes(a) && !PANEL_ACTIONS.includes(a)),
+    );
+    assert.deepEqual(
+      buttons.filter((b) => b.primary).map((b) => b.action),
+      [FORWARD_ACTIONS[0]],
+    );
+    assert.deepEqual(
+      buttons
+        .filter((b) => b.danger)
+        .map((b) => b.action)
+        .sort(),
+      [...DANGER_ACTIONS].sort(),
+    );
     // With the one-step triage offered, it is the primary button; a case with only side actions has none.
-    assert.deepEqual(actionButtons(lifecycle, allowed, true).filter((b) => b.primary), []);
+    assert.deepEqual(
+      actionButtons(lifecycle, allowed, true).filter((b) => b.primary),
+      [],
+    );
     assert.deepEqual(actionButtons(lifecycle, ['reject', 'attach', 'propose'], false), [
       { action: 'propose', primary: true, danger: false },
       { action: 'reject', primary: false, danger: true },
     ]);
-    assert.deepEqual(actionButtons(lifecycle, ['supplement', 'reject'], false).filter((b) => b.primary), []);
+    assert.deepEqual(
+      actionButtons(lifecycle, ['supplement', 'reject'], false).filter((b) => b.primary),
+      [],
+    );
   });
 });
 
 describe('state groups from the domain', () => {
-  it('the console\'s queues and knowledge button import the generated groups (test/web/generated-client.test.ts: they are the domain\'s)', () => {
+  it("the console's queues and knowledge button import the generated groups (test/web/generated-client.test.ts: they are the domain's)", () => {
     const imported = (file: string) =>
-      [...nodes(parseSource(file))].flatMap((n) => (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier) && n.moduleSpecifier.text.endsWith('/api/generated/state-groups') && n.importClause?.namedBindings && ts.isNamedImports(n.importClause.namedBindings) ? n.importClause.namedBindings.elements.map((e) => e.name.text) : []));
+      [...nodes(parseSource(file))].flatMap((n) =>
+        ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier) && n.moduleSpecifier.text.endsWith('/api/generated/state-groups') && n.importClause?.namedBindings && ts.isNamedImports(n.importClause.namedBindings)
+          ? n.importClause.namedBindings.elements.map((e) => e.name.text)
+          : [],
+      );
     assert.deepEqual(imported('web/src/modules/queues/queues.ts').sort(), ['HANDLING_STATES', 'OPEN_STATES', 'TRIAGE_STATES']);
     assert.deepEqual(imported('web/src/modules/knowledge/ToExperienceButton.tsx'), ['RESOLVED_STATES']);
     for (const name of ['HANDLING_STATES', 'OPEN_STATES', 'TRIAGE_STATES', 'RESOLVED_STATES']) assert.ok(name in STATE_GROUPS, name);
@@ -61,8 +92,14 @@ describe('state groups from the domain', () => {
 
   it('the portal says "handled again" exactly in the active states of a reopened case', () => {
     const again = message('portal.state.again', 'en', { cycle: 2 });
-    assert.deepEqual(STATES.filter((s) => stateLabel(s, 'en', 2) === again), [...STATE_GROUPS.ACTIVE_STATES]);
-    assert.deepEqual(STATES.filter((s) => stateLabel(s, 'en', 1) === again), []);
+    assert.deepEqual(
+      STATES.filter((s) => stateLabel(s, 'en', 2) === again),
+      [...STATE_GROUPS.ACTIVE_STATES],
+    );
+    assert.deepEqual(
+      STATES.filter((s) => stateLabel(s, 'en', 1) === again),
+      [],
+    );
   });
 
   it('no list of two or more states or actions is written again in the console (web/src) or the portal (src/http/portal)', () => {

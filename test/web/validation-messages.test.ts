@@ -32,7 +32,12 @@ function rendered(schema: z.ZodType, data: unknown): Record<Locale, string[]> {
 }
 
 const CASES: { name: string; schema: z.ZodType; data: unknown; expect?: Partial<Record<Locale, string>> }[] = [
-  { name: 'a bad phone at intake', schema: IntakeInput, data: { channel: 'phone', description: 'x', complainant: { name: 'A', phone: 'abc' } }, expect: { 'zh-CN': '电话号码格式不正确', 'zh-TW': '電話號碼格式不正確', en: 'Invalid phone number' } },
+  {
+    name: 'a bad phone at intake',
+    schema: IntakeInput,
+    data: { channel: 'phone', description: 'x', complainant: { name: 'A', phone: 'abc' } },
+    expect: { 'zh-CN': '电话号码格式不正确', 'zh-TW': '電話號碼格式不正確', en: 'Invalid phone number' },
+  },
   { name: 'a bad ID number', schema: IntakeInput, data: { channel: 'phone', description: 'x', complainant: { name: 'A', idNumber: '#' } } },
   { name: 'no name nor contact', schema: IntakeInput, data: { channel: 'phone', description: 'x', complainant: {} } },
   { name: 'an extension of "3"', schema: RequestExtensionInput, data: { reason: 'r', duration: '3' }, expect: { 'zh-CN': '时长格式如 2wd、3d、8h', 'zh-TW': '時長格式如 2wd、3d、8h', en: 'Duration like 2wd, 3d or 8h' } },

@@ -100,8 +100,7 @@ export function absencePeriod(input: { from: string; to: string }, zone: string,
   const e = endsAt as Date;
   if (e.getTime() <= s.getTime()) return { problems: [fieldProblem('to', '结束时间须晚于开始时间', 'The end must be after the start', '結束時間須晚於開始時間')] };
   if (e.getTime() <= now.getTime()) return { problems: [fieldProblem('to', '结束时间已过：无需登记', 'The end is already past: nothing to record', '結束時間已過：無需登記')] };
-  if (e.getTime() - s.getTime() > MAX_ABSENCE_DAYS * 86_400_000)
-    return { problems: [fieldProblem('to', `一次登记最长 ${MAX_ABSENCE_DAYS} 天`, `One absence covers at most ${MAX_ABSENCE_DAYS} days`, `一次登記最長 ${MAX_ABSENCE_DAYS} 天`)] };
+  if (e.getTime() - s.getTime() > MAX_ABSENCE_DAYS * 86_400_000) return { problems: [fieldProblem('to', `一次登记最长 ${MAX_ABSENCE_DAYS} 天`, `One absence covers at most ${MAX_ABSENCE_DAYS} days`, `一次登記最長 ${MAX_ABSENCE_DAYS} 天`)] };
   return { startsAt: s, endsAt: e };
 }
 

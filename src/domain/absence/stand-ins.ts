@@ -107,9 +107,7 @@ export function approvalStandIn(c: Complaint, policy: Policy, staff: readonly St
   const absent = staff.find((u) => u.id === absentId);
   const own = absent ? reach(policy, absent, need) : -1;
   const sameDept = (u: StaffMember) => (absent && (u.departmentCode ?? null) === (absent.departmentCode ?? null) ? 0 : 1);
-  const candidates = staff
-    .filter(fits)
-    .sort((a, b) => reach(policy, a, need) - reach(policy, b, need) || sameDept(a) - sameDept(b) || byId(a, b));
+  const candidates = staff.filter(fits).sort((a, b) => reach(policy, a, need) - reach(policy, b, need) || sameDept(a) - sameDept(b) || byId(a, b));
   const first = candidates[0];
   if (!first) return { who: null, by: null };
   return { who: first, by: reach(policy, first, need) === own ? 'same_level' : 'higher_level' };
@@ -132,10 +130,8 @@ export function standInProblems(policy: Policy, absent: StaffMember, standIn: St
   const f = (zh: string, en: string, tw: string) => [fieldProblem('standInId', zh, en, tw)];
   if (!standIn || !standIn.active) return f('没有此用户', 'No such user', '沒有此使用者');
   if (standIn.id === absent.id) return f('代理人不能是缺勤人本人', 'The stand-in cannot be the absent person', '代理人不能是缺勤人本人');
-  if ((standIn.departmentCode ?? null) !== (absent.departmentCode ?? null))
-    return f('代理人须与缺勤人属于同一部门', 'The stand-in must belong to the same department', '代理人須與缺勤人屬於同一部門');
-  if (absent.roles.includes('handler') && !canHandle(standIn))
-    return f('代理人须能处理案件（处理人或审批人）', 'The stand-in must be able to handle cases (a handler or an approver)', '代理人須能處理案件（處理人或審批人）');
+  if ((standIn.departmentCode ?? null) !== (absent.departmentCode ?? null)) return f('代理人须与缺勤人属于同一部门', 'The stand-in must belong to the same department', '代理人須與缺勤人屬於同一部門');
+  if (absent.roles.includes('handler') && !canHandle(standIn)) return f('代理人须能处理案件（处理人或审批人）', 'The stand-in must be able to handle cases (a handler or an approver)', '代理人須能處理案件（處理人或審批人）');
   const level = topLevel(policy, absent);
   if (absent.roles.includes('approver') && level && !(standIn.roles.includes('approver') && reach(policy, standIn, levelRank(policy, level)) >= 0))
     return f(`代理人的审批级别须不低于缺勤人（${level}）`, `The stand-in must approve at the absent person's level (${level}) or above`, `代理人的審批級別須不低於缺勤人（${level}）`);

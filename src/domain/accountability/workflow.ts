@@ -147,7 +147,9 @@ export function settleAmount(e: Entry, given: number | undefined): number | null
   }
   const current = given ?? e.amount;
   if (current === null || current === undefined)
-    throw new AppError('invalid_input', 'amount: required', [fieldProblem('amount', `请在 ${e.amountMin}–${e.amountMax} 之间确定金额`, `set an amount between ${e.amountMin} and ${e.amountMax}`, `請在 ${e.amountMin}–${e.amountMax} 之間確定金額`)]);
+    throw new AppError('invalid_input', 'amount: required', [
+      fieldProblem('amount', `请在 ${e.amountMin}–${e.amountMax} 之间确定金额`, `set an amount between ${e.amountMin} and ${e.amountMax}`, `請在 ${e.amountMin}–${e.amountMax} 之間確定金額`),
+    ]);
   if (current < e.amountMin || current > e.amountMax)
     throw new AppError('invalid_input', `amount: outside ${e.amountMin}-${e.amountMax}`, [
       fieldProblem('amount', `金额须在 ${e.amountMin}–${e.amountMax} 之间`, `the amount must be between ${e.amountMin} and ${e.amountMax}`, `金額須在 ${e.amountMin}–${e.amountMax} 之間`),
@@ -169,7 +171,7 @@ export function appealEntry(actor: Actor, e: Entry, at: string): Entry {
 }
 
 export function decideAppeal(policy: Policy, actor: Actor, e: Entry, input: z.output<typeof DecideInput>, at: string): Entry {
-  if (!canDecide(policy, actor, e)) throw new AppError(actor.roles.includes('approver') ? 'approval_level_too_low' : 'forbidden', 'an appeal is decided at the policy\'s appeal level');
+  if (!canDecide(policy, actor, e)) throw new AppError(actor.roles.includes('approver') ? 'approval_level_too_low' : 'forbidden', "an appeal is decided at the policy's appeal level");
   if (e.status !== 'appealed') throw refuseState(e, 'decide');
   if (input.outcome === 'overturned') return { ...e, status: 'overturned', updatedAt: at };
   return { ...e, amount: settleAmount(e, input.amount), status: 'upheld', updatedAt: at };
@@ -210,8 +212,8 @@ export function foldScorecards(entries: readonly Entry[], keyOf: (e: Entry) => s
     if (e.status === 'overturned') card.overturned += 1;
     if (!EFFECTIVE_STATUSES.includes(e.status)) continue;
     const amount = e.amount ?? 0;
-    if (e.effect === 'penalty') (card.penaltyPoints += e.points), (card.penaltyAmount += amount);
-    else (card.rewardPoints += e.points), (card.rewardAmount += amount);
+    if (e.effect === 'penalty') ((card.penaltyPoints += e.points), (card.penaltyAmount += amount));
+    else ((card.rewardPoints += e.points), (card.rewardAmount += amount));
     let r = card.byRule.find((x) => x.rule === e.ruleCode);
     if (!r) card.byRule.push((r = { rule: e.ruleCode, count: 0, points: 0, amount: 0 }));
     r.count += 1;

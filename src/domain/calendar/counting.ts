@@ -58,7 +58,7 @@ export function statutoryEnd(startMs: number, k: number, unit: 'd' | 'w' | 'mo' 
   let movedFrom: number | undefined;
   if (unit === 'wd') {
     last = startDay;
-    for (let found = 0, idle = 0; found < k; ) {
+    for (let found = 0, idle = 0; found < k;) {
       last++;
       if (cal.day(last).working) {
         found++;
@@ -141,9 +141,6 @@ export function parseLocalTime(text: string, zone: string): Date {
   if (h > 23 || min > 59 || sec > 59) throw new CalendarError('invalid_date', `not a valid time of day: ${JSON.stringify(text)}`);
   const wall = dayNum * DAY_MS + ((h * 60 + min) * 60 + sec) * 1000 + ms;
   const d = DateTime.fromMillis(wall, { zone: 'UTC' });
-  const local = DateTime.fromObject(
-    { year: d.year, month: d.month, day: d.day, hour: d.hour, minute: d.minute, second: d.second, millisecond: d.millisecond },
-    { zone },
-  );
+  const local = DateTime.fromObject({ year: d.year, month: d.month, day: d.day, hour: d.hour, minute: d.minute, second: d.second, millisecond: d.millisecond }, { zone });
   return local.toJSDate();
 }

@@ -93,9 +93,7 @@ export function buildExplanation(x: ExplainInput): DueExplanation {
   }
 
   const spanEnd = x.due ?? Number.POSITIVE_INFINITY;
-  const pauses = x.pauses
-    .filter((p) => p.from < spanEnd && p.to > x.startMs)
-    .map((p) => ({ from: iso(p.from), to: p.to === Number.POSITIVE_INFINITY ? null : iso(p.to) }));
+  const pauses = x.pauses.filter((p) => p.from < spanEnd && p.to > x.startMs).map((p) => ({ from: iso(p.from), to: p.to === Number.POSITIVE_INFINITY ? null : iso(p.to) }));
 
   const base = {
     start: iso(x.startMs),
@@ -226,10 +224,8 @@ const WORDS: Record<CalendarLocale, Words> = {
     adjusted: (d) => `adjusted working day ${d} counted`,
     paused: (n) => `paused ${n} ${n === 1 ? 'time' : 'times'}`,
     due: (d, tz) => `due ${d} (${tz})`,
-    stillPaused: (since, t, total, tz) =>
-      `paused since ${since} with ${t} of ${total} used, so the due time is unknown until the clock resumes (${tz})`,
-    missing: (y) =>
-      `WARNING: no holiday data for ${y}; those years were treated as plain weekdays and weekends, so the due time may be wrong. Ask an admin to import the holiday data.`,
+    stillPaused: (since, t, total, tz) => `paused since ${since} with ${t} of ${total} used, so the due time is unknown until the clock resumes (${tz})`,
+    missing: (y) => `WARNING: no holiday data for ${y}; those years were treated as plain weekdays and weekends, so the due time may be wrong. Ask an admin to import the holiday data.`,
     listSep: ', ',
     clauseSep: '; ',
     end: '.',

@@ -82,10 +82,7 @@ export function parseHolidayYear(json: unknown, opts: ParseHolidayYearOptions = 
     dataRegion = v.region;
     dataYear = v.year;
     src = v.source;
-    days = [
-      ...(v.holidays ?? []).map((date, i) => ({ day: { date, off: true }, path: `holidays[${i}]` })),
-      ...(v.workdays ?? []).map((date, i) => ({ day: { date, off: false }, path: `workdays[${i}]` })),
-    ];
+    days = [...(v.holidays ?? []).map((date, i) => ({ day: { date, off: true }, path: `holidays[${i}]` })), ...(v.workdays ?? []).map((date, i) => ({ day: { date, off: false }, path: `workdays[${i}]` }))];
   } else if (Array.isArray(obj.days) && obj.days.some((d) => typeof d === 'object' && d !== null && 'isOffDay' in d)) {
     const v = check(holidayCnFormat, obj);
     dataYear = v.year;
@@ -146,9 +143,7 @@ function check<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
 function bad(path: string, message: string): CalendarError {

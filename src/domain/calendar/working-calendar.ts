@@ -231,8 +231,7 @@ export class WorkingCalendar {
     // Same offset at both midnights (and no gap at midnight): no DST change today, so window
     // edges are plain arithmetic. Otherwise resolve each edge against the zone.
     const steady = start.exact && end.exact && start.offset === end.offset;
-    const toInstant = (minutes: number) =>
-      steady ? wallStart + minutes * MINUTE_MS - start.offset * MINUTE_MS : this.wallToInstant(wallStart + minutes * MINUTE_MS).ms;
+    const toInstant = (minutes: number) => (steady ? wallStart + minutes * MINUTE_MS - start.offset * MINUTE_MS : this.wallToInstant(wallStart + minutes * MINUTE_MS).ms);
     const windows = working
       ? this.windowMinutes.map(([a, b]) => {
           const from = toInstant(a);
@@ -318,10 +317,7 @@ function parseWindows(hours: { start: string; end: string }[]): [number, number]
     const a = parseHhMm(w?.start);
     const b = parseHhMm(w?.end);
     if (a === undefined || b === undefined || a >= b) {
-      throw new CalendarError(
-        'invalid_calendar',
-        `workingHours[${i}] must be {start: 'HH:MM', end: 'HH:MM'} with start before end, got ${JSON.stringify(w)}`,
-      );
+      throw new CalendarError('invalid_calendar', `workingHours[${i}] must be {start: 'HH:MM', end: 'HH:MM'} with start before end, got ${JSON.stringify(w)}`);
     }
     if (a < prevEnd) throw new CalendarError('invalid_calendar', `workingHours[${i}] overlaps or is out of order with the previous window`);
     prevEnd = b;

@@ -60,7 +60,10 @@ export function normalizeEmail(raw: string): string | null {
 
 /** ID, order and plate numbers: upper case, without blanks, dashes, dots and the plate's middle dot. */
 export function normalizeCode(raw: string): string | null {
-  const v = raw.trim().replace(/[\s\-.·・_/]/g, '').toUpperCase();
+  const v = raw
+    .trim()
+    .replace(/[\s\-.·・_/]/g, '')
+    .toUpperCase();
   return v.length >= 3 ? v : null;
 }
 

@@ -6,22 +6,7 @@ import type { Locale } from '../errors.js';
 
 export type ComplaintKind = 'complaint' | 'inquiry' | 'suggestion';
 
-export const STATES = [
-  'received',
-  'invalid',
-  'valid',
-  'classified',
-  'assigned',
-  'investigating',
-  'investigated',
-  'awaiting_approval',
-  'implementing',
-  'pending',
-  'answered',
-  'followed_up',
-  'closed',
-  'archived',
-] as const;
+export const STATES = ['received', 'invalid', 'valid', 'classified', 'assigned', 'investigating', 'investigated', 'awaiting_approval', 'implementing', 'pending', 'answered', 'followed_up', 'closed', 'archived'] as const;
 export type State = (typeof STATES)[number];
 
 export type Role = 'agent' | 'specialist' | 'handler' | 'approver' | 'followup' | 'admin' | 'auditor';

@@ -25,8 +25,7 @@ export function checkDuties(p: Policy): PolicyProblem[] {
     const role = d.owner.startsWith('role:') ? d.owner.slice(5) : null;
     if (role !== null) {
       if (!(ROLES as readonly string[]).includes(role)) add(`${at}.owner`, `未知的角色“${role}”`, `unknown role "${role}" (roles: ${ROLES.join(', ')})`);
-    } else if (!(DUTY_RELATIONS as readonly string[]).includes(d.owner))
-      add(`${at}.owner`, `负责人须为 role:<角色> 或 ${DUTY_RELATIONS.join('、')}`, `the owner is role:<role> or one of ${DUTY_RELATIONS.join(', ')}`);
+    } else if (!(DUTY_RELATIONS as readonly string[]).includes(d.owner)) add(`${at}.owner`, `负责人须为 role:<角色> 或 ${DUTY_RELATIONS.join('、')}`, `the owner is role:<role> or one of ${DUTY_RELATIONS.join(', ')}`);
     else if (d.schedule) add(`${at}.owner`, '定期职责不属于某个案件，负责人须为角色', 'a scheduled duty belongs to no case: its owner is a role');
     d.grades?.forEach((g, j) => {
       if (!p.grades.some((x) => x.code === g)) add(`${at}.grades[${j}]`, `未定义的等级“${g}”`, `no grade "${g}" is defined`);
@@ -39,8 +38,7 @@ export function checkDuties(p: Policy): PolicyProblem[] {
     const due = parseDuration(d.due);
     d.remind.forEach((r, j) => {
       const before = parseDuration(r);
-      if (before.unit !== due.unit || before.amount >= due.amount)
-        add(`${at}.remind[${j}]`, `提醒（${r}）须与期限（${d.due}）同单位且更短`, `a reminder (${r}) must be in the due time's unit and shorter than it (${d.due})`);
+      if (before.unit !== due.unit || before.amount >= due.amount) add(`${at}.remind[${j}]`, `提醒（${r}）须与期限（${d.due}）同单位且更短`, `a reminder (${r}) must be in the due time's unit and shorter than it (${d.due})`);
     });
   });
   return out;

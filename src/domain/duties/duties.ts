@@ -71,7 +71,7 @@ function owner(def: DutyDefinition, c: Complaint): Pick<Duty, 'ownerRole' | 'own
     case 'primary_handler':
       return { ...none, ownerUserId: c.primaryHandlerId ?? null, ownerRole: c.primaryHandlerId ? null : 'specialist' };
     case 'backup_handler':
-      return { ...none, ownerUserId: c.backupHandlerId ?? c.primaryHandlerId ?? null, ownerRole: c.backupHandlerId ?? c.primaryHandlerId ? null : 'specialist' };
+      return { ...none, ownerUserId: c.backupHandlerId ?? c.primaryHandlerId ?? null, ownerRole: (c.backupHandlerId ?? c.primaryHandlerId) ? null : 'specialist' };
     case 'first_responder':
       return { ...none, ownerUserId: c.firstResponderId };
     case 'department_manager':
@@ -174,7 +174,10 @@ export function scheduledDutiesDue(policy: Policy, now: Date, cal: WorkingCalend
         ownerDepartment: null,
         dueAt,
         remindAt: remindAt.filter((t) => t > now.toISOString()),
-        nextCheckAt: nextCheck(remindAt.filter((t) => t > now.toISOString()), dueAt),
+        nextCheckAt: nextCheck(
+          remindAt.filter((t) => t > now.toISOString()),
+          dueAt,
+        ),
         status: 'open',
         breachedAt: null,
         completedAt: null,

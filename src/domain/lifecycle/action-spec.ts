@@ -25,16 +25,7 @@ import type { StaffMember } from './handlers.js';
  *   checked the access code, survey token or sender first) — issue 4
  * - system: the deadline sweeper
  */
-export type Who =
-  | Role
-  | 'first_responder'
-  | 'assigned_handler'
-  | 'co_handler'
-  | 'department_manager'
-  | 'qualified_approver'
-  | 'extension_approver'
-  | 'customer'
-  | 'system';
+export type Who = Role | 'first_responder' | 'assigned_handler' | 'co_handler' | 'department_manager' | 'qualified_approver' | 'extension_approver' | 'customer' | 'system';
 
 /** The performers that are relations to the case, and the relation each one reads (domain/permissions/relations.ts). */
 export const WHO_RELATIONS = {

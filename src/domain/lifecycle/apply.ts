@@ -91,7 +91,12 @@ export type ActionTable = Readonly<Record<string, ActionSpec<any>>>;
  * soundness test and the console read the declaration, so the code must keep to it.
  */
 export class UndeclaredTargetError extends Error {
-  constructor(readonly action: string, readonly from: Complaint['state'], readonly to: Complaint['state'], readonly declared: readonly Complaint['state'][]) {
+  constructor(
+    readonly action: string,
+    readonly from: Complaint['state'],
+    readonly to: Complaint['state'],
+    readonly declared: readonly Complaint['state'][],
+  ) {
     super(`action '${action}' led from '${from}' to '${to}', which is not one of its declared targets (${declared.join(', ')})`);
     this.name = 'UndeclaredTargetError';
   }
@@ -117,7 +122,13 @@ export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: u
   const warnAt = ctx.policy.grades.find((g) => g.code === grade)?.warnAt ?? 0.8;
   // Named calendars follow the case as the transition changes it (classify may set the emergency flag).
   let current = c;
-  const clockSet = new ClockSet(c.id, clocks, ctx.calendar, warnAt, clockCalendars(ctx, () => current));
+  const clockSet = new ClockSet(
+    c.id,
+    clocks,
+    ctx.calendar,
+    warnAt,
+    clockCalendars(ctx, () => current),
+  );
   // The table is typed per action; here the input has been parsed by that action's own schema.
   const guard = spec.guard as ((c: Complaint, i: unknown, ctx: Ctx, k: ClockSet) => ReturnType<NonNullable<typeof spec.guard>>) | undefined;
   const refusal = guard?.(c, input, ctx, clockSet);
@@ -131,8 +142,7 @@ export function apply(c: Complaint, clocks: Clock[], action: string, rawInput: u
   // The policy's clock rules start and stop at the events this transition is (issue 10 §1).
   const ruled = applyClockRules(ctx.policy, { ...draft.c, state: to }, clockSet, transitionEvents(action, c.state, to, c.cycle, draft.c.cycle), ctx.now, ctx.now);
   // `retimed` only when a rule clock's limit changed (graded, flagged), so other events keep their shape.
-  if (ruled.started.length || ruled.stopped.length || ruled.retimed.length)
-    draft.eventData.clockRules = ruled.retimed.length ? ruled : { started: ruled.started, stopped: ruled.stopped };
+  if (ruled.started.length || ruled.stopped.length || ruled.retimed.length) draft.eventData.clockRules = ruled.retimed.length ? ruled : { started: ruled.started, stopped: ruled.stopped };
   promiseMoved(draft, promised, promise(clockSet), action);
   const declared = spec.targets.length ? spec.targets : [c.state];
   if (!declared.includes(to)) throw new UndeclaredTargetError(action, c.state, to, declared);

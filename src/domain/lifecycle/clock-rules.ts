@@ -130,7 +130,9 @@ export function customerUnreachable(policy: Policy, c: Pick<Complaint, 'kind' | 
 
 /** Rule clocks that keep running while the case is pending (`pause: false`). */
 export function unpausedRuleClocks(policy: Policy): string[] {
-  return clockRulesOf(policy).filter((r) => !r.pause).map((r) => ruleClockKind(r.code));
+  return clockRulesOf(policy)
+    .filter((r) => !r.pause)
+    .map((r) => ruleClockKind(r.code));
 }
 
 /** Whether a breach of this clock escalates the case (a rule clock: its `breach.escalate`). */

@@ -13,10 +13,7 @@ import { ruleOfClock } from '../policy/clock-rules.js';
  * desk's for an emergency case), found among the default calendar's `named` ones, else the
  * default. `caseNow` reads the case as it currently is.
  */
-export function clockCalendars(
-  ctx: { policy: Policy; calendar: WorkingCalendar },
-  caseNow: () => { emergency: boolean },
-): (kind: ClockKind) => WorkingCalendar {
+export function clockCalendars(ctx: { policy: Policy; calendar: WorkingCalendar }, caseNow: () => { emergency: boolean }): (kind: ClockKind) => WorkingCalendar {
   return (kind) => {
     // A rule clock counts on its rule's calendar when it names one (clockRules[].calendar).
     const name = ruleOfClock(ctx.policy, kind)?.calendar ?? calendarNameForClock(ctx.policy, kind, { emergency: caseNow().emergency });
@@ -269,9 +266,7 @@ export class ClockSet {
       clock.missingHolidayYears = [...new Set(explanations.flatMap((e) => e.missingHolidayYears))].sort();
       clock.explanation = explanations.length === 1 ? explanations[0] : { chain: explanations };
       const d = parseDuration(segment);
-      const warn = r.due && d.amount > 0
-        ? addDuration(segmentStart, { ...d, amount: d.amount * this.warnAt }, cal, pauses).due
-        : null;
+      const warn = r.due && d.amount > 0 ? addDuration(segmentStart, { ...d, amount: d.amount * this.warnAt }, cal, pauses).due : null;
       clock.warnAt = warn ? warn.toISOString() : null;
     } else if (clock.dueAt) {
       // A fixed due time warns at the same fraction of its calendar span.

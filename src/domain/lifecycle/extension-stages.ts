@@ -34,7 +34,7 @@ export function extensionStage(c: Pick<Complaint, 'extensions'>, policy: Policy)
 export function extensionLevel(c: Pick<Complaint, 'extensions'>, policy: Policy): string | null {
   const ext = policy.extension;
   if (!ext) return null;
-  return ext.stages ? extensionStage(c, policy)?.stage.approvalLevel ?? null : ext.approvalLevel ?? null;
+  return ext.stages ? (extensionStage(c, policy)?.stage.approvalLevel ?? null) : (ext.approvalLevel ?? null);
 }
 
 /**
@@ -66,12 +66,33 @@ export function stageRefusal(
   const { number, stage } = next;
   const grade = c.grade ?? ctx.policy.defaultGrade;
   if (stage.grades && !stage.grades.includes(grade))
-    return { detail: `stage ${number} is for grades ${stage.grades.join(', ')}`, fields: [fieldProblem('duration', `第 ${number} 阶段延期只适用于等级 ${stage.grades.join('、')}`, `Extension stage ${number} is only for grades ${stage.grades.join(', ')}`, `第 ${number} 階段延期只適用於等級 ${stage.grades.join('、')}`)] };
+    return {
+      detail: `stage ${number} is for grades ${stage.grades.join(', ')}`,
+      fields: [
+        fieldProblem('duration', `第 ${number} 阶段延期只适用于等级 ${stage.grades.join('、')}`, `Extension stage ${number} is only for grades ${stage.grades.join(', ')}`, `第 ${number} 階段延期只適用於等級 ${stage.grades.join('、')}`),
+      ],
+    };
   if (stage.categories && !(c.category !== null && stage.categories.includes(c.category)))
-    return { detail: `stage ${number} is for categories ${stage.categories.join(', ')}`, fields: [fieldProblem('duration', `第 ${number} 阶段延期只适用于类别 ${stage.categories.join('、')}`, `Extension stage ${number} is only for categories ${stage.categories.join(', ')}`, `第 ${number} 階段延期只適用於類別 ${stage.categories.join('、')}`)] };
+    return {
+      detail: `stage ${number} is for categories ${stage.categories.join(', ')}`,
+      fields: [
+        fieldProblem(
+          'duration',
+          `第 ${number} 阶段延期只适用于类别 ${stage.categories.join('、')}`,
+          `Extension stage ${number} is only for categories ${stage.categories.join(', ')}`,
+          `第 ${number} 階段延期只適用於類別 ${stage.categories.join('、')}`,
+        ),
+      ],
+    };
   if (stage.special && !request.special)
-    return { detail: `stage ${number} needs a special case`, fields: [fieldProblem('special', `第 ${number} 阶段延期须为特殊情况，并说明理由`, `Extension stage ${number} is for special cases only: mark it special and give the reason`, `第 ${number} 階段延期須為特殊情況，並說明理由`)] };
+    return {
+      detail: `stage ${number} needs a special case`,
+      fields: [fieldProblem('special', `第 ${number} 阶段延期须为特殊情况，并说明理由`, `Extension stage ${number} is for special cases only: mark it special and give the reason`, `第 ${number} 階段延期須為特殊情況，並說明理由`)],
+    };
   if (!withinMaximum(c, request.duration, stage.max, ctx.now, ctx.calendar))
-    return { detail: `stage ${number} max ${stage.max}`, fields: [fieldProblem('duration', `到第 ${number} 阶段为止延期累计不得超过 ${stage.max}`, `Through stage ${number}, extensions may not exceed ${stage.max} in total`, `到第 ${number} 階段為止延期累計不得超過 ${stage.max}`)] };
+    return {
+      detail: `stage ${number} max ${stage.max}`,
+      fields: [fieldProblem('duration', `到第 ${number} 阶段为止延期累计不得超过 ${stage.max}`, `Through stage ${number}, extensions may not exceed ${stage.max} in total`, `到第 ${number} 階段為止延期累計不得超過 ${stage.max}`)],
+    };
   return null;
 }

@@ -81,7 +81,9 @@ export function lifecycleMarkdown(): string {
   out.push('## Actions', '', '| action | 中文 | kinds: from states | to | who |', '|---|---|---|---|---|');
   for (const name of ACTION_NAMES) {
     const a = ACTIONS[name];
-    const from = KINDS.filter((k) => a.from[k]).map((k) => `${k}: ${a.from[k]!.join(', ')}`).join('<br>');
+    const from = KINDS.filter((k) => a.from[k])
+      .map((k) => `${k}: ${a.from[k]!.join(', ')}`)
+      .join('<br>');
     const to = a.targets.length ? a.targets.join(', ') : '(same state)';
     out.push(`| \`${name}\`${SYSTEM_ACTIONS.includes(name) ? ' (system)' : ''} | ${a.label['zh-CN']} | ${from} | ${to} | ${a.who.join(', ')} |`);
   }

@@ -85,9 +85,7 @@ export const AnswerInput = z
   })
   .strict();
 
-export const PendInput = z
-  .object({ reason: text(2000), expectedBy: z.iso.datetime({ offset: true }).optional() })
-  .strict();
+export const PendInput = z.object({ reason: text(2000), expectedBy: z.iso.datetime({ offset: true }).optional() }).strict();
 
 export const EmptyInput = z.object({}).strict();
 
@@ -110,8 +108,7 @@ export const FollowUpInput = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (v.reached && !v.satisfaction)
-      ctx.addIssue({ code: 'custom', path: ['satisfaction'], message: '联系上客户时必须记录满意度|Satisfaction is required when the customer was reached|聯繫上客戶時必須記錄滿意度' });
+    if (v.reached && !v.satisfaction) ctx.addIssue({ code: 'custom', path: ['satisfaction'], message: '联系上客户时必须记录满意度|Satisfaction is required when the customer was reached|聯繫上客戶時必須記錄滿意度' });
   });
 
 export const CloseInput = z.object({ note: z.string().max(4000).optional() }).strict();
@@ -138,8 +135,7 @@ export const SupplementInput = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (!v.text && v.attachments.length === 0)
-      ctx.addIssue({ code: 'custom', path: ['text'], message: '请填写补充内容或添加附件|Write something or attach a file|請填寫補充內容或添加附件' });
+    if (!v.text && v.attachments.length === 0) ctx.addIssue({ code: 'custom', path: ['text'], message: '请填写补充内容或添加附件|Write something or attach a file|請填寫補充內容或添加附件' });
   });
 
 /**
@@ -224,7 +220,10 @@ export const CompleteDutyInput = z
     code: text(48),
     text: z.string().trim().max(4000).optional(),
     result: z.enum(['ok', 'not_ok']).optional(),
-    attachments: z.array(fileRef.extend({ sha256: z.string() }).strict()).max(20).default([]),
+    attachments: z
+      .array(fileRef.extend({ sha256: z.string() }).strict())
+      .max(20)
+      .default([]),
   })
   .strict();
 

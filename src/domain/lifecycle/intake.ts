@@ -28,16 +28,23 @@ export const IntakeInput = z
       .object({
         anonymous: z.boolean().default(false),
         name: opt(100),
-        phone: z.string().trim().regex(/^[0-9+\-() ]{5,32}$/, '电话号码格式不正确|Invalid phone number|電話號碼格式不正確').optional(),
+        phone: z
+          .string()
+          .trim()
+          .regex(/^[0-9+\-() ]{5,32}$/, '电话号码格式不正确|Invalid phone number|電話號碼格式不正確')
+          .optional(),
         email: z.email().max(200).optional(),
-        idNumber: z.string().trim().regex(/^[0-9A-Za-z]{6,32}$/, '证件号码格式不正确|Invalid ID number|證件號碼格式不正確').optional(),
+        idNumber: z
+          .string()
+          .trim()
+          .regex(/^[0-9A-Za-z]{6,32}$/, '证件号码格式不正确|Invalid ID number|證件號碼格式不正確')
+          .optional(),
         address: opt(500),
         customerClass: z.enum(['A', 'B', 'C', 'D']).optional(),
       })
       .strict()
       .superRefine((v, ctx) => {
-        if (!v.anonymous && !v.name && !v.phone && !v.email)
-          ctx.addIssue({ code: 'custom', path: ['name'], message: '非匿名投诉须留姓名或联系方式|Give a name or a contact unless the complaint is anonymous|非匿名投訴須留姓名或聯絡方式' });
+        if (!v.anonymous && !v.name && !v.phone && !v.email) ctx.addIssue({ code: 'custom', path: ['name'], message: '非匿名投诉须留姓名或联系方式|Give a name or a contact unless the complaint is anonymous|非匿名投訴須留姓名或聯絡方式' });
       }),
     subject: z
       .object({
@@ -47,7 +54,10 @@ export const IntakeInput = z
       })
       .strict()
       .default({ employeeIds: [] }),
-    references: z.object({ order: opt(100), product: opt(200), plate: opt(20) }).strict().default({}),
+    references: z
+      .object({ order: opt(100), product: opt(200), plate: opt(20) })
+      .strict()
+      .default({}),
     demands: z
       .object({
         types: z.array(z.enum(['return_exchange', 'compensation', 'apology', 'improve_service', 'other'])).default([]),
@@ -75,7 +85,10 @@ export const IntakeInput = z
     /** 恶性 (001 篇3 §10); `intake.gradeRoles` only. */
     vicious: z.boolean().optional(),
     /** The telephony call this intake comes from (the `screen_pop` event's call id and recording URL): kept in the case's `references.call`. */
-    call: z.object({ id: z.string().trim().min(1).max(128), recordingUrl: z.url().max(2000).optional() }).strict().optional(),
+    call: z
+      .object({ id: z.string().trim().min(1).max(128), recordingUrl: z.url().max(2000).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type IntakeInput = z.output<typeof IntakeInput>;
@@ -100,10 +113,8 @@ export function receive(
 ): IntakeResult {
   const input = parsed ?? parseInput(IntakeInput, raw);
   const p = ctx.policy;
-  if (!p.channels.includes(input.channel))
-    throw new AppError('invalid_input', `unknown channel ${input.channel}`, [fieldProblem('channel', `制度中没有此渠道：${input.channel}`, `Unknown channel: ${input.channel}`)]);
-  if (!p.kinds[input.kind].enabled)
-    throw new AppError('invalid_input', `kind ${input.kind} disabled`, [fieldProblem('kind', '本制度不受理此类型', 'This policy does not accept this kind')]);
+  if (!p.channels.includes(input.channel)) throw new AppError('invalid_input', `unknown channel ${input.channel}`, [fieldProblem('channel', `制度中没有此渠道：${input.channel}`, `Unknown channel: ${input.channel}`)]);
+  if (!p.kinds[input.kind].enabled) throw new AppError('invalid_input', `kind ${input.kind} disabled`, [fieldProblem('kind', '本制度不受理此类型', 'This policy does not accept this kind')]);
   if (input.regulator && new Date(input.regulator.dueAt) <= ctx.now)
     throw new AppError('invalid_input', 'regulator due time in the past', [fieldProblem('regulator.dueAt', '监管时限必须晚于当前时间', 'The regulator deadline must be in the future')]);
   if (input.subject.departmentCode && !p.departments.some((d) => d.code === input.subject.departmentCode))
@@ -154,7 +165,13 @@ export function receive(
     version: 1,
   };
   const warnAt = p.grades.find((g) => g.code === (c.grade ?? p.defaultGrade))?.warnAt ?? 0.8;
-  const clocks = new ClockSet(c.id, [], ctx.calendar, warnAt, clockCalendars(ctx, () => c));
+  const clocks = new ClockSet(
+    c.id,
+    [],
+    ctx.calendar,
+    warnAt,
+    clockCalendars(ctx, () => c),
+  );
   if (c.kind === 'complaint') {
     // Until graded, the case runs on the default grade's limits (or those set at intake); classify re-times them.
     const l = limitsFor(p, c.grade ?? p.defaultGrade, { vicious: c.vicious, emergency: c.emergency });
@@ -208,8 +225,7 @@ const SKEW_MS = 60_000;
 function receivedAtOf(input: IntakeInput, ctx: { now: Date; policy: Policy; calendar: WorkingCalendar }): Date {
   if (input.receivedAt === undefined) return ctx.now;
   const t = new Date(input.receivedAt);
-  if (t.getTime() > ctx.now.getTime() + SKEW_MS)
-    throw new AppError('invalid_input', 'receivedAt in the future', [fieldProblem('receivedAt', '收到时间不能晚于当前时间', 'The time received cannot be in the future')]);
+  if (t.getTime() > ctx.now.getTime() + SKEW_MS) throw new AppError('invalid_input', 'receivedAt in the future', [fieldProblem('receivedAt', '收到时间不能晚于当前时间', 'The time received cannot be in the future')]);
   if (t.getTime() > ctx.now.getTime()) return ctx.now;
   const maxAge = ctx.policy.intake.receivedAtMaxAge;
   const bound = addDuration(t, maxAge, ctx.calendar).due;
@@ -228,8 +244,7 @@ function intakeGrade(input: IntakeInput, ctx: { actor: Actor; policy: Policy }):
   const p = ctx.policy;
   const given = (['grade', 'emergency', 'vicious'] as const).filter((f) => input[f] !== undefined);
   if (!given.length) return { grade: null, emergency: false, vicious: false, set: false };
-  if (input.kind !== 'complaint')
-    throw new AppError('invalid_input', 'only a complaint is graded', [fieldProblem(given[0]!, '只有投诉可以分级', 'Only a complaint has a grade')]);
+  if (input.kind !== 'complaint') throw new AppError('invalid_input', 'only a complaint is graded', [fieldProblem(given[0]!, '只有投诉可以分级', 'Only a complaint has a grade')]);
   if (!ctx.actor.roles.some((r) => p.intake.gradeRoles.includes(r as (typeof p.intake.gradeRoles)[number])))
     throw new AppError(
       'forbidden',

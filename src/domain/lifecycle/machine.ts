@@ -52,10 +52,7 @@ export const ACTIONS = {
     targets: ['valid', 'invalid'],
     who: ['specialist'],
     input: I.JudgeInput,
-    guard: (_c, input, { policy }) =>
-      !input.valid && !policy.validity.invalidReasons.some((r) => r.code === input.reason)
-        ? unknownCode('reason', 'invalid reason', input.reason ?? '')
-        : null,
+    guard: (_c, input, { policy }) => (!input.valid && !policy.validity.invalidReasons.some((r) => r.code === input.reason) ? unknownCode('reason', 'invalid reason', input.reason ?? '') : null),
     effect: (d, input, ctx) => {
       d.c.validity = { valid: input.valid, reason: input.reason, explanation: input.explanation, malicious: input.malicious };
       if (input.valid) return 'valid';
@@ -220,7 +217,10 @@ export const ACTIONS = {
       d.c.answer = { text: input.text, method: input.method, written: input.written, answeredBy: ctx.actor.id, answeredAt: ctx.now.toISOString() };
       if (input.adopted !== undefined) d.eventData.adopted = input.adopted;
       for (const k of HANDLING_DONE_CLOCKS) d.clocks.stop(k, ctx.now);
-      d.clocks.all().filter((c) => c.kind.startsWith('grade_rise')).forEach((c) => d.clocks.stop(c.kind, ctx.now));
+      d.clocks
+        .all()
+        .filter((c) => c.kind.startsWith('grade_rise'))
+        .forEach((c) => d.clocks.stop(c.kind, ctx.now));
       d.happened.push({ type: 'answered', text: input.text });
       startFollowUp(d, ctx);
       return 'answered';
@@ -299,9 +299,7 @@ export const ACTIONS = {
         const staged = stageRefusal(c, k.get('resolve'), c.extensionRequest, ctx);
         return staged && { code: 'extension_over_limit', ...staged };
       }
-      return !extensionWithinLimit(c, c.extensionRequest.duration, c.extensionRequest.special, ctx)
-        ? { code: 'extension_over_limit', detail: 'the policy maximum would be exceeded' }
-        : null;
+      return !extensionWithinLimit(c, c.extensionRequest.duration, c.extensionRequest.special, ctx) ? { code: 'extension_over_limit', detail: 'the policy maximum would be exceeded' } : null;
     },
     effect: (d, _input, ctx) => {
       const req = d.c.extensionRequest!;
@@ -404,10 +402,7 @@ export const ACTIONS = {
     targets: ['closed'],
     who: ['specialist', 'first_responder', 'followup'],
     input: I.CloseInput,
-    guard: (c, _input, { policy }) =>
-      c.kind === 'complaint' && c.state === 'answered' && policy.followUp.required
-        ? { code: 'illegal_transition', detail: 'the policy requires a follow-up before closing' }
-        : null,
+    guard: (c, _input, { policy }) => (c.kind === 'complaint' && c.state === 'answered' && policy.followUp.required ? { code: 'illegal_transition', detail: 'the policy requires a follow-up before closing' } : null),
     effect: (d, _input, ctx) => {
       d.clocks.stopAll(ctx.now);
       d.c.closedAt = ctx.now.toISOString();
@@ -528,7 +523,11 @@ export const ACTIONS = {
     guard: (_c, input, { policy }) =>
       policy.channels.includes(input.channel)
         ? null
-        : { code: 'invalid_input', detail: `channel: unknown channel '${input.channel}'`, fields: [fieldProblem('channel', `制度中没有此渠道：${input.channel}`, `Unknown channel in the policy: ${input.channel}`, `制度中沒有此渠道：${input.channel}`)] },
+        : {
+            code: 'invalid_input',
+            detail: `channel: unknown channel '${input.channel}'`,
+            fields: [fieldProblem('channel', `制度中没有此渠道：${input.channel}`, `Unknown channel in the policy: ${input.channel}`, `制度中沒有此渠道：${input.channel}`)],
+          },
     effect: (d, input) => {
       d.eventData.text = input.text;
       d.eventData.channel = input.channel;
@@ -619,8 +618,7 @@ export const ACTIONS = {
     input: I.StandInInput,
     guard: (c, input, ctx) => {
       if (!ctx.staff) return { code: 'illegal_transition', detail: 'stand_in needs the staff' };
-      if (input.duty === 'primary_handler')
-        return c.primaryHandlerId === input.absentId ? null : { code: 'illegal_transition', detail: `${input.absentId} is not the primary handler` };
+      if (input.duty === 'primary_handler') return c.primaryHandlerId === input.absentId ? null : { code: 'illegal_transition', detail: `${input.absentId} is not the primary handler` };
       return awaitedApprovers(c, ctx.policy, ctx.staff).some((u) => u.id === input.absentId) ? null : { code: 'illegal_transition', detail: `no decision waits for ${input.absentId}` };
     },
     effect: (d, input, ctx) => {

@@ -59,9 +59,13 @@ export function ruleNotices(rule: ClockRule | undefined, when: 'warn' | 'breach'
     const to: OutboxDraft['to'] | null = t.startsWith('role:')
       ? { role: t.slice(5), departmentCode: c.departmentCode ?? undefined }
       : t === 'primary_handler'
-        ? c.primaryHandlerId ? { userIds: [c.primaryHandlerId] } : null
+        ? c.primaryHandlerId
+          ? { userIds: [c.primaryHandlerId] }
+          : null
         : t === 'backup_handler'
-          ? c.backupHandlerId ? { userIds: [c.backupHandlerId] } : null
+          ? c.backupHandlerId
+            ? { userIds: [c.backupHandlerId] }
+            : null
           : t === 'first_responder'
             ? { userIds: [c.firstResponderId] }
             : t === 'department_manager'

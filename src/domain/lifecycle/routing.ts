@@ -39,13 +39,16 @@ export function avoidanceOnAssignees(c: Complaint, ids: (string | undefined)[]):
 
 export function routeGuard(c: Complaint, input: RouteIn, { policy, staff, deactivatedDepartments }: Ctx): GuardRefusal | null {
   const dept = routedDepartment(c, input, policy);
-  if (!dept)
-    return { code: 'invalid_input', detail: 'no department and no routing rule', fields: [fieldProblem('departmentCode', '此类别没有默认部门，请选择责任部门', 'This category has no default department: choose one')] };
+  if (!dept) return { code: 'invalid_input', detail: 'no department and no routing rule', fields: [fieldProblem('departmentCode', '此类别没有默认部门，请选择责任部门', 'This category has no default department: choose one')] };
   const known = policy.departments.find((x) => x.code === dept);
   if (!known) return unknownCode('departmentCode', 'department', dept);
   // A deactivated department is kept for the cases and people that name it, and takes no new work.
   if (known.active === false || deactivatedDepartments?.has(dept))
-    return { code: 'invalid_input', detail: `departmentCode: '${dept}' is deactivated`, fields: [fieldProblem('departmentCode', '该部门已停用，不再接收新的案件', 'This department is deactivated and takes no new cases', '該部門已停用，不再接收新的案件')] };
+    return {
+      code: 'invalid_input',
+      detail: `departmentCode: '${dept}' is deactivated`,
+      fields: [fieldProblem('departmentCode', '该部门已停用，不再接收新的案件', 'This department is deactivated and takes no new cases', '該部門已停用，不再接收新的案件')],
+    };
   return avoidanceOnAssignees(c, [input.primaryHandlerId, input.backupHandlerId, ...input.coHandlerIds]) ?? absentAssignee(c, input, staff, dept);
 }
 
@@ -59,7 +62,10 @@ export function absentAssignee(c: Complaint, input: RouteIn, staff: readonly Sta
   if (!staff) return null;
   const avoiding = avoidingUserIds(c);
   const present = staff.filter((u) => u.active && !u.absent && !avoiding.includes(u.id) && (u.roles.includes('handler') || u.roles.includes('approver')) && (u.departmentCode === dept || u.managerOf.includes(dept)));
-  const named: [string, string | undefined][] = [['primaryHandlerId', input.primaryHandlerId], ['backupHandlerId', input.backupHandlerId]];
+  const named: [string, string | undefined][] = [
+    ['primaryHandlerId', input.primaryHandlerId],
+    ['backupHandlerId', input.backupHandlerId],
+  ];
   for (const [path, uid] of named) {
     if (!uid || !staff.find((u) => u.id === uid)?.absent) continue;
     const instead = present.filter((u) => u.id !== uid && (path === 'primaryHandlerId' || u.id !== input.primaryHandlerId));

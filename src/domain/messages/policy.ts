@@ -12,7 +12,11 @@ export const POLICY_MESSAGES = {
   empty_document: { 'zh-CN': '文件为空', 'zh-TW': '文件為空', en: 'the document is empty' },
   missing_field: { 'zh-CN': '缺少必填字段（应为{expected}）', 'zh-TW': '缺少必填字段（應為{expected}）', en: 'required field is missing (expected {expected})' },
   not_an_object: { 'zh-CN': '文件内容应为一个对象（键: 值）', 'zh-TW': '文件內容應為一個對象（鍵: 值）', en: 'the document must be an object (key: value)' },
-  quote_it: { 'zh-CN': '应为{expected}，实际为{found}（{value}）；在 YAML 中请加引号，如 "2026.1"、"08:30"', 'zh-TW': '應為{expected}，實際為{found}（{value}）；在 YAML 中請加引號，如 "2026.1"、"08:30"', en: 'expected {expected}, found {found} ({value}); quote it in YAML, e.g. "2026.1", "08:30"' },
+  quote_it: {
+    'zh-CN': '应为{expected}，实际为{found}（{value}）；在 YAML 中请加引号，如 "2026.1"、"08:30"',
+    'zh-TW': '應為{expected}，實際為{found}（{value}）；在 YAML 中請加引號，如 "2026.1"、"08:30"',
+    en: 'expected {expected}, found {found} ({value}); quote it in YAML, e.g. "2026.1", "08:30"',
+  },
   expected_found: { 'zh-CN': '应为{expected}，实际为{found}', 'zh-TW': '應為{expected}，實際為{found}', en: 'expected {expected}, found {found}' },
   unknown_field_near: { 'zh-CN': '未知字段“{key}”，是否应为“{near}”？', 'zh-TW': '未知字段“{key}”，是否應為“{near}”？', en: 'unknown field "{key}"; did you mean "{near}"?' },
   unknown_field: { 'zh-CN': '未知字段“{key}”', 'zh-TW': '未知字段“{key}”', en: 'unknown field "{key}"' },

@@ -21,8 +21,7 @@ export const CUSTOMER_DEFAULTS = {
         '尊敬的客户：\n\n您好！您反映的问题我们已受理，受理编号：{number}。\n我们承诺在 {promisedAt} 前给您答复。\n\n您可以凭受理编号和访问码在以下网址查询处理进度、补充材料：\n{trackUrl}\n访问码：{accessCode}（请妥善保管，不要告诉他人）\n\n回复本邮件时请保留标题中的受理编号。\n\n{organisation}',
       'zh-TW':
         '尊敬的客戶：\n\n您好！您反映的問題我們已受理，受理編號：{number}。\n我們承諾在 {promisedAt} 前給您答覆。\n\n您可以憑受理編號和存取碼在以下網址查詢處理進度、補充資料：\n{trackUrl}\n存取碼：{accessCode}（請妥善保管，不要告訴他人）\n\n回覆本郵件時請保留標題中的受理編號。\n\n{organisation}',
-      en:
-        'Dear customer,\n\nWe have received your complaint. Your case number is {number}.\nWe will answer you by {promisedAt}.\n\nFollow your case and add information at:\n{trackUrl}\nAccess code: {accessCode} (keep it to yourself)\n\nWhen you reply to this e-mail, keep the case number in the subject.\n\n{organisation}',
+      en: 'Dear customer,\n\nWe have received your complaint. Your case number is {number}.\nWe will answer you by {promisedAt}.\n\nFollow your case and add information at:\n{trackUrl}\nAccess code: {accessCode} (keep it to yourself)\n\nWhen you reply to this e-mail, keep the case number in the subject.\n\n{organisation}',
     },
     sms: {
       'zh-CN': '【{organisation}】您的投诉已受理，编号{number}，访问码{accessCode}，我们将在{promisedAt}前答复。查询：{trackUrl}',

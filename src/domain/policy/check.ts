@@ -11,14 +11,7 @@ import { message } from '../messages/index.js';
 import { checkAccountability } from '../accountability/check.js';
 import { checkDuties } from '../duties/check.js';
 import { checkClockRules } from '../lifecycle/clock-rules.js';
-import {
-  CLOCK_NAMES,
-  SATISFACTION_LEVELS,
-  TIER_ROLES,
-  splitDuration,
-  type ClockLimits,
-  type Policy,
-} from './schema.js';
+import { CLOCK_NAMES, SATISFACTION_LEVELS, TIER_ROLES, splitDuration, type ClockLimits, type Policy } from './schema.js';
 
 /** One thing wrong with a policy document. */
 export interface PolicyProblem {
@@ -180,8 +173,7 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
     const seen = new Map<string, number>();
     items.forEach((code, i) => {
       const first = seen.get(code);
-      if (first !== undefined)
-        add(path(i), `${what[0]}“${code}”重复（与第 ${first + 1} 项相同）`, `duplicate ${what[1]} "${code}" (same as item ${first + 1})`);
+      if (first !== undefined) add(path(i), `${what[0]}“${code}”重复（与第 ${first + 1} 项相同）`, `duplicate ${what[1]} "${code}" (same as item ${first + 1})`);
       else seen.set(code, i);
     });
   };
@@ -191,16 +183,10 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
   const levelCodes = codes(p.approval.levels);
   const list = (xs: readonly string[]) => xs.join(', ');
   const mustBeGrade = (path: string, code: string) => {
-    if (!gradeCodes.includes(code))
-      add(path, `未定义的等级“${code}”（已定义：${list(gradeCodes)}）`, `no grade "${code}" is defined (grades: ${list(gradeCodes)})`);
+    if (!gradeCodes.includes(code)) add(path, `未定义的等级“${code}”（已定义：${list(gradeCodes)}）`, `no grade "${code}" is defined (grades: ${list(gradeCodes)})`);
   };
   const mustBeLevel = (path: string, code: string) => {
-    if (!levelCodes.includes(code))
-      add(
-        path,
-        `未定义的审批级别“${code}”（已定义：${list(levelCodes)}）`,
-        `no approval level "${code}" is defined (levels: ${list(levelCodes)})`,
-      );
+    if (!levelCodes.includes(code)) add(path, `未定义的审批级别“${code}”（已定义：${list(levelCodes)}）`, `no approval level "${code}" is defined (levels: ${list(levelCodes)})`);
   };
 
   unique(deptCodes, (i) => `departments[${i}].code`, ['部门代码', 'department code']);
@@ -211,31 +197,17 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
   unique(p.channels, (i) => `channels[${i}]`, ['渠道', 'channel']);
 
   // --- calendar --------------------------------------------------------------------------------
-  unique(
-    p.calendar.workingWeekdays.map(String),
-    (i) => `calendar.workingWeekdays[${i}]`,
-    ['工作日', 'working weekday'],
-  );
+  unique(p.calendar.workingWeekdays.map(String), (i) => `calendar.workingWeekdays[${i}]`, ['工作日', 'working weekday']);
   const hoursInOrder = (path: string, hours: readonly { start: string; end: string }[]) => {
-  let prevEnd = -1;
-  hours.forEach((h, i) => {
-    const s = minutesOf(h.start);
-    const e = minutesOf(h.end);
-    if (s === 24 * 60) add(`${path}[${i}].start`, '开始时间不能是 24:00', 'a working period cannot start at 24:00');
-    if (s >= e)
-      add(
-        `${path}[${i}].end`,
-        `结束时间 ${h.end} 必须晚于开始时间 ${h.start}`,
-        `the end ${h.end} must be after the start ${h.start}`,
-      );
-    else if (s < prevEnd)
-      add(
-        `${path}[${i}].start`,
-        `工作时段须按时间先后排列且不重叠（${h.start} 早于上一时段的结束时间）`,
-        `working periods must be in order and not overlap (${h.start} is before the end of the previous period)`,
-      );
-    prevEnd = Math.max(prevEnd, e);
-  });
+    let prevEnd = -1;
+    hours.forEach((h, i) => {
+      const s = minutesOf(h.start);
+      const e = minutesOf(h.end);
+      if (s === 24 * 60) add(`${path}[${i}].start`, '开始时间不能是 24:00', 'a working period cannot start at 24:00');
+      if (s >= e) add(`${path}[${i}].end`, `结束时间 ${h.end} 必须晚于开始时间 ${h.start}`, `the end ${h.end} must be after the start ${h.start}`);
+      else if (s < prevEnd) add(`${path}[${i}].start`, `工作时段须按时间先后排列且不重叠（${h.start} 早于上一时段的结束时间）`, `working periods must be in order and not overlap (${h.start} is before the end of the previous period)`);
+      prevEnd = Math.max(prevEnd, e);
+    });
   };
   hoursInOrder('calendar.workingHours', p.calendar.workingHours);
   const calendarNames = Object.keys(p.calendars ?? {});
@@ -243,38 +215,33 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
   for (const [name, c] of Object.entries(p.calendars ?? {})) {
     if (c.workingHours) hoursInOrder(`calendars.${name}.workingHours`, c.workingHours);
     if (c.workingWeekdays) unique(c.workingWeekdays.map(String), (i) => `calendars.${name}.workingWeekdays[${i}]`, ['工作日', 'working weekday']);
-    unique((c.holidayList ?? []).map((d) => d.date), (i) => `calendars.${name}.holidayList[${i}].date`, ['日期', 'date']);
+    unique(
+      (c.holidayList ?? []).map((d) => d.date),
+      (i) => `calendars.${name}.holidayList[${i}].date`,
+      ['日期', 'date'],
+    );
     c.clocks.forEach((k, i) => {
       const other = clockOwner.get(k);
-      if (other !== undefined)
-        add(
-          `calendars.${name}.clocks[${i}]`,
-          `时钟“${k}”已归属日历“${other}”：一个时钟只能按一个日历计时`,
-          `clock "${k}" is already counted on calendar "${other}": a clock counts on one calendar`,
-        );
+      if (other !== undefined) add(`calendars.${name}.clocks[${i}]`, `时钟“${k}”已归属日历“${other}”：一个时钟只能按一个日历计时`, `clock "${k}" is already counted on calendar "${other}": a clock counts on one calendar`);
       else clockOwner.set(k, name);
     });
   }
-  unique(p.calendar.holidayList.map((d) => d.date), (i) => `calendar.holidayList[${i}].date`, ['日期', 'date']);
+  unique(
+    p.calendar.holidayList.map((d) => d.date),
+    (i) => `calendar.holidayList[${i}].date`,
+    ['日期', 'date'],
+  );
   const realDates = (path: string, days: readonly { date: string }[]) =>
     days.forEach((d, i) => {
       const [y, m, day] = d.date.split('-').map(Number) as [number, number, number];
-      if (new Date(Date.UTC(y, m - 1, day)).getUTCDate() !== day)
-        add(`${path}[${i}].date`, `${d.date} 不是真实的日期`, `${d.date} is not a real date`);
+      if (new Date(Date.UTC(y, m - 1, day)).getUTCDate() !== day) add(`${path}[${i}].date`, `${d.date} 不是真实的日期`, `${d.date} is not a real date`);
     });
   realDates('calendar.holidayList', p.calendar.holidayList);
   for (const [name, c] of Object.entries(p.calendars ?? {})) realDates(`calendars.${name}.holidayList`, c.holidayList ?? []);
   const deskName = p.flags.emergency?.calendar;
   if (deskName !== undefined && !calendarNames.includes(deskName))
-    add(
-      'flags.emergency.calendar',
-      `未定义的日历“${deskName}”（已定义：${list(calendarNames) || '无'}）`,
-      `no calendar "${deskName}" is defined under calendars (calendars: ${list(calendarNames) || 'none'})`,
-    );
-  const workdayMinutes = p.calendar.workingHours.reduce(
-    (sum, h) => sum + Math.max(0, minutesOf(h.end) - minutesOf(h.start)),
-    0,
-  );
+    add('flags.emergency.calendar', `未定义的日历“${deskName}”（已定义：${list(calendarNames) || '无'}）`, `no calendar "${deskName}" is defined under calendars (calendars: ${list(calendarNames) || 'none'})`);
+  const workdayMinutes = p.calendar.workingHours.reduce((sum, h) => sum + Math.max(0, minutesOf(h.end) - minutesOf(h.start)), 0);
   /** a − b in minutes, or null when the two cannot be compared. */
   const diff = (a: string, b: string): number | null => {
     const x = measure(a, workdayMinutes);
@@ -287,17 +254,12 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
   };
 
   // --- kinds -----------------------------------------------------------------------------------
-  if (!p.kinds.complaint.enabled && !p.kinds.inquiry.enabled && !p.kinds.suggestion.enabled)
-    add('kinds', '投诉、咨询、建议至少要启用一种', 'at least one of complaint, inquiry and suggestion must be enabled');
+  if (!p.kinds.complaint.enabled && !p.kinds.inquiry.enabled && !p.kinds.suggestion.enabled) add('kinds', '投诉、咨询、建议至少要启用一种', 'at least one of complaint, inquiry and suggestion must be enabled');
 
   // --- categories ------------------------------------------------------------------------------
   p.categories.forEach((c, i) => {
     if (c.department !== undefined && !deptCodes.includes(c.department))
-      add(
-        `categories[${i}].department`,
-        `未定义的部门“${c.department}”（已定义：${list(deptCodes)}）`,
-        `no department "${c.department}" is defined (departments: ${list(deptCodes)})`,
-      );
+      add(`categories[${i}].department`, `未定义的部门“${c.department}”（已定义：${list(deptCodes)}）`, `no department "${c.department}" is defined (departments: ${list(deptCodes)})`);
   });
 
   // --- limits ----------------------------------------------------------------------------------
@@ -308,12 +270,7 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
       const v = l[k];
       if (v === undefined) continue;
       const d = diff(v, l.resolve);
-      if (d !== null && d > 0)
-        add(
-          `${path}.${k}`,
-          `${CLOCK_ZH[k]} ${v} 长于答复时限 ${l.resolve}：该阶段是答复时限的一部分`,
-          `${k} ${v} is longer than resolve ${l.resolve}, which it is part of`,
-        );
+      if (d !== null && d > 0) add(`${path}.${k}`, `${CLOCK_ZH[k]} ${v} 长于答复时限 ${l.resolve}：该阶段是答复时限的一部分`, `${k} ${v} is longer than resolve ${l.resolve}, which it is part of`);
     }
   };
   p.grades.forEach((g, i) => limitsInOrder(`grades[${i}].limits`, g.limits));
@@ -324,12 +281,7 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
       const base = g.limits[k];
       if (v === undefined || base === undefined) continue;
       const d = diff(v, base);
-      if (d !== null && d < 0)
-        add(
-          `grades[${i}].unreachable.${k}`,
-          `联系不上客户时的${CLOCK_ZH[k]} ${v} 短于平时的 ${base}：应写更长的时限`,
-          `${k} ${v} for a customer not reached is shorter than the usual ${base}: write the longer limit`,
-        );
+      if (d !== null && d < 0) add(`grades[${i}].unreachable.${k}`, `联系不上客户时的${CLOCK_ZH[k]} ${v} 短于平时的 ${base}：应写更长的时限`, `${k} ${v} for a customer not reached is shorter than the usual ${base}: write the longer limit`);
     }
   });
   const vicious = p.flags.vicious;
@@ -361,11 +313,7 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
         if (base === undefined) continue;
         const d = diff(v, base);
         if (d !== null && d > 0) {
-          add(
-            `${path}.${k}`,
-            `${what[0]}的${CLOCK_ZH[k]} ${v} 长于等级“${g.code}”的 ${base}：加标记后反而更慢`,
-            `${what[1]} ${k} ${v} is longer than grade "${g.code}"'s ${base}: flagging a case would slow it down`,
-          );
+          add(`${path}.${k}`, `${what[0]}的${CLOCK_ZH[k]} ${v} 长于等级“${g.code}”的 ${base}：加标记后反而更慢`, `${what[1]} ${k} ${v} is longer than grade "${g.code}"'s ${base}: flagging a case would slow it down`);
           break;
         }
       }
@@ -380,63 +328,31 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
   // --- escalation ------------------------------------------------------------------------------
   const tiers = p.escalation.tiers;
   if (tiers.length < 3)
-    add(
-      'escalation.tiers',
-      `至少需要 3 级升级层级（现有 ${tiers.length} 级），如 客服代表 → 部门经理 → 总经理`,
-      `at least 3 escalation tiers are needed (found ${tiers.length}), e.g. agent → department manager → general manager`,
-    );
+    add('escalation.tiers', `至少需要 3 级升级层级（现有 ${tiers.length} 级），如 客服代表 → 部门经理 → 总经理`, `at least 3 escalation tiers are needed (found ${tiers.length}), e.g. agent → department manager → general manager`);
   tiers.forEach((t, i) => {
-    if (t.level !== i + 1)
-      add(
-        `escalation.tiers[${i}].level`,
-        `层级须从 1 开始连续编号并按顺序排列：此处应为 ${i + 1}，实际为 ${t.level}`,
-        `tiers are numbered 1, 2, 3, … in order: expected ${i + 1} here, found ${t.level}`,
-      );
+    if (t.level !== i + 1) add(`escalation.tiers[${i}].level`, `层级须从 1 开始连续编号并按顺序排列：此处应为 ${i + 1}，实际为 ${t.level}`, `tiers are numbered 1, 2, 3, … in order: expected ${i + 1} here, found ${t.level}`);
     const prev = tiers[i - 1];
     if (prev && TIER_ROLES.indexOf(t.role) <= TIER_ROLES.indexOf(prev.role))
-      add(
-        `escalation.tiers[${i}].role`,
-        `升级后的角色须高于上一级：${t.role} 不高于 ${prev.role}`,
-        `each tier's role must rank above the previous one's: ${t.role} is not above ${prev.role}`,
-      );
+      add(`escalation.tiers[${i}].role`, `升级后的角色须高于上一级：${t.role} 不高于 ${prev.role}`, `each tier's role must rank above the previous one's: ${t.role} is not above ${prev.role}`);
   });
 
   // --- grade rise ------------------------------------------------------------------------------
   p.gradeRise.forEach((r, i) => {
     mustBeGrade(`gradeRise[${i}].to`, r.to);
-    if (gradeCodes.length > 1 && r.to === gradeCodes[0])
-      add(
-        `gradeRise[${i}].to`,
-        `“${r.to}”是最轻的等级，升至该等级不会产生任何效果`,
-        `"${r.to}" is the least severe grade: rising to it changes nothing`,
-      );
+    if (gradeCodes.length > 1 && r.to === gradeCodes[0]) add(`gradeRise[${i}].to`, `“${r.to}”是最轻的等级，升至该等级不会产生任何效果`, `"${r.to}" is the least severe grade: rising to it changes nothing`);
     const prev = p.gradeRise[i - 1];
     if (!prev) return;
     const d = diff(r.after, prev.after);
-    if (d !== null && d <= 0)
-      add(
-        `gradeRise[${i}].after`,
-        `升级规则须按时间先后排列：${r.after} 不晚于上一条的 ${prev.after}`,
-        `grade rises must be in order of time: ${r.after} is not after the previous ${prev.after}`,
-      );
+    if (d !== null && d <= 0) add(`gradeRise[${i}].after`, `升级规则须按时间先后排列：${r.after} 不晚于上一条的 ${prev.after}`, `grade rises must be in order of time: ${r.after} is not after the previous ${prev.after}`);
     if (gradeRank(p, r.to) >= 0 && gradeRank(p, prev.to) >= 0 && gradeRank(p, r.to) < gradeRank(p, prev.to))
-      add(
-        `gradeRise[${i}].to`,
-        `时间越久等级应越高：“${r.to}”低于上一条的“${prev.to}”`,
-        `a later rise cannot go to a lower grade: "${r.to}" is below the previous "${prev.to}"`,
-      );
+      add(`gradeRise[${i}].to`, `时间越久等级应越高：“${r.to}”低于上一条的“${prev.to}”`, `a later rise cannot go to a lower grade: "${r.to}" is below the previous "${prev.to}"`);
   });
 
   // --- approval --------------------------------------------------------------------------------
   p.approval.rules.forEach((r, i) => {
     mustBeLevel(`approval.rules[${i}].level`, r.level);
     if (r.grades !== undefined) {
-      if (r.grades.length === 0)
-        add(
-          `approval.rules[${i}].grades`,
-          '空的等级列表不匹配任何投诉；要匹配所有等级请删去 grades',
-          'an empty grade list matches nothing; leave grades out to match every grade',
-        );
+      if (r.grades.length === 0) add(`approval.rules[${i}].grades`, '空的等级列表不匹配任何投诉；要匹配所有等级请删去 grades', 'an empty grade list matches nothing; leave grades out to match every grade');
       r.grades.forEach((g, j) => mustBeGrade(`approval.rules[${i}].grades[${j}]`, g));
       unique(r.grades, (j) => `approval.rules[${i}].grades[${j}]`, ['等级', 'grade']);
     }
@@ -448,8 +364,7 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
     if (t.handler !== undefined && t.handler !== 'department_manager') mustBeLevel(`escalation.tiers[${i}].handler.approvalLevel`, t.handler.approvalLevel);
   });
   if (p.routing.majorTo !== undefined && p.routing.majorTo !== 'department_manager') mustBeLevel('routing.majorTo.approvalLevel', p.routing.majorTo.approvalLevel);
-  if (p.routing.majorDepartment !== undefined && !deptCodes.includes(p.routing.majorDepartment))
-    add('routing.majorDepartment', `未定义的部门“${p.routing.majorDepartment}”`, `no department "${p.routing.majorDepartment}" is defined`);
+  if (p.routing.majorDepartment !== undefined && !deptCodes.includes(p.routing.majorDepartment)) add('routing.majorDepartment', `未定义的部门“${p.routing.majorDepartment}”`, `no department "${p.routing.majorDepartment}" is defined`);
 
   // --- validity, extension ---------------------------------------------------------------------
   const extension = p.extension;
@@ -458,61 +373,37 @@ export function checkPolicy(p: Policy): PolicyProblem[] {
     const at = `extension.stages[${i}]`;
     if (i === 0)
       for (const key of ['max', 'specialMax', 'approvalLevel'] as const)
-        if (extension[key] !== undefined)
-          add(`extension.${key}`, `写了 stages 时不再写 ${key}：每个阶段有自己的上限和审批级别`, `leave ${key} out when stages are given: each stage has its own maximum and approval level`);
+        if (extension[key] !== undefined) add(`extension.${key}`, `写了 stages 时不再写 ${key}：每个阶段有自己的上限和审批级别`, `leave ${key} out when stages are given: each stage has its own maximum and approval level`);
     mustBeLevel(`${at}.approvalLevel`, st.approvalLevel);
     st.grades?.forEach((g, j) => mustBeGrade(`${at}.grades[${j}]`, g));
     st.categories?.forEach((c, j) => {
       if (!p.categories.some((x) => x.code === c)) add(`${at}.categories[${j}]`, `未定义的类别“${c}”`, `no category "${c}" is defined`);
     });
-    for (const key of ['grades', 'categories'] as const)
-      if (st[key]?.length === 0) add(`${at}.${key}`, '空列表不适用于任何投诉；要适用于全部请删去此项', 'an empty list applies to no case; leave it out to apply to every case');
+    for (const key of ['grades', 'categories'] as const) if (st[key]?.length === 0) add(`${at}.${key}`, '空列表不适用于任何投诉；要适用于全部请删去此项', 'an empty list applies to no case; leave it out to apply to every case');
     const prev = stages[i - 1];
     const grows = prev ? diff(st.max, prev.max) : null;
     if (prev && grows !== null && grows <= 0)
-      add(
-        `${at}.max`,
-        `阶段上限是累计的，须逐级增加：${st.max} 不长于上一阶段的 ${prev.max}`,
-        `stage maxima are cumulative and must increase: ${st.max} is not longer than the previous stage's ${prev.max}`,
-      );
+      add(`${at}.max`, `阶段上限是累计的，须逐级增加：${st.max} 不长于上一阶段的 ${prev.max}`, `stage maxima are cumulative and must increase: ${st.max} is not longer than the previous stage's ${prev.max}`);
   });
   if (extension?.max !== undefined && extension.specialMax !== undefined && extension.approvalLevel !== undefined) {
     mustBeLevel('extension.approvalLevel', extension.approvalLevel);
     const ext = diff(extension.specialMax, extension.max);
     if (ext !== null && ext < 0)
-      add(
-        'extension.specialMax',
-        `特殊情况的延期上限 ${extension.specialMax} 不能短于一般延期上限 ${extension.max}`,
-        `the special-case extension ${extension.specialMax} cannot be shorter than the ordinary maximum ${extension.max}`,
-      );
+      add('extension.specialMax', `特殊情况的延期上限 ${extension.specialMax} 不能短于一般延期上限 ${extension.max}`, `the special-case extension ${extension.specialMax} cannot be shorter than the ordinary maximum ${extension.max}`);
   }
 
   // --- follow-up -------------------------------------------------------------------------------
   const f = p.followUp;
   if (f.closeWhenUnreachable && f.retries.length === 0)
-    add(
-      'followUp.retries',
-      '设置了“联系不上即结案”（closeWhenUnreachable）时，至少要重试一次（如 [24h, 48h]）',
-      'closeWhenUnreachable needs at least one retry (e.g. [24h, 48h]) before giving up on the customer',
-    );
+    add('followUp.retries', '设置了“联系不上即结案”（closeWhenUnreachable）时，至少要重试一次（如 [24h, 48h]）', 'closeWhenUnreachable needs at least one retry (e.g. [24h, 48h]) before giving up on the customer');
   unique(f.methods, (i) => `followUp.methods[${i}]`, ['回访方式', 'follow-up method']);
   unique(f.acceptedLevels, (i) => `followUp.acceptedLevels[${i}]`, ['满意度', 'satisfaction level']);
   const unsatIndex = f.acceptedLevels.indexOf('unsatisfied');
-  if (unsatIndex >= 0)
-    add(
-      `followUp.acceptedLevels[${unsatIndex}]`,
-      '“不满意”不能算作接受：否则不满意的投诉永远不会再次处理',
-      '"unsatisfied" cannot count as accepted, or an unsatisfied customer would never be handled again',
-    );
+  if (unsatIndex >= 0) add(`followUp.acceptedLevels[${unsatIndex}]`, '“不满意”不能算作接受：否则不满意的投诉永远不会再次处理', '"unsatisfied" cannot count as accepted, or an unsatisfied customer would never be handled again');
   else {
     const worst = Math.max(...f.acceptedLevels.map((l) => SATISFACTION_LEVELS.indexOf(l)));
     const missing = SATISFACTION_LEVELS.slice(0, worst).filter((l) => !f.acceptedLevels.includes(l));
-    if (missing.length > 0)
-      add(
-        'followUp.acceptedLevels',
-        `接受较低的满意度时也须接受更高的：缺少 ${missing.join(', ')}`,
-        `accepting a lower satisfaction level means accepting the higher ones too: missing ${missing.join(', ')}`,
-      );
+    if (missing.length > 0) add('followUp.acceptedLevels', `接受较低的满意度时也须接受更高的：缺少 ${missing.join(', ')}`, `accepting a lower satisfaction level means accepting the higher ones too: missing ${missing.join(', ')}`);
   }
 
   // --- unsatisfied -----------------------------------------------------------------------------

@@ -30,13 +30,19 @@ export const CLOCK_RULE_RELATIONS = ['primary_handler', 'backup_handler', 'first
 function build() {
   const eventName = z.string().superRefine((s, ctx) => {
     if (!/^(?:state:)?[a-z_]{1,64}$/.test(s))
-      ctx.addIssue({ code: 'custom', params: { 'zh-CN': `“${s}”不是流程事件：应写动作名（如 propose）、receive、reopen 或 state:<状态>`, en: `"${s}" is not a lifecycle event: write an action name (e.g. propose), receive, reopen or state:<state>` } satisfies IssueText });
+      ctx.addIssue({
+        code: 'custom',
+        params: { 'zh-CN': `“${s}”不是流程事件：应写动作名（如 propose）、receive、reopen 或 state:<状态>`, en: `"${s}" is not a lifecycle event: write an action name (e.g. propose), receive, reopen or state:<state>` } satisfies IssueText,
+      });
   });
   const events = z.union([eventName, z.array(eventName).min(1).max(50)]);
 
   const target = z.string().superRefine((s, ctx) => {
     if (!/^(?:role:)?[a-z_]{1,64}$/.test(s))
-      ctx.addIssue({ code: 'custom', params: { 'zh-CN': `“${s}”不是通知对象：应写 role:<角色> 或案件关系（如 primary_handler）`, en: `"${s}" is not someone to notify: write role:<role> or a relation to the case (e.g. primary_handler)` } satisfies IssueText });
+      ctx.addIssue({
+        code: 'custom',
+        params: { 'zh-CN': `“${s}”不是通知对象：应写 role:<角色> 或案件关系（如 primary_handler）`, en: `"${s}" is not someone to notify: write role:<role> or a relation to the case (e.g. primary_handler)` } satisfies IssueText,
+      });
   });
 
   const clockRule = z.strictObject({
@@ -69,12 +75,22 @@ function build() {
     calendar: codeText.optional(),
     /** Whether the clock pauses while the case is pending (未了事宜), as the built-in ones do. */
     pause: z.boolean().default(true),
-    warn: z.strictObject({ notify: z.array(target).max(10).default(() => []) }).prefault({}),
+    warn: z
+      .strictObject({
+        notify: z
+          .array(target)
+          .max(10)
+          .default(() => []),
+      })
+      .prefault({}),
     breach: z
       .strictObject({
         /** Escalate the case one tier, as a breached handling clock does. */
         escalate: z.boolean().default(true),
-        notify: z.array(target).max(10).default(() => []),
+        notify: z
+          .array(target)
+          .max(10)
+          .default(() => []),
         /** Raise the case to at least this grade. */
         raiseGrade: codeText.optional(),
         /** Tell the customer (the `overdue_notice` message: sorry, the case is being pressed) — a promise made to them was missed. */
@@ -119,17 +135,6 @@ export function eventsOf(x: string | string[]): string[] {
  * The limit of a rule for a case: the flag's (emergency, then vicious), else the channel's, else
  * the grade's, else the kind's, else `limit`; undefined when none applies (the clock does not run).
  */
-export function ruleLimit(
-  rule: ClockRule,
-  c: { kind: string; grade: string | null; emergency: boolean; vicious: boolean; channel: string },
-  defaultGrade: string,
-): string | undefined {
-  return (
-    (c.emergency ? rule.flags?.emergency : undefined) ??
-    (c.vicious ? rule.flags?.vicious : undefined) ??
-    rule.channels?.[c.channel] ??
-    rule.grades?.[c.grade ?? defaultGrade] ??
-    rule.kinds?.[c.kind as 'complaint'] ??
-    rule.limit
-  );
+export function ruleLimit(rule: ClockRule, c: { kind: string; grade: string | null; emergency: boolean; vicious: boolean; channel: string }, defaultGrade: string): string | undefined {
+  return (c.emergency ? rule.flags?.emergency : undefined) ?? (c.vicious ? rule.flags?.vicious : undefined) ?? rule.channels?.[c.channel] ?? rule.grades?.[c.grade ?? defaultGrade] ?? rule.kinds?.[c.kind as 'complaint'] ?? rule.limit;
 }

@@ -12,9 +12,15 @@ const role = z.enum(ROLES as unknown as [string, ...string[]]);
 export const customerFlags = z
   .strictObject({
     /** Roles that may flag (default: specialists, who judge validity, approvers and admins). */
-    setBy: z.array(role).min(1).default(() => ['specialist', 'approver', 'admin']),
+    setBy: z
+      .array(role)
+      .min(1)
+      .default(() => ['specialist', 'approver', 'admin']),
     /** Roles that may lift a flag before it expires (default: approvers and admins). */
-    liftBy: z.array(role).min(1).default(() => ['approver', 'admin']),
+    liftBy: z
+      .array(role)
+      .min(1)
+      .default(() => ['approver', 'admin']),
     /** Days a flag lasts (default 365); 0: until lifted. */
     days: z.number().int().min(0).default(365),
   })

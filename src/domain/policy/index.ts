@@ -31,16 +31,6 @@ export {
   type CustomerMessage,
   type PolicyMessages,
 } from './schema.js';
-export {
-  checkPolicy,
-  formatProblems,
-  policyKey,
-  gradeRank,
-  levelRank,
-  requiredApprovalLevel,
-  effectiveGrade,
-  limitsFor,
-  type PolicyProblem,
-} from './check.js';
+export { checkPolicy, formatProblems, policyKey, gradeRank, levelRank, requiredApprovalLevel, effectiveGrade, limitsFor, type PolicyProblem } from './check.js';
 export { calendarSpec, calendarNames, calendarNameForClock, type PolicyCalendarSpec } from './calendars.js';
 export { parsePolicyText, validatePolicy, formatPath, PRESET_FILES, type PolicyResult } from './load.js';

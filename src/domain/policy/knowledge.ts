@@ -11,7 +11,10 @@ const role = z.enum(ROLES as unknown as [string, ...string[]]);
 export const knowledge = z
   .strictObject({
     /** Roles that may create, edit and publish articles (default: specialists, approvers, admins). */
-    editors: z.array(role).min(1).default(() => ['specialist', 'approver', 'admin']),
+    editors: z
+      .array(role)
+      .min(1)
+      .default(() => ['specialist', 'approver', 'admin']),
   })
   .prefault({});
 

@@ -96,10 +96,7 @@ function readText(text: string, format?: 'yaml' | 'json'): PolicyResult {
  * Validates an already parsed value (e.g. a policy stored as JSON in the database). `locate`
  * maps a path to a source line, when there is a source.
  */
-export function validatePolicy(
-  data: unknown,
-  locate?: (path: readonly PropertyKey[]) => number | undefined,
-): PolicyResult {
+export function validatePolicy(data: unknown, locate?: (path: readonly PropertyKey[]) => number | undefined): PolicyResult {
   return inTraditionalToo(validateData(data, locate));
 }
 

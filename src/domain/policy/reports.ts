@@ -66,9 +66,7 @@ const common = {
 const weekly = z.strictObject({ ...common, enabled: common.enabled.default(true), /** ISO weekday of the run, 1 = Monday … 7 = Sunday (default 2, Tuesday). */ weekday: z.number().int().min(1).max(7).default(2) }).prefault({});
 const monthly = z.strictObject({ ...common, enabled: common.enabled.default(true), /** Day of the next month (past its end: the last day). */ day: z.number().int().min(1).max(31).default(2) }).prefault({});
 const quarterly = z.strictObject({ ...common, enabled: common.enabled.default(false), /** Day of the quarter's next month. */ day: z.number().int().min(1).max(31).default(5) }).prefault({});
-const yearly = z
-  .strictObject({ ...common, enabled: common.enabled.default(false), /** Month and day of the next year. */ month: z.number().int().min(1).max(12).default(1), day: z.number().int().min(1).max(31).default(10) })
-  .prefault({});
+const yearly = z.strictObject({ ...common, enabled: common.enabled.default(false), /** Month and day of the next year. */ month: z.number().int().min(1).max(12).default(1), day: z.number().int().min(1).max(31).default(10) }).prefault({});
 
 export const reportsPolicy = z
   .strictObject({

@@ -29,7 +29,10 @@ export const retention = z.strictObject({
   /** `anonymise` (default): personal data, free text and files go, the case and its statistics stay; `remove`: the case goes, its statistics stay. */
   mode: z.enum(RETENTION_MODES).default('anonymise'),
   /** Who may set and lift legal holds (default managers and administrators). */
-  holdRoles: z.array(z.enum(HOLD_ROLES)).min(1).default(() => ['manager', 'admin'] as HoldRole[]),
+  holdRoles: z
+    .array(z.enum(HOLD_ROLES))
+    .min(1)
+    .default(() => ['manager', 'admin'] as HoldRole[]),
 });
 export type Retention = z.infer<typeof retention>;
 

@@ -105,11 +105,7 @@ export const i18nText = z.strictObject({
 export type I18nText = z.infer<typeof i18nText>;
 
 /** `HH:MM` on a 24-hour clock; `24:00` is allowed as the end of a working period. */
-const clockTime = pattern(
-  /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/,
-  '时间应写成 HH:MM（24 小时制，如 08:30；需加引号）',
-  'a time is HH:MM on a 24-hour clock, e.g. "08:30" (quoted)',
-);
+const clockTime = pattern(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, '时间应写成 HH:MM（24 小时制，如 08:30；需加引号）', 'a time is HH:MM on a 24-hour clock, e.g. "08:30" (quoted)');
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -177,14 +173,7 @@ const timeZone = z.string().superRefine((tz, ctx) => {
 });
 
 /** `CN` (built-in mainland data), any other region code whose years are imported (`HK`, `GB`, `GB-SCT`), or `none`. */
-const holidayRegion = z.union([
-  z.literal('none'),
-  pattern(
-    /^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$/,
-    '节假日地区应写成大写地区代码（如 CN、HK、GB、GB-SCT）或 none',
-    'a holiday region is an upper-case region code (e.g. CN, HK, GB, GB-SCT) or none',
-  ),
-]);
+const holidayRegion = z.union([z.literal('none'), pattern(/^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$/, '节假日地区应写成大写地区代码（如 CN、HK、GB、GB-SCT）或 none', 'a holiday region is an upper-case region code (e.g. CN, HK, GB, GB-SCT) or none')]);
 
 const isoDate = pattern(/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/, '日期应写成 YYYY-MM-DD（需加引号）', 'a date is YYYY-MM-DD (quoted)');
 
@@ -245,13 +234,9 @@ const kinds = z
     /** 投诉 */
     complaint: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
     /** 咨询: answered within `resolve` (001 篇4 §四(一): 24 h). */
-    inquiry: z
-      .strictObject({ enabled: z.boolean().default(true), resolve: durationText.default('24h') })
-      .prefault({}),
+    inquiry: z.strictObject({ enabled: z.boolean().default(true), resolve: durationText.default('24h') }).prefault({}),
     /** 建议: reported to leadership, the customer told whether it was adopted within `resolve`. */
-    suggestion: z
-      .strictObject({ enabled: z.boolean().default(true), resolve: durationText.default('5wd') })
-      .prefault({}),
+    suggestion: z.strictObject({ enabled: z.boolean().default(true), resolve: durationText.default('5wd') }).prefault({}),
   })
   .prefault({});
 
@@ -259,7 +244,10 @@ const department = z.strictObject({
   code: codeText,
   name: i18nText,
   /** Username of the department's head (负责人); optional. Set in the console (services/departments.ts). */
-  head: z.string().regex(/^[a-zA-Z0-9._-]{2,50}$/).optional(),
+  head: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{2,50}$/)
+    .optional(),
   /** false: deactivated — kept for the cases and people that name it, offered for no new work; optional, true by default. */
   active: z.boolean().optional(),
 });
@@ -455,8 +443,7 @@ const extension = z
   .superRefine((v, ctx) => {
     if (v.stages) return;
     // Without stages the single form is required, as it always was.
-    for (const key of ['max', 'specialMax', 'approvalLevel'] as const)
-      if (v[key] === undefined) ctx.addIssue({ code: 'invalid_type', expected: 'string', input: undefined, path: [key] });
+    for (const key of ['max', 'specialMax', 'approvalLevel'] as const) if (v[key] === undefined) ctx.addIssue({ code: 'invalid_type', expected: 'string', input: undefined, path: [key] });
   });
 
 /** The six reasons of 001 篇3 §9 (also 002 篇1 §2), used when a policy names none. */
@@ -473,26 +460,28 @@ export const DEFAULT_INVALID_REASONS = [
  * Optional: without `followUp` a case is not followed up before it closes (`required: false`);
  * the other defaults serve a follow-up done anyway.
  */
-const followUp = z.strictObject({
-  /** Whether every resolved case must be followed up before it can be closed. */
-  required: z.boolean().default(false),
-  /** Time after the answer to the customer within which the follow-up must happen. */
-  window: durationText.default('7d'),
-  /** Allowed ways of following up. */
-  methods: z
-    .array(z.enum(FOLLOW_UP_METHODS))
-    .min(1)
-    .default((): FollowUpMethod[] => ['phone']),
-  /** Delays before each new attempt to reach an unreachable customer (002 篇7: 24 h → 48 h). */
-  retries: z.array(durationText).default(() => []),
-  /** Close the case when the customer is still unreachable after the last retry. */
-  closeWhenUnreachable: z.boolean().default(false),
-  /** Answers that count as satisfied; any other sends the case back for handling. */
-  acceptedLevels: z
-    .array(z.enum(SATISFACTION_LEVELS))
-    .min(1)
-    .default((): Satisfaction[] => ['very_satisfied', 'satisfied', 'neutral']),
-}).prefault({});
+const followUp = z
+  .strictObject({
+    /** Whether every resolved case must be followed up before it can be closed. */
+    required: z.boolean().default(false),
+    /** Time after the answer to the customer within which the follow-up must happen. */
+    window: durationText.default('7d'),
+    /** Allowed ways of following up. */
+    methods: z
+      .array(z.enum(FOLLOW_UP_METHODS))
+      .min(1)
+      .default((): FollowUpMethod[] => ['phone']),
+    /** Delays before each new attempt to reach an unreachable customer (002 篇7: 24 h → 48 h). */
+    retries: z.array(durationText).default(() => []),
+    /** Close the case when the customer is still unreachable after the last retry. */
+    closeWhenUnreachable: z.boolean().default(false),
+    /** Answers that count as satisfied; any other sends the case back for handling. */
+    acceptedLevels: z
+      .array(z.enum(SATISFACTION_LEVELS))
+      .min(1)
+      .default((): Satisfaction[] => ['very_satisfied', 'satisfied', 'neutral']),
+  })
+  .prefault({});
 
 const unsatisfied = z
   .strictObject({
@@ -548,23 +537,21 @@ export const CUSTOMER_MESSAGES = Object.keys(CUSTOMER_MESSAGE_PLACEHOLDERS) as C
 
 /** Text in any of the UI languages; a language left out keeps the built-in wording. */
 const messageText = (allowed: readonly string[]) =>
-  z
-    .strictObject({ 'zh-CN': z.string().min(1).optional(), 'zh-TW': z.string().min(1).optional(), en: z.string().min(1).optional() })
-    .superRefine((v, ctx) => {
-      for (const [lang, text] of Object.entries(v)) {
-        for (const m of (text ?? '').matchAll(/\{([A-Za-z]+)\}/g)) {
-          if (!allowed.includes(m[1]!))
-            ctx.addIssue({
-              code: 'custom',
-              path: [lang],
-              params: {
-                'zh-CN': `未知占位符 {${m[1]}}；此消息可用：${allowed.map((a) => `{${a}}`).join(' ')}`,
-                en: `unknown placeholder {${m[1]}}; this message may use ${allowed.map((a) => `{${a}}`).join(' ')}`,
-              } satisfies IssueText,
-            });
-        }
+  z.strictObject({ 'zh-CN': z.string().min(1).optional(), 'zh-TW': z.string().min(1).optional(), en: z.string().min(1).optional() }).superRefine((v, ctx) => {
+    for (const [lang, text] of Object.entries(v)) {
+      for (const m of (text ?? '').matchAll(/\{([A-Za-z]+)\}/g)) {
+        if (!allowed.includes(m[1]!))
+          ctx.addIssue({
+            code: 'custom',
+            path: [lang],
+            params: {
+              'zh-CN': `未知占位符 {${m[1]}}；此消息可用：${allowed.map((a) => `{${a}}`).join(' ')}`,
+              en: `unknown placeholder {${m[1]}}; this message may use ${allowed.map((a) => `{${a}}`).join(' ')}`,
+            } satisfies IssueText,
+          });
       }
-    });
+    }
+  });
 
 const customerMessage = (allowed: readonly string[]) =>
   z.strictObject({
@@ -600,17 +587,9 @@ export type PolicyMessages = z.infer<typeof messages>;
 
 export const PolicySchema = z.strictObject({
   /** Slug naming the policy, e.g. `kesu-default`. */
-  id: pattern(
-    /^[a-z0-9][a-z0-9-]*$/,
-    'id 只能由小写字母、数字和连字符组成，如 kesu-default',
-    'an id is lowercase letters, digits and "-", e.g. kesu-default',
-  ),
+  id: pattern(/^[a-z0-9][a-z0-9-]*$/, 'id 只能由小写字母、数字和连字符组成，如 kesu-default', 'an id is lowercase letters, digits and "-", e.g. kesu-default'),
   /** Version of this policy, e.g. `'2026.1'` (quoted in YAML). A case stores `id@version`. */
-  version: pattern(
-    /^[0-9A-Za-z][0-9A-Za-z._-]*$/,
-    '版本号由字母、数字、点、下划线和连字符组成，如 "2026.1"',
-    'a version is letters, digits, ".", "_" and "-", e.g. "2026.1"',
-  ),
+  version: pattern(/^[0-9A-Za-z][0-9A-Za-z._-]*$/, '版本号由字母、数字、点、下划线和连字符组成，如 "2026.1"', 'a version is letters, digits, ".", "_" and "-", e.g. "2026.1"'),
   name: i18nText,
   /** The regulation this policy was written from (seed reference, document number, …). */
   source: z.string().min(1).optional(),
@@ -642,7 +621,12 @@ export const PolicySchema = z.strictObject({
   approval,
   /** Judging validity (001 篇3 §9–11, 002 篇1 §2); optional, the six reasons of 001 篇3 §9 by default. */
   validity: z
-    .strictObject({ invalidReasons: z.array(invalidReason).min(1).default(() => structuredClone(DEFAULT_INVALID_REASONS)) })
+    .strictObject({
+      invalidReasons: z
+        .array(invalidReason)
+        .min(1)
+        .default(() => structuredClone(DEFAULT_INVALID_REASONS)),
+    })
     .prefault({}),
   /** Moving the promised time (延期); optional — without it no extension can be requested. */
   extension: extension.optional(),

@@ -39,14 +39,10 @@ export function absenceRoutes(fastify: FastifyInstance, app: App): void {
     },
   );
 
-  server.get(
-    '/api/v1/absences/:id',
-    { preHandler: signedIn, schema: { tags: ['absences'], summary: 'One absence', params: AbsenceParams, response: { 200: Absence, ...errors(401, 404) } } },
-    async (req) => {
-      const { id } = parseInput(AbsenceParams, req.params);
-      return getAbsenceView(app, req.actor!, id);
-    },
-  );
+  server.get('/api/v1/absences/:id', { preHandler: signedIn, schema: { tags: ['absences'], summary: 'One absence', params: AbsenceParams, response: { 200: Absence, ...errors(401, 404) } } }, async (req) => {
+    const { id } = parseInput(AbsenceParams, req.params);
+    return getAbsenceView(app, req.actor!, id);
+  });
 
   server.post(
     '/api/v1/absences',
@@ -54,7 +50,8 @@ export function absenceRoutes(fastify: FastifyInstance, app: App): void {
       preHandler: signedIn,
       schema: {
         tags: ['absences'],
-        summary: 'Record an absence (one’s own; a department manager or an administrator for someone else). While it runs, the person’s cases pass to the backup handler (else the stand-in, else the department head) and decisions waiting for them to a stand-in of the same level',
+        summary:
+          'Record an absence (one’s own; a department manager or an administrator for someone else). While it runs, the person’s cases pass to the backup handler (else the stand-in, else the department head) and decisions waiting for them to a stand-in of the same level',
         description: `\`from\` / \`to\`: an instant with an offset, or a local time or date in the policy's time zone (a date alone: \`from\` at its start, \`to\` at its end).${IDEMPOTENCY_NOTE}`,
         headers: IdempotencyHeaders,
         body: RecordAbsenceInput,

@@ -7,15 +7,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../services/app.js';
-import {
-  accountabilityEntry,
-  accountabilityScorecards,
-  appealAccountabilityEntry,
-  confirmAccountabilityEntry,
-  decideAccountabilityAppeal,
-  listAccountabilityEntries,
-  type PeriodQuery,
-} from '../../services/accountability.js';
+import { accountabilityEntry, accountabilityScorecards, appealAccountabilityEntry, confirmAccountabilityEntry, decideAccountabilityAppeal, listAccountabilityEntries, type PeriodQuery } from '../../services/accountability.js';
 import { AppealInput as AppealBody, ConfirmInput as ConfirmBody, DecideInput as DecideBody, ENTRY_STATUSES } from '../../domain/accountability/workflow.js';
 import { parseInput } from '../../domain/validation.js';
 import { requireUser } from '../auth/auth.js';
@@ -37,7 +29,12 @@ const Period = z
     status: z
       .string()
       .max(200)
-      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.enum(ENTRY_STATUSES)))
       .optional(),
     rule: z.string().max(64).optional(),
@@ -45,7 +42,6 @@ const Period = z
   })
   .strict();
 const IdParams = z.object({ id: z.string().max(64) });
-
 
 function period(q: unknown): PeriodQuery {
   const p = parseInput(Period, q);
@@ -70,22 +66,33 @@ export function accountabilityRoutes(fastify: FastifyInstance, app: App): void {
     '/api/v1/accountability/scorecards',
     {
       preHandler,
-      schema: { tags, summary: 'Scorecards per person and per department over a period: confirmed and upheld points and amounts, counts by rule, open and overturned entries', querystring: Period, response: { 200: AccountabilityScorecards, ...errors(400, 401) } },
+      schema: {
+        tags,
+        summary: 'Scorecards per person and per department over a period: confirmed and upheld points and amounts, counts by rule, open and overturned entries',
+        querystring: Period,
+        response: { 200: AccountabilityScorecards, ...errors(400, 401) },
+      },
     },
     async (req) => accountabilityScorecards(app, req.actor!, period(req.query)),
   );
 
-  server.get(
-    '/api/v1/accountability/entries/:id',
-    { preHandler, schema: { tags, summary: 'One entry with its history', params: IdParams, response: { 200: AccountabilityEntryDetail, ...errors(401, 404) } } },
-    async (req) => accountabilityEntry(app, req.actor!, (req.params as { id: string }).id),
+  server.get('/api/v1/accountability/entries/:id', { preHandler, schema: { tags, summary: 'One entry with its history', params: IdParams, response: { 200: AccountabilityEntryDetail, ...errors(401, 404) } } }, async (req) =>
+    accountabilityEntry(app, req.actor!, (req.params as { id: string }).id),
   );
 
   server.post(
     '/api/v1/accountability/entries/:id/confirm',
     {
       preHandler,
-      schema: { tags, summary: "The manager confirms a proposed entry; `amount` is required within the rule's range when it has one", description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: IdParams, body: ConfirmBody, response: { 200: AccountabilityEntryDetail, ...errors(400, 401, 403, 404, 409, 422) } },
+      schema: {
+        tags,
+        summary: "The manager confirms a proposed entry; `amount` is required within the rule's range when it has one",
+        description: IDEMPOTENCY_NOTE.trim(),
+        headers: IdempotencyHeaders,
+        params: IdParams,
+        body: ConfirmBody,
+        response: { 200: AccountabilityEntryDetail, ...errors(400, 401, 403, 404, 409, 422) },
+      },
     },
     async (req, reply) => {
       const id = (req.params as { id: string }).id;
@@ -97,7 +104,15 @@ export function accountabilityRoutes(fastify: FastifyInstance, app: App): void {
     '/api/v1/accountability/entries/:id/appeal',
     {
       preHandler,
-      schema: { tags, summary: 'The person a penalty names appeals it, with a reason', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: IdParams, body: AppealBody, response: { 200: AccountabilityEntryDetail, ...errors(400, 401, 403, 404, 409, 422) } },
+      schema: {
+        tags,
+        summary: 'The person a penalty names appeals it, with a reason',
+        description: IDEMPOTENCY_NOTE.trim(),
+        headers: IdempotencyHeaders,
+        params: IdParams,
+        body: AppealBody,
+        response: { 200: AccountabilityEntryDetail, ...errors(400, 401, 403, 404, 409, 422) },
+      },
     },
     async (req, reply) => {
       const id = (req.params as { id: string }).id;
@@ -109,7 +124,15 @@ export function accountabilityRoutes(fastify: FastifyInstance, app: App): void {
     '/api/v1/accountability/entries/:id/decide',
     {
       preHandler,
-      schema: { tags, summary: "An approver at the policy's appeal level upholds or overturns an appeal", description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: IdParams, body: DecideBody, response: { 200: AccountabilityEntryDetail, ...errors(400, 401, 403, 404, 409, 422) } },
+      schema: {
+        tags,
+        summary: "An approver at the policy's appeal level upholds or overturns an appeal",
+        description: IDEMPOTENCY_NOTE.trim(),
+        headers: IdempotencyHeaders,
+        params: IdParams,
+        body: DecideBody,
+        response: { 200: AccountabilityEntryDetail, ...errors(400, 401, 403, 404, 409, 422) },
+      },
     },
     async (req, reply) => {
       const id = (req.params as { id: string }).id;

@@ -83,4 +83,4 @@ export const AccountabilityScorecards = named(
 const _entry: Describes<typeof AccountabilityEntry, EntryView> = true;
 const _detail: Describes<typeof AccountabilityEntryDetail, EntryView & { history: HistoryRow[] }> = true;
 const _cards: Describes<typeof AccountabilityScorecards, ScorecardsType> = true;
-void _entry, _detail, _cards;
+(void _entry, _detail, _cards);

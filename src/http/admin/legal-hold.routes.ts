@@ -53,25 +53,62 @@ export function legalHoldRoutes(fastify: FastifyInstance, app: App): void {
   const server = fastify.withTypeProvider<ResponseTypeProvider>();
   const signedIn = requireUser(app);
 
-  server.get('/api/v1/admin/legal-holds', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Legal holds, newest first (holders and auditors)', querystring: HoldQuery, response: { 200: z.strictObject({ items: z.array(Hold) }), ...errors(400, 401, 403) } } }, async (req) => {
-    const q = parseInput(HoldQuery, req.query);
-    return { items: await listHolds(app, req.actor!, { active: q.active === 'true' }) };
-  });
+  server.get(
+    '/api/v1/admin/legal-holds',
+    { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Legal holds, newest first (holders and auditors)', querystring: HoldQuery, response: { 200: z.strictObject({ items: z.array(Hold) }), ...errors(400, 401, 403) } } },
+    async (req) => {
+      const q = parseInput(HoldQuery, req.query);
+      return { items: await listHolds(app, req.actor!, { active: q.active === 'true' }) };
+    },
+  );
 
-  server.post('/api/v1/admin/legal-holds', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Set a legal hold on a case, a customer or a range of receipt: no purge touches what it covers', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, body: NewHold, response: { 201: Hold, ...errors(400, 401, 403, 409, 422) } } }, async (req, reply) => {
-    const b = parseInput(NewHold, req.body);
-    return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: b }, async () => reply.status(201).send(await setHold(app, req.actor!, b)));
-  });
+  server.post(
+    '/api/v1/admin/legal-holds',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['admin'],
+        summary: 'Set a legal hold on a case, a customer or a range of receipt: no purge touches what it covers',
+        description: IDEMPOTENCY_NOTE.trim(),
+        headers: IdempotencyHeaders,
+        body: NewHold,
+        response: { 201: Hold, ...errors(400, 401, 403, 409, 422) },
+      },
+    },
+    async (req, reply) => {
+      const b = parseInput(NewHold, req.body);
+      return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: b }, async () => reply.status(201).send(await setHold(app, req.actor!, b)));
+    },
+  );
 
-  server.post('/api/v1/admin/legal-holds/:id/lift', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Lift a legal hold, with a reason', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: HoldParams, body: Lift, response: { 200: Hold, ...errors(400, 401, 403, 404, 409, 422) } } }, async (req, reply) => {
-    const { id } = parseInput(HoldParams, req.params);
-    const b = parseInput(Lift, req.body);
-    return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { id, ...b } }, async () => reply.send(await liftHold(app, req.actor!, id, b.reason)));
-  });
+  server.post(
+    '/api/v1/admin/legal-holds/:id/lift',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['admin'],
+        summary: 'Lift a legal hold, with a reason',
+        description: IDEMPOTENCY_NOTE.trim(),
+        headers: IdempotencyHeaders,
+        params: HoldParams,
+        body: Lift,
+        response: { 200: Hold, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (req, reply) => {
+      const { id } = parseInput(HoldParams, req.params);
+      const b = parseInput(Lift, req.body);
+      return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { id, ...b } }, async () => reply.send(await liftHold(app, req.actor!, id, b.reason)));
+    },
+  );
 
-  server.get('/api/v1/admin/purge/preview', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Dry run of the retention purge: what would be purged and why, and the expired cases a legal hold keeps; changes nothing', response: { 200: Preview, ...errors(401, 403) } } }, async (req) => {
-    if (!req.actor!.roles.includes('admin')) await assertMayListHolds(app, req.actor!);
-    const r = await runPurge(app, { dryRun: true });
-    return { policyKey: r.policyKey, mode: r.mode, purged: r.purged, held: r.held, more: r.more };
-  });
+  server.get(
+    '/api/v1/admin/purge/preview',
+    { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Dry run of the retention purge: what would be purged and why, and the expired cases a legal hold keeps; changes nothing', response: { 200: Preview, ...errors(401, 403) } } },
+    async (req) => {
+      if (!req.actor!.roles.includes('admin')) await assertMayListHolds(app, req.actor!);
+      const r = await runPurge(app, { dryRun: true });
+      return { policyKey: r.policyKey, mode: r.mode, purged: r.purged, held: r.held, more: r.more };
+    },
+  );
 }

@@ -119,7 +119,8 @@ export function archiveRoutes(fastify: FastifyInstance, app: App): void {
       preHandler,
       schema: {
         tags: ['archive'],
-        summary: "The year's (or, with `?group=`, one group's) case dossiers 《客户投诉处理单》 as one zip, streamed: `YEAR/GROUP/NUMBER.pdf` per archived case and `YEAR/目录.csv` (the list of contents), in the caller's language; personal data masked as for the caller, each case shown unmasked written to the access log",
+        summary:
+          "The year's (or, with `?group=`, one group's) case dossiers 《客户投诉处理单》 as one zip, streamed: `YEAR/GROUP/NUMBER.pdf` per archived case and `YEAR/目录.csv` (the list of contents), in the caller's language; personal data masked as for the caller, each case shown unmasked written to the access log",
         params: YearParams,
         querystring: DownloadQuery,
         response: { 200: { description: 'The zip', content: { 'application/zip': { schema: z.string().meta({ format: 'binary' }) } } }, ...errors(400, 401, 403) },

@@ -62,7 +62,14 @@ export function authRoutes(fastify: FastifyInstance, app: App, opts: { throttle?
   const server = fastify.withTypeProvider<ResponseTypeProvider>();
   server.post(
     '/api/v1/auth/login',
-    { schema: { tags: ['auth'], summary: 'Sign in; returns a bearer token and sets a session cookie. Throttled per account and per address (429 with Retry-After while locked)', body: LoginBody, response: { 200: SignedIn, ...errors(400, 401, 429) } } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in; returns a bearer token and sets a session cookie. Throttled per account and per address (429 with Retry-After while locked)',
+        body: LoginBody,
+        response: { 200: SignedIn, ...errors(400, 401, 429) },
+      },
+    },
     async (req, reply) => {
       const b = parseInput(LoginBody, req.body);
       await assertNotLocked(app, b.username, req.ip);
@@ -86,7 +93,15 @@ export function authRoutes(fastify: FastifyInstance, app: App, opts: { throttle?
   });
   server.post(
     '/api/v1/auth/password',
-    { preHandler: requireUser(app, undefined, { pendingPasswordChange: true }), schema: { tags: ['auth'], summary: 'Change your own password (the current one required; at least 10 characters, not a common password); your other sessions end', body: PasswordChange, response: { 200: SessionsEnded, ...errors(400, 401) } } },
+    {
+      preHandler: requireUser(app, undefined, { pendingPasswordChange: true }),
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your own password (the current one required; at least 10 characters, not a common password); your other sessions end',
+        body: PasswordChange,
+        response: { 200: SessionsEnded, ...errors(400, 401) },
+      },
+    },
     async (req) => {
       const b = parseInput(PasswordChange, req.body);
       const r = await changeOwnPassword(app, req.user!.id, b.currentPassword, b.newPassword, { keepSession: req.sessionTokenHash!, address: req.ip });
@@ -95,23 +110,32 @@ export function authRoutes(fastify: FastifyInstance, app: App, opts: { throttle?
   );
   server.post(
     '/api/v1/auth/logout-everywhere',
-    { preHandler: requireUser(app, undefined, { pendingPasswordChange: true }), schema: { tags: ['auth'], summary: 'Sign out everywhere: every session of the signed-in user ends, this one included, and their live streams close', response: { 200: SessionsEnded, ...errors(401) } } },
+    {
+      preHandler: requireUser(app, undefined, { pendingPasswordChange: true }),
+      schema: { tags: ['auth'], summary: 'Sign out everywhere: every session of the signed-in user ends, this one included, and their live streams close', response: { 200: SessionsEnded, ...errors(401) } },
+    },
     async (req, reply) => {
       const r = await signOutEverywhere(app, req.user!.id, req.ip);
       reply.header('set-cookie', sessionCookie(req, '', null));
       return { ok: true as const, sessionsEnded: r.sessionsEnded };
     },
   );
-  server.get('/api/v1/me', { preHandler: requireUser(app, undefined, { pendingPasswordChange: true }), schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: Me, ...errors(401) } } }, async (req) => ({ ...req.user!, mustChangePassword: req.mustChangePassword ?? false }));
+  server.get('/api/v1/me', { preHandler: requireUser(app, undefined, { pendingPasswordChange: true }), schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: Me, ...errors(401) } } }, async (req) => ({
+    ...req.user!,
+    mustChangePassword: req.mustChangePassword ?? false,
+  }));
 
   const admin = requireUser(app, ['admin']);
-  server.get('/api/v1/auth/locks', { preHandler: admin, schema: { tags: ['auth'], summary: 'Accounts and client addresses locked out of signing in', response: { 200: z.array(LoginLock), ...errors(401, 403) } } }, async () => currentLocks(app));
+  server.get('/api/v1/auth/locks', { preHandler: admin, schema: { tags: ['auth'], summary: 'Accounts and client addresses locked out of signing in', response: { 200: z.array(LoginLock), ...errors(401, 403) } } }, async () =>
+    currentLocks(app),
+  );
   server.post(
     '/api/v1/auth/locks/unlock',
     { preHandler: admin, schema: { tags: ['auth'], summary: 'Lift the sign-in lock of an account or a client address (an audited event)', body: UnlockBody, response: { 200: Unlocked, ...errors(400, 401, 403) } } },
     async (req) => {
       const b = parseInput(UnlockBody, req.body);
-      if ((b.username === undefined) === (b.address === undefined)) throw new AppError('invalid_input', 'username or address', [fieldProblem('username', '请填写用户名或地址（二选一）', 'Give a username or an address (one of the two)', '請填寫使用者名稱或位址（二選一）')]);
+      if ((b.username === undefined) === (b.address === undefined))
+        throw new AppError('invalid_input', 'username or address', [fieldProblem('username', '请填写用户名或地址（二选一）', 'Give a username or an address (one of the two)', '請填寫使用者名稱或位址（二選一）')]);
       const wasLocked = await unlock(app, b, req.actor!.id);
       return { ok: true as const, wasLocked };
     },

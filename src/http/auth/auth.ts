@@ -22,7 +22,10 @@ declare module 'fastify' {
 export function tokenOf(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
   if (h?.startsWith('Bearer ')) return h.slice(7).trim();
-  const cookie = req.headers.cookie?.split(';').map((s) => s.trim()).find((s) => s.startsWith(`${SESSION_COOKIE}=`));
+  const cookie = req.headers.cookie
+    ?.split(';')
+    .map((s) => s.trim())
+    .find((s) => s.startsWith(`${SESSION_COOKIE}=`));
   return cookie ? decodeURIComponent(cookie.slice(SESSION_COOKIE.length + 1)) : null;
 }
 
@@ -36,8 +39,7 @@ export function requireUser(app: App, roles?: string[], opts: { pendingPasswordC
     const token = tokenOf(req);
     const who = token ? await authenticate(app, token) : null;
     if (!who) throw new AppError('unauthenticated');
-    if (who.mustChangePassword && !opts.pendingPasswordChange)
-      throw new AppError('forbidden', 'password change required', [fieldProblem('newPassword', '请先修改密码', 'Change your password first', '請先修改密碼')]);
+    if (who.mustChangePassword && !opts.pendingPasswordChange) throw new AppError('forbidden', 'password change required', [fieldProblem('newPassword', '请先修改密码', 'Change your password first', '請先修改密碼')]);
     req.sessionTokenHash = who.tokenHash;
     req.mustChangePassword = who.mustChangePassword;
     if (roles && !roles.some((r) => who.user.roles.includes(r as never))) throw new AppError('forbidden', `needs one of ${roles.join(', ')}`);

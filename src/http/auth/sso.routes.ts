@@ -31,7 +31,10 @@ function flowCookie(req: FastifyRequest, value: string, maxAge: number): string 
 }
 
 function flowOf(req: FastifyRequest): SsoFlow | null {
-  const raw = req.headers.cookie?.split(';').map((s) => s.trim()).find((s) => s.startsWith(`${SSO_COOKIE}=`));
+  const raw = req.headers.cookie
+    ?.split(';')
+    .map((s) => s.trim())
+    .find((s) => s.startsWith(`${SSO_COOKIE}=`));
   if (!raw) return null;
   try {
     const f = JSON.parse(Buffer.from(raw.slice(SSO_COOKIE.length + 1), 'base64url').toString()) as Partial<SsoFlow>;
@@ -43,7 +46,10 @@ function flowOf(req: FastifyRequest): SsoFlow | null {
 
 export function ssoRoutes(fastify: FastifyInstance, app: App, sso: SsoConfig | null): void {
   const server = fastify.withTypeProvider<ResponseTypeProvider>();
-  server.get('/api/v1/auth/sso', { schema: { tags: ['auth'], summary: 'Whether single sign-on is configured (the sign-in page shows its button)', response: { 200: SsoInfo, ...errors() } } }, async () => ({ enabled: !!sso, label: sso?.label ?? null }));
+  server.get('/api/v1/auth/sso', { schema: { tags: ['auth'], summary: 'Whether single sign-on is configured (the sign-in page shows its button)', response: { 200: SsoInfo, ...errors() } } }, async () => ({
+    enabled: !!sso,
+    label: sso?.label ?? null,
+  }));
 
   server.get(
     '/api/v1/auth/sso/start',

@@ -67,15 +67,18 @@ export async function attachmentRoutes(fastify: FastifyInstance, opts: { app: Ap
         consumes: ['multipart/form-data'],
         params: IdParams,
         body: UploadForm,
-        response: { 201: CaseView, 200: { description: 'The case now, for an Idempotency-Key whose files were attached but whose first answer was lost', content: { 'application/json': { schema: CaseView } } }, ...errors(400, 401, 403, 404, 409, 422) },
+        response: {
+          201: CaseView,
+          200: { description: 'The case now, for an Idempotency-Key whose files were attached but whose first answer was lost', content: { 'application/json': { schema: CaseView } } },
+          ...errors(400, 401, 403, 404, 409, 422),
+        },
       },
     },
     async (req, reply) => {
       const { id } = parseInput(IdParams, req.params);
       // Before a byte of the upload is read: a case the caller may not see does not exist.
       const c = await visibleCase(app, req.actor!, id);
-      if (!req.isMultipart())
-        throw new AppError('invalid_input', 'not multipart/form-data', [fieldProblem('body', '请以 multipart/form-data 上传文件', 'Send the files as multipart/form-data', '請以 multipart/form-data 上傳檔案')]);
+      if (!req.isMultipart()) throw new AppError('invalid_input', 'not multipart/form-data', [fieldProblem('body', '请以 multipart/form-data 上传文件', 'Send the files as multipart/form-data', '請以 multipart/form-data 上傳檔案')]);
       const s = app.settings.channels;
       const form = await readUploadForm(req, s);
       if (!form.problems.length && !form.files.length) form.problems.push({ index: -1, name: '', reason: 'none' });

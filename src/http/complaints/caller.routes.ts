@@ -33,8 +33,7 @@ export function callerRoutes(fastify: FastifyInstance, app: App): void {
       schema: {
         tags: ['complaints'],
         summary: "来电识别 — a caller's earlier and open cases",
-        description:
-          'Give one of `phone` (any format), `email`, `idNumber`, or `last4` with `name` or `date`. Only cases the caller may see are counted and listed (the complained-about employee finds none); personal data is masked.',
+        description: 'Give one of `phone` (any format), `email`, `idNumber`, or `last4` with `name` or `date`. Only cases the caller may see are counted and listed (the complained-about employee finds none); personal data is masked.',
         querystring: HistoryQuery,
         response: { 200: CallerHistory, ...errors(400, 401) },
       },

@@ -25,7 +25,12 @@ import { IDEMPOTENCY_NOTE, IdempotencyHeaders, idempotent } from '../idempotency
 const csv = z
   .string()
   .max(500)
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 
 const ListQuery = z
   .object({
@@ -94,7 +99,11 @@ export function complaintRoutes(fastify: FastifyInstance, app: App): void {
           'A 200 is the case as it is now, for a key that created it but whose answer was lost (or was recorded before answers were kept).',
         headers: IdempotencyHeaders,
         body: IntakeInput,
-        response: { 201: CaseView, 200: { description: 'The case an earlier request with this Idempotency-Key created, as it is now (its first answer was lost)', content: { 'application/json': { schema: CaseView } } }, ...errors(400, 401, 403, 409, 422) },
+        response: {
+          201: CaseView,
+          200: { description: 'The case an earlier request with this Idempotency-Key created, as it is now (its first answer was lost)', content: { 'application/json': { schema: CaseView } } },
+          ...errors(400, 401, 403, 409, 422),
+        },
       },
     },
     async (req, reply) => {
@@ -181,9 +190,5 @@ export function complaintRoutes(fastify: FastifyInstance, app: App): void {
     },
   );
 
-  server.get(
-    '/api/v1/lifecycle',
-    { schema: { tags: ['complaints'], summary: 'The lifecycle table: states, actions, who, targets, input schemas', response: { 200: Lifecycle, ...errors() } } },
-    async () => lifecycleTable(),
-  );
+  server.get('/api/v1/lifecycle', { schema: { tags: ['complaints'], summary: 'The lifecycle table: states, actions, who, targets, input schemas', response: { 200: Lifecycle, ...errors() } } }, async () => lifecycleTable());
 }

@@ -49,7 +49,15 @@ export function customerFlagRoutes(fastify: FastifyInstance, app: App): void {
     '/api/v1/customer-flags/:flagId/lift',
     {
       preHandler: signedIn,
-      schema: { tags: ['complaints'], summary: 'Lift a customer flag before it expires (policy customerFlags.liftBy)', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: FlagParams, body: Reason, response: { 200: z.strictObject({ ok: z.literal(true) }), ...errors(400, 401, 403, 404, 409, 422) } },
+      schema: {
+        tags: ['complaints'],
+        summary: 'Lift a customer flag before it expires (policy customerFlags.liftBy)',
+        description: IDEMPOTENCY_NOTE.trim(),
+        headers: IdempotencyHeaders,
+        params: FlagParams,
+        body: Reason,
+        response: { 200: z.strictObject({ ok: z.literal(true) }), ...errors(400, 401, 403, 404, 409, 422) },
+      },
     },
     async (req, reply) => {
       const { flagId } = parseInput(FlagParams, req.params);

@@ -25,7 +25,7 @@ const TriageBody = z
     classify: StepBody.optional().meta({ description: "The `classify` action's input (needed when judged valid)" }),
     route: StepBody.optional().meta({ description: "The `route` action's input (needed unless the policy routes the case on classification)" }),
   })
-  .meta({ description: 'One input per step; each step\'s JSON Schema is its action\'s `input` in GET /api/v1/lifecycle' });
+  .meta({ description: "One input per step; each step's JSON Schema is its action's `input` in GET /api/v1/lifecycle" });
 const HandlerLoad = z.strictObject({ userId: z.string(), openCases: z.number().int() });
 
 export function triageRoutes(fastify: FastifyInstance, app: App): void {

@@ -91,10 +91,7 @@ const CustomerSubmitted = named(
   'The new case: its number and the access code to follow it (shown once: the server keeps only a hash)',
 );
 
-const SurveyAnswered = named(
-  'CustomerSurveyAnswered',
-  z.strictObject({ number: z.string(), state: State, stateText: z.string(), reopened: z.boolean().meta({ description: 'Unsatisfied: the case is handled again' }) }),
-);
+const SurveyAnswered = named('CustomerSurveyAnswered', z.strictObject({ number: z.string(), state: State, stateText: z.string(), reopened: z.boolean().meta({ description: 'Unsatisfied: the case is handled again' }) }));
 
 const SurveyLink = named('CustomerSurveyLink', z.strictObject({ number: z.string(), expiresAt: z.string() }), 'The case a survey link is for, and until when it can be answered');
 
@@ -133,13 +130,24 @@ const SubmitForm = z.object({
   email: z.string().max(200).optional(),
   order: z.string().max(100).optional(),
   demands: z.array(z.enum(DEMANDS)).optional().meta({ description: 'Repeat the field for each demand' }),
-  files: z.array(z.string().meta({ format: 'binary' })).optional().meta({ description: 'Evidence: photos, PDFs, …' }),
+  files: z
+    .array(z.string().meta({ format: 'binary' }))
+    .optional()
+    .meta({ description: 'Evidence: photos, PDFs, …' }),
 });
 const SupplementForm = z.object({ number: NUMBER, code: CODE, text: z.string().max(4000).optional(), files: z.array(z.string().meta({ format: 'binary' })).optional() });
 
-const one = z.array(z.string()).max(1).optional().transform((v) => v?.[0]);
+const one = z
+  .array(z.string())
+  .max(1)
+  .optional()
+  .transform((v) => v?.[0]);
 const SubmitFields = z.strictObject({
-  kind: z.array(Kind).max(1).optional().transform((v) => v?.[0] ?? 'complaint'),
+  kind: z
+    .array(Kind)
+    .max(1)
+    .optional()
+    .transform((v) => v?.[0] ?? 'complaint'),
   title: one.pipe(z.string().trim().max(200).optional()),
   description: one.pipe(z.string({ error: '请描述您的问题|Describe your problem|請描述您的問題' }).trim().min(1, '请描述您的问题|Describe your problem|請描述您的問題').max(8000)),
   anonymous: one.pipe(z.enum(['true', 'false', '1', '0'], { error: '须为 true 或 false|Must be true or false|須為 true 或 false' }).optional()).transform((v) => v === 'true' || v === '1'),
@@ -147,7 +155,10 @@ const SubmitFields = z.strictObject({
   phone: one.pipe(z.string().max(32).optional()),
   email: one.pipe(z.string().max(200).optional()),
   order: one.pipe(z.string().max(100).optional()),
-  demands: z.array(z.enum(DEMANDS)).optional().transform((v) => v ?? []),
+  demands: z
+    .array(z.enum(DEMANDS))
+    .optional()
+    .transform((v) => v ?? []),
 });
 const SupplementFields = z.strictObject({ number: one.pipe(NUMBER), code: one.pipe(CODE), text: one.pipe(z.string().trim().max(4000).optional()) });
 
@@ -167,7 +178,7 @@ async function openedOr404(app: App, number: string, code: string): Promise<Comp
 
 /** A survey refusal as an API error: which one in `reason`, worded as the portal words it. */
 function surveyError(e: SurveyRefused): AppError {
-  const key = (`survey_${e.reason}`) as PortalKey;
+  const key = `survey_${e.reason}` as PortalKey;
   if (e.reason === 'invalid') return new AppError('not_found', 'survey link', [portalProblem('token', key)], { reason: e.reason });
   return new AppError('conflict', `survey ${e.reason}`, [portalProblem('survey', key)], { reason: e.reason });
 }
@@ -220,7 +231,10 @@ export async function customerApiRoutes(fastify: FastifyInstance, opts: { app: A
 
   api.get(
     '/api/v1/customer/form',
-    { config: limited, schema: { tags, security: [], summary: 'What a submission may carry: the kinds accepted now, the demands, the attachment limits', querystring: LangQuery, response: { 200: FormLimits, ...errors(400), 429: RATE_LIMITED } } },
+    {
+      config: limited,
+      schema: { tags, security: [], summary: 'What a submission may carry: the kinds accepted now, the demands, the attachment limits', querystring: LangQuery, response: { 200: FormLimits, ...errors(400), 429: RATE_LIMITED } },
+    },
     async () => {
       const [s, p] = [app.settings.channels, await app.activePolicy()];
       return { kinds: (['complaint', 'inquiry', 'suggestion'] as const).filter((k) => p.kinds[k].enabled), demands: [...DEMANDS], maxFiles: s.attachments.maxFiles, maxBytes: s.attachments.maxBytes, types: s.attachments.types };
@@ -263,7 +277,9 @@ export async function customerApiRoutes(fastify: FastifyInstance, opts: { app: A
       // A resend answers as every other keyed route does (201, the replay header), not 200: a
       // client retrying after a lost answer then needs no special case for this one route.
       if (!r.created) reply.header(REPLAYED_HEADER, 'true');
-      return reply.status(201).send({ number: r.complaint.number, accessCode: r.accessCode && formatAccessCode(r.accessCode), promisedAt: r.promisedAt, state: r.complaint.state, stateText: stateLabel(r.complaint.state, L, r.complaint.cycle) });
+      return reply
+        .status(201)
+        .send({ number: r.complaint.number, accessCode: r.accessCode && formatAccessCode(r.accessCode), promisedAt: r.promisedAt, state: r.complaint.state, stateText: stateLabel(r.complaint.state, L, r.complaint.cycle) });
     },
   );
 
@@ -312,12 +328,8 @@ export async function customerApiRoutes(fastify: FastifyInstance, opts: { app: A
       const text = f.text ?? '';
       if (!text && !form.files.length) throw new AppError('invalid_input', 'nothing to add', [fieldProblem('text', '请填写补充内容或附上文件', 'Write what to add or attach a file', '請填寫補充內容或附上檔案')]);
       const answer = async (x: ComplaintType) => reply.status(200).send(await asCustomerCase(app, x, L));
-      return idempotent(
-        app,
-        req,
-        reply,
-        { scope: `case:${c.id}`, request: { text, files: form.files.map((x) => x.sha256) }, recover: async () => answer(await reloadCase(app, c.id)) },
-        async (mark) => answer(await supplementCase(app, c, text, form.files, 'portal', (trx) => mark(trx, c.id))),
+      return idempotent(app, req, reply, { scope: `case:${c.id}`, request: { text, files: form.files.map((x) => x.sha256) }, recover: async () => answer(await reloadCase(app, c.id)) }, async (mark) =>
+        answer(await supplementCase(app, c, text, form.files, 'portal', (trx) => mark(trx, c.id))),
       );
     },
   );
@@ -343,12 +355,8 @@ export async function customerApiRoutes(fastify: FastifyInstance, opts: { app: A
       const c = await openedOr404(app, number, code);
       const answer: SurveyAnswer = { satisfaction: a.satisfaction, scores: a.scores, comment: a.comment || undefined };
       try {
-        return await idempotent(
-          app,
-          req,
-          reply,
-          { scope: `case:${c.id}`, request: answer, recover: async () => reply.status(200).send(answered(await reloadCase(app, c.id), L)) },
-          async (mark) => reply.status(200).send(answered(await answerSurveyOnCase(app, c, answer, (trx, saved) => mark(trx, saved.id)), L)),
+        return await idempotent(app, req, reply, { scope: `case:${c.id}`, request: answer, recover: async () => reply.status(200).send(answered(await reloadCase(app, c.id), L)) }, async (mark) =>
+          reply.status(200).send(answered(await answerSurveyOnCase(app, c, answer, (trx, saved) => mark(trx, saved.id)), L)),
         );
       } catch (e) {
         if (e instanceof SurveyRefused) throw surveyError(e);
@@ -394,12 +402,8 @@ export async function customerApiRoutes(fastify: FastifyInstance, opts: { app: A
       const L = localeOf(req);
       const answer: SurveyAnswer = { satisfaction: a.satisfaction, scores: a.scores, comment: a.comment || undefined };
       try {
-        return await idempotent(
-          app,
-          req,
-          reply,
-          { scope: `survey:${tokenHash(token)}`, request: answer, recover: async (id) => reply.status(200).send(answered(await reloadCase(app, id ?? '-'), L)) },
-          async (mark) => reply.status(200).send(answered(await answerSurvey(app, token, answer, (trx, saved) => mark(trx, saved.id)), L)),
+        return await idempotent(app, req, reply, { scope: `survey:${tokenHash(token)}`, request: answer, recover: async (id) => reply.status(200).send(answered(await reloadCase(app, id ?? '-'), L)) }, async (mark) =>
+          reply.status(200).send(answered(await answerSurvey(app, token, answer, (trx, saved) => mark(trx, saved.id)), L)),
         );
       } catch (e) {
         if (e instanceof SurveyRefused) throw surveyError(e);

@@ -29,7 +29,12 @@ import { OutboxMessage, OutboxPage, StaffContact } from '../schemas/organisation
 const csv = z
   .string()
   .max(200)
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 
 const OutboxQuery = z
   .object({
@@ -46,7 +51,12 @@ const IdParams = z.object({ id: z.string().min(1).max(64) }).strict();
 const Contact = z
   .object({
     email: z.email().max(200).nullable().optional(),
-    phone: z.string().trim().regex(/^[0-9+\-() ]{5,32}$/, '电话号码格式不正确|Invalid phone number|電話號碼格式不正確').nullable().optional(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^[0-9+\-() ]{5,32}$/, '电话号码格式不正确|Invalid phone number|電話號碼格式不正確')
+      .nullable()
+      .optional(),
   })
   .strict();
 
@@ -88,7 +98,17 @@ async function apiRoutes(fastify: FastifyInstance, app: App): Promise<void> {
 
   server.post(
     '/api/v1/admin/outbox/:id/retry',
-    { preHandler: admin, schema: { tags: ['admin'], summary: 'Send a dead-lettered message again (fresh attempts)', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: IdParams, response: { 200: OutboxMessage, ...errors(401, 403, 404, 409, 422) } } },
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Send a dead-lettered message again (fresh attempts)',
+        description: IDEMPOTENCY_NOTE.trim(),
+        headers: IdempotencyHeaders,
+        params: IdParams,
+        response: { 200: OutboxMessage, ...errors(401, 403, 404, 409, 422) },
+      },
+    },
     async (req, reply) => {
       const { id } = parseInput(IdParams, req.params);
       return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: { id } }, async () => {

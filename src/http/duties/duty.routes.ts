@@ -37,9 +37,7 @@ export const DutySchema = named(
     breachedAt: z.string().nullable(),
     completedAt: z.string().nullable(),
     completedBy: z.string().nullable(),
-    result: z
-      .strictObject({ text: z.string().optional(), result: z.enum(['ok', 'not_ok']).optional(), attachments: z.array(z.strictObject({ name: z.string(), sha256: z.string().optional() })).optional() })
-      .nullable(),
+    result: z.strictObject({ text: z.string().optional(), result: z.enum(['ok', 'not_ok']).optional(), attachments: z.array(z.strictObject({ name: z.string(), sha256: z.string().optional() })).optional() }).nullable(),
   }),
 );
 

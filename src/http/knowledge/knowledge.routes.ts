@@ -44,30 +44,54 @@ export function knowledgeRoutes(fastify: FastifyInstance, app: App): void {
 
   server.get(
     '/api/v1/knowledge/articles',
-    { preHandler: signedIn, schema: { tags, summary: 'Experience articles, newest first; `q` searches the words (jieba tokens); drafts and retired ones for editors only', querystring: ListQuery, response: { 200: z.strictObject({ items: z.array(ArticleSummary), mayEdit: z.boolean().describe('Whether the reader may write articles (policy knowledge.editors)') }), ...errors(400, 401) } } },
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        summary: 'Experience articles, newest first; `q` searches the words (jieba tokens); drafts and retired ones for editors only',
+        querystring: ListQuery,
+        response: { 200: z.strictObject({ items: z.array(ArticleSummary), mayEdit: z.boolean().describe('Whether the reader may write articles (policy knowledge.editors)') }), ...errors(400, 401) },
+      },
+    },
     async (req) => searchArticles(app, req.actor!, parseInput(ListQuery, req.query)),
   );
 
   server.post(
     '/api/v1/knowledge/articles',
-    { preHandler: signedIn, schema: { tags, summary: 'Write an experience article (policy knowledge.editors); version 1', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, body: Content, response: { 201: Article, ...errors(400, 401, 403, 409, 422) } } },
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        summary: 'Write an experience article (policy knowledge.editors); version 1',
+        description: IDEMPOTENCY_NOTE.trim(),
+        headers: IdempotencyHeaders,
+        body: Content,
+        response: { 201: Article, ...errors(400, 401, 403, 409, 422) },
+      },
+    },
     async (req, reply) => {
       const b = parseInput(Content, req.body);
       return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: b }, async (mark) => reply.status(201).send(await createArticle(app, req.actor!, b, mark)));
     },
   );
 
-  server.get(
-    '/api/v1/knowledge/articles/:id',
-    { preHandler: signedIn, schema: { tags, summary: 'An experience article, its current version', params: IdParams, response: { 200: Article, ...errors(401, 404) } } },
-    async (req) => getArticleById(app, parseInput(IdParams, req.params).id),
+  server.get('/api/v1/knowledge/articles/:id', { preHandler: signedIn, schema: { tags, summary: 'An experience article, its current version', params: IdParams, response: { 200: Article, ...errors(401, 404) } } }, async (req) =>
+    getArticleById(app, parseInput(IdParams, req.params).id),
   );
 
   server.put(
     '/api/v1/knowledge/articles/:id',
     {
       preHandler: signedIn,
-      schema: { tags, summary: 'Save a new version of an article (`version`: the one edited; 409 when someone saved meanwhile)', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: IdParams, body: Update, response: { 200: Article, ...errors(400, 401, 403, 404, 409, 422) } },
+      schema: {
+        tags,
+        summary: 'Save a new version of an article (`version`: the one edited; 409 when someone saved meanwhile)',
+        description: IDEMPOTENCY_NOTE.trim(),
+        headers: IdempotencyHeaders,
+        params: IdParams,
+        body: Update,
+        response: { 200: Article, ...errors(400, 401, 403, 404, 409, 422) },
+      },
     },
     async (req, reply) => {
       const { id } = parseInput(IdParams, req.params);
@@ -86,7 +110,14 @@ export function knowledgeRoutes(fastify: FastifyInstance, app: App): void {
     '/api/v1/knowledge/articles/from-case/:id',
     {
       preHandler: signedIn,
-      schema: { tags, summary: 'Turn a resolved case into experience: a draft article pre-filled from it, without the customer’s personal data', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, params: IdParams, response: { 201: Article, ...errors(400, 401, 403, 404, 409) } },
+      schema: {
+        tags,
+        summary: 'Turn a resolved case into experience: a draft article pre-filled from it, without the customer’s personal data',
+        description: IDEMPOTENCY_NOTE.trim(),
+        headers: IdempotencyHeaders,
+        params: IdParams,
+        response: { 201: Article, ...errors(400, 401, 403, 404, 409) },
+      },
     },
     async (req, reply) => {
       const { id } = parseInput(IdParams, req.params);
@@ -96,13 +127,26 @@ export function knowledgeRoutes(fastify: FastifyInstance, app: App): void {
 
   server.post(
     '/api/v1/knowledge/match',
-    { preHandler: signedIn, schema: { tags, summary: 'Experience articles and similar resolved cases (that the reader may see) for a complaint text, with why each matched', body: MatchBody, response: { 200: MatchResult, ...errors(400, 401) } } },
+    {
+      preHandler: signedIn,
+      schema: { tags, summary: 'Experience articles and similar resolved cases (that the reader may see) for a complaint text, with why each matched', body: MatchBody, response: { 200: MatchResult, ...errors(400, 401) } },
+    },
     async (req) => matchText(app, req.actor!, parseInput(MatchBody, req.body)),
   );
 
   server.post(
     '/api/v1/knowledge/feedback',
-    { preHandler: signedIn, schema: { tags, summary: 'Mark a suggestion helpful or not (one vote per person and suggestion; it bends later rankings)', description: IDEMPOTENCY_NOTE.trim(), headers: IdempotencyHeaders, body: FeedbackBody, response: { 200: z.strictObject({ ok: z.literal(true) }), ...errors(400, 401, 404) } } },
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        summary: 'Mark a suggestion helpful or not (one vote per person and suggestion; it bends later rankings)',
+        description: IDEMPOTENCY_NOTE.trim(),
+        headers: IdempotencyHeaders,
+        body: FeedbackBody,
+        response: { 200: z.strictObject({ ok: z.literal(true) }), ...errors(400, 401, 404) },
+      },
+    },
     async (req, reply) => {
       const b = parseInput(FeedbackBody, req.body);
       return idempotent(app, req, reply, { scope: `user:${req.actor!.id}`, request: b }, async (mark) => {

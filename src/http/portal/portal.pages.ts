@@ -175,9 +175,7 @@ export function trackPage(ctx: PageCtx, o: { number?: string; failed?: boolean }
 function surveyFields(L: Locale): string {
   const levels: Satisfaction[] = ['very_satisfied', 'satisfied', 'neutral', 'unsatisfied'];
   const group = (name: string, legend: string, required: boolean) =>
-    `<fieldset><legend>${esc(legend)}</legend><div class="choice">${levels
-      .map((l) => `<label><input type="radio" name="${name}" value="${l}"${required ? ' required' : ''}> ${esc(SATISFACTION[l][L])}</label>`)
-      .join('')}</div></fieldset>`;
+    `<fieldset><legend>${esc(legend)}</legend><div class="choice">${levels.map((l) => `<label><input type="radio" name="${name}" value="${l}"${required ? ' required' : ''}> ${esc(SATISFACTION[l][L])}</label>`).join('')}</div></fieldset>`;
   return `${group('satisfaction', t(L, 'overall'), true)}${group('attitude', t(L, 'attitude'), false)}${group('efficiency', t(L, 'efficiency'), false)}${group('result', t(L, 'result'), false)}
 <label for="comment">${esc(t(L, 'comment'))}</label><textarea id="comment" name="comment" maxlength="4000"></textarea>
 <button type="submit">${esc(t(L, 'survey_send'))}</button>`;

@@ -199,8 +199,7 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
       email: f('email'),
     };
     const nonce = /^[0-9a-f-]{36}$/.test(f('nonce')) ? f('nonce') : randomUUID();
-    const again = (status: number, problems: string[]) =>
-      html(reply, status, submitPage(ctx, { nonce, values, problems, maxFiles: s.attachments.maxFiles, maxBytes: s.attachments.maxBytes, kinds }));
+    const again = (status: number, problems: string[]) => html(reply, status, submitPage(ctx, { nonce, values, problems, maxFiles: s.attachments.maxFiles, maxBytes: s.attachments.maxBytes, kinds }));
     if (form.problems.length) return again(400, form.problems);
     try {
       const r = await submitFromPortal(app, s, {
@@ -306,12 +305,8 @@ export async function portalRoutes(portal: FastifyInstance, opts: { app: App }):
     const answer = surveyAnswer(body);
     if (!answer) return showCase(req, reply, o.c, o.code, 400, undefined, [t(localeOf(req), 'overall')]);
     try {
-      return await idempotent(
-        app,
-        req,
-        reply,
-        { scope: `case:${o.c.id}`, key: formKey(req, body), request: answer, recover: async () => surveyDone(req, reply, await reloadCase(app, o.c.id)) },
-        async (mark) => surveyDone(req, reply, await answerSurveyOnCase(app, o.c, answer, (trx, saved) => mark(trx, saved.id))),
+      return await idempotent(app, req, reply, { scope: `case:${o.c.id}`, key: formKey(req, body), request: answer, recover: async () => surveyDone(req, reply, await reloadCase(app, o.c.id)) }, async (mark) =>
+        surveyDone(req, reply, await answerSurveyOnCase(app, o.c, answer, (trx, saved) => mark(trx, saved.id))),
       );
     } catch (e) {
       if (e instanceof SurveyRefused) return refused(req, reply, e);

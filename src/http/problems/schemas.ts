@@ -46,9 +46,7 @@ export const ProblemDetail = named(
   'ProblemDetail',
   z.strictObject({
     ...problemShape,
-    history: z.array(
-      z.strictObject({ step: z.enum(['open', 'action_done', 'verify', 'reopen']), fromState: ProblemState.nullable(), toState: ProblemState, by: z.string(), at: z.string(), reason: z.string() }),
-    ),
+    history: z.array(z.strictObject({ step: z.enum(['open', 'action_done', 'verify', 'reopen']), fromState: ProblemState.nullable(), toState: ProblemState, by: z.string(), at: z.string(), reason: z.string() })),
   }),
   'A problem record with every step (who, when, why)',
 );

@@ -19,7 +19,10 @@ export function systemicRoutes(fastify: FastifyInstance, app: App): void {
   const signedIn = requireUser(app);
   server.get(
     '/api/v1/systemic/subjects',
-    { preHandler: signedIn, schema: { tags: ['problems'], summary: '系统性问题: subjects ranked by recurrence over the period, with the previous period (visible cases only)', querystring: RankingQuery, response: { 200: SystemicRanking, ...errors(400, 401) } } },
+    {
+      preHandler: signedIn,
+      schema: { tags: ['problems'], summary: '系统性问题: subjects ranked by recurrence over the period, with the previous period (visible cases only)', querystring: RankingQuery, response: { 200: SystemicRanking, ...errors(400, 401) } },
+    },
     async (req) => systemicRanking(app, req.actor!, parseInput(RankingQuery, req.query)),
   );
   server.get(

@@ -31,7 +31,15 @@ export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 const MAPPING_MAX_BYTES = 64 * 1024;
 
 const JobParams = z.strictObject({ id: z.string().min(1).max(64) });
-const Problem = z.strictObject({ row: z.number().int(), column: z.string().nullable(), header: z.string().nullable(), field: z.string(), code: z.string(), value: z.string().nullable(), text: z.string().meta({ description: "The problem as a line, in the caller's language" }) });
+const Problem = z.strictObject({
+  row: z.number().int(),
+  column: z.string().nullable(),
+  header: z.string().nullable(),
+  field: z.string(),
+  code: z.string(),
+  value: z.string().nullable(),
+  text: z.string().meta({ description: "The problem as a line, in the caller's language" }),
+});
 const Job = z.strictObject({
   id: z.string(),
   dryRun: z.boolean(),
@@ -147,22 +155,42 @@ export async function importRoutes(fastify: FastifyInstance, opts: { app: App; m
   await server.register(multipart, { throwFileSizeLimit: true });
   const shown = (job: ImportJob, req: FastifyRequest) => ({ ...job, problems: job.problems.map((p) => ({ ...p, text: problemText(p, localeOf(req)) })) });
 
-  server.get('/api/v1/admin/import/mappings', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Saved ledger mappings (administrators)', response: { 200: z.strictObject({ items: z.array(Mapping) }), ...errors(401, 403) } } }, async (req) => {
-    assertAdmin(req.actor!);
-    return { items: await savedMappings(app) };
-  });
+  server.get(
+    '/api/v1/admin/import/mappings',
+    { preHandler: signedIn, schema: { tags: ['admin'], summary: 'Saved ledger mappings (administrators)', response: { 200: z.strictObject({ items: z.array(Mapping) }), ...errors(401, 403) } } },
+    async (req) => {
+      assertAdmin(req.actor!);
+      return { items: await savedMappings(app) };
+    },
+  );
 
-  server.get('/api/v1/admin/import/jobs', { preHandler: signedIn, schema: { tags: ['admin'], summary: 'The latest ledger imports, newest first (without their problems)', response: { 200: z.strictObject({ items: z.array(Job) }), ...errors(401, 403) } } }, async (req) => {
-    assertAdmin(req.actor!);
-    return { items: (await recentImportJobs(app)).map((j) => shown(j, req)) };
-  });
+  server.get(
+    '/api/v1/admin/import/jobs',
+    { preHandler: signedIn, schema: { tags: ['admin'], summary: 'The latest ledger imports, newest first (without their problems)', response: { 200: z.strictObject({ items: z.array(Job) }), ...errors(401, 403) } } },
+    async (req) => {
+      assertAdmin(req.actor!);
+      return { items: (await recentImportJobs(app)).map((j) => shown(j, req)) };
+    },
+  );
 
-  server.get('/api/v1/admin/import/jobs/:id', { preHandler: signedIn, schema: { tags: ['admin'], summary: "A ledger import: its progress (rows done / total) and, when finished, its report — every problem with row and column in the caller's language", params: JobParams, response: { 200: Job, ...errors(401, 403, 404) } } }, async (req) => {
-    assertAdmin(req.actor!);
-    const job = await getImportJob(app, parseInput(JobParams, req.params).id);
-    if (!job) throw new AppError('not_found', 'import job');
-    return shown(job, req);
-  });
+  server.get(
+    '/api/v1/admin/import/jobs/:id',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['admin'],
+        summary: "A ledger import: its progress (rows done / total) and, when finished, its report — every problem with row and column in the caller's language",
+        params: JobParams,
+        response: { 200: Job, ...errors(401, 403, 404) },
+      },
+    },
+    async (req) => {
+      assertAdmin(req.actor!);
+      const job = await getImportJob(app, parseInput(JobParams, req.params).id);
+      if (!job) throw new AppError('not_found', 'import job');
+      return shown(job, req);
+    },
+  );
 
   server.post(
     '/api/v1/admin/import/ledger',

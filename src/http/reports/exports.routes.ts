@@ -42,7 +42,8 @@ export function exportRoutes(fastify: FastifyInstance, app: App): void {
       preHandler: requireUser(app),
       schema: {
         tags: ['complaints'],
-        summary: "The case dossier 《客户投诉处理单》 as an A4 PDF in the caller's language (`?lang=` or Accept-Language): record, customer (masked as on the case page), 5W1H, demands, findings, solution and approvals, answer, follow-ups, deadlines with their explanations, timeline, signatures. Shown inline; unmasked personal data is written to the access log",
+        summary:
+          "The case dossier 《客户投诉处理单》 as an A4 PDF in the caller's language (`?lang=` or Accept-Language): record, customer (masked as on the case page), 5W1H, demands, findings, solution and approvals, answer, follow-ups, deadlines with their explanations, timeline, signatures. Shown inline; unmasked personal data is written to the access log",
         params: IdParams,
         querystring: LangQuery,
         response: { 200: binary('application/pdf', 'The PDF'), ...errors(400, 401, 404) },
@@ -62,7 +63,8 @@ export function exportRoutes(fastify: FastifyInstance, app: App): void {
       preHandler: oversight,
       schema: {
         tags: ['reports'],
-        summary: "The case ledger (台账) of the cases received in the period matching the filters that the caller may open, as an Excel workbook streamed row by row: the policy's `exports.ledgerColumns`, headers in the caller's language, dates as dates, numbers as numbers; personal data masked as for the caller, unmasked rows written to the access log",
+        summary:
+          "The case ledger (台账) of the cases received in the period matching the filters that the caller may open, as an Excel workbook streamed row by row: the policy's `exports.ledgerColumns`, headers in the caller's language, dates as dates, numbers as numbers; personal data masked as for the caller, unmasked rows written to the access log",
         querystring: StatisticsParams,
         response: { 200: binary(XLSX, 'The workbook'), ...errors(400, 401, 403) },
       },

@@ -64,7 +64,10 @@ const RunBody = z.strictObject({
   /** 2026-W48, 2026-11, 2026-Q4, 2026: a period that has ended. */
   period: z.string().min(1).max(16),
   /** Sections to present instead of the policy's (`intake`, `validity`, … see docs/reports.md). */
-  sections: z.array(z.string().max(32)).max(REPORT_SECTIONS.length * 2).optional(),
+  sections: z
+    .array(z.string().max(32))
+    .max(REPORT_SECTIONS.length * 2)
+    .optional(),
 });
 
 function view(r: Run): z.output<typeof ReportRun> {
@@ -178,7 +181,7 @@ export function reportRunsRoutes(fastify: FastifyInstance, app: App): void {
       preHandler: requireUser(app, REPORT_RUN_ROLES),
       schema: {
         tags: ['reports'],
-        summary: 'Make the report of an ended period now (approvers, admins); a period already made answers its stored run (200), a new one 201. Delivered to the policy\'s recipients like a scheduled one',
+        summary: "Make the report of an ended period now (approvers, admins); a period already made answers its stored run (200), a new one 201. Delivered to the policy's recipients like a scheduled one",
         body: RunBody,
         response: { 201: ReportRun, 200: ReportRun, ...errors(400, 401, 403) },
       },

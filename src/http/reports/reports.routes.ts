@@ -21,7 +21,12 @@ import { Statistics, StatisticsCase } from '../schemas/reports.js';
 const list = z
   .string()
   .max(2000)
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .optional();
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
@@ -79,7 +84,8 @@ export function reportsRoutes(fastify: FastifyInstance, app: App): void {
       preHandler,
       schema: {
         tags: ['reports'],
-        summary: 'Statistics of the cases received in a period (local dates, `to` included) matching the filters: intake and trend, validity, handling mode, on-time rates, handling time, satisfaction per case, reopens, repeat complaints, extensions and escalations',
+        summary:
+          'Statistics of the cases received in a period (local dates, `to` included) matching the filters: intake and trend, validity, handling mode, on-time rates, handling time, satisfaction per case, reopens, repeat complaints, extensions and escalations',
         querystring: StatisticsParams,
         response: { 200: Statistics, ...errors(400, 401, 403) },
       },
@@ -94,7 +100,7 @@ export function reportsRoutes(fastify: FastifyInstance, app: App): void {
       preHandler,
       schema: {
         tags: ['reports'],
-        summary: 'The same statistics as an Excel workbook, sheets and headers in the caller\'s language',
+        summary: "The same statistics as an Excel workbook, sheets and headers in the caller's language",
         querystring: StatisticsParams,
         response: {
           200: { description: 'The workbook', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: z.string().meta({ format: 'binary' }) } } },
@@ -107,11 +113,7 @@ export function reportsRoutes(fastify: FastifyInstance, app: App): void {
       const lang = localeOf(req);
       const body = await statisticsWorkbook(await statistics(app, req.actor!, q), lang, reportNames(await app.activePolicy(), lang));
       const name = `kesu-statistics-${q.from}-${q.to}.xlsx`;
-      return reply
-        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="${name}"`)
-        .header('cache-control', 'private, no-store')
-        .send(body);
+      return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'private, no-store').send(body);
     },
   );
 
@@ -121,7 +123,8 @@ export function reportsRoutes(fastify: FastifyInstance, app: App): void {
       preHandler,
       schema: {
         tags: ['reports'],
-        summary: 'Drill-down: the cases a figure counts (received, valid, invalid, malicious, immediate, within_limit, overdue, repeated, first_contact, satisfied, reopened, extended, escalated, resolve_breached, pending, open — with `age`, the backlog bucket of those two; closed_in_period: closed in the period, whenever received, as the closure trend), only those the caller may open, newest first',
+        summary:
+          'Drill-down: the cases a figure counts (received, valid, invalid, malicious, immediate, within_limit, overdue, repeated, first_contact, satisfied, reopened, extended, escalated, resolve_breached, pending, open — with `age`, the backlog bucket of those two; closed_in_period: closed in the period, whenever received, as the closure trend), only those the caller may open, newest first',
         querystring: CasesParams,
         response: { 200: z.array(StatisticsCase), ...errors(400, 401, 403) },
       },

@@ -26,7 +26,7 @@ export const CallerCase = named(
     satisfaction: Satisfaction.nullable(),
     followUpOutcome: z.enum(['satisfied', 'unreachable']).nullable(),
   }),
-  'One of a caller\'s cases, as anyone who may see the case sees it',
+  "One of a caller's cases, as anyone who may see the case sees it",
 );
 
 export const CallerHistory = named(

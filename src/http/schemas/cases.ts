@@ -123,12 +123,7 @@ export const Complaint = named(
 );
 
 /** How a clock's due time came about: computed from its duration, fixed by a regulator, or a chain across extensions. */
-const ClockExplanation = z.union([
-  DueExplanation,
-  z.strictObject({ fixed: z.literal(true), start: Instant, due: Instant.nullable() }),
-  z.strictObject({ chain: z.array(DueExplanation) }),
-  z.null(),
-]);
+const ClockExplanation = z.union([DueExplanation, z.strictObject({ fixed: z.literal(true), start: Instant, due: Instant.nullable() }), z.strictObject({ chain: z.array(DueExplanation) }), z.null()]);
 
 export const Clock = named(
   'Clock',
@@ -201,10 +196,7 @@ export const Attachment = named(
 
 export const AttachmentList = z.strictObject({ items: z.array(Attachment) });
 
-export const AttachmentLimits = named(
-  'AttachmentLimits',
-  z.strictObject({ maxBytes: z.number().int(), maxFiles: z.number().int(), types: z.array(z.string()), extensions: z.array(z.string()) }),
-);
+export const AttachmentLimits = named('AttachmentLimits', z.strictObject({ maxBytes: z.number().int(), maxFiles: z.number().int(), types: z.array(z.string()), extensions: z.array(z.string()) }));
 
 export const CaseView = named(
   'CaseView',
@@ -283,10 +275,7 @@ export function documentedClocks<V extends { clocks: ClockViewType[] }>(v: V): O
 }
 
 /** The data of a `case_changed` server-sent event (GET /api/v1/stream): refetch the case to see it. */
-export const CaseChangedEvent = named(
-  'CaseChanged',
-  z.strictObject({ id: z.string(), number: z.string(), state: z.string(), action: z.string(), at: Instant }),
-);
+export const CaseChangedEvent = named('CaseChanged', z.strictObject({ id: z.string(), number: z.string(), state: z.string(), action: z.string(), at: Instant }));
 const _changed: Describes<typeof CaseChangedEvent, CaseChangedType> = true;
 
 export const AccessCode = z.strictObject({ number: z.string(), accessCode: z.string() });

@@ -53,7 +53,7 @@ export const ErrorBody = named(
     /** The request's id (also the `X-Request-Id` header): quote it when reporting a problem. */
     requestId: z.string().optional(),
   }),
-  'A refusal or failure: a stable code, a message and the fields at fault, in the caller\'s language',
+  "A refusal or failure: a stable code, a message and the fields at fault, in the caller's language",
 );
 
 const ERROR_STATUS = {

@@ -69,4 +69,4 @@ const _a: Describes<typeof Article, ArticleType> = true;
 const _v: Describes<typeof ArticleVersion, ArticleVersionType> = true;
 const _s: Describes<typeof ArticleSummary, ArticleSummaryType> = true;
 const _m: Describes<typeof MatchResult, MatchResultType> = true;
-void _a, _v, _s, _m;
+(void _a, _v, _s, _m);

@@ -33,10 +33,7 @@ export const HolidayDay = z.strictObject({
   name: z.string().optional(),
 });
 
-export const HolidayYear = named(
-  'HolidayYear',
-  z.strictObject({ region: z.string(), year: z.number().int(), days: z.array(HolidayDay), source: z.union([z.array(z.string()), z.string()]).optional() }),
-);
+export const HolidayYear = named('HolidayYear', z.strictObject({ region: z.string(), year: z.number().int(), days: z.array(HolidayDay), source: z.union([z.array(z.string()), z.string()]).optional() }));
 const _year: Describes<typeof HolidayYear, HolidayYearType> = true;
 
 const Instant = z.string();

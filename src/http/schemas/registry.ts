@@ -47,7 +47,7 @@ export const openApiTransformObject: SwaggerTransformObject = (doc) => {
   const refsIn = (v: unknown) => [...JSON.stringify(v).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
   const reached = new Set<string>();
   const visit = (ids: string[]) => {
-    for (const id of ids) if (!reached.has(id)) reached.add(id), visit(refsIn(schemas[id]));
+    for (const id of ids) if (!reached.has(id)) (reached.add(id), visit(refsIn(schemas[id])));
   };
   visit(refsIn({ ...out, components: { ...out.components, schemas: {} } }));
   for (const id of Object.keys(schemas)) if (!reached.has(id)) delete schemas[id];

@@ -135,9 +135,7 @@ export function assertPolicyDepth(text: string, field = 'text'): void {
   if (line === null) return;
   const hit = { line };
   const m = tooDeepText(MAX_POLICY_DEPTH);
-  throw new AppError('invalid_input', `policy nested deeper than ${MAX_POLICY_DEPTH}`, [
-    fieldProblem(field, `${m['zh-CN']}，第 ${hit.line} 行`, `${m.en}, line ${hit.line}`, `${m['zh-TW']}，第 ${hit.line} 行`),
-  ]);
+  throw new AppError('invalid_input', `policy nested deeper than ${MAX_POLICY_DEPTH}`, [fieldProblem(field, `${m['zh-CN']}，第 ${hit.line} 行`, `${m.en}, line ${hit.line}`, `${m['zh-TW']}，第 ${hit.line} 行`)]);
 }
 
 function lineOfDepth(text: string): number {

@@ -19,7 +19,11 @@ const DashboardQuery = z
   .object({
     days: z.coerce.number().int().min(1).max(92).default(7),
     satisfactionDays: z.coerce.number().int().min(1).max(3660).default(30),
-    horizonHours: z.coerce.number().min(1).max(24 * 30).default(24),
+    horizonHours: z.coerce
+      .number()
+      .min(1)
+      .max(24 * 30)
+      .default(24),
     lang: z.string().optional(),
   })
   .strict();

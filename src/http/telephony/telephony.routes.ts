@@ -63,7 +63,11 @@ export async function telephonyRoutes(fastify: FastifyInstance, opts: { app: App
     },
     async (req, reply) => {
       const h = req.headers;
-      verifyTelephonySignature(app, { timestamp: typeof h['x-kesu-timestamp'] === 'string' ? h['x-kesu-timestamp'] : undefined, signature: typeof h['x-kesu-signature'] === 'string' ? h['x-kesu-signature'] : undefined }, rawBodies.get(req) ?? '');
+      verifyTelephonySignature(
+        app,
+        { timestamp: typeof h['x-kesu-timestamp'] === 'string' ? h['x-kesu-timestamp'] : undefined, signature: typeof h['x-kesu-signature'] === 'string' ? h['x-kesu-signature'] : undefined },
+        rawBodies.get(req) ?? '',
+      );
       const r = await screenPop(app, req.body);
       return reply.status(202).send(r);
     },

@@ -16,11 +16,7 @@ export const WorkbenchItem = z.strictObject({
   urgent: z.boolean(),
 });
 
-export const Workbench = named(
-  'Workbench',
-  z.strictObject({ items: z.array(WorkbenchItem), urgent: z.array(ListRow) }),
-  "The signed-in user's workbench: per role the queues that need doing with their counts, and the most urgent cases",
-);
+export const Workbench = named('Workbench', z.strictObject({ items: z.array(WorkbenchItem), urgent: z.array(ListRow) }), "The signed-in user's workbench: per role the queues that need doing with their counts, and the most urgent cases");
 const _workbench: Describes<typeof Workbench, WorkbenchType> = true;
 void _workbench;
 

@@ -16,7 +16,10 @@ import { importLedgerFile, ORGANISATION, DEFAULT_BATCH, type LedgerImportReport 
 
 type WithApp = <T>(fn: (app: App) => Promise<T>) => Promise<T>;
 
-const SAY: Record<Locale, { problems: (n: number, rows: number) => string; dry: (r: LedgerImportReport) => string; refused: string; done: (r: LedgerImportReport, s: number) => string; progress: (d: number, t: number, rate: number) => string }> = {
+const SAY: Record<
+  Locale,
+  { problems: (n: number, rows: number) => string; dry: (r: LedgerImportReport) => string; refused: string; done: (r: LedgerImportReport, s: number) => string; progress: (d: number, t: number, rate: number) => string }
+> = {
   'zh-CN': {
     problems: (n, rows) => `${rows} 行数据，发现 ${n} 个问题：`,
     dry: (r) => `试导入：${r.rows} 行数据，无问题；将导入 ${r.toImport} 行，已导入过 ${r.alreadyImported} 行（跳过）。未导入任何数据。`,

@@ -121,7 +121,12 @@ export async function startImportJob(app: App, actor: Actor, input: JobInput): P
 /** The cases are registered by the import (IMPORT_ACTOR, as from the CLI); the job row names who started it. */
 async function runJob(app: App, id: string, input: JobInput): Promise<void> {
   const db = app.database.db;
-  const update = (values: Partial<ImportJobsTable>) => db.updateTable('import_jobs').set({ ...values, updated_at: app.now().toISOString() }).where('id', '=', id).execute();
+  const update = (values: Partial<ImportJobsTable>) =>
+    db
+      .updateTable('import_jobs')
+      .set({ ...values, updated_at: app.now().toISOString() })
+      .where('id', '=', id)
+      .execute();
   try {
     const sheet = await readUpload(input);
     await update({ rows: sheet.rows.length });

@@ -101,7 +101,11 @@ export async function importLedger(app: App, sheet: Sheet, source: string, opts:
   const calendar = await app.calendarFor(policy);
   const users = await db.selectFrom('users').select(['id', 'username', 'name']).execute();
   const check = checkLedger(sheet, opts.mapping, { policy, users, now });
-  const existing = await importedKeys(db, ORGANISATION, check.records.map((r) => r.key));
+  const existing = await importedKeys(
+    db,
+    ORGANISATION,
+    check.records.map((r) => r.key),
+  );
   const pending = inOrderOfReceipt(check.records.filter((r) => !existing.has(r.key)));
   const report: LedgerImportReport = {
     dryRun: !!opts.dryRun,
@@ -151,16 +155,41 @@ export async function importLedger(app: App, sheet: Sheet, source: string, opts:
       const stamp = new Date().toISOString();
       await db.transaction().execute(async (trx) => {
         // The keys first: a row another run committed meanwhile fails this batch instead of doubling.
-        await markImported(trx, ORGANISATION, prepared.map((p) => ({ key: p.record.key, complaintId: p.complaint.id, externalId: p.record.externalId, source, rowNumber: p.record.row })), stamp);
-        const rowids = await indexNewComplaintsTokens(trx, database.dialect, prepared.map((p) => ({ complaintId: p.complaint.id, tokens: p.tokens })));
-        await insertComplaintRows(trx, prepared.map((p) => ({ complaint: p.complaint, row: { ...p.row, ...(rowids.has(p.complaint.id) ? { search_rowid: rowids.get(p.complaint.id)! } : {}) } })));
-        await insertContactKeysOf(trx, prepared.flatMap((p) => p.contactKeys.map((k) => ({ key: k.key, complaint_id: p.complaint.id, kind: k.kind }))));
-        await insertCaseTerms(trx, prepared.map((p) => p.terms));
-        await insertEventRows(trx, prepared.flatMap((p) => p.eventRows));
+        await markImported(
+          trx,
+          ORGANISATION,
+          prepared.map((p) => ({ key: p.record.key, complaintId: p.complaint.id, externalId: p.record.externalId, source, rowNumber: p.record.row })),
+          stamp,
+        );
+        const rowids = await indexNewComplaintsTokens(
+          trx,
+          database.dialect,
+          prepared.map((p) => ({ complaintId: p.complaint.id, tokens: p.tokens })),
+        );
+        await insertComplaintRows(
+          trx,
+          prepared.map((p) => ({ complaint: p.complaint, row: { ...p.row, ...(rowids.has(p.complaint.id) ? { search_rowid: rowids.get(p.complaint.id)! } : {}) } })),
+        );
+        await insertContactKeysOf(
+          trx,
+          prepared.flatMap((p) => p.contactKeys.map((k) => ({ key: k.key, complaint_id: p.complaint.id, kind: k.kind }))),
+        );
+        await insertCaseTerms(
+          trx,
+          prepared.map((p) => p.terms),
+        );
+        await insertEventRows(
+          trx,
+          prepared.flatMap((p) => p.eventRows),
+        );
         // Each new chain's head holds the digest of its case row as stored: computed before the
         // transaction from the rows as inserted, confirmed by one row read back (so every column
         // counts, whatever migration added it).
-        const digests = await digester.confirm(trx, prepared.map((p) => p.row), early);
+        const digests = await digester.confirm(
+          trx,
+          prepared.map((p) => p.row),
+          early,
+        );
         await insertNewHeads(
           trx,
           ring,
@@ -170,7 +199,10 @@ export async function importLedger(app: App, sheet: Sheet, source: string, opts:
           }),
           stamp,
         );
-        await insertImportedFacts(trx, prepared.map((p) => p.facts));
+        await insertImportedFacts(
+          trx,
+          prepared.map((p) => p.facts),
+        );
         await opts.inBatch?.(trx, b);
       });
       report.created += batch.length;

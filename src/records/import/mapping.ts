@@ -44,11 +44,9 @@ const header = z.string().trim().min(1).max(200);
 
 export const LedgerMapping = z.strictObject({
   name: z.string().trim().min(1).max(100),
-  columns: z
-    .strictObject(Object.fromEntries(LEDGER_FIELDS.map((f) => [f, header.optional()])) as Record<LedgerField, z.ZodOptional<typeof header>>)
-    .superRefine((cols, ctx) => {
-      for (const f of REQUIRED_FIELDS) if (!cols[f]) ctx.addIssue({ code: 'custom', path: [f], message: `the ${f} column must be mapped` });
-    }),
+  columns: z.strictObject(Object.fromEntries(LEDGER_FIELDS.map((f) => [f, header.optional()])) as Record<LedgerField, z.ZodOptional<typeof header>>).superRefine((cols, ctx) => {
+    for (const f of REQUIRED_FIELDS) if (!cols[f]) ctx.addIssue({ code: 'custom', path: [f], message: `the ${f} column must be mapped` });
+  }),
   defaults: z
     .strictObject({
       channel: z.string().trim().min(1).max(32).optional(),

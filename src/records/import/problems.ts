@@ -59,7 +59,11 @@ const TEXTS: Record<ProblemCode, Texts> = {
   unknown_department: { 'zh-CN': (p) => `制度中没有此部门：${v(p)}`, 'zh-TW': (p) => `制度中沒有此部門：${v(p)}`, en: (p) => `no such department in the active policy: ${v(p)}` },
   unknown_handler: { 'zh-CN': (p) => `未结案件的处理人须是系统用户：${v(p)}`, 'zh-TW': (p) => `未結案件的處理人須是系統使用者：${v(p)}`, en: (p) => `an open case's handler must be a Kesu user: ${v(p)}` },
   unknown_state: { 'zh-CN': (p) => `状态应为已受理、处理中、已结案或已归档：${v(p)}`, 'zh-TW': (p) => `狀態應為已受理、處理中、已結案或已歸檔：${v(p)}`, en: (p) => `the state is received, investigating, closed or archived: ${v(p)}` },
-  unknown_satisfaction: { 'zh-CN': (p) => `满意度应为非常满意、满意、一般或不满意：${v(p)}`, 'zh-TW': (p) => `滿意度應為非常滿意、滿意、一般或不滿意：${v(p)}`, en: (p) => `satisfaction is very satisfied, satisfied, neutral or unsatisfied: ${v(p)}` },
+  unknown_satisfaction: {
+    'zh-CN': (p) => `满意度应为非常满意、满意、一般或不满意：${v(p)}`,
+    'zh-TW': (p) => `滿意度應為非常滿意、滿意、一般或不滿意：${v(p)}`,
+    en: (p) => `satisfaction is very satisfied, satisfied, neutral or unsatisfied: ${v(p)}`,
+  },
   bad_phone: { 'zh-CN': (p) => `电话号码格式不正确：${v(p)}`, 'zh-TW': (p) => `電話號碼格式不正確：${v(p)}`, en: (p) => `invalid phone number: ${v(p)}` },
   bad_email: { 'zh-CN': (p) => `电子邮箱格式不正确：${v(p)}`, 'zh-TW': (p) => `電子郵件格式不正確：${v(p)}`, en: (p) => `invalid e-mail address: ${v(p)}` },
   too_long: { 'zh-CN': (p) => `内容过长（最多 ${v(p)} 字）`, 'zh-TW': (p) => `內容過長（最多 ${v(p)} 字）`, en: (p) => `too long (at most ${v(p)} characters)` },
@@ -70,9 +74,9 @@ const TEXTS: Record<ProblemCode, Texts> = {
 /** One problem as a line: where, then what. */
 export function problemText(p: ImportProblem, locale: Locale): string {
   const what = TEXTS[p.code][locale](p);
-  const col = p.column ? `${p.column}${p.header ? ` (${p.header})` : ''}` : p.header ?? '';
+  const col = p.column ? `${p.column}${p.header ? ` (${p.header})` : ''}` : (p.header ?? '');
   if (locale === 'en') return `row ${p.row}, column ${col}: ${what}`;
-  const colZh = p.column ? `${p.column} ${locale === 'zh-TW' ? '欄' : '列'}${p.header ? (locale === 'zh-TW' ? `「${p.header}」` : `“${p.header}”`) : ''}` : p.header ?? '';
+  const colZh = p.column ? `${p.column} ${locale === 'zh-TW' ? '欄' : '列'}${p.header ? (locale === 'zh-TW' ? `「${p.header}」` : `“${p.header}”`) : ''}` : (p.header ?? '');
   return locale === 'zh-TW' ? `第 ${p.row} 列 ${colZh}：${what}` : `第 ${p.row} 行 ${colZh}：${what}`;
 }
 

@@ -88,8 +88,7 @@ const LOCAL_FORMATS = [
  * optional H:mm[:ss]) read without luxon's format parser, which costs more than the rest of a
  * row's check; anything else (and anything this rejects) goes through LOCAL_FORMATS.
  */
-const FAST_LOCAL =
-  /^(?<y>\d{4})(?:(?<sep>[-/.])(?<M>\d{1,2})\k<sep>(?<d>\d{1,2})|年(?<cM>\d{1,2})月(?<cd>\d{1,2})日)(?:(?<sp> ?)(?<time>(?<h>\d{1,2}):(?<m>\d{2})(?::(?<s>\d{2}))?))?$/;
+const FAST_LOCAL = /^(?<y>\d{4})(?:(?<sep>[-/.])(?<M>\d{1,2})\k<sep>(?<d>\d{1,2})|年(?<cM>\d{1,2})月(?<cd>\d{1,2})日)(?:(?<sp> ?)(?<time>(?<h>\d{1,2}):(?<m>\d{2})(?::(?<s>\d{2}))?))?$/;
 
 /** UTC offsets (minutes) of local half-hours already read, by zone and local half-hour. */
 const OFFSETS = new Map<string, number>();
@@ -131,10 +130,7 @@ export function parseLedgerTime(text: string, zone: string): Date | null {
     if (serial < 1 || serial > 2958465) return null;
     const ms = Math.round((serial - 25569) * 86_400_000);
     const w = new Date(ms);
-    const d = DateTime.fromObject(
-      { year: w.getUTCFullYear(), month: w.getUTCMonth() + 1, day: w.getUTCDate(), hour: w.getUTCHours(), minute: w.getUTCMinutes(), second: w.getUTCSeconds() },
-      { zone },
-    );
+    const d = DateTime.fromObject({ year: w.getUTCFullYear(), month: w.getUTCMonth() + 1, day: w.getUTCDate(), hour: w.getUTCHours(), minute: w.getUTCMinutes(), second: w.getUTCSeconds() }, { zone });
     return d.isValid ? d.toJSDate() : null;
   }
   const fast = FAST_LOCAL.exec(s);
@@ -228,8 +224,7 @@ export function checkLedger(sheet: Sheet, mapping: LedgerMapping, ctx: CheckCont
     const channel = channelText ? vocab.channel.get(channelText) : undefined;
     if (!channelText) {
       if (!missing.has('channel')) add('channel', 'required');
-    }
-    else if (!channel) add('channel', 'unknown_channel', channelText);
+    } else if (!channel) add('channel', 'unknown_channel', channelText);
 
     const lookup = (f: LedgerField, l: { get(s: string): string | undefined }, code: ProblemCode): string | null => {
       const s = get(f);

@@ -59,10 +59,7 @@ export function vocabularyOf(p: Policy): Vocabulary {
     grade: named(p.grades),
     department: named(p.departments),
     channel,
-    kind: new Lookup<ComplaintKind>()
-      .add('complaint', 'complaint', '投诉', '投訴')
-      .add('inquiry', 'inquiry', '咨询', '諮詢', '查询', '查詢')
-      .add('suggestion', 'suggestion', '建议', '建議'),
+    kind: new Lookup<ComplaintKind>().add('complaint', 'complaint', '投诉', '投訴').add('inquiry', 'inquiry', '咨询', '諮詢', '查询', '查詢').add('suggestion', 'suggestion', '建议', '建議'),
     state: new Lookup<ImportState>()
       .add('received', 'received', '已受理', '受理', '待处理', '待處理')
       .add('investigating', 'investigating', '处理中', '處理中', '调查中', '調查中')

@@ -111,7 +111,11 @@ function section(doc: Doc, title: string, blocks: Block[]): void {
   ensure(doc, 40);
   const y = doc.y;
   doc.rect(MARGIN.left, y, 3, 13).fill('#1677ff');
-  doc.fillColor('#000').font('bold').fontSize(11).text(title, MARGIN.left + 8, y, { width: CONTENT - 8 });
+  doc
+    .fillColor('#000')
+    .font('bold')
+    .fontSize(11)
+    .text(title, MARGIN.left + 8, y, { width: CONTENT - 8 });
   doc.y = Math.max(doc.y, y + 14) + 3;
   for (const b of blocks) {
     block(doc, b);
@@ -152,7 +156,11 @@ function cellHeight(doc: Doc, text: string, width: number, font: 'regular' | 'bo
 function cell(doc: Doc, text: string, x: number, y: number, w: number, h: number, opts: { shade?: boolean; font?: 'regular' | 'bold' } = {}): void {
   if (opts.shade) doc.rect(x, y, w, h).fill(SHADE);
   doc.rect(x, y, w, h).lineWidth(0.5).strokeColor(LINE).stroke();
-  doc.fillColor('#000').font(opts.font ?? 'regular').fontSize(BODY).text(text, x + PAD, y + PAD, { width: w - 2 * PAD, lineBreak: true });
+  doc
+    .fillColor('#000')
+    .font(opts.font ?? 'regular')
+    .fontSize(BODY)
+    .text(text, x + PAD, y + PAD, { width: w - 2 * PAD, lineBreak: true });
 }
 
 /** Label/value pairs, two pairs a row; a wide field (or a long value) takes its own row. */
@@ -242,12 +250,24 @@ function signatures(doc: Doc, boxes: string[], sign: string, date: string): void
     boxes.slice(i, i + per).forEach((label, j) => {
       const x = MARGIN.left + j * w;
       doc.rect(x, y, w, h).lineWidth(0.5).strokeColor(LINE).stroke();
-      doc.font('bold').fontSize(BODY).fillColor('#000').text(label, x + PAD, y + PAD, { width: w - 2 * PAD });
+      doc
+        .font('bold')
+        .fontSize(BODY)
+        .fillColor('#000')
+        .text(label, x + PAD, y + PAD, { width: w - 2 * PAD });
       doc.font('regular').fontSize(BODY).fillColor('#444');
       doc.text(`${sign}：`, x + PAD, y + 26, { width: w - 2 * PAD });
-      doc.moveTo(x + PAD + 40, y + 38).lineTo(x + w - PAD, y + 38).strokeColor(LINE).stroke();
+      doc
+        .moveTo(x + PAD + 40, y + 38)
+        .lineTo(x + w - PAD, y + 38)
+        .strokeColor(LINE)
+        .stroke();
       doc.text(`${date}：`, x + PAD, y + 46, { width: w - 2 * PAD });
-      doc.moveTo(x + PAD + 40, y + 58).lineTo(x + w - PAD, y + 58).strokeColor(LINE).stroke();
+      doc
+        .moveTo(x + PAD + 40, y + 58)
+        .lineTo(x + w - PAD, y + 58)
+        .strokeColor(LINE)
+        .stroke();
       doc.fillColor('#000');
     });
     doc.y = y + h;
@@ -262,7 +282,12 @@ function footers(doc: Doc, m: PdfDocumentModel): void {
     const saved = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     const y = A4.height - MARGIN.bottom + 18;
-    doc.moveTo(MARGIN.left, y - 6).lineTo(A4.width - MARGIN.right, y - 6).lineWidth(0.5).strokeColor(LINE).stroke();
+    doc
+      .moveTo(MARGIN.left, y - 6)
+      .lineTo(A4.width - MARGIN.right, y - 6)
+      .lineWidth(0.5)
+      .strokeColor(LINE)
+      .stroke();
     doc.font('regular').fontSize(7.5).fillColor('#666');
     doc.text(m.footer, MARGIN.left, y, { width: CONTENT * 0.7, lineBreak: false });
     doc.text(m.pageLabel(i + 1, range.count), MARGIN.left + CONTENT * 0.7, y, { width: CONTENT * 0.3, align: 'right', lineBreak: false });

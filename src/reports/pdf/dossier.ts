@@ -229,7 +229,13 @@ export function dossierModel({ view, names, lang, timeZone, reader, now }: Dossi
   ];
 
   const demands: Field[] = [
-    { label: t(L.demandTypes), value: joinList(c.demands.types.map((d) => word('demand', d, lang)), lang) },
+    {
+      label: t(L.demandTypes),
+      value: joinList(
+        c.demands.types.map((d) => word('demand', d, lang)),
+        lang,
+      ),
+    },
     { label: t(L.amount), value: money(c.demands.amount, lang) },
     { label: t(L.demandText), value: c.demands.text ?? '', wide: true },
   ];
@@ -248,7 +254,15 @@ export function dossierModel({ view, names, lang, timeZone, reader, now }: Dossi
           { label: t(L.cause), value: f.cause, wide: true },
           {
             label: t(L.responsibility),
-            value: joinList([word('responsibility', f.responsibility.type, lang), f.responsibility.departmentCode ? names.department(f.responsibility.departmentCode) : null, f.responsibility.employeeId ? names.user(f.responsibility.employeeId) : null, f.responsibility.note ?? null], lang),
+            value: joinList(
+              [
+                word('responsibility', f.responsibility.type, lang),
+                f.responsibility.departmentCode ? names.department(f.responsibility.departmentCode) : null,
+                f.responsibility.employeeId ? names.user(f.responsibility.employeeId) : null,
+                f.responsibility.note ?? null,
+              ],
+              lang,
+            ),
             wide: true,
           },
         ]
@@ -262,7 +276,13 @@ export function dossierModel({ view, names, lang, timeZone, reader, now }: Dossi
       kind: 'fields',
       fields: pr
         ? [
-            { label: t(L.solutions), value: joinList(pr.solutions.map((s) => word('solution', s, lang)), lang) },
+            {
+              label: t(L.solutions),
+              value: joinList(
+                pr.solutions.map((s) => word('solution', s, lang)),
+                lang,
+              ),
+            },
             { label: t(L.amount), value: money(pr.amount, lang) },
             { label: t(L.requiredLevel), value: pr.requiredLevel ? names.level(pr.requiredLevel) : t(L.none) },
             { label: t(L.proposedBy), value: `${names.user(pr.proposedBy)} ${at(pr.proposedAt)}` },
@@ -271,7 +291,12 @@ export function dossierModel({ view, names, lang, timeZone, reader, now }: Dossi
         : [{ label: t(L.solutions), value: t(L.none), wide: true }],
     },
     tableBlock(
-      [[t(L.time), 2], [t(L.who), 1.6], [t(L.decision), 1.6], [t(L.comment), 4]],
+      [
+        [t(L.time), 2],
+        [t(L.who), 1.6],
+        [t(L.decision), 1.6],
+        [t(L.comment), 4],
+      ],
       approvals.map((e) => [at(e.at), e.actorName, actionName(e.action), String(input(e).comment ?? input(e).reason ?? '')]),
       t(L.noApprovals),
     ),
@@ -305,9 +330,7 @@ export function dossierModel({ view, names, lang, timeZone, reader, now }: Dossi
 
   const timeline = view.timeline.map((e) => {
     const i = input(e);
-    const details = [i.comment, i.reason && names.reason(String(i.reason)), i.explanation, i.text, i.note, i.description]
-      .filter((x) => typeof x === 'string' && x)
-      .map(String);
+    const details = [i.comment, i.reason && names.reason(String(i.reason)), i.explanation, i.text, i.note, i.description].filter((x) => typeof x === 'string' && x).map(String);
     const move = e.toState && e.fromState !== e.toState ? ` → ${word('state', e.toState, lang)}` : '';
     return [at(e.at), e.actorName, `${e.action === 'receive' ? t(L.receivedEvent) : actionName(e.action ?? e.type)}${move}`, joinList(details, lang)];
   });
@@ -320,13 +343,40 @@ export function dossierModel({ view, names, lang, timeZone, reader, now }: Dossi
     { title: t(L.judgement), blocks: [{ kind: 'fields', fields: judgement }] },
     { title: t(L.solution), blocks: solution },
     { title: t(L.answer), blocks: [{ kind: 'fields', fields: answer }] },
-    tableSection(t(L.followUps), [[t(L.time), 2], [t(L.who), 1.5], [t(L.result), 1.5], [t(L.scores), 1.8], [t(L.comment), 3]], followRows, t(L.noFollowUps)),
+    tableSection(
+      t(L.followUps),
+      [
+        [t(L.time), 2],
+        [t(L.who), 1.5],
+        [t(L.result), 1.5],
+        [t(L.scores), 1.8],
+        [t(L.comment), 3],
+      ],
+      followRows,
+      t(L.noFollowUps),
+    ),
     tableSection(
       t(L.deadlines),
-      [[t(L.clock), 2.4], [t(L.status), 1.2], [t(L.started), 2.6], [t(L.due), 2.6], [t(L.stopped), 2.6], [t(L.explanation), 4.4]],
+      [
+        [t(L.clock), 2.4],
+        [t(L.status), 1.2],
+        [t(L.started), 2.6],
+        [t(L.due), 2.6],
+        [t(L.stopped), 2.6],
+        [t(L.explanation), 4.4],
+      ],
       clocks.map((k) => [names.clock(k.kind), clockStatus(k), at(k.startedAt), at(k.dueAt), at(k.stoppedAt), explained(k)]),
     ),
-    tableSection(t(L.timeline), [[t(L.time), 2], [t(L.who), 1.5], [t(L.action), 2.4], [t(L.details), 4.2]], timeline),
+    tableSection(
+      t(L.timeline),
+      [
+        [t(L.time), 2],
+        [t(L.who), 1.5],
+        [t(L.action), 2.4],
+        [t(L.details), 4.2],
+      ],
+      timeline,
+    ),
     {
       title: t(L.signatures),
       blocks: [{ kind: 'signatures', boxes: [t(L.sFirstResponder), t(L.sHandler), t(L.sManager), t(L.sApprover), t(L.sFollowUp), t(L.sCustomer)], sign: t(L.sign), date: t(L.date) }],

@@ -94,33 +94,107 @@ export function statisticsPdf({ s, lang, names, reader, now }: StatisticsPdfInpu
 
   const none = t(P.none2);
   const sections: Section[] = [
-    tableSection(t(P.summary), [[t(X.figure), 4], [t(X.value), 1.2], [t(X.of), 1.2], [t(X.share), 1.2]], summary),
-    tableSection(t(P.trend), [[t(X.bucket), 1.5], [t(X.start), 1.5], [t(X.received), 1], [t(X.closedN), 1]], s.intake.trend.map((b) => [b.bucket, b.start, String(b.received), String(b.closed)]), none),
+    tableSection(
+      t(P.summary),
+      [
+        [t(X.figure), 4],
+        [t(X.value), 1.2],
+        [t(X.of), 1.2],
+        [t(X.share), 1.2],
+      ],
+      summary,
+    ),
+    tableSection(
+      t(P.trend),
+      [
+        [t(X.bucket), 1.5],
+        [t(X.start), 1.5],
+        [t(X.received), 1],
+        [t(X.closedN), 1],
+      ],
+      s.intake.trend.map((b) => [b.bucket, b.start, String(b.received), String(b.closed)]),
+      none,
+    ),
     tableSection(
       t(P.breakdown),
-      [[t(X.dimension), 1.5], [t(X.key), 3], [t(X.count), 1]],
+      [
+        [t(X.dimension), 1.5],
+        [t(X.key), 3],
+        [t(X.count), 1],
+      ],
       dims.flatMap(([label, rows, name]) => rows.map((r) => [t(label), name(r.key) || '—', String(r.count)])),
       none,
     ),
-    tableSection(t(P.validity), [[t(X.reason), 3], [t(X.count), 1], [t(X.maliciousN), 1]], s.validity.byReason.map((r) => [names.reason(r.reason) || '—', String(r.count), String(r.malicious)]), none),
-    tableSection(t(P.onTimeStage), onTimeCols(X.stage), s.onTime.byStage.map((r) => [names.clock(r.stage), String(r.met), String(r.breached), pct(r.rate)]), none),
-    tableSection(t(P.onTimeGrade), onTimeCols(X.grade), s.onTime.byGrade.map((r) => [names.grade(r.grade) || '—', String(r.met), String(r.breached), pct(r.rate)]), none),
-    tableSection(t(P.onTimeDuty), onTimeCols(X.duty), s.onTime.byDuty.map((r) => [names.duty(r.code), String(r.met), String(r.breached), pct(r.rate)]), none),
+    tableSection(
+      t(P.validity),
+      [
+        [t(X.reason), 3],
+        [t(X.count), 1],
+        [t(X.maliciousN), 1],
+      ],
+      s.validity.byReason.map((r) => [names.reason(r.reason) || '—', String(r.count), String(r.malicious)]),
+      none,
+    ),
+    tableSection(
+      t(P.onTimeStage),
+      onTimeCols(X.stage),
+      s.onTime.byStage.map((r) => [names.clock(r.stage), String(r.met), String(r.breached), pct(r.rate)]),
+      none,
+    ),
+    tableSection(
+      t(P.onTimeGrade),
+      onTimeCols(X.grade),
+      s.onTime.byGrade.map((r) => [names.grade(r.grade) || '—', String(r.met), String(r.breached), pct(r.rate)]),
+      none,
+    ),
+    tableSection(
+      t(P.onTimeDuty),
+      onTimeCols(X.duty),
+      s.onTime.byDuty.map((r) => [names.duty(r.code), String(r.met), String(r.breached), pct(r.rate)]),
+      none,
+    ),
     {
       title: t(P.backlog),
       blocks: [
-        tableBlock([[t(X.age), 2], [t(X.openCases), 1], [t(X.pendingItems), 1]], AGE_BUCKETS.map((b) => [t(X[b]), String(s.backlog.open[b]), String(s.backlog.pending[b])])),
+        tableBlock(
+          [
+            [t(X.age), 2],
+            [t(X.openCases), 1],
+            [t(X.pendingItems), 1],
+          ],
+          AGE_BUCKETS.map((b) => [t(X[b]), String(s.backlog.open[b]), String(s.backlog.pending[b])]),
+        ),
         { kind: 'note', text: t(P.backlogNote).replace('{at}', localTime(s.backlog.asOf, s.period.timeZone)) },
       ],
     },
     {
       title: t(P.satisfaction),
       blocks: [
-        tableBlock([[t(X.level), 3], [t(X.count), 1]], Object.entries(s.satisfaction.byLevel).map(([l, n]) => [word('satisfaction', l, lang), String(n)])),
-        tableBlock([[t(X.dimension), 3], [t(X.score), 1]], DIMENSIONS.map((d) => [t(X[d]), score(s.satisfaction.scores[d])])),
+        tableBlock(
+          [
+            [t(X.level), 3],
+            [t(X.count), 1],
+          ],
+          Object.entries(s.satisfaction.byLevel).map(([l, n]) => [word('satisfaction', l, lang), String(n)]),
+        ),
+        tableBlock(
+          [
+            [t(X.dimension), 3],
+            [t(X.score), 1],
+          ],
+          DIMENSIONS.map((d) => [t(X[d]), score(s.satisfaction.scores[d])]),
+        ),
       ],
     },
-    tableSection(t(P.escalations), [[t(P.tier), 3], [t(X.count), 1]], s.escalations.byMaxTier.map((r) => [`${r.tier} · ${names.tier(r.tier)}`, String(r.count)]), none),
+    tableSection(
+      t(P.escalations),
+      [
+        [t(P.tier), 3],
+        [t(X.count), 1],
+      ],
+      s.escalations.byMaxTier.map((r) => [`${r.tier} · ${names.tier(r.tier)}`, String(r.count)]),
+      none,
+    ),
   ];
   const title = t(P.title);
   return renderPdf({

@@ -30,7 +30,11 @@ export async function issueAccess(trx: Transaction<DB>, s: ChannelSettings, comp
   const ack = await trx.selectFrom('outbox').select(['id', 'payload']).where('complaint_id', '=', complaintId).where('template', '=', 'acknowledgement').where('status', '=', 'pending').execute();
   for (const row of ack) {
     const payload = { ...(JSON.parse(row.payload) as Record<string, unknown>), sealed: seal(s.sealKey, { accessCode: code }) };
-    await trx.updateTable('outbox').set({ payload: JSON.stringify(payload) }).where('id', '=', row.id).execute();
+    await trx
+      .updateTable('outbox')
+      .set({ payload: JSON.stringify(payload) })
+      .where('id', '=', row.id)
+      .execute();
   }
 }
 

@@ -7,14 +7,7 @@ import { actOnComplaint } from '../act-on-complaint.js';
 import type { App } from '../app.js';
 import { attachmentRows, type StoredUpload } from './attachments.js';
 
-export async function supplementCase(
-  app: App,
-  c: Complaint,
-  text: string,
-  files: StoredUpload[],
-  via: 'portal' | 'email',
-  more?: (trx: Transaction<DB>) => Promise<void>,
-): Promise<Complaint> {
+export async function supplementCase(app: App, c: Complaint, text: string, files: StoredUpload[], via: 'portal' | 'email', more?: (trx: Transaction<DB>) => Promise<void>): Promise<Complaint> {
   const at = app.now().toISOString();
   const rows = attachmentRows(c.id, files, via, at);
   return actOnComplaint(

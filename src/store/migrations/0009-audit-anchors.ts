@@ -25,19 +25,29 @@ function jcs(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(jcs).join(',')}]`;
   const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${jcs(o[k])}`).join(',')}}`;
+  return `{${Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${jcs(o[k])}`)
+    .join(',')}}`;
 }
 
 const isPostgres = (db: Kysely<any>): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
 
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = isPostgres(db);
-  await db.schema.alterTable('complaint_events').addColumn('scheme', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable('complaint_events')
+    .addColumn('scheme', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
   await db.schema.alterTable('complaint_events').addColumn('key_id', 'text').execute();
   await db.schema.alterTable('pii_access_log').addColumn('seq', 'integer').execute();
   await db.schema.alterTable('pii_access_log').addColumn('prev_hash', 'text').execute();
   await db.schema.alterTable('pii_access_log').addColumn('hash', 'text').execute();
-  await db.schema.alterTable('pii_access_log').addColumn('scheme', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable('pii_access_log')
+    .addColumn('scheme', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
   await db.schema.alterTable('pii_access_log').addColumn('key_id', 'text').execute();
 
   // Carry the access log forward: a scheme-1 chain per case, oldest first.
@@ -49,12 +59,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     let q = db.selectFrom('pii_access_log').selectAll().orderBy('complaint_id').orderBy('at').orderBy('id').limit(1000);
     if (after) {
       const a = after;
-      q = q.where((eb: any) =>
-        eb.or([
-          eb('complaint_id', '>', a.complaint_id),
-          eb.and([eb('complaint_id', '=', a.complaint_id), eb.or([eb('at', '>', a.at), eb.and([eb('at', '=', a.at), eb('id', '>', a.id)])])]),
-        ]),
-      );
+      q = q.where((eb: any) => eb.or([eb('complaint_id', '>', a.complaint_id), eb.and([eb('complaint_id', '=', a.complaint_id), eb.or([eb('at', '>', a.at), eb.and([eb('at', '=', a.at), eb('id', '>', a.id)])])])]));
     }
     const rows = await q.execute();
     if (!rows.length) break;
@@ -109,9 +114,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   } else {
     for (const t of APPEND_ONLY)
       for (const op of ['update', 'delete'])
-        await sql
-          .raw(`create trigger ${t}_no_${op} before ${op} on ${t} when not exists (select 1 from audit_purge_permits) begin select raise(abort, '${t} is append-only (docs/audit.md)'); end`)
-          .execute(db);
+        await sql.raw(`create trigger ${t}_no_${op} before ${op} on ${t} when not exists (select 1 from audit_purge_permits) begin select raise(abort, '${t} is append-only (docs/audit.md)'); end`).execute(db);
   }
 }
 

@@ -28,7 +28,10 @@ function phone(raw: string): string | null {
   return national.length >= 5 && national.length <= 15 ? national : null;
 }
 const code = (raw: string): string | null => {
-  const v = raw.trim().replace(/[\s\-.·・_/]/g, '').toUpperCase();
+  const v = raw
+    .trim()
+    .replace(/[\s\-.·・_/]/g, '')
+    .toUpperCase();
   return v.length >= 3 ? v : null;
 };
 const email = (raw: string): string | null => {
@@ -83,7 +86,11 @@ export async function up(db: Kysely<any>, key: Buffer = DEV_KEY): Promise<void> 
         const k = createHmac('sha256', key).update(`${kind}:${value}`).digest('hex');
         values.set(`${k}|${r.id}`, { key: k, complaint_id: r.id, kind });
       }
-    if (values.size) await db.insertInto('contact_keys').values([...values.values()]).execute();
+    if (values.size)
+      await db
+        .insertInto('contact_keys')
+        .values([...values.values()])
+        .execute();
     after = rows[rows.length - 1]!.id;
   }
 }

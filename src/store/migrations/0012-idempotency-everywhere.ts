@@ -91,7 +91,11 @@ export async function down(db: Kysely<any>): Promise<void> {
       const m = /^user:([^|]+)\|POST \/api\/v1\/complaints\|(.*)$/s.exec(r.scope_key);
       return { ...r, scope_key: m ? `${m[1]}:${m[2]}` : r.scope_key };
     });
-    await db.insertInto('idempotency_keys_old').values(batch).onConflict((oc) => oc.column('scope_key').doNothing()).execute();
+    await db
+      .insertInto('idempotency_keys_old')
+      .values(batch)
+      .onConflict((oc) => oc.column('scope_key').doNothing())
+      .execute();
   }
   await db.schema.dropTable('idempotency_keys').execute();
   await db.schema.alterTable('idempotency_keys_old').renameTo('idempotency_keys').execute();

@@ -88,8 +88,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // --- back-fill, a batch of cases at a time in id order -------------------------------------
   const policies = new Map<string, Policy>();
-  for (const r of (await db.selectFrom('policies').select(['key', 'document']).execute()) as { key: string; document: string }[])
-    policies.set(r.key, JSON.parse(r.document) as Policy);
+  for (const r of (await db.selectFrom('policies').select(['key', 'document']).execute()) as { key: string; document: string }[]) policies.set(r.key, JSON.parse(r.document) as Policy);
   const adminYears = ((await db.selectFrom('calendar_years').select('data').orderBy('year').execute()) as { data: string }[]).map((r) => JSON.parse(r.data) as HolidayYear);
   const calendars = new Map<string, WorkingCalendar | null>();
   const calendarOf = (key: string): WorkingCalendar | null => {
@@ -125,13 +124,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     if (!rows.length) break;
     after = rows[rows.length - 1]!.id;
     const ids = rows.map((r) => r.id);
-    const events = (await db
-      .selectFrom('complaint_events')
-      .select(['complaint_id', 'action', 'at', 'actor_id', 'data'])
-      .where('complaint_id', 'in', ids)
-      .orderBy('complaint_id')
-      .orderBy('seq')
-      .execute()) as { complaint_id: string; action: string | null; at: string; actor_id: string; data: string }[];
+    const events = (await db.selectFrom('complaint_events').select(['complaint_id', 'action', 'at', 'actor_id', 'data']).where('complaint_id', 'in', ids).orderBy('complaint_id').orderBy('seq').execute()) as {
+      complaint_id: string;
+      action: string | null;
+      at: string;
+      actor_id: string;
+      data: string;
+    }[];
     const clocks = (await db.selectFrom('clocks').select(['complaint_id', 'body']).where('complaint_id', 'in', ids).execute()) as { complaint_id: string; body: string }[];
     for (const r of rows) {
       const c = fromRow(r);

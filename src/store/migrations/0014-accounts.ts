@@ -12,7 +12,10 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('users').addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('users')
+    .addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('users').addColumn('deactivated_at', 'text').execute();
   await db.schema.alterTable('sessions').addColumn('last_seen_at', 'text').execute();
   await db.updateTable('sessions').set({ last_seen_at: new Date().toISOString() }).execute();

@@ -54,7 +54,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('seq', 'integer', (c) => c.notNull())
     .addColumn('hash', 'text', (c) => c.notNull())
     .execute();
-  await db.insertInto('purge_chain').values({ id: 1, seq: 0, hash: '0'.repeat(64) }).execute();
+  await db
+    .insertInto('purge_chain')
+    .values({ id: 1, seq: 0, hash: '0'.repeat(64) })
+    .execute();
   await db.schema
     .createTable('purge_files')
     .addColumn('sha256', 'text', (c) => c.primaryKey())

@@ -64,7 +64,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   } else {
     for (const op of ['update', 'delete'])
       await sql
-        .raw(`create trigger accountability_history_no_${op} before ${op} on accountability_history when not exists (select 1 from audit_purge_permits) begin select raise(abort, 'accountability_history is append-only (docs/audit.md)'); end`)
+        .raw(
+          `create trigger accountability_history_no_${op} before ${op} on accountability_history when not exists (select 1 from audit_purge_permits) begin select raise(abort, 'accountability_history is append-only (docs/audit.md)'); end`,
+        )
         .execute(db);
   }
 }

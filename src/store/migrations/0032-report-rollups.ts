@@ -20,11 +20,44 @@ import { sql, type Kysely } from 'kysely';
 const DIMS = ['policy_key', 'kind', 'channel', 'category', 'department_code', 'grade', 'customer_class'] as const;
 /** The counters of `report_rollup_cases` (reports/statistics.ts `COUNTERS`). */
 const COUNTERS = [
-  'total', 'judged', 'unjudged', 'valid', 'invalid', 'malicious', 'v0', 'v0_malicious', 'closed', 'moded',
-  'mode_immediate', 'mode_within_limit', 'mode_overdue', 'mode_repeated', 'answered', 'first_contact', 'timed', 'sum_wms',
-  'sat_cases', 'satisfied', 'sat_very_satisfied', 'sat_satisfied', 'sat_neutral', 'sat_unsatisfied',
-  'score_attitude_sum', 'score_attitude_n', 'score_efficiency_sum', 'score_efficiency_n', 'score_result_sum', 'score_result_n',
-  'reopened', 'reopens', 'extended', 'extensions', 'special_extensions', 'escalated', 'escalations', 'rep_keyed',
+  'total',
+  'judged',
+  'unjudged',
+  'valid',
+  'invalid',
+  'malicious',
+  'v0',
+  'v0_malicious',
+  'closed',
+  'moded',
+  'mode_immediate',
+  'mode_within_limit',
+  'mode_overdue',
+  'mode_repeated',
+  'answered',
+  'first_contact',
+  'timed',
+  'sum_wms',
+  'sat_cases',
+  'satisfied',
+  'sat_very_satisfied',
+  'sat_satisfied',
+  'sat_neutral',
+  'sat_unsatisfied',
+  'score_attitude_sum',
+  'score_attitude_n',
+  'score_efficiency_sum',
+  'score_efficiency_n',
+  'score_result_sum',
+  'score_result_n',
+  'reopened',
+  'reopens',
+  'extended',
+  'extensions',
+  'special_extensions',
+  'escalated',
+  'escalations',
+  'rep_keyed',
 ] as const;
 
 // A table builder's type changes with each column; these tables are built from lists.
@@ -37,8 +70,18 @@ function withDims(t: Builder): Builder {
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('report_rollup_days').addColumn('day', 'text', (c) => c.primaryKey()).addColumn('cases', 'integer', (c) => c.notNull()).addColumn('rolled_at', 'text', (c) => c.notNull()).execute();
-  await db.schema.createTable('report_rollup_meta').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('zone', 'text', (c) => c.notNull()).addColumn('updated_at', 'text', (c) => c.notNull()).execute();
+  await db.schema
+    .createTable('report_rollup_days')
+    .addColumn('day', 'text', (c) => c.primaryKey())
+    .addColumn('cases', 'integer', (c) => c.notNull())
+    .addColumn('rolled_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable('report_rollup_meta')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('zone', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
 
   let cases = withDims(db.schema.createTable('report_rollup_cases')).addColumn('tier', 'integer').addColumn('reason', 'text');
   for (const n of COUNTERS) cases = cases.addColumn(n, 'double precision', (c) => c.notNull().defaultTo(0));

@@ -27,7 +27,10 @@ function withDims(t: Builder): Builder {
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('report_rollup_cases').addColumn('pending', 'double precision', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('report_rollup_cases')
+    .addColumn('pending', 'double precision', (c) => c.notNull().defaultTo(0))
+    .execute();
   await withDims(db.schema.createTable('report_rollup_ages'))
     .addColumn('basis', 'text', (c) => c.notNull())
     .addColumn('at_day', 'text', (c) => c.notNull())
@@ -45,7 +48,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('report_rollup_case_marks_received').on('report_rollup_case_marks').column('received_at').execute();
-  await db.schema.alterTable('case_facts').addColumn('rolled_part', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('case_facts')
+    .addColumn('rolled_part', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -28,7 +28,10 @@ describe('the accountability policy section', () => {
     assert.deepEqual([fine.on, fine.effect, fine.points, fine.amount], ['responsibility', 'penalty', 2, { min: 200, max: 1500 }]);
     const d = parsePolicyText(preset('distillery'));
     assert.ok(d.ok, d.ok ? '' : JSON.stringify(d.problems));
-    assert.deepEqual(d.policy.accountability!.rules.map((r) => [r.on, r.points]), [['valid_complaint', 1]]);
+    assert.deepEqual(
+      d.policy.accountability!.rules.map((r) => [r.on, r.points]),
+      [['valid_complaint', 1]],
+    );
   });
 
   it('names the field at fault', () => {
@@ -41,13 +44,7 @@ describe('the accountability policy section', () => {
     const r = parsePolicyText(stringify(p));
     assert.equal(r.ok, false);
     if (r.ok) return;
-    assert.deepEqual(r.problems.map((x) => x.path).sort(), [
-      'accountability.appealLevel',
-      'accountability.rules[0].amount',
-      'accountability.rules[1].clocks',
-      'accountability.rules[5].code',
-      'accountability.rules[6]',
-    ]);
+    assert.deepEqual(r.problems.map((x) => x.path).sort(), ['accountability.appealLevel', 'accountability.rules[0].amount', 'accountability.rules[1].clocks', 'accountability.rules[5].code', 'accountability.rules[6]']);
     const typo = parse(preset('distillery'));
     typo.accountability.rules[0].on = 'complaint';
     const t = parsePolicyText(stringify(typo));

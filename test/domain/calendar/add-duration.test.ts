@@ -1,15 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  CalendarError,
-  WorkingCalendar,
-  addDuration,
-  builtInHolidayYears,
-  parseDuration,
-  parseHolidayYear,
-  type Pause,
-  type WorkingCalendar as Cal,
-} from '../../../src/domain/calendar/index.js';
+import { CalendarError, WorkingCalendar, addDuration, builtInHolidayYears, parseDuration, parseHolidayYear, type Pause, type WorkingCalendar as Cal } from '../../../src/domain/calendar/index.js';
 import { BERLIN, at, cnCalendar, cnSpec, dateRange, local } from './helpers.js';
 
 const cal = cnCalendar();
@@ -31,8 +22,16 @@ function check(c: Case, zone?: string) {
     const r = addDuration(at(c.start, zone), c.duration, c.cal ?? cal, c.pauses);
     assert.equal(local(r.due, zone), c.due);
     assert.equal(r.explanation.due, r.due === null ? null : r.due.toISOString());
-    if (c.skipped) assert.deepEqual(r.explanation.skippedDays.map((d) => d.date), c.skipped);
-    if (c.adjusted) assert.deepEqual(r.explanation.adjustedWorkdays.map((d) => d.date), c.adjusted);
+    if (c.skipped)
+      assert.deepEqual(
+        r.explanation.skippedDays.map((d) => d.date),
+        c.skipped,
+      );
+    if (c.adjusted)
+      assert.deepEqual(
+        r.explanation.adjustedWorkdays.map((d) => d.date),
+        c.adjusted,
+      );
     assert.deepEqual(r.explanation.missingHolidayYears, c.missing ?? []);
   });
 }
@@ -99,7 +98,10 @@ describe('addDuration: working hours (wh), windows 08:30–12:00 and 13:30–17:
 
   it('a calendar without working hours rejects wh', () => {
     const noHours = new WorkingCalendar(cnSpec({ workingHours: [] }), []);
-    assert.throws(() => addDuration(at('2026-03-09 10:00'), '1wh', noHours), (e: unknown) => e instanceof CalendarError && e.code === 'invalid_calendar');
+    assert.throws(
+      () => addDuration(at('2026-03-09 10:00'), '1wh', noHours),
+      (e: unknown) => e instanceof CalendarError && e.code === 'invalid_calendar',
+    );
     assert.equal(local(addDuration(at('2026-03-09 10:00'), '1wd', noHours).due), '2026-03-10 10:00');
   });
 });
@@ -164,7 +166,10 @@ describe('addDuration: pauses', () => {
   });
 
   it('rejects an invalid Date', () => {
-    assert.throws(() => addDuration(new Date('nope'), '1h', cal), (e: unknown) => e instanceof CalendarError && e.code === 'invalid_date');
+    assert.throws(
+      () => addDuration(new Date('nope'), '1h', cal),
+      (e: unknown) => e instanceof CalendarError && e.code === 'invalid_date',
+    );
     assert.throws(() => addDuration(at('2026-03-02 10:00'), '1h', cal, [{ from: new Date(Number.NaN) }]), /pauses\[0\]\.from/);
   });
 });
@@ -253,14 +258,25 @@ describe('addDuration: computed durations', () => {
   const badDurations: unknown[] = [{ amount: -1, unit: 'h', text: '' }, { amount: Number.NaN, unit: 'h', text: '' }, { amount: 1, unit: 'y', text: '' }, 'soon'];
   for (const bad of badDurations) {
     it(`rejects ${JSON.stringify(bad)}`, () => {
-      assert.throws(() => addDuration(at('2026-10-03 10:00'), bad as string, cal), (e: unknown) => e instanceof CalendarError && e.code === 'invalid_duration');
+      assert.throws(
+        () => addDuration(at('2026-10-03 10:00'), bad as string, cal),
+        (e: unknown) => e instanceof CalendarError && e.code === 'invalid_duration',
+      );
     });
   }
 });
 
 describe('addDuration: a time zone with DST (Europe/Berlin)', () => {
   const berlin = new WorkingCalendar(
-    { timeZone: BERLIN, holidays: 'none', workingWeekdays: [1, 2, 3, 4, 5], workingHours: [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '17:00' }] },
+    {
+      timeZone: BERLIN,
+      holidays: 'none',
+      workingWeekdays: [1, 2, 3, 4, 5],
+      workingHours: [
+        { start: '09:00', end: '12:00' },
+        { start: '13:00', end: '17:00' },
+      ],
+    },
     [],
   );
   const everyDay = new WorkingCalendar({ timeZone: BERLIN, holidays: 'none', workingWeekdays: [1, 2, 3, 4, 5, 6, 7], workingHours: [{ start: '09:00', end: '17:00' }] }, []);
@@ -309,7 +325,10 @@ describe('addDuration: guards', () => {
       days: dateRange(`${year}-01-01`, `${year}-12-31`).map((date) => ({ date, off: true })),
     }));
     const c = new WorkingCalendar(cnSpec(), allOff);
-    assert.throws(() => addDuration(at('2026-01-01 00:00'), '1wd', c), (e: unknown) => e instanceof CalendarError && e.code === 'invalid_calendar');
+    assert.throws(
+      () => addDuration(at('2026-01-01 00:00'), '1wd', c),
+      (e: unknown) => e instanceof CalendarError && e.code === 'invalid_calendar',
+    );
   });
 
   it('30wd computes well under a millisecond on a warm calendar', () => {

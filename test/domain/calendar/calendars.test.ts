@@ -30,7 +30,14 @@ describe('holiday lists for any region', () => {
 
   it("a calendar's own list overrides the region day by day and makes its year known", () => {
     const c = new WorkingCalendar(
-      { ...hkSpec, holidays: 'GB', holidayList: [{ date: '2026-12-25', off: true, name: 'Christmas Day' }, { date: '2026-12-26', off: false, name: 'stocktaking Saturday' }] },
+      {
+        ...hkSpec,
+        holidays: 'GB',
+        holidayList: [
+          { date: '2026-12-25', off: true, name: 'Christmas Day' },
+          { date: '2026-12-26', off: false, name: 'stocktaking Saturday' },
+        ],
+      },
       [],
     );
     assert.equal(c.dayInfo('2026-12-25').name, 'Christmas Day');
@@ -68,8 +75,7 @@ describe('parseLocalTime: a time without an offset is wall-clock time in the zon
   });
 
   it('refuses what is not a time', () => {
-    for (const bad of ['', 'tomorrow', '2026-02-30 10:00', '2026-09-30 25:00', '30/09/2026'])
-      assert.throws(() => parseLocalTime(bad, 'Asia/Shanghai'), CalendarError, bad);
+    for (const bad of ['', 'tomorrow', '2026-02-30 10:00', '2026-09-30 25:00', '30/09/2026']) assert.throws(() => parseLocalTime(bad, 'Asia/Shanghai'), CalendarError, bad);
     assert.throws(() => parseLocalTime('2026-09-30 10:00', 'Mars/Olympus'), CalendarError);
   });
 });

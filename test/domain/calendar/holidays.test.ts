@@ -5,19 +5,24 @@ import { CalendarError, WorkingCalendar, builtInHolidayYears, parseHolidayYear }
 import { cnCalendar, cnSpec } from './helpers.js';
 
 function holidayError(pathInMessage: string) {
-  return (e: unknown) =>
-    e instanceof CalendarError && e.code === 'invalid_holiday_data' && e.message.includes(`at ${pathInMessage}:`);
+  return (e: unknown) => e instanceof CalendarError && e.code === 'invalid_holiday_data' && e.message.includes(`at ${pathInMessage}:`);
 }
 
 describe('builtInHolidayYears', () => {
   it('bundles CN 2025 and 2026, matching the JSON files', () => {
     const years = builtInHolidayYears('CN');
-    assert.deepEqual(years.map((y) => y.year), [2025, 2026]);
+    assert.deepEqual(
+      years.map((y) => y.year),
+      [2025, 2026],
+    );
     const raw = JSON.parse(readFileSync(new URL('../../../src/domain/calendar/holidays/CN-2026.json', import.meta.url), 'utf8')) as {
       days: unknown[];
     };
     assert.equal(years[1]!.days.length, raw.days.length);
-    assert.deepEqual(years[1]!.days.find((d) => d.date === '2026-10-10'), { date: '2026-10-10', off: false, name: '国庆节' });
+    assert.deepEqual(
+      years[1]!.days.find((d) => d.date === '2026-10-10'),
+      { date: '2026-10-10', off: false, name: '国庆节' },
+    );
   });
 
   it('returns copies that callers cannot use to corrupt later calls', () => {
@@ -61,7 +66,10 @@ describe('WorkingCalendar.dayInfo', () => {
 
   it('rejects malformed dates', () => {
     for (const bad of ['2026-02-30', '2026-10-1', 'tomorrow', '']) {
-      assert.throws(() => cal.dayInfo(bad), (e: unknown) => e instanceof CalendarError && e.code === 'invalid_date');
+      assert.throws(
+        () => cal.dayInfo(bad),
+        (e: unknown) => e instanceof CalendarError && e.code === 'invalid_date',
+      );
     }
   });
 });
@@ -75,16 +83,45 @@ describe('WorkingCalendar spec validation', () => {
     ['no weekdays', { workingWeekdays: [] }, 'invalid_calendar'],
     ['bad hour', { workingHours: [{ start: '25:00', end: '26:00' }] }, 'invalid_calendar'],
     ['start after end', { workingHours: [{ start: '12:00', end: '08:00' }] }, 'invalid_calendar'],
-    ['overlap', { workingHours: [{ start: '08:00', end: '12:00' }, { start: '11:00', end: '13:00' }] }, 'invalid_calendar'],
-    ['unsorted', { workingHours: [{ start: '13:00', end: '17:00' }, { start: '08:00', end: '12:00' }] }, 'invalid_calendar'],
+    [
+      'overlap',
+      {
+        workingHours: [
+          { start: '08:00', end: '12:00' },
+          { start: '11:00', end: '13:00' },
+        ],
+      },
+      'invalid_calendar',
+    ],
+    [
+      'unsorted',
+      {
+        workingHours: [
+          { start: '13:00', end: '17:00' },
+          { start: '08:00', end: '12:00' },
+        ],
+      },
+      'invalid_calendar',
+    ],
   ];
   for (const [name, over, code] of cases) {
     it(`rejects ${name}`, () => {
-      assert.throws(() => new WorkingCalendar(cnSpec(over), []), (e: unknown) => e instanceof CalendarError && e.code === code);
+      assert.throws(
+        () => new WorkingCalendar(cnSpec(over), []),
+        (e: unknown) => e instanceof CalendarError && e.code === code,
+      );
     });
   }
   it('accepts a window ending at 24:00 and touching windows', () => {
-    new WorkingCalendar(cnSpec({ workingHours: [{ start: '00:00', end: '12:00' }, { start: '12:00', end: '24:00' }] }), []);
+    new WorkingCalendar(
+      cnSpec({
+        workingHours: [
+          { start: '00:00', end: '12:00' },
+          { start: '12:00', end: '24:00' },
+        ],
+      }),
+      [],
+    );
   });
 });
 
@@ -141,10 +178,44 @@ describe('parseHolidayYear', () => {
     ['an array', [], undefined, '(root)'],
     ['missing days', { year: 2026 }, undefined, 'days'],
     ['year not a number', { year: '2026', days: [] }, undefined, 'year'],
-    ['impossible date', { year: 2026, days: [{ date: '2026-01-01', off: true }, { date: '2026-02-30', off: true }] }, undefined, 'days[1].date'],
+    [
+      'impossible date',
+      {
+        year: 2026,
+        days: [
+          { date: '2026-01-01', off: true },
+          { date: '2026-02-30', off: true },
+        ],
+      },
+      undefined,
+      'days[1].date',
+    ],
     ['off not boolean', { year: 2026, days: [{ date: '2026-01-01', off: 'yes' }] }, undefined, 'days[0].off'],
-    ['date in another year', { year: 2026, days: [{ date: '2026-01-01', off: true }, { date: '2026-01-02', off: true }, { date: '2027-01-01', off: true }] }, undefined, 'days[2].date'],
-    ['duplicate date', { year: 2026, days: [{ date: '2026-01-01', off: true }, { date: '2026-01-01', off: false }] }, undefined, 'days[1].date'],
+    [
+      'date in another year',
+      {
+        year: 2026,
+        days: [
+          { date: '2026-01-01', off: true },
+          { date: '2026-01-02', off: true },
+          { date: '2027-01-01', off: true },
+        ],
+      },
+      undefined,
+      'days[2].date',
+    ],
+    [
+      'duplicate date',
+      {
+        year: 2026,
+        days: [
+          { date: '2026-01-01', off: true },
+          { date: '2026-01-01', off: false },
+        ],
+      },
+      undefined,
+      'days[1].date',
+    ],
     ['year differs from option', { year: 2026, days: [] }, { year: 2027 }, 'year'],
     ['region differs from option', { region: 'HK', year: 2026, days: [] }, { region: 'CN' }, 'region'],
     ['upstream isOffDay not boolean', { year: 2026, days: [{ name: 'x', date: '2026-01-01', isOffDay: 'true' }] }, undefined, 'days[0].isOffDay'],

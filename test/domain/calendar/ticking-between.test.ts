@@ -1,13 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  CalendarError,
-  WorkingCalendar,
-  addDuration,
-  tickingBetween,
-  type DurationUnit,
-  type Pause,
-} from '../../../src/domain/calendar/index.js';
+import { CalendarError, WorkingCalendar, addDuration, tickingBetween, type DurationUnit, type Pause } from '../../../src/domain/calendar/index.js';
 import { BERLIN, at, cnCalendar } from './helpers.js';
 
 const HOUR = 3_600_000;
@@ -55,7 +48,15 @@ describe('property: tickingBetween(start, addDuration(start, X).due) == X', () =
     [
       'Europe/Berlin, Sun–Fri, with a night window across the DST hour',
       new WorkingCalendar(
-        { timeZone: BERLIN, holidays: 'none', workingWeekdays: [7, 1, 2, 3, 4, 5], workingHours: [{ start: '01:30', end: '03:30' }, { start: '09:00', end: '17:00' }] },
+        {
+          timeZone: BERLIN,
+          holidays: 'none',
+          workingWeekdays: [7, 1, 2, 3, 4, 5],
+          workingHours: [
+            { start: '01:30', end: '03:30' },
+            { start: '09:00', end: '17:00' },
+          ],
+        },
         [],
       ),
     ],
@@ -70,11 +71,8 @@ describe('property: tickingBetween(start, addDuration(start, X).due) == X', () =
     it(calName, () => {
       let checked = 0;
       for (let i = 0; i < 40; i++) {
-        const start = new Date(Date.UTC(2025, 0, 1) + Math.floor(rand() * span / 60_000) * 60_000);
-        const pauses: Pause[] =
-          i % 3 === 0
-            ? [{ from: new Date(start.getTime() + rand() * 3 * DAY), to: new Date(start.getTime() + 3 * DAY + rand() * 4 * DAY) }]
-            : [];
+        const start = new Date(Date.UTC(2025, 0, 1) + Math.floor((rand() * span) / 60_000) * 60_000);
+        const pauses: Pause[] = i % 3 === 0 ? [{ from: new Date(start.getTime() + rand() * 3 * DAY), to: new Date(start.getTime() + 3 * DAY + rand() * 4 * DAY) }] : [];
         for (const unit of units) {
           for (const amount of amounts) {
             const r = addDuration(start, { amount, unit, text: '' }, c, pauses);
@@ -82,9 +80,7 @@ describe('property: tickingBetween(start, addDuration(start, X).due) == X', () =
             // d and w are calendar periods in the zone: their ticking time is the real length of
             // the period from the start (23 or 25 h across a DST change), whatever the pauses.
             const expected =
-              unit === 'd' || unit === 'w'
-                ? addDuration(start, { amount, unit, text: '' }, c).due!.getTime() - start.getTime()
-                : Math.round(amount * ({ m: 60_000, h: HOUR, wd: DAY, wh: HOUR } as Record<string, number>)[unit]!);
+              unit === 'd' || unit === 'w' ? addDuration(start, { amount, unit, text: '' }, c).due!.getTime() - start.getTime() : Math.round(amount * ({ m: 60_000, h: HOUR, wd: DAY, wh: HOUR } as Record<string, number>)[unit]!);
             const msg = `${calName} ${start.toISOString()} ${amount}${unit} → ${r.due.toISOString()}`;
             assert.equal(tickingBetween(start, r.due, unit, c, pauses), expected, msg);
             // The due time is the earliest such instant: one ms earlier is one ms short.

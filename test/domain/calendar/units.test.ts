@@ -20,8 +20,7 @@ describe('grammar', () => {
     assert.deepEqual(parseDuration('2h@eod'), { amount: 2, unit: 'h', align: { kind: 'eod' }, text: '2h@eod' });
     assert.deepEqual(parseDuration('1m@09:00'), { amount: 1, unit: 'm', align: { kind: 'at', minutes: 540 }, text: '1m@09:00' });
     assert.equal(parseDuration('1.5mo').text, '1.5mo');
-    for (const bad of ['eod@eod', '0mo', '1m@24:00', '1m@9:00', '1mo@', 'mo', '1 mo', 'eod@09:00', '1m@12:60'])
-      assert.throws(() => parseDuration(bad), CalendarError, bad);
+    for (const bad of ['eod@eod', '0mo', '1m@24:00', '1m@9:00', '1mo@', 'mo', '1 mo', 'eod@09:00', '1m@12:60']) assert.throws(() => parseDuration(bad), CalendarError, bad);
   });
 
   it('says what it means in three languages', () => {

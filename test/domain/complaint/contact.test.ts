@@ -5,8 +5,7 @@ import { contactTermsOf, contactTermsOfQuery, normalizeCode, normalizeEmail, nor
 
 describe('contact normalisation', () => {
   it('phones: +86, 0086, 86, blanks, dashes, dots and parentheses give the national number', () => {
-    for (const v of ['13812345678', '+86 138 1234 5678', '0086-138-1234-5678', '(+86) 138-1234-5678', '138.1234.5678', '8613812345678', '+86（138）12345678'])
-      assert.equal(normalizePhone(v), '13812345678', v);
+    for (const v of ['13812345678', '+86 138 1234 5678', '0086-138-1234-5678', '(+86) 138-1234-5678', '138.1234.5678', '8613812345678', '+86（138）12345678']) assert.equal(normalizePhone(v), '13812345678', v);
     for (const v of ['010-12345678', '(010) 1234 5678', '+86 10 1234 5678', '0086 (10) 12345678']) assert.equal(normalizePhone(v), '01012345678', v);
     assert.equal(normalizePhone('+1 (415) 555-0100'), '+14155550100');
     assert.equal(normalizePhone('0044 20 7946 0958'), '+442079460958');
@@ -37,7 +36,11 @@ describe('contact normalisation', () => {
 
   it('a search text: the readings it may have', () => {
     // Several readings at once (it might be a plate number too); each is its own key.
-    for (const q of ['5678 张三', '张三 5678', '张三5678']) assert.ok(contactTermsOfQuery(q).some((t) => t.kind === 'phone_last4_name' && t.value === '5678|张三'), q);
+    for (const q of ['5678 张三', '张三 5678', '张三5678'])
+      assert.ok(
+        contactTermsOfQuery(q).some((t) => t.kind === 'phone_last4_name' && t.value === '5678|张三'),
+        q,
+      );
     assert.ok(!contactTermsOfQuery('5678 张三').some((t) => t.kind === 'phone'));
     assert.ok(contactTermsOfQuery('+86 138 1234 5678').some((t) => t.kind === 'phone' && t.value === '13812345678'));
     assert.deepEqual(contactTermsOfQuery('A@B.cn'), [{ kind: 'email', value: 'a@b.cn' }]);

@@ -73,7 +73,9 @@ describe('key information in a complaint text', () => {
   });
 
   it('marks texts of the real complaint sample without overlaps', () => {
-    const rows = readFileSync(new URL('../../../../shared/data/zh-consumer-complaints-sample.csv', import.meta.url), 'utf8').split('\n').slice(1, 400);
+    const rows = readFileSync(new URL('../../../../shared/data/zh-consumer-complaints-sample.csv', import.meta.url), 'utf8')
+      .split('\n')
+      .slice(1, 400);
     let marks = 0;
     for (const row of rows) {
       const r = findKeyInformation(row, policy);

@@ -56,7 +56,10 @@ class Case {
   clocks: Clock[];
   readonly cal: WorkingCalendar;
   now = new Date(NOW);
-  constructor(readonly policy: Policy, input: Record<string, unknown> = {}) {
+  constructor(
+    readonly policy: Policy,
+    input: Record<string, unknown> = {},
+  ) {
     this.cal = new WorkingCalendar(policy.calendar, builtInHolidayYears('CN'));
     const r = receive({ channel: 'phone', description: '测试缺勤', complainant: { anonymous: true }, ...input }, { id: 'c1', number: 'KS-2026-000001' }, { actor: agent, now: this.now, policy, calendar: this.cal });
     this.c = r.complaint;
@@ -148,8 +151,18 @@ describe('who stands in for an absent approver (001 篇1 二(二))', () => {
   it('a decision waits for the holders of the lowest level that can decide it', () => {
     const k = new Case(DEFAULT).awaiting(1200);
     assert.equal(k.c.proposal?.requiredLevel, 'manager');
-    assert.deepEqual(awaitedApprovers(k.c, DEFAULT, away('csm')).map((u) => u.id), ['csm', 'csm2']);
-    assert.deepEqual(awaitedApprovers(k.c, DEFAULT, away().filter((u) => !u.id.startsWith('csm'))).map((u) => u.id), ['gm']);
+    assert.deepEqual(
+      awaitedApprovers(k.c, DEFAULT, away('csm')).map((u) => u.id),
+      ['csm', 'csm2'],
+    );
+    assert.deepEqual(
+      awaitedApprovers(
+        k.c,
+        DEFAULT,
+        away().filter((u) => !u.id.startsWith('csm')),
+      ).map((u) => u.id),
+      ['gm'],
+    );
   });
 
   it('the absence’s stand-in, else another holder of the same level, else a higher one', () => {
@@ -223,9 +236,15 @@ describe('routing and hand-over rules skip the absent', () => {
     k.do('classify', specialist, { category: 'attitude', grade: 'general' });
     const r = k.try('route', specialist, { departmentCode: 'customer_service', primaryHandlerId: 'h1', backupHandlerId: 'h2' }, away('h1'));
     assert.equal(r.kind, 'refused');
-    assert.deepEqual((r as Refusal).fields.map((f) => f.path), ['primaryHandlerId']);
+    assert.deepEqual(
+      (r as Refusal).fields.map((f) => f.path),
+      ['primaryHandlerId'],
+    );
     const b = k.try('route', specialist, { departmentCode: 'customer_service', primaryHandlerId: 'h2', backupHandlerId: 'h1' }, away('h1'));
-    assert.deepEqual((b as Refusal).fields.map((f) => f.path), ['backupHandlerId']);
+    assert.deepEqual(
+      (b as Refusal).fields.map((f) => f.path),
+      ['backupHandlerId'],
+    );
     k.do('route', specialist, { departmentCode: 'customer_service', primaryHandlerId: 'h2', backupHandlerId: 'h3' }, away('h1'));
   });
 

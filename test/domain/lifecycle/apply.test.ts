@@ -34,7 +34,11 @@ class Case {
   clocks: Clock[];
   now: Date;
   readonly cal: WorkingCalendar;
-  constructor(readonly policy: Policy, start: string, input: Record<string, unknown> = {}) {
+  constructor(
+    readonly policy: Policy,
+    start: string,
+    input: Record<string, unknown> = {},
+  ) {
     this.now = new Date(start);
     this.cal = new WorkingCalendar(policy.calendar, builtInHolidayYears('CN'));
     const r = receive({ channel: 'phone', description: '测试', complainant: { anonymous: true }, ...input }, { id: 'c1', number: 'KS-2026-000001' }, { actor: agent, now: this.now, policy, calendar: this.cal });
@@ -117,7 +121,11 @@ describe('lifecycle actions', () => {
       const k = new Case(STAGED, '2026-11-02T09:00:00+08:00');
       k.toInvestigating('important');
       assert.deepEqual(refusal(k.try('request_extension', handler, { reason: '配件未到', duration: '3wd' })), {
-        code: 'extension_over_limit', path: 'duration', en: 'Through stage 1, extensions may not exceed 2wd in total', zh: '到第 1 阶段为止延期累计不得超过 2wd', tw: '到第 1 階段為止延期累計不得超過 2wd',
+        code: 'extension_over_limit',
+        path: 'duration',
+        en: 'Through stage 1, extensions may not exceed 2wd in total',
+        zh: '到第 1 阶段为止延期累计不得超过 2wd',
+        tw: '到第 1 階段為止延期累計不得超過 2wd',
       });
       const asked = k.do('request_extension', handler, { reason: '配件未到', duration: '2wd' });
       assert.equal(asked.events[0]!.data.stage, 1);
@@ -140,7 +148,11 @@ describe('lifecycle actions', () => {
       k.do('grant_extension', manager);
       // Stage 3 needs the special reason and the general manager.
       assert.deepEqual(refusal(k.try('request_extension', handler, { reason: '三延', duration: '1wd' })), {
-        code: 'extension_over_limit', path: 'special', en: 'Extension stage 3 is for special cases only: mark it special and give the reason', zh: '第 3 阶段延期须为特殊情况，并说明理由', tw: '第 3 階段延期須為特殊情況，並說明理由',
+        code: 'extension_over_limit',
+        path: 'special',
+        en: 'Extension stage 3 is for special cases only: mark it special and give the reason',
+        zh: '第 3 阶段延期须为特殊情况，并说明理由',
+        tw: '第 3 階段延期須為特殊情況，並說明理由',
       });
       const third = k.do('request_extension', handler, { reason: '需第三方鉴定', duration: '2wd', special: true });
       assert.deepEqual(third.outbox.find((m) => m.template === 'extension_waiting')?.payload.level, 'general_manager');
@@ -150,7 +162,11 @@ describe('lifecycle actions', () => {
       k.do('grant_extension', gm);
       assert.deepEqual(k.c.extensions, ['2wd', '2wd', '2wd']);
       assert.deepEqual(refusal(k.try('request_extension', handler, { reason: '四延', duration: '1h', special: true })), {
-        code: 'extension_over_limit', path: 'duration', en: 'All 3 extension stages have been used', zh: '3 个阶段的延期都已用完', tw: '3 個階段的延期都已用完',
+        code: 'extension_over_limit',
+        path: 'duration',
+        en: 'All 3 extension stages have been used',
+        zh: '3 个阶段的延期都已用完',
+        tw: '3 個階段的延期都已用完',
       });
     });
 
@@ -160,7 +176,11 @@ describe('lifecycle actions', () => {
       k.do('request_extension', handler, { reason: '配件未到', duration: '1wd' });
       k.do('grant_extension', manager);
       assert.deepEqual(refusal(k.try('request_extension', handler, { reason: '再延', duration: '1wd' })), {
-        code: 'extension_over_limit', path: 'duration', en: 'Extension stage 2 is only for grades important, major', zh: '第 2 阶段延期只适用于等级 important、major', tw: '第 2 階段延期只適用於等級 important、major',
+        code: 'extension_over_limit',
+        path: 'duration',
+        en: 'Extension stage 2 is only for grades important, major',
+        zh: '第 2 阶段延期只适用于等级 important、major',
+        tw: '第 2 階段延期只適用於等級 important、major',
       });
     });
 
@@ -208,7 +228,11 @@ describe('lifecycle actions', () => {
     assert.equal(d.events[0]!.toState, 'received');
     assert.deepEqual(d.events[0]!.data.attachments, [file]);
     assert.equal(d.events[0]!.data.text, '外包装');
-    assert.deepEqual(d.outbox.map((m) => m.template), ['case.attach'], 'only the webhook case event');
+    assert.deepEqual(
+      d.outbox.map((m) => m.template),
+      ['case.attach'],
+      'only the webhook case event',
+    );
     const noHash = k.try('attach', agent, { attachments: [{ ...file, sha256: undefined }] });
     assert.equal(noHash.kind === 'refused' && noHash.fields[0]!.path, 'attachments[0].sha256');
     assert.equal(k.try('attach', agent, { attachments: [] }).kind, 'refused');

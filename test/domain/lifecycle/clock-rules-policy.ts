@@ -12,13 +12,29 @@ const name = (zh: string, tw: string, en: string) => ({ 'zh-CN': zh, 'zh-TW': tw
 
 export const CLOCK_RULES = [
   // 001 篇3 §16: 在接到投诉30分钟内提出处理方案 — counted from receipt, whenever the case is routed.
-  { code: 'propose_30m', name: name('受理后30分钟内提出方案', '受理後30分鐘內提出方案', 'Solution within 30 min of receipt'), start: 'receive', stop: 'propose', limit: '30m', breach: { escalate: false, notify: ['first_responder', 'role:approver'] }, source: '001 篇3 §16' },
+  {
+    code: 'propose_30m',
+    name: name('受理后30分钟内提出方案', '受理後30分鐘內提出方案', 'Solution within 30 min of receipt'),
+    start: 'receive',
+    stop: 'propose',
+    limit: '30m',
+    breach: { escalate: false, notify: ['first_responder', 'role:approver'] },
+    source: '001 篇3 §16',
+  },
   // 002 篇7: responsibility determined within 24 h (12 h for a major case, 2 h in an emergency) …
   { code: 'responsibility', name: name('责任认定', '責任認定', 'Responsibility determined'), start: 'receive', stop: 'investigate', limit: '24h', grades: { major: '12h' }, flags: { emergency: '2h' }, source: '002 篇7' },
   // … then management review 4 h …
   { code: 'review', name: name('管理审核', '管理審核', 'Management review'), start: 'investigate', stop: 'propose', limit: '4h', source: '002 篇7' },
   // … the general manager 4 h (a breach raises the case to important) …
-  { code: 'gm_decision', name: name('总经理审批', '總經理審批', 'General manager decides'), start: 'state:awaiting_approval', stop: ['approve', 'reject'], limit: '4h', breach: { raiseGrade: 'important', notify: ['primary_handler'] }, source: '002 篇7' },
+  {
+    code: 'gm_decision',
+    name: name('总经理审批', '總經理審批', 'General manager decides'),
+    start: 'state:awaiting_approval',
+    stop: ['approve', 'reject'],
+    limit: '4h',
+    breach: { raiseGrade: 'important', notify: ['primary_handler'] },
+    source: '002 篇7',
+  },
   // … and implementation 8 working hours, counted on the 24-hour desk (every hour counts).
   { code: 'implementation', name: name('落实整改', '落實整改', 'Implementation'), start: 'approve', stop: 'answer', limit: '8wh', calendar: 'desk', source: '002 篇7' },
   // A case sent back after an unsatisfied follow-up: answered again within a working day; never paused.
@@ -28,10 +44,12 @@ export const CLOCK_RULES = [
 export const DESK_CALENDAR = { holidays: 'none', workingWeekdays: [1, 2, 3, 4, 5, 6, 7], workingHours: [{ start: '00:00', end: '24:00' }] };
 
 /** Seed 000 as parsed YAML data, with `change` applied (the rules by default). */
-export function clockRulesPolicyData(change: (p: any) => void = (p) => {
-  p.clockRules = structuredClone(CLOCK_RULES);
-  p.calendars = { desk: DESK_CALENDAR };
-}): any {
+export function clockRulesPolicyData(
+  change: (p: any) => void = (p) => {
+    p.clockRules = structuredClone(CLOCK_RULES);
+    p.calendars = { desk: DESK_CALENDAR };
+  },
+): any {
   const p = parse(readFileSync(new URL('../../../policies/kesu-default.yaml', import.meta.url), 'utf8'));
   p.version = '2026.1-clockrules';
   change(p);

@@ -51,7 +51,11 @@ class Case {
   clocks: Clock[];
   now: Date;
   readonly cal: WorkingCalendar;
-  constructor(readonly policy: Policy, start: string, input: Record<string, unknown> = {}) {
+  constructor(
+    readonly policy: Policy,
+    start: string,
+    input: Record<string, unknown> = {},
+  ) {
     this.now = new Date(start);
     this.cal = calendarOf(policy);
     const r = receive({ channel: 'letter', description: '测试', complainant: { anonymous: true }, ...input }, { id: 'c1', number: 'KS-2026-000001' }, { actor: input.grade ? specialist : agent, now: this.now, policy, calendar: this.cal });
@@ -115,7 +119,11 @@ describe('clock rules: start and stop at any event', () => {
         // From receipt, whatever routing does later.
         assert.deepEqual(k.brief('rule:propose_30m'), ['running', '2026-09-22T01:00:00.000Z', '2026-09-22T01:30:00.000Z']);
         assert.deepEqual(k.brief('rule:responsibility'), ['running', '2026-09-22T01:00:00.000Z', '2026-09-23T01:00:00.000Z']);
-        assert.equal(k.clocks.some((c) => c.kind === 'rule:review'), false, 'not started before its event');
+        assert.equal(
+          k.clocks.some((c) => c.kind === 'rule:review'),
+          false,
+          'not started before its event',
+        );
       }
       if (step === 'investigate') {
         assert.equal(k.clock('rule:responsibility').status, 'stopped');
@@ -161,20 +169,26 @@ describe('clock rules: start and stop at any event', () => {
     // A rule without a grade limit keeps its limit.
     assert.equal(k.clock('rule:propose_30m').duration, '30m');
 
-    const e = new Case(load(clockRulesPolicyData((p) => {
-      p.clockRules = structuredClone(CLOCK_RULES);
-      p.calendars = { desk: {} };
-      p.intake = { gradeRoles: ['specialist'] };
-    })), '2026-09-22T09:00:00+08:00', { grade: 'general', emergency: true });
+    const e = new Case(
+      load(
+        clockRulesPolicyData((p) => {
+          p.clockRules = structuredClone(CLOCK_RULES);
+          p.calendars = { desk: {} };
+          p.intake = { gradeRoles: ['specialist'] };
+        }),
+      ),
+      '2026-09-22T09:00:00+08:00',
+      { grade: 'general', emergency: true },
+    );
     assert.deepEqual(e.brief('rule:responsibility'), ['running', '2026-09-22T01:00:00.000Z', '2026-09-22T03:00:00.000Z']);
   });
 
   it('per channel and per kind limits, and an alignment to the end of the working day', () => {
-    const p = load(clockRulesPolicyData((p) => {
-      p.clockRules = [
-        { code: 'first_call', name: { 'zh-CN': '回电' }, start: 'receive', stop: 'answer', limit: '2h@eod', channels: { phone: '30m' }, kinds: { inquiry: '1h' } },
-      ];
-    }));
+    const p = load(
+      clockRulesPolicyData((p) => {
+        p.clockRules = [{ code: 'first_call', name: { 'zh-CN': '回电' }, start: 'receive', stop: 'answer', limit: '2h@eod', channels: { phone: '30m' }, kinds: { inquiry: '1h' } }];
+      }),
+    );
     // A letter: 2 hours from 09:00, then to the end of that working day (17:30).
     assert.deepEqual(new Case(p, '2026-09-22T09:00:00+08:00').brief('rule:first_call'), ['running', '2026-09-22T01:00:00.000Z', '2026-09-22T09:30:00.000Z']);
     // A phone call: the channel's limit wins over the kind's.
@@ -183,14 +197,23 @@ describe('clock rules: start and stop at any event', () => {
   });
 
   it('a rule that applies to some grades only starts for those', () => {
-    const p = load(clockRulesPolicyData((p) => {
-      p.clockRules = [{ code: 'major_only', name: { 'zh-CN': '重大' }, start: 'receive', stop: 'answer', grades: { major: '1d' } }];
-    }));
+    const p = load(
+      clockRulesPolicyData((p) => {
+        p.clockRules = [{ code: 'major_only', name: { 'zh-CN': '重大' }, start: 'receive', stop: 'answer', grades: { major: '1d' } }];
+      }),
+    );
     const k = new Case(p, '2026-09-22T09:00:00+08:00');
-    assert.equal(k.clocks.some((c) => c.kind === 'rule:major_only'), false);
+    assert.equal(
+      k.clocks.some((c) => c.kind === 'rule:major_only'),
+      false,
+    );
     k.at('2026-09-22T09:10:00').do('judge', specialist, { valid: true });
     k.at('2026-09-22T09:20:00').do('classify', specialist, { category: 'goods_damage_shortage', grade: 'major' });
-    assert.equal(k.clocks.some((c) => c.kind === 'rule:major_only'), false, 'started only by its event');
+    assert.equal(
+      k.clocks.some((c) => c.kind === 'rule:major_only'),
+      false,
+      'started only by its event',
+    );
   });
 
   it('pending pauses rule clocks, except those with pause: false; closing stops every one', () => {
@@ -222,7 +245,7 @@ describe('clock rules: warning and breach', () => {
     return k;
   }
 
-  it('a warning tells the rule\'s notify list beside the handlers; a breach without escalate leaves the tier', () => {
+  it("a warning tells the rule's notify list beside the handlers; a breach without escalate leaves the tier", () => {
     const k = routed();
     k.at('2026-09-22T09:25:00');
     const w = k.do('warn', SYSTEM, { clock: 'rule:propose_30m' });
@@ -279,7 +302,7 @@ describe('clock rules: a customer not reached (clockRules[].unreachable, 002 篇
     return k;
   }
 
-  it('an attempt within the 24 h: 48 h from the clock\'s own start, in the same transition, kept by later transitions', () => {
+  it("an attempt within the 24 h: 48 h from the clock's own start, in the same transition, kept by later transitions", () => {
     const k = routed();
     assert.deepEqual(k.brief('rule:responsibility'), ['running', '2026-09-22T01:00:00.000Z', '2026-09-23T01:00:00.000Z']);
     const d = k.at('2026-09-22T15:00:00').do('contact_failed', handler, { method: 'phone', note: '无人接听' });
@@ -287,7 +310,10 @@ describe('clock rules: a customer not reached (clockRules[].unreachable, 002 篇
     assert.deepEqual(d.events[0]!.data.input, { method: 'phone', note: '无人接听' });
     assert.deepEqual(d.events[0]!.data.unreachable, { retimed: [{ clock: 'rule:responsibility', dueAt: '2026-09-24T01:00:00.000Z' }] });
     // The clock row is in the decision: 48 h counted from receipt (09:00), not from 15:00.
-    assert.deepEqual(d.clocks.map((c) => [c.kind, c.startedAt, c.duration, c.dueAt, c.customerUnreachableAt]), [['rule:responsibility', '2026-09-22T01:00:00.000Z', '48h', '2026-09-24T01:00:00.000Z', '2026-09-22T07:00:00.000Z']]);
+    assert.deepEqual(
+      d.clocks.map((c) => [c.kind, c.startedAt, c.duration, c.dueAt, c.customerUnreachableAt]),
+      [['rule:responsibility', '2026-09-22T01:00:00.000Z', '48h', '2026-09-24T01:00:00.000Z', '2026-09-22T07:00:00.000Z']],
+    );
     // The rule clocks without the key keep theirs.
     assert.equal(k.clock('rule:propose_30m').duration, '30m');
     // Later transitions keep the 48 h (the 24 h of the grade is not put back); a second attempt changes nothing.
@@ -316,7 +342,10 @@ describe('clock rules: a customer not reached (clockRules[].unreachable, 002 篇
     const before = structuredClone(k.clock('rule:responsibility'));
     const d = k.at('2026-09-23T10:00:00').do('contact_failed', handler, { method: 'phone' });
     assert.equal(d.events[0]!.data.unreachable, undefined);
-    assert.deepEqual(d.clocks.filter((c) => c.kind === 'rule:responsibility'), []);
+    assert.deepEqual(
+      d.clocks.filter((c) => c.kind === 'rule:responsibility'),
+      [],
+    );
     assert.deepEqual(k.clock('rule:responsibility'), before);
     const lagging = routed();
     const late = lagging.at('2026-09-23T09:00:00').do('contact_failed', handler, { method: 'phone' });
@@ -371,7 +400,10 @@ describe('a customer not reached, on the built-in clocks (grades[].unreachable: 
     assert.deepEqual([k.clock('resolve').duration, k.clock('resolve').customerUnreachableAt, k.clock('triage').duration], ['3d', '2026-09-22T01:30:00.000Z', '24h']);
     // The promise moved later: the event says so and the customer hears the new time once (as after an extension).
     assert.deepEqual(d.events[0]!.data.promise, { from: '2026-09-24T01:00:00.000Z', to: '2026-09-25T01:00:00.000Z', because: 'contact_failed' });
-    assert.deepEqual(d.outbox.filter((m) => m.template === 'delay_notice').map((m) => m.payload.dueAt), ['2026-09-25T01:00:00.000Z']);
+    assert.deepEqual(
+      d.outbox.filter((m) => m.template === 'delay_notice').map((m) => m.payload.dueAt),
+      ['2026-09-25T01:00:00.000Z'],
+    );
     k.do('judge', specialist, { valid: true });
     // Graded important: that grade's conditional 4 d, not its usual 3 d.
     k.do('classify', specialist, { category: 'goods_damage_shortage', grade: 'important' });
@@ -386,7 +418,7 @@ describe('a customer not reached, on the built-in clocks (grades[].unreachable: 
     assert.deepEqual([major.clock('resolve').duration, major.clock('resolve').dueAt], ['10d', '2026-10-02T01:00:00.000Z']);
   });
 
-  it('no attempt, or a policy without the key: the grade\'s limits as before', () => {
+  it("no attempt, or a policy without the key: the grade's limits as before", () => {
     const k = new Case(GRADED, '2026-09-22T09:00:00+08:00');
     k.at('2026-09-22T09:10:00').do('judge', specialist, { valid: true });
     k.do('classify', specialist, { category: 'goods_damage_shortage', grade: 'important' });
@@ -397,13 +429,17 @@ describe('a customer not reached, on the built-in clocks (grades[].unreachable: 
   });
 });
 
-describe('clock rules: a policy without them keeps today\'s clocks', () => {
+describe("clock rules: a policy without them keeps today's clocks", () => {
   it('the built-in clocks of a case are identical with and without rules, step by step; no rule clock, no event field', () => {
     const plain: Record<string, Clock[]> = {};
     const plainEvents: unknown[] = [];
     walk(PLAIN, (step, k) => {
       plain[step] = k.builtIn();
-      assert.equal(k.clocks.some((c) => c.kind.startsWith('rule:')), false, `${step}: no rule clock`);
+      assert.equal(
+        k.clocks.some((c) => c.kind.startsWith('rule:')),
+        false,
+        `${step}: no rule clock`,
+      );
     });
     walk(RULES, (step, k) => assert.deepEqual(k.builtIn(), plain[step], step));
     // A case with clocks stored before the section existed goes on under a policy without it.
@@ -417,11 +453,13 @@ describe('clock rules: a policy without them keeps today\'s clocks', () => {
 
 describe('clock rules: the policy check', () => {
   const problems = (rules: unknown[], more: (p: any) => void = () => {}) => {
-    const r = validatePolicy(clockRulesPolicyData((p) => {
-      p.clockRules = rules;
-      p.calendars = { desk: {} };
-      more(p);
-    }));
+    const r = validatePolicy(
+      clockRulesPolicyData((p) => {
+        p.clockRules = rules;
+        p.calendars = { desk: {} };
+        more(p);
+      }),
+    );
     return r.ok ? [] : r.problems.map((x) => [x.path, x.message.en]);
   };
   const rule = (more: Record<string, unknown>) => ({ code: 'x', name: { 'zh-CN': '规则' }, start: 'receive', stop: 'answer', limit: '2h', ...more });
@@ -469,14 +507,19 @@ describe('clock rules: the policy check', () => {
   });
 
   it('a bad duration or field is a shape error naming the field, in Chinese too', () => {
-    const r = validatePolicy(clockRulesPolicyData((p) => {
-      p.clockRules = [rule({ limit: '2 hours' }), rule({ code: 'y', limitt: '2h' }), rule({ code: 'z', unreachable: '2 days' })];
-    }));
+    const r = validatePolicy(
+      clockRulesPolicyData((p) => {
+        p.clockRules = [rule({ limit: '2 hours' }), rule({ code: 'y', limitt: '2h' }), rule({ code: 'z', unreachable: '2 days' })];
+      }),
+    );
     assert.equal(r.ok, false);
     if (r.ok) return;
     const byPath = Object.fromEntries(r.problems.map((x) => [x.path, x.message]));
     assert.match(byPath['clockRules[0].limit']!['zh-CN'], /不是有效的时长/);
-    assert.ok(Object.keys(byPath).some((p) => p.startsWith('clockRules[1]')), JSON.stringify(r.problems));
+    assert.ok(
+      Object.keys(byPath).some((p) => p.startsWith('clockRules[1]')),
+      JSON.stringify(r.problems),
+    );
     assert.match(byPath['clockRules[2].unreachable']!['zh-CN'], /不是有效的时长/);
   });
 });

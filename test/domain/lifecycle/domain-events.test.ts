@@ -21,7 +21,10 @@ describe('domain events', () => {
 
   it('every declared event is recorded by some walk, and has its entry in the notification table', () => {
     const types = new Set(seen.map((e) => e.type));
-    assert.deepEqual(DOMAIN_EVENT_TYPES.filter((t) => !types.has(t)), []);
+    assert.deepEqual(
+      DOMAIN_EVENT_TYPES.filter((t) => !types.has(t)),
+      [],
+    );
     assert.deepEqual(Object.keys(NOTIFICATIONS).sort(), [...DOMAIN_EVENT_TYPES].sort());
   });
 

@@ -57,7 +57,12 @@ class Case {
   now: Date;
   readonly cal: WorkingCalendar;
   intake: ReturnType<typeof receive>;
-  constructor(readonly policy: Policy, start: string, input: Record<string, unknown> = {}, by: Actor = agent) {
+  constructor(
+    readonly policy: Policy,
+    start: string,
+    input: Record<string, unknown> = {},
+    by: Actor = agent,
+  ) {
     this.now = new Date(start);
     this.cal = new WorkingCalendar(policy.calendar, builtInHolidayYears('CN'));
     this.intake = receive({ channel: 'letter', description: '测试', complainant: { anonymous: true }, ...input }, { id: 'c1', number: 'KS-2026-000001' }, { actor: by, now: this.now, policy, calendar: this.cal });
@@ -143,7 +148,10 @@ describe('intake facts', () => {
     assert.ok(k.intake.outbox.some((m) => m.template === 'major_case'));
     const e = refusal(() => new Case(REHANDLING, '2026-09-29T09:00:00+08:00', { grade: 'major', emergency: true }, agent));
     assert.equal(e.code, 'forbidden');
-    assert.deepEqual(e.fields?.map((f) => f.path), ['grade', 'emergency']);
+    assert.deepEqual(
+      e.fields?.map((f) => f.path),
+      ['grade', 'emergency'],
+    );
     // Old policies (no intake section) let nobody grade at intake.
     assert.equal(refusal(() => new Case(DEFAULT, '2026-09-29T09:00:00+08:00', { vicious: true }, specialist)).code, 'forbidden');
   });

@@ -48,7 +48,10 @@ describe('ClockSet.recalculate', () => {
     assert.deepEqual(again.get('resolve')!.pauses, old.get('resolve')!.pauses);
     assert.deepEqual(again.get('resolve')!.extensions, ['2wd']);
     // Only the moved clock is written back; the others (calendar hours, stopped, fixed) did not move.
-    assert.deepEqual(again.changes().map((k) => k.kind), ['resolve']);
+    assert.deepEqual(
+      again.changes().map((k) => k.kind),
+      ['resolve'],
+    );
     assert.deepEqual(again.get('triage'), old.get('triage'));
     assert.deepEqual(again.get('first_response'), old.get('first_response'));
     assert.deepEqual(again.get('regulator'), old.get('regulator'));
@@ -76,7 +79,11 @@ describe('ClockSet.recalculate', () => {
     assert.deepEqual(r, { moved: [], holidayData: [{ clock: 'resolve', missingHolidayYears: { from: [2027], to: [] } }] });
     assert.equal(again.get('resolve')!.dueAt, s.get('resolve')!.dueAt, 'Friday 02-05 is outside its span');
     assert.deepEqual(again.get('resolve')!.missingHolidayYears, []);
-    assert.deepEqual(again.changes().map((k) => k.kind), ['resolve'], 'the row is written');
+    assert.deepEqual(
+      again.changes().map((k) => k.kind),
+      ['resolve'],
+      'the row is written',
+    );
     const twice = new ClockSet('c1', again.all(), friOff, 0.8);
     assert.deepEqual(twice.recalculate(at('2027-03-01 12:00')), { moved: [], holidayData: [] });
     assert.deepEqual(twice.changes(), []);

@@ -9,7 +9,10 @@ import { ACTIONS, ACTION_NAMES } from '../../../src/domain/lifecycle/machine.js'
 describe('lifecycle soundness', () => {
   it('every complaint state is reachable from intake', () => {
     const r = reachable('complaint');
-    assert.deepEqual(STATES.filter((s) => !r.has(s)), []);
+    assert.deepEqual(
+      STATES.filter((s) => !r.has(s)),
+      [],
+    );
   });
 
   for (const kind of KINDS) {
@@ -19,8 +22,15 @@ describe('lifecycle soundness', () => {
       const stuck = [...r].filter((s) => !toArchive.has(s));
       assert.deepEqual(stuck, []);
       // Only `archived` has no way out.
-      const out = new Set(edges(kind).filter((e) => e.from !== e.to).map((e) => e.from));
-      assert.deepEqual([...r].filter((s) => !out.has(s)), ['archived']);
+      const out = new Set(
+        edges(kind)
+          .filter((e) => e.from !== e.to)
+          .map((e) => e.from),
+      );
+      assert.deepEqual(
+        [...r].filter((s) => !out.has(s)),
+        ['archived'],
+      );
     });
   }
 

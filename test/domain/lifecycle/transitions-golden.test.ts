@@ -48,7 +48,41 @@ describe('lifecycle transitions, characterised', () => {
       }
     const missing = ACTION_NAMES.filter((a) => !actions.has(a) && a !== 'complete_duty');
     assert.deepEqual(missing, [], 'actions no walk performed');
-    for (const t of ['acknowledgement', 'triage_waiting', 'case_assigned', 'case_progress', 'invalid_explain', 'major_case', 'emergency_case', 'approval_waiting', 'proposal_approved', 'proposal_rejected', 'answer', 'followup_due', 'survey_invitation', 'followup_unreachable', 'extension_waiting', 'extension_granted', 'extension_refused', 'handle_again', 'handover_failed', 'cycles_exceeded', 'closure', 'invalid_explanation', 'customer_supplement', 'deadline_warning', 'deadline_breached', 'overdue_notice', 'grade_raised', 'case_urged', 'stand_in_assigned', 'stand_in_approval', 'stand_in_failed', 'stand_in_ended', 'delay_notice'])
+    for (const t of [
+      'acknowledgement',
+      'triage_waiting',
+      'case_assigned',
+      'case_progress',
+      'invalid_explain',
+      'major_case',
+      'emergency_case',
+      'approval_waiting',
+      'proposal_approved',
+      'proposal_rejected',
+      'answer',
+      'followup_due',
+      'survey_invitation',
+      'followup_unreachable',
+      'extension_waiting',
+      'extension_granted',
+      'extension_refused',
+      'handle_again',
+      'handover_failed',
+      'cycles_exceeded',
+      'closure',
+      'invalid_explanation',
+      'customer_supplement',
+      'deadline_warning',
+      'deadline_breached',
+      'overdue_notice',
+      'grade_raised',
+      'case_urged',
+      'stand_in_assigned',
+      'stand_in_approval',
+      'stand_in_failed',
+      'stand_in_ended',
+      'delay_notice',
+    ])
       assert.ok(templates.has(t), `no walk sent ${t}`);
   });
 });

@@ -22,7 +22,6 @@ import { CLOCK_RULES, DESK_CALENDAR, clockRulesPolicyData, unreachablePolicyData
 const STEPS = 24;
 const WALKS_PER_KIND = { complaint: 6, inquiry: 1, suggestion: 1 } as const satisfies Record<ComplaintKind, number>;
 
-
 /**
  * The clock-rule fixture where the rest of the table's branches are reached: the primary handler
  * takes the case back after an absence, the follow-up invites to a survey, a missed rule tells the
@@ -67,8 +66,7 @@ function staffOf(p: Policy): Person[] {
     out.push(person(`h1.${d.code}`, ['handler'], { departmentCode: d.code }));
     out.push(person(`h2.${d.code}`, ['handler'], { departmentCode: d.code }));
     // The last of several departments has no manager: a hand-over to its manager finds nobody.
-    if (i === 0 || i < p.departments.length - 1)
-      out.push(person(`m.${d.code}`, ['handler', 'approver'], { departmentCode: d.code, managerOf: [d.code], approvalLevels: lowest ? [lowest] : [] }));
+    if (i === 0 || i < p.departments.length - 1) out.push(person(`m.${d.code}`, ['handler', 'approver'], { departmentCode: d.code, managerOf: [d.code], approvalLevels: lowest ? [lowest] : [] }));
   }
   for (const l of p.approval.levels) out.push(person(`ap.${l.code}`, ['approver'], { approvalLevels: [l.code] }));
   return out;
@@ -132,7 +130,17 @@ function walk(policy: Policy, kind: ComplaintKind, seed: number, onDecision?: (d
   onDecision?.(r);
   let c: Complaint = r.complaint;
   let clocks: Clock[] = r.clocks;
-  const steps: Step[] = [{ at: now.toISOString(), action: 'receive', actor: 'agent', from: '', to: c.state, outbox: JSON.parse(JSON.stringify(r.outbox.map((m) => [m.channel, m.template, m.to, m.payload]))) as unknown[], data: JSON.parse(JSON.stringify(r.events[0]!.data)) }];
+  const steps: Step[] = [
+    {
+      at: now.toISOString(),
+      action: 'receive',
+      actor: 'agent',
+      from: '',
+      to: c.state,
+      outbox: JSON.parse(JSON.stringify(r.outbox.map((m) => [m.channel, m.template, m.to, m.payload]))) as unknown[],
+      data: JSON.parse(JSON.stringify(r.events[0]!.data)),
+    },
+  ];
   let lastStandIn: { absentId: string; standInId: string; backup: string | null } | null = null;
 
   const handlersOf = (dept: string) => staff.filter((u) => u.departmentCode === dept && u.roles.includes('handler')).map((u) => u.id);
@@ -243,7 +251,7 @@ function walk(policy: Policy, kind: ComplaintKind, seed: number, onDecision?: (d
         const outbox = JSON.parse(JSON.stringify(d.outbox.map((m) => [m.channel, m.template, m.to, m.payload]))) as unknown[];
         steps.push({ at: now.toISOString(), action, actor: actor.id, from: c.state, to: d.complaint.state, outbox, data: JSON.parse(JSON.stringify(event.data)) });
         if (action === 'stand_in') {
-          const to = (event.data.standIn as { duty: string; to: string | null } | undefined);
+          const to = event.data.standIn as { duty: string; to: string | null } | undefined;
           if (to?.duty === 'primary_handler' && to.to) lastStandIn = { absentId: chosen.absent!, standInId: to.to, backup: c.backupHandlerId };
         }
         if (action === 'return_from_absence') lastStandIn = null;
@@ -275,4 +283,3 @@ export function recordWalks(onDecision?: (d: Pick<Decision, 'happened'>) => void
       }
   return out;
 }
-

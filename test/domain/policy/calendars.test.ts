@@ -55,7 +55,13 @@ describe('calendars in a policy', () => {
     const office = new WorkingCalendar(calendarSpec(p), []);
     office.named.desk = new WorkingCalendar(calendarSpec(p, 'desk'), []);
     const c = { emergency: false };
-    const clocks = new ClockSet('c1', [], office, 0.8, clockCalendars({ policy: p, calendar: office }, () => c));
+    const clocks = new ClockSet(
+      'c1',
+      [],
+      office,
+      0.8,
+      clockCalendars({ policy: p, calendar: office }, () => c),
+    );
     const sat = new Date('2026-10-03T22:00:00+08:00');
     clocks.start('triage', '2wh', sat, sat);
     clocks.start('resolve', '2wh', sat, sat);
@@ -78,12 +84,14 @@ describe('calendars in a policy', () => {
   });
 
   it('reports what does not fit', () => {
-    const bad = WITH_CALENDARS.replace('calendar: desk', 'calendar: night').replace('clocks: [triage]', "clocks: [triage]\n    holidayList: [{ date: '2026-02-30' }]")
-      .replace('holidays: HK', 'holidays: hongkong');
+    const bad = WITH_CALENDARS.replace('calendar: desk', 'calendar: night').replace('clocks: [triage]', "clocks: [triage]\n    holidayList: [{ date: '2026-02-30' }]").replace('holidays: HK', 'holidays: hongkong');
     const r = parsePolicyText(bad);
     assert.equal(r.ok, false);
     if (r.ok) return;
-    assert.deepEqual(r.problems.map((x) => x.path), ['calendar.holidays']);
+    assert.deepEqual(
+      r.problems.map((x) => x.path),
+      ['calendar.holidays'],
+    );
     const r2 = parsePolicyText(bad.replace('holidays: hongkong', 'holidays: HK'));
     assert.ok(!r2.ok);
     if (r2.ok) return;
@@ -93,10 +101,8 @@ describe('calendars in a policy', () => {
 
 describe('duration texts in a policy', () => {
   it('accepts months, eod and alignments', () => {
-    for (const ok of ['1mo', '0.5mo', 'eod', '2h@eod', '1m@09:00', '3wd@eod'])
-      assert.equal(durationText.safeParse(ok).success, true, ok);
-    for (const bad of ['0mo', 'eod@eod', '1m@24:00', '1m@9:00', 'eod@09:00', '1mo@'])
-      assert.equal(durationText.safeParse(bad).success, false, bad);
+    for (const ok of ['1mo', '0.5mo', 'eod', '2h@eod', '1m@09:00', '3wd@eod']) assert.equal(durationText.safeParse(ok).success, true, ok);
+    for (const bad of ['0mo', 'eod@eod', '1m@24:00', '1m@9:00', 'eod@09:00', '1mo@']) assert.equal(durationText.safeParse(bad).success, false, bad);
   });
 
   it('compares months with days only when the answer is certain', () => {
@@ -104,7 +110,10 @@ describe('duration texts in a policy', () => {
     const r = parsePolicyText(base);
     assert.ok(!r.ok);
     if (r.ok) return;
-    assert.deepEqual(r.problems.map((x) => x.path), ['grades[0].limits.triage']);
+    assert.deepEqual(
+      r.problems.map((x) => x.path),
+      ['grades[0].limits.triage'],
+    );
     assert.ok(parsePolicyText(`${MINIMAL_POLICY}gradeRise: [{ after: 1mo, to: major }]\n`).ok);
   });
 });

@@ -19,19 +19,11 @@ const cases: [string, (d: Data) => void, string[]][] = [
   ['vicious flag that changes nothing', (d) => (d.flags.vicious.minGrade = 'general'), ['flags.vicious.minGrade']],
   ['fewer than three tiers', (d) => d.escalation.tiers.pop(), ['escalation.tiers']],
   ['tiers not numbered 1, 2, 3', (d) => (d.escalation.tiers[1].level = 3), ['escalation.tiers[1].level']],
-  [
-    'tier roles not ascending',
-    (d) => (d.escalation.tiers[2].role = 'handler'),
-    ['escalation.tiers[2].role'],
-  ],
+  ['tier roles not ascending', (d) => (d.escalation.tiers[2].role = 'handler'), ['escalation.tiers[2].role']],
   ['grade rise to an unknown grade', (d) => (d.gradeRise[0].to = 'critical'), ['gradeRise[0].to']],
   ['grade rise to the least severe grade', (d) => (d.gradeRise[0].to = 'general'), ['gradeRise[0].to']],
   ['grade rises out of order', (d) => d.gradeRise.unshift({ after: '60d', to: 'important' }), ['gradeRise[1].after']],
-  [
-    'a later grade rise to a lower grade',
-    (d) => d.gradeRise.push({ after: '40d', to: 'important' }),
-    ['gradeRise[1].to'],
-  ],
+  ['a later grade rise to a lower grade', (d) => d.gradeRise.push({ after: '40d', to: 'important' }), ['gradeRise[1].to']],
   ['approval rule with an unknown level', (d) => (d.approval.rules[0].level = 'ceo'), ['approval.rules[0].level']],
   ['approval rule with an unknown grade', (d) => (d.approval.rules[0].grades = ['important', 'urgent']), ['approval.rules[0].grades[1]']],
   ['approval rule with an empty grade list', (d) => (d.approval.rules[0].grades = []), ['approval.rules[0].grades']],
@@ -51,11 +43,7 @@ const cases: [string, (d: Data) => void, string[]][] = [
   ['a shorter limit for a customer not reached', (d) => (d.grades[0].unreachable = { resolve: '1d' }), ['grades[0].unreachable.resolve']],
   ['first response after the promised time', (d) => (d.grades[2].limits.first_response = '2w'), ['grades[2].limits.first_response']],
   ['emergency slower than a grade', (d) => (d.flags.emergency.limits.resolve = '5d'), ['flags.emergency.limits.resolve']],
-  [
-    'vicious limits slower than its minimum grade',
-    (d) => (d.flags.vicious.limits = { resolve: '20d' }),
-    ['flags.vicious.limits.resolve'],
-  ],
+  ['vicious limits slower than its minimum grade', (d) => (d.flags.vicious.limits = { resolve: '20d' }), ['flags.vicious.limits.resolve']],
   ['retention for an unknown grade', (d) => (d.retention.byGrade.severe = 3650), ['retention.byGrade.severe']],
   ['a more severe grade kept for less time', (d) => (d.retention.byGrade.major = 400), ['retention.byGrade.major']],
   ['every kind disabled', (d) => (d.kinds = { complaint: { enabled: false }, inquiry: { enabled: false }, suggestion: { enabled: false } }), ['kinds']],
@@ -87,13 +75,7 @@ test('several cross-field problems are reported together', () => {
   d.extension.stages[1].approvalLevel = 'chairman';
   d.followUp.closeWhenUnreachable = true;
   d.followUp.retries = [];
-  assert.deepEqual(problemPaths(d).sort(), [
-    'categories[0].department',
-    'defaultGrade',
-    'escalation.tiers[3].level',
-    'extension.stages[1].approvalLevel',
-    'followUp.retries',
-  ]);
+  assert.deepEqual(problemPaths(d).sort(), ['categories[0].department', 'defaultGrade', 'escalation.tiers[3].level', 'extension.stages[1].approvalLevel', 'followUp.retries']);
 });
 
 test('staged extensions: levels, grades and categories that exist, maxima that grow, no single-form field beside them', () => {
@@ -107,14 +89,7 @@ test('staged extensions: levels, grades and categories that exist, maxima that g
   const r = parseData(d);
   assert.ok(!r.ok);
   const byPath = new Map(r.problems.map((x) => [x.path, x.message]));
-  assert.deepEqual([...byPath.keys()].sort(), [
-    'extension.max',
-    'extension.stages[0].grades[1]',
-    'extension.stages[1].approvalLevel',
-    'extension.stages[1].categories[1]',
-    'extension.stages[1].max',
-    'extension.stages[2].grades',
-  ]);
+  assert.deepEqual([...byPath.keys()].sort(), ['extension.max', 'extension.stages[0].grades[1]', 'extension.stages[1].approvalLevel', 'extension.stages[1].categories[1]', 'extension.stages[1].max', 'extension.stages[2].grades']);
   // 22.5 working hours are 3 working days here (08:30–12:00, 13:30–17:30): not longer than the stage before.
   assert.equal(byPath.get('extension.stages[1].max')!.en, "stage maxima are cumulative and must increase: 22.5wh is not longer than the previous stage's 3wd");
   assert.equal(byPath.get('extension.stages[1].max')!['zh-CN'], '阶段上限是累计的，须逐级增加：22.5wh 不长于上一阶段的 3wd');

@@ -1,15 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  effectiveGrade,
-  gradeRank,
-  levelRank,
-  limitsFor,
-  policyKey,
-  requiredApprovalLevel,
-  validatePolicy,
-  type Policy,
-} from '../../../src/domain/policy/index.js';
+import { effectiveGrade, gradeRank, levelRank, limitsFor, policyKey, requiredApprovalLevel, validatePolicy, type Policy } from '../../../src/domain/policy/index.js';
 import { preset, presetData } from './fixtures.js';
 
 const kesu = preset('kesu-default');

@@ -1,20 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  PolicySchema,
-  durationText,
-  formatPath,
-  formatProblems,
-  parsePolicyText,
-  validatePolicy,
-} from '../../../src/domain/policy/index.js';
+import { PolicySchema, durationText, formatPath, formatProblems, parsePolicyText, validatePolicy } from '../../../src/domain/policy/index.js';
 import { parseData, presetData, presetText, problemPaths } from './fixtures.js';
 
 test('durations: number and unit, decimals allowed, amount above zero', () => {
-  for (const ok of ['30m', '2h', '3d', '1w', '2wd', '8wh', '1.5h', '0.5d', '10d'])
-    assert.equal(durationText.safeParse(ok).success, true, ok);
-  for (const bad of ['0h', '0.0d', '2', 'h', '2 h', '2H', '-1d', '1.d', '.5h', '2days', '2y', '', '2wdx'])
-    assert.equal(durationText.safeParse(bad).success, false, bad);
+  for (const ok of ['30m', '2h', '3d', '1w', '2wd', '8wh', '1.5h', '0.5d', '10d']) assert.equal(durationText.safeParse(ok).success, true, ok);
+  for (const bad of ['0h', '0.0d', '2', 'h', '2 h', '2H', '-1d', '1.d', '.5h', '2days', '2y', '', '2wdx']) assert.equal(durationText.safeParse(bad).success, false, bad);
 });
 
 test('a YAML syntax error is reported with its line and column', () => {
@@ -36,7 +27,10 @@ test('a duplicate YAML key is a syntax error at the second key', () => {
   if (r.ok) return;
   assert.equal(r.problems.length, 1);
   assert.match(r.problems[0]!.message['zh-CN'], /键重复/);
-  const line = presetText('kesu-default').split('\n').findIndex((l) => l.startsWith('defaultGrade:')) + 2;
+  const line =
+    presetText('kesu-default')
+      .split('\n')
+      .findIndex((l) => l.startsWith('defaultGrade:')) + 2;
   assert.equal(r.problems[0]!.line, line);
 });
 
@@ -79,16 +73,7 @@ test('every shape problem is listed at once, with data paths', () => {
   const byPath = new Map(r.problems.map((p) => [p.path, p]));
   assert.deepEqual(
     [...byPath.keys()].sort(),
-    [
-      'calendar.timeZone',
-      'escalation.tiers[2].role',
-      'extension.specialMax',
-      'grades[0].warnAt',
-      'grades[2].directTomanager',
-      'grades[2].limits.resolve',
-      'retention.defaultDays',
-      'version',
-    ].sort(),
+    ['calendar.timeZone', 'escalation.tiers[2].role', 'extension.specialMax', 'grades[0].warnAt', 'grades[2].directTomanager', 'grades[2].limits.resolve', 'retention.defaultDays', 'version'].sort(),
   );
   assert.match(byPath.get('version')!.message['zh-CN'], /引号/);
   assert.match(byPath.get('grades[2].directTomanager')!.message.en, /did you mean "directToManager"/);
@@ -98,7 +83,10 @@ test('every shape problem is listed at once, with data paths', () => {
   assert.match(byPath.get('escalation.tiers[2].role')!.message.en, /one of: agent, handler/);
   // located problems come in document order, with their line
   const lines = r.problems.map((p) => p.line ?? 0);
-  assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
+  assert.deepEqual(
+    lines,
+    [...lines].sort((a, b) => a - b),
+  );
   assert.ok(lines.every((l) => l > 0));
 });
 

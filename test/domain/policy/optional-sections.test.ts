@@ -16,7 +16,6 @@ import { engines } from '../../support/engines.js';
 import { startKesu, type Kesu } from '../../support/kesu.js';
 import { MINIMAL_POLICY } from './fixtures.js';
 
-
 describe('a minimal policy', () => {
   it('loads and checks clean, with defaults for every optional section', () => {
     const r = parsePolicyText(MINIMAL_POLICY);
@@ -28,7 +27,10 @@ describe('a minimal policy', () => {
     assert.equal(p.extension, undefined);
     assert.equal(p.retention, undefined);
     assert.deepEqual(p.approval, { levels: [], rules: [] });
-    assert.deepEqual(p.escalation.tiers.map((t) => t.role), ['agent', 'department_manager', 'general_manager']);
+    assert.deepEqual(
+      p.escalation.tiers.map((t) => t.role),
+      ['agent', 'department_manager', 'general_manager'],
+    );
     assert.equal(p.validity.invalidReasons.length, 6);
     assert.equal(p.followUp.required, false);
     assert.equal(p.calendar.timeZone, 'Asia/Shanghai');

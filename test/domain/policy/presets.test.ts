@@ -106,13 +106,21 @@ test('every file in policies/ loads and checks clean, named after its id', () =>
     if (r.ok) assert.equal(`${r.policy.id}.yaml`, f);
   }
   // Every file is a preset that `KESU_POLICY=<id>` and `kesu policy check <id>` can name.
-  assert.deepEqual(Object.values(PRESET_FILES).map((f) => f.replace('policies/', '')).sort(), files.sort());
+  assert.deepEqual(
+    Object.values(PRESET_FILES)
+      .map((f) => f.replace('policies/', ''))
+      .sort(),
+    files.sort(),
+  );
 });
 
 test('law-firm carries seed 001 篇1: no clocks, partners sign, majors to the meeting', () => {
   const p = policyFile('law-firm.yaml');
   assert.ok(p.channels.includes('regulator')); // 一(三) 司法行政机关、律师协会转来
-  assert.deepEqual(p.grades.map((g) => g.limits), [{}, {}]); // 篇1 states no time limit
+  assert.deepEqual(
+    p.grades.map((g) => g.limits),
+    [{}, {}],
+  ); // 篇1 states no time limit
   assert.deepEqual(p.routing?.majorTo, { approvalLevel: 'director' });
   assert.equal(p.approval.rules.find((r) => r.grades?.includes('major'))?.level, 'partners_meeting');
   assert.equal(p.extension, undefined);
@@ -141,7 +149,10 @@ test('tobacco-distributor carries seed 001 篇4: 3 / 7 working days, 24 h inquir
 
 test('car-dealer carries seed 001 篇5: one working day, the general manager signs', () => {
   const p = policyFile('car-dealer.yaml');
-  assert.deepEqual(p.clockRules?.map((r) => [r.code, r.start, r.stop, r.grades]), [['propose_1wd', ['route', 'reroute'], 'propose', { general: '1wd' }]]); // §4.3
+  assert.deepEqual(
+    p.clockRules?.map((r) => [r.code, r.start, r.stop, r.grades]),
+    [['propose_1wd', ['route', 'reroute'], 'propose', { general: '1wd' }]],
+  ); // §4.3
   assert.equal(p.grades[0]?.limits.first_response, undefined);
   assert.deepEqual(p.approval.rules, [{ level: 'general_manager' }]); // §4.4
   assert.equal(p.routing?.majorTo, 'department_manager'); // §4 重大.3

@@ -4,7 +4,28 @@
  * keyboard shortcuts (./shortcuts.ts) on every screen.
  */
 import { App, Badge, Button, Dropdown, Grid, Layout, Menu, Modal, Select, Tooltip, Typography } from 'antd';
-import { AlertOutlined, AppstoreOutlined, AuditOutlined, BarChartOutlined, BookOutlined, CalendarOutlined, CheckSquareOutlined, DisconnectOutlined, DownOutlined, FileExcelOutlined, FolderOpenOutlined, FormOutlined, HomeOutlined, KeyOutlined, LaptopOutlined, LogoutOutlined, PhoneOutlined, SettingOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import {
+  AlertOutlined,
+  AppstoreOutlined,
+  AuditOutlined,
+  BarChartOutlined,
+  BookOutlined,
+  CalendarOutlined,
+  CheckSquareOutlined,
+  DisconnectOutlined,
+  DownOutlined,
+  FileExcelOutlined,
+  FolderOpenOutlined,
+  FormOutlined,
+  HomeOutlined,
+  KeyOutlined,
+  LaptopOutlined,
+  LogoutOutlined,
+  PhoneOutlined,
+  SettingOutlined,
+  TrophyOutlined,
+  UnorderedListOutlined,
+} from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Suspense, lazy, useEffect, useState, type ReactNode } from 'react';
@@ -98,7 +119,21 @@ export function Shell() {
         <Menu mode="inline" items={items} selectedKeys={selected} defaultOpenKeys={['queues']} onClick={(e) => nav(e.key)} style={{ borderInlineEnd: 0 }} />
       </Layout.Sider>
       <Layout>
-        <Layout.Header style={{ background: '#fff', padding: wide ? '0 16px' : '0 8px', height: 48, lineHeight: '48px', borderBottom: '1px solid #f0f0f0', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', gap: wide ? 16 : 8, whiteSpace: 'nowrap', minWidth: 0 }}>
+        <Layout.Header
+          style={{
+            background: '#fff',
+            padding: wide ? '0 16px' : '0 8px',
+            height: 48,
+            lineHeight: '48px',
+            borderBottom: '1px solid #f0f0f0',
+            display: 'flex',
+            justifyContent: 'flex-end',
+            alignItems: 'center',
+            gap: wide ? 16 : 8,
+            whiteSpace: 'nowrap',
+            minWidth: 0,
+          }}
+        >
           <Tooltip title={connected ? t('live.on') : t('live.off')}>
             <Badge status={connected ? 'success' : 'default'} text={wide ? <Typography.Text type="secondary">{t('live.label')}</Typography.Text> : undefined} />
           </Tooltip>

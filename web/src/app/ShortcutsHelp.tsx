@@ -12,7 +12,18 @@ import { useTranslation } from 'react-i18next';
 import { useLookups, useSession } from './session';
 import { SCOPES, keyCap, scopeOf, shortcutsFor } from './shortcuts';
 
-const KBD = { display: 'inline-block', minWidth: 22, padding: '0 6px', textAlign: 'center', font: '12px/20px ui-monospace, Menlo, Consolas, monospace', color: '#262626', background: '#fafafa', border: '1px solid #d9d9d9', borderBottomWidth: 2, borderRadius: 4 } as const;
+const KBD = {
+  display: 'inline-block',
+  minWidth: 22,
+  padding: '0 6px',
+  textAlign: 'center',
+  font: '12px/20px ui-monospace, Menlo, Consolas, monospace',
+  color: '#262626',
+  background: '#fafafa',
+  border: '1px solid #d9d9d9',
+  borderBottomWidth: 2,
+  borderRadius: 4,
+} as const;
 const CELL = { padding: '3px 6px', borderBottom: '1px solid #f0f0f0', textAlign: 'start', verticalAlign: 'top' } as const;
 const CAPTION = { captionSide: 'top', textAlign: 'start', padding: '4px 6px 2px', fontWeight: 600, color: '#262626' } as const;
 /** Two columns when each can be ~300 px wide, one otherwise (a phone). */
@@ -34,8 +45,12 @@ export function ShortcutsHelp({ open, onClose }: { open: boolean; onClose: () =>
         <caption style={CAPTION}>{t(`shortcuts.scope.${scope}`)}</caption>
         <thead>
           <tr>
-            <th scope="col" style={{ ...CELL, width: '32%', fontWeight: 600 }}>{t('shortcuts.keys')}</th>
-            <th scope="col" style={{ ...CELL, fontWeight: 600 }}>{t('shortcuts.does')}</th>
+            <th scope="col" style={{ ...CELL, width: '32%', fontWeight: 600 }}>
+              {t('shortcuts.keys')}
+            </th>
+            <th scope="col" style={{ ...CELL, fontWeight: 600 }}>
+              {t('shortcuts.does')}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -59,7 +74,9 @@ export function ShortcutsHelp({ open, onClose }: { open: boolean; onClose: () =>
   const columns = [0, 1].map((n) => SCOPES.filter((s) => COLUMN_OF[s] === n));
   return (
     <Modal open={open} title={t('shortcuts.title')} footer={null} onCancel={onClose} width={{ xs: '94vw', sm: '94vw', md: 760, lg: 800 }} style={{ top: 40 }} destroyOnHidden>
-      <Typography.Paragraph type="secondary" style={{ marginBottom: 4 }}>{t('shortcuts.intro')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary" style={{ marginBottom: 4 }}>
+        {t('shortcuts.intro')}
+      </Typography.Paragraph>
       <div data-testid="shortcuts-help" style={COLUMNS}>
         {columns.map((scopes, n) => (
           <div key={n}>{scopes.map(table)}</div>

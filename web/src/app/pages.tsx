@@ -26,24 +26,84 @@ function page<M>(path: string, load: () => Promise<M>, pick: (m: M) => Component
 }
 
 export const PAGES: Page[] = [
-  page('/workbench', () => import('../modules/workbench/WorkbenchPage'), (m) => m.WorkbenchPage),
-  page('/intake', () => import('../modules/intake/IntakePage'), (m) => m.IntakePage),
-  page('/queues/:queue', () => import('../modules/queues/QueuePage'), (m) => m.QueuePage),
-  page('/duties', () => import('../modules/duties/MyDutiesPage'), (m) => m.MyDutiesPage),
-  page('/cases/:id', () => import('../modules/case/CasePage'), (m) => m.CasePage),
-  page('/followup', () => import('../modules/followup/FollowUpPage'), (m) => m.FollowUpPage),
-  page('/dashboard', () => import('../modules/dashboard/DashboardPage'), (m) => m.DashboardPage),
-  page('/reports', () => import('../modules/reports/ReportsPage'), (m) => m.ReportsPage),
-  page('/archive', () => import('../modules/archive/ArchivePage'), (m) => m.ArchivePage),
-  page('/systemic', () => import('../modules/systemic/SystemicPage'), (m) => m.SystemicPage),
-  page('/accountability', () => import('../modules/accountability/AccountabilityPage'), (m) => m.AccountabilityPage),
-  page('/knowledge/:id?', () => import('../modules/knowledge/KnowledgePage'), (m) => m.KnowledgePage),
-  page('/process', () => import('../modules/case/ProcessPage'), (m) => m.ProcessPage),
-  page('/admin', () => import('../modules/admin/AdminPage'), (m) => m.AdminPage),
+  page(
+    '/workbench',
+    () => import('../modules/workbench/WorkbenchPage'),
+    (m) => m.WorkbenchPage,
+  ),
+  page(
+    '/intake',
+    () => import('../modules/intake/IntakePage'),
+    (m) => m.IntakePage,
+  ),
+  page(
+    '/queues/:queue',
+    () => import('../modules/queues/QueuePage'),
+    (m) => m.QueuePage,
+  ),
+  page(
+    '/duties',
+    () => import('../modules/duties/MyDutiesPage'),
+    (m) => m.MyDutiesPage,
+  ),
+  page(
+    '/cases/:id',
+    () => import('../modules/case/CasePage'),
+    (m) => m.CasePage,
+  ),
+  page(
+    '/followup',
+    () => import('../modules/followup/FollowUpPage'),
+    (m) => m.FollowUpPage,
+  ),
+  page(
+    '/dashboard',
+    () => import('../modules/dashboard/DashboardPage'),
+    (m) => m.DashboardPage,
+  ),
+  page(
+    '/reports',
+    () => import('../modules/reports/ReportsPage'),
+    (m) => m.ReportsPage,
+  ),
+  page(
+    '/archive',
+    () => import('../modules/archive/ArchivePage'),
+    (m) => m.ArchivePage,
+  ),
+  page(
+    '/systemic',
+    () => import('../modules/systemic/SystemicPage'),
+    (m) => m.SystemicPage,
+  ),
+  page(
+    '/accountability',
+    () => import('../modules/accountability/AccountabilityPage'),
+    (m) => m.AccountabilityPage,
+  ),
+  page(
+    '/knowledge/:id?',
+    () => import('../modules/knowledge/KnowledgePage'),
+    (m) => m.KnowledgePage,
+  ),
+  page(
+    '/process',
+    () => import('../modules/case/ProcessPage'),
+    (m) => m.ProcessPage,
+  ),
+  page(
+    '/admin',
+    () => import('../modules/admin/AdminPage'),
+    (m) => m.AdminPage,
+  ),
 ];
 
 /** The sign-in page (every path while signed out). */
-export const LOGIN: Page = page('/login', () => import('../modules/auth/LoginPage'), (m) => m.LoginPage);
+export const LOGIN: Page = page(
+  '/login',
+  () => import('../modules/auth/LoginPage'),
+  (m) => m.LoginPage,
+);
 
 /** The page every signed-in visit starts on (`/`, `/login` and unknown paths lead there). */
 export const HOME = '/workbench';

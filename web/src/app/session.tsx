@@ -132,13 +132,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [me, loading, signIn, signOut, signOutEverywhere, mustChangePassword, passwordChanged],
   );
   // Until a reset password is changed, the console is only the change-password form.
-  return <SessionContext.Provider value={value}>{me && mustChangePassword ? (
+  return (
+    <SessionContext.Provider value={value}>
+      {me && mustChangePassword ? (
         <Suspense fallback={<LoadingLine />}>
           <MustChangePassword />
         </Suspense>
       ) : (
         children
-      )}</SessionContext.Provider>;
+      )}
+    </SessionContext.Provider>
+  );
 }
 
 export function LookupsProvider({ children }: { children: ReactNode }) {

@@ -36,7 +36,8 @@ export function CaseDuties({ caseId, version, files }: { caseId: string; version
   }, [caseId]);
   useEffect(() => void load(), [load, version]);
   if (!duties.length) return null;
-  const mine = (d: Duty) => !!me && (d.owner.userId === me.id || (!!d.owner.role && (me.roles as string[]).includes(d.owner.role)) || (!!d.owner.departmentCode && me.managerOf.includes(d.owner.departmentCode)) || (me.roles as string[]).includes('specialist'));
+  const mine = (d: Duty) =>
+    !!me && (d.owner.userId === me.id || (!!d.owner.role && (me.roles as string[]).includes(d.owner.role)) || (!!d.owner.departmentCode && me.managerOf.includes(d.owner.departmentCode)) || (me.roles as string[]).includes('specialist'));
   return (
     <Card title={t('duty.caseTitle')} size="small" style={{ marginTop: 8 }} data-testid="case-duties">
       <List
@@ -46,7 +47,15 @@ export function CaseDuties({ caseId, version, files }: { caseId: string; version
           <List.Item
             data-testid="case-duty"
             data-code={d.code}
-            actions={d.status === 'open' && mine(d) ? [<Button key="c" size="small" type="primary" onClick={() => setCompleting(d)} data-testid="duty-complete">{t('duty.complete')}</Button>] : []}
+            actions={
+              d.status === 'open' && mine(d)
+                ? [
+                    <Button key="c" size="small" type="primary" onClick={() => setCompleting(d)} data-testid="duty-complete">
+                      {t('duty.complete')}
+                    </Button>,
+                  ]
+                : []
+            }
           >
             <Space direction="vertical" size={0}>
               <Space wrap>

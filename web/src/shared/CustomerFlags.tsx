@@ -62,7 +62,13 @@ export function CustomerFlags({ caseId, malicious }: { caseId: string; malicious
           data-testid="customer-flag"
           message={t('customerFlag.flagged')}
           description={t('customerFlag.detail', { reason: f.reason, by: f.setBy, at: formatDate(f.setAt), until: f.expiresAt ? formatDate(f.expiresAt) : t('customerFlag.untilLifted') })}
-          action={mayLift ? <Button size="small" onClick={() => setAsking({ kind: 'lift', flag: f })} data-testid="customer-flag-lift">{t('customerFlag.lift')}</Button> : undefined}
+          action={
+            mayLift ? (
+              <Button size="small" onClick={() => setAsking({ kind: 'lift', flag: f })} data-testid="customer-flag-lift">
+                {t('customerFlag.lift')}
+              </Button>
+            ) : undefined
+          }
         />
       ))}
       {maySet && (
@@ -72,7 +78,14 @@ export function CustomerFlags({ caseId, malicious }: { caseId: string; malicious
           </Button>
         </Space>
       )}
-      <Modal open={!!asking} title={asking?.kind === 'lift' ? t('customerFlag.lift') : t('customerFlag.set')} onCancel={() => setAsking(null)} onOk={() => void submit()} okButtonProps={{ disabled: reason.trim().length < 2, ...({ 'data-testid': 'customer-flag-ok' } as Record<string, string>) }} destroyOnHidden>
+      <Modal
+        open={!!asking}
+        title={asking?.kind === 'lift' ? t('customerFlag.lift') : t('customerFlag.set')}
+        onCancel={() => setAsking(null)}
+        onOk={() => void submit()}
+        okButtonProps={{ disabled: reason.trim().length < 2, ...({ 'data-testid': 'customer-flag-ok' } as Record<string, string>) }}
+        destroyOnHidden
+      >
         <Input.TextArea autoFocus rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('customerFlag.reason')} data-testid="customer-flag-reason" />
         {asking?.kind === 'set' && <Alert type="info" showIcon style={{ marginTop: 8 }} message={t('customerFlag.setHint')} />}
         {problem && <Alert type="error" showIcon style={{ marginTop: 8 }} message={problem} />}

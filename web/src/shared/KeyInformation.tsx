@@ -57,7 +57,9 @@ export function MarkedText({ text, marks }: { text: string; marks: KeyMark[] }) 
     if (m.start > at) parts.push(<Fragment key={`t${i}`}>{text.slice(at, m.start)}</Fragment>);
     parts.push(
       <Tooltip key={`m${i}`} title={pick(m.why)}>
-        <mark className={`kesu-key kesu-key-${m.kind}`} data-kind={m.kind}>{text.slice(m.start, m.end)}</mark>
+        <mark className={`kesu-key kesu-key-${m.kind}`} data-kind={m.kind}>
+          {text.slice(m.start, m.end)}
+        </mark>
       </Tooltip>,
     );
     at = m.end;

@@ -40,7 +40,10 @@ export function RelatedCases({ caseId }: { caseId: string }) {
         <div key={p.id} data-testid="related-problem" style={{ marginBottom: 6 }}>
           <Tag color={p.state === 'verified' ? 'green' : p.overdue ? 'red' : 'orange'}>{t(`problem.state.${p.state}`)}</Tag>
           <Link to="/systemic">{p.title}</Link>
-          <Typography.Text type="secondary"> · {t('problem.owner')}: {p.owner.name} · {t('problem.due')}: {p.dueDate}</Typography.Text>
+          <Typography.Text type="secondary">
+            {' '}
+            · {t('problem.owner')}: {p.owner.name} · {t('problem.due')}: {p.dueDate}
+          </Typography.Text>
         </div>
       ))}
       <List
@@ -50,7 +53,9 @@ export function RelatedCases({ caseId }: { caseId: string }) {
           <List.Item data-testid="related-case">
             <Space wrap size={4}>
               <Link to={`/cases/${c.id}`}>{c.number}</Link>
-              <Typography.Text ellipsis style={{ maxWidth: 320 }}>{c.title}</Typography.Text>
+              <Typography.Text ellipsis style={{ maxWidth: 320 }}>
+                {c.title}
+              </Typography.Text>
               {c.reasons.map((r) => (
                 <Tag key={r.reason + (r.detail ?? '')} color={r.reason === 'customer' ? 'blue' : r.reason === 'reference' ? 'purple' : 'gold'}>
                   {t(`related.reason.${r.reason}`)}

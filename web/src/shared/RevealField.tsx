@@ -62,7 +62,11 @@ export function RevealField({ caseId, field, masked, revealable }: { caseId: str
             <Input.TextArea autoFocus rows={3} maxLength={500} data-testid="reveal-reason" />
           </Form.Item>
         </Form>
-        {banner && <p style={{ color: '#cf1322' }} data-testid="reveal-error">{banner}</p>}
+        {banner && (
+          <p style={{ color: '#cf1322' }} data-testid="reveal-error">
+            {banner}
+          </p>
+        )}
       </Modal>
     </Space>
   );

@@ -26,7 +26,12 @@ export function ScriptPanel({ steps, situations = [], vars, active, testId }: { 
       <span>
         {i !== null && <Typography.Text type="secondary">{i + 1}. </Typography.Text>}
         <b>{pick(s.title)}</b>
-        {s.hint && <Typography.Text type="secondary" style={{ fontSize: 12 }}> — {pick(s.hint)}</Typography.Text>}
+        {s.hint && (
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {' '}
+            — {pick(s.hint)}
+          </Typography.Text>
+        )}
       </span>
     ),
     children: s.lines.map((l, j) => (

@@ -94,12 +94,7 @@ export function MyAbsences() {
           { title: t('absence.standIn'), render: (_v, a) => a.standInName ?? '—' },
           {
             title: t('absence.handovers'),
-            render: (_v, a) =>
-              a.handovers.length ? (
-                <Typography.Text type="secondary">{a.handovers.map((h) => `${h.number ?? '—'} → ${h.standInName ?? t('absence.nobody')}`).join('；')}</Typography.Text>
-              ) : (
-                '—'
-              ),
+            render: (_v, a) => (a.handovers.length ? <Typography.Text type="secondary">{a.handovers.map((h) => `${h.number ?? '—'} → ${h.standInName ?? t('absence.nobody')}`).join('；')}</Typography.Text> : '—'),
           },
           {
             title: '',

@@ -46,7 +46,11 @@ export function AccountabilityPage() {
   const preset_ = (p: Exclude<Preset, 'custom'>) => presetPeriod(p, today ? dayjs(today) : undefined);
   const [period, setPeriod] = useState<Period>(() => preset_('thisMonth'));
   useEffect(() => {
-    if (today && preset !== 'custom') setPeriod((cur) => { const next = presetPeriod(preset, dayjs(today)); return cur.from === next.from && cur.to === next.to ? cur : next; });
+    if (today && preset !== 'custom')
+      setPeriod((cur) => {
+        const next = presetPeriod(preset, dayjs(today));
+        return cur.from === next.from && cur.to === next.to ? cur : next;
+      });
     // Only when the zone's today becomes known or changes, not on every preset click (those set it themselves).
   }, [today]);
   const [tab, setTab] = useState<'people' | 'departments' | 'entries'>('entries');
@@ -62,10 +66,7 @@ export function AccountabilityPage() {
     setLoading(true);
     try {
       const query = { from: period.from, to: period.to, ...(person ? { person: person.id } : {}), ...(department ? { department } : {}) };
-      const [c, e] = await Promise.all([
-        ok(api.GET('/api/v1/accountability/scorecards', { params: { query: { from: period.from, to: period.to } } })),
-        ok(api.GET('/api/v1/accountability/entries', { params: { query } })),
-      ]);
+      const [c, e] = await Promise.all([ok(api.GET('/api/v1/accountability/scorecards', { params: { query: { from: period.from, to: period.to } } })), ok(api.GET('/api/v1/accountability/entries', { params: { query } }))]);
       setCards(c);
       setEntries(e);
     } catch (err) {
@@ -234,7 +235,17 @@ export function AccountabilityPage() {
               key: 'entries',
               label: t('accountability.entries'),
               children: wide ? (
-                <Table<Entry> rowKey="id" size="small" loading={loading} dataSource={entries ?? []} columns={entryColumns} pagination={{ pageSize: 20, hideOnSinglePage: true }} scroll={{ x: 'max-content' }} locale={{ emptyText: <Empty description={t('accountability.none')} /> }} data-testid="entries" />
+                <Table<Entry>
+                  rowKey="id"
+                  size="small"
+                  loading={loading}
+                  dataSource={entries ?? []}
+                  columns={entryColumns}
+                  pagination={{ pageSize: 20, hideOnSinglePage: true }}
+                  scroll={{ x: 'max-content' }}
+                  locale={{ emptyText: <Empty description={t('accountability.none')} /> }}
+                  data-testid="entries"
+                />
               ) : (
                 entryList
               ),
@@ -299,7 +310,11 @@ export function AccountabilityPage() {
               children: (
                 <div>
                   <Typography.Text strong>{t(`accountability.status.${h.step}`)}</Typography.Text> · {h.actorName} · {formatDateTime(h.at)}
-                  {h.amount !== null && <div>{t('accountability.amount')}: {formatMoney(h.amount)}</div>}
+                  {h.amount !== null && (
+                    <div>
+                      {t('accountability.amount')}: {formatMoney(h.amount)}
+                    </div>
+                  )}
                   {h.reason && <div>{h.reason}</div>}
                 </div>
               ),
@@ -341,7 +356,18 @@ function StepDialog({ step, entry, onClose, onDone }: { step: Step; entry: Entry
   };
 
   return (
-    <Modal open title={t(`accountability.step.${step}`)} onCancel={onClose} onOk={() => void submit()} okText={t(`accountability.step.${step}`)} cancelText={t('common.cancel')} confirmLoading={busy} okButtonProps={{ 'data-testid': 'step-submit' } as never} data-testid="step-dialog" destroyOnHidden>
+    <Modal
+      open
+      title={t(`accountability.step.${step}`)}
+      onCancel={onClose}
+      onOk={() => void submit()}
+      okText={t(`accountability.step.${step}`)}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      okButtonProps={{ 'data-testid': 'step-submit' } as never}
+      data-testid="step-dialog"
+      destroyOnHidden
+    >
       <Typography.Paragraph type="secondary">
         {pick(entry.ruleName) || entry.ruleCode} · {entry.personName ?? entry.departmentCode} · {t('accountability.points')} {entry.points} · {t('accountability.amount')} {amountText(entry)}
       </Typography.Paragraph>
@@ -349,10 +375,7 @@ function StepDialog({ step, entry, onClose, onDone }: { step: Step; entry: Entry
       <Form form={form} layout="vertical" initialValues={{ outcome: 'overturned' }}>
         {step === 'decide' && (
           <Form.Item name="outcome" label={t('accountability.outcome')}>
-            <Radio.Group
-              options={(['upheld', 'overturned'] as const).map((o) => ({ value: o, label: t(`accountability.status.${o}`) }))}
-              optionType="button"
-            />
+            <Radio.Group options={(['upheld', 'overturned'] as const).map((o) => ({ value: o, label: t(`accountability.status.${o}`) }))} optionType="button" />
           </Form.Item>
         )}
         {askAmount && (

@@ -70,14 +70,27 @@ export function CalendarTab() {
           {origin && <Tag>{t(`calendar.origin.${origin}`)}</Tag>}
         </Space>
       }
-      extra={has('admin') && (
-        <Upload accept=".json" showUploadList={false} beforeUpload={(f) => { void upload(f); return false; }}>
-          <Button icon={<UploadOutlined />}>{t('calendar.upload', { year })}</Button>
-        </Upload>
-      )}
+      extra={
+        has('admin') && (
+          <Upload
+            accept=".json"
+            showUploadList={false}
+            beforeUpload={(f) => {
+              void upload(f);
+              return false;
+            }}
+          >
+            <Button icon={<UploadOutlined />}>{t('calendar.upload', { year })}</Button>
+          </Upload>
+        )
+      }
       styles={{ body: { padding: 8 } }}
     >
-      {policy && <Typography.Paragraph type="secondary">{t('calendar.policy', { zone: policy.calendar.timeZone, holidays: policy.calendar.holidays, hours: policy.calendar.workingHours.map((h) => `${h.start}–${h.end}`).join(', ') })}</Typography.Paragraph>}
+      {policy && (
+        <Typography.Paragraph type="secondary">
+          {t('calendar.policy', { zone: policy.calendar.timeZone, holidays: policy.calendar.holidays, hours: policy.calendar.workingHours.map((h) => `${h.start}–${h.end}`).join(', ') })}
+        </Typography.Paragraph>
+      )}
       {error && <Alert type="error" showIcon message={t('form.notSaved')} description={<span style={{ whiteSpace: 'pre-wrap' }}>{error}</span>} style={{ marginBottom: 8 }} />}
       {days === null ? (
         <Alert type="warning" showIcon message={t('calendar.noData', { year })} />

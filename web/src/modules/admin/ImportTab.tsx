@@ -40,7 +40,13 @@ export function ImportTab() {
   // Poll the job while it runs.
   useEffect(() => {
     if (!job || job.status !== 'running') return;
-    const timer = setTimeout(() => void fetchJob(job.id).then(setJob).catch((e: Error) => setBanner(e.message)), 500);
+    const timer = setTimeout(
+      () =>
+        void fetchJob(job.id)
+          .then(setJob)
+          .catch((e: Error) => setBanner(e.message)),
+      500,
+    );
     return () => clearTimeout(timer);
   }, [job]);
   useEffect(() => {
@@ -83,8 +89,20 @@ export function ImportTab() {
         <Typography.Paragraph type="secondary">{t('import.hint')}</Typography.Paragraph>
         <Form form={form} layout="vertical" initialValues={{ source: 'paste' }}>
           <Form.Item label={t('import.file')} required validateStatus={fileError ? 'error' : undefined} help={fileError ?? undefined}>
-            <Upload accept=".xlsx,.csv" maxCount={1} beforeUpload={(f) => { setFile(f); setJob(null); return false; }} onRemove={() => setFile(null)} fileList={file ? [{ uid: 'ledger', name: file.name, status: 'done' }] : []}>
-              <Button icon={<UploadOutlined />} data-testid="import-file">{t('import.chooseFile')}</Button>
+            <Upload
+              accept=".xlsx,.csv"
+              maxCount={1}
+              beforeUpload={(f) => {
+                setFile(f);
+                setJob(null);
+                return false;
+              }}
+              onRemove={() => setFile(null)}
+              fileList={file ? [{ uid: 'ledger', name: file.name, status: 'done' }] : []}
+            >
+              <Button icon={<UploadOutlined />} data-testid="import-file">
+                {t('import.chooseFile')}
+              </Button>
             </Upload>
           </Form.Item>
           <Form.Item name="source" label={t('import.mapping')}>
@@ -102,14 +120,27 @@ export function ImportTab() {
           )}
           {source === 'upload' && (
             <Form.Item name="mapping" label={t('import.uploadMapping')}>
-              <Upload accept=".yaml,.yml,.json" maxCount={1} beforeUpload={(f) => { setMappingFile(f); return false; }} onRemove={() => setMappingFile(null)} fileList={mappingFile ? [{ uid: 'mapping', name: mappingFile.name, status: 'done' }] : []}>
+              <Upload
+                accept=".yaml,.yml,.json"
+                maxCount={1}
+                beforeUpload={(f) => {
+                  setMappingFile(f);
+                  return false;
+                }}
+                onRemove={() => setMappingFile(null)}
+                fileList={mappingFile ? [{ uid: 'mapping', name: mappingFile.name, status: 'done' }] : []}
+              >
                 <Button icon={<UploadOutlined />}>{t('import.chooseMapping')}</Button>
               </Upload>
             </Form.Item>
           )}
           <Space wrap>
-            <Button onClick={() => void start(true)} loading={busy} disabled={job?.status === 'running'} data-testid="import-dry">{t('import.dryRun')}</Button>
-            <Button type="primary" onClick={() => void start(false)} loading={busy} disabled={!dryClean} data-testid="import-run">{t('import.run')}</Button>
+            <Button onClick={() => void start(true)} loading={busy} disabled={job?.status === 'running'} data-testid="import-dry">
+              {t('import.dryRun')}
+            </Button>
+            <Button type="primary" onClick={() => void start(false)} loading={busy} disabled={!dryClean} data-testid="import-run">
+              {t('import.run')}
+            </Button>
           </Space>
         </Form>
         {banner && <Alert style={{ marginTop: 8 }} type="error" showIcon message={banner} data-testid="import-error" />}

@@ -98,7 +98,16 @@ export function DepartmentsTab() {
     });
   };
   return (
-    <Card extra={isAdmin && <Button type="primary" onClick={() => open('new')} data-testid="new-department">{t('dept.new')}</Button>} styles={{ body: { padding: 8 } }}>
+    <Card
+      extra={
+        isAdmin && (
+          <Button type="primary" onClick={() => open('new')} data-testid="new-department">
+            {t('dept.new')}
+          </Button>
+        )
+      }
+      styles={{ body: { padding: 8 } }}
+    >
       <Alert type="info" showIcon style={{ marginBottom: 8 }} message={t('dept.policyNote', { version: policy ? `${policy.id}@${policy.version}` : '—' })} />
       <Table<Dept>
         size="small"
@@ -110,7 +119,16 @@ export function DepartmentsTab() {
         onRow={(d) => ({ 'data-testid': `dept-row-${d.code}`, 'data-active': String(d.active !== false), style: d.active === false ? { opacity: 0.55 } : undefined }) as React.HTMLAttributes<HTMLElement>}
         columns={[
           { title: t('admin.code'), dataIndex: 'code', width: 140 },
-          { title: t('admin.deptName'), dataIndex: 'name', width: 160, render: (n, d) => <>{pick(n)} {d.active === false && <Tag data-testid="dept-inactive">{t('dept.inactive')}</Tag>}</> },
+          {
+            title: t('admin.deptName'),
+            dataIndex: 'name',
+            width: 160,
+            render: (n, d) => (
+              <>
+                {pick(n)} {d.active === false && <Tag data-testid="dept-inactive">{t('dept.inactive')}</Tag>}
+              </>
+            ),
+          },
           { title: t('dept.head'), dataIndex: 'head', width: 110, render: (h?: string) => headName(h) },
           { title: t('admin.members'), key: 'members', render: (_: unknown, d: Dept) => staff.filter((u) => u.departmentCode === d.code).map((u) => <Tag key={u.id}>{u.name}</Tag>) },
           { title: t('admin.managers'), key: 'managers', width: 120, render: (_: unknown, d: Dept) => joinList(staff.filter((u) => u.managerOf.includes(d.code)).map((u) => u.name)) || '—' },
@@ -123,13 +141,21 @@ export function DepartmentsTab() {
                   width: 240,
                   render: (_: unknown, d: Dept) => (
                     <Space size={4} wrap>
-                      <Button size="small" type="link" onClick={() => open(d)} data-testid={`dept-edit-${d.code}`}>{t('account.edit')}</Button>
+                      <Button size="small" type="link" onClick={() => open(d)} data-testid={`dept-edit-${d.code}`}>
+                        {t('account.edit')}
+                      </Button>
                       {d.active === false ? (
-                        <Button size="small" type="link" onClick={() => setActive(d, true)} data-testid={`dept-reactivate-${d.code}`}>{t('dept.reactivate')}</Button>
+                        <Button size="small" type="link" onClick={() => setActive(d, true)} data-testid={`dept-reactivate-${d.code}`}>
+                          {t('dept.reactivate')}
+                        </Button>
                       ) : (
-                        <Button size="small" type="link" danger onClick={() => setActive(d, false)} data-testid={`dept-deactivate-${d.code}`}>{t('dept.deactivate')}</Button>
+                        <Button size="small" type="link" danger onClick={() => setActive(d, false)} data-testid={`dept-deactivate-${d.code}`}>
+                          {t('dept.deactivate')}
+                        </Button>
                       )}
-                      <Button size="small" type="link" danger onClick={() => remove(d)} data-testid={`dept-delete-${d.code}`}>{t('dept.delete')}</Button>
+                      <Button size="small" type="link" danger onClick={() => remove(d)} data-testid={`dept-delete-${d.code}`}>
+                        {t('dept.delete')}
+                      </Button>
                     </Space>
                   ),
                 },

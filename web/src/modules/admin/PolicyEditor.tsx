@@ -130,22 +130,25 @@ export function PolicyEditor({ onOpenCalendar, onChanges }: { onOpenCalendar: ()
   const openCalendar = onOpenCalendar;
   return (
     <DraftContext.Provider value={draftApi}>
-      <Card
-        size="small"
-        data-testid="policy-editor"
-        title={<span style={{ whiteSpace: 'normal' }}>{t('policyEditor.title', { key: activeKey })}</span>}
-      >
+      <Card size="small" data-testid="policy-editor" title={<span style={{ whiteSpace: 'normal' }}>{t('policyEditor.title', { key: activeKey })}</span>}>
         <Space wrap style={{ marginBottom: 8 }}>
           <Badge count={changes.length} size="small" color="blue">
-            <Button type="primary" disabled={changes.length === 0 || !clean} onClick={() => setReviewing(true)} data-testid="pe-review">{t('policyEditor.review')}</Button>
+            <Button type="primary" disabled={changes.length === 0 || !clean} onClick={() => setReviewing(true)} data-testid="pe-review">
+              {t('policyEditor.review')}
+            </Button>
           </Badge>
-          <Button disabled={changes.length === 0} onClick={() => setDraft(structuredClone(policy) as unknown as Doc)} data-testid="pe-discard">{t('policyEditor.discard')}</Button>
+          <Button disabled={changes.length === 0} onClick={() => setDraft(structuredClone(policy) as unknown as Doc)} data-testid="pe-discard">
+            {t('policyEditor.discard')}
+          </Button>
         </Space>
         <div data-testid="pe-status" data-state={changes.length === 0 ? 'unchanged' : checking ? 'checking' : checkError ? 'error' : problems.length ? 'problems' : 'valid'} style={{ marginBottom: 8 }}>
           {changes.length === 0 ? (
             <Typography.Text type="secondary">{t('policyEditor.unchanged')}</Typography.Text>
           ) : checking ? (
-            <Space><Spin size="small" /><Typography.Text type="secondary">{t('policyEditor.checking')}</Typography.Text></Space>
+            <Space>
+              <Spin size="small" />
+              <Typography.Text type="secondary">{t('policyEditor.checking')}</Typography.Text>
+            </Space>
           ) : checkError ? (
             <Alert type="warning" showIcon message={checkError} />
           ) : problems.length ? (
@@ -160,7 +163,14 @@ export function PolicyEditor({ onOpenCalendar, onChanges }: { onOpenCalendar: ()
                     const s = sectionOf(p.path);
                     return (
                       <li key={i}>
-                        {s ? <Typography.Link onClick={() => setTab(s)}><code>{p.path || '—'}</code></Typography.Link> : <code>{p.path || '—'}</code>} — {pick(p.message)}
+                        {s ? (
+                          <Typography.Link onClick={() => setTab(s)}>
+                            <code>{p.path || '—'}</code>
+                          </Typography.Link>
+                        ) : (
+                          <code>{p.path || '—'}</code>
+                        )}{' '}
+                        — {pick(p.message)}
                       </li>
                     );
                   })}
@@ -168,37 +178,63 @@ export function PolicyEditor({ onOpenCalendar, onChanges }: { onOpenCalendar: ()
               }
             />
           ) : (
-            <Typography.Text type="success"><CheckCircleOutlined /> {t('policyEditor.valid', { count: changes.length })}</Typography.Text>
+            <Typography.Text type="success">
+              <CheckCircleOutlined /> {t('policyEditor.valid', { count: changes.length })}
+            </Typography.Text>
           )}
         </div>
         <Form layout="vertical" component={false}>
-        <Tabs
-          activeKey={tab}
-          onChange={setTab}
-          size="small"
-          items={[
-            ...SECTIONS.map(({ key, fields, Body }) => {
-              const n = fields.reduce((sum, f) => sum + problemsBelow(problems, [f]), 0);
-              return { key, label: <span data-testid={`pe-tab-${key}`}>{t(`policyEditor.section.${key}`)}{n > 0 && <Badge count={n} size="small" style={{ marginInlineStart: 4 }} />}</span>, children: <Body /> };
-            }),
-            {
-              key: CALENDAR.key,
-              label: (() => {
-                const n = problemsBelow(problems, [...CALENDAR.fields]);
-                return <span data-testid="pe-tab-calendar">{t('policyEditor.section.calendar')}{n > 0 && <Badge count={n} size="small" style={{ marginInlineStart: 4 }} />}</span>;
-              })(),
-              children: <CalendarSection onOpenCalendar={openCalendar} />,
-            },
-          ]}
-        />
+          <Tabs
+            activeKey={tab}
+            onChange={setTab}
+            size="small"
+            items={[
+              ...SECTIONS.map(({ key, fields, Body }) => {
+                const n = fields.reduce((sum, f) => sum + problemsBelow(problems, [f]), 0);
+                return {
+                  key,
+                  label: (
+                    <span data-testid={`pe-tab-${key}`}>
+                      {t(`policyEditor.section.${key}`)}
+                      {n > 0 && <Badge count={n} size="small" style={{ marginInlineStart: 4 }} />}
+                    </span>
+                  ),
+                  children: <Body />,
+                };
+              }),
+              {
+                key: CALENDAR.key,
+                label: (() => {
+                  const n = problemsBelow(problems, [...CALENDAR.fields]);
+                  return (
+                    <span data-testid="pe-tab-calendar">
+                      {t('policyEditor.section.calendar')}
+                      {n > 0 && <Badge count={n} size="small" style={{ marginInlineStart: 4 }} />}
+                    </span>
+                  );
+                })(),
+                children: <CalendarSection onOpenCalendar={openCalendar} />,
+              },
+            ]}
+          />
         </Form>
       </Card>
-      {reviewing && <ReviewDialog changes={changes} draft={draft} basedOn={activeKey!} version={policy.version} used={(history ?? []).map((v) => v.version)} onClose={() => setReviewing(false)} onPublished={async (key) => {
-        setReviewing(false);
-        void message.success(t('policyEditor.published', { key }));
-        await reload();
-        await loadHistory();
-      }} />}
+      {reviewing && (
+        <ReviewDialog
+          changes={changes}
+          draft={draft}
+          basedOn={activeKey!}
+          version={policy.version}
+          used={(history ?? []).map((v) => v.version)}
+          onClose={() => setReviewing(false)}
+          onPublished={async (key) => {
+            setReviewing(false);
+            void message.success(t('policyEditor.published', { key }));
+            await reload();
+            await loadHistory();
+          }}
+        />
+      )}
       <PolicyHistory versions={history} />
     </DraftContext.Provider>
   );
@@ -265,8 +301,12 @@ function ReviewDialog({ changes, draft, basedOn, version, used, onClose, onPubli
       title={t('policyEditor.reviewTitle', { count: changes.length, key: basedOn })}
       onCancel={onClose}
       footer={[
-        <Button key="back" onClick={onClose}>{t('policyEditor.backToForms')}</Button>,
-        <Button key="publish" type="primary" loading={busy} disabled={!label.trim()} onClick={() => void publish()} data-testid="pe-publish">{t('policyEditor.publish')}</Button>,
+        <Button key="back" onClick={onClose}>
+          {t('policyEditor.backToForms')}
+        </Button>,
+        <Button key="publish" type="primary" loading={busy} disabled={!label.trim()} onClick={() => void publish()} data-testid="pe-publish">
+          {t('policyEditor.publish')}
+        </Button>,
       ]}
     >
       <Table
@@ -278,18 +318,49 @@ function ReviewDialog({ changes, draft, basedOn, version, used, onClose, onPubli
         data-testid="pe-diff"
         onRow={(c) => ({ 'data-testid': 'pe-change', 'data-path': c.path }) as HTMLAttributes<HTMLElement>}
         columns={[
-          { title: t('policyEditor.field'), key: 'path', render: (_: unknown, c: Change) => <div><div>{where(c.path)}</div><Typography.Text type="secondary" style={{ fontSize: 12 }}><code>{c.path}</code></Typography.Text></div> },
+          {
+            title: t('policyEditor.field'),
+            key: 'path',
+            render: (_: unknown, c: Change) => (
+              <div>
+                <div>{where(c.path)}</div>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  <code>{c.path}</code>
+                </Typography.Text>
+              </div>
+            ),
+          },
           { title: t('policyEditor.before'), key: 'before', render: (_: unknown, c: Change) => <span data-testid="pe-before">{show(c.before, c.path)}</span> },
           { title: t('policyEditor.after'), key: 'after', render: (_: unknown, c: Change) => <span data-testid="pe-after">{show(c.after, c.path)}</span> },
         ]}
       />
       <div style={{ marginTop: 12 }}>
-        <label htmlFor="pe-version-label"><Typography.Text strong>{t('policyEditor.versionLabel')}</Typography.Text></label>
+        <label htmlFor="pe-version-label">
+          <Typography.Text strong>{t('policyEditor.versionLabel')}</Typography.Text>
+        </label>
         <Input id="pe-version-label" value={label} onChange={(e) => setLabel(e.target.value.trim())} status={labelError ? 'error' : undefined} style={{ maxWidth: 320, display: 'block', marginTop: 4 }} />
-        <Typography.Text type={labelError ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>{labelError ? labelError.message : t('policyEditor.versionHint')}</Typography.Text>
+        <Typography.Text type={labelError ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>
+          {labelError ? labelError.message : t('policyEditor.versionHint')}
+        </Typography.Text>
       </div>
       {errors.filter((e) => e !== labelError).length > 0 && (
-        <Alert type="error" showIcon style={{ marginTop: 8 }} data-testid="pe-publish-error" message={<ul style={{ margin: 0, paddingLeft: 16 }}>{errors.filter((e) => e !== labelError).map((e, i) => <li key={i}>{e.path && <code>{e.path}</code>} {e.message}</li>)}</ul>} />
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginTop: 8 }}
+          data-testid="pe-publish-error"
+          message={
+            <ul style={{ margin: 0, paddingLeft: 16 }}>
+              {errors
+                .filter((e) => e !== labelError)
+                .map((e, i) => (
+                  <li key={i}>
+                    {e.path && <code>{e.path}</code>} {e.message}
+                  </li>
+                ))}
+            </ul>
+          }
+        />
       )}
     </Modal>
   );
@@ -308,8 +379,25 @@ function PolicyHistory({ versions }: { versions: Version[] | null }) {
         scroll={{ x: true }}
         data-testid="pe-history"
         columns={[
-          { title: t('policyEditor.version'), dataIndex: 'key', render: (k: string, v: Version) => <Space size={4}><code>{k}</code>{v.active && <Tag color="success" data-testid="pe-history-active">{t('policyEditor.active')}</Tag>}</Space> },
-          { title: t('policyEditor.publishedBy'), key: 'by', render: (_: unknown, v: Version) => (v.publishedBy ? `${v.publishedBy.name} (${v.publishedBy.username})` : <Typography.Text type="secondary">{t('policyEditor.system')}</Typography.Text>) },
+          {
+            title: t('policyEditor.version'),
+            dataIndex: 'key',
+            render: (k: string, v: Version) => (
+              <Space size={4}>
+                <code>{k}</code>
+                {v.active && (
+                  <Tag color="success" data-testid="pe-history-active">
+                    {t('policyEditor.active')}
+                  </Tag>
+                )}
+              </Space>
+            ),
+          },
+          {
+            title: t('policyEditor.publishedBy'),
+            key: 'by',
+            render: (_: unknown, v: Version) => (v.publishedBy ? `${v.publishedBy.name} (${v.publishedBy.username})` : <Typography.Text type="secondary">{t('policyEditor.system')}</Typography.Text>),
+          },
           { title: t('policyEditor.publishedAt'), key: 'at', render: (_: unknown, v: Version) => formatDateTime(v.publishedAt ?? v.createdAt) },
           { title: t('policyEditor.via'), dataIndex: 'via', render: (via: Version['via']) => t(`policyEditor.viaKind.${via ?? 'system'}`) },
         ]}

@@ -28,7 +28,8 @@ export function PolicyTab({ onEdit }: { onEdit?: () => void }) {
   const extensionStages = (stages: NonNullable<NonNullable<typeof policy.extension>['stages']>) =>
     stages.map((st, i) => (
       <div key={i}>
-        {i + 1}. {[formatPolicyDuration(st.max), st.special ? t('action.f.special') : '', st.grades ? joinList(st.grades.map(gradeName)) : '', st.categories ? st.categories.join(', ') : ''].filter(Boolean).join(' / ')} · {levelName(st.approvalLevel)}
+        {i + 1}. {[formatPolicyDuration(st.max), st.special ? t('action.f.special') : '', st.grades ? joinList(st.grades.map(gradeName)) : '', st.categories ? st.categories.join(', ') : ''].filter(Boolean).join(' / ')} ·{' '}
+        {levelName(st.approvalLevel)}
       </div>
     ));
 
@@ -60,14 +61,40 @@ export function PolicyTab({ onEdit }: { onEdit?: () => void }) {
   return (
     <Row gutter={8}>
       <Col xs={24} lg={16}>
-        <Card title={`${pick(policy.name)} · ${policy.id}@${policy.version}`} extra={onEdit && has('admin') && <Button type="primary" ghost onClick={onEdit} data-testid="policy-edit">{t('policyEditor.editInForms')}</Button>} styles={{ body: { padding: 8 } }} data-testid="policy-view">
+        <Card
+          title={`${pick(policy.name)} · ${policy.id}@${policy.version}`}
+          extra={
+            onEdit &&
+            has('admin') && (
+              <Button type="primary" ghost onClick={onEdit} data-testid="policy-edit">
+                {t('policyEditor.editInForms')}
+              </Button>
+            )
+          }
+          styles={{ body: { padding: 8 } }}
+          data-testid="policy-view"
+        >
           {policy.source && (
             // The policy author's notes (seeds, assumptions), in the author's words: folded away.
             <Collapse
               ghost
               size="small"
               data-testid="policy-source"
-              items={[{ key: 'source', label: <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('policy.sourceDetail')}</Typography.Text>, children: <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: 0, whiteSpace: 'pre-wrap' }} data-user-content>{policy.source}</Typography.Paragraph> }]}
+              items={[
+                {
+                  key: 'source',
+                  label: (
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {t('policy.sourceDetail')}
+                    </Typography.Text>
+                  ),
+                  children: (
+                    <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: 0, whiteSpace: 'pre-wrap' }} data-user-content>
+                      {policy.source}
+                    </Typography.Paragraph>
+                  ),
+                },
+              ]}
             />
           )}
           <Typography.Title level={5}>{t('policy.grades')}</Typography.Title>
@@ -83,16 +110,20 @@ export function PolicyTab({ onEdit }: { onEdit?: () => void }) {
               { title: t('policy.directToManager'), dataIndex: 'directToManager', render: (v: boolean) => (v ? t('common.yes') : ''), width: 80 },
             ]}
           />
-          <Typography.Title level={5} style={{ marginTop: 12 }}>{t('policy.tiers')}</Typography.Title>
+          <Typography.Title level={5} style={{ marginTop: 12 }}>
+            {t('policy.tiers')}
+          </Typography.Title>
           <Typography.Paragraph>
-            {policy.escalation.tiers.map((x) => <Tag key={x.level}>{t('case.tier', { tier: x.level, name: pick(x.name) })}</Tag>)}
+            {policy.escalation.tiers.map((x) => (
+              <Tag key={x.level}>{t('case.tier', { tier: x.level, name: pick(x.name) })}</Tag>
+            ))}
             {policy.escalation.escalateEvery && <Typography.Text type="secondary"> · {t('policy.escalateEvery', { d: formatPolicyDuration(policy.escalation.escalateEvery) })}</Typography.Text>}
           </Typography.Paragraph>
           <Typography.Title level={5}>{t('policy.approval')}</Typography.Title>
           <ul style={{ marginTop: 0 }}>
             {policy.approval.rules.map((r, i) => (
               <li key={i}>
-                {[(r.grades ? joinList(r.grades.map(gradeName)) : ''), r.minAmount !== undefined ? t('policy.minAmount', { amount: r.minAmount }) : ''].filter(Boolean).join(' + ') || t('policy.any')} → {levelName(r.level)}
+                {[r.grades ? joinList(r.grades.map(gradeName)) : '', r.minAmount !== undefined ? t('policy.minAmount', { amount: r.minAmount }) : ''].filter(Boolean).join(' + ') || t('policy.any')} → {levelName(r.level)}
               </li>
             ))}
           </ul>
@@ -104,22 +135,45 @@ export function PolicyTab({ onEdit }: { onEdit?: () => void }) {
               </Tag>
             ))}
           </Typography.Paragraph>
-          <Descriptions size="small" column={{ xs: 1, md: 2 }} bordered items={[
-            { key: 'fw', label: t('policy.followUpWindow'), children: formatPolicyDuration(policy.followUp.window) },
-            { key: 'fm', label: t('policy.followUpMethods'), children: joinList(policy.followUp.methods.map((m) => t(`method.${m}`))) },
-            { key: 'fr', label: t('policy.retries'), children: policy.followUp.retries.map(formatPolicyDuration).join(' → ') || '—' },
-            { key: 'ext', label: t('policy.extension'), children: !policy.extension ? '—' : policy.extension.stages ? extensionStages(policy.extension.stages) : `${formatPolicyDuration(policy.extension.max)} / ${formatPolicyDuration(policy.extension.specialMax)} · ${levelName(policy.extension.approvalLevel ?? '')}` },
-            { key: 'cal', label: t('policy.calendar'), children: `${policy.calendar.timeZone} · ${policy.calendar.workingHours.map((h) => `${h.start}–${h.end}`).join(', ')}` },
-            { key: 'ret', label: t('policy.retention'), children: policy.retention ? t('policy.days', { count: policy.retention.defaultDays }) : '—' },
-            { key: 'unsat', label: t('policy.unsatisfied'), children: t('policy.maxCycles', { count: policy.unsatisfied.maxCycles }) },
-            { key: 'scripts', label: t('policy.scripts'), children: `${policy.scripts?.phone.length ?? 0} / ${policy.scripts?.situations.length ?? 0} / ${policy.scripts?.followUp.length ?? 0}` },
-          ]} />
+          <Descriptions
+            size="small"
+            column={{ xs: 1, md: 2 }}
+            bordered
+            items={[
+              { key: 'fw', label: t('policy.followUpWindow'), children: formatPolicyDuration(policy.followUp.window) },
+              { key: 'fm', label: t('policy.followUpMethods'), children: joinList(policy.followUp.methods.map((m) => t(`method.${m}`))) },
+              { key: 'fr', label: t('policy.retries'), children: policy.followUp.retries.map(formatPolicyDuration).join(' → ') || '—' },
+              {
+                key: 'ext',
+                label: t('policy.extension'),
+                children: !policy.extension
+                  ? '—'
+                  : policy.extension.stages
+                    ? extensionStages(policy.extension.stages)
+                    : `${formatPolicyDuration(policy.extension.max)} / ${formatPolicyDuration(policy.extension.specialMax)} · ${levelName(policy.extension.approvalLevel ?? '')}`,
+              },
+              { key: 'cal', label: t('policy.calendar'), children: `${policy.calendar.timeZone} · ${policy.calendar.workingHours.map((h) => `${h.start}–${h.end}`).join(', ')}` },
+              { key: 'ret', label: t('policy.retention'), children: policy.retention ? t('policy.days', { count: policy.retention.defaultDays }) : '—' },
+              { key: 'unsat', label: t('policy.unsatisfied'), children: t('policy.maxCycles', { count: policy.unsatisfied.maxCycles }) },
+              { key: 'scripts', label: t('policy.scripts'), children: `${policy.scripts?.phone.length ?? 0} / ${policy.scripts?.situations.length ?? 0} / ${policy.scripts?.followUp.length ?? 0}` },
+            ]}
+          />
         </Card>
       </Col>
       <Col xs={24} lg={8}>
         <Card title={t('policy.upload')} styles={{ body: { padding: 8 } }}>
-          <Upload.Dragger accept=".yaml,.yml,.json" showUploadList={false} beforeUpload={(f) => { void read(f); return false; }} data-testid="policy-upload">
-            <p><UploadOutlined style={{ fontSize: 24 }} /></p>
+          <Upload.Dragger
+            accept=".yaml,.yml,.json"
+            showUploadList={false}
+            beforeUpload={(f) => {
+              void read(f);
+              return false;
+            }}
+            data-testid="policy-upload"
+          >
+            <p>
+              <UploadOutlined style={{ fontSize: 24 }} />
+            </p>
             <p>{t('policy.dropHere')}</p>
           </Upload.Dragger>
           {fileError && <Alert type="error" showIcon message={fileError} style={{ marginTop: 8 }} data-testid="policy-file-error" />}
@@ -130,11 +184,31 @@ export function PolicyTab({ onEdit }: { onEdit?: () => void }) {
               showIcon
               data-testid="policy-problems"
               message={t('policy.problems', { count: problems.length, file: file.name })}
-              description={<ol style={{ paddingLeft: 16, margin: 0 }}>{problems.map((p, i) => <li key={i}><code>{p.path}</code> — {pick(p.message, locale)}</li>)}</ol>}
+              description={
+                <ol style={{ paddingLeft: 16, margin: 0 }}>
+                  {problems.map((p, i) => (
+                    <li key={i}>
+                      <code>{p.path}</code> — {pick(p.message, locale)}
+                    </li>
+                  ))}
+                </ol>
+              }
             />
           )}
           {file && problems && problems.length === 0 && (
-            <Alert style={{ marginTop: 8 }} type="success" showIcon message={t('policy.valid', { file: file.name })} action={has('admin') && <Button type="primary" onClick={() => void activate()}>{t('policy.activate')}</Button>} />
+            <Alert
+              style={{ marginTop: 8 }}
+              type="success"
+              showIcon
+              message={t('policy.valid', { file: file.name })}
+              action={
+                has('admin') && (
+                  <Button type="primary" onClick={() => void activate()}>
+                    {t('policy.activate')}
+                  </Button>
+                )
+              }
+            />
           )}
         </Card>
       </Col>

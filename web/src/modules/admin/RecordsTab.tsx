@@ -85,7 +85,15 @@ export function RecordsTab() {
           ]}
         />
       </Card>
-      <Card title={t('records.preview')} extra={<Button onClick={() => void load()} data-testid="preview-refresh">{t('records.refresh')}</Button>} styles={{ body: { padding: 8 } }}>
+      <Card
+        title={t('records.preview')}
+        extra={
+          <Button onClick={() => void load()} data-testid="preview-refresh">
+            {t('records.refresh')}
+          </Button>
+        }
+        styles={{ body: { padding: 8 } }}
+      >
         {preview && (
           <>
             <Typography.Paragraph type="secondary" data-testid="preview-summary">
@@ -146,7 +154,9 @@ function SetHold({ onDone }: { onDone: () => Promise<void> }) {
   };
   return (
     <>
-      <Button type="primary" onClick={() => setOpen(true)} data-testid="hold-new">{t('records.setHold')}</Button>
+      <Button type="primary" onClick={() => setOpen(true)} data-testid="hold-new">
+        {t('records.setHold')}
+      </Button>
       <Modal open={open} title={t('records.setHold')} onCancel={() => setOpen(false)} onOk={() => void submit()} confirmLoading={busy} okButtonProps={{ ...({ 'data-testid': 'hold-ok' } as Record<string, string>) }} destroyOnHidden>
         <Form form={form} layout="vertical" initialValues={{ scope: 'case', contactKind: 'phone' }} preserve={false}>
           <Form.Item name="scope" label={t('records.scope')}>
@@ -209,7 +219,9 @@ function LiftHold({ hold, onDone }: { hold: Hold; onDone: () => Promise<void> })
   };
   return (
     <>
-      <Button size="small" danger onClick={() => setOpen(true)} data-testid="hold-lift">{t('records.lift')}</Button>
+      <Button size="small" danger onClick={() => setOpen(true)} data-testid="hold-lift">
+        {t('records.lift')}
+      </Button>
       <Modal open={open} title={t('records.lift')} onCancel={() => setOpen(false)} onOk={() => void submit()} confirmLoading={busy} okButtonProps={{ ...({ 'data-testid': 'lift-ok' } as Record<string, string>) }} destroyOnHidden>
         <Typography.Paragraph>{hold.reason}</Typography.Paragraph>
         <Form form={form} layout="vertical" preserve={false}>

@@ -160,7 +160,16 @@ export function UsersTab() {
   const depts = (policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name), disabled: d.active === false }));
   const levels = (policy?.approval.levels ?? []).map((l) => ({ value: l.code, label: pick(l.name) }));
   return (
-    <Card extra={has('admin') && <Button type="primary" onClick={() => setOpen(true)} data-testid="new-user">{t('admin.newUser')}</Button>} styles={{ body: { padding: 8 } }}>
+    <Card
+      extra={
+        has('admin') && (
+          <Button type="primary" onClick={() => setOpen(true)} data-testid="new-user">
+            {t('admin.newUser')}
+          </Button>
+        )
+      }
+      styles={{ body: { padding: 8 } }}
+    >
       <Table<User>
         size="small"
         rowKey="id"
@@ -174,7 +183,19 @@ export function UsersTab() {
           { title: t('field.department'), dataIndex: 'departmentCode', width: 120, render: (v: string | null) => deptName(v) },
           { title: t('admin.managerOf'), dataIndex: 'managerOf', width: 120, render: (v: string[]) => joinList(v.map(deptName)) || '—' },
           { title: t('admin.approvalLevels'), dataIndex: 'approvalLevels', width: 140, render: (v: string[]) => joinList(v.map(levelName)) || '—' },
-          { title: t('admin.active'), dataIndex: 'active', width: 80, render: (v: boolean) => (v ? t('common.yes') : <Tag color="default" data-testid="user-inactive">{t('account.inactive')}</Tag>) },
+          {
+            title: t('admin.active'),
+            dataIndex: 'active',
+            width: 80,
+            render: (v: boolean) =>
+              v ? (
+                t('common.yes')
+              ) : (
+                <Tag color="default" data-testid="user-inactive">
+                  {t('account.inactive')}
+                </Tag>
+              ),
+          },
           ...(has('admin')
             ? [
                 {
@@ -183,12 +204,28 @@ export function UsersTab() {
                   width: 230,
                   render: (_: unknown, u: User) => (
                     <Space size={4} wrap>
-                      <Button size="small" type="link" onClick={() => startEdit(u)} data-testid={`user-edit-${u.username}`}>{t('account.edit')}</Button>
-                      <Button size="small" type="link" onClick={() => { resetForm.resetFields(); setResetting(u); }} data-testid={`user-reset-${u.username}`}>{t('account.resetPassword')}</Button>
+                      <Button size="small" type="link" onClick={() => startEdit(u)} data-testid={`user-edit-${u.username}`}>
+                        {t('account.edit')}
+                      </Button>
+                      <Button
+                        size="small"
+                        type="link"
+                        onClick={() => {
+                          resetForm.resetFields();
+                          setResetting(u);
+                        }}
+                        data-testid={`user-reset-${u.username}`}
+                      >
+                        {t('account.resetPassword')}
+                      </Button>
                       {u.active ? (
-                        <Button size="small" type="link" danger onClick={() => deactivate(u)} data-testid={`user-deactivate-${u.username}`}>{t('account.deactivate')}</Button>
+                        <Button size="small" type="link" danger onClick={() => deactivate(u)} data-testid={`user-deactivate-${u.username}`}>
+                          {t('account.deactivate')}
+                        </Button>
                       ) : (
-                        <Button size="small" type="link" onClick={() => void reactivate(u)} data-testid={`user-reactivate-${u.username}`}>{t('account.reactivate')}</Button>
+                        <Button size="small" type="link" onClick={() => void reactivate(u)} data-testid={`user-reactivate-${u.username}`}>
+                          {t('account.reactivate')}
+                        </Button>
                       )}
                     </Space>
                   ),
@@ -198,7 +235,16 @@ export function UsersTab() {
         ]}
         onRow={(u) => ({ 'data-testid': `user-row-${u.username}`, 'data-active': String(u.active), style: u.active ? undefined : { opacity: 0.55 } }) as React.HTMLAttributes<HTMLElement>}
       />
-      <Modal open={!!editing} title={t('account.editTitle', { name: editing?.name ?? '' })} onCancel={() => setEditing(null)} onOk={() => void saveEdit()} okText={t('common.save')} cancelText={t('common.cancel')} okButtonProps={{ 'data-testid': 'edit-user-save' } as Record<string, string>} forceRender>
+      <Modal
+        open={!!editing}
+        title={t('account.editTitle', { name: editing?.name ?? '' })}
+        onCancel={() => setEditing(null)}
+        onOk={() => void saveEdit()}
+        okText={t('common.save')}
+        cancelText={t('common.cancel')}
+        okButtonProps={{ 'data-testid': 'edit-user-save' } as Record<string, string>}
+        forceRender
+      >
         <Form form={editForm} layout="vertical" name="edituser">
           <Form.Item name="name" label={t('admin.name')} rules={[{ required: true, message: t('form.required') }]}>
             <Input />
@@ -213,7 +259,16 @@ export function UsersTab() {
           {editBanner.length > 0 && <Alert type="error" showIcon message={t('form.notSaved')} description={editBanner.join('\n')} data-testid="form-banner" />}
         </Form>
       </Modal>
-      <Modal open={!!resetting} title={t('account.resetTitle', { name: resetting?.name ?? '' })} onCancel={() => setResetting(null)} onOk={() => void saveReset()} okText={t('account.resetPassword')} cancelText={t('common.cancel')} okButtonProps={{ 'data-testid': 'reset-password-save' } as Record<string, string>} forceRender>
+      <Modal
+        open={!!resetting}
+        title={t('account.resetTitle', { name: resetting?.name ?? '' })}
+        onCancel={() => setResetting(null)}
+        onOk={() => void saveReset()}
+        okText={t('account.resetPassword')}
+        cancelText={t('common.cancel')}
+        okButtonProps={{ 'data-testid': 'reset-password-save' } as Record<string, string>}
+        forceRender
+      >
         <Typography.Paragraph type="secondary">{t('account.resetHint')}</Typography.Paragraph>
         <Form form={resetForm} layout="vertical" name="resetpassword">
           <Form.Item name="password" label={t('account.temporaryPassword')} extra={t('account.rule')} rules={[{ required: true, message: t('form.required') }]}>

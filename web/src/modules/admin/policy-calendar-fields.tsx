@@ -63,7 +63,9 @@ export function WorkingHours({ base = ['calendar'], inherit }: { base?: Path; in
             <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('policyEditor.remove')} onClick={() => removeAt(i)} disabled={!inherit && periods.length <= 1} style={{ marginTop: 30 }} />
           </Space>
         ))}
-        <Button size="small" icon={<PlusOutlined />} onClick={() => api.set(path, [...periods, { start: '', end: '' }])} data-testid={base.length === 1 ? 'pe-add-period' : `pe-${base.join('-')}-add-period`}>{t('policyEditor.addPeriod')}</Button>
+        <Button size="small" icon={<PlusOutlined />} onClick={() => api.set(path, [...periods, { start: '', end: '' }])} data-testid={base.length === 1 ? 'pe-add-period' : `pe-${base.join('-')}-add-period`}>
+          {t('policyEditor.addPeriod')}
+        </Button>
       </div>
     </Field>
   );

@@ -19,17 +19,31 @@ export function CalendarSection({ onOpenCalendar }: { onOpenCalendar: () => void
     <div data-testid="pe-section-calendar">
       <Card size="small" style={{ marginBottom: 8 }}>
         <Row gutter={12}>
-          <Col xs={24} md={8}><TextField path={['calendar', 'timeZone']} label={t('policyEditor.timeZone')} /></Col>
-          <Col xs={24} md={8}><TextField path={['calendar', 'holidays']} label={t('policyEditor.holidayRegion')} /></Col>
-          <Col xs={24} md={8}><WeekdaysField /></Col>
-          <Col xs={24} md={12}><WorkingHours /></Col>
-          <Col xs={24} md={6}><SelectField path={['calendar', 'counting']} label={t('policyEditor.counting')} options={COUNTING.map((c) => ({ value: c, label: t(`policyEditor.countingMode.${c}`) }))} /></Col>
-          <Col xs={24} md={6}><SelectField path={['calendar', 'periodEnd']} label={t('policyEditor.periodEndsAt')} options={PERIOD_END.map((c) => ({ value: c, label: t(`policyEditor.periodEndMode.${c}`) }))} /></Col>
+          <Col xs={24} md={8}>
+            <TextField path={['calendar', 'timeZone']} label={t('policyEditor.timeZone')} />
+          </Col>
+          <Col xs={24} md={8}>
+            <TextField path={['calendar', 'holidays']} label={t('policyEditor.holidayRegion')} />
+          </Col>
+          <Col xs={24} md={8}>
+            <WeekdaysField />
+          </Col>
+          <Col xs={24} md={12}>
+            <WorkingHours />
+          </Col>
+          <Col xs={24} md={6}>
+            <SelectField path={['calendar', 'counting']} label={t('policyEditor.counting')} options={COUNTING.map((c) => ({ value: c, label: t(`policyEditor.countingMode.${c}`) }))} />
+          </Col>
+          <Col xs={24} md={6}>
+            <SelectField path={['calendar', 'periodEnd']} label={t('policyEditor.periodEndsAt')} options={PERIOD_END.map((c) => ({ value: c, label: t(`policyEditor.periodEndMode.${c}`) }))} />
+          </Col>
         </Row>
       </Card>
       <NamedCalendars />
       <Typography.Paragraph type="secondary">{t('policyEditor.calendarHint')}</Typography.Paragraph>
-      <Button icon={<CalendarOutlined />} onClick={onOpenCalendar} data-testid="pe-open-calendar">{t('policyEditor.openCalendar')}</Button>
+      <Button icon={<CalendarOutlined />} onClick={onOpenCalendar} data-testid="pe-open-calendar">
+        {t('policyEditor.openCalendar')}
+      </Button>
     </div>
   );
 }

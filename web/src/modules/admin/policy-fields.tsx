@@ -84,10 +84,24 @@ export function I18nField({ path, label, multiline, required = true }: { path: P
           return multiline ? (
             <div key={lang} style={{ display: 'flex', gap: 4, alignItems: 'flex-start' }}>
               <Tag style={{ marginTop: 4, width: 52, textAlign: 'center', flex: 'none' }}>{addon}</Tag>
-              <Input.TextArea id={lang === 'zh-CN' ? fieldId(path) : fieldId(p)} aria-label={`${typeof label === 'string' ? label : ''} ${addon}`} value={value} autoSize={{ minRows: 1, maxRows: 6 }} onChange={(e) => change(e.target.value)} />
+              <Input.TextArea
+                id={lang === 'zh-CN' ? fieldId(path) : fieldId(p)}
+                aria-label={`${typeof label === 'string' ? label : ''} ${addon}`}
+                value={value}
+                autoSize={{ minRows: 1, maxRows: 6 }}
+                onChange={(e) => change(e.target.value)}
+              />
             </div>
           ) : (
-            <Input key={lang} id={lang === 'zh-CN' ? fieldId(path) : fieldId(p)} aria-label={`${typeof label === 'string' ? label : ''} ${addon}`} addonBefore={addon} value={value} onChange={(e) => change(e.target.value)} style={{ flex: '1 1 160px', minWidth: 140 }} />
+            <Input
+              key={lang}
+              id={lang === 'zh-CN' ? fieldId(path) : fieldId(p)}
+              aria-label={`${typeof label === 'string' ? label : ''} ${addon}`}
+              addonBefore={addon}
+              value={value}
+              onChange={(e) => change(e.target.value)}
+              style={{ flex: '1 1 160px', minWidth: 140 }}
+            />
           );
         })}
       </div>
@@ -115,8 +129,22 @@ export function DurationField({ path, label, optional }: { path: Path; label: Re
     <Field paths={[path]} label={label}>
       <div style={{ display: 'flex', gap: 4, alignItems: 'center' }}>
         <DurationInput id={fieldId(path)} value={plain} units={units} onChange={(d) => set(path, d === undefined ? (optional ? undefined : '') : `${d}${align}`)} />
-        {align && <Tooltip title={t('policyEditor.aligned')}><Tag>{align}</Tag></Tooltip>}
-        {optional && <Button size="small" type="text" aria-label={t('policyEditor.clear')} icon={<DeleteOutlined />} onClick={() => set(path, undefined)} disabled={text === undefined} style={{ visibility: text === undefined ? 'hidden' : undefined }} />}
+        {align && (
+          <Tooltip title={t('policyEditor.aligned')}>
+            <Tag>{align}</Tag>
+          </Tooltip>
+        )}
+        {optional && (
+          <Button
+            size="small"
+            type="text"
+            aria-label={t('policyEditor.clear')}
+            icon={<DeleteOutlined />}
+            onClick={() => set(path, undefined)}
+            disabled={text === undefined}
+            style={{ visibility: text === undefined ? 'hidden' : undefined }}
+          />
+        )}
       </div>
     </Field>
   );
@@ -127,7 +155,16 @@ export function NumberField({ path, label, min, max, step, scale = 1, suffix }: 
   const v = getIn(draft, path);
   return (
     <Field paths={[path]} label={label}>
-      <InputNumber id={fieldId(path)} value={typeof v === 'number' ? Number((v * scale).toFixed(4)) : null} min={min} max={max} step={step} suffix={suffix} style={{ width: '100%', maxWidth: 130 }} onChange={(n) => set(path, n === null ? undefined : Number((Number(n) / scale).toFixed(6)))} />
+      <InputNumber
+        id={fieldId(path)}
+        value={typeof v === 'number' ? Number((v * scale).toFixed(4)) : null}
+        min={min}
+        max={max}
+        step={step}
+        suffix={suffix}
+        style={{ width: '100%', maxWidth: 130 }}
+        onChange={(n) => set(path, n === null ? undefined : Number((Number(n) / scale).toFixed(6)))}
+      />
     </Field>
   );
 }
@@ -142,7 +179,21 @@ export function SwitchField({ path, label }: { path: Path; label: ReactNode }) {
 }
 
 /** A choice among `options`; `allowClear` removes the field. `multiple`: a list of choices. */
-export function SelectField({ path, label, options, allowClear, multiple, placeholder }: { path: Path; label: ReactNode; options: { value: string; label: string; disabled?: boolean }[]; allowClear?: boolean; multiple?: boolean; placeholder?: string }) {
+export function SelectField({
+  path,
+  label,
+  options,
+  allowClear,
+  multiple,
+  placeholder,
+}: {
+  path: Path;
+  label: ReactNode;
+  options: { value: string; label: string; disabled?: boolean }[];
+  allowClear?: boolean;
+  multiple?: boolean;
+  placeholder?: string;
+}) {
   const { draft, set } = useDraft();
   const v = getIn(draft, path);
   return (

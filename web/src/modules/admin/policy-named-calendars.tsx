@@ -61,16 +61,7 @@ function ClocksField({ code, options }: { code: string; options: { value: string
   const clocks = Array.isArray(v) ? (v as string[]) : [];
   return (
     <Field paths={[path, ...clocks.map((_, i) => [...path, i])]} label={t('policyEditor.calendarClocks')}>
-      <Select<string[]>
-        id={fieldId(path)}
-        mode="multiple"
-        showSearch
-        optionFilterProp="label"
-        value={clocks}
-        options={options}
-        onChange={(next) => set(path, next)}
-        style={{ width: '100%', minWidth: 0 }}
-      />
+      <Select<string[]> id={fieldId(path)} mode="multiple" showSearch optionFilterProp="label" value={clocks} options={options} onChange={(next) => set(path, next)} style={{ width: '100%', minWidth: 0 }} />
     </Field>
   );
 }
@@ -91,17 +82,37 @@ function NamedCalendar({ code }: { code: string }) {
       title={code}
       data-testid={`pe-calendar-${code}`}
       style={{ marginBottom: 8 }}
-      extra={<Button size="small" type="text" danger icon={<DeleteOutlined />} onClick={remove} data-testid={`pe-calendar-${code}-remove`}>{t('policyEditor.remove')}</Button>}
+      extra={
+        <Button size="small" type="text" danger icon={<DeleteOutlined />} onClick={remove} data-testid={`pe-calendar-${code}-remove`}>
+          {t('policyEditor.remove')}
+        </Button>
+      }
     >
       <Row gutter={12}>
-        <Col xs={24} md={8}><CodeField code={code} /></Col>
-        <Col xs={24} md={16}><ClocksField code={code} options={clockChoices} /></Col>
-        <Col xs={24} md={8}><TextField path={[...base, 'timeZone']} label={t('policyEditor.timeZone')} placeholder={t('policyEditor.inherited')} /></Col>
-        <Col xs={24} md={8}><TextField path={[...base, 'holidays']} label={t('policyEditor.holidayRegion')} placeholder={t('policyEditor.inherited')} /></Col>
-        <Col xs={24} md={8}><WeekdaysField base={base} inherit /></Col>
-        <Col xs={24} md={12}><WorkingHours base={base} inherit /></Col>
-        <Col xs={24} md={6}><SelectField path={[...base, 'counting']} label={t('policyEditor.counting')} allowClear placeholder={t('policyEditor.inherited')} options={COUNTING.map((c) => ({ value: c, label: t(`policyEditor.countingMode.${c}`) }))} /></Col>
-        <Col xs={24} md={6}><SelectField path={[...base, 'periodEnd']} label={t('policyEditor.periodEndsAt')} allowClear placeholder={t('policyEditor.inherited')} options={PERIOD_END.map((c) => ({ value: c, label: t(`policyEditor.periodEndMode.${c}`) }))} /></Col>
+        <Col xs={24} md={8}>
+          <CodeField code={code} />
+        </Col>
+        <Col xs={24} md={16}>
+          <ClocksField code={code} options={clockChoices} />
+        </Col>
+        <Col xs={24} md={8}>
+          <TextField path={[...base, 'timeZone']} label={t('policyEditor.timeZone')} placeholder={t('policyEditor.inherited')} />
+        </Col>
+        <Col xs={24} md={8}>
+          <TextField path={[...base, 'holidays']} label={t('policyEditor.holidayRegion')} placeholder={t('policyEditor.inherited')} />
+        </Col>
+        <Col xs={24} md={8}>
+          <WeekdaysField base={base} inherit />
+        </Col>
+        <Col xs={24} md={12}>
+          <WorkingHours base={base} inherit />
+        </Col>
+        <Col xs={24} md={6}>
+          <SelectField path={[...base, 'counting']} label={t('policyEditor.counting')} allowClear placeholder={t('policyEditor.inherited')} options={COUNTING.map((c) => ({ value: c, label: t(`policyEditor.countingMode.${c}`) }))} />
+        </Col>
+        <Col xs={24} md={6}>
+          <SelectField path={[...base, 'periodEnd']} label={t('policyEditor.periodEndsAt')} allowClear placeholder={t('policyEditor.inherited')} options={PERIOD_END.map((c) => ({ value: c, label: t(`policyEditor.periodEndMode.${c}`) }))} />
+        </Col>
       </Row>
     </Card>
   );
@@ -118,11 +129,7 @@ export function NamedCalendars() {
       {Object.keys(all).map((code) => (
         <NamedCalendar key={code} code={code} />
       ))}
-      <AddButton
-        onClick={() => api.set(['calendars', freshCode(all)], { workingWeekdays: [...WEEKDAYS], workingHours: [{ start: '00:00', end: '24:00' }], clocks: [] })}
-        label={t('policyEditor.addCalendar')}
-        testId="pe-add-calendar"
-      />
+      <AddButton onClick={() => api.set(['calendars', freshCode(all)], { workingWeekdays: [...WEEKDAYS], workingHours: [{ start: '00:00', end: '24:00' }], clocks: [] })} label={t('policyEditor.addCalendar')} testId="pe-add-calendar" />
     </div>
   );
 }

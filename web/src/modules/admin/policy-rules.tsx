@@ -17,8 +17,6 @@ import { getIn, type Path } from './policy-draft';
 import { AddButton, CLOCKS, ItemCard, add, codes, items, remove, type Item } from './policy-list-parts';
 import { DurationField, Field, I18nField, SelectField, SwitchField, TextField, fieldId, useDraft } from './policy-fields';
 
-
-
 /** A part of the policy that may be left out (`extension`, a flag): a switch that adds it with `initial` or removes it. */
 function Presence({ path, label, initial, testId }: { path: Path; label: string; initial: () => unknown; testId: string }) {
   const { draft, set } = useDraft();
@@ -62,27 +60,53 @@ export function ExtensionSection() {
             <Segmented
               value={staged ? 'stages' : 'single'}
               data-testid="pe-extension-form"
-              options={[{ value: 'single', label: t('policyEditor.extensionSingle') }, { value: 'stages', label: t('policyEditor.extensionStages') }]}
+              options={[
+                { value: 'single', label: t('policyEditor.extensionSingle') },
+                { value: 'stages', label: t('policyEditor.extensionStages') },
+              ]}
               // The two forms exclude each other (src/domain/policy/schema.ts): switching carries the longest and the level over.
-              onChange={(v) => api.set(['extension'], v === 'stages' ? { stages: [{ max: String(ext.max ?? '3wd'), approvalLevel: String(ext.approvalLevel ?? firstLevel), special: false }] } : { max: String(stages[0]?.max ?? '3wd'), specialMax: String(stages[stages.length - 1]?.max ?? '7wd'), approvalLevel: String(stages[0]?.approvalLevel ?? firstLevel) })}
+              onChange={(v) =>
+                api.set(
+                  ['extension'],
+                  v === 'stages'
+                    ? { stages: [{ max: String(ext.max ?? '3wd'), approvalLevel: String(ext.approvalLevel ?? firstLevel), special: false }] }
+                    : { max: String(stages[0]?.max ?? '3wd'), specialMax: String(stages[stages.length - 1]?.max ?? '7wd'), approvalLevel: String(stages[0]?.approvalLevel ?? firstLevel) },
+                )
+              }
             />
           </Field>
           {!staged ? (
             <Row gutter={12}>
-              <Col xs={24} md={8}><DurationField path={['extension', 'max']} label={t('policyEditor.extensionMax')} /></Col>
-              <Col xs={24} md={8}><DurationField path={['extension', 'specialMax']} label={t('policyEditor.extensionSpecialMax')} /></Col>
-              <Col xs={24} md={8}><SelectField path={['extension', 'approvalLevel']} label={t('policyEditor.extensionLevel')} options={levels} /></Col>
+              <Col xs={24} md={8}>
+                <DurationField path={['extension', 'max']} label={t('policyEditor.extensionMax')} />
+              </Col>
+              <Col xs={24} md={8}>
+                <DurationField path={['extension', 'specialMax']} label={t('policyEditor.extensionSpecialMax')} />
+              </Col>
+              <Col xs={24} md={8}>
+                <SelectField path={['extension', 'approvalLevel']} label={t('policyEditor.extensionLevel')} options={levels} />
+              </Col>
             </Row>
           ) : (
             <>
               {stages.map((_, i) => (
                 <ItemCard key={i} testId={`pe-extension-stage-${i}`} title={t('policyEditor.stageN', { n: i + 1 })} onRemove={stages.length > 1 ? () => remove(api, ['extension', 'stages'], i) : undefined}>
                   <Row gutter={12}>
-                    <Col xs={24} md={8}><DurationField path={['extension', 'stages', i, 'max']} label={t('policyEditor.stageMax')} /></Col>
-                    <Col xs={24} md={8}><SelectField path={['extension', 'stages', i, 'approvalLevel']} label={t('policyEditor.extensionLevel')} options={levels} /></Col>
-                    <Col xs={24} md={8}><SwitchField path={['extension', 'stages', i, 'special']} label={t('policyEditor.stageSpecial')} /></Col>
-                    <Col xs={24} md={12}><SelectField path={['extension', 'stages', i, 'grades']} label={t('policyEditor.ruleGrades')} multiple allowClear options={grades} placeholder={t('policyEditor.allGrades')} /></Col>
-                    <Col xs={24} md={12}><SelectField path={['extension', 'stages', i, 'categories']} label={t('policyEditor.stageCategories')} multiple allowClear options={categories} placeholder={t('policyEditor.allCategories')} /></Col>
+                    <Col xs={24} md={8}>
+                      <DurationField path={['extension', 'stages', i, 'max']} label={t('policyEditor.stageMax')} />
+                    </Col>
+                    <Col xs={24} md={8}>
+                      <SelectField path={['extension', 'stages', i, 'approvalLevel']} label={t('policyEditor.extensionLevel')} options={levels} />
+                    </Col>
+                    <Col xs={24} md={8}>
+                      <SwitchField path={['extension', 'stages', i, 'special']} label={t('policyEditor.stageSpecial')} />
+                    </Col>
+                    <Col xs={24} md={12}>
+                      <SelectField path={['extension', 'stages', i, 'grades']} label={t('policyEditor.ruleGrades')} multiple allowClear options={grades} placeholder={t('policyEditor.allGrades')} />
+                    </Col>
+                    <Col xs={24} md={12}>
+                      <SelectField path={['extension', 'stages', i, 'categories']} label={t('policyEditor.stageCategories')} multiple allowClear options={categories} placeholder={t('policyEditor.allCategories')} />
+                    </Col>
                   </Row>
                 </ItemCard>
               ))}
@@ -106,8 +130,12 @@ export function ValiditySection() {
       {reasons.map((r, i) => (
         <ItemCard key={i} testId={`pe-reason-${i}`} title={`${i + 1}. ${pick(r.name as Record<string, string>) || String(r.code ?? '')}`} onRemove={reasons.length > 1 ? () => remove(api, path, i) : undefined}>
           <Row gutter={12}>
-            <Col xs={24} md={6}><TextField path={[...path, i, 'code']} label={t('policyEditor.code')} /></Col>
-            <Col xs={24} md={18}><I18nField path={[...path, i, 'name']} label={t('policyEditor.name')} /></Col>
+            <Col xs={24} md={6}>
+              <TextField path={[...path, i, 'code']} label={t('policyEditor.code')} />
+            </Col>
+            <Col xs={24} md={18}>
+              <I18nField path={[...path, i, 'name']} label={t('policyEditor.name')} />
+            </Col>
           </Row>
         </ItemCard>
       ))}
@@ -128,8 +156,12 @@ export function GradeRiseSection() {
       {rises.map((_, i) => (
         <ItemCard key={i} testId={`pe-rise-${i}`} title={`${i + 1}`} onRemove={() => remove(api, ['gradeRise'], i)}>
           <Row gutter={12}>
-            <Col xs={24} md={12}><DurationField path={['gradeRise', i, 'after']} label={t('policyEditor.riseAfter')} /></Col>
-            <Col xs={24} md={12}><SelectField path={['gradeRise', i, 'to']} label={t('policyEditor.riseTo')} options={grades} /></Col>
+            <Col xs={24} md={12}>
+              <DurationField path={['gradeRise', i, 'after']} label={t('policyEditor.riseAfter')} />
+            </Col>
+            <Col xs={24} md={12}>
+              <SelectField path={['gradeRise', i, 'to']} label={t('policyEditor.riseTo')} options={grades} />
+            </Col>
           </Row>
         </ItemCard>
       ))}
@@ -153,7 +185,9 @@ export function FlagsSection() {
         {vicious && (
           <>
             <Row gutter={12}>
-              <Col xs={24} md={8}><SelectField path={['flags', 'vicious', 'minGrade']} label={t('policyEditor.viciousMinGrade')} options={grades} /></Col>
+              <Col xs={24} md={8}>
+                <SelectField path={['flags', 'vicious', 'minGrade']} label={t('policyEditor.viciousMinGrade')} options={grades} />
+              </Col>
             </Row>
             <Typography.Text strong>{t('policyEditor.flagLimits')}</Typography.Text>
             <Limits path={['flags', 'vicious', 'limits']} />
@@ -167,8 +201,12 @@ export function FlagsSection() {
             <Typography.Text strong>{t('policyEditor.flagLimits')}</Typography.Text>
             <Limits path={['flags', 'emergency', 'limits']} />
             <Row gutter={12}>
-              <Col xs={24} md={12}><DurationField path={['flags', 'emergency', 'escalateEvery']} label={t('policyEditor.escalateEvery')} optional /></Col>
-              <Col xs={24} md={12}><SelectField path={['flags', 'emergency', 'calendar']} label={t('policyEditor.emergencyCalendar')} options={calendars} allowClear placeholder={t('policyEditor.mainCalendar')} /></Col>
+              <Col xs={24} md={12}>
+                <DurationField path={['flags', 'emergency', 'escalateEvery']} label={t('policyEditor.escalateEvery')} optional />
+              </Col>
+              <Col xs={24} md={12}>
+                <SelectField path={['flags', 'emergency', 'calendar']} label={t('policyEditor.emergencyCalendar')} options={calendars} allowClear placeholder={t('policyEditor.mainCalendar')} />
+              </Col>
             </Row>
           </>
         )}
@@ -203,17 +241,25 @@ export function ScriptsSection() {
         return (
           <ItemCard key={`${which}-${i}`} testId={`pe-step-${i}`} title={`${i + 1}. ${pick(s.title as Record<string, string>) || String(s.code ?? '')}`} onRemove={() => remove(api, path, i)}>
             <Row gutter={12}>
-              <Col xs={24} md={6}><TextField path={[...path, i, 'code']} label={t('policyEditor.code')} /></Col>
-              <Col xs={24} md={18}><I18nField path={[...path, i, 'title']} label={t('policyEditor.stepTitle')} /></Col>
+              <Col xs={24} md={6}>
+                <TextField path={[...path, i, 'code']} label={t('policyEditor.code')} />
+              </Col>
+              <Col xs={24} md={18}>
+                <I18nField path={[...path, i, 'title']} label={t('policyEditor.stepTitle')} />
+              </Col>
             </Row>
             <I18nField path={[...path, i, 'hint']} label={t('policyEditor.stepHint')} required={false} />
             {lines.map((_, j) => (
               <div key={j} style={{ display: 'flex', gap: 4, alignItems: 'flex-start' }}>
-                <div style={{ flex: 1, minWidth: 0 }}><I18nField path={[...path, i, 'lines', j]} label={t('policyEditor.lineN', { n: j + 1 })} multiline /></div>
+                <div style={{ flex: 1, minWidth: 0 }}>
+                  <I18nField path={[...path, i, 'lines', j]} label={t('policyEditor.lineN', { n: j + 1 })} multiline />
+                </div>
                 <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('policyEditor.remove')} onClick={() => remove(api, [...path, i, 'lines'], j)} disabled={lines.length <= 1} style={{ marginTop: 30 }} />
               </div>
             ))}
-            <Button size="small" icon={<PlusOutlined />} onClick={() => add(api, [...path, i, 'lines'], { 'zh-CN': '' })} data-testid={`pe-add-line-${i}`}>{t('policyEditor.addLine')}</Button>
+            <Button size="small" icon={<PlusOutlined />} onClick={() => add(api, [...path, i, 'lines'], { 'zh-CN': '' })} data-testid={`pe-add-line-${i}`}>
+              {t('policyEditor.addLine')}
+            </Button>
           </ItemCard>
         );
       })}

@@ -24,8 +24,6 @@ const METHODS = Object.keys({ phone: 1, sms: 1, email: 1, survey: 1, visit: 1 } 
 const LEVELS = Object.keys({ very_satisfied: 1, satisfied: 1, neutral: 1, unsatisfied: 1 } satisfies Record<Level, 1>) as Level[];
 const TEMPLATES = Object.keys({ acknowledgement: 1, delay_notice: 1, promise_earlier: 1, answer: 1, survey_invitation: 1, closure: 1, invalid_explanation: 1, overdue_notice: 1 } satisfies Record<Template, 1>) as Template[];
 
-
-
 export function GradesSection() {
   const { t } = useTranslation();
   const api = useDraft();
@@ -36,10 +34,18 @@ export function GradesSection() {
       {grades.map((g, i) => (
         <ItemCard key={i} testId={`pe-grade-${i}`} title={`${i + 1}. ${pick(g.name as Record<string, string>) || String(g.code ?? '')}`} onRemove={grades.length > 1 ? () => remove(api, ['grades'], i) : undefined}>
           <Row gutter={12}>
-            <Col xs={24} md={5}><TextField path={['grades', i, 'code']} label={t('policyEditor.code')} /></Col>
-            <Col xs={24} md={13}><I18nField path={['grades', i, 'name']} label={t('policyEditor.name')} /></Col>
-            <Col xs={12} md={3}><NumberField path={['grades', i, 'warnAt']} label={t('policy.warnAt')} scale={100} min={1} max={99} suffix="%" /></Col>
-            <Col xs={12} md={3}><SwitchField path={['grades', i, 'directToManager']} label={t('policy.directToManager')} /></Col>
+            <Col xs={24} md={5}>
+              <TextField path={['grades', i, 'code']} label={t('policyEditor.code')} />
+            </Col>
+            <Col xs={24} md={13}>
+              <I18nField path={['grades', i, 'name']} label={t('policyEditor.name')} />
+            </Col>
+            <Col xs={12} md={3}>
+              <NumberField path={['grades', i, 'warnAt']} label={t('policy.warnAt')} scale={100} min={1} max={99} suffix="%" />
+            </Col>
+            <Col xs={12} md={3}>
+              <SwitchField path={['grades', i, 'directToManager']} label={t('policy.directToManager')} />
+            </Col>
           </Row>
           {/* The five clocks side by side, wrapping where the screen ends. */}
           <div style={{ display: 'flex', flexWrap: 'wrap', columnGap: 16 }}>
@@ -69,10 +75,18 @@ export function CategoriesSection() {
       {cats.map((c, i) => (
         <ItemCard key={i} testId={`pe-category-${i}`} title={`${pick(c.name as Record<string, string>) || String(c.code ?? '')}`} onRemove={cats.length > 1 ? () => remove(api, ['categories'], i) : undefined}>
           <Row gutter={12}>
-            <Col xs={24} md={4}><TextField path={['categories', i, 'code']} label={t('policyEditor.code')} /></Col>
-            <Col xs={24} md={12}><I18nField path={['categories', i, 'name']} label={t('policyEditor.name')} /></Col>
-            <Col xs={12} md={3}><TextField path={['categories', i, 'group']} label={t('policyEditor.group')} /></Col>
-            <Col xs={12} md={5}><SelectField path={['categories', i, 'department']} label={t('policyEditor.routeTo')} options={depts} allowClear placeholder={t('policy.specialistRoutes')} /></Col>
+            <Col xs={24} md={4}>
+              <TextField path={['categories', i, 'code']} label={t('policyEditor.code')} />
+            </Col>
+            <Col xs={24} md={12}>
+              <I18nField path={['categories', i, 'name']} label={t('policyEditor.name')} />
+            </Col>
+            <Col xs={12} md={3}>
+              <TextField path={['categories', i, 'group']} label={t('policyEditor.group')} />
+            </Col>
+            <Col xs={12} md={5}>
+              <SelectField path={['categories', i, 'department']} label={t('policyEditor.routeTo')} options={depts} allowClear placeholder={t('policy.specialistRoutes')} />
+            </Col>
           </Row>
         </ItemCard>
       ))}
@@ -81,7 +95,13 @@ export function CategoriesSection() {
         <Card size="small" title={t('policyEditor.majorRouting')}>
           <Row gutter={12}>
             <Col xs={24} md={12}>
-              <Field paths={[['routing', 'majorTo'], ['routing', 'majorTo', 'approvalLevel']]} label={t('policyEditor.majorTo')}>
+              <Field
+                paths={[
+                  ['routing', 'majorTo'],
+                  ['routing', 'majorTo', 'approvalLevel'],
+                ]}
+                label={t('policyEditor.majorTo')}
+              >
                 <Select
                   id={fieldId(['routing', 'majorTo'])}
                   value={majorValue}
@@ -93,7 +113,9 @@ export function CategoriesSection() {
                 />
               </Field>
             </Col>
-            <Col xs={24} md={12}><SelectField path={['routing', 'majorDepartment']} label={t('policyEditor.majorDepartment')} options={depts} allowClear /></Col>
+            <Col xs={24} md={12}>
+              <SelectField path={['routing', 'majorDepartment']} label={t('policyEditor.majorDepartment')} options={depts} allowClear />
+            </Col>
           </Row>
         </Card>
       </Space>
@@ -108,11 +130,21 @@ export function FollowUpSection() {
   return (
     <div data-testid="pe-section-followUp">
       <Row gutter={12}>
-        <Col xs={24} md={6}><SwitchField path={['followUp', 'required']} label={t('policyEditor.followUpRequired')} /></Col>
-        <Col xs={24} md={9}><DurationField path={['followUp', 'window']} label={t('policy.followUpWindow')} /></Col>
-        <Col xs={24} md={9}><SwitchField path={['followUp', 'closeWhenUnreachable']} label={t('policyEditor.closeWhenUnreachable')} /></Col>
-        <Col xs={24} md={12}><SelectField path={['followUp', 'methods']} label={t('policy.followUpMethods')} multiple options={METHODS.map((m) => ({ value: m, label: t(`method.${m}`) }))} /></Col>
-        <Col xs={24} md={12}><SelectField path={['followUp', 'acceptedLevels']} label={t('policyEditor.acceptedLevels')} multiple options={LEVELS.map((m) => ({ value: m, label: t(`satisfaction.${m}`) }))} /></Col>
+        <Col xs={24} md={6}>
+          <SwitchField path={['followUp', 'required']} label={t('policyEditor.followUpRequired')} />
+        </Col>
+        <Col xs={24} md={9}>
+          <DurationField path={['followUp', 'window']} label={t('policy.followUpWindow')} />
+        </Col>
+        <Col xs={24} md={9}>
+          <SwitchField path={['followUp', 'closeWhenUnreachable']} label={t('policyEditor.closeWhenUnreachable')} />
+        </Col>
+        <Col xs={24} md={12}>
+          <SelectField path={['followUp', 'methods']} label={t('policy.followUpMethods')} multiple options={METHODS.map((m) => ({ value: m, label: t(`method.${m}`) }))} />
+        </Col>
+        <Col xs={24} md={12}>
+          <SelectField path={['followUp', 'acceptedLevels']} label={t('policyEditor.acceptedLevels')} multiple options={LEVELS.map((m) => ({ value: m, label: t(`satisfaction.${m}`) }))} />
+        </Col>
       </Row>
       <Typography.Text strong>{t('policy.retries')}</Typography.Text>
       <Row gutter={12}>
@@ -120,7 +152,19 @@ export function FollowUpSection() {
           <Col key={i} xs={24} md={8}>
             <Space align="start">
               <DurationField path={['followUp', 'retries', i]} label={t('policyEditor.retryN', { n: i + 1 })} />
-              <Button type="text" danger aria-label={t('policyEditor.remove')} icon={<DeleteOutlined />} style={{ marginTop: 30 }} onClick={() => api.set(['followUp', 'retries'], retries.filter((__, j) => j !== i))} />
+              <Button
+                type="text"
+                danger
+                aria-label={t('policyEditor.remove')}
+                icon={<DeleteOutlined />}
+                style={{ marginTop: 30 }}
+                onClick={() =>
+                  api.set(
+                    ['followUp', 'retries'],
+                    retries.filter((__, j) => j !== i),
+                  )
+                }
+              />
             </Space>
           </Col>
         ))}
@@ -128,8 +172,12 @@ export function FollowUpSection() {
       <AddButton label={t('policyEditor.addRetry')} onClick={() => api.set(['followUp', 'retries'], [...retries, '24h'])} />
       <Card size="small" title={t('policy.unsatisfied')} style={{ marginTop: 12 }}>
         <Row gutter={12}>
-          <Col xs={24} md={12}><SwitchField path={['unsatisfied', 'escalateTier']} label={t('policyEditor.escalateTier')} /></Col>
-          <Col xs={24} md={12}><NumberField path={['unsatisfied', 'maxCycles']} label={t('policyEditor.maxCycles')} min={1} step={1} /></Col>
+          <Col xs={24} md={12}>
+            <SwitchField path={['unsatisfied', 'escalateTier']} label={t('policyEditor.escalateTier')} />
+          </Col>
+          <Col xs={24} md={12}>
+            <NumberField path={['unsatisfied', 'maxCycles']} label={t('policyEditor.maxCycles')} min={1} step={1} />
+          </Col>
         </Row>
       </Card>
     </div>
@@ -147,10 +195,18 @@ export function EscalationSection() {
       {tiers.map((x, i) => (
         <ItemCard key={i} title={t('case.tier', { tier: x.level, name: pick(x.name as Record<string, string>) })} onRemove={tiers.length > 1 ? () => remove(api, ['escalation', 'tiers'], i) : undefined}>
           <Row gutter={12}>
-            <Col xs={12} md={3}><NumberField path={['escalation', 'tiers', i, 'level']} label={t('policyEditor.tierLevel')} min={1} step={1} /></Col>
-            <Col xs={24} md={11}><I18nField path={['escalation', 'tiers', i, 'name']} label={t('policyEditor.name')} /></Col>
-            <Col xs={12} md={5}><SelectField path={['escalation', 'tiers', i, 'role']} label={t('policyEditor.tierRoleLabel')} options={TIER_ROLES.map((r) => ({ value: r, label: t(`policyEditor.tierRole.${r}`) }))} /></Col>
-            <Col xs={24} md={5}><SelectField path={['escalation', 'tiers', i, 'approvalLevel']} label={t('policyEditor.tierApproval')} options={levels} allowClear /></Col>
+            <Col xs={12} md={3}>
+              <NumberField path={['escalation', 'tiers', i, 'level']} label={t('policyEditor.tierLevel')} min={1} step={1} />
+            </Col>
+            <Col xs={24} md={11}>
+              <I18nField path={['escalation', 'tiers', i, 'name']} label={t('policyEditor.name')} />
+            </Col>
+            <Col xs={12} md={5}>
+              <SelectField path={['escalation', 'tiers', i, 'role']} label={t('policyEditor.tierRoleLabel')} options={TIER_ROLES.map((r) => ({ value: r, label: t(`policyEditor.tierRole.${r}`) }))} />
+            </Col>
+            <Col xs={24} md={5}>
+              <SelectField path={['escalation', 'tiers', i, 'approvalLevel']} label={t('policyEditor.tierApproval')} options={levels} allowClear />
+            </Col>
           </Row>
         </ItemCard>
       ))}
@@ -173,20 +229,32 @@ export function ApprovalSection() {
       {levels.map((l, i) => (
         <ItemCard key={i} title={`${i + 1}. ${pick(l.name as Record<string, string>) || String(l.code ?? '')}`} onRemove={() => remove(api, ['approval', 'levels'], i)}>
           <Row gutter={12}>
-            <Col xs={24} md={6}><TextField path={['approval', 'levels', i, 'code']} label={t('policyEditor.code')} /></Col>
-            <Col xs={24} md={18}><I18nField path={['approval', 'levels', i, 'name']} label={t('policyEditor.name')} /></Col>
+            <Col xs={24} md={6}>
+              <TextField path={['approval', 'levels', i, 'code']} label={t('policyEditor.code')} />
+            </Col>
+            <Col xs={24} md={18}>
+              <I18nField path={['approval', 'levels', i, 'name']} label={t('policyEditor.name')} />
+            </Col>
           </Row>
         </ItemCard>
       ))}
       <AddButton label={t('policyEditor.addLevel')} onClick={() => add(api, ['approval', 'levels'], { code: '', name: { 'zh-CN': '' } })} />
-      <Typography.Title level={5} style={{ marginTop: 16 }}>{t('policyEditor.rules')}</Typography.Title>
+      <Typography.Title level={5} style={{ marginTop: 16 }}>
+        {t('policyEditor.rules')}
+      </Typography.Title>
       <Typography.Paragraph type="secondary">{t('policyEditor.rulesHint')}</Typography.Paragraph>
       {rules.map((_, i) => (
         <ItemCard key={i} title={`${i + 1}`} onRemove={() => remove(api, ['approval', 'rules'], i)}>
           <Row gutter={12}>
-            <Col xs={24} md={10}><SelectField path={['approval', 'rules', i, 'grades']} label={t('policyEditor.ruleGrades')} multiple allowClear options={grades} placeholder={t('policyEditor.allGrades')} /></Col>
-            <Col xs={12} md={6}><NumberField path={['approval', 'rules', i, 'minAmount']} label={t('policyEditor.minAmount')} min={0} /></Col>
-            <Col xs={12} md={8}><SelectField path={['approval', 'rules', i, 'level']} label={t('policyEditor.ruleLevel')} options={levelOptions} /></Col>
+            <Col xs={24} md={10}>
+              <SelectField path={['approval', 'rules', i, 'grades']} label={t('policyEditor.ruleGrades')} multiple allowClear options={grades} placeholder={t('policyEditor.allGrades')} />
+            </Col>
+            <Col xs={12} md={6}>
+              <NumberField path={['approval', 'rules', i, 'minAmount']} label={t('policyEditor.minAmount')} min={0} />
+            </Col>
+            <Col xs={12} md={8}>
+              <SelectField path={['approval', 'rules', i, 'level']} label={t('policyEditor.ruleLevel')} options={levelOptions} />
+            </Col>
           </Row>
         </ItemCard>
       ))}

@@ -80,11 +80,7 @@ export function ArchivePage() {
             options={(years ?? []).map((y) => ({ value: y.year, label: t('archive.yearOption', { year: y.year, count: y.count }) }))}
             data-testid="archive-year"
           />
-          {files && (
-            <Typography.Text type="secondary">
-              {t('archive.summary', { count: files.total, by: t(`archive.groupBy.${files.groupBy}`) })}
-            </Typography.Text>
-          )}
+          {files && <Typography.Text type="secondary">{t('archive.summary', { count: files.total, by: t(`archive.groupBy.${files.groupBy}`) })}</Typography.Text>}
           {year !== null && (
             <Button type="primary" icon={<DownloadOutlined />} href={zip()} download data-testid="archive-download-year">
               {t('archive.downloadYear', { year })}

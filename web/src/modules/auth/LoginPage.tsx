@@ -36,9 +36,15 @@ export function LoginPage() {
   };
   return (
     <div style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#f5f7fa' }}>
-      <Card style={{ width: 360 }} title={<span>{t('app.name')} · {t('auth.title')}</span>} extra={
-        <Select<Locale> size="small" aria-label={t('app.language')} value={i18n.language as Locale} onChange={setLanguage} options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`) }))} style={{ width: 100 }} />
-      }>
+      <Card
+        style={{ width: 360 }}
+        title={
+          <span>
+            {t('app.name')} · {t('auth.title')}
+          </span>
+        }
+        extra={<Select<Locale> size="small" aria-label={t('app.language')} value={i18n.language as Locale} onChange={setLanguage} options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`) }))} style={{ width: 100 }} />}
+      >
         <Form layout="vertical" name="login" onFinish={submit} requiredMark={false}>
           <Form.Item name="username" label={t('auth.username')} rules={[{ required: true, message: t('form.required') }]}>
             <Input autoFocus autoComplete="username" />
@@ -54,7 +60,9 @@ export function LoginPage() {
         </Form>
         {sso?.enabled && (
           <>
-            <Divider plain style={{ margin: '12px 0' }}>{t('sso.or')}</Divider>
+            <Divider plain style={{ margin: '12px 0' }}>
+              {t('sso.or')}
+            </Divider>
             <Button block href={ssoStart()} data-testid="sso-button">
               {sso.label ?? t('sso.button')}
             </Button>

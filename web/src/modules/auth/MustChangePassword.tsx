@@ -13,7 +13,11 @@ export function MustChangePassword() {
       <Card
         style={{ width: 400 }}
         title={`${t('app.name')} · ${t('account.mustChangeTitle')}`}
-        extra={<Button size="small" onClick={() => void signOut()}>{t('auth.signOut')}</Button>}
+        extra={
+          <Button size="small" onClick={() => void signOut()}>
+            {t('auth.signOut')}
+          </Button>
+        }
         data-testid="must-change-password"
       >
         <Typography.Paragraph>

@@ -62,15 +62,25 @@ export function AccessCodeIssuer({ caseId, confirm = true }: { caseId: string; c
           data-testid="access-code-result"
           message={
             <span>
-              {t('access.code')}: <Typography.Text strong copyable={{ text: formatAccessCode(issued.accessCode) }} style={{ fontSize: 18, letterSpacing: 1 }} data-testid="access-code">{formatAccessCode(issued.accessCode)}</Typography.Text>
+              {t('access.code')}:{' '}
+              <Typography.Text strong copyable={{ text: formatAccessCode(issued.accessCode) }} style={{ fontSize: 18, letterSpacing: 1 }} data-testid="access-code">
+                {formatAccessCode(issued.accessCode)}
+              </Typography.Text>
               {' · '}
-              {t('access.portal')}: <Typography.Text copyable data-testid="access-code-url">{url}</Typography.Text>
+              {t('access.portal')}:{' '}
+              <Typography.Text copyable data-testid="access-code-url">
+                {url}
+              </Typography.Text>
             </span>
           }
           description={
             <>
-              <div>{t('intake.readOut')}: “{t('access.readOut', { url, number: issued.number, code: formatAccessCode(issued.accessCode) })}”</div>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('access.once')}</Typography.Text>
+              <div>
+                {t('intake.readOut')}: “{t('access.readOut', { url, number: issued.number, code: formatAccessCode(issued.accessCode) })}”
+              </div>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {t('access.once')}
+              </Typography.Text>
             </>
           }
         />

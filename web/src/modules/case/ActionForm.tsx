@@ -39,7 +39,12 @@ export function DurationInput({ value, onChange, id, units }: { value?: string; 
         }}
         options={options}
         // As wide as the longest unit in this language ("working hours" is cut at a fixed 105 px).
-        style={{ width: selectWidth(options.map((o) => o.label), units ? 90 : 110) }}
+        style={{
+          width: selectWidth(
+            options.map((o) => o.label),
+            units ? 90 : 110,
+          ),
+        }}
         aria-label={t('durationUnit.label')}
         data-testid="duration-unit"
       />
@@ -126,14 +131,16 @@ export function ActionForm({
     setBusy(true);
     try {
       const body = clean(toBody(v)) as Record<string, unknown>;
-      const r = send
-        ? await send(body, idempotencyKey.current)
-        : await ok(api.POST('/api/v1/complaints/{id}/actions/{action}', { params: { path: { id: caseId, action }, header: { 'idempotency-key': idempotencyKey.current } }, body }));
+      const r = send ? await send(body, idempotencyKey.current) : await ok(api.POST('/api/v1/complaints/{id}/actions/{action}', { params: { path: { id: caseId, action }, header: { 'idempotency-key': idempotencyKey.current } }, body }));
       idempotencyKey.current = newIdempotencyKey();
       onDone(r);
     } catch (e) {
       if (e instanceof ApiError) idempotencyKey.current = newIdempotencyKey(); // answered: a corrected form is a new request
-      const rest = applyServerErrors(form, e, fields.map((f) => f.name));
+      const rest = applyServerErrors(
+        form,
+        e,
+        fields.map((f) => f.name),
+      );
       setBanner(rest.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)));
     } finally {
       setBusy(false);
@@ -233,7 +240,14 @@ export function ActionForm({
           const key = f.name.join('.');
           const item = formItem(f, common, key);
           const heading = sectionBefore?.(f);
-          return heading ? [<div key={`${key}-section`} style={whole}>{heading}</div>, item] : item;
+          return heading
+            ? [
+                <div key={`${key}-section`} style={whole}>
+                  {heading}
+                </div>,
+                item,
+              ]
+            : item;
         })}
       {banner.length > 0 && <Alert type="error" showIcon message={t('form.notSaved')} description={banner.join('\n')} style={{ marginBottom: 8, ...whole }} data-testid="form-banner" />}
       <Space style={whole}>

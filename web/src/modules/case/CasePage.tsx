@@ -95,7 +95,13 @@ export function CasePage() {
   useEffect(() => {
     if (!shown) return;
     // After the page has drawn: the forms' chunk in the background (a failed load is asked again on open).
-    const idle = window.setTimeout(() => void loadActionForm().then(loadTriageForm).catch(() => undefined), 300);
+    const idle = window.setTimeout(
+      () =>
+        void loadActionForm()
+          .then(loadTriageForm)
+          .catch(() => undefined),
+      300,
+    );
     return () => window.clearTimeout(idle);
   }, [shown]);
 
@@ -118,7 +124,19 @@ export function CasePage() {
   const fields = useMemo(() => (view && action && action !== TRIAGE ? actionFields(action, inputOf(lifecycle, action), { view, policy, staff, t, pick, loads, absence }) : []), [view, action, lifecycle, policy, staff, t, loads, absence]);
 
   // Empty, not Result: antd's Result carries its three illustrations (~10 KB) for this one line.
-  if (missing) return <Empty style={{ marginTop: 80 }} data-testid="case-not-found" description={<><Typography.Title level={4}>{t('case.notFound')}</Typography.Title><Typography.Text type="secondary">{t('case.notFoundHint')}</Typography.Text></>} />;
+  if (missing)
+    return (
+      <Empty
+        style={{ marginTop: 80 }}
+        data-testid="case-not-found"
+        description={
+          <>
+            <Typography.Title level={4}>{t('case.notFound')}</Typography.Title>
+            <Typography.Text type="secondary">{t('case.notFoundHint')}</Typography.Text>
+          </>
+        }
+      />
+    );
   if (!view) return <Spin style={{ display: 'block', marginTop: 80 }} />;
   const c = view.complaint;
   const running = view.clocks.filter((k) => k.status !== 'stopped');
@@ -143,152 +161,261 @@ export function CasePage() {
 
   return (
     <>
-    <Suspense fallback={null}>
-      <CasePrintForm view={view} />
-    </Suspense>
-    <Space direction="vertical" size={8} style={{ width: '100%' }} className="kesu-case-screen">
-      <Card styles={{ body: { padding: 12 } }} data-testid="case-header" data-state={c.state}>
-        <Space wrap align="center" size={[8, 4]}>
-          <Typography.Title level={4} style={{ margin: 0 }} data-testid="case-number">
-            {c.number}
-          </Typography.Title>
-          <StateTag state={c.state} />
-          <Tag>{t(`kind.${c.kind}`)}</Tag>
-          {c.grade && <Tag color="volcano">{gradeName(c.grade)}</Tag>}
-          {c.vicious && <Tag color="red">{t('action.f.vicious')}</Tag>}
-          {c.emergency && <Tag color="red">{t('action.f.emergency')}</Tag>}
-          <Tag color={c.tier > 1 ? 'red' : 'default'} data-testid="case-tier" data-tier={c.tier}>
-            {t('case.tier', { tier: c.tier, name: tierName(c.tier) })}
-          </Tag>
-          {c.cycle > 1 && <Tag color="orange" data-testid="case-cycle">{t('case.cycle', { cycle: c.cycle })}</Tag>}
-          <Typography.Text strong style={{ maxWidth: 480 }} ellipsis>
-            {c.title}
-          </Typography.Text>
-          {resolve && resolve.status === 'paused' && (
-            <span data-testid="case-promise-paused">
-              {t('case.promised')}: <Tag color="default">{pausedText(resolve)}</Tag>
-            </span>
-          )}
-          {resolve && resolve.status !== 'paused' && (
-            <span>
-              {t('case.promised')}: {formatDateTime(resolve.dueAt)} <Countdown dueAt={resolve.dueAt} startedAt={resolve.startedAt} warnAt={resolve.warnAt} breached={!!resolve.breachedAt} />
-            </span>
-          )}
-        </Space>
-        <div style={{ float: 'right', marginTop: 8 }}>
-          <Space wrap>
-            <ToExperienceButton caseId={c.id} state={c.state} />
-            <CaseExportButtons caseId={c.id} />
+      <Suspense fallback={null}>
+        <CasePrintForm view={view} />
+      </Suspense>
+      <Space direction="vertical" size={8} style={{ width: '100%' }} className="kesu-case-screen">
+        <Card styles={{ body: { padding: 12 } }} data-testid="case-header" data-state={c.state}>
+          <Space wrap align="center" size={[8, 4]}>
+            <Typography.Title level={4} style={{ margin: 0 }} data-testid="case-number">
+              {c.number}
+            </Typography.Title>
+            <StateTag state={c.state} />
+            <Tag>{t(`kind.${c.kind}`)}</Tag>
+            {c.grade && <Tag color="volcano">{gradeName(c.grade)}</Tag>}
+            {c.vicious && <Tag color="red">{t('action.f.vicious')}</Tag>}
+            {c.emergency && <Tag color="red">{t('action.f.emergency')}</Tag>}
+            <Tag color={c.tier > 1 ? 'red' : 'default'} data-testid="case-tier" data-tier={c.tier}>
+              {t('case.tier', { tier: c.tier, name: tierName(c.tier) })}
+            </Tag>
+            {c.cycle > 1 && (
+              <Tag color="orange" data-testid="case-cycle">
+                {t('case.cycle', { cycle: c.cycle })}
+              </Tag>
+            )}
+            <Typography.Text strong style={{ maxWidth: 480 }} ellipsis>
+              {c.title}
+            </Typography.Text>
+            {resolve && resolve.status === 'paused' && (
+              <span data-testid="case-promise-paused">
+                {t('case.promised')}: <Tag color="default">{pausedText(resolve)}</Tag>
+              </span>
+            )}
+            {resolve && resolve.status !== 'paused' && (
+              <span>
+                {t('case.promised')}: {formatDateTime(resolve.dueAt)} <Countdown dueAt={resolve.dueAt} startedAt={resolve.startedAt} warnAt={resolve.warnAt} breached={!!resolve.breachedAt} />
+              </span>
+            )}
           </Space>
-        </div>
-        <div style={{ marginTop: 8 }} data-testid="case-actions">
-          {actions.length === 0 ? (
-            <Typography.Text type="secondary">{t('case.noActions')}</Typography.Text>
-          ) : (
+          <div style={{ float: 'right', marginTop: 8 }}>
             <Space wrap>
-              {canTriage && (
-                <Button type="primary" onClick={() => setAction(TRIAGE)} data-testid="action-triage" title={t('triage.hint')}>
-                  {t('triage.action')}
-                </Button>
-              )}
-              {actions.map(({ action: a, primary, danger }) => (
-                <Button key={a} type={primary ? 'primary' : 'default'} danger={danger} onClick={() => setAction(a)} data-testid={`action-${a}`}>
-                  {actionLabel(a)}
-                </Button>
-              ))}
+              <ToExperienceButton caseId={c.id} state={c.state} />
+              <CaseExportButtons caseId={c.id} />
             </Space>
-          )}
-        </div>
-        {mayIssueCode && c.state !== 'archived' && (
-          <div style={{ marginTop: 8 }} data-testid="case-access-code">
-            <AccessCodeIssuer caseId={c.id} />
           </div>
-        )}
-      </Card>
+          <div style={{ marginTop: 8 }} data-testid="case-actions">
+            {actions.length === 0 ? (
+              <Typography.Text type="secondary">{t('case.noActions')}</Typography.Text>
+            ) : (
+              <Space wrap>
+                {canTriage && (
+                  <Button type="primary" onClick={() => setAction(TRIAGE)} data-testid="action-triage" title={t('triage.hint')}>
+                    {t('triage.action')}
+                  </Button>
+                )}
+                {actions.map(({ action: a, primary, danger }) => (
+                  <Button key={a} type={primary ? 'primary' : 'default'} danger={danger} onClick={() => setAction(a)} data-testid={`action-${a}`}>
+                    {actionLabel(a)}
+                  </Button>
+                ))}
+              </Space>
+            )}
+          </div>
+          {mayIssueCode && c.state !== 'archived' && (
+            <div style={{ marginTop: 8 }} data-testid="case-access-code">
+              <AccessCodeIssuer caseId={c.id} />
+            </div>
+          )}
+        </Card>
 
-      <CustomerFlags key={`${c.id}-${c.version ?? ''}`} caseId={c.id} malicious={!!c.validity?.malicious} />
-      <RelatedCases caseId={c.id} />
+        <CustomerFlags key={`${c.id}-${c.version ?? ''}`} caseId={c.id} malicious={!!c.validity?.malicious} />
+        <RelatedCases caseId={c.id} />
 
-      <Row gutter={8}>
-        <Col xs={24} lg={14}>
-          <Card title={t('case.summary')} styles={{ body: { padding: 8 } }}>
-            <Descriptions size="small" column={TWO_ON_WIDE} bordered items={[
-              { key: 'channel', label: t('field.channel'), children: t(`channel.${c.channel}`, { defaultValue: c.channel }) },
-              { key: 'received', label: t('field.received'), children: formatDateTime(c.receivedAt) },
-              { key: 'category', label: t('field.category'), children: c.category ? categoryName(c.category) : '—' },
-              { key: 'grade', label: t('field.grade'), children: c.grade ? gradeName(c.grade) : '—' },
-              { key: 'department', label: t('field.department'), children: deptName(c.departmentCode) },
-              { key: 'firstResponder', label: t('field.firstResponder'), children: userName(c.firstResponderId) },
-              { key: 'handler', label: t('action.f.primary'), children: userName(c.primaryHandlerId) },
-              { key: 'backup', label: t('action.f.backup'), children: userName(c.backupHandlerId) },
-              ...(c.coHandlerIds.length ? [{ key: 'co', label: t('action.f.coHandlers'), children: joinList(c.coHandlerIds.map(userName)) }] : []),
-              { key: 'policy', label: t('field.policy'), children: c.policyKey },
-            ]} />
-            <Typography.Title level={5} style={{ marginTop: 12 }}>{t('case.customer')}</Typography.Title>
-            {c.piiMasked && <Alert type="info" showIcon message={t('case.masked')} style={{ marginBottom: 6 }} />}
-            <Descriptions size="small" column={TWO_ON_WIDE} bordered data-testid="case-customer" items={[
-              { key: 'name', label: t('field.complainantName'), children: c.complainant.anonymous ? t('field.anonymous') : (c.complainant.name ?? '—') },
-              { key: 'phone', label: t('field.phone'), children: c.piiMasked ? <RevealField key={`${c.id}-phone`} caseId={c.id} field="phone" masked={c.complainant.phone} revealable={!!c.piiRevealable} /> : (c.complainant.phone ?? '—') },
-              { key: 'email', label: t('field.email'), children: c.piiMasked ? <RevealField key={`${c.id}-email`} caseId={c.id} field="email" masked={c.complainant.email} revealable={!!c.piiRevealable} /> : (c.complainant.email ?? '—') },
-              { key: 'class', label: t('field.customerClass'), children: c.complainant.customerClass ?? '—' },
-              { key: 'address', label: t('field.address'), children: c.piiMasked ? <RevealField key={`${c.id}-address`} caseId={c.id} field="address" masked={c.complainant.address} revealable={!!c.piiRevealable} /> : (c.complainant.address ?? '—'), span: 'filled' as const },
-              ...(c.complainant.idNumber ? [{ key: 'idNumber', label: t('reveal.field.idNumber'), children: c.piiMasked ? <RevealField key={`${c.id}-id`} caseId={c.id} field="idNumber" masked={c.complainant.idNumber} revealable={!!c.piiRevealable} /> : c.complainant.idNumber }] : []),
-              { key: 'refs', label: t('case.references'), span: 'filled' as const, children: [c.references.order && `${t('field.order')} ${c.references.order}`, c.references.product && `${t('field.product')} ${c.references.product}`, c.references.plate && `${t('field.plate')} ${c.references.plate}`].filter(Boolean).join(' · ') || '—' },
-            ]} />
-            <Typography.Title level={5} style={{ marginTop: 12 }}>{t('case.complaint')}</Typography.Title>
-            <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="case-description"><MarkedDescription text={c.description} /></Typography.Paragraph>
-            <Descriptions size="small" column={1} bordered items={[
-              { key: 'demands', label: t('field.demands'), children: [joinList(c.demands.types.map((d) => t(`demand.${d}`))), c.demands.amount !== undefined ? formatMoney(c.demands.amount) : '', c.demands.text ?? ''].filter(Boolean).join(' · ') || '—' },
-              { key: 'subject', label: t('case.subject'), children: [deptName(c.subject.departmentCode ?? null) !== '—' ? deptName(c.subject.departmentCode) : '', joinList(c.subject.employeeIds.map(userName)), c.subject.description ?? ''].filter(Boolean).join(' · ') || '—' },
-              ...(c.validity ? [{ key: 'validity', label: t('case.validity'), children: c.validity.valid ? t('action.f.validYes') : `${t('action.f.validNo')}：${reasonName(c.validity.reason)}${c.validity.malicious ? `（${t('action.f.malicious')}）` : ''} — ${c.validity.explanation ?? ''}` }] : []),
-              ...(c.findings ? [{ key: 'findings', label: t('case.findings'), children: `${c.findings.facts} / ${c.findings.cause} / ${t(`responsibility.${c.findings.responsibility.type}`)}${c.findings.responsibility.departmentCode ? ` ${deptName(c.findings.responsibility.departmentCode)}` : ''}` }] : []),
-              ...(c.proposal ? [{ key: 'proposal', label: t('case.proposal'), children: `${joinList(c.proposal.solutions.map((s) => t(`solution.${s}`)))} · ${formatMoney(c.proposal.amount)} · ${c.proposal.description}${c.proposal.requiredLevel ? ` · ${t('case.needsLevel', { level: levelName(c.proposal.requiredLevel) })}` : ''}` }] : []),
-              ...(c.answer ? [{ key: 'answer', label: t('case.answer'), children: `${c.answer.text}（${t(`method.${c.answer.method}`)}${c.answer.written ? `，${t('action.f.written')}` : ''}）` }] : []),
-              ...(c.followUp.satisfaction || c.followUp.attempts ? [{ key: 'followUp', label: t('case.followUp'), children: `${c.followUp.satisfaction ? t(`satisfaction.${c.followUp.satisfaction}`) : t('action.f.reachedNo')} · ${t('case.attempts', { count: c.followUp.attempts })}${c.followUp.comment ? ` · ${c.followUp.comment}` : ''}` }] : []),
-              ...(c.pendingReason ? [{ key: 'pending', label: t('state.pending'), children: c.pendingReason }] : []),
-              ...(c.extensionRequest ? [{ key: 'ext', label: t('case.extensionRequest'), children: `${formatPolicyDuration(c.extensionRequest.duration)} · ${c.extensionRequest.reason}` }] : []),
-            ]} />
-          </Card>
-        </Col>
-        <Col xs={24} lg={10}>
-          <Card title={t('case.deadlines')} styles={{ body: { padding: 8 } }}>
-            <ClockTable clocks={view.clocks} />
-            {running.length === 0 && <Typography.Text type="secondary">{t('case.noRunningClock')}</Typography.Text>}
-          </Card>
-          <Card title={t('case.timeline')} styles={{ body: { padding: '12px 8px 0', maxHeight: 420, overflow: 'auto' } }} style={{ marginTop: 8 }}>
-            <Timeline data-testid="case-timeline" items={view.timeline.map((e) => ({ color: e.action === 'reject' || e.action === 'breach' || e.action === 'urge' ? 'red' : e.toState === 'closed' || e.toState === 'archived' ? 'green' : 'blue', children: <EventLine e={e} /> }))} />
-          </Card>
-          <Suspense fallback={null}>
-            <AttachmentsPanel view={view} onChanged={setView} />
+        <Row gutter={8}>
+          <Col xs={24} lg={14}>
+            <Card title={t('case.summary')} styles={{ body: { padding: 8 } }}>
+              <Descriptions
+                size="small"
+                column={TWO_ON_WIDE}
+                bordered
+                items={[
+                  { key: 'channel', label: t('field.channel'), children: t(`channel.${c.channel}`, { defaultValue: c.channel }) },
+                  { key: 'received', label: t('field.received'), children: formatDateTime(c.receivedAt) },
+                  { key: 'category', label: t('field.category'), children: c.category ? categoryName(c.category) : '—' },
+                  { key: 'grade', label: t('field.grade'), children: c.grade ? gradeName(c.grade) : '—' },
+                  { key: 'department', label: t('field.department'), children: deptName(c.departmentCode) },
+                  { key: 'firstResponder', label: t('field.firstResponder'), children: userName(c.firstResponderId) },
+                  { key: 'handler', label: t('action.f.primary'), children: userName(c.primaryHandlerId) },
+                  { key: 'backup', label: t('action.f.backup'), children: userName(c.backupHandlerId) },
+                  ...(c.coHandlerIds.length ? [{ key: 'co', label: t('action.f.coHandlers'), children: joinList(c.coHandlerIds.map(userName)) }] : []),
+                  { key: 'policy', label: t('field.policy'), children: c.policyKey },
+                ]}
+              />
+              <Typography.Title level={5} style={{ marginTop: 12 }}>
+                {t('case.customer')}
+              </Typography.Title>
+              {c.piiMasked && <Alert type="info" showIcon message={t('case.masked')} style={{ marginBottom: 6 }} />}
+              <Descriptions
+                size="small"
+                column={TWO_ON_WIDE}
+                bordered
+                data-testid="case-customer"
+                items={[
+                  { key: 'name', label: t('field.complainantName'), children: c.complainant.anonymous ? t('field.anonymous') : (c.complainant.name ?? '—') },
+                  {
+                    key: 'phone',
+                    label: t('field.phone'),
+                    children: c.piiMasked ? <RevealField key={`${c.id}-phone`} caseId={c.id} field="phone" masked={c.complainant.phone} revealable={!!c.piiRevealable} /> : (c.complainant.phone ?? '—'),
+                  },
+                  {
+                    key: 'email',
+                    label: t('field.email'),
+                    children: c.piiMasked ? <RevealField key={`${c.id}-email`} caseId={c.id} field="email" masked={c.complainant.email} revealable={!!c.piiRevealable} /> : (c.complainant.email ?? '—'),
+                  },
+                  { key: 'class', label: t('field.customerClass'), children: c.complainant.customerClass ?? '—' },
+                  {
+                    key: 'address',
+                    label: t('field.address'),
+                    children: c.piiMasked ? <RevealField key={`${c.id}-address`} caseId={c.id} field="address" masked={c.complainant.address} revealable={!!c.piiRevealable} /> : (c.complainant.address ?? '—'),
+                    span: 'filled' as const,
+                  },
+                  ...(c.complainant.idNumber
+                    ? [
+                        {
+                          key: 'idNumber',
+                          label: t('reveal.field.idNumber'),
+                          children: c.piiMasked ? <RevealField key={`${c.id}-id`} caseId={c.id} field="idNumber" masked={c.complainant.idNumber} revealable={!!c.piiRevealable} /> : c.complainant.idNumber,
+                        },
+                      ]
+                    : []),
+                  {
+                    key: 'refs',
+                    label: t('case.references'),
+                    span: 'filled' as const,
+                    children:
+                      [c.references.order && `${t('field.order')} ${c.references.order}`, c.references.product && `${t('field.product')} ${c.references.product}`, c.references.plate && `${t('field.plate')} ${c.references.plate}`]
+                        .filter(Boolean)
+                        .join(' · ') || '—',
+                  },
+                ]}
+              />
+              <Typography.Title level={5} style={{ marginTop: 12 }}>
+                {t('case.complaint')}
+              </Typography.Title>
+              <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="case-description">
+                <MarkedDescription text={c.description} />
+              </Typography.Paragraph>
+              <Descriptions
+                size="small"
+                column={1}
+                bordered
+                items={[
+                  {
+                    key: 'demands',
+                    label: t('field.demands'),
+                    children: [joinList(c.demands.types.map((d) => t(`demand.${d}`))), c.demands.amount !== undefined ? formatMoney(c.demands.amount) : '', c.demands.text ?? ''].filter(Boolean).join(' · ') || '—',
+                  },
+                  {
+                    key: 'subject',
+                    label: t('case.subject'),
+                    children: [deptName(c.subject.departmentCode ?? null) !== '—' ? deptName(c.subject.departmentCode) : '', joinList(c.subject.employeeIds.map(userName)), c.subject.description ?? ''].filter(Boolean).join(' · ') || '—',
+                  },
+                  ...(c.validity
+                    ? [
+                        {
+                          key: 'validity',
+                          label: t('case.validity'),
+                          children: c.validity.valid ? t('action.f.validYes') : `${t('action.f.validNo')}：${reasonName(c.validity.reason)}${c.validity.malicious ? `（${t('action.f.malicious')}）` : ''} — ${c.validity.explanation ?? ''}`,
+                        },
+                      ]
+                    : []),
+                  ...(c.findings
+                    ? [
+                        {
+                          key: 'findings',
+                          label: t('case.findings'),
+                          children: `${c.findings.facts} / ${c.findings.cause} / ${t(`responsibility.${c.findings.responsibility.type}`)}${c.findings.responsibility.departmentCode ? ` ${deptName(c.findings.responsibility.departmentCode)}` : ''}`,
+                        },
+                      ]
+                    : []),
+                  ...(c.proposal
+                    ? [
+                        {
+                          key: 'proposal',
+                          label: t('case.proposal'),
+                          children: `${joinList(c.proposal.solutions.map((s) => t(`solution.${s}`)))} · ${formatMoney(c.proposal.amount)} · ${c.proposal.description}${c.proposal.requiredLevel ? ` · ${t('case.needsLevel', { level: levelName(c.proposal.requiredLevel) })}` : ''}`,
+                        },
+                      ]
+                    : []),
+                  ...(c.answer ? [{ key: 'answer', label: t('case.answer'), children: `${c.answer.text}（${t(`method.${c.answer.method}`)}${c.answer.written ? `，${t('action.f.written')}` : ''}）` }] : []),
+                  ...(c.followUp.satisfaction || c.followUp.attempts
+                    ? [
+                        {
+                          key: 'followUp',
+                          label: t('case.followUp'),
+                          children: `${c.followUp.satisfaction ? t(`satisfaction.${c.followUp.satisfaction}`) : t('action.f.reachedNo')} · ${t('case.attempts', { count: c.followUp.attempts })}${c.followUp.comment ? ` · ${c.followUp.comment}` : ''}`,
+                        },
+                      ]
+                    : []),
+                  ...(c.pendingReason ? [{ key: 'pending', label: t('state.pending'), children: c.pendingReason }] : []),
+                  ...(c.extensionRequest ? [{ key: 'ext', label: t('case.extensionRequest'), children: `${formatPolicyDuration(c.extensionRequest.duration)} · ${c.extensionRequest.reason}` }] : []),
+                ]}
+              />
+            </Card>
+          </Col>
+          <Col xs={24} lg={10}>
+            <Card title={t('case.deadlines')} styles={{ body: { padding: 8 } }}>
+              <ClockTable clocks={view.clocks} />
+              {running.length === 0 && <Typography.Text type="secondary">{t('case.noRunningClock')}</Typography.Text>}
+            </Card>
+            <Card title={t('case.timeline')} styles={{ body: { padding: '12px 8px 0', maxHeight: 420, overflow: 'auto' } }} style={{ marginTop: 8 }}>
+              <Timeline
+                data-testid="case-timeline"
+                items={view.timeline.map((e) => ({
+                  color: e.action === 'reject' || e.action === 'breach' || e.action === 'urge' ? 'red' : e.toState === 'closed' || e.toState === 'archived' ? 'green' : 'blue',
+                  children: <EventLine e={e} />,
+                }))}
+              />
+            </Card>
+            <Suspense fallback={null}>
+              <AttachmentsPanel view={view} onChanged={setView} />
+            </Suspense>
+            <CaseDuties key={c.id} caseId={c.id} version={c.version} files={view.attachments} />
+          </Col>
+        </Row>
+        <Card title={t('case.flowchart')} styles={{ body: { padding: 4 } }}>
+          <Suspense fallback={<Spin style={{ display: 'block', margin: 24 }} />}>
+            <Flowchart lifecycle={lifecycle} kind={c.kind} current={c.state} visited={visited} />
           </Suspense>
-          <CaseDuties key={c.id} caseId={c.id} version={c.version} files={view.attachments} />
-        </Col>
-      </Row>
-      <Card title={t('case.flowchart')} styles={{ body: { padding: 4 } }}>
-        <Suspense fallback={<Spin style={{ display: 'block', margin: 24 }} />}>
-          <Flowchart lifecycle={lifecycle} kind={c.kind} current={c.state} visited={visited} />
-        </Suspense>
-      </Card>
+        </Card>
 
-      <Modal open={action === TRIAGE} title={`${t('triage.title')} · ${c.number}`} footer={null} onCancel={() => setAction(null)} destroyOnHidden width={760}>
-        {action === TRIAGE && <Suspense fallback={formLoading}><TriageForm view={view} loads={loads} absence={absence} onDone={done} onCancel={() => setAction(null)} /></Suspense>}
-      </Modal>
-      <Modal open={!!action && action !== TRIAGE} title={action ? `${actionLabel(action)} · ${c.number}` : ''} footer={null} onCancel={() => setAction(null)} destroyOnHidden width={640}>
-        {action && (fields.length ? null : <Typography.Paragraph>{t('case.confirmAction', { action: actionLabel(action) })}</Typography.Paragraph>)}
-        {action === 'propose' && rejectedBecause && (
-          <Alert
-            type="warning"
-            showIcon
-            style={{ marginBottom: 12 }}
-            data-testid="propose-rejection"
-            message={t('case.rejectedBecause', { name: rejectedBecause.actorName, at: formatDateTime(rejectedBecause.at) })}
-            description={<span style={{ whiteSpace: 'pre-wrap' }}>{String((rejectedBecause.data?.input as { comment?: string } | undefined)?.comment ?? '')}</span>}
-          />
-        )}
-        {action && action !== TRIAGE && <Suspense fallback={formLoading}><ActionForm caseId={c.id} action={action} fields={fields} onDone={done} onCancel={() => setAction(null)} submitLabel={actionLabel(action)} /></Suspense>}
-      </Modal>
-      {policy === null && <Empty />}
-    </Space>
+        <Modal open={action === TRIAGE} title={`${t('triage.title')} · ${c.number}`} footer={null} onCancel={() => setAction(null)} destroyOnHidden width={760}>
+          {action === TRIAGE && (
+            <Suspense fallback={formLoading}>
+              <TriageForm view={view} loads={loads} absence={absence} onDone={done} onCancel={() => setAction(null)} />
+            </Suspense>
+          )}
+        </Modal>
+        <Modal open={!!action && action !== TRIAGE} title={action ? `${actionLabel(action)} · ${c.number}` : ''} footer={null} onCancel={() => setAction(null)} destroyOnHidden width={640}>
+          {action && (fields.length ? null : <Typography.Paragraph>{t('case.confirmAction', { action: actionLabel(action) })}</Typography.Paragraph>)}
+          {action === 'propose' && rejectedBecause && (
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginBottom: 12 }}
+              data-testid="propose-rejection"
+              message={t('case.rejectedBecause', { name: rejectedBecause.actorName, at: formatDateTime(rejectedBecause.at) })}
+              description={<span style={{ whiteSpace: 'pre-wrap' }}>{String((rejectedBecause.data?.input as { comment?: string } | undefined)?.comment ?? '')}</span>}
+            />
+          )}
+          {action && action !== TRIAGE && (
+            <Suspense fallback={formLoading}>
+              <ActionForm caseId={c.id} action={action} fields={fields} onDone={done} onCancel={() => setAction(null)} submitLabel={actionLabel(action)} />
+            </Suspense>
+          )}
+        </Modal>
+        {policy === null && <Empty />}
+      </Space>
     </>
   );
 
@@ -315,7 +442,11 @@ export function CasePage() {
     const status = (k: Clock) => (
       <>
         {k.breachedAt ? <Tag color="error">{t('clock.breached')}</Tag> : t(`clock.${k.status}`)}
-        {k.customerUnreachableAt && <Tag style={{ marginInlineStart: 4 }} data-testid={`clock-unreachable-${k.kind}`}>{t('clock.customerUnreachable')}</Tag>}
+        {k.customerUnreachableAt && (
+          <Tag style={{ marginInlineStart: 4 }} data-testid={`clock-unreachable-${k.kind}`}>
+            {t('clock.customerUnreachable')}
+          </Tag>
+        )}
       </>
     );
     return (
@@ -351,10 +482,27 @@ export function CasePage() {
             title: t('field.timeLeft'),
             key: 'left',
             render: (_: unknown, k) =>
-              k.status === 'stopped' ? (k.stoppedAt ? `${t('clock.stoppedAt')} ${formatDateTime(k.stoppedAt)}` : '—') : k.status === 'paused' ? <Tag data-testid={`clock-paused-${k.kind}`}>{pausedText(k)}</Tag> : <Countdown dueAt={k.dueAt} warnAt={k.warnAt} startedAt={k.startedAt} breached={!!k.breachedAt} />,
+              k.status === 'stopped' ? (
+                k.stoppedAt ? (
+                  `${t('clock.stoppedAt')} ${formatDateTime(k.stoppedAt)}`
+                ) : (
+                  '—'
+                )
+              ) : k.status === 'paused' ? (
+                <Tag data-testid={`clock-paused-${k.kind}`}>{pausedText(k)}</Tag>
+              ) : (
+                <Countdown dueAt={k.dueAt} warnAt={k.warnAt} startedAt={k.startedAt} breached={!!k.breachedAt} />
+              ),
           },
         ]}
-        expandable={{ expandedRowRender: (k) => <Typography.Text type="secondary" style={{ fontSize: 12 }}>{explained(k) ?? '—'}</Typography.Text>, rowExpandable: (k) => !!explained(k) }}
+        expandable={{
+          expandedRowRender: (k) => (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {explained(k) ?? '—'}
+            </Typography.Text>
+          ),
+          rowExpandable: (k) => !!explained(k),
+        }}
       />
     );
   }
@@ -375,7 +523,7 @@ export function CasePage() {
     if (input.description && e.action === 'propose') details.push(input.description);
     if (e.action === 'route' || e.action === 'reroute') details.push(`${deptName(input.departmentCode)} · ${userName(input.primaryHandlerId)}${input.backupHandlerId ? ` / ${userName(input.backupHandlerId)}` : ''}`);
     if (e.action === 'follow_up' && e.data?.tier && e.toState === 'investigating') details.push(t('case.backOneTier', { tier: e.data.tier, name: tierName(Number(e.data.tier)) }));
-    for (const r of ((e.data?.unreachable as { retimed?: { clock: string; dueAt: string | null }[] } | undefined)?.retimed ?? []))
+    for (const r of (e.data?.unreachable as { retimed?: { clock: string; dueAt: string | null }[] } | undefined)?.retimed ?? [])
       details.push(t('clock.unreachableRetimed', { clock: clockName(view?.clocks.find((k) => k.kind === r.clock) ?? { kind: r.clock }), due: formatDateTime(r.dueAt) }));
     if (e.action === 'breach' && e.data?.tier) details.push(t('case.tier', { tier: e.data.tier, name: tierName(Number(e.data.tier)) }));
     // Graded and flagged (classify): the grade and the 紧急 / 恶性 flags that set the case's limits.
@@ -385,7 +533,7 @@ export function CasePage() {
       if (flags.length) details.push(t('case.flags', { flags: joinList(flags) }));
     }
     // A rule clock whose limit the grade or a flag changed, and a promise the transition moved (the customer is told).
-    for (const r of ((e.data?.clockRules as { retimed?: { clock: string; limit: string; dueAt: string | null }[] } | undefined)?.retimed ?? []))
+    for (const r of (e.data?.clockRules as { retimed?: { clock: string; limit: string; dueAt: string | null }[] } | undefined)?.retimed ?? [])
       details.push(t('case.ruleClockRetimed', { clock: lk.clockName(r.clock, view?.clocks.find((k) => k.kind === r.clock)?.name), limit: formatPolicyDuration(r.limit), due: r.dueAt ? formatDateTime(r.dueAt) : '—' }));
     const promise = e.data?.promise as { from: string; to: string } | undefined;
     const resolveShown = e.action === 'recalculate_clocks' || ((e.data?.unreachable as { retimed?: { clock: string }[] } | undefined)?.retimed ?? []).some((r) => r.clock === 'resolve');
@@ -411,9 +559,7 @@ export function CasePage() {
         </Typography.Text>
         <div>
           <b>{e.action === 'receive' ? t('case.received') : e.action ? actionLabel(e.action) : t(`eventType.${e.type}`, { defaultValue: e.type })}</b>
-          {e.fromState !== e.toState && e.toState && (
-            <Typography.Text type="secondary"> → {t(`state.${e.toState}`)}</Typography.Text>
-          )}
+          {e.fromState !== e.toState && e.toState && <Typography.Text type="secondary"> → {t(`state.${e.toState}`)}</Typography.Text>}
         </div>
         {details.length > 0 && <div style={{ fontSize: 12 }}>{details.join(' · ')}</div>}
       </div>

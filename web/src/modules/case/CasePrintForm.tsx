@@ -46,10 +46,26 @@ export function CasePrintForm({ view }: { view: CaseView }) {
   const Table = ({ head, rows, empty }: { head: string[]; rows: string[][]; empty?: string }) => (
     <table>
       <thead>
-        <tr>{head.map((h) => <th key={h}>{h}</th>)}</tr>
+        <tr>
+          {head.map((h) => (
+            <th key={h}>{h}</th>
+          ))}
+        </tr>
       </thead>
       <tbody>
-        {rows.length ? rows.map((r, i) => <tr key={i}>{r.map((x, j) => <td key={j}>{x}</td>)}</tr>) : <tr><td colSpan={head.length}>{empty ?? '—'}</td></tr>}
+        {rows.length ? (
+          rows.map((r, i) => (
+            <tr key={i}>
+              {r.map((x, j) => (
+                <td key={j}>{x}</td>
+              ))}
+            </tr>
+          ))
+        ) : (
+          <tr>
+            <td colSpan={head.length}>{empty ?? '—'}</td>
+          </tr>
+        )}
       </tbody>
     </table>
   );
@@ -63,58 +79,96 @@ export function CasePrintForm({ view }: { view: CaseView }) {
       </div>
 
       <h2>1. {t('print.record')}</h2>
-      <Fields rows={[
-        [t('field.number'), c.number],
-        [t('field.received'), formatDateTime(c.receivedAt)],
-        [t('field.channel'), t(`channel.${c.channel}`, { defaultValue: c.channel })],
-        [t('field.kind'), t(`kind.${c.kind}`)],
-        [t('field.category'), c.category ? categoryName(c.category) : null],
-        [t('field.grade'), c.grade ? gradeName(c.grade) : null],
-        [t('field.state'), t(`state.${c.state}`)],
-        [t('field.tier'), t('case.tier', { tier: c.tier, name: tierName(c.tier) })],
-        [t('field.firstResponder'), userName(c.firstResponderId)],
-        [t('field.department'), deptName(c.departmentCode)],
-        [t('field.handler'), joinList([userName(c.primaryHandlerId), c.backupHandlerId ? userName(c.backupHandlerId) : ''].filter((x) => x && x !== '—'))],
-        [t('case.promised'), formatDateTime(view.promisedAt)],
-        [t('field.policy'), c.policyKey],
-        [t('field.title'), c.title],
-      ]} />
+      <Fields
+        rows={[
+          [t('field.number'), c.number],
+          [t('field.received'), formatDateTime(c.receivedAt)],
+          [t('field.channel'), t(`channel.${c.channel}`, { defaultValue: c.channel })],
+          [t('field.kind'), t(`kind.${c.kind}`)],
+          [t('field.category'), c.category ? categoryName(c.category) : null],
+          [t('field.grade'), c.grade ? gradeName(c.grade) : null],
+          [t('field.state'), t(`state.${c.state}`)],
+          [t('field.tier'), t('case.tier', { tier: c.tier, name: tierName(c.tier) })],
+          [t('field.firstResponder'), userName(c.firstResponderId)],
+          [t('field.department'), deptName(c.departmentCode)],
+          [t('field.handler'), joinList([userName(c.primaryHandlerId), c.backupHandlerId ? userName(c.backupHandlerId) : ''].filter((x) => x && x !== '—'))],
+          [t('case.promised'), formatDateTime(view.promisedAt)],
+          [t('field.policy'), c.policyKey],
+          [t('field.title'), c.title],
+        ]}
+      />
 
       <h2>2. {t('print.customer')}</h2>
       {c.piiMasked && <p className="kesu-note">{t('case.masked')}</p>}
-      <Fields rows={[
-        [t('field.complainantName'), p.anonymous ? t('field.anonymous') : p.name],
-        [t('field.phone'), p.phone],
-        [t('field.email'), p.email],
-        [t('field.address'), p.address],
-        [t('field.customerClass'), p.customerClass],
-        [t('case.references'), [c.references.order && `${t('field.order')} ${c.references.order}`, c.references.product && `${t('field.product')} ${c.references.product}`, c.references.plate && `${t('field.plate')} ${c.references.plate}`].filter(Boolean).join(' · ')],
-      ]} />
+      <Fields
+        rows={[
+          [t('field.complainantName'), p.anonymous ? t('field.anonymous') : p.name],
+          [t('field.phone'), p.phone],
+          [t('field.email'), p.email],
+          [t('field.address'), p.address],
+          [t('field.customerClass'), p.customerClass],
+          [
+            t('case.references'),
+            [c.references.order && `${t('field.order')} ${c.references.order}`, c.references.product && `${t('field.product')} ${c.references.product}`, c.references.plate && `${t('field.plate')} ${c.references.plate}`]
+              .filter(Boolean)
+              .join(' · '),
+          ],
+        ]}
+      />
 
       <h2>3. {t('print.content')}</h2>
-      <Fields rows={[
-        ...W.map((k) => [t(`intake.w.${k}`), w[k]] as [string, string | undefined]),
-        [t('case.subject'), [c.subject.departmentCode ? deptName(c.subject.departmentCode) : '', joinList(c.subject.employeeIds.map(userName)), c.subject.description ?? ''].filter(Boolean).join(' · ')],
-      ]} />
+      <Fields
+        rows={[
+          ...W.map((k) => [t(`intake.w.${k}`), w[k]] as [string, string | undefined]),
+          [t('case.subject'), [c.subject.departmentCode ? deptName(c.subject.departmentCode) : '', joinList(c.subject.employeeIds.map(userName)), c.subject.description ?? ''].filter(Boolean).join(' · ')],
+        ]}
+      />
 
       <h2>4. {t('print.demands')}</h2>
-      <Fields rows={[
-        [t('field.demands'), joinList(c.demands.types.map((d) => t(`demand.${d}`)))],
-        [t('field.amount'), c.demands.amount !== undefined ? formatMoney(c.demands.amount) : null],
-        [t('field.demandText'), c.demands.text],
-      ]} />
+      <Fields
+        rows={[
+          [t('field.demands'), joinList(c.demands.types.map((d) => t(`demand.${d}`)))],
+          [t('field.amount'), c.demands.amount !== undefined ? formatMoney(c.demands.amount) : null],
+          [t('field.demandText'), c.demands.text],
+        ]}
+      />
 
       <h2>5. {t('print.judgement')}</h2>
-      <Fields rows={[
-        [t('case.validity'), c.validity ? (c.validity.valid ? t('action.f.validYes') : `${t('action.f.validNo')}：${reasonName(c.validity.reason)}${c.validity.malicious ? `（${t('action.f.malicious')}）` : ''}${c.validity.explanation ? ` — ${c.validity.explanation}` : ''}`) : null],
-        [t('case.findings'), c.findings ? `${c.findings.facts}\n${c.findings.cause}\n${t(`responsibility.${c.findings.responsibility.type}`)}${c.findings.responsibility.departmentCode ? ` ${deptName(c.findings.responsibility.departmentCode)}` : ''}${c.findings.responsibility.employeeId ? ` ${userName(c.findings.responsibility.employeeId)}` : ''}` : null],
-      ]} />
+      <Fields
+        rows={[
+          [
+            t('case.validity'),
+            c.validity
+              ? c.validity.valid
+                ? t('action.f.validYes')
+                : `${t('action.f.validNo')}：${reasonName(c.validity.reason)}${c.validity.malicious ? `（${t('action.f.malicious')}）` : ''}${c.validity.explanation ? ` — ${c.validity.explanation}` : ''}`
+              : null,
+          ],
+          [
+            t('case.findings'),
+            c.findings
+              ? `${c.findings.facts}\n${c.findings.cause}\n${t(`responsibility.${c.findings.responsibility.type}`)}${c.findings.responsibility.departmentCode ? ` ${deptName(c.findings.responsibility.departmentCode)}` : ''}${c.findings.responsibility.employeeId ? ` ${userName(c.findings.responsibility.employeeId)}` : ''}`
+              : null,
+          ],
+        ]}
+      />
 
       <h2>6. {t('print.solution')}</h2>
-      <Fields rows={[
-        [t('case.proposal'), c.proposal ? `${joinList(c.proposal.solutions.map((s) => t(`solution.${s}`)))} · ${formatMoney(c.proposal.amount)} · ${c.proposal.description}${c.proposal.requiredLevel ? ` · ${t('case.needsLevel', { level: levelName(c.proposal.requiredLevel) })}` : ''}` : null],
-      ]} />
-      <Table head={[t('print.time'), t('print.who'), t('print.action'), t('print.details')]} empty={t('print.noApprovals')} rows={approvals.map((e) => [formatDateTime(e.at), e.actorName, actionLabel(e.action!), String(input(e).comment ?? '')])} />
+      <Fields
+        rows={[
+          [
+            t('case.proposal'),
+            c.proposal
+              ? `${joinList(c.proposal.solutions.map((s) => t(`solution.${s}`)))} · ${formatMoney(c.proposal.amount)} · ${c.proposal.description}${c.proposal.requiredLevel ? ` · ${t('case.needsLevel', { level: levelName(c.proposal.requiredLevel) })}` : ''}`
+              : null,
+          ],
+        ]}
+      />
+      <Table
+        head={[t('print.time'), t('print.who'), t('print.action'), t('print.details')]}
+        empty={t('print.noApprovals')}
+        rows={approvals.map((e) => [formatDateTime(e.at), e.actorName, actionLabel(e.action!), String(input(e).comment ?? '')])}
+      />
 
       <h2>7. {t('case.answer')}</h2>
       <Fields rows={[[t('case.answer'), c.answer ? `${c.answer.text}\n${t(`method.${c.answer.method}`)} · ${userName(c.answer.answeredBy)} · ${formatDateTime(c.answer.answeredAt)}` : null]]} />
@@ -150,7 +204,10 @@ export function CasePrintForm({ view }: { view: CaseView }) {
       <h2>11. {t('print.signatures')}</h2>
       <table className="kesu-signs">
         <tbody>
-          {[['sFirstResponder', 'sHandler', 'sManager'], ['sApprover', 'sFollowUp', 'sCustomer']].map((row) => (
+          {[
+            ['sFirstResponder', 'sHandler', 'sManager'],
+            ['sApprover', 'sFollowUp', 'sCustomer'],
+          ].map((row) => (
             <tr key={row[0]}>
               {row.map((k) => (
                 <td key={k}>

@@ -54,7 +54,14 @@ export function Flowchart({ lifecycle, kind = 'complaint', current, visited = []
             const hot = e.from === current;
             return (
               <g key={`${e.from}>${e.to}:${e.actions.join()}`} data-testid="flow-edge" data-from={e.from} data-to={e.to}>
-                <polyline points={e.points.map((p) => p.join(',')).join(' ')} fill="none" stroke={hot ? CURRENT : isBack ? '#d46b08' : '#8c8c8c'} strokeWidth={hot ? 2 : 1.2} strokeDasharray={isBack ? '5 3' : undefined} markerEnd={`url(#${isBack ? 'kesu-arrow-back' : 'kesu-arrow'})`} />
+                <polyline
+                  points={e.points.map((p) => p.join(',')).join(' ')}
+                  fill="none"
+                  stroke={hot ? CURRENT : isBack ? '#d46b08' : '#8c8c8c'}
+                  strokeWidth={hot ? 2 : 1.2}
+                  strokeDasharray={isBack ? '5 3' : undefined}
+                  markerEnd={`url(#${isBack ? 'kesu-arrow-back' : 'kesu-arrow'})`}
+                />
                 <text x={e.label[0]} y={e.label[1]} fontSize={11} textAnchor={e.anchor} fill={hot ? CURRENT : isBack ? '#ad4e00' : '#434343'} paintOrder="stroke" stroke="#fff" strokeWidth={3}>
                   {label(e.actions)}
                 </text>
@@ -103,7 +110,11 @@ export function Flowchart({ lifecycle, kind = 'complaint', current, visited = []
             const isCurrent = s === current;
             return (
               <li key={s} data-testid="flow-node" data-state={s} data-current={isCurrent || undefined} data-visited={(visited.includes(s) && !isCurrent) || undefined} aria-current={isCurrent ? 'step' : undefined}>
-                {header && <Typography.Text strong style={{ display: 'block', marginTop: 8, color: '#595959' }}>{header}</Typography.Text>}
+                {header && (
+                  <Typography.Text strong style={{ display: 'block', marginTop: 8, color: '#595959' }}>
+                    {header}
+                  </Typography.Text>
+                )}
                 <div style={{ padding: '4px 8px', margin: '2px 0', borderLeft: `3px solid ${isCurrent ? CURRENT : visited.includes(s) ? '#69b1ff' : '#d9d9d9'}`, background: isCurrent ? '#fff1f0' : undefined }}>
                   <Tag color={isCurrent ? 'red' : visited.includes(s) ? 'blue' : undefined}>{t(`state.${s}`)}</Tag>
                   {outs.map((e) => (

@@ -50,9 +50,7 @@ export function TriageForm({ view, loads, absence, onDone, onCancel }: { view: C
           if (dept) form.setFieldValue(['route', 'departmentCode'], dept);
         }
       }}
-      submit={(body, key) =>
-        ok(api.POST('/api/v1/complaints/{id}/actions/triage', { params: { path: { id: view.complaint.id }, header: { 'idempotency-key': key } }, body: triageBody(body) as never }))
-      }
+      submit={(body, key) => ok(api.POST('/api/v1/complaints/{id}/actions/triage', { params: { path: { id: view.complaint.id }, header: { 'idempotency-key': key } }, body: triageBody(body) as never }))}
     />
   );
 }

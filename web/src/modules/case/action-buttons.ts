@@ -21,6 +21,9 @@ export function actionButtons(lifecycle: LifecycleHints | null, allowed: readonl
   const ui = new Map((lifecycle?.actions ?? []).map((a) => [a.name, a.ui]));
   const rank = (a: string) => ui.get(a)?.forward ?? Number.MAX_SAFE_INTEGER;
   const shown = allowed.filter((a) => !ui.get(a)?.panel);
-  const sorted = shown.map((a, i) => ({ a, i })).sort((x, y) => rank(x.a) - rank(y.a) || x.i - y.i).map((x) => x.a);
+  const sorted = shown
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => rank(x.a) - rank(y.a) || x.i - y.i)
+    .map((x) => x.a);
   return sorted.map((a, i) => ({ action: a, primary: i === 0 && !triageOffered && ui.get(a)?.forward != null, danger: !!ui.get(a)?.danger }));
 }

@@ -103,10 +103,12 @@ const yesNo = (yes: string, no: string): Option[] => [
   { value: false, label: no },
 ];
 
-const deptNameOf = ({ policy, pick }: FieldContext) => (code: string) => {
-  const d = policy?.departments.find((x) => x.code === code);
-  return d ? pick(d.name) : code;
-};
+const deptNameOf =
+  ({ policy, pick }: FieldContext) =>
+  (code: string) => {
+    const d = policy?.departments.find((x) => x.code === code);
+    return d ? pick(d.name) : code;
+  };
 
 /** Handlers with department and load; ⚠ on people the case names as complained about. */
 const handlers = (c: FieldContext): Option[] =>

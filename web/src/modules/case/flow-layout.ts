@@ -211,7 +211,16 @@ export function layoutFlow(lifecycle: Lifecycle, kind: Kind, g = GEOMETRY): Flow
     const a = at.get(p.from)!;
     const b = at.get(p.to)!;
     if (onMain.has(p.from) && onMain.has(p.to) && b.row - a.row === 1) {
-      edges.push({ ...p, kind: 'straight', points: [[cx(a), a.y + a.h], [cx(b), b.y]], label: [cx(a) + 8, (a.y + a.h + b.y) / 2 + 4], anchor: 'start' });
+      edges.push({
+        ...p,
+        kind: 'straight',
+        points: [
+          [cx(a), a.y + a.h],
+          [cx(b), b.y],
+        ],
+        label: [cx(a) + 8, (a.y + a.h + b.y) / 2 + 4],
+        anchor: 'start',
+      });
     }
   }
   skips.forEach((p, i) => {
@@ -219,14 +228,36 @@ export function layoutFlow(lifecycle: Lifecycle, kind: Kind, g = GEOMETRY): Flow
     const b = at.get(p.to)!;
     const lane = mainX - 16 - i * g.laneGap;
     const labelX = mainX - 16 - (leftLanes - 1) * g.laneGap - 6;
-    edges.push({ ...p, kind: 'skip', points: [[a.x, cy(a) + 5], [lane, cy(a) + 5], [lane, cy(b) - 5], [b.x, cy(b) - 5]], label: [labelX, (cy(a) + cy(b)) / 2 + 4], anchor: 'end' });
+    edges.push({
+      ...p,
+      kind: 'skip',
+      points: [
+        [a.x, cy(a) + 5],
+        [lane, cy(a) + 5],
+        [lane, cy(b) - 5],
+        [b.x, cy(b) - 5],
+      ],
+      label: [labelX, (cy(a) + cy(b)) / 2 + 4],
+      anchor: 'end',
+    });
   });
   backs.forEach((p, i) => {
     const a = at.get(p.from)!;
     const b = at.get(p.to)!;
     const lane = rightStart + i * g.laneGap;
     // Out below the middle, in above it: the label sits between the two on the state's row.
-    edges.push({ ...p, kind: 'back', points: [[a.x + a.w, cy(a) + 9], [lane, cy(a) + 9], [lane, cy(b) - 9], [b.x + b.w, cy(b) - 9]], label: [a.x + a.w + g.backLabelAt, cy(a) + 4], anchor: 'start' });
+    edges.push({
+      ...p,
+      kind: 'back',
+      points: [
+        [a.x + a.w, cy(a) + 9],
+        [lane, cy(a) + 9],
+        [lane, cy(b) - 9],
+        [b.x + b.w, cy(b) - 9],
+      ],
+      label: [a.x + a.w + g.backLabelAt, cy(a) + 4],
+      anchor: 'start',
+    });
   });
   for (const p of forward) {
     if (onMain.has(p.from) && onMain.has(p.to)) continue;
@@ -235,9 +266,29 @@ export function layoutFlow(lifecycle: Lifecycle, kind: Kind, g = GEOMETRY): Flow
     // To a side state: across from the main column, then down into its top.
     if (!a.main) {
       // From a side state back to the main column: down its own column, then across.
-      edges.push({ ...p, kind: 'side', points: [[cx(a), a.y + a.h], [cx(a), cy(b)], [b.x + b.w, cy(b)]], label: [cx(a) + 6, a.y + a.h + 14], anchor: 'start' });
+      edges.push({
+        ...p,
+        kind: 'side',
+        points: [
+          [cx(a), a.y + a.h],
+          [cx(a), cy(b)],
+          [b.x + b.w, cy(b)],
+        ],
+        label: [cx(a) + 6, a.y + a.h + 14],
+        anchor: 'start',
+      });
     } else {
-      edges.push({ ...p, kind: 'side', points: [[a.x + a.w, cy(a)], [cx(b), cy(a)], [cx(b), b.y]], label: [cx(b) + 6, cy(a) + (b.y - cy(a)) / 2 + 4], anchor: 'start' });
+      edges.push({
+        ...p,
+        kind: 'side',
+        points: [
+          [a.x + a.w, cy(a)],
+          [cx(b), cy(a)],
+          [cx(b), b.y],
+        ],
+        label: [cx(b) + 6, cy(a) + (b.y - cy(a)) / 2 + 4],
+        anchor: 'start',
+      });
     }
   }
   const groupEdge = (action: string, states: string[], single: string, into: boolean) => {
@@ -250,7 +301,23 @@ export function layoutFlow(lifecycle: Lifecycle, kind: Kind, g = GEOMETRY): Flow
     if (!grp) groups.push((grp = { x: mainX - groupPad, y: top, w: g.nodeW + 2 * groupPad, h: bottom - top, states: members.map((m) => m.state) }));
     const y = cy(n) + (into ? -6 : 6);
     const gx = grp.x + grp.w;
-    edges.push({ from: into ? grp.states.join('|') : single, to: into ? single : grp.states.join('|'), actions: [action], kind: 'group', points: into ? [[gx, y], [n.x, y]] : [[n.x, y], [gx, y]], label: [n.x - 6, y + (into ? -4 : 14)], anchor: 'end' });
+    edges.push({
+      from: into ? grp.states.join('|') : single,
+      to: into ? single : grp.states.join('|'),
+      actions: [action],
+      kind: 'group',
+      points: into
+        ? [
+            [gx, y],
+            [n.x, y],
+          ]
+        : [
+            [n.x, y],
+            [gx, y],
+          ],
+      label: [n.x - 6, y + (into ? -4 : 14)],
+      anchor: 'end',
+    });
   };
   for (const f of fansIn) groupEdge(f.action, f.from, f.to, true);
   for (const f of fansOut) groupEdge(f.action, f.to, f.from, false);

@@ -48,9 +48,7 @@ export function personLabel(u: StaffEntry, c: PersonContext, mark = ''): string 
 
 /** Active handlers with their context; `warn` marks people the case names as complained about. */
 export function handlerOptions(staff: readonly StaffEntry[], c: PersonContext, warn: (id: string) => boolean = () => false): PersonOption[] {
-  return staff
-    .filter((u) => u.active && u.roles.includes('handler'))
-    .map((u) => ({ value: u.id, label: personLabel(u, c, warn(u.id) ? ' ⚠' : ''), department: u.departmentCode }));
+  return staff.filter((u) => u.active && u.roles.includes('handler')).map((u) => ({ value: u.id, label: personLabel(u, c, warn(u.id) ? ' ⚠' : ''), department: u.departmentCode }));
 }
 
 /** The options without the people already chosen elsewhere on the form (the backup is not the primary). */

@@ -108,19 +108,45 @@ export function DashboardPage() {
   return (
     <div data-testid="dashboard">
       <Row gutter={[8, 8]}>
-        <Col xs={12} md={6}><Card size="small"><Statistic title={t('dashboard.open')} value={d.open.total} /></Card></Col>
-        <Col xs={12} md={6}><Card size="small"><Statistic title={t('dashboard.overdue')} value={d.counts.overdue} valueStyle={{ color: d.counts.overdue ? '#cf1322' : undefined }} /></Card></Col>
-        <Col xs={12} md={6}><Card size="small"><Statistic title={t('dashboard.nearly')} value={d.counts.nearlyOverdue} valueStyle={{ color: d.counts.nearlyOverdue ? '#d48806' : undefined }} /></Card></Col>
         <Col xs={12} md={6}>
           <Card size="small">
-            <Statistic title={t('dashboard.satisfactionRate')} value={d.satisfaction.cases ? Math.round(((d.satisfaction.counts.very_satisfied ?? 0) + (d.satisfaction.counts.satisfied ?? 0)) * 100 / Math.max(1, d.satisfaction.cases - (d.satisfaction.counts.unreachable ?? 0))) : '—'} suffix={d.satisfaction.cases ? '%' : undefined} />
+            <Statistic title={t('dashboard.open')} value={d.open.total} />
           </Card>
         </Col>
-        <Col xs={24} md={12} xl={8}>{chart(t('dashboard.byState'), options.state, 'chart-state')}</Col>
-        <Col xs={24} md={12} xl={8}>{chart(t('dashboard.byGrade'), options.grade, 'chart-grade')}</Col>
-        <Col xs={24} md={12} xl={8}>{chart(t('dashboard.byChannel'), options.channel, 'chart-channel')}</Col>
-        <Col xs={24} md={12} xl={8}>{chart(t('dashboard.byDepartment'), options.department, 'chart-department')}</Col>
-        <Col xs={24} md={12} xl={8}>{chart(t('dashboard.trend'), options.trend, 'chart-trend')}</Col>
+        <Col xs={12} md={6}>
+          <Card size="small">
+            <Statistic title={t('dashboard.overdue')} value={d.counts.overdue} valueStyle={{ color: d.counts.overdue ? '#cf1322' : undefined }} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card size="small">
+            <Statistic title={t('dashboard.nearly')} value={d.counts.nearlyOverdue} valueStyle={{ color: d.counts.nearlyOverdue ? '#d48806' : undefined }} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card size="small">
+            <Statistic
+              title={t('dashboard.satisfactionRate')}
+              value={d.satisfaction.cases ? Math.round((((d.satisfaction.counts.very_satisfied ?? 0) + (d.satisfaction.counts.satisfied ?? 0)) * 100) / Math.max(1, d.satisfaction.cases - (d.satisfaction.counts.unreachable ?? 0))) : '—'}
+              suffix={d.satisfaction.cases ? '%' : undefined}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} md={12} xl={8}>
+          {chart(t('dashboard.byState'), options.state, 'chart-state')}
+        </Col>
+        <Col xs={24} md={12} xl={8}>
+          {chart(t('dashboard.byGrade'), options.grade, 'chart-grade')}
+        </Col>
+        <Col xs={24} md={12} xl={8}>
+          {chart(t('dashboard.byChannel'), options.channel, 'chart-channel')}
+        </Col>
+        <Col xs={24} md={12} xl={8}>
+          {chart(t('dashboard.byDepartment'), options.department, 'chart-department')}
+        </Col>
+        <Col xs={24} md={12} xl={8}>
+          {chart(t('dashboard.trend'), options.trend, 'chart-trend')}
+        </Col>
         <Col xs={24} md={12} xl={8}>
           <Card title={t('dashboard.satisfaction')} size="small" styles={{ body: { padding: 4 } }}>
             <EChart option={options.satisfaction} height={190} testId="chart-satisfaction" />
@@ -130,12 +156,38 @@ export function DashboardPage() {
           </Card>
         </Col>
         <Col xs={24} lg={12}>
-          <Card title={<span>{t('dashboard.overdueList')} <Tag color="error">{d.counts.overdue}</Tag>{d.overdue.length < d.counts.overdue && <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 'normal' }}>{t('dashboard.onlyVisible', { shown: d.overdue.length })}</Typography.Text>}</span>} size="small" styles={{ body: { padding: 0 } }}>
+          <Card
+            title={
+              <span>
+                {t('dashboard.overdueList')} <Tag color="error">{d.counts.overdue}</Tag>
+                {d.overdue.length < d.counts.overdue && (
+                  <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 'normal' }}>
+                    {t('dashboard.onlyVisible', { shown: d.overdue.length })}
+                  </Typography.Text>
+                )}
+              </span>
+            }
+            size="small"
+            styles={{ body: { padding: 0 } }}
+          >
             <DeadlineList rows={d.overdue} testId="overdue-list" />
           </Card>
         </Col>
         <Col xs={24} lg={12}>
-          <Card title={<span>{t('dashboard.nearlyList')} <Tag color="warning">{d.counts.nearlyOverdue}</Tag>{d.nearlyOverdue.length < d.counts.nearlyOverdue && <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 'normal' }}>{t('dashboard.onlyVisible', { shown: d.nearlyOverdue.length })}</Typography.Text>}</span>} size="small" styles={{ body: { padding: 0 } }}>
+          <Card
+            title={
+              <span>
+                {t('dashboard.nearlyList')} <Tag color="warning">{d.counts.nearlyOverdue}</Tag>
+                {d.nearlyOverdue.length < d.counts.nearlyOverdue && (
+                  <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 'normal' }}>
+                    {t('dashboard.onlyVisible', { shown: d.nearlyOverdue.length })}
+                  </Typography.Text>
+                )}
+              </span>
+            }
+            size="small"
+            styles={{ body: { padding: 0 } }}
+          >
             <DeadlineList rows={d.nearlyOverdue} testId="nearly-list" />
           </Card>
         </Col>

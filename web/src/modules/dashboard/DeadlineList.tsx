@@ -60,7 +60,9 @@ export function DeadlineList({ rows, testId }: { rows: DeadlineRow[]; testId: st
           render: (v: string, r: DeadlineRow) => (
             <div style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
               <Link to={`/cases/${v}`}>{v}</Link> <StateTag state={r.state} />
-              <Typography.Paragraph ellipsis={{ rows: 1 }} style={{ margin: 0, fontSize: 12 }}>{r.title}</Typography.Paragraph>
+              <Typography.Paragraph ellipsis={{ rows: 1 }} style={{ margin: 0, fontSize: 12 }}>
+                {r.title}
+              </Typography.Paragraph>
               <div style={small}>{[r.grade ? gradeName(r.grade) : '', people(r)].filter(Boolean).join(' · ') || '—'}</div>
             </div>
           ),

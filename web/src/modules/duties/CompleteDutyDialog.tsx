@@ -37,7 +37,15 @@ export function CompleteDutyDialog({ duty, files, onClose, onDone }: { duty: Dut
     }
   };
   return (
-    <Modal open={!!duty} title={duty ? `${t('duty.complete')}：${dutyName(duty, i18n.language)}` : ''} onCancel={onClose} onOk={() => void submit()} okText={t('duty.complete')} okButtonProps={{ ...({ 'data-testid': 'duty-complete-ok' } as Record<string, string>) }} destroyOnHidden>
+    <Modal
+      open={!!duty}
+      title={duty ? `${t('duty.complete')}：${dutyName(duty, i18n.language)}` : ''}
+      onCancel={onClose}
+      onOk={() => void submit()}
+      okText={t('duty.complete')}
+      okButtonProps={{ ...({ 'data-testid': 'duty-complete-ok' } as Record<string, string>) }}
+      destroyOnHidden
+    >
       {duty && (
         <Space direction="vertical" style={{ width: '100%' }}>
           <Typography.Text type="secondary">

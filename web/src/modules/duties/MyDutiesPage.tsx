@@ -43,14 +43,27 @@ export function MyDutiesPage() {
             render: (_, d) => (
               <>
                 <Typography.Text strong>{dutyName(d, i18n.language)}</Typography.Text>
-                {!wide && <div style={{ fontSize: 12, color: d.overdue ? '#cf1322' : '#8c8c8c' }}>{t('duty.due')} {formatDateTime(d.dueAt)}</div>}
+                {!wide && (
+                  <div style={{ fontSize: 12, color: d.overdue ? '#cf1322' : '#8c8c8c' }}>
+                    {t('duty.due')} {formatDateTime(d.dueAt)}
+                  </div>
+                )}
               </>
             ),
           },
           { key: 'of', title: t('duty.of'), render: (_, d) => (d.complaintId ? <Link to={`/cases/${d.complaintId}`}>{d.number}</Link> : t('duty.organisation', { period: d.period })) },
           { key: 'due', title: t('duty.due'), width: 150, responsive: ['md'], render: (_, d) => <span style={{ color: d.overdue ? '#cf1322' : undefined }}>{formatDateTime(d.dueAt)}</span> },
           { key: 'record', title: t('duty.recordTitle'), width: 110, responsive: ['md'], render: (_, d) => t(`duty.record.${d.record}`) },
-          { key: 'act', title: '', width: 80, render: (_, d) => <Button size="small" type="primary" onClick={() => void open(d)} data-testid="duty-complete">{t('duty.complete')}</Button> },
+          {
+            key: 'act',
+            title: '',
+            width: 80,
+            render: (_, d) => (
+              <Button size="small" type="primary" onClick={() => void open(d)} data-testid="duty-complete">
+                {t('duty.complete')}
+              </Button>
+            ),
+          },
         ]}
       />
       <CompleteDutyDialog

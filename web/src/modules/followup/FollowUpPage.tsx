@@ -74,8 +74,19 @@ export function FollowUpPage() {
                 data-number={r.number}
               >
                 <List.Item.Meta
-                  title={<span>{r.number} {r.grade && <Tag>{gradeName(r.grade)}</Tag>}{r.cycle > 1 && <Tag color="orange">{t('case.cycle', { cycle: r.cycle })}</Tag>}</span>}
-                  description={<span style={{ fontSize: 12 }}><span data-user-content>{r.title}</span><br />{t('followup.answeredAt')} {formatDateTime(r.updatedAt)}</span>}
+                  title={
+                    <span>
+                      {r.number} {r.grade && <Tag>{gradeName(r.grade)}</Tag>}
+                      {r.cycle > 1 && <Tag color="orange">{t('case.cycle', { cycle: r.cycle })}</Tag>}
+                    </span>
+                  }
+                  description={
+                    <span style={{ fontSize: 12 }}>
+                      <span data-user-content>{r.title}</span>
+                      <br />
+                      {t('followup.answeredAt')} {formatDateTime(r.updatedAt)}
+                    </span>
+                  }
                 />
               </List.Item>
             )}
@@ -101,17 +112,33 @@ export function FollowUpPage() {
             {/* The case and the record form take the width at 1366×768 (labels must not wrap a
                 character per line); the call script goes beside them only on very wide screens. */}
             <Col xs={24} xxl={14}>
-              <Card title={<Space><Link to={`/cases/${c.number}`}>{c.number}</Link>{followClock && <Countdown dueAt={followClock.dueAt} startedAt={followClock.startedAt} warnAt={followClock.warnAt} breached={!!followClock.breachedAt} />}</Space>} styles={{ body: { padding: 8 } }}>
-                <Descriptions size="small" column={{ xs: 1, sm: 1, md: 2 }} bordered styles={{ label: { whiteSpace: 'nowrap' } }} items={[
-                  { key: 'customer', label: t('field.complainantName'), children: c.complainant.anonymous ? t('field.anonymous') : (c.complainant.name ?? '—') },
-                  { key: 'phone', label: t('field.phone'), children: <Typography.Text copyable>{c.complainant.phone ?? '—'}</Typography.Text> },
-                  { key: 'complaint', span: 'filled' as const, label: t('case.complaint'), children: <span style={{ whiteSpace: 'pre-wrap' }}>{c.description}</span> },
-                  { key: 'solution', span: 'filled' as const, label: t('case.proposal'), children: c.proposal ? `${c.proposal.description} · ${formatMoney(c.proposal.amount)}` : '—' },
-                  { key: 'answer', span: 'filled' as const, label: t('case.answer'), children: c.answer ? `${c.answer.text}（${userName(c.answer.answeredBy)}，${formatDateTime(c.answer.answeredAt)}）` : '—' },
-                  { key: 'tier', label: t('field.tier'), children: t('case.tier', { tier: c.tier, name: tierName(c.tier) }) },
-                  { key: 'attempts', label: t('case.followUp'), children: t('case.attempts', { count: c.followUp.attempts }) },
-                ]} />
-                <Typography.Title level={5} style={{ marginTop: 12 }}>{t('followup.record')}</Typography.Title>
+              <Card
+                title={
+                  <Space>
+                    <Link to={`/cases/${c.number}`}>{c.number}</Link>
+                    {followClock && <Countdown dueAt={followClock.dueAt} startedAt={followClock.startedAt} warnAt={followClock.warnAt} breached={!!followClock.breachedAt} />}
+                  </Space>
+                }
+                styles={{ body: { padding: 8 } }}
+              >
+                <Descriptions
+                  size="small"
+                  column={{ xs: 1, sm: 1, md: 2 }}
+                  bordered
+                  styles={{ label: { whiteSpace: 'nowrap' } }}
+                  items={[
+                    { key: 'customer', label: t('field.complainantName'), children: c.complainant.anonymous ? t('field.anonymous') : (c.complainant.name ?? '—') },
+                    { key: 'phone', label: t('field.phone'), children: <Typography.Text copyable>{c.complainant.phone ?? '—'}</Typography.Text> },
+                    { key: 'complaint', span: 'filled' as const, label: t('case.complaint'), children: <span style={{ whiteSpace: 'pre-wrap' }}>{c.description}</span> },
+                    { key: 'solution', span: 'filled' as const, label: t('case.proposal'), children: c.proposal ? `${c.proposal.description} · ${formatMoney(c.proposal.amount)}` : '—' },
+                    { key: 'answer', span: 'filled' as const, label: t('case.answer'), children: c.answer ? `${c.answer.text}（${userName(c.answer.answeredBy)}，${formatDateTime(c.answer.answeredAt)}）` : '—' },
+                    { key: 'tier', label: t('field.tier'), children: t('case.tier', { tier: c.tier, name: tierName(c.tier) }) },
+                    { key: 'attempts', label: t('case.followUp'), children: t('case.attempts', { count: c.followUp.attempts }) },
+                  ]}
+                />
+                <Typography.Title level={5} style={{ marginTop: 12 }}>
+                  {t('followup.record')}
+                </Typography.Title>
                 {view.allowedActions.includes('follow_up') ? (
                   <ActionForm
                     key={c.id + c.version}

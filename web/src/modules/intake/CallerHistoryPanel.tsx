@@ -90,12 +90,16 @@ function CaseLine({ c, add }: { c: CallerCase; add?: { contact: () => PendingCon
     <List.Item style={{ padding: '4px 0' }} data-testid="caller-case">
       <Space direction="vertical" size={0} style={{ width: '100%' }}>
         <Space size={4} wrap>
-          <Link to={`/cases/${c.number}`} target="_blank" rel="noreferrer">{c.number}</Link>
+          <Link to={`/cases/${c.number}`} target="_blank" rel="noreferrer">
+            {c.number}
+          </Link>
           <Tag>{t(`state.${c.state}`, { defaultValue: c.state })}</Tag>
           {c.satisfaction && <Tag color={c.satisfaction === 'unsatisfied' ? 'red' : 'green'}>{t(`satisfaction.${c.satisfaction}`)}</Tag>}
           {add && <AddContact c={c} contact={add.contact} onAdded={add.onAdded} />}
         </Space>
-        <Typography.Text ellipsis style={{ maxWidth: 320 }}>{c.title}</Typography.Text>
+        <Typography.Text ellipsis style={{ maxWidth: 320 }}>
+          {c.title}
+        </Typography.Text>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {formatDate(c.receivedAt)} · {t(`channel.${c.channel}`, { defaultValue: c.channel })}
           {c.complainantName ? ` · ${c.complainantName}` : ''}
@@ -137,7 +141,13 @@ export function CallerHistoryPanel({ phone, contact, onContactAdded }: { phone: 
 
   if (!query) return null;
   return (
-    <Card size="small" title={t('intake.history.title')} style={{ marginBottom: 8 }} data-testid="caller-history" extra={busy ? <Spin size="small" /> : history ? <Typography.Text type="secondary">{history.lookup.shown}</Typography.Text> : null}>
+    <Card
+      size="small"
+      title={t('intake.history.title')}
+      style={{ marginBottom: 8 }}
+      data-testid="caller-history"
+      extra={busy ? <Spin size="small" /> : history ? <Typography.Text type="secondary">{history.lookup.shown}</Typography.Text> : null}
+    >
       {failed && <Alert type="warning" showIcon message={failed} />}
       {added && (
         <Alert
@@ -152,7 +162,15 @@ export function CallerHistoryPanel({ phone, contact, onContactAdded }: { phone: 
         />
       )}
       {history?.flags.map((f) => (
-        <Alert key={f.id} type="error" showIcon style={{ marginBottom: 6 }} data-testid="caller-flag" message={t('customerFlag.flagged')} description={t('customerFlag.detail', { reason: f.reason, by: f.setBy, at: formatDate(f.setAt), until: f.expiresAt ? formatDate(f.expiresAt) : t('customerFlag.untilLifted') })} />
+        <Alert
+          key={f.id}
+          type="error"
+          showIcon
+          style={{ marginBottom: 6 }}
+          data-testid="caller-flag"
+          message={t('customerFlag.flagged')}
+          description={t('customerFlag.detail', { reason: f.reason, by: f.setBy, at: formatDate(f.setAt), until: f.expiresAt ? formatDate(f.expiresAt) : t('customerFlag.untilLifted') })}
+        />
       ))}
       {history && history.counts.total === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('intake.history.none')} data-testid="caller-history-none" />}
       {history && history.counts.total > 0 && (
@@ -163,7 +181,9 @@ export function CallerHistoryPanel({ phone, contact, onContactAdded }: { phone: 
           {history.lastSatisfaction && (
             <Typography.Paragraph style={{ marginBottom: 4 }}>
               {t('intake.history.lastSatisfaction')}: <Tag color={history.lastSatisfaction.satisfaction === 'unsatisfied' ? 'red' : 'green'}>{t(`satisfaction.${history.lastSatisfaction.satisfaction}`)}</Tag>
-              <Link to={`/cases/${history.lastSatisfaction.number}`} target="_blank" rel="noreferrer">{history.lastSatisfaction.number}</Link>
+              <Link to={`/cases/${history.lastSatisfaction.number}`} target="_blank" rel="noreferrer">
+                {history.lastSatisfaction.number}
+              </Link>
             </Typography.Paragraph>
           )}
           {history.open.length > 0 && (
@@ -178,7 +198,9 @@ export function CallerHistoryPanel({ phone, contact, onContactAdded }: { phone: 
               <List size="small" dataSource={history.earlier} renderItem={(c) => <CaseLine c={c} />} />
             </>
           )}
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('intake.history.visibleOnly')}</Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('intake.history.visibleOnly')}
+          </Typography.Text>
         </>
       )}
     </Card>

@@ -44,12 +44,28 @@ interface Values {
 }
 
 const FIELDS: NamePath[] = [
-  ['channel'], ['kind'], ['title'],
-  ['complainant', 'anonymous'], ['complainant', 'name'], ['complainant', 'phone'], ['complainant', 'email'], ['complainant', 'idNumber'], ['complainant', 'address'], ['complainant', 'customerClass'],
-  ['references', 'order'], ['references', 'product'], ['references', 'plate'],
-  ['subject', 'departmentCode'], ['subject', 'employeeIds'], ['subject', 'description'],
-  ['demands', 'types'], ['demands', 'amount'], ['demands', 'text'],
-  ['regulator', 'name'], ['regulator', 'externalRef'], ['regulator', 'dueAt'],
+  ['channel'],
+  ['kind'],
+  ['title'],
+  ['complainant', 'anonymous'],
+  ['complainant', 'name'],
+  ['complainant', 'phone'],
+  ['complainant', 'email'],
+  ['complainant', 'idNumber'],
+  ['complainant', 'address'],
+  ['complainant', 'customerClass'],
+  ['references', 'order'],
+  ['references', 'product'],
+  ['references', 'plate'],
+  ['subject', 'departmentCode'],
+  ['subject', 'employeeIds'],
+  ['subject', 'description'],
+  ['demands', 'types'],
+  ['demands', 'amount'],
+  ['demands', 'text'],
+  ['regulator', 'name'],
+  ['regulator', 'externalRef'],
+  ['regulator', 'dueAt'],
   ...W.map((w) => ['w', w]),
   ['files'],
 ];
@@ -164,11 +180,7 @@ export function IntakePage() {
   return (
     <Row gutter={[12, 12]} wrap={!wide}>
       <Col flex={wide ? 'auto' : undefined} span={wide ? undefined : 24} style={{ minWidth: 0 }}>
-        <Card
-          title={t('intake.title')}
-          extra={<Typography.Text type="secondary">{t('intake.keys')}</Typography.Text>}
-          styles={{ body: { paddingTop: 8 } }}
-        >
+        <Card title={t('intake.title')} extra={<Typography.Text type="secondary">{t('intake.keys')}</Typography.Text>} styles={{ body: { paddingTop: 8 } }}>
           <Form<Values>
             form={form}
             name="intake"
@@ -251,7 +263,6 @@ export function IntakePage() {
                 </Form.Item>
               </Col>
             </Row>
-
             <Typography.Text strong>{t('intake.w.title')}</Typography.Text>{' '}
             <span data-testid="w-checklist">
               {W.map((k) => (
@@ -275,7 +286,6 @@ export function IntakePage() {
                 </Col>
               ))}
             </Row>
-
             <Row gutter={8}>
               <Col xs={24} sm={12}>
                 <Form.Item name={['demands', 'types']} label={t('field.demands')}>
@@ -304,19 +314,17 @@ export function IntakePage() {
                     // The complained-about employees stay only if they work in the department chosen.
                     onChange={(dept?: string) => {
                       const kept = new Set(subjectEmployeeOptions(staff, dept, deptName).map((o) => o.value));
-                      form.setFieldValue(['subject', 'employeeIds'], ((form.getFieldValue(['subject', 'employeeIds']) ?? []) as string[]).filter((id) => kept.has(id)));
+                      form.setFieldValue(
+                        ['subject', 'employeeIds'],
+                        ((form.getFieldValue(['subject', 'employeeIds']) ?? []) as string[]).filter((id) => kept.has(id)),
+                      );
                     }}
                   />
                 </Form.Item>
               </Col>
               <Col xs={24} sm={8}>
                 <Form.Item name={['subject', 'employeeIds']} label={t('field.subjectEmployees')} tooltip={t('intake.avoidanceHint')}>
-                  <Select
-                    mode="multiple"
-                    showSearch
-                    optionFilterProp="label"
-                    options={subjectEmployeeOptions(staff, subjectDept, deptName)}
-                  />
+                  <Select mode="multiple" showSearch optionFilterProp="label" options={subjectEmployeeOptions(staff, subjectDept, deptName)} />
                 </Form.Item>
               </Col>
               <Col xs={24} sm={8}>
@@ -423,14 +431,21 @@ export function IntakePage() {
         {result && (
           <div data-testid="intake-result">
             <Typography.Paragraph>
-              {t('intake.number')}: <Typography.Text strong copyable style={{ fontSize: 18 }} data-testid="intake-number">{result.complaint.number}</Typography.Text>
+              {t('intake.number')}:{' '}
+              <Typography.Text strong copyable style={{ fontSize: 18 }} data-testid="intake-number">
+                {result.complaint.number}
+              </Typography.Text>
             </Typography.Paragraph>
             <Typography.Paragraph>
-              {t('intake.promisedAt')}: <Typography.Text strong style={{ fontSize: 16 }} data-testid="intake-promised">{formatDateTime(result.promisedAt)}</Typography.Text>
+              {t('intake.promisedAt')}:{' '}
+              <Typography.Text strong style={{ fontSize: 16 }} data-testid="intake-promised">
+                {formatDateTime(result.promisedAt)}
+              </Typography.Text>
             </Typography.Paragraph>
             {(result.attachments ?? []).length > 0 && (
               <Typography.Paragraph data-testid="intake-attachments">
-                {t('intake.attached')}: {result.attachments.map((a) => (
+                {t('intake.attached')}:{' '}
+                {result.attachments.map((a) => (
                   <Tag key={a.id} icon={<PaperClipOutlined />}>
                     {a.name}（{formatBytes(a.size)}）
                   </Tag>
@@ -440,9 +455,7 @@ export function IntakePage() {
             {uploadProblems.length > 0 && (
               <Alert type="warning" showIcon message={t('intake.filesNotUploaded')} description={uploadProblems.join('\n')} style={{ marginBottom: 8, whiteSpace: 'pre-line' }} data-testid="intake-upload-problems" />
             )}
-            {promiseLine && (
-              <Alert type="info" showIcon message={t('intake.readOut')} description={`“${fillScript(pick(promiseLine), vars)}”`} />
-            )}
+            {promiseLine && <Alert type="info" showIcon message={t('intake.readOut')} description={`“${fillScript(pick(promiseLine), vars)}”`} />}
             <div style={{ marginTop: 8 }} data-testid="intake-access-code">
               <AccessCodeIssuer caseId={result.complaint.id} confirm={false} />
             </div>

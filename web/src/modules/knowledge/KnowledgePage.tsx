@@ -31,7 +31,11 @@ interface Values {
   status: Status;
 }
 
-const lines = (s: string | undefined) => (s ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+const lines = (s: string | undefined) =>
+  (s ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 function Editor({ article, onSaved, onCancel }: { article: Article | null; onSaved: (a: Article) => void; onCancel: () => void }) {
   const { t } = useTranslation();
@@ -47,7 +51,17 @@ function Editor({ article, onSaved, onCancel }: { article: Article | null; onSav
     setBusy(true);
     setBanner(null);
     try {
-      const body = { title: v.title, symptom: v.symptom, cause: v.cause ?? '', steps: lines(v.steps), scripts: lines(v.scripts), category: v.category ?? null, products: v.products ?? [], policyId: article?.policyId ?? null, status: v.status };
+      const body = {
+        title: v.title,
+        symptom: v.symptom,
+        cause: v.cause ?? '',
+        steps: lines(v.steps),
+        scripts: lines(v.scripts),
+        category: v.category ?? null,
+        products: v.products ?? [],
+        policyId: article?.policyId ?? null,
+        status: v.status,
+      };
       const headers = { 'idempotency-key': key };
       const saved = article
         ? await ok(api.PUT('/api/v1/knowledge/articles/{id}', { params: { path: { id: article.id }, header: headers }, body: { ...body, version: article.version, note: null } }))
@@ -97,7 +111,9 @@ function Editor({ article, onSaved, onCancel }: { article: Article | null; onSav
       {banner && <Alert type="error" showIcon message={banner} style={{ marginBottom: 12 }} data-testid="form-banner" />}
       <Space style={{ display: 'flex', justifyContent: 'flex-end' }}>
         <Button onClick={onCancel}>{t('common.cancel')}</Button>
-        <Button type="primary" htmlType="submit" loading={busy} data-testid="knowledge-save">{t('knowledge.save')}</Button>
+        <Button type="primary" htmlType="submit" loading={busy} data-testid="knowledge-save">
+          {t('knowledge.save')}
+        </Button>
       </Space>
     </Form>
   );
@@ -114,17 +130,33 @@ function ArticleView({ article, history }: { article: Article; history: Version[
         <Descriptions.Item label={t('knowledge.field.symptom')}>{article.symptom}</Descriptions.Item>
         {article.cause && <Descriptions.Item label={t('knowledge.field.cause')}>{article.cause}</Descriptions.Item>}
         <Descriptions.Item label={t('knowledge.field.steps')}>
-          <ol style={{ margin: 0, paddingInlineStart: 18 }}>{article.steps.map((s, i) => <li key={i}>{s}</li>)}</ol>
+          <ol style={{ margin: 0, paddingInlineStart: 18 }}>
+            {article.steps.map((s, i) => (
+              <li key={i}>{s}</li>
+            ))}
+          </ol>
         </Descriptions.Item>
         {article.scripts.length > 0 && (
           <Descriptions.Item label={t('knowledge.field.scripts')}>
-            {article.scripts.map((s, i) => <Typography.Paragraph key={i} italic style={{ margin: 0 }}>“{s}”</Typography.Paragraph>)}
+            {article.scripts.map((s, i) => (
+              <Typography.Paragraph key={i} italic style={{ margin: 0 }}>
+                “{s}”
+              </Typography.Paragraph>
+            ))}
           </Descriptions.Item>
         )}
         <Descriptions.Item label={t('knowledge.field.category')}>{categoryName(article.category)}</Descriptions.Item>
-        {article.products.length > 0 && <Descriptions.Item label={t('knowledge.field.products')}>{article.products.map((p) => <Tag key={p}>{p}</Tag>)}</Descriptions.Item>}
+        {article.products.length > 0 && (
+          <Descriptions.Item label={t('knowledge.field.products')}>
+            {article.products.map((p) => (
+              <Tag key={p}>{p}</Tag>
+            ))}
+          </Descriptions.Item>
+        )}
       </Descriptions>
-      <Typography.Title level={5} style={{ marginTop: 16 }}>{t('knowledge.history')}</Typography.Title>
+      <Typography.Title level={5} style={{ marginTop: 16 }}>
+        {t('knowledge.history')}
+      </Typography.Title>
       <Timeline
         data-testid="knowledge-history"
         items={history.map((v) => ({
@@ -180,7 +212,21 @@ export function KnowledgePage() {
         <Card
           size="small"
           title={t('knowledge.title')}
-          extra={mayEdit && <Button type="primary" size="small" data-testid="knowledge-new" onClick={() => { navigate('/knowledge'); setEditing('new'); }}>{t('knowledge.new')}</Button>}
+          extra={
+            mayEdit && (
+              <Button
+                type="primary"
+                size="small"
+                data-testid="knowledge-new"
+                onClick={() => {
+                  navigate('/knowledge');
+                  setEditing('new');
+                }}
+              >
+                {t('knowledge.new')}
+              </Button>
+            )
+          }
           style={{ marginBottom: 16 }}
         >
           <Input.Search allowClear placeholder={t('knowledge.searchHint')} onSearch={(v) => setQ(v.trim())} style={{ marginBottom: 8 }} data-testid="knowledge-search" data-shortcut="search" />
@@ -204,26 +250,56 @@ export function KnowledgePage() {
       <Col xs={24} lg={14}>
         {editing === 'new' ? (
           <Card size="small" title={t('knowledge.new')}>
-            <Editor article={null} onCancel={() => setEditing(null)} onSaved={(a) => { setEditing(null); void load(); navigate(`/knowledge/${a.id}`); }} />
+            <Editor
+              article={null}
+              onCancel={() => setEditing(null)}
+              onSaved={(a) => {
+                setEditing(null);
+                void load();
+                navigate(`/knowledge/${a.id}`);
+              }}
+            />
           </Card>
         ) : article ? (
           <Card
             size="small"
-            title={<Space wrap>{article.title}<Tag color={STATUS_COLOR[article.status]}>{t(`knowledge.status.${article.status}`)}</Tag><Typography.Text type="secondary">{t('knowledge.versionN', { n: article.version })}</Typography.Text></Space>}
-            extra={mayEdit && editing !== 'edit' && <Button size="small" data-testid="knowledge-edit" onClick={() => setEditing('edit')}>{t('knowledge.edit')}</Button>}
+            title={
+              <Space wrap>
+                {article.title}
+                <Tag color={STATUS_COLOR[article.status]}>{t(`knowledge.status.${article.status}`)}</Tag>
+                <Typography.Text type="secondary">{t('knowledge.versionN', { n: article.version })}</Typography.Text>
+              </Space>
+            }
+            extra={
+              mayEdit &&
+              editing !== 'edit' && (
+                <Button size="small" data-testid="knowledge-edit" onClick={() => setEditing('edit')}>
+                  {t('knowledge.edit')}
+                </Button>
+              )
+            }
           >
             {editing === 'edit' ? (
-              <Editor key={article.version} article={article} onCancel={() => setEditing(null)} onSaved={() => { setEditing(null); void load(); void open(article.id); }} />
+              <Editor
+                key={article.version}
+                article={article}
+                onCancel={() => setEditing(null)}
+                onSaved={() => {
+                  setEditing(null);
+                  void load();
+                  void open(article.id);
+                }}
+              />
             ) : (
               <ArticleView article={article} history={history} />
             )}
           </Card>
         ) : (
-          <Card size="small"><Empty description={t('knowledge.pick')} /></Card>
+          <Card size="small">
+            <Empty description={t('knowledge.pick')} />
+          </Card>
         )}
       </Col>
     </Row>
   );
 }
-
-

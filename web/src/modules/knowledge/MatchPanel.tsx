@@ -43,9 +43,7 @@ export function useKnowledgeMatch(text: string | undefined, category?: string | 
  * written in one language, so every language shows the text as written.
  */
 export function librarySituations(m: Match | null, hint: string): ScriptStep[] {
-  return (m?.articles ?? [])
-    .filter((a) => a.scripts.length > 0)
-    .map((a) => ({ code: `library-${a.id}`, title: { 'zh-CN': a.title }, hint: { 'zh-CN': hint, 'zh-TW': hint, en: hint }, lines: a.scripts.map((l) => ({ 'zh-CN': l })) }));
+  return (m?.articles ?? []).filter((a) => a.scripts.length > 0).map((a) => ({ code: `library-${a.id}`, title: { 'zh-CN': a.title }, hint: { 'zh-CN': hint, 'zh-TW': hint, en: hint }, lines: a.scripts.map((l) => ({ 'zh-CN': l })) }));
 }
 
 function Why({ r }: { r: Reasons }) {
@@ -54,12 +52,16 @@ function Why({ r }: { r: Reasons }) {
     <Space size={[4, 4]} wrap data-testid="match-why">
       {r.sharedTerms.slice(0, 5).map((w) => (
         <Tooltip key={w} title={t('knowledge.why.term')}>
-          <Tag color="blue" style={{ marginInlineEnd: 0 }}>{w}</Tag>
+          <Tag color="blue" style={{ marginInlineEnd: 0 }}>
+            {w}
+          </Tag>
         </Tooltip>
       ))}
       {r.sameCategory && <Tag color="purple">{t('knowledge.why.category')}</Tag>}
       {r.sharedProducts.map((p) => (
-        <Tag key={p} color="green">{t('knowledge.why.product', { product: p })}</Tag>
+        <Tag key={p} color="green">
+          {t('knowledge.why.product', { product: p })}
+        </Tag>
       ))}
     </Space>
   );
@@ -108,9 +110,17 @@ export function KnowledgeMatchPanel({ match: m }: { match: Match | null }) {
           renderItem={(a) => (
             <List.Item style={{ padding: '4px 0' }} data-testid="match-article">
               <Space direction="vertical" size={0} style={{ width: '100%' }}>
-                <Link to={`/knowledge/${a.id}`} target="_blank" rel="noreferrer">{a.title}</Link>
-                <Typography.Text type="secondary" style={{ fontSize: 12, maxWidth: 320 }} ellipsis>{a.steps.join('；')}</Typography.Text>
-                {a.scripts[0] && <Typography.Text italic style={{ fontSize: 12 }}>“{a.scripts[0]}”</Typography.Text>}
+                <Link to={`/knowledge/${a.id}`} target="_blank" rel="noreferrer">
+                  {a.title}
+                </Link>
+                <Typography.Text type="secondary" style={{ fontSize: 12, maxWidth: 320 }} ellipsis>
+                  {a.steps.join('；')}
+                </Typography.Text>
+                {a.scripts[0] && (
+                  <Typography.Text italic style={{ fontSize: 12 }}>
+                    “{a.scripts[0]}”
+                  </Typography.Text>
+                )}
                 <WhyAndVote r={a.reasons} kind="article" id={a.id} />
               </Space>
             </List.Item>
@@ -126,11 +136,17 @@ export function KnowledgeMatchPanel({ match: m }: { match: Match | null }) {
             <List.Item style={{ padding: '4px 0' }} data-testid="match-case">
               <Space direction="vertical" size={0} style={{ width: '100%' }}>
                 <Space size={4} wrap>
-                  <Link to={`/cases/${c.number}`} target="_blank" rel="noreferrer">{c.number}</Link>
+                  <Link to={`/cases/${c.number}`} target="_blank" rel="noreferrer">
+                    {c.number}
+                  </Link>
                   {c.satisfaction && <Tag color={c.satisfaction === 'unsatisfied' ? 'red' : 'green'}>{t(`satisfaction.${c.satisfaction}`)}</Tag>}
                 </Space>
-                <Typography.Text ellipsis style={{ maxWidth: 320 }}>{c.title}</Typography.Text>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('knowledge.solution')}: {c.solution}</Typography.Text>
+                <Typography.Text ellipsis style={{ maxWidth: 320 }}>
+                  {c.title}
+                </Typography.Text>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {t('knowledge.solution')}: {c.solution}
+                </Typography.Text>
                 <WhyAndVote r={c.reasons} kind="case" id={c.id} />
               </Space>
             </List.Item>

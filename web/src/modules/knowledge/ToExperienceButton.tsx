@@ -13,7 +13,6 @@ import { useLookups, useSession } from '../../app/session';
 /** The states a case may be turned into experience from: the domain's group (src/domain/lifecycle/state-groups.ts). */
 import { RESOLVED_STATES } from '../../api/generated/state-groups';
 
-
 export function ToExperienceButton({ caseId, state }: { caseId: string; state: string }) {
   const { t } = useTranslation();
   const { me } = useSession();

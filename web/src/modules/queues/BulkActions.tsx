@@ -20,10 +20,7 @@ export function BulkActions({ rows, onDone, mayUrge = false }: { rows: ListRow[]
   const [results, setResults] = useState<BulkOutcome[] | null>(null);
   const [form] = Form.useForm();
   const department = Form.useWatch('departmentCode', form) as string | undefined;
-  const handlers = useMemo(
-    () => departmentFirst(handlerOptions(staff, { deptName, loadText: (n) => t('picker.load', { count: n }) }), department),
-    [staff, deptName, department, t],
-  );
+  const handlers = useMemo(() => departmentFirst(handlerOptions(staff, { deptName, loadText: (n) => t('picker.load', { count: n }) }), department), [staff, deptName, department, t]);
 
   const run = async () => {
     const v = (await form.validateFields()) as Record<string, unknown>;

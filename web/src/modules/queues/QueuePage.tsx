@@ -132,7 +132,12 @@ export function QueuePage() {
   useCaseChanges(() => void load());
   const loc = useLocation();
   const tableBox = useRef<HTMLDivElement>(null);
-  const keys = useQueueKeys(queue, rows, useCallback(() => tableBox.current, []), () => void load());
+  const keys = useQueueKeys(
+    queue,
+    rows,
+    useCallback(() => tableBox.current, []),
+    () => void load(),
+  );
 
   const saveFilter = () => {
     let name = '';
@@ -170,12 +175,73 @@ export function QueuePage() {
       styles={{ body: { padding: 8 } }}
     >
       <Space wrap style={{ marginBottom: 8 }} data-testid="queue-filters">
-        <Input.Search allowClear placeholder={t('queue.search')} aria-label={t('queue.search')} data-shortcut="search" style={{ width: 200 }} value={filters.text} onChange={(e) => setFilters({ ...filters, text: e.target.value })} onSearch={() => void load()} />
-        <Select mode="multiple" allowClear placeholder={t('field.state')} aria-label={t('field.state')} style={{ minWidth: 140 }} maxTagCount={1} value={filters.state} onChange={(v) => setFilters({ ...filters, state: v })} options={stateOptions} optionFilterProp="label" />
-        <Select mode="multiple" allowClear placeholder={t('field.grade')} aria-label={t('field.grade')} style={{ minWidth: 110 }} maxTagCount={1} value={filters.grade} onChange={(v) => setFilters({ ...filters, grade: v })} options={(policy?.grades ?? []).map((g) => ({ value: g.code, label: pick(g.name) }))} />
-        <Select mode="multiple" allowClear placeholder={t('field.kind')} aria-label={t('field.kind')} style={{ minWidth: 100 }} maxTagCount={1} value={filters.kind} onChange={(v) => setFilters({ ...filters, kind: v })} options={['complaint', 'inquiry', 'suggestion'].map((k) => ({ value: k, label: t(`kind.${k}`) }))} />
-        <Select mode="multiple" allowClear placeholder={t('field.channel')} aria-label={t('field.channel')} style={{ minWidth: 100 }} maxTagCount={1} value={filters.channel} onChange={(v) => setFilters({ ...filters, channel: v })} options={(policy?.channels ?? []).map((c) => ({ value: c, label: t(`channel.${c}`, { defaultValue: c }) }))} />
-        <Select mode="multiple" allowClear placeholder={t('field.department')} aria-label={t('field.department')} style={{ minWidth: 120 }} maxTagCount={1} value={filters.department} onChange={(v) => setFilters({ ...filters, department: v })} options={(policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name) }))} optionFilterProp="label" />
+        <Input.Search
+          allowClear
+          placeholder={t('queue.search')}
+          aria-label={t('queue.search')}
+          data-shortcut="search"
+          style={{ width: 200 }}
+          value={filters.text}
+          onChange={(e) => setFilters({ ...filters, text: e.target.value })}
+          onSearch={() => void load()}
+        />
+        <Select
+          mode="multiple"
+          allowClear
+          placeholder={t('field.state')}
+          aria-label={t('field.state')}
+          style={{ minWidth: 140 }}
+          maxTagCount={1}
+          value={filters.state}
+          onChange={(v) => setFilters({ ...filters, state: v })}
+          options={stateOptions}
+          optionFilterProp="label"
+        />
+        <Select
+          mode="multiple"
+          allowClear
+          placeholder={t('field.grade')}
+          aria-label={t('field.grade')}
+          style={{ minWidth: 110 }}
+          maxTagCount={1}
+          value={filters.grade}
+          onChange={(v) => setFilters({ ...filters, grade: v })}
+          options={(policy?.grades ?? []).map((g) => ({ value: g.code, label: pick(g.name) }))}
+        />
+        <Select
+          mode="multiple"
+          allowClear
+          placeholder={t('field.kind')}
+          aria-label={t('field.kind')}
+          style={{ minWidth: 100 }}
+          maxTagCount={1}
+          value={filters.kind}
+          onChange={(v) => setFilters({ ...filters, kind: v })}
+          options={['complaint', 'inquiry', 'suggestion'].map((k) => ({ value: k, label: t(`kind.${k}`) }))}
+        />
+        <Select
+          mode="multiple"
+          allowClear
+          placeholder={t('field.channel')}
+          aria-label={t('field.channel')}
+          style={{ minWidth: 100 }}
+          maxTagCount={1}
+          value={filters.channel}
+          onChange={(v) => setFilters({ ...filters, channel: v })}
+          options={(policy?.channels ?? []).map((c) => ({ value: c, label: t(`channel.${c}`, { defaultValue: c }) }))}
+        />
+        <Select
+          mode="multiple"
+          allowClear
+          placeholder={t('field.department')}
+          aria-label={t('field.department')}
+          style={{ minWidth: 120 }}
+          maxTagCount={1}
+          value={filters.department}
+          onChange={(v) => setFilters({ ...filters, department: v })}
+          options={(policy?.departments ?? []).map((d) => ({ value: d.code, label: pick(d.name) }))}
+          optionFilterProp="label"
+        />
         <Space size={4}>
           <Switch size="small" aria-label={t('queue.onlyOverdue')} checked={!!filters.overdue} onChange={(v) => setFilters({ ...filters, overdue: v })} />
           {t('queue.onlyOverdue')}
@@ -199,67 +265,79 @@ export function QueuePage() {
         </div>
       )}
       <div ref={tableBox} className="kesu-queue-table">
-      <Table<ListRow>
-        rowKey="id"
-        onRow={keys.rowProps}
-        rowClassName={keys.rowClassName}
-        size="small"
-        loading={loading}
-        rowSelection={bulk ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]), columnWidth: 36, getCheckboxProps: (r) => ({ 'aria-label': r.number, 'data-testid': `select-${r.number}` }) as never } : undefined}
-        dataSource={rows}
-        pagination={false}
-        scroll={{ y: bulk ? 'calc(100vh - 290px)' : 'calc(100vh - 250px)' }}
-        data-testid="queue-table"
-        columns={[
-          { title: t('field.number'), dataIndex: 'number', width: 150, sorter: (a, b) => cmp(a.number, b.number), render: (v: string) => <Link to={`/cases/${v}`} state={{ from: loc.pathname }}>{v}</Link> },
-          { title: t('field.title'), dataIndex: 'title', ellipsis: true },
-          { title: t('field.kind'), dataIndex: 'kind', width: 96, className: 'kesu-word', render: (v: string) => t(`kind.${v}`) },
-          { title: t('field.grade'), dataIndex: 'grade', width: 90, sorter: (a, b) => cmp(a.grade, b.grade), render: (v: string | null) => (v ? gradeName(v) : '—') },
-          { title: t('field.state'), dataIndex: 'state', width: 110, sorter: (a, b) => cmp(a.state, b.state), render: (v: string) => <StateTag state={v} /> },
-          { title: t('field.department'), dataIndex: 'departmentCode', width: 110, sorter: (a, b) => cmp(a.departmentCode, b.departmentCode), render: (v: string | null) => deptName(v) },
-          { title: t('field.handler'), dataIndex: 'primaryHandlerId', width: 80, render: (v: string | null) => userName(v) },
-          { title: t('field.tier'), dataIndex: 'tier', width: 56, sorter: (a, b) => a.tier - b.tier },
-          { title: t('field.received'), dataIndex: 'receivedAt', width: 140, sorter: (a, b) => cmp(a.receivedAt, b.receivedAt), render: formatDateTime, defaultSortOrder: undefined },
-          {
-            title: t('field.timeLeft'),
-            dataIndex: 'nextDue',
-            width: 150,
-            sorter: (a, b) => cmp(a.nextDue?.dueAt ?? '9999', b.nextDue?.dueAt ?? '9999'),
-            // The clock due next (triage, dispatch, resolve, follow-up …) with its own warning time.
-            render: (_: unknown, r: ListRow) =>
-              r.state === 'pending' ? (
-                <Countdown dueAt={r.resolveDueAt} paused />
-              ) : r.nextDue ? (
-                <span title={clockName(r.nextDue.kind)}>
-                  <Countdown dueAt={r.nextDue.dueAt} warnAt={r.nextDue.warnAt} startedAt={r.receivedAt} breached={r.overdue} />
-                </span>
-              ) : (
-                '—'
+        <Table<ListRow>
+          rowKey="id"
+          onRow={keys.rowProps}
+          rowClassName={keys.rowClassName}
+          size="small"
+          loading={loading}
+          rowSelection={
+            bulk ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]), columnWidth: 36, getCheckboxProps: (r) => ({ 'aria-label': r.number, 'data-testid': `select-${r.number}` }) as never } : undefined
+          }
+          dataSource={rows}
+          pagination={false}
+          scroll={{ y: bulk ? 'calc(100vh - 290px)' : 'calc(100vh - 250px)' }}
+          data-testid="queue-table"
+          columns={[
+            {
+              title: t('field.number'),
+              dataIndex: 'number',
+              width: 150,
+              sorter: (a, b) => cmp(a.number, b.number),
+              render: (v: string) => (
+                <Link to={`/cases/${v}`} state={{ from: loc.pathname }}>
+                  {v}
+                </Link>
               ),
-          },
-          ...(mayUrge
-            ? [
-                {
-                  title: t('urge.row'),
-                  key: 'urge',
-                  width: 72,
-                  render: (_: unknown, r: ListRow) =>
-                    urgeable(r) ? (
-                      <Button size="small" onClick={(e) => (e.stopPropagation(), setUrging(r))} data-testid={`urge-${r.number}`} aria-label={`${t('urge.row')} ${r.number}`}>
-                        {t('urge.row')}
-                      </Button>
-                    ) : null,
-                },
-              ]
-            : []),
-        ]}
-        footer={() => (
-          <Space>
-            <Typography.Text type="secondary">{t('queue.count', { count: rows.length })}</Typography.Text>
-            {cursor && <Button onClick={() => void more()}>{t('queue.more')}</Button>}
-          </Space>
-        )}
-      />
+            },
+            { title: t('field.title'), dataIndex: 'title', ellipsis: true },
+            { title: t('field.kind'), dataIndex: 'kind', width: 96, className: 'kesu-word', render: (v: string) => t(`kind.${v}`) },
+            { title: t('field.grade'), dataIndex: 'grade', width: 90, sorter: (a, b) => cmp(a.grade, b.grade), render: (v: string | null) => (v ? gradeName(v) : '—') },
+            { title: t('field.state'), dataIndex: 'state', width: 110, sorter: (a, b) => cmp(a.state, b.state), render: (v: string) => <StateTag state={v} /> },
+            { title: t('field.department'), dataIndex: 'departmentCode', width: 110, sorter: (a, b) => cmp(a.departmentCode, b.departmentCode), render: (v: string | null) => deptName(v) },
+            { title: t('field.handler'), dataIndex: 'primaryHandlerId', width: 80, render: (v: string | null) => userName(v) },
+            { title: t('field.tier'), dataIndex: 'tier', width: 56, sorter: (a, b) => a.tier - b.tier },
+            { title: t('field.received'), dataIndex: 'receivedAt', width: 140, sorter: (a, b) => cmp(a.receivedAt, b.receivedAt), render: formatDateTime, defaultSortOrder: undefined },
+            {
+              title: t('field.timeLeft'),
+              dataIndex: 'nextDue',
+              width: 150,
+              sorter: (a, b) => cmp(a.nextDue?.dueAt ?? '9999', b.nextDue?.dueAt ?? '9999'),
+              // The clock due next (triage, dispatch, resolve, follow-up …) with its own warning time.
+              render: (_: unknown, r: ListRow) =>
+                r.state === 'pending' ? (
+                  <Countdown dueAt={r.resolveDueAt} paused />
+                ) : r.nextDue ? (
+                  <span title={clockName(r.nextDue.kind)}>
+                    <Countdown dueAt={r.nextDue.dueAt} warnAt={r.nextDue.warnAt} startedAt={r.receivedAt} breached={r.overdue} />
+                  </span>
+                ) : (
+                  '—'
+                ),
+            },
+            ...(mayUrge
+              ? [
+                  {
+                    title: t('urge.row'),
+                    key: 'urge',
+                    width: 72,
+                    render: (_: unknown, r: ListRow) =>
+                      urgeable(r) ? (
+                        <Button size="small" onClick={(e) => (e.stopPropagation(), setUrging(r))} data-testid={`urge-${r.number}`} aria-label={`${t('urge.row')} ${r.number}`}>
+                          {t('urge.row')}
+                        </Button>
+                      ) : null,
+                  },
+                ]
+              : []),
+          ]}
+          footer={() => (
+            <Space>
+              <Typography.Text type="secondary">{t('queue.count', { count: rows.length })}</Typography.Text>
+              {cursor && <Button onClick={() => void more()}>{t('queue.more')}</Button>}
+            </Space>
+          )}
+        />
       </div>
       <Modal
         open={!!urging}

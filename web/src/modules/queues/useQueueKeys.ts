@@ -88,10 +88,17 @@ export function useQueueKeys(queue: string, rows: readonly ListRow[], table: () 
     if (!r) return void message.info(t('shortcuts.noneSelected'));
     try {
       const view = await ok(api.GET('/api/v1/complaints/{id}', { params: { path: { id: r.id } } }));
-      acceptByKey({ t, label: actionLabel(ACCEPT), view, message, modal, onSettled: () => {
-        reload();
-        setFocusWanted(true);
-      } });
+      acceptByKey({
+        t,
+        label: actionLabel(ACCEPT),
+        view,
+        message,
+        modal,
+        onSettled: () => {
+          reload();
+          setFocusWanted(true);
+        },
+      });
     } catch (e) {
       void message.error((e as Error).message);
     }

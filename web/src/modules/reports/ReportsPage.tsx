@@ -66,7 +66,11 @@ export function ReportsPage() {
   const preset_ = (p: Exclude<Preset, 'custom'>) => presetPeriod(p, today ? dayjs(today) : undefined);
   const [period, setPeriod] = useState<Period>(() => preset_('thisMonth'));
   useEffect(() => {
-    if (today && preset !== 'custom') setPeriod((cur) => { const next = presetPeriod(preset, dayjs(today)); return cur.from === next.from && cur.to === next.to ? cur : next; });
+    if (today && preset !== 'custom')
+      setPeriod((cur) => {
+        const next = presetPeriod(preset, dayjs(today));
+        return cur.from === next.from && cur.to === next.to ? cur : next;
+      });
     // Only when the zone's today becomes known or changes, not on every preset click (those set it themselves).
   }, [today]);
   const [groupBy, setGroupBy] = useState<GroupBy>('day');
@@ -186,7 +190,9 @@ export function ReportsPage() {
         styles={{ body: { padding: '8px 12px' } }}
       >
         <Statistic title={hint ? <Tooltip title={hint}>{title}</Tooltip> : title} value={value} valueStyle={{ fontSize: 20 }} />
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>{sub}</Typography.Text>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {sub}
+        </Typography.Text>
       </Card>
     </Col>
   );
@@ -228,7 +234,11 @@ export function ReportsPage() {
           <Segmented<GroupBy> value={groupBy} onChange={setGroupBy} options={(['day', 'week', 'month'] as const).map((g) => ({ value: g, label: t(`reports.groupBy.${g}`) }))} />
           {filterSelect('department', t('field.department'), options(policy?.departments))}
           {filterSelect('grade', t('field.grade'), options(policy?.grades))}
-          {filterSelect('channel', t('field.channel'), (policy?.channels ?? []).map((c) => ({ value: c, label: t(`channel.${c}`, { defaultValue: c }) })))}
+          {filterSelect(
+            'channel',
+            t('field.channel'),
+            (policy?.channels ?? []).map((c) => ({ value: c, label: t(`channel.${c}`, { defaultValue: c }) })),
+          )}
           {filterSelect('category', t('field.category'), options(policy?.categories))}
           <Button icon={<ReloadOutlined />} onClick={() => void load()} loading={loading} aria-label={t('reports.refresh')} />
           <Button type="primary" icon={<DownloadOutlined />} href={xlsxHref} download data-testid="reports-xlsx">
@@ -278,7 +288,11 @@ export function ReportsPage() {
                 testId="chart-trend"
                 onPick={(i, series) => {
                   // The bars: the cases received in the bucket; the line: those closed in it, whenever received.
-                  const within = bucketPeriod(s.intake.trend.map((x) => x.start), i, period);
+                  const within = bucketPeriod(
+                    s.intake.trend.map((x) => x.start),
+                    i,
+                    period,
+                  );
                   const [figure, name] = series === 1 ? (['closed_in_period', t('reports.closed')] as const) : (['received', t('reports.received')] as const);
                   void openDrill(figure, `${name} · ${s.intake.trend[i]!.bucket}`, within);
                 }}
@@ -375,13 +389,7 @@ export function ReportsPage() {
         </Row>
       )}
       <ScheduledReports />
-      <Drawer
-        open={!!drill}
-        onClose={() => setDrill(null)}
-        title={drill ? `${drill.title} · ${drill.period.from} – ${drill.period.to}` : ''}
-        size="min(720px, 100vw)"
-        destroyOnHidden
-      >
+      <Drawer open={!!drill} onClose={() => setDrill(null)} title={drill ? `${drill.title} · ${drill.period.from} – ${drill.period.to}` : ''} size="min(720px, 100vw)" destroyOnHidden>
         <Typography.Paragraph type="secondary" style={{ fontSize: 12 }} data-testid="drill-note">
           {drill?.figure === 'closed_in_period' ? `${t('reports.drillClosedNote')} ` : drill?.age ? `${t('reports.drillAgeNote')} ` : ''}
           {t('reports.drillNote')}

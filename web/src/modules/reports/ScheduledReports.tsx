@@ -69,13 +69,7 @@ export function ScheduledReports() {
   const href = (r: ReportRun, format: 'xlsx' | 'json') => `/api/v1/reports/runs/${encodeURIComponent(r.id)}/download?format=${format}&lang=${encodeURIComponent(i18n.language)}`;
 
   return (
-    <Card
-      size="small"
-      title={t('reports.runs.title')}
-      data-testid="scheduled-reports"
-      style={{ marginTop: 8 }}
-      extra={<Button size="small" icon={<ReloadOutlined />} onClick={() => void load()} aria-label={t('reports.refresh')} />}
-    >
+    <Card size="small" title={t('reports.runs.title')} data-testid="scheduled-reports" style={{ marginTop: 8 }} extra={<Button size="small" icon={<ReloadOutlined />} onClick={() => void load()} aria-label={t('reports.refresh')} />}>
       <Space wrap size={[8, 4]} style={{ marginBottom: 8 }}>
         {(list?.next ?? []).map((n) => (
           <Tag key={n.kind} data-testid={`next-${n.kind}`}>
@@ -101,7 +95,9 @@ export function ScheduledReports() {
           <Button icon={<PlayCircleOutlined />} loading={making} disabled={!period.trim()} onClick={() => void makeNow()} data-testid="run-now">
             {t('reports.runs.runNow')}
           </Button>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('reports.runs.runNowHint')}</Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('reports.runs.runNowHint')}
+          </Typography.Text>
         </Space>
       )}
       <Table<ReportRun>

@@ -175,7 +175,15 @@ export function SystemicPage() {
             { title: t('problem.state.label'), render: (_v, p) => <Tag color={p.state === 'verified' ? 'green' : p.overdue ? 'red' : 'orange'}>{t(`problem.state.${p.state}`)}</Tag> },
             { title: t('problem.owner'), render: (_v, p) => p.owner.name },
             { title: t('problem.due'), dataIndex: 'dueDate' },
-            { title: t('problem.cases'), render: (_v, p) => p.cases.map((c) => <Link key={c.id} to={`/cases/${c.id}`} style={{ marginRight: 6 }}>{c.number}</Link>) },
+            {
+              title: t('problem.cases'),
+              render: (_v, p) =>
+                p.cases.map((c) => (
+                  <Link key={c.id} to={`/cases/${c.id}`} style={{ marginRight: 6 }}>
+                    {c.number}
+                  </Link>
+                )),
+            },
             {
               title: '',
               render: (_v, p) => (

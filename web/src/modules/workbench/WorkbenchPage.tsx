@@ -45,11 +45,7 @@ export function WorkbenchPage() {
           <Col key={i.key} xs={12} sm={8} lg={6} xl={4}>
             <Link to={`/queues/${i.queue}`} data-testid={`workbench-${i.key}`}>
               <Card size="small" hoverable style={{ borderColor: i.urgent && i.count > 0 ? '#ff7875' : undefined, height: '100%' }}>
-                <Statistic
-                  title={<span className="kesu-word">{t(`workbench.item.${i.key}`)}</span>}
-                  value={i.count}
-                  valueStyle={{ color: i.urgent && i.count > 0 ? '#cf1322' : undefined }}
-                />
+                <Statistic title={<span className="kesu-word">{t(`workbench.item.${i.key}`)}</span>} value={i.count} valueStyle={{ color: i.urgent && i.count > 0 ? '#cf1322' : undefined }} />
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {t(`workbench.hint.${i.key}`)}
                 </Typography.Text>
